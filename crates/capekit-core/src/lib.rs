@@ -1,0 +1,13 @@
+//! The CAPE domain, with no I/O: entry numbers, the rule catalogs and their documentation, the
+//! file check of declaration uploads, triage of CBP's answers, and the path of each entry.
+//!
+//! Everything here works on values the readers built and returns values the printers render, so
+//! that the CLI, the web workbench and the tests all call the same functions.
+
+pub mod check;
+pub mod diag;
+pub mod doc;
+pub mod entry;
+
+pub use diag::{Diagnostic, Severity};
+pub use entry::{EntryNumber, EntryNumberError};

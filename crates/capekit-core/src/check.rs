@@ -71,7 +71,13 @@ macro_rules! rule {
             name: $name,
             title: $title,
             severity: Severity::$sev,
-            doc: RuleDoc { what: $what, why: $why, example: $ex, fix: $fix, source: $src },
+            doc: RuleDoc {
+                what: $what,
+                why: $why,
+                example: $ex,
+                fix: $fix,
+                source: $src,
+            },
         }
     };
 }
@@ -253,7 +259,9 @@ account only its own (unconfirmed (?)). Run with `--filer CODE` to check a broke
 
 /// The rule with this code, if any (case-insensitive).
 pub fn rule(code: &str) -> Option<&'static CheckRule> {
-    CHECK_RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    CHECK_RULES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 fn sev(code: &'static str) -> Severity {
@@ -446,7 +454,10 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
     }
     if input.content != Content::Text {
         if input.size == 0 {
-            diags.push(diag("F002", "the file is empty (0 bytes) - export the entry list again"));
+            diags.push(diag(
+                "F002",
+                "the file is empty (0 bytes) - export the entry list again",
+            ));
         } else {
             diags.push(diag(
                 "F001",
@@ -751,9 +762,9 @@ fn entry_error(e: &EntryNumberError, raw: &str) -> Diagnostic {
         | EntryNumberError::BadStructure { .. } => "F013",
     };
     let message = match e {
-        EntryNumberError::Empty => format!(
-            "`{raw}` is empty where an entry number belongs - fill it in or delete the row"
-        ),
+        EntryNumberError::Empty => {
+            format!("`{raw}` is empty where an entry number belongs - fill it in or delete the row")
+        }
         other => other.to_string(),
     };
     diag(code, message)
@@ -860,7 +871,11 @@ mod tests {
             &input(&["Entry Number", "B7603245278", "B76-0324527-8"]),
             &CheckOptions::default(),
         );
-        let dup = r.diagnostics.iter().find(|d| d.code == "F015").expect("dup");
+        let dup = r
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "F015")
+            .expect("dup");
         assert_eq!(dup.line, Some(3));
         assert!(dup.message.contains("line 2"), "{}", dup.message);
         assert!(!r.uploadable);
@@ -939,9 +954,16 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for r in CHECK_RULES {
             assert!(seen.insert(r.code), "duplicate code {}", r.code);
-            assert!(r.doc.missing_sections().is_empty(), "{} lacks {:?}", r.code, r.doc.missing_sections());
             assert!(
-                r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                r.doc.missing_sections().is_empty(),
+                "{} lacks {:?}",
+                r.code,
+                r.doc.missing_sections()
+            );
+            assert!(
+                r.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{} name {}",
                 r.code,
                 r.name

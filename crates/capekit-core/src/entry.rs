@@ -53,7 +53,9 @@ pub enum EntryNumberError {
         repair: Option<EntryNumber>,
     },
     /// A character that can never be part of an entry number.
-    #[error("`{raw}` contains `{ch}`, which is not a letter or digit - an entry number has only A-Z and 0-9")]
+    #[error(
+        "`{raw}` contains `{ch}`, which is not a letter or digit - an entry number has only A-Z and 0-9"
+    )]
     InvalidCharacter {
         /// The value as found.
         raw: String,
@@ -191,7 +193,8 @@ impl EntryNumber {
         }
         // A value of 11 letters and digits is judged as an entry number even where it reads like
         // a float (`0E000000009` is a valid entry number of filer `0E0`).
-        let plain = chars.len() == ENTRY_NUMBER_LEN && chars.bytes().all(|b| b.is_ascii_alphanumeric());
+        let plain =
+            chars.len() == ENTRY_NUMBER_LEN && chars.bytes().all(|b| b.is_ascii_alphanumeric());
         if !plain {
             if let Some(err) = spreadsheet_damage(raw, &chars) {
                 return Err(err);
@@ -328,7 +331,9 @@ fn digit_value(b: u8) -> u32 {
 /// transaction number and the check digit are digits.
 fn structure_problem(arr: &[u8; ENTRY_NUMBER_LEN]) -> Option<&'static str> {
     if &arr[..3] == b"000" {
-        return Some("filer code `000` does not exist; an all-digit filer code runs from 001 to 999");
+        return Some(
+            "filer code `000` does not exist; an all-digit filer code runs from 001 to 999",
+        );
     }
     if !arr[3..10].iter().all(u8::is_ascii_digit) {
         return Some(
@@ -515,7 +520,11 @@ mod tests {
     fn placeholder_numbers_fail_the_check_digit() {
         assert!(matches!(
             EntryNumber::parse("ABC12345678"),
-            Err(EntryNumberError::CheckDigit { expected: '6', found: '8', .. })
+            Err(EntryNumberError::CheckDigit {
+                expected: '6',
+                found: '8',
+                ..
+            })
         ));
     }
 
@@ -545,7 +554,9 @@ mod tests {
         }
         let two_zeros = EntryNumber::from_parts("001", 1234567).expect("valid parts");
         assert_eq!(
-            EntryNumber::parse(&two_zeros.as_str()[2..]).err().and_then(|e| e.repair()),
+            EntryNumber::parse(&two_zeros.as_str()[2..])
+                .err()
+                .and_then(|e| e.repair()),
             Some(two_zeros)
         );
     }
@@ -558,7 +569,10 @@ mod tests {
         let last = damaged.pop().and_then(|c| c.to_digit(10)).unwrap_or(0);
         damaged.push(char::from(b'0' + ((last + 1) % 10) as u8));
         let err = EntryNumber::parse(&damaged).expect_err("damaged");
-        assert!(matches!(err, EntryNumberError::LostLeadingZeros { repair: None, .. }));
+        assert!(matches!(
+            err,
+            EntryNumberError::LostLeadingZeros { repair: None, .. }
+        ));
     }
 
     #[test]
@@ -575,7 +589,10 @@ mod tests {
     #[test]
     fn structure_errors() {
         let n = EntryNumber::parse("00012345678");
-        assert!(matches!(n, Err(EntryNumberError::BadStructure { .. })), "{n:?}");
+        assert!(
+            matches!(n, Err(EntryNumberError::BadStructure { .. })),
+            "{n:?}"
+        );
         assert!(matches!(
             EntryNumber::parse("B76032452X8"),
             Err(EntryNumberError::BadStructure { .. })

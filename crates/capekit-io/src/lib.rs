@@ -1,1 +1,66 @@
-//! placeholder
+//! Readers and writers of the files CAPE users handle: declaration uploads, Claim Details and
+//! Validation Result Files, ACE entry reports, and the worklists and reports capekit writes.
+//!
+//! Readers return records with positioned diagnostics and never stop at the first bad row;
+//! writers never overwrite an input and never leave a half-written file. Nothing here knows the
+//! command line.
+
+pub mod declaration;
+pub mod output;
+pub mod sniff;
+pub mod table;
+pub mod text;
+pub mod upload;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Why an input file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file does not exist.
+    #[error("{path}: no such file - check the path")]
+    NotFound {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The path is a folder.
+    #[error("{path} is a folder, not a file")]
+    IsDir {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// Reading failed.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The path given.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// Reads a whole file, at most `limit` bytes (what lies past it is not read).
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let io = |source: std::io::Error| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            ReadError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            ReadError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    };
+    if path.is_dir() {
+        return Err(ReadError::IsDir {
+            path: path.to_path_buf(),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}

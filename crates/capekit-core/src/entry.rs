@@ -195,10 +195,8 @@ impl EntryNumber {
         // a float (`0E000000009` is a valid entry number of filer `0E0`).
         let plain =
             chars.len() == ENTRY_NUMBER_LEN && chars.bytes().all(|b| b.is_ascii_alphanumeric());
-        if !plain {
-            if let Some(err) = spreadsheet_damage(raw, &chars) {
-                return Err(err);
-            }
+        if let Some(err) = (!plain).then(|| spreadsheet_damage(raw, &chars)).flatten() {
+            return Err(err);
         }
         if let Some(c) = chars.chars().find(|c| !c.is_ascii_alphanumeric()) {
             return Err(EntryNumberError::InvalidCharacter {

@@ -4,10 +4,12 @@
 //! Everything here works on values the readers built and returns values the printers render, so
 //! that the CLI, the web workbench and the tests all call the same functions.
 
+pub mod catalogs;
 pub mod check;
 pub mod diag;
 pub mod doc;
 pub mod entry;
+pub mod fix;
 
 pub use diag::{Diagnostic, Severity};
 pub use entry::{EntryNumber, EntryNumberError};

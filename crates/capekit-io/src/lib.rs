@@ -7,6 +7,7 @@
 
 pub mod declaration;
 pub mod output;
+pub mod render;
 pub mod sniff;
 pub mod table;
 pub mod text;

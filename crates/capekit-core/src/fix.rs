@@ -1,0 +1,248 @@
+//! What `capekit fix` makes of a declaration: the upload the user meant.
+//!
+//! Each data row is repaired when the repair is certain (formatting removed; a lost leading zero
+//! or a `.0` undone only when the check digit proves the result), duplicates keep their first
+//! line, and every row that cannot be repaired is listed with its reason. Every data row ends in
+//! exactly one of those lists, so the counts reconcile.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::check::{DeclarationInput, HeaderKind, InputRow, classify_header};
+use crate::entry::{EntryNumber, EntryNumberError, StrictError};
+
+/// An entry written after a repair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Repair {
+    /// Line of the row.
+    pub line: u64,
+    /// Value as found.
+    pub raw: String,
+    /// Entry number written.
+    pub entry: EntryNumber,
+    /// What was repaired.
+    pub what: String,
+}
+
+/// A row left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unrepairable {
+    /// Line of the row.
+    pub line: u64,
+    /// Value as found.
+    pub raw: String,
+    /// Why it cannot be written.
+    pub reason: String,
+}
+
+/// A duplicate dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Duplicate {
+    /// Line of the dropped row.
+    pub line: u64,
+    /// The entry number.
+    pub entry: EntryNumber,
+    /// Line where it was first seen (and kept).
+    pub first_line: u64,
+}
+
+/// The outcome of planning a fix.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FixPlan {
+    /// Data rows read (non-blank rows that are not the header).
+    pub data_rows: usize,
+    /// Entries to write, in file order, each once.
+    pub entries: Vec<EntryNumber>,
+    /// Entries written after a repair (a subset of `entries`).
+    pub repaired: Vec<Repair>,
+    /// Rows dropped as duplicates of an earlier row.
+    pub duplicates: Vec<Duplicate>,
+    /// Rows that cannot be written.
+    pub unrepairable: Vec<Unrepairable>,
+    /// Blank rows dropped.
+    pub blank_rows: usize,
+}
+
+impl FixPlan {
+    /// True when every data row is accounted for: written, duplicate or unrepairable.
+    pub fn reconciles(&self) -> bool {
+        self.entries.len() + self.duplicates.len() + self.unrepairable.len() == self.data_rows
+    }
+}
+
+/// Plans the repair of a declaration's rows. With `filer`, entries of other filer codes are left
+/// out and listed: a broker's account may declare only its own entries.
+pub fn plan_fix(input: &DeclarationInput, filer: Option<&str>) -> FixPlan {
+    let mut plan = FixPlan::default();
+    let mut seen: HashMap<EntryNumber, u64> = HashMap::new();
+    let mut header_done = false;
+    for row in &input.rows {
+        if row.is_blank() {
+            plan.blank_rows += 1;
+            continue;
+        }
+        let raw = row.fields.first().map(String::as_str).unwrap_or("");
+        if !header_done {
+            header_done = true;
+            if matches!(
+                classify_header(raw),
+                HeaderKind::Exact | HeaderKind::Variant | HeaderKind::Other
+            ) {
+                continue;
+            }
+        }
+        plan.data_rows += 1;
+        let Some((entry, what)) = repair_row(row, raw, &mut plan) else {
+            continue;
+        };
+        if let Some(f) = filer.filter(|f| !entry.filer_code().eq_ignore_ascii_case(f)) {
+            plan.unrepairable.push(Unrepairable {
+                line: row.line,
+                raw: raw.to_owned(),
+                reason: format!(
+                    "{entry} belongs to filer code {}, not {}; its filer or the importer of record must declare it",
+                    entry.filer_code(),
+                    f.to_ascii_uppercase()
+                ),
+            });
+            continue;
+        }
+        if let Some(&first_line) = seen.get(&entry) {
+            plan.duplicates.push(Duplicate {
+                line: row.line,
+                entry,
+                first_line,
+            });
+            continue;
+        }
+        seen.insert(entry, row.line);
+        plan.entries.push(entry);
+        if let Some(what) = what {
+            plan.repaired.push(Repair {
+                line: row.line,
+                raw: raw.to_owned(),
+                entry,
+                what,
+            });
+        }
+    }
+    plan
+}
+
+fn repair_row(
+    row: &InputRow,
+    raw: &str,
+    plan: &mut FixPlan,
+) -> Option<(EntryNumber, Option<String>)> {
+    let extra = row.fields.len() > 1 && row.fields[1..].iter().any(|f| !f.trim().is_empty());
+    let dropped_columns = extra.then(|| "other columns dropped".to_owned());
+    match EntryNumber::parse_strict(raw) {
+        Ok(n) => Some((n, dropped_columns)),
+        Err(StrictError::NotCanonical { canonical, what }) => {
+            let mut w = format!("removed {what}");
+            if let Some(d) = dropped_columns {
+                w = format!("{w}; {d}");
+            }
+            Some((canonical, Some(w)))
+        }
+        Err(StrictError::Invalid(e)) => match e.repair() {
+            Some(n) => {
+                let what = match e {
+                    EntryNumberError::LostLeadingZeros { .. } => {
+                        "restored the leading zeros Excel dropped (check digit valid)"
+                    }
+                    _ => "removed the decimal part a spreadsheet added (check digit valid)",
+                };
+                Some((n, Some(what.to_owned())))
+            }
+            None => {
+                plan.unrepairable.push(Unrepairable {
+                    line: row.line,
+                    raw: raw.to_owned(),
+                    reason: match e {
+                        EntryNumberError::Empty => {
+                            "empty value in the entry number column".to_owned()
+                        }
+                        other => other.to_string(),
+                    },
+                });
+                None
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Content, LineEndings};
+
+    fn input(values: &[&str]) -> DeclarationInput {
+        DeclarationInput {
+            file_name: "x.csv".into(),
+            size: 1,
+            content: Content::Text,
+            bom: false,
+            windows_1252: false,
+            line_endings: LineEndings::default(),
+            rows: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| InputRow {
+                    line: i as u64 + 1,
+                    cell: None,
+                    fields: v.split(',').map(str::to_owned).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn repairs_dedups_and_reconciles() {
+        let zero = EntryNumber::from_parts("057", 6069342).expect("valid");
+        let lost = zero.as_str()[1..].to_owned();
+        let plan = plan_fix(
+            &input(&[
+                "entry number",
+                "B76-0324527-8",
+                "B7603245278",
+                &lost,
+                "6.05761E+10",
+                "",
+                "ABC12345676,ACME",
+            ]),
+            None,
+        );
+        assert_eq!(plan.data_rows, 5);
+        assert_eq!(
+            plan.entries.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+            vec!["B7603245278", zero.as_str(), "ABC12345676"]
+        );
+        assert_eq!(plan.duplicates.len(), 1);
+        assert_eq!(plan.duplicates[0].first_line, 2);
+        assert_eq!(plan.unrepairable.len(), 1);
+        assert_eq!(plan.unrepairable[0].line, 5);
+        assert_eq!(plan.repaired.len(), 3);
+        assert_eq!(plan.blank_rows, 1);
+        assert!(plan.reconciles());
+    }
+
+    #[test]
+    fn other_filers_are_left_out_with_their_line() {
+        let plan = plan_fix(
+            &input(&["Entry Number", "B7603245278", "ABC12345676"]),
+            Some("b76"),
+        );
+        assert_eq!(plan.entries.len(), 1);
+        assert_eq!(plan.unrepairable[0].line, 3);
+        assert!(plan.reconciles());
+    }
+
+    #[test]
+    fn headerless_file_keeps_first_row() {
+        let plan = plan_fix(&input(&["B7603245278"]), None);
+        assert_eq!(plan.entries.len(), 1);
+        assert!(plan.reconciles());
+    }
+}

@@ -1,0 +1,138 @@
+//! Text printers for people: the check report and the fix summary as a terminal shows them.
+//!
+//! Findings are grouped by rule so that 9,000 copies of one mistake read as one problem with
+//! examples; JSON output is the serde form of the same report values.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use capekit_core::check::{CheckReport, group, rule};
+use capekit_core::diag::Diagnostic;
+use capekit_core::fix::FixPlan;
+
+/// How many findings of one rule the text output lists before summarising the rest.
+pub const SHOWN_PER_RULE: usize = 20;
+
+/// Renders a check report for a terminal.
+pub fn check_text(report: &CheckReport) -> String {
+    let mut out = String::new();
+    let mut by_rule: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &report.diagnostics {
+        by_rule.entry(d.code).or_default().push(d);
+    }
+    // Errors first, then warnings, then information; by code within a severity.
+    let mut groups: Vec<(&str, Vec<&Diagnostic>)> = by_rule.into_iter().collect();
+    groups.sort_by_key(|(code, ds)| (ds[0].severity, *code));
+    for (code, ds) in &groups {
+        let (name, title) = rule(code).map_or(("", ""), |r| (r.name, r.title));
+        let _ = writeln!(
+            out,
+            "{code} {name} ({}): {title} [{}]",
+            ds[0].severity,
+            group(ds.len() as u64)
+        );
+        for d in ds.iter().take(SHOWN_PER_RULE) {
+            match d.position() {
+                Some(pos) => {
+                    let _ = writeln!(out, "  {pos}: {}", d.message);
+                }
+                None => {
+                    let _ = writeln!(out, "  {}", d.message);
+                }
+            }
+        }
+        if ds.len() > SHOWN_PER_RULE {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (all are listed by --format json)",
+                group((ds.len() - SHOWN_PER_RULE) as u64)
+            );
+        }
+        out.push('\n');
+    }
+    let c = report.counts();
+    let verdict = if report.uploadable {
+        "uploadable".to_owned()
+    } else {
+        format!(
+            "NOT uploadable - correct the errors above, or run `capekit fix {} --out FIXED.csv`, then check again",
+            report.file
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} entries, {} error{}, {} warning{}: {verdict}",
+        report.file,
+        group(report.entries as u64),
+        group(c.errors as u64),
+        if c.errors == 1 { "" } else { "s" },
+        group(c.warnings as u64),
+        if c.warnings == 1 { "" } else { "s" },
+    );
+    out
+}
+
+/// Renders what `capekit fix` did.
+pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
+    let mut out = String::new();
+    if !plan.repaired.is_empty() {
+        let _ = writeln!(out, "repaired {}:", group(plan.repaired.len() as u64));
+        for r in plan.repaired.iter().take(SHOWN_PER_RULE) {
+            let _ = writeln!(
+                out,
+                "  line {}: `{}` -> {} ({})",
+                r.line, r.raw, r.entry, r.what
+            );
+        }
+        more(&mut out, plan.repaired.len());
+    }
+    if !plan.duplicates.is_empty() {
+        let _ = writeln!(
+            out,
+            "duplicates dropped {}:",
+            group(plan.duplicates.len() as u64)
+        );
+        for d in plan.duplicates.iter().take(SHOWN_PER_RULE) {
+            let _ = writeln!(
+                out,
+                "  line {}: {} (kept line {})",
+                d.line, d.entry, d.first_line
+            );
+        }
+        more(&mut out, plan.duplicates.len());
+    }
+    if !plan.unrepairable.is_empty() {
+        let _ = writeln!(
+            out,
+            "NOT written, cannot be repaired {}:",
+            group(plan.unrepairable.len() as u64)
+        );
+        for u in plan.unrepairable.iter().take(SHOWN_PER_RULE) {
+            let _ = writeln!(out, "  line {}: {}", u.line, u.reason);
+        }
+        more(&mut out, plan.unrepairable.len());
+    }
+    for p in written {
+        let _ = writeln!(out, "wrote {}", p.display());
+    }
+    let _ = writeln!(
+        out,
+        "{} data rows = {} written + {} duplicates + {} not repairable{}",
+        group(plan.data_rows as u64),
+        group(plan.entries.len() as u64),
+        group(plan.duplicates.len() as u64),
+        group(plan.unrepairable.len() as u64),
+        if plan.reconciles() {
+            " (reconciled)"
+        } else {
+            " (DOES NOT RECONCILE - report this as a bug)"
+        }
+    );
+    out
+}
+
+fn more(out: &mut String, n: usize) {
+    if n > SHOWN_PER_RULE {
+        let _ = writeln!(out, "  ... and {} more", group((n - SHOWN_PER_RULE) as u64));
+    }
+}

@@ -1,0 +1,23 @@
+//! `capekit explain`.
+
+use capekit_core::catalogs::{all_rules, find_rule};
+
+use crate::exit;
+
+pub fn run(query: &str, list: bool) -> anyhow::Result<u8> {
+    if list {
+        for r in all_rules() {
+            println!("{} {:<34} {}", r.code(), r.name(), r.title());
+        }
+        return Ok(exit::OK);
+    }
+    match find_rule(query) {
+        Some(rule) => {
+            print!("{}", rule.render_text());
+            Ok(exit::OK)
+        }
+        None => anyhow::bail!(
+            "no rule matches `{query}`; give a code such as F014 or paste the error message as CBP wrote it (`capekit explain --list` lists every rule). An unknown CBP message needs a person to review it"
+        ),
+    }
+}

@@ -1,0 +1,65 @@
+//! `capekit fix`.
+
+use std::path::Path;
+
+use anyhow::Context;
+use capekit_core::fix::plan_fix;
+use capekit_io::declaration::read_declaration;
+use capekit_io::output::OutputSet;
+use capekit_io::upload::add_upload_files;
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::exit;
+
+#[derive(Serialize)]
+struct FixOutput<'a> {
+    plan: &'a capekit_core::fix::FixPlan,
+    files: Vec<String>,
+    reconciled: bool,
+}
+
+pub fn run(file: &Path, out: &Path, filer: Option<String>, format: Format) -> anyhow::Result<u8> {
+    let filer = super::filer_code(filer)?;
+    let input = read_declaration(file)?;
+    if input.rows.is_empty() {
+        anyhow::bail!(
+            "{}: nothing to repair: the file is {} with no readable rows",
+            file.display(),
+            if input.size == 0 {
+                "empty".to_owned()
+            } else {
+                input.content.describe().to_owned()
+            }
+        );
+    }
+    let plan = plan_fix(&input, filer.as_deref());
+    let mut set = OutputSet::new();
+    let paths = add_upload_files(&mut set, out, &plan.entries);
+    let written = set
+        .commit(&[file.to_path_buf()])
+        .context("writing the repaired upload")?;
+    match format {
+        Format::Text => {
+            print!("{}", capekit_io::render::fix_text(&plan, &written));
+            if paths.is_empty() {
+                println!("no entry could be written, so no file was written");
+            }
+        }
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&FixOutput {
+                plan: &plan,
+                files: written.iter().map(|p| p.display().to_string()).collect(),
+                reconciled: plan.reconciles(),
+            })?
+        ),
+    }
+    Ok(
+        if plan.unrepairable.is_empty() && !plan.entries.is_empty() {
+            exit::OK
+        } else {
+            exit::FOUND_PROBLEMS
+        },
+    )
+}

@@ -1,0 +1,38 @@
+//! One module a command; each returns the exit code.
+
+mod check;
+mod explain;
+mod fix;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Check {
+            file,
+            filer,
+            format,
+        } => check::run(&file, filer, format),
+        Command::Fix {
+            file,
+            out,
+            filer,
+            format,
+        } => fix::run(&file, &out, filer, format),
+        Command::Explain { query, list } => explain::run(&query.join(" "), list),
+    }
+}
+
+/// Validates a `--filer` value: three letters or digits.
+pub fn filer_code(code: Option<String>) -> anyhow::Result<Option<String>> {
+    match code {
+        Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphanumeric()) => {
+            Ok(Some(c.to_ascii_uppercase()))
+        }
+        Some(c) => anyhow::bail!(
+            "--filer `{c}` is not a filer code; a filer code is 3 letters or digits, the first three characters of the broker's entry numbers"
+        ),
+        None => Ok(None),
+    }
+}

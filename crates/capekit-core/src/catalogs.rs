@@ -2,7 +2,7 @@
 
 use crate::doc::Documented;
 
-/// All rules, in catalog order.
+/// All rules, in catalog order: file checks (F), CBP messages (M), readers (C).
 pub fn all_rules() -> Vec<&'static dyn Documented> {
     let mut out: Vec<&'static dyn Documented> = Vec::new();
     out.extend(
@@ -10,13 +10,53 @@ pub fn all_rules() -> Vec<&'static dyn Documented> {
             .iter()
             .map(|r| r as &dyn Documented),
     );
+    out.extend(
+        crate::catalog::MESSAGE_RULES
+            .iter()
+            .map(|r| r as &dyn Documented),
+    );
+    out.extend(
+        crate::reading::CLAIM_READER_RULES
+            .iter()
+            .map(|r| r as &dyn Documented),
+    );
     out
 }
 
-/// The rule with this code (case-insensitive), or whose message matches the pasted text.
+/// The rule with this code or name (case-insensitive), or the CBP message rule whose message
+/// matches the pasted text.
 pub fn find_rule(query: &str) -> Option<&'static dyn Documented> {
     let q = query.trim();
     all_rules()
         .into_iter()
         .find(|r| r.code().eq_ignore_ascii_case(q) || r.name().eq_ignore_ascii_case(q))
+        .or_else(|| crate::catalog::match_message(q).map(|r| r as &dyn Documented))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_by_code_name_and_message() {
+        assert_eq!(find_rule("f014").map(|r| r.code()), Some("F014"));
+        assert_eq!(
+            find_rule("account-mismatch").map(|r| r.code()),
+            Some("M015")
+        );
+        assert_eq!(
+            find_rule("entry summary is in final liquidation status").map(|r| r.code()),
+            Some("M004")
+        );
+        assert!(find_rule("nothing like this").is_none());
+    }
+
+    #[test]
+    fn codes_are_unique_across_catalogs() {
+        let mut codes: Vec<&str> = all_rules().iter().map(|r| r.code()).collect();
+        let n = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), n);
+    }
 }

@@ -4,12 +4,15 @@
 //! Everything here works on values the readers built and returns values the printers render, so
 //! that the CLI, the web workbench and the tests all call the same functions.
 
+pub mod catalog;
 pub mod catalogs;
 pub mod check;
 pub mod diag;
 pub mod doc;
 pub mod entry;
 pub mod fix;
+pub mod reading;
+pub mod triage;
 
 pub use diag::{Diagnostic, Severity};
 pub use entry::{EntryNumber, EntryNumberError};

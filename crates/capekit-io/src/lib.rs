@@ -5,12 +5,16 @@
 //! writers never overwrite an input and never leave a half-written file. Nothing here knows the
 //! command line.
 
+pub mod claims;
 pub mod declaration;
+pub mod html;
 pub mod output;
 pub mod render;
+pub mod sheet;
 pub mod sniff;
 pub mod table;
 pub mod text;
+pub mod triage_out;
 pub mod upload;
 
 use std::io::Read;

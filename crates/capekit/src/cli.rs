@@ -57,6 +57,43 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Triage what ACE sent back: split claims into accepted and rejected entries, judge every
+    /// message, and write the next declaration, the worklist and a report.
+    ///
+    /// Exit 0 = the triage ran (read its worklist), 2 = it could not run.
+    Triage {
+        /// Claim Details or Validation Result Files (CSV or XLSX), one or more.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The declaration that was uploaded: finds entries missing from every claim.
+        #[arg(long, value_name = "FILE")]
+        declaration: Option<PathBuf>,
+        /// Entries corrected (or waited for) since: one entry number a line, or a CSV/XLSX with an
+        /// entry column.
+        #[arg(long, value_name = "FILE")]
+        corrected: Option<PathBuf>,
+        /// Apply the rules in force on this date (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        /// Folder for refile.csv, worklist.csv, worklist.xlsx and report.html.
+        #[arg(long, value_name = "DIR", default_value = "capekit-out")]
+        out: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Run the main job on built-in sample data: triage a 40-entry "Accepted with Error(s)" claim.
+    Demo {
+        /// Folder to write into.
+        #[arg(long, value_name = "DIR", default_value = "capekit-demo")]
+        out: PathBuf,
+        /// Apply the rules in force on this date (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Explain a rule: give its code (F014) or paste a CBP error message.
     Explain {
         /// A rule code, or the text of an error message.

@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod fix;
+mod triage;
 
 use crate::cli::{Cli, Command};
 
@@ -21,6 +22,22 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             format,
         } => fix::run(&file, &out, filer, format),
         Command::Explain { query, list } => explain::run(&query.join(" "), list),
+        Command::Triage {
+            files,
+            declaration,
+            corrected,
+            as_of,
+            out,
+            format,
+        } => triage::run(&triage::TriageArgs {
+            files,
+            declaration,
+            corrected,
+            as_of,
+            out,
+            format,
+        }),
+        Command::Demo { out, as_of, format } => triage::demo(&out, as_of, format),
     }
 }
 

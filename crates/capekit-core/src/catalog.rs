@@ -1,0 +1,901 @@
+//! The catalog of CBP's entry-level CAPE messages: what each means and what to do, by date.
+//!
+//! CBP changes the messages and their meaning by CSMS bulletin (CSMS 69056483 of 2026-06-25 split
+//! one HTS check in two and retired another), so every rule holds one or more dated versions, each
+//! with its action, and a triage picks the version in force on its `--as-of` date. Matching is on
+//! normalized text (trimmed, spaces collapsed, case folded, final full stop dropped) against the
+//! published message and its known variants; any text that matches nothing goes to `review`, never
+//! to a guess. Messages whose exact wording CBP has not published are marked unconfirmed.
+
+use jiff::civil::{Date, date};
+use serde::Serialize;
+
+use crate::doc::{Documented, RuleDoc};
+
+/// The version of this catalog, named in every triage report.
+pub const CATALOG_VERSION: &str = "2026-11-24 (CBP messages through CSMS 69056483 of 2026-06-25 and the reconciliation change of 2026-06-29)";
+
+/// What to do with an entry, from a fixed vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Fix it in ACE first (e.g. by post-summary correction), then refile.
+    CorrectThenRefile,
+    /// Unknown text or missing data: a person must look.
+    Review,
+    /// Not in CAPE's lane now: protest, court or a later phase.
+    OtherPath,
+    /// The importer of record or the filing broker must file it.
+    WrongFiler,
+    /// Put it on a new declaration now.
+    Refile,
+    /// Timing or CBP-side: resubmit later.
+    RetryLater,
+    /// Already on an earlier declaration: drop it.
+    DropDuplicate,
+    /// No IEEPA duty to refund.
+    NotRefundable,
+    /// Accepted: nothing to do, never refile.
+    None,
+}
+
+impl Action {
+    /// Every action, most urgent first: the order of worklists.
+    pub const ALL: [Action; 9] = [
+        Action::CorrectThenRefile,
+        Action::Review,
+        Action::OtherPath,
+        Action::WrongFiler,
+        Action::Refile,
+        Action::RetryLater,
+        Action::DropDuplicate,
+        Action::NotRefundable,
+        Action::None,
+    ];
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Refile => "refile",
+            Self::CorrectThenRefile => "correct-then-refile",
+            Self::RetryLater => "retry-later",
+            Self::WrongFiler => "wrong-filer",
+            Self::OtherPath => "other-path",
+            Self::NotRefundable => "not-refundable",
+            Self::DropDuplicate => "drop-duplicate",
+            Self::Review => "review",
+        }
+    }
+
+    /// Position in the urgency order (0 = most urgent).
+    pub fn urgency(self) -> usize {
+        Self::ALL
+            .iter()
+            .position(|a| *a == self)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// May an entry with this action go on a new declaration once the user says it was corrected
+    /// (or the wait is over)?
+    pub fn refile_once_corrected(self) -> bool {
+        matches!(
+            self,
+            Self::Refile | Self::CorrectThenRefile | Self::RetryLater
+        )
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One dated meaning of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RuleVersion {
+    /// First day this version holds; `None` since CAPE opened.
+    pub valid_from: Option<Date>,
+    /// First day it no longer holds; `None` while in force.
+    pub valid_to: Option<Date>,
+    /// What to do.
+    pub action: Action,
+    /// What to do, in a sentence for the worklist.
+    pub what_to_do: &'static str,
+    /// Where this version comes from.
+    pub source: &'static str,
+}
+
+impl RuleVersion {
+    /// Does this version hold on `day`?
+    pub fn holds_on(&self, day: Date) -> bool {
+        self.valid_from.is_none_or(|f| day >= f) && self.valid_to.is_none_or(|t| day < t)
+    }
+}
+
+/// How a pattern matches normalized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Match {
+    /// The whole message equals the pattern.
+    Exact(&'static str),
+    /// The message contains the pattern (for long notices CBP words freely around a fixed phrase).
+    Contains(&'static str),
+}
+
+/// A CBP message and its dated meanings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MessageRule {
+    /// Stable code, `M` and three digits. Append-only.
+    pub code: &'static str,
+    /// Kebab-case name.
+    pub name: &'static str,
+    /// The message as CBP publishes it.
+    pub message: &'static str,
+    /// False when the exact wording is not published (CAPE.md marks it (?)).
+    pub confirmed: bool,
+    /// Normalized patterns: the message and its known variants.
+    pub patterns: &'static [Match],
+    /// The dated versions, oldest first.
+    pub versions: &'static [RuleVersion],
+    /// Documentation.
+    pub doc: RuleDoc,
+}
+
+impl MessageRule {
+    /// The version in force on `day`.
+    pub fn version_on(&self, day: Date) -> Option<&RuleVersion> {
+        self.versions.iter().find(|v| v.holds_on(day))
+    }
+
+    fn matches(&self, normalized: &str) -> bool {
+        self.patterns.iter().any(|p| match p {
+            Match::Exact(s) => normalized == *s,
+            Match::Contains(s) => normalized.contains(s),
+        })
+    }
+}
+
+impl Documented for MessageRule {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn title(&self) -> &'static str {
+        self.message
+    }
+    fn catalog(&self) -> &'static str {
+        "CBP entry message (capekit triage)"
+    }
+    fn facts(&self) -> Vec<(&'static str, String)> {
+        let mut facts = vec![(
+            "wording",
+            if self.confirmed {
+                "as published by CBP".to_owned()
+            } else {
+                "not published letter for letter by CBP (?): known variants are matched, any other wording goes to review".to_owned()
+            },
+        )];
+        for v in self.versions {
+            let from = v
+                .valid_from
+                .map_or("CAPE opening".to_owned(), |d| d.to_string());
+            let to = v
+                .valid_to
+                .map_or("in force".to_owned(), |d| format!("until {d}"));
+            facts.push((
+                "action",
+                format!("{} (from {from}, {to}; {})", v.action, v.source),
+            ));
+        }
+        facts
+    }
+    fn doc(&self) -> &RuleDoc {
+        &self.doc
+    }
+}
+
+/// CSMS 69056483 took effect on this day: INVALID HTS and HTS RELATIONSHIP MISMATCH replaced HTS
+/// RELATIONSHIP/SEQUENCE MISMATCH, and the Chapter 1-97 goods value check was removed.
+pub const CSMS_69056483: Date = date(2026, 6, 25);
+/// From this day CBP accepts reconciliation-flagged entries of types 01, 02 and 06 for which no
+/// type 09 reconciliation entry was filed.
+pub const RECON_CHANGE: Date = date(2026, 6, 29);
+
+const QRG: &str = "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026)";
+const CSMS: &str = "CSMS 69056483 (2026-06-25)";
+const RECON_SRC: &str = "CBP CAPE guidance of 2026-06-29 on reconciliation-flagged entries (as summarised in CAPE.md section 5)";
+
+macro_rules! v {
+    ($from:expr, $to:expr, $action:ident, $todo:expr, $src:expr) => {
+        RuleVersion {
+            valid_from: $from,
+            valid_to: $to,
+            action: Action::$action,
+            what_to_do: $todo,
+            source: $src,
+        }
+    };
+}
+
+/// Every CBP message rule, in code order.
+pub static MESSAGE_RULES: &[MessageRule] = &[
+    MessageRule {
+        code: "M001",
+        name: "entry-summary-updated",
+        message: "ENTRY SUMMARY UPDATED",
+        confirmed: true,
+        patterns: &[Match::Exact("ENTRY SUMMARY UPDATED")],
+        versions: &[v!(
+            None,
+            None,
+            None,
+            "Nothing: the entry was accepted and its IEEPA lines removed. Never declare it again.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "The entry was accepted: CBP removed its IEEPA Chapter 99 lines and will recalculate duty and (re)liquidate.",
+            why: "Declaring an accepted entry again gets the new declaration rejected as a duplicate.",
+            example: "Claim Details row with status `Entry Summary Updated`.",
+            fix: "Nothing. Keep the row as it is; the refund follows by ACH, usually 60-90 days after acceptance.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M002",
+        name: "entry-on-drawback",
+        message: "ENTRY ON DRAWBACK",
+        confirmed: true,
+        patterns: &[Match::Exact("ENTRY ON DRAWBACK")],
+        versions: &[v!(
+            None,
+            None,
+            OtherPath,
+            "Not refundable through CAPE now: the entry is tied to a drawback claim. Pursue it by protest or in court, or wait for a later CAPE phase.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "The entry is linked to a drawback claim.",
+            why: "Phase 1 of CAPE excludes drawback-linked entries; refiling gets the same rejection.",
+            example: "`ENTRY ON DRAWBACK`",
+            fix: "Do not refile. Track the protest deadline (liquidation + 180 days) or the court path, or a later CAPE phase.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M003",
+        name: "flagged-for-recon",
+        message: "ENTRY SUMMARY FLAGGED FOR RECON",
+        confirmed: true,
+        patterns: &[
+            Match::Exact("ENTRY SUMMARY FLAGGED FOR RECON"),
+            Match::Exact("ENTRY SUMMARY FLAGGED FOR RECONCILIATION"),
+        ],
+        versions: &[
+            v!(
+                None,
+                Some(RECON_CHANGE),
+                OtherPath,
+                "Not in CAPE now: reconciliation-flagged entries wait for a later phase.",
+                QRG
+            ),
+            v!(
+                Some(RECON_CHANGE),
+                None,
+                Review,
+                "Since 2026-06-29 CBP accepts flagged entries of types 01, 02 and 06 when no type 09 reconciliation entry was filed: refile those; if a type 09 was filed, the entry is on another path. Check the entry's reconciliation (ES-003 `Reconciliation Indicator`) to decide.",
+                RECON_SRC
+            ),
+        ],
+        doc: RuleDoc {
+            what: "The entry summary carries a reconciliation flag.",
+            why: "Until 2026-06-29 CAPE rejected every flagged entry. Since then it accepts types 01, 02 and 06 with no type 09 filed, so an old rejection may now be refiled, and a new one means a type 09 exists.",
+            example: "`ENTRY SUMMARY FLAGGED FOR RECON`",
+            fix: "Look up whether a type 09 reconciliation entry was filed. If not, and the entry type is 01, 02 or 06, refile; otherwise follow the protest, court or later-phase path.",
+            source: RECON_SRC,
+        },
+    },
+    MessageRule {
+        code: "M004",
+        name: "final-liquidation",
+        message: "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS",
+        confirmed: true,
+        patterns: &[
+            Match::Exact("ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS"),
+            Match::Exact("ENTRY SUMMARY IN FINAL LIQUIDATION"),
+            Match::Exact("ENTRY SUMMARY IN FINAL LIQUIDATION STATUS"),
+            Match::Exact("ENTRY SUMMARY IS IN FINAL LIQUIDATION"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            OtherPath,
+            "Liquidated more than 80 days ago: CAPE cannot take it. File a protest within 180 days of liquidation (19 USC 1514); past that, the court path (28 USC 1581(i), two years) or a later phase.",
+            "19 USC 1514; 28 USC 1581(i); CBP CAPE guidance"
+        )],
+        doc: RuleDoc {
+            what: "The entry liquidated more than 80 days before the declaration, so its liquidation is final for CAPE.",
+            why: "CAPE's Phase 1 takes entries liquidated no more than 80 days before filing; the refund must now come by protest or in court.",
+            example: "`ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS`",
+            fix: "Do not refile. File a protest before liquidation + 180 days; once that has passed, consider the Court of International Trade (28 USC 1581(i)) or a later CAPE phase. `capekit triage --entries ES003.csv` shows each entry's protest deadline.",
+            source: "19 USC 1514 (protest within 180 days of liquidation); 28 USC 1581(i); CBP CAPE guidance",
+        },
+    },
+    MessageRule {
+        code: "M005",
+        name: "protest-on-entry",
+        message: "PROTEST ON ENTRY",
+        confirmed: true,
+        patterns: &[Match::Exact("PROTEST ON ENTRY")],
+        versions: &[v!(
+            None,
+            None,
+            OtherPath,
+            "An open or suspended protest covers the entry: pursue the refund in the protest. If the protest is about IEEPA duty only and the entry liquidated no more than 80 days ago, you may withdraw the protest and then refile in CAPE.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "An open or suspended protest exists on the entry.",
+            why: "CAPE excludes entries under protest; refiling as is gets the same rejection.",
+            example: "`PROTEST ON ENTRY`",
+            fix: "Keep the protest, which can itself recover the IEEPA duty; or, for an IEEPA-only protest while within 80 days of liquidation, withdraw it and refile in CAPE.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M006",
+        name: "entry-summary-cancelled-rejected",
+        message: "ENTRY SUMMARY IS CANCELLED/REJECTED",
+        confirmed: true,
+        patterns: &[
+            Match::Exact("ENTRY SUMMARY IS CANCELLED/REJECTED"),
+            Match::Exact("ENTRY SUMMARY IS CANCELED/REJECTED"),
+            Match::Exact("ENTRY SUMMARY IS CANCELLED"),
+            Match::Exact("ENTRY SUMMARY IS REJECTED"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            CorrectThenRefile,
+            "The entry summary is not in accepted status: get it corrected and accepted in ACE, then refile.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "The entry summary is cancelled or rejected in ACE, not in accepted status.",
+            why: "CAPE processes only accepted entry summaries.",
+            example: "`ENTRY SUMMARY IS CANCELLED/REJECTED`",
+            fix: "Have the filer correct and retransmit the entry summary until ACE accepts it, then put the entry on a new declaration.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M007",
+        name: "trade-control",
+        message: "ENTRY SUMMARY IS IN TRADE CONTROL",
+        confirmed: true,
+        patterns: &[
+            Match::Exact("ENTRY SUMMARY IS IN TRADE CONTROL"),
+            Match::Exact("ENTRY SUMMARY IN TRADE CONTROL"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            RetryLater,
+            "Accepted but not yet on a statement: refile once it is on a statement.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "The entry summary is accepted but its control status is still Trade: it is not yet on a statement.",
+            why: "CAPE needs the entry on a statement; this clears by itself.",
+            example: "`ENTRY SUMMARY IS IN TRADE CONTROL`",
+            fix: "Wait until the entry is on a statement, then refile (list it with `--corrected`).",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M008",
+        name: "statement-processing-not-complete",
+        message: "STATEMENT PROCESSING NOT COMPLETE",
+        confirmed: true,
+        patterns: &[
+            Match::Exact("STATEMENT PROCESSING NOT COMPLETE"),
+            Match::Exact("STATEMENT PROCESSING IS NOT COMPLETE"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            RetryLater,
+            "The periodic statement covering the entry is not paid yet: refile after payment.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "The periodic statement that covers the entry has not been paid.",
+            why: "CAPE refunds duty that was paid; until the statement is paid there is nothing to refund.",
+            example: "`STATEMENT PROCESSING NOT COMPLETE`",
+            fix: "Refile after the statement is paid (list the entry with `--corrected`).",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M009",
+        name: "unable-to-calculate-duty",
+        message: "UNABLE TO CALCULATE DUTY",
+        confirmed: true,
+        patterns: &[Match::Exact("UNABLE TO CALCULATE DUTY")],
+        versions: &[v!(
+            None,
+            None,
+            RetryLater,
+            "Often transient on CBP's side: refile; if it repeats, write to IEEPARefunds@cbp.dhs.gov.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "CBP's system could not recalculate the entry's duty.",
+            why: "Often a transient CBP-side failure that clears on resubmission.",
+            example: "`UNABLE TO CALCULATE DUTY`",
+            fix: "Refile (list it with `--corrected`). If the same message comes back, write to IEEPARefunds@cbp.dhs.gov with the entry and claim numbers.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M010",
+        name: "invalid-hts",
+        message: "INVALID HTS",
+        confirmed: true,
+        patterns: &[Match::Exact("INVALID HTS")],
+        versions: &[v!(
+            Some(CSMS_69056483),
+            None,
+            CorrectThenRefile,
+            "A line date is outside its HTS number's begin/end dates: correct by post-summary correction (reason H99) while the PSC window is open, then refile. Correct before declaring: once on a declaration, a PSC is refused.",
+            CSMS
+        )],
+        doc: RuleDoc {
+            what: "A line's date falls outside the begin and end dates of its HTS number.",
+            why: "CBP cannot recalculate duty on an invalid tariff number; the entry must be corrected first.",
+            example: "`INVALID HTS`",
+            fix: "File a post-summary correction (reason code H99) within 300 days of entry and at least 15 days before scheduled liquidation, then refile. ACE refuses a PSC on an entry already on a CAPE declaration (condition 864), so correct first.",
+            source: CSMS,
+        },
+    },
+    MessageRule {
+        code: "M011",
+        name: "hts-relationship-mismatch",
+        message: "HTS RELATIONSHIP MISMATCH",
+        confirmed: true,
+        patterns: &[Match::Exact("HTS RELATIONSHIP MISMATCH")],
+        versions: &[v!(
+            Some(CSMS_69056483),
+            None,
+            CorrectThenRefile,
+            "An add, replace or derived HTS number lacks its companion number: correct by post-summary correction, then refile.",
+            CSMS
+        )],
+        doc: RuleDoc {
+            what: "An additional, replacement or derived HTS number was reported without the companion number it requires.",
+            why: "CBP cannot recalculate duty until the line's tariff numbers are consistent.",
+            example: "`HTS RELATIONSHIP MISMATCH`",
+            fix: "File a post-summary correction adding the companion HTS number, then refile.",
+            source: CSMS,
+        },
+    },
+    MessageRule {
+        code: "M012",
+        name: "hts-relationship-sequence-mismatch",
+        message: "HTS RELATIONSHIP/SEQUENCE MISMATCH",
+        confirmed: true,
+        patterns: &[
+            Match::Exact("HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+            Match::Exact("HTS RELATIONSHIP SEQUENCE MISMATCH"),
+        ],
+        versions: &[
+            v!(
+                None,
+                Some(CSMS_69056483),
+                Refile,
+                "Refile as is: CBP found this check too broad; it may clear on resubmission.",
+                CSMS
+            ),
+            v!(
+                Some(CSMS_69056483),
+                None,
+                Refile,
+                "Message retired on 2026-06-25 and split into INVALID HTS and HTS RELATIONSHIP MISMATCH: refile as is; if a real problem remains, CBP now answers with one of the two.",
+                CSMS
+            ),
+        ],
+        doc: RuleDoc {
+            what: "The combined HTS relationship and sequence check of CAPE's first weeks.",
+            why: "CBP split it into two precise checks on 2026-06-25; many entries rejected by it are acceptable.",
+            example: "`HTS RELATIONSHIP/SEQUENCE MISMATCH`",
+            fix: "Refile the entry as is.",
+            source: CSMS,
+        },
+    },
+    MessageRule {
+        code: "M013",
+        name: "goods-value-must-be-reported-ch-1-97",
+        message: "GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97",
+        confirmed: true,
+        patterns: &[
+            Match::Exact("GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97"),
+            Match::Exact("GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97 HTS"),
+            Match::Exact("GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97 LINE"),
+        ],
+        versions: &[
+            v!(
+                None,
+                Some(CSMS_69056483),
+                CorrectThenRefile,
+                "Report the goods value on the Chapter 1-97 line by post-summary correction, then refile.",
+                QRG
+            ),
+            v!(
+                Some(CSMS_69056483),
+                None,
+                Refile,
+                "CBP removed this check on 2026-06-25: refile as is.",
+                CSMS
+            ),
+        ],
+        doc: RuleDoc {
+            what: "CAPE's check that the goods value is on the Chapter 1-97 line.",
+            why: "Until 2026-06-25 the entry had to be corrected; CBP then removed the check, so the rejection no longer stands.",
+            example: "`GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97`",
+            fix: "After 2026-06-25: refile as is. Before: correct by PSC, then refile.",
+            source: CSMS,
+        },
+    },
+    MessageRule {
+        code: "M014",
+        name: "goods-value-on-ieepa-line",
+        message: "GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE",
+        confirmed: true,
+        patterns: &[Match::Exact(
+            "GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE",
+        )],
+        versions: &[v!(
+            None,
+            None,
+            CorrectThenRefile,
+            "The goods value is on the Chapter 99 IEEPA line: move it by post-summary correction, then refile.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "A goods value amount is reported on the IEEPA Chapter 99 line instead of the Chapter 1-97 line.",
+            why: "CBP cannot remove the IEEPA line and recalculate duty while value sits on it.",
+            example: "`GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE`",
+            fix: "File a post-summary correction moving the value to the Chapter 1-97 line (within 300 days of entry and 15 days before scheduled liquidation), then refile.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M015",
+        name: "account-mismatch",
+        message: "ACCOUNT MISMATCH",
+        confirmed: true,
+        patterns: &[Match::Exact("ACCOUNT MISMATCH")],
+        versions: &[v!(
+            None,
+            None,
+            WrongFiler,
+            "The filing account's IOR number does not match the entry (e.g. the carrier is IOR): the importer of record, or the broker that filed the entry, must declare it.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "The IOR number of the ACE account that filed the declaration does not match the entry summary's importer of record.",
+            why: "Only the importer of record, or the broker whose filer code starts the entry number, may declare an entry.",
+            example: "`ACCOUNT MISMATCH`",
+            fix: "Send the entry to its importer of record or filing broker to declare; do not refile it from this account.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M016",
+        name: "entry-not-found",
+        message: "ENTRY NOT FOUND",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("ENTRY NOT FOUND"),
+            Match::Exact("ENTRY NOT FOUND IN ACE"),
+            Match::Exact("ENTRY SUMMARY NOT FOUND"),
+            Match::Exact("ENTRY SUMMARY NOT FOUND IN ACE"),
+            Match::Exact("ENTRY DOES NOT EXIST"),
+            Match::Exact("ENTRY NOT IN ACE"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            Review,
+            "ACE does not know the entry number: check it against the entry summary (a mistyped number, or an entry filed outside ACE), correct it, and refile.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "CBP did not find the entry number in ACE.",
+            why: "A mistyped number or one that never reached ACE cannot be refunded as is.",
+            example: "`ENTRY NOT FOUND` (exact CBP wording unconfirmed)",
+            fix: "Compare the number with the entry summary, correct it and refile the corrected number.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M017",
+        name: "no-ieepa-hts",
+        message: "NO IEEPA HTS ON ENTRY",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("NO IEEPA HTS ON ENTRY"),
+            Match::Exact("NO IEEPA HTS"),
+            Match::Exact("NO IEEPA HTS FOUND"),
+            Match::Exact("NO IEEPA HTS FOUND ON ENTRY"),
+            Match::Exact("ENTRY HAS NO IEEPA HTS"),
+            Match::Exact("NO IEEPA LINES ON ENTRY"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            NotRefundable,
+            "The entry has no dutiable IEEPA line (9903.01 or 9903.02): nothing to refund through CAPE. Section 122, 301 and 232 duty is not refunded by CAPE.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "The entry has no dutiable HTS line in 9903.01 or 9903.02.",
+            why: "CAPE refunds IEEPA duty only.",
+            example: "`NO IEEPA HTS ON ENTRY` (exact CBP wording unconfirmed)",
+            fix: "Drop the entry from CAPE work. If you believe it carried IEEPA duty, check the ES-003 lines of the entry.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M018",
+        name: "duplicate-declaration",
+        message: "ENTRY ALREADY DECLARED",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("ENTRY ALREADY DECLARED"),
+            Match::Exact("ENTRY PREVIOUSLY DECLARED"),
+            Match::Exact("ENTRY ALREADY SUBMITTED"),
+            Match::Exact("DUPLICATE ENTRY"),
+            Match::Exact("DUPLICATE ENTRY NUMBER"),
+            Match::Exact("DUPLICATE DECLARATION"),
+            Match::Exact("ENTRY ALREADY ON A DECLARATION"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            DropDuplicate,
+            "Already on an earlier declaration: drop it and find the earlier claim. An entry may be declared again only after it was rejected.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "The entry is already on an earlier declaration.",
+            why: "An entry may be declared again only after it was rejected; duplicates conflict.",
+            example: "`ENTRY ALREADY DECLARED` (exact CBP wording unconfirmed)",
+            fix: "Drop it from the new declaration and look up the earlier claim's outcome.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M019",
+        name: "jms-processing-error",
+        message: "Unable to process this request at the time. Uncategorized exception occurred during JMS processing.",
+        confirmed: true,
+        patterns: &[
+            Match::Contains("UNCATEGORIZED EXCEPTION OCCURRED DURING JMS PROCESSING"),
+            Match::Exact("UNABLE TO PROCESS THIS REQUEST AT THE TIME"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            RetryLater,
+            "A load error, not a validation error: retry in 30 to 60 minutes. Before uploading again, look on Claim Status for a claim number: a time-out can hide a declaration that went through.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "ACE failed to process the request under load.",
+            why: "Nothing is wrong with the entry; but a resubmission while the first one is queued creates duplicates.",
+            example: "`Unable to process this request at the time. Uncategorized exception occurred during JMS processing.`",
+            fix: "Wait 30 to 60 minutes; check Claim Status for a claim number first; then resubmit.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M020",
+        name: "cape-high-volumes",
+        message: "CAPE High Volumes",
+        confirmed: false,
+        patterns: &[Match::Contains("CAPE HIGH VOLUME")],
+        versions: &[v!(
+            None,
+            None,
+            RetryLater,
+            "CBP's high-volume notice: retry in 30 to 60 minutes, after checking Claim Status for a claim number.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "CBP's notice that CAPE is under high volume.",
+            why: "A load condition, not a problem with the entries.",
+            example: "`CAPE High Volumes`",
+            fix: "Wait 30 to 60 minutes; check Claim Status for a claim number first; then resubmit.",
+            source: QRG,
+        },
+    },
+];
+
+/// Normalizes a message for matching: trimmed, white space collapsed, upper case, spaces around
+/// `/` removed, a final full stop dropped.
+pub fn normalize(message: &str) -> String {
+    let collapsed = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    let upper = collapsed.to_uppercase().replace(" / ", "/");
+    upper.trim_end_matches(['.', ' ']).to_owned()
+}
+
+/// The rule whose patterns match the message.
+pub fn match_message(message: &str) -> Option<&'static MessageRule> {
+    let n = normalize(message);
+    if n.is_empty() {
+        return None;
+    }
+    MESSAGE_RULES.iter().find(|r| r.matches(&n))
+}
+
+/// The verdict on one message as of one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// The rule code; `None` for text the catalog does not know.
+    pub rule: Option<&'static str>,
+    /// What to do.
+    pub action: Action,
+    /// What to do, in a sentence.
+    pub what_to_do: String,
+    /// The source of the version applied.
+    pub source: String,
+}
+
+/// What to do about one message on `as_of`. Unknown text, and a known message outside the dates
+/// of every version, go to `review`.
+pub fn judge(message: &str, as_of: Date) -> Verdict {
+    let Some(rule) = match_message(message) else {
+        return Verdict {
+            rule: None,
+            action: Action::Review,
+            what_to_do: "This message is not in capekit's catalog: a person must read it and decide. Do not refile or drop the entry until then.".to_owned(),
+            source: format!("capekit catalog {CATALOG_VERSION}: no match"),
+        };
+    };
+    match rule.version_on(as_of) {
+        Some(v) => Verdict {
+            rule: Some(rule.code),
+            action: v.action,
+            what_to_do: v.what_to_do.to_owned(),
+            source: v.source.to_owned(),
+        },
+        None => Verdict {
+            rule: Some(rule.code),
+            action: Action::Review,
+            what_to_do: format!(
+                "capekit knows this message only from {} on, after the as-of date {as_of}: check the as-of date, then decide.",
+                rule.versions
+                    .first()
+                    .and_then(|v| v.valid_from)
+                    .map_or_else(|| "another date".to_owned(), |d| d.to_string())
+            ),
+            source: rule.versions.first().map_or("", |v| v.source).to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BEFORE: Date = date(2026, 5, 1);
+    const AFTER: Date = date(2026, 11, 24);
+
+    #[test]
+    fn codes_unique_documented_and_dated_without_gaps() {
+        let mut seen = std::collections::HashSet::new();
+        for r in MESSAGE_RULES {
+            assert!(seen.insert(r.code), "duplicate {}", r.code);
+            assert!(r.doc.missing_sections().is_empty(), "{}", r.code);
+            assert!(!r.patterns.is_empty(), "{}", r.code);
+            // Versions are ordered and do not overlap.
+            for w in r.versions.windows(2) {
+                assert_eq!(
+                    w[0].valid_to, w[1].valid_from,
+                    "{} versions must meet",
+                    r.code
+                );
+            }
+            // Each rule's published message matches itself.
+            assert_eq!(match_message(r.message).map(|m| m.code), Some(r.code));
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_verdict_per_period() {
+        let expected: &[(&str, Action, Action)] = &[
+            ("M001", Action::None, Action::None),
+            ("M002", Action::OtherPath, Action::OtherPath),
+            ("M003", Action::OtherPath, Action::Review),
+            ("M004", Action::OtherPath, Action::OtherPath),
+            ("M005", Action::OtherPath, Action::OtherPath),
+            ("M006", Action::CorrectThenRefile, Action::CorrectThenRefile),
+            ("M007", Action::RetryLater, Action::RetryLater),
+            ("M008", Action::RetryLater, Action::RetryLater),
+            ("M009", Action::RetryLater, Action::RetryLater),
+            ("M010", Action::Review, Action::CorrectThenRefile),
+            ("M011", Action::Review, Action::CorrectThenRefile),
+            ("M012", Action::Refile, Action::Refile),
+            ("M013", Action::CorrectThenRefile, Action::Refile),
+            ("M014", Action::CorrectThenRefile, Action::CorrectThenRefile),
+            ("M015", Action::WrongFiler, Action::WrongFiler),
+            ("M016", Action::Review, Action::Review),
+            ("M017", Action::NotRefundable, Action::NotRefundable),
+            ("M018", Action::DropDuplicate, Action::DropDuplicate),
+            ("M019", Action::RetryLater, Action::RetryLater),
+            ("M020", Action::RetryLater, Action::RetryLater),
+        ];
+        assert_eq!(
+            expected.len(),
+            MESSAGE_RULES.len(),
+            "a new rule needs a line here"
+        );
+        for (code, before, after) in expected {
+            let rule = MESSAGE_RULES
+                .iter()
+                .find(|r| r.code == *code)
+                .expect("rule");
+            assert_eq!(judge(rule.message, BEFORE).action, *before, "{code} before");
+            assert_eq!(judge(rule.message, AFTER).action, *after, "{code} after");
+        }
+    }
+
+    #[test]
+    fn retired_goods_value_check_turns_into_refile_on_the_bulletin_day() {
+        let msg = "Goods value amount must be reported on the CH 1-97";
+        assert_eq!(
+            judge(msg, date(2026, 6, 24)).action,
+            Action::CorrectThenRefile
+        );
+        assert_eq!(judge(msg, CSMS_69056483).action, Action::Refile);
+    }
+
+    #[test]
+    fn normalization_tolerates_case_spacing_and_full_stop() {
+        assert_eq!(
+            match_message("  entry summary is  cancelled / rejected. ").map(|r| r.code),
+            Some("M006")
+        );
+        assert_eq!(
+            match_message("Entry Summary in Final Liquidation").map(|r| r.code),
+            Some("M004")
+        );
+        assert_eq!(
+            match_message("Unable to process this request at the time. Uncategorized exception occurred during JMS processing.").map(|r| r.code),
+            Some("M019")
+        );
+    }
+
+    #[test]
+    fn unknown_text_goes_to_review() {
+        let v = judge("SOMETHING NEW FROM CBP", AFTER);
+        assert_eq!(v.action, Action::Review);
+        assert_eq!(v.rule, None);
+        // A near miss is not a match.
+        assert_eq!(
+            judge("ENTRY SUMMARY UPDATED PARTIALLY", AFTER).action,
+            Action::Review
+        );
+    }
+
+    #[test]
+    fn urgency_order_is_total() {
+        for (i, a) in Action::ALL.iter().enumerate() {
+            assert_eq!(a.urgency(), i);
+        }
+    }
+}

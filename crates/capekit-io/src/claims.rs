@@ -1,0 +1,381 @@
+//! Reader of what ACE gives back: Claim Details and Validation Result Files, CSV or XLSX.
+//!
+//! CBP publishes no column list, so headers are mapped tolerantly (case, spaces, underscores and
+//! the aliases brokers' tools use); values may come wrapped as `="..."`. A file whose columns
+//! cannot be mapped is refused with the columns found and those expected. Every data row ends up
+//! either as a [`ClaimRow`] or as a diagnostic: none is lost silently.
+
+use std::path::Path;
+
+use capekit_core::diag::{Diagnostic, Severity};
+use capekit_core::entry::{EntryNumber, unwrap_value};
+use capekit_core::triage::ClaimRow;
+
+use crate::table::{Row, TableError, read_table};
+
+/// Files larger than this are refused (a claim holds at most 9,999 entries).
+pub const MAX_CLAIM_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What kind of ACE file it is, judged from its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimFileKind {
+    /// Claim Details: has a claim number column.
+    ClaimDetails,
+    /// Validation Result File: entries and messages, no claim number.
+    ValidationResult,
+}
+
+/// A claim file as read.
+#[derive(Debug, Clone)]
+pub struct ClaimFile {
+    /// The file name as given.
+    pub file: String,
+    /// What it is.
+    pub kind: ClaimFileKind,
+    /// Mapped rows.
+    pub rows: Vec<ClaimRow>,
+    /// Data rows read (non-blank rows after the header).
+    pub data_rows: usize,
+    /// Rows that could not be used, and other findings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a claim file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimFileError {
+    /// Could not read the file.
+    #[error(transparent)]
+    Read(#[from] crate::ReadError),
+    /// Not a table.
+    #[error("{file}: {source}")]
+    Table {
+        /// File.
+        file: String,
+        /// Cause.
+        source: TableError,
+    },
+    /// No row at all.
+    #[error(
+        "{file}: the file is empty - download the Claim Details again from ACE (Claim Status > claim > Claim Details)"
+    )]
+    Empty {
+        /// File.
+        file: String,
+    },
+    /// Columns not mappable.
+    #[error(
+        "{file}: cannot find the {missing} column; found columns: {found}; expected an entry number column (one of: Entry Number, ENTRY_NUMBER, Entry Summary Number) and a status or error column (one of: Status, Claim Status, STATUS, Error Description, ERROR_DESCRIPTION, Error Message) - is this a Claim Details or Validation Result File from ACE?"
+    )]
+    Columns {
+        /// File.
+        file: String,
+        /// What is missing.
+        missing: &'static str,
+        /// Headers found, quoted and comma-separated.
+        found: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Entry,
+    Claim,
+    Status,
+    Message,
+}
+
+/// Header aliases, normalized to lower-case letters and digits only.
+const ALIASES: &[(Role, &[&str])] = &[
+    (
+        Role::Entry,
+        &[
+            "entrynumber",
+            "entrysummarynumber",
+            "entryno",
+            "entrynum",
+            "entry",
+            "entrysummaryno",
+            "entrynbr",
+        ],
+    ),
+    (
+        Role::Claim,
+        &[
+            "claimnumber",
+            "claimno",
+            "claim",
+            "claimid",
+            "capeclaimnumber",
+            "claimnbr",
+        ],
+    ),
+    (
+        Role::Status,
+        &[
+            "status",
+            "claimstatus",
+            "entrystatus",
+            "entrysummarystatus",
+            "processingstatus",
+            "validationstatus",
+            "result",
+        ],
+    ),
+    (
+        Role::Message,
+        &[
+            "errordescription",
+            "errordesc",
+            "error",
+            "errors",
+            "errormessage",
+            "errormessages",
+            "message",
+            "messages",
+            "description",
+            "reason",
+            "rejectionreason",
+            "validationmessage",
+            "validationerror",
+            "validationerrors",
+            "errordetails",
+        ],
+    ),
+];
+
+fn squash(header: &str) -> String {
+    unwrap_value(header)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+fn role_of(header: &str) -> Option<Role> {
+    let h = squash(header);
+    ALIASES
+        .iter()
+        .find(|(_, names)| names.contains(&h.as_str()))
+        .map(|(role, _)| *role)
+}
+
+/// Reads a claim file from disk.
+pub fn read_claim_file(path: &Path) -> Result<ClaimFile, ClaimFileError> {
+    let bytes = crate::read_file(path, MAX_CLAIM_FILE_BYTES)?;
+    parse_claim_file(&path.display().to_string(), &bytes)
+}
+
+/// Reads a claim file from its bytes.
+pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFileError> {
+    let table = read_table(bytes).map_err(|source| ClaimFileError::Table {
+        file: file.to_owned(),
+        source,
+    })?;
+    let mut rows = table.rows.into_iter().filter(|r| !r.is_blank());
+    let header = rows.next().ok_or_else(|| ClaimFileError::Empty {
+        file: file.to_owned(),
+    })?;
+    let mut columns: Vec<(Role, usize)> = Vec::new();
+    for (i, h) in header.fields.iter().enumerate() {
+        if let Some(role) = role_of(h).filter(|role| !columns.iter().any(|(r, _)| r == role)) {
+            columns.push((role, i));
+        }
+    }
+    let col = |role: Role| columns.iter().find(|(r, _)| *r == role).map(|(_, i)| *i);
+    let found = || {
+        header
+            .fields
+            .iter()
+            .map(|h| format!("`{h}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(entry_col) = col(Role::Entry) else {
+        return Err(ClaimFileError::Columns {
+            file: file.to_owned(),
+            missing: "entry number",
+            found: found(),
+        });
+    };
+    let (status_col, message_col) = (col(Role::Status), col(Role::Message));
+    if status_col.is_none() && message_col.is_none() {
+        return Err(ClaimFileError::Columns {
+            file: file.to_owned(),
+            missing: "status or error",
+            found: found(),
+        });
+    }
+    let claim_col = col(Role::Claim);
+    let kind = if claim_col.is_some() {
+        ClaimFileKind::ClaimDetails
+    } else {
+        ClaimFileKind::ValidationResult
+    };
+    let default_claim = match kind {
+        ClaimFileKind::ClaimDetails => format!("(no claim number) {}", base_name(file)),
+        ClaimFileKind::ValidationResult => format!("validation {}", base_name(file)),
+    };
+
+    let mut out = ClaimFile {
+        file: file.to_owned(),
+        kind,
+        rows: Vec::new(),
+        data_rows: 0,
+        diagnostics: Vec::new(),
+    };
+    for row in rows {
+        out.data_rows += 1;
+        let raw = row.get(entry_col);
+        let entry = match EntryNumber::parse(raw) {
+            Ok(e) => e,
+            Err(e) => {
+                let repair = e
+                    .repair()
+                    .map(|r| format!(" (probably {r})"))
+                    .unwrap_or_default();
+                out.diagnostics.push(diag(
+                    file,
+                    &row,
+                    entry_col,
+                    raw,
+                    "C001",
+                    format!(
+                        "{}: the entry number cannot be read: {e}{repair}; this row is left out of the triage - open the claim in ACE for this entry",
+                        row.position(entry_col)
+                    ),
+                ));
+                continue;
+            }
+        };
+        let claim = claim_col
+            .map(|c| unwrap_value(row.get(c)).to_owned())
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| default_claim.clone());
+        out.rows.push(ClaimRow {
+            file: base_name(file).to_owned(),
+            line: row.line,
+            entry,
+            claim,
+            status: status_col.map(|c| unwrap_value(row.get(c)).to_owned()),
+            message: message_col
+                .map(|c| unwrap_value(row.get(c)).to_owned())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+fn diag(
+    file: &str,
+    row: &Row,
+    column: usize,
+    value: &str,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    let d = Diagnostic::new(code, Severity::Error, message)
+        .with_value(value)
+        .in_file(base_name(file));
+    match row.cell(column) {
+        Some(cell) => d.at_cell(cell, row.line),
+        None => d.at_line(row.line),
+    }
+}
+
+/// Reads the `--corrected` list: one entry number a line, or a CSV/XLSX with an entry column.
+pub fn read_entry_list(path: &Path) -> Result<(Vec<EntryNumber>, Vec<Diagnostic>), ClaimFileError> {
+    let bytes = crate::read_file(path, MAX_CLAIM_FILE_BYTES)?;
+    let file = path.display().to_string();
+    let table = read_table(&bytes).map_err(|source| ClaimFileError::Table {
+        file: file.clone(),
+        source,
+    })?;
+    let rows: Vec<Row> = table.rows.into_iter().filter(|r| !r.is_blank()).collect();
+    let Some(first) = rows.first() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    // A header row names the entry column; a list without header has entry numbers in column A.
+    let header_col = first
+        .fields
+        .iter()
+        .position(|h| role_of(h) == Some(Role::Entry));
+    let (col, skip) = match header_col {
+        Some(c) => (c, 1),
+        None => (0, 0),
+    };
+    let mut entries = Vec::new();
+    let mut diags = Vec::new();
+    for row in rows.iter().skip(skip) {
+        let raw = row.get(col);
+        match EntryNumber::parse(raw) {
+            Ok(e) => entries.push(e),
+            Err(e) => diags.push(diag(
+                &file,
+                row,
+                col,
+                raw,
+                "C001",
+                format!(
+                    "{}: `{raw}` is not an entry number ({e}); it is left out of the corrected list - fix the list and run again",
+                    row.position(col)
+                ),
+            )),
+        }
+    }
+    Ok((entries, diags))
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_broker_headers_and_unwraps_values() {
+        let csv = b"\xEF\xBB\xBFENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n=\"B7603245278\",=\"100000241223\",Entry Summary Updated,\r\n=\"ABC12345676\",=\"100000241223\",Failed,PROTEST ON ENTRY\r\n\r\n";
+        let f = parse_claim_file("cd.csv", csv).expect("read");
+        assert_eq!(f.kind, ClaimFileKind::ClaimDetails);
+        assert_eq!(f.rows.len(), 2);
+        assert_eq!(f.rows[0].claim, "100000241223");
+        assert_eq!(f.rows[1].message, "PROTEST ON ENTRY");
+        assert_eq!(f.rows[1].line, 3);
+        assert_eq!(f.data_rows, 2);
+    }
+
+    #[test]
+    fn human_headers_and_windows_1252() {
+        let csv = b"Entry Summary Number;x\r\n";
+        assert!(parse_claim_file("x.csv", csv).is_err());
+        let csv = b"Entry Number,Claim Status,Error Description\nB76-0324527-8,Failed,ENTRY ON DRAWBACK \x96 see\n";
+        let f = parse_claim_file("x.csv", csv).expect("read");
+        assert_eq!(f.kind, ClaimFileKind::ValidationResult);
+        assert!(f.rows[0].message.contains('\u{2013}'));
+    }
+
+    #[test]
+    fn refuses_unmappable_columns_naming_them() {
+        let err = parse_claim_file("x.csv", b"Foo,Bar\n1,2\n").expect_err("refused");
+        let msg = err.to_string();
+        assert!(msg.contains("`Foo`, `Bar`"), "{msg}");
+        assert!(msg.contains("entry number"), "{msg}");
+        let err = parse_claim_file("x.csv", b"Entry Number\nB7603245278\n").expect_err("refused");
+        assert!(err.to_string().contains("status or error"));
+    }
+
+    #[test]
+    fn unreadable_entries_become_diagnostics() {
+        let f = parse_claim_file(
+            "x.csv",
+            b"Entry Number,Status,Error\n6.05761E+10,Failed,X\nB7603245278,Failed,Y\n",
+        )
+        .expect("read");
+        assert_eq!(f.rows.len(), 1);
+        assert_eq!(f.diagnostics.len(), 1);
+        assert_eq!(f.diagnostics[0].line, Some(2));
+        assert_eq!(f.data_rows, 2);
+    }
+}

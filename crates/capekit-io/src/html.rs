@@ -1,0 +1,100 @@
+//! Self-contained HTML pages: inline CSS and SVG, no script, no font or file from elsewhere, so a
+//! report opens offline and can be mailed as one file.
+
+use std::fmt::Write;
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The style every capekit page shares.
+pub const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2330}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d5d9e0;padding-bottom:.2rem}
+.meta{color:#5a6270}.ok{color:#176b35}.bad{color:#a11d1d;font-weight:600}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d5d9e0;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef1f5}td.num,th.num{text-align:right}code,.mono{font-family:ui-monospace,Consolas,monospace}
+.tiles{display:flex;gap:1rem;flex-wrap:wrap}.tile{border:1px solid #d5d9e0;border-radius:6px;padding:.6rem 1rem;min-width:9rem}
+.tile b{display:block;font-size:1.4rem}.charts{display:flex;gap:2rem;flex-wrap:wrap}
+.action{font-family:ui-monospace,Consolas,monospace;white-space:nowrap}";
+
+/// A whole page.
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+/// A horizontal bar chart as inline SVG.
+pub fn bar_chart(title: &str, items: &[(String, usize)]) -> String {
+    let bar_h = 22;
+    let label_w = 330;
+    let chart_w = 260;
+    let height = 30 + items.len().max(1) * bar_h;
+    let max = items.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+    let mut svg = format!(
+        "<figure><figcaption><b>{}</b></figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        esc(title),
+        label_w + chart_w + 60,
+        esc(title)
+    );
+    if items.is_empty() {
+        svg.push_str("<text x=\"0\" y=\"20\" font-size=\"13\">nothing to show</text>");
+    }
+    for (i, (label, n)) in items.iter().enumerate() {
+        let y = 10 + i * bar_h;
+        let w = (*n * chart_w).div_ceil(max).max(1);
+        let short: String = if label.chars().count() > 48 {
+            format!("{}...", label.chars().take(45).collect::<String>())
+        } else {
+            label.clone()
+        };
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\"><title>{}</title>{}</text><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"{}\" fill=\"#3b6fb6\"/><text x=\"{}\" y=\"{}\" font-size=\"12\">{n}</text>",
+            label_w - 6,
+            y + 15,
+            esc(label),
+            esc(&short),
+            label_w,
+            y + 3,
+            bar_h - 6,
+            label_w + w + 4,
+            y + 15
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_everything_dangerous() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn chart_has_one_bar_per_item() {
+        let svg = bar_chart("t", &[("A".into(), 3), ("B<".into(), 1)]);
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.contains("B&lt;"));
+    }
+}

@@ -1,0 +1,392 @@
+//! The files a triage writes, all from one [`TriageReport`]: the refile upload(s), the worklist as
+//! CSV and XLSX, the report page, and the short terminal summary.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use capekit_core::check::group;
+use capekit_core::diag::Diagnostic;
+use capekit_core::triage::{Outcome, TriageReport};
+use serde::Serialize;
+
+use crate::html::{bar_chart, esc, page};
+use crate::output::{OutputSet, WriteError};
+use crate::sheet::{SheetTable, to_csv, to_xlsx};
+use crate::upload::add_upload_files;
+
+/// Paths of what a triage wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TriageFiles {
+    /// The new declaration, in parts of at most 9,999.
+    pub refile: Vec<PathBuf>,
+    /// worklist.csv.
+    pub worklist_csv: Option<PathBuf>,
+    /// worklist.xlsx.
+    pub worklist_xlsx: Option<PathBuf>,
+    /// report.html.
+    pub report: Option<PathBuf>,
+}
+
+/// The worklist: one row per rejected or missing entry, most urgent first.
+pub fn worklist_table(report: &TriageReport) -> SheetTable {
+    SheetTable {
+        headers: vec![
+            "entry_number",
+            "claim_number",
+            "outcome",
+            "message",
+            "action",
+            "what_to_do",
+            "rule",
+            "source",
+            "origin",
+            "note",
+        ],
+        widths: vec![14.0, 16.0, 10.0, 42.0, 20.0, 70.0, 7.0, 40.0, 24.0, 40.0],
+        rows: report
+            .worklist()
+            .map(|e| {
+                vec![
+                    e.entry_number.to_string(),
+                    e.claim_number.clone().unwrap_or_default(),
+                    outcome_str(e.outcome).to_owned(),
+                    e.message.clone(),
+                    e.action.to_string(),
+                    e.what_to_do.clone(),
+                    e.rule.unwrap_or("").to_owned(),
+                    e.source.clone(),
+                    e.origin.clone(),
+                    e.note.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Accepted => "accepted",
+        Outcome::Rejected => "rejected",
+        Outcome::Missing => "missing",
+    }
+}
+
+/// Adds every triage output to `set`, under `dir`. The workbook is optional (benchmarks skip it).
+pub fn add_triage_outputs(
+    set: &mut OutputSet,
+    dir: &Path,
+    report: &TriageReport,
+    diagnostics: &[Diagnostic],
+    with_xlsx: bool,
+) -> Result<TriageFiles, WriteError> {
+    let mut files = TriageFiles {
+        refile: add_upload_files(set, &dir.join("refile.csv"), &report.refile.entries),
+        ..TriageFiles::default()
+    };
+    let table = worklist_table(report);
+    let csv_path = dir.join("worklist.csv");
+    let csv = to_csv(&table).map_err(|e| WriteError::Io {
+        path: csv_path.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    set.add(&csv_path, csv);
+    files.worklist_csv = Some(csv_path);
+    if with_xlsx {
+        let xlsx_path = dir.join("worklist.xlsx");
+        let xlsx = to_xlsx("Worklist", &table).map_err(|e| WriteError::Workbook {
+            path: xlsx_path.clone(),
+            message: e.to_string(),
+        })?;
+        set.add(&xlsx_path, xlsx);
+        files.worklist_xlsx = Some(xlsx_path);
+    }
+    let report_path = dir.join("report.html");
+    set.add(
+        &report_path,
+        report_html(report, diagnostics, &files.refile).into_bytes(),
+    );
+    files.report = Some(report_path);
+    Ok(files)
+}
+
+/// The reconciliation sentence.
+pub fn reconciliation_line(report: &TriageReport) -> String {
+    let r = &report.reconciliation;
+    let mut s = match r.declared {
+        Some(d) => format!(
+            "declared {} = accepted {} + rejected {} + missing {}",
+            group(d as u64),
+            group(r.accepted as u64),
+            group(r.rejected as u64),
+            group(r.missing as u64)
+        ),
+        None => format!(
+            "entries in claim files {} = accepted {} + rejected {} (no --declaration given, so missing entries cannot be found)",
+            group((r.accepted + r.rejected) as u64),
+            group(r.accepted as u64),
+            group(r.rejected as u64)
+        ),
+    };
+    s.push_str(if r.holds {
+        ": reconciled"
+    } else {
+        ": DOES NOT RECONCILE"
+    });
+    if !r.not_declared.is_empty() {
+        let shown: Vec<String> = r
+            .not_declared
+            .iter()
+            .take(10)
+            .map(ToString::to_string)
+            .collect();
+        let _ = write!(
+            s,
+            "; {} entr{} in the claim files not on the declaration: {}{}",
+            r.not_declared.len(),
+            if r.not_declared.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            shown.join(", "),
+            if r.not_declared.len() > 10 {
+                ", ..."
+            } else {
+                ""
+            }
+        );
+    }
+    s
+}
+
+/// The short terminal summary.
+pub fn triage_text(
+    report: &TriageReport,
+    diagnostics: &[Diagnostic],
+    files: &TriageFiles,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "catalog {}", report.catalog_version);
+    let _ = writeln!(out, "rules as of {}", report.as_of);
+    for c in &report.claims {
+        let _ = writeln!(
+            out,
+            "claim {}: {} - {} accepted, {} rejected",
+            c.claim_number,
+            c.status.as_str(),
+            group(c.accepted as u64),
+            group(c.rejected as u64)
+        );
+    }
+    let by_action = report.by_action();
+    if !by_action.is_empty() {
+        let _ = writeln!(out, "to do, most urgent first:");
+        for (action, n) in by_action {
+            let _ = writeln!(out, "  {:<20} {}", action.as_str(), group(n as u64));
+        }
+    }
+    for d in diagnostics {
+        let _ = writeln!(
+            out,
+            "{}: {} {}",
+            d.file.as_deref().unwrap_or(""),
+            d.code,
+            d.message
+        );
+    }
+    let _ = writeln!(out, "{}", reconciliation_line(report));
+    if !diagnostics.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} row{} could not be read and are not in the triage (listed above)",
+            diagnostics.len(),
+            if diagnostics.len() == 1 { "" } else { "s" }
+        );
+    }
+    let refile = &report.refile;
+    if refile.entries.is_empty() {
+        let _ = writeln!(
+            out,
+            "refile: no entry to refile now, so no refile file was written"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "refile: {} entr{} ({} from the corrected list) in {}",
+            group(refile.entries.len() as u64),
+            if refile.entries.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            group(refile.from_corrected as u64),
+            files
+                .refile
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for l in &refile.left_out {
+        let _ = writeln!(out, "  not refiled: {} - {}", l.entry_number, l.reason);
+    }
+    for p in [&files.worklist_csv, &files.worklist_xlsx, &files.report]
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(out, "wrote {}", p.display());
+    }
+    out
+}
+
+/// The report page.
+pub fn report_html(
+    report: &TriageReport,
+    diagnostics: &[Diagnostic],
+    refile: &[PathBuf],
+) -> String {
+    let mut b = String::new();
+    let r = &report.reconciliation;
+    let _ = writeln!(b, "<h1>CAPE triage</h1>");
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">Rules as of {} &middot; catalog {}</p>",
+        report.as_of,
+        esc(report.catalog_version)
+    );
+    let _ = writeln!(b, "<div class=\"tiles\">");
+    let worklist = report.worklist().count();
+    for (label, n) in [
+        ("claims", report.claims.len()),
+        ("accepted entries", r.accepted),
+        ("rejected entries", r.rejected),
+        ("missing entries", r.missing),
+        ("worklist rows", worklist),
+        ("to refile now", report.refile.entries.len()),
+    ] {
+        let _ = writeln!(
+            b,
+            "<div class=\"tile\"><b>{}</b>{label}</div>",
+            group(n as u64)
+        );
+    }
+    let _ = writeln!(b, "</div>");
+    let _ = writeln!(
+        b,
+        "<p class=\"{}\">{}</p>",
+        if r.holds { "ok" } else { "bad" },
+        esc(&reconciliation_line(report))
+    );
+
+    let _ = writeln!(
+        b,
+        "<h2>Claims</h2><table><thead><tr><th>claim</th><th>status</th><th class=\"num\">accepted</th><th class=\"num\">rejected</th><th>files</th></tr></thead><tbody>"
+    );
+    for c in &report.claims {
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(&c.claim_number),
+            esc(c.status.as_str()),
+            c.accepted,
+            c.rejected,
+            esc(&c.files.join(", "))
+        );
+    }
+    let _ = writeln!(b, "</tbody></table>");
+
+    let _ = writeln!(b, "<h2>Rejected entries</h2><div class=\"charts\">");
+    let by_action: Vec<(String, usize)> = report
+        .by_action()
+        .into_iter()
+        .map(|(a, n)| (a.to_string(), n))
+        .collect();
+    b.push_str(&bar_chart("By action (most urgent first)", &by_action));
+    b.push_str(&bar_chart("By message", &report.by_message()));
+    let _ = writeln!(b, "</div>");
+
+    let _ = writeln!(b, "<h2>The next declaration</h2>");
+    if report.refile.entries.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p>No entry to refile now; no refile file was written.</p>"
+        );
+    } else {
+        let names: Vec<String> = refile
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            })
+            .collect();
+        let _ = writeln!(
+            b,
+            "<p>{} entr{} in <code>{}</code>, ready to upload on ACE Portal &gt; CAPE &gt; File Uploads. Accepted entries are never on it.</p>",
+            report.refile.entries.len(),
+            if report.refile.entries.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            },
+            esc(&names.join(", "))
+        );
+    }
+    if !report.refile.left_out.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p>Corrected entries left out:</p><table><thead><tr><th>entry</th><th>why</th></tr></thead><tbody>"
+        );
+        for l in &report.refile.left_out {
+            let _ = writeln!(
+                b,
+                "<tr><td class=\"mono\">{}</td><td>{}</td></tr>",
+                l.entry_number,
+                esc(&l.reason)
+            );
+        }
+        let _ = writeln!(b, "</tbody></table>");
+    }
+
+    if !diagnostics.is_empty() {
+        let _ = writeln!(
+            b,
+            "<h2>Rows that could not be read</h2><table><thead><tr><th>file</th><th>where</th><th>value</th><th>problem</th></tr></thead><tbody>"
+        );
+        for d in diagnostics {
+            let _ = writeln!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
+                esc(d.file.as_deref().unwrap_or("")),
+                esc(&d.position().unwrap_or_default()),
+                esc(d.value.as_deref().unwrap_or("")),
+                esc(&d.message)
+            );
+        }
+        let _ = writeln!(b, "</tbody></table>");
+    }
+
+    let _ = writeln!(
+        b,
+        "<h2>Worklist</h2><table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>rule</th></tr></thead><tbody>"
+    );
+    for e in report.worklist() {
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"action\">{}</td><td>{}{}</td><td>{}</td></tr>",
+            e.entry_number,
+            esc(e.claim_number.as_deref().unwrap_or("")),
+            outcome_str(e.outcome),
+            esc(&e.message),
+            e.action,
+            esc(&e.what_to_do),
+            e.note
+                .as_deref()
+                .map(|n| format!("<br><i>{}</i>", esc(n)))
+                .unwrap_or_default(),
+            e.rule.unwrap_or("")
+        );
+    }
+    let _ = writeln!(b, "</tbody></table>");
+    page("CAPE triage", &b)
+}

@@ -1,0 +1,196 @@
+//! `capekit triage` and `capekit demo`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use capekit_core::diag::Diagnostic;
+use capekit_core::triage::{TriageInput, TriageReport, triage};
+use capekit_io::claims::{parse_claim_file, read_claim_file, read_entry_list};
+use capekit_io::output::OutputSet;
+use capekit_io::triage_out::{TriageFiles, add_triage_outputs, triage_text};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::exit;
+
+/// Arguments of a triage.
+#[derive(Debug)]
+pub struct TriageArgs {
+    pub files: Vec<PathBuf>,
+    pub declaration: Option<PathBuf>,
+    pub corrected: Option<PathBuf>,
+    pub as_of: Option<Date>,
+    pub out: PathBuf,
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct TriageJson<'a> {
+    #[serde(flatten)]
+    report: &'a TriageReport,
+    refile_files: Vec<String>,
+    files: &'a TriageFiles,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// Today in the user's time zone: the default `--as-of`.
+pub fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+pub fn run(args: &TriageArgs) -> anyhow::Result<u8> {
+    let mut claim_files = Vec::new();
+    for f in &args.files {
+        claim_files.push(read_claim_file(f)?);
+    }
+    let declaration = match &args.declaration {
+        Some(p) => Some(read_declared(p)?),
+        None => None,
+    };
+    let corrected = match &args.corrected {
+        Some(p) => Some(
+            read_entry_list(p)
+                .with_context(|| format!("reading the corrected list {}", p.display()))?,
+        ),
+        None => None,
+    };
+    let mut inputs: Vec<PathBuf> = args.files.clone();
+    inputs.extend(args.declaration.clone());
+    inputs.extend(args.corrected.clone());
+    finish(claim_files, declaration, corrected, &inputs, args)
+}
+
+/// The declared entries of a declaration file, read leniently (a triage is no place to refuse a
+/// file CBP already took); rows that are not entry numbers become diagnostics.
+fn read_declared(path: &Path) -> anyhow::Result<(Vec<capekit_core::EntryNumber>, Vec<Diagnostic>)> {
+    let input = capekit_io::declaration::read_declaration(path)?;
+    Ok(declared_from(&input))
+}
+
+fn declared_from(
+    input: &capekit_core::check::DeclarationInput,
+) -> (Vec<capekit_core::EntryNumber>, Vec<Diagnostic>) {
+    let plan = capekit_core::fix::plan_fix(input, None);
+    let diags = plan
+        .unrepairable
+        .iter()
+        .map(|u| {
+            Diagnostic::new(
+                "C001",
+                capekit_core::Severity::Error,
+                format!(
+                    "declaration line {}: {}; not counted as declared",
+                    u.line, u.reason
+                ),
+            )
+            .at_line(u.line)
+            .with_value(u.raw.clone())
+            .in_file(input.file_name.clone())
+        })
+        .collect();
+    (plan.entries, diags)
+}
+
+type EntryList = (Vec<capekit_core::EntryNumber>, Vec<Diagnostic>);
+
+fn finish(
+    claim_files: Vec<capekit_io::claims::ClaimFile>,
+    declaration: Option<EntryList>,
+    corrected: Option<EntryList>,
+    inputs: &[PathBuf],
+    args: &TriageArgs,
+) -> anyhow::Result<u8> {
+    let as_of = args.as_of.unwrap_or_else(today);
+    let mut diagnostics = Vec::new();
+    let mut rows = Vec::new();
+    for f in claim_files {
+        diagnostics.extend(f.diagnostics);
+        rows.extend(f.rows);
+    }
+    let mut input = TriageInput {
+        rows,
+        ..TriageInput::default()
+    };
+    if let Some((entries, diags)) = declaration {
+        input.declaration = Some(entries);
+        diagnostics.extend(diags);
+    }
+    if let Some((entries, diags)) = corrected {
+        input.corrected = entries;
+        diagnostics.extend(diags);
+    }
+    let report = triage(&input, as_of);
+    let mut set = OutputSet::new();
+    let files = add_triage_outputs(&mut set, &args.out, &report, &diagnostics, true)?;
+    set.commit(inputs).context("writing the triage outputs")?;
+    match args.format {
+        Format::Text => print!("{}", triage_text(&report, &diagnostics, &files)),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&TriageJson {
+                report: &report,
+                refile_files: files
+                    .refile
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect(),
+                files: &files,
+                diagnostics: &diagnostics,
+            })?
+        ),
+    }
+    Ok(exit::OK)
+}
+
+const DEMO_DECLARATION: &[u8] = include_bytes!("../../demo/declaration.csv");
+const DEMO_CLAIM: &[u8] = include_bytes!("../../demo/claim-details.csv");
+const DEMO_CORRECTED: &[u8] = include_bytes!("../../demo/corrected.txt");
+
+/// `capekit demo`: the sample declaration and claim written to `dir/input/`, then triaged into `dir`.
+pub fn demo(out: &Path, as_of: Option<Date>, format: Format) -> anyhow::Result<u8> {
+    let input_dir = out.join("input");
+    let mut set = OutputSet::new();
+    let decl = input_dir.join("declaration.csv");
+    let claim = input_dir.join("claim-details-100000241223.csv");
+    let corrected = input_dir.join("corrected.txt");
+    set.add(&decl, DEMO_DECLARATION.to_vec());
+    set.add(&claim, DEMO_CLAIM.to_vec());
+    set.add(&corrected, DEMO_CORRECTED.to_vec());
+    set.commit(&[]).context("writing the demo inputs")?;
+    if format == Format::Text {
+        println!(
+            "capekit demo: a 40-entry declaration whose claim came back \"Accepted with Error(s)\", and a list of two entries corrected since (plus one accepted entry listed by mistake).\ninputs in {}\n",
+            input_dir.display()
+        );
+    }
+    let claim_file = parse_claim_file(&claim.display().to_string(), DEMO_CLAIM)?;
+    let declaration = declared_from(&capekit_io::declaration::parse_declaration(
+        &decl.display().to_string(),
+        DEMO_DECLARATION,
+    ));
+    let corrected_list = read_entry_list(&corrected)?;
+    let args = TriageArgs {
+        files: vec![claim.clone()],
+        declaration: Some(decl.clone()),
+        corrected: Some(corrected.clone()),
+        as_of,
+        out: out.to_path_buf(),
+        format,
+    };
+    let code = finish(
+        vec![claim_file],
+        Some(declaration),
+        Some(corrected_list),
+        &[decl, claim, corrected],
+        &args,
+    )?;
+    if format == Format::Text {
+        println!(
+            "\nupload {} on ACE Portal > CAPE > File Uploads; open {} for the full picture",
+            out.join("refile.csv").display(),
+            out.join("report.html").display()
+        );
+    }
+    Ok(code)
+}

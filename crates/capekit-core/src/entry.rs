@@ -170,6 +170,14 @@ impl EntryNumber {
 
     /// Like [`EntryNumber::parse`], and also says whether formatting had to be removed.
     pub fn parse_with_cleanup(raw: &str) -> Result<(EntryNumber, Cleanup), EntryNumberError> {
+        // Most values are already canonical: judge them without building a cleaned copy.
+        if raw.len() == ENTRY_NUMBER_LEN
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        {
+            return Self::from_canonical(raw, raw.as_bytes()).map(|n| (n, Cleanup::None));
+        }
         let unwrapped = unwrap_value(raw);
         let mut chars = String::with_capacity(ENTRY_NUMBER_LEN);
         for ch in unwrapped.chars() {

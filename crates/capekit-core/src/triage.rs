@@ -6,7 +6,12 @@
 //! again, and only rejected entries whose problem is fixed go on a new declaration. An entry
 //! accepted on any claim is therefore kept out of every refile list, whatever other rows say.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+// foldhash: these maps hold a million entry numbers in a large triage, where SipHash is slow and
+// FxHash clusters on the regular structure of entry numbers.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -14,21 +19,25 @@ use serde::Serialize;
 use crate::catalog::{Action, CATALOG_VERSION, Verdict, judge};
 use crate::entry::EntryNumber;
 
+/// Shared text: a claim file repeats a handful of claim numbers, statuses and messages over
+/// thousands of rows, so readers intern them and rows share one allocation.
+pub type Text = Arc<str>;
+
 /// One row of a Claim Details or Validation Result File, as the reader mapped it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimRow {
     /// File it came from.
-    pub file: String,
+    pub file: Text,
     /// 1-based line (or sheet row).
     pub line: u64,
     /// The entry.
     pub entry: EntryNumber,
     /// Claim number, when the file has one (else the reader names the claim after the file).
-    pub claim: String,
+    pub claim: Text,
     /// Status text as found, if the file has a status column.
-    pub status: Option<String>,
+    pub status: Option<Text>,
     /// Error description as found (empty when none).
-    pub message: String,
+    pub message: Text,
 }
 
 /// What CBP did with an entry.
@@ -74,31 +83,45 @@ pub struct EntryResult {
     /// The entry.
     pub entry_number: EntryNumber,
     /// The claim it was on; `None` for a missing entry.
-    pub claim_number: Option<String>,
+    pub claim_number: Option<Text>,
     /// Accepted, rejected or missing.
     pub outcome: Outcome,
     /// The raw message(s), joined with ` | ` when the entry had several rows.
-    pub message: String,
+    pub message: Text,
     /// What to do.
     pub action: Action,
     /// The catalog rule applied; `None` for unknown text or a missing entry.
     pub rule: Option<&'static str>,
     /// What to do, in a sentence.
-    pub what_to_do: String,
+    pub what_to_do: Text,
     /// Source of the rule version applied.
-    pub source: String,
-    /// Where it came from (`file:line`), for the user to find the row.
-    pub origin: String,
+    pub source: Text,
+    /// The file the row came from (`declaration` for a missing entry).
+    pub file: Text,
+    /// Its 1-based line (or sheet row); 0 for a missing entry.
+    pub line: u64,
     /// Anything else the user must know (accepted elsewhere, conflicting rows).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl EntryResult {
+    /// The message as [`TriageReport::by_message`] counts it: normalized, or `(no message)`.
+    /// Filters by message (the web workbench's) compare this key.
+    pub fn message_key(&self) -> String {
+        if self.message.trim().is_empty() {
+            "(no message)".to_owned()
+        } else {
+            crate::catalog::normalize(&self.message)
+        }
+    }
 }
 
 /// Totals of one claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClaimSummary {
     /// Claim number.
-    pub claim_number: String,
+    pub claim_number: Text,
     /// Derived status.
     pub status: ClaimStatus,
     /// Accepted entries.
@@ -106,7 +129,7 @@ pub struct ClaimSummary {
     /// Rejected entries.
     pub rejected: usize,
     /// Files the claim's rows came from.
-    pub files: Vec<String>,
+    pub files: Vec<Text>,
 }
 
 /// The proof that every declared entry is accounted for.
@@ -185,12 +208,7 @@ impl TriageReport {
     pub fn by_message(&self) -> Vec<(String, usize)> {
         let mut counts: HashMap<String, usize> = HashMap::new();
         for e in self.worklist() {
-            let key = if e.message.trim().is_empty() {
-                "(no message)".to_owned()
-            } else {
-                crate::catalog::normalize(&e.message)
-            };
-            *counts.entry(key).or_default() += 1;
+            *counts.entry(e.message_key()).or_default() += 1;
         }
         let mut v: Vec<(String, usize)> = counts.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -294,11 +312,11 @@ fn judge_row(row: &ClaimRow, as_of: Date) -> (Outcome, Verdict, Option<String>) 
 }
 
 /// When one entry has several rows on one claim, the verdict that blocks refiling most wins:
-/// an entry can go on a new declaration only when every problem is cleared.
-fn combine(a: &Verdict, b: &Verdict) -> bool {
-    // Returns true when `b` should replace `a`.
-    fn weight(v: &Verdict) -> u8 {
-        match v.action {
+/// an entry can go on a new declaration only when every problem is cleared. True when `new`
+/// blocks more than `current`.
+fn blocks_more(new: Action, current: Action) -> bool {
+    fn weight(a: Action) -> u8 {
+        match a {
             Action::Review => 8,
             Action::WrongFiler => 7,
             Action::NotRefundable => 6,
@@ -310,145 +328,275 @@ fn combine(a: &Verdict, b: &Verdict) -> bool {
             Action::None => 0,
         }
     }
-    weight(b) > weight(a)
+    weight(new) > weight(current)
+}
+
+/// The message of a row, trimmed, when it has one (shared, not copied, when already trimmed).
+fn message_of(row: &ClaimRow) -> Option<Text> {
+    let trimmed = row.message.trim();
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.len() == row.message.len() {
+        Some(row.message.clone())
+    } else {
+        Some(Text::from(trimmed))
+    }
+}
+
+/// A judged verdict, shared by every row with the same status and message.
+#[derive(Debug, Clone)]
+struct Judged {
+    outcome: Outcome,
+    action: Action,
+    rule: Option<&'static str>,
+    what_to_do: Text,
+    source: Text,
+    note: Option<String>,
+}
+
+fn judged(row: &ClaimRow, as_of: Date) -> Judged {
+    let (outcome, v, note) = judge_row(row, as_of);
+    Judged {
+        outcome,
+        action: v.action,
+        rule: v.rule,
+        what_to_do: v.what_to_do.into(),
+        source: v.source.into(),
+        note,
+    }
+}
+
+/// One (claim, entry) pair being built. Kept small (a million of them are built for a large
+/// triage): texts stay in the input rows and verdicts in a shared list; only an entry listed more
+/// than once on a claim carries the extra messages and notes.
+struct Building {
+    claim: u32,
+    entry: EntryNumber,
+    first_row: u32,
+    verdict: u32,
+    rows: u32,
+    any_accepted: bool,
+    all_accepted: bool,
+    extra: Option<Box<Extra>>,
+}
+
+#[derive(Default)]
+struct Extra {
+    messages: Vec<Text>,
+    notes: Vec<String>,
+}
+
+fn index_u32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// Runs a triage.
 pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
-    // Group rows by (claim, entry), keeping first-seen order.
-    let mut order: Vec<(String, EntryNumber)> = Vec::new();
-    let mut grouped: HashMap<(String, EntryNumber), Vec<&ClaimRow>> = HashMap::new();
-    let mut claim_order: Vec<String> = Vec::new();
-    let mut claim_files: HashMap<String, Vec<String>> = HashMap::new();
-    for row in &input.rows {
-        let key = (row.claim.clone(), row.entry);
-        if !claim_files.contains_key(&row.claim) {
-            claim_order.push(row.claim.clone());
-        }
-        let files = claim_files.entry(row.claim.clone()).or_default();
-        if !files.contains(&row.file) {
+    let accepted = judge("ENTRY SUMMARY UPDATED", as_of);
+    let accepted_verdict = Judged {
+        outcome: Outcome::Accepted,
+        action: accepted.action,
+        rule: accepted.rule,
+        what_to_do: accepted.what_to_do.into(),
+        source: accepted.source.into(),
+        note: None,
+    };
+    // Verdicts depend only on status and message: judge each distinct pair once. Readers intern
+    // these texts, so the addresses of the shared strings are a cheap key; equal texts behind two
+    // addresses are merely judged twice.
+    let mut memo: HashMap<(usize, usize), u32> = HashMap::new();
+    let mut verdicts: Vec<Judged> = Vec::new();
+    let mut claims: Vec<(Text, Vec<Text>)> = Vec::new();
+    let mut claim_index: HashMap<Text, usize> = HashMap::new();
+    let mut last_claim: Option<(Text, usize)> = None;
+    let mut index: HashMap<(u32, EntryNumber), u32> = HashMap::with_capacity(input.rows.len());
+    let mut building: Vec<Building> = Vec::with_capacity(input.rows.len());
+    for (row_index, row) in input.rows.iter().enumerate() {
+        let claim = match &last_claim {
+            Some((text, i)) if Arc::ptr_eq(text, &row.claim) => *i,
+            _ => {
+                let i = *claim_index.entry(row.claim.clone()).or_insert_with(|| {
+                    claims.push((row.claim.clone(), Vec::new()));
+                    claims.len() - 1
+                });
+                last_claim = Some((row.claim.clone(), i));
+                i
+            }
+        };
+        let files = &mut claims[claim].1;
+        if !files.iter().any(|f| **f == *row.file) {
             files.push(row.file.clone());
         }
-        grouped
-            .entry(key.clone())
-            .or_insert_with(|| {
-                order.push(key.clone());
-                Vec::new()
-            })
-            .push(row);
+        let key = (
+            row.status.as_ref().map_or(0, |s| s.as_ptr() as usize),
+            row.message.as_ptr() as usize,
+        );
+        let v = *memo.entry(key).or_insert_with(|| {
+            verdicts.push(judged(row, as_of));
+            index_u32(verdicts.len() - 1)
+        });
+        let j = &verdicts[v as usize];
+        let is_accepted = j.outcome == Outcome::Accepted;
+        let claim = index_u32(claim);
+        match index.get(&(claim, row.entry)) {
+            None => {
+                index.insert((claim, row.entry), index_u32(building.len()));
+                building.push(Building {
+                    claim,
+                    entry: row.entry,
+                    first_row: index_u32(row_index),
+                    verdict: v,
+                    rows: 1,
+                    any_accepted: is_accepted,
+                    all_accepted: is_accepted,
+                    extra: None,
+                });
+            }
+            Some(&k) => {
+                let b = &mut building[k as usize];
+                b.rows += 1;
+                b.any_accepted |= is_accepted;
+                b.all_accepted &= is_accepted;
+                let first = &input.rows[b.first_row as usize];
+                let extra = b.extra.get_or_insert_with(|| {
+                    Box::new(Extra {
+                        messages: message_of(first).into_iter().collect(),
+                        notes: verdicts[b.verdict as usize].note.iter().cloned().collect(),
+                    })
+                });
+                extra.notes.extend(j.note.iter().cloned());
+                if let Some(m) = message_of(row).filter(|m| !extra.messages.contains(m)) {
+                    extra.messages.push(m);
+                }
+                if blocks_more(j.action, verdicts[b.verdict as usize].action) {
+                    b.verdict = v;
+                }
+            }
+        }
     }
 
-    let mut results: Vec<EntryResult> = Vec::with_capacity(order.len());
-    for key in &order {
-        let rows = &grouped[key];
-        let mut outcome = Outcome::Rejected;
-        let mut verdict: Option<Verdict> = None;
-        let mut notes: Vec<String> = Vec::new();
-        let mut messages: Vec<&str> = Vec::new();
-        let mut any_accepted = false;
-        for row in rows {
-            let (o, v, note) = judge_row(row, as_of);
-            if let Some(n) = note {
-                notes.push(n);
-            }
-            let m = row.message.trim();
-            if !m.is_empty() && !messages.contains(&m) {
-                messages.push(m);
-            }
-            if o == Outcome::Accepted {
-                any_accepted = true;
-            }
-            verdict = match verdict {
-                Some(prev) if !combine(&prev, &v) => Some(prev),
-                _ => Some(v),
-            };
-            outcome = o;
-        }
-        let mut verdict = verdict.unwrap_or_else(|| judge("", as_of));
-        if any_accepted {
-            if rows.len() > 1 && outcome != Outcome::Accepted {
+    drop(index);
+    drop(memo);
+    // Results go straight into the worklist (rejected, later missing) or the accepted list, and
+    // one map per entry gathers what crosses claims: where it was accepted, whether it was
+    // rejected, and which worklist row blocks refiling most.
+    let mut worklist: Vec<EntryResult> = Vec::new();
+    let mut accepted_rows: Vec<EntryResult> = Vec::with_capacity(building.len());
+    let mut by_entry: HashMap<EntryNumber, EntryAgg> = HashMap::with_capacity(building.len());
+    let mut counts = vec![(0usize, 0usize); claims.len()];
+    for b in building {
+        let first = &input.rows[b.first_row as usize];
+        let (messages, mut notes) = match b.extra {
+            Some(extra) => (extra.messages, extra.notes),
+            None => (
+                message_of(first).into_iter().collect(),
+                verdicts[b.verdict as usize].note.iter().cloned().collect(),
+            ),
+        };
+        let verdict = if b.any_accepted {
+            if !b.all_accepted {
                 notes.push(format!(
                     "the claim lists this entry {} times, accepted and rejected; treated as accepted (never refile) - look at the claim in ACE",
-                    rows.len()
+                    b.rows
                 ));
             }
-            outcome = Outcome::Accepted;
-            verdict = judge("ENTRY SUMMARY UPDATED", as_of);
-        } else if rows.len() > 1 {
-            notes.push(format!("the claim lists this entry {} times", rows.len()));
-        }
-        let first = rows[0];
-        results.push(EntryResult {
-            entry_number: key.1,
-            claim_number: Some(key.0.clone()),
+            &accepted_verdict
+        } else {
+            if b.rows > 1 {
+                notes.push(format!("the claim lists this entry {} times", b.rows));
+            }
+            &verdicts[b.verdict as usize]
+        };
+        let message = match messages.len() {
+            0 => first.message.clone(),
+            1 => messages[0].clone(),
+            _ => messages
+                .iter()
+                .map(|m| &**m)
+                .collect::<Vec<_>>()
+                .join(" | ")
+                .into(),
+        };
+        let claim_number = claims[b.claim as usize].0.clone();
+        let agg = by_entry.entry(b.entry).or_default();
+        let outcome = if b.any_accepted {
+            counts[b.claim as usize].0 += 1;
+            agg.accepted_on.get_or_insert(b.claim);
+            Outcome::Accepted
+        } else {
+            counts[b.claim as usize].1 += 1;
+            agg.rejected = true;
+            Outcome::Rejected
+        };
+        let result = EntryResult {
+            entry_number: b.entry,
+            claim_number: Some(claim_number),
             outcome,
-            message: messages.join(" | "),
+            message,
             action: verdict.action,
             rule: verdict.rule,
-            what_to_do: verdict.what_to_do,
-            source: verdict.source,
-            origin: format!("{}:{}", first.file, first.line),
+            what_to_do: verdict.what_to_do.clone(),
+            source: verdict.source.clone(),
+            file: first.file.clone(),
+            line: first.line,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
-        });
+        };
+        if outcome == Outcome::Accepted {
+            accepted_rows.push(result);
+        } else {
+            agg.consider(index_u32(worklist.len()), result.action);
+            worklist.push(result);
+        }
     }
 
     // Accepted anywhere wins: note it on rejected rows of other claims.
-    let accepted_on: HashMap<EntryNumber, String> = results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Accepted)
-        .filter_map(|r| r.claim_number.clone().map(|c| (r.entry_number, c)))
-        .collect();
-    for r in &mut results {
-        let accepted_claim = (r.outcome == Outcome::Rejected)
-            .then(|| accepted_on.get(&r.entry_number))
-            .flatten();
-        if let Some(claim) = accepted_claim {
-            let n = format!("accepted on claim {claim}: nothing to refile");
-            r.note = Some(match r.note.take() {
-                Some(prev) => format!("{prev}; {n}"),
-                None => n,
-            });
-            r.action = Action::None;
-            r.what_to_do = format!(
-                "Nothing: the entry was accepted on claim {claim}. Never declare it again."
-            );
-        }
+    for r in &mut worklist {
+        let Some(claim) = by_entry
+            .get(&r.entry_number)
+            .and_then(|a| a.accepted_on)
+            .map(|c| &claims[c as usize].0)
+        else {
+            continue;
+        };
+        let n = format!("accepted on claim {claim}: nothing to refile");
+        r.note = Some(match r.note.take() {
+            Some(prev) => format!("{prev}; {n}"),
+            None => n,
+        });
+        r.action = Action::None;
+        r.what_to_do =
+            format!("Nothing: the entry was accepted on claim {claim}. Never declare it again.")
+                .into();
     }
 
-    // Claims.
-    let mut claims = Vec::with_capacity(claim_order.len());
-    for claim in &claim_order {
-        let (mut accepted, mut rejected) = (0, 0);
-        for r in results
-            .iter()
-            .filter(|r| r.claim_number.as_deref() == Some(claim))
-        {
-            match r.outcome {
-                Outcome::Accepted => accepted += 1,
-                _ => rejected += 1,
-            }
-        }
-        let status = match (accepted, rejected) {
-            (_, 0) => ClaimStatus::Accepted,
-            (0, _) => ClaimStatus::Rejected,
-            _ => ClaimStatus::AcceptedWithErrors,
-        };
-        claims.push(ClaimSummary {
-            claim_number: claim.clone(),
-            status,
-            accepted,
-            rejected,
-            files: claim_files.get(claim).cloned().unwrap_or_default(),
-        });
-    }
+    let claims: Vec<ClaimSummary> = claims
+        .into_iter()
+        .zip(counts)
+        .map(
+            |((claim_number, files), (accepted, rejected))| ClaimSummary {
+                claim_number,
+                status: match (accepted, rejected) {
+                    (_, 0) => ClaimStatus::Accepted,
+                    (0, _) => ClaimStatus::Rejected,
+                    _ => ClaimStatus::AcceptedWithErrors,
+                },
+                accepted,
+                rejected,
+                files,
+            },
+        )
+        .collect();
 
     // Missing entries and reconciliation.
-    let in_claims: HashSet<EntryNumber> = results.iter().map(|r| r.entry_number).collect();
-    let rejected_set: HashSet<EntryNumber> = results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Rejected && !accepted_on.contains_key(&r.entry_number))
-        .map(|r| r.entry_number)
-        .collect();
+    let distinct = by_entry.len();
+    let accepted_count = by_entry
+        .values()
+        .filter(|a| a.accepted_on.is_some())
+        .count();
+    let rejected_count = by_entry
+        .values()
+        .filter(|a| a.rejected && a.accepted_on.is_none())
+        .count();
     let reconciliation = match &input.declaration {
         Some(declared) => {
             let mut seen = HashSet::new();
@@ -457,34 +605,48 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 .copied()
                 .filter(|e| seen.insert(*e))
                 .collect();
-            let declared_set: HashSet<EntryNumber> = declared.iter().copied().collect();
-            let mut missing = 0;
+            let (mut accepted, mut rejected, mut missing) = (0, 0, 0);
+            let missing_text: Text = "On the declaration but in no claim file: find its claim in ACE (Claim Status) before doing anything; it may still be queued (\"Not Started\") - do not resubmit it.".into();
+            let missing_source: Text =
+                "reconciliation of the declaration against the claim files".into();
+            let declaration_file: Text = "declaration".into();
+            let empty: Text = "".into();
             for e in &declared {
-                if !in_claims.contains(e) {
-                    missing += 1;
-                    results.push(EntryResult {
-                        entry_number: *e,
-                        claim_number: None,
-                        outcome: Outcome::Missing,
-                        message: String::new(),
-                        action: Action::Review,
-                        rule: None,
-                        what_to_do: "On the declaration but in no claim file: find its claim in ACE (Claim Status) before doing anything; it may still be queued (\"Not Started\") - do not resubmit it.".to_owned(),
-                        source: "reconciliation of the declaration against the claim files".to_owned(),
-                        origin: "declaration".to_owned(),
-                        note: None,
-                    });
+                match by_entry.get(e) {
+                    Some(a) if a.accepted_on.is_some() => accepted += 1,
+                    Some(a) if a.rejected => rejected += 1,
+                    Some(_) => {}
+                    None => {
+                        missing += 1;
+                        worklist.push(EntryResult {
+                            entry_number: *e,
+                            claim_number: None,
+                            outcome: Outcome::Missing,
+                            message: empty.clone(),
+                            action: Action::Review,
+                            rule: None,
+                            what_to_do: missing_text.clone(),
+                            source: missing_source.clone(),
+                            file: declaration_file.clone(),
+                            line: 0,
+                            note: None,
+                        });
+                    }
                 }
             }
-            let accepted = declared
-                .iter()
-                .filter(|e| accepted_on.contains_key(e))
-                .count();
-            let rejected = declared.iter().filter(|e| rejected_set.contains(e)).count();
-            let mut not_declared: Vec<EntryNumber> = in_claims
-                .iter()
+            // Missing entries join the map only now, so the loop above sees claim files alone.
+            for (i, r) in worklist.iter().enumerate() {
+                if r.outcome == Outcome::Missing {
+                    by_entry
+                        .entry(r.entry_number)
+                        .or_default()
+                        .consider(index_u32(i), r.action);
+                }
+            }
+            let mut not_declared: Vec<EntryNumber> = by_entry
+                .keys()
                 .copied()
-                .filter(|e| !declared_set.contains(e))
+                .filter(|e| !seen.contains(e))
                 .collect();
             not_declared.sort();
             Reconciliation {
@@ -498,53 +660,104 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         }
         None => Reconciliation {
             declared: None,
-            accepted: accepted_on.len(),
-            rejected: rejected_set.len(),
+            accepted: accepted_count,
+            rejected: rejected_count,
             missing: 0,
-            holds: in_claims.len() == accepted_on.len() + rejected_set.len(),
+            holds: distinct == accepted_count + rejected_count,
             not_declared: Vec::new(),
         },
     };
 
-    // The next declaration. Per entry, the result that blocks refiling most, across claims.
-    let mut strongest: HashMap<EntryNumber, &EntryResult> = HashMap::with_capacity(results.len());
-    for r in &results {
-        strongest
-            .entry(r.entry_number)
-            .and_modify(|prev| {
-                if prev.action.refile_once_corrected() && !r.action.refile_once_corrected() {
-                    *prev = r;
-                }
-            })
-            .or_insert(r);
+    let refile = plan_refile(&worklist, &by_entry, &claims, &input.corrected);
+
+    // Worklist order: most urgent action first, then claim and entry; accepted rows last, in the
+    // order of their claim files.
+    worklist.sort_by(|a, b| {
+        a.action
+            .urgency()
+            .cmp(&b.action.urgency())
+            .then_with(|| a.claim_number.cmp(&b.claim_number))
+            .then(a.entry_number.cmp(&b.entry_number))
+    });
+    worklist.extend(accepted_rows);
+
+    TriageReport {
+        catalog_version: CATALOG_VERSION,
+        as_of,
+        claims,
+        entries: worklist,
+        reconciliation,
+        refile,
     }
-    let blocked = |e: &EntryNumber| {
-        strongest
-            .get(e)
-            .is_some_and(|r| !r.action.refile_once_corrected())
-    };
+}
+
+/// What one entry's results across claims add up to (kept small: one per distinct entry).
+#[derive(Debug, Default)]
+struct EntryAgg {
+    /// Index of the first claim that accepted it.
+    accepted_on: Option<u32>,
+    /// Some claim rejected it.
+    rejected: bool,
+    /// The worklist row that blocks refiling most.
+    strongest: Option<(u32, Action)>,
+}
+
+impl EntryAgg {
+    fn consider(&mut self, row: u32, action: Action) {
+        let replace = match self.strongest {
+            None => true,
+            Some((_, prev)) => prev.refile_once_corrected() && !action.refile_once_corrected(),
+        };
+        if replace {
+            self.strongest = Some((row, action));
+        }
+    }
+
+    fn blocked(&self) -> bool {
+        self.strongest
+            .is_some_and(|(_, a)| !a.refile_once_corrected())
+    }
+}
+
+/// The next declaration: rejected entries whose action is `refile`, plus corrected entries whose
+/// action allows refiling once corrected; never an accepted one, never one that another claim's
+/// rejection still blocks.
+fn plan_refile(
+    worklist: &[EntryResult],
+    by_entry: &HashMap<EntryNumber, EntryAgg>,
+    claims: &[ClaimSummary],
+    corrected: &[EntryNumber],
+) -> RefilePlan {
     let mut refile = RefilePlan::default();
     let mut chosen: HashSet<EntryNumber> = HashSet::new();
-    for r in &results {
+    for r in worklist {
+        let agg = by_entry.get(&r.entry_number);
         if r.outcome == Outcome::Rejected
             && r.action == Action::Refile
-            && !accepted_on.contains_key(&r.entry_number)
-            && !blocked(&r.entry_number)
+            && agg.is_none_or(|a| a.accepted_on.is_none() && !a.blocked())
             && chosen.insert(r.entry_number)
         {
             refile.entries.push(r.entry_number);
         }
     }
     let mut corrected_seen = HashSet::new();
-    for e in &input.corrected {
+    for e in corrected {
         if !corrected_seen.insert(*e) || chosen.contains(e) {
             continue;
         }
-        let reason = if let Some(claim) = accepted_on.get(e) {
+        let agg = by_entry.get(e);
+        let strongest = agg
+            .and_then(|a| a.strongest)
+            .and_then(|(i, _)| worklist.get(i as usize));
+        let accepted_claim = agg
+            .and_then(|a| a.accepted_on)
+            .and_then(|c| claims.get(c as usize))
+            .map(|c| &c.claim_number);
+        let reason = if let Some(claim) = accepted_claim {
             Some(format!(
                 "accepted on claim {claim}: an accepted entry is never declared again"
             ))
-        } else if let Some(r) = strongest.get(e) {
+        } else if let Some(r) = strongest {
             if r.outcome == Outcome::Missing {
                 Some("on the declaration but in no claim file: it may still be queued; find its claim first".to_owned())
             } else if r.action.refile_once_corrected() {
@@ -570,24 +783,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             }),
         }
     }
-
-    // Worklist order: most urgent action first, then claim and entry; accepted rows last.
-    results.sort_by(|a, b| {
-        (a.outcome == Outcome::Accepted)
-            .cmp(&(b.outcome == Outcome::Accepted))
-            .then(a.action.urgency().cmp(&b.action.urgency()))
-            .then(a.claim_number.cmp(&b.claim_number))
-            .then(a.entry_number.cmp(&b.entry_number))
-    });
-
-    TriageReport {
-        catalog_version: CATALOG_VERSION,
-        as_of,
-        claims,
-        entries: results,
-        reconciliation,
-        refile,
-    }
+    refile
 }
 
 #[cfg(test)]
@@ -750,7 +946,7 @@ mod tests {
         assert_eq!(r.entries.len(), 1);
         assert_eq!(r.entries[0].action, Action::WrongFiler);
         assert_eq!(
-            r.entries[0].message,
+            &*r.entries[0].message,
             "HTS RELATIONSHIP/SEQUENCE MISMATCH | ACCOUNT MISMATCH"
         );
         assert!(r.refile.entries.is_empty());

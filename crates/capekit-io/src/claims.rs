@@ -5,13 +5,14 @@
 //! cannot be mapped is refused with the columns found and those expected. Every data row ends up
 //! either as a [`ClaimRow`] or as a diagnostic: none is lost silently.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::entry::{EntryNumber, unwrap_value};
-use capekit_core::triage::ClaimRow;
+use capekit_core::triage::{ClaimRow, Text};
 
-use crate::table::{Row, TableError, read_table};
+use crate::table::{Row, TableError, read_table, visit_table};
 
 /// Files larger than this are refused (a claim holds at most 9,999 entries).
 pub const MAX_CLAIM_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -166,16 +167,31 @@ pub fn read_claim_file(path: &Path) -> Result<ClaimFile, ClaimFileError> {
     parse_claim_file(&path.display().to_string(), &bytes)
 }
 
-/// Reads a claim file from its bytes.
-pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFileError> {
-    let table = read_table(bytes).map_err(|source| ClaimFileError::Table {
-        file: file.to_owned(),
-        source,
-    })?;
-    let mut rows = table.rows.into_iter().filter(|r| !r.is_blank());
-    let header = rows.next().ok_or_else(|| ClaimFileError::Empty {
-        file: file.to_owned(),
-    })?;
+/// Interns the few distinct texts a claim file repeats (claim numbers, statuses, messages).
+#[derive(Debug, Default)]
+struct Interner(HashMap<String, Text>);
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Text {
+        if let Some(t) = self.0.get(s) {
+            return t.clone();
+        }
+        let t: Text = Text::from(s);
+        self.0.insert(s.to_owned(), t.clone());
+        t
+    }
+}
+
+/// How a claim file's columns map to what triage needs.
+#[derive(Debug)]
+struct Mapping {
+    entry: usize,
+    claim: Option<usize>,
+    status: Option<usize>,
+    message: Option<usize>,
+}
+
+fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
     let mut columns: Vec<(Role, usize)> = Vec::new();
     for (i, h) in header.fields.iter().enumerate() {
         if let Some(role) = role_of(h).filter(|role| !columns.iter().any(|(r, _)| r == role)) {
@@ -191,42 +207,69 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let Some(entry_col) = col(Role::Entry) else {
+    let Some(entry) = col(Role::Entry) else {
         return Err(ClaimFileError::Columns {
             file: file.to_owned(),
             missing: "entry number",
             found: found(),
         });
     };
-    let (status_col, message_col) = (col(Role::Status), col(Role::Message));
-    if status_col.is_none() && message_col.is_none() {
+    let (status, message) = (col(Role::Status), col(Role::Message));
+    if status.is_none() && message.is_none() {
         return Err(ClaimFileError::Columns {
             file: file.to_owned(),
             missing: "status or error",
             found: found(),
         });
     }
-    let claim_col = col(Role::Claim);
-    let kind = if claim_col.is_some() {
-        ClaimFileKind::ClaimDetails
-    } else {
-        ClaimFileKind::ValidationResult
-    };
-    let default_claim = match kind {
-        ClaimFileKind::ClaimDetails => format!("(no claim number) {}", base_name(file)),
-        ClaimFileKind::ValidationResult => format!("validation {}", base_name(file)),
-    };
+    Ok(Mapping {
+        entry,
+        claim: col(Role::Claim),
+        status,
+        message,
+    })
+}
 
+/// Reads a claim file from its bytes. Rows are read one at a time and only the mapped columns
+/// are kept, with repeated texts shared.
+pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFileError> {
+    let name: Text = Text::from(base_name(file));
+    let mut mapping: Option<Result<Mapping, ClaimFileError>> = None;
+    let mut texts = Interner::default();
     let mut out = ClaimFile {
         file: file.to_owned(),
-        kind,
+        kind: ClaimFileKind::ValidationResult,
         rows: Vec::new(),
         data_rows: 0,
         diagnostics: Vec::new(),
     };
-    for row in rows {
+    let mut default_claim = Text::from("");
+    visit_table(bytes, |row| {
+        if row.is_blank() {
+            return;
+        }
+        let m = match &mapping {
+            None => {
+                let m = map_header(file, row);
+                if let Ok(m) = &m {
+                    out.kind = if m.claim.is_some() {
+                        ClaimFileKind::ClaimDetails
+                    } else {
+                        ClaimFileKind::ValidationResult
+                    };
+                    default_claim = Text::from(match out.kind {
+                        ClaimFileKind::ClaimDetails => format!("(no claim number) {name}"),
+                        ClaimFileKind::ValidationResult => format!("validation {name}"),
+                    });
+                }
+                mapping = Some(m);
+                return;
+            }
+            Some(Err(_)) => return,
+            Some(Ok(m)) => m,
+        };
         out.data_rows += 1;
-        let raw = row.get(entry_col);
+        let raw = row.get(m.entry);
         let entry = match EntryNumber::parse(raw) {
             Ok(e) => e,
             Err(e) => {
@@ -236,34 +279,74 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
                     .unwrap_or_default();
                 out.diagnostics.push(diag(
                     file,
-                    &row,
-                    entry_col,
+                    row,
+                    m.entry,
                     raw,
                     "C001",
                     format!(
                         "{}: the entry number cannot be read: {e}{repair}; this row is left out of the triage - open the claim in ACE for this entry",
-                        row.position(entry_col)
+                        row.position(m.entry)
                     ),
                 ));
-                continue;
+                return;
             }
         };
-        let claim = claim_col
-            .map(|c| unwrap_value(row.get(c)).to_owned())
+        let claim = m
+            .claim
+            .map(|c| unwrap_value(row.get(c)))
             .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| default_claim.clone());
+            .map_or_else(|| default_claim.clone(), |c| texts.get(c));
         out.rows.push(ClaimRow {
-            file: base_name(file).to_owned(),
+            file: name.clone(),
             line: row.line,
             entry,
             claim,
-            status: status_col.map(|c| unwrap_value(row.get(c)).to_owned()),
-            message: message_col
-                .map(|c| unwrap_value(row.get(c)).to_owned())
-                .unwrap_or_default(),
+            status: m.status.map(|c| texts.get(unwrap_value(row.get(c)))),
+            message: texts.get(m.message.map_or("", |c| unwrap_value(row.get(c)))),
         });
+    })
+    .map_err(|source| ClaimFileError::Table {
+        file: file.to_owned(),
+        source,
+    })?;
+    match mapping {
+        None => Err(ClaimFileError::Empty {
+            file: file.to_owned(),
+        }),
+        Some(Err(e)) => Err(e),
+        Some(Ok(_)) => Ok(out),
     }
-    Ok(out)
+}
+
+/// Reads several claim files, in parallel on the machine's cores; results keep the input order.
+pub fn read_claim_files(paths: &[std::path::PathBuf]) -> Vec<Result<ClaimFile, ClaimFileError>> {
+    parallel_map(paths, |p| read_claim_file(p))
+}
+
+/// Parses several claim files from bytes, in parallel; results keep the input order.
+pub fn parse_claim_files(files: &[(String, Vec<u8>)]) -> Vec<Result<ClaimFile, ClaimFileError>> {
+    parallel_map(files, |(name, bytes)| parse_claim_file(name, bytes))
+}
+
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        // A worker only panics on a bug; re-raise it rather than lose its files silently.
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 fn diag(
@@ -286,8 +369,17 @@ fn diag(
 /// Reads the `--corrected` list: one entry number a line, or a CSV/XLSX with an entry column.
 pub fn read_entry_list(path: &Path) -> Result<(Vec<EntryNumber>, Vec<Diagnostic>), ClaimFileError> {
     let bytes = crate::read_file(path, MAX_CLAIM_FILE_BYTES)?;
-    let file = path.display().to_string();
-    let table = read_table(&bytes).map_err(|source| ClaimFileError::Table {
+    parse_entry_list(&path.display().to_string(), &bytes)
+}
+
+/// Reads an entry list from its bytes (an uploaded file or pasted text): one entry number a line,
+/// or a CSV/XLSX with an entry column. Values that are not entry numbers become diagnostics.
+pub fn parse_entry_list(
+    file: &str,
+    bytes: &[u8],
+) -> Result<(Vec<EntryNumber>, Vec<Diagnostic>), ClaimFileError> {
+    let file = file.to_owned();
+    let table = read_table(bytes).map_err(|source| ClaimFileError::Table {
         file: file.clone(),
         source,
     })?;
@@ -340,8 +432,8 @@ mod tests {
         let f = parse_claim_file("cd.csv", csv).expect("read");
         assert_eq!(f.kind, ClaimFileKind::ClaimDetails);
         assert_eq!(f.rows.len(), 2);
-        assert_eq!(f.rows[0].claim, "100000241223");
-        assert_eq!(f.rows[1].message, "PROTEST ON ENTRY");
+        assert_eq!(&*f.rows[0].claim, "100000241223");
+        assert_eq!(&*f.rows[1].message, "PROTEST ON ENTRY");
         assert_eq!(f.rows[1].line, 3);
         assert_eq!(f.data_rows, 2);
     }

@@ -97,21 +97,57 @@ pub enum TableError {
     Csv(#[from] csv::Error),
 }
 
+/// What reading a table found out about its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableInfo {
+    /// What the bytes were.
+    pub content: Content,
+    /// A UTF-8 byte order mark was removed.
+    pub bom: bool,
+    /// Some value was not UTF-8 and was read as Windows-1252.
+    pub windows_1252: bool,
+}
+
 /// Reads a CSV (UTF-8, Windows-1252 or UTF-16 text) or the first sheet of an XLSX/XLS workbook.
 pub fn read_table(bytes: &[u8]) -> Result<Table, TableError> {
+    let mut rows = Vec::new();
+    let info = visit_table(bytes, |row| rows.push(row.clone()))?;
+    Ok(Table {
+        content: info.content,
+        rows,
+        bom: info.bom,
+        windows_1252: info.windows_1252,
+    })
+}
+
+/// Calls `visit` with every row of a CSV or of a workbook's first sheet, in order, reusing one
+/// row buffer: readers of large files keep only what they need.
+pub fn visit_table(bytes: &[u8], visit: impl FnMut(&Row)) -> Result<TableInfo, TableError> {
     let content = sniff(bytes);
     match content {
-        Content::Text => read_csv(bytes, content),
+        Content::Text => visit_csv(bytes, content, visit),
         Content::Utf16 => {
             let text = crate::text::decode_utf16(bytes);
-            read_csv(text.as_bytes(), content)
+            visit_csv(text.as_bytes(), content, visit)
         }
-        Content::Xlsx | Content::Xls => read_workbook(bytes, content),
+        Content::Xlsx | Content::Xls => {
+            let table = read_workbook(bytes, content)?;
+            table.rows.iter().for_each(visit);
+            Ok(TableInfo {
+                content,
+                bom: false,
+                windows_1252: false,
+            })
+        }
         other => Err(TableError::Unsupported(other)),
     }
 }
 
-fn read_csv(bytes: &[u8], content: Content) -> Result<Table, TableError> {
+fn visit_csv(
+    bytes: &[u8],
+    content: Content,
+    mut visit: impl FnMut(&Row),
+) -> Result<TableInfo, TableError> {
     let (body, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest, true),
         None => (bytes, false),
@@ -128,32 +164,29 @@ fn read_csv(bytes: &[u8], content: Content) -> Result<Table, TableError> {
         body
     };
     let mut rdr = csv_reader(LineTracker::new(body));
-    let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut windows_1252 = false;
+    let mut row = Row {
+        line: 0,
+        sheet: None,
+        fields: Vec::new(),
+    };
     while rdr.read_byte_record(&mut record)? {
         let offset = record.position().map_or(0, csv::Position::byte);
-        let line = rdr.get_mut().line_at(offset);
+        row.line = rdr.get_mut().line_at(offset);
         let last = record.len().saturating_sub(1);
-        let fields = record
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let f = if i == last { strip_cr(f) } else { f };
-                let s = decode_field(f);
-                windows_1252 |= matches!(s, std::borrow::Cow::Owned(_));
-                s.into_owned()
-            })
-            .collect();
-        rows.push(Row {
-            line,
-            sheet: None,
-            fields,
-        });
+        row.fields.resize_with(record.len(), String::new);
+        for (i, (f, out)) in record.iter().zip(row.fields.iter_mut()).enumerate() {
+            let f = if i == last { strip_cr(f) } else { f };
+            let s = decode_field(f);
+            windows_1252 |= matches!(s, std::borrow::Cow::Owned(_));
+            out.clear();
+            out.push_str(&s);
+        }
+        visit(&row);
     }
-    Ok(Table {
+    Ok(TableInfo {
         content,
-        rows,
         bom,
         windows_1252,
     })

@@ -14,6 +14,10 @@ use crate::output::{OutputSet, WriteError};
 use crate::sheet::{SheetTable, to_csv, to_xlsx};
 use crate::upload::add_upload_files;
 
+/// The report page lists at most this many worklist rows; the worklist files hold them all. A
+/// page of a million rows helps nobody and takes a browser minutes to open.
+pub const REPORT_ROWS: usize = 5_000;
+
 /// Paths of what a triage wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TriageFiles {
@@ -48,18 +52,27 @@ pub fn worklist_table(report: &TriageReport) -> SheetTable {
             .map(|e| {
                 vec![
                     e.entry_number.to_string(),
-                    e.claim_number.clone().unwrap_or_default(),
+                    e.claim_number.as_deref().unwrap_or("").to_owned(),
                     outcome_str(e.outcome).to_owned(),
-                    e.message.clone(),
+                    e.message.to_string(),
                     e.action.to_string(),
-                    e.what_to_do.clone(),
+                    e.what_to_do.to_string(),
                     e.rule.unwrap_or("").to_owned(),
-                    e.source.clone(),
-                    e.origin.clone(),
+                    e.source.to_string(),
+                    origin(e),
                     e.note.clone().unwrap_or_default(),
                 ]
             })
             .collect(),
+    }
+}
+
+/// Where a worklist row came from: `file:line`, or `declaration` for a missing entry.
+pub fn origin(e: &capekit_core::triage::EntryResult) -> String {
+    if e.line == 0 {
+        e.file.to_string()
+    } else {
+        format!("{}:{}", e.file, e.line)
     }
 }
 
@@ -366,11 +379,21 @@ pub fn report_html(
         let _ = writeln!(b, "</tbody></table>");
     }
 
+    let total = report.worklist().count();
+    b.push_str("<h2>Worklist</h2>\n");
+    if total > REPORT_ROWS {
+        let _ = writeln!(
+            b,
+            "<p>The {} most urgent of {} rows; worklist.xlsx and worklist.csv hold them all.</p>",
+            group(REPORT_ROWS as u64),
+            group(total as u64)
+        );
+    }
     let _ = writeln!(
         b,
-        "<h2>Worklist</h2><table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>rule</th></tr></thead><tbody>"
+        "<table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>rule</th></tr></thead><tbody>"
     );
-    for e in report.worklist() {
+    for e in report.worklist().take(REPORT_ROWS) {
         let _ = writeln!(
             b,
             "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"action\">{}</td><td>{}{}</td><td>{}</td></tr>",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use capekit_core::diag::Diagnostic;
 use capekit_core::triage::{TriageInput, TriageReport, triage};
-use capekit_io::claims::{parse_claim_file, read_claim_file, read_entry_list};
+use capekit_io::claims::{parse_claim_file, read_claim_files, read_entry_list};
 use capekit_io::output::OutputSet;
 use capekit_io::triage_out::{TriageFiles, add_triage_outputs, triage_text};
 use jiff::civil::Date;
@@ -40,9 +40,9 @@ pub fn today() -> Date {
 }
 
 pub fn run(args: &TriageArgs) -> anyhow::Result<u8> {
-    let mut claim_files = Vec::new();
-    for f in &args.files {
-        claim_files.push(read_claim_file(f)?);
+    let mut claim_files = Vec::with_capacity(args.files.len());
+    for f in read_claim_files(&args.files) {
+        claim_files.push(f?);
     }
     let declaration = match &args.declaration {
         Some(p) => Some(read_declared(p)?),

@@ -68,6 +68,29 @@ impl Action {
         }
     }
 
+    /// What the action asks of the filer, in a sentence for people (worklist legends, web pages).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::CorrectThenRefile => {
+                "Fix the entry in ACE first (for example by post-summary correction), then put it on a new declaration."
+            }
+            Self::Review => {
+                "capekit cannot decide: a person must read the message or the claim in ACE."
+            }
+            Self::OtherPath => "CAPE cannot take it now: protest, court or a later CAPE phase.",
+            Self::WrongFiler => {
+                "The importer of record or the broker who filed the entry must declare it."
+            }
+            Self::Refile => "Put it on a new declaration now, as it is.",
+            Self::RetryLater => "A timing or CBP-side problem: declare it again later.",
+            Self::DropDuplicate => {
+                "Already on an earlier declaration: drop it and find that claim."
+            }
+            Self::NotRefundable => "No IEEPA duty to refund through CAPE.",
+            Self::None => "Accepted: nothing to do, and never declare it again.",
+        }
+    }
+
     /// Position in the urgency order (0 = most urgent).
     pub fn urgency(self) -> usize {
         Self::ALL

@@ -2,7 +2,8 @@
 
 use crate::doc::Documented;
 
-/// All rules, in catalog order: file checks (F), CBP messages (M), readers (C).
+/// All rules, in catalog order: file checks (F), CBP messages (M), claim readers (C), entry
+/// paths (P), entry-report readers (R).
 pub fn all_rules() -> Vec<&'static dyn Documented> {
     let mut out: Vec<&'static dyn Documented> = Vec::new();
     out.extend(
@@ -17,6 +18,12 @@ pub fn all_rules() -> Vec<&'static dyn Documented> {
     );
     out.extend(
         crate::reading::CLAIM_READER_RULES
+            .iter()
+            .map(|r| r as &dyn Documented),
+    );
+    out.extend(crate::path::PATH_RULES.iter().map(|r| r as &dyn Documented));
+    out.extend(
+        crate::reading::ENTRY_READER_RULES
             .iter()
             .map(|r| r as &dyn Documented),
     );
@@ -49,6 +56,12 @@ mod tests {
             Some("M004")
         );
         assert!(find_rule("nothing like this").is_none());
+        assert_eq!(find_rule("p019").map(|r| r.code()), Some("P019"));
+        assert_eq!(
+            find_rule("liquidated-within-protest-period").map(|r| r.code()),
+            Some("P014")
+        );
+        assert_eq!(find_rule("R011").map(|r| r.code()), Some("R011"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::diag::{Diagnostic, Severity, SeverityCounts};
 use crate::doc::{Documented, RuleDoc};
 use crate::entry::{EntryNumber, EntryNumberError, StrictError};
+use crate::known::{Known, KnownState};
 
 /// The exact header CBP's upload template has in A1.
 pub const UPLOAD_HEADER: &str = "Entry Number";
@@ -255,6 +256,32 @@ account only its own (unconfirmed (?)). Run with `--filer CODE` to check a broke
         fix: "Nothing for an importer's account; for a broker's account run \
 `capekit check FILE --filer CODE`.",
         source: "CBP CAPE guidance as summarised in CSMS messages and broker guides (unconfirmed (?))"),
+    rule!("F023", "already-accepted", Error, "an entry was already accepted on an earlier claim",
+        what: "An entry that capekit's ledger records as accepted (status `Entry Summary Updated`) \
+on an earlier claim. The message names that claim. Checked when a ledger is in use (not with \
+`--no-ledger`).",
+        why: "An accepted entry is never declared again: CBP rejects the new declaration's row as a \
+duplicate of an earlier declaration, and the row costs a round trip through the ACE queue while \
+other entries' 80-day windows run.",
+        example: "`B7603245278` on the upload, accepted on claim 100000241223 a month ago.",
+        fix: "Delete the row, or run `capekit fix FILE --out FIXED.csv`, which leaves accepted \
+entries out and lists them with their claim. `capekit ledger entry NUMBER` shows the entry's \
+history.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): an entry \
+may be declared again only after it was rejected; CAPE.md sections 3 and 4"),
+    rule!("F024", "still-pending", Warning, "an entry is still pending on an earlier declaration: do not resubmit",
+        what: "An entry that capekit's ledger records on an earlier declaration (or a refile file \
+capekit wrote) with no claim outcome recorded since. Checked when a ledger is in use.",
+        why: "CBP may still have the earlier declaration queued (\"Not Started\"); declaring the \
+entry again makes the two declarations conflict later. A browser time-out can hide a declaration \
+that did go through.",
+        example: "`B7603245278` on the upload, and on refile.csv that capekit wrote yesterday, with no \
+claim triaged since.",
+        fix: "Look for the earlier declaration's claim number in ACE (Claim Status); triage its Claim \
+Details with `capekit triage`, and declare the entry again only if it was rejected. If the earlier \
+file was never uploaded, upload that one instead of a new file.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): \"Not \
+Started\" means queued, do not resubmit; CAPE.md section 3"),
 ];
 
 /// The rule with this code, if any (case-insensitive).
@@ -361,6 +388,9 @@ pub struct DeclarationInput {
 pub struct CheckOptions {
     /// The filing account's filer code; entries must start with it.
     pub filer: Option<String>,
+    /// What the ledger knows of the file's entries: accepted ones are errors (F023), pending ones
+    /// warnings (F024). Empty without a ledger.
+    pub known: Known,
 }
 
 /// The outcome of checking one declaration file.
@@ -513,6 +543,8 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
     };
     let first = &input.rows[first_idx];
     let header_value = first.fields.first().map(String::as_str).unwrap_or("");
+    // Quoted shortened: a first row of 5 MB must not make a 5 MB message.
+    let header_shown = truncate(header_value, 60);
     let header_kind = classify_header(header_value);
     let at = |d: Diagnostic, row: &InputRow| match &row.cell {
         Some(cell) => d.at_cell(cell.clone(), row.line),
@@ -538,7 +570,7 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                 at(
                     diag(
                         "F004",
-                        format!("the header is `{header_value}`; CBP's template has `{UPLOAD_HEADER}` exactly - change it, or run `capekit fix`"),
+                        format!("the header is `{header_shown}`; CBP's template has `{UPLOAD_HEADER}` exactly - change it, or run `capekit fix`"),
                     ),
                     first,
                 )
@@ -551,7 +583,7 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                 at(
                     diag(
                         "F003",
-                        format!("the first row holds the entry number `{header_value}` and no header; ACE expects `{UPLOAD_HEADER}` in the first row - insert it, or run `capekit fix`"),
+                        format!("the first row holds the entry number `{header_shown}` and no header; ACE expects `{UPLOAD_HEADER}` in the first row - insert it, or run `capekit fix`"),
                     ),
                     first,
                 )
@@ -564,7 +596,7 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                 at(
                     diag(
                         "F003",
-                        format!("the first row is `{header_value}`, not the header `{UPLOAD_HEADER}` - replace it with `{UPLOAD_HEADER}`"),
+                        format!("the first row is `{header_shown}`, not the header `{UPLOAD_HEADER}` - replace it with `{UPLOAD_HEADER}`"),
                     ),
                     first,
                 )
@@ -633,7 +665,8 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                         diag(
                             "F012",
                             format!(
-                                "`{raw}` is the valid entry number {} written with {what}; the upload needs the 11 characters `{canonical}` - write them, or run `capekit fix`",
+                                "`{}` is the valid entry number {} written with {what}; the upload needs the 11 characters `{canonical}` - write them, or run `capekit fix`",
+                                truncate(raw, 60),
                                 canonical.dashed()
                             ),
                         ),
@@ -687,6 +720,39 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
             }
         } else if !filers.iter().any(|f| f == number.filer_code()) {
             filers.push(number.filer_code().to_owned());
+        }
+        match options.known.get(&number) {
+            Some(KnownState::Accepted { claim }) => {
+                diags.push(
+                    at(
+                        diag(
+                            "F023",
+                            format!(
+                                "{number} was already accepted on claim {claim}; an accepted entry is never declared again - delete the row, or run `capekit fix`, which leaves it out"
+                            ),
+                        ),
+                        row,
+                    )
+                    .with_value(raw),
+                );
+                continue;
+            }
+            Some(known @ KnownState::Pending { .. }) => {
+                diags.push(
+                    at(
+                        diag(
+                            "F024",
+                            format!(
+                                "{number} is {}: do not resubmit - find that declaration's claim in ACE and triage it first",
+                                known.describe()
+                            ),
+                        ),
+                        row,
+                    )
+                    .with_value(raw),
+                );
+            }
+            None => {}
         }
         if canonical {
             valid += 1;
@@ -887,6 +953,7 @@ mod tests {
             &input(&["Entry Number", "B7603245278", "ABC12345676"]),
             &CheckOptions {
                 filer: Some("b76".into()),
+                ..CheckOptions::default()
             },
         );
         assert_eq!(codes(&r), vec!["F016"]);
@@ -947,6 +1014,39 @@ mod tests {
         assert_eq!(group(999), "999");
         assert_eq!(group(9999), "9,999");
         assert_eq!(group(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn ledger_knowledge_makes_accepted_an_error_and_pending_a_warning() {
+        let accepted = EntryNumber::parse("B7603245278").expect("valid");
+        let pending = EntryNumber::parse("ABC12345676").expect("valid");
+        let mut known = Known::new();
+        known.insert(
+            accepted,
+            KnownState::Accepted {
+                claim: "100000241223".into(),
+            },
+        );
+        known.insert(
+            pending,
+            KnownState::Pending {
+                declaration: "refile.csv".into(),
+                declared_at: jiff::Timestamp::UNIX_EPOCH,
+            },
+        );
+        let r = check(
+            &input(&["Entry Number", "B7603245278", "ABC12345676"]),
+            &CheckOptions {
+                known,
+                ..CheckOptions::default()
+            },
+        );
+        assert_eq!(codes(&r), vec!["F022", "F023", "F024"]);
+        assert!(!r.uploadable);
+        assert!(r.diagnostics[1].message.contains("claim 100000241223"));
+        assert!(r.diagnostics[2].message.contains("do not resubmit"));
+        assert_eq!(r.diagnostics[2].severity, Severity::Warning);
+        assert_eq!(r.valid_entries, 1);
     }
 
     #[test]

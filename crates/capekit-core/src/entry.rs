@@ -29,8 +29,9 @@ pub enum EntryNumberError {
     Empty,
     /// Excel stored the number as a float and printed it in scientific notation; digits are lost.
     #[error(
-        "`{raw}` is a number in scientific notation: Excel turned the entry number into a float and \
-         its last digits are lost - reopen the source, format the column as Text and copy the numbers again"
+        "`{}` is a number in scientific notation: Excel turned the entry number into a float and \
+         its last digits are lost - reopen the source, format the column as Text and copy the numbers again",
+        shown(.raw)
     )]
     ScientificNotation {
         /// The value as found.
@@ -54,7 +55,8 @@ pub enum EntryNumberError {
     },
     /// A character that can never be part of an entry number.
     #[error(
-        "`{raw}` contains `{ch}`, which is not a letter or digit - an entry number has only A-Z and 0-9"
+        "`{}` contains `{ch}`, which is not a letter or digit - an entry number has only A-Z and 0-9",
+        shown(.raw)
     )]
     InvalidCharacter {
         /// The value as found.
@@ -64,8 +66,9 @@ pub enum EntryNumberError {
     },
     /// Not 11 characters once dashes and spaces are removed.
     #[error(
-        "`{raw}` has {len} letters and digits; an entry number has 11 (3-character filer code, \
-         7-digit transaction number, check digit)"
+        "`{}` has {len} letters and digits; an entry number has 11 (3-character filer code, \
+         7-digit transaction number, check digit)",
+        shown(.raw)
     )]
     WrongLength {
         /// The value as found.
@@ -74,7 +77,7 @@ pub enum EntryNumberError {
         len: usize,
     },
     /// The filer code does not follow the CBP patterns (`000` and letters in the transaction number).
-    #[error("`{raw}`: {reason}")]
+    #[error("`{}`: {reason}", shown(.raw))]
     BadStructure {
         /// The value as found.
         raw: String,
@@ -83,8 +86,9 @@ pub enum EntryNumberError {
     },
     /// The check digit does not match the other ten characters.
     #[error(
-        "`{raw}`: check digit is {found} but the first ten characters give {expected} - a character \
-         was mistyped; compare with the entry summary in ACE"
+        "`{}`: check digit is {found} but the first ten characters give {expected} - a character \
+         was mistyped; compare with the entry summary in ACE",
+        shown(.raw)
     )]
     CheckDigit {
         /// The value as found.
@@ -96,22 +100,40 @@ pub enum EntryNumberError {
     },
 }
 
+/// At most this many characters of a value are quoted in a message: one 5 MB cell must not make
+/// a 5 MB message (the value itself stays whole in the error and in the diagnostic).
+const QUOTED_CHARS: usize = 60;
+
+/// A value as a message quotes it: whole when short, else its first [`QUOTED_CHARS`] characters
+/// and the length of the whole value.
+fn shown(raw: &str) -> std::borrow::Cow<'_, str> {
+    match raw.char_indices().nth(QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(raw),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!(
+            "{}... ({} characters in all)",
+            &raw[..cut],
+            raw.chars().count()
+        )),
+    }
+}
+
 fn lost_zero_message(raw: &str, repair: Option<EntryNumber>) -> String {
+    let raw_len = raw.len();
+    let raw = shown(raw);
     match repair {
         Some(fixed) => format!(
-            "`{raw}` has {} digits: Excel dropped the leading zero of the filer code; \
-             `{fixed}` has a valid check digit - use it, and format the column as Text",
-            raw.len()
+            "`{raw}` has {raw_len} digits: Excel dropped the leading zero of the filer code; \
+             `{fixed}` has a valid check digit - use it, and format the column as Text"
         ),
         None => format!(
-            "`{raw}` has {} digits and looks like a number that lost its leading zeros, but no \
-             zero-padded form has a valid check digit - copy the number again from ACE",
-            raw.len()
+            "`{raw}` has {raw_len} digits and looks like a number that lost its leading zeros, but no \
+             zero-padded form has a valid check digit - copy the number again from ACE"
         ),
     }
 }
 
 fn trailing_decimal_message(raw: &str, repair: Option<EntryNumber>) -> String {
+    let raw = shown(raw);
     match repair {
         Some(fixed) => format!(
             "`{raw}` ends in a decimal part that a spreadsheet added to a number; \
@@ -658,5 +680,24 @@ mod tests {
             let _ = EntryNumber::parse(&s);
             let _ = EntryNumber::parse_strict(&s);
         }
+    }
+
+    #[test]
+    fn a_huge_value_is_not_quoted_whole_in_its_message() {
+        // Regression: a 5 MB cell made a 5 MB message in `check` and `fix`.
+        for raw in [
+            "7".repeat(5_000_000),
+            format!("{}\u{e9}", "\u{e9}".repeat(100)),
+        ] {
+            let msg = EntryNumber::parse(&raw)
+                .expect_err("not an entry")
+                .to_string();
+            assert!(msg.len() < 400, "{} bytes", msg.len());
+            assert!(msg.contains(" characters in all)"), "{msg}");
+        }
+        let short = EntryNumber::parse("B760324527")
+            .expect_err("short")
+            .to_string();
+        assert!(short.starts_with("`B760324527` has 10 letters"), "{short}");
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Each data row is repaired when the repair is certain (formatting removed; a lost leading zero
 //! or a `.0` undone only when the check digit proves the result), duplicates keep their first
-//! line, and every row that cannot be repaired is listed with its reason. Every data row ends in
-//! exactly one of those lists, so the counts reconcile.
+//! line, and every row that cannot be repaired is listed with its reason. With what the ledger
+//! knows, entries accepted on an earlier claim are left out (never declared twice) and entries
+//! still pending are written with a warning. Every data row ends in exactly one of those lists,
+//! so the counts reconcile.
 
 use std::collections::HashMap;
 
@@ -11,6 +13,7 @@ use serde::Serialize;
 
 use crate::check::{DeclarationInput, HeaderKind, InputRow, classify_header};
 use crate::entry::{EntryNumber, EntryNumberError, StrictError};
+use crate::known::{Known, KnownState};
 
 /// An entry written after a repair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,6 +50,17 @@ pub struct Duplicate {
     pub first_line: u64,
 }
 
+/// A row the ledger knows about: left out when accepted, written with a warning when pending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnownRow {
+    /// Line of the row.
+    pub line: u64,
+    /// The entry number.
+    pub entry: EntryNumber,
+    /// What the ledger knows.
+    pub known: KnownState,
+}
+
 /// The outcome of planning a fix.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FixPlan {
@@ -62,18 +76,36 @@ pub struct FixPlan {
     pub unrepairable: Vec<Unrepairable>,
     /// Blank rows dropped.
     pub blank_rows: usize,
+    /// Rows whose entry the ledger knows as accepted on an earlier claim: not written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub already_accepted: Vec<KnownRow>,
+    /// Rows whose entry is still pending on an earlier declaration: written (a subset of
+    /// `entries`), but the user must not upload them before that declaration's claim is in.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub still_pending: Vec<KnownRow>,
 }
 
 impl FixPlan {
-    /// True when every data row is accounted for: written, duplicate or unrepairable.
+    /// True when every data row is accounted for: written, duplicate, unrepairable or already
+    /// accepted.
     pub fn reconciles(&self) -> bool {
-        self.entries.len() + self.duplicates.len() + self.unrepairable.len() == self.data_rows
+        self.entries.len()
+            + self.duplicates.len()
+            + self.unrepairable.len()
+            + self.already_accepted.len()
+            == self.data_rows
     }
 }
 
 /// Plans the repair of a declaration's rows. With `filer`, entries of other filer codes are left
 /// out and listed: a broker's account may declare only its own entries.
 pub fn plan_fix(input: &DeclarationInput, filer: Option<&str>) -> FixPlan {
+    plan_fix_known(input, filer, &Known::new())
+}
+
+/// Like [`plan_fix`], with what the ledger knows of the entries: those accepted on an earlier
+/// claim are left out and listed with the claim; those still pending are written and listed.
+pub fn plan_fix_known(input: &DeclarationInput, filer: Option<&str>, known: &Known) -> FixPlan {
     let mut plan = FixPlan::default();
     let mut seen: HashMap<EntryNumber, u64> = HashMap::new();
     let mut header_done = false;
@@ -117,6 +149,22 @@ pub fn plan_fix(input: &DeclarationInput, filer: Option<&str>) -> FixPlan {
             continue;
         }
         seen.insert(entry, row.line);
+        match known.get(&entry) {
+            Some(k @ KnownState::Accepted { .. }) => {
+                plan.already_accepted.push(KnownRow {
+                    line: row.line,
+                    entry,
+                    known: k.clone(),
+                });
+                continue;
+            }
+            Some(k @ KnownState::Pending { .. }) => plan.still_pending.push(KnownRow {
+                line: row.line,
+                entry,
+                known: k.clone(),
+            }),
+            None => {}
+        }
         plan.entries.push(entry);
         if let Some(what) = what {
             plan.repaired.push(Repair {
@@ -236,6 +284,46 @@ mod tests {
         );
         assert_eq!(plan.entries.len(), 1);
         assert_eq!(plan.unrepairable[0].line, 3);
+        assert!(plan.reconciles());
+    }
+
+    #[test]
+    fn accepted_entries_are_left_out_and_pending_ones_flagged() {
+        let mut known = Known::new();
+        let accepted = EntryNumber::parse("B7603245278").expect("valid");
+        let pending = EntryNumber::parse("ABC12345676").expect("valid");
+        known.insert(
+            accepted,
+            KnownState::Accepted {
+                claim: "100000241223".into(),
+            },
+        );
+        known.insert(
+            pending,
+            KnownState::Pending {
+                declaration: "d.csv".into(),
+                declared_at: jiff::Timestamp::UNIX_EPOCH,
+            },
+        );
+        let plan = plan_fix_known(
+            &input(&[
+                "Entry Number",
+                "B76-0324527-8",
+                "ABC12345676",
+                "B7603245278",
+            ]),
+            None,
+            &known,
+        );
+        assert_eq!(plan.entries, vec![pending]);
+        assert_eq!(plan.already_accepted.len(), 1);
+        assert_eq!(plan.already_accepted[0].line, 2);
+        assert_eq!(
+            plan.duplicates.len(),
+            1,
+            "the second copy is still a duplicate"
+        );
+        assert_eq!(plan.still_pending[0].entry, pending);
         assert!(plan.reconciles());
     }
 

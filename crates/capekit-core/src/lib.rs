@@ -11,7 +11,10 @@ pub mod diag;
 pub mod doc;
 pub mod entry;
 pub mod fix;
+pub mod known;
+pub mod path;
 pub mod reading;
+pub mod refine;
 pub mod triage;
 
 pub use diag::{Diagnostic, Severity};

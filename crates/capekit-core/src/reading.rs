@@ -1,5 +1,9 @@
 //! Rules of the readers of ACE files: what makes a row unusable, documented like every other
-//! rule so that `capekit explain C001` answers.
+//! rule so that `capekit explain C001` (or `R001`) answers.
+//!
+//! The readers themselves live in `capekit-io`; their catalogs live here, in the crate without
+//! I/O, so that `catalogs::all_rules()` (explain, the web pages, the README table) sees every
+//! catalog without depending on the readers.
 
 use serde::Serialize;
 
@@ -17,6 +21,8 @@ pub struct ReaderRule {
     pub title: &'static str,
     /// Severity.
     pub severity: Severity,
+    /// The catalog, as `capekit explain` and the web pages name it.
+    pub catalog: &'static str,
     /// Documentation.
     pub doc: RuleDoc,
 }
@@ -32,7 +38,7 @@ impl Documented for ReaderRule {
         self.title
     }
     fn catalog(&self) -> &'static str {
-        "reading ACE files (capekit triage)"
+        self.catalog
     }
     fn facts(&self) -> Vec<(&'static str, String)> {
         vec![("severity", self.severity.to_string())]
@@ -42,12 +48,18 @@ impl Documented for ReaderRule {
     }
 }
 
+const CLAIM_CATALOG: &str = "reading ACE files (capekit triage)";
+const ENTRY_CATALOG: &str = "reading ES-003 entry reports (capekit plan)";
+const ACE_EXPORT: &str =
+    "ACE Reports, ES-003 \"Entry Summary Line Tariff Details\" (CAPE.md section 7)";
+
 /// Rules of the Claim Details, Validation Result File and entry-list readers.
 pub static CLAIM_READER_RULES: &[ReaderRule] = &[ReaderRule {
     code: "C001",
     name: "unreadable-entry-number",
     title: "a row's entry number cannot be read",
     severity: Severity::Error,
+    catalog: CLAIM_CATALOG,
     doc: RuleDoc {
         what: "The entry number cell of a Claim Details, Validation Result File or corrected-list row is not a valid entry number (wrong length, check digit, or spreadsheet damage such as `6.05761E+10`).",
         why: "capekit cannot tell which entry the row speaks of, so it cannot triage it; the row is left out and counted, never dropped silently.",
@@ -57,13 +69,132 @@ pub static CLAIM_READER_RULES: &[ReaderRule] = &[ReaderRule {
     },
 }];
 
+macro_rules! reader_rule {
+    ($code:literal, $name:literal, $sev:ident, $title:literal, what: $what:expr, why: $why:expr,
+     example: $ex:expr, fix: $fix:expr, source: $src:expr $(,)?) => {
+        ReaderRule {
+            code: $code,
+            name: $name,
+            title: $title,
+            severity: Severity::$sev,
+            catalog: ENTRY_CATALOG,
+            doc: RuleDoc {
+                what: $what,
+                why: $why,
+                example: $ex,
+                fix: $fix,
+                source: $src,
+            },
+        }
+    };
+}
+
+/// Rules of the ES-003 / entry-list reader, in code order. Codes are append-only.
+pub static ENTRY_READER_RULES: &[ReaderRule] = &[
+    reader_rule!("R001", "unreadable-entry-number", Error, "a row's entry number cannot be read",
+        what: "The entry number cell is empty or not a valid entry number: wrong length, wrong \
+check digit, or spreadsheet damage such as `6.05761E+10` or a lost leading zero.",
+        why: "capekit cannot tell which entry the row belongs to, so the row is left out (and \
+counted as dropped). Its duty may be missing from an entry's total.",
+        example: "`6.05761E+10` in `Entry Summary Number`; an empty cell on a report's total row.",
+        fix: "Export the report again without opening it in Excel, or format the column as Text; \
+correct mistyped numbers from ACE. Delete total and footer rows.",
+        source: "CBP CATAIR Appendix E (entry number format); CAPE.md section 2"),
+    reader_rule!("R002", "bad-amount", Warning, "an amount cannot be read",
+        what: "A duty or goods value cell on a Chapter 99 line is not an amount in dollars and \
+cents. Accepted: `$1,234.00`, `1234`, `-12.5`, `(12.00)` (negative).",
+        why: "The amount decides whether an entry paid IEEPA duty and whether a goods value sits \
+on an IEEPA line. It is treated as unknown: the entry is never judged not refundable because of \
+it.",
+        example: "`$12.3.4` or `1.2E+3` in `Line Tariff Duty Amount`.",
+        fix: "Correct the cell (or export again from ACE) and read the file again.",
+        source: ACE_EXPORT),
+    reader_rule!("R003", "bad-date", Warning, "a date cannot be read",
+        what: "A date cell (entry, entry summary or liquidation date) is not a date as \
+`MM/DD/YYYY`, `M/D/YYYY` or `YYYY-MM-DD` (a time of day after it is ignored), or names a day that \
+does not exist.",
+        why: "Dates decide the IEEPA period, the PSC window and the CAPE, protest and court \
+deadlines. The date is treated as missing, and the decision says so.",
+        example: "`02/30/2026`, or `46082` (an Excel date that lost its format).",
+        fix: "Correct the cell, or format the column as a date in Excel, and read the file again.",
+        source: ACE_EXPORT),
+    reader_rule!("R004", "conflicting-values", Warning, "an entry has two different values for one column",
+        what: "Rows of the same entry disagree on a value that belongs to the whole entry: \
+importer, entry type, entry or liquidation date, statuses, protest number.",
+        why: "Only one can be right, and deadlines depend on some of them. The first value is \
+kept; the finding names both lines.",
+        example: "`Liquidation Date` 03/01/2026 on line 3 and 04/01/2026 on line 9 for the same \
+entry.",
+        fix: "Check the entry in ACE and correct the export (or merge the two reports it came \
+from).",
+        source: ACE_EXPORT),
+    reader_rule!("R005", "missing-entry-column", Error, "the file has no entry number column",
+        what: "None of the first 20 non-blank rows holds a header for the entry number \
+(`Entry Summary Number`, `Entry Number`, `ENTRY_NUMBER`, `Entry No`, ...).",
+        why: "Without it no row can be given to an entry; the file is refused, naming the columns \
+it has.",
+        example: "A file whose header is `Entry,Amount` split over two cells, or a report saved \
+without headers.",
+        fix: "Export ES-003 again with its header row, or add the header `Entry Number` above the \
+entry numbers.",
+        source: ACE_EXPORT),
+    reader_rule!("R006", "unreadable-hts", Warning, "an HTS number cannot be read",
+        what: "The HTS cell holds something other than 4 to 10 digits with optional dots, spaces \
+or dashes.",
+        why: "The HTS number tells IEEPA lines (9903.01.xx, 9903.02.xx) from the others; an \
+unreadable one is not counted as IEEPA, and the entry is not judged not refundable because of it.",
+        example: "`9.90301E+09` (Excel's scientific notation) or `N/A`.",
+        fix: "Format the column as Text and export again, or correct the cell.",
+        source: ACE_EXPORT),
+    reader_rule!("R007", "unreadable-entry-type", Warning, "an entry type cannot be read",
+        what: "The entry type cell is not a one- or two-digit code (optionally followed by its \
+description).",
+        why: "Entry types 08, 09 and 47 are excluded from CAPE phase 1; with the type unknown \
+that check cannot be made.",
+        example: "`Consumption` instead of `01`.",
+        fix: "Correct the cell to the two-digit code.",
+        source: ACE_EXPORT),
+    reader_rule!("R008", "duplicate-column", Warning, "two columns map to the same field",
+        what: "Two headers read as the same field, e.g. `Entry Number` and `Entry Summary \
+Number`.",
+        why: "Only the first is used; if the other holds the right values the result is wrong.",
+        example: "Headers `HTS`, `HTS Number - Full`.",
+        fix: "Delete or rename the column that should not be used.",
+        source: ACE_EXPORT),
+    reader_rule!("R009", "rows-before-header", Info, "rows above the header were skipped",
+        what: "Non-blank rows above the header row, such as a report title or run date.",
+        why: "They are not data; they are skipped and reported so that nothing goes unseen.",
+        example: "`Entry Summary Line Tariff Details` on line 1, header on line 3.",
+        fix: "Nothing, if they are a title. If they are data, the header row is in the wrong place.",
+        source: ACE_EXPORT),
+    reader_rule!("R010", "findings-capped", Info, "more findings of one rule than are listed",
+        what: "More than 1,000 findings of one rule in one file.",
+        why: "Listing millions of identical findings helps nobody and could exhaust memory; they \
+are counted instead.",
+        example: "Every row of a 2-million-row file with `6.05761E+10` entry numbers.",
+        fix: "Fix the cause shown by the listed findings (usually a column Excel converted) and \
+read the file again.",
+        source: "capekit reader limits (MAX_DIAGNOSTICS_PER_RULE)"),
+    reader_rule!("R011", "entry-in-two-files", Warning, "an entry appears in two of the files read together",
+        what: "The same entry number appears in two files given to one `capekit plan` (two ES-003 \
+exports that overlap, or an ES-003 and an entry list).",
+        why: "An entry has one path and one set of deadlines; adding both files' rows up would \
+double its IEEPA duty and could mix two liquidation dates. The entry is taken from the first file \
+named; the later file's rows for it are left out of the plan, and the finding names both files.",
+        example: "`B76-0324527-8` on line 2 of `es003-march.csv` and on line 40 of \
+`es003-q1.csv`.",
+        fix: "Nothing, if the exports overlap by design. If the later file holds newer data (a \
+liquidation since), name it first or drop the older file, and run again.",
+        source: ACE_EXPORT),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn documented() {
-        for r in CLAIM_READER_RULES {
+        for r in CLAIM_READER_RULES.iter().chain(ENTRY_READER_RULES) {
             assert!(r.doc.missing_sections().is_empty(), "{}", r.code);
         }
     }

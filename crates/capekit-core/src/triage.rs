@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::catalog::{Action, CATALOG_VERSION, Verdict, judge};
 use crate::entry::EntryNumber;
+use crate::known::{Known, KnownState};
 
 /// Shared text: a claim file repeats a handful of claim numbers, statuses and messages over
 /// thousands of rows, so readers intern them and rows share one allocation.
@@ -106,10 +107,13 @@ pub struct EntryResult {
 }
 
 impl EntryResult {
-    /// The message as [`TriageReport::by_message`] counts it: normalized, or `(no message)`.
+    /// The message as [`TriageReport::by_message`] counts it: normalized, `(no message)`, or
+    /// `(declared, in no claim file)` for a missing entry.
     /// Filters by message (the web workbench's) compare this key.
     pub fn message_key(&self) -> String {
-        if self.message.trim().is_empty() {
+        if self.outcome == Outcome::Missing {
+            "(declared, in no claim file)".to_owned()
+        } else if self.message.trim().is_empty() {
             "(no message)".to_owned()
         } else {
             crate::catalog::normalize(&self.message)
@@ -166,7 +170,8 @@ pub struct RefilePlan {
     pub entries: Vec<EntryNumber>,
     /// Of those, the ones that came from the corrected list.
     pub from_corrected: usize,
-    /// Corrected entries left out, with the reason.
+    /// Entries left out, with the reason: corrected entries that may not be refiled, and
+    /// entries the ledger knows as accepted on an earlier claim or still pending.
     pub left_out: Vec<LeftOut>,
 }
 
@@ -185,6 +190,9 @@ pub struct TriageReport {
     pub reconciliation: Reconciliation,
     /// The next declaration.
     pub refile: RefilePlan,
+    /// What entry data refined, when `--entries` was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refined: Option<crate::refine::RefineSummary>,
 }
 
 impl TriageReport {
@@ -225,6 +233,12 @@ pub struct TriageInput {
     pub declaration: Option<Vec<EntryNumber>>,
     /// Entries the user corrected (or waited for), when given.
     pub corrected: Vec<EntryNumber>,
+    /// What the ledger knows: entries accepted on an earlier claim or still pending on an earlier
+    /// declaration never go on the refile list (they are left out with the reason).
+    pub known: Known,
+    /// Entry data (ES-003) by entry, when given: refines the advice on rejected and missing
+    /// entries with their dates (see [`crate::refine`]).
+    pub entry_data: std::collections::HashMap<EntryNumber, crate::path::EntryData>,
 }
 
 /// How a status text reads.
@@ -544,7 +558,6 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         if outcome == Outcome::Accepted {
             accepted_rows.push(result);
         } else {
-            agg.consider(index_u32(worklist.len()), result.action);
             worklist.push(result);
         }
     }
@@ -634,15 +647,6 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                     }
                 }
             }
-            // Missing entries join the map only now, so the loop above sees claim files alone.
-            for (i, r) in worklist.iter().enumerate() {
-                if r.outcome == Outcome::Missing {
-                    by_entry
-                        .entry(r.entry_number)
-                        .or_default()
-                        .consider(index_u32(i), r.action);
-                }
-            }
             let mut not_declared: Vec<EntryNumber> = by_entry
                 .keys()
                 .copied()
@@ -668,7 +672,24 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         },
     };
 
-    let refile = plan_refile(&worklist, &by_entry, &claims, &input.corrected);
+    // Entry data refines the advice (protest deadlines, withdrawal inside the window,
+    // reconciliation) before the refile list is chosen, since it can change actions.
+    let refined = (!input.entry_data.is_empty())
+        .then(|| crate::refine::refine_rows(&mut worklist, &input.entry_data, as_of));
+    for (i, r) in worklist.iter().enumerate() {
+        by_entry
+            .entry(r.entry_number)
+            .or_default()
+            .consider(index_u32(i), r.action);
+    }
+
+    let refile = plan_refile(
+        &worklist,
+        &by_entry,
+        &claims,
+        &input.corrected,
+        &input.known,
+    );
 
     // Worklist order: most urgent action first, then claim and entry; accepted rows last, in the
     // order of their claim files.
@@ -688,6 +709,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         entries: worklist,
         reconciliation,
         refile,
+        refined,
     }
 }
 
@@ -727,14 +749,31 @@ fn plan_refile(
     by_entry: &HashMap<EntryNumber, EntryAgg>,
     claims: &[ClaimSummary],
     corrected: &[EntryNumber],
+    known: &Known,
 ) -> RefilePlan {
     let mut refile = RefilePlan::default();
     let mut chosen: HashSet<EntryNumber> = HashSet::new();
+    // Entries the ledger refuses, each listed once.
+    let mut refused: HashSet<EntryNumber> = HashSet::new();
+    let mut refuse = |refile: &mut RefilePlan, e: EntryNumber| -> bool {
+        let Some(k) = known.get(&e) else {
+            return false;
+        };
+        if refused.insert(e) {
+            refile.left_out.push(LeftOut {
+                entry_number: e,
+                reason: known_reason(k),
+            });
+        }
+        true
+    };
     for r in worklist {
         let agg = by_entry.get(&r.entry_number);
         if r.outcome == Outcome::Rejected
             && r.action == Action::Refile
             && agg.is_none_or(|a| a.accepted_on.is_none() && !a.blocked())
+            && !chosen.contains(&r.entry_number)
+            && !refuse(&mut refile, r.entry_number)
             && chosen.insert(r.entry_number)
         {
             refile.entries.push(r.entry_number);
@@ -742,7 +781,7 @@ fn plan_refile(
     }
     let mut corrected_seen = HashSet::new();
     for e in corrected {
-        if !corrected_seen.insert(*e) || chosen.contains(e) {
+        if !corrected_seen.insert(*e) || chosen.contains(e) || refuse(&mut refile, *e) {
             continue;
         }
         let agg = by_entry.get(e);
@@ -784,6 +823,20 @@ fn plan_refile(
         }
     }
     refile
+}
+
+/// Why the ledger's knowledge keeps an entry off the refile list (CAPE.md sections 3 and 4).
+fn known_reason(k: &KnownState) -> String {
+    match k {
+        KnownState::Accepted { .. } => format!(
+            "{} (capekit ledger): an accepted entry is never declared again",
+            k.describe()
+        ),
+        KnownState::Pending { .. } => format!(
+            "{} (capekit ledger): do not resubmit - wait for that declaration's claim and triage it",
+            k.describe()
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -829,6 +882,8 @@ mod tests {
             ],
             declaration: Some(vec![n(1), n(2), n(3), n(4), n(5)]),
             corrected: vec![n(3), n(1), n(4)],
+            known: Known::new(),
+            ..TriageInput::default()
         };
         let r = triage(&input, AS_OF);
         assert_eq!(r.claims[0].status, ClaimStatus::AcceptedWithErrors);
@@ -876,6 +931,8 @@ mod tests {
             ],
             declaration: None,
             corrected: vec![n(1)],
+            known: Known::new(),
+            ..TriageInput::default()
         };
         let r = triage(&input, AS_OF);
         assert!(r.refile.entries.is_empty());
@@ -901,6 +958,50 @@ mod tests {
     }
 
     #[test]
+    fn the_ledger_keeps_accepted_and_pending_entries_off_the_refile_list() {
+        let mut known = Known::new();
+        known.insert(
+            n(1),
+            KnownState::Accepted {
+                claim: "100000000007".into(),
+            },
+        );
+        known.insert(
+            n(2),
+            KnownState::Pending {
+                declaration: "refile.csv".into(),
+                declared_at: jiff::Timestamp::UNIX_EPOCH,
+            },
+        );
+        let input = TriageInput {
+            rows: vec![
+                row(1, "9", "Failed", "HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+                row(2, "9", "Failed", "ENTRY SUMMARY IS IN TRADE CONTROL"),
+                row(3, "9", "Failed", "HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+            ],
+            corrected: vec![n(2), n(1)],
+            known,
+            ..TriageInput::default()
+        };
+        let r = triage(&input, AS_OF);
+        assert_eq!(r.refile.entries, vec![n(3)]);
+        let left: Vec<(EntryNumber, &str)> = r
+            .refile
+            .left_out
+            .iter()
+            .map(|l| (l.entry_number, l.reason.as_str()))
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+        assert_eq!(left[0].0, n(1));
+        assert!(
+            left[0].1.contains("accepted on claim 100000000007"),
+            "{left:?}"
+        );
+        assert_eq!(left[1].0, n(2));
+        assert!(left[1].1.contains("do not resubmit"), "{left:?}");
+    }
+
+    #[test]
     fn not_declared_entries_are_named() {
         let input = TriageInput {
             rows: vec![
@@ -909,6 +1010,8 @@ mod tests {
             ],
             declaration: Some(vec![n(1)]),
             corrected: vec![],
+            known: Known::new(),
+            ..TriageInput::default()
         };
         let r = triage(&input, AS_OF);
         assert_eq!(r.reconciliation.not_declared, vec![n(9)]);
@@ -921,6 +1024,8 @@ mod tests {
             rows: vec![row(1, "1", "Pending Review", ""), row(2, "1", "Failed", "")],
             declaration: None,
             corrected: vec![n(1), n(2)],
+            known: Known::new(),
+            ..TriageInput::default()
         };
         let r = triage(&input, AS_OF);
         assert!(
@@ -941,6 +1046,8 @@ mod tests {
             ],
             declaration: None,
             corrected: vec![],
+            known: Known::new(),
+            ..TriageInput::default()
         };
         let r = triage(&input, AS_OF);
         assert_eq!(r.entries.len(), 1);

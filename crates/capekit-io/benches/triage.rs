@@ -31,7 +31,7 @@ fn claim_files(rows: usize) -> Vec<(String, Vec<u8>)> {
                 let n = c * per_claim + i;
                 let filer = ["B76", "ABC", "057"][n % 3];
                 let entry = EntryNumber::from_parts(filer, (n / 3) as u32).expect("valid entry");
-                if n % 6 == 0 {
+                if n.is_multiple_of(6) {
                     let m = MESSAGES[(n / 6) % MESSAGES.len()];
                     csv.push_str(&format!(
                         "=\"{entry}\",=\"{}\",Failed,{m}\r\n",

@@ -18,7 +18,7 @@ fn main() {
                 let n = c * per + i;
                 let e = EntryNumber::from_parts(["B76", "ABC", "057"][n % 3], (n / 3) as u32)
                     .expect("valid");
-                if n % 6 == 0 {
+                if n.is_multiple_of(6) {
                     csv.push_str(&format!(
                         "=\"{e}\",=\"{}\",Failed,PROTEST ON ENTRY\r\n",
                         1000 + c

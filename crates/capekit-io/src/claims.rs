@@ -459,6 +459,52 @@ mod tests {
     }
 
     #[test]
+    fn lf_line_ends_trailing_blank_rows_and_quoted_fields() {
+        let csv = b"Entry Number,Claim Number,Status,Error Description\n\"B7603245278\",\"100000241223\",\"Failed\",\"PROTEST ON ENTRY\"\n\n,,,\n\n";
+        let f = parse_claim_file("x.csv", csv).expect("read");
+        assert_eq!(f.rows.len(), 1);
+        assert_eq!(f.data_rows, 1);
+        assert!(f.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn xlsx_claim_details_are_read_with_cells() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let cells = [
+            ["Entry Summary Number", "Claim Number", "Claim Status", "Error Description"],
+            ["B7603245278", "100000241223", "Failed", "ACCOUNT MISMATCH"],
+            ["ABC1234567", "100000241223", "Failed", "ACCOUNT MISMATCH"],
+        ];
+        for (r, row) in cells.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).expect("cell");
+            }
+        }
+        let bytes = wb.save_to_buffer().expect("xlsx");
+        let f = parse_claim_file("cd.xlsx", &bytes).expect("read");
+        assert_eq!(f.rows.len(), 1);
+        assert_eq!(f.diagnostics.len(), 1);
+        assert_eq!(f.diagnostics[0].cell.as_deref(), Some("Sheet1!A3"));
+    }
+
+    #[test]
+    fn empty_and_header_only_files() {
+        assert!(matches!(
+            parse_claim_file("x.csv", b""),
+            Err(ClaimFileError::Empty { .. })
+        ));
+        let f = parse_claim_file("x.csv", b"ENTRY_NUMBER,STATUS\r\n\r\n").expect("read");
+        assert_eq!(f.data_rows, 0);
+    }
+
+    #[test]
+    fn a_pdf_is_refused_with_what_it_is() {
+        let err = parse_claim_file("x.csv", b"%PDF-1.7\n").expect_err("refused");
+        assert!(err.to_string().contains("PDF"), "{err}");
+    }
+
+    #[test]
     fn unreadable_entries_become_diagnostics() {
         let f = parse_claim_file(
             "x.csv",

@@ -6,12 +6,16 @@
 
 use std::path::Path;
 
-use capekit_core::check::{Content, DeclarationInput, InputRow, LineEndings};
+use capekit_core::check::{
+    Content, DeclarationInput, HeaderKind, InputRow, LineEndings, classify_header,
+};
+use capekit_core::{Diagnostic, EntryNumber, Severity};
 
 use crate::ReadError;
 use crate::table::{Row, read_table};
 
-/// Files larger than this are not parsed; `check` still reports their size.
+/// Files larger than this are refused whole ([`crate::ReadError::TooLarge`]): a cut file would
+/// lose its last rows without a word.
 pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a declaration file from disk.
@@ -55,6 +59,96 @@ pub fn parse_declaration(file_name: &str, bytes: &[u8]) -> DeclarationInput {
         with_blank_lines(table.rows, lines)
     };
     input
+}
+
+/// True when the file reads as a declaration: a table whose first value is the `Entry Number`
+/// header (in any spelling) or an entry number, damaged or not. Used to tell a declaration from
+/// other files dropped on the web workbench; extra columns still count, so that `check` can name
+/// them.
+pub fn looks_like_declaration(input: &DeclarationInput) -> bool {
+    let Some(first) = input.rows.iter().find(|r| !r.is_blank()) else {
+        return false;
+    };
+    let value = first.fields.first().map_or("", |f| f.trim());
+    matches!(
+        classify_header(value),
+        HeaderKind::Exact | HeaderKind::Variant | HeaderKind::Data
+    )
+}
+
+/// The declared entries of a declaration, read leniently for a triage (no place to refuse a file
+/// CBP already took): repairable values are repaired, duplicates counted once, and every row that
+/// is not an entry number becomes a `C001` diagnostic.
+pub fn declared_entries(input: &DeclarationInput) -> (Vec<EntryNumber>, Vec<Diagnostic>) {
+    let plan = capekit_core::fix::plan_fix(input, None);
+    let diags = plan
+        .unrepairable
+        .iter()
+        .map(|u| {
+            Diagnostic::new(
+                "C001",
+                Severity::Error,
+                format!(
+                    "declaration line {}: {}; not counted as declared",
+                    u.line, u.reason
+                ),
+            )
+            .at_line(u.line)
+            .with_value(u.raw.clone())
+            .in_file(input.file_name.clone())
+        })
+        .collect();
+    (plan.entries, diags)
+}
+
+/// One line of a declaration as a person sees it, for showing findings beside their line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLine {
+    /// 1-based line (or sheet row), numbered as the reader numbers [`InputRow::line`].
+    pub line: u64,
+    /// Sheet cell of the first column, for workbooks.
+    pub cell: Option<String>,
+    /// The line's text as written (for workbooks, the row's cells joined by commas).
+    pub text: String,
+}
+
+/// The lines of a declaration file, numbered like the reader's rows so that each diagnostic's
+/// line finds its text. Text files show their raw lines (the reader splits at `\n`, or at `\r` in
+/// a file with no `\n`); workbooks show their rows; other content (PDF, binary) has no lines.
+pub fn source_lines(input: &DeclarationInput, bytes: &[u8]) -> Vec<SourceLine> {
+    let split = |text: &str| -> Vec<SourceLine> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let sep = if text.contains('\n') { '\n' } else { '\r' };
+        let mut lines: Vec<&str> = text.split(sep).collect();
+        // A line end after the last line does not start another.
+        if lines.len() > 1 && lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        lines
+            .into_iter()
+            .zip(1u64..)
+            .map(|(l, line)| SourceLine {
+                line,
+                cell: None,
+                text: l.strip_suffix('\r').unwrap_or(l).to_owned(),
+            })
+            .collect()
+    };
+    match input.content {
+        _ if bytes.is_empty() => Vec::new(),
+        Content::Text => split(&crate::text::decode(bytes).text),
+        Content::Utf16 => split(&crate::text::decode_utf16(bytes)),
+        Content::Xlsx | Content::Xls => input
+            .rows
+            .iter()
+            .map(|r| SourceLine {
+                line: r.line,
+                cell: r.cell.clone(),
+                text: r.fields.join(","),
+            })
+            .collect(),
+        Content::Zip | Content::Pdf | Content::Binary => Vec::new(),
+    }
 }
 
 fn to_input(row: Row, cell: bool) -> InputRow {
@@ -136,6 +230,54 @@ mod tests {
             .iter()
             .map(|r| (r.line, r.fields.join("|")))
             .collect()
+    }
+
+    #[test]
+    fn tells_a_declaration_from_other_tables() {
+        let yes = |b: &[u8]| looks_like_declaration(&parse_declaration("x.csv", b));
+        assert!(yes(b"Entry Number\r\nB7603245278\r\n"));
+        assert!(yes(b"\r\nentry number\r\n"));
+        assert!(yes(b"B7603245278\r\nB7603245278\r\n"));
+        assert!(yes(b"6.05761E+10\r\n"));
+        assert!(!yes(
+            b"Entry Summary Number,HTS Number - Full\r\nB7603245278,99030128\r\n"
+        ));
+        assert!(!yes(b"%PDF-1.7\n"));
+        assert!(!yes(b""));
+    }
+
+    #[test]
+    fn declared_entries_keep_going_past_bad_rows() {
+        let d = parse_declaration(
+            "d.csv",
+            b"Entry Number\r\nB7603245278\r\nnope\r\nB7603245278\r\n",
+        );
+        let (entries, diags) = declared_entries(&d);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].line, Some(3));
+    }
+
+    #[test]
+    fn source_lines_match_the_reader_lines() {
+        let bytes = b"\xEF\xBB\xBFEntry Number\r\n\r\nB7603245278,x\nlast";
+        let d = parse_declaration("x.csv", bytes);
+        let lines = source_lines(&d, bytes);
+        let got: Vec<(u64, &str)> = lines.iter().map(|l| (l.line, l.text.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "Entry Number"),
+                (2, ""),
+                (3, "B7603245278,x"),
+                (4, "last")
+            ]
+        );
+        assert_eq!(d.rows[2].line, 3);
+        let mac = b"Entry Number\rB7603245278\r";
+        let d = parse_declaration("x.csv", mac);
+        assert_eq!(source_lines(&d, mac).len(), 2);
+        assert!(source_lines(&parse_declaration("x.pdf", b"%PDF-1.4"), b"%PDF-1.4").is_empty());
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn page(title: &str, body: &str) -> String {
 /// A horizontal bar chart as inline SVG.
 pub fn bar_chart(title: &str, items: &[(String, usize)]) -> String {
     let bar_h = 22;
-    let label_w = 330;
+    let label_w = 390;
     let chart_w = 260;
     let height = 30 + items.len().max(1) * bar_h;
     let max = items.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);

@@ -7,8 +7,10 @@
 
 pub mod claims;
 pub mod declaration;
+pub mod entries;
 pub mod html;
 pub mod output;
+pub mod plan_out;
 pub mod render;
 pub mod sheet;
 pub mod sniff;
@@ -35,6 +37,19 @@ pub enum ReadError {
         /// The path given.
         path: PathBuf,
     },
+    /// The file is larger than the reader takes. Refused whole: reading only its beginning would
+    /// drop the rows past the limit without a word.
+    #[error(
+        "{path}: the file is larger than {} bytes, the most capekit reads from one file - \
+         check that it is the right file (a CAPE declaration upload is under 1 MB)",
+        capekit_core::check::group(*.limit)
+    )]
+    TooLarge {
+        /// The path given.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// Reading failed.
     #[error("{path}: cannot read: {source}")]
     Io {
@@ -45,7 +60,8 @@ pub enum ReadError {
     },
 }
 
-/// Reads a whole file, at most `limit` bytes (what lies past it is not read).
+/// Reads a whole file of at most `limit` bytes; a larger file is refused
+/// ([`ReadError::TooLarge`]), never cut.
 pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let io = |source: std::io::Error| {
         if source.kind() == std::io::ErrorKind::NotFound {
@@ -66,6 +82,15 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     }
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    file.take(limit).read_to_end(&mut bytes).map_err(io)?;
+    // One byte past the limit tells a file of exactly `limit` bytes from a larger one.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
     Ok(bytes)
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use capekit_core::check::{CheckReport, group, rule};
+use capekit_core::check::{CheckReport, group, rule, truncate};
 use capekit_core::diag::Diagnostic;
 use capekit_core::fix::FixPlan;
 
@@ -81,7 +81,10 @@ pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
             let _ = writeln!(
                 out,
                 "  line {}: `{}` -> {} ({})",
-                r.line, r.raw, r.entry, r.what
+                r.line,
+                truncate(&r.raw, 60),
+                r.entry,
+                r.what
             );
         }
         more(&mut out, plan.repaired.len());
@@ -112,12 +115,42 @@ pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
         }
         more(&mut out, plan.unrepairable.len());
     }
+    if !plan.already_accepted.is_empty() {
+        let _ = writeln!(
+            out,
+            "NOT written, already accepted on an earlier claim {} (never declare them again):",
+            group(plan.already_accepted.len() as u64)
+        );
+        for k in plan.already_accepted.iter().take(SHOWN_PER_RULE) {
+            let _ = writeln!(out, "  line {}: {} {}", k.line, k.entry, k.known.describe());
+        }
+        more(&mut out, plan.already_accepted.len());
+    }
+    if !plan.still_pending.is_empty() {
+        let _ = writeln!(
+            out,
+            "warning: written but still pending on an earlier declaration {} - do not upload them until that declaration's claim is triaged:",
+            group(plan.still_pending.len() as u64)
+        );
+        for k in plan.still_pending.iter().take(SHOWN_PER_RULE) {
+            let _ = writeln!(out, "  line {}: {} {}", k.line, k.entry, k.known.describe());
+        }
+        more(&mut out, plan.still_pending.len());
+    }
     for p in written {
         let _ = writeln!(out, "wrote {}", p.display());
     }
+    let accepted = if plan.already_accepted.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " + {} already accepted",
+            group(plan.already_accepted.len() as u64)
+        )
+    };
     let _ = writeln!(
         out,
-        "{} data rows = {} written + {} duplicates + {} not repairable{}",
+        "{} data rows = {} written + {} duplicates + {} not repairable{accepted}{}",
         group(plan.data_rows as u64),
         group(plan.entries.len() as u64),
         group(plan.duplicates.len() as u64),

@@ -124,6 +124,12 @@ pub fn add_triage_outputs(
 
 /// The reconciliation sentence.
 pub fn reconciliation_line(report: &TriageReport) -> String {
+    reconciliation_line_with(report, "no --declaration given")
+}
+
+/// The reconciliation sentence, saying in `no_declaration` why no declaration was compared (the
+/// CLI names its `--declaration` option; the web workbench, its upload).
+pub fn reconciliation_line_with(report: &TriageReport, no_declaration: &str) -> String {
     let r = &report.reconciliation;
     let mut s = match r.declared {
         Some(d) => format!(
@@ -134,7 +140,7 @@ pub fn reconciliation_line(report: &TriageReport) -> String {
             group(r.missing as u64)
         ),
         None => format!(
-            "entries in claim files {} = accepted {} + rejected {} (no --declaration given, so missing entries cannot be found)",
+            "entries in claim files {} = accepted {} + rejected {} ({no_declaration}, so missing entries cannot be found)",
             group((r.accepted + r.rejected) as u64),
             group(r.accepted as u64),
             group(r.rejected as u64)
@@ -309,7 +315,7 @@ pub fn report_html(
     }
     let _ = writeln!(b, "</tbody></table>");
 
-    let _ = writeln!(b, "<h2>Rejected entries</h2><div class=\"charts\">");
+    let _ = writeln!(b, "<h2>Rejected and missing entries</h2><div class=\"charts\">");
     let by_action: Vec<(String, usize)> = report
         .by_action()
         .into_iter()

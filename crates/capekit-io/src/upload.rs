@@ -76,6 +76,7 @@ mod tests {
             &input,
             &CheckOptions {
                 filer: Some("B76".into()),
+                ..CheckOptions::default()
             },
         );
         assert!(report.uploadable, "{:?}", report.diagnostics);

@@ -13,6 +13,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The ledger file that remembers every declaration, claim and entry [env: CAPEKIT_LEDGER;
+    /// default: the user's data folder, capekit/ledger.sqlite3].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// Neither read nor write the ledger: no duplicate guard, nothing remembered.
+    #[arg(long, global = true, conflicts_with = "ledger")]
+    pub no_ledger: bool,
 }
 
 /// Output format.
@@ -72,11 +79,40 @@ pub enum Command {
         /// entry column.
         #[arg(long, value_name = "FILE")]
         corrected: Option<PathBuf>,
+        /// ACE entry data (ES-003 export or an entry list, CSV or XLSX): adds protest deadlines,
+        /// the withdrawal option of a protest inside the 80-day window, and the reconciliation
+        /// decision to the advice. May be given more than once.
+        #[arg(long = "entries", value_name = "FILE")]
+        entries: Vec<PathBuf>,
         /// Apply the rules in force on this date (YYYY-MM-DD); default today.
         #[arg(long, value_name = "DATE")]
         as_of: Option<jiff::civil::Date>,
         /// Folder for refile.csv, worklist.csv, worklist.xlsx and report.html.
         #[arg(long, value_name = "DIR", default_value = "capekit-out")]
+        out: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Decide each entry's path (cape, correct-first, later-phase, protest, court,
+    /// not-refundable, review) and its deadlines from ACE entry reports, and write the CAPE
+    /// declarations, a worklist of everything else and a report.
+    ///
+    /// Exit 0 = the plan ran (urgent entries or not: read its worklist), 2 = it could not run.
+    Plan {
+        /// ES-003 exports ("Entry Summary Line Tariff Details") or entry lists, CSV or XLSX. Several
+        /// files make one plan; an entry in two of them is taken from the first.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Decide as of this date (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        /// The filing account's filer code: only entries bearing it are declared; other filers'
+        /// cape entries go to the worklist.
+        #[arg(long, value_name = "CODE")]
+        filer: Option<String>,
+        /// Folder for declaration-*.csv, worklist.csv, worklist.xlsx and report.html.
+        #[arg(long, value_name = "DIR", default_value = "capekit-plan")]
         out: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -94,6 +130,48 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Open the web workbench: drop ACE's files in the browser, read the triage, download uploads.
+    ///
+    /// Listens on 127.0.0.1 (this computer only) unless --allow-remote is given. Exit 0 = stopped
+    /// with Ctrl+C, 2 = could not start.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Allow an address other computers can reach. There is no login: anyone who can reach
+        /// it can upload files and read every upload.
+        #[arg(long)]
+        allow_remote: bool,
+        /// Folder for uploaded files [default: the user's data folder, capekit/uploads].
+        #[arg(long, value_name = "DIR")]
+        upload_dir: Option<PathBuf>,
+    },
+    /// Write the next declaration from the ledger alone: every entry whose latest rejection says
+    /// `refile`, plus the corrected entries whose rejection a correction or the wait clears.
+    ///
+    /// Never an entry accepted on any claim, never one still pending. Records what it wrote, so
+    /// those entries are pending until their claim is triaged. Exit 0 = written (or nothing to
+    /// refile), 1 = some corrected entries were left out (listed), 2 = could not run.
+    Refile {
+        /// Entries corrected (or waited for): one entry number a line, or a CSV/XLSX with an entry
+        /// column.
+        #[arg(long, value_name = "FILE")]
+        corrected: Option<PathBuf>,
+        /// Only this importer of record's entries (needs recorded entry data).
+        #[arg(long, value_name = "NUMBER")]
+        importer: Option<String>,
+        /// Folder for refile.csv (parts of at most 9,999 entries: refile-01.csv...).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Look into the ledger: import files, show where entries stand, export, escalate, verify.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Explain a rule: give its code (F014) or paste a CBP error message.
     Explain {
         /// A rule code, or the text of an error message.
@@ -102,5 +180,60 @@ pub enum Command {
         /// List every rule of every catalog.
         #[arg(long)]
         list: bool,
+    },
+}
+
+/// `capekit ledger ...`.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Record files in the ledger: Claim Details and Validation Result Files (triaged as of
+    /// today) and declaration uploads, recognised by their content.
+    ///
+    /// A file already recorded (same bytes) changes nothing. Declarations are recorded before
+    /// claim files. A file of unknown kind refuses the whole import. Exit 0 = recorded, 2 = could
+    /// not run.
+    Import {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Entries by state and action, per importer when entry data is known, nearest deadlines.
+    Status {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Where one entry stands, and everything recorded about it.
+    Entry {
+        /// The entry number (dashes and spaces are fine).
+        number: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Every entry with its state, as CSV or XLSX (by the extension of --out).
+    Export {
+        /// The file to write: .csv or .xlsx.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Output format of the summary.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The email to IEEPARefunds@cbp.dhs.gov about entries rejected 3 or more times with the
+    /// same retry-later message. Exit 0 = none, 1 = some to send.
+    Escalate {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// SQLite's integrity check plus the ledger's invariants. Exit 0 = sound, 1 = problems.
+    Verify {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }

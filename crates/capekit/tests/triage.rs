@@ -41,7 +41,12 @@ fn run_triage(dir: &Path, format: &str) -> String {
         ])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf8")
 }
 
@@ -63,7 +68,14 @@ fn triage_json_output_has_the_documented_shape() {
         }
     }
     for e in v["entries"].as_array().expect("entries") {
-        for k in ["entry_number", "claim_number", "outcome", "message", "action", "rule"] {
+        for k in [
+            "entry_number",
+            "claim_number",
+            "outcome",
+            "message",
+            "action",
+            "rule",
+        ] {
             assert!(e.get(k).is_some(), "entry lacks {k}");
         }
     }
@@ -90,9 +102,15 @@ fn triage_files_worklist_report_and_refile() {
         .assert()
         .code(0);
     let claim = std::fs::read_to_string(Path::new(DEMO).join("claim-details.csv")).expect("claim");
-    for line in claim.lines().filter(|l| l.contains("Entry Summary Updated")) {
+    for line in claim
+        .lines()
+        .filter(|l| l.contains("Entry Summary Updated"))
+    {
         let entry = &line[2..13];
-        assert!(!refile.contains(entry), "accepted entry {entry} on the refile");
+        assert!(
+            !refile.contains(entry),
+            "accepted entry {entry} on the refile"
+        );
     }
     // The workbook holds the same rows as the CSV, entry numbers as text.
     let xlsx = std::fs::read(out.join("worklist.xlsx")).expect("xlsx");
@@ -107,10 +125,16 @@ fn inputs_are_never_modified() {
     copy_demo(dir.path());
     let before = std::fs::read(dir.path().join("claim-details.csv")).expect("read");
     run_triage(dir.path(), "text");
-    assert_eq!(std::fs::read(dir.path().join("claim-details.csv")).expect("read"), before);
+    assert_eq!(
+        std::fs::read(dir.path().join("claim-details.csv")).expect("read"),
+        before
+    );
     // Output into the folder of the inputs, onto an input's name, is refused.
-    std::fs::copy(dir.path().join("claim-details.csv"), dir.path().join("worklist.csv"))
-        .expect("copy");
+    std::fs::copy(
+        dir.path().join("claim-details.csv"),
+        dir.path().join("worklist.csv"),
+    )
+    .expect("copy");
     let out = capekit(dir.path())
         .args(["triage", "worklist.csv", "--out", ".", "--as-of", AS_OF])
         .output()
@@ -144,21 +168,34 @@ fn several_claim_files_in_csv_and_xlsx_are_one_triage() {
     .expect("write");
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (c, h) in ["ENTRY_NUMBER", "CLAIM_NUMBER", "STATUS", "ERROR_DESCRIPTION"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "ENTRY_NUMBER",
+        "CLAIM_NUMBER",
+        "STATUS",
+        "ERROR_DESCRIPTION",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string(0, c as u16, *h).expect("cell");
     }
     ws.write_string(1, 0, "B7603245278").expect("cell");
     ws.write_string(1, 1, "1002").expect("cell");
-    ws.write_string(1, 2, "Entry Summary Updated").expect("cell");
+    ws.write_string(1, 2, "Entry Summary Updated")
+        .expect("cell");
     wb.save(dir.path().join("c2.xlsx")).expect("save");
     let out = capekit(dir.path())
-        .args(["triage", "c1.csv", "c2.xlsx", "--as-of", AS_OF, "--format", "json"])
+        .args([
+            "triage", "c1.csv", "c2.xlsx", "--as-of", AS_OF, "--format", "json",
+        ])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["claims"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["refile"]["entries"], serde_json::json!(["ABC12345676"]));
@@ -171,11 +208,19 @@ fn demo_runs_and_says_where_the_files_are() {
         .args(["demo", "--as-of", AS_OF])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("utf8");
     assert!(text.contains("capekit-demo/refile.csv"), "{text}");
     assert!(text.contains("capekit-demo/report.html"), "{text}");
-    assert!(text.contains("declared 40 = accepted 25 + rejected 14 + missing 1: reconciled"), "{text}");
+    assert!(
+        text.contains("declared 40 = accepted 25 + rejected 14 + missing 1: reconciled"),
+        "{text}"
+    );
     assert!(dir.path().join("capekit-demo/refile.csv").exists());
 }
 
@@ -195,4 +240,65 @@ fn explain_finds_a_pasted_message() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("review"));
+}
+
+#[test]
+fn entry_data_refines_protest_and_final_liquidation_advice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_demo(dir.path());
+    // B7644134259 was rejected with PROTEST ON ENTRY, B7644130141 with FINAL LIQUIDATION.
+    std::fs::write(
+        dir.path().join("es003.csv"),
+        "Entry Summary Number,Entry Type Code,Importer Number,Entry Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status,Liquidation Date\r\n\
+         B7644134259,01,12-3456789AB,06/02/2025,99030125,\"$1,200.00\",Liquidated,10/25/2026\r\n\
+         B7644130141,01,12-3456789AB,03/03/2025,99030125,$800.00,Liquidated,08/16/2026\r\n",
+    )
+    .expect("write");
+    let out = capekit(dir.path())
+        .args([
+            "triage",
+            "claim-details.csv",
+            "--entries",
+            "es003.csv",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let entry = |n: &str| {
+        v["entries"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e["entry_number"] == n))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let protest = entry("B7644134259");
+    assert_eq!(protest["action"], "correct-then-refile", "{protest}");
+    assert!(
+        protest["what_to_do"]
+            .as_str()
+            .unwrap_or("")
+            .contains("2027-01-13"),
+        "{protest}"
+    );
+    let final_liq = entry("B7644130141");
+    assert_eq!(final_liq["action"], "other-path");
+    // Liquidated 2026-08-16: protest due 180 days later, 2027-02-12.
+    assert!(
+        final_liq["what_to_do"]
+            .as_str()
+            .unwrap_or("")
+            .contains("2027-02-12"),
+        "{final_liq}"
+    );
+    assert_eq!(v["refined"]["with_data"], 2);
 }

@@ -9,10 +9,18 @@ use capekit_io::declaration::read_declaration;
 use crate::cli::Format;
 use crate::exit;
 
-pub fn run(file: &Path, filer: Option<String>, format: Format) -> anyhow::Result<u8> {
+pub fn run(
+    file: &Path,
+    filer: Option<String>,
+    format: Format,
+    ledger: &super::ledger::LedgerOpt,
+) -> anyhow::Result<u8> {
     let filer = super::filer_code(filer)?;
     let input = read_declaration(file)?;
-    let report = check(&input, &CheckOptions { filer });
+    // The duplicate guard: what the ledger knows of the entries the file holds.
+    let entries = capekit_core::fix::plan_fix(&input, None).entries;
+    let known = ledger.known(&entries)?;
+    let report = check(&input, &CheckOptions { filer, known });
     match format {
         Format::Text => print!("{}", capekit_io::render::check_text(&report)),
         Format::Json => println!(

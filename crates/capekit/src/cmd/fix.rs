@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use capekit_core::fix::plan_fix;
+use capekit_core::fix::{plan_fix, plan_fix_known};
 use capekit_io::declaration::read_declaration;
 use capekit_io::output::OutputSet;
 use capekit_io::upload::add_upload_files;
@@ -19,7 +19,13 @@ struct FixOutput<'a> {
     reconciled: bool,
 }
 
-pub fn run(file: &Path, out: &Path, filer: Option<String>, format: Format) -> anyhow::Result<u8> {
+pub fn run(
+    file: &Path,
+    out: &Path,
+    filer: Option<String>,
+    format: Format,
+    ledger: &super::ledger::LedgerOpt,
+) -> anyhow::Result<u8> {
     let filer = super::filer_code(filer)?;
     let input = read_declaration(file)?;
     if input.rows.is_empty() {
@@ -33,7 +39,9 @@ pub fn run(file: &Path, out: &Path, filer: Option<String>, format: Format) -> an
             }
         );
     }
-    let plan = plan_fix(&input, filer.as_deref());
+    // The duplicate guard: entries accepted on an earlier claim are left out, pending ones flagged.
+    let known = ledger.known(&plan_fix(&input, filer.as_deref()).entries)?;
+    let plan = plan_fix_known(&input, filer.as_deref(), &known);
     let mut set = OutputSet::new();
     let paths = add_upload_files(&mut set, out, &plan.entries);
     let written = set
@@ -56,7 +64,10 @@ pub fn run(file: &Path, out: &Path, filer: Option<String>, format: Format) -> an
         ),
     }
     Ok(
-        if plan.unrepairable.is_empty() && !plan.entries.is_empty() {
+        if plan.unrepairable.is_empty()
+            && plan.already_accepted.is_empty()
+            && !plan.entries.is_empty()
+        {
             exit::OK
         } else {
             exit::FOUND_PROBLEMS

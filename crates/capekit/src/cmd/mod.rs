@@ -3,41 +3,79 @@
 mod check;
 mod explain;
 mod fix;
+pub mod ledger;
+mod plan;
+mod refile;
+mod serve;
 mod triage;
 
 use crate::cli::{Cli, Command};
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    let ledger = ledger::LedgerOpt {
+        explicit: cli.ledger,
+        disabled: cli.no_ledger,
+    };
     match cli.command {
         Command::Check {
             file,
             filer,
             format,
-        } => check::run(&file, filer, format),
+        } => check::run(&file, filer, format, &ledger),
         Command::Fix {
             file,
             out,
             filer,
             format,
-        } => fix::run(&file, &out, filer, format),
+        } => fix::run(&file, &out, filer, format, &ledger),
         Command::Explain { query, list } => explain::run(&query.join(" "), list),
         Command::Triage {
             files,
             declaration,
             corrected,
+            entries,
             as_of,
             out,
             format,
-        } => triage::run(&triage::TriageArgs {
+        } => triage::run(
+            &triage::TriageArgs {
+                files,
+                declaration,
+                corrected,
+                entries,
+                as_of,
+                out,
+                format,
+            },
+            &ledger,
+        ),
+        Command::Demo { out, as_of, format } => triage::demo(&out, as_of, format, &ledger),
+        Command::Plan {
             files,
-            declaration,
-            corrected,
             as_of,
+            filer,
+            out,
+            format,
+        } => plan::run(plan::PlanArgs {
+            files,
+            as_of,
+            filer,
             out,
             format,
         }),
-        Command::Demo { out, as_of, format } => triage::demo(&out, as_of, format),
+        Command::Refile {
+            corrected,
+            importer,
+            out,
+            format,
+        } => refile::run(corrected.as_deref(), importer, &out, format, &ledger),
+        Command::Ledger { command } => ledger::run(command, &ledger),
+        Command::Serve {
+            addr,
+            allow_remote,
+            upload_dir,
+        } => serve::run(addr, allow_remote, upload_dir),
     }
 }
 

@@ -20,6 +20,8 @@ pub struct TriageArgs {
     pub files: Vec<PathBuf>,
     pub declaration: Option<PathBuf>,
     pub corrected: Option<PathBuf>,
+    /// ES-003 exports or entry lists whose data refines the advice.
+    pub entries: Vec<PathBuf>,
     pub as_of: Option<Date>,
     pub out: PathBuf,
     pub format: Format,
@@ -39,7 +41,7 @@ pub fn today() -> Date {
     jiff::ZonedDateTime::now().date()
 }
 
-pub fn run(args: &TriageArgs) -> anyhow::Result<u8> {
+pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
     let mut claim_files = Vec::with_capacity(args.files.len());
     for f in read_claim_files(&args.files) {
         claim_files.push(f?);
@@ -58,7 +60,8 @@ pub fn run(args: &TriageArgs) -> anyhow::Result<u8> {
     let mut inputs: Vec<PathBuf> = args.files.clone();
     inputs.extend(args.declaration.clone());
     inputs.extend(args.corrected.clone());
-    finish(claim_files, declaration, corrected, &inputs, args)
+    inputs.extend(args.entries.iter().cloned());
+    finish(claim_files, declaration, corrected, &inputs, args, ledger)
 }
 
 /// The declared entries of a declaration file, read leniently (a triage is no place to refuse a
@@ -71,25 +74,8 @@ fn read_declared(path: &Path) -> anyhow::Result<(Vec<capekit_core::EntryNumber>,
 fn declared_from(
     input: &capekit_core::check::DeclarationInput,
 ) -> (Vec<capekit_core::EntryNumber>, Vec<Diagnostic>) {
-    let plan = capekit_core::fix::plan_fix(input, None);
-    let diags = plan
-        .unrepairable
-        .iter()
-        .map(|u| {
-            Diagnostic::new(
-                "C001",
-                capekit_core::Severity::Error,
-                format!(
-                    "declaration line {}: {}; not counted as declared",
-                    u.line, u.reason
-                ),
-            )
-            .at_line(u.line)
-            .with_value(u.raw.clone())
-            .in_file(input.file_name.clone())
-        })
-        .collect();
-    (plan.entries, diags)
+    // The same reading the web workbench uses.
+    capekit_io::declaration::declared_entries(input)
 }
 
 type EntryList = (Vec<capekit_core::EntryNumber>, Vec<Diagnostic>);
@@ -100,13 +86,16 @@ fn finish(
     corrected: Option<EntryList>,
     inputs: &[PathBuf],
     args: &TriageArgs,
+    ledger: &super::ledger::LedgerOpt,
 ) -> anyhow::Result<u8> {
     let as_of = args.as_of.unwrap_or_else(today);
     let mut diagnostics = Vec::new();
     let mut rows = Vec::new();
+    let mut kinds = Vec::with_capacity(claim_files.len());
     for f in claim_files {
         diagnostics.extend(f.diagnostics);
         rows.extend(f.rows);
+        kinds.push(f.kind);
     }
     let mut input = TriageInput {
         rows,
@@ -120,10 +109,32 @@ fn finish(
         input.corrected = entries;
         diagnostics.extend(diags);
     }
-    let report = triage(&input, as_of);
+    for path in &args.entries {
+        let set = capekit_io::entries::read_entry_data(path)
+            .with_context(|| format!("reading the entry data {}", path.display()))?;
+        diagnostics.extend(set.diagnostics);
+        for e in set.entries {
+            // The first file that lists an entry wins, as in `capekit plan`.
+            input.entry_data.entry(e.entry_number).or_insert(e);
+        }
+    }
+    let mut report = triage(&input, as_of);
+    // Record the triage, and keep entries the ledger knows as accepted on an earlier claim or
+    // still pending off the refile list.
+    let recorded = super::ledger::record_triage(
+        ledger,
+        &args.files,
+        &kinds,
+        args.declaration.as_deref(),
+        &mut input,
+        &mut report,
+    )?;
     let mut set = OutputSet::new();
     let files = add_triage_outputs(&mut set, &args.out, &report, &diagnostics, true)?;
     set.commit(inputs).context("writing the triage outputs")?;
+    if let Some(recorded) = recorded {
+        recorded.finish(&files.refile, &report.refile.entries)?;
+    }
     match args.format {
         Format::Text => print!("{}", triage_text(&report, &diagnostics, &files)),
         Format::Json => println!(
@@ -148,7 +159,13 @@ const DEMO_CLAIM: &[u8] = include_bytes!("../../demo/claim-details.csv");
 const DEMO_CORRECTED: &[u8] = include_bytes!("../../demo/corrected.txt");
 
 /// `capekit demo`: the sample declaration and claim written to `dir/input/`, then triaged into `dir`.
-pub fn demo(out: &Path, as_of: Option<Date>, format: Format) -> anyhow::Result<u8> {
+pub fn demo(
+    out: &Path,
+    as_of: Option<Date>,
+    format: Format,
+    ledger: &super::ledger::LedgerOpt,
+) -> anyhow::Result<u8> {
+    let ledger = &super::ledger::demo_ledger(out, ledger)?;
     let input_dir = out.join("input");
     let mut set = OutputSet::new();
     let decl = input_dir.join("declaration.csv");
@@ -174,6 +191,7 @@ pub fn demo(out: &Path, as_of: Option<Date>, format: Format) -> anyhow::Result<u
         files: vec![claim.clone()],
         declaration: Some(decl.clone()),
         corrected: Some(corrected.clone()),
+        entries: Vec::new(),
         as_of,
         out: out.to_path_buf(),
         format,
@@ -184,6 +202,7 @@ pub fn demo(out: &Path, as_of: Option<Date>, format: Format) -> anyhow::Result<u
         Some(corrected_list),
         &[decl, claim, corrected],
         &args,
+        ledger,
     )?;
     if format == Format::Text {
         println!(

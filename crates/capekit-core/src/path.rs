@@ -1,0 +1,1985 @@
+//! The path of each entry: declare it in CAPE now, correct it first, wait for a later phase,
+//! protest, go to court, give up (not refundable), or have a person review it.
+//!
+//! The decision is made per entry from what an ACE entry report (ES-003) says about it, on an
+//! `as_of` date, by a dated rule catalog ([`PATH_RULES`]) documented like the other catalogs. Two
+//! constraints shaped it. Deadlines decide money: CAPE takes an entry only until 80 days after
+//! liquidation, a protest only until 180 days after it, so every date is counted the way the law
+//! counts it (the period starts the day after the event; the last day of "liquidation + 80 days"
+//! is in, the day after is out) and every decision carries its deadlines. And ES-003 exports come
+//! with any subset of columns: where the data that would decide an entry is missing, the entry
+//! goes to `review` with a note naming the column that would decide it, never to a guess.
+//! Pure logic: no I/O, no clock (the caller passes `as_of`).
+
+use std::fmt;
+use std::sync::Arc;
+
+use jiff::ToSpan;
+use jiff::civil::{Date, date};
+use serde::{Serialize, Serializer};
+
+use crate::catalog::RECON_CHANGE;
+use crate::doc::{Documented, RuleDoc};
+use crate::entry::EntryNumber;
+
+/// First day of entry on which IEEPA duty was collected.
+pub const IEEPA_FIRST_DAY: Date = date(2025, 2, 4);
+/// Last day of entry on which IEEPA duty was collected.
+pub const IEEPA_LAST_DAY: Date = date(2026, 2, 23);
+/// CAPE takes an entry until this many days after its liquidation (day 80 in, day 81 out).
+pub const CAPE_WINDOW_DAYS: i64 = 80;
+/// A protest is due within this many days after liquidation (19 USC 1514(c)(3)).
+pub const PROTEST_DAYS: i64 = 180;
+/// A post-summary correction must be filed within this many days of entry.
+pub const PSC_DAYS_FROM_ENTRY: i64 = 300;
+/// ... and no later than this many days before the scheduled liquidation.
+pub const PSC_DAYS_BEFORE_LIQUIDATION: i64 = 15;
+/// ACE schedules an entry to liquidate about this many days after entry. When the file gives no
+/// scheduled date the PSC due date assumes it: 15 days before is day 299, one day earlier than
+/// the 300-day limit, so the assumption is the safe reading.
+pub const USUAL_LIQUIDATION_DAYS: i64 = 314;
+/// A CAPE window that closes within this many days makes the entry urgent. CAPE.md section 6:
+/// keep a margin, since it is unknown whether CBP counts to the upload or to its batch run.
+pub const URGENT_DAYS: i32 = 14;
+/// Entry types CAPE phase 1 excludes: 08 USMCA deferral, 09 reconciliation, 47 drawback.
+pub const EXCLUDED_ENTRY_TYPES: [&str; 3] = ["08", "09", "47"];
+/// Entry types whose reconciliation-flagged entries CAPE accepts from [`RECON_CHANGE`].
+pub const RECON_ACCEPTED_TYPES: [&str; 3] = ["01", "02", "06"];
+
+/// A column of an ES-003 export that a decision may need. The header names are the ones ACE
+/// writes; readers also accept their aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    /// `Entry Summary Number`.
+    EntryNumber,
+    /// `Entry Type Code`.
+    EntryType,
+    /// `Importer Number`.
+    ImporterNumber,
+    /// `Importer Name`.
+    ImporterName,
+    /// `Entry Date`.
+    EntryDate,
+    /// `Entry Summary Date`.
+    EntrySummaryDate,
+    /// `HTS Number - Full`.
+    Hts,
+    /// `Line Tariff Goods Value Amount`.
+    GoodsValue,
+    /// `Line Tariff Duty Amount`.
+    Duty,
+    /// `Liquidation Status`.
+    LiquidationStatus,
+    /// `Liquidation Date`.
+    LiquidationDate,
+    /// `Reconciliation Indicator`.
+    ReconciliationIndicator,
+    /// `Reconciliation Entry Number`: the type 09 entry covering this one. Not in ES-003; a user
+    /// may add it from a broker system.
+    ReconciliationEntryNumber,
+    /// `Control Status`.
+    ControlStatus,
+    /// `Protest Number`.
+    ProtestNumber,
+    /// `Protest Status`.
+    ProtestStatus,
+    /// `Drawback Indicator`: a drawback claim covers the entry. Not in ES-003; a user may add it.
+    Drawback,
+}
+
+impl Column {
+    /// Every column, in the order of an ES-003 export.
+    pub const ALL: [Column; 17] = [
+        Column::EntryNumber,
+        Column::EntryType,
+        Column::ImporterNumber,
+        Column::ImporterName,
+        Column::EntryDate,
+        Column::EntrySummaryDate,
+        Column::Hts,
+        Column::GoodsValue,
+        Column::Duty,
+        Column::LiquidationStatus,
+        Column::LiquidationDate,
+        Column::ReconciliationIndicator,
+        Column::ReconciliationEntryNumber,
+        Column::ControlStatus,
+        Column::ProtestNumber,
+        Column::ProtestStatus,
+        Column::Drawback,
+    ];
+
+    /// The header as ACE writes it (or, for columns ES-003 lacks, as capekit names them).
+    pub fn header(self) -> &'static str {
+        match self {
+            Self::EntryNumber => "Entry Summary Number",
+            Self::EntryType => "Entry Type Code",
+            Self::ImporterNumber => "Importer Number",
+            Self::ImporterName => "Importer Name",
+            Self::EntryDate => "Entry Date",
+            Self::EntrySummaryDate => "Entry Summary Date",
+            Self::Hts => "HTS Number - Full",
+            Self::GoodsValue => "Line Tariff Goods Value Amount",
+            Self::Duty => "Line Tariff Duty Amount",
+            Self::LiquidationStatus => "Liquidation Status",
+            Self::LiquidationDate => "Liquidation Date",
+            Self::ReconciliationIndicator => "Reconciliation Indicator",
+            Self::ReconciliationEntryNumber => "Reconciliation Entry Number",
+            Self::ControlStatus => "Control Status",
+            Self::ProtestNumber => "Protest Number",
+            Self::ProtestStatus => "Protest Status",
+            Self::Drawback => "Drawback Indicator",
+        }
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+impl fmt::Display for Column {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.header())
+    }
+}
+
+impl Serialize for Column {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.header())
+    }
+}
+
+/// A set of [`Column`]s, four bytes wide: every entry carries two, and a large ES-003 holds
+/// millions of entries. Serializes as the list of headers.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ColumnSet(u32);
+
+impl ColumnSet {
+    /// The empty set.
+    pub const EMPTY: ColumnSet = ColumnSet(0);
+
+    /// Every column.
+    pub fn all() -> Self {
+        Column::ALL.into_iter().collect()
+    }
+
+    /// Adds a column.
+    pub fn insert(&mut self, column: Column) {
+        self.0 |= column.bit();
+    }
+
+    /// Removes a column.
+    pub fn remove(&mut self, column: Column) {
+        self.0 &= !column.bit();
+    }
+
+    /// Is the column in the set?
+    pub fn contains(self, column: Column) -> bool {
+        self.0 & column.bit() != 0
+    }
+
+    /// True when no column is in the set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Number of columns in the set.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The columns of `ColumnSet::all()` not in this set.
+    #[must_use]
+    pub fn complement(self) -> Self {
+        ColumnSet(Self::all().0 & !self.0)
+    }
+
+    /// The columns, in [`Column::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Column> {
+        Column::ALL.into_iter().filter(move |c| self.contains(*c))
+    }
+}
+
+impl FromIterator<Column> for ColumnSet {
+    fn from_iter<I: IntoIterator<Item = Column>>(iter: I) -> Self {
+        let mut set = ColumnSet::EMPTY;
+        for c in iter {
+            set.insert(c);
+        }
+        set
+    }
+}
+
+impl fmt::Debug for ColumnSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for ColumnSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+/// Chapter 99 duty of programs CAPE does not refund, summed per entry, for information.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OtherChapter99Duty {
+    /// Section 122 (HTS 9903.03.xx), in cents.
+    pub section_122_cents: i64,
+    /// Section 301 (HTS 9903.88.xx), in cents.
+    pub section_301_cents: i64,
+    /// Section 232 (HTS 9903.80.xx, 9903.81.xx, 9903.85.xx), in cents.
+    pub section_232_cents: i64,
+}
+
+/// What one entry's ES-003 rows say, aggregated. Text values are shared (`Arc<str>`) because
+/// importer numbers, names and statuses repeat across millions of entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryData {
+    /// The entry.
+    pub entry_number: EntryNumber,
+    /// 1-based line (or sheet row) where the entry first appears.
+    pub first_line: u64,
+    /// Number of rows aggregated.
+    pub rows: u32,
+    /// Importer of record number.
+    pub importer_number: Option<Arc<str>>,
+    /// Importer of record name.
+    pub importer_name: Option<Arc<str>>,
+    /// Entry type, two digits (`01`).
+    pub entry_type: Option<Arc<str>>,
+    /// Date of entry.
+    pub entry_date: Option<Date>,
+    /// Date the entry summary was filed.
+    pub entry_summary_date: Option<Date>,
+    /// Liquidation status as written (`Liquidated`, `Unliquidated`, `Extended`, ...).
+    pub liquidation_status: Option<Arc<str>>,
+    /// Liquidation date: the actual one once liquidated, or the scheduled one.
+    pub liquidation_date: Option<Date>,
+    /// Reconciliation flag as written (`Y`, `001`, ...).
+    pub reconciliation_indicator: Option<Arc<str>>,
+    /// The type 09 reconciliation entry covering this one, when known.
+    pub reconciliation_entry_number: Option<Arc<str>>,
+    /// Control status as written (`Trade`, `Statement`, ...).
+    pub control_status: Option<Arc<str>>,
+    /// Protest number.
+    pub protest_number: Option<Arc<str>>,
+    /// Protest status as written (`Open`, `Suspended`, `Denied`, ...).
+    pub protest_status: Option<Arc<str>>,
+    /// Drawback indicator as written (`Y`, a drawback claim number, ...).
+    pub drawback: Option<Arc<str>>,
+    /// IEEPA duty: the sum of duty on IEEPA lines (HTS 9903.01.xx and 9903.02.xx) with duty > 0,
+    /// in cents.
+    pub ieepa_duty_cents: i64,
+    /// Rows with an IEEPA HTS number (9903.01.xx or 9903.02.xx), with or without duty.
+    pub ieepa_lines: u32,
+    /// Of those, rows with duty > 0.
+    pub ieepa_dutiable_lines: u32,
+    /// A goods value amount was reported on an IEEPA Chapter 99 line: CBP rejects the entry with
+    /// GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE until a PSC removes it.
+    pub ieepa_goods_value_on_99_line: bool,
+    /// Other Chapter 99 duty, not refunded by CAPE.
+    pub other_chapter_99: OtherChapter99Duty,
+    /// Columns the file does not have: what a decision could not look at.
+    pub absent_columns: ColumnSet,
+    /// Columns in which a row of this entry held a value that could not be read.
+    pub unreadable_columns: ColumnSet,
+}
+
+impl EntryData {
+    /// An entry with no data yet, first seen on `first_line`; every column counts as present.
+    pub fn new(entry_number: EntryNumber, first_line: u64) -> Self {
+        Self {
+            entry_number,
+            first_line,
+            rows: 0,
+            importer_number: None,
+            importer_name: None,
+            entry_type: None,
+            entry_date: None,
+            entry_summary_date: None,
+            liquidation_status: None,
+            liquidation_date: None,
+            reconciliation_indicator: None,
+            reconciliation_entry_number: None,
+            control_status: None,
+            protest_number: None,
+            protest_status: None,
+            drawback: None,
+            ieepa_duty_cents: 0,
+            ieepa_lines: 0,
+            ieepa_dutiable_lines: 0,
+            ieepa_goods_value_on_99_line: false,
+            other_chapter_99: OtherChapter99Duty::default(),
+            absent_columns: ColumnSet::EMPTY,
+            unreadable_columns: ColumnSet::EMPTY,
+        }
+    }
+
+    /// Is the column's value unknown for this entry: absent from the file, or unreadable?
+    pub fn unknown(&self, column: Column) -> bool {
+        self.absent_columns.contains(column) || self.unreadable_columns.contains(column)
+    }
+}
+
+/// What a Chapter 99 HTS number is, judged by its first six digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Chapter99 {
+    /// IEEPA: 9903.01.xx or 9903.02.xx, refunded by CAPE when duty was paid.
+    Ieepa,
+    /// Section 122: 9903.03.xx.
+    Section122,
+    /// Section 301: 9903.88.xx.
+    Section301,
+    /// Section 232: 9903.80.xx, 9903.81.xx, 9903.85.xx.
+    Section232,
+}
+
+/// Classifies an HTS number given as digits only (`99030125`, `9903012500`).
+pub fn chapter_99(hts_digits: &str) -> Option<Chapter99> {
+    match hts_digits.get(..6)? {
+        "990301" | "990302" => Some(Chapter99::Ieepa),
+        "990303" => Some(Chapter99::Section122),
+        "990388" => Some(Chapter99::Section301),
+        "990380" | "990381" | "990385" => Some(Chapter99::Section232),
+        _ => None,
+    }
+}
+
+/// Where an entry goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Path {
+    /// Declare it in CAPE now.
+    Cape,
+    /// Correct the entry summary by PSC first, then declare it.
+    CorrectFirst,
+    /// Not in CAPE phase 1: wait for a later phase (and keep protest deadlines in view).
+    LaterPhase,
+    /// Protest under 19 USC 1514 (or let an open protest carry the claim).
+    Protest,
+    /// Court of International Trade under 28 USC 1581(i).
+    Court,
+    /// No IEEPA duty to refund.
+    NotRefundable,
+    /// A person must look: the data that would decide is missing or unclear.
+    Review,
+}
+
+impl Path {
+    /// Every path.
+    pub const ALL: [Path; 7] = [
+        Path::Cape,
+        Path::CorrectFirst,
+        Path::LaterPhase,
+        Path::Protest,
+        Path::Court,
+        Path::NotRefundable,
+        Path::Review,
+    ];
+
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cape => "cape",
+            Self::CorrectFirst => "correct-first",
+            Self::LaterPhase => "later-phase",
+            Self::Protest => "protest",
+            Self::Court => "court",
+            Self::NotRefundable => "not-refundable",
+            Self::Review => "review",
+        }
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule of the path engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PathRule {
+    /// Stable code, `P` and three digits. Append-only: a retired rule keeps its code and gets a
+    /// `valid_to`.
+    pub code: &'static str,
+    /// Kebab-case name of what was found.
+    pub name: &'static str,
+    /// One-line title.
+    pub title: &'static str,
+    /// The path the rule sends an entry to (for rules that only flag, the path they go with).
+    pub path: Path,
+    /// First day the rule holds (as-of date); `None` since CAPE opened.
+    pub valid_from: Option<Date>,
+    /// First day the rule no longer holds; `None` while in force.
+    pub valid_to: Option<Date>,
+    /// Documentation.
+    pub doc: RuleDoc,
+}
+
+impl PathRule {
+    /// Does the rule hold on `day`?
+    pub fn holds_on(&self, day: Date) -> bool {
+        self.valid_from.is_none_or(|f| day >= f) && self.valid_to.is_none_or(|t| day < t)
+    }
+}
+
+impl Documented for PathRule {
+    fn code(&self) -> &'static str {
+        self.code
+    }
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn title(&self) -> &'static str {
+        self.title
+    }
+    fn catalog(&self) -> &'static str {
+        "entry path (capekit plan)"
+    }
+    fn facts(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("path", self.path.to_string()),
+            (
+                "valid from",
+                self.valid_from
+                    .map_or_else(|| "CAPE opening (2026-04-20)".to_owned(), |d| d.to_string()),
+            ),
+            (
+                "valid to",
+                self.valid_to
+                    .map_or_else(|| "in force".to_owned(), |d| format!("until {d}")),
+            ),
+        ]
+    }
+    fn doc(&self) -> &RuleDoc {
+        &self.doc
+    }
+}
+
+const OUTSIDE_PERIOD: &str = "P001";
+const NO_DUTIABLE_IEEPA: &str = "P002";
+const EXCLUDED_TYPE: &str = "P003";
+const DRAWBACK: &str = "P004";
+const RECON_BEFORE_CHANGE: &str = "P005";
+const RECON_NOT_ACCEPTED: &str = "P006";
+const RECON_ACCEPTED: &str = "P007";
+const OPEN_PROTEST: &str = "P008";
+const PROTEST_WITHDRAWABLE: &str = "P009";
+const PROTEST_STATUS_UNKNOWN: &str = "P010";
+const LIQUIDATION_ABSENT: &str = "P011";
+const LIQUIDATION_UNCLEAR: &str = "P012";
+const PAST_PROTEST: &str = "P013";
+const WITHIN_PROTEST: &str = "P014";
+const GOODS_VALUE_PSC_OPEN: &str = "P015";
+const GOODS_VALUE_PSC_CLOSED: &str = "P016";
+const UNLIQUIDATED: &str = "P017";
+const WITHIN_CAPE_WINDOW: &str = "P018";
+const WINDOW_CLOSING: &str = "P019";
+
+const QRG: &str = "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), \
+CAPE phase 1 eligibility";
+const PSC_SRC: &str = "CBP ACE Post Summary Correction rules (CATAIR, PSC chapter): within 300 \
+days of entry and no later than 15 days before scheduled liquidation; ACE condition 864 \"PSC NOT \
+ALLOWED\" once an entry is on a CAPE declaration; CBP liquidation guidance (entries generally \
+liquidate 314 days after entry)";
+const RECON_SRC: &str = "CBP CSMS bulletin of 2026-06-29 on reconciliation-flagged entries in \
+CAPE (bulletin number not recorded in capekit's sources; see CAPE.md sections 5 and 6)";
+
+macro_rules! rule {
+    ($code:expr, $name:literal, $path:ident, $from:expr, $to:expr, $title:literal,
+     what: $what:expr, why: $why:expr, example: $ex:expr, fix: $fix:expr, source: $src:expr $(,)?) => {
+        PathRule {
+            code: $code,
+            name: $name,
+            title: $title,
+            path: Path::$path,
+            valid_from: $from,
+            valid_to: $to,
+            doc: RuleDoc {
+                what: $what,
+                why: $why,
+                example: $ex,
+                fix: $fix,
+                source: $src,
+            },
+        }
+    };
+}
+
+/// Every path rule, in code order.
+pub static PATH_RULES: &[PathRule] = &[
+    rule!(OUTSIDE_PERIOD, "entered-outside-ieepa-period", NotRefundable, None, None,
+        "the entry date is outside the period of IEEPA duty",
+        what: "The entry date lies before 2025-02-04 or after 2026-02-23, the days on which IEEPA \
+duty was collected.",
+        why: "No IEEPA duty was due on goods entered outside that period, so CAPE has nothing to \
+refund; a declaration would only be rejected.",
+        example: "`Entry Date` 01/15/2025.",
+        fix: "Nothing through CAPE. If the entry date in ACE differs from the file's, correct the \
+file and run again.",
+        source: "CBP CAPE guidance: IEEPA duty applied to goods entered 2025-02-04 through \
+2026-02-23 (CAPE.md section 6)"),
+    rule!(NO_DUTIABLE_IEEPA, "no-dutiable-ieepa-line", NotRefundable, None, None,
+        "the entry has no IEEPA line with duty",
+        what: "No row of the entry has an HTS number 9903.01.xx or 9903.02.xx with a duty amount \
+above zero. Lines of 9903.03 (Section 122), 9903.88 (Section 301) and 9903.80/.81/.85 (Section \
+232) do not count; some 9903.01/.02 numbers are exemption codes with no duty.",
+        why: "CAPE refunds IEEPA duty only; an entry without it is rejected (\"no IEEPA HTS on \
+entry\").",
+        example: "An entry whose only Chapter 99 line is 9903.88.15 (Section 301).",
+        fix: "Nothing through CAPE. If ACE shows IEEPA duty that the file lacks, export the full \
+ES-003 (all lines) and run again.",
+        source: "CBP CAPE guidance: IEEPA Chapter 99 lines 9903.01.xx and 9903.02.xx with duty \
+(CAPE.md section 6)"),
+    rule!(EXCLUDED_TYPE, "excluded-entry-type", LaterPhase, None, None,
+        "the entry type is excluded from CAPE phase 1",
+        what: "Entry type 08 (USMCA deferral), 09 (reconciliation) or 47 (drawback).",
+        why: "CBP excludes these types from phase 1; a declaration is rejected. CBP has not \
+announced when a later phase takes them; meanwhile the protest and court deadlines run.",
+        example: "`Entry Type Code` 47.",
+        fix: "Do not declare it now. Watch CSMS for the later phase; if the entry is liquidated, \
+protect the claim by protest before liquidation + 180 days.",
+        source: QRG),
+    rule!(DRAWBACK, "drawback-linked", LaterPhase, None, None,
+        "a drawback claim covers the entry",
+        what: "The file's drawback column (not part of ES-003; added from a broker or drawback \
+system) marks the entry as designated on a drawback claim.",
+        why: "CBP rejects drawback-linked entries with ENTRY ON DRAWBACK; CAPE phase 1 excludes \
+them.",
+        example: "`Drawback Indicator` Y.",
+        fix: "Do not declare it now: wait for a later phase, or protest (within 180 days of \
+liquidation) or go to court.",
+        source: "CBP CAPE message ENTRY ON DRAWBACK; CBP CAPE quick reference guide (April 2026)"),
+    rule!(RECON_BEFORE_CHANGE, "recon-flagged-before-change", LaterPhase, None, Some(RECON_CHANGE),
+        "the entry is flagged for reconciliation (before 2026-06-29)",
+        what: "The reconciliation indicator is set and the as-of date is before 2026-06-29.",
+        why: "Until 2026-06-29 CBP rejected every reconciliation-flagged entry with ENTRY SUMMARY \
+FLAGGED FOR RECON.",
+        example: "`Reconciliation Indicator` 001, as of 2026-05-15.",
+        fix: "Wait: from 2026-06-29 flagged entries of types 01, 02 and 06 with no type 09 filed \
+are accepted.",
+        source: RECON_SRC),
+    rule!(RECON_NOT_ACCEPTED, "recon-flagged-not-accepted", LaterPhase, Some(RECON_CHANGE), None,
+        "the entry is flagged for reconciliation and CAPE still refuses it",
+        what: "From 2026-06-29: the reconciliation indicator is set and either a type 09 \
+reconciliation entry was filed for it, or its type is not 01, 02 or 06.",
+        why: "CBP's change of 2026-06-29 accepts only flagged entries of types 01, 02 and 06 for \
+which no type 09 was filed; the others stay excluded (the refund goes through the reconciliation \
+or a later phase).",
+        example: "`Reconciliation Indicator` Y and `Reconciliation Entry Number` filled.",
+        fix: "Do not declare it; pursue the IEEPA duty through the reconciliation entry or wait for \
+a later phase, watching the protest deadline.",
+        source: RECON_SRC),
+    rule!(RECON_ACCEPTED, "recon-flagged-accepted", Cape, Some(RECON_CHANGE), None,
+        "the entry is flagged for reconciliation, which CAPE accepts since 2026-06-29",
+        what: "From 2026-06-29: the reconciliation indicator is set, the entry type is 01, 02 or 06, \
+and no type 09 is known to have been filed. The flag then does not block the entry; the other \
+rules decide.",
+        why: "Since 2026-06-29 CBP accepts such entries; holding them back would waste days of the \
+80-day window.",
+        example: "`Entry Type Code` 01, `Reconciliation Indicator` Y, as of 2026-07-01.",
+        fix: "Declare it as the other rules say. If a type 09 was in fact filed, CBP rejects the \
+entry: it then waits for a later phase.",
+        source: RECON_SRC),
+    rule!(OPEN_PROTEST, "open-protest", Protest, None, None,
+        "an open or suspended protest covers the entry",
+        what: "The protest status is open, suspended, pending or similar.",
+        why: "CBP rejects entries under an open or suspended protest with PROTEST ON ENTRY; the \
+protest carries the claim.",
+        example: "`Protest Number` 270425100123, `Protest Status` Suspended.",
+        fix: "Follow the protest. If it is denied, the court deadline is 180 days from the denial \
+(28 USC 2636(a)). See P009 for withdrawing an IEEPA-only protest.",
+        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CAPE.md section 5)"),
+    rule!(PROTEST_WITHDRAWABLE, "protest-withdrawable", Protest, None, None,
+        "an IEEPA-only protest may be withdrawn and the entry declared",
+        what: "An open protest on an entry liquidated no more than 80 days ago.",
+        why: "CBP's guidance lets the filer withdraw a protest that covers only IEEPA duty and \
+declare the entry in CAPE, which refunds faster; this works only while the 80-day window is open.",
+        example: "Liquidated 2026-10-01, protest open, as of 2026-11-24 (window closes 2026-12-20).",
+        fix: "If the protest covers only IEEPA duty, withdraw it in ACE and declare the entry \
+before the window closes; a protest covering other issues stays.",
+        source: "CBP CAPE guidance on PROTEST ON ENTRY (CAPE.md section 5); 19 USC 1514"),
+    rule!(PROTEST_STATUS_UNKNOWN, "protest-status-unknown", Review, None, None,
+        "a protest is on file but its status is missing or unclear",
+        what: "A protest number with no protest status (column absent or blank), or a status \
+capekit cannot read as open or closed.",
+        why: "An open protest blocks CAPE and a closed one does not; guessing either way can cost \
+the refund or a rejected declaration.",
+        example: "`Protest Number` 270425100123 and no `Protest Status` column.",
+        fix: "Look the protest up in ACE (Protest module); add `Protest Status` to the export and \
+run again.",
+        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CAPE.md section 5)"),
+    rule!(LIQUIDATION_ABSENT, "liquidation-data-absent", Review, None, None,
+        "the file has no liquidation data for the entry",
+        what: "The file has neither a `Liquidation Status` nor a `Liquidation Date` column, or \
+only a blank status and no date column.",
+        why: "Whether CAPE, a protest or the court is open depends on the liquidation date; \
+without it no path can be chosen safely.",
+        example: "An ES-003 exported without the optional liquidation columns.",
+        fix: "Export ES-003 again with `Liquidation Status` and `Liquidation Date` (or look the \
+entry up in ACE) and run again.",
+        source: "19 USC 1514(c)(3) (protest within 180 days of liquidation); CBP CAPE phase 1 \
+eligibility (liquidated no more than 80 days before filing)"),
+    rule!(LIQUIDATION_UNCLEAR, "liquidated-without-date", Review, None, None,
+        "the entry is liquidated but its liquidation date is missing or unreadable",
+        what: "The liquidation status says liquidated (or is a value capekit does not know) and \
+no readable liquidation date stands beside it.",
+        why: "The CAPE window (80 days), the protest period (180 days) and the court period all \
+count from the liquidation date.",
+        example: "`Liquidation Status` Liquidated, `Liquidation Date` empty.",
+        fix: "Look up the liquidation date in ACE (or ES-701 liquidation notices), fill it in and \
+run again.",
+        source: "19 USC 1514(c)(3); CBP CAPE phase 1 eligibility"),
+    rule!(PAST_PROTEST, "liquidated-past-protest-period", Court, None, None,
+        "liquidated more than 180 days ago: only the court remains",
+        what: "The liquidation date is more than 180 days before the as-of date (day 181 or \
+later).",
+        why: "CAPE takes entries only up to 80 days after liquidation and a protest only up to \
+180 days; what remains is an action in the Court of International Trade under 28 USC 1581(i), \
+which must be brought within two years (28 USC 2636(i)). When those two years start is disputed.",
+        example: "Liquidated 2026-03-06, as of 2026-11-24 (263 days).",
+        fix: "Talk to trade counsel now. Counting the two years from liquidation, the earliest \
+reading, gives the safest last day.",
+        source: "28 USC 1581(i); 28 USC 2636(i); CBP CAPE phase 1 eligibility"),
+    rule!(WITHIN_PROTEST, "liquidated-within-protest-period", Protest, None, None,
+        "liquidated 81 to 180 days ago: protest",
+        what: "The liquidation date is 81 to 180 days before the as-of date.",
+        why: "CAPE refuses entries liquidated more than 80 days ago (ENTRY SUMMARY IS IN FINAL \
+LIQUIDATION STATUS); a protest under 19 USC 1514 is open until liquidation + 180 days.",
+        example: "Liquidated 2026-07-01, as of 2026-11-24 (146 days; protest due 2026-12-28).",
+        fix: "File a protest in ACE before the protest due date.",
+        source: "19 USC 1514(c)(3); CBP CAPE phase 1 eligibility"),
+    rule!(GOODS_VALUE_PSC_OPEN, "goods-value-on-ieepa-line", CorrectFirst, None, None,
+        "a goods value is reported on an IEEPA Chapter 99 line: correct by PSC first",
+        what: "An IEEPA line (9903.01.xx or 9903.02.xx) carries a goods value amount, and the PSC \
+window is open.",
+        why: "CBP rejects the entry with GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE. Once \
+the entry is on a CAPE declaration a PSC is refused (ACE condition 864), so the correction must \
+come first.",
+        example: "Row with `HTS Number - Full` 99030125 and `Line Tariff Goods Value Amount` \
+$12,000.00.",
+        fix: "File a PSC that moves the value to the Chapter 1-97 line before the PSC due date, \
+then declare the entry.",
+        source: PSC_SRC),
+    rule!(GOODS_VALUE_PSC_CLOSED, "goods-value-on-ieepa-line-psc-closed", Review, None, None,
+        "a goods value is on an IEEPA line and a PSC is no longer possible (or cannot be dated)",
+        what: "An IEEPA line carries a goods value amount, and the entry is liquidated, the PSC \
+due date has passed, or the entry date needed to date the PSC window is missing.",
+        why: "CAPE will reject the entry as it stands and the usual correction is closed or \
+uncertain; someone must choose between protest, CBP contact and a later phase.",
+        example: "Liquidated 2026-10-01 with a goods value on 9903.01.25.",
+        fix: "Check the entry in ACE; consider a protest before liquidation + 180 days, or write \
+to IEEPARefunds@cbp.dhs.gov.",
+        source: PSC_SRC),
+    rule!(UNLIQUIDATED, "unliquidated", Cape, None, None,
+        "unliquidated: declare in CAPE",
+        what: "The entry is not liquidated (including extended and suspended entries) and no \
+stronger rule applies.",
+        why: "CAPE phase 1 takes unliquidated entries; CBP removes the IEEPA lines and liquidates \
+about 45 days after acceptance.",
+        example: "`Liquidation Status` Unliquidated.",
+        fix: "Put the entry on a declaration (`capekit fix` writes the upload file).",
+        source: QRG),
+    rule!(WITHIN_CAPE_WINDOW, "liquidated-within-cape-window", Cape, None, None,
+        "liquidated no more than 80 days ago: declare in CAPE",
+        what: "The liquidation date is at most 80 days before the as-of date (day 80 is in).",
+        why: "CAPE phase 1 takes entries liquidated no more than 80 days before filing; CBP \
+reliquidates them.",
+        example: "Liquidated 2026-09-05, as of 2026-11-24 (80 days: last day).",
+        fix: "Declare the entry before the window closes, with a few days of margin.",
+        source: QRG),
+    rule!(WINDOW_CLOSING, "cape-window-closing", Cape, None, None,
+        "the CAPE window closes within 14 days",
+        what: "The CAPE window (liquidation + 80 days) closes within 14 days of the as-of date.",
+        why: "After the window only a protest (or court) remains, which is slower and costlier; \
+it is unknown whether CBP counts to the upload or to its batch run, so a margin is needed.",
+        example: "Liquidated 2026-09-10, as of 2026-11-24: window closes 2026-11-29.",
+        fix: "Declare the entry today; check the claim status the next day.",
+        source: "CBP CAPE phase 1 eligibility; CAPE.md section 6 (keep a margin on the 80-day \
+window)"),
+];
+
+/// The rule with this code.
+pub fn path_rule(code: &str) -> Option<&'static PathRule> {
+    PATH_RULES.iter().find(|r| r.code == code)
+}
+
+fn holds(code: &str, day: Date) -> bool {
+    path_rule(code).is_some_and(|r| r.holds_on(day))
+}
+
+/// A deadline and the days left to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// The last day on which the step is allowed.
+    pub date: Date,
+    /// Days from the as-of date to `date`: 0 on the last day, negative once passed.
+    pub days_left: i32,
+}
+
+impl Deadline {
+    fn new(date: Date, as_of: Date) -> Self {
+        Self {
+            date,
+            days_left: days_between(as_of, date),
+        }
+    }
+
+    /// Has the deadline passed on the as-of date?
+    pub fn passed(self) -> bool {
+        self.days_left < 0
+    }
+}
+
+/// The deadlines of one entry, where the data allows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Deadlines {
+    /// Last day to declare in CAPE: liquidation + 80 days. `None` while unliquidated.
+    pub cape_window_closes: Option<Deadline>,
+    /// Last day for a post-summary correction: entry + 300 days, and no later than 15 days
+    /// before the (scheduled) liquidation, taken as entry + 314 days when the file gives none.
+    /// `None` without an entry date.
+    pub psc_due: Option<Deadline>,
+    /// Last day to protest: liquidation + 180 days. `None` while unliquidated.
+    pub protest_due: Option<Deadline>,
+}
+
+/// The path of one entry, why, and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// Where the entry goes.
+    pub path: Path,
+    /// Codes of the rules that fired: the deciding rule first, then those that add to it.
+    pub reasons: Vec<&'static str>,
+    /// The deadlines.
+    pub deadlines: Deadlines,
+    /// Sentences for a person: what was not checked and which column would decide it, what to
+    /// do by when.
+    pub notes: Vec<String>,
+}
+
+impl Decision {
+    /// The deciding rule.
+    pub fn rule(&self) -> Option<&'static PathRule> {
+        self.reasons.first().and_then(|c| path_rule(c))
+    }
+}
+
+/// Is the CAPE window of an entry that CAPE may still take closing within [`URGENT_DAYS`]?
+pub fn is_urgent(decision: &Decision) -> bool {
+    matches!(
+        decision.path,
+        Path::Cape | Path::CorrectFirst | Path::Protest | Path::Review
+    ) && decision
+        .deadlines
+        .cape_window_closes
+        .is_some_and(|d| (0..=URGENT_DAYS).contains(&d.days_left))
+}
+
+fn days_between(from: Date, to: Date) -> i32 {
+    let days = from.duration_until(to).as_hours() / 24;
+    i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX })
+}
+
+fn add_days(day: Date, n: i64) -> Option<Date> {
+    day.checked_add(n.days()).ok()
+}
+
+/// Formats cents as dollars: `$1,234.56`, `-$12.00`.
+pub fn format_cents(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let dollars = (abs / 100).to_string();
+    let mut grouped = String::with_capacity(dollars.len() + dollars.len() / 3);
+    for (i, ch) in dollars.chars().enumerate() {
+        if i > 0 && (dollars.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}${grouped}.{:02}", abs % 100)
+}
+
+/// Lower-case letters and digits only: how free-text statuses are compared.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A yes/no flag as ACE and broker exports write it: `Y`, `Yes`, `1`, `X`, an issue code such
+/// as `001`, or a claim number mean yes; `N`, `No`, `0`, `000`, `False` mean no; blank is unknown.
+pub fn flag_value(raw: &str) -> Option<bool> {
+    let s = squash(raw);
+    if s.is_empty() {
+        return None;
+    }
+    if matches!(s.as_str(), "n" | "no" | "false" | "f" | "none") || s.bytes().all(|b| b == b'0') {
+        return Some(false);
+    }
+    Some(true)
+}
+
+/// What a liquidation status says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LiqStatus {
+    Liquidated,
+    Unliquidated,
+    Unrecognized,
+}
+
+fn liquidation_status(raw: &str) -> Option<LiqStatus> {
+    let s = squash(raw);
+    if s.is_empty() {
+        return None;
+    }
+    // Extended, suspended, under-review and warehouse entries are not liquidated yet (CAPE takes
+    // them; their refund waits for liquidation). These words are checked before "liq", which
+    // both "Liquidated" and "Liquidation Extended" contain.
+    const NOT_YET: [&str; 10] = [
+        "unliq",
+        "notliq",
+        "open",
+        "pending",
+        "extend",
+        "suspend",
+        "review",
+        "warehouse",
+        "scheduled",
+        "deferred",
+    ];
+    if NOT_YET.iter().any(|w| s.contains(w)) || matches!(s.as_str(), "u" | "n" | "no") {
+        return Some(LiqStatus::Unliquidated);
+    }
+    if s.contains("liq") || matches!(s.as_str(), "l" | "y" | "yes" | "final" | "closed") {
+        return Some(LiqStatus::Liquidated);
+    }
+    Some(LiqStatus::Unrecognized)
+}
+
+/// What a protest status says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProtestState {
+    Open,
+    Closed,
+    Unrecognized,
+}
+
+fn protest_state(raw: &str) -> Option<ProtestState> {
+    let s = squash(raw);
+    if s.is_empty() {
+        return None;
+    }
+    const CLOSED: [&str; 11] = [
+        "denied",
+        "deny",
+        "approved",
+        "allowed",
+        "granted",
+        "closed",
+        "rejected",
+        "withdrawn",
+        "decided",
+        "complete",
+        "void",
+    ];
+    const OPEN: [&str; 9] = [
+        "open", "suspend", "pending", "filed", "received", "review", "active", "progress",
+        "accepted",
+    ];
+    if CLOSED.iter().any(|w| s.contains(w)) {
+        Some(ProtestState::Closed)
+    } else if OPEN.iter().any(|w| s.contains(w)) {
+        Some(ProtestState::Open)
+    } else {
+        Some(ProtestState::Unrecognized)
+    }
+}
+
+/// What the file says about liquidation, read safely.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Liquidation {
+    /// Not liquidated; `scheduled` is the scheduled liquidation date when the file gives one.
+    Unliquidated { scheduled: Option<Date> },
+    /// Liquidated on this date.
+    Liquidated(Date),
+    /// Cannot be told: the rule to apply and the sentence naming the deciding column.
+    Unknown { rule: &'static str, note: String },
+}
+
+fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -> Liquidation {
+    let status_raw = e.liquidation_status.as_deref().unwrap_or("");
+    let status = liquidation_status(status_raw);
+    let date_unreadable = e.unreadable_columns.contains(Column::LiquidationDate);
+    let date_absent = e.absent_columns.contains(Column::LiquidationDate);
+    let status_absent = e.absent_columns.contains(Column::LiquidationStatus);
+    let why_no_date = if date_unreadable {
+        "is unreadable"
+    } else if date_absent {
+        "is not in the file"
+    } else {
+        "is empty"
+    };
+    match (status, e.liquidation_date) {
+        (Some(LiqStatus::Liquidated), Some(d)) => Liquidation::Liquidated(d),
+        (Some(LiqStatus::Liquidated), None) => Liquidation::Unknown {
+            rule: LIQUIDATION_UNCLEAR,
+            note: format!(
+                "the liquidation status is `{status_raw}` but the `Liquidation Date` {why_no_date}: the CAPE, protest and court deadlines all count from it - look it up in ACE and add it"
+            ),
+        },
+        (Some(LiqStatus::Unliquidated), scheduled) => Liquidation::Unliquidated { scheduled },
+        (Some(LiqStatus::Unrecognized), Some(d)) => {
+            notes.push(format!(
+                "the liquidation status `{status_raw}` is not one capekit knows; the entry is judged by its `Liquidation Date` {d} - check the status in ACE"
+            ));
+            liquidation_by_date(d, as_of, notes)
+        }
+        (Some(LiqStatus::Unrecognized), None) => Liquidation::Unknown {
+            rule: LIQUIDATION_UNCLEAR,
+            note: format!(
+                "the liquidation status `{status_raw}` is not one capekit knows and the `Liquidation Date` {why_no_date}: look the entry up in ACE"
+            ),
+        },
+        (None, Some(d)) => liquidation_by_date(d, as_of, notes),
+        (None, None) if date_unreadable => Liquidation::Unknown {
+            rule: LIQUIDATION_UNCLEAR,
+            note: "the `Liquidation Date` is unreadable and no liquidation status says whether the entry is liquidated: correct the date (see the reader's findings) and run again".to_owned(),
+        },
+        (None, None) if date_absent && status_absent => Liquidation::Unknown {
+            rule: LIQUIDATION_ABSENT,
+            note: "the file has neither `Liquidation Status` nor `Liquidation Date`: which of CAPE, protest or court is open depends on them - export ES-003 with these columns and run again".to_owned(),
+        },
+        (None, None) if date_absent => Liquidation::Unknown {
+            rule: LIQUIDATION_ABSENT,
+            note: "the `Liquidation Status` is blank and the file has no `Liquidation Date` column: export ES-003 with `Liquidation Date` and run again".to_owned(),
+        },
+        (None, None) => {
+            // ACE leaves the liquidation date of an unliquidated entry empty.
+            notes.push(
+                "no liquidation date in the file: read as unliquidated".to_owned(),
+            );
+            Liquidation::Unliquidated { scheduled: None }
+        }
+    }
+}
+
+/// A date with no status: a date on or before `as_of` can only be a liquidation that happened;
+/// a later one can only be the scheduled liquidation.
+fn liquidation_by_date(d: Date, as_of: Date, notes: &mut Vec<String>) -> Liquidation {
+    if d <= as_of {
+        Liquidation::Liquidated(d)
+    } else {
+        notes.push(format!(
+            "the `Liquidation Date` {d} is after {as_of}: read as the scheduled liquidation of an unliquidated entry"
+        ));
+        Liquidation::Unliquidated { scheduled: Some(d) }
+    }
+}
+
+fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
+    let liquidated = match liq {
+        Liquidation::Liquidated(d) => Some(*d),
+        _ => None,
+    };
+    let liquidation_day = match liq {
+        Liquidation::Liquidated(d) => Some(*d),
+        Liquidation::Unliquidated { scheduled } => *scheduled,
+        Liquidation::Unknown { .. } => None,
+    };
+    let psc = e.entry_date.and_then(|entry| {
+        let by_entry = add_days(entry, PSC_DAYS_FROM_ENTRY)?;
+        let liquidation_day =
+            liquidation_day.or_else(|| add_days(entry, USUAL_LIQUIDATION_DAYS))?;
+        let before_liq = add_days(liquidation_day, -PSC_DAYS_BEFORE_LIQUIDATION)?;
+        Some(before_liq.min(by_entry))
+    });
+    Deadlines {
+        cape_window_closes: liquidated
+            .and_then(|l| add_days(l, CAPE_WINDOW_DAYS))
+            .map(|d| Deadline::new(d, as_of)),
+        psc_due: psc.map(|d| Deadline::new(d, as_of)),
+        protest_due: liquidated
+            .and_then(|l| add_days(l, PROTEST_DAYS))
+            .map(|d| Deadline::new(d, as_of)),
+    }
+}
+
+fn normalized_type(e: &EntryData) -> Option<&str> {
+    e.entry_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// Decides the path of one entry on `as_of`.
+///
+/// When several rules fire, the first group in this order decides (tested in
+/// `precedence_*` below):
+///
+/// 1. **not-refundable** (P001, P002): with no IEEPA duty nothing else matters.
+/// 2. **later-phase** (P003-P006): CBP refuses the entry in phase 1 whatever its liquidation.
+/// 3. **protest on entry** (P008, or review P010 when its status is unclear): the protest, not
+///    CAPE, carries the claim.
+/// 4. **liquidation age**: review when it cannot be told (P011, P012), court past 180 days
+///    (P013), protest from day 81 (P014).
+/// 5. **correct-first** (P015, or review P016 when the PSC window is closed or undatable).
+/// 6. **cape** (P017, P018).
+///
+/// Missing data never decides a stronger rule: an absent `HTS` or `Entry Date` column does not
+/// make an entry not-refundable; the decision goes on and a note says what was not checked.
+/// Missing liquidation data does stop the decision at step 4 (review), since every remaining
+/// path depends on it. Deadlines are filled whatever the path, so that later-phase and review
+/// entries still show the protest date.
+pub fn decide(entry: &EntryData, as_of: Date) -> Decision {
+    let mut notes = Vec::new();
+    let liq = liquidation(entry, as_of, &mut notes);
+    let deadlines = deadlines(entry, &liq, as_of);
+    let mut d = Decision {
+        path: Path::Review,
+        reasons: Vec::new(),
+        deadlines,
+        notes,
+    };
+    let (path, rule) = choose(entry, as_of, &liq, &mut d);
+    d.path = path;
+    d.reasons.insert(0, rule);
+    if let Some(w) = d.deadlines.cape_window_closes.filter(|_| is_urgent(&d)) {
+        d.reasons.push(WINDOW_CLOSING);
+        d.notes.push(format!(
+            "urgent: the CAPE window closes on {} ({} day{} left) - act today; it is unknown whether CBP counts to the upload or to its batch run",
+            w.date,
+            w.days_left,
+            if w.days_left == 1 { "" } else { "s" }
+        ));
+    }
+    d
+}
+
+/// Runs the rules in precedence order; returns the path and the deciding rule. Rules that only
+/// add to the decision push their code and notes into `d`.
+fn choose(e: &EntryData, as_of: Date, liq: &Liquidation, d: &mut Decision) -> (Path, &'static str) {
+    // 1. Nothing to refund.
+    if let Some(rule) = not_refundable(e, d) {
+        return (Path::NotRefundable, rule);
+    }
+    unchecked_notes(e, d);
+
+    // 2. Excluded from phase 1.
+    if let Some(rule) = later_phase(e, as_of, d) {
+        protect_by_protest_note(d);
+        return (Path::LaterPhase, rule);
+    }
+
+    // 3. A protest on the entry.
+    if let Some((path, rule)) = protest_on_entry(e, liq, d) {
+        return (path, rule);
+    }
+
+    // 4. Liquidation age.
+    let liquidated_on = match liq {
+        Liquidation::Unknown { rule, note } => {
+            d.notes.push(note.clone());
+            return (Path::Review, rule);
+        }
+        Liquidation::Liquidated(l) => Some(*l),
+        Liquidation::Unliquidated { .. } => None,
+    };
+    if let Some(l) = liquidated_on {
+        let age = i64::from(days_between(l, as_of));
+        if age > PROTEST_DAYS {
+            let court_by = l.checked_add(2.years()).ok();
+            d.notes.push(format!(
+                "liquidated {l}, {age} days ago: CAPE (80 days) and protest (180 days) are closed; an action under 28 USC 1581(i) must be brought within two years (28 USC 2636(i)), but when they start is disputed{} - see trade counsel now",
+                court_by.map_or_else(String::new, |c| format!(
+                    "; counted from liquidation, the earliest reading, the last day is {c}"
+                ))
+            ));
+            return (Path::Court, PAST_PROTEST);
+        }
+        if age > CAPE_WINDOW_DAYS {
+            if let Some(p) = d.deadlines.protest_due {
+                d.notes.push(format!(
+                    "liquidated {l}, {age} days ago: the CAPE window closed; protest under 19 USC 1514 by {} ({} days left)",
+                    p.date, p.days_left
+                ));
+            }
+            return (Path::Protest, WITHIN_PROTEST);
+        }
+    }
+
+    // 5. A goods value on an IEEPA line must be corrected before the declaration.
+    if e.ieepa_goods_value_on_99_line {
+        return goods_value(liq, d);
+    }
+
+    // 6. CAPE.
+    control_status_note(e, d);
+    match (liquidated_on, d.deadlines.cape_window_closes) {
+        (Some(l), Some(w)) => {
+            d.notes.push(format!(
+                "liquidated {l}: declare in CAPE by {} ({} days left), keeping a few days of margin",
+                w.date, w.days_left
+            ));
+            (Path::Cape, WITHIN_CAPE_WINDOW)
+        }
+        (Some(_), None) => (Path::Cape, WITHIN_CAPE_WINDOW),
+        (None, _) => (Path::Cape, UNLIQUIDATED),
+    }
+}
+
+fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<&'static str> {
+    let outside = |day: &Date| *day < IEEPA_FIRST_DAY || *day > IEEPA_LAST_DAY;
+    if let Some(entered) = e.entry_date.filter(outside) {
+        d.notes.push(format!(
+            "entered {entered}, outside {IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}: no IEEPA duty was due, so CAPE has nothing to refund"
+        ));
+        return Some(OUTSIDE_PERIOD);
+    }
+    // Only a file that shows every line's HTS number and duty, all readable, proves the absence
+    // of IEEPA duty; anything less leaves the question open (noted by `unchecked_notes`).
+    let hts_known = !e.unknown(Column::Hts);
+    let duty_known = !e.unknown(Column::Duty);
+    let no_ieepa = hts_known && e.ieepa_lines == 0;
+    let no_dutiable = hts_known && duty_known && e.ieepa_dutiable_lines == 0;
+    if no_ieepa || no_dutiable {
+        let o = e.other_chapter_99;
+        let mut other: Vec<String> = Vec::new();
+        for (cents, what) in [
+            (o.section_122_cents, "Section 122"),
+            (o.section_301_cents, "Section 301"),
+            (o.section_232_cents, "Section 232"),
+        ] {
+            if cents != 0 {
+                other.push(format!("{} of {what}", format_cents(cents)));
+            }
+        }
+        let found = if no_ieepa {
+            "no IEEPA line (HTS 9903.01.xx or 9903.02.xx)".to_owned()
+        } else {
+            format!(
+                "{} IEEPA line{} but none with duty above zero (exemption codes)",
+                e.ieepa_lines,
+                if e.ieepa_lines == 1 { "" } else { "s" }
+            )
+        };
+        d.notes.push(format!(
+            "the entry has {found}: nothing for CAPE to refund{}",
+            if other.is_empty() {
+                String::new()
+            } else {
+                format!("; its {} duty is not refunded by CAPE", other.join(" and "))
+            }
+        ));
+        return Some(NO_DUTIABLE_IEEPA);
+    }
+    None
+}
+
+/// Says which checks the file could not make and which column would make them.
+fn unchecked_notes(e: &EntryData, d: &mut Decision) {
+    let mut unchecked: Vec<String> = Vec::new();
+    let mut say = |what: &str, column: Column, unreadable: bool| {
+        unchecked.push(format!(
+            "{what} (`{}` {})",
+            column.header(),
+            if unreadable {
+                "unreadable"
+            } else {
+                "not in the file"
+            }
+        ));
+    };
+    for (column, what) in [
+        (Column::Hts, "IEEPA duty"),
+        (Column::Duty, "IEEPA duty above zero"),
+    ] {
+        if e.unknown(column) && e.ieepa_dutiable_lines == 0 {
+            say(what, column, !e.absent_columns.contains(column));
+        }
+    }
+    if e.entry_date.is_none() {
+        say(
+            "the IEEPA entry period 2025-02-04 to 2026-02-23",
+            Column::EntryDate,
+            e.unreadable_columns.contains(Column::EntryDate),
+        );
+    }
+    if e.unknown(Column::EntryType) && normalized_type(e).is_none() {
+        say(
+            "the excluded entry types 08, 09 and 47",
+            Column::EntryType,
+            e.unreadable_columns.contains(Column::EntryType),
+        );
+    }
+    if e.unknown(Column::GoodsValue) && !e.ieepa_goods_value_on_99_line {
+        say(
+            "goods values on IEEPA lines",
+            Column::GoodsValue,
+            e.unreadable_columns.contains(Column::GoodsValue),
+        );
+    }
+    if !unchecked.is_empty() {
+        d.notes
+            .push(format!("not checked: {}", unchecked.join("; ")));
+    }
+}
+
+fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<&'static str> {
+    let entry_type = normalized_type(e);
+    if let Some(t) = entry_type.filter(|t| EXCLUDED_ENTRY_TYPES.contains(t)) {
+        let what = match t {
+            "08" => "USMCA deferral",
+            "09" => "reconciliation",
+            _ => "drawback",
+        };
+        d.notes.push(format!(
+            "entry type {t} ({what}) is excluded from CAPE phase 1: wait for a later phase"
+        ));
+        return Some(EXCLUDED_TYPE);
+    }
+    if let Some(raw) = e
+        .drawback
+        .as_deref()
+        .filter(|v| flag_value(v) == Some(true))
+    {
+        d.notes.push(format!(
+            "the drawback column says `{raw}`: CBP rejects drawback-linked entries (ENTRY ON DRAWBACK) in phase 1"
+        ));
+        return Some(DRAWBACK);
+    }
+    let flag = e.reconciliation_indicator.as_deref().unwrap_or("");
+    if flag_value(flag) != Some(true) {
+        return None;
+    }
+    if holds(RECON_BEFORE_CHANGE, as_of) {
+        d.notes.push(format!(
+            "flagged for reconciliation (`{flag}`): CBP refuses flagged entries until {RECON_CHANGE}"
+        ));
+        return Some(RECON_BEFORE_CHANGE);
+    }
+    if !holds(RECON_NOT_ACCEPTED, as_of) {
+        return None;
+    }
+    if let Some(recon) = e.reconciliation_entry_number.as_deref() {
+        d.notes.push(format!(
+            "flagged for reconciliation and the type 09 entry `{recon}` was filed: CAPE does not take it; the IEEPA duty goes through the reconciliation or a later phase"
+        ));
+        return Some(RECON_NOT_ACCEPTED);
+    }
+    match entry_type {
+        Some(t) if !RECON_ACCEPTED_TYPES.contains(&t) => {
+            d.notes.push(format!(
+                "flagged for reconciliation, entry type {t}: since {RECON_CHANGE} CAPE takes flagged entries of types 01, 02 and 06 only"
+            ));
+            Some(RECON_NOT_ACCEPTED)
+        }
+        _ => {
+            d.reasons.push(RECON_ACCEPTED);
+            let mut note = format!(
+                "flagged for reconciliation (`{flag}`): CAPE takes it since {RECON_CHANGE} unless a type 09 reconciliation entry was filed"
+            );
+            if e.absent_columns.contains(Column::ReconciliationEntryNumber) {
+                note.push_str(" (the file does not say; if one was, CBP rejects the entry and it waits for a later phase)");
+            }
+            if entry_type.is_none() {
+                note.push_str(
+                    "; the entry type is unknown, and only types 01, 02 and 06 are taken",
+                );
+            }
+            d.notes.push(note);
+            None
+        }
+    }
+}
+
+fn protect_by_protest_note(d: &mut Decision) {
+    if let Some(p) = d.deadlines.protest_due.filter(|p| !p.passed()) {
+        d.notes.push(format!(
+            "a later phase has no date yet: to keep the claim alive, a protest under 19 USC 1514 is possible until {} ({} days left)",
+            p.date, p.days_left
+        ));
+    }
+}
+
+fn protest_on_entry(
+    e: &EntryData,
+    liq: &Liquidation,
+    d: &mut Decision,
+) -> Option<(Path, &'static str)> {
+    let number = e.protest_number.as_deref();
+    let status_raw = e.protest_status.as_deref().unwrap_or("");
+    let named = number.map_or_else(|| "the protest".to_owned(), |n| format!("protest {n}"));
+    match protest_state(status_raw) {
+        Some(ProtestState::Open) => {
+            d.notes.push(format!(
+                "{named} is `{status_raw}`: CBP rejects the entry in CAPE (PROTEST ON ENTRY) and the protest carries the claim; if it is denied, sue within 180 days of the denial (28 USC 2636(a))"
+            ));
+            let open_window = d.deadlines.cape_window_closes.filter(|w| !w.passed());
+            if let (Liquidation::Liquidated(_), Some(w)) = (liq, open_window) {
+                d.reasons.push(PROTEST_WITHDRAWABLE);
+                d.notes.push(format!(
+                    "if {named} covers only IEEPA duty, it can be withdrawn and the entry declared in CAPE until {} ({} days left)",
+                    w.date, w.days_left
+                ));
+            }
+            Some((Path::Protest, OPEN_PROTEST))
+        }
+        Some(ProtestState::Closed) => {
+            d.notes.push(format!(
+                "{named} is `{status_raw}`: a closed protest does not block CAPE"
+            ));
+            None
+        }
+        Some(ProtestState::Unrecognized) => {
+            d.notes.push(format!(
+                "{named} has the status `{status_raw}`, which capekit cannot read as open or closed: an open protest blocks CAPE - check it in ACE"
+            ));
+            Some((Path::Review, PROTEST_STATUS_UNKNOWN))
+        }
+        None => {
+            let n = number?;
+            let why = if e.absent_columns.contains(Column::ProtestStatus) {
+                "the file has no `Protest Status` column"
+            } else {
+                "its `Protest Status` is blank"
+            };
+            d.notes.push(format!(
+                "protest {n} is on file but {why}: an open protest blocks CAPE, a closed one does not - add `Protest Status` or check ACE"
+            ));
+            Some((Path::Review, PROTEST_STATUS_UNKNOWN))
+        }
+    }
+}
+
+fn goods_value(liq: &Liquidation, d: &mut Decision) -> (Path, &'static str) {
+    const PROBLEM: &str = "a goods value is reported on an IEEPA Chapter 99 line: CBP rejects the entry (GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE)";
+    if let Liquidation::Liquidated(l) = liq {
+        d.notes.push(format!(
+            "{PROBLEM}, and a PSC is no longer possible since the entry liquidated on {l}{}",
+            d.deadlines
+                .protest_due
+                .map_or_else(String::new, |p| format!(
+                    "; consider a protest by {}",
+                    p.date
+                ))
+        ));
+        return (Path::Review, GOODS_VALUE_PSC_CLOSED);
+    }
+    let Some(psc) = d.deadlines.psc_due else {
+        d.notes.push(format!(
+            "{PROBLEM}; the PSC window (300 days from entry, and 15 days before scheduled liquidation) cannot be dated without the `Entry Date` - check it in ACE"
+        ));
+        return (Path::Review, GOODS_VALUE_PSC_CLOSED);
+    };
+    if psc.passed() {
+        d.notes.push(format!(
+            "{PROBLEM}, and the PSC window closed on {}: check the entry in ACE or write to IEEPARefunds@cbp.dhs.gov",
+            psc.date
+        ));
+        return (Path::Review, GOODS_VALUE_PSC_CLOSED);
+    }
+    d.notes.push(format!(
+        "{PROBLEM}: file a PSC moving the value to the Chapter 1-97 line by {} ({} days left), then declare - once on a declaration a PSC is refused (ACE condition 864)",
+        psc.date, psc.days_left
+    ));
+    if matches!(liq, Liquidation::Unliquidated { scheduled: None }) {
+        d.notes.push(
+            "the scheduled liquidation date is not in the file: the PSC due date assumes ACE's usual schedule (liquidation 314 days after entry, so the PSC is due by day 299) - check the date in ACE".to_owned(),
+        );
+    }
+    (Path::CorrectFirst, GOODS_VALUE_PSC_OPEN)
+}
+
+fn control_status_note(e: &EntryData, d: &mut Decision) {
+    let in_trade = |cs: &&str| squash(cs).contains("trade");
+    if let Some(cs) = e.control_status.as_deref().filter(in_trade) {
+        d.notes.push(format!(
+            "control status `{cs}`: CBP answers ENTRY SUMMARY IS IN TRADE CONTROL until the entry is on a paid statement - declare it once it is"
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AS_OF: Date = date(2026, 11, 24);
+
+    fn entry() -> EntryData {
+        let n = EntryNumber::parse("B7603245278").expect("valid");
+        let mut e = EntryData::new(n, 2);
+        e.entry_type = Some("01".into());
+        e.entry_date = Some(date(2025, 6, 2));
+        e.liquidation_status = Some("Unliquidated".into());
+        e.ieepa_lines = 1;
+        e.ieepa_dutiable_lines = 1;
+        e.ieepa_duty_cents = 123_400;
+        e
+    }
+
+    fn liquidated(on: Date) -> EntryData {
+        let mut e = entry();
+        e.liquidation_status = Some("Liquidated".into());
+        e.liquidation_date = Some(on);
+        e
+    }
+
+    fn days_before(n: i64) -> Date {
+        add_days(AS_OF, -n).expect("date")
+    }
+
+    fn path(e: &EntryData) -> (Path, &'static str) {
+        let d = decide(e, AS_OF);
+        (d.path, d.reasons[0])
+    }
+
+    #[test]
+    fn every_rule_is_documented_named_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (i, r) in PATH_RULES.iter().enumerate() {
+            assert!(seen.insert(r.code), "duplicate {}", r.code);
+            assert_eq!(
+                r.code,
+                format!("P{:03}", i + 1),
+                "codes are append-only, in order"
+            );
+            assert!(
+                r.doc.missing_sections().is_empty(),
+                "{} lacks {:?}",
+                r.code,
+                r.doc.missing_sections()
+            );
+            assert!(
+                r.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                r.name
+            );
+            let src = r.doc.source;
+            assert!(
+                ["CSMS", "USC", "CBP"].iter().any(|s| src.contains(s)),
+                "{} names no source: {src}",
+                r.code
+            );
+            assert!(r.render_text().contains(r.title));
+        }
+    }
+
+    #[test]
+    fn code_list_snapshot() {
+        let codes: Vec<String> = PATH_RULES
+            .iter()
+            .map(|r| format!("{} {} -> {}", r.code, r.name, r.path))
+            .collect();
+        insta::assert_snapshot!(codes.join("\n"));
+    }
+
+    #[test]
+    fn recon_rules_change_on_the_same_day() {
+        let before = path_rule(RECON_BEFORE_CHANGE).expect("rule");
+        let after = path_rule(RECON_NOT_ACCEPTED).expect("rule");
+        let accepted = path_rule(RECON_ACCEPTED).expect("rule");
+        assert_eq!(before.valid_to, Some(RECON_CHANGE));
+        assert_eq!(after.valid_from, Some(RECON_CHANGE));
+        assert_eq!(accepted.valid_from, Some(RECON_CHANGE));
+        let eve = date(2026, 6, 28);
+        assert!(before.holds_on(eve) && !after.holds_on(eve));
+        assert!(!before.holds_on(RECON_CHANGE) && after.holds_on(RECON_CHANGE));
+    }
+
+    #[test]
+    fn p001_entered_outside_ieepa_period() {
+        let mut e = entry();
+        e.entry_date = Some(date(2025, 2, 3));
+        assert_eq!(path(&e), (Path::NotRefundable, "P001"));
+        e.entry_date = Some(date(2026, 2, 24));
+        assert_eq!(path(&e), (Path::NotRefundable, "P001"));
+        for inside in [IEEPA_FIRST_DAY, IEEPA_LAST_DAY] {
+            e.entry_date = Some(inside);
+            assert_eq!(path(&e).0, Path::Cape, "{inside}");
+        }
+    }
+
+    #[test]
+    fn p002_no_dutiable_ieepa_line() {
+        let mut e = entry();
+        e.ieepa_dutiable_lines = 0;
+        e.ieepa_duty_cents = 0;
+        e.other_chapter_99.section_301_cents = 5_000;
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::NotRefundable, "P002"));
+        assert!(
+            d.notes[0].contains("$50.00 of Section 301"),
+            "{:?}",
+            d.notes
+        );
+        e.ieepa_lines = 0;
+        assert_eq!(path(&e), (Path::NotRefundable, "P002"));
+    }
+
+    #[test]
+    fn missing_hts_or_duty_does_not_make_an_entry_not_refundable() {
+        let mut e = entry();
+        e.ieepa_lines = 0;
+        e.ieepa_dutiable_lines = 0;
+        e.absent_columns.insert(Column::Hts);
+        e.absent_columns.insert(Column::Duty);
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::Cape);
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("`HTS Number - Full` not in the file")),
+            "{:?}",
+            d.notes
+        );
+        // An IEEPA line whose duty could not be read proves nothing either.
+        let mut e = entry();
+        e.ieepa_dutiable_lines = 0;
+        e.unreadable_columns.insert(Column::Duty);
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::Cape);
+        assert!(
+            d.notes.iter().any(|n| n.contains("unreadable")),
+            "{:?}",
+            d.notes
+        );
+    }
+
+    #[test]
+    fn p003_excluded_entry_types() {
+        for t in EXCLUDED_ENTRY_TYPES {
+            let mut e = entry();
+            e.entry_type = Some(t.into());
+            assert_eq!(path(&e), (Path::LaterPhase, "P003"), "{t}");
+        }
+    }
+
+    #[test]
+    fn p004_drawback_linked() {
+        let mut e = entry();
+        e.drawback = Some("Y".into());
+        assert_eq!(path(&e), (Path::LaterPhase, "P004"));
+        e.drawback = Some("N".into());
+        assert_eq!(path(&e).0, Path::Cape);
+    }
+
+    #[test]
+    fn p005_recon_flagged_before_change() {
+        let mut e = entry();
+        e.reconciliation_indicator = Some("001".into());
+        let d = decide(&e, date(2026, 6, 28));
+        assert_eq!((d.path, d.reasons[0]), (Path::LaterPhase, "P005"));
+    }
+
+    #[test]
+    fn p006_recon_flagged_with_type_09_or_other_type() {
+        let mut e = entry();
+        e.reconciliation_indicator = Some("Y".into());
+        e.reconciliation_entry_number = Some("B7699999990".into());
+        assert_eq!(path(&e), (Path::LaterPhase, "P006"));
+        let mut e = entry();
+        e.reconciliation_indicator = Some("Y".into());
+        e.entry_type = Some("03".into());
+        assert_eq!(path(&e), (Path::LaterPhase, "P006"));
+    }
+
+    #[test]
+    fn p007_recon_flagged_accepted_from_change_day() {
+        for t in RECON_ACCEPTED_TYPES {
+            let mut e = entry();
+            e.entry_type = Some(t.into());
+            e.reconciliation_indicator = Some("Y".into());
+            e.absent_columns.insert(Column::ReconciliationEntryNumber);
+            let d = decide(&e, RECON_CHANGE);
+            assert_eq!(d.path, Path::Cape, "{t}");
+            assert_eq!(d.reasons, vec!["P017", "P007"]);
+            assert!(d.notes.iter().any(|n| n.contains("the file does not say")));
+        }
+        let mut e = entry();
+        e.reconciliation_indicator = Some("N".into());
+        assert_eq!(decide(&e, AS_OF).reasons, vec!["P017"]);
+    }
+
+    #[test]
+    fn p008_open_protest_and_p009_withdrawable() {
+        let mut e = liquidated(days_before(30));
+        e.protest_number = Some("270425100123".into());
+        e.protest_status = Some("Suspended".into());
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::Protest);
+        assert_eq!(d.reasons, vec!["P008", "P009"]);
+        assert!(
+            d.notes.iter().any(|n| n.contains("withdrawn")),
+            "{:?}",
+            d.notes
+        );
+        // Past the window the protest still carries the claim, without the withdrawal note.
+        let mut e = liquidated(days_before(81));
+        e.protest_status = Some("Open".into());
+        assert_eq!(decide(&e, AS_OF).reasons, vec!["P008"]);
+        // A closed protest does not block.
+        let mut e = entry();
+        e.protest_number = Some("270425100123".into());
+        e.protest_status = Some("Denied".into());
+        assert_eq!(path(&e), (Path::Cape, "P017"));
+    }
+
+    #[test]
+    fn p010_protest_status_unknown() {
+        let mut e = entry();
+        e.protest_number = Some("270425100123".into());
+        e.absent_columns.insert(Column::ProtestStatus);
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P010"));
+        assert!(d.notes.iter().any(|n| n.contains("`Protest Status`")));
+        e.protest_status = Some("Xyzzy".into());
+        assert_eq!(path(&e), (Path::Review, "P010"));
+    }
+
+    #[test]
+    fn p011_liquidation_columns_absent() {
+        let mut e = entry();
+        e.liquidation_status = None;
+        e.absent_columns.insert(Column::LiquidationStatus);
+        e.absent_columns.insert(Column::LiquidationDate);
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P011"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("`Liquidation Status`") && n.contains("`Liquidation Date`")),
+            "{:?}",
+            d.notes
+        );
+        // A stronger rule still decides.
+        e.entry_type = Some("47".into());
+        assert_eq!(path(&e), (Path::LaterPhase, "P003"));
+    }
+
+    #[test]
+    fn p012_liquidated_without_date() {
+        let mut e = entry();
+        e.liquidation_status = Some("LIQUIDATED".into());
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P012"));
+        assert!(d.notes.iter().any(|n| n.contains("`Liquidation Date`")));
+        assert_eq!(d.deadlines.cape_window_closes, None);
+        // An unreadable date with no status is unclear too.
+        let mut e = entry();
+        e.liquidation_status = None;
+        e.unreadable_columns.insert(Column::LiquidationDate);
+        assert_eq!(path(&e), (Path::Review, "P012"));
+    }
+
+    #[test]
+    fn p013_court_after_day_180() {
+        let e = liquidated(days_before(181));
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Court, "P013"));
+        assert!(
+            d.notes.iter().any(|n| n.contains("disputed")),
+            "{:?}",
+            d.notes
+        );
+        assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(-1));
+    }
+
+    #[test]
+    fn p014_protest_from_day_81_to_180() {
+        for age in [81, 180] {
+            let d = decide(&liquidated(days_before(age)), AS_OF);
+            assert_eq!((d.path, d.reasons[0]), (Path::Protest, "P014"), "{age}");
+        }
+        let d = decide(&liquidated(days_before(180)), AS_OF);
+        assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(0));
+        assert_eq!(d.deadlines.protest_due.map(|p| p.date), Some(AS_OF));
+    }
+
+    #[test]
+    fn p015_goods_value_correct_first_while_psc_open() {
+        let mut e = entry();
+        e.entry_date = Some(date(2026, 2, 20));
+        e.ieepa_goods_value_on_99_line = true;
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::CorrectFirst, "P015"));
+        // 2026-02-20 + 314 days - 15 days (the usual schedule), one day before entry + 300.
+        assert_eq!(
+            d.deadlines.psc_due.map(|p| p.date),
+            Some(date(2026, 12, 16))
+        );
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("scheduled liquidation date is not in the file"))
+        );
+        // A scheduled liquidation brings the PSC due date forward to 15 days before it.
+        e.liquidation_date = Some(date(2026, 12, 20));
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.deadlines.psc_due.map(|p| p.date), Some(date(2026, 12, 5)));
+        assert_eq!(d.path, Path::CorrectFirst);
+    }
+
+    #[test]
+    fn p016_goods_value_when_psc_closed_or_undatable() {
+        let mut e = entry();
+        e.entry_date = Some(date(2025, 6, 2));
+        e.ieepa_goods_value_on_99_line = true;
+        assert_eq!(path(&e), (Path::Review, "P016"));
+        e.entry_date = None;
+        e.absent_columns.insert(Column::EntryDate);
+        assert_eq!(path(&e), (Path::Review, "P016"));
+        let mut e = liquidated(days_before(10));
+        e.ieepa_goods_value_on_99_line = true;
+        assert_eq!(path(&e), (Path::Review, "P016"));
+    }
+
+    #[test]
+    fn p017_unliquidated() {
+        let d = decide(&entry(), AS_OF);
+        assert_eq!((d.path, d.reasons.as_slice()), (Path::Cape, &["P017"][..]));
+        assert_eq!(d.deadlines.cape_window_closes, None);
+        assert_eq!(d.deadlines.protest_due, None);
+        assert!(!is_urgent(&d));
+        // Extended and suspended entries are unliquidated.
+        for s in ["Extended", "Liquidation Suspended", "Unliquidated"] {
+            let mut e = entry();
+            e.liquidation_status = Some(s.into());
+            assert_eq!(path(&e), (Path::Cape, "P017"), "{s}");
+        }
+        // An empty date in a present column with no status reads as unliquidated.
+        let mut e = entry();
+        e.liquidation_status = None;
+        e.absent_columns.insert(Column::LiquidationStatus);
+        assert_eq!(path(&e), (Path::Cape, "P017"));
+    }
+
+    #[test]
+    fn p018_day_80_is_in_and_day_81_is_out() {
+        let d = decide(&liquidated(days_before(80)), AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Cape, "P018"));
+        let w = d.deadlines.cape_window_closes.expect("window");
+        assert_eq!((w.date, w.days_left), (AS_OF, 0));
+        let d = decide(&liquidated(days_before(81)), AS_OF);
+        assert_eq!(d.path, Path::Protest);
+        assert_eq!(
+            d.deadlines.cape_window_closes.map(|w| w.days_left),
+            Some(-1)
+        );
+    }
+
+    #[test]
+    fn p019_urgent_within_14_days() {
+        let d = decide(&liquidated(days_before(66)), AS_OF);
+        assert!(is_urgent(&d));
+        assert_eq!(d.reasons, vec!["P018", "P019"]);
+        assert!(d.notes.iter().any(|n| n.starts_with("urgent")));
+        let d = decide(&liquidated(days_before(65)), AS_OF);
+        assert!(!is_urgent(&d), "15 days left is not urgent");
+        assert_eq!(d.reasons, vec!["P018"]);
+    }
+
+    #[test]
+    fn liquidation_date_without_status() {
+        let mut e = entry();
+        e.liquidation_status = None;
+        e.absent_columns.insert(Column::LiquidationStatus);
+        e.liquidation_date = Some(days_before(100));
+        assert_eq!(path(&e), (Path::Protest, "P014"));
+        // A future date can only be the scheduled liquidation.
+        e.liquidation_date = Some(add_days(AS_OF, 30).expect("date"));
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Cape, "P017"));
+        assert!(d.notes.iter().any(|n| n.contains("scheduled")));
+    }
+
+    #[test]
+    fn leap_years() {
+        // 2028-02-29 + 80 days = 2028-05-19; + 180 days = 2028-08-27.
+        let liq = date(2028, 2, 29);
+        let mut e = liquidated(liq);
+        e.entry_date = Some(date(2025, 12, 1));
+        let d = decide(&e, date(2028, 5, 19));
+        assert_eq!(d.path, Path::Cape);
+        assert_eq!(
+            d.deadlines.cape_window_closes.map(|w| w.date),
+            Some(date(2028, 5, 19))
+        );
+        assert_eq!(decide(&e, date(2028, 5, 20)).path, Path::Protest);
+        assert_eq!(
+            d.deadlines.protest_due.map(|p| p.date),
+            Some(date(2028, 8, 27))
+        );
+        assert_eq!(decide(&e, date(2028, 8, 27)).path, Path::Protest);
+        let late = decide(&e, date(2028, 8, 28));
+        assert_eq!(late.path, Path::Court);
+        // Two years from 2028-02-29 is 2030-02-28 (no 29th).
+        assert!(
+            late.notes.iter().any(|n| n.contains("2030-02-28")),
+            "{:?}",
+            late.notes
+        );
+        // Across 2024-02-29: 2024-02-10 + 80 days = 2024-04-30.
+        assert_eq!(add_days(date(2024, 2, 10), 80), Some(date(2024, 4, 30)));
+        assert_eq!(add_days(date(2025, 2, 10), 80), Some(date(2025, 5, 1)));
+    }
+
+    #[test]
+    fn precedence_not_refundable_over_everything() {
+        let mut e = liquidated(days_before(300));
+        e.entry_type = Some("47".into());
+        e.protest_status = Some("Open".into());
+        e.ieepa_goods_value_on_99_line = true;
+        e.entry_date = Some(date(2024, 12, 1));
+        assert_eq!(path(&e), (Path::NotRefundable, "P001"));
+    }
+
+    #[test]
+    fn precedence_later_phase_over_protest_and_liquidation() {
+        let mut e = liquidated(days_before(300));
+        e.entry_type = Some("09".into());
+        e.protest_status = Some("Open".into());
+        assert_eq!(path(&e), (Path::LaterPhase, "P003"));
+        let mut e = liquidated(days_before(100));
+        e.drawback = Some("Y".into());
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::LaterPhase);
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("protest under 19 USC 1514 is possible"))
+        );
+    }
+
+    #[test]
+    fn precedence_open_protest_over_liquidation_age_and_missing_liquidation() {
+        let mut e = liquidated(days_before(300));
+        e.protest_status = Some("Pending".into());
+        assert_eq!(path(&e), (Path::Protest, "P008"));
+        let mut e = entry();
+        e.liquidation_status = Some("Liquidated".into());
+        e.protest_status = Some("Open".into());
+        assert_eq!(path(&e), (Path::Protest, "P008"));
+    }
+
+    #[test]
+    fn precedence_liquidation_age_over_correct_first() {
+        let mut e = liquidated(days_before(100));
+        e.ieepa_goods_value_on_99_line = true;
+        assert_eq!(path(&e), (Path::Protest, "P014"));
+        let mut e = liquidated(days_before(200));
+        e.ieepa_goods_value_on_99_line = true;
+        assert_eq!(path(&e), (Path::Court, "P013"));
+    }
+
+    #[test]
+    fn precedence_review_for_missing_liquidation_over_cape_and_correct_first() {
+        let mut e = entry();
+        e.entry_date = Some(date(2026, 2, 20));
+        e.ieepa_goods_value_on_99_line = true;
+        e.liquidation_status = None;
+        e.absent_columns.insert(Column::LiquidationStatus);
+        e.absent_columns.insert(Column::LiquidationDate);
+        assert_eq!(path(&e), (Path::Review, "P011"));
+    }
+
+    #[test]
+    fn deadlines_are_filled_whatever_the_path() {
+        let mut e = liquidated(days_before(100));
+        e.entry_type = Some("08".into());
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::LaterPhase);
+        assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(80));
+        assert_eq!(
+            d.deadlines.cape_window_closes.map(|p| p.days_left),
+            Some(-20)
+        );
+        // 2025-06-02 + 300 days = 2026-03-29, earlier than liquidation - 15.
+        assert_eq!(d.deadlines.psc_due.map(|p| p.date), Some(date(2026, 3, 29)));
+    }
+
+    #[test]
+    fn trade_control_status_is_noted() {
+        let mut e = entry();
+        e.control_status = Some("Trade".into());
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::Cape);
+        assert!(d.notes.iter().any(|n| n.contains("TRADE CONTROL")));
+    }
+
+    #[test]
+    fn flags_and_statuses() {
+        for yes in ["Y", "yes", "1", "001", "X", "DBK123"] {
+            assert_eq!(flag_value(yes), Some(true), "{yes}");
+        }
+        for no in ["N", "No", "0", "000", "false"] {
+            assert_eq!(flag_value(no), Some(false), "{no}");
+        }
+        assert_eq!(flag_value("  "), None);
+        assert_eq!(
+            liquidation_status("Reliquidated"),
+            Some(LiqStatus::Liquidated)
+        );
+        assert_eq!(
+            liquidation_status("Final Liquidation"),
+            Some(LiqStatus::Liquidated)
+        );
+        assert_eq!(
+            liquidation_status("Liquidation Extended"),
+            Some(LiqStatus::Unliquidated)
+        );
+        assert_eq!(liquidation_status("??"), None);
+        assert_eq!(liquidation_status("Zebra"), Some(LiqStatus::Unrecognized));
+        assert_eq!(
+            protest_state("Approved in part"),
+            Some(ProtestState::Closed)
+        );
+        assert_eq!(protest_state("Suspended"), Some(ProtestState::Open));
+    }
+
+    #[test]
+    fn chapter_99_programs() {
+        assert_eq!(chapter_99("99030125"), Some(Chapter99::Ieepa));
+        assert_eq!(chapter_99("9903024500"), Some(Chapter99::Ieepa));
+        assert_eq!(chapter_99("99030301"), Some(Chapter99::Section122));
+        assert_eq!(chapter_99("99038815"), Some(Chapter99::Section301));
+        assert_eq!(chapter_99("99038501"), Some(Chapter99::Section232));
+        assert_eq!(chapter_99("8471300100"), None);
+        assert_eq!(chapter_99("99"), None);
+    }
+
+    #[test]
+    fn money_and_column_sets_render() {
+        assert_eq!(format_cents(123_456), "$1,234.56");
+        assert_eq!(format_cents(-1_200), "-$12.00");
+        assert_eq!(format_cents(5), "$0.05");
+        let mut s = ColumnSet::EMPTY;
+        s.insert(Column::LiquidationDate);
+        s.insert(Column::EntryNumber);
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            serde_json::to_string(&s).expect("json"),
+            r#"["Entry Summary Number","Liquidation Date"]"#
+        );
+        assert_eq!(s.complement().len(), Column::ALL.len() - 2);
+    }
+
+    #[test]
+    fn decision_serializes_in_kebab_case() {
+        let d = decide(&liquidated(days_before(70)), AS_OF);
+        let json = serde_json::to_value(&d).expect("json");
+        assert_eq!(json["path"], "cape");
+        assert_eq!(json["deadlines"]["cape_window_closes"]["days_left"], 10);
+        assert_eq!(
+            serde_json::to_value(Path::CorrectFirst).expect("json"),
+            "correct-first"
+        );
+    }
+}

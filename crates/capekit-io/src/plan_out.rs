@@ -1,0 +1,1574 @@
+//! `capekit plan`: the path and deadlines of every entry of one or more ES-003 exports (or entry
+//! lists) on an as-of date, built once into a [`Plan`] and rendered by separate printers: the
+//! CAPE declarations, the worklist as CSV and XLSX, the report page, the terminal text and JSON.
+//!
+//! Two constraints shaped it. Nothing may get lost between the files and the plan: every row read
+//! is used or dropped with a finding, every entry read is planned or named as a repeat of an
+//! earlier file, and every planned entry has exactly one path, so the plan proves it adds up
+//! ([`PlanReconciliation`]). And deadlines decide money: declarations list the entries whose CAPE
+//! window closes soonest first (a large declaration is split at 9,999 entries, and the first part
+//! is the one to upload today), and the worklist is ordered by the nearest deadline that can still
+//! be met. The decisions themselves are `capekit_core::path::decide`; nothing here judges an entry.
+
+use std::collections::hash_map::Entry as MapEntry;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+use capekit_core::EntryNumber;
+use capekit_core::check::{MAX_ENTRIES, group};
+use capekit_core::diag::{Diagnostic, Severity};
+use capekit_core::path::{Deadline, Decision, Path, URGENT_DAYS, decide, format_cents, is_urgent};
+use capekit_core::reading::ENTRY_READER_RULES;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::entries::{EntryDataSet, MAX_DIAGNOSTICS_PER_RULE};
+use crate::html::{bar_chart, esc, page};
+use crate::output::{OutputSet, WriteError};
+use crate::sheet::{SheetTable, to_csv, to_xlsx};
+use crate::triage_out::REPORT_ROWS;
+use crate::upload::{add_upload_files, part_paths};
+
+/// The terminal and the report list at most this many findings of one rule; the JSON output
+/// holds them all. Twenty show the pattern; a thousand identical lines hide everything else.
+pub const FINDINGS_SHOWN_PER_RULE: usize = 20;
+/// The terminal lists this many urgent entries; the worklist and the declarations hold them all.
+pub const URGENT_SHOWN: usize = 10;
+/// Importer numbers are cut to this many characters in file names: real ones are 11 to 14, and
+/// some file systems refuse long names.
+const MAX_NAME_PART: usize = 40;
+/// The file-name part of the declaration of entries with no importer number.
+pub const UNKNOWN_IMPORTER: &str = "unknown-importer";
+/// Rule R011 (entry in two files) and R010 (findings capped), see `ENTRY_READER_RULES`.
+const IN_TWO_FILES: &str = "R011";
+const FINDINGS_CAPPED: &str = "R010";
+
+/// What a plan is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Decide as of this day.
+    pub as_of: Date,
+    /// The filing account's filer code: only entries bearing it are declared.
+    pub filer: Option<String>,
+}
+
+/// One entry of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedEntry {
+    /// The entry.
+    pub entry_number: EntryNumber,
+    /// Importer of record number, as the file writes it.
+    pub importer_number: Option<Arc<str>>,
+    /// Importer of record name.
+    pub importer_name: Option<Arc<str>>,
+    /// The file the entry was taken from, as named on the command line.
+    pub file: Arc<str>,
+    /// 1-based line (or sheet row) where the entry first appears in that file.
+    pub line: u64,
+    /// IEEPA duty in cents.
+    pub ieepa_duty_cents: i64,
+    /// The path, its reasons, deadlines and notes.
+    pub decision: Decision,
+    /// The CAPE window closes within 14 days.
+    pub urgent: bool,
+    /// Index in [`Plan::declarations`] and part (0-based) of the file the entry is on.
+    pub declaration: Option<(usize, usize)>,
+    /// A `cape` entry left off the declarations because another filer must declare it (only with
+    /// `--filer`): that filer's code.
+    pub other_filer: Option<String>,
+}
+
+impl PlannedEntry {
+    /// `file:line`, for worklists.
+    pub fn source(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// What to do: the deciding rule's advice, or who must declare it.
+    pub fn what_to_do(&self, our_filer: Option<&str>) -> String {
+        if let Some(other) = &self.other_filer {
+            return format!(
+                "declare it from the ACE account of filer {other} (the broker that filed it) or the importer's own account; this plan declares only filer {}'s entries",
+                our_filer.unwrap_or("?")
+            );
+        }
+        self.decision
+            .rule()
+            .map_or_else(String::new, |r| r.doc.fix.to_owned())
+    }
+
+    /// The nearest deadline that matters for the entry's path.
+    pub fn horizon(&self) -> Horizon {
+        horizon(&self.decision)
+    }
+}
+
+/// Which deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlineKind {
+    /// CAPE window: liquidation + 80 days.
+    CapeWindow,
+    /// Post-summary correction.
+    Psc,
+    /// Protest: liquidation + 180 days.
+    Protest,
+}
+
+impl DeadlineKind {
+    /// For people.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CapeWindow => "CAPE window closes",
+            Self::Psc => "PSC due",
+            Self::Protest => "protest due",
+        }
+    }
+}
+
+/// The nearest deadline of an entry that its path makes matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Horizon {
+    /// The nearest deadline not yet passed.
+    Open(DeadlineKind, Deadline),
+    /// Every deadline that matters has passed.
+    Passed,
+    /// No dated deadline matters: an unliquidated entry (its CAPE window has not started), an
+    /// entry with nothing to refund, an open protest.
+    Undated,
+}
+
+/// The deadlines that matter for a decision's path. A PSC date exists for nearly every entry,
+/// but only an entry to correct needs one; a protest date matters to an entry that must be
+/// protested or that waits for a later phase, not to one whose protest is already open.
+fn relevant(d: &Decision) -> Vec<(DeadlineKind, Deadline)> {
+    let dl = &d.deadlines;
+    let window = dl.cape_window_closes.map(|w| (DeadlineKind::CapeWindow, w));
+    let psc = dl.psc_due.map(|p| (DeadlineKind::Psc, p));
+    let protest = dl.protest_due.map(|p| (DeadlineKind::Protest, p));
+    let open_protest = d.reasons.first() == Some(&"P008");
+    let withdrawable = d.reasons.contains(&"P009");
+    let list = match d.path {
+        Path::Cape => vec![window],
+        Path::CorrectFirst => vec![psc, window],
+        Path::Protest if open_protest => vec![window.filter(|_| withdrawable)],
+        Path::Protest | Path::LaterPhase | Path::Court => vec![protest],
+        Path::NotRefundable => vec![],
+        Path::Review => vec![window, psc, protest],
+    };
+    list.into_iter().flatten().collect()
+}
+
+/// The nearest deadline of a decision that its path makes matter.
+pub fn horizon(d: &Decision) -> Horizon {
+    let list = relevant(d);
+    match list
+        .iter()
+        .filter(|(_, dl)| !dl.passed())
+        .min_by_key(|(_, dl)| dl.days_left)
+    {
+        Some((kind, dl)) => Horizon::Open(*kind, *dl),
+        None if list.is_empty() => Horizon::Undated,
+        None => Horizon::Passed,
+    }
+}
+
+/// Buckets of the deadline chart, by days left to the nearest open deadline (inclusive).
+pub const DEADLINE_BUCKETS: [(&str, i32, i32); 6] = [
+    ("0-14 days", 0, 14),
+    ("15-30 days", 15, 30),
+    ("31-60 days", 31, 60),
+    ("61-90 days", 61, 90),
+    ("91-180 days", 91, 180),
+    ("over 180 days", 181, i32::MAX),
+];
+/// Chart label of entries whose deadlines have all passed.
+pub const BUCKET_PASSED: &str = "passed";
+/// Chart label of entries with no dated deadline.
+pub const BUCKET_UNDATED: &str = "no dated deadline";
+
+/// A CAPE declaration: one importer's `cape` entries (one filer's, when split), urgent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Declaration {
+    /// Importer of record number; `None` for entries without one.
+    pub importer_number: Option<Arc<str>>,
+    /// The filer code, when the importer's entries were split by filer.
+    pub filer: Option<String>,
+    /// The file name before splitting (`declaration-IOR.csv`); parts add `-01`, `-02`...
+    pub base_name: String,
+    /// The file names, one per part of at most 9,999 entries.
+    pub file_names: Vec<String>,
+    /// The entries, in upload order: urgent first, then by the CAPE window, then by number.
+    pub entries: Vec<EntryNumber>,
+    /// How many of them are urgent.
+    pub urgent: usize,
+    /// Their IEEPA duty, in cents.
+    pub ieepa_duty_cents: i64,
+}
+
+/// Entries and IEEPA duty on one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PathTotal {
+    /// The path.
+    pub path: Path,
+    /// Number of entries.
+    pub entries: usize,
+    /// IEEPA duty, in cents.
+    pub ieepa_duty_cents: i64,
+}
+
+/// What one input file gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileCount {
+    /// The file, as named.
+    pub file: String,
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Rows folded into an entry.
+    pub rows_used: u64,
+    /// Rows left out (unreadable entry number), each with a finding.
+    pub rows_dropped: u64,
+    /// Entries read.
+    pub entries: usize,
+    /// Of those, entries already taken from an earlier file (finding R011).
+    pub in_earlier_file: usize,
+}
+
+/// The proof that nothing was lost: `rows_read = rows_used + rows_dropped`, `entries_read =
+/// entries + in_earlier_file`, and `entries` = the sum over paths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanReconciliation {
+    /// Per file.
+    pub files: Vec<FileCount>,
+    /// Data rows read, all files.
+    pub rows_read: u64,
+    /// Rows used.
+    pub rows_used: u64,
+    /// Rows dropped.
+    pub rows_dropped: u64,
+    /// Entries read, all files.
+    pub entries_read: usize,
+    /// Entries left out because an earlier file had them.
+    pub in_earlier_file: usize,
+    /// Entries planned.
+    pub entries: usize,
+    /// Entries per path, in path order (every path, zeros included).
+    pub by_path: Vec<(Path, usize)>,
+    /// True when all three equations hold.
+    pub holds: bool,
+}
+
+/// The plan of a set of entry files.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Decided as of this day.
+    pub as_of: Date,
+    /// The filing account's filer code, when given.
+    pub filer: Option<String>,
+    /// Every entry, in the order of the files and of first appearance.
+    pub entries: Vec<PlannedEntry>,
+    /// The declarations to upload.
+    pub declarations: Vec<Declaration>,
+    /// Per path, every path in [`Path::ALL`] order.
+    pub totals: Vec<PathTotal>,
+    /// The proof that nothing was lost.
+    pub reconciliation: PlanReconciliation,
+    /// The readers' findings, then the plan's own (R011), in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Builds the plan of the files read, in the order given: an entry in two files is taken from
+/// the first (rule R011).
+pub fn build_plan(sets: Vec<EntryDataSet>, options: &PlanOptions) -> Plan {
+    let filer = options.filer.as_ref().map(|f| f.to_ascii_uppercase());
+    let mut seen: HashMap<EntryNumber, (Arc<str>, u64)> = HashMap::new();
+    let mut entries = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::with_capacity(sets.len());
+    let mut repeats = 0usize;
+    for set in sets {
+        let file: Arc<str> = Arc::from(set.file.as_str());
+        diagnostics.extend(set.diagnostics);
+        let mut count = FileCount {
+            file: set.file,
+            rows_read: set.rows_read,
+            rows_used: set.rows_used,
+            rows_dropped: set.rows_dropped,
+            entries: set.entries.len(),
+            in_earlier_file: 0,
+        };
+        for e in set.entries {
+            match seen.entry(e.entry_number) {
+                MapEntry::Occupied(first) => {
+                    count.in_earlier_file += 1;
+                    repeats += 1;
+                    if repeats <= MAX_DIAGNOSTICS_PER_RULE {
+                        let (first_file, first_line) = first.get();
+                        diagnostics.push(in_two_files(&e, &file, first_file, *first_line));
+                    }
+                    continue;
+                }
+                MapEntry::Vacant(v) => {
+                    v.insert((Arc::clone(&file), e.first_line));
+                }
+            }
+            let decision = decide(&e, options.as_of);
+            let other_filer = filer
+                .as_deref()
+                .filter(|f| decision.path == Path::Cape && e.entry_number.filer_code() != *f)
+                .map(|_| e.entry_number.filer_code().to_owned());
+            entries.push(PlannedEntry {
+                entry_number: e.entry_number,
+                importer_number: e.importer_number,
+                importer_name: e.importer_name,
+                file: Arc::clone(&file),
+                line: e.first_line,
+                ieepa_duty_cents: e.ieepa_duty_cents,
+                urgent: is_urgent(&decision),
+                decision,
+                declaration: None,
+                other_filer,
+            });
+        }
+        files.push(count);
+    }
+    if repeats > MAX_DIAGNOSTICS_PER_RULE {
+        diagnostics.push(Diagnostic::new(
+            FINDINGS_CAPPED,
+            Severity::Info,
+            format!(
+                "{} more findings of {IN_TWO_FILES} (an entry appears in two of the files read together) are not listed; the first {MAX_DIAGNOSTICS_PER_RULE} are",
+                repeats - MAX_DIAGNOSTICS_PER_RULE
+            ),
+        ));
+    }
+    let declarations = declarations(&mut entries, filer.is_some());
+    let totals: Vec<PathTotal> = Path::ALL
+        .iter()
+        .map(|&path| {
+            let on: Vec<&PlannedEntry> =
+                entries.iter().filter(|e| e.decision.path == path).collect();
+            PathTotal {
+                path,
+                entries: on.len(),
+                ieepa_duty_cents: on.iter().map(|e| e.ieepa_duty_cents).sum(),
+            }
+        })
+        .collect();
+    let reconciliation = reconcile(files, entries.len(), &totals);
+    Plan {
+        as_of: options.as_of,
+        filer,
+        entries,
+        declarations,
+        totals,
+        reconciliation,
+        diagnostics,
+    }
+}
+
+fn in_two_files(
+    e: &capekit_core::path::EntryData,
+    file: &str,
+    first_file: &str,
+    first_line: u64,
+) -> Diagnostic {
+    let severity = ENTRY_READER_RULES
+        .iter()
+        .find(|r| r.code == IN_TWO_FILES)
+        .map_or(Severity::Warning, |r| r.severity);
+    let rows = if e.rows == 1 { "row" } else { "rows" };
+    Diagnostic::new(
+        IN_TWO_FILES,
+        severity,
+        format!(
+            "line {}: entry {} is also in {first_file} (line {first_line}), which was named first: the entry is taken from there and the {} {rows} of it here are left out of the plan - if this file is newer, name it first",
+            e.first_line,
+            e.entry_number.dashed(),
+            e.rows
+        ),
+    )
+    .at_line(e.first_line)
+    .with_value(e.entry_number.as_str())
+    .in_file(file)
+}
+
+fn reconcile(files: Vec<FileCount>, entries: usize, totals: &[PathTotal]) -> PlanReconciliation {
+    let rows_read = files.iter().map(|f| f.rows_read).sum();
+    let rows_used = files.iter().map(|f| f.rows_used).sum();
+    let rows_dropped = files.iter().map(|f| f.rows_dropped).sum();
+    let entries_read = files.iter().map(|f| f.entries).sum();
+    let in_earlier_file = files.iter().map(|f| f.in_earlier_file).sum();
+    let by_path: Vec<(Path, usize)> = totals.iter().map(|t| (t.path, t.entries)).collect();
+    let holds = rows_read == rows_used + rows_dropped
+        && entries_read == entries + in_earlier_file
+        && by_path.iter().map(|(_, n)| n).sum::<usize>() == entries;
+    PlanReconciliation {
+        files,
+        rows_read,
+        rows_used,
+        rows_dropped,
+        entries_read,
+        in_earlier_file,
+        entries,
+        by_path,
+        holds,
+    }
+}
+
+/// Keeps ASCII letters, digits and `-` of an importer number, for a file name.
+pub fn file_name_part(importer: &str) -> String {
+    let kept: String = importer
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(MAX_NAME_PART)
+        .collect();
+    kept.trim_matches('-').to_owned()
+}
+
+/// Groups the `cape` entries into declarations (per importer, and per filer when an importer's
+/// entries bear several filer codes and no `--filer` was given), orders each, names the files,
+/// and marks each entry with its declaration and part.
+fn declarations(entries: &mut [PlannedEntry], one_filer: bool) -> Vec<Declaration> {
+    // Entries without an importer number sort last; the rest by importer number.
+    let mut by_importer: BTreeMap<(bool, Option<Arc<str>>), Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if e.decision.path == Path::Cape && e.other_filer.is_none() {
+            let importer = e.importer_number.clone().filter(|n| !n.trim().is_empty());
+            by_importer
+                .entry((importer.is_none(), importer))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out = Vec::new();
+    // File names already taken, lower-cased: Windows and macOS do not tell `ab` from `AB`.
+    let mut taken: HashSet<String> = HashSet::new();
+    for ((_, importer), members) in by_importer {
+        let filers: BTreeSet<&str> = members
+            .iter()
+            .map(|&i| entries[i].entry_number.filer_code())
+            .collect();
+        let groups: Vec<(Option<String>, Vec<usize>)> = if one_filer || filers.len() <= 1 {
+            vec![(None, members)]
+        } else {
+            let mut split: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for i in members {
+                split
+                    .entry(entries[i].entry_number.filer_code().to_owned())
+                    .or_default()
+                    .push(i);
+            }
+            split.into_iter().map(|(f, m)| (Some(f), m)).collect()
+        };
+        for (filer, mut members) in groups {
+            // Urgent first, then the window closing soonest (unliquidated entries, with no window
+            // yet, last): when a declaration is split at 9,999, part 1 is the one to upload today.
+            members.sort_by_key(|&i| {
+                let e = &entries[i];
+                let window = e
+                    .decision
+                    .deadlines
+                    .cape_window_closes
+                    .map_or(i32::MAX, |w| w.days_left);
+                (!e.urgent, window, e.entry_number)
+            });
+            let importer_part = importer
+                .as_deref()
+                .map(file_name_part)
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| UNKNOWN_IMPORTER.to_owned());
+            let mut stem = format!("declaration-{importer_part}");
+            if let Some(f) = &filer {
+                let _ = write!(stem, "-{f}");
+            }
+            let parts = members.len().div_ceil(MAX_ENTRIES);
+            let (base_name, file_names) = unique_names(&stem, parts, &mut taken);
+            let index = out.len();
+            for (pos, &i) in members.iter().enumerate() {
+                entries[i].declaration = Some((index, pos / MAX_ENTRIES));
+            }
+            out.push(Declaration {
+                importer_number: importer.clone(),
+                filer,
+                base_name,
+                file_names,
+                urgent: members.iter().filter(|&&i| entries[i].urgent).count(),
+                ieepa_duty_cents: members.iter().map(|&i| entries[i].ieepa_duty_cents).sum(),
+                entries: members.iter().map(|&i| entries[i].entry_number).collect(),
+            });
+        }
+    }
+    out
+}
+
+/// The base name and part names for `parts` parts of `stem`, none already taken: two importer
+/// numbers that differ only in punctuation or case would otherwise write over each other's
+/// declaration.
+fn unique_names(stem: &str, parts: usize, taken: &mut HashSet<String>) -> (String, Vec<String>) {
+    let names_of = |stem: &str| -> (String, Vec<String>) {
+        let base = format!("{stem}.csv");
+        let parts = part_paths(FsPath::new(&base), parts)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        (base, parts)
+    };
+    let mut names = names_of(stem);
+    let mut n = 2;
+    while names.1.iter().any(|x| taken.contains(&x.to_lowercase())) {
+        names = names_of(&format!("{stem}-{n}"));
+        n += 1;
+    }
+    taken.extend(names.1.iter().map(|x| x.to_lowercase()));
+    names
+}
+
+impl Plan {
+    /// Every entry not on a declaration: urgent first, then by the nearest deadline that can
+    /// still be met, then by entry number.
+    pub fn worklist(&self) -> Vec<&PlannedEntry> {
+        let mut list: Vec<&PlannedEntry> = self
+            .entries
+            .iter()
+            .filter(|e| e.declaration.is_none())
+            .collect();
+        list.sort_by_key(|e| {
+            let days = match e.horizon() {
+                Horizon::Open(_, d) => d.days_left,
+                Horizon::Passed | Horizon::Undated => i32::MAX,
+            };
+            (!e.urgent, days, e.entry_number)
+        });
+        list
+    }
+
+    /// The urgent entries, the CAPE window closing soonest first.
+    pub fn urgent(&self) -> Vec<&PlannedEntry> {
+        let mut list: Vec<&PlannedEntry> = self.entries.iter().filter(|e| e.urgent).collect();
+        list.sort_by_key(|e| {
+            (
+                e.decision
+                    .deadlines
+                    .cape_window_closes
+                    .map_or(i32::MAX, |w| w.days_left),
+                e.entry_number,
+            )
+        });
+        list
+    }
+
+    /// IEEPA duty of every entry, in cents.
+    pub fn ieepa_duty_cents(&self) -> i64 {
+        self.totals.iter().map(|t| t.ieepa_duty_cents).sum()
+    }
+
+    /// `cape` entries left off the declarations because another filer must declare them.
+    pub fn other_filer_entries(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.other_filer.is_some())
+            .count()
+    }
+
+    /// Entries by the nearest deadline that matters, in [`DEADLINE_BUCKETS`] order, then
+    /// passed, then undated: every entry is in exactly one.
+    pub fn deadline_buckets(&self) -> Vec<(String, usize)> {
+        let mut counts = [0usize; DEADLINE_BUCKETS.len() + 2];
+        for e in &self.entries {
+            let slot = match e.horizon() {
+                Horizon::Open(_, d) => DEADLINE_BUCKETS
+                    .iter()
+                    .position(|(_, lo, hi)| (*lo..=*hi).contains(&d.days_left))
+                    .unwrap_or(DEADLINE_BUCKETS.len() - 1),
+                Horizon::Passed => DEADLINE_BUCKETS.len(),
+                Horizon::Undated => DEADLINE_BUCKETS.len() + 1,
+            };
+            counts[slot] += 1;
+        }
+        DEADLINE_BUCKETS
+            .iter()
+            .map(|(label, _, _)| *label)
+            .chain([BUCKET_PASSED, BUCKET_UNDATED])
+            .zip(counts)
+            .map(|(l, n)| (l.to_owned(), n))
+            .collect()
+    }
+}
+
+/// Dollars with thousands separators and no sign of currency: `1,234.56`.
+pub fn dollars(cents: i64) -> String {
+    format_cents(cents).replacen('$', "", 1)
+}
+
+/// Dollars as a plain decimal, exact and easy to parse: `1234.56`. The JSON output uses it.
+pub fn decimal_dollars(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", group(n as u64), if n == 1 { one } else { many })
+}
+
+fn date_cell(d: Option<Deadline>) -> String {
+    d.map_or_else(String::new, |d| d.date.to_string())
+}
+
+/// Days left, or `passed`: a negative number would read as a formula to Excel and be quoted.
+fn days_cell(d: Option<Deadline>) -> String {
+    match d {
+        None => String::new(),
+        Some(d) if d.passed() => "passed".to_owned(),
+        Some(d) => d.days_left.to_string(),
+    }
+}
+
+/// Paths of what a plan wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PlanFiles {
+    /// Per declaration (same order as [`Plan::declarations`]), its parts.
+    pub declarations: Vec<Vec<PathBuf>>,
+    /// worklist.csv.
+    pub worklist_csv: Option<PathBuf>,
+    /// worklist.xlsx.
+    pub worklist_xlsx: Option<PathBuf>,
+    /// report.html.
+    pub report: Option<PathBuf>,
+}
+
+impl PlanFiles {
+    /// Every declaration file, in order.
+    pub fn declaration_files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.declarations.iter().flatten()
+    }
+
+    /// The declaration file an entry is on.
+    pub fn file_of(&self, e: &PlannedEntry) -> Option<&PathBuf> {
+        let (d, part) = e.declaration?;
+        self.declarations.get(d)?.get(part)
+    }
+}
+
+/// The worklist: one row per entry not on a declaration, most urgent first.
+pub fn worklist_table(plan: &Plan) -> SheetTable {
+    let filer = plan.filer.as_deref();
+    SheetTable {
+        headers: vec![
+            "entry_number",
+            "importer_number",
+            "importer_name",
+            "path",
+            "urgent",
+            "reasons",
+            "what_to_do",
+            "cape_window_closes",
+            "cape_days_left",
+            "psc_due",
+            "protest_due",
+            "protest_days_left",
+            "ieepa_duty",
+            "notes",
+            "source",
+        ],
+        widths: vec![
+            14.0, 16.0, 28.0, 14.0, 8.0, 12.0, 60.0, 12.0, 10.0, 12.0, 12.0, 10.0, 14.0, 90.0, 30.0,
+        ],
+        rows: plan
+            .worklist()
+            .into_iter()
+            .map(|e| {
+                let dl = e.decision.deadlines;
+                vec![
+                    e.entry_number.as_str().to_owned(),
+                    e.importer_number.as_deref().unwrap_or("").to_owned(),
+                    e.importer_name.as_deref().unwrap_or("").to_owned(),
+                    e.decision.path.to_string(),
+                    if e.urgent { "yes" } else { "" }.to_owned(),
+                    e.decision.reasons.join(" "),
+                    e.what_to_do(filer),
+                    date_cell(dl.cape_window_closes),
+                    days_cell(dl.cape_window_closes),
+                    date_cell(dl.psc_due),
+                    date_cell(dl.protest_due),
+                    days_cell(dl.protest_due),
+                    dollars(e.ieepa_duty_cents),
+                    e.decision.notes.join(" | "),
+                    e.source(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Adds every plan output to `set`, under `dir`. The workbook is optional (benchmarks skip it).
+pub fn add_plan_outputs(
+    set: &mut OutputSet,
+    dir: &FsPath,
+    plan: &Plan,
+    with_xlsx: bool,
+) -> Result<PlanFiles, WriteError> {
+    let mut files = PlanFiles::default();
+    for d in &plan.declarations {
+        // `add_upload_files` names the parts as `Declaration::file_names` does (both use
+        // `part_paths`), so the names in the plan are the names on disk.
+        files
+            .declarations
+            .push(add_upload_files(set, &dir.join(&d.base_name), &d.entries));
+    }
+    let table = worklist_table(plan);
+    let csv_path = dir.join("worklist.csv");
+    let csv = to_csv(&table).map_err(|e| WriteError::Io {
+        path: csv_path.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    set.add(&csv_path, csv);
+    files.worklist_csv = Some(csv_path);
+    if with_xlsx {
+        let xlsx_path = dir.join("worklist.xlsx");
+        let xlsx = to_xlsx("Worklist", &table).map_err(|e| WriteError::Workbook {
+            path: xlsx_path.clone(),
+            message: e.to_string(),
+        })?;
+        set.add(&xlsx_path, xlsx);
+        files.worklist_xlsx = Some(xlsx_path);
+    }
+    let report_path = dir.join("report.html");
+    set.add(&report_path, report_html(plan, &files).into_bytes());
+    files.report = Some(report_path);
+    Ok(files)
+}
+
+/// The reconciliation sentence.
+pub fn reconciliation_line(plan: &Plan) -> String {
+    let r = &plan.reconciliation;
+    let mut s = format!(
+        "rows read {} = used {} + dropped {}; ",
+        group(r.rows_read),
+        group(r.rows_used),
+        group(r.rows_dropped)
+    );
+    if r.in_earlier_file > 0 {
+        let _ = write!(
+            s,
+            "entries read {} = planned {} + already in an earlier file {}; ",
+            group(r.entries_read as u64),
+            group(r.entries as u64),
+            group(r.in_earlier_file as u64)
+        );
+    }
+    let parts: Vec<String> = r
+        .by_path
+        .iter()
+        .map(|(p, n)| format!("{p} {}", group(*n as u64)))
+        .collect();
+    let _ = write!(
+        s,
+        "entries {} = {}",
+        group(r.entries as u64),
+        parts.join(" + ")
+    );
+    s.push_str(if r.holds {
+        ": reconciled"
+    } else {
+        ": DOES NOT RECONCILE"
+    });
+    s
+}
+
+/// Findings grouped by rule code (in code order), at most [`FINDINGS_SHOWN_PER_RULE`] of each:
+/// `(code, shown, total)`.
+pub fn grouped_findings(
+    diagnostics: &[Diagnostic],
+) -> Vec<(&'static str, Vec<&Diagnostic>, usize)> {
+    let mut by_code: BTreeMap<&'static str, (Vec<&Diagnostic>, usize)> = BTreeMap::new();
+    for d in diagnostics {
+        let (shown, total) = by_code.entry(d.code).or_default();
+        *total += 1;
+        if shown.len() < FINDINGS_SHOWN_PER_RULE {
+            shown.push(d);
+        }
+    }
+    by_code
+        .into_iter()
+        .map(|(code, (shown, total))| (code, shown, total))
+        .collect()
+}
+
+fn rule_name(code: &str) -> &'static str {
+    ENTRY_READER_RULES
+        .iter()
+        .find(|r| r.code == code)
+        .map_or("", |r| r.name)
+}
+
+fn severity_summary(diagnostics: &[Diagnostic]) -> String {
+    let n = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let mut parts = Vec::new();
+    for (s, one, many) in [
+        (Severity::Error, "error", "errors"),
+        (Severity::Warning, "warning", "warnings"),
+        (Severity::Info, "info", "infos"),
+    ] {
+        if n(s) > 0 {
+            parts.push(plural(n(s), one, many));
+        }
+    }
+    parts.join(", ")
+}
+
+/// The terminal summary.
+pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
+    let mut out = String::new();
+    let r = &plan.reconciliation;
+    let names: Vec<&str> = r.files.iter().map(|f| f.file.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "plan as of {}: {} from {}",
+        plan.as_of,
+        plural(r.entries, "entry", "entries"),
+        names.join(", ")
+    );
+    if let Some(f) = &plan.filer {
+        let _ = writeln!(
+            out,
+            "filer {f}: only entries bearing this filer code are declared"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:<16} {:>9} {:>18}",
+        "path", "entries", "IEEPA duty"
+    );
+    for t in &plan.totals {
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>9} {:>18}",
+            t.path.as_str(),
+            group(t.entries as u64),
+            format_cents(t.ieepa_duty_cents)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:<16} {:>9} {:>18}",
+        "total",
+        group(r.entries as u64),
+        format_cents(plan.ieepa_duty_cents())
+    );
+    let urgent = plan.urgent();
+    if urgent.is_empty() {
+        let _ = writeln!(
+            out,
+            "urgent: none - no CAPE window closes within {URGENT_DAYS} days"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "urgent: {} whose CAPE window closes within {URGENT_DAYS} days - act today:",
+            plural(urgent.len(), "entry", "entries")
+        );
+        for e in urgent.iter().take(URGENT_SHOWN) {
+            let (date, days) = e
+                .decision
+                .deadlines
+                .cape_window_closes
+                .map_or((String::new(), 0), |w| (w.date.to_string(), w.days_left));
+            let whereto = files.file_of(e).map_or_else(
+                || "worklist".to_owned(),
+                |p| {
+                    p.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                },
+            );
+            let _ = writeln!(
+                out,
+                "  {}  window closes {date} ({} left)  {}  {}",
+                e.entry_number,
+                plural(usize::try_from(days).unwrap_or(0), "day", "days"),
+                e.decision.path,
+                whereto
+            );
+        }
+        if urgent.len() > URGENT_SHOWN {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (urgent entries come first in the declarations and the worklist)",
+                group((urgent.len() - URGENT_SHOWN) as u64)
+            );
+        }
+    }
+    let _ = writeln!(out, "{}", reconciliation_line(plan));
+    if !plan.diagnostics.is_empty() {
+        let _ = writeln!(
+            out,
+            "findings: {} ({})",
+            group(plan.diagnostics.len() as u64),
+            severity_summary(&plan.diagnostics)
+        );
+        for (code, shown, total) in grouped_findings(&plan.diagnostics) {
+            let _ = writeln!(
+                out,
+                "  {code} {} ({})",
+                rule_name(code),
+                group(total as u64)
+            );
+            for d in &shown {
+                let _ = writeln!(
+                    out,
+                    "    {}: {}",
+                    d.file.as_deref().unwrap_or(""),
+                    d.message
+                );
+            }
+            if total > shown.len() {
+                let _ = writeln!(
+                    out,
+                    "    ... and {} more {code} (all in --format json)",
+                    group((total - shown.len()) as u64)
+                );
+            }
+        }
+    }
+    let other = plan.other_filer_entries();
+    if other > 0 {
+        let _ = writeln!(
+            out,
+            "not declared: {} of other filers (on the worklist) - a broker's account may declare only entries bearing its own filer code; CBP's guide says so only through summaries (CAPE.md marks it unconfirmed), so an importer's own account may still declare them",
+            plural(other, "cape entry", "cape entries")
+        );
+    }
+    if plan.declarations.is_empty() {
+        let _ = writeln!(
+            out,
+            "declarations: no entry to declare now, so no declaration was written"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "declarations to upload on ACE Portal > CAPE > File Uploads (urgent entries first):"
+        );
+        for (d, paths) in plan.declarations.iter().zip(&files.declarations) {
+            for (i, p) in paths.iter().enumerate() {
+                let n = d
+                    .entries
+                    .len()
+                    .saturating_sub(i * MAX_ENTRIES)
+                    .min(MAX_ENTRIES);
+                let _ = writeln!(
+                    out,
+                    "  {}  {}{}",
+                    p.display(),
+                    plural(n, "entry", "entries"),
+                    if i == 0 && d.urgent > 0 {
+                        format!(", {} urgent", group(d.urgent as u64))
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+    }
+    let worklist = plan.worklist().len();
+    let _ = writeln!(
+        out,
+        "worklist: {} not on a declaration, most urgent first",
+        plural(worklist, "entry", "entries")
+    );
+    for p in [&files.worklist_csv, &files.worklist_xlsx, &files.report]
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(out, "wrote {}", p.display());
+    }
+    out
+}
+
+/// The JSON output: one object. Money is given twice: `ieepa_duty` as a decimal string of
+/// dollars (`"1234.56"`, exact, unlike a float) and `ieepa_duty_cents` as an integer.
+#[derive(Debug, Serialize)]
+pub struct PlanJson<'a> {
+    /// Decided as of.
+    pub as_of: Date,
+    /// `--filer`, when given.
+    pub filer: Option<&'a str>,
+    /// Every entry, in file order.
+    pub entries: Vec<EntryJson<'a>>,
+    /// Per path.
+    pub totals: Vec<TotalJson>,
+    /// IEEPA duty of every entry, dollars.
+    pub ieepa_duty: String,
+    /// Number of urgent entries.
+    pub urgent: usize,
+    /// The declarations.
+    pub declarations: Vec<DeclarationJson<'a>>,
+    /// Every declaration file written.
+    pub declaration_files: Vec<String>,
+    /// worklist.csv and worklist.xlsx.
+    pub worklist_files: Vec<String>,
+    /// report.html.
+    pub report: Option<String>,
+    /// Every finding of the readers and the plan (not capped at 20 per rule).
+    pub diagnostics: &'a [Diagnostic],
+    /// The proof that nothing was lost.
+    pub reconciliation: &'a PlanReconciliation,
+}
+
+/// One entry in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct EntryJson<'a> {
+    /// The entry, 11 characters.
+    pub entry_number: EntryNumber,
+    /// Importer of record number.
+    pub importer_number: Option<&'a str>,
+    /// Importer of record name.
+    pub importer_name: Option<&'a str>,
+    /// The path.
+    pub path: Path,
+    /// Rule codes, the deciding one first.
+    pub reasons: &'a [&'static str],
+    /// What to do.
+    pub what_to_do: String,
+    /// IEEPA duty, dollars as a decimal string.
+    pub ieepa_duty: String,
+    /// IEEPA duty, cents.
+    pub ieepa_duty_cents: i64,
+    /// `{date, days_left}` or null.
+    pub cape_window_closes: Option<Deadline>,
+    /// `{date, days_left}` or null.
+    pub psc_due: Option<Deadline>,
+    /// `{date, days_left}` or null.
+    pub protest_due: Option<Deadline>,
+    /// The CAPE window closes within 14 days.
+    pub urgent: bool,
+    /// The declaration file it is on, if any.
+    pub declaration_file: Option<String>,
+    /// The filer that must declare it, when `--filer` kept it off the declarations.
+    pub other_filer: Option<&'a str>,
+    /// Sentences for a person.
+    pub notes: &'a [String],
+    /// `file:line`.
+    pub source: String,
+}
+
+/// Per path in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct TotalJson {
+    /// The path.
+    pub path: Path,
+    /// Entries.
+    pub entries: usize,
+    /// IEEPA duty, dollars as a decimal string.
+    pub ieepa_duty: String,
+}
+
+/// One declaration in the JSON output.
+#[derive(Debug, Serialize)]
+pub struct DeclarationJson<'a> {
+    /// Its files (parts).
+    pub files: Vec<String>,
+    /// Importer of record number.
+    pub importer_number: Option<&'a str>,
+    /// Filer code, when split by filer.
+    pub filer: Option<&'a str>,
+    /// Number of entries.
+    pub entries: usize,
+    /// Number of urgent entries.
+    pub urgent: usize,
+    /// IEEPA duty, dollars as a decimal string.
+    pub ieepa_duty: String,
+}
+
+fn shown(p: &FsPath) -> String {
+    p.display().to_string()
+}
+
+/// The JSON value of a plan.
+pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
+    let filer = plan.filer.as_deref();
+    PlanJson {
+        as_of: plan.as_of,
+        filer,
+        entries: plan
+            .entries
+            .iter()
+            .map(|e| EntryJson {
+                entry_number: e.entry_number,
+                importer_number: e.importer_number.as_deref(),
+                importer_name: e.importer_name.as_deref(),
+                path: e.decision.path,
+                reasons: &e.decision.reasons,
+                what_to_do: match files.file_of(e) {
+                    // The rule's advice says to write a declaration; the plan wrote it.
+                    Some(f) => format!(
+                        "upload {} on ACE Portal > CAPE > File Uploads{}",
+                        f.display(),
+                        if e.urgent {
+                            " today: the CAPE window closes within 14 days"
+                        } else {
+                            ""
+                        }
+                    ),
+                    None => e.what_to_do(filer),
+                },
+                ieepa_duty: decimal_dollars(e.ieepa_duty_cents),
+                ieepa_duty_cents: e.ieepa_duty_cents,
+                cape_window_closes: e.decision.deadlines.cape_window_closes,
+                psc_due: e.decision.deadlines.psc_due,
+                protest_due: e.decision.deadlines.protest_due,
+                urgent: e.urgent,
+                declaration_file: files.file_of(e).map(|p| shown(p)),
+                other_filer: e.other_filer.as_deref(),
+                notes: &e.decision.notes,
+                source: e.source(),
+            })
+            .collect(),
+        totals: plan
+            .totals
+            .iter()
+            .map(|t| TotalJson {
+                path: t.path,
+                entries: t.entries,
+                ieepa_duty: decimal_dollars(t.ieepa_duty_cents),
+            })
+            .collect(),
+        ieepa_duty: decimal_dollars(plan.ieepa_duty_cents()),
+        urgent: plan.entries.iter().filter(|e| e.urgent).count(),
+        declarations: plan
+            .declarations
+            .iter()
+            .zip(&files.declarations)
+            .map(|(d, paths)| DeclarationJson {
+                files: paths.iter().map(|p| shown(p)).collect(),
+                importer_number: d.importer_number.as_deref(),
+                filer: d.filer.as_deref(),
+                entries: d.entries.len(),
+                urgent: d.urgent,
+                ieepa_duty: decimal_dollars(d.ieepa_duty_cents),
+            })
+            .collect(),
+        declaration_files: files.declaration_files().map(|p| shown(p)).collect(),
+        worklist_files: [&files.worklist_csv, &files.worklist_xlsx]
+            .into_iter()
+            .flatten()
+            .map(|p| shown(p))
+            .collect(),
+        report: files.report.as_deref().map(shown),
+        diagnostics: &plan.diagnostics,
+        reconciliation: &plan.reconciliation,
+    }
+}
+
+/// The report page.
+pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
+    let mut b = String::new();
+    let r = &plan.reconciliation;
+    let _ = writeln!(b, "<h1>CAPE plan</h1>");
+    let names: Vec<&str> = r.files.iter().map(|f| f.file.as_str()).collect();
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">As of {} &middot; {}{}</p>",
+        plan.as_of,
+        esc(&names.join(", ")),
+        plan.filer
+            .as_deref()
+            .map(|f| format!(" &middot; filer {}", esc(f)))
+            .unwrap_or_default()
+    );
+    let worklist = plan.worklist();
+    let declared: usize = plan.declarations.iter().map(|d| d.entries.len()).sum();
+    let _ = writeln!(b, "<div class=\"tiles\">");
+    for (label, value) in [
+        ("entries", group(r.entries as u64)),
+        ("IEEPA duty", format_cents(plan.ieepa_duty_cents())),
+        ("to declare now", group(declared as u64)),
+        (
+            "urgent (window closes within 14 days)",
+            group(plan.urgent().len() as u64),
+        ),
+        ("on the worklist", group(worklist.len() as u64)),
+    ] {
+        let _ = writeln!(
+            b,
+            "<div class=\"tile\"><b>{}</b>{}</div>",
+            esc(&value),
+            esc(label)
+        );
+    }
+    let _ = writeln!(b, "</div>");
+    let _ = writeln!(
+        b,
+        "<p class=\"{}\">{}</p>",
+        if r.holds { "ok" } else { "bad" },
+        esc(&reconciliation_line(plan))
+    );
+
+    let _ = writeln!(
+        b,
+        "<h2>Paths</h2><table><thead><tr><th>path</th><th class=\"num\">entries</th><th class=\"num\">IEEPA duty</th></tr></thead><tbody>"
+    );
+    for t in &plan.totals {
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"action\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            t.path,
+            group(t.entries as u64),
+            format_cents(t.ieepa_duty_cents)
+        );
+    }
+    let _ = writeln!(
+        b,
+        "<tr><th>total</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></tbody></table>",
+        group(r.entries as u64),
+        format_cents(plan.ieepa_duty_cents())
+    );
+    let _ = writeln!(b, "<div class=\"charts\">");
+    let duty: Vec<(String, usize)> = plan
+        .totals
+        .iter()
+        .map(|t| {
+            (
+                format!("{} ({})", t.path, format_cents(t.ieepa_duty_cents)),
+                usize::try_from((t.ieepa_duty_cents + 50) / 100).unwrap_or(0),
+            )
+        })
+        .collect();
+    b.push_str(&bar_chart("IEEPA duty by path (whole dollars)", &duty));
+    b.push_str(&bar_chart(
+        "Entries by nearest deadline that matters (days from the as-of date)",
+        &plan.deadline_buckets(),
+    ));
+    let _ = writeln!(b, "</div>");
+
+    let _ = writeln!(b, "<h2>Declarations</h2>");
+    if plan.declarations.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p>No entry to declare now; no declaration was written.</p>"
+        );
+    } else {
+        let _ = writeln!(
+            b,
+            "<p>Upload each on ACE Portal &gt; CAPE &gt; File Uploads. Urgent entries come first in each file.</p><table><thead><tr><th>file</th><th>importer</th><th>filer</th><th class=\"num\">entries</th><th class=\"num\">urgent</th><th class=\"num\">IEEPA duty</th></tr></thead><tbody>"
+        );
+        for (d, paths) in plan.declarations.iter().zip(&files.declarations) {
+            let names: Vec<String> = paths
+                .iter()
+                .map(|p| {
+                    p.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            let _ = writeln!(
+                b,
+                "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(&names.join(", ")),
+                esc(d.importer_number.as_deref().unwrap_or("(none)")),
+                esc(d.filer.as_deref().unwrap_or("")),
+                group(d.entries.len() as u64),
+                group(d.urgent as u64),
+                format_cents(d.ieepa_duty_cents)
+            );
+        }
+        let _ = writeln!(b, "</tbody></table>");
+    }
+    let other = plan.other_filer_entries();
+    if other > 0 {
+        let _ = writeln!(
+            b,
+            "<p>{} of other filers are on the worklist, not on a declaration: a broker's account may declare only entries bearing its own filer code (CAPE.md marks this rule unconfirmed).</p>",
+            esc(&plural(other, "cape entry", "cape entries"))
+        );
+    }
+
+    if !plan.diagnostics.is_empty() {
+        let _ = writeln!(
+            b,
+            "<h2>Findings of the readers</h2><p>{} ({}); at most {FINDINGS_SHOWN_PER_RULE} of each rule are listed.</p><table><thead><tr><th>rule</th><th>file</th><th>where</th><th>value</th><th>problem</th></tr></thead><tbody>",
+            group(plan.diagnostics.len() as u64),
+            esc(&severity_summary(&plan.diagnostics))
+        );
+        for (code, shown, total) in grouped_findings(&plan.diagnostics) {
+            for d in &shown {
+                let _ = writeln!(
+                    b,
+                    "<tr><td class=\"mono\">{code}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
+                    esc(d.file.as_deref().unwrap_or("")),
+                    esc(&d.position().unwrap_or_default()),
+                    esc(d.value.as_deref().unwrap_or("")),
+                    esc(&d.message)
+                );
+            }
+            if total > shown.len() {
+                let _ = writeln!(
+                    b,
+                    "<tr><td class=\"mono\">{code}</td><td colspan=\"4\">... and {} more</td></tr>",
+                    group((total - shown.len()) as u64)
+                );
+            }
+        }
+        let _ = writeln!(b, "</tbody></table>");
+    }
+
+    b.push_str("<h2>Worklist</h2>\n");
+    if worklist.len() > REPORT_ROWS {
+        let _ = writeln!(
+            b,
+            "<p>The {} most urgent of {} rows; worklist.xlsx and worklist.csv hold them all.</p>",
+            group(REPORT_ROWS as u64),
+            group(worklist.len() as u64)
+        );
+    }
+    let _ = writeln!(
+        b,
+        "<table><thead><tr><th>entry</th><th>importer</th><th>path</th><th>what to do</th><th>CAPE window closes</th><th>PSC due</th><th>protest due</th><th class=\"num\">IEEPA duty</th><th>rules</th></tr></thead><tbody>"
+    );
+    let filer = plan.filer.as_deref();
+    for e in worklist.into_iter().take(REPORT_ROWS) {
+        let dl = e.decision.deadlines;
+        let when = |d: Option<Deadline>| {
+            d.map_or_else(String::new, |d| {
+                if d.passed() {
+                    format!("{} (passed)", d.date)
+                } else {
+                    format!(
+                        "{} ({} left)",
+                        d.date,
+                        plural(usize::try_from(d.days_left).unwrap_or(0), "day", "days")
+                    )
+                }
+            })
+        };
+        let notes: String = e
+            .decision
+            .notes
+            .iter()
+            .map(|n| format!("<br><i>{}</i>", esc(n)))
+            .collect();
+        let _ = writeln!(
+            b,
+            "<tr{}><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"action\">{}</td><td>{}{notes}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            if e.urgent { " class=\"bad\"" } else { "" },
+            e.entry_number,
+            esc(e.importer_number.as_deref().unwrap_or("")),
+            e.decision.path,
+            esc(&e.what_to_do(filer)),
+            when(dl.cape_window_closes),
+            when(dl.psc_due),
+            when(dl.protest_due),
+            format_cents(e.ieepa_duty_cents),
+            e.decision.reasons.join(" ")
+        );
+    }
+    let _ = writeln!(b, "</tbody></table>");
+    page("CAPE plan", &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capekit_core::path::EntryData;
+    use jiff::ToSpan;
+
+    const AS_OF: Date = jiff::civil::date(2026, 11, 24);
+
+    fn n(filer: &str, i: u32) -> EntryNumber {
+        EntryNumber::from_parts(filer, i).expect("entry number")
+    }
+
+    /// An unliquidated entry with IEEPA duty: `cape`.
+    fn cape(number: EntryNumber, importer: &str) -> EntryData {
+        let mut e = EntryData::new(number, 2);
+        e.rows = 1;
+        e.importer_number = Some(importer.into());
+        e.entry_type = Some("01".into());
+        e.entry_date = Some(jiff::civil::date(2025, 12, 1));
+        e.liquidation_status = Some("Unliquidated".into());
+        e.ieepa_duty_cents = 10_000;
+        e.ieepa_lines = 1;
+        e.ieepa_dutiable_lines = 1;
+        e
+    }
+
+    fn set(file: &str, entries: Vec<EntryData>) -> EntryDataSet {
+        let rows = entries.len() as u64;
+        EntryDataSet {
+            file: file.into(),
+            content: capekit_core::check::Content::Text,
+            entries,
+            rows_read: rows,
+            rows_used: rows,
+            rows_dropped: 0,
+            blank_rows: 0,
+            header_line: 1,
+            columns_present: capekit_core::path::ColumnSet::all(),
+            columns_ignored: vec![],
+            bom: false,
+            windows_1252: false,
+            diagnostics: vec![],
+        }
+    }
+
+    fn opts(filer: Option<&str>) -> PlanOptions {
+        PlanOptions {
+            as_of: AS_OF,
+            filer: filer.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn an_entry_in_two_files_is_taken_from_the_first() {
+        let mut second = cape(n("B76", 1), "IOR-2");
+        second.first_line = 7;
+        let plan = build_plan(
+            vec![
+                set("a.csv", vec![cape(n("B76", 1), "IOR-1")]),
+                set("b.csv", vec![second, cape(n("B76", 2), "IOR-1")]),
+            ],
+            &opts(None),
+        );
+        assert_eq!(plan.entries.len(), 2);
+        assert_eq!(plan.entries[0].importer_number.as_deref(), Some("IOR-1"));
+        let d = &plan.diagnostics[0];
+        assert_eq!(
+            (d.code, d.file.as_deref(), d.line),
+            ("R011", Some("b.csv"), Some(7))
+        );
+        assert!(d.message.contains("a.csv (line 2)"), "{}", d.message);
+        let r = &plan.reconciliation;
+        assert_eq!((r.entries_read, r.entries, r.in_earlier_file), (3, 2, 1));
+        assert!(r.holds);
+        assert!(reconciliation_line(&plan).contains("already in an earlier file 1"));
+    }
+
+    #[test]
+    fn declarations_per_importer_and_filer_with_sanitised_names() {
+        let plan = build_plan(
+            vec![set(
+                "a.csv",
+                vec![
+                    cape(n("B76", 1), "12-3456789AB"),
+                    cape(n("M27", 2), "12-3456789AB"),
+                    cape(n("B76", 3), "98/765 4321"),
+                    cape(n("B76", 4), ""),
+                    // Differs from the third only by punctuation: must not share its file.
+                    cape(n("B76", 5), "987654321"),
+                    cape(n("B76", 6), "987654321"),
+                ],
+            )],
+            &opts(None),
+        );
+        let names: Vec<&str> = plan
+            .declarations
+            .iter()
+            .flat_map(|d| d.file_names.iter().map(String::as_str))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "declaration-12-3456789AB-B76.csv",
+                "declaration-12-3456789AB-M27.csv",
+                "declaration-987654321.csv",
+                "declaration-987654321-2.csv",
+                "declaration-unknown-importer.csv",
+            ]
+        );
+        assert_eq!(plan.declarations[2].entries.len(), 1);
+        assert_eq!(plan.declarations[3].entries.len(), 2);
+        assert!(plan.worklist().is_empty());
+    }
+
+    #[test]
+    fn with_filer_other_filers_go_to_the_worklist() {
+        let plan = build_plan(
+            vec![set(
+                "a.csv",
+                vec![cape(n("B76", 1), "IOR"), cape(n("M27", 2), "IOR")],
+            )],
+            &opts(Some("b76")),
+        );
+        assert_eq!(plan.declarations.len(), 1);
+        assert_eq!(plan.declarations[0].file_names, vec!["declaration-IOR.csv"]);
+        let w = plan.worklist();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].other_filer.as_deref(), Some("M27"));
+        assert!(w[0].what_to_do(plan.filer.as_deref()).contains("filer M27"));
+    }
+
+    #[test]
+    fn urgent_entries_come_first_in_a_declaration() {
+        let mut urgent = cape(n("B76", 9), "IOR");
+        urgent.liquidation_status = Some("Liquidated".into());
+        urgent.liquidation_date = AS_OF.checked_sub(70.days()).ok();
+        let mut later = cape(n("B76", 8), "IOR");
+        later.liquidation_status = Some("Liquidated".into());
+        later.liquidation_date = AS_OF.checked_sub(10.days()).ok();
+        let plan = build_plan(
+            vec![set("a.csv", vec![cape(n("B76", 1), "IOR"), later, urgent])],
+            &opts(None),
+        );
+        assert_eq!(
+            plan.declarations[0].entries,
+            vec![n("B76", 9), n("B76", 8), n("B76", 1)]
+        );
+        assert_eq!(plan.declarations[0].urgent, 1);
+        let buckets = plan.deadline_buckets();
+        assert_eq!(buckets[0], ("0-14 days".to_owned(), 1));
+        assert_eq!(
+            buckets[DEADLINE_BUCKETS.len() + 1].1,
+            1,
+            "unliquidated: undated"
+        );
+        assert_eq!(buckets.iter().map(|(_, n)| n).sum::<usize>(), 3);
+    }
+
+    #[test]
+    fn large_declarations_are_split_and_entries_know_their_part() {
+        let entries: Vec<EntryData> = (1..=MAX_ENTRIES as u32 + 1)
+            .map(|i| cape(n("B76", i), "IOR"))
+            .collect();
+        let plan = build_plan(vec![set("a.csv", entries)], &opts(None));
+        assert_eq!(
+            plan.declarations[0].file_names,
+            vec!["declaration-IOR-01.csv", "declaration-IOR-02.csv"]
+        );
+        let mut out = OutputSet::new();
+        let files = add_plan_outputs(&mut out, FsPath::new("o"), &plan, false).expect("outputs");
+        assert_eq!(
+            files.declarations[0],
+            vec![
+                PathBuf::from("o/declaration-IOR-01.csv"),
+                PathBuf::from("o/declaration-IOR-02.csv")
+            ]
+        );
+        let last = plan.entries.last().expect("entry");
+        assert_eq!(
+            files.file_of(last),
+            Some(&PathBuf::from("o/declaration-IOR-02.csv"))
+        );
+    }
+
+    #[test]
+    fn money_and_names() {
+        assert_eq!(dollars(123_456), "1,234.56");
+        assert_eq!(decimal_dollars(123_456), "1234.56");
+        assert_eq!(decimal_dollars(5), "0.05");
+        assert_eq!(file_name_part("12-345/678 90\u{e9}"), "12-34567890");
+        assert_eq!(file_name_part("--"), "");
+    }
+
+    #[test]
+    fn findings_are_grouped_and_capped_per_rule() {
+        let diags: Vec<Diagnostic> = (0..25)
+            .map(|i| Diagnostic::new("R001", Severity::Error, format!("{i}")))
+            .chain([Diagnostic::new("R002", Severity::Warning, "x")])
+            .collect();
+        let g = grouped_findings(&diags);
+        assert_eq!(g.len(), 2);
+        assert_eq!((g[0].0, g[0].1.len(), g[0].2), ("R001", 20, 25));
+        assert_eq!((g[1].0, g[1].1.len(), g[1].2), ("R002", 1, 1));
+    }
+}

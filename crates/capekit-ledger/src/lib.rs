@@ -1,0 +1,430 @@
+//! The ledger: every declaration, claim file, claim and entry outcome capekit has seen, kept in
+//! one SQLite file, so that no entry is ever filed twice.
+//!
+//! CAPE's one hard rule (CAPE.md section 4) is that an accepted entry is never declared again,
+//! and an entry still queued on a declaration must not be resubmitted either: duplicates conflict
+//! later. A triage sees only the files it is given today; the ledger remembers all of them, so
+//! `check`, `fix`, `triage` and `refile` can ask "was this entry accepted on an earlier claim, or
+//! is it still pending?" The answer is derived, never stored: an entry's state is computed from
+//! the declarations and claim rows recorded, in the order they were recorded (see [`EntryState`]).
+//!
+//! Constraints that shaped it (cargo's `util/sqlite.rs` is the model):
+//! - Opening connects, turns on `foreign_keys`, switches to WAL (readers never block the one
+//!   writer), sets a busy timeout so two capekit processes wait for each other instead of failing,
+//!   and migrates. Migrations are an append-only list versioned with `PRAGMA user_version`.
+//! - One import is one transaction, begun `IMMEDIATE` so that a second writer waits at the start
+//!   rather than failing half-way; a crash or a kill leaves the ledger exactly as before.
+//! - A file is identified by the SHA-256 of its bytes: importing it again changes nothing and
+//!   says so ([`ImportOutcome::AlreadyImported`]).
+//! - Domain values come in as `capekit-core` types; SQL never leaves this crate.
+
+mod import;
+mod report;
+mod schema;
+mod state;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use capekit_core::catalog::Action;
+use capekit_core::entry::EntryNumber;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use import::{EntryFacts, FileImport, TriageImport};
+pub use report::{
+    ActionCount, Deadline, DeadlineKind, Escalation, EventKind, ExportRow, ImporterStatus,
+    LedgerStatus, Problem, StateCounts, TimelineEvent,
+};
+pub use schema::MIGRATIONS;
+pub use state::EntryState;
+
+/// How long a second capekit process waits for the one writing, before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the ledger could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// The folder for the ledger file could not be created.
+    #[error("cannot create the folder {path} for the ledger: {source}")]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file could not be opened as an SQLite database.
+    #[error("cannot open the ledger {path}: {source}")]
+    Open {
+        /// The ledger file.
+        path: PathBuf,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+    /// The ledger was migrated by a newer capekit, whose tables this one does not know.
+    #[error(
+        "the ledger {path} has schema version {found}, but this capekit knows only up to {known} - it was written by a newer capekit; update capekit"
+    )]
+    TooNew {
+        /// The ledger file.
+        path: String,
+        /// Version found in the file.
+        found: i64,
+        /// Versions this build knows.
+        known: usize,
+    },
+    /// An SQL statement failed (disk full, lock held past the busy timeout, corrupt file).
+    #[error("ledger: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A stored value cannot be read back as what it should be.
+    #[error("the ledger holds a {what} it cannot read: `{value}` - run `capekit ledger verify`")]
+    Corrupt {
+        /// What kind of value.
+        what: &'static str,
+        /// The value as stored.
+        value: String,
+    },
+}
+
+/// Result of ledger operations.
+pub type Result<T, E = LedgerError> = std::result::Result<T, E>;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A recorded file. File ids grow with each import, so they order events in time.
+    FileId
+);
+id_type!(
+    /// A recorded declaration (an uploaded file, or a refile file capekit wrote).
+    DeclarationId
+);
+id_type!(
+    /// A claim, by its row in the ledger (the claim number is CBP's).
+    ClaimId
+);
+id_type!(
+    /// One triage run whose rows were recorded.
+    TriageId
+);
+
+/// What a recorded file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// A declaration upload the user made.
+    Declaration,
+    /// A Claim Details file from ACE.
+    ClaimDetails,
+    /// A Validation Result File from ACE.
+    ValidationResult,
+    /// A declaration capekit wrote (`triage` or `refile`).
+    Refile,
+    /// A report of entry data (ES-003).
+    EntryData,
+}
+
+impl FileKind {
+    /// The name stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Declaration => "declaration",
+            Self::ClaimDetails => "claim-details",
+            Self::ValidationResult => "validation-result",
+            Self::Refile => "refile",
+            Self::EntryData => "entry-data",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "declaration" => Self::Declaration,
+            "claim-details" => Self::ClaimDetails,
+            "validation-result" => Self::ValidationResult,
+            "refile" => Self::Refile,
+            "entry-data" => Self::EntryData,
+            other => {
+                return Err(LedgerError::Corrupt {
+                    what: "file kind",
+                    value: other.to_owned(),
+                });
+            }
+        })
+    }
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A file as the ledger identifies it: by the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileMeta {
+    /// The name to show: the base name, as the readers name rows' files.
+    pub name: String,
+    /// What it is.
+    pub kind: FileKind,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+impl FileMeta {
+    /// The identity of `bytes`, shown as `name` (a path is shortened to its base name, the way
+    /// the claim readers name rows' files).
+    pub fn of_bytes(name: &str, kind: FileKind, bytes: &[u8]) -> Self {
+        Self {
+            name: base_name(name).to_owned(),
+            kind,
+            sha256: sha256_hex(bytes),
+            size: bytes.len() as u64,
+        }
+    }
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest.iter() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum ImportOutcome {
+    /// Recorded now.
+    Imported {
+        /// The new file's id.
+        file_id: FileId,
+        /// Entries (declaration) or rows (claim file) recorded from it.
+        entries: usize,
+    },
+    /// The same bytes were recorded before; nothing changed.
+    AlreadyImported {
+        /// The earlier record.
+        file_id: FileId,
+        /// When it was recorded.
+        imported_at: Timestamp,
+    },
+}
+
+impl ImportOutcome {
+    /// True when the file was already in the ledger.
+    pub fn already(&self) -> bool {
+        matches!(self, Self::AlreadyImported { .. })
+    }
+}
+
+/// The default ledger file: `DATA_DIR/capekit/ledger.sqlite3` (on Linux
+/// `~/.local/share/capekit/ledger.sqlite3`). `None` when the platform has no data folder.
+pub fn default_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("capekit").join("ledger.sqlite3"))
+}
+
+/// An open ledger.
+#[derive(Debug)]
+pub struct Ledger {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Ledger {
+    /// Opens (creating when absent) the ledger file at `path`, and its folder, and migrates it.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| LedgerError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| LedgerError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::setup(conn, Some(path.to_path_buf()))
+    }
+
+    /// A ledger that lives in memory only: for tests, and for read-only commands when no ledger
+    /// file exists yet (so that nothing is created just to say it is empty).
+    pub fn open_in_memory() -> Result<Ledger> {
+        Self::setup(Connection::open_in_memory()?, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Ledger> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // WAL lets `ledger status` read while a triage writes, and makes a commit one append.
+        // An in-memory database answers `memory`, which is fine.
+        let _mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        let shown = path
+            .as_ref()
+            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
+        migrate(&mut conn, MIGRATIONS, &shown)?;
+        Ok(Ledger { conn, path })
+    }
+
+    /// The file, or `None` for an in-memory ledger.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT user_version FROM pragma_user_version", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The file recorded with this SHA-256, if any.
+    pub fn file_by_sha256(&self, sha256: &str) -> Result<Option<(FileId, FileKind, Timestamp)>> {
+        let row: Option<(i64, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, kind, imported_at FROM files WHERE sha256 = ?1",
+                [sha256],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(id, kind, at)| Ok((FileId(id), FileKind::parse(&kind)?, parse_ts(&at)?)))
+            .transpose()
+    }
+}
+
+/// Applies the migrations the database has not seen. Each one runs once, in order, inside one
+/// exclusive transaction with the `user_version` bump, so a crash never leaves half a schema.
+fn migrate(conn: &mut Connection, migrations: &[&str], shown: &str) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let version: i64 = tx.query_row("SELECT user_version FROM pragma_user_version", [], |r| {
+        r.get(0)
+    })?;
+    let known = migrations.len();
+    let done = usize::try_from(version).unwrap_or(usize::MAX);
+    if done > known {
+        return Err(LedgerError::TooNew {
+            path: shown.to_owned(),
+            found: version,
+            known,
+        });
+    }
+    if done < known {
+        for m in &migrations[done..] {
+            tx.execute_batch(m)?;
+        }
+        tx.pragma_update(None, "user_version", known as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn parse_ts(s: &str) -> Result<Timestamp> {
+    s.parse().map_err(|_| LedgerError::Corrupt {
+        what: "timestamp",
+        value: s.to_owned(),
+    })
+}
+
+fn parse_entry(s: &str) -> Result<EntryNumber> {
+    EntryNumber::parse_strict(s).map_err(|_| LedgerError::Corrupt {
+        what: "entry number",
+        value: s.to_owned(),
+    })
+}
+
+fn parse_action(s: &str) -> Result<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .find(|a| a.as_str() == s)
+        .ok_or_else(|| LedgerError::Corrupt {
+            what: "action",
+            value: s.to_owned(),
+        })
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date> {
+    s.parse().map_err(|_| LedgerError::Corrupt {
+        what: "date",
+        value: s.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_bytes() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn migrations_are_idempotent_and_versioned() -> Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn, MIGRATIONS, ":memory:")?;
+        migrate(&mut conn, MIGRATIONS, ":memory:")?;
+        let v: i64 = conn.query_row("SELECT user_version FROM pragma_user_version", [], |r| {
+            r.get(0)
+        })?;
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        // A later capekit appends a migration: only it runs.
+        let mut more: Vec<&str> = MIGRATIONS.to_vec();
+        more.push("CREATE TABLE later (x)");
+        migrate(&mut conn, &more, ":memory:")?;
+        conn.execute("INSERT INTO later VALUES (1)", [])?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_newer_ledger_is_refused() -> Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "user_version", 999)?;
+        let err = migrate(&mut conn, MIGRATIONS, "x.sqlite3").expect_err("refused");
+        assert!(
+            matches!(err, LedgerError::TooNew { found: 999, .. }),
+            "{err}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn every_action_round_trips() -> Result<()> {
+        for a in Action::ALL {
+            assert_eq!(parse_action(a.as_str())?, a);
+        }
+        Ok(())
+    }
+}

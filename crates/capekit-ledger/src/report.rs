@@ -1,0 +1,712 @@
+//! Reading the ledger back: status, one entry's timeline, the export table, escalations, and
+//! the integrity check.
+//!
+//! Every figure is computed from the recorded rows at the time of asking, with the same state
+//! rules as [`crate::EntryState`], so `status`, `export` and `entry` never disagree.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use capekit_core::catalog::{Action, normalize};
+use capekit_core::entry::EntryNumber;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::state::EntryState;
+use crate::{
+    FileId, FileKind, Ledger, MIGRATIONS, Result, parse_action, parse_date, parse_entry, parse_ts,
+};
+
+/// Entries by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StateCounts {
+    /// All entries.
+    pub total: usize,
+    /// Accepted on a claim.
+    pub accepted: usize,
+    /// On a declaration with no outcome after it.
+    pub pending: usize,
+    /// Rejected on their latest claim.
+    pub rejected: usize,
+    /// Neither declared nor on a claim (entry data only).
+    pub unknown: usize,
+}
+
+impl StateCounts {
+    fn add(&mut self, s: &EntryState) {
+        self.total += 1;
+        match s {
+            EntryState::Accepted { .. } => self.accepted += 1,
+            EntryState::Pending { .. } => self.pending += 1,
+            EntryState::Rejected { .. } => self.rejected += 1,
+            EntryState::Unknown => self.unknown += 1,
+        }
+    }
+}
+
+/// Rejected entries with one action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ActionCount {
+    /// The action.
+    pub action: Action,
+    /// Entries whose latest rejection has it.
+    pub entries: usize,
+}
+
+/// One importer's entries, when entry data names the importer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImporterStatus {
+    /// Importer of record number.
+    pub importer: String,
+    /// Its entries by state.
+    pub entries: StateCounts,
+}
+
+/// Which deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlineKind {
+    /// Last day to declare the entry on CAPE (liquidation + 80 days).
+    CapeWindow,
+    /// Last day to protest (liquidation + 180 days).
+    Protest,
+}
+
+/// A deadline of an entry that is not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// The day.
+    pub date: Date,
+    /// Which deadline.
+    pub kind: DeadlineKind,
+    /// The entry.
+    pub entry: EntryNumber,
+    /// Its importer, when known.
+    pub importer: Option<String>,
+    /// Its state.
+    pub state: &'static str,
+}
+
+/// What the ledger holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerStatus {
+    /// The ledger file (`:memory:` for an in-memory ledger).
+    pub path: String,
+    /// Schema version.
+    pub schema_version: i64,
+    /// Files recorded, by kind.
+    pub files: BTreeMap<&'static str, usize>,
+    /// Claims recorded.
+    pub claims: usize,
+    /// Entries by state.
+    pub entries: StateCounts,
+    /// Rejected entries by the action of their latest rejection, most urgent first.
+    pub rejected_by_action: Vec<ActionCount>,
+    /// Per importer, when entry data is known; sorted by importer number.
+    pub importers: Vec<ImporterStatus>,
+    /// The nearest deadlines of entries not accepted, soonest first (at most 20).
+    pub deadlines: Vec<Deadline>,
+    /// Entries that `ledger escalate` would list.
+    pub escalations: usize,
+}
+
+/// How many deadlines `status` lists.
+pub const STATUS_DEADLINES: usize = 20;
+
+/// What happened to an entry, in recording order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    /// On a declaration the user uploaded.
+    Declared,
+    /// On a refile file capekit wrote.
+    Refiled,
+    /// Accepted on a claim.
+    Accepted,
+    /// Rejected on a claim.
+    Rejected,
+    /// Its entry data was recorded.
+    EntryData,
+}
+
+/// One event of an entry's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEvent {
+    /// When it was recorded.
+    pub at: Timestamp,
+    /// What happened.
+    pub kind: EventKind,
+    /// The file it was recorded from (the path, for a file capekit wrote).
+    pub file: String,
+    /// The file's record.
+    pub file_id: Option<FileId>,
+    /// Line in the claim file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+    /// The message, for a rejection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The action as triaged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    /// The catalog rule applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The as-of date of the triage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+}
+
+/// One row of `ledger export`: an entry and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportRow {
+    /// The entry.
+    pub entry: EntryNumber,
+    /// `accepted`, `pending`, `rejected` or `unknown`.
+    pub state: &'static str,
+    /// The accepting claim, or the latest rejecting one.
+    pub claim: Option<String>,
+    /// Action of the latest rejection.
+    pub action: Option<Action>,
+    /// Message of the latest rejection.
+    pub message: Option<String>,
+    /// Claims on which it was rejected.
+    pub attempts: usize,
+    /// The declaration it is pending on.
+    pub pending_on: Option<String>,
+    /// Importer of record, when entry data is known.
+    pub importer: Option<String>,
+    /// Entry type, when known.
+    pub entry_type: Option<String>,
+    /// Liquidation date, when known.
+    pub liquidation_date: Option<Date>,
+    /// Path, when known.
+    pub path: Option<String>,
+    /// Last day on CAPE, when known.
+    pub cape_window_closes: Option<Date>,
+    /// Last day to protest, when known.
+    pub protest_due: Option<Date>,
+}
+
+/// An entry CBP keeps rejecting with the same transient message: time to write to CBP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Escalation {
+    /// The entry.
+    pub entry: EntryNumber,
+    /// The message, as CBP wrote it last.
+    pub message: String,
+    /// The claims that rejected it with that message, in recording order.
+    pub claims: Vec<String>,
+    /// Importer of record, when known.
+    pub importer: Option<String>,
+}
+
+/// How many rejections with one retry-later message make an escalation.
+pub const ESCALATE_AFTER: usize = 3;
+
+/// A problem `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Which check: `integrity`, `foreign-key`, `claim-without-entries`, `accepted-twice`,
+    /// `declaration-count`, `unreadable-value`, `schema-version`.
+    pub check: &'static str,
+    /// What was found.
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+struct Facts {
+    importer: Option<String>,
+    entry_type: Option<String>,
+    liquidation_date: Option<Date>,
+    path: Option<String>,
+    cape_window_closes: Option<Date>,
+    protest_due: Option<Date>,
+}
+
+fn opt_date(s: Option<&str>) -> Result<Option<Date>> {
+    s.map(parse_date).transpose()
+}
+
+impl Ledger {
+    fn entry_facts(&self) -> Result<HashMap<EntryNumber, Facts>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT entry, importer_number, entry_type, liquidation_date, path,
+                    cape_window_closes, protest_due
+             FROM entry_data",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let entry: String = r.get(0)?;
+            out.insert(
+                parse_entry(&entry)?,
+                Facts {
+                    importer: r.get(1)?,
+                    entry_type: r.get(2)?,
+                    liquidation_date: opt_date(r.get::<_, Option<String>>(3)?.as_deref())?,
+                    path: r.get(4)?,
+                    cape_window_closes: opt_date(r.get::<_, Option<String>>(5)?.as_deref())?,
+                    protest_due: opt_date(r.get::<_, Option<String>>(6)?.as_deref())?,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// Files, claims, entries by state and action, per importer, nearest deadlines.
+    pub fn status(&self) -> Result<LedgerStatus> {
+        let states = self.all_states()?;
+        let facts = self.entry_facts()?;
+        let mut entries = StateCounts::default();
+        let mut by_action: BTreeMap<usize, (Action, usize)> = BTreeMap::new();
+        let mut importers: BTreeMap<&str, StateCounts> = BTreeMap::new();
+        let mut deadlines = Vec::new();
+        for (e, s) in &states {
+            entries.add(s);
+            if let EntryState::Rejected { action, .. } = s {
+                by_action.entry(action.urgency()).or_insert((*action, 0)).1 += 1;
+            }
+            let f = facts.get(e);
+            if let Some(i) = f.and_then(|f| f.importer.as_deref()) {
+                importers.entry(i).or_default().add(s);
+            }
+            if matches!(s, EntryState::Accepted { .. }) {
+                continue;
+            }
+            if let Some(f) = f {
+                for (date, kind) in [
+                    (f.cape_window_closes, DeadlineKind::CapeWindow),
+                    (f.protest_due, DeadlineKind::Protest),
+                ] {
+                    if let Some(date) = date {
+                        deadlines.push(Deadline {
+                            date,
+                            kind,
+                            entry: *e,
+                            importer: f.importer.clone(),
+                            state: s.name(),
+                        });
+                    }
+                }
+            }
+        }
+        deadlines.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));
+        deadlines.truncate(STATUS_DEADLINES);
+        let mut files = BTreeMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT kind, COUNT(*) FROM files GROUP BY kind")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let kind: String = r.get(0)?;
+                let n: i64 = r.get(1)?;
+                files.insert(
+                    FileKind::parse(&kind)?.as_str(),
+                    usize::try_from(n).unwrap_or(0),
+                );
+            }
+        }
+        let claims: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM claims", [], |r| r.get(0))?;
+        Ok(LedgerStatus {
+            path: self
+                .path
+                .as_ref()
+                .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string()),
+            schema_version: self.schema_version()?,
+            files,
+            claims: usize::try_from(claims).unwrap_or(0),
+            entries,
+            rejected_by_action: by_action
+                .into_values()
+                .map(|(action, entries)| ActionCount { action, entries })
+                .collect(),
+            importers: importers
+                .into_iter()
+                .map(|(i, entries)| ImporterStatus {
+                    importer: i.to_owned(),
+                    entries,
+                })
+                .collect(),
+            deadlines,
+            escalations: self.escalations()?.len(),
+        })
+    }
+
+    /// Everything recorded about one entry, in recording order.
+    pub fn timeline(&self, entry: EntryNumber) -> Result<Vec<TimelineEvent>> {
+        // (file id, row order within the file, event)
+        let mut events: Vec<(i64, i64, TimelineEvent)> = Vec::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT d.seq, COALESCE(r.path, f.name), f.imported_at, f.kind, f.id
+                 FROM declaration_entries de
+                 JOIN declarations d ON d.id = de.declaration_id
+                 JOIN files f ON f.id = d.file_id
+                 LEFT JOIN refile_files r ON r.declaration_id = d.id
+                 WHERE de.entry = ?1",
+            )?;
+            let mut rows = stmt.query([entry.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let at: String = r.get(2)?;
+                let kind: String = r.get(3)?;
+                events.push((
+                    id,
+                    0,
+                    TimelineEvent {
+                        at: parse_ts(&at)?,
+                        kind: if kind == FileKind::Refile.as_str() {
+                            EventKind::Refiled
+                        } else {
+                            EventKind::Declared
+                        },
+                        file: r.get(1)?,
+                        file_id: Some(FileId(r.get(4)?)),
+                        line: None,
+                        claim: None,
+                        message: None,
+                        action: None,
+                        rule: None,
+                        as_of: None,
+                    },
+                ));
+            }
+        }
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT f.id, f.name, f.imported_at, ce.line, ce.line, c.claim_number, ce.outcome,
+                        ce.message, ce.action, ce.rule, t.as_of
+                 FROM claim_entries ce
+                 JOIN claims c ON c.id = ce.claim_id
+                 JOIN files f ON f.id = ce.file_id
+                 JOIN triages t ON t.id = ce.triage_id
+                 WHERE ce.entry = ?1",
+            )?;
+            let mut rows = stmt.query([entry.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let at: String = r.get(2)?;
+                let line: i64 = r.get(4)?;
+                let outcome: String = r.get(6)?;
+                let message: String = r.get(7)?;
+                let action: String = r.get(8)?;
+                let accepted = outcome == "accepted";
+                events.push((
+                    id,
+                    r.get(3)?,
+                    TimelineEvent {
+                        at: parse_ts(&at)?,
+                        kind: if accepted {
+                            EventKind::Accepted
+                        } else {
+                            EventKind::Rejected
+                        },
+                        file: r.get(1)?,
+                        file_id: Some(FileId(id)),
+                        line: u64::try_from(line).ok(),
+                        claim: Some(r.get(5)?),
+                        message: (!message.is_empty()).then_some(message),
+                        action: Some(parse_action(&action)?),
+                        rule: r.get(9)?,
+                        as_of: Some(r.get(10)?),
+                    },
+                ));
+            }
+        }
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT ed.file_id, COALESCE(f.name, 'entry data'), ed.recorded_at, ed.path
+                 FROM entry_data ed LEFT JOIN files f ON f.id = ed.file_id
+                 WHERE ed.entry = ?1",
+            )?;
+            let mut rows = stmt.query([entry.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let id: Option<i64> = r.get(0)?;
+                let at: String = r.get(2)?;
+                let path: String = r.get(3)?;
+                events.push((
+                    id.unwrap_or(i64::MAX),
+                    0,
+                    TimelineEvent {
+                        at: parse_ts(&at)?,
+                        kind: EventKind::EntryData,
+                        file: r.get(1)?,
+                        file_id: id.map(FileId),
+                        line: None,
+                        claim: None,
+                        message: Some(format!("path: {path}")),
+                        action: None,
+                        rule: None,
+                        as_of: None,
+                    },
+                ));
+            }
+        }
+        events.sort_by_key(|(file, row, _)| (*file, *row));
+        Ok(events.into_iter().map(|(_, _, e)| e).collect())
+    }
+
+    /// One row per entry with its state and what is known of it, in entry-number order.
+    pub fn export_rows(&self) -> Result<Vec<ExportRow>> {
+        let states = self.all_states()?;
+        let mut facts = self.entry_facts()?;
+        Ok(states
+            .into_iter()
+            .map(|(entry, s)| {
+                let f = facts.remove(&entry).unwrap_or_default();
+                let (claim, action, message, attempts, pending_on) = match &s {
+                    EntryState::Accepted { claim } => (Some(claim.clone()), None, None, 0, None),
+                    EntryState::Pending { declaration, .. } => {
+                        (None, None, None, 0, Some(declaration.clone()))
+                    }
+                    EntryState::Rejected {
+                        claim,
+                        action,
+                        message,
+                        attempts,
+                    } => (
+                        Some(claim.clone()),
+                        Some(*action),
+                        Some(message.clone()),
+                        *attempts,
+                        None,
+                    ),
+                    EntryState::Unknown => (None, None, None, 0, None),
+                };
+                ExportRow {
+                    entry,
+                    state: s.name(),
+                    claim,
+                    action,
+                    message,
+                    attempts,
+                    pending_on,
+                    importer: f.importer,
+                    entry_type: f.entry_type,
+                    liquidation_date: f.liquidation_date,
+                    path: f.path,
+                    cape_window_closes: f.cape_window_closes,
+                    protest_due: f.protest_due,
+                }
+            })
+            .collect())
+    }
+
+    /// Entries not accepted that were rejected on [`ESCALATE_AFTER`] or more claims with the same
+    /// `retry-later` message (CAPE.md section 5: "if it repeats, write to
+    /// IEEPARefunds@cbp.dhs.gov"). In entry order.
+    pub fn escalations(&self) -> Result<Vec<Escalation>> {
+        let accepted: HashSet<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT DISTINCT entry FROM claim_entries WHERE outcome = 'accepted'")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT ce.entry, c.claim_number, ce.message
+             FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
+             WHERE ce.outcome = 'rejected' AND ce.action = ?1
+             ORDER BY ce.entry, ce.file_id, ce.line",
+        )?;
+        let mut rows = stmt.query([Action::RetryLater.as_str()])?;
+        // entry -> normalized message -> (last raw message, claims)
+        let mut seen: BTreeMap<String, BTreeMap<String, (String, Vec<String>)>> = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let entry: String = r.get(0)?;
+            if accepted.contains(&entry) {
+                continue;
+            }
+            let claim: String = r.get(1)?;
+            let message: String = r.get(2)?;
+            let slot = seen
+                .entry(entry)
+                .or_default()
+                .entry(normalize(&message))
+                .or_default();
+            slot.0 = message;
+            if !slot.1.contains(&claim) {
+                slot.1.push(claim);
+            }
+        }
+        let facts = self.entry_facts()?;
+        let mut out = Vec::new();
+        for (entry, by_message) in seen {
+            let entry = parse_entry(&entry)?;
+            for (_, (message, claims)) in by_message {
+                if claims.len() >= ESCALATE_AFTER {
+                    out.push(Escalation {
+                        entry,
+                        message,
+                        claims,
+                        importer: facts.get(&entry).and_then(|f| f.importer.clone()),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// SQLite's own integrity check plus the ledger's invariants. An empty list means sound.
+    pub fn verify(&self) -> Result<Vec<Problem>> {
+        let mut problems = Vec::new();
+        {
+            let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            for r in rows {
+                let r = r?;
+                if r != "ok" {
+                    push(&mut problems, "integrity", r);
+                }
+            }
+        }
+        {
+            let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let table: String = r.get(0)?;
+                let rowid: Option<i64> = r.get(1)?;
+                let parent: String = r.get(2)?;
+                push(
+                    &mut problems,
+                    "foreign-key",
+                    format!(
+                        "{table} row {} refers to a missing {parent} row",
+                        rowid.map_or_else(|| "?".to_owned(), |r| r.to_string())
+                    ),
+                );
+            }
+        }
+        let version = self.schema_version()?;
+        if version != MIGRATIONS.len() as i64 {
+            push(
+                &mut problems,
+                "schema-version",
+                format!("schema version {version}, expected {}", MIGRATIONS.len()),
+            );
+        }
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT claim_number FROM claims
+                 WHERE id NOT IN (SELECT DISTINCT claim_id FROM claim_entries)",
+            )?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            for c in rows {
+                push(
+                    &mut problems,
+                    "claim-without-entries",
+                    format!("claim {} has no entry rows", c?),
+                );
+            }
+        }
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT ce.entry, group_concat(DISTINCT c.claim_number)
+                 FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
+                 WHERE ce.outcome = 'accepted'
+                 GROUP BY ce.entry HAVING COUNT(DISTINCT ce.claim_id) > 1",
+            )?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for r in rows {
+                let (entry, claims) = r?;
+                push(
+                    &mut problems,
+                    "accepted-twice",
+                    format!(
+                        "entry {entry} is accepted on several claims ({claims}); CBP accepts an entry once - look at these claims in ACE"
+                    ),
+                );
+            }
+        }
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT d.id, f.name, d.entries, COUNT(de.entry)
+                 FROM declarations d JOIN files f ON f.id = d.file_id
+                 LEFT JOIN declaration_entries de ON de.declaration_id = d.id
+                 GROUP BY d.id HAVING COUNT(de.entry) != d.entries",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?;
+            for r in rows {
+                let (name, said, found) = r?;
+                push(
+                    &mut problems,
+                    "declaration-count",
+                    format!("declaration {name} says {said} entries but {found} are recorded"),
+                );
+            }
+        }
+        // Every stored value must read back: entry numbers with their check digit, actions,
+        // timestamps. A value that does not is a problem here rather than an error later.
+        for (sql, what) in [
+            (ALL_ENTRIES, "entry number"),
+            ("SELECT DISTINCT action FROM claim_entries", "action"),
+            ("SELECT imported_at FROM files", "timestamp"),
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            for v in rows {
+                let v = v?;
+                let ok = match what {
+                    "entry number" => parse_entry(&v).is_ok(),
+                    "action" => parse_action(&v).is_ok(),
+                    _ => parse_ts(&v).is_ok(),
+                };
+                if !ok {
+                    push(
+                        &mut problems,
+                        "unreadable-value",
+                        format!("{what} `{v}` cannot be read"),
+                    );
+                }
+            }
+        }
+        // Counts reconcile: every entry is in exactly one state.
+        if problems.is_empty() {
+            let states = self.all_states()?;
+            let mut c = StateCounts::default();
+            for s in states.values() {
+                c.add(s);
+            }
+            let entries: i64 =
+                self.conn
+                    .query_row(&format!("SELECT COUNT(*) FROM ({ALL_ENTRIES})"), [], |r| {
+                        r.get(0)
+                    })?;
+            let sum = c.accepted + c.pending + c.rejected + c.unknown;
+            if i64::try_from(sum).ok() != Some(entries) || c.total != sum {
+                push(
+                    &mut problems,
+                    "counts",
+                    format!(
+                        "{entries} entries recorded, but accepted {} + pending {} + rejected {} + unknown {} = {sum}",
+                        c.accepted, c.pending, c.rejected, c.unknown
+                    ),
+                );
+            }
+        }
+        Ok(problems)
+    }
+}
+
+/// Every distinct entry number the ledger holds, wherever it stands.
+const ALL_ENTRIES: &str = "SELECT entry FROM declaration_entries
+     UNION SELECT entry FROM claim_entries
+     UNION SELECT entry FROM entry_data";
+
+fn push(problems: &mut Vec<Problem>, check: &'static str, message: String) {
+    problems.push(Problem { check, message });
+}

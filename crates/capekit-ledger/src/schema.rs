@@ -1,0 +1,98 @@
+//! The ledger's tables, as an append-only list of migrations.
+//!
+//! Migration `i` runs once, when `PRAGMA user_version` is `i`; the version then becomes `i + 1`.
+//! Never edit or remove an entry of [`MIGRATIONS`]: a ledger in the field already ran it. Change
+//! the schema by appending a migration (`ALTER TABLE ... ADD COLUMN`, a new table or index).
+//!
+//! Design, in short:
+//! - `files` is the one clock: every declaration, claim file, refile file and entry-data file is a
+//!   row, and file ids only grow, so "recorded after" means "larger file id" (timestamps can tie).
+//!   A declaration's place on that clock is `declarations.seq`: its file id, except when it is
+//!   recorded together with claim files recorded earlier that answer it - then it takes the place
+//!   of the first of them, since CBP's answer cannot come before the upload.
+//! - An entry is its CBP entry number (a natural key of 11 characters): there is no table of
+//!   entries, since an entry has no fact of its own but those in `entry_data`. A registry table
+//!   would cost a fifth of a large import and protect nothing the `CHECK`s and `verify` do not.
+//! - A refile file capekit wrote is a declaration like any other (`declarations` and
+//!   `declaration_entries`); `refile_files` adds where it was written and when.
+//! - `claim_entries` holds one row per entry, claim and claim file, as triaged: outcome, the raw
+//!   message, the action and rule of the catalog version in force on the triage's `as_of`
+//!   (kept in `triages`). Accepted and rejected are facts from CBP; actions are capekit's reading.
+//!   It is clustered by entry (`WITHOUT ROWID`, key entry, file, claim): every question is asked
+//!   per entry, and one B-tree instead of a table plus an index keeps a million-row import fast.
+//! - Entry states are never stored: they are derived from these rows, so they cannot disagree.
+
+/// Every migration, oldest first. Append only.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "
+    CREATE TABLE files (
+        id          INTEGER PRIMARY KEY,
+        sha256      TEXT    NOT NULL UNIQUE CHECK (length(sha256) = 64),
+        kind        TEXT    NOT NULL CHECK (kind IN ('declaration', 'claim-details',
+                                                     'validation-result', 'refile', 'entry-data')),
+        name        TEXT    NOT NULL,
+        size        INTEGER NOT NULL CHECK (size >= 0),
+        imported_at TEXT    NOT NULL
+    );
+
+    CREATE TABLE declarations (
+        id      INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL UNIQUE REFERENCES files(id),
+        entries INTEGER NOT NULL CHECK (entries >= 0),
+        seq     INTEGER NOT NULL
+    );
+
+    CREATE TABLE declaration_entries (
+        declaration_id INTEGER NOT NULL REFERENCES declarations(id),
+        entry          TEXT    NOT NULL CHECK (length(entry) = 11),
+        PRIMARY KEY (declaration_id, entry)
+    ) WITHOUT ROWID;
+    CREATE INDEX declaration_entries_by_entry ON declaration_entries(entry);
+
+    CREATE TABLE refile_files (
+        declaration_id INTEGER PRIMARY KEY REFERENCES declarations(id),
+        path           TEXT NOT NULL,
+        written_at     TEXT NOT NULL
+    );
+
+    CREATE TABLE triages (
+        id              INTEGER PRIMARY KEY,
+        as_of           TEXT NOT NULL,
+        catalog_version TEXT NOT NULL,
+        recorded_at     TEXT NOT NULL
+    );
+
+    CREATE TABLE claims (
+        id           INTEGER PRIMARY KEY,
+        claim_number TEXT NOT NULL UNIQUE,
+        status       TEXT NOT NULL
+    );
+
+    CREATE TABLE claim_entries (
+        entry     TEXT    NOT NULL CHECK (length(entry) = 11),
+        file_id   INTEGER NOT NULL REFERENCES files(id),
+        claim_id  INTEGER NOT NULL REFERENCES claims(id),
+        line      INTEGER NOT NULL,
+        outcome   TEXT    NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+        message   TEXT    NOT NULL,
+        action    TEXT    NOT NULL,
+        rule      TEXT,
+        triage_id INTEGER NOT NULL REFERENCES triages(id),
+        PRIMARY KEY (entry, file_id, claim_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE entry_data (
+        entry              TEXT PRIMARY KEY CHECK (length(entry) = 11),
+        importer_number    TEXT,
+        entry_type         TEXT,
+        liquidation_date   TEXT,
+        path               TEXT NOT NULL,
+        cape_window_closes TEXT,
+        protest_due        TEXT,
+        file_id            INTEGER REFERENCES files(id),
+        recorded_at        TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX entry_data_by_importer ON entry_data(importer_number);
+    ",
+];

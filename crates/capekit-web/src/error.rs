@@ -1,0 +1,191 @@
+//! The one error type of the handlers: a user's mistake becomes a 4xx page that says what was
+//! wrong and what to do; anything else is logged to the terminal and shown as a short 500 page.
+//!
+//! Handlers return `Result<_, AppError>`, so a bad file can never surface as a bare 500 or an
+//! empty body: a clerk always gets a page in plain words, with a way back.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+
+use crate::layout;
+
+/// A page-level failure. Boxed, so that `Result<_, AppError>` stays small.
+#[derive(Debug)]
+pub struct AppError(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    status: StatusCode,
+    title: String,
+    message: String,
+    /// Further lines of explanation or advice, each a paragraph or list item.
+    details: Vec<String>,
+    /// Titled lists (for example, what capekit reads).
+    lists: Vec<(String, Vec<String>)>,
+    /// A link back: (href, label).
+    back: Option<(String, String)>,
+    /// For a server-side failure: what was being done and the cause, for the log only.
+    log: Option<String>,
+}
+
+impl AppError {
+    fn user(status: StatusCode, title: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(Box::new(Inner {
+            status,
+            title: title.into(),
+            message: message.into(),
+            details: Vec::new(),
+            lists: Vec::new(),
+            back: None,
+            log: None,
+        }))
+    }
+
+    /// 400: the request itself is wrong (a form field missing or malformed).
+    pub fn bad_request(title: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::user(StatusCode::BAD_REQUEST, title, message)
+    }
+
+    /// 404: no such page, session, rule or file.
+    pub fn not_found(title: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::user(StatusCode::NOT_FOUND, title, message)
+    }
+
+    /// 422: the file was received but capekit cannot use it.
+    pub fn unusable_file(title: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::user(StatusCode::UNPROCESSABLE_ENTITY, title, message)
+    }
+
+    /// 403: a state-changing request from another web site.
+    pub fn cross_origin() -> Self {
+        Self::user(
+            StatusCode::FORBIDDEN,
+            "Request refused",
+            "This request came from another web site, so capekit refused it. Uploads and other changes are accepted only from capekit's own pages.",
+        )
+        .with_detail("If you used a bookmark or a saved page, open capekit's start page and try again from there.")
+        .with_back("/", "Go to the start page")
+    }
+
+    /// 413: the upload is larger than [`crate::MAX_UPLOAD_BYTES`].
+    pub fn too_large() -> Self {
+        Self::user(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The upload is too large",
+            format!(
+                "capekit takes at most {} MB in one upload, and this one is larger.",
+                crate::MAX_UPLOAD_BYTES / (1024 * 1024)
+            ),
+        )
+        .with_detail("A Claim Details file of 9,999 entries is about 1 MB, so a file this large is probably not one ACE gave you. Check that you picked the right file.")
+        .with_detail("If you uploaded several claim files at once, upload fewer at a time.")
+        .with_back("/", "Back to the start page")
+    }
+
+    /// 500: something failed on the server; `context` says what was being done. Logged, not shown.
+    pub fn internal(context: impl Into<String>, cause: impl std::fmt::Display) -> Self {
+        let context = context.into();
+        Self(Box::new(Inner {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            title: "Something went wrong on this computer".to_owned(),
+            message: format!(
+                "capekit could not finish: {context}. Your files are not at fault. The details are in the window where `capekit serve` runs."
+            ),
+            details: Vec::new(),
+            lists: Vec::new(),
+            back: Some(("/".to_owned(), "Back to the start page".to_owned())),
+            log: Some(format!("{context}: {cause}")),
+        }))
+    }
+
+    /// Adds a paragraph of explanation or advice.
+    #[must_use]
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.0.details.push(detail.into());
+        self
+    }
+
+    /// Adds a titled list.
+    #[must_use]
+    pub fn with_list(mut self, title: impl Into<String>, items: &[&str]) -> Self {
+        self.0.lists.push((
+            title.into(),
+            items.iter().map(|s| (*s).to_owned()).collect(),
+        ));
+        self
+    }
+
+    /// Sets the link back.
+    #[must_use]
+    pub fn with_back(mut self, href: impl Into<String>, label: impl Into<String>) -> Self {
+        self.0.back = Some((href.into(), label.into()));
+        self
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+}
+
+impl Inner {
+    fn body(&self) -> Markup {
+        html! {
+            div.notice.bad {
+                p { (self.message) }
+            }
+            @for d in &self.details {
+                p { (layout::with_code(d)) }
+            }
+            @for (title, items) in &self.lists {
+                h2 { (title) }
+                ul {
+                    @for item in items {
+                        li { (layout::with_code(item)) }
+                    }
+                }
+            }
+            p {
+                @match &self.back {
+                    Some((href, label)) => a.button href=(href) { (label) },
+                    None => a.button href="/" { "Back to the start page" },
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if let Some(log) = &e.log {
+            eprintln!("capekit serve: error: {log}");
+        }
+        let page = layout::page(&e.title, e.body());
+        (e.status, page).into_response()
+    }
+}
+
+impl From<axum::extract::multipart::MultipartError> for AppError {
+    fn from(e: axum::extract::multipart::MultipartError) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::too_large()
+        } else {
+            Self::bad_request(
+                "The upload could not be read",
+                format!(
+                    "The browser's upload was cut short or malformed ({}). Choose the files again and send them once more.",
+                    e.body_text()
+                ),
+            )
+            .with_back("/", "Back to the start page")
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::internal("reading the files failed unexpectedly", e)
+    }
+}

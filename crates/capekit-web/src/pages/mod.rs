@@ -1,0 +1,134 @@
+//! The pages, one module each, and what they share: reading a multipart form, looking up a
+//! session, sending a file as a download.
+
+pub mod check;
+pub mod entry;
+pub mod home;
+pub mod rebuild;
+pub mod rules;
+pub mod triage;
+pub mod upload;
+
+use std::collections::HashMap;
+
+use axum::extract::Multipart;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::security::no_store;
+use crate::session::{SessionId, display_name};
+
+/// A text field longer than this is refused (the pasted corrected list is the longest: 9,999
+/// entries of 13 characters fit easily).
+const MAX_TEXT_FIELD: usize = 2 * 1024 * 1024;
+
+/// One file of a multipart form.
+#[derive(Debug)]
+pub struct FilePart {
+    /// The browser's file name, reduced for display.
+    pub name: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A multipart form read whole (its size is bounded by the body limit).
+#[derive(Debug, Default)]
+pub struct Form {
+    /// Files chosen; empty file inputs are left out.
+    pub files: Vec<FilePart>,
+    /// Text fields.
+    pub fields: HashMap<String, String>,
+}
+
+impl Form {
+    /// A text field, trimmed; `None` when absent or blank.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields
+            .get(name)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Reads every part of a multipart form.
+pub async fn read_form(multipart: &mut Multipart) -> Result<Form, AppError> {
+    let mut form = Form::default();
+    while let Some(field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = field.bytes().await?;
+        match file_name {
+            // An empty file input sends a part with an empty name and no bytes.
+            Some(f) if f.is_empty() && bytes.is_empty() => {}
+            Some(f) => form.files.push(FilePart {
+                name: display_name(Some(&f)),
+                bytes: bytes.to_vec(),
+            }),
+            None => {
+                if bytes.len() > MAX_TEXT_FIELD {
+                    return Err(AppError::too_large());
+                }
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                form.fields.insert(name, text);
+            }
+        }
+    }
+    Ok(form)
+}
+
+/// The session id of a URL, or the page saying it is unknown.
+pub fn session_id(raw: &str) -> Result<SessionId, AppError> {
+    SessionId::parse(raw).ok_or_else(unknown_session)
+}
+
+/// The page for a session that is not (or no longer) in memory.
+pub fn unknown_session() -> AppError {
+    AppError::not_found(
+        "This upload is no longer open",
+        "capekit keeps uploads only while it runs, and forgets the oldest after a while. Upload the files again to see their results.",
+    )
+    .with_back("/", "Upload files")
+}
+
+/// A file download: `Content-Disposition: attachment`, not cached.
+pub fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
+    // Names are chosen by capekit (refile.csv, worklist.xlsx...), never taken from the client.
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    no_store(
+        (
+            [
+                (CONTENT_TYPE, content_type.to_owned()),
+                (CONTENT_DISPOSITION, disposition),
+            ],
+            bytes,
+        )
+            .into_response(),
+    )
+}
+
+/// A page holding a filer's data: not cached.
+pub fn private_page(markup: maud::Markup) -> Response {
+    no_store(markup.into_response())
+}
+
+/// The fallback for unknown addresses.
+pub async fn not_found() -> AppError {
+    AppError::not_found(
+        "Page not found",
+        "There is no page at this address. Start again from the start page.",
+    )
+}
+
+/// The rules date of an upload: the form's `as_of` (YYYY-MM-DD), else the state's default.
+pub fn as_of(form: &Form, state: &crate::AppState) -> Result<jiff::civil::Date, AppError> {
+    match form.text("as_of") {
+        None => Ok(state.today()),
+        Some(s) => s.parse().map_err(|_| {
+            AppError::bad_request(
+                "The rules date is not a date",
+                format!("`{s}` is not a date; write it as YYYY-MM-DD, for example 2026-06-30, or leave the field empty for today."),
+            )
+        }),
+    }
+}

@@ -1,0 +1,495 @@
+//! `GET /triage/{id}`: the triage of one upload, and its downloads.
+//!
+//! The page shows what the CLI's report shows (totals, charts, claims, the next declaration)
+//! plus the entries table, filtered on the server by outcome, action and message through query
+//! parameters (`?outcome=rejected&action=refile&message=...`), so the filters work without
+//! script. Downloads are the CLI's files, byte for byte: the refile upload from
+//! `upload::upload_bytes` (in parts of 9,999 past that), the worklist CSV and XLSX, the report.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::response::Response;
+use capekit_core::catalog::Action;
+use capekit_core::check::MAX_ENTRIES;
+use capekit_core::triage::{EntryResult, Outcome};
+use capekit_io::html::bar_chart;
+use capekit_io::sheet::{to_csv, to_xlsx};
+use capekit_io::triage_out::{REPORT_ROWS, reconciliation_line_with, report_html, worklist_table};
+use capekit_io::upload::{part_paths, upload_bytes};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::{download, private_page, session_id, unknown_session};
+use crate::AppState;
+use crate::error::AppError;
+use crate::layout::{self, entries, n};
+use crate::session::TriageSession;
+
+/// The filters of the entries table, as query parameters.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    /// `all` (default), `rejected`, `accepted` or `missing`.
+    pub outcome: Option<String>,
+    /// An action's kebab-case name; empty for any.
+    pub action: Option<String>,
+    /// A message as [`EntryResult::message_key`] gives it; empty for any.
+    pub message: Option<String>,
+}
+
+/// The filters, checked.
+#[derive(Debug, Default)]
+struct Filter {
+    outcome: Option<Outcome>,
+    action: Option<Action>,
+    message: Option<String>,
+}
+
+impl Filter {
+    fn parse(f: &Filters) -> Result<Self, AppError> {
+        let nonblank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let outcome = match nonblank(&f.outcome).as_deref() {
+            None | Some("all") => None,
+            Some("rejected") => Some(Outcome::Rejected),
+            Some("accepted") => Some(Outcome::Accepted),
+            Some("missing") => Some(Outcome::Missing),
+            Some(other) => {
+                return Err(AppError::bad_request(
+                    "Unknown filter",
+                    format!(
+                        "`{other}` is not an outcome; choose all, rejected, accepted or missing."
+                    ),
+                ));
+            }
+        };
+        let action = match nonblank(&f.action) {
+            None => None,
+            Some(a) => Some(
+                Action::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == a)
+                    .ok_or_else(|| {
+                        AppError::bad_request(
+                            "Unknown filter",
+                            format!("`{a}` is not one of capekit's actions."),
+                        )
+                    })?,
+            ),
+        };
+        Ok(Self {
+            outcome,
+            action,
+            message: nonblank(&f.message),
+        })
+    }
+
+    fn keeps(&self, e: &EntryResult) -> bool {
+        self.outcome.is_none_or(|o| e.outcome == o)
+            && self.action.is_none_or(|a| e.action == a)
+            && self.message.as_ref().is_none_or(|m| e.message_key() == *m)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.outcome.is_none() && self.action.is_none() && self.message.is_none()
+    }
+}
+
+/// The outcome as the worklist writes it.
+pub fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Accepted => "accepted",
+        Outcome::Rejected => "rejected",
+        Outcome::Missing => "missing",
+    }
+}
+
+/// The file names of the refile upload: `refile.csv`, or `refile-01.csv`... past 9,999 entries.
+pub fn refile_names(entries: usize) -> Vec<String> {
+    if entries == 0 {
+        return Vec::new();
+    }
+    part_paths(Path::new("refile.csv"), entries.div_ceil(MAX_ENTRIES))
+        .into_iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect()
+}
+
+fn load(state: &AppState, id: &str) -> Result<(String, Arc<TriageSession>), AppError> {
+    let id = session_id(id)?;
+    let session = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+    Ok((id.to_string(), session))
+}
+
+/// `GET /triage/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+    Query(filters): Query<Filters>,
+) -> Result<Response, AppError> {
+    let (id, s) = load(&state, &id)?;
+    let filter = Filter::parse(&filters)?;
+    let r = &s.report;
+    let rec = &r.reconciliation;
+    let refile = refile_names(r.refile.entries.len());
+    let names = s.claim_file_names();
+    let title = match names.as_slice() {
+        [one] => format!("Triage of {one}"),
+        many => format!("Triage of {} claim files", many.len()),
+    };
+    let diagnostics = s.diagnostics();
+
+    let body = html! {
+        p.meta {
+            "Rules as of " (r.as_of.to_string()) " · catalog " (r.catalog_version)
+        }
+        @if names.len() > 1 {
+            p.meta { "Files: " (names.join(", ")) }
+        }
+        (next_steps(&id, &s, &refile))
+        div.tiles {
+            (tile(r.claims.len(), "claims"))
+            (tile(rec.accepted, "accepted entries"))
+            (tile(rec.rejected, "rejected entries"))
+            @if rec.declared.is_some() { (tile(rec.missing, "missing entries")) }
+            (tile(r.refile.entries.len(), "to refile now"))
+        }
+        p class=(if rec.holds { "recon ok" } else { "recon bad" }) {
+            (reconciliation_line_with(r, "no declaration was uploaded with the claim files"))
+        }
+
+        h2 { "Claims" }
+        table {
+            thead { tr { th { "claim" } th { "status" } th.num { "accepted" } th.num { "rejected" } th { "files" } } }
+            tbody {
+                @for c in &r.claims {
+                    tr {
+                        td.mono { (c.claim_number) }
+                        td { span class={ "status " (status_class(c.status.as_str())) } { (c.status.as_str()) } }
+                        td.num { (n(c.accepted)) }
+                        td.num { (n(c.rejected)) }
+                        td { (c.files.join(", ")) }
+                    }
+                }
+            }
+        }
+
+        (downloads(&id, &refile))
+
+        h2 { "Rejected and missing entries at a glance" }
+        div.charts {
+            (layout::trusted_svg(bar_chart(
+                "By action (most urgent first)",
+                &r.by_action().into_iter().map(|(a, c)| (a.to_string(), c)).collect::<Vec<_>>(),
+            )))
+            (layout::trusted_svg(bar_chart("By message", &r.by_message())))
+        }
+
+        @if !diagnostics.is_empty() {
+            h2 { "Rows that could not be read" }
+            p { "These rows are not in the triage. Open the claim in ACE for each of them." }
+            table {
+                thead { tr { th { "file" } th { "where" } th { "value" } th { "problem" } } }
+                tbody {
+                    @for d in &diagnostics {
+                        tr {
+                            td { (d.file.as_deref().unwrap_or("")) }
+                            td { (d.position().unwrap_or_default()) }
+                            td.mono { (d.value.as_deref().unwrap_or("")) }
+                            td { (layout::with_code(&d.message)) }
+                        }
+                    }
+                }
+            }
+        }
+
+        (entries_table(&id, &s, &filter))
+        (action_legend())
+    };
+    Ok(private_page(layout::page(&title, body)))
+}
+
+fn tile(count: usize, label: &str) -> Markup {
+    html! { div.tile { b { (n(count)) } (label) } }
+}
+
+fn status_class(status: &str) -> &'static str {
+    match status {
+        "Accepted" => "ok",
+        "Rejected" => "bad",
+        _ => "mixed",
+    }
+}
+
+/// What to do next, in order.
+fn next_steps(id: &str, s: &TriageSession, refile: &[String]) -> Markup {
+    let r = &s.report;
+    let todo = r
+        .worklist()
+        .filter(|e| e.action != Action::Refile && e.action != Action::None)
+        .count();
+    html! {
+        section.next {
+            h2 { "What to do next" }
+            ol {
+                @if refile.is_empty() {
+                    li { "No entry can be declared again right now, so there is no new declaration to upload." }
+                } @else {
+                    li {
+                        "Download the new declaration ("
+                        (entries(r.refile.entries.len()))
+                        @if refile.len() > 1 { " in " (refile.len()) " files of at most 9,999 entries" }
+                        ") and upload it on ACE Portal > CAPE > File Uploads. Accepted entries are never on it."
+                    }
+                }
+                @if r.reconciliation.missing > 0 {
+                    li {
+                        @if r.reconciliation.missing == 1 {
+                            "1 entry of your declaration is in no claim file: find its claim in ACE (Claim Status) before doing anything, and do not upload it again while it may still be queued."
+                        } @else {
+                            (entries(r.reconciliation.missing))
+                            " of your declaration are in no claim file: find their claims in ACE (Claim Status) before doing anything, and do not upload them again while they may still be queued."
+                        }
+                    }
+                }
+                @if todo > 0 {
+                    li {
+                        "Work through the " (entries(todo)) " below that need something else, most urgent first: each row says what to do. "
+                        "The worklist download has the same rows for Excel."
+                    }
+                }
+                li {
+                    "When you have corrected entries in ACE, or waited long enough for the ones to retry later, "
+                    a href={ "/triage/" (id) "/rebuild" } { "list them to get a new declaration" }
+                    "."
+                }
+            }
+        }
+    }
+}
+
+fn downloads(id: &str, refile: &[String]) -> Markup {
+    html! {
+        section.downloads #downloads {
+            h2 { "Downloads" }
+            p {
+                @if refile.len() == 1 {
+                    a.button.primary #download-refile href={ "/triage/" (id) "/refile.csv" } download { "New declaration (refile.csv)" }
+                } @else {
+                    @for (i, name) in refile.iter().enumerate() {
+                        a.button.primary id={ "download-refile-" (i + 1) } href={ "/triage/" (id) "/" (name) } download { "New declaration, part " (i + 1) " (" (name) ")" }
+                    }
+                }
+                a.button href={ "/triage/" (id) "/worklist.xlsx" } download { "Worklist for Excel (.xlsx)" }
+                a.button href={ "/triage/" (id) "/worklist.csv" } download { "Worklist (.csv)" }
+                a.button href={ "/triage/" (id) "/report.html" } download { "Report to keep or mail (.html)" }
+            }
+        }
+    }
+}
+
+/// Counts per key, in first-seen order of the keys' sort.
+fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
+    let mut m = BTreeMap::new();
+    for k in keys {
+        *m.entry(k).or_insert(0) += 1;
+    }
+    m
+}
+
+fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
+    let r = &s.report;
+    let by_outcome = counts(r.entries.iter().map(|e| e.outcome));
+    let by_action = counts(r.entries.iter().map(|e| e.action));
+    let mut by_message: Vec<(String, usize)> =
+        counts(r.entries.iter().map(EntryResult::message_key))
+            .into_iter()
+            .collect();
+    by_message.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let shown: Vec<&EntryResult> = r.entries.iter().filter(|e| filter.keeps(e)).collect();
+    let total = shown.len();
+    html! {
+        h2 #entries-heading { "Entries" }
+        form.filters method="get" action={ "/triage/" (id) "#entries-heading" } {
+            label {
+                "Outcome "
+                select name="outcome" data-autosubmit {
+                    option value="all" selected[filter.outcome.is_none()] { "all (" (n(r.entries.len())) ")" }
+                    @for o in [Outcome::Rejected, Outcome::Missing, Outcome::Accepted] {
+                        option value=(outcome_str(o)) selected[filter.outcome == Some(o)] {
+                            (outcome_str(o)) " (" (n(by_outcome.get(&o).copied().unwrap_or(0))) ")"
+                        }
+                    }
+                }
+            }
+            label {
+                "Action "
+                select name="action" data-autosubmit {
+                    option value="" selected[filter.action.is_none()] { "any" }
+                    @for (a, c) in &by_action {
+                        option value=(a.as_str()) selected[filter.action == Some(*a)] { (a.as_str()) " (" (n(*c)) ")" }
+                    }
+                }
+            }
+            label {
+                "Message "
+                select name="message" data-autosubmit {
+                    option value="" selected[filter.message.is_none()] { "any" }
+                    @for (m, c) in &by_message {
+                        option value=(m) selected[filter.message.as_deref() == Some(m.as_str())] { (m) " (" (n(*c)) ")" }
+                    }
+                }
+            }
+            button type="submit" { "Show" }
+            @if !filter.is_empty() {
+                a.reset href={ "/triage/" (id) "#entries-heading" } { "Show all" }
+            }
+        }
+        p.meta #shown-count {
+            @if total == r.entries.len() { "All " (entries(total)) "." } @else { (entries(total)) " of " (n(r.entries.len())) " match." }
+            @if total > REPORT_ROWS { " The first " (n(REPORT_ROWS)) " are shown; the worklist download has them all." }
+        }
+        p.quickfind {
+            label for="quickfind" { "Find on this page: " }
+            input #quickfind type="search" placeholder="entry number, claim or word" data-table="entries" data-count="quickfind-count";
+            " "
+            span.meta #quickfind-count aria-live="polite" {}
+        }
+        table #entries.entries {
+            thead {
+                tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "rule" } }
+            }
+            tbody {
+                @for e in shown.iter().take(REPORT_ROWS) {
+                    tr class=(outcome_str(e.outcome)) {
+                        td.mono { a href={ "/entry/" (e.entry_number) "?session=" (id) } { (e.entry_number) } }
+                        td.mono { (e.claim_number.as_deref().unwrap_or("")) }
+                        td { span class={ "outcome " (outcome_str(e.outcome)) } { (outcome_str(e.outcome)) } }
+                        td { (e.message) }
+                        td { span.action { (e.action.as_str()) } }
+                        td {
+                            (layout::with_code(&e.what_to_do))
+                            @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
+                        }
+                        td {
+                            @if let Some(rule) = e.rule { a href={ "/rules/" (rule) } { (rule) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn action_legend() -> Markup {
+    html! {
+        details.legend {
+            summary { "What the actions mean" }
+            dl {
+                @for a in Action::ALL {
+                    dt { span.action { (a.as_str()) } }
+                    dd { (a.describe()) }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /triage/{id}/{file}`: refile.csv (or its parts), worklist.csv, worklist.xlsx,
+/// report.html.
+pub async fn file(
+    State(state): State<AppState>,
+    UrlPath((id, file)): UrlPath<(String, String)>,
+) -> Result<Response, AppError> {
+    let (id, s) = load(&state, &id)?;
+    tokio::task::spawn_blocking(move || build_download(&id, &s, &file)).await?
+}
+
+fn build_download(id: &str, s: &TriageSession, file: &str) -> Result<Response, AppError> {
+    let r = &s.report;
+    let back = format!("/triage/{id}");
+    let refile = refile_names(r.refile.entries.len());
+    if file == "refile.csv" || (file.starts_with("refile-") && file.ends_with(".csv")) {
+        if refile.is_empty() {
+            return Err(AppError::not_found(
+                "Nothing to refile now",
+                "No entry of this triage can be declared again right now, so there is no refile file.",
+            )
+            .with_back(back, "Back to the triage"));
+        }
+        let Some(part) = refile.iter().position(|n| n == file) else {
+            return Err(AppError::not_found(
+                "No such file",
+                format!(
+                    "This triage's new declaration is in {}: {}.",
+                    if refile.len() == 1 {
+                        "one file".to_owned()
+                    } else {
+                        format!("{} files", refile.len())
+                    },
+                    refile.join(", ")
+                ),
+            )
+            .with_back(back, "Back to the triage"));
+        };
+        let chunk = r
+            .refile
+            .entries
+            .chunks(MAX_ENTRIES)
+            .nth(part)
+            .unwrap_or_default();
+        return Ok(download(
+            file,
+            "text/csv; charset=utf-8",
+            upload_bytes(chunk),
+        ));
+    }
+    match file {
+        "worklist.csv" => {
+            let bytes = to_csv(&worklist_table(r))
+                .map_err(|e| AppError::internal("writing the worklist CSV", e))?;
+            Ok(download(file, "text/csv; charset=utf-8", bytes))
+        }
+        "worklist.xlsx" => {
+            let bytes = to_xlsx("Worklist", &worklist_table(r))
+                .map_err(|e| AppError::internal("writing the worklist workbook", e))?;
+            Ok(download(
+                file,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            ))
+        }
+        "report.html" => {
+            let paths: Vec<std::path::PathBuf> = refile.iter().map(Into::into).collect();
+            let html = report_html(r, &s.diagnostics(), &paths);
+            Ok(download(
+                file,
+                "text/html; charset=utf-8",
+                html.into_bytes(),
+            ))
+        }
+        _ => Err(AppError::not_found(
+            "No such file",
+            "A triage offers refile.csv, worklist.xlsx, worklist.csv and report.html.",
+        )
+        .with_back(back, "Back to the triage")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refile_names_split_past_9999() {
+        assert!(refile_names(0).is_empty());
+        assert_eq!(refile_names(9_999), vec!["refile.csv"]);
+        assert_eq!(refile_names(10_000), vec!["refile-01.csv", "refile-02.csv"]);
+    }
+}

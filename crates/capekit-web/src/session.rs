@@ -1,0 +1,367 @@
+//! Upload sessions: what one upload (a triage or a declaration check) read and found, kept in
+//! memory for the life of the server, and the uploaded files saved on disk under generated names.
+//!
+//! A session id is 128 random bits, so one session's address cannot be guessed from another's.
+//! The client's file name is kept for display only and never becomes part of a path: a name like
+//! `../../x` must not write anywhere. Memory is bounded: past [`MAX_SESSIONS`] the oldest session
+//! is forgotten (its files stay on disk).
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use capekit_core::check::{CheckReport, Content, DeclarationInput};
+use capekit_core::fix::FixPlan;
+use capekit_core::triage::{ClaimRow, TriageInput, TriageReport, triage};
+use capekit_core::{Diagnostic, EntryNumber};
+use jiff::civil::Date;
+
+/// Sessions kept in memory; older ones are forgotten.
+pub const MAX_SESSIONS: usize = 50;
+
+/// A session's id: 32 lower-case hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionId(String);
+
+impl SessionId {
+    /// A new random id.
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)?;
+        Ok(Self(bytes.iter().map(|b| format!("{b:02x}")).collect()))
+    }
+
+    /// The id in a URL, if it has the form of one.
+    pub fn parse(s: &str) -> Option<Self> {
+        (s.len() == 32 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| Self(s.to_owned()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What kind of file an upload was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Claim Details from ACE's Claim Status.
+    ClaimDetails,
+    /// A Validation Result File from ACE's File Uploads.
+    ValidationResult,
+    /// A declaration (entry number list) uploaded with claim files, or checked alone.
+    Declaration,
+    /// The list of entries corrected since.
+    CorrectedList,
+}
+
+impl FileKind {
+    /// As a person would say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ClaimDetails => "Claim Details",
+            Self::ValidationResult => "Validation Result File",
+            Self::Declaration => "declaration",
+            Self::CorrectedList => "corrected entries",
+        }
+    }
+}
+
+/// One uploaded file.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    /// The name the browser gave, reduced to its last part: for display only.
+    pub name: String,
+    /// Where it was saved (a generated name under the upload folder).
+    pub stored: PathBuf,
+    /// Size in bytes.
+    pub size: usize,
+    /// What it was read as.
+    pub kind: FileKind,
+}
+
+/// The file name a browser sent, for display: its last path part, trimmed and shortened.
+pub fn display_name(raw: Option<&str>) -> String {
+    let raw = raw.unwrap_or("");
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw).trim();
+    let short: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if short.is_empty() {
+        "unnamed file".to_owned()
+    } else {
+        short
+    }
+}
+
+/// Saves an upload under `dir` as `<session>-<nn>.<ext>`, the extension chosen from the content.
+pub fn save_upload(
+    dir: &Path,
+    id: &SessionId,
+    index: usize,
+    bytes: &[u8],
+) -> std::io::Result<PathBuf> {
+    let ext = match capekit_io::sniff::sniff(bytes) {
+        Content::Text => "csv",
+        Content::Xlsx => "xlsx",
+        Content::Xls => "xls",
+        Content::Utf16 => "txt",
+        Content::Zip => "zip",
+        Content::Pdf => "pdf",
+        Content::Binary => "bin",
+    };
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("{id}-{index:02}.{ext}"));
+    std::fs::write(&path, bytes)?;
+    Ok(path)
+}
+
+/// The corrected list given on the rebuild page.
+#[derive(Debug, Clone)]
+pub struct Corrected {
+    /// Entries read.
+    pub entries: Vec<EntryNumber>,
+    /// Values that are not entry numbers.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The list as given, one entry a line, to show it again in the form.
+    pub text: String,
+}
+
+/// A triage of one upload.
+#[derive(Debug, Clone)]
+pub struct TriageSession {
+    /// When it was uploaded.
+    pub created: jiff::Timestamp,
+    /// The files read.
+    pub files: Vec<UploadedFile>,
+    /// Every claim row read.
+    pub rows: Vec<ClaimRow>,
+    /// The declaration's entries, when one was uploaded.
+    pub declaration: Option<Vec<EntryNumber>>,
+    /// Rows of the claim files and declaration that could not be read.
+    pub read_diagnostics: Vec<Diagnostic>,
+    /// The corrected list, once given.
+    pub corrected: Option<Corrected>,
+    /// The rules date.
+    pub as_of: Date,
+    /// The triage.
+    pub report: TriageReport,
+}
+
+impl TriageSession {
+    /// Runs the triage of what was read.
+    pub fn new(
+        files: Vec<UploadedFile>,
+        rows: Vec<ClaimRow>,
+        declaration: Option<Vec<EntryNumber>>,
+        read_diagnostics: Vec<Diagnostic>,
+        as_of: Date,
+    ) -> Self {
+        let input = TriageInput {
+            rows,
+            declaration,
+            ..TriageInput::default()
+        };
+        let report = triage(&input, as_of);
+        Self {
+            created: jiff::Timestamp::now(),
+            files,
+            rows: input.rows,
+            declaration: input.declaration,
+            read_diagnostics,
+            corrected: None,
+            as_of,
+            report,
+        }
+    }
+
+    /// The same triage run again with a corrected list.
+    pub fn with_corrected(&self, corrected: Corrected, file: Option<UploadedFile>) -> Self {
+        let mut input = TriageInput {
+            rows: self.rows.clone(),
+            declaration: self.declaration.clone(),
+            ..TriageInput::default()
+        };
+        input.corrected.clone_from(&corrected.entries);
+        let report = triage(&input, self.as_of);
+        let mut files: Vec<UploadedFile> = self
+            .files
+            .iter()
+            .filter(|f| f.kind != FileKind::CorrectedList)
+            .cloned()
+            .collect();
+        files.extend(file);
+        Self {
+            created: self.created,
+            files,
+            rows: input.rows,
+            declaration: input.declaration,
+            read_diagnostics: self.read_diagnostics.clone(),
+            corrected: Some(corrected),
+            as_of: self.as_of,
+            report,
+        }
+    }
+
+    /// Every row that could not be read: claim files, declaration and corrected list.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = self.read_diagnostics.clone();
+        if let Some(c) = &self.corrected {
+            all.extend(c.diagnostics.iter().cloned());
+        }
+        all
+    }
+
+    /// The names of the claim files, for titles.
+    pub fn claim_file_names(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.kind, FileKind::ClaimDetails | FileKind::ValidationResult))
+            .map(|f| f.name.as_str())
+            .collect()
+    }
+}
+
+/// A check of one declaration.
+#[derive(Debug, Clone)]
+pub struct CheckSession {
+    /// When it was uploaded.
+    pub created: jiff::Timestamp,
+    /// The file.
+    pub file: UploadedFile,
+    /// Its bytes, to show its lines.
+    pub bytes: Vec<u8>,
+    /// As read.
+    pub input: DeclarationInput,
+    /// The filer code checked against, if given.
+    pub filer: Option<String>,
+    /// The check.
+    pub report: CheckReport,
+    /// What `fix` would write.
+    pub plan: FixPlan,
+}
+
+/// One session.
+#[derive(Debug, Clone)]
+pub enum Session {
+    /// A triage of claim files.
+    Triage(Arc<TriageSession>),
+    /// A check of a declaration.
+    Check(Arc<CheckSession>),
+}
+
+impl Session {
+    fn created(&self) -> jiff::Timestamp {
+        match self {
+            Self::Triage(t) => t.created,
+            Self::Check(c) => c.created,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    map: HashMap<SessionId, Session>,
+    order: VecDeque<SessionId>,
+}
+
+/// Every session of this server run, shared by the handlers.
+#[derive(Debug, Clone, Default)]
+pub struct Sessions(Arc<Mutex<Inner>>);
+
+impl Sessions {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A handler that panicked while holding the lock left the map whole (every update is a
+        // single insert), so the data is still good to use.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds a session, forgetting the oldest past [`MAX_SESSIONS`].
+    pub fn insert(&self, id: SessionId, session: Session) {
+        let mut inner = self.lock();
+        if inner.map.insert(id.clone(), session).is_none() {
+            inner.order.push_back(id);
+        }
+        while inner.order.len() > MAX_SESSIONS {
+            if let Some(old) = inner.order.pop_front() {
+                inner.map.remove(&old);
+            }
+        }
+    }
+
+    /// The session with this id.
+    pub fn get(&self, id: &SessionId) -> Option<Session> {
+        self.lock().map.get(id).cloned()
+    }
+
+    /// The triage session with this id.
+    pub fn triage(&self, id: &SessionId) -> Option<Arc<TriageSession>> {
+        match self.get(id)? {
+            Session::Triage(t) => Some(t),
+            Session::Check(_) => None,
+        }
+    }
+
+    /// The check session with this id.
+    pub fn check(&self, id: &SessionId) -> Option<Arc<CheckSession>> {
+        match self.get(id)? {
+            Session::Check(c) => Some(c),
+            Session::Triage(_) => None,
+        }
+    }
+
+    /// Every session, newest first.
+    pub fn list(&self) -> Vec<(SessionId, Session)> {
+        let inner = self.lock();
+        let mut all: Vec<(SessionId, Session)> = inner
+            .order
+            .iter()
+            .filter_map(|id| inner.map.get(id).map(|s| (id.clone(), s.clone())))
+            .collect();
+        all.sort_by_key(|(_, s)| std::cmp::Reverse(s.created()));
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_random_hex_and_parsed_strictly() {
+        let a = SessionId::generate().expect("random");
+        let b = SessionId::generate().expect("random");
+        assert_ne!(a, b);
+        assert_eq!(SessionId::parse(a.as_str()), Some(a));
+        assert_eq!(SessionId::parse("../etc/passwd"), None);
+        assert_eq!(SessionId::parse(&"A".repeat(32)), None);
+    }
+
+    #[test]
+    fn display_names_never_carry_paths() {
+        assert_eq!(display_name(Some("../../etc/passwd")), "passwd");
+        assert_eq!(display_name(Some("C:\\Users\\me\\claim.csv")), "claim.csv");
+        assert_eq!(display_name(Some("  ")), "unnamed file");
+        assert_eq!(display_name(None), "unnamed file");
+    }
+
+    #[test]
+    fn saved_names_are_generated() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let id = SessionId::generate().expect("random");
+        let p = save_upload(dir.path(), &id, 1, b"Entry Number\r\n").expect("saved");
+        assert_eq!(
+            p.file_name().and_then(|n| n.to_str()),
+            Some(format!("{id}-01.csv").as_str())
+        );
+        assert!(p.starts_with(dir.path()));
+    }
+}

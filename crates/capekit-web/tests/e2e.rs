@@ -1,0 +1,372 @@
+//! End to end in headless Chromium, driven from Rust through chromedriver (fantoccini): the
+//! workbench on 127.0.0.1 with an ephemeral port, the demo Claim Details uploaded through the file
+//! input, the entries filtered to rejected ones by the page's own script, the refile CSV fetched
+//! and checked, and screenshots of each step saved under `target/e2e-screenshots/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`. Without /usr/bin/chromedriver the test is
+//! skipped with a message, unless `CI` is set: CI must run it (`.ci/run` installs both).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use capekit_web::{AppState, serve_on};
+use fantoccini::{Client, ClientBuilder, Locator};
+use http_body_util::{BodyExt, Empty};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::json;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const AS_OF: &str = "2026-11-24";
+/// What the demo claim alone refiles under the rules of 2026-11-24 (the CLI's snapshot date):
+/// the two retired HTS RELATIONSHIP/SEQUENCE MISMATCH rejections and the removed goods-value
+/// check.
+const EXPECTED_REFILE: &str = "Entry Number\r\nB7644104112\r\nB7644109590\r\nB7644115076\r\n";
+
+/// chromedriver, killed when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A demo file's canonical path (chromedriver refuses paths with `..`).
+fn demo(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../capekit/demo")
+        .join(name)
+        .canonicalize()
+        .expect("demo file")
+        .display()
+        .to_string()
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        PathBuf::from,
+    );
+    target.join("e2e-screenshots")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the browser's URL contains `part`.
+async fn wait_for_url(client: &Client, part: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = client.current_url().await.expect("url").to_string();
+        if url.contains(part) {
+            return url;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the browser did not reach a URL with `{part}`; it is at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn shoot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    let dir = screenshot_dir();
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    std::fs::write(dir.join(name), png).expect("screenshot written");
+}
+
+/// GET from Rust (the page's CSP forbids the page itself to fetch): status and body.
+async fn fetch(url: &str) -> (u16, String) {
+    let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .build::<_, Empty<Bytes>>(HttpConnector::new());
+    let res = client.get(url.parse().expect("url")).await.expect("GET");
+    let status = res.status().as_u16();
+    let body = res.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8(body.to_vec()).expect("utf8"))
+}
+
+async fn visible_rows(client: &Client) -> usize {
+    let mut n = 0;
+    for row in client
+        .find_all(Locator::Css("#entries tbody tr"))
+        .await
+        .expect("rows")
+    {
+        if row.is_displayed().await.expect("displayed") {
+            n += 1;
+        }
+    }
+    n
+}
+
+async fn journey(client: &Client, base: &str) {
+    // 1. The start page; upload through the plain file input.
+    client.goto(base).await.expect("home");
+    shoot(client, "01-home.png").await;
+    let input = client
+        .find(Locator::Css("input#files"))
+        .await
+        .expect("file input");
+    input
+        .send_keys(&demo("claim-details.csv"))
+        .await
+        .expect("choose file");
+    let chosen = client
+        .find(Locator::Css("#chosen"))
+        .await
+        .expect("chosen list")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        chosen.contains("claim-details.csv"),
+        "the script lists the chosen file: {chosen:?}"
+    );
+    client
+        .find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    let triage_url = wait_for_url(client, "/triage/").await;
+    let source = client.source().await.expect("source");
+    assert!(source.contains("Accepted with Error(s)"));
+    shoot(client, "02-triage.png").await;
+
+    // 2. Filter to rejected entries: the select submits itself (app.js).
+    client
+        .find(Locator::Css("select[name=outcome]"))
+        .await
+        .expect("outcome filter")
+        .select_by_value("rejected")
+        .await
+        .expect("select rejected");
+    wait_for_url(client, "outcome=rejected").await;
+    let rows = client
+        .find_all(Locator::Css("#entries tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 14, "the demo claim has 14 rejected entries");
+    for row in &rows {
+        assert_eq!(
+            row.attr("class").await.expect("class").as_deref(),
+            Some("rejected")
+        );
+    }
+    shoot(client, "03-rejected.png").await;
+
+    // Find on this page hides the rows without the text.
+    client
+        .find(Locator::Css("#quickfind"))
+        .await
+        .expect("quick find")
+        .send_keys("trade control")
+        .await
+        .expect("type");
+    assert_eq!(visible_rows(client).await, 2);
+    shoot(client, "04-quickfind.png").await;
+
+    // 3. The refile download: header and the expected entries, CRLF.
+    let href = client
+        .find(Locator::Css("#download-refile"))
+        .await
+        .expect("refile button")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("has href");
+    assert!(href.ends_with("/refile.csv"), "{href}");
+    let (status, body) = fetch(&format!("{base}{}", href.trim_start_matches('/'))).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, EXPECTED_REFILE);
+
+    // 4. Corrected entries: paste, get the new declaration and the ones left out.
+    let triage_base = triage_url.split(['?', '#']).next().unwrap_or(&triage_url);
+    client
+        .goto(&format!("{triage_base}/rebuild"))
+        .await
+        .expect("rebuild page");
+    client
+        .find(Locator::Css("textarea#entries"))
+        .await
+        .expect("textarea")
+        .send_keys("B76-4411918-5\nB7644100003\n")
+        .await
+        .expect("paste");
+    client
+        .find(Locator::Css("form.rebuild button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for_url(client, "#result").await;
+    let source = client.source().await.expect("source");
+    assert!(source.contains("an accepted entry is never declared again"));
+    shoot(client, "05-rebuild.png").await;
+
+    // 5. A file over 20 MB: the script warns and disables the button; forced through, the
+    // server answers with its page (not a reset connection).
+    client.goto(base).await.expect("home");
+    let big = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(big.path(), vec![b'a'; capekit_web::MAX_UPLOAD_BYTES + 1]).expect("big file");
+    client
+        .find(Locator::Css("input#files"))
+        .await
+        .expect("file input")
+        .send_keys(&big.path().display().to_string())
+        .await
+        .expect("choose file");
+    let warning = client
+        .find(Locator::Css("#too-big"))
+        .await
+        .expect("warning");
+    assert!(warning.is_displayed().await.expect("displayed"));
+    let submit = client
+        .find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .expect("submit");
+    assert!(!submit.is_enabled().await.expect("enabled"));
+    client
+        .execute(
+            "document.querySelector('form.upload button[type=submit]').disabled = false;",
+            Vec::new(),
+        )
+        .await
+        .expect("enable the button");
+    submit.click().await.expect("click");
+    wait_for_url(client, "/upload").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !client
+        .source()
+        .await
+        .expect("source")
+        .contains("The upload is too large")
+    {
+        assert!(Instant::now() < deadline, "no 413 page");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    shoot(client, "06-too-large.png").await;
+
+    // 6. A declaration alone is checked, line by line.
+    client.goto(base).await.expect("home");
+    client
+        .find(Locator::Css("input#files"))
+        .await
+        .expect("file input")
+        .send_keys(&demo("declaration.csv"))
+        .await
+        .expect("choose file");
+    client
+        .find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for_url(client, "/check/").await;
+    assert!(
+        client
+            .source()
+            .await
+            .expect("source")
+            .contains("Ready to upload")
+    );
+    shoot(client, "07-check.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_uploads_filters_and_downloads_the_refile() {
+    if !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but {CHROMEDRIVER} is missing: apt-get install -y chromium chromium-driver"
+        );
+        eprintln!(
+            "skipping the browser test: {CHROMEDRIVER} is missing (apt-get install -y chromium chromium-driver)"
+        );
+        return;
+    }
+
+    let uploads = tempfile::tempdir().expect("tempdir");
+    let mut state = AppState::new(uploads.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(serve_on(listener, state));
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    wait_for_port(port).await;
+
+    let profile = tempfile::tempdir().expect("profile dir");
+    let mut options = json!({
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,1600",
+            format!("--user-data-dir={}", profile.path().display()),
+        ]
+    });
+    if Path::new(CHROMIUM).exists() {
+        options["binary"] = json!(CHROMIUM);
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert("goog:chromeOptions".into(), options);
+    let client = ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a chromedriver session");
+
+    let base = format!("http://{addr}/");
+    // Run the journey, then close the browser whatever happened, then report.
+    let outcome = tokio::spawn({
+        let client = client.clone();
+        async move { journey(&client, &base).await }
+    })
+    .await;
+    let _ = client.close().await;
+    server.abort();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

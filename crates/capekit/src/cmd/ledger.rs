@@ -1,0 +1,833 @@
+//! The global `--ledger` / `--no-ledger` options, and `capekit ledger ...`.
+//!
+//! Where the ledger is: `--ledger PATH`, else `CAPEKIT_LEDGER`, else the user's data folder.
+//! Commands that only read (check, fix, the ledger's reports) never create a ledger file: with
+//! none there yet they know nothing, and say so. Commands that record (triage, refile, ledger
+//! import) create it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use capekit_core::EntryNumber;
+use capekit_core::check::{HeaderKind, classify_header, group};
+use capekit_core::diag::Diagnostic;
+use capekit_core::known::Known;
+use capekit_core::triage::{TriageInput, triage};
+use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES, parse_claim_file};
+use capekit_io::output::OutputSet;
+use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
+use capekit_ledger::{
+    EntryState, Escalation, ExportRow, FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus,
+    Problem, TimelineEvent,
+};
+use serde::Serialize;
+
+use crate::cli::{Format, LedgerCommand};
+use crate::exit;
+
+/// The environment variable naming the ledger file.
+pub const LEDGER_ENV: &str = "CAPEKIT_LEDGER";
+
+/// The global ledger options.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerOpt {
+    /// `--ledger PATH`, when given on the command line.
+    pub explicit: Option<PathBuf>,
+    /// `--no-ledger`.
+    pub disabled: bool,
+}
+
+impl LedgerOpt {
+    /// The ledger file, or `None` with `--no-ledger`.
+    pub fn path(&self) -> anyhow::Result<Option<PathBuf>> {
+        if self.disabled {
+            return Ok(None);
+        }
+        if let Some(p) = &self.explicit {
+            return Ok(Some(p.clone()));
+        }
+        if let Some(p) = std::env::var_os(LEDGER_ENV).filter(|v| !v.is_empty()) {
+            return Ok(Some(PathBuf::from(p)));
+        }
+        match capekit_ledger::default_path() {
+            Some(p) => Ok(Some(p)),
+            None => bail!(
+                "this system has no data folder for the ledger; give --ledger PATH (or set {LEDGER_ENV}), or run with --no-ledger"
+            ),
+        }
+    }
+
+    /// Opens the ledger to record into, creating it when absent; `None` with `--no-ledger`.
+    pub fn open(&self) -> anyhow::Result<Option<Ledger>> {
+        self.path()?
+            .map(|p| {
+                Ledger::open(&p).with_context(
+                    || "the ledger could not be opened; run with --no-ledger to go on without it",
+                )
+            })
+            .transpose()
+    }
+
+    /// Opens the ledger to read; `None` with `--no-ledger` or when no ledger file exists yet
+    /// (nothing is created).
+    pub fn open_existing(&self) -> anyhow::Result<Option<Ledger>> {
+        match self.path()? {
+            Some(p) if p.exists() => Ok(Some(Ledger::open(&p).with_context(
+                || "the ledger could not be opened; run with --no-ledger to go on without it",
+            )?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// What the ledger knows of `entries` (accepted or pending); nothing without a ledger.
+    pub fn known(&self, entries: &[EntryNumber]) -> anyhow::Result<Known> {
+        match self.open_existing()? {
+            Some(l) => Ok(l.known(entries)?),
+            None => Ok(Known::new()),
+        }
+    }
+
+    /// The ledger for the `ledger` commands: refused with `--no-ledger`; an empty in-memory one
+    /// when no file exists yet, so reports read "nothing recorded" without creating a file.
+    fn for_reading(&self) -> anyhow::Result<(Ledger, String)> {
+        let Some(path) = self.path()? else {
+            bail!("--no-ledger: the ledger commands need the ledger; drop --no-ledger");
+        };
+        let shown = path.display().to_string();
+        if path.exists() {
+            Ok((Ledger::open(&path)?, shown))
+        } else {
+            eprintln!(
+                "capekit: no ledger at {shown} yet: nothing is recorded (`capekit triage` and `capekit ledger import` create it)"
+            );
+            Ok((Ledger::open_in_memory()?, shown))
+        }
+    }
+
+    /// The ledger to record into, refused with `--no-ledger`.
+    pub fn require(&self, what: &str) -> anyhow::Result<Ledger> {
+        match self.open()? {
+            Some(l) => Ok(l),
+            None => bail!("--no-ledger: {what} needs the ledger; drop --no-ledger"),
+        }
+    }
+}
+
+/// Shown name of a ledger.
+pub fn shown(ledger: &Ledger) -> String {
+    ledger
+        .path()
+        .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
+}
+
+/// Runs `capekit ledger ...`.
+pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
+    match command {
+        LedgerCommand::Import { files, format } => import(&files, format, opt),
+        LedgerCommand::Status { format } => {
+            let (l, _) = opt.for_reading()?;
+            let mut status = l.status()?;
+            if l.path().is_none() {
+                status.path = opt
+                    .path()?
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+            }
+            print_out(format, &status, || status_text(&status))?;
+            Ok(exit::OK)
+        }
+        LedgerCommand::Entry { number, format } => {
+            let entry = EntryNumber::parse(&number)
+                .with_context(|| format!("`{number}` is not an entry number"))?;
+            let (l, _) = opt.for_reading()?;
+            let view = EntryView {
+                entry,
+                state: l.entry_state(entry)?,
+                timeline: l.timeline(entry)?,
+            };
+            print_out(format, &view, || entry_text(&view))?;
+            Ok(exit::OK)
+        }
+        LedgerCommand::Export { out, format } => export(&out, format, opt),
+        LedgerCommand::Escalate { format } => {
+            let (l, _) = opt.for_reading()?;
+            let escalations = l.escalations()?;
+            print_out(format, &escalations, || escalation_email(&escalations))?;
+            Ok(if escalations.is_empty() {
+                exit::OK
+            } else {
+                exit::FOUND_PROBLEMS
+            })
+        }
+        LedgerCommand::Verify { format } => {
+            let (l, shown) = opt.for_reading()?;
+            let problems = l.verify()?;
+            let report = VerifyReport {
+                ledger: shown,
+                sound: problems.is_empty(),
+                problems,
+            };
+            print_out(format, &report, || verify_text(&report))?;
+            Ok(if report.sound {
+                exit::OK
+            } else {
+                exit::FOUND_PROBLEMS
+            })
+        }
+    }
+}
+
+fn print_out<T: Serialize>(
+    format: Format,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Text => print!("{}", text()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(value).context("serialising the output")?
+        ),
+    }
+    Ok(())
+}
+
+/// A file `ledger import` was given, recognised by its content.
+enum Detected {
+    Claim(ClaimFile),
+    Declaration(Vec<EntryNumber>, Vec<Diagnostic>),
+}
+
+/// What kind of file `bytes` hold: a claim file if its columns map, else a declaration if its
+/// first row is the `Entry Number` header or an entry number; anything else is refused.
+fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
+    let claim_error = match parse_claim_file(name, bytes) {
+        Ok(f) => return Ok(Detected::Claim(f)),
+        Err(e) => e,
+    };
+    let input = capekit_io::declaration::parse_declaration(name, bytes);
+    let first = input
+        .rows
+        .iter()
+        .find(|r| !r.is_blank())
+        .and_then(|r| r.fields.first());
+    let header = first.map(|f| classify_header(f));
+    if matches!(
+        header,
+        Some(HeaderKind::Exact | HeaderKind::Variant | HeaderKind::Data)
+    ) {
+        let plan = capekit_core::fix::plan_fix(&input, None);
+        if !plan.entries.is_empty() {
+            let diags = plan
+                .unrepairable
+                .iter()
+                .map(|u| {
+                    Diagnostic::new(
+                        "C001",
+                        capekit_core::Severity::Warning,
+                        format!("line {}: {}; not recorded as declared", u.line, u.reason),
+                    )
+                    .at_line(u.line)
+                    .with_value(u.raw.clone())
+                    .in_file(name)
+                })
+                .collect();
+            return Ok(Detected::Declaration(plan.entries, diags));
+        }
+    }
+    let found = match first {
+        Some(f) => format!(
+            "its first row is `{}`",
+            capekit_core::check::truncate(f, 60)
+        ),
+        None => format!("it is {}", input.content.describe()),
+    };
+    bail!(
+        "{name}: capekit cannot tell what this file is, so nothing was imported. It is not a Claim Details or Validation Result File ({claim_error}), and not a declaration upload ({found}, not the header `Entry Number` followed by entry numbers)"
+    )
+}
+
+#[derive(Serialize)]
+struct ImportLine {
+    file: String,
+    kind: FileKind,
+    #[serde(flatten)]
+    outcome: ImportOutcome,
+}
+
+#[derive(Serialize)]
+struct ImportReport {
+    ledger: String,
+    files: Vec<ImportLine>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn import(files: &[PathBuf], format: Format, opt: &LedgerOpt) -> anyhow::Result<u8> {
+    // Every file is read and recognised before anything is recorded: one unknown file refuses
+    // the whole import.
+    let mut declarations = Vec::new();
+    let mut claims = Vec::new();
+    let mut diagnostics = Vec::new();
+    for path in files {
+        let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
+        let name = path.display().to_string();
+        match detect(&name, &bytes)? {
+            Detected::Claim(f) => {
+                let kind = match f.kind {
+                    ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
+                    ClaimFileKind::ValidationResult => FileKind::ValidationResult,
+                };
+                claims.push((FileMeta::of_bytes(&name, kind, &bytes), f));
+            }
+            Detected::Declaration(entries, diags) => {
+                diagnostics.extend(diags);
+                declarations.push((
+                    FileMeta::of_bytes(&name, FileKind::Declaration, &bytes),
+                    entries,
+                ));
+            }
+        }
+    }
+    let mut ledger = opt.require("`capekit ledger import`")?;
+    let mut lines = Vec::new();
+    // Declarations first: claim files answer them, so their outcomes must be recorded after.
+    for (meta, entries) in &declarations {
+        let outcome = ledger.import_declaration(meta, entries)?;
+        lines.push(ImportLine {
+            file: meta.name.clone(),
+            kind: meta.kind,
+            outcome,
+        });
+    }
+    if !claims.is_empty() {
+        let mut rows = Vec::new();
+        let mut metas = Vec::new();
+        for (meta, f) in claims {
+            diagnostics.extend(f.diagnostics);
+            rows.extend(f.rows);
+            metas.push(meta);
+        }
+        let input = TriageInput {
+            rows,
+            ..TriageInput::default()
+        };
+        let report = triage(&input, super::triage::today());
+        let done = ledger.import_triage(None, &metas, &report)?;
+        for (meta, f) in metas.iter().zip(done.files) {
+            lines.push(ImportLine {
+                file: f.name,
+                kind: meta.kind,
+                outcome: f.outcome,
+            });
+        }
+    }
+    let report = ImportReport {
+        ledger: shown(&ledger),
+        files: lines,
+        diagnostics,
+    };
+    print_out(format, &report, || {
+        let mut out = String::new();
+        for d in &report.diagnostics {
+            let _ = writeln!(out, "{}: {}", d.file.as_deref().unwrap_or(""), d.message);
+        }
+        for l in &report.files {
+            let _ = match &l.outcome {
+                ImportOutcome::Imported { entries, .. } => writeln!(
+                    out,
+                    "{}: {}, {} {} recorded",
+                    l.file,
+                    l.kind,
+                    group(*entries as u64),
+                    if matches!(l.kind, FileKind::Declaration) {
+                        "entries"
+                    } else {
+                        "claim rows"
+                    }
+                ),
+                ImportOutcome::AlreadyImported { imported_at, .. } => writeln!(
+                    out,
+                    "{}: already in the ledger since {} - nothing changed",
+                    l.file,
+                    imported_at.strftime("%Y-%m-%d %H:%M UTC")
+                ),
+            };
+        }
+        let _ = writeln!(out, "ledger {}", report.ledger);
+        out
+    })?;
+    Ok(exit::OK)
+}
+
+fn status_text(s: &LedgerStatus) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "ledger {} (schema {})", s.path, s.schema_version);
+    if s.files.is_empty() {
+        let _ = writeln!(out, "files: none recorded");
+    } else {
+        let files: Vec<String> = s
+            .files
+            .iter()
+            .map(|(k, n)| format!("{} {k}", group(*n as u64)))
+            .collect();
+        let _ = writeln!(out, "files: {}", files.join(", "));
+    }
+    let _ = writeln!(out, "claims: {}", group(s.claims as u64));
+    let e = &s.entries;
+    let _ = writeln!(
+        out,
+        "entries: {} - accepted {}, pending {}, rejected {}, unknown {}",
+        group(e.total as u64),
+        group(e.accepted as u64),
+        group(e.pending as u64),
+        group(e.rejected as u64),
+        group(e.unknown as u64)
+    );
+    if !s.rejected_by_action.is_empty() {
+        let _ = writeln!(out, "rejected, by action (most urgent first):");
+        for a in &s.rejected_by_action {
+            let _ = writeln!(
+                out,
+                "  {:<20} {}",
+                a.action.as_str(),
+                group(a.entries as u64)
+            );
+        }
+    }
+    if !s.importers.is_empty() {
+        let _ = writeln!(out, "importers:");
+        for i in &s.importers {
+            let _ = writeln!(
+                out,
+                "  {:<16} accepted {}, pending {}, rejected {}, unknown {}",
+                i.importer,
+                group(i.entries.accepted as u64),
+                group(i.entries.pending as u64),
+                group(i.entries.rejected as u64),
+                group(i.entries.unknown as u64)
+            );
+        }
+    }
+    if !s.deadlines.is_empty() {
+        let _ = writeln!(out, "nearest deadlines:");
+        for d in &s.deadlines {
+            let what = match d.kind {
+                capekit_ledger::DeadlineKind::CapeWindow => "CAPE window closes",
+                capekit_ledger::DeadlineKind::Protest => "protest due",
+            };
+            let _ = writeln!(
+                out,
+                "  {}  {:<18} {} ({}{})",
+                d.date,
+                what,
+                d.entry.dashed(),
+                d.state,
+                d.importer
+                    .as_deref()
+                    .map(|i| format!(", importer {i}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if s.escalations > 0 {
+        let _ = writeln!(
+            out,
+            "escalate: {} entr{} rejected 3 or more times with the same retry-later message - run `capekit ledger escalate`",
+            group(s.escalations as u64),
+            if s.escalations == 1 { "y" } else { "ies" }
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct EntryView {
+    entry: EntryNumber,
+    state: EntryState,
+    timeline: Vec<TimelineEvent>,
+}
+
+fn state_line(entry: EntryNumber, s: &EntryState) -> String {
+    let e = entry.dashed();
+    match s {
+        EntryState::Accepted { claim } => {
+            format!("{e}: accepted on claim {claim} - never declare it again")
+        }
+        EntryState::Pending {
+            declaration,
+            declared_at,
+            written_by_capekit,
+        } => format!(
+            "{e}: pending on {declaration} ({} {}) - do not resubmit; triage that declaration's claim when it comes",
+            if *written_by_capekit {
+                "written by capekit"
+            } else {
+                "recorded"
+            },
+            declared_at.strftime("%Y-%m-%d %H:%M UTC")
+        ),
+        EntryState::Rejected {
+            claim,
+            action,
+            message,
+            attempts,
+        } => format!(
+            "{e}: rejected on claim {claim} ({attempts} claim{} so far) - {action}: {message}",
+            if *attempts == 1 { "" } else { "s" }
+        ),
+        EntryState::Unknown => format!("{e}: not in the ledger (no declaration, no claim)"),
+    }
+}
+
+fn entry_text(v: &EntryView) -> String {
+    let mut out = state_line(v.entry, &v.state);
+    out.push('\n');
+    if !v.timeline.is_empty() {
+        out.push_str("timeline:\n");
+    }
+    for t in &v.timeline {
+        let kind = match t.kind {
+            capekit_ledger::EventKind::Declared => "declared",
+            capekit_ledger::EventKind::Refiled => "refiled",
+            capekit_ledger::EventKind::Accepted => "accepted",
+            capekit_ledger::EventKind::Rejected => "rejected",
+            capekit_ledger::EventKind::EntryData => "entry data",
+        };
+        let mut line = format!(
+            "  {}  {:<10} {}",
+            t.at.strftime("%Y-%m-%d %H:%M UTC"),
+            kind,
+            t.file
+        );
+        if let Some(l) = t.line {
+            let _ = write!(line, ":{l}");
+        }
+        if let Some(c) = &t.claim {
+            let _ = write!(line, "  claim {c}");
+        }
+        if let Some(a) = t
+            .action
+            .filter(|a| *a != capekit_core::catalog::Action::None)
+        {
+            let _ = write!(line, "  {a}");
+        }
+        if let Some(m) = &t.message {
+            let _ = write!(line, "  {m}");
+        }
+        if let Some(d) = &t.as_of {
+            let _ = write!(line, "  (rules as of {d})");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn export_table(rows: &[ExportRow]) -> SheetTable {
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let date = |d: &Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    SheetTable {
+        headers: vec![
+            "entry_number",
+            "state",
+            "claim_number",
+            "action",
+            "message",
+            "attempts",
+            "pending_on",
+            "importer",
+            "entry_type",
+            "liquidation_date",
+            "path",
+            "cape_window_closes",
+            "protest_due",
+        ],
+        widths: vec![
+            14.0, 10.0, 16.0, 20.0, 42.0, 9.0, 30.0, 16.0, 10.0, 14.0, 12.0, 16.0, 12.0,
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.entry.to_string(),
+                    r.state.to_owned(),
+                    opt(&r.claim),
+                    r.action.map(|a| a.to_string()).unwrap_or_default(),
+                    opt(&r.message),
+                    r.attempts.to_string(),
+                    opt(&r.pending_on),
+                    opt(&r.importer),
+                    opt(&r.entry_type),
+                    date(&r.liquidation_date),
+                    opt(&r.path),
+                    date(&r.cape_window_closes),
+                    date(&r.protest_due),
+                ]
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct ExportReport {
+    ledger: String,
+    file: String,
+    entries: usize,
+}
+
+fn export(out: &Path, format: Format, opt: &LedgerOpt) -> anyhow::Result<u8> {
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext != "csv" && ext != "xlsx" {
+        bail!(
+            "--out {}: give a file ending in .csv or .xlsx",
+            out.display()
+        );
+    }
+    let (l, shown) = opt.for_reading()?;
+    let rows = l.export_rows()?;
+    let table = export_table(&rows);
+    let bytes = if ext == "csv" {
+        to_csv(&table).context("building the CSV")?
+    } else {
+        to_xlsx("Ledger", &table).context("building the workbook")?
+    };
+    let mut set = OutputSet::new();
+    set.add(out, bytes);
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    inputs.extend(l.path().map(Path::to_path_buf));
+    set.commit(&inputs).context("writing the export")?;
+    let report = ExportReport {
+        ledger: shown,
+        file: out.display().to_string(),
+        entries: rows.len(),
+    };
+    print_out(format, &report, || {
+        format!(
+            "wrote {}: {} entries from the ledger {}\n",
+            report.file,
+            group(report.entries as u64),
+            report.ledger
+        )
+    })?;
+    Ok(exit::OK)
+}
+
+/// CBP's mailbox for IEEPA refund questions (CAPE.md section 5).
+pub const CBP_MAILBOX: &str = "IEEPARefunds@cbp.dhs.gov";
+
+fn escalation_email(list: &[Escalation]) -> String {
+    if list.is_empty() {
+        return "no entry was rejected 3 or more times with the same retry-later message: nothing to escalate\n".to_owned();
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "To: {CBP_MAILBOX}");
+    let _ = writeln!(
+        out,
+        "Subject: CAPE declarations: {} entr{} rejected repeatedly with the same message",
+        list.len(),
+        if list.len() == 1 { "y" } else { "ies" }
+    );
+    out.push('\n');
+    out.push_str("Hello,\n\n");
+    out.push_str(
+        "the entries below were declared on CAPE and rejected on three or more claims with the same \
+message. CBP's guidance treats these messages as temporary and says to resubmit, but the message \
+keeps coming back. Could you look into these entries and tell us what is needed for CAPE to \
+accept them?\n\n",
+    );
+    // Grouped by message: CBP can look at one cause at a time.
+    let mut by_message: BTreeMap<&str, Vec<&Escalation>> = BTreeMap::new();
+    for e in list {
+        by_message.entry(e.message.as_str()).or_default().push(e);
+    }
+    for (message, entries) in by_message {
+        let _ = writeln!(out, "Message: {message}");
+        for e in entries {
+            let _ = write!(out, "  Entry {}", e.entry.dashed());
+            if let Some(i) = &e.importer {
+                let _ = write!(out, ", importer of record {i}");
+            }
+            let _ = writeln!(out, ": claims {}", e.claims.join(", "));
+        }
+        out.push('\n');
+    }
+    out.push_str("Thank you,\n[name, company, filer code or importer of record number, phone]\n");
+    out
+}
+
+#[derive(Serialize)]
+struct VerifyReport {
+    ledger: String,
+    sound: bool,
+    problems: Vec<Problem>,
+}
+
+fn verify_text(r: &VerifyReport) -> String {
+    if r.sound {
+        return format!(
+            "ledger {}: sound - SQLite's integrity check passed and every invariant holds\n",
+            r.ledger
+        );
+    }
+    let mut out = format!(
+        "ledger {}: {} problem{}\n",
+        r.ledger,
+        r.problems.len(),
+        if r.problems.len() == 1 { "" } else { "s" }
+    );
+    for p in &r.problems {
+        let _ = writeln!(out, "  {}: {}", p.check, p.message);
+    }
+    out.push_str("keep a copy of the ledger file before changing anything\n");
+    out
+}
+
+/// A triage recorded in the ledger, waiting for its refile files to be written.
+#[derive(Debug)]
+pub struct Recorded {
+    ledger: Ledger,
+    import: capekit_ledger::TriageImport,
+}
+
+/// Records a triage in the ledger (unless `--no-ledger`): the declaration, then the claim files
+/// and every claim row. Then asks the ledger about the refile list and the corrected entries;
+/// when it knows some as accepted on a claim this triage did not see, or as still pending, the
+/// triage runs again with that knowledge, which keeps them off the refile list.
+pub fn record_triage(
+    opt: &LedgerOpt,
+    claim_paths: &[PathBuf],
+    kinds: &[ClaimFileKind],
+    declaration: Option<&Path>,
+    input: &mut TriageInput,
+    report: &mut capekit_core::triage::TriageReport,
+) -> anyhow::Result<Option<Recorded>> {
+    let Some(mut ledger) = opt.open()? else {
+        return Ok(None);
+    };
+    let mut metas = Vec::with_capacity(claim_paths.len());
+    for (path, kind) in claim_paths.iter().zip(kinds) {
+        // Read again for its SHA-256: the reader kept rows, not bytes.
+        let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
+        let kind = match kind {
+            ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
+            ClaimFileKind::ValidationResult => FileKind::ValidationResult,
+        };
+        metas.push(FileMeta::of_bytes(
+            &path.display().to_string(),
+            kind,
+            &bytes,
+        ));
+    }
+    let declaration_meta = match (declaration, &input.declaration) {
+        (Some(path), Some(_)) => {
+            let bytes = capekit_io::read_file(path, capekit_io::declaration::MAX_READ_BYTES)?;
+            Some(FileMeta::of_bytes(
+                &path.display().to_string(),
+                FileKind::Declaration,
+                &bytes,
+            ))
+        }
+        _ => None,
+    };
+    let declared = declaration_meta.as_ref().zip(input.declaration.as_deref());
+    let import = ledger.import_triage(declared, &metas, report).context(
+        "recording the triage in the ledger (run with --no-ledger to triage without it)",
+    )?;
+
+    let mut ask = report.refile.entries.clone();
+    ask.extend(input.corrected.iter().copied());
+    let here: std::collections::HashSet<&str> =
+        report.claims.iter().map(|c| &*c.claim_number).collect();
+    // An acceptance on a claim of this triage is already in the report, with the same reason.
+    let known: Known = ledger
+        .known(&ask)?
+        .into_iter()
+        .filter(|(_, k)| {
+            !matches!(k, capekit_core::known::KnownState::Accepted { claim } if here.contains(claim.as_str()))
+        })
+        .collect();
+    if !known.is_empty() {
+        input.known = known;
+        *report = triage(input, report.as_of);
+    }
+    Ok(Some(Recorded { ledger, import }))
+}
+
+impl Recorded {
+    /// Records the refile files the triage wrote, and says on standard error what the ledger
+    /// now holds (standard output is the triage's own report).
+    pub fn finish(mut self, refile: &[PathBuf], entries: &[EntryNumber]) -> anyhow::Result<()> {
+        super::refile::record_written(&mut self.ledger, refile, entries)?;
+        let new = self
+            .import
+            .files
+            .iter()
+            .filter(|f| !f.outcome.already())
+            .count();
+        let mut parts = Vec::new();
+        if let Some(d) = &self.import.declaration {
+            parts.push(if d.already() {
+                "declaration already recorded".to_owned()
+            } else {
+                "declaration recorded".to_owned()
+            });
+        }
+        parts.push(if new == 0 {
+            "claim files already recorded, nothing new".to_owned()
+        } else {
+            format!(
+                "{new} claim file{} recorded ({} rows)",
+                if new == 1 { "" } else { "s" },
+                group(self.import.rows as u64)
+            )
+        });
+        if !refile.is_empty() {
+            parts.push(format!(
+                "{} refile file{} recorded as pending",
+                refile.len(),
+                if refile.len() == 1 { "" } else { "s" }
+            ));
+        }
+        eprintln!(
+            "capekit: ledger {}: {}",
+            shown(&self.ledger),
+            parts.join(", ")
+        );
+        Ok(())
+    }
+}
+
+/// The ledger `capekit demo` uses: `--ledger` or `--no-ledger` when given on the command line,
+/// else a fresh `DIR/ledger.sqlite3`, so the demo never writes into the user's ledger (not even
+/// the one `CAPEKIT_LEDGER` names).
+pub fn demo_ledger(out: &Path, opt: &LedgerOpt) -> anyhow::Result<LedgerOpt> {
+    if opt.disabled || opt.explicit.is_some() {
+        return Ok(opt.clone());
+    }
+    let path = out.join("ledger.sqlite3");
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "removing the previous demo ledger {}",
+                        PathBuf::from(&p).display()
+                    )
+                });
+            }
+        }
+    }
+    Ok(LedgerOpt {
+        explicit: Some(path),
+        disabled: false,
+    })
+}

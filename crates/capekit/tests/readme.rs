@@ -1,0 +1,116 @@
+//! The README's rule table is generated from the catalogs, so it cannot drift from what
+//! `capekit explain` prints: this test rebuilds the section between `<!-- rules:begin -->` and
+//! `<!-- rules:end -->` from `capekit_core::catalogs::all_rules()` and fails, printing the
+//! expected section, when the README differs.
+//!
+//! `CAPEKIT_UPDATE_README=1 cargo test -p capekit --test readme` rewrites the section instead.
+
+use std::path::{Path, PathBuf};
+
+use capekit_core::catalogs::all_rules;
+
+const BEGIN: &str = "<!-- rules:begin -->";
+const END: &str = "<!-- rules:end -->";
+
+fn readme_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")
+}
+
+/// A table cell: pipes escaped and line breaks flattened, so that any title stays one cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+/// The section between the markers, as it must read.
+fn expected_section() -> String {
+    let mut out = String::from(
+        "\n\n## Rules\n\n\
+         Every rule capekit knows, from every catalog: the file checks of `capekit check` (F), the\n\
+         CBP messages of `capekit triage` (M) and the others. `capekit explain CODE` prints a rule's\n\
+         full documentation. Generated from the catalogs: `cargo test -p capekit --test readme` fails\n\
+         when this table is out of date, and `CAPEKIT_UPDATE_README=1` makes it rewrite the table.\n\n\
+         | code | name | catalog | title |\n|---|---|---|---|\n",
+    );
+    for rule in all_rules() {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            cell(rule.code()),
+            cell(rule.name()),
+            cell(rule.catalog()),
+            cell(rule.title())
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// The README split around the section: (before and BEGIN, section, END and after).
+fn split(readme: &str) -> (&str, &str, &str) {
+    assert_eq!(
+        readme.matches(BEGIN).count(),
+        1,
+        "README.md must hold `{BEGIN}` exactly once"
+    );
+    assert_eq!(
+        readme.matches(END).count(),
+        1,
+        "README.md must hold `{END}` exactly once"
+    );
+    let start = readme
+        .find(BEGIN)
+        .map(|i| i + BEGIN.len())
+        .unwrap_or_default();
+    let end = readme.find(END).unwrap_or_default();
+    assert!(start <= end, "`{BEGIN}` must come before `{END}`");
+    (&readme[..start], &readme[start..end], &readme[end..])
+}
+
+#[test]
+fn readme_rule_table_matches_the_catalogs() {
+    let path = readme_path();
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (before, section, after) = split(&readme);
+    let expected = expected_section();
+    if section == expected {
+        return;
+    }
+    if std::env::var_os("CAPEKIT_UPDATE_README").is_some_and(|v| v == "1") {
+        std::fs::write(&path, format!("{before}{expected}{after}")).expect("rewrite README.md");
+        return;
+    }
+    panic!(
+        "README.md's rule table differs from the catalogs; run \
+         `CAPEKIT_UPDATE_README=1 cargo test -p capekit --test readme`, or put this between \
+         the markers:\n{expected}"
+    );
+}
+
+#[test]
+fn the_table_lists_every_rule_once_in_catalog_order() {
+    let section = expected_section();
+    let rows: Vec<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("| "))
+        .skip(1)
+        .collect();
+    let rules = all_rules();
+    assert_eq!(rows.len(), rules.len());
+    for (row, rule) in rows.iter().zip(&rules) {
+        assert!(
+            row.starts_with(&format!("| {} | `{}` |", rule.code(), rule.name())),
+            "{row}"
+        );
+        // Four columns, whatever the title holds.
+        let unescaped_pipes = row.replace("\\|", "").matches('|').count();
+        assert_eq!(unescaped_pipes, 5, "{row}");
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("| F014 | `check-digit-mismatch` |"))
+    );
+}
+
+#[test]
+fn cells_escape_pipes_and_line_breaks() {
+    assert_eq!(cell("a|b\nc"), "a\\|b c");
+}

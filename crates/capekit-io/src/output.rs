@@ -80,6 +80,14 @@ impl OutputSet {
                 .tempfile_in(&dir)
                 .map_err(io)?;
             tmp.write_all(&bytes).map_err(io)?;
+            // Temporary files are private (0600); an output is an ordinary file the user shares.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644))
+                    .map_err(io)?;
+            }
             tmp.as_file().sync_all().map_err(io)?;
             staged.push((path, tmp));
         }
@@ -129,6 +137,15 @@ mod tests {
         set.add(dir.path().join("c.txt"), b"2".to_vec());
         let written = set.commit(&[]).expect("written");
         assert_eq!(written.len(), 2);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("c.txt"))
+                .expect("metadata")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o644, "outputs are ordinary files, not private temp files");
+        }
         assert_eq!(
             std::fs::read(dir.path().join("a/b.txt")).expect("read"),
             b"1"

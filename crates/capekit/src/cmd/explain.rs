@@ -6,8 +6,10 @@ use crate::exit;
 
 pub fn run(query: &str, list: bool) -> anyhow::Result<u8> {
     if list {
-        for r in all_rules() {
-            println!("{} {:<34} {}", r.code(), r.name(), r.title());
+        let rules = all_rules();
+        let width = rules.iter().map(|r| r.name().len()).max().unwrap_or(0);
+        for r in rules {
+            println!("{} {:<width$} {}", r.code(), r.name(), r.title());
         }
         return Ok(exit::OK);
     }

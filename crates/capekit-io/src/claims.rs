@@ -472,7 +472,12 @@ mod tests {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
         let cells = [
-            ["Entry Summary Number", "Claim Number", "Claim Status", "Error Description"],
+            [
+                "Entry Summary Number",
+                "Claim Number",
+                "Claim Status",
+                "Error Description",
+            ],
             ["B7603245278", "100000241223", "Failed", "ACCOUNT MISMATCH"],
             ["ABC1234567", "100000241223", "Failed", "ACCOUNT MISMATCH"],
         ];

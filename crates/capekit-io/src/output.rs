@@ -144,7 +144,11 @@ mod tests {
                 .expect("metadata")
                 .permissions()
                 .mode();
-            assert_eq!(mode & 0o777, 0o644, "outputs are ordinary files, not private temp files");
+            assert_eq!(
+                mode & 0o777,
+                0o644,
+                "outputs are ordinary files, not private temp files"
+            );
         }
         assert_eq!(
             std::fs::read(dir.path().join("a/b.txt")).expect("read"),

@@ -535,7 +535,9 @@ impl Plan {
             .iter()
             .filter(|e| e.declaration.is_none())
             .collect();
-        list.sort_by_key(|e| {
+        // The key is worth caching: working out the horizon allocates, and a large plan has
+        // millions of entries.
+        list.sort_by_cached_key(|e| {
             let days = match e.horizon() {
                 Horizon::Open(_, d) => d.days_left,
                 Horizon::Passed | Horizon::Undated => i32::MAX,
@@ -905,7 +907,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     if !plan.diagnostics.is_empty() {
         let _ = writeln!(
             out,
-            "findings: {} ({})",
+            "findings of the readers: {} ({})",
             group(plan.diagnostics.len() as u64),
             severity_summary(&plan.diagnostics)
         );
@@ -972,7 +974,11 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             }
         }
     }
-    let worklist = plan.worklist().len();
+    let worklist = plan
+        .entries
+        .iter()
+        .filter(|e| e.declaration.is_none())
+        .count();
     let _ = writeln!(
         out,
         "worklist: {} not on a declaration, most urgent first",
@@ -1350,7 +1356,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             .collect();
         let _ = writeln!(
             b,
-            "<tr{}><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"action\">{}</td><td>{}{notes}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr{}><td class=\"action\">{}</td><td class=\"action\">{}</td><td class=\"action\">{}</td><td>{}{notes}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             if e.urgent { " class=\"bad\"" } else { "" },
             e.entry_number,
             esc(e.importer_number.as_deref().unwrap_or("")),

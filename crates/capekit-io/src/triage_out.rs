@@ -315,7 +315,10 @@ pub fn report_html(
     }
     let _ = writeln!(b, "</tbody></table>");
 
-    let _ = writeln!(b, "<h2>Rejected and missing entries</h2><div class=\"charts\">");
+    let _ = writeln!(
+        b,
+        "<h2>Rejected and missing entries</h2><div class=\"charts\">"
+    );
     let by_action: Vec<(String, usize)> = report
         .by_action()
         .into_iter()

@@ -36,8 +36,8 @@ use sha2::{Digest, Sha256};
 
 pub use import::{EntryFacts, FileImport, TriageImport};
 pub use report::{
-    ActionCount, Deadline, DeadlineKind, Escalation, EventKind, ExportRow, ImporterStatus,
-    LedgerStatus, Problem, StateCounts, TimelineEvent,
+    ActionCount, Deadline, DeadlineKind, ESCALATE_AFTER, Escalation, EventKind, ExportRow,
+    ImporterStatus, LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
 };
 pub use schema::MIGRATIONS;
 pub use state::EntryState;
@@ -324,6 +324,14 @@ impl Ledger {
 /// Applies the migrations the database has not seen. Each one runs once, in order, inside one
 /// exclusive transaction with the `user_version` bump, so a crash never leaves half a schema.
 fn migrate(conn: &mut Connection, migrations: &[&str], shown: &str) -> Result<()> {
+    // Most opens find the schema current: answer that without the write lock, so that `check`
+    // never waits for a triage being recorded in another process.
+    let version: i64 = conn.query_row("SELECT user_version FROM pragma_user_version", [], |r| {
+        r.get(0)
+    })?;
+    if usize::try_from(version).ok() == Some(migrations.len()) {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let version: i64 = tx.query_row("SELECT user_version FROM pragma_user_version", [], |r| {
         r.get(0)

@@ -80,16 +80,27 @@ fn import_then_guard_then_refile_from_the_ledger() {
 
     let again = run(d, &ledger, &["ledger", "import", "declaration.csv"]);
     assert_eq!(again.code, Some(0));
-    assert!(again.stdout.contains("already in the ledger"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("already in the ledger"),
+        "{}",
+        again.stdout
+    );
 
     let status = run(d, &ledger, &["ledger", "status", "--format", "json"]).json();
     assert_eq!(status["entries"]["total"], 40);
     assert_eq!(status["entries"]["accepted"], 25);
     assert_eq!(status["entries"]["rejected"], 14);
-    assert_eq!(status["entries"]["pending"], 1, "declared, in no claim file");
+    assert_eq!(
+        status["entries"]["pending"], 1,
+        "declared, in no claim file"
+    );
 
     // The duplicate guard: the declaration's accepted entries are errors now.
-    let check = run(d, &ledger, &["check", "declaration.csv", "--format", "json"]);
+    let check = run(
+        d,
+        &ledger,
+        &["check", "declaration.csv", "--format", "json"],
+    );
     assert_eq!(check.code, Some(1));
     let report = check.json();
     let f023 = report["diagnostics"]
@@ -101,7 +112,11 @@ fn import_then_guard_then_refile_from_the_ledger() {
     assert_eq!(f023, 25);
     assert!(check.stdout.contains("100000241223"));
 
-    let fix = run(d, &ledger, &["fix", "declaration.csv", "--out", "fixed.csv"]);
+    let fix = run(
+        d,
+        &ledger,
+        &["fix", "declaration.csv", "--out", "fixed.csv"],
+    );
     assert_eq!(fix.code, Some(1), "{}", fix.stdout);
     assert!(fix.stdout.contains("already accepted"), "{}", fix.stdout);
     let fixed = std::fs::read_to_string(d.join("fixed.csv")).expect("fixed.csv");
@@ -133,7 +148,11 @@ fn import_then_guard_then_refile_from_the_ledger() {
     // What refile wrote is pending now: a second run writes nothing.
     let second = run(d, &ledger, &["refile", "--out", "next2"]);
     assert_eq!(second.code, Some(0));
-    assert!(second.stdout.contains("nothing to refile"), "{}", second.stdout);
+    assert!(
+        second.stdout.contains("nothing to refile"),
+        "{}",
+        second.stdout
+    );
     assert!(!d.join("next2/refile.csv").exists());
     let entry = run(
         d,
@@ -177,11 +196,15 @@ fn unknown_files_are_refused_and_nothing_is_imported() {
     );
     assert_eq!(r.code, Some(2));
     assert!(
-        r.stderr.contains("notes.csv: capekit cannot tell what this file is"),
+        r.stderr
+            .contains("notes.csv: capekit cannot tell what this file is"),
         "{}",
         r.stderr
     );
-    assert!(!ledger.exists(), "nothing was recorded, not even a ledger file");
+    assert!(
+        !ledger.exists(),
+        "nothing was recorded, not even a ledger file"
+    );
 }
 
 #[test]
@@ -203,12 +226,20 @@ fn no_ledger_turns_the_guard_off_and_the_ledger_commands_away() {
 fn demo_uses_a_fresh_ledger_of_its_own() {
     let (dir, ledger) = scratch();
     let d = dir.path();
-    let first = run(d, &ledger, &["demo", "--out", "demo", "--as-of", "2026-11-24"]);
+    let first = run(
+        d,
+        &ledger,
+        &["demo", "--out", "demo", "--as-of", "2026-11-24"],
+    );
     assert_eq!(first.code, Some(0), "{}", first.stderr);
     assert!(!ledger.exists(), "the demo wrote into CAPEKIT_LEDGER");
     assert!(d.join("demo/ledger.sqlite3").exists());
     // A fresh ledger each run: the second run refiles the same entries, none pending.
-    let second = run(d, &ledger, &["demo", "--out", "demo", "--as-of", "2026-11-24"]);
+    let second = run(
+        d,
+        &ledger,
+        &["demo", "--out", "demo", "--as-of", "2026-11-24"],
+    );
     assert_eq!(second.stdout, first.stdout);
     let status = run(
         d,
@@ -253,7 +284,11 @@ fn triage_records_and_refuses_what_the_ledger_knows() {
     assert_eq!(refile.len(), 3);
     // The same triage again: the refile file it wrote is pending, so nothing is refiled twice.
     let second = run(d, &ledger, &args);
-    assert!(second.stderr.contains("already recorded"), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("already recorded"),
+        "{}",
+        second.stderr
+    );
     let plan = second.json();
     assert_eq!(plan["refile"]["entries"], serde_json::json!([]));
     let left: Vec<&str> = plan["refile"]["left_out"]

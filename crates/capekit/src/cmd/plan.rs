@@ -33,8 +33,8 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
     let mut sets = Vec::with_capacity(args.files.len());
     for f in &args.files {
         // A file that cannot be read (missing, no entry column) stops the plan: a plan of the
-        // other files alone would look complete and be wrong.
-        sets.push(read_entry_data(f).with_context(|| format!("reading {}", f.display()))?);
+        // other files alone would look complete and be wrong. The reader's errors name the file.
+        sets.push(read_entry_data(f)?);
     }
     let plan = build_plan(sets, &PlanOptions { as_of, filer });
     let mut set = OutputSet::new();

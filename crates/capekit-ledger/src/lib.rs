@@ -283,12 +283,31 @@ impl Ledger {
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets `ledger status` read while a triage writes, and makes a commit one append.
         // An in-memory database answers `memory`, which is fine.
-        let _mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         let shown = path
             .as_ref()
             .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string());
-        migrate(&mut conn, MIGRATIONS, &shown)?;
+        // Switching a new file to WAL, and the first migration, can meet another process doing
+        // the same; SQLite then answers SQLITE_BUSY at once for the journal-mode change, without
+        // the busy handler. Both steps are idempotent, so they are retried for the busy timeout.
+        let started = std::time::Instant::now();
+        loop {
+            let attempt = conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+                .map_err(LedgerError::from)
+                .and_then(|_| migrate(&mut conn, MIGRATIONS, &shown));
+            match attempt {
+                Err(LedgerError::Sql(rusqlite::Error::SqliteFailure(e, _)))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
         Ok(Ledger { conn, path })
     }
 

@@ -316,7 +316,7 @@ impl EntryNumber {
         &self.as_str()[..3]
     }
 
-    /// The printed form `XXX-NNNNNNN-C`.
+    /// The printed form with dashes: filer code, transaction number, check digit (`B76-0324527-8`).
     pub fn dashed(&self) -> String {
         let s = self.as_str();
         format!("{}-{}-{}", &s[..3], &s[3..10], &s[10..])

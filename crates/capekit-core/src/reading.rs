@@ -54,20 +54,36 @@ const ACE_EXPORT: &str =
     "ACE Reports, ES-003 \"Entry Summary Line Tariff Details\" (CAPE.md section 7)";
 
 /// Rules of the Claim Details, Validation Result File and entry-list readers.
-pub static CLAIM_READER_RULES: &[ReaderRule] = &[ReaderRule {
-    code: "C001",
-    name: "unreadable-entry-number",
-    title: "a row's entry number cannot be read",
-    severity: Severity::Error,
-    catalog: CLAIM_CATALOG,
-    doc: RuleDoc {
-        what: "The entry number cell of a Claim Details, Validation Result File or corrected-list row is not a valid entry number (wrong length, check digit, or spreadsheet damage such as `6.05761E+10`).",
-        why: "capekit cannot tell which entry the row speaks of, so it cannot triage it; the row is left out and counted, never dropped silently.",
-        example: "`6.05761E+10` in the ENTRY_NUMBER column of a Claim Details file opened and saved in Excel.",
-        fix: "Download the file again from ACE and do not save it from Excel, or format the column as Text; for a corrected list, correct the number.",
-        source: "CBP CATAIR Appendix E (entry number format); CAPE.md section 2",
+pub static CLAIM_READER_RULES: &[ReaderRule] = &[
+    ReaderRule {
+        code: "C001",
+        name: "unreadable-entry-number",
+        title: "a row's entry number cannot be read",
+        severity: Severity::Error,
+        catalog: CLAIM_CATALOG,
+        doc: RuleDoc {
+            what: "The entry number cell of a Claim Details, Validation Result File or corrected-list row is not a valid entry number (wrong length, check digit, or spreadsheet damage such as `6.05761E+10`).",
+            why: "capekit cannot tell which entry the row speaks of, so it cannot triage it; the row is left out and counted, never dropped silently.",
+            example: "`6.05761E+10` in the ENTRY_NUMBER column of a Claim Details file opened and saved in Excel.",
+            fix: "Download the file again from ACE and do not save it from Excel, or format the column as Text; for a corrected list, correct the number.",
+            source: "CBP CATAIR Appendix E (entry number format); CAPE.md section 2",
+        },
     },
-}];
+    ReaderRule {
+        code: "C002",
+        name: "claim-rows-before-header",
+        title: "rows above the header of a claim file were skipped",
+        severity: Severity::Info,
+        catalog: CLAIM_CATALOG,
+        doc: RuleDoc {
+            what: "A Claim Details or Validation Result File whose header row is not the first: a title, a date or a filter line stands above it (as report exports and hand-saved sheets often have). capekit looks for the header in the first ten non-blank rows and skips what stands above it.",
+            why: "The skipped rows hold no entries; saying so keeps every row of the file accounted for.",
+            example: "`Claim Details Report` on line 1, the header `ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION` on line 3.",
+            fix: "Nothing, if the skipped rows are a title; if they hold entries, put the header first.",
+            source: "capekit reader of Claim Details (CBP publishes no column list: CAPE.md section 4)",
+        },
+    },
+];
 
 macro_rules! reader_rule {
     ($code:literal, $name:literal, $sev:ident, $title:literal, what: $what:expr, why: $why:expr,

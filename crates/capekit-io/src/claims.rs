@@ -167,6 +167,9 @@ pub fn read_claim_file(path: &Path) -> Result<ClaimFile, ClaimFileError> {
     parse_claim_file(&path.display().to_string(), &bytes)
 }
 
+/// The header is looked for in this many non-blank rows: report exports put a title above it.
+const HEADER_SCAN_ROWS: usize = 10;
+
 /// Interns the few distinct texts a claim file repeats (claim numbers, statuses, messages).
 #[derive(Debug, Default)]
 struct Interner(HashMap<String, Text>);
@@ -244,13 +247,37 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
         diagnostics: Vec::new(),
     };
     let mut default_claim = Text::from("");
+    let mut header_scan = 0usize;
     visit_table(bytes, |row| {
         if row.is_blank() {
             return;
         }
         let m = match &mapping {
-            None => {
+            None | Some(Err(_)) if header_scan < HEADER_SCAN_ROWS => {
+                header_scan += 1;
                 let m = map_header(file, row);
+                if m.is_ok() && header_scan > 1 {
+                    let skipped = header_scan - 1;
+                    let mut d = Diagnostic::new(
+                        "C002",
+                        Severity::Info,
+                        format!(
+                            "the header is on line {}: {skipped} row{} above it skipped (a title or filter line holds no entries)",
+                            row.line,
+                            if skipped == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .in_file(base_name(file));
+                    d = match row.cell(0) {
+                        Some(cell) => d.at_cell(cell, row.line),
+                        None => d.at_line(row.line),
+                    };
+                    out.diagnostics.push(d);
+                }
+                // The first row's failure is the one to report: it names the file's own columns.
+                if m.is_err() && mapping.is_some() {
+                    return;
+                }
                 if let Ok(m) = &m {
                     out.kind = if m.claim.is_some() {
                         ClaimFileKind::ClaimDetails
@@ -265,7 +292,7 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
                 mapping = Some(m);
                 return;
             }
-            Some(Err(_)) => return,
+            None | Some(Err(_)) => return,
             Some(Ok(m)) => m,
         };
         out.data_rows += 1;
@@ -507,6 +534,20 @@ mod tests {
     fn a_pdf_is_refused_with_what_it_is() {
         let err = parse_claim_file("x.csv", b"%PDF-1.7\n").expect_err("refused");
         assert!(err.to_string().contains("PDF"), "{err}");
+    }
+
+    #[test]
+    fn a_title_above_the_header_is_skipped_and_said() {
+        let csv = b"Claim Details Report\r\nRun 11/24/2026\r\nENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\nB7603245278,1,Failed,PROTEST ON ENTRY\r\n";
+        let f = parse_claim_file("x.csv", csv).expect("read");
+        assert_eq!(f.rows.len(), 1);
+        assert_eq!(f.rows[0].line, 4);
+        assert_eq!(f.diagnostics.len(), 1);
+        assert_eq!(f.diagnostics[0].code, "C002");
+        assert_eq!(f.diagnostics[0].line, Some(3));
+        // Without any header in reach, the first row's columns are named.
+        let err = parse_claim_file("x.csv", b"Foo,Bar\r\n1,2\r\n3,4\r\n").expect_err("refused");
+        assert!(err.to_string().contains("`Foo`, `Bar`"), "{err}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The files a triage writes, all from one [`TriageReport`]: the refile upload(s), the worklist as
 //! CSV and XLSX, the report page, and the short terminal summary.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -204,22 +205,42 @@ pub fn triage_text(
             let _ = writeln!(out, "  {:<20} {}", action.as_str(), group(n as u64));
         }
     }
+    // Findings of the readers: at most 20 a rule, so a file of unreadable rows stays legible.
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
     for d in diagnostics {
-        let _ = writeln!(
-            out,
-            "{}: {} {}",
-            d.file.as_deref().unwrap_or(""),
-            d.code,
-            d.message
-        );
+        let n = shown.entry(d.code).or_default();
+        *n += 1;
+        if *n <= crate::render::SHOWN_PER_RULE {
+            let _ = writeln!(
+                out,
+                "{}: {} {}",
+                d.file.as_deref().unwrap_or(""),
+                d.code,
+                d.message
+            );
+        }
+    }
+    for (code, n) in &shown {
+        if *n > crate::render::SHOWN_PER_RULE {
+            let _ = writeln!(
+                out,
+                "  ... and {} more {code} (all are listed by --format json and in report.html)",
+                group((n - crate::render::SHOWN_PER_RULE) as u64)
+            );
+        }
     }
     let _ = writeln!(out, "{}", reconciliation_line(report));
-    if !diagnostics.is_empty() {
+    let unreadable = diagnostics
+        .iter()
+        .filter(|d| d.severity == capekit_core::Severity::Error)
+        .count();
+    if unreadable > 0 {
         let _ = writeln!(
             out,
-            "{} row{} could not be read and are not in the triage (listed above)",
-            diagnostics.len(),
-            if diagnostics.len() == 1 { "" } else { "s" }
+            "{} row{} could not be read and {} not in the triage (listed above)",
+            group(unreadable as u64),
+            if unreadable == 1 { "" } else { "s" },
+            if unreadable == 1 { "is" } else { "are" }
         );
     }
     let refile = &report.refile;
@@ -373,7 +394,7 @@ pub fn report_html(
     if !diagnostics.is_empty() {
         let _ = writeln!(
             b,
-            "<h2>Rows that could not be read</h2><table><thead><tr><th>file</th><th>where</th><th>value</th><th>problem</th></tr></thead><tbody>"
+            "<h2>Findings of the readers</h2><table><thead><tr><th>file</th><th>where</th><th>value</th><th>problem</th></tr></thead><tbody>"
         );
         for d in diagnostics {
             let _ = writeln!(

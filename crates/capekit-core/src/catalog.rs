@@ -681,8 +681,8 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             Match::Exact("ENTRY ALREADY DECLARED"),
             Match::Exact("ENTRY PREVIOUSLY DECLARED"),
             Match::Exact("ENTRY ALREADY SUBMITTED"),
-            Match::Exact("DUPLICATE ENTRY"),
-            Match::Exact("DUPLICATE ENTRY NUMBER"),
+            // Not "DUPLICATE ENTRY": it may name a duplicate inside the uploaded file, where
+            // dropping the entry would lose its refund; that wording goes to review.
             Match::Exact("DUPLICATE DECLARATION"),
             Match::Exact("ENTRY ALREADY ON A DECLARATION"),
         ],
@@ -913,6 +913,8 @@ mod tests {
             judge("ENTRY SUMMARY UPDATED PARTIALLY", AFTER).action,
             Action::Review
         );
+        // An ambiguous duplicate (inside the file, or an earlier declaration?) is not dropped.
+        assert_eq!(judge("DUPLICATE ENTRY", AFTER).action, Action::Review);
     }
 
     #[test]

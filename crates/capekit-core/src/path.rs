@@ -392,6 +392,26 @@ impl Path {
             Self::Review => "review",
         }
     }
+
+    /// What the path asks of the filer, in a sentence for people (legends of plan pages), as
+    /// [`crate::catalog::Action::describe`] does for the triage's actions.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Cape => "Declare it in CAPE now.",
+            Self::CorrectFirst => {
+                "Correct the entry summary by post-summary correction first, then declare it in CAPE."
+            }
+            Self::LaterPhase => {
+                "CAPE does not take it in phase 1: wait for a later phase, and keep the protest deadline in view."
+            }
+            Self::Protest => {
+                "Protest the liquidation (19 USC 1514), or let an open protest carry the claim."
+            }
+            Self::Court => "Only the Court of International Trade remains (28 USC 1581(i)).",
+            Self::NotRefundable => "No IEEPA duty was paid on it, so there is nothing to refund.",
+            Self::Review => "A person must look: the data that would decide is missing or unclear.",
+        }
+    }
 }
 
 impl fmt::Display for Path {

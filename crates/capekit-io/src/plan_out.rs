@@ -9,6 +9,11 @@
 //! window closes soonest first (a large declaration is split at 9,999 entries, and the first part
 //! is the one to upload today), and the worklist is ordered by the nearest deadline that can still
 //! be met. The decisions themselves are `capekit_core::path::decide`; nothing here judges an entry.
+//!
+//! The ledger's duplicate guard comes in as data (the `known` of [`build_plan_with`]), as it
+//! does for `check` and `triage`: a `cape` entry accepted on an earlier claim, or still pending
+//! on an earlier declaration, stays off the declarations and goes to the worklist saying why, so
+//! no SQL reaches this crate.
 
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -19,7 +24,10 @@ use std::sync::Arc;
 use capekit_core::EntryNumber;
 use capekit_core::check::{MAX_ENTRIES, group};
 use capekit_core::diag::{Diagnostic, Severity};
-use capekit_core::path::{Deadline, Decision, Path, URGENT_DAYS, decide, format_cents, is_urgent};
+use capekit_core::known::{Known, KnownState};
+use capekit_core::path::{
+    Deadline, Decision, EntryData, Path, URGENT_DAYS, decide, format_cents, is_urgent,
+};
 use capekit_core::reading::ENTRY_READER_RULES;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -36,6 +44,9 @@ use crate::upload::{add_upload_files, part_paths};
 pub const FINDINGS_SHOWN_PER_RULE: usize = 20;
 /// The terminal lists this many urgent entries; the worklist and the declarations hold them all.
 pub const URGENT_SHOWN: usize = 10;
+/// The terminal lists this many entries the ledger kept off the declarations; the worklist
+/// holds them all.
+pub const KNOWN_SHOWN: usize = 10;
 /// Importer numbers are cut to this many characters in file names: real ones are 11 to 14, and
 /// some file systems refuse long names.
 const MAX_NAME_PART: usize = 40;
@@ -78,6 +89,9 @@ pub struct PlannedEntry {
     /// A `cape` entry left off the declarations because another filer must declare it (only with
     /// `--filer`): that filer's code.
     pub other_filer: Option<String>,
+    /// A `cape` entry left off the declarations because the ledger knows it as accepted on an
+    /// earlier claim or still pending on an earlier declaration.
+    pub known: Option<KnownState>,
 }
 
 impl PlannedEntry {
@@ -88,6 +102,20 @@ impl PlannedEntry {
 
     /// What to do: the deciding rule's advice, or who must declare it.
     pub fn what_to_do(&self, our_filer: Option<&str>) -> String {
+        // The ledger's word comes first: declaring an accepted entry again is the one mistake
+        // that gets a whole declaration rejected, whoever's account would file it.
+        match &self.known {
+            Some(k @ KnownState::Accepted { .. }) => {
+                return format!("{}: never declare it again (capekit ledger)", k.describe());
+            }
+            Some(k @ KnownState::Pending { .. }) => {
+                return format!(
+                    "{}: do not resubmit - wait for that declaration's claim and triage it (capekit ledger)",
+                    k.describe()
+                );
+            }
+            None => {}
+        }
         if let Some(other) = &self.other_filer {
             return format!(
                 "declare it from the ACE account of filer {other} (the broker that filed it) or the importer's own account; this plan declares only filer {}'s entries",
@@ -280,8 +308,27 @@ pub struct Plan {
 }
 
 /// Builds the plan of the files read, in the order given: an entry in two files is taken from
-/// the first (rule R011).
+/// the first (rule R011). No ledger: see [`build_plan_with`].
 pub fn build_plan(sets: Vec<EntryDataSet>, options: &PlanOptions) -> Plan {
+    build_plan_with(sets, options, &Known::new(), |_, _| {})
+}
+
+/// [`build_plan`] with the ledger's knowledge and a look at each decision.
+///
+/// `known` is what the ledger knows of the entries (accepted on a claim, or still pending): such
+/// a `cape` entry is never put on a declaration (CAPE.md sections 3 and 4), as `CheckOptions`'s
+/// `known` does for `check`.
+///
+/// `on_decided` gets each planned entry's data and decision as it is decided, in
+/// [`Plan::entries`] order. The plan keeps only what its outputs need of an entry's data; a
+/// caller that needs more (the ledger records the entry type and liquidation date) takes it here
+/// rather than reading the files twice or holding every entry's data in memory.
+pub fn build_plan_with(
+    sets: Vec<EntryDataSet>,
+    options: &PlanOptions,
+    known: &Known,
+    mut on_decided: impl FnMut(&EntryData, &Decision),
+) -> Plan {
     let filer = options.filer.as_ref().map(|f| f.to_ascii_uppercase());
     let mut seen: HashMap<EntryNumber, (Arc<str>, u64)> = HashMap::new();
     let mut entries = Vec::new();
@@ -315,10 +362,19 @@ pub fn build_plan(sets: Vec<EntryDataSet>, options: &PlanOptions) -> Plan {
                 }
             }
             let decision = decide(&e, options.as_of);
+            on_decided(&e, &decision);
             let other_filer = filer
                 .as_deref()
                 .filter(|f| decision.path == Path::Cape && e.entry_number.filer_code() != *f)
                 .map(|_| e.entry_number.filer_code().to_owned());
+            // Only a `cape` entry would go on a declaration; the guard concerns no other path.
+            let known = known
+                .get(&e.entry_number)
+                .filter(|_| decision.path == Path::Cape)
+                .cloned();
+            // An accepted entry has nothing left to do, however soon its window closes.
+            let urgent =
+                is_urgent(&decision) && !matches!(known, Some(KnownState::Accepted { .. }));
             entries.push(PlannedEntry {
                 entry_number: e.entry_number,
                 importer_number: e.importer_number,
@@ -326,10 +382,11 @@ pub fn build_plan(sets: Vec<EntryDataSet>, options: &PlanOptions) -> Plan {
                 file: Arc::clone(&file),
                 line: e.first_line,
                 ieepa_duty_cents: e.ieepa_duty_cents,
-                urgent: is_urgent(&decision),
+                urgent,
                 decision,
                 declaration: None,
                 other_filer,
+                known,
             });
         }
         files.push(count);
@@ -435,7 +492,7 @@ fn declarations(entries: &mut [PlannedEntry], one_filer: bool) -> Vec<Declaratio
     // Entries without an importer number sort last; the rest by importer number.
     let mut by_importer: BTreeMap<(bool, Option<Arc<str>>), Vec<usize>> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if e.decision.path == Path::Cape && e.other_filer.is_none() {
+        if e.decision.path == Path::Cape && e.other_filer.is_none() && e.known.is_none() {
             let importer = e.importer_number.clone().filter(|n| !n.trim().is_empty());
             by_importer
                 .entry((importer.is_none(), importer))
@@ -528,7 +585,8 @@ fn unique_names(stem: &str, parts: usize, taken: &mut HashSet<String>) -> (Strin
 
 impl Plan {
     /// Every entry not on a declaration: urgent first, then by the nearest deadline that can
-    /// still be met, then by entry number.
+    /// still be met, then by entry number; entries accepted on an earlier claim, with nothing
+    /// left to do, come after every other.
     pub fn worklist(&self) -> Vec<&PlannedEntry> {
         let mut list: Vec<&PlannedEntry> = self
             .entries
@@ -542,7 +600,8 @@ impl Plan {
                 Horizon::Open(_, d) => d.days_left,
                 Horizon::Passed | Horizon::Undated => i32::MAX,
             };
-            (!e.urgent, days, e.entry_number)
+            let accepted = matches!(e.known, Some(KnownState::Accepted { .. }));
+            (!e.urgent, accepted, days, e.entry_number)
         });
         list
     }
@@ -565,6 +624,15 @@ impl Plan {
     /// IEEPA duty of every entry, in cents.
     pub fn ieepa_duty_cents(&self) -> i64 {
         self.totals.iter().map(|t| t.ieepa_duty_cents).sum()
+    }
+
+    /// `cape` entries the ledger kept off the declarations: accepted on an earlier claim or
+    /// still pending, in entry order.
+    pub fn known_entries(&self) -> Vec<&PlannedEntry> {
+        let mut list: Vec<&PlannedEntry> =
+            self.entries.iter().filter(|e| e.known.is_some()).collect();
+        list.sort_by_key(|e| e.entry_number);
+        list
     }
 
     /// `cape` entries left off the declarations because another filer must declare them.
@@ -943,6 +1011,26 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             plural(other, "cape entry", "cape entries")
         );
     }
+    let known = plan.known_entries();
+    if !known.is_empty() {
+        let _ = writeln!(
+            out,
+            "not declared: {} the ledger knows (on the worklist) - an entry accepted on an earlier claim is never declared again, and one still pending on an earlier declaration is not resubmitted:",
+            plural(known.len(), "cape entry", "cape entries")
+        );
+        for e in known.iter().take(KNOWN_SHOWN) {
+            if let Some(k) = &e.known {
+                let _ = writeln!(out, "  {}  {}", e.entry_number, known_clause(k));
+            }
+        }
+        if known.len() > KNOWN_SHOWN {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (all on the worklist)",
+                group((known.len() - KNOWN_SHOWN) as u64)
+            );
+        }
+    }
     if plan.declarations.is_empty() {
         let _ = writeln!(
             out,
@@ -991,6 +1079,14 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
         let _ = writeln!(out, "wrote {}", p.display());
     }
     out
+}
+
+/// What the ledger says of an entry, with the rule it implies, for the terminal and the report.
+fn known_clause(k: &KnownState) -> String {
+    match k {
+        KnownState::Accepted { .. } => format!("{}: never declare it again", k.describe()),
+        KnownState::Pending { .. } => format!("{}: do not resubmit", k.describe()),
+    }
 }
 
 /// The JSON output: one object. Money is given twice: `ieepa_duty` as a decimal string of
@@ -1054,6 +1150,11 @@ pub struct EntryJson<'a> {
     pub declaration_file: Option<String>,
     /// The filer that must declare it, when `--filer` kept it off the declarations.
     pub other_filer: Option<&'a str>,
+    /// What the ledger knows of it, when that kept it off the declarations: `{"state":
+    /// "accepted", "claim"}` or `{"state": "pending", "declaration", "declared_at"}`. Absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<&'a KnownState>,
     /// Sentences for a person.
     pub notes: &'a [String],
     /// `file:line`.
@@ -1128,6 +1229,7 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
                 urgent: e.urgent,
                 declaration_file: files.file_of(e).map(|p| shown(p)),
                 other_filer: e.other_filer.as_deref(),
+                ledger: e.known.as_ref(),
                 notes: &e.decision.notes,
                 source: e.source(),
             })
@@ -1287,6 +1389,20 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             b,
             "<p>{} of other filers are on the worklist, not on a declaration: a broker's account may declare only entries bearing its own filer code (CAPE.md marks this rule unconfirmed).</p>",
             esc(&plural(other, "cape entry", "cape entries"))
+        );
+    }
+    let known = plan.known_entries();
+    if !known.is_empty() {
+        let accepted = known
+            .iter()
+            .filter(|e| matches!(e.known, Some(KnownState::Accepted { .. })))
+            .count();
+        let _ = writeln!(
+            b,
+            "<p>{} the ledger knows are on the worklist, not on a declaration: {} accepted on an earlier claim (never declare them again) and {} still pending on an earlier declaration (do not resubmit).</p>",
+            esc(&plural(known.len(), "cape entry", "cape entries")),
+            group(accepted as u64),
+            group((known.len() - accepted) as u64)
         );
     }
 
@@ -1554,6 +1670,110 @@ mod tests {
         assert_eq!(
             files.file_of(last),
             Some(&PathBuf::from("o/declaration-IOR-02.csv"))
+        );
+    }
+
+    #[test]
+    fn entries_the_ledger_knows_stay_off_the_declarations() {
+        let mut urgent = cape(n("B76", 3), "IOR");
+        urgent.liquidation_status = Some("Liquidated".into());
+        urgent.liquidation_date = AS_OF.checked_sub(70.days()).ok();
+        let mut not_cape = cape(n("B76", 4), "IOR");
+        not_cape.ieepa_duty_cents = 0;
+        not_cape.ieepa_dutiable_lines = 0;
+        let mut known = Known::new();
+        known.insert(
+            n("B76", 1),
+            KnownState::Accepted {
+                claim: "100000241223".into(),
+            },
+        );
+        known.insert(
+            n("B76", 2),
+            KnownState::Pending {
+                declaration: "refile.csv".into(),
+                declared_at: jiff::Timestamp::UNIX_EPOCH,
+            },
+        );
+        known.insert(
+            n("B76", 3),
+            KnownState::Accepted {
+                claim: "100000241224".into(),
+            },
+        );
+        // Known, but not a cape entry: the guard has nothing to keep off.
+        known.insert(
+            n("B76", 4),
+            KnownState::Accepted {
+                claim: "100000241225".into(),
+            },
+        );
+        let mut decided = Vec::new();
+        let plan = build_plan_with(
+            vec![set(
+                "a.csv",
+                vec![
+                    cape(n("B76", 1), "IOR"),
+                    cape(n("B76", 2), "IOR"),
+                    urgent,
+                    not_cape,
+                    cape(n("B76", 5), "IOR"),
+                ],
+            )],
+            &opts(None),
+            &known,
+            |data, decision| decided.push((data.entry_number, decision.path)),
+        );
+        assert_eq!(decided.len(), 5, "every planned entry is handed over");
+        assert_eq!(decided[3], (n("B76", 4), Path::NotRefundable));
+        assert_eq!(plan.declarations.len(), 1);
+        assert_eq!(plan.declarations[0].entries, vec![n("B76", 5)]);
+        let known: Vec<EntryNumber> = plan
+            .known_entries()
+            .iter()
+            .map(|e| e.entry_number)
+            .collect();
+        assert_eq!(known, vec![n("B76", 1), n("B76", 2), n("B76", 3)]);
+        // The path stays `cape`: the plan still adds up by path.
+        assert_eq!(plan.totals[0].entries, 4);
+        assert!(plan.reconciliation.holds);
+        let worklist = plan.worklist();
+        let what = |tx| {
+            worklist
+                .iter()
+                .find(|e| e.entry_number == n("B76", tx))
+                .map(|e| e.what_to_do(None))
+                .unwrap_or_default()
+        };
+        assert!(
+            what(1).starts_with("accepted on claim 100000241223: never declare it again"),
+            "{}",
+            what(1)
+        );
+        assert!(
+            what(2).contains("still pending on refile.csv") && what(2).contains("do not resubmit"),
+            "{}",
+            what(2)
+        );
+        // Accepted: nothing left to do, so not urgent however close its window, and last.
+        assert!(!plan.entries[2].urgent);
+        let order: Vec<EntryNumber> = worklist.iter().map(|e| e.entry_number).collect();
+        assert_eq!(
+            order,
+            vec![n("B76", 2), n("B76", 4), n("B76", 3), n("B76", 1)]
+        );
+        assert!(plan.entries[3].known.is_none());
+        let text = plan_text(&plan, &PlanFiles::default());
+        assert!(
+            text.contains("not declared: 3 cape entries the ledger knows"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "  {}  accepted on claim 100000241223: never declare it again",
+                n("B76", 1)
+            )),
+            "{text}"
         );
     }
 

@@ -410,43 +410,83 @@ impl Ledger {
     ) -> Result<Option<ImportOutcome>> {
         let at = now();
         let tx = self.begin()?;
-        let file_id = match file {
-            None => None,
-            Some(meta) => match insert_file(&tx, meta, &at)? {
-                Ok(id) => Some(id),
-                Err(already) => {
-                    tx.commit()?;
-                    return Ok(Some(already));
-                }
-            },
-        };
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO entry_data
-                   (entry, importer_number, entry_type, liquidation_date, path,
-                    cape_window_closes, protest_due, file_id, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for f in facts {
-                upsert.execute(params![
-                    f.entry.as_str(),
-                    f.importer_number,
-                    f.entry_type,
-                    f.liquidation_date.map(|d| d.to_string()),
-                    f.path,
-                    f.cape_window_closes.map(|d| d.to_string()),
-                    f.protest_due.map(|d| d.to_string()),
-                    file_id.map(|f| f.0),
-                    at,
-                ])?;
+        let outcome = match file {
+            None => {
+                upsert_facts(&tx, None, facts, &at)?;
+                None
             }
+            Some(meta) => Some(record_report_tx(&tx, meta, facts, &at)?),
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Records several entry reports (ES-003 exports or entry lists) in one transaction, as a
+    /// plan that read them together: each with the facts taken from it. A report whose bytes
+    /// were recorded before changes nothing, not even the facts of its entries, and is reported
+    /// as [`ImportOutcome::AlreadyImported`]; the outcomes come in the order given.
+    pub fn record_entry_reports(
+        &mut self,
+        reports: &[(FileMeta, Vec<EntryFacts>)],
+    ) -> Result<Vec<ImportOutcome>> {
+        let at = now();
+        let tx = self.begin()?;
+        let mut outcomes = Vec::with_capacity(reports.len());
+        for (meta, facts) in reports {
+            outcomes.push(record_report_tx(&tx, meta, facts, &at)?);
         }
         tx.commit()?;
-        Ok(file_id.map(|file_id| ImportOutcome::Imported {
-            file_id,
-            entries: facts.len(),
-        }))
+        Ok(outcomes)
     }
+}
+
+/// Records one entry report and its facts, unless the same bytes were recorded before.
+fn record_report_tx(
+    tx: &Transaction<'_>,
+    meta: &FileMeta,
+    facts: &[EntryFacts],
+    at: &str,
+) -> Result<ImportOutcome> {
+    Ok(match insert_file(tx, meta, at)? {
+        Err(already) => already,
+        Ok(file_id) => {
+            upsert_facts(tx, Some(file_id), facts, at)?;
+            ImportOutcome::Imported {
+                file_id,
+                entries: facts.len(),
+            }
+        }
+    })
+}
+
+/// Writes each entry's facts, replacing what an earlier report said of it: the latest export
+/// knows the latest liquidation.
+fn upsert_facts(
+    tx: &Transaction<'_>,
+    file_id: Option<FileId>,
+    facts: &[EntryFacts],
+    at: &str,
+) -> Result<()> {
+    insert_batched(
+        tx,
+        "INSERT OR REPLACE INTO entry_data
+           (entry, importer_number, entry_type, liquidation_date, path,
+            cape_window_closes, protest_due, file_id, recorded_at)
+         VALUES",
+        9,
+        facts,
+        |st, i, f| {
+            st.raw_bind_parameter(i, f.entry.as_str())?;
+            st.raw_bind_parameter(i + 1, f.importer_number.as_deref())?;
+            st.raw_bind_parameter(i + 2, f.entry_type.as_deref())?;
+            st.raw_bind_parameter(i + 3, f.liquidation_date.map(|d| d.to_string()))?;
+            st.raw_bind_parameter(i + 4, f.path.as_str())?;
+            st.raw_bind_parameter(i + 5, f.cape_window_closes.map(|d| d.to_string()))?;
+            st.raw_bind_parameter(i + 6, f.protest_due.map(|d| d.to_string()))?;
+            st.raw_bind_parameter(i + 7, file_id.map(|f| f.0))?;
+            st.raw_bind_parameter(i + 8, at)
+        },
+    )
 }
 
 fn import_declaration_tx(

@@ -24,6 +24,7 @@ mod schema;
 mod state;
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -199,14 +200,41 @@ impl FileMeta {
             size: bytes.len() as u64,
         }
     }
+
+    /// The identity of what `reader` yields, read in blocks: an ES-003 export runs to
+    /// gigabytes, which need not sit in memory to be hashed.
+    pub fn of_reader(name: &str, kind: FileKind, mut reader: impl Read) -> std::io::Result<Self> {
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut size = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buf[..n]);
+            size += n as u64;
+        }
+        Ok(Self {
+            name: base_name(name).to_owned(),
+            kind,
+            sha256: hex(&hasher.finalize()),
+            size,
+        })
+    }
 }
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     use std::fmt::Write;
-    let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
-    for b in digest.iter() {
+    for b in digest {
         let _ = write!(out, "{b:02x}");
     }
     out
@@ -416,6 +444,17 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn hashing_a_reader_equals_hashing_its_bytes() -> std::io::Result<()> {
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let streamed = FileMeta::of_reader("dir/es003.csv", FileKind::EntryData, &bytes[..])?;
+        assert_eq!(
+            streamed,
+            FileMeta::of_bytes("dir/es003.csv", FileKind::EntryData, &bytes)
+        );
+        Ok(())
     }
 
     #[test]

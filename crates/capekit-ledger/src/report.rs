@@ -8,10 +8,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use capekit_core::catalog::{Action, normalize};
 use capekit_core::entry::EntryNumber;
+use capekit_core::path::Path;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::import::EntryFacts;
 use crate::state::EntryState;
 use crate::{
     FileId, FileKind, Ledger, MIGRATIONS, Result, parse_action, parse_date, parse_entry, parse_ts,
@@ -60,6 +62,8 @@ pub struct ImporterStatus {
     pub importer: String,
     /// Its entries by state.
     pub entries: StateCounts,
+    /// Its rejected entries by the action of their latest rejection, most urgent first.
+    pub rejected_by_action: Vec<ActionCount>,
 }
 
 /// Which deadline.
@@ -72,7 +76,7 @@ pub enum DeadlineKind {
     Protest,
 }
 
-/// A deadline of an entry that is not accepted.
+/// The deadline that matters for an entry not accepted, given its path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
     /// The day.
@@ -104,8 +108,11 @@ pub struct LedgerStatus {
     pub rejected_by_action: Vec<ActionCount>,
     /// Per importer, when entry data is known; sorted by importer number.
     pub importers: Vec<ImporterStatus>,
-    /// The nearest deadlines of entries not accepted, soonest first (at most 20).
+    /// The nearest deadlines of entries not accepted, soonest first (at most 20): one per entry,
+    /// the one its path makes matter.
     pub deadlines: Vec<Deadline>,
+    /// Deadlines before this day were left out as passed; `None` lists them all.
+    pub deadlines_from: Option<Date>,
     /// Entries that `ledger escalate` would list.
     pub escalations: usize,
 }
@@ -158,6 +165,9 @@ pub struct TimelineEvent {
     /// The as-of date of the triage.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
+    /// For entry data: what was recorded (importer, type, liquidation, path, deadlines).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<EntryFacts>,
 }
 
 /// One row of `ledger export`: an entry and where it stands.
@@ -227,6 +237,51 @@ struct Facts {
     protest_due: Option<Date>,
 }
 
+impl Facts {
+    /// The deadline that matters for the entry's path, the nearest not passed on `today` (with
+    /// `None`, passed ones count). One per entry, so the list `status` shows is of entries, and
+    /// a cape entry's far protest date does not crowd out another entry's closing window.
+    fn deadline(&self, today: Option<Date>) -> Option<(Date, DeadlineKind)> {
+        let ahead = |d: Option<Date>| d.filter(|d| today.is_none_or(|t| *d >= t));
+        let window = ahead(self.cape_window_closes).map(|d| (d, DeadlineKind::CapeWindow));
+        let protest = ahead(self.protest_due).map(|d| (d, DeadlineKind::Protest));
+        let path = self
+            .path
+            .as_deref()
+            .and_then(|p| Path::ALL.into_iter().find(|x| x.as_str() == p));
+        match path {
+            // Nothing refundable: no deadline matters.
+            Some(Path::NotRefundable) => None,
+            // The protest period is the clock of these paths (CAPE.md section 6).
+            Some(Path::Protest | Path::LaterPhase | Path::Court) => protest,
+            // CAPE, after a correction maybe: the window; once it has closed, a protest is what
+            // remains.
+            Some(Path::Cape | Path::CorrectFirst) => window.or(protest),
+            // Review, or a path this capekit does not know: whichever comes first.
+            Some(Path::Review) | None => window.into_iter().chain(protest).min_by_key(|(d, _)| *d),
+        }
+    }
+}
+
+/// Rejected entries counted by action, keyed by urgency so that they list most urgent first.
+#[derive(Debug, Default)]
+struct ActionTally(BTreeMap<usize, (Action, usize)>);
+
+impl ActionTally {
+    fn add(&mut self, s: &EntryState) {
+        if let EntryState::Rejected { action, .. } = s {
+            self.0.entry(action.urgency()).or_insert((*action, 0)).1 += 1;
+        }
+    }
+
+    fn counts(self) -> Vec<ActionCount> {
+        self.0
+            .into_values()
+            .map(|(action, entries)| ActionCount { action, entries })
+            .collect()
+    }
+}
+
 fn opt_date(s: Option<&str>) -> Result<Option<Date>> {
     s.map(parse_date).transpose()
 }
@@ -257,41 +312,45 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Files, claims, entries by state and action, per importer, nearest deadlines.
+    /// Files, claims, entries by state and action, per importer, and the nearest deadlines,
+    /// passed ones included.
     pub fn status(&self) -> Result<LedgerStatus> {
+        self.status_from(None)
+    }
+
+    /// [`Ledger::status`] with only the deadlines on or after `today`: a deadline that has
+    /// passed can no longer be met, and listed first it would hide the ones that still can.
+    pub fn status_as_of(&self, today: Date) -> Result<LedgerStatus> {
+        self.status_from(Some(today))
+    }
+
+    fn status_from(&self, today: Option<Date>) -> Result<LedgerStatus> {
         let states = self.all_states()?;
         let facts = self.entry_facts()?;
         let mut entries = StateCounts::default();
-        let mut by_action: BTreeMap<usize, (Action, usize)> = BTreeMap::new();
-        let mut importers: BTreeMap<&str, StateCounts> = BTreeMap::new();
+        let mut by_action = ActionTally::default();
+        let mut importers: BTreeMap<&str, (StateCounts, ActionTally)> = BTreeMap::new();
         let mut deadlines = Vec::new();
         for (e, s) in &states {
             entries.add(s);
-            if let EntryState::Rejected { action, .. } = s {
-                by_action.entry(action.urgency()).or_insert((*action, 0)).1 += 1;
-            }
+            by_action.add(s);
             let f = facts.get(e);
             if let Some(i) = f.and_then(|f| f.importer.as_deref()) {
-                importers.entry(i).or_default().add(s);
+                let (counts, actions) = importers.entry(i).or_default();
+                counts.add(s);
+                actions.add(s);
             }
             if matches!(s, EntryState::Accepted { .. }) {
                 continue;
             }
-            if let Some(f) = f {
-                for (date, kind) in [
-                    (f.cape_window_closes, DeadlineKind::CapeWindow),
-                    (f.protest_due, DeadlineKind::Protest),
-                ] {
-                    if let Some(date) = date {
-                        deadlines.push(Deadline {
-                            date,
-                            kind,
-                            entry: *e,
-                            importer: f.importer.clone(),
-                            state: s.name(),
-                        });
-                    }
-                }
+            if let Some((f, (date, kind))) = f.and_then(|f| Some((f, f.deadline(today)?))) {
+                deadlines.push(Deadline {
+                    date,
+                    kind,
+                    entry: *e,
+                    importer: f.importer.clone(),
+                    state: s.name(),
+                });
             }
         }
         deadlines.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));
@@ -323,18 +382,17 @@ impl Ledger {
             files,
             claims: usize::try_from(claims).unwrap_or(0),
             entries,
-            rejected_by_action: by_action
-                .into_values()
-                .map(|(action, entries)| ActionCount { action, entries })
-                .collect(),
+            rejected_by_action: by_action.counts(),
             importers: importers
                 .into_iter()
-                .map(|(i, entries)| ImporterStatus {
+                .map(|(i, (entries, actions))| ImporterStatus {
                     importer: i.to_owned(),
                     entries,
+                    rejected_by_action: actions.counts(),
                 })
                 .collect(),
             deadlines,
+            deadlines_from: today,
             escalations: self.escalations()?.len(),
         })
     }
@@ -375,6 +433,7 @@ impl Ledger {
                         action: None,
                         rule: None,
                         as_of: None,
+                        data: None,
                     },
                 ));
             }
@@ -416,13 +475,16 @@ impl Ledger {
                         action: Some(parse_action(&action)?),
                         rule: r.get(9)?,
                         as_of: Some(r.get(10)?),
+                        data: None,
                     },
                 ));
             }
         }
         {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT ed.file_id, COALESCE(f.name, 'entry data'), ed.recorded_at, ed.path
+                "SELECT ed.file_id, COALESCE(f.name, 'entry data'), ed.recorded_at, ed.path,
+                        ed.importer_number, ed.entry_type, ed.liquidation_date,
+                        ed.cape_window_closes, ed.protest_due
                  FROM entry_data ed LEFT JOIN files f ON f.id = ed.file_id
                  WHERE ed.entry = ?1",
             )?;
@@ -431,6 +493,15 @@ impl Ledger {
                 let id: Option<i64> = r.get(0)?;
                 let at: String = r.get(2)?;
                 let path: String = r.get(3)?;
+                let data = EntryFacts {
+                    entry,
+                    importer_number: r.get(4)?,
+                    entry_type: r.get(5)?,
+                    liquidation_date: opt_date(r.get::<_, Option<String>>(6)?.as_deref())?,
+                    path,
+                    cape_window_closes: opt_date(r.get::<_, Option<String>>(7)?.as_deref())?,
+                    protest_due: opt_date(r.get::<_, Option<String>>(8)?.as_deref())?,
+                };
                 events.push((
                     id.unwrap_or(i64::MAX),
                     0,
@@ -441,10 +512,11 @@ impl Ledger {
                         file_id: id.map(FileId),
                         line: None,
                         claim: None,
-                        message: Some(format!("path: {path}")),
+                        message: None,
                         action: None,
                         rule: None,
                         as_of: None,
+                        data: Some(data),
                     },
                 ));
             }

@@ -11,7 +11,7 @@
 //! "After" is by file id: files are numbered in the order they were recorded (a declaration
 //! recorded with claim files that were recorded before it takes the place of the first of them).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use capekit_core::catalog::Action;
 use capekit_core::entry::EntryNumber;
@@ -282,14 +282,28 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Of `entries`, those accepted or pending: what `check`, `fix` and `triage` take as
-    /// `known`.
+    /// Of `entries`, those accepted or pending: what `check`, `fix`, `triage` and `plan` take
+    /// as `known`.
     pub fn known(&self, entries: &[EntryNumber]) -> Result<HashMap<EntryNumber, KnownState>> {
-        Ok(self
-            .states(entries)?
-            .into_iter()
-            .filter_map(|(e, s)| s.known().map(|k| (e, k)))
-            .collect())
+        // A plan asks about every entry of an ES-003, hundreds of thousands, nearly all never
+        // declared: one existence test each spares them the two queries of a full state. Only
+        // an entry on a declaration can be pending, and only one with an accepted row accepted.
+        let mut may_be_known = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM declaration_entries WHERE entry = ?1)
+                 OR EXISTS (SELECT 1 FROM claim_entries
+                            WHERE entry = ?1 AND outcome = 'accepted')",
+        )?;
+        let mut seen = HashSet::with_capacity(entries.len());
+        let mut out = HashMap::new();
+        for e in entries {
+            if !seen.insert(*e) || !may_be_known.query_row([e.as_str()], |r| r.get::<_, bool>(0))? {
+                continue;
+            }
+            if let Some(k) = state_of(&self.conn, *e)?.known() {
+                out.insert(*e, k);
+            }
+        }
+        Ok(out)
     }
 
     /// The state of every entry in the ledger, in entry-number order.

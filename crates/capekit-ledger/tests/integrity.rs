@@ -452,6 +452,127 @@ fn entry_data_groups_by_importer_and_shows_deadlines() {
 }
 
 #[test]
+fn entry_reports_record_once_and_status_lists_the_deadline_each_path_needs() {
+    on_both(|l| {
+        let facts = |tx, path: &str, window: Option<Date>, protest: Option<Date>| EntryFacts {
+            entry: n(tx),
+            importer_number: Some("12-3456789AB".into()),
+            entry_type: Some("01".into()),
+            liquidation_date: Some(date(2026, 9, 1)),
+            path: path.into(),
+            cape_window_closes: window,
+            protest_due: protest,
+        };
+        let a = FileMeta::of_bytes("a.csv", FileKind::EntryData, b"a");
+        let reports = vec![
+            (
+                a.clone(),
+                vec![
+                    // Cape: its window, not its later protest date.
+                    facts(1, "cape", Some(date(2026, 12, 1)), Some(date(2027, 3, 1))),
+                    // Cape whose window has passed by the status day: the protest remains.
+                    facts(2, "cape", Some(date(2026, 11, 1)), Some(date(2027, 2, 1))),
+                    // Protest: the protest date, even though a window date is known.
+                    facts(
+                        3,
+                        "protest",
+                        Some(date(2026, 8, 1)),
+                        Some(date(2026, 12, 20)),
+                    ),
+                    // Nothing refundable: no deadline.
+                    facts(4, "not-refundable", Some(date(2026, 11, 30)), None),
+                ],
+            ),
+            (
+                FileMeta::of_bytes("b.csv", FileKind::EntryData, b"b"),
+                vec![facts(5, "review", None, Some(date(2026, 12, 5)))],
+            ),
+        ];
+        let done = l.record_entry_reports(&reports).expect("record");
+        assert!(
+            done.iter()
+                .all(|o| matches!(o, ImportOutcome::Imported { .. })),
+            "{done:?}"
+        );
+        // The same bytes again, even with other facts, change nothing.
+        let again = l
+            .record_entry_reports(&[(a, vec![facts(1, "court", None, None)])])
+            .expect("again");
+        assert!(again[0].already(), "{again:?}");
+        let s = l.status_as_of(AS_OF).expect("status");
+        assert_eq!(s.files.get("entry-data"), Some(&2));
+        assert_eq!(s.deadlines_from, Some(AS_OF));
+        let listed: Vec<(EntryNumber, Date)> =
+            s.deadlines.iter().map(|d| (d.entry, d.date)).collect();
+        assert_eq!(
+            listed,
+            vec![
+                (n(1), date(2026, 12, 1)),
+                (n(5), date(2026, 12, 5)),
+                (n(3), date(2026, 12, 20)),
+                (n(2), date(2027, 2, 1)),
+            ]
+        );
+        assert_eq!(s.importers.len(), 1);
+        assert_eq!(s.importers[0].entries.unknown, 5);
+        // The timeline holds the recorded data.
+        let t = l.timeline(n(1)).expect("timeline");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].kind, EventKind::EntryData);
+        assert_eq!(t[0].file, "a.csv");
+        assert_eq!(
+            t[0].data
+                .as_ref()
+                .map(|d| (d.path.as_str(), d.cape_window_closes)),
+            Some(("cape", Some(date(2026, 12, 1))))
+        );
+    });
+}
+
+#[test]
+fn status_counts_rejections_by_action_per_importer() {
+    on_both(|l| {
+        import_claims(
+            l,
+            &[claim_file(
+                "c.csv",
+                "100000000002",
+                &[(1, REFILE_MSG), (2, OTHER_MSG), (3, REFILE_MSG)],
+            )],
+        );
+        let facts = |tx, importer: &str| EntryFacts {
+            entry: n(tx),
+            importer_number: Some(importer.into()),
+            entry_type: None,
+            liquidation_date: None,
+            path: "cape".into(),
+            cape_window_closes: None,
+            protest_due: None,
+        };
+        l.record_entry_data(
+            None,
+            &[facts(1, "IOR-A"), facts(2, "IOR-A"), facts(3, "IOR-B")],
+        )
+        .expect("entry data");
+        let s = l.status().expect("status");
+        let actions = |i: usize| -> Vec<(Action, usize)> {
+            s.importers[i]
+                .rejected_by_action
+                .iter()
+                .map(|a| (a.action, a.entries))
+                .collect()
+        };
+        assert_eq!(s.importers[0].importer, "IOR-A");
+        assert_eq!(
+            actions(0),
+            vec![(Action::OtherPath, 1), (Action::Refile, 1)],
+            "most urgent first"
+        );
+        assert_eq!(actions(1), vec![(Action::Refile, 1)]);
+    });
+}
+
+#[test]
 fn verify_finds_broken_invariants() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("ledger.sqlite3");

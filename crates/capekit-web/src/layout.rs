@@ -72,6 +72,30 @@ pub fn entries(count: usize) -> String {
     format!("{} entr{}", n(count), if count == 1 { "y" } else { "ies" })
 }
 
+/// A deadline: its date, then the days left (in red within 14 days: the urgency threshold of the
+/// plan), `last day today`, or `passed`.
+pub fn deadline(date: jiff::civil::Date, days_left: i32) -> Markup {
+    let urgent = capekit_core::path::URGENT_DAYS;
+    html! {
+        span.date { (date.to_string()) }
+        " "
+        @match days_left {
+            d if d < 0 => span.days.passed { "(passed)" },
+            0 => span.days.soon { "(last day today)" },
+            d if d <= urgent => span.days.soon { "(" (d) " day" @if d != 1 { "s" } " left)" },
+            d => span.days { "(" (d) " days left)" },
+        }
+    }
+}
+
+/// Days from `from` to `to`: 0 on the day, negative once passed.
+pub fn days_until(from: jiff::civil::Date, to: jiff::civil::Date) -> i32 {
+    // `since` between two dates gives whole days (its largest unit is days by default).
+    to.since(from)
+        .map(|s| s.get_days())
+        .unwrap_or(if to < from { i32::MIN } else { i32::MAX })
+}
+
 /// Inline SVG from a capekit-io printer; the printer escapes every value it writes.
 pub fn trusted_svg(svg: String) -> Markup {
     PreEscaped(svg)
@@ -80,6 +104,29 @@ pub fn trusted_svg(svg: String) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_until_counts_calendar_days() {
+        let d = |s: &str| s.parse::<jiff::civil::Date>().expect("date");
+        assert_eq!(days_until(d("2026-11-24"), d("2026-11-24")), 0);
+        assert_eq!(days_until(d("2026-11-24"), d("2027-01-01")), 38);
+        assert_eq!(days_until(d("2026-11-24"), d("2026-11-20")), -4);
+        let soon = deadline(d("2026-11-24"), 0).into_string();
+        assert!(
+            soon.contains("last day today") && soon.contains("soon"),
+            "{soon}"
+        );
+        assert!(
+            deadline(d("2026-11-20"), -4)
+                .into_string()
+                .contains("(passed)")
+        );
+        assert!(
+            deadline(d("2026-11-25"), 1)
+                .into_string()
+                .contains("(1 day left)")
+        );
+    }
 
     #[test]
     fn code_spans_and_escaping() {

@@ -2,8 +2,10 @@
 //!
 //! A second face over the same library calls as the CLI, for compliance clerks who live in Excel
 //! and the browser: drop the files ACE gave back, read the triage, filter the worklist, download
-//! the next declaration. The web adds no CAPE logic: every page is a `capekit-io` reader, a
-//! `capekit-core` function and a `capekit-io` writer, rendered as HTML (maud escapes every value).
+//! the next declaration; drop an ES-003 entry report and get the plan of what to declare, with
+//! the declaration files. The web adds no CAPE logic: every page is a `capekit-io` reader, a
+//! `capekit-core` function and a `capekit-io` writer, rendered as HTML (maud escapes every value),
+//! and the ledger (`capekit-ledger`) is asked and told what the CLI asks and tells it.
 //!
 //! It runs on the user's own machine: it binds 127.0.0.1 by default, loads nothing from elsewhere
 //! (CSS and script are embedded), sends every response with a strict Content-Security-Policy, and
@@ -13,6 +15,7 @@
 mod assets;
 mod error;
 mod layout;
+mod ledger;
 mod pages;
 mod security;
 mod session;
@@ -25,7 +28,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use error::AppError;
-pub use pages::entry::{TimelineEvent, ledger_timeline};
 pub use session::{SessionId, Sessions};
 
 /// The largest request body accepted: 20 MB. CBP's own files are far smaller (a declaration must
@@ -37,8 +39,9 @@ pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 pub struct AppState {
     /// Where uploaded files are saved, under generated names (never the client's file name).
     pub upload_dir: PathBuf,
-    /// The ledger database, when one is configured. The ledger crate fills in what the pages
-    /// show for it; `None` shows nothing.
+    /// The ledger file, resolved as every command resolves it (`--ledger`, `CAPEKIT_LEDGER`, the
+    /// data folder); `None` with `--no-ledger`, and every page then says the ledger is off. It is
+    /// opened per request (see `ledger.rs`).
     pub ledger: Option<PathBuf>,
     /// Apply the rules in force on this date instead of today (tests; the upload form can also
     /// set it per upload).
@@ -81,6 +84,8 @@ pub fn app(state: AppState) -> Router {
             "/triage/{id}/rebuild",
             get(pages::rebuild::page).post(pages::rebuild::submit),
         )
+        .route("/plan/{id}", get(pages::plan::page))
+        .route("/plan/{id}/{file}", get(pages::plan::file))
         .route("/check", get(pages::check::form).post(pages::check::submit))
         .route("/check/{id}", get(pages::check::page))
         .route("/check/{id}/{file}", get(pages::check::file))

@@ -1,5 +1,6 @@
-//! Upload sessions: what one upload (a triage or a declaration check) read and found, kept in
-//! memory for the life of the server, and the uploaded files saved on disk under generated names.
+//! Upload sessions: what one upload (a triage, a plan or a declaration check) read and found,
+//! kept in memory for the life of the server, and the uploaded files saved on disk under
+//! generated names.
 //!
 //! A session id is 128 random bits, so one session's address cannot be guessed from another's.
 //! The client's file name is kept for display only and never becomes part of a path: a name like
@@ -13,9 +14,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use capekit_core::check::{CheckReport, Content, DeclarationInput};
 use capekit_core::fix::FixPlan;
-use capekit_core::triage::{ClaimRow, TriageInput, TriageReport, triage};
+use capekit_core::path::EntryData;
+use capekit_core::triage::{TriageInput, TriageReport};
 use capekit_core::{Diagnostic, EntryNumber};
+use capekit_io::plan_out::Plan;
 use jiff::civil::Date;
+
+use crate::ledger::LedgerNote;
 
 /// Sessions kept in memory; older ones are forgotten.
 pub const MAX_SESSIONS: usize = 50;
@@ -61,6 +66,8 @@ pub enum FileKind {
     Declaration,
     /// The list of entries corrected since.
     CorrectedList,
+    /// An ES-003 entry report or an entry list with entry data.
+    EntryData,
 }
 
 impl FileKind {
@@ -71,6 +78,7 @@ impl FileKind {
             Self::ValidationResult => "Validation Result File",
             Self::Declaration => "declaration",
             Self::CorrectedList => "corrected entries",
+            Self::EntryData => "entry report",
         }
     }
 }
@@ -140,10 +148,9 @@ pub struct TriageSession {
     pub created: jiff::Timestamp,
     /// The files read.
     pub files: Vec<UploadedFile>,
-    /// Every claim row read.
-    pub rows: Vec<ClaimRow>,
-    /// The declaration's entries, when one was uploaded.
-    pub declaration: Option<Vec<EntryNumber>>,
+    /// What the triage was given: claim rows, the declaration, the corrected list, entry data
+    /// uploaded with the claim files, and what the ledger knows.
+    pub input: TriageInput,
     /// Rows of the claim files and declaration that could not be read.
     pub read_diagnostics: Vec<Diagnostic>,
     /// The corrected list, once given.
@@ -152,44 +159,42 @@ pub struct TriageSession {
     pub as_of: Date,
     /// The triage.
     pub report: TriageReport,
+    /// What the ledger recorded of the upload, or why it could not.
+    pub ledger: LedgerNote,
 }
 
 impl TriageSession {
-    /// Runs the triage of what was read.
+    /// The triage of what was read: `report` is `triage(input, as_of)`, with the ledger's
+    /// knowledge in `input.known` when there is a ledger.
     pub fn new(
         files: Vec<UploadedFile>,
-        rows: Vec<ClaimRow>,
-        declaration: Option<Vec<EntryNumber>>,
+        input: TriageInput,
+        report: TriageReport,
         read_diagnostics: Vec<Diagnostic>,
-        as_of: Date,
+        ledger: LedgerNote,
     ) -> Self {
-        let input = TriageInput {
-            rows,
-            declaration,
-            ..TriageInput::default()
-        };
-        let report = triage(&input, as_of);
         Self {
             created: jiff::Timestamp::now(),
             files,
-            rows: input.rows,
-            declaration: input.declaration,
+            as_of: report.as_of,
+            input,
             read_diagnostics,
             corrected: None,
-            as_of,
             report,
+            ledger,
         }
     }
 
-    /// The same triage run again with a corrected list.
-    pub fn with_corrected(&self, corrected: Corrected, file: Option<UploadedFile>) -> Self {
-        let mut input = TriageInput {
-            rows: self.rows.clone(),
-            declaration: self.declaration.clone(),
-            ..TriageInput::default()
-        };
-        input.corrected.clone_from(&corrected.entries);
-        let report = triage(&input, self.as_of);
+    /// The same triage with a corrected list: `input` and `report` are the triage run again with
+    /// it, `file` the list's file when one was uploaded.
+    pub fn with_corrected(
+        &self,
+        corrected: Corrected,
+        file: Option<UploadedFile>,
+        input: TriageInput,
+        report: TriageReport,
+        ledger: LedgerNote,
+    ) -> Self {
         let mut files: Vec<UploadedFile> = self
             .files
             .iter()
@@ -200,12 +205,12 @@ impl TriageSession {
         Self {
             created: self.created,
             files,
-            rows: input.rows,
-            declaration: input.declaration,
+            input,
             read_diagnostics: self.read_diagnostics.clone(),
             corrected: Some(corrected),
             as_of: self.as_of,
             report,
+            ledger,
         }
     }
 
@@ -228,6 +233,49 @@ impl TriageSession {
     }
 }
 
+/// A plan of one upload of entry reports.
+#[derive(Debug, Clone)]
+pub struct PlanSession {
+    /// When it was uploaded.
+    pub created: jiff::Timestamp,
+    /// The files read.
+    pub files: Vec<UploadedFile>,
+    /// The plan, as `capekit plan` builds it (with the ledger's knowledge, when there is one).
+    pub plan: Plan,
+    /// What the ledger recorded of the upload, or why it could not.
+    pub ledger: LedgerNote,
+}
+
+impl PlanSession {
+    /// The entries of the declaration file named `file` (`declaration-IOR.csv`, or a part
+    /// `declaration-IOR-01.csv`...), split as `capekit plan` splits them: 9,999 a file.
+    pub fn declaration_file(&self, file: &str) -> Option<&[EntryNumber]> {
+        self.plan.declarations.iter().find_map(|d| {
+            let part = d.file_names.iter().position(|n| n == file)?;
+            d.entries.chunks(capekit_core::check::MAX_ENTRIES).nth(part)
+        })
+    }
+
+    /// The names of the files read, for titles.
+    pub fn file_names(&self) -> Vec<&str> {
+        self.files.iter().map(|f| f.name.as_str()).collect()
+    }
+}
+
+/// Each entry's data as read from entry reports in this order, the first file's when two name
+/// it (rule R011, as the plan takes it).
+pub fn first_entry_data<'a>(
+    sets: impl IntoIterator<Item = &'a [EntryData]>,
+) -> std::collections::HashMap<EntryNumber, EntryData> {
+    let mut out = std::collections::HashMap::new();
+    for set in sets {
+        for e in set {
+            out.entry(e.entry_number).or_insert_with(|| e.clone());
+        }
+    }
+    out
+}
+
 /// A check of one declaration.
 #[derive(Debug, Clone)]
 pub struct CheckSession {
@@ -245,6 +293,9 @@ pub struct CheckSession {
     pub report: CheckReport,
     /// What `fix` would write.
     pub plan: FixPlan,
+    /// Whether the check could ask the ledger (`Recorded` with no file: it asked, and recorded
+    /// nothing).
+    pub ledger: LedgerNote,
 }
 
 /// One session.
@@ -254,6 +305,8 @@ pub enum Session {
     Triage(Arc<TriageSession>),
     /// A check of a declaration.
     Check(Arc<CheckSession>),
+    /// A plan of entry reports.
+    Plan(Arc<PlanSession>),
 }
 
 impl Session {
@@ -261,6 +314,7 @@ impl Session {
         match self {
             Self::Triage(t) => t.created,
             Self::Check(c) => c.created,
+            Self::Plan(p) => p.created,
         }
     }
 }
@@ -306,7 +360,7 @@ impl Sessions {
     pub fn triage(&self, id: &SessionId) -> Option<Arc<TriageSession>> {
         match self.get(id)? {
             Session::Triage(t) => Some(t),
-            Session::Check(_) => None,
+            _ => None,
         }
     }
 
@@ -314,7 +368,15 @@ impl Sessions {
     pub fn check(&self, id: &SessionId) -> Option<Arc<CheckSession>> {
         match self.get(id)? {
             Session::Check(c) => Some(c),
-            Session::Triage(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The plan session with this id.
+    pub fn plan(&self, id: &SessionId) -> Option<Arc<PlanSession>> {
+        match self.get(id)? {
+            Session::Plan(p) => Some(p),
+            _ => None,
         }
     }
 

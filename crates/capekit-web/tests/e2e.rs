@@ -1,7 +1,9 @@
 //! End to end in headless Chromium, driven from Rust through chromedriver (fantoccini): the
-//! workbench on 127.0.0.1 with an ephemeral port, the demo Claim Details uploaded through the file
-//! input, the entries filtered to rejected ones by the page's own script, the refile CSV fetched
-//! and checked, and screenshots of each step saved under `target/e2e-screenshots/`.
+//! workbench on 127.0.0.1 with an ephemeral port and a ledger of its own, the demo Claim Details
+//! uploaded through the file input, the entries filtered to rejected ones by the page's own
+//! script, the refile CSV fetched and checked, the demo ES-003 report planned, the ledger on the
+//! start page and an entry's history, and screenshots of each step saved under
+//! `target/e2e-screenshots/`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without /usr/bin/chromedriver the test is
 //! skipped with a message, unless `CI` is set: CI must run it (`.ci/run` installs both).
@@ -270,7 +272,8 @@ async fn journey(client: &Client, base: &str) {
     }
     shoot(client, "06-too-large.png").await;
 
-    // 6. A declaration alone is checked, line by line.
+    // 6. A declaration alone is checked, line by line, and against the ledger: the claim of step
+    // 1 accepted 25 of its entries, so it may not be uploaded again as it is (F023).
     client.goto(base).await.expect("home");
     client
         .find(Locator::Css("input#files"))
@@ -287,14 +290,134 @@ async fn journey(client: &Client, base: &str) {
         .await
         .expect("click");
     wait_for_url(client, "/check/").await;
+    let source = client.source().await.expect("source");
+    assert!(source.contains("Not uploadable as it is"));
+    assert!(source.contains("href=\"/rules/F023\""));
+    shoot(client, "07-check.png").await;
+
+    // 7. An ES-003 report makes a plan: paths, urgent entries, declarations to download.
+    client.goto(base).await.expect("home");
+    client
+        .find(Locator::Css("input#files"))
+        .await
+        .expect("file input")
+        .send_keys(&demo("es003.csv"))
+        .await
+        .expect("choose file");
+    client
+        .find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for_url(client, "/plan/").await;
+    let source = client.source().await.expect("source");
+    assert!(source.contains("Plan of es003.csv"));
+    assert!(
+        source.contains("cannot wait"),
+        "the urgent entries come first"
+    );
+    shoot(client, "08-plan.png").await;
+    let href = client
+        .find(Locator::Css("a.download-declaration"))
+        .await
+        .expect("a declaration download")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("has href");
+    let (status, body) = fetch(&format!("{base}{}", href.trim_start_matches('/'))).await;
+    assert_eq!(status, 200);
+    let input = capekit_io::declaration::parse_declaration("declaration.csv", body.as_bytes());
+    let report = capekit_core::check::check(&input, &Default::default());
+    assert!(report.uploadable, "{:?}", report.diagnostics);
+    client
+        .execute(
+            "document.getElementById('declarations').scrollIntoView();",
+            Vec::new(),
+        )
+        .await
+        .expect("scroll");
+    shoot(client, "09-plan-declarations.png").await;
+    client
+        .find(Locator::Css("select[name=path]"))
+        .await
+        .expect("path filter")
+        .select_by_value("cape")
+        .await
+        .expect("select cape");
+    wait_for_url(client, "path=cape").await;
+    assert_eq!(
+        visible_rows(client).await,
+        20,
+        "the demo plan has 20 cape entries"
+    );
+    shoot(client, "10-plan-cape.png").await;
+
+    // 8. The ledger at a glance, and one entry's history.
+    client.goto(base).await.expect("home");
+    client
+        .execute(
+            "document.getElementById('ledger').scrollIntoView();",
+            Vec::new(),
+        )
+        .await
+        .expect("scroll");
+    let source = client.source().await.expect("source");
+    assert!(source.contains("Ledger at a glance"));
+    assert!(
+        source.contains("CAPE window closes"),
+        "deadlines from the ES-003"
+    );
+    shoot(client, "11-home-ledger.png").await;
+    client
+        .goto(&format!("{base}entry/B76-4410959-0"))
+        .await
+        .expect("entry page");
     assert!(
         client
             .source()
             .await
             .expect("source")
-            .contains("Ready to upload")
+            .contains("id=\"timeline\"")
     );
-    shoot(client, "07-check.png").await;
+    shoot(client, "12-entry.png").await;
+    client
+        .goto(&format!("{base}entry/316-1880046-5"))
+        .await
+        .expect("entry page");
+    assert!(
+        client
+            .source()
+            .await
+            .expect("source")
+            .contains("id=\"entry-data\"")
+    );
+    shoot(client, "12-entry-data.png").await;
+
+    // 9. The same claim file again: recognised, and the entries of the refile downloaded in
+    // step 3 are pending now, so the ledger keeps them off the new declaration.
+    client.goto(base).await.expect("home");
+    client
+        .find(Locator::Css("input#files"))
+        .await
+        .expect("file input")
+        .send_keys(&demo("claim-details.csv"))
+        .await
+        .expect("choose file");
+    client
+        .find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for_url(client, "/triage/").await;
+    let source = client.source().await.expect("source");
+    assert!(source.contains("is already in the ledger"));
+    assert!(source.contains("Kept off the new declaration"));
+    shoot(client, "13-triage-again.png").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -313,6 +436,7 @@ async fn browser_uploads_filters_and_downloads_the_refile() {
     let uploads = tempfile::tempdir().expect("tempdir");
     let mut state = AppState::new(uploads.path().join("uploads"));
     state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(uploads.path().join("ledger.sqlite3"));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

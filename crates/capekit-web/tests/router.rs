@@ -1,6 +1,7 @@
 //! Router tests without a socket (`tower::ServiceExt::oneshot`, as in axum's `examples/testing`):
-//! every page, the downloads against the CLI's bytes, and the safety rules (body limit, file
-//! refusals, same-origin, security headers, escaping).
+//! every page, the downloads against the CLI's bytes, the ledger (a temporary ledger file per
+//! test), the plan of an ES-003 upload, and the safety rules (body limit, file refusals,
+//! same-origin, security headers, escaping).
 
 use axum::Router;
 use axum::body::Body;
@@ -12,6 +13,7 @@ use tower::ServiceExt;
 const CLAIM: &[u8] = include_bytes!("../../capekit/demo/claim-details.csv");
 const DECLARATION: &[u8] = include_bytes!("../../capekit/demo/declaration.csv");
 const CORRECTED: &[u8] = include_bytes!("../../capekit/demo/corrected.txt");
+const ES003: &[u8] = include_bytes!("../../capekit/demo/es003.csv");
 /// The CLI's snapshot date (crates/capekit/tests/triage.rs).
 const AS_OF: &str = "2026-11-24";
 const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -21,10 +23,23 @@ struct Fixture {
     dir: tempfile::TempDir,
 }
 
+/// The workbench without a ledger (`--no-ledger`).
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut state = AppState::new(dir.path().join("uploads"));
     state.as_of = Some(AS_OF.parse().expect("date"));
+    Fixture {
+        app: app(state),
+        dir,
+    }
+}
+
+/// The workbench with a ledger file of its own in a temporary folder.
+fn fixture_with_ledger() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(dir.path().join("ledger").join("ledger.sqlite3"));
     Fixture {
         app: app(state),
         dir,
@@ -131,8 +146,12 @@ async fn home_page_offers_the_upload() {
     assert!(page.contains("enctype=\"multipart/form-data\""));
     // Works offline: nothing from elsewhere.
     assert!(!page.contains("http://") && !page.contains("https://"));
-    // No ledger configured: nothing rendered for it.
-    assert!(!page.contains("Ledger at a glance"));
+    // ES-003 reports are read now.
+    assert!(page.contains("ES-003 entry reports"));
+    assert!(!page.contains("coming soon"));
+    // No ledger: the page says so.
+    assert!(page.contains("Ledger at a glance"));
+    assert!(page.contains("The ledger is off"), "{page}");
 }
 
 #[tokio::test]
@@ -142,6 +161,7 @@ async fn ledger_at_a_glance_shows_when_configured() {
     state.ledger = Some(dir.path().join("ledger.sqlite3"));
     let page = text(send(&app(state), get("/")).await).await;
     assert!(page.contains("Ledger at a glance"));
+    assert!(page.contains("Nothing recorded yet"), "{page}");
 }
 
 #[tokio::test]
@@ -358,18 +378,16 @@ async fn unmappable_table_names_its_columns() {
             "/upload",
             multipart(&[(
                 "files",
-                Some("es003.csv"),
-                b"Entry Summary Number,HTS Number - Full\r\nB7644100003,99030128\r\n",
+                Some("vendors.csv"),
+                b"Vendor,Invoice Amount\r\nACME,12.00\r\n",
             )]),
         ),
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = text(res).await;
-    assert!(
-        page.contains("`HTS Number - Full`") || page.contains("HTS Number - Full"),
-        "{page}"
-    );
+    assert!(page.contains("Invoice Amount"), "{page}");
+    assert!(page.contains("ES-003"), "{page}");
 }
 
 #[tokio::test]
@@ -583,7 +601,7 @@ async fn entry_page_shows_forms_and_rows() {
     let page = text(res).await;
     assert!(page.contains("B76-4413014-1"));
     assert!(page.contains("ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS"));
-    assert!(page.contains("No ledger is configured"));
+    assert!(page.contains("The ledger is off"));
     let res = send(&f.app, get("/entry/ABC12345678")).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(text(res).await.contains("check digit"));
@@ -639,4 +657,346 @@ async fn several_claim_files_make_one_triage() {
     // Blocked by the Validation Result File's ACCOUNT MISMATCH.
     assert!(!refile.contains("B7644109590"), "{refile}");
     assert!(refile.contains("B7644115076"), "{refile}");
+}
+
+// The ledger and the plan.
+
+/// Uploads one file and returns the page it leads to, read.
+async fn upload_and_read(app: &Router, name: &str, bytes: &[u8]) -> (String, String) {
+    let target = upload(app, &[(name, bytes)]).await;
+    let res = send(app, get(&target)).await;
+    assert_eq!(res.status(), StatusCode::OK, "{target}");
+    (target.clone(), text(res).await)
+}
+
+/// A section of a page, from the element with `id` to the end of the page.
+fn from_id<'a>(page: &'a str, id: &str) -> &'a str {
+    let at = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in the page"));
+    &page[at..]
+}
+
+#[tokio::test]
+async fn home_page_shows_ledger_counts_after_a_claim_upload() {
+    let f = fixture_with_ledger();
+    let (_, triage) = upload_and_read(&f.app, "claim-details.csv", CLAIM).await;
+    assert!(
+        triage.contains("claim-details.csv: recorded in the ledger (39 claim rows)."),
+        "{triage}"
+    );
+    let home = text(send(&f.app, get("/")).await).await;
+    let glance = from_id(&home, "ledger");
+    assert!(glance.contains("39 entries recorded"), "{glance}");
+    assert!(
+        glance.contains("<b>25</b>accepted - never declare again"),
+        "{glance}"
+    );
+    assert!(
+        glance.contains("<b>14</b>rejected on their latest claim"),
+        "{glance}"
+    );
+    assert!(glance.contains("<b>0</b>pending"), "{glance}");
+    // Rejected entries by action, most urgent first, with what each means.
+    assert!(glance.contains("<span class=\"action\">refile</span>"));
+    assert!(glance.contains("<span class=\"action\">retry-later</span>"));
+    // No entry data yet: no deadline known.
+    assert!(glance.contains("No deadline known yet"));
+}
+
+#[tokio::test]
+async fn the_same_claim_file_twice_is_recognised() {
+    let f = fixture_with_ledger();
+    let (_, first) = upload_and_read(&f.app, "claim-details.csv", CLAIM).await;
+    assert!(first.contains("recorded in the ledger"), "{first}");
+    assert!(!first.contains("already in the ledger"));
+    // The same bytes under another name: the ledger knows the file by its content.
+    let (_, second) = upload_and_read(&f.app, "claim-again.csv", CLAIM).await;
+    let note = from_id(&second, "ledger-note");
+    assert!(
+        note.contains("claim-again.csv is already in the ledger: the same file was recorded on"),
+        "{note}"
+    );
+    assert!(note.contains("nothing was added"), "{note}");
+    // Nothing was counted twice.
+    let home = text(send(&f.app, get("/")).await).await;
+    assert!(home.contains("39 entries recorded from 1 file and 1 claim."));
+}
+
+#[tokio::test]
+async fn entry_page_shows_its_timeline() {
+    let f = fixture_with_ledger();
+    let target = upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let page = text(send(&f.app, get("/entry/B76-4413014-1")).await).await;
+    let state = from_id(&page, "entry-state");
+    assert!(state.contains("Rejected"), "{state}");
+    assert!(state.contains("ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS"));
+    let timeline = from_id(&page, "timeline");
+    // Declared first, then rejected on the claim, with the action and the rule.
+    let declared = timeline.find("on a declaration").expect("declared");
+    let rejected = timeline.find(">rejected<").expect("rejected");
+    assert!(declared < rejected, "{timeline}");
+    assert!(timeline.contains("declaration.csv"));
+    assert!(timeline.contains("100000241223"));
+    assert!(timeline.contains("<span class=\"action\">other-path</span>"));
+    assert!(timeline.contains("rules as of 2026-11-24"));
+
+    // The refile download is recorded: its entries are pending from then on.
+    let res = send(&f.app, get(&format!("{target}/refile.csv"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    let state = from_id(&page, "entry-state");
+    assert!(state.contains("Pending"), "{state}");
+    assert!(state.contains("refile.csv, workbench upload "), "{state}");
+    assert!(from_id(&page, "timeline").contains("on a declaration capekit wrote"));
+
+    // An entry the ledger does not know.
+    let page = text(send(&f.app, get("/entry/ABC-1234567-6")).await).await;
+    assert!(
+        page.contains("no declaration and no claim outcome"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn refile_leaves_out_an_entry_accepted_on_an_earlier_claim() {
+    let f = fixture_with_ledger();
+    // Claim A accepts B7644104112...
+    let claim_a = b"ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n=\"B7644104112\",=\"100000241999\",Entry Summary Updated,\r\n";
+    upload_and_read(&f.app, "claim-a.csv", claim_a).await;
+    // ...claim B (the demo claim) rejects it with a message whose action is `refile`.
+    let (target, page) = upload_and_read(&f.app, "claim-b.csv", CLAIM).await;
+    let body = bytes(send(&f.app, get(&format!("{target}/refile.csv"))).await).await;
+    let refile = String::from_utf8(body).expect("utf8");
+    assert!(!refile.contains("B7644104112"), "{refile}");
+    // The others of the CLI's refile are still there.
+    assert!(refile.contains("B7644109590") && refile.contains("B7644115076"));
+    // The page names the reason.
+    let left = from_id(&page, "left-out");
+    assert!(left.contains("B7644104112"), "{left}");
+    assert!(
+        left.contains("accepted on claim 100000241999 (capekit ledger): an accepted entry is never declared again"),
+        "{left}"
+    );
+}
+
+#[tokio::test]
+async fn es003_upload_opens_the_plan_with_its_declarations() {
+    let f = fixture_with_ledger();
+    let (target, page) = upload_and_read(&f.app, "es003.csv", ES003).await;
+    assert!(target.starts_with("/plan/"), "{target}");
+    assert!(page.contains("Plan of es003.csv"));
+    // Totals by path, as `capekit plan` prints them for the demo (README).
+    for path in [
+        "cape",
+        "correct-first",
+        "later-phase",
+        "protest",
+        "court",
+        "not-refundable",
+        "review",
+    ] {
+        assert!(
+            page.contains(&format!("<span class=\"path {path}\">{path}</span>")),
+            "{path}"
+        );
+    }
+    assert!(page.contains("$160,794.00"), "total IEEPA duty");
+    assert!(page.contains(": reconciled"));
+    assert_eq!(page.matches("<svg").count(), 2, "duty and deadline charts");
+    // Urgent entries first, in their own section.
+    let urgent = from_id(&page, "urgent");
+    assert!(urgent.contains("31618800465"), "{urgent}");
+    // The reader's finding about the footer row.
+    assert!(from_id(&page, "findings").contains("R001"));
+    // Recorded in the ledger.
+    assert!(from_id(&page, "ledger-note").contains("es003.csv: recorded in the ledger"));
+
+    // Each declaration is a CAPE upload that passes the check.
+    let hrefs: Vec<&str> = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|h| h.split('"').next())
+        .filter(|h| h.contains("/declaration-"))
+        .collect();
+    assert_eq!(hrefs.len(), 6, "{hrefs:?}");
+    for href in &hrefs {
+        let res = send(&f.app, get(href)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{href}");
+        let body = bytes(res).await;
+        let name = href.rsplit('/').next().unwrap_or("declaration.csv");
+        let input = capekit_io::declaration::parse_declaration(name, &body);
+        let report = capekit_core::check::check(&input, &Default::default());
+        assert!(report.uploadable, "{href}: {:?}", report.diagnostics);
+        assert!(
+            report.diagnostics.is_empty(),
+            "{href}: {:?}",
+            report.diagnostics
+        );
+        assert!(body.starts_with(b"Entry Number\r\n"));
+    }
+    let first = bytes(
+        send(
+            &f.app,
+            get(&format!("{target}/declaration-91-660247100.csv")),
+        )
+        .await,
+    )
+    .await;
+    // The urgent entry comes first in its file.
+    assert!(first.starts_with(b"Entry Number\r\n31618800465\r\n"));
+
+    for (file, kind) in [
+        ("worklist.csv", "text/csv"),
+        ("worklist.xlsx", "application/vnd.openxmlformats"),
+        ("report.html", "text/html"),
+    ] {
+        let res = send(&f.app, get(&format!("{target}/{file}"))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{file}");
+        let ct = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(ct.starts_with(kind), "{file}: {ct}");
+    }
+    assert_eq!(
+        send(&f.app, get(&format!("{target}/declaration-nope.csv")))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The entries table filters by path and importer, on the server.
+    let cape = text(send(&f.app, get(&format!("{target}?path=cape"))).await).await;
+    let rows = entry_rows(&cape);
+    assert_eq!(rows.len(), 20);
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("<span class=\"path cape\">cape</span>"))
+    );
+    let one = text(send(&f.app, get(&format!("{target}?importer=27-184593000"))).await).await;
+    let rows = entry_rows(&one);
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.contains("27-184593000")), "{rows:?}");
+    let res = send(&f.app, get(&format!("{target}?path=bogus"))).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    // The entry data is in the ledger now: deadlines on the start page and the entry page.
+    let home = text(send(&f.app, get("/")).await).await;
+    let glance = from_id(&home, "ledger");
+    assert!(glance.contains("CAPE window closes"), "{glance}");
+    assert!(glance.contains("href=\"/entry/31618800465\""), "{glance}");
+    let entry = text(send(&f.app, get("/entry/31618800465")).await).await;
+    assert!(
+        from_id(&entry, "entry-data").contains("CAPE window closes"),
+        "{entry}"
+    );
+    assert!(from_id(&entry, "timeline").contains("entry data read"));
+
+    // The same report again is recognised.
+    let (_, again) = upload_and_read(&f.app, "es003-copy.csv", ES003).await;
+    assert!(from_id(&again, "ledger-note").contains("es003-copy.csv is already in the ledger"));
+}
+
+#[tokio::test]
+async fn plan_keeps_an_entry_the_ledger_knows_off_its_declarations() {
+    let f = fixture_with_ledger();
+    // B7644100219 is a `cape` entry of the demo report; a claim accepted it already.
+    let claim = b"ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n=\"B7644100219\",=\"100000242000\",Entry Summary Updated,\r\n";
+    upload_and_read(&f.app, "claim.csv", claim).await;
+    let (target, page) = upload_and_read(&f.app, "es003.csv", ES003).await;
+    let left = from_id(&page, "left-out");
+    assert!(left.contains("B7644100219"), "{left}");
+    assert!(left.contains("accepted on claim 100000242000"), "{left}");
+    let body = bytes(
+        send(
+            &f.app,
+            get(&format!("{target}/declaration-27-184593000.csv")),
+        )
+        .await,
+    )
+    .await;
+    let csv = String::from_utf8(body).expect("utf8");
+    assert!(!csv.contains("B7644100219"), "{csv}");
+    assert!(csv.starts_with("Entry Number\r\n"));
+}
+
+#[tokio::test]
+async fn every_page_works_without_a_ledger() {
+    let f = fixture();
+    let home = text(send(&f.app, get("/")).await).await;
+    assert!(from_id(&home, "ledger").contains("The ledger is off"));
+    let (target, triage) = upload_and_read(&f.app, "claim-details.csv", CLAIM).await;
+    assert!(from_id(&triage, "ledger-note").contains("The ledger is off"));
+    assert_eq!(
+        send(&f.app, get(&format!("{target}/refile.csv")))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let (_, plan) = upload_and_read(&f.app, "es003.csv", ES003).await;
+    assert!(from_id(&plan, "ledger-note").contains("The ledger is off"));
+    assert!(plan.contains("Download declaration-27-184593000.csv"));
+    let (_, check) = upload_and_read(&f.app, "declaration.csv", DECLARATION).await;
+    assert!(from_id(&check, "ledger-note").contains("The ledger is off"));
+    let entry = text(send(&f.app, get("/entry/31618800465")).await).await;
+    assert!(entry.contains("The ledger is off"), "{entry}");
+    assert!(entry.contains("In your plan"), "{entry}");
+}
+
+#[tokio::test]
+async fn a_ledger_that_cannot_be_opened_is_said_not_a_500() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A folder where the ledger file should be: SQLite cannot open it.
+    let blocked = dir.path().join("ledger.sqlite3");
+    std::fs::create_dir_all(&blocked).expect("folder");
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(blocked);
+    let app = app(state);
+    let res = send(&app, get("/")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(text(res).await.contains("The ledger could not be read"));
+    let (_, triage) = upload_and_read(&app, "claim-details.csv", CLAIM).await;
+    assert!(from_id(&triage, "ledger-note").contains("Not recorded in the ledger"));
+    let (_, plan) = upload_and_read(&app, "es003.csv", ES003).await;
+    assert!(from_id(&plan, "ledger-note").contains("Not recorded in the ledger"));
+    let res = send(&app, get("/entry/B7644104112")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_declaration_check_asks_the_ledger() {
+    let f = fixture_with_ledger();
+    // The demo claim accepts B7644100003, which the demo declaration holds.
+    upload_and_read(&f.app, "claim-details.csv", CLAIM).await;
+    let (target, page) = upload_and_read(&f.app, "declaration.csv", DECLARATION).await;
+    assert!(target.starts_with("/check/"), "{target}");
+    assert!(page.contains("Not uploadable as it is"), "{page}");
+    assert!(page.contains("href=\"/rules/F023\""), "{page}");
+    assert!(from_id(&page, "ledger-note").contains("Checked against the ledger"));
+    let fixed = bytes(send(&f.app, get(&format!("{target}/declaration-fixed.csv"))).await).await;
+    let fixed = String::from_utf8(fixed).expect("utf8");
+    assert!(!fixed.contains("B7644100003"), "{fixed}");
+    assert!(fixed.starts_with("Entry Number\r\n"));
+}
+
+#[tokio::test]
+async fn an_entry_report_with_no_readable_entry_is_a_plan_with_findings() {
+    let f = fixture();
+    let report = b"Entry Summary Number,Importer Number,Liquidation Date\r\n6.05761E+10,27-184593000,09/05/2026\r\n,27-184593000,\r\n";
+    let (target, page) = upload_and_read(&f.app, "es003.csv", report).await;
+    assert!(target.starts_with("/plan/"), "{target}");
+    assert!(page.contains("no declaration file"), "{page}");
+    let findings = from_id(&page, "findings");
+    assert!(findings.contains("R001"), "{findings}");
+    assert!(findings.contains("6.05761E+10"), "{findings}");
 }

@@ -187,7 +187,8 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
     /// Record files in the ledger: Claim Details and Validation Result Files (triaged as of
-    /// today) and declaration uploads, recognised by their content.
+    /// --as-of), declaration uploads, and ES-003 exports or entry lists (their entries' paths and
+    /// deadlines decided as of --as-of), recognised by their content.
     ///
     /// A file already recorded (same bytes) changes nothing. Declarations are recorded before
     /// claim files. A file of unknown kind refuses the whole import. Exit 0 = recorded, 2 = could
@@ -196,12 +197,19 @@ pub enum LedgerCommand {
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Triage claim files with the rules in force on this date, and decide entry data as of
+        /// it (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Entries by state and action, per importer when entry data is known, nearest deadlines.
     Status {
+        /// List the deadlines from this date on (YYYY-MM-DD); default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,

@@ -17,6 +17,7 @@ use maud::{Markup, html};
 use super::{download, private_page, read_form, session_id, unknown_session};
 use crate::error::AppError;
 use crate::layout::{self, entries, n};
+use crate::ledger::LedgerNote;
 use crate::pages::upload::check_session;
 use crate::session::{CheckSession, FileKind, Session, SessionId, UploadedFile, save_upload};
 use crate::{AppState, MAX_UPLOAD_BYTES};
@@ -51,8 +52,8 @@ pub async fn form() -> Response {
     private_page(layout::page("Check a declaration", body))
 }
 
-/// A filer code as the form gave it: three letters or digits.
-fn filer_code(raw: Option<&str>) -> Result<Option<String>, AppError> {
+/// A filer code as a form gave it: three letters or digits. `back` is the form's page.
+pub fn filer_code(raw: Option<&str>, back: &str) -> Result<Option<String>, AppError> {
     match raw {
         None => Ok(None),
         Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphanumeric()) => {
@@ -62,7 +63,7 @@ fn filer_code(raw: Option<&str>) -> Result<Option<String>, AppError> {
             "That is not a filer code",
             format!("`{c}` is not a filer code: a filer code is 3 letters or digits, the first three characters of the broker's entry numbers. Leave the field empty if you file as the importer."),
         )
-        .with_back("/check", "Back")),
+        .with_back(back, "Back")),
     }
 }
 
@@ -72,7 +73,7 @@ pub async fn submit(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let form = read_form(&mut multipart).await?;
-    let filer = filer_code(form.text("filer"))?;
+    let filer = filer_code(form.text("filer"), "/check")?;
     let Some(file) = form.files.into_iter().next() else {
         return Err(AppError::bad_request(
             "No file was chosen",
@@ -96,7 +97,7 @@ pub async fn submit(
             size: file.bytes.len(),
             kind: FileKind::Declaration,
         };
-        let session = check_session(uploaded, file.bytes, input, filer);
+        let session = check_session(&state, uploaded, file.bytes, input, filer);
         state.sessions.insert(id, Session::Check(Arc::new(session)));
         Ok(())
     })
@@ -167,6 +168,18 @@ pub async fn page(
         p.meta {
             "File: " b { (s.file.name) } " (" (n(s.file.size)) " bytes, " (s.input.content.describe()) ")"
             @if let Some(f) = &s.filer { " · filer code " (f) }
+        }
+        @match &s.ledger {
+            LedgerNote::Off => p.muted #ledger-note {
+                "The ledger is off (" code { "--no-ledger" } "): entries accepted on an earlier claim or still pending are not looked for."
+            },
+            LedgerNote::Recorded(_) => p.muted #ledger-note {
+                "Checked against the ledger too: an entry accepted on an earlier claim is an error (F023) and stays out of the corrected file; "
+                "one still waiting on an earlier declaration is a warning (F024)."
+            },
+            LedgerNote::Failed(why) => div.notice.bad #ledger-note {
+                p { b { "Not checked against the ledger. " } (why) }
+            },
         }
         @if report.uploadable {
             div.verdict.ok #verdict {

@@ -1,52 +1,67 @@
-//! `GET /entry/{number}`: one entry number, its forms, every triage row of it in the open
-//! sessions, and its history from the ledger.
-//!
-//! The ledger's timeline is filled in by the ledger crate; [`ledger_timeline`] is the one place
-//! it plugs into, and returns nothing when no ledger is configured.
+//! `GET /entry/{number}`: one entry number, its forms, where the ledger says it stands and its
+//! history there (declarations, claims with outcome, message and action, refiles, entry data with
+//! deadlines, as `capekit ledger entry` tells it), and every row of it in the open triages and
+//! plans.
 
 use std::sync::Arc;
 
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::response::Response;
 use capekit_core::EntryNumber;
+use capekit_core::catalog::Action;
 use capekit_core::triage::EntryResult;
-use maud::html;
+use capekit_io::plan_out::PlannedEntry;
+use capekit_ledger::{EntryFacts, EntryState, EventKind, Ledger, TimelineEvent};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{private_page, session_id, unknown_session};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout;
-use crate::session::{Session, SessionId, TriageSession};
+use crate::ledger::utc;
+use crate::session::{PlanSession, Session, SessionId, TriageSession};
 
-/// One event of an entry's history, as the ledger will tell it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TimelineEvent {
-    /// When it happened (date or date and time, as the ledger records it).
-    pub when: String,
-    /// What happened, in a sentence.
-    pub what: String,
-    /// The file or claim it came from.
-    pub source: String,
-}
-
-/// The entry's history from the ledger, oldest first; empty when no ledger is configured.
-///
-/// The ledger crate (crates/capekit-ledger) is being written: until it is wired in here, a
-/// configured ledger also yields no event.
-pub fn ledger_timeline(state: &AppState, _entry: &EntryNumber) -> Vec<TimelineEvent> {
-    match &state.ledger {
-        None => Vec::new(),
-        // The ledger engineer reads the entry's events from the ledger at this path here.
-        Some(_ledger) => Vec::new(),
-    }
-}
-
-/// Which session's rows to show.
+/// Which sessions' rows to show.
 #[derive(Debug, Default, Deserialize)]
 pub struct Which {
-    /// A triage session id; without it, every open triage.
+    /// A triage session id; with it, that triage only.
     pub session: Option<String>,
+    /// A plan session id; with it, that plan only.
+    pub plan: Option<String>,
+}
+
+/// What the ledger says of one entry.
+#[derive(Debug)]
+enum History {
+    /// `--no-ledger`.
+    Off,
+    /// Its state and its events, oldest first.
+    Known {
+        state: EntryState,
+        timeline: Vec<TimelineEvent>,
+    },
+    /// The ledger could not be read: why.
+    Failed(String),
+}
+
+fn read_history(state: &AppState, entry: EntryNumber) -> History {
+    let Some(path) = &state.ledger else {
+        return History::Off;
+    };
+    let read = Ledger::open(path).and_then(|l| {
+        Ok(History::Known {
+            state: l.entry_state(entry)?,
+            timeline: l.timeline(entry)?,
+        })
+    });
+    read.unwrap_or_else(|e| {
+        eprintln!(
+            "capekit serve: error: reading the ledger {}: {e}",
+            path.display()
+        );
+        History::Failed(e.to_string())
+    })
 }
 
 /// `GET /entry/{number}`.
@@ -57,23 +72,8 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let entry = EntryNumber::parse(&number)
         .map_err(|e| AppError::bad_request("That is not an entry number", format!("{e}.")))?;
-    let sessions: Vec<(SessionId, Arc<TriageSession>)> = match which.session.as_deref() {
-        Some(raw) => {
-            let id = session_id(raw)?;
-            let s = state.sessions.triage(&id).ok_or_else(unknown_session)?;
-            vec![(id, s)]
-        }
-        None => state
-            .sessions
-            .list()
-            .into_iter()
-            .filter_map(|(id, s)| match s {
-                Session::Triage(t) => Some((id, t)),
-                Session::Check(_) => None,
-            })
-            .collect(),
-    };
-    let rows: Vec<(&SessionId, &EntryResult)> = sessions
+    let (triages, plans) = open_sessions(&state, &which)?;
+    let rows: Vec<(&SessionId, &EntryResult)> = triages
         .iter()
         .flat_map(|(id, s)| {
             s.report
@@ -83,7 +83,22 @@ pub async fn page(
                 .map(move |e| (id, e))
         })
         .collect();
-    let timeline = ledger_timeline(&state, &entry);
+    let planned: Vec<(&SessionId, &PlanSession, &PlannedEntry)> = plans
+        .iter()
+        .filter_map(|(id, s)| {
+            s.plan
+                .entries
+                .iter()
+                .find(|e| e.entry_number == entry)
+                .map(|e| (id, &**s, e))
+        })
+        .collect();
+    let history = {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || read_history(&state, entry)).await?
+    };
+    let today = state.today();
+    let one_upload = which.session.is_some() || which.plan.is_some();
     let body = html! {
         dl.facts {
             dt { "as CAPE files hold it" } dd.mono { (entry.as_str()) }
@@ -91,42 +106,53 @@ pub async fn page(
             dt { "filer code" } dd.mono { (entry.filer_code()) }
         }
         p.muted { "The filer code (the first three characters) belongs to whoever filed the entry, usually the customs broker. Only that filer or the importer of record may declare the entry to CAPE." }
-        h2 { "In your triage" @if sessions.len() > 1 { "s" } }
-        @if rows.is_empty() {
-            p { "This entry is in no claim file of " @if which.session.is_some() { "this upload" } @else { "the uploads open in capekit" } "." }
-        } @else {
-            table {
-                thead { tr { th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "from" } } }
-                tbody {
-                    @for (id, e) in &rows {
-                        tr {
-                            td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                            td { (crate::pages::triage::outcome_str(e.outcome)) }
-                            td { (e.message) }
-                            td { span.action { (e.action.as_str()) } }
-                            td {
-                                (layout::with_code(&e.what_to_do))
-                                @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
+
+        h2 { "In the ledger" }
+        (ledger_part(&history, today))
+
+        @if !rows.is_empty() || planned.is_empty() {
+            h2 { "In your triage" @if triages.len() > 1 { "s" } }
+            @if rows.is_empty() {
+                p { "This entry is in no claim file of " @if one_upload { "this upload" } @else { "the uploads open in capekit" } "." }
+            } @else {
+                table {
+                    thead { tr { th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "from" } } }
+                    tbody {
+                        @for (id, e) in &rows {
+                            tr {
+                                td.mono { (e.claim_number.as_deref().unwrap_or("")) }
+                                td { (crate::pages::triage::outcome_str(e.outcome)) }
+                                td { (e.message) }
+                                td { span.action { (e.action.as_str()) } }
+                                td {
+                                    (layout::with_code(&e.what_to_do))
+                                    @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
+                                }
+                                td { a href={ "/triage/" (id) } { (capekit_io::triage_out::origin(e)) } }
                             }
-                            td { a href={ "/triage/" (id) } { (capekit_io::triage_out::origin(e)) } }
                         }
                     }
                 }
             }
         }
-        h2 { "History" }
-        @if timeline.is_empty() {
-            @if state.ledger.is_none() {
-                p.muted { "No ledger is configured, so capekit keeps no history of this entry between runs." }
-            } @else {
-                p.muted { "The ledger has no event for this entry yet." }
-            }
-        } @else {
+        @if !planned.is_empty() {
+            h2 { "In your plan" @if planned.len() > 1 { "s" } }
             table {
-                thead { tr { th { "when" } th { "what" } th { "from" } } }
+                thead { tr { th { "path" } th { "what to do" } th { "CAPE window closes" } th { "protest due" } th.num { "IEEPA duty" } th { "from" } } }
                 tbody {
-                    @for ev in &timeline {
-                        tr { td { (ev.when) } td { (ev.what) } td { (ev.source) } }
+                    @for (id, s, e) in &planned {
+                        @let dl = e.decision.deadlines;
+                        tr {
+                            td { span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) } }
+                            td {
+                                (layout::with_code(&e.what_to_do(s.plan.filer.as_deref())))
+                                @for note in &e.decision.notes { br; i { (layout::with_code(note)) } }
+                            }
+                            td { @if let Some(d) = dl.cape_window_closes { (layout::deadline(d.date, d.days_left)) } }
+                            td { @if let Some(d) = dl.protest_due { (layout::deadline(d.date, d.days_left)) } }
+                            td.num { (capekit_core::path::format_cents(e.ieepa_duty_cents)) }
+                            td { a href={ "/plan/" (id) } { (e.source()) } }
+                        }
                     }
                 }
             }
@@ -136,4 +162,161 @@ pub async fn page(
         &format!("Entry {}", entry.dashed()),
         body,
     )))
+}
+
+type Triages = Vec<(SessionId, Arc<TriageSession>)>;
+type Plans = Vec<(SessionId, Arc<PlanSession>)>;
+
+/// The sessions to look in: the one named in the query, else every open triage and plan.
+fn open_sessions(state: &AppState, which: &Which) -> Result<(Triages, Plans), AppError> {
+    if let Some(raw) = which.session.as_deref() {
+        let id = session_id(raw)?;
+        let s = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+        return Ok((vec![(id, s)], Vec::new()));
+    }
+    if let Some(raw) = which.plan.as_deref() {
+        let id = session_id(raw)?;
+        let s = state.sessions.plan(&id).ok_or_else(unknown_session)?;
+        return Ok((Vec::new(), vec![(id, s)]));
+    }
+    let mut triages = Vec::new();
+    let mut plans = Vec::new();
+    for (id, s) in state.sessions.list() {
+        match s {
+            Session::Triage(t) => triages.push((id, t)),
+            Session::Plan(p) => plans.push((id, p)),
+            Session::Check(_) => {}
+        }
+    }
+    Ok((triages, plans))
+}
+
+/// Where the entry stands, its recorded data and its timeline.
+fn ledger_part(history: &History, today: jiff::civil::Date) -> Markup {
+    html! {
+        @match history {
+            History::Off => {
+                p.muted {
+                    "The ledger is off (capekit was started with " code { "--no-ledger" } "), so capekit keeps no history of this entry between uploads."
+                }
+            }
+            History::Failed(why) => {
+                div.notice.bad { p { "The ledger could not be read: " (why) "." } }
+            }
+            History::Known { state, timeline } => {
+                (state_notice(state))
+                // The latest entry data recorded: what the newest entry report said.
+                @if let Some(f) = timeline.iter().rev().find_map(|ev| ev.data.as_ref()) {
+                    dl.facts #entry-data {
+                        @if let Some(i) = &f.importer_number { dt { "importer of record" } dd.mono { (i) } }
+                        @if let Some(t) = &f.entry_type { dt { "entry type" } dd.mono { (t) } }
+                        dt { "liquidation date" }
+                        dd { (f.liquidation_date.map_or_else(|| "not liquidated, or not in the entry report".to_owned(), |d| d.to_string())) }
+                        dt { "path" }
+                        dd { span class={ "path " (f.path) } { (f.path) } }
+                        @if let Some(d) = f.cape_window_closes { dt { "CAPE window closes" } dd { (deadline(d, today)) } }
+                        @if let Some(d) = f.protest_due { dt { "protest due" } dd { (deadline(d, today)) } }
+                    }
+                }
+                @if timeline.is_empty() {
+                    p.muted { "The ledger has no event for this entry yet." }
+                } @else {
+                    h3 { "History" }
+                    table #timeline {
+                        thead { tr { th { "recorded" } th { "what happened" } th { "claim" } th { "message and what to do" } th { "from" } } }
+                        tbody {
+                            @for ev in timeline {
+                                tr class=(event_class(ev.kind)) {
+                                    td { (utc(ev.at)) }
+                                    td { (event_name(ev.kind)) }
+                                    td.mono { (ev.claim.as_deref().unwrap_or("")) }
+                                    td {
+                                        @if let Some(d) = &ev.data { (data_line(d)) }
+                                        @if let Some(m) = &ev.message { (m) }
+                                        @if let Some(a) = ev.action.filter(|a| *a != Action::None) {
+                                            @if ev.message.is_some() { br; }
+                                            span.action { (a.as_str()) } " - " (a.describe())
+                                        }
+                                        @if let Some(rule) = &ev.rule {
+                                            " " a.code href={ "/rules/" (rule) } { (rule) }
+                                        }
+                                        @if let Some(d) = &ev.as_of { br; span.meta { "rules as of " (d) } }
+                                    }
+                                    td {
+                                        (ev.file)
+                                        @if let Some(l) = ev.line { span.meta { ", line " (l) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An entry-data event: the path and deadlines the report gave.
+fn data_line(d: &EntryFacts) -> Markup {
+    html! {
+        "path " span class={ "path " (d.path) } { (d.path) }
+        @if let Some(w) = d.cape_window_closes { "; CAPE window closes " (w.to_string()) }
+        @if let Some(p) = d.protest_due { "; protest due " (p.to_string()) }
+    }
+}
+
+fn deadline(d: jiff::civil::Date, today: jiff::civil::Date) -> Markup {
+    layout::deadline(d, layout::days_until(today, d))
+}
+
+fn state_notice(state: &EntryState) -> Markup {
+    html! {
+        @match state {
+            EntryState::Accepted { claim } => div.notice.ok #entry-state {
+                p { b { "Accepted" } " on claim " span.mono { (claim) } ": CBP has taken it. Never declare it again." }
+            },
+            EntryState::Pending { declaration, declared_at, written_by_capekit } => div.notice.mixed #entry-state {
+                p {
+                    b { "Pending" } " on " (declaration) " ("
+                    @if *written_by_capekit { "written by capekit " } @else { "recorded " }
+                    (utc(*declared_at)) "): do not declare it again; wait for that declaration's claim and read it here."
+                }
+                @if *written_by_capekit {
+                    p {
+                        "capekit wrote that file for you. If it was never uploaded to CAPE, upload it: until a claim answers it, "
+                        "capekit keeps its entries off every new declaration."
+                    }
+                }
+            },
+            EntryState::Rejected { claim, action, message, attempts } => div.notice.bad #entry-state {
+                p {
+                    b { "Rejected" } " on claim " span.mono { (claim) }
+                    @if *attempts > 1 { " (" (attempts) " claims so far)" }
+                    ": " (message)
+                }
+                p { span.action { (action.as_str()) } " - " (action.describe()) }
+            },
+            EntryState::Unknown => p #entry-state {
+                b { "Not declared yet" } ": the ledger has no declaration and no claim outcome for this entry."
+            },
+        }
+    }
+}
+
+fn event_name(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Declared => "on a declaration",
+        EventKind::Refiled => "on a declaration capekit wrote",
+        EventKind::Accepted => "accepted",
+        EventKind::Rejected => "rejected",
+        EventKind::EntryData => "entry data read",
+    }
+}
+
+fn event_class(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Accepted => "accepted",
+        EventKind::Rejected => "rejected",
+        _ => "",
+    }
 }

@@ -1,21 +1,32 @@
-//! `GET /`: the start page. One box to drop the files ACE gave back (a plain file input and a
-//! button do the same without script), the uploads of this run, and the ledger at a glance.
+//! `GET /`: the start page. One box to drop the files ACE gave back or an ES-003 entry report (a
+//! plain file input and a button do the same without script), the uploads of this run, and the
+//! ledger at a glance: entries by state and the nearest deadlines, as `capekit ledger status`
+//! counts them.
 
 use axum::extract::State;
 use axum::response::Response;
+use capekit_core::catalog::Action;
+use capekit_ledger::{DeadlineKind, Ledger, LedgerStatus};
 use maud::{Markup, html};
 
 use super::private_page;
+use crate::error::AppError;
 use crate::session::Session;
 use crate::{AppState, MAX_UPLOAD_BYTES, layout};
 
 /// `GET /`.
-pub async fn page(State(state): State<AppState>) -> Response {
+pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
+    let glance = {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || read_glance(&state)).await?
+    };
     let body = html! {
         p.lead {
             "Give capekit the files ACE sent back for your CAPE declarations. It tells you which entries were accepted, "
             "what each rejection means and what to do about it, and writes the next declaration for you, "
-            "with only the entries that can be declared again."
+            "with only the entries that can be declared again. "
+            "Give it an ES-003 entry report before you declare, and it tells you which entries CAPE can take, "
+            "by when, and writes the declarations."
         }
         form.upload method="post" action="/upload" enctype="multipart/form-data" {
             div.dropzone #dropzone data-max-bytes=(MAX_UPLOAD_BYTES) {
@@ -30,6 +41,8 @@ pub async fn page(State(state): State<AppState>) -> Response {
                 summary { "Options" }
                 label for="as_of" { "Apply CBP's rules as they stood on (leave empty for today)" }
                 input #as_of type="date" name="as_of";
+                label for="filer" { "Your filer code, if you file as a broker (optional): only entries bearing it go on a plan's declarations" }
+                input #filer type="text" name="filer" size="4" maxlength="3" placeholder="B76" autocomplete="off";
             }
             p { button.primary type="submit" { "Read these files" } }
         }
@@ -39,17 +52,22 @@ pub async fn page(State(state): State<AppState>) -> Response {
                 li { b { "Claim Details" } " - ACE Portal > CAPE > Claim Status > your claim > Claim Details (CSV or Excel). Several claims at once are read together." }
                 li { b { "Validation Result Files" } " - ACE Portal > CAPE > File Uploads." }
                 li { b { "The declaration you uploaded" } " (the " code { "Entry Number" } " file), together with its claim files: capekit then also finds entries that are in no claim file." }
+                li {
+                    b { "ES-003 entry reports" } " - ACE Reports > \"Entry Summary Line Tariff Details\" (CSV or Excel), with the liquidation, reconciliation, control and protest columns if you can. "
+                    "Alone, they make a plan: the path of each entry (declare in CAPE, correct first, protest...), its deadlines, and one declaration file per importer. "
+                    "With claim files, they add dates to the advice on rejected entries."
+                }
                 li { "A declaration " b { "alone" } " is checked before you upload it: see " a href="/check" { "Check a declaration" } "." }
-                li.muted { "ES-003 entry reports from ACE: coming soon." }
             }
             p.muted { "Files are read on this computer and saved in " code { (state.upload_dir.display().to_string()) } " under generated names." }
         }
         (recent(&state))
-        @if let Some(glance) = ledger_at_a_glance(&state) {
-            (glance)
-        }
+        (ledger_at_a_glance(&state, &glance))
     };
-    private_page(layout::page("Read the files ACE sent back", body))
+    Ok(private_page(layout::page(
+        "Read the files ACE sent back",
+        body,
+    )))
 }
 
 /// The uploads of this server run, newest first.
@@ -69,6 +87,15 @@ fn recent(state: &AppState) -> Markup {
                                     td { a href={ "/triage/" (id) } { "Triage" } }
                                     td { (t.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")) }
                                     td { (layout::entries(t.report.refile.entries.len())) " to refile" }
+                                },
+                                Session::Plan(p) => tr {
+                                    td { (time(p.created)) }
+                                    td { a href={ "/plan/" (id) } { "Plan" } }
+                                    td { (p.file_names().join(", ")) }
+                                    td {
+                                        (layout::entries(p.plan.reconciliation.entries)) ", "
+                                        (layout::n(p.plan.urgent().len())) " urgent"
+                                    }
                                 },
                                 Session::Check(c) => tr {
                                     td { (time(c.created)) }
@@ -90,16 +117,144 @@ fn time(t: jiff::Timestamp) -> String {
     zoned.strftime("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Ledger at a glance: what the ledger holds, when the server has one.
-///
-/// The ledger (crates/capekit-ledger) is being written; until its reader is wired in here, a
-/// configured ledger shows its path only. With no ledger configured this renders nothing.
-pub fn ledger_at_a_glance(state: &AppState) -> Option<Markup> {
-    let path = state.ledger.as_ref()?;
-    Some(html! {
+/// What the ledger holds, read for the start page.
+#[derive(Debug)]
+enum Glance {
+    /// `--no-ledger`.
+    Off,
+    /// The ledger's status.
+    Status(Box<LedgerStatus>),
+    /// The ledger could not be read: why.
+    Failed(String),
+}
+
+fn read_glance(state: &AppState) -> Glance {
+    let Some(path) = &state.ledger else {
+        return Glance::Off;
+    };
+    // Deadlines from today on: a passed one can no longer be met, and listed first it would
+    // hide the ones that still can.
+    match Ledger::open(path).and_then(|l| l.status_as_of(state.today())) {
+        Ok(s) => Glance::Status(Box::new(s)),
+        Err(e) => {
+            eprintln!(
+                "capekit serve: error: reading the ledger {}: {e}",
+                path.display()
+            );
+            Glance::Failed(e.to_string())
+        }
+    }
+}
+
+/// Ledger at a glance: entries by state, rejected ones by action, the nearest deadlines.
+fn ledger_at_a_glance(state: &AppState, glance: &Glance) -> Markup {
+    let today = state.today();
+    html! {
         section.ledger #ledger {
             h2 { "Ledger at a glance" }
-            p { "Ledger: " code { (path.display().to_string()) } }
+            @match glance {
+                Glance::Off => {
+                    p {
+                        b { "The ledger is off" } " (capekit was started with " code { "--no-ledger" } "). "
+                        "capekit remembers nothing between uploads, so it cannot warn you about an entry accepted on an earlier claim "
+                        "or still waiting on an earlier declaration. Start it without " code { "--no-ledger" } " to keep a ledger."
+                    }
+                }
+                Glance::Failed(why) => {
+                    div.notice.bad { p { "The ledger could not be read: " (why) "." } }
+                }
+                Glance::Status(s) if s.entries.total == 0 => {
+                    p {
+                        "Nothing recorded yet. Every claim file, declaration and entry report read here is recorded in the ledger, "
+                        "so that no entry is ever declared twice and every deadline stays in view."
+                    }
+                    p.muted { "Ledger file: " code { (s.path) } }
+                }
+                Glance::Status(s) => {
+                    (status(s, today))
+                }
+            }
         }
-    })
+    }
+}
+
+fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
+    let e = &s.entries;
+    html! {
+        p {
+            (layout::entries(e.total)) " recorded from "
+            (layout::n(s.files.values().sum::<usize>())) " file" @if s.files.values().sum::<usize>() != 1 { "s" }
+            " and " (layout::n(s.claims)) " claim" @if s.claims != 1 { "s" } "."
+        }
+        div.tiles {
+            div.tile.ok { b { (layout::n(e.accepted)) } "accepted - never declare again" }
+            div.tile.bad { b { (layout::n(e.rejected)) } "rejected on their latest claim" }
+            div.tile.mixed { b { (layout::n(e.pending)) } "pending - waiting for CBP's answer" }
+            @if e.unknown > 0 {
+                div.tile { b { (layout::n(e.unknown)) } "not declared yet (from entry reports)" }
+            }
+        }
+        @if !s.rejected_by_action.is_empty() {
+            h3 { "Rejected entries, by what to do" }
+            table.by-action {
+                thead { tr { th { "action" } th.num { "entries" } th { "what it means" } } }
+                tbody {
+                    @for a in &s.rejected_by_action {
+                        tr {
+                            td { span.action { (a.action.as_str()) } }
+                            td.num { (layout::n(a.entries)) }
+                            td { (a.action.describe()) }
+                        }
+                    }
+                }
+            }
+            @if s.rejected_by_action.iter().any(|a| a.action == Action::Refile) {
+                p.muted { "Entries to refile go on the next declaration of any triage here, or of " code { "capekit refile" } "." }
+            }
+        }
+        @if s.escalations > 0 {
+            div.notice.bad {
+                p {
+                    (layout::entries(s.escalations)) " rejected 3 or more times with the same message that says to try again: "
+                    "time to write to CBP (" code { "capekit ledger escalate" } " drafts the email)."
+                }
+            }
+        }
+        h3 { "Nearest deadlines" }
+        @if s.deadlines.is_empty() {
+            p.muted { "No deadline known yet: upload an ES-003 entry report to see each entry's CAPE window and protest deadline here." }
+        } @else {
+            table.deadlines {
+                thead { tr { th { "date" } th { "deadline" } th { "entry" } th { "where it stands" } th { "importer" } } }
+                tbody {
+                    @for d in &s.deadlines {
+                        @let left = layout::days_until(today, d.date);
+                        tr class=(if left < 0 { "passed" } else if left <= capekit_core::path::URGENT_DAYS { "soon" } else { "" }) {
+                            td { (layout::deadline(d.date, left)) }
+                            td {
+                                @match d.kind {
+                                    DeadlineKind::CapeWindow => "CAPE window closes",
+                                    DeadlineKind::Protest => "protest due",
+                                }
+                            }
+                            td.mono { a href={ "/entry/" (d.entry) } { (d.entry.dashed()) } }
+                            td { (state_words(d.state)) }
+                            td.mono { (d.importer.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        }
+        p.muted { "Ledger file: " code { (s.path) } }
+    }
+}
+
+/// An entry state as `LedgerStatus` names it, in words.
+fn state_words(state: &str) -> &str {
+    match state {
+        "unknown" => "not declared yet",
+        "pending" => "pending: waiting for CBP",
+        "rejected" => "rejected",
+        other => other,
+    }
 }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod entry;
 pub mod home;
+pub mod plan;
 pub mod rebuild;
 pub mod rules;
 pub mod triage;
@@ -16,6 +17,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
+use crate::ledger::LedgerNote;
 use crate::security::no_store;
 use crate::session::{SessionId, display_name};
 
@@ -130,5 +132,37 @@ pub fn as_of(form: &Form, state: &crate::AppState) -> Result<jiff::civil::Date, 
                 format!("`{s}` is not a date; write it as YYYY-MM-DD, for example 2026-06-30, or leave the field empty for today."),
             )
         }),
+    }
+}
+
+/// What the ledger did with an upload, at the top of its page. `guarded` says what the ledger's
+/// knowledge kept off this page's declaration files.
+pub fn ledger_notice(note: &LedgerNote, guarded: &str) -> maud::Markup {
+    maud::html! {
+        @match note {
+            LedgerNote::Off => {
+                div.notice.off #ledger-note {
+                    p {
+                        b { "The ledger is off" } " (capekit was started with " code { "--no-ledger" } "): this upload is not remembered, "
+                        "and the files to download are not checked against your earlier claims and declarations."
+                    }
+                }
+            }
+            LedgerNote::Recorded(files) => {
+                div.notice.ok #ledger-note {
+                    @for f in files { p { (f.sentence()) } }
+                    p { (guarded) }
+                }
+            }
+            LedgerNote::Failed(why) => {
+                div.notice.bad #ledger-note {
+                    p { b { "Not recorded in the ledger. " } (why) }
+                    p {
+                        "The files to download were not checked against your earlier claims and declarations: before uploading one, "
+                        "make sure none of its entries was accepted on an earlier claim or is still waiting on another declaration."
+                    }
+                }
+            }
+        }
     }
 }

@@ -6,13 +6,17 @@ use std::sync::Arc;
 
 use axum::extract::{Multipart, Path as UrlPath, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use capekit_core::known::Known;
+use capekit_core::triage::triage;
 use capekit_io::claims::parse_entry_list;
+use capekit_ledger::Ledger;
 use maud::html;
 
 use super::{private_page, read_form, session_id, unknown_session};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout::{self, entries};
+use crate::ledger::{self, LedgerNote};
 use crate::pages::triage::refile_names;
 use crate::session::{Corrected, FileKind, Session, UploadedFile, save_upload};
 
@@ -55,7 +59,7 @@ pub async fn page(
                     }
                 }
                 @if !r.refile.left_out.is_empty() {
-                    h2 { "Entries of your list left out" }
+                    h2 { "Entries left out of the new declaration" }
                     table {
                         thead { tr { th { "entry" } th { "why it is not on the new declaration" } } }
                         tbody {
@@ -159,7 +163,21 @@ pub async fn submit(
                 kind: FileKind::CorrectedList,
             });
         }
-        let next = s.with_corrected(corrected, saved);
+        let mut input = s.input.clone();
+        input.corrected.clone_from(&corrected.entries);
+        input.known = Known::new();
+        let mut report = triage(&input, s.as_of);
+        let note = match &state.ledger {
+            None => LedgerNote::Off,
+            Some(path) => {
+                match Ledger::open(path).and_then(|l| ledger::guard(&l, &mut input, &mut report)) {
+                    // What the upload recorded still holds; nothing new was recorded.
+                    Ok(()) => s.ledger.clone(),
+                    Err(e) => ledger::failed(path, "checking the new declaration", &e),
+                }
+            }
+        };
+        let next = s.with_corrected(corrected, saved, input, report, note);
         state
             .sessions
             .insert(id.clone(), Session::Triage(Arc::new(next)));

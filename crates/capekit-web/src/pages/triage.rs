@@ -5,6 +5,10 @@
 //! parameters (`?outcome=rejected&action=refile&message=...`), so the filters work without
 //! script. Downloads are the CLI's files, byte for byte: the refile upload from
 //! `upload::upload_bytes` (in parts of 9,999 past that), the worklist CSV and XLSX, the report.
+//!
+//! With a ledger, the page says what it recorded (a claim file uploaded again is recognised) and
+//! lists the entries its knowledge kept off the new declaration; a refile file is recorded when
+//! downloaded, as `capekit triage` records the one it writes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -22,10 +26,11 @@ use capekit_io::upload::{part_paths, upload_bytes};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{download, private_page, session_id, unknown_session};
+use super::{download, ledger_notice, private_page, session_id, unknown_session};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout::{self, entries, n};
+use crate::ledger;
 use crate::session::TriageSession;
 
 /// The filters of the entries table, as query parameters.
@@ -152,6 +157,7 @@ pub async fn page(
         @if names.len() > 1 {
             p.meta { "Files: " (names.join(", ")) }
         }
+        (ledger_notice(&s.ledger, "The new declaration leaves out every entry the ledger knows as accepted on an earlier claim or still waiting on an earlier declaration."))
         (next_steps(&id, &s, &refile))
         div.tiles {
             (tile(r.claims.len(), "claims"))
@@ -181,6 +187,7 @@ pub async fn page(
         }
 
         (downloads(&id, &refile))
+        (left_out(&id, &s))
 
         h2 { "Rejected and missing entries at a glance" }
         div.charts {
@@ -238,7 +245,13 @@ fn next_steps(id: &str, s: &TriageSession, refile: &[String]) -> Markup {
         section.next {
             h2 { "What to do next" }
             ol {
-                @if refile.is_empty() {
+                @if refile.is_empty() && !r.refile.left_out.is_empty() {
+                    li {
+                        "No entry can be declared again right now, so there is no new declaration to upload: "
+                        a href="#left-out" { "the " (entries(r.refile.left_out.len())) " kept off" }
+                        " say why."
+                    }
+                } @else if refile.is_empty() {
                     li { "No entry can be declared again right now, so there is no new declaration to upload." }
                 } @else {
                     li {
@@ -289,6 +302,31 @@ fn downloads(id: &str, refile: &[String]) -> Markup {
                 a.button href={ "/triage/" (id) "/worklist.xlsx" } download { "Worklist for Excel (.xlsx)" }
                 a.button href={ "/triage/" (id) "/worklist.csv" } download { "Worklist (.csv)" }
                 a.button href={ "/triage/" (id) "/report.html" } download { "Report to keep or mail (.html)" }
+            }
+        }
+    }
+}
+
+/// The entries kept off the new declaration, with the reason (what the ledger knows, or why a
+/// corrected entry may not be refiled).
+fn left_out(id: &str, s: &TriageSession) -> Markup {
+    let left = &s.report.refile.left_out;
+    html! {
+        @if !left.is_empty() {
+            section #left-out {
+                h2 { "Kept off the new declaration" }
+                p { "CBP would refuse these entries, or they would be filed twice:" }
+                table {
+                    thead { tr { th { "entry" } th { "why it is not on the new declaration" } } }
+                    tbody {
+                        @for l in left {
+                            tr {
+                                td.mono { a href={ "/entry/" (l.entry_number) "?session=" (id) } { (l.entry_number) } }
+                                td { (layout::with_code(&l.reason)) }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -408,10 +446,15 @@ pub async fn file(
     UrlPath((id, file)): UrlPath<(String, String)>,
 ) -> Result<Response, AppError> {
     let (id, s) = load(&state, &id)?;
-    tokio::task::spawn_blocking(move || build_download(&id, &s, &file)).await?
+    tokio::task::spawn_blocking(move || build_download(&state, &id, &s, &file)).await?
 }
 
-fn build_download(id: &str, s: &TriageSession, file: &str) -> Result<Response, AppError> {
+fn build_download(
+    state: &AppState,
+    id: &str,
+    s: &TriageSession,
+    file: &str,
+) -> Result<Response, AppError> {
     let r = &s.report;
     let back = format!("/triage/{id}");
     let refile = refile_names(r.refile.entries.len());
@@ -444,11 +487,21 @@ fn build_download(id: &str, s: &TriageSession, file: &str) -> Result<Response, A
             .chunks(MAX_ENTRIES)
             .nth(part)
             .unwrap_or_default();
-        return Ok(download(
-            file,
-            "text/csv; charset=utf-8",
-            upload_bytes(chunk),
-        ));
+        let bytes = upload_bytes(chunk);
+        if let Some(path) = &state.ledger {
+            // The file is handed out as the CLI writes it, so it is recorded as the CLI records
+            // it: its entries are pending from now on (the same bytes twice are recorded once).
+            // A failure is logged, not shown: the page already said whether the ledger works,
+            // and the file itself is right either way.
+            let shown = format!("{file}, workbench upload {}", id.get(..8).unwrap_or(id));
+            if let Err(e) = ledger::record_refile(path, &shown, &bytes, chunk) {
+                eprintln!(
+                    "capekit serve: error: recording {shown} in the ledger {}: {e}",
+                    path.display()
+                );
+            }
+        }
+        return Ok(download(file, "text/csv; charset=utf-8", bytes));
     }
     match file {
         "worklist.csv" => {

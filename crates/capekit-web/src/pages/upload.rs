@@ -1,30 +1,45 @@
 //! `POST /upload`: the files dropped on the start page, each recognised by its content.
 //!
 //! A file is a Claim Details or Validation Result File when the claim reader can map its columns,
-//! and a declaration when it is an `Entry Number` column; anything else is refused with a page
-//! that says what the file is and what capekit reads. Several claim files make one triage (with
-//! the declaration, when one is among them, for reconciliation); a declaration alone is checked.
+//! an entry report (ES-003, or an entry list with entry data) when the entry reader finds an entry
+//! number column and at least one other column it knows, and a declaration when it is an
+//! `Entry Number` column; anything else is refused with a page that says what the file is and
+//! what capekit reads. Claim files make one triage (with the declaration, when one is among them,
+//! for reconciliation, and entry reports, which refine the advice with dates); entry reports alone
+//! make a plan; a declaration alone is checked.
+//!
+//! With a ledger, a triage and a plan are recorded as `capekit triage` records them (see
+//! [`crate::ledger`]).
 
 use std::sync::Arc;
 
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use capekit_core::check::{CheckOptions, Content, DeclarationInput, check};
-use capekit_core::fix::plan_fix;
+use capekit_core::fix::{plan_fix, plan_fix_known};
+use capekit_core::known::Known;
+use capekit_core::path::Column;
+use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileError, ClaimFileKind, parse_claim_file};
 use capekit_io::declaration::{declared_entries, looks_like_declaration, parse_declaration};
+use capekit_io::entries::{EntryDataSet, parse_entry_data};
+use capekit_io::plan_out::PlanOptions;
+use capekit_ledger::{FileMeta, Ledger};
 
 use super::{FilePart, as_of, read_form};
 use crate::AppState;
 use crate::error::AppError;
+use crate::ledger::{self, LedgerNote};
 use crate::session::{
-    CheckSession, FileKind, Session, SessionId, TriageSession, UploadedFile, save_upload,
+    CheckSession, FileKind, PlanSession, Session, SessionId, TriageSession, UploadedFile,
+    first_entry_data, save_upload,
 };
 
 /// What capekit reads, said once for every refusal page.
 pub const ACCEPTS: &[&str] = &[
     "Claim Details, downloaded from ACE Portal > CAPE > Claim Status (CSV or Excel)",
     "Validation Result Files, from ACE Portal > CAPE > File Uploads (CSV or Excel)",
+    "ES-003 \"Entry Summary Line Tariff Details\" reports from ACE Reports (CSV or Excel), or a list of entries with some of their columns (`Entry Summary Number` with `Importer Number`, `Liquidation Date`...), to plan which entries to declare",
     "a declaration: the `Entry Number` file you uploaded to CAPE (CSV or Excel), to check it, or together with its claim files to find entries missing from every claim",
 ];
 
@@ -32,21 +47,33 @@ pub const ACCEPTS: &[&str] = &[
 #[derive(Debug)]
 enum Read {
     Claim(ClaimFile),
+    Entries(EntryDataSet),
     Declaration(DeclarationInput),
     Unknown(String),
 }
 
 fn classify(name: &str, bytes: &[u8]) -> Read {
-    match parse_claim_file(name, bytes) {
-        Ok(f) => Read::Claim(f),
-        Err(claim_err) => {
-            let input = parse_declaration(name, bytes);
-            if looks_like_declaration(&input) {
-                Read::Declaration(input)
-            } else {
-                Read::Unknown(describe_unknown(&input, &claim_err))
-            }
+    let claim_err = match parse_claim_file(name, bytes) {
+        Ok(f) => return Read::Claim(f),
+        Err(e) => e,
+    };
+    // An entry report names other columns beside the entry number (even when no row could be
+    // read: the plan page lists why); a file with the entry number alone is a declaration, or a
+    // list to check, which the check reads better.
+    let list = match parse_entry_data(name, bytes) {
+        Ok(set) if set.columns_present.iter().any(|c| c != Column::EntryNumber) => {
+            return Read::Entries(set);
         }
+        Ok(set) if !set.entries.is_empty() => Some(set),
+        _ => None,
+    };
+    let input = parse_declaration(name, bytes);
+    if looks_like_declaration(&input) {
+        return Read::Declaration(input);
+    }
+    match list {
+        Some(set) => Read::Entries(set),
+        None => Read::Unknown(describe_unknown(&input, &claim_err)),
     }
 }
 
@@ -66,7 +93,7 @@ fn describe_unknown(input: &DeclarationInput, claim_err: &ClaimFileError) -> Str
     }
     match claim_err {
         ClaimFileError::Columns { found, .. } => format!(
-            "This is a table, but its columns ({found}) are not those of a Claim Details or Validation Result File, and its first column does not hold entry numbers."
+            "This is a table, but its columns ({found}) are not those of a Claim Details, a Validation Result File or an ES-003 entry report, and its first column does not hold entry numbers."
         ),
         ClaimFileError::Empty { .. } => "The file has no rows.".to_owned(),
         other => format!("The file could not be read as a table: {other}."),
@@ -80,6 +107,7 @@ pub async fn upload(
 ) -> Result<Response, AppError> {
     let form = read_form(&mut multipart).await?;
     let as_of = as_of(&form, &state)?;
+    let filer = super::check::filer_code(form.text("filer"), "/")?;
     if form.files.is_empty() {
         return Err(AppError::bad_request(
             "No file was chosen",
@@ -88,9 +116,25 @@ pub async fn upload(
         .with_back("/", "Back to the start page"));
     }
     let id = SessionId::generate().map_err(|e| AppError::internal("making a session id", e))?;
-    let target =
-        tokio::task::spawn_blocking(move || ingest(&state, &id, form.files, as_of)).await??;
+    let target = tokio::task::spawn_blocking(move || {
+        ingest(
+            &state,
+            &id,
+            form.files,
+            &Options {
+                as_of,
+                filer: filer.as_deref(),
+            },
+        )
+    })
+    .await??;
     Ok(Redirect::to(&target).into_response())
+}
+
+/// The upload's options.
+struct Options<'a> {
+    as_of: jiff::civil::Date,
+    filer: Option<&'a str>,
 }
 
 /// Reads the files, saves them, and stores the session; returns the page to go to.
@@ -98,7 +142,7 @@ fn ingest(
     state: &AppState,
     id: &SessionId,
     files: Vec<FilePart>,
-    as_of: jiff::civil::Date,
+    options: &Options<'_>,
 ) -> Result<String, AppError> {
     let read: Vec<(FilePart, Read)> = files
         .into_iter()
@@ -119,12 +163,18 @@ fn ingest(
         return Err(refuse(&unknown, read.len()));
     }
 
-    let claims = read
-        .iter()
-        .filter(|(_, r)| matches!(r, Read::Claim(_)))
-        .count();
-    let declarations = read.len() - claims;
-    if claims == 0 && declarations > 1 {
+    let count = |f: fn(&Read) -> bool| read.iter().filter(|(_, r)| f(r)).count();
+    let claims = count(|r| matches!(r, Read::Claim(_)));
+    let reports = count(|r| matches!(r, Read::Entries(_)));
+    let declarations = count(|r| matches!(r, Read::Declaration(_)));
+    if claims == 0 && reports > 0 && declarations > 0 {
+        return Err(AppError::unusable_file(
+            "An entry report and a declaration",
+            "An entry report (ES-003) makes a plan of what to declare; a declaration alone is checked before upload. Upload them one at a time, or upload the declaration with the Claim Details of its claim.",
+        )
+        .with_back("/", "Back to the start page"));
+    }
+    if claims == 0 && reports == 0 && declarations > 1 {
         return Err(AppError::unusable_file(
             "Several declarations and no claim file",
             "capekit checks one declaration at a time. Upload them one by one, or upload a declaration together with the Claim Details of its claim.",
@@ -139,10 +189,7 @@ fn ingest(
         .with_back("/", "Back to the start page"));
     }
 
-    let mut uploaded = Vec::new();
-    let mut rows = Vec::new();
-    let mut diagnostics = Vec::new();
-    let mut declaration = None;
+    let mut saved = Vec::with_capacity(read.len());
     for (index, (part, r)) in read.into_iter().enumerate() {
         let stored = save_upload(&state.upload_dir, id, index + 1, &part.bytes).map_err(|e| {
             AppError::internal(
@@ -153,6 +200,7 @@ fn ingest(
         let kind = match &r {
             Read::Claim(f) if f.kind == ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
             Read::Claim(_) => FileKind::ValidationResult,
+            Read::Entries(_) => FileKind::EntryData,
             _ => FileKind::Declaration,
         };
         let file = UploadedFile {
@@ -161,49 +209,173 @@ fn ingest(
             size: part.bytes.len(),
             kind,
         };
+        saved.push((file, part.bytes, r));
+    }
+
+    if claims > 0 {
+        let session = triage_session(state, saved, options.as_of);
+        state
+            .sessions
+            .insert(id.clone(), Session::Triage(Arc::new(session)));
+        return Ok(format!("/triage/{id}"));
+    }
+    if reports > 0 {
+        let session = plan_session(state, saved, options);
+        state
+            .sessions
+            .insert(id.clone(), Session::Plan(Arc::new(session)));
+        return Ok(format!("/plan/{id}"));
+    }
+    // One declaration alone: check it.
+    let Some((file, bytes, Read::Declaration(input))) = saved.into_iter().next() else {
+        return Err(AppError::internal(
+            "reading the upload",
+            "no file was left to check",
+        ));
+    };
+    let session = check_session(state, file, bytes, input, options.filer.map(str::to_owned));
+    state
+        .sessions
+        .insert(id.clone(), Session::Check(Arc::new(session)));
+    Ok(format!("/check/{id}"))
+}
+
+/// The ledger's identity of an uploaded file.
+fn meta(file: &UploadedFile, bytes: &[u8]) -> FileMeta {
+    let kind = match file.kind {
+        FileKind::ClaimDetails => capekit_ledger::FileKind::ClaimDetails,
+        FileKind::ValidationResult => capekit_ledger::FileKind::ValidationResult,
+        FileKind::EntryData => capekit_ledger::FileKind::EntryData,
+        FileKind::Declaration | FileKind::CorrectedList => capekit_ledger::FileKind::Declaration,
+    };
+    FileMeta::of_bytes(&file.name, kind, bytes)
+}
+
+/// The triage of claim files, with the declaration and entry reports among them; recorded in
+/// the ledger when there is one.
+fn triage_session(
+    state: &AppState,
+    saved: Vec<(UploadedFile, Vec<u8>, Read)>,
+    as_of: jiff::civil::Date,
+) -> TriageSession {
+    let mut input = TriageInput::default();
+    let mut diagnostics = Vec::new();
+    let mut claim_metas = Vec::new();
+    let mut declaration_meta = None;
+    let mut reports = Vec::new();
+    let mut files = Vec::with_capacity(saved.len());
+    for (file, bytes, r) in saved {
         match r {
             Read::Claim(f) => {
+                claim_metas.push(meta(&file, &bytes));
                 diagnostics.extend(f.diagnostics);
-                rows.extend(f.rows);
+                input.rows.extend(f.rows);
             }
-            Read::Declaration(input) if claims == 0 => {
-                let session = check_session(file, part.bytes, input, None);
-                state
-                    .sessions
-                    .insert(id.clone(), Session::Check(Arc::new(session)));
-                return Ok(format!("/check/{id}"));
-            }
-            Read::Declaration(input) => {
-                let (entries, diags) = declared_entries(&input);
-                declaration = Some(entries);
+            Read::Declaration(d) => {
+                declaration_meta = Some(meta(&file, &bytes));
+                let (entries, diags) = declared_entries(&d);
+                input.declaration = Some(entries);
                 diagnostics.extend(diags);
+            }
+            Read::Entries(set) => {
+                diagnostics.extend(set.diagnostics.iter().cloned());
+                reports.push(set.entries);
             }
             Read::Unknown(_) => {}
         }
-        uploaded.push(file);
+        files.push(file);
     }
-    let session = TriageSession::new(uploaded, rows, declaration, diagnostics, as_of);
-    state
-        .sessions
-        .insert(id.clone(), Session::Triage(Arc::new(session)));
-    Ok(format!("/triage/{id}"))
+    // The first file that lists an entry wins, as in `capekit triage --entries`.
+    input.entry_data = first_entry_data(reports.iter().map(Vec::as_slice));
+    let mut report = triage(&input, as_of);
+    let note = match &state.ledger {
+        None => LedgerNote::Off,
+        Some(path) => {
+            let declared = declaration_meta.as_ref().zip(input.declaration.clone());
+            let recorded = Ledger::open(path).and_then(|mut l| {
+                ledger::record_triage(
+                    &mut l,
+                    declared.as_ref().map(|(m, e)| (*m, e.as_slice())),
+                    &claim_metas,
+                    &mut input,
+                    &mut report,
+                )
+            });
+            match recorded {
+                Ok(notes) => LedgerNote::Recorded(notes),
+                Err(e) => ledger::failed(path, "recording the triage", &e),
+            }
+        }
+    };
+    TriageSession::new(files, input, report, diagnostics, note)
 }
 
-/// Checks a declaration and plans its fix.
+/// The plan of entry reports, as `capekit plan` builds it, guarded and recorded by the ledger
+/// when there is one.
+fn plan_session(
+    state: &AppState,
+    saved: Vec<(UploadedFile, Vec<u8>, Read)>,
+    options: &Options<'_>,
+) -> PlanSession {
+    let mut files = Vec::with_capacity(saved.len());
+    let mut metas = Vec::with_capacity(saved.len());
+    let mut sets = Vec::with_capacity(saved.len());
+    for (file, bytes, r) in saved {
+        if let Read::Entries(set) = r {
+            metas.push(meta(&file, &bytes));
+            sets.push(set);
+        }
+        files.push(file);
+    }
+    let (plan, note) = ledger::plan_with_ledger(
+        state.ledger.as_deref(),
+        &metas,
+        sets,
+        &PlanOptions {
+            as_of: options.as_of,
+            filer: options.filer.map(str::to_owned),
+        },
+    );
+    PlanSession {
+        created: jiff::Timestamp::now(),
+        files,
+        plan,
+        ledger: note,
+    }
+}
+
+/// Checks a declaration and plans its fix, with the ledger's knowledge as `capekit check` and
+/// `capekit fix` use it: an entry accepted on an earlier claim is an error (F023) and left out of
+/// the corrected file, one still pending is a warning (F024). Nothing is recorded: a checked file
+/// may never be uploaded.
 pub fn check_session(
+    state: &AppState,
     file: UploadedFile,
     bytes: Vec<u8>,
     input: DeclarationInput,
     filer: Option<String>,
 ) -> CheckSession {
+    let (known, ledger) = match &state.ledger {
+        None => (Known::new(), LedgerNote::Off),
+        Some(path) => {
+            let entries = plan_fix(&input, filer.as_deref()).entries;
+            match Ledger::open(path).and_then(|l| l.known(&entries)) {
+                Ok(known) => (known, LedgerNote::Recorded(Vec::new())),
+                Err(e) => (
+                    Known::new(),
+                    ledger::failed(path, "reading what it knows of these entries", &e),
+                ),
+            }
+        }
+    };
+    let plan = plan_fix_known(&input, filer.as_deref(), &known);
     let report = check(
         &input,
         &CheckOptions {
             filer: filer.clone(),
-            ..CheckOptions::default()
+            known,
         },
     );
-    let plan = plan_fix(&input, filer.as_deref());
     CheckSession {
         created: jiff::Timestamp::now(),
         file,
@@ -212,6 +384,7 @@ pub fn check_session(
         filer,
         report,
         plan,
+        ledger,
     }
 }
 

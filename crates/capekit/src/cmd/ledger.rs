@@ -14,13 +14,15 @@ use capekit_core::EntryNumber;
 use capekit_core::check::{HeaderKind, classify_header, group};
 use capekit_core::diag::Diagnostic;
 use capekit_core::known::Known;
+use capekit_core::path::{Column, decide};
 use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES, parse_claim_file};
+use capekit_io::entries::{EntryDataSet, parse_entry_data};
 use capekit_io::output::OutputSet;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_ledger::{
-    EntryState, Escalation, ExportRow, FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus,
-    Problem, TimelineEvent,
+    EntryFacts, EntryState, Escalation, ExportRow, FileKind, FileMeta, ImportOutcome, Ledger,
+    LedgerStatus, Problem, TimelineEvent,
 };
 use serde::Serialize;
 
@@ -115,6 +117,11 @@ impl LedgerOpt {
     }
 }
 
+/// `1 entry`, `2 entries`, with thousands separators.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", group(n as u64), if n == 1 { one } else { many })
+}
+
 /// Shown name of a ledger.
 pub fn shown(ledger: &Ledger) -> String {
     ledger
@@ -125,10 +132,14 @@ pub fn shown(ledger: &Ledger) -> String {
 /// Runs `capekit ledger ...`.
 pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
     match command {
-        LedgerCommand::Import { files, format } => import(&files, format, opt),
-        LedgerCommand::Status { format } => {
+        LedgerCommand::Import {
+            files,
+            as_of,
+            format,
+        } => import(&files, as_of, format, opt),
+        LedgerCommand::Status { as_of, format } => {
             let (l, _) = opt.for_reading()?;
-            let mut status = l.status()?;
+            let mut status = l.status_as_of(as_of.unwrap_or_else(super::triage::today))?;
             if l.path().is_none() {
                 status.path = opt
                     .path()?
@@ -198,14 +209,31 @@ fn print_out<T: Serialize>(
 enum Detected {
     Claim(ClaimFile),
     Declaration(Vec<EntryNumber>, Vec<Diagnostic>),
+    EntryData(EntryDataSet),
 }
 
-/// What kind of file `bytes` hold: a claim file if its columns map, else a declaration if its
-/// first row is the `Entry Number` header or an entry number; anything else is refused.
+/// Is this entry file an ES-003 export or entry list with data, rather than a bare list of
+/// entry numbers: an entry column and at least one of the ES-003 data columns.
+fn has_entry_data(set: &EntryDataSet) -> bool {
+    set.columns_present.contains(Column::EntryNumber) && set.columns_present.len() >= 2
+}
+
+/// What kind of file `bytes` hold: a claim file if its columns map; else entry data if it has
+/// an entry column and at least one ES-003 data column (a declaration upload has one column
+/// only, so such a file cannot be one); else a declaration if its first row is the
+/// `Entry Number` header or an entry number; anything else is refused.
 fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
     let claim_error = match parse_claim_file(name, bytes) {
         Ok(f) => return Ok(Detected::Claim(f)),
         Err(e) => e,
+    };
+    // Tried before the declaration: an entry list headed `Entry Number` with an importer or
+    // liquidation column would otherwise pass for a declaration, and every entry on it would
+    // be recorded as pending.
+    let entry_data = match parse_entry_data(name, bytes) {
+        Ok(set) if has_entry_data(&set) => return Ok(Detected::EntryData(set)),
+        Ok(_) => "it has an entry column but no ES-003 data column".to_owned(),
+        Err(e) => e.to_string(),
     };
     let input = capekit_io::declaration::parse_declaration(name, bytes);
     let first = input
@@ -245,7 +273,7 @@ fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
         None => format!("it is {}", input.content.describe()),
     };
     bail!(
-        "{name}: capekit cannot tell what this file is, so nothing was imported. It is not a Claim Details or Validation Result File ({claim_error}), and not a declaration upload ({found}, not the header `Entry Number` followed by entry numbers)"
+        "{name}: capekit cannot tell what this file is, so nothing was imported. It is not a Claim Details or Validation Result File ({claim_error}), not an ES-003 export or entry list with data ({entry_data}), and not a declaration upload ({found}, not the header `Entry Number` followed by entry numbers)"
     )
 }
 
@@ -260,15 +288,43 @@ struct ImportLine {
 #[derive(Serialize)]
 struct ImportReport {
     ledger: String,
+    /// Claim files were triaged, and entry data decided, as of this day.
+    as_of: jiff::civil::Date,
     files: Vec<ImportLine>,
     diagnostics: Vec<Diagnostic>,
 }
 
-fn import(files: &[PathBuf], format: Format, opt: &LedgerOpt) -> anyhow::Result<u8> {
+/// The text import report lists this many findings; `--format json` holds them all.
+const IMPORT_FINDINGS_SHOWN: usize = 20;
+
+/// What the ledger keeps of each entry of the entry files, decided as of `as_of`. An entry in
+/// two of them is taken from the first, as `capekit plan` does (rule R011), so that importing
+/// files and planning them record the same facts.
+fn entry_facts(sets: &[EntryDataSet], as_of: jiff::civil::Date) -> Vec<Vec<EntryFacts>> {
+    let mut seen = std::collections::HashSet::new();
+    sets.iter()
+        .map(|set| {
+            set.entries
+                .iter()
+                .filter(|e| seen.insert(e.entry_number))
+                .map(|e| EntryFacts::from_decision(e, &decide(e, as_of)))
+                .collect()
+        })
+        .collect()
+}
+
+fn import(
+    files: &[PathBuf],
+    as_of: Option<jiff::civil::Date>,
+    format: Format,
+    opt: &LedgerOpt,
+) -> anyhow::Result<u8> {
+    let as_of = as_of.unwrap_or_else(super::triage::today);
     // Every file is read and recognised before anything is recorded: one unknown file refuses
     // the whole import.
     let mut declarations = Vec::new();
     let mut claims = Vec::new();
+    let mut entry_files = Vec::new();
     let mut diagnostics = Vec::new();
     for path in files {
         let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
@@ -287,6 +343,10 @@ fn import(files: &[PathBuf], format: Format, opt: &LedgerOpt) -> anyhow::Result<
                     FileMeta::of_bytes(&name, FileKind::Declaration, &bytes),
                     entries,
                 ));
+            }
+            Detected::EntryData(mut set) => {
+                diagnostics.append(&mut set.diagnostics);
+                entry_files.push((FileMeta::of_bytes(&name, FileKind::EntryData, &bytes), set));
             }
         }
     }
@@ -313,7 +373,7 @@ fn import(files: &[PathBuf], format: Format, opt: &LedgerOpt) -> anyhow::Result<
             rows,
             ..TriageInput::default()
         };
-        let report = triage(&input, super::triage::today());
+        let report = triage(&input, as_of);
         let done = ledger.import_triage(None, &metas, &report)?;
         for (meta, f) in metas.iter().zip(done.files) {
             lines.push(ImportLine {
@@ -323,28 +383,56 @@ fn import(files: &[PathBuf], format: Format, opt: &LedgerOpt) -> anyhow::Result<
             });
         }
     }
+    if !entry_files.is_empty() {
+        // Entry data is no event on the ledger's clock (it changes no entry's state), so its
+        // place after the claim files is only the order of the report.
+        let (metas, sets): (Vec<FileMeta>, Vec<EntryDataSet>) = entry_files.into_iter().unzip();
+        let reports: Vec<(FileMeta, Vec<EntryFacts>)> =
+            metas.into_iter().zip(entry_facts(&sets, as_of)).collect();
+        let done = ledger.record_entry_reports(&reports)?;
+        for ((meta, _), outcome) in reports.into_iter().zip(done) {
+            lines.push(ImportLine {
+                file: meta.name,
+                kind: meta.kind,
+                outcome,
+            });
+        }
+    }
     let report = ImportReport {
         ledger: shown(&ledger),
+        as_of,
         files: lines,
         diagnostics,
     };
     print_out(format, &report, || {
         let mut out = String::new();
-        for d in &report.diagnostics {
+        for d in report.diagnostics.iter().take(IMPORT_FINDINGS_SHOWN) {
             let _ = writeln!(out, "{}: {}", d.file.as_deref().unwrap_or(""), d.message);
+        }
+        if report.diagnostics.len() > IMPORT_FINDINGS_SHOWN {
+            let _ = writeln!(
+                out,
+                "... and {} more findings (all in --format json)",
+                group((report.diagnostics.len() - IMPORT_FINDINGS_SHOWN) as u64)
+            );
         }
         for l in &report.files {
             let _ = match &l.outcome {
                 ImportOutcome::Imported { entries, .. } => writeln!(
                     out,
-                    "{}: {}, {} {} recorded",
+                    "{}: {}, {} recorded{}",
                     l.file,
                     l.kind,
-                    group(*entries as u64),
-                    if matches!(l.kind, FileKind::Declaration) {
-                        "entries"
+                    match l.kind {
+                        FileKind::Declaration | FileKind::Refile | FileKind::EntryData =>
+                            plural(*entries, "entry", "entries"),
+                        FileKind::ClaimDetails | FileKind::ValidationResult =>
+                            plural(*entries, "claim row", "claim rows"),
+                    },
+                    if l.kind == FileKind::EntryData {
+                        format!(" with their paths and deadlines as of {}", report.as_of)
                     } else {
-                        "claim rows"
+                        String::new()
                     }
                 ),
                 ImportOutcome::AlreadyImported { imported_at, .. } => writeln!(
@@ -397,29 +485,50 @@ fn status_text(s: &LedgerStatus) -> String {
         }
     }
     if !s.importers.is_empty() {
-        let _ = writeln!(out, "importers:");
+        let _ = writeln!(out, "importers (from the entry data recorded):");
         for i in &s.importers {
             let _ = writeln!(
                 out,
-                "  {:<16} accepted {}, pending {}, rejected {}, unknown {}",
+                "  {:<16} {} - accepted {}, pending {}, rejected {}, unknown {}",
                 i.importer,
+                plural(i.entries.total, "entry", "entries"),
                 group(i.entries.accepted as u64),
                 group(i.entries.pending as u64),
                 group(i.entries.rejected as u64),
                 group(i.entries.unknown as u64)
             );
+            if !i.rejected_by_action.is_empty() {
+                let actions: Vec<String> = i
+                    .rejected_by_action
+                    .iter()
+                    .map(|a| format!("{} {}", a.action, group(a.entries as u64)))
+                    .collect();
+                let _ = writeln!(out, "  {:<16} rejected: {}", "", actions.join(", "));
+            }
         }
     }
     if !s.deadlines.is_empty() {
-        let _ = writeln!(out, "nearest deadlines:");
+        let _ = writeln!(
+            out,
+            "nearest deadlines{} (entries not accepted):",
+            s.deadlines_from
+                .map(|d| format!(" from {d}"))
+                .unwrap_or_default()
+        );
         for d in &s.deadlines {
             let what = match d.kind {
                 capekit_ledger::DeadlineKind::CapeWindow => "CAPE window closes",
                 capekit_ledger::DeadlineKind::Protest => "protest due",
             };
+            let left = s
+                .deadlines_from
+                .and_then(|from| from.until(d.date).ok())
+                .and_then(|span| usize::try_from(span.get_days()).ok())
+                .map(|days| format!(", {} left", plural(days, "day", "days")))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {}  {:<18} {} ({}{})",
+                "  {}  {:<18} {} ({}{}{left})",
                 d.date,
                 what,
                 d.entry.dashed(),
@@ -430,6 +539,14 @@ fn status_text(s: &LedgerStatus) -> String {
                     .unwrap_or_default()
             );
         }
+    } else if s.files.contains_key(FileKind::EntryData.as_str()) {
+        let _ = writeln!(
+            out,
+            "nearest deadlines: none ahead for an entry not accepted{}",
+            s.deadlines_from
+                .map(|d| format!(" (from {d})"))
+                .unwrap_or_default()
+        );
     }
     if s.escalations > 0 {
         let _ = writeln!(
@@ -477,12 +594,21 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
             "{e}: rejected on claim {claim} ({attempts} claim{} so far) - {action}: {message}",
             if *attempts == 1 { "" } else { "s" }
         ),
-        EntryState::Unknown => format!("{e}: not in the ledger (no declaration, no claim)"),
+        EntryState::Unknown => {
+            format!("{e}: not in the ledger (no declaration, no claim, no entry data)")
+        }
     }
 }
 
 fn entry_text(v: &EntryView) -> String {
-    let mut out = state_line(v.entry, &v.state);
+    let mut out = match (&v.state, v.timeline.is_empty()) {
+        // Entry data alone makes no state: the entry was never declared that the ledger knows.
+        (EntryState::Unknown, false) => format!(
+            "{}: on no declaration and no claim recorded - only its entry data is known",
+            v.entry.dashed()
+        ),
+        _ => state_line(v.entry, &v.state),
+    };
     out.push('\n');
     if !v.timeline.is_empty() {
         out.push_str("timeline:\n");
@@ -519,10 +645,34 @@ fn entry_text(v: &EntryView) -> String {
         if let Some(d) = &t.as_of {
             let _ = write!(line, "  (rules as of {d})");
         }
+        if let Some(d) = &t.data {
+            let _ = write!(line, "  {}", facts_text(d));
+        }
         out.push_str(&line);
         out.push('\n');
     }
     out
+}
+
+/// An entry's recorded data in one clause: its path, importer, type, liquidation and deadlines.
+fn facts_text(f: &EntryFacts) -> String {
+    let mut parts = vec![format!("path {}", f.path)];
+    if let Some(i) = &f.importer_number {
+        parts.push(format!("importer {i}"));
+    }
+    if let Some(t) = &f.entry_type {
+        parts.push(format!("type {t}"));
+    }
+    if let Some(d) = f.liquidation_date {
+        parts.push(format!("liquidation {d}"));
+    }
+    if let Some(d) = f.cape_window_closes {
+        parts.push(format!("CAPE window closes {d}"));
+    }
+    if let Some(d) = f.protest_due {
+        parts.push(format!("protest due {d}"));
+    }
+    parts.join(", ")
 }
 
 fn export_table(rows: &[ExportRow]) -> SheetTable {

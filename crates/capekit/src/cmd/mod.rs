@@ -57,13 +57,16 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             filer,
             out,
             format,
-        } => plan::run(plan::PlanArgs {
-            files,
-            as_of,
-            filer,
-            out,
-            format,
-        }),
+        } => plan::run(
+            plan::PlanArgs {
+                files,
+                as_of,
+                filer,
+                out,
+                format,
+            },
+            &ledger,
+        ),
         Command::Refile {
             corrected,
             importer,
@@ -75,7 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             addr,
             allow_remote,
             upload_dir,
-        } => serve::run(addr, allow_remote, upload_dir),
+        } => serve::run(addr, allow_remote, upload_dir, &ledger),
     }
 }
 

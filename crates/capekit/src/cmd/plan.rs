@@ -2,16 +2,26 @@
 //! and write the CAPE declarations, the worklist and the report.
 //!
 //! A thin face over `capekit_io::entries` (reading), `capekit_core::path` (deciding, through
-//! `capekit_io::plan_out::build_plan`) and `capekit_io::plan_out` (writing). It exits 0 whenever
-//! the plan ran, urgent entries or not: what to act on is in the worklist, and a scheduler that
-//! runs the plan daily must not take urgent entries for a failure.
+//! `capekit_io::plan_out::build_plan_with`) and `capekit_io::plan_out` (writing). It exits 0
+//! whenever the plan ran, urgent entries or not: what to act on is in the worklist, and a
+//! scheduler that runs the plan daily must not take urgent entries for a failure.
+//!
+//! With the ledger (the default), the plan asks it first which entries were accepted on an
+//! earlier claim or are still pending, and keeps those off the declarations; then it records the
+//! entry data it read, one transaction for the run. The declarations it writes are not recorded:
+//! the user may never upload them, and the same input must give the same files (DESIGN.md).
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use capekit_core::EntryNumber;
 use capekit_io::entries::read_entry_data;
 use capekit_io::output::OutputSet;
-use capekit_io::plan_out::{PlanOptions, add_plan_outputs, build_plan, plan_json, plan_text};
+use capekit_io::plan_out::{
+    Plan, PlanOptions, add_plan_outputs, build_plan_with, plan_json, plan_text,
+};
+use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger};
 use jiff::civil::Date;
 
 use crate::cli::Format;
@@ -27,7 +37,7 @@ pub struct PlanArgs {
     pub format: Format,
 }
 
-pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
+pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
     let filer = super::filer_code(args.filer)?;
     let as_of = args.as_of.unwrap_or_else(super::triage::today);
     let mut sets = Vec::with_capacity(args.files.len());
@@ -36,7 +46,34 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
         // other files alone would look complete and be wrong. The reader's errors name the file.
         sets.push(read_entry_data(f)?);
     }
-    let plan = build_plan(sets, &PlanOptions { as_of, filer });
+    // The duplicate guard: what the ledger knows of every entry read (nothing with
+    // --no-ledger or before any ledger exists).
+    let numbers: Vec<EntryNumber> = sets
+        .iter()
+        .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
+        .collect();
+    let known = ledger.known(&numbers)?;
+    let recording = ledger.path()?.is_some();
+    let mut facts = Vec::new();
+    let plan = build_plan_with(
+        sets,
+        &PlanOptions { as_of, filer },
+        &known,
+        |data, decision| {
+            if recording {
+                facts.push(EntryFacts::from_decision(data, decision));
+            }
+        },
+    );
+    // Recorded before the outputs are written: a ledger that cannot be written stops the run
+    // with nothing written, as in `triage`, rather than leaving files the ledger never saw.
+    let recorded = match ledger.open()? {
+        Some(mut l) => {
+            let outcomes = record(&mut l, &args.files, &plan, facts)?;
+            Some((super::ledger::shown(&l), outcomes))
+        }
+        None => None,
+    };
     let mut set = OutputSet::new();
     let files = add_plan_outputs(&mut set, &args.out, &plan, true)?;
     set.commit(&args.files)
@@ -48,5 +85,78 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
             serde_json::to_string_pretty(&plan_json(&plan, &files))?
         ),
     }
+    if let Some((shown, outcomes)) = recorded {
+        // Standard error: standard output is the plan (and may be JSON).
+        eprintln!(
+            "capekit: ledger {shown}: {}",
+            ledger_line(&outcomes, !plan.declarations.is_empty())
+        );
+    }
     Ok(exit::OK)
+}
+
+/// Records the entry data of every file read, in one transaction: each file with the facts of
+/// the entries taken from it (an entry in two files belongs to the first, as in the plan).
+/// `facts` is in [`Plan::entries`] order, as `build_plan_with` handed them over.
+fn record(
+    ledger: &mut Ledger,
+    paths: &[PathBuf],
+    plan: &Plan,
+    facts: Vec<EntryFacts>,
+) -> anyhow::Result<Vec<(String, ImportOutcome)>> {
+    let mut by_file: HashMap<&str, Vec<EntryFacts>> = HashMap::new();
+    for (e, f) in plan.entries.iter().zip(facts) {
+        by_file.entry(&e.file).or_default().push(f);
+    }
+    let mut reports = Vec::with_capacity(paths.len());
+    for path in paths {
+        // The readers name a file as the path was given; so does the plan.
+        let name = path.display().to_string();
+        let meta = hash(path)?;
+        reports.push((meta, by_file.remove(name.as_str()).unwrap_or_default()));
+    }
+    let outcomes = ledger.record_entry_reports(&reports).context(
+        "recording the entry data in the ledger (run with --no-ledger to plan without it)",
+    )?;
+    Ok(reports
+        .into_iter()
+        .zip(outcomes)
+        .map(|((meta, _), o)| (meta.name, o))
+        .collect())
+}
+
+/// The identity of an entry file, hashed as it streams: an ES-003 export runs to gigabytes.
+fn hash(path: &Path) -> anyhow::Result<FileMeta> {
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("reading {} again for the ledger", path.display()))?;
+    FileMeta::of_reader(
+        &path.display().to_string(),
+        FileKind::EntryData,
+        std::io::BufReader::new(file),
+    )
+    .with_context(|| format!("reading {} again for the ledger", path.display()))
+}
+
+/// What the ledger recorded, in one line.
+fn ledger_line(outcomes: &[(String, ImportOutcome)], declared: bool) -> String {
+    let mut parts: Vec<String> = outcomes
+        .iter()
+        .map(|(name, o)| match o {
+            ImportOutcome::Imported { entries, .. } => format!(
+                "{name}: entry data of {} recorded",
+                super::ledger::plural(*entries, "entry", "entries")
+            ),
+            ImportOutcome::AlreadyImported { imported_at, .. } => format!(
+                "{name}: already recorded on {}, nothing changed",
+                imported_at.strftime("%Y-%m-%d %H:%M UTC")
+            ),
+        })
+        .collect();
+    if declared {
+        // Plan's declarations are not pending until the user says they were uploaded.
+        parts.push(
+            "the declarations written are not recorded - once uploaded, record each with `capekit ledger import FILE`".to_owned(),
+        );
+    }
+    parts.join("; ")
 }

@@ -2,6 +2,11 @@
 //!
 //! Binding an address other computers can reach needs `--allow-remote`, because the workbench
 //! has no login: whoever reaches it can upload files and read every upload.
+//!
+//! The ledger is resolved as every command resolves it (`--ledger`, `CAPEKIT_LEDGER`, the data
+//! folder; `--no-ledger` turns it off) and opened once before serving, so that a ledger that
+//! cannot be used (a newer schema, a folder that cannot be written) stops the server with the
+//! reason instead of failing on every page; the pages then open it per request.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,6 +20,7 @@ pub fn run(
     addr: SocketAddr,
     allow_remote: bool,
     upload_dir: Option<PathBuf>,
+    ledger: &super::ledger::LedgerOpt,
 ) -> anyhow::Result<u8> {
     if !addr.ip().is_loopback() {
         if !allow_remote {
@@ -31,10 +37,24 @@ pub fn run(
     };
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("creating the upload folder {}", dir.display()))?;
-    let state = AppState::new(dir.clone());
+    let ledger_path = ledger.path()?;
+    if let Some(path) = &ledger_path {
+        capekit_ledger::Ledger::open(path).with_context(|| {
+            format!(
+                "opening the ledger {}; run with --no-ledger to serve without it",
+                path.display()
+            )
+        })?;
+    }
+    let mut state = AppState::new(dir.clone());
+    state.ledger.clone_from(&ledger_path);
     serve_blocking(addr, state, |bound| {
         println!("capekit workbench: open http://{bound}/ in your browser");
         println!("uploads are saved in {}", dir.display());
+        match &ledger_path {
+            Some(p) => println!("ledger: {}", p.display()),
+            None => println!("ledger: off (--no-ledger): nothing is remembered between uploads"),
+        }
         println!("press Ctrl+C to stop");
     })
     .with_context(|| format!("serving on {addr}"))?;

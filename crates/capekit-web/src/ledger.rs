@@ -1,0 +1,224 @@
+//! The ledger behind the pages: what the workbench records, and what it asks before it offers a
+//! declaration to download.
+//!
+//! The calls are those of `capekit triage` (`crates/capekit/src/cmd/ledger.rs`, `record_triage`):
+//! a triage's files are recorded with `Ledger::import_triage`, then the ledger is asked about the
+//! entries of the new declaration, and the triage runs again with what it knows, so that an entry
+//! accepted on an earlier claim, or still pending on an earlier declaration, is left off with the
+//! reason. A refile file is recorded when it is downloaded (the moment the CLI would write it), so
+//! that its entries are pending from then on. A plan asks and records as `capekit plan` does.
+//!
+//! A connection is opened per request, inside a blocking task: an SQLite connection is not
+//! `Sync`, and WAL is made for this (readers never wait for the one writer, a second writer waits
+//! up to the ledger's busy timeout), so no connection is shared between handlers.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use capekit_core::EntryNumber;
+use capekit_core::known::{Known, KnownState};
+use capekit_core::triage::{TriageInput, TriageReport, triage};
+use capekit_io::entries::EntryDataSet;
+use capekit_io::plan_out::{Plan, PlanOptions, build_plan, build_plan_with};
+use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger, LedgerError};
+
+/// What the ledger did with an upload, for the page to say.
+#[derive(Debug, Clone)]
+pub enum LedgerNote {
+    /// The server runs with `--no-ledger`.
+    Off,
+    /// Each file, recorded now or recognised as recorded before.
+    Recorded(Vec<FileNote>),
+    /// The ledger could not be used; why, in a sentence.
+    Failed(String),
+}
+
+/// One file the ledger was given.
+#[derive(Debug, Clone)]
+pub struct FileNote {
+    /// The file's name.
+    pub name: String,
+    /// What it was recorded as.
+    pub kind: FileKind,
+    /// Recorded now, or before.
+    pub outcome: ImportOutcome,
+}
+
+impl FileNote {
+    /// What the ledger did with the file, in a sentence.
+    pub fn sentence(&self) -> String {
+        match &self.outcome {
+            ImportOutcome::Imported { entries, .. } => {
+                let what = match self.kind {
+                    FileKind::ClaimDetails | FileKind::ValidationResult => "claim rows",
+                    FileKind::EntryData => "entries with their deadlines",
+                    FileKind::Declaration | FileKind::Refile => "entries, pending from now on",
+                };
+                format!(
+                    "{}: recorded in the ledger ({} {what}).",
+                    self.name,
+                    crate::layout::n(*entries)
+                )
+            }
+            ImportOutcome::AlreadyImported { imported_at, .. } => format!(
+                "{} is already in the ledger: the same file was recorded on {}, so nothing was added.",
+                self.name,
+                utc(*imported_at)
+            ),
+        }
+    }
+}
+
+/// A timestamp as the CLI prints it: `2026-11-24 10:00 UTC`.
+pub fn utc(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The sentence for a ledger that cannot be used, logged once.
+pub fn failed(path: &Path, doing: &str, e: &LedgerError) -> LedgerNote {
+    eprintln!(
+        "capekit serve: error: {doing} in the ledger {}: {e}",
+        path.display()
+    );
+    LedgerNote::Failed(format!(
+        "The ledger ({}) could not be used while {doing}: {e}.",
+        path.display()
+    ))
+}
+
+/// Records a triage (the declaration, then the claim files and their rows) and keeps the
+/// ledger's knowledge off its refile list: `capekit triage`'s `record_triage`, with files given
+/// as bytes.
+pub fn record_triage(
+    ledger: &mut Ledger,
+    declaration: Option<(&FileMeta, &[EntryNumber])>,
+    files: &[FileMeta],
+    input: &mut TriageInput,
+    report: &mut TriageReport,
+) -> Result<Vec<FileNote>, LedgerError> {
+    let import = ledger.import_triage(declaration, files, report)?;
+    guard(ledger, input, report)?;
+    let mut notes = Vec::with_capacity(files.len() + 1);
+    if let (Some((meta, _)), Some(outcome)) = (declaration, import.declaration) {
+        notes.push(FileNote {
+            name: meta.name.clone(),
+            kind: meta.kind,
+            outcome,
+        });
+    }
+    for (meta, f) in files.iter().zip(import.files) {
+        notes.push(FileNote {
+            name: f.name,
+            kind: meta.kind,
+            outcome: f.outcome,
+        });
+    }
+    Ok(notes)
+}
+
+/// Asks the ledger about the entries of the refile list and the corrected ones; when it knows
+/// some as accepted on a claim this triage did not see, or as still pending, runs the triage
+/// again with that knowledge, which leaves them off the refile list with the reason.
+///
+/// `report` must be `triage(input)` with no knowledge in `input.known`, as the CLI asks a fresh
+/// run: an answer given earlier may have changed since (a refile downloaded in between).
+pub fn guard(
+    ledger: &Ledger,
+    input: &mut TriageInput,
+    report: &mut TriageReport,
+) -> Result<(), LedgerError> {
+    let mut ask = report.refile.entries.clone();
+    ask.extend(input.corrected.iter().copied());
+    let here: std::collections::HashSet<&str> =
+        report.claims.iter().map(|c| &*c.claim_number).collect();
+    // An acceptance on a claim of this triage is already in the report, with the same reason.
+    let known: Known = ledger
+        .known(&ask)?
+        .into_iter()
+        .filter(
+            |(_, k)| !matches!(k, KnownState::Accepted { claim } if here.contains(claim.as_str())),
+        )
+        .collect();
+    if !known.is_empty() {
+        input.known = known;
+        *report = triage(input, report.as_of);
+    }
+    Ok(())
+}
+
+/// Builds the plan of entry reports as `capekit plan` does with its ledger: the ledger is asked
+/// first what it knows of every entry read (an entry accepted on a claim, or still pending, stays
+/// off the declarations, saying why), then each file's entry data is recorded (importer, type,
+/// liquidation, path and deadlines of the entries the plan took from it), in one transaction.
+///
+/// `files` are the identities of the files read, in the order of `sets`. Without a ledger (`None`)
+/// the plan is built alone. A ledger that fails is said on the page; the plan is built without
+/// its knowledge then.
+pub fn plan_with_ledger(
+    path: Option<&Path>,
+    files: &[FileMeta],
+    sets: Vec<EntryDataSet>,
+    options: &PlanOptions,
+) -> (Plan, LedgerNote) {
+    let Some(path) = path else {
+        return (build_plan(sets, options), LedgerNote::Off);
+    };
+    let numbers: Vec<EntryNumber> = sets
+        .iter()
+        .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
+        .collect();
+    let (mut ledger, known) = match Ledger::open(path).and_then(|l| {
+        let known = l.known(&numbers)?;
+        Ok((l, known))
+    }) {
+        Ok(found) => found,
+        Err(e) => {
+            return (
+                build_plan(sets, options),
+                failed(path, "reading what it knows of these entries", &e),
+            );
+        }
+    };
+    let mut facts = Vec::with_capacity(numbers.len());
+    let plan = build_plan_with(sets, options, &known, |data, decision| {
+        facts.push(EntryFacts::from_decision(data, decision));
+    });
+    // `facts` is in `plan.entries` order; each goes with the file the plan took its entry from.
+    let mut by_file: HashMap<&str, Vec<EntryFacts>> = HashMap::new();
+    for (e, f) in plan.entries.iter().zip(facts) {
+        by_file.entry(&e.file).or_default().push(f);
+    }
+    let reports: Vec<(FileMeta, Vec<EntryFacts>)> = files
+        .iter()
+        .map(|meta| {
+            let facts = by_file.remove(meta.name.as_str()).unwrap_or_default();
+            (meta.clone(), facts)
+        })
+        .collect();
+    let note = match ledger.record_entry_reports(&reports) {
+        Ok(outcomes) => LedgerNote::Recorded(
+            files
+                .iter()
+                .zip(outcomes)
+                .map(|(meta, outcome)| FileNote {
+                    name: meta.name.clone(),
+                    kind: meta.kind,
+                    outcome,
+                })
+                .collect(),
+        ),
+        Err(e) => failed(path, "recording the entry report", &e),
+    };
+    (plan, note)
+}
+
+/// Records a refile file the workbench handed out (its entries are pending from now on). `shown`
+/// is how the ledger will name it.
+pub fn record_refile(
+    path: &Path,
+    shown: &str,
+    bytes: &[u8],
+    entries: &[EntryNumber],
+) -> Result<ImportOutcome, LedgerError> {
+    Ledger::open(path)?.record_refile(shown, bytes, entries)
+}

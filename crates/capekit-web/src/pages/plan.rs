@@ -1,0 +1,579 @@
+//! `/plan/{id}`: the plan of uploaded ES-003 entry reports (or entry lists), and its downloads.
+//!
+//! The page shows what `capekit plan` writes, built by the same call
+//! (`capekit_io::plan_out::build_plan`): the money by path, the deadline chart, the entries whose
+//! CAPE window closes within 14 days first, the declarations to upload, and every entry in a table
+//! filtered on the server by path and importer (`?path=cape&importer=...`), so the filters work
+//! without script. Nothing here decides a path or a deadline; it only shows and orders the plan.
+//!
+//! Downloads are the CLI's files: each declaration part from `upload::upload_bytes` (the one
+//! writer of CAPE uploads), the worklist from `plan_out::worklist_table`, the report from
+//! `plan_out::report_html`. With a ledger, the plan is built as `capekit plan` builds it with its
+//! ledger (`plan_out::build_plan_with`): an entry the ledger knows as accepted on a claim or still
+//! pending on an earlier declaration stays off the declarations, and the page says which and why
+//! (CAPE refuses a second declaration of an accepted entry, and a resubmitted pending one
+//! conflicts later: CAPE.md sections 3 and 4).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::response::Response;
+use capekit_core::path::{Deadline, Path, URGENT_DAYS, format_cents};
+use capekit_io::html::bar_chart;
+use capekit_io::plan_out::{
+    Horizon, PlanFiles, PlannedEntry, grouped_findings, reconciliation_line, report_html,
+    worklist_table,
+};
+use capekit_io::sheet::{to_csv, to_xlsx};
+use capekit_io::triage_out::REPORT_ROWS;
+use capekit_io::upload::upload_bytes;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::{download, ledger_notice, private_page, session_id, unknown_session};
+use crate::AppState;
+use crate::error::AppError;
+use crate::layout::{self, entries, n};
+use crate::session::PlanSession;
+
+/// The `importer` filter value for entries whose file gives no importer number.
+const NO_IMPORTER: &str = "none";
+
+/// The filters of the entries table, as query parameters.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    /// A path's kebab-case name; empty for any.
+    pub path: Option<String>,
+    /// An importer number as the file writes it, `none` for entries without one; empty for any.
+    pub importer: Option<String>,
+}
+
+/// The filters, checked.
+#[derive(Debug, Default)]
+struct Filter {
+    path: Option<Path>,
+    /// `Some(None)`: entries without an importer number.
+    importer: Option<Option<String>>,
+}
+
+impl Filter {
+    fn parse(f: &Filters) -> Result<Self, AppError> {
+        let nonblank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let path =
+            match nonblank(&f.path) {
+                None => None,
+                Some(p) => Some(Path::ALL.into_iter().find(|x| x.as_str() == p).ok_or_else(
+                    || {
+                        AppError::bad_request(
+                            "Unknown filter",
+                            format!(
+                                "`{p}` is not a path; choose one of {}.",
+                                Path::ALL.map(Path::as_str).join(", ")
+                            ),
+                        )
+                    },
+                )?),
+            };
+        let importer = nonblank(&f.importer).map(|i| (i != NO_IMPORTER).then_some(i));
+        Ok(Self { path, importer })
+    }
+
+    fn keeps(&self, e: &PlannedEntry) -> bool {
+        self.path.is_none_or(|p| e.decision.path == p)
+            && self
+                .importer
+                .as_ref()
+                .is_none_or(|i| e.importer_number.as_deref() == i.as_deref())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.path.is_none() && self.importer.is_none()
+    }
+}
+
+fn load(state: &AppState, id: &str) -> Result<(String, Arc<PlanSession>), AppError> {
+    let id = session_id(id)?;
+    let session = state.sessions.plan(&id).ok_or_else(unknown_session)?;
+    Ok((id.to_string(), session))
+}
+
+/// `GET /plan/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+    Query(filters): Query<Filters>,
+) -> Result<Response, AppError> {
+    let (id, s) = load(&state, &id)?;
+    let filter = Filter::parse(&filters)?;
+    let plan = &s.plan;
+    let names = s.file_names();
+    let title = match names.as_slice() {
+        [one] => format!("Plan of {one}"),
+        many => format!("Plan of {} entry reports", many.len()),
+    };
+    let declared: usize = plan.declarations.iter().map(|d| d.entries.len()).sum();
+    let worklist = plan
+        .entries
+        .iter()
+        .filter(|e| e.declaration.is_none())
+        .count();
+    let urgent = plan.urgent();
+    let r = &plan.reconciliation;
+
+    let body = html! {
+        p.meta {
+            "Paths and deadlines as of " (plan.as_of.to_string())
+            @if names.len() > 1 { " · files: " (names.join(", ")) }
+            @if let Some(f) = &plan.filer { " · filer code " (f) ": only entries bearing it are declared" }
+        }
+        (ledger_notice(&s.ledger, "The declarations leave out every entry the ledger knows as accepted on a claim or still waiting on an earlier declaration."))
+        section.next {
+            h2 { "What to do next" }
+            ol {
+                @if !urgent.is_empty() {
+                    li.urgent-step {
+                        b { (entries(urgent.len())) " cannot wait" }
+                        ": " @if urgent.len() == 1 { "its" } @else { "their" }
+                        " CAPE window closes within " (URGENT_DAYS) " days (listed just below). "
+                        "They come first in each declaration file: upload those today."
+                    }
+                }
+                @if plan.declarations.is_empty() {
+                    li { "No entry can be declared in CAPE now, so there is no declaration file to upload." }
+                } @else {
+                    li {
+                        "Download the declaration files below (" (entries(declared)) ") and upload each on "
+                        "ACE Portal > CAPE > File Uploads. There is one file per importer of record."
+                    }
+                }
+                @if worklist > 0 {
+                    li {
+                        "Work through the " (entries(worklist)) " that need something else first (a correction, a protest, "
+                        "a later phase, a look by a person): the table below and the worklist download say what to do, most urgent first."
+                    }
+                }
+                @if !plan.diagnostics.is_empty() {
+                    li {
+                        "Some rows of your file could not be read fully: see "
+                        a href="#findings" { "Rows capekit could not read" } "."
+                    }
+                }
+            }
+        }
+        div.tiles {
+            (tile(&n(r.entries), "entries"))
+            (tile(&format_cents(plan.ieepa_duty_cents()), "IEEPA duty paid"))
+            (tile(&n(declared), "to declare now"))
+            (tile(&n(urgent.len()), "urgent (window closes within 14 days)"))
+            (tile(&n(worklist), "need something else"))
+        }
+        p class=(if r.holds { "recon ok" } else { "recon bad" }) { (reconciliation_line(plan)) }
+
+        @if !urgent.is_empty() {
+            section.urgent #urgent {
+                h2 { "Urgent: the CAPE window closes within " (URGENT_DAYS) " days" }
+                table {
+                    thead { tr { th { "entry" } th { "importer" } th { "CAPE window closes" } th { "path" } th.num { "IEEPA duty" } th { "where it is" } } }
+                    tbody {
+                        @for e in urgent.iter().take(REPORT_ROWS) {
+                            tr {
+                                td.mono { a href={ "/entry/" (e.entry_number) "?plan=" (id) } { (e.entry_number) } }
+                                td.mono { (e.importer_number.as_deref().unwrap_or("")) }
+                                td { (when(e.decision.deadlines.cape_window_closes)) }
+                                td { span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) } }
+                                td.num { (format_cents(e.ieepa_duty_cents)) }
+                                td { (where_it_is(&s, e)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        (declarations(&id, &s))
+
+        section.downloads #downloads {
+            h2 { "Downloads" }
+            p {
+                a.button href={ "/plan/" (id) "/worklist.xlsx" } download { "Worklist for Excel (.xlsx)" }
+                a.button href={ "/plan/" (id) "/worklist.csv" } download { "Worklist (.csv)" }
+                a.button href={ "/plan/" (id) "/report.html" } download { "Report to keep or mail (.html)" }
+            }
+            p.muted { "The worklist holds every entry not on a declaration, most urgent first, with what to do and by when." }
+        }
+
+        h2 { "Where the duty is" }
+        table.paths {
+            thead { tr { th { "path" } th { "what it means" } th.num { "entries" } th.num { "IEEPA duty" } } }
+            tbody {
+                @for t in &plan.totals {
+                    tr {
+                        td {
+                            @if t.entries > 0 {
+                                a href={ "/plan/" (id) "?path=" (t.path.as_str()) "#entries-heading" } {
+                                    span class={ "path " (t.path.as_str()) } { (t.path.as_str()) }
+                                }
+                            } @else {
+                                span class={ "path " (t.path.as_str()) } { (t.path.as_str()) }
+                            }
+                        }
+                        td { (t.path.describe()) }
+                        td.num { (n(t.entries)) }
+                        td.num { (format_cents(t.ieepa_duty_cents)) }
+                    }
+                }
+                tr.total {
+                    th { "total" } th {}
+                    th.num { (n(r.entries)) }
+                    th.num { (format_cents(plan.ieepa_duty_cents())) }
+                }
+            }
+        }
+        div.charts {
+            (layout::trusted_svg(bar_chart(
+                "IEEPA duty by path (whole dollars)",
+                &plan
+                    .totals
+                    .iter()
+                    .map(|t| {
+                        (
+                            format!("{} ({})", t.path, format_cents(t.ieepa_duty_cents)),
+                            usize::try_from((t.ieepa_duty_cents + 50) / 100).unwrap_or(0),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )))
+            (layout::trusted_svg(bar_chart(
+                &format!("Entries by the nearest deadline that matters (days left as of {})", plan.as_of),
+                &plan.deadline_buckets(),
+            )))
+        }
+
+        (findings(&s))
+        (entries_table(&id, &s, &filter))
+    };
+    Ok(private_page(layout::page(&title, body)))
+}
+
+fn tile(value: &str, label: &str) -> Markup {
+    html! { div.tile { b { (value) } (label) } }
+}
+
+/// A deadline of the plan: its date and the days left, or that it passed.
+fn when(d: Option<Deadline>) -> Markup {
+    html! {
+        @if let Some(d) = d { (layout::deadline(d.date, d.days_left)) }
+    }
+}
+
+/// The nearest deadline that matters for the entry's path (`plan_out::horizon`).
+fn next_deadline(e: &PlannedEntry) -> Markup {
+    html! {
+        @match e.horizon() {
+            Horizon::Open(kind, d) => { (kind.as_str()) br; (layout::deadline(d.date, d.days_left)) },
+            Horizon::Passed => span.meta { "every deadline that matters has passed" },
+            Horizon::Undated => span.meta { "none dated yet" },
+        }
+    }
+}
+
+/// The declaration file an entry is on, or why the ledger kept it off, or the worklist.
+fn where_it_is(s: &PlanSession, e: &PlannedEntry) -> Markup {
+    let file = e.declaration.and_then(|(d, part)| {
+        s.plan
+            .declarations
+            .get(d)
+            .and_then(|decl| decl.file_names.get(part))
+    });
+    html! {
+        @if let Some(f) = file {
+            span.mono { (f) }
+        } @else if let Some(k) = &e.known {
+            span.meta { "not declared: " (k.describe()) }
+        } @else {
+            span.meta { "worklist" }
+        }
+    }
+}
+
+fn declarations(id: &str, s: &PlanSession) -> Markup {
+    let plan = &s.plan;
+    let known = plan.known_entries();
+    // The importer's name, as the report gives it beside the number, for people who know their
+    // importers by name.
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    for e in &plan.entries {
+        if let (Some(number), Some(name)) =
+            (e.importer_number.as_deref(), e.importer_name.as_deref())
+        {
+            names.entry(number).or_insert(name);
+        }
+    }
+    html! {
+        section #declarations {
+            h2 { "Declarations to upload" }
+            @if plan.declarations.is_empty() {
+                p { "No entry of this plan can be declared in CAPE now, so there is no declaration file." }
+            } @else {
+                p {
+                    "Each file is ready for ACE Portal > CAPE > File Uploads, as CBP's template wants it (the "
+                    code { "Entry Number" } " header, one entry a line, at most 9,999 entries). Entries whose window closes soonest come first."
+                }
+                table.declarations {
+                    thead { tr { th { "file" } th { "importer" } th.num { "entries" } th.num { "urgent" } th.num { "IEEPA duty" } } }
+                    tbody {
+                        @for decl in &plan.declarations {
+                            @for (part, (name, chunk)) in decl.file_names.iter().zip(decl.entries.chunks(capekit_core::check::MAX_ENTRIES)).enumerate() {
+                                tr {
+                                    td {
+                                        a.button.primary.download-declaration href={ "/plan/" (id) "/" (name) } download { "Download " (name) }
+                                    }
+                                    td {
+                                        span.mono { (decl.importer_number.as_deref().unwrap_or("(no importer number)")) }
+                                        @if let Some(name) = decl.importer_number.as_deref().and_then(|i| names.get(i)) {
+                                            br; span.meta.small { (name) }
+                                        }
+                                        @if let Some(f) = &decl.filer { br; span.meta.small { "entries of filer " (f) } }
+                                    }
+                                    td.num { (n(chunk.len())) }
+                                    td.num { @if part == 0 { (n(decl.urgent)) } }
+                                    td.num { @if part == 0 { (format_cents(decl.ieepa_duty_cents)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if plan.other_filer_entries() > 0 {
+                    p.muted {
+                        (entries(plan.other_filer_entries()))
+                        " bear another filer code and are on the worklist instead: a broker's account may declare only its own entries."
+                    }
+                }
+            }
+            @if !known.is_empty() {
+                h2 #left-out { "Kept off the declarations by the ledger" }
+                p { "CAPE could take these entries, but declaring them again would be refused or would conflict later:" }
+                table {
+                    thead { tr { th { "entry" } th { "importer" } th { "why it is not on a declaration" } } }
+                    tbody {
+                        @for e in &known {
+                            tr {
+                                td.mono { a href={ "/entry/" (e.entry_number) } { (e.entry_number) } }
+                                td.mono { (e.importer_number.as_deref().unwrap_or("")) }
+                                td { (layout::with_code(&e.what_to_do(plan.filer.as_deref()))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn findings(s: &PlanSession) -> Markup {
+    let diagnostics = &s.plan.diagnostics;
+    html! {
+        @if !diagnostics.is_empty() {
+            section #findings {
+                h2 { "Rows capekit could not read" }
+                p { "Each finding says what was expected and what was found. A row whose entry number cannot be read is left out of the plan." }
+                table {
+                    thead { tr { th { "rule" } th { "file" } th { "where" } th { "value" } th { "problem" } } }
+                    tbody {
+                        @for (code, shown, total) in grouped_findings(diagnostics) {
+                            @for d in &shown {
+                                tr {
+                                    td.mono { a href={ "/rules/" (code) } { (code) } }
+                                    td { (d.file.as_deref().unwrap_or("")) }
+                                    td { (d.position().unwrap_or_default()) }
+                                    td.mono { (d.value.as_deref().unwrap_or("")) }
+                                    td { (layout::with_code(&d.message)) }
+                                }
+                            }
+                            @if total > shown.len() {
+                                tr { td.mono { (code) } td colspan="4" { "... and " (n(total - shown.len())) " more" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
+    let plan = &s.plan;
+    let mut by_importer: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    for e in &plan.entries {
+        *by_importer.entry(e.importer_number.as_deref()).or_default() += 1;
+    }
+    let mut shown: Vec<&PlannedEntry> = plan.entries.iter().filter(|e| filter.keeps(e)).collect();
+    // Most urgent first, then the nearest deadline that can still be met, as the worklist.
+    shown.sort_by_cached_key(|e| {
+        let days = match e.horizon() {
+            Horizon::Open(_, d) => d.days_left,
+            Horizon::Passed | Horizon::Undated => i32::MAX,
+        };
+        (!e.urgent, days, e.entry_number)
+    });
+    let total = shown.len();
+    let filer = plan.filer.as_deref();
+    html! {
+        h2 #entries-heading { "Every entry" }
+        form.filters method="get" action={ "/plan/" (id) "#entries-heading" } {
+            label {
+                "Path "
+                select name="path" data-autosubmit {
+                    option value="" selected[filter.path.is_none()] { "any (" (n(plan.entries.len())) ")" }
+                    @for t in plan.totals.iter().filter(|t| t.entries > 0) {
+                        option value=(t.path.as_str()) selected[filter.path == Some(t.path)] {
+                            (t.path.as_str()) " (" (n(t.entries)) ")"
+                        }
+                    }
+                }
+            }
+            label {
+                "Importer "
+                select name="importer" data-autosubmit {
+                    option value="" selected[filter.importer.is_none()] { "any" }
+                    @for (importer, c) in &by_importer {
+                        @let value = importer.unwrap_or(NO_IMPORTER);
+                        @let selected = filter.importer.as_ref().is_some_and(|i| i.as_deref() == *importer);
+                        option value=(value) selected[selected] {
+                            (importer.unwrap_or("(no importer number)")) " (" (n(*c)) ")"
+                        }
+                    }
+                }
+            }
+            button type="submit" { "Show" }
+            @if !filter.is_empty() {
+                a.reset href={ "/plan/" (id) "#entries-heading" } { "Show all" }
+            }
+        }
+        p.meta #shown-count {
+            @if total == plan.entries.len() { "All " (entries(total)) ", most urgent first." } @else { (entries(total)) " of " (n(plan.entries.len())) " match, most urgent first." }
+            @if total > REPORT_ROWS { " The first " (n(REPORT_ROWS)) " are shown; the worklist download has every entry not declared." }
+        }
+        p.quickfind {
+            label for="quickfind" { "Find on this page: " }
+            input #quickfind type="search" placeholder="entry number, importer or word" data-table="entries" data-count="quickfind-count";
+            " "
+            span.meta #quickfind-count aria-live="polite" {}
+        }
+        div.wide {
+            table #entries.entries.plan {
+                thead {
+                    tr {
+                        th { "entry" } th { "importer" } th { "path" } th { "what to do" }
+                        th { "next deadline" } th.num { "IEEPA duty" } th { "where it is" }
+                    }
+                }
+                tbody {
+                    @for e in shown.iter().take(REPORT_ROWS) {
+                        tr class=(if e.urgent { "urgent" } else { "" }) {
+                            td.mono { a href={ "/entry/" (e.entry_number) "?plan=" (id) } { (e.entry_number) } }
+                            td {
+                                span.mono { (e.importer_number.as_deref().unwrap_or("")) }
+                                @if let Some(name) = &e.importer_name { br; span.meta.small { (name) } }
+                            }
+                            td {
+                                span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) }
+                                @if e.urgent { br; span.badge.urgent { "urgent" } }
+                            }
+                            td.todo {
+                                (layout::with_code(&e.what_to_do(filer)))
+                                @for note in &e.decision.notes { span.note { (layout::with_code(note)) } }
+                                span.rules {
+                                    "rule" @if e.decision.reasons.len() > 1 { "s" } ": "
+                                    @for code in &e.decision.reasons {
+                                        a.code href={ "/rules/" (code) } { (code) } " "
+                                    }
+                                }
+                            }
+                            td.deadline { (next_deadline(e)) }
+                            td.num { (format_cents(e.ieepa_duty_cents)) }
+                            td.where { (where_it_is(s, e)) }
+                        }
+                    }
+                }
+            }
+        }
+        p.muted { "Every deadline of each entry (CAPE window, post-summary correction, protest) is in the worklist download." }
+    }
+}
+
+/// `GET /plan/{id}/{file}`: a declaration file (or part), worklist.csv, worklist.xlsx,
+/// report.html.
+pub async fn file(
+    State(state): State<AppState>,
+    UrlPath((id, file)): UrlPath<(String, String)>,
+) -> Result<Response, AppError> {
+    let (id, s) = load(&state, &id)?;
+    tokio::task::spawn_blocking(move || build_download(&id, &s, &file)).await?
+}
+
+fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, AppError> {
+    let plan = &s.plan;
+    let back = format!("/plan/{id}");
+    if let Some(entries) = s.declaration_file(file) {
+        return Ok(download(
+            file,
+            "text/csv; charset=utf-8",
+            upload_bytes(entries),
+        ));
+    }
+    match file {
+        "worklist.csv" => {
+            let bytes = to_csv(&worklist_table(plan))
+                .map_err(|e| AppError::internal("writing the worklist CSV", e))?;
+            Ok(download(file, "text/csv; charset=utf-8", bytes))
+        }
+        "worklist.xlsx" => {
+            let bytes = to_xlsx("Worklist", &worklist_table(plan))
+                .map_err(|e| AppError::internal("writing the worklist workbook", e))?;
+            Ok(download(
+                file,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            ))
+        }
+        "report.html" => {
+            // The report names the files as the downloads name them.
+            let files = PlanFiles {
+                declarations: plan
+                    .declarations
+                    .iter()
+                    .map(|d| d.file_names.iter().map(PathBuf::from).collect())
+                    .collect(),
+                worklist_csv: Some("worklist.csv".into()),
+                worklist_xlsx: Some("worklist.xlsx".into()),
+                report: Some("report.html".into()),
+            };
+            Ok(download(
+                file,
+                "text/html; charset=utf-8",
+                report_html(plan, &files).into_bytes(),
+            ))
+        }
+        _ => {
+            let names: Vec<&str> = plan
+                .declarations
+                .iter()
+                .flat_map(|d| d.file_names.iter().map(String::as_str))
+                .chain(["worklist.xlsx", "worklist.csv", "report.html"])
+                .collect();
+            Err(AppError::not_found(
+                "No such file",
+                format!("This plan offers {}.", names.join(", ")),
+            )
+            .with_back(back, "Back to the plan"))
+        }
+    }
+}

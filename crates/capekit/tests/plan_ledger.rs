@@ -1,0 +1,454 @@
+//! `capekit plan` and the ledger together: the entry data a plan reads is recorded (once per
+//! file), `ledger status` and `ledger entry` show it with its deadlines, the duplicate guard keeps
+//! accepted and pending entries off the plan's declarations, and `ledger import` recognises an
+//! ES-003 by its content.
+//!
+//! Every run names its ledger with `CAPEKIT_LEDGER` inside a temporary folder (or runs with
+//! `--no-ledger`): no test ever touches the real user ledger.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Run, run_with_ledger, upload_csv};
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo");
+const AS_OF: &str = "2026-11-24";
+/// Cape entries of the demo ES-003, all of importer 27-184593000.
+const CAPE_A: &str = "B7644100219";
+const CAPE_B: &str = "B7644100391";
+/// A cape entry whose CAPE window closes within 14 days of `AS_OF`.
+const CAPE_URGENT: &str = "B7644100888";
+const IMPORTER: &str = "27-184593000";
+
+/// A scratch folder holding the demo ES-003 and the demo claim, and a ledger path inside it.
+fn scratch() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["es003.csv", "claim-details.csv"] {
+        std::fs::copy(Path::new(DEMO).join(f), dir.path().join(f)).expect("copy demo file");
+    }
+    let ledger = dir.path().join("ledger/ledger.sqlite3");
+    (dir, ledger)
+}
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    r
+}
+
+/// `capekit plan es003.csv` as of [`AS_OF`] into `out`, with `extra` arguments.
+fn plan(dir: &Path, ledger: &Path, out: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["plan", "es003.csv", "--as-of", AS_OF, "--out", out];
+    args.extend_from_slice(extra);
+    ok(run_with_ledger(dir, ledger, &args))
+}
+
+/// The plan's JSON entry for `number`.
+fn entry<'a>(plan: &'a serde_json::Value, number: &str) -> &'a serde_json::Value {
+    plan["entries"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["entry_number"] == number))
+        .unwrap_or_else(|| panic!("{number} not in the plan"))
+}
+
+fn declaration_of(dir: &Path, out: &str) -> String {
+    std::fs::read_to_string(dir.join(out).join(format!("declaration-{IMPORTER}.csv")))
+        .expect("the importer's declaration")
+}
+
+#[test]
+fn plan_records_entry_data_and_status_shows_importers_and_deadlines() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let first = plan(d, &ledger, "out", &[]);
+    assert!(
+        first
+            .stderr
+            .contains("es003.csv: entry data of 40 entries recorded"),
+        "{}",
+        first.both()
+    );
+    assert!(
+        first
+            .stderr
+            .contains("declarations written are not recorded"),
+        "{}",
+        first.both()
+    );
+
+    let status = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "status", "--as-of", AS_OF, "--format", "json"],
+    ))
+    .json();
+    assert_eq!(status["files"]["entry-data"], 1);
+    assert_eq!(status["entries"]["total"], 40);
+    assert_eq!(
+        status["entries"]["unknown"], 40,
+        "entry data alone declares nothing: no entry is pending"
+    );
+    let importers = status["importers"].as_array().expect("importers");
+    let names: Vec<&str> = importers
+        .iter()
+        .filter_map(|i| i["importer"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["260314-38271", IMPORTER, "45-302118700", "91-660247100"]
+    );
+    // One entry has no importer number in the file.
+    let per_importer: u64 = importers
+        .iter()
+        .filter_map(|i| i["entries"]["total"].as_u64())
+        .sum();
+    assert_eq!(per_importer, 39);
+    let deadlines = status["deadlines"].as_array().expect("deadlines");
+    assert!(!deadlines.is_empty());
+    let dates: Vec<&str> = deadlines
+        .iter()
+        .filter_map(|x| x["date"].as_str())
+        .collect();
+    assert!(
+        dates.iter().all(|x| *x >= AS_OF),
+        "passed deadlines are not listed: {dates:?}"
+    );
+    assert!(dates.is_sorted(), "soonest first: {dates:?}");
+    assert_eq!(status["deadlines_from"], AS_OF);
+
+    let text = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "status", "--as-of", AS_OF],
+    ))
+    .stdout;
+    assert!(
+        text.contains("importers (from the entry data recorded):"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{IMPORTER:<16} 14 entries")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("nearest deadlines from {AS_OF}")),
+        "{text}"
+    );
+    assert!(text.contains("CAPE window closes"), "{text}");
+    assert!(text.contains("days left"), "{text}");
+
+    // The entry's timeline holds its data and deadlines.
+    let view = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "entry", CAPE_URGENT, "--format", "json"],
+    ))
+    .json();
+    assert_eq!(view["state"]["state"], "unknown");
+    let event = &view["timeline"][0];
+    assert_eq!(event["kind"], "entry-data");
+    assert_eq!(event["file"], "es003.csv");
+    assert_eq!(event["data"]["path"], "cape");
+    assert_eq!(event["data"]["importer_number"], IMPORTER);
+    assert!(event["data"]["cape_window_closes"].is_string(), "{view}");
+    let text = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "entry", CAPE_URGENT],
+    ))
+    .stdout;
+    assert!(text.contains("only its entry data is known"), "{text}");
+    assert!(text.contains("entry data es003.csv  path cape"), "{text}");
+    assert!(text.contains("CAPE window closes 2026-12-"), "{text}");
+}
+
+#[test]
+fn plan_again_on_the_same_file_changes_nothing_and_writes_the_same_declarations() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    plan(d, &ledger, "out1", &[]);
+    let second = plan(d, &ledger, "out2", &[]);
+    assert!(
+        second.stderr.contains("es003.csv: already recorded on"),
+        "{}",
+        second.both()
+    );
+    assert!(
+        second.stderr.contains("nothing changed"),
+        "{}",
+        second.both()
+    );
+    // The declarations of the first run were not recorded as pending: the same files again.
+    let names = |out: &str| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(d.join(out))
+            .expect("out")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("declaration-"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("out1").len(), 6);
+    assert_eq!(names("out1"), names("out2"));
+    for n in names("out1") {
+        assert_eq!(
+            std::fs::read(d.join("out1").join(&n)).expect("first"),
+            std::fs::read(d.join("out2").join(&n)).expect("second"),
+            "{n} differs"
+        );
+    }
+    let status = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "status", "--format", "json"],
+    ))
+    .json();
+    assert_eq!(status["files"]["entry-data"], 1);
+    assert_eq!(status["entries"]["pending"], 0);
+    let verify = ok(run_with_ledger(d, &ledger, &["ledger", "verify"]));
+    assert!(verify.stdout.contains("sound"), "{}", verify.stdout);
+
+    // With --no-ledger, nothing is asked or recorded.
+    let (dir, ledger) = scratch();
+    let r = plan(dir.path(), &ledger, "out", &["--no-ledger"]);
+    assert!(!r.stderr.contains("ledger"), "{}", r.both());
+    assert!(!ledger.exists());
+}
+
+#[test]
+fn an_entry_accepted_on_an_earlier_claim_stays_off_plans_declarations() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(
+        d.join("claim.csv"),
+        format!(
+            "ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n=\"{CAPE_A}\",=\"100000300001\",Entry Summary Updated,\r\n=\"{CAPE_URGENT}\",=\"100000300001\",Entry Summary Updated,\r\n"
+        ),
+    )
+    .expect("claim file");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["triage", "claim.csv", "--as-of", AS_OF, "--out", "triaged"],
+    ));
+    let r = plan(d, &ledger, "out", &["--format", "json"]);
+    let v = r.json();
+    for n in [CAPE_A, CAPE_URGENT] {
+        let e = entry(&v, n);
+        assert_eq!(
+            e["path"], "cape",
+            "the path is the entry's; the ledger only keeps it off"
+        );
+        assert!(e["declaration_file"].is_null(), "{e}");
+        assert_eq!(e["ledger"]["state"], "accepted");
+        assert_eq!(e["ledger"]["claim"], "100000300001");
+        let what = e["what_to_do"].as_str().expect("what to do");
+        assert!(
+            what.starts_with("accepted on claim 100000300001: never declare it again"),
+            "{what}"
+        );
+        // Nothing left to do: not urgent, however close its window.
+        assert_eq!(e["urgent"], false, "{e}");
+    }
+    assert!(
+        entry(&v, CAPE_B)["ledger"].is_null(),
+        "absent when the ledger knows nothing"
+    );
+    let declaration = declaration_of(d, "out");
+    assert!(!declaration.contains(CAPE_A), "{declaration}");
+    assert!(!declaration.contains(CAPE_URGENT), "{declaration}");
+    assert!(declaration.contains(CAPE_B), "{declaration}");
+    assert!(
+        v["declaration_files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .filter_map(|f| f.as_str())
+            .all(|f| {
+                let text = std::fs::read_to_string(d.join(f)).expect("declaration");
+                !text.contains(CAPE_A) && !text.contains(CAPE_URGENT)
+            }),
+        "on no declaration at all"
+    );
+    let worklist = std::fs::read_to_string(d.join("out/worklist.csv")).expect("worklist");
+    let row = worklist
+        .lines()
+        .find(|l| l.starts_with(CAPE_A))
+        .unwrap_or_else(|| panic!("{CAPE_A} not on the worklist:\n{worklist}"));
+    assert!(
+        row.contains("accepted on claim 100000300001: never declare it again"),
+        "{row}"
+    );
+    assert_eq!(v["reconciliation"]["holds"], true);
+
+    let text = plan(d, &ledger, "out-text", &[]).stdout;
+    assert!(
+        text.contains("not declared: 2 cape entries the ledger knows"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "  {CAPE_A}  accepted on claim 100000300001: never declare it again"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_pending_entry_stays_off_plans_declarations() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(d.join("uploaded.csv"), upload_csv(&[CAPE_B])).expect("declaration");
+    let imported = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "uploaded.csv"],
+    ));
+    assert!(
+        imported
+            .stdout
+            .contains("uploaded.csv: declaration, 1 entry recorded"),
+        "{}",
+        imported.both()
+    );
+    let v = plan(d, &ledger, "out", &["--format", "json"]).json();
+    let e = entry(&v, CAPE_B);
+    assert!(e["declaration_file"].is_null(), "{e}");
+    assert_eq!(e["ledger"]["state"], "pending");
+    assert_eq!(e["ledger"]["declaration"], "uploaded.csv");
+    let what = e["what_to_do"].as_str().expect("what to do");
+    assert!(what.starts_with("still pending on uploaded.csv"), "{what}");
+    assert!(what.contains("do not resubmit"), "{what}");
+    let declaration = declaration_of(d, "out");
+    assert!(!declaration.contains(CAPE_B), "{declaration}");
+    assert!(declaration.contains(CAPE_A), "{declaration}");
+    let worklist = std::fs::read_to_string(d.join("out/worklist.csv")).expect("worklist");
+    assert!(
+        worklist
+            .lines()
+            .any(|l| l.starts_with(CAPE_B) && l.contains("do not resubmit")),
+        "{worklist}"
+    );
+    let report = std::fs::read_to_string(d.join("out/report.html")).expect("report");
+    assert!(
+        report.contains("1 cape entry the ledger knows are on the worklist"),
+        "{report}"
+    );
+
+    // The guard is the ledger's: without it, the entry is declared.
+    let off = plan(d, &ledger, "off", &["--no-ledger"]);
+    assert!(
+        off.stdout.contains("declarations to upload"),
+        "{}",
+        off.both()
+    );
+    assert!(declaration_of(d, "off").contains(CAPE_B));
+}
+
+#[test]
+fn ledger_import_recognises_es003_and_a_second_import_changes_nothing() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let first = ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "import",
+            "es003.csv",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ],
+    ))
+    .json();
+    assert_eq!(first["as_of"], AS_OF);
+    let f = &first["files"][0];
+    assert_eq!(f["kind"], "entry-data");
+    assert_eq!(f["outcome"], "imported");
+    assert_eq!(f["entries"], 40);
+    // The demo's unreadable entry number is reported, not lost.
+    assert_eq!(first["diagnostics"][0]["code"], "R001");
+
+    let again = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "es003.csv", "--as-of", AS_OF],
+    ));
+    assert!(
+        again
+            .stdout
+            .contains("es003.csv: already in the ledger since"),
+        "{}",
+        again.both()
+    );
+    let status = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "status", "--format", "json"],
+    ))
+    .json();
+    assert_eq!(status["files"]["entry-data"], 1);
+    assert_eq!(status["entries"]["total"], 40);
+    // Paths decided as of --as-of: the urgent entry is still a cape entry then.
+    let view = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "entry", CAPE_URGENT, "--format", "json"],
+    ))
+    .json();
+    assert_eq!(view["timeline"][0]["data"]["path"], "cape");
+
+    // An entry list with a data column is entry data; a bare list of entries is a declaration.
+    std::fs::write(
+        d.join("list.csv"),
+        format!("Entry Number,Importer Number\r\n{CAPE_A},{IMPORTER}\r\n"),
+    )
+    .expect("list");
+    std::fs::write(d.join("bare.csv"), upload_csv(&[CAPE_B])).expect("bare");
+    let both = ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger", "import", "list.csv", "bare.csv", "--format", "json",
+        ],
+    ))
+    .json();
+    let kinds: Vec<(&str, &str)> = both["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| Some((f["file"].as_str()?, f["kind"].as_str()?)))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![("bare.csv", "declaration"), ("list.csv", "entry-data")]
+    );
+
+    // --as-of reaches the triage of claim files too.
+    let claim = ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "import",
+            "claim-details.csv",
+            "--as-of",
+            "2026-06-01",
+        ],
+    ));
+    assert!(
+        claim.stdout.contains("claim rows recorded"),
+        "{}",
+        claim.both()
+    );
+    let view = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "entry", "B7644100003", "--format", "json"],
+    ))
+    .json();
+    assert_eq!(view["timeline"][0]["as_of"], "2026-06-01");
+}

@@ -35,7 +35,7 @@ use serde::Serialize;
 use crate::entries::{EntryDataSet, MAX_DIAGNOSTICS_PER_RULE};
 use crate::html::{bar_chart, esc, page};
 use crate::output::{OutputSet, WriteError};
-use crate::sheet::{SheetTable, to_csv, to_xlsx};
+use crate::sheet::{SheetTable, add_worklist};
 use crate::triage_out::REPORT_ROWS;
 use crate::upload::{add_upload_files, part_paths};
 
@@ -790,22 +790,9 @@ pub fn add_plan_outputs(
             .push(add_upload_files(set, &dir.join(&d.base_name), &d.entries));
     }
     let table = worklist_table(plan);
-    let csv_path = dir.join("worklist.csv");
-    let csv = to_csv(&table).map_err(|e| WriteError::Io {
-        path: csv_path.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    set.add(&csv_path, csv);
+    let (csv_path, xlsx_path) = add_worklist(set, dir, &table, with_xlsx)?;
     files.worklist_csv = Some(csv_path);
-    if with_xlsx {
-        let xlsx_path = dir.join("worklist.xlsx");
-        let xlsx = to_xlsx("Worklist", &table).map_err(|e| WriteError::Workbook {
-            path: xlsx_path.clone(),
-            message: e.to_string(),
-        })?;
-        set.add(&xlsx_path, xlsx);
-        files.worklist_xlsx = Some(xlsx_path);
-    }
+    files.worklist_xlsx = xlsx_path;
     let report_path = dir.join("report.html");
     set.add(&report_path, report_html(plan, &files).into_bytes());
     files.report = Some(report_path);

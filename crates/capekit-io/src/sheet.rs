@@ -69,6 +69,33 @@ pub fn to_xlsx(
     wb.save_to_buffer()
 }
 
+/// Adds `worklist.csv` (and `worklist.xlsx` when `with_xlsx`) of `table` under `dir` to `set`,
+/// returning their paths: the worklist files every command writes the same way.
+pub fn add_worklist(
+    set: &mut crate::output::OutputSet,
+    dir: &std::path::Path,
+    table: &SheetTable,
+    with_xlsx: bool,
+) -> Result<(std::path::PathBuf, Option<std::path::PathBuf>), crate::output::WriteError> {
+    use crate::output::WriteError;
+    let csv_path = dir.join("worklist.csv");
+    let csv = to_csv(table).map_err(|e| WriteError::Io {
+        path: csv_path.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    set.add(&csv_path, csv);
+    if !with_xlsx {
+        return Ok((csv_path, None));
+    }
+    let xlsx_path = dir.join("worklist.xlsx");
+    let xlsx = to_xlsx("Worklist", table).map_err(|e| WriteError::Workbook {
+        path: xlsx_path.clone(),
+        message: e.to_string(),
+    })?;
+    set.add(&xlsx_path, xlsx);
+    Ok((csv_path, Some(xlsx_path)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::html::{bar_chart, esc, page};
 use crate::output::{OutputSet, WriteError};
-use crate::sheet::{SheetTable, to_csv, to_xlsx};
+use crate::sheet::{SheetTable, add_worklist};
 use crate::upload::add_upload_files;
 
 /// The report page lists at most this many worklist rows; the worklist files hold them all. A
@@ -98,22 +98,9 @@ pub fn add_triage_outputs(
         ..TriageFiles::default()
     };
     let table = worklist_table(report);
-    let csv_path = dir.join("worklist.csv");
-    let csv = to_csv(&table).map_err(|e| WriteError::Io {
-        path: csv_path.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    set.add(&csv_path, csv);
+    let (csv_path, xlsx_path) = add_worklist(set, dir, &table, with_xlsx)?;
     files.worklist_csv = Some(csv_path);
-    if with_xlsx {
-        let xlsx_path = dir.join("worklist.xlsx");
-        let xlsx = to_xlsx("Worklist", &table).map_err(|e| WriteError::Workbook {
-            path: xlsx_path.clone(),
-            message: e.to_string(),
-        })?;
-        set.add(&xlsx_path, xlsx);
-        files.worklist_xlsx = Some(xlsx_path);
-    }
+    files.worklist_xlsx = xlsx_path;
     let report_path = dir.join("report.html");
     set.add(
         &report_path,

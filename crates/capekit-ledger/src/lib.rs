@@ -18,6 +18,7 @@
 //!   says so ([`ImportOutcome::AlreadyImported`]).
 //! - Domain values come in as `capekit-core` types; SQL never leaves this crate.
 
+mod guard;
 mod import;
 mod report;
 mod schema;

@@ -16,8 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use capekit_core::EntryNumber;
-use capekit_core::known::{Known, KnownState};
-use capekit_core::triage::{TriageInput, TriageReport, triage};
+use capekit_core::triage::{TriageInput, TriageReport};
 use capekit_io::entries::EntryDataSet;
 use capekit_io::plan_out::{Plan, PlanOptions, build_plan, build_plan_with};
 use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger, LedgerError};
@@ -116,34 +115,14 @@ pub fn record_triage(
     Ok(notes)
 }
 
-/// Asks the ledger about the entries of the refile list and the corrected ones; when it knows
-/// some as accepted on a claim this triage did not see, or as still pending, runs the triage
-/// again with that knowledge, which leaves them off the refile list with the reason.
-///
-/// `report` must be `triage(input)` with no knowledge in `input.known`, as the CLI asks a fresh
-/// run: an answer given earlier may have changed since (a refile downloaded in between).
+/// The ledger's duplicate guard on a triage, as `capekit triage` applies it
+/// ([`Ledger::guard_triage`]).
 pub fn guard(
     ledger: &Ledger,
     input: &mut TriageInput,
     report: &mut TriageReport,
 ) -> Result<(), LedgerError> {
-    let mut ask = report.refile.entries.clone();
-    ask.extend(input.corrected.iter().copied());
-    let here: std::collections::HashSet<&str> =
-        report.claims.iter().map(|c| &*c.claim_number).collect();
-    // An acceptance on a claim of this triage is already in the report, with the same reason.
-    let known: Known = ledger
-        .known(&ask)?
-        .into_iter()
-        .filter(
-            |(_, k)| !matches!(k, KnownState::Accepted { claim } if here.contains(claim.as_str())),
-        )
-        .collect();
-    if !known.is_empty() {
-        input.known = known;
-        *report = triage(input, report.as_of);
-    }
-    Ok(())
+    ledger.guard_triage(input, report)
 }
 
 /// Builds the plan of entry reports as `capekit plan` does with its ledger: the ledger is asked

@@ -889,22 +889,9 @@ pub fn record_triage(
         "recording the triage in the ledger (run with --no-ledger to triage without it)",
     )?;
 
-    let mut ask = report.refile.entries.clone();
-    ask.extend(input.corrected.iter().copied());
-    let here: std::collections::HashSet<&str> =
-        report.claims.iter().map(|c| &*c.claim_number).collect();
-    // An acceptance on a claim of this triage is already in the report, with the same reason.
-    let known: Known = ledger
-        .known(&ask)?
-        .into_iter()
-        .filter(|(_, k)| {
-            !matches!(k, capekit_core::known::KnownState::Accepted { claim } if here.contains(claim.as_str()))
-        })
-        .collect();
-    if !known.is_empty() {
-        input.known = known;
-        *report = triage(input, report.as_of);
-    }
+    ledger
+        .guard_triage(input, report)
+        .context("asking the ledger about the refile list")?;
     Ok(Some(Recorded { ledger, import }))
 }
 

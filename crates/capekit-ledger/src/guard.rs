@@ -1,0 +1,39 @@
+//! The duplicate guard of a triage: what the ledger knows keeps entries off the next declaration.
+//!
+//! Shared by `capekit triage` and the web workbench, so that both leave out the same entries for
+//! the same reasons: an entry accepted on a claim this triage did not see, or still pending on an
+//! earlier declaration, never goes on a refile list.
+
+use std::collections::HashSet;
+
+use capekit_core::known::{Known, KnownState};
+use capekit_core::triage::{TriageInput, TriageReport, triage};
+
+use crate::{Ledger, Result};
+
+impl Ledger {
+    /// Asks about the entries of the refile list and the corrected ones; when the ledger knows
+    /// some as accepted on a claim this triage did not see, or as still pending, runs the triage
+    /// again with that knowledge, which leaves them off the refile list with the reason.
+    ///
+    /// `report` must be `triage(input)` with no knowledge in `input.known`: an answer given
+    /// earlier may have changed since (a refile written in between).
+    pub fn guard_triage(&self, input: &mut TriageInput, report: &mut TriageReport) -> Result<()> {
+        let mut ask = report.refile.entries.clone();
+        ask.extend(input.corrected.iter().copied());
+        let here: HashSet<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
+        // An acceptance on a claim of this triage is already in the report, with the same reason.
+        let known: Known = self
+            .known(&ask)?
+            .into_iter()
+            .filter(|(_, k)| {
+                !matches!(k, KnownState::Accepted { claim } if here.contains(claim.as_str()))
+            })
+            .collect();
+        if !known.is_empty() {
+            input.known = known;
+            *report = triage(input, report.as_of);
+        }
+        Ok(())
+    }
+}

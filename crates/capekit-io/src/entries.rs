@@ -14,7 +14,6 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
@@ -348,25 +347,7 @@ impl EntryFileError {
 
 /// Reads an ES-003 export or entry list from disk; CSV is streamed.
 pub fn read_entry_data(path: &Path) -> Result<EntryDataSet, EntryFileError> {
-    let io_err = |source: io::Error| {
-        if source.kind() == io::ErrorKind::NotFound {
-            ReadError::NotFound {
-                path: path.to_path_buf(),
-            }
-        } else {
-            ReadError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-    };
-    if path.is_dir() {
-        return Err(ReadError::IsDir {
-            path: path.to_path_buf(),
-        }
-        .into());
-    }
-    let file = File::open(path).map_err(io_err)?;
+    let file = crate::open_input(path)?;
     read_entry_data_from(
         &path.display().to_string(),
         BufReader::with_capacity(READ_BUFFER_BYTES, file),

@@ -60,10 +60,9 @@ pub enum ReadError {
     },
 }
 
-/// Reads a whole file of at most `limit` bytes; a larger file is refused
-/// ([`ReadError::TooLarge`]), never cut.
-pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let io = |source: std::io::Error| {
+impl ReadError {
+    /// The error for an I/O failure on `path`: a missing file is named as such.
+    pub fn from_io(path: &Path, source: std::io::Error) -> Self {
         if source.kind() == std::io::ErrorKind::NotFound {
             ReadError::NotFound {
                 path: path.to_path_buf(),
@@ -74,18 +73,28 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
                 source,
             }
         }
-    };
+    }
+}
+
+/// Opens an input file for reading; a folder or a missing file is named as such.
+pub fn open_input(path: &Path) -> Result<std::fs::File, ReadError> {
     if path.is_dir() {
         return Err(ReadError::IsDir {
             path: path.to_path_buf(),
         });
     }
-    let file = std::fs::File::open(path).map_err(io)?;
+    std::fs::File::open(path).map_err(|e| ReadError::from_io(path, e))
+}
+
+/// Reads a whole file of at most `limit` bytes; a larger file is refused
+/// ([`ReadError::TooLarge`]), never cut.
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_input(path)?;
     let mut bytes = Vec::new();
     // One byte past the limit tells a file of exactly `limit` bytes from a larger one.
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(io)?;
+        .map_err(|e| ReadError::from_io(path, e))?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge {
             path: path.to_path_buf(),

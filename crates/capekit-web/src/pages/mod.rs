@@ -109,6 +109,34 @@ pub fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> 
     )
 }
 
+/// The worklist downloads shared by the triage and plan pages: `worklist.csv` and
+/// `worklist.xlsx` of `table`, or `None` for another file name.
+pub fn worklist_download(
+    file: &str,
+    table: impl FnOnce() -> capekit_io::sheet::SheetTable,
+) -> Option<Result<Response, crate::error::AppError>> {
+    use crate::error::AppError;
+    match file {
+        "worklist.csv" => Some(
+            capekit_io::sheet::to_csv(&table())
+                .map_err(|e| AppError::internal("writing the worklist CSV", e))
+                .map(|bytes| download(file, "text/csv; charset=utf-8", bytes)),
+        ),
+        "worklist.xlsx" => Some(
+            capekit_io::sheet::to_xlsx("Worklist", &table())
+                .map_err(|e| AppError::internal("writing the worklist workbook", e))
+                .map(|bytes| {
+                    download(
+                        file,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        bytes,
+                    )
+                }),
+        ),
+        _ => None,
+    }
+}
+
 /// A page holding a filer's data: not cached.
 pub fn private_page(markup: maud::Markup) -> Response {
     no_store(markup.into_response())

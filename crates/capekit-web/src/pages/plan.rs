@@ -26,13 +26,14 @@ use capekit_io::plan_out::{
     Horizon, PlanFiles, PlannedEntry, grouped_findings, reconciliation_line, report_html,
     worklist_table,
 };
-use capekit_io::sheet::{to_csv, to_xlsx};
 use capekit_io::triage_out::REPORT_ROWS;
 use capekit_io::upload::upload_bytes;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{download, ledger_notice, private_page, session_id, unknown_session};
+use super::{
+    download, ledger_notice, private_page, session_id, unknown_session, worklist_download,
+};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout::{self, entries, n};
@@ -529,21 +530,10 @@ fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, App
             upload_bytes(entries),
         ));
     }
+    if let Some(response) = worklist_download(file, || worklist_table(plan)) {
+        return response;
+    }
     match file {
-        "worklist.csv" => {
-            let bytes = to_csv(&worklist_table(plan))
-                .map_err(|e| AppError::internal("writing the worklist CSV", e))?;
-            Ok(download(file, "text/csv; charset=utf-8", bytes))
-        }
-        "worklist.xlsx" => {
-            let bytes = to_xlsx("Worklist", &worklist_table(plan))
-                .map_err(|e| AppError::internal("writing the worklist workbook", e))?;
-            Ok(download(
-                file,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                bytes,
-            ))
-        }
         "report.html" => {
             // The report names the files as the downloads name them.
             let files = PlanFiles {

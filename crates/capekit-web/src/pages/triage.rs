@@ -20,13 +20,14 @@ use capekit_core::catalog::Action;
 use capekit_core::check::MAX_ENTRIES;
 use capekit_core::triage::{EntryResult, Outcome};
 use capekit_io::html::bar_chart;
-use capekit_io::sheet::{to_csv, to_xlsx};
 use capekit_io::triage_out::{REPORT_ROWS, reconciliation_line_with, report_html, worklist_table};
 use capekit_io::upload::{part_paths, upload_bytes};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{download, ledger_notice, private_page, session_id, unknown_session};
+use super::{
+    download, ledger_notice, private_page, session_id, unknown_session, worklist_download,
+};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout::{self, entries, n};
@@ -503,21 +504,10 @@ fn build_download(
         }
         return Ok(download(file, "text/csv; charset=utf-8", bytes));
     }
+    if let Some(response) = worklist_download(file, || worklist_table(r)) {
+        return response;
+    }
     match file {
-        "worklist.csv" => {
-            let bytes = to_csv(&worklist_table(r))
-                .map_err(|e| AppError::internal("writing the worklist CSV", e))?;
-            Ok(download(file, "text/csv; charset=utf-8", bytes))
-        }
-        "worklist.xlsx" => {
-            let bytes = to_xlsx("Worklist", &worklist_table(r))
-                .map_err(|e| AppError::internal("writing the worklist workbook", e))?;
-            Ok(download(
-                file,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                bytes,
-            ))
-        }
         "report.html" => {
             let paths: Vec<std::path::PathBuf> = refile.iter().map(Into::into).collect();
             let html = report_html(r, &s.diagnostics(), &paths);

@@ -386,6 +386,10 @@ fn judged(row: &ClaimRow, as_of: Date) -> Judged {
 struct Building {
     claim: u32,
     entry: EntryNumber,
+    /// The entry's slot in [`ByEntry`].
+    slot: u32,
+    /// The previous building of the same entry (on another claim), or `NONE`.
+    prev_same_entry: u32,
     first_row: u32,
     verdict: u32,
     rows: u32,
@@ -402,6 +406,56 @@ struct Extra {
 
 fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Per distinct entry, what its results across claims add up to, and the last (claim, entry)
+/// building of it. One hash lookup a row finds both the entry's aggregate and its buildings, so
+/// that a million-row triage does not pay for two large maps.
+#[derive(Debug, Default)]
+struct ByEntry {
+    slot_of: HashMap<EntryNumber, u32>,
+    slots: Vec<(EntryAgg, u32)>,
+}
+
+impl ByEntry {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            slot_of: HashMap::with_capacity(n),
+            slots: Vec::with_capacity(n),
+        }
+    }
+
+    fn slot(&mut self, e: EntryNumber) -> u32 {
+        let next = index_u32(self.slots.len());
+        let slot = *self.slot_of.entry(e).or_insert(next);
+        if slot == next {
+            self.slots.push((EntryAgg::default(), NONE));
+        }
+        slot
+    }
+
+    fn get(&self, e: &EntryNumber) -> Option<&EntryAgg> {
+        self.slot_of.get(e).map(|&s| &self.slots[s as usize].0)
+    }
+
+    fn entry_or_default(&mut self, e: EntryNumber) -> &mut EntryAgg {
+        let s = self.slot(e);
+        &mut self.slots[s as usize].0
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn values(&self) -> impl Iterator<Item = &EntryAgg> {
+        self.slots.iter().map(|(a, _)| a)
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &EntryNumber> {
+        self.slot_of.keys()
+    }
 }
 
 /// Runs a triage.
@@ -423,7 +477,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     let mut claims: Vec<(Text, Vec<Text>)> = Vec::new();
     let mut claim_index: HashMap<Text, usize> = HashMap::new();
     let mut last_claim: Option<(Text, usize)> = None;
-    let mut index: HashMap<(u32, EntryNumber), u32> = HashMap::with_capacity(input.rows.len());
+    let mut by_entry = ByEntry::with_capacity(input.rows.len());
     let mut building: Vec<Building> = Vec::with_capacity(input.rows.len());
     for (row_index, row) in input.rows.iter().enumerate() {
         let claim = match &last_claim {
@@ -452,12 +506,21 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         let j = &verdicts[v as usize];
         let is_accepted = j.outcome == Outcome::Accepted;
         let claim = index_u32(claim);
-        match index.get(&(claim, row.entry)) {
+        let slot = by_entry.slot(row.entry);
+        // The entry's buildings on other claims are few (usually none): walk them.
+        let mut found = by_entry.slots[slot as usize].1;
+        while found != NONE && building[found as usize].claim != claim {
+            found = building[found as usize].prev_same_entry;
+        }
+        match (found != NONE).then_some(found) {
             None => {
-                index.insert((claim, row.entry), index_u32(building.len()));
+                let prev_same_entry = by_entry.slots[slot as usize].1;
+                by_entry.slots[slot as usize].1 = index_u32(building.len());
                 building.push(Building {
                     claim,
                     entry: row.entry,
+                    slot,
+                    prev_same_entry,
                     first_row: index_u32(row_index),
                     verdict: v,
                     rows: 1,
@@ -466,7 +529,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                     extra: None,
                 });
             }
-            Some(&k) => {
+            Some(k) => {
                 let b = &mut building[k as usize];
                 b.rows += 1;
                 b.any_accepted |= is_accepted;
@@ -489,14 +552,12 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         }
     }
 
-    drop(index);
     drop(memo);
     // Results go straight into the worklist (rejected, later missing) or the accepted list, and
     // one map per entry gathers what crosses claims: where it was accepted, whether it was
     // rejected, and which worklist row blocks refiling most.
     let mut worklist: Vec<EntryResult> = Vec::new();
     let mut accepted_rows: Vec<EntryResult> = Vec::with_capacity(building.len());
-    let mut by_entry: HashMap<EntryNumber, EntryAgg> = HashMap::with_capacity(building.len());
     let mut counts = vec![(0usize, 0usize); claims.len()];
     for b in building {
         let first = &input.rows[b.first_row as usize];
@@ -532,7 +593,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 .into(),
         };
         let claim_number = claims[b.claim as usize].0.clone();
-        let agg = by_entry.entry(b.entry).or_default();
+        let agg = &mut by_entry.slots[b.slot as usize].0;
         let outcome = if b.any_accepted {
             counts[b.claim as usize].0 += 1;
             agg.accepted_on.get_or_insert(b.claim);
@@ -678,8 +739,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         .then(|| crate::refine::refine_rows(&mut worklist, &input.entry_data, as_of));
     for (i, r) in worklist.iter().enumerate() {
         by_entry
-            .entry(r.entry_number)
-            .or_default()
+            .entry_or_default(r.entry_number)
             .consider(index_u32(i), r.action);
     }
 
@@ -746,7 +806,7 @@ impl EntryAgg {
 /// rejection still blocks.
 fn plan_refile(
     worklist: &[EntryResult],
-    by_entry: &HashMap<EntryNumber, EntryAgg>,
+    by_entry: &ByEntry,
     claims: &[ClaimSummary],
     corrected: &[EntryNumber],
     known: &Known,
@@ -999,6 +1059,43 @@ mod tests {
         );
         assert_eq!(left[1].0, n(2));
         assert!(left[1].1.contains("do not resubmit"), "{left:?}");
+    }
+
+    #[test]
+    fn rows_of_one_entry_interleaved_across_claims_merge_per_claim() {
+        let input = TriageInput {
+            rows: vec![
+                row(1, "A", "Failed", "HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+                row(1, "B", "Failed", "ENTRY SUMMARY IS IN TRADE CONTROL"),
+                row(1, "C", "Failed", "PROTEST ON ENTRY"),
+                row(1, "A", "Failed", "ACCOUNT MISMATCH"),
+                row(1, "B", "Failed", "ENTRY SUMMARY IS IN TRADE CONTROL"),
+            ],
+            ..TriageInput::default()
+        };
+        let r = triage(&input, AS_OF);
+        assert_eq!(r.entries.len(), 3, "one result per claim");
+        let on = |claim: &str| {
+            r.entries
+                .iter()
+                .find(|e| e.claim_number.as_deref() == Some(claim))
+                .map(|e| (e.action, e.message.to_string()))
+        };
+        assert_eq!(
+            on("A"),
+            Some((
+                Action::WrongFiler,
+                "HTS RELATIONSHIP/SEQUENCE MISMATCH | ACCOUNT MISMATCH".to_owned()
+            ))
+        );
+        assert_eq!(on("B").map(|x| x.0), Some(Action::RetryLater));
+        assert_eq!(on("C").map(|x| x.0), Some(Action::OtherPath));
+        // Blocked on claims A and C: nothing to refile.
+        assert!(r.refile.entries.is_empty());
+        assert_eq!(
+            (r.reconciliation.accepted, r.reconciliation.rejected),
+            (0, 1)
+        );
     }
 
     #[test]

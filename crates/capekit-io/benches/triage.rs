@@ -64,8 +64,15 @@ fn bench(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let mut input = TriageInput::default();
-                for f in parse_claim_files(&files) {
-                    input.rows.extend(f.expect("claim file").rows);
+                let parsed: Vec<_> = parse_claim_files(&files)
+                    .into_iter()
+                    .map(|f| f.expect("claim file"))
+                    .collect();
+                input
+                    .rows
+                    .reserve(parsed.iter().map(|f| f.rows.len()).sum());
+                for f in parsed {
+                    input.rows.extend(f.rows);
                 }
                 let report = triage(&input, as_of);
                 let mut set = OutputSet::new();

@@ -35,8 +35,15 @@ fn main() {
         .collect();
     let t = Instant::now();
     let mut input = TriageInput::default();
-    for f in capekit_io::claims::parse_claim_files(&files) {
-        input.rows.extend(f.expect("parse").rows);
+    let parsed: Vec<_> = capekit_io::claims::parse_claim_files(&files)
+        .into_iter()
+        .map(|f| f.expect("parse"))
+        .collect();
+    input
+        .rows
+        .reserve(parsed.iter().map(|f| f.rows.len()).sum());
+    for f in parsed {
+        input.rows.extend(f.rows);
     }
     println!("parse {:?}", t.elapsed());
     let t = Instant::now();

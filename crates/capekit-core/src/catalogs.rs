@@ -65,6 +65,16 @@ mod tests {
     }
 
     #[test]
+    fn names_are_unique_across_catalogs() {
+        // `capekit explain NAME` must find one rule.
+        let mut names: Vec<&str> = all_rules().iter().map(|r| r.name()).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n);
+    }
+
+    #[test]
     fn codes_are_unique_across_catalogs() {
         let mut codes: Vec<&str> = all_rules().iter().map(|r| r.code()).collect();
         let n = codes.len();

@@ -673,7 +673,7 @@ LIQUIDATION STATUS); a protest under 19 USC 1514 is open until liquidation + 180
         example: "Liquidated 2026-07-01, as of 2026-11-24 (146 days; protest due 2026-12-28).",
         fix: "File a protest in ACE before the protest due date.",
         source: "19 USC 1514(c)(3); CBP CAPE phase 1 eligibility"),
-    rule!(GOODS_VALUE_PSC_OPEN, "goods-value-on-ieepa-line", CorrectFirst, None, None,
+    rule!(GOODS_VALUE_PSC_OPEN, "goods-value-on-ieepa-line-psc-open", CorrectFirst, None, None,
         "a goods value is reported on an IEEPA Chapter 99 line: correct by PSC first",
         what: "An IEEPA line (9903.01.xx or 9903.02.xx) carries a goods value amount, and the PSC \
 window is open.",

@@ -107,7 +107,7 @@ macro_rules! reader_rule {
 
 /// Rules of the ES-003 / entry-list reader, in code order. Codes are append-only.
 pub static ENTRY_READER_RULES: &[ReaderRule] = &[
-    reader_rule!("R001", "unreadable-entry-number", Error, "a row's entry number cannot be read",
+    reader_rule!("R001", "entry-data-unreadable-entry-number", Error, "a row's entry number cannot be read",
         what: "The entry number cell is empty or not a valid entry number: wrong length, wrong \
 check digit, or spreadsheet damage such as `6.05761E+10` or a lost leading zero.",
         why: "capekit cannot tell which entry the row belongs to, so the row is left out (and \

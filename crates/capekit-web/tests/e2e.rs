@@ -91,6 +91,25 @@ async fn wait_for_url(client: &Client, part: &str) -> String {
     }
 }
 
+/// Opens the start page, chooses `file` in its file input and submits the form.
+async fn upload(client: &Client, base: &str, file: &str) {
+    client.goto(base).await.expect("home");
+    client
+        .find(Locator::Css("input#files"))
+        .await
+        .expect("file input")
+        .send_keys(file)
+        .await
+        .expect("choose file");
+    client
+        .find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+}
+
 async fn shoot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("screenshot");
     let dir = screenshot_dir();
@@ -274,21 +293,7 @@ async fn journey(client: &Client, base: &str) {
 
     // 6. A declaration alone is checked, line by line, and against the ledger: the claim of step
     // 1 accepted 25 of its entries, so it may not be uploaded again as it is (F023).
-    client.goto(base).await.expect("home");
-    client
-        .find(Locator::Css("input#files"))
-        .await
-        .expect("file input")
-        .send_keys(&demo("declaration.csv"))
-        .await
-        .expect("choose file");
-    client
-        .find(Locator::Css("form.upload button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    upload(client, base, &demo("declaration.csv")).await;
     wait_for_url(client, "/check/").await;
     let source = client.source().await.expect("source");
     assert!(source.contains("Not uploadable as it is"));
@@ -296,21 +301,7 @@ async fn journey(client: &Client, base: &str) {
     shoot(client, "07-check.png").await;
 
     // 7. An ES-003 report makes a plan: paths, urgent entries, declarations to download.
-    client.goto(base).await.expect("home");
-    client
-        .find(Locator::Css("input#files"))
-        .await
-        .expect("file input")
-        .send_keys(&demo("es003.csv"))
-        .await
-        .expect("choose file");
-    client
-        .find(Locator::Css("form.upload button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    upload(client, base, &demo("es003.csv")).await;
     wait_for_url(client, "/plan/").await;
     let source = client.source().await.expect("source");
     assert!(source.contains("Plan of es003.csv"));
@@ -398,21 +389,7 @@ async fn journey(client: &Client, base: &str) {
 
     // 9. The same claim file again: recognised, and the entries of the refile downloaded in
     // step 3 are pending now, so the ledger keeps them off the new declaration.
-    client.goto(base).await.expect("home");
-    client
-        .find(Locator::Css("input#files"))
-        .await
-        .expect("file input")
-        .send_keys(&demo("claim-details.csv"))
-        .await
-        .expect("choose file");
-    client
-        .find(Locator::Css("form.upload button[type=submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+    upload(client, base, &demo("claim-details.csv")).await;
     wait_for_url(client, "/triage/").await;
     let source = client.source().await.expect("source");
     assert!(source.contains("is already in the ledger"));

@@ -453,5 +453,8 @@ fn explain_finds_path_and_reader_rules() {
     assert!(r.stdout.contains("capekit plan"), "{}", r.stdout);
     let list = run(dir.path(), &["explain", "--list"]).stdout;
     assert!(list.contains("P019 cape-window-closing"), "{list}");
-    assert!(list.contains("R001 entry-data-unreadable-entry-number"), "{list}");
+    assert!(
+        list.contains("R001 entry-data-unreadable-entry-number"),
+        "{list}"
+    );
 }

@@ -28,6 +28,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use error::AppError;
+pub use security::{AllowedHosts, BadHostName};
 pub use session::{SessionId, Sessions};
 
 /// The largest request body accepted: 20 MB. CBP's own files are far smaller (a declaration must
@@ -48,7 +49,13 @@ pub struct AppState {
     pub as_of: Option<jiff::civil::Date>,
     /// Sessions of this server run.
     pub sessions: Sessions,
+    /// The `Host` values answered; any other gets 421 (DNS rebinding). [`serve_on`] sets the
+    /// port to the one bound.
+    pub hosts: AllowedHosts,
 }
+
+/// The port `capekit serve` listens on by default.
+pub const DEFAULT_PORT: u16 = 8080;
 
 impl AppState {
     /// A state saving uploads under `upload_dir`, with no ledger.
@@ -58,6 +65,7 @@ impl AppState {
             ledger: None,
             as_of: None,
             sessions: Sessions::default(),
+            hosts: AllowedHosts::new(DEFAULT_PORT),
         }
     }
 
@@ -75,6 +83,7 @@ pub fn default_upload_dir() -> Option<PathBuf> {
 
 /// The whole application, without a socket: what `serve` runs and what tests call with `oneshot`.
 pub fn app(state: AppState) -> Router {
+    let hosts = state.hosts.clone();
     Router::new()
         .route("/", get(pages::home::page))
         .route("/upload", post(pages::upload::upload))
@@ -98,6 +107,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::html_errors))
         .layer(axum::middleware::from_fn(security::oversize))
         .layer(axum::middleware::from_fn(security::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            security::host_check,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .with_state(state)
@@ -110,8 +123,14 @@ pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
 }
 
 /// Serves the workbench on a bound listener (tests bind port 0 and read the port first), until
-/// Ctrl+C.
-pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+/// Ctrl+C. Requests must name the port bound, and may name the address bound.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    mut state: AppState,
+) -> std::io::Result<()> {
+    let bound = listener.local_addr()?;
+    state.hosts.set_port(bound.port());
+    state.hosts.allow_address(bound.ip());
     axum::serve(listener, app(state))
         .with_graceful_shutdown(async {
             // If the signal cannot be installed the server simply runs until killed.

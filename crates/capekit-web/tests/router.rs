@@ -1000,3 +1000,123 @@ async fn an_entry_report_with_no_readable_entry_is_a_plan_with_findings() {
     assert!(findings.contains("R001"), "{findings}");
     assert!(findings.contains("6.05761E+10"), "{findings}");
 }
+
+/// A request as a page of `evil.example` sends it once the name points at 127.0.0.1: same port,
+/// and an `Origin` that matches its `Host`.
+fn rebound(mut req: Request<Body>, host: Option<&str>) -> Request<Body> {
+    let headers = req.headers_mut();
+    headers.remove(header::HOST);
+    headers.remove(header::ORIGIN);
+    if let Some(host) = host {
+        headers.insert(header::HOST, host.parse().expect("header"));
+        headers.insert(
+            header::ORIGIN,
+            format!("http://{host}").parse().expect("header"),
+        );
+    }
+    req
+}
+
+#[tokio::test]
+async fn a_rebinding_host_is_misdirected_for_get_and_post() {
+    let f = fixture_with_ledger();
+    let triage = upload(&f.app, &[("claim-details.csv", CLAIM)]).await;
+    let ledger = f.dir.path().join("ledger").join("ledger.sqlite3");
+    let recorded = || {
+        let l = capekit_ledger::Ledger::open(&ledger).expect("ledger");
+        let s = l.status().expect("status");
+        (s.files, s.claims, s.entries.accepted)
+    };
+    let before = recorded();
+    for host in [
+        Some("evil.example:8080"),
+        Some("evil.example"),
+        Some("localhost:9999"),
+        Some("127.0.0.1.evil.example:8080"),
+        None,
+    ] {
+        for uri in [
+            "/",
+            triage.as_str(),
+            &format!("{triage}/refile.csv"),
+            "/rules",
+        ] {
+            let res = send(&f.app, rebound(get(uri), host)).await;
+            assert_eq!(
+                res.status(),
+                StatusCode::MISDIRECTED_REQUEST,
+                "{host:?} {uri}"
+            );
+            assert_eq!(
+                res.headers()
+                    .get(header::CONTENT_SECURITY_POLICY)
+                    .map(|v| v.as_bytes()),
+                Some(CSP.as_bytes())
+            );
+            let page = text(res).await;
+            assert!(
+                page.contains("answers only at the address it serves"),
+                "{page}"
+            );
+            assert!(!page.contains("B7644"), "no entry leaks: {page}");
+        }
+        // A forged Claim Details that accepts every entry of the demo declaration.
+        let forged = b"Entry Number,Claim Number,Status\r\nB7644104112,100000999999,Entry Summary Updated\r\n";
+        let res = send(
+            &f.app,
+            rebound(
+                post(
+                    "/upload",
+                    multipart(&[
+                        ("files", Some("claim-details.csv"), forged),
+                        ("as_of", None, AS_OF.as_bytes()),
+                    ]),
+                ),
+                host,
+            ),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::MISDIRECTED_REQUEST, "{host:?}");
+    }
+    assert_eq!(recorded(), before, "the ledger is untouched");
+    let uploads = std::fs::read_dir(f.dir.path().join("uploads"))
+        .expect("uploads")
+        .count();
+    assert_eq!(uploads, 1, "only the first upload was saved");
+    // The entry the forged file names is still rejected, never accepted.
+    let entry = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    assert!(!entry.contains("100000999999"), "{entry}");
+
+    // The names the server answers, with its port.
+    for host in ["127.0.0.1:8080", "[::1]:8080", "LOCALHOST:8080"] {
+        let res = send(&f.app, rebound(get("/"), Some(host))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn an_allowed_host_name_is_answered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.hosts.set_port(80);
+    state.hosts.allow("workbench.example").expect("name");
+    let app = app(state);
+    for (host, status) in [
+        ("workbench.example", StatusCode::OK),
+        ("workbench.example:80", StatusCode::OK),
+        ("localhost", StatusCode::OK),
+        ("workbench.example:8080", StatusCode::MISDIRECTED_REQUEST),
+        ("other.example", StatusCode::MISDIRECTED_REQUEST),
+    ] {
+        let res = send(&app, rebound(get("/"), Some(host))).await;
+        assert_eq!(res.status(), status, "{host}");
+    }
+    // An absolute request URI must name this server too.
+    let res = send(
+        &app,
+        rebound(get("http://evil.example/"), Some("workbench.example")),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::MISDIRECTED_REQUEST);
+}

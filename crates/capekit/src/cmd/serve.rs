@@ -1,7 +1,10 @@
 //! `capekit serve`: the web workbench on this computer.
 //!
 //! Binding an address other computers can reach needs `--allow-remote`, because the workbench
-//! has no login: whoever reaches it can upload files and read every upload.
+//! has no login: whoever reaches it can upload files and read every upload. Whatever the address,
+//! the workbench answers only requests that name it (the loopback names, the address bound, and
+//! the names given with `--allow-host`), so that a web site whose name is pointed at this
+//! computer cannot read it (DNS rebinding).
 //!
 //! The ledger is resolved as every command resolves it (`--ledger`, `CAPEKIT_LEDGER`, the data
 //! folder; `--no-ledger` turns it off) and opened once before serving, so that a ledger that
@@ -12,16 +15,30 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use capekit_web::{AppState, default_upload_dir, serve_blocking};
+use capekit_web::{AllowedHosts, AppState, default_upload_dir, serve_blocking};
 
 use crate::exit;
 
-pub fn run(
-    addr: SocketAddr,
-    allow_remote: bool,
-    upload_dir: Option<PathBuf>,
-    ledger: &super::ledger::LedgerOpt,
-) -> anyhow::Result<u8> {
+/// What `capekit serve` was given.
+#[derive(Debug)]
+pub struct ServeArgs {
+    pub addr: SocketAddr,
+    pub allow_remote: bool,
+    pub allow_hosts: Vec<String>,
+    pub upload_dir: Option<PathBuf>,
+}
+
+pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
+    let ServeArgs {
+        addr,
+        allow_remote,
+        allow_hosts,
+        upload_dir,
+    } = args;
+    let mut hosts = AllowedHosts::new(addr.port());
+    for name in &allow_hosts {
+        hosts.allow(name).context("--allow-host")?;
+    }
     if !addr.ip().is_loopback() {
         if !allow_remote {
             anyhow::bail!(
@@ -31,6 +48,11 @@ pub fn run(
         eprintln!(
             "capekit: warning: listening on {addr}: anyone who can reach this computer can upload files and read every upload - there is no login"
         );
+        if addr.ip().is_unspecified() && allow_hosts.is_empty() {
+            eprintln!(
+                "capekit: warning: {addr} is every address of this computer, but only requests naming 127.0.0.1, localhost or [::1] are answered; name the address or host name other computers use with --allow-host NAME"
+            );
+        }
     }
     let Some(dir) = upload_dir.or_else(default_upload_dir) else {
         anyhow::bail!("no data folder is known for this user; give one with --upload-dir DIR");
@@ -48,6 +70,7 @@ pub fn run(
     }
     let mut state = AppState::new(dir.clone());
     state.ledger.clone_from(&ledger_path);
+    state.hosts = hosts;
     serve_blocking(addr, state, |bound| {
         println!("capekit workbench: open http://{bound}/ in your browser");
         println!("uploads are saved in {}", dir.display());

@@ -99,6 +99,26 @@ impl AppError {
         }))
     }
 
+    /// 503: the ledger stayed busy (another capekit writing it) past every try, so the upload
+    /// was not recorded and nothing of it was kept. Logged too.
+    pub fn ledger_busy(path: &std::path::Path, cause: &capekit_ledger::LedgerError) -> Self {
+        let mut e = Self::user(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The ledger is busy: nothing was recorded",
+            format!(
+                "Another capekit was writing to the ledger ({}) for too long, so this could not be recorded and nothing of it was kept.",
+                path.display()
+            ),
+        )
+        .with_detail("Wait a moment (an import of a large file may be running in another window) and send the files again.")
+        .with_back("/", "Back to the start page");
+        e.0.log = Some(format!(
+            "recording in the ledger {}: {cause}",
+            path.display()
+        ));
+        e
+    }
+
     /// Adds a paragraph of explanation or advice.
     #[must_use]
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {

@@ -47,6 +47,11 @@ pub struct AppState {
     /// Apply the rules in force on this date instead of today (tests; the upload form can also
     /// set it per upload).
     pub as_of: Option<jiff::civil::Date>,
+    /// How long a ledger write waits for another capekit process writing the ledger, before
+    /// it is tried again (a few times) and then refused with a 503 page.
+    pub ledger_busy_timeout: std::time::Duration,
+    /// This server's one ledger writer (see `ledger.rs`).
+    writes: ledger::WriteLock,
     /// Sessions of this server run.
     pub sessions: Sessions,
     /// The `Host` values answered; any other gets 421 (DNS rebinding). [`serve_on`] sets the
@@ -64,6 +69,8 @@ impl AppState {
             upload_dir: upload_dir.into(),
             ledger: None,
             as_of: None,
+            ledger_busy_timeout: capekit_ledger::BUSY_TIMEOUT,
+            writes: ledger::WriteLock::default(),
             sessions: Sessions::default(),
             hosts: AllowedHosts::new(DEFAULT_PORT),
         }

@@ -1120,3 +1120,113 @@ async fn an_allowed_host_name_is_answered() {
     .await;
     assert_eq!(res.status(), StatusCode::MISDIRECTED_REQUEST);
 }
+
+/// A Claim Details of `rows` entries of its own, all accepted on claim `10000050NNNN`.
+fn claim_details(k: u32, rows: u32) -> Vec<u8> {
+    let mut out = String::from("Entry Number,Claim Number,Status\r\n");
+    for i in 0..rows {
+        let entry = capekit_core::EntryNumber::from_parts("B76", k * 100_000 + i).expect("entry");
+        out.push_str(&format!(
+            "{entry},{},Entry Summary Updated\r\n",
+            100_000_500_000u64 + u64::from(k)
+        ));
+    }
+    out.into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_uploads_all_reach_the_ledger() {
+    const UPLOADS: u32 = 50;
+    const ROWS: u32 = 9_999;
+    let f = fixture_with_ledger();
+    let mut tasks = tokio::task::JoinSet::new();
+    for k in 0..UPLOADS {
+        let app = f.app.clone();
+        tasks.spawn(async move {
+            let bytes = claim_details(k, ROWS);
+            let body = multipart(&[
+                ("files", Some(&format!("claim-{k}.csv")), &bytes),
+                ("as_of", None, AS_OF.as_bytes()),
+            ]);
+            let res = send(&app, post("/upload", body)).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "upload {k}");
+            let page = text(send(&app, get(&location(&res))).await).await;
+            assert!(
+                from_id(&page, "ledger-note").contains("recorded in the ledger"),
+                "upload {k}: {}",
+                from_id(&page, "ledger-note")
+            );
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("upload task");
+    }
+    let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
+        .expect("ledger");
+    let s = l.status().expect("status");
+    assert_eq!(s.files.get("claim-details"), Some(&(UPLOADS as usize)));
+    assert_eq!(s.claims, UPLOADS as usize);
+    assert_eq!(s.entries.accepted, (UPLOADS * ROWS) as usize);
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ledger_held_by_another_process_is_a_503_never_a_silent_success() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ledger.sqlite3");
+    capekit_ledger::Ledger::open(&path).expect("create the ledger");
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(path.clone());
+    state.ledger_busy_timeout = std::time::Duration::from_millis(20);
+    let app = app(state);
+    // The triage of a claim, recorded while the ledger is free.
+    let triage = upload(&app, &[("claim-details.csv", CLAIM)]).await;
+
+    // Another process writing, for longer than every try waits.
+    let other = rusqlite::Connection::open(&path).expect("open");
+    other
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the write lock");
+
+    let res = send(
+        &app,
+        post(
+            "/upload",
+            multipart(&[
+                ("files", Some("claim-2.csv"), &claim_details(7, 3)),
+                ("as_of", None, AS_OF.as_bytes()),
+            ]),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = text(res).await;
+    assert!(
+        page.contains("The ledger is busy: nothing was recorded"),
+        "{page}"
+    );
+    assert!(page.contains("send the files again"), "{page}");
+    let saved = std::fs::read_dir(dir.path().join("uploads"))
+        .expect("uploads")
+        .count();
+    assert_eq!(saved, 1, "the refused upload's file is not kept");
+
+    let res = send(
+        &app,
+        post("/upload", multipart(&[("files", Some("es003.csv"), ES003)])),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "a plan too");
+
+    // The refile is not handed out unrecorded.
+    let res = send(&app, get(&format!("{triage}/refile.csv"))).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    other.execute_batch("ROLLBACK").expect("release");
+    let res = send(&app, get(&format!("{triage}/refile.csv"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let l = capekit_ledger::Ledger::open(&path).expect("ledger");
+    assert_eq!(l.status().expect("status").files.get("refile"), Some(&1));
+    assert_eq!(l.status().expect("status").files.get("entry-data"), None);
+}

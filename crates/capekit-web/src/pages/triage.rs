@@ -492,14 +492,17 @@ fn build_download(
         if let Some(path) = &state.ledger {
             // The file is handed out as the CLI writes it, so it is recorded as the CLI records
             // it: its entries are pending from now on (the same bytes twice are recorded once).
-            // A failure is logged, not shown: the page already said whether the ledger works,
-            // and the file itself is right either way.
+            // A ledger that stayed busy hands out nothing: a refile not recorded would let the
+            // next one declare its entries again. Any other failure is logged, not shown: the
+            // page already said whether the ledger works, and the file itself is right.
             let shown = format!("{file}, workbench upload {}", id.get(..8).unwrap_or(id));
-            if let Err(e) = ledger::record_refile(path, &shown, &bytes, chunk) {
-                eprintln!(
+            match ledger::record_refile(state, path, &shown, &bytes, chunk) {
+                Ok(_) => {}
+                Err(e) if e.is_busy() => return Err(AppError::ledger_busy(path, &e)),
+                Err(e) => eprintln!(
                     "capekit serve: error: recording {shown} in the ledger {}: {e}",
                     path.display()
-                );
+                ),
             }
         }
         return Ok(download(file, "text/csv; charset=utf-8", bytes));

@@ -4,7 +4,8 @@
 //!
 //! A session id is 128 random bits, so one session's address cannot be guessed from another's.
 //! The client's file name is kept for display only and never becomes part of a path: a name like
-//! `../../x` must not write anywhere. Memory is bounded: past [`MAX_SESSIONS`] the oldest session
+//! `../../x` must not write anywhere; the files are readable by their owner only (0600 in a 0700
+//! folder, on Unix). Memory is bounded: past [`MAX_SESSIONS`] the oldest session
 //! is forgotten (its files stay on disk).
 
 use std::collections::{HashMap, VecDeque};
@@ -108,7 +109,38 @@ pub fn display_name(raw: Option<&str>) -> String {
     }
 }
 
-/// Saves an upload under `dir` as `<session>-<nn>.<ext>`, the extension chosen from the content.
+/// Makes `dir` (and its missing parents) a folder only its owner can open: created 0700 on
+/// Unix, and an existing folder that others may read is narrowed to 0700. Uploads are a filer's
+/// entry lists; another account on the same computer has no business reading them. Returns a
+/// warning when an existing folder's mode could not be narrowed (its files are 0600 all the same).
+pub fn private_dir(dir: &Path) -> std::io::Result<Option<String>> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            if let Err(e) =
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700))
+            {
+                return Ok(Some(format!(
+                    "the upload folder {} can be read by other users (mode {mode:o}) and capekit could not change that ({e}); uploads in it are readable by you only, but the folder lists their names",
+                    dir.display()
+                )));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)?;
+    Ok(None)
+}
+
+/// Saves an upload under `dir` as `<session>-<nn>.<ext>`, the extension chosen from the content:
+/// written to a temporary file first (0600 on Unix, in a 0700 folder: see [`private_dir`]) and
+/// renamed, so that the name never shows a half-written file.
 pub fn save_upload(
     dir: &Path,
     id: &SessionId,
@@ -124,10 +156,31 @@ pub fn save_upload(
         Content::Pdf => "pdf",
         Content::Binary => "bin",
     };
-    std::fs::create_dir_all(dir)?;
+    if let Some(warning) = private_dir(dir)? {
+        eprintln!("capekit serve: warning: {warning}");
+    }
     let path = dir.join(format!("{id}-{index:02}.{ext}"));
-    std::fs::write(&path, bytes)?;
-    Ok(path)
+    let tmp = dir.join(format!(".{id}-{index:02}.tmp"));
+    let written = write_private(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map(|()| path)
+}
+
+/// Writes `bytes` to a new file at `path` that only its owner can read (0600 on Unix).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// The corrected list given on the rebuild page.
@@ -425,5 +478,35 @@ mod tests {
             Some(format!("{id}-01.csv").as_str())
         );
         assert!(p.starts_with(dir.path()));
+        assert_eq!(std::fs::read(&p).expect("saved"), b"Entry Number\r\n");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "no temporary file left: {left:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn uploads_are_private_to_their_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let id = SessionId::generate().expect("random");
+
+        // A new folder (and its missing parent) is made 0700, the file 0600.
+        let dir = tmp.path().join("data").join("uploads");
+        let p = save_upload(&dir, &id, 1, b"Entry Number\r\n").expect("saved");
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&p), 0o600);
+
+        // An existing folder open to others is narrowed.
+        let open = tmp.path().join("open");
+        std::fs::create_dir(&open).expect("dir");
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let p = save_upload(&open, &id, 2, b"Entry Number\r\n").expect("saved");
+        assert_eq!(mode(&open), 0o700);
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(private_dir(&open).expect("again"), None);
     }
 }

@@ -57,8 +57,11 @@ pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result
     let Some(dir) = upload_dir.or_else(default_upload_dir) else {
         anyhow::bail!("no data folder is known for this user; give one with --upload-dir DIR");
     };
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating the upload folder {}", dir.display()))?;
+    if let Some(warning) = capekit_web::private_dir(&dir)
+        .with_context(|| format!("creating the upload folder {}", dir.display()))?
+    {
+        eprintln!("capekit: warning: {warning}");
+    }
     let ledger_path = ledger.path()?;
     if let Some(path) = &ledger_path {
         capekit_ledger::Ledger::open(path).with_context(|| {

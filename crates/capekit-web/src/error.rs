@@ -99,6 +99,20 @@ impl AppError {
         }))
     }
 
+    /// 408: the request's body did not arrive within `timeout`.
+    pub fn timed_out(timeout: std::time::Duration) -> Self {
+        Self::user(
+            StatusCode::REQUEST_TIMEOUT,
+            "The upload took too long",
+            format!(
+                "capekit waits {} seconds for an upload to arrive, and this one did not arrive in time, so nothing of it was read.",
+                timeout.as_secs()
+            ),
+        )
+        .with_detail("Send the files again; if the network is slow, upload fewer files at a time.")
+        .with_back("/", "Back to the start page")
+    }
+
     /// 503: the ledger stayed busy (another capekit writing it) past every try, so the upload
     /// was not recorded and nothing of it was kept. Logged too.
     pub fn ledger_busy(path: &std::path::Path, cause: &capekit_ledger::LedgerError) -> Self {

@@ -17,8 +17,8 @@
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, REFERER,
-    REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONNECTION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN,
+    REFERER, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -239,6 +239,76 @@ fn normalize<'a>(scheme: &str, authority: &'a str) -> &'a str {
         ":80"
     };
     authority.strip_suffix(default).unwrap_or(authority)
+}
+
+/// A request body that ends in an error once `deadline` passes: the client that sends a body
+/// slowly, or never finishes it, cannot keep a handler (and the body limit's drain) waiting.
+struct DeadlineBody {
+    inner: Body,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    expired: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// The error a [`DeadlineBody`] ends in.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+struct BodyTimedOut;
+
+impl http_body::Body for DeadlineBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        if let std::task::Poll::Ready(frame) = std::pin::Pin::new(&mut this.inner).poll_frame(cx) {
+            return std::task::Poll::Ready(frame);
+        }
+        match this.deadline.as_mut().poll(cx) {
+            std::task::Poll::Ready(()) => {
+                this.expired
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                std::task::Poll::Ready(Some(Err(axum::Error::new(BodyTimedOut))))
+            }
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Gives the request body `timeout` to arrive, from the end of the headers. A request whose body
+/// was late is answered 408 with a page and the connection closed, whatever the handler made of
+/// the cut body.
+pub async fn body_deadline(
+    State(timeout): State<std::time::Duration>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let expired = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let req = req.map(|inner| {
+        Body::new(DeadlineBody {
+            inner,
+            deadline: Box::pin(tokio::time::sleep(timeout)),
+            expired: expired.clone(),
+        })
+    });
+    let res = next.run(req).await;
+    if !expired.load(std::sync::atomic::Ordering::Relaxed) {
+        return res;
+    }
+    let mut res = AppError::timed_out(timeout).into_response();
+    res.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    res
 }
 
 /// The most of an oversized body read and dropped before answering 413.

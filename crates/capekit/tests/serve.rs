@@ -53,7 +53,9 @@ fn status_line(port: u16, host: &str) -> String {
     )
     .expect("send");
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).expect("response");
+    stream
+        .read_to_end(&mut response)
+        .unwrap_or_else(|e| panic!("{host}: {e}: {}", String::from_utf8_lossy(&response)));
     let response = String::from_utf8_lossy(&response);
     response.lines().next().unwrap_or("").to_owned()
 }
@@ -76,10 +78,11 @@ fn the_server_answers_only_the_hosts_it_serves() {
         .expect("start capekit serve");
     let mut server = Server(child);
     let stdout = server.0.stdout.take().expect("stdout");
+    let mut stdout = BufReader::new(stdout);
     let mut first = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("first line");
+    stdout.read_line(&mut first).expect("first line");
+    // Keep reading what it prints, so that its next lines find the pipe open.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let port: u16 = first
         .trim()
         .strip_prefix("capekit workbench: open http://127.0.0.1:")
@@ -100,4 +103,50 @@ fn the_server_answers_only_the_hosts_it_serves() {
             "{host}: {line}"
         );
     }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A port that is free now; the server binds it a moment later.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let child = Command::new(env!("CARGO_BIN_EXE_capekit"))
+        .current_dir(dir.path())
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--no-ledger",
+        ])
+        .args(["--upload-dir", "uploads"])
+        .stdout(full)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start capekit serve");
+    let mut server = Server(child);
+    // Bounded: up to 30 s for the server to listen.
+    let mut line = String::new();
+    for _ in 0..300 {
+        if let Some(status) = server.0.try_wait().expect("wait") {
+            panic!("capekit serve stopped: {status}");
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            line = status_line(port, &format!("127.0.0.1:{port}"));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(line.starts_with("HTTP/1.1 200"), "{line:?}");
+    assert!(
+        server.0.try_wait().expect("wait").is_none(),
+        "still serving"
+    );
 }

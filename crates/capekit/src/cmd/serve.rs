@@ -11,6 +11,7 @@
 //! cannot be used (a newer schema, a folder that cannot be written) stops the server with the
 //! reason instead of failing on every page; the pages then open it per request.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -75,13 +76,19 @@ pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result
     state.ledger.clone_from(&ledger_path);
     state.hosts = hosts;
     serve_blocking(addr, state, |bound| {
-        println!("capekit workbench: open http://{bound}/ in your browser");
-        println!("uploads are saved in {}", dir.display());
-        match &ledger_path {
-            Some(p) => println!("ledger: {}", p.display()),
-            None => println!("ledger: off (--no-ledger): nothing is remembered between uploads"),
-        }
-        println!("press Ctrl+C to stop");
+        // Where it listens is for the person at the terminal; a closed or full stdout (a
+        // service manager, `| head -1`) must not stop the server, so write errors are ignored.
+        let ledger = match &ledger_path {
+            Some(p) => format!("ledger: {}", p.display()),
+            None => "ledger: off (--no-ledger): nothing is remembered between uploads".to_owned(),
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "capekit workbench: open http://{bound}/ in your browser\nuploads are saved in {}\n{ledger}\npress Ctrl+C to stop",
+            dir.display()
+        )
+        .and_then(|()| out.flush());
     })
     .with_context(|| format!("serving on {addr}"))?;
     Ok(exit::OK)

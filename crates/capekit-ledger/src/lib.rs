@@ -96,9 +96,8 @@ impl LedgerError {
     /// `SQLITE_LOCKED` within one process): nothing was written, and the same call may succeed
     /// when tried again.
     pub fn is_busy(&self) -> bool {
-        let sql = match self {
-            Self::Sql(e) | Self::Open { source: e, .. } => e,
-            _ => return false,
+        let (Self::Sql(sql) | Self::Open { source: sql, .. }) = self else {
+            return false;
         };
         matches!(
             sql.sqlite_error_code(),

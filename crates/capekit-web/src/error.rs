@@ -52,6 +52,17 @@ impl AppError {
         Self::user(StatusCode::NOT_FOUND, title, message)
     }
 
+    /// 410: the session was removed to free memory for newer uploads.
+    pub fn evicted() -> Self {
+        Self::user(
+            StatusCode::GONE,
+            "This result was removed to free memory",
+            "This result was removed to free memory; upload the files again to see it. capekit keeps the results of the latest uploads in memory while it runs, and removes the oldest when they would take too much.",
+        )
+        .with_detail("What the upload recorded in the ledger is still there: uploading the same files again changes nothing in it.")
+        .with_back("/", "Upload files")
+    }
+
     /// 422: the file was received but capekit cannot use it.
     pub fn unusable_file(title: impl Into<String>, message: impl Into<String>) -> Self {
         Self::user(StatusCode::UNPROCESSABLE_ENTITY, title, message)

@@ -16,6 +16,7 @@ mod assets;
 mod error;
 mod layout;
 mod ledger;
+mod memory;
 mod pages;
 mod security;
 mod session;
@@ -30,7 +31,7 @@ use axum::routing::{get, post};
 
 pub use error::AppError;
 pub use security::{AllowedHosts, BadHostName};
-pub use session::{SessionId, Sessions, private_dir};
+pub use session::{Limits, MAX_SESSION_BYTES, MAX_SESSIONS, SessionId, Sessions, private_dir};
 
 /// The largest request body accepted: 20 MB. CBP's own files are far smaller (a declaration must
 /// be under 1 MB; a Claim Details of 9,999 entries is about 1 MB as CSV).

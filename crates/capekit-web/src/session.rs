@@ -5,10 +5,11 @@
 //! A session id is 128 random bits, so one session's address cannot be guessed from another's.
 //! The client's file name is kept for display only and never becomes part of a path: a name like
 //! `../../x` must not write anywhere; the files are readable by their owner only (0600 in a 0700
-//! folder, on Unix). Memory is bounded: past [`MAX_SESSIONS`] the oldest session
-//! is forgotten (its files stay on disk).
+//! folder, on Unix). Memory is bounded: past [`MAX_SESSIONS`] sessions, or past
+//! [`MAX_SESSION_BYTES`] held by them together (as `memory.rs` estimates it), the oldest are
+//! forgotten (their files stay on disk), and their pages say so.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -22,6 +23,7 @@ use capekit_io::plan_out::Plan;
 use jiff::civil::Date;
 
 use crate::ledger::LedgerNote;
+use crate::memory::Held;
 
 /// Sessions kept in memory; older ones are forgotten.
 pub const MAX_SESSIONS: usize = 50;
@@ -122,15 +124,14 @@ pub fn private_dir(dir: &Path) -> std::io::Result<Option<String>> {
         builder.mode(0o700);
         builder.create(dir)?;
         let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            if let Err(e) =
+        if mode & 0o077 != 0
+            && let Err(e) =
                 std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700))
-            {
-                return Ok(Some(format!(
-                    "the upload folder {} can be read by other users (mode {mode:o}) and capekit could not change that ({e}); uploads in it are readable by you only, but the folder lists their names",
-                    dir.display()
-                )));
-            }
+        {
+            return Ok(Some(format!(
+                "the upload folder {} can be read by other users (mode {mode:o}) and capekit could not change that ({e}); uploads in it are readable by you only, but the folder lists their names",
+                dir.display()
+            )));
         }
     }
     #[cfg(not(unix))]
@@ -363,6 +364,15 @@ pub enum Session {
 }
 
 impl Session {
+    /// The bytes it holds, estimated.
+    fn held_bytes(&self) -> usize {
+        match self {
+            Self::Triage(t) => t.held_bytes(),
+            Self::Check(c) => c.held_bytes(),
+            Self::Plan(p) => p.held_bytes(),
+        }
+    }
+
     fn created(&self) -> jiff::Timestamp {
         match self {
             Self::Triage(t) => t.created,
@@ -372,10 +382,62 @@ impl Session {
     }
 }
 
+/// The most sessions kept, and the most memory they may hold together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Sessions kept; past it the oldest is forgotten.
+    pub sessions: usize,
+    /// Bytes the kept sessions may hold together, as [`Held`] estimates them; past it the oldest
+    /// are forgotten. The newest session is always kept, however large.
+    pub bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            sessions: MAX_SESSIONS,
+            bytes: MAX_SESSION_BYTES,
+        }
+    }
+}
+
+/// The memory the kept sessions may hold together: 512 MiB, room for several triages of the
+/// largest claim files and dozens of ordinary ones.
+pub const MAX_SESSION_BYTES: usize = 512 * 1024 * 1024;
+
+/// Forgotten session ids remembered, to tell "removed to free memory" from "never existed".
+const EVICTED_REMEMBERED: usize = 4096;
+
 #[derive(Debug, Default)]
 struct Inner {
-    map: HashMap<SessionId, Session>,
+    limits: Limits,
+    /// Each session with the bytes it holds.
+    map: HashMap<SessionId, (Session, usize)>,
+    /// Oldest first.
     order: VecDeque<SessionId>,
+    /// Bytes the sessions in `map` hold.
+    held: usize,
+    /// Ids forgotten to stay within the limits, oldest first.
+    evicted: VecDeque<SessionId>,
+    evicted_set: HashSet<SessionId>,
+}
+
+impl Inner {
+    fn evict_oldest(&mut self) {
+        let Some(old) = self.order.pop_front() else {
+            return;
+        };
+        if let Some((_, bytes)) = self.map.remove(&old) {
+            self.held -= bytes;
+        }
+        if self.evicted.len() >= EVICTED_REMEMBERED
+            && let Some(gone) = self.evicted.pop_front()
+        {
+            self.evicted_set.remove(&gone);
+        }
+        self.evicted_set.insert(old.clone());
+        self.evicted.push_back(old);
+    }
 }
 
 /// Every session of this server run, shared by the handlers.
@@ -383,30 +445,55 @@ struct Inner {
 pub struct Sessions(Arc<Mutex<Inner>>);
 
 impl Sessions {
+    /// Sessions kept within `limits`.
+    pub fn with_limits(limits: Limits) -> Self {
+        Self(Arc::new(Mutex::new(Inner {
+            limits,
+            ..Inner::default()
+        })))
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A handler that panicked while holding the lock left the map whole (every update is a
-        // single insert), so the data is still good to use.
+        // A handler that panicked while holding the lock left the map whole (every update
+        // completes before the next begins), so the data is still good to use.
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Adds a session, forgetting the oldest past [`MAX_SESSIONS`].
+    /// Adds a session (or replaces the one with this id), forgetting the oldest while more than
+    /// the limits allow are kept.
     pub fn insert(&self, id: SessionId, session: Session) {
+        // Estimated before the lock is taken: a large triage takes a moment to count.
+        let bytes = session.held_bytes();
         let mut inner = self.lock();
-        if inner.map.insert(id.clone(), session).is_none() {
-            inner.order.push_back(id);
+        match inner.map.insert(id.clone(), (session, bytes)) {
+            Some((_, before)) => inner.held -= before,
+            None => inner.order.push_back(id),
         }
-        while inner.order.len() > MAX_SESSIONS {
-            if let Some(old) = inner.order.pop_front() {
-                inner.map.remove(&old);
-            }
+        inner.held += bytes;
+        while inner.order.len() > 1
+            && (inner.order.len() > inner.limits.sessions || inner.held > inner.limits.bytes)
+        {
+            inner.evict_oldest();
         }
     }
 
     /// The session with this id.
     pub fn get(&self, id: &SessionId) -> Option<Session> {
-        self.lock().map.get(id).cloned()
+        self.lock().map.get(id).map(|(s, _)| s.clone())
+    }
+
+    /// True when the session with this id was forgotten to free memory (as opposed to one this
+    /// server never had).
+    pub fn evicted(&self, id: &SessionId) -> bool {
+        self.lock().evicted_set.contains(id)
+    }
+
+    /// Sessions kept, and the bytes they hold together as estimated.
+    pub fn usage(&self) -> (usize, usize) {
+        let inner = self.lock();
+        (inner.map.len(), inner.held)
     }
 
     /// The triage session with this id.
@@ -439,7 +526,7 @@ impl Sessions {
         let mut all: Vec<(SessionId, Session)> = inner
             .order
             .iter()
-            .filter_map(|id| inner.map.get(id).map(|s| (id.clone(), s.clone())))
+            .filter_map(|id| inner.map.get(id).map(|(s, _)| (id.clone(), s.clone())))
             .collect();
         all.sort_by_key(|(_, s)| std::cmp::Reverse(s.created()));
         all

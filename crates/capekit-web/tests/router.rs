@@ -1230,3 +1230,128 @@ async fn a_ledger_held_by_another_process_is_a_503_never_a_silent_success() {
     assert_eq!(l.status().expect("status").files.get("refile"), Some(&1));
     assert_eq!(l.status().expect("status").files.get("entry-data"), None);
 }
+
+#[tokio::test]
+async fn older_sessions_are_evicted_past_the_count_and_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, sessions) = with_limits(
+        dir.path(),
+        capekit_web::Limits {
+            sessions: 3,
+            bytes: usize::MAX,
+        },
+    );
+    let mut pages = Vec::new();
+    for k in 0..5 {
+        pages.push(upload(&app, &[(&format!("claim-{k}.csv"), &claim_details(k, 5))]).await);
+    }
+    assert_eq!(sessions.usage().0, 3);
+    for (k, page) in pages.iter().enumerate() {
+        let res = send(&app, get(page)).await;
+        if k < 2 {
+            assert_eq!(res.status(), StatusCode::GONE, "{page}");
+            let text = text(res).await;
+            assert!(
+                text.contains("This result was removed to free memory; upload the files again"),
+                "{text}"
+            );
+            let res = send(&app, get(&format!("{page}/worklist.csv"))).await;
+            assert_eq!(res.status(), StatusCode::GONE, "downloads say so too");
+        } else {
+            assert_eq!(res.status(), StatusCode::OK, "{page}");
+        }
+    }
+    // An id this server never had is still a plain 404.
+    let res = send(&app, get("/triage/0123456789abcdef0123456789abcdef")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!text(res).await.contains("free memory"));
+}
+
+/// The workbench without a ledger, keeping sessions within `limits`; with the sessions, to
+/// look at what they hold.
+fn with_limits(
+    dir: &std::path::Path,
+    limits: capekit_web::Limits,
+) -> (Router, capekit_web::Sessions) {
+    let mut state = AppState::new(dir.join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.sessions = capekit_web::Sessions::with_limits(limits);
+    let sessions = state.sessions.clone();
+    (app(state), sessions)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_sessions_stay_within_the_memory_budget() {
+    const ROWS: u32 = 5_000;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let unbounded = capekit_web::Limits {
+        sessions: 50,
+        bytes: usize::MAX,
+    };
+
+    // What one triage of ROWS rows holds, as counted: at least its claim rows and triage rows.
+    let (router, sessions) = with_limits(dir.path(), unbounded);
+    upload(&router, &[("claim-0.csv", &claim_details(0, ROWS))]).await;
+    let (_, one) = sessions.usage();
+    let floor = ROWS as usize
+        * (std::mem::size_of::<capekit_core::triage::ClaimRow>()
+            + std::mem::size_of::<capekit_core::triage::EntryResult>());
+    assert!(
+        one >= floor,
+        "{one} bytes counted for {ROWS} rows, under {floor}"
+    );
+
+    // A budget of two and a half such triages, and ten of them uploaded.
+    let budget = one * 5 / 2;
+    let (router, sessions) = with_limits(
+        dir.path(),
+        capekit_web::Limits {
+            sessions: 50,
+            bytes: budget,
+        },
+    );
+    let mut pages = Vec::new();
+    for k in 1..=10 {
+        pages.push(
+            upload(
+                &router,
+                &[(&format!("claim-{k}.csv"), &claim_details(k, ROWS))],
+            )
+            .await,
+        );
+        let (kept, held) = sessions.usage();
+        assert!(
+            held <= budget,
+            "upload {k}: {held} bytes held, over {budget}"
+        );
+        assert!(kept <= 2, "upload {k}: {kept} kept");
+    }
+    assert_eq!(sessions.usage().0, 2, "two fit the budget");
+    for (k, page) in pages.iter().enumerate() {
+        let expected = if k >= 8 {
+            StatusCode::OK
+        } else {
+            StatusCode::GONE
+        };
+        assert_eq!(
+            send(&router, get(page)).await.status(),
+            expected,
+            "upload {}",
+            k + 1
+        );
+    }
+
+    // One session larger than the whole budget is still kept, alone: the newest always is.
+    let (router, sessions) = with_limits(
+        dir.path(),
+        capekit_web::Limits {
+            sessions: 50,
+            bytes: 1,
+        },
+    );
+    let a = upload(&router, &[("a.csv", &claim_details(20, 3))]).await;
+    let b = upload(&router, &[("b.csv", &claim_details(21, 3))]).await;
+    assert_eq!(sessions.usage().0, 1);
+    assert_eq!(send(&router, get(&b)).await.status(), StatusCode::OK);
+    assert_eq!(send(&router, get(&a)).await.status(), StatusCode::GONE);
+}

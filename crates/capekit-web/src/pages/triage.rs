@@ -26,7 +26,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    download, ledger_notice, private_page, session_id, unknown_session, worklist_download,
+    download, ledger_notice, missing_session, private_page, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -129,7 +129,10 @@ pub fn refile_names(entries: usize) -> Vec<String> {
 
 fn load(state: &AppState, id: &str) -> Result<(String, Arc<TriageSession>), AppError> {
     let id = session_id(id)?;
-    let session = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+    let session = state
+        .sessions
+        .triage(&id)
+        .ok_or_else(|| missing_session(&state.sessions, &id))?;
     Ok((id.to_string(), session))
 }
 

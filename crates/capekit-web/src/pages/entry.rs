@@ -121,7 +121,7 @@ pub async fn page(
                         @for (id, e) in &rows {
                             tr {
                                 td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                                td { (crate::pages::triage::outcome_str(e.outcome)) }
+                                td { (e.outcome.as_str()) }
                                 td { (e.message) }
                                 td { span.action { (e.action.as_str()) } }
                                 td {

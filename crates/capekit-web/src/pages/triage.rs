@@ -63,17 +63,20 @@ impl Filter {
         };
         let outcome = match nonblank(&f.outcome).as_deref() {
             None | Some("all") => None,
-            Some("rejected") => Some(Outcome::Rejected),
-            Some("accepted") => Some(Outcome::Accepted),
-            Some("missing") => Some(Outcome::Missing),
-            Some(other) => {
-                return Err(AppError::bad_request(
-                    "Unknown filter",
-                    format!(
-                        "`{other}` is not an outcome; choose all, rejected, accepted or missing."
-                    ),
-                ));
-            }
+            Some(o) => Some(
+                Outcome::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == o)
+                    .ok_or_else(|| {
+                        AppError::bad_request(
+                            "Unknown filter",
+                            format!(
+                                "`{o}` is not an outcome; choose all, {}.",
+                                Outcome::ALL.map(Outcome::as_str).join(", ")
+                            ),
+                        )
+                    })?,
+            ),
         };
         let action = match nonblank(&f.action) {
             None => None,
@@ -104,15 +107,6 @@ impl Filter {
 
     fn is_empty(&self) -> bool {
         self.outcome.is_none() && self.action.is_none() && self.message.is_none()
-    }
-}
-
-/// The outcome as the worklist writes it.
-pub fn outcome_str(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Accepted => "accepted",
-        Outcome::Rejected => "rejected",
-        Outcome::Missing => "missing",
     }
 }
 
@@ -161,6 +155,12 @@ pub async fn page(
         @if names.len() > 1 {
             p.meta { "Files: " (names.join(", ")) }
         }
+        @for w in &r.warnings {
+            p.warn { "Warning: " (w) }
+        }
+        @for c in r.claims.iter().filter(|c| c.note.is_some()) {
+            p.warn { "Claim " (c.claim_number) ": " (c.note.as_deref().unwrap_or_default()) }
+        }
         (ledger_notice(&s.ledger, "The new declaration leaves out every entry the ledger knows as accepted on an earlier claim or still waiting on an earlier declaration."))
         (next_steps(&id, &s, &refile))
         div.tiles {
@@ -168,6 +168,8 @@ pub async fn page(
             (tile(rec.accepted, "accepted entries"))
             (tile(rec.rejected, "rejected entries"))
             @if rec.declared.is_some() { (tile(rec.missing, "missing entries")) }
+            @if rec.no_claim_yet > 0 { (tile(rec.no_claim_yet, "no claim yet")) }
+            @if rec.not_filed > 0 { (tile(rec.not_filed, "not filed (upload failed)")) }
             (tile(r.refile.entries.len(), "to refile now"))
         }
         p class=(if rec.holds { "recon ok" } else { "recon bad" }) {
@@ -363,9 +365,9 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
                 "Outcome "
                 select name="outcome" data-autosubmit {
                     option value="all" selected[filter.outcome.is_none()] { "all (" (n(r.entries.len())) ")" }
-                    @for o in [Outcome::Rejected, Outcome::Missing, Outcome::Accepted] {
-                        option value=(outcome_str(o)) selected[filter.outcome == Some(o)] {
-                            (outcome_str(o)) " (" (n(by_outcome.get(&o).copied().unwrap_or(0))) ")"
+                    @for o in Outcome::ALL {
+                        option value=(o.as_str()) selected[filter.outcome == Some(o)] {
+                            (o.as_str()) " (" (n(by_outcome.get(&o).copied().unwrap_or(0))) ")"
                         }
                     }
                 }
@@ -409,10 +411,10 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
             }
             tbody {
                 @for e in shown.iter().take(REPORT_ROWS) {
-                    tr class=(outcome_str(e.outcome)) {
+                    tr class=(e.outcome.as_str()) {
                         td.mono { a href={ "/entry/" (e.entry_number) "?session=" (id) } { (e.entry_number) } }
                         td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                        td { span class={ "outcome " (outcome_str(e.outcome)) } { (outcome_str(e.outcome)) } }
+                        td { span class={ "outcome " (e.outcome.as_str()) } { (e.outcome.as_str()) } }
                         td { (e.message) }
                         td { span.action { (e.action.as_str()) } }
                         td {

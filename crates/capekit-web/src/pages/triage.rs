@@ -26,7 +26,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    download, ledger_notice, private_page, session_id, unknown_session, worklist_download,
+    download, ledger_notice, missing_session, private_page, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -123,7 +123,10 @@ pub fn refile_names(entries: usize) -> Vec<String> {
 
 fn load(state: &AppState, id: &str) -> Result<(String, Arc<TriageSession>), AppError> {
     let id = session_id(id)?;
-    let session = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+    let session = state
+        .sessions
+        .triage(&id)
+        .ok_or_else(|| missing_session(&state.sessions, &id))?;
     Ok((id.to_string(), session))
 }
 
@@ -494,14 +497,17 @@ fn build_download(
         if let Some(path) = &state.ledger {
             // The file is handed out as the CLI writes it, so it is recorded as the CLI records
             // it: its entries are pending from now on (the same bytes twice are recorded once).
-            // A failure is logged, not shown: the page already said whether the ledger works,
-            // and the file itself is right either way.
+            // A ledger that stayed busy hands out nothing: a refile not recorded would let the
+            // next one declare its entries again. Any other failure is logged, not shown: the
+            // page already said whether the ledger works, and the file itself is right.
             let shown = format!("{file}, workbench upload {}", id.get(..8).unwrap_or(id));
-            if let Err(e) = ledger::record_refile(path, &shown, &bytes, chunk) {
-                eprintln!(
+            match ledger::record_refile(state, path, &shown, &bytes, chunk) {
+                Ok(_) => {}
+                Err(e) if e.is_busy() => return Err(AppError::ledger_busy(path, &e)),
+                Err(e) => eprintln!(
                     "capekit serve: error: recording {shown} in the ledger {}: {e}",
                     path.display()
-                );
+                ),
             }
         }
         return Ok(download(file, "text/csv; charset=utf-8", bytes));

@@ -978,7 +978,8 @@ impl<'f> State<'f> {
         let Some(number) = self.entries.get(i).map(|e| e.entry_number) else {
             return;
         };
-        let program = match hts_digits(value) {
+        let digits = hts_digits(value);
+        let program = match &digits {
             Ok(d) => std::str::from_utf8(d.as_slice()).ok().and_then(chapter_99),
             Err(why) => {
                 if let Some(e) = self.entries.get_mut(i) {
@@ -1020,6 +1021,14 @@ impl<'f> State<'f> {
         match program {
             Chapter99::Ieepa => {
                 e.ieepa_lines = e.ieepa_lines.saturating_add(1);
+                // The order behind the line dates the court's two years: every line but an
+                // explicit zero (an exemption code) counts.
+                if !matches!(duty, Ok(Some(0)))
+                    && let Ok(d) = &digits
+                    && let Ok(h) = std::str::from_utf8(d.as_slice())
+                {
+                    e.ieepa_orders.add_heading(h);
+                }
                 if duty_cents > 0 {
                     e.ieepa_dutiable_lines = e.ieepa_dutiable_lines.saturating_add(1);
                     e.ieepa_duty_cents = e.ieepa_duty_cents.saturating_add(duty_cents);

@@ -38,8 +38,8 @@ use sha2::{Digest, Sha256};
 
 pub use import::{EntryFacts, FileImport, TriageImport};
 pub use report::{
-    ActionCount, Deadline, DeadlineKind, ESCALATE_AFTER, Escalation, EventKind, ExportRow,
-    ImporterStatus, LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
+    ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
+    LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
 };
 pub use schema::MIGRATIONS;
 pub use state::EntryState;

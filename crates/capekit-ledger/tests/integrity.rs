@@ -870,3 +870,16 @@ fn validation_result_rows_an_earlier_capekit_recorded_as_accepted_verify_clean()
         "{problems:?}"
     );
 }
+
+#[test]
+fn validation_result_files_record_no_acceptance() {
+    let mut l = Ledger::open_in_memory().expect("in memory");
+    import_claims(&mut l, &[validation_file("vrf-1.csv", &[(1, "")])]);
+    import_claims(&mut l, &[validation_file("vrf-2.csv", &[(1, "")])]);
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    assert!(
+        !matches!(state(&l, 1), EntryState::Accepted { .. }),
+        "{:?}",
+        state(&l, 1)
+    );
+}

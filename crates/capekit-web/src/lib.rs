@@ -108,8 +108,9 @@ impl AppState {
 
     /// The rules date for a triage: the state's override, else today.
     fn today(&self) -> jiff::civil::Date {
+        // CBP's clock: Eastern Time, whatever the machine's zone.
         self.as_of
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+            .unwrap_or_else(|| capekit_core::deadline::cbp_today(jiff::Timestamp::now()))
     }
 }
 

@@ -1136,12 +1136,21 @@ fn claim_details(k: u32, rows: u32) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_uploads_all_reach_the_ledger() {
+    // The largest claims a declaration makes, all at once: each write holds the ledger for a
+    // while, and SQLite's busy handler alone left some waiting past its timeout.
     const UPLOADS: u32 = 50;
     const ROWS: u32 = 9_999;
-    let f = fixture_with_ledger();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("ledger").join("ledger.sqlite3");
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(ledger.clone());
+    // Writes of one server take turns: none waits on SQLite's busy timeout, however short.
+    state.ledger_busy_timeout = std::time::Duration::from_millis(1);
+    let router = app(state);
     let mut tasks = tokio::task::JoinSet::new();
     for k in 0..UPLOADS {
-        let app = f.app.clone();
+        let app = router.clone();
         tasks.spawn(async move {
             let bytes = claim_details(k, ROWS);
             let body = multipart(&[
@@ -1161,8 +1170,7 @@ async fn concurrent_uploads_all_reach_the_ledger() {
     while let Some(done) = tasks.join_next().await {
         done.expect("upload task");
     }
-    let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
-        .expect("ledger");
+    let l = capekit_ledger::Ledger::open(&ledger).expect("ledger");
     let s = l.status().expect("status");
     assert_eq!(s.files.get("claim-details"), Some(&(UPLOADS as usize)));
     assert_eq!(s.claims, UPLOADS as usize);

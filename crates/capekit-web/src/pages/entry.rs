@@ -16,7 +16,7 @@ use capekit_ledger::{EntryFacts, EntryState, EventKind, Ledger, TimelineEvent};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{private_page, session_id, unknown_session};
+use super::{missing_session, private_page, session_id};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout;
@@ -122,7 +122,7 @@ pub async fn page(
                         @for (id, e) in &rows {
                             tr {
                                 td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                                td { (crate::pages::triage::outcome_str(e.outcome)) }
+                                td { (e.outcome.as_str()) }
                                 td { (e.message) }
                                 td { span.action { (e.action.as_str()) } }
                                 td {
@@ -173,12 +173,18 @@ type Plans = Vec<(SessionId, Arc<PlanSession>)>;
 fn open_sessions(state: &AppState, which: &Which) -> Result<(Triages, Plans), AppError> {
     if let Some(raw) = which.session.as_deref() {
         let id = session_id(raw)?;
-        let s = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+        let s = state
+            .sessions
+            .triage(&id)
+            .ok_or_else(|| missing_session(&state.sessions, &id))?;
         return Ok((vec![(id, s)], Vec::new()));
     }
     if let Some(raw) = which.plan.as_deref() {
         let id = session_id(raw)?;
-        let s = state.sessions.plan(&id).ok_or_else(unknown_session)?;
+        let s = state
+            .sessions
+            .plan(&id)
+            .ok_or_else(|| missing_session(&state.sessions, &id))?;
         return Ok((Vec::new(), vec![(id, s)]));
     }
     let mut triages = Vec::new();

@@ -33,7 +33,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    download, ledger_notice, private_page, session_id, unknown_session, worklist_download,
+    download, ledger_notice, missing_session, private_page, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -102,7 +102,10 @@ impl Filter {
 
 fn load(state: &AppState, id: &str) -> Result<(String, Arc<PlanSession>), AppError> {
     let id = session_id(id)?;
-    let session = state.sessions.plan(&id).ok_or_else(unknown_session)?;
+    let session = state
+        .sessions
+        .plan(&id)
+        .ok_or_else(|| missing_session(&state.sessions, &id))?;
     Ok((id.to_string(), session))
 }
 

@@ -395,6 +395,7 @@ pub enum Path {
     /// CAPE Phase 3 (from 2026-10-06): a finally liquidated entry of an importer that sued in the
     /// CIT and whose IOR was submitted by 2026-07-30. Its upload format is unpublished: no file
     /// is written.
+    #[serde(rename = "phase-3")]
     Phase3,
     /// Already refunded through CAPE (liquidation reason 36): nothing left to do, never declare
     /// it again.
@@ -595,7 +596,8 @@ law-firm alerts (confidence C)";
 const DENIAL_SRC: &str = "28 USC 1581(a) and 2636(a) (180 days after the notice of denial is \
 mailed); 19 USC 1514 (one protest per entry and decision); 28 USC 1581(i) and 2636(i)";
 const RECON_SRC: &str = "CBP CSMS bulletin of 2026-06-29 on reconciliation-flagged entries in \
-CAPE (bulletin number not recorded in capekit's sources; see CAPE.md sections 5 and 6)";
+CAPE: flagged entries of types 01, 02 and 06 with no type 09 filed are accepted (bulletin number \
+not recorded in capekit's sources)";
 
 macro_rules! rule {
     ($code:expr, $name:literal, $path:ident, $from:expr, $to:expr, $title:literal,
@@ -630,7 +632,7 @@ refund; a declaration would only be rejected.",
         fix: "Nothing through CAPE. If the entry date in ACE differs from the file's, correct the \
 file and run again.",
         source: "CBP CAPE guidance: IEEPA duty applied to goods entered 2025-02-04 through \
-2026-02-23 (CAPE.md section 6)"),
+2026-02-23 (Executive Orders 14193-14195 and 14257 as amended; duty ended 2026-02-23)"),
     rule!(NO_DUTIABLE_IEEPA, "no-dutiable-ieepa-line", NotRefundable, None, None,
         "the entry has no IEEPA line with duty",
         what: "No row of the entry has an HTS number 9903.01.xx or 9903.02.xx with a duty amount \
@@ -642,7 +644,7 @@ entry\").",
         fix: "Nothing through CAPE. If ACE shows IEEPA duty that the file lacks, export the full \
 ES-003 (all lines) and run again.",
         source: "CBP CAPE guidance: IEEPA Chapter 99 lines 9903.01.xx and 9903.02.xx with duty \
-(CAPE.md section 6)"),
+(CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)"),
     rule!(EXCLUDED_TYPE, "excluded-entry-type", LaterPhase, None, None,
         "the entry type is excluded from CAPE phase 1",
         what: "Entry type 08 (USMCA deferral), 09 (reconciliation) or 47 (drawback).",
@@ -701,7 +703,8 @@ protest carries the claim.",
         example: "`Protest Number` 270425100123, `Protest Status` Suspended.",
         fix: "Follow the protest. If it is denied, the court deadline is 180 days from the denial \
 (28 USC 2636(a)). See P009 for withdrawing an IEEPA-only protest.",
-        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CAPE.md section 5)"),
+        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CBP, \"ACE Portal: CAPE \
+Declarations\" quick reference guide, April 2026)"),
     rule!(PROTEST_WITHDRAWABLE, "protest-withdrawable", Protest, None, None,
         "an IEEPA-only protest may be withdrawn and the entry declared",
         what: "An open protest on an entry liquidated no more than 80 days ago.",
@@ -710,7 +713,8 @@ declare the entry in CAPE, which refunds faster; this works only while the 80-da
         example: "Liquidated 2026-10-01, protest open, as of 2026-11-24 (window closes 2026-12-20).",
         fix: "If the protest covers only IEEPA duty, withdraw it in ACE and declare the entry \
 before the window closes; a protest covering other issues stays.",
-        source: "CBP CAPE guidance on PROTEST ON ENTRY (CAPE.md section 5); 19 USC 1514"),
+        source: "CBP CAPE guidance on PROTEST ON ENTRY (\"ACE Portal: CAPE Declarations\" quick \
+reference guide, April 2026); 19 USC 1514"),
     rule!(PROTEST_STATUS_UNKNOWN, "protest-status-unknown", Review, None, None,
         "a protest is on file but its status is missing or unclear",
         what: "A protest number with no protest status (column absent or blank), or a status \
@@ -720,7 +724,8 @@ the refund or a rejected declaration.",
         example: "`Protest Number` 270425100123 and no `Protest Status` column.",
         fix: "Look the protest up in ACE (Protest module); add `Protest Status` to the export and \
 run again.",
-        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CAPE.md section 5)"),
+        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CBP, \"ACE Portal: CAPE \
+Declarations\" quick reference guide, April 2026)"),
     rule!(LIQUIDATION_ABSENT, "liquidation-data-absent", Review, None, None,
         "the file has no liquidation data for the entry",
         what: "The file has neither a `Liquidation Status` nor a `Liquidation Date` column, or \
@@ -2977,9 +2982,8 @@ mod tests {
         let json = serde_json::to_value(&d).expect("json");
         assert_eq!(json["path"], "cape");
         assert_eq!(json["deadlines"]["cape_window_closes"]["days_left"], 10);
-        assert_eq!(
-            serde_json::to_value(Path::CorrectFirst).expect("json"),
-            "correct-first"
-        );
+        for p in Path::ALL {
+            assert_eq!(serde_json::to_value(p).expect("json"), p.as_str());
+        }
     }
 }

@@ -1072,7 +1072,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
-    out
+    crate::render::escape_controls(&out).into_owned()
 }
 
 /// What the ledger says of an entry, with the rule it implies, for the terminal and the report.

@@ -712,3 +712,40 @@ fn a_workbook_bomb_is_refused_from_its_declared_sizes() {
         r.both()
     );
 }
+
+#[test]
+fn control_characters_from_files_reach_the_terminal_escaped() {
+    // Regression: messages, values and names from claim files were printed raw, so a file
+    // could clear the screen, retitle the terminal or hide a line behind a carriage return.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("claim.csv"),
+        "ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+         B7603245278,100000241223,Failed,\"PROTEST\x1b]0;owned\x07 ON ENTRY\rall fine\"\r\n\
+         B76\x1b[2J0324527,100000241223,Failed,x\r\n",
+    )
+    .expect("write");
+    let triage = run(dir.path(), &["triage", "claim.csv", "--out", "out"]);
+    assert!(matches!(triage.code, Some(0 | 1)), "{}", triage.both());
+    for (what, text) in [("stdout", &triage.stdout), ("stderr", &triage.stderr)] {
+        assert!(
+            !text.contains(['\x1b', '\x07', '\r']),
+            "triage {what} holds a raw control character:\n{}",
+            triage.both()
+        );
+    }
+    assert!(
+        triage.stdout.contains("B76\\u{1b}[2J0324527"),
+        "{}",
+        triage.both()
+    );
+
+    let missing = run(dir.path(), &["check", "in\x1b[2J.csv"]);
+    assert_eq!(missing.code, Some(2), "{}", missing.both());
+    assert!(!missing.stderr.contains('\x1b'), "{}", missing.both());
+    assert!(
+        missing.stderr.contains("in\\u{1b}[2J.csv: no such file"),
+        "{}",
+        missing.both()
+    );
+}

@@ -11,6 +11,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader};
 use capekit_core::check::Content;
+use capekit_core::dates::{FIRST_DATE_YEAR, LAST_DATE_YEAR};
 
 use crate::sniff::sniff;
 use crate::text::decode_field;
@@ -461,14 +462,6 @@ fn finish_row(row: &mut Row) {
         row.fields.pop();
     }
 }
-
-/// Dates a CAPE file can hold: entries, summaries and liquidations from 1990 (ACE's records
-/// start in the 1990s) to 2100. An Excel date serial outside them (0 is "1900-01-00", -1 and
-/// 1e308 are no day at all) is shown as its number, so that a reader reports it instead of
-/// taking a clamped 1899-12-31 or 9999-12-31 for a real date.
-pub const FIRST_DATE_YEAR: i16 = 1990;
-/// The last year of [`FIRST_DATE_YEAR`]'s range.
-pub const LAST_DATE_YEAR: i16 = 2100;
 
 /// A cell as text. Whole numbers print without a decimal part, as Excel shows them in a cell
 /// formatted "General" (an entry number stored as a number stays 11 digits, or shows the zeros it

@@ -386,7 +386,7 @@ pub fn build_plan_with(
             PathTotal {
                 path,
                 entries: on.len(),
-                ieepa_duty_cents: on.iter().map(|e| e.ieepa_duty_cents).sum(),
+                ieepa_duty_cents: sum_cents(on.iter().map(|e| e.ieepa_duty_cents)),
             }
         })
         .collect();
@@ -565,7 +565,7 @@ fn declarations(
                 base_name,
                 file_names,
                 urgent: members.iter().filter(|&&i| entries[i].urgent).count(),
-                ieepa_duty_cents: members.iter().map(|&i| entries[i].ieepa_duty_cents).sum(),
+                ieepa_duty_cents: sum_cents(members.iter().map(|&i| entries[i].ieepa_duty_cents)),
                 entries: members.iter().map(|&i| entries[i].entry_number).collect(),
             });
         }
@@ -632,7 +632,7 @@ impl Plan {
 
     /// IEEPA duty of every entry, in cents.
     pub fn ieepa_duty_cents(&self) -> i64 {
-        self.totals.iter().map(|t| t.ieepa_duty_cents).sum()
+        sum_cents(self.totals.iter().map(|t| t.ieepa_duty_cents))
     }
 
     /// `cape` entries the ledger kept off the declarations: accepted on an earlier claim or
@@ -736,6 +736,13 @@ impl PlanFiles {
         let (d, part) = e.declaration?;
         self.declarations.get(d)?.get(part)
     }
+}
+
+/// A sum of amounts in cents. The readers hold each entry's duty to
+/// [`crate::entries::MAX_AMOUNT_CENTS`], so a sum reaches `i64::MAX` only past nine million
+/// entries at that bound; it then stops there rather than wrapping to a negative total.
+fn sum_cents(amounts: impl Iterator<Item = i64>) -> i64 {
+    amounts.fold(0, i64::saturating_add)
 }
 
 /// The worklist: one row per entry not on a declaration, most urgent first.
@@ -1090,7 +1097,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
-    out
+    crate::render::escape_controls(&out).into_owned()
 }
 
 /// What the ledger says of an entry, with the rule it implies, for the terminal and the report.
@@ -1372,7 +1379,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         .map(|t| {
             (
                 format!("{} ({})", t.path, format_cents(t.ieepa_duty_cents)),
-                usize::try_from((t.ieepa_duty_cents + 50) / 100).unwrap_or(0),
+                usize::try_from(t.ieepa_duty_cents.saturating_add(50) / 100).unwrap_or(0),
             )
         })
         .collect();

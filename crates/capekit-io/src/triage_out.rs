@@ -311,7 +311,7 @@ pub fn triage_text(
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
-    out
+    crate::render::escape_controls(&out).into_owned()
 }
 
 /// The report page.

@@ -370,6 +370,35 @@ async fn a_pdf_is_refused_with_a_page_naming_it() {
 }
 
 #[tokio::test]
+async fn a_workbook_beyond_the_reader_limits_gets_a_422_page() {
+    // Regression: a workbook with a value at column XFD on each row made the reader allocate
+    // rows x 16,384 cells, and the server died.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Entry Number").expect("cell");
+    for r in 1..=3_000 {
+        ws.write_string(r, 16_383, "x").expect("cell");
+    }
+    let bytes = wb.save_to_buffer().expect("xlsx");
+    let f = fixture();
+    let res = send(
+        &f.app,
+        post(
+            "/upload",
+            multipart(&[("files", Some("padded.xlsx"), &bytes)]),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(res).await;
+    assert!(page.contains("capekit cannot use padded.xlsx"), "{page}");
+    assert!(
+        page.contains("holds more than 40,000,000 cells by row 2443"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
 async fn unmappable_table_names_its_columns() {
     let f = fixture();
     let res = send(

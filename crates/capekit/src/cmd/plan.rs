@@ -22,6 +22,7 @@ use capekit_io::output::OutputSet;
 use capekit_io::plan_out::{
     Plan, PlanOptions, add_plan_outputs, build_plan_with, plan_json, plan_text,
 };
+use capekit_io::render::escape_controls;
 use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger};
 use jiff::civil::Date;
 
@@ -97,8 +98,9 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     if let Some((shown, outcomes)) = recorded {
         // Standard error: standard output is the plan (and may be JSON).
         eprintln!(
-            "capekit: ledger {shown}: {}",
-            ledger_line(&outcomes, !plan.declarations.is_empty())
+            "capekit: ledger {}: {}",
+            escape_controls(&shown),
+            escape_controls(&ledger_line(&outcomes, !plan.declarations.is_empty()))
         );
     }
     Ok(exit::OK)

@@ -1066,7 +1066,10 @@ mod tests {
             },
         );
         assert_eq!(codes(&r), vec!["F024"]);
-        assert!(!r.uploadable, "an entry on another draft is not uploadable here");
+        assert!(
+            !r.uploadable,
+            "an entry on another draft is not uploadable here"
+        );
         assert!(
             r.diagnostics[0]
                 .message

@@ -318,7 +318,10 @@ fn clean_temporaries(dir: &Path) -> Vec<PathBuf> {
         else {
             continue;
         };
-        let pid = middle.split('-').next().filter(|p| p.chars().all(|c| c.is_ascii_digit()));
+        let pid = middle
+            .split('-')
+            .next()
+            .filter(|p| p.chars().all(|c| c.is_ascii_digit()));
         if pid == Some(me.as_str()) {
             continue;
         }
@@ -406,7 +409,10 @@ mod tests {
         let err = set
             .commit(std::slice::from_ref(&input))
             .expect_err("refused");
-        assert!(matches!(err, WriteError::WouldOverwriteInput { .. }), "{err}");
+        assert!(
+            matches!(err, WriteError::WouldOverwriteInput { .. }),
+            "{err}"
+        );
         assert_eq!(std::fs::read(&input).expect("read"), b"keep");
         assert!(!dir.path().join("new").exists(), "nothing created");
     }
@@ -434,7 +440,10 @@ mod tests {
             set.protect_ledger(&ledger);
             set.add(dir.path().join(target), b"csv".to_vec());
             let err = set.commit(&[]).expect_err("refused");
-            assert!(matches!(err, WriteError::WouldOverwriteLedger { .. }), "{err}");
+            assert!(
+                matches!(err, WriteError::WouldOverwriteLedger { .. }),
+                "{err}"
+            );
         }
         assert_eq!(std::fs::read(&ledger).expect("read"), b"SQLite format 3");
     }
@@ -457,9 +466,16 @@ mod tests {
         let done = second.commit_all(&[]).expect("second");
         assert_eq!(
             done.removed,
-            vec![resolve(&out.join("refile-01.csv")).expect("r"), resolve(&out.join("refile-02.csv")).expect("r")]
+            vec![
+                resolve(&out.join("refile-01.csv")).expect("r"),
+                resolve(&out.join("refile-02.csv")).expect("r")
+            ]
         );
-        assert_eq!(done.kept.len(), 1, "an edited file is not capekit's any more");
+        assert_eq!(
+            done.kept.len(),
+            1,
+            "an edited file is not capekit's any more"
+        );
         assert!(out.join("mine.txt").exists());
         assert!(out.join("edited.csv").exists());
         assert!(out.join("refile.csv").exists());
@@ -485,7 +501,10 @@ mod tests {
     fn resolve_applies_dots_after_the_last_existing_folder() {
         let dir = tempfile::tempdir().expect("tempdir");
         let base = resolve(dir.path()).expect("base");
-        assert_eq!(resolve(&dir.path().join("x/../y/./z")).expect("r"), base.join("y/z"));
+        assert_eq!(
+            resolve(&dir.path().join("x/../y/./z")).expect("r"),
+            base.join("y/z")
+        );
         assert_eq!(resolve(&dir.path().join("x/..")).expect("r"), base);
     }
 

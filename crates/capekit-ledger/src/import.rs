@@ -263,8 +263,7 @@ impl Ledger {
         entries: &[EntryNumber],
     ) -> Result<ImportOutcome> {
         let tx = self.begin()?;
-        let outcome =
-            import_declaration_tx(&tx, file, entries, &now(), None, DeclState::Uploaded)?;
+        let outcome = import_declaration_tx(&tx, file, entries, &now(), None, DeclState::Uploaded)?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -280,10 +279,11 @@ impl Ledger {
         let tx = self.begin()?;
         let outcome = import_declaration_tx(&tx, file, entries, &now(), None, DeclState::Draft)?;
         if let ImportOutcome::Imported { file_id, .. } = outcome {
-            let id: i64 =
-                tx.query_row("SELECT id FROM declarations WHERE file_id = ?1", [file_id.0], |r| {
-                    r.get(0)
-                })?;
+            let id: i64 = tx.query_row(
+                "SELECT id FROM declarations WHERE file_id = ?1",
+                [file_id.0],
+                |r| r.get(0),
+            )?;
             keep_bytes(&tx, DeclarationId(id), bytes)?;
         }
         tx.commit()?;
@@ -515,10 +515,14 @@ impl Ledger {
                 entries,
             }],
         )?;
-        Ok(done.parts.into_iter().next().unwrap_or(ImportOutcome::Imported {
-            file_id: FileId(0),
-            entries: 0,
-        }))
+        Ok(done
+            .parts
+            .into_iter()
+            .next()
+            .unwrap_or(ImportOutcome::Imported {
+                file_id: FileId(0),
+                entries: 0,
+            }))
     }
 
     /// Records the upload parts capekit wrote into `folder` as drafts, with their bytes, in one
@@ -526,13 +530,14 @@ impl Ledger {
     /// discarded or superseded. Every earlier draft capekit wrote into the same folder (a re-run,
     /// a changed corrected list) is superseded: discarded, its entries released, unless the new
     /// run wrote the very same bytes again.
-    pub fn record_drafts(&mut self, folder: &str, parts: &[DraftPart<'_>]) -> Result<DraftsRecorded> {
+    pub fn record_drafts(
+        &mut self,
+        folder: &str,
+        parts: &[DraftPart<'_>],
+    ) -> Result<DraftsRecorded> {
         let at = now();
         let tx = self.begin()?;
-        let new_shas: HashSet<String> = parts
-            .iter()
-            .map(|p| crate::sha256_hex(p.bytes))
-            .collect();
+        let new_shas: HashSet<String> = parts.iter().map(|p| crate::sha256_hex(p.bytes)).collect();
         let mut superseded = Vec::new();
         {
             let mut stmt = tx.prepare(
@@ -761,11 +766,13 @@ fn same_claims(tx: &Transaction<'_>, files: &[FileMeta], report: &TriageReport) 
     let known_sha: HashSet<&str> = files
         .iter()
         .filter(|f| {
-            tx.query_row("SELECT 1 FROM files WHERE sha256 = ?1", [&f.sha256], |_| Ok(()))
-                .optional()
-                .ok()
-                .flatten()
-                .is_some()
+            tx.query_row("SELECT 1 FROM files WHERE sha256 = ?1", [&f.sha256], |_| {
+                Ok(())
+            })
+            .optional()
+            .ok()
+            .flatten()
+            .is_some()
         })
         .map(|f| f.sha256.as_str())
         .collect();
@@ -793,9 +800,11 @@ fn same_claims(tx: &Transaction<'_>, files: &[FileMeta], report: &TriageReport) 
     let mut earliest: HashMap<&str, (i64, String)> = HashMap::new();
     for (claim, print) in &fresh {
         let id: Option<i64> = tx
-            .query_row("SELECT id FROM claims WHERE claim_number = ?1", [claim], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM claims WHERE claim_number = ?1",
+                [claim],
+                |r| r.get(0),
+            )
             .optional()?;
         let Some(id) = id else { continue };
         let mut stmt = tx.prepare_cached(

@@ -18,9 +18,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use crate::state::{Except, all_states, decls};
-use crate::{
-    ClaimId, DeclarationId, EntryState, FileMeta, Ledger, LedgerError, Result, parse_ts,
-};
+use crate::{ClaimId, DeclarationId, EntryState, FileMeta, Ledger, LedgerError, Result, parse_ts};
 
 /// Where a declaration stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -447,12 +445,18 @@ impl Ledger {
     ) -> Result<MarkOutcome> {
         let now = Timestamp::now().to_string();
         let tx = self.begin()?;
-        let id = match declaration_of_sha(&tx, &file.sha256)? {
-            Some(id) => id,
-            None => crate::import::new_declaration(&tx, file, entries, &now, None)?.0,
+        let (id, new) = match declaration_of_sha(&tx, &file.sha256)? {
+            Some(id) => (id, false),
+            None => (
+                crate::import::new_declaration(&tx, file, entries, &now, None)?.0,
+                true,
+            ),
         };
         keep_bytes(&tx, id, bytes)?;
-        let out = mark_tx(&tx, id, &Mark::Uploaded { at, job }, &now)?;
+        let mut out = mark_tx(&tx, id, &Mark::Uploaded { at, job }, &now)?;
+        if new && let MarkOutcome::Changed { from, .. } = &mut out {
+            *from = None;
+        }
         tx.commit()?;
         Ok(out)
     }
@@ -704,6 +708,9 @@ mod tests {
         assert!(allowed(Uploaded, Uploaded, true), "confirmed");
         assert!(!allowed(Uploaded, Uploaded, false));
         assert!(allowed(Discarded, Draft, false), "written again");
-        assert!(allowed(Failed, Uploaded, false), "uploaded again after a load error");
+        assert!(
+            allowed(Failed, Uploaded, false),
+            "uploaded again after a load error"
+        );
     }
 }

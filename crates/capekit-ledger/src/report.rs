@@ -800,7 +800,11 @@ impl Ledger {
             let evs = match events(&self.conn, crate::DeclarationId(*id)) {
                 Ok(e) => e,
                 Err(e) => {
-                    push(problems, "declaration-state", format!("declaration {name}: {e}"));
+                    push(
+                        problems,
+                        "declaration-state",
+                        format!("declaration {name}: {e}"),
+                    );
                     continue;
                 }
             };

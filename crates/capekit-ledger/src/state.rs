@@ -322,7 +322,11 @@ const OUT_ALL: &str = "
     LEFT JOIN declarations d ON d.id = ca.declaration_id
     ORDER BY ce.entry, s, ce.file_id, ce.line";
 
-pub(crate) fn state_of(conn: &Connection, entry: EntryNumber, except: &Except) -> Result<EntryState> {
+pub(crate) fn state_of(
+    conn: &Connection,
+    entry: EntryNumber,
+    except: &Except,
+) -> Result<EntryState> {
     let mut holds = Holds::default();
     {
         let mut stmt = conn.prepare_cached(&format!(
@@ -647,7 +651,10 @@ mod tests {
         ));
         // Failed and discarded declarations hold nothing.
         assert_eq!(fold(holds(&[decl(1, Failed)]), None), EntryState::Unknown);
-        assert_eq!(fold(holds(&[decl(1, Discarded)]), None), EntryState::Unknown);
+        assert_eq!(
+            fold(holds(&[decl(1, Discarded)]), None),
+            EntryState::Unknown
+        );
         // An upload wins over a draft.
         assert!(matches!(
             fold(holds(&[decl(2, Draft), decl(1, Uploaded)]), None),

@@ -12,8 +12,8 @@ use capekit_core::catalog::Action;
 use capekit_core::known::KnownState;
 use capekit_core::triage::{ClaimRow, TriageInput, TriageReport, triage};
 use capekit_ledger::{
-    DeclRef, DeclState, Except, Mark,
-    EntryFacts, EntryState, EventKind, FileKind, FileMeta, ImportOutcome, Ledger,
+    DeclRef, DeclState, EntryFacts, EntryState, EventKind, Except, FileKind, FileMeta,
+    ImportOutcome, Ledger, Mark,
 };
 use jiff::civil::{Date, date};
 
@@ -191,13 +191,21 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
             .expect("find")
             .expect("found");
         assert_eq!(d.state, DeclState::Draft);
-        l.mark(d.id, &Mark::Uploaded { at: None, job: Some("J-1".into()) })
-            .expect("uploaded");
+        l.mark(
+            d.id,
+            &Mark::Uploaded {
+                at: None,
+                job: Some("J-1".into()),
+            },
+        )
+        .expect("uploaded");
         assert!(matches!(
             state(l, 2),
             EntryState::Pending { ref declaration, written_by_capekit: true, .. } if declaration == "out/refile.csv"
         ));
-        let again = l.next_declaration(&[n(3)], None, &Except::none()).expect("plan");
+        let again = l
+            .next_declaration(&[n(3)], None, &Except::none())
+            .expect("plan");
         assert!(again.entries.is_empty());
         assert!(
             again.left_out[0]

@@ -4,8 +4,8 @@
 use capekit_core::EntryNumber;
 use capekit_core::triage::{ClaimRow, TriageInput, TriageReport, triage};
 use capekit_ledger::{
-    DeclRef, DeclState, DraftPart, EntryState, FileKind, FileMeta, ImportOutcome, Ledger, Mark,
-    MIGRATIONS,
+    DeclRef, DeclState, DraftPart, EntryState, FileKind, FileMeta, ImportOutcome, Ledger,
+    MIGRATIONS, Mark,
 };
 use jiff::civil::{Date, date};
 
@@ -76,7 +76,6 @@ fn declaration(name: &str, entries: &[EntryNumber]) -> FileMeta {
     FileMeta::of_bytes(name, FileKind::Declaration, bytes.as_bytes())
 }
 
-
 fn csv(entries: &[EntryNumber]) -> Vec<u8> {
     let mut bytes = String::from("Entry Number\r\n");
     for e in entries {
@@ -119,21 +118,35 @@ fn rejected_all(l: &mut Ledger, claim: &str, entries: &[u32]) {
 fn a_new_draft_in_the_same_folder_supersedes_the_earlier_and_releases_its_entries() {
     let mut l = Ledger::open_in_memory().expect("ledger");
     let d = [n(1), n(2), n(3)];
-    l.import_declaration(&declaration("d.csv", &d), &d).expect("declare");
+    l.import_declaration(&declaration("d.csv", &d), &d)
+        .expect("declare");
     rejected_all(&mut l, "100000000001", &[1, 2, 3]);
     draft(&mut l, "/out/refile.csv", &[n(1), n(2), n(3)]);
     let s = l.entry_state(n(1)).expect("state");
-    assert!(matches!(s, EntryState::Drafted { .. }), "{s:?} {:?}", l.declarations());
+    assert!(
+        matches!(s, EntryState::Drafted { .. }),
+        "{s:?} {:?}",
+        l.declarations()
+    );
     // The corrected list changed: the new run writes only entry 1.
     let second = draft(&mut l, "/out/refile.csv", &[n(1)]);
     assert_eq!(second.superseded.len(), 1, "{second:?}");
     assert_eq!(second.superseded[0].entries, 3);
-    assert!(matches!(l.entry_state(n(1)).expect("state"), EntryState::Drafted { .. }));
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Drafted { .. }
+    ));
     assert!(
-        matches!(l.entry_state(n(2)).expect("state"), EntryState::Rejected { .. }),
+        matches!(
+            l.entry_state(n(2)).expect("state"),
+            EntryState::Rejected { .. }
+        ),
         "entry 2 is released, not stranded on a file that no longer holds it"
     );
-    assert_eq!(l.refile_candidates(None).expect("candidates"), vec![n(2), n(3)]);
+    assert_eq!(
+        l.refile_candidates(None).expect("candidates"),
+        vec![n(2), n(3)]
+    );
     // A draft elsewhere does not supersede; writing the same bytes again changes nothing.
     let other = draft(&mut l, "/elsewhere/refile.csv", &[n(2)]);
     assert!(other.superseded.is_empty());
@@ -148,17 +161,48 @@ fn a_failed_upload_releases_its_entries_and_the_undo_is_recorded() {
     let mut l = Ledger::open_in_memory().expect("ledger");
     draft(&mut l, "/out/refile.csv", &[n(1), n(2)]);
     let id = id_of(&l, "/out/refile.csv");
-    l.mark(id, &Mark::Uploaded { at: None, job: None }).expect("uploaded");
-    assert!(matches!(l.entry_state(n(1)).expect("state"), EntryState::Pending { .. }));
-    l.mark(id, &Mark::Failed { note: "failed initial validation".into() })
-        .expect("failed");
+    l.mark(
+        id,
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Pending { .. }
+    ));
+    l.mark(
+        id,
+        &Mark::Failed {
+            note: "failed initial validation".into(),
+        },
+    )
+    .expect("failed");
     assert_eq!(l.entry_state(n(1)).expect("state"), EntryState::Unknown);
     // Back to uploaded by an undo, and the undo is an event of its own.
     let undone = l.undo(id).expect("undo");
-    assert!(matches!(undone, capekit_ledger::MarkOutcome::Changed { to: DeclState::Uploaded, .. }));
-    assert!(matches!(l.entry_state(n(1)).expect("state"), EntryState::Pending { .. }));
+    assert!(matches!(
+        undone,
+        capekit_ledger::MarkOutcome::Changed {
+            to: DeclState::Uploaded,
+            ..
+        }
+    ));
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Pending { .. }
+    ));
     // Nothing moves backwards without an undo.
-    let err = l.mark(id, &Mark::Discarded { note: String::new() }).expect_err("refused");
+    let err = l
+        .mark(
+            id,
+            &Mark::Discarded {
+                note: String::new(),
+            },
+        )
+        .expect_err("refused");
     assert!(err.to_string().contains("undo"), "{err}");
     assert_eq!(l.verify().expect("verify"), vec![]);
 }
@@ -168,10 +212,22 @@ fn an_entry_is_never_marked_pending_on_two_uploads() {
     let mut l = Ledger::open_in_memory().expect("ledger");
     draft(&mut l, "/a/refile.csv", &[n(1)]);
     draft(&mut l, "/b/refile.csv", &[n(1), n(2)]);
-    l.mark(id_of(&l, "/a/refile.csv"), &Mark::Uploaded { at: None, job: None })
-        .expect("uploaded");
+    l.mark(
+        id_of(&l, "/a/refile.csv"),
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
     let err = l
-        .mark(id_of(&l, "/b/refile.csv"), &Mark::Uploaded { at: None, job: None })
+        .mark(
+            id_of(&l, "/b/refile.csv"),
+            &Mark::Uploaded {
+                at: None,
+                job: None,
+            },
+        )
         .expect_err("refused");
     assert!(err.to_string().contains("already pending"), "{err}");
 }
@@ -180,15 +236,26 @@ fn an_entry_is_never_marked_pending_on_two_uploads() {
 fn the_same_claim_read_again_in_another_order_changes_nothing() {
     let mut l = Ledger::open_in_memory().expect("ledger");
     let d1 = [n(1), n(2)];
-    l.import_declaration(&declaration("d1.csv", &d1), &d1).expect("declare");
+    l.import_declaration(&declaration("d1.csv", &d1), &d1)
+        .expect("declare");
     import_claims(
         &mut l,
-        &[claim_file("c.csv", "100000000001", &[(1, ""), (2, REFILE_MSG)])],
+        &[claim_file(
+            "c.csv",
+            "100000000001",
+            &[(1, ""), (2, REFILE_MSG)],
+        )],
     );
     // Entry 2 refiled and uploaded.
     draft(&mut l, "/out/refile.csv", &[n(2)]);
-    l.mark(id_of(&l, "/out/refile.csv"), &Mark::Uploaded { at: None, job: None })
-        .expect("uploaded");
+    l.mark(
+        id_of(&l, "/out/refile.csv"),
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
     // The old claim downloaded again: other name, other row order, message in other case.
     let again = import_claims(
         &mut l,
@@ -201,7 +268,10 @@ fn the_same_claim_read_again_in_another_order_changes_nothing() {
     assert!(again.files[0].outcome.already(), "{again:?}");
     assert_eq!(again.rows, 0);
     assert!(
-        matches!(l.entry_state(n(2)).expect("state"), EntryState::Pending { .. }),
+        matches!(
+            l.entry_state(n(2)).expect("state"),
+            EntryState::Pending { .. }
+        ),
         "the old claim must not release entry 2 pending on the later upload"
     );
     assert!(l.refile_candidates(None).expect("candidates").is_empty());
@@ -212,13 +282,19 @@ fn the_same_claim_read_again_in_another_order_changes_nothing() {
 fn an_older_claim_read_late_never_releases_a_later_upload() {
     let mut l = Ledger::open_in_memory().expect("ledger");
     let d1 = [n(1), n(2)];
-    l.import_declaration(&declaration("d1.csv", &d1), &d1).expect("declare");
+    l.import_declaration(&declaration("d1.csv", &d1), &d1)
+        .expect("declare");
     let d2 = [n(2)];
-    l.import_declaration(&declaration("d2.csv", &d2), &d2).expect("declare");
+    l.import_declaration(&declaration("d2.csv", &d2), &d2)
+        .expect("declare");
     // D1's claim, first seen now: it answers d1 (all its entries), not the later d2.
     import_claims(
         &mut l,
-        &[claim_file("c1.csv", "100000000001", &[(1, ""), (2, REFILE_MSG)])],
+        &[claim_file(
+            "c1.csv",
+            "100000000001",
+            &[(1, ""), (2, REFILE_MSG)],
+        )],
     );
     assert!(
         matches!(l.entry_state(n(2)).expect("state"), EntryState::Pending { ref declaration, .. } if declaration == "d2.csv"),
@@ -239,7 +315,8 @@ fn an_old_ledger_upgrades_with_its_declarations_uploaded_but_unconfirmed() {
     {
         let conn = rusqlite::Connection::open(&path).expect("open");
         conn.execute_batch(MIGRATIONS[0]).expect("schema 1");
-        conn.pragma_update(None, "user_version", 1).expect("version");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
         conn.execute_batch(&format!(
             "INSERT INTO files (id, sha256, kind, name, size, imported_at)
                VALUES (1, '{}', 'refile', 'refile.csv', 10, '2026-11-01T10:00:00Z');
@@ -252,18 +329,33 @@ fn an_old_ledger_upgrades_with_its_declarations_uploaded_but_unconfirmed() {
         .expect("old rows");
     }
     let mut l = Ledger::open(&path).expect("upgraded");
-    assert_eq!(l.schema_version().expect("version"), MIGRATIONS.len() as i64);
+    assert_eq!(
+        l.schema_version().expect("version"),
+        MIGRATIONS.len() as i64
+    );
     assert!(matches!(
         l.entry_state(n(1)).expect("state"),
-        EntryState::Pending { unconfirmed: true, .. }
+        EntryState::Pending {
+            unconfirmed: true,
+            ..
+        }
     ));
     let now = "2026-11-24T10:00:00Z".parse().expect("ts");
     let attention = l.attention(now).expect("attention");
     assert_eq!(attention.unconfirmed.len(), 1);
-    assert_eq!(attention.stale.len(), 1, "uploaded 23 days ago with no claim");
+    assert_eq!(
+        attention.stale.len(),
+        1,
+        "uploaded 23 days ago with no claim"
+    );
     // Discarding an unconfirmed old declaration is allowed: it may never have been uploaded.
-    l.mark(DeclRefId::first(&l), &Mark::Discarded { note: "never uploaded".into() })
-        .expect("discard");
+    l.mark(
+        DeclRefId::first(&l),
+        &Mark::Discarded {
+            note: "never uploaded".into(),
+        },
+    )
+    .expect("discard");
     assert_eq!(l.entry_state(n(1)).expect("state"), EntryState::Unknown);
     assert!(l.attention(now).expect("attention").unconfirmed.is_empty());
     assert_eq!(l.verify().expect("verify"), vec![]);
@@ -287,7 +379,8 @@ fn verify_finds_a_state_moved_backwards() {
     let path = dir.path().join("l.sqlite3");
     let mut l = Ledger::open(&path).expect("ledger");
     let d = [n(1)];
-    l.import_declaration(&declaration("d.csv", &d), &d).expect("declare");
+    l.import_declaration(&declaration("d.csv", &d), &d)
+        .expect("declare");
     drop(l);
     let conn = rusqlite::Connection::open(&path).expect("open");
     conn.execute(
@@ -304,7 +397,12 @@ fn verify_finds_a_state_moved_backwards() {
     .expect("bad event");
     drop(conn);
     let l = Ledger::open(&path).expect("ledger");
-    let checks: Vec<&str> = l.verify().expect("verify").iter().map(|p| p.check).collect();
+    let checks: Vec<&str> = l
+        .verify()
+        .expect("verify")
+        .iter()
+        .map(|p| p.check)
+        .collect();
     assert!(checks.contains(&"state-backwards"), "{checks:?}");
     assert!(checks.contains(&"answered-without-claim"), "{checks:?}");
 }
@@ -317,14 +415,26 @@ fn a_declaration_marked_uploaded_keeps_its_bytes() {
     let out = l
         .mark_uploaded_file(&meta, &bytes, &[n(7)], None, Some("D-42".into()))
         .expect("uploaded");
-    assert!(matches!(out, capekit_ledger::MarkOutcome::Changed { to: DeclState::Uploaded, .. }));
+    assert!(matches!(
+        out,
+        capekit_ledger::MarkOutcome::Changed {
+            to: DeclState::Uploaded,
+            ..
+        }
+    ));
     let d = &l.declarations().expect("declarations")[0];
     assert_eq!(d.job.as_deref(), Some("D-42"));
-    assert_eq!(l.declaration_bytes(d.id).expect("bytes"), Some(bytes.clone()));
+    assert_eq!(
+        l.declaration_bytes(d.id).expect("bytes"),
+        Some(bytes.clone())
+    );
     // Marking it again says so and changes nothing.
     let again = l
         .mark_uploaded_file(&meta, &bytes, &[n(7)], None, None)
         .expect("again");
-    assert!(matches!(again, capekit_ledger::MarkOutcome::Unchanged { .. }));
+    assert!(matches!(
+        again,
+        capekit_ledger::MarkOutcome::Unchanged { .. }
+    ));
     let _ = ImportOutcome::already;
 }

@@ -164,7 +164,11 @@ fn notice(l: &Ledger) {
             "capekit: warning: declaration #{} {} was uploaded {} ago and has no claim yet: look for its claim number in ACE (CAPE > File Uploads, then Claim Status) before anything else, then triage its Claim Details; if its upload failed, run `capekit ledger failed '#{}'`",
             d.id,
             d.name,
-            plural(d.days_uploaded(now).unwrap_or(0).max(0) as usize, "day", "days"),
+            plural(
+                d.days_uploaded(now).unwrap_or(0).max(0) as usize,
+                "day",
+                "days"
+            ),
             d.id
         );
     }
@@ -564,7 +568,11 @@ fn import(
                 ),
             };
         }
-        if report.files.iter().any(|l| l.kind == FileKind::Declaration && !l.outcome.already()) {
+        if report
+            .files
+            .iter()
+            .any(|l| l.kind == FileKind::Declaration && !l.outcome.already())
+        {
             let _ = writeln!(
                 out,
                 "declarations are recorded as drafts: once uploaded on ACE Portal, run `capekit ledger uploaded FILE`"
@@ -627,12 +635,14 @@ fn mark_text(o: &MarkOutcome) -> String {
         } => {
             let what = match to {
                 DeclState::Uploaded => format!(
-                    "its {} are pending with CBP until its claim is triaged",
-                    plural(*entries, "entry", "entries")
+                    "its {} {} pending with CBP until its claim is triaged",
+                    plural(*entries, "entry", "entries"),
+                    if *entries == 1 { "is" } else { "are" }
                 ),
                 DeclState::Failed | DeclState::Discarded => format!(
-                    "its {} are released",
-                    plural(*entries, "entry", "entries")
+                    "its {} {} released",
+                    plural(*entries, "entry", "entries"),
+                    if *entries == 1 { "is" } else { "are" }
                 ),
                 DeclState::Draft => format!(
                     "it reserves its {} again",
@@ -680,7 +690,13 @@ fn uploaded(
             let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
             let sha = capekit_ledger::sha256_hex(&bytes);
             match l.find_declaration(&DeclRef::Sha256(sha))? {
-                Some(d) => l.mark(d.id, &Mark::Uploaded { at, job: job.clone() })?,
+                Some(d) => l.mark(
+                    d.id,
+                    &Mark::Uploaded {
+                        at,
+                        job: job.clone(),
+                    },
+                )?,
                 None => {
                     let name = p.display().to_string();
                     let entries = match detect(&name, &bytes)? {
@@ -693,7 +709,13 @@ fn uploaded(
             }
         } else {
             let d = find(&l, arg)?;
-            l.mark(d.id, &Mark::Uploaded { at, job: job.clone() })?
+            l.mark(
+                d.id,
+                &Mark::Uploaded {
+                    at,
+                    job: job.clone(),
+                },
+            )?
         };
         println!("{}", mark_text(&out));
     }
@@ -708,7 +730,10 @@ fn declarations_text(list: &[Declaration]) -> String {
     let mut out = String::new();
     for d in list {
         let age = match d.days_uploaded(now) {
-            Some(days) => format!("uploaded {} ago", plural(days.max(0) as usize, "day", "days")),
+            Some(days) => format!(
+                "uploaded {} ago",
+                plural(days.max(0) as usize, "day", "days")
+            ),
             None => format!("recorded {}", d.recorded_at.strftime("%Y-%m-%d")),
         };
         let _ = write!(
@@ -730,7 +755,9 @@ fn declarations_text(list: &[Declaration]) -> String {
             out.push_str("  (recorded by an older capekit: confirm with `capekit ledger uploaded`, or `capekit ledger discard`)");
         }
         if d.stale(now) {
-            out.push_str("  (no claim after 2 days: look for it in ACE, File Uploads then Claim Status)");
+            out.push_str(
+                "  (no claim after 2 days: look for it in ACE, File Uploads then Claim Status)",
+            );
         }
         if !d.note.is_empty() {
             let _ = write!(out, "  - {}", d.note);

@@ -104,12 +104,18 @@ pub fn run(
     set.own_folder(out, "capekit refile");
     add_upload_files(&mut set, &out.join("refile.csv"), &plan.entries);
     let inputs: Vec<PathBuf> = corrected.map(Path::to_path_buf).into_iter().collect();
-    let done = set.commit_all(&inputs).context("writing the refile upload")?;
+    let done = set
+        .commit_all(&inputs)
+        .context("writing the refile upload")?;
     let recorded = record_written(&mut ledger, &folder, &done.written, &plan.entries)?;
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
         plan: &plan,
-        files: done.written.iter().map(|p| p.display().to_string()).collect(),
+        files: done
+            .written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
         diagnostics: &diagnostics,
         held,
         superseded: recorded.superseded,
@@ -172,7 +178,10 @@ pub fn superseded_lines(superseded: &[capekit_ledger::Superseded], removed: &[St
         );
     }
     for r in removed {
-        let _ = writeln!(out, "removed {r}, written by the previous run into this folder");
+        let _ = writeln!(
+            out,
+            "removed {r}, written by the previous run into this folder"
+        );
     }
     out
 }

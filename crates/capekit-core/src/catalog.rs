@@ -13,12 +13,37 @@ use serde::Serialize;
 use crate::doc::{Documented, RuleDoc};
 
 /// The version of this catalog, named in every triage report.
-pub const CATALOG_VERSION: &str = "2026-11-24 (CBP messages through CSMS 69056483 of 2026-06-25 and the reconciliation change of 2026-06-29)";
+pub const CATALOG_VERSION: &str = "2026-12-01 (CBP messages through CSMS 69635410 of 2026-08-21)";
+
+/// The day this catalog was last brought up to date with CBP's bulletins.
+pub const CATALOG_DATE: Date = date(2026, 12, 1);
+
+/// The day CAPE opened (2026-04-20, 08:00 Eastern): no rule here holds before it.
+pub const CAPE_OPENED: Date = date(2026, 4, 20);
+
+/// A triage run as of a day this catalog may not describe: before CAPE opened, or more than 90
+/// days after the catalog was last brought up to date (CBP may have changed messages since).
+pub fn catalog_warning(as_of: Date) -> Option<String> {
+    if as_of < CAPE_OPENED {
+        return Some(format!(
+            "the as-of date {as_of} is before CAPE opened on {CAPE_OPENED}: no CBP message had a CAPE meaning then; check the date"
+        ));
+    }
+    let stale = CATALOG_DATE.checked_add(jiff::Span::new().days(90)).ok()?;
+    (as_of > stale).then(|| {
+        format!(
+            "the message catalog dates from {CATALOG_DATE}, more than 90 days before the as-of date {as_of}: CBP may have changed messages since (see the CSMS bulletins); treat its advice as possibly out of date"
+        )
+    })
+}
 
 /// What to do with an entry, from a fixed vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
+    /// The whole upload failed file validation: none of its entries was filed. Fix the file and
+    /// upload it whole as a new declaration.
+    FixFile,
     /// Fix it in ACE first (e.g. by post-summary correction), then refile.
     CorrectThenRefile,
     /// Unknown text or missing data: a person must look.
@@ -31,6 +56,9 @@ pub enum Action {
     Refile,
     /// Timing or CBP-side: resubmit later.
     RetryLater,
+    /// Passed file checks on a Validation Result File, no claim yet: wait for its claim, do not
+    /// resubmit.
+    WaitForClaim,
     /// Already on an earlier declaration: drop it.
     DropDuplicate,
     /// No IEEPA duty to refund.
@@ -41,13 +69,15 @@ pub enum Action {
 
 impl Action {
     /// Every action, most urgent first: the order of worklists.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
+        Action::FixFile,
         Action::CorrectThenRefile,
         Action::Review,
         Action::OtherPath,
         Action::WrongFiler,
         Action::Refile,
         Action::RetryLater,
+        Action::WaitForClaim,
         Action::DropDuplicate,
         Action::NotRefundable,
         Action::None,
@@ -57,6 +87,8 @@ impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::None => "none",
+            Self::FixFile => "fix-file",
+            Self::WaitForClaim => "wait-for-claim",
             Self::Refile => "refile",
             Self::CorrectThenRefile => "correct-then-refile",
             Self::RetryLater => "retry-later",
@@ -71,6 +103,12 @@ impl Action {
     /// What the action asks of the filer, in a sentence for people (worklist legends, web pages).
     pub fn describe(self) -> &'static str {
         match self {
+            Self::FixFile => {
+                "The whole upload failed file validation, so none of its entries was filed: fix the file and upload it whole as a new declaration."
+            }
+            Self::WaitForClaim => {
+                "Passed file checks, no claim yet: find its claim on Claim Status and do not upload it again meanwhile."
+            }
             Self::CorrectThenRefile => {
                 "Fix the entry in ACE first (for example by post-summary correction), then put it on a new declaration."
             }
@@ -104,8 +142,27 @@ impl Action {
     pub fn refile_once_corrected(self) -> bool {
         matches!(
             self,
-            Self::Refile | Self::CorrectThenRefile | Self::RetryLater
+            Self::Refile | Self::CorrectThenRefile | Self::RetryLater | Self::FixFile
         )
+    }
+
+    /// How much this action blocks putting the entry on a new declaration. When one entry has
+    /// several problems (rows of one claim, or messages in one text), the one that blocks most
+    /// decides: an entry can go on a new declaration only when every problem is cleared.
+    pub fn blocking(self) -> u8 {
+        match self {
+            Self::Review => 10,
+            Self::WrongFiler => 9,
+            Self::NotRefundable => 8,
+            Self::OtherPath => 7,
+            Self::DropDuplicate => 6,
+            Self::WaitForClaim => 5,
+            Self::CorrectThenRefile => 4,
+            Self::FixFile => 3,
+            Self::RetryLater => 2,
+            Self::Refile => 1,
+            Self::None => 0,
+        }
     }
 }
 
@@ -228,9 +285,17 @@ pub const CSMS_69056483: Date = date(2026, 6, 25);
 /// type 09 reconciliation entry was filed.
 pub const RECON_CHANGE: Date = date(2026, 6, 29);
 
+/// CSMS 69127837 took effect on this day: warehouse entries (types 21 and 22) are no longer taken
+/// on a CAPE declaration; their withdrawals are.
+pub const CSMS_69127837: Date = date(2026, 7, 7);
+
 const QRG: &str = "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026)";
 const CSMS: &str = "CSMS 69056483 (2026-06-25)";
-const RECON_SRC: &str = "CBP CAPE guidance of 2026-06-29 on reconciliation-flagged entries (as summarised in CAPE.md section 5)";
+const RECON_SRC: &str =
+    "CBP CAPE guidance of 2026-06-29 on reconciliation-flagged entries of types 01, 02 and 06";
+const WAREHOUSE_SRC: &str = "CSMS 69127837 (2026-07-07), as relayed by brokers (unconfirmed)";
+const BROKER_REPORTS: &str = "wording reported by brokers from CAPE claims, autumn 2026 (unconfirmed: not in a CBP bulletin)";
+const FILE_RULES: &str = "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): file-level rules, any failure rejects the whole upload (Validation Result File wording unconfirmed)";
 
 macro_rules! v {
     ($from:expr, $to:expr, $action:ident, $todo:expr, $src:expr) => {
@@ -519,7 +584,7 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
                 None,
                 Some(CSMS_69056483),
                 Refile,
-                "Refile as is: CBP found this check too broad; it may clear on resubmission.",
+                "Refile as is: CBP found this check too broad and it may clear on resubmission; if the same message comes back, correct the line's HTS numbers by post-summary correction, then refile.",
                 CSMS
             ),
             v!(
@@ -746,6 +811,195 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             source: QRG,
         },
     },
+    MessageRule {
+        code: "M021",
+        name: "entry-type-not-allowed",
+        message: "ENTRY TYPE NOT ALLOWED",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("ENTRY TYPE NOT ALLOWED"),
+            Match::Exact("ENTRY TYPE IS NOT ALLOWED"),
+            Match::Exact("INVALID ENTRY TYPE"),
+        ],
+        versions: &[v!(
+            Some(CSMS_69127837),
+            None,
+            Review,
+            "CAPE does not take this entry type. Since 2026-07-07 that is what CBP answers for warehouse entries (types 21 and 22): declare their withdrawals (types 31, 32, 34, 38) instead. Check the entry type (ES-003 `Entry Type Code`) before acting; for any other type, a person must read the claim.",
+            WAREHOUSE_SRC
+        )],
+        doc: RuleDoc {
+            what: "CBP refused the entry because of its entry type.",
+            why: "Since 2026-07-07 warehouse entries (types 21 and 22) are no longer taken on a CAPE declaration; their withdrawals are, and the refund follows when the warehouse entry liquidates. Declaring a withdrawal instead of the warehouse entry recovers the duty.",
+            example: "`ENTRY TYPE NOT ALLOWED`",
+            fix: "For a type 21 or 22 entry, declare its withdrawals (types 31, 32, 34, 38). For any other type, read the claim in ACE. `capekit triage --entries ES003.csv` decides from the entry type.",
+            source: WAREHOUSE_SRC,
+        },
+    },
+    MessageRule {
+        code: "M022",
+        name: "duplicate-tax-id",
+        message: "DUPLICATE TAX ID",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("DUPLICATE TAX ID"),
+            Match::Exact("DUPLICATE TAX ID NUMBER"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            Review,
+            "CBP found two accounts or filers for one importer number: check who may declare the entry (its importer of record or the broker whose filer code it bears) before refiling.",
+            BROKER_REPORTS
+        )],
+        doc: RuleDoc {
+            what: "CBP found the importer's tax ID on more than one account or filer.",
+            why: "Either the wrong account declared the entry or two filers declared for one importer; refiling from the wrong account fails again.",
+            example: "`DUPLICATE TAX ID`",
+            fix: "Confirm with the importer which account declares its entries; refile from that account only.",
+            source: BROKER_REPORTS,
+        },
+    },
+    MessageRule {
+        code: "M023",
+        name: "entry-summary-under-review",
+        message: "ENTRY SUMMARY UNDER REVIEW",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("ENTRY SUMMARY UNDER REVIEW"),
+            Match::Exact("ENTRY SUMMARY IS UNDER REVIEW"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            Review,
+            "CBP is reviewing the entry summary: what clears it is not published. Read the entry in ACE (Entry Summary Query) and ask CBP (IEEPARefunds@cbp.dhs.gov) before refiling.",
+            BROKER_REPORTS
+        )],
+        doc: RuleDoc {
+            what: "The entry summary is under CBP review.",
+            why: "What CBP is reviewing, and when it ends, is not published; refiling blindly may be rejected again.",
+            example: "`ENTRY SUMMARY UNDER REVIEW`",
+            fix: "Read the entry in ACE and ask CBP before refiling.",
+            source: BROKER_REPORTS,
+        },
+    },
+    MessageRule {
+        code: "M024",
+        name: "ior-mismatch",
+        message: "IOR MISMATCH",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("IOR MISMATCH"),
+            Match::Exact("IMPORTER OF RECORD MISMATCH"),
+            Match::Exact("IOR NUMBER MISMATCH"),
+            Match::Exact("IOR DOES NOT MATCH"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            WrongFiler,
+            "Batch validation: the importer of record of the entry is not the declaring account's. The importer of record, or the broker that filed the entry, must declare it.",
+            QRG
+        )],
+        doc: RuleDoc {
+            what: "CBP's batch validation found that the entry's importer of record is not the declaring account's.",
+            why: "Only the importer of record, or the broker whose filer code starts the entry number, may declare an entry.",
+            example: "`IOR MISMATCH` (exact CBP wording unconfirmed)",
+            fix: "Send the entry to its importer of record or filing broker to declare.",
+            source: QRG,
+        },
+    },
+    MessageRule {
+        code: "M025",
+        name: "file-failed-validation",
+        message: "FAILED INITIAL VALIDATION",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("FAILED INITIAL VALIDATION"),
+            Match::Exact("FILE FAILED INITIAL VALIDATION"),
+            Match::Exact("FILE VALIDATION FAILED"),
+            Match::Exact("NOT A CSV FILE"),
+            Match::Exact("INVALID FILE FORMAT"),
+            Match::Exact("INVALID FILE TYPE"),
+            Match::Exact("FILE IS EMPTY"),
+            Match::Exact("EMPTY FILE"),
+            Match::Exact("HEADER ROW MISSING"),
+            Match::Exact("MISSING HEADER"),
+            Match::Exact("INVALID HEADER"),
+            Match::Exact("FILE EXCEEDS MAXIMUM NUMBER OF ENTRIES"),
+            Match::Exact("MAXIMUM NUMBER OF ENTRIES EXCEEDED"),
+            Match::Exact("FILE SIZE EXCEEDS LIMIT"),
+            Match::Exact("FILE TOO LARGE"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            FixFile,
+            "The upload failed file validation, so none of its entries was filed: fix the file (`capekit fix`) and upload it whole as a new declaration.",
+            FILE_RULES
+        )],
+        doc: RuleDoc {
+            what: "The declaration file as a whole failed CBP's initial validation (not a CSV, empty, no header, too many entries, too large).",
+            why: "A file-level failure rejects the whole upload: no entry of it was filed, and every entry's window keeps running.",
+            example: "`FAILED INITIAL VALIDATION` or `NOT A CSV FILE` in the Validation Result File (exact wording unconfirmed)",
+            fix: "Fix the file (`capekit check` names every problem, `capekit fix` writes the corrected file) and upload it whole as a new declaration.",
+            source: FILE_RULES,
+        },
+    },
+    MessageRule {
+        code: "M026",
+        name: "invalid-entry-number-format",
+        message: "INVALID ENTRY NUMBER",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("INVALID ENTRY NUMBER"),
+            Match::Exact("INVALID ENTRY NUMBER FORMAT"),
+            Match::Exact("ENTRY NUMBER MUST BE 11 CHARACTERS"),
+            Match::Exact("ENTRY NUMBER MUST BE 11 ALPHANUMERIC CHARACTERS"),
+            Match::Exact("ENTRY NUMBER IS NOT 11 CHARACTERS"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            FixFile,
+            "An entry number is not 11 letters and digits, which fails the whole upload: none of its entries was filed. Fix the file (`capekit fix`) and upload it whole as a new declaration.",
+            FILE_RULES
+        )],
+        doc: RuleDoc {
+            what: "An entry number of the upload is not 11 alphanumeric characters.",
+            why: "Every entry number must be 11 letters and digits; one bad number fails the whole file.",
+            example: "`INVALID ENTRY NUMBER` (exact wording unconfirmed)",
+            fix: "Correct the number (`capekit fix` restores lost leading zeros and removes dashes) and upload the whole file again.",
+            source: FILE_RULES,
+        },
+    },
+    MessageRule {
+        code: "M027",
+        name: "duplicate-in-file",
+        message: "DUPLICATE ENTRY NUMBER IN FILE",
+        confirmed: false,
+        patterns: &[
+            Match::Exact("DUPLICATE ENTRY NUMBER IN FILE"),
+            Match::Exact("DUPLICATE ENTRY IN FILE"),
+            Match::Exact("DUPLICATE ENTRY NUMBERS IN FILE"),
+            Match::Exact("ENTRY NUMBER IS DUPLICATED IN THE FILE"),
+        ],
+        versions: &[v!(
+            None,
+            None,
+            FixFile,
+            "An entry number appears twice in the upload, which fails the whole file: none of its entries was filed. Remove the duplicate (`capekit fix`) and upload the whole file again.",
+            FILE_RULES
+        )],
+        doc: RuleDoc {
+            what: "An entry number appears more than once in the uploaded file.",
+            why: "Duplicates inside a file fail the whole upload at initial validation.",
+            example: "`DUPLICATE ENTRY NUMBER IN FILE` (exact wording unconfirmed)",
+            fix: "Remove the duplicate (`capekit fix` keeps each entry once) and upload the whole file again.",
+            source: FILE_RULES,
+        },
+    },
 ];
 
 /// Normalizes a message for matching: trimmed, white space collapsed, upper case, spaces around
@@ -756,13 +1010,130 @@ pub fn normalize(message: &str) -> String {
     upper.trim_end_matches(['.', ' ']).to_owned()
 }
 
-/// The rule whose patterns match the message.
-pub fn match_message(message: &str) -> Option<&'static MessageRule> {
+/// A known message found in CBP's text, with what CBP appended to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The rule whose message it is.
+    pub rule: &'static MessageRule,
+    /// Text after the known message (a date, a protest number, a bracketed code), as found.
+    pub extra: Option<String>,
+    /// A date in the appended text.
+    pub date: Option<Date>,
+    /// A number of six or more digits in the appended text (a protest number, for instance).
+    pub number: Option<String>,
+}
+
+impl MessageRule {
+    /// Is this the acceptance message? Acceptance is never matched loosely.
+    fn is_acceptance(&self) -> bool {
+        self.versions.iter().all(|v| v.action == Action::None)
+    }
+}
+
+/// Characters that may stand between a known message and what CBP appended to it.
+const SEPARATORS: &[char] = &[' ', '-', ':', ',', '#', '\u{2013}', '\u{2014}'];
+
+/// What appended text says, when it is of a shape capekit can read without changing the
+/// message's meaning: dates, numbers and codes (tokens with a digit), and bracketed text. Words
+/// ("WITHDRAWN", "NOT") could reverse the meaning, so such text is not read: the message is
+/// then unknown and goes to review.
+fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>)> {
+    let mut date = None;
+    let mut number = None;
+    let mut rest = extra.trim_matches(SEPARATORS);
+    while !rest.is_empty() {
+        if let Some(close) = match rest.as_bytes()[0] {
+            b'[' => Some(']'),
+            b'(' => Some(')'),
+            _ => None,
+        } {
+            let end = rest.find(close)?;
+            if end > 60 {
+                return None;
+            }
+            rest = rest[end + 1..].trim_start_matches(SEPARATORS);
+            continue;
+        }
+        let end = rest.find([' ', ',', '(', '[']).unwrap_or(rest.len());
+        let token = &rest[..end];
+        if !token.bytes().any(|b| b.is_ascii_digit())
+            || !token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-.".contains(&b))
+        {
+            return None;
+        }
+        if let Ok(Some(d)) = crate::dates::parse_date(token) {
+            date.get_or_insert(d);
+        } else if token.len() >= 6 && token.bytes().all(|b| b.is_ascii_digit()) {
+            number.get_or_insert_with(|| token.to_owned());
+        }
+        rest = rest[end..].trim_start_matches(SEPARATORS);
+    }
+    Some((date, number))
+}
+
+/// The rule whose message stands at the start of normalized text `n`, with what follows it.
+fn find_one(n: &str) -> Option<Found> {
+    if let Some(rule) = MESSAGE_RULES.iter().find(|r| r.matches(n)) {
+        return Some(Found {
+            rule,
+            extra: None,
+            date: None,
+            number: None,
+        });
+    }
+    // The longest known rejection the text starts with, followed by a separator or a bracket.
+    let (rule, pattern) = MESSAGE_RULES
+        .iter()
+        .filter(|r| !r.is_acceptance())
+        .flat_map(|r| {
+            r.patterns.iter().filter_map(move |p| match p {
+                Match::Exact(p) => Some((r, *p)),
+                Match::Contains(_) => None,
+            })
+        })
+        .filter(|(_, p)| {
+            n.strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with(SEPARATORS) || rest.starts_with(['(', '[']))
+        })
+        .max_by_key(|(_, p)| p.len())?;
+    let extra = n[pattern.len()..].trim_matches(SEPARATORS);
+    let (date, number) = read_extra(extra)?;
+    Some(Found {
+        rule,
+        extra: Some(extra.to_owned()),
+        date,
+        number,
+    })
+}
+
+/// Finds the known message(s) in CBP's text: the whole text; else each part between `;`, each
+/// matched whole or, for a rejection, at its start followed by appended text (a date, a
+/// number, a bracketed code). `None` when any part is unknown: unknown text is never guessed.
+pub fn find_messages(message: &str) -> Option<Vec<Found>> {
     let n = normalize(message);
     if n.is_empty() {
         return None;
     }
-    MESSAGE_RULES.iter().find(|r| r.matches(&n))
+    if let Some(found) = find_one(&n) {
+        return Some(vec![found]);
+    }
+    if !n.contains(';') {
+        return None;
+    }
+    n.split(';')
+        .map(|part| part.trim_matches(SEPARATORS))
+        .filter(|part| !part.is_empty())
+        .map(find_one)
+        .collect::<Option<Vec<_>>>()
+        .filter(|parts| !parts.is_empty())
+}
+
+/// The rule whose message the text is (or starts with, see [`find_messages`]): the first one
+/// when the text holds several.
+pub fn match_message(message: &str) -> Option<&'static MessageRule> {
+    find_messages(message).and_then(|found| found.first().map(|f| f.rule))
 }
 
 /// The verdict on one message as of one day.
@@ -776,25 +1147,38 @@ pub struct Verdict {
     pub what_to_do: String,
     /// The source of the version applied.
     pub source: String,
+    /// What the text held besides the known message: appended text, a second message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-/// What to do about one message on `as_of`. Unknown text, and a known message outside the dates
-/// of every version, go to `review`.
-pub fn judge(message: &str, as_of: Date) -> Verdict {
-    let Some(rule) = match_message(message) else {
-        return Verdict {
+impl Verdict {
+    /// The verdict on a text the catalog does not know.
+    fn unknown() -> Self {
+        Verdict {
             rule: None,
             action: Action::Review,
             what_to_do: "This message is not in capekit's catalog: a person must read it and decide. Do not refile or drop the entry until then.".to_owned(),
             source: format!("capekit catalog {CATALOG_VERSION}: no match"),
-        };
-    };
-    match rule.version_on(as_of) {
+            note: None,
+        }
+    }
+}
+
+fn plus_days(d: Date, days: i64) -> Option<Date> {
+    d.checked_add(jiff::Span::new().days(days)).ok()
+}
+
+/// The verdict on one known message found in the text.
+fn judge_found(found: &Found, as_of: Date) -> Verdict {
+    let rule = found.rule;
+    let mut v = match rule.version_on(as_of) {
         Some(v) => Verdict {
             rule: Some(rule.code),
             action: v.action,
             what_to_do: v.what_to_do.to_owned(),
             source: v.source.to_owned(),
+            note: None,
         },
         None => Verdict {
             rule: Some(rule.code),
@@ -807,8 +1191,84 @@ pub fn judge(message: &str, as_of: Date) -> Verdict {
                     .map_or_else(|| "another date".to_owned(), |d| d.to_string())
             ),
             source: rule.versions.first().map_or("", |v| v.source).to_owned(),
+            note: None,
         },
+    };
+    let Some(extra) = &found.extra else {
+        return v;
+    };
+    let mut note = format!("CBP appended `{extra}` to `{}`", rule.message);
+    if let Some(n) = &found.number {
+        note.push_str(&format!(" (number {n}"));
+        if rule.code == "M005" {
+            note.push_str(", probably the protest number");
+        }
+        note.push(')');
     }
+    if let Some(d) = found.date {
+        if rule.code == "M004" {
+            // What the date is, CBP does not say. Read as the liquidation date, the protest is
+            // due 180 days after it (19 USC 1514); read as the day liquidation became final
+            // for CAPE (80 days after liquidation), 100 days after it. The earlier counts.
+            if let (Some(early), Some(late)) = (plus_days(d, 100), plus_days(d, 180)) {
+                v.what_to_do = format!(
+                    "{} CBP's message carries the date {d}, whose meaning is not published: if it is the day the liquidation became final for CAPE (80 days after liquidation), the protest is due by {early}; if it is the liquidation date, by {late}. Count on {early} until the liquidation date is confirmed (ES-003 `Liquidation Date`, or `capekit triage --entries`).",
+                    v.what_to_do
+                );
+            }
+        } else {
+            note.push_str(&format!(" (date {d}, meaning not published)"));
+        }
+    }
+    v.note = Some(note);
+    v
+}
+
+/// What to do about one message on `as_of`. Unknown text, and a known message outside the dates
+/// of every version, go to `review`. A text holding several known messages takes the verdict
+/// that blocks refiling most, and names the others; acceptance mixed with anything else is
+/// `review`.
+pub fn judge(message: &str, as_of: Date) -> Verdict {
+    let Some(found) = find_messages(message) else {
+        return Verdict::unknown();
+    };
+    if found.len() == 1 {
+        return judge_found(&found[0], as_of);
+    }
+    let verdicts: Vec<Verdict> = found.iter().map(|f| judge_found(f, as_of)).collect();
+    let codes = found
+        .iter()
+        .map(|f| format!("{} `{}`", f.rule.code, f.rule.message))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if found.iter().any(|f| f.rule.is_acceptance()) {
+        return Verdict {
+            rule: None,
+            action: Action::Review,
+            what_to_do: "The text reads both accepted and rejected: a person must read the claim in ACE. Do not refile or drop the entry until then.".to_owned(),
+            source: verdicts.iter().map(|v| v.source.as_str()).collect::<Vec<_>>().join("; "),
+            note: Some(format!("CBP's text holds {} messages: {codes}", found.len())),
+        };
+    }
+    let decides = verdicts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, v)| (v.action.blocking(), std::cmp::Reverse(*i)))
+        .map_or(0, |(i, _)| i);
+    let mut v = verdicts[decides].clone();
+    for (i, other) in verdicts.iter().enumerate().filter(|(i, _)| *i != decides) {
+        v.what_to_do = format!(
+            "{} Also ({}): {}",
+            v.what_to_do, found[i].rule.message, other.what_to_do
+        );
+    }
+    let mut notes = vec![format!(
+        "CBP's text holds {} messages: {codes}; the one that blocks refiling most decides",
+        found.len()
+    )];
+    notes.extend(verdicts.iter().filter_map(|v| v.note.clone()));
+    v.note = Some(notes.join("; "));
+    v
 }
 
 #[cfg(test)]
@@ -861,6 +1321,13 @@ mod tests {
             ("M018", Action::DropDuplicate, Action::DropDuplicate),
             ("M019", Action::RetryLater, Action::RetryLater),
             ("M020", Action::RetryLater, Action::RetryLater),
+            ("M021", Action::Review, Action::Review),
+            ("M022", Action::Review, Action::Review),
+            ("M023", Action::Review, Action::Review),
+            ("M024", Action::WrongFiler, Action::WrongFiler),
+            ("M025", Action::FixFile, Action::FixFile),
+            ("M026", Action::FixFile, Action::FixFile),
+            ("M027", Action::FixFile, Action::FixFile),
         ];
         assert_eq!(
             expected.len(),

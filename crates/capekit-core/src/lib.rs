@@ -7,6 +7,8 @@
 pub mod catalog;
 pub mod catalogs;
 pub mod check;
+pub mod dates;
+pub mod deadline;
 pub mod diag;
 pub mod doc;
 pub mod entry;

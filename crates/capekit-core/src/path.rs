@@ -14,11 +14,15 @@
 use std::fmt;
 use std::sync::Arc;
 
-use jiff::ToSpan;
 use jiff::civil::{Date, date};
 use serde::{Serialize, Serializer};
 
 use crate::catalog::RECON_CHANGE;
+use crate::deadline::{Basis, add_days, court_1581i, days_between};
+pub use crate::deadline::{
+    CAPE_WINDOW_DAYS, Deadline, DeadlineKind, Deadlines, KindSet, OrderSet, PROTEST_DAYS,
+    ProtestClock, URGENT_DAYS,
+};
 use crate::doc::{Documented, RuleDoc};
 use crate::entry::EntryNumber;
 
@@ -26,10 +30,6 @@ use crate::entry::EntryNumber;
 pub const IEEPA_FIRST_DAY: Date = date(2025, 2, 4);
 /// Last day of entry on which IEEPA duty was collected.
 pub const IEEPA_LAST_DAY: Date = date(2026, 2, 23);
-/// CAPE takes an entry until this many days after its liquidation (day 80 in, day 81 out).
-pub const CAPE_WINDOW_DAYS: i64 = 80;
-/// A protest is due within this many days after liquidation (19 USC 1514(c)(3)).
-pub const PROTEST_DAYS: i64 = 180;
 /// A post-summary correction must be filed within this many days of entry.
 pub const PSC_DAYS_FROM_ENTRY: i64 = 300;
 /// ... and no later than this many days before the scheduled liquidation.
@@ -38,9 +38,6 @@ pub const PSC_DAYS_BEFORE_LIQUIDATION: i64 = 15;
 /// scheduled date the PSC due date assumes it: 15 days before is day 299, one day earlier than
 /// the 300-day limit, so the assumption is the safe reading.
 pub const USUAL_LIQUIDATION_DAYS: i64 = 314;
-/// A CAPE window that closes within this many days makes the entry urgent. CAPE.md section 6:
-/// keep a margin, since it is unknown whether CBP counts to the upload or to its batch run.
-pub const URGENT_DAYS: i32 = 14;
 /// Entry types CAPE phase 1 excludes: 08 USMCA deferral, 09 reconciliation, 47 drawback.
 pub const EXCLUDED_ENTRY_TYPES: [&str; 3] = ["08", "09", "47"];
 /// Entry types whose reconciliation-flagged entries CAPE accepts from [`RECON_CHANGE`].
@@ -279,6 +276,9 @@ pub struct EntryData {
     /// A goods value amount was reported on an IEEPA Chapter 99 line: CBP rejects the entry with
     /// GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE until a PSC removes it.
     pub ieepa_goods_value_on_99_line: bool,
+    /// The executive orders behind the entry's IEEPA lines (all but explicit zero-duty lines),
+    /// by Chapter 99 heading: they date the court's two years.
+    pub ieepa_orders: OrderSet,
     /// Other Chapter 99 duty, not refunded by CAPE.
     pub other_chapter_99: OtherChapter99Duty,
     /// Columns the file does not have: what a decision could not look at.
@@ -311,6 +311,7 @@ impl EntryData {
             ieepa_lines: 0,
             ieepa_dutiable_lines: 0,
             ieepa_goods_value_on_99_line: false,
+            ieepa_orders: OrderSet::EMPTY,
             other_chapter_99: OtherChapter99Duty::default(),
             absent_columns: ColumnSet::EMPTY,
             unreadable_columns: ColumnSet::EMPTY,
@@ -499,6 +500,8 @@ const GOODS_VALUE_PSC_CLOSED: &str = "P016";
 const UNLIQUIDATED: &str = "P017";
 const WITHIN_CAPE_WINDOW: &str = "P018";
 const WINDOW_CLOSING: &str = "P019";
+const DEADLINE_NEAR: &str = "P020";
+const COURT_NEAR: &str = "P021";
 
 const QRG: &str = "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), \
 CAPE phase 1 eligibility";
@@ -662,9 +665,13 @@ later).",
 180 days; what remains is an action in the Court of International Trade under 28 USC 1581(i), \
 which must be brought within two years (28 USC 2636(i)). When those two years start is disputed.",
         example: "Liquidated 2026-03-06, as of 2026-11-24 (263 days).",
-        fix: "Talk to trade counsel now. Counting the two years from liquidation, the earliest \
-reading, gives the safest last day.",
-        source: "28 USC 1581(i); 28 USC 2636(i); CBP CAPE phase 1 eligibility"),
+        fix: "Talk to trade counsel now. The safe last day is the earliest reading: the date of \
+the executive order that imposed the duty (by Chapter 99 heading: EO 14193-14195 of 2025-02-01 \
+for 9903.01.01-.24, EO 14257 of 2025-04-02 for 9903.01.25 and up and 9903.02) + 2 years, so \
+2027-02-01 for the first; where the heading does not tell, the deposit (entry summary date) + 2 \
+years. The readings from deposit and liquidation are later and shown as notes.",
+        source: "28 USC 1581(i); 28 USC 2636(i); Executive Orders 14193, 14194, 14195 (90 FR \
+9113, 9117, 9121) and 14257 (90 FR 15041); CBP CAPE phase 1 eligibility"),
     rule!(WITHIN_PROTEST, "liquidated-within-protest-period", Protest, None, None,
         "liquidated 81 to 180 days ago: protest",
         what: "The liquidation date is 81 to 180 days before the as-of date.",
@@ -719,8 +726,36 @@ reliquidates them.",
 it is unknown whether CBP counts to the upload or to its batch run, so a margin is needed.",
         example: "Liquidated 2026-09-10, as of 2026-11-24: window closes 2026-11-29.",
         fix: "Declare the entry today; check the claim status the next day.",
-        source: "CBP CAPE phase 1 eligibility; CAPE.md section 6 (keep a margin on the 80-day \
-window)"),
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), \
+phase 1 eligibility (liquidated no more than 80 days before filing); the margin is capekit's, \
+since CBP does not say whether it counts to the upload or to its batch run"),
+    rule!(DEADLINE_NEAR, "psc-or-protest-due-soon", Protest, None, None,
+        "a PSC or protest that matters for the entry is due within 14 days",
+        what: "A deadline that matters for the entry's path, the post-summary correction \
+(correct-first, review) or the protest (protest, later-phase, court, review), falls within 14 \
+days of the as-of date (day 14 is in, day 15 is not; the last day counts).",
+        why: "A protest not filed within 180 days of liquidation is lost for good (19 USC \
+1514(c)(3)), and a PSC not filed in time leaves an entry CAPE rejects; either takes a day or \
+two to prepare.",
+        example: "Liquidated 2026-06-10, as of 2026-11-27: protest due 2026-12-07 (10 days).",
+        fix: "File the protest in ACE (or the PSC) now; record it with `capekit ledger acted` so \
+that the deadline stops alarming.",
+        source: "19 USC 1514(c)(3) (protest within 180 days of liquidation); CBP ACE Post \
+Summary Correction rules (CATAIR PSC chapter: 300 days from entry, 15 days before scheduled \
+liquidation)"),
+    rule!(COURT_NEAR, "court-deadline-near", Court, None, None,
+        "the court deadline that matters for the entry is within 60 days",
+        what: "The last day to sue in the Court of International Trade, under 28 USC 1581(i) at \
+its earliest reading or under 28 USC 1581(a) after a denied protest, falls within 60 days of the \
+as-of date (day 60 is in, day 61 is not).",
+        why: "A suit needs trade counsel, a summons and a complaint; counsel need weeks. The \
+first 1581(i) dates at the earliest reading fall on 2027-02-01 for every entry under the \
+fentanyl orders, whatever its entry date.",
+        example: "HTS 9903.01.10 (EO 14195), as of 2026-12-15: court due 2027-02-01 (48 days).",
+        fix: "Send the court packet (`court-IMPORTER.xlsx`) to trade counsel now; record the \
+suit with `capekit ledger acted ENTRY --suit NUMBER --date D` once filed.",
+        source: "28 USC 1581(i) and 2636(i) (two years); 28 USC 1581(a) and 2636(a) (180 days \
+after denial); Executive Orders 14193-14195 (signed 2025-02-01) and 14257 (signed 2025-04-02)"),
 ];
 
 /// The rule with this code.
@@ -732,42 +767,6 @@ fn holds(code: &str, day: Date) -> bool {
     path_rule(code).is_some_and(|r| r.holds_on(day))
 }
 
-/// A deadline and the days left to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Deadline {
-    /// The last day on which the step is allowed.
-    pub date: Date,
-    /// Days from the as-of date to `date`: 0 on the last day, negative once passed.
-    pub days_left: i32,
-}
-
-impl Deadline {
-    fn new(date: Date, as_of: Date) -> Self {
-        Self {
-            date,
-            days_left: days_between(as_of, date),
-        }
-    }
-
-    /// Has the deadline passed on the as-of date?
-    pub fn passed(self) -> bool {
-        self.days_left < 0
-    }
-}
-
-/// The deadlines of one entry, where the data allows them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Deadlines {
-    /// Last day to declare in CAPE: liquidation + 80 days. `None` while unliquidated.
-    pub cape_window_closes: Option<Deadline>,
-    /// Last day for a post-summary correction: entry + 300 days, and no later than 15 days
-    /// before the (scheduled) liquidation, taken as entry + 314 days when the file gives none.
-    /// `None` without an entry date.
-    pub psc_due: Option<Deadline>,
-    /// Last day to protest: liquidation + 180 days. `None` while unliquidated.
-    pub protest_due: Option<Deadline>,
-}
-
 /// The path of one entry, why, and by when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
@@ -775,8 +774,10 @@ pub struct Decision {
     pub path: Path,
     /// Codes of the rules that fired: the deciding rule first, then those that add to it.
     pub reasons: Vec<&'static str>,
-    /// The deadlines.
+    /// Every deadline the data allows, whatever the path.
     pub deadlines: Deadlines,
+    /// The kinds of deadline that matter for the path ([`crate::deadline::matter`]).
+    pub matter: KindSet,
     /// Sentences for a person: what was not checked and which column would decide it, what to
     /// do by when.
     pub notes: Vec<String>,
@@ -787,26 +788,27 @@ impl Decision {
     pub fn rule(&self) -> Option<&'static PathRule> {
         self.reasons.first().and_then(|c| path_rule(c))
     }
+
+    /// The deadlines that matter for the path, in [`DeadlineKind::ALL`] order.
+    pub fn deadlines_that_matter(&self) -> impl Iterator<Item = Deadline> + '_ {
+        crate::deadline::of_kinds(&self.deadlines, self.matter)
+    }
+
+    /// The urgent deadline that matters and comes first: what makes the entry urgent.
+    pub fn urgent_deadline(&self) -> Option<Deadline> {
+        crate::deadline::most_urgent(self.deadlines_that_matter())
+    }
+
+    /// The nearest deadline that matters and has not passed.
+    pub fn next_deadline(&self) -> Option<Deadline> {
+        crate::deadline::nearest_open(self.deadlines_that_matter())
+    }
 }
 
-/// Is the CAPE window of an entry that CAPE may still take closing within [`URGENT_DAYS`]?
+/// Does a deadline that matters for the entry's path fall within its urgency margin (14 days
+/// for CAPE, PSC and protest, 60 for the court)?
 pub fn is_urgent(decision: &Decision) -> bool {
-    matches!(
-        decision.path,
-        Path::Cape | Path::CorrectFirst | Path::Protest | Path::Review
-    ) && decision
-        .deadlines
-        .cape_window_closes
-        .is_some_and(|d| (0..=URGENT_DAYS).contains(&d.days_left))
-}
-
-fn days_between(from: Date, to: Date) -> i32 {
-    let days = from.duration_until(to).as_hours() / 24;
-    i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX })
-}
-
-fn add_days(day: Date, n: i64) -> Option<Date> {
-    day.checked_add(n.days()).ok()
+    decision.urgent_deadline().is_some()
 }
 
 /// Formats cents as dollars: `$1,234.56`, `-$12.00`.
@@ -1007,26 +1009,51 @@ fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
         Liquidation::Liquidated(d) => Some(*d),
         _ => None,
     };
-    let liquidation_day = match liq {
-        Liquidation::Liquidated(d) => Some(*d),
+    let scheduled = match liq {
         Liquidation::Unliquidated { scheduled } => *scheduled,
-        Liquidation::Unknown { .. } => None,
+        _ => None,
     };
+    let liquidation_day = liquidated.or(scheduled);
     let psc = e.entry_date.and_then(|entry| {
         let by_entry = add_days(entry, PSC_DAYS_FROM_ENTRY)?;
-        let liquidation_day =
-            liquidation_day.or_else(|| add_days(entry, USUAL_LIQUIDATION_DAYS))?;
+        let (liquidation_day, basis_of) = match liquidation_day {
+            Some(l) => (l, Basis::ScheduledLiquidation as fn(Date) -> Basis),
+            None => (
+                add_days(entry, USUAL_LIQUIDATION_DAYS)?,
+                Basis::UsualSchedule as fn(Date) -> Basis,
+            ),
+        };
         let before_liq = add_days(liquidation_day, -PSC_DAYS_BEFORE_LIQUIDATION)?;
-        Some(before_liq.min(by_entry))
+        Some(if before_liq < by_entry {
+            Deadline::new(
+                DeadlineKind::Psc,
+                before_liq,
+                as_of,
+                basis_of(liquidation_day),
+            )
+        } else {
+            Deadline::new(DeadlineKind::Psc, by_entry, as_of, Basis::Entry(entry))
+        })
     });
+    let (court_due, court_readings) = court_1581i(
+        e.ieepa_orders,
+        e.entry_summary_date,
+        e.entry_date,
+        liquidated,
+        as_of,
+    );
+    let from_liquidation = |kind, days| {
+        liquidated.and_then(|l| {
+            add_days(l, days).map(|d| Deadline::new(kind, d, as_of, Basis::Liquidation(l)))
+        })
+    };
     Deadlines {
-        cape_window_closes: liquidated
-            .and_then(|l| add_days(l, CAPE_WINDOW_DAYS))
-            .map(|d| Deadline::new(d, as_of)),
-        psc_due: psc.map(|d| Deadline::new(d, as_of)),
-        protest_due: liquidated
-            .and_then(|l| add_days(l, PROTEST_DAYS))
-            .map(|d| Deadline::new(d, as_of)),
+        cape_window_closes: from_liquidation(DeadlineKind::CapeWindow, CAPE_WINDOW_DAYS),
+        psc_due: psc,
+        protest_due: from_liquidation(DeadlineKind::Protest, PROTEST_DAYS),
+        court_due,
+        court_readings,
+        court_1581a_due: None,
     }
 }
 
@@ -1064,21 +1091,73 @@ pub fn decide(entry: &EntryData, as_of: Date) -> Decision {
         path: Path::Review,
         reasons: Vec::new(),
         deadlines,
+        matter: KindSet::EMPTY,
         notes,
     };
     let (path, rule) = choose(entry, as_of, &liq, &mut d);
     d.path = path;
     d.reasons.insert(0, rule);
-    if let Some(w) = d.deadlines.cape_window_closes.filter(|_| is_urgent(&d)) {
-        d.reasons.push(WINDOW_CLOSING);
-        d.notes.push(format!(
-            "urgent: the CAPE window closes on {} ({} day{} left) - act today; it is unknown whether CBP counts to the upload or to its batch run",
-            w.date,
-            w.days_left,
-            if w.days_left == 1 { "" } else { "s" }
-        ));
-    }
+    let protest = if rule == OPEN_PROTEST {
+        ProtestClock::Open {
+            withdrawable: d.reasons.contains(&PROTEST_WITHDRAWABLE),
+        }
+    } else if d.deadlines.court_1581a_due.is_some() {
+        ProtestClock::Denied
+    } else {
+        ProtestClock::None
+    };
+    d.matter = crate::deadline::matter(path, protest);
+    urgent_notes(&mut d);
     d
+}
+
+/// Flags every deadline that matters and is near: P019 for the CAPE window, P020 for a PSC or
+/// protest, P021 for the court.
+fn urgent_notes(d: &mut Decision) {
+    let urgent: Vec<Deadline> = d.deadlines_that_matter().filter(|x| x.urgent()).collect();
+    for u in urgent {
+        let left = match u.days_left {
+            0 => "today is the last day".to_owned(),
+            1 => "1 day left".to_owned(),
+            n => format!("{n} days left"),
+        };
+        let (code, note) = match u.kind {
+            DeadlineKind::CapeWindow => (
+                WINDOW_CLOSING,
+                format!(
+                    "urgent: the CAPE window closes on {} ({left}) - act today; it is unknown whether CBP counts to the upload or to its batch run",
+                    u.date
+                ),
+            ),
+            DeadlineKind::Psc => (
+                DEADLINE_NEAR,
+                format!(
+                    "urgent: the PSC is due by {} ({left}; {}) - file it now",
+                    u.date, u.basis
+                ),
+            ),
+            DeadlineKind::Protest => (
+                DEADLINE_NEAR,
+                format!(
+                    "urgent: the protest is due by {} ({left}; {} + 180 days, 19 USC 1514(c)(3)) - file it in ACE now",
+                    u.date, u.basis
+                ),
+            ),
+            DeadlineKind::Court1581i | DeadlineKind::Court1581a => (
+                COURT_NEAR,
+                format!(
+                    "urgent: {} {} ({left}; {}) - trade counsel must act now",
+                    u.kind.describe(),
+                    u.date,
+                    u.basis
+                ),
+            ),
+        };
+        if !d.reasons.contains(&code) {
+            d.reasons.push(code);
+        }
+        d.notes.push(note);
+    }
 }
 
 /// Runs the rules in precedence order; returns the path and the deciding rule. Rules that only
@@ -1113,13 +1192,10 @@ fn choose(e: &EntryData, as_of: Date, liq: &Liquidation, d: &mut Decision) -> (P
     if let Some(l) = liquidated_on {
         let age = i64::from(days_between(l, as_of));
         if age > PROTEST_DAYS {
-            let court_by = l.checked_add(2.years()).ok();
             d.notes.push(format!(
-                "liquidated {l}, {age} days ago: CAPE (80 days) and protest (180 days) are closed; an action under 28 USC 1581(i) must be brought within two years (28 USC 2636(i)), but when they start is disputed{} - see trade counsel now",
-                court_by.map_or_else(String::new, |c| format!(
-                    "; counted from liquidation, the earliest reading, the last day is {c}"
-                ))
+                "liquidated {l}, {age} days ago: CAPE (80 days) and protest (180 days) are closed; an action under 28 USC 1581(i) must be brought within two years (28 USC 2636(i)), but when they start is disputed - see trade counsel now"
             ));
+            court_note(d);
             return (Path::Court, PAST_PROTEST);
         }
         if age > CAPE_WINDOW_DAYS {
@@ -1315,6 +1391,27 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<&'static 
             d.notes.push(note);
             None
         }
+    }
+}
+
+/// The court date at its earliest reading, and the later readings beside it.
+fn court_note(d: &mut Decision) {
+    match d.deadlines.court_due {
+        Some(c) => {
+            let mut note = format!(
+                "court (28 USC 1581(i)): sue by {} at the earliest reading of when the two years start ({})",
+                c.date, c.basis
+            );
+            if let Some(later) = d.deadlines.court_readings.note() {
+                note.push_str("; ");
+                note.push_str(&later);
+                note.push_str(" - do not count on them");
+            }
+            d.notes.push(note);
+        }
+        None => d.notes.push(
+            "court (28 USC 1581(i)): the two years cannot be dated - the file has neither an IEEPA heading capekit can date nor an entry summary or entry date; look the entry up in ACE".to_owned(),
+        ),
     }
 }
 

@@ -238,6 +238,8 @@ mod tests {
                     claim: "1".into(),
                     status: Some("Failed".into()),
                     message: (*m).into(),
+                    claim_status: None,
+                    kind: Default::default(),
                 })
                 .collect(),
             ..TriageInput::default()
@@ -349,6 +351,8 @@ mod tests {
                 claim: "1".into(),
                 status: Some("Failed".into()),
                 message: "PROTEST ON ENTRY".into(),
+                claim_status: None,
+                kind: Default::default(),
             }],
             corrected: vec![n(1)],
             entry_data: [(n(1), data(1, Some(30)))].into_iter().collect(),

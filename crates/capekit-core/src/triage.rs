@@ -24,6 +24,19 @@ use crate::known::{Known, KnownState};
 /// thousands of rows, so readers intern them and rows share one allocation.
 pub type Text = Arc<str>;
 
+/// What kind of ACE file a row came from, judged by the reader from its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimFileKind {
+    /// Claim Details (Claim Status > claim): CBP's answer, entry by entry. Only it can say that
+    /// an entry was accepted.
+    #[default]
+    ClaimDetails,
+    /// Validation Result File (File Uploads > upload): what file and batch validation found. It
+    /// never proves acceptance: an entry without an error there merely passed file checks.
+    ValidationResult,
+}
+
 /// One row of a Claim Details or Validation Result File, as the reader mapped it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimRow {
@@ -35,22 +48,54 @@ pub struct ClaimRow {
     pub entry: EntryNumber,
     /// Claim number, when the file has one (else the reader names the claim after the file).
     pub claim: Text,
-    /// Status text as found, if the file has a status column.
+    /// Entry-level status text as found, if the file has such a column.
     pub status: Option<Text>,
+    /// Claim-level status text (`Claim Status`), when the file has it beside an entry-level one:
+    /// it is the claim's status, never an entry's.
+    pub claim_status: Option<Text>,
     /// Error description as found (empty when none).
     pub message: Text,
+    /// The kind of file the row came from.
+    pub kind: ClaimFileKind,
 }
 
 /// What CBP did with an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
-    /// Accepted (status `Entry Summary Updated`).
+    /// Accepted (status `Entry Summary Updated`), on a Claim Details row that nothing on it
+    /// contradicts.
     Accepted,
-    /// Rejected, with a message.
+    /// Rejected, with a message (or a row capekit cannot read as accepted: see its action).
     Rejected,
+    /// On a Validation Result File without an error: passed file checks; no claim yet.
+    NoClaimYet,
+    /// On an upload that failed file validation: not filed at all.
+    NotFiled,
     /// On the declaration but in no claim file.
     Missing,
+}
+
+impl Outcome {
+    /// The kebab-case name, as the CSV, JSON, ledger and web filters write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::NoClaimYet => "no-claim-yet",
+            Self::NotFiled => "not-filed",
+            Self::Missing => "missing",
+        }
+    }
+
+    /// Every outcome, in the order pages list them.
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Rejected,
+        Outcome::NotFiled,
+        Outcome::NoClaimYet,
+        Outcome::Missing,
+        Outcome::Accepted,
+    ];
 }
 
 /// A claim's status as derived from its rows.
@@ -65,6 +110,12 @@ pub enum ClaimStatus {
     /// Every entry rejected.
     #[serde(rename = "Rejected")]
     Rejected,
+    /// A Validation Result File with a file-level error: the upload failed, nothing was filed.
+    #[serde(rename = "Failed initial validation")]
+    FailedValidation,
+    /// A Validation Result File without a file-level error: no claim yet.
+    #[serde(rename = "Validated, no claim yet")]
+    Validated,
 }
 
 impl ClaimStatus {
@@ -74,6 +125,8 @@ impl ClaimStatus {
             Self::Accepted => "Accepted",
             Self::AcceptedWithErrors => "Accepted with Error(s)",
             Self::Rejected => "Rejected",
+            Self::FailedValidation => "Failed initial validation",
+            Self::Validated => "Validated, no claim yet",
         }
     }
 }
@@ -132,8 +185,19 @@ pub struct ClaimSummary {
     pub accepted: usize,
     /// Rejected entries.
     pub rejected: usize,
+    /// Entries of a Validation Result File that passed file checks (no claim yet) or were not
+    /// filed because the upload failed.
+    pub not_answered: usize,
     /// Files the claim's rows came from.
     pub files: Vec<Text>,
+    /// The kind of file.
+    pub kind: ClaimFileKind,
+    /// The claim-level status the file itself states (`Claim Status`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_status: Option<Text>,
+    /// What the user must know about the claim as a whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The proof that every declared entry is accounted for.
@@ -145,6 +209,11 @@ pub struct Reconciliation {
     pub accepted: usize,
     /// Distinct entries rejected and not accepted on any claim.
     pub rejected: usize,
+    /// Distinct entries that passed file checks on a Validation Result File, with no claim
+    /// outcome in the files given.
+    pub no_claim_yet: usize,
+    /// Distinct entries on an upload that failed file validation, with no other outcome.
+    pub not_filed: usize,
     /// Declared entries absent from every claim file.
     pub missing: usize,
     /// Entries in claim files that are not on the declaration.
@@ -193,6 +262,10 @@ pub struct TriageReport {
     /// What entry data refined, when `--entries` was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refined: Option<crate::refine::RefineSummary>,
+    /// Warnings about the triage as a whole (a catalog that may not hold on the as-of date, an
+    /// upload that failed file validation).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl TriageReport {
@@ -241,108 +314,176 @@ pub struct TriageInput {
     pub entry_data: std::collections::HashMap<EntryNumber, crate::path::EntryData>,
 }
 
-/// How a status text reads.
-fn status_outcome(status: &str) -> Option<Outcome> {
+/// How an entry-level status text reads. Only the words CBP uses, and their plain synonyms, are
+/// read; anything else (`Processed`, `Completed`: processed how?) is unknown and goes to review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StatusRead {
+    /// `Entry Summary Updated`, `Accepted`.
+    Accepted,
+    /// A Validation Result File's word for an entry without a file-level error.
+    Passed,
+    /// `Failed`, `Rejected`, `Error`.
+    Rejected,
+    /// A claim-level status in the entry column (`Accepted with Error(s)`): says nothing of
+    /// this entry.
+    ClaimLevel,
+    /// Anything else.
+    Unknown,
+}
+
+fn read_status(status: &str) -> Option<StatusRead> {
     let s = crate::catalog::normalize(status);
-    match s.as_str() {
-        "ENTRY SUMMARY UPDATED"
-        | "ACCEPTED"
-        | "SUCCESS"
-        | "SUCCESSFUL"
-        | "PROCESSED"
-        | "COMPLETE"
-        | "COMPLETED"
-        | "UPDATED" => Some(Outcome::Accepted),
-        "FAILED" | "FAIL" | "FAILURE" | "REJECTED" | "ERROR" | "ERRORS" | "DENIED" => {
-            Some(Outcome::Rejected)
+    Some(match s.as_str() {
+        "" => return None,
+        "ENTRY SUMMARY UPDATED" | "ACCEPTED" => StatusRead::Accepted,
+        "PASSED" | "PASS" | "VALID" | "VALIDATED" | "PASSED VALIDATION" => StatusRead::Passed,
+        "FAILED" | "FAIL" | "FAILURE" | "REJECTED" | "ERROR" | "ERRORS" | "INVALID" => {
+            StatusRead::Rejected
         }
-        _ => None,
+        "ACCEPTED WITH ERROR(S)" | "ACCEPTED WITH ERRORS" | "ACCEPTED WITH ERROR" => {
+            StatusRead::ClaimLevel
+        }
+        _ => StatusRead::Unknown,
+    })
+}
+
+/// The verdict for a row capekit must not decide, with the texts that made it so.
+fn review(what_to_do: String) -> Verdict {
+    Verdict {
+        rule: None,
+        action: Action::Review,
+        what_to_do,
+        source: "Claim Details row".to_owned(),
+        note: None,
     }
 }
 
-/// Judges one row: its outcome and verdict.
-fn judge_row(row: &ClaimRow, as_of: Date) -> (Outcome, Verdict, Option<String>) {
+/// A row's message, judged.
+enum Msg {
+    /// No message.
+    None,
+    /// CBP's acceptance message, alone.
+    Accept(Verdict),
+    /// Anything else: a rejection, several messages, unknown text.
+    Reject(Verdict),
+}
+
+/// Judges one row: its outcome and verdict. An entry is accepted only when its Claim Details row
+/// says so and nothing on it contradicts that; a row whose status and message disagree, whose
+/// status is unknown, or that has neither, is `review`, never counted accepted and never
+/// refiled. A Validation Result File never proves acceptance (`failed_upload`: the file holds a
+/// file-level error, so its upload failed and nothing on it was filed).
+fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Outcome, Verdict) {
+    use StatusRead as S;
     let message = row.message.trim();
-    let status_read = row.status.as_deref().map(|s| (s, status_outcome(s)));
-    match status_read {
-        Some((_, Some(Outcome::Accepted))) => {
-            let note = (!message.is_empty() && judge(message, as_of).action != Action::None)
-                .then(|| format!("status says accepted, yet the row carries the message `{message}`; treated as accepted (never refile) - look at the claim in ACE"));
-            (
-                Outcome::Accepted,
-                judge("ENTRY SUMMARY UPDATED", as_of),
-                note,
-            )
+    let msg = match (!message.is_empty()).then(|| judge(message, as_of)) {
+        None => Msg::None,
+        Some(v) if v.action == Action::None => Msg::Accept(v),
+        Some(v) => Msg::Reject(v),
+    };
+    let status_text = row.status.as_deref().unwrap_or("").trim();
+    let status = row.status.as_deref().and_then(read_status);
+    let disagree = |what: &str, rejection: Option<&Verdict>| -> Verdict {
+        let mut v = review(format!(
+            "The row's status `{status_text}` and its message `{message}` disagree ({what}): capekit neither counts it accepted nor refiles it. Read the entry on the claim in ACE (Claim Status) and decide.{}",
+            rejection
+                .map(|v| format!(" If it was rejected: {}", v.what_to_do))
+                .unwrap_or_default()
+        ));
+        v.note = rejection.and_then(|v| v.note.clone());
+        v
+    };
+    let unknown_status = |msg: &Msg| -> Verdict {
+        let (shown, rejection) = match msg {
+            Msg::None => (String::new(), None),
+            Msg::Accept(_) => (format!(" (message `{message}`)"), None),
+            Msg::Reject(v) => (format!(" (message `{message}`)"), Some(v)),
+        };
+        let mut v = review(format!(
+            "capekit does not know the status `{status_text}`{shown}: a person must read the claim in ACE and decide; capekit neither counts it accepted nor refiles it.{}",
+            rejection
+                .map(|v| format!(" If it was rejected: {}", v.what_to_do))
+                .unwrap_or_default()
+        ));
+        v.note = rejection.and_then(|v| v.note.clone());
+        v
+    };
+    if row.kind == ClaimFileKind::ValidationResult {
+        if failed_upload {
+            let v = match msg {
+                Msg::Reject(v) if v.action == Action::FixFile => v,
+                _ => judge("FAILED INITIAL VALIDATION", as_of),
+            };
+            return (Outcome::NotFiled, v);
         }
-        Some((_, Some(_))) | None if !message.is_empty() => {
-            let verdict = judge(message, as_of);
-            if verdict.action == Action::None {
-                // The message itself says the entry was updated.
-                (Outcome::Accepted, verdict, None)
-            } else {
-                (Outcome::Rejected, verdict, None)
+        let passed = || {
+            Verdict {
+            rule: None,
+            action: Action::WaitForClaim,
+            what_to_do: "Passed file checks on the Validation Result File; no claim yet. A Validation Result File never proves acceptance: find the declaration's claim on Claim Status and triage its Claim Details. Do not upload the entry again meanwhile.".to_owned(),
+            source: "Validation Result File row".to_owned(),
+            note: None,
+        }
+        };
+        return match (status, msg) {
+            (None | Some(S::Accepted | S::Passed), Msg::None | Msg::Accept(_)) => {
+                (Outcome::NoClaimYet, passed())
+            }
+            (None | Some(S::Rejected), Msg::Reject(v)) => (Outcome::Rejected, v),
+            (Some(S::Rejected), Msg::None | Msg::Accept(_)) => (
+                Outcome::Rejected,
+                review("Failed on the Validation Result File without a message capekit can read: open the upload in ACE (File Uploads) to read the reason.".to_owned()),
+            ),
+            (Some(S::Accepted | S::Passed), Msg::Reject(v)) => (
+                Outcome::Rejected,
+                disagree("passed, yet an error", Some(&v)),
+            ),
+            (Some(S::Unknown | S::ClaimLevel), msg) => {
+                (Outcome::Rejected, unknown_status(&msg))
+            }
+        };
+    }
+    let accepted = || judge("ENTRY SUMMARY UPDATED", as_of);
+    // A claim-level status in the entry column says nothing of the entry: read as no status.
+    let status = status.filter(|s| *s != S::ClaimLevel);
+    match (status, msg) {
+        (Some(S::Accepted), Msg::None) => (Outcome::Accepted, accepted()),
+        (Some(S::Accepted) | None, Msg::Accept(v)) => (Outcome::Accepted, v),
+        (Some(S::Rejected) | None, Msg::Reject(v)) => (Outcome::Rejected, v),
+        (Some(S::Rejected), Msg::Accept(_)) => (
+            Outcome::Rejected,
+            disagree("a failed status, yet the acceptance message", None),
+        ),
+        (Some(S::Accepted), Msg::Reject(v)) => (
+            Outcome::Rejected,
+            disagree("an accepted status, yet a rejection message", Some(&v)),
+        ),
+        (Some(S::Rejected), Msg::None) => (
+            Outcome::Rejected,
+            review(
+                "Rejected without a message: open the claim in ACE to read the reason.".to_owned(),
+            ),
+        ),
+        // No entry-level status and no message: only a claim-level status can speak for the row
+        // (a claim accepted whole, or one accepted with errors where this row has none).
+        (None, Msg::None) => {
+            let claim_level = row
+                .claim_status
+                .as_deref()
+                .or(row.status.as_deref())
+                .and_then(read_status);
+            match claim_level {
+                Some(S::Accepted | S::ClaimLevel) => (Outcome::Accepted, accepted()),
+                _ => (
+                    Outcome::Rejected,
+                    review("The row has neither an entry status nor a message, so nothing on it says CBP accepted the entry: read it on the claim in ACE (Claim Status) before refiling or dropping it.".to_owned()),
+                ),
             }
         }
-        None => {
-            // No status column and no message: a Claim Details row without an error is accepted.
-            (
-                Outcome::Accepted,
-                judge("ENTRY SUMMARY UPDATED", as_of),
-                None,
-            )
-        }
-        Some((_, Some(_))) => (
-            Outcome::Rejected,
-            Verdict {
-                rule: None,
-                action: Action::Review,
-                what_to_do: "Rejected without a message: open the claim in ACE to read the reason."
-                    .to_owned(),
-                source: "Claim Details row".to_owned(),
-            },
-            None,
-        ),
-        Some((status, None)) => {
-            let verdict = if message.is_empty() {
-                Verdict {
-                    rule: None,
-                    action: Action::Review,
-                    what_to_do: format!(
-                        "capekit does not know the status `{status}`: a person must read the claim in ACE and decide."
-                    ),
-                    source: "Claim Details row".to_owned(),
-                }
-            } else {
-                let mut v = judge(message, as_of);
-                if v.action == Action::None {
-                    v.action = Action::Review;
-                }
-                v.what_to_do = format!("Unknown status `{status}`. {}", v.what_to_do);
-                v
-            };
-            (Outcome::Rejected, verdict, None)
+        (Some(S::Passed | S::Unknown | S::ClaimLevel), msg) => {
+            (Outcome::Rejected, unknown_status(&msg))
         }
     }
-}
-
-/// When one entry has several rows on one claim, the verdict that blocks refiling most wins:
-/// an entry can go on a new declaration only when every problem is cleared. True when `new`
-/// blocks more than `current`.
-fn blocks_more(new: Action, current: Action) -> bool {
-    fn weight(a: Action) -> u8 {
-        match a {
-            Action::Review => 8,
-            Action::WrongFiler => 7,
-            Action::NotRefundable => 6,
-            Action::OtherPath => 5,
-            Action::DropDuplicate => 4,
-            Action::CorrectThenRefile => 3,
-            Action::RetryLater => 2,
-            Action::Refile => 1,
-            Action::None => 0,
-        }
-    }
-    weight(new) > weight(current)
 }
 
 /// The message of a row, trimmed, when it has one (shared, not copied, when already trimmed).
@@ -368,15 +509,16 @@ struct Judged {
     note: Option<String>,
 }
 
-fn judged(row: &ClaimRow, as_of: Date) -> Judged {
-    let (outcome, v, note) = judge_row(row, as_of);
-    Judged {
-        outcome,
-        action: v.action,
-        rule: v.rule,
-        what_to_do: v.what_to_do.into(),
-        source: v.source.into(),
-        note,
+impl From<(Outcome, Verdict)> for Judged {
+    fn from((outcome, v): (Outcome, Verdict)) -> Self {
+        Judged {
+            outcome,
+            action: v.action,
+            rule: v.rule,
+            what_to_do: v.what_to_do.into(),
+            source: v.source.into(),
+            note: v.note,
+        }
     }
 }
 
@@ -393,8 +535,8 @@ struct Building {
     first_row: u32,
     verdict: u32,
     rows: u32,
-    any_accepted: bool,
-    all_accepted: bool,
+    /// Rows read as accepted.
+    accepted_rows: u32,
     extra: Option<Box<Extra>>,
 }
 
@@ -460,21 +602,22 @@ impl ByEntry {
 
 /// Runs a triage.
 pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
-    let accepted = judge("ENTRY SUMMARY UPDATED", as_of);
-    let accepted_verdict = Judged {
-        outcome: Outcome::Accepted,
-        action: accepted.action,
-        rule: accepted.rule,
-        what_to_do: accepted.what_to_do.into(),
-        source: accepted.source.into(),
-        note: None,
-    };
+    let accepted_verdict = Judged::from((Outcome::Accepted, judge("ENTRY SUMMARY UPDATED", as_of)));
+    let mut warnings: Vec<String> = crate::catalog::catalog_warning(as_of).into_iter().collect();
+    // A Validation Result File holding a file-level error is an upload that failed as a whole:
+    // nothing on it was filed, whatever its other rows say.
+    let failed_uploads = failed_uploads(&input.rows, as_of);
+    for f in &failed_uploads {
+        warnings.push(format!(
+            "{f}: the upload failed file validation, so none of its entries was filed: fix the file and upload it whole as a new declaration (capekit writes the corrected file as the refile)"
+        ));
+    }
     // Verdicts depend only on status and message: judge each distinct pair once. Readers intern
     // these texts, so the addresses of the shared strings are a cheap key; equal texts behind two
     // addresses are merely judged twice.
-    let mut memo: HashMap<(usize, usize), u32> = HashMap::new();
+    let mut memo: HashMap<(usize, usize, usize, bool), u32> = HashMap::new();
     let mut verdicts: Vec<Judged> = Vec::new();
-    let mut claims: Vec<(Text, Vec<Text>)> = Vec::new();
+    let mut claims: Vec<ClaimBuilding> = Vec::new();
     let mut claim_index: HashMap<Text, usize> = HashMap::new();
     let mut last_claim: Option<(Text, usize)> = None;
     let mut by_entry = ByEntry::with_capacity(input.rows.len());
@@ -484,23 +627,38 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             Some((text, i)) if Arc::ptr_eq(text, &row.claim) => *i,
             _ => {
                 let i = *claim_index.entry(row.claim.clone()).or_insert_with(|| {
-                    claims.push((row.claim.clone(), Vec::new()));
+                    claims.push(ClaimBuilding {
+                        number: row.claim.clone(),
+                        files: Vec::new(),
+                        kind: row.kind,
+                        failed: false,
+                        reported: None,
+                    });
                     claims.len() - 1
                 });
                 last_claim = Some((row.claim.clone(), i));
                 i
             }
         };
-        let files = &mut claims[claim].1;
-        if !files.iter().any(|f| **f == *row.file) {
-            files.push(row.file.clone());
+        let c = &mut claims[claim];
+        if !c.files.iter().any(|f| **f == *row.file) {
+            c.files.push(row.file.clone());
         }
+        if c.reported.is_none() {
+            c.reported = row.claim_status.clone().filter(|s| !s.trim().is_empty());
+        }
+        let failed = row.kind == ClaimFileKind::ValidationResult
+            && failed_uploads.iter().any(|f| **f == *row.file);
+        c.failed |= failed;
+        let ptr = |t: &Option<Text>| t.as_ref().map_or(0, |s| s.as_ptr() as usize);
         let key = (
-            row.status.as_ref().map_or(0, |s| s.as_ptr() as usize),
+            ptr(&row.status),
             row.message.as_ptr() as usize,
+            ptr(&row.claim_status),
+            failed,
         );
         let v = *memo.entry(key).or_insert_with(|| {
-            verdicts.push(judged(row, as_of));
+            verdicts.push(judge_row(row, as_of, failed).into());
             index_u32(verdicts.len() - 1)
         });
         let j = &verdicts[v as usize];
@@ -524,16 +682,14 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                     first_row: index_u32(row_index),
                     verdict: v,
                     rows: 1,
-                    any_accepted: is_accepted,
-                    all_accepted: is_accepted,
+                    accepted_rows: u32::from(is_accepted),
                     extra: None,
                 });
             }
             Some(k) => {
                 let b = &mut building[k as usize];
                 b.rows += 1;
-                b.any_accepted |= is_accepted;
-                b.all_accepted &= is_accepted;
+                b.accepted_rows += u32::from(is_accepted);
                 let first = &input.rows[b.first_row as usize];
                 let extra = b.extra.get_or_insert_with(|| {
                     Box::new(Extra {
@@ -545,7 +701,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 if let Some(m) = message_of(row).filter(|m| !extra.messages.contains(m)) {
                     extra.messages.push(m);
                 }
-                if blocks_more(j.action, verdicts[b.verdict as usize].action) {
+                if j.action.blocking() > verdicts[b.verdict as usize].action.blocking() {
                     b.verdict = v;
                 }
             }
@@ -558,7 +714,8 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     // rejected, and which worklist row blocks refiling most.
     let mut worklist: Vec<EntryResult> = Vec::new();
     let mut accepted_rows: Vec<EntryResult> = Vec::with_capacity(building.len());
-    let mut counts = vec![(0usize, 0usize); claims.len()];
+    // Per claim: accepted, rejected, not answered (no claim yet or not filed).
+    let mut counts = vec![(0usize, 0usize, 0usize); claims.len()];
     for b in building {
         let first = &input.rows[b.first_row as usize];
         let (messages, mut notes) = match b.extra {
@@ -568,14 +725,26 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 verdicts[b.verdict as usize].note.iter().cloned().collect(),
             ),
         };
-        let verdict = if b.any_accepted {
-            if !b.all_accepted {
+        let all_accepted = b.accepted_rows == b.rows;
+        let mixed;
+        let verdict = if all_accepted {
+            if b.rows > 1 {
                 notes.push(format!(
-                    "the claim lists this entry {} times, accepted and rejected; treated as accepted (never refile) - look at the claim in ACE",
+                    "the claim lists this entry {} times, each accepted",
                     b.rows
                 ));
             }
             &accepted_verdict
+        } else if b.accepted_rows > 0 {
+            // Listed both ways on one claim: neither outcome can be trusted.
+            mixed = Judged::from((
+                Outcome::Rejected,
+                review(format!(
+                    "The claim lists this entry {} times, accepted on {} of them and not on the others: capekit neither counts it accepted nor refiles it. Read the entry on the claim in ACE (Claim Status) and decide.",
+                    b.rows, b.accepted_rows
+                )),
+            ));
+            &mixed
         } else {
             if b.rows > 1 {
                 notes.push(format!("the claim lists this entry {} times", b.rows));
@@ -592,17 +761,29 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 .join(" | ")
                 .into(),
         };
-        let claim_number = claims[b.claim as usize].0.clone();
+        let claim_number = claims[b.claim as usize].number.clone();
         let agg = &mut by_entry.slots[b.slot as usize].0;
-        let outcome = if b.any_accepted {
-            counts[b.claim as usize].0 += 1;
-            agg.accepted_on.get_or_insert(b.claim);
-            Outcome::Accepted
-        } else {
-            counts[b.claim as usize].1 += 1;
-            agg.rejected = true;
-            Outcome::Rejected
-        };
+        let count = &mut counts[b.claim as usize];
+        let outcome = verdict.outcome;
+        match outcome {
+            Outcome::Accepted => {
+                count.0 += 1;
+                agg.accepted_on.get_or_insert(b.claim);
+            }
+            Outcome::Rejected => {
+                count.1 += 1;
+                agg.rejected = true;
+            }
+            Outcome::NoClaimYet => {
+                count.2 += 1;
+                agg.no_claim_yet = true;
+            }
+            Outcome::NotFiled => {
+                count.2 += 1;
+                agg.not_filed = true;
+            }
+            Outcome::Missing => {}
+        }
         let result = EntryResult {
             entry_number: b.entry,
             claim_number: Some(claim_number),
@@ -628,7 +809,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         let Some(claim) = by_entry
             .get(&r.entry_number)
             .and_then(|a| a.accepted_on)
-            .map(|c| &claims[c as usize].0)
+            .map(|c| &claims[c as usize].number)
         else {
             continue;
         };
@@ -646,31 +827,43 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     let claims: Vec<ClaimSummary> = claims
         .into_iter()
         .zip(counts)
-        .map(
-            |((claim_number, files), (accepted, rejected))| ClaimSummary {
-                claim_number,
-                status: match (accepted, rejected) {
-                    (_, 0) => ClaimStatus::Accepted,
-                    (0, _) => ClaimStatus::Rejected,
-                    _ => ClaimStatus::AcceptedWithErrors,
-                },
+        .map(|(c, (accepted, rejected, not_answered))| {
+            let status = match (c.kind, c.failed, accepted, rejected) {
+                (ClaimFileKind::ValidationResult, true, ..) => ClaimStatus::FailedValidation,
+                (ClaimFileKind::ValidationResult, false, ..) => ClaimStatus::Validated,
+                (_, _, _, 0) => ClaimStatus::Accepted,
+                (_, _, 0, _) => ClaimStatus::Rejected,
+                _ => ClaimStatus::AcceptedWithErrors,
+            };
+            let note = c
+                .reported
+                .as_deref()
+                .filter(|r| {
+                    crate::catalog::normalize(r) != crate::catalog::normalize(status.as_str())
+                })
+                .map(|r| {
+                    format!(
+                        "the file states the claim status `{r}`, but its rows read as `{}` (entries whose rows capekit could not read as accepted count as rejected): read the claim in ACE",
+                        status.as_str()
+                    )
+                });
+            ClaimSummary {
+                claim_number: c.number,
+                status,
                 accepted,
                 rejected,
-                files,
-            },
-        )
+                not_answered,
+                files: c.files,
+                kind: c.kind,
+                reported_status: c.reported,
+                note,
+            }
+        })
         .collect();
 
-    // Missing entries and reconciliation.
-    let distinct = by_entry.len();
-    let accepted_count = by_entry
-        .values()
-        .filter(|a| a.accepted_on.is_some())
-        .count();
-    let rejected_count = by_entry
-        .values()
-        .filter(|a| a.rejected && a.accepted_on.is_none())
-        .count();
+    // Missing entries and reconciliation: each distinct entry counts once, by the outcome
+    // that says most (accepted, then rejected, then no claim yet, then not filed).
+    let mut tally = Tally::default();
     let reconciliation = match &input.declaration {
         Some(declared) => {
             let mut seen = HashSet::new();
@@ -679,7 +872,6 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 .copied()
                 .filter(|e| seen.insert(*e))
                 .collect();
-            let (mut accepted, mut rejected, mut missing) = (0, 0, 0);
             let missing_text: Text = "On the declaration but in no claim file: find its claim in ACE (Claim Status) before doing anything; it may still be queued (\"Not Started\") - do not resubmit it.".into();
             let missing_source: Text =
                 "reconciliation of the declaration against the claim files".into();
@@ -687,11 +879,9 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             let empty: Text = "".into();
             for e in &declared {
                 match by_entry.get(e) {
-                    Some(a) if a.accepted_on.is_some() => accepted += 1,
-                    Some(a) if a.rejected => rejected += 1,
-                    Some(_) => {}
+                    Some(a) => tally.count(a),
                     None => {
-                        missing += 1;
+                        tally.missing += 1;
                         worklist.push(EntryResult {
                             entry_number: *e,
                             claim_number: None,
@@ -714,23 +904,14 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 .filter(|e| !seen.contains(e))
                 .collect();
             not_declared.sort();
-            Reconciliation {
-                declared: Some(declared.len()),
-                accepted,
-                rejected,
-                missing,
-                holds: declared.len() == accepted + rejected + missing,
-                not_declared,
-            }
+            tally.reconciliation(Some(declared.len()), declared.len(), not_declared)
         }
-        None => Reconciliation {
-            declared: None,
-            accepted: accepted_count,
-            rejected: rejected_count,
-            missing: 0,
-            holds: distinct == accepted_count + rejected_count,
-            not_declared: Vec::new(),
-        },
+        None => {
+            for a in by_entry.values() {
+                tally.count(a);
+            }
+            tally.reconciliation(None, by_entry.len(), Vec::new())
+        }
     };
 
     // Entry data refines the advice (protest deadlines, withdrawal inside the window,
@@ -770,6 +951,85 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         reconciliation,
         refile,
         refined,
+        warnings,
+    }
+}
+
+/// A claim (or Validation Result File) being built.
+struct ClaimBuilding {
+    number: Text,
+    files: Vec<Text>,
+    kind: ClaimFileKind,
+    /// A Validation Result File with a file-level error.
+    failed: bool,
+    /// The claim-level status the file states.
+    reported: Option<Text>,
+}
+
+/// The Validation Result Files (by file name) that hold a file-level error: their uploads
+/// failed as a whole.
+fn failed_uploads(rows: &[ClaimRow], as_of: Date) -> Vec<Text> {
+    let mut failed: Vec<Text> = Vec::new();
+    let mut judged: HashMap<usize, bool> = HashMap::new();
+    for row in rows
+        .iter()
+        .filter(|r| r.kind == ClaimFileKind::ValidationResult && !r.message.trim().is_empty())
+    {
+        if failed.iter().any(|f| **f == *row.file) {
+            continue;
+        }
+        let file_level = *judged
+            .entry(row.message.as_ptr() as usize)
+            .or_insert_with(|| judge(&row.message, as_of).action == Action::FixFile);
+        if file_level {
+            failed.push(row.file.clone());
+        }
+    }
+    failed
+}
+
+/// Distinct entries counted by the outcome that says most.
+#[derive(Debug, Default)]
+struct Tally {
+    accepted: usize,
+    rejected: usize,
+    no_claim_yet: usize,
+    not_filed: usize,
+    missing: usize,
+}
+
+impl Tally {
+    fn count(&mut self, a: &EntryAgg) {
+        if a.accepted_on.is_some() {
+            self.accepted += 1;
+        } else if a.rejected {
+            self.rejected += 1;
+        } else if a.no_claim_yet {
+            self.no_claim_yet += 1;
+        } else if a.not_filed {
+            self.not_filed += 1;
+        }
+    }
+
+    fn reconciliation(
+        self,
+        declared: Option<usize>,
+        distinct: usize,
+        not_declared: Vec<EntryNumber>,
+    ) -> Reconciliation {
+        let counted =
+            self.accepted + self.rejected + self.no_claim_yet + self.not_filed + self.missing;
+        Reconciliation {
+            declared,
+            accepted: self.accepted,
+            rejected: self.rejected,
+            no_claim_yet: self.no_claim_yet,
+            not_filed: self.not_filed,
+            missing: self.missing,
+            // Without a declaration, every distinct entry must have been counted once.
+            holds: declared.unwrap_or(distinct) == counted,
+            not_declared,
+        }
     }
 }
 
@@ -780,6 +1040,10 @@ struct EntryAgg {
     accepted_on: Option<u32>,
     /// Some claim rejected it.
     rejected: bool,
+    /// A Validation Result File has it without an error.
+    no_claim_yet: bool,
+    /// An upload that failed file validation held it.
+    not_filed: bool,
     /// The worklist row that blocks refiling most.
     strongest: Option<(u32, Action)>,
 }
@@ -829,8 +1093,13 @@ fn plan_refile(
     };
     for r in worklist {
         let agg = by_entry.get(&r.entry_number);
-        if r.outcome == Outcome::Rejected
-            && r.action == Action::Refile
+        // Rejected entries to refile as they are, and every entry of an upload that failed file
+        // validation (the corrected whole file).
+        let refile_now = matches!(
+            (r.outcome, r.action),
+            (Outcome::Rejected, Action::Refile) | (Outcome::NotFiled, Action::FixFile)
+        );
+        if refile_now
             && agg.is_none_or(|a| a.accepted_on.is_none() && !a.blocked())
             && !chosen.contains(&r.entry_number)
             && !refuse(&mut refile, r.entry_number)
@@ -919,6 +1188,8 @@ mod tests {
             claim: claim.into(),
             status: Some(status.into()),
             message: message.into(),
+            claim_status: None,
+            kind: Default::default(),
         }
     }
 
@@ -1157,6 +1428,8 @@ mod tests {
         assert!(r.refile.entries.is_empty());
     }
 
+    /// A row without a status and without a message says nothing of acceptance: review, never
+    /// accepted (it was once read as accepted, and so never refiled).
     #[test]
     fn without_status_column_the_message_decides() {
         let mut a = row(1, "1", "", "");
@@ -1170,12 +1443,13 @@ mod tests {
             },
             AS_OF,
         );
-        let by_entry: HashMap<EntryNumber, Outcome> = r
+        let by_entry: HashMap<EntryNumber, (Outcome, Action)> = r
             .entries
             .iter()
-            .map(|e| (e.entry_number, e.outcome))
+            .map(|e| (e.entry_number, (e.outcome, e.action)))
             .collect();
-        assert_eq!(by_entry[&n(1)], Outcome::Accepted);
-        assert_eq!(by_entry[&n(2)], Outcome::Rejected);
+        assert_eq!(by_entry[&n(1)], (Outcome::Rejected, Action::Review));
+        assert_eq!(by_entry[&n(2)], (Outcome::Rejected, Action::OtherPath));
+        assert!(r.refile.entries.is_empty());
     }
 }

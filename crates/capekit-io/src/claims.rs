@@ -10,22 +10,13 @@ use std::path::Path;
 
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::entry::{EntryNumber, unwrap_value};
+pub use capekit_core::triage::ClaimFileKind;
 use capekit_core::triage::{ClaimRow, Text};
 
 use crate::table::{Row, TableError, read_table, visit_table};
 
 /// Files larger than this are refused (a claim holds at most 9,999 entries).
 pub const MAX_CLAIM_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
-/// What kind of ACE file it is, judged from its columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClaimFileKind {
-    /// Claim Details: has a claim number column.
-    ClaimDetails,
-    /// Validation Result File: entries and messages, no claim number.
-    ValidationResult,
-}
 
 /// A claim file as read.
 #[derive(Debug, Clone)]
@@ -82,7 +73,10 @@ pub enum ClaimFileError {
 enum Role {
     Entry,
     Claim,
+    /// An entry-level status.
     Status,
+    /// `Claim Status`: the claim's status, unless the file has no entry-level status column.
+    ClaimStatus,
     Message,
 }
 
@@ -115,7 +109,6 @@ const ALIASES: &[(Role, &[&str])] = &[
         Role::Status,
         &[
             "status",
-            "claimstatus",
             "entrystatus",
             "entrysummarystatus",
             "processingstatus",
@@ -123,6 +116,7 @@ const ALIASES: &[(Role, &[&str])] = &[
             "result",
         ],
     ),
+    (Role::ClaimStatus, &["claimstatus", "capeclaimstatus"]),
     (
         Role::Message,
         &[
@@ -190,7 +184,11 @@ impl Interner {
 struct Mapping {
     entry: usize,
     claim: Option<usize>,
+    /// The entry-level status: an entry status column, else the `Claim Status` column (which
+    /// then holds each entry's status, as brokers' exports do).
     status: Option<usize>,
+    /// `Claim Status` beside an entry-level status column: the claim's status only.
+    claim_status: Option<usize>,
     message: Option<usize>,
 }
 
@@ -217,7 +215,11 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
             found: found(),
         });
     };
-    let (status, message) = (col(Role::Status), col(Role::Message));
+    let (status, claim_status) = match (col(Role::Status), col(Role::ClaimStatus)) {
+        (Some(entry), claim) => (Some(entry), claim),
+        (None, claim) => (claim, None),
+    };
+    let message = col(Role::Message);
     if status.is_none() && message.is_none() {
         return Err(ClaimFileError::Columns {
             file: file.to_owned(),
@@ -229,6 +231,7 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
         entry,
         claim: col(Role::Claim),
         status,
+        claim_status,
         message,
     })
 }
@@ -329,7 +332,9 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
             entry,
             claim,
             status: m.status.map(|c| texts.get(unwrap_value(row.get(c)))),
+            claim_status: m.claim_status.map(|c| texts.get(unwrap_value(row.get(c)))),
             message: texts.get(m.message.map_or("", |c| unwrap_value(row.get(c)))),
+            kind: out.kind,
         });
     })
     .map_err(|source| ClaimFileError::Table {

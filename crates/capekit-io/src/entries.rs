@@ -22,7 +22,6 @@ use capekit_core::check::Content;
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::entry::{EntryNumber, EntryNumberError, unwrap_value};
 use capekit_core::path::{Chapter99, Column, ColumnSet, EntryData, chapter_99};
-use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::ReadError;
@@ -979,7 +978,8 @@ impl<'f> State<'f> {
         let Some(number) = self.entries.get(i).map(|e| e.entry_number) else {
             return;
         };
-        let program = match hts_digits(value) {
+        let digits = hts_digits(value);
+        let program = match &digits {
             Ok(d) => std::str::from_utf8(d.as_slice()).ok().and_then(chapter_99),
             Err(why) => {
                 if let Some(e) = self.entries.get_mut(i) {
@@ -1021,6 +1021,14 @@ impl<'f> State<'f> {
         match program {
             Chapter99::Ieepa => {
                 e.ieepa_lines = e.ieepa_lines.saturating_add(1);
+                // The order behind the line dates the court's two years: every line but an
+                // explicit zero (an exemption code) counts.
+                if !matches!(duty, Ok(Some(0)))
+                    && let Ok(d) = &digits
+                    && let Ok(h) = std::str::from_utf8(d.as_slice())
+                {
+                    e.ieepa_orders.add_heading(h);
+                }
                 if duty_cents > 0 {
                     e.ieepa_dutiable_lines = e.ieepa_dutiable_lines.saturating_add(1);
                     e.ieepa_duty_cents = e.ieepa_duty_cents.saturating_add(duty_cents);
@@ -1286,54 +1294,7 @@ pub fn parse_cents(raw: &str) -> Result<Option<i64>, &'static str> {
     Ok(Some(if negative { -total } else { total }))
 }
 
-/// Parses a date as ACE and spreadsheets write it: `MM/DD/YYYY`, `M/D/YYYY`, `M/D/YY` (20YY),
-/// `YYYY-MM-DD`; a time of day after a space or `T` is ignored. `Ok(None)` for an empty value.
-pub fn parse_date(raw: &str) -> Result<Option<Date>, &'static str> {
-    let s = unwrap_value(raw);
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let day_part = s.split([' ', 'T']).next().unwrap_or(s);
-    let num = |p: &str, max_len: usize| -> Option<i16> {
-        if p.is_empty() || p.len() > max_len || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        p.parse().ok()
-    };
-    let (y, m, d) = if day_part.contains('/') {
-        let mut it = day_part.split('/');
-        let (Some(m), Some(d), Some(y), None) = (it.next(), it.next(), it.next(), it.next()) else {
-            return Err("not month/day/year");
-        };
-        let year = match y.len() {
-            4 => num(y, 4),
-            2 => num(y, 2).map(|v| 2000 + v),
-            _ => None,
-        };
-        (year, num(m, 2), num(d, 2))
-    } else if day_part.contains('-') {
-        let mut it = day_part.split('-');
-        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
-            return Err("not year-month-day");
-        };
-        (
-            if y.len() == 4 { num(y, 4) } else { None },
-            num(m, 2),
-            num(d, 2),
-        )
-    } else if day_part.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err("a number: probably an Excel date that lost its date format");
-    } else {
-        return Err("not a date format capekit reads");
-    };
-    let (Some(y), Some(m), Some(d)) = (y, m, d) else {
-        return Err("the day, month or year is not a number of the right length");
-    };
-    let (Ok(m), Ok(d)) = (i8::try_from(m), i8::try_from(d)) else {
-        return Err("no such day");
-    };
-    Date::new(y, m, d).map(Some).map_err(|_| "no such day")
-}
+pub use capekit_core::dates::parse_date;
 
 /// Turns lone CR line ends into LF (old Mac files).
 struct CrToLf<R>(R);
@@ -1583,7 +1544,7 @@ mod tests {
 
     use capekit_core::path::{Path as EntryPath, decide};
 
-    const AS_OF: Date = jiff::civil::date(2026, 11, 24);
+    const AS_OF: jiff::civil::Date = jiff::civil::date(2026, 11, 24);
 
     macro_rules! fixture {
         ($name:literal) => {

@@ -23,11 +23,10 @@ use std::sync::Arc;
 
 use capekit_core::EntryNumber;
 use capekit_core::check::{MAX_ENTRIES, group};
+use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::known::{Known, KnownState};
-use capekit_core::path::{
-    Deadline, Decision, EntryData, Path, URGENT_DAYS, decide, format_cents, is_urgent,
-};
+use capekit_core::path::{Decision, EntryData, Path, decide, format_cents};
 use capekit_core::reading::ENTRY_READER_RULES;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -82,8 +81,10 @@ pub struct PlannedEntry {
     pub ieepa_duty_cents: i64,
     /// The path, its reasons, deadlines and notes.
     pub decision: Decision,
-    /// The CAPE window closes within 14 days.
+    /// A deadline that matters is near (14 days for CAPE, PSC and protest, 60 for the court).
     pub urgent: bool,
+    /// The deadline that makes it urgent: the nearest urgent one that matters.
+    pub urgent_by: Option<Deadline>,
     /// Index in [`Plan::declarations`] and part (0-based) of the file the entry is on.
     pub declaration: Option<(usize, usize)>,
     /// A `cape` entry left off the declarations because another filer must declare it (only with
@@ -142,72 +143,24 @@ impl PlannedEntry {
     }
 }
 
-/// Which deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DeadlineKind {
-    /// CAPE window: liquidation + 80 days.
-    CapeWindow,
-    /// Post-summary correction.
-    Psc,
-    /// Protest: liquidation + 180 days.
-    Protest,
-}
-
-impl DeadlineKind {
-    /// For people.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CapeWindow => "CAPE window closes",
-            Self::Psc => "PSC due",
-            Self::Protest => "protest due",
-        }
-    }
-}
-
-/// The nearest deadline of an entry that its path makes matter.
+/// The nearest deadline of an entry that its path makes matter
+/// ([`capekit_core::deadline::matter`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Horizon {
     /// The nearest deadline not yet passed.
-    Open(DeadlineKind, Deadline),
+    Open(Deadline),
     /// Every deadline that matters has passed.
     Passed,
     /// No dated deadline matters: an unliquidated entry (its CAPE window has not started), an
-    /// entry with nothing to refund, an open protest.
+    /// entry with nothing to refund.
     Undated,
-}
-
-/// The deadlines that matter for a decision's path. A PSC date exists for nearly every entry,
-/// but only an entry to correct needs one; a protest date matters to an entry that must be
-/// protested or that waits for a later phase, not to one whose protest is already open.
-fn relevant(d: &Decision) -> Vec<(DeadlineKind, Deadline)> {
-    let dl = &d.deadlines;
-    let window = dl.cape_window_closes.map(|w| (DeadlineKind::CapeWindow, w));
-    let psc = dl.psc_due.map(|p| (DeadlineKind::Psc, p));
-    let protest = dl.protest_due.map(|p| (DeadlineKind::Protest, p));
-    let open_protest = d.reasons.first() == Some(&"P008");
-    let withdrawable = d.reasons.contains(&"P009");
-    let list = match d.path {
-        Path::Cape => vec![window],
-        Path::CorrectFirst => vec![psc, window],
-        Path::Protest if open_protest => vec![window.filter(|_| withdrawable)],
-        Path::Protest | Path::LaterPhase | Path::Court => vec![protest],
-        Path::NotRefundable => vec![],
-        Path::Review => vec![window, psc, protest],
-    };
-    list.into_iter().flatten().collect()
 }
 
 /// The nearest deadline of a decision that its path makes matter.
 pub fn horizon(d: &Decision) -> Horizon {
-    let list = relevant(d);
-    match list
-        .iter()
-        .filter(|(_, dl)| !dl.passed())
-        .min_by_key(|(_, dl)| dl.days_left)
-    {
-        Some((kind, dl)) => Horizon::Open(*kind, *dl),
-        None if list.is_empty() => Horizon::Undated,
+    match d.next_deadline() {
+        Some(dl) => Horizon::Open(dl),
+        None if d.deadlines_that_matter().next().is_none() => Horizon::Undated,
         None => Horizon::Passed,
     }
 }
@@ -382,8 +335,10 @@ pub fn build_plan_with(
                 .filter(|_| decision.path == Path::Cape)
                 .cloned();
             // An accepted entry has nothing left to do, however soon its window closes.
-            let urgent =
-                is_urgent(&decision) && !matches!(known, Some(KnownState::Accepted { .. }));
+            let urgent_by = decision
+                .urgent_deadline()
+                .filter(|_| !matches!(known, Some(KnownState::Accepted { .. })));
+            let urgent = urgent_by.is_some();
             entries.push(PlannedEntry {
                 entry_number: e.entry_number,
                 importer_number: e.importer_number,
@@ -392,6 +347,7 @@ pub fn build_plan_with(
                 line: e.first_line,
                 ieepa_duty_cents: e.ieepa_duty_cents,
                 urgent,
+                urgent_by,
                 decision,
                 declaration: None,
                 other_filer,
@@ -606,7 +562,7 @@ impl Plan {
         // millions of entries.
         list.sort_by_cached_key(|e| {
             let days = match e.horizon() {
-                Horizon::Open(_, d) => d.days_left,
+                Horizon::Open(d) => d.days_left,
                 Horizon::Passed | Horizon::Undated => i32::MAX,
             };
             let accepted = matches!(e.known, Some(KnownState::Accepted { .. }));
@@ -615,15 +571,12 @@ impl Plan {
         list
     }
 
-    /// The urgent entries, the CAPE window closing soonest first.
+    /// The urgent entries, the deadline that makes them urgent coming soonest first.
     pub fn urgent(&self) -> Vec<&PlannedEntry> {
         let mut list: Vec<&PlannedEntry> = self.entries.iter().filter(|e| e.urgent).collect();
         list.sort_by_key(|e| {
             (
-                e.decision
-                    .deadlines
-                    .cape_window_closes
-                    .map_or(i32::MAX, |w| w.days_left),
+                e.urgent_by.map_or(i32::MAX, |d| d.days_left),
                 e.entry_number,
             )
         });
@@ -658,7 +611,7 @@ impl Plan {
         let mut counts = [0usize; DEADLINE_BUCKETS.len() + 2];
         for e in &self.entries {
             let slot = match e.horizon() {
-                Horizon::Open(_, d) => DEADLINE_BUCKETS
+                Horizon::Open(d) => DEADLINE_BUCKETS
                     .iter()
                     .position(|(_, lo, hi)| (*lo..=*hi).contains(&d.days_left))
                     .unwrap_or(DEADLINE_BUCKETS.len() - 1),
@@ -749,18 +702,24 @@ pub fn worklist_table(plan: &Plan) -> SheetTable {
             "psc_due",
             "protest_due",
             "protest_days_left",
+            "court_due",
+            "court_days_left",
+            "urgent_deadline",
             "ieepa_duty",
             "notes",
             "source",
         ],
         widths: vec![
-            14.0, 16.0, 28.0, 14.0, 8.0, 12.0, 60.0, 12.0, 10.0, 12.0, 12.0, 10.0, 14.0, 90.0, 30.0,
+            14.0, 16.0, 28.0, 14.0, 8.0, 12.0, 60.0, 12.0, 10.0, 12.0, 12.0, 10.0, 12.0, 10.0,
+            36.0, 14.0, 90.0, 30.0,
         ],
         rows: plan
             .worklist()
             .into_iter()
             .map(|e| {
                 let dl = e.decision.deadlines;
+                // After a denied protest the 1581(a) date is the court date that comes first.
+                let court = dl.court_1581a_due.or(dl.court_due);
                 vec![
                     e.entry_number.as_str().to_owned(),
                     e.importer_number.as_deref().unwrap_or("").to_owned(),
@@ -774,6 +733,9 @@ pub fn worklist_table(plan: &Plan) -> SheetTable {
                     date_cell(dl.psc_due),
                     date_cell(dl.protest_due),
                     days_cell(dl.protest_due),
+                    date_cell(court),
+                    days_cell(court),
+                    e.urgent_by.map_or_else(String::new, Deadline::describe),
                     dollars(e.ieepa_duty_cents),
                     e.decision.notes.join(" | "),
                     e.source(),
@@ -929,20 +891,16 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     if urgent.is_empty() {
         let _ = writeln!(
             out,
-            "urgent: none - no CAPE window closes within {URGENT_DAYS} days"
+            "urgent: none - no deadline that matters is near (CAPE window, PSC and protest within {URGENT_DAYS} days, court within {COURT_URGENT_DAYS})"
         );
     } else {
         let _ = writeln!(
             out,
-            "urgent: {} whose CAPE window closes within {URGENT_DAYS} days - act today:",
+            "urgent: {} with a deadline that matters near (CAPE window, PSC and protest within {URGENT_DAYS} days, court within {COURT_URGENT_DAYS}) - act today:",
             plural(urgent.len(), "entry", "entries")
         );
         for e in urgent.iter().take(URGENT_SHOWN) {
-            let (date, days) = e
-                .decision
-                .deadlines
-                .cape_window_closes
-                .map_or((String::new(), 0), |w| (w.date.to_string(), w.days_left));
+            let due = e.urgent_by.map_or_else(String::new, Deadline::describe);
             let whereto = files.file_of(e).map_or_else(
                 || "worklist".to_owned(),
                 |p| {
@@ -952,11 +910,8 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             );
             let _ = writeln!(
                 out,
-                "  {}  window closes {date} ({} left)  {}  {}",
-                e.entry_number,
-                plural(usize::try_from(days).unwrap_or(0), "day", "days"),
-                e.decision.path,
-                whereto
+                "  {}  {due}  {}  {}",
+                e.entry_number, e.decision.path, whereto
             );
         }
         if urgent.len() > URGENT_SHOWN {
@@ -1141,8 +1096,19 @@ pub struct EntryJson<'a> {
     pub psc_due: Option<Deadline>,
     /// `{date, days_left}` or null.
     pub protest_due: Option<Deadline>,
-    /// The CAPE window closes within 14 days.
+    /// Court under 28 USC 1581(i) at the earliest reading, `{kind, date, days_left, urgent,
+    /// basis}` or null.
+    pub court_due: Option<Deadline>,
+    /// The later readings of `court_due` (deposit and liquidation + 2 years).
+    pub court_readings: capekit_core::deadline::CourtReadings,
+    /// Court under 28 USC 1581(a) after a denied protest, or null.
+    pub court_1581a_due: Option<Deadline>,
+    /// The kinds of deadline that matter for the path.
+    pub deadlines_that_matter: capekit_core::deadline::KindSet,
+    /// A deadline that matters is near (14 days; 60 for the court).
     pub urgent: bool,
+    /// The deadline that makes it urgent, or null.
+    pub urgent_deadline: Option<Deadline>,
     /// The declaration file it is on, if any.
     pub declaration_file: Option<String>,
     /// The filer that must declare it, when `--filer` kept it off the declarations.
@@ -1223,7 +1189,12 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
                 cape_window_closes: e.decision.deadlines.cape_window_closes,
                 psc_due: e.decision.deadlines.psc_due,
                 protest_due: e.decision.deadlines.protest_due,
+                court_due: e.decision.deadlines.court_due,
+                court_readings: e.decision.deadlines.court_readings,
+                court_1581a_due: e.decision.deadlines.court_1581a_due,
+                deadlines_that_matter: e.decision.matter,
                 urgent: e.urgent,
+                urgent_deadline: e.urgent_by,
                 declaration_file: files.file_of(e).map(|p| shown(p)),
                 other_filer: e.other_filer.as_deref(),
                 ledger: e.known.as_ref(),
@@ -1291,7 +1262,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         ("IEEPA duty", format_cents(plan.ieepa_duty_cents())),
         ("to declare now", group(declared as u64)),
         (
-            "urgent (window closes within 14 days)",
+            "urgent (a deadline that matters within 14 days, court 60)",
             group(plan.urgent().len() as u64),
         ),
         ("on the worklist", group(worklist.len() as u64)),
@@ -1443,7 +1414,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
     }
     let _ = writeln!(
         b,
-        "<table><thead><tr><th>entry</th><th>importer</th><th>path</th><th>what to do</th><th>CAPE window closes</th><th>PSC due</th><th>protest due</th><th class=\"num\">IEEPA duty</th><th>rules</th></tr></thead><tbody>"
+        "<table><thead><tr><th>entry</th><th>importer</th><th>path</th><th>what to do</th><th>CAPE window closes</th><th>PSC due</th><th>protest due</th><th>court due</th><th class=\"num\">IEEPA duty</th><th>rules</th></tr></thead><tbody>"
     );
     let filer = plan.filer.as_deref();
     for e in worklist.into_iter().take(REPORT_ROWS) {
@@ -1469,7 +1440,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             .collect();
         let _ = writeln!(
             b,
-            "<tr{}><td class=\"action\">{}</td><td class=\"action\">{}</td><td class=\"action\">{}</td><td>{}{notes}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr{}><td class=\"action\">{}</td><td class=\"action\">{}</td><td class=\"action\">{}</td><td>{}{notes}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             if e.urgent { " class=\"bad\"" } else { "" },
             e.entry_number,
             esc(e.importer_number.as_deref().unwrap_or("")),
@@ -1478,6 +1449,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             when(dl.cape_window_closes),
             when(dl.psc_due),
             when(dl.protest_due),
+            when(dl.court_1581a_due.or(dl.court_due)),
             format_cents(e.ieepa_duty_cents),
             e.decision.reasons.join(" ")
         );

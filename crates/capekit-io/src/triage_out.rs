@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use capekit_core::check::group;
 use capekit_core::diag::Diagnostic;
-use capekit_core::triage::{Outcome, TriageReport};
+use capekit_core::triage::{ClaimFileKind, TriageReport};
 use serde::Serialize;
 
 use crate::html::{bar_chart, esc, page};
@@ -54,7 +54,7 @@ pub fn worklist_table(report: &TriageReport) -> SheetTable {
                 vec![
                     e.entry_number.to_string(),
                     e.claim_number.as_deref().unwrap_or("").to_owned(),
-                    outcome_str(e.outcome).to_owned(),
+                    e.outcome.as_str().to_owned(),
                     e.message.to_string(),
                     e.action.to_string(),
                     e.what_to_do.to_string(),
@@ -74,14 +74,6 @@ pub fn origin(e: &capekit_core::triage::EntryResult) -> String {
         e.file.to_string()
     } else {
         format!("{}:{}", e.file, e.line)
-    }
-}
-
-fn outcome_str(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Accepted => "accepted",
-        Outcome::Rejected => "rejected",
-        Outcome::Missing => "missing",
     }
 }
 
@@ -119,19 +111,27 @@ pub fn reconciliation_line(report: &TriageReport) -> String {
 /// CLI names its `--declaration` option; the web workbench, its upload).
 pub fn reconciliation_line_with(report: &TriageReport, no_declaration: &str) -> String {
     let r = &report.reconciliation;
+    // The outcomes of Validation Result Files are named only when there are any.
+    let mut terms = vec![
+        format!("accepted {}", group(r.accepted as u64)),
+        format!("rejected {}", group(r.rejected as u64)),
+    ];
+    if r.no_claim_yet > 0 {
+        terms.push(format!("no claim yet {}", group(r.no_claim_yet as u64)));
+    }
+    if r.not_filed > 0 {
+        terms.push(format!("not filed {}", group(r.not_filed as u64)));
+    }
+    let counted = r.accepted + r.rejected + r.no_claim_yet + r.not_filed;
     let mut s = match r.declared {
-        Some(d) => format!(
-            "declared {} = accepted {} + rejected {} + missing {}",
-            group(d as u64),
-            group(r.accepted as u64),
-            group(r.rejected as u64),
-            group(r.missing as u64)
-        ),
+        Some(d) => {
+            terms.push(format!("missing {}", group(r.missing as u64)));
+            format!("declared {} = {}", group(d as u64), terms.join(" + "))
+        }
         None => format!(
-            "entries in claim files {} = accepted {} + rejected {} ({no_declaration}, so missing entries cannot be found)",
-            group((r.accepted + r.rejected) as u64),
-            group(r.accepted as u64),
-            group(r.rejected as u64)
+            "entries in claim files {} = {} ({no_declaration}, so missing entries cannot be found)",
+            group(counted as u64),
+            terms.join(" + ")
         ),
     };
     s.push_str(if r.holds {
@@ -175,15 +175,39 @@ pub fn triage_text(
     let mut out = String::new();
     let _ = writeln!(out, "catalog {}", report.catalog_version);
     let _ = writeln!(out, "rules as of {}", report.as_of);
+    for w in &report.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     for c in &report.claims {
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "claim {}: {} - {} accepted, {} rejected",
-            c.claim_number,
+            "{}: {} - {} accepted, {} rejected",
+            match c.kind {
+                ClaimFileKind::ClaimDetails => format!("claim {}", c.claim_number),
+                ClaimFileKind::ValidationResult => {
+                    format!("validation result file {}", c.files.join(", "))
+                }
+            },
             c.status.as_str(),
             group(c.accepted as u64),
             group(c.rejected as u64)
         );
+        if c.not_answered > 0 {
+            let _ = write!(
+                out,
+                ", {} {}",
+                group(c.not_answered as u64),
+                if c.status == capekit_core::triage::ClaimStatus::FailedValidation {
+                    "not filed"
+                } else {
+                    "with no claim yet"
+                }
+            );
+        }
+        let _ = writeln!(out);
+        if let Some(note) = &c.note {
+            let _ = writeln!(out, "  note: {note}");
+        }
     }
     let by_action = report.by_action();
     if !by_action.is_empty() {
@@ -282,6 +306,9 @@ pub fn report_html(
         report.as_of,
         esc(report.catalog_version)
     );
+    for w in &report.warnings {
+        let _ = writeln!(b, "<p class=\"bad\">Warning: {}</p>", esc(w));
+    }
     let _ = writeln!(b, "<div class=\"tiles\">");
     let worklist = report.worklist().count();
     for (label, n) in [
@@ -289,9 +316,15 @@ pub fn report_html(
         ("accepted entries", r.accepted),
         ("rejected entries", r.rejected),
         ("missing entries", r.missing),
+        ("no claim yet", r.no_claim_yet),
+        ("not filed (upload failed)", r.not_filed),
         ("worklist rows", worklist),
         ("to refile now", report.refile.entries.len()),
-    ] {
+    ]
+    .into_iter()
+    .filter(|(label, n)| {
+        *n > 0 || !label.starts_with("no claim") && !label.starts_with("not filed")
+    }) {
         let _ = writeln!(
             b,
             "<div class=\"tile\"><b>{}</b>{label}</div>",
@@ -320,6 +353,13 @@ pub fn report_html(
             c.rejected,
             esc(&c.files.join(", "))
         );
+        if let Some(note) = &c.note {
+            let _ = writeln!(
+                b,
+                "<tr><td></td><td colspan=\"4\" class=\"bad\">{}</td></tr>",
+                esc(note)
+            );
+        }
     }
     let _ = writeln!(b, "</tbody></table>");
 
@@ -416,7 +456,7 @@ pub fn report_html(
             "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"action\">{}</td><td>{}{}</td><td>{}</td></tr>",
             e.entry_number,
             esc(e.claim_number.as_deref().unwrap_or("")),
-            outcome_str(e.outcome),
+            e.outcome.as_str(),
             esc(&e.message),
             e.action,
             esc(&e.what_to_do),

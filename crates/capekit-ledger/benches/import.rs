@@ -68,6 +68,8 @@ fn generated(rows: usize) -> (Vec<FileMeta>, TriageReport) {
                 } else {
                     empty.clone()
                 },
+                claim_status: None,
+                kind: Default::default(),
             });
         }
     }

@@ -412,10 +412,13 @@ impl Ledger {
                 Vec::with_capacity(report.entries.len());
             let mut last_file: Option<(&str, Option<FileId>)> = None;
             for r in &report.entries {
+                // Only CBP's answers are claim outcomes: an entry that merely passed file checks
+                // on a Validation Result File, or sat on an upload that failed, has none (and a
+                // Validation Result File never records acceptance).
                 let outcome = match r.outcome {
                     Outcome::Accepted => "accepted",
                     Outcome::Rejected => "rejected",
-                    Outcome::Missing => continue,
+                    Outcome::NoClaimYet | Outcome::NotFiled | Outcome::Missing => continue,
                 };
                 let Some(&claim) = r.claim_number.as_deref().and_then(|c| claim_ids.get(c)) else {
                     continue;

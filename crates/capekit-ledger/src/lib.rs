@@ -42,8 +42,8 @@ pub use lifecycle::{
     Attention, DeclRef, DeclState, Declaration, Mark, MarkOutcome, STALE_AFTER_DAYS, allowed,
 };
 pub use report::{
-    ActionCount, Deadline, DeadlineKind, ESCALATE_AFTER, Escalation, EventKind, ExportRow,
-    ImporterStatus, LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
+    ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
+    LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
 };
 pub use schema::MIGRATIONS;
 pub use state::{EntryState, Except};
@@ -97,6 +97,21 @@ pub enum LedgerError {
         /// The value as stored.
         value: String,
     },
+}
+
+impl LedgerError {
+    /// True when another connection held the ledger past the busy timeout (`SQLITE_BUSY`, or
+    /// `SQLITE_LOCKED` within one process): nothing was written, and the same call may succeed
+    /// when tried again.
+    pub fn is_busy(&self) -> bool {
+        let (Self::Sql(sql) | Self::Open { source: sql, .. }) = self else {
+            return false;
+        };
+        matches!(
+            sql.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
 }
 
 /// Result of ledger operations.
@@ -296,6 +311,12 @@ pub struct Ledger {
 impl Ledger {
     /// Opens (creating when absent) the ledger file at `path`, and its folder, and migrates it.
     pub fn open(path: &Path) -> Result<Ledger> {
+        Self::open_with_busy_timeout(path, BUSY_TIMEOUT)
+    }
+
+    /// [`Ledger::open`], waiting up to `busy_timeout` (instead of [`BUSY_TIMEOUT`]) for another
+    /// connection that holds the ledger.
+    pub fn open_with_busy_timeout(path: &Path, busy_timeout: Duration) -> Result<Ledger> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| LedgerError::CreateDir {
                 path: dir.to_path_buf(),
@@ -306,17 +327,21 @@ impl Ledger {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::setup(conn, Some(path.to_path_buf()))
+        Self::setup(conn, Some(path.to_path_buf()), busy_timeout)
     }
 
     /// A ledger that lives in memory only: for tests, and for read-only commands when no ledger
     /// file exists yet (so that nothing is created just to say it is empty).
     pub fn open_in_memory() -> Result<Ledger> {
-        Self::setup(Connection::open_in_memory()?, None)
+        Self::setup(Connection::open_in_memory()?, None, BUSY_TIMEOUT)
     }
 
-    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Ledger> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+    fn setup(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        busy_timeout: Duration,
+    ) -> Result<Ledger> {
+        conn.busy_timeout(busy_timeout)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets `ledger status` read while a triage writes, and makes a commit one append.
         // An in-memory database answers `memory`, which is fine.
@@ -335,7 +360,7 @@ impl Ledger {
             match attempt {
                 Err(LedgerError::Sql(rusqlite::Error::SqliteFailure(e, _)))
                     if e.code == rusqlite::ErrorCode::DatabaseBusy
-                        && started.elapsed() < BUSY_TIMEOUT =>
+                        && started.elapsed() < busy_timeout =>
                 {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                 }

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use capekit_core::catalog::{Action, normalize};
+use capekit_core::deadline::{self, DeadlineKind, ProtestClock, days_between};
 use capekit_core::entry::EntryNumber;
 use capekit_core::path::Path;
 use jiff::Timestamp;
@@ -69,23 +70,18 @@ pub struct ImporterStatus {
     pub rejected_by_action: Vec<ActionCount>,
 }
 
-/// Which deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DeadlineKind {
-    /// Last day to declare the entry on CAPE (liquidation + 80 days).
-    CapeWindow,
-    /// Last day to protest (liquidation + 180 days).
-    Protest,
-}
-
 /// The deadline that matters for an entry not accepted, given its path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Deadline {
+pub struct EntryDeadline {
     /// The day.
     pub date: Date,
-    /// Which deadline.
+    /// Which deadline ([`capekit_core::deadline::DeadlineKind`]).
     pub kind: DeadlineKind,
+    /// Days from the day asked about (`status_as_of`) to `date`; `None` without one.
+    pub days_left: Option<i32>,
+    /// Near enough to act today ([`capekit_core::deadline::urgent`]: 14 days, 60 for the
+    /// court); always false without a day asked about.
+    pub urgent: bool,
     /// The entry.
     pub entry: EntryNumber,
     /// Its importer, when known.
@@ -113,7 +109,7 @@ pub struct LedgerStatus {
     pub importers: Vec<ImporterStatus>,
     /// The nearest deadlines of entries not accepted, soonest first (at most 20): one per entry,
     /// the one its path makes matter.
-    pub deadlines: Vec<Deadline>,
+    pub deadlines: Vec<EntryDeadline>,
     /// Deadlines before this day were left out as passed; `None` lists them all.
     pub deadlines_from: Option<Date>,
     /// Entries that `ledger escalate` would list.
@@ -253,17 +249,20 @@ impl Facts {
             .path
             .as_deref()
             .and_then(|p| Path::ALL.into_iter().find(|x| x.as_str() == p));
-        match path {
-            // Nothing refundable: no deadline matters.
-            Some(Path::NotRefundable) => None,
-            // The protest period is the clock of these paths (CAPE.md section 6).
-            Some(Path::Protest | Path::LaterPhase | Path::Court) => protest,
-            // CAPE, after a correction maybe: the window; once it has closed, a protest is what
-            // remains.
-            Some(Path::Cape | Path::CorrectFirst) => window.or(protest),
-            // Review, or a path this capekit does not know: whichever comes first.
-            Some(Path::Review) | None => window.into_iter().chain(protest).min_by_key(|(d, _)| *d),
+        // Which deadlines matter is the path engine's answer (`deadline::matter`); a path this
+        // capekit does not know is treated as review: every deadline.
+        let matter = deadline::matter(path.unwrap_or(Path::Review), ProtestClock::None);
+        let mut list: Vec<(Date, DeadlineKind)> = Vec::new();
+        if matter.contains(DeadlineKind::CapeWindow) {
+            list.extend(window);
         }
+        // CAPE, after a correction maybe: once the window has closed, a protest is what remains.
+        if matter.contains(DeadlineKind::Protest)
+            || matches!(path, Some(Path::Cape | Path::CorrectFirst)) && window.is_none()
+        {
+            list.extend(protest);
+        }
+        list.into_iter().min_by_key(|(d, _)| *d)
     }
 }
 
@@ -348,9 +347,12 @@ impl Ledger {
                 continue;
             }
             if let Some((f, (date, kind))) = f.and_then(|f| Some((f, f.deadline(today)?))) {
-                deadlines.push(Deadline {
+                let days_left = today.map(|t| days_between(t, date));
+                deadlines.push(EntryDeadline {
                     date,
                     kind,
+                    days_left,
+                    urgent: days_left.is_some_and(|d| deadline::urgent(kind, d)),
                     entry: *e,
                     importer: f.importer.clone(),
                     state: s.name(),
@@ -684,11 +686,21 @@ impl Ledger {
             }
         }
         {
+            // One upload gets a Validation Result File and, once processed, a claim: the two
+            // are the same acceptance, and nothing in either file ties them together. An entry
+            // is accepted twice when two claims accepted it, or two Validation Result Files
+            // did; a claim and a Validation Result File together are one upload's answer.
             let mut stmt = self.conn.prepare(
                 "SELECT ce.entry, group_concat(DISTINCT c.claim_number)
-                 FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
+                 FROM claim_entries ce
+                 JOIN claims c ON c.id = ce.claim_id
+                 JOIN files f ON f.id = ce.file_id
                  WHERE ce.outcome = 'accepted'
-                 GROUP BY ce.entry HAVING COUNT(DISTINCT ce.claim_id) > 1",
+                 GROUP BY ce.entry
+                 HAVING COUNT(DISTINCT CASE WHEN f.kind = 'validation-result' THEN NULL
+                                            ELSE ce.claim_id END) > 1
+                     OR COUNT(DISTINCT CASE WHEN f.kind = 'validation-result'
+                                            THEN ce.claim_id END) > 1",
             )?;
             let rows =
                 stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;

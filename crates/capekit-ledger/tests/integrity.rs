@@ -48,6 +48,8 @@ fn claim_file(name: &str, claim: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<C
                     .into(),
                 ),
                 message: (*msg).into(),
+                claim_status: None,
+                kind: Default::default(),
             }
         })
         .collect();
@@ -801,4 +803,64 @@ fn two_writers_at_once_both_land() {
     assert_eq!(s.entries.rejected, 8_000);
     assert_eq!(s.claims, 2);
     assert_eq!(s.files.get("declaration"), Some(&2));
+}
+
+/// A Validation Result File: rows of one upload without a claim number, which the claim reader
+/// files under the claim `validation NAME` (`capekit-io::claims`).
+fn validation_file(name: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<ClaimRow>) {
+    let (_, mut rows) = claim_file(name, &format!("validation {name}"), rows);
+    let mut bytes = format!("validation {name}\n");
+    for r in &rows {
+        bytes.push_str(&format!("{},{}\n", r.entry, r.message));
+    }
+    for r in &mut rows {
+        r.status = None;
+    }
+    (
+        FileMeta::of_bytes(name, FileKind::ValidationResult, bytes.as_bytes()),
+        rows,
+    )
+}
+
+#[test]
+fn a_claim_and_its_validation_result_file_verify_clean() {
+    on_both(|l| {
+        let entries = [n(1), n(2), n(3)];
+        l.import_declaration(&declaration("d.csv", &entries), &entries)
+            .expect("declare");
+        // The claim of the declaration, and the Validation Result File of the same upload,
+        // imported one after the other and together.
+        import_claims(
+            l,
+            &[claim_file(
+                "claim.csv",
+                "100000000001",
+                &[(1, ""), (2, ""), (3, REFILE_MSG)],
+            )],
+        );
+        import_claims(
+            l,
+            &[validation_file(
+                "vrf.csv",
+                &[(1, ""), (2, ""), (3, REFILE_MSG)],
+            )],
+        );
+        assert_eq!(l.verify().expect("verify"), vec![]);
+        assert_eq!(
+            state(l, 1),
+            EntryState::Accepted {
+                claim: "100000000001".into()
+            }
+        );
+    });
+}
+
+#[test]
+fn an_entry_accepted_on_two_validation_result_files_is_reported() {
+    let mut l = Ledger::open_in_memory().expect("in memory");
+    import_claims(&mut l, &[validation_file("vrf-1.csv", &[(1, "")])]);
+    import_claims(&mut l, &[validation_file("vrf-2.csv", &[(1, "")])]);
+    let problems = l.verify().expect("verify");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].check, "accepted-twice");
 }

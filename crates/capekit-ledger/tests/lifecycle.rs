@@ -38,6 +38,8 @@ fn claim_file(name: &str, claim: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<C
                     .into(),
                 ),
                 message: (*msg).into(),
+                claim_status: None,
+                kind: Default::default(),
             }
         })
         .collect();

@@ -52,6 +52,17 @@ impl AppError {
         Self::user(StatusCode::NOT_FOUND, title, message)
     }
 
+    /// 410: the session was removed to free memory for newer uploads.
+    pub fn evicted() -> Self {
+        Self::user(
+            StatusCode::GONE,
+            "This result was removed to free memory",
+            "This result was removed to free memory; upload the files again to see it. capekit keeps the results of the latest uploads in memory while it runs, and removes the oldest when they would take too much.",
+        )
+        .with_detail("What the upload recorded in the ledger is still there: uploading the same files again changes nothing in it.")
+        .with_back("/", "Upload files")
+    }
+
     /// 422: the file was received but capekit cannot use it.
     pub fn unusable_file(title: impl Into<String>, message: impl Into<String>) -> Self {
         Self::user(StatusCode::UNPROCESSABLE_ENTITY, title, message)
@@ -97,6 +108,40 @@ impl AppError {
             back: Some(("/".to_owned(), "Back to the start page".to_owned())),
             log: Some(format!("{context}: {cause}")),
         }))
+    }
+
+    /// 408: the request's body did not arrive within `timeout`.
+    pub fn timed_out(timeout: std::time::Duration) -> Self {
+        Self::user(
+            StatusCode::REQUEST_TIMEOUT,
+            "The upload took too long",
+            format!(
+                "capekit waits {} seconds for an upload to arrive, and this one did not arrive in time, so nothing of it was read.",
+                timeout.as_secs()
+            ),
+        )
+        .with_detail("Send the files again; if the network is slow, upload fewer files at a time.")
+        .with_back("/", "Back to the start page")
+    }
+
+    /// 503: the ledger stayed busy (another capekit writing it) past every try, so the upload
+    /// was not recorded and nothing of it was kept. Logged too.
+    pub fn ledger_busy(path: &std::path::Path, cause: &capekit_ledger::LedgerError) -> Self {
+        let mut e = Self::user(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The ledger is busy: nothing was recorded",
+            format!(
+                "Another capekit was writing to the ledger ({}) for too long, so this could not be recorded and nothing of it was kept.",
+                path.display()
+            ),
+        )
+        .with_detail("Wait a moment (an import of a large file may be running in another window) and send the files again.")
+        .with_back("/", "Back to the start page");
+        e.0.log = Some(format!(
+            "recording in the ledger {}: {cause}",
+            path.display()
+        ));
+        e
     }
 
     /// Adds a paragraph of explanation or advice.

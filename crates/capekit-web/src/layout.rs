@@ -72,10 +72,14 @@ pub fn entries(count: usize) -> String {
     format!("{} entr{}", n(count), if count == 1 { "y" } else { "ies" })
 }
 
-/// A deadline: its date, then the days left (in red within 14 days: the urgency threshold of the
-/// plan), `last day today`, or `passed`.
-pub fn deadline(date: jiff::civil::Date, days_left: i32) -> Markup {
-    let urgent = capekit_core::path::URGENT_DAYS;
+/// A deadline: its date, then the days left (in red while urgent: 14 days, 60 for the court, by
+/// `capekit_core::deadline::urgent`), `last day today`, or `passed`.
+pub fn deadline(
+    kind: capekit_core::deadline::DeadlineKind,
+    date: jiff::civil::Date,
+    days_left: i32,
+) -> Markup {
+    let urgent = kind.urgent_days();
     html! {
         span.date { (date.to_string()) }
         " "
@@ -111,20 +115,33 @@ mod tests {
         assert_eq!(days_until(d("2026-11-24"), d("2026-11-24")), 0);
         assert_eq!(days_until(d("2026-11-24"), d("2027-01-01")), 38);
         assert_eq!(days_until(d("2026-11-24"), d("2026-11-20")), -4);
-        let soon = deadline(d("2026-11-24"), 0).into_string();
+        let soon = deadline(
+            capekit_core::deadline::DeadlineKind::CapeWindow,
+            d("2026-11-24"),
+            0,
+        )
+        .into_string();
         assert!(
             soon.contains("last day today") && soon.contains("soon"),
             "{soon}"
         );
         assert!(
-            deadline(d("2026-11-20"), -4)
-                .into_string()
-                .contains("(passed)")
+            deadline(
+                capekit_core::deadline::DeadlineKind::CapeWindow,
+                d("2026-11-20"),
+                -4
+            )
+            .into_string()
+            .contains("(passed)")
         );
         assert!(
-            deadline(d("2026-11-25"), 1)
-                .into_string()
-                .contains("(1 day left)")
+            deadline(
+                capekit_core::deadline::DeadlineKind::CapeWindow,
+                d("2026-11-25"),
+                1
+            )
+            .into_string()
+            .contains("(1 day left)")
         );
     }
 

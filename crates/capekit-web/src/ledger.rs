@@ -10,17 +10,60 @@
 //! are pending from then on. A plan asks and records as `capekit plan` does.
 //!
 //! A connection is opened per request, inside a blocking task: an SQLite connection is not
-//! `Sync`, and WAL is made for this (readers never wait for the one writer, a second writer waits
-//! up to the ledger's busy timeout), so no connection is shared between handlers.
+//! `Sync`, and WAL is made for this (readers never wait for the one writer), so no connection is
+//! shared between handlers. Writers are another matter: SQLite lets one write at a time, and its
+//! busy handler is neither fair nor patient, so twenty uploads recorded at once left some waiting
+//! past the busy timeout ("database is locked"), their triage shown but not recorded. So the
+//! server writes through [`write`]: one write at a time within the server (the others wait their
+//! turn, however long), the busy timeout only for another capekit process, and a few more tries
+//! when even that one holds the ledger too long. A write that still fails is a 503 page, never a
+//! page that looks recorded.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use capekit_core::EntryNumber;
 use capekit_core::triage::{TriageInput, TriageReport};
 use capekit_io::entries::EntryDataSet;
 use capekit_io::plan_out::{Plan, PlanOptions, build_plan, build_plan_with};
 use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger, LedgerError};
+
+/// Tries of a write that found the ledger held by another process past the busy timeout.
+const WRITE_ATTEMPTS: u32 = 3;
+
+/// The one writer of this server: ledger writes take it in turn.
+#[derive(Debug, Clone, Default)]
+pub struct WriteLock(Arc<Mutex<()>>);
+
+/// Runs `f` on the ledger at `path` as this server's one writer: after every earlier write of
+/// this server, waiting up to `busy_timeout` for another process, and trying again (up to
+/// [`WRITE_ATTEMPTS`] times) when the ledger stayed busy. A busy ledger writes nothing, so `f` runs
+/// again from the start.
+pub fn write<T>(
+    lock: &WriteLock,
+    path: &Path,
+    busy_timeout: Duration,
+    mut f: impl FnMut(&mut Ledger) -> Result<T, LedgerError>,
+) -> Result<T, LedgerError> {
+    // A writer that panicked released the lock with the ledger whole (its transaction rolled
+    // back), so the turn passes on.
+    let _turn = lock
+        .0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut attempt = 1;
+    loop {
+        match Ledger::open_with_busy_timeout(path, busy_timeout).and_then(|mut l| f(&mut l)) {
+            Err(e) if e.is_busy() && attempt < WRITE_ATTEMPTS => {
+                std::thread::sleep(busy_timeout.min(Duration::from_secs(1)) * attempt);
+                attempt += 1;
+            }
+            done => return done,
+        }
+    }
+}
 
 /// What the ledger did with an upload, for the page to say.
 #[derive(Debug, Clone)]
@@ -134,29 +177,29 @@ pub fn guard(
 /// `files` are the identities of the files read, in the order of `sets`. Without a ledger (`None`)
 /// the plan is built alone. A ledger that fails is said on the page; the plan is built without
 /// its knowledge then.
+///
+/// Err is the 503 page of a ledger that stayed busy: nothing was recorded, and the upload should
+/// be sent again.
 pub fn plan_with_ledger(
-    path: Option<&Path>,
+    state: &crate::AppState,
     files: &[FileMeta],
     sets: Vec<EntryDataSet>,
     options: &PlanOptions,
-) -> (Plan, LedgerNote) {
-    let Some(path) = path else {
-        return (build_plan(sets, options), LedgerNote::Off);
+) -> Result<(Plan, LedgerNote), crate::AppError> {
+    let Some(path) = state.ledger.as_deref() else {
+        return Ok((build_plan(sets, options), LedgerNote::Off));
     };
     let numbers: Vec<EntryNumber> = sets
         .iter()
         .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
         .collect();
-    let (mut ledger, known) = match Ledger::open(path).and_then(|l| {
-        let known = l.known(&numbers)?;
-        Ok((l, known))
-    }) {
-        Ok(found) => found,
+    let known = match Ledger::open(path).and_then(|l| l.known(&numbers)) {
+        Ok(known) => known,
         Err(e) => {
-            return (
+            return Ok((
                 build_plan(sets, options),
                 failed(path, "reading what it knows of these entries", &e),
-            );
+            ));
         }
     };
     let mut facts = Vec::with_capacity(numbers.len());
@@ -175,7 +218,11 @@ pub fn plan_with_ledger(
             (meta.clone(), facts)
         })
         .collect();
-    let note = match ledger.record_entry_reports(&reports) {
+    let recorded = write(&state.writes, path, state.ledger_busy_timeout, |l| {
+        l.record_entry_reports(&reports)
+    });
+    let note = match recorded {
+        Err(e) if e.is_busy() => return Err(crate::AppError::ledger_busy(path, &e)),
         Ok(outcomes) => LedgerNote::Recorded(
             files
                 .iter()
@@ -189,18 +236,21 @@ pub fn plan_with_ledger(
         ),
         Err(e) => failed(path, "recording the entry report", &e),
     };
-    (plan, note)
+    Ok((plan, note))
 }
 
 /// Records a refile file the workbench handed out as uploaded, with its bytes, when the user
 /// says it was (a POST): its entries are pending from then on. `shown` is how the ledger will
 /// name it.
 pub fn mark_uploaded(
+    state: &crate::AppState,
     path: &Path,
     shown: &str,
     bytes: &[u8],
     entries: &[EntryNumber],
 ) -> Result<capekit_ledger::MarkOutcome, LedgerError> {
     let meta = FileMeta::of_bytes(shown, FileKind::Declaration, bytes);
-    Ledger::open(path)?.mark_uploaded_file(&meta, bytes, entries, None, None)
+    write(&state.writes, path, state.ledger_busy_timeout, |l| {
+        l.mark_uploaded_file(&meta, bytes, entries, None, None)
+    })
 }

@@ -16,19 +16,22 @@ mod assets;
 mod error;
 mod layout;
 mod ledger;
+mod memory;
 mod pages;
 mod security;
 mod session;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub use error::AppError;
-pub use session::{SessionId, Sessions};
+pub use security::{AllowedHosts, BadHostName};
+pub use session::{Limits, MAX_SESSION_BYTES, MAX_SESSIONS, SessionId, Sessions, private_dir};
 
 /// The largest request body accepted: 20 MB. CBP's own files are far smaller (a declaration must
 /// be under 1 MB; a Claim Details of 9,999 entries is about 1 MB as CSV).
@@ -46,8 +49,44 @@ pub struct AppState {
     /// Apply the rules in force on this date instead of today (tests; the upload form can also
     /// set it per upload).
     pub as_of: Option<jiff::civil::Date>,
+    /// How long a ledger write waits for another capekit process writing the ledger, before
+    /// it is tried again (a few times) and then refused with a 503 page.
+    pub ledger_busy_timeout: std::time::Duration,
+    /// This server's one ledger writer (see `ledger.rs`).
+    writes: ledger::WriteLock,
     /// Sessions of this server run.
     pub sessions: Sessions,
+    /// The `Host` values answered; any other gets 421 (DNS rebinding). [`serve_on`] sets the
+    /// port to the one bound.
+    pub hosts: AllowedHosts,
+    /// Header and body read timeouts.
+    pub timeouts: Timeouts,
+}
+
+/// The port `capekit serve` listens on by default.
+pub const DEFAULT_PORT: u16 = 8080;
+
+/// How long a client may take to send what it sends: a connection whose client never finishes
+/// (slowloris) is closed instead of held for ever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From the connection's first byte, or the end of its last response, to the end of a
+    /// request's headers: past it the connection is closed without an answer (a browser sends
+    /// its headers at once; an idle kept-alive connection is closed too, and the browser opens a
+    /// new one).
+    pub header: Duration,
+    /// From the end of the headers to the end of the body: past it the request is answered 408
+    /// and the connection closed. Generous: a 20 MB upload over a slow office network.
+    pub body: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            header: Duration::from_secs(30),
+            body: Duration::from_secs(120),
+        }
+    }
 }
 
 impl AppState {
@@ -57,14 +96,19 @@ impl AppState {
             upload_dir: upload_dir.into(),
             ledger: None,
             as_of: None,
+            ledger_busy_timeout: capekit_ledger::BUSY_TIMEOUT,
+            writes: ledger::WriteLock::default(),
             sessions: Sessions::default(),
+            hosts: AllowedHosts::new(DEFAULT_PORT),
+            timeouts: Timeouts::default(),
         }
     }
 
     /// The rules date for a triage: the state's override, else today.
     fn today(&self) -> jiff::civil::Date {
+        // CBP's clock: Eastern Time, whatever the machine's zone.
         self.as_of
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+            .unwrap_or_else(|| capekit_core::deadline::cbp_today(jiff::Timestamp::now()))
     }
 }
 
@@ -75,6 +119,8 @@ pub fn default_upload_dir() -> Option<PathBuf> {
 
 /// The whole application, without a socket: what `serve` runs and what tests call with `oneshot`.
 pub fn app(state: AppState) -> Router {
+    let hosts = state.hosts.clone();
+    let body_timeout = state.timeouts.body;
     Router::new()
         .route("/", get(pages::home::page))
         .route("/upload", post(pages::upload::upload))
@@ -102,6 +148,14 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::html_errors))
         .layer(axum::middleware::from_fn(security::oversize))
         .layer(axum::middleware::from_fn(security::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            body_timeout,
+            security::body_deadline,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            security::host_check,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .with_state(state)
@@ -114,14 +168,67 @@ pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
 }
 
 /// Serves the workbench on a bound listener (tests bind port 0 and read the port first), until
-/// Ctrl+C.
-pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            // If the signal cannot be installed the server simply runs until killed.
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+/// Ctrl+C. Requests must name the port bound, and may name the address bound.
+///
+/// HTTP/1.1 only, through hyper's own connection builder rather than `axum::serve`, which sets
+/// no timer and so no header read timeout: a client that opens connections and never finishes
+/// its headers would hold each one for ever. The body deadline is a layer of [`app`].
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    mut state: AppState,
+) -> std::io::Result<()> {
+    let bound = listener.local_addr()?;
+    state.hosts.set_port(bound.port());
+    state.hosts.allow_address(bound.ip());
+    let header_timeout = state.timeouts.header;
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let stop = async {
+        // If the signal cannot be installed the server simply runs until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // A connection reset before it was accepted concerns that client only; out
+                    // of file descriptors, wait for some to close (as `axum::serve` does).
+                    if !matches!(
+                        e.kind(),
+                        std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset
+                    ) {
+                        eprintln!("capekit serve: error: accepting a connection: {e}");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(
+                hyper_util::rt::TokioIo::new(stream),
+                hyper_util::service::TowerToHyperService::new(router.clone()),
+            );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // A connection that fails (closed by the client, timed out) concerns that client
+            // only; there is nobody to tell.
+            let _ = conn.await;
+        });
+    }
+    // Let the requests under way finish, for a while.
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(10)) => {}
+    }
+    Ok(())
 }
 
 /// Runs the server on its own runtime, for the CLI (which has no async runtime): binds `addr`,

@@ -4,10 +4,12 @@
 //!
 //! A session id is 128 random bits, so one session's address cannot be guessed from another's.
 //! The client's file name is kept for display only and never becomes part of a path: a name like
-//! `../../x` must not write anywhere. Memory is bounded: past [`MAX_SESSIONS`] the oldest session
-//! is forgotten (its files stay on disk).
+//! `../../x` must not write anywhere; the files are readable by their owner only (0600 in a 0700
+//! folder, on Unix). Memory is bounded: past [`MAX_SESSIONS`] sessions, or past
+//! [`MAX_SESSION_BYTES`] held by them together (as `memory.rs` estimates it), the oldest are
+//! forgotten (their files stay on disk), and their pages say so.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -21,6 +23,7 @@ use capekit_io::plan_out::Plan;
 use jiff::civil::Date;
 
 use crate::ledger::LedgerNote;
+use crate::memory::Held;
 
 /// Sessions kept in memory; older ones are forgotten.
 pub const MAX_SESSIONS: usize = 50;
@@ -108,7 +111,37 @@ pub fn display_name(raw: Option<&str>) -> String {
     }
 }
 
-/// Saves an upload under `dir` as `<session>-<nn>.<ext>`, the extension chosen from the content.
+/// Makes `dir` (and its missing parents) a folder only its owner can open: created 0700 on
+/// Unix, and an existing folder that others may read is narrowed to 0700. Uploads are a filer's
+/// entry lists; another account on the same computer has no business reading them. Returns a
+/// warning when an existing folder's mode could not be narrowed (its files are 0600 all the same).
+pub fn private_dir(dir: &Path) -> std::io::Result<Option<String>> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0
+            && let Err(e) =
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700))
+        {
+            return Ok(Some(format!(
+                "the upload folder {} can be read by other users (mode {mode:o}) and capekit could not change that ({e}); uploads in it are readable by you only, but the folder lists their names",
+                dir.display()
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)?;
+    Ok(None)
+}
+
+/// Saves an upload under `dir` as `<session>-<nn>.<ext>`, the extension chosen from the content:
+/// written to a temporary file first (0600 on Unix, in a 0700 folder: see [`private_dir`]) and
+/// renamed, so that the name never shows a half-written file.
 pub fn save_upload(
     dir: &Path,
     id: &SessionId,
@@ -124,10 +157,31 @@ pub fn save_upload(
         Content::Pdf => "pdf",
         Content::Binary => "bin",
     };
-    std::fs::create_dir_all(dir)?;
+    if let Some(warning) = private_dir(dir)? {
+        eprintln!("capekit serve: warning: {warning}");
+    }
     let path = dir.join(format!("{id}-{index:02}.{ext}"));
-    std::fs::write(&path, bytes)?;
-    Ok(path)
+    let tmp = dir.join(format!(".{id}-{index:02}.tmp"));
+    let written = write_private(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map(|()| path)
+}
+
+/// Writes `bytes` to a new file at `path` that only its owner can read (0600 on Unix).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// The corrected list given on the rebuild page.
@@ -310,6 +364,15 @@ pub enum Session {
 }
 
 impl Session {
+    /// The bytes it holds, estimated.
+    fn held_bytes(&self) -> usize {
+        match self {
+            Self::Triage(t) => t.held_bytes(),
+            Self::Check(c) => c.held_bytes(),
+            Self::Plan(p) => p.held_bytes(),
+        }
+    }
+
     fn created(&self) -> jiff::Timestamp {
         match self {
             Self::Triage(t) => t.created,
@@ -319,10 +382,62 @@ impl Session {
     }
 }
 
+/// The most sessions kept, and the most memory they may hold together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Sessions kept; past it the oldest is forgotten.
+    pub sessions: usize,
+    /// Bytes the kept sessions may hold together, as [`Held`] estimates them; past it the oldest
+    /// are forgotten. The newest session is always kept, however large.
+    pub bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            sessions: MAX_SESSIONS,
+            bytes: MAX_SESSION_BYTES,
+        }
+    }
+}
+
+/// The memory the kept sessions may hold together: 512 MiB, room for several triages of the
+/// largest claim files and dozens of ordinary ones.
+pub const MAX_SESSION_BYTES: usize = 512 * 1024 * 1024;
+
+/// Forgotten session ids remembered, to tell "removed to free memory" from "never existed".
+const EVICTED_REMEMBERED: usize = 4096;
+
 #[derive(Debug, Default)]
 struct Inner {
-    map: HashMap<SessionId, Session>,
+    limits: Limits,
+    /// Each session with the bytes it holds.
+    map: HashMap<SessionId, (Session, usize)>,
+    /// Oldest first.
     order: VecDeque<SessionId>,
+    /// Bytes the sessions in `map` hold.
+    held: usize,
+    /// Ids forgotten to stay within the limits, oldest first.
+    evicted: VecDeque<SessionId>,
+    evicted_set: HashSet<SessionId>,
+}
+
+impl Inner {
+    fn evict_oldest(&mut self) {
+        let Some(old) = self.order.pop_front() else {
+            return;
+        };
+        if let Some((_, bytes)) = self.map.remove(&old) {
+            self.held -= bytes;
+        }
+        if self.evicted.len() >= EVICTED_REMEMBERED
+            && let Some(gone) = self.evicted.pop_front()
+        {
+            self.evicted_set.remove(&gone);
+        }
+        self.evicted_set.insert(old.clone());
+        self.evicted.push_back(old);
+    }
 }
 
 /// Every session of this server run, shared by the handlers.
@@ -330,30 +445,55 @@ struct Inner {
 pub struct Sessions(Arc<Mutex<Inner>>);
 
 impl Sessions {
+    /// Sessions kept within `limits`.
+    pub fn with_limits(limits: Limits) -> Self {
+        Self(Arc::new(Mutex::new(Inner {
+            limits,
+            ..Inner::default()
+        })))
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A handler that panicked while holding the lock left the map whole (every update is a
-        // single insert), so the data is still good to use.
+        // A handler that panicked while holding the lock left the map whole (every update
+        // completes before the next begins), so the data is still good to use.
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Adds a session, forgetting the oldest past [`MAX_SESSIONS`].
+    /// Adds a session (or replaces the one with this id), forgetting the oldest while more than
+    /// the limits allow are kept.
     pub fn insert(&self, id: SessionId, session: Session) {
+        // Estimated before the lock is taken: a large triage takes a moment to count.
+        let bytes = session.held_bytes();
         let mut inner = self.lock();
-        if inner.map.insert(id.clone(), session).is_none() {
-            inner.order.push_back(id);
+        match inner.map.insert(id.clone(), (session, bytes)) {
+            Some((_, before)) => inner.held -= before,
+            None => inner.order.push_back(id),
         }
-        while inner.order.len() > MAX_SESSIONS {
-            if let Some(old) = inner.order.pop_front() {
-                inner.map.remove(&old);
-            }
+        inner.held += bytes;
+        while inner.order.len() > 1
+            && (inner.order.len() > inner.limits.sessions || inner.held > inner.limits.bytes)
+        {
+            inner.evict_oldest();
         }
     }
 
     /// The session with this id.
     pub fn get(&self, id: &SessionId) -> Option<Session> {
-        self.lock().map.get(id).cloned()
+        self.lock().map.get(id).map(|(s, _)| s.clone())
+    }
+
+    /// True when the session with this id was forgotten to free memory (as opposed to one this
+    /// server never had).
+    pub fn evicted(&self, id: &SessionId) -> bool {
+        self.lock().evicted_set.contains(id)
+    }
+
+    /// Sessions kept, and the bytes they hold together as estimated.
+    pub fn usage(&self) -> (usize, usize) {
+        let inner = self.lock();
+        (inner.map.len(), inner.held)
     }
 
     /// The triage session with this id.
@@ -386,7 +526,7 @@ impl Sessions {
         let mut all: Vec<(SessionId, Session)> = inner
             .order
             .iter()
-            .filter_map(|id| inner.map.get(id).map(|s| (id.clone(), s.clone())))
+            .filter_map(|id| inner.map.get(id).map(|(s, _)| (id.clone(), s.clone())))
             .collect();
         all.sort_by_key(|(_, s)| std::cmp::Reverse(s.created()));
         all
@@ -425,5 +565,35 @@ mod tests {
             Some(format!("{id}-01.csv").as_str())
         );
         assert!(p.starts_with(dir.path()));
+        assert_eq!(std::fs::read(&p).expect("saved"), b"Entry Number\r\n");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "no temporary file left: {left:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn uploads_are_private_to_their_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let id = SessionId::generate().expect("random");
+
+        // A new folder (and its missing parent) is made 0700, the file 0600.
+        let dir = tmp.path().join("data").join("uploads");
+        let p = save_upload(&dir, &id, 1, b"Entry Number\r\n").expect("saved");
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&p), 0o600);
+
+        // An existing folder open to others is narrowed.
+        let open = tmp.path().join("open");
+        std::fs::create_dir(&open).expect("dir");
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let p = save_upload(&open, &id, 2, b"Entry Number\r\n").expect("saved");
+        assert_eq!(mode(&open), 0o700);
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(private_dir(&open).expect("again"), None);
     }
 }

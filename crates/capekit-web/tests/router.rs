@@ -1018,3 +1018,358 @@ async fn an_entry_report_with_no_readable_entry_is_a_plan_with_findings() {
     assert!(findings.contains("R001"), "{findings}");
     assert!(findings.contains("6.05761E+10"), "{findings}");
 }
+
+/// A request as a page of `evil.example` sends it once the name points at 127.0.0.1: same port,
+/// and an `Origin` that matches its `Host`.
+fn rebound(mut req: Request<Body>, host: Option<&str>) -> Request<Body> {
+    let headers = req.headers_mut();
+    headers.remove(header::HOST);
+    headers.remove(header::ORIGIN);
+    if let Some(host) = host {
+        headers.insert(header::HOST, host.parse().expect("header"));
+        headers.insert(
+            header::ORIGIN,
+            format!("http://{host}").parse().expect("header"),
+        );
+    }
+    req
+}
+
+#[tokio::test]
+async fn a_rebinding_host_is_misdirected_for_get_and_post() {
+    let f = fixture_with_ledger();
+    let triage = upload(&f.app, &[("claim-details.csv", CLAIM)]).await;
+    let ledger = f.dir.path().join("ledger").join("ledger.sqlite3");
+    let recorded = || {
+        let l = capekit_ledger::Ledger::open(&ledger).expect("ledger");
+        let s = l.status().expect("status");
+        (s.files, s.claims, s.entries.accepted)
+    };
+    let before = recorded();
+    for host in [
+        Some("evil.example:8080"),
+        Some("evil.example"),
+        Some("localhost:9999"),
+        Some("127.0.0.1.evil.example:8080"),
+        None,
+    ] {
+        for uri in [
+            "/",
+            triage.as_str(),
+            &format!("{triage}/refile.csv"),
+            "/rules",
+        ] {
+            let res = send(&f.app, rebound(get(uri), host)).await;
+            assert_eq!(
+                res.status(),
+                StatusCode::MISDIRECTED_REQUEST,
+                "{host:?} {uri}"
+            );
+            assert_eq!(
+                res.headers()
+                    .get(header::CONTENT_SECURITY_POLICY)
+                    .map(|v| v.as_bytes()),
+                Some(CSP.as_bytes())
+            );
+            let page = text(res).await;
+            assert!(
+                page.contains("answers only at the address it serves"),
+                "{page}"
+            );
+            assert!(!page.contains("B7644"), "no entry leaks: {page}");
+        }
+        // A forged Claim Details that accepts every entry of the demo declaration.
+        let forged = b"Entry Number,Claim Number,Status\r\nB7644104112,100000999999,Entry Summary Updated\r\n";
+        let res = send(
+            &f.app,
+            rebound(
+                post(
+                    "/upload",
+                    multipart(&[
+                        ("files", Some("claim-details.csv"), forged),
+                        ("as_of", None, AS_OF.as_bytes()),
+                    ]),
+                ),
+                host,
+            ),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::MISDIRECTED_REQUEST, "{host:?}");
+    }
+    assert_eq!(recorded(), before, "the ledger is untouched");
+    let uploads = std::fs::read_dir(f.dir.path().join("uploads"))
+        .expect("uploads")
+        .count();
+    assert_eq!(uploads, 1, "only the first upload was saved");
+    // The entry the forged file names is still rejected, never accepted.
+    let entry = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    assert!(!entry.contains("100000999999"), "{entry}");
+
+    // The names the server answers, with its port.
+    for host in ["127.0.0.1:8080", "[::1]:8080", "LOCALHOST:8080"] {
+        let res = send(&f.app, rebound(get("/"), Some(host))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn an_allowed_host_name_is_answered() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.hosts.set_port(80);
+    state.hosts.allow("workbench.example").expect("name");
+    let app = app(state);
+    for (host, status) in [
+        ("workbench.example", StatusCode::OK),
+        ("workbench.example:80", StatusCode::OK),
+        ("localhost", StatusCode::OK),
+        ("workbench.example:8080", StatusCode::MISDIRECTED_REQUEST),
+        ("other.example", StatusCode::MISDIRECTED_REQUEST),
+    ] {
+        let res = send(&app, rebound(get("/"), Some(host))).await;
+        assert_eq!(res.status(), status, "{host}");
+    }
+    // An absolute request URI must name this server too.
+    let res = send(
+        &app,
+        rebound(get("http://evil.example/"), Some("workbench.example")),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::MISDIRECTED_REQUEST);
+}
+
+/// A Claim Details of `rows` entries of its own, all accepted on claim `10000050NNNN`.
+fn claim_details(k: u32, rows: u32) -> Vec<u8> {
+    let mut out = String::from("Entry Number,Claim Number,Status\r\n");
+    for i in 0..rows {
+        let entry = capekit_core::EntryNumber::from_parts("B76", k * 100_000 + i).expect("entry");
+        out.push_str(&format!(
+            "{entry},{},Entry Summary Updated\r\n",
+            100_000_500_000u64 + u64::from(k)
+        ));
+    }
+    out.into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_uploads_all_reach_the_ledger() {
+    const UPLOADS: u32 = 50;
+    const ROWS: u32 = 9_999;
+    let f = fixture_with_ledger();
+    let mut tasks = tokio::task::JoinSet::new();
+    for k in 0..UPLOADS {
+        let app = f.app.clone();
+        tasks.spawn(async move {
+            let bytes = claim_details(k, ROWS);
+            let body = multipart(&[
+                ("files", Some(&format!("claim-{k}.csv")), &bytes),
+                ("as_of", None, AS_OF.as_bytes()),
+            ]);
+            let res = send(&app, post("/upload", body)).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "upload {k}");
+            let page = text(send(&app, get(&location(&res))).await).await;
+            assert!(
+                from_id(&page, "ledger-note").contains("recorded in the ledger"),
+                "upload {k}: {}",
+                from_id(&page, "ledger-note")
+            );
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("upload task");
+    }
+    let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
+        .expect("ledger");
+    let s = l.status().expect("status");
+    assert_eq!(s.files.get("claim-details"), Some(&(UPLOADS as usize)));
+    assert_eq!(s.claims, UPLOADS as usize);
+    assert_eq!(s.entries.accepted, (UPLOADS * ROWS) as usize);
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ledger_held_by_another_process_is_a_503_never_a_silent_success() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ledger.sqlite3");
+    capekit_ledger::Ledger::open(&path).expect("create the ledger");
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(path.clone());
+    state.ledger_busy_timeout = std::time::Duration::from_millis(20);
+    let app = app(state);
+    // The triage of a claim, recorded while the ledger is free.
+    let triage = upload(&app, &[("claim-details.csv", CLAIM)]).await;
+
+    // Another process writing, for longer than every try waits.
+    let other = rusqlite::Connection::open(&path).expect("open");
+    other
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the write lock");
+
+    let res = send(
+        &app,
+        post(
+            "/upload",
+            multipart(&[
+                ("files", Some("claim-2.csv"), &claim_details(7, 3)),
+                ("as_of", None, AS_OF.as_bytes()),
+            ]),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = text(res).await;
+    assert!(
+        page.contains("The ledger is busy: nothing was recorded"),
+        "{page}"
+    );
+    assert!(page.contains("send the files again"), "{page}");
+    let saved = std::fs::read_dir(dir.path().join("uploads"))
+        .expect("uploads")
+        .count();
+    assert_eq!(saved, 1, "the refused upload's file is not kept");
+
+    let res = send(
+        &app,
+        post("/upload", multipart(&[("files", Some("es003.csv"), ES003)])),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "a plan too");
+
+    // The refile is not handed out unrecorded.
+    let res = send(&app, get(&format!("{triage}/refile.csv"))).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    other.execute_batch("ROLLBACK").expect("release");
+    let res = send(&app, get(&format!("{triage}/refile.csv"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let l = capekit_ledger::Ledger::open(&path).expect("ledger");
+    assert_eq!(l.status().expect("status").files.get("refile"), Some(&1));
+    assert_eq!(l.status().expect("status").files.get("entry-data"), None);
+}
+
+#[tokio::test]
+async fn older_sessions_are_evicted_past_the_count_and_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (app, sessions) = with_limits(
+        dir.path(),
+        capekit_web::Limits {
+            sessions: 3,
+            bytes: usize::MAX,
+        },
+    );
+    let mut pages = Vec::new();
+    for k in 0..5 {
+        pages.push(upload(&app, &[(&format!("claim-{k}.csv"), &claim_details(k, 5))]).await);
+    }
+    assert_eq!(sessions.usage().0, 3);
+    for (k, page) in pages.iter().enumerate() {
+        let res = send(&app, get(page)).await;
+        if k < 2 {
+            assert_eq!(res.status(), StatusCode::GONE, "{page}");
+            let text = text(res).await;
+            assert!(
+                text.contains("This result was removed to free memory; upload the files again"),
+                "{text}"
+            );
+            let res = send(&app, get(&format!("{page}/worklist.csv"))).await;
+            assert_eq!(res.status(), StatusCode::GONE, "downloads say so too");
+        } else {
+            assert_eq!(res.status(), StatusCode::OK, "{page}");
+        }
+    }
+    // An id this server never had is still a plain 404.
+    let res = send(&app, get("/triage/0123456789abcdef0123456789abcdef")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!text(res).await.contains("free memory"));
+}
+
+/// The workbench without a ledger, keeping sessions within `limits`; with the sessions, to
+/// look at what they hold.
+fn with_limits(
+    dir: &std::path::Path,
+    limits: capekit_web::Limits,
+) -> (Router, capekit_web::Sessions) {
+    let mut state = AppState::new(dir.join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.sessions = capekit_web::Sessions::with_limits(limits);
+    let sessions = state.sessions.clone();
+    (app(state), sessions)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_sessions_stay_within_the_memory_budget() {
+    const ROWS: u32 = 5_000;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let unbounded = capekit_web::Limits {
+        sessions: 50,
+        bytes: usize::MAX,
+    };
+
+    // What one triage of ROWS rows holds, as counted: at least its claim rows and triage rows.
+    let (router, sessions) = with_limits(dir.path(), unbounded);
+    upload(&router, &[("claim-0.csv", &claim_details(0, ROWS))]).await;
+    let (_, one) = sessions.usage();
+    let floor = ROWS as usize
+        * (std::mem::size_of::<capekit_core::triage::ClaimRow>()
+            + std::mem::size_of::<capekit_core::triage::EntryResult>());
+    assert!(
+        one >= floor,
+        "{one} bytes counted for {ROWS} rows, under {floor}"
+    );
+
+    // A budget of two and a half such triages, and ten of them uploaded.
+    let budget = one * 5 / 2;
+    let (router, sessions) = with_limits(
+        dir.path(),
+        capekit_web::Limits {
+            sessions: 50,
+            bytes: budget,
+        },
+    );
+    let mut pages = Vec::new();
+    for k in 1..=10 {
+        pages.push(
+            upload(
+                &router,
+                &[(&format!("claim-{k}.csv"), &claim_details(k, ROWS))],
+            )
+            .await,
+        );
+        let (kept, held) = sessions.usage();
+        assert!(
+            held <= budget,
+            "upload {k}: {held} bytes held, over {budget}"
+        );
+        assert!(kept <= 2, "upload {k}: {kept} kept");
+    }
+    assert_eq!(sessions.usage().0, 2, "two fit the budget");
+    for (k, page) in pages.iter().enumerate() {
+        let expected = if k >= 8 {
+            StatusCode::OK
+        } else {
+            StatusCode::GONE
+        };
+        assert_eq!(
+            send(&router, get(page)).await.status(),
+            expected,
+            "upload {}",
+            k + 1
+        );
+    }
+
+    // One session larger than the whole budget is still kept, alone: the newest always is.
+    let (router, sessions) = with_limits(
+        dir.path(),
+        capekit_web::Limits {
+            sessions: 50,
+            bytes: 1,
+        },
+    );
+    let a = upload(&router, &[("a.csv", &claim_details(20, 3))]).await;
+    let b = upload(&router, &[("b.csv", &claim_details(21, 3))]).await;
+    assert_eq!(sessions.usage().0, 1);
+    assert_eq!(send(&router, get(&b)).await.status(), StatusCode::OK);
+    assert_eq!(send(&router, get(&a)).await.status(), StatusCode::GONE);
+}

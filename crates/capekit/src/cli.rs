@@ -142,6 +142,12 @@ pub enum Command {
         /// it can upload files and read every upload.
         #[arg(long)]
         allow_remote: bool,
+        /// Also answer requests that name this host (a name or an address, without a port), on
+        /// the port listened on; repeat for several. Without it only 127.0.0.1, localhost, [::1]
+        /// and the address listened on are answered: any other name gets 421, so that a web site
+        /// whose name is pointed at this computer cannot read the workbench (DNS rebinding).
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
         /// Folder for uploaded files [default: the user's data folder, capekit/uploads].
         #[arg(long, value_name = "DIR")]
         upload_dir: Option<PathBuf>,

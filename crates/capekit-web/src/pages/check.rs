@@ -14,7 +14,7 @@ use capekit_io::declaration::{parse_declaration, source_lines};
 use capekit_io::upload::{part_paths, upload_bytes};
 use maud::{Markup, html};
 
-use super::{download, private_page, read_form, session_id, unknown_session};
+use super::{download, missing_session, private_page, read_form, session_id};
 use crate::error::AppError;
 use crate::layout::{self, entries, n};
 use crate::ledger::LedgerNote;
@@ -107,7 +107,10 @@ pub async fn submit(
 
 fn load(state: &AppState, id: &str) -> Result<(String, Arc<CheckSession>), AppError> {
     let id = session_id(id)?;
-    let s = state.sessions.check(&id).ok_or_else(unknown_session)?;
+    let s = state
+        .sessions
+        .check(&id)
+        .ok_or_else(|| missing_session(&state.sessions, &id))?;
     Ok((id.to_string(), s))
 }
 

@@ -3,6 +3,7 @@
 //! deadlines, as `capekit ledger entry` tells it), and every row of it in the open triages and
 //! plans.
 
+use capekit_core::deadline::DeadlineKind;
 use std::sync::Arc;
 
 use axum::extract::{Path as UrlPath, Query, State};
@@ -15,7 +16,7 @@ use capekit_ledger::{EntryFacts, EntryState, EventKind, Ledger, TimelineEvent};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{private_page, session_id, unknown_session};
+use super::{missing_session, private_page, session_id};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout;
@@ -121,7 +122,7 @@ pub async fn page(
                         @for (id, e) in &rows {
                             tr {
                                 td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                                td { (crate::pages::triage::outcome_str(e.outcome)) }
+                                td { (e.outcome.as_str()) }
                                 td { (e.message) }
                                 td { span.action { (e.action.as_str()) } }
                                 td {
@@ -138,7 +139,7 @@ pub async fn page(
         @if !planned.is_empty() {
             h2 { "In your plan" @if planned.len() > 1 { "s" } }
             table {
-                thead { tr { th { "path" } th { "what to do" } th { "CAPE window closes" } th { "protest due" } th.num { "IEEPA duty" } th { "from" } } }
+                thead { tr { th { "path" } th { "what to do" } th { "CAPE window closes" } th { "protest due" } th { "court due" } th.num { "IEEPA duty" } th { "from" } } }
                 tbody {
                     @for (id, s, e) in &planned {
                         @let dl = e.decision.deadlines;
@@ -148,8 +149,9 @@ pub async fn page(
                                 (layout::with_code(&e.what_to_do(s.plan.filer.as_deref())))
                                 @for note in &e.decision.notes { br; i { (layout::with_code(note)) } }
                             }
-                            td { @if let Some(d) = dl.cape_window_closes { (layout::deadline(d.date, d.days_left)) } }
-                            td { @if let Some(d) = dl.protest_due { (layout::deadline(d.date, d.days_left)) } }
+                            td { @if let Some(d) = dl.cape_window_closes { (layout::deadline(d.kind, d.date, d.days_left)) } }
+                            td { @if let Some(d) = dl.protest_due { (layout::deadline(d.kind, d.date, d.days_left)) } }
+                            td { @if let Some(d) = dl.court_1581a_due.or(dl.court_due) { (layout::deadline(d.kind, d.date, d.days_left)) } }
                             td.num { (capekit_core::path::format_cents(e.ieepa_duty_cents)) }
                             td { a href={ "/plan/" (id) } { (e.source()) } }
                         }
@@ -171,12 +173,18 @@ type Plans = Vec<(SessionId, Arc<PlanSession>)>;
 fn open_sessions(state: &AppState, which: &Which) -> Result<(Triages, Plans), AppError> {
     if let Some(raw) = which.session.as_deref() {
         let id = session_id(raw)?;
-        let s = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+        let s = state
+            .sessions
+            .triage(&id)
+            .ok_or_else(|| missing_session(&state.sessions, &id))?;
         return Ok((vec![(id, s)], Vec::new()));
     }
     if let Some(raw) = which.plan.as_deref() {
         let id = session_id(raw)?;
-        let s = state.sessions.plan(&id).ok_or_else(unknown_session)?;
+        let s = state
+            .sessions
+            .plan(&id)
+            .ok_or_else(|| missing_session(&state.sessions, &id))?;
         return Ok((Vec::new(), vec![(id, s)]));
     }
     let mut triages = Vec::new();
@@ -214,8 +222,8 @@ fn ledger_part(history: &History, today: jiff::civil::Date) -> Markup {
                         dd { (f.liquidation_date.map_or_else(|| "not liquidated, or not in the entry report".to_owned(), |d| d.to_string())) }
                         dt { "path" }
                         dd { span class={ "path " (f.path) } { (f.path) } }
-                        @if let Some(d) = f.cape_window_closes { dt { "CAPE window closes" } dd { (deadline(d, today)) } }
-                        @if let Some(d) = f.protest_due { dt { "protest due" } dd { (deadline(d, today)) } }
+                        @if let Some(d) = f.cape_window_closes { dt { "CAPE window closes" } dd { (deadline(DeadlineKind::CapeWindow, d, today)) } }
+                        @if let Some(d) = f.protest_due { dt { "protest due" } dd { (deadline(DeadlineKind::Protest, d, today)) } }
                     }
                 }
                 @if timeline.is_empty() {
@@ -265,8 +273,8 @@ fn data_line(d: &EntryFacts) -> Markup {
     }
 }
 
-fn deadline(d: jiff::civil::Date, today: jiff::civil::Date) -> Markup {
-    layout::deadline(d, layout::days_until(today, d))
+fn deadline(kind: DeadlineKind, d: jiff::civil::Date, today: jiff::civil::Date) -> Markup {
+    layout::deadline(kind, d, layout::days_until(today, d))
 }
 
 fn state_notice(state: &EntryState) -> Markup {

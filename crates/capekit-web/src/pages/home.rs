@@ -6,7 +6,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use capekit_core::catalog::Action;
-use capekit_ledger::{DeadlineKind, Ledger, LedgerStatus};
+use capekit_ledger::{Ledger, LedgerStatus};
 use maud::{Markup, html};
 
 use super::private_page;
@@ -229,14 +229,9 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                 tbody {
                     @for d in &s.deadlines {
                         @let left = layout::days_until(today, d.date);
-                        tr class=(if left < 0 { "passed" } else if left <= capekit_core::path::URGENT_DAYS { "soon" } else { "" }) {
-                            td { (layout::deadline(d.date, left)) }
-                            td {
-                                @match d.kind {
-                                    DeadlineKind::CapeWindow => "CAPE window closes",
-                                    DeadlineKind::Protest => "protest due",
-                                }
-                            }
+                        tr class=(if left < 0 { "passed" } else if capekit_core::deadline::urgent(d.kind, left) { "soon" } else { "" }) {
+                            td { (layout::deadline(d.kind, d.date, left)) }
+                            td { (d.kind.describe()) }
                             td.mono { a href={ "/entry/" (d.entry) } { (d.entry.dashed()) } }
                             td { (state_words(d.state)) }
                             td.mono { (d.importer.as_deref().unwrap_or("")) }

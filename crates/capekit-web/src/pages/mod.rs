@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use crate::error::AppError;
 use crate::ledger::LedgerNote;
 use crate::security::no_store;
-use crate::session::{SessionId, display_name};
+use crate::session::{SessionId, Sessions, display_name};
 
 /// A text field longer than this is refused (the pasted corrected list is the longest: 9,999
 /// entries of 13 characters fit easily).
@@ -82,6 +82,16 @@ pub async fn read_form(multipart: &mut Multipart) -> Result<Form, AppError> {
 /// The session id of a URL, or the page saying it is unknown.
 pub fn session_id(raw: &str) -> Result<SessionId, AppError> {
     SessionId::parse(raw).ok_or_else(unknown_session)
+}
+
+/// The page for the session `id` when it is not in memory: removed to free memory (410, saying
+/// so), or never known to this server run.
+pub fn missing_session(sessions: &Sessions, id: &SessionId) -> AppError {
+    if sessions.evicted(id) {
+        AppError::evicted()
+    } else {
+        unknown_session()
+    }
 }
 
 /// The page for a session that is not (or no longer) in memory.

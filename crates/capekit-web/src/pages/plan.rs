@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::response::Response;
-use capekit_core::path::{Deadline, Path, URGENT_DAYS, format_cents};
+use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
+use capekit_core::path::{Path, format_cents};
 use capekit_io::html::bar_chart;
 use capekit_io::plan_out::{
     Horizon, PlanFiles, PlannedEntry, grouped_findings, reconciliation_line, report_html,
@@ -32,7 +33,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    download, ledger_notice, private_page, session_id, unknown_session, worklist_download,
+    download, ledger_notice, missing_session, private_page, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -101,7 +102,10 @@ impl Filter {
 
 fn load(state: &AppState, id: &str) -> Result<(String, Arc<PlanSession>), AppError> {
     let id = session_id(id)?;
-    let session = state.sessions.plan(&id).ok_or_else(unknown_session)?;
+    let session = state
+        .sessions
+        .plan(&id)
+        .ok_or_else(|| missing_session(&state.sessions, &id))?;
     Ok((id.to_string(), session))
 }
 
@@ -142,8 +146,9 @@ pub async fn page(
                     li.urgent-step {
                         b { (entries(urgent.len())) " cannot wait" }
                         ": " @if urgent.len() == 1 { "its" } @else { "their" }
-                        " CAPE window closes within " (URGENT_DAYS) " days (listed just below). "
-                        "They come first in each declaration file: upload those today."
+                        " deadline that matters is near: a CAPE window, PSC or protest within " (URGENT_DAYS)
+                        " days, or the court within " (COURT_URGENT_DAYS) " (listed just below). "
+                        "Entries to declare come first in each declaration file: upload those today."
                     }
                 }
                 @if plan.declarations.is_empty() {
@@ -172,22 +177,22 @@ pub async fn page(
             (tile(&n(r.entries), "entries"))
             (tile(&format_cents(plan.ieepa_duty_cents()), "IEEPA duty paid"))
             (tile(&n(declared), "to declare now"))
-            (tile(&n(urgent.len()), "urgent (window closes within 14 days)"))
+            (tile(&n(urgent.len()), "urgent (a deadline within 14 days, court 60)"))
             (tile(&n(worklist), "need something else"))
         }
         p class=(if r.holds { "recon ok" } else { "recon bad" }) { (reconciliation_line(plan)) }
 
         @if !urgent.is_empty() {
             section.urgent #urgent {
-                h2 { "Urgent: the CAPE window closes within " (URGENT_DAYS) " days" }
+                h2 { "Urgent: act today" }
                 table {
-                    thead { tr { th { "entry" } th { "importer" } th { "CAPE window closes" } th { "path" } th.num { "IEEPA duty" } th { "where it is" } } }
+                    thead { tr { th { "entry" } th { "importer" } th { "deadline" } th { "path" } th.num { "IEEPA duty" } th { "where it is" } } }
                     tbody {
                         @for e in urgent.iter().take(REPORT_ROWS) {
                             tr {
                                 td.mono { a href={ "/entry/" (e.entry_number) "?plan=" (id) } { (e.entry_number) } }
                                 td.mono { (e.importer_number.as_deref().unwrap_or("")) }
-                                td { (when(e.decision.deadlines.cape_window_closes)) }
+                                td { @if let Some(d) = e.urgent_by { (d.kind.describe()) br; } (when(e.urgent_by)) }
                                 td { span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) } }
                                 td.num { (format_cents(e.ieepa_duty_cents)) }
                                 td { (where_it_is(&s, e)) }
@@ -270,7 +275,7 @@ fn tile(value: &str, label: &str) -> Markup {
 /// A deadline of the plan: its date and the days left, or that it passed.
 fn when(d: Option<Deadline>) -> Markup {
     html! {
-        @if let Some(d) = d { (layout::deadline(d.date, d.days_left)) }
+        @if let Some(d) = d { (layout::deadline(d.kind, d.date, d.days_left)) }
     }
 }
 
@@ -278,7 +283,7 @@ fn when(d: Option<Deadline>) -> Markup {
 fn next_deadline(e: &PlannedEntry) -> Markup {
     html! {
         @match e.horizon() {
-            Horizon::Open(kind, d) => { (kind.as_str()) br; (layout::deadline(d.date, d.days_left)) },
+            Horizon::Open(d) => { (d.kind.describe()) br; (layout::deadline(d.kind, d.date, d.days_left)) },
             Horizon::Passed => span.meta { "every deadline that matters has passed" },
             Horizon::Undated => span.meta { "none dated yet" },
         }
@@ -419,7 +424,7 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
     // Most urgent first, then the nearest deadline that can still be met, as the worklist.
     shown.sort_by_cached_key(|e| {
         let days = match e.horizon() {
-            Horizon::Open(_, d) => d.days_left,
+            Horizon::Open(d) => d.days_left,
             Horizon::Passed | Horizon::Undated => i32::MAX,
         };
         (!e.urgent, days, e.entry_number)

@@ -12,7 +12,7 @@ use capekit_io::claims::parse_entry_list;
 use capekit_ledger::Ledger;
 use maud::html;
 
-use super::{private_page, read_form, session_id, unknown_session};
+use super::{missing_session, private_page, read_form, session_id};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout::{self, entries};
@@ -26,7 +26,10 @@ pub async fn page(
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, AppError> {
     let id = session_id(&id)?;
-    let s = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+    let s = state
+        .sessions
+        .triage(&id)
+        .ok_or_else(|| missing_session(&state.sessions, &id))?;
     let r = &s.report;
     let refile = refile_names(r.refile.entries.len());
     let body = html! {
@@ -115,7 +118,10 @@ pub async fn submit(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let id = session_id(&id)?;
-    let s = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+    let s = state
+        .sessions
+        .triage(&id)
+        .ok_or_else(|| missing_session(&state.sessions, &id))?;
     let form = read_form(&mut multipart).await?;
     let back = format!("/triage/{id}/rebuild");
     let pasted = form.text("entries").map(str::to_owned);

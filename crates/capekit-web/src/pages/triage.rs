@@ -27,7 +27,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    download, ledger_notice, private_page, session_id, unknown_session, worklist_download,
+    download, ledger_notice, missing_session, private_page, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -64,17 +64,20 @@ impl Filter {
         };
         let outcome = match nonblank(&f.outcome).as_deref() {
             None | Some("all") => None,
-            Some("rejected") => Some(Outcome::Rejected),
-            Some("accepted") => Some(Outcome::Accepted),
-            Some("missing") => Some(Outcome::Missing),
-            Some(other) => {
-                return Err(AppError::bad_request(
-                    "Unknown filter",
-                    format!(
-                        "`{other}` is not an outcome; choose all, rejected, accepted or missing."
-                    ),
-                ));
-            }
+            Some(o) => Some(
+                Outcome::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == o)
+                    .ok_or_else(|| {
+                        AppError::bad_request(
+                            "Unknown filter",
+                            format!(
+                                "`{o}` is not an outcome; choose all, {}.",
+                                Outcome::ALL.map(Outcome::as_str).join(", ")
+                            ),
+                        )
+                    })?,
+            ),
         };
         let action = match nonblank(&f.action) {
             None => None,
@@ -108,15 +111,6 @@ impl Filter {
     }
 }
 
-/// The outcome as the worklist writes it.
-pub fn outcome_str(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Accepted => "accepted",
-        Outcome::Rejected => "rejected",
-        Outcome::Missing => "missing",
-    }
-}
-
 /// The file names of the refile upload: `refile.csv`, or `refile-01.csv`... past 9,999 entries.
 pub fn refile_names(entries: usize) -> Vec<String> {
     if entries == 0 {
@@ -130,7 +124,10 @@ pub fn refile_names(entries: usize) -> Vec<String> {
 
 fn load(state: &AppState, id: &str) -> Result<(String, Arc<TriageSession>), AppError> {
     let id = session_id(id)?;
-    let session = state.sessions.triage(&id).ok_or_else(unknown_session)?;
+    let session = state
+        .sessions
+        .triage(&id)
+        .ok_or_else(|| missing_session(&state.sessions, &id))?;
     Ok((id.to_string(), session))
 }
 
@@ -159,6 +156,12 @@ pub async fn page(
         @if names.len() > 1 {
             p.meta { "Files: " (names.join(", ")) }
         }
+        @for w in &r.warnings {
+            p.warn { "Warning: " (w) }
+        }
+        @for c in r.claims.iter().filter(|c| c.note.is_some()) {
+            p.warn { "Claim " (c.claim_number) ": " (c.note.as_deref().unwrap_or_default()) }
+        }
         (ledger_notice(&s.ledger, "The new declaration leaves out every entry the ledger knows as accepted on an earlier claim or still waiting on an earlier declaration."))
         (next_steps(&id, &s, &refile))
         div.tiles {
@@ -166,6 +169,8 @@ pub async fn page(
             (tile(rec.accepted, "accepted entries"))
             (tile(rec.rejected, "rejected entries"))
             @if rec.declared.is_some() { (tile(rec.missing, "missing entries")) }
+            @if rec.no_claim_yet > 0 { (tile(rec.no_claim_yet, "no claim yet")) }
+            @if rec.not_filed > 0 { (tile(rec.not_filed, "not filed (upload failed)")) }
             (tile(r.refile.entries.len(), "to refile now"))
         }
         p class=(if rec.holds { "recon ok" } else { "recon bad" }) {
@@ -372,9 +377,9 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
                 "Outcome "
                 select name="outcome" data-autosubmit {
                     option value="all" selected[filter.outcome.is_none()] { "all (" (n(r.entries.len())) ")" }
-                    @for o in [Outcome::Rejected, Outcome::Missing, Outcome::Accepted] {
-                        option value=(outcome_str(o)) selected[filter.outcome == Some(o)] {
-                            (outcome_str(o)) " (" (n(by_outcome.get(&o).copied().unwrap_or(0))) ")"
+                    @for o in Outcome::ALL {
+                        option value=(o.as_str()) selected[filter.outcome == Some(o)] {
+                            (o.as_str()) " (" (n(by_outcome.get(&o).copied().unwrap_or(0))) ")"
                         }
                     }
                 }
@@ -418,10 +423,10 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
             }
             tbody {
                 @for e in shown.iter().take(REPORT_ROWS) {
-                    tr class=(outcome_str(e.outcome)) {
+                    tr class=(e.outcome.as_str()) {
                         td.mono { a href={ "/entry/" (e.entry_number) "?session=" (id) } { (e.entry_number) } }
                         td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                        td { span class={ "outcome " (outcome_str(e.outcome)) } { (outcome_str(e.outcome)) } }
+                        td { span class={ "outcome " (e.outcome.as_str()) } { (e.outcome.as_str()) } }
                         td { (e.message) }
                         td { span.action { (e.action.as_str()) } }
                         td {
@@ -486,12 +491,17 @@ pub async fn mark_uploaded(
         .unwrap_or_default()
         .to_vec();
     let shown = format!("{file}, workbench upload {}", id.get(..8).unwrap_or(&id));
+    let writer = state.clone();
     let done = tokio::task::spawn_blocking(move || {
-        ledger::mark_uploaded(&path, &shown, &upload_bytes(&chunk), &chunk)
+        ledger::mark_uploaded(&writer, &path, &shown, &upload_bytes(&chunk), &chunk)
     })
     .await?;
     match done {
         Ok(_) => Ok(Redirect::to(&format!("/triage/{id}?uploaded={file}")).into_response()),
+        Err(e) if e.is_busy() => Err(AppError::ledger_busy(
+            &state.ledger.clone().unwrap_or_default(),
+            &e,
+        )),
         Err(e) => Err(
             AppError::bad_request("Not recorded as uploaded", e.to_string())
                 .with_back(back, "Back to the triage"),

@@ -213,14 +213,14 @@ fn ingest(
     }
 
     if claims > 0 {
-        let session = triage_session(state, saved, options.as_of);
+        let session = triage_session(state, saved, options.as_of)?;
         state
             .sessions
             .insert(id.clone(), Session::Triage(Arc::new(session)));
         return Ok(format!("/triage/{id}"));
     }
     if reports > 0 {
-        let session = plan_session(state, saved, options);
+        let session = plan_session(state, saved, options)?;
         state
             .sessions
             .insert(id.clone(), Session::Plan(Arc::new(session)));
@@ -257,7 +257,7 @@ fn triage_session(
     state: &AppState,
     saved: Vec<(UploadedFile, Vec<u8>, Read)>,
     as_of: jiff::civil::Date,
-) -> TriageSession {
+) -> Result<TriageSession, AppError> {
     let mut input = TriageInput::default();
     let mut diagnostics = Vec::new();
     let mut claim_metas = Vec::new();
@@ -292,9 +292,9 @@ fn triage_session(
         None => LedgerNote::Off,
         Some(path) => {
             let declared = declaration_meta.as_ref().zip(input.declaration.clone());
-            let recorded = Ledger::open(path).and_then(|mut l| {
+            let recorded = ledger::write(&state.writes, path, state.ledger_busy_timeout, |l| {
                 ledger::record_triage(
-                    &mut l,
+                    l,
                     declared.as_ref().map(|(m, e)| (*m, e.as_slice())),
                     &claim_metas,
                     &mut input,
@@ -303,11 +303,24 @@ fn triage_session(
             });
             match recorded {
                 Ok(notes) => LedgerNote::Recorded(notes),
+                Err(e) if e.is_busy() => {
+                    forget(&files);
+                    return Err(AppError::ledger_busy(path, &e));
+                }
                 Err(e) => ledger::failed(path, "recording the triage", &e),
             }
         }
     };
-    TriageSession::new(files, input, report, diagnostics, note)
+    Ok(TriageSession::new(files, input, report, diagnostics, note))
+}
+
+/// Removes the saved files of an upload that keeps no session (the ledger was too busy to
+/// record it), so that the upload folder holds only files a session shows.
+fn forget(files: &[UploadedFile]) {
+    for f in files {
+        // Best effort: a file left behind is only a stray upload under a generated name.
+        let _ = std::fs::remove_file(&f.stored);
+    }
 }
 
 /// The plan of entry reports, as `capekit plan` builds it, guarded and recorded by the ledger
@@ -316,7 +329,7 @@ fn plan_session(
     state: &AppState,
     saved: Vec<(UploadedFile, Vec<u8>, Read)>,
     options: &Options<'_>,
-) -> PlanSession {
+) -> Result<PlanSession, AppError> {
     let mut files = Vec::with_capacity(saved.len());
     let mut metas = Vec::with_capacity(saved.len());
     let mut sets = Vec::with_capacity(saved.len());
@@ -327,8 +340,8 @@ fn plan_session(
         }
         files.push(file);
     }
-    let (plan, note) = ledger::plan_with_ledger(
-        state.ledger.as_deref(),
+    let planned = ledger::plan_with_ledger(
+        state,
         &metas,
         sets,
         &PlanOptions {
@@ -336,12 +349,13 @@ fn plan_session(
             filer: options.filer.map(str::to_owned),
         },
     );
-    PlanSession {
+    let (plan, note) = planned.inspect_err(|_| forget(&files))?;
+    Ok(PlanSession {
         created: jiff::Timestamp::now(),
         files,
         plan,
         ledger: note,
-    }
+    })
 }
 
 /// Checks a declaration and plans its fix, with the ledger's knowledge as `capekit check` and

@@ -835,10 +835,7 @@ fn status_text(s: &LedgerStatus) -> String {
                 .unwrap_or_default()
         );
         for d in &s.deadlines {
-            let what = match d.kind {
-                capekit_ledger::DeadlineKind::CapeWindow => "CAPE window closes",
-                capekit_ledger::DeadlineKind::Protest => "protest due",
-            };
+            let what = d.kind.describe();
             let left = s
                 .deadlines_from
                 .and_then(|from| from.until(d.date).ok())

@@ -77,8 +77,17 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve {
             addr,
             allow_remote,
+            allow_hosts,
             upload_dir,
-        } => serve::run(addr, allow_remote, upload_dir, &ledger),
+        } => serve::run(
+            serve::ServeArgs {
+                addr,
+                allow_remote,
+                allow_hosts,
+                upload_dir,
+            },
+            &ledger,
+        ),
     }
 }
 

@@ -1,27 +1,45 @@
 //! `capekit serve`: the web workbench on this computer.
 //!
 //! Binding an address other computers can reach needs `--allow-remote`, because the workbench
-//! has no login: whoever reaches it can upload files and read every upload.
+//! has no login: whoever reaches it can upload files and read every upload. Whatever the address,
+//! the workbench answers only requests that name it (the loopback names, the address bound, and
+//! the names given with `--allow-host`), so that a web site whose name is pointed at this
+//! computer cannot read it (DNS rebinding).
 //!
 //! The ledger is resolved as every command resolves it (`--ledger`, `CAPEKIT_LEDGER`, the data
 //! folder; `--no-ledger` turns it off) and opened once before serving, so that a ledger that
 //! cannot be used (a newer schema, a folder that cannot be written) stops the server with the
 //! reason instead of failing on every page; the pages then open it per request.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use capekit_web::{AppState, default_upload_dir, serve_blocking};
+use capekit_web::{AllowedHosts, AppState, default_upload_dir, serve_blocking};
 
 use crate::exit;
 
-pub fn run(
-    addr: SocketAddr,
-    allow_remote: bool,
-    upload_dir: Option<PathBuf>,
-    ledger: &super::ledger::LedgerOpt,
-) -> anyhow::Result<u8> {
+/// What `capekit serve` was given.
+#[derive(Debug)]
+pub struct ServeArgs {
+    pub addr: SocketAddr,
+    pub allow_remote: bool,
+    pub allow_hosts: Vec<String>,
+    pub upload_dir: Option<PathBuf>,
+}
+
+pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
+    let ServeArgs {
+        addr,
+        allow_remote,
+        allow_hosts,
+        upload_dir,
+    } = args;
+    let mut hosts = AllowedHosts::new(addr.port());
+    for name in &allow_hosts {
+        hosts.allow(name).context("--allow-host")?;
+    }
     if !addr.ip().is_loopback() {
         if !allow_remote {
             anyhow::bail!(
@@ -31,12 +49,20 @@ pub fn run(
         eprintln!(
             "capekit: warning: listening on {addr}: anyone who can reach this computer can upload files and read every upload - there is no login"
         );
+        if addr.ip().is_unspecified() && allow_hosts.is_empty() {
+            eprintln!(
+                "capekit: warning: {addr} is every address of this computer, but only requests naming 127.0.0.1, localhost or [::1] are answered; name the address or host name other computers use with --allow-host NAME"
+            );
+        }
     }
     let Some(dir) = upload_dir.or_else(default_upload_dir) else {
         anyhow::bail!("no data folder is known for this user; give one with --upload-dir DIR");
     };
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating the upload folder {}", dir.display()))?;
+    if let Some(warning) = capekit_web::private_dir(&dir)
+        .with_context(|| format!("creating the upload folder {}", dir.display()))?
+    {
+        eprintln!("capekit: warning: {warning}");
+    }
     let ledger_path = ledger.path()?;
     if let Some(path) = &ledger_path {
         capekit_ledger::Ledger::open(path).with_context(|| {
@@ -48,14 +74,21 @@ pub fn run(
     }
     let mut state = AppState::new(dir.clone());
     state.ledger.clone_from(&ledger_path);
+    state.hosts = hosts;
     serve_blocking(addr, state, |bound| {
-        println!("capekit workbench: open http://{bound}/ in your browser");
-        println!("uploads are saved in {}", dir.display());
-        match &ledger_path {
-            Some(p) => println!("ledger: {}", p.display()),
-            None => println!("ledger: off (--no-ledger): nothing is remembered between uploads"),
-        }
-        println!("press Ctrl+C to stop");
+        // Where it listens is for the person at the terminal; a closed or full stdout (a
+        // service manager, `| head -1`) must not stop the server, so write errors are ignored.
+        let ledger = match &ledger_path {
+            Some(p) => format!("ledger: {}", p.display()),
+            None => "ledger: off (--no-ledger): nothing is remembered between uploads".to_owned(),
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "capekit workbench: open http://{bound}/ in your browser\nuploads are saved in {}\n{ledger}\npress Ctrl+C to stop",
+            dir.display()
+        )
+        .and_then(|()| out.flush());
     })
     .with_context(|| format!("serving on {addr}"))?;
     Ok(exit::OK)

@@ -36,9 +36,9 @@ struct TriageJson<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
-/// Today in the user's time zone: the default `--as-of`.
+/// Today on CBP's clock (Eastern Time, whatever the machine's zone): the default `--as-of`.
 pub fn today() -> Date {
-    jiff::ZonedDateTime::now().date()
+    capekit_core::deadline::cbp_today(jiff::Timestamp::now())
 }
 
 pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {

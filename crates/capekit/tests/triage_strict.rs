@@ -1,0 +1,240 @@
+//! Triage reads acceptance strictly: each file under `tests/fixtures/triage/` is a class of claim
+//! file on which capekit once gave advice that loses refunds (an entry counted accepted that CBP
+//! did not accept, a Validation Result File taken for acceptance, a known message missed for its
+//! appended text). Each test runs the real command on the fixture and checks every entry.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use common::{Run, run_with_ledger};
+
+const AS_OF: &str = "2026-11-24";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/triage")
+        .join(name)
+}
+
+/// Runs `capekit triage FIXTURE... --format json` with a ledger of its own; returns the report
+/// and the scratch folder (kept alive for the ledger and the outputs).
+fn triage(names: &[&str], extra: &[&str]) -> (serde_json::Value, tempfile::TempDir, Run) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in names {
+        std::fs::copy(fixture(n), dir.path().join(n)).expect("copy fixture");
+    }
+    let ledger = dir.path().join("ledger.sqlite3");
+    let mut args = vec!["triage"];
+    args.extend_from_slice(names);
+    if !extra.contains(&"--as-of") {
+        args.extend_from_slice(&["--as-of", AS_OF]);
+    }
+    args.extend_from_slice(&["--out", "out", "--format", "json"]);
+    args.extend_from_slice(extra);
+    let out = run_with_ledger(dir.path(), &ledger, &args);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    (v, dir, out)
+}
+
+/// Per entry number: (outcome, action) of its worklist or accepted row.
+fn by_entry(v: &serde_json::Value) -> HashMap<String, (String, String)> {
+    v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            (
+                e["entry_number"].as_str().expect("entry").to_owned(),
+                (
+                    e["outcome"].as_str().expect("outcome").to_owned(),
+                    e["action"].as_str().expect("action").to_owned(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn refile(v: &serde_json::Value) -> Vec<String> {
+    v["refile"]["entries"]
+        .as_array()
+        .expect("refile entries")
+        .iter()
+        .map(|e| e.as_str().expect("entry").to_owned())
+        .collect()
+}
+
+fn pair(outcome: &str, action: &str) -> (String, String) {
+    (outcome.to_owned(), action.to_owned())
+}
+
+#[test]
+fn a_status_that_contradicts_its_message_is_review_never_accepted() {
+    let (v, _dir, _) = triage(&["status-contradicts-message.csv"], &[]);
+    let e = by_entry(&v);
+    // `Processed` / `Completed` with a rejection message: unknown status, review.
+    assert_eq!(e["B7644100003"], pair("rejected", "review"));
+    assert_eq!(e["B7644101373"], pair("rejected", "review"));
+    // `Accepted` with FINAL LIQUIDATION: they disagree, review.
+    assert_eq!(e["B7644102744"], pair("rejected", "review"));
+    // `Failed` with ENTRY SUMMARY UPDATED: review, not silently accepted.
+    assert_eq!(e["B7644104112"], pair("rejected", "review"));
+    // The one row that says accepted and nothing against it.
+    assert_eq!(e["B7644105481"], pair("accepted", "none"));
+    // Listed both accepted and rejected on one claim: on the worklist, review.
+    assert_eq!(e["B7644106851"], pair("rejected", "review"));
+    assert_eq!(v["reconciliation"]["accepted"], 1);
+    assert!(refile(&v).is_empty(), "nothing doubtful is refiled");
+    // The advice of the known message stays in view on a disagreeing row.
+    let row = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|r| r["entry_number"] == "B7644102744")
+        .expect("row");
+    assert!(
+        row["what_to_do"]
+            .as_str()
+            .expect("text")
+            .contains("protest within 180 days"),
+        "{row}"
+    );
+}
+
+#[test]
+fn an_entry_status_column_decides_rows_and_claim_status_is_the_claims() {
+    let (v, _dir, _) = triage(&["claim-and-entry-status.csv"], &[]);
+    let e = by_entry(&v);
+    assert_eq!(e["B7644100003"], pair("accepted", "none"));
+    assert_eq!(e["B7644101373"], pair("rejected", "correct-then-refile"));
+    let claim = &v["claims"][0];
+    assert_eq!(claim["status"], "Accepted with Error(s)");
+    assert_eq!(claim["reported_status"], "Rejected");
+    assert!(claim["note"].as_str().expect("note").contains("Rejected"));
+}
+
+#[test]
+fn a_validation_result_file_never_proves_acceptance() {
+    let (v, dir, out) = triage(&["vrf-passed-file-checks.csv"], &[]);
+    let e = by_entry(&v);
+    assert_eq!(e["B7644100003"], pair("no-claim-yet", "wait-for-claim"));
+    assert_eq!(e["B7644101373"], pair("no-claim-yet", "wait-for-claim"));
+    assert_eq!(e["B7644102744"], pair("rejected", "review"));
+    assert_eq!(e["B7644104112"], pair("rejected", "wrong-filer"));
+    assert_eq!(v["reconciliation"]["accepted"], 0);
+    assert_eq!(v["reconciliation"]["no_claim_yet"], 2);
+    assert!(refile(&v).is_empty());
+    // The ledger holds no acceptance: `ledger entry` does not call them accepted, and `check`
+    // does not tell the user to delete them (F023).
+    let ledger = dir.path().join("ledger.sqlite3");
+    let status = run_with_ledger(dir.path(), &ledger, &["ledger", "entry", "B7644100003"]);
+    assert!(
+        !status.stdout.to_lowercase().contains("accepted on"),
+        "{}",
+        status.both()
+    );
+    std::fs::write(
+        dir.path().join("again.csv"),
+        "Entry Number\r\nB7644100003\r\nB7644101373\r\n",
+    )
+    .expect("write");
+    let check = run_with_ledger(dir.path(), &ledger, &["check", "again.csv"]);
+    assert!(!check.stdout.contains("F023"), "{}", check.both());
+    drop(out);
+}
+
+#[test]
+fn a_file_level_error_means_the_whole_upload_failed_and_offers_the_corrected_file() {
+    let (v, dir, out) = triage(&["vrf-failed-upload.csv"], &[]);
+    let e = by_entry(&v);
+    for n in ["B7644100003", "B7644101373", "B7644102744"] {
+        assert_eq!(e[n], pair("not-filed", "fix-file"), "{n}");
+    }
+    assert_eq!(v["claims"][0]["status"], "Failed initial validation");
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .expect("warning")
+            .contains("upload it whole as a new declaration"),
+        "{v}"
+    );
+    // The corrected whole file: each entry once, in CBP's upload format.
+    let mut entries = refile(&v);
+    entries.sort();
+    assert_eq!(entries, ["B7644100003", "B7644101373", "B7644102744"]);
+    let upload = std::fs::read_to_string(dir.path().join("out/refile.csv")).expect("refile");
+    assert_eq!(upload.matches("B7644101373").count(), 1, "{upload}");
+    drop(out);
+}
+
+#[test]
+fn known_messages_with_appended_text_keep_their_guidance() {
+    let (v, _dir, _) = triage(&["appended-text.csv"], &[]);
+    let e = by_entry(&v);
+    let rows = v["entries"].as_array().expect("entries");
+    let row = |n: &str| {
+        rows.iter()
+            .find(|r| r["entry_number"] == n)
+            .expect("row")
+            .clone()
+    };
+    // FINAL LIQUIDATION with a date: the known rule, both readings' protest dates, earlier first.
+    assert_eq!(e["B7644100003"], pair("rejected", "other-path"));
+    let fl = row("B7644100003");
+    assert_eq!(fl["rule"], "M004");
+    let text = fl["what_to_do"].as_str().expect("text");
+    let (early, late) = (
+        text.find("2026-04-12").expect("100 days"),
+        text.find("2026-07-01").expect("180 days"),
+    );
+    assert!(early < late, "{text}");
+    // PROTEST ON ENTRY with its number: known, the number kept.
+    let p = row("B7644101373");
+    assert_eq!(p["rule"], "M005");
+    assert!(
+        p["note"].as_str().expect("note").contains("270426100281"),
+        "{p}"
+    );
+    // Two messages after `;`: both known, the one blocking most decides.
+    assert_eq!(e["B7644102744"], pair("rejected", "correct-then-refile"));
+    // Acceptance is never matched loosely.
+    assert_eq!(e["B7644104112"], pair("rejected", "review"));
+    // Words appended could reverse the meaning: review.
+    assert_eq!(e["B7644105481"], pair("rejected", "review"));
+    // A bracketed code is kept.
+    assert_eq!(e["B7644106851"], pair("rejected", "retry-later"));
+}
+
+#[test]
+fn explain_takes_a_message_with_appended_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run_with_ledger(
+        dir.path(),
+        &dir.path().join("l.sqlite3"),
+        &["explain", "PROTEST ON ENTRY: 270426100281"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    assert!(out.stdout.contains("M005"), "{}", out.stdout);
+}
+
+#[test]
+fn an_as_of_date_outside_the_catalog_warns() {
+    let (v, _dir, _) = triage(&["claim-and-entry-status.csv"], &["--as-of", "2026-03-01"]);
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .expect("warning")
+            .contains("before CAPE opened"),
+        "{v}"
+    );
+    let (v, _dir, _) = triage(&["claim-and-entry-status.csv"], &["--as-of", "2027-04-01"]);
+    assert!(
+        v["warnings"][0]
+            .as_str()
+            .expect("warning")
+            .contains("more than 90 days"),
+        "{v}"
+    );
+}

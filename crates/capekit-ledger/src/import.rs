@@ -385,7 +385,10 @@ impl Ledger {
             let recorded: HashSet<&str> = report
                 .entries
                 .iter()
-                .filter(|r| r.outcome != Outcome::Missing && file_of(&r.file).is_some())
+                .filter(|r| {
+                    matches!(r.outcome, Outcome::Accepted | Outcome::Rejected)
+                        && file_of(&r.file).is_some()
+                })
                 .filter_map(|r| r.claim_number.as_deref())
                 .filter(|c| !same.claims.contains(*c))
                 .collect();

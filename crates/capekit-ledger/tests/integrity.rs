@@ -815,6 +815,7 @@ fn validation_file(name: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<ClaimRow>
     }
     for r in &mut rows {
         r.status = None;
+        r.kind = capekit_core::triage::ClaimFileKind::ValidationResult;
     }
     (
         FileMeta::of_bytes(name, FileKind::ValidationResult, bytes.as_bytes()),
@@ -856,11 +857,14 @@ fn a_claim_and_its_validation_result_file_verify_clean() {
 }
 
 #[test]
-fn an_entry_accepted_on_two_validation_result_files_is_reported() {
+fn validation_result_files_record_no_acceptance() {
     let mut l = Ledger::open_in_memory().expect("in memory");
     import_claims(&mut l, &[validation_file("vrf-1.csv", &[(1, "")])]);
     import_claims(&mut l, &[validation_file("vrf-2.csv", &[(1, "")])]);
-    let problems = l.verify().expect("verify");
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0].check, "accepted-twice");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    assert!(
+        !matches!(state(&l, 1), EntryState::Accepted { .. }),
+        "{:?}",
+        state(&l, 1)
+    );
 }

@@ -479,6 +479,43 @@ impl Ledger {
                 }
             }
         }
+        // A Validation Result File with a file-level error: its upload failed as a whole, so its
+        // declaration is failed and its entries released. It never records an acceptance.
+        for c in &report.claims {
+            if c.status != capekit_core::triage::ClaimStatus::FailedValidation
+                || !c.files.iter().any(|f| new_files.contains_key(&**f))
+            {
+                continue;
+            }
+            let entries: Vec<EntryNumber> = report
+                .entries
+                .iter()
+                .filter(|r| r.claim_number.as_deref() == Some(&*c.claim_number))
+                .map(|r| r.entry_number)
+                .collect();
+            let target = match given {
+                Some(d) => Some(d),
+                None => holder_of(&tx, &entries)?,
+            };
+            if let Some(decl) = target
+                && let Some((from, migrated)) = current(&tx, decl)?
+                && allowed(from, DeclState::Failed, migrated)
+            {
+                append(
+                    &tx,
+                    decl,
+                    DeclState::Failed,
+                    &at,
+                    &NewEvent {
+                        note: &format!(
+                            "its Validation Result File {} reports a file-level error",
+                            c.files.first().map_or("", |f| &**f)
+                        ),
+                        ..NewEvent::default()
+                    },
+                )?;
+            }
+        }
         tx.commit()?;
         Ok(TriageImport {
             declaration,
@@ -852,6 +889,32 @@ fn same_claims(tx: &Transaction<'_>, files: &[FileMeta], report: &TriageReport) 
         }
     }
     Ok(out)
+}
+
+/// The upload (else draft) not yet answered holding most of `entries`, with fewest others, the
+/// latest: the declaration a Validation Result File of those entries belongs to.
+fn holder_of(tx: &Transaction<'_>, entries: &[EntryNumber]) -> Result<Option<DeclarationId>> {
+    let mut tally: HashMap<i64, (bool, usize, i64, i64)> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT d.id, s.state = 'uploaded', d.entries, d.seq FROM declaration_entries de
+         JOIN declarations d ON d.id = de.declaration_id
+         JOIN declaration_state s ON s.declaration_id = d.id
+         WHERE de.entry = ?1 AND s.state IN ('uploaded', 'draft')
+           AND d.id NOT IN (SELECT declaration_id FROM claim_answers)",
+    )?;
+    for e in entries {
+        let mut rows = stmt.query([e.as_str()])?;
+        while let Some(r) = rows.next()? {
+            let t = tally
+                .entry(r.get(0)?)
+                .or_insert((r.get(1)?, 0, r.get(2)?, r.get(3)?));
+            t.1 += 1;
+        }
+    }
+    Ok(tally
+        .into_iter()
+        .max_by_key(|(_, (up, held, total, seq))| (*up, *held, -(total - *held as i64), *seq))
+        .map(|(id, _)| DeclarationId(id)))
 }
 
 /// Records that `claim` answers a declaration: `given` (the declaration triaged with it), else

@@ -440,3 +440,44 @@ fn a_declaration_marked_uploaded_keeps_its_bytes() {
     ));
     let _ = ImportOutcome::already;
 }
+
+#[test]
+fn a_validation_result_file_with_a_file_level_error_fails_its_declaration() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1), n(2)]);
+    l.mark(
+        id_of(&l, "/out/refile.csv"),
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    let (_, mut rows) = claim_file(
+        "vrf.csv",
+        "validation vrf.csv",
+        &[
+            (1, "FAILED INITIAL VALIDATION"),
+            (2, "FAILED INITIAL VALIDATION"),
+        ],
+    );
+    for r in &mut rows {
+        r.status = None;
+        r.kind = capekit_core::triage::ClaimFileKind::ValidationResult;
+    }
+    let meta = FileMeta::of_bytes("vrf.csv", FileKind::ValidationResult, b"vrf 1,2 failed");
+    let (_, report) = triaged(&[(meta.clone(), rows)]);
+    l.import_triage(None, &[meta], &report).expect("import");
+    let d = &l.declarations().expect("declarations")[0];
+    assert_eq!(d.state, DeclState::Failed, "{d:?}");
+    assert!(d.note.contains("vrf.csv"), "{}", d.note);
+    // Released, and never accepted.
+    for tx in [1, 2] {
+        let s = l.entry_state(n(tx)).expect("state");
+        assert!(
+            !matches!(s, EntryState::Pending { .. } | EntryState::Accepted { .. }),
+            "{s:?}"
+        );
+    }
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}

@@ -176,6 +176,9 @@ impl OutputSet {
             .iter()
             .filter_map(|t| t.parent().map(Path::to_path_buf))
             .collect();
+        if let Some((odir, _)) = &owned {
+            dirs.push(odir.clone());
+        }
         dirs.sort();
         dirs.dedup();
         for d in &dirs {

@@ -195,14 +195,11 @@ pub(crate) fn new_declaration(
     at: &str,
     answered_by: Option<i64>,
 ) -> Result<(DeclarationId, FileId, usize)> {
-    let file_id = match insert_file(tx, file, at)? {
-        Ok(id) => id,
-        Err(_) => {
-            return Err(LedgerError::Refused(format!(
-                "{}: the same bytes are already in the ledger as another kind of file",
-                file.name
-            )));
-        }
+    let Ok(file_id) = insert_file(tx, file, at)? else {
+        return Err(LedgerError::Refused(format!(
+            "{}: the same bytes are already in the ledger as another kind of file",
+            file.name
+        )));
     };
     let seq = answered_by.map_or(file_id.0, |a| a.min(file_id.0));
     let (id, n) = insert_declaration(tx, file_id, entries, seq)?;

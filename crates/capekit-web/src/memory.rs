@@ -90,7 +90,7 @@ impl Tally {
         match k {
             KnownState::Accepted { claim } => self.string(claim),
             KnownState::Pending { declaration, .. } | KnownState::Drafted { declaration, .. } => {
-                self.string(declaration)
+                self.string(declaration);
             }
         }
     }

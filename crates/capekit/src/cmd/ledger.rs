@@ -248,7 +248,9 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
                 exit::FOUND_PROBLEMS
             })
         }
-        LedgerCommand::Uploaded { files, at, job } => uploaded(&files, at, job, opt),
+        LedgerCommand::Uploaded { files, at, job } => {
+            uploaded(&files, at.as_deref(), job.as_deref(), opt)
+        }
         LedgerCommand::Failed { file } => mark(
             &file,
             &Mark::Failed {
@@ -603,6 +605,21 @@ fn decl_ref(arg: &str) -> anyhow::Result<DeclRef> {
 
 fn find(l: &Ledger, arg: &str) -> anyhow::Result<Declaration> {
     let r = decl_ref(arg)?;
+    if let DeclRef::Sha256(sha) = &r {
+        // The same bytes may be on several declarations (written into two folders): the one
+        // recorded at this path, if any, is the one meant.
+        let here = capekit_io::output::resolve(Path::new(arg))
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let same: Vec<Declaration> = l
+            .declarations()?
+            .into_iter()
+            .filter(|d| &d.sha256 == sha)
+            .collect();
+        if let Some(d) = same.iter().find(|d| d.name == here) {
+            return Ok(d.clone());
+        }
+    }
     if let Some(d) = l.find_declaration(&r)? {
         return Ok(d);
     }
@@ -678,11 +695,12 @@ fn parse_at(s: &str) -> anyhow::Result<jiff::Timestamp> {
 
 fn uploaded(
     files: &[String],
-    at: Option<String>,
-    job: Option<String>,
+    at: Option<&str>,
+    job: Option<&str>,
     opt: &LedgerOpt,
 ) -> anyhow::Result<u8> {
-    let at = at.as_deref().map(parse_at).transpose()?;
+    let at = at.map(parse_at).transpose()?;
+    let job = job.map(str::to_owned);
     let mut l = opt.require("`capekit ledger uploaded`")?;
     for arg in files {
         let p = Path::new(arg);
@@ -699,9 +717,8 @@ fn uploaded(
                 )?,
                 None => {
                     let name = p.display().to_string();
-                    let entries = match detect(&name, &bytes)? {
-                        Detected::Declaration(entries, _) => entries,
-                        _ => bail!("{name}: not a declaration upload (one `Entry Number` column)"),
+                    let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
+                        bail!("{name}: not a declaration upload (one `Entry Number` column)")
                     };
                     let meta = FileMeta::of_bytes(&name, FileKind::Declaration, &bytes);
                     l.mark_uploaded_file(&meta, &bytes, &entries, at, job.clone())?

@@ -122,11 +122,20 @@ impl PlannedEntry {
             Some(k @ KnownState::Accepted { .. }) => {
                 return format!("{}: never declare it again (capekit ledger)", k.describe());
             }
+            Some(k @ KnownState::Pending { .. }) if self.urgent => {
+                return format!(
+                    "urgent and {}: look for that declaration's claim number in ACE (File Uploads, then Claim Status) before anything else - do not resubmit (capekit ledger)",
+                    k.describe()
+                );
+            }
             Some(k @ KnownState::Pending { .. }) => {
                 return format!(
                     "{}: do not resubmit - wait for that declaration's claim and triage it (capekit ledger)",
                     k.describe()
                 );
+            }
+            Some(k @ KnownState::Drafted { .. }) => {
+                return format!("{}: {} (capekit ledger)", k.describe(), k.remedy());
             }
             None => {}
         }
@@ -1105,6 +1114,7 @@ fn known_clause(k: &KnownState) -> String {
     match k {
         KnownState::Accepted { .. } => format!("{}: never declare it again", k.describe()),
         KnownState::Pending { .. } => format!("{}: do not resubmit", k.describe()),
+        KnownState::Drafted { .. } => format!("{}: {}", k.describe(), k.remedy()),
     }
 }
 

@@ -12,7 +12,8 @@ use capekit_core::catalog::Action;
 use capekit_core::known::KnownState;
 use capekit_core::triage::{ClaimRow, TriageInput, TriageReport, triage};
 use capekit_ledger::{
-    EntryFacts, EntryState, EventKind, FileKind, FileMeta, ImportOutcome, Ledger,
+    DeclRef, DeclState, EntryFacts, EntryState, EventKind, Except, FileKind, FileMeta,
+    ImportOutcome, Ledger, Mark,
 };
 use jiff::civil::{Date, date};
 
@@ -145,7 +146,7 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
         assert_eq!(l.refile_candidates(None).expect("candidates"), vec![n(2)]);
 
         let plan = l
-            .next_declaration(&[n(3), n(1), n(4), n(9), n(2)], None)
+            .next_declaration(&[n(3), n(1), n(4), n(9), n(2)], None, &Except::none())
             .expect("plan");
         assert_eq!(plan.entries, vec![n(2), n(3)]);
         assert_eq!(plan.from_corrected, 1);
@@ -162,7 +163,7 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
         assert!(left[1].1.contains("other-path"), "{left:?}");
         assert!(left[2].1.contains("no claim outcome"), "{left:?}");
 
-        // Refiled: pending again, on the file capekit wrote.
+        // Refiled: a draft first, which holds its entries from a second file...
         let out = l
             .record_refile(
                 "out/refile.csv",
@@ -173,10 +174,40 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
         assert!(matches!(out, ImportOutcome::Imported { entries: 2, .. }));
         assert!(matches!(
             state(l, 2),
-            EntryState::Pending { ref declaration, written_by_capekit: true, .. } if declaration == "out/refile.csv"
+            EntryState::Drafted { ref declaration, .. } if declaration == "out/refile.csv"
         ));
         assert!(l.refile_candidates(None).expect("candidates").is_empty());
-        let again = l.next_declaration(&[n(3)], None).expect("plan");
+        let held = l
+            .next_declaration(&[n(3)], None, &Except::none())
+            .expect("plan");
+        assert!(
+            held.left_out[0]
+                .reason
+                .contains("capekit ledger discard out/refile.csv"),
+            "{:?}",
+            held.left_out
+        );
+        // ...then pending once marked uploaded.
+        let d = l
+            .find_declaration(&DeclRef::Name("out/refile.csv".into()))
+            .expect("find")
+            .expect("found");
+        assert_eq!(d.state, DeclState::Draft);
+        l.mark(
+            d.id,
+            &Mark::Uploaded {
+                at: None,
+                job: Some("J-1".into()),
+            },
+        )
+        .expect("uploaded");
+        assert!(matches!(
+            state(l, 2),
+            EntryState::Pending { ref declaration, written_by_capekit: true, .. } if declaration == "out/refile.csv"
+        ));
+        let again = l
+            .next_declaration(&[n(3)], None, &Except::none())
+            .expect("plan");
         assert!(again.entries.is_empty());
         assert!(
             again.left_out[0]
@@ -440,7 +471,7 @@ fn entry_data_groups_by_importer_and_shows_deadlines() {
         let d: Vec<EntryNumber> = s.deadlines.iter().map(|d| d.entry).collect();
         assert_eq!(d, vec![n(2), n(1)]);
         let plan = l
-            .next_declaration(&[n(2)], Some("12-3456789AB"))
+            .next_declaration(&[n(2)], Some("12-3456789AB"), &Except::none())
             .expect("plan");
         assert_eq!(plan.entries, vec![n(1)]);
         assert_eq!(plan.left_out.len(), 1);

@@ -129,6 +129,10 @@ pub fn app(state: AppState) -> Router {
         .route("/triage/{id}", get(pages::triage::page))
         .route("/triage/{id}/{file}", get(pages::triage::file))
         .route(
+            "/triage/{id}/{file}/uploaded",
+            post(pages::triage::mark_uploaded),
+        )
+        .route(
             "/triage/{id}/rebuild",
             get(pages::rebuild::page).post(pages::rebuild::submit),
         )

@@ -777,14 +777,32 @@ async fn entry_page_shows_its_timeline() {
     assert!(timeline.contains("<span class=\"action\">other-path</span>"));
     assert!(timeline.contains("rules as of 2026-11-24"));
 
-    // The refile download is recorded: its entries are pending from then on.
+    // Downloading the refile records nothing: a GET has no side effect.
     let res = send(&f.app, get(&format!("{target}/refile.csv"))).await;
     assert_eq!(res.status(), StatusCode::OK);
     let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
     let state = from_id(&page, "entry-state");
+    assert!(state.contains("Rejected"), "{state}");
+    // Marking it uploaded is a POST, refused from another site...
+    let mark = |origin: &str| {
+        Request::post(format!("{target}/refile.csv/uploaded"))
+            .header(header::HOST, "localhost:8080")
+            .header(header::ORIGIN, origin)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let res = send(&f.app, mark("http://evil.example")).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    assert!(from_id(&page, "entry-state").contains("Rejected"));
+    // ...and from the workbench its entries are pending from then on.
+    let res = send(&f.app, mark("http://localhost:8080")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    let state = from_id(&page, "entry-state");
     assert!(state.contains("Pending"), "{state}");
     assert!(state.contains("refile.csv, workbench upload "), "{state}");
-    assert!(from_id(&page, "timeline").contains("on a declaration capekit wrote"));
+    assert!(from_id(&page, "timeline").contains("on a declaration"));
 
     // An entry the ledger does not know.
     let page = text(send(&f.app, get("/entry/ABC-1234567-6")).await).await;

@@ -303,12 +303,12 @@ fn a_pending_entry_stays_off_plans_declarations() {
     let imported = ok(run_with_ledger(
         d,
         &ledger,
-        &["ledger", "import", "uploaded.csv"],
+        &["ledger", "uploaded", "uploaded.csv"],
     ));
     assert!(
         imported
             .stdout
-            .contains("uploaded.csv: declaration, 1 entry recorded"),
+            .contains("uploaded.csv: new -> uploaded: its 1 entry is pending"),
         "{}",
         imported.both()
     );

@@ -438,7 +438,7 @@ mod tests {
     fn report(rows: &[(u32, &str)], entry_data: HashMap<EntryNumber, EntryData>) -> TriageReport {
         let input = TriageInput {
             entry_data,
-            rows: rows.iter().map(|(tx, m)| claim_row(*tx, (*m))).collect(),
+            rows: rows.iter().map(|(tx, m)| claim_row(*tx, m)).collect(),
             ..TriageInput::default()
         };
         triage(&input, AS_OF)

@@ -516,15 +516,15 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
         versions: &[v!(
             None,
             None,
-            RetryLater,
-            "Often transient on CBP's side: refile; if it repeats, write to IEEPARefunds@cbp.dhs.gov.",
+            Refile,
+            "Often transient on CBP's side and may clear on resubmission: refile now; if the same message comes back, write to IEEPARefunds@cbp.dhs.gov (`capekit ledger escalate` drafts the email).",
             QRG
         )],
         doc: RuleDoc {
             what: "CBP's system could not recalculate the entry's duty.",
             why: "Often a transient CBP-side failure that clears on resubmission.",
             example: "`UNABLE TO CALCULATE DUTY`",
-            fix: "Refile (list it with `--corrected`). If the same message comes back, write to IEEPARefunds@cbp.dhs.gov with the entry and claim numbers.",
+            fix: "Refile: it is on the next refile file. If the same message comes back, write to IEEPARefunds@cbp.dhs.gov with the entry and claim numbers (`capekit ledger escalate`).",
             source: QRG,
         },
     },
@@ -1309,7 +1309,7 @@ mod tests {
             ("M006", Action::CorrectThenRefile, Action::CorrectThenRefile),
             ("M007", Action::RetryLater, Action::RetryLater),
             ("M008", Action::RetryLater, Action::RetryLater),
-            ("M009", Action::RetryLater, Action::RetryLater),
+            ("M009", Action::Refile, Action::Refile),
             ("M010", Action::Review, Action::CorrectThenRefile),
             ("M011", Action::Review, Action::CorrectThenRefile),
             ("M012", Action::Refile, Action::Refile),

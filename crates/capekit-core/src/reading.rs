@@ -111,6 +111,20 @@ pub static CLAIM_READER_RULES: &[ReaderRule] = &[
             source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): File Uploads and Claim Status",
         },
     },
+    ReaderRule {
+        code: "C005",
+        name: "message-without-entry",
+        title: "a row without an entry number carries a message about the whole file",
+        severity: Severity::Info,
+        catalog: CLAIM_CATALOG,
+        doc: RuleDoc {
+            what: "A row of a Validation Result File (or Claim Details) whose entry number cell is empty while its message cell is not.",
+            why: "A failed upload may state its file-level error (FAILED INITIAL VALIDATION, NOT A CSV FILE) on such a row, naming no entry: that message decides that none of the upload's entries was filed, so it is read, not dropped.",
+            example: "`,FAILED INITIAL VALIDATION` as the first data row of a Validation Result File.",
+            fix: "Nothing: capekit reads the message. A file-level error makes the whole upload `not-filed`.",
+            source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): file-level rules",
+        },
+    },
 ];
 
 macro_rules! reader_rule {

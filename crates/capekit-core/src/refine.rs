@@ -104,13 +104,70 @@ fn kinds_for(action: Action, d: &Decision) -> KindSet {
     }
 }
 
-/// What is left once CAPE cannot take the entry: the protest while it is open, else the court.
-fn next_route(d: &Decision) -> String {
-    let court = d
-        .deadlines
-        .court_1581a_due
-        .filter(|c| !c.passed())
-        .or(d.deadlines.court_due);
+/// The day a CAPE window was counted from, as text.
+fn liquidated_on(w: crate::deadline::Deadline) -> String {
+    match w.basis {
+        crate::deadline::Basis::Liquidation(l) => l.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Was a protest on the entry denied? Then no second protest is possible (19 USC 1514: one
+/// protest per decision) and the court under 28 USC 1581(a) is the route.
+fn protest_denied(entry: &EntryData, d: &Decision) -> bool {
+    d.deadlines.court_1581a_due.is_some()
+        || entry
+            .protest_status
+            .as_deref()
+            .is_some_and(|s| s.trim().to_ascii_lowercase().starts_with("denied"))
+}
+
+/// What is left once CAPE cannot take the entry: the protest while it is open (not after a
+/// denial), else the court; for an unliquidated entry, the protest once it liquidates.
+fn next_route(entry: &EntryData, d: &Decision) -> String {
+    let court_i = d.deadlines.court_due.map(|c| {
+        format!(
+            "{} {} ({})",
+            c.kind.describe(),
+            c.date,
+            if c.passed() {
+                format!("passed {}", days(c.days_left))
+            } else {
+                format!("{} left", days(c.days_left))
+            }
+        )
+    });
+    if protest_denied(entry, d) {
+        return match d.deadlines.court_1581a_due {
+            Some(a) => format!(
+                "the protest was denied, so no new protest: sue in the Court of International Trade under 28 USC 1581(a) by {} ({}, 180 days from the denial, 28 USC 2636(a)){} - see counsel",
+                a.date,
+                if a.passed() {
+                    "passed".to_owned()
+                } else {
+                    format!("{} left", days(a.days_left))
+                },
+                court_i
+                    .map(|c| format!("; keep the 1581(i) reading in view: {c}"))
+                    .unwrap_or_default()
+            ),
+            None => format!(
+                "the protest was denied, so no new protest: the Court of International Trade under 28 USC 1581(a) within 180 days of the denial (the file has no decision date: find it in ACE){} - see counsel",
+                court_i
+                    .map(|c| format!("; keep the 1581(i) reading in view: {c}"))
+                    .unwrap_or_default()
+            ),
+        };
+    }
+    if d.deadlines.cape_window_closes.is_none() && d.deadlines.protest_due.is_none() {
+        return format!(
+            "once it liquidates, a protest within 180 days of liquidation (19 USC 1514){}",
+            court_i
+                .map(|c| format!("; the court date stays in view: {c}"))
+                .unwrap_or_default()
+        );
+    }
+    let court = d.deadlines.court_due;
     match (d.deadlines.protest_due, court) {
         (Some(p), _) if !p.passed() => format!(
             "file a protest (19 USC 1514) by {} ({} left)",
@@ -149,10 +206,11 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             (Some(liq), Some(w)) if w.days_left >= 0 => {
                 r.action = Action::Review;
                 r.what_to_do = format!(
-                    "CBP says final liquidation, but the entry data says it liquidated on {liq}, inside the 80-day CAPE window (closes {}, {} left): the two disagree. Check the liquidation in ACE (Entry Summary Query). If CBP is right, {}; if the data is right, refile before {}.",
+                    "CBP says final liquidation, but the entry data says it liquidated on {liq}, inside the 80-day CAPE window (closes {}, {} left): the two disagree. Check the liquidation in ACE (Entry Summary Query). If CBP is right, the entry liquidated more than 80 days ago and a protest is due by {} at the latest (earlier if it liquidated earlier); if the data is right, refile before {}.",
                     w.date,
                     days(w.days_left),
-                    next_route(d),
+                    crate::deadline::add_days(as_of, 99)
+                        .map_or_else(|| "99 days from now".to_owned(), |d| d.to_string()),
                     w.date
                 )
                 .into();
@@ -160,7 +218,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             (Some(liq), Some(_)) => {
                 r.what_to_do = format!(
                     "Liquidated on {liq}: CAPE cannot take it; {}.",
-                    next_route(d)
+                    next_route(entry, d)
                 )
                 .into();
             }
@@ -192,11 +250,11 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 if business >= WITHDRAWAL_BUSINESS_DAYS {
                     r.action = Action::CorrectThenRefile;
                     r.what_to_do = format!(
-                        "The entry is still inside CAPE's 80-day window (closes {}, {} left, {business} business days): if the protest covers IEEPA duty only, withdraw it, wait until the withdrawal shows in ACE, then refile (list the entry with --corrected); otherwise keep the protest{}.",
+                        "The entry is still inside CAPE's 80-day window (closes {}, {} left, {business} business days): if the protest covers IEEPA duty only, withdraw it, wait until the withdrawal shows in ACE, then refile (list the entry with --corrected); otherwise keep the protest on file{}.",
                         w.date,
                         days(w.days_left),
                         protest
-                            .map(|p| format!(", due {}", p.date))
+                            .map(|p| format!(" (the protest period ends {})", p.date))
                             .unwrap_or_default()
                     )
                     .into();
@@ -210,17 +268,17 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 }
             }
             (Some(_), _) => {
-                r.what_to_do = format!(
-                    "Past CAPE's 80-day window: pursue the refund in the protest{}.",
-                    protest
-                        .filter(|p| p.days_left >= 0)
-                        .map(|p| format!(
-                            " (a protest is possible until {}, {} left)",
-                            p.date,
-                            days(p.days_left)
-                        ))
-                        .unwrap_or_default()
-                )
+                r.what_to_do = if protest_denied(entry, d) {
+                    format!("Past CAPE's 80-day window, and {}.", next_route(entry, d))
+                } else {
+                    format!(
+                        "Past CAPE's 80-day window: pursue the refund in the protest on file; if CBP denies it, the court under 28 USC 1581(a) within 180 days of the denial{}.",
+                        d.deadlines
+                            .court_due
+                            .map(|c| format!(" (keep the 1581(i) date {} in view)", c.date))
+                            .unwrap_or_default()
+                    )
+                }
                 .into();
             }
             _ => add_note(
@@ -245,7 +303,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 r.action = Action::OtherPath;
                 r.what_to_do = format!(
                     "A type 09 reconciliation covers the entry (or its type is not 01, 02 or 06): not in CAPE now; {}.",
-                    next_route(d)
+                    next_route(entry, d)
                 )
                 .into();
             }
@@ -257,7 +315,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             r.what_to_do = format!(
                 "CBP says the entry is in trade control (not yet on a statement), but the entry data says it liquidated on {}: the two disagree. Check the entry in ACE; meanwhile {}.",
                 liquidation.map_or_else(|| "a known date".to_owned(), |l| l.to_string()),
-                next_route(d)
+                next_route(entry, d)
             )
             .into();
         }
@@ -299,7 +357,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                     r.action = Action::Review;
                     r.what_to_do = format!(
                         "The fix is a post-summary correction, and none is possible: {why}. CAPE will refuse the entry as it is; {}.",
-                        next_route(d)
+                        next_route(entry, d)
                     )
                     .into();
                 }
@@ -326,13 +384,25 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 )
                 .into();
             }
+            // The data itself is doubtful (stale liquidation, a status and a date that
+            // disagree): the path engine's notes give both readings; a person decides.
+            (Path::Review, Some(w)) if w.passed() => {
+                r.action = Action::Review;
+                r.what_to_do = format!(
+                    "Read as liquidated on {}, CAPE's 80-day window closed on {} and a new declaration would be refused; but the entry data is doubtful: {}. Check the entry in ACE (Entry Summary Query) before refiling.",
+                    liquidated_on(w),
+                    w.date,
+                    d.notes.join("; ")
+                )
+                .into();
+            }
             (_, Some(w)) if w.passed() => {
                 r.action = Action::OtherPath;
                 r.what_to_do = format!(
                     "CAPE's 80-day window closed on {} (liquidated {}): a new declaration would be refused, whatever the message; {}.",
                     w.date,
-                    liquidation.map_or_else(|| "on a known date".to_owned(), |l| l.to_string()),
-                    next_route(d)
+                    liquidated_on(w),
+                    next_route(entry, d)
                 )
                 .into();
             }
@@ -342,14 +412,19 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                     "CAPE's window closes {} ({} left): a retry processed after it is refused - if it cannot be retried in time, {}",
                     w.date,
                     days(w.days_left),
-                    next_route(d)
+                    next_route(entry, d)
                 ),
             ),
             _ => {}
         }
     }
-    // The deadlines of what is left to do, and the one that makes the row urgent.
-    r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds_for(r.action, d)).collect();
+    // The deadlines of what is left to do, and the one that makes the row urgent; a PSC
+    // deadline only while a PSC is possible at all.
+    let mut kinds = kinds_for(r.action, d);
+    if matches!(psc_chance(entry, &d.deadlines, as_of), PscChance::Closed(_)) {
+        kinds.remove(DeadlineKind::Psc);
+    }
+    r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds).collect();
     r.urgent = crate::deadline::most_urgent(r.deadlines.iter().copied()).map(|d| d.kind);
     if r.action == Action::Review && d.path == Path::Review {
         let missing: Vec<&str> = [
@@ -609,6 +684,43 @@ mod tests {
             AS_OF,
         );
         assert_eq!(r.action, Action::Review);
+    }
+
+    #[test]
+    fn a_denied_protest_leads_to_the_court_never_a_new_protest() {
+        let mut e = data(1, Some(100));
+        e.protest_status = Some("Denied".into());
+        let r = refine_on("ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS", e, AS_OF);
+        assert!(r.what_to_do.contains("1581(a)"), "{}", r.what_to_do);
+        assert!(!r.what_to_do.contains("file a protest"), "{}", r.what_to_do);
+    }
+
+    #[test]
+    fn final_liquidation_against_recent_data_gives_the_safe_protest_date() {
+        // If CBP is right, the entry liquidated at least 81 days ago: protest by as-of + 99.
+        let r = refine_on(
+            "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS",
+            data(1, Some(50)),
+            AS_OF,
+        );
+        assert!(r.what_to_do.contains("2027-03-03"), "{}", r.what_to_do);
+    }
+
+    #[test]
+    fn an_unliquidated_entry_without_a_psc_keeps_the_protest_route() {
+        let mut e = data(1, None);
+        e.entry_type = Some("06".into());
+        e.entry_date = Some(date(2026, 2, 20));
+        e.liquidation_status = Some("Unliquidated".into());
+        let r = refine_on("INVALID HTS", e, AS_OF);
+        assert_eq!(r.action, Action::Review);
+        assert!(r.what_to_do.contains("F883"), "{}", r.what_to_do);
+        assert!(
+            r.what_to_do.contains("once it liquidates"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(r.deadlines.iter().all(|d| d.kind != DeadlineKind::Psc));
     }
 
     #[test]

@@ -222,6 +222,9 @@ pub struct Reconciliation {
     pub not_filed: usize,
     /// Declared entries absent from every claim file.
     pub missing: usize,
+    /// Rows of the claim files whose entry number could not be read: their entries are not
+    /// counted above, so the files do not reconcile until they are read.
+    pub unreadable_rows: usize,
     /// Entries in claim files that are not on the declaration.
     pub not_declared: Vec<EntryNumber>,
     /// `declared = accepted + rejected + missing` (counting declared entries only), or, without a
@@ -315,6 +318,12 @@ pub struct TriageInput {
     /// What the ledger knows: entries accepted on an earlier claim or still pending on an earlier
     /// declaration never go on the refile list (they are left out with the reason).
     pub known: Known,
+    /// Messages of rows that name no entry, by file: a Validation Result File may carry its
+    /// file-level error (FAILED INITIAL VALIDATION) on such a row.
+    pub file_messages: Vec<(Text, Text)>,
+    /// Rows of the claim files whose entry number could not be read (the readers' findings):
+    /// until they are read, the claim files are not reconciled.
+    pub unreadable_rows: usize,
     /// Entry data (ES-003) by entry, when given: refines the advice on rejected and missing
     /// entries with their dates (see [`crate::refine`]).
     pub entry_data: std::collections::HashMap<EntryNumber, crate::path::EntryData>,
@@ -416,11 +425,13 @@ fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Outcome, Verd
     };
     if row.kind == ClaimFileKind::ValidationResult {
         if failed_upload {
-            let v = match msg {
-                Msg::Reject(v) if v.action == Action::FixFile => v,
-                _ => judge("FAILED INITIAL VALIDATION", as_of),
+            // A row with an entry-level error of its own keeps it: the corrected whole file is
+            // for the entries that merely shared the failed upload.
+            return match msg {
+                Msg::Reject(v) if v.action != Action::FixFile => (Outcome::Rejected, v),
+                Msg::Reject(v) => (Outcome::NotFiled, v),
+                _ => (Outcome::NotFiled, judge("FAILED INITIAL VALIDATION", as_of)),
             };
-            return (Outcome::NotFiled, v);
         }
         let passed = || {
             Verdict {
@@ -462,7 +473,10 @@ fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Outcome, Verd
         ),
         (Some(S::Accepted), Msg::Reject(v)) => (
             Outcome::Rejected,
-            disagree("an accepted status, yet a rejection message", Some(&v)),
+            disagree(
+                "an accepted status, yet a message other than CBP's acceptance",
+                v.rule.is_some().then_some(&v),
+            ),
         ),
         (Some(S::Rejected), Msg::None) => (
             Outcome::Rejected,
@@ -470,22 +484,21 @@ fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Outcome, Verd
                 "Rejected without a message: open the claim in ACE to read the reason.".to_owned(),
             ),
         ),
-        // No entry-level status and no message: only a claim-level status can speak for the row
-        // (a claim accepted whole, or one accepted with errors where this row has none).
-        (None, Msg::None) => {
-            let claim_level = row
-                .claim_status
-                .as_deref()
-                .or(row.status.as_deref())
-                .and_then(read_status);
-            match claim_level {
-                Some(S::Accepted | S::ClaimLevel) => (Outcome::Accepted, accepted()),
-                _ => (
-                    Outcome::Rejected,
-                    review("The row has neither an entry status nor a message, so nothing on it says CBP accepted the entry: read it on the claim in ACE (Claim Status) before refiling or dropping it.".to_owned()),
-                ),
-            }
-        }
+        // No entry-level status and no message: nothing on the row speaks for the entry. A
+        // claim-level status (`Accepted with Error(s)`, or `Accepted` beside rows that failed)
+        // says nothing of one entry.
+        (None, Msg::None) => (
+            Outcome::Rejected,
+            review(format!(
+                "The row has neither an entry status nor a message{}, so nothing on it says CBP accepted the entry: read it on the claim in ACE (Claim Status) before refiling or dropping it.",
+                row.claim_status
+                    .as_deref()
+                    .or(row.status.as_deref())
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| format!(" (only the claim's status, `{}`)", s.trim()))
+                    .unwrap_or_default()
+            )),
+        ),
         (Some(S::Passed | S::Unknown | S::ClaimLevel), msg) => {
             (Outcome::Rejected, unknown_status(&msg))
         }
@@ -612,7 +625,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     let mut warnings: Vec<String> = crate::catalog::catalog_warning(as_of).into_iter().collect();
     // A Validation Result File holding a file-level error is an upload that failed as a whole:
     // nothing on it was filed, whatever its other rows say.
-    let failed_uploads = failed_uploads(&input.rows, as_of);
+    let failed_uploads = failed_uploads(&input.rows, &input.file_messages, as_of);
     for f in &failed_uploads {
         warnings.push(format!(
             "{f}: the upload failed file validation, so none of its entries was filed: fix the file and upload it whole as a new declaration (capekit writes the corrected file as the refile)"
@@ -885,20 +898,52 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 "reconciliation of the declaration against the claim files".into();
             let declaration_file: Text = "declaration".into();
             let empty: Text = "".into();
+            // Given only the Validation Result Files of uploads that failed as a whole, a
+            // declared entry they do not name was not filed either: it goes on the corrected
+            // whole file.
+            let only_failed_uploads = !claims.is_empty()
+                && claims
+                    .iter()
+                    .all(|c| c.status == ClaimStatus::FailedValidation);
+            let not_filed = judge("FAILED INITIAL VALIDATION", as_of);
+            let not_filed_text: Text = format!(
+                "On the declaration of an upload that failed file validation, so not filed either: {}",
+                not_filed.what_to_do
+            )
+            .into();
+            let not_filed_source: Text = not_filed.source.into();
             for e in &declared {
                 match by_entry.get(e) {
                     Some(a) => tally.count(a),
                     None => {
-                        tally.missing += 1;
+                        let (outcome, action, rule, what_to_do, source) = if only_failed_uploads {
+                            tally.not_filed += 1;
+                            (
+                                Outcome::NotFiled,
+                                Action::FixFile,
+                                not_filed.rule,
+                                not_filed_text.clone(),
+                                not_filed_source.clone(),
+                            )
+                        } else {
+                            tally.missing += 1;
+                            (
+                                Outcome::Missing,
+                                Action::Review,
+                                None,
+                                missing_text.clone(),
+                                missing_source.clone(),
+                            )
+                        };
                         worklist.push(EntryResult {
                             entry_number: *e,
                             claim_number: None,
-                            outcome: Outcome::Missing,
+                            outcome,
                             message: empty.clone(),
-                            action: Action::Review,
-                            rule: None,
-                            what_to_do: missing_text.clone(),
-                            source: missing_source.clone(),
+                            action,
+                            rule,
+                            what_to_do,
+                            source,
                             file: declaration_file.clone(),
                             line: 0,
                             note: None,
@@ -914,13 +959,18 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 .filter(|e| !seen.contains(e))
                 .collect();
             not_declared.sort();
-            tally.reconciliation(Some(declared.len()), declared.len(), not_declared)
+            tally.reconciliation(
+                Some(declared.len()),
+                declared.len(),
+                input.unreadable_rows,
+                not_declared,
+            )
         }
         None => {
             for a in by_entry.values() {
                 tally.count(a);
             }
-            tally.reconciliation(None, by_entry.len(), Vec::new())
+            tally.reconciliation(None, by_entry.len(), input.unreadable_rows, Vec::new())
         }
     };
 
@@ -981,8 +1031,13 @@ struct ClaimBuilding {
 
 /// The Validation Result Files (by file name) that hold a file-level error: their uploads
 /// failed as a whole.
-fn failed_uploads(rows: &[ClaimRow], as_of: Date) -> Vec<Text> {
-    let mut failed: Vec<Text> = Vec::new();
+fn failed_uploads(rows: &[ClaimRow], file_messages: &[(Text, Text)], as_of: Date) -> Vec<Text> {
+    let mut failed: Vec<Text> = file_messages
+        .iter()
+        .filter(|(_, m)| judge(m, as_of).action == Action::FixFile)
+        .map(|(f, _)| f.clone())
+        .collect();
+    failed.dedup();
     let mut judged: HashMap<usize, bool> = HashMap::new();
     for row in rows
         .iter()
@@ -1028,6 +1083,7 @@ impl Tally {
         self,
         declared: Option<usize>,
         distinct: usize,
+        unreadable_rows: usize,
         not_declared: Vec<EntryNumber>,
     ) -> Reconciliation {
         let counted =
@@ -1039,8 +1095,10 @@ impl Tally {
             no_claim_yet: self.no_claim_yet,
             not_filed: self.not_filed,
             missing: self.missing,
-            // Without a declaration, every distinct entry must have been counted once.
-            holds: declared.unwrap_or(distinct) == counted,
+            unreadable_rows,
+            // Without a declaration, every distinct entry must have been counted once; a row
+            // that could not be read is an entry nobody counted.
+            holds: declared.unwrap_or(distinct) == counted && unreadable_rows == 0,
             not_declared,
         }
     }

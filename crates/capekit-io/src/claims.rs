@@ -31,6 +31,24 @@ pub struct ClaimFile {
     pub data_rows: usize,
     /// Rows that could not be used, and other findings.
     pub diagnostics: Vec<Diagnostic>,
+    /// Messages of rows that name no entry (a Validation Result File's file-level error may
+    /// stand on such a row).
+    pub file_messages: Vec<Text>,
+}
+
+impl ClaimFile {
+    /// Moves the file's rows and file-level messages into a triage's input; returns its
+    /// findings. The one way every face (triage, ledger import, the workbench) hands a claim
+    /// file to [`capekit_core::triage::triage`].
+    pub fn add_to(self, input: &mut capekit_core::triage::TriageInput) -> Vec<Diagnostic> {
+        let name = Text::from(base_name(&self.file));
+        input.unreadable_rows += self.diagnostics.iter().filter(|d| d.code == "C001").count();
+        input.rows.extend(self.rows);
+        input
+            .file_messages
+            .extend(self.file_messages.into_iter().map(|m| (name.clone(), m)));
+        self.diagnostics
+    }
 }
 
 /// Why a claim file was refused.
@@ -254,6 +272,7 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
                 None => read = Some(f),
                 Some(all) => {
                     all.rows.extend(f.rows);
+                    all.file_messages.extend(f.file_messages);
                     all.data_rows += f.data_rows;
                     all.diagnostics.extend(f.diagnostics);
                 }
@@ -303,6 +322,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
         rows: Vec::new(),
         data_rows: 0,
         diagnostics: Vec::new(),
+        file_messages: Vec::new(),
     };
     let mut default_claim = Text::from("");
     let mut header_scan = 0usize;
@@ -366,6 +386,25 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
         };
         out.data_rows += 1;
         let raw = row.get(m.entry);
+        let message = m.message.map_or("", |c| unwrap_value(row.get(c)));
+        if unwrap_value(raw).is_empty() && !message.trim().is_empty() {
+            // No entry, a message: about the whole file (a failed upload says so here).
+            out.file_messages.push(texts.get(message));
+            let mut d = diag(
+                file,
+                row,
+                m.message.unwrap_or(m.entry),
+                message,
+                "C005",
+                format!(
+                    "{}: a row without an entry number carries the message `{message}`: read as a message about the whole file",
+                    row.position(m.entry)
+                ),
+            );
+            d.severity = Severity::Info;
+            out.diagnostics.push(d);
+            return;
+        }
         let entry = match EntryNumber::parse(raw) {
             Ok(e) => e,
             Err(e) => {

@@ -33,7 +33,7 @@ pub struct TriageFiles {
 }
 
 /// The worklist: one row per rejected or missing entry, most urgent first.
-pub fn worklist_table(report: &TriageReport) -> SheetTable {
+pub fn worklist_table(report: &TriageReport, diagnostics: &[Diagnostic]) -> SheetTable {
     SheetTable {
         headers: vec![
             "entry_number",
@@ -78,6 +78,29 @@ pub fn worklist_table(report: &TriageReport) -> SheetTable {
                         .join("; "),
                 ]
             })
+            // A row whose entry number cannot be read is still an answer of CBP's: it stays
+            // on the worklist, under its raw value, for a person to read in ACE.
+            .chain(diagnostics.iter().filter(|d| d.code == "C001").map(|d| {
+                vec![
+                    capekit_core::entry::unwrap_value(d.value.as_deref().unwrap_or("")).to_owned(),
+                    String::new(),
+                    "unreadable".to_owned(),
+                    String::new(),
+                    capekit_core::catalog::Action::Review.to_string(),
+                    d.message.clone(),
+                    d.code.to_owned(),
+                    "capekit reader of claim files".to_owned(),
+                    format!(
+                        "{}:{}",
+                        d.file.as_deref().unwrap_or(""),
+                        d.line.unwrap_or(0)
+                    ),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]
+            }))
             .collect(),
     }
 }
@@ -103,7 +126,7 @@ pub fn add_triage_outputs(
         refile: add_upload_files(set, &dir.join("refile.csv"), &report.refile.entries),
         ..TriageFiles::default()
     };
-    let table = worklist_table(report);
+    let table = worklist_table(report, diagnostics);
     let (csv_path, xlsx_path) = add_worklist(set, dir, &table, with_xlsx)?;
     files.worklist_csv = Some(csv_path);
     files.worklist_xlsx = xlsx_path;
@@ -148,6 +171,14 @@ pub fn reconciliation_line_with(report: &TriageReport, no_declaration: &str) -> 
             terms.join(" + ")
         ),
     };
+    if r.unreadable_rows > 0 {
+        let _ = write!(
+            s,
+            "; {} claim-file row{} whose entry number cannot be read (C001, listed in the worklist)",
+            group(r.unreadable_rows as u64),
+            if r.unreadable_rows == 1 { "" } else { "s" }
+        );
+    }
     s.push_str(if r.holds {
         ": reconciled"
     } else {

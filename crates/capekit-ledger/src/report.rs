@@ -579,8 +579,8 @@ impl Ledger {
     }
 
     /// Entries not accepted that were rejected on [`ESCALATE_AFTER`] or more claims with the same
-    /// `retry-later` message (CAPE.md section 5: "if it repeats, write to
-    /// IEEPARefunds@cbp.dhs.gov"). In entry order.
+    /// `retry-later` message, or UNABLE TO CALCULATE DUTY (M009, refiled at once; CBP's guide:
+    /// "if it repeats, write to IEEPARefunds@cbp.dhs.gov"). In entry order.
     pub fn escalations(&self) -> Result<Vec<Escalation>> {
         let accepted: HashSet<String> = {
             let mut stmt = self
@@ -592,7 +592,7 @@ impl Ledger {
         let mut stmt = self.conn.prepare(
             "SELECT ce.entry, c.claim_number, ce.message
              FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
-             WHERE ce.outcome = 'rejected' AND ce.action = ?1
+             WHERE ce.outcome = 'rejected' AND (ce.action = ?1 OR ce.rule = 'M009')
              ORDER BY ce.entry, ce.file_id, ce.line",
         )?;
         let mut rows = stmt.query([Action::RetryLater.as_str()])?;

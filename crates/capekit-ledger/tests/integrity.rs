@@ -19,7 +19,7 @@ use jiff::civil::{Date, date};
 
 const AS_OF: Date = date(2026, 11, 24);
 const REFILE_MSG: &str = "HTS RELATIONSHIP/SEQUENCE MISMATCH";
-const RETRY_MSG: &str = "UNABLE TO CALCULATE DUTY";
+const RETRY_MSG: &str = "STATEMENT PROCESSING NOT COMPLETE";
 const OTHER_MSG: &str = "PROTEST ON ENTRY";
 
 fn n(tx: u32) -> EntryNumber {
@@ -394,12 +394,32 @@ fn the_duplicate_guard_knows_accepted_and_pending_entries() {
 }
 
 #[test]
+fn unable_to_calculate_duty_refiled_three_times_is_escalated() {
+    on_both(|l| {
+        for c in 1..=3u32 {
+            import_claims(
+                l,
+                &[claim_file(
+                    &format!("c{c}.csv"),
+                    &format!("10000000000{c}"),
+                    &[(1, "UNABLE TO CALCULATE DUTY")],
+                )],
+            );
+        }
+        let e = l.escalations().expect("escalations");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].entry, n(1));
+    });
+}
+
+#[test]
 fn escalations_need_three_claims_with_the_same_retry_message() {
     on_both(|l| {
         for c in 1..=3u32 {
             let claim = format!("10000000000{c}");
+            // The same message as CBP words it again, with other spacing and case.
             let msg = if c == 2 {
-                " unable to calculate  duty. "
+                " statement processing  not complete. "
             } else {
                 RETRY_MSG
             };

@@ -274,7 +274,7 @@ async fn refile_download_equals_the_cli() {
     // crates/capekit/tests/snapshots/triage__refile_csv.snap
     assert_eq!(
         String::from_utf8(body).expect("utf8"),
-        "Entry Number\r\nB7644104112\r\nB7644109590\r\nB7644115076\r\nB7644119185\r\nB7644123294\r\n"
+        "Entry Number\r\nB7644104112\r\nB7644109590\r\nB7644115076\r\nB7644145214\r\nB7644119185\r\nB7644123294\r\n"
     );
 }
 

@@ -120,7 +120,7 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
     let none = run(d, &ledger, &["refile", "--out", "next"]);
     assert!(none.stdout.contains("nothing to refile"), "{}", none.stdout);
     assert!(
-        none.stdout.contains("held: 3 entries pending on"),
+        none.stdout.contains("held: 4 entries pending on"),
         "{}",
         none.stdout
     );
@@ -138,7 +138,7 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
     );
     assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
     let again = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
-    assert_eq!(again["entries"].as_array().map(Vec::len), Some(3));
+    assert_eq!(again["entries"].as_array().map(Vec::len), Some(4));
     // A wrong mark is undone, and the undo is recorded.
     let undo = run(d, &ledger, &["ledger", "undo", "out/refile.csv"]);
     assert!(

@@ -203,8 +203,8 @@ fn known_messages_with_appended_text_keep_their_guidance() {
     assert_eq!(e["B7644104112"], pair("rejected", "review"));
     // Words appended could reverse the meaning: review.
     assert_eq!(e["B7644105481"], pair("rejected", "review"));
-    // A bracketed code is kept.
-    assert_eq!(e["B7644106851"], pair("rejected", "retry-later"));
+    // A bracketed code is kept (UNABLE TO CALCULATE DUTY is refiled at once).
+    assert_eq!(e["B7644106851"], pair("rejected", "refile"));
 }
 
 #[test]
@@ -306,4 +306,70 @@ fn with_entry_data_the_dates_decide() {
         csv.contains("protest due 2026-12-04 (10 days left)"),
         "{csv}"
     );
+}
+
+#[test]
+fn a_claim_level_status_never_accepts_an_entry() {
+    let (v, _dir, _) = triage(&["claim-level-status-only.csv"], &[]);
+    let e = by_entry(&v);
+    // `Accepted with Error(s)` beside a blank entry status and no message: review.
+    assert_eq!(e["B7644100003"], pair("rejected", "review"));
+    assert_eq!(e["B7644101373"], pair("rejected", "correct-then-refile"));
+    assert_eq!(e["B7644102744"], pair("accepted", "none"));
+}
+
+#[test]
+fn a_file_level_error_on_a_row_without_an_entry_fails_the_whole_declaration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in ["vrf-failed-message-row.csv", "vrf-failed-declaration.csv"] {
+        std::fs::copy(fixture(n), dir.path().join(n)).expect("copy fixture");
+    }
+    let out = run_with_ledger(
+        dir.path(),
+        &dir.path().join("ledger.sqlite3"),
+        &[
+            "triage",
+            "vrf-failed-message-row.csv",
+            "--declaration",
+            "vrf-failed-declaration.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let e = by_entry(&v);
+    // Named without an error, or not named at all: not filed, on the corrected whole file.
+    for n in ["B7644100003", "B7644102744", "B7644104112", "B7644105481"] {
+        assert_eq!(e[n], pair("not-filed", "fix-file"), "{n}");
+    }
+    // An entry-level error of its own is kept, and not put on the file blindly.
+    assert_eq!(e["B7644101373"], pair("rejected", "review"));
+    let mut refile = refile(&v);
+    refile.sort();
+    assert_eq!(
+        refile,
+        ["B7644100003", "B7644102744", "B7644104112", "B7644105481"]
+    );
+    assert_eq!(v["reconciliation"]["not_filed"], 4);
+    assert_eq!(v["reconciliation"]["holds"], true);
+}
+
+#[test]
+fn a_row_whose_entry_cannot_be_read_stays_on_the_worklist_and_blocks_reconciliation() {
+    let (v, dir, out) = triage(&["unreadable-row.csv"], &[]);
+    assert_eq!(v["reconciliation"]["unreadable_rows"], 1);
+    assert_eq!(v["reconciliation"]["holds"], false);
+    let csv = std::fs::read_to_string(dir.path().join("out/worklist.csv")).expect("worklist");
+    let row = csv
+        .lines()
+        .find(|l| l.contains("unreadable"))
+        .expect("the unreadable row is on the worklist");
+    assert!(row.starts_with("6.05761E+10,"), "{row}");
+    assert!(row.contains(",review,"), "{row}");
+    drop(out);
 }

@@ -572,7 +572,7 @@ fn build_download(
             upload_bytes(chunk),
         ));
     }
-    if let Some(response) = worklist_download(file, || worklist_table(r)) {
+    if let Some(response) = worklist_download(file, || worklist_table(r, &s.diagnostics())) {
         return response;
     }
     match file {

@@ -268,8 +268,7 @@ fn triage_session(
         match r {
             Read::Claim(f) => {
                 claim_metas.push(meta(&file, &bytes));
-                diagnostics.extend(f.diagnostics);
-                input.rows.extend(f.rows);
+                diagnostics.extend(f.add_to(&mut input));
             }
             Read::Declaration(d) => {
                 declaration_meta = Some(meta(&file, &bytes));

@@ -490,17 +490,12 @@ fn import(
         });
     }
     if !claims.is_empty() {
-        let mut rows = Vec::new();
+        let mut input = TriageInput::default();
         let mut metas = Vec::new();
         for (meta, f) in claims {
-            diagnostics.extend(f.diagnostics);
-            rows.extend(f.rows);
+            diagnostics.extend(f.add_to(&mut input));
             metas.push(meta);
         }
-        let input = TriageInput {
-            rows,
-            ..TriageInput::default()
-        };
         let report = triage(&input, as_of);
         let done = ledger.import_triage(None, &metas, &report)?;
         for (meta, f) in metas.iter().zip(done.files) {

@@ -91,17 +91,15 @@ fn finish(
     let as_of = args.as_of.unwrap_or_else(today);
     let mut diagnostics = Vec::new();
     // One allocation for every row: growing a vector of a million rows copies it over and over.
-    let mut rows = Vec::with_capacity(claim_files.iter().map(|f| f.rows.len()).sum());
-    let mut kinds = Vec::with_capacity(claim_files.len());
-    for f in claim_files {
-        diagnostics.extend(f.diagnostics);
-        rows.extend(f.rows);
-        kinds.push(f.kind);
-    }
     let mut input = TriageInput {
-        rows,
+        rows: Vec::with_capacity(claim_files.iter().map(|f| f.rows.len()).sum()),
         ..TriageInput::default()
     };
+    let mut kinds = Vec::with_capacity(claim_files.len());
+    for f in claim_files {
+        kinds.push(f.kind);
+        diagnostics.extend(f.add_to(&mut input));
+    }
     if let Some((entries, diags)) = declaration {
         input.declaration = Some(entries);
         diagnostics.extend(diags);

@@ -61,46 +61,58 @@ fn assert_printable(text: &str) {
     );
 }
 
-/// False when an attribute value of `sheet_data` holds a cell address calamine 0.38 cannot
-/// parse without overflowing (more than 3 column letters before a digit, or 10 digits and more):
-/// its address parser multiplies unchecked, which panics where overflow checks are on, as in
-/// these builds. capekit's reader turns that panic into a refusal (the unit test
-/// `an_overflowing_cell_address_is_refused_not_a_panic` proves it), but libFuzzer aborts at
-/// any panic before it can be caught, so the XLSX targets skip such inputs to fuzz the rest.
+/// False when a cell or range address of `sheet_data` (an `r` or `ref` attribute) would make
+/// calamine 0.38 overflow: its address parser multiplies unchecked, so 7 letters and more (26^7
+/// passes `u32`) or 10 digits and more panic where overflow checks are on, as in these builds.
+/// capekit's reader turns that panic into a refusal (the unit test
+/// `an_overflowing_cell_address_is_refused_not_a_panic` proves it), but libFuzzer aborts at any
+/// panic before it can be caught, so the XLSX targets skip such inputs to fuzz the rest.
 pub fn addresses_fit(sheet_data: &[u8]) -> bool {
-    let mut rest = sheet_data;
-    while let Some(at) = rest.windows(2).position(|w| w == b"=\"" || w == b"='") {
-        let quote = rest[at + 1];
-        let value = &rest[at + 2..];
+    let mut i = 0;
+    while i < sheet_data.len() {
+        let rest = &sheet_data[i..];
+        let name_len = if rest.starts_with(b"ref=") {
+            3
+        } else if rest.starts_with(b"r=") {
+            1
+        } else {
+            i += 1;
+            continue;
+        };
+        let attribute = i == 0 || !sheet_data[i - 1].is_ascii_alphanumeric();
+        i += name_len + 1;
+        let Some(&quote) = sheet_data.get(i) else {
+            break;
+        };
+        if !attribute || (quote != b'"' && quote != b'\'') {
+            continue;
+        }
+        let value = &sheet_data[i + 1..];
         let end = value.iter().position(|&b| b == quote).unwrap_or(value.len());
         let (mut letters, mut digits) = (0usize, 0usize);
         for &b in &value[..end] {
-            if b.is_ascii_alphabetic() {
-                if digits > 0 {
-                    digits = 0;
-                    letters = 0;
-                }
-                letters += 1;
-            } else if b.is_ascii_digit() {
-                if letters > 3 {
-                    return false;
-                }
-                digits += 1;
-                if digits >= 10 {
-                    return false;
-                }
-            } else {
-                letters = 0;
-                digits = 0;
+            letters = if b.is_ascii_alphabetic() { letters + 1 } else { 0 };
+            digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
+            if letters >= 7 || digits >= 10 {
+                return false;
             }
         }
-        rest = &value[end.min(value.len())..];
-        if rest.is_empty() {
-            break;
-        }
-        rest = &rest[1..];
+        i += 1 + end;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_that_overflow_calamine_are_told_apart() {
+        use super::addresses_fit;
+        assert!(addresses_fit(br#"<c r="XFD1048576" t="inlineStr"><f ref="A1:B2"/></c>"#));
+        assert!(!addresses_fit(br#"<c r="nlineStr">"#));
+        assert!(!addresses_fit(br#"<c r="A12345678901">"#));
+        assert!(!addresses_fit(br#"<f ref='A1:AAAAAAA1'/>"#));
+        assert!(addresses_fit(br#"<c t="inlineStr" s="1234567890123">"#));
+    }
 }
 
 /// An XLSX workbook whose first sheet's `<sheetData>` holds `sheet_data` and whose shared

@@ -199,10 +199,43 @@ const ALIASES: &[(Column, &[&str])] = &[
             "drawbackclaimnumber",
         ],
     ),
+    (
+        Column::ProtestDecisionDate,
+        &[
+            "protestdecisiondate",
+            "protestdecisiondt",
+            "protestdecideddate",
+            "protestdenialdate",
+            "protestdecision",
+        ],
+    ),
+    (
+        Column::LiquidationReason,
+        &[
+            "liquidationreasoncode",
+            "liquidationreason",
+            "liqreasoncode",
+            "liqreason",
+            "liquidationreasoncd",
+        ],
+    ),
+    (
+        Column::AdCvd,
+        &[
+            "adcvdstatus",
+            "adcvdindicator",
+            "adcvd",
+            "addcvd",
+            "addcvdindicator",
+            "addcvdstatus",
+            "adcvdflag",
+            "adcvdcasestatus",
+        ],
+    ),
 ];
 
 /// Columns whose value belongs to the whole entry (repeated on each of its rows).
-const ENTRY_LEVEL: [Column; 13] = [
+const ENTRY_LEVEL: [Column; 16] = [
     Column::EntryType,
     Column::ImporterNumber,
     Column::ImporterName,
@@ -216,6 +249,9 @@ const ENTRY_LEVEL: [Column; 13] = [
     Column::ProtestNumber,
     Column::ProtestStatus,
     Column::Drawback,
+    Column::ProtestDecisionDate,
+    Column::LiquidationReason,
+    Column::AdCvd,
 ];
 
 fn squash(header: &str) -> String {
@@ -859,7 +895,10 @@ impl<'f> State<'f> {
         };
         let number = entry.entry_number;
         let kept: Option<String> = match column {
-            Column::EntryDate | Column::EntrySummaryDate | Column::LiquidationDate => {
+            Column::EntryDate
+            | Column::EntrySummaryDate
+            | Column::LiquidationDate
+            | Column::ProtestDecisionDate => {
                 let date = match parse_date(value) {
                     Ok(Some(d)) => d,
                     Ok(None) => return,
@@ -878,6 +917,7 @@ impl<'f> State<'f> {
                 let slot = match column {
                     Column::EntryDate => &mut entry.entry_date,
                     Column::EntrySummaryDate => &mut entry.entry_summary_date,
+                    Column::ProtestDecisionDate => &mut entry.protest_decision_date,
                     _ => &mut entry.liquidation_date,
                 };
                 match slot {
@@ -919,6 +959,8 @@ impl<'f> State<'f> {
                     Column::ProtestNumber => &mut entry.protest_number,
                     Column::ProtestStatus => &mut entry.protest_status,
                     Column::Drawback => &mut entry.drawback,
+                    Column::LiquidationReason => &mut entry.liquidation_reason,
+                    Column::AdCvd => &mut entry.adcvd,
                     _ => return,
                 };
                 match slot {
@@ -1000,6 +1042,7 @@ impl<'f> State<'f> {
             return;
         };
         let ieepa = program == Chapter99::Ieepa;
+        let has_duty_column = mapping.get(Column::Duty).is_some();
         let duty = self.amount(at, f, mapping, Column::Duty, number, ieepa);
         let goods = if ieepa {
             self.amount(at, f, mapping, Column::GoodsValue, number, true)
@@ -1028,6 +1071,9 @@ impl<'f> State<'f> {
                     && let Ok(h) = std::str::from_utf8(d.as_slice())
                 {
                     e.ieepa_orders.add_heading(h);
+                }
+                if matches!(duty, Ok(None)) && has_duty_column {
+                    e.ieepa_blank_duty_lines = e.ieepa_blank_duty_lines.saturating_add(1);
                 }
                 match goods {
                     Ok(Some(v)) if v != 0 => e.ieepa_goods_value_on_99_line = true,
@@ -1662,13 +1708,16 @@ mod tests {
         assert_eq!(
             paths,
             vec![
-                ("B7603245278", EntryPath::Cape, "P017"),
+                // Entered 2025-06-02, "Unliquidated" 18 months later with no extension shown:
+                // deemed liquidated (19 USC 1504(a)), so review with both readings.
+                ("B7603245278", EntryPath::Review, "P027"),
                 ("B7610000013", EntryPath::Cape, "P018"),
                 ("B7610000021", EntryPath::Protest, "P014"),
                 ("B7610000039", EntryPath::LaterPhase, "P003"),
                 ("B7610000047", EntryPath::NotRefundable, "P002"),
                 ("05760693423", EntryPath::CorrectFirst, "P015"),
-                ("ABC12345676", EntryPath::NotRefundable, "P001"),
+                // Entered 2025-01-15 yet $100.00 of IEEPA duty shown: the data disagrees.
+                ("ABC12345676", EntryPath::Review, "P025"),
             ]
         );
         assert!(capekit_core::path::is_urgent(&decide(
@@ -1722,7 +1771,8 @@ mod tests {
         let first = entry(&set, "B7603245278");
         assert!(first.unreadable_columns.contains(Column::Duty));
         assert_eq!(first.ieepa_dutiable_lines, 0);
-        let d = decide(first, AS_OF);
+        // Within a year of its entry, so its "Unliquidated" status is plausible.
+        let d = decide(first, jiff::civil::date(2026, 5, 1));
         assert_eq!(
             d.path,
             EntryPath::Cape,
@@ -1932,6 +1982,29 @@ mod tests {
         );
         let d = decide(e, AS_OF);
         assert_eq!((d.path, d.reasons[0]), (EntryPath::Cape, "P018"));
+    }
+
+    #[test]
+    fn blank_duty_cells_are_counted_apart_from_explicit_zeros_and_new_columns_are_read() {
+        let csv = "Entry Summary Number,HTS Number - Full,Line Tariff Duty Amount,Protest Status,Protest Decision Date,Liquidation Reason Code,AD/CVD Status\n\
+B7603245278,99030125,,Denied,10/01/2026,36,Suspended\n\
+B7603245278,99030110,0.00,Denied,10/01/2026,36,Suspended\n\
+B7610000013,99030125,5.00,,,,\n";
+        let set = parse_entry_data("x.csv", csv.as_bytes()).expect("read");
+        let first = entry(&set, "B7603245278");
+        assert_eq!(first.ieepa_lines, 2);
+        assert_eq!(first.ieepa_blank_duty_lines, 1);
+        assert_eq!(first.ieepa_dutiable_lines, 0);
+        assert_eq!(
+            first.protest_decision_date,
+            Some(jiff::civil::date(2026, 10, 1))
+        );
+        assert_eq!(first.liquidation_reason.as_deref(), Some("36"));
+        assert_eq!(first.adcvd.as_deref(), Some("Suspended"));
+        // The blank line's heading dates the court clock; the explicit zero does not.
+        let orders: Vec<&str> = first.ieepa_orders.iter().map(|o| o.order).collect();
+        assert_eq!(orders, vec!["EO 14257"]);
+        assert_eq!(entry(&set, "B7610000013").ieepa_blank_duty_lines, 0);
     }
 
     #[test]

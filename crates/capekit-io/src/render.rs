@@ -157,11 +157,18 @@ pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
     if !plan.still_pending.is_empty() {
         let _ = writeln!(
             out,
-            "warning: written but still pending on an earlier declaration {} - do not upload them until that declaration's claim is triaged:",
+            "NOT written, held on another declaration {} (an upload awaiting its claim, or a draft):",
             group(plan.still_pending.len() as u64)
         );
         for k in plan.still_pending.iter().take(SHOWN_PER_RULE) {
-            let _ = writeln!(out, "  line {}: {} {}", k.line, k.entry, k.known.describe());
+            let _ = writeln!(
+                out,
+                "  line {}: {} {} - {}",
+                k.line,
+                k.entry,
+                k.known.describe(),
+                k.known.remedy()
+            );
         }
         more(&mut out, plan.still_pending.len());
     }
@@ -176,9 +183,17 @@ pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
             group(plan.already_accepted.len() as u64)
         )
     };
+    let held = if plan.still_pending.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " + {} held elsewhere",
+            group(plan.still_pending.len() as u64)
+        )
+    };
     let _ = writeln!(
         out,
-        "{} data rows = {} written + {} duplicates + {} not repairable{accepted}{}",
+        "{} data rows = {} written + {} duplicates + {} not repairable{accepted}{held}{}",
         group(plan.data_rows as u64),
         group(plan.entries.len() as u64),
         group(plan.duplicates.len() as u64),

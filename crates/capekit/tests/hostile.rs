@@ -749,3 +749,23 @@ fn control_characters_from_files_reach_the_terminal_escaped() {
         missing.both()
     );
 }
+
+#[test]
+fn an_old_xls_workbook_is_refused_with_the_way_out() {
+    // Its reader sizes a sheet from the dimension the file declares, so it is not read; `check`
+    // still judges it as a file CBP refuses.
+    let mut bytes = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    bytes.resize(4096, 0);
+    hostile(
+        "old.xls",
+        Some(&bytes),
+        &Expect {
+            check_exit: 1,
+            check_says: &["F001", "an old-style Excel workbook (.xls), not a CSV"],
+            fix_exit: 2,
+            fix_says: &[
+                "old.xls: the file is an old-style Excel workbook (.xls), which capekit does not read - open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV",
+            ],
+        },
+    );
+}

@@ -28,6 +28,13 @@ pub fn run(
 ) -> anyhow::Result<u8> {
     let filer = super::filer_code(filer)?;
     let input = read_declaration(file)?;
+    if input.content == capekit_core::check::Content::Xls {
+        anyhow::bail!(
+            "{}: {}",
+            file.display(),
+            capekit_io::table::TableError::OldWorkbook
+        );
+    }
     if input.rows.is_empty() {
         anyhow::bail!(
             "{}: nothing to repair: the file is {} with no readable rows",

@@ -1275,16 +1275,26 @@ async fn a_ledger_held_by_another_process_is_a_503_never_a_silent_success() {
     .await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "a plan too");
 
-    // The refile is not handed out unrecorded.
-    let res = send(&app, get(&format!("{triage}/refile.csv"))).await;
+    // Marking the refile uploaded is not answered as if it were recorded.
+    let mark = || {
+        Request::post(format!("{triage}/refile.csv/uploaded"))
+            .header(header::HOST, "localhost:8080")
+            .header(header::ORIGIN, "http://localhost:8080")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let res = send(&app, mark()).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(text(res).await.contains("The ledger is busy"));
 
     other.execute_batch("ROLLBACK").expect("release");
-    let res = send(&app, get(&format!("{triage}/refile.csv"))).await;
-    assert_eq!(res.status(), StatusCode::OK);
+    let res = send(&app, mark()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let l = capekit_ledger::Ledger::open(&path).expect("ledger");
-    assert_eq!(l.status().expect("status").files.get("refile"), Some(&1));
-    assert_eq!(l.status().expect("status").files.get("entry-data"), None);
+    let files = l.status().expect("status").files;
+    assert_eq!(files.get("claim-details"), Some(&1), "{files:?}");
+    assert_eq!(files.get("declaration"), Some(&1), "{files:?}");
+    assert_eq!(files.get("entry-data"), None, "{files:?}");
 }
 
 #[tokio::test]

@@ -579,9 +579,10 @@ mod tests {
                 .iter()
                 .any(|d| d.kind == DeadlineKind::Protest && d.days_left == 10)
         );
-        // Unliquidated, entered more than 300 days ago: the PSC window closed.
+        // Unliquidated, entered more than 300 days (and less than a year) ago: the PSC window
+        // closed.
         let mut old = data(1, None);
-        old.entry_date = Some(date(2025, 2, 10));
+        old.entry_date = Some(date(2025, 12, 1));
         old.liquidation_status = Some("Unliquidated".into());
         let r = refine_on(
             "GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE",

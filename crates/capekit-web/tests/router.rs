@@ -1275,6 +1275,11 @@ async fn a_ledger_held_by_another_process_is_a_503_never_a_silent_success() {
     .await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "a plan too");
 
+    // A download records nothing (marking a refile uploaded is a POST), so the busy ledger
+    // does not stop it.
+    let res = send(&app, get(&format!("{triage}/refile.csv"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
     // Marking the refile uploaded is not answered as if it were recorded.
     let mark = || {
         Request::post(format!("{triage}/refile.csv/uploaded"))

@@ -15,9 +15,9 @@
 //! busy handler is neither fair nor patient, so twenty uploads recorded at once left some waiting
 //! past the busy timeout ("database is locked"), their triage shown but not recorded. So the
 //! server writes through [`write`]: one write at a time within the server (the others wait their
-//! turn, however long), the busy timeout only for another capekit process, and a few more tries
-//! when even that one holds the ledger too long. A write that still fails is a 503 page, never a
-//! page that looks recorded.
+//! turn, however long), the busy timeout for what that does not cover (another capekit process,
+//! a page opening the ledger to read), and a few more tries when even that holds the ledger too
+//! long. A write that still fails is a 503 page, never a page that looks recorded.
 
 use std::collections::HashMap;
 use std::path::Path;

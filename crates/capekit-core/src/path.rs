@@ -1439,6 +1439,9 @@ pub struct PathContext {
     /// ignoring case, spaces and punctuation), each with whether its IOR was submitted by
     /// [`PHASE3_IOR_CUTOFF`] (CAPE Phase 3).
     pub phase3_importers: std::collections::HashMap<String, bool>,
+    /// What the filer did on the other paths, per entry (`capekit ledger acted`): the deadlines
+    /// an act met stop alarming, and the notes say what was done.
+    pub acts: std::collections::HashMap<EntryNumber, Vec<crate::deadline::Act>>,
 }
 
 impl PathContext {
@@ -1482,6 +1485,21 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         ProtestClock::None
     };
     d.matter = crate::deadline::matter(path, protest);
+    if let Some(acts) = ctx.acts.get(&entry.entry_number) {
+        d.matter = crate::deadline::after_acts(d.matter, acts);
+        for a in acts {
+            d.notes.push(format!(
+                "recorded in the ledger: {} - the {} deadline no longer alarms",
+                a.describe(),
+                a.kind
+                    .meets()
+                    .iter()
+                    .map(|k| k.describe())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ));
+        }
+    }
     urgent_notes(&mut d);
     d
 }
@@ -2973,6 +2991,29 @@ mod tests {
             d.notes
                 .iter()
                 .any(|n| n.contains("at the importer's request") || n.contains("importer asked"))
+        );
+    }
+
+    #[test]
+    fn a_protest_recorded_as_filed_stops_its_deadline_alarming() {
+        let e = liquidated(days_before(175));
+        assert!(decide(&e, AS_OF).urgent_deadline().is_some());
+        let mut ctx = PathContext::default();
+        ctx.acts.insert(
+            e.entry_number,
+            vec![crate::deadline::Act {
+                kind: crate::deadline::ActKind::Protest,
+                reference: Some("270426100281".into()),
+                on: days_before(2),
+            }],
+        );
+        let d = decide_with(&e, AS_OF, &ctx);
+        assert_eq!(d.urgent_deadline(), None);
+        assert!(!d.reasons.contains(&"P020"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("protest filed (270426100281)"))
         );
     }
 

@@ -92,11 +92,13 @@ pub enum Column {
     /// its state (suspended, pending liquidation after Commerce's instructions). Not in ES-003;
     /// a user may add it.
     AdCvd,
+    /// `Port of Entry Code`.
+    Port,
 }
 
 impl Column {
     /// Every column, in the order of an ES-003 export.
-    pub const ALL: [Column; 20] = [
+    pub const ALL: [Column; 21] = [
         Column::EntryNumber,
         Column::EntryType,
         Column::ImporterNumber,
@@ -117,6 +119,7 @@ impl Column {
         Column::ProtestDecisionDate,
         Column::LiquidationReason,
         Column::AdCvd,
+        Column::Port,
     ];
 
     /// The header as ACE writes it (or, for columns ES-003 lacks, as capekit names them).
@@ -142,6 +145,7 @@ impl Column {
             Self::ProtestDecisionDate => "Protest Decision Date",
             Self::LiquidationReason => "Liquidation Reason Code",
             Self::AdCvd => "AD/CVD Status",
+            Self::Port => "Port of Entry Code",
         }
     }
 
@@ -288,6 +292,8 @@ pub struct EntryData {
     pub liquidation_reason: Option<Arc<str>>,
     /// AD/CVD status as written (`Suspended`, `Pending Liquidation`, `Y`, ...).
     pub adcvd: Option<Arc<str>>,
+    /// Port of entry code (`2704`), for the protest packet.
+    pub port: Option<Arc<str>>,
     /// IEEPA duty: the sum of duty on IEEPA lines (HTS 9903.01.xx and 9903.02.xx) with duty > 0,
     /// in cents.
     pub ieepa_duty_cents: i64,
@@ -335,6 +341,7 @@ impl EntryData {
             protest_decision_date: None,
             liquidation_reason: None,
             adcvd: None,
+            port: None,
             ieepa_duty_cents: 0,
             ieepa_lines: 0,
             ieepa_dutiable_lines: 0,

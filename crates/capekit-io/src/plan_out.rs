@@ -89,6 +89,8 @@ pub struct PlannedEntry {
     pub line: u64,
     /// IEEPA duty in cents.
     pub ieepa_duty_cents: i64,
+    /// What the protest and court packets need of the entry data.
+    pub facts: PacketFacts,
     /// The path, its reasons, deadlines and notes.
     pub decision: Decision,
     /// A deadline that matters is near (14 days for CAPE, PSC and protest, 60 for the court).
@@ -147,6 +149,55 @@ impl PlannedEntry {
     /// The nearest deadline that matters for the entry's path.
     pub fn horizon(&self) -> Horizon {
         horizon(&self.decision)
+    }
+}
+
+/// What the protest and court packets show of an entry, kept from its data (the plan keeps no
+/// other part of it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PacketFacts {
+    /// Entry type, two digits.
+    pub entry_type: Option<Arc<str>>,
+    /// Port of entry code.
+    pub port: Option<Arc<str>>,
+    /// Date of entry.
+    pub entry_date: Option<Date>,
+    /// Entry summary date (the deposit, when the payment date is unknown).
+    pub entry_summary_date: Option<Date>,
+    /// Liquidation date, as the file gives it.
+    pub liquidation_date: Option<Date>,
+    /// IEEPA lines (9903.01/.02) on the entry.
+    pub ieepa_lines: u32,
+    /// The orders behind those lines.
+    pub orders: capekit_core::deadline::OrderSet,
+    /// Drawback-linked: `Some(true)`/`Some(false)` when the file says, `None` when it does not.
+    pub drawback: Option<bool>,
+}
+
+impl PacketFacts {
+    fn of(e: &EntryData) -> Self {
+        Self {
+            entry_type: e.entry_type.clone(),
+            port: e.port.clone(),
+            entry_date: e.entry_date,
+            entry_summary_date: e.entry_summary_date,
+            liquidation_date: e.liquidation_date,
+            ieepa_lines: e.ieepa_lines,
+            orders: e.ieepa_orders,
+            drawback: e
+                .drawback
+                .as_deref()
+                .and_then(capekit_core::path::flag_value)
+                .or(
+                    if e.absent_columns
+                        .contains(capekit_core::path::Column::Drawback)
+                    {
+                        None
+                    } else {
+                        Some(false)
+                    },
+                ),
+        }
     }
 }
 
@@ -349,6 +400,7 @@ pub fn build_plan_with(
             let held = (decision.path == Path::Cape && known.is_none())
                 .then(|| held_reason(&e))
                 .flatten();
+            let facts = PacketFacts::of(&e);
             entries.push(PlannedEntry {
                 entry_number: e.entry_number,
                 importer_number: e.importer_number,
@@ -356,6 +408,7 @@ pub fn build_plan_with(
                 file: Arc::clone(&file),
                 line: e.first_line,
                 ieepa_duty_cents: e.ieepa_duty_cents,
+                facts,
                 urgent,
                 urgent_by,
                 decision,
@@ -723,6 +776,8 @@ pub struct PlanFiles {
     pub worklist_xlsx: Option<PathBuf>,
     /// report.html.
     pub report: Option<PathBuf>,
+    /// protest-IMPORTER.xlsx and court-IMPORTER.xlsx, in [`crate::packets::packets`] order.
+    pub packets: Vec<PathBuf>,
 }
 
 impl PlanFiles {
@@ -817,6 +872,17 @@ pub fn add_plan_outputs(
     let (csv_path, xlsx_path) = add_worklist(set, dir, &table, with_xlsx)?;
     files.worklist_csv = Some(csv_path);
     files.worklist_xlsx = xlsx_path;
+    if with_xlsx {
+        for p in crate::packets::packets(plan) {
+            let path = dir.join(&p.file_name);
+            let bytes = crate::packets::packet_xlsx(&p).map_err(|e| WriteError::Workbook {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            set.add(&path, bytes);
+            files.packets.push(path);
+        }
+    }
     let report_path = dir.join("report.html");
     set.add(&report_path, report_html(plan, &files).into_bytes());
     files.report = Some(report_path);
@@ -1084,9 +1150,26 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
         "worklist: {} not on a declaration, most urgent first",
         plural(worklist, "entry", "entries")
     );
+    let court = crate::packets::court_dates_by_importer(plan);
+    if !court.is_empty() {
+        let _ = writeln!(
+            out,
+            "court dates (28 USC 1581(i) at the earliest reading, or 1581(a) after a denial), per importer:"
+        );
+        for (importer, date, n, cents) in &court {
+            let _ = writeln!(
+                out,
+                "  {}  {date}  {}, {}",
+                importer.as_deref().unwrap_or("(no importer number)"),
+                plural(*n, "entry", "entries"),
+                format_cents(*cents)
+            );
+        }
+    }
     for p in [&files.worklist_csv, &files.worklist_xlsx, &files.report]
         .into_iter()
         .flatten()
+        .chain(&files.packets)
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
@@ -1125,6 +1208,8 @@ pub struct PlanJson<'a> {
     pub worklist_files: Vec<String>,
     /// report.html.
     pub report: Option<String>,
+    /// The protest and court packets (`protest-IMPORTER.xlsx`, `court-IMPORTER.xlsx`).
+    pub packet_files: Vec<String>,
     /// Every finding of the readers and the plan (not capped at 20 per rule).
     pub diagnostics: &'a [Diagnostic],
     /// The proof that nothing was lost.
@@ -1297,6 +1382,7 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
             .map(|p| shown(p))
             .collect(),
         report: files.report.as_deref().map(shown),
+        packet_files: files.packets.iter().map(|p| shown(p)).collect(),
         diagnostics: &plan.diagnostics,
         reconciliation: &plan.reconciliation,
     }
@@ -1414,6 +1500,19 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             );
         }
         let _ = writeln!(b, "</tbody></table>");
+    }
+    if !files.packets.is_empty() {
+        let _ = writeln!(
+            b,
+            "<h2>Packets for the other paths</h2><p>Per importer, soonest deadline first: what a protest (CBP Form 19, 19 CFR 174.13(a)) needs that the data holds, and the entries whose route is the Court of International Trade, with the safe date and the later readings.</p><ul>"
+        );
+        for p in &files.packets {
+            let name = p
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let _ = writeln!(b, "<li><a href=\"{0}\">{0}</a></li>", esc(&name));
+        }
+        let _ = writeln!(b, "</ul>");
     }
     let other = plan.other_filer_entries();
     if other > 0 {

@@ -69,6 +69,26 @@ pub struct PlanOptions {
     /// because refunds are consolidated per importer of record and liquidation date, so one file
     /// per importer keeps each importer's claim, status and refund apart.
     pub one_declaration: bool,
+    /// The date of each input file's data, by file name as read (the file's modification date
+    /// on CBP's clock when the export does not say): the plan says how old its data is.
+    pub file_dates: HashMap<String, Date>,
+}
+
+/// Entry data older than this many days on the as-of date is flagged: liquidations, protests
+/// and CBP's own changes since then are not in it.
+pub const STALE_DATA_DAYS: i32 = 30;
+
+/// How old one input file's data is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataAge {
+    /// The file, as named.
+    pub file: String,
+    /// The date of its data.
+    pub date: Date,
+    /// Days from `date` to the as-of date.
+    pub days_old: i32,
+    /// More than [`STALE_DATA_DAYS`] old.
+    pub stale: bool,
 }
 
 /// The file-name part of the one declaration for all importers (`--one-declaration`).
@@ -325,6 +345,8 @@ pub struct Plan {
     pub reconciliation: PlanReconciliation,
     /// The readers' findings, then the plan's own (R011), in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// How old each file's data is, when its date is known.
+    pub data_age: Vec<DataAge>,
 }
 
 /// Builds the plan of the files read, in the order given: an entry in two files is taken from
@@ -443,8 +465,22 @@ pub fn build_plan_with(
             }
         })
         .collect();
+    let data_age = files
+        .iter()
+        .filter_map(|f| {
+            let date = *options.file_dates.get(&f.file)?;
+            let days_old = capekit_core::deadline::days_between(date, options.as_of);
+            Some(DataAge {
+                file: f.file.clone(),
+                date,
+                days_old,
+                stale: days_old > STALE_DATA_DAYS,
+            })
+        })
+        .collect();
     let reconciliation = reconcile(files, entries.len(), &totals);
     Plan {
+        data_age,
         as_of: options.as_of,
         filer,
         entries,
@@ -985,6 +1021,9 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             "filer {f}: only entries bearing this filer code are declared"
         );
     }
+    for a in &plan.data_age {
+        let _ = writeln!(out, "{}", data_age_line(a));
+    }
     let _ = writeln!(
         out,
         "  {:<16} {:>9} {:>18}",
@@ -1176,6 +1215,28 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     out
 }
 
+/// `entry data of es003.csv: dated 2026-11-20 (the file's date), 4 days before the as-of date`,
+/// with a warning past [`STALE_DATA_DAYS`].
+pub fn data_age_line(a: &DataAge) -> String {
+    let when = match a.days_old {
+        d if d < 0 => "after the as-of date".to_owned(),
+        0 => "the as-of date".to_owned(),
+        1 => "1 day before the as-of date".to_owned(),
+        d => format!("{d} days before the as-of date"),
+    };
+    let mut s = format!(
+        "entry data of {}: dated {} (the file's date; the export date is not in the file), {when}",
+        a.file, a.date
+    );
+    if a.stale {
+        let _ = write!(
+            s,
+            " - WARNING: older than {STALE_DATA_DAYS} days; liquidations, protests and statuses since then are not in it: export ES-003 again before acting on the dates"
+        );
+    }
+    s
+}
+
 /// What the ledger says of an entry, with the rule it implies, for the terminal and the report.
 fn known_clause(k: &KnownState) -> String {
     match k {
@@ -1214,6 +1275,8 @@ pub struct PlanJson<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// The proof that nothing was lost.
     pub reconciliation: &'a PlanReconciliation,
+    /// How old each file's data is.
+    pub data_age: &'a [DataAge],
 }
 
 /// One entry in the JSON output.
@@ -1385,6 +1448,7 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
         packet_files: files.packets.iter().map(|p| shown(p)).collect(),
         diagnostics: &plan.diagnostics,
         reconciliation: &plan.reconciliation,
+        data_age: &plan.data_age,
     }
 }
 
@@ -1404,6 +1468,14 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             .map(|f| format!(" &middot; filer {}", esc(f)))
             .unwrap_or_default()
     );
+    for a in &plan.data_age {
+        let _ = writeln!(
+            b,
+            "<p class=\"{}\">{}</p>",
+            if a.stale { "bad" } else { "meta" },
+            esc(&data_age_line(a))
+        );
+    }
     let worklist = plan.worklist();
     let declared: usize = plan.declarations.iter().map(|d| d.entries.len()).sum();
     let _ = writeln!(b, "<div class=\"tiles\">");
@@ -1678,6 +1750,7 @@ mod tests {
         PlanOptions {
             context: PathContext::default(),
             one_declaration: false,
+            file_dates: HashMap::new(),
             as_of: AS_OF,
             filer: filer.map(str::to_owned),
         }

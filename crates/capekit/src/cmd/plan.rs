@@ -79,6 +79,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
             filer,
             context,
             one_declaration: args.one_declaration,
+            file_dates: file_dates(&args.files),
         },
         &known,
         |data, decision| {
@@ -228,4 +229,20 @@ pub fn phase3_importers(arg: Option<&str>) -> anyhow::Result<Option<Vec<(String,
         list.push((importer.to_owned(), submitted));
     }
     Ok(Some(list))
+}
+
+/// Each file's modification date on CBP's clock, by the name the readers give it: how old the
+/// entry data is (an ES-003 export does not carry its run date in its rows).
+fn file_dates(paths: &[PathBuf]) -> HashMap<String, jiff::civil::Date> {
+    paths
+        .iter()
+        .filter_map(|p| {
+            let modified = std::fs::metadata(p).and_then(|m| m.modified()).ok()?;
+            let ts = jiff::Timestamp::try_from(modified).ok()?;
+            Some((
+                p.display().to_string(),
+                capekit_core::deadline::cbp_today(ts),
+            ))
+        })
+        .collect()
 }

@@ -273,19 +273,24 @@ entries out and lists them with their claim. `capekit ledger entry NUMBER` shows
 history.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): an entry \
 may be declared again only after it was rejected; CAPE.md sections 3 and 4"),
-    rule!("F024", "still-pending", Warning, "an entry is still pending on an earlier declaration: do not resubmit",
-        what: "An entry that capekit's ledger records on an earlier declaration (or a refile file \
-capekit wrote) with no claim outcome recorded since. Checked when a ledger is in use.",
-        why: "CBP may still have the earlier declaration queued (\"Not Started\"); declaring the \
-entry again makes the two declarations conflict later. A browser time-out can hide a declaration \
-that did go through.",
+    rule!("F024", "still-pending", Error, "an entry is still pending on another declaration, uploaded or drafted: not uploadable here",
+        what: "An entry that capekit's ledger records on another declaration that holds it: one marked \
+uploaded with no claim outcome recorded since, or a draft capekit wrote (or was given) that is not \
+yet marked uploaded, discarded or superseded. Checked when a ledger is in use; the checked file \
+itself never counts.",
+        why: "CBP may still have the uploaded declaration queued (\"Not Started\"); declaring the \
+entry again makes the two declarations conflict later, and a browser time-out can hide a \
+declaration that did go through. A draft holds its entries so that two people never both upload a \
+file with the same entry.",
         example: "`B7603245278` on the upload, and on refile.csv that capekit wrote yesterday, with no \
 claim triaged since.",
-        fix: "Look for the earlier declaration's claim number in ACE (Claim Status); triage its Claim \
-Details with `capekit triage`, and declare the entry again only if it was rejected. If the earlier \
-file was never uploaded, upload that one instead of a new file.",
+        fix: "For an uploaded declaration: look for its claim number in ACE (File Uploads, then Claim \
+Status), triage its Claim Details with `capekit triage`, and declare the entry again only if it was \
+rejected; if its upload failed, run `capekit ledger failed FILE`. For a draft: upload that draft \
+instead (then `capekit ledger uploaded FILE`), or release it with `capekit ledger discard FILE`. \
+`capekit ledger declarations` lists both.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): \"Not \
-Started\" means queued, do not resubmit; CAPE.md section 3"),
+Started\" means queued, do not resubmit; an entry may be declared again only after it was rejected"),
 ];
 
 /// The rule with this code, if any (case-insensitive).
@@ -741,20 +746,18 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                 );
                 continue;
             }
-            Some(known @ KnownState::Pending { .. }) => {
+            Some(known @ (KnownState::Pending { .. } | KnownState::Drafted { .. })) => {
                 diags.push(
                     at(
                         diag(
                             "F024",
-                            format!(
-                                "{number} is {}: do not resubmit - find that declaration's claim in ACE and triage it first",
-                                known.describe()
-                            ),
+                            format!("{number} is {}: {}", known.describe(), known.remedy()),
                         ),
                         row,
                     )
                     .with_value(raw),
                 );
+                continue;
             }
             None => {}
         }
@@ -1021,7 +1024,7 @@ mod tests {
     }
 
     #[test]
-    fn ledger_knowledge_makes_accepted_an_error_and_pending_a_warning() {
+    fn ledger_knowledge_makes_accepted_pending_and_drafted_entries_errors() {
         let accepted = EntryNumber::parse("B7603245278").expect("valid");
         let pending = EntryNumber::parse("ABC12345676").expect("valid");
         let mut known = Known::new();
@@ -1049,8 +1052,35 @@ mod tests {
         assert!(!r.uploadable);
         assert!(r.diagnostics[1].message.contains("claim 100000241223"));
         assert!(r.diagnostics[2].message.contains("do not resubmit"));
-        assert_eq!(r.diagnostics[2].severity, Severity::Warning);
-        assert_eq!(r.valid_entries, 1);
+        assert_eq!(r.diagnostics[2].severity, Severity::Error);
+        assert_eq!(r.valid_entries, 0);
+        let mut known = Known::new();
+        known.insert(
+            pending,
+            KnownState::Drafted {
+                declaration: "out/refile.csv".into(),
+                written_at: jiff::Timestamp::UNIX_EPOCH,
+            },
+        );
+        let r = check(
+            &input(&["Entry Number", "ABC12345676"]),
+            &CheckOptions {
+                known,
+                ..CheckOptions::default()
+            },
+        );
+        assert_eq!(codes(&r), vec!["F024"]);
+        assert!(
+            !r.uploadable,
+            "an entry on another draft is not uploadable here"
+        );
+        assert!(
+            r.diagnostics[0]
+                .message
+                .contains("capekit ledger discard out/refile.csv"),
+            "{}",
+            r.diagnostics[0].message
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //!
 //! The ledger (SQLite) lives outside the domain crate so that the domain stays free of I/O: the
 //! caller asks the ledger about the entries at hand and passes the answer in. Only the two facts
-//! that forbid declaring an entry again are carried (CAPE.md sections 3 and 4): it was accepted
-//! on a claim, or it is on a declaration CBP has not answered yet.
+//! that forbid declaring an entry again are carried (CBP's quick reference guide, April 2026): it
+//! was accepted on a claim, or it is on a declaration CBP has not answered yet; and the one that
+//! forbids offering it on a second file: a draft not yet uploaded holds it.
 
 use std::collections::HashMap;
 
@@ -26,14 +27,23 @@ pub enum KnownState {
     Pending {
         /// The declaration file.
         declaration: String,
-        /// When the ledger recorded that declaration.
+        /// When it was uploaded (as the user said, else when the ledger recorded it).
         declared_at: Timestamp,
+    },
+    /// On a draft written earlier and not yet uploaded: the draft holds it, so that two files
+    /// never both offer it. Upload the draft, or discard it to release the entry.
+    Drafted {
+        /// The draft.
+        declaration: String,
+        /// When it was written.
+        written_at: Timestamp,
     },
 }
 
 impl KnownState {
-    /// One clause for messages: `accepted on claim 100000241223` or
-    /// `still pending on refile.csv (recorded 2026-11-24 10:00 UTC)`.
+    /// One clause for messages: `accepted on claim 100000241223`,
+    /// `still pending on refile.csv (uploaded 2026-11-24 10:00 UTC)` or
+    /// `on the draft refile.csv (written 2026-11-24 10:00 UTC, not marked uploaded)`.
     pub fn describe(&self) -> String {
         match self {
             Self::Accepted { claim } => format!("accepted on claim {claim}"),
@@ -41,8 +51,26 @@ impl KnownState {
                 declaration,
                 declared_at,
             } => format!(
-                "still pending on {declaration} (recorded {})",
+                "still pending on {declaration} (uploaded {})",
                 declared_at.strftime("%Y-%m-%d %H:%M UTC")
+            ),
+            Self::Drafted {
+                declaration,
+                written_at,
+            } => format!(
+                "on the draft {declaration} (written {}, not marked uploaded)",
+                written_at.strftime("%Y-%m-%d %H:%M UTC")
+            ),
+        }
+    }
+
+    /// What releases the entry, in one clause for messages.
+    pub fn remedy(&self) -> String {
+        match self {
+            Self::Accepted { .. } => "never declare it again".to_owned(),
+            Self::Pending { .. } => "do not resubmit - find that declaration's claim in ACE and triage it first; if its upload failed, run `capekit ledger failed FILE`".to_owned(),
+            Self::Drafted { declaration, .. } => format!(
+                "upload that draft (then `capekit ledger uploaded {declaration}`), or release its entries with `capekit ledger discard {declaration}`"
             ),
         }
     }
@@ -68,7 +96,13 @@ mod tests {
         };
         assert_eq!(
             p.describe(),
-            "still pending on refile.csv (recorded 1970-01-01 00:00 UTC)"
+            "still pending on refile.csv (uploaded 1970-01-01 00:00 UTC)"
         );
+        let d = KnownState::Drafted {
+            declaration: "out/refile.csv".into(),
+            written_at: Timestamp::UNIX_EPOCH,
+        };
+        assert!(d.describe().contains("not marked uploaded"));
+        assert!(d.remedy().contains("capekit ledger discard out/refile.csv"));
     }
 }

@@ -336,12 +336,12 @@ pub enum EntryFileError {
         source: csv::Error,
     },
     /// The workbook could not be read.
-    #[error("{file}: {source}")]
+    #[error("{file}: {error}")]
     Table {
         /// File.
         file: String,
-        /// Cause.
-        source: TableError,
+        /// Cause (not an error `source`: the message already says it).
+        error: TableError,
     },
     /// Not a CSV or workbook.
     #[error(
@@ -454,9 +454,9 @@ pub fn read_entry_data_from(
                     file: file.to_owned(),
                 });
             }
-            let table = read_table(&bytes).map_err(|source| EntryFileError::Table {
+            let table = read_table(&bytes).map_err(|error| EntryFileError::Table {
                 file: file.to_owned(),
-                source,
+                error,
             })?;
             drop(bytes);
             let mut state = State::new(file);
@@ -1073,7 +1073,7 @@ impl<'f> State<'f> {
                 0
             }
         };
-        match program {
+        let total = match program {
             Chapter99::Ieepa => {
                 e.ieepa_lines = e.ieepa_lines.saturating_add(1);
                 // The order behind the line dates the court's two years: every line but an
@@ -1087,27 +1087,44 @@ impl<'f> State<'f> {
                 if matches!(duty, Ok(None)) && has_duty_column {
                     e.ieepa_blank_duty_lines = e.ieepa_blank_duty_lines.saturating_add(1);
                 }
-                if duty_cents > 0 {
-                    e.ieepa_dutiable_lines = e.ieepa_dutiable_lines.saturating_add(1);
-                    e.ieepa_duty_cents = e.ieepa_duty_cents.saturating_add(duty_cents);
-                }
                 match goods {
                     Ok(Some(v)) if v != 0 => e.ieepa_goods_value_on_99_line = true,
                     Ok(_) => {}
                     Err(()) => e.unreadable_columns.insert(Column::GoodsValue),
                 }
+                if duty_cents <= 0 {
+                    return;
+                }
+                e.ieepa_dutiable_lines = e.ieepa_dutiable_lines.saturating_add(1);
+                &mut e.ieepa_duty_cents
             }
-            Chapter99::Section122 => {
-                let s = &mut e.other_chapter_99.section_122_cents;
-                *s = s.saturating_add(duty_cents);
-            }
-            Chapter99::Section301 => {
-                let s = &mut e.other_chapter_99.section_301_cents;
-                *s = s.saturating_add(duty_cents);
-            }
-            Chapter99::Section232 => {
-                let s = &mut e.other_chapter_99.section_232_cents;
-                *s = s.saturating_add(duty_cents);
+            Chapter99::Section122 => &mut e.other_chapter_99.section_122_cents,
+            Chapter99::Section301 => &mut e.other_chapter_99.section_301_cents,
+            Chapter99::Section232 => &mut e.other_chapter_99.section_232_cents,
+        };
+        match total
+            .checked_add(duty_cents)
+            .filter(|t| (-MAX_AMOUNT_CENTS..=MAX_AMOUNT_CENTS).contains(t))
+        {
+            Some(t) => *total = t,
+            None => {
+                // The line is left out of the total, which then stands for what could be read;
+                // the duty is marked unreadable so that no decision rests on it.
+                e.unreadable_columns.insert(Column::Duty);
+                let Some(dc) = mapping.get(Column::Duty) else {
+                    return;
+                };
+                let raw = f.raw(dc);
+                let text = self.text(raw);
+                let value = unwrap_value(&text);
+                let message = format!(
+                    "{}: `{value}` in `{}` brings entry {}'s Chapter 99 duty past $10,000,000,000.00, beyond any entry's amounts - check the export; until then the entry is not judged on its duty (never as not refundable because of it)",
+                    at.position(dc),
+                    Column::Duty.header(),
+                    number.dashed()
+                );
+                self.findings
+                    .push(cell_diag("R002", at, dc, value, message));
             }
         }
     }
@@ -1348,9 +1365,16 @@ pub fn parse_cents(raw: &str) -> Result<Option<i64>, &'static str> {
     let total = dollars
         .checked_mul(100)
         .and_then(|d| d.checked_add(cents))
-        .ok_or("too large")?;
+        .filter(|&t| t <= MAX_AMOUNT_CENTS)
+        .ok_or("more than $10,000,000,000.00, beyond any entry's amounts")?;
     Ok(Some(if negative { -total } else { total }))
 }
+
+/// The largest amount a cell or an entry's total may hold: $10 billion. No entry carries that
+/// much duty or goods value (the largest entries are a few million dollars), and at this bound
+/// no sum over a file's lines or entries comes near `i64::MAX` cents; a larger value is a typo or
+/// a crafted file, reported (R002) and left unknown rather than wrapped or clamped.
+pub const MAX_AMOUNT_CENTS: i64 = 1_000_000_000_000;
 
 pub use capekit_core::dates::parse_date;
 
@@ -1565,7 +1589,8 @@ mod tests {
         }
         assert_eq!(column_of("Line Tariff Duty Amount"), Some(Column::Duty));
         assert_eq!(column_of("Duty Amount"), Some(Column::Duty));
-        assert_eq!(column_of("Port of Entry Code"), None);
+        // The port is read for the protest packet (CBP Form 19 names the port of entry).
+        assert_eq!(column_of("Port of Entry Code"), Some(Column::Port));
     }
 
     #[test]
@@ -1648,7 +1673,6 @@ mod tests {
             set.columns_ignored,
             vec![
                 "Entry Summary Line Number",
-                "Port of Entry Code",
                 "Tariff Ordinal Number",
                 "Country of Origin Code"
             ]
@@ -2010,5 +2034,102 @@ B7610000013,99030125,5.00,,,,\n";
                 reconciles(&set);
             }
         }
+    }
+
+    #[test]
+    fn huge_amounts_are_findings_and_an_unknown_duty_not_a_wrapped_sum() {
+        // Regression: two duties of $5e16 summed to a negative total, so the entry read as owing
+        // nothing.
+        let csv = "Entry Summary Number,HTS Number - Full,Line Tariff Duty Amount\n\
+                   B7603245278,99030125,50000000000000000\n\
+                   B7603245278,99030125,$50000000000000000.00\n\
+                   B7610000013,99030125,\"6,000,000,000.00\"\n\
+                   B7610000013,99030125,\"6,000,000,000.00\"\n\
+                   B7610000013,99030125,12.00\n";
+        let set = parse_entry_data("es003.csv", csv.as_bytes()).expect("read");
+        reconciles(&set);
+        assert_eq!(
+            codes(&set),
+            vec![("R002", Some(2)), ("R002", Some(3)), ("R002", Some(5))]
+        );
+        assert!(
+            set.diagnostics[0]
+                .message
+                .contains("more than $10,000,000,000.00")
+        );
+        assert!(
+            set.diagnostics[2]
+                .message
+                .contains("brings entry B76-1000001-3's Chapter 99 duty past $10,000,000,000.00"),
+            "{}",
+            set.diagnostics[2].message
+        );
+        for n in ["B7603245278", "B7610000013"] {
+            let e = entry(&set, n);
+            assert!(e.unreadable_columns.contains(Column::Duty), "{n}");
+            assert!(e.ieepa_duty_cents >= 0, "{n}: {}", e.ieepa_duty_cents);
+            let d = decide(e, AS_OF);
+            assert_ne!(d.path, EntryPath::NotRefundable, "{n}");
+        }
+        assert_eq!(entry(&set, "B7610000013").ieepa_duty_cents, 600_000_001_200);
+        assert!(parse_cents("10000000000.00").is_ok());
+        assert!(parse_cents("10000000000.01").is_err());
+        assert!(parse_cents("-10000000000.01").is_err());
+    }
+
+    #[test]
+    fn excel_date_serials_outside_real_dates_are_findings_not_clamped_dates() {
+        // Regression: date cells of 0, -1 and 1e308 read as 1899-12-31 or 9999-12-31, with no
+        // finding, so the entry looked liquidated a century ago (not refundable) or far ahead.
+        use rust_xlsxwriter::{Format, Workbook};
+        let date = Format::new().set_num_format("mm/dd/yyyy");
+        let serials = [0.0, -1.0, 1e308, 2_958_466.0];
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in [
+            "Entry Summary Number",
+            "Liquidation Status",
+            "Liquidation Date",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(0, u16::try_from(c).expect("col"), *h)
+                .expect("cell");
+        }
+        let numbers = ["B7603245278", "B7610000013", "ABC12345676", "05760693423"];
+        for (r, (n, v)) in numbers.iter().zip(serials).enumerate() {
+            let r = u32::try_from(r + 1).expect("row");
+            ws.write_string(r, 0, *n).expect("cell");
+            ws.write_string(r, 1, "Liquidated").expect("cell");
+            ws.write_number_with_format(r, 2, v, &date).expect("cell");
+        }
+        let set =
+            parse_entry_data("es003.xlsx", &wb.save_to_buffer().expect("xlsx")).expect("read");
+        reconciles(&set);
+        assert_eq!(
+            codes(&set),
+            vec![
+                ("R003", Some(2)),
+                ("R003", Some(3)),
+                ("R003", Some(4)),
+                ("R003", Some(5))
+            ]
+        );
+        for (n, d) in numbers.iter().zip(&set.diagnostics) {
+            assert!(d.message.contains("outside 1990-2100"), "{}", d.message);
+            let e = entry(&set, n);
+            assert_eq!(e.liquidation_date, None, "{n}");
+            assert!(
+                e.unreadable_columns.contains(Column::LiquidationDate),
+                "{n}"
+            );
+            assert_eq!(decide(e, AS_OF).path, EntryPath::Review, "{n}");
+        }
+        // Text dates are held to the same years.
+        assert!(parse_date("12/31/9999").is_err());
+        assert!(parse_date("1899-12-31").is_err());
+        assert!(parse_date("01/01/1990").is_ok());
+        assert!(parse_date("12/31/2100").is_ok());
     }
 }

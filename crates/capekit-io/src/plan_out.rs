@@ -144,11 +144,20 @@ impl PlannedEntry {
             Some(k @ KnownState::Accepted { .. }) => {
                 return format!("{}: never declare it again (capekit ledger)", k.describe());
             }
+            Some(k @ KnownState::Pending { .. }) if self.urgent => {
+                return format!(
+                    "urgent and {}: look for that declaration's claim number in ACE (File Uploads, then Claim Status) before anything else - do not resubmit (capekit ledger)",
+                    k.describe()
+                );
+            }
             Some(k @ KnownState::Pending { .. }) => {
                 return format!(
                     "{}: do not resubmit - wait for that declaration's claim and triage it (capekit ledger)",
                     k.describe()
                 );
+            }
+            Some(k @ KnownState::Drafted { .. }) => {
+                return format!("{}: {} (capekit ledger)", k.describe(), k.remedy());
             }
             None => {}
         }
@@ -461,7 +470,7 @@ pub fn build_plan_with(
             PathTotal {
                 path,
                 entries: on.len(),
-                ieepa_duty_cents: on.iter().map(|e| e.ieepa_duty_cents).sum(),
+                ieepa_duty_cents: sum_cents(on.iter().map(|e| e.ieepa_duty_cents)),
             }
         })
         .collect();
@@ -654,7 +663,7 @@ fn declarations(
                 base_name,
                 file_names,
                 urgent: members.iter().filter(|&&i| entries[i].urgent).count(),
-                ieepa_duty_cents: members.iter().map(|&i| entries[i].ieepa_duty_cents).sum(),
+                ieepa_duty_cents: sum_cents(members.iter().map(|&i| entries[i].ieepa_duty_cents)),
                 entries: members.iter().map(|&i| entries[i].entry_number).collect(),
             });
         }
@@ -721,7 +730,7 @@ impl Plan {
 
     /// IEEPA duty of every entry, in cents.
     pub fn ieepa_duty_cents(&self) -> i64 {
-        self.totals.iter().map(|t| t.ieepa_duty_cents).sum()
+        sum_cents(self.totals.iter().map(|t| t.ieepa_duty_cents))
     }
 
     /// `cape` entries the ledger kept off the declarations: accepted on an earlier claim or
@@ -827,6 +836,13 @@ impl PlanFiles {
         let (d, part) = e.declaration?;
         self.declarations.get(d)?.get(part)
     }
+}
+
+/// A sum of amounts in cents. The readers hold each entry's duty to
+/// [`crate::entries::MAX_AMOUNT_CENTS`], so a sum reaches `i64::MAX` only past nine million
+/// entries at that bound; it then stops there rather than wrapping to a negative total.
+fn sum_cents(amounts: impl Iterator<Item = i64>) -> i64 {
+    amounts.fold(0, i64::saturating_add)
 }
 
 /// The worklist: one row per entry not on a declaration, most urgent first.
@@ -1212,7 +1228,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
-    out
+    crate::render::escape_controls(&out).into_owned()
 }
 
 /// `entry data of es003.csv: dated 2026-11-20 (the file's date), 4 days before the as-of date`,
@@ -1242,6 +1258,7 @@ fn known_clause(k: &KnownState) -> String {
     match k {
         KnownState::Accepted { .. } => format!("{}: never declare it again", k.describe()),
         KnownState::Pending { .. } => format!("{}: do not resubmit", k.describe()),
+        KnownState::Drafted { .. } => format!("{}: {}", k.describe(), k.remedy()),
     }
 }
 
@@ -1530,7 +1547,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         .map(|t| {
             (
                 format!("{} ({})", t.path, format_cents(t.ieepa_duty_cents)),
-                usize::try_from((t.ieepa_duty_cents + 50) / 100).unwrap_or(0),
+                usize::try_from(t.ieepa_duty_cents.saturating_add(50) / 100).unwrap_or(0),
             )
         })
         .collect();
@@ -1810,12 +1827,13 @@ mod tests {
                 "declaration-12-3456789AB-M27.csv",
                 "declaration-987654321.csv",
                 "declaration-987654321-2.csv",
-                "declaration-unknown-importer.csv",
             ]
         );
         assert_eq!(plan.declarations[2].entries.len(), 1);
         assert_eq!(plan.declarations[3].entries.len(), 2);
-        assert!(plan.worklist().is_empty());
+        // No importer number: CBP cannot match the entry to an account; never on an upload.
+        let left: Vec<_> = plan.worklist().iter().map(|e| e.entry_number).collect();
+        assert_eq!(left, vec![n("B76", 4)]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use capekit_core::known::{Known, KnownState};
 use capekit_core::triage::{TriageInput, TriageReport, triage};
 
-use crate::{Ledger, Result};
+use crate::{Except, Ledger, Result};
 
 impl Ledger {
     /// Asks about the entries of the refile list and the corrected ones; when the ledger knows
@@ -19,12 +19,23 @@ impl Ledger {
     /// `report` must be `triage(input)` with no knowledge in `input.known`: an answer given
     /// earlier may have changed since (a refile written in between).
     pub fn guard_triage(&self, input: &mut TriageInput, report: &mut TriageReport) -> Result<()> {
+        self.guard_triage_except(input, report, &Except::none())
+    }
+
+    /// [`Ledger::guard_triage`], with the declarations `except` names set aside: the drafts of
+    /// the folder the new refile file goes to, which it supersedes.
+    pub fn guard_triage_except(
+        &self,
+        input: &mut TriageInput,
+        report: &mut TriageReport,
+        except: &Except,
+    ) -> Result<()> {
         let mut ask = report.refile.entries.clone();
         ask.extend(input.corrected.iter().copied());
         let here: HashSet<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
         // An acceptance on a claim of this triage is already in the report, with the same reason.
         let known: Known = self
-            .known(&ask)?
+            .known_except(&ask, except)?
             .into_iter()
             .filter(|(_, k)| {
                 !matches!(k, KnownState::Accepted { claim } if here.contains(claim.as_str()))

@@ -5,8 +5,10 @@
 //! failing half-way. A file already recorded (same SHA-256) is skipped and reported as
 //! [`ImportOutcome::AlreadyImported`]; nothing about it changes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
 
+use capekit_core::catalog::normalize;
 use capekit_core::deadline::{Act, ActKind, DeadlineKind};
 use capekit_core::entry::EntryNumber;
 use capekit_core::triage::EntryResult;
@@ -16,9 +18,42 @@ use jiff::civil::Date;
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
+use crate::lifecycle::{DeclState, NewEvent, allowed, append, current, keep_bytes};
 use crate::{
-    DeclarationId, FileId, FileKind, FileMeta, ImportOutcome, Ledger, Result, TriageId, parse_ts,
+    ClaimId, DeclarationId, FileId, FileKind, FileMeta, ImportOutcome, Ledger, LedgerError, Result,
+    TriageId, parse_ts,
 };
+
+/// One upload part capekit wrote, to record as a draft.
+#[derive(Debug, Clone)]
+pub struct DraftPart<'a> {
+    /// Where it was written (canonical path).
+    pub path: &'a str,
+    /// Its bytes, as written.
+    pub bytes: &'a [u8],
+    /// Its entries.
+    pub entries: &'a [EntryNumber],
+}
+
+/// An earlier draft a new one replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Superseded {
+    /// Its record.
+    pub id: DeclarationId,
+    /// Where it was written.
+    pub path: String,
+    /// Entries it held, released now unless the new draft holds them again.
+    pub entries: usize,
+}
+
+/// What recording drafts did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftsRecorded {
+    /// Each part, in order.
+    pub parts: Vec<ImportOutcome>,
+    /// Drafts in the same folder that the new ones superseded (discarded).
+    pub superseded: Vec<Superseded>,
+}
 
 /// What a triage import recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -160,6 +195,27 @@ fn insert_declaration(
     Ok((id, unique.len()))
 }
 
+/// Records `file` as a new declaration with its entries and its first event, `draft`. Refused
+/// when the same bytes were recorded as another kind of file.
+pub(crate) fn new_declaration(
+    tx: &Transaction<'_>,
+    file: &FileMeta,
+    entries: &[EntryNumber],
+    at: &str,
+    answered_by: Option<i64>,
+) -> Result<(DeclarationId, FileId, usize)> {
+    let Ok(file_id) = insert_file(tx, file, at)? else {
+        return Err(LedgerError::Refused(format!(
+            "{}: the same bytes are already in the ledger as another kind of file",
+            file.name
+        )));
+    };
+    let seq = answered_by.map_or(file_id.0, |a| a.min(file_id.0));
+    let (id, n) = insert_declaration(tx, file_id, entries, seq)?;
+    append(tx, id, DeclState::Draft, at, &NewEvent::default())?;
+    Ok((id, file_id, n))
+}
+
 /// Rows per multi-row `INSERT`: one statement run per hundred rows instead of per row, which is
 /// most of the difference between 400,000 and 600,000 rows a second.
 const BATCH: usize = 100;
@@ -199,21 +255,43 @@ fn insert_batched<R>(
 }
 
 impl Ledger {
-    fn begin(&mut self) -> Result<Transaction<'_>> {
+    pub(crate) fn begin(&mut self) -> Result<Transaction<'_>> {
         Ok(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
-    /// Records a declaration the user uploaded (or says they will): its entries become pending
-    /// until a claim outcome is recorded after it.
+    /// Records a declaration the user uploaded: its entries become pending until a claim
+    /// outcome is recorded after it.
     pub fn import_declaration(
         &mut self,
         file: &FileMeta,
         entries: &[EntryNumber],
     ) -> Result<ImportOutcome> {
         let tx = self.begin()?;
-        let outcome = import_declaration_tx(&tx, file, entries, &now(), None)?;
+        let outcome = import_declaration_tx(&tx, file, entries, &now(), None, DeclState::Uploaded)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Records a declaration file as a draft (not yet uploaded), keeping its bytes: it reserves
+    /// its entries from later drafts until it is marked uploaded or discarded.
+    pub fn import_draft(
+        &mut self,
+        file: &FileMeta,
+        bytes: &[u8],
+        entries: &[EntryNumber],
+    ) -> Result<ImportOutcome> {
+        let tx = self.begin()?;
+        let outcome = import_declaration_tx(&tx, file, entries, &now(), None, DeclState::Draft)?;
+        if let ImportOutcome::Imported { file_id, .. } = outcome {
+            let id: i64 = tx.query_row(
+                "SELECT id FROM declarations WHERE file_id = ?1",
+                [file_id.0],
+                |r| r.get(0),
+            )?;
+            keep_bytes(&tx, DeclarationId(id), bytes)?;
+        }
         tx.commit()?;
         Ok(outcome)
     }
@@ -248,13 +326,37 @@ impl Ledger {
             }
         }
         let declaration = declaration
-            .map(|(meta, entries)| import_declaration_tx(&tx, meta, entries, &at, answered_by))
+            .map(|(meta, entries)| {
+                // CBP answered it, so it was uploaded.
+                import_declaration_tx(&tx, meta, entries, &at, answered_by, DeclState::Uploaded)
+            })
             .transpose()?;
+        let given: Option<DeclarationId> = match &declaration {
+            Some(ImportOutcome::Imported { file_id, .. })
+            | Some(ImportOutcome::AlreadyImported { file_id, .. }) => tx
+                .query_row(
+                    "SELECT id FROM declarations WHERE file_id = ?1",
+                    [file_id.0],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .map(DeclarationId),
+            None => None,
+        };
+        // A claim already recorded with the same entry outcomes, read again from another file
+        // (another format, name, row order or encoding), changes nothing: its rows are not
+        // recorded twice, and a file holding only such claims is not recorded at all.
+        let same = same_claims(&tx, files, report)?;
         let mut imports = Vec::with_capacity(files.len());
         let mut new_files: HashMap<&str, FileId> = HashMap::new();
         let mut old_names: HashSet<&str> = HashSet::new();
         let mut first_new = None;
         for f in files {
+            if let Some(earlier) = same.files.get(f.sha256.as_str()) {
+                old_names.insert(f.name.as_str());
+                imports.push((f, Err(earlier.clone())));
+                continue;
+            }
             match insert_file(&tx, f, &at)? {
                 Ok(id) => {
                     new_files.entry(f.name.as_str()).or_insert(id);
@@ -289,8 +391,12 @@ impl Ledger {
             let recorded: HashSet<&str> = report
                 .entries
                 .iter()
-                .filter(|r| r.outcome != Outcome::Missing && file_of(&r.file).is_some())
+                .filter(|r| {
+                    matches!(r.outcome, Outcome::Accepted | Outcome::Rejected)
+                        && file_of(&r.file).is_some()
+                })
                 .filter_map(|r| r.claim_number.as_deref())
+                .filter(|c| !same.claims.contains(*c))
                 .collect();
             let mut claim_ids: HashMap<&str, i64> = HashMap::with_capacity(recorded.len());
             {
@@ -361,6 +467,60 @@ impl Ledger {
                 },
             )?;
             rows = rows_out.len();
+            // Each claim of a Claim Details file answers its declaration. A Validation Result
+            // File is no claim: it answers nothing.
+            let answering: HashSet<&str> = report
+                .entries
+                .iter()
+                .filter(|r| {
+                    files
+                        .iter()
+                        .any(|f| f.name == *r.file && f.kind == FileKind::ClaimDetails)
+                })
+                .filter_map(|r| r.claim_number.as_deref())
+                .collect();
+            for (number, id) in &claim_ids {
+                if answering.contains(number) {
+                    answer(&tx, ClaimId(*id), given, &at)?;
+                }
+            }
+        }
+        // A Validation Result File with a file-level error: its upload failed as a whole, so its
+        // declaration is failed and its entries released. It never records an acceptance.
+        for c in &report.claims {
+            if c.status != capekit_core::triage::ClaimStatus::FailedValidation
+                || !c.files.iter().any(|f| new_files.contains_key(&**f))
+            {
+                continue;
+            }
+            let entries: Vec<EntryNumber> = report
+                .entries
+                .iter()
+                .filter(|r| r.claim_number.as_deref() == Some(&*c.claim_number))
+                .map(|r| r.entry_number)
+                .collect();
+            let target = match given {
+                Some(d) => Some(d),
+                None => holder_of(&tx, &entries)?,
+            };
+            if let Some(decl) = target
+                && let Some((from, migrated)) = current(&tx, decl)?
+                && allowed(from, DeclState::Failed, migrated)
+            {
+                append(
+                    &tx,
+                    decl,
+                    DeclState::Failed,
+                    &at,
+                    &NewEvent {
+                        note: &format!(
+                            "its Validation Result File {} reports a file-level error",
+                            c.files.first().map_or("", |f| &**f)
+                        ),
+                        ..NewEvent::default()
+                    },
+                )?;
+            }
         }
         tx.commit()?;
         Ok(TriageImport {
@@ -384,33 +544,130 @@ impl Ledger {
         })
     }
 
-    /// Records a declaration file capekit wrote at `path` (refile upload): its entries are
-    /// pending from now until a claim outcome is recorded after it.
+    /// Records one declaration file capekit wrote at `path` as a draft (see
+    /// [`Ledger::record_drafts`]).
     pub fn record_refile(
         &mut self,
         path: &str,
         bytes: &[u8],
         entries: &[EntryNumber],
     ) -> Result<ImportOutcome> {
+        let folder = Path::new(path)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let done = self.record_drafts(
+            &folder,
+            &[DraftPart {
+                path,
+                bytes,
+                entries,
+            }],
+        )?;
+        Ok(done
+            .parts
+            .into_iter()
+            .next()
+            .unwrap_or(ImportOutcome::Imported {
+                file_id: FileId(0),
+                entries: 0,
+            }))
+    }
+
+    /// Records the upload parts capekit wrote into `folder` as drafts, with their bytes, in one
+    /// transaction: they reserve their entries from later drafts until they are marked uploaded,
+    /// discarded or superseded. Every earlier draft capekit wrote into the same folder (a re-run,
+    /// a changed corrected list) is superseded: discarded, its entries released, unless the new
+    /// run wrote the very same bytes again.
+    pub fn record_drafts(
+        &mut self,
+        folder: &str,
+        parts: &[DraftPart<'_>],
+    ) -> Result<DraftsRecorded> {
         let at = now();
-        let meta = FileMeta::of_bytes(path, FileKind::Refile, bytes);
         let tx = self.begin()?;
-        let outcome = match insert_file(&tx, &meta, &at)? {
-            Err(already) => already,
-            Ok(file_id) => {
-                let (decl, n) = insert_declaration(&tx, file_id, entries, file_id.0)?;
-                tx.execute(
-                    "INSERT INTO refile_files (declaration_id, path, written_at) VALUES (?1, ?2, ?3)",
-                    params![decl.0, path, at],
-                )?;
-                ImportOutcome::Imported {
-                    file_id,
-                    entries: n,
+        let new_shas: HashSet<String> = parts.iter().map(|p| crate::sha256_hex(p.bytes)).collect();
+        let mut superseded = Vec::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT d.id, r.path, f.sha256, d.entries FROM declarations d
+                 JOIN refile_files r ON r.declaration_id = d.id
+                 JOIN files f ON f.id = d.file_id
+                 JOIN declaration_state s ON s.declaration_id = d.id
+                 WHERE s.state = 'draft' ORDER BY d.id",
+            )?;
+            let rows: Vec<(i64, String, String, i64)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, path, sha, entries) in rows {
+                let here = Path::new(&path).parent() == Some(Path::new(folder));
+                if here && !new_shas.contains(&sha) {
+                    superseded.push(Superseded {
+                        id: DeclarationId(id),
+                        path,
+                        entries: usize::try_from(entries).unwrap_or(0),
+                    });
                 }
             }
-        };
+        }
+        let by = parts.first().map_or(folder, |p| p.path);
+        for s in &superseded {
+            append(
+                &tx,
+                s.id,
+                DeclState::Discarded,
+                &at,
+                &NewEvent {
+                    note: &format!("superseded by {by}"),
+                    ..NewEvent::default()
+                },
+            )?;
+        }
+        let mut outcomes = Vec::with_capacity(parts.len());
+        for p in parts {
+            let meta = FileMeta::of_bytes(p.path, FileKind::Refile, p.bytes);
+            let earlier = crate::lifecycle::declaration_of_sha(&tx, &meta.sha256)?;
+            let state = earlier.map(|d| current(&tx, d)).transpose()?.flatten();
+            let mut meta = meta;
+            match (earlier, state) {
+                // Still a draft, or uploaded: the same file, nothing new.
+                (Some(decl), Some((DeclState::Draft | DeclState::Uploaded, _))) => {
+                    let (file_id, imported_at): (i64, String) = tx.query_row(
+                        "SELECT f.id, f.imported_at FROM declarations d
+                         JOIN files f ON f.id = d.file_id WHERE d.id = ?1",
+                        [decl.0],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )?;
+                    outcomes.push(ImportOutcome::AlreadyImported {
+                        file_id: FileId(file_id),
+                        imported_at: parse_ts(&imported_at)?,
+                    });
+                    continue;
+                }
+                // Answered, failed or discarded before: the same bytes are a new declaration.
+                (Some(decl), _) => {
+                    meta.sha256 = crate::sha256_hex(
+                        format!("{}#declared-again-after-{}", meta.sha256, decl.0).as_bytes(),
+                    );
+                }
+                (None, _) => {}
+            }
+            let (decl, file_id, n) = new_declaration(&tx, &meta, p.entries, &at, None)?;
+            tx.execute(
+                "INSERT INTO refile_files (declaration_id, path, written_at) VALUES (?1, ?2, ?3)",
+                params![decl.0, p.path, at],
+            )?;
+            keep_bytes(&tx, decl, p.bytes)?;
+            outcomes.push(ImportOutcome::Imported {
+                file_id,
+                entries: n,
+            });
+        }
         tx.commit()?;
-        Ok(outcome)
+        Ok(DraftsRecorded {
+            parts: outcomes,
+            superseded,
+        })
     }
 
     /// Records what is known of each entry (importer, type, liquidation, path, deadlines); the
@@ -625,16 +882,226 @@ fn import_declaration_tx(
     entries: &[EntryNumber],
     at: &str,
     answered_by: Option<i64>,
+    state: DeclState,
 ) -> Result<ImportOutcome> {
-    Ok(match insert_file(tx, file, at)? {
-        Err(already) => already,
-        Ok(file_id) => {
-            let seq = answered_by.map_or(file_id.0, |a| a.min(file_id.0));
-            let (_, n) = insert_declaration(tx, file_id, entries, seq)?;
-            ImportOutcome::Imported {
-                file_id,
-                entries: n,
-            }
-        }
+    let earlier: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT id, imported_at FROM files WHERE sha256 = ?1",
+            [&file.sha256],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((id, imported_at)) = earlier {
+        return Ok(ImportOutcome::AlreadyImported {
+            file_id: FileId(id),
+            imported_at: parse_ts(&imported_at)?,
+        });
+    }
+    let (decl, file_id, n) = new_declaration(tx, file, entries, at, answered_by)?;
+    if state != DeclState::Draft {
+        append(
+            tx,
+            decl,
+            state,
+            at,
+            &NewEvent {
+                note: "recorded as uploaded",
+                ..NewEvent::default()
+            },
+        )?;
+    }
+    Ok(ImportOutcome::Imported {
+        file_id,
+        entries: n,
     })
+}
+
+/// Claims of `files` already recorded with the same entry outcomes.
+#[derive(Debug, Default)]
+struct Same {
+    /// Claim numbers whose rows are not to be recorded again.
+    claims: HashSet<String>,
+    /// New files (by SHA-256) holding only such claims, with the earlier record to report.
+    files: HashMap<String, ImportOutcome>,
+}
+
+/// An outcome as compared across files: entry, accepted or not, the normalized message.
+type Fingerprint = BTreeSet<(String, bool, String)>;
+
+fn same_claims(tx: &Transaction<'_>, files: &[FileMeta], report: &TriageReport) -> Result<Same> {
+    let mut out = Same::default();
+    let known_sha: HashSet<&str> = files
+        .iter()
+        .filter(|f| {
+            tx.query_row("SELECT 1 FROM files WHERE sha256 = ?1", [&f.sha256], |_| {
+                Ok(())
+            })
+            .optional()
+            .ok()
+            .flatten()
+            .is_some()
+        })
+        .map(|f| f.sha256.as_str())
+        .collect();
+    let new_names: HashSet<&str> = files
+        .iter()
+        .filter(|f| !known_sha.contains(f.sha256.as_str()))
+        .map(|f| f.name.as_str())
+        .collect();
+    let mut fresh: HashMap<&str, Fingerprint> = HashMap::new();
+    let mut claims_of_file: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for r in &report.entries {
+        let Some(claim) = r.claim_number.as_deref() else {
+            continue;
+        };
+        if r.outcome == Outcome::Missing || !new_names.contains(&*r.file) {
+            continue;
+        }
+        fresh.entry(claim).or_default().insert((
+            r.entry_number.as_str().to_owned(),
+            r.outcome == Outcome::Accepted,
+            normalize(&r.message),
+        ));
+        claims_of_file.entry(&r.file).or_default().insert(claim);
+    }
+    let mut earliest: HashMap<&str, (i64, String)> = HashMap::new();
+    for (claim, print) in &fresh {
+        let id: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM claims WHERE claim_number = ?1",
+                [claim],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else { continue };
+        let mut stmt = tx.prepare_cached(
+            "SELECT entry, outcome, message, file_id FROM claim_entries WHERE claim_id = ?1",
+        )?;
+        let mut rows = stmt.query([id])?;
+        let mut recorded = Fingerprint::new();
+        let mut first_file = i64::MAX;
+        while let Some(r) = rows.next()? {
+            let outcome: String = r.get(1)?;
+            let message: String = r.get(2)?;
+            recorded.insert((r.get(0)?, outcome == "accepted", normalize(&message)));
+            first_file = first_file.min(r.get(3)?);
+        }
+        if &recorded == print {
+            out.claims.insert((*claim).to_owned());
+            let at: String = tx.query_row(
+                "SELECT imported_at FROM files WHERE id = ?1",
+                [first_file],
+                |r| r.get(0),
+            )?;
+            earliest.insert(claim, (first_file, at));
+        }
+    }
+    for f in files {
+        let Some(claims) = claims_of_file.get(f.name.as_str()) else {
+            continue;
+        };
+        if claims.iter().all(|c| out.claims.contains(*c))
+            && let Some((id, at)) = claims.iter().filter_map(|c| earliest.get(c)).min()
+        {
+            out.files.insert(
+                f.sha256.clone(),
+                ImportOutcome::AlreadyImported {
+                    file_id: FileId(*id),
+                    imported_at: parse_ts(at)?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The upload (else draft) not yet answered holding most of `entries`, with fewest others, the
+/// latest: the declaration a Validation Result File of those entries belongs to.
+fn holder_of(tx: &Transaction<'_>, entries: &[EntryNumber]) -> Result<Option<DeclarationId>> {
+    let mut tally: HashMap<i64, (bool, usize, i64, i64)> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT d.id, s.state = 'uploaded', d.entries, d.seq FROM declaration_entries de
+         JOIN declarations d ON d.id = de.declaration_id
+         JOIN declaration_state s ON s.declaration_id = d.id
+         WHERE de.entry = ?1 AND s.state IN ('uploaded', 'draft')
+           AND d.id NOT IN (SELECT declaration_id FROM claim_answers)",
+    )?;
+    for e in entries {
+        let mut rows = stmt.query([e.as_str()])?;
+        while let Some(r) = rows.next()? {
+            let t = tally
+                .entry(r.get(0)?)
+                .or_insert((r.get(1)?, 0, r.get(2)?, r.get(3)?));
+            t.1 += 1;
+        }
+    }
+    Ok(tally
+        .into_iter()
+        .max_by_key(|(_, (up, held, total, seq))| (*up, *held, -(total - *held as i64), *seq))
+        .map(|(id, _)| DeclarationId(id)))
+}
+
+/// Records that `claim` answers a declaration: `given` (the declaration triaged with it), else
+/// the one holding most of its entries among uploads not yet answered (then drafts: a claim
+/// proves an upload nobody marked), the one with fewest other entries, the latest. Its rows then
+/// take that declaration's place on the clock.
+fn answer(
+    tx: &Transaction<'_>,
+    claim: ClaimId,
+    given: Option<DeclarationId>,
+    at: &str,
+) -> Result<()> {
+    let already: Option<i64> = tx
+        .query_row(
+            "SELECT declaration_id FROM claim_answers WHERE claim_id = ?1",
+            [claim.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if already.is_some() {
+        return Ok(());
+    }
+    let target = match given {
+        Some(d) => Some(d),
+        None => tx
+            .query_row(
+                "SELECT d.id FROM (SELECT DISTINCT entry FROM claim_entries WHERE claim_id = ?1) ce
+                 JOIN declaration_entries de ON de.entry = ce.entry
+                 JOIN declarations d ON d.id = de.declaration_id
+                 JOIN declaration_state s ON s.declaration_id = d.id
+                 WHERE s.state IN ('uploaded', 'draft')
+                   AND d.id NOT IN (SELECT declaration_id FROM claim_answers)
+                 GROUP BY d.id
+                 ORDER BY MAX(s.state = 'uploaded') DESC, COUNT(*) DESC,
+                          MAX(d.entries) - COUNT(*) ASC, MAX(d.seq) DESC
+                 LIMIT 1",
+                [claim.0],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(DeclarationId),
+    };
+    let Some(decl) = target else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO claim_answers (claim_id, declaration_id) VALUES (?1, ?2)",
+        params![claim.0, decl.0],
+    )?;
+    if let Some((from, migrated)) = current(tx, decl)?
+        && from != DeclState::Answered
+        && allowed(from, DeclState::Answered, migrated)
+    {
+        append(
+            tx,
+            decl,
+            DeclState::Answered,
+            at,
+            &NewEvent {
+                claim: Some(claim),
+                ..NewEvent::default()
+            },
+        )?;
+    }
+    Ok(())
 }

@@ -20,6 +20,7 @@
 
 mod guard;
 mod import;
+mod lifecycle;
 mod report;
 mod schema;
 mod state;
@@ -36,13 +37,16 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use import::{EntryFacts, FileImport, TriageImport};
+pub use import::{DraftPart, DraftsRecorded, EntryFacts, FileImport, Superseded, TriageImport};
+pub use lifecycle::{
+    Attention, DeclRef, DeclState, Declaration, Mark, MarkOutcome, STALE_AFTER_DAYS, allowed,
+};
 pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
     LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
 };
 pub use schema::MIGRATIONS;
-pub use state::EntryState;
+pub use state::{EntryState, Except};
 
 /// How long a second capekit process waits for the one writing, before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -81,6 +85,10 @@ pub enum LedgerError {
     /// An SQL statement failed (disk full, lock held past the busy timeout, corrupt file).
     #[error("ledger: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// The ledger refuses a change that would break its rules (a state moving backwards, an
+    /// entry on two pending uploads); the message says what to do instead.
+    #[error("{0}")]
+    Refused(String),
     /// A stored value cannot be read back as what it should be.
     #[error("the ledger holds a {what} it cannot read: `{value}` - run `capekit ledger verify`")]
     Corrupt {

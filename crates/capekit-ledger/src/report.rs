@@ -27,8 +27,10 @@ pub struct StateCounts {
     pub total: usize,
     /// Accepted on a claim.
     pub accepted: usize,
-    /// On a declaration with no outcome after it.
+    /// On an uploaded declaration with no outcome after it.
     pub pending: usize,
+    /// On a draft not yet uploaded, which reserves them.
+    pub drafted: usize,
     /// Rejected on their latest claim.
     pub rejected: usize,
     /// Neither declared nor on a claim (entry data only).
@@ -41,6 +43,7 @@ impl StateCounts {
         match s {
             EntryState::Accepted { .. } => self.accepted += 1,
             EntryState::Pending { .. } => self.pending += 1,
+            EntryState::Drafted { .. } => self.drafted += 1,
             EntryState::Rejected { .. } => self.rejected += 1,
             EntryState::Unknown => self.unknown += 1,
         }
@@ -217,7 +220,8 @@ pub const ESCALATE_AFTER: usize = 3;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Which check: `integrity`, `foreign-key`, `claim-without-entries`, `accepted-twice`,
-    /// `declaration-count`, `unreadable-value`, `schema-version`.
+    /// `declaration-count`, `unreadable-value`, `schema-version`, `counts`, `declaration-state`,
+    /// `state-backwards`, `answered-without-claim`, `pending-twice`.
     pub check: &'static str,
     /// What was found.
     pub message: String,
@@ -588,7 +592,8 @@ impl Ledger {
                 let f = facts.remove(&entry).unwrap_or_default();
                 let (claim, action, message, attempts, pending_on) = match &s {
                     EntryState::Accepted { claim } => (Some(claim.clone()), None, None, 0, None),
-                    EntryState::Pending { declaration, .. } => {
+                    EntryState::Pending { declaration, .. }
+                    | EntryState::Drafted { declaration, .. } => {
                         (None, None, None, 0, Some(declaration.clone()))
                     }
                     EntryState::Rejected {
@@ -732,21 +737,17 @@ impl Ledger {
             }
         }
         {
-            // One upload gets a Validation Result File and, once processed, a claim: the two
-            // are the same acceptance, and nothing in either file ties them together. An entry
-            // is accepted twice when two claims accepted it, or two Validation Result Files
-            // did; a claim and a Validation Result File together are one upload's answer.
+            // Only a Claim Details says an entry was accepted. A Validation Result File row
+            // without an error means the entry passed file checks on the same upload (a ledger
+            // written before capekit knew that holds such rows as "accepted"): with the claim,
+            // it is one upload's answer, not a second acceptance.
             let mut stmt = self.conn.prepare(
                 "SELECT ce.entry, group_concat(DISTINCT c.claim_number)
                  FROM claim_entries ce
                  JOIN claims c ON c.id = ce.claim_id
                  JOIN files f ON f.id = ce.file_id
-                 WHERE ce.outcome = 'accepted'
-                 GROUP BY ce.entry
-                 HAVING COUNT(DISTINCT CASE WHEN f.kind = 'validation-result' THEN NULL
-                                            ELSE ce.claim_id END) > 1
-                     OR COUNT(DISTINCT CASE WHEN f.kind = 'validation-result'
-                                            THEN ce.claim_id END) > 1",
+                 WHERE ce.outcome = 'accepted' AND f.kind != 'validation-result'
+                 GROUP BY ce.entry HAVING COUNT(DISTINCT ce.claim_id) > 1",
             )?;
             let rows =
                 stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -821,19 +822,135 @@ impl Ledger {
                     .query_row(&format!("SELECT COUNT(*) FROM ({ALL_ENTRIES})"), [], |r| {
                         r.get(0)
                     })?;
-            let sum = c.accepted + c.pending + c.rejected + c.unknown;
+            let sum = c.accepted + c.pending + c.drafted + c.rejected + c.unknown;
             if i64::try_from(sum).ok() != Some(entries) || c.total != sum {
                 push(
                     &mut problems,
                     "counts",
                     format!(
-                        "{entries} entries recorded, but accepted {} + pending {} + rejected {} + unknown {} = {sum}",
-                        c.accepted, c.pending, c.rejected, c.unknown
+                        "{entries} entries recorded, but accepted {} + pending {} + drafted {} + rejected {} + unknown {} = {sum}",
+                        c.accepted, c.pending, c.drafted, c.rejected, c.unknown
                     ),
                 );
             }
         }
+        self.verify_lifecycle(&mut problems)?;
         Ok(problems)
+    }
+}
+
+impl Ledger {
+    /// The invariants of declaration states: every declaration has a state; no state moved
+    /// backwards except by an undo that restores the state before the event it undoes; every
+    /// answered declaration has its claim; an entry is pending on at most one uploaded
+    /// declaration.
+    fn verify_lifecycle(&self, problems: &mut Vec<Problem>) -> Result<()> {
+        use crate::lifecycle::{DeclState, allowed, events};
+        let ids: Vec<(i64, String)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT d.id, COALESCE(r.path, f.name) FROM declarations d
+                 JOIN files f ON f.id = d.file_id
+                 LEFT JOIN refile_files r ON r.declaration_id = d.id ORDER BY d.id",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (id, name) in &ids {
+            let evs = match events(&self.conn, crate::DeclarationId(*id)) {
+                Ok(e) => e,
+                Err(e) => {
+                    push(
+                        problems,
+                        "declaration-state",
+                        format!("declaration {name}: {e}"),
+                    );
+                    continue;
+                }
+            };
+            if evs.is_empty() {
+                push(
+                    problems,
+                    "declaration-state",
+                    format!("declaration {name} has no state"),
+                );
+                continue;
+            }
+            for w in evs.windows(2) {
+                let (prev, next) = (&w[0], &w[1]);
+                let ok = match next.undoes {
+                    // An undo names an earlier event of this declaration and restores the
+                    // state that held before it.
+                    Some(undone) => evs
+                        .iter()
+                        .position(|e| e.id == undone)
+                        .filter(|&i| i > 0)
+                        .is_some_and(|i| evs[i - 1].state == next.state),
+                    None => allowed(prev.state, next.state, prev.migrated),
+                };
+                if !ok {
+                    push(
+                        problems,
+                        "state-backwards",
+                        format!(
+                            "declaration {name} moved from {} to {}{}",
+                            prev.state,
+                            next.state,
+                            if next.undoes.is_some() {
+                                " by an undo that does not restore the earlier state"
+                            } else {
+                                ""
+                            }
+                        ),
+                    );
+                }
+            }
+            for e in evs.iter().filter(|e| e.state == DeclState::Answered) {
+                let linked: bool = self.conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM claim_answers WHERE declaration_id = ?1
+                                    AND (?2 IS NULL OR claim_id = ?2))",
+                    rusqlite::params![id, e.claim_id],
+                    |r| r.get(0),
+                )?;
+                if !linked || (e.claim_id.is_none() && e.undoes.is_none()) {
+                    push(
+                        problems,
+                        "answered-without-claim",
+                        format!("declaration {name} is answered, but its claim is not recorded"),
+                    );
+                }
+            }
+        }
+        // An entry pending on two uploads at once: each upload not answered, both holding it
+        // after its last claim outcome.
+        let states = self.all_states()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT de.entry, group_concat(COALESCE(r.path, f.name), ', ')
+             FROM declaration_entries de
+             JOIN declaration_state s ON s.declaration_id = de.declaration_id
+             JOIN declarations d ON d.id = de.declaration_id
+             JOIN files f ON f.id = d.file_id
+             LEFT JOIN refile_files r ON r.declaration_id = d.id
+             WHERE s.state = 'uploaded'
+             GROUP BY de.entry HAVING COUNT(*) > 1",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for r in rows {
+            let (entry, on) = r?;
+            let pending = parse_entry(&entry)
+                .ok()
+                .and_then(|e| states.get(&e))
+                .is_some_and(|s| matches!(s, EntryState::Pending { .. }));
+            if pending {
+                push(
+                    problems,
+                    "pending-twice",
+                    format!(
+                        "entry {entry} is pending on several uploaded declarations ({on}); CBP takes an entry once - look for their claims in ACE, and mark the one that failed with `capekit ledger failed`"
+                    ),
+                );
+            }
+        }
+        Ok(())
     }
 }
 

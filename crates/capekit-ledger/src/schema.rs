@@ -21,6 +21,16 @@
 //!   It is clustered by entry (`WITHOUT ROWID`, key entry, file, claim): every question is asked
 //!   per entry, and one B-tree instead of a table plus an index keeps a million-row import fast.
 //! - Entry states are never stored: they are derived from these rows, so they cannot disagree.
+//! - A declaration's own state is an append-only log (`declaration_events`): its current state
+//!   is its latest event, an undo is a new event naming the one it undoes, and `verify` replays
+//!   the log to prove no state moved backwards. Only `uploaded` and `answered` declarations make
+//!   their entries pending; a `draft` reserves them from later drafts.
+//! - The same bytes declared again after their first declaration was answered, failed or
+//!   discarded are a new declaration: its `files` row then carries a derived identity (the
+//!   SHA-256 of the bytes and the declaration's ordinal), and `declaration_bytes.sha256` the
+//!   bytes' own, by which the file is found.
+//! - A claim answers one declaration (`claim_answers`); its rows take that declaration's place
+//!   on the clock, so an old claim read late never releases entries of a later declaration.
 
 /// Every migration, oldest first. Append only.
 pub const MIGRATIONS: &[&str] = &[
@@ -95,7 +105,54 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX entry_data_by_importer ON entry_data(importer_number);
     ",
-    // 2: the other paths. Every deadline that matters for an entry's path (CAPE window, PSC,
+    // 2: the life of a declaration (draft, uploaded, answered, failed, discarded), which claim
+    // answers which declaration, and the bytes of declarations capekit wrote or was told were
+    // uploaded. Declarations recorded before this migration count as uploaded (the safe reading:
+    // their entries keep blocking) and are marked `migrated` until the user confirms or
+    // discards them.
+    "
+    CREATE TABLE declaration_events (
+        id             INTEGER PRIMARY KEY,
+        declaration_id INTEGER NOT NULL REFERENCES declarations(id),
+        state          TEXT    NOT NULL CHECK (state IN ('draft', 'uploaded', 'answered',
+                                                         'failed', 'discarded')),
+        recorded_at    TEXT    NOT NULL,
+        uploaded_at    TEXT,
+        job            TEXT,
+        claim_id       INTEGER REFERENCES claims(id),
+        note           TEXT    NOT NULL DEFAULT '',
+        undoes         INTEGER REFERENCES declaration_events(id),
+        migrated       INTEGER NOT NULL DEFAULT 0 CHECK (migrated IN (0, 1))
+    );
+    CREATE INDEX declaration_events_by_declaration ON declaration_events(declaration_id, id);
+
+    CREATE VIEW declaration_state AS
+        SELECT e.declaration_id, e.id AS event_id, e.state, e.recorded_at, e.uploaded_at,
+               e.job, e.claim_id, e.migrated
+        FROM declaration_events e
+        WHERE e.id = (SELECT MAX(id) FROM declaration_events
+                      WHERE declaration_id = e.declaration_id);
+
+    CREATE TABLE claim_answers (
+        claim_id       INTEGER PRIMARY KEY REFERENCES claims(id),
+        declaration_id INTEGER NOT NULL REFERENCES declarations(id)
+    );
+    CREATE INDEX claim_answers_by_declaration ON claim_answers(declaration_id);
+
+    CREATE TABLE declaration_bytes (
+        declaration_id INTEGER PRIMARY KEY REFERENCES declarations(id),
+        sha256         TEXT    NOT NULL CHECK (length(sha256) = 64),
+        bytes          BLOB    NOT NULL
+    );
+    CREATE INDEX declaration_bytes_by_sha256 ON declaration_bytes(sha256);
+
+    INSERT INTO declaration_events (declaration_id, state, recorded_at, note, migrated)
+        SELECT d.id, 'uploaded', f.imported_at,
+               'recorded before capekit kept declaration states', 1
+        FROM declarations d JOIN files f ON f.id = d.file_id
+        ORDER BY d.id;
+    ",
+    // 3: the other paths. Every deadline that matters for an entry's path (CAPE window, PSC,
     // protest, court), replaced with its entry data; what the filer did on those paths
     // (`capekit ledger acted`), append-only; importers that sued in the CIT, for CAPE Phase 3,
     // append-only (the latest row per importer holds). Own tables only.

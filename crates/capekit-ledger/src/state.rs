@@ -1,27 +1,33 @@
 //! The state of an entry, derived from what was recorded and in which order.
 //!
-//! The rules (CAPE.md sections 3 and 4):
-//! - accepted on any claim: accepted for good, whatever came before or after (an accepted entry
-//!   is never declared again);
-//! - else, on a declaration or refile file recorded after its last claim outcome (or with none):
+//! The rules (CBP's quick reference guide, April 2026: an accepted entry is never declared again,
+//! and one queued on a declaration is not resubmitted):
+//! - accepted on any claim: accepted for good, whatever came before or after;
+//! - else, on a declaration uploaded (or answered) after its last claim outcome (or with none):
 //!   pending - CBP has it queued, and resubmitting it conflicts later;
+//! - else, on a draft written after its last claim outcome: drafted - the draft reserves it, so
+//!   no second file offers it, until the draft is uploaded, discarded or superseded;
 //! - else, rejected, with the latest claim's action and message;
 //! - else unknown.
 //!
-//! "After" is by file id: files are numbered in the order they were recorded (a declaration
-//! recorded with claim files that were recorded before it takes the place of the first of them).
+//! A failed or discarded declaration holds nothing: its entries fall back to what their claims
+//! say. "After" is by place on the ledger's clock: a declaration's `seq`, and for a claim row the
+//! `seq` of the declaration its claim answers (else its file id), so that an old claim read late
+//! sits where it belongs and never releases entries of a later declaration.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use capekit_core::catalog::Action;
 use capekit_core::entry::EntryNumber;
 use capekit_core::known::KnownState;
 use capekit_core::triage::{LeftOut, RefilePlan};
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::{FileKind, Ledger, Result, parse_action, parse_entry, parse_ts};
+use crate::lifecycle::DeclState;
+use crate::{DeclarationId, FileKind, Ledger, Result, parse_action, parse_entry, parse_ts};
 
 /// Where an entry stands, as far as the ledger knows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,14 +38,28 @@ pub enum EntryState {
         /// The (first) claim that accepted it.
         claim: String,
     },
-    /// On a declaration with no claim outcome recorded after it: do not resubmit.
+    /// On an uploaded declaration with no claim outcome recorded after it: do not resubmit.
     Pending {
         /// The declaration file (the path, for a file capekit wrote).
         declaration: String,
-        /// When that declaration was recorded.
+        /// The declaration's record.
+        declaration_id: DeclarationId,
+        /// When it was uploaded (as the user said, else when the upload was recorded).
         declared_at: Timestamp,
-        /// True for a refile file capekit wrote (it may not be uploaded yet).
+        /// True for a file capekit wrote.
         written_by_capekit: bool,
+        /// Recorded before capekit kept declaration states, and not confirmed since: counted as
+        /// uploaded, the safe reading.
+        unconfirmed: bool,
+    },
+    /// On a draft (written, not uploaded) with no claim outcome after it: the draft reserves it.
+    Drafted {
+        /// The draft (the path, for a file capekit wrote).
+        declaration: String,
+        /// The draft's record.
+        declaration_id: DeclarationId,
+        /// When it was written or recorded.
+        written_at: Timestamp,
     },
     /// Rejected on its latest claim.
     Rejected {
@@ -57,17 +77,18 @@ pub enum EntryState {
 }
 
 impl EntryState {
-    /// `accepted`, `pending`, `rejected` or `unknown`.
+    /// `accepted`, `pending`, `drafted`, `rejected` or `unknown`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Accepted { .. } => "accepted",
             Self::Pending { .. } => "pending",
+            Self::Drafted { .. } => "drafted",
             Self::Rejected { .. } => "rejected",
             Self::Unknown => "unknown",
         }
     }
 
-    /// What `check`, `fix` and `triage` must know: accepted or pending, else nothing.
+    /// What `check`, `fix` and `triage` must know: accepted, pending or drafted, else nothing.
     pub fn known(&self) -> Option<KnownState> {
         match self {
             Self::Accepted { claim } => Some(KnownState::Accepted {
@@ -81,21 +102,80 @@ impl EntryState {
                 declaration: declaration.clone(),
                 declared_at: *declared_at,
             }),
+            Self::Drafted {
+                declaration,
+                written_at,
+                ..
+            } => Some(KnownState::Drafted {
+                declaration: declaration.clone(),
+                written_at: *written_at,
+            }),
             Self::Rejected { .. } | Self::Unknown => None,
         }
     }
 }
 
-/// The latest declaration an entry is on.
+/// Declarations whose hold is set aside when asking: the file being checked (it cannot conflict
+/// with itself), and the drafts in the folder a run is about to write into (the run supersedes
+/// them).
+#[derive(Debug, Clone, Default)]
+pub struct Except {
+    /// A declaration with these bytes holds nothing.
+    pub sha256: Option<String>,
+    /// Drafts capekit wrote into this folder (canonical) hold nothing.
+    pub drafts_in: Option<PathBuf>,
+}
+
+impl Except {
+    /// Nothing set aside.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The file with these bytes set aside.
+    pub fn file(sha256: impl Into<String>) -> Self {
+        Self {
+            sha256: Some(sha256.into()),
+            drafts_in: None,
+        }
+    }
+
+    /// The drafts written into `folder` set aside.
+    pub fn drafts_in(folder: impl Into<PathBuf>) -> Self {
+        Self {
+            sha256: None,
+            drafts_in: Some(folder.into()),
+        }
+    }
+
+    fn skips(&self, d: &DeclSeen) -> bool {
+        if self.sha256.as_deref() == Some(d.sha256.as_str()) {
+            return true;
+        }
+        match (&self.drafts_in, &d.refile_path) {
+            (Some(dir), Some(p)) if d.state == DeclState::Draft => {
+                Path::new(p).parent() == Some(dir.as_path())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A declaration as the state rules see it.
 #[derive(Debug, Clone)]
 pub(crate) struct DeclSeen {
+    pub(crate) id: DeclarationId,
     pub(crate) seq: i64,
     pub(crate) name: String,
     pub(crate) at: Timestamp,
     pub(crate) refile: bool,
+    pub(crate) refile_path: Option<String>,
+    pub(crate) sha256: String,
+    pub(crate) state: DeclState,
+    pub(crate) migrated: bool,
 }
 
-/// The claim outcomes of an entry, folded in recording order.
+/// The claim outcomes of an entry, folded in clock order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Outcomes {
     accepted_on: Option<String>,
@@ -116,16 +196,50 @@ impl Outcomes {
     }
 }
 
-pub(crate) fn fold(decl: Option<DeclSeen>, out: Option<Outcomes>) -> EntryState {
+/// The declarations of one entry that matter: the latest holding one (uploaded or answered) and
+/// the latest draft.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Holds {
+    held: Option<DeclSeen>,
+    draft: Option<DeclSeen>,
+}
+
+impl Holds {
+    fn offer(&mut self, d: &DeclSeen, except: &Except) {
+        if except.skips(d) {
+            return;
+        }
+        let slot = match d.state {
+            DeclState::Uploaded | DeclState::Answered => &mut self.held,
+            DeclState::Draft => &mut self.draft,
+            DeclState::Failed | DeclState::Discarded => return,
+        };
+        if slot.as_ref().is_none_or(|s| d.seq > s.seq) {
+            *slot = Some(d.clone());
+        }
+    }
+}
+
+pub(crate) fn fold(holds: Holds, out: Option<Outcomes>) -> EntryState {
     let out = out.unwrap_or_default();
     if let Some(claim) = out.accepted_on {
         return EntryState::Accepted { claim };
     }
-    if let Some(d) = decl.filter(|d| out.last.is_none() || d.seq > out.last_seq) {
+    let after = |d: &DeclSeen| out.last.is_none() || d.seq > out.last_seq;
+    if let Some(d) = holds.held.filter(after) {
         return EntryState::Pending {
             declaration: d.name,
+            declaration_id: d.id,
             declared_at: d.at,
             written_by_capekit: d.refile,
+            unconfirmed: d.migrated && d.state == DeclState::Uploaded,
+        };
+    }
+    if let Some(d) = holds.draft.filter(after) {
+        return EntryState::Drafted {
+            declaration: d.name,
+            declaration_id: d.id,
+            written_at: d.at,
         };
     }
     match out.last {
@@ -139,54 +253,90 @@ pub(crate) fn fold(decl: Option<DeclSeen>, out: Option<Outcomes>) -> EntryState 
     }
 }
 
-const DECL_ONE: &str = "
-    SELECT d.seq, COALESCE(r.path, f.name), f.imported_at, f.kind
-    FROM declaration_entries de
-    JOIN declarations d ON d.id = de.declaration_id
+/// Every declaration with its current state. The time shown is the upload's for a declaration
+/// uploaded or answered (as the user gave it, else when it was marked), else when it was written.
+pub(crate) const DECLS: &str = "
+    SELECT d.id, d.seq, COALESCE(r.path, f.name), f.imported_at, f.kind,
+           COALESCE((SELECT b.sha256 FROM declaration_bytes b WHERE b.declaration_id = d.id),
+                    f.sha256),
+           r.path,
+           s.state, s.migrated,
+           (SELECT COALESCE(e.uploaded_at, e.recorded_at) FROM declaration_events e
+            WHERE e.declaration_id = d.id AND e.state = 'uploaded'
+            ORDER BY e.id DESC LIMIT 1)
+    FROM declarations d
     JOIN files f ON f.id = d.file_id
-    LEFT JOIN refile_files r ON r.declaration_id = d.id
-    WHERE de.entry = ?1
-    ORDER BY d.seq DESC, f.id DESC LIMIT 1";
+    JOIN declaration_state s ON s.declaration_id = d.id
+    LEFT JOIN refile_files r ON r.declaration_id = d.id";
 
-const OUT_ONE: &str = "
-    SELECT ce.file_id, c.claim_number, ce.outcome, ce.action, ce.message
-    FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
-    WHERE ce.entry = ?1
-    ORDER BY ce.file_id, ce.line";
-
-// SQLite takes the bare columns of a `MAX()` aggregate from the row holding the maximum.
-const DECL_ALL: &str = "
-    SELECT de.entry, MAX(d.seq), COALESCE(r.path, f.name), f.imported_at, f.kind
-    FROM declaration_entries de
-    JOIN declarations d ON d.id = de.declaration_id
-    JOIN files f ON f.id = d.file_id
-    LEFT JOIN refile_files r ON r.declaration_id = d.id
-    GROUP BY de.entry";
-
-const OUT_ALL: &str = "
-    SELECT ce.entry, ce.file_id, c.claim_number, ce.outcome, ce.action, ce.message
-    FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
-    ORDER BY ce.entry, ce.file_id, ce.line";
-
-fn decl_row(seq: i64, name: String, at: &str, kind: &str) -> Result<DeclSeen> {
+pub(crate) fn decl_from_row(r: &rusqlite::Row<'_>) -> Result<DeclSeen> {
+    let imported: String = r.get(3)?;
+    let kind: String = r.get(4)?;
+    let state: String = r.get(7)?;
+    let state = DeclState::parse(&state)?;
+    let uploaded: Option<String> = r.get(9)?;
+    let at = match (state, uploaded) {
+        (DeclState::Uploaded | DeclState::Answered, Some(u)) => parse_ts(&u)?,
+        _ => parse_ts(&imported)?,
+    };
     Ok(DeclSeen {
-        seq,
-        name,
-        at: parse_ts(at)?,
+        id: DeclarationId(r.get(0)?),
+        seq: r.get(1)?,
+        name: r.get(2)?,
+        at,
         refile: kind == FileKind::Refile.as_str(),
+        sha256: r.get(5)?,
+        refile_path: r.get(6)?,
+        state,
+        migrated: r.get::<_, i64>(8)? == 1,
     })
 }
 
-pub(crate) fn state_of(conn: &Connection, entry: EntryNumber) -> Result<EntryState> {
-    let decl: Option<(i64, String, String, String)> = conn
-        .prepare_cached(DECL_ONE)?
-        .query_row([entry.as_str()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    let decl = decl
-        .map(|(seq, name, at, kind)| decl_row(seq, name, &at, &kind))
-        .transpose()?;
+/// Every declaration, by id.
+pub(crate) fn decls(conn: &Connection) -> Result<HashMap<DeclarationId, DeclSeen>> {
+    let mut stmt = conn.prepare_cached(DECLS)?;
+    let mut rows = stmt.query([])?;
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let d = decl_from_row(r)?;
+        out.insert(d.id, d);
+    }
+    Ok(out)
+}
+
+/// A claim row's place on the clock: the `seq` of the declaration its claim answers, else the
+/// claim file's id.
+const OUT_ONE: &str = "
+    SELECT COALESCE(d.seq, ce.file_id) AS s, c.claim_number, ce.outcome, ce.action, ce.message
+    FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
+    LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
+    LEFT JOIN declarations d ON d.id = ca.declaration_id
+    WHERE ce.entry = ?1
+    ORDER BY s, ce.file_id, ce.line";
+
+const OUT_ALL: &str = "
+    SELECT ce.entry, COALESCE(d.seq, ce.file_id) AS s, c.claim_number, ce.outcome, ce.action,
+           ce.message
+    FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
+    LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
+    LEFT JOIN declarations d ON d.id = ca.declaration_id
+    ORDER BY ce.entry, s, ce.file_id, ce.line";
+
+pub(crate) fn state_of(
+    conn: &Connection,
+    entry: EntryNumber,
+    except: &Except,
+) -> Result<EntryState> {
+    let mut holds = Holds::default();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "{DECLS} WHERE d.id IN (SELECT declaration_id FROM declaration_entries WHERE entry = ?1)"
+        ))?;
+        let mut rows = stmt.query([entry.as_str()])?;
+        while let Some(r) = rows.next()? {
+            holds.offer(&decl_from_row(r)?, except);
+        }
+    }
     let mut stmt = conn.prepare_cached(OUT_ONE)?;
     let mut rows = stmt.query([entry.as_str()])?;
     let mut out: Option<Outcomes> = None;
@@ -201,23 +351,28 @@ pub(crate) fn state_of(conn: &Connection, entry: EntryNumber) -> Result<EntrySta
             r.get(4)?,
         );
     }
-    Ok(fold(decl, out))
+    Ok(fold(holds, out))
 }
 
 /// The state of every entry the ledger knows, by entry number.
-pub(crate) fn all_states(conn: &Connection) -> Result<BTreeMap<EntryNumber, EntryState>> {
-    let mut decls: HashMap<EntryNumber, DeclSeen> = HashMap::new();
+pub(crate) fn all_states(
+    conn: &Connection,
+    except: &Except,
+) -> Result<BTreeMap<EntryNumber, EntryState>> {
+    let decls = decls(conn)?;
+    let mut holds: HashMap<EntryNumber, Holds> = HashMap::new();
     {
-        let mut stmt = conn.prepare(DECL_ALL)?;
+        let mut stmt = conn.prepare("SELECT entry, declaration_id FROM declaration_entries")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let entry: String = r.get(0)?;
-            let at: String = r.get(3)?;
-            let kind: String = r.get(4)?;
-            decls.insert(
-                parse_entry(&entry)?,
-                decl_row(r.get(1)?, r.get(2)?, &at, &kind)?,
-            );
+            let Some(d) = decls.get(&DeclarationId(r.get(1)?)) else {
+                continue;
+            };
+            holds
+                .entry(parse_entry(&entry)?)
+                .or_default()
+                .offer(d, except);
         }
     }
     let mut states = BTreeMap::new();
@@ -231,7 +386,7 @@ pub(crate) fn all_states(conn: &Connection) -> Result<BTreeMap<EntryNumber, Entr
             if current.as_ref().is_some_and(|(e, _)| *e != entry)
                 && let Some((e, out)) = current.take()
             {
-                states.insert(e, fold(decls.remove(&e), Some(out)));
+                states.insert(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
             }
             let action: String = r.get(4)?;
             let outcome: String = r.get(3)?;
@@ -247,11 +402,11 @@ pub(crate) fn all_states(conn: &Connection) -> Result<BTreeMap<EntryNumber, Entr
                 );
         }
         if let Some((e, out)) = current {
-            states.insert(e, fold(decls.remove(&e), Some(out)));
+            states.insert(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
         }
     }
-    for (e, d) in decls {
-        states.insert(e, fold(Some(d), None));
+    for (e, h) in holds {
+        states.insert(e, fold(h, None));
     }
     // Entries known only from their data (no declaration, no claim) are unknown.
     let mut stmt = conn.prepare("SELECT entry FROM entry_data")?;
@@ -268,7 +423,7 @@ pub(crate) fn all_states(conn: &Connection) -> Result<BTreeMap<EntryNumber, Entr
 impl Ledger {
     /// Where one entry stands.
     pub fn entry_state(&self, entry: EntryNumber) -> Result<EntryState> {
-        state_of(&self.conn, entry)
+        state_of(&self.conn, entry, &Except::none())
     }
 
     /// Where each of `entries` stands (each looked up once).
@@ -276,15 +431,25 @@ impl Ledger {
         let mut out = HashMap::with_capacity(entries.len());
         for e in entries {
             if !out.contains_key(e) {
-                out.insert(*e, state_of(&self.conn, *e)?);
+                out.insert(*e, state_of(&self.conn, *e, &Except::none())?);
             }
         }
         Ok(out)
     }
 
-    /// Of `entries`, those accepted or pending: what `check`, `fix`, `triage` and `plan` take
-    /// as `known`.
+    /// Of `entries`, those accepted, pending or drafted: what `check`, `fix`, `triage` and
+    /// `plan` take as `known`.
     pub fn known(&self, entries: &[EntryNumber]) -> Result<HashMap<EntryNumber, KnownState>> {
+        self.known_except(entries, &Except::none())
+    }
+
+    /// [`Ledger::known`], with the declarations `except` names set aside: the file being
+    /// checked, or the drafts a run is about to supersede.
+    pub fn known_except(
+        &self,
+        entries: &[EntryNumber],
+        except: &Except,
+    ) -> Result<HashMap<EntryNumber, KnownState>> {
         // A plan asks about every entry of an ES-003, hundreds of thousands, nearly all never
         // declared: one existence test each spares them the two queries of a full state. Only
         // an entry on a declaration can be pending, and only one with an accepted row accepted.
@@ -299,7 +464,7 @@ impl Ledger {
             if !seen.insert(*e) || !may_be_known.query_row([e.as_str()], |r| r.get::<_, bool>(0))? {
                 continue;
             }
-            if let Some(k) = state_of(&self.conn, *e)?.known() {
+            if let Some(k) = state_of(&self.conn, *e, except)?.known() {
                 out.insert(*e, k);
             }
         }
@@ -308,7 +473,12 @@ impl Ledger {
 
     /// The state of every entry in the ledger, in entry-number order.
     pub fn all_states(&self) -> Result<BTreeMap<EntryNumber, EntryState>> {
-        all_states(&self.conn)
+        all_states(&self.conn, &Except::none())
+    }
+
+    /// [`Ledger::all_states`], with the declarations `except` names set aside.
+    pub fn all_states_except(&self, except: &Except) -> Result<BTreeMap<EntryNumber, EntryState>> {
+        all_states(&self.conn, except)
     }
 
     /// The importer of each entry whose data was recorded.
@@ -329,12 +499,20 @@ impl Ledger {
     /// never accepted, not pending. With `importer`, only that importer's entries (entries with
     /// no recorded importer are left out then).
     pub fn refile_candidates(&self, importer: Option<&str>) -> Result<Vec<EntryNumber>> {
+        self.refile_candidates_except(importer, &Except::none())
+    }
+
+    fn refile_candidates_except(
+        &self,
+        importer: Option<&str>,
+        except: &Except,
+    ) -> Result<Vec<EntryNumber>> {
         let importers = match importer {
             Some(_) => Some(self.importers()?),
             None => None,
         };
         Ok(self
-            .all_states()?
+            .all_states_except(except)?
             .into_iter()
             .filter(|(_, s)| {
                 matches!(
@@ -356,14 +534,16 @@ impl Ledger {
     /// The next declaration, from the ledger alone: every refile candidate, plus each entry of
     /// `corrected` whose latest rejection a correction (or the wait) clears
     /// (`correct-then-refile`, `retry-later`, `refile`). Never an accepted or a pending entry;
-    /// every corrected entry left out is listed with the reason.
+    /// every corrected entry left out is listed with the reason. Drafts `except` names (those
+    /// in the folder the new file goes to, which it supersedes) hold nothing.
     pub fn next_declaration(
         &self,
         corrected: &[EntryNumber],
         importer: Option<&str>,
+        except: &Except,
     ) -> Result<RefilePlan> {
         let mut plan = RefilePlan {
-            entries: self.refile_candidates(importer)?,
+            entries: self.refile_candidates_except(importer, except)?,
             ..RefilePlan::default()
         };
         let mut chosen: std::collections::HashSet<EntryNumber> =
@@ -376,7 +556,7 @@ impl Ledger {
             if chosen.contains(e) {
                 continue;
             }
-            let state = self.entry_state(*e)?;
+            let state = state_of(&self.conn, *e, except)?;
             let reason = match &state {
                 EntryState::Accepted { claim } => Some(format!(
                     "accepted on claim {claim}: an accepted entry is never declared again"
@@ -386,8 +566,16 @@ impl Ledger {
                     declared_at,
                     ..
                 } => Some(format!(
-                    "still pending on {declaration} (recorded {}): do not resubmit - wait for its claim",
+                    "still pending on {declaration} (uploaded {}): do not resubmit - wait for its claim",
                     declared_at.strftime("%Y-%m-%d %H:%M UTC")
+                )),
+                EntryState::Drafted {
+                    declaration,
+                    written_at,
+                    ..
+                } => Some(format!(
+                    "on the draft {declaration} (written {}), not marked uploaded: upload that file and run `capekit ledger uploaded {declaration}`, or release it with `capekit ledger discard {declaration}`",
+                    written_at.strftime("%Y-%m-%d %H:%M UTC")
                 )),
                 EntryState::Rejected { action, .. } if !action.refile_once_corrected() => Some(
                     format!("its action is `{action}`, which a correction does not change"),
@@ -427,38 +615,86 @@ impl Ledger {
 mod tests {
     use super::*;
 
-    fn decl(seq: i64) -> DeclSeen {
+    fn decl(seq: i64, state: DeclState) -> DeclSeen {
         DeclSeen {
+            id: DeclarationId(seq),
             seq,
             name: "d.csv".into(),
             at: Timestamp::UNIX_EPOCH,
             refile: false,
+            refile_path: None,
+            sha256: format!("{seq:064}"),
+            state,
+            migrated: false,
         }
+    }
+
+    fn holds(ds: &[DeclSeen]) -> Holds {
+        let mut h = Holds::default();
+        for d in ds {
+            h.offer(d, &Except::none());
+        }
+        h
     }
 
     #[test]
     fn fold_follows_the_rules() {
-        assert_eq!(fold(None, None), EntryState::Unknown);
+        use DeclState::*;
+        assert_eq!(fold(Holds::default(), None), EntryState::Unknown);
         assert!(matches!(
-            fold(Some(decl(1)), None),
+            fold(holds(&[decl(1, Uploaded)]), None),
+            EntryState::Pending { .. }
+        ));
+        assert!(matches!(
+            fold(holds(&[decl(1, Draft)]), None),
+            EntryState::Drafted { .. }
+        ));
+        // Failed and discarded declarations hold nothing.
+        assert_eq!(fold(holds(&[decl(1, Failed)]), None), EntryState::Unknown);
+        assert_eq!(
+            fold(holds(&[decl(1, Discarded)]), None),
+            EntryState::Unknown
+        );
+        // An upload wins over a draft.
+        assert!(matches!(
+            fold(holds(&[decl(2, Draft), decl(1, Uploaded)]), None),
             EntryState::Pending { .. }
         ));
         let mut rejected = Outcomes::default();
         rejected.add(2, "c1".into(), false, Action::Refile, "X".into());
         assert!(matches!(
-            fold(Some(decl(1)), Some(rejected.clone())),
+            fold(holds(&[decl(1, Answered)]), Some(rejected.clone())),
             EntryState::Rejected { attempts: 1, .. }
         ));
+        // A claim answering the declaration takes its place: equal seq is not "after".
         assert!(matches!(
-            fold(Some(decl(3)), Some(rejected.clone())),
+            fold(holds(&[decl(2, Answered)]), Some(rejected.clone())),
+            EntryState::Rejected { .. }
+        ));
+        assert!(matches!(
+            fold(holds(&[decl(3, Uploaded)]), Some(rejected.clone())),
             EntryState::Pending { .. }
         ));
         let mut accepted = rejected;
         accepted.add(4, "c2".into(), true, Action::None, String::new());
         accepted.add(5, "c3".into(), false, Action::Refile, "Y".into());
         assert_eq!(
-            fold(Some(decl(6)), Some(accepted)),
+            fold(holds(&[decl(6, Uploaded)]), Some(accepted)),
             EntryState::Accepted { claim: "c2".into() }
         );
+    }
+
+    #[test]
+    fn except_sets_aside_the_file_and_the_drafts_of_a_folder() {
+        let mut d = decl(1, DeclState::Draft);
+        d.refile_path = Some("/out/refile.csv".into());
+        let mut h = Holds::default();
+        h.offer(&d, &Except::drafts_in("/out"));
+        assert!(h.draft.is_none());
+        h.offer(&d, &Except::drafts_in("/elsewhere"));
+        assert!(h.draft.is_some());
+        let mut h = Holds::default();
+        h.offer(&d, &Except::file(d.sha256.clone()));
+        assert!(h.draft.is_none());
     }
 }

@@ -12,7 +12,8 @@ use capekit_core::catalog::Action;
 use capekit_core::known::KnownState;
 use capekit_core::triage::{ClaimRow, TriageInput, TriageReport, triage};
 use capekit_ledger::{
-    EntryFacts, EntryState, EventKind, FileKind, FileMeta, ImportOutcome, Ledger,
+    DeclRef, DeclState, EntryFacts, EntryState, EventKind, Except, FileKind, FileMeta,
+    ImportOutcome, Ledger, Mark,
 };
 use jiff::civil::{Date, date};
 
@@ -145,7 +146,7 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
         assert_eq!(l.refile_candidates(None).expect("candidates"), vec![n(2)]);
 
         let plan = l
-            .next_declaration(&[n(3), n(1), n(4), n(9), n(2)], None)
+            .next_declaration(&[n(3), n(1), n(4), n(9), n(2)], None, &Except::none())
             .expect("plan");
         assert_eq!(plan.entries, vec![n(2), n(3)]);
         assert_eq!(plan.from_corrected, 1);
@@ -162,7 +163,7 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
         assert!(left[1].1.contains("other-path"), "{left:?}");
         assert!(left[2].1.contains("no claim outcome"), "{left:?}");
 
-        // Refiled: pending again, on the file capekit wrote.
+        // Refiled: a draft first, which holds its entries from a second file...
         let out = l
             .record_refile(
                 "out/refile.csv",
@@ -173,10 +174,40 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
         assert!(matches!(out, ImportOutcome::Imported { entries: 2, .. }));
         assert!(matches!(
             state(l, 2),
-            EntryState::Pending { ref declaration, written_by_capekit: true, .. } if declaration == "out/refile.csv"
+            EntryState::Drafted { ref declaration, .. } if declaration == "out/refile.csv"
         ));
         assert!(l.refile_candidates(None).expect("candidates").is_empty());
-        let again = l.next_declaration(&[n(3)], None).expect("plan");
+        let held = l
+            .next_declaration(&[n(3)], None, &Except::none())
+            .expect("plan");
+        assert!(
+            held.left_out[0]
+                .reason
+                .contains("capekit ledger discard out/refile.csv"),
+            "{:?}",
+            held.left_out
+        );
+        // ...then pending once marked uploaded.
+        let d = l
+            .find_declaration(&DeclRef::Name("out/refile.csv".into()))
+            .expect("find")
+            .expect("found");
+        assert_eq!(d.state, DeclState::Draft);
+        l.mark(
+            d.id,
+            &Mark::Uploaded {
+                at: None,
+                job: Some("J-1".into()),
+            },
+        )
+        .expect("uploaded");
+        assert!(matches!(
+            state(l, 2),
+            EntryState::Pending { ref declaration, written_by_capekit: true, .. } if declaration == "out/refile.csv"
+        ));
+        let again = l
+            .next_declaration(&[n(3)], None, &Except::none())
+            .expect("plan");
         assert!(again.entries.is_empty());
         assert!(
             again.left_out[0]
@@ -441,7 +472,7 @@ fn entry_data_groups_by_importer_and_shows_deadlines() {
         let d: Vec<EntryNumber> = s.deadlines.iter().map(|d| d.entry).collect();
         assert_eq!(d, vec![n(2), n(1)]);
         let plan = l
-            .next_declaration(&[n(2)], Some("12-3456789AB"))
+            .next_declaration(&[n(2)], Some("12-3456789AB"), &Except::none())
             .expect("plan");
         assert_eq!(plan.entries, vec![n(1)]);
         assert_eq!(plan.left_out.len(), 1);
@@ -782,11 +813,10 @@ fn two_writers_at_once_both_land() {
 fn validation_file(name: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<ClaimRow>) {
     let (_, mut rows) = claim_file(name, &format!("validation {name}"), rows);
     let mut bytes = format!("validation {name}\n");
-    for r in &rows {
-        bytes.push_str(&format!("{},{}\n", r.entry, r.message));
-    }
     for r in &mut rows {
+        bytes.push_str(&format!("{},{}\n", r.entry, r.message));
         r.status = None;
+        r.kind = capekit_core::triage::ClaimFileKind::ValidationResult;
     }
     (
         FileMeta::of_bytes(name, FileKind::ValidationResult, bytes.as_bytes()),
@@ -800,8 +830,7 @@ fn a_claim_and_its_validation_result_file_verify_clean() {
         let entries = [n(1), n(2), n(3)];
         l.import_declaration(&declaration("d.csv", &entries), &entries)
             .expect("declare");
-        // The claim of the declaration, and the Validation Result File of the same upload,
-        // imported one after the other and together.
+        // The claim of the declaration, and the Validation Result File of the same upload.
         import_claims(
             l,
             &[claim_file(
@@ -828,11 +857,63 @@ fn a_claim_and_its_validation_result_file_verify_clean() {
 }
 
 #[test]
-fn an_entry_accepted_on_two_validation_result_files_is_reported() {
+fn validation_result_rows_an_earlier_capekit_recorded_as_accepted_verify_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ledger.sqlite3");
+    {
+        let mut l = Ledger::open(&path).expect("open");
+        import_claims(
+            &mut l,
+            &[claim_file("claim.csv", "100000000001", &[(1, ""), (2, "")])],
+        );
+        import_claims(&mut l, &[validation_file("vrf.csv", &[(1, ""), (2, "")])]);
+    }
+    {
+        // What an earlier capekit recorded of the Validation Result File: its rows without an
+        // error, as accepted on the claim named after the file.
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.execute_batch(
+            "INSERT OR IGNORE INTO claims (claim_number, status) VALUES ('validation vrf.csv', 'Accepted');
+             INSERT OR REPLACE INTO claim_entries
+               (claim_id, entry, outcome, message, action, rule, triage_id, file_id, line)
+             SELECT (SELECT id FROM claims WHERE claim_number = 'validation vrf.csv'),
+                    entry, 'accepted', '', 'none', NULL, triage_id,
+                    (SELECT id FROM files WHERE kind = 'validation-result'), line
+             FROM claim_entries WHERE claim_id = (SELECT id FROM claims WHERE claim_number = '100000000001');",
+        )
+        .expect("as recorded before");
+    }
+    let l = Ledger::open(&path).expect("reopen");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+
+    // Two Claim Details accepting one entry are still found.
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    conn.execute_batch(
+        "INSERT INTO claims (claim_number, status) VALUES ('100000000002', 'Accepted');
+         INSERT INTO claim_entries
+           (claim_id, entry, outcome, message, action, rule, triage_id, file_id, line)
+         SELECT (SELECT id FROM claims WHERE claim_number = '100000000002'),
+                entry, outcome, message, action, rule, triage_id, file_id, line
+         FROM claim_entries WHERE claim_id = (SELECT id FROM claims WHERE claim_number = '100000000001');",
+    )
+    .expect("tamper");
+    let problems = l.verify().expect("verify");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems.iter().all(|p| p.check == "accepted-twice"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn validation_result_files_record_no_acceptance() {
     let mut l = Ledger::open_in_memory().expect("in memory");
     import_claims(&mut l, &[validation_file("vrf-1.csv", &[(1, "")])]);
     import_claims(&mut l, &[validation_file("vrf-2.csv", &[(1, "")])]);
-    let problems = l.verify().expect("verify");
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0].check, "accepted-twice");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    assert!(
+        !matches!(state(&l, 1), EntryState::Accepted { .. }),
+        "{:?}",
+        state(&l, 1)
+    );
 }

@@ -5,8 +5,9 @@
 //! a triage's files are recorded with `Ledger::import_triage`, then the ledger is asked about the
 //! entries of the new declaration, and the triage runs again with what it knows, so that an entry
 //! accepted on an earlier claim, or still pending on an earlier declaration, is left off with the
-//! reason. A refile file is recorded when it is downloaded (the moment the CLI would write it), so
-//! that its entries are pending from then on. A plan asks and records as `capekit plan` does.
+//! reason. Downloading a refile file records nothing (a GET has no side effect); the user says
+//! "I uploaded it" with a POST, which records it as uploaded, with its bytes, so that its entries
+//! are pending from then on. A plan asks and records as `capekit plan` does.
 //!
 //! A connection is opened per request, inside a blocking task: an SQLite connection is not
 //! `Sync`, and WAL is made for this (readers never wait for the one writer), so no connection is
@@ -238,16 +239,18 @@ pub fn plan_with_ledger(
     Ok((plan, note))
 }
 
-/// Records a refile file the workbench handed out (its entries are pending from now on). `shown`
-/// is how the ledger will name it.
-pub fn record_refile(
+/// Records a refile file the workbench handed out as uploaded, with its bytes, when the user
+/// says it was (a POST): its entries are pending from then on. `shown` is how the ledger will
+/// name it.
+pub fn mark_uploaded(
     state: &crate::AppState,
     path: &Path,
     shown: &str,
     bytes: &[u8],
     entries: &[EntryNumber],
-) -> Result<ImportOutcome, LedgerError> {
+) -> Result<capekit_ledger::MarkOutcome, LedgerError> {
+    let meta = FileMeta::of_bytes(shown, FileKind::Declaration, bytes);
     write(&state.writes, path, state.ledger_busy_timeout, |l| {
-        l.record_refile(shown, bytes, entries)
+        l.mark_uploaded_file(&meta, bytes, entries, None, None)
     })
 }

@@ -89,7 +89,9 @@ impl Tally {
     fn known(&mut self, k: &KnownState) {
         match k {
             KnownState::Accepted { claim } => self.string(claim),
-            KnownState::Pending { declaration, .. } => self.string(declaration),
+            KnownState::Pending { declaration, .. } | KnownState::Drafted { declaration, .. } => {
+                self.string(declaration);
+            }
         }
     }
 

@@ -182,7 +182,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Look into the ledger: import files, show where entries stand, export, escalate, verify.
+    /// Look into the ledger: import files, mark declarations uploaded, failed or discarded, show
+    /// where entries stand, export, escalate, back up, verify.
     Ledger {
         #[command(subcommand)]
         command: LedgerCommand,
@@ -252,6 +253,49 @@ pub enum LedgerCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Say that declaration files were uploaded on ACE Portal: from now on their entries are
+    /// pending with CBP, and their bytes are kept in the ledger. A file the ledger does not know
+    /// yet is recorded. Refused when an entry is already pending on another upload.
+    Uploaded {
+        /// The declaration files (or a declaration's number from `ledger declarations`, `#12`).
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// When it was uploaded: `2026-11-24T10:00:00Z`, `2026-11-24 10:00` or `2026-11-24`
+        /// (local time); default now.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// ACE's upload job or declaration number, as File Uploads shows it.
+        #[arg(long, value_name = "ID")]
+        job: Option<String>,
+    },
+    /// Say that a declaration's upload failed file validation: its entries are released.
+    Failed {
+        /// The declaration file (or `#NUMBER`).
+        file: String,
+    },
+    /// Give up a declaration that was never uploaded: its entries are released.
+    Discard {
+        /// The declaration file (or `#NUMBER`).
+        file: String,
+    },
+    /// Undo the latest mark (uploaded, failed, discarded) of a declaration; the undo is recorded.
+    Undo {
+        /// The declaration file (or `#NUMBER`).
+        file: String,
+    },
+    /// Every declaration with its state (draft, uploaded, answered, failed, discarded), entries,
+    /// age and claim.
+    Declarations {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// A consistent copy of the ledger, even while another capekit writes to it (SQLite's online
+    /// backup). Records are kept five years (19 CFR 163.4): keep copies elsewhere.
+    Backup {
+        /// The copy to write; must not exist.
+        file: PathBuf,
     },
     /// SQLite's integrity check plus the ledger's invariants. Exit 0 = sound, 1 = problems.
     Verify {

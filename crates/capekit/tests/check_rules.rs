@@ -83,7 +83,7 @@ const CASES: &[Case] = &[
     },
     Case {
         ledger: &["ledger/earlier-declaration.csv"],
-        ..case("F024", "F024-still-pending.csv", "warning", Some(3))
+        ..case("F024", "F024-still-pending.csv", "error", Some(3))
     },
 ];
 

@@ -145,7 +145,8 @@ fn import_then_guard_then_refile_from_the_ledger() {
     assert!(upload.starts_with("Entry Number\r\n"));
     assert!(upload.contains(REFILE_ACTION));
 
-    // What refile wrote is pending now: a second run writes nothing.
+    // What refile wrote is a draft now, which holds its entries: a run into another folder
+    // writes nothing, and says where the entries are held and how to release them.
     let second = run(d, &ledger, &["refile", "--out", "next2"]);
     assert_eq!(second.code, Some(0));
     assert!(
@@ -153,7 +154,32 @@ fn import_then_guard_then_refile_from_the_ledger() {
         "{}",
         second.stdout
     );
+    assert!(
+        second.stdout.contains("held: 5 entries on the draft")
+            && second.stdout.contains("capekit ledger discard"),
+        "{}",
+        second.stdout
+    );
     assert!(!d.join("next2/refile.csv").exists());
+    let entry = run(
+        d,
+        &ledger,
+        &["ledger", "entry", REFILE_ACTION, "--format", "json"],
+    )
+    .json();
+    assert_eq!(entry["state"]["state"], "drafted");
+    // Once marked uploaded, pending with CBP.
+    let marked = run(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "next/refile.csv", "--job", "J42"],
+    );
+    assert_eq!(marked.code, Some(0), "{}", marked.stderr);
+    assert!(
+        marked.stdout.contains("draft -> uploaded"),
+        "{}",
+        marked.stdout
+    );
     let entry = run(
         d,
         &ledger,
@@ -282,7 +308,8 @@ fn triage_records_and_refuses_what_the_ledger_knows() {
         .filter_map(|e| e.as_str().map(str::to_owned))
         .collect();
     assert_eq!(refile.len(), 3);
-    // The same triage again: the refile file it wrote is pending, so nothing is refiled twice.
+    // The same triage again into the same folder: its own draft does not hold the entries
+    // against it (it supersedes it), so the same file is written, and recorded once.
     let second = run(d, &ledger, &args);
     assert!(
         second.stderr.contains("already recorded"),
@@ -290,13 +317,22 @@ fn triage_records_and_refuses_what_the_ledger_knows() {
         second.stderr
     );
     let plan = second.json();
-    assert_eq!(plan["refile"]["entries"], serde_json::json!([]));
-    let left: Vec<&str> = plan["refile"]["left_out"]
+    assert_eq!(plan["refile"]["entries"], first["refile"]["entries"]);
+    // Into another folder: the draft in `out` holds them, naming it.
+    let mut elsewhere = args;
+    elsewhere[7] = "out2";
+    let third = run(d, &ledger, &elsewhere).json();
+    assert_eq!(third["refile"]["entries"], serde_json::json!([]));
+    let left: Vec<&str> = third["refile"]["left_out"]
         .as_array()
         .expect("left out")
         .iter()
         .filter_map(|l| l["reason"].as_str())
         .collect();
     assert_eq!(left.len(), 3);
-    assert!(left.iter().all(|r| r.contains("still pending")), "{left:?}");
+    assert!(
+        left.iter()
+            .all(|r| r.contains("on the draft") && r.contains("out/refile.csv")),
+        "{left:?}"
+    );
 }

@@ -189,7 +189,8 @@ fn plan_again_on_the_same_file_changes_nothing_and_writes_the_same_declarations(
         v.sort();
         v
     };
-    // One per importer (and filer); the entry without importer number is held on the worklist.
+    // Five importers' declarations; the demo's entry without an importer number is never put
+    // on an upload.
     assert_eq!(names("out1").len(), 5);
     assert_eq!(names("out1"), names("out2"));
     for n in names("out1") {
@@ -304,12 +305,12 @@ fn a_pending_entry_stays_off_plans_declarations() {
     let imported = ok(run_with_ledger(
         d,
         &ledger,
-        &["ledger", "import", "uploaded.csv"],
+        &["ledger", "uploaded", "uploaded.csv"],
     ));
     assert!(
         imported
             .stdout
-            .contains("uploaded.csv: declaration, 1 entry recorded"),
+            .contains("uploaded.csv: new -> uploaded: its 1 entry is pending"),
         "{}",
         imported.both()
     );

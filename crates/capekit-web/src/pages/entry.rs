@@ -283,18 +283,24 @@ fn state_notice(state: &EntryState) -> Markup {
             EntryState::Accepted { claim } => div.notice.ok #entry-state {
                 p { b { "Accepted" } " on claim " span.mono { (claim) } ": CBP has taken it. Never declare it again." }
             },
-            EntryState::Pending { declaration, declared_at, written_by_capekit } => div.notice.mixed #entry-state {
+            EntryState::Pending { declaration, declared_at, unconfirmed, .. } => div.notice.mixed #entry-state {
                 p {
-                    b { "Pending" } " on " (declaration) " ("
-                    @if *written_by_capekit { "written by capekit " } @else { "recorded " }
-                    (utc(*declared_at)) "): do not declare it again; wait for that declaration's claim and read it here."
+                    b { "Pending" } " on " (declaration) " (uploaded " (utc(*declared_at))
+                    "): do not declare it again; wait for that declaration's claim and read it here."
                 }
-                @if *written_by_capekit {
+                @if *unconfirmed {
                     p {
-                        "capekit wrote that file for you. If it was never uploaded to CAPE, upload it: until a claim answers it, "
-                        "capekit keeps its entries off every new declaration."
+                        "That declaration was recorded before capekit kept upload states, so it counts as uploaded. "
+                        "Confirm or discard it on the " a href="/declarations" { "declarations page" } "."
                     }
                 }
+            },
+            EntryState::Drafted { declaration, written_at, .. } => div.notice.mixed #entry-state {
+                p {
+                    b { "On a draft" } " " (declaration) " (written " (utc(*written_at))
+                    ", not marked uploaded): no other file offers it until that draft is uploaded or discarded."
+                }
+                p { "Mark it uploaded, or discard it, on the " a href="/declarations" { "declarations page" } "." }
             },
             EntryState::Rejected { claim, action, message, attempts } => div.notice.bad #entry-state {
                 p {

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use capekit_core::catalog::Action;
 use capekit_core::check::MAX_ENTRIES;
 use capekit_core::triage::{EntryResult, Outcome};
@@ -309,6 +310,17 @@ fn downloads(id: &str, refile: &[String]) -> Markup {
                 a.button href={ "/triage/" (id) "/worklist.csv" } download { "Worklist (.csv)" }
                 a.button href={ "/triage/" (id) "/report.html" } download { "Report to keep or mail (.html)" }
             }
+            @if !refile.is_empty() {
+                p {
+                    "Downloading records nothing. Once you have uploaded the file on ACE Portal (CAPE > File Uploads), say so: "
+                    "its entries are then pending with CBP and kept off every new declaration."
+                }
+                @for name in refile {
+                    form.inline method="post" action={ "/triage/" (id) "/" (name) "/uploaded" } {
+                        button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (name) }
+                    }
+                }
+            }
         }
     }
 }
@@ -407,7 +419,7 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
         }
         table #entries.entries {
             thead {
-                tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "rule" } }
+                tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "next deadline" } th { "rule" } }
             }
             tbody {
                 @for e in shown.iter().take(REPORT_ROWS) {
@@ -420,6 +432,12 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
                         td {
                             (layout::with_code(&e.what_to_do))
                             @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
+                        }
+                        td {
+                            @if let Some(d) = capekit_core::deadline::nearest_open(e.deadlines.iter().copied()) {
+                                @if e.urgent.is_some() { strong.urgent { "act now: " } }
+                                (d.describe())
+                            }
                         }
                         td {
                             @if let Some(rule) = e.rule { a href={ "/rules/" (rule) } { (rule) } }
@@ -442,6 +460,58 @@ fn action_legend() -> Markup {
                 }
             }
         }
+    }
+}
+
+/// `POST /triage/{id}/{file}/uploaded`: the user says this refile part was uploaded on ACE
+/// Portal. It is recorded in the ledger, with its bytes, as an uploaded declaration: its entries
+/// are pending with CBP from now on. Refused (a page saying why) when an entry is already pending
+/// on another upload, or without a ledger.
+pub async fn mark_uploaded(
+    State(state): State<AppState>,
+    UrlPath((id, file)): UrlPath<(String, String)>,
+) -> Result<Response, AppError> {
+    let (id, s) = load(&state, &id)?;
+    let back = format!("/triage/{id}");
+    let Some(path) = state.ledger.clone() else {
+        return Err(AppError::bad_request(
+            "The ledger is off",
+            "The workbench runs with --no-ledger, so it cannot remember this upload.",
+        )
+        .with_back(back, "Back to the triage"));
+    };
+    let refile = refile_names(s.report.refile.entries.len());
+    let Some(part) = refile.iter().position(|n| *n == file) else {
+        return Err(AppError::not_found(
+            "No such file",
+            "This triage has no refile file of that name.",
+        )
+        .with_back(back, "Back to the triage"));
+    };
+    let chunk: Vec<capekit_core::EntryNumber> = s
+        .report
+        .refile
+        .entries
+        .chunks(MAX_ENTRIES)
+        .nth(part)
+        .unwrap_or_default()
+        .to_vec();
+    let shown = format!("{file}, workbench upload {}", id.get(..8).unwrap_or(&id));
+    let writer = state.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        ledger::mark_uploaded(&writer, &path, &shown, &upload_bytes(&chunk), &chunk)
+    })
+    .await?;
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/triage/{id}?uploaded={file}")).into_response()),
+        Err(e) if e.is_busy() => Err(AppError::ledger_busy(
+            &state.ledger.clone().unwrap_or_default(),
+            &e,
+        )),
+        Err(e) => Err(
+            AppError::bad_request("Not recorded as uploaded", e.to_string())
+                .with_back(back, "Back to the triage"),
+        ),
     }
 }
 
@@ -493,24 +563,14 @@ fn build_download(
             .chunks(MAX_ENTRIES)
             .nth(part)
             .unwrap_or_default();
-        let bytes = upload_bytes(chunk);
-        if let Some(path) = &state.ledger {
-            // The file is handed out as the CLI writes it, so it is recorded as the CLI records
-            // it: its entries are pending from now on (the same bytes twice are recorded once).
-            // A ledger that stayed busy hands out nothing: a refile not recorded would let the
-            // next one declare its entries again. Any other failure is logged, not shown: the
-            // page already said whether the ledger works, and the file itself is right.
-            let shown = format!("{file}, workbench upload {}", id.get(..8).unwrap_or(id));
-            match ledger::record_refile(state, path, &shown, &bytes, chunk) {
-                Ok(_) => {}
-                Err(e) if e.is_busy() => return Err(AppError::ledger_busy(path, &e)),
-                Err(e) => eprintln!(
-                    "capekit serve: error: recording {shown} in the ledger {}: {e}",
-                    path.display()
-                ),
-            }
-        }
-        return Ok(download(file, "text/csv; charset=utf-8", bytes));
+        // A download records nothing: a GET has no side effect, and a file downloaded is not a
+        // file uploaded. "I uploaded it" is a POST (see `mark_uploaded`).
+        let _ = state;
+        return Ok(download(
+            file,
+            "text/csv; charset=utf-8",
+            upload_bytes(chunk),
+        ));
     }
     if let Some(response) = worklist_download(file, || worklist_table(r)) {
         return response;

@@ -19,7 +19,14 @@ pub fn run(
     let input = read_declaration(file)?;
     // The duplicate guard: what the ledger knows of the entries the file holds.
     let entries = capekit_core::fix::plan_fix(&input, None).entries;
-    let known = ledger.known(&entries)?;
+    // The file itself never counts: a draft checked before upload cannot conflict with itself.
+    let known = ledger.known_except_file(
+        &entries,
+        &capekit_ledger::Except::file(capekit_ledger::sha256_hex(&capekit_io::read_file(
+            file,
+            capekit_io::declaration::MAX_READ_BYTES,
+        )?)),
+    )?;
     let report = check(&input, &CheckOptions { filer, known });
     match format {
         Format::Text => print!("{}", capekit_io::render::check_text(&report)),

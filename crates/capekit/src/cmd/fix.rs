@@ -40,9 +40,17 @@ pub fn run(
         );
     }
     // The duplicate guard: entries accepted on an earlier claim are left out, pending ones flagged.
-    let known = ledger.known(&plan_fix(&input, filer.as_deref()).entries)?;
+    // The file itself never counts: it cannot conflict with itself.
+    let known = ledger.known_except_file(
+        &plan_fix(&input, filer.as_deref()).entries,
+        &capekit_ledger::Except::file(capekit_ledger::sha256_hex(&capekit_io::read_file(
+            file,
+            capekit_io::declaration::MAX_READ_BYTES,
+        )?)),
+    )?;
     let plan = plan_fix_known(&input, filer.as_deref(), &known);
     let mut set = OutputSet::new();
+    ledger.protect(&mut set)?;
     let paths = add_upload_files(&mut set, out, &plan.entries);
     let written = set
         .commit(&[file.to_path_buf()])

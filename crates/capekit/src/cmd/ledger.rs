@@ -19,10 +19,12 @@ use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES, parse_claim_file};
 use capekit_io::entries::{EntryDataSet, parse_entry_data};
 use capekit_io::output::OutputSet;
+use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_ledger::{
-    EntryFacts, EntryState, Escalation, ExportRow, FileKind, FileMeta, ImportOutcome, Ledger,
-    LedgerStatus, Problem, TimelineEvent,
+    DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState, Escalation, ExportRow,
+    FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus, Mark, MarkOutcome, Problem,
+    TimelineEvent,
 };
 use serde::Serialize;
 
@@ -63,30 +65,59 @@ impl LedgerOpt {
 
     /// Opens the ledger to record into, creating it when absent; `None` with `--no-ledger`.
     pub fn open(&self) -> anyhow::Result<Option<Ledger>> {
-        self.path()?
+        let l = self
+            .path()?
             .map(|p| {
                 Ledger::open(&p).with_context(
                     || "the ledger could not be opened; run with --no-ledger to go on without it",
                 )
             })
-            .transpose()
+            .transpose()?;
+        if let Some(l) = &l {
+            notice(l);
+        }
+        Ok(l)
     }
 
     /// Opens the ledger to read; `None` with `--no-ledger` or when no ledger file exists yet
     /// (nothing is created).
     pub fn open_existing(&self) -> anyhow::Result<Option<Ledger>> {
         match self.path()? {
-            Some(p) if p.exists() => Ok(Some(Ledger::open(&p).with_context(
-                || "the ledger could not be opened; run with --no-ledger to go on without it",
-            )?)),
+            Some(p) if p.exists() => {
+                let l = Ledger::open(&p).with_context(
+                    || "the ledger could not be opened; run with --no-ledger to go on without it",
+                )?;
+                notice(&l);
+                Ok(Some(l))
+            }
             _ => Ok(None),
         }
+    }
+
+    /// Keeps `set` off the ledger file.
+    pub fn protect(&self, set: &mut OutputSet) -> anyhow::Result<()> {
+        if let Some(p) = self.path()? {
+            set.protect_ledger(&p);
+        }
+        Ok(())
     }
 
     /// What the ledger knows of `entries` (accepted or pending); nothing without a ledger.
     pub fn known(&self, entries: &[EntryNumber]) -> anyhow::Result<Known> {
         match self.open_existing()? {
             Some(l) => Ok(l.known(entries)?),
+            None => Ok(Known::new()),
+        }
+    }
+
+    /// [`LedgerOpt::known`], with the declarations `except` names set aside.
+    pub fn known_except_file(
+        &self,
+        entries: &[EntryNumber],
+        except: &capekit_ledger::Except,
+    ) -> anyhow::Result<Known> {
+        match self.open_existing()? {
+            Some(l) => Ok(l.known_except(entries, except)?),
             None => Ok(Known::new()),
         }
     }
@@ -99,7 +130,9 @@ impl LedgerOpt {
         };
         let shown = path.display().to_string();
         if path.exists() {
-            Ok((Ledger::open(&path)?, shown))
+            let l = Ledger::open(&path)?;
+            notice(&l);
+            Ok((l, shown))
         } else {
             eprintln!(
                 "capekit: no ledger at {shown} yet: nothing is recorded (`capekit triage` and `capekit ledger import` create it)"
@@ -114,6 +147,50 @@ impl LedgerOpt {
             Some(l) => Ok(l),
             None => bail!("--no-ledger: {what} needs the ledger; drop --no-ledger"),
         }
+    }
+}
+
+static NOTICED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says on standard error, once a run, what the ledger needs from the user before anything else:
+/// uploads with no claim after two days, and declarations of an older capekit never confirmed.
+fn notice(l: &Ledger) {
+    if NOTICED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let now = jiff::Timestamp::now();
+    let Ok(a) = l.attention(now) else { return };
+    for d in &a.stale {
+        eprintln!(
+            "capekit: warning: declaration #{} {} was uploaded {} ago and has no claim yet: look for its claim number in ACE (CAPE > File Uploads, then Claim Status) before anything else, then triage its Claim Details; if its upload failed, run `capekit ledger failed '#{}'`",
+            d.id,
+            d.name,
+            plural(
+                d.days_uploaded(now).unwrap_or(0).max(0) as usize,
+                "day",
+                "days"
+            ),
+            d.id
+        );
+    }
+    if !a.unconfirmed.is_empty() {
+        eprintln!(
+            "capekit: {} recorded before capekit kept upload states count{} as uploaded and still hold{} {}: confirm each with `capekit ledger uploaded '#N'`, or release one never uploaded with `capekit ledger discard '#N'` (`capekit ledger declarations` lists them: {})",
+            plural(a.unconfirmed.len(), "declaration", "declarations"),
+            if a.unconfirmed.len() == 1 { "s" } else { "" },
+            if a.unconfirmed.len() == 1 { "s" } else { "" },
+            plural(
+                a.unconfirmed.iter().map(|d| d.holding).sum(),
+                "entry",
+                "entries"
+            ),
+            a.unconfirmed
+                .iter()
+                .take(5)
+                .map(|d| format!("#{} {}", d.id, d.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
 }
 
@@ -180,6 +257,56 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
             phase3,
             date,
         } => acted(&entries, protest, suit, psc, phase3, date, opt),
+        LedgerCommand::Uploaded { files, at, job } => {
+            uploaded(&files, at.as_deref(), job.as_deref(), opt)
+        }
+        LedgerCommand::Failed { file } => mark(
+            &file,
+            &Mark::Failed {
+                note: "the user said its upload failed".to_owned(),
+            },
+            opt,
+        ),
+        LedgerCommand::Discard { file } => mark(
+            &file,
+            &Mark::Discarded {
+                note: "discarded by the user".to_owned(),
+            },
+            opt,
+        ),
+        LedgerCommand::Undo { file } => {
+            let mut l = opt.require("`capekit ledger undo`")?;
+            let d = find(&l, &file)?;
+            let out = l.undo(d.id)?;
+            println!("{}", mark_text(&out));
+            Ok(exit::OK)
+        }
+        LedgerCommand::Declarations { format } => {
+            let (l, _) = opt.for_reading()?;
+            let list = l.declarations()?;
+            print_out(format, &list, || declarations_text(&list))?;
+            Ok(exit::OK)
+        }
+        LedgerCommand::Backup { file } => {
+            let (l, shown) = opt.for_reading()?;
+            if file.exists() {
+                bail!(
+                    "{}: the file exists; a backup never replaces a file - give a new name",
+                    file.display()
+                );
+            }
+            let target = capekit_io::output::resolve(&file)?;
+            if opt
+                .path()?
+                .is_some_and(|p| capekit_io::output::same_file(&p, &target))
+            {
+                bail!("{}: that is the ledger itself", file.display());
+            }
+            l.backup(&file)
+                .with_context(|| format!("backing up the ledger to {}", file.display()))?;
+            println!("backed up the ledger {shown} to {}", file.display());
+            Ok(exit::OK)
+        }
         LedgerCommand::Verify { format } => {
             let (l, shown) = opt.for_reading()?;
             let problems = l.verify()?;
@@ -204,7 +331,7 @@ fn print_out<T: Serialize>(
     text: impl FnOnce() -> String,
 ) -> anyhow::Result<()> {
     match format {
-        Format::Text => print!("{}", text()),
+        Format::Text => print!("{}", escape_controls(&text())),
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(value).context("serialising the output")?
@@ -350,6 +477,7 @@ fn import(
                 declarations.push((
                     FileMeta::of_bytes(&name, FileKind::Declaration, &bytes),
                     entries,
+                    bytes,
                 ));
             }
             Detected::EntryData(mut set) => {
@@ -361,8 +489,8 @@ fn import(
     let mut ledger = opt.require("`capekit ledger import`")?;
     let mut lines = Vec::new();
     // Declarations first: claim files answer them, so their outcomes must be recorded after.
-    for (meta, entries) in &declarations {
-        let outcome = ledger.import_declaration(meta, entries)?;
+    for (meta, entries, bytes) in &declarations {
+        let outcome = ledger.import_draft(meta, bytes, entries)?;
         lines.push(ImportLine {
             file: meta.name.clone(),
             kind: meta.kind,
@@ -451,10 +579,218 @@ fn import(
                 ),
             };
         }
+        if report
+            .files
+            .iter()
+            .any(|l| l.kind == FileKind::Declaration && !l.outcome.already())
+        {
+            let _ = writeln!(
+                out,
+                "declarations are recorded as drafts: once uploaded on ACE Portal, run `capekit ledger uploaded FILE`"
+            );
+        }
         let _ = writeln!(out, "ledger {}", report.ledger);
         out
     })?;
     Ok(exit::OK)
+}
+
+/// A declaration named on the command line: a file (by its bytes), `#N` or `N`, or a recorded
+/// name or path.
+fn decl_ref(arg: &str) -> anyhow::Result<DeclRef> {
+    let p = Path::new(arg);
+    if p.is_file() {
+        let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
+        return Ok(DeclRef::Sha256(capekit_ledger::sha256_hex(&bytes)));
+    }
+    if let Ok(n) = arg.trim_start_matches('#').parse::<i64>() {
+        return Ok(DeclRef::Id(DeclarationId(n)));
+    }
+    let shown = capekit_io::output::resolve(p)
+        .map(|r| r.display().to_string())
+        .unwrap_or_else(|_| arg.to_owned());
+    Ok(DeclRef::Name(shown))
+}
+
+fn find(l: &Ledger, arg: &str) -> anyhow::Result<Declaration> {
+    let r = decl_ref(arg)?;
+    if let DeclRef::Sha256(sha) = &r {
+        // The same bytes may be on several declarations (written into two folders): the one
+        // recorded at this path, if any, is the one meant.
+        let here = capekit_io::output::resolve(Path::new(arg))
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let same: Vec<Declaration> = l
+            .declarations()?
+            .into_iter()
+            .filter(|d| &d.sha256 == sha)
+            .collect();
+        if let Some(d) = same.iter().find(|d| d.name == here) {
+            return Ok(d.clone());
+        }
+    }
+    if let Some(d) = l.find_declaration(&r)? {
+        return Ok(d);
+    }
+    if let DeclRef::Name(_) = r
+        && let Some(d) = l.find_declaration(&DeclRef::Name(arg.to_owned()))?
+    {
+        return Ok(d);
+    }
+    bail!(
+        "{arg}: no such declaration in the ledger - `capekit ledger declarations` lists them (name one as #NUMBER)"
+    )
+}
+
+fn mark(arg: &str, m: &Mark, opt: &LedgerOpt) -> anyhow::Result<u8> {
+    let mut l = opt.require("marking a declaration")?;
+    let d = find(&l, arg)?;
+    let out = l.mark(d.id, m)?;
+    println!("{}", mark_text(&out));
+    Ok(exit::OK)
+}
+
+fn mark_text(o: &MarkOutcome) -> String {
+    match o {
+        MarkOutcome::Changed {
+            id,
+            name,
+            from,
+            to,
+            entries,
+        } => {
+            let what = match to {
+                DeclState::Uploaded => format!(
+                    "its {} {} pending with CBP until its claim is triaged",
+                    plural(*entries, "entry", "entries"),
+                    if *entries == 1 { "is" } else { "are" }
+                ),
+                DeclState::Failed | DeclState::Discarded => format!(
+                    "its {} {} released",
+                    plural(*entries, "entry", "entries"),
+                    if *entries == 1 { "is" } else { "are" }
+                ),
+                DeclState::Draft => format!(
+                    "it reserves its {} again",
+                    plural(*entries, "entry", "entries")
+                ),
+                DeclState::Answered => "answered by its claim".to_owned(),
+            };
+            format!(
+                "declaration #{id} {name}: {} -> {to}: {what}",
+                from.map_or("new".to_owned(), |f| f.to_string())
+            )
+        }
+        MarkOutcome::Unchanged { id, name, state } => {
+            format!("declaration #{id} {name}: already {state} - nothing changed")
+        }
+    }
+}
+
+/// Parses `--at`: an RFC 3339 time, or a local date and time, or a local date.
+fn parse_at(s: &str) -> anyhow::Result<jiff::Timestamp> {
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    let tz = jiff::tz::TimeZone::system();
+    if let Ok(dt) = s.replace(' ', "T").parse::<jiff::civil::DateTime>() {
+        return Ok(tz.to_timestamp(dt)?);
+    }
+    if let Ok(d) = s.parse::<jiff::civil::Date>() {
+        return Ok(tz.to_timestamp(d.at(0, 0, 0, 0))?);
+    }
+    bail!("--at `{s}`: give a time as 2026-11-24T10:00:00Z, 2026-11-24 10:00 or 2026-11-24")
+}
+
+fn uploaded(
+    files: &[String],
+    at: Option<&str>,
+    job: Option<&str>,
+    opt: &LedgerOpt,
+) -> anyhow::Result<u8> {
+    let at = at.map(parse_at).transpose()?;
+    let job = job.map(str::to_owned);
+    let mut l = opt.require("`capekit ledger uploaded`")?;
+    for arg in files {
+        let p = Path::new(arg);
+        let out = if p.is_file() {
+            let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
+            let sha = capekit_ledger::sha256_hex(&bytes);
+            match l.find_declaration(&DeclRef::Sha256(sha))? {
+                Some(d) => l.mark(
+                    d.id,
+                    &Mark::Uploaded {
+                        at,
+                        job: job.clone(),
+                    },
+                )?,
+                None => {
+                    let name = p.display().to_string();
+                    let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
+                        bail!("{name}: not a declaration upload (one `Entry Number` column)")
+                    };
+                    let meta = FileMeta::of_bytes(&name, FileKind::Declaration, &bytes);
+                    l.mark_uploaded_file(&meta, &bytes, &entries, at, job.clone())?
+                }
+            }
+        } else {
+            let d = find(&l, arg)?;
+            l.mark(
+                d.id,
+                &Mark::Uploaded {
+                    at,
+                    job: job.clone(),
+                },
+            )?
+        };
+        println!("{}", mark_text(&out));
+    }
+    Ok(exit::OK)
+}
+
+fn declarations_text(list: &[Declaration]) -> String {
+    if list.is_empty() {
+        return "no declaration recorded\n".to_owned();
+    }
+    let now = jiff::Timestamp::now();
+    let mut out = String::new();
+    for d in list {
+        let age = match d.days_uploaded(now) {
+            Some(days) => format!(
+                "uploaded {} ago",
+                plural(days.max(0) as usize, "day", "days")
+            ),
+            None => format!("recorded {}", d.recorded_at.strftime("%Y-%m-%d")),
+        };
+        let _ = write!(
+            out,
+            "#{:<4} {:<9} {:>6} entries ({} held)  {age}",
+            d.id,
+            d.state.as_str(),
+            group(d.entries as u64),
+            group(d.holding as u64)
+        );
+        if let Some(c) = &d.claim {
+            let _ = write!(out, "  claim {c}");
+        }
+        if let Some(j) = &d.job {
+            let _ = write!(out, "  job {j}");
+        }
+        let _ = write!(out, "  {}", d.name);
+        if d.unconfirmed {
+            out.push_str("  (recorded by an older capekit: confirm with `capekit ledger uploaded`, or `capekit ledger discard`)");
+        }
+        if d.stale(now) {
+            out.push_str(
+                "  (no claim after 2 days: look for it in ACE, File Uploads then Claim Status)",
+            );
+        }
+        if !d.note.is_empty() {
+            let _ = write!(out, "  - {}", d.note);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn status_text(s: &LedgerStatus) -> String {
@@ -474,10 +810,11 @@ fn status_text(s: &LedgerStatus) -> String {
     let e = &s.entries;
     let _ = writeln!(
         out,
-        "entries: {} - accepted {}, pending {}, rejected {}, unknown {}",
+        "entries: {} - accepted {}, pending {}, drafted {}, rejected {}, unknown {}",
         group(e.total as u64),
         group(e.accepted as u64),
         group(e.pending as u64),
+        group(e.drafted as u64),
         group(e.rejected as u64),
         group(e.unknown as u64)
     );
@@ -580,15 +917,24 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
         EntryState::Pending {
             declaration,
             declared_at,
-            written_by_capekit,
+            unconfirmed,
+            ..
         } => format!(
-            "{e}: pending on {declaration} ({} {}) - do not resubmit; triage that declaration's claim when it comes",
-            if *written_by_capekit {
-                "written by capekit"
+            "{e}: pending on {declaration} (uploaded {}{}) - do not resubmit; triage that declaration's claim when it comes",
+            declared_at.strftime("%Y-%m-%d %H:%M UTC"),
+            if *unconfirmed {
+                "; recorded by an older capekit and counted as uploaded - confirm with `capekit ledger uploaded` or `capekit ledger discard`"
             } else {
-                "recorded"
-            },
-            declared_at.strftime("%Y-%m-%d %H:%M UTC")
+                ""
+            }
+        ),
+        EntryState::Drafted {
+            declaration,
+            written_at,
+            ..
+        } => format!(
+            "{e}: on the draft {declaration} (written {}), not marked uploaded - upload it and run `capekit ledger uploaded {declaration}`, or release it with `capekit ledger discard {declaration}`",
+            written_at.strftime("%Y-%m-%d %H:%M UTC")
         ),
         EntryState::Rejected {
             claim,
@@ -753,9 +1099,10 @@ fn export(out: &Path, format: Format, opt: &LedgerOpt) -> anyhow::Result<u8> {
     };
     let mut set = OutputSet::new();
     set.add(out, bytes);
-    let mut inputs: Vec<PathBuf> = Vec::new();
-    inputs.extend(l.path().map(Path::to_path_buf));
-    set.commit(&inputs).context("writing the export")?;
+    if let Some(p) = l.path() {
+        set.protect_ledger(p);
+    }
+    set.commit(&[]).context("writing the export")?;
     let report = ExportReport {
         ledger: shown,
         file: out.display().to_string(),
@@ -847,6 +1194,7 @@ fn verify_text(r: &VerifyReport) -> String {
 pub struct Recorded {
     ledger: Ledger,
     import: capekit_ledger::TriageImport,
+    folder: PathBuf,
 }
 
 /// Records a triage in the ledger (unless `--no-ledger`): the declaration, then the claim files
@@ -860,6 +1208,7 @@ pub fn record_triage(
     declaration: Option<&Path>,
     input: &mut TriageInput,
     report: &mut capekit_core::triage::TriageReport,
+    out: &Path,
 ) -> anyhow::Result<Option<Recorded>> {
     let Some(mut ledger) = opt.open()? else {
         return Ok(None);
@@ -893,18 +1242,34 @@ pub fn record_triage(
     let import = ledger.import_triage(declared, &metas, report).context(
         "recording the triage in the ledger (run with --no-ledger to triage without it)",
     )?;
-
+    // The drafts of the folder written into are superseded by this run: they hold nothing.
+    let folder = capekit_io::output::resolve(out)?;
     ledger
-        .guard_triage(input, report)
+        .guard_triage_except(input, report, &capekit_ledger::Except::drafts_in(&folder))
         .context("asking the ledger about the refile list")?;
-    Ok(Some(Recorded { ledger, import }))
+    Ok(Some(Recorded {
+        ledger,
+        import,
+        folder,
+    }))
 }
 
 impl Recorded {
     /// Records the refile files the triage wrote, and says on standard error what the ledger
     /// now holds (standard output is the triage's own report).
-    pub fn finish(mut self, refile: &[PathBuf], entries: &[EntryNumber]) -> anyhow::Result<()> {
-        super::refile::record_written(&mut self.ledger, refile, entries)?;
+    pub fn finish(
+        mut self,
+        refile: &[PathBuf],
+        entries: &[EntryNumber],
+        removed: &[PathBuf],
+    ) -> anyhow::Result<()> {
+        let drafts =
+            super::refile::record_written(&mut self.ledger, &self.folder, refile, entries)?;
+        let removed: Vec<String> = removed.iter().map(|p| p.display().to_string()).collect();
+        eprint!(
+            "{}",
+            super::refile::superseded_lines(&drafts.superseded, &removed)
+        );
         let new = self
             .import
             .files
@@ -930,25 +1295,30 @@ impl Recorded {
         });
         if !refile.is_empty() {
             parts.push(format!(
-                "{} refile file{} recorded as pending",
+                "{} refile file{} recorded as a draft - once uploaded, run `capekit ledger uploaded {}`",
                 refile.len(),
-                if refile.len() == 1 { "" } else { "s" }
+                if refile.len() == 1 { "" } else { "s" },
+                refile
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ));
         }
         eprintln!(
             "capekit: ledger {}: {}",
-            shown(&self.ledger),
-            parts.join(", ")
+            escape_controls(&shown(&self.ledger)),
+            escape_controls(&parts.join(", "))
         );
         Ok(())
     }
 }
 
-/// The ledger `capekit demo` uses: `--ledger` or `--no-ledger` when given on the command line,
-/// else a fresh `DIR/ledger.sqlite3`, so the demo never writes into the user's ledger (not even
-/// the one `CAPEKIT_LEDGER` names).
+/// The ledger `capekit demo` uses: a fresh `DIR/ledger.sqlite3` of its own, whatever `--ledger`
+/// or `CAPEKIT_LEDGER` say, so that sample entries never reach a real ledger (with
+/// `--no-ledger`, none).
 pub fn demo_ledger(out: &Path, opt: &LedgerOpt) -> anyhow::Result<LedgerOpt> {
-    if opt.disabled || opt.explicit.is_some() {
+    if opt.disabled {
         return Ok(opt.clone());
     }
     let path = out.join("ledger.sqlite3");

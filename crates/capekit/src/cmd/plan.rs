@@ -22,6 +22,7 @@ use capekit_io::output::OutputSet;
 use capekit_io::plan_out::{
     Plan, PlanOptions, add_plan_outputs, build_plan_with, plan_json, plan_text,
 };
+use capekit_io::render::escape_controls;
 use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger};
 use jiff::civil::Date;
 
@@ -102,9 +103,18 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         None => None,
     };
     let mut set = OutputSet::new();
+    ledger.protect(&mut set)?;
+    set.own_folder(&args.out, "capekit plan");
     let files = add_plan_outputs(&mut set, &args.out, &plan, true)?;
-    set.commit(&args.files)
+    let done = set
+        .commit_all(&args.files)
         .context("writing the plan outputs")?;
+    for r in &done.removed {
+        eprintln!(
+            "capekit: removed {}, written by the previous run into this folder",
+            r.display()
+        );
+    }
     match args.format {
         Format::Text => print!("{}", plan_text(&plan, &files)),
         Format::Json => println!(
@@ -115,8 +125,9 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     if let Some((shown, outcomes)) = recorded {
         // Standard error: standard output is the plan (and may be JSON).
         eprintln!(
-            "capekit: ledger {shown}: {}",
-            ledger_line(&outcomes, !plan.declarations.is_empty())
+            "capekit: ledger {}: {}",
+            escape_controls(&shown),
+            escape_controls(&ledger_line(&outcomes, !plan.declarations.is_empty()))
         );
     }
     Ok(exit::OK)
@@ -182,7 +193,7 @@ fn ledger_line(outcomes: &[(String, ImportOutcome)], declared: bool) -> String {
     if declared {
         // Plan's declarations are not pending until the user says they were uploaded.
         parts.push(
-            "the declarations written are not recorded - once uploaded, record each with `capekit ledger import FILE`".to_owned(),
+            "the declarations written are not recorded - once uploaded, record each with `capekit ledger uploaded FILE`".to_owned(),
         );
     }
     parts.join("; ")

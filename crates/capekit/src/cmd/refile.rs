@@ -13,8 +13,9 @@ use capekit_core::diag::Diagnostic;
 use capekit_core::triage::RefilePlan;
 use capekit_io::claims::read_entry_list;
 use capekit_io::output::OutputSet;
+use capekit_io::render::escape_controls;
 use capekit_io::upload::add_upload_files;
-use capekit_ledger::Ledger;
+use capekit_ledger::{DraftPart, DraftsRecorded, EntryState, Except, Ledger};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -27,6 +28,55 @@ struct RefileOutput<'a> {
     plan: &'a RefilePlan,
     files: Vec<String>,
     diagnostics: &'a [Diagnostic],
+    /// Entries held elsewhere, per declaration: drafts not uploaded and uploads with no claim.
+    held: Vec<Held>,
+    /// Earlier drafts in the same folder, superseded by this one.
+    superseded: Vec<capekit_ledger::Superseded>,
+    /// Files of the previous run in the folder, removed.
+    removed: Vec<String>,
+}
+
+/// Entries a declaration holds, so that no new file offers them.
+#[derive(Debug, Serialize)]
+pub struct Held {
+    /// The declaration.
+    pub declaration: String,
+    /// `draft` or `uploaded`.
+    pub state: &'static str,
+    /// When it was written or uploaded.
+    pub since: jiff::Timestamp,
+    /// Entries it holds.
+    pub entries: usize,
+}
+
+/// Entries held on drafts and on uploads awaiting their claim, by declaration, except those
+/// `except` sets aside.
+pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
+    let mut by: std::collections::BTreeMap<(String, &'static str), Held> = Default::default();
+    for s in ledger.all_states_except(except)?.values() {
+        let (declaration, state, since) = match s {
+            EntryState::Pending {
+                declaration,
+                declared_at,
+                ..
+            } => (declaration, "uploaded", *declared_at),
+            EntryState::Drafted {
+                declaration,
+                written_at,
+                ..
+            } => (declaration, "draft", *written_at),
+            _ => continue,
+        };
+        by.entry((declaration.clone(), state))
+            .or_insert_with(|| Held {
+                declaration: declaration.clone(),
+                state,
+                since,
+                entries: 0,
+            })
+            .entries += 1;
+    }
+    Ok(by.into_values().collect())
 }
 
 pub fn run(
@@ -45,20 +95,39 @@ pub fn run(
         None => (Vec::new(), Vec::new()),
     };
     let mut ledger = opt.require("`capekit refile`")?;
-    let plan = ledger.next_declaration(&corrected_entries, importer.as_deref())?;
+    // The drafts of the folder written into are superseded by this run: they hold nothing.
+    let folder = capekit_io::output::resolve(out)?;
+    let except = Except::drafts_in(&folder);
+    let plan = ledger.next_declaration(&corrected_entries, importer.as_deref(), &except)?;
+    let held = held(&ledger, &except)?;
     let mut set = OutputSet::new();
+    opt.protect(&mut set)?;
+    set.own_folder(out, "capekit refile");
     add_upload_files(&mut set, &out.join("refile.csv"), &plan.entries);
     let inputs: Vec<PathBuf> = corrected.map(Path::to_path_buf).into_iter().collect();
-    let written = set.commit(&inputs).context("writing the refile upload")?;
-    record_written(&mut ledger, &written, &plan.entries)?;
+    let done = set
+        .commit_all(&inputs)
+        .context("writing the refile upload")?;
+    let recorded = record_written(&mut ledger, &folder, &done.written, &plan.entries)?;
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
         plan: &plan,
-        files: written.iter().map(|p| p.display().to_string()).collect(),
+        files: done
+            .written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
         diagnostics: &diagnostics,
+        held,
+        superseded: recorded.superseded,
+        removed: done
+            .removed
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
     };
     match format {
-        Format::Text => print!("{}", text(&output)),
+        Format::Text => print!("{}", escape_controls(&text(&output))),
         Format::Json => println!("{}", serde_json::to_string_pretty(&output)?),
     }
     Ok(if plan.left_out.is_empty() && diagnostics.is_empty() {
@@ -68,21 +137,54 @@ pub fn run(
     })
 }
 
-/// Records each upload part capekit wrote, with the entries it holds, as read back from disk:
-/// its entries are pending from now on. Parts hold [`MAX_ENTRIES`] entries each, in order, as
-/// `add_upload_files` split them.
+/// Records the upload parts capekit wrote into `folder` as drafts, with the entries each holds,
+/// as read back from disk: they reserve their entries until marked uploaded or discarded, and
+/// supersede the earlier drafts of the same folder. Parts hold [`MAX_ENTRIES`] entries each, in
+/// order, as `add_upload_files` split them.
 pub fn record_written(
     ledger: &mut Ledger,
+    folder: &Path,
     parts: &[PathBuf],
     entries: &[EntryNumber],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<DraftsRecorded> {
+    let mut read = Vec::with_capacity(parts.len());
     for (path, chunk) in parts.iter().zip(entries.chunks(MAX_ENTRIES)) {
         let bytes = std::fs::read(path)
             .with_context(|| format!("reading back {} for the ledger", path.display()))?;
-        let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        ledger.record_refile(&shown.display().to_string(), &bytes, chunk)?;
+        let shown = capekit_io::output::resolve(path).unwrap_or_else(|_| path.clone());
+        read.push((shown.display().to_string(), bytes, chunk));
     }
-    Ok(())
+    let drafts: Vec<DraftPart<'_>> = read
+        .iter()
+        .map(|(path, bytes, chunk)| DraftPart {
+            path,
+            bytes,
+            entries: chunk,
+        })
+        .collect();
+    Ok(ledger.record_drafts(&folder.display().to_string(), &drafts)?)
+}
+
+/// What superseding and clearing the folder did, in lines for the terminal.
+pub fn superseded_lines(superseded: &[capekit_ledger::Superseded], removed: &[String]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for s in superseded {
+        let _ = writeln!(
+            out,
+            "superseded the earlier draft {} (declaration #{}): discarded, its {} released unless this file holds them again",
+            s.path,
+            s.id,
+            super::ledger::plural(s.entries, "entry", "entries")
+        );
+    }
+    for r in removed {
+        let _ = writeln!(
+            out,
+            "removed {r}, written by the previous run into this folder"
+        );
+    }
+    out
 }
 
 fn text(o: &RefileOutput<'_>) -> String {
@@ -94,11 +196,16 @@ fn text(o: &RefileOutput<'_>) -> String {
     if o.plan.entries.is_empty() {
         let _ = writeln!(
             out,
-            "nothing to refile: the ledger holds no rejected entry whose action is `refile`{}",
+            "nothing to refile now: the ledger holds no free rejected entry whose action is `refile`{}{}",
             if o.plan.from_corrected == 0 && !o.plan.left_out.is_empty() {
                 ", and no corrected entry may be refiled"
             } else {
                 ""
+            },
+            if o.held.is_empty() {
+                ""
+            } else {
+                " (entries held on other declarations are listed below)"
             }
         );
     } else {
@@ -112,14 +219,38 @@ fn text(o: &RefileOutput<'_>) -> String {
     for l in &o.plan.left_out {
         let _ = writeln!(out, "  not refiled: {} - {}", l.entry_number, l.reason);
     }
+    for h in &o.held {
+        let _ = match h.state {
+            "draft" => writeln!(
+                out,
+                "held: {} on the draft {} (written {}), not marked uploaded - upload it and run `capekit ledger uploaded {}`, or release them with `capekit ledger discard {}`",
+                super::ledger::plural(h.entries, "entry", "entries"),
+                h.declaration,
+                h.since.strftime("%Y-%m-%d %H:%M UTC"),
+                h.declaration,
+                h.declaration
+            ),
+            _ => writeln!(
+                out,
+                "held: {} pending on {} (uploaded {}) - wait for its claim and triage it; if its upload failed, release them with `capekit ledger failed {}`",
+                super::ledger::plural(h.entries, "entry", "entries"),
+                h.declaration,
+                h.since.strftime("%Y-%m-%d %H:%M UTC"),
+                h.declaration
+            ),
+        };
+    }
+    out.push_str(&superseded_lines(&o.superseded, &o.removed));
     for f in &o.files {
         let _ = writeln!(out, "wrote {f}");
     }
     if !o.files.is_empty() {
         let _ = writeln!(
             out,
-            "recorded in the ledger {}: these entries are pending until their claim is triaged\nupload on ACE Portal > CAPE > File Uploads",
-            o.ledger
+            "recorded in the ledger {} as a draft: it holds these entries from any other file\nupload it on ACE Portal > CAPE > File Uploads, then run `capekit ledger uploaded {}` (or `capekit ledger discard {}` if you will not upload it)",
+            o.ledger,
+            o.files.join(" "),
+            o.files.join(" ")
         );
     }
     out

@@ -129,12 +129,24 @@ fn finish(
         args.declaration.as_deref(),
         &mut input,
         &mut report,
+        &args.out,
     )?;
     let mut set = OutputSet::new();
+    ledger.protect(&mut set)?;
+    set.own_folder(&args.out, "capekit triage");
     let files = add_triage_outputs(&mut set, &args.out, &report, &diagnostics, true)?;
-    set.commit(inputs).context("writing the triage outputs")?;
+    let done = set
+        .commit_all(inputs)
+        .context("writing the triage outputs")?;
     if let Some(recorded) = recorded {
-        recorded.finish(&files.refile, &report.refile.entries)?;
+        recorded.finish(&files.refile, &report.refile.entries, &done.removed)?;
+    } else {
+        for r in &done.removed {
+            eprintln!(
+                "capekit: removed {}, written by the previous run into this folder",
+                r.display()
+            );
+        }
     }
     match args.format {
         Format::Text => print!("{}", triage_text(&report, &diagnostics, &files)),
@@ -207,10 +219,11 @@ pub fn demo(
     )?;
     if format == Format::Text {
         println!(
-            "\nupload {} on ACE Portal > CAPE > File Uploads; open {} for the full picture",
-            out.join("refile.csv").display(),
+            "\nopen {} for the full picture. This ran on sample data: do not upload these files. With your own files: capekit triage CLAIM-DETAILS.csv --declaration WHAT-YOU-UPLOADED.csv --out DIR",
             out.join("report.html").display()
         );
+    } else {
+        eprintln!("capekit demo: this ran on sample data - do not upload these files");
     }
     Ok(code)
 }

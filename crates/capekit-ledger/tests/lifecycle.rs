@@ -1,0 +1,483 @@
+//! The life of a declaration in the ledger: drafts, uploads, failures, answers, the upgrade of
+//! an old ledger, undo, and the invariants `verify` checks.
+
+use capekit_core::EntryNumber;
+use capekit_core::triage::{ClaimRow, TriageInput, TriageReport, triage};
+use capekit_ledger::{
+    DeclRef, DeclState, DraftPart, EntryState, FileKind, FileMeta, ImportOutcome, Ledger,
+    MIGRATIONS, Mark,
+};
+use jiff::civil::{Date, date};
+
+const AS_OF: Date = date(2026, 11, 24);
+const REFILE_MSG: &str = "HTS RELATIONSHIP/SEQUENCE MISMATCH";
+
+fn n(tx: u32) -> EntryNumber {
+    EntryNumber::from_parts("B76", tx).expect("valid entry")
+}
+
+/// A claim file: its identity and its rows (`""` message = accepted).
+fn claim_file(name: &str, claim: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<ClaimRow>) {
+    let mut bytes = format!("{name}\n{claim}\n");
+    let rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (tx, msg))| {
+            bytes.push_str(&format!("{tx},{msg}\n"));
+            ClaimRow {
+                file: name.into(),
+                line: i as u64 + 2,
+                entry: n(*tx),
+                claim: claim.into(),
+                status: Some(
+                    if msg.is_empty() {
+                        "Entry Summary Updated"
+                    } else {
+                        "Failed"
+                    }
+                    .into(),
+                ),
+                message: (*msg).into(),
+                claim_status: None,
+                kind: Default::default(),
+            }
+        })
+        .collect();
+    (
+        FileMeta::of_bytes(name, FileKind::ClaimDetails, bytes.as_bytes()),
+        rows,
+    )
+}
+
+fn triaged(files: &[(FileMeta, Vec<ClaimRow>)]) -> (Vec<FileMeta>, TriageReport) {
+    let input = TriageInput {
+        rows: files.iter().flat_map(|(_, r)| r.iter().cloned()).collect(),
+        ..TriageInput::default()
+    };
+    (
+        files.iter().map(|(m, _)| m.clone()).collect(),
+        triage(&input, AS_OF),
+    )
+}
+
+fn import_claims(
+    l: &mut Ledger,
+    files: &[(FileMeta, Vec<ClaimRow>)],
+) -> capekit_ledger::TriageImport {
+    let (metas, report) = triaged(files);
+    l.import_triage(None, &metas, &report)
+        .expect("import triage")
+}
+
+fn declaration(name: &str, entries: &[EntryNumber]) -> FileMeta {
+    let mut bytes = String::from("Entry Number\r\n");
+    for e in entries {
+        bytes.push_str(e.as_str());
+        bytes.push_str("\r\n");
+    }
+    FileMeta::of_bytes(name, FileKind::Declaration, bytes.as_bytes())
+}
+
+fn csv(entries: &[EntryNumber]) -> Vec<u8> {
+    let mut bytes = String::from("Entry Number\r\n");
+    for e in entries {
+        bytes.push_str(e.as_str());
+        bytes.push_str("\r\n");
+    }
+    bytes.into_bytes()
+}
+
+fn draft(l: &mut Ledger, path: &str, entries: &[EntryNumber]) -> capekit_ledger::DraftsRecorded {
+    let folder = std::path::Path::new(path)
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let bytes = csv(entries);
+    l.record_drafts(
+        &folder,
+        &[DraftPart {
+            path,
+            bytes: &bytes,
+            entries,
+        }],
+    )
+    .expect("drafts")
+}
+
+fn id_of(l: &Ledger, name: &str) -> capekit_ledger::DeclarationId {
+    l.find_declaration(&DeclRef::Name(name.into()))
+        .expect("find")
+        .expect("found")
+        .id
+}
+
+fn rejected_all(l: &mut Ledger, claim: &str, entries: &[u32]) {
+    let rows: Vec<(u32, &str)> = entries.iter().map(|t| (*t, REFILE_MSG)).collect();
+    import_claims(l, &[claim_file(&format!("{claim}.csv"), claim, &rows)]);
+}
+
+#[test]
+fn a_new_draft_in_the_same_folder_supersedes_the_earlier_and_releases_its_entries() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1), n(2), n(3)];
+    l.import_declaration(&declaration("d.csv", &d), &d)
+        .expect("declare");
+    rejected_all(&mut l, "100000000001", &[1, 2, 3]);
+    draft(&mut l, "/out/refile.csv", &[n(1), n(2), n(3)]);
+    let s = l.entry_state(n(1)).expect("state");
+    assert!(
+        matches!(s, EntryState::Drafted { .. }),
+        "{s:?} {:?}",
+        l.declarations()
+    );
+    // The corrected list changed: the new run writes only entry 1.
+    let second = draft(&mut l, "/out/refile.csv", &[n(1)]);
+    assert_eq!(second.superseded.len(), 1, "{second:?}");
+    assert_eq!(second.superseded[0].entries, 3);
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Drafted { .. }
+    ));
+    assert!(
+        matches!(
+            l.entry_state(n(2)).expect("state"),
+            EntryState::Rejected { .. }
+        ),
+        "entry 2 is released, not stranded on a file that no longer holds it"
+    );
+    assert_eq!(
+        l.refile_candidates(None).expect("candidates"),
+        vec![n(2), n(3)]
+    );
+    // A draft elsewhere does not supersede; writing the same bytes again changes nothing.
+    let other = draft(&mut l, "/elsewhere/refile.csv", &[n(2)]);
+    assert!(other.superseded.is_empty());
+    let same = draft(&mut l, "/out/refile.csv", &[n(1)]);
+    assert!(same.superseded.is_empty());
+    assert!(same.parts[0].already());
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[test]
+fn a_failed_upload_releases_its_entries_and_the_undo_is_recorded() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1), n(2)]);
+    let id = id_of(&l, "/out/refile.csv");
+    l.mark(
+        id,
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Pending { .. }
+    ));
+    l.mark(
+        id,
+        &Mark::Failed {
+            note: "failed initial validation".into(),
+        },
+    )
+    .expect("failed");
+    assert_eq!(l.entry_state(n(1)).expect("state"), EntryState::Unknown);
+    // Back to uploaded by an undo, and the undo is an event of its own.
+    let undone = l.undo(id).expect("undo");
+    assert!(matches!(
+        undone,
+        capekit_ledger::MarkOutcome::Changed {
+            to: DeclState::Uploaded,
+            ..
+        }
+    ));
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Pending { .. }
+    ));
+    // Nothing moves backwards without an undo.
+    let err = l
+        .mark(
+            id,
+            &Mark::Discarded {
+                note: String::new(),
+            },
+        )
+        .expect_err("refused");
+    assert!(err.to_string().contains("undo"), "{err}");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[test]
+fn an_entry_is_never_marked_pending_on_two_uploads() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/a/refile.csv", &[n(1)]);
+    draft(&mut l, "/b/refile.csv", &[n(1), n(2)]);
+    l.mark(
+        id_of(&l, "/a/refile.csv"),
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    let err = l
+        .mark(
+            id_of(&l, "/b/refile.csv"),
+            &Mark::Uploaded {
+                at: None,
+                job: None,
+            },
+        )
+        .expect_err("refused");
+    assert!(err.to_string().contains("already pending"), "{err}");
+}
+
+#[test]
+fn the_same_claim_read_again_in_another_order_changes_nothing() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d1 = [n(1), n(2)];
+    l.import_declaration(&declaration("d1.csv", &d1), &d1)
+        .expect("declare");
+    import_claims(
+        &mut l,
+        &[claim_file(
+            "c.csv",
+            "100000000001",
+            &[(1, ""), (2, REFILE_MSG)],
+        )],
+    );
+    // Entry 2 refiled and uploaded.
+    draft(&mut l, "/out/refile.csv", &[n(2)]);
+    l.mark(
+        id_of(&l, "/out/refile.csv"),
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    // The old claim downloaded again: other name, other row order, message in other case.
+    let again = import_claims(
+        &mut l,
+        &[claim_file(
+            "claim-again.csv",
+            "100000000001",
+            &[(2, "hts relationship/sequence mismatch"), (1, "")],
+        )],
+    );
+    assert!(again.files[0].outcome.already(), "{again:?}");
+    assert_eq!(again.rows, 0);
+    assert!(
+        matches!(
+            l.entry_state(n(2)).expect("state"),
+            EntryState::Pending { .. }
+        ),
+        "the old claim must not release entry 2 pending on the later upload"
+    );
+    assert!(l.refile_candidates(None).expect("candidates").is_empty());
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[test]
+fn an_older_claim_read_late_never_releases_a_later_upload() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d1 = [n(1), n(2)];
+    l.import_declaration(&declaration("d1.csv", &d1), &d1)
+        .expect("declare");
+    let d2 = [n(2)];
+    l.import_declaration(&declaration("d2.csv", &d2), &d2)
+        .expect("declare");
+    // D1's claim, first seen now: it answers d1 (all its entries), not the later d2.
+    import_claims(
+        &mut l,
+        &[claim_file(
+            "c1.csv",
+            "100000000001",
+            &[(1, ""), (2, REFILE_MSG)],
+        )],
+    );
+    assert!(
+        matches!(l.entry_state(n(2)).expect("state"), EntryState::Pending { ref declaration, .. } if declaration == "d2.csv"),
+        "{:?}",
+        l.entry_state(n(2))
+    );
+    let decls = l.declarations().expect("declarations");
+    assert_eq!(decls[0].state, DeclState::Answered);
+    assert_eq!(decls[0].claim.as_deref(), Some("100000000001"));
+    assert_eq!(decls[1].state, DeclState::Uploaded);
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[test]
+fn an_old_ledger_upgrades_with_its_declarations_uploaded_but_unconfirmed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(MIGRATIONS[0]).expect("schema 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.execute_batch(&format!(
+            "INSERT INTO files (id, sha256, kind, name, size, imported_at)
+               VALUES (1, '{}', 'refile', 'refile.csv', 10, '2026-11-01T10:00:00Z');
+             INSERT INTO declarations (id, file_id, entries, seq) VALUES (1, 1, 1, 1);
+             INSERT INTO declaration_entries VALUES (1, '{}');
+             INSERT INTO refile_files VALUES (1, '/old/refile.csv', '2026-11-01T10:00:00Z');",
+            "a".repeat(64),
+            n(1).as_str()
+        ))
+        .expect("old rows");
+    }
+    let mut l = Ledger::open(&path).expect("upgraded");
+    assert_eq!(
+        l.schema_version().expect("version"),
+        MIGRATIONS.len() as i64
+    );
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Pending {
+            unconfirmed: true,
+            ..
+        }
+    ));
+    let now = "2026-11-24T10:00:00Z".parse().expect("ts");
+    let attention = l.attention(now).expect("attention");
+    assert_eq!(attention.unconfirmed.len(), 1);
+    assert_eq!(
+        attention.stale.len(),
+        1,
+        "uploaded 23 days ago with no claim"
+    );
+    // Discarding an unconfirmed old declaration is allowed: it may never have been uploaded.
+    l.mark(
+        DeclRefId::first(&l),
+        &Mark::Discarded {
+            note: "never uploaded".into(),
+        },
+    )
+    .expect("discard");
+    assert_eq!(l.entry_state(n(1)).expect("state"), EntryState::Unknown);
+    assert!(l.attention(now).expect("attention").unconfirmed.is_empty());
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    // A consistent copy while open.
+    let copy = dir.path().join("copy.sqlite3");
+    l.backup(&copy).expect("backup");
+    let c = Ledger::open(&copy).expect("copy opens");
+    assert_eq!(c.declarations().expect("declarations").len(), 1);
+}
+
+struct DeclRefId;
+impl DeclRefId {
+    fn first(l: &Ledger) -> capekit_ledger::DeclarationId {
+        l.declarations().expect("declarations")[0].id
+    }
+}
+
+#[test]
+fn verify_finds_a_state_moved_backwards() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("l.sqlite3");
+    let mut l = Ledger::open(&path).expect("ledger");
+    let d = [n(1)];
+    l.import_declaration(&declaration("d.csv", &d), &d)
+        .expect("declare");
+    drop(l);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute(
+        "INSERT INTO declaration_events (declaration_id, state, recorded_at)
+         VALUES (1, 'draft', '2026-11-24T10:00:00Z')",
+        [],
+    )
+    .expect("bad event");
+    conn.execute(
+        "INSERT INTO declaration_events (declaration_id, state, recorded_at)
+         VALUES (1, 'answered', '2026-11-24T10:00:00Z')",
+        [],
+    )
+    .expect("bad event");
+    drop(conn);
+    let l = Ledger::open(&path).expect("ledger");
+    let checks: Vec<&str> = l
+        .verify()
+        .expect("verify")
+        .iter()
+        .map(|p| p.check)
+        .collect();
+    assert!(checks.contains(&"state-backwards"), "{checks:?}");
+    assert!(checks.contains(&"answered-without-claim"), "{checks:?}");
+}
+
+#[test]
+fn a_declaration_marked_uploaded_keeps_its_bytes() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let bytes = csv(&[n(7)]);
+    let meta = FileMeta::of_bytes("mine.csv", FileKind::Declaration, &bytes);
+    let out = l
+        .mark_uploaded_file(&meta, &bytes, &[n(7)], None, Some("D-42".into()))
+        .expect("uploaded");
+    assert!(matches!(
+        out,
+        capekit_ledger::MarkOutcome::Changed {
+            to: DeclState::Uploaded,
+            ..
+        }
+    ));
+    let d = &l.declarations().expect("declarations")[0];
+    assert_eq!(d.job.as_deref(), Some("D-42"));
+    assert_eq!(
+        l.declaration_bytes(d.id).expect("bytes"),
+        Some(bytes.clone())
+    );
+    // Marking it again says so and changes nothing.
+    let again = l
+        .mark_uploaded_file(&meta, &bytes, &[n(7)], None, None)
+        .expect("again");
+    assert!(matches!(
+        again,
+        capekit_ledger::MarkOutcome::Unchanged { .. }
+    ));
+    let _ = ImportOutcome::already;
+}
+
+#[test]
+fn a_validation_result_file_with_a_file_level_error_fails_its_declaration() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1), n(2)]);
+    l.mark(
+        id_of(&l, "/out/refile.csv"),
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    let (_, mut rows) = claim_file(
+        "vrf.csv",
+        "validation vrf.csv",
+        &[
+            (1, "FAILED INITIAL VALIDATION"),
+            (2, "FAILED INITIAL VALIDATION"),
+        ],
+    );
+    for r in &mut rows {
+        r.status = None;
+        r.kind = capekit_core::triage::ClaimFileKind::ValidationResult;
+    }
+    let meta = FileMeta::of_bytes("vrf.csv", FileKind::ValidationResult, b"vrf 1,2 failed");
+    let (_, report) = triaged(&[(meta.clone(), rows)]);
+    l.import_triage(None, &[meta], &report).expect("import");
+    let d = &l.declarations().expect("declarations")[0];
+    assert_eq!(d.state, DeclState::Failed, "{d:?}");
+    assert!(d.note.contains("vrf.csv"), "{}", d.note);
+    // Released, and never accepted.
+    for tx in [1, 2] {
+        let s = l.entry_state(n(tx)).expect("state");
+        assert!(
+            !matches!(s, EntryState::Pending { .. } | EntryState::Accepted { .. }),
+            "{s:?}"
+        );
+    }
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}

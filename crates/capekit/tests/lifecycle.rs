@@ -1,0 +1,368 @@
+//! Declarations through the binary, tried as a new user would: re-runs into the same folder,
+//! failed uploads, a claim downloaded again, the demo beside a real ledger, and outputs that
+//! would destroy an input or the ledger.
+//!
+//! Every run names its ledger with `CAPEKIT_LEDGER` inside a temporary folder.
+
+use std::path::{Path, PathBuf};
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo");
+/// Rejected on the demo claim with a message whose action is `refile`.
+const REFILE_ACTION: &str = "B7644104112";
+/// On the demo's corrected list.
+const CORRECTED: &str = "B7644119185";
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
+    }
+}
+
+fn run(dir: &Path, ledger: &Path, args: &[&str]) -> Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_capekit"))
+        .current_dir(dir)
+        .env("CAPEKIT_LEDGER", ledger)
+        .args(args)
+        .output()
+        .expect("run capekit");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run
+}
+
+fn scratch() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["declaration.csv", "claim-details.csv", "corrected.txt"] {
+        std::fs::copy(Path::new(DEMO).join(f), dir.path().join(f)).expect("copy demo file");
+    }
+    let ledger = dir.path().join("ledger/ledger.sqlite3");
+    (dir, ledger)
+}
+
+fn state(d: &Path, ledger: &Path, entry: &str) -> String {
+    run(d, ledger, &["ledger", "entry", entry, "--format", "json"]).json()["state"]["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn triage<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "triage",
+        "claim-details.csv",
+        "--declaration",
+        "declaration.csv",
+        "--as-of",
+        "2026-11-24",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn a_second_triage_into_the_same_folder_supersedes_the_first_and_strands_nothing() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let first = run(
+        d,
+        &ledger,
+        &triage(&["--corrected", "corrected.txt", "--out", "out"]),
+    );
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    assert_eq!(state(d, &ledger, CORRECTED), "drafted");
+    // The corrected list changed: the second run does not take the corrected entries.
+    let second = run(d, &ledger, &triage(&["--out", "out"]));
+    assert_eq!(second.code, Some(0), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("superseded the earlier draft"),
+        "{}",
+        second.stderr
+    );
+    // The entry of the first file only is released, not stranded on a file that no longer
+    // holds it.
+    assert_eq!(state(d, &ledger, CORRECTED), "rejected");
+    let upload = std::fs::read_to_string(d.join("out/refile.csv")).expect("refile");
+    assert!(!upload.contains(CORRECTED), "{upload}");
+    let declarations = run(d, &ledger, &["ledger", "declarations", "--format", "json"]).json();
+    let states: Vec<&str> = declarations
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|d| d["state"].as_str())
+        .collect();
+    assert_eq!(states, vec!["answered", "discarded", "draft"]);
+    assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
+}
+
+#[test]
+fn a_failed_upload_releases_its_entries_for_the_next_refile() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    let up = run(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "out/refile.csv", "--job", "J1"],
+    );
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "pending");
+    let none = run(d, &ledger, &["refile", "--out", "next"]);
+    assert!(none.stdout.contains("nothing to refile"), "{}", none.stdout);
+    assert!(
+        none.stdout.contains("held: 3 entries pending on"),
+        "{}",
+        none.stdout
+    );
+    assert!(
+        none.stdout.contains("capekit ledger failed"),
+        "{}",
+        none.stdout
+    );
+    let failed = run(d, &ledger, &["ledger", "failed", "out/refile.csv"]);
+    assert_eq!(failed.code, Some(0), "{}", failed.stderr);
+    assert!(
+        failed.stdout.contains("uploaded -> failed"),
+        "{}",
+        failed.stdout
+    );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    let again = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
+    assert_eq!(again["entries"].as_array().map(Vec::len), Some(3));
+    // A wrong mark is undone, and the undo is recorded.
+    let undo = run(d, &ledger, &["ledger", "undo", "out/refile.csv"]);
+    assert!(
+        undo.stdout.contains("failed -> uploaded"),
+        "{}",
+        undo.stdout
+    );
+    assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
+}
+
+#[test]
+fn the_same_claim_downloaded_again_changes_nothing_and_says_so() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    // The claim again, rows in another order, LF line ends, under another name.
+    let claim = std::fs::read_to_string(d.join("claim-details.csv")).expect("claim");
+    let mut lines: Vec<&str> = claim.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let again = format!("{header}\n{}\n", lines.join("\n"));
+    std::fs::write(d.join("claim-again.csv"), again).expect("write");
+    let import = run(d, &ledger, &["ledger", "import", "claim-again.csv"]);
+    assert_eq!(import.code, Some(0), "{}", import.stderr);
+    assert!(
+        import.stdout.contains("already in the ledger"),
+        "{}",
+        import.stdout
+    );
+    assert_eq!(
+        state(d, &ledger, REFILE_ACTION),
+        "pending",
+        "the old claim must not release an entry pending on the later upload"
+    );
+    let none = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
+    assert_eq!(none["entries"], serde_json::json!([]));
+}
+
+#[test]
+fn the_demo_never_touches_a_real_ledger_and_says_it_ran_on_sample_data() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let explicit = d.join("mine.sqlite3");
+    let demo = run(
+        d,
+        &ledger,
+        &[
+            "--ledger",
+            explicit.to_str().expect("utf8"),
+            "demo",
+            "--out",
+            "demo",
+            "--as-of",
+            "2026-11-24",
+        ],
+    );
+    assert_eq!(demo.code, Some(0), "{}", demo.stderr);
+    assert!(!explicit.exists(), "the demo wrote into --ledger");
+    assert!(!ledger.exists(), "the demo wrote into CAPEKIT_LEDGER");
+    assert!(d.join("demo/ledger.sqlite3").exists());
+    let last = demo.stdout.trim_end().lines().last().unwrap_or_default();
+    assert!(last.contains("sample data"), "{last}");
+    assert!(!last.contains("upload demo"), "{last}");
+}
+
+#[test]
+fn outputs_never_replace_an_input_or_the_ledger() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let original = std::fs::read(d.join("declaration.csv")).expect("read");
+    let fix = run(
+        d,
+        &ledger,
+        &["fix", "declaration.csv", "--out", "new/../declaration.csv"],
+    );
+    assert_eq!(fix.code, Some(2), "{}", fix.stdout);
+    assert!(
+        fix.stderr.contains("one of the input files"),
+        "{}",
+        fix.stderr
+    );
+    assert_eq!(
+        std::fs::read(d.join("declaration.csv")).expect("read"),
+        original
+    );
+    // triage --out x/.. writes into this folder, where an input is named like an output.
+    std::fs::copy(d.join("declaration.csv"), d.join("worklist.csv")).expect("copy");
+    let t = run(
+        d,
+        &ledger,
+        &[
+            "triage",
+            "claim-details.csv",
+            "--declaration",
+            "worklist.csv",
+            "--out",
+            "x/..",
+        ],
+    );
+    assert_eq!(t.code, Some(2), "{}", t.stdout);
+    assert_eq!(
+        std::fs::read(d.join("worklist.csv")).expect("read"),
+        original
+    );
+    // The ledger itself.
+    run(d, &ledger, &["ledger", "import", "declaration.csv"]);
+    let before = std::fs::read(&ledger).expect("ledger");
+    let out = ledger.to_str().expect("utf8");
+    let fix = run(d, &ledger, &["fix", "declaration.csv", "--out", out]);
+    assert_eq!(fix.code, Some(2), "{}", fix.stdout);
+    assert!(fix.stderr.contains("it is the ledger"), "{}", fix.stderr);
+    assert_eq!(std::fs::read(&ledger).expect("ledger"), before);
+}
+
+#[test]
+fn an_output_folder_holds_one_run_and_temporaries_of_a_killed_run_go() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    std::fs::write(d.join("out/notes.txt"), "mine").expect("user file");
+    std::fs::write(d.join("out/.capekit-4194399-left.tmp"), "half").expect("tmp");
+    // The refile is marked uploaded and its claim rejects nothing more: a refile from the ledger
+    // into the same folder has nothing to write, so the earlier refile.csv goes.
+    run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    let r = run(d, &ledger, &["refile", "--out", "out"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("removed"), "{}", r.stdout);
+    assert!(!d.join("out/refile.csv").exists());
+    assert!(
+        d.join("out/notes.txt").exists(),
+        "never a file capekit did not write"
+    );
+    assert!(!d.join("out/.capekit-4194399-left.tmp").exists() || !Path::new("/proc/self").exists());
+    // Its bytes are kept in the ledger.
+    let list = run(d, &ledger, &["ledger", "declarations", "--format", "json"]).json();
+    assert!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .any(|d| d["state"] == "uploaded" && d["bytes_kept"] == true),
+        "{list}"
+    );
+}
+
+#[test]
+fn check_and_fix_treat_entries_on_another_draft_as_not_uploadable_here() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    // The draft itself is uploadable: it does not conflict with itself.
+    let own = run(d, &ledger, &["check", "out/refile.csv"]);
+    assert_eq!(own.code, Some(0), "{}", own.stdout);
+    std::fs::write(
+        d.join("mine.csv"),
+        format!("Entry Number\r\n{REFILE_ACTION}\r\n"),
+    )
+    .expect("write");
+    let other = run(d, &ledger, &["check", "mine.csv"]);
+    assert_eq!(other.code, Some(1), "{}", other.stdout);
+    assert!(other.stdout.contains("F024"), "{}", other.stdout);
+    assert!(
+        other.stdout.contains("capekit ledger discard"),
+        "{}",
+        other.stdout
+    );
+    let fix = run(d, &ledger, &["fix", "mine.csv", "--out", "fixed.csv"]);
+    assert_eq!(fix.code, Some(1), "{}", fix.stdout);
+    assert!(
+        fix.stdout.contains("held on another declaration"),
+        "{}",
+        fix.stdout
+    );
+}
+
+#[test]
+fn an_upload_without_a_claim_after_two_days_is_said_first() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    let up = run(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "uploaded",
+            "out/refile.csv",
+            "--at",
+            "2026-01-05 09:30",
+        ],
+    );
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    let status = run(d, &ledger, &["ledger", "status"]);
+    assert!(
+        status
+            .stderr
+            .contains("look for its claim number in ACE (CAPE > File Uploads, then Claim Status)"),
+        "{}",
+        status.stderr
+    );
+    let bad = run(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "out/refile.csv", "--at", "soon"],
+    );
+    assert_eq!(bad.code, Some(2));
+}
+
+#[test]
+fn a_backup_is_a_consistent_copy_and_never_replaces_a_file() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    let b = run(d, &ledger, &["ledger", "backup", "copy.sqlite3"]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    let copy = d.join("copy.sqlite3");
+    let v = run(d, &copy, &["ledger", "verify"]);
+    assert_eq!(v.code, Some(0), "{}", v.stdout);
+    let again = run(d, &ledger, &["ledger", "backup", "copy.sqlite3"]);
+    assert_eq!(again.code, Some(2));
+    let onto = run(
+        d,
+        &ledger,
+        &["ledger", "backup", ledger.to_str().expect("utf8")],
+    );
+    assert_eq!(onto.code, Some(2));
+}

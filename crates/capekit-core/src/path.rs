@@ -976,7 +976,7 @@ CIT and whose IOR was submitted by 2026-07-30; everyone else has only the court.
 2026-11-24.",
         fix: "Submit it through Phase 3 as CBP instructs (the format is unpublished, so capekit \
 writes no upload); keep the court date in view until it is accepted; record it with `capekit \
-ledger acted ENTRY --phase3 D`.",
+ledger acted ENTRY --phase3 --date D`.",
         source: PHASE3_SRC),
     rule!(FTZ_PSC_BLOCKED, "ftz-06-psc-not-allowed", Review, Some(FTZ_PSC_CHANGE), None,
         "an FTZ type 06 entry whose fix is a PSC on the IEEPA line: not correctable",

@@ -218,14 +218,18 @@ rejects them is not published.",
         example: "An empty line 7 between two entry numbers.",
         fix: "Delete the blank rows, or run `capekit fix`.",
         source: GUIDE),
-    rule!("F018", "byte-order-mark", Warning, "the file starts with a byte order mark",
+    rule!("F018", "byte-order-mark", Error, "the file starts with a byte order mark",
         what: "The file begins with the UTF-8 byte order mark (EF BB BF), as Excel's \"CSV UTF-8\" \
 format writes it.",
-        why: "Excel's \"CSV (Comma delimited)\" format, which CBP's guide names, writes no BOM. \
-Whether ACE accepts one is not published; a BOM can make the header read as `\\u{feff}Entry Number`.",
+        why: "Brokers report uploads rejected when Excel wrote a BOM (a single source, not \
+confirmed by CBP); Excel's \"CSV (Comma delimited)\" format, which CBP's guide names, writes \
+none, and a BOM can make the header read as `\\u{feff}Entry Number`. A rejected upload costs a \
+round trip while the 80-day window runs, so the file is treated as not uploadable.",
         example: "A file saved as \"CSV UTF-8 (Comma delimited)\".",
-        fix: "Save as \"CSV (Comma delimited)\", or run `capekit fix`.",
-        source: GUIDE),
+        fix: "Save as \"CSV (Comma delimited)\", or run `capekit fix`, which writes no BOM.",
+        source: "broker reports of uploads rejected with a UTF-8 BOM (2026, unconfirmed by CBP; no \
+CSMS bulletin); CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): save \
+as CSV (Comma delimited)"),
     rule!("F019", "line-endings", Warning, "lines do not end in CRLF",
         what: "Line ends other than CRLF (Windows): LF only, CR only, or a mix.",
         why: "Excel's CSV on Windows ends lines with CRLF; whether ACE accepts others is not \
@@ -508,7 +512,7 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
     if input.bom {
         diags.push(diag(
             "F018",
-            "the file starts with a UTF-8 byte order mark; Excel's \"CSV (Comma delimited)\" writes none and whether ACE accepts it is not published - save as \"CSV (Comma delimited)\" or run `capekit fix`",
+            "the file starts with a UTF-8 byte order mark; brokers report uploads rejected for it (unconfirmed by CBP), and Excel's \"CSV (Comma delimited)\" writes none - save as \"CSV (Comma delimited)\" or run `capekit fix`",
         ));
     }
     if input.windows_1252 {

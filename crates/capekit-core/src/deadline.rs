@@ -566,6 +566,97 @@ pub fn matter(path: Path, protest: ProtestClock) -> KindSet {
     s
 }
 
+/// What the filer did on another path, as recorded (`capekit ledger acted`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActKind {
+    /// A protest was filed (19 USC 1514).
+    Protest,
+    /// A suit was filed in the Court of International Trade.
+    Suit,
+    /// A post-summary correction was filed.
+    Psc,
+    /// The entry was submitted through CAPE Phase 3.
+    Phase3,
+}
+
+impl ActKind {
+    /// Every kind.
+    pub const ALL: [ActKind; 4] = [
+        ActKind::Protest,
+        ActKind::Suit,
+        ActKind::Psc,
+        ActKind::Phase3,
+    ];
+
+    /// The name stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Protest => "protest",
+            Self::Suit => "suit",
+            Self::Psc => "psc",
+            Self::Phase3 => "phase3",
+        }
+    }
+
+    /// The kind named `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The deadlines the act meets: once done, they no longer alarm.
+    pub fn meets(self) -> &'static [DeadlineKind] {
+        match self {
+            Self::Protest => &[DeadlineKind::Protest],
+            Self::Suit => &[DeadlineKind::Court1581i, DeadlineKind::Court1581a],
+            Self::Psc => &[DeadlineKind::Psc],
+            // CAPE Phase 3 carries the claim of an importer that already sued.
+            Self::Phase3 => &[DeadlineKind::Court1581i],
+        }
+    }
+
+    /// For people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Protest => "protest filed",
+            Self::Suit => "suit filed",
+            Self::Psc => "PSC filed",
+            Self::Phase3 => "submitted through CAPE Phase 3",
+        }
+    }
+}
+
+/// One act recorded for an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Act {
+    /// What was done.
+    pub kind: ActKind,
+    /// Its number (protest number, court number, PSC reference), when given.
+    pub reference: Option<String>,
+    /// The day it was done.
+    pub on: Date,
+}
+
+impl Act {
+    /// `protest 270426100281 filed 2026-11-20`.
+    pub fn describe(&self) -> String {
+        match &self.reference {
+            Some(r) => format!("{} ({r}) on {}", self.kind.describe(), self.on),
+            None => format!("{} on {}", self.kind.describe(), self.on),
+        }
+    }
+}
+
+/// `set` without the deadlines that `acts` met.
+pub fn after_acts<'a>(mut set: KindSet, acts: impl IntoIterator<Item = &'a Act>) -> KindSet {
+    for a in acts {
+        for k in a.kind.meets() {
+            set.remove(*k);
+        }
+    }
+    set
+}
+
 /// The deadlines of `set` in `deadlines`, present ones only.
 pub fn of_kinds(deadlines: &Deadlines, set: KindSet) -> impl Iterator<Item = Deadline> + '_ {
     set.iter().filter_map(|k| deadlines.get(k))
@@ -821,6 +912,28 @@ mod tests {
         assert_eq!(cbp_today(ts), date(2026, 7, 1));
         let ts: Timestamp = "2026-07-01T03:30:00Z".parse().expect("ts");
         assert_eq!(cbp_today(ts), date(2026, 6, 30));
+    }
+
+    #[test]
+    fn an_act_stops_the_deadline_it_met_from_alarming() {
+        let set = matter(Path::Protest, ProtestClock::None);
+        let protest = Act {
+            kind: ActKind::Protest,
+            reference: Some("270426100281".into()),
+            on: AS_OF,
+        };
+        let after = after_acts(set, [&protest]);
+        assert!(!after.contains(DeadlineKind::Protest));
+        assert!(after.contains(DeadlineKind::Court1581i));
+        let suit = Act {
+            kind: ActKind::Suit,
+            reference: None,
+            on: AS_OF,
+        };
+        assert_eq!(after_acts(set, [&protest, &suit]), KindSet::EMPTY);
+        for k in ActKind::ALL {
+            assert_eq!(ActKind::parse(k.as_str()), Some(k));
+        }
     }
 
     #[test]

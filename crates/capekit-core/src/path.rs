@@ -92,11 +92,13 @@ pub enum Column {
     /// its state (suspended, pending liquidation after Commerce's instructions). Not in ES-003;
     /// a user may add it.
     AdCvd,
+    /// `Port of Entry Code`.
+    Port,
 }
 
 impl Column {
     /// Every column, in the order of an ES-003 export.
-    pub const ALL: [Column; 20] = [
+    pub const ALL: [Column; 21] = [
         Column::EntryNumber,
         Column::EntryType,
         Column::ImporterNumber,
@@ -117,6 +119,7 @@ impl Column {
         Column::ProtestDecisionDate,
         Column::LiquidationReason,
         Column::AdCvd,
+        Column::Port,
     ];
 
     /// The header as ACE writes it (or, for columns ES-003 lacks, as capekit names them).
@@ -142,6 +145,7 @@ impl Column {
             Self::ProtestDecisionDate => "Protest Decision Date",
             Self::LiquidationReason => "Liquidation Reason Code",
             Self::AdCvd => "AD/CVD Status",
+            Self::Port => "Port of Entry Code",
         }
     }
 
@@ -288,6 +292,8 @@ pub struct EntryData {
     pub liquidation_reason: Option<Arc<str>>,
     /// AD/CVD status as written (`Suspended`, `Pending Liquidation`, `Y`, ...).
     pub adcvd: Option<Arc<str>>,
+    /// Port of entry code (`2704`), for the protest packet.
+    pub port: Option<Arc<str>>,
     /// IEEPA duty: the sum of duty on IEEPA lines (HTS 9903.01.xx and 9903.02.xx) with duty > 0,
     /// in cents.
     pub ieepa_duty_cents: i64,
@@ -335,6 +341,7 @@ impl EntryData {
             protest_decision_date: None,
             liquidation_reason: None,
             adcvd: None,
+            port: None,
             ieepa_duty_cents: 0,
             ieepa_lines: 0,
             ieepa_dutiable_lines: 0,
@@ -969,7 +976,7 @@ CIT and whose IOR was submitted by 2026-07-30; everyone else has only the court.
 2026-11-24.",
         fix: "Submit it through Phase 3 as CBP instructs (the format is unpublished, so capekit \
 writes no upload); keep the court date in view until it is accepted; record it with `capekit \
-ledger acted ENTRY --phase3 D`.",
+ledger acted ENTRY --phase3 --date D`.",
         source: PHASE3_SRC),
     rule!(FTZ_PSC_BLOCKED, "ftz-06-psc-not-allowed", Review, Some(FTZ_PSC_CHANGE), None,
         "an FTZ type 06 entry whose fix is a PSC on the IEEPA line: not correctable",
@@ -1439,6 +1446,9 @@ pub struct PathContext {
     /// ignoring case, spaces and punctuation), each with whether its IOR was submitted by
     /// [`PHASE3_IOR_CUTOFF`] (CAPE Phase 3).
     pub phase3_importers: std::collections::HashMap<String, bool>,
+    /// What the filer did on the other paths, per entry (`capekit ledger acted`): the deadlines
+    /// an act met stop alarming, and the notes say what was done.
+    pub acts: std::collections::HashMap<EntryNumber, Vec<crate::deadline::Act>>,
 }
 
 impl PathContext {
@@ -1482,6 +1492,21 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         ProtestClock::None
     };
     d.matter = crate::deadline::matter(path, protest);
+    if let Some(acts) = ctx.acts.get(&entry.entry_number) {
+        d.matter = crate::deadline::after_acts(d.matter, acts);
+        for a in acts {
+            d.notes.push(format!(
+                "recorded in the ledger: {} - the {} deadline no longer alarms",
+                a.describe(),
+                a.kind
+                    .meets()
+                    .iter()
+                    .map(|k| k.describe())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ));
+        }
+    }
     urgent_notes(&mut d);
     d
 }
@@ -2973,6 +2998,29 @@ mod tests {
             d.notes
                 .iter()
                 .any(|n| n.contains("at the importer's request") || n.contains("importer asked"))
+        );
+    }
+
+    #[test]
+    fn a_protest_recorded_as_filed_stops_its_deadline_alarming() {
+        let e = liquidated(days_before(175));
+        assert!(decide(&e, AS_OF).urgent_deadline().is_some());
+        let mut ctx = PathContext::default();
+        ctx.acts.insert(
+            e.entry_number,
+            vec![crate::deadline::Act {
+                kind: crate::deadline::ActKind::Protest,
+                reference: Some("270426100281".into()),
+                on: days_before(2),
+            }],
+        );
+        let d = decide_with(&e, AS_OF, &ctx);
+        assert_eq!(d.urgent_deadline(), None);
+        assert!(!d.reasons.contains(&"P020"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("protest filed (270426100281)"))
         );
     }
 

@@ -232,10 +232,20 @@ const ALIASES: &[(Column, &[&str])] = &[
             "adcvdcasestatus",
         ],
     ),
+    (
+        Column::Port,
+        &[
+            "portofentrycode",
+            "portofentry",
+            "portcode",
+            "port",
+            "entryport",
+        ],
+    ),
 ];
 
 /// Columns whose value belongs to the whole entry (repeated on each of its rows).
-const ENTRY_LEVEL: [Column; 16] = [
+const ENTRY_LEVEL: [Column; 17] = [
     Column::EntryType,
     Column::ImporterNumber,
     Column::ImporterName,
@@ -252,6 +262,7 @@ const ENTRY_LEVEL: [Column; 16] = [
     Column::ProtestDecisionDate,
     Column::LiquidationReason,
     Column::AdCvd,
+    Column::Port,
 ];
 
 fn squash(header: &str) -> String {
@@ -961,6 +972,7 @@ impl<'f> State<'f> {
                     Column::Drawback => &mut entry.drawback,
                     Column::LiquidationReason => &mut entry.liquidation_reason,
                     Column::AdCvd => &mut entry.adcvd,
+                    Column::Port => &mut entry.port,
                     _ => return,
                 };
                 match slot {
@@ -1577,7 +1589,8 @@ mod tests {
         }
         assert_eq!(column_of("Line Tariff Duty Amount"), Some(Column::Duty));
         assert_eq!(column_of("Duty Amount"), Some(Column::Duty));
-        assert_eq!(column_of("Port of Entry Code"), None);
+        // The port is read for the protest packet (CBP Form 19 names the port of entry).
+        assert_eq!(column_of("Port of Entry Code"), Some(Column::Port));
     }
 
     #[test]
@@ -1660,7 +1673,6 @@ mod tests {
             set.columns_ignored,
             vec![
                 "Entry Summary Line Number",
-                "Port of Entry Code",
                 "Tariff Ordinal Number",
                 "Country of Origin Code"
             ]

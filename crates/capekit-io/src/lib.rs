@@ -10,6 +10,7 @@ pub mod declaration;
 pub mod entries;
 pub mod html;
 pub mod output;
+pub mod packets;
 pub mod plan_out;
 pub mod render;
 pub mod sheet;

@@ -69,6 +69,26 @@ pub struct PlanOptions {
     /// because refunds are consolidated per importer of record and liquidation date, so one file
     /// per importer keeps each importer's claim, status and refund apart.
     pub one_declaration: bool,
+    /// The date of each input file's data, by file name as read (the file's modification date
+    /// on CBP's clock when the export does not say): the plan says how old its data is.
+    pub file_dates: HashMap<String, Date>,
+}
+
+/// Entry data older than this many days on the as-of date is flagged: liquidations, protests
+/// and CBP's own changes since then are not in it.
+pub const STALE_DATA_DAYS: i32 = 30;
+
+/// How old one input file's data is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataAge {
+    /// The file, as named.
+    pub file: String,
+    /// The date of its data.
+    pub date: Date,
+    /// Days from `date` to the as-of date.
+    pub days_old: i32,
+    /// More than [`STALE_DATA_DAYS`] old.
+    pub stale: bool,
 }
 
 /// The file-name part of the one declaration for all importers (`--one-declaration`).
@@ -89,6 +109,8 @@ pub struct PlannedEntry {
     pub line: u64,
     /// IEEPA duty in cents.
     pub ieepa_duty_cents: i64,
+    /// What the protest and court packets need of the entry data.
+    pub facts: PacketFacts,
     /// The path, its reasons, deadlines and notes.
     pub decision: Decision,
     /// A deadline that matters is near (14 days for CAPE, PSC and protest, 60 for the court).
@@ -156,6 +178,55 @@ impl PlannedEntry {
     /// The nearest deadline that matters for the entry's path.
     pub fn horizon(&self) -> Horizon {
         horizon(&self.decision)
+    }
+}
+
+/// What the protest and court packets show of an entry, kept from its data (the plan keeps no
+/// other part of it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PacketFacts {
+    /// Entry type, two digits.
+    pub entry_type: Option<Arc<str>>,
+    /// Port of entry code.
+    pub port: Option<Arc<str>>,
+    /// Date of entry.
+    pub entry_date: Option<Date>,
+    /// Entry summary date (the deposit, when the payment date is unknown).
+    pub entry_summary_date: Option<Date>,
+    /// Liquidation date, as the file gives it.
+    pub liquidation_date: Option<Date>,
+    /// IEEPA lines (9903.01/.02) on the entry.
+    pub ieepa_lines: u32,
+    /// The orders behind those lines.
+    pub orders: capekit_core::deadline::OrderSet,
+    /// Drawback-linked: `Some(true)`/`Some(false)` when the file says, `None` when it does not.
+    pub drawback: Option<bool>,
+}
+
+impl PacketFacts {
+    fn of(e: &EntryData) -> Self {
+        Self {
+            entry_type: e.entry_type.clone(),
+            port: e.port.clone(),
+            entry_date: e.entry_date,
+            entry_summary_date: e.entry_summary_date,
+            liquidation_date: e.liquidation_date,
+            ieepa_lines: e.ieepa_lines,
+            orders: e.ieepa_orders,
+            drawback: e
+                .drawback
+                .as_deref()
+                .and_then(capekit_core::path::flag_value)
+                .or(
+                    if e.absent_columns
+                        .contains(capekit_core::path::Column::Drawback)
+                    {
+                        None
+                    } else {
+                        Some(false)
+                    },
+                ),
+        }
     }
 }
 
@@ -283,6 +354,8 @@ pub struct Plan {
     pub reconciliation: PlanReconciliation,
     /// The readers' findings, then the plan's own (R011), in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// How old each file's data is, when its date is known.
+    pub data_age: Vec<DataAge>,
 }
 
 /// Builds the plan of the files read, in the order given: an entry in two files is taken from
@@ -358,6 +431,7 @@ pub fn build_plan_with(
             let held = (decision.path == Path::Cape && known.is_none())
                 .then(|| held_reason(&e))
                 .flatten();
+            let facts = PacketFacts::of(&e);
             entries.push(PlannedEntry {
                 entry_number: e.entry_number,
                 importer_number: e.importer_number,
@@ -365,6 +439,7 @@ pub fn build_plan_with(
                 file: Arc::clone(&file),
                 line: e.first_line,
                 ieepa_duty_cents: e.ieepa_duty_cents,
+                facts,
                 urgent,
                 urgent_by,
                 decision,
@@ -399,8 +474,22 @@ pub fn build_plan_with(
             }
         })
         .collect();
+    let data_age = files
+        .iter()
+        .filter_map(|f| {
+            let date = *options.file_dates.get(&f.file)?;
+            let days_old = capekit_core::deadline::days_between(date, options.as_of);
+            Some(DataAge {
+                file: f.file.clone(),
+                date,
+                days_old,
+                stale: days_old > STALE_DATA_DAYS,
+            })
+        })
+        .collect();
     let reconciliation = reconcile(files, entries.len(), &totals);
     Plan {
+        data_age,
         as_of: options.as_of,
         filer,
         entries,
@@ -732,6 +821,8 @@ pub struct PlanFiles {
     pub worklist_xlsx: Option<PathBuf>,
     /// report.html.
     pub report: Option<PathBuf>,
+    /// protest-IMPORTER.xlsx and court-IMPORTER.xlsx, in [`crate::packets::packets`] order.
+    pub packets: Vec<PathBuf>,
 }
 
 impl PlanFiles {
@@ -833,6 +924,17 @@ pub fn add_plan_outputs(
     let (csv_path, xlsx_path) = add_worklist(set, dir, &table, with_xlsx)?;
     files.worklist_csv = Some(csv_path);
     files.worklist_xlsx = xlsx_path;
+    if with_xlsx {
+        for p in crate::packets::packets(plan) {
+            let path = dir.join(&p.file_name);
+            let bytes = crate::packets::packet_xlsx(&p).map_err(|e| WriteError::Workbook {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            set.add(&path, bytes);
+            files.packets.push(path);
+        }
+    }
     let report_path = dir.join("report.html");
     set.add(&report_path, report_html(plan, &files).into_bytes());
     files.report = Some(report_path);
@@ -934,6 +1036,9 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             out,
             "filer {f}: only entries bearing this filer code are declared"
         );
+    }
+    for a in &plan.data_age {
+        let _ = writeln!(out, "{}", data_age_line(a));
     }
     let _ = writeln!(
         out,
@@ -1100,13 +1205,52 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
         "worklist: {} not on a declaration, most urgent first",
         plural(worklist, "entry", "entries")
     );
+    let court = crate::packets::court_dates_by_importer(plan);
+    if !court.is_empty() {
+        let _ = writeln!(
+            out,
+            "court dates (28 USC 1581(i) at the earliest reading, or 1581(a) after a denial), per importer:"
+        );
+        for (importer, date, n, cents) in &court {
+            let _ = writeln!(
+                out,
+                "  {}  {date}  {}, {}",
+                importer.as_deref().unwrap_or("(no importer number)"),
+                plural(*n, "entry", "entries"),
+                format_cents(*cents)
+            );
+        }
+    }
     for p in [&files.worklist_csv, &files.worklist_xlsx, &files.report]
         .into_iter()
         .flatten()
+        .chain(&files.packets)
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
     crate::render::escape_controls(&out).into_owned()
+}
+
+/// `entry data of es003.csv: dated 2026-11-20 (the file's date), 4 days before the as-of date`,
+/// with a warning past [`STALE_DATA_DAYS`].
+pub fn data_age_line(a: &DataAge) -> String {
+    let when = match a.days_old {
+        d if d < 0 => "after the as-of date".to_owned(),
+        0 => "the as-of date".to_owned(),
+        1 => "1 day before the as-of date".to_owned(),
+        d => format!("{d} days before the as-of date"),
+    };
+    let mut s = format!(
+        "entry data of {}: dated {} (the file's date; the export date is not in the file), {when}",
+        a.file, a.date
+    );
+    if a.stale {
+        let _ = write!(
+            s,
+            " - WARNING: older than {STALE_DATA_DAYS} days; liquidations, protests and statuses since then are not in it: export ES-003 again before acting on the dates"
+        );
+    }
+    s
 }
 
 /// What the ledger says of an entry, with the rule it implies, for the terminal and the report.
@@ -1142,10 +1286,14 @@ pub struct PlanJson<'a> {
     pub worklist_files: Vec<String>,
     /// report.html.
     pub report: Option<String>,
+    /// The protest and court packets (`protest-IMPORTER.xlsx`, `court-IMPORTER.xlsx`).
+    pub packet_files: Vec<String>,
     /// Every finding of the readers and the plan (not capped at 20 per rule).
     pub diagnostics: &'a [Diagnostic],
     /// The proof that nothing was lost.
     pub reconciliation: &'a PlanReconciliation,
+    /// How old each file's data is.
+    pub data_age: &'a [DataAge],
 }
 
 /// One entry in the JSON output.
@@ -1314,8 +1462,10 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
             .map(|p| shown(p))
             .collect(),
         report: files.report.as_deref().map(shown),
+        packet_files: files.packets.iter().map(|p| shown(p)).collect(),
         diagnostics: &plan.diagnostics,
         reconciliation: &plan.reconciliation,
+        data_age: &plan.data_age,
     }
 }
 
@@ -1335,6 +1485,14 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             .map(|f| format!(" &middot; filer {}", esc(f)))
             .unwrap_or_default()
     );
+    for a in &plan.data_age {
+        let _ = writeln!(
+            b,
+            "<p class=\"{}\">{}</p>",
+            if a.stale { "bad" } else { "meta" },
+            esc(&data_age_line(a))
+        );
+    }
     let worklist = plan.worklist();
     let declared: usize = plan.declarations.iter().map(|d| d.entries.len()).sum();
     let _ = writeln!(b, "<div class=\"tiles\">");
@@ -1431,6 +1589,19 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             );
         }
         let _ = writeln!(b, "</tbody></table>");
+    }
+    if !files.packets.is_empty() {
+        let _ = writeln!(
+            b,
+            "<h2>Packets for the other paths</h2><p>Per importer, soonest deadline first: what a protest (CBP Form 19, 19 CFR 174.13(a)) needs that the data holds, and the entries whose route is the Court of International Trade, with the safe date and the later readings.</p><ul>"
+        );
+        for p in &files.packets {
+            let name = p
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let _ = writeln!(b, "<li><a href=\"{0}\">{0}</a></li>", esc(&name));
+        }
+        let _ = writeln!(b, "</ul>");
     }
     let other = plan.other_filer_entries();
     if other > 0 {
@@ -1596,6 +1767,7 @@ mod tests {
         PlanOptions {
             context: PathContext::default(),
             one_declaration: false,
+            file_dates: HashMap::new(),
             as_of: AS_OF,
             filer: filer.map(str::to_owned),
         }

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use capekit_core::catalog::normalize;
+use capekit_core::deadline::{Act, ActKind, DeadlineKind};
 use capekit_core::entry::EntryNumber;
 use capekit_core::triage::EntryResult;
 use capekit_core::triage::{Outcome, TriageReport};
@@ -97,6 +98,10 @@ pub struct EntryFacts {
     pub cape_window_closes: Option<Date>,
     /// Last day to protest (liquidation + 180 days).
     pub protest_due: Option<Date>,
+    /// Every deadline that matters for the entry's path (`Decision::deadlines_that_matter`):
+    /// kind, date and what it was counted from. Kept in `entry_deadlines`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<(DeadlineKind, Date, String)>,
 }
 
 impl EntryFacts {
@@ -113,6 +118,10 @@ impl EntryFacts {
             path: decision.path.as_str().to_owned(),
             cape_window_closes: decision.deadlines.cape_window_closes.map(|d| d.date),
             protest_due: decision.deadlines.protest_due.map(|d| d.date),
+            deadlines: decision
+                .deadlines_that_matter()
+                .map(|d| (d.kind, d.date, d.basis.to_string()))
+                .collect(),
         }
     }
 }
@@ -746,7 +755,125 @@ fn upsert_facts(
             st.raw_bind_parameter(i + 7, file_id.map(|f| f.0))?;
             st.raw_bind_parameter(i + 8, at)
         },
+    )?;
+    // The deadlines go with the facts: the latest report's replace the earlier ones.
+    {
+        let mut clear = tx.prepare_cached("DELETE FROM entry_deadlines WHERE entry = ?1")?;
+        for f in facts {
+            clear.execute([f.entry.as_str()])?;
+        }
+    }
+    let rows: Vec<(&EntryFacts, &(DeadlineKind, Date, String))> = facts
+        .iter()
+        .flat_map(|f| f.deadlines.iter().map(move |d| (f, d)))
+        .collect();
+    insert_batched(
+        tx,
+        "INSERT OR REPLACE INTO entry_deadlines (entry, kind, date, basis, recorded_at) VALUES",
+        5,
+        &rows,
+        |st, i, (f, (kind, date, basis))| {
+            st.raw_bind_parameter(i, f.entry.as_str())?;
+            st.raw_bind_parameter(i + 1, kind.as_str())?;
+            st.raw_bind_parameter(i + 2, date.to_string())?;
+            st.raw_bind_parameter(i + 3, basis.as_str())?;
+            st.raw_bind_parameter(i + 4, at)
+        },
     )
+}
+
+impl Ledger {
+    /// Records that `kind` was done for `entries` on `on` (a protest, suit, PSC or Phase 3
+    /// submission), in one transaction. Append-only: a later record adds to the earlier ones.
+    pub fn record_act(
+        &mut self,
+        entries: &[EntryNumber],
+        kind: ActKind,
+        reference: Option<&str>,
+        on: Date,
+    ) -> Result<usize> {
+        let at = now();
+        let tx = self.begin()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO entry_acts (entry, act, reference, acted_on, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for e in entries {
+                st.execute(params![
+                    e.as_str(),
+                    kind.as_str(),
+                    reference,
+                    on.to_string(),
+                    at
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(entries.len())
+    }
+
+    /// The acts recorded for these entries, oldest first.
+    pub fn acts(&self, entries: &[EntryNumber]) -> Result<HashMap<EntryNumber, Vec<Act>>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT act, reference, acted_on FROM entry_acts WHERE entry = ?1 ORDER BY id",
+        )?;
+        let mut out: HashMap<EntryNumber, Vec<Act>> = HashMap::new();
+        let any: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM entry_acts", [], |r| r.get(0))?;
+        if any == 0 {
+            return Ok(out);
+        }
+        for e in entries {
+            let mut rows = st.query([e.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let kind: String = r.get(0)?;
+                let on: String = r.get(2)?;
+                let act = Act {
+                    kind: ActKind::parse(&kind).ok_or_else(|| crate::LedgerError::Corrupt {
+                        what: "act",
+                        value: kind.clone(),
+                    })?,
+                    reference: r.get(1)?,
+                    on: crate::parse_date(&on)?,
+                };
+                out.entry(*e).or_default().push(act);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records importers that sued in the CIT, each with whether its IOR was submitted by
+    /// 2026-07-30 (CAPE Phase 3). Append-only; the latest answer per importer holds.
+    pub fn record_phase3_importers(&mut self, importers: &[(String, bool)]) -> Result<()> {
+        let at = now();
+        let tx = self.begin()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO phase3_importers (importer, ior_submitted, recorded_at)
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for (importer, submitted) in importers {
+                st.execute(params![importer, i64::from(*submitted), at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The importers recorded as CIT plaintiffs, with the latest answer for each.
+    pub fn phase3_importers(&self) -> Result<Vec<(String, bool)>> {
+        let mut st = self.conn.prepare(
+            "SELECT importer, ior_submitted FROM phase3_importers p
+             WHERE id = (SELECT MAX(id) FROM phase3_importers q WHERE q.importer = p.importer)
+             ORDER BY importer",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? != 0))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
 }
 
 fn import_declaration_tx(

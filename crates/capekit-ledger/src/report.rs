@@ -229,6 +229,12 @@ pub struct Problem {
 
 #[derive(Debug, Default)]
 struct Facts {
+    /// The deadlines that matter, as recorded with the entry data (`entry_deadlines`), without
+    /// those met by an act recorded since (`entry_acts`). Empty for entry data recorded before
+    /// they were kept.
+    deadlines: Vec<(DeadlineKind, Date)>,
+    /// Deadline kinds met by a recorded act.
+    met: Vec<DeadlineKind>,
     importer: Option<String>,
     entry_type: Option<String>,
     liquidation_date: Option<Date>,
@@ -243,6 +249,14 @@ impl Facts {
     /// a cape entry's far protest date does not crowd out another entry's closing window.
     fn deadline(&self, today: Option<Date>) -> Option<(Date, DeadlineKind)> {
         let ahead = |d: Option<Date>| d.filter(|d| today.is_none_or(|t| *d >= t));
+        if !self.deadlines.is_empty() {
+            return self
+                .deadlines
+                .iter()
+                .filter(|(k, _)| !self.met.contains(k))
+                .filter_map(|(k, d)| ahead(Some(*d)).map(|d| (d, *k)))
+                .min();
+        }
         let window = ahead(self.cape_window_closes).map(|d| (d, DeadlineKind::CapeWindow));
         let protest = ahead(self.protest_due).map(|d| (d, DeadlineKind::Protest));
         let path = self
@@ -297,12 +311,14 @@ impl Ledger {
              FROM entry_data",
         )?;
         let mut rows = stmt.query([])?;
-        let mut out = HashMap::new();
+        let mut out: HashMap<EntryNumber, Facts> = HashMap::new();
         while let Some(r) = rows.next()? {
             let entry: String = r.get(0)?;
             out.insert(
                 parse_entry(&entry)?,
                 Facts {
+                    deadlines: Vec::new(),
+                    met: Vec::new(),
                     importer: r.get(1)?,
                     entry_type: r.get(2)?,
                     liquidation_date: opt_date(r.get::<_, Option<String>>(3)?.as_deref())?,
@@ -311,6 +327,40 @@ impl Ledger {
                     protest_due: opt_date(r.get::<_, Option<String>>(6)?.as_deref())?,
                 },
             );
+        }
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT entry, kind, date FROM entry_deadlines")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let entry: String = r.get(0)?;
+                let kind: String = r.get(1)?;
+                let date: String = r.get(2)?;
+                let kind =
+                    DeadlineKind::parse(&kind).ok_or_else(|| crate::LedgerError::Corrupt {
+                        what: "deadline kind",
+                        value: kind.clone(),
+                    })?;
+                if let Some(f) = out.get_mut(&parse_entry(&entry)?) {
+                    f.deadlines.push((kind, parse_date(&date)?));
+                }
+            }
+            let mut stmt = self.conn.prepare("SELECT entry, act FROM entry_acts")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let entry: String = r.get(0)?;
+                let act: String = r.get(1)?;
+                let act = capekit_core::deadline::ActKind::parse(&act).ok_or_else(|| {
+                    crate::LedgerError::Corrupt {
+                        what: "act",
+                        value: act.clone(),
+                    }
+                })?;
+                if let Some(f) = out.get_mut(&parse_entry(&entry)?) {
+                    f.met.extend_from_slice(act.meets());
+                }
+            }
         }
         Ok(out)
     }
@@ -500,6 +550,7 @@ impl Ledger {
                 let at: String = r.get(2)?;
                 let path: String = r.get(3)?;
                 let data = EntryFacts {
+                    deadlines: Vec::new(),
                     entry,
                     importer_number: r.get(4)?,
                     entry_type: r.get(5)?,

@@ -152,4 +152,36 @@ pub const MIGRATIONS: &[&str] = &[
         FROM declarations d JOIN files f ON f.id = d.file_id
         ORDER BY d.id;
     ",
+    // 3: the other paths. Every deadline that matters for an entry's path (CAPE window, PSC,
+    // protest, court), replaced with its entry data; what the filer did on those paths
+    // (`capekit ledger acted`), append-only; importers that sued in the CIT, for CAPE Phase 3,
+    // append-only (the latest row per importer holds). Own tables only.
+    "
+    CREATE TABLE entry_deadlines (
+        entry       TEXT NOT NULL CHECK (length(entry) = 11),
+        kind        TEXT NOT NULL CHECK (kind IN ('cape-window', 'psc', 'protest',
+                                                  'court-1581i', 'court-1581a')),
+        date        TEXT NOT NULL,
+        basis       TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (entry, kind)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE entry_acts (
+        id          INTEGER PRIMARY KEY,
+        entry       TEXT NOT NULL CHECK (length(entry) = 11),
+        act         TEXT NOT NULL CHECK (act IN ('protest', 'suit', 'psc', 'phase3')),
+        reference   TEXT,
+        acted_on    TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX entry_acts_by_entry ON entry_acts(entry);
+
+    CREATE TABLE phase3_importers (
+        id            INTEGER PRIMARY KEY,
+        importer      TEXT    NOT NULL,
+        ior_submitted INTEGER NOT NULL CHECK (ior_submitted IN (0, 1)),
+        recorded_at   TEXT    NOT NULL
+    );
+    ",
 ];

@@ -464,6 +464,7 @@ fn entry_data_groups_by_importer_and_shows_deadlines() {
             path: "cape".into(),
             cape_window_closes: Some(closes),
             protest_due: None,
+            deadlines: Vec::new(),
         };
         l.record_entry_data(
             Some(&FileMeta::of_bytes(
@@ -515,6 +516,7 @@ fn entry_reports_record_once_and_status_lists_the_deadline_each_path_needs() {
             path: path.into(),
             cape_window_closes: window,
             protest_due: protest,
+            deadlines: Vec::new(),
         };
         let a = FileMeta::of_bytes("a.csv", FileKind::EntryData, b"a");
         let reports = vec![
@@ -601,6 +603,7 @@ fn status_counts_rejections_by_action_per_importer() {
             path: "cape".into(),
             cape_window_closes: None,
             protest_due: None,
+            deadlines: Vec::new(),
         };
         l.record_entry_data(
             None,

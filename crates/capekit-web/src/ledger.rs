@@ -193,8 +193,12 @@ pub fn plan_with_ledger(
         .iter()
         .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
         .collect();
-    let known = match Ledger::open(path).and_then(|l| l.known(&numbers)) {
-        Ok(known) => known,
+    // What the ledger knows, as `capekit plan` asks it: accepted or pending entries, the acts
+    // recorded on the other paths, and the importers that sued (CAPE Phase 3).
+    let asked = Ledger::open(path)
+        .and_then(|l| Ok((l.known(&numbers)?, l.acts(&numbers)?, l.phase3_importers()?)));
+    let (known, acts, phase3) = match asked {
+        Ok(found) => found,
         Err(e) => {
             return Ok((
                 build_plan(sets, options),
@@ -202,8 +206,13 @@ pub fn plan_with_ledger(
             ));
         }
     };
+    let mut options = options.clone();
+    options.context.acts = acts;
+    for (importer, submitted) in &phase3 {
+        options.context.add_phase3_importer(importer, *submitted);
+    }
     let mut facts = Vec::with_capacity(numbers.len());
-    let plan = build_plan_with(sets, options, &known, |data, decision| {
+    let plan = build_plan_with(sets, &options, &known, |data, decision| {
         facts.push(EntryFacts::from_decision(data, decision));
     });
     // `facts` is in `plan.entries` order; each goes with the file the plan took its entry from.

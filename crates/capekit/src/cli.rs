@@ -303,4 +303,27 @@ pub enum LedgerCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Record what was done for entries on another path: a protest, a suit, a PSC or a CAPE
+    /// Phase 3 submission. The deadline it met stops alarming in `plan` and `ledger status`.
+    #[command(group(clap::ArgGroup::new("act").required(true).args(["protest", "suit", "psc", "phase3"])))]
+    Acted {
+        /// The entries (dashes and spaces are fine).
+        #[arg(required = true)]
+        entries: Vec<String>,
+        /// A protest was filed: its number.
+        #[arg(long, value_name = "NUMBER")]
+        protest: Option<String>,
+        /// A suit was filed in the Court of International Trade: its court number.
+        #[arg(long, value_name = "NUMBER")]
+        suit: Option<String>,
+        /// A post-summary correction was filed: its reference.
+        #[arg(long, value_name = "REFERENCE")]
+        psc: Option<String>,
+        /// The entries were submitted through CAPE Phase 3 (a reference is optional).
+        #[arg(long, value_name = "REFERENCE", num_args = 0..=1, default_missing_value = "")]
+        phase3: Option<String>,
+        /// The day it was done (YYYY-MM-DD); default today (Eastern Time).
+        #[arg(long, value_name = "DATE")]
+        date: Option<jiff::civil::Date>,
+    },
 }

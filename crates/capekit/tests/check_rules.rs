@@ -72,7 +72,7 @@ const CASES: &[Case] = &[
         ..case("F016", "F016-filer-code-mismatch.csv", "error", Some(3))
     },
     case("F017", "F017-blank-row.csv", "warning", Some(3)),
-    case("F018", "F018-byte-order-mark.csv", "warning", None),
+    case("F018", "F018-byte-order-mark.csv", "error", None),
     case("F019", "F019-line-endings.csv", "warning", None),
     case("F020", "F020-not-utf8.csv", "warning", None),
     case("F021", "F021-not-csv-extension.txt", "error", None),

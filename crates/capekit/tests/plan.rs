@@ -14,7 +14,16 @@ const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/es003.csv");
 const AS_OF: &str = "2026-11-24";
 
 fn copy_demo(dir: &Path) {
-    std::fs::copy(DEMO, dir.join("es003.csv")).expect("copy demo file");
+    let to = dir.join("es003.csv");
+    std::fs::copy(DEMO, &to).expect("copy demo file");
+    // A fixed file date, so that the plan's "how old is the data" line is the same every day:
+    // 2026-11-20 12:00 UTC, four days before AS_OF.
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_176_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&to)
+        .and_then(|f| f.set_modified(when))
+        .expect("set the file date");
 }
 
 fn plan(dir: &Path, extra: &[&str]) -> Run {
@@ -516,5 +525,63 @@ fn an_entry_without_importer_number_is_never_declared() {
         no_importer[0]["held"]
             .as_str()
             .is_some_and(|h| h.contains("no importer number"))
+    );
+}
+
+#[test]
+fn plan_says_how_old_its_data_is_and_warns_past_30_days() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = plan(dir.path(), &[]).stdout;
+    assert!(
+        text.contains("entry data of es003.csv: dated 2026-11-20 (the file's date; the export date is not in the file), 4 days before the as-of date\n"),
+        "{text}"
+    );
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            "es003.csv",
+            "--as-of",
+            "2026-12-21",
+            "--out",
+            "late",
+            "--format",
+            "json",
+        ],
+    );
+    let v = r.json();
+    assert_eq!(v["data_age"][0]["days_old"], 31);
+    assert_eq!(v["data_age"][0]["stale"], true);
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            "es003.csv",
+            "--as-of",
+            "2026-12-20",
+            "--out",
+            "late2",
+        ],
+    );
+    assert!(
+        !r.stdout.contains("WARNING: older than 30 days"),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            "es003.csv",
+            "--as-of",
+            "2026-12-21",
+            "--out",
+            "late3",
+        ],
+    );
+    assert!(
+        r.stdout.contains("WARNING: older than 30 days"),
+        "{}",
+        r.stdout
     );
 }

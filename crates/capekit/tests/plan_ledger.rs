@@ -454,3 +454,93 @@ fn ledger_import_recognises_es003_and_a_second_import_changes_nothing() {
     .json();
     assert_eq!(view["timeline"][0]["as_of"], "2026-06-01");
 }
+
+/// A protest due in 10 days on the demo (liquidated 2026-06-07).
+const PROTEST_SOON: &str = "31618800796";
+
+#[test]
+fn a_recorded_protest_stops_its_deadline_alarming_in_plan_and_status() {
+    let (dir, ledger) = scratch();
+    let before = plan(dir.path(), &ledger, "out", &["--format", "json"]).json();
+    let e = entry(&before, PROTEST_SOON);
+    assert_eq!(e["urgent"], true, "{e}");
+    assert_eq!(e["urgent_deadline"]["kind"], "protest");
+    let status = |as_of: &str| {
+        ok(run_with_ledger(
+            dir.path(),
+            &ledger,
+            &["ledger", "status", "--as-of", as_of, "--format", "json"],
+        ))
+        .json()
+    };
+    let s = status(AS_OF);
+    let row = |s: &serde_json::Value, n: &str| {
+        s["deadlines"]
+            .as_array()
+            .and_then(|a| a.iter().find(|d| d["entry"] == n).cloned())
+    };
+    let d = row(&s, PROTEST_SOON).expect("listed");
+    assert_eq!(
+        (d["kind"].as_str(), d["urgent"].as_bool()),
+        (Some("protest"), Some(true))
+    );
+    // Court deadlines are in the ledger too, and urgent within 60 days.
+    let later = status("2026-12-15");
+    assert!(
+        later["deadlines"].as_array().is_some_and(|a| a
+            .iter()
+            .any(|d| d["kind"] == "court-1581i" && d["urgent"] == true)),
+        "{later}"
+    );
+
+    let r = ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            "316-1880079-6",
+            "--protest",
+            "270426100999",
+            "--date",
+            "2026-11-23",
+        ],
+    ));
+    assert!(r.stdout.contains("protest filed"), "{}", r.both());
+    let after = plan(dir.path(), &ledger, "out2", &["--format", "json"]).json();
+    let e = entry(&after, PROTEST_SOON);
+    assert_eq!(e["urgent"], false, "{e}");
+    assert!(e["notes"].to_string().contains("270426100999"), "{e}");
+    let d = row(&status(AS_OF), PROTEST_SOON);
+    assert!(d.as_ref().is_none_or(|d| d["kind"] != "protest"), "{d:?}");
+}
+
+#[test]
+fn phase3_importers_are_remembered_per_importer() {
+    let (dir, ledger) = scratch();
+    // The demo's court entries belong to 91-660247100 and 27-184593000.
+    let v = plan(
+        dir.path(),
+        &ledger,
+        "out",
+        &["--format", "json", "--phase3-importers", "91-660247100:yes"],
+    )
+    .json();
+    let phase3 = |v: &serde_json::Value| {
+        v["entries"]
+            .as_array()
+            .map_or(0, |a| a.iter().filter(|e| e["path"] == "phase-3").count())
+    };
+    assert_eq!(phase3(&v), 1);
+    // The next plan, without the option, remembers.
+    let v = plan(dir.path(), &ledger, "out2", &["--format", "json"]).json();
+    assert_eq!(phase3(&v), 1);
+    let v = plan(
+        dir.path(),
+        &ledger,
+        "out3",
+        &["--format", "json", "--phase3-importers", "91-660247100:no"],
+    )
+    .json();
+    assert_eq!(phase3(&v), 0);
+}

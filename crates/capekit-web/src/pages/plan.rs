@@ -209,6 +209,10 @@ pub async fn page(
             h2 { "Downloads" }
             p {
                 a.button href={ "/plan/" (id) "/worklist.xlsx" } download { "Worklist for Excel (.xlsx)" }
+                @for p in capekit_io::packets::packets(plan) {
+                    " "
+                    a.button href={ "/plan/" (id) "/" (p.file_name) } download { (p.file_name) }
+                }
                 a.button href={ "/plan/" (id) "/worklist.csv" } download { "Worklist (.csv)" }
                 a.button href={ "/plan/" (id) "/report.html" } download { "Report to keep or mail (.html)" }
             }
@@ -550,6 +554,10 @@ fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, App
                 worklist_csv: Some("worklist.csv".into()),
                 worklist_xlsx: Some("worklist.xlsx".into()),
                 report: Some("report.html".into()),
+                packets: capekit_io::packets::packets(plan)
+                    .into_iter()
+                    .map(|p| PathBuf::from(p.file_name))
+                    .collect(),
             };
             Ok(download(
                 file,
@@ -558,11 +566,22 @@ fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, App
             ))
         }
         _ => {
+            let packets = capekit_io::packets::packets(plan);
+            if let Some(p) = packets.iter().find(|p| p.file_name == file) {
+                let bytes = capekit_io::packets::packet_xlsx(p)
+                    .map_err(|e| AppError::internal(format!("writing {}", p.file_name), e))?;
+                return Ok(download(
+                    file,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    bytes,
+                ));
+            }
             let names: Vec<&str> = plan
                 .declarations
                 .iter()
                 .flat_map(|d| d.file_names.iter().map(String::as_str))
                 .chain(["worklist.xlsx", "worklist.csv", "report.html"])
+                .chain(packets.iter().map(|p| p.file_name.as_str()))
                 .collect();
             Err(AppError::not_found(
                 "No such file",

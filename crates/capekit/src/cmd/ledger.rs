@@ -249,6 +249,14 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
                 exit::FOUND_PROBLEMS
             })
         }
+        LedgerCommand::Acted {
+            entries,
+            protest,
+            suit,
+            psc,
+            phase3,
+            date,
+        } => acted(&entries, protest, suit, psc, phase3, date, opt),
         LedgerCommand::Uploaded { files, at, job } => {
             uploaded(&files, at.as_deref(), job.as_deref(), opt)
         }
@@ -1329,4 +1337,46 @@ pub fn demo_ledger(out: &Path, opt: &LedgerOpt) -> anyhow::Result<LedgerOpt> {
         explicit: Some(path),
         disabled: false,
     })
+}
+
+/// `capekit ledger acted`: records a protest, suit, PSC or Phase 3 submission for entries.
+fn acted(
+    entries: &[String],
+    protest: Option<String>,
+    suit: Option<String>,
+    psc: Option<String>,
+    phase3: Option<String>,
+    date: Option<jiff::civil::Date>,
+    opt: &LedgerOpt,
+) -> anyhow::Result<u8> {
+    use capekit_core::deadline::ActKind;
+    let (kind, reference) = match (protest, suit, psc, phase3) {
+        (Some(r), _, _, _) => (ActKind::Protest, Some(r)),
+        (_, Some(r), _, _) => (ActKind::Suit, Some(r)),
+        (_, _, Some(r), _) => (ActKind::Psc, Some(r)),
+        (_, _, _, Some(r)) => (ActKind::Phase3, Some(r).filter(|r| !r.trim().is_empty())),
+        _ => bail!("give one of --protest, --suit, --psc or --phase3"),
+    };
+    let mut numbers = Vec::with_capacity(entries.len());
+    for raw in entries {
+        let cleaned: String = raw.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+        numbers.push(
+            EntryNumber::parse(&cleaned)
+                .map_err(|e| anyhow::anyhow!("`{raw}` is not an entry number: {e}"))?,
+        );
+    }
+    let on = date.unwrap_or_else(super::triage::today);
+    let mut l = opt.require("recording what was done")?;
+    let n = l.record_act(&numbers, kind, reference.as_deref(), on)?;
+    println!(
+        "recorded: {} for {} on {on}; the {} deadline no longer alarms in `capekit plan` and `capekit ledger status`",
+        kind.describe(),
+        plural(n, "entry", "entries"),
+        kind.meets()
+            .iter()
+            .map(|k| k.describe())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    );
+    Ok(exit::OK)
 }

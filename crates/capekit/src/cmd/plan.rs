@@ -44,7 +44,7 @@ pub struct PlanArgs {
 pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
     let filer = super::filer_code(args.filer)?;
     let as_of = args.as_of.unwrap_or_else(super::triage::today);
-    let context = phase3_context(args.phase3_importers.as_deref())?;
+    let given = phase3_importers(args.phase3_importers.as_deref())?;
     let mut sets = Vec::with_capacity(args.files.len());
     for f in &args.files {
         // A file that cannot be read (missing, no entry column) stops the plan: a plan of the
@@ -58,6 +58,19 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
         .collect();
     let known = ledger.known(&numbers)?;
+    // What the ledger remembers: acts on the other paths, and the importers that sued (used
+    // when --phase3-importers is not given; recorded when it is).
+    let mut context = PathContext::default();
+    let stored = match ledger.open_existing()? {
+        Some(l) => {
+            context.acts = l.acts(&numbers)?;
+            l.phase3_importers()?
+        }
+        None => Vec::new(),
+    };
+    for (importer, submitted) in given.as_ref().unwrap_or(&stored) {
+        context.add_phase3_importer(importer, *submitted);
+    }
     let recording = ledger.path()?.is_some();
     let mut facts = Vec::new();
     let plan = build_plan_with(
@@ -67,6 +80,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
             filer,
             context,
             one_declaration: args.one_declaration,
+            file_dates: file_dates(&args.files),
         },
         &known,
         |data, decision| {
@@ -79,6 +93,10 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     // with nothing written, as in `triage`, rather than leaving files the ledger never saw.
     let recorded = match ledger.open()? {
         Some(mut l) => {
+            if let Some(list) = &given {
+                l.record_phase3_importers(list)
+                    .context("recording the Phase 3 importers in the ledger")?;
+            }
             let outcomes = record(&mut l, &args.files, &plan, facts)?;
             Some((super::ledger::shown(&l), outcomes))
         }
@@ -186,10 +204,10 @@ fn ledger_line(outcomes: &[(String, ImportOutcome)], declared: bool) -> String {
 /// line or separated by commas; in a file `IMPORTER,yes` also works and a header line naming
 /// "importer" is skipped. A bare importer number is refused: whether its IOR was submitted
 /// decides between Phase 3 and the court, and capekit does not guess it.
-pub fn phase3_context(arg: Option<&str>) -> anyhow::Result<PathContext> {
-    let mut ctx = PathContext::default();
+pub fn phase3_importers(arg: Option<&str>) -> anyhow::Result<Option<Vec<(String, bool)>>> {
+    let mut list = Vec::new();
     let Some(arg) = arg else {
-        return Ok(ctx);
+        return Ok(None);
     };
     let from_file = Path::new(arg).is_file();
     let text = if from_file {
@@ -219,7 +237,23 @@ pub fn phase3_context(arg: Option<&str>) -> anyhow::Result<PathContext> {
         if importer.is_empty() {
             anyhow::bail!("--phase3-importers: `{line}` has no importer number");
         }
-        ctx.add_phase3_importer(importer, submitted);
+        list.push((importer.to_owned(), submitted));
     }
-    Ok(ctx)
+    Ok(Some(list))
+}
+
+/// Each file's modification date on CBP's clock, by the name the readers give it: how old the
+/// entry data is (an ES-003 export does not carry its run date in its rows).
+fn file_dates(paths: &[PathBuf]) -> HashMap<String, jiff::civil::Date> {
+    paths
+        .iter()
+        .filter_map(|p| {
+            let modified = std::fs::metadata(p).and_then(|m| m.modified()).ok()?;
+            let ts = jiff::Timestamp::try_from(modified).ok()?;
+            Some((
+                p.display().to_string(),
+                capekit_core::deadline::cbp_today(ts),
+            ))
+        })
+        .collect()
 }

@@ -1,0 +1,434 @@
+//! Packets for the paths outside CAPE, per importer, as workbooks with typed cells:
+//! `protest-IMPORTER.xlsx` (what a CBP Form 19 protest under 19 CFR 174.13(a) needs that the
+//! entry data holds, with empty columns for what the broker must add) and `court-IMPORTER.xlsx`
+//! (the entries whose route is the Court of International Trade, with the safe date and the later
+//! readings), each sorted by its deadline.
+//!
+//! The cells are typed so that Excel sorts and sums them: dates as dates, money as numbers with
+//! a currency format, entry numbers and codes as text (so that no zero is lost and nothing reads
+//! as a formula). Nothing here judges an entry: which entries belong in which packet follows from
+//! the path engine's decision.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use capekit_core::deadline::{Deadline, DeadlineKind};
+use capekit_core::path::Path;
+use jiff::civil::Date;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use crate::plan_out::{Plan, PlannedEntry, UNKNOWN_IMPORTER, file_name_part};
+use crate::sheet::defuse;
+
+/// Which packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PacketKind {
+    /// Protests to file (19 USC 1514), before liquidation + 180 days.
+    Protest,
+    /// Suits for counsel (28 USC 1581(i), or 1581(a) after a denied protest).
+    Court,
+}
+
+impl PacketKind {
+    fn stem(self) -> &'static str {
+        match self {
+            Self::Protest => "protest",
+            Self::Court => "court",
+        }
+    }
+}
+
+/// One packet: an importer's entries on one path, in deadline order.
+#[derive(Debug, Clone)]
+pub struct Packet<'a> {
+    /// Which packet.
+    pub kind: PacketKind,
+    /// The importer; `None` for entries without an importer number.
+    pub importer: Option<Arc<str>>,
+    /// `protest-IMPORTER.xlsx`.
+    pub file_name: String,
+    /// The entries, soonest deadline first.
+    pub entries: Vec<&'a PlannedEntry>,
+}
+
+/// The deadline a protest packet is sorted and dated by: a protest still to file, whose date
+/// has not passed (an open or filed protest needs none).
+fn protest_deadline(e: &PlannedEntry) -> Option<Deadline> {
+    e.decision
+        .deadlines_that_matter()
+        .find(|d| d.kind == DeadlineKind::Protest && !d.passed())
+}
+
+/// The court date that comes first: 1581(a) after a denial, else 1581(i).
+fn court_deadline(e: &PlannedEntry) -> Option<Deadline> {
+    let dl = e.decision.deadlines;
+    dl.court_1581a_due.or(dl.court_due)
+}
+
+/// Is the entry's route the court: the court path, or a later phase (no date) whose protest
+/// period has passed?
+fn court_route(e: &PlannedEntry) -> bool {
+    match e.decision.path {
+        Path::Court => true,
+        Path::LaterPhase => e
+            .decision
+            .deadlines
+            .protest_due
+            .is_some_and(Deadline::passed),
+        _ => false,
+    }
+}
+
+/// Every packet of the plan: per importer, protest packets first, in importer order.
+pub fn packets(plan: &Plan) -> Vec<Packet<'_>> {
+    let mut by: BTreeMap<(PacketKind, Option<Arc<str>>), Vec<&PlannedEntry>> = BTreeMap::new();
+    for e in &plan.entries {
+        let importer = e.importer_number.clone().filter(|n| !n.trim().is_empty());
+        if protest_deadline(e).is_some() && e.decision.path != Path::Cape {
+            by.entry((PacketKind::Protest, importer.clone()))
+                .or_default()
+                .push(e);
+        }
+        if court_route(e) && court_deadline(e).is_some() {
+            by.entry((PacketKind::Court, importer)).or_default().push(e);
+        }
+    }
+    by.into_iter()
+        .map(|((kind, importer), mut entries)| {
+            let key = |e: &&PlannedEntry| {
+                let d = match kind {
+                    PacketKind::Protest => protest_deadline(e),
+                    PacketKind::Court => court_deadline(e),
+                };
+                (d.map(|d| d.date), e.entry_number)
+            };
+            entries.sort_by_key(key);
+            let part = importer
+                .as_deref()
+                .map(file_name_part)
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| UNKNOWN_IMPORTER.to_owned());
+            Packet {
+                kind,
+                file_name: format!("{}-{part}.xlsx", kind.stem()),
+                importer,
+                entries,
+            }
+        })
+        .collect()
+}
+
+struct Cells<'w> {
+    ws: &'w mut Worksheet,
+    text: Format,
+    date: Format,
+    money: Format,
+}
+
+impl Cells<'_> {
+    fn text(&mut self, r: u32, c: u16, v: &str) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(r, c, defuse(v).as_ref(), &self.text)?;
+        Ok(())
+    }
+
+    fn date(&mut self, r: u32, c: u16, d: Option<Date>) -> Result<(), XlsxError> {
+        if let Some(d) = d {
+            let month = u8::try_from(d.month()).unwrap_or(1);
+            let day = u8::try_from(d.day()).unwrap_or(1);
+            let year = u16::try_from(d.year()).unwrap_or(1900);
+            let x = ExcelDateTime::from_ymd(year, month, day)?;
+            self.ws.write_datetime_with_format(r, c, &x, &self.date)?;
+        }
+        Ok(())
+    }
+
+    fn money(&mut self, r: u32, c: u16, cents: i64) -> Result<(), XlsxError> {
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "a duty in cents is far below 2^53; Excel holds money as a double anyway"
+        )]
+        let dollars = cents as f64 / 100.0;
+        self.ws
+            .write_number_with_format(r, c, dollars, &self.money)?;
+        Ok(())
+    }
+
+    fn number(&mut self, r: u32, c: u16, n: f64) -> Result<(), XlsxError> {
+        self.ws.write_number(r, c, n)?;
+        Ok(())
+    }
+}
+
+fn orders(e: &PlannedEntry) -> String {
+    e.facts
+        .orders
+        .iter()
+        .map(|o| format!("{} ({})", o.range, o.order))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The packet as a workbook.
+pub fn packet_xlsx(packet: &Packet<'_>) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let (name, headers): (&str, &[(&str, f64)]) = match packet.kind {
+        PacketKind::Protest => (
+            "Protests",
+            &[
+                ("importer_number", 16.0),
+                ("importer_name", 28.0),
+                ("port", 8.0),
+                ("entry_number", 14.0),
+                ("entry_type", 8.0),
+                ("entry_date", 12.0),
+                ("liquidation_date", 12.0),
+                ("ieepa_lines", 8.0),
+                ("chapter_99_headings", 36.0),
+                ("ieepa_duty", 14.0),
+                ("protest_due", 12.0),
+                ("days_left", 8.0),
+                ("drawback_linked", 10.0),
+                ("path", 12.0),
+                ("rules", 12.0),
+                // For the broker to fill (19 CFR 174.13(a)).
+                ("protestant_name_and_address", 30.0),
+                ("decision_protested", 30.0),
+                ("grounds_and_reasons", 40.0),
+                ("protest_number", 16.0),
+                ("filed_on", 12.0),
+            ],
+        ),
+        PacketKind::Court => (
+            "Court",
+            &[
+                ("importer_number", 16.0),
+                ("importer_name", 28.0),
+                ("entry_number", 14.0),
+                ("entry_date", 12.0),
+                ("deposit_date", 12.0),
+                ("liquidation_date", 12.0),
+                ("chapter_99_headings", 36.0),
+                ("ieepa_duty", 14.0),
+                ("route", 14.0),
+                ("safe_last_day", 12.0),
+                ("days_left", 8.0),
+                ("counted_from", 50.0),
+                ("court_1581i_earliest", 12.0),
+                ("deposit_plus_2_years", 12.0),
+                ("liquidation_plus_2_years", 12.0),
+                ("path", 12.0),
+                ("rules", 12.0),
+                // For counsel to fill.
+                ("counsel", 24.0),
+                ("court_number", 16.0),
+                ("filed_on", 12.0),
+            ],
+        ),
+    };
+    ws.set_name(name)?;
+    let bold = Format::new().set_bold();
+    for (c, (h, w)) in headers.iter().enumerate() {
+        let c = u16::try_from(c).unwrap_or(u16::MAX);
+        ws.write_string_with_format(0, c, *h, &bold)?;
+        ws.set_column_width(c, *w)?;
+    }
+    let mut cells = Cells {
+        ws,
+        text: Format::new().set_num_format("@"),
+        date: Format::new().set_num_format("yyyy-mm-dd"),
+        money: Format::new().set_num_format("$#,##0.00"),
+    };
+    for (i, e) in packet.entries.iter().enumerate() {
+        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let importer = e.importer_number.as_deref().unwrap_or("");
+        let name = e.importer_name.as_deref().unwrap_or("");
+        let rules = e.decision.reasons.join(" ");
+        let f = &e.facts;
+        match packet.kind {
+            PacketKind::Protest => {
+                let due = protest_deadline(e);
+                cells.text(r, 0, importer)?;
+                cells.text(r, 1, name)?;
+                cells.text(r, 2, f.port.as_deref().unwrap_or(""))?;
+                cells.text(r, 3, e.entry_number.as_str())?;
+                cells.text(r, 4, f.entry_type.as_deref().unwrap_or(""))?;
+                cells.date(r, 5, f.entry_date)?;
+                cells.date(r, 6, f.liquidation_date)?;
+                cells.number(r, 7, f64::from(f.ieepa_lines))?;
+                cells.text(r, 8, &orders(e))?;
+                cells.money(r, 9, e.ieepa_duty_cents)?;
+                cells.date(r, 10, due.map(|d| d.date))?;
+                if let Some(d) = due {
+                    cells.number(r, 11, f64::from(d.days_left))?;
+                }
+                let drawback = match f.drawback {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "not in the file",
+                };
+                cells.text(r, 12, drawback)?;
+                cells.text(r, 13, e.decision.path.as_str())?;
+                cells.text(r, 14, &rules)?;
+            }
+            PacketKind::Court => {
+                let dl = e.decision.deadlines;
+                let safe = court_deadline(e);
+                cells.text(r, 0, importer)?;
+                cells.text(r, 1, name)?;
+                cells.text(r, 2, e.entry_number.as_str())?;
+                cells.date(r, 3, f.entry_date)?;
+                cells.date(r, 4, f.entry_summary_date)?;
+                cells.date(r, 5, f.liquidation_date)?;
+                cells.text(r, 6, &orders(e))?;
+                cells.money(r, 7, e.ieepa_duty_cents)?;
+                cells.text(
+                    r,
+                    8,
+                    if dl.court_1581a_due.is_some() {
+                        "28 USC 1581(a)"
+                    } else {
+                        "28 USC 1581(i)"
+                    },
+                )?;
+                cells.date(r, 9, safe.map(|d| d.date))?;
+                if let Some(d) = safe {
+                    cells.number(r, 10, f64::from(d.days_left))?;
+                    cells.text(r, 11, &d.basis.to_string())?;
+                }
+                cells.date(r, 12, dl.court_due.map(|d| d.date))?;
+                cells.date(r, 13, dl.court_readings.deposit)?;
+                cells.date(r, 14, dl.court_readings.liquidation)?;
+                cells.text(r, 15, e.decision.path.as_str())?;
+                cells.text(r, 16, &rules)?;
+            }
+        }
+    }
+    let ws = cells.ws;
+    ws.set_freeze_panes(1, 0)?;
+    let last_row = u32::try_from(packet.entries.len()).unwrap_or(u32::MAX);
+    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0);
+    ws.autofilter(0, 0, last_row, last_col)?;
+    wb.save_to_buffer()
+}
+
+/// Court dates grouped per importer: `(importer, date, entries, IEEPA duty in cents)`, soonest
+/// first, so that one date shared by many entries reads as one deadline.
+pub fn court_dates_by_importer(plan: &Plan) -> Vec<(Option<Arc<str>>, Date, usize, i64)> {
+    // (date, importer) -> (entries, cents)
+    type Key = (Date, Option<Arc<str>>);
+    let mut by: BTreeMap<Key, (usize, i64)> = BTreeMap::new();
+    for e in plan.entries.iter().filter(|e| court_route(e)) {
+        if let Some(d) = court_deadline(e).filter(|d| !d.passed()) {
+            let slot = by.entry((d.date, e.importer_number.clone())).or_default();
+            slot.0 += 1;
+            slot.1 += e.ieepa_duty_cents;
+        }
+    }
+    by.into_iter()
+        .map(|((date, importer), (n, cents))| (importer, date, n, cents))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entries::EntryDataSet;
+    use crate::plan_out::{PlanOptions, build_plan};
+    use calamine::{Data, Reader, Xlsx};
+    use capekit_core::EntryNumber;
+    use capekit_core::path::EntryData;
+    use jiff::civil::date;
+
+    fn liquidated(i: u32, importer: &str, on: Date, heading: &str) -> EntryData {
+        let mut e = EntryData::new(EntryNumber::from_parts("B76", i).expect("number"), 2);
+        e.rows = 1;
+        e.importer_number = Some(importer.into());
+        e.entry_type = Some("01".into());
+        e.port = Some("2704".into());
+        e.entry_date = Some(date(2025, 4, 10));
+        e.entry_summary_date = Some(date(2025, 4, 17));
+        e.liquidation_status = Some("Liquidated".into());
+        e.liquidation_date = Some(on);
+        e.ieepa_lines = 1;
+        e.ieepa_dutiable_lines = 1;
+        e.ieepa_duty_cents = 123_456;
+        e.ieepa_orders.add_heading(heading);
+        e
+    }
+
+    fn plan_of(entries: Vec<EntryData>) -> Plan {
+        let n = entries.len();
+        let rows = n as u64;
+        let set = EntryDataSet {
+            file: "es003.csv".into(),
+            content: capekit_core::check::Content::Text,
+            entries,
+            rows_read: rows,
+            rows_used: rows,
+            rows_dropped: 0,
+            blank_rows: 0,
+            header_line: 1,
+            columns_present: capekit_core::path::ColumnSet::all(),
+            columns_ignored: vec![],
+            bom: false,
+            windows_1252: false,
+            diagnostics: vec![],
+        };
+        build_plan(
+            vec![set],
+            &PlanOptions {
+                as_of: date(2026, 11, 24),
+                ..PlanOptions::default()
+            },
+        )
+    }
+
+    #[test]
+    fn packets_per_importer_sorted_by_deadline_with_typed_cells() {
+        let plan = plan_of(vec![
+            liquidated(1, "IOR-A", date(2026, 7, 1), "99030125"),
+            liquidated(2, "IOR-A", date(2026, 6, 10), "99030125"),
+            liquidated(3, "IOR-B", date(2026, 3, 1), "99030110"),
+        ]);
+        let ps = packets(&plan);
+        let names: Vec<&str> = ps.iter().map(|p| p.file_name.as_str()).collect();
+        assert_eq!(names, vec!["protest-IOR-A.xlsx", "court-IOR-B.xlsx"]);
+        // Soonest protest first.
+        assert_eq!(
+            ps[0].entries[0].entry_number,
+            EntryNumber::from_parts("B76", 2).expect("n")
+        );
+
+        let bytes = packet_xlsx(&ps[0]).expect("xlsx");
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
+        let range = wb.worksheet_range("Protests").expect("sheet");
+        let row: Vec<&Data> = range.rows().nth(1).expect("row").iter().collect();
+        assert!(
+            matches!(row[3], Data::String(s) if s.len() == 11),
+            "{:?}",
+            row[3]
+        );
+        assert!(matches!(row[2], Data::String(s) if s == "2704"));
+        assert!(matches!(row[6], Data::DateTime(_)), "{:?}", row[6]);
+        assert!(
+            matches!(row[9], Data::Float(f) if (*f - 1234.56).abs() < 1e-9),
+            "{:?}",
+            row[9]
+        );
+        assert!(matches!(row[10], Data::DateTime(_)));
+
+        let bytes = packet_xlsx(&ps[1]).expect("xlsx");
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
+        let range = wb.worksheet_range("Court").expect("sheet");
+        let row: Vec<&Data> = range.rows().nth(1).expect("row").iter().collect();
+        assert!(matches!(row[8], Data::String(s) if s == "28 USC 1581(i)"));
+        assert!(matches!(row[9], Data::DateTime(_)));
+        assert!(matches!(row[11], Data::String(s) if s.contains("EO 14193")));
+
+        let grouped = court_dates_by_importer(&plan);
+        assert_eq!(grouped.len(), 1);
+        assert_eq!(grouped[0].1, date(2027, 2, 1));
+    }
+}

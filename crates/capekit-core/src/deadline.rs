@@ -533,15 +533,15 @@ pub enum ProtestClock {
 /// - `protest`: the protest and the court (28 USC 1581(i), the disputed route that may become
 ///   the only one); with an open protest, the CAPE window while it can be withdrawn, and the
 ///   court; with a denied one, 1581(a) and 1581(i).
-/// - `later-phase`, `court`: the protest (while a protest can keep the claim) and the
-///   court.
+/// - `later-phase`, `court`: the protest (while a protest can keep the claim) and the court.
+/// - `phase-3`: the court, kept until the Phase 3 submission is recorded.
 /// - `review`: every one, since nobody knows yet which route holds.
-/// - `not-refundable`: none.
+/// - `not-refundable`, `done`: none.
 pub fn matter(path: Path, protest: ProtestClock) -> KindSet {
     use DeadlineKind::*;
     let courts: &[DeadlineKind] = &[Court1581i, Court1581a];
     let mut s = match (path, protest) {
-        (Path::NotRefundable, _) => return KindSet::EMPTY,
+        (Path::NotRefundable | Path::Done, _) => return KindSet::EMPTY,
         (Path::Cape, _) => KindSet::of(&[CapeWindow]),
         (Path::CorrectFirst, _) => KindSet::of(&[Psc, CapeWindow]),
         (Path::Protest, ProtestClock::Open { withdrawable }) => {
@@ -553,6 +553,9 @@ pub fn matter(path: Path, protest: ProtestClock) -> KindSet {
         }
         (Path::Protest, ProtestClock::Denied) => KindSet::of(courts),
         (Path::Protest | Path::LaterPhase | Path::Court, _) => KindSet::of(&[Protest, Court1581i]),
+        // Past the protest period by definition; the court date is kept until the Phase 3
+        // submission is made.
+        (Path::Phase3, _) => KindSet::of(&[Court1581i]),
         (Path::Review, _) => KindSet::of(&DeadlineKind::ALL),
     };
     if protest == ProtestClock::Denied {

@@ -4,6 +4,7 @@
 //! Everything here works on values the readers built and returns values the printers render, so
 //! that the CLI, the web workbench and the tests all call the same functions.
 
+pub mod calendar;
 pub mod catalog;
 pub mod catalogs;
 pub mod check;
@@ -15,6 +16,7 @@ pub mod entry;
 pub mod fix;
 pub mod known;
 pub mod path;
+pub mod psc;
 pub mod reading;
 pub mod refine;
 pub mod triage;

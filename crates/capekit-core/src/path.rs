@@ -82,11 +82,21 @@ pub enum Column {
     ProtestStatus,
     /// `Drawback Indicator`: a drawback claim covers the entry. Not in ES-003; a user may add it.
     Drawback,
+    /// `Protest Decision Date`: the day a protest was decided (denied or approved). Not in
+    /// ES-003; a user may add it from ACE's Protest module.
+    ProtestDecisionDate,
+    /// `Liquidation Reason Code`: ACE's reason for the liquidation (36 = CAPE). From Entry
+    /// Summary Query; a user may add it.
+    LiquidationReason,
+    /// `AD/CVD Status`: whether the entry is subject to antidumping or countervailing duty, and
+    /// its state (suspended, pending liquidation after Commerce's instructions). Not in ES-003;
+    /// a user may add it.
+    AdCvd,
 }
 
 impl Column {
     /// Every column, in the order of an ES-003 export.
-    pub const ALL: [Column; 17] = [
+    pub const ALL: [Column; 20] = [
         Column::EntryNumber,
         Column::EntryType,
         Column::ImporterNumber,
@@ -104,6 +114,9 @@ impl Column {
         Column::ProtestNumber,
         Column::ProtestStatus,
         Column::Drawback,
+        Column::ProtestDecisionDate,
+        Column::LiquidationReason,
+        Column::AdCvd,
     ];
 
     /// The header as ACE writes it (or, for columns ES-003 lacks, as capekit names them).
@@ -126,6 +139,9 @@ impl Column {
             Self::ProtestNumber => "Protest Number",
             Self::ProtestStatus => "Protest Status",
             Self::Drawback => "Drawback Indicator",
+            Self::ProtestDecisionDate => "Protest Decision Date",
+            Self::LiquidationReason => "Liquidation Reason Code",
+            Self::AdCvd => "AD/CVD Status",
         }
     }
 
@@ -266,6 +282,12 @@ pub struct EntryData {
     pub protest_status: Option<Arc<str>>,
     /// Drawback indicator as written (`Y`, a drawback claim number, ...).
     pub drawback: Option<Arc<str>>,
+    /// The day the protest was decided, when the file gives it.
+    pub protest_decision_date: Option<Date>,
+    /// ACE's liquidation reason code as written (`36` = CAPE).
+    pub liquidation_reason: Option<Arc<str>>,
+    /// AD/CVD status as written (`Suspended`, `Pending Liquidation`, `Y`, ...).
+    pub adcvd: Option<Arc<str>>,
     /// IEEPA duty: the sum of duty on IEEPA lines (HTS 9903.01.xx and 9903.02.xx) with duty > 0,
     /// in cents.
     pub ieepa_duty_cents: i64,
@@ -273,6 +295,9 @@ pub struct EntryData {
     pub ieepa_lines: u32,
     /// Of those, rows with duty > 0.
     pub ieepa_dutiable_lines: u32,
+    /// Of those, rows whose duty cell is blank in a file that has the duty column: the duty is
+    /// unknown, not zero (only an explicit 0.00 marks an exemption line).
+    pub ieepa_blank_duty_lines: u32,
     /// A goods value amount was reported on an IEEPA Chapter 99 line: CBP rejects the entry with
     /// GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE until a PSC removes it.
     pub ieepa_goods_value_on_99_line: bool,
@@ -307,9 +332,13 @@ impl EntryData {
             protest_number: None,
             protest_status: None,
             drawback: None,
+            protest_decision_date: None,
+            liquidation_reason: None,
+            adcvd: None,
             ieepa_duty_cents: 0,
             ieepa_lines: 0,
             ieepa_dutiable_lines: 0,
+            ieepa_blank_duty_lines: 0,
             ieepa_goods_value_on_99_line: false,
             ieepa_orders: OrderSet::EMPTY,
             other_chapter_99: OtherChapter99Duty::default(),
@@ -361,8 +390,16 @@ pub enum Path {
     LaterPhase,
     /// Protest under 19 USC 1514 (or let an open protest carry the claim).
     Protest,
-    /// Court of International Trade under 28 USC 1581(i).
+    /// Court of International Trade under 28 USC 1581(i) (or 1581(a) after a denied protest).
     Court,
+    /// CAPE Phase 3 (from 2026-10-06): a finally liquidated entry of an importer that sued in the
+    /// CIT and whose IOR was submitted by 2026-07-30. Its upload format is unpublished: no file
+    /// is written.
+    #[serde(rename = "phase-3")]
+    Phase3,
+    /// Already refunded through CAPE (liquidation reason 36): nothing left to do, never declare
+    /// it again.
+    Done,
     /// No IEEPA duty to refund.
     NotRefundable,
     /// A person must look: the data that would decide is missing or unclear.
@@ -371,12 +408,14 @@ pub enum Path {
 
 impl Path {
     /// Every path.
-    pub const ALL: [Path; 7] = [
+    pub const ALL: [Path; 9] = [
         Path::Cape,
         Path::CorrectFirst,
         Path::LaterPhase,
         Path::Protest,
         Path::Court,
+        Path::Phase3,
+        Path::Done,
         Path::NotRefundable,
         Path::Review,
     ];
@@ -389,6 +428,8 @@ impl Path {
             Self::LaterPhase => "later-phase",
             Self::Protest => "protest",
             Self::Court => "court",
+            Self::Phase3 => "phase-3",
+            Self::Done => "done",
             Self::NotRefundable => "not-refundable",
             Self::Review => "review",
         }
@@ -408,7 +449,15 @@ impl Path {
             Self::Protest => {
                 "Protest the liquidation (19 USC 1514), or let an open protest carry the claim."
             }
-            Self::Court => "Only the Court of International Trade remains (28 USC 1581(i)).",
+            Self::Court => {
+                "Only the Court of International Trade remains (28 USC 1581(i), or 1581(a) within 180 days of a denied protest)."
+            }
+            Self::Phase3 => {
+                "CAPE Phase 3 takes it (the importer sued in the CIT and its IOR was submitted by 2026-07-30); its upload format is unpublished, so no file is written."
+            }
+            Self::Done => {
+                "Already refunded through CAPE (liquidation reason 36): never declare it again."
+            }
             Self::NotRefundable => "No IEEPA duty was paid on it, so there is nothing to refund.",
             Self::Review => "A person must look: the data that would decide is missing or unclear.",
         }
@@ -502,6 +551,38 @@ const WITHIN_CAPE_WINDOW: &str = "P018";
 const WINDOW_CLOSING: &str = "P019";
 const DEADLINE_NEAR: &str = "P020";
 const COURT_NEAR: &str = "P021";
+const PROTEST_DENIED: &str = "P022";
+const PROTEST_DENIED_UNDATED: &str = "P023";
+const PROTEST_APPROVED: &str = "P024";
+const DUTY_OUTSIDE_PERIOD: &str = "P025";
+const DUTY_CELL_BLANK: &str = "P026";
+const UNLIQUIDATED_STALE: &str = "P027";
+const LIQUIDATED_IN_FUTURE: &str = "P028";
+const TIB: &str = "P029";
+const ADCVD_PENDING: &str = "P030";
+const ADCVD_UNCLEAR: &str = "P031";
+const WAREHOUSE: &str = "P032";
+const PHASE3: &str = "P033";
+const FTZ_PSC_BLOCKED: &str = "P034";
+const REFUNDED_BY_CAPE: &str = "P035";
+
+/// From this day CAPE refuses warehouse entries, types 21 and 22 (ENTRY TYPE NOT ALLOWED); their
+/// withdrawals are taken (CSMS 69127837).
+pub const WAREHOUSE_CHANGE: Date = date(2026, 7, 7);
+/// From this day ACE refuses a PSC that modifies an IEEPA HTS line of an FTZ type 06 entry
+/// (F883, CSMS 69635410).
+pub const FTZ_PSC_CHANGE: Date = date(2026, 8, 21);
+/// CAPE Phase 3 opened on this day, for finally liquidated entries of importers that sued.
+pub const PHASE3_OPENED: Date = date(2026, 10, 6);
+/// Phase 3 takes an importer only if its IOR was submitted by this day.
+pub const PHASE3_IOR_CUTOFF: Date = date(2026, 7, 30);
+/// Entry types of warehouse entries (CAPE refuses them from [`WAREHOUSE_CHANGE`]).
+pub const WAREHOUSE_TYPES: [&str; 2] = ["21", "22"];
+/// Entry types of warehouse withdrawals, which CAPE takes.
+pub const WITHDRAWAL_TYPES: [&str; 4] = ["31", "32", "34", "38"];
+/// An entry not liquidated within one year of entry is liquidated by operation
+/// of law unless extended or suspended (19 USC 1504(a)).
+pub const DEEMED_LIQUIDATION_YEARS: i16 = 1;
 
 const QRG: &str = "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), \
 CAPE phase 1 eligibility";
@@ -509,8 +590,14 @@ const PSC_SRC: &str = "CBP ACE Post Summary Correction rules (CATAIR, PSC chapte
 days of entry and no later than 15 days before scheduled liquidation; ACE condition 864 \"PSC NOT \
 ALLOWED\" once an entry is on a CAPE declaration; CBP liquidation guidance (entries generally \
 liquidate 314 days after entry)";
+const PHASE3_SRC: &str = "CBP CAPE Phase 3, open since 2026-10-06 (upload format not \
+published), under a CIT order of July 2026 on refunds of finally liquidated entries, as relayed by \
+law-firm alerts (confidence C)";
+const DENIAL_SRC: &str = "28 USC 1581(a) and 2636(a) (180 days after the notice of denial is \
+mailed); 19 USC 1514 (one protest per entry and decision); 28 USC 1581(i) and 2636(i)";
 const RECON_SRC: &str = "CBP CSMS bulletin of 2026-06-29 on reconciliation-flagged entries in \
-CAPE (bulletin number not recorded in capekit's sources; see CAPE.md sections 5 and 6)";
+CAPE: flagged entries of types 01, 02 and 06 with no type 09 filed are accepted (bulletin number \
+not recorded in capekit's sources)";
 
 macro_rules! rule {
     ($code:expr, $name:literal, $path:ident, $from:expr, $to:expr, $title:literal,
@@ -545,7 +632,7 @@ refund; a declaration would only be rejected.",
         fix: "Nothing through CAPE. If the entry date in ACE differs from the file's, correct the \
 file and run again.",
         source: "CBP CAPE guidance: IEEPA duty applied to goods entered 2025-02-04 through \
-2026-02-23 (CAPE.md section 6)"),
+2026-02-23 (Executive Orders 14193-14195 and 14257 as amended; duty ended 2026-02-23)"),
     rule!(NO_DUTIABLE_IEEPA, "no-dutiable-ieepa-line", NotRefundable, None, None,
         "the entry has no IEEPA line with duty",
         what: "No row of the entry has an HTS number 9903.01.xx or 9903.02.xx with a duty amount \
@@ -557,7 +644,7 @@ entry\").",
         fix: "Nothing through CAPE. If ACE shows IEEPA duty that the file lacks, export the full \
 ES-003 (all lines) and run again.",
         source: "CBP CAPE guidance: IEEPA Chapter 99 lines 9903.01.xx and 9903.02.xx with duty \
-(CAPE.md section 6)"),
+(CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)"),
     rule!(EXCLUDED_TYPE, "excluded-entry-type", LaterPhase, None, None,
         "the entry type is excluded from CAPE phase 1",
         what: "Entry type 08 (USMCA deferral), 09 (reconciliation) or 47 (drawback).",
@@ -616,7 +703,8 @@ protest carries the claim.",
         example: "`Protest Number` 270425100123, `Protest Status` Suspended.",
         fix: "Follow the protest. If it is denied, the court deadline is 180 days from the denial \
 (28 USC 2636(a)). See P009 for withdrawing an IEEPA-only protest.",
-        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CAPE.md section 5)"),
+        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CBP, \"ACE Portal: CAPE \
+Declarations\" quick reference guide, April 2026)"),
     rule!(PROTEST_WITHDRAWABLE, "protest-withdrawable", Protest, None, None,
         "an IEEPA-only protest may be withdrawn and the entry declared",
         what: "An open protest on an entry liquidated no more than 80 days ago.",
@@ -625,7 +713,8 @@ declare the entry in CAPE, which refunds faster; this works only while the 80-da
         example: "Liquidated 2026-10-01, protest open, as of 2026-11-24 (window closes 2026-12-20).",
         fix: "If the protest covers only IEEPA duty, withdraw it in ACE and declare the entry \
 before the window closes; a protest covering other issues stays.",
-        source: "CBP CAPE guidance on PROTEST ON ENTRY (CAPE.md section 5); 19 USC 1514"),
+        source: "CBP CAPE guidance on PROTEST ON ENTRY (\"ACE Portal: CAPE Declarations\" quick \
+reference guide, April 2026); 19 USC 1514"),
     rule!(PROTEST_STATUS_UNKNOWN, "protest-status-unknown", Review, None, None,
         "a protest is on file but its status is missing or unclear",
         what: "A protest number with no protest status (column absent or blank), or a status \
@@ -635,7 +724,8 @@ the refund or a rejected declaration.",
         example: "`Protest Number` 270425100123 and no `Protest Status` column.",
         fix: "Look the protest up in ACE (Protest module); add `Protest Status` to the export and \
 run again.",
-        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CAPE.md section 5)"),
+        source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CBP, \"ACE Portal: CAPE \
+Declarations\" quick reference guide, April 2026)"),
     rule!(LIQUIDATION_ABSENT, "liquidation-data-absent", Review, None, None,
         "the file has no liquidation data for the entry",
         what: "The file has neither a `Liquidation Status` nor a `Liquidation Date` column, or \
@@ -756,6 +846,152 @@ fentanyl orders, whatever its entry date.",
 suit with `capekit ledger acted ENTRY --suit NUMBER --date D` once filed.",
         source: "28 USC 1581(i) and 2636(i) (two years); 28 USC 1581(a) and 2636(a) (180 days \
 after denial); Executive Orders 14193-14195 (signed 2025-02-01) and 14257 (signed 2025-04-02)"),
+    rule!(PROTEST_DENIED, "protest-denied", Court, None, None,
+        "the protest was denied: the court within 180 days of the denial",
+        what: "The protest status says denied and the file gives the protest decision date.",
+        why: "Only one protest is allowed per entry and decision (19 USC 1514): the next step \
+is an action in the Court of International Trade under 28 USC 1581(a) within 180 days after the \
+notice of denial is mailed (28 USC 2636(a)); the ACE decision date is the safe start. Which \
+route fits IEEPA duty is disputed, so the 1581(i) date is kept beside it.",
+        example: "`Protest Status` Denied, `Protest Decision Date` 10/01/2026: sue by 2027-03-30.",
+        fix: "Do not file another protest. Send the court packet to trade counsel before the \
+1581(a) date; keep the 1581(i) date in view.",
+        source: DENIAL_SRC),
+    rule!(PROTEST_DENIED_UNDATED, "protest-denied-without-date", Review, None, None,
+        "the protest was denied but the file does not say when",
+        what: "The protest status says denied and no protest decision date is in the file.",
+        why: "The 1581(a) route runs 180 days from the denial (28 USC 2636(a)); without the \
+date it cannot be counted, and the 1581(i) date may come first.",
+        example: "`Protest Status` Denied and no `Protest Decision Date` column.",
+        fix: "Look the decision date up in ACE (Protest module), add `Protest Decision Date` and \
+run again; meanwhile keep the 1581(i) date shown. Never file a second protest.",
+        source: DENIAL_SRC),
+    rule!(PROTEST_APPROVED, "protest-approved-or-outcome-unknown", Review, None, None,
+        "the protest was approved, or decided with no outcome stated",
+        what: "The protest status says approved, allowed or granted (in whole or in part), or \
+decided, closed or complete without saying how.",
+        why: "An approved protest may already have refunded the IEEPA duty, and declaring it \
+again is wasted or rejected; a decided protest of unknown outcome may be a denial whose 180 days \
+run.",
+        example: "`Protest Status` Approved.",
+        fix: "Check the protest decision and any refund in ACE before declaring; if it was \
+denied, see P022.",
+        source: "19 USC 1515 (review of protests); 19 USC 1514; 28 USC 2636(a)"),
+    rule!(DUTY_OUTSIDE_PERIOD, "ieepa-duty-outside-period", Review, None, None,
+        "IEEPA duty is shown on a 9903.01/.02 line but the entry date is outside the IEEPA period",
+        what: "A line with HTS 9903.01.xx or 9903.02.xx carries duty above zero while the entry \
+date is before 2025-02-04 or after 2026-02-23.",
+        why: "The data disagrees with itself: either the entry date is wrong (and the duty is \
+refundable) or the line is. Writing it off as not refundable could lose a real refund.",
+        example: "`Entry Date` 02/03/2025 with $1,200.00 on 9903.01.10.",
+        fix: "Check the entry date (or the date of withdrawal for consumption) in ACE; the plan \
+shows the deadlines as if the duty were refundable.",
+        source: "IEEPA duty applied to goods entered or withdrawn for consumption 2025-02-04 \
+through 2026-02-23 (Executive Orders 14195 and 14257 as amended; CBP CAPE guidance)"),
+    rule!(DUTY_CELL_BLANK, "ieepa-duty-cell-blank", Review, None, None,
+        "an IEEPA line's duty cell is blank",
+        what: "A 9903.01.xx or 9903.02.xx line has an empty `Line Tariff Duty Amount` and no \
+line of the entry shows IEEPA duty above zero.",
+        why: "A blank cell is unknown, not zero: only an explicit 0.00 marks an exemption line. \
+Counting blank as zero would write off a refundable entry.",
+        example: "`HTS Number - Full` 99030125 with an empty duty cell.",
+        fix: "Export ES-003 again with the duty amounts, or check the line in ACE.",
+        source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); CBP CAPE guidance: \
+IEEPA lines with duty above zero"),
+    rule!(UNLIQUIDATED_STALE, "unliquidated-status-stale", Review, None, None,
+        "\"Unliquidated\" disagrees with the dates: the entry may be liquidated",
+        what: "The status says unliquidated but the liquidation date is in the past, or the \
+entry is more than a year old with no extension or suspension shown.",
+        why: "An entry not liquidated within one year of entry, and not extended or suspended, \
+is liquidated by operation of law (19 USC 1504(a)); a past liquidation date is a liquidation \
+that happened. The CAPE window and the protest period then run from that date.",
+        example: "`Liquidation Status` Unliquidated, `Liquidation Date` 170 days ago.",
+        fix: "Check the entry in ACE. The plan counts the deadlines from the earlier reading, \
+so a protest due date is not missed.",
+        source: "19 USC 1504(a) (deemed liquidation); 19 USC 1514(c)(3); CBP CAPE phase 1 \
+eligibility"),
+    rule!(LIQUIDATED_IN_FUTURE, "liquidated-date-in-future", Review, None, None,
+        "\"Liquidated\" with a liquidation date after the as-of date",
+        what: "The status says liquidated and the liquidation date is later than the as-of \
+date.",
+        why: "Either the date is the scheduled liquidation of an unliquidated entry (CAPE takes \
+it) or the status or date is wrong; the CAPE window and protest period depend on which.",
+        example: "`Liquidation Status` Liquidated, `Liquidation Date` next month.",
+        fix: "Check the entry in ACE; the plan names the deadlines under both readings.",
+        source: "19 USC 1504; 19 USC 1514(c)(3); CBP CAPE phase 1 eligibility"),
+    rule!(TIB, "temporary-importation-bond", Review, None, None,
+        "a temporary importation under bond (type 23): unresolved",
+        what: "Entry type 23 (TIB).",
+        why: "CBP has not said whether CAPE takes TIB entries; IEEPA duty on them is unusual \
+and a declaration may be refused.",
+        example: "`Entry Type Code` 23.",
+        fix: "Ask CBP (IEEPARefunds@cbp.dhs.gov) or counsel before declaring; keep the protest \
+date in view.",
+        source: "CBP CAPE quick reference guide (April 2026): type 23 not listed among accepted \
+or excluded types"),
+    rule!(ADCVD_PENDING, "adcvd-pending-liquidation", LaterPhase, None, None,
+        "AD/CVD entry pending liquidation after Commerce's instructions",
+        what: "The AD/CVD column says the entry is pending liquidation (Commerce has issued \
+liquidation instructions).",
+        why: "CAPE phase 1 excludes AD/CVD entries pending liquidation after Commerce's \
+instructions (suspended AD/CVD entries are taken).",
+        example: "`AD/CVD Status` Pending Liquidation.",
+        fix: "Do not declare it now; watch the liquidation and protest within 180 days of it.",
+        source: QRG),
+    rule!(ADCVD_UNCLEAR, "adcvd-state-unknown", Review, None, None,
+        "an AD/CVD entry whose state the file does not tell",
+        what: "The AD/CVD column marks the entry (`Y`, a case number) without saying whether it \
+is suspended or pending liquidation.",
+        why: "A suspended AD/CVD entry is taken by CAPE, one pending liquidation after \
+Commerce's instructions is not.",
+        example: "`AD/CVD Status` Y.",
+        fix: "Check the AD/CVD case status in ACE and write `Suspended` or `Pending Liquidation`.",
+        source: QRG),
+    rule!(WAREHOUSE, "warehouse-entry-not-declared", LaterPhase, Some(WAREHOUSE_CHANGE), None,
+        "a warehouse entry (type 21/22): declare its withdrawals instead",
+        what: "From 2026-07-07: entry type 21 or 22.",
+        why: "Since 2026-07-07 CAPE answers ENTRY TYPE NOT ALLOWED for warehouse entries; their \
+withdrawals for consumption (types 31, 32, 34, 38) are taken, and the refund follows when the \
+warehouse entry liquidates.",
+        example: "`Entry Type Code` 21, as of 2026-07-15.",
+        fix: "Do not declare the warehouse entry; declare its withdrawal entries (types 31, 32, \
+34, 38).",
+        source: "CBP CSMS 69127837 of 2026-07-07, as relayed by brokers (confidence B/C)"),
+    rule!(PHASE3, "phase-3-importer", Phase3, Some(PHASE3_OPENED), None,
+        "finally liquidated entry of an importer that sued: CAPE Phase 3",
+        what: "From 2026-10-06: the entry is past its protest period (liquidated more than 180 \
+days ago) and its importer is named by the user (`--phase3-importers`) as a CIT plaintiff whose \
+IOR was submitted by 2026-07-30.",
+        why: "Phase 3 refunds finally liquidated entries only for importers that sued in the \
+CIT and whose IOR was submitted by 2026-07-30; everyone else has only the court. Entries 81 to \
+180 days past liquidation keep the protest route.",
+        example: "Liquidated 2026-03-01, importer 27-184593000 listed as submitted, as of \
+2026-11-24.",
+        fix: "Submit it through Phase 3 as CBP instructs (the format is unpublished, so capekit \
+writes no upload); keep the court date in view until it is accepted; record it with `capekit \
+ledger acted ENTRY --phase3 D`.",
+        source: PHASE3_SRC),
+    rule!(FTZ_PSC_BLOCKED, "ftz-06-psc-not-allowed", Review, Some(FTZ_PSC_CHANGE), None,
+        "an FTZ type 06 entry whose fix is a PSC on the IEEPA line: not correctable",
+        what: "From 2026-08-21: entry type 06 with a goods value on an IEEPA Chapter 99 line \
+(the fix P015 would advise).",
+        why: "ACE refuses a post-summary correction that modifies an IEEPA HTS line of an FTZ \
+type 06 entry (F883 PSC NOT ALLOWED TO MODIFY IEEPA HTS), so CAPE will reject the entry and it \
+cannot be corrected first.",
+        example: "`Entry Type Code` 06, goods value on 9903.01.25, as of 2026-09-01.",
+        fix: "Write to IEEPARefunds@cbp.dhs.gov; keep the protest date in view once liquidated.",
+        source: "CBP CSMS 69635410 of 2026-08-21 (ACE error F883), as relayed by brokers \
+(confidence B/C)"),
+    rule!(REFUNDED_BY_CAPE, "refunded-through-cape", Done, None, None,
+        "liquidation reason 36 (CAPE): already refunded through CAPE",
+        what: "The liquidation reason code is 36 (\"CAPE\").",
+        why: "ACE marks an entry refunded through CAPE with liquidation reason 36; declaring it \
+again is the one mistake that gets a declaration rejected.",
+        example: "`Liquidation Reason Code` 36.",
+        fix: "Nothing: never declare it again. A refund short of what is owed is protested \
+within 180 days of the reliquidation.",
+        source: "CBP ACE Entry Summary Query, liquidation reason code 36 (CAPE), as relayed by a \
+vendor (confidence C)"),
 ];
 
 /// The rule with this code.
@@ -923,6 +1159,41 @@ fn protest_state(raw: &str) -> Option<ProtestState> {
     }
 }
 
+/// How a closed protest ended, as far as its status tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProtestOutcome {
+    /// Denied (in whole): the 1581(a) clock runs.
+    Denied,
+    /// Approved, allowed or granted, in whole or in part: the duty may be refunded already.
+    Approved,
+    /// Withdrawn or void: as if no protest had been filed.
+    Withdrawn,
+    /// Closed, decided or complete, the outcome not stated.
+    Unstated,
+}
+
+fn protest_outcome(e: &EntryData) -> Option<ProtestOutcome> {
+    let raw = e.protest_status.as_deref().unwrap_or("");
+    if protest_state(raw) != Some(ProtestState::Closed) {
+        return None;
+    }
+    let s = squash(raw);
+    Some(
+        if ["approved", "allowed", "granted"]
+            .iter()
+            .any(|w| s.contains(w))
+        {
+            ProtestOutcome::Approved
+        } else if ["denied", "deny", "rejected"].iter().any(|w| s.contains(w)) {
+            ProtestOutcome::Denied
+        } else if ["withdrawn", "void"].iter().any(|w| s.contains(w)) {
+            ProtestOutcome::Withdrawn
+        } else {
+            ProtestOutcome::Unstated
+        },
+    )
+}
+
 /// What the file says about liquidation, read safely.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Liquidation {
@@ -930,6 +1201,10 @@ enum Liquidation {
     Unliquidated { scheduled: Option<Date> },
     /// Liquidated on this date.
     Liquidated(Date),
+    /// The status says unliquidated but the dates say the entry may be liquidated (a past
+    /// liquidation date, or deemed liquidation a year after entry, 19 USC 1504(a)): the
+    /// deadlines are counted from `on`, the earlier reading; `why` says which.
+    Stale { on: Date, why: String },
     /// Cannot be told: the rule to apply and the sentence naming the deciding column.
     Unknown { rule: &'static str, note: String },
 }
@@ -948,6 +1223,10 @@ fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -> Liquidati
         "is empty"
     };
     match (status, e.liquidation_date) {
+        (Some(LiqStatus::Liquidated), Some(d)) if d > as_of => Liquidation::Unknown {
+            rule: LIQUIDATED_IN_FUTURE,
+            note: future_liquidation_note(status_raw, d, as_of),
+        },
         (Some(LiqStatus::Liquidated), Some(d)) => Liquidation::Liquidated(d),
         (Some(LiqStatus::Liquidated), None) => Liquidation::Unknown {
             rule: LIQUIDATION_UNCLEAR,
@@ -955,7 +1234,10 @@ fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -> Liquidati
                 "the liquidation status is `{status_raw}` but the `Liquidation Date` {why_no_date}: the CAPE, protest and court deadlines all count from it - look it up in ACE and add it"
             ),
         },
-        (Some(LiqStatus::Unliquidated), scheduled) => Liquidation::Unliquidated { scheduled },
+        (Some(LiqStatus::Unliquidated), scheduled) => match stale(e, status_raw, scheduled, as_of) {
+            Some((on, why)) => Liquidation::Stale { on, why },
+            None => Liquidation::Unliquidated { scheduled },
+        },
         (Some(LiqStatus::Unrecognized), Some(d)) => {
             notes.push(format!(
                 "the liquidation status `{status_raw}` is not one capekit knows; the entry is judged by its `Liquidation Date` {d} - check the status in ACE"
@@ -991,6 +1273,66 @@ fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -> Liquidati
     }
 }
 
+/// Readings of a "Liquidated" status beside a future date, with the deadlines of each.
+fn future_liquidation_note(status_raw: &str, d: Date, as_of: Date) -> String {
+    let plus = |n| add_days(d, n).map_or_else(String::new, |x: Date| x.to_string());
+    format!(
+        "the liquidation status is `{status_raw}` but the `Liquidation Date` {d} is after {as_of}: read as a scheduled liquidation, the entry is unliquidated and CAPE takes it now; read as a liquidation on {d}, the CAPE window closes {} and the protest is due {} - check the entry in ACE",
+        plus(CAPE_WINDOW_DAYS),
+        plus(PROTEST_DAYS)
+    )
+}
+
+/// An "Unliquidated" status that the dates contradict: the earlier day the entry may have
+/// liquidated on, and why. A past liquidation date is a liquidation that happened; an entry a
+/// year past its entry date, neither extended nor suspended, is deemed liquidated (19 USC
+/// 1504(a)). Warehouse entries are left out: their liquidation runs from withdrawal.
+fn stale(
+    e: &EntryData,
+    status_raw: &str,
+    scheduled: Option<Date>,
+    as_of: Date,
+) -> Option<(Date, String)> {
+    let s = squash(status_raw);
+    if ["extend", "suspend", "warehouse"]
+        .iter()
+        .any(|w| s.contains(w))
+        || normalized_type(e).is_some_and(|t| WAREHOUSE_TYPES.contains(&t))
+    {
+        return None;
+    }
+    let past = scheduled.filter(|d| *d < as_of);
+    let deemed = e
+        .entry_date
+        .and_then(|d| {
+            d.checked_add(jiff::Span::new().years(DEEMED_LIQUIDATION_YEARS))
+                .ok()
+        })
+        .filter(|d| *d < as_of);
+    let on = match (past, deemed) {
+        (Some(p), Some(d)) => p.min(d),
+        (Some(p), None) => p,
+        (None, Some(d)) => d,
+        (None, None) => return None,
+    };
+    let mut why = Vec::new();
+    if let Some(p) = past {
+        why.push(format!("the `Liquidation Date` {p} has passed"));
+    }
+    if let (Some(d), Some(entered)) = (deemed, e.entry_date) {
+        why.push(format!(
+            "the entry of {entered} is more than a year old with no extension or suspension shown, so it was liquidated by operation of law on {d} (19 USC 1504(a)) unless ACE shows one"
+        ));
+    }
+    Some((
+        on,
+        format!(
+            "the liquidation status is `{status_raw}` but {}",
+            why.join(", and ")
+        ),
+    ))
+}
+
 /// A date with no status: a date on or before `as_of` can only be a liquidation that happened;
 /// a later one can only be the scheduled liquidation.
 fn liquidation_by_date(d: Date, as_of: Date, notes: &mut Vec<String>) -> Liquidation {
@@ -1006,7 +1348,7 @@ fn liquidation_by_date(d: Date, as_of: Date, notes: &mut Vec<String>) -> Liquida
 
 fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
     let liquidated = match liq {
-        Liquidation::Liquidated(d) => Some(*d),
+        Liquidation::Liquidated(d) | Liquidation::Stale { on: d, .. } => Some(*d),
         _ => None,
     };
     let scheduled = match liq {
@@ -1053,7 +1395,10 @@ fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
         protest_due: from_liquidation(DeadlineKind::Protest, PROTEST_DAYS),
         court_due,
         court_readings,
-        court_1581a_due: None,
+        court_1581a_due: e
+            .protest_decision_date
+            .filter(|_| protest_outcome(e) == Some(ProtestOutcome::Denied))
+            .and_then(|d| crate::deadline::court_1581a(d, as_of)),
     }
 }
 
@@ -1084,6 +1429,36 @@ fn normalized_type(e: &EntryData) -> Option<&str> {
 /// path depends on it. Deadlines are filled whatever the path, so that later-phase and review
 /// entries still show the protest date.
 pub fn decide(entry: &EntryData, as_of: Date) -> Decision {
+    decide_with(entry, as_of, &PathContext::default())
+}
+
+/// What the user tells the path engine beyond the entry data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathContext {
+    /// Importers that sued in the CIT, by importer number as the file writes it (compared
+    /// ignoring case, spaces and punctuation), each with whether its IOR was submitted by
+    /// [`PHASE3_IOR_CUTOFF`] (CAPE Phase 3).
+    pub phase3_importers: std::collections::HashMap<String, bool>,
+}
+
+impl PathContext {
+    /// Adds an importer that sued in the CIT.
+    pub fn add_phase3_importer(&mut self, importer: &str, ior_submitted_by_cutoff: bool) {
+        self.phase3_importers
+            .insert(squash(importer), ior_submitted_by_cutoff);
+    }
+
+    /// `Some(submitted by the cutoff)` when the importer sued in the CIT.
+    pub fn phase3(&self, importer: Option<&str>) -> Option<bool> {
+        if self.phase3_importers.is_empty() {
+            return None;
+        }
+        self.phase3_importers.get(&squash(importer?)).copied()
+    }
+}
+
+/// [`decide`] with what the user told the engine ([`PathContext`]).
+pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decision {
     let mut notes = Vec::new();
     let liq = liquidation(entry, as_of, &mut notes);
     let deadlines = deadlines(entry, &liq, as_of);
@@ -1094,7 +1469,7 @@ pub fn decide(entry: &EntryData, as_of: Date) -> Decision {
         matter: KindSet::EMPTY,
         notes,
     };
-    let (path, rule) = choose(entry, as_of, &liq, &mut d);
+    let (path, rule) = choose(entry, as_of, &liq, ctx, &mut d);
     d.path = path;
     d.reasons.insert(0, rule);
     let protest = if rule == OPEN_PROTEST {
@@ -1162,17 +1537,47 @@ fn urgent_notes(d: &mut Decision) {
 
 /// Runs the rules in precedence order; returns the path and the deciding rule. Rules that only
 /// add to the decision push their code and notes into `d`.
-fn choose(e: &EntryData, as_of: Date, liq: &Liquidation, d: &mut Decision) -> (Path, &'static str) {
-    // 1. Nothing to refund.
-    if let Some(rule) = not_refundable(e, d) {
-        return (Path::NotRefundable, rule);
+fn choose(
+    e: &EntryData,
+    as_of: Date,
+    liq: &Liquidation,
+    ctx: &PathContext,
+    d: &mut Decision,
+) -> (Path, &'static str) {
+    // 0. Refunded already.
+    if let Some(reason) = e
+        .liquidation_reason
+        .as_deref()
+        .filter(|r| squash(r).starts_with("36") || squash(r) == "cape")
+    {
+        d.notes.push(format!(
+            "liquidation reason `{reason}` (36, CAPE): the entry was refunded through CAPE - never declare it again"
+        ));
+        return (Path::Done, REFUNDED_BY_CAPE);
+    }
+
+    // 1. Nothing to refund (or the data disagrees about it).
+    if let Some((path, rule)) = not_refundable(e, d) {
+        return (path, rule);
     }
     unchecked_notes(e, d);
 
-    // 2. Excluded from phase 1.
-    if let Some(rule) = later_phase(e, as_of, d) {
+    // 2. Excluded from phase 1, or unresolved by CBP.
+    if normalized_type(e) == Some("23") {
+        d.notes.push(
+            "entry type 23 (temporary importation under bond): CBP has not said whether CAPE takes it - ask before declaring".to_owned(),
+        );
+        return (Path::Review, TIB);
+    }
+    if let Some((path, rule)) = later_phase(e, as_of, d) {
         protect_by_protest_note(d);
-        return (Path::LaterPhase, rule);
+        if d.deadlines.protest_due.is_some_and(Deadline::passed) {
+            d.notes.push(
+                "the protest period has passed and a later phase has no date: the court path remains".to_owned(),
+            );
+            court_note(d);
+        }
+        return (path, rule);
     }
 
     // 3. A protest on the entry.
@@ -1186,12 +1591,22 @@ fn choose(e: &EntryData, as_of: Date, liq: &Liquidation, d: &mut Decision) -> (P
             d.notes.push(note.clone());
             return (Path::Review, rule);
         }
+        Liquidation::Stale { on, why } => {
+            d.notes.push(format!(
+                "{why}: read as liquidated on {on}, the deadlines are {} - read as unliquidated, CAPE takes it now; check the entry in ACE before declaring",
+                stale_deadlines(d)
+            ));
+            return (Path::Review, UNLIQUIDATED_STALE);
+        }
         Liquidation::Liquidated(l) => Some(*l),
         Liquidation::Unliquidated { .. } => None,
     };
     if let Some(l) = liquidated_on {
         let age = i64::from(days_between(l, as_of));
         if age > PROTEST_DAYS {
+            if let Some(found) = phase3(e, as_of, ctx, d) {
+                return found;
+            }
             d.notes.push(format!(
                 "liquidated {l}, {age} days ago: CAPE (80 days) and protest (180 days) are closed; an action under 28 USC 1581(i) must be brought within two years (28 USC 2636(i)), but when they start is disputed - see trade counsel now"
             ));
@@ -1211,7 +1626,7 @@ fn choose(e: &EntryData, as_of: Date, liq: &Liquidation, d: &mut Decision) -> (P
 
     // 5. A goods value on an IEEPA line must be corrected before the declaration.
     if e.ieepa_goods_value_on_99_line {
-        return goods_value(liq, d);
+        return goods_value(e, as_of, liq, d);
     }
 
     // 6. CAPE.
@@ -1229,13 +1644,67 @@ fn choose(e: &EntryData, as_of: Date, liq: &Liquidation, d: &mut Decision) -> (P
     }
 }
 
-fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<&'static str> {
+/// The deadlines of the liquidated reading of a stale status, in a clause.
+fn stale_deadlines(d: &Decision) -> String {
+    let mut parts = Vec::new();
+    for x in [d.deadlines.cape_window_closes, d.deadlines.protest_due]
+        .into_iter()
+        .flatten()
+    {
+        parts.push(x.describe());
+    }
+    if parts.is_empty() {
+        "not datable".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Phase 3, for an entry past its protest period, when the user named its importer.
+fn phase3(
+    e: &EntryData,
+    as_of: Date,
+    ctx: &PathContext,
+    d: &mut Decision,
+) -> Option<(Path, &'static str)> {
+    let submitted = ctx.phase3(e.importer_number.as_deref())?;
+    if !holds(PHASE3, as_of) {
+        d.notes.push(format!(
+            "the importer sued in the CIT, but CAPE Phase 3 opened only on {PHASE3_OPENED}"
+        ));
+        return None;
+    }
+    if !submitted {
+        d.notes.push(format!(
+            "the importer sued in the CIT, but its IOR was not submitted by {PHASE3_IOR_CUTOFF}: Phase 3 does not take it"
+        ));
+        return None;
+    }
+    d.notes.push(format!(
+        "finally liquidated; the importer sued in the CIT and its IOR was submitted by {PHASE3_IOR_CUTOFF}: CAPE Phase 3 (open since {PHASE3_OPENED}) refunds it - its upload format is unpublished, so no declaration is written"
+    ));
+    court_note(d);
+    Some((Path::Phase3, PHASE3))
+}
+
+fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str)> {
     let outside = |day: &Date| *day < IEEPA_FIRST_DAY || *day > IEEPA_LAST_DAY;
     if let Some(entered) = e.entry_date.filter(outside) {
-        d.notes.push(format!(
-            "entered {entered}, outside {IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}: no IEEPA duty was due, so CAPE has nothing to refund"
-        ));
-        return Some(OUTSIDE_PERIOD);
+        if e.ieepa_dutiable_lines > 0 {
+            d.notes.push(format!(
+                "entered {entered}, outside {IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}, yet {} IEEPA duty is shown on {} 9903.01/.02 line{}: the data disagrees - read by its entry date it is not refundable; read by its duty it is, and its deadlines are shown - check the entry (or withdrawal) date in ACE",
+                format_cents(e.ieepa_duty_cents),
+                e.ieepa_dutiable_lines,
+                if e.ieepa_dutiable_lines == 1 { "" } else { "s" }
+            ));
+            return Some((Path::Review, DUTY_OUTSIDE_PERIOD));
+        }
+        if e.ieepa_blank_duty_lines == 0 {
+            d.notes.push(format!(
+                "entered {entered}, outside {IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}: no IEEPA duty was due, so CAPE has nothing to refund"
+            ));
+            return Some((Path::NotRefundable, OUTSIDE_PERIOD));
+        }
     }
     // Only a file that shows every line's HTS number and duty, all readable, proves the absence
     // of IEEPA duty; anything less leaves the question open (noted by `unchecked_notes`).
@@ -1243,6 +1712,15 @@ fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<&'static str> {
     let duty_known = !e.unknown(Column::Duty);
     let no_ieepa = hts_known && e.ieepa_lines == 0;
     let no_dutiable = hts_known && duty_known && e.ieepa_dutiable_lines == 0;
+    if !no_ieepa && no_dutiable && e.ieepa_blank_duty_lines > 0 {
+        d.notes.push(format!(
+            "{} IEEPA line{} with a blank `{}`: a blank cell is unknown, not zero (only 0.00 marks an exemption line) - export ES-003 with the duty amounts or check ACE",
+            e.ieepa_blank_duty_lines,
+            if e.ieepa_blank_duty_lines == 1 { " has" } else { "s have" },
+            Column::Duty.header()
+        ));
+        return Some((Path::Review, DUTY_CELL_BLANK));
+    }
     if no_ieepa || no_dutiable {
         let o = e.other_chapter_99;
         let mut other: Vec<String> = Vec::new();
@@ -1272,7 +1750,18 @@ fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<&'static str> {
                 format!("; its {} duty is not refunded by CAPE", other.join(" and "))
             }
         ));
-        return Some(NO_DUTIABLE_IEEPA);
+        return Some((Path::NotRefundable, NO_DUTIABLE_IEEPA));
+    }
+    if e.ieepa_blank_duty_lines > 0 {
+        d.notes.push(format!(
+            "{} IEEPA line{} a blank duty cell: the IEEPA duty shown is a lower bound",
+            e.ieepa_blank_duty_lines,
+            if e.ieepa_blank_duty_lines == 1 {
+                " has"
+            } else {
+                "s have"
+            }
+        ));
     }
     None
 }
@@ -1326,7 +1815,8 @@ fn unchecked_notes(e: &EntryData, d: &mut Decision) {
     }
 }
 
-fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<&'static str> {
+fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(Path, &'static str)> {
+    let later = |rule| Some((Path::LaterPhase, rule));
     let entry_type = normalized_type(e);
     if let Some(t) = entry_type.filter(|t| EXCLUDED_ENTRY_TYPES.contains(t)) {
         let what = match t {
@@ -1337,7 +1827,36 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<&'static 
         d.notes.push(format!(
             "entry type {t} ({what}) is excluded from CAPE phase 1: wait for a later phase"
         ));
-        return Some(EXCLUDED_TYPE);
+        return later(EXCLUDED_TYPE);
+    }
+    if let Some(t) = entry_type.filter(|t| WAREHOUSE_TYPES.contains(t))
+        && holds(WAREHOUSE, as_of)
+    {
+        d.notes.push(format!(
+            "entry type {t} (warehouse): since {WAREHOUSE_CHANGE} CAPE answers ENTRY TYPE NOT ALLOWED - declare its withdrawals (types {}) instead; the refund follows when the warehouse entry liquidates",
+            WITHDRAWAL_TYPES.join(", ")
+        ));
+        return later(WAREHOUSE);
+    }
+    if let Some(raw) = e.adcvd.as_deref() {
+        let s = squash(raw);
+        // "suspended" holds "pend": test it first.
+        if !s.contains("susp") && (s.contains("pend") || s.contains("instruct")) {
+            d.notes.push(format!(
+                "AD/CVD `{raw}`: CAPE phase 1 excludes AD/CVD entries pending liquidation after Commerce's instructions"
+            ));
+            return later(ADCVD_PENDING);
+        }
+        if s.contains("susp") {
+            d.notes.push(format!(
+                "AD/CVD `{raw}`: CAPE takes suspended AD/CVD entries; the refund waits for liquidation"
+            ));
+        } else if flag_value(raw) == Some(true) {
+            d.notes.push(format!(
+                "AD/CVD `{raw}`: the file does not say whether the entry is suspended (CAPE takes it) or pending liquidation after Commerce's instructions (CAPE does not) - check the case in ACE"
+            ));
+            return Some((Path::Review, ADCVD_UNCLEAR));
+        }
     }
     if let Some(raw) = e
         .drawback
@@ -1347,7 +1866,7 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<&'static 
         d.notes.push(format!(
             "the drawback column says `{raw}`: CBP rejects drawback-linked entries (ENTRY ON DRAWBACK) in phase 1"
         ));
-        return Some(DRAWBACK);
+        return later(DRAWBACK);
     }
     let flag = e.reconciliation_indicator.as_deref().unwrap_or("");
     if flag_value(flag) != Some(true) {
@@ -1357,7 +1876,7 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<&'static 
         d.notes.push(format!(
             "flagged for reconciliation (`{flag}`): CBP refuses flagged entries until {RECON_CHANGE}"
         ));
-        return Some(RECON_BEFORE_CHANGE);
+        return later(RECON_BEFORE_CHANGE);
     }
     if !holds(RECON_NOT_ACCEPTED, as_of) {
         return None;
@@ -1366,19 +1885,19 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<&'static 
         d.notes.push(format!(
             "flagged for reconciliation and the type 09 entry `{recon}` was filed: CAPE does not take it; the IEEPA duty goes through the reconciliation or a later phase"
         ));
-        return Some(RECON_NOT_ACCEPTED);
+        return later(RECON_NOT_ACCEPTED);
     }
     match entry_type {
         Some(t) if !RECON_ACCEPTED_TYPES.contains(&t) => {
             d.notes.push(format!(
                 "flagged for reconciliation, entry type {t}: since {RECON_CHANGE} CAPE takes flagged entries of types 01, 02 and 06 only"
             ));
-            Some(RECON_NOT_ACCEPTED)
+            later(RECON_NOT_ACCEPTED)
         }
         _ => {
             d.reasons.push(RECON_ACCEPTED);
             let mut note = format!(
-                "flagged for reconciliation (`{flag}`): CAPE takes it since {RECON_CHANGE} unless a type 09 reconciliation entry was filed"
+                "flagged for reconciliation (`{flag}`): CAPE takes it since {RECON_CHANGE} unless a type 09 reconciliation entry was filed - declare it in CAPE before any type 09 is filed"
             );
             if e.absent_columns.contains(Column::ReconciliationEntryNumber) {
                 note.push_str(" (the file does not say; if one was, CBP rejects the entry and it waits for a later phase)");
@@ -1447,12 +1966,7 @@ fn protest_on_entry(
             }
             Some((Path::Protest, OPEN_PROTEST))
         }
-        Some(ProtestState::Closed) => {
-            d.notes.push(format!(
-                "{named} is `{status_raw}`: a closed protest does not block CAPE"
-            ));
-            None
-        }
+        Some(ProtestState::Closed) => closed_protest(e, &named, status_raw, d),
         Some(ProtestState::Unrecognized) => {
             d.notes.push(format!(
                 "{named} has the status `{status_raw}`, which capekit cannot read as open or closed: an open protest blocks CAPE - check it in ACE"
@@ -1474,7 +1988,70 @@ fn protest_on_entry(
     }
 }
 
-fn goods_value(liq: &Liquidation, d: &mut Decision) -> (Path, &'static str) {
+/// A decided protest: denied leads to the court (1581(a)), approved or unstated to review.
+fn closed_protest(
+    e: &EntryData,
+    named: &str,
+    status_raw: &str,
+    d: &mut Decision,
+) -> Option<(Path, &'static str)> {
+    let court_i = d.deadlines.court_due.map_or_else(
+        || "not datable from the file".to_owned(),
+        |c| format!("{} ({})", c.date, c.basis),
+    );
+    match protest_outcome(e) {
+        Some(ProtestOutcome::Denied) => {
+            if let Some(w) = d.deadlines.cape_window_closes.filter(|w| !w.passed()) {
+                d.notes.push(format!(
+                    "{named} is `{status_raw}`: a decided protest does not block CAPE, and the CAPE window is open until {}; if CAPE refuses it, the court remains (28 USC 1581(a), 180 days from the denial; 1581(i) by {court_i})",
+                    w.date
+                ));
+                return None;
+            }
+            match d.deadlines.court_1581a_due {
+                Some(a) => {
+                    d.notes.push(format!(
+                        "{named} is `{status_raw}`: no second protest is possible (19 USC 1514); sue in the Court of International Trade under 28 USC 1581(a) by {} ({}, 28 USC 2636(a)); the 1581(i) date, kept beside it since the route for IEEPA duty is disputed, is {court_i}",
+                        a.date, a.basis
+                    ));
+                    Some((Path::Court, PROTEST_DENIED))
+                }
+                None => {
+                    d.notes.push(format!(
+                        "{named} is `{status_raw}` but the file has no `{}`: under 28 USC 1581(a) the suit is due 180 days after the denial (28 USC 2636(a)), under 1581(i) by {court_i} - look the decision date up in ACE; never file a second protest",
+                        Column::ProtestDecisionDate.header()
+                    ));
+                    Some((Path::Review, PROTEST_DENIED_UNDATED))
+                }
+            }
+        }
+        Some(ProtestOutcome::Approved) => {
+            d.notes.push(format!(
+                "{named} is `{status_raw}`: the IEEPA duty may already have been refunded - check the decision and any refund in ACE before declaring"
+            ));
+            Some((Path::Review, PROTEST_APPROVED))
+        }
+        Some(ProtestOutcome::Unstated) => {
+            d.notes.push(format!(
+                "{named} is `{status_raw}`, which does not say whether it was approved or denied: approved, the duty may be refunded already; denied, the suit is due 180 days after the denial (28 USC 2636(a)), 1581(i) by {court_i} - check it in ACE"
+            ));
+            Some((Path::Review, PROTEST_APPROVED))
+        }
+        Some(ProtestOutcome::Withdrawn) | None => {
+            d.notes.push(format!(
+                "{named} is `{status_raw}`: a withdrawn protest does not block CAPE"
+            ));
+            None
+        }
+    }
+}
+
+fn goods_value(
+    e: &EntryData,
+    as_of: Date,
+    liq: &Liquidation,
+    d: &mut Decision,
+) -> (Path, &'static str) {
     const PROBLEM: &str = "a goods value is reported on an IEEPA Chapter 99 line: CBP rejects the entry (GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE)";
     if let Liquidation::Liquidated(l) = liq {
         d.notes.push(format!(
@@ -1501,10 +2078,24 @@ fn goods_value(liq: &Liquidation, d: &mut Decision) -> (Path, &'static str) {
         ));
         return (Path::Review, GOODS_VALUE_PSC_CLOSED);
     }
+    if normalized_type(e) == Some("06") && holds(FTZ_PSC_BLOCKED, as_of) {
+        d.notes.push(format!(
+            "{PROBLEM}, and since {FTZ_PSC_CHANGE} ACE refuses a PSC that modifies an IEEPA HTS line of an FTZ type 06 entry (F883 PSC NOT ALLOWED TO MODIFY IEEPA HTS): it cannot be corrected first - write to IEEPARefunds@cbp.dhs.gov"
+        ));
+        return (Path::Review, FTZ_PSC_BLOCKED);
+    }
     d.notes.push(format!(
         "{PROBLEM}: file a PSC moving the value to the Chapter 1-97 line by {} ({} days left), then declare - once on a declaration a PSC is refused (ACE condition 864)",
         psc.date, psc.days_left
     ));
+    if e.liquidation_status
+        .as_deref()
+        .is_some_and(|s| squash(s).contains("extend"))
+    {
+        d.notes.push(
+            "liquidation is extended: if the importer asked for the extension, the PSC may be filed until 15 days before the extended date; CBP's own extensions do not reopen it - ES-003 does not say which".to_owned(),
+        );
+    }
     if matches!(liq, Liquidation::Unliquidated { scheduled: None }) {
         d.notes.push(
             "the scheduled liquidation date is not in the file: the PSC due date assumes ACE's usual schedule (liquidation 314 days after entry, so the PSC is due by day 299) - check the date in ACE".to_owned(),
@@ -1532,7 +2123,9 @@ mod tests {
         let n = EntryNumber::parse("B7603245278").expect("valid");
         let mut e = EntryData::new(n, 2);
         e.entry_type = Some("01".into());
-        e.entry_date = Some(date(2025, 6, 2));
+        // Less than a year before AS_OF: an "Unliquidated" status is then plausible
+        // (19 USC 1504(a)); liquidated() sets its own dates.
+        e.entry_date = Some(date(2025, 12, 15));
         e.liquidation_status = Some("Unliquidated".into());
         e.ieepa_lines = 1;
         e.ieepa_dutiable_lines = 1;
@@ -1614,12 +2207,17 @@ mod tests {
     #[test]
     fn p001_entered_outside_ieepa_period() {
         let mut e = entry();
+        // No IEEPA duty shown: outside the period, nothing to refund.
+        e.ieepa_dutiable_lines = 0;
+        e.ieepa_duty_cents = 0;
         e.entry_date = Some(date(2025, 2, 3));
         assert_eq!(path(&e), (Path::NotRefundable, "P001"));
         e.entry_date = Some(date(2026, 2, 24));
         assert_eq!(path(&e), (Path::NotRefundable, "P001"));
+        let mut e = entry();
         for inside in [IEEPA_FIRST_DAY, IEEPA_LAST_DAY] {
             e.entry_date = Some(inside);
+            e.liquidation_status = Some("Liquidation Extended".into());
             assert_eq!(path(&e).0, Path::Cape, "{inside}");
         }
     }
@@ -1742,10 +2340,10 @@ mod tests {
         let mut e = liquidated(days_before(81));
         e.protest_status = Some("Open".into());
         assert_eq!(decide(&e, AS_OF).reasons, vec!["P008"]);
-        // A closed protest does not block.
+        // A withdrawn protest does not block.
         let mut e = entry();
         e.protest_number = Some("270425100123".into());
-        e.protest_status = Some("Denied".into());
+        e.protest_status = Some("Withdrawn".into());
         assert_eq!(path(&e), (Path::Cape, "P017"));
     }
 
@@ -1848,6 +2446,7 @@ mod tests {
     fn p016_goods_value_when_psc_closed_or_undatable() {
         let mut e = entry();
         e.entry_date = Some(date(2025, 6, 2));
+        e.liquidation_status = Some("Liquidation Extended".into());
         e.ieepa_goods_value_on_99_line = true;
         assert_eq!(path(&e), (Path::Review, "P016"));
         e.entry_date = None;
@@ -1955,6 +2554,8 @@ mod tests {
         e.protest_status = Some("Open".into());
         e.ieepa_goods_value_on_99_line = true;
         e.entry_date = Some(date(2024, 12, 1));
+        e.ieepa_dutiable_lines = 0;
+        e.ieepa_duty_cents = 0;
         assert_eq!(path(&e), (Path::NotRefundable, "P001"));
     }
 
@@ -2010,6 +2611,7 @@ mod tests {
     #[test]
     fn deadlines_are_filled_whatever_the_path() {
         let mut e = liquidated(days_before(100));
+        e.entry_date = Some(date(2025, 6, 2));
         e.entry_type = Some("08".into());
         let d = decide(&e, AS_OF);
         assert_eq!(d.path, Path::LaterPhase);
@@ -2089,14 +2691,299 @@ mod tests {
     }
 
     #[test]
+    fn p013_court_date_counts_from_the_order_not_liquidation() {
+        // Before: two years from liquidation (2028-05-28), a year after the safe date.
+        let mut e = liquidated(days_before(181));
+        e.ieepa_orders.add_heading("99030110");
+        e.entry_summary_date = Some(date(2025, 6, 9));
+        let d = decide(&e, AS_OF);
+        let c = d.deadlines.court_due.expect("court date");
+        assert_eq!(c.date, date(2027, 2, 1));
+        assert_eq!(c.days_left, 69);
+        assert!(!d.urgent_deadline().is_some_and(|u| u.kind.is_court()));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("2027-02-01") && n.contains("2027-06-09"))
+        );
+        // Sixty days before, the court deadline makes the entry urgent (P021).
+        let d = decide(&e, date(2026, 12, 3));
+        assert_eq!(
+            d.urgent_deadline().map(|u| u.kind),
+            Some(DeadlineKind::Court1581i)
+        );
+        assert!(d.reasons.contains(&"P021"), "{:?}", d.reasons);
+        let d = decide(&e, date(2026, 12, 2));
+        assert!(!d.reasons.contains(&"P021"));
+        // No heading the table dates: deposit + 2 years.
+        e.ieepa_orders = OrderSet::EMPTY;
+        let c = decide(&e, AS_OF).deadlines.court_due.expect("court date");
+        assert_eq!(c.date, date(2027, 6, 9));
+    }
+
+    #[test]
+    fn p020_protest_due_today_and_psc_in_12_days_are_urgent() {
+        let d = decide(&liquidated(days_before(180)), AS_OF);
+        assert_eq!(d.path, Path::Protest);
+        assert_eq!(
+            d.urgent_deadline().map(|u| (u.kind, u.days_left)),
+            Some((DeadlineKind::Protest, 0))
+        );
+        assert!(d.reasons.contains(&"P020"));
+        let d = decide(&liquidated(days_before(166)), AS_OF);
+        assert!(d.urgent_deadline().is_some(), "14 days left is urgent");
+        let d = decide(&liquidated(days_before(165)), AS_OF);
+        assert!(d.urgent_deadline().is_none(), "15 days left is not");
+        let mut e = entry();
+        e.entry_date = Some(date(2026, 2, 10));
+        e.ieepa_goods_value_on_99_line = true;
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::CorrectFirst);
+        let u = d.urgent_deadline().expect("urgent");
+        assert_eq!(u.kind, DeadlineKind::Psc);
+        assert!(u.days_left <= 14);
+    }
+
+    #[test]
+    fn p022_denied_protest_goes_to_court_within_180_days_of_the_denial() {
+        let mut e = liquidated(days_before(150));
+        e.protest_number = Some("270426100281".into());
+        e.protest_status = Some("Denied".into());
+        e.protest_decision_date = Some(date(2026, 10, 1));
+        e.ieepa_orders.add_heading("99030125");
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Court, "P022"));
+        assert_eq!(
+            d.deadlines.court_1581a_due.map(|a| a.date),
+            Some(date(2027, 3, 30))
+        );
+        assert!(d.notes.iter().any(|n| n.contains("no second protest")));
+        assert!(
+            d.notes.iter().any(|n| n.contains("2027-04-02")),
+            "1581(i) beside: {:?}",
+            d.notes
+        );
+        let kinds: Vec<DeadlineKind> = d.deadlines_that_matter().map(|x| x.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![DeadlineKind::Court1581i, DeadlineKind::Court1581a]
+        );
+        let fix = d.rule().map(|r| r.doc.fix).unwrap_or_default();
+        assert!(!fix.contains("File a protest"), "{fix}");
+    }
+
+    #[test]
+    fn p023_denied_protest_without_date_names_both_rules() {
+        let mut e = liquidated(days_before(150));
+        e.protest_number = Some("270426100281".into());
+        e.protest_status = Some("DENIED".into());
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P023"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("1581(a)") && n.contains("1581(i)"))
+        );
+    }
+
+    #[test]
+    fn p024_approved_protest_is_review() {
+        for status in ["Approved", "Approved in part", "Decided"] {
+            let mut e = liquidated(days_before(150));
+            e.protest_number = Some("270426100281".into());
+            e.protest_status = Some(status.into());
+            assert_eq!(path(&e), (Path::Review, "P024"), "{status}");
+        }
+    }
+
+    #[test]
+    fn p025_ieepa_duty_outside_the_period_is_review_not_written_off() {
+        let mut e = liquidated(days_before(30));
+        e.entry_date = Some(date(2025, 2, 3));
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P025"));
+        assert!(d.deadlines.cape_window_closes.is_some());
+        assert!(d.urgent_deadline().is_none());
+    }
+
+    #[test]
+    fn p026_blank_duty_cell_is_unknown_not_zero() {
+        let mut e = entry();
+        e.ieepa_dutiable_lines = 0;
+        e.ieepa_duty_cents = 0;
+        e.ieepa_blank_duty_lines = 1;
+        assert_eq!(path(&e), (Path::Review, "P026"));
+        // An explicit zero is an exemption line.
+        e.ieepa_blank_duty_lines = 0;
+        assert_eq!(path(&e), (Path::NotRefundable, "P002"));
+    }
+
+    #[test]
+    fn p027_unliquidated_beside_a_past_date_or_a_year_after_entry() {
+        // The issue's case: liquidation date 170 days ago, protest due in 10 days.
+        let mut e = entry();
+        e.liquidation_date = Some(days_before(170));
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P027"));
+        assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(10));
+        assert_eq!(
+            d.urgent_deadline().map(|u| u.kind),
+            Some(DeadlineKind::Protest)
+        );
+        // More than a year after entry with no extension: deemed liquidated a year after entry.
+        let mut e = entry();
+        e.entry_date = Some(date(2025, 6, 2));
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P027"));
+        assert_eq!(
+            d.deadlines.protest_due.map(|p| p.date),
+            Some(date(2026, 11, 29))
+        );
+        assert!(d.notes.iter().any(|n| n.contains("1504(a)")));
+        // Extended or suspended: not stale.
+        e.liquidation_status = Some("Extended".into());
+        assert_eq!(path(&e), (Path::Cape, "P017"));
+    }
+
+    #[test]
+    fn p028_liquidated_with_a_future_date() {
+        let e = liquidated(add_days(AS_OF, 20).expect("date"));
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P028"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("scheduled") && n.contains("2027-03-04"))
+        );
+    }
+
+    #[test]
+    fn p029_tib_type_23_is_review() {
+        let mut e = entry();
+        e.entry_type = Some("23".into());
+        assert_eq!(path(&e), (Path::Review, "P029"));
+    }
+
+    #[test]
+    fn p030_p031_adcvd() {
+        let mut e = entry();
+        e.adcvd = Some("Pending Liquidation".into());
+        assert_eq!(path(&e), (Path::LaterPhase, "P030"));
+        e.adcvd = Some("Y".into());
+        assert_eq!(path(&e), (Path::Review, "P031"));
+        e.adcvd = Some("Suspended".into());
+        assert_eq!(path(&e), (Path::Cape, "P017"));
+        e.adcvd = Some("N".into());
+        assert_eq!(path(&e), (Path::Cape, "P017"));
+    }
+
+    #[test]
+    fn p032_warehouse_entries_from_2026_07_07() {
+        let mut e = entry();
+        e.entry_type = Some("21".into());
+        assert_eq!(path(&e), (Path::LaterPhase, "P032"));
+        assert!(
+            decide(&e, AS_OF)
+                .notes
+                .iter()
+                .any(|n| n.contains("31, 32, 34, 38"))
+        );
+        assert_eq!(decide(&e, date(2026, 7, 6)).path, Path::Cape);
+        e.entry_type = Some("32".into());
+        assert_eq!(path(&e).0, Path::Cape);
+    }
+
+    #[test]
+    fn p033_phase_3_for_importers_that_sued() {
+        let mut e = liquidated(days_before(300));
+        e.importer_number = Some("27-184593000".into());
+        let mut ctx = PathContext::default();
+        ctx.add_phase3_importer("27184593000", true);
+        let d = decide_with(&e, AS_OF, &ctx);
+        assert_eq!((d.path, d.reasons[0]), (Path::Phase3, "P033"));
+        assert!(
+            d.deadlines_that_matter()
+                .any(|x| x.kind == DeadlineKind::Court1581i)
+        );
+        // Before Phase 3 opened, or IOR not submitted by 2026-07-30: the court.
+        assert_eq!(decide_with(&e, date(2026, 10, 5), &ctx).path, Path::Court);
+        ctx.add_phase3_importer("27-184593000", false);
+        assert_eq!(decide_with(&e, AS_OF, &ctx).path, Path::Court);
+        // 81 to 180 days past liquidation keeps the protest route.
+        ctx.add_phase3_importer("27-184593000", true);
+        let mut e = liquidated(days_before(100));
+        e.importer_number = Some("27-184593000".into());
+        assert_eq!(decide_with(&e, AS_OF, &ctx).path, Path::Protest);
+    }
+
+    #[test]
+    fn p034_ftz_06_psc_blocked_from_2026_08_21() {
+        let mut e = entry();
+        e.entry_type = Some("06".into());
+        e.entry_date = Some(date(2026, 2, 20));
+        e.ieepa_goods_value_on_99_line = true;
+        assert_eq!(path(&e), (Path::Review, "P034"));
+        let d = decide(&e, date(2026, 8, 20));
+        assert_eq!(d.path, Path::CorrectFirst);
+    }
+
+    #[test]
+    fn p035_liquidation_reason_36_is_done() {
+        let mut e = liquidated(days_before(30));
+        e.liquidation_reason = Some("36".into());
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Done, "P035"));
+        assert!(d.deadlines_that_matter().next().is_none());
+    }
+
+    #[test]
+    fn excluded_type_past_protest_names_the_court_and_its_date() {
+        let mut e = liquidated(days_before(200));
+        e.entry_type = Some("08".into());
+        e.ieepa_orders.add_heading("99030101");
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::LaterPhase);
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("court") && n.contains("2027-02-01")),
+            "{:?}",
+            d.notes
+        );
+    }
+
+    #[test]
+    fn recon_flagged_on_cape_says_declare_before_type_09() {
+        let mut e = entry();
+        e.reconciliation_indicator = Some("Y".into());
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::Cape);
+        assert!(d.notes.iter().any(|n| n.contains("before any type 09")));
+    }
+
+    #[test]
+    fn extended_entry_needing_a_psc_names_the_importer_request_exception() {
+        let mut e = entry();
+        e.entry_date = Some(date(2026, 2, 20));
+        e.liquidation_status = Some("Extended".into());
+        e.ieepa_goods_value_on_99_line = true;
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::CorrectFirst);
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("at the importer's request") || n.contains("importer asked"))
+        );
+    }
+
+    #[test]
     fn decision_serializes_in_kebab_case() {
         let d = decide(&liquidated(days_before(70)), AS_OF);
         let json = serde_json::to_value(&d).expect("json");
         assert_eq!(json["path"], "cape");
         assert_eq!(json["deadlines"]["cape_window_closes"]["days_left"], 10);
-        assert_eq!(
-            serde_json::to_value(Path::CorrectFirst).expect("json"),
-            "correct-first"
-        );
+        for p in Path::ALL {
+            assert_eq!(serde_json::to_value(p).expect("json"), p.as_str());
+        }
     }
 }

@@ -1,20 +1,30 @@
 //! Triage refined with entry data: what CBP's message means for this entry, with its dates.
 //!
-//! A message alone cannot say whether a protest is still possible or whether a reconciliation
-//! flag still blocks an entry: that takes the entry's liquidation date, type and flags from ACE's
-//! ES-003 export. `capekit triage --entries FILE` hands those to [`refine`], which runs the path
-//! engine ([`crate::path::decide`]) on each rejected or missing entry and rewrites its advice:
-//! the protest deadline of a final-liquidation rejection (or that it has passed), the withdrawal
-//! option of a protest rejection inside the 80-day window, the decision a reconciliation flag
-//! needs, and the column that would decide a `review` row.
+//! A message alone cannot say whether CAPE will still take an entry, whether a PSC is still
+//! possible or a protest still open: that takes the entry's liquidation date, type and flags
+//! from ACE's ES-003 export. `capekit triage --entries FILE` hands those to [`refine_rows`],
+//! which runs the path engine ([`crate::path::decide`]) on each rejected or missing entry, as of
+//! the day of the new declaration, and rewrites its advice: an entry past CAPE's 80-day window is
+//! never refiled, whatever the message; a fix by PSC stands only while [`crate::psc`] says one
+//! is possible; CBP's message and the data disagreeing is flagged for review with the safer date
+//! in view; a protest is withdrawn only with five business days left. Every row then carries
+//! the deadlines of what is left to do and the one that makes it urgent. Without entry data,
+//! date-dependent advice names the date that decides it.
 
 use std::collections::HashMap;
 
 use jiff::civil::Date;
 
+use crate::calendar::business_days_between;
 use crate::catalog::{Action, RECON_CHANGE};
+use crate::deadline::{DeadlineKind, KindSet};
 use crate::entry::EntryNumber;
 use crate::path::{Column, Decision, EntryData, Path, decide};
+use crate::psc::{PscChance, psc_chance, psc_without_data};
+
+/// A protest withdrawal is advised only with this many business days left in the CAPE window: it
+/// must post before CBP's batch validates the new declaration.
+pub const WITHDRAWAL_BUSINESS_DAYS: u32 = 5;
 use crate::triage::{EntryResult, Outcome};
 
 /// Per entry, what refinement did (for counts in the summary).
@@ -43,6 +53,7 @@ pub fn refine_rows(
         }
         let Some(entry) = data.get(&r.entry_number) else {
             summary.without_data += 1;
+            without_data(r, as_of);
             continue;
         };
         summary.with_data += 1;
@@ -71,25 +82,97 @@ fn days(n: i32) -> String {
     }
 }
 
+/// Messages whose fix is a post-summary correction.
+const PSC_FIXES: &[&str] = &["M010", "M011", "M013", "M014"];
+
+/// The deadline kinds that matter for what a row's action leaves to do.
+fn kinds_for(action: Action, d: &Decision) -> KindSet {
+    use DeadlineKind::*;
+    match action {
+        Action::Review => KindSet::of(&DeadlineKind::ALL),
+        Action::OtherPath => match d.path {
+            Path::Protest | Path::LaterPhase | Path::Court => d.matter,
+            _ => KindSet::of(&[Protest, Court1581i, Court1581a]),
+        },
+        Action::CorrectThenRefile => KindSet::of(&[Psc, CapeWindow]),
+        Action::Refile
+        | Action::RetryLater
+        | Action::FixFile
+        | Action::WaitForClaim
+        | Action::WrongFiler => KindSet::of(&[CapeWindow]),
+        Action::NotRefundable | Action::DropDuplicate | Action::None => KindSet::EMPTY,
+    }
+}
+
+/// What is left once CAPE cannot take the entry: the protest while it is open, else the court.
+fn next_route(d: &Decision) -> String {
+    let court = d
+        .deadlines
+        .court_1581a_due
+        .filter(|c| !c.passed())
+        .or(d.deadlines.court_due);
+    match (d.deadlines.protest_due, court) {
+        (Some(p), _) if !p.passed() => format!(
+            "file a protest (19 USC 1514) by {} ({} left)",
+            p.date,
+            days(p.days_left)
+        ),
+        (p, Some(c)) => format!(
+            "{}the route left is the Court of International Trade: {} {} ({}; at the earliest reading of a disputed start - see counsel)",
+            p.map(|p| format!("the protest period closed on {}; ", p.date))
+                .unwrap_or_default(),
+            c.kind.describe(),
+            c.date,
+            if c.passed() {
+                format!("passed {}", days(c.days_left))
+            } else {
+                format!("{} left", days(c.days_left))
+            }
+        ),
+        (Some(p), None) => format!(
+            "the protest period closed on {}: the court path (28 USC 1581(i)) or a later phase",
+            p.date
+        ),
+        (None, None) => "check the entry's liquidation in ACE for the protest date".to_owned(),
+    }
+}
+
 fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date) {
     let liquidation = entry.liquidation_date;
     let window = d.deadlines.cape_window_closes;
     let protest = d.deadlines.protest_due;
+    let liquidated = window.is_some();
     match r.rule {
-        // Final liquidation: the protest deadline decides what is left.
-        Some("M004") => match (liquidation, protest) {
-            (Some(liq), Some(p)) if p.days_left >= 0 => {
+        // Final liquidation: the protest deadline decides what is left; data that says
+        // otherwise is flagged, with the safer date in view.
+        Some("M004") => match (liquidation, window) {
+            (Some(liq), Some(w)) if w.days_left >= 0 => {
+                r.action = Action::Review;
                 r.what_to_do = format!(
-                    "Liquidated on {liq}: CAPE cannot take it. File a protest (19 USC 1514) by {} ({} left).",
-                    p.date,
-                    days(p.days_left)
+                    "CBP says final liquidation, but the entry data says it liquidated on {liq}, inside the 80-day CAPE window (closes {}, {} left): the two disagree. Check the liquidation in ACE (Entry Summary Query). If CBP is right, {}; if the data is right, refile before {}.",
+                    w.date,
+                    days(w.days_left),
+                    next_route(d),
+                    w.date
                 )
                 .into();
             }
-            (Some(liq), Some(p)) => {
+            (Some(liq), Some(_)) => {
                 r.what_to_do = format!(
-                    "Liquidated on {liq}; the protest window closed on {}. What remains is the court path (28 USC 1581(i), two years, start date disputed) or a later CAPE phase.",
-                    p.date
+                    "Liquidated on {liq}: CAPE cannot take it; {}.",
+                    next_route(d)
+                )
+                .into();
+            }
+            _ if !entry.unknown(Column::LiquidationStatus) || liquidation.is_some() => {
+                r.action = Action::Review;
+                r.what_to_do = format!(
+                    "CBP says final liquidation, but the entry data shows no liquidation (status `{}`): the two disagree. Check the entry in ACE (Entry Summary Query); until then count on a protest being due 180 days after liquidation (19 USC 1514), and keep the court path in view{}.",
+                    entry.liquidation_status.as_deref().unwrap_or("none"),
+                    d.deadlines
+                        .court_due
+                        .map(|c| format!(" (by {}, earliest reading)", c.date))
+                        .unwrap_or_default()
                 )
                 .into();
             }
@@ -101,32 +184,42 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 ),
             ),
         },
-        // Protest on entry: inside the 80-day window an IEEPA-only protest can be withdrawn.
-        Some("M005") => match (liquidation, window, protest) {
-            (Some(_), Some(w), _) if w.days_left >= 0 => {
-                r.action = Action::CorrectThenRefile;
-                r.what_to_do = format!(
-                    "The entry is still inside CAPE's 80-day window (closes {}, {} left): if the protest covers IEEPA duty only, withdraw it and refile (list the entry with --corrected); otherwise keep the protest{}.",
-                    w.date,
-                    days(w.days_left),
-                    protest
-                        .map(|p| format!(", due {}", p.date))
-                        .unwrap_or_default()
-                )
-                .into();
+        // Protest on entry: an IEEPA-only protest can be withdrawn while the window leaves time
+        // for the withdrawal to post before CBP's batch validates the new declaration.
+        Some("M005") => match (liquidation, window) {
+            (Some(_), Some(w)) if w.days_left >= 0 => {
+                let business = business_days_between(as_of, w.date);
+                if business >= WITHDRAWAL_BUSINESS_DAYS {
+                    r.action = Action::CorrectThenRefile;
+                    r.what_to_do = format!(
+                        "The entry is still inside CAPE's 80-day window (closes {}, {} left, {business} business days): if the protest covers IEEPA duty only, withdraw it, wait until the withdrawal shows in ACE, then refile (list the entry with --corrected); otherwise keep the protest{}.",
+                        w.date,
+                        days(w.days_left),
+                        protest
+                            .map(|p| format!(", due {}", p.date))
+                            .unwrap_or_default()
+                    )
+                    .into();
+                } else {
+                    r.what_to_do = format!(
+                        "Keep the protest: CAPE's window closes {} with {business} business day{} left, too few for a withdrawal to post before CBP validates a new declaration.",
+                        w.date,
+                        if business == 1 { "" } else { "s" }
+                    )
+                    .into();
+                }
             }
-            (Some(_), _, Some(p)) => {
+            (Some(_), _) => {
                 r.what_to_do = format!(
                     "Past CAPE's 80-day window: pursue the refund in the protest{}.",
-                    if p.days_left >= 0 {
-                        format!(
-                            " (a new protest is possible until {}, {} left)",
+                    protest
+                        .filter(|p| p.days_left >= 0)
+                        .map(|p| format!(
+                            " (a protest is possible until {}, {} left)",
                             p.date,
                             days(p.days_left)
-                        )
-                    } else {
-                        String::new()
-                    }
+                        ))
+                        .unwrap_or_default()
                 )
                 .into();
             }
@@ -138,28 +231,94 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 ),
             ),
         },
-        // Reconciliation flag after the 2026-06-29 change: the path engine's recon rules decide.
+        // Reconciliation flag after the 2026-06-29 change: ES-003 cannot show a type 09.
         Some("M003") if as_of >= RECON_CHANGE => match d.path {
             Path::Cape => {
-                r.action = Action::Refile;
+                r.action = Action::CorrectThenRefile;
                 r.what_to_do = format!(
-                    "Entry type {} with no type 09 reconciliation on file: CBP accepts it since 2026-06-29 - refile.",
+                    "Entry type {}: CBP accepts flagged entries of types 01, 02 and 06 since 2026-06-29 only while no type 09 reconciliation entry was filed, which ES-003 cannot show. Confirm that none was; then list the entry with --corrected to refile it, before any type 09 is filed.",
                     entry.entry_type.as_deref().unwrap_or("?")
                 )
                 .into();
             }
             Path::LaterPhase => {
                 r.action = Action::OtherPath;
-                r.what_to_do = "A type 09 reconciliation covers the entry (or its type is not 01, 02 or 06): not in CAPE now; protest, court or a later phase.".into();
+                r.what_to_do = format!(
+                    "A type 09 reconciliation covers the entry (or its type is not 01, 02 or 06): not in CAPE now; {}.",
+                    next_route(d)
+                )
+                .into();
             }
             _ => add_note(r, d.notes.join("; ")),
         },
+        // Trade control on an entry the data says liquidated: one of the two is wrong.
+        Some("M007") if liquidated => {
+            r.action = Action::Review;
+            r.what_to_do = format!(
+                "CBP says the entry is in trade control (not yet on a statement), but the entry data says it liquidated on {}: the two disagree. Check the entry in ACE; meanwhile {}.",
+                liquidation.map_or_else(|| "a known date".to_owned(), |l| l.to_string()),
+                next_route(d)
+            )
+            .into();
+        }
+        // No IEEPA HTS, while the data shows IEEPA duty paid.
+        Some("M017") if entry.ieepa_duty_cents > 0 => {
+            r.action = Action::Review;
+            r.what_to_do = format!(
+                "CBP found no IEEPA HTS on the entry, but the entry data shows {} of IEEPA duty on {} line(s) of 9903.01/9903.02: the two disagree. Check the entry's lines in ACE before dropping it.",
+                crate::path::format_cents(entry.ieepa_duty_cents),
+                entry.ieepa_dutiable_lines
+            )
+            .into();
+        }
+        // Entry type not allowed: warehouse entries since CSMS 69127837.
+        Some("M021") => match entry.entry_type.as_deref().map(str::trim) {
+            Some(t @ ("21" | "22")) => {
+                r.action = Action::OtherPath;
+                r.what_to_do = format!(
+                    "A type {t} warehouse entry: CAPE no longer takes these since 2026-07-07 (CSMS 69127837). Declare its withdrawals (types 31, 32, 34, 38) instead; the refund follows when the warehouse entry liquidates."
+                )
+                .into();
+            }
+            Some(t) => add_note(
+                r,
+                format!(
+                    "the entry data gives type {t}, not a warehouse type (21, 22): CBP's reason is unclear"
+                ),
+            ),
+            None => {}
+        },
+        // A fix by PSC, only while a PSC is possible.
+        Some(code) if PSC_FIXES.contains(&code) && r.action == Action::CorrectThenRefile => {
+            match psc_chance(entry, &d.deadlines, as_of) {
+                PscChance::Open(p) => add_note(
+                    r,
+                    format!("PSC due {} ({} left)", p.date, days(p.days_left)),
+                ),
+                PscChance::Closed(why) => {
+                    r.action = Action::Review;
+                    r.what_to_do = format!(
+                        "The fix is a post-summary correction, and none is possible: {why}. CAPE will refuse the entry as it is; {}.",
+                        next_route(d)
+                    )
+                    .into();
+                }
+                PscChance::Unknown(why) => {
+                    r.action = Action::Review;
+                    r.what_to_do = format!(
+                        "The fix is a post-summary correction, and whether one is still possible cannot be told: {why}. Check the entry in ACE."
+                    )
+                    .into();
+                }
+            }
+        }
         _ => {}
     }
-    // The entry data itself may take the entry out of CAPE whatever the message said.
+    // The dates may take the entry out of CAPE whatever the message said. A refile is a new
+    // filing: the 80-day window is counted to the new declaration, as of `as_of`.
     if r.action.refile_once_corrected() {
-        match d.path {
-            Path::NotRefundable => {
+        match (d.path, window) {
+            (Path::NotRefundable, _) => {
                 r.action = Action::NotRefundable;
                 r.what_to_do = format!(
                     "The entry data shows no refundable IEEPA duty ({}): nothing to refund through CAPE.",
@@ -167,28 +326,31 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 )
                 .into();
             }
-            Path::Court => {
+            (_, Some(w)) if w.passed() => {
                 r.action = Action::OtherPath;
                 r.what_to_do = format!(
-                    "Liquidated more than 180 days ago ({}): CAPE and protest windows have closed; the court path (28 USC 1581(i)) or a later phase.",
-                    liquidation.map_or_else(|| "date unknown".to_owned(), |l| l.to_string())
+                    "CAPE's 80-day window closed on {} (liquidated {}): a new declaration would be refused, whatever the message; {}.",
+                    w.date,
+                    liquidation.map_or_else(|| "on a known date".to_owned(), |l| l.to_string()),
+                    next_route(d)
                 )
                 .into();
             }
+            (_, Some(w)) if r.action == Action::RetryLater && w.urgent() => add_note(
+                r,
+                format!(
+                    "CAPE's window closes {} ({} left): a retry processed after it is refused - if it cannot be retried in time, {}",
+                    w.date,
+                    days(w.days_left),
+                    next_route(d)
+                ),
+            ),
             _ => {}
         }
     }
-    // Deadlines on every row with data, and the column that would decide a review row.
-    if let Some(w) = window {
-        add_note(
-            r,
-            if w.days_left >= 0 {
-                format!("CAPE window closes {} ({} left)", w.date, days(w.days_left))
-            } else {
-                format!("CAPE window closed {}", w.date)
-            },
-        );
-    }
+    // The deadlines of what is left to do, and the one that makes the row urgent.
+    r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds_for(r.action, d)).collect();
+    r.urgent = crate::deadline::most_urgent(r.deadlines.iter().copied()).map(|d| d.kind);
     if r.action == Action::Review && d.path == Path::Review {
         let missing: Vec<&str> = [
             Column::LiquidationDate,
@@ -212,6 +374,39 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             );
         }
     }
+}
+
+/// Without entry data: the date that decides a date-dependent advice, and how to give it.
+fn without_data(r: &mut EntryResult, as_of: Date) {
+    let need = match r.rule {
+        Some("M004") => {
+            "the liquidation date decides the protest deadline (liquidation + 180 days, 19 USC 1514) and, after it, the court date"
+        }
+        Some("M005") => {
+            "the liquidation date decides whether the protest can be withdrawn in time (80-day window, 5 business days)"
+        }
+        Some("M003") if as_of >= RECON_CHANGE => {
+            "the entry type and reconciliation flag decide whether CAPE takes the entry now"
+        }
+        Some("M007" | "M008" | "M009" | "M019" | "M020") => {
+            "the liquidation date decides whether a retry is still inside CAPE's 80-day window"
+        }
+        Some(code) if PSC_FIXES.contains(&code) && r.action == Action::CorrectThenRefile => {
+            let text = psc_without_data(as_of);
+            if as_of >= crate::psc::PSC_CLOSED_FOR_ALL_IEEPA {
+                r.action = Action::Review;
+                r.what_to_do = format!("The fix is a post-summary correction. {text}").into();
+            } else {
+                add_note(r, text);
+            }
+            return;
+        }
+        _ => return,
+    };
+    add_note(
+        r,
+        format!("{need}: give the ES-003 export with `--entries`"),
+    );
 }
 
 #[cfg(test)]
@@ -276,7 +471,7 @@ mod tests {
         );
         assert_eq!(open.action, Action::OtherPath);
         assert!(
-            open.what_to_do.contains("File a protest"),
+            open.what_to_do.contains("file a protest"),
             "{}",
             open.what_to_do
         );
@@ -290,7 +485,7 @@ mod tests {
             data(1, Some(200)),
         );
         assert!(
-            closed.what_to_do.contains("protest window closed"),
+            closed.what_to_do.contains("protest period closed"),
             "{}",
             closed.what_to_do
         );
@@ -301,7 +496,7 @@ mod tests {
         let inside = refined("PROTEST ON ENTRY", data(1, Some(30)));
         assert_eq!(inside.action, Action::CorrectThenRefile);
         assert!(
-            inside.what_to_do.contains("withdraw it and refile"),
+            inside.what_to_do.contains("withdraw it"),
             "{}",
             inside.what_to_do
         );
@@ -314,7 +509,207 @@ mod tests {
         let mut e = data(1, None);
         e.reconciliation_indicator = Some("Y".into());
         let r = refined("ENTRY SUMMARY FLAGGED FOR RECON", e);
-        assert_eq!(r.action, Action::Refile, "{}", r.what_to_do);
+        // ES-003 cannot show a type 09: the user confirms, then lists the entry as corrected.
+        assert_eq!(r.action, Action::CorrectThenRefile, "{}", r.what_to_do);
+        assert!(r.what_to_do.contains("type 09"), "{}", r.what_to_do);
+    }
+
+    fn refine_on(message: &str, entry: EntryData, as_of: Date) -> EntryResult {
+        let input = TriageInput {
+            entry_data: [(entry.entry_number, entry)].into_iter().collect(),
+            rows: vec![ClaimRow {
+                file: "c.csv".into(),
+                line: 2,
+                entry: n(1),
+                claim: "1".into(),
+                status: Some("Failed".into()),
+                message: message.into(),
+                claim_status: None,
+                kind: Default::default(),
+            }],
+            ..TriageInput::default()
+        };
+        triage(&input, as_of).entries.remove(0)
+    }
+
+    #[test]
+    fn a_refile_message_past_the_cape_window_is_not_refiled() {
+        let input = TriageInput {
+            entry_data: [(n(1), data(1, Some(100)))].into_iter().collect(),
+            rows: vec![ClaimRow {
+                file: "c.csv".into(),
+                line: 2,
+                entry: n(1),
+                claim: "1".into(),
+                status: Some("Failed".into()),
+                message: "UNABLE TO CALCULATE DUTY".into(),
+                claim_status: None,
+                kind: Default::default(),
+            }],
+            corrected: vec![n(1)],
+            ..TriageInput::default()
+        };
+        let r = triage(&input, AS_OF);
+        assert!(r.refile.entries.is_empty(), "{:?}", r.refile);
+        assert_eq!(r.refile.left_out.len(), 1);
+        let row = &r.entries[0];
+        assert_eq!(row.action, Action::OtherPath);
+        assert!(
+            row.what_to_do.contains("window closed"),
+            "{}",
+            row.what_to_do
+        );
+        assert!(
+            row.what_to_do.contains("file a protest"),
+            "{}",
+            row.what_to_do
+        );
+    }
+
+    #[test]
+    fn a_psc_fix_only_while_a_psc_is_possible() {
+        // Liquidated 170 days ago: no PSC; the protest, due in 10 days, is shown and urgent.
+        let r = refine_on("INVALID HTS", data(1, Some(170)), AS_OF);
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
+        assert!(r.what_to_do.contains("unliquidated"), "{}", r.what_to_do);
+        assert!(r.what_to_do.contains("10 days left"), "{}", r.what_to_do);
+        assert_eq!(r.urgent, Some(DeadlineKind::Protest));
+        assert!(
+            r.deadlines
+                .iter()
+                .any(|d| d.kind == DeadlineKind::Protest && d.days_left == 10)
+        );
+        // Unliquidated, entered more than 300 days ago: the PSC window closed.
+        let mut old = data(1, None);
+        old.entry_date = Some(date(2025, 2, 10));
+        old.liquidation_status = Some("Unliquidated".into());
+        let r = refine_on(
+            "GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE",
+            old,
+            AS_OF,
+        );
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
+        assert!(
+            r.what_to_do.contains("PSC window closed"),
+            "{}",
+            r.what_to_do
+        );
+        // Unliquidated and recent: the PSC stays, with its date.
+        let mut fresh = data(1, None);
+        fresh.entry_date = Some(date(2026, 2, 20));
+        fresh.liquidation_status = Some("Unliquidated".into());
+        let r = refine_on("INVALID HTS", fresh, AS_OF);
+        assert_eq!(r.action, Action::CorrectThenRefile);
+        assert!(
+            r.note.as_deref().unwrap_or("").contains("PSC due"),
+            "{:?}",
+            r.note
+        );
+    }
+
+    #[test]
+    fn cbp_and_the_data_disagreeing_goes_to_review() {
+        let r = refine_on(
+            "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS",
+            data(1, Some(50)),
+            AS_OF,
+        );
+        assert_eq!(r.action, Action::Review);
+        assert!(r.what_to_do.contains("disagree"), "{}", r.what_to_do);
+        let r = refine_on("NO IEEPA HTS ON ENTRY", data(1, None), AS_OF);
+        assert_eq!(r.action, Action::Review);
+        let r = refine_on(
+            "ENTRY SUMMARY IS IN TRADE CONTROL",
+            data(1, Some(20)),
+            AS_OF,
+        );
+        assert_eq!(r.action, Action::Review);
+    }
+
+    #[test]
+    fn a_protest_is_kept_with_fewer_than_five_business_days_left() {
+        // As of Monday 2026-11-23, liquidated 77 days before: the window closes Thursday
+        // 2026-11-26 (Thanksgiving), three business days away.
+        let as_of = date(2026, 11, 23);
+        let mut e = data(1, None);
+        e.liquidation_status = Some("Liquidated".into());
+        e.liquidation_date = Some(date(2026, 9, 7));
+        let r = refine_on("PROTEST ON ENTRY", e, as_of);
+        assert_eq!(r.action, Action::OtherPath, "{}", r.what_to_do);
+        assert!(
+            r.what_to_do.contains("Keep the protest"),
+            "{}",
+            r.what_to_do
+        );
+    }
+
+    #[test]
+    fn warehouse_entries_declare_their_withdrawals() {
+        let mut e = data(1, None);
+        e.entry_type = Some("21".into());
+        let r = refine_on("ENTRY TYPE NOT ALLOWED", e, AS_OF);
+        assert_eq!(r.action, Action::OtherPath);
+        assert!(r.what_to_do.contains("withdrawals"), "{}", r.what_to_do);
+        let r = refine_on("ENTRY TYPE NOT ALLOWED", data(1, None), AS_OF);
+        assert_eq!(r.action, Action::Review);
+    }
+
+    #[test]
+    fn without_data_psc_advice_names_the_date_that_decides() {
+        let before = report(&[(1, "INVALID HTS")], HashMap::new())
+            .entries
+            .remove(0);
+        assert_eq!(before.action, Action::CorrectThenRefile);
+        assert!(before.note.as_deref().unwrap_or("").contains("--entries"));
+        let input = TriageInput {
+            rows: vec![ClaimRow {
+                file: "c.csv".into(),
+                line: 2,
+                entry: n(1),
+                claim: "1".into(),
+                status: Some("Failed".into()),
+                message: "INVALID HTS".into(),
+                claim_status: None,
+                kind: Default::default(),
+            }],
+            ..TriageInput::default()
+        };
+        let after = triage(&input, crate::psc::PSC_CLOSED_FOR_ALL_IEEPA)
+            .entries
+            .remove(0);
+        assert_eq!(after.action, Action::Review);
+        assert!(
+            after.what_to_do.contains("every IEEPA entry"),
+            "{}",
+            after.what_to_do
+        );
+    }
+
+    #[test]
+    fn urgent_rows_sort_first() {
+        let input = TriageInput {
+            entry_data: [(n(1), data(1, Some(30))), (n(2), data(2, Some(75)))]
+                .into_iter()
+                .collect(),
+            rows: [1, 2]
+                .into_iter()
+                .map(|tx| ClaimRow {
+                    file: "c.csv".into(),
+                    line: u64::from(tx) + 1,
+                    entry: n(tx),
+                    claim: "1".into(),
+                    status: Some("Failed".into()),
+                    message: "UNABLE TO CALCULATE DUTY".into(),
+                    claim_status: None,
+                    kind: Default::default(),
+                })
+                .collect(),
+            ..TriageInput::default()
+        };
+        let r = triage(&input, AS_OF);
+        assert_eq!(r.entries[0].entry_number, n(2));
+        assert_eq!(r.entries[0].urgent, Some(DeadlineKind::CapeWindow));
+        assert_eq!(r.entries[1].urgent, None);
     }
 
     #[test]

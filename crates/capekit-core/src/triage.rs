@@ -157,6 +157,12 @@ pub struct EntryResult {
     /// Anything else the user must know (accepted elsewhere, conflicting rows).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The deadlines that apply to what is left to do, with days left: from entry data, so
+    /// empty without it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<crate::deadline::Deadline>,
+    /// The deadline that makes the row urgent (14 days; 60 for the court), if any.
+    pub urgent: Option<crate::deadline::DeadlineKind>,
 }
 
 impl EntryResult {
@@ -796,6 +802,8 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             file: first.file.clone(),
             line: first.line,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
+            deadlines: Vec::new(),
+            urgent: None,
         };
         if outcome == Outcome::Accepted {
             accepted_rows.push(result);
@@ -894,6 +902,8 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                             file: declaration_file.clone(),
                             line: 0,
                             note: None,
+                            deadlines: Vec::new(),
+                            urgent: None,
                         });
                     }
                 }
@@ -916,8 +926,8 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
 
     // Entry data refines the advice (protest deadlines, withdrawal inside the window,
     // reconciliation) before the refile list is chosen, since it can change actions.
-    let refined = (!input.entry_data.is_empty())
-        .then(|| crate::refine::refine_rows(&mut worklist, &input.entry_data, as_of));
+    let refined = crate::refine::refine_rows(&mut worklist, &input.entry_data, as_of);
+    let refined = (!input.entry_data.is_empty()).then_some(refined);
     for (i, r) in worklist.iter().enumerate() {
         by_entry
             .entry_or_default(r.entry_number)
@@ -932,14 +942,17 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         &input.known,
     );
 
-    // Worklist order: most urgent action first, then claim and entry; accepted rows last, in the
-    // order of their claim files.
-    worklist.sort_by(|a, b| {
-        a.action
-            .urgency()
-            .cmp(&b.action.urgency())
-            .then_with(|| a.claim_number.cmp(&b.claim_number))
-            .then(a.entry_number.cmp(&b.entry_number))
+    // Worklist order: urgent rows first, then by nearest deadline still ahead, then the most
+    // urgent action, claim and entry; accepted rows last, in the order of their claim files.
+    worklist.sort_by_cached_key(|r| {
+        (
+            r.urgent.is_none(),
+            crate::deadline::nearest_open(r.deadlines.iter().copied())
+                .map_or(Date::MAX, |d| d.date),
+            r.action.urgency(),
+            r.claim_number.clone(),
+            r.entry_number,
+        )
     });
     worklist.extend(accepted_rows);
 

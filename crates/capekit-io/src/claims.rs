@@ -40,12 +40,12 @@ pub enum ClaimFileError {
     #[error(transparent)]
     Read(#[from] crate::ReadError),
     /// Not a table.
-    #[error("{file}: {source}")]
+    #[error("{file}: {error}")]
     Table {
         /// File.
         file: String,
-        /// Cause.
-        source: TableError,
+        /// Cause (not an error `source`: the message already says it).
+        error: TableError,
     },
     /// No row at all.
     #[error(
@@ -337,9 +337,9 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
             kind: out.kind,
         });
     })
-    .map_err(|source| ClaimFileError::Table {
+    .map_err(|error| ClaimFileError::Table {
         file: file.to_owned(),
-        source,
+        error,
     })?;
     match mapping {
         None => Err(ClaimFileError::Empty {
@@ -411,9 +411,9 @@ pub fn parse_entry_list(
     bytes: &[u8],
 ) -> Result<(Vec<EntryNumber>, Vec<Diagnostic>), ClaimFileError> {
     let file = file.to_owned();
-    let table = read_table(bytes).map_err(|source| ClaimFileError::Table {
+    let table = read_table(bytes).map_err(|error| ClaimFileError::Table {
         file: file.clone(),
-        source,
+        error,
     })?;
     let rows: Vec<Row> = table.rows.into_iter().filter(|r| !r.is_blank()).collect();
     let Some(first) = rows.first() else {

@@ -21,6 +21,17 @@ pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 /// Reads a declaration file from disk.
 pub fn read_declaration(path: &Path) -> Result<DeclarationInput, ReadError> {
     let bytes = crate::read_file(path, MAX_READ_BYTES)?;
+    // A workbook beyond the reader's limits is refused: judged as one without rows, it would
+    // pass for an empty file.
+    if crate::sniff::sniff(&bytes) == Content::Xlsx
+        && let Err(error) = read_table(&bytes)
+        && error.is_limit()
+    {
+        return Err(ReadError::Workbook {
+            path: path.to_path_buf(),
+            error,
+        });
+    }
     Ok(parse_declaration(&path.display().to_string(), &bytes))
 }
 

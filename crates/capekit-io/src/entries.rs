@@ -199,10 +199,43 @@ const ALIASES: &[(Column, &[&str])] = &[
             "drawbackclaimnumber",
         ],
     ),
+    (
+        Column::ProtestDecisionDate,
+        &[
+            "protestdecisiondate",
+            "protestdecisiondt",
+            "protestdecideddate",
+            "protestdenialdate",
+            "protestdecision",
+        ],
+    ),
+    (
+        Column::LiquidationReason,
+        &[
+            "liquidationreasoncode",
+            "liquidationreason",
+            "liqreasoncode",
+            "liqreason",
+            "liquidationreasoncd",
+        ],
+    ),
+    (
+        Column::AdCvd,
+        &[
+            "adcvdstatus",
+            "adcvdindicator",
+            "adcvd",
+            "addcvd",
+            "addcvdindicator",
+            "addcvdstatus",
+            "adcvdflag",
+            "adcvdcasestatus",
+        ],
+    ),
 ];
 
 /// Columns whose value belongs to the whole entry (repeated on each of its rows).
-const ENTRY_LEVEL: [Column; 13] = [
+const ENTRY_LEVEL: [Column; 16] = [
     Column::EntryType,
     Column::ImporterNumber,
     Column::ImporterName,
@@ -216,6 +249,9 @@ const ENTRY_LEVEL: [Column; 13] = [
     Column::ProtestNumber,
     Column::ProtestStatus,
     Column::Drawback,
+    Column::ProtestDecisionDate,
+    Column::LiquidationReason,
+    Column::AdCvd,
 ];
 
 fn squash(header: &str) -> String {
@@ -289,12 +325,12 @@ pub enum EntryFileError {
         source: csv::Error,
     },
     /// The workbook could not be read.
-    #[error("{file}: {source}")]
+    #[error("{file}: {error}")]
     Table {
         /// File.
         file: String,
-        /// Cause.
-        source: TableError,
+        /// Cause (not an error `source`: the message already says it).
+        error: TableError,
     },
     /// Not a CSV or workbook.
     #[error(
@@ -407,9 +443,9 @@ pub fn read_entry_data_from(
                     file: file.to_owned(),
                 });
             }
-            let table = read_table(&bytes).map_err(|source| EntryFileError::Table {
+            let table = read_table(&bytes).map_err(|error| EntryFileError::Table {
                 file: file.to_owned(),
-                source,
+                error,
             })?;
             drop(bytes);
             let mut state = State::new(file);
@@ -859,7 +895,10 @@ impl<'f> State<'f> {
         };
         let number = entry.entry_number;
         let kept: Option<String> = match column {
-            Column::EntryDate | Column::EntrySummaryDate | Column::LiquidationDate => {
+            Column::EntryDate
+            | Column::EntrySummaryDate
+            | Column::LiquidationDate
+            | Column::ProtestDecisionDate => {
                 let date = match parse_date(value) {
                     Ok(Some(d)) => d,
                     Ok(None) => return,
@@ -878,6 +917,7 @@ impl<'f> State<'f> {
                 let slot = match column {
                     Column::EntryDate => &mut entry.entry_date,
                     Column::EntrySummaryDate => &mut entry.entry_summary_date,
+                    Column::ProtestDecisionDate => &mut entry.protest_decision_date,
                     _ => &mut entry.liquidation_date,
                 };
                 match slot {
@@ -919,6 +959,8 @@ impl<'f> State<'f> {
                     Column::ProtestNumber => &mut entry.protest_number,
                     Column::ProtestStatus => &mut entry.protest_status,
                     Column::Drawback => &mut entry.drawback,
+                    Column::LiquidationReason => &mut entry.liquidation_reason,
+                    Column::AdCvd => &mut entry.adcvd,
                     _ => return,
                 };
                 match slot {
@@ -1000,6 +1042,7 @@ impl<'f> State<'f> {
             return;
         };
         let ieepa = program == Chapter99::Ieepa;
+        let has_duty_column = mapping.get(Column::Duty).is_some();
         let duty = self.amount(at, f, mapping, Column::Duty, number, ieepa);
         let goods = if ieepa {
             self.amount(at, f, mapping, Column::GoodsValue, number, true)
@@ -1018,7 +1061,7 @@ impl<'f> State<'f> {
                 0
             }
         };
-        match program {
+        let total = match program {
             Chapter99::Ieepa => {
                 e.ieepa_lines = e.ieepa_lines.saturating_add(1);
                 // The order behind the line dates the court's two years: every line but an
@@ -1029,27 +1072,47 @@ impl<'f> State<'f> {
                 {
                     e.ieepa_orders.add_heading(h);
                 }
-                if duty_cents > 0 {
-                    e.ieepa_dutiable_lines = e.ieepa_dutiable_lines.saturating_add(1);
-                    e.ieepa_duty_cents = e.ieepa_duty_cents.saturating_add(duty_cents);
+                if matches!(duty, Ok(None)) && has_duty_column {
+                    e.ieepa_blank_duty_lines = e.ieepa_blank_duty_lines.saturating_add(1);
                 }
                 match goods {
                     Ok(Some(v)) if v != 0 => e.ieepa_goods_value_on_99_line = true,
                     Ok(_) => {}
                     Err(()) => e.unreadable_columns.insert(Column::GoodsValue),
                 }
+                if duty_cents <= 0 {
+                    return;
+                }
+                e.ieepa_dutiable_lines = e.ieepa_dutiable_lines.saturating_add(1);
+                &mut e.ieepa_duty_cents
             }
-            Chapter99::Section122 => {
-                let s = &mut e.other_chapter_99.section_122_cents;
-                *s = s.saturating_add(duty_cents);
-            }
-            Chapter99::Section301 => {
-                let s = &mut e.other_chapter_99.section_301_cents;
-                *s = s.saturating_add(duty_cents);
-            }
-            Chapter99::Section232 => {
-                let s = &mut e.other_chapter_99.section_232_cents;
-                *s = s.saturating_add(duty_cents);
+            Chapter99::Section122 => &mut e.other_chapter_99.section_122_cents,
+            Chapter99::Section301 => &mut e.other_chapter_99.section_301_cents,
+            Chapter99::Section232 => &mut e.other_chapter_99.section_232_cents,
+        };
+        match total
+            .checked_add(duty_cents)
+            .filter(|t| (-MAX_AMOUNT_CENTS..=MAX_AMOUNT_CENTS).contains(t))
+        {
+            Some(t) => *total = t,
+            None => {
+                // The line is left out of the total, which then stands for what could be read;
+                // the duty is marked unreadable so that no decision rests on it.
+                e.unreadable_columns.insert(Column::Duty);
+                let Some(dc) = mapping.get(Column::Duty) else {
+                    return;
+                };
+                let raw = f.raw(dc);
+                let text = self.text(raw);
+                let value = unwrap_value(&text);
+                let message = format!(
+                    "{}: `{value}` in `{}` brings entry {}'s Chapter 99 duty past $10,000,000,000.00, beyond any entry's amounts - check the export; until then the entry is not judged on its duty (never as not refundable because of it)",
+                    at.position(dc),
+                    Column::Duty.header(),
+                    number.dashed()
+                );
+                self.findings
+                    .push(cell_diag("R002", at, dc, value, message));
             }
         }
     }
@@ -1290,9 +1353,16 @@ pub fn parse_cents(raw: &str) -> Result<Option<i64>, &'static str> {
     let total = dollars
         .checked_mul(100)
         .and_then(|d| d.checked_add(cents))
-        .ok_or("too large")?;
+        .filter(|&t| t <= MAX_AMOUNT_CENTS)
+        .ok_or("more than $10,000,000,000.00, beyond any entry's amounts")?;
     Ok(Some(if negative { -total } else { total }))
 }
+
+/// The largest amount a cell or an entry's total may hold: $10 billion. No entry carries that
+/// much duty or goods value (the largest entries are a few million dollars), and at this bound
+/// no sum over a file's lines or entries comes near `i64::MAX` cents; a larger value is a typo or
+/// a crafted file, reported (R002) and left unknown rather than wrapped or clamped.
+pub const MAX_AMOUNT_CENTS: i64 = 1_000_000_000_000;
 
 pub use capekit_core::dates::parse_date;
 
@@ -1638,13 +1708,16 @@ mod tests {
         assert_eq!(
             paths,
             vec![
-                ("B7603245278", EntryPath::Cape, "P017"),
+                // Entered 2025-06-02, "Unliquidated" 18 months later with no extension shown:
+                // deemed liquidated (19 USC 1504(a)), so review with both readings.
+                ("B7603245278", EntryPath::Review, "P027"),
                 ("B7610000013", EntryPath::Cape, "P018"),
                 ("B7610000021", EntryPath::Protest, "P014"),
                 ("B7610000039", EntryPath::LaterPhase, "P003"),
                 ("B7610000047", EntryPath::NotRefundable, "P002"),
                 ("05760693423", EntryPath::CorrectFirst, "P015"),
-                ("ABC12345676", EntryPath::NotRefundable, "P001"),
+                // Entered 2025-01-15 yet $100.00 of IEEPA duty shown: the data disagrees.
+                ("ABC12345676", EntryPath::Review, "P025"),
             ]
         );
         assert!(capekit_core::path::is_urgent(&decide(
@@ -1698,7 +1771,8 @@ mod tests {
         let first = entry(&set, "B7603245278");
         assert!(first.unreadable_columns.contains(Column::Duty));
         assert_eq!(first.ieepa_dutiable_lines, 0);
-        let d = decide(first, AS_OF);
+        // Within a year of its entry, so its "Unliquidated" status is plausible.
+        let d = decide(first, jiff::civil::date(2026, 5, 1));
         assert_eq!(
             d.path,
             EntryPath::Cape,
@@ -1911,6 +1985,29 @@ mod tests {
     }
 
     #[test]
+    fn blank_duty_cells_are_counted_apart_from_explicit_zeros_and_new_columns_are_read() {
+        let csv = "Entry Summary Number,HTS Number - Full,Line Tariff Duty Amount,Protest Status,Protest Decision Date,Liquidation Reason Code,AD/CVD Status\n\
+B7603245278,99030125,,Denied,10/01/2026,36,Suspended\n\
+B7603245278,99030110,0.00,Denied,10/01/2026,36,Suspended\n\
+B7610000013,99030125,5.00,,,,\n";
+        let set = parse_entry_data("x.csv", csv.as_bytes()).expect("read");
+        let first = entry(&set, "B7603245278");
+        assert_eq!(first.ieepa_lines, 2);
+        assert_eq!(first.ieepa_blank_duty_lines, 1);
+        assert_eq!(first.ieepa_dutiable_lines, 0);
+        assert_eq!(
+            first.protest_decision_date,
+            Some(jiff::civil::date(2026, 10, 1))
+        );
+        assert_eq!(first.liquidation_reason.as_deref(), Some("36"));
+        assert_eq!(first.adcvd.as_deref(), Some("Suspended"));
+        // The blank line's heading dates the court clock; the explicit zero does not.
+        let orders: Vec<&str> = first.ieepa_orders.iter().map(|o| o.order).collect();
+        assert_eq!(orders, vec!["EO 14257"]);
+        assert_eq!(entry(&set, "B7610000013").ieepa_blank_duty_lines, 0);
+    }
+
+    #[test]
     fn hostile_bytes_never_panic() {
         let inputs: [&[u8]; 6] = [
             b"Entry Number,HTS,Duty\n\"B7603245278,99030125\n",
@@ -1925,5 +2022,102 @@ mod tests {
                 reconciles(&set);
             }
         }
+    }
+
+    #[test]
+    fn huge_amounts_are_findings_and_an_unknown_duty_not_a_wrapped_sum() {
+        // Regression: two duties of $5e16 summed to a negative total, so the entry read as owing
+        // nothing.
+        let csv = "Entry Summary Number,HTS Number - Full,Line Tariff Duty Amount\n\
+                   B7603245278,99030125,50000000000000000\n\
+                   B7603245278,99030125,$50000000000000000.00\n\
+                   B7610000013,99030125,\"6,000,000,000.00\"\n\
+                   B7610000013,99030125,\"6,000,000,000.00\"\n\
+                   B7610000013,99030125,12.00\n";
+        let set = parse_entry_data("es003.csv", csv.as_bytes()).expect("read");
+        reconciles(&set);
+        assert_eq!(
+            codes(&set),
+            vec![("R002", Some(2)), ("R002", Some(3)), ("R002", Some(5))]
+        );
+        assert!(
+            set.diagnostics[0]
+                .message
+                .contains("more than $10,000,000,000.00")
+        );
+        assert!(
+            set.diagnostics[2]
+                .message
+                .contains("brings entry B76-1000001-3's Chapter 99 duty past $10,000,000,000.00"),
+            "{}",
+            set.diagnostics[2].message
+        );
+        for n in ["B7603245278", "B7610000013"] {
+            let e = entry(&set, n);
+            assert!(e.unreadable_columns.contains(Column::Duty), "{n}");
+            assert!(e.ieepa_duty_cents >= 0, "{n}: {}", e.ieepa_duty_cents);
+            let d = decide(e, AS_OF);
+            assert_ne!(d.path, EntryPath::NotRefundable, "{n}");
+        }
+        assert_eq!(entry(&set, "B7610000013").ieepa_duty_cents, 600_000_001_200);
+        assert!(parse_cents("10000000000.00").is_ok());
+        assert!(parse_cents("10000000000.01").is_err());
+        assert!(parse_cents("-10000000000.01").is_err());
+    }
+
+    #[test]
+    fn excel_date_serials_outside_real_dates_are_findings_not_clamped_dates() {
+        // Regression: date cells of 0, -1 and 1e308 read as 1899-12-31 or 9999-12-31, with no
+        // finding, so the entry looked liquidated a century ago (not refundable) or far ahead.
+        use rust_xlsxwriter::{Format, Workbook};
+        let date = Format::new().set_num_format("mm/dd/yyyy");
+        let serials = [0.0, -1.0, 1e308, 2_958_466.0];
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in [
+            "Entry Summary Number",
+            "Liquidation Status",
+            "Liquidation Date",
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string(0, u16::try_from(c).expect("col"), *h)
+                .expect("cell");
+        }
+        let numbers = ["B7603245278", "B7610000013", "ABC12345676", "05760693423"];
+        for (r, (n, v)) in numbers.iter().zip(serials).enumerate() {
+            let r = u32::try_from(r + 1).expect("row");
+            ws.write_string(r, 0, *n).expect("cell");
+            ws.write_string(r, 1, "Liquidated").expect("cell");
+            ws.write_number_with_format(r, 2, v, &date).expect("cell");
+        }
+        let set =
+            parse_entry_data("es003.xlsx", &wb.save_to_buffer().expect("xlsx")).expect("read");
+        reconciles(&set);
+        assert_eq!(
+            codes(&set),
+            vec![
+                ("R003", Some(2)),
+                ("R003", Some(3)),
+                ("R003", Some(4)),
+                ("R003", Some(5))
+            ]
+        );
+        for (n, d) in numbers.iter().zip(&set.diagnostics) {
+            assert!(d.message.contains("outside 1990-2100"), "{}", d.message);
+            let e = entry(&set, n);
+            assert_eq!(e.liquidation_date, None, "{n}");
+            assert!(
+                e.unreadable_columns.contains(Column::LiquidationDate),
+                "{n}"
+            );
+            assert_eq!(decide(e, AS_OF).path, EntryPath::Review, "{n}");
+        }
+        // Text dates are held to the same years.
+        assert!(parse_date("12/31/9999").is_err());
+        assert!(parse_date("1899-12-31").is_err());
+        assert!(parse_date("01/01/1990").is_ok());
+        assert!(parse_date("12/31/2100").is_ok());
     }
 }

@@ -50,6 +50,14 @@ pub enum ReadError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A workbook beyond what capekit reads ([`table::TableError::is_limit`]).
+    #[error("{path}: {error}")]
+    Workbook {
+        /// The path given.
+        path: PathBuf,
+        /// What was too large (not an error `source`: the message already says it).
+        error: table::TableError,
+    },
     /// Reading failed.
     #[error("{path}: cannot read: {source}")]
     Io {

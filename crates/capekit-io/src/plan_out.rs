@@ -26,7 +26,7 @@ use capekit_core::check::{MAX_ENTRIES, group};
 use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::known::{Known, KnownState};
-use capekit_core::path::{Decision, EntryData, Path, decide, format_cents};
+use capekit_core::path::{Decision, EntryData, Path, PathContext, decide_with, format_cents};
 use capekit_core::reading::ENTRY_READER_RULES;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -56,13 +56,23 @@ const IN_TWO_FILES: &str = "R011";
 const FINDINGS_CAPPED: &str = "R010";
 
 /// What a plan is asked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlanOptions {
     /// Decide as of this day.
     pub as_of: Date,
     /// The filing account's filer code: only entries bearing it are declared.
     pub filer: Option<String>,
+    /// What the user told the path engine (importers that sued, for CAPE Phase 3).
+    pub context: PathContext,
+    /// One declaration for all importers instead of one per importer. CBP allows several
+    /// importers on one declaration (CBP FAQ as relayed); the split per importer is the default
+    /// because refunds are consolidated per importer of record and liquidation date, so one file
+    /// per importer keeps each importer's claim, status and refund apart.
+    pub one_declaration: bool,
 }
+
+/// The file-name part of the one declaration for all importers (`--one-declaration`).
+pub const ALL_IMPORTERS: &str = "all-importers";
 
 /// One entry of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +103,9 @@ pub struct PlannedEntry {
     /// A `cape` entry left off the declarations because the ledger knows it as accepted on an
     /// earlier claim or still pending on an earlier declaration.
     pub known: Option<KnownState>,
+    /// A `cape` entry the plan itself doubts CBP will take (trade control status, no importer
+    /// number): on the worklist with this reason, never on a declaration.
+    pub held: Option<String>,
 }
 
 impl PlannedEntry {
@@ -125,6 +138,9 @@ impl PlannedEntry {
                 return format!("{}: {} (capekit ledger)", k.describe(), k.remedy());
             }
             None => {}
+        }
+        if let Some(why) = &self.held {
+            return why.clone();
         }
         if let Some(other) = &self.other_filer {
             return format!(
@@ -278,7 +294,7 @@ pub fn build_plan(sets: Vec<EntryDataSet>, options: &PlanOptions) -> Plan {
 /// [`build_plan`] with the ledger's knowledge and a look at each decision.
 ///
 /// `known` is what the ledger knows of the entries (accepted on a claim, or still pending): such
-/// a `cape` entry is never put on a declaration (CAPE.md sections 3 and 4), as `CheckOptions`'s
+/// a `cape` entry is never put on a declaration (an entry already declared conflicts at batch validation), as `CheckOptions`'s
 /// `known` does for `check`.
 ///
 /// `on_decided` gets each planned entry's data and decision as it is decided, in
@@ -323,7 +339,7 @@ pub fn build_plan_with(
                     v.insert((Arc::clone(&file), e.first_line));
                 }
             }
-            let decision = decide(&e, options.as_of);
+            let decision = decide_with(&e, options.as_of, &options.context);
             on_decided(&e, &decision);
             let other_filer = filer
                 .as_deref()
@@ -339,6 +355,9 @@ pub fn build_plan_with(
                 .urgent_deadline()
                 .filter(|_| !matches!(known, Some(KnownState::Accepted { .. })));
             let urgent = urgent_by.is_some();
+            let held = (decision.path == Path::Cape && known.is_none())
+                .then(|| held_reason(&e))
+                .flatten();
             entries.push(PlannedEntry {
                 entry_number: e.entry_number,
                 importer_number: e.importer_number,
@@ -352,6 +371,7 @@ pub fn build_plan_with(
                 declaration: None,
                 other_filer,
                 known,
+                held,
             });
         }
         files.push(count);
@@ -366,7 +386,7 @@ pub fn build_plan_with(
             ),
         ));
     }
-    let declarations = declarations(&mut entries, filer.is_some());
+    let declarations = declarations(&mut entries, filer.is_some(), options.one_declaration);
     let totals: Vec<PathTotal> = Path::ALL
         .iter()
         .map(|&path| {
@@ -375,7 +395,7 @@ pub fn build_plan_with(
             PathTotal {
                 path,
                 entries: on.len(),
-                ieepa_duty_cents: on.iter().map(|e| e.ieepa_duty_cents).sum(),
+                ieepa_duty_cents: sum_cents(on.iter().map(|e| e.ieepa_duty_cents)),
             }
         })
         .collect();
@@ -389,6 +409,29 @@ pub fn build_plan_with(
         reconciliation,
         diagnostics,
     }
+}
+
+/// Why the plan keeps a `cape` entry off its declarations although the rules send it to CAPE:
+/// what it knows CBP will refuse, or cannot check.
+fn held_reason(e: &EntryData) -> Option<String> {
+    if e.importer_number
+        .as_deref()
+        .is_none_or(|n| n.trim().is_empty())
+    {
+        return Some(
+            "no importer number in the file: CAPE matches the declaring account to the importer of record - add `Importer Number` (or look the entry up in ACE) before declaring it".to_owned(),
+        );
+    }
+    if let Some(cs) = e
+        .control_status
+        .as_deref()
+        .filter(|cs| cs.to_ascii_lowercase().contains("trade"))
+    {
+        return Some(format!(
+            "control status `{cs}`: CBP answers ENTRY SUMMARY IS IN TRADE CONTROL until the entry is on a paid statement - declare it once it is (not put on a declaration now)"
+        ));
+    }
+    None
 }
 
 fn in_two_files(
@@ -453,12 +496,24 @@ pub fn file_name_part(importer: &str) -> String {
 /// Groups the `cape` entries into declarations (per importer, and per filer when an importer's
 /// entries bear several filer codes and no `--filer` was given), orders each, names the files,
 /// and marks each entry with its declaration and part.
-fn declarations(entries: &mut [PlannedEntry], one_filer: bool) -> Vec<Declaration> {
+fn declarations(
+    entries: &mut [PlannedEntry],
+    one_filer: bool,
+    one_declaration: bool,
+) -> Vec<Declaration> {
     // Entries without an importer number sort last; the rest by importer number.
     let mut by_importer: BTreeMap<(bool, Option<Arc<str>>), Vec<usize>> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if e.decision.path == Path::Cape && e.other_filer.is_none() && e.known.is_none() {
-            let importer = e.importer_number.clone().filter(|n| !n.trim().is_empty());
+        if e.decision.path == Path::Cape
+            && e.other_filer.is_none()
+            && e.known.is_none()
+            && e.held.is_none()
+        {
+            let importer = if one_declaration {
+                Some(Arc::from(ALL_IMPORTERS))
+            } else {
+                e.importer_number.clone().filter(|n| !n.trim().is_empty())
+            };
             by_importer
                 .entry((importer.is_none(), importer))
                 .or_default()
@@ -513,12 +568,13 @@ fn declarations(entries: &mut [PlannedEntry], one_filer: bool) -> Vec<Declaratio
                 entries[i].declaration = Some((index, pos / MAX_ENTRIES));
             }
             out.push(Declaration {
-                importer_number: importer.clone(),
+                // One declaration for all importers names none of them.
+                importer_number: importer.clone().filter(|_| !one_declaration),
                 filer,
                 base_name,
                 file_names,
                 urgent: members.iter().filter(|&&i| entries[i].urgent).count(),
-                ieepa_duty_cents: members.iter().map(|&i| entries[i].ieepa_duty_cents).sum(),
+                ieepa_duty_cents: sum_cents(members.iter().map(|&i| entries[i].ieepa_duty_cents)),
                 entries: members.iter().map(|&i| entries[i].entry_number).collect(),
             });
         }
@@ -585,7 +641,7 @@ impl Plan {
 
     /// IEEPA duty of every entry, in cents.
     pub fn ieepa_duty_cents(&self) -> i64 {
-        self.totals.iter().map(|t| t.ieepa_duty_cents).sum()
+        sum_cents(self.totals.iter().map(|t| t.ieepa_duty_cents))
     }
 
     /// `cape` entries the ledger kept off the declarations: accepted on an earlier claim or
@@ -595,6 +651,12 @@ impl Plan {
             self.entries.iter().filter(|e| e.known.is_some()).collect();
         list.sort_by_key(|e| e.entry_number);
         list
+    }
+
+    /// `cape` entries the plan itself keeps off the declarations (no importer number, trade
+    /// control status).
+    pub fn held_entries(&self) -> usize {
+        self.entries.iter().filter(|e| e.held.is_some()).count()
     }
 
     /// `cape` entries left off the declarations because another filer must declare them.
@@ -683,6 +745,13 @@ impl PlanFiles {
         let (d, part) = e.declaration?;
         self.declarations.get(d)?.get(part)
     }
+}
+
+/// A sum of amounts in cents. The readers hold each entry's duty to
+/// [`crate::entries::MAX_AMOUNT_CENTS`], so a sum reaches `i64::MAX` only past nine million
+/// entries at that bound; it then stops there rather than wrapping to a negative total.
+fn sum_cents(amounts: impl Iterator<Item = i64>) -> i64 {
+    amounts.fold(0, i64::saturating_add)
 }
 
 /// The worklist: one row per entry not on a declaration, most urgent first.
@@ -958,8 +1027,16 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     if other > 0 {
         let _ = writeln!(
             out,
-            "not declared: {} of other filers (on the worklist) - a broker's account may declare only entries bearing its own filer code; CBP's guide says so only through summaries (CAPE.md marks it unconfirmed), so an importer's own account may still declare them",
+            "not declared: {} of other filers (on the worklist) - a broker's account may declare only entries bearing its own filer code; CBP's guide (\"ACE Portal: CAPE Declarations\", April 2026) is known to say so only through summaries, so it is unconfirmed, and an importer's own account may still declare them",
             plural(other, "cape entry", "cape entries")
+        );
+    }
+    let held = plan.held_entries();
+    if held > 0 {
+        let _ = writeln!(
+            out,
+            "not declared: {} the plan doubts CBP would take now (no importer number, or trade control status; on the worklist with the reason)",
+            plural(held, "cape entry", "cape entries")
         );
     }
     let known = plan.known_entries();
@@ -1029,7 +1106,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
-    out
+    crate::render::escape_controls(&out).into_owned()
 }
 
 /// What the ledger says of an entry, with the rule it implies, for the terminal and the report.
@@ -1113,6 +1190,9 @@ pub struct EntryJson<'a> {
     pub declaration_file: Option<String>,
     /// The filer that must declare it, when `--filer` kept it off the declarations.
     pub other_filer: Option<&'a str>,
+    /// Why the plan kept a `cape` entry off the declarations (no importer number, trade
+    /// control status), or null.
+    pub held: Option<&'a str>,
     /// What the ledger knows of it, when that kept it off the declarations: `{"state":
     /// "accepted", "claim"}` or `{"state": "pending", "declaration", "declared_at"}`. Absent
     /// otherwise.
@@ -1197,6 +1277,7 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
                 urgent_deadline: e.urgent_by,
                 declaration_file: files.file_of(e).map(|p| shown(p)),
                 other_filer: e.other_filer.as_deref(),
+                held: e.held.as_deref(),
                 ledger: e.known.as_ref(),
                 notes: &e.decision.notes,
                 source: e.source(),
@@ -1308,7 +1389,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         .map(|t| {
             (
                 format!("{} ({})", t.path, format_cents(t.ieepa_duty_cents)),
-                usize::try_from((t.ieepa_duty_cents + 50) / 100).unwrap_or(0),
+                usize::try_from(t.ieepa_duty_cents.saturating_add(50) / 100).unwrap_or(0),
             )
         })
         .collect();
@@ -1355,8 +1436,16 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
     if other > 0 {
         let _ = writeln!(
             b,
-            "<p>{} of other filers are on the worklist, not on a declaration: a broker's account may declare only entries bearing its own filer code (CAPE.md marks this rule unconfirmed).</p>",
+            "<p>{} of other filers are on the worklist, not on a declaration: a broker's account may declare only entries bearing its own filer code (CBP's guide \"ACE Portal: CAPE Declarations\", April 2026, is known to say so only through summaries: unconfirmed).</p>",
             esc(&plural(other, "cape entry", "cape entries"))
+        );
+    }
+    let held = plan.held_entries();
+    if held > 0 {
+        let _ = writeln!(
+            b,
+            "<p>{} the plan doubts CBP would take now are on the worklist, not on a declaration: no importer number, or a trade control status.</p>",
+            esc(&plural(held, "cape entry", "cape entries"))
         );
     }
     let known = plan.known_entries();
@@ -1505,6 +1594,8 @@ mod tests {
 
     fn opts(filer: Option<&str>) -> PlanOptions {
         PlanOptions {
+            context: PathContext::default(),
+            one_declaration: false,
             as_of: AS_OF,
             filer: filer.map(str::to_owned),
         }

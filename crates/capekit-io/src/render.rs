@@ -2,7 +2,12 @@
 //!
 //! Findings are grouped by rule so that 9,000 copies of one mistake read as one problem with
 //! examples; JSON output is the serde form of the same report values.
+//!
+//! Every text printer, here and in the triage and plan modules, ends with [`escape_controls`]:
+//! values from the files read (entry cells, CBP messages, file names) reach the terminal, and a
+//! control character among them must be shown, never obeyed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -12,6 +17,29 @@ use capekit_core::fix::FixPlan;
 
 /// How many findings of one rule the text output lists before summarising the rest.
 pub const SHOWN_PER_RULE: usize = 20;
+
+/// Text for a terminal with its control characters made visible: ESC, BEL, CR, backspace,
+/// DEL, the C1 controls and the bidirectional overrides become `\u{1b}`-style escapes, so a
+/// value read from a file cannot move the cursor, recolour or retitle the terminal, or hide the
+/// text before it. Line feeds and tabs stay.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    let hostile = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hostile(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Renders a check report for a terminal.
 pub fn check_text(report: &CheckReport) -> String {
@@ -69,7 +97,7 @@ pub fn check_text(report: &CheckReport) -> String {
         group(c.warnings as u64),
         if c.warnings == 1 { "" } else { "s" },
     );
-    out
+    escape_controls(&out).into_owned()
 }
 
 /// Renders what `capekit fix` did.
@@ -176,11 +204,45 @@ pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
             " (DOES NOT RECONCILE - report this as a bug)"
         }
     );
-    out
+    escape_controls(&out).into_owned()
 }
 
 fn more(out: &mut String, n: usize) {
     if n > SHOWN_PER_RULE {
         let _ = writeln!(out, "  ... and {} more", group((n - SHOWN_PER_RULE) as u64));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_never_sent() {
+        let hostile = "B76\u{1b}[2J\u{1b}]0;title\u{7}x\rcover\u{8}\u{7f}\u{9b}\u{202e}txt\tok\n";
+        let shown = escape_controls(hostile);
+        assert_eq!(
+            shown,
+            "B76\\u{1b}[2J\\u{1b}]0;title\\u{7}x\\u{d}cover\\u{8}\\u{7f}\\u{9b}\\u{202e}txt\tok\n"
+        );
+        assert!(matches!(
+            escape_controls("plain, caf\u{e9}\n"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn the_check_printer_escapes_values_from_the_file() {
+        let input = crate::declaration::parse_declaration(
+            "in.csv",
+            b"Entry Number\r\nB760\x1b[31m3245278\x07\r\n",
+        );
+        let report = capekit_core::check::check(&input, &Default::default());
+        let text = check_text(&report);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        assert!(text.contains("B760\\u{1b}[31m3245278\\u{7}"), "{text}");
     }
 }

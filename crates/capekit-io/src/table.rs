@@ -11,6 +11,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader};
 use capekit_core::check::Content;
+use capekit_core::dates::{FIRST_DATE_YEAR, LAST_DATE_YEAR};
 
 use crate::sniff::sniff;
 use crate::text::decode_field;
@@ -95,6 +96,83 @@ pub enum TableError {
     /// Reading failed.
     #[error("{0}")]
     Csv(#[from] csv::Error),
+    /// An old-style `.xls` workbook: its reader sizes a sheet from what the file declares, so
+    /// capekit does not take it.
+    #[error(
+        "the file is an old-style Excel workbook (.xls), which capekit does not read - open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV"
+    )]
+    OldWorkbook,
+    /// A part other than a worksheet unpacks to more than [`WorkbookLimits::part_bytes`].
+    #[error(
+        "the workbook part `{part}` unpacks to {} bytes, more than the {} capekit reads from one part - this is not an ACE export; check that it is the right file, or open it in Excel and save it again",
+        capekit_core::check::group(*.size),
+        capekit_core::check::group(*.limit)
+    )]
+    PartTooLarge {
+        /// The part's name in the archive.
+        part: String,
+        /// Its declared unpacked size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The archive unpacks to more than [`WorkbookLimits::unpacked_bytes`].
+    #[error(
+        "the workbook unpacks to more than {} bytes (counted up to part `{part}`), more than capekit reads from one workbook - this is not an ACE export; check that it is the right file, or save it as CSV",
+        capekit_core::check::group(*.limit)
+    )]
+    UnpacksTooLarge {
+        /// The part at which the total passed the limit.
+        part: String,
+        /// The limit.
+        limit: u64,
+    },
+    /// The first sheet holds more than [`WorkbookLimits::cells`] cells.
+    #[error(
+        "sheet `{sheet}` holds more than {} cells by row {line} (each row counted from column A to its last value), more than capekit reads from one sheet - check that it is the right file; if values stand far right of the table or far below it, delete them and save again, or save the sheet as CSV",
+        capekit_core::check::group(*.limit)
+    )]
+    TooManyCells {
+        /// The sheet.
+        sheet: String,
+        /// The row at which the count passed the limit.
+        line: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A cell beyond Excel's last row or column.
+    #[error(
+        "sheet `{sheet}` has a cell at row {row}, column {column}, beyond Excel's last cell XFD1048576 - the workbook was not written by Excel; open it in Excel and save it again"
+    )]
+    OutsideSheet {
+        /// The sheet.
+        sheet: String,
+        /// 1-based row.
+        row: u64,
+        /// 1-based column.
+        column: u64,
+    },
+    /// Rows out of order in the sheet XML (Excel writes them in order).
+    #[error(
+        "cell {cell} comes after row {after} in the file: the rows are out of order, which Excel never writes - open the workbook in Excel and save it again"
+    )]
+    RowsOutOfOrder {
+        /// The cell found out of order.
+        cell: String,
+        /// The row read before it.
+        after: u64,
+    },
+}
+
+impl TableError {
+    /// True when the workbook is refused for its size, not for its form: a reader that takes
+    /// unreadable workbooks as empty must still refuse these.
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            Self::PartTooLarge { .. } | Self::UnpacksTooLarge { .. } | Self::TooManyCells { .. }
+        )
+    }
 }
 
 /// What reading a table found out about its bytes.
@@ -123,6 +201,15 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, TableError> {
 /// Calls `visit` with every row of a CSV or of a workbook's first sheet, in order, reusing one
 /// row buffer: readers of large files keep only what they need.
 pub fn visit_table(bytes: &[u8], visit: impl FnMut(&Row)) -> Result<TableInfo, TableError> {
+    visit_table_within(bytes, &WorkbookLimits::DEFAULT, visit)
+}
+
+/// [`visit_table`] with the workbook limits given.
+pub fn visit_table_within(
+    bytes: &[u8],
+    limits: &WorkbookLimits,
+    mut visit: impl FnMut(&Row),
+) -> Result<TableInfo, TableError> {
     let content = sniff(bytes);
     match content {
         Content::Text => visit_csv(bytes, content, visit),
@@ -130,15 +217,15 @@ pub fn visit_table(bytes: &[u8], visit: impl FnMut(&Row)) -> Result<TableInfo, T
             let text = crate::text::decode_utf16(bytes);
             visit_csv(text.as_bytes(), content, visit)
         }
-        Content::Xlsx | Content::Xls => {
-            let table = read_workbook(bytes, content)?;
-            table.rows.iter().for_each(visit);
+        Content::Xlsx => {
+            visit_xlsx(bytes, limits, &mut visit)?;
             Ok(TableInfo {
                 content,
                 bom: false,
                 windows_1252: false,
             })
         }
+        Content::Xls => Err(TableError::OldWorkbook),
         other => Err(TableError::Unsupported(other)),
     }
 }
@@ -210,63 +297,212 @@ pub fn strip_cr(field: &[u8]) -> &[u8] {
     field.strip_suffix(b"\r").unwrap_or(field)
 }
 
-fn read_workbook(bytes: &[u8], content: Content) -> Result<Table, TableError> {
-    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+/// How much of a workbook capekit reads. A workbook declares its size (a sheet's dimension, a
+/// part's unpacked size, a cell's address) and nothing here is allocated from those
+/// declarations: cells are read as they come, and what is really there is capped well above any
+/// ACE export, so a crafted file is refused instead of exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkbookLimits {
+    /// Cells of the first sheet, each row counted from column A to its last value: a value far
+    /// to the right makes its row cost more, so rows padded to column XFD are capped too.
+    pub cells: u64,
+    /// Bytes of all parts of the archive together, as declared in its central directory (the
+    /// zip reader refuses a part that inflates past its declared size).
+    pub unpacked_bytes: u64,
+    /// Bytes of one part other than a worksheet (shared strings, styles, the workbook part):
+    /// the workbook reader loads those whole.
+    pub part_bytes: u64,
+}
+
+impl WorkbookLimits {
+    /// The limits of every reader: 40 million cells is Excel's 1,048,576 rows of 38 columns,
+    /// more than any ES-003 export (a large importer's year is a few hundred thousand lines of
+    /// 30 to 40 columns); 1 GiB unpacked and 128 MiB per non-sheet part are some ten times what
+    /// such a workbook unpacks to.
+    pub const DEFAULT: WorkbookLimits = WorkbookLimits {
+        cells: 40_000_000,
+        unpacked_bytes: 1 << 30,
+        part_bytes: 128 << 20,
+    };
+}
+
+/// Excel's last row (1,048,576) and column (XFD, the 16,384th): a cell beyond them is not
+/// Excel's.
+const EXCEL_ROWS: u32 = 1_048_576;
+const EXCEL_COLUMNS: u32 = 16_384;
+
+/// What the size checks of a workbook found before any part was unpacked.
+fn check_archive(bytes: &[u8], limits: &WorkbookLimits) -> Result<(), TableError> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| TableError::Workbook(e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_data(i)
+            .map_err(|e| TableError::Workbook(e.to_string()))?;
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        let size = entry.size();
+        let is_sheet = name.starts_with("xl/worksheets/");
+        if !is_sheet && size > limits.part_bytes {
+            return Err(TableError::PartTooLarge {
+                part: name,
+                size,
+                limit: limits.part_bytes,
+            });
+        }
+        total = total.saturating_add(size);
+        if total > limits.unpacked_bytes {
+            return Err(TableError::UnpacksTooLarge {
+                part: name,
+                limit: limits.unpacked_bytes,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reads the first sheet of an XLSX workbook cell by cell, calling `visit` once per row that
+/// holds a value (rows in between are skipped; each row keeps its sheet row number).
+fn visit_xlsx(
+    bytes: &[u8],
+    limits: &WorkbookLimits,
+    visit: &mut dyn FnMut(&Row),
+) -> Result<(), TableError> {
+    check_archive(bytes, limits)?;
+    // calamine 0.38 parses cell addresses (`r="..."`) with unchecked arithmetic: a crafted
+    // address overflows, which panics where overflow checks are on (debug builds). The panic is
+    // turned into a refusal here, as the malformed workbook it is; rows already visited are
+    // kept by nobody, since the caller gets an error.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_xlsx_cells(bytes, limits, visit)
+    }));
+    read.unwrap_or_else(|_| {
+        Err(TableError::Workbook(
+            "a cell address or dimension is malformed".to_owned(),
+        ))
+    })
+}
+
+fn read_xlsx_cells(
+    bytes: &[u8],
+    limits: &WorkbookLimits,
+    visit: &mut dyn FnMut(&Row),
+) -> Result<(), TableError> {
+    let workbook_err = |e: calamine::XlsxError| TableError::Workbook(e.to_string());
+    let mut wb: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(workbook_err)?;
     let name = wb
         .sheet_names()
         .first()
         .cloned()
         .ok_or(TableError::NoSheet)?;
-    let range = wb
-        .worksheet_range(&name)
-        .map_err(|e| TableError::Workbook(e.to_string()))?;
-    let (row0, col0) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::with_capacity(range.height());
-    for (i, cells) in range.rows().enumerate() {
-        let mut fields = vec![String::new(); col0 as usize];
-        fields.extend(cells.iter().map(cell_text));
-        while fields.last().is_some_and(String::is_empty) {
-            fields.pop();
+    let mut cells = wb.worksheet_cells_reader(&name).map_err(workbook_err)?;
+    let mut row = Row {
+        line: 0,
+        sheet: Some(name.clone()),
+        fields: Vec::new(),
+    };
+    // Cells counted so far: each finished row costs its width.
+    let mut spent: u64 = 0;
+    let mut open = false;
+    while let Some(cell) = cells.next_cell().map_err(workbook_err)? {
+        let (r, c) = cell.get_position();
+        if r >= EXCEL_ROWS || c >= EXCEL_COLUMNS {
+            return Err(TableError::OutsideSheet {
+                sheet: name,
+                row: u64::from(r) + 1,
+                column: u64::from(c) + 1,
+            });
         }
-        rows.push(Row {
-            line: u64::from(row0) + i as u64 + 1,
-            sheet: Some(name.clone()),
-            fields,
-        });
+        let value = cell.get_value();
+        if matches!(value, calamine::DataRef::Empty) {
+            continue;
+        }
+        let line = u64::from(r) + 1;
+        if open && line < row.line {
+            return Err(TableError::RowsOutOfOrder {
+                cell: format!("{name}!{}{line}", column_letter(c as usize)),
+                after: row.line,
+            });
+        }
+        if open && line > row.line {
+            spent = spent.saturating_add(row.fields.len() as u64);
+            finish_row(&mut row);
+            visit(&row);
+            row.fields.clear();
+        }
+        open = true;
+        row.line = line;
+        let column = c as usize;
+        if column >= row.fields.len() {
+            let width = column as u64 + 1;
+            if spent.saturating_add(width) > limits.cells {
+                return Err(TableError::TooManyCells {
+                    sheet: name,
+                    line,
+                    limit: limits.cells,
+                });
+            }
+            row.fields.resize_with(column + 1, String::new);
+        }
+        if let Some(slot) = row.fields.get_mut(column) {
+            *slot = cell_text(&calamine::Data::from(value.clone()));
+        }
     }
-    Ok(Table {
-        content,
-        rows,
-        bom: false,
-        windows_1252: false,
-    })
+    if open {
+        finish_row(&mut row);
+        visit(&row);
+    }
+    Ok(())
+}
+
+/// Drops the empty cells that end a row, as a CSV row has none.
+fn finish_row(row: &mut Row) {
+    while row.fields.last().is_some_and(String::is_empty) {
+        row.fields.pop();
+    }
 }
 
 /// A cell as text. Whole numbers print without a decimal part, as Excel shows them in a cell
 /// formatted "General" (an entry number stored as a number stays 11 digits, or shows the zeros it
-/// lost); dates print as ISO dates.
+/// lost); dates print as ISO dates, and date cells outside [`FIRST_DATE_YEAR`]..=
+/// [`LAST_DATE_YEAR`] print as their serial number.
 pub fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{f:.0}")
-            } else {
-                f.to_string()
-            }
-        }
+        Data::Float(f) => number_text(*f),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) => {
+            // calamine clamps serials outside its calendar to 1899-12-31 or 9999-12-31, both
+            // outside the range, so a year within it is the cell's real date.
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            format!("{y:04}-{m:02}-{d:02}")
+            let year = i16::try_from(y).unwrap_or(i16::MAX);
+            if dt.is_datetime()
+                && dt.as_f64().is_finite()
+                && (FIRST_DATE_YEAR..=LAST_DATE_YEAR).contains(&year)
+            {
+                format!("{y:04}-{m:02}-{d:02}")
+            } else {
+                number_text(dt.as_f64())
+            }
         }
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
         #[expect(unreachable_patterns, reason = "calamine may add cell kinds")]
         _ => String::new(),
+    }
+}
+
+/// A number cell as Excel's "General" format shows it, without its 300 digits when huge.
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{f:.0}")
+    } else if f.is_finite() && f.abs() >= 1e15 {
+        format!("{f:e}")
+    } else {
+        f.to_string()
     }
 }
 
@@ -372,5 +608,284 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+    }
+
+    /// A workbook of one sheet, written part by part, so that a test can put in it what Excel
+    /// never writes.
+    pub(crate) fn workbook(sheet_data: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(
+                    r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#
+                ),
+            ),
+        ];
+        for (name, text) in parts {
+            z.start_file(name, options).expect("zip part");
+            z.write_all(text.as_bytes()).expect("zip write");
+        }
+        z.finish().expect("zip").into_inner()
+    }
+
+    fn inline(cell: &str, value: &str) -> String {
+        format!(r#"<c r="{cell}" t="inlineStr"><is><t>{value}</t></is></c>"#)
+    }
+
+    fn xlsx_rows(bytes: &[u8]) -> Vec<(u64, Vec<String>)> {
+        read_table(bytes)
+            .expect("workbook")
+            .rows
+            .into_iter()
+            .map(|r| (r.line, r.fields))
+            .collect()
+    }
+
+    #[test]
+    fn a_stray_far_cell_does_not_size_the_sheet() {
+        // Regression: the sheet was read as one range from A1 to its last cell, so one value at
+        // XFD1048576 made the reader allocate 1,048,576 x 16,384 cells and abort.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "Entry Number").expect("cell");
+        for r in 1..=10u32 {
+            ws.write_string(r, 0, format!("B76032452{r:02}"))
+                .expect("cell");
+        }
+        ws.write_string(1_048_575, 16_383, "stray").expect("cell");
+        let bytes = wb.save_to_buffer().expect("xlsx");
+        let rows = xlsx_rows(&bytes);
+        assert_eq!(rows.len(), 12, "header, 10 rows and the stray cell's row");
+        assert_eq!(rows[0], (1, vec!["Entry Number".to_owned()]));
+        assert_eq!(rows[10], (11, vec!["B7603245210".to_owned()]));
+        let (line, stray) = &rows[11];
+        assert_eq!(*line, 1_048_576);
+        assert_eq!(stray.len(), 16_384);
+        assert_eq!(stray[16_383], "stray");
+    }
+
+    #[test]
+    fn rows_padded_to_the_last_column_are_capped() {
+        // Regression: a 110 KB workbook with one value at column XFD on each row reached 7.8 GB.
+        let data: String = (1..=3_000)
+            .map(|r| format!("<row r=\"{r}\">{}</row>", inline(&format!("XFD{r}"), "x")))
+            .collect();
+        let err = read_table(&workbook(&data)).expect_err("refused");
+        assert!(
+            matches!(
+                err,
+                TableError::TooManyCells {
+                    line: 2_442,
+                    limit: 40_000_000,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.is_limit());
+        let text = err.to_string();
+        assert!(
+            text.contains("sheet `Sheet1` holds more than 40,000,000 cells by row 2442"),
+            "{text}"
+        );
+        assert!(text.contains("save the sheet as CSV"), "{text}");
+        // Within the limit, every row is read.
+        let rows = visit_count(
+            &workbook(&data),
+            &WorkbookLimits {
+                cells: 49_152_000,
+                ..WorkbookLimits::DEFAULT
+            },
+        );
+        assert_eq!(rows, Ok(3_000));
+    }
+
+    fn visit_count(bytes: &[u8], limits: &WorkbookLimits) -> Result<usize, String> {
+        let mut n = 0;
+        visit_table_within(bytes, limits, |_| n += 1)
+            .map(|_| n)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_cell_limit_counts_rows_up_to_their_last_value() {
+        let data = format!(
+            "<row r=\"1\">{}{}</row><row r=\"2\">{}</row>",
+            inline("A1", "a"),
+            inline("C1", "c"),
+            inline("B2", "b")
+        );
+        let bytes = workbook(&data);
+        let at = |cells| WorkbookLimits {
+            cells,
+            ..WorkbookLimits::DEFAULT
+        };
+        assert_eq!(visit_count(&bytes, &at(5)), Ok(2));
+        let refused = visit_count(&bytes, &at(4)).expect_err("3 + 2 cells");
+        assert!(refused.contains("more than 4 cells by row 2"), "{refused}");
+    }
+
+    #[test]
+    fn unpacked_sizes_are_capped_from_the_central_directory() {
+        let data = format!("<row r=\"1\">{}</row>", inline("A1", "Entry Number"));
+        let bytes = workbook(&data);
+        let total = WorkbookLimits {
+            unpacked_bytes: 600,
+            ..WorkbookLimits::DEFAULT
+        };
+        let err = visit_count(&bytes, &total).expect_err("over the total");
+        assert!(
+            err.contains("the workbook unpacks to more than 600 bytes"),
+            "{err}"
+        );
+        let part = WorkbookLimits {
+            part_bytes: 100,
+            ..WorkbookLimits::DEFAULT
+        };
+        let err = visit_count(&bytes, &part).expect_err("a part over its limit");
+        assert!(
+            err.contains("the workbook part `[Content_Types].xml` unpacks to"),
+            "{err}"
+        );
+        assert_eq!(visit_count(&bytes, &WorkbookLimits::DEFAULT), Ok(1));
+    }
+
+    #[test]
+    fn a_deflate_bomb_is_refused_before_it_is_unpacked() {
+        // 16 MiB of blanks inside the sheet: some 16 KB packed.
+        let bomb = " ".repeat(16 << 20);
+        let bytes = workbook(&bomb);
+        assert!(bytes.len() < 100_000, "{} bytes", bytes.len());
+        let limits = WorkbookLimits {
+            unpacked_bytes: 8 << 20,
+            ..WorkbookLimits::DEFAULT
+        };
+        let err = visit_count(&bytes, &limits).expect_err("refused");
+        assert!(
+            err.contains("unpacks to more than 8,388,608 bytes"),
+            "{err}"
+        );
+    }
+
+    /// Sets the declared unpacked size of part `name` in its local and central headers.
+    fn declare_size(bytes: &mut [u8], name: &str, size: u32) {
+        let mut patched = 0;
+        for i in 0..bytes.len().saturating_sub(46) {
+            let (sig, name_at, size_at) = match &bytes[i..i + 4] {
+                b"PK\x03\x04" => ("local", i + 30, i + 22),
+                b"PK\x01\x02" => ("central", i + 46, i + 24),
+                _ => continue,
+            };
+            let len_at = if sig == "local" { i + 26 } else { i + 28 };
+            let len = usize::from(u16::from_le_bytes([bytes[len_at], bytes[len_at + 1]]));
+            if bytes.get(name_at..name_at + len) == Some(name.as_bytes()) {
+                bytes[size_at..size_at + 4].copy_from_slice(&size.to_le_bytes());
+                patched += 1;
+            }
+        }
+        assert_eq!(patched, 2, "local and central header of {name}");
+    }
+
+    #[test]
+    fn a_part_that_inflates_past_its_declared_size_is_refused() {
+        // The size check trusts the central directory because the zip reader stops a part at
+        // its declared size; this proves that it does.
+        let data = format!(
+            "<row r=\"1\">{}</row>{}",
+            inline("A1", "Entry Number"),
+            " ".repeat(1 << 20)
+        );
+        let mut bytes = workbook(&data);
+        assert_eq!(visit_count(&bytes, &WorkbookLimits::DEFAULT), Ok(1));
+        declare_size(&mut bytes, "xl/worksheets/sheet1.xml", 200);
+        let err = visit_count(&bytes, &WorkbookLimits::DEFAULT).expect_err("refused");
+        assert!(
+            err.contains("larger than its declared uncompressed size"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn cells_outside_excel_and_rows_out_of_order_are_refused() {
+        let beyond = workbook(&format!("<row r=\"1\">{}</row>", inline("XFE1", "x")));
+        let err = visit_count(&beyond, &WorkbookLimits::DEFAULT).expect_err("refused");
+        assert!(err.contains("beyond Excel's last cell XFD1048576"), "{err}");
+        let below = workbook(&format!(
+            "<row r=\"1048577\">{}</row>",
+            inline("A1048577", "x")
+        ));
+        assert!(visit_count(&below, &WorkbookLimits::DEFAULT).is_err());
+        let backwards = workbook(&format!(
+            "<row r=\"5\">{}</row><row r=\"2\">{}</row>",
+            inline("A5", "a"),
+            inline("A2", "b")
+        ));
+        let err = visit_count(&backwards, &WorkbookLimits::DEFAULT).expect_err("refused");
+        assert!(err.contains("cell Sheet1!A2 comes after row 5"), "{err}");
+    }
+
+    #[test]
+    fn an_overflowing_cell_address_is_refused_not_a_panic() {
+        for address in ["AAAAAAAAAAAAAAAAAAAA1", "A99999999999999999999"] {
+            let bytes = workbook(&format!("<row r=\"1\">{}</row>", inline(address, "x")));
+            assert!(
+                visit_count(&bytes, &WorkbookLimits::DEFAULT).is_err(),
+                "{address}"
+            );
+        }
+    }
+
+    #[test]
+    fn old_xls_workbooks_are_refused_with_what_to_do() {
+        let mut bytes = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        bytes.resize(4096, 0);
+        let err = read_table(&bytes).expect_err("refused");
+        assert!(matches!(err, TableError::OldWorkbook), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("save it as an Excel Workbook (.xlsx) or as CSV")
+        );
+    }
+
+    #[test]
+    fn date_cells_outside_real_dates_show_their_serial() {
+        // Regression: 0, -1 and 1e308 in date cells read as 1899-12-31 or 9999-12-31.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let date = rust_xlsxwriter::Format::new().set_num_format("mm/dd/yyyy");
+        let ws = wb.add_worksheet();
+        for (r, v) in [0.0, -1.0, 1e308, 45_931.0, 32_873.0, 73_417.0, 1e15]
+            .into_iter()
+            .enumerate()
+        {
+            ws.write_number_with_format(u32::try_from(r).expect("row"), 0, v, &date)
+                .expect("cell");
+        }
+        let cells: Vec<String> = xlsx_rows(&wb.save_to_buffer().expect("xlsx"))
+            .into_iter()
+            .map(|(_, f)| f.concat())
+            .collect();
+        assert_eq!(
+            cells,
+            ["0", "-1", "1e308", "2025-10-01", "32873", "73417", "1e15"]
+        );
     }
 }

@@ -46,8 +46,13 @@ pub fn worklist_table(report: &TriageReport) -> SheetTable {
             "source",
             "origin",
             "note",
+            "urgent",
+            "next_deadline",
+            "deadlines",
         ],
-        widths: vec![14.0, 16.0, 10.0, 42.0, 20.0, 70.0, 7.0, 40.0, 24.0, 40.0],
+        widths: vec![
+            14.0, 16.0, 10.0, 42.0, 20.0, 70.0, 7.0, 40.0, 24.0, 40.0, 12.0, 36.0, 60.0,
+        ],
         rows: report
             .worklist()
             .map(|e| {
@@ -62,6 +67,15 @@ pub fn worklist_table(report: &TriageReport) -> SheetTable {
                     e.source.to_string(),
                     origin(e),
                     e.note.clone().unwrap_or_default(),
+                    e.urgent.map_or("", |k| k.as_str()).to_owned(),
+                    capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
+                        .map(|d| d.describe())
+                        .unwrap_or_default(),
+                    e.deadlines
+                        .iter()
+                        .map(|d| d.describe())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]
             })
             .collect(),
@@ -209,6 +223,15 @@ pub fn triage_text(
             let _ = writeln!(out, "  note: {note}");
         }
     }
+    let urgent = report.worklist().filter(|e| e.urgent.is_some()).count();
+    if urgent > 0 {
+        let _ = writeln!(
+            out,
+            "urgent: {} worklist row{} with a deadline within 14 days (60 for the court) - they come first in the worklist",
+            group(urgent as u64),
+            if urgent == 1 { "" } else { "s" }
+        );
+    }
     let by_action = report.by_action();
     if !by_action.is_empty() {
         let _ = writeln!(out, "to do, most urgent first:");
@@ -288,7 +311,7 @@ pub fn triage_text(
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
-    out
+    crate::render::escape_controls(&out).into_owned()
 }
 
 /// The report page.
@@ -448,12 +471,25 @@ pub fn report_html(
     }
     let _ = writeln!(
         b,
-        "<table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>rule</th></tr></thead><tbody>"
+        "<table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>next deadline</th><th>rule</th></tr></thead><tbody>"
     );
     for e in report.worklist().take(REPORT_ROWS) {
+        let next = capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
+            .map(|d| {
+                format!(
+                    "{}{}",
+                    if e.urgent.is_some() {
+                        "<b>act now:</b> "
+                    } else {
+                        ""
+                    },
+                    esc(&d.describe())
+                )
+            })
+            .unwrap_or_default();
         let _ = writeln!(
             b,
-            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"action\">{}</td><td>{}{}</td><td>{}</td></tr>",
+            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"action\">{}</td><td>{}{}</td><td>{next}</td><td>{}</td></tr>",
             e.entry_number,
             esc(e.claim_number.as_deref().unwrap_or("")),
             e.outcome.as_str(),

@@ -686,21 +686,17 @@ impl Ledger {
             }
         }
         {
-            // One upload gets a Validation Result File and, once processed, a claim: the two
-            // are the same acceptance, and nothing in either file ties them together. An entry
-            // is accepted twice when two claims accepted it, or two Validation Result Files
-            // did; a claim and a Validation Result File together are one upload's answer.
+            // Only a Claim Details says an entry was accepted. A Validation Result File row
+            // without an error means the entry passed file checks on the same upload (a ledger
+            // written before capekit knew that holds such rows as "accepted"): with the claim,
+            // it is one upload's answer, not a second acceptance.
             let mut stmt = self.conn.prepare(
                 "SELECT ce.entry, group_concat(DISTINCT c.claim_number)
                  FROM claim_entries ce
                  JOIN claims c ON c.id = ce.claim_id
                  JOIN files f ON f.id = ce.file_id
-                 WHERE ce.outcome = 'accepted'
-                 GROUP BY ce.entry
-                 HAVING COUNT(DISTINCT CASE WHEN f.kind = 'validation-result' THEN NULL
-                                            ELSE ce.claim_id END) > 1
-                     OR COUNT(DISTINCT CASE WHEN f.kind = 'validation-result'
-                                            THEN ce.claim_id END) > 1",
+                 WHERE ce.outcome = 'accepted' AND f.kind != 'validation-result'
+                 GROUP BY ce.entry HAVING COUNT(DISTINCT ce.claim_id) > 1",
             )?;
             let rows =
                 stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;

@@ -810,10 +810,8 @@ fn two_writers_at_once_both_land() {
 fn validation_file(name: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<ClaimRow>) {
     let (_, mut rows) = claim_file(name, &format!("validation {name}"), rows);
     let mut bytes = format!("validation {name}\n");
-    for r in &rows {
-        bytes.push_str(&format!("{},{}\n", r.entry, r.message));
-    }
     for r in &mut rows {
+        bytes.push_str(&format!("{},{}\n", r.entry, r.message));
         r.status = None;
         r.kind = capekit_core::triage::ClaimFileKind::ValidationResult;
     }
@@ -829,8 +827,7 @@ fn a_claim_and_its_validation_result_file_verify_clean() {
         let entries = [n(1), n(2), n(3)];
         l.import_declaration(&declaration("d.csv", &entries), &entries)
             .expect("declare");
-        // The claim of the declaration, and the Validation Result File of the same upload,
-        // imported one after the other and together.
+        // The claim of the declaration, and the Validation Result File of the same upload.
         import_claims(
             l,
             &[claim_file(
@@ -854,6 +851,55 @@ fn a_claim_and_its_validation_result_file_verify_clean() {
             }
         );
     });
+}
+
+#[test]
+fn validation_result_rows_an_earlier_capekit_recorded_as_accepted_verify_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ledger.sqlite3");
+    {
+        let mut l = Ledger::open(&path).expect("open");
+        import_claims(
+            &mut l,
+            &[claim_file("claim.csv", "100000000001", &[(1, ""), (2, "")])],
+        );
+        import_claims(&mut l, &[validation_file("vrf.csv", &[(1, ""), (2, "")])]);
+    }
+    {
+        // What an earlier capekit recorded of the Validation Result File: its rows without an
+        // error, as accepted on the claim named after the file.
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.execute_batch(
+            "INSERT OR IGNORE INTO claims (claim_number, status) VALUES ('validation vrf.csv', 'Accepted');
+             INSERT OR REPLACE INTO claim_entries
+               (claim_id, entry, outcome, message, action, rule, triage_id, file_id, line)
+             SELECT (SELECT id FROM claims WHERE claim_number = 'validation vrf.csv'),
+                    entry, 'accepted', '', 'none', NULL, triage_id,
+                    (SELECT id FROM files WHERE kind = 'validation-result'), line
+             FROM claim_entries WHERE claim_id = (SELECT id FROM claims WHERE claim_number = '100000000001');",
+        )
+        .expect("as recorded before");
+    }
+    let l = Ledger::open(&path).expect("reopen");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+
+    // Two Claim Details accepting one entry are still found.
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    conn.execute_batch(
+        "INSERT INTO claims (claim_number, status) VALUES ('100000000002', 'Accepted');
+         INSERT INTO claim_entries
+           (claim_id, entry, outcome, message, action, rule, triage_id, file_id, line)
+         SELECT (SELECT id FROM claims WHERE claim_number = '100000000002'),
+                entry, outcome, message, action, rule, triage_id, file_id, line
+         FROM claim_entries WHERE claim_id = (SELECT id FROM claims WHERE claim_number = '100000000001');",
+    )
+    .expect("tamper");
+    let problems = l.verify().expect("verify");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems.iter().all(|p| p.check == "accepted-twice"),
+        "{problems:?}"
+    );
 }
 
 #[test]

@@ -7,10 +7,12 @@
 //! `capekit-core` function and a `capekit-io` writer, rendered as HTML (maud escapes every value),
 //! and the ledger (`capekit-ledger`) is asked and told what the CLI asks and tells it.
 //!
-//! It runs on the user's own machine: it binds 127.0.0.1 by default, loads nothing from elsewhere
-//! (CSS and script are embedded), sends every response with a strict Content-Security-Policy, and
-//! refuses state-changing requests from other origins. Uploaded files are kept in memory for the
-//! session and saved under generated names in [`AppState::upload_dir`].
+//! It runs on the user's own machine: it binds 127.0.0.1 by default, answers only requests whose
+//! `Host` names it (DNS rebinding), closes connections whose client never finishes a request,
+//! loads nothing from elsewhere (CSS and script are embedded), sends every response with a strict
+//! Content-Security-Policy, and refuses state-changing requests from other origins. What an
+//! upload read and found is kept in memory, within a budget, and the files are saved, readable by
+//! their owner only, under generated names in [`AppState::upload_dir`].
 
 mod assets;
 mod error;
@@ -51,7 +53,7 @@ pub struct AppState {
     pub as_of: Option<jiff::civil::Date>,
     /// How long a ledger write waits for another capekit process writing the ledger, before
     /// it is tried again (a few times) and then refused with a 503 page.
-    pub ledger_busy_timeout: std::time::Duration,
+    pub ledger_busy_timeout: Duration,
     /// This server's one ledger writer (see `ledger.rs`).
     writes: ledger::WriteLock,
     /// Sessions of this server run.

@@ -117,6 +117,15 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Importers that sued in the CIT, for CAPE Phase 3: a file or a list of
+        /// `IMPORTER:yes|no` (yes = its IOR was submitted by 2026-07-30). Remembered in the
+        /// ledger per importer.
+        #[arg(long, value_name = "FILE-OR-LIST")]
+        phase3_importers: Option<String>,
+        /// One declaration for all importers (CBP allows it); by default one per importer,
+        /// since refunds are consolidated per importer of record.
+        #[arg(long)]
+        one_declaration: bool,
     },
     /// Run the main job on built-in sample data: triage a 40-entry "Accepted with Error(s)" claim.
     Demo {

@@ -26,7 +26,11 @@ fn main() -> std::process::ExitCode {
     match cmd::run(args) {
         Ok(code) => std::process::ExitCode::from(code),
         Err(e) => {
-            eprintln!("capekit: error: {e:#}");
+            // The message quotes file names and values from the files read.
+            eprintln!(
+                "capekit: error: {}",
+                capekit_io::render::escape_controls(&format!("{e:#}"))
+            );
             std::process::ExitCode::from(exit::COULD_NOT_RUN)
         }
     }

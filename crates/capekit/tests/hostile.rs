@@ -609,3 +609,143 @@ fn a_missing_file() {
         },
     );
 }
+
+/// A workbook with `Entry Number` in A1, then one value at column XFD on each of `rows` rows:
+/// small on disk, but each row is 16,384 cells wide.
+fn padded_workbook(rows: u32) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Entry Number").expect("cell");
+    for r in 1..=rows {
+        ws.write_string(r, 16_383, "x").expect("cell");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+#[test]
+fn a_workbook_padded_to_the_last_column_is_refused_by_every_reader() {
+    // Regression: a workbook of a few KB with values at column XFD made the reader allocate
+    // rows x 16,384 cells; every command aborted (exit 134) and `capekit serve` died.
+    let bytes = padded_workbook(3_000);
+    assert!(bytes.len() < 200_000, "{} bytes", bytes.len());
+    let says = "sheet `Sheet1` holds more than 40,000,000 cells by row 2443";
+    hostile(
+        "padded.xlsx",
+        Some(&bytes),
+        &Expect {
+            check_exit: 2,
+            check_says: &["padded.xlsx: ", says],
+            fix_exit: 2,
+            fix_says: &["padded.xlsx: ", says],
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("padded.xlsx"), &bytes).expect("write");
+    std::fs::write(
+        dir.path().join("declaration.csv"),
+        upload_csv(&["B7603245278"]),
+    )
+    .expect("write");
+    for args in [
+        &[
+            "triage",
+            "padded.xlsx",
+            "--declaration",
+            "declaration.csv",
+            "--out",
+            "out",
+        ][..],
+        &["plan", "padded.xlsx", "--out", "out"][..],
+    ] {
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, Some(2), "{args:?}:\n{}", r.both());
+        assert!(r.stderr.contains("padded.xlsx: "), "{}", r.both());
+        assert!(r.stderr.contains(says), "{args:?}:\n{}", r.both());
+        assert!(!dir.path().join("out").exists(), "{args:?} wrote outputs");
+    }
+}
+
+#[test]
+fn a_workbook_with_one_stray_far_cell_still_reads() {
+    // Regression: one value at XFD1048576 made the reader allocate 1,048,576 x 16,384 cells.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Entry Number").expect("cell");
+    ws.write_string(1, 0, "B7603245278").expect("cell");
+    ws.write_string(2, 0, "ABC-1234567-6").expect("cell");
+    ws.write_string(1_048_575, 16_383, "stray").expect("cell");
+    let bytes = wb.save_to_buffer().expect("xlsx");
+    let o = hostile(
+        "stray.xlsx",
+        Some(&bytes),
+        &Expect {
+            check_exit: 1,
+            check_says: &["F001", "an Excel workbook (.xlsx), not a CSV"],
+            fix_exit: 1,
+            fix_says: &["line 3: `ABC-1234567-6` -> ABC12345676 (removed dashes)"],
+        },
+    );
+    assert_eq!(
+        o.out("fixed.csv"),
+        upload_csv(&["B7603245278", "ABC12345676"])
+    );
+}
+
+#[test]
+fn a_workbook_bomb_is_refused_from_its_declared_sizes() {
+    // The sheet declares 3 GiB unpacked: refused before anything is unpacked.
+    let bytes = zip_one_file("xl/worksheets/sheet1.xml", b"<worksheet/>");
+    let mut bytes = bytes;
+    let at = bytes
+        .windows(4)
+        .rposition(|w| w == b"PK\x01\x02")
+        .expect("central header");
+    bytes[at + 24..at + 28].copy_from_slice(&0xC000_0000u32.to_le_bytes());
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("bomb.xlsx"), &bytes).expect("write");
+    let r = run(dir.path(), &["plan", "bomb.xlsx", "--out", "out"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr
+            .contains("bomb.xlsx: the workbook unpacks to more than 1,073,741,824 bytes"),
+        "{}",
+        r.both()
+    );
+}
+
+#[test]
+fn control_characters_from_files_reach_the_terminal_escaped() {
+    // Regression: messages, values and names from claim files were printed raw, so a file
+    // could clear the screen, retitle the terminal or hide a line behind a carriage return.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("claim.csv"),
+        "ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+         B7603245278,100000241223,Failed,\"PROTEST\x1b]0;owned\x07 ON ENTRY\rall fine\"\r\n\
+         B76\x1b[2J0324527,100000241223,Failed,x\r\n",
+    )
+    .expect("write");
+    let triage = run(dir.path(), &["triage", "claim.csv", "--out", "out"]);
+    assert!(matches!(triage.code, Some(0 | 1)), "{}", triage.both());
+    for (what, text) in [("stdout", &triage.stdout), ("stderr", &triage.stderr)] {
+        assert!(
+            !text.contains(['\x1b', '\x07', '\r']),
+            "triage {what} holds a raw control character:\n{}",
+            triage.both()
+        );
+    }
+    assert!(
+        triage.stdout.contains("B76\\u{1b}[2J0324527"),
+        "{}",
+        triage.both()
+    );
+
+    let missing = run(dir.path(), &["check", "in\x1b[2J.csv"]);
+    assert_eq!(missing.code, Some(2), "{}", missing.both());
+    assert!(!missing.stderr.contains('\x1b'), "{}", missing.both());
+    assert!(
+        missing.stderr.contains("in\\u{1b}[2J.csv: no such file"),
+        "{}",
+        missing.both()
+    );
+}

@@ -63,9 +63,10 @@ fn plan_json_output_has_the_documented_shape() {
         let duty = e["ieepa_duty"].as_str().expect("string");
         let cents = e["ieepa_duty_cents"].as_i64().expect("cents");
         assert_eq!(duty, format!("{}.{:02}", cents / 100, cents % 100));
-        // A cape entry is on a declaration (no --filer), any other is not.
+        // A cape entry is on a declaration (no --filer) unless the plan doubts it (no importer
+        // number, trade control), any other is not.
         assert_eq!(
-            e["path"] == "cape",
+            e["path"] == "cape" && e["held"].is_null(),
             e["declaration_file"].is_string(),
             "{e}"
         );
@@ -126,7 +127,6 @@ fn plan_files_worklist_report_and_declarations() {
             "out/declaration-45-302118700-B76.csv",
             "out/declaration-45-302118700-M27.csv",
             "out/declaration-91-660247100.csv",
-            "out/declaration-unknown-importer.csv",
         ]
     );
     let mut declared = HashSet::new();
@@ -142,12 +142,20 @@ fn plan_files_worklist_report_and_declarations() {
             );
         }
     }
-    // Every cape entry is on exactly one declaration; no worklist entry is on one.
+    // Every cape entry the plan does not doubt is on exactly one declaration; no worklist entry
+    // is on one, and the doubted ones (no importer number, trade control) are on the worklist.
+    let mut held = 0;
     for e in v["entries"].as_array().expect("entries") {
         let n = e["entry_number"].as_str().expect("number");
-        assert_eq!(e["path"] == "cape", declared.contains(n), "{n}");
-        assert_eq!(e["path"] == "cape", !worklist.contains(n), "{n}");
+        let declarable = e["path"] == "cape" && e["held"].is_null();
+        held += usize::from(e["path"] == "cape" && !e["held"].is_null());
+        assert_eq!(declarable, declared.contains(n), "{n}");
+        assert_eq!(declarable, !worklist.contains(n), "{n}");
     }
+    assert_eq!(
+        held, 2,
+        "the demo has one entry without importer and one in trade control"
+    );
     // The urgent entries come first in their declaration.
     let urgent_first =
         std::fs::read_to_string(out.join("declaration-27-184593000.csv")).expect("declaration");
@@ -181,7 +189,6 @@ fn filer_keeps_other_filers_entries_off_the_declarations() {
         vec![
             "out/declaration-27-184593000.csv",
             "out/declaration-45-302118700.csv",
-            "out/declaration-unknown-importer.csv",
         ]
     );
     for f in &files {
@@ -191,7 +198,7 @@ fn filer_keeps_other_filers_entries_off_the_declarations() {
     let worklist = std::fs::read_to_string(dir.path().join("out/worklist.csv")).expect("worklist");
     let mut others = 0;
     for e in v["entries"].as_array().expect("entries") {
-        if e["path"] != "cape" {
+        if e["path"] != "cape" || !e["held"].is_null() {
             continue;
         }
         let n = e["entry_number"].as_str().expect("number");
@@ -211,7 +218,8 @@ fn filer_keeps_other_filers_entries_off_the_declarations() {
             );
         }
     }
-    assert_eq!(others, 10);
+    // Ten entries of other filers; one of them (31618800200, trade control) is held for its own reason.
+    assert_eq!(others, 9);
     // The text output says why, and that the rule is unconfirmed.
     let dir = tempfile::tempdir().expect("tempdir");
     let text = plan(dir.path(), &["--filer", "B76"]).stdout;
@@ -456,5 +464,57 @@ fn explain_finds_path_and_reader_rules() {
     assert!(
         list.contains("R001 entry-data-unreadable-entry-number"),
         "{list}"
+    );
+}
+
+#[test]
+fn one_declaration_puts_every_importer_on_one_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let v = plan(dir.path(), &["--one-declaration", "--format", "json"]).json();
+    let files: Vec<&str> = v["declaration_files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    // Importers together; filer codes still apart, so that each file suits a broker's account
+    // (which may declare only entries bearing its filer code) as well as an importer's.
+    assert_eq!(
+        files,
+        vec![
+            "out/declaration-all-importers-316.csv",
+            "out/declaration-all-importers-B76.csv",
+            "out/declaration-all-importers-M27.csv"
+        ]
+    );
+    let declared = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["declaration_file"].is_string())
+        .count();
+    // The same 18 entries the per-importer split declares, on one file.
+    assert_eq!(declared, 18);
+    for f in files {
+        let r = run(dir.path(), &["check", f]);
+        assert_eq!(r.code, Some(0), "{}", r.both());
+    }
+}
+
+#[test]
+fn an_entry_without_importer_number_is_never_declared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let v = plan(dir.path(), &["--format", "json"]).json();
+    let entries = v["entries"].as_array().expect("entries");
+    let no_importer: Vec<&serde_json::Value> = entries
+        .iter()
+        .filter(|e| e["path"] == "cape" && e["importer_number"].is_null())
+        .collect();
+    assert_eq!(no_importer.len(), 1);
+    assert!(no_importer[0]["declaration_file"].is_null());
+    assert!(
+        no_importer[0]["held"]
+            .as_str()
+            .is_some_and(|h| h.contains("no importer number"))
     );
 }

@@ -238,3 +238,72 @@ fn an_as_of_date_outside_the_catalog_warns() {
         "{v}"
     );
 }
+
+#[test]
+fn with_entry_data_the_dates_decide() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in [
+        "dates-decide-claim.csv",
+        "dates-decide-es003.csv",
+        "dates-decide-corrected.txt",
+    ] {
+        std::fs::copy(fixture(n), dir.path().join(n)).expect("copy fixture");
+    }
+    let out = run_with_ledger(
+        dir.path(),
+        &dir.path().join("ledger.sqlite3"),
+        &[
+            "triage",
+            "dates-decide-claim.csv",
+            "--entries",
+            "dates-decide-es003.csv",
+            "--corrected",
+            "dates-decide-corrected.txt",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let e = by_entry(&v);
+    // Liquidated 100 days ago: the window has closed, so never on the refile, even listed as
+    // corrected; the protest date instead.
+    assert_eq!(e["B7644100003"], pair("rejected", "other-path"));
+    assert!(refile(&v).is_empty(), "{v}");
+    assert_eq!(v["refile"]["left_out"][0]["entry_number"], "B7644100003");
+    // INVALID HTS on an entry liquidated 170 days ago: no PSC; the protest due in 10 days is
+    // on the row, urgent, and the row comes first.
+    let rows = v["entries"].as_array().expect("entries");
+    assert_eq!(rows[0]["entry_number"], "B7644101373");
+    assert_eq!(rows[0]["action"], "review");
+    assert_eq!(rows[0]["urgent"], "protest");
+    assert!(
+        rows[0]["deadlines"]
+            .as_array()
+            .expect("deadlines")
+            .iter()
+            .any(|d| d["kind"] == "protest" && d["date"] == "2026-12-04" && d["days_left"] == 10),
+        "{}",
+        rows[0]
+    );
+    // FINAL LIQUIDATION on an entry the data says liquidated 50 days ago: flagged, review.
+    assert_eq!(e["B7644102744"], pair("rejected", "review"));
+    // INVALID HTS, unliquidated but entered more than 300 days ago: the PSC window closed.
+    assert_eq!(e["B7644104112"], pair("rejected", "review"));
+    // The worklist CSV carries the same deadlines.
+    let csv = std::fs::read_to_string(dir.path().join("out/worklist.csv")).expect("worklist");
+    assert!(
+        csv.lines()
+            .next()
+            .expect("header")
+            .ends_with("urgent,next_deadline,deadlines")
+    );
+    assert!(
+        csv.contains("protest due 2026-12-04 (10 days left)"),
+        "{csv}"
+    );
+}

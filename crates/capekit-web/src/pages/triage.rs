@@ -419,7 +419,7 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
         }
         table #entries.entries {
             thead {
-                tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "rule" } }
+                tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "next deadline" } th { "rule" } }
             }
             tbody {
                 @for e in shown.iter().take(REPORT_ROWS) {
@@ -432,6 +432,12 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
                         td {
                             (layout::with_code(&e.what_to_do))
                             @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
+                        }
+                        td {
+                            @if let Some(d) = capekit_core::deadline::nearest_open(e.deadlines.iter().copied()) {
+                                @if e.urgent.is_some() { strong.urgent { "act now: " } }
+                                (d.describe())
+                            }
                         }
                         td {
                             @if let Some(rule) = e.rule { a href={ "/rules/" (rule) } { (rule) } }

@@ -347,6 +347,7 @@ fn plan_session(
         &PlanOptions {
             as_of: options.as_of,
             filer: options.filer.map(str::to_owned),
+            ..PlanOptions::default()
         },
     );
     let (plan, note) = planned.inspect_err(|_| forget(&files))?;

@@ -19,6 +19,7 @@ use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES, parse_claim_file};
 use capekit_io::entries::{EntryDataSet, parse_entry_data};
 use capekit_io::output::OutputSet;
+use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_ledger::{
     DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState, Escalation, ExportRow,
@@ -322,7 +323,7 @@ fn print_out<T: Serialize>(
     text: impl FnOnce() -> String,
 ) -> anyhow::Result<()> {
     match format {
-        Format::Text => print!("{}", text()),
+        Format::Text => print!("{}", escape_controls(&text())),
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(value).context("serialising the output")?
@@ -1298,8 +1299,8 @@ impl Recorded {
         }
         eprintln!(
             "capekit: ledger {}: {}",
-            shown(&self.ledger),
-            parts.join(", ")
+            escape_controls(&shown(&self.ledger)),
+            escape_controls(&parts.join(", "))
         );
         Ok(())
     }

@@ -57,6 +57,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             filer,
             out,
             format,
+            phase3_importers,
+            one_declaration,
         } => plan::run(
             plan::PlanArgs {
                 files,
@@ -64,6 +66,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 filer,
                 out,
                 format,
+                phase3_importers,
+                one_declaration,
             },
             &ledger,
         ),

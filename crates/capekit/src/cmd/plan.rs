@@ -16,11 +16,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use capekit_core::EntryNumber;
+use capekit_core::path::PathContext;
 use capekit_io::entries::read_entry_data;
 use capekit_io::output::OutputSet;
 use capekit_io::plan_out::{
     Plan, PlanOptions, add_plan_outputs, build_plan_with, plan_json, plan_text,
 };
+use capekit_io::render::escape_controls;
 use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger};
 use jiff::civil::Date;
 
@@ -35,11 +37,14 @@ pub struct PlanArgs {
     pub filer: Option<String>,
     pub out: PathBuf,
     pub format: Format,
+    pub phase3_importers: Option<String>,
+    pub one_declaration: bool,
 }
 
 pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
     let filer = super::filer_code(args.filer)?;
     let as_of = args.as_of.unwrap_or_else(super::triage::today);
+    let context = phase3_context(args.phase3_importers.as_deref())?;
     let mut sets = Vec::with_capacity(args.files.len());
     for f in &args.files {
         // A file that cannot be read (missing, no entry column) stops the plan: a plan of the
@@ -57,7 +62,12 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     let mut facts = Vec::new();
     let plan = build_plan_with(
         sets,
-        &PlanOptions { as_of, filer },
+        &PlanOptions {
+            as_of,
+            filer,
+            context,
+            one_declaration: args.one_declaration,
+        },
         &known,
         |data, decision| {
             if recording {
@@ -97,8 +107,9 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     if let Some((shown, outcomes)) = recorded {
         // Standard error: standard output is the plan (and may be JSON).
         eprintln!(
-            "capekit: ledger {shown}: {}",
-            ledger_line(&outcomes, !plan.declarations.is_empty())
+            "capekit: ledger {}: {}",
+            escape_controls(&shown),
+            escape_controls(&ledger_line(&outcomes, !plan.declarations.is_empty()))
         );
     }
     Ok(exit::OK)
@@ -168,4 +179,47 @@ fn ledger_line(outcomes: &[(String, ImportOutcome)], declared: bool) -> String {
         );
     }
     parts.join("; ")
+}
+
+/// The importers that sued in the CIT, from `--phase3-importers`: a file, or a list given on
+/// the command line, of `IMPORTER:yes` (IOR submitted by 2026-07-30) or `IMPORTER:no`, one per
+/// line or separated by commas; in a file `IMPORTER,yes` also works and a header line naming
+/// "importer" is skipped. A bare importer number is refused: whether its IOR was submitted
+/// decides between Phase 3 and the court, and capekit does not guess it.
+pub fn phase3_context(arg: Option<&str>) -> anyhow::Result<PathContext> {
+    let mut ctx = PathContext::default();
+    let Some(arg) = arg else {
+        return Ok(ctx);
+    };
+    let from_file = Path::new(arg).is_file();
+    let text = if from_file {
+        std::fs::read_to_string(arg).with_context(|| format!("reading --phase3-importers {arg}"))?
+    } else {
+        arg.replace(',', "\n")
+    };
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty()
+            || (from_file && n == 0 && line.to_ascii_lowercase().contains("importer"))
+        {
+            continue;
+        }
+        let (importer, answer) = line
+            .rsplit_once([':', ',', '\t', ';'])
+            .map(|(i, a)| (i.trim(), a.trim().to_ascii_lowercase()))
+            .with_context(|| format!("--phase3-importers: `{line}` needs `:yes` or `:no` after the importer number (was its IOR submitted by {})", capekit_core::path::PHASE3_IOR_CUTOFF))?;
+        let submitted = match answer.as_str() {
+            "yes" | "y" | "true" | "submitted" => true,
+            "no" | "n" | "false" | "not-submitted" => false,
+            other => anyhow::bail!(
+                "--phase3-importers: `{other}` after `{importer}` is neither yes nor no (was its IOR submitted by {})",
+                capekit_core::path::PHASE3_IOR_CUTOFF
+            ),
+        };
+        if importer.is_empty() {
+            anyhow::bail!("--phase3-importers: `{line}` has no importer number");
+        }
+        ctx.add_phase3_importer(importer, submitted);
+    }
+    Ok(ctx)
 }

@@ -13,6 +13,7 @@ use capekit_core::diag::Diagnostic;
 use capekit_core::triage::RefilePlan;
 use capekit_io::claims::read_entry_list;
 use capekit_io::output::OutputSet;
+use capekit_io::render::escape_controls;
 use capekit_io::upload::add_upload_files;
 use capekit_ledger::{DraftPart, DraftsRecorded, EntryState, Except, Ledger};
 use serde::Serialize;
@@ -126,7 +127,7 @@ pub fn run(
             .collect(),
     };
     match format {
-        Format::Text => print!("{}", text(&output)),
+        Format::Text => print!("{}", escape_controls(&text(&output))),
         Format::Json => println!("{}", serde_json::to_string_pretty(&output)?),
     }
     Ok(if plan.left_out.is_empty() && diagnostics.is_empty() {

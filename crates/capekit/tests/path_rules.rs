@@ -1,0 +1,282 @@
+//! Every path rule added for the December 2026 facts (P020-P035) is triggered by a fixture named
+//! after it, through `capekit plan --format json`, with the path, deciding rule and urgent
+//! deadline a user would see.
+//!
+//! The fixtures live in `tests/fixtures/path/` at the workspace root, named `CODE-NAME.csv`
+//! after the rule they trigger: one entry each, an ES-003 with the optional columns the rule
+//! reads. A test fails when a rule of the catalog from P020 on has no fixture.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use capekit_core::path::PATH_RULES;
+use common::run;
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/path")
+}
+
+/// One fixture and what the plan must say of its entry.
+struct Case {
+    /// The rule the fixture triggers (first reason, or among the reasons for P020/P021).
+    code: &'static str,
+    as_of: &'static str,
+    args: &'static [&'static str],
+    path: &'static str,
+    /// The kind of the deadline that makes the entry urgent, if any.
+    urgent: Option<&'static str>,
+    /// A text the notes must hold.
+    note: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        code: "P020",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "protest",
+        urgent: Some("protest"),
+        note: "urgent: the protest is due by 2026-12-04",
+    },
+    Case {
+        code: "P021",
+        as_of: "2026-12-15",
+        args: &[],
+        path: "court",
+        urgent: Some("court-1581i"),
+        note: "sue by 2027-02-01",
+    },
+    Case {
+        code: "P022",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "court",
+        urgent: None,
+        note: "no second protest",
+    },
+    Case {
+        code: "P023",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "1581(i) by 2027-04-02",
+    },
+    Case {
+        code: "P024",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "may already have been refunded",
+    },
+    Case {
+        code: "P025",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "the data disagrees",
+    },
+    Case {
+        code: "P026",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "unknown, not zero",
+    },
+    Case {
+        code: "P027",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: Some("protest"),
+        note: "read as liquidated on 2026-06-07",
+    },
+    Case {
+        code: "P028",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "read as a scheduled liquidation",
+    },
+    Case {
+        code: "P029",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "entry type 23",
+    },
+    Case {
+        code: "P030",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "later-phase",
+        urgent: None,
+        note: "pending liquidation",
+    },
+    Case {
+        code: "P031",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "does not say whether the entry is suspended",
+    },
+    Case {
+        code: "P032",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "later-phase",
+        urgent: None,
+        note: "declare its withdrawals (types 31, 32, 34, 38)",
+    },
+    Case {
+        code: "P033",
+        as_of: "2026-11-24",
+        args: &["--phase3-importers", "27-184593000:yes"],
+        path: "phase-3",
+        urgent: None,
+        note: "CAPE Phase 3",
+    },
+    Case {
+        code: "P034",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "F883",
+    },
+    Case {
+        code: "P035",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "done",
+        urgent: None,
+        note: "never declare it again",
+    },
+];
+
+fn fixture_of(code: &str) -> String {
+    let rule = PATH_RULES
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or_else(|| panic!("no rule {code}"));
+    format!("{}-{}.csv", rule.code, rule.name)
+}
+
+#[test]
+fn every_rule_from_p020_has_a_fixture_and_a_case() {
+    for r in PATH_RULES.iter().filter(|r| r.code >= "P020") {
+        let name = fixture_of(r.code);
+        assert!(fixture_dir().join(&name).is_file(), "no fixture {name}");
+        assert!(
+            CASES.iter().any(|c| c.code == r.code),
+            "no case for {}",
+            r.code
+        );
+    }
+}
+
+#[test]
+fn each_fixture_triggers_its_rule_through_the_cli() {
+    for c in CASES {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let name = fixture_of(c.code);
+        std::fs::copy(fixture_dir().join(&name), dir.path().join(&name)).expect("copy fixture");
+        let mut args = vec![
+            "plan", &name, "--as-of", c.as_of, "--format", "json", "--out", "out",
+        ];
+        args.extend_from_slice(c.args);
+        let r = run(dir.path(), &args);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.both());
+        let v = r.json();
+        let entries = v["entries"].as_array().expect("entries");
+        assert_eq!(entries.len(), 1, "{name}");
+        let e = &entries[0];
+        assert_eq!(e["path"], c.path, "{name}: {e}");
+        let reasons: Vec<&str> = e["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect();
+        if c.code == "P020" || c.code == "P021" {
+            assert!(reasons.contains(&c.code), "{name}: {reasons:?}");
+        } else {
+            assert_eq!(reasons[0], c.code, "{name}: {reasons:?}");
+        }
+        assert_eq!(
+            e["urgent_deadline"]["kind"].as_str(),
+            c.urgent,
+            "{name}: {e}"
+        );
+        assert_eq!(e["urgent"], c.urgent.is_some(), "{name}");
+        let notes = e["notes"].to_string();
+        assert!(notes.contains(c.note), "{name}: {notes}");
+        // No entry of these fixtures goes on a declaration: none is on the cape path.
+        assert!(
+            v["declaration_files"]
+                .as_array()
+                .is_some_and(|f| f.is_empty()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_denied_protest_gives_the_1581a_date_180_days_after_the_decision() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = fixture_of("P022");
+    std::fs::copy(fixture_dir().join(&name), dir.path().join(&name)).expect("copy");
+    let v = run(
+        dir.path(),
+        &["plan", &name, "--as-of", "2026-11-24", "--format", "json"],
+    )
+    .json();
+    let e = &v["entries"][0];
+    assert_eq!(e["court_1581a_due"]["date"], "2027-03-30");
+    assert_eq!(e["court_due"]["date"], "2027-04-02");
+    assert!(!e["what_to_do"].to_string().contains("File a protest"));
+}
+
+#[test]
+fn phase3_importers_are_refused_without_yes_or_no() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = fixture_of("P033");
+    std::fs::copy(fixture_dir().join(&name), dir.path().join(&name)).expect("copy");
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            &name,
+            "--as-of",
+            "2026-11-24",
+            "--phase3-importers",
+            "27-184593000",
+        ],
+    );
+    assert_ne!(r.code, Some(0), "{}", r.both());
+    assert!(r.stderr.contains(":yes"), "{}", r.both());
+    // Not submitted by 2026-07-30: the court, with its date.
+    let v = run(
+        dir.path(),
+        &[
+            "plan",
+            &name,
+            "--as-of",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--phase3-importers",
+            "27-184593000:no",
+        ],
+    )
+    .json();
+    assert_eq!(v["entries"][0]["path"], "court");
+    assert_eq!(v["entries"][0]["court_due"]["date"], "2027-04-02");
+}

@@ -366,3 +366,28 @@ fn a_backup_is_a_consistent_copy_and_never_replaces_a_file() {
     );
     assert_eq!(onto.code, Some(2));
 }
+
+#[test]
+fn a_plan_into_a_triage_folder_supersedes_its_draft() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::copy(Path::new(DEMO).join("es003.csv"), d.join("es003.csv")).expect("copy");
+    run(d, &ledger, &triage(&["--out", "out"]));
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "drafted");
+    let plan = run(
+        d,
+        &ledger,
+        &["plan", "es003.csv", "--as-of", "2026-11-24", "--out", "out"],
+    );
+    assert_eq!(plan.code, Some(0), "{}", plan.stderr);
+    assert!(
+        plan.stderr.contains("superseded the earlier draft"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        !d.join("out/refile.csv").exists(),
+        "the triage's refile is gone"
+    );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+}

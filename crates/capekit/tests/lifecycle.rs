@@ -137,6 +137,12 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
         failed.stdout
     );
     assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    let history = run(d, &ledger, &["ledger", "entry", REFILE_ACTION]).stdout;
+    assert!(
+        history.contains("marked uploaded") && history.contains("(ACE J1)"),
+        "{history}"
+    );
+    assert!(history.contains("marked failed"), "{history}");
     let again = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
     assert_eq!(again["entries"].as_array().map(Vec::len), Some(3));
     // A wrong mark is undone, and the undo is recorded.

@@ -397,3 +397,44 @@ fn a_plan_into_a_triage_folder_supersedes_its_draft() {
     );
     assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
 }
+
+#[test]
+fn an_old_ledger_says_on_every_run_how_many_declarations_are_unconfirmed() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::create_dir_all(ledger.parent().expect("parent")).expect("folder");
+    {
+        // A ledger of the first schema, with one refile file recorded.
+        let conn = rusqlite::Connection::open(&ledger).expect("open");
+        conn.execute_batch(capekit_ledger::MIGRATIONS[0])
+            .expect("schema 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.execute_batch(&format!(
+            "INSERT INTO files VALUES (1, '{}', 'refile', 'refile.csv', 10, '2026-11-01T10:00:00Z');
+             INSERT INTO declarations VALUES (1, 1, 1, 1);
+             INSERT INTO declaration_entries VALUES (1, '{REFILE_ACTION}');
+             INSERT INTO refile_files VALUES (1, '/old/refile.csv', '2026-11-01T10:00:00Z');",
+            "a".repeat(64)
+        ))
+        .expect("old rows");
+    }
+    let check = run(d, &ledger, &["check", "declaration.csv"]);
+    assert!(
+        check
+            .stderr
+            .contains("1 declaration recorded before capekit kept upload states")
+            && check.stderr.contains("capekit ledger discard '#N'"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(
+        state(d, &ledger, REFILE_ACTION),
+        "pending",
+        "the safe reading"
+    );
+    let discard = run(d, &ledger, &["ledger", "discard", "#1"]);
+    assert_eq!(discard.code, Some(0), "{}", discard.stderr);
+    let again = run(d, &ledger, &["check", "declaration.csv"]);
+    assert!(!again.stderr.contains("upload states"), "{}", again.stderr);
+}

@@ -83,6 +83,34 @@ pub static CLAIM_READER_RULES: &[ReaderRule] = &[
             source: "capekit reader of Claim Details (CBP publishes no column list: CAPE.md section 4)",
         },
     },
+    ReaderRule {
+        code: "C003",
+        name: "sheets-not-read",
+        title: "sheets of a claim workbook without a claim table were not read",
+        severity: Severity::Info,
+        catalog: CLAIM_CATALOG,
+        doc: RuleDoc {
+            what: "A Claim Details or Validation Result workbook with several sheets, some of which have no entry and status (or error) columns: a summary, notes, a pivot.",
+            why: "Every sheet is looked at, so that a claim saved on its second sheet, or split over two, loses no entry; the sheets that hold no claim table are named so that nothing is skipped unsaid.",
+            example: "A workbook with a `Summary` sheet first and the claim rows on `Claim Details`.",
+            fix: "Nothing, if the named sheets hold no entries; if one does, give it the entry number and status columns.",
+            source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
+        },
+    },
+    ReaderRule {
+        code: "C004",
+        name: "read-as-validation-result",
+        title: "a file without a claim number column is read as a Validation Result File",
+        severity: Severity::Info,
+        catalog: CLAIM_CATALOG,
+        doc: RuleDoc {
+            what: "A claim file with entry and status or error columns but no claim number column. Claim Details carry the claim number; a Validation Result File (File Uploads) does not.",
+            why: "A Validation Result File never proves acceptance: its rows without an error passed file checks only. Reading a claimless file as one means no entry is taken for accepted on its word, and none is refiled while its claim may still come.",
+            example: "`Entry Number,Status,Error Message` with no `Claim Number` column.",
+            fix: "For a Validation Result File, nothing. For a Claim Details, download it again from Claim Status with its claim number column, and triage that.",
+            source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): File Uploads and Claim Status",
+        },
+    },
 ];
 
 macro_rules! reader_rule {

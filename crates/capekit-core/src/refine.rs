@@ -421,22 +421,24 @@ mod tests {
         EntryNumber::from_parts("B76", tx).expect("valid")
     }
 
+    /// A Claim Details row of claim `1` rejecting entry `tx` with `message`.
+    fn claim_row(tx: u32, message: &str) -> ClaimRow {
+        ClaimRow {
+            file: "c.csv".into(),
+            line: 2,
+            entry: n(tx),
+            claim: "1".into(),
+            status: Some("Failed".into()),
+            message: message.into(),
+            claim_status: None,
+            kind: Default::default(),
+        }
+    }
+
     fn report(rows: &[(u32, &str)], entry_data: HashMap<EntryNumber, EntryData>) -> TriageReport {
         let input = TriageInput {
             entry_data,
-            rows: rows
-                .iter()
-                .map(|(tx, m)| ClaimRow {
-                    file: "c.csv".into(),
-                    line: 2,
-                    entry: n(*tx),
-                    claim: "1".into(),
-                    status: Some("Failed".into()),
-                    message: (*m).into(),
-                    claim_status: None,
-                    kind: Default::default(),
-                })
-                .collect(),
+            rows: rows.iter().map(|(tx, m)| claim_row(*tx, m)).collect(),
             ..TriageInput::default()
         };
         triage(&input, AS_OF)
@@ -517,16 +519,7 @@ mod tests {
     fn refine_on(message: &str, entry: EntryData, as_of: Date) -> EntryResult {
         let input = TriageInput {
             entry_data: [(entry.entry_number, entry)].into_iter().collect(),
-            rows: vec![ClaimRow {
-                file: "c.csv".into(),
-                line: 2,
-                entry: n(1),
-                claim: "1".into(),
-                status: Some("Failed".into()),
-                message: message.into(),
-                claim_status: None,
-                kind: Default::default(),
-            }],
+            rows: vec![claim_row(1, message)],
             ..TriageInput::default()
         };
         triage(&input, as_of).entries.remove(0)
@@ -536,16 +529,7 @@ mod tests {
     fn a_refile_message_past_the_cape_window_is_not_refiled() {
         let input = TriageInput {
             entry_data: [(n(1), data(1, Some(100)))].into_iter().collect(),
-            rows: vec![ClaimRow {
-                file: "c.csv".into(),
-                line: 2,
-                entry: n(1),
-                claim: "1".into(),
-                status: Some("Failed".into()),
-                message: "UNABLE TO CALCULATE DUTY".into(),
-                claim_status: None,
-                kind: Default::default(),
-            }],
+            rows: vec![claim_row(1, "UNABLE TO CALCULATE DUTY")],
             corrected: vec![n(1)],
             ..TriageInput::default()
         };
@@ -579,9 +563,10 @@ mod tests {
                 .iter()
                 .any(|d| d.kind == DeadlineKind::Protest && d.days_left == 10)
         );
-        // Unliquidated, entered more than 300 days ago: the PSC window closed.
+        // Unliquidated, entered more than 300 days (and less than a year) ago: the PSC window
+        // closed.
         let mut old = data(1, None);
-        old.entry_date = Some(date(2025, 2, 10));
+        old.entry_date = Some(date(2025, 12, 1));
         old.liquidation_status = Some("Unliquidated".into());
         let r = refine_on(
             "GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE",
@@ -662,16 +647,7 @@ mod tests {
         assert_eq!(before.action, Action::CorrectThenRefile);
         assert!(before.note.as_deref().unwrap_or("").contains("--entries"));
         let input = TriageInput {
-            rows: vec![ClaimRow {
-                file: "c.csv".into(),
-                line: 2,
-                entry: n(1),
-                claim: "1".into(),
-                status: Some("Failed".into()),
-                message: "INVALID HTS".into(),
-                claim_status: None,
-                kind: Default::default(),
-            }],
+            rows: vec![claim_row(1, "INVALID HTS")],
             ..TriageInput::default()
         };
         let after = triage(&input, crate::psc::PSC_CLOSED_FOR_ALL_IEEPA)
@@ -694,14 +670,8 @@ mod tests {
             rows: [1, 2]
                 .into_iter()
                 .map(|tx| ClaimRow {
-                    file: "c.csv".into(),
                     line: u64::from(tx) + 1,
-                    entry: n(tx),
-                    claim: "1".into(),
-                    status: Some("Failed".into()),
-                    message: "UNABLE TO CALCULATE DUTY".into(),
-                    claim_status: None,
-                    kind: Default::default(),
+                    ..claim_row(tx, "UNABLE TO CALCULATE DUTY")
                 })
                 .collect(),
             ..TriageInput::default()
@@ -739,16 +709,7 @@ mod tests {
     #[test]
     fn a_withdrawn_protest_listed_as_corrected_is_refiled() {
         let input = TriageInput {
-            rows: vec![ClaimRow {
-                file: "c.csv".into(),
-                line: 2,
-                entry: n(1),
-                claim: "1".into(),
-                status: Some("Failed".into()),
-                message: "PROTEST ON ENTRY".into(),
-                claim_status: None,
-                kind: Default::default(),
-            }],
+            rows: vec![claim_row(1, "PROTEST ON ENTRY")],
             corrected: vec![n(1)],
             entry_data: [(n(1), data(1, Some(30)))].into_iter().collect(),
             ..TriageInput::default()

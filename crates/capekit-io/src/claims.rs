@@ -13,7 +13,7 @@ use capekit_core::entry::{EntryNumber, unwrap_value};
 pub use capekit_core::triage::ClaimFileKind;
 use capekit_core::triage::{ClaimRow, Text};
 
-use crate::table::{Row, TableError, read_table, visit_table};
+use crate::table::{Row, TableError, read_table, visit_sheet};
 
 /// Files larger than this are refused (a claim holds at most 9,999 entries).
 pub const MAX_CLAIM_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -237,8 +237,63 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
 }
 
 /// Reads a claim file from its bytes. Rows are read one at a time and only the mapped columns
-/// are kept, with repeated texts shared.
+/// are kept, with repeated texts shared. Every sheet of a workbook is looked at: each sheet whose
+/// header maps is read (a claim split over sheets loses no entry), and the others are named
+/// (C003). A workbook in which no sheet maps is refused with the first sheet's columns.
 pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFileError> {
+    let sheets = crate::table::workbook_sheets(bytes).unwrap_or_default();
+    if sheets.len() <= 1 {
+        return parse_sheet(file, bytes, 0);
+    }
+    let mut read: Option<ClaimFile> = None;
+    let mut first_error = None;
+    let mut skipped = Vec::new();
+    for (i, sheet) in sheets.iter().enumerate() {
+        match parse_sheet(file, bytes, i) {
+            Ok(f) => match &mut read {
+                None => read = Some(f),
+                Some(all) => {
+                    all.rows.extend(f.rows);
+                    all.data_rows += f.data_rows;
+                    all.diagnostics.extend(f.diagnostics);
+                }
+            },
+            Err(e @ (ClaimFileError::Columns { .. } | ClaimFileError::Empty { .. })) => {
+                skipped.push(format!("`{sheet}`"));
+                first_error.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match (read, first_error) {
+        (Some(mut f), _) => {
+            if !skipped.is_empty() {
+                f.diagnostics.push(
+                    Diagnostic::new(
+                        "C003",
+                        Severity::Info,
+                        format!(
+                            "sheet{} {} of the workbook hold{} no entry and status columns and {} not read",
+                            if skipped.len() == 1 { "" } else { "s" },
+                            skipped.join(", "),
+                            if skipped.len() == 1 { "s" } else { "" },
+                            if skipped.len() == 1 { "was" } else { "were" }
+                        ),
+                    )
+                    .in_file(base_name(file)),
+                );
+            }
+            Ok(f)
+        }
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(ClaimFileError::Empty {
+            file: file.to_owned(),
+        }),
+    }
+}
+
+/// Reads one sheet of a claim file (a CSV is one sheet, 0).
+fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, ClaimFileError> {
     let name: Text = Text::from(base_name(file));
     let mut mapping: Option<Result<Mapping, ClaimFileError>> = None;
     let mut texts = Interner::default();
@@ -251,7 +306,7 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
     };
     let mut default_claim = Text::from("");
     let mut header_scan = 0usize;
-    visit_table(bytes, |row| {
+    visit_sheet(bytes, sheet, |row| {
         if row.is_blank() {
             return;
         }
@@ -287,6 +342,17 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
                     } else {
                         ClaimFileKind::ValidationResult
                     };
+                    if out.kind == ClaimFileKind::ValidationResult {
+                        out.diagnostics.push(
+                            Diagnostic::new(
+                                "C004",
+                                Severity::Info,
+                                "no claim number column: read as a Validation Result File, which never proves acceptance (rows without an error are `no claim yet`); if this is a Claim Details, download it again from Claim Status with its claim number column".to_owned(),
+                            )
+                            .in_file(base_name(file))
+                            .at_line(row.line),
+                        );
+                    }
                     default_claim = Text::from(match out.kind {
                         ClaimFileKind::ClaimDetails => format!("(no claim number) {name}"),
                         ClaimFileKind::ValidationResult => format!("validation {name}"),
@@ -499,6 +565,77 @@ mod tests {
         assert!(f.diagnostics.is_empty());
     }
 
+    fn sheet(wb: &mut rust_xlsxwriter::Workbook, name: &str, cells: &[&[&str]]) {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).expect("name");
+        for (r, row) in cells.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).expect("cell");
+            }
+        }
+    }
+
+    #[test]
+    fn every_sheet_is_looked_at_and_the_others_named() {
+        const HEADER: &[&str] = &[
+            "Entry Number",
+            "Claim Number",
+            "Status",
+            "Error Description",
+        ];
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        sheet(
+            &mut wb,
+            "Summary",
+            &[&["Claim", "Accepted"], &["100000241223", "1"]],
+        );
+        sheet(
+            &mut wb,
+            "Claim Details",
+            &[
+                HEADER,
+                &["B7603245278", "100000241223", "Entry Summary Updated", ""],
+            ],
+        );
+        sheet(
+            &mut wb,
+            "Claim Details (2)",
+            &[
+                HEADER,
+                &["B7644100003", "100000241223", "Failed", "INVALID HTS"],
+            ],
+        );
+        let bytes = wb.save_to_buffer().expect("xlsx");
+        let f = parse_claim_file("cd.xlsx", &bytes).expect("read");
+        assert_eq!(f.kind, ClaimFileKind::ClaimDetails);
+        assert_eq!(f.rows.len(), 2, "both claim sheets are read");
+        let named: Vec<_> = f.diagnostics.iter().filter(|d| d.code == "C003").collect();
+        assert_eq!(named.len(), 1);
+        assert!(
+            named[0].message.contains("`Summary`"),
+            "{}",
+            named[0].message
+        );
+    }
+
+    #[test]
+    fn a_workbook_with_no_claim_sheet_is_refused_with_its_columns() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        sheet(&mut wb, "Summary", &[&["Claim", "Accepted"]]);
+        sheet(&mut wb, "Notes", &[&["Note"]]);
+        let bytes = wb.save_to_buffer().expect("xlsx");
+        let e = parse_claim_file("cd.xlsx", &bytes).expect_err("refused");
+        assert!(e.to_string().contains("`Claim`"), "{e}");
+    }
+
+    #[test]
+    fn a_claimless_file_is_said_to_be_read_as_a_validation_result_file() {
+        let f = parse_claim_file("v.csv", b"Entry Number,Error Message\r\nB7603245278,\r\n")
+            .expect("read");
+        assert_eq!(f.kind, ClaimFileKind::ValidationResult);
+        assert!(f.diagnostics.iter().any(|d| d.code == "C004"));
+    }
+
     #[test]
     fn xlsx_claim_details_are_read_with_cells() {
         let mut wb = rust_xlsxwriter::Workbook::new();
@@ -563,8 +700,9 @@ mod tests {
         )
         .expect("read");
         assert_eq!(f.rows.len(), 1);
-        assert_eq!(f.diagnostics.len(), 1);
-        assert_eq!(f.diagnostics[0].line, Some(2));
+        let c001: Vec<_> = f.diagnostics.iter().filter(|d| d.code == "C001").collect();
+        assert_eq!(c001.len(), 1);
+        assert_eq!(c001[0].line, Some(2));
         assert_eq!(f.data_rows, 2);
     }
 }

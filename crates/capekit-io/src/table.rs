@@ -361,11 +361,51 @@ fn check_archive(bytes: &[u8], limits: &WorkbookLimits) -> Result<(), TableError
     Ok(())
 }
 
+/// The names of a workbook's sheets, in order; `None` for a file that is not an XLSX workbook.
+pub fn workbook_sheets(bytes: &[u8]) -> Option<Vec<String>> {
+    if sniff(bytes) != Content::Xlsx || check_archive(bytes, &WorkbookLimits::DEFAULT).is_err() {
+        return None;
+    }
+    std::panic::catch_unwind(|| {
+        calamine::Xlsx::new(Cursor::new(bytes))
+            .ok()
+            .map(|wb: calamine::Xlsx<_>| wb.sheet_names())
+    })
+    .ok()
+    .flatten()
+}
+
+/// [`visit_table`] on sheet `sheet` (0-based) of an XLSX workbook; a CSV has one sheet, 0.
+pub fn visit_sheet(
+    bytes: &[u8],
+    sheet: usize,
+    mut visit: impl FnMut(&Row),
+) -> Result<TableInfo, TableError> {
+    if sheet == 0 || sniff(bytes) != Content::Xlsx {
+        return visit_table(bytes, visit);
+    }
+    visit_xlsx_sheet(bytes, &WorkbookLimits::DEFAULT, sheet, &mut visit)?;
+    Ok(TableInfo {
+        content: Content::Xlsx,
+        bom: false,
+        windows_1252: false,
+    })
+}
+
 /// Reads the first sheet of an XLSX workbook cell by cell, calling `visit` once per row that
 /// holds a value (rows in between are skipped; each row keeps its sheet row number).
 fn visit_xlsx(
     bytes: &[u8],
     limits: &WorkbookLimits,
+    visit: &mut dyn FnMut(&Row),
+) -> Result<(), TableError> {
+    visit_xlsx_sheet(bytes, limits, 0, visit)
+}
+
+fn visit_xlsx_sheet(
+    bytes: &[u8],
+    limits: &WorkbookLimits,
+    sheet: usize,
     visit: &mut dyn FnMut(&Row),
 ) -> Result<(), TableError> {
     check_archive(bytes, limits)?;
@@ -374,7 +414,7 @@ fn visit_xlsx(
     // turned into a refusal here, as the malformed workbook it is; rows already visited are
     // kept by nobody, since the caller gets an error.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_xlsx_cells(bytes, limits, visit)
+        read_xlsx_cells(bytes, limits, sheet, visit)
     }));
     read.unwrap_or_else(|_| {
         Err(TableError::Workbook(
@@ -386,6 +426,7 @@ fn visit_xlsx(
 fn read_xlsx_cells(
     bytes: &[u8],
     limits: &WorkbookLimits,
+    sheet: usize,
     visit: &mut dyn FnMut(&Row),
 ) -> Result<(), TableError> {
     let workbook_err = |e: calamine::XlsxError| TableError::Workbook(e.to_string());
@@ -393,7 +434,7 @@ fn read_xlsx_cells(
         calamine::Xlsx::new(Cursor::new(bytes)).map_err(workbook_err)?;
     let name = wb
         .sheet_names()
-        .first()
+        .get(sheet)
         .cloned()
         .ok_or(TableError::NoSheet)?;
     let mut cells = wb.worksheet_cells_reader(&name).map_err(workbook_err)?;

@@ -144,10 +144,28 @@ impl PlannedEntry {
             Some(k @ KnownState::Accepted { .. }) => {
                 return format!("{}: never declare it again (capekit ledger)", k.describe());
             }
-            Some(k @ KnownState::Pending { .. }) if self.urgent => {
+            Some(
+                k @ KnownState::Pending {
+                    declared_at,
+                    declaration,
+                },
+            ) if self.urgent => {
+                // Its age, counted to the plan's day: the urgent deadline's date less its days left.
+                let age = self.urgent_by.as_ref().and_then(|d| {
+                    let as_of = d.date.checked_sub(jiff::Span::new().days(d.days_left)).ok()?;
+                    let uploaded = jiff::tz::TimeZone::UTC.to_datetime(*declared_at).date();
+                    let days = uploaded.until(as_of).ok()?.get_days();
+                    Some(format!(
+                        "; {declaration} was uploaded {days} day{} before {as_of}, and its {} is {}",
+                        if days == 1 { "" } else { "s" },
+                        d.kind,
+                        d.date
+                    ))
+                });
                 return format!(
-                    "urgent and {}: look for that declaration's claim number in ACE (File Uploads, then Claim Status) before anything else - do not resubmit (capekit ledger)",
-                    k.describe()
+                    "urgent and {}{}: look for that declaration's claim number in ACE (File Uploads, then Claim Status) before anything else - do not resubmit (capekit ledger)",
+                    k.describe(),
+                    age.unwrap_or_default()
                 );
             }
             Some(k @ KnownState::Pending { .. }) => {

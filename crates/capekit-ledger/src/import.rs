@@ -204,6 +204,19 @@ pub(crate) fn new_declaration(
     at: &str,
     answered_by: Option<i64>,
 ) -> Result<(DeclarationId, FileId, usize)> {
+    new_declaration_as(tx, file, entries, at, answered_by, DeclState::Draft)
+}
+
+/// [`new_declaration`], its first event `state`: a declaration recorded as uploaded (given to a
+/// triage with its claim, or imported as uploaded) starts there.
+fn new_declaration_as(
+    tx: &Transaction<'_>,
+    file: &FileMeta,
+    entries: &[EntryNumber],
+    at: &str,
+    answered_by: Option<i64>,
+    state: DeclState,
+) -> Result<(DeclarationId, FileId, usize)> {
     let Ok(file_id) = insert_file(tx, file, at)? else {
         return Err(LedgerError::Refused(format!(
             "{}: the same bytes are already in the ledger as another kind of file",
@@ -212,7 +225,7 @@ pub(crate) fn new_declaration(
     };
     let seq = answered_by.map_or(file_id.0, |a| a.min(file_id.0));
     let (id, n) = insert_declaration(tx, file_id, entries, seq)?;
-    append(tx, id, DeclState::Draft, at, &NewEvent::default())?;
+    append(tx, id, state, at, &NewEvent::default())?;
     Ok((id, file_id, n))
 }
 
@@ -897,19 +910,7 @@ fn import_declaration_tx(
             imported_at: parse_ts(&imported_at)?,
         });
     }
-    let (decl, file_id, n) = new_declaration(tx, file, entries, at, answered_by)?;
-    if state != DeclState::Draft {
-        append(
-            tx,
-            decl,
-            state,
-            at,
-            &NewEvent {
-                note: "recorded as uploaded",
-                ..NewEvent::default()
-            },
-        )?;
-    }
+    let (_, file_id, n) = new_declaration_as(tx, file, entries, at, answered_by, state)?;
     Ok(ImportOutcome::Imported {
         file_id,
         entries: n,

@@ -328,7 +328,6 @@ fn refused(message: String) -> LedgerError {
 impl Ledger {
     /// Every declaration with its state, oldest first.
     pub fn declarations(&self) -> Result<Vec<Declaration>> {
-        let seen = decls(&self.conn)?;
         let mut holding: HashMap<DeclarationId, usize> = HashMap::new();
         for s in all_states(&self.conn, &Except::none())?.values() {
             match s {
@@ -339,6 +338,12 @@ impl Ledger {
                 _ => {}
             }
         }
+        self.summaries(&holding)
+    }
+
+    /// Every declaration, with `holding` as the entries each holds.
+    fn summaries(&self, holding: &HashMap<DeclarationId, usize>) -> Result<Vec<Declaration>> {
+        let seen = decls(&self.conn)?;
         let mut stmt = self.conn.prepare(
             "SELECT d.id, d.entries, f.imported_at, s.job, c.claim_number,
                     (SELECT note FROM declaration_events WHERE id = s.event_id),
@@ -380,15 +385,46 @@ impl Ledger {
 
     /// The declarations to tell the user about on every run: old ones never confirmed that
     /// still hold entries, and uploads without a claim after two days.
+    ///
+    /// It runs at every command, so it never derives every entry's state: an old declaration's
+    /// hold is counted as its entries with no claim outcome at or after its place and never
+    /// accepted, one indexed look-up per entry of those declarations only.
     pub fn attention(&self, now: Timestamp) -> Result<Attention> {
-        let all = self.declarations()?;
+        let mut holding: HashMap<DeclarationId, usize> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT d.id,
+                        (SELECT COUNT(*) FROM declaration_entries de
+                         WHERE de.declaration_id = d.id
+                           AND NOT EXISTS (
+                               SELECT 1 FROM claim_entries ce
+                               LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
+                               LEFT JOIN declarations d2 ON d2.id = ca.declaration_id
+                               WHERE ce.entry = de.entry
+                                 AND (ce.outcome = 'accepted'
+                                      OR COALESCE(d2.seq, ce.file_id) >= d.seq)))
+                 FROM declarations d
+                 JOIN declaration_state s ON s.declaration_id = d.id
+                 WHERE s.state = 'uploaded' AND s.migrated = 1",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let n: i64 = r.get(1)?;
+                holding.insert(DeclarationId(r.get(0)?), usize::try_from(n).unwrap_or(0));
+            }
+        }
+        let all = self.summaries(&holding)?;
         Ok(Attention {
             unconfirmed: all
                 .iter()
                 .filter(|d| d.unconfirmed && d.holding > 0)
                 .cloned()
                 .collect(),
-            stale: all.into_iter().filter(|d| d.stale(now)).collect(),
+            // An unconfirmed old declaration has its own word above.
+            stale: all
+                .into_iter()
+                .filter(|d| d.stale(now) && !d.unconfirmed)
+                .collect(),
         })
     }
 

@@ -133,6 +133,8 @@ pub enum EventKind {
     Rejected,
     /// Its entry data was recorded.
     EntryData,
+    /// A declaration holding it was marked (uploaded, failed, discarded, an undo, superseded).
+    DeclarationMarked,
 }
 
 /// One event of an entry's timeline.
@@ -486,6 +488,58 @@ impl Ledger {
                         line: None,
                         claim: None,
                         message: None,
+                        action: None,
+                        rule: None,
+                        as_of: None,
+                        data: None,
+                    },
+                ));
+            }
+        }
+        {
+            // The marks of the declarations holding it (their first event is their record,
+            // shown above; an answer shows as the claim's rows).
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT d.seq, COALESCE(r.path, f.name), e.recorded_at, e.state, e.note, e.job,
+                        e.uploaded_at, f.id
+                 FROM declaration_entries de
+                 JOIN declarations d ON d.id = de.declaration_id
+                 JOIN files f ON f.id = d.file_id
+                 LEFT JOIN refile_files r ON r.declaration_id = d.id
+                 JOIN declaration_events e ON e.declaration_id = d.id
+                 WHERE de.entry = ?1 AND e.state != 'answered'
+                   AND e.id > (SELECT MIN(id) FROM declaration_events
+                               WHERE declaration_id = d.id)
+                 ORDER BY e.id",
+            )?;
+            let mut rows = stmt.query([entry.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let at: String = r.get(2)?;
+                let state: String = r.get(3)?;
+                let note: String = r.get(4)?;
+                let job: Option<String> = r.get(5)?;
+                let uploaded: Option<String> = r.get(6)?;
+                let mut what = format!("marked {state}");
+                if let Some(u) = uploaded {
+                    what.push_str(&format!(" (uploaded {u})"));
+                }
+                if let Some(j) = job {
+                    what.push_str(&format!(" (ACE {j})"));
+                }
+                if !note.is_empty() {
+                    what.push_str(&format!(": {note}"));
+                }
+                events.push((
+                    r.get(0)?,
+                    0,
+                    TimelineEvent {
+                        at: parse_ts(&at)?,
+                        kind: EventKind::DeclarationMarked,
+                        file: r.get(1)?,
+                        file_id: Some(FileId(r.get(7)?)),
+                        line: None,
+                        claim: None,
+                        message: Some(what),
                         action: None,
                         rule: None,
                         as_of: None,

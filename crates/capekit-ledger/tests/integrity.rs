@@ -264,6 +264,7 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
                 EventKind::Declared,
                 EventKind::Rejected,
                 EventKind::Refiled,
+                EventKind::DeclarationMarked,
                 EventKind::Accepted
             ]
         );

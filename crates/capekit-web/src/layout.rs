@@ -24,6 +24,7 @@ pub fn page(title: &str, body: Markup) -> Markup {
                     nav {
                         a href="/" { "Read ACE files" }
                         a href="/check" { "Check a declaration" }
+                        a href="/declarations" { "Declarations" }
                         a href="/rules" { "Messages and rules" }
                     }
                 }

@@ -144,6 +144,11 @@ pub fn app(state: AppState) -> Router {
         .route("/rules", get(pages::rules::list))
         .route("/rules/{code}", get(pages::rules::rule))
         .route("/entry/{number}", get(pages::entry::page))
+        .route("/declarations", get(pages::declarations::page))
+        .route(
+            "/declarations/{id}/{action}",
+            post(pages::declarations::act),
+        )
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(pages::not_found)

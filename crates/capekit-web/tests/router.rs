@@ -1273,10 +1273,19 @@ async fn a_ledger_held_by_another_process_is_a_503_never_a_silent_success() {
     .await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "a plan too");
 
-    // A download records nothing (marking a refile uploaded is a POST), so the busy ledger
-    // does not stop it.
+    // A download records nothing, so it is handed out while the ledger is busy; saying it was
+    // uploaded is a write, refused while busy, never a silent success.
     let res = send(&app, get(&format!("{triage}/refile.csv"))).await;
     assert_eq!(res.status(), StatusCode::OK);
+    let mark = || {
+        Request::post(format!("{triage}/refile.csv/uploaded"))
+            .header(header::HOST, "localhost:8080")
+            .header(header::ORIGIN, "http://localhost:8080")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let res = send(&app, mark()).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
 
     // Marking the refile uploaded is not answered as if it were recorded.
     let mark = || {
@@ -1423,4 +1432,74 @@ async fn kept_sessions_stay_within_the_memory_budget() {
     assert_eq!(sessions.usage().0, 1);
     assert_eq!(send(&router, get(&b)).await.status(), StatusCode::OK);
     assert_eq!(send(&router, get(&a)).await.status(), StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn the_declarations_page_marks_uploads_failed_and_undoes_with_posts() {
+    let f = fixture_with_ledger();
+    let target = upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let form = |uri: String, origin: &str| {
+        Request::post(uri)
+            .header(header::HOST, "localhost:8080")
+            .header(header::ORIGIN, origin)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let res = send(
+        &f.app,
+        form(
+            format!("{target}/refile.csv/uploaded"),
+            "http://localhost:8080",
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = text(send(&f.app, get("/declarations")).await).await;
+    let table = from_id(&page, "declarations");
+    assert!(
+        table.contains("answered") && table.contains("100000241223"),
+        "{table}"
+    );
+    assert!(table.contains("refile.csv, workbench upload"), "{table}");
+    assert!(table.contains("/declarations/2/failed"), "{table}");
+    // Another site cannot mark it.
+    let res = send(
+        &f.app,
+        form("/declarations/2/failed".into(), "http://evil.example"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = send(
+        &f.app,
+        form("/declarations/2/failed".into(), "http://localhost:8080"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    assert!(
+        from_id(&page, "entry-state").contains("Rejected"),
+        "released"
+    );
+    let res = send(
+        &f.app,
+        form("/declarations/2/undo".into(), "http://localhost:8080"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    assert!(from_id(&page, "entry-state").contains("Pending"));
+    // A move backwards is refused with a page saying why.
+    let res = send(
+        &f.app,
+        form("/declarations/1/uploaded".into(), "http://localhost:8080"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }

@@ -195,7 +195,10 @@ fn import_then_guard_then_refile_from_the_ledger() {
         .iter()
         .filter_map(|e| e["kind"].as_str())
         .collect();
-    assert_eq!(kinds, vec!["declared", "rejected", "refiled"]);
+    assert_eq!(
+        kinds,
+        vec!["declared", "rejected", "refiled", "declaration-marked"]
+    );
 
     let export = run(d, &ledger, &["ledger", "export", "--out", "ledger.csv"]);
     assert_eq!(export.code, Some(0), "{}", export.stderr);

@@ -137,6 +137,12 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
         failed.stdout
     );
     assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    let history = run(d, &ledger, &["ledger", "entry", REFILE_ACTION]).stdout;
+    assert!(
+        history.contains("marked uploaded") && history.contains("(ACE J1)"),
+        "{history}"
+    );
+    assert!(history.contains("marked failed"), "{history}");
     let again = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
     assert_eq!(again["entries"].as_array().map(Vec::len), Some(4));
     // A wrong mark is undone, and the undo is recorded.
@@ -365,4 +371,70 @@ fn a_backup_is_a_consistent_copy_and_never_replaces_a_file() {
         &["ledger", "backup", ledger.to_str().expect("utf8")],
     );
     assert_eq!(onto.code, Some(2));
+}
+
+#[test]
+fn a_plan_into_a_triage_folder_supersedes_its_draft() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::copy(Path::new(DEMO).join("es003.csv"), d.join("es003.csv")).expect("copy");
+    run(d, &ledger, &triage(&["--out", "out"]));
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "drafted");
+    let plan = run(
+        d,
+        &ledger,
+        &["plan", "es003.csv", "--as-of", "2026-11-24", "--out", "out"],
+    );
+    assert_eq!(plan.code, Some(0), "{}", plan.stderr);
+    assert!(
+        plan.stderr.contains("superseded the earlier draft"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        !d.join("out/refile.csv").exists(),
+        "the triage's refile is gone"
+    );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+}
+
+#[test]
+fn an_old_ledger_says_on_every_run_how_many_declarations_are_unconfirmed() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::create_dir_all(ledger.parent().expect("parent")).expect("folder");
+    {
+        // A ledger of the first schema, with one refile file recorded.
+        let conn = rusqlite::Connection::open(&ledger).expect("open");
+        conn.execute_batch(capekit_ledger::MIGRATIONS[0])
+            .expect("schema 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.execute_batch(&format!(
+            "INSERT INTO files VALUES (1, '{}', 'refile', 'refile.csv', 10, '2026-11-01T10:00:00Z');
+             INSERT INTO declarations VALUES (1, 1, 1, 1);
+             INSERT INTO declaration_entries VALUES (1, '{REFILE_ACTION}');
+             INSERT INTO refile_files VALUES (1, '/old/refile.csv', '2026-11-01T10:00:00Z');",
+            "a".repeat(64)
+        ))
+        .expect("old rows");
+    }
+    let check = run(d, &ledger, &["check", "declaration.csv"]);
+    assert!(
+        check
+            .stderr
+            .contains("1 declaration recorded before capekit kept upload states")
+            && check.stderr.contains("capekit ledger discard '#N'"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(
+        state(d, &ledger, REFILE_ACTION),
+        "pending",
+        "the safe reading"
+    );
+    let discard = run(d, &ledger, &["ledger", "discard", "#1"]);
+    assert_eq!(discard.code, Some(0), "{}", discard.stderr);
+    let again = run(d, &ledger, &["check", "declaration.csv"]);
+    assert!(!again.stderr.contains("upload states"), "{}", again.stderr);
 }

@@ -544,3 +544,35 @@ fn phase3_importers_are_remembered_per_importer() {
     .json();
     assert_eq!(phase3(&v), 0);
 }
+
+#[test]
+fn an_urgent_entry_pending_on_an_upload_says_both_with_the_declaration_and_its_age() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(d.join("uploaded.csv"), upload_csv(&[CAPE_URGENT])).expect("declaration");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "uploaded",
+            "uploaded.csv",
+            "--at",
+            "2026-11-20T12:00:00Z",
+        ],
+    ));
+    let v = plan(d, &ledger, "out", &["--format", "json"]).json();
+    let what = entry(&v, CAPE_URGENT)["what_to_do"]
+        .as_str()
+        .expect("what to do")
+        .to_owned();
+    assert!(
+        what.starts_with("urgent and still pending on uploaded.csv"),
+        "{what}"
+    );
+    assert!(what.contains("uploaded 4 days before 2026-11-24"), "{what}");
+    assert!(
+        what.contains("look for that declaration's claim number in ACE"),
+        "{what}"
+    );
+}

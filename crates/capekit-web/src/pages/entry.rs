@@ -324,6 +324,7 @@ fn event_name(kind: EventKind) -> &'static str {
         EventKind::Accepted => "accepted",
         EventKind::Rejected => "rejected",
         EventKind::EntryData => "entry data read",
+        EventKind::DeclarationMarked => "its declaration marked",
     }
 }
 

@@ -190,6 +190,9 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
             div.tile.ok { b { (layout::n(e.accepted)) } "accepted - never declare again" }
             div.tile.bad { b { (layout::n(e.rejected)) } "rejected on their latest claim" }
             div.tile.mixed { b { (layout::n(e.pending)) } "pending - waiting for CBP's answer" }
+            @if e.drafted > 0 {
+                div.tile.mixed { a href="/declarations" { b { (layout::n(e.drafted)) } "on drafts not marked uploaded" } }
+            }
             @if e.unknown > 0 {
                 div.tile { b { (layout::n(e.unknown)) } "not declared yet (from entry reports)" }
             }
@@ -249,6 +252,7 @@ fn state_words(state: &str) -> &str {
     match state {
         "unknown" => "not declared yet",
         "pending" => "pending: waiting for CBP",
+        "drafted" => "on a draft, not marked uploaded",
         "rejected" => "rejected",
         other => other,
     }

@@ -2,6 +2,7 @@
 //! session, sending a file as a download.
 
 pub mod check;
+pub mod declarations;
 pub mod entry;
 pub mod home;
 pub mod plan;

@@ -966,6 +966,7 @@ fn entry_text(v: &EntryView) -> String {
             capekit_ledger::EventKind::Accepted => "accepted",
             capekit_ledger::EventKind::Rejected => "rejected",
             capekit_ledger::EventKind::EntryData => "entry data",
+            capekit_ledger::EventKind::DeclarationMarked => "marked",
         };
         let mut line = format!(
             "  {}  {:<10} {}",

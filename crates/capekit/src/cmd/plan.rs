@@ -109,12 +109,22 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     let done = set
         .commit_all(&args.files)
         .context("writing the plan outputs")?;
-    for r in &done.removed {
-        eprintln!(
-            "capekit: removed {}, written by the previous run into this folder",
-            r.display()
-        );
-    }
+    // The folder holds this run only: a refile draft written there before is superseded, so
+    // that no entry stays reserved on a file that is gone.
+    let superseded = match ledger.open_existing()? {
+        Some(mut l) => {
+            let folder = capekit_io::output::resolve(&args.out)?;
+            l.record_drafts(&folder.display().to_string(), &[])?
+                .superseded
+        }
+        None => Vec::new(),
+    };
+    let removed: Vec<String> = done
+        .removed
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    eprint!("{}", super::refile::superseded_lines(&superseded, &removed));
     match args.format {
         Format::Text => print!("{}", plan_text(&plan, &files)),
         Format::Json => println!(

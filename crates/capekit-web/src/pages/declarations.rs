@@ -1,0 +1,148 @@
+//! `GET /declarations`: every declaration the ledger knows, with its state (draft, uploaded,
+//! answered, failed, discarded), entries, age and claim, and the buttons that move it, as
+//! `capekit ledger declarations`, `uploaded`, `failed`, `discard` and `undo` do.
+//!
+//! Each button is a form that POSTs (the same-origin check of every POST applies); the page
+//! itself changes nothing.
+
+use axum::extract::{Path as UrlPath, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use capekit_ledger::{DeclState, Declaration, DeclarationId, Ledger, Mark};
+use maud::{Markup, html};
+
+use super::private_page;
+use crate::AppState;
+use crate::error::AppError;
+use crate::layout;
+use crate::ledger::{utc, write};
+
+/// `GET /declarations`.
+pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
+    let Some(path) = state.ledger.clone() else {
+        return Err(AppError::bad_request(
+            "The ledger is off",
+            "The workbench runs with --no-ledger: no declaration is remembered.",
+        ));
+    };
+    let list = tokio::task::spawn_blocking(move || Ledger::open(&path)?.declarations())
+        .await?
+        .map_err(|e| AppError::bad_request("The ledger could not be read", e.to_string()))?;
+    Ok(private_page(layout::page("Declarations", body(&list))))
+}
+
+fn body(list: &[Declaration]) -> Markup {
+    let now = jiff::Timestamp::now();
+    html! {
+        p {
+            "Only a declaration marked uploaded makes its entries pending with CBP. A draft holds its "
+            "entries from every other file until it is uploaded or discarded; a failed or discarded "
+            "declaration releases them. A wrong mark can be undone, and the undo is recorded."
+        }
+        @if list.is_empty() {
+            p #no-declarations { "No declaration is recorded yet." }
+        } @else {
+            table #declarations {
+                thead { tr { th { "#" } th { "state" } th { "entries" } th { "held" } th { "age" } th { "claim" } th { "file" } th { "" } } }
+                tbody {
+                    @for d in list {
+                        tr id={ "declaration-" (d.id) } {
+                            td.mono { (d.id) }
+                            td { (d.state.as_str())
+                                @if d.unconfirmed { br; span.meta { "recorded by an older capekit: confirm or discard" } }
+                                @if d.stale(now) { br; span.meta { "no claim after 2 days: look in ACE, File Uploads then Claim Status" } }
+                            }
+                            td { (layout::n(d.entries)) }
+                            td { (layout::n(d.holding)) }
+                            td { @match d.days_uploaded(now) {
+                                Some(days) => { "uploaded " (days.max(0)) " days ago" },
+                                None => { "recorded " (utc(d.recorded_at)) },
+                            } }
+                            td.mono { (d.claim.as_deref().unwrap_or("")) }
+                            td { (d.name) @if !d.note.is_empty() { br; span.meta { (d.note) } } }
+                            td { (buttons(d)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn buttons(d: &Declaration) -> Markup {
+    let can = |to: DeclState| capekit_ledger::allowed(d.state, to, d.unconfirmed);
+    html! {
+        @if can(DeclState::Uploaded) || (d.unconfirmed && d.state == DeclState::Uploaded) {
+            form.inline method="post" action={ "/declarations/" (d.id) "/uploaded" } {
+                button.button type="submit" { @if d.unconfirmed { "Confirm uploaded" } @else { "I uploaded it" } }
+            }
+        }
+        @if can(DeclState::Failed) {
+            form.inline method="post" action={ "/declarations/" (d.id) "/failed" } {
+                button.button type="submit" { "Its upload failed" }
+            }
+        }
+        @if can(DeclState::Discarded) {
+            form.inline method="post" action={ "/declarations/" (d.id) "/discard" } {
+                button.button type="submit" { "Discard" }
+            }
+        }
+        @if matches!(d.state, DeclState::Uploaded | DeclState::Failed | DeclState::Discarded) && !d.unconfirmed {
+            form.inline method="post" action={ "/declarations/" (d.id) "/undo" } {
+                button.button type="submit" { "Undo the last mark" }
+            }
+        }
+    }
+}
+
+/// `POST /declarations/{id}/{action}`: uploaded, failed, discard or undo.
+pub async fn act(
+    State(state): State<AppState>,
+    UrlPath((id, action)): UrlPath<(i64, String)>,
+) -> Result<Response, AppError> {
+    let back = ("/declarations".to_owned(), "Back to the declarations");
+    let Some(path) = state.ledger.clone() else {
+        return Err(AppError::bad_request(
+            "The ledger is off",
+            "The workbench runs with --no-ledger: no declaration is remembered.",
+        ));
+    };
+    let mark = match action.as_str() {
+        "uploaded" => Some(Mark::Uploaded {
+            at: None,
+            job: None,
+        }),
+        "failed" => Some(Mark::Failed {
+            note: "marked failed on the workbench".to_owned(),
+        }),
+        "discard" => Some(Mark::Discarded {
+            note: "discarded on the workbench".to_owned(),
+        }),
+        "undo" => None,
+        _ => {
+            return Err(AppError::not_found(
+                "No such action",
+                "A declaration can be marked uploaded, failed or discarded, or its last mark undone.",
+            )
+            .with_back(back.0, back.1));
+        }
+    };
+    let writer = state.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        write(
+            &writer.writes,
+            &path,
+            writer.ledger_busy_timeout,
+            |l| match &mark {
+                Some(m) => l.mark(DeclarationId(id), m),
+                None => l.undo(DeclarationId(id)),
+            },
+        )
+    })
+    .await?;
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/declarations#declaration-{id}")).into_response()),
+        Err(e) => {
+            Err(AppError::bad_request("Not changed", e.to_string()).with_back(back.0, back.1))
+        }
+    }
+}

@@ -213,7 +213,7 @@ pub struct MessageRule {
     pub name: &'static str,
     /// The message as CBP publishes it.
     pub message: &'static str,
-    /// False when the exact wording is not published (CAPE.md marks it (?)).
+    /// False when the exact wording is not published (CBP's guide is known only through summaries).
     pub confirmed: bool,
     /// Normalized patterns: the message and its known variants.
     pub patterns: &'static [Match],

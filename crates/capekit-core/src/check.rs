@@ -1,7 +1,7 @@
 //! The preflight for CAPE declaration uploads: every file-level rule that makes ACE reject an
 //! upload ("Failed initial validation"), judged before the file goes anywhere.
 //!
-//! The rules come from CBP's CAPE guidance (CAPE.md section 3): a CSV with the header
+//! The rules come from CBP's CAPE guidance (CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026): a CSV with the header
 //! `Entry Number`, one column, at most 9,999 entries, under 1 MB, each entry 11 letters and digits,
 //! no duplicates. A failed upload costs a round trip through the ACE queue while the 80-day window
 //! runs, so where CBP's rule is unpublished the check takes the stricter reading and says so.
@@ -154,7 +154,7 @@ printed it as a float.",
         example: "`6.05761E+10`",
         fix: "Reopen the source (ACE report, broker system), format the column as Text before \
 pasting, and copy the numbers again.",
-        source: "CAPE.md section 2 (spreadsheet damage); CBP CATAIR entry number format"),
+        source: "CBP CATAIR, Appendix E (entry number format); spreadsheet damage as Excel does it"),
     rule!("F010", "entry-lost-leading-zero", Error, "an entry number lost the leading zeros of its filer code",
         what: "An all-digit value of 9 or 10 characters: Excel dropped the leading zeros of a \
 filer code such as `057` or `001`.",
@@ -162,7 +162,7 @@ filer code such as `057` or `001`.",
         example: "`5760693427` for `05760693427`.",
         fix: "When the zero-padded number has a valid check digit, capekit names it and \
 `capekit fix` writes it; otherwise copy the number again from ACE with the column formatted as Text.",
-        source: "CAPE.md section 2 (spreadsheet damage); CBP CATAIR, Appendix E"),
+        source: "CBP CATAIR, Appendix E; spreadsheet damage as Excel does it"),
     rule!("F011", "entry-trailing-decimal", Error, "an entry number carries a decimal part such as `.0`",
         what: "An all-digit value followed by `.0` or `.00`, as spreadsheets and some exports write \
 numbers.",
@@ -170,7 +170,7 @@ numbers.",
         example: "`60576069342.0`",
         fix: "Format the column as Text and remove the decimals, or run `capekit fix`, which writes \
 the number without them when its check digit is valid.",
-        source: "CAPE.md section 2 (spreadsheet damage)"),
+        source: "spreadsheet damage as Excel does it (CBP CATAIR, Appendix E: 11 characters)"),
     rule!("F012", "entry-not-canonical", Error, "an entry number is valid but not written as 11 plain characters",
         what: "A valid entry number written with dashes, spaces, quotes, lower-case letters or the \
 Excel `=\"...\"` wrapper.",
@@ -272,7 +272,7 @@ other entries' 80-day windows run.",
 entries out and lists them with their claim. `capekit ledger entry NUMBER` shows the entry's \
 history.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): an entry \
-may be declared again only after it was rejected; CAPE.md sections 3 and 4"),
+may be declared again only after it was rejected; CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026)"),
     rule!("F024", "still-pending", Error, "an entry is still pending on another declaration, uploaded or drafted: not uploadable here",
         what: "An entry that capekit's ledger records on another declaration that holds it: one marked \
 uploaded with no claim outcome recorded since, or a draft capekit wrote (or was given) that is not \

@@ -638,7 +638,7 @@ mod tests {
 
     #[test]
     fn letter_and_digit_with_equal_value_share_a_check_digit() {
-        // CAPE.md section 2: `Z99` vs `999` - the check catches typos, not every substitution.
+        // CATAIR Appendix E: `Z99` vs `999` - the check catches typos, not every substitution.
         assert_eq!(check_digit(b"Z991234567"), check_digit(b"9991234567"));
     }
 

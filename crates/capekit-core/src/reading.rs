@@ -50,8 +50,7 @@ impl Documented for ReaderRule {
 
 const CLAIM_CATALOG: &str = "reading ACE files (capekit triage)";
 const ENTRY_CATALOG: &str = "reading ES-003 entry reports (capekit plan)";
-const ACE_EXPORT: &str =
-    "ACE Reports, ES-003 \"Entry Summary Line Tariff Details\" (CAPE.md section 7)";
+const ACE_EXPORT: &str = "ACE Reports, ES-003 \"Entry Summary Line Tariff Details\"";
 
 /// Rules of the Claim Details, Validation Result File and entry-list readers.
 pub static CLAIM_READER_RULES: &[ReaderRule] = &[
@@ -66,7 +65,7 @@ pub static CLAIM_READER_RULES: &[ReaderRule] = &[
             why: "capekit cannot tell which entry the row speaks of, so it cannot triage it; the row is left out and counted, never dropped silently.",
             example: "`6.05761E+10` in the ENTRY_NUMBER column of a Claim Details file opened and saved in Excel.",
             fix: "Download the file again from ACE and do not save it from Excel, or format the column as Text; for a corrected list, correct the number.",
-            source: "CBP CATAIR Appendix E (entry number format); CAPE.md section 2",
+            source: "CBP CATAIR Appendix E (entry number format)",
         },
     },
     ReaderRule {
@@ -80,7 +79,7 @@ pub static CLAIM_READER_RULES: &[ReaderRule] = &[
             why: "The skipped rows hold no entries; saying so keeps every row of the file accounted for.",
             example: "`Claim Details Report` on line 1, the header `ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION` on line 3.",
             fix: "Nothing, if the skipped rows are a title; if they hold entries, put the header first.",
-            source: "capekit reader of Claim Details (CBP publishes no column list: CAPE.md section 4)",
+            source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
         },
     },
     ReaderRule {
@@ -157,7 +156,7 @@ counted as dropped). Its duty may be missing from an entry's total.",
         example: "`6.05761E+10` in `Entry Summary Number`; an empty cell on a report's total row.",
         fix: "Export the report again without opening it in Excel, or format the column as Text; \
 correct mistyped numbers from ACE. Delete total and footer rows.",
-        source: "CBP CATAIR Appendix E (entry number format); CAPE.md section 2"),
+        source: "CBP CATAIR Appendix E (entry number format)"),
     reader_rule!("R002", "bad-amount", Warning, "an amount cannot be read",
         what: "A duty or goods value cell on a Chapter 99 line is not an amount in dollars and \
 cents. Accepted: `$1,234.00`, `1234`, `-12.5`, `(12.00)` (negative).",

@@ -2,7 +2,7 @@
 //! message with the dated catalog, reconcile against the declaration, and choose the entries of the
 //! next declaration.
 //!
-//! The rule that shapes everything here (CAPE.md section 4): an accepted entry is never declared
+//! The rule that shapes everything here (CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026): an accepted entry is never declared
 //! again, and only rejected entries whose problem is fixed go on a new declaration. An entry
 //! accepted on any claim is therefore kept out of every refile list, whatever other rows say.
 
@@ -1225,7 +1225,7 @@ fn plan_refile(
     refile
 }
 
-/// Why the ledger's knowledge keeps an entry off the refile list (CAPE.md sections 3 and 4).
+/// Why the ledger's knowledge keeps an entry off the refile list (CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026: File Uploads and Claim Status).
 fn known_reason(k: &KnownState) -> String {
     match k {
         KnownState::Accepted { .. } => format!(

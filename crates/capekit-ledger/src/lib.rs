@@ -1,7 +1,7 @@
 //! The ledger: every declaration, claim file, claim and entry outcome capekit has seen, kept in
 //! one SQLite file, so that no entry is ever filed twice.
 //!
-//! CAPE's one hard rule (CAPE.md section 4) is that an accepted entry is never declared again,
+//! CAPE's one hard rule (CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026) is that an accepted entry is never declared again,
 //! and an entry still queued on a declaration must not be resubmitted either: duplicates conflict
 //! later. A triage sees only the files it is given today; the ledger remembers all of them, so
 //! `check`, `fix`, `triage` and `refile` can ask "was this entry accepted on an earlier claim, or

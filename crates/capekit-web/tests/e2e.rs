@@ -26,7 +26,7 @@ const AS_OF: &str = "2026-11-24";
 /// What the demo claim alone refiles under the rules of 2026-11-24 (the CLI's snapshot date):
 /// the two retired HTS RELATIONSHIP/SEQUENCE MISMATCH rejections and the removed goods-value
 /// check.
-const EXPECTED_REFILE: &str = "Entry Number\r\nB7644104112\r\nB7644109590\r\nB7644115076\r\n";
+const EXPECTED_REFILE: &str = "Entry Number\r\nB7644104112\r\nB7644109590\r\nB7644115076\r\nB7644145214\r\n";
 
 /// chromedriver, killed when dropped.
 struct Driver(Child);
@@ -387,8 +387,18 @@ async fn journey(client: &Client, base: &str) {
     );
     shoot(client, "12-entry-data.png").await;
 
-    // 9. The same claim file again: recognised, and the entries of the refile downloaded in
-    // step 3 are pending now, so the ledger keeps them off the new declaration.
+    // 9. The refile of step 3 marked uploaded (a download records nothing; the button posts),
+    // then the same claim file again: recognised, and the refile's entries are pending now, so
+    // the ledger keeps them off the new declaration.
+    client.goto(&triage_url).await.expect("triage page");
+    client
+        .find(Locator::Css("[id='uploaded-refile.csv']"))
+        .await
+        .expect("the I uploaded button")
+        .click()
+        .await
+        .expect("mark uploaded");
+    wait_for_url(client, "/triage/").await;
     upload(client, base, &demo("claim-details.csv")).await;
     wait_for_url(client, "/triage/").await;
     let source = client.source().await.expect("source");

@@ -25,6 +25,9 @@ fn main() -> std::process::ExitCode {
     };
     match cmd::run(args) {
         Ok(code) => std::process::ExitCode::from(code),
+        // The reader of our output went away (`| head`): nothing is wrong, and nothing is left
+        // to say to anyone.
+        Err(e) if is_broken_pipe(&e) => std::process::ExitCode::from(exit::OK),
         Err(e) => {
             // The message quotes file names and values from the files read.
             eprintln!(
@@ -34,4 +37,13 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::from(exit::COULD_NOT_RUN)
         }
     }
+}
+
+/// Is the error, or any error under it, a write to a closed pipe?
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

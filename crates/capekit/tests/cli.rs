@@ -191,3 +191,54 @@ fn check_without_a_file_is_a_usage_error() {
     assert_eq!(run.code, Some(2), "{}", run.both());
     assert!(run.stderr.contains("<FILE>"), "{}", run.both());
 }
+
+/// Runs capekit with its standard output read for `keep` bytes and then closed, as `| head -c`
+/// does; returns the exit code and standard error.
+fn closed_early(dir: &std::path::Path, args: &[&str], keep: usize) -> (Option<i32>, String) {
+    use std::io::Read as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_capekit"))
+        .current_dir(dir)
+        .env("CAPEKIT_LEDGER", dir.join("ledger.sqlite3"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut head = vec![0u8; keep];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut head)
+        .expect("read the first bytes");
+    // The pipe's reading end is dropped here: every later write of capekit's fails.
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly_with_exit_0() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Large enough that capekit is still writing when the reader goes: 200,000 duplicates.
+    let mut big = String::from("Entry Number\r\n");
+    for _ in 0..200_000 {
+        big.push_str("B7644100003\r\n");
+    }
+    std::fs::write(dir.path().join("big.csv"), big).expect("write");
+    for args in [
+        &["check", "big.csv", "--format", "json"][..],
+        &["check", "big.csv"][..],
+        &["explain", "--list"][..],
+    ] {
+        let (code, stderr) = closed_early(dir.path(), args, 10);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert!(
+            code == Some(0) || (args.len() == 2 && args[0] == "check" && code == Some(1)),
+            "{args:?}: exit {code:?}"
+        );
+    }
+}

@@ -114,3 +114,35 @@ fn the_table_lists_every_rule_once_in_catalog_order() {
 fn cells_escape_pipes_and_line_breaks() {
     assert_eq!(cell("a|b\nc"), "a\\|b c");
 }
+
+/// User-facing text cites sources a user can open (a CSMS bulletin, a statute, a CBP document),
+/// never a note outside the project: no source file and no shipped document names one.
+#[test]
+fn no_text_cites_a_file_outside_the_project() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let banned = concat!("CAPE", ".md");
+    let mut found = Vec::new();
+    let mut stack = vec![root.join("crates")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if !path.ends_with("target") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "snap") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                if text.contains(banned) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    for doc in ["README.md", "DESIGN.md", "BENCHMARKS.md", "RELIABILITY.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).unwrap_or_default();
+        if text.contains(banned) {
+            found.push(doc.to_owned());
+        }
+    }
+    assert!(found.is_empty(), "{banned} is cited in: {found:?}");
+}

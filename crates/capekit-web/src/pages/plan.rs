@@ -12,7 +12,7 @@
 //! ledger (`plan_out::build_plan_with`): an entry the ledger knows as accepted on a claim or still
 //! pending on an earlier declaration stays off the declarations, and the page says which and why
 //! (CAPE refuses a second declaration of an accepted entry, and a resubmitted pending one
-//! conflicts later: CAPE.md sections 3 and 4).
+//! conflicts later: CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

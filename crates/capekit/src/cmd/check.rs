@@ -29,8 +29,8 @@ pub fn run(
     )?;
     let report = check(&input, &CheckOptions { filer, known });
     match format {
-        Format::Text => print!("{}", capekit_io::render::check_text(&report)),
-        Format::Json => println!(
+        Format::Text => out!("{}", capekit_io::render::check_text(&report)),
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report).context("serialising the report")?
         ),

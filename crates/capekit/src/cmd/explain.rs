@@ -9,13 +9,13 @@ pub fn run(query: &str, list: bool) -> anyhow::Result<u8> {
         let rules = all_rules();
         let width = rules.iter().map(|r| r.name().len()).max().unwrap_or(0);
         for r in rules {
-            println!("{} {:<width$} {}", r.code(), r.name(), r.title());
+            outln!("{} {:<width$} {}", r.code(), r.name(), r.title());
         }
         return Ok(exit::OK);
     }
     match find_rule(query) {
         Some(rule) => {
-            print!("{}", rule.render_text());
+            out!("{}", rule.render_text());
             Ok(exit::OK)
         }
         None => anyhow::bail!(

@@ -64,12 +64,12 @@ pub fn run(
         .context("writing the repaired upload")?;
     match format {
         Format::Text => {
-            print!("{}", capekit_io::render::fix_text(&plan, &written));
+            out!("{}", capekit_io::render::fix_text(&plan, &written));
             if paths.is_empty() {
-                println!("no entry could be written, so no file was written");
+                outln!("no entry could be written, so no file was written");
             }
         }
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&FixOutput {
                 plan: &plan,

@@ -278,7 +278,7 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
             let mut l = opt.require("`capekit ledger undo`")?;
             let d = find(&l, &file)?;
             let out = l.undo(d.id)?;
-            println!("{}", mark_text(&out));
+            outln!("{}", mark_text(&out));
             Ok(exit::OK)
         }
         LedgerCommand::Declarations { format } => {
@@ -304,7 +304,7 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
             }
             l.backup(&file)
                 .with_context(|| format!("backing up the ledger to {}", file.display()))?;
-            println!("backed up the ledger {shown} to {}", file.display());
+            outln!("backed up the ledger {shown} to {}", file.display());
             Ok(exit::OK)
         }
         LedgerCommand::Verify { format } => {
@@ -331,8 +331,8 @@ fn print_out<T: Serialize>(
     text: impl FnOnce() -> String,
 ) -> anyhow::Result<()> {
     match format {
-        Format::Text => print!("{}", escape_controls(&text())),
-        Format::Json => println!(
+        Format::Text => out!("{}", escape_controls(&text())),
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(value).context("serialising the output")?
         ),
@@ -641,7 +641,7 @@ fn mark(arg: &str, m: &Mark, opt: &LedgerOpt) -> anyhow::Result<u8> {
     let mut l = opt.require("marking a declaration")?;
     let d = find(&l, arg)?;
     let out = l.mark(d.id, m)?;
-    println!("{}", mark_text(&out));
+    outln!("{}", mark_text(&out));
     Ok(exit::OK)
 }
 
@@ -738,7 +738,7 @@ fn uploaded(
                 },
             )?
         };
-        println!("{}", mark_text(&out));
+        outln!("{}", mark_text(&out));
     }
     Ok(exit::OK)
 }
@@ -1115,7 +1115,7 @@ fn export(out: &Path, format: Format, opt: &LedgerOpt) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-/// CBP's mailbox for IEEPA refund questions (CAPE.md section 5).
+/// CBP's mailbox for IEEPA refund questions (CBP's CAPE guidance).
 pub const CBP_MAILBOX: &str = "IEEPARefunds@cbp.dhs.gov";
 
 fn escalation_email(list: &[Escalation]) -> String {
@@ -1369,7 +1369,7 @@ fn acted(
     let on = date.unwrap_or_else(super::triage::today);
     let mut l = opt.require("recording what was done")?;
     let n = l.record_act(&numbers, kind, reference.as_deref(), on)?;
-    println!(
+    outln!(
         "recorded: {} for {} on {on}; the {} deadline no longer alarms in `capekit plan` and `capekit ledger status`",
         kind.describe(),
         plural(n, "entry", "entries"),

@@ -1,4 +1,32 @@
 //! One module a command; each returns the exit code.
+//!
+//! Commands print to standard output through [`out!`] and [`outln!`], never `print!`: a closed
+//! pipe (`capekit explain --list | head -1`) is then an error passed up to `main`, which ends
+//! quietly with exit 0, where `print!` would panic.
+
+/// `print!` that hands a write error (a closed pipe) up to the caller's `anyhow::Result`.
+macro_rules! out {
+    ($($t:tt)*) => {
+        if let Err(e) = {
+            use std::io::Write as _;
+            write!(std::io::stdout().lock(), $($t)*)
+        } {
+            return Err(anyhow::Error::from(e));
+        }
+    };
+}
+
+/// `println!` that hands a write error (a closed pipe) up to the caller's `anyhow::Result`.
+macro_rules! outln {
+    ($($t:tt)*) => {
+        if let Err(e) = {
+            use std::io::Write as _;
+            writeln!(std::io::stdout().lock(), $($t)*)
+        } {
+            return Err(anyhow::Error::from(e));
+        }
+    };
+}
 
 mod check;
 mod explain;

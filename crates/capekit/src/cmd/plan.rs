@@ -126,8 +126,8 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         .collect();
     eprint!("{}", super::refile::superseded_lines(&superseded, &removed));
     match args.format {
-        Format::Text => print!("{}", plan_text(&plan, &files)),
-        Format::Json => println!(
+        Format::Text => out!("{}", plan_text(&plan, &files)),
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&plan_json(&plan, &files))?
         ),

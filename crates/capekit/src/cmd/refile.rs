@@ -2,7 +2,7 @@
 //!
 //! A triage plans a refile from the claim files it is given; this command plans it from
 //! everything recorded, so a user with many claims over weeks gets one upload that holds every
-//! entry to refile, none accepted anywhere and none still pending (CAPE.md section 4).
+//! entry to refile, none accepted anywhere and none still pending (CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026).
 
 use std::path::{Path, PathBuf};
 
@@ -127,8 +127,8 @@ pub fn run(
             .collect(),
     };
     match format {
-        Format::Text => print!("{}", escape_controls(&text(&output))),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&output)?),
+        Format::Text => out!("{}", escape_controls(&text(&output))),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&output)?),
     }
     Ok(if plan.left_out.is_empty() && diagnostics.is_empty() {
         exit::OK

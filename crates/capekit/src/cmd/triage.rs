@@ -147,8 +147,8 @@ fn finish(
         }
     }
     match args.format {
-        Format::Text => print!("{}", triage_text(&report, &diagnostics, &files)),
-        Format::Json => println!(
+        Format::Text => out!("{}", triage_text(&report, &diagnostics, &files)),
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&TriageJson {
                 report: &report,
@@ -187,7 +187,7 @@ pub fn demo(
     set.add(&corrected, DEMO_CORRECTED.to_vec());
     set.commit(&[]).context("writing the demo inputs")?;
     if format == Format::Text {
-        println!(
+        outln!(
             "capekit demo: a 40-entry declaration whose claim came back \"Accepted with Error(s)\", and a list of two entries corrected since (plus one accepted entry listed by mistake).\ninputs in {}\n",
             input_dir.display()
         );
@@ -216,7 +216,7 @@ pub fn demo(
         ledger,
     )?;
     if format == Format::Text {
-        println!(
+        outln!(
             "\nopen {} for the full picture. This ran on sample data: do not upload these files. With your own files: capekit triage CLAIM-DETAILS.csv --declaration WHAT-YOU-UPLOADED.csv --out DIR",
             out.join("report.html").display()
         );

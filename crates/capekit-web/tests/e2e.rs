@@ -24,9 +24,10 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const AS_OF: &str = "2026-11-24";
 /// What the demo claim alone refiles under the rules of 2026-11-24 (the CLI's snapshot date):
-/// the two retired HTS RELATIONSHIP/SEQUENCE MISMATCH rejections and the removed goods-value
-/// check.
-const EXPECTED_REFILE: &str = "Entry Number\r\nB7644104112\r\nB7644109590\r\nB7644115076\r\nB7644145214\r\n";
+/// the two retired HTS RELATIONSHIP/SEQUENCE MISMATCH rejections, the removed goods-value
+/// check and UNABLE TO CALCULATE DUTY (refiled at once).
+const EXPECTED_REFILE: &str =
+    "Entry Number\r\nB7644104112\r\nB7644109590\r\nB7644115076\r\nB7644145214\r\n";
 
 /// chromedriver, killed when dropped.
 struct Driver(Child);

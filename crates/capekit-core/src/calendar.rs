@@ -9,6 +9,10 @@
 
 use jiff::civil::{Date, Weekday, date};
 
+/// A protest withdrawal is advised only with this many business days left in the CAPE window: it
+/// must post before CBP's batch validates the new declaration.
+pub const WITHDRAWAL_BUSINESS_DAYS: u32 = 5;
+
 /// The nth `weekday` of `month` in `year` (n from 1), or the last one when `n` is 0.
 fn nth_weekday(year: i16, month: i8, weekday: Weekday, n: i8) -> Option<Date> {
     let first = Date::new(year, month, 1).ok()?;

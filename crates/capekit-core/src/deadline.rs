@@ -459,6 +459,19 @@ impl Deadlines {
         }
     }
 
+    /// The court date to calendar: the earliest of the 1581(a) date (after a denied protest)
+    /// and the 1581(i) date still ahead, since which route fits IEEPA duty is disputed; when
+    /// both have passed, the earlier.
+    pub fn court_safe(&self) -> Option<Deadline> {
+        let both = [self.court_1581a_due, self.court_due];
+        both.iter()
+            .flatten()
+            .filter(|d| !d.passed())
+            .min_by_key(|d| d.date)
+            .or_else(|| both.iter().flatten().min_by_key(|d| d.date))
+            .copied()
+    }
+
     /// Every deadline present, in [`DeadlineKind::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = Deadline> + '_ {
         DeadlineKind::ALL.into_iter().filter_map(|k| self.get(k))
@@ -703,7 +716,15 @@ pub fn court_1581i(
             .map(|x| Deadline::new(DeadlineKind::Court1581i, x, as_of, Basis::EntryAsDeposit(e))),
         (None, None) => None,
     };
-    (by_order.or_else(by_deposit), readings)
+    // The earliest reading is the safe date. The order normally comes first; a deposit before
+    // the order's date (a heading whose order was signed after the entry) makes the deposit's
+    // reading the earlier one, and it is taken.
+    let safe = match (by_order, by_deposit()) {
+        (Some(o), Some(d)) if d.date < o.date => Some(d),
+        (Some(o), _) => Some(o),
+        (None, d) => d,
+    };
+    (safe, readings)
 }
 
 /// The 1581(a) date after a denied protest: the decision date + 180 days (28 USC 2636(a)).
@@ -717,6 +738,17 @@ mod tests {
     use super::*;
 
     const AS_OF: Date = date(2026, 12, 1);
+
+    #[test]
+    fn the_court_date_is_the_earliest_reading_even_when_the_deposit_precedes_the_order() {
+        let mut orders = OrderSet::EMPTY;
+        orders.add_heading("99030125");
+        let deposit = date(2025, 3, 17);
+        let (due, _) = court_1581i(orders, Some(deposit), None, None, AS_OF);
+        let due = due.expect("dated");
+        assert_eq!(due.date, date(2027, 3, 17));
+        assert_eq!(due.basis, Basis::Deposit(deposit));
+    }
 
     fn at(kind: DeadlineKind, days: i64) -> Deadline {
         let d = add_days(AS_OF, days).expect("date");

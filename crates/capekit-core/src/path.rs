@@ -862,7 +862,7 @@ notice of denial is mailed (28 USC 2636(a)); the ACE decision date is the safe s
 route fits IEEPA duty is disputed, so the 1581(i) date is kept beside it.",
         example: "`Protest Status` Denied, `Protest Decision Date` 10/01/2026: sue by 2027-03-30.",
         fix: "Do not file another protest. Send the court packet to trade counsel before the \
-1581(a) date; keep the 1581(i) date in view.",
+earlier of the 1581(a) and 1581(i) dates: which route fits IEEPA duty is disputed.",
         source: DENIAL_SRC),
     rule!(PROTEST_DENIED_UNDATED, "protest-denied-without-date", Review, None, None,
         "the protest was denied but the file does not say when",
@@ -1983,11 +1983,23 @@ fn protest_on_entry(
             ));
             let open_window = d.deadlines.cape_window_closes.filter(|w| !w.passed());
             if let (Liquidation::Liquidated(_), Some(w)) = (liq, open_window) {
-                d.reasons.push(PROTEST_WITHDRAWABLE);
-                d.notes.push(format!(
-                    "if {named} covers only IEEPA duty, it can be withdrawn and the entry declared in CAPE until {} ({} days left)",
-                    w.date, w.days_left
-                ));
+                // The withdrawal must post before CBP's batch validates the new declaration:
+                // with fewer than 5 business days left in the window, keep the protest.
+                let as_of = add_days(w.date, -i64::from(w.days_left)).unwrap_or(w.date);
+                let business = crate::calendar::business_days_between(as_of, w.date);
+                if business >= crate::calendar::WITHDRAWAL_BUSINESS_DAYS {
+                    d.reasons.push(PROTEST_WITHDRAWABLE);
+                    d.notes.push(format!(
+                        "if {named} covers only IEEPA duty, it can be withdrawn and the entry declared in CAPE until {} ({} days left, {business} business days)",
+                        w.date, w.days_left
+                    ));
+                } else {
+                    d.notes.push(format!(
+                        "keep {named}: CAPE's window closes {} with {business} business day{} left, too few for a withdrawal to post before CBP validates a new declaration",
+                        w.date,
+                        if business == 1 { "" } else { "s" }
+                    ));
+                }
             }
             Some((Path::Protest, OPEN_PROTEST))
         }
@@ -2358,6 +2370,17 @@ mod tests {
         assert_eq!(d.reasons, vec!["P008", "P009"]);
         assert!(
             d.notes.iter().any(|n| n.contains("withdrawn")),
+            "{:?}",
+            d.notes
+        );
+        // With fewer than 5 business days left in the window: keep the protest. As of Monday
+        // 2026-11-23, a window closing Thursday 2026-11-26 (Thanksgiving) has three.
+        let mut e = liquidated(jiff::civil::date(2026, 9, 7));
+        e.protest_status = Some("Open".into());
+        let d = decide(&e, jiff::civil::date(2026, 11, 23));
+        assert_eq!(d.reasons, vec!["P008"]);
+        assert!(
+            d.notes.iter().any(|n| n.starts_with("keep")),
             "{:?}",
             d.notes
         );

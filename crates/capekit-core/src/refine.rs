@@ -22,9 +22,7 @@ use crate::entry::EntryNumber;
 use crate::path::{Column, Decision, EntryData, Path, decide};
 use crate::psc::{PscChance, psc_chance, psc_without_data};
 
-/// A protest withdrawal is advised only with this many business days left in the CAPE window: it
-/// must post before CBP's batch validates the new declaration.
-pub const WITHDRAWAL_BUSINESS_DAYS: u32 = 5;
+pub use crate::calendar::WITHDRAWAL_BUSINESS_DAYS;
 use crate::triage::{EntryResult, Outcome};
 
 /// Per entry, what refinement did (for counts in the summary).

@@ -59,10 +59,9 @@ fn protest_deadline(e: &PlannedEntry) -> Option<Deadline> {
         .find(|d| d.kind == DeadlineKind::Protest && !d.passed())
 }
 
-/// The court date that comes first: 1581(a) after a denial, else 1581(i).
+/// The court date to calendar: the earliest reading still ahead of 1581(a) and 1581(i).
 fn court_deadline(e: &PlannedEntry) -> Option<Deadline> {
-    let dl = e.decision.deadlines;
-    dl.court_1581a_due.or(dl.court_due)
+    e.decision.deadlines.court_safe()
 }
 
 /// Is the entry's route the court: the court path, or a later phase (no date) whose protest
@@ -286,10 +285,9 @@ pub fn packet_xlsx(packet: &Packet<'_>) -> Result<Vec<u8>, XlsxError> {
                 cells.text(
                     r,
                     8,
-                    if dl.court_1581a_due.is_some() {
-                        "28 USC 1581(a)"
-                    } else {
-                        "28 USC 1581(i)"
+                    match safe.map(|d| d.kind) {
+                        Some(DeadlineKind::Court1581a) => "28 USC 1581(a)",
+                        _ => "28 USC 1581(i)",
                     },
                 )?;
                 cells.date(r, 9, safe.map(|d| d.date))?;

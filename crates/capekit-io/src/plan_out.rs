@@ -896,8 +896,8 @@ pub fn worklist_table(plan: &Plan) -> SheetTable {
             .into_iter()
             .map(|e| {
                 let dl = e.decision.deadlines;
-                // After a denied protest the 1581(a) date is the court date that comes first.
-                let court = dl.court_1581a_due.or(dl.court_due);
+                // The earliest court reading still ahead (1581(a) after a denial, or 1581(i)).
+                let court = dl.court_safe();
                 vec![
                     e.entry_number.as_str().to_owned(),
                     e.importer_number.as_deref().unwrap_or("").to_owned(),
@@ -1227,7 +1227,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     if !court.is_empty() {
         let _ = writeln!(
             out,
-            "court dates (28 USC 1581(i) at the earliest reading, or 1581(a) after a denial), per importer:"
+            "court dates (the earliest still ahead of 28 USC 1581(i) at its earliest reading and 1581(a) after a denial), per importer:"
         );
         for (importer, date, n, cents) in &court {
             let _ = writeln!(
@@ -1727,7 +1727,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             when(dl.cape_window_closes),
             when(dl.psc_due),
             when(dl.protest_due),
-            when(dl.court_1581a_due.or(dl.court_due)),
+            when(dl.court_safe()),
             format_cents(e.ieepa_duty_cents),
             e.decision.reasons.join(" ")
         );

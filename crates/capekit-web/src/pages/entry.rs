@@ -151,7 +151,7 @@ pub async fn page(
                             }
                             td { @if let Some(d) = dl.cape_window_closes { (layout::deadline(d.kind, d.date, d.days_left)) } }
                             td { @if let Some(d) = dl.protest_due { (layout::deadline(d.kind, d.date, d.days_left)) } }
-                            td { @if let Some(d) = dl.court_1581a_due.or(dl.court_due) { (layout::deadline(d.kind, d.date, d.days_left)) } }
+                            td { @if let Some(d) = dl.court_safe() { (layout::deadline(d.kind, d.date, d.days_left)) } }
                             td.num { (capekit_core::path::format_cents(e.ieepa_duty_cents)) }
                             td { a href={ "/plan/" (id) } { (e.source()) } }
                         }

@@ -332,7 +332,6 @@ pub fn court_dates_by_importer(plan: &Plan) -> Vec<(Option<Arc<str>>, Date, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entries::EntryDataSet;
     use crate::plan_out::{PlanOptions, build_plan};
     use calamine::{Data, Reader, Xlsx};
     use capekit_core::EntryNumber;
@@ -357,23 +356,7 @@ mod tests {
     }
 
     fn plan_of(entries: Vec<EntryData>) -> Plan {
-        let n = entries.len();
-        let rows = n as u64;
-        let set = EntryDataSet {
-            file: "es003.csv".into(),
-            content: capekit_core::check::Content::Text,
-            entries,
-            rows_read: rows,
-            rows_used: rows,
-            rows_dropped: 0,
-            blank_rows: 0,
-            header_line: 1,
-            columns_present: capekit_core::path::ColumnSet::all(),
-            columns_ignored: vec![],
-            bom: false,
-            windows_1252: false,
-            diagnostics: vec![],
-        };
+        let set = crate::plan_out::tests::set("es003.csv", entries);
         build_plan(
             vec![set],
             &PlanOptions {

@@ -1737,7 +1737,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use capekit_core::path::EntryData;
     use jiff::ToSpan;
@@ -1762,7 +1762,8 @@ mod tests {
         e
     }
 
-    fn set(file: &str, entries: Vec<EntryData>) -> EntryDataSet {
+    /// An entry data set of `entries` as a clean ES-003 file `file` gives them.
+    pub(crate) fn set(file: &str, entries: Vec<EntryData>) -> EntryDataSet {
         let rows = entries.len() as u64;
         EntryDataSet {
             file: file.into(),

@@ -284,6 +284,22 @@ impl Serialize for OrderSet {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for OrderSet {
+    /// The list of ranges [`Serialize`] writes; a range the table lacks is an error, not a skip.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let ranges = Vec::<String>::deserialize(deserializer)?;
+        let mut set = OrderSet::EMPTY;
+        for r in &ranges {
+            let i = COURT_CLOCK
+                .iter()
+                .position(|o| o.range == r)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown order range {r:?}")))?;
+            set.0 |= 1 << i;
+        }
+        Ok(set)
+    }
+}
+
 /// What a deadline was counted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {

@@ -15,7 +15,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use jiff::civil::{Date, date};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::catalog::RECON_CHANGE;
 use crate::deadline::{Basis, add_days, court_1581i, days_between};
@@ -239,8 +239,24 @@ impl Serialize for ColumnSet {
     }
 }
 
+impl<'de> Deserialize<'de> for ColumnSet {
+    /// The list of headers [`Serialize`] writes; an unknown header is an error, not a skip.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let headers = Vec::<String>::deserialize(deserializer)?;
+        headers
+            .iter()
+            .map(|h| {
+                Column::ALL
+                    .into_iter()
+                    .find(|c| c.header() == h)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown column {h:?}")))
+            })
+            .collect()
+    }
+}
+
 /// Chapter 99 duty of programs CAPE does not refund, summed per entry, for information.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherChapter99Duty {
     /// Section 122 (HTS 9903.03.xx), in cents.
     pub section_122_cents: i64,
@@ -251,8 +267,9 @@ pub struct OtherChapter99Duty {
 }
 
 /// What one entry's ES-003 rows say, aggregated. Text values are shared (`Arc<str>`) because
-/// importer numbers, names and statuses repeat across millions of entries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// importer numbers, names and statuses repeat across millions of entries. It reads back from
+/// its JSON: the ledger keeps it so a later triage can judge the entry by its dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryData {
     /// The entry.
     pub entry_number: EntryNumber,
@@ -3056,5 +3073,27 @@ mod tests {
         for p in Path::ALL {
             assert_eq!(serde_json::to_value(p).expect("json"), p.as_str());
         }
+    }
+
+    #[test]
+    fn entry_data_reads_back_from_its_json() {
+        let mut e = liquidated(days_before(40));
+        e.importer_name = Some("ACME \"Imports\"".into());
+        e.entry_summary_date = Some(date(2025, 12, 20));
+        e.protest_decision_date = Some(date(2026, 3, 1));
+        e.ieepa_orders.add_heading("99030125");
+        e.ieepa_orders.add_heading("99030201");
+        e.other_chapter_99.section_301_cents = 5_000;
+        e.absent_columns.insert(Column::Drawback);
+        e.unreadable_columns.insert(Column::LiquidationDate);
+        e.ieepa_goods_value_on_99_line = true;
+        let json = serde_json::to_string(&e).expect("serializes");
+        let back: EntryData = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, e);
+        // A header or order the tables do not know is an error, never a silent drop.
+        let bad = json.replace("Drawback Indicator", "Drawback Flag");
+        assert!(serde_json::from_str::<EntryData>(&bad).is_err());
+        let bad = json.replace("9903.02.xx", "9903.09.xx");
+        assert!(serde_json::from_str::<EntryData>(&bad).is_err());
     }
 }

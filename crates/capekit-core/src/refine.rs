@@ -34,6 +34,14 @@ pub struct RefineSummary {
     pub without_data: usize,
     /// Rows whose action changed.
     pub action_changed: usize,
+    /// Of the rows with entry data, those whose data came from the ledger rather than a file
+    /// given to this triage.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub from_ledger: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Refines every rejected or missing row with its entry data, as of `as_of`. Triage calls it

@@ -4,12 +4,14 @@
 //! the same reasons: an entry accepted on a claim this triage did not see, or still pending on an
 //! earlier declaration, never goes on a refile list.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
+use capekit_core::catalog::Action;
 use capekit_core::known::{Known, KnownState};
 use capekit_core::triage::{TriageInput, TriageReport, triage};
+use jiff::civil::Date;
 
-use crate::{Except, Ledger, Result};
+use crate::{EntryRecords, Except, Ledger, Result};
 
 impl Ledger {
     /// Asks about the entries of the refile list and the corrected ones; when the ledger knows
@@ -30,6 +32,7 @@ impl Ledger {
         report: &mut TriageReport,
         except: &Except,
     ) -> Result<()> {
+        self.add_entry_data(input, report)?;
         let mut ask = report.refile.entries.clone();
         ask.extend(input.corrected.iter().copied());
         let here: HashSet<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
@@ -47,4 +50,97 @@ impl Ledger {
         }
         Ok(())
     }
+
+    /// Judges worklist entries by the entry data the ledger keeps (from an earlier plan or
+    /// `ledger import` of their ES-003 export) when the triage was given none for them: the
+    /// triage runs again with it, and its warnings say where the data came from, how old it is,
+    /// and which entries the ledger knows without data to judge by.
+    fn add_entry_data(&self, input: &mut TriageInput, report: &mut TriageReport) -> Result<()> {
+        if !self.has_entry_data()? {
+            return Ok(());
+        }
+        let wanted: Vec<_> = report
+            .worklist()
+            .filter(|r| r.action != Action::None && !input.entry_data.contains_key(&r.entry_number))
+            .map(|r| r.entry_number)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let records = self.entry_records(wanted)?;
+        let warnings = records_warnings(&records, report.as_of);
+        if !records.data.is_empty() {
+            let taken = records.data.len();
+            input.entry_data.extend(records.data);
+            *report = triage(input, report.as_of);
+            if let Some(refined) = report.refined.as_mut() {
+                refined.from_ledger = taken;
+            }
+        }
+        report.warnings.extend(warnings);
+        Ok(())
+    }
+}
+
+/// Kept entry data older than this is named stale: liquidations and protests move on.
+pub const STALE_ENTRY_DATA_DAYS: i64 = 30;
+
+/// What a triage says of the entry data it took from the ledger.
+fn records_warnings(records: &EntryRecords, as_of: Date) -> Vec<String> {
+    let mut out = Vec::new();
+    if !records.data.is_empty() {
+        let from = if records.files.is_empty() {
+            String::new()
+        } else {
+            format!(" from {}", records.files.join(", "))
+        };
+        let day = |t: &Option<String>| {
+            t.as_deref()
+                .and_then(|t| t.get(..10))
+                .unwrap_or("?")
+                .to_owned()
+        };
+        let (oldest, newest) = (day(&records.oldest), day(&records.newest));
+        let when = if oldest == newest {
+            format!("recorded {oldest}")
+        } else {
+            format!("recorded {oldest} to {newest}")
+        };
+        out.push(format!(
+            "{} worklist entries judged by the entry data this ledger keeps ({when}{from}); give \
+             a newer ES-003 export with --entries to judge them by today's data",
+            records.data.len()
+        ));
+        let age = oldest
+            .parse::<Date>()
+            .ok()
+            .and_then(|d| d.until(as_of).ok())
+            .map(|span| i64::from(span.get_days()));
+        if let Some(age) = age.filter(|a| *a > STALE_ENTRY_DATA_DAYS) {
+            out.push(format!(
+                "the entry data kept for some worklist entries is {age} days old (more than \
+                 {STALE_ENTRY_DATA_DAYS}): liquidations and protests may have changed since; \
+                 download a new ES-003 export from ACE Reports and give it with --entries"
+            ));
+        }
+    }
+    if !records.without_record.is_empty() {
+        out.push(format!(
+            "{} worklist entries (first {}) are known to this ledger only by facts recorded \
+             before it kept whole entry data: import their ES-003 export again (`capekit ledger \
+             import FILE`) to judge them by their dates",
+            records.without_record.len(),
+            records.without_record[0]
+        ));
+    }
+    if let Some((first, why)) = records.unreadable.first() {
+        out.push(format!(
+            "the entry data kept for {} worklist entries does not read back (first {first}: \
+             {why}); they are judged without it: give their ES-003 export with --entries",
+            records.unreadable.len()
+        ));
+    }
+    out
 }

@@ -102,6 +102,10 @@ pub struct EntryFacts {
     /// kind, date and what it was counted from. Kept in `entry_deadlines`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deadlines: Vec<(DeadlineKind, Date, String)>,
+    /// The whole entry data as JSON (`EntryData` reads back from it), kept in `entry_data.record`
+    /// for a later triage; `None` records the facts alone.
+    #[serde(skip)]
+    pub record: Option<String>,
 }
 
 impl EntryFacts {
@@ -122,6 +126,9 @@ impl EntryFacts {
                 .deadlines_that_matter()
                 .map(|d| (d.kind, d.date, d.basis.to_string()))
                 .collect(),
+            // Serializing a value of plain fields cannot fail; were it to, the facts are kept
+            // without the record, and a triage then says it has no data for the entry.
+            record: serde_json::to_string(data).ok(),
         }
     }
 }
@@ -753,9 +760,9 @@ fn upsert_facts(
         tx,
         "INSERT OR REPLACE INTO entry_data
            (entry, importer_number, entry_type, liquidation_date, path,
-            cape_window_closes, protest_due, file_id, recorded_at)
+            cape_window_closes, protest_due, file_id, recorded_at, record)
          VALUES",
-        9,
+        10,
         facts,
         |st, i, f| {
             st.raw_bind_parameter(i, f.entry.as_str())?;
@@ -766,7 +773,8 @@ fn upsert_facts(
             st.raw_bind_parameter(i + 5, f.cape_window_closes.map(|d| d.to_string()))?;
             st.raw_bind_parameter(i + 6, f.protest_due.map(|d| d.to_string()))?;
             st.raw_bind_parameter(i + 7, file_id.map(|f| f.0))?;
-            st.raw_bind_parameter(i + 8, at)
+            st.raw_bind_parameter(i + 8, at)?;
+            st.raw_bind_parameter(i + 9, f.record.as_deref())
         },
     )?;
     // The deadlines go with the facts: the latest report's replace the earlier ones.

@@ -21,6 +21,7 @@
 mod guard;
 mod import;
 mod lifecycle;
+mod records;
 mod report;
 mod schema;
 mod state;
@@ -41,6 +42,7 @@ pub use import::{DraftPart, DraftsRecorded, EntryFacts, FileImport, Superseded, 
 pub use lifecycle::{
     Attention, DeclRef, DeclState, Declaration, Mark, MarkOutcome, STALE_AFTER_DAYS, allowed,
 };
+pub use records::EntryRecords;
 pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
     LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,

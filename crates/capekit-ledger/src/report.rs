@@ -612,6 +612,7 @@ impl Ledger {
                     path,
                     cape_window_closes: opt_date(r.get::<_, Option<String>>(7)?.as_deref())?,
                     protest_due: opt_date(r.get::<_, Option<String>>(8)?.as_deref())?,
+                    record: None,
                 };
                 events.push((
                     id.unwrap_or(i64::MAX),

@@ -184,4 +184,11 @@ pub const MIGRATIONS: &[&str] = &[
         recorded_at   TEXT    NOT NULL
     );
     ",
+    // 4: the whole of each entry's data (its ES-003 facts, as JSON), beside the facts kept since
+    // the first schema, so a later triage can judge a rejected entry by its dates without its
+    // export. Rows recorded before stay NULL: such an entry has no data to judge by until a plan
+    // or `ledger import` reads its export again.
+    "
+    ALTER TABLE entry_data ADD COLUMN record TEXT;
+    ",
 ];

@@ -466,6 +466,7 @@ fn entry_data_groups_by_importer_and_shows_deadlines() {
             cape_window_closes: Some(closes),
             protest_due: None,
             deadlines: Vec::new(),
+            record: None,
         };
         l.record_entry_data(
             Some(&FileMeta::of_bytes(
@@ -518,6 +519,7 @@ fn entry_reports_record_once_and_status_lists_the_deadline_each_path_needs() {
             cape_window_closes: window,
             protest_due: protest,
             deadlines: Vec::new(),
+            record: None,
         };
         let a = FileMeta::of_bytes("a.csv", FileKind::EntryData, b"a");
         let reports = vec![
@@ -605,6 +607,7 @@ fn status_counts_rejections_by_action_per_importer() {
             cape_window_closes: None,
             protest_due: None,
             deadlines: Vec::new(),
+            record: None,
         };
         l.record_entry_data(
             None,

@@ -239,8 +239,8 @@ fn an_as_of_date_outside_the_catalog_warns() {
     );
 }
 
-#[test]
-fn with_entry_data_the_dates_decide() {
+/// The dates-decide fixtures in a scratch folder with its ledger.
+fn dates_decide_dir() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     for n in [
         "dates-decide-claim.csv",
@@ -249,31 +249,108 @@ fn with_entry_data_the_dates_decide() {
     ] {
         std::fs::copy(fixture(n), dir.path().join(n)).expect("copy fixture");
     }
+    let ledger = dir.path().join("ledger.sqlite3");
+    (dir, ledger)
+}
+
+/// `capekit triage` of the dates-decide claim and corrected list, with `extra` arguments.
+fn dates_decide_triage(dir: &Path, ledger: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "triage",
+        "dates-decide-claim.csv",
+        "--corrected",
+        "dates-decide-corrected.txt",
+        "--as-of",
+        AS_OF,
+        "--out",
+        "out",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = run_with_ledger(dir, ledger, &args);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    serde_json::from_str(&out.stdout).expect("json")
+}
+
+#[test]
+fn with_entry_data_the_dates_decide() {
+    let (dir, ledger) = dates_decide_dir();
+    let v = dates_decide_triage(
+        dir.path(),
+        &ledger,
+        &["--entries", "dates-decide-es003.csv"],
+    );
+    assert_dates_decide(&v, dir.path());
+}
+
+#[test]
+fn the_entry_data_the_ledger_keeps_decides_without_the_export() {
+    // `ledger import` of the ES-003 export, then a triage given no entry data: the ledger's
+    // record of each entry judges it, and the output says where the data came from.
+    let (dir, ledger) = dates_decide_dir();
     let out = run_with_ledger(
         dir.path(),
-        &dir.path().join("ledger.sqlite3"),
+        &ledger,
         &[
-            "triage",
-            "dates-decide-claim.csv",
-            "--entries",
+            "ledger",
+            "import",
             "dates-decide-es003.csv",
-            "--corrected",
-            "dates-decide-corrected.txt",
             "--as-of",
             AS_OF,
-            "--out",
-            "out",
-            "--format",
-            "json",
         ],
     );
     assert_eq!(out.code, Some(0), "{}", out.both());
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
-    let e = by_entry(&v);
+    let v = dates_decide_triage(dir.path(), &ledger, &[]);
+    assert_dates_decide(&v, dir.path());
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("judged by the entry data this ledger keeps")
+            && warnings.contains("dates-decide-es003.csv"),
+        "{warnings}"
+    );
+    assert!(
+        v["refined"]["from_ledger"].as_u64() > Some(0),
+        "{}",
+        v["refined"]
+    );
+}
+
+#[test]
+fn the_entry_data_a_plan_recorded_decides_a_later_triage() {
+    let (dir, ledger) = dates_decide_dir();
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "plan",
+            "dates-decide-es003.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "plan",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v = dates_decide_triage(dir.path(), &ledger, &[]);
+    assert_dates_decide(&v, dir.path());
+}
+
+#[test]
+fn without_a_ledger_or_entry_data_no_date_decides() {
+    // The control: the same triage with a fresh ledger refiles the entry whose window closed,
+    // so the two tests above fail when the ledger's data is not used.
+    let (dir, ledger) = dates_decide_dir();
+    let v = dates_decide_triage(dir.path(), &ledger, &[]);
+    assert!(refile(&v).contains(&"B7644100003".to_owned()), "{v}");
+}
+
+fn assert_dates_decide(v: &serde_json::Value, dir: &Path) {
+    let e = by_entry(v);
     // Liquidated 100 days ago: the window has closed, so never on the refile, even listed as
     // corrected; the protest date instead.
     assert_eq!(e["B7644100003"], pair("rejected", "other-path"));
-    assert!(refile(&v).is_empty(), "{v}");
+    assert!(refile(v).is_empty(), "{v}");
     assert_eq!(v["refile"]["left_out"][0]["entry_number"], "B7644100003");
     // INVALID HTS on an entry liquidated 170 days ago: no PSC; the protest due in 10 days is
     // on the row, urgent, and the row comes first.
@@ -295,7 +372,7 @@ fn with_entry_data_the_dates_decide() {
     // INVALID HTS, unliquidated but entered more than 300 days ago: the PSC window closed.
     assert_eq!(e["B7644104112"], pair("rejected", "review"));
     // The worklist CSV carries the same deadlines.
-    let csv = std::fs::read_to_string(dir.path().join("out/worklist.csv")).expect("worklist");
+    let csv = std::fs::read_to_string(dir.join("out/worklist.csv")).expect("worklist");
     assert!(
         csv.lines()
             .next()

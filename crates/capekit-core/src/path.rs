@@ -278,38 +278,55 @@ pub struct EntryData {
     /// Number of rows aggregated.
     pub rows: u32,
     /// Importer of record number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importer_number: Option<Arc<str>>,
     /// Importer of record name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importer_name: Option<Arc<str>>,
     /// Entry type, two digits (`01`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_type: Option<Arc<str>>,
     /// Date of entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_date: Option<Date>,
     /// Date the entry summary was filed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_summary_date: Option<Date>,
     /// Liquidation status as written (`Liquidated`, `Unliquidated`, `Extended`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liquidation_status: Option<Arc<str>>,
     /// Liquidation date: the actual one once liquidated, or the scheduled one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liquidation_date: Option<Date>,
     /// Reconciliation flag as written (`Y`, `001`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconciliation_indicator: Option<Arc<str>>,
     /// The type 09 reconciliation entry covering this one, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconciliation_entry_number: Option<Arc<str>>,
     /// Control status as written (`Trade`, `Statement`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_status: Option<Arc<str>>,
     /// Protest number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protest_number: Option<Arc<str>>,
     /// Protest status as written (`Open`, `Suspended`, `Denied`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protest_status: Option<Arc<str>>,
     /// Drawback indicator as written (`Y`, a drawback claim number, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drawback: Option<Arc<str>>,
     /// The day the protest was decided, when the file gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protest_decision_date: Option<Date>,
     /// ACE's liquidation reason code as written (`36` = CAPE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liquidation_reason: Option<Arc<str>>,
     /// AD/CVD status as written (`Suspended`, `Pending Liquidation`, `Y`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adcvd: Option<Arc<str>>,
     /// Port of entry code (`2704`), for the protest packet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<Arc<str>>,
     /// IEEPA duty: the sum of duty on IEEPA lines (HTS 9903.01.xx and 9903.02.xx) with duty > 0,
     /// in cents.

@@ -102,7 +102,7 @@ pub struct EntryFacts {
     /// kind, date and what it was counted from. Kept in `entry_deadlines`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deadlines: Vec<(DeadlineKind, Date, String)>,
-    /// The whole entry data as JSON (`EntryData` reads back from it), kept in `entry_data.record`
+    /// The whole entry data as JSON (`EntryData` reads back from it), kept in `entry_records`
     /// for a later triage; `None` records the facts alone.
     #[serde(skip)]
     pub record: Option<String>,
@@ -760,9 +760,9 @@ fn upsert_facts(
         tx,
         "INSERT OR REPLACE INTO entry_data
            (entry, importer_number, entry_type, liquidation_date, path,
-            cape_window_closes, protest_due, file_id, recorded_at, record)
+            cape_window_closes, protest_due, file_id, recorded_at)
          VALUES",
-        10,
+        9,
         facts,
         |st, i, f| {
             st.raw_bind_parameter(i, f.entry.as_str())?;
@@ -773,8 +773,28 @@ fn upsert_facts(
             st.raw_bind_parameter(i + 5, f.cape_window_closes.map(|d| d.to_string()))?;
             st.raw_bind_parameter(i + 6, f.protest_due.map(|d| d.to_string()))?;
             st.raw_bind_parameter(i + 7, file_id.map(|f| f.0))?;
-            st.raw_bind_parameter(i + 8, at)?;
-            st.raw_bind_parameter(i + 9, f.record.as_deref())
+            st.raw_bind_parameter(i + 8, at)
+        },
+    )?;
+    // The whole record goes with the facts; facts without one leave no older record behind.
+    {
+        let mut clear = tx.prepare_cached("DELETE FROM entry_records WHERE entry = ?1")?;
+        for f in facts.iter().filter(|f| f.record.is_none()) {
+            clear.execute([f.entry.as_str()])?;
+        }
+    }
+    let records: Vec<(&str, &str)> = facts
+        .iter()
+        .filter_map(|f| Some((f.entry.as_str(), f.record.as_deref()?)))
+        .collect();
+    insert_batched(
+        tx,
+        "INSERT OR REPLACE INTO entry_records (entry, record) VALUES",
+        2,
+        &records,
+        |st, i, (entry, record)| {
+            st.raw_bind_parameter(i, *entry)?;
+            st.raw_bind_parameter(i + 1, *record)
         },
     )?;
     // The deadlines go with the facts: the latest report's replace the earlier ones.

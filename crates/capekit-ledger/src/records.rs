@@ -56,8 +56,10 @@ impl Ledger {
     ) -> Result<EntryRecords> {
         let mut out = EntryRecords::default();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT ed.record, ed.recorded_at, f.name
-             FROM entry_data ed LEFT JOIN files f ON f.id = ed.file_id
+            "SELECT r.record, ed.recorded_at, f.name
+             FROM entry_data ed
+             LEFT JOIN entry_records r ON r.entry = ed.entry
+             LEFT JOIN files f ON f.id = ed.file_id
              WHERE ed.entry = ?1",
         )?;
         let mut files = std::collections::BTreeSet::new();

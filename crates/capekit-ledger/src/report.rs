@@ -223,7 +223,7 @@ pub const ESCALATE_AFTER: usize = 3;
 pub struct Problem {
     /// Which check: `integrity`, `foreign-key`, `claim-without-entries`, `accepted-twice`,
     /// `declaration-count`, `unreadable-value`, `schema-version`, `counts`, `declaration-state`,
-    /// `state-backwards`, `answered-without-claim`, `pending-twice`.
+    /// `state-backwards`, `answered-without-claim`, `pending-twice`, `entry-record`.
     pub check: &'static str,
     /// What was found.
     pub message: String,
@@ -789,6 +789,39 @@ impl Ledger {
                     "claim-without-entries",
                     format!("claim {} has no entry rows", c?),
                 );
+            }
+        }
+        {
+            // Every kept entry record belongs to an entry's data and reads back as it.
+            let mut stmt = self.conn.prepare(
+                "SELECT r.entry, r.record, ed.entry IS NULL FROM entry_records r
+                 LEFT JOIN entry_data ed ON ed.entry = r.entry",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let entry: String = r.get(0)?;
+                let record: String = r.get(1)?;
+                if r.get::<_, bool>(2)? {
+                    push(
+                        &mut problems,
+                        "entry-record",
+                        format!("entry {entry} has a kept record but no entry data"),
+                    );
+                    continue;
+                }
+                match serde_json::from_str::<capekit_core::path::EntryData>(&record) {
+                    Ok(d) if d.entry_number.as_str() == entry => {}
+                    Ok(d) => push(
+                        &mut problems,
+                        "entry-record",
+                        format!("the record kept for entry {entry} names {}", d.entry_number),
+                    ),
+                    Err(e) => push(
+                        &mut problems,
+                        "entry-record",
+                        format!("the record kept for entry {entry} does not read back: {e}"),
+                    ),
+                }
             }
         }
         {

@@ -184,11 +184,15 @@ pub const MIGRATIONS: &[&str] = &[
         recorded_at   TEXT    NOT NULL
     );
     ",
-    // 4: the whole of each entry's data (its ES-003 facts, as JSON), beside the facts kept since
-    // the first schema, so a later triage can judge a rejected entry by its dates without its
-    // export. Rows recorded before stay NULL: such an entry has no data to judge by until a plan
-    // or `ledger import` reads its export again.
+    // 4: the whole of each entry's data (its ES-003 facts, as JSON), replaced with its
+    // `entry_data` row, so a later triage can judge a rejected entry by its dates without its
+    // export. An entry recorded before has no record until a plan or `ledger import` reads its
+    // export again. A table with rowids: records of about half a kilobyte would spill into
+    // overflow pages of their own in a table without (four times the file).
     "
-    ALTER TABLE entry_data ADD COLUMN record TEXT;
+    CREATE TABLE entry_records (
+        entry  TEXT NOT NULL PRIMARY KEY CHECK (length(entry) = 11),
+        record TEXT NOT NULL
+    );
     ",
 ];

@@ -941,3 +941,50 @@ fn validation_result_files_record_no_acceptance() {
         state(&l, 1)
     );
 }
+
+#[test]
+fn an_entry_record_reads_back_and_verify_finds_one_that_does_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ledger.sqlite3");
+    let mut l = Ledger::open(&path).expect("open");
+    let mut data = capekit_core::path::EntryData::new(n(1), 2);
+    data.entry_type = Some("01".into());
+    data.entry_date = Some(date(2025, 6, 2));
+    data.liquidation_date = Some(date(2026, 4, 17));
+    let decision = capekit_core::path::decide(&data, AS_OF);
+    let facts = [
+        EntryFacts::from_decision(&data, &decision),
+        // Facts without a record (as kept before records were): known, but no data to judge by.
+        EntryFacts {
+            record: None,
+            ..EntryFacts::from_decision(&capekit_core::path::EntryData::new(n(2), 3), &decision)
+        },
+    ];
+    let meta = FileMeta::of_bytes("es003.csv", FileKind::EntryData, b"es003");
+    l.record_entry_data(Some(&meta), &facts)
+        .expect("entry data");
+    let got = l.entry_records([n(1), n(2), n(3)]).expect("records");
+    assert_eq!(got.data.get(&n(1)), Some(&data));
+    assert_eq!(got.without_record, vec![n(2)]);
+    assert!(got.unreadable.is_empty());
+    assert_eq!(got.files, vec!["es003.csv".to_owned()]);
+    assert!(l.verify().expect("verify").is_empty());
+    drop(l);
+
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    conn.execute(
+        "UPDATE entry_records SET record = '{\"entry_number\":\"B7600000026\"}' WHERE entry = ?1",
+        [n(1).as_str()],
+    )
+    .expect("tamper");
+    drop(conn);
+    let l = Ledger::open(&path).expect("reopen");
+    let got = l.entry_records([n(1)]).expect("records");
+    assert!(got.data.is_empty());
+    assert_eq!(got.unreadable.len(), 1, "{got:?}");
+    let problems = l.verify().expect("verify");
+    assert!(
+        problems.iter().any(|p| p.check == "entry-record"),
+        "{problems:?}"
+    );
+}

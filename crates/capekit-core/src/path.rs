@@ -266,6 +266,13 @@ pub struct OtherChapter99Duty {
     pub section_232_cents: i64,
 }
 
+impl OtherChapter99Duty {
+    /// No such duty at all.
+    pub fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// What one entry's ES-003 rows say, aggregated. Text values are shared (`Arc<str>`) because
 /// importer numbers, names and statuses repeat across millions of entries. It reads back from
 /// its JSON: the ledger keeps it so a later triage can judge the entry by its dates.
@@ -330,26 +337,54 @@ pub struct EntryData {
     pub port: Option<Arc<str>>,
     /// IEEPA duty: the sum of duty on IEEPA lines (HTS 9903.01.xx and 9903.02.xx) with duty > 0,
     /// in cents.
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
     pub ieepa_duty_cents: i64,
     /// Rows with an IEEPA HTS number (9903.01.xx or 9903.02.xx), with or without duty.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub ieepa_lines: u32,
     /// Of those, rows with duty > 0.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub ieepa_dutiable_lines: u32,
     /// Of those, rows whose duty cell is blank in a file that has the duty column: the duty is
     /// unknown, not zero (only an explicit 0.00 marks an exemption line).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub ieepa_blank_duty_lines: u32,
     /// A goods value amount was reported on an IEEPA Chapter 99 line: CBP rejects the entry with
     /// GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE until a PSC removes it.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub ieepa_goods_value_on_99_line: bool,
     /// The executive orders behind the entry's IEEPA lines (all but explicit zero-duty lines),
     /// by Chapter 99 heading: they date the court's two years.
+    #[serde(default, skip_serializing_if = "no_orders")]
     pub ieepa_orders: OrderSet,
     /// Other Chapter 99 duty, not refunded by CAPE.
+    #[serde(default, skip_serializing_if = "OtherChapter99Duty::is_zero")]
     pub other_chapter_99: OtherChapter99Duty,
     /// Columns the file does not have: what a decision could not look at.
     pub absent_columns: ColumnSet,
     /// Columns in which a row of this entry held a value that could not be read.
+    #[serde(default, skip_serializing_if = "no_columns")]
     pub unreadable_columns: ColumnSet,
+}
+
+fn is_zero_i64(n: &i64) -> bool {
+    *n == 0
+}
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn no_orders(o: &OrderSet) -> bool {
+    o.is_empty()
+}
+
+fn no_columns(c: &ColumnSet) -> bool {
+    c.is_empty()
 }
 
 impl EntryData {
@@ -3107,6 +3142,12 @@ mod tests {
         let json = serde_json::to_string(&e).expect("serializes");
         let back: EntryData = serde_json::from_str(&json).expect("reads back");
         assert_eq!(back, e);
+        // Empty fields are left out of the JSON and read back as they were.
+        let plain = EntryData::new(e.entry_number, 9);
+        let json_plain = serde_json::to_string(&plain).expect("serializes");
+        assert!(!json_plain.contains("ieepa_lines"), "{json_plain}");
+        let back: EntryData = serde_json::from_str(&json_plain).expect("reads back");
+        assert_eq!(back, plain);
         // A header or order the tables do not know is an error, never a silent drop.
         let bad = json.replace("Drawback Indicator", "Drawback Flag");
         assert!(serde_json::from_str::<EntryData>(&bad).is_err());

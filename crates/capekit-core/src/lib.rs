@@ -14,6 +14,7 @@ pub mod diag;
 pub mod doc;
 pub mod entry;
 pub mod fix;
+pub mod interest;
 pub mod known;
 pub mod path;
 pub mod psc;

@@ -1,10 +1,9 @@
-//! Every path rule added for the December 2026 facts (P020-P035) is triggered by a fixture named
-//! after it, through `capekit plan --format json`, with the path, deciding rule and urgent
-//! deadline a user would see.
+//! Every path rule (P001-P035) is triggered by a fixture named after it, through `capekit plan
+//! --format json`, with the path, deciding rule and urgent deadline a user would see.
 //!
 //! The fixtures live in `tests/fixtures/path/` at the workspace root, named `CODE-NAME.csv`
 //! after the rule they trigger: one entry each, an ES-003 with the optional columns the rule
-//! reads. A test fails when a rule of the catalog from P020 on has no fixture.
+//! reads. A test fails when a rule of the catalog has no fixture.
 
 mod common;
 
@@ -31,6 +30,158 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
+    Case {
+        code: "P001",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "not-refundable",
+        urgent: None,
+        note: "outside 2025-02-04 to 2026-02-23",
+    },
+    Case {
+        code: "P002",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "not-refundable",
+        urgent: None,
+        note: "none with duty above zero",
+    },
+    Case {
+        code: "P003",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "later-phase",
+        urgent: None,
+        note: "excluded from CAPE phase 1",
+    },
+    Case {
+        code: "P004",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "later-phase",
+        urgent: None,
+        note: "drawback-linked",
+    },
+    Case {
+        code: "P005",
+        as_of: "2026-06-01",
+        args: &[],
+        path: "later-phase",
+        urgent: None,
+        note: "until 2026-06-29",
+    },
+    Case {
+        code: "P006",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "later-phase",
+        urgent: None,
+        note: "types 01, 02 and 06 only",
+    },
+    Case {
+        code: "P007",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "cape",
+        urgent: None,
+        note: "declare it in CAPE before any type 09 is filed",
+    },
+    Case {
+        code: "P008",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "protest",
+        urgent: None,
+        note: "the protest carries the claim",
+    },
+    Case {
+        code: "P009",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "protest",
+        urgent: None,
+        note: "can be withdrawn and the entry declared in CAPE until 2026-12-20",
+    },
+    Case {
+        code: "P010",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: Some("protest"),
+        note: "`Protest Status` is blank",
+    },
+    Case {
+        code: "P011",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "neither `Liquidation Status` nor `Liquidation Date`",
+    },
+    Case {
+        code: "P012",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "the `Liquidation Date` is empty",
+    },
+    Case {
+        code: "P013",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "court",
+        urgent: None,
+        note: "CAPE (80 days) and protest (180 days) are closed",
+    },
+    Case {
+        code: "P014",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "protest",
+        urgent: None,
+        note: "protest under 19 USC 1514 by 2027-01-11",
+    },
+    Case {
+        code: "P015",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "correct-first",
+        urgent: None,
+        note: "file a PSC moving the value to the Chapter 1-97 line by 2026-12-16",
+    },
+    Case {
+        code: "P016",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "the PSC window closed on 2026-11-10",
+    },
+    Case {
+        code: "P017",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "cape",
+        urgent: None,
+        note: "",
+    },
+    Case {
+        code: "P018",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "cape",
+        urgent: None,
+        note: "declare in CAPE by 2026-12-20",
+    },
+    Case {
+        code: "P019",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "cape",
+        urgent: Some("cape-window"),
+        note: "the CAPE window closes on 2026-11-29",
+    },
     Case {
         code: "P020",
         as_of: "2026-11-24",
@@ -170,8 +321,8 @@ fn fixture_of(code: &str) -> String {
 }
 
 #[test]
-fn every_rule_from_p020_has_a_fixture_and_a_case() {
-    for r in PATH_RULES.iter().filter(|r| r.code >= "P020") {
+fn every_rule_has_a_fixture_and_a_case() {
+    for r in PATH_RULES {
         let name = fixture_of(r.code);
         assert!(fixture_dir().join(&name).is_file(), "no fixture {name}");
         assert!(
@@ -205,7 +356,9 @@ fn each_fixture_triggers_its_rule_through_the_cli() {
             .iter()
             .filter_map(|x| x.as_str())
             .collect();
-        if c.code == "P020" || c.code == "P021" {
+        // These rules add to the rule that decides the path (a deadline near, a withdrawal
+        // possible, a reconciliation flag CAPE now takes): among the reasons, not first.
+        if ["P007", "P009", "P019", "P020", "P021"].contains(&c.code) {
             assert!(reasons.contains(&c.code), "{name}: {reasons:?}");
         } else {
             assert_eq!(reasons[0], c.code, "{name}: {reasons:?}");
@@ -218,12 +371,14 @@ fn each_fixture_triggers_its_rule_through_the_cli() {
         assert_eq!(e["urgent"], c.urgent.is_some(), "{name}");
         let notes = e["notes"].to_string();
         assert!(notes.contains(c.note), "{name}: {notes}");
-        // No entry of these fixtures goes on a declaration: none is on the cape path.
-        assert!(
+        // An entry goes on a declaration exactly when its path is CAPE.
+        assert_eq!(
             v["declaration_files"]
                 .as_array()
-                .is_some_and(|f| f.is_empty()),
-            "{name}"
+                .is_some_and(|f| !f.is_empty()),
+            c.path == "cape",
+            "{name}: {}",
+            v["declaration_files"]
         );
     }
 }

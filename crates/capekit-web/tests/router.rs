@@ -1503,3 +1503,30 @@ async fn the_declarations_page_marks_uploads_failed_and_undoes_with_posts() {
     .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_claim_is_judged_by_the_entry_data_an_earlier_upload_left_in_the_ledger() {
+    // The ES-003 export uploaded first (its plan records each entry's data), the claim later on
+    // its own: the entry liquidated 100 days before the as-of date is not refiled, whatever
+    // its message, and the page says where the data came from.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/triage");
+    let es003 = std::fs::read(root.join("dates-decide-es003.csv")).expect("es003");
+    let claim = std::fs::read(root.join("dates-decide-claim.csv")).expect("claim");
+    let f = fixture_with_ledger();
+    upload_and_read(&f.app, "dates-decide-es003.csv", &es003).await;
+    let (target, page) = upload_and_read(&f.app, "dates-decide-claim.csv", &claim).await;
+    assert!(
+        page.contains("judged by the entry data this ledger keeps"),
+        "{page}"
+    );
+    let body = bytes(send(&f.app, get(&format!("{target}/refile.csv"))).await).await;
+    let refile = String::from_utf8(body).expect("utf8");
+    assert!(!refile.contains("B7644100003"), "{refile}");
+
+    // Without the earlier upload the same claim refiles it: the data made the difference.
+    let g = fixture_with_ledger();
+    let (target, _) = upload_and_read(&g.app, "dates-decide-claim.csv", &claim).await;
+    let body = bytes(send(&g.app, get(&format!("{target}/refile.csv"))).await).await;
+    let refile = String::from_utf8(body).expect("utf8");
+    assert!(refile.contains("B7644100003"), "{refile}");
+}

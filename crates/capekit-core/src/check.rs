@@ -759,7 +759,8 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                 );
                 continue;
             }
-            None => {}
+            // A rejection is for `plan` to weigh; the user put the entry in this file.
+            Some(KnownState::Rejected { .. }) | None => {}
         }
         if canonical {
             valid += 1;

@@ -168,7 +168,8 @@ pub fn plan_fix_known(input: &DeclarationInput, filer: Option<&str>, known: &Kno
                 });
                 continue;
             }
-            None => {}
+            // A rejection is for `plan` to weigh; the user put the entry in this file.
+            Some(KnownState::Rejected { .. }) | None => {}
         }
         plan.entries.push(entry);
         if let Some(what) = what {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::catalog::Action;
 use crate::entry::EntryNumber;
 
 /// Why an entry must not go on a new declaration.
@@ -38,6 +39,29 @@ pub enum KnownState {
         /// When it was written.
         written_at: Timestamp,
     },
+    /// Rejected on its latest claim with a message that asks for more than a refile (a
+    /// correction, another path, another filer, a review): `plan` keeps it off a new
+    /// declaration until that is done. Only `plan` asks for it: a triage judges its own claims,
+    /// and a corrected list (`capekit refile --corrected`) says the correction was made.
+    Rejected {
+        /// The claim that rejected it.
+        claim: String,
+        /// CBP's message, as written.
+        message: String,
+        /// What the triage that recorded it said to do.
+        action: Action,
+    },
+}
+
+impl KnownState {
+    /// Does a rejection with this action keep the entry off a plan's declaration? Everything
+    /// but a plain refile, a retry and a file to fix: those the next declaration is for.
+    pub fn rejection_blocks(action: Action) -> bool {
+        !matches!(
+            action,
+            Action::None | Action::Refile | Action::RetryLater | Action::FixFile
+        )
+    }
 }
 
 impl KnownState {
@@ -61,6 +85,11 @@ impl KnownState {
                 "on the draft {declaration} (written {}, not marked uploaded)",
                 written_at.strftime("%Y-%m-%d %H:%M UTC")
             ),
+            Self::Rejected {
+                claim,
+                message,
+                action,
+            } => format!("rejected on claim {claim} with `{message}` ({action})"),
         }
     }
 
@@ -72,6 +101,28 @@ impl KnownState {
             Self::Drafted { declaration, .. } => format!(
                 "upload that draft (then `capekit ledger uploaded {declaration}`), or release its entries with `capekit ledger discard {declaration}`"
             ),
+            Self::Rejected { action, .. } => {
+                let first = match action {
+                    Action::CorrectThenRefile => {
+                        "correct it first (a post summary correction in ACE): once on a declaration, a PSC is refused"
+                    }
+                    Action::OtherPath => {
+                        "its refund is on another path (protest, court or a later CAPE phase): see `capekit explain` for the message"
+                    }
+                    Action::WrongFiler => {
+                        "the importer of record (or the broker that filed it) must declare it from its own account"
+                    }
+                    Action::NotRefundable => "CAPE has nothing to refund on it",
+                    Action::DropDuplicate => {
+                        "it is on an earlier declaration: find that declaration's claim in ACE"
+                    }
+                    Action::WaitForClaim => "wait for the claim of the declaration it is on",
+                    _ => "review CBP's answer first (`capekit ledger entry` shows its history)",
+                };
+                format!(
+                    "{first}; once that is done, declare it with `capekit refile --corrected LIST`"
+                )
+            }
         }
     }
 }
@@ -104,5 +155,18 @@ mod tests {
         };
         assert!(d.describe().contains("not marked uploaded"));
         assert!(d.remedy().contains("capekit ledger discard out/refile.csv"));
+        let r = KnownState::Rejected {
+            claim: "100000241223".into(),
+            message: "INVALID HTS".into(),
+            action: Action::CorrectThenRefile,
+        };
+        assert_eq!(
+            r.describe(),
+            "rejected on claim 100000241223 with `INVALID HTS` (correct-then-refile)"
+        );
+        assert!(r.remedy().contains("a PSC is refused"));
+        assert!(KnownState::rejection_blocks(Action::Review));
+        assert!(!KnownState::rejection_blocks(Action::Refile));
+        assert!(!KnownState::rejection_blocks(Action::RetryLater));
     }
 }

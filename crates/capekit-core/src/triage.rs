@@ -1236,7 +1236,9 @@ fn known_reason(k: &KnownState) -> String {
             "{} (capekit ledger): do not resubmit - wait for that declaration's claim and triage it",
             k.describe()
         ),
-        KnownState::Drafted { .. } => format!("{} (capekit ledger): {}", k.describe(), k.remedy()),
+        KnownState::Drafted { .. } | KnownState::Rejected { .. } => {
+            format!("{} (capekit ledger): {}", k.describe(), k.remedy())
+        }
     }
 }
 

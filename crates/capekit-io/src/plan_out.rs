@@ -174,7 +174,7 @@ impl PlannedEntry {
                     k.describe()
                 );
             }
-            Some(k @ KnownState::Drafted { .. }) => {
+            Some(k @ (KnownState::Drafted { .. } | KnownState::Rejected { .. })) => {
                 return format!("{}: {} (capekit ledger)", k.describe(), k.remedy());
             }
             None => {}
@@ -1166,7 +1166,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     if !known.is_empty() {
         let _ = writeln!(
             out,
-            "not declared: {} the ledger knows (on the worklist) - an entry accepted on an earlier claim is never declared again, and one still pending on an earlier declaration is not resubmitted:",
+            "not declared: {} the ledger knows (on the worklist) - an entry accepted on an earlier claim is never declared again, one still pending on an earlier declaration is not resubmitted, and one rejected with a message that asks for a correction or another path waits for it:",
             plural(known.len(), "cape entry", "cape entries")
         );
         for e in known.iter().take(KNOWN_SHOWN) {
@@ -1276,7 +1276,9 @@ fn known_clause(k: &KnownState) -> String {
     match k {
         KnownState::Accepted { .. } => format!("{}: never declare it again", k.describe()),
         KnownState::Pending { .. } => format!("{}: do not resubmit", k.describe()),
-        KnownState::Drafted { .. } => format!("{}: {}", k.describe(), k.remedy()),
+        KnownState::Drafted { .. } | KnownState::Rejected { .. } => {
+            format!("{}: {}", k.describe(), k.remedy())
+        }
     }
 }
 

@@ -471,6 +471,49 @@ impl Ledger {
         Ok(out)
     }
 
+    /// What `plan` must know: [`Ledger::known`], and the entries whose latest claim rejected
+    /// them with a message that asks for more than a refile ([`KnownState::Rejected`]), which
+    /// a new declaration must not hold until the correction or the other path is done.
+    pub fn known_for_plan(
+        &self,
+        entries: &[EntryNumber],
+    ) -> Result<HashMap<EntryNumber, KnownState>> {
+        let mut may_be_known = self.conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM declaration_entries WHERE entry = ?1)
+                 OR EXISTS (SELECT 1 FROM claim_entries WHERE entry = ?1)",
+        )?;
+        let mut seen = HashSet::with_capacity(entries.len());
+        let mut out = HashMap::new();
+        for e in entries {
+            if !seen.insert(*e) || !may_be_known.query_row([e.as_str()], |r| r.get::<_, bool>(0))? {
+                continue;
+            }
+            match state_of(&self.conn, *e, &Except::none())? {
+                EntryState::Rejected {
+                    claim,
+                    action,
+                    message,
+                    ..
+                } if KnownState::rejection_blocks(action) => {
+                    out.insert(
+                        *e,
+                        KnownState::Rejected {
+                            claim,
+                            message,
+                            action,
+                        },
+                    );
+                }
+                state => {
+                    if let Some(k) = state.known() {
+                        out.insert(*e, k);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The state of every entry in the ledger, in entry-number order.
     pub fn all_states(&self) -> Result<BTreeMap<EntryNumber, EntryState>> {
         all_states(&self.conn, &Except::none())

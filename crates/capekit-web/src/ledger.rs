@@ -193,10 +193,16 @@ pub fn plan_with_ledger(
         .iter()
         .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
         .collect();
-    // What the ledger knows, as `capekit plan` asks it: accepted or pending entries, the acts
-    // recorded on the other paths, and the importers that sued (CAPE Phase 3).
-    let asked = Ledger::open(path)
-        .and_then(|l| Ok((l.known(&numbers)?, l.acts(&numbers)?, l.phase3_importers()?)));
+    // What the ledger knows, as `capekit plan` asks it: accepted, pending or drafted entries,
+    // those rejected with a message that asks for more than a refile, the acts recorded on the
+    // other paths, and the importers that sued (CAPE Phase 3).
+    let asked = Ledger::open(path).and_then(|l| {
+        Ok((
+            l.known_for_plan(&numbers)?,
+            l.acts(&numbers)?,
+            l.phase3_importers()?,
+        ))
+    });
     let (known, acts, phase3) = match asked {
         Ok(found) => found,
         Err(e) => {

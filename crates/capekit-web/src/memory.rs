@@ -92,6 +92,10 @@ impl Tally {
             KnownState::Pending { declaration, .. } | KnownState::Drafted { declaration, .. } => {
                 self.string(declaration);
             }
+            KnownState::Rejected { claim, message, .. } => {
+                self.string(claim);
+                self.string(message);
+            }
         }
     }
 

@@ -576,3 +576,71 @@ fn an_urgent_entry_pending_on_an_upload_says_both_with_the_declaration_and_its_a
         "{what}"
     );
 }
+
+#[test]
+fn plan_keeps_off_its_declarations_an_entry_rejected_with_more_to_do_than_a_refile() {
+    // A triage recorded a claim: INVALID HTS (correct first), UNABLE TO CALCULATE DUTY (refile),
+    // ENTRY SUMMARY UPDATED with a date appended (review), and an acceptance. The plan of the
+    // same entries declares only the refile and the entry never claimed; the others are on the
+    // worklist with the claim's answer.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/plan");
+    for f in ["rejected-claim.csv", "rejected-es003.csv"] {
+        std::fs::copy(fixtures.join(f), dir.path().join(f)).expect("copy fixture");
+    }
+    let ledger = dir.path().join("ledger.sqlite3");
+    ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "triage",
+            "rejected-claim.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "t",
+        ],
+    ));
+    // The refile the triage wrote is a draft; discard it so that the plan may declare its entry.
+    ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &["ledger", "discard", "t/refile.csv"],
+    ));
+    let r = ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "plan",
+            "rejected-es003.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "p",
+            "--format",
+            "json",
+        ],
+    ));
+    let v = r.json();
+    let declared = declaration_of(dir.path(), "p");
+    assert_eq!(
+        declared, "Entry Number\r\nB7644101373\r\nB7644105481\r\n",
+        "{declared}"
+    );
+    let hts = entry(&v, "B7644100003")["what_to_do"]
+        .as_str()
+        .expect("text");
+    assert!(
+        hts.contains("rejected on claim 100000241302 with `INVALID HTS`")
+            && hts.contains("a PSC is refused"),
+        "{hts}"
+    );
+    let updated = entry(&v, "B7644102744")["what_to_do"]
+        .as_str()
+        .expect("text");
+    assert!(updated.contains("(review)"), "{updated}");
+    let accepted = entry(&v, "B7644104112")["what_to_do"]
+        .as_str()
+        .expect("text");
+    assert!(accepted.contains("never declare it again"), "{accepted}");
+}

@@ -102,10 +102,11 @@ impl LedgerOpt {
         Ok(())
     }
 
-    /// What the ledger knows of `entries` (accepted or pending); nothing without a ledger.
-    pub fn known(&self, entries: &[EntryNumber]) -> anyhow::Result<Known> {
+    /// What `plan` must know ([`Ledger::known_for_plan`]): also the entries rejected with a
+    /// message that asks for more than a refile.
+    pub fn known_for_plan(&self, entries: &[EntryNumber]) -> anyhow::Result<Known> {
         match self.open_existing()? {
-            Some(l) => Ok(l.known(entries)?),
+            Some(l) => Ok(l.known_for_plan(entries)?),
             None => Ok(Known::new()),
         }
     }

@@ -57,7 +57,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         .iter()
         .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
         .collect();
-    let known = ledger.known(&numbers)?;
+    let known = ledger.known_for_plan(&numbers)?;
     // What the ledger remembers: acts on the other paths, and the importers that sued (used
     // when --phase3-importers is not given; recorded when it is).
     let mut context = PathContext::default();

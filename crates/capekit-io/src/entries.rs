@@ -376,7 +376,7 @@ pub enum EntryFileError {
     NoEntryColumn {
         /// File.
         file: String,
-        /// The first non-blank row's values, quoted and comma-separated.
+        /// The first non-blank row's values, as [`crate::table::headers_found`] says them.
         found: String,
     },
 }
@@ -803,12 +803,7 @@ impl<'f> State<'f> {
         let found = self
             .before_header
             .first()
-            .map(|(_, h)| {
-                h.iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
+            .map(|(line, h)| crate::table::headers_found(h, *line))
             .unwrap_or_default();
         EntryFileError::NoEntryColumn {
             file: self.file.to_owned(),
@@ -1851,7 +1846,7 @@ mod tests {
         .expect_err("refused");
         assert_eq!(err.code(), Some("R005"));
         let msg = err.to_string();
-        assert!(msg.contains("`Importer`, `Amount`"), "{msg}");
+        assert!(msg.contains("`Importer` (A1), `Amount` (B1)"), "{msg}");
         assert!(msg.contains("Entry Summary Number"), "{msg}");
         assert!(matches!(
             parse_entry_data("e.csv", b"\r\n\r\n"),

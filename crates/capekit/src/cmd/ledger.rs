@@ -186,7 +186,7 @@ impl LedgerOpt {
             notice(&l);
             Ok((l, shown))
         } else {
-            eprintln!(
+            errln!(
                 "capekit: no ledger at {shown} yet: nothing is recorded (`capekit triage` and `capekit ledger import` create it)"
             );
             Ok((Ledger::open_in_memory()?, shown))
@@ -213,7 +213,7 @@ fn notice(l: &Ledger) {
     let now = jiff::Timestamp::now();
     let Ok(a) = l.attention(now) else { return };
     for d in &a.stale {
-        eprintln!(
+        errln!(
             "capekit: warning: declaration #{} {} was uploaded {} ago and has no claim yet: look for its claim number in ACE (CAPE > File Uploads, then Claim Status) before anything else, then triage its Claim Details; if its upload failed, run `capekit ledger failed '#{}'`",
             d.id,
             d.name,
@@ -226,7 +226,7 @@ fn notice(l: &Ledger) {
         );
     }
     if !a.unconfirmed.is_empty() {
-        eprintln!(
+        errln!(
             "capekit: {} recorded before capekit kept upload states count{} as uploaded and still hold{} {}: confirm each with `capekit ledger uploaded '#N'`, or release one never uploaded with `capekit ledger discard '#N'` (`capekit ledger declarations` lists them: {})",
             plural(a.unconfirmed.len(), "declaration", "declarations"),
             if a.unconfirmed.len() == 1 { "s" } else { "" },
@@ -1321,7 +1321,7 @@ impl Recorded {
             .context("recording the triage in the ledger")?;
         let removed: Vec<String> = removed.iter().map(|p| p.display().to_string()).collect();
         let kept: Vec<String> = kept.iter().map(|p| p.display().to_string()).collect();
-        eprint!(
+        err!(
             "{}",
             escape_controls(&super::refile::superseded_lines(
                 &drafts.superseded,
@@ -1364,7 +1364,7 @@ impl Recorded {
                     .join(" ")
             ));
         }
-        eprintln!(
+        errln!(
             "capekit: ledger {}: {}",
             escape_controls(&shown(&self.ledger)),
             escape_controls(&parts.join(", "))

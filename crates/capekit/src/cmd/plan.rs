@@ -139,7 +139,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         .map(|p| p.display().to_string())
         .collect();
     let kept: Vec<String> = done.kept.iter().map(|p| p.display().to_string()).collect();
-    eprint!(
+    err!(
         "{}",
         escape_controls(&super::refile::superseded_lines(
             &superseded,
@@ -156,7 +156,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     }
     if let Some((shown, outcomes)) = recorded {
         // Standard error: standard output is the plan (and may be JSON).
-        eprintln!(
+        errln!(
             "capekit: ledger {}: {}",
             escape_controls(&shown),
             escape_controls(&ledger_line(&outcomes, !plan.declarations.is_empty()))

@@ -171,7 +171,7 @@ fn finish(
     } else {
         let shown =
             |l: &[PathBuf]| -> Vec<String> { l.iter().map(|p| p.display().to_string()).collect() };
-        eprint!(
+        err!(
             "{}",
             capekit_io::render::escape_controls(&super::refile::superseded_lines(
                 &[],
@@ -257,7 +257,7 @@ pub fn demo(
             out.join("report.html").display()
         );
     } else {
-        eprintln!("capekit demo: this ran on sample data - do not upload these files");
+        errln!("capekit demo: this ran on sample data - do not upload these files");
     }
     Ok(code)
 }

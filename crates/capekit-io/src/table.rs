@@ -978,9 +978,19 @@ mod tests {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let date = rust_xlsxwriter::Format::new().set_num_format("mm/dd/yyyy");
         let ws = wb.add_worksheet();
-        for (r, v) in [0.0, -1.0, 1e308, 45_931.0, 32_873.0, 73_417.0, 1e15]
-            .into_iter()
-            .enumerate()
+        for (r, v) in [
+            0.0,
+            -1.0,
+            1e308,
+            45_931.0,
+            32_873.0,
+            73_417.0,
+            1e15,
+            f64::NAN,
+            -1e308,
+        ]
+        .into_iter()
+        .enumerate()
         {
             ws.write_number_with_format(u32::try_from(r).expect("row"), 0, v, &date)
                 .expect("cell");
@@ -991,7 +1001,17 @@ mod tests {
             .collect();
         assert_eq!(
             cells,
-            ["0", "-1", "1e308", "2025-10-01", "32873", "73417", "1e15"]
+            [
+                "0",
+                "-1",
+                "1e308",
+                "2025-10-01",
+                "32873",
+                "73417",
+                "1e15",
+                "NAN",
+                "-1e308"
+            ]
         );
     }
 }

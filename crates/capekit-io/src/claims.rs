@@ -82,7 +82,7 @@ pub enum ClaimFileError {
         file: String,
         /// What is missing.
         missing: &'static str,
-        /// Headers found, quoted and comma-separated.
+        /// Headers found, as [`crate::table::headers_found`] says them.
         found: String,
     },
 }
@@ -218,14 +218,7 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
         }
     }
     let col = |role: Role| columns.iter().find(|(r, _)| *r == role).map(|(_, i)| *i);
-    let found = || {
-        header
-            .fields
-            .iter()
-            .map(|h| format!("`{h}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let found = || crate::table::headers_found(&header.fields, header.line);
     let Some(entry) = col(Role::Entry) else {
         return Err(ClaimFileError::Columns {
             file: file.to_owned(),
@@ -589,7 +582,7 @@ mod tests {
     fn refuses_unmappable_columns_naming_them() {
         let err = parse_claim_file("x.csv", b"Foo,Bar\n1,2\n").expect_err("refused");
         let msg = err.to_string();
-        assert!(msg.contains("`Foo`, `Bar`"), "{msg}");
+        assert!(msg.contains("`Foo` (A1), `Bar` (B1)"), "{msg}");
         assert!(msg.contains("entry number"), "{msg}");
         let err = parse_claim_file("x.csv", b"Entry Number\nB7603245278\n").expect_err("refused");
         assert!(err.to_string().contains("status or error"));
@@ -728,7 +721,7 @@ mod tests {
         assert_eq!(f.diagnostics[0].line, Some(3));
         // Without any header in reach, the first row's columns are named.
         let err = parse_claim_file("x.csv", b"Foo,Bar\r\n1,2\r\n3,4\r\n").expect_err("refused");
-        assert!(err.to_string().contains("`Foo`, `Bar`"), "{err}");
+        assert!(err.to_string().contains("`Foo` (A1), `Bar` (B1)"), "{err}");
     }
 
     #[test]

@@ -376,7 +376,7 @@ pub enum EntryFileError {
     NoEntryColumn {
         /// File.
         file: String,
-        /// The first non-blank row's values, quoted and comma-separated.
+        /// The first non-blank row's values, as [`crate::table::headers_found`] says them.
         found: String,
     },
 }
@@ -803,12 +803,7 @@ impl<'f> State<'f> {
         let found = self
             .before_header
             .first()
-            .map(|(_, h)| {
-                h.iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
+            .map(|(line, h)| crate::table::headers_found(h, *line))
             .unwrap_or_default();
         EntryFileError::NoEntryColumn {
             file: self.file.to_owned(),
@@ -1851,7 +1846,7 @@ mod tests {
         .expect_err("refused");
         assert_eq!(err.code(), Some("R005"));
         let msg = err.to_string();
-        assert!(msg.contains("`Importer`, `Amount`"), "{msg}");
+        assert!(msg.contains("`Importer` (A1), `Amount` (B1)"), "{msg}");
         assert!(msg.contains("Entry Summary Number"), "{msg}");
         assert!(matches!(
             parse_entry_data("e.csv", b"\r\n\r\n"),
@@ -2083,7 +2078,7 @@ B7610000013,99030125,5.00,,,,\n";
         // finding, so the entry looked liquidated a century ago (not refundable) or far ahead.
         use rust_xlsxwriter::{Format, Workbook};
         let date = Format::new().set_num_format("mm/dd/yyyy");
-        let serials = [0.0, -1.0, 1e308, 2_958_466.0];
+        let serials = [0.0, -1.0, 1e308, 2_958_466.0, f64::NAN];
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         for (c, h) in [
@@ -2097,7 +2092,13 @@ B7610000013,99030125,5.00,,,,\n";
             ws.write_string(0, u16::try_from(c).expect("col"), *h)
                 .expect("cell");
         }
-        let numbers = ["B7603245278", "B7610000013", "ABC12345676", "05760693423"];
+        let numbers = [
+            "B7603245278",
+            "B7610000013",
+            "ABC12345676",
+            "05760693423",
+            "B7620000011",
+        ];
         for (r, (n, v)) in numbers.iter().zip(serials).enumerate() {
             let r = u32::try_from(r + 1).expect("row");
             ws.write_string(r, 0, *n).expect("cell");
@@ -2113,7 +2114,8 @@ B7610000013,99030125,5.00,,,,\n";
                 ("R003", Some(2)),
                 ("R003", Some(3)),
                 ("R003", Some(4)),
-                ("R003", Some(5))
+                ("R003", Some(5)),
+                ("R003", Some(6))
             ]
         );
         for (n, d) in numbers.iter().zip(&set.diagnostics) {

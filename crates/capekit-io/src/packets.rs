@@ -321,7 +321,7 @@ pub fn court_dates_by_importer(plan: &Plan) -> Vec<(Option<Arc<str>>, Date, usiz
         if let Some(d) = court_deadline(e).filter(|d| !d.passed()) {
             let slot = by.entry((d.date, e.importer_number.clone())).or_default();
             slot.0 += 1;
-            slot.1 += e.ieepa_duty_cents;
+            slot.1 = slot.1.saturating_add(e.ieepa_duty_cents);
         }
     }
     by.into_iter()
@@ -364,6 +364,22 @@ mod tests {
                 ..PlanOptions::default()
             },
         )
+    }
+
+    #[test]
+    fn court_dates_sum_huge_duties_without_wrapping() {
+        // Regression: two entries of the same court date summed with `+=`: past i64::MAX cents
+        // the total wrapped negative (a panic in a debug build).
+        let mut a = liquidated(3, "IOR-B", date(2026, 3, 1), "99030110");
+        let mut b = liquidated(4, "IOR-B", date(2026, 3, 1), "99030110");
+        a.ieepa_duty_cents = i64::MAX / 2 + 1;
+        b.ieepa_duty_cents = i64::MAX / 2 + 1;
+        let plan = plan_of(vec![a, b]);
+        let dates = court_dates_by_importer(&plan);
+        assert_eq!(dates.len(), 1, "{dates:?}");
+        assert_eq!(dates[0].2, 2);
+        assert_eq!(dates[0].3, i64::MAX, "held at the bound, never negative");
+        assert!(plan.totals.iter().all(|t| t.ieepa_duty_cents >= 0));
     }
 
     #[test]

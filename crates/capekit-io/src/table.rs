@@ -68,6 +68,52 @@ pub fn column_letter(mut column: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Headers named in a refusal, at most: a row of 16,384 columns is not a list to read.
+pub const MAX_HEADERS_SHOWN: usize = 20;
+
+/// The headers of a header row on `line`, for a refusal that says what was found: the non-empty
+/// ones with their cell addresses (`` `Entry Number` (A1) ``), at most [`MAX_HEADERS_SHOWN`]
+/// (then how many more), and the empty columns counted in one phrase. A workbook with one stray
+/// value in column XFD says so in a line, not in 16,384 empty names. Values are cut to 60
+/// characters.
+pub fn headers_found(fields: &[String], line: u64) -> String {
+    let named: Vec<(usize, &str)> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (i, f.trim()))
+        .filter(|(_, f)| !f.is_empty())
+        .collect();
+    let empty = fields.len() - named.len();
+    let mut parts: Vec<String> = named
+        .iter()
+        .take(MAX_HEADERS_SHOWN)
+        .map(|(i, f)| {
+            let shown: String = f.chars().take(60).collect();
+            let cut = if shown.len() < f.len() { "..." } else { "" };
+            format!("`{shown}{cut}` ({}{line})", column_letter(*i))
+        })
+        .collect();
+    if named.len() > MAX_HEADERS_SHOWN {
+        parts.push(format!(
+            "and {} more",
+            capekit_core::check::group((named.len() - MAX_HEADERS_SHOWN) as u64)
+        ));
+    }
+    let mut out = if parts.is_empty() {
+        "no header".to_owned()
+    } else {
+        parts.join(", ")
+    };
+    if empty > 0 {
+        out.push_str(&format!(
+            " ({} empty column{})",
+            capekit_core::check::group(empty as u64),
+            if empty == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
 /// A whole table read into memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
@@ -643,6 +689,24 @@ mod tests {
     }
 
     #[test]
+    fn headers_found_names_only_the_non_empty_ones_and_counts_the_rest() {
+        let mut far = vec![String::new(); 16_384];
+        far[0] = "Entry".into();
+        far[16_383] = "stray".into();
+        assert_eq!(
+            headers_found(&far, 1),
+            "`Entry` (A1), `stray` (XFD1) (16,382 empty columns)"
+        );
+        assert_eq!(
+            headers_found(&vec![String::new(); 3], 4),
+            "no header (3 empty columns)"
+        );
+        let many: Vec<String> = (0..30).map(|i| format!("h{i}")).collect();
+        let shown = headers_found(&many, 2);
+        assert!(shown.ends_with("`h19` (T2), and 10 more"), "{shown}");
+    }
+
+    #[test]
     fn column_letters() {
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(25), "Z");
@@ -914,9 +978,19 @@ mod tests {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let date = rust_xlsxwriter::Format::new().set_num_format("mm/dd/yyyy");
         let ws = wb.add_worksheet();
-        for (r, v) in [0.0, -1.0, 1e308, 45_931.0, 32_873.0, 73_417.0, 1e15]
-            .into_iter()
-            .enumerate()
+        for (r, v) in [
+            0.0,
+            -1.0,
+            1e308,
+            45_931.0,
+            32_873.0,
+            73_417.0,
+            1e15,
+            f64::NAN,
+            -1e308,
+        ]
+        .into_iter()
+        .enumerate()
         {
             ws.write_number_with_format(u32::try_from(r).expect("row"), 0, v, &date)
                 .expect("cell");
@@ -927,7 +1001,17 @@ mod tests {
             .collect();
         assert_eq!(
             cells,
-            ["0", "-1", "1e308", "2025-10-01", "32873", "73417", "1e15"]
+            [
+                "0",
+                "-1",
+                "1e308",
+                "2025-10-01",
+                "32873",
+                "73417",
+                "1e15",
+                "NAN",
+                "-1e308"
+            ]
         );
     }
 }

@@ -139,6 +139,25 @@ pub fn add_triage_outputs(
     Ok(files)
 }
 
+/// Every path [`add_triage_outputs`] may write into `dir` for a refile list of at most
+/// `refile_entries` entries (a shorter list splits into fewer parts, named differently): what a
+/// command checks before it records anything.
+pub fn triage_output_paths(dir: &Path, refile_entries: usize) -> Vec<PathBuf> {
+    let parts = refile_entries.div_ceil(capekit_core::check::MAX_ENTRIES);
+    let mut out = Vec::new();
+    for n in 1..=parts {
+        for p in crate::upload::part_paths(&dir.join("refile.csv"), n) {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    for name in ["worklist.csv", "worklist.xlsx", "report.html"] {
+        out.push(dir.join(name));
+    }
+    out
+}
+
 /// The reconciliation sentence.
 pub fn reconciliation_line(report: &TriageReport) -> String {
     reconciliation_line_with(report, "no --declaration given")

@@ -15,7 +15,7 @@ use capekit_core::triage::EntryResult;
 use capekit_core::triage::{Outcome, TriageReport};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Savepoint, Statement, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::lifecycle::{DeclState, NewEvent, allowed, append, current, keep_bytes};
@@ -139,7 +139,7 @@ fn now() -> String {
 
 /// Inserts the file row, or returns the earlier record of the same bytes.
 fn insert_file(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     file: &FileMeta,
     at: &str,
 ) -> Result<Result<FileId, ImportOutcome>> {
@@ -171,7 +171,7 @@ fn insert_file(
 
 /// Records the declaration of `file` with its entries (duplicates counted once).
 fn insert_declaration(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     file_id: FileId,
     entries: &[EntryNumber],
     seq: i64,
@@ -205,7 +205,7 @@ fn insert_declaration(
 /// Records `file` as a new declaration with its entries and its first event, `draft`. Refused
 /// when the same bytes were recorded as another kind of file.
 pub(crate) fn new_declaration(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     file: &FileMeta,
     entries: &[EntryNumber],
     at: &str,
@@ -217,7 +217,7 @@ pub(crate) fn new_declaration(
 /// [`new_declaration`], its first event `state`: a declaration recorded as uploaded (given to a
 /// triage with its claim, or imported as uploaded) starts there.
 fn new_declaration_as(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     file: &FileMeta,
     entries: &[EntryNumber],
     at: &str,
@@ -243,7 +243,7 @@ const BATCH: usize = 100;
 /// Inserts `rows` with `head` (`INSERT INTO t (a, b) VALUES`) in statements of up to [`BATCH`]
 /// rows of `cols` values each; `bind` binds one row from parameter index `i` on.
 fn insert_batched<R>(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     head: &str,
     cols: usize,
     rows: &[R],
@@ -274,11 +274,58 @@ fn insert_batched<R>(
     Ok(())
 }
 
+/// A transaction of the ledger, or a savepoint inside a command's run.
+pub(crate) enum Tx<'c> {
+    Top(Transaction<'c>),
+    Nested(Savepoint<'c>),
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = rusqlite::Connection;
+
+    fn deref(&self) -> &rusqlite::Connection {
+        match self {
+            Tx::Top(t) => t,
+            Tx::Nested(s) => s,
+        }
+    }
+}
+
+impl Tx<'_> {
+    pub(crate) fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Tx::Top(t) => t.commit(),
+            Tx::Nested(s) => s.commit(),
+        }
+    }
+}
+
 impl Ledger {
-    pub(crate) fn begin(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    /// One import's transaction; inside a command's run ([`Ledger::begin_run`]) a savepoint of
+    /// it, so that the run's records stand or fall together.
+    pub(crate) fn begin(&mut self) -> Result<Tx<'_>> {
+        if self.conn.is_autocommit() {
+            Ok(Tx::Top(self.conn.transaction_with_behavior(
+                TransactionBehavior::Immediate,
+            )?))
+        } else {
+            Ok(Tx::Nested(self.conn.savepoint()?))
+        }
+    }
+
+    /// Holds everything recorded from now on in one transaction, until [`Ledger::commit_run`]:
+    /// a command that records and then writes files commits only once the files are written,
+    /// and a failure in between (an output refused, a full disk) leaves the ledger as it was
+    /// (dropping the ledger rolls the run back). Begun `IMMEDIATE`, like every import.
+    pub fn begin_run(&mut self) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Commits what was recorded since [`Ledger::begin_run`].
+    pub fn commit_run(&mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
     }
 
     /// Records a declaration the user uploaded: its entries become pending until a claim
@@ -731,7 +778,7 @@ impl Ledger {
 
 /// Records one entry report and its facts, unless the same bytes were recorded before.
 fn record_report_tx(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     meta: &FileMeta,
     facts: &[EntryFacts],
     at: &str,
@@ -751,7 +798,7 @@ fn record_report_tx(
 /// Writes each entry's facts, replacing what an earlier report said of it: the latest export
 /// knows the latest liquidation.
 fn upsert_facts(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     file_id: Option<FileId>,
     facts: &[EntryFacts],
     at: &str,
@@ -918,7 +965,7 @@ impl Ledger {
 }
 
 fn import_declaration_tx(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     file: &FileMeta,
     entries: &[EntryNumber],
     at: &str,
@@ -957,7 +1004,11 @@ struct Same {
 /// An outcome as compared across files: entry, accepted or not, the normalized message.
 type Fingerprint = BTreeSet<(String, bool, String)>;
 
-fn same_claims(tx: &Transaction<'_>, files: &[FileMeta], report: &TriageReport) -> Result<Same> {
+fn same_claims(
+    tx: &rusqlite::Connection,
+    files: &[FileMeta],
+    report: &TriageReport,
+) -> Result<Same> {
     let mut out = Same::default();
     let known_sha: HashSet<&str> = files
         .iter()
@@ -1046,7 +1097,7 @@ fn same_claims(tx: &Transaction<'_>, files: &[FileMeta], report: &TriageReport) 
 
 /// The upload (else draft) not yet answered holding most of `entries`, with fewest others, the
 /// latest: the declaration a Validation Result File of those entries belongs to.
-fn holder_of(tx: &Transaction<'_>, entries: &[EntryNumber]) -> Result<Option<DeclarationId>> {
+fn holder_of(tx: &rusqlite::Connection, entries: &[EntryNumber]) -> Result<Option<DeclarationId>> {
     let mut tally: HashMap<i64, (bool, usize, i64, i64)> = HashMap::new();
     let mut stmt = tx.prepare_cached(
         "SELECT d.id, s.state = 'uploaded', d.entries, d.seq FROM declaration_entries de
@@ -1075,7 +1126,7 @@ fn holder_of(tx: &Transaction<'_>, entries: &[EntryNumber]) -> Result<Option<Dec
 /// proves an upload nobody marked), the one with fewest other entries, the latest. Its rows then
 /// take that declaration's place on the clock.
 fn answer(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     claim: ClaimId,
     given: Option<DeclarationId>,
     at: &str,

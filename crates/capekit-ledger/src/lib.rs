@@ -40,7 +40,8 @@ use sha2::{Digest, Sha256};
 
 pub use import::{DraftPart, DraftsRecorded, EntryFacts, FileImport, Superseded, TriageImport};
 pub use lifecycle::{
-    Attention, DeclRef, DeclState, Declaration, Mark, MarkOutcome, STALE_AFTER_DAYS, allowed,
+    Attention, DeclRef, DeclState, Declaration, DeclarationFile, Mark, MarkOutcome,
+    STALE_AFTER_DAYS, allowed,
 };
 pub use records::EntryRecords;
 pub use report::{
@@ -60,6 +61,14 @@ pub enum LedgerError {
     #[error("cannot create the folder {path} for the ledger: {source}")]
     CreateDir {
         /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The ledger file (or a backup) could not be created.
+    #[error("cannot create {path}: {source}")]
+    CreateFile {
+        /// The file.
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
@@ -303,6 +312,40 @@ pub fn default_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("capekit").join("ledger.sqlite3"))
 }
 
+/// Creates the ledger file `path` readable by its owner only (0600 on Unix: the ledger holds
+/// importers' entries and claims), unless it exists; true when it was created here. A ledger the
+/// user made keeps its mode.
+pub(crate) fn create_private(path: &Path) -> Result<bool> {
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(0o600);
+    }
+    match open.open(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(source) => Err(LedgerError::CreateFile {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Sets `path` (when it exists) to owner-only, whatever the umask.
+pub(crate) fn make_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if path.exists() {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 /// An open ledger.
 #[derive(Debug)]
 pub struct Ledger {
@@ -325,11 +368,22 @@ impl Ledger {
                 source,
             })?;
         }
+        let created = create_private(path)?;
         let conn = Connection::open(path).map_err(|source| LedgerError::Open {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::setup(conn, Some(path.to_path_buf()), busy_timeout)
+        let ledger = Self::setup(conn, Some(path.to_path_buf()), busy_timeout)?;
+        if created {
+            // SQLite gives its side files the database's mode; said again in case a file system
+            // does not.
+            for suffix in ["-wal", "-shm"] {
+                let mut side = path.as_os_str().to_owned();
+                side.push(suffix);
+                make_private(Path::new(&side));
+            }
+        }
+        Ok(ledger)
     }
 
     /// A ledger that lives in memory only: for tests, and for read-only commands when no ledger

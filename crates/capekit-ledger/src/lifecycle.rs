@@ -14,7 +14,7 @@ use std::fmt;
 
 use capekit_core::entry::EntryNumber;
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::state::{Except, all_states, decls};
@@ -271,7 +271,7 @@ pub(crate) struct NewEvent<'a> {
 }
 
 pub(crate) fn append(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     decl: DeclarationId,
     state: DeclState,
     at: &str,
@@ -312,7 +312,11 @@ pub(crate) fn current(
 }
 
 /// Keeps the bytes of a declaration (once).
-pub(crate) fn keep_bytes(tx: &Transaction<'_>, decl: DeclarationId, bytes: &[u8]) -> Result<()> {
+pub(crate) fn keep_bytes(
+    tx: &rusqlite::Connection,
+    decl: DeclarationId,
+    bytes: &[u8],
+) -> Result<()> {
     tx.execute(
         "INSERT OR IGNORE INTO declaration_bytes (declaration_id, sha256, bytes)
          VALUES (?1, ?2, ?3)",
@@ -565,13 +569,62 @@ impl Ledger {
     }
 
     /// Copies the ledger to `dest` with SQLite's online backup: a consistent copy even while
-    /// another capekit writes. `dest` must not exist.
+    /// another capekit writes. `dest` must not exist: it is created here, readable by its owner
+    /// only (0600 on Unix) like the ledger, and never through a symlink or over a file (one that
+    /// appears meanwhile is refused). A failed copy removes what it created.
     pub fn backup(&self, dest: &std::path::Path) -> Result<()> {
-        let mut out = rusqlite::Connection::open(dest)?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-        backup.run_to_completion(256, std::time::Duration::from_millis(10), None)?;
-        Ok(())
+        if !crate::create_private(dest)? {
+            return Err(LedgerError::Refused(format!(
+                "{}: the file exists; a backup never replaces a file - give a new name",
+                dest.display()
+            )));
+        }
+        let copy = || -> Result<()> {
+            let mut out = rusqlite::Connection::open(dest)?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            backup.run_to_completion(256, std::time::Duration::from_millis(10), None)?;
+            Ok(())
+        };
+        let done = copy();
+        if done.is_err() {
+            let _ = std::fs::remove_file(dest);
+        }
+        crate::make_private(dest);
+        done
     }
+
+    /// Every declaration the ledger records, with where it was read or written and the SHA-256
+    /// of its bytes: what output writers must never replace (a draft the ledger reserves
+    /// entries for, an upload it keeps as the record of what CBP was sent).
+    pub fn declaration_files(&self) -> Result<Vec<DeclarationFile>> {
+        let mut out: Vec<DeclarationFile> = crate::state::decls(&self.conn)?
+            .into_values()
+            .map(|d| DeclarationFile {
+                id: d.id,
+                name: d.name,
+                refile_path: d.refile_path,
+                sha256: d.sha256,
+                state: d.state,
+            })
+            .collect();
+        out.sort_by_key(|d| d.id);
+        Ok(out)
+    }
+}
+
+/// A declaration file the ledger records (see [`Ledger::declaration_files`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclarationFile {
+    /// Its record.
+    pub id: DeclarationId,
+    /// The file as it was named when recorded (the path given, or where capekit wrote it).
+    pub name: String,
+    /// Where capekit wrote it (resolved), for a refile file capekit wrote.
+    pub refile_path: Option<String>,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Where it stands.
+    pub state: DeclState,
 }
 
 /// The latest declaration of these bytes.
@@ -592,7 +645,7 @@ pub(crate) fn declaration_of_sha(
         .map(DeclarationId))
 }
 
-fn name_of(tx: &Transaction<'_>, id: DeclarationId) -> Result<String> {
+fn name_of(tx: &rusqlite::Connection, id: DeclarationId) -> Result<String> {
     Ok(tx.query_row(
         "SELECT COALESCE(r.path, f.name) FROM declarations d JOIN files f ON f.id = d.file_id
          LEFT JOIN refile_files r ON r.declaration_id = d.id WHERE d.id = ?1",
@@ -601,7 +654,7 @@ fn name_of(tx: &Transaction<'_>, id: DeclarationId) -> Result<String> {
     )?)
 }
 
-fn entries_of(tx: &Transaction<'_>, id: DeclarationId) -> Result<usize> {
+fn entries_of(tx: &rusqlite::Connection, id: DeclarationId) -> Result<usize> {
     let n: i64 = tx.query_row(
         "SELECT entries FROM declarations WHERE id = ?1",
         [id.0],
@@ -612,7 +665,7 @@ fn entries_of(tx: &Transaction<'_>, id: DeclarationId) -> Result<usize> {
 
 /// Entries of `id` pending on another uploaded declaration: (entry, that declaration).
 fn pending_elsewhere(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     id: DeclarationId,
 ) -> Result<BTreeMap<EntryNumber, String>> {
     let mut stmt = tx.prepare("SELECT entry FROM declaration_entries WHERE declaration_id = ?1")?;
@@ -636,7 +689,7 @@ fn pending_elsewhere(
 }
 
 pub(crate) fn mark_tx(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     id: DeclarationId,
     mark: &Mark,
     at: &str,

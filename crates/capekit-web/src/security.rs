@@ -311,30 +311,43 @@ pub async fn body_deadline(
     res
 }
 
-/// The most of an oversized body read and dropped before answering 413.
+/// The most of an oversized body read and dropped after answering 413.
 const DRAIN_LIMIT: u64 = 256 * 1024 * 1024;
 
-/// Answers an upload whose declared size is over [`crate::MAX_UPLOAD_BYTES`] with the 413 page,
-/// after reading the body and dropping it: a browser still sending a body when the server answers
-/// and closes shows "connection reset" instead of the page.
+/// How long an oversized body is read and dropped after answering 413, at most.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Answers an upload whose declared size is over [`crate::MAX_UPLOAD_BYTES`] with the 413 page
+/// at once, from the `Content-Length` header alone, and closes the connection: a client that
+/// declares ten gigabytes and sends nothing gets its answer now, not at the body timeout. The
+/// body is read and dropped in the background for a while (bounded in bytes and time), so that a
+/// browser still sending it sees the page rather than "connection reset".
 pub async fn oversize(req: Request, next: Next) -> Response {
     let declared = req
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+        .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_none_or(|n| n <= crate::MAX_UPLOAD_BYTES as u64) {
         return next.run(req).await;
     }
     let mut body = req.into_body();
-    let mut read = 0u64;
-    while let Some(Ok(frame)) = body.frame().await {
-        read += frame.data_ref().map_or(0, |d| d.len() as u64);
-        if read > DRAIN_LIMIT {
-            break;
-        }
-    }
-    AppError::too_large().into_response()
+    tokio::spawn(async move {
+        let drain = async {
+            let mut read = 0u64;
+            while let Some(Ok(frame)) = body.frame().await {
+                read += frame.data_ref().map_or(0, |d| d.len() as u64);
+                if read > DRAIN_LIMIT {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+    });
+    let mut res = AppError::too_large().into_response();
+    res.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    res
 }
 
 /// Turns error responses that are not HTML (axum's rejections: a malformed path, query or

@@ -370,6 +370,46 @@ async fn a_pdf_is_refused_with_a_page_naming_it() {
 }
 
 #[tokio::test]
+async fn a_422_page_lists_only_the_headers_found_not_the_empty_columns_of_a_far_cell() {
+    // Regression: one value at XFD1 made the page list 16,384 empty headers.
+    for (name, headers) in [
+        ("far.xlsx", &[(16_383u16, "stray")][..]),
+        (
+            "headers-and-far.xlsx",
+            &[(0, "Importer"), (1, "Claim Status"), (16_383, "x")][..],
+        ),
+    ] {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (col, h) in headers {
+            ws.write_string(0, *col, *h).expect("cell");
+        }
+        ws.write_string(1, 0, "B7603245278").expect("cell");
+        let bytes = wb.save_to_buffer().expect("xlsx");
+        let f = fixture();
+        let res = send(
+            &f.app,
+            post("/upload", multipart(&[("files", Some(name), &bytes)])),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        let page = text(res).await;
+        assert!(
+            page.contains(&format!("capekit cannot use {name}")),
+            "{page}"
+        );
+        assert!(page.contains("(XFD1)"), "{name}: {page}");
+        assert!(page.contains("empty columns)"), "{name}: {page}");
+        assert!(!page.contains("``, ``"), "{name}: empty headers listed");
+        assert!(
+            page.len() < 20_000,
+            "{name}: a page of {} bytes",
+            page.len()
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_workbook_beyond_the_reader_limits_gets_a_422_page() {
     // Regression: a workbook with a value at column XFD on each row made the reader allocate
     // rows x 16,384 cells, and the server died.

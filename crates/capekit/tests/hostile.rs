@@ -751,6 +751,41 @@ fn control_characters_from_files_reach_the_terminal_escaped() {
 }
 
 #[test]
+fn control_characters_in_recorded_names_reach_the_terminal_escaped_from_every_ledger_command() {
+    // Regression: declaration names recorded in the ledger (the file name as given) were
+    // printed raw by `ledger uploaded`, `failed`, `undo`, and by the notice every ledger command
+    // (`ledger status` among them) prints first.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("ledger.sqlite3");
+    let name = "decl\x1b]0;owned\x07\x1b[2J.csv";
+    std::fs::write(dir.path().join(name), "Entry Number\r\nB7603245278\r\n").expect("write");
+    let runs = [
+        vec!["ledger", "uploaded", name, "--at", "2026-01-05"],
+        vec!["ledger", "status"],
+        vec!["ledger", "declarations"],
+        vec!["ledger", "entry", "B7603245278"],
+        vec!["ledger", "failed", "#1"],
+        vec!["ledger", "undo", "#1"],
+        vec!["check", name],
+        vec!["explain", "PROTEST\x1b[2J ON ENTRY"],
+        vec!["explain", "no such\x1b[2J rule"],
+    ];
+    let mut seen_name = false;
+    for args in runs {
+        let r = common::run_with_ledger(dir.path(), &ledger, &args);
+        for (what, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+            assert!(
+                !text.contains(['\x1b', '\x07']),
+                "{args:?} {what} holds a raw control character:\n{}",
+                r.both()
+            );
+        }
+        seen_name |= r.both().contains("decl\\u{1b}]0;owned\\u{7}");
+    }
+    assert!(seen_name, "the name is shown, escaped");
+}
+
+#[test]
 fn an_old_xls_workbook_is_refused_with_the_way_out() {
     // Its reader sizes a sheet from the dimension the file declares, so it is not read; `check`
     // still judges it as a file CBP refuses.

@@ -268,12 +268,18 @@ fn an_output_folder_holds_one_run_and_temporaries_of_a_killed_run_go() {
     std::fs::write(d.join("out/notes.txt"), "mine").expect("user file");
     std::fs::write(d.join("out/.capekit-4194399-left.tmp"), "half").expect("tmp");
     // The refile is marked uploaded and its claim rejects nothing more: a refile from the ledger
-    // into the same folder has nothing to write, so the earlier refile.csv goes.
+    // into the same folder has nothing to write, so the earlier triage's files go - but not
+    // refile.csv, the record of what was uploaded.
     run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
     let r = run(d, &ledger, &["refile", "--out", "out"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stdout.contains("removed"), "{}", r.stdout);
-    assert!(!d.join("out/refile.csv").exists());
+    assert!(!d.join("out/worklist.csv").exists());
+    assert!(
+        d.join("out/refile.csv").exists(),
+        "an uploaded declaration is never removed"
+    );
+    assert!(r.stdout.contains("kept "), "{}", r.stdout);
     assert!(
         d.join("out/notes.txt").exists(),
         "never a file capekit did not write"
@@ -437,4 +443,292 @@ fn an_old_ledger_says_on_every_run_how_many_declarations_are_unconfirmed() {
     assert_eq!(discard.code, Some(0), "{}", discard.stderr);
     let again = run(d, &ledger, &["check", "declaration.csv"]);
     assert!(!again.stderr.contains("upload states"), "{}", again.stderr);
+}
+
+/// The rows of every table of a ledger, in order: what a refused run must leave unchanged.
+fn ledger_rows(ledger: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(ledger).expect("open ledger");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .expect("tables")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("names");
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{t}\""))
+            .expect("select");
+        let cols = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut line = t.clone();
+                for i in 0..cols {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push_str(&format!("|{v:?}"));
+                }
+                Ok(line)
+            })
+            .expect("rows");
+        out.extend(rows.map(|r| r.expect("row")));
+    }
+    out
+}
+
+#[test]
+fn no_output_path_reaches_the_ledger_its_side_files_its_backups_or_a_recorded_declaration() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let first = run(d, &ledger, &triage(&["--out", "out"]));
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let b = run(d, &ledger, &["ledger", "backup", "backups/before.sqlite3"]);
+    assert_eq!(b.code, Some(2), "no folder made for a backup: {}", b.stdout);
+    std::fs::create_dir(d.join("backups")).expect("mkdir");
+    let b = run(d, &ledger, &["ledger", "backup", "backups/before.csv"]);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    // The draft is marked uploaded: out/refile.csv is now the record of what CBP was sent.
+    let up = run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    std::fs::copy(d.join("out/refile.csv"), d.join("sent-copy.csv")).expect("copy");
+    std::os::unix::fs::symlink(d.join("ledger"), d.join("link")).expect("symlink");
+    let wal = format!("{}-wal", ledger.display());
+    let shm = "link/ledger.sqlite3-shm";
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["ledger", "export", "--out", "backups/before.csv"],
+            "backups/before.csv",
+            "SQLite database",
+        ),
+        (
+            &["fix", "declaration.csv", "--out", "backups/x/../before.csv"],
+            "backups/before.csv",
+            "SQLite database",
+        ),
+        (
+            &["fix", "declaration.csv", "--out", &wal],
+            "",
+            "the ledger or one of its side files",
+        ),
+        (
+            &["fix", "declaration.csv", "--out", shm],
+            "",
+            "the ledger or one of its side files",
+        ),
+        (
+            &[
+                "fix",
+                "declaration.csv",
+                "--out",
+                "link/../ledger/ledger.sqlite3-journal",
+            ],
+            "",
+            "the ledger or one of its side files",
+        ),
+        (
+            &["ledger", "export", "--out", "out/refile.csv"],
+            "out/refile.csv",
+            "recorded in the ledger",
+        ),
+        (
+            &["fix", "declaration.csv", "--out", "out/refile.csv"],
+            "out/refile.csv",
+            "recorded in the ledger",
+        ),
+        (
+            &["fix", "declaration.csv", "--out", "sent-copy.csv"],
+            "sent-copy.csv",
+            "recorded in the ledger",
+        ),
+        (
+            &[
+                "triage",
+                "claim-details.csv",
+                "--as-of",
+                "2026-11-24",
+                "--out",
+                "out",
+            ],
+            "out/refile.csv",
+            "recorded in the ledger",
+        ),
+        (
+            &["ledger", "backup", "link/ledger.sqlite3-journal"],
+            "",
+            "the ledger or one of its side files",
+        ),
+    ];
+    for (args, kept, says) in cases {
+        let before_file = (!kept.is_empty()).then(|| std::fs::read(d.join(kept)).expect("read"));
+        let before_rows = ledger_rows(&ledger);
+        let r = run(d, &ledger, args);
+        assert_eq!(r.code, Some(2), "{args:?}: {}\n{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("refusing to write"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        if let Some(b) = before_file {
+            assert_eq!(std::fs::read(d.join(kept)).expect("read"), b, "{args:?}");
+        }
+        assert_eq!(
+            ledger_rows(&ledger),
+            before_rows,
+            "{args:?} recorded nothing"
+        );
+    }
+    assert!(!d.join("ledger/ledger.sqlite3-journal").exists());
+    let v = run(d, &ledger, &["ledger", "verify"]);
+    assert_eq!(v.code, Some(0), "{}", v.stdout);
+}
+
+#[test]
+fn an_output_folder_never_loses_a_file_capekit_did_not_write() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::create_dir(d.join("out")).expect("mkdir");
+    std::fs::write(d.join("out/refile.csv"), "my own notes").expect("user file");
+    std::fs::write(d.join("out/worklist.xlsx"), "my own workbook").expect("user file");
+    let t = run(d, &ledger, &triage(&["--out", "out"]));
+    assert_eq!(t.code, Some(2), "{}", t.stdout);
+    for name in ["refile.csv", "worklist.xlsx", "choose an empty folder"] {
+        assert!(t.stderr.contains(name), "{}", t.stderr);
+    }
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/refile.csv")).expect("read"),
+        "my own notes"
+    );
+    assert!(!d.join("out/report.html").exists(), "nothing written");
+    assert!(
+        !ledger.exists(),
+        "nothing recorded: the ledger was not even created"
+    );
+    // plan and fix into such a folder, the same.
+    std::fs::write(d.join("out/report.html"), "mine").expect("user file");
+    let p = run(
+        d,
+        &ledger,
+        &[
+            "plan",
+            "declaration.csv",
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(p.code, Some(2), "{}", p.stdout);
+    assert!(p.stderr.contains("capekit did not write"), "{}", p.stderr);
+    assert_eq!(
+        std::fs::read_to_string(d.join("out/report.html")).expect("read"),
+        "mine"
+    );
+    let f = run(
+        d,
+        &ledger,
+        &["fix", "declaration.csv", "--out", "out/refile.csv"],
+    );
+    assert_eq!(f.code, Some(2), "{}", f.stdout);
+    assert!(f.stderr.contains("capekit did not write"), "{}", f.stderr);
+    // What capekit wrote it may write again; once edited, it is the user's.
+    let f = run(
+        d,
+        &ledger,
+        &["fix", "declaration.csv", "--out", "fixed.csv"],
+    );
+    assert_eq!(f.code, Some(0), "{}", f.stderr);
+    let f = run(
+        d,
+        &ledger,
+        &["fix", "declaration.csv", "--out", "fixed.csv"],
+    );
+    assert_eq!(f.code, Some(0), "{}", f.stderr);
+    std::fs::write(d.join("fixed.csv"), "Entry Number\r\nedited\r\n").expect("edit");
+    let f = run(
+        d,
+        &ledger,
+        &["fix", "declaration.csv", "--out", "fixed.csv"],
+    );
+    assert_eq!(f.code, Some(2), "{}", f.stdout);
+    assert_eq!(
+        std::fs::read_to_string(d.join("fixed.csv")).expect("read"),
+        "Entry Number\r\nedited\r\n"
+    );
+}
+
+#[test]
+fn a_triage_whose_outputs_are_refused_records_nothing() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let first = run(d, &ledger, &["ledger", "import", "declaration.csv"]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    std::fs::create_dir(d.join("mine")).expect("mkdir");
+    std::fs::write(d.join("mine/report.html"), "my report").expect("user file");
+    // A claim file not recorded yet, triaged into a folder capekit must not write.
+    std::fs::copy(d.join("claim-details.csv"), d.join("claim-again.csv")).expect("copy");
+    // An input where an output would go, and a file capekit did not write.
+    std::fs::copy(d.join("corrected.txt"), d.join("mine/worklist.csv")).expect("copy");
+    let refused: [&[&str]; 2] = [
+        &[
+            "triage",
+            "claim-again.csv",
+            "--corrected",
+            "mine/worklist.csv",
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "mine",
+        ],
+        &[
+            "triage",
+            "claim-again.csv",
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "mine",
+        ],
+    ];
+    for args in refused {
+        let before_rows = ledger_rows(&ledger);
+        // Checkpointed by the last close: the file holds every row.
+        let before = std::fs::read(&ledger).expect("ledger");
+        let t = run(d, &ledger, args);
+        assert_eq!(t.code, Some(2), "{}", t.stdout);
+        assert!(t.stderr.contains("refusing to write mine/"), "{}", t.stderr);
+        assert_eq!(ledger_rows(&ledger), before_rows, "{args:?}");
+        assert_eq!(
+            std::fs::read(&ledger).expect("ledger"),
+            before,
+            "{args:?}: byte-identical"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(d.join("mine/report.html")).expect("read"),
+        "my report"
+    );
+}
+
+#[test]
+fn the_demo_never_removes_a_ledger_it_did_not_make() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let t = run(d, &ledger, &triage(&["--out", "out"]));
+    assert_eq!(t.code, Some(0), "{}", t.stderr);
+    let before = ledger_rows(&ledger);
+    // The folder of the user's own ledger, named ledger.sqlite3 as the demo's is.
+    let demo = run(d, &ledger, &["demo", "--out", "ledger"]);
+    assert_eq!(demo.code, Some(2), "{}", demo.stdout);
+    assert!(demo.stderr.contains("your ledger"), "{}", demo.stderr);
+    assert_eq!(ledger_rows(&ledger), before);
+    // Nor one of another folder; its own it replaces.
+    std::fs::create_dir(d.join("other")).expect("mkdir");
+    std::fs::copy(&ledger, d.join("other/ledger.sqlite3")).expect("copy");
+    let demo = run(d, &ledger, &["demo", "--out", "other"]);
+    assert_eq!(demo.code, Some(2), "{}", demo.stdout);
+    assert!(d.join("other/ledger.sqlite3").exists());
+    for _ in 0..2 {
+        let demo = run(d, &ledger, &["demo", "--out", "demo"]);
+        assert_eq!(demo.code, Some(0), "{}", demo.stderr);
+    }
 }

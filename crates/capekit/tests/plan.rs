@@ -258,7 +258,11 @@ fn a_file_without_entry_column_exits_2_naming_its_columns() {
     .expect("write");
     let r = run(dir.path(), &["plan", "x.csv", "--as-of", AS_OF]);
     assert_eq!(r.code, Some(2), "{}", r.both());
-    assert!(r.stderr.contains("`Importer`, `Amount`"), "{}", r.both());
+    assert!(
+        r.stderr.contains("`Importer` (A1), `Amount` (B1)"),
+        "{}",
+        r.both()
+    );
     assert!(r.stderr.contains("Entry Summary Number"), "{}", r.both());
     assert!(r.stdout.is_empty(), "{}", r.both());
     assert!(!dir.path().join("capekit-plan").exists());

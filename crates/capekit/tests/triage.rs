@@ -153,7 +153,7 @@ fn unmappable_claim_file_is_refused_naming_columns() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("`Foo`, `Bar`"), "{err}");
+    assert!(err.contains("`Foo` (A1), `Bar` (B1)"), "{err}");
     assert!(!err.contains("panicked"));
 }
 

@@ -255,7 +255,7 @@ pub async fn page(
                     .map(|t| {
                         (
                             format!("{} ({})", t.path, format_cents(t.ieepa_duty_cents)),
-                            usize::try_from((t.ieepa_duty_cents + 50) / 100).unwrap_or(0),
+                            usize::try_from(t.ieepa_duty_cents.saturating_add(50) / 100).unwrap_or(0),
                         )
                     })
                     .collect::<Vec<_>>(),

@@ -18,7 +18,7 @@ use capekit_core::path::{Column, decide};
 use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES, parse_claim_file};
 use capekit_io::entries::{EntryDataSet, parse_entry_data};
-use capekit_io::output::OutputSet;
+use capekit_io::output::{OutputSet, RecordedFile};
 use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_ledger::{
@@ -94,14 +94,66 @@ impl LedgerOpt {
         }
     }
 
-    /// Keeps `set` off the ledger file.
+    /// Keeps `set` off the ledger's files and off every declaration it records.
     pub fn protect(&self, set: &mut OutputSet) -> anyhow::Result<()> {
-        if let Some(p) = self.path()? {
-            set.protect_ledger(&p);
-        }
+        self.protected()?.apply(set);
         Ok(())
     }
 
+    /// What no output may replace: the ledger file and its side files, and the declaration
+    /// files it records (read from an existing ledger; nothing is created).
+    pub fn protected(&self) -> anyhow::Result<Protected> {
+        let recorded = match self.open_existing()? {
+            Some(l) => recorded_files(&l)?,
+            None => Vec::new(),
+        };
+        Ok(Protected {
+            ledger: self.path()?,
+            recorded,
+        })
+    }
+}
+
+/// The declarations `ledger` records, as files outputs must not replace. A draft (or a draft
+/// discarded when a later run superseded it) may be replaced by a run that owns its folder.
+pub fn recorded_files(ledger: &Ledger) -> anyhow::Result<Vec<RecordedFile>> {
+    Ok(ledger
+        .declaration_files()?
+        .into_iter()
+        .map(|d| {
+            let path = d.refile_path.as_ref().map(PathBuf::from);
+            let draft_in = path
+                .as_ref()
+                .filter(|_| matches!(d.state, DeclState::Draft | DeclState::Discarded))
+                .and_then(|p| p.parent().map(Path::to_path_buf));
+            RecordedFile {
+                what: format!("declaration #{} `{}` ({})", d.id, d.name, d.state),
+                path,
+                sha256: d.sha256,
+                draft_in,
+            }
+        })
+        .collect())
+}
+
+/// See [`LedgerOpt::protected`].
+#[derive(Debug, Clone, Default)]
+pub struct Protected {
+    ledger: Option<PathBuf>,
+    recorded: Vec<RecordedFile>,
+}
+
+impl Protected {
+    /// Keeps `set` off these files.
+    pub fn apply(&self, set: &mut OutputSet) {
+        if let Some(p) = &self.ledger {
+            set.protect_ledger(p);
+        }
+        set.protect_recorded(self.recorded.clone());
+    }
+}
+
+impl LedgerOpt {
     /// What `plan` must know ([`Ledger::known_for_plan`]): also the entries rejected with a
     /// message that asks for more than a refile.
     pub fn known_for_plan(&self, entries: &[EntryNumber]) -> anyhow::Result<Known> {
@@ -135,7 +187,7 @@ impl LedgerOpt {
             notice(&l);
             Ok((l, shown))
         } else {
-            eprintln!(
+            errln!(
                 "capekit: no ledger at {shown} yet: nothing is recorded (`capekit triage` and `capekit ledger import` create it)"
             );
             Ok((Ledger::open_in_memory()?, shown))
@@ -162,7 +214,7 @@ fn notice(l: &Ledger) {
     let now = jiff::Timestamp::now();
     let Ok(a) = l.attention(now) else { return };
     for d in &a.stale {
-        eprintln!(
+        errln!(
             "capekit: warning: declaration #{} {} was uploaded {} ago and has no claim yet: look for its claim number in ACE (CAPE > File Uploads, then Claim Status) before anything else, then triage its Claim Details; if its upload failed, run `capekit ledger failed '#{}'`",
             d.id,
             d.name,
@@ -175,7 +227,7 @@ fn notice(l: &Ledger) {
         );
     }
     if !a.unconfirmed.is_empty() {
-        eprintln!(
+        errln!(
             "capekit: {} recorded before capekit kept upload states count{} as uploaded and still hold{} {}: confirm each with `capekit ledger uploaded '#N'`, or release one never uploaded with `capekit ledger discard '#N'` (`capekit ledger declarations` lists them: {})",
             plural(a.unconfirmed.len(), "declaration", "declarations"),
             if a.unconfirmed.len() == 1 { "s" } else { "" },
@@ -290,19 +342,19 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
         }
         LedgerCommand::Backup { file } => {
             let (l, shown) = opt.for_reading()?;
-            if file.exists() {
+            // A dangling symlink exists too: SQLite would create its target.
+            if std::fs::symlink_metadata(&file).is_ok() {
                 bail!(
                     "{}: the file exists; a backup never replaces a file - give a new name",
                     file.display()
                 );
             }
-            let target = capekit_io::output::resolve(&file)?;
-            if opt
-                .path()?
-                .is_some_and(|p| capekit_io::output::same_file(&p, &target))
-            {
-                bail!("{}: that is the ledger itself", file.display());
-            }
+            // The guard every output passes: never the ledger, its side files, nor a
+            // declaration it records, however the path is spelled.
+            let mut set = OutputSet::new();
+            opt.protect(&mut set)?;
+            set.add(&file, Vec::new());
+            set.check(&[]).context("backing up the ledger")?;
             l.backup(&file)
                 .with_context(|| format!("backing up the ledger to {}", file.display()))?;
             outln!("backed up the ledger {shown} to {}", file.display());
@@ -1096,9 +1148,7 @@ fn export(out: &Path, format: Format, opt: &LedgerOpt) -> anyhow::Result<u8> {
     };
     let mut set = OutputSet::new();
     set.add(out, bytes);
-    if let Some(p) = l.path() {
-        set.protect_ledger(p);
-    }
+    opt.protect(&mut set)?;
     set.commit(&[]).context("writing the export")?;
     let report = ExportReport {
         ledger: shown,
@@ -1210,6 +1260,10 @@ pub fn record_triage(
     let Some(mut ledger) = opt.open()? else {
         return Ok(None);
     };
+    // One transaction until the outputs are written (see `Recorded::finish`).
+    ledger.begin_run().context(
+        "recording the triage in the ledger (run with --no-ledger to triage without it)",
+    )?;
     let mut metas = Vec::with_capacity(claim_paths.len());
     for (path, kind) in claim_paths.iter().zip(kinds) {
         // Read again for its SHA-256: the reader kept rows, not bytes.
@@ -1259,13 +1313,22 @@ impl Recorded {
         refile: &[PathBuf],
         entries: &[EntryNumber],
         removed: &[PathBuf],
+        kept: &[PathBuf],
     ) -> anyhow::Result<()> {
         let drafts =
             super::refile::record_written(&mut self.ledger, &self.folder, refile, entries)?;
+        self.ledger
+            .commit_run()
+            .context("recording the triage in the ledger")?;
         let removed: Vec<String> = removed.iter().map(|p| p.display().to_string()).collect();
-        eprint!(
+        let kept: Vec<String> = kept.iter().map(|p| p.display().to_string()).collect();
+        err!(
             "{}",
-            super::refile::superseded_lines(&drafts.superseded, &removed)
+            escape_controls(&super::refile::superseded_lines(
+                &drafts.superseded,
+                &removed,
+                &kept
+            ))
         );
         let new = self
             .import
@@ -1302,7 +1365,7 @@ impl Recorded {
                     .join(" ")
             ));
         }
-        eprintln!(
+        errln!(
             "capekit: ledger {}: {}",
             escape_controls(&shown(&self.ledger)),
             escape_controls(&parts.join(", "))
@@ -1310,6 +1373,10 @@ impl Recorded {
         Ok(())
     }
 }
+
+/// How `capekit demo` names itself in the manifest of its folder: the mark that the ledger
+/// there is the demo's own.
+pub const DEMO: &str = "capekit demo";
 
 /// The ledger `capekit demo` uses: a fresh `DIR/ledger.sqlite3` of its own, whatever `--ledger`
 /// or `CAPEKIT_LEDGER` say, so that sample entries never reach a real ledger (with
@@ -1319,6 +1386,34 @@ pub fn demo_ledger(out: &Path, opt: &LedgerOpt) -> anyhow::Result<LedgerOpt> {
         return Ok(opt.clone());
     }
     let path = out.join("ledger.sqlite3");
+    let sides: Vec<PathBuf> = ["", "-wal", "-shm"]
+        .iter()
+        .map(|suffix| {
+            let mut p = path.clone().into_os_string();
+            p.push(suffix);
+            PathBuf::from(p)
+        })
+        .collect();
+    if sides.iter().any(|p| std::fs::symlink_metadata(p).is_ok()) {
+        // Only the ledger an earlier demo made in this folder is replaced: never the user's.
+        let real = [opt.path().ok().flatten(), capekit_ledger::default_path()];
+        if real
+            .iter()
+            .flatten()
+            .any(|r| capekit_io::output::same_file(r, &path))
+        {
+            bail!(
+                "{}: that is your ledger; `capekit demo` keeps a fresh ledger of its own in its folder - give --out an empty folder",
+                path.display()
+            );
+        }
+        if capekit_io::output::written_by(out).as_deref() != Some(DEMO) {
+            bail!(
+                "{}: a ledger that no earlier `capekit demo` made in this folder; `capekit demo` replaces only its own - give --out an empty folder",
+                path.display()
+            );
+        }
+    }
     for suffix in ["", "-wal", "-shm"] {
         let mut p = path.clone().into_os_string();
         p.push(suffix);

@@ -2,14 +2,20 @@
 //!
 //! Commands print to standard output through [`out!`] and [`outln!`], never `print!`: a closed
 //! pipe (`capekit explain --list | head -1`) is then an error passed up to `main`, which ends
-//! quietly with exit 0, where `print!` would panic.
+//! quietly with exit 0, where `print!` would panic. They print to standard error through
+//! [`errln!`] and [`err!`]. All four make control characters visible
+//! ([`capekit_io::render::escape_controls`]): what they print quotes names and values read from
+//! files, and a file must not drive the terminal, whichever path prints it.
 
 /// `print!` that hands a write error (a closed pipe) up to the caller's `anyhow::Result`.
 macro_rules! out {
     ($($t:tt)*) => {
         if let Err(e) = {
             use std::io::Write as _;
-            write!(std::io::stdout().lock(), $($t)*)
+            let text = format!($($t)*);
+            std::io::stdout()
+                .lock()
+                .write_all(capekit_io::render::escape_controls(&text).as_bytes())
         } {
             return Err(anyhow::Error::from(e));
         }
@@ -19,12 +25,25 @@ macro_rules! out {
 /// `println!` that hands a write error (a closed pipe) up to the caller's `anyhow::Result`.
 macro_rules! outln {
     ($($t:tt)*) => {
-        if let Err(e) = {
-            use std::io::Write as _;
-            writeln!(std::io::stdout().lock(), $($t)*)
-        } {
-            return Err(anyhow::Error::from(e));
-        }
+        out!("{}\n", format_args!($($t)*))
+    };
+}
+
+/// `eprint!`, with control characters made visible.
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let text = format!($($t)*);
+        let _ = std::io::stderr()
+            .lock()
+            .write_all(capekit_io::render::escape_controls(&text).as_bytes());
+    }};
+}
+
+/// `eprintln!`, with control characters made visible.
+macro_rules! errln {
+    ($($t:tt)*) => {
+        err!("{}\n", format_args!($($t)*))
     };
 }
 

@@ -89,42 +89,64 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
             }
         },
     );
-    // Recorded before the outputs are written: a ledger that cannot be written stops the run
-    // with nothing written, as in `triage`, rather than leaving files the ledger never saw.
-    let recorded = match ledger.open()? {
+    // Every output is checked before anything is recorded; the records are one transaction,
+    // committed once the outputs are written: a refused output or a failed write leaves the
+    // ledger as it was, and a ledger that cannot be written stops the run with nothing written.
+    let mut inputs = args.files.clone();
+    if let Some(p) = args.phase3_importers.as_deref().map(Path::new)
+        && p.is_file()
+    {
+        inputs.push(p.to_path_buf());
+    }
+    let mut set = OutputSet::new();
+    ledger.protect(&mut set)?;
+    set.own_folder(&args.out, "capekit plan");
+    let files = add_plan_outputs(&mut set, &args.out, &plan, true)?;
+    set.check(&inputs).context("writing the plan outputs")?;
+    let mut records = match ledger.open()? {
         Some(mut l) => {
+            l.begin_run().context(
+                "recording the entry data in the ledger (run with --no-ledger to plan without it)",
+            )?;
             if let Some(list) = &given {
                 l.record_phase3_importers(list)
                     .context("recording the Phase 3 importers in the ledger")?;
             }
             let outcomes = record(&mut l, &args.files, &plan, facts)?;
-            Some((super::ledger::shown(&l), outcomes))
+            Some((l, outcomes))
         }
         None => None,
     };
-    let mut set = OutputSet::new();
-    ledger.protect(&mut set)?;
-    set.own_folder(&args.out, "capekit plan");
-    let files = add_plan_outputs(&mut set, &args.out, &plan, true)?;
     let done = set
-        .commit_all(&args.files)
+        .commit_all(&inputs)
         .context("writing the plan outputs")?;
     // The folder holds this run only: a refile draft written there before is superseded, so
     // that no entry stays reserved on a file that is gone.
-    let superseded = match ledger.open_existing()? {
-        Some(mut l) => {
-            let folder = capekit_io::output::resolve(&args.out)?;
-            l.record_drafts(&folder.display().to_string(), &[])?
-                .superseded
-        }
-        None => Vec::new(),
-    };
+    let mut superseded = Vec::new();
+    let mut recorded = None;
+    if let Some((l, outcomes)) = &mut records {
+        let folder = capekit_io::output::resolve(&args.out)?;
+        superseded = l
+            .record_drafts(&folder.display().to_string(), &[])?
+            .superseded;
+        l.commit_run()
+            .context("recording the entry data in the ledger")?;
+        recorded = Some((super::ledger::shown(l), std::mem::take(outcomes)));
+    }
     let removed: Vec<String> = done
         .removed
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    eprint!("{}", super::refile::superseded_lines(&superseded, &removed));
+    let kept: Vec<String> = done.kept.iter().map(|p| p.display().to_string()).collect();
+    err!(
+        "{}",
+        escape_controls(&super::refile::superseded_lines(
+            &superseded,
+            &removed,
+            &kept
+        ))
+    );
     match args.format {
         Format::Text => out!("{}", plan_text(&plan, &files)),
         Format::Json => outln!(
@@ -134,7 +156,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     }
     if let Some((shown, outcomes)) = recorded {
         // Standard error: standard output is the plan (and may be JSON).
-        eprintln!(
+        errln!(
             "capekit: ledger {}: {}",
             escape_controls(&shown),
             escape_controls(&ledger_line(&outcomes, !plan.declarations.is_empty()))

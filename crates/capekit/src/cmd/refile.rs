@@ -34,6 +34,9 @@ struct RefileOutput<'a> {
     superseded: Vec<capekit_ledger::Superseded>,
     /// Files of the previous run in the folder, removed.
     removed: Vec<String>,
+    /// Files of the previous run in the folder, kept: changed since, or recorded declarations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kept: Vec<String>,
 }
 
 /// Entries a declaration holds, so that no new file offers them.
@@ -125,6 +128,7 @@ pub fn run(
             .iter()
             .map(|p| p.display().to_string())
             .collect(),
+        kept: done.kept.iter().map(|p| p.display().to_string()).collect(),
     };
     match format {
         Format::Text => out!("{}", escape_controls(&text(&output))),
@@ -166,7 +170,11 @@ pub fn record_written(
 }
 
 /// What superseding and clearing the folder did, in lines for the terminal.
-pub fn superseded_lines(superseded: &[capekit_ledger::Superseded], removed: &[String]) -> String {
+pub fn superseded_lines(
+    superseded: &[capekit_ledger::Superseded],
+    removed: &[String],
+    kept: &[String],
+) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     for s in superseded {
@@ -182,6 +190,12 @@ pub fn superseded_lines(superseded: &[capekit_ledger::Superseded], removed: &[St
         let _ = writeln!(
             out,
             "removed {r}, written by the previous run into this folder"
+        );
+    }
+    for k in kept {
+        let _ = writeln!(
+            out,
+            "kept {k}, written by the previous run into this folder: it changed since, or the ledger records it as a declaration"
         );
     }
     out
@@ -240,7 +254,7 @@ fn text(o: &RefileOutput<'_>) -> String {
             ),
         };
     }
-    out.push_str(&superseded_lines(&o.superseded, &o.removed));
+    out.push_str(&superseded_lines(&o.superseded, &o.removed, &o.kept));
     for f in &o.files {
         let _ = writeln!(out, "wrote {f}");
     }

@@ -46,11 +46,11 @@ pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result
                 "{addr} can be reached from other computers, and the workbench has no login; use 127.0.0.1:PORT, or add --allow-remote if you really mean it"
             );
         }
-        eprintln!(
+        errln!(
             "capekit: warning: listening on {addr}: anyone who can reach this computer can upload files and read every upload - there is no login"
         );
         if addr.ip().is_unspecified() && allow_hosts.is_empty() {
-            eprintln!(
+            errln!(
                 "capekit: warning: {addr} is every address of this computer, but only requests naming 127.0.0.1, localhost or [::1] are answered; name the address or host name other computers use with --allow-host NAME"
             );
         }
@@ -61,7 +61,7 @@ pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result
     if let Some(warning) = capekit_web::private_dir(&dir)
         .with_context(|| format!("creating the upload folder {}", dir.display()))?
     {
-        eprintln!("capekit: warning: {warning}");
+        errln!("capekit: warning: {warning}");
     }
     let ledger_path = ledger.path()?;
     if let Some(path) = &ledger_path {

@@ -7,7 +7,7 @@ use capekit_core::diag::Diagnostic;
 use capekit_core::triage::{TriageInput, TriageReport, triage};
 use capekit_io::claims::{parse_claim_file, read_claim_files, read_entry_list};
 use capekit_io::output::OutputSet;
-use capekit_io::triage_out::{TriageFiles, add_triage_outputs, triage_text};
+use capekit_io::triage_out::{TriageFiles, add_triage_outputs, triage_output_paths, triage_text};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -36,6 +36,9 @@ struct TriageJson<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
+/// How a triage names itself in the manifest of its output folder.
+const TRIAGE: &str = "capekit triage";
+
 /// Today on CBP's clock (Eastern Time, whatever the machine's zone): the default `--as-of`.
 pub fn today() -> Date {
     capekit_core::deadline::cbp_today(jiff::Timestamp::now())
@@ -61,7 +64,15 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
     inputs.extend(args.declaration.clone());
     inputs.extend(args.corrected.clone());
     inputs.extend(args.entries.iter().cloned());
-    finish(claim_files, declaration, corrected, &inputs, args, ledger)
+    finish(
+        claim_files,
+        declaration,
+        corrected,
+        &inputs,
+        args,
+        ledger,
+        TRIAGE,
+    )
 }
 
 /// The declared entries of a declaration file, read leniently (a triage is no place to refuse a
@@ -80,6 +91,7 @@ fn declared_from(
 
 type EntryList = (Vec<capekit_core::EntryNumber>, Vec<Diagnostic>);
 
+/// The triage proper; `command` names it in the output folder's manifest.
 fn finish(
     claim_files: Vec<capekit_io::claims::ClaimFile>,
     declaration: Option<EntryList>,
@@ -87,6 +99,7 @@ fn finish(
     inputs: &[PathBuf],
     args: &TriageArgs,
     ledger: &super::ledger::LedgerOpt,
+    command: &str,
 ) -> anyhow::Result<u8> {
     let as_of = args.as_of.unwrap_or_else(today);
     let mut diagnostics = Vec::new();
@@ -118,8 +131,20 @@ fn finish(
         }
     }
     let mut report = triage(&input, as_of);
+    // Every output this triage may write is checked before anything is recorded, so that a
+    // refused output leaves the ledger as it was. The ledger can only shorten the refile list.
+    let protected = ledger.protected()?;
+    let mut planned = OutputSet::new();
+    protected.apply(&mut planned);
+    planned.own_folder(&args.out, command);
+    for p in triage_output_paths(&args.out, report.refile.entries.len()) {
+        planned.add(p, Vec::new());
+    }
+    planned
+        .check(inputs)
+        .context("writing the triage outputs")?;
     // Record the triage, and keep entries the ledger knows as accepted on an earlier claim or
-    // still pending off the refile list.
+    // still pending off the refile list. The records are committed once the outputs are written.
     let recorded = super::ledger::record_triage(
         ledger,
         &args.files,
@@ -130,21 +155,30 @@ fn finish(
         &args.out,
     )?;
     let mut set = OutputSet::new();
-    ledger.protect(&mut set)?;
-    set.own_folder(&args.out, "capekit triage");
+    protected.apply(&mut set);
+    set.own_folder(&args.out, command);
     let files = add_triage_outputs(&mut set, &args.out, &report, &diagnostics, true)?;
     let done = set
         .commit_all(inputs)
         .context("writing the triage outputs")?;
     if let Some(recorded) = recorded {
-        recorded.finish(&files.refile, &report.refile.entries, &done.removed)?;
+        recorded.finish(
+            &files.refile,
+            &report.refile.entries,
+            &done.removed,
+            &done.kept,
+        )?;
     } else {
-        for r in &done.removed {
-            eprintln!(
-                "capekit: removed {}, written by the previous run into this folder",
-                r.display()
-            );
-        }
+        let shown =
+            |l: &[PathBuf]| -> Vec<String> { l.iter().map(|p| p.display().to_string()).collect() };
+        err!(
+            "{}",
+            capekit_io::render::escape_controls(&super::refile::superseded_lines(
+                &[],
+                &shown(&done.removed),
+                &shown(&done.kept)
+            ))
+        );
     }
     match args.format {
         Format::Text => out!("{}", triage_text(&report, &diagnostics, &files)),
@@ -185,6 +219,7 @@ pub fn demo(
     set.add(&decl, DEMO_DECLARATION.to_vec());
     set.add(&claim, DEMO_CLAIM.to_vec());
     set.add(&corrected, DEMO_CORRECTED.to_vec());
+    ledger.protect(&mut set)?;
     set.commit(&[]).context("writing the demo inputs")?;
     if format == Format::Text {
         outln!(
@@ -214,6 +249,7 @@ pub fn demo(
         &[decl, claim, corrected],
         &args,
         ledger,
+        super::ledger::DEMO,
     )?;
     if format == Format::Text {
         outln!(
@@ -221,7 +257,7 @@ pub fn demo(
             out.join("report.html").display()
         );
     } else {
-        eprintln!("capekit demo: this ran on sample data - do not upload these files");
+        errln!("capekit demo: this ran on sample data - do not upload these files");
     }
     Ok(code)
 }

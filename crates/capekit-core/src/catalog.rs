@@ -1136,6 +1136,17 @@ pub fn match_message(message: &str) -> Option<&'static MessageRule> {
     find_messages(message).and_then(|found| found.first().map(|f| f.rule))
 }
 
+/// Is `message` one CBP writes about a whole upload (file validation failed: fix the file and
+/// upload it whole), every message found in it? Such a message on a row without an entry fails
+/// the upload; any other (an entry-level message, unknown text) is a row whose entry is lost.
+pub fn is_file_message(message: &str) -> bool {
+    find_messages(message).is_some_and(|found| {
+        found
+            .iter()
+            .all(|f| f.rule.versions.iter().all(|v| v.action == Action::FixFile))
+    })
+}
+
 /// The verdict on one message as of one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {

@@ -825,16 +825,22 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         }
     }
 
-    // Accepted anywhere wins: note it on rejected rows of other claims.
+    // Accepted anywhere wins: note it on rejected rows of other claims, those of this triage
+    // and those the ledger knows (`input.known`), so the worklist never says "refile" for an
+    // entry the refile list leaves out as accepted.
     for r in &mut worklist {
-        let Some(claim) = by_entry
+        let here = by_entry
             .get(&r.entry_number)
             .and_then(|a| a.accepted_on)
-            .map(|c| &claims[c as usize].number)
-        else {
+            .map(|c| (&*claims[c as usize].number, ""));
+        let known = || match input.known.get(&r.entry_number) {
+            Some(KnownState::Accepted { claim }) => Some((claim.as_str(), " (capekit ledger)")),
+            _ => None,
+        };
+        let Some((claim, whose)) = here.or_else(known) else {
             continue;
         };
-        let n = format!("accepted on claim {claim}: nothing to refile");
+        let n = format!("accepted on claim {claim}{whose}: nothing to refile");
         r.note = Some(match r.note.take() {
             Some(prev) => format!("{prev}; {n}"),
             None => n,
@@ -1396,6 +1402,8 @@ mod tests {
             .iter()
             .map(|l| (l.entry_number, l.reason.as_str()))
             .collect();
+        let mut left = left;
+        left.sort_unstable();
         assert_eq!(left.len(), 2, "{left:?}");
         assert_eq!(left[0].0, n(1));
         assert!(
@@ -1404,6 +1412,13 @@ mod tests {
         );
         assert_eq!(left[1].0, n(2));
         assert!(left[1].1.contains("do not resubmit"), "{left:?}");
+        // The worklist says the same as the refile list: nothing to do for the accepted entry.
+        let row1 = r.worklist().find(|e| e.entry_number == n(1)).expect("row");
+        assert_eq!(row1.action, Action::None);
+        assert!(
+            row1.note.as_deref().is_some_and(|n| n.contains("(capekit ledger)")),
+            "{row1:?}"
+        );
     }
 
     #[test]

@@ -127,14 +127,27 @@ const ALIASES: &[(Role, &[&str])] = &[
         Role::Status,
         &[
             "status",
+            "statusdesc",
+            "statusdescription",
             "entrystatus",
+            "entrystatusdesc",
+            "entrystatusdescription",
+            "linestatus",
             "entrysummarystatus",
             "processingstatus",
             "validationstatus",
             "result",
         ],
     ),
-    (Role::ClaimStatus, &["claimstatus", "capeclaimstatus"]),
+    (
+        Role::ClaimStatus,
+        &[
+            "claimstatus",
+            "capeclaimstatus",
+            "claimstatusdesc",
+            "claimstatusdescription",
+        ],
+    ),
     (
         Role::Message,
         &[
@@ -380,8 +393,14 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
         out.data_rows += 1;
         let raw = row.get(m.entry);
         let message = m.message.map_or("", |c| unwrap_value(row.get(c)));
-        if unwrap_value(raw).is_empty() && !message.trim().is_empty() {
-            // No entry, a message: about the whole file (a failed upload says so here).
+        if unwrap_value(raw).is_empty()
+            && out.kind == ClaimFileKind::ValidationResult
+            && capekit_core::catalog::is_file_message(message)
+        {
+            // No entry, a message about the whole file: a failed upload says so here. Any other
+            // message without an entry (UNABLE TO CALCULATE DUTY, unknown text, any row of a
+            // Claim Details) is a row whose entry cannot be read (C001): counted, never a
+            // verdict on the file.
             out.file_messages.push(texts.get(message));
             let mut d = diag(
                 file,
@@ -566,6 +585,19 @@ mod tests {
         assert_eq!(&*f.rows[1].message, "PROTEST ON ENTRY");
         assert_eq!(f.rows[1].line, 3);
         assert_eq!(f.data_rows, 2);
+    }
+
+    #[test]
+    fn status_description_headers_are_the_entry_status() {
+        // `Status_Desc` was once left unread, so an accepted row had no status and went to
+        // review; `Claim_Status_Desc` is the claim's.
+        let csv = b"Entry_Number,Claim_Number,Status_Desc,Claim_Status_Desc,Error_Description\r\nB7603245278,100000241223,Accepted,Accepted with Error(s),\r\n";
+        let f = parse_claim_file("cd.csv", csv).expect("read");
+        assert_eq!(f.rows[0].status.as_deref(), Some("Accepted"));
+        assert_eq!(
+            f.rows[0].claim_status.as_deref(),
+            Some("Accepted with Error(s)")
+        );
     }
 
     #[test]

@@ -450,3 +450,20 @@ fn a_row_whose_entry_cannot_be_read_stays_on_the_worklist_and_blocks_reconciliat
     assert!(row.contains(",review,"), "{row}");
     drop(out);
 }
+
+#[test]
+fn a_claim_row_without_an_entry_is_an_unreadable_row_never_a_message_about_the_file() {
+    // UNABLE TO CALCULATE DUTY and INVALID HTS on rows whose entry cell is empty: two rejected
+    // rows whose entry is lost, counted against the reconciliation; not the whole file's word.
+    let (v, _dir, _) = triage(&["claim-row-without-entry.csv"], &[]);
+    assert_eq!(v["reconciliation"]["unreadable_rows"], 2, "{}", v["reconciliation"]);
+    assert_eq!(v["reconciliation"]["holds"], false, "{}", v["reconciliation"]);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["C001", "C001"], "{codes:?}");
+    assert!(v["warnings"].is_null(), "{}", v["warnings"]);
+}

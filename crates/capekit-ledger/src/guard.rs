@@ -46,7 +46,18 @@ impl Ledger {
             .collect();
         if !known.is_empty() {
             input.known = known;
+            // The new report keeps what the entry data step said of itself.
+            let warnings = std::mem::take(&mut report.warnings);
+            let from_ledger = report.refined.map_or(0, |r| r.from_ledger);
             *report = triage(input, report.as_of);
+            for w in warnings {
+                if !report.warnings.contains(&w) {
+                    report.warnings.push(w);
+                }
+            }
+            if let Some(refined) = report.refined.as_mut() {
+                refined.from_ledger = from_ledger;
+            }
         }
         Ok(())
     }

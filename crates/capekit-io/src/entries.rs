@@ -21,7 +21,7 @@ use std::sync::Arc;
 use capekit_core::check::Content;
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::entry::{EntryNumber, EntryNumberError, unwrap_value};
-use capekit_core::path::{Chapter99, Column, ColumnSet, EntryData, chapter_99};
+use capekit_core::path::{Chapter99, Column, ColumnSet, Doubt, EntryData, chapter_99};
 use serde::Serialize;
 
 use crate::ReadError;
@@ -914,9 +914,9 @@ impl<'f> State<'f> {
                     Ok(Some(d)) => d,
                     Ok(None) => return,
                     Err(why) => {
-                        entry.unreadable_columns.insert(column);
+                        entry.add_doubt(column, Doubt::Unreadable, at.position(c), value, why);
                         let message = format!(
-                            "{}: `{value}` in `{}` is not a date ({why}); expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is decided as if the date were missing",
+                            "{}: `{value}` in `{}` is not a date ({why}); expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is not declared (the plan sends it to review)",
                             at.position(c),
                             column.header(),
                             number.dashed()
@@ -945,9 +945,15 @@ impl<'f> State<'f> {
                     match entry_type(value) {
                         Some(t) => Cow::Owned(t),
                         None => {
-                            entry.unreadable_columns.insert(column);
+                            entry.add_doubt(
+                                column,
+                                Doubt::Unreadable,
+                                at.position(c),
+                                value,
+                                "not a two-digit entry type",
+                            );
                             let message = format!(
-                                "{}: `{value}` in `{}` is not an entry type; expected a two-digit code such as `01` - correct the cell; until then the excluded types 08, 09 and 47 are not checked for entry {}",
+                                "{}: `{value}` in `{}` is not an entry type; expected a two-digit code such as `01` - correct the cell; until then the excluded types 08, 09 and 47 are not checked and entry {} is not declared",
                                 at.position(c),
                                 column.header(),
                                 number.dashed()
@@ -1037,10 +1043,10 @@ impl<'f> State<'f> {
             Ok(d) => std::str::from_utf8(d.as_slice()).ok().and_then(chapter_99),
             Err(why) => {
                 if let Some(e) = self.entries.get_mut(i) {
-                    e.unreadable_columns.insert(Column::Hts);
+                    e.add_doubt(Column::Hts, Doubt::Unreadable, at.position(hc), value, why);
                 }
                 let message = format!(
-                    "{}: `{value}` in `{}` is not an HTS number ({why}); expected 8 or 10 digits with or without dots, such as `9903.01.25` or `99030125` - correct the cell; until then this line is not counted as IEEPA for entry {}",
+                    "{}: `{value}` in `{}` is not an HTS number ({why}); expected 8 or 10 digits with or without dots, such as `9903.01.25` or `99030125` - export the HTS column as text (format it as Text in Excel) or correct the cell; until then this line is not counted as IEEPA and entry {} is not declared",
                     at.position(hc),
                     Column::Hts.header(),
                     number.dashed()
@@ -1061,14 +1067,49 @@ impl<'f> State<'f> {
         } else {
             Ok(None)
         };
+        let duty_at = mapping.get(Column::Duty).map(|c| at.position(c));
+        let goods_at = mapping.get(Column::GoodsValue).map(|c| at.position(c));
+        if ieepa
+            && let (Ok(Some(v)), Some(dc)) = (&duty, mapping.get(Column::Duty))
+            && *v < 0
+        {
+            let text = self.text(f.raw(dc));
+            let value = unwrap_value(&text).to_owned();
+            let message = format!(
+                "{}: `{value}` in `{}` is a negative duty on the IEEPA line {} of entry {}: an entry summary line does not carry negative duty (a correction or refund already made?) - check the entry summary in ACE and correct the export; until then the entry is not declared and not written off (the plan sends it to review)",
+                at.position(dc),
+                Column::Duty.header(),
+                std::str::from_utf8(digits.as_ref().map_or(&[][..], HtsDigits::as_slice))
+                    .unwrap_or(""),
+                number.dashed()
+            );
+            self.findings
+                .push(cell_diag("R012", at, dc, &value, message));
+            if let Some(e) = self.entries.get_mut(i) {
+                e.ieepa_negative_duty_lines = e.ieepa_negative_duty_lines.saturating_add(1);
+                e.add_doubt(
+                    Column::Duty,
+                    Doubt::NegativeIeepaDuty,
+                    at.position(dc),
+                    &value,
+                    "",
+                );
+            }
+        }
         let Some(e) = self.entries.get_mut(i) else {
             return;
         };
-        let duty_cents = match duty {
+        let duty_cents = match &duty {
             Ok(d) => d.unwrap_or(0),
-            Err(()) => {
+            Err((value, why)) => {
                 if ieepa {
-                    e.unreadable_columns.insert(Column::Duty);
+                    e.add_doubt(
+                        Column::Duty,
+                        Doubt::Unreadable,
+                        duty_at.unwrap_or_default(),
+                        value,
+                        why,
+                    );
                 }
                 0
             }
@@ -1087,10 +1128,16 @@ impl<'f> State<'f> {
                 if matches!(duty, Ok(None)) && has_duty_column {
                     e.ieepa_blank_duty_lines = e.ieepa_blank_duty_lines.saturating_add(1);
                 }
-                match goods {
-                    Ok(Some(v)) if v != 0 => e.ieepa_goods_value_on_99_line = true,
+                match &goods {
+                    Ok(Some(v)) if *v != 0 => e.ieepa_goods_value_on_99_line = true,
                     Ok(_) => {}
-                    Err(()) => e.unreadable_columns.insert(Column::GoodsValue),
+                    Err((value, why)) => e.add_doubt(
+                        Column::GoodsValue,
+                        Doubt::Unreadable,
+                        goods_at.unwrap_or_default(),
+                        value,
+                        why,
+                    ),
                 }
                 if duty_cents <= 0 {
                     return;
@@ -1110,13 +1157,20 @@ impl<'f> State<'f> {
             None => {
                 // The line is left out of the total, which then stands for what could be read;
                 // the duty is marked unreadable so that no decision rests on it.
-                e.unreadable_columns.insert(Column::Duty);
                 let Some(dc) = mapping.get(Column::Duty) else {
+                    e.unreadable_columns.insert(Column::Duty);
                     return;
                 };
                 let raw = f.raw(dc);
-                let text = self.text(raw);
+                let text = decode_field(raw);
                 let value = unwrap_value(&text);
+                e.add_doubt(
+                    Column::Duty,
+                    Doubt::Unreadable,
+                    at.position(dc),
+                    value,
+                    "the entry's Chapter 99 duty would pass $10,000,000,000.00",
+                );
                 let message = format!(
                     "{}: `{value}` in `{}` brings entry {}'s Chapter 99 duty past $10,000,000,000.00, beyond any entry's amounts - check the export; until then the entry is not judged on its duty (never as not refundable because of it)",
                     at.position(dc),
@@ -1139,7 +1193,7 @@ impl<'f> State<'f> {
         column: Column,
         number: EntryNumber,
         ieepa: bool,
-    ) -> Result<Option<i64>, ()> {
+    ) -> Result<Option<i64>, (String, &'static str)> {
         let Some(c) = mapping.get(column) else {
             return Ok(None);
         };
@@ -1156,7 +1210,7 @@ impl<'f> State<'f> {
                 };
                 let effect = if ieepa {
                     format!(
-                        "entry {} is not judged on this {what} (never as not refundable because of it)",
+                        "entry {} is not judged on this {what}: never written off as not refundable because of it, and not declared (the plan sends it to review)",
                         number.dashed()
                     )
                 } else {
@@ -1171,7 +1225,7 @@ impl<'f> State<'f> {
                     column.header(),
                 );
                 self.findings.push(cell_diag("R002", at, c, value, message));
-                Err(())
+                Err((value.to_owned(), why))
             }
         }
     }
@@ -1725,7 +1779,7 @@ mod tests {
                 ("B7603245278", EntryPath::Review, "P027"),
                 ("B7610000013", EntryPath::Cape, "P018"),
                 ("B7610000021", EntryPath::Protest, "P014"),
-                ("B7610000039", EntryPath::LaterPhase, "P003"),
+                ("B7610000039", EntryPath::Review, "P003"),
                 ("B7610000047", EntryPath::NotRefundable, "P002"),
                 ("05760693423", EntryPath::CorrectFirst, "P015"),
                 // Entered 2025-01-15 yet $100.00 of IEEPA duty shown: the data disagrees.
@@ -1776,7 +1830,10 @@ mod tests {
     #[test]
     fn r002_bad_amounts_make_the_duty_unknown_not_zero() {
         let set = fixture!("r002_bad_amount.csv");
-        assert_eq!(codes(&set), vec![("R002", Some(2)), ("R002", Some(4))]);
+        assert_eq!(
+            codes(&set),
+            vec![("R002", Some(2)), ("R012", Some(3)), ("R002", Some(4))]
+        );
         assert_eq!(set.diagnostics[0].value.as_deref(), Some("$12.3.4"));
         reconciles(&set);
         assert_eq!(set.rows_used, 4);
@@ -1785,10 +1842,18 @@ mod tests {
         assert_eq!(first.ieepa_dutiable_lines, 0);
         // Within a year of its entry, so its "Unliquidated" status is plausible.
         let d = decide(first, jiff::civil::date(2026, 5, 1));
+        // Never written off because of an unreadable duty, and never declared on a guess.
         assert_eq!(
-            d.path,
-            EntryPath::Cape,
+            (d.path, d.reasons[0]),
+            (EntryPath::Review, "P036"),
             "an unreadable duty never makes it not refundable"
+        );
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("line 2: `$12.3.4` in `Line Tariff Duty Amount`")),
+            "{:?}",
+            d.notes
         );
         assert!(
             d.notes.iter().any(|n| n.contains("unreadable")),
@@ -1798,9 +1863,49 @@ mod tests {
         let second = entry(&set, "B7610000013");
         assert_eq!(
             second.ieepa_duty_cents, 750,
-            "(5.00) is negative: not dutiable"
+            "(5.00) is negative: not added to the IEEPA duty"
         );
         assert!(second.unreadable_columns.contains(Column::GoodsValue));
+        // ... nor read silently: a finding names the line and cell, and the entry goes to
+        // review (P038), neither declared nor written off.
+        assert_eq!(second.ieepa_negative_duty_lines, 1);
+        let r012 = &set.diagnostics[1];
+        assert_eq!(r012.value.as_deref(), Some("(5.00)"));
+        assert!(
+            r012.message.starts_with("line 3: `(5.00)` in `Line Tariff Duty Amount` is a negative duty on the IEEPA line 99030125 of entry B76-1000001-3"),
+            "{}",
+            r012.message
+        );
+        let d = decide(second, jiff::civil::date(2026, 5, 1));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P038"));
+    }
+
+    #[test]
+    fn r012_a_negative_ieepa_duty_alone_is_review_not_not_refundable() {
+        // The entry's only IEEPA line in accounting negative: read silently before, it left
+        // the entry with no dutiable IEEPA line, so not refundable.
+        for duty in ["($740.00)", "-740.00", "$(740.00)", "\"($740.00)\""] {
+            let csv = format!(
+                "Entry Summary Number,Entry Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status\n\
+B7603245278,01/12/2026,8471300100,$100.00,Unliquidated\n\
+B7603245278,01/12/2026,99030125,{duty},Unliquidated\n"
+            );
+            let set = parse_entry_data("x.csv", csv.as_bytes()).expect("read");
+            assert_eq!(codes(&set), vec![("R012", Some(3))], "{duty}");
+            assert!(
+                set.diagnostics[0]
+                    .message
+                    .contains("is a negative duty on the IEEPA line 99030125"),
+                "{}",
+                set.diagnostics[0].message
+            );
+            let d = decide(&set.entries[0], AS_OF);
+            assert_eq!(
+                (d.path, d.reasons[0]),
+                (EntryPath::Review, "P038"),
+                "{duty}"
+            );
+        }
     }
 
     #[test]
@@ -1900,8 +2005,11 @@ mod tests {
         assert_eq!(codes(&set), vec![("R009", Some(1))]);
         assert_eq!(set.header_line, 4);
         assert_eq!(set.entries[0].first_line, 5);
-        // No status column, an empty date column: read as unliquidated.
-        assert_eq!(decide(&set.entries[0], AS_OF).path, EntryPath::Cape);
+        // No status column, an empty date column: read as unliquidated; but with no `Entry
+        // Date` column the entry is not declared (P037).
+        let d = decide(&set.entries[0], AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P037"));
+        assert!(d.notes.iter().any(|n| n.contains("read as unliquidated")));
     }
 
     #[test]
@@ -1992,8 +2100,17 @@ mod tests {
             "{}",
             set.diagnostics[1].message
         );
+        // The entry date of row 3 is unreadable although row 2's was read: the two may
+        // disagree, so the entry is not declared, and the cell is named.
         let d = decide(e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (EntryPath::Cape, "P018"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P036"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("Sheet1!C3: `13/45/2025` in `Entry Date`")),
+            "{:?}",
+            d.notes
+        );
     }
 
     #[test]

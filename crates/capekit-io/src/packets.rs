@@ -65,8 +65,17 @@ fn court_deadline(e: &PlannedEntry) -> Option<Deadline> {
 }
 
 /// Is the entry's route the court: the court path, or a later phase (no date) whose protest
-/// period has passed?
+/// period has passed? An entry whose suit is recorded (`capekit ledger acted --suit`) is not:
+/// its court deadlines no longer matter, and counsel has it already.
 fn court_route(e: &PlannedEntry) -> bool {
+    let court_matters = e
+        .decision
+        .matter
+        .iter()
+        .any(|k| matches!(k, DeadlineKind::Court1581i | DeadlineKind::Court1581a));
+    if !court_matters {
+        return false;
+    }
     match e.decision.path {
         Path::Court => true,
         Path::LaterPhase => e

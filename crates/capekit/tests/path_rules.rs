@@ -159,6 +159,38 @@ const CASES: &[Case] = &[
         urgent: None,
         note: "never declare it again",
     },
+    Case {
+        code: "P036",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "line 3: `9.90E+07` in `HTS Number - Full`",
+    },
+    Case {
+        code: "P037",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "`Entry Date` is blank",
+    },
+    Case {
+        code: "P038",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "line 3: `($740.00)` in `Line Tariff Duty Amount` is a negative duty",
+    },
+    Case {
+        code: "P039",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "protest",
+        urgent: None,
+        note: "protest under 19 USC 1514 by 2027-03-30",
+    },
 ];
 
 fn fixture_of(code: &str) -> String {

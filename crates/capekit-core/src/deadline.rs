@@ -660,6 +660,52 @@ impl Act {
     }
 }
 
+/// Judges the date of an act before it is recorded (`capekit ledger acted`): `Err` with the
+/// reason when it cannot be right, else the warnings to show.
+///
+/// Refused: a date after `today` (CBP's clock: an act is recorded once done), before
+/// 2025-02-04 (no IEEPA duty was collected earlier, so no act on it), or before the entry's
+/// date when the ledger knows it. Warned: a date after a deadline of the kinds the act meets
+/// ([`ActKind::meets`]) - the act may be late; it is recorded all the same, since it was done.
+pub fn check_act_date(
+    kind: ActKind,
+    on: Date,
+    today: Date,
+    entry_date: Option<Date>,
+    deadlines: &[(DeadlineKind, Date)],
+) -> Result<Vec<String>, String> {
+    if on > today {
+        return Err(format!(
+            "{on} is after today ({today}, Eastern Time, CBP's clock): record the {} once it is done",
+            kind.describe().trim_end_matches(" filed")
+        ));
+    }
+    if on < crate::path::IEEPA_FIRST_DAY {
+        return Err(format!(
+            "{on} is before {}, the first day of IEEPA duty: no act on an IEEPA refund can be that old - check the date",
+            crate::path::IEEPA_FIRST_DAY
+        ));
+    }
+    if let Some(entered) = entry_date.filter(|d| on < *d) {
+        return Err(format!(
+            "{on} is before the entry's date of entry {entered} (as the ledger's entry data says): an act on the entry cannot precede it - check the date"
+        ));
+    }
+    let mut warnings = Vec::new();
+    for k in kind.meets() {
+        for (_, due) in deadlines.iter().filter(|(dk, due)| dk == k && on > *due) {
+            let late = days_between(*due, on);
+            warnings.push(format!(
+                "{on} is {late} day{} after the {} {due}: the {} may be late - keep the receipt and see trade counsel",
+                if late == 1 { "" } else { "s" },
+                k.describe(),
+                kind.describe().trim_end_matches(" filed")
+            ));
+        }
+    }
+    Ok(warnings)
+}
+
 /// `set` without the deadlines that `acts` met.
 pub fn after_acts<'a>(mut set: KindSet, acts: impl IntoIterator<Item = &'a Act>) -> KindSet {
     for a in acts {
@@ -966,6 +1012,33 @@ mod tests {
         for k in ActKind::ALL {
             assert_eq!(ActKind::parse(k.as_str()), Some(k));
         }
+    }
+
+    #[test]
+    fn an_act_date_is_refused_in_the_future_or_before_the_entry_and_warned_when_late() {
+        let today = date(2026, 12, 1);
+        let entered = Some(date(2025, 6, 2));
+        let protest = [(DeadlineKind::Protest, date(2026, 11, 20))];
+        let check = |kind, on| check_act_date(kind, on, today, entered, &protest);
+        assert!(
+            check(ActKind::Protest, date(2026, 12, 2))
+                .is_err_and(|w| w.contains("after today (2026-12-01"))
+        );
+        assert!(
+            check(ActKind::Protest, date(2025, 6, 1))
+                .is_err_and(|w| w.contains("before the entry's date of entry 2025-06-02"))
+        );
+        assert!(check_act_date(ActKind::Suit, date(2025, 1, 31), today, None, &[]).is_err());
+        assert_eq!(check(ActKind::Protest, date(2026, 11, 20)), Ok(vec![]));
+        let late = check(ActKind::Protest, today).expect("accepted");
+        assert_eq!(late.len(), 1);
+        assert!(
+            late[0].contains("11 days after the protest due 2026-11-20"),
+            "{}",
+            late[0]
+        );
+        // A suit is not late against a protest date.
+        assert_eq!(check(ActKind::Suit, today), Ok(vec![]));
     }
 
     #[test]

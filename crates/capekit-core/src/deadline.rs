@@ -297,6 +297,9 @@ pub enum Basis {
     UsualSchedule(Date),
     /// The executive order that imposed the duty (the earliest court reading).
     Order(&'static ChapterOrder),
+    /// The first order of IEEPA duty, taken because the file does not show the entry's Chapter
+    /// 99 heading (HTS column absent or unreadable): no order can have accrued earlier.
+    HeadingUnknown(&'static ChapterOrder),
     /// The deposit of the duty, taken as the entry summary date.
     Deposit(Date),
     /// The entry date, standing in for an unknown deposit (the entry is never later).
@@ -321,6 +324,11 @@ impl fmt::Display for Basis {
                 f,
                 "{} signed {} (headings {}, confidence C) + 2 years: the earliest reading",
                 o.order, o.signed, o.range
+            ),
+            Self::HeadingUnknown(o) => write!(
+                f,
+                "{} signed {} + 2 years: the first order of IEEPA duty, since the file does not show the entry's Chapter 99 heading",
+                o.order, o.signed
             ),
             Self::Deposit(d) => write!(
                 f,
@@ -773,6 +781,30 @@ pub fn court_1581i(
     (safe, readings)
 }
 
+/// [`court_1581i`] for an entry whose Chapter 99 headings the file does not show (HTS column
+/// absent or unreadable): the order is unknown, so the earliest reading is the first order of
+/// IEEPA duty in [`COURT_CLOCK`] (2025-02-01, so 2027-02-01) - never a later deposit date that
+/// a fentanyl-order heading would beat.
+pub fn court_1581i_heading_unknown(
+    deposit: Option<Date>,
+    entry: Option<Date>,
+    liquidation: Option<Date>,
+    as_of: Date,
+) -> (Option<Deadline>, CourtReadings) {
+    let (by_deposit, readings) = court_1581i(OrderSet::EMPTY, deposit, entry, liquidation, as_of);
+    let first = COURT_CLOCK.iter().min_by_key(|o| o.signed);
+    let by_order = first.and_then(|o| {
+        add_years(o.signed, COURT_YEARS)
+            .map(|d| Deadline::new(DeadlineKind::Court1581i, d, as_of, Basis::HeadingUnknown(o)))
+    });
+    let safe = match (by_order, by_deposit) {
+        (Some(o), Some(d)) if d.date < o.date => Some(d),
+        (Some(o), _) => Some(o),
+        (None, d) => d,
+    };
+    (safe, readings)
+}
+
 /// The 1581(a) date after a denied protest: the decision date + 180 days (28 USC 2636(a)).
 pub fn court_1581a(denied_on: Date, as_of: Date) -> Option<Deadline> {
     add_days(denied_on, DENIAL_SUIT_DAYS)
@@ -898,6 +930,20 @@ mod tests {
             court_1581i(OrderSet::EMPTY, None, None, None, AS_OF).0,
             None
         );
+    }
+
+    #[test]
+    fn an_unknown_heading_takes_the_first_order_not_the_later_deposit() {
+        let (d, later) = court_1581i_heading_unknown(Some(date(2026, 1, 12)), None, None, AS_OF);
+        let d = d.expect("dated");
+        assert_eq!(d.date, date(2027, 2, 1));
+        assert!(matches!(d.basis, Basis::HeadingUnknown(_)));
+        assert!(
+            d.basis
+                .to_string()
+                .contains("does not show the entry's Chapter 99 heading")
+        );
+        assert_eq!(later.deposit, Some(date(2028, 1, 12)));
     }
 
     #[test]

@@ -648,6 +648,7 @@ const CELL_UNREADABLE: &str = "P036";
 const ENTRY_DATE_UNKNOWN: &str = "P037";
 const NEGATIVE_DUTY: &str = "P038";
 const EXCLUDED_TYPE_PROTEST: &str = "P039";
+const DRAWBACK_CLAIM: &str = "P040";
 
 /// From this day CAPE refuses warehouse entries, types 21 and 22 (ENTRY TYPE NOT ALLOWED); their
 /// withdrawals are taken (CSMS 69127837).
@@ -729,19 +730,17 @@ ES-003 (all lines) and run again.",
         source: "CBP CAPE guidance: IEEPA Chapter 99 lines 9903.01.xx and 9903.02.xx with duty \
 (CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)"),
     rule!(EXCLUDED_TYPE, "excluded-entry-type", Review, None, None,
-        "an entry type CAPE excludes, with no other route open yet",
+        "an entry type CAPE excludes (08, 09), not yet liquidated",
         what: "Entry type 08 (USMCA duty deferral) or 09 (reconciliation) that is not liquidated \
-(or whose liquidation the file does not date), or entry type 47 (drawback claim) whatever its \
-liquidation. Liquidated 08 and 09 entries take P039 (protest) or P013 (court).",
+(or whose liquidation the file does not date). Liquidated, they take P039 (protest) or P013 \
+(court); a type 47 takes P040.",
         why: "CBP's phase 1 guidance excludes these types: a declaration is rejected. It has \
 announced no phase that takes them, so \"wait for a later phase\" is not advice anyone can \
-follow. An 08 or 09 entry can be protested only once it liquidates (19 USC 1514(c)(3)); a type \
-47 is a drawback claim, not an entry on which IEEPA duty was deposited, and the import entries \
-it designates are drawback-linked (CBP answers ENTRY ON DRAWBACK). A person must choose the route.",
-        example: "`Entry Type Code` 08 and `Liquidation Status` Unliquidated; or `Entry Type Code` 47.",
-        fix: "Do not declare it. For a type 08 or 09: watch its liquidation and protest within 180 \
-days of it (19 USC 1514); keep the court date in view. For a type 47: plan the import entries the \
-claim designates instead; ask trade counsel or IEEPARefunds@cbp.dhs.gov about the claim itself.",
+follow, and a protest is possible only once the entry liquidates (19 USC 1514(c)(3)). A person \
+must choose: wait for the liquidation and protest, or go to court.",
+        example: "`Entry Type Code` 08 and `Liquidation Status` Unliquidated.",
+        fix: "Do not declare it. Watch its liquidation and protest within 180 days of it (19 USC \
+1514); keep the court date in view and ask trade counsel whether to sue first.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), CAPE \
 phase 1 eligibility: types 08, 09 and 47 excluded; 19 USC 1514(a)(5) and (c)(3)"),
     rule!(DRAWBACK, "drawback-linked", LaterPhase, None, None,
@@ -1136,6 +1135,18 @@ takes them is announced; the liquidation (or the reconciliation's) can be protes
 acted ENTRY --protest NUMBER --date D`.",
         source: "19 USC 1514(a)(5) and (c)(3); CBP, \"ACE Portal: CAPE Declarations\" quick \
 reference guide (April 2026), CAPE phase 1 eligibility: types 08, 09 and 47 excluded"),
+    rule!(DRAWBACK_CLAIM, "drawback-claim-entry", Review, None, None,
+        "a drawback claim (entry type 47): not an entry CAPE refunds",
+        what: "Entry type 47, a drawback claim, whatever its liquidation.",
+        why: "CAPE phase 1 excludes type 47, and no IEEPA duty was deposited on a drawback claim: \
+the duty sits on the import entries the claim designates, which CBP rejects as drawback-linked \
+(ENTRY ON DRAWBACK: later phase, protest or court). Whether the claim itself should be amended, \
+protested or left alone is a question for a person.",
+        example: "`Entry Type Code` 47.",
+        fix: "Do not declare it. Plan the import entries the claim designates (their own ES-003 \
+rows); ask trade counsel or IEEPARefunds@cbp.dhs.gov about the claim itself.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), CAPE \
+phase 1 eligibility: type 47 excluded; CBP CAPE message ENTRY ON DRAWBACK"),
 ];
 
 /// The rule with this code.
@@ -1561,13 +1572,24 @@ fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
             Deadline::new(DeadlineKind::Psc, by_entry, as_of, Basis::Entry(entry))
         })
     });
-    let (court_due, court_readings) = court_1581i(
-        e.ieepa_orders,
-        e.entry_summary_date,
-        e.entry_date,
-        liquidated,
-        as_of,
-    );
+    // Without a readable HTS column the heading, so the order, is unknown: the first order of
+    // IEEPA duty is then the earliest reading, not the deposit.
+    let (court_due, court_readings) = if e.ieepa_orders.is_empty() && e.unknown(Column::Hts) {
+        crate::deadline::court_1581i_heading_unknown(
+            e.entry_summary_date,
+            e.entry_date,
+            liquidated,
+            as_of,
+        )
+    } else {
+        court_1581i(
+            e.ieepa_orders,
+            e.entry_summary_date,
+            e.entry_date,
+            liquidated,
+            as_of,
+        )
+    };
     let from_liquidation = |kind, days| {
         liquidated.and_then(|l| {
             add_days(l, days).map(|d| Deadline::new(kind, d, as_of, Basis::Liquidation(l)))
@@ -1900,7 +1922,7 @@ fn choose(
         excluded_type_note(t, d);
         if t == "47" {
             court_note(d);
-            return (Path::Review, EXCLUDED_TYPE);
+            return (Path::Review, DRAWBACK_CLAIM);
         }
     } else if let Some((path, rule)) = later_phase(e, as_of, d) {
         protect_by_protest_note(d);
@@ -2754,6 +2776,12 @@ mod tests {
             .expect("note");
         assert!(note.contains("line 3"), "{note}");
         assert!(note.contains("export the HTS column as text"), "{note}");
+        // The heading is unknown, so the court date is the first order's, not the deposit's
+        // (entry 2025-12-15 + 2 years) that a fentanyl-order heading would beat.
+        assert_eq!(
+            d.deadlines.court_due.map(|c| c.date),
+            Some(date(2027, 2, 1))
+        );
         // Beside a readable dutiable IEEPA line, an unreadable one may still carry a goods
         // value that must be corrected first: review too.
         let mut e = entry();
@@ -2847,7 +2875,8 @@ mod tests {
             let mut e = entry();
             e.entry_type = Some(t.into());
             let d = decide(&e, AS_OF);
-            assert_eq!((d.path, d.reasons[0]), (Path::Review, "P003"), "{t}");
+            let want = if t == "47" { "P040" } else { "P003" };
+            assert_eq!((d.path, d.reasons[0]), (Path::Review, want), "{t}");
             assert!(
                 d.notes
                     .iter()
@@ -2860,8 +2889,8 @@ mod tests {
             ("08", 10, (Path::Protest, "P039")),
             ("09", 150, (Path::Protest, "P039")),
             ("09", 181, (Path::Court, "P013")),
-            ("47", 10, (Path::Review, "P003")),
-            ("47", 181, (Path::Review, "P003")),
+            ("47", 10, (Path::Review, "P040")),
+            ("47", 181, (Path::Review, "P040")),
         ] {
             let mut e = liquidated(days_before(age));
             e.entry_type = Some(t.into());
@@ -2992,7 +3021,7 @@ mod tests {
         );
         // A stronger rule still decides.
         e.entry_type = Some("47".into());
-        assert_eq!(path(&e), (Path::Review, "P003"));
+        assert_eq!(path(&e), (Path::Review, "P040"));
     }
 
     #[test]

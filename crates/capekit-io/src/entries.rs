@@ -1779,7 +1779,7 @@ mod tests {
                 ("B7603245278", EntryPath::Review, "P027"),
                 ("B7610000013", EntryPath::Cape, "P018"),
                 ("B7610000021", EntryPath::Protest, "P014"),
-                ("B7610000039", EntryPath::Review, "P003"),
+                ("B7610000039", EntryPath::Review, "P040"),
                 ("B7610000047", EntryPath::NotRefundable, "P002"),
                 ("05760693423", EntryPath::CorrectFirst, "P015"),
                 // Entered 2025-01-15 yet $100.00 of IEEPA duty shown: the data disagrees.

@@ -191,6 +191,14 @@ const CASES: &[Case] = &[
         urgent: None,
         note: "protest under 19 USC 1514 by 2027-03-30",
     },
+    Case {
+        code: "P040",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "entry type 47 is a drawback claim",
+    },
 ];
 
 fn fixture_of(code: &str) -> String {

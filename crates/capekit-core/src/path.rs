@@ -333,6 +333,9 @@ pub enum Doubt {
     Unreadable,
     /// A negative duty on an IEEPA line.
     NegativeIeepaDuty,
+    /// Another row of the entry holds a different value for a column that belongs to the whole
+    /// entry (the first is kept; `why` names the other).
+    Conflicting,
 }
 
 /// One cell of an entry's rows that the reader could not take at face value.
@@ -347,7 +350,8 @@ pub struct DoubtfulCell {
     /// The value as found.
     pub value: String,
     /// Why it could not be read, as the reader's finding says (`a number in scientific
-    /// notation: Excel converted the column`); empty for a negative duty.
+    /// notation: Excel converted the column`); for a conflict, the value kept and where
+    /// (`` `2026-11-01` on line 2 ``); empty for a negative duty.
     pub why: String,
 }
 
@@ -649,6 +653,7 @@ const ENTRY_DATE_UNKNOWN: &str = "P037";
 const NEGATIVE_DUTY: &str = "P038";
 const EXCLUDED_TYPE_PROTEST: &str = "P039";
 const DRAWBACK_CLAIM: &str = "P040";
+const CONFLICTING_VALUES: &str = "P041";
 
 /// From this day CAPE refuses warehouse entries, types 21 and 22 (ENTRY TYPE NOT ALLOWED); their
 /// withdrawals are taken (CSMS 69127837).
@@ -1147,6 +1152,20 @@ protested or left alone is a question for a person.",
 rows); ask trade counsel or IEEPARefunds@cbp.dhs.gov about the claim itself.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), CAPE \
 phase 1 eligibility: type 47 excluded; CBP CAPE message ENTRY ON DRAWBACK"),
+    rule!(CONFLICTING_VALUES, "conflicting-entry-values", Review, None, None,
+        "rows of the entry disagree on a value its path rests on",
+        what: "Two rows of the same entry give different values for a column that belongs to \
+the whole entry and decides its path (reader finding R004): entry type, importer number, entry \
+date, liquidation status or date, reconciliation, control, protest, drawback, liquidation reason \
+or AD/CVD.",
+        why: "Only one can be right, and the path may change with it: a liquidation date 150 days \
+earlier closes the CAPE window, an entry type 47 excludes the entry, another importer number \
+makes the declaration fail. The reader keeps the first value; deciding on it would be a guess.",
+        example: "`Liquidation Date` 11/01/2026 on line 2 and 06/01/2026 on line 3 of one entry.",
+        fix: "Check the entry in ACE, correct the export (or drop the older of two merged \
+reports) and run again. The notes give the deadlines of the other liquidation date.",
+        source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); 19 USC 1514(c)(3); \
+CBP CAPE phase 1 eligibility (liquidated no more than 80 days before filing)"),
 ];
 
 /// The rule with this code.
@@ -1906,6 +1925,14 @@ fn choose(
     if let Some((path, rule)) = not_refundable(e, d) {
         return (path, rule);
     }
+    // Rows that disagree on what decides the path: every later step would rest on a guess.
+    if e.doubtful_cells
+        .iter()
+        .any(|c| c.doubt == Doubt::Conflicting)
+    {
+        conflict_note(e, d);
+        return (Path::Review, CONFLICTING_VALUES);
+    }
     unchecked_notes(e, d);
 
     // 2. Excluded from phase 1, or unresolved by CBP.
@@ -2310,6 +2337,35 @@ fn negative_duty_note(e: &EntryData, d: &mut Decision) {
     d.notes.push(format!(
         "{cell} is a negative duty on an IEEPA line ({n} such line{}): an entry summary line does not carry negative duty - it may be a correction or a refund already made; the entry is neither declared nor written off on it - check the entry summary in ACE and correct the export",
         if n == 1 { "" } else { "s" }
+    ));
+}
+
+/// The conflicting values of the entry, each with both readings; for a liquidation date, the
+/// CAPE window and protest date of the other reading too.
+fn conflict_note(e: &EntryData, d: &mut Decision) {
+    let mut parts = Vec::new();
+    for c in e
+        .doubtful_cells
+        .iter()
+        .filter(|c| c.doubt == Doubt::Conflicting)
+    {
+        let mut part = format!("{} against {}", c.describe(), c.why);
+        if c.column == Column::LiquidationDate
+            && let Ok(Some(other)) = crate::dates::parse_date(&c.value)
+        {
+            let plus = |n| add_days(other, n).map_or_else(String::new, |x: Date| x.to_string());
+            let _ = write!(
+                part,
+                " (read as liquidated on {other}: the CAPE window closes {} and the protest is due {})",
+                plus(CAPE_WINDOW_DAYS),
+                plus(PROTEST_DAYS)
+            );
+        }
+        parts.push(part);
+    }
+    d.notes.push(format!(
+        "rows of the entry disagree: {} - the first value is kept for the deadlines shown; check the entry in ACE and correct the export before declaring it",
+        parts.join("; ")
     ));
 }
 
@@ -2810,6 +2866,47 @@ mod tests {
         let mut e = liquidated(days_before(100));
         e.unreadable_columns.insert(Column::Hts);
         assert_eq!(path(&e), (Path::Protest, "P014"));
+    }
+
+    #[test]
+    fn p041_rows_that_disagree_on_a_deciding_value_are_review_with_both_readings() {
+        // Kept: liquidated 30 days ago (CAPE); the other row: 200 days ago (court).
+        let mut e = liquidated(days_before(30));
+        e.add_doubt(
+            Column::LiquidationDate,
+            Doubt::Conflicting,
+            "line 3".into(),
+            "05/08/2026",
+            "`2026-10-25` on line 2",
+        );
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P041"));
+        let note = d
+            .notes
+            .iter()
+            .find(|n| n.contains("disagree"))
+            .expect("note");
+        assert!(
+            note.contains(
+                "line 3: `05/08/2026` in `Liquidation Date` against `2026-10-25` on line 2"
+            ),
+            "{note}"
+        );
+        assert!(note.contains("read as liquidated on 2026-05-08: the CAPE window closes 2026-07-27 and the protest is due 2026-11-04"), "{note}");
+        // An entry type 47 on another row: never declared.
+        let mut e = entry();
+        e.add_doubt(
+            Column::EntryType,
+            Doubt::Conflicting,
+            "line 5".into(),
+            "47",
+            "`01` on line 4",
+        );
+        assert_eq!(path(&e), (Path::Review, "P041"));
+        // Nothing to refund stays nothing to refund.
+        e.ieepa_dutiable_lines = 0;
+        e.ieepa_lines = 0;
+        assert_eq!(path(&e), (Path::NotRefundable, "P002"));
     }
 
     #[test]

@@ -1011,13 +1011,28 @@ impl<'f> State<'f> {
                     .iter()
                     .find(|(c, _)| *c == column)
                     .map_or(first_line, |(_, l)| *l);
+                let deciding = !matches!(column, Column::ImporterName | Column::Port);
                 let message = format!(
-                    "{}: entry {} has `{}` `{value}` here but `{old}` on {}; the first is kept - check the entry in ACE and correct the export",
+                    "{}: entry {} has `{}` `{value}` here but `{old}` on {}; the first is kept{} - check the entry in ACE and correct the export",
                     at.position(c),
                     number.dashed(),
                     column.header(),
-                    at.where_line(kept_on)
+                    at.where_line(kept_on),
+                    if deciding {
+                        " and the entry is not declared (the plan sends it to review)"
+                    } else {
+                        ""
+                    }
                 );
+                if deciding && let Some(e) = self.entries.get_mut(i) {
+                    e.add_doubt(
+                        column,
+                        Doubt::Conflicting,
+                        at.position(c),
+                        value,
+                        &format!("`{old}` on {}", at.where_line(kept_on)),
+                    );
+                }
                 self.findings.push(cell_diag("R004", at, c, value, message));
             }
         }
@@ -1945,6 +1960,17 @@ B7603245278,01/12/2026,99030125,{duty},Unliquidated\n"
         assert_eq!(e.importer_number.as_deref(), Some("IOR1"));
         assert_eq!(e.ieepa_duty_cents, 3_000);
         reconciles(&set);
+        // Kept first, but never declared on the first reading: review, with both.
+        assert!(liq.message.contains("not declared"), "{}", liq.message);
+        let d = decide(e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P041"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("`IOR2` in `Importer Number` against `IOR1` on line 2")),
+            "{:?}",
+            d.notes
+        );
     }
 
     #[test]

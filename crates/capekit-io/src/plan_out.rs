@@ -2077,6 +2077,10 @@ pub(crate) mod tests {
 
         const TYPES: &[Option<&str>] = &[
             Some("01"),
+            Some("01"),
+            Some("01"),
+            Some("01"),
+            Some("01"),
             Some("03"),
             Some("06"),
             Some("08"),
@@ -2099,6 +2103,10 @@ pub(crate) mod tests {
         ];
         const PROTEST: &[Option<&str>] = &[
             None,
+            None,
+            None,
+            None,
+            None,
             Some("Open"),
             Some("Denied"),
             Some("Approved"),
@@ -2107,11 +2115,18 @@ pub(crate) mod tests {
         ];
         const ADCVD: &[Option<&str>] = &[
             None,
+            None,
+            None,
             Some("Suspended"),
             Some("Pending Liquidation"),
             Some("Y"),
         ];
         const UNREADABLE: &[Option<Column>] = &[
+            None,
+            None,
+            None,
+            None,
+            None,
             None,
             None,
             None,
@@ -2141,25 +2156,26 @@ pub(crate) mod tests {
                 ),
                 (
                     0i64..700,
-                    prop::option::of(-200i64..400),
-                    any::<bool>(),
-                    0u32..3,
-                    0u32..2,
-                    any::<bool>(),
+                    prop::option::weighted(0.5, -200i64..400),
+                    proptest::bool::weighted(0.9),
+                    prop_oneof![1 => Just(0u32), 6 => Just(1u32), 1 => Just(2u32)],
+                    prop_oneof![6 => Just(0u32), 1 => Just(1u32)],
+                    proptest::bool::weighted(0.1),
                 ),
                 (
-                    any::<bool>(),
-                    any::<bool>(),
-                    prop::option::of(0i64..300),
-                    any::<bool>(),
+                    proptest::bool::weighted(0.1),
+                    proptest::bool::weighted(0.1),
+                    prop::option::weighted(0.1, 0i64..300),
+                    proptest::bool::weighted(0.1),
                     1u32..9_999_999,
+                    proptest::bool::weighted(0.1),
                 ),
             )
                 .prop_map(
                     |(
                         (t, liq, protest, adcvd, unreadable, control),
                         (entered, liq_days, importer, dutiable, negative, goods),
-                        (recon, drawback, decided, absent_date, tx),
+                        (recon, drawback, decided, absent_date, tx, conflict),
                     )| {
                         let mut e = cape(n("B76", tx), "IOR-1");
                         let as_of = jiff::civil::date(2026, 11, 24);
@@ -2191,9 +2207,74 @@ pub(crate) mod tests {
                         if absent_date {
                             e.entry_date = None;
                         }
+                        if conflict {
+                            e.add_doubt(
+                                Column::LiquidationDate,
+                                Doubt::Conflicting,
+                                "line 3".into(),
+                                "01/01/2026",
+                                "`2026-10-01` on line 2",
+                            );
+                        }
                         e
                     },
                 )
+        }
+
+        /// Plans `entries` on `day` and checks every declared entry; returns how many were
+        /// declared, so that a test can prove the generator reaches the declarations at all.
+        fn check(entries: Vec<EntryData>, day: (i16, i8, i8)) -> Result<usize, TestCaseError> {
+            let mut seen = HashSet::new();
+            let entries: Vec<EntryData> = entries
+                .into_iter()
+                .filter(|e| seen.insert(e.entry_number))
+                .collect();
+            let data: HashMap<EntryNumber, EntryData> = entries
+                .iter()
+                .map(|e| (e.entry_number, e.clone()))
+                .collect();
+            let mut o = opts(None);
+            o.as_of = jiff::civil::date(day.0, day.1, day.2);
+            let plan = build_plan(vec![set("x.csv", entries)], &o);
+            let declared: HashSet<EntryNumber> = plan
+                .declarations
+                .iter()
+                .flat_map(|d| d.entries.iter().copied())
+                .collect();
+            for p in &plan.entries {
+                let on = declared.contains(&p.entry_number);
+                prop_assert_eq!(on, p.declaration.is_some());
+                if !on {
+                    continue;
+                }
+                let e = &data[&p.entry_number];
+                let d = &p.decision;
+                prop_assert_eq!(d.path, Path::Cape, "{:?}", d);
+                for r in &d.reasons {
+                    let rule = capekit_core::path::path_rule(r).expect("rule");
+                    prop_assert_ne!(rule.path, Path::Review, "{:?}", d);
+                }
+                let mut unread = e.unreadable_columns;
+                unread.remove(Column::EntrySummaryDate);
+                prop_assert!(unread.is_empty(), "{:?} {:?}", unread, d);
+                prop_assert!(e.entry_date.is_some());
+                prop_assert_eq!(e.ieepa_negative_duty_lines, 0);
+                prop_assert!(
+                    e.doubtful_cells
+                        .iter()
+                        .all(|c| c.column == Column::EntrySummaryDate
+                            && c.doubt == Doubt::Unreadable),
+                    "{:?}",
+                    e.doubtful_cells
+                );
+                prop_assert!(e.importer_number.is_some());
+                prop_assert_ne!(e.control_status.as_deref(), Some("Trade"));
+                let t = e.entry_type.as_deref().unwrap_or("");
+                prop_assert!(!["08", "09", "47", "23"].contains(&t), "{}", t);
+                prop_assert!(e.ieepa_dutiable_lines > 0);
+                prop_assert!(p.held.is_none());
+            }
+            Ok(declared.len())
         }
 
         proptest! {
@@ -2203,44 +2284,25 @@ pub(crate) mod tests {
                 entries in prop::collection::vec(entry(), 1..12),
                 day in pick(AS_OF),
             ) {
-                let mut seen = HashSet::new();
-                let entries: Vec<EntryData> = entries
-                    .into_iter()
-                    .filter(|e| seen.insert(e.entry_number))
-                    .collect();
-                let data: HashMap<EntryNumber, EntryData> =
-                    entries.iter().map(|e| (e.entry_number, e.clone())).collect();
-                let mut o = opts(None);
-                o.as_of = jiff::civil::date(day.0, day.1, day.2);
-                let plan = build_plan(vec![set("x.csv", entries)], &o);
-                let declared: HashSet<EntryNumber> =
-                    plan.declarations.iter().flat_map(|d| d.entries.iter().copied()).collect();
-                for p in &plan.entries {
-                    let on = declared.contains(&p.entry_number);
-                    prop_assert_eq!(on, p.declaration.is_some());
-                    if !on {
-                        continue;
-                    }
-                    let e = &data[&p.entry_number];
-                    let d = &p.decision;
-                    prop_assert_eq!(d.path, Path::Cape, "{:?}", d);
-                    for r in &d.reasons {
-                        let rule = capekit_core::path::path_rule(r).expect("rule");
-                        prop_assert_ne!(rule.path, Path::Review, "{:?}", d);
-                    }
-                    let mut unread = e.unreadable_columns;
-                    unread.remove(Column::EntrySummaryDate);
-                    prop_assert!(unread.is_empty(), "{:?} {:?}", unread, d);
-                    prop_assert!(e.entry_date.is_some());
-                    prop_assert_eq!(e.ieepa_negative_duty_lines, 0);
-                    prop_assert!(e.importer_number.is_some());
-                    prop_assert_ne!(e.control_status.as_deref(), Some("Trade"));
-                    let t = e.entry_type.as_deref().unwrap_or("");
-                    prop_assert!(!["08", "09", "47", "23"].contains(&t), "{}", t);
-                    prop_assert!(e.ieepa_dutiable_lines > 0);
-                    prop_assert!(p.held.is_none());
-                }
+                check(entries, day)?;
             }
+        }
+
+        #[test]
+        fn the_generator_reaches_the_declarations() {
+            use proptest::strategy::ValueTree;
+            use proptest::test_runner::TestRunner;
+            let mut runner = TestRunner::deterministic();
+            let strategy = (prop::collection::vec(entry(), 1..12), pick(AS_OF));
+            let mut declared = 0;
+            for _ in 0..256 {
+                let (entries, day) = strategy.new_tree(&mut runner).expect("tree").current();
+                declared += check(entries, day).expect("invariant");
+            }
+            assert!(
+                declared >= 10,
+                "only {declared} declared: the test would prove nothing"
+            );
         }
     }
 }

@@ -199,6 +199,14 @@ const CASES: &[Case] = &[
         urgent: None,
         note: "entry type 47 is a drawback claim",
     },
+    Case {
+        code: "P041",
+        as_of: "2026-11-24",
+        args: &[],
+        path: "review",
+        urgent: None,
+        note: "read as liquidated on 2026-05-01: the CAPE window closes 2026-07-20 and the protest is due 2026-10-28",
+    },
 ];
 
 fn fixture_of(code: &str) -> String {

@@ -915,8 +915,11 @@ impl<'f> State<'f> {
                     Ok(None) => return,
                     Err(why) => {
                         entry.add_doubt(column, Doubt::Unreadable, at.position(c), value, why);
+                        let serial = excel_serial_date(value)
+                            .map(|d| format!(" (read as an Excel date serial, `{value}` would be {d}; capekit does not guess it)"))
+                            .unwrap_or_default();
                         let message = format!(
-                            "{}: `{value}` in `{}` is not a date ({why}); expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is not declared (the plan sends it to review)",
+                            "{}: `{value}` in `{}` is not a date ({why}){serial}; expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is not declared (the plan sends it to review)",
                             at.position(c),
                             column.header(),
                             number.dashed()
@@ -1307,6 +1310,27 @@ fn entry_message(e: &EntryNumberError, position: &str) -> String {
 
 fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The day an Excel date serial stands for (1900 date system: serial 61 is 1900-03-01; the
+/// fictitious 1900-02-29 of serial 60 and earlier serials are left out), when `value` is a whole
+/// number naming a day of [`capekit_core::dates::FIRST_DATE_YEAR`] to `LAST_DATE_YEAR`: said
+/// beside the finding so that the user can check the cell, never taken as the date.
+fn excel_serial_date(value: &str) -> Option<jiff::civil::Date> {
+    let digits = value.strip_suffix(".0").unwrap_or(value);
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    if n < 61 {
+        return None;
+    }
+    let d = jiff::civil::date(1899, 12, 30)
+        .checked_add(jiff::Span::new().days(n))
+        .ok()?;
+    (capekit_core::dates::FIRST_DATE_YEAR..=capekit_core::dates::LAST_DATE_YEAR)
+        .contains(&d.year())
+        .then_some(d)
 }
 
 /// A two-digit entry type from `01`, `1`, `01 - Consumption`, `1.0`; `None` when the value has
@@ -1933,6 +1957,32 @@ B7603245278,01/12/2026,99030125,{duty},Unliquidated\n"
         assert!(e.unreadable_columns.contains(Column::LiquidationDate));
         let d = decide(e, AS_OF);
         assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P012"));
+    }
+
+    #[test]
+    fn an_excel_serial_in_a_date_cell_is_named_with_its_day_but_not_taken() {
+        let csv = "Entry Summary Number,Entry Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status\n\
+B7603245278,46024,99030125,$10.00,Unliquidated\n\
+B7610000013,12,99030125,$10.00,Unliquidated\n";
+        let set = parse_entry_data("x.csv", csv.as_bytes()).expect("read");
+        let m = &set.diagnostics[0].message;
+        assert!(m.contains("`46024` would be 2026-01-02"), "{m}");
+        assert_eq!(set.entries[0].entry_date, None);
+        assert!(
+            !set.diagnostics[1].message.contains("would be"),
+            "{}",
+            set.diagnostics[1].message
+        );
+        assert_eq!(
+            excel_serial_date("45658"),
+            Some(jiff::civil::date(2025, 1, 1))
+        );
+        assert_eq!(
+            excel_serial_date("46024.0"),
+            Some(jiff::civil::date(2026, 1, 2))
+        );
+        assert_eq!(excel_serial_date("60"), None);
+        assert_eq!(excel_serial_date("9999999"), None);
     }
 
     #[test]

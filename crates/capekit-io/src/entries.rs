@@ -429,19 +429,23 @@ pub fn read_entry_data_from(
             }
             // Old Mac files end lines with a lone CR, which the `\n` terminator would not split.
             let lone_cr = head.contains(&b'\r') && !head.contains(&b'\n');
+            let delimiter = sniff_delimiter(&String::from_utf8_lossy(&head));
             let stream = Cursor::new(head).chain(reader);
             let mut set = if lone_cr {
-                stream_csv(file, CrToLf(stream))?
+                stream_csv(file, CrToLf(stream), delimiter)?
             } else {
-                stream_csv(file, stream)?
+                stream_csv(file, stream, delimiter)?
             };
             set.bom = bom;
             Ok(set)
         }
         Content::Utf16 => {
             let decoder = utf16_decoder(&head);
+            // Excel's "Unicode Text" is UTF-16 separated by tabs.
+            let (text, _) = decoder.encoding().decode_with_bom_removal(&head);
+            let delimiter = sniff_delimiter(&text);
             let stream = Utf16Reader::new(Cursor::new(head).chain(reader), decoder);
-            let mut set = stream_csv(file, stream)?;
+            let mut set = stream_csv(file, stream, delimiter)?;
             set.content = Content::Utf16;
             Ok(set)
         }
@@ -480,8 +484,40 @@ pub fn read_entry_data_from(
     }
 }
 
-fn stream_csv<R: Read>(file: &str, reader: R) -> Result<EntryDataSet, EntryFileError> {
-    let mut rdr = csv_reader(LineTracker::new(reader));
+/// The field separator of a text export: the first of comma, tab and semicolon that splits a
+/// line of the file's start into a field naming the entry number (Excel writes "Unicode Text"
+/// with tabs, and CSV with semicolons under some regional settings); a comma when none does.
+/// Judged on the header, never on data rows, whose amounts (`$1,234.00`) hold commas.
+fn sniff_delimiter(head: &str) -> u8 {
+    for line in head.lines().take(MAX_ROWS_BEFORE_HEADER * 2) {
+        for d in [b',', b'\t', b';'] {
+            if line
+                .split(char::from(d))
+                .any(|f| column_of(f) == Some(Column::EntryNumber))
+            {
+                return d;
+            }
+        }
+    }
+    b','
+}
+
+fn stream_csv<R: Read>(
+    file: &str,
+    reader: R,
+    delimiter: u8,
+) -> Result<EntryDataSet, EntryFileError> {
+    let mut rdr = if delimiter == b',' {
+        csv_reader(LineTracker::new(reader))
+    } else {
+        // `csv_reader`'s settings, with the sniffed separator.
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .delimiter(delimiter)
+            .from_reader(LineTracker::new(reader))
+    };
     let mut record = csv::ByteRecord::new();
     let mut state = State::new(file);
     loop {
@@ -1684,6 +1720,31 @@ mod tests {
         assert_eq!(column_of("Duty Amount"), Some(Column::Duty));
         // The port is read for the protest packet (CBP Form 19 names the port of entry).
         assert_eq!(column_of("Port of Entry Code"), Some(Column::Port));
+    }
+
+    #[test]
+    fn tab_and_semicolon_separated_exports_are_read() {
+        // Excel "Unicode Text" (UTF-16, tabs) and a semicolon CSV; amounts keep their commas.
+        let text = "Entry Summary Number\tEntry Date\tHTS Number - Full\tLine Tariff Duty Amount\r\n\
+B7603245278\t01/12/2026\t99030125\t$1,234.00\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let set = parse_entry_data("u.txt", &le).expect("read");
+        assert_eq!(set.diagnostics, vec![]);
+        assert_eq!(set.entries[0].ieepa_duty_cents, 123_400);
+        let semi = "Entry Summary Number;Entry Date;HTS Number - Full;Line Tariff Duty Amount\n\
+B7603245278;01/12/2026;99030125;\"$1,234.00\"\n";
+        let set = parse_entry_data("s.csv", semi.as_bytes()).expect("read");
+        assert_eq!(set.entries[0].ieepa_duty_cents, 123_400);
+        assert_eq!(
+            set.entries[0].entry_date,
+            Some(jiff::civil::date(2026, 1, 12))
+        );
+        // A comma file whose amounts hold commas stays a comma file.
+        let comma = "Entry Summary Number,Line Tariff Duty Amount\nB7603245278,\"$1,234.00\"\n";
+        assert_eq!(sniff_delimiter(comma), b',');
     }
 
     #[test]

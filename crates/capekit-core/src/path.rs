@@ -1365,7 +1365,8 @@ fn protest_state(raw: &str) -> Option<ProtestState> {
 enum ProtestOutcome {
     /// Denied (in whole): the 1581(a) clock runs.
     Denied,
-    /// Approved, allowed or granted, in whole or in part: the duty may be refunded already.
+    /// Approved, allowed or granted, in whole or in part (so also denied in part): the duty
+    /// may be refunded already.
     Approved,
     /// Withdrawn or void: as if no protest had been filed.
     Withdrawn,
@@ -1380,7 +1381,7 @@ fn protest_outcome(e: &EntryData) -> Option<ProtestOutcome> {
     }
     let s = squash(raw);
     Some(
-        if ["approved", "allowed", "granted"]
+        if ["approved", "allowed", "granted", "part"]
             .iter()
             .any(|w| s.contains(w))
         {
@@ -3561,7 +3562,14 @@ mod tests {
 
     #[test]
     fn p024_approved_protest_is_review() {
-        for status in ["Approved", "Approved in part", "Decided"] {
+        // A protest denied in part was approved in part: the duty may be refunded already.
+        for status in [
+            "Approved",
+            "Approved in part",
+            "Decided",
+            "Denied in Part",
+            "Partially Denied",
+        ] {
             let mut e = liquidated(days_before(150));
             e.protest_number = Some("270426100281".into());
             e.protest_status = Some(status.into());

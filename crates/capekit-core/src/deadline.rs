@@ -636,6 +636,16 @@ impl ActKind {
         }
     }
 
+    /// The act as a noun: `protest`, `Phase 3 submission`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Protest => "protest",
+            Self::Suit => "suit",
+            Self::Psc => "PSC",
+            Self::Phase3 => "Phase 3 submission",
+        }
+    }
+
     /// For people.
     pub fn describe(self) -> &'static str {
         match self {
@@ -685,7 +695,7 @@ pub fn check_act_date(
     if on > today {
         return Err(format!(
             "{on} is after today ({today}, Eastern Time, CBP's clock): record the {} once it is done",
-            kind.describe().trim_end_matches(" filed")
+            kind.noun()
         ));
     }
     if on < crate::path::IEEPA_FIRST_DAY {
@@ -707,7 +717,7 @@ pub fn check_act_date(
                 "{on} is {late} day{} after the {} {due}: the {} may be late - keep the receipt and see trade counsel",
                 if late == 1 { "" } else { "s" },
                 k.describe(),
-                kind.describe().trim_end_matches(" filed")
+                kind.noun()
             ));
         }
     }
@@ -1085,6 +1095,10 @@ mod tests {
         );
         // A suit is not late against a protest date.
         assert_eq!(check(ActKind::Suit, today), Ok(vec![]));
+        assert!(
+            check_act_date(ActKind::Phase3, date(2026, 12, 2), today, None, &[])
+                .is_err_and(|w| w.contains("record the Phase 3 submission once it is done"))
+        );
     }
 
     #[test]

@@ -313,6 +313,9 @@ pub enum Basis {
     UsualSchedule(Date),
     /// The executive order that imposed the duty (the earliest court reading).
     Order(&'static ChapterOrder),
+    /// The first order of IEEPA duty, taken because the file does not show the entry's Chapter
+    /// 99 heading (HTS column absent or unreadable): no order can have accrued earlier.
+    HeadingUnknown(&'static ChapterOrder),
     /// The deposit of the duty, taken as the entry summary date.
     Deposit(Date),
     /// The entry date, standing in for an unknown deposit (the entry is never later).
@@ -337,6 +340,11 @@ impl fmt::Display for Basis {
                 f,
                 "{} signed {} (headings {}, confidence C) + 2 years: the earliest reading",
                 o.order, o.signed, o.range
+            ),
+            Self::HeadingUnknown(o) => write!(
+                f,
+                "{} signed {} + 2 years: the first order of IEEPA duty, since the file does not show the entry's Chapter 99 heading",
+                o.order, o.signed
             ),
             Self::Deposit(d) => write!(
                 f,
@@ -644,6 +652,16 @@ impl ActKind {
         }
     }
 
+    /// The act as a noun: `protest`, `Phase 3 submission`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Protest => "protest",
+            Self::Suit => "suit",
+            Self::Psc => "PSC",
+            Self::Phase3 => "Phase 3 submission",
+        }
+    }
+
     /// For people.
     pub fn describe(self) -> &'static str {
         match self {
@@ -674,6 +692,52 @@ impl Act {
             None => format!("{} on {}", self.kind.describe(), self.on),
         }
     }
+}
+
+/// Judges the date of an act before it is recorded (`capekit ledger acted`): `Err` with the
+/// reason when it cannot be right, else the warnings to show.
+///
+/// Refused: a date after `today` (CBP's clock: an act is recorded once done), before
+/// 2025-02-04 (no IEEPA duty was collected earlier, so no act on it), or before the entry's
+/// date when the ledger knows it. Warned: a date after a deadline of the kinds the act meets
+/// ([`ActKind::meets`]) - the act may be late; it is recorded all the same, since it was done.
+pub fn check_act_date(
+    kind: ActKind,
+    on: Date,
+    today: Date,
+    entry_date: Option<Date>,
+    deadlines: &[(DeadlineKind, Date)],
+) -> Result<Vec<String>, String> {
+    if on > today {
+        return Err(format!(
+            "{on} is after today ({today}, Eastern Time, CBP's clock): record the {} once it is done",
+            kind.noun()
+        ));
+    }
+    if on < crate::path::IEEPA_FIRST_DAY {
+        return Err(format!(
+            "{on} is before {}, the first day of IEEPA duty: no act on an IEEPA refund can be that old - check the date",
+            crate::path::IEEPA_FIRST_DAY
+        ));
+    }
+    if let Some(entered) = entry_date.filter(|d| on < *d) {
+        return Err(format!(
+            "{on} is before the entry's date of entry {entered} (as the ledger's entry data says): an act on the entry cannot precede it - check the date"
+        ));
+    }
+    let mut warnings = Vec::new();
+    for k in kind.meets() {
+        for (_, due) in deadlines.iter().filter(|(dk, due)| dk == k && on > *due) {
+            let late = days_between(*due, on);
+            warnings.push(format!(
+                "{on} is {late} day{} after the {} {due}: the {} may be late - keep the receipt and see trade counsel",
+                if late == 1 { "" } else { "s" },
+                k.describe(),
+                kind.noun()
+            ));
+        }
+    }
+    Ok(warnings)
 }
 
 /// `set` without the deadlines that `acts` met.
@@ -736,6 +800,30 @@ pub fn court_1581i(
     // the order's date (a heading whose order was signed after the entry) makes the deposit's
     // reading the earlier one, and it is taken.
     let safe = match (by_order, by_deposit()) {
+        (Some(o), Some(d)) if d.date < o.date => Some(d),
+        (Some(o), _) => Some(o),
+        (None, d) => d,
+    };
+    (safe, readings)
+}
+
+/// [`court_1581i`] for an entry whose Chapter 99 headings the file does not show (HTS column
+/// absent or unreadable): the order is unknown, so the earliest reading is the first order of
+/// IEEPA duty in [`COURT_CLOCK`] (2025-02-01, so 2027-02-01) - never a later deposit date that
+/// a fentanyl-order heading would beat.
+pub fn court_1581i_heading_unknown(
+    deposit: Option<Date>,
+    entry: Option<Date>,
+    liquidation: Option<Date>,
+    as_of: Date,
+) -> (Option<Deadline>, CourtReadings) {
+    let (by_deposit, readings) = court_1581i(OrderSet::EMPTY, deposit, entry, liquidation, as_of);
+    let first = COURT_CLOCK.iter().min_by_key(|o| o.signed);
+    let by_order = first.and_then(|o| {
+        add_years(o.signed, COURT_YEARS)
+            .map(|d| Deadline::new(DeadlineKind::Court1581i, d, as_of, Basis::HeadingUnknown(o)))
+    });
+    let safe = match (by_order, by_deposit) {
         (Some(o), Some(d)) if d.date < o.date => Some(d),
         (Some(o), _) => Some(o),
         (None, d) => d,
@@ -871,6 +959,20 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_heading_takes_the_first_order_not_the_later_deposit() {
+        let (d, later) = court_1581i_heading_unknown(Some(date(2026, 1, 12)), None, None, AS_OF);
+        let d = d.expect("dated");
+        assert_eq!(d.date, date(2027, 2, 1));
+        assert!(matches!(d.basis, Basis::HeadingUnknown(_)));
+        assert!(
+            d.basis
+                .to_string()
+                .contains("does not show the entry's Chapter 99 heading")
+        );
+        assert_eq!(later.deposit, Some(date(2028, 1, 12)));
+    }
+
+    #[test]
     fn one_hundred_eighty_days_from_a_denial() {
         let d = court_1581a(date(2026, 10, 1), AS_OF).expect("date");
         assert_eq!(d.date, date(2027, 3, 30));
@@ -982,6 +1084,37 @@ mod tests {
         for k in ActKind::ALL {
             assert_eq!(ActKind::parse(k.as_str()), Some(k));
         }
+    }
+
+    #[test]
+    fn an_act_date_is_refused_in_the_future_or_before_the_entry_and_warned_when_late() {
+        let today = date(2026, 12, 1);
+        let entered = Some(date(2025, 6, 2));
+        let protest = [(DeadlineKind::Protest, date(2026, 11, 20))];
+        let check = |kind, on| check_act_date(kind, on, today, entered, &protest);
+        assert!(
+            check(ActKind::Protest, date(2026, 12, 2))
+                .is_err_and(|w| w.contains("after today (2026-12-01"))
+        );
+        assert!(
+            check(ActKind::Protest, date(2025, 6, 1))
+                .is_err_and(|w| w.contains("before the entry's date of entry 2025-06-02"))
+        );
+        assert!(check_act_date(ActKind::Suit, date(2025, 1, 31), today, None, &[]).is_err());
+        assert_eq!(check(ActKind::Protest, date(2026, 11, 20)), Ok(vec![]));
+        let late = check(ActKind::Protest, today).expect("accepted");
+        assert_eq!(late.len(), 1);
+        assert!(
+            late[0].contains("11 days after the protest due 2026-11-20"),
+            "{}",
+            late[0]
+        );
+        // A suit is not late against a protest date.
+        assert_eq!(check(ActKind::Suit, today), Ok(vec![]));
+        assert!(
+            check_act_date(ActKind::Phase3, date(2026, 12, 2), today, None, &[])
+                .is_err_and(|w| w.contains("record the Phase 3 submission once it is done"))
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! goes to `review` with a note naming the column that would decide it, never to a guess.
 //! Pure logic: no I/O, no clock (the caller passes `as_of`).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use jiff::civil::{Date, date};
@@ -166,6 +166,17 @@ impl Serialize for Column {
     }
 }
 
+impl<'de> Deserialize<'de> for Column {
+    /// The header [`Serialize`] writes; an unknown header is an error, not a guess.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let h = String::deserialize(deserializer)?;
+        Column::ALL
+            .into_iter()
+            .find(|c| c.header() == h)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown column {h:?}")))
+    }
+}
+
 /// A set of [`Column`]s, four bytes wide: every entry carries two, and a large ES-003 holds
 /// millions of entries. Serializes as the list of headers.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -242,16 +253,9 @@ impl Serialize for ColumnSet {
 impl<'de> Deserialize<'de> for ColumnSet {
     /// The list of headers [`Serialize`] writes; an unknown header is an error, not a skip.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let headers = Vec::<String>::deserialize(deserializer)?;
-        headers
-            .iter()
-            .map(|h| {
-                Column::ALL
-                    .into_iter()
-                    .find(|c| c.header() == h)
-                    .ok_or_else(|| serde::de::Error::custom(format!("unknown column {h:?}")))
-            })
-            .collect()
+        Ok(Vec::<Column>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
     }
 }
 
@@ -365,6 +369,57 @@ pub struct EntryData {
     /// Columns in which a row of this entry held a value that could not be read.
     #[serde(default, skip_serializing_if = "no_columns")]
     pub unreadable_columns: ColumnSet,
+    /// The cells behind `unreadable_columns` and the negative IEEPA duties, where they stand:
+    /// the first of each column and kind, so that a decision names the cell to correct. Empty
+    /// (no allocation) for the entries whose every cell was read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubtful_cells: Vec<DoubtfulCell>,
+    /// IEEPA lines (9903.01.xx, 9903.02.xx) whose duty is negative (`($740.00)`): no normal
+    /// entry summary carries one, so the entry is not judged on its duty.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub ieepa_negative_duty_lines: u32,
+}
+
+/// What is wrong with a [`DoubtfulCell`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Doubt {
+    /// The value could not be read (an HTS number in scientific notation, a garbled date).
+    Unreadable,
+    /// A negative duty on an IEEPA line.
+    NegativeIeepaDuty,
+    /// Another row of the entry holds a different value for a column that belongs to the whole
+    /// entry (the first is kept; `why` names the other).
+    Conflicting,
+}
+
+/// One cell of an entry's rows that the reader could not take at face value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoubtfulCell {
+    /// The column.
+    pub column: Column,
+    /// What is wrong with the value.
+    pub doubt: Doubt,
+    /// Where it stands: `line 4`, or `Sheet1!F4` in a workbook.
+    pub at: String,
+    /// The value as found.
+    pub value: String,
+    /// Why it could not be read, as the reader's finding says (`a number in scientific
+    /// notation: Excel converted the column`); for a conflict, the value kept and where
+    /// (`` `2026-11-01` on line 2 ``); empty for a negative duty.
+    pub why: String,
+}
+
+impl DoubtfulCell {
+    /// `line 3: `9.90E+07` in `HTS Number - Full``.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}: `{}` in `{}`",
+            self.at,
+            self.value,
+            self.column.header()
+        )
+    }
 }
 
 fn is_zero_i64(n: &i64) -> bool {
@@ -420,7 +475,34 @@ impl EntryData {
             other_chapter_99: OtherChapter99Duty::default(),
             absent_columns: ColumnSet::EMPTY,
             unreadable_columns: ColumnSet::EMPTY,
+            doubtful_cells: Vec::new(),
+            ieepa_negative_duty_lines: 0,
         }
+    }
+
+    /// Records a cell the reader could not take at face value: the first of each column and
+    /// kind is kept (a column of a million unreadable cells names one). An unreadable cell also
+    /// makes its column unknown for this entry.
+    pub fn add_doubt(&mut self, column: Column, doubt: Doubt, at: String, value: &str, why: &str) {
+        if doubt == Doubt::Unreadable {
+            self.unreadable_columns.insert(column);
+        }
+        if self
+            .doubtful_cells
+            .iter()
+            .any(|c| c.column == column && c.doubt == doubt)
+        {
+            return;
+        }
+        // A cell of megabytes is named by its start; the reader's finding holds it whole.
+        let value: String = value.chars().take(60).collect();
+        self.doubtful_cells.push(DoubtfulCell {
+            column,
+            doubt,
+            at,
+            value,
+            why: why.to_owned(),
+        });
     }
 
     /// Is the column's value unknown for this entry: absent from the file, or unreadable?
@@ -641,6 +723,12 @@ const WAREHOUSE: &str = "P032";
 const PHASE3: &str = "P033";
 const FTZ_PSC_BLOCKED: &str = "P034";
 const REFUNDED_BY_CAPE: &str = "P035";
+const CELL_UNREADABLE: &str = "P036";
+const ENTRY_DATE_UNKNOWN: &str = "P037";
+const NEGATIVE_DUTY: &str = "P038";
+const EXCLUDED_TYPE_PROTEST: &str = "P039";
+const DRAWBACK_CLAIM: &str = "P040";
+const CONFLICTING_VALUES: &str = "P041";
 
 /// From this day CAPE refuses warehouse entries, types 21 and 22 (ENTRY TYPE NOT ALLOWED); their
 /// withdrawals are taken (CSMS 69127837).
@@ -721,15 +809,20 @@ entry\").",
 ES-003 (all lines) and run again.",
         source: "CBP CAPE guidance: IEEPA Chapter 99 lines 9903.01.xx and 9903.02.xx with duty \
 (CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)"),
-    rule!(EXCLUDED_TYPE, "excluded-entry-type", LaterPhase, None, None,
-        "the entry type is excluded from CAPE phase 1",
-        what: "Entry type 08 (USMCA deferral), 09 (reconciliation) or 47 (drawback).",
-        why: "CBP excludes these types from phase 1; a declaration is rejected. CBP has not \
-announced when a later phase takes them; meanwhile the protest and court deadlines run.",
-        example: "`Entry Type Code` 47.",
-        fix: "Do not declare it now. Watch CSMS for the later phase; if the entry is liquidated, \
-protect the claim by protest before liquidation + 180 days.",
-        source: QRG),
+    rule!(EXCLUDED_TYPE, "excluded-entry-type", Review, None, None,
+        "an entry type CAPE excludes (08, 09), not yet liquidated",
+        what: "Entry type 08 (USMCA duty deferral) or 09 (reconciliation) that is not liquidated \
+(or whose liquidation the file does not date). Liquidated, they take P039 (protest) or P013 \
+(court); a type 47 takes P040.",
+        why: "CBP's phase 1 guidance excludes these types: a declaration is rejected. It has \
+announced no phase that takes them, so \"wait for a later phase\" is not advice anyone can \
+follow, and a protest is possible only once the entry liquidates (19 USC 1514(c)(3)). A person \
+must choose: wait for the liquidation and protest, or go to court.",
+        example: "`Entry Type Code` 08 and `Liquidation Status` Unliquidated.",
+        fix: "Do not declare it. Watch its liquidation and protest within 180 days of it (19 USC \
+1514); keep the court date in view and ask trade counsel whether to sue first.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), CAPE \
+phase 1 eligibility: types 08, 09 and 47 excluded; 19 USC 1514(a)(5) and (c)(3)"),
     rule!(DRAWBACK, "drawback-linked", LaterPhase, None, None,
         "a drawback claim covers the entry",
         what: "The file's drawback column (not part of ES-003; added from a broker or drawback \
@@ -1068,6 +1161,86 @@ again is the one mistake that gets a declaration rejected.",
 within 180 days of the reliquidation.",
         source: "CBP ACE Entry Summary Query, liquidation reason code 36 (CAPE), as relayed by a \
 vendor (confidence C)"),
+    rule!(CELL_UNREADABLE, "deciding-cell-unreadable", Review, None, None,
+        "a cell that decides the entry could not be read",
+        what: "A cell of the entry's rows that the decision needs could not be read (reader \
+findings R002, R003, R006, R007): an HTS number (`9.90E+07`, `N/A`), the duty or goods value of \
+an IEEPA line, the entry type, or the entry, liquidation or protest decision date. The entry \
+would otherwise be declared or corrected by PSC.",
+        why: "The unreadable cell may be the IEEPA line, its duty, a goods value on it (which \
+must be corrected by PSC before the entry is declared: once on a declaration a PSC is refused, \
+ACE condition 864), an excluded entry type, or a date that moves the CAPE window. Declaring on a \
+guess can cost the correction or the refund.",
+        example: "`HTS Number - Full` `9.90E+07` on the entry's only Chapter 99 line.",
+        fix: "Correct each cell the notes name and run again. An HTS number in scientific \
+notation means Excel converted the column: export ES-003 again and open it with the HTS column \
+formatted as Text (or do not open it in Excel before capekit reads it).",
+        source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); CBP CAPE guidance: \
+IEEPA lines 9903.01.xx and 9903.02.xx with duty; ACE condition 864 \"PSC NOT ALLOWED\""),
+    rule!(ENTRY_DATE_UNKNOWN, "entry-date-unknown", Review, None, None,
+        "the entry date is blank or not in the file",
+        what: "The entry has no entry date: the `Entry Date` cell is blank, or the file has no \
+such column. The entry would otherwise be declared or corrected by PSC.",
+        why: "The entry date decides whether the IEEPA duty was due (2025-02-04 to 2026-02-23), \
+whether an \"Unliquidated\" entry more than a year old was in fact liquidated by operation of \
+law (19 USC 1504(a)), whose CAPE window and protest period then run, and the PSC window (300 \
+days from entry).",
+        example: "`Entry Date` empty on every row of the entry.",
+        fix: "Fill in the entry date from ACE (or export ES-003 with `Entry Date`) and run again.",
+        source: "19 USC 1504(a) (liquidation by operation of law); CBP ACE Post Summary \
+Correction rules (300 days from entry); CBP ACE report ES-003 (Entry Summary Line Tariff \
+Details)"),
+    rule!(NEGATIVE_DUTY, "ieepa-duty-negative", Review, None, None,
+        "a negative duty on an IEEPA line",
+        what: "A 9903.01.xx or 9903.02.xx line carries a negative duty amount, such as \
+`($740.00)` or `-740.00` (reader finding R012).",
+        why: "An entry summary line does not carry negative duty: the value is a correction, a \
+refund already made, or an export that wrote a credit as a line. Read as $740.00 the entry would \
+be declared, read as nothing it would be written off; neither is safe.",
+        example: "`Line Tariff Duty Amount` `($740.00)` on 9903.01.25.",
+        fix: "Look the entry summary up in ACE: if the IEEPA duty was already refunded or \
+corrected, record it; otherwise correct the export to the duty deposited and run again.",
+        source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); CBP CAPE guidance: \
+IEEPA lines with duty above zero"),
+    rule!(EXCLUDED_TYPE_PROTEST, "excluded-type-liquidated-protest", Protest, None, None,
+        "an entry type CAPE excludes (08, 09), liquidated no more than 180 days ago: protest",
+        what: "Entry type 08 (USMCA duty deferral) or 09 (reconciliation), liquidated no more \
+than 180 days before the as-of date.",
+        why: "CAPE phase 1 rejects these types even inside the 80-day window, and no phase that \
+takes them is announced; the liquidation (or the reconciliation's) can be protested under 19 USC \
+1514 until liquidation + 180 days, which keeps the claim alive.",
+        example: "`Entry Type Code` 09, liquidated 2026-10-01, as of 2026-11-24: protest by \
+2027-03-30.",
+        fix: "File a protest in ACE before the protest due date; record it with `capekit ledger \
+acted ENTRY --protest NUMBER --date D`.",
+        source: "19 USC 1514(a)(5) and (c)(3); CBP, \"ACE Portal: CAPE Declarations\" quick \
+reference guide (April 2026), CAPE phase 1 eligibility: types 08, 09 and 47 excluded"),
+    rule!(DRAWBACK_CLAIM, "drawback-claim-entry", Review, None, None,
+        "a drawback claim (entry type 47): not an entry CAPE refunds",
+        what: "Entry type 47, a drawback claim, whatever its liquidation.",
+        why: "CAPE phase 1 excludes type 47, and no IEEPA duty was deposited on a drawback claim: \
+the duty sits on the import entries the claim designates, which CBP rejects as drawback-linked \
+(ENTRY ON DRAWBACK: later phase, protest or court). Whether the claim itself should be amended, \
+protested or left alone is a question for a person.",
+        example: "`Entry Type Code` 47.",
+        fix: "Do not declare it. Plan the import entries the claim designates (their own ES-003 \
+rows); ask trade counsel or IEEPARefunds@cbp.dhs.gov about the claim itself.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), CAPE \
+phase 1 eligibility: type 47 excluded; CBP CAPE message ENTRY ON DRAWBACK"),
+    rule!(CONFLICTING_VALUES, "conflicting-entry-values", Review, None, None,
+        "rows of the entry disagree on a value its path rests on",
+        what: "Two rows of the same entry give different values for a column that belongs to \
+the whole entry and decides its path (reader finding R004): entry type, importer number, entry \
+date, liquidation status or date, reconciliation, control, protest, drawback, liquidation reason \
+or AD/CVD.",
+        why: "Only one can be right, and the path may change with it: a liquidation date 150 days \
+earlier closes the CAPE window, an entry type 47 excludes the entry, another importer number \
+makes the declaration fail. The reader keeps the first value; deciding on it would be a guess.",
+        example: "`Liquidation Date` 11/01/2026 on line 2 and 06/01/2026 on line 3 of one entry.",
+        fix: "Check the entry in ACE, correct the export (or drop the older of two merged \
+reports) and run again. The notes give the deadlines of the other liquidation date.",
+        source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); 19 USC 1514(c)(3); \
+CBP CAPE phase 1 eligibility (liquidated no more than 80 days before filing)"),
 ];
 
 /// The rule with this code.
@@ -1093,12 +1266,39 @@ pub struct Decision {
     /// Sentences for a person: what was not checked and which column would decide it, what to
     /// do by when.
     pub notes: Vec<String>,
+    /// What to do once the filer recorded an act that answers the path (`capekit ledger
+    /// acted`): it replaces the deciding rule's advice, which would ask for that act again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
+    /// Why no post-summary correction is possible (liquidated, FTZ type 06 since F883, window
+    /// closed), when the data tells: the PSC deadline is then left out of `deadlines`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub psc_closed: Option<String>,
 }
 
 impl Decision {
     /// The deciding rule.
     pub fn rule(&self) -> Option<&'static PathRule> {
         self.reasons.first().and_then(|c| path_rule(c))
+    }
+
+    /// What to do: the advice that follows a recorded act, else the deciding rule's.
+    pub fn what_to_do(&self) -> String {
+        match &self.advice {
+            Some(a) => a.clone(),
+            None => self
+                .rule()
+                .map_or_else(String::new, |r| r.doc.fix.to_owned()),
+        }
+    }
+
+    /// Whether a PSC is still possible ([`crate::psc::psc_chance`]), counting the reason the
+    /// engine found when it left the PSC deadline out.
+    pub fn psc_chance(&self, entry: &EntryData, as_of: Date) -> crate::psc::PscChance {
+        match &self.psc_closed {
+            Some(why) => crate::psc::PscChance::Closed(why.clone()),
+            None => crate::psc::psc_chance(entry, &self.deadlines, as_of),
+        }
     }
 
     /// The deadlines that matter for the path, in [`DeadlineKind::ALL`] order.
@@ -1240,7 +1440,8 @@ fn protest_state(raw: &str) -> Option<ProtestState> {
 enum ProtestOutcome {
     /// Denied (in whole): the 1581(a) clock runs.
     Denied,
-    /// Approved, allowed or granted, in whole or in part: the duty may be refunded already.
+    /// Approved, allowed or granted, in whole or in part (so also denied in part): the duty
+    /// may be refunded already.
     Approved,
     /// Withdrawn or void: as if no protest had been filed.
     Withdrawn,
@@ -1255,7 +1456,7 @@ fn protest_outcome(e: &EntryData) -> Option<ProtestOutcome> {
     }
     let s = squash(raw);
     Some(
-        if ["approved", "allowed", "granted"]
+        if ["approved", "allowed", "granted", "part"]
             .iter()
             .any(|w| s.contains(w))
         {
@@ -1310,7 +1511,7 @@ fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -> Liquidati
                 "the liquidation status is `{status_raw}` but the `Liquidation Date` {why_no_date}: the CAPE, protest and court deadlines all count from it - look it up in ACE and add it"
             ),
         },
-        (Some(LiqStatus::Unliquidated), scheduled) => match stale(e, status_raw, scheduled, as_of) {
+        (Some(LiqStatus::Unliquidated), scheduled) => match stale(e, status_raw, scheduled, as_of, notes) {
             Some((on, why)) => Liquidation::Stale { on, why },
             None => Liquidation::Unliquidated { scheduled },
         },
@@ -1362,12 +1563,16 @@ fn future_liquidation_note(status_raw: &str, d: Date, as_of: Date) -> String {
 /// An "Unliquidated" status that the dates contradict: the earlier day the entry may have
 /// liquidated on, and why. A past liquidation date is a liquidation that happened; an entry a
 /// year past its entry date, neither extended nor suspended, is deemed liquidated (19 USC
-/// 1504(a)). Warehouse entries are left out: their liquidation runs from withdrawal.
+/// 1504(a)). Warehouse entries are left out: their liquidation runs from withdrawal. An AD/CVD
+/// entry is never deemed liquidated from its entry date: its liquidation is suspended by law
+/// until Commerce's instructions (19 USC 1504(b)), and the six months of 1504(d) run from a
+/// notice the file does not show.
 fn stale(
     e: &EntryData,
     status_raw: &str,
     scheduled: Option<Date>,
     as_of: Date,
+    notes: &mut Vec<String>,
 ) -> Option<(Date, String)> {
     let s = squash(status_raw);
     if ["extend", "suspend", "warehouse"]
@@ -1378,13 +1583,22 @@ fn stale(
         return None;
     }
     let past = scheduled.filter(|d| *d < as_of);
-    let deemed = e
+    let year_on = e
         .entry_date
         .and_then(|d| {
             d.checked_add(jiff::Span::new().years(DEEMED_LIQUIDATION_YEARS))
                 .ok()
         })
         .filter(|d| *d < as_of);
+    let deemed = match (year_on, adcvd_marked(e)) {
+        (Some(_), Some(raw)) => {
+            notes.push(format!(
+                "AD/CVD `{raw}`: liquidation is suspended under the AD/CVD order (19 USC 1504(b)), so the entry is not liquidated by operation of law a year after entry, and no protest period runs until CBP liquidates it after Commerce's instructions"
+            ));
+            None
+        }
+        (deemed, _) => deemed,
+    };
     let on = match (past, deemed) {
         (Some(p), Some(d)) => p.min(d),
         (Some(p), None) => p,
@@ -1453,13 +1667,24 @@ fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
             Deadline::new(DeadlineKind::Psc, by_entry, as_of, Basis::Entry(entry))
         })
     });
-    let (court_due, court_readings) = court_1581i(
-        e.ieepa_orders,
-        e.entry_summary_date,
-        e.entry_date,
-        liquidated,
-        as_of,
-    );
+    // Without a readable HTS column the heading, so the order, is unknown: the first order of
+    // IEEPA duty is then the earliest reading, not the deposit.
+    let (court_due, court_readings) = if e.ieepa_orders.is_empty() && e.unknown(Column::Hts) {
+        crate::deadline::court_1581i_heading_unknown(
+            e.entry_summary_date,
+            e.entry_date,
+            liquidated,
+            as_of,
+        )
+    } else {
+        court_1581i(
+            e.ieepa_orders,
+            e.entry_summary_date,
+            e.entry_date,
+            liquidated,
+            as_of,
+        )
+    };
     let from_liquidation = |kind, days| {
         liquidated.and_then(|l| {
             add_days(l, days).map(|d| Deadline::new(kind, d, as_of, Basis::Liquidation(l)))
@@ -1476,6 +1701,18 @@ fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
             .filter(|_| protest_outcome(e) == Some(ProtestOutcome::Denied))
             .and_then(|d| crate::deadline::court_1581a(d, as_of)),
     }
+}
+
+/// The AD/CVD column's value when it marks the entry as subject to an AD/CVD order (suspended,
+/// pending liquidation, or a bare flag or case number).
+fn adcvd_marked(e: &EntryData) -> Option<&str> {
+    let raw = e.adcvd.as_deref()?;
+    let s = squash(raw);
+    (s.contains("susp")
+        || s.contains("pend")
+        || s.contains("instruct")
+        || flag_value(raw) == Some(true))
+    .then_some(raw)
 }
 
 fn normalized_type(e: &EntryData) -> Option<&str> {
@@ -1547,10 +1784,18 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         deadlines,
         matter: KindSet::EMPTY,
         notes,
+        advice: None,
+        psc_closed: None,
     };
     let (path, rule) = choose(entry, as_of, &liq, ctx, &mut d);
     d.path = path;
     d.reasons.insert(0, rule);
+    // A PSC deadline is shown only while a PSC is possible: a date beside a liquidated entry
+    // would read as a chance that does not exist, and alarm as one.
+    if let crate::psc::PscChance::Closed(why) = crate::psc::psc_chance(entry, &d.deadlines, as_of) {
+        d.deadlines.psc_due = None;
+        d.psc_closed = Some(why);
+    }
     let protest = if rule == OPEN_PROTEST {
         ProtestClock::Open {
             withdrawable: d.reasons.contains(&PROTEST_WITHDRAWABLE),
@@ -1561,7 +1806,14 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         ProtestClock::None
     };
     d.matter = crate::deadline::matter(path, protest);
+    if d.matter.contains(DeadlineKind::Psc)
+        && ![GOODS_VALUE_PSC_CLOSED, FTZ_PSC_BLOCKED].contains(&rule)
+        && let Some(why) = &d.psc_closed
+    {
+        d.notes.push(format!("no PSC is possible: {why}"));
+    }
     if let Some(acts) = ctx.acts.get(&entry.entry_number) {
+        d.advice = act_advice(&d, acts);
         d.matter = crate::deadline::after_acts(d.matter, acts);
         for a in acts {
             d.notes.push(format!(
@@ -1578,6 +1830,95 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
     }
     urgent_notes(&mut d);
     d
+}
+
+/// The advice once the filer recorded acts (`capekit ledger acted`), or `None` when no act
+/// meets a deadline that matters for the path (then the rule's advice stands).
+///
+/// The act of the furthest stage among those that matter speaks (suit, then Phase 3, then
+/// protest, then PSC). When it is what the deciding rule asks for (a protest on the protest
+/// path, a PSC on correct-first, a suit on the court path), its advice replaces the rule's;
+/// otherwise the rule's advice follows as what is still to do. An act dated after the deadline
+/// it meets is said to be late.
+fn act_advice(d: &Decision, acts: &[crate::deadline::Act]) -> Option<String> {
+    use crate::deadline::ActKind;
+    let matters = |a: &&crate::deadline::Act| a.kind.meets().iter().any(|k| d.matter.contains(*k));
+    let stage = |k: ActKind| match k {
+        ActKind::Suit => 0,
+        ActKind::Phase3 => 1,
+        ActKind::Protest => 2,
+        ActKind::Psc => 3,
+    };
+    let act = acts
+        .iter()
+        .filter(matters)
+        .min_by_key(|a| (stage(a.kind), std::cmp::Reverse(a.on)))?;
+    let reference = act.reference.as_deref().filter(|r| !r.trim().is_empty());
+    let court_i = d
+        .deadlines
+        .court_due
+        .filter(|c| !c.passed())
+        .map(|c| format!("; keep the court date (28 USC 1581(i)) {} in view", c.date));
+    let mut advice = match act.kind {
+        ActKind::Protest => format!(
+            "protest {}filed {}: watch for CBP's decision in ACE (Protest module); if it is denied, sue in the Court of International Trade within 180 days of the denial (28 USC 2636(a)) - add its `{}` and run again{}",
+            reference.map(|r| format!("{r} ")).unwrap_or_default(),
+            act.on,
+            Column::ProtestDecisionDate.header(),
+            court_i.unwrap_or_default()
+        ),
+        ActKind::Suit => format!(
+            "suit {}filed {} in the Court of International Trade: trade counsel carries the claim - follow the case; the court deadlines no longer alarm",
+            reference.map(|r| format!("{r} ")).unwrap_or_default(),
+            act.on
+        ),
+        ActKind::Psc => format!(
+            "PSC {}filed {}: once ACE shows it accepted, declare the entry in CAPE - not before, since ACE refuses a PSC once the entry is on a declaration (condition 864){}",
+            reference.map(|r| format!("{r} ")).unwrap_or_default(),
+            act.on,
+            d.deadlines
+                .cape_window_closes
+                .filter(|w| !w.passed())
+                .map(|w| format!("; the CAPE window closes {}", w.date))
+                .unwrap_or_default()
+        ),
+        ActKind::Phase3 => format!(
+            "submitted through CAPE Phase 3 on {}{}: watch for CBP's answer and the refund (ACE reports ES-022 and REV-603){}",
+            act.on,
+            reference.map(|r| format!(" ({r})")).unwrap_or_default(),
+            d.deadlines
+                .court_due
+                .filter(|c| !c.passed())
+                .map(|c| format!(
+                    "; if Phase 3 refuses it, the court (28 USC 1581(i)) by {}",
+                    c.date
+                ))
+                .unwrap_or_default()
+        ),
+    };
+    for k in act.kind.meets() {
+        if let Some(due) = d.deadlines.get(*k).filter(|x| act.on > x.date) {
+            let late = days_between(due.date, act.on);
+            let _ = write!(
+                advice,
+                " - but it was done {late} day{} after the {} {}: it may be refused as late, see trade counsel",
+                if late == 1 { "" } else { "s" },
+                k.describe(),
+                due.date
+            );
+        }
+    }
+    // The rule's own advice stands beside the act unless the act is what it asks for.
+    let answers = match d.path {
+        Path::CorrectFirst => act.kind == ActKind::Psc,
+        Path::Protest | Path::LaterPhase => act.kind == ActKind::Protest,
+        Path::Court | Path::Phase3 => matches!(act.kind, ActKind::Suit | ActKind::Phase3),
+        _ => false,
+    };
+    if !answers && let Some(r) = d.rule() {
+        let _ = write!(advice, ". Still to do: {}", r.doc.fix);
+    }
+    Some(advice)
 }
 
 /// Flags every deadline that matters and is near: P019 for the CAPE window, P020 for a PSC or
@@ -1650,9 +1991,23 @@ fn choose(
         return (Path::Done, REFUNDED_BY_CAPE);
     }
 
+    // 1. A negative IEEPA duty: the file says neither what was paid nor that nothing was.
+    if e.ieepa_negative_duty_lines > 0 {
+        negative_duty_note(e, d);
+        return (Path::Review, NEGATIVE_DUTY);
+    }
+
     // 1. Nothing to refund (or the data disagrees about it).
     if let Some((path, rule)) = not_refundable(e, d) {
         return (path, rule);
+    }
+    // Rows that disagree on what decides the path: every later step would rest on a guess.
+    if e.doubtful_cells
+        .iter()
+        .any(|c| c.doubt == Doubt::Conflicting)
+    {
+        conflict_note(e, d);
+        return (Path::Review, CONFLICTING_VALUES);
     }
     unchecked_notes(e, d);
 
@@ -1663,7 +2018,16 @@ fn choose(
         );
         return (Path::Review, TIB);
     }
-    if let Some((path, rule)) = later_phase(e, as_of, d) {
+    // Types 08, 09 and 47: never declared; a type 47 (a drawback claim) goes to a person, an
+    // 08 or 09 follows its liquidation to the protest or the court.
+    let excluded = normalized_type(e).filter(|t| EXCLUDED_ENTRY_TYPES.contains(t));
+    if let Some(t) = excluded {
+        excluded_type_note(t, d);
+        if t == "47" {
+            court_note(d);
+            return (Path::Review, DRAWBACK_CLAIM);
+        }
+    } else if let Some((path, rule)) = later_phase(e, as_of, d) {
         protect_by_protest_note(d);
         if d.deadlines.protest_due.is_some_and(Deadline::passed) {
             d.notes.push(
@@ -1675,7 +2039,7 @@ fn choose(
     }
 
     // 3. A protest on the entry.
-    if let Some((path, rule)) = protest_on_entry(e, liq, d) {
+    if let Some((path, rule)) = protest_on_entry(e, liq, d, excluded.is_none()) {
         return (path, rule);
     }
 
@@ -1686,8 +2050,13 @@ fn choose(
             return (Path::Review, rule);
         }
         Liquidation::Stale { on, why } => {
+            let unliquidated = if excluded.is_some() {
+                "read as unliquidated, no protest is possible yet (CAPE excludes the type); check the entry in ACE"
+            } else {
+                "read as unliquidated, CAPE takes it now; check the entry in ACE before declaring"
+            };
             d.notes.push(format!(
-                "{why}: read as liquidated on {on}, the deadlines are {} - read as unliquidated, CAPE takes it now; check the entry in ACE before declaring",
+                "{why}: read as liquidated on {on}, the deadlines are {} - {unliquidated}",
                 stale_deadlines(d)
             ));
             return (Path::Review, UNLIQUIDATED_STALE);
@@ -1697,6 +2066,15 @@ fn choose(
     };
     if let Some(l) = liquidated_on {
         let age = i64::from(days_between(l, as_of));
+        if excluded.is_some() && age <= PROTEST_DAYS {
+            if let Some(p) = d.deadlines.protest_due {
+                d.notes.push(format!(
+                    "liquidated {l}, {age} days ago: protest under 19 USC 1514 by {} ({} days left); CAPE would reject the entry even inside its 80-day window",
+                    p.date, p.days_left
+                ));
+            }
+            return (Path::Protest, EXCLUDED_TYPE_PROTEST);
+        }
         if age > PROTEST_DAYS {
             if let Some(found) = phase3(e, as_of, ctx, d) {
                 return found;
@@ -1718,12 +2096,25 @@ fn choose(
         }
     }
 
-    // 5. A goods value on an IEEPA line must be corrected before the declaration.
+    if excluded.is_some() {
+        d.notes.push(
+            "not liquidated: no protest is possible before the entry liquidates - watch its liquidation and protest within 180 days of it (19 USC 1514(c)(3))".to_owned(),
+        );
+        court_note(d);
+        return (Path::Review, EXCLUDED_TYPE);
+    }
+
+    // 5. What the entry would be declared or corrected on must be readable.
+    if let Some(found) = doubtful(e, d) {
+        return found;
+    }
+
+    // 6. A goods value on an IEEPA line must be corrected before the declaration.
     if e.ieepa_goods_value_on_99_line {
         return goods_value(e, as_of, liq, d);
     }
 
-    // 6. CAPE.
+    // 7. CAPE.
     control_status_note(e, d);
     match (liquidated_on, d.deadlines.cape_window_closes) {
         (Some(l), Some(w)) => {
@@ -1869,8 +2260,10 @@ fn unchecked_notes(e: &EntryData, d: &mut Decision) {
             column.header(),
             if unreadable {
                 "unreadable"
-            } else {
+            } else if e.absent_columns.contains(column) {
                 "not in the file"
+            } else {
+                "blank"
             }
         ));
     };
@@ -1912,17 +2305,6 @@ fn unchecked_notes(e: &EntryData, d: &mut Decision) {
 fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(Path, &'static str)> {
     let later = |rule| Some((Path::LaterPhase, rule));
     let entry_type = normalized_type(e);
-    if let Some(t) = entry_type.filter(|t| EXCLUDED_ENTRY_TYPES.contains(t)) {
-        let what = match t {
-            "08" => "USMCA deferral",
-            "09" => "reconciliation",
-            _ => "drawback",
-        };
-        d.notes.push(format!(
-            "entry type {t} ({what}) is excluded from CAPE phase 1: wait for a later phase"
-        ));
-        return later(EXCLUDED_TYPE);
-    }
     if let Some(t) = entry_type.filter(|t| WAREHOUSE_TYPES.contains(t))
         && holds(WAREHOUSE, as_of)
     {
@@ -2007,6 +2389,124 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(Path, &'
     }
 }
 
+/// What CBP's exclusion of types 08, 09 and 47 means for the entry.
+fn excluded_type_note(t: &str, d: &mut Decision) {
+    let note = match t {
+        "08" => "entry type 08 (USMCA duty deferral) is excluded from CAPE phase 1, and CBP has announced no phase that takes it: never declare it".to_owned(),
+        "09" => "entry type 09 (reconciliation) is excluded from CAPE phase 1, and CBP has announced no phase that takes it: never declare it; its liquidation can be protested (19 USC 1514(a)(5))".to_owned(),
+        _ => "entry type 47 is a drawback claim: CAPE phase 1 excludes it, and no IEEPA duty was deposited on the claim itself - the import entries it designates are drawback-linked (CBP answers ENTRY ON DRAWBACK) and are planned on their own; what to do about the claim is for trade counsel or IEEPARefunds@cbp.dhs.gov".to_owned(),
+    };
+    d.notes.push(note);
+}
+
+/// A negative duty on an IEEPA line, named where it stands.
+fn negative_duty_note(e: &EntryData, d: &mut Decision) {
+    let cell = e
+        .doubtful_cells
+        .iter()
+        .find(|c| c.doubt == Doubt::NegativeIeepaDuty)
+        .map_or_else(
+            || format!("a `{}` cell", Column::Duty.header()),
+            DoubtfulCell::describe,
+        );
+    let n = e.ieepa_negative_duty_lines;
+    d.notes.push(format!(
+        "{cell} is a negative duty on an IEEPA line ({n} such line{}): an entry summary line does not carry negative duty - it may be a correction or a refund already made; the entry is neither declared nor written off on it - check the entry summary in ACE and correct the export",
+        if n == 1 { "" } else { "s" }
+    ));
+}
+
+/// The conflicting values of the entry, each with both readings; for a liquidation date, the
+/// CAPE window and protest date of the other reading too.
+fn conflict_note(e: &EntryData, d: &mut Decision) {
+    let mut parts = Vec::new();
+    for c in e
+        .doubtful_cells
+        .iter()
+        .filter(|c| c.doubt == Doubt::Conflicting)
+    {
+        let mut part = format!("{} against {}", c.describe(), c.why);
+        if c.column == Column::LiquidationDate
+            && let Ok(Some(other)) = crate::dates::parse_date(&c.value)
+        {
+            let plus = |n| add_days(other, n).map_or_else(String::new, |x: Date| x.to_string());
+            let _ = write!(
+                part,
+                " (read as liquidated on {other}: the CAPE window closes {} and the protest is due {})",
+                plus(CAPE_WINDOW_DAYS),
+                plus(PROTEST_DAYS)
+            );
+        }
+        parts.push(part);
+    }
+    d.notes.push(format!(
+        "rows of the entry disagree: {} - the first value is kept for the deadlines shown; check the entry in ACE and correct the export before declaring it",
+        parts.join("; ")
+    ));
+}
+
+/// What a user does about an unreadable cell of `column`.
+fn remedy(column: Column) -> &'static str {
+    match column {
+        Column::Hts => {
+            "export the HTS column as text (format it as Text in Excel before saving, or export ES-003 again and do not open it in Excel first)"
+        }
+        Column::Duty | Column::GoodsValue => {
+            "write the amount in dollars and cents, such as `$1,234.00`"
+        }
+        Column::EntryType => "write the two-digit entry type, such as `01`",
+        _ => "write the date as MM/DD/YYYY, as ACE does",
+    }
+}
+
+/// Cells the decision rests on that could not be read, or an entry date the file lacks: the
+/// entry would be declared (or corrected first) on a guess, so a person looks first. The entry
+/// summary date only dates the court's later reading and is noted, not held against the entry.
+fn doubtful(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str)> {
+    let mut deciding = e.unreadable_columns;
+    deciding.remove(Column::EntrySummaryDate);
+    if !deciding.is_empty() {
+        let mut named: Vec<String> = Vec::new();
+        for column in deciding.iter() {
+            match e
+                .doubtful_cells
+                .iter()
+                .find(|c| c.column == column && c.doubt == Doubt::Unreadable)
+            {
+                Some(c) if c.why.is_empty() => {
+                    named.push(format!("{} - {}", c.describe(), remedy(column)));
+                }
+                Some(c) => {
+                    named.push(format!("{} ({}) - {}", c.describe(), c.why, remedy(column)));
+                }
+                None => named.push(format!(
+                    "`{}` unreadable - {}",
+                    column.header(),
+                    remedy(column)
+                )),
+            }
+        }
+        d.notes.push(format!(
+            "not declared on a guess: {} could not be read, and the entry's path rests on it: {} - correct the cell and run again (the reader's findings list every such cell)",
+            if named.len() == 1 { "a cell" } else { "cells" },
+            named.join("; ")
+        ));
+        return Some((Path::Review, CELL_UNREADABLE));
+    }
+    if e.entry_date.is_none() {
+        let why = if e.absent_columns.contains(Column::EntryDate) {
+            "the file has no `Entry Date` column"
+        } else {
+            "the entry's `Entry Date` is blank"
+        };
+        d.notes.push(format!(
+            "not declared: {why}, so the IEEPA period ({IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}), a liquidation by operation of law a year after entry (19 USC 1504(a)) and the PSC window (300 days from entry) cannot be checked - fill in the entry date from ACE and run again"
+        ));
+        return Some((Path::Review, ENTRY_DATE_UNKNOWN));
+    }
+    None
+}
+
 /// The court date at its earliest reading, and the later readings beside it.
 fn court_note(d: &mut Decision) {
     match d.deadlines.court_due {
@@ -2041,6 +2541,7 @@ fn protest_on_entry(
     e: &EntryData,
     liq: &Liquidation,
     d: &mut Decision,
+    cape_takes_type: bool,
 ) -> Option<(Path, &'static str)> {
     let number = e.protest_number.as_deref();
     let status_raw = e.protest_status.as_deref().unwrap_or("");
@@ -2050,7 +2551,11 @@ fn protest_on_entry(
             d.notes.push(format!(
                 "{named} is `{status_raw}`: CBP rejects the entry in CAPE (PROTEST ON ENTRY) and the protest carries the claim; if it is denied, sue within 180 days of the denial (28 USC 2636(a))"
             ));
-            let open_window = d.deadlines.cape_window_closes.filter(|w| !w.passed());
+            // Withdrawing the protest helps only if CAPE takes the entry's type.
+            let open_window = d
+                .deadlines
+                .cape_window_closes
+                .filter(|w| !w.passed() && cape_takes_type);
             if let (Liquidation::Liquidated(_), Some(w)) = (liq, open_window) {
                 // The withdrawal must post before CBP's batch validates the new declaration:
                 // with fewer than 5 business days left in the window, keep the protest.
@@ -2072,7 +2577,7 @@ fn protest_on_entry(
             }
             Some((Path::Protest, OPEN_PROTEST))
         }
-        Some(ProtestState::Closed) => closed_protest(e, &named, status_raw, d),
+        Some(ProtestState::Closed) => closed_protest(e, &named, status_raw, d, cape_takes_type),
         Some(ProtestState::Unrecognized) => {
             d.notes.push(format!(
                 "{named} has the status `{status_raw}`, which capekit cannot read as open or closed: an open protest blocks CAPE - check it in ACE"
@@ -2100,6 +2605,7 @@ fn closed_protest(
     named: &str,
     status_raw: &str,
     d: &mut Decision,
+    cape_takes_type: bool,
 ) -> Option<(Path, &'static str)> {
     let court_i = d.deadlines.court_due.map_or_else(
         || "not datable from the file".to_owned(),
@@ -2107,7 +2613,11 @@ fn closed_protest(
     );
     match protest_outcome(e) {
         Some(ProtestOutcome::Denied) => {
-            if let Some(w) = d.deadlines.cape_window_closes.filter(|w| !w.passed()) {
+            if let Some(w) = d
+                .deadlines
+                .cape_window_closes
+                .filter(|w| !w.passed() && cape_takes_type)
+            {
                 d.notes.push(format!(
                     "{named} is `{status_raw}`: a decided protest does not block CAPE, and the CAPE window is open until {}; if CAPE refuses it, the court remains (28 USC 1581(a), 180 days from the denial; 1581(i) by {court_i})",
                     w.date
@@ -2361,12 +2871,13 @@ mod tests {
             "{:?}",
             d.notes
         );
-        // An IEEPA line whose duty could not be read proves nothing either.
+        // An IEEPA line whose duty could not be read proves nothing either: not written off,
+        // and not declared on a guess (P036).
         let mut e = entry();
         e.ieepa_dutiable_lines = 0;
         e.unreadable_columns.insert(Column::Duty);
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::Cape);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P036"));
         assert!(
             d.notes.iter().any(|n| n.contains("unreadable")),
             "{:?}",
@@ -2375,12 +2886,202 @@ mod tests {
     }
 
     #[test]
-    fn p003_excluded_entry_types() {
+    fn p036_an_unreadable_deciding_cell_is_review_naming_the_cell() {
+        // The entry's only Chapter 99 line has its HTS number in scientific notation.
+        let mut e = entry();
+        e.ieepa_lines = 0;
+        e.ieepa_dutiable_lines = 0;
+        e.ieepa_duty_cents = 0;
+        e.add_doubt(
+            Column::Hts,
+            Doubt::Unreadable,
+            "line 3".into(),
+            "9.90E+07",
+            "a number in scientific notation: Excel converted the column",
+        );
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P036"));
+        let note = d
+            .notes
+            .iter()
+            .find(|n| n.contains("9.90E+07"))
+            .expect("note");
+        assert!(note.contains("line 3"), "{note}");
+        assert!(note.contains("export the HTS column as text"), "{note}");
+        // The heading is unknown, so the court date is the first order's, not the deposit's
+        // (entry 2025-12-15 + 2 years) that a fentanyl-order heading would beat.
+        assert_eq!(
+            d.deadlines.court_due.map(|c| c.date),
+            Some(date(2027, 2, 1))
+        );
+        // Beside a readable dutiable IEEPA line, an unreadable one may still carry a goods
+        // value that must be corrected first: review too.
+        let mut e = entry();
+        e.add_doubt(Column::Hts, Doubt::Unreadable, "line 9".into(), "N/A", "x");
+        assert_eq!(path(&e), (Path::Review, "P036"));
+        // Every deciding column, and only the entry summary date is noted, not held.
+        for c in [
+            Column::Duty,
+            Column::GoodsValue,
+            Column::EntryType,
+            Column::EntryDate,
+            Column::LiquidationDate,
+            Column::ProtestDecisionDate,
+        ] {
+            let mut e = entry();
+            e.unreadable_columns.insert(c);
+            if c == Column::EntryDate {
+                e.entry_date = None;
+            }
+            assert_eq!(path(&e), (Path::Review, "P036"), "{c}");
+        }
+        let mut e = entry();
+        e.unreadable_columns.insert(Column::EntrySummaryDate);
+        assert_eq!(path(&e), (Path::Cape, "P017"));
+        // A liquidated entry past the CAPE window keeps its protest: the cell does not change it.
+        let mut e = liquidated(days_before(100));
+        e.unreadable_columns.insert(Column::Hts);
+        assert_eq!(path(&e), (Path::Protest, "P014"));
+    }
+
+    #[test]
+    fn p041_rows_that_disagree_on_a_deciding_value_are_review_with_both_readings() {
+        // Kept: liquidated 30 days ago (CAPE); the other row: 200 days ago (court).
+        let mut e = liquidated(days_before(30));
+        e.add_doubt(
+            Column::LiquidationDate,
+            Doubt::Conflicting,
+            "line 3".into(),
+            "05/08/2026",
+            "`2026-10-25` on line 2",
+        );
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P041"));
+        let note = d
+            .notes
+            .iter()
+            .find(|n| n.contains("disagree"))
+            .expect("note");
+        assert!(
+            note.contains(
+                "line 3: `05/08/2026` in `Liquidation Date` against `2026-10-25` on line 2"
+            ),
+            "{note}"
+        );
+        assert!(note.contains("read as liquidated on 2026-05-08: the CAPE window closes 2026-07-27 and the protest is due 2026-11-04"), "{note}");
+        // An entry type 47 on another row: never declared.
+        let mut e = entry();
+        e.add_doubt(
+            Column::EntryType,
+            Doubt::Conflicting,
+            "line 5".into(),
+            "47",
+            "`01` on line 4",
+        );
+        assert_eq!(path(&e), (Path::Review, "P041"));
+        // Nothing to refund stays nothing to refund.
+        e.ieepa_dutiable_lines = 0;
+        e.ieepa_lines = 0;
+        assert_eq!(path(&e), (Path::NotRefundable, "P002"));
+    }
+
+    #[test]
+    fn p037_a_blank_or_absent_entry_date_is_review() {
+        let mut e = entry();
+        e.entry_date = None;
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P037"));
+        assert!(
+            d.notes.iter().any(|n| n.contains("`Entry Date` is blank")),
+            "{:?}",
+            d.notes
+        );
+        e.absent_columns.insert(Column::EntryDate);
+        let d = decide(&liquidated(days_before(10)), AS_OF);
+        assert_eq!(d.path, Path::Cape);
+        let mut e = liquidated(days_before(70));
+        e.entry_date = None;
+        e.absent_columns.insert(Column::EntryDate);
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P037"));
+        assert!(
+            d.notes.iter().any(|n| n.contains("no `Entry Date` column")),
+            "{:?}",
+            d.notes
+        );
+        // Its CAPE window still alarms: review keeps every deadline in view.
+        assert!(d.urgent_deadline().is_some());
+    }
+
+    #[test]
+    fn p038_a_negative_ieepa_duty_is_neither_declared_nor_written_off() {
+        let mut e = entry();
+        e.ieepa_dutiable_lines = 0;
+        e.ieepa_duty_cents = 0;
+        e.ieepa_negative_duty_lines = 1;
+        e.add_doubt(
+            Column::Duty,
+            Doubt::NegativeIeepaDuty,
+            "line 4".into(),
+            "($740.00)",
+            "",
+        );
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P038"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("line 4: `($740.00)` in `Line Tariff Duty Amount`")),
+            "{:?}",
+            d.notes
+        );
+        // Beside another dutiable line too.
+        let mut e = entry();
+        e.ieepa_negative_duty_lines = 1;
+        assert_eq!(path(&e), (Path::Review, "P038"));
+    }
+
+    #[test]
+    fn p003_excluded_entry_types_are_never_later_phase() {
+        // Unliquidated: no protest yet, no phase announced - a person decides.
         for t in EXCLUDED_ENTRY_TYPES {
             let mut e = entry();
             e.entry_type = Some(t.into());
-            assert_eq!(path(&e), (Path::LaterPhase, "P003"), "{t}");
+            let d = decide(&e, AS_OF);
+            let want = if t == "47" { "P040" } else { "P003" };
+            assert_eq!((d.path, d.reasons[0]), (Path::Review, want), "{t}");
+            assert!(
+                d.notes
+                    .iter()
+                    .any(|n| n.contains(&format!("entry type {t}")))
+            );
         }
+        // 08 and 09 follow their liquidation: protest within 180 days (inside the 80-day CAPE
+        // window too), court past it; 47 stays review.
+        for (t, age, want) in [
+            ("08", 10, (Path::Protest, "P039")),
+            ("09", 150, (Path::Protest, "P039")),
+            ("09", 181, (Path::Court, "P013")),
+            ("47", 10, (Path::Review, "P040")),
+            ("47", 181, (Path::Review, "P040")),
+        ] {
+            let mut e = liquidated(days_before(age));
+            e.entry_type = Some(t.into());
+            let d = decide(&e, AS_OF);
+            assert_eq!((d.path, d.reasons[0]), want, "{t} {age}");
+            assert_ne!(d.path, Path::LaterPhase);
+        }
+        // An open protest on an 08 inside the window is not withdrawable: CAPE would not take it.
+        let mut e = liquidated(days_before(10));
+        e.entry_type = Some("08".into());
+        e.protest_status = Some("Open".into());
+        assert_eq!(decide(&e, AS_OF).reasons, vec!["P008"]);
+        // A denied protest on an 09 inside the window goes to the court, never a new protest.
+        let mut e = liquidated(days_before(10));
+        e.entry_type = Some("09".into());
+        e.protest_status = Some("Denied".into());
+        e.protest_decision_date = Some(days_before(5));
+        assert_eq!(path(&e), (Path::Court, "P022"));
     }
 
     #[test]
@@ -2493,7 +3194,7 @@ mod tests {
         );
         // A stronger rule still decides.
         e.entry_type = Some("47".into());
-        assert_eq!(path(&e), (Path::LaterPhase, "P003"));
+        assert_eq!(path(&e), (Path::Review, "P040"));
     }
 
     #[test]
@@ -2568,7 +3269,7 @@ mod tests {
         assert_eq!(path(&e), (Path::Review, "P016"));
         e.entry_date = None;
         e.absent_columns.insert(Column::EntryDate);
-        assert_eq!(path(&e), (Path::Review, "P016"));
+        assert_eq!(path(&e), (Path::Review, "P037"));
         let mut e = liquidated(days_before(10));
         e.ieepa_goods_value_on_99_line = true;
         assert_eq!(path(&e), (Path::Review, "P016"));
@@ -2679,9 +3380,12 @@ mod tests {
     #[test]
     fn precedence_later_phase_over_protest_and_liquidation() {
         let mut e = liquidated(days_before(300));
-        e.entry_type = Some("09".into());
+        e.entry_type = Some("21".into());
         e.protest_status = Some("Open".into());
-        assert_eq!(path(&e), (Path::LaterPhase, "P003"));
+        assert_eq!(path(&e), (Path::LaterPhase, "P032"));
+        // A type CAPE excludes has no later phase to wait for: the open protest carries it.
+        e.entry_type = Some("09".into());
+        assert_eq!(path(&e), (Path::Protest, "P008"));
         let mut e = liquidated(days_before(100));
         e.drawback = Some("Y".into());
         let d = decide(&e, AS_OF);
@@ -2731,14 +3435,42 @@ mod tests {
         e.entry_date = Some(date(2025, 6, 2));
         e.entry_type = Some("08".into());
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::LaterPhase);
+        assert_eq!(d.path, Path::Protest);
         assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(80));
         assert_eq!(
             d.deadlines.cape_window_closes.map(|p| p.days_left),
             Some(-20)
         );
-        // 2025-06-02 + 300 days = 2026-03-29, earlier than liquidation - 15.
-        assert_eq!(d.deadlines.psc_due.map(|p| p.date), Some(date(2026, 3, 29)));
+        // No PSC deadline beside a liquidated entry: a PSC is impossible once liquidated.
+        assert_eq!(d.deadlines.psc_due, None);
+        assert!(
+            d.psc_closed
+                .as_deref()
+                .is_some_and(|w| w.contains("liquidated"))
+        );
+        // Unliquidated, its PSC window open: the date shows.
+        let mut e = entry();
+        e.entry_date = Some(date(2026, 2, 20));
+        let d = decide(&e, AS_OF);
+        assert_eq!(
+            d.deadlines.psc_due.map(|p| p.date),
+            Some(date(2026, 12, 16))
+        );
+        // Its window closed: no date, and the reason where the PSC matters.
+        let mut e = entry();
+        e.entry_date = Some(date(2025, 6, 2));
+        e.liquidation_status = Some("Extended".into());
+        e.unreadable_columns.insert(Column::GoodsValue);
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.path, Path::Review);
+        assert_eq!(d.deadlines.psc_due, None);
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.starts_with("no PSC is possible: the PSC window closed on 2026-03-28")),
+            "{:?}",
+            d.notes
+        );
     }
 
     #[test]
@@ -2905,7 +3637,14 @@ mod tests {
 
     #[test]
     fn p024_approved_protest_is_review() {
-        for status in ["Approved", "Approved in part", "Decided"] {
+        // A protest denied in part was approved in part: the duty may be refunded already.
+        for status in [
+            "Approved",
+            "Approved in part",
+            "Decided",
+            "Denied in Part",
+            "Partially Denied",
+        ] {
             let mut e = liquidated(days_before(150));
             e.protest_number = Some("270426100281".into());
             e.protest_status = Some(status.into());
@@ -2995,6 +3734,41 @@ mod tests {
     }
 
     #[test]
+    fn an_adcvd_entry_a_year_old_is_not_deemed_liquidated() {
+        // Unliquidated, entered more than a year ago: without AD/CVD, deemed liquidated (P027)
+        // with a protest date; with it, liquidation is suspended by law (19 USC 1504(b)).
+        let mut e = entry();
+        e.entry_date = Some(date(2025, 6, 10));
+        e.ieepa_orders.add_heading("99030125");
+        let d = decide(&e, AS_OF);
+        assert_eq!(d.reasons[0], "P027");
+        assert!(d.deadlines.protest_due.is_some());
+        for (status, want) in [
+            ("Pending Liquidation", (Path::LaterPhase, "P030")),
+            ("Suspended", (Path::Cape, "P017")),
+            ("Y", (Path::Review, "P031")),
+        ] {
+            e.adcvd = Some(status.into());
+            let d = decide(&e, AS_OF);
+            assert_eq!((d.path, d.reasons[0]), want, "{status}");
+            assert_eq!(d.deadlines.protest_due, None, "{status}");
+            assert_eq!(d.deadlines.cape_window_closes, None, "{status}");
+            assert!(!d.reasons.contains(&"P020"), "{status}");
+            // The court clock does not wait for liquidation.
+            assert_eq!(
+                d.deadlines.court_due.map(|c| c.date),
+                Some(date(2027, 4, 2)),
+                "{status}"
+            );
+            assert!(
+                d.notes.iter().any(|n| n.contains("19 USC 1504(b)")),
+                "{status}: {:?}",
+                d.notes
+            );
+        }
+    }
+
+    #[test]
     fn p032_warehouse_entries_from_2026_07_07() {
         let mut e = entry();
         e.entry_type = Some("21".into());
@@ -3059,7 +3833,7 @@ mod tests {
         e.entry_type = Some("08".into());
         e.ieepa_orders.add_heading("99030101");
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::LaterPhase);
+        assert_eq!((d.path, d.reasons[0]), (Path::Court, "P013"));
         assert!(
             d.notes
                 .iter()
@@ -3114,6 +3888,99 @@ mod tests {
                 .iter()
                 .any(|n| n.contains("protest filed (270426100281)"))
         );
+        // The advice follows the act: never "file a protest" again.
+        let advice = d.what_to_do();
+        assert!(
+            !advice.to_lowercase().contains("file a protest"),
+            "{advice}"
+        );
+        assert!(
+            advice.starts_with("protest 270426100281 filed 2026-11-22: watch for CBP's decision"),
+            "{advice}"
+        );
+        assert!(
+            advice.contains("within 180 days of the denial (28 USC 2636(a))"),
+            "{advice}"
+        );
+        assert!(!advice.contains("late"), "{advice}");
+    }
+
+    #[test]
+    fn the_advice_follows_each_act_and_says_when_it_was_late() {
+        use crate::deadline::{Act, ActKind};
+        let act = |kind, on| Act {
+            kind,
+            reference: Some("X1".into()),
+            on,
+        };
+        let with = |e: &EntryData, acts: Vec<Act>| {
+            let mut ctx = PathContext::default();
+            ctx.acts.insert(e.entry_number, acts);
+            decide_with(e, AS_OF, &ctx)
+        };
+        // Court path: a suit answers it.
+        let mut e = liquidated(days_before(200));
+        e.ieepa_orders.add_heading("99030110");
+        let d = with(&e, vec![act(ActKind::Suit, days_before(1))]);
+        assert!(
+            d.what_to_do().starts_with("suit X1 filed"),
+            "{}",
+            d.what_to_do()
+        );
+        assert!(d.deadlines_that_matter().all(|x| !x.kind.is_court()));
+        // A protest filed 20 days after its due date is late, and the court remains to do.
+        let d = with(&e, vec![act(ActKind::Protest, days_before(0))]);
+        let advice = d.what_to_do();
+        assert!(advice.contains("20 days after the protest due"), "{advice}");
+        assert!(
+            advice.contains("Still to do: Talk to trade counsel"),
+            "{advice}"
+        );
+        // Correct-first: a PSC filed, declare once accepted.
+        let mut e = entry();
+        e.entry_date = Some(date(2026, 2, 20));
+        e.ieepa_goods_value_on_99_line = true;
+        let d = with(&e, vec![act(ActKind::Psc, days_before(1))]);
+        assert_eq!(d.path, Path::CorrectFirst);
+        assert!(
+            d.what_to_do().starts_with("PSC X1 filed"),
+            "{}",
+            d.what_to_do()
+        );
+        assert!(d.what_to_do().contains("condition 864"));
+        // Phase 3.
+        let mut ctx = PathContext::default();
+        ctx.add_phase3_importer("27-1", true);
+        let mut e = liquidated(days_before(200));
+        e.importer_number = Some("27-1".into());
+        ctx.acts
+            .insert(e.entry_number, vec![act(ActKind::Phase3, days_before(1))]);
+        let d = decide_with(&e, AS_OF, &ctx);
+        assert_eq!(d.path, Path::Phase3);
+        assert!(
+            d.what_to_do().starts_with("submitted through CAPE Phase 3"),
+            "{}",
+            d.what_to_do()
+        );
+        // A cape entry: no act meets its deadline, the rule's advice stands.
+        let e = entry();
+        let d = with(&e, vec![act(ActKind::Protest, days_before(1))]);
+        assert_eq!(
+            d.what_to_do(),
+            d.rule().map(|r| r.doc.fix).unwrap_or_default()
+        );
+        // Review: the act is said, and the review's own advice follows.
+        let mut e = liquidated(days_before(100));
+        e.unreadable_columns.insert(Column::Hts);
+        e.liquidation_status = Some("Unliquidated".into());
+        e.liquidation_date = Some(days_before(100));
+        let d = with(&e, vec![act(ActKind::Protest, days_before(1))]);
+        assert_eq!(d.path, Path::Review);
+        assert!(
+            d.what_to_do().contains(". Still to do: "),
+            "{}",
+            d.what_to_do()
+        );
     }
 
     #[test]
@@ -3139,6 +4006,14 @@ mod tests {
         e.absent_columns.insert(Column::Drawback);
         e.unreadable_columns.insert(Column::LiquidationDate);
         e.ieepa_goods_value_on_99_line = true;
+        e.ieepa_negative_duty_lines = 1;
+        e.doubtful_cells.push(DoubtfulCell {
+            column: Column::Hts,
+            doubt: Doubt::Unreadable,
+            at: "line 3".into(),
+            value: "9.90E+07".into(),
+            why: "a number in scientific notation".into(),
+        });
         let json = serde_json::to_string(&e).expect("serializes");
         let back: EntryData = serde_json::from_str(&json).expect("reads back");
         assert_eq!(back, e);

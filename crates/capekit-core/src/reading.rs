@@ -243,6 +243,17 @@ named; the later file's rows for it are left out of the plan, and the finding na
         fix: "Nothing, if the exports overlap by design. If the later file holds newer data (a \
 liquidation since), name it first or drop the older file, and run again.",
         source: ACE_EXPORT),
+    reader_rule!("R012", "negative-ieepa-duty", Warning, "a negative duty on an IEEPA line",
+        what: "The duty cell of a 9903.01.xx or 9903.02.xx line holds a negative amount: \
+`($740.00)` (accounting style), `-740.00`, `$(740.00)`.",
+        why: "An entry summary line does not carry negative duty; the value is a correction, a \
+refund already made, or an export that wrote a credit as a line. It is not added to the entry's \
+IEEPA duty nor read as an exemption: the plan sends the entry to review (P038), never to a \
+declaration and never to not refundable.",
+        example: "`($740.00)` in `Line Tariff Duty Amount` on 9903.01.25.",
+        fix: "Look the entry summary up in ACE; correct the export to the duty deposited, or \
+leave the entry out if the IEEPA duty was already refunded.",
+        source: ACE_EXPORT),
 ];
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::catalog::{Action, RECON_CHANGE};
 use crate::deadline::{DeadlineKind, KindSet};
 use crate::entry::EntryNumber;
 use crate::path::{Column, Decision, EntryData, Path, decide};
-use crate::psc::{PscChance, psc_chance, psc_without_data};
+use crate::psc::{PscChance, psc_without_data};
 
 pub use crate::calendar::WITHDRAWAL_BUSINESS_DAYS;
 use crate::triage::{EntryResult, Outcome};
@@ -354,7 +354,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
         },
         // A fix by PSC, only while a PSC is possible.
         Some(code) if PSC_FIXES.contains(&code) && r.action == Action::CorrectThenRefile => {
-            match psc_chance(entry, &d.deadlines, as_of) {
+            match d.psc_chance(entry, as_of) {
                 PscChance::Open(p) => add_note(
                     r,
                     format!("PSC due {} ({} left)", p.date, days(p.days_left)),
@@ -427,7 +427,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
     // The deadlines of what is left to do, and the one that makes the row urgent; a PSC
     // deadline only while a PSC is possible at all.
     let mut kinds = kinds_for(r.action, d);
-    if matches!(psc_chance(entry, &d.deadlines, as_of), PscChance::Closed(_)) {
+    if matches!(d.psc_chance(entry, as_of), PscChance::Closed(_)) {
         kinds.remove(DeadlineKind::Psc);
     }
     r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds).collect();

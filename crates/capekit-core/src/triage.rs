@@ -1170,6 +1170,17 @@ fn plan_refile(
     };
     for r in worklist {
         let agg = by_entry.get(&r.entry_number);
+        // A rejection the ledger answers with an acceptance on another claim: nothing to do,
+        // and the refile list says why it is not on it.
+        if (r.outcome, r.action) == (Outcome::Rejected, Action::None)
+            && matches!(
+                known.get(&r.entry_number),
+                Some(KnownState::Accepted { .. })
+            )
+        {
+            refuse(&mut refile, r.entry_number);
+            continue;
+        }
         // Rejected entries to refile as they are, and every entry of an upload that failed file
         // validation (the corrected whole file).
         let refile_now = matches!(
@@ -1416,7 +1427,9 @@ mod tests {
         let row1 = r.worklist().find(|e| e.entry_number == n(1)).expect("row");
         assert_eq!(row1.action, Action::None);
         assert!(
-            row1.note.as_deref().is_some_and(|n| n.contains("(capekit ledger)")),
+            row1.note
+                .as_deref()
+                .is_some_and(|n| n.contains("(capekit ledger)")),
             "{row1:?}"
         );
     }

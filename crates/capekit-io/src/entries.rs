@@ -21,7 +21,7 @@ use std::sync::Arc;
 use capekit_core::check::Content;
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::entry::{EntryNumber, EntryNumberError, unwrap_value};
-use capekit_core::path::{Chapter99, Column, ColumnSet, EntryData, chapter_99};
+use capekit_core::path::{Chapter99, Column, ColumnSet, Doubt, EntryData, chapter_99};
 use serde::Serialize;
 
 use crate::ReadError;
@@ -429,19 +429,23 @@ pub fn read_entry_data_from(
             }
             // Old Mac files end lines with a lone CR, which the `\n` terminator would not split.
             let lone_cr = head.contains(&b'\r') && !head.contains(&b'\n');
+            let delimiter = sniff_delimiter(&String::from_utf8_lossy(&head));
             let stream = Cursor::new(head).chain(reader);
             let mut set = if lone_cr {
-                stream_csv(file, CrToLf(stream))?
+                stream_csv(file, CrToLf(stream), delimiter)?
             } else {
-                stream_csv(file, stream)?
+                stream_csv(file, stream, delimiter)?
             };
             set.bom = bom;
             Ok(set)
         }
         Content::Utf16 => {
             let decoder = utf16_decoder(&head);
+            // Excel's "Unicode Text" is UTF-16 separated by tabs.
+            let (text, _) = decoder.encoding().decode_with_bom_removal(&head);
+            let delimiter = sniff_delimiter(&text);
             let stream = Utf16Reader::new(Cursor::new(head).chain(reader), decoder);
-            let mut set = stream_csv(file, stream)?;
+            let mut set = stream_csv(file, stream, delimiter)?;
             set.content = Content::Utf16;
             Ok(set)
         }
@@ -480,8 +484,40 @@ pub fn read_entry_data_from(
     }
 }
 
-fn stream_csv<R: Read>(file: &str, reader: R) -> Result<EntryDataSet, EntryFileError> {
-    let mut rdr = csv_reader(LineTracker::new(reader));
+/// The field separator of a text export: the first of comma, tab and semicolon that splits a
+/// line of the file's start into a field naming the entry number (Excel writes "Unicode Text"
+/// with tabs, and CSV with semicolons under some regional settings); a comma when none does.
+/// Judged on the header, never on data rows, whose amounts (`$1,234.00`) hold commas.
+fn sniff_delimiter(head: &str) -> u8 {
+    for line in head.lines().take(MAX_ROWS_BEFORE_HEADER * 2) {
+        for d in [b',', b'\t', b';'] {
+            if line
+                .split(char::from(d))
+                .any(|f| column_of(f) == Some(Column::EntryNumber))
+            {
+                return d;
+            }
+        }
+    }
+    b','
+}
+
+fn stream_csv<R: Read>(
+    file: &str,
+    reader: R,
+    delimiter: u8,
+) -> Result<EntryDataSet, EntryFileError> {
+    let mut rdr = if delimiter == b',' {
+        csv_reader(LineTracker::new(reader))
+    } else {
+        // `csv_reader`'s settings, with the sniffed separator.
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .delimiter(delimiter)
+            .from_reader(LineTracker::new(reader))
+    };
     let mut record = csv::ByteRecord::new();
     let mut state = State::new(file);
     loop {
@@ -909,9 +945,12 @@ impl<'f> State<'f> {
                     Ok(Some(d)) => d,
                     Ok(None) => return,
                     Err(why) => {
-                        entry.unreadable_columns.insert(column);
+                        entry.add_doubt(column, Doubt::Unreadable, at.position(c), value, why);
+                        let serial = excel_serial_date(value)
+                            .map(|d| format!(" (read as an Excel date serial, `{value}` would be {d}; capekit does not guess it)"))
+                            .unwrap_or_default();
                         let message = format!(
-                            "{}: `{value}` in `{}` is not a date ({why}); expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is decided as if the date were missing",
+                            "{}: `{value}` in `{}` is not a date ({why}){serial}; expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is not declared (the plan sends it to review)",
                             at.position(c),
                             column.header(),
                             number.dashed()
@@ -940,9 +979,15 @@ impl<'f> State<'f> {
                     match entry_type(value) {
                         Some(t) => Cow::Owned(t),
                         None => {
-                            entry.unreadable_columns.insert(column);
+                            entry.add_doubt(
+                                column,
+                                Doubt::Unreadable,
+                                at.position(c),
+                                value,
+                                "not a two-digit entry type",
+                            );
                             let message = format!(
-                                "{}: `{value}` in `{}` is not an entry type; expected a two-digit code such as `01` - correct the cell; until then the excluded types 08, 09 and 47 are not checked for entry {}",
+                                "{}: `{value}` in `{}` is not an entry type; expected a two-digit code such as `01` - correct the cell; until then the excluded types 08, 09 and 47 are not checked and entry {} is not declared",
                                 at.position(c),
                                 column.header(),
                                 number.dashed()
@@ -1000,13 +1045,28 @@ impl<'f> State<'f> {
                     .iter()
                     .find(|(c, _)| *c == column)
                     .map_or(first_line, |(_, l)| *l);
+                let deciding = !matches!(column, Column::ImporterName | Column::Port);
                 let message = format!(
-                    "{}: entry {} has `{}` `{value}` here but `{old}` on {}; the first is kept - check the entry in ACE and correct the export",
+                    "{}: entry {} has `{}` `{value}` here but `{old}` on {}; the first is kept{} - check the entry in ACE and correct the export",
                     at.position(c),
                     number.dashed(),
                     column.header(),
-                    at.where_line(kept_on)
+                    at.where_line(kept_on),
+                    if deciding {
+                        " and the entry is not declared (the plan sends it to review)"
+                    } else {
+                        ""
+                    }
                 );
+                if deciding && let Some(e) = self.entries.get_mut(i) {
+                    e.add_doubt(
+                        column,
+                        Doubt::Conflicting,
+                        at.position(c),
+                        value,
+                        &format!("`{old}` on {}", at.where_line(kept_on)),
+                    );
+                }
                 self.findings.push(cell_diag("R004", at, c, value, message));
             }
         }
@@ -1032,10 +1092,10 @@ impl<'f> State<'f> {
             Ok(d) => std::str::from_utf8(d.as_slice()).ok().and_then(chapter_99),
             Err(why) => {
                 if let Some(e) = self.entries.get_mut(i) {
-                    e.unreadable_columns.insert(Column::Hts);
+                    e.add_doubt(Column::Hts, Doubt::Unreadable, at.position(hc), value, why);
                 }
                 let message = format!(
-                    "{}: `{value}` in `{}` is not an HTS number ({why}); expected 8 or 10 digits with or without dots, such as `9903.01.25` or `99030125` - correct the cell; until then this line is not counted as IEEPA for entry {}",
+                    "{}: `{value}` in `{}` is not an HTS number ({why}); expected 8 or 10 digits with or without dots, such as `9903.01.25` or `99030125` - export the HTS column as text (format it as Text in Excel) or correct the cell; until then this line is not counted as IEEPA and entry {} is not declared",
                     at.position(hc),
                     Column::Hts.header(),
                     number.dashed()
@@ -1056,14 +1116,49 @@ impl<'f> State<'f> {
         } else {
             Ok(None)
         };
+        let duty_at = mapping.get(Column::Duty).map(|c| at.position(c));
+        let goods_at = mapping.get(Column::GoodsValue).map(|c| at.position(c));
+        if ieepa
+            && let (Ok(Some(v)), Some(dc)) = (&duty, mapping.get(Column::Duty))
+            && *v < 0
+        {
+            let text = self.text(f.raw(dc));
+            let value = unwrap_value(&text).to_owned();
+            let message = format!(
+                "{}: `{value}` in `{}` is a negative duty on the IEEPA line {} of entry {}: an entry summary line does not carry negative duty (a correction or refund already made?) - check the entry summary in ACE and correct the export; until then the entry is not declared and not written off (the plan sends it to review)",
+                at.position(dc),
+                Column::Duty.header(),
+                std::str::from_utf8(digits.as_ref().map_or(&[][..], HtsDigits::as_slice))
+                    .unwrap_or(""),
+                number.dashed()
+            );
+            self.findings
+                .push(cell_diag("R012", at, dc, &value, message));
+            if let Some(e) = self.entries.get_mut(i) {
+                e.ieepa_negative_duty_lines = e.ieepa_negative_duty_lines.saturating_add(1);
+                e.add_doubt(
+                    Column::Duty,
+                    Doubt::NegativeIeepaDuty,
+                    at.position(dc),
+                    &value,
+                    "",
+                );
+            }
+        }
         let Some(e) = self.entries.get_mut(i) else {
             return;
         };
-        let duty_cents = match duty {
+        let duty_cents = match &duty {
             Ok(d) => d.unwrap_or(0),
-            Err(()) => {
+            Err((value, why)) => {
                 if ieepa {
-                    e.unreadable_columns.insert(Column::Duty);
+                    e.add_doubt(
+                        Column::Duty,
+                        Doubt::Unreadable,
+                        duty_at.unwrap_or_default(),
+                        value,
+                        why,
+                    );
                 }
                 0
             }
@@ -1082,10 +1177,16 @@ impl<'f> State<'f> {
                 if matches!(duty, Ok(None)) && has_duty_column {
                     e.ieepa_blank_duty_lines = e.ieepa_blank_duty_lines.saturating_add(1);
                 }
-                match goods {
-                    Ok(Some(v)) if v != 0 => e.ieepa_goods_value_on_99_line = true,
+                match &goods {
+                    Ok(Some(v)) if *v != 0 => e.ieepa_goods_value_on_99_line = true,
                     Ok(_) => {}
-                    Err(()) => e.unreadable_columns.insert(Column::GoodsValue),
+                    Err((value, why)) => e.add_doubt(
+                        Column::GoodsValue,
+                        Doubt::Unreadable,
+                        goods_at.unwrap_or_default(),
+                        value,
+                        why,
+                    ),
                 }
                 if duty_cents <= 0 {
                     return;
@@ -1105,13 +1206,20 @@ impl<'f> State<'f> {
             None => {
                 // The line is left out of the total, which then stands for what could be read;
                 // the duty is marked unreadable so that no decision rests on it.
-                e.unreadable_columns.insert(Column::Duty);
                 let Some(dc) = mapping.get(Column::Duty) else {
+                    e.unreadable_columns.insert(Column::Duty);
                     return;
                 };
                 let raw = f.raw(dc);
-                let text = self.text(raw);
+                let text = decode_field(raw);
                 let value = unwrap_value(&text);
+                e.add_doubt(
+                    Column::Duty,
+                    Doubt::Unreadable,
+                    at.position(dc),
+                    value,
+                    "the entry's Chapter 99 duty would pass $10,000,000,000.00",
+                );
                 let message = format!(
                     "{}: `{value}` in `{}` brings entry {}'s Chapter 99 duty past $10,000,000,000.00, beyond any entry's amounts - check the export; until then the entry is not judged on its duty (never as not refundable because of it)",
                     at.position(dc),
@@ -1134,7 +1242,7 @@ impl<'f> State<'f> {
         column: Column,
         number: EntryNumber,
         ieepa: bool,
-    ) -> Result<Option<i64>, ()> {
+    ) -> Result<Option<i64>, (String, &'static str)> {
         let Some(c) = mapping.get(column) else {
             return Ok(None);
         };
@@ -1151,7 +1259,7 @@ impl<'f> State<'f> {
                 };
                 let effect = if ieepa {
                     format!(
-                        "entry {} is not judged on this {what} (never as not refundable because of it)",
+                        "entry {} is not judged on this {what}: never written off as not refundable because of it, and not declared (the plan sends it to review)",
                         number.dashed()
                     )
                 } else {
@@ -1166,7 +1274,7 @@ impl<'f> State<'f> {
                     column.header(),
                 );
                 self.findings.push(cell_diag("R002", at, c, value, message));
-                Err(())
+                Err((value.to_owned(), why))
             }
         }
     }
@@ -1233,6 +1341,27 @@ fn entry_message(e: &EntryNumberError, position: &str) -> String {
 
 fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The day an Excel date serial stands for (1900 date system: serial 61 is 1900-03-01; the
+/// fictitious 1900-02-29 of serial 60 and earlier serials are left out), when `value` is a whole
+/// number naming a day of [`capekit_core::dates::FIRST_DATE_YEAR`] to `LAST_DATE_YEAR`: said
+/// beside the finding so that the user can check the cell, never taken as the date.
+fn excel_serial_date(value: &str) -> Option<jiff::civil::Date> {
+    let digits = value.strip_suffix(".0").unwrap_or(value);
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    if n < 61 {
+        return None;
+    }
+    let d = jiff::civil::date(1899, 12, 30)
+        .checked_add(jiff::Span::new().days(n))
+        .ok()?;
+    (capekit_core::dates::FIRST_DATE_YEAR..=capekit_core::dates::LAST_DATE_YEAR)
+        .contains(&d.year())
+        .then_some(d)
 }
 
 /// A two-digit entry type from `01`, `1`, `01 - Consumption`, `1.0`; `None` when the value has
@@ -1589,6 +1718,31 @@ mod tests {
     }
 
     #[test]
+    fn tab_and_semicolon_separated_exports_are_read() {
+        // Excel "Unicode Text" (UTF-16, tabs) and a semicolon CSV; amounts keep their commas.
+        let text = "Entry Summary Number\tEntry Date\tHTS Number - Full\tLine Tariff Duty Amount\r\n\
+B7603245278\t01/12/2026\t99030125\t$1,234.00\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let set = parse_entry_data("u.txt", &le).expect("read");
+        assert_eq!(set.diagnostics, vec![]);
+        assert_eq!(set.entries[0].ieepa_duty_cents, 123_400);
+        let semi = "Entry Summary Number;Entry Date;HTS Number - Full;Line Tariff Duty Amount\n\
+B7603245278;01/12/2026;99030125;\"$1,234.00\"\n";
+        let set = parse_entry_data("s.csv", semi.as_bytes()).expect("read");
+        assert_eq!(set.entries[0].ieepa_duty_cents, 123_400);
+        assert_eq!(
+            set.entries[0].entry_date,
+            Some(jiff::civil::date(2026, 1, 12))
+        );
+        // A comma file whose amounts hold commas stays a comma file.
+        let comma = "Entry Summary Number,Line Tariff Duty Amount\nB7603245278,\"$1,234.00\"\n";
+        assert_eq!(sniff_delimiter(comma), b',');
+    }
+
+    #[test]
     fn utf16_streams_decode() {
         let text = "Entry Number\r\nB7603245278\r\n";
         let mut le = vec![0xFF, 0xFE];
@@ -1720,7 +1874,7 @@ mod tests {
                 ("B7603245278", EntryPath::Review, "P027"),
                 ("B7610000013", EntryPath::Cape, "P018"),
                 ("B7610000021", EntryPath::Protest, "P014"),
-                ("B7610000039", EntryPath::LaterPhase, "P003"),
+                ("B7610000039", EntryPath::Review, "P040"),
                 ("B7610000047", EntryPath::NotRefundable, "P002"),
                 ("05760693423", EntryPath::CorrectFirst, "P015"),
                 // Entered 2025-01-15 yet $100.00 of IEEPA duty shown: the data disagrees.
@@ -1771,7 +1925,10 @@ mod tests {
     #[test]
     fn r002_bad_amounts_make_the_duty_unknown_not_zero() {
         let set = fixture!("r002_bad_amount.csv");
-        assert_eq!(codes(&set), vec![("R002", Some(2)), ("R002", Some(4))]);
+        assert_eq!(
+            codes(&set),
+            vec![("R002", Some(2)), ("R012", Some(3)), ("R002", Some(4))]
+        );
         assert_eq!(set.diagnostics[0].value.as_deref(), Some("$12.3.4"));
         reconciles(&set);
         assert_eq!(set.rows_used, 4);
@@ -1780,10 +1937,18 @@ mod tests {
         assert_eq!(first.ieepa_dutiable_lines, 0);
         // Within a year of its entry, so its "Unliquidated" status is plausible.
         let d = decide(first, jiff::civil::date(2026, 5, 1));
+        // Never written off because of an unreadable duty, and never declared on a guess.
         assert_eq!(
-            d.path,
-            EntryPath::Cape,
+            (d.path, d.reasons[0]),
+            (EntryPath::Review, "P036"),
             "an unreadable duty never makes it not refundable"
+        );
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("line 2: `$12.3.4` in `Line Tariff Duty Amount`")),
+            "{:?}",
+            d.notes
         );
         assert!(
             d.notes.iter().any(|n| n.contains("unreadable")),
@@ -1793,9 +1958,49 @@ mod tests {
         let second = entry(&set, "B7610000013");
         assert_eq!(
             second.ieepa_duty_cents, 750,
-            "(5.00) is negative: not dutiable"
+            "(5.00) is negative: not added to the IEEPA duty"
         );
         assert!(second.unreadable_columns.contains(Column::GoodsValue));
+        // ... nor read silently: a finding names the line and cell, and the entry goes to
+        // review (P038), neither declared nor written off.
+        assert_eq!(second.ieepa_negative_duty_lines, 1);
+        let r012 = &set.diagnostics[1];
+        assert_eq!(r012.value.as_deref(), Some("(5.00)"));
+        assert!(
+            r012.message.starts_with("line 3: `(5.00)` in `Line Tariff Duty Amount` is a negative duty on the IEEPA line 99030125 of entry B76-1000001-3"),
+            "{}",
+            r012.message
+        );
+        let d = decide(second, jiff::civil::date(2026, 5, 1));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P038"));
+    }
+
+    #[test]
+    fn r012_a_negative_ieepa_duty_alone_is_review_not_not_refundable() {
+        // The entry's only IEEPA line in accounting negative: read silently before, it left
+        // the entry with no dutiable IEEPA line, so not refundable.
+        for duty in ["($740.00)", "-740.00", "$(740.00)", "\"($740.00)\""] {
+            let csv = format!(
+                "Entry Summary Number,Entry Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status\n\
+B7603245278,01/12/2026,8471300100,$100.00,Unliquidated\n\
+B7603245278,01/12/2026,99030125,{duty},Unliquidated\n"
+            );
+            let set = parse_entry_data("x.csv", csv.as_bytes()).expect("read");
+            assert_eq!(codes(&set), vec![("R012", Some(3))], "{duty}");
+            assert!(
+                set.diagnostics[0]
+                    .message
+                    .contains("is a negative duty on the IEEPA line 99030125"),
+                "{}",
+                set.diagnostics[0].message
+            );
+            let d = decide(&set.entries[0], AS_OF);
+            assert_eq!(
+                (d.path, d.reasons[0]),
+                (EntryPath::Review, "P038"),
+                "{duty}"
+            );
+        }
     }
 
     #[test]
@@ -1808,6 +2013,32 @@ mod tests {
         assert!(e.unreadable_columns.contains(Column::LiquidationDate));
         let d = decide(e, AS_OF);
         assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P012"));
+    }
+
+    #[test]
+    fn an_excel_serial_in_a_date_cell_is_named_with_its_day_but_not_taken() {
+        let csv = "Entry Summary Number,Entry Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status\n\
+B7603245278,46024,99030125,$10.00,Unliquidated\n\
+B7610000013,12,99030125,$10.00,Unliquidated\n";
+        let set = parse_entry_data("x.csv", csv.as_bytes()).expect("read");
+        let m = &set.diagnostics[0].message;
+        assert!(m.contains("`46024` would be 2026-01-02"), "{m}");
+        assert_eq!(set.entries[0].entry_date, None);
+        assert!(
+            !set.diagnostics[1].message.contains("would be"),
+            "{}",
+            set.diagnostics[1].message
+        );
+        assert_eq!(
+            excel_serial_date("45658"),
+            Some(jiff::civil::date(2025, 1, 1))
+        );
+        assert_eq!(
+            excel_serial_date("46024.0"),
+            Some(jiff::civil::date(2026, 1, 2))
+        );
+        assert_eq!(excel_serial_date("60"), None);
+        assert_eq!(excel_serial_date("9999999"), None);
     }
 
     #[test]
@@ -1835,6 +2066,17 @@ mod tests {
         assert_eq!(e.importer_number.as_deref(), Some("IOR1"));
         assert_eq!(e.ieepa_duty_cents, 3_000);
         reconciles(&set);
+        // Kept first, but never declared on the first reading: review, with both.
+        assert!(liq.message.contains("not declared"), "{}", liq.message);
+        let d = decide(e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P041"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("`IOR2` in `Importer Number` against `IOR1` on line 2")),
+            "{:?}",
+            d.notes
+        );
     }
 
     #[test]
@@ -1895,8 +2137,11 @@ mod tests {
         assert_eq!(codes(&set), vec![("R009", Some(1))]);
         assert_eq!(set.header_line, 4);
         assert_eq!(set.entries[0].first_line, 5);
-        // No status column, an empty date column: read as unliquidated.
-        assert_eq!(decide(&set.entries[0], AS_OF).path, EntryPath::Cape);
+        // No status column, an empty date column: read as unliquidated; but with no `Entry
+        // Date` column the entry is not declared (P037).
+        let d = decide(&set.entries[0], AS_OF);
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P037"));
+        assert!(d.notes.iter().any(|n| n.contains("read as unliquidated")));
     }
 
     #[test]
@@ -1987,8 +2232,17 @@ mod tests {
             "{}",
             set.diagnostics[1].message
         );
+        // The entry date of row 3 is unreadable although row 2's was read: the two may
+        // disagree, so the entry is not declared, and the cell is named.
         let d = decide(e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (EntryPath::Cape, "P018"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P036"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains("Sheet1!C3: `13/45/2025` in `Entry Date`")),
+            "{:?}",
+            d.notes
+        );
     }
 
     #[test]

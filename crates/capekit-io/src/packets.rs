@@ -65,8 +65,17 @@ fn court_deadline(e: &PlannedEntry) -> Option<Deadline> {
 }
 
 /// Is the entry's route the court: the court path, or a later phase (no date) whose protest
-/// period has passed?
+/// period has passed? An entry whose suit is recorded (`capekit ledger acted --suit`) is not:
+/// its court deadlines no longer matter, and counsel has it already.
 fn court_route(e: &PlannedEntry) -> bool {
+    let court_matters = e
+        .decision
+        .matter
+        .iter()
+        .any(|k| matches!(k, DeadlineKind::Court1581i | DeadlineKind::Court1581a));
+    if !court_matters {
+        return false;
+    }
     match e.decision.path {
         Path::Court => true,
         Path::LaterPhase => e
@@ -427,5 +436,36 @@ mod tests {
         let grouped = court_dates_by_importer(&plan);
         assert_eq!(grouped.len(), 1);
         assert_eq!(grouped[0].1, date(2027, 2, 1));
+    }
+
+    #[test]
+    fn a_recorded_suit_takes_the_entry_out_of_the_court_packet_and_dates() {
+        let court = liquidated(3, "IOR-B", date(2026, 3, 1), "99030110");
+        let mut context = capekit_core::path::PathContext::default();
+        context.acts.insert(
+            court.entry_number,
+            vec![capekit_core::deadline::Act {
+                kind: capekit_core::deadline::ActKind::Suit,
+                reference: Some("26-00123".into()),
+                on: date(2026, 11, 20),
+            }],
+        );
+        let set = crate::plan_out::tests::set("es003.csv", vec![court]);
+        let plan = build_plan(
+            vec![set],
+            &PlanOptions {
+                as_of: date(2026, 11, 24),
+                context,
+                ..PlanOptions::default()
+            },
+        );
+        let e = &plan.entries[0];
+        assert_eq!(e.decision.path, Path::Court);
+        assert!(
+            e.what_to_do(None)
+                .starts_with("suit 26-00123 filed 2026-11-20")
+        );
+        assert!(packets(&plan).is_empty());
+        assert!(court_dates_by_importer(&plan).is_empty());
     }
 }

@@ -188,9 +188,7 @@ impl PlannedEntry {
                 our_filer.unwrap_or("?")
             );
         }
-        self.decision
-            .rule()
-            .map_or_else(String::new, |r| r.doc.fix.to_owned())
+        self.decision.what_to_do()
     }
 
     /// The nearest deadline that matters for the entry's path.
@@ -447,7 +445,7 @@ pub fn build_plan_with(
                 .filter(|_| !matches!(known, Some(KnownState::Accepted { .. })));
             let urgent = urgent_by.is_some();
             let held = (decision.path == Path::Cape && known.is_none())
-                .then(|| held_reason(&e))
+                .then(|| held_reason(&e, &decision))
                 .flatten();
             let facts = PacketFacts::of(&e);
             entries.push(PlannedEntry {
@@ -519,8 +517,21 @@ pub fn build_plan_with(
 }
 
 /// Why the plan keeps a `cape` entry off its declarations although the rules send it to CAPE:
-/// what it knows CBP will refuse, or cannot check.
-fn held_reason(e: &EntryData) -> Option<String> {
+/// what it knows CBP will refuse, or cannot check. A decision that names a review rule among
+/// its reasons is held too: the path engine sends such entries to review, and should a `cape`
+/// decision ever carry one, the doubt wins over the declaration.
+fn held_reason(e: &EntryData, d: &Decision) -> Option<String> {
+    if let Some(r) = d
+        .reasons
+        .iter()
+        .filter_map(|c| capekit_core::path::path_rule(c))
+        .find(|r| r.path == Path::Review)
+    {
+        return Some(format!(
+            "{} {}: a person must look before it is declared (not put on a declaration now)",
+            r.code, r.title
+        ));
+    }
     if e.importer_number
         .as_deref()
         .is_none_or(|n| n.trim().is_empty())
@@ -2050,5 +2061,250 @@ pub(crate) mod tests {
         assert_eq!(g.len(), 2);
         assert_eq!((g[0].0, g[0].1.len(), g[0].2), ("R001", 20, 25));
         assert_eq!((g[1].0, g[1].1.len(), g[1].2), ("R002", 1, 1));
+    }
+
+    /// Any entry the plan doubts never reaches a declaration: generated entries covering every
+    /// field a decision reads (unreadable cells, blank dates, negative duty, excluded types,
+    /// protests, AD/CVD, liquidation states), planned on days around CBP's changes. A declared
+    /// entry is a `cape` decision with no review reason, every deciding cell read, its entry
+    /// date known, an importer number and no trade control status.
+    mod no_doubt_is_declared {
+        use super::*;
+        use capekit_core::path::{Column, Doubt};
+        use proptest::prelude::*;
+
+        fn pick<T: Clone + std::fmt::Debug + 'static>(v: &'static [T]) -> impl Strategy<Value = T> {
+            proptest::sample::select(v)
+        }
+
+        const TYPES: &[Option<&str>] = &[
+            Some("01"),
+            Some("01"),
+            Some("01"),
+            Some("01"),
+            Some("01"),
+            Some("03"),
+            Some("06"),
+            Some("08"),
+            Some("09"),
+            Some("11"),
+            Some("21"),
+            Some("22"),
+            Some("23"),
+            Some("31"),
+            Some("47"),
+            None,
+        ];
+        const LIQ: &[Option<&str>] = &[
+            Some("Unliquidated"),
+            Some("Liquidated"),
+            Some("Extended"),
+            Some("Suspended"),
+            Some("Xyz"),
+            None,
+        ];
+        const PROTEST: &[Option<&str>] = &[
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some("Open"),
+            Some("Denied"),
+            Some("Approved"),
+            Some("Withdrawn"),
+            Some("Q"),
+        ];
+        const ADCVD: &[Option<&str>] = &[
+            None,
+            None,
+            None,
+            Some("Suspended"),
+            Some("Pending Liquidation"),
+            Some("Y"),
+        ];
+        const UNREADABLE: &[Option<Column>] = &[
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(Column::Hts),
+            Some(Column::Duty),
+            Some(Column::GoodsValue),
+            Some(Column::EntryType),
+            Some(Column::EntryDate),
+            Some(Column::LiquidationDate),
+            Some(Column::EntrySummaryDate),
+            Some(Column::ProtestDecisionDate),
+        ];
+        const CONTROL: &[Option<&str>] = &[None, Some("Statement"), Some("Trade")];
+        const AS_OF: &[(i16, i8, i8)] =
+            &[(2026, 5, 1), (2026, 7, 10), (2026, 11, 24), (2027, 1, 5)];
+
+        #[allow(clippy::type_complexity)]
+        fn entry() -> impl Strategy<Value = EntryData> {
+            (
+                (
+                    pick(TYPES),
+                    pick(LIQ),
+                    pick(PROTEST),
+                    pick(ADCVD),
+                    pick(UNREADABLE),
+                    pick(CONTROL),
+                ),
+                (
+                    0i64..700,
+                    prop::option::weighted(0.5, -200i64..400),
+                    proptest::bool::weighted(0.9),
+                    prop_oneof![1 => Just(0u32), 6 => Just(1u32), 1 => Just(2u32)],
+                    prop_oneof![6 => Just(0u32), 1 => Just(1u32)],
+                    proptest::bool::weighted(0.1),
+                ),
+                (
+                    proptest::bool::weighted(0.1),
+                    proptest::bool::weighted(0.1),
+                    prop::option::weighted(0.1, 0i64..300),
+                    proptest::bool::weighted(0.1),
+                    1u32..9_999_999,
+                    proptest::bool::weighted(0.1),
+                ),
+            )
+                .prop_map(
+                    |(
+                        (t, liq, protest, adcvd, unreadable, control),
+                        (entered, liq_days, importer, dutiable, negative, goods),
+                        (recon, drawback, decided, absent_date, tx, conflict),
+                    )| {
+                        let mut e = cape(n("B76", tx), "IOR-1");
+                        let as_of = jiff::civil::date(2026, 11, 24);
+                        e.entry_type = t.map(Into::into);
+                        e.entry_date = as_of.checked_sub(entered.days()).ok();
+                        e.liquidation_status = liq.map(Into::into);
+                        e.liquidation_date =
+                            liq_days.and_then(|d| as_of.checked_sub(d.days()).ok());
+                        e.protest_status = protest.map(Into::into);
+                        e.protest_number = protest.map(|_| "270426100281".into());
+                        e.protest_decision_date =
+                            decided.and_then(|d| as_of.checked_sub(d.days()).ok());
+                        e.adcvd = adcvd.map(Into::into);
+                        e.control_status = control.map(Into::into);
+                        e.importer_number = importer.then(|| "IOR-1".into());
+                        e.ieepa_dutiable_lines = dutiable;
+                        e.ieepa_duty_cents = i64::from(dutiable) * 10_000;
+                        e.ieepa_lines = dutiable + negative;
+                        e.ieepa_negative_duty_lines = negative;
+                        e.ieepa_goods_value_on_99_line = goods;
+                        e.reconciliation_indicator = recon.then(|| "Y".into());
+                        e.drawback = drawback.then(|| "Y".into());
+                        if let Some(c) = unreadable {
+                            e.add_doubt(c, Doubt::Unreadable, "line 2".into(), "x", "unreadable");
+                            if c == Column::EntryDate {
+                                e.entry_date = None;
+                            }
+                        }
+                        if absent_date {
+                            e.entry_date = None;
+                        }
+                        if conflict {
+                            e.add_doubt(
+                                Column::LiquidationDate,
+                                Doubt::Conflicting,
+                                "line 3".into(),
+                                "01/01/2026",
+                                "`2026-10-01` on line 2",
+                            );
+                        }
+                        e
+                    },
+                )
+        }
+
+        /// Plans `entries` on `day` and checks every declared entry; returns how many were
+        /// declared, so that a test can prove the generator reaches the declarations at all.
+        fn check(entries: Vec<EntryData>, day: (i16, i8, i8)) -> Result<usize, TestCaseError> {
+            let mut seen = HashSet::new();
+            let entries: Vec<EntryData> = entries
+                .into_iter()
+                .filter(|e| seen.insert(e.entry_number))
+                .collect();
+            let data: HashMap<EntryNumber, EntryData> = entries
+                .iter()
+                .map(|e| (e.entry_number, e.clone()))
+                .collect();
+            let mut o = opts(None);
+            o.as_of = jiff::civil::date(day.0, day.1, day.2);
+            let plan = build_plan(vec![set("x.csv", entries)], &o);
+            let declared: HashSet<EntryNumber> = plan
+                .declarations
+                .iter()
+                .flat_map(|d| d.entries.iter().copied())
+                .collect();
+            for p in &plan.entries {
+                let on = declared.contains(&p.entry_number);
+                prop_assert_eq!(on, p.declaration.is_some());
+                if !on {
+                    continue;
+                }
+                let e = &data[&p.entry_number];
+                let d = &p.decision;
+                prop_assert_eq!(d.path, Path::Cape, "{:?}", d);
+                for r in &d.reasons {
+                    let rule = capekit_core::path::path_rule(r).expect("rule");
+                    prop_assert_ne!(rule.path, Path::Review, "{:?}", d);
+                }
+                let mut unread = e.unreadable_columns;
+                unread.remove(Column::EntrySummaryDate);
+                prop_assert!(unread.is_empty(), "{:?} {:?}", unread, d);
+                prop_assert!(e.entry_date.is_some());
+                prop_assert_eq!(e.ieepa_negative_duty_lines, 0);
+                prop_assert!(
+                    e.doubtful_cells
+                        .iter()
+                        .all(|c| c.column == Column::EntrySummaryDate
+                            && c.doubt == Doubt::Unreadable),
+                    "{:?}",
+                    e.doubtful_cells
+                );
+                prop_assert!(e.importer_number.is_some());
+                prop_assert_ne!(e.control_status.as_deref(), Some("Trade"));
+                let t = e.entry_type.as_deref().unwrap_or("");
+                prop_assert!(!["08", "09", "47", "23"].contains(&t), "{}", t);
+                prop_assert!(e.ieepa_dutiable_lines > 0);
+                prop_assert!(p.held.is_none());
+            }
+            Ok(declared.len())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            #[test]
+            fn declared_entries_are_never_doubtful(
+                entries in prop::collection::vec(entry(), 1..12),
+                day in pick(AS_OF),
+            ) {
+                check(entries, day)?;
+            }
+        }
+
+        #[test]
+        fn the_generator_reaches_the_declarations() {
+            use proptest::strategy::ValueTree;
+            use proptest::test_runner::TestRunner;
+            let mut runner = TestRunner::deterministic();
+            let strategy = (prop::collection::vec(entry(), 1..12), pick(AS_OF));
+            let mut declared = 0;
+            for _ in 0..256 {
+                let (entries, day) = strategy.new_tree(&mut runner).expect("tree").current();
+                declared += check(entries, day).expect("invariant");
+            }
+            assert!(
+                declared >= 10,
+                "only {declared} declared: the test would prove nothing"
+            );
+        }
     }
 }

@@ -90,6 +90,9 @@ pub struct EntryFacts {
     pub importer_number: Option<String>,
     /// Entry type code (`01`, `09`...).
     pub entry_type: Option<String>,
+    /// Date of entry, when the report gave it (kept from migration 4 on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_date: Option<Date>,
     /// Liquidation date, when liquidated or scheduled.
     pub liquidation_date: Option<Date>,
     /// The path the entry takes (`cape`, `protest`, `court`...), as the path engine names it.
@@ -108,6 +111,15 @@ pub struct EntryFacts {
     pub record: Option<String>,
 }
 
+/// What dates an act on an entry ([`Ledger::act_facts`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActFacts {
+    /// The entry date, when recorded.
+    pub entry_date: Option<Date>,
+    /// The deadlines recorded with the entry data.
+    pub deadlines: Vec<(DeadlineKind, Date)>,
+}
+
 impl EntryFacts {
     /// What the ledger keeps of an ES-003 entry and the path engine's decision on it.
     pub fn from_decision(
@@ -118,6 +130,7 @@ impl EntryFacts {
             entry: data.entry_number,
             importer_number: data.importer_number.as_deref().map(str::to_owned),
             entry_type: data.entry_type.as_deref().map(str::to_owned),
+            entry_date: data.entry_date,
             liquidation_date: data.liquidation_date,
             path: decision.path.as_str().to_owned(),
             cape_window_closes: decision.deadlines.cape_window_closes.map(|d| d.date),
@@ -807,9 +820,9 @@ fn upsert_facts(
         tx,
         "INSERT OR REPLACE INTO entry_data
            (entry, importer_number, entry_type, liquidation_date, path,
-            cape_window_closes, protest_due, file_id, recorded_at)
+            cape_window_closes, protest_due, file_id, recorded_at, entry_date)
          VALUES",
-        9,
+        10,
         facts,
         |st, i, f| {
             st.raw_bind_parameter(i, f.entry.as_str())?;
@@ -820,7 +833,8 @@ fn upsert_facts(
             st.raw_bind_parameter(i + 5, f.cape_window_closes.map(|d| d.to_string()))?;
             st.raw_bind_parameter(i + 6, f.protest_due.map(|d| d.to_string()))?;
             st.raw_bind_parameter(i + 7, file_id.map(|f| f.0))?;
-            st.raw_bind_parameter(i + 8, at)
+            st.raw_bind_parameter(i + 8, at)?;
+            st.raw_bind_parameter(i + 9, f.entry_date.map(|d| d.to_string()))
         },
     )?;
     // The whole record goes with the facts; facts without one leave no older record behind.
@@ -899,6 +913,56 @@ impl Ledger {
         }
         tx.commit()?;
         Ok(entries.len())
+    }
+
+    /// What the ledger knows of these entries that dates an act on them: the entry date (from
+    /// entry data recorded since migration 4) and the deadlines recorded with the entry data
+    /// (those that mattered for its path, and its CAPE window and protest date). Entries without
+    /// entry data are absent.
+    pub fn act_facts(&self, entries: &[EntryNumber]) -> Result<HashMap<EntryNumber, ActFacts>> {
+        let mut data = self.conn.prepare_cached(
+            "SELECT entry_date, cape_window_closes, protest_due FROM entry_data WHERE entry = ?1",
+        )?;
+        let mut deadlines = self
+            .conn
+            .prepare_cached("SELECT kind, date FROM entry_deadlines WHERE entry = ?1")?;
+        let opt = |s: Option<String>| s.as_deref().map(crate::parse_date).transpose();
+        let mut out = HashMap::new();
+        for e in entries {
+            let row: Option<(Option<String>, Option<String>, Option<String>)> = data
+                .query_row([e.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            let Some((entry_date, window, protest)) = row else {
+                continue;
+            };
+            let mut facts = ActFacts {
+                entry_date: opt(entry_date)?,
+                deadlines: Vec::new(),
+            };
+            let mut rows = deadlines.query([e.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let kind: String = r.get(0)?;
+                let date: String = r.get(1)?;
+                let kind =
+                    DeadlineKind::parse(&kind).ok_or_else(|| crate::LedgerError::Corrupt {
+                        what: "deadline kind",
+                        value: kind.clone(),
+                    })?;
+                facts.deadlines.push((kind, crate::parse_date(&date)?));
+            }
+            for (kind, date) in [
+                (DeadlineKind::CapeWindow, opt(window)?),
+                (DeadlineKind::Protest, opt(protest)?),
+            ] {
+                if let Some(d) = date
+                    && !facts.deadlines.iter().any(|(k, _)| *k == kind)
+                {
+                    facts.deadlines.push((kind, d));
+                }
+            }
+            out.insert(*e, facts);
+        }
+        Ok(out)
     }
 
     /// The acts recorded for these entries, oldest first.

@@ -594,7 +594,7 @@ impl Ledger {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT ed.file_id, COALESCE(f.name, 'entry data'), ed.recorded_at, ed.path,
                         ed.importer_number, ed.entry_type, ed.liquidation_date,
-                        ed.cape_window_closes, ed.protest_due
+                        ed.cape_window_closes, ed.protest_due, ed.entry_date
                  FROM entry_data ed LEFT JOIN files f ON f.id = ed.file_id
                  WHERE ed.entry = ?1",
             )?;
@@ -608,6 +608,7 @@ impl Ledger {
                     entry,
                     importer_number: r.get(4)?,
                     entry_type: r.get(5)?,
+                    entry_date: opt_date(r.get::<_, Option<String>>(9)?.as_deref())?,
                     liquidation_date: opt_date(r.get::<_, Option<String>>(6)?.as_deref())?,
                     path,
                     cape_window_closes: opt_date(r.get::<_, Option<String>>(7)?.as_deref())?,

@@ -195,4 +195,10 @@ pub const MIGRATIONS: &[&str] = &[
         record TEXT NOT NULL
     );
     ",
+    // 5: the entry date beside the entry data, so that `ledger acted` can refuse an act dated
+    // before the entry. Entry data recorded before this migration has none (NULL): the check is
+    // then skipped and says so.
+    "
+    ALTER TABLE entry_data ADD COLUMN entry_date TEXT;
+    ",
 ];

@@ -1570,3 +1570,31 @@ async fn a_claim_is_judged_by_the_entry_data_an_earlier_upload_left_in_the_ledge
     let refile = String::from_utf8(body).expect("utf8");
     assert!(refile.contains("B7644100003"), "{refile}");
 }
+
+#[tokio::test]
+async fn after_a_recorded_protest_the_plan_and_entry_pages_follow_the_act() {
+    // 31618800796 of the demo: liquidated 2026-06-07, its protest due 2026-12-04.
+    let f = fixture_with_ledger();
+    upload_and_read(&f.app, "es003.csv", ES003).await;
+    {
+        let mut l =
+            capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
+                .expect("ledger");
+        let n = capekit_core::EntryNumber::parse("31618800796").expect("entry");
+        l.record_act(
+            &[n],
+            capekit_core::deadline::ActKind::Protest,
+            Some("270426100999"),
+            "2026-11-23".parse().expect("date"),
+        )
+        .expect("act");
+    }
+    let (target, plan) = upload_and_read(&f.app, "es003-again.csv", ES003).await;
+    let advice = "protest 270426100999 filed 2026-11-23: watch for CBP";
+    assert!(plan.contains(advice), "plan page lacks the advice");
+    let id = target.trim_start_matches("/plan/");
+    let entry = text(send(&f.app, get(&format!("/entry/31618800796?plan={id}"))).await).await;
+    let in_plan = entry.split("In your plan").nth(1).expect("plan part");
+    assert!(in_plan.contains(advice), "{in_plan}");
+    assert!(!in_plan.contains("File a protest in ACE"), "{in_plan}");
+}

@@ -516,6 +516,134 @@ fn a_recorded_protest_stops_its_deadline_alarming_in_plan_and_status() {
 }
 
 #[test]
+fn after_a_recorded_protest_every_output_gives_the_same_advice_and_none_says_file_a_protest() {
+    let (dir, ledger) = scratch();
+    plan(dir.path(), &ledger, "out", &[]);
+    ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            PROTEST_SOON,
+            "--protest",
+            "270426100999",
+            "--date",
+            "2026-11-23",
+        ],
+    ));
+    let v = plan(dir.path(), &ledger, "out2", &["--format", "json"]).json();
+    let e = entry(&v, PROTEST_SOON);
+    let advice = e["what_to_do"].as_str().expect("advice").to_owned();
+    assert!(
+        advice.starts_with("protest 270426100999 filed 2026-11-23: watch for CBP's decision"),
+        "{advice}"
+    );
+    assert!(advice.contains("within 180 days of the denial (28 USC 2636(a))"));
+    assert_eq!(e["urgent"], false);
+    assert!(
+        e["deadlines_that_matter"]
+            .as_array()
+            .is_some_and(|k| !k.iter().any(|k| k == "protest")),
+        "{e}"
+    );
+    let out = dir.path().join("out2");
+    // Worklist CSV and XLSX: the same advice on the entry's row.
+    let csv = std::fs::read_to_string(out.join("worklist.csv")).expect("worklist");
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with(PROTEST_SOON))
+        .expect("row");
+    assert!(row.contains(&advice), "{row}");
+    assert!(!row.contains("File a protest"), "{row}");
+    let xlsx = std::fs::read(out.join("worklist.xlsx")).expect("xlsx");
+    let table = capekit_io::table::read_table(&xlsx).expect("read xlsx");
+    let cells = table
+        .rows
+        .iter()
+        .find(|r| r.fields.first().map(String::as_str) == Some(PROTEST_SOON))
+        .expect("xlsx row");
+    assert!(
+        cells.fields.iter().any(|c| c == &advice),
+        "{:?}",
+        cells.fields
+    );
+    // The report page.
+    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    let html_advice = advice.replace('\'', "&#39;");
+    assert!(report.contains(&html_advice), "report lacks the advice");
+    // The protest packet no longer lists it: its protest is filed.
+    let packets: Vec<String> = v["packet_files"]
+        .as_array()
+        .expect("packets")
+        .iter()
+        .filter_map(|p| p.as_str().map(str::to_owned))
+        .collect();
+    for p in packets.iter().filter(|p| p.contains("protest-")) {
+        let bytes = std::fs::read(dir.path().join(p)).expect("packet");
+        let t = capekit_io::table::read_table(&bytes).expect("packet table");
+        assert!(
+            !t.rows
+                .iter()
+                .any(|r| r.fields.iter().any(|c| c == PROTEST_SOON)),
+            "{p} still lists the filed protest"
+        );
+    }
+}
+
+#[test]
+fn ledger_acted_refuses_a_future_date_or_one_before_the_entry_and_warns_a_late_one() {
+    let (dir, ledger) = scratch();
+    plan(dir.path(), &ledger, "out", &[]);
+    let acted = |date: &str| {
+        run_with_ledger(
+            dir.path(),
+            &ledger,
+            &[
+                "ledger",
+                "acted",
+                "31618800879",
+                "--protest",
+                "270426100777",
+                "--date",
+                date,
+            ],
+        )
+    };
+    // Far in the future, whatever day the test runs.
+    let r = acted("2099-01-01");
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains("is after today"), "{}", r.both());
+    assert!(r.stderr.contains("nothing was recorded"), "{}", r.both());
+    // Before the entry date (2025-03-04 on the demo).
+    let r = acted("2025-03-01");
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr
+            .contains("before the entry's date of entry 2025-03-04"),
+        "{}",
+        r.both()
+    );
+    let v = plan(dir.path(), &ledger, "out2", &["--format", "json"]).json();
+    assert!(
+        !entry(&v, "31618800879")
+            .to_string()
+            .contains("270426100777"),
+        "refused acts are not recorded"
+    );
+    // After the protest due date (2026-09-15): recorded, with a warning naming it.
+    let r = acted("2026-11-20");
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert!(
+        r.stderr.contains(
+            "2026-11-20 is 66 days after the protest due 2026-09-15: the protest may be late"
+        ),
+        "{}",
+        r.both()
+    );
+}
+
+#[test]
 fn phase3_importers_are_remembered_per_importer() {
     let (dir, ledger) = scratch();
     // The demo's court entries belong to 91-660247100 and 27-184593000.

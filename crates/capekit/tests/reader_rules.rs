@@ -1,4 +1,4 @@
-//! Every reader rule, of claim files (C001-C005) and of entry reports (R001-R011), is triggered
+//! Every reader rule, of claim files (C001-C005) and of entry reports (R001-R012), is triggered
 //! by a fixture named after it, through the command that reads such a file (`capekit triage`,
 //! `capekit plan`), and shows in its findings (`--format json`), or, for a file that cannot be
 //! read at all, in its refusal.
@@ -45,6 +45,7 @@ const CASES: &[(&str, &str, Shows)] = &[
     ("R009", "plan", Shows::Finding),
     ("R010", "plan", Shows::Finding),
     ("R011", "plan", Shows::Finding),
+    ("R012", "plan", Shows::Finding),
 ];
 
 fn rules() -> impl Iterator<Item = &'static ReaderRule> {

@@ -456,8 +456,16 @@ fn a_claim_row_without_an_entry_is_an_unreadable_row_never_a_message_about_the_f
     // UNABLE TO CALCULATE DUTY and INVALID HTS on rows whose entry cell is empty: two rejected
     // rows whose entry is lost, counted against the reconciliation; not the whole file's word.
     let (v, _dir, _) = triage(&["claim-row-without-entry.csv"], &[]);
-    assert_eq!(v["reconciliation"]["unreadable_rows"], 2, "{}", v["reconciliation"]);
-    assert_eq!(v["reconciliation"]["holds"], false, "{}", v["reconciliation"]);
+    assert_eq!(
+        v["reconciliation"]["unreadable_rows"], 2,
+        "{}",
+        v["reconciliation"]
+    );
+    assert_eq!(
+        v["reconciliation"]["holds"], false,
+        "{}",
+        v["reconciliation"]
+    );
     let codes: Vec<&str> = v["diagnostics"]
         .as_array()
         .expect("diagnostics")

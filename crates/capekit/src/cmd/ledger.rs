@@ -1462,8 +1462,43 @@ fn acted(
                 .map_err(|e| anyhow::anyhow!("`{raw}` is not an entry number: {e}"))?,
         );
     }
-    let on = date.unwrap_or_else(super::triage::today);
+    let today = super::triage::today();
+    let on = date.unwrap_or(today);
     let mut l = opt.require("recording what was done")?;
+    // Every entry's date is judged before anything is recorded: one refused date records none.
+    let facts = l.act_facts(&numbers)?;
+    let mut warnings = Vec::new();
+    let mut unchecked = Vec::new();
+    for n in &numbers {
+        let f = facts.get(n);
+        let deadlines = f.map_or(&[][..], |f| f.deadlines.as_slice());
+        match capekit_core::deadline::check_act_date(
+            kind,
+            on,
+            today,
+            f.and_then(|f| f.entry_date),
+            deadlines,
+        ) {
+            Ok(w) => warnings.extend(w.into_iter().map(|w| format!("{}: {w}", n.dashed()))),
+            Err(why) => bail!(
+                "--date {}: entry {}: {why}; nothing was recorded",
+                on,
+                n.dashed()
+            ),
+        }
+        if f.is_none_or(|f| f.entry_date.is_none()) {
+            unchecked.push(n.dashed());
+        }
+    }
+    for w in &warnings {
+        eprintln!("capekit: warning: {w}");
+    }
+    if !unchecked.is_empty() {
+        eprintln!(
+            "capekit: note: the ledger has no entry date for {} (no ES-003 read by `capekit plan` since it kept entry dates): the date was not checked against the entry date",
+            unchecked.join(", ")
+        );
+    }
     let n = l.record_act(&numbers, kind, reference.as_deref(), on)?;
     outln!(
         "recorded: {} for {} on {on}; the {} deadline no longer alarms in `capekit plan` and `capekit ledger status`",

@@ -53,6 +53,9 @@ pub struct DraftsRecorded {
     pub parts: Vec<ImportOutcome>,
     /// Drafts in the same folder that the new ones superseded (discarded).
     pub superseded: Vec<Superseded>,
+    /// The declaration of each part, in order: the new draft, or the earlier record of the same
+    /// bytes.
+    pub declarations: Vec<DeclarationId>,
 }
 
 /// What a triage import recorded.
@@ -597,90 +600,10 @@ impl Ledger {
         folder: &str,
         parts: &[DraftPart<'_>],
     ) -> Result<DraftsRecorded> {
-        let at = now();
         let tx = self.begin()?;
-        let new_shas: HashSet<String> = parts.iter().map(|p| crate::sha256_hex(p.bytes)).collect();
-        let mut superseded = Vec::new();
-        {
-            let mut stmt = tx.prepare(
-                "SELECT d.id, r.path, f.sha256, d.entries FROM declarations d
-                 JOIN refile_files r ON r.declaration_id = d.id
-                 JOIN files f ON f.id = d.file_id
-                 JOIN declaration_state s ON s.declaration_id = d.id
-                 WHERE s.state = 'draft' ORDER BY d.id",
-            )?;
-            let rows: Vec<(i64, String, String, i64)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (id, path, sha, entries) in rows {
-                let here = Path::new(&path).parent() == Some(Path::new(folder));
-                if here && !new_shas.contains(&sha) {
-                    superseded.push(Superseded {
-                        id: DeclarationId(id),
-                        path,
-                        entries: usize::try_from(entries).unwrap_or(0),
-                    });
-                }
-            }
-        }
-        let by = parts.first().map_or(folder, |p| p.path);
-        for s in &superseded {
-            append(
-                &tx,
-                s.id,
-                DeclState::Discarded,
-                &at,
-                &NewEvent {
-                    note: &format!("superseded by {by}"),
-                    ..NewEvent::default()
-                },
-            )?;
-        }
-        let mut outcomes = Vec::with_capacity(parts.len());
-        for p in parts {
-            let meta = FileMeta::of_bytes(p.path, FileKind::Refile, p.bytes);
-            let earlier = crate::lifecycle::declaration_of_sha(&tx, &meta.sha256)?;
-            let state = earlier.map(|d| current(&tx, d)).transpose()?.flatten();
-            let mut meta = meta;
-            match (earlier, state) {
-                // Still a draft, or uploaded: the same file, nothing new.
-                (Some(decl), Some((DeclState::Draft | DeclState::Uploaded, _))) => {
-                    let (file_id, imported_at): (i64, String) = tx.query_row(
-                        "SELECT f.id, f.imported_at FROM declarations d
-                         JOIN files f ON f.id = d.file_id WHERE d.id = ?1",
-                        [decl.0],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )?;
-                    outcomes.push(ImportOutcome::AlreadyImported {
-                        file_id: FileId(file_id),
-                        imported_at: parse_ts(&imported_at)?,
-                    });
-                    continue;
-                }
-                // Answered, failed or discarded before: the same bytes are a new declaration.
-                (Some(decl), _) => {
-                    meta.sha256 = crate::sha256_hex(
-                        format!("{}#declared-again-after-{}", meta.sha256, decl.0).as_bytes(),
-                    );
-                }
-                (None, _) => {}
-            }
-            let (decl, file_id, n) = new_declaration(&tx, &meta, p.entries, &at, None)?;
-            tx.execute(
-                "INSERT INTO refile_files (declaration_id, path, written_at) VALUES (?1, ?2, ?3)",
-                params![decl.0, p.path, at],
-            )?;
-            keep_bytes(&tx, decl, p.bytes)?;
-            outcomes.push(ImportOutcome::Imported {
-                file_id,
-                entries: n,
-            });
-        }
+        let done = record_drafts_tx(&tx, folder, parts)?;
         tx.commit()?;
-        Ok(DraftsRecorded {
-            parts: outcomes,
-            superseded,
-        })
+        Ok(done)
     }
 
     /// Records what is known of each entry (importer, type, liquidation, path, deadlines); the
@@ -720,6 +643,100 @@ impl Ledger {
         tx.commit()?;
         Ok(outcomes)
     }
+}
+
+/// [`Ledger::record_drafts`], inside a transaction begun by the caller.
+pub(crate) fn record_drafts_tx(
+    tx: &Transaction<'_>,
+    folder: &str,
+    parts: &[DraftPart<'_>],
+) -> Result<DraftsRecorded> {
+    let at = now();
+    let new_shas: HashSet<String> = parts.iter().map(|p| crate::sha256_hex(p.bytes)).collect();
+    let mut superseded = Vec::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT d.id, r.path, f.sha256, d.entries FROM declarations d
+                 JOIN refile_files r ON r.declaration_id = d.id
+                 JOIN files f ON f.id = d.file_id
+                 JOIN declaration_state s ON s.declaration_id = d.id
+                 WHERE s.state = 'draft' ORDER BY d.id",
+        )?;
+        let rows: Vec<(i64, String, String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, path, sha, entries) in rows {
+            let here = Path::new(&path).parent() == Some(Path::new(folder));
+            if here && !new_shas.contains(&sha) {
+                superseded.push(Superseded {
+                    id: DeclarationId(id),
+                    path,
+                    entries: usize::try_from(entries).unwrap_or(0),
+                });
+            }
+        }
+    }
+    let by = parts.first().map_or(folder, |p| p.path);
+    for s in &superseded {
+        append(
+            tx,
+            s.id,
+            DeclState::Discarded,
+            &at,
+            &NewEvent {
+                note: &format!("superseded by {by}"),
+                ..NewEvent::default()
+            },
+        )?;
+    }
+    let mut outcomes = Vec::with_capacity(parts.len());
+    let mut declarations = Vec::with_capacity(parts.len());
+    for p in parts {
+        let meta = FileMeta::of_bytes(p.path, FileKind::Refile, p.bytes);
+        let earlier = crate::lifecycle::declaration_of_sha(tx, &meta.sha256)?;
+        let state = earlier.map(|d| current(tx, d)).transpose()?.flatten();
+        let mut meta = meta;
+        match (earlier, state) {
+            // Still a draft, or uploaded: the same file, nothing new.
+            (Some(decl), Some((DeclState::Draft | DeclState::Uploaded, _))) => {
+                let (file_id, imported_at): (i64, String) = tx.query_row(
+                    "SELECT f.id, f.imported_at FROM declarations d
+                         JOIN files f ON f.id = d.file_id WHERE d.id = ?1",
+                    [decl.0],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                outcomes.push(ImportOutcome::AlreadyImported {
+                    file_id: FileId(file_id),
+                    imported_at: parse_ts(&imported_at)?,
+                });
+                declarations.push(decl);
+                continue;
+            }
+            // Answered, failed or discarded before: the same bytes are a new declaration.
+            (Some(decl), _) => {
+                meta.sha256 = crate::sha256_hex(
+                    format!("{}#declared-again-after-{}", meta.sha256, decl.0).as_bytes(),
+                );
+            }
+            (None, _) => {}
+        }
+        let (decl, file_id, n) = new_declaration(tx, &meta, p.entries, &at, None)?;
+        tx.execute(
+            "INSERT INTO refile_files (declaration_id, path, written_at) VALUES (?1, ?2, ?3)",
+            params![decl.0, p.path, at],
+        )?;
+        keep_bytes(tx, decl, p.bytes)?;
+        outcomes.push(ImportOutcome::Imported {
+            file_id,
+            entries: n,
+        });
+        declarations.push(decl);
+    }
+    Ok(DraftsRecorded {
+        parts: outcomes,
+        superseded,
+        declarations,
+    })
 }
 
 /// Records one entry report and its facts, unless the same bytes were recorded before.

@@ -22,6 +22,7 @@ mod guard;
 mod import;
 mod lifecycle;
 mod report;
+mod reserve;
 mod schema;
 mod state;
 
@@ -45,6 +46,7 @@ pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
     LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
 };
+pub use reserve::Reservation;
 pub use schema::MIGRATIONS;
 pub use state::{EntryState, Except};
 

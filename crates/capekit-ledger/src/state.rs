@@ -304,8 +304,12 @@ pub(crate) fn decls(conn: &Connection) -> Result<HashMap<DeclarationId, DeclSeen
     Ok(out)
 }
 
-/// A claim row's place on the clock: the `seq` of the declaration its claim answers, else the
-/// claim file's id.
+/// A claim row's place on the clock, in SQL over `ce` (its `claim_entries` row) and `d` (the
+/// declaration its claim answers, joined through `claim_answers`): the `seq` of the declaration
+/// its claim answers, else the claim file's id.
+pub(crate) const CLAIM_PLACE: &str = "COALESCE(d.seq, ce.file_id)";
+
+/// A claim row's place on the clock ([`CLAIM_PLACE`]).
 const OUT_ONE: &str = "
     SELECT COALESCE(d.seq, ce.file_id) AS s, c.claim_number, ce.outcome, ce.action, ce.message
     FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id

@@ -481,3 +481,131 @@ fn a_validation_result_file_with_a_file_level_error_fails_its_declaration() {
     }
     assert_eq!(l.verify().expect("verify"), vec![]);
 }
+
+/// Plans the next declaration and records it as a draft in `folder`, in one reservation, as
+/// `capekit refile` does: the entries it reserved.
+fn refile_reserved(path: &std::path::Path, folder: &str) -> Vec<EntryNumber> {
+    let mut l = Ledger::open(path).expect("ledger");
+    let reservation = l.reserve().expect("reserve");
+    let except = capekit_ledger::Except::drafts_in(folder);
+    let plan = reservation
+        .ledger()
+        .next_declaration(&[], None, &except)
+        .expect("plan");
+    if plan.entries.is_empty() {
+        return Vec::new();
+    }
+    let bytes = csv(&plan.entries);
+    let file = format!("{folder}/refile.csv");
+    reservation
+        .record_drafts(
+            folder,
+            &[DraftPart {
+                path: &file,
+                bytes: &bytes,
+                entries: &plan.entries,
+            }],
+        )
+        .expect("drafts");
+    reservation.commit().expect("commit");
+    plan.entries
+}
+
+#[test]
+fn two_reservations_at_once_never_take_the_same_entry() {
+    for round in 0..8 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("l.sqlite3");
+        {
+            let mut l = Ledger::open(&path).expect("ledger");
+            let d: Vec<EntryNumber> = (1..=20).map(n).collect();
+            l.import_declaration(&declaration("d.csv", &d), &d)
+                .expect("declare");
+            rejected_all(&mut l, "100000000001", &(1..=20).collect::<Vec<_>>());
+        }
+        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let runs: Vec<_> = ["/a", "/b"]
+            .into_iter()
+            .map(|folder| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    refile_reserved(&path, folder)
+                })
+            })
+            .collect();
+        let taken: Vec<Vec<EntryNumber>> = runs
+            .into_iter()
+            .map(|r| r.join().expect("thread"))
+            .collect();
+        assert_eq!(
+            taken.iter().map(Vec::len).sum::<usize>(),
+            20,
+            "round {round}: every entry reserved once: {taken:?}"
+        );
+        assert!(
+            taken[0].iter().all(|e| !taken[1].contains(e)),
+            "round {round}: {taken:?}"
+        );
+        let l = Ledger::open(&path).expect("ledger");
+        assert_eq!(l.verify().expect("verify"), vec![], "round {round}");
+    }
+}
+
+#[test]
+fn a_reservation_dropped_before_its_commit_records_nothing() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1)];
+    l.import_declaration(&declaration("d.csv", &d), &d)
+        .expect("declare");
+    rejected_all(&mut l, "100000000001", &[1]);
+    {
+        let reservation = l.reserve().expect("reserve");
+        let bytes = csv(&d);
+        reservation
+            .record_drafts(
+                "/out",
+                &[DraftPart {
+                    path: "/out/refile.csv",
+                    bytes: &bytes,
+                    entries: &d,
+                }],
+            )
+            .expect("drafts");
+        // The file could not be written: the reservation goes without a commit.
+    }
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Rejected { .. }
+    ));
+    assert_eq!(l.declarations().expect("declarations").len(), 1);
+}
+
+#[test]
+fn verify_finds_an_entry_reserved_by_two_drafts() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/a/refile.csv", &[n(1), n(2)]);
+    draft(&mut l, "/b/refile.csv", &[n(2)]);
+    let problems = l.verify().expect("verify");
+    assert_eq!(
+        problems.iter().map(|p| p.check).collect::<Vec<_>>(),
+        vec!["drafted-twice"],
+        "{problems:?}"
+    );
+    assert!(problems[0].message.contains(n(2).as_str()), "{problems:?}");
+    // Discarding one of them is the way out.
+    l.mark(
+        id_of(&l, "/b/refile.csv"),
+        &Mark::Discarded {
+            note: String::new(),
+        },
+    )
+    .expect("discard");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    // A draft written before a claim that answered the entry holds it no more.
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/a/refile.csv", &[n(3)]);
+    rejected_all(&mut l, "100000000002", &[3]);
+    draft(&mut l, "/b/refile.csv", &[n(3)]);
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}

@@ -438,3 +438,93 @@ fn an_old_ledger_says_on_every_run_how_many_declarations_are_unconfirmed() {
     let again = run(d, &ledger, &["check", "declaration.csv"]);
     assert!(!again.stderr.contains("upload states"), "{}", again.stderr);
 }
+
+/// The entry numbers of a refile upload, or none when it was not written.
+fn upload_entries(path: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_to_string(path)
+        .map(|s| {
+            s.lines()
+                .skip(1)
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn two_refiles_at_once_never_write_the_same_entry_into_two_drafts() {
+    // The race needs the two runs to overlap; a few rounds make an overlap near certain.
+    for round in 0..12 {
+        let (dir, ledger) = scratch();
+        let d = dir.path();
+        let import = run(
+            d,
+            &ledger,
+            &["ledger", "import", "declaration.csv", "claim-details.csv"],
+        );
+        assert_eq!(import.code, Some(0), "{}", import.stderr);
+        let spawn = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_capekit"))
+                .current_dir(d)
+                .env("CAPEKIT_LEDGER", &ledger)
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn capekit")
+        };
+        // Every other round, a triage writing its refile.csv races the refile.
+        let first = if round % 2 == 0 {
+            vec!["refile", "--out", "a"]
+        } else {
+            triage(&["--out", "a"])
+        };
+        let (a, b) = (spawn(&first), spawn(&["refile", "--out", "b"]));
+        let (a, b) = (
+            a.wait_with_output().expect("a"),
+            b.wait_with_output().expect("b"),
+        );
+        for o in [&a, &b] {
+            assert!(
+                o.status.code().is_some_and(|c| c <= 1),
+                "round {round}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        let (in_a, in_b) = (
+            upload_entries(&d.join("a/refile.csv")),
+            upload_entries(&d.join("b/refile.csv")),
+        );
+        assert!(
+            !in_a.is_empty() || !in_b.is_empty(),
+            "round {round}: one of the runs writes the refile"
+        );
+        let both: Vec<&String> = in_a.intersection(&in_b).collect();
+        assert!(
+            both.is_empty(),
+            "round {round}: {both:?} written into a/refile.csv and b/refile.csv"
+        );
+        let verify = run(d, &ledger, &["ledger", "verify"]);
+        assert_eq!(verify.code, Some(0), "round {round}: {}", verify.stdout);
+    }
+}
+
+#[test]
+fn a_refile_that_cannot_be_written_reserves_nothing() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(
+        d,
+        &ledger,
+        &["ledger", "import", "declaration.csv", "claim-details.csv"],
+    );
+    // A folder where the file should be: the write fails.
+    std::fs::create_dir_all(d.join("out/refile.csv/x")).expect("folder");
+    let r = run(d, &ledger, &["refile", "--out", "out"]);
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    let next = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
+    assert_eq!(next["entries"].as_array().map(Vec::len), Some(4), "{next}");
+}

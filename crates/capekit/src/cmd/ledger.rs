@@ -21,6 +21,7 @@ use capekit_io::entries::{EntryDataSet, parse_entry_data};
 use capekit_io::output::OutputSet;
 use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
+use capekit_io::triage_out::TriageFiles;
 use capekit_ledger::{
     DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState, Escalation, ExportRow,
     FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus, Mark, MarkOutcome, Problem,
@@ -1251,17 +1252,51 @@ pub fn record_triage(
 }
 
 impl Recorded {
-    /// Records the refile files the triage wrote, and says on standard error what the ledger
-    /// now holds (standard output is the triage's own report).
-    pub fn finish(
-        mut self,
-        refile: &[PathBuf],
-        entries: &[EntryNumber],
-        removed: &[PathBuf],
-    ) -> anyhow::Result<()> {
-        let drafts =
-            super::refile::record_written(&mut self.ledger, &self.folder, refile, entries)?;
-        let removed: Vec<String> = removed.iter().map(|p| p.display().to_string()).collect();
+    /// Writes the triage's outputs and records its refile files as drafts, in one reservation
+    /// of the ledger: the guard is asked again inside it (another run may have reserved some of
+    /// the refile's entries since the triage was recorded), and when its answer changed the
+    /// report, `build` runs again on the new report before anything is written. Says on
+    /// standard error what the ledger now holds (standard output is the triage's own report).
+    pub fn write_reserved(
+        &mut self,
+        input: &mut TriageInput,
+        report: &mut capekit_core::triage::TriageReport,
+        mut built: (OutputSet, TriageFiles),
+        build: impl Fn(&capekit_core::triage::TriageReport) -> anyhow::Result<(OutputSet, TriageFiles)>,
+        inputs: &[PathBuf],
+    ) -> anyhow::Result<(TriageFiles, capekit_io::output::Committed)> {
+        let reservation = self
+            .ledger
+            .reserve()
+            .context("taking the ledger's write lock to reserve the refile's entries")?;
+        if reservation
+            .ledger()
+            .guard_triage_except(
+                input,
+                report,
+                &capekit_ledger::Except::drafts_in(&self.folder),
+            )
+            .context("asking the ledger about the refile list")?
+        {
+            built = build(report)?;
+        }
+        let (set, outputs) = built;
+        // A write that fails drops the reservation: nothing is recorded.
+        let done = set
+            .commit_all(inputs)
+            .context("writing the triage outputs")?;
+        let refile = &outputs.refile;
+        let drafts = super::refile::record_reserved(
+            reservation,
+            &self.folder,
+            refile,
+            &report.refile.entries,
+        )?;
+        let removed: Vec<String> = done
+            .removed
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
         eprint!(
             "{}",
             super::refile::superseded_lines(&drafts.superseded, &removed)
@@ -1306,7 +1341,7 @@ impl Recorded {
             escape_controls(&shown(&self.ledger)),
             escape_controls(&parts.join(", "))
         );
-        Ok(())
+        Ok((outputs, done))
     }
 }
 

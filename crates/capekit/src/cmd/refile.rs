@@ -15,7 +15,7 @@ use capekit_io::claims::read_entry_list;
 use capekit_io::output::OutputSet;
 use capekit_io::render::escape_controls;
 use capekit_io::upload::add_upload_files;
-use capekit_ledger::{DraftPart, DraftsRecorded, EntryState, Except, Ledger};
+use capekit_ledger::{DraftPart, DraftsRecorded, EntryState, Except, Ledger, Reservation};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -98,17 +98,38 @@ pub fn run(
     // The drafts of the folder written into are superseded by this run: they hold nothing.
     let folder = capekit_io::output::resolve(out)?;
     let except = Except::drafts_in(&folder);
-    let plan = ledger.next_declaration(&corrected_entries, importer.as_deref(), &except)?;
+    // Planned outside the write lock (a large ledger takes a while), then checked inside it.
+    let mut plan = ledger.next_declaration(&corrected_entries, importer.as_deref(), &except)?;
+    let (done, recorded) = {
+        let reservation = ledger
+            .reserve()
+            .context("taking the ledger's write lock to reserve the refile's entries")?;
+        // Another run may have reserved some of these entries since: then plan again, inside
+        // the lock, so that no entry goes on two drafts.
+        if !reservation
+            .ledger()
+            .known_except(&plan.entries, &except)?
+            .is_empty()
+        {
+            plan = reservation.ledger().next_declaration(
+                &corrected_entries,
+                importer.as_deref(),
+                &except,
+            )?;
+        }
+        let mut set = OutputSet::new();
+        opt.protect(&mut set)?;
+        set.own_folder(out, "capekit refile");
+        add_upload_files(&mut set, &out.join("refile.csv"), &plan.entries);
+        let inputs: Vec<PathBuf> = corrected.map(Path::to_path_buf).into_iter().collect();
+        // A write that fails drops the reservation: nothing is recorded.
+        let done = set
+            .commit_all(&inputs)
+            .context("writing the refile upload")?;
+        let recorded = record_reserved(reservation, &folder, &done.written, &plan.entries)?;
+        (done, recorded)
+    };
     let held = held(&ledger, &except)?;
-    let mut set = OutputSet::new();
-    opt.protect(&mut set)?;
-    set.own_folder(out, "capekit refile");
-    add_upload_files(&mut set, &out.join("refile.csv"), &plan.entries);
-    let inputs: Vec<PathBuf> = corrected.map(Path::to_path_buf).into_iter().collect();
-    let done = set
-        .commit_all(&inputs)
-        .context("writing the refile upload")?;
-    let recorded = record_written(&mut ledger, &folder, &done.written, &plan.entries)?;
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
         plan: &plan,
@@ -138,31 +159,54 @@ pub fn run(
 }
 
 /// Records the upload parts capekit wrote into `folder` as drafts, with the entries each holds,
-/// as read back from disk: they reserve their entries until marked uploaded or discarded, and
-/// supersede the earlier drafts of the same folder. Parts hold [`MAX_ENTRIES`] entries each, in
-/// order, as `add_upload_files` split them.
-pub fn record_written(
-    ledger: &mut Ledger,
+/// as read back from disk, and commits the reservation: they reserve their entries until marked
+/// uploaded or discarded, and supersede the earlier drafts of the same folder. Parts hold
+/// [`MAX_ENTRIES`] entries each, in order, as `add_upload_files` split them.
+///
+/// When the ledger cannot record them, the parts are removed again: a file on disk that the
+/// ledger does not know would offer its entries a second time.
+pub fn record_reserved(
+    reservation: Reservation<'_>,
     folder: &Path,
     parts: &[PathBuf],
     entries: &[EntryNumber],
 ) -> anyhow::Result<DraftsRecorded> {
-    let mut read = Vec::with_capacity(parts.len());
-    for (path, chunk) in parts.iter().zip(entries.chunks(MAX_ENTRIES)) {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("reading back {} for the ledger", path.display()))?;
-        let shown = capekit_io::output::resolve(path).unwrap_or_else(|_| path.clone());
-        read.push((shown.display().to_string(), bytes, chunk));
-    }
-    let drafts: Vec<DraftPart<'_>> = read
-        .iter()
-        .map(|(path, bytes, chunk)| DraftPart {
-            path,
-            bytes,
-            entries: chunk,
-        })
-        .collect();
-    Ok(ledger.record_drafts(&folder.display().to_string(), &drafts)?)
+    let recorded = (|| -> anyhow::Result<DraftsRecorded> {
+        let mut read = Vec::with_capacity(parts.len());
+        for (path, chunk) in parts.iter().zip(entries.chunks(MAX_ENTRIES)) {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("reading back {} for the ledger", path.display()))?;
+            let shown = capekit_io::output::resolve(path).unwrap_or_else(|_| path.clone());
+            read.push((shown.display().to_string(), bytes, chunk));
+        }
+        let drafts: Vec<DraftPart<'_>> = read
+            .iter()
+            .map(|(path, bytes, chunk)| DraftPart {
+                path,
+                bytes,
+                entries: chunk,
+            })
+            .collect();
+        let done = reservation.record_drafts(&folder.display().to_string(), &drafts)?;
+        reservation.commit()?;
+        Ok(done)
+    })();
+    recorded.map_err(|e| {
+        let mut gone = Vec::new();
+        for p in parts {
+            if std::fs::remove_file(p).is_ok() {
+                gone.push(p.display().to_string());
+            }
+        }
+        if gone.is_empty() {
+            e.context("recording the refile as a draft in the ledger")
+        } else {
+            e.context(format!(
+                "recording the refile as a draft in the ledger; removed {} again, so that no file offers entries the ledger did not reserve - run the command again",
+                gone.join(", ")
+            ))
+        }
+    })
 }
 
 /// What superseding and clearing the folder did, in lines for the terminal.

@@ -120,7 +120,7 @@ fn finish(
     let mut report = triage(&input, as_of);
     // Record the triage, and keep entries the ledger knows as accepted on an earlier claim or
     // still pending off the refile list.
-    let recorded = super::ledger::record_triage(
+    let mut recorded = super::ledger::record_triage(
         ledger,
         &args.files,
         &kinds,
@@ -129,23 +129,35 @@ fn finish(
         &mut report,
         &args.out,
     )?;
-    let mut set = OutputSet::new();
-    ledger.protect(&mut set)?;
-    set.own_folder(&args.out, "capekit triage");
-    let files = add_triage_outputs(&mut set, &args.out, &report, &diagnostics, true)?;
-    let done = set
-        .commit_all(inputs)
-        .context("writing the triage outputs")?;
-    if let Some(recorded) = recorded {
-        recorded.finish(&files.refile, &report.refile.entries, &done.removed)?;
-    } else {
-        for r in &done.removed {
-            eprintln!(
-                "capekit: removed {}, written by the previous run into this folder",
-                r.display()
-            );
+    let build = |report: &TriageReport| -> anyhow::Result<(OutputSet, TriageFiles)> {
+        let mut set = OutputSet::new();
+        ledger.protect(&mut set)?;
+        set.own_folder(&args.out, "capekit triage");
+        let files = add_triage_outputs(&mut set, &args.out, report, &diagnostics, true)?;
+        Ok((set, files))
+    };
+    // Built before the ledger's write lock is taken: a large triage takes seconds to render.
+    let built = build(&report)?;
+    let files = match &mut recorded {
+        Some(recorded) => {
+            recorded
+                .write_reserved(&mut input, &mut report, built, build, inputs)?
+                .0
         }
-    }
+        None => {
+            let (set, files) = built;
+            let done = set
+                .commit_all(inputs)
+                .context("writing the triage outputs")?;
+            for r in &done.removed {
+                eprintln!(
+                    "capekit: removed {}, written by the previous run into this folder",
+                    r.display()
+                );
+            }
+            files
+        }
+    };
     match args.format {
         Format::Text => out!("{}", triage_text(&report, &diagnostics, &files)),
         Format::Json => outln!(

@@ -40,7 +40,8 @@ use sha2::{Digest, Sha256};
 
 pub use import::{DraftPart, DraftsRecorded, EntryFacts, FileImport, Superseded, TriageImport};
 pub use lifecycle::{
-    Attention, DeclRef, DeclState, Declaration, Mark, MarkOutcome, STALE_AFTER_DAYS, allowed,
+    Attention, DeclRef, DeclState, Declaration, Holder, Mark, MarkOutcome, STALE_AFTER_DAYS,
+    allowed,
 };
 pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
@@ -436,6 +437,15 @@ fn migrate(conn: &mut Connection, migrations: &[&str], shown: &str) -> Result<()
     }
     tx.commit()?;
     Ok(())
+}
+
+/// `1 entry`, `2 entries`, with thousands separators.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        capekit_core::check::group(n as u64),
+        if n == 1 { one } else { many }
+    )
 }
 
 fn parse_ts(s: &str) -> Result<Timestamp> {

@@ -529,6 +529,40 @@ impl Ledger {
                 "{name}: its state comes from the upgrade of the ledger; confirm it with `capekit ledger uploaded` or release it with `capekit ledger discard`"
             )));
         }
+        // Restoring a draft or an upload makes it hold its entries again: never those another
+        // declaration holds now (a newer draft took them after a discard, a refile went up after
+        // a failure), or the same entry would sit on two files.
+        if matches!(before.state, DeclState::Draft | DeclState::Uploaded) {
+            let blockers = holders_elsewhere(&tx, id)?;
+            if !blockers.is_empty() {
+                let release: Vec<String> = blockers
+                    .iter()
+                    .map(|b| match b.state {
+                        DeclState::Uploaded => {
+                            format!("`capekit ledger failed '#{}'` if its upload failed", b.id)
+                        }
+                        _ => format!("`capekit ledger discard '#{}'`", b.id),
+                    })
+                    .collect();
+                return Err(refused(format!(
+                    "{name}: not undone - undoing its mark {} would make it hold {} again that {} now: {}. If the undo is right, release {} first ({}), then undo again",
+                    last.state,
+                    crate::plural(blockers.iter().map(|b| b.entries).sum(), "entry", "entries"),
+                    if blockers.len() == 1 {
+                        "another declaration holds"
+                    } else {
+                        "other declarations hold"
+                    },
+                    blockers
+                        .iter()
+                        .map(Holder::describe)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    if blockers.len() == 1 { "it" } else { "them" },
+                    release.join(", "),
+                )));
+            }
+        }
         let from = last.state;
         append(
             &tx,
@@ -608,6 +642,80 @@ fn entries_of(tx: &Transaction<'_>, id: DeclarationId) -> Result<usize> {
         |r| r.get(0),
     )?;
     Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// A declaration holding some entries of another one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holder {
+    /// Its record.
+    pub id: DeclarationId,
+    /// Its file (the path, for a file capekit wrote).
+    pub name: String,
+    /// `draft` (reserved) or `uploaded` (pending with CBP).
+    pub state: DeclState,
+    /// How many of those entries it holds.
+    pub entries: usize,
+}
+
+impl Holder {
+    /// `#7 out/refile.csv (draft, 3 entries)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "#{} {} ({}, {})",
+            self.id,
+            self.name,
+            self.state,
+            crate::plural(self.entries, "entry", "entries")
+        )
+    }
+}
+
+/// The other declarations that hold entries of `id` now, as they would without `id`: drafts
+/// reserving them and uploads they are pending on, by declaration.
+pub(crate) fn holders_elsewhere(
+    conn: &rusqlite::Connection,
+    id: DeclarationId,
+) -> Result<Vec<Holder>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT entry FROM declaration_entries WHERE declaration_id = ?1")?;
+    let entries: Vec<String> = stmt
+        .query_map([id.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let except = Except::declaration(id);
+    let mut by: BTreeMap<DeclarationId, Holder> = BTreeMap::new();
+    for e in entries {
+        let (other, name, state) =
+            match crate::state::state_of(conn, crate::parse_entry(&e)?, &except)? {
+                EntryState::Pending {
+                    declaration_id,
+                    declaration,
+                    ..
+                } => (declaration_id, declaration, DeclState::Uploaded),
+                EntryState::Drafted {
+                    declaration_id,
+                    declaration,
+                    ..
+                } => (declaration_id, declaration, DeclState::Draft),
+                _ => continue,
+            };
+        by.entry(other)
+            .or_insert_with(|| Holder {
+                id: other,
+                name,
+                state,
+                entries: 0,
+            })
+            .entries += 1;
+    }
+    Ok(by.into_values().collect())
+}
+
+impl Ledger {
+    /// The other declarations holding entries of `id` now: what a superseded, discarded or
+    /// failed declaration's entries went to.
+    pub fn holders_elsewhere(&self, id: DeclarationId) -> Result<Vec<Holder>> {
+        holders_elsewhere(&self.conn, id)
+    }
 }
 
 /// Entries of `id` pending on another uploaded declaration: (entry, that declaration).

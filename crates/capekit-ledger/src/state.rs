@@ -124,6 +124,8 @@ pub struct Except {
     pub sha256: Option<String>,
     /// Drafts capekit wrote into this folder (canonical) hold nothing.
     pub drafts_in: Option<PathBuf>,
+    /// This declaration holds nothing: what would the others hold without it?
+    pub declaration: Option<DeclarationId>,
 }
 
 impl Except {
@@ -136,20 +138,28 @@ impl Except {
     pub fn file(sha256: impl Into<String>) -> Self {
         Self {
             sha256: Some(sha256.into()),
-            drafts_in: None,
+            ..Self::default()
         }
     }
 
     /// The drafts written into `folder` set aside.
     pub fn drafts_in(folder: impl Into<PathBuf>) -> Self {
         Self {
-            sha256: None,
             drafts_in: Some(folder.into()),
+            ..Self::default()
+        }
+    }
+
+    /// The declaration `id` set aside.
+    pub fn declaration(id: DeclarationId) -> Self {
+        Self {
+            declaration: Some(id),
+            ..Self::default()
         }
     }
 
     fn skips(&self, d: &DeclSeen) -> bool {
-        if self.sha256.as_deref() == Some(d.sha256.as_str()) {
+        if self.sha256.as_deref() == Some(d.sha256.as_str()) || self.declaration == Some(d.id) {
             return true;
         }
         match (&self.drafts_in, &d.refile_path) {

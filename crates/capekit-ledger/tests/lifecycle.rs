@@ -609,3 +609,87 @@ fn verify_finds_an_entry_reserved_by_two_drafts() {
     draft(&mut l, "/b/refile.csv", &[n(3)]);
     assert_eq!(l.verify().expect("verify"), vec![]);
 }
+
+#[test]
+fn an_undo_never_takes_entries_a_newer_declaration_holds() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1), n(2), n(3)];
+    l.import_declaration(&declaration("d.csv", &d), &d)
+        .expect("declare");
+    rejected_all(&mut l, "100000000001", &[1, 2, 3]);
+    draft(&mut l, "/a/refile.csv", &d);
+    let old = id_of(&l, "/a/refile.csv");
+    l.mark(
+        old,
+        &Mark::Discarded {
+            note: "not this one".into(),
+        },
+    )
+    .expect("discard");
+    // A newer draft elsewhere takes two of its entries.
+    draft(&mut l, "/b/refile.csv", &[n(1), n(2)]);
+    let newer = id_of(&l, "/b/refile.csv");
+    let err = l.undo(old).expect_err("refused");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("/b/refile.csv") && msg.contains(&format!("#{newer}")),
+        "{msg}"
+    );
+    assert!(msg.contains("2 entries"), "{msg}");
+    assert!(
+        msg.contains(&format!("capekit ledger discard '#{newer}'")),
+        "{msg}"
+    );
+    // Nothing changed: the newer draft still holds them, the old one is still discarded.
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Drafted { declaration_id, .. } if declaration_id == newer
+    ));
+    assert_eq!(
+        l.declarations().expect("list")[1].state,
+        DeclState::Discarded
+    );
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    // Released first, the undo goes through.
+    l.mark(
+        newer,
+        &Mark::Discarded {
+            note: String::new(),
+        },
+    )
+    .expect("discard the newer");
+    l.undo(old).expect("undo");
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Drafted { declaration_id, .. } if declaration_id == old
+    ));
+
+    // An upload marked failed, then refiled and uploaded: undoing the failure would put the
+    // entries on two pending uploads.
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/a/refile.csv", &[n(4)]);
+    let first = id_of(&l, "/a/refile.csv");
+    let up = Mark::Uploaded {
+        at: None,
+        job: None,
+    };
+    l.mark(first, &up).expect("uploaded");
+    l.mark(
+        first,
+        &Mark::Failed {
+            note: String::new(),
+        },
+    )
+    .expect("failed");
+    draft(&mut l, "/b/refile.csv", &[n(4)]);
+    let second = id_of(&l, "/b/refile.csv");
+    l.mark(second, &up).expect("uploaded");
+    let err = l.undo(first).expect_err("refused");
+    assert!(
+        err.to_string().contains(&format!(
+            "`capekit ledger failed '#{second}'` if its upload failed"
+        )),
+        "{err}"
+    );
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}

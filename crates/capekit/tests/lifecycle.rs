@@ -145,13 +145,25 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
     assert!(history.contains("marked failed"), "{history}");
     let again = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
     assert_eq!(again["entries"].as_array().map(Vec::len), Some(4));
-    // A wrong mark is undone, and the undo is recorded.
+    // Undoing the failure now would take the entries back from the newer draft: refused, and
+    // the message names the draft that holds them.
+    let blocked = run(d, &ledger, &["ledger", "undo", "out/refile.csv"]);
+    assert_eq!(blocked.code, Some(2), "{}", blocked.stdout);
+    assert!(
+        blocked.stderr.contains("next/refile.csv") && blocked.stderr.contains("4 entries"),
+        "{}",
+        blocked.stderr
+    );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "drafted");
+    // A wrong mark is undone once the newer draft is released, and the undo is recorded.
+    run(d, &ledger, &["ledger", "discard", "next/refile.csv"]);
     let undo = run(d, &ledger, &["ledger", "undo", "out/refile.csv"]);
     assert!(
         undo.stdout.contains("failed -> uploaded"),
         "{}",
         undo.stdout
     );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "pending");
     assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
 }
 

@@ -326,238 +326,10 @@ impl Ledger {
         files: &[FileMeta],
         report: &TriageReport,
     ) -> Result<TriageImport> {
-        let at = now();
         let tx = self.begin()?;
-        // The declaration first: the claims answer it, so their rows must come after it. When
-        // some claim files were recorded before (triaged without it), it takes their place.
-        let mut answered_by: Option<i64> = None;
-        for f in files {
-            let old: Option<i64> = tx
-                .query_row("SELECT id FROM files WHERE sha256 = ?1", [&f.sha256], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if let Some(old) = old {
-                answered_by = Some(answered_by.map_or(old, |a| a.min(old)));
-            }
-        }
-        let declaration = declaration
-            .map(|(meta, entries)| {
-                // CBP answered it, so it was uploaded.
-                import_declaration_tx(&tx, meta, entries, &at, answered_by, DeclState::Uploaded)
-            })
-            .transpose()?;
-        let given: Option<DeclarationId> = match &declaration {
-            Some(ImportOutcome::Imported { file_id, .. })
-            | Some(ImportOutcome::AlreadyImported { file_id, .. }) => tx
-                .query_row(
-                    "SELECT id FROM declarations WHERE file_id = ?1",
-                    [file_id.0],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .map(DeclarationId),
-            None => None,
-        };
-        // A claim already recorded with the same entry outcomes, read again from another file
-        // (another format, name, row order or encoding), changes nothing: its rows are not
-        // recorded twice, and a file holding only such claims is not recorded at all.
-        let same = same_claims(&tx, files, report)?;
-        let mut imports = Vec::with_capacity(files.len());
-        let mut new_files: HashMap<&str, FileId> = HashMap::new();
-        let mut old_names: HashSet<&str> = HashSet::new();
-        let mut first_new = None;
-        for f in files {
-            if let Some(earlier) = same.files.get(f.sha256.as_str()) {
-                old_names.insert(f.name.as_str());
-                imports.push((f, Err(earlier.clone())));
-                continue;
-            }
-            match insert_file(&tx, f, &at)? {
-                Ok(id) => {
-                    new_files.entry(f.name.as_str()).or_insert(id);
-                    first_new.get_or_insert(id);
-                    imports.push((f, Ok(id)));
-                }
-                Err(already) => {
-                    old_names.insert(f.name.as_str());
-                    imports.push((f, Err(already)));
-                }
-            }
-        }
-        let mut rows_per_file: HashMap<FileId, usize> = HashMap::new();
-        let mut triage = None;
-        let mut claims_recorded = 0;
-        let mut rows = 0;
-        if let Some(first_new) = first_new {
-            let file_of = |name: &str| -> Option<FileId> {
-                match new_files.get(name) {
-                    Some(id) => Some(*id),
-                    None if old_names.contains(name) => None,
-                    None => Some(first_new),
-                }
-            };
-            tx.execute(
-                "INSERT INTO triages (as_of, catalog_version, recorded_at) VALUES (?1, ?2, ?3)",
-                params![report.as_of.to_string(), report.catalog_version, at],
-            )?;
-            let triage_id = TriageId(tx.last_insert_rowid());
-            triage = Some(triage_id);
-            // Claims with at least one row in a new file; their status is the latest triage's.
-            let recorded: HashSet<&str> = report
-                .entries
-                .iter()
-                .filter(|r| {
-                    matches!(r.outcome, Outcome::Accepted | Outcome::Rejected)
-                        && file_of(&r.file).is_some()
-                })
-                .filter_map(|r| r.claim_number.as_deref())
-                .filter(|c| !same.claims.contains(*c))
-                .collect();
-            let mut claim_ids: HashMap<&str, i64> = HashMap::with_capacity(recorded.len());
-            {
-                let mut upsert = tx.prepare_cached(
-                    "INSERT INTO claims (claim_number, status) VALUES (?1, ?2)
-                     ON CONFLICT (claim_number) DO UPDATE SET status = excluded.status
-                     RETURNING id",
-                )?;
-                for c in &report.claims {
-                    if recorded.contains(&*c.claim_number) {
-                        let id: i64 = upsert
-                            .query_row(params![&*c.claim_number, c.status.as_str()], |r| {
-                                r.get(0)
-                            })?;
-                        claim_ids.insert(&c.claim_number, id);
-                    }
-                }
-            }
-            claims_recorded = claim_ids.len();
-            // Rows to record, borrowed from the report: (claim id, file id, outcome, row).
-            let mut rows_out: Vec<(i64, FileId, &'static str, &EntryResult)> =
-                Vec::with_capacity(report.entries.len());
-            let mut last_file: Option<(&str, Option<FileId>)> = None;
-            for r in &report.entries {
-                // Only CBP's answers are claim outcomes: an entry that merely passed file checks
-                // on a Validation Result File, or sat on an upload that failed, has none (and a
-                // Validation Result File never records acceptance).
-                let outcome = match r.outcome {
-                    Outcome::Accepted => "accepted",
-                    Outcome::Rejected => "rejected",
-                    Outcome::NoClaimYet | Outcome::NotFiled | Outcome::Missing => continue,
-                };
-                let Some(&claim) = r.claim_number.as_deref().and_then(|c| claim_ids.get(c)) else {
-                    continue;
-                };
-                // Rows of one file mostly come together; remember the last lookup.
-                let file_id = match last_file {
-                    Some((name, id)) if name == &*r.file => id,
-                    _ => {
-                        let id = file_of(&r.file);
-                        last_file = Some((&r.file, id));
-                        id
-                    }
-                };
-                let Some(file_id) = file_id else {
-                    continue;
-                };
-                *rows_per_file.entry(file_id).or_default() += 1;
-                rows_out.push((claim, file_id, outcome, r));
-            }
-            insert_batched(
-                &tx,
-                "INSERT INTO claim_entries
-                   (claim_id, entry, outcome, message, action, rule, triage_id, file_id, line)
-                 VALUES",
-                9,
-                &rows_out,
-                |st, i, (claim, file_id, outcome, r)| {
-                    st.raw_bind_parameter(i, claim)?;
-                    st.raw_bind_parameter(i + 1, r.entry_number.as_str())?;
-                    st.raw_bind_parameter(i + 2, outcome)?;
-                    st.raw_bind_parameter(i + 3, &*r.message)?;
-                    st.raw_bind_parameter(i + 4, r.action.as_str())?;
-                    st.raw_bind_parameter(i + 5, r.rule)?;
-                    st.raw_bind_parameter(i + 6, triage_id.0)?;
-                    st.raw_bind_parameter(i + 7, file_id.0)?;
-                    st.raw_bind_parameter(i + 8, i64::try_from(r.line).unwrap_or(i64::MAX))
-                },
-            )?;
-            rows = rows_out.len();
-            // Each claim of a Claim Details file answers its declaration. A Validation Result
-            // File is no claim: it answers nothing.
-            let answering: HashSet<&str> = report
-                .entries
-                .iter()
-                .filter(|r| {
-                    files
-                        .iter()
-                        .any(|f| f.name == *r.file && f.kind == FileKind::ClaimDetails)
-                })
-                .filter_map(|r| r.claim_number.as_deref())
-                .collect();
-            for (number, id) in &claim_ids {
-                if answering.contains(number) {
-                    answer(&tx, ClaimId(*id), given, &at)?;
-                }
-            }
-        }
-        // A Validation Result File with a file-level error: its upload failed as a whole, so its
-        // declaration is failed and its entries released. It never records an acceptance.
-        for c in &report.claims {
-            if c.status != capekit_core::triage::ClaimStatus::FailedValidation
-                || !c.files.iter().any(|f| new_files.contains_key(&**f))
-            {
-                continue;
-            }
-            let entries: Vec<EntryNumber> = report
-                .entries
-                .iter()
-                .filter(|r| r.claim_number.as_deref() == Some(&*c.claim_number))
-                .map(|r| r.entry_number)
-                .collect();
-            let target = match given {
-                Some(d) => Some(d),
-                None => holder_of(&tx, &entries)?,
-            };
-            if let Some(decl) = target
-                && let Some((from, migrated)) = current(&tx, decl)?
-                && allowed(from, DeclState::Failed, migrated)
-            {
-                append(
-                    &tx,
-                    decl,
-                    DeclState::Failed,
-                    &at,
-                    &NewEvent {
-                        note: &format!(
-                            "its Validation Result File {} reports a file-level error",
-                            c.files.first().map_or("", |f| &**f)
-                        ),
-                        ..NewEvent::default()
-                    },
-                )?;
-            }
-        }
+        let done = import_triage_tx(&tx, declaration, files, report)?;
         tx.commit()?;
-        Ok(TriageImport {
-            declaration,
-            files: imports
-                .into_iter()
-                .map(|(f, r)| FileImport {
-                    name: f.name.clone(),
-                    outcome: match r {
-                        Ok(file_id) => ImportOutcome::Imported {
-                            file_id,
-                            entries: rows_per_file.get(&file_id).copied().unwrap_or(0),
-                        },
-                        Err(already) => already,
-                    },
-                })
-                .collect(),
-            triage,
-            claims: claims_recorded,
-            rows,
-        })
+        Ok(done)
     }
 
     /// Records one declaration file capekit wrote at `path` as a draft (see
@@ -904,6 +676,243 @@ impl Ledger {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// [`Ledger::import_triage`], inside a transaction begun by the caller.
+pub(crate) fn import_triage_tx(
+    tx: &Transaction<'_>,
+    declaration: Option<(&FileMeta, &[EntryNumber])>,
+    files: &[FileMeta],
+    report: &TriageReport,
+) -> Result<TriageImport> {
+    let at = now();
+    // The declaration first: the claims answer it, so their rows must come after it. When
+    // some claim files were recorded before (triaged without it), it takes their place.
+    let mut answered_by: Option<i64> = None;
+    for f in files {
+        let old: Option<i64> = tx
+            .query_row("SELECT id FROM files WHERE sha256 = ?1", [&f.sha256], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(old) = old {
+            answered_by = Some(answered_by.map_or(old, |a| a.min(old)));
+        }
+    }
+    let declaration = declaration
+        .map(|(meta, entries)| {
+            // CBP answered it, so it was uploaded.
+            import_declaration_tx(tx, meta, entries, &at, answered_by, DeclState::Uploaded)
+        })
+        .transpose()?;
+    let given: Option<DeclarationId> = match &declaration {
+        Some(ImportOutcome::Imported { file_id, .. })
+        | Some(ImportOutcome::AlreadyImported { file_id, .. }) => tx
+            .query_row(
+                "SELECT id FROM declarations WHERE file_id = ?1",
+                [file_id.0],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(DeclarationId),
+        None => None,
+    };
+    // A claim already recorded with the same entry outcomes, read again from another file
+    // (another format, name, row order or encoding), changes nothing: its rows are not
+    // recorded twice, and a file holding only such claims is not recorded at all.
+    let same = same_claims(tx, files, report)?;
+    let mut imports = Vec::with_capacity(files.len());
+    let mut new_files: HashMap<&str, FileId> = HashMap::new();
+    let mut old_names: HashSet<&str> = HashSet::new();
+    let mut first_new = None;
+    for f in files {
+        if let Some(earlier) = same.files.get(f.sha256.as_str()) {
+            old_names.insert(f.name.as_str());
+            imports.push((f, Err(earlier.clone())));
+            continue;
+        }
+        match insert_file(tx, f, &at)? {
+            Ok(id) => {
+                new_files.entry(f.name.as_str()).or_insert(id);
+                first_new.get_or_insert(id);
+                imports.push((f, Ok(id)));
+            }
+            Err(already) => {
+                old_names.insert(f.name.as_str());
+                imports.push((f, Err(already)));
+            }
+        }
+    }
+    let mut rows_per_file: HashMap<FileId, usize> = HashMap::new();
+    let mut triage = None;
+    let mut claims_recorded = 0;
+    let mut rows = 0;
+    if let Some(first_new) = first_new {
+        let file_of = |name: &str| -> Option<FileId> {
+            match new_files.get(name) {
+                Some(id) => Some(*id),
+                None if old_names.contains(name) => None,
+                None => Some(first_new),
+            }
+        };
+        tx.execute(
+            "INSERT INTO triages (as_of, catalog_version, recorded_at) VALUES (?1, ?2, ?3)",
+            params![report.as_of.to_string(), report.catalog_version, at],
+        )?;
+        let triage_id = TriageId(tx.last_insert_rowid());
+        triage = Some(triage_id);
+        // Claims with at least one row in a new file; their status is the latest triage's.
+        let recorded: HashSet<&str> = report
+            .entries
+            .iter()
+            .filter(|r| {
+                matches!(r.outcome, Outcome::Accepted | Outcome::Rejected)
+                    && file_of(&r.file).is_some()
+            })
+            .filter_map(|r| r.claim_number.as_deref())
+            .filter(|c| !same.claims.contains(*c))
+            .collect();
+        let mut claim_ids: HashMap<&str, i64> = HashMap::with_capacity(recorded.len());
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO claims (claim_number, status) VALUES (?1, ?2)
+                 ON CONFLICT (claim_number) DO UPDATE SET status = excluded.status
+                 RETURNING id",
+            )?;
+            for c in &report.claims {
+                if recorded.contains(&*c.claim_number) {
+                    let id: i64 = upsert
+                        .query_row(params![&*c.claim_number, c.status.as_str()], |r| r.get(0))?;
+                    claim_ids.insert(&c.claim_number, id);
+                }
+            }
+        }
+        claims_recorded = claim_ids.len();
+        // Rows to record, borrowed from the report: (claim id, file id, outcome, row).
+        let mut rows_out: Vec<(i64, FileId, &'static str, &EntryResult)> =
+            Vec::with_capacity(report.entries.len());
+        let mut last_file: Option<(&str, Option<FileId>)> = None;
+        for r in &report.entries {
+            // Only CBP's answers are claim outcomes: an entry that merely passed file checks
+            // on a Validation Result File, or sat on an upload that failed, has none (and a
+            // Validation Result File never records acceptance).
+            let outcome = match r.outcome {
+                Outcome::Accepted => "accepted",
+                Outcome::Rejected => "rejected",
+                Outcome::NoClaimYet | Outcome::NotFiled | Outcome::Missing => continue,
+            };
+            let Some(&claim) = r.claim_number.as_deref().and_then(|c| claim_ids.get(c)) else {
+                continue;
+            };
+            // Rows of one file mostly come together; remember the last lookup.
+            let file_id = match last_file {
+                Some((name, id)) if name == &*r.file => id,
+                _ => {
+                    let id = file_of(&r.file);
+                    last_file = Some((&r.file, id));
+                    id
+                }
+            };
+            let Some(file_id) = file_id else {
+                continue;
+            };
+            *rows_per_file.entry(file_id).or_default() += 1;
+            rows_out.push((claim, file_id, outcome, r));
+        }
+        insert_batched(
+            tx,
+            "INSERT INTO claim_entries
+               (claim_id, entry, outcome, message, action, rule, triage_id, file_id, line)
+             VALUES",
+            9,
+            &rows_out,
+            |st, i, (claim, file_id, outcome, r)| {
+                st.raw_bind_parameter(i, claim)?;
+                st.raw_bind_parameter(i + 1, r.entry_number.as_str())?;
+                st.raw_bind_parameter(i + 2, outcome)?;
+                st.raw_bind_parameter(i + 3, &*r.message)?;
+                st.raw_bind_parameter(i + 4, r.action.as_str())?;
+                st.raw_bind_parameter(i + 5, r.rule)?;
+                st.raw_bind_parameter(i + 6, triage_id.0)?;
+                st.raw_bind_parameter(i + 7, file_id.0)?;
+                st.raw_bind_parameter(i + 8, i64::try_from(r.line).unwrap_or(i64::MAX))
+            },
+        )?;
+        rows = rows_out.len();
+        // Each claim of a Claim Details file answers its declaration. A Validation Result
+        // File is no claim: it answers nothing.
+        let answering: HashSet<&str> = report
+            .entries
+            .iter()
+            .filter(|r| {
+                files
+                    .iter()
+                    .any(|f| f.name == *r.file && f.kind == FileKind::ClaimDetails)
+            })
+            .filter_map(|r| r.claim_number.as_deref())
+            .collect();
+        for (number, id) in &claim_ids {
+            if answering.contains(number) {
+                answer(tx, ClaimId(*id), given, &at)?;
+            }
+        }
+    }
+    // A Validation Result File with a file-level error: its upload failed as a whole, so its
+    // declaration is failed and its entries released. It never records an acceptance.
+    for c in &report.claims {
+        if c.status != capekit_core::triage::ClaimStatus::FailedValidation
+            || !c.files.iter().any(|f| new_files.contains_key(&**f))
+        {
+            continue;
+        }
+        let entries: Vec<EntryNumber> = report
+            .entries
+            .iter()
+            .filter(|r| r.claim_number.as_deref() == Some(&*c.claim_number))
+            .map(|r| r.entry_number)
+            .collect();
+        let target = match given {
+            Some(d) => Some(d),
+            None => holder_of(tx, &entries)?,
+        };
+        if let Some(decl) = target
+            && let Some((from, migrated)) = current(tx, decl)?
+            && allowed(from, DeclState::Failed, migrated)
+        {
+            append(
+                tx,
+                decl,
+                DeclState::Failed,
+                &at,
+                &NewEvent {
+                    note: &format!(
+                        "its Validation Result File {} reports a file-level error",
+                        c.files.first().map_or("", |f| &**f)
+                    ),
+                    ..NewEvent::default()
+                },
+            )?;
+        }
+    }
+    Ok(TriageImport {
+        declaration,
+        files: imports
+            .into_iter()
+            .map(|(f, r)| FileImport {
+                name: f.name.clone(),
+                outcome: match r {
+                    Ok(file_id) => ImportOutcome::Imported {
+                        file_id,
+                        entries: rows_per_file.get(&file_id).copied().unwrap_or(0),
+                    },
+                    Err(already) => already,
+                },
+            })
+            .collect(),
+        triage,
+        claims: claims_recorded,
+        rows,
+    })
 }
 
 fn import_declaration_tx(

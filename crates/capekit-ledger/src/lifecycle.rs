@@ -535,15 +535,6 @@ impl Ledger {
         if matches!(before.state, DeclState::Draft | DeclState::Uploaded) {
             let blockers = holders_elsewhere(&tx, id)?;
             if !blockers.is_empty() {
-                let release: Vec<String> = blockers
-                    .iter()
-                    .map(|b| match b.state {
-                        DeclState::Uploaded => {
-                            format!("`capekit ledger failed '#{}'` if its upload failed", b.id)
-                        }
-                        _ => format!("`capekit ledger discard '#{}'`", b.id),
-                    })
-                    .collect();
                 return Err(refused(format!(
                     "{name}: not undone - undoing its mark {} would make it hold {} again that {} now: {}. If the undo is right, release {} first ({}), then undo again",
                     last.state,
@@ -559,7 +550,7 @@ impl Ledger {
                         .collect::<Vec<_>>()
                         .join("; "),
                     if blockers.len() == 1 { "it" } else { "them" },
-                    release.join(", "),
+                    release_commands(&blockers),
                 )));
             }
         }
@@ -670,6 +661,21 @@ impl Holder {
     }
 }
 
+/// The commands that release what `blockers` hold: a draft is discarded, an upload marked failed
+/// (only if it did fail).
+fn release_commands(blockers: &[Holder]) -> String {
+    blockers
+        .iter()
+        .map(|b| match b.state {
+            DeclState::Uploaded => {
+                format!("`capekit ledger failed '#{}'` if its upload failed", b.id)
+            }
+            _ => format!("`capekit ledger discard '#{}'`", b.id),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The other declarations that hold entries of `id` now, as they would without `id`: drafts
 /// reserving them and uploads they are pending on, by declaration.
 pub(crate) fn holders_elsewhere(
@@ -775,6 +781,29 @@ pub(crate) fn mark_tx(
             };
             return Err(refused(format!(
                 "{name} is {from}; it cannot become {to}{hint}"
+            )));
+        }
+    }
+    // A superseded, discarded or failed declaration whose entries a newer draft or upload holds
+    // now cannot hold them again: the same entries would be on two files.
+    if to == DeclState::Uploaded && matches!(from, Some(DeclState::Discarded | DeclState::Failed)) {
+        let blockers = holders_elsewhere(tx, id)?;
+        if !blockers.is_empty() {
+            return Err(refused(format!(
+                "{name} is {}: not marked uploaded, since {} now - {}. Upload that one instead; if you did upload {name}, release {} first ({}), then mark it again",
+                from.map_or("", DeclState::as_str),
+                if blockers.len() == 1 {
+                    "a newer declaration holds its entries"
+                } else {
+                    "newer declarations hold its entries"
+                },
+                blockers
+                    .iter()
+                    .map(Holder::describe)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                if blockers.len() == 1 { "it" } else { "them" },
+                release_commands(&blockers),
             )));
         }
     }

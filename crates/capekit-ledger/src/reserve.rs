@@ -9,10 +9,12 @@
 //! so it sees the reservation. A run that fails before [`Reservation::commit`] (a file that could
 //! not be written) rolls back: no entry stays reserved by a file that does not exist.
 
+use capekit_core::entry::EntryNumber;
+use capekit_core::triage::TriageReport;
 use rusqlite::{Transaction, TransactionBehavior};
 
-use crate::import::{DraftPart, DraftsRecorded, record_drafts_tx};
-use crate::{Ledger, Result};
+use crate::import::{DraftPart, DraftsRecorded, TriageImport, import_triage_tx, record_drafts_tx};
+use crate::{FileMeta, Ledger, Result};
 
 /// An open write transaction of the ledger, begun `IMMEDIATE`: reads through
 /// [`Reservation::ledger`] see every draft recorded before it began, and no other writer records
@@ -43,6 +45,17 @@ impl Reservation<'_> {
     /// [`Ledger::record_drafts`] inside the reservation.
     pub fn record_drafts(&self, folder: &str, parts: &[DraftPart<'_>]) -> Result<DraftsRecorded> {
         record_drafts_tx(&self.tx, folder, parts)
+    }
+
+    /// [`Ledger::import_triage`] inside the reservation: a triage recorded, guarded and its
+    /// refile drafted as one change of the ledger.
+    pub fn import_triage(
+        &self,
+        declaration: Option<(&FileMeta, &[EntryNumber])>,
+        files: &[FileMeta],
+        report: &TriageReport,
+    ) -> Result<TriageImport> {
+        import_triage_tx(&self.tx, declaration, files, report)
     }
 
     /// Makes what was recorded permanent, and lets the next writer in.

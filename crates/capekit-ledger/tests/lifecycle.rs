@@ -693,3 +693,40 @@ fn an_undo_never_takes_entries_a_newer_declaration_holds() {
     );
     assert_eq!(l.verify().expect("verify"), vec![]);
 }
+
+#[test]
+fn a_superseded_draft_is_not_marked_uploaded_while_a_newer_one_holds_its_entries() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1), n(2)]);
+    let old = id_of(&l, "/out/refile.csv");
+    // A re-run into the same folder supersedes it.
+    draft(&mut l, "/out/refile.csv", &[n(1)]);
+    let newer = l.declarations().expect("list")[1].id;
+    let up = Mark::Uploaded {
+        at: None,
+        job: None,
+    };
+    let err = l.mark(old, &up).expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains(&format!("#{newer} /out/refile.csv (draft, 1 entry)")),
+        "{err}"
+    );
+    assert_eq!(
+        l.declarations().expect("list")[0].state,
+        DeclState::Discarded
+    );
+    // A failed upload whose entries nobody took since may be uploaded again as it is.
+    draft(&mut l, "/c/refile.csv", &[n(5)]);
+    let c = id_of(&l, "/c/refile.csv");
+    l.mark(c, &up).expect("uploaded");
+    l.mark(
+        c,
+        &Mark::Failed {
+            note: "load error".into(),
+        },
+    )
+    .expect("failed");
+    l.mark(c, &up).expect("uploaded again");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}

@@ -275,6 +275,10 @@ pub struct TriageReport {
     /// upload that failed file validation).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The Validation Result Files (by name) holding a file-level error: their uploads failed
+    /// as a whole, whether or not a row names an entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed_uploads: Vec<Text>,
 }
 
 impl TriageReport {
@@ -901,7 +905,9 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             // Given only the Validation Result Files of uploads that failed as a whole, a
             // declared entry they do not name was not filed either: it goes on the corrected
             // whole file.
-            let only_failed_uploads = !claims.is_empty()
+            // A file whose only row is its file-level error makes no claim at all, and is such
+            // a file just the same.
+            let only_failed_uploads = !failed_uploads.is_empty()
                 && claims
                     .iter()
                     .all(|c| c.status == ClaimStatus::FailedValidation);
@@ -1015,6 +1021,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         refile,
         refined,
         warnings,
+        failed_uploads,
     }
 }
 

@@ -71,6 +71,57 @@ pub struct TriageImport {
     pub claims: usize,
     /// Claim rows recorded now.
     pub rows: usize,
+    /// Validation Result Files with a file-level error: the declaration each failed, or the
+    /// uploads it may belong to when it names no entry.
+    pub failed_uploads: Vec<FailedUpload>,
+}
+
+/// A Validation Result File with a file-level error, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedUpload {
+    /// The file.
+    pub file: String,
+    /// The declaration it failed (or found failed already): the one named, or the one holding
+    /// the entries its rows name.
+    pub marked: Option<(DeclarationId, String)>,
+    /// When it failed none (its only row is the file-level error, no declaration named): every
+    /// upload still waiting for its claim, one of which it may belong to, oldest first. Nothing
+    /// is guessed: the user marks the one (`capekit ledger failed`).
+    pub candidates: Vec<(DeclarationId, String)>,
+}
+
+impl FailedUpload {
+    /// What was done, or what the user must do, in a sentence or two.
+    pub fn advice(&self) -> String {
+        let what = format!(
+            "{}: the upload failed file validation (a file-level error), so none of its entries was filed",
+            self.file
+        );
+        if let Some((id, name)) = &self.marked {
+            return format!(
+                "{what}: declaration #{id} {name} is marked failed and its entries are released - fix the file and upload it whole as a new declaration"
+            );
+        }
+        let list = |c: &[(DeclarationId, String)]| {
+            c.iter()
+                .map(|(id, name)| format!("#{id} {name}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self.candidates.as_slice() {
+            [] => format!(
+                "{what}. It names no entry and no upload in the ledger is waiting for its claim, so no declaration was marked failed: record the upload it belongs to (`capekit ledger uploaded FILE`), then import this file again with `--declaration FILE`"
+            ),
+            [(id, name)] => format!(
+                "{what}. It names no entry, so capekit does not guess which declaration it belongs to; the one upload waiting for its claim is #{id} {name}: if this is its Validation Result File, mark it failed with `capekit ledger failed '#{id}'` (or the Declarations page of `capekit serve`)"
+            ),
+            many => format!(
+                "{what}. It names no entry, so capekit does not guess which declaration it belongs to; {} uploads are waiting for their claim ({}): mark the one this file belongs to with `capekit ledger failed '#N'`, or import the file again with `--declaration '#N'`",
+                many.len(),
+                list(many)
+            ),
+        }
+    }
 }
 
 /// One claim file of a triage import.
@@ -327,7 +378,22 @@ impl Ledger {
         report: &TriageReport,
     ) -> Result<TriageImport> {
         let tx = self.begin()?;
-        let done = import_triage_tx(&tx, declaration, files, report)?;
+        let done = import_triage_tx(&tx, declaration, None, files, report)?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// [`Ledger::import_triage`] of claim files the user says answer the recorded declaration
+    /// `declaration` (`ledger import --declaration`): each Claim Details answers it, and a
+    /// Validation Result File with a file-level error fails it, even one recorded before.
+    pub fn import_triage_answering(
+        &mut self,
+        declaration: DeclarationId,
+        files: &[FileMeta],
+        report: &TriageReport,
+    ) -> Result<TriageImport> {
+        let tx = self.begin()?;
+        let done = import_triage_tx(&tx, None, Some(declaration), files, report)?;
         tx.commit()?;
         Ok(done)
     }
@@ -682,6 +748,7 @@ impl Ledger {
 pub(crate) fn import_triage_tx(
     tx: &Transaction<'_>,
     declaration: Option<(&FileMeta, &[EntryNumber])>,
+    named: Option<DeclarationId>,
     files: &[FileMeta],
     report: &TriageReport,
 ) -> Result<TriageImport> {
@@ -715,7 +782,7 @@ pub(crate) fn import_triage_tx(
             )
             .optional()?
             .map(DeclarationId),
-        None => None,
+        None => named,
     };
     // A claim already recorded with the same entry outcomes, read again from another file
     // (another format, name, row order or encoding), changes nothing: its rows are not
@@ -858,41 +925,57 @@ pub(crate) fn import_triage_tx(
         }
     }
     // A Validation Result File with a file-level error: its upload failed as a whole, so its
-    // declaration is failed and its entries released. It never records an acceptance.
-    for c in &report.claims {
-        if c.status != capekit_core::triage::ClaimStatus::FailedValidation
-            || !c.files.iter().any(|f| new_files.contains_key(&**f))
-        {
+    // declaration is failed and its entries released. It never records an acceptance. Which
+    // declaration: the one named, else the one holding the entries its rows name; a file whose
+    // only row is the file-level error names none, and then nothing is guessed: the unanswered
+    // uploads are listed for the user to mark.
+    let mut failed_uploads = Vec::new();
+    for file in &report.failed_uploads {
+        let known = files.iter().any(|f| f.name == **file);
+        if !known || (!new_files.contains_key(&**file) && given.is_none()) {
             continue;
         }
         let entries: Vec<EntryNumber> = report
             .entries
             .iter()
-            .filter(|r| r.claim_number.as_deref() == Some(&*c.claim_number))
+            .filter(|r| *r.file == **file)
             .map(|r| r.entry_number)
             .collect();
         let target = match given {
             Some(d) => Some(d),
+            None if entries.is_empty() => None,
             None => holder_of(tx, &entries)?,
         };
+        let mut marked = None;
         if let Some(decl) = target
             && let Some((from, migrated)) = current(tx, decl)?
-            && allowed(from, DeclState::Failed, migrated)
         {
-            append(
-                tx,
-                decl,
-                DeclState::Failed,
-                &at,
-                &NewEvent {
-                    note: &format!(
-                        "its Validation Result File {} reports a file-level error",
-                        c.files.first().map_or("", |f| &**f)
-                    ),
-                    ..NewEvent::default()
-                },
-            )?;
+            if allowed(from, DeclState::Failed, migrated) {
+                append(
+                    tx,
+                    decl,
+                    DeclState::Failed,
+                    &at,
+                    &NewEvent {
+                        note: &format!(
+                            "its Validation Result File {file} reports a file-level error"
+                        ),
+                        ..NewEvent::default()
+                    },
+                )?;
+            }
+            marked = Some(decl_named(tx, decl)?);
         }
+        let candidates = if marked.is_none() {
+            unanswered_uploads(tx)?
+        } else {
+            Vec::new()
+        };
+        failed_uploads.push(FailedUpload {
+            file: file.to_string(),
+            marked,
+            candidates,
+        });
     }
     Ok(TriageImport {
         declaration,
@@ -912,6 +995,7 @@ pub(crate) fn import_triage_tx(
         triage,
         claims: claims_recorded,
         rows,
+        failed_uploads,
     })
 }
 
@@ -1040,6 +1124,30 @@ fn same_claims(tx: &Transaction<'_>, files: &[FileMeta], report: &TriageReport) 
         }
     }
     Ok(out)
+}
+
+/// A declaration's id with its name (the path, for a file capekit wrote).
+fn decl_named(tx: &Transaction<'_>, id: DeclarationId) -> Result<(DeclarationId, String)> {
+    let name: String = tx.query_row(
+        "SELECT COALESCE(r.path, f.name) FROM declarations d JOIN files f ON f.id = d.file_id
+         LEFT JOIN refile_files r ON r.declaration_id = d.id WHERE d.id = ?1",
+        [id.0],
+        |r| r.get(0),
+    )?;
+    Ok((id, name))
+}
+
+/// Every declaration uploaded and not yet answered, oldest first.
+fn unanswered_uploads(tx: &Transaction<'_>) -> Result<Vec<(DeclarationId, String)>> {
+    let mut stmt = tx.prepare(
+        "SELECT d.id, COALESCE(r.path, f.name) FROM declarations d
+         JOIN files f ON f.id = d.file_id
+         JOIN declaration_state s ON s.declaration_id = d.id
+         LEFT JOIN refile_files r ON r.declaration_id = d.id
+         WHERE s.state = 'uploaded' ORDER BY d.seq, d.id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((DeclarationId(r.get(0)?), r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The upload (else draft) not yet answered holding most of `entries`, with fewest others, the

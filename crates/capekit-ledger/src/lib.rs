@@ -38,7 +38,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use import::{DraftPart, DraftsRecorded, EntryFacts, FileImport, Superseded, TriageImport};
+pub use import::{
+    DraftPart, DraftsRecorded, EntryFacts, FailedUpload, FileImport, Superseded, TriageImport,
+};
 pub use lifecycle::{
     Attention, DeclRef, DeclState, Declaration, Holder, Mark, MarkOutcome, STALE_AFTER_DAYS,
     allowed,

@@ -55,7 +55,7 @@ impl Reservation<'_> {
         files: &[FileMeta],
         report: &TriageReport,
     ) -> Result<TriageImport> {
-        import_triage_tx(&self.tx, declaration, files, report)
+        import_triage_tx(&self.tx, declaration, None, files, report)
     }
 
     /// Makes what was recorded permanent, and lets the next writer in.

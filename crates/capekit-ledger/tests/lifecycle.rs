@@ -730,3 +730,79 @@ fn a_superseded_draft_is_not_marked_uploaded_while_a_newer_one_holds_its_entries
     l.mark(c, &up).expect("uploaded again");
     assert_eq!(l.verify().expect("verify"), vec![]);
 }
+
+/// A Validation Result File whose only row is its file-level error, naming no entry.
+fn file_level_only(name: &str) -> (FileMeta, TriageReport) {
+    let input = TriageInput {
+        file_messages: vec![(name.into(), "FAILED INITIAL VALIDATION".into())],
+        ..TriageInput::default()
+    };
+    (
+        FileMeta::of_bytes(
+            name,
+            FileKind::ValidationResult,
+            format!("Entry Number,Error Message\r\n,FAILED INITIAL VALIDATION\r\n{name}")
+                .as_bytes(),
+        ),
+        triage(&input, AS_OF),
+    )
+}
+
+#[test]
+fn a_validation_result_file_naming_no_entry_fails_the_declaration_named_and_guesses_none() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1), n(2)]);
+    let id = id_of(&l, "/out/refile.csv");
+    l.mark(
+        id,
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    let (meta, report) = file_level_only("vrf.csv");
+    assert_eq!(report.failed_uploads.len(), 1, "{:?}", report.warnings);
+    // No declaration named: nothing guessed, the one upload waiting is named with the command.
+    let done = l
+        .import_triage(None, std::slice::from_ref(&meta), &report)
+        .expect("import");
+    let f = &done.failed_uploads[0];
+    assert_eq!(f.marked, None);
+    assert_eq!(f.candidates, vec![(id, "/out/refile.csv".to_owned())]);
+    assert!(
+        f.advice()
+            .contains(&format!("capekit ledger failed '#{id}'")),
+        "{}",
+        f.advice()
+    );
+    assert_eq!(
+        l.declarations().expect("list")[0].state,
+        DeclState::Uploaded
+    );
+    // Named, the same file (already recorded) fails it.
+    let done = l
+        .import_triage_answering(id, std::slice::from_ref(&meta), &report)
+        .expect("import");
+    assert_eq!(
+        done.failed_uploads[0].marked,
+        Some((id, "/out/refile.csv".to_owned()))
+    );
+    let d = &l.declarations().expect("list")[0];
+    assert_eq!(d.state, DeclState::Failed);
+    assert!(d.note.contains("vrf.csv"), "{}", d.note);
+    assert!(!matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Pending { .. }
+    ));
+    assert_eq!(l.verify().expect("verify"), vec![]);
+
+    // Given with the declaration it answers (a triage, the workbench), it fails that one.
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(3)];
+    let decl = declaration("up.csv", &d);
+    let (meta, report) = file_level_only("vrf2.csv");
+    l.import_triage(Some((&decl, &d)), &[meta], &report)
+        .expect("import");
+    assert_eq!(l.declarations().expect("list")[0].state, DeclState::Failed);
+}

@@ -174,6 +174,14 @@ pub fn record_triage(
     let import = reservation.import_triage(declaration, files, report)?;
     let drafts = reserve_refile(&reservation, session, input, report)?;
     reservation.commit()?;
+    // What the ledger did with failed uploads is said at the top of the page, with the report's
+    // own warnings.
+    report.warnings.extend(
+        import
+            .failed_uploads
+            .iter()
+            .map(capekit_ledger::FailedUpload::advice),
+    );
     let mut notes = Vec::with_capacity(files.len() + 1);
     if let (Some((meta, _)), Some(outcome)) = (declaration, import.declaration) {
         notes.push(FileNote {

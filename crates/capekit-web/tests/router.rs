@@ -1645,3 +1645,59 @@ async fn i_uploaded_marks_exactly_its_draft_and_refuses_a_superseded_one() {
     .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_validation_result_file_naming_no_entry_fails_the_declaration_uploaded_with_it() {
+    let f = fixture_with_ledger();
+    let target = upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let page = text(send(&f.app, get(&target)).await).await;
+    let res = send(
+        &f.app,
+        same_origin_post(&uploaded_action(&page, "refile.csv")),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let refile = bytes(send(&f.app, get(&format!("{target}/refile.csv"))).await).await;
+    // Its Validation Result File says only that the upload failed, with the refile given.
+    let vrf: &[u8] = b"Entry Number,Error Message\r\n,FAILED INITIAL VALIDATION\r\n";
+    let (_, page) = {
+        let t = upload(&f.app, &[("vrf.csv", vrf), ("refile.csv", &refile)]).await;
+        let res = send(&f.app, get(&t)).await;
+        (t, text(res).await)
+    };
+    assert!(
+        page.contains("is marked failed"),
+        "{}",
+        &page[..page.len().min(3000)]
+    );
+    let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
+        .expect("ledger");
+    let states: Vec<capekit_ledger::DeclState> = l
+        .declarations()
+        .expect("list")
+        .into_iter()
+        .map(|d| d.state)
+        .collect();
+    // Its entries were not filed: the corrected whole file is the triage's refile, a new draft.
+    assert_eq!(
+        states,
+        vec![
+            capekit_ledger::DeclState::Answered,
+            capekit_ledger::DeclState::Failed,
+            capekit_ledger::DeclState::Draft
+        ]
+    );
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    assert!(
+        !from_id(&page, "entry-state").contains("Pending"),
+        "released"
+    );
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}

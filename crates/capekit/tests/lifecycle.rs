@@ -540,3 +540,64 @@ fn a_refile_that_cannot_be_written_reserves_nothing() {
     let next = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
     assert_eq!(next["entries"].as_array().map(Vec::len), Some(4), "{next}");
 }
+
+fn declaration_state(d: &Path, ledger: &Path, n: usize) -> String {
+    run(d, ledger, &["ledger", "declarations", "--format", "json"]).json()[n]["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn a_validation_result_file_naming_no_entry_fails_the_declaration_named_and_no_other() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    std::fs::write(
+        d.join("vrf.csv"),
+        "Entry Number,Error Message\r\n,FAILED INITIAL VALIDATION\r\n",
+    )
+    .expect("write");
+    // Without a declaration named, nothing is guessed: the one upload waiting is named, with
+    // the command that marks it.
+    let import = run(d, &ledger, &["ledger", "import", "vrf.csv"]);
+    assert_eq!(import.code, Some(0), "{}", import.stderr);
+    assert!(
+        import.stdout.contains("capekit ledger failed '#2'"),
+        "{}",
+        import.stdout
+    );
+    assert_eq!(declaration_state(d, &ledger, 1), "uploaded");
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "pending");
+    // Named, it fails that declaration, and its entries are released.
+    let named = run(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "import",
+            "vrf.csv",
+            "--declaration",
+            "out/refile.csv",
+        ],
+    );
+    assert_eq!(named.code, Some(0), "{}", named.stderr);
+    assert!(named.stdout.contains("marked failed"), "{}", named.stdout);
+    assert_eq!(declaration_state(d, &ledger, 1), "failed");
+    assert_eq!(declaration_state(d, &ledger, 0), "answered");
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
+    // --declaration without a claim file says what it is for.
+    let alone = run(
+        d,
+        &ledger,
+        &["ledger", "import", "declaration.csv", "--declaration", "#1"],
+    );
+    assert_eq!(alone.code, Some(2), "{}", alone.stdout);
+    assert!(
+        alone.stderr.contains("claim files answer"),
+        "{}",
+        alone.stderr
+    );
+}

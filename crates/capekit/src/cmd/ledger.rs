@@ -24,8 +24,8 @@ use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_io::triage_out::TriageFiles;
 use capekit_ledger::{
     DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState, Escalation, ExportRow,
-    FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus, Mark, MarkOutcome, Problem,
-    TimelineEvent,
+    FailedUpload, FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus, Mark, MarkOutcome,
+    Problem, TimelineEvent,
 };
 use serde::Serialize;
 
@@ -212,9 +212,10 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
     match command {
         LedgerCommand::Import {
             files,
+            declaration,
             as_of,
             format,
-        } => import(&files, as_of, format, opt),
+        } => import(&files, declaration.as_deref(), as_of, format, opt),
         LedgerCommand::Status { as_of, format } => {
             let (l, _) = opt.for_reading()?;
             let mut status = l.status_as_of(as_of.unwrap_or_else(super::triage::today))?;
@@ -428,6 +429,9 @@ struct ImportReport {
     as_of: jiff::civil::Date,
     files: Vec<ImportLine>,
     diagnostics: Vec<Diagnostic>,
+    /// What the ledger did with claims and failed uploads that the user must know, or act on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    advice: Vec<String>,
 }
 
 /// The text import report lists this many findings; `--format json` holds them all.
@@ -451,6 +455,7 @@ fn entry_facts(sets: &[EntryDataSet], as_of: jiff::civil::Date) -> Vec<Vec<Entry
 
 fn import(
     files: &[PathBuf],
+    named: Option<&str>,
     as_of: Option<jiff::civil::Date>,
     format: Format,
     opt: &LedgerOpt,
@@ -487,8 +492,14 @@ fn import(
             }
         }
     }
+    if named.is_some() && claims.is_empty() {
+        bail!(
+            "--declaration names the declaration that claim files answer: give its Claim Details or Validation Result File too"
+        );
+    }
     let mut ledger = opt.require("`capekit ledger import`")?;
     let mut lines = Vec::new();
+    let mut advice: Vec<String> = Vec::new();
     // Declarations first: claim files answer them, so their outcomes must be recorded after.
     for (meta, entries, bytes) in &declarations {
         let outcome = ledger.import_draft(meta, bytes, entries)?;
@@ -506,7 +517,25 @@ fn import(
             metas.push(meta);
         }
         let report = triage(&input, as_of);
-        let done = ledger.import_triage(None, &metas, &report)?;
+        let done = match named {
+            None => ledger.import_triage(None, &metas, &report)?,
+            Some(arg) => match named_declaration(&ledger, arg)? {
+                Named::Recorded(d) => ledger.import_triage_answering(d.id, &metas, &report)?,
+                // Not in the ledger yet: recorded as uploaded, since CBP answered it.
+                Named::File(meta, entries) => {
+                    let done = ledger.import_triage(Some((&meta, &entries)), &metas, &report)?;
+                    if let Some(outcome) = done.declaration.clone() {
+                        lines.push(ImportLine {
+                            file: meta.name.clone(),
+                            kind: meta.kind,
+                            outcome,
+                        });
+                    }
+                    done
+                }
+            },
+        };
+        advice.extend(done.failed_uploads.iter().map(FailedUpload::advice));
         for (meta, f) in metas.iter().zip(done.files) {
             lines.push(ImportLine {
                 file: f.name,
@@ -535,6 +564,7 @@ fn import(
         as_of,
         files: lines,
         diagnostics,
+        advice,
     };
     print_out(format, &report, || {
         let mut out = String::new();
@@ -574,6 +604,9 @@ fn import(
                     imported_at.strftime("%Y-%m-%d %H:%M UTC")
                 ),
             };
+        }
+        for a in &report.advice {
+            let _ = writeln!(out, "{a}");
         }
         if report
             .files
@@ -636,6 +669,35 @@ fn find(l: &Ledger, arg: &str) -> anyhow::Result<Declaration> {
     bail!(
         "{arg}: no such declaration in the ledger - `capekit ledger declarations` lists them (name one as #NUMBER)"
     )
+}
+
+/// The declaration `ledger import --declaration` names.
+enum Named {
+    /// In the ledger.
+    Recorded(Declaration),
+    /// A declaration file not recorded yet.
+    File(FileMeta, Vec<EntryNumber>),
+}
+
+fn named_declaration(l: &Ledger, arg: &str) -> anyhow::Result<Named> {
+    match find(l, arg) {
+        Ok(d) => Ok(Named::Recorded(d)),
+        Err(not_found) => {
+            let p = Path::new(arg);
+            if !p.is_file() {
+                return Err(not_found.context(format!("--declaration {arg}")));
+            }
+            let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
+            let name = p.display().to_string();
+            let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
+                bail!("--declaration {name}: not a declaration upload (one `Entry Number` column)")
+            };
+            Ok(Named::File(
+                FileMeta::of_bytes(&name, FileKind::Declaration, &bytes),
+                entries,
+            ))
+        }
+    }
 }
 
 fn mark(arg: &str, m: &Mark, opt: &LedgerOpt) -> anyhow::Result<u8> {
@@ -1341,6 +1403,9 @@ impl Recorded {
             escape_controls(&shown(&self.ledger)),
             escape_controls(&parts.join(", "))
         );
+        for f in &self.import.failed_uploads {
+            eprintln!("capekit: {}", escape_controls(&f.advice()));
+        }
         Ok((outputs, done))
     }
 }

@@ -505,6 +505,7 @@ mod tests {
             message: message.into(),
             claim_status: None,
             kind: Default::default(),
+            claim_date: None,
         }
     }
 

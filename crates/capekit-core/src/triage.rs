@@ -57,6 +57,8 @@ pub struct ClaimRow {
     pub message: Text,
     /// The kind of file the row came from.
     pub kind: ClaimFileKind,
+    /// The claim's date, when the file has a claim date column and the cell reads as a date.
+    pub claim_date: Option<Date>,
 }
 
 /// What CBP did with an entry.
@@ -204,6 +206,10 @@ pub struct ClaimSummary {
     /// What the user must know about the claim as a whole.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The claim's date, when the file gives one: the ledger answers with it the declaration
+    /// uploaded last on or before that day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
 }
 
 /// The proof that every declared entry is accounted for.
@@ -656,6 +662,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                         kind: row.kind,
                         failed: false,
                         reported: None,
+                        date: None,
                     });
                     claims.len() - 1
                 });
@@ -669,6 +676,11 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         }
         if c.reported.is_none() {
             c.reported = row.claim_status.clone().filter(|s| !s.trim().is_empty());
+        }
+        // Rows that disagree: the earliest date, the reading under which the claim releases
+        // fewest later uploads.
+        if let Some(d) = row.claim_date {
+            c.date = Some(c.date.map_or(d, |x| x.min(d)));
         }
         let failed = row.kind == ClaimFileKind::ValidationResult
             && failed_uploads.iter().any(|f| **f == *row.file);
@@ -882,6 +894,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 kind: c.kind,
                 reported_status: c.reported,
                 note,
+                date: c.date,
             }
         })
         .collect();
@@ -1034,6 +1047,8 @@ struct ClaimBuilding {
     failed: bool,
     /// The claim-level status the file states.
     reported: Option<Text>,
+    /// The earliest claim date of its rows.
+    date: Option<Date>,
 }
 
 /// The Validation Result Files (by file name) that hold a file-level error: their uploads
@@ -1268,6 +1283,7 @@ mod tests {
             message: message.into(),
             claim_status: None,
             kind: Default::default(),
+            claim_date: None,
         }
     }
 

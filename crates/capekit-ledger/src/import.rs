@@ -74,6 +74,95 @@ pub struct TriageImport {
     /// Validation Result Files with a file-level error: the declaration each failed, or the
     /// uploads it may belong to when it names no entry.
     pub failed_uploads: Vec<FailedUpload>,
+    /// Claims recorded now that leave other uploads holding their entries: an older claim read
+    /// late, or one without a date.
+    pub placed: Vec<ClaimPlacement>,
+}
+
+/// A claim recorded now whose entries other uploads hold too, and what the ledger made of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimPlacement {
+    /// The claim number.
+    pub claim: String,
+    /// Its date, when the file gives one.
+    pub date: Option<Date>,
+    /// The declaration it answers, with the day it was uploaded (or recorded, for a draft).
+    pub answers: Option<(DeclarationId, String, Date)>,
+    /// Uploads (and drafts) holding its entries that it does not answer: they keep their
+    /// entries. Uploaded after the claim's date; without a date, after the one it answers.
+    pub kept: Vec<Kept>,
+}
+
+/// A declaration that keeps its entries although a claim of them was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kept {
+    /// Its record.
+    pub id: DeclarationId,
+    /// Its file (the path, for a file capekit wrote).
+    pub name: String,
+    /// The day it was uploaded, on CBP's clock (written, for a draft).
+    pub day: Date,
+    /// An upload, not a draft.
+    pub uploaded: bool,
+}
+
+impl ClaimPlacement {
+    /// What the ledger did, in a sentence or two.
+    pub fn advice(&self) -> String {
+        let kept = self
+            .kept
+            .iter()
+            .map(|k| {
+                format!(
+                    "#{} {} ({} {})",
+                    k.id,
+                    k.name,
+                    if k.uploaded {
+                        "uploaded"
+                    } else {
+                        "draft written"
+                    },
+                    k.day
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let keep = if self.kept.len() == 1 {
+            "keeps its entries pending"
+        } else {
+            "keep their entries pending"
+        };
+        match (&self.date, &self.answers) {
+            (Some(date), Some((id, name, day))) => format!(
+                "claim {} of {date} answers #{id} {name} (uploaded {day}), the last upload of its entries on or before that day; {kept}, uploaded after it: {keep} until {} own claim is triaged",
+                self.claim,
+                if self.kept.len() == 1 { "its" } else { "their" }
+            ),
+            (Some(date), None) => format!(
+                "claim {} of {date} is older than every upload in the ledger that holds its entries ({kept}): it answers none of them, so {} {keep} until {} own claim is triaged; its outcomes count as older than {}. If it does answer one of them (an upload marked uploaded days after it was made), import the file again with `--declaration '#N'`",
+                self.claim,
+                if self.kept.len() == 1 {
+                    "that one"
+                } else {
+                    "they"
+                },
+                if self.kept.len() == 1 { "its" } else { "their" },
+                if self.kept.len() == 1 {
+                    "that upload"
+                } else {
+                    "those uploads"
+                }
+            ),
+            (None, Some((id, name, day))) => format!(
+                "claim {} carries no date, so capekit reads it the safe way: it answers #{id} {name} (uploaded {day}), the earliest unanswered upload of its entries, and the later {kept} {keep} - look at the claim in ACE (Claim Status) if it may be the answer to the later one",
+                self.claim
+            ),
+            (None, None) => format!(
+                "claim {} answers no upload in the ledger; {kept} {keep}",
+                self.claim
+            ),
+        }
+    }
 }
 
 /// A Validation Result File with a file-level error, as recorded.
@@ -811,6 +900,7 @@ pub(crate) fn import_triage_tx(
         }
     }
     let mut rows_per_file: HashMap<FileId, usize> = HashMap::new();
+    let mut placed = Vec::new();
     let mut triage = None;
     let mut claims_recorded = 0;
     let mut rows = 0;
@@ -918,9 +1008,37 @@ pub(crate) fn import_triage_tx(
             })
             .filter_map(|r| r.claim_number.as_deref())
             .collect();
-        for (number, id) in &claim_ids {
-            if answering.contains(number) {
-                answer(tx, ClaimId(*id), given, &at)?;
+        // In the report's order, so that two claims of one import are placed the same way
+        // every time.
+        for c in &report.claims {
+            let Some(id) = claim_ids.get(&*c.claim_number) else {
+                continue;
+            };
+            if answering.contains(&*c.claim_number)
+                && let Some(p) = answer(tx, ClaimId(*id), &c.claim_number, c.date, given, &at)?
+            {
+                placed.push(p);
+            }
+        }
+    }
+    // A claim recorded before that answers no declaration, given now with the one it answers
+    // (`ledger import --declaration`, a triage with its declaration): linked to it.
+    if let Some(decl) = given {
+        for c in report
+            .claims
+            .iter()
+            .filter(|c| c.kind == capekit_core::triage::ClaimFileKind::ClaimDetails)
+        {
+            let unlinked: Option<i64> = tx
+                .query_row(
+                    "SELECT c.id FROM claims c WHERE c.claim_number = ?1
+                       AND c.id NOT IN (SELECT claim_id FROM claim_answers)",
+                    [&*c.claim_number],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = unlinked {
+                link(tx, ClaimId(id), decl, &at)?;
             }
         }
     }
@@ -996,6 +1114,7 @@ pub(crate) fn import_triage_tx(
         claims: claims_recorded,
         rows,
         failed_uploads,
+        placed,
     })
 }
 
@@ -1176,16 +1295,41 @@ fn holder_of(tx: &Transaction<'_>, entries: &[EntryNumber]) -> Result<Option<Dec
         .map(|(id, _)| DeclarationId(id)))
 }
 
-/// Records that `claim` answers a declaration: `given` (the declaration triaged with it), else
-/// the one holding most of its entries among uploads not yet answered (then drafts: a claim
-/// proves an upload nobody marked), the one with fewest other entries, the latest. Its rows then
-/// take that declaration's place on the clock.
+/// A declaration holding entries of a claim, as [`answer`] weighs it.
+struct Holding {
+    id: DeclarationId,
+    name: String,
+    /// Uploaded (or answered from an upload), not a draft.
+    uploaded: bool,
+    /// Answered by another claim already.
+    answered: bool,
+    /// Of the claim's entries, how many it holds; and its own entries.
+    count: i64,
+    entries: i64,
+    seq: i64,
+    /// The day of its upload on CBP's clock (of its record, for a draft).
+    day: Date,
+}
+
+/// Records that `claim` answers a declaration, and where its rows sit on the ledger's clock.
+///
+/// `given` (the declaration triaged or named with it) is answered. Otherwise the claim answers
+/// one of the declarations holding its entries that no claim answered yet: with a date, the
+/// last one uploaded on or before that day (a claim cannot answer a later upload); without
+/// one, the earliest, so that a later upload of the same entries keeps them. Uploads are
+/// preferred to drafts (a claim proves an upload nobody marked), then the one holding most of
+/// its entries, then the one with fewest others. Its rows take the place of the declaration it
+/// answers; a dated claim that answers none sits just before the first later upload of its
+/// entries, so that it never releases them. Returns what the user must be told: the uploads
+/// that keep their entries.
 fn answer(
     tx: &Transaction<'_>,
     claim: ClaimId,
+    number: &str,
+    date: Option<Date>,
     given: Option<DeclarationId>,
     at: &str,
-) -> Result<()> {
+) -> Result<Option<ClaimPlacement>> {
     let already: Option<i64> = tx
         .query_row(
             "SELECT declaration_id FROM claim_answers WHERE claim_id = ?1",
@@ -1194,34 +1338,123 @@ fn answer(
         )
         .optional()?;
     if already.is_some() {
-        return Ok(());
+        return Ok(None);
     }
-    let target = match given {
-        Some(d) => Some(d),
-        None => tx
-            .query_row(
-                "SELECT d.id FROM (SELECT DISTINCT entry FROM claim_entries WHERE claim_id = ?1) ce
-                 JOIN declaration_entries de ON de.entry = ce.entry
-                 JOIN declarations d ON d.id = de.declaration_id
-                 JOIN declaration_state s ON s.declaration_id = d.id
-                 WHERE s.state IN ('uploaded', 'draft')
-                   AND d.id NOT IN (SELECT declaration_id FROM claim_answers)
-                 GROUP BY d.id
-                 ORDER BY MAX(s.state = 'uploaded') DESC, COUNT(*) DESC,
-                          MAX(d.entries) - COUNT(*) ASC, MAX(d.seq) DESC
-                 LIMIT 1",
-                [claim.0],
-                |r| r.get(0),
-            )
-            .optional()?
-            .map(DeclarationId),
+    if let Some(d) = date {
+        tx.execute(
+            "INSERT INTO claim_places (claim_id, seq, claimed_on) VALUES (?1, NULL, ?2)
+             ON CONFLICT (claim_id) DO UPDATE SET claimed_on = excluded.claimed_on",
+            params![claim.0, d.to_string()],
+        )?;
+    }
+    if let Some(d) = given {
+        link(tx, claim, d, at)?;
+        return Ok(None);
+    }
+    let mut holding = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT d.id, COALESCE(r.path, f.name), s.state, COUNT(*), d.entries, d.seq,
+                    d.id IN (SELECT declaration_id FROM claim_answers),
+                    (SELECT COALESCE(e.uploaded_at, e.recorded_at) FROM declaration_events e
+                     WHERE e.declaration_id = d.id AND e.state = 'uploaded'
+                     ORDER BY e.id DESC LIMIT 1),
+                    f.imported_at
+             FROM (SELECT DISTINCT entry FROM claim_entries WHERE claim_id = ?1) ce
+             JOIN declaration_entries de ON de.entry = ce.entry
+             JOIN declarations d ON d.id = de.declaration_id
+             JOIN declaration_state s ON s.declaration_id = d.id
+             JOIN files f ON f.id = d.file_id
+             LEFT JOIN refile_files r ON r.declaration_id = d.id
+             WHERE s.state IN ('uploaded', 'draft', 'answered')
+             GROUP BY d.id",
+        )?;
+        let mut rows = stmt.query([claim.0])?;
+        while let Some(r) = rows.next()? {
+            let state: String = r.get(2)?;
+            let uploaded_at: Option<String> = r.get(7)?;
+            let recorded: String = r.get(8)?;
+            let when = parse_ts(uploaded_at.as_deref().unwrap_or(&recorded))?;
+            holding.push(Holding {
+                id: DeclarationId(r.get(0)?),
+                name: r.get(1)?,
+                uploaded: state != "draft",
+                answered: r.get(6)?,
+                count: r.get(3)?,
+                entries: r.get(4)?,
+                seq: r.get(5)?,
+                day: capekit_core::deadline::cbp_today(when),
+            });
+        }
+    }
+    let rank = |h: &Holding| (h.uploaded, h.count, -(h.entries - h.count));
+    let open = |h: &&Holding| !h.answered;
+    let target: Option<&Holding> = match date {
+        Some(t) => holding
+            .iter()
+            .filter(open)
+            .filter(|h| h.day <= t)
+            .max_by_key(|h| (rank(h), h.seq)),
+        None => holding
+            .iter()
+            .filter(open)
+            .max_by_key(|h| (rank(h), -h.seq)),
     };
-    let Some(decl) = target else {
-        return Ok(());
+    // The declarations that keep their entries: uploaded after the claim's day, or, without a
+    // date, unanswered and later than the one it answers.
+    let later: Vec<&Holding> = match (date, target) {
+        (Some(t), _) => holding.iter().filter(|h| h.day > t).collect(),
+        (None, Some(a)) => holding
+            .iter()
+            .filter(|h| !h.answered && h.id != a.id && h.seq > a.seq)
+            .collect(),
+        (None, None) => Vec::new(),
     };
+    match target {
+        Some(a) => link(tx, claim, a.id, at)?,
+        None => {
+            if let Some(first) = later.iter().map(|h| h.seq).min() {
+                // Answering none of them, its rows would sit at its file's place, after every
+                // upload of its entries, and release them.
+                tx.execute(
+                    "INSERT INTO claim_places (claim_id, seq, claimed_on) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (claim_id) DO UPDATE SET seq = excluded.seq",
+                    params![claim.0, first - 1, date.map(|d| d.to_string())],
+                )?;
+            }
+        }
+    }
+    let kept: Vec<Kept> = later
+        .iter()
+        .filter(|h| !h.answered)
+        .map(|h| Kept {
+            id: h.id,
+            name: h.name.clone(),
+            day: h.day,
+            uploaded: h.uploaded,
+        })
+        .collect();
+    if kept.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ClaimPlacement {
+        claim: number.to_owned(),
+        date,
+        answers: target.map(|a| (a.id, a.name.clone(), a.day)),
+        kept,
+    }))
+}
+
+/// Records that `claim` answers `decl`, and moves `decl` to answered.
+fn link(tx: &Transaction<'_>, claim: ClaimId, decl: DeclarationId, at: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO claim_answers (claim_id, declaration_id) VALUES (?1, ?2)",
         params![claim.0, decl.0],
+    )?;
+    // Its rows sit at the declaration's place from now on.
+    tx.execute(
+        "UPDATE claim_places SET seq = NULL WHERE claim_id = ?1",
+        [claim.0],
     )?;
     if let Some((from, migrated)) = current(tx, decl)?
         && from != DeclState::Answered

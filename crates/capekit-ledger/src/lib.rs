@@ -39,7 +39,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use import::{
-    DraftPart, DraftsRecorded, EntryFacts, FailedUpload, FileImport, Superseded, TriageImport,
+    ClaimPlacement, DraftPart, DraftsRecorded, EntryFacts, FailedUpload, FileImport, Kept,
+    Superseded, TriageImport,
 };
 pub use lifecycle::{
     Attention, DeclRef, DeclState, Declaration, Holder, Mark, MarkOutcome, STALE_AFTER_DAYS,

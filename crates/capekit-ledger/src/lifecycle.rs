@@ -400,9 +400,10 @@ impl Ledger {
                                SELECT 1 FROM claim_entries ce
                                LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
                                LEFT JOIN declarations d2 ON d2.id = ca.declaration_id
+                               LEFT JOIN claim_places cp ON cp.claim_id = ce.claim_id
                                WHERE ce.entry = de.entry
                                  AND (ce.outcome = 'accepted'
-                                      OR COALESCE(d2.seq, ce.file_id) >= d.seq)))
+                                      OR COALESCE(d2.seq, cp.seq, ce.file_id) >= d.seq)))
                  FROM declarations d
                  JOIN declaration_state s ON s.declaration_id = d.id
                  WHERE s.state = 'uploaded' AND s.migrated = 1",

@@ -1016,12 +1016,11 @@ impl Ledger {
              WHERE s.state = 'draft'
                AND NOT EXISTS (SELECT 1 FROM claim_entries a
                                WHERE a.entry = de.entry AND a.outcome = 'accepted')
-               AND d.seq > COALESCE((SELECT MAX({place}) FROM claim_entries ce
-                                     LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
-                                     LEFT JOIN declarations d ON d.id = ca.declaration_id
+               AND d.seq > COALESCE((SELECT MAX({place}) FROM claim_entries ce {joins}
                                      WHERE ce.entry = de.entry), -1)
              GROUP BY de.entry HAVING COUNT(*) > 1",
-            place = crate::state::CLAIM_PLACE
+            place = crate::state::CLAIM_PLACE,
+            joins = crate::state::CLAIM_PLACE_JOINS
         ))?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for r in rows {

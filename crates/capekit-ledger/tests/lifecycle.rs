@@ -40,6 +40,7 @@ fn claim_file(name: &str, claim: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<C
                 message: (*msg).into(),
                 claim_status: None,
                 kind: Default::default(),
+                claim_date: None,
             }
         })
         .collect();
@@ -805,4 +806,186 @@ fn a_validation_result_file_naming_no_entry_fails_the_declaration_named_and_gues
     l.import_triage(Some((&decl, &d)), &[meta], &report)
         .expect("import");
     assert_eq!(l.declarations().expect("list")[0].state, DeclState::Failed);
+}
+
+/// A claim file whose rows carry the claim's date.
+fn dated_claim(
+    name: &str,
+    claim: &str,
+    date: Option<&str>,
+    rows: &[(u32, &str)],
+) -> (FileMeta, Vec<ClaimRow>) {
+    let (meta, mut rows) = claim_file(name, claim, rows);
+    for r in &mut rows {
+        r.claim_date = date.map(|d| d.parse().expect("date"));
+    }
+    (meta, rows)
+}
+
+/// Records a draft at `path` and marks it uploaded on `day` (`2026-11-10`, noon Eastern).
+fn uploaded_on(
+    l: &mut Ledger,
+    path: &str,
+    entries: &[EntryNumber],
+    day: &str,
+) -> capekit_ledger::DeclarationId {
+    draft(l, path, entries);
+    let id = id_of(l, path);
+    l.mark(
+        id,
+        &Mark::Uploaded {
+            at: Some(format!("{day}T17:00:00Z").parse().expect("ts")),
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    id
+}
+
+fn pending_on(l: &Ledger, tx: u32) -> Option<capekit_ledger::DeclarationId> {
+    match l.entry_state(n(tx)).expect("state") {
+        EntryState::Pending { declaration_id, .. } => Some(declaration_id),
+        _ => None,
+    }
+}
+
+#[test]
+fn an_older_claim_new_to_the_ledger_never_releases_a_later_upload() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1), n(2), n(3)];
+    let first = uploaded_on(&mut l, "/a/d1.csv", &d, "2026-11-01");
+    let msgs: Vec<(u32, &str)> = [1, 2, 3].iter().map(|t| (*t, REFILE_MSG)).collect();
+    let (metas, report) = triaged(&[dated_claim(
+        "c1.csv",
+        "100000000001",
+        Some("2026-11-03"),
+        &msgs,
+    )]);
+    l.import_triage(None, &metas, &report).expect("c1");
+    assert_eq!(pending_on(&l, 1), None, "c1 answers d1");
+    // The refile, uploaded on 2026-11-10.
+    let refile = uploaded_on(&mut l, "/out/refile.csv", &d, "2026-11-10");
+    // A claim never recorded before, of 2026-11-02: older than the refile's upload.
+    let (metas, report) = triaged(&[dated_claim(
+        "c0.csv",
+        "100000000000",
+        Some("2026-11-02"),
+        &msgs,
+    )]);
+    let done = l.import_triage(None, &metas, &report).expect("c0");
+    for tx in [1, 2, 3] {
+        assert_eq!(pending_on(&l, tx), Some(refile), "entry {tx} stays pending");
+    }
+    assert_eq!(done.placed.len(), 1, "{done:?}");
+    let advice = done.placed[0].advice();
+    assert!(
+        advice.contains("claim 100000000000 of 2026-11-02")
+            && advice.contains(&format!("#{refile} /out/refile.csv (uploaded 2026-11-10)")),
+        "{advice}"
+    );
+    let states: Vec<DeclState> = l
+        .declarations()
+        .expect("list")
+        .iter()
+        .map(|d| d.state)
+        .collect();
+    assert_eq!(states, vec![DeclState::Answered, DeclState::Uploaded]);
+    assert_eq!(l.refile_candidates(None).expect("candidates"), vec![]);
+    // The refile's own claim, of 2026-11-12, answers it.
+    let (metas, report) = triaged(&[dated_claim(
+        "c2.csv",
+        "100000000002",
+        Some("2026-11-12"),
+        &msgs,
+    )]);
+    let done = l.import_triage(None, &metas, &report).expect("c2");
+    assert!(done.placed.is_empty(), "{done:?}");
+    assert_eq!(pending_on(&l, 1), None);
+    assert_eq!(
+        l.declarations().expect("list")[1].state,
+        DeclState::Answered
+    );
+    let _ = first;
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+/// Two uploads of the same entries, neither answered: one marked on 2026-01-05, one recorded
+/// with a triage today (a declaration given to `capekit triage` counts as uploaded, unchecked).
+fn two_uploads(l: &mut Ledger) -> (capekit_ledger::DeclarationId, capekit_ledger::DeclarationId) {
+    let early = uploaded_on(l, "/a/d0.csv", &[n(1), n(2)], "2026-01-05");
+    let d = [n(2), n(1)];
+    l.import_declaration(&declaration("d1.csv", &d), &d)
+        .expect("declare");
+    let late = id_of(l, "d1.csv");
+    (early, late)
+}
+
+#[test]
+fn a_dated_claim_answers_the_last_upload_on_or_before_its_day() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let (early, late) = two_uploads(&mut l);
+    let msgs = [(1, REFILE_MSG), (2, REFILE_MSG)];
+    let (metas, report) = triaged(&[dated_claim(
+        "c.csv",
+        "100000000007",
+        Some("2026-01-10"),
+        &msgs,
+    )]);
+    let done = l.import_triage(None, &metas, &report).expect("c");
+    let list = l.declarations().expect("list");
+    assert_eq!(list[0].claim.as_deref(), Some("100000000007"), "{list:?}");
+    assert_eq!(list[1].state, DeclState::Uploaded);
+    assert_eq!(pending_on(&l, 1), Some(late));
+    assert!(
+        done.placed[0]
+            .advice()
+            .contains(&format!("answers #{early}")),
+        "{}",
+        done.placed[0].advice()
+    );
+}
+
+#[test]
+fn a_claim_without_a_date_answers_the_earliest_upload_and_says_the_later_keeps_its_entries() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let (early, late) = two_uploads(&mut l);
+    let msgs = [(1, REFILE_MSG), (2, REFILE_MSG)];
+    let (metas, report) = triaged(&[dated_claim("c.csv", "100000000008", None, &msgs)]);
+    let done = l.import_triage(None, &metas, &report).expect("c");
+    assert_eq!(
+        l.declarations().expect("list")[0].state,
+        DeclState::Answered
+    );
+    assert_eq!(pending_on(&l, 2), Some(late));
+    let advice = done.placed[0].advice();
+    assert!(advice.contains("carries no date"), "{advice}");
+    assert!(advice.contains(&format!("answers #{early}")), "{advice}");
+    assert!(advice.contains(&format!("#{late} d1.csv")), "{advice}");
+}
+
+#[test]
+fn a_claim_that_answered_nothing_is_linked_when_its_declaration_is_named() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1), n(2)];
+    let up = uploaded_on(&mut l, "/out/refile.csv", &d, "2026-11-20");
+    let msgs = [(1, REFILE_MSG), (2, REFILE_MSG)];
+    let files = [dated_claim(
+        "c.csv",
+        "100000000009",
+        Some("2026-11-19"),
+        &msgs,
+    )];
+    let (metas, report) = triaged(&files);
+    l.import_triage(None, &metas, &report).expect("c");
+    assert_eq!(pending_on(&l, 1), Some(up), "its date says it is older");
+    // The user knows better (the upload was marked a day late): the same file, named.
+    let done = l
+        .import_triage_answering(up, &metas, &report)
+        .expect("named");
+    assert!(done.files[0].outcome.already());
+    assert_eq!(pending_on(&l, 1), None);
+    let list = l.declarations().expect("list");
+    assert_eq!(list[0].state, DeclState::Answered);
+    assert_eq!(list[0].claim.as_deref(), Some("100000000009"));
+    assert_eq!(l.verify().expect("verify"), vec![]);
 }

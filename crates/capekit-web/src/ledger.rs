@@ -174,8 +174,14 @@ pub fn record_triage(
     let import = reservation.import_triage(declaration, files, report)?;
     let drafts = reserve_refile(&reservation, session, input, report)?;
     reservation.commit()?;
-    // What the ledger did with failed uploads is said at the top of the page, with the report's
-    // own warnings.
+    // What the ledger did with older claims and failed uploads is said at the top of the page,
+    // with the report's own warnings.
+    report.warnings.extend(
+        import
+            .placed
+            .iter()
+            .map(capekit_ledger::ClaimPlacement::advice),
+    );
     report.warnings.extend(
         import
             .failed_uploads

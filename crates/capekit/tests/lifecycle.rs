@@ -601,3 +601,54 @@ fn a_validation_result_file_naming_no_entry_fails_the_declaration_named_and_no_o
         alone.stderr
     );
 }
+
+/// A Claim Details of the demo refile's four entries, all rejected again, on claim `claim` of
+/// `date` (MM/DD/YYYY).
+fn refile_claim(d: &Path, name: &str, claim: &str, date: &str) {
+    let mut csv = String::from("ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION,CLAIM_DATE\r\n");
+    for e in ["B7644104112", "B7644109590", "B7644115076", "B7644145214"] {
+        csv.push_str(&format!(
+            "=\"{e}\",=\"{claim}\",Failed,UNABLE TO CALCULATE DUTY,{date}\r\n"
+        ));
+    }
+    std::fs::write(d.join(name), csv).expect("write claim");
+}
+
+#[test]
+fn an_older_claim_new_to_the_ledger_leaves_the_later_upload_pending_and_says_so() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    let up = run(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "out/refile.csv", "--at", "2026-11-20"],
+    );
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    // A claim never recorded before, of 2026-11-02: it cannot answer an upload of 2026-11-20.
+    refile_claim(d, "claim-old.csv", "100000239999", "11/02/2026");
+    let import = run(d, &ledger, &["ledger", "import", "claim-old.csv"]);
+    assert_eq!(import.code, Some(0), "{}", import.stderr);
+    assert!(
+        import
+            .stdout
+            .contains("claim 100000239999 of 2026-11-02 is older than every upload"),
+        "{}",
+        import.stdout
+    );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "pending");
+    let none = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
+    assert_eq!(
+        none["entries"],
+        serde_json::json!([]),
+        "offered twice: {none}"
+    );
+    assert_eq!(declaration_state(d, &ledger, 1), "uploaded");
+    // The refile's own claim, of 2026-11-21, answers it and releases its entries.
+    refile_claim(d, "claim-new.csv", "100000240001", "11/21/2026");
+    let import = run(d, &ledger, &["ledger", "import", "claim-new.csv"]);
+    assert_eq!(import.code, Some(0), "{}", import.stderr);
+    assert_eq!(declaration_state(d, &ledger, 1), "answered");
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
+}

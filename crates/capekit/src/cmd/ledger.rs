@@ -23,9 +23,9 @@ use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_io::triage_out::TriageFiles;
 use capekit_ledger::{
-    DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState, Escalation, ExportRow,
-    FailedUpload, FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus, Mark, MarkOutcome,
-    Problem, TimelineEvent,
+    ClaimPlacement, DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState,
+    Escalation, ExportRow, FailedUpload, FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus,
+    Mark, MarkOutcome, Problem, TimelineEvent,
 };
 use serde::Serialize;
 
@@ -535,6 +535,7 @@ fn import(
                 }
             },
         };
+        advice.extend(done.placed.iter().map(ClaimPlacement::advice));
         advice.extend(done.failed_uploads.iter().map(FailedUpload::advice));
         for (meta, f) in metas.iter().zip(done.files) {
             lines.push(ImportLine {
@@ -1403,6 +1404,9 @@ impl Recorded {
             escape_controls(&shown(&self.ledger)),
             escape_controls(&parts.join(", "))
         );
+        for p in &self.import.placed {
+            eprintln!("capekit: {}", escape_controls(&p.advice()));
+        }
         for f in &self.import.failed_uploads {
             eprintln!("capekit: {}", escape_controls(&f.advice()));
         }

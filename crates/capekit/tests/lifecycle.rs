@@ -652,3 +652,68 @@ fn an_older_claim_new_to_the_ledger_leaves_the_later_upload_pending_and_says_so(
     assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
     assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
 }
+
+/// Every command a run's output quotes between backticks that starts with `capekit `.
+fn quoted_commands(text: &str) -> Vec<Vec<String>> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| c.starts_with("capekit "))
+        .map(|c| c.split_whitespace().skip(1).map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn every_hint_the_demo_prints_runs_as_printed_on_the_demo_ledger() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let demo = run(
+        d,
+        &ledger,
+        &["demo", "--out", "demo", "--as-of", "2026-11-24"],
+    );
+    assert_eq!(demo.code, Some(0), "{}", demo.stderr);
+    let printed = format!("{}\n{}", demo.stdout, demo.stderr);
+    // Sample data: no hint offers to mark it uploaded.
+    assert!(!printed.contains("ledger uploaded"), "{printed}");
+    let hints = quoted_commands(&printed);
+    assert!(!hints.is_empty(), "{printed}");
+    for hint in hints {
+        assert_eq!(
+            hint.first().map(String::as_str),
+            Some("--ledger"),
+            "a hint without the demo's ledger: {hint:?}"
+        );
+        let args: Vec<&str> = hint.iter().map(String::as_str).collect();
+        let r = run(d, &ledger, &args);
+        assert_eq!(r.code, Some(0), "{hint:?}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("demo/refile.csv"),
+            "{hint:?}: {}",
+            r.stdout
+        );
+    }
+    assert!(!ledger.exists(), "a hint reached the real ledger");
+}
+
+#[test]
+fn hints_name_the_ledger_given_with_ledger() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let mut args = vec!["--ledger", "mine.sqlite3"];
+    args.extend(triage(&["--out", "out"]));
+    let t = run(d, &ledger, &args);
+    assert_eq!(t.code, Some(0), "{}", t.stderr);
+    assert!(
+        t.stderr
+            .contains("run `capekit --ledger mine.sqlite3 ledger uploaded out/refile.csv`"),
+        "{}",
+        t.stderr
+    );
+    let hint = &quoted_commands(&t.stderr)[0];
+    let args: Vec<&str> = hint.iter().map(String::as_str).collect();
+    let up = run(d, &ledger, &args);
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    assert!(up.stdout.contains("draft -> uploaded"), "{}", up.stdout);
+    assert!(!ledger.exists(), "the hint went to another ledger");
+}

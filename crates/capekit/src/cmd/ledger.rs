@@ -42,9 +42,23 @@ pub struct LedgerOpt {
     pub explicit: Option<PathBuf>,
     /// `--no-ledger`.
     pub disabled: bool,
+    /// The demo's own ledger of sample data: nothing in it is to be uploaded.
+    pub sample: bool,
 }
 
 impl LedgerOpt {
+    /// How the commands the user is told to run must start to reach this ledger: `capekit`, or
+    /// `capekit --ledger PATH` when it was named with `--ledger` (the demo's own, or one given on
+    /// the command line), so that a hint copied as printed acts on the same ledger.
+    pub fn command(&self) -> String {
+        match &self.explicit {
+            Some(p) if !self.disabled => {
+                format!("capekit --ledger {}", shell_word(&p.display().to_string()))
+            }
+            _ => "capekit".to_owned(),
+        }
+    }
+
     /// The ledger file, or `None` with `--no-ledger`.
     pub fn path(&self) -> anyhow::Result<Option<PathBuf>> {
         if self.disabled {
@@ -498,6 +512,7 @@ fn import(
         );
     }
     let mut ledger = opt.require("`capekit ledger import`")?;
+    let command = opt.command();
     let mut lines = Vec::new();
     let mut advice: Vec<String> = Vec::new();
     // Declarations first: claim files answer them, so their outcomes must be recorded after.
@@ -616,7 +631,8 @@ fn import(
         {
             let _ = writeln!(
                 out,
-                "declarations are recorded as drafts: once uploaded on ACE Portal, run `capekit ledger uploaded FILE`"
+                "declarations are recorded as drafts: once uploaded on ACE Portal, run `{} ledger uploaded FILE`",
+                command
             );
         }
         let _ = writeln!(out, "ledger {}", report.ledger);
@@ -1255,6 +1271,10 @@ pub struct Recorded {
     ledger: Ledger,
     import: capekit_ledger::TriageImport,
     folder: PathBuf,
+    /// How the hints start ([`LedgerOpt::command`]).
+    command: String,
+    /// The demo's sample data.
+    sample: bool,
 }
 
 /// Records a triage in the ledger (unless `--no-ledger`): the declaration, then the claim files
@@ -1311,6 +1331,8 @@ pub fn record_triage(
         ledger,
         import,
         folder,
+        command: opt.command(),
+        sample: opt.sample,
     }))
 }
 
@@ -1388,16 +1410,26 @@ impl Recorded {
             )
         });
         if !refile.is_empty() {
-            parts.push(format!(
-                "{} refile file{} recorded as a draft - once uploaded, run `capekit ledger uploaded {}`",
-                refile.len(),
-                if refile.len() == 1 { "" } else { "s" },
-                refile
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ));
+            let files = refile
+                .iter()
+                .map(|p| shell_word(&p.display().to_string()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            parts.push(if self.sample {
+                format!(
+                    "{} refile file{} recorded as a draft in the demo's own ledger - sample data, never to be uploaded; to see what the ledger keeps: `{} ledger declarations`",
+                    refile.len(),
+                    if refile.len() == 1 { "" } else { "s" },
+                    self.command
+                )
+            } else {
+                format!(
+                    "{} refile file{} recorded as a draft - once uploaded, run `{} ledger uploaded {files}`",
+                    refile.len(),
+                    if refile.len() == 1 { "" } else { "s" },
+                    self.command
+                )
+            });
         }
         eprintln!(
             "capekit: ledger {}: {}",
@@ -1441,7 +1473,22 @@ pub fn demo_ledger(out: &Path, opt: &LedgerOpt) -> anyhow::Result<LedgerOpt> {
     Ok(LedgerOpt {
         explicit: Some(path),
         disabled: false,
+        sample: true,
     })
+}
+
+/// `word` as one shell word: as it is when it holds only characters no shell reads, else in
+/// single quotes.
+pub fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@=".contains(c))
+    {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// `capekit ledger acted`: records a protest, suit, PSC or Phase 3 submission for entries.

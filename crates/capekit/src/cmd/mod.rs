@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let ledger = ledger::LedgerOpt {
         explicit: cli.ledger,
         disabled: cli.no_ledger,
+        sample: false,
     };
     match cli.command {
         Command::Check {

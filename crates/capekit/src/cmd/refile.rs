@@ -24,6 +24,9 @@ use crate::exit;
 #[derive(Serialize)]
 struct RefileOutput<'a> {
     ledger: String,
+    /// How the hints start: `capekit`, with `--ledger PATH` when one was named.
+    #[serde(skip)]
+    command: String,
     #[serde(flatten)]
     plan: &'a RefilePlan,
     files: Vec<String>,
@@ -132,6 +135,7 @@ pub fn run(
     let held = held(&ledger, &except)?;
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
+        command: opt.command(),
         plan: &plan,
         files: done
             .written
@@ -263,24 +267,28 @@ fn text(o: &RefileOutput<'_>) -> String {
     for l in &o.plan.left_out {
         let _ = writeln!(out, "  not refiled: {} - {}", l.entry_number, l.reason);
     }
+    let word = |s: &str| super::ledger::shell_word(s);
     for h in &o.held {
         let _ = match h.state {
             "draft" => writeln!(
                 out,
-                "held: {} on the draft {} (written {}), not marked uploaded - upload it and run `capekit ledger uploaded {}`, or release them with `capekit ledger discard {}`",
+                "held: {} on the draft {} (written {}), not marked uploaded - upload it and run `{} ledger uploaded {}`, or release them with `{} ledger discard {}`",
                 super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
                 h.since.strftime("%Y-%m-%d %H:%M UTC"),
-                h.declaration,
-                h.declaration
+                o.command,
+                word(&h.declaration),
+                o.command,
+                word(&h.declaration)
             ),
             _ => writeln!(
                 out,
-                "held: {} pending on {} (uploaded {}) - wait for its claim and triage it; if its upload failed, release them with `capekit ledger failed {}`",
+                "held: {} pending on {} (uploaded {}) - wait for its claim and triage it; if its upload failed, release them with `{} ledger failed {}`",
                 super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
                 h.since.strftime("%Y-%m-%d %H:%M UTC"),
-                h.declaration
+                o.command,
+                word(&h.declaration)
             ),
         };
     }
@@ -289,12 +297,15 @@ fn text(o: &RefileOutput<'_>) -> String {
         let _ = writeln!(out, "wrote {f}");
     }
     if !o.files.is_empty() {
+        let files: Vec<String> = o.files.iter().map(|f| word(f)).collect();
         let _ = writeln!(
             out,
-            "recorded in the ledger {} as a draft: it holds these entries from any other file\nupload it on ACE Portal > CAPE > File Uploads, then run `capekit ledger uploaded {}` (or `capekit ledger discard {}` if you will not upload it)",
+            "recorded in the ledger {} as a draft: it holds these entries from any other file\nupload it on ACE Portal > CAPE > File Uploads, then run `{} ledger uploaded {}` (or `{} ledger discard {}` if you will not upload it)",
             o.ledger,
-            o.files.join(" "),
-            o.files.join(" ")
+            o.command,
+            files.join(" "),
+            o.command,
+            files.join(" ")
         );
     }
     out

@@ -556,12 +556,27 @@ impl Ledger {
             }
         }
         let from = last.state;
+        // An upload restored keeps the time and job it was marked with: the claim that answers
+        // it is placed by that time, and its age is counted from it.
+        let (uploaded_at, job): (Option<String>, Option<String>) =
+            if before.state == DeclState::Uploaded {
+                tx.query_row(
+                    "SELECT COALESCE(uploaded_at, recorded_at), job FROM declaration_events
+                     WHERE id = ?1",
+                    [before.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
+            } else {
+                (None, None)
+            };
         append(
             &tx,
             id,
             before.state,
             &at,
             &NewEvent {
+                uploaded_at: uploaded_at.as_deref(),
+                job: job.as_deref(),
                 note: &format!("undo of the mark {from}"),
                 undoes: Some(last.id),
                 ..NewEvent::default()

@@ -989,3 +989,43 @@ fn a_claim_that_answered_nothing_is_linked_when_its_declaration_is_named() {
     assert_eq!(list[0].claim.as_deref(), Some("100000000009"));
     assert_eq!(l.verify().expect("verify"), vec![]);
 }
+
+#[test]
+fn an_undone_failure_keeps_the_upload_time_and_job() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1)]);
+    let id = id_of(&l, "/out/refile.csv");
+    let when: jiff::Timestamp = "2026-11-10T17:00:00Z".parse().expect("ts");
+    l.mark(
+        id,
+        &Mark::Uploaded {
+            at: Some(when),
+            job: Some("J-1".into()),
+        },
+    )
+    .expect("uploaded");
+    l.mark(
+        id,
+        &Mark::Failed {
+            note: String::new(),
+        },
+    )
+    .expect("failed");
+    l.undo(id).expect("undo");
+    let d = &l.declarations().expect("list")[0];
+    assert_eq!(d.state, DeclState::Uploaded);
+    assert_eq!(d.uploaded_at, Some(when), "{d:?}");
+    assert_eq!(d.job.as_deref(), Some("J-1"));
+    // A claim of 2026-11-11 still answers it.
+    let (metas, report) = triaged(&[dated_claim(
+        "c.csv",
+        "100000000010",
+        Some("2026-11-11"),
+        &[(1, REFILE_MSG)],
+    )]);
+    l.import_triage(None, &metas, &report).expect("claim");
+    assert_eq!(
+        l.declarations().expect("list")[0].state,
+        DeclState::Answered
+    );
+}

@@ -717,3 +717,47 @@ fn hints_name_the_ledger_given_with_ledger() {
     assert!(up.stdout.contains("draft -> uploaded"), "{}", up.stdout);
     assert!(!ledger.exists(), "the hint went to another ledger");
 }
+
+#[test]
+fn uploaded_marks_the_live_draft_when_a_superseded_one_has_the_same_bytes() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    run(d, &ledger, &["ledger", "discard", "out/refile.csv"]);
+    // The same entries written again elsewhere: the same bytes as the discarded draft.
+    let r = run(d, &ledger, &["refile", "--out", "again"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    std::fs::copy(d.join("again/refile.csv"), d.join("copy.csv")).expect("copy");
+    let up = run(d, &ledger, &["ledger", "uploaded", "copy.csv"]);
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    assert!(
+        up.stdout.contains("again/refile.csv: draft -> uploaded"),
+        "{}",
+        up.stdout
+    );
+    let up = run(d, &ledger, &["ledger", "uploaded", "again/refile.csv"]);
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    assert!(up.stdout.contains("already uploaded"), "{}", up.stdout);
+    assert_eq!(declaration_state(d, &ledger, 1), "discarded");
+    assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
+}
+
+#[test]
+fn an_entry_its_claim_left_out_is_not_released_with_a_command_the_ledger_refuses() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    // The demo declaration has one entry in no claim file: held on the answered declaration.
+    let r = run(d, &ledger, &["refile", "--out", "next"]);
+    assert!(
+        r.stdout
+            .contains("which claim 100000241223 answered without listing them"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("ledger failed declaration.csv"),
+        "{}",
+        r.stdout
+    );
+}

@@ -674,6 +674,15 @@ fn find(l: &Ledger, arg: &str) -> anyhow::Result<Declaration> {
         if let Some(d) = same.iter().find(|d| d.name == here) {
             return Ok(d.clone());
         }
+        // Else the one that still holds its entries (a draft or an upload), when only one does:
+        // the others were superseded, discarded, failed or answered.
+        let live: Vec<&Declaration> = same
+            .iter()
+            .filter(|d| matches!(d.state, DeclState::Draft | DeclState::Uploaded))
+            .collect();
+        if let [d] = live.as_slice() {
+            return Ok((*d).clone());
+        }
     }
     if let Some(d) = l.find_declaration(&r)? {
         return Ok(d);
@@ -791,15 +800,20 @@ fn uploaded(
         let out = if p.is_file() {
             let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
             let sha = capekit_ledger::sha256_hex(&bytes);
-            match l.find_declaration(&DeclRef::Sha256(sha))? {
-                Some(d) => l.mark(
-                    d.id,
+            // The same bytes may be on several declarations (a re-run into another folder after
+            // the first draft was superseded): `find` takes the one meant.
+            match l
+                .find_declaration(&DeclRef::Sha256(sha))
+                .map(|d| d.is_some())
+            {
+                Ok(true) | Err(_) => l.mark(
+                    find(&l, arg)?.id,
                     &Mark::Uploaded {
                         at,
                         job: job.clone(),
                     },
                 )?,
-                None => {
+                Ok(false) => {
                     let name = p.display().to_string();
                     let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
                         bail!("{name}: not a declaration upload (one `Entry Number` column)")

@@ -44,8 +44,11 @@ struct RefileOutput<'a> {
 pub struct Held {
     /// The declaration.
     pub declaration: String,
-    /// `draft` or `uploaded`.
+    /// `draft`, `uploaded`, or `answered` (its claim does not list them).
     pub state: &'static str,
+    /// The claim that answered it, for `answered`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
     /// When it was written or uploaded.
     pub since: jiff::Timestamp,
     /// Entries it holds.
@@ -55,9 +58,22 @@ pub struct Held {
 /// Entries held on drafts and on uploads awaiting their claim, by declaration, except those
 /// `except` sets aside.
 pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
+    let answered: std::collections::HashMap<capekit_ledger::DeclarationId, Option<String>> = ledger
+        .declarations()?
+        .into_iter()
+        .filter(|d| d.state == capekit_ledger::DeclState::Answered)
+        .map(|d| (d.id, d.claim))
+        .collect();
     let mut by: std::collections::BTreeMap<(String, &'static str), Held> = Default::default();
     for s in ledger.all_states_except(except)?.values() {
         let (declaration, state, since) = match s {
+            // On a declaration its claim answered without listing them: missing from the claim.
+            EntryState::Pending {
+                declaration,
+                declaration_id,
+                declared_at,
+                ..
+            } if answered.contains_key(declaration_id) => (declaration, "answered", *declared_at),
             EntryState::Pending {
                 declaration,
                 declared_at,
@@ -74,6 +90,12 @@ pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
             .or_insert_with(|| Held {
                 declaration: declaration.clone(),
                 state,
+                claim: match s {
+                    EntryState::Pending { declaration_id, .. } => {
+                        answered.get(declaration_id).cloned().flatten()
+                    }
+                    _ => None,
+                },
                 since,
                 entries: 0,
             })
@@ -280,6 +302,14 @@ fn text(o: &RefileOutput<'_>) -> String {
                 word(&h.declaration),
                 o.command,
                 word(&h.declaration)
+            ),
+            "answered" => writeln!(
+                out,
+                "held: {} on {} (uploaded {}), which claim {} answered without listing them - find their claim in ACE (Claim Status) and triage it before declaring them again; they may still be queued",
+                super::ledger::plural(h.entries, "entry", "entries"),
+                h.declaration,
+                h.since.strftime("%Y-%m-%d %H:%M UTC"),
+                h.claim.as_deref().unwrap_or("(unknown)")
             ),
             _ => writeln!(
                 out,

@@ -124,6 +124,20 @@ pub static CLAIM_READER_RULES: &[ReaderRule] = &[
             source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): file-level rules",
         },
     },
+    ReaderRule {
+        code: "C006",
+        name: "claim-date-unreadable",
+        title: "a claim date cell cannot be read as a date",
+        severity: Severity::Warning,
+        catalog: CLAIM_CATALOG,
+        doc: RuleDoc {
+            what: "A Claim Details with a claim date column (`Claim Date`, `Date Submitted`, `Processed Date`...) whose cell is not a date capekit reads: MM/DD/YYYY, M/D/YY or YYYY-MM-DD, a time of day allowed after it.",
+            why: "The ledger answers with a claim the declaration uploaded last on or before the claim's date, so that an older claim read late never releases entries pending on a later upload. A claim without a readable date is read the safe way: when several uploads hold its entries it answers the earliest and the later ones keep their entries pending, and the import says so.",
+            example: "`Claim Date` holding `45627` (an Excel date that lost its format) or `Nov 2`.",
+            fix: "Download the Claim Details again from ACE (Claim Status), or format the column as a date, and import it again; or name the declaration it answers with `capekit ledger import CLAIM --declaration FILE`.",
+            source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
+        },
+    },
 ];
 
 macro_rules! reader_rule {

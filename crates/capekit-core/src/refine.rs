@@ -513,6 +513,7 @@ mod tests {
             message: message.into(),
             claim_status: None,
             kind: Default::default(),
+            claim_date: None,
         }
     }
 

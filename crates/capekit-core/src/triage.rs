@@ -57,6 +57,8 @@ pub struct ClaimRow {
     pub message: Text,
     /// The kind of file the row came from.
     pub kind: ClaimFileKind,
+    /// The claim's date, when the file has a claim date column and the cell reads as a date.
+    pub claim_date: Option<Date>,
 }
 
 /// What CBP did with an entry.
@@ -204,6 +206,10 @@ pub struct ClaimSummary {
     /// What the user must know about the claim as a whole.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The claim's date, when the file gives one: the ledger answers with it the declaration
+    /// uploaded last on or before that day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
 }
 
 /// The proof that every declared entry is accounted for.
@@ -275,6 +281,10 @@ pub struct TriageReport {
     /// upload that failed file validation).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The Validation Result Files (by name) holding a file-level error: their uploads failed
+    /// as a whole, whether or not a row names an entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed_uploads: Vec<Text>,
 }
 
 impl TriageReport {
@@ -652,6 +662,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                         kind: row.kind,
                         failed: false,
                         reported: None,
+                        date: None,
                     });
                     claims.len() - 1
                 });
@@ -665,6 +676,11 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         }
         if c.reported.is_none() {
             c.reported = row.claim_status.clone().filter(|s| !s.trim().is_empty());
+        }
+        // Rows that disagree: the earliest date, the reading under which the claim releases
+        // fewest later uploads.
+        if let Some(d) = row.claim_date {
+            c.date = Some(c.date.map_or(d, |x| x.min(d)));
         }
         let failed = row.kind == ClaimFileKind::ValidationResult
             && failed_uploads.iter().any(|f| **f == *row.file);
@@ -884,6 +900,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 kind: c.kind,
                 reported_status: c.reported,
                 note,
+                date: c.date,
             }
         })
         .collect();
@@ -907,7 +924,9 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             // Given only the Validation Result Files of uploads that failed as a whole, a
             // declared entry they do not name was not filed either: it goes on the corrected
             // whole file.
-            let only_failed_uploads = !claims.is_empty()
+            // A file whose only row is its file-level error makes no claim at all, and is such
+            // a file just the same.
+            let only_failed_uploads = !failed_uploads.is_empty()
                 && claims
                     .iter()
                     .all(|c| c.status == ClaimStatus::FailedValidation);
@@ -1021,6 +1040,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         refile,
         refined,
         warnings,
+        failed_uploads,
     }
 }
 
@@ -1033,6 +1053,8 @@ struct ClaimBuilding {
     failed: bool,
     /// The claim-level status the file states.
     reported: Option<Text>,
+    /// The earliest claim date of its rows.
+    date: Option<Date>,
 }
 
 /// The Validation Result Files (by file name) that hold a file-level error: their uploads
@@ -1280,6 +1302,7 @@ mod tests {
             message: message.into(),
             claim_status: None,
             kind: Default::default(),
+            claim_date: None,
         }
     }
 

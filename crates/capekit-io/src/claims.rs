@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use capekit_core::dates::parse_date;
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::entry::{EntryNumber, unwrap_value};
 pub use capekit_core::triage::ClaimFileKind;
@@ -96,6 +97,8 @@ enum Role {
     /// `Claim Status`: the claim's status, unless the file has no entry-level status column.
     ClaimStatus,
     Message,
+    /// The claim's date (when CBP created or processed it).
+    ClaimDate,
 }
 
 /// Header aliases, normalized to lower-case letters and digits only.
@@ -146,6 +149,26 @@ const ALIASES: &[(Role, &[&str])] = &[
             "capeclaimstatus",
             "claimstatusdesc",
             "claimstatusdescription",
+        ],
+    ),
+    (
+        Role::ClaimDate,
+        &[
+            "claimdate",
+            "claimcreateddate",
+            "claimcreatedate",
+            "claimsubmitteddate",
+            "claimsubmissiondate",
+            "claimprocesseddate",
+            "claimstatusdate",
+            "datesubmitted",
+            "submitteddate",
+            "submissiondate",
+            "createddate",
+            "datecreated",
+            "processeddate",
+            "processingdate",
+            "dateprocessed",
         ],
     ),
     (
@@ -221,6 +244,7 @@ struct Mapping {
     /// `Claim Status` beside an entry-level status column: the claim's status only.
     claim_status: Option<usize>,
     message: Option<usize>,
+    claim_date: Option<usize>,
 }
 
 fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
@@ -257,6 +281,7 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
         status,
         claim_status,
         message,
+        claim_date: col(Role::ClaimDate),
     })
 }
 
@@ -332,6 +357,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
     };
     let mut default_claim = Text::from("");
     let mut header_scan = 0usize;
+    let mut date_said = false;
     visit_sheet(bytes, sheet, |row| {
         if row.is_blank() {
             return;
@@ -438,6 +464,31 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                 return;
             }
         };
+        let claim_date = match m.claim_date.map(|c| (c, parse_date(row.get(c)))) {
+            None | Some((_, Ok(None))) => None,
+            Some((_, Ok(Some(d)))) => Some(d),
+            Some((c, Err(why))) => {
+                // Said once a file: a column of unreadable dates says the same on every row.
+                if !date_said {
+                    date_said = true;
+                    let mut d = diag(
+                        file,
+                        row,
+                        c,
+                        row.get(c),
+                        "C006",
+                        format!(
+                            "{}: the claim date `{}` cannot be read ({why}); the claim is read as having no date, so the ledger does not use it to tell which upload it answers (rows below with such a date are read the same way)",
+                            row.position(c),
+                            unwrap_value(row.get(c))
+                        ),
+                    );
+                    d.severity = Severity::Warning;
+                    out.diagnostics.push(d);
+                }
+                None
+            }
+        };
         let claim = m
             .claim
             .map(|c| unwrap_value(row.get(c)))
@@ -452,6 +503,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
             claim_status: m.claim_status.map(|c| texts.get(unwrap_value(row.get(c)))),
             message: texts.get(m.message.map_or("", |c| unwrap_value(row.get(c)))),
             kind: out.kind,
+            claim_date,
         });
     })
     .map_err(|error| ClaimFileError::Table {
@@ -598,6 +650,24 @@ mod tests {
             f.rows[0].claim_status.as_deref(),
             Some("Accepted with Error(s)")
         );
+    }
+
+    #[test]
+    fn reads_a_claim_date_column_and_says_when_a_date_cannot_be_read() {
+        let csv = b"Entry Number,Claim Number,Status,Error Description,Claim Date\r\nB7603245278,100000241223,Failed,PROTEST ON ENTRY,11/02/2026 10:15 AM\r\nB7644104112,100000241223,Failed,PROTEST ON ENTRY,2026-11-02\r\n";
+        let f = parse_claim_file("cd.csv", csv).expect("read");
+        let d: jiff::civil::Date = "2026-11-02".parse().expect("date");
+        assert_eq!(f.rows[0].claim_date, Some(d));
+        assert_eq!(f.rows[1].claim_date, Some(d));
+        assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
+        let csv = b"ENTRY_NUMBER,CLAIM_NUMBER,STATUS,DATE_SUBMITTED\r\nB7603245278,100000241223,Entry Summary Updated,45627\r\nB7644104112,100000241223,Entry Summary Updated,Nov 2\r\n";
+        let f = parse_claim_file("cd.csv", csv).expect("read");
+        assert_eq!(f.rows.len(), 2, "the rows are kept");
+        assert!(f.rows.iter().all(|r| r.claim_date.is_none()));
+        let said: Vec<_> = f.diagnostics.iter().filter(|d| d.code == "C006").collect();
+        assert_eq!(said.len(), 1, "said once: {:?}", f.diagnostics);
+        assert!(said[0].message.contains("`45627`"), "{}", said[0].message);
+        assert_eq!(said[0].line, Some(2));
     }
 
     #[test]

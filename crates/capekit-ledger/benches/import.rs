@@ -70,6 +70,7 @@ fn generated(rows: usize) -> (Vec<FileMeta>, TriageReport) {
                 },
                 claim_status: None,
                 kind: Default::default(),
+                claim_date: None,
             });
         }
     }

@@ -18,23 +18,30 @@ impl Ledger {
     /// some as accepted on a claim this triage did not see, or as still pending, runs the triage
     /// again with that knowledge, which leaves them off the refile list with the reason.
     ///
-    /// `report` must be `triage(input)` with no knowledge in `input.known`: an answer given
-    /// earlier may have changed since (a refile written in between).
+    /// `report` must be `triage(input)`.
     pub fn guard_triage(&self, input: &mut TriageInput, report: &mut TriageReport) -> Result<()> {
         self.guard_triage_except(input, report, &Except::none())
+            .map(drop)
     }
 
     /// [`Ledger::guard_triage`], with the declarations `except` names set aside: the drafts of
-    /// the folder the new refile file goes to, which it supersedes.
+    /// the folder the new refile file goes to, which it supersedes. True when the report
+    /// changed.
+    ///
+    /// It may run again on its own result (inside a [`crate::Reservation`], to see drafts
+    /// recorded since): the entries `input.known` already names are asked again with the rest,
+    /// so an entry kept off before stays off while the ledger still holds it, and comes back
+    /// once it is free.
     pub fn guard_triage_except(
         &self,
         input: &mut TriageInput,
         report: &mut TriageReport,
         except: &Except,
-    ) -> Result<()> {
-        self.add_entry_data(input, report)?;
+    ) -> Result<bool> {
+        let refined = self.add_entry_data(input, report)?;
         let mut ask = report.refile.entries.clone();
         ask.extend(input.corrected.iter().copied());
+        ask.extend(input.known.keys().copied());
         let here: HashSet<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
         // An acceptance on a claim of this triage is already in the report, with the same reason.
         let known: Known = self
@@ -44,31 +51,32 @@ impl Ledger {
                 !matches!(k, KnownState::Accepted { claim } if here.contains(claim.as_str()))
             })
             .collect();
-        if !known.is_empty() {
-            input.known = known;
-            // The new report keeps what the entry data step said of itself.
-            let warnings = std::mem::take(&mut report.warnings);
-            let from_ledger = report.refined.map_or(0, |r| r.from_ledger);
-            *report = triage(input, report.as_of);
-            for w in warnings {
-                if !report.warnings.contains(&w) {
-                    report.warnings.push(w);
-                }
-            }
-            if let Some(refined) = report.refined.as_mut() {
-                refined.from_ledger = from_ledger;
+        if known == input.known {
+            return Ok(refined);
+        }
+        input.known = known;
+        // The new report keeps what the entry data step said of itself.
+        let warnings = std::mem::take(&mut report.warnings);
+        let from_ledger = report.refined.map_or(0, |r| r.from_ledger);
+        *report = triage(input, report.as_of);
+        for w in warnings {
+            if !report.warnings.contains(&w) {
+                report.warnings.push(w);
             }
         }
-        Ok(())
+        if let Some(refined) = report.refined.as_mut() {
+            refined.from_ledger = from_ledger;
+        }
+        Ok(true)
     }
 
     /// Judges worklist entries by the entry data the ledger keeps (from an earlier plan or
     /// `ledger import` of their ES-003 export) when the triage was given none for them: the
     /// triage runs again with it, and its warnings say where the data came from, how old it is,
     /// and which entries the ledger knows without data to judge by.
-    fn add_entry_data(&self, input: &mut TriageInput, report: &mut TriageReport) -> Result<()> {
+    fn add_entry_data(&self, input: &mut TriageInput, report: &mut TriageReport) -> Result<bool> {
         if !self.has_entry_data()? {
-            return Ok(());
+            return Ok(false);
         }
         let wanted: Vec<_> = report
             .worklist()
@@ -78,20 +86,31 @@ impl Ledger {
             .into_iter()
             .collect();
         if wanted.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let records = self.entry_records(wanted)?;
         let warnings = records_warnings(&records, report.as_of);
-        if !records.data.is_empty() {
+        let changed = !records.data.is_empty();
+        if changed {
             let taken = records.data.len();
+            let earlier = std::mem::take(&mut report.warnings);
             input.entry_data.extend(records.data);
             *report = triage(input, report.as_of);
             if let Some(refined) = report.refined.as_mut() {
-                refined.from_ledger = taken;
+                refined.from_ledger += taken;
+            }
+            for w in earlier {
+                if !report.warnings.contains(&w) {
+                    report.warnings.push(w);
+                }
             }
         }
-        report.warnings.extend(warnings);
-        Ok(())
+        for w in warnings {
+            if !report.warnings.contains(&w) {
+                report.warnings.push(w);
+            }
+        }
+        Ok(changed)
     }
 }
 

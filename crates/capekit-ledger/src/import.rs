@@ -53,6 +53,9 @@ pub struct DraftsRecorded {
     pub parts: Vec<ImportOutcome>,
     /// Drafts in the same folder that the new ones superseded (discarded).
     pub superseded: Vec<Superseded>,
+    /// The declaration of each part, in order: the new draft, or the earlier record of the same
+    /// bytes.
+    pub declarations: Vec<DeclarationId>,
 }
 
 /// What a triage import recorded.
@@ -68,6 +71,146 @@ pub struct TriageImport {
     pub claims: usize,
     /// Claim rows recorded now.
     pub rows: usize,
+    /// Validation Result Files with a file-level error: the declaration each failed, or the
+    /// uploads it may belong to when it names no entry.
+    pub failed_uploads: Vec<FailedUpload>,
+    /// Claims recorded now that leave other uploads holding their entries: an older claim read
+    /// late, or one without a date.
+    pub placed: Vec<ClaimPlacement>,
+}
+
+/// A claim recorded now whose entries other uploads hold too, and what the ledger made of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimPlacement {
+    /// The claim number.
+    pub claim: String,
+    /// Its date, when the file gives one.
+    pub date: Option<Date>,
+    /// The declaration it answers, with the day it was uploaded (or recorded, for a draft).
+    pub answers: Option<(DeclarationId, String, Date)>,
+    /// Uploads (and drafts) holding its entries that it does not answer: they keep their
+    /// entries. Uploaded after the claim's date; without a date, after the one it answers.
+    pub kept: Vec<Kept>,
+}
+
+/// A declaration that keeps its entries although a claim of them was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Kept {
+    /// Its record.
+    pub id: DeclarationId,
+    /// Its file (the path, for a file capekit wrote).
+    pub name: String,
+    /// The day it was uploaded, on CBP's clock (written, for a draft).
+    pub day: Date,
+    /// An upload, not a draft.
+    pub uploaded: bool,
+}
+
+impl ClaimPlacement {
+    /// What the ledger did, in a sentence or two.
+    pub fn advice(&self) -> String {
+        let kept = self
+            .kept
+            .iter()
+            .map(|k| {
+                format!(
+                    "#{} {} ({} {})",
+                    k.id,
+                    k.name,
+                    if k.uploaded {
+                        "uploaded"
+                    } else {
+                        "draft written"
+                    },
+                    k.day
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let keep = if self.kept.len() == 1 {
+            "keeps its entries pending"
+        } else {
+            "keep their entries pending"
+        };
+        match (&self.date, &self.answers) {
+            (Some(date), Some((id, name, day))) => format!(
+                "claim {} of {date} answers #{id} {name} (uploaded {day}), the last upload of its entries on or before that day; {kept}, uploaded after it: {keep} until {} own claim is triaged",
+                self.claim,
+                if self.kept.len() == 1 { "its" } else { "their" }
+            ),
+            (Some(date), None) => format!(
+                "claim {} of {date} is older than every upload in the ledger that holds its entries ({kept}): it answers none of them, so {} {keep} until {} own claim is triaged; its outcomes count as older than {}. If it does answer one of them (an upload marked uploaded days after it was made), import the file again with `--declaration '#N'`",
+                self.claim,
+                if self.kept.len() == 1 {
+                    "that one"
+                } else {
+                    "they"
+                },
+                if self.kept.len() == 1 { "its" } else { "their" },
+                if self.kept.len() == 1 {
+                    "that upload"
+                } else {
+                    "those uploads"
+                }
+            ),
+            (None, Some((id, name, day))) => format!(
+                "claim {} carries no date, so capekit reads it the safe way: it answers #{id} {name} (uploaded {day}), the earliest unanswered upload of its entries, and the later {kept} {keep} - look at the claim in ACE (Claim Status) if it may be the answer to the later one",
+                self.claim
+            ),
+            (None, None) => format!(
+                "claim {} answers no upload in the ledger; {kept} {keep}",
+                self.claim
+            ),
+        }
+    }
+}
+
+/// A Validation Result File with a file-level error, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedUpload {
+    /// The file.
+    pub file: String,
+    /// The declaration it failed (or found failed already): the one named, or the one holding
+    /// the entries its rows name.
+    pub marked: Option<(DeclarationId, String)>,
+    /// When it failed none (its only row is the file-level error, no declaration named): every
+    /// upload still waiting for its claim, one of which it may belong to, oldest first. Nothing
+    /// is guessed: the user marks the one (`capekit ledger failed`).
+    pub candidates: Vec<(DeclarationId, String)>,
+}
+
+impl FailedUpload {
+    /// What was done, or what the user must do, in a sentence or two.
+    pub fn advice(&self) -> String {
+        let what = format!(
+            "{}: the upload failed file validation (a file-level error), so none of its entries was filed",
+            self.file
+        );
+        if let Some((id, name)) = &self.marked {
+            return format!(
+                "{what}: declaration #{id} {name} is marked failed and its entries are released - fix the file and upload it whole as a new declaration"
+            );
+        }
+        let list = |c: &[(DeclarationId, String)]| {
+            c.iter()
+                .map(|(id, name)| format!("#{id} {name}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self.candidates.as_slice() {
+            [] => format!(
+                "{what}. It names no entry and no upload in the ledger is waiting for its claim, so no declaration was marked failed: record the upload it belongs to (`capekit ledger uploaded FILE`), then import this file again with `--declaration FILE`"
+            ),
+            [(id, name)] => format!(
+                "{what}. It names no entry, so capekit does not guess which declaration it belongs to; the one upload waiting for its claim is #{id} {name}: if this is its Validation Result File, mark it failed with `capekit ledger failed '#{id}'` (or the Declarations page of `capekit serve`)"
+            ),
+            many => format!(
+                "{what}. It names no entry, so capekit does not guess which declaration it belongs to; {} uploads are waiting for their claim ({}): mark the one this file belongs to with `capekit ledger failed '#N'`, or import the file again with `--declaration '#N'`",
+                many.len(),
+                list(many)
+            ),
+        }
+    }
 }
 
 /// One claim file of a triage import.
@@ -390,238 +533,25 @@ impl Ledger {
         files: &[FileMeta],
         report: &TriageReport,
     ) -> Result<TriageImport> {
-        let at = now();
         let tx = self.begin()?;
-        // The declaration first: the claims answer it, so their rows must come after it. When
-        // some claim files were recorded before (triaged without it), it takes their place.
-        let mut answered_by: Option<i64> = None;
-        for f in files {
-            let old: Option<i64> = tx
-                .query_row("SELECT id FROM files WHERE sha256 = ?1", [&f.sha256], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if let Some(old) = old {
-                answered_by = Some(answered_by.map_or(old, |a| a.min(old)));
-            }
-        }
-        let declaration = declaration
-            .map(|(meta, entries)| {
-                // CBP answered it, so it was uploaded.
-                import_declaration_tx(&tx, meta, entries, &at, answered_by, DeclState::Uploaded)
-            })
-            .transpose()?;
-        let given: Option<DeclarationId> = match &declaration {
-            Some(ImportOutcome::Imported { file_id, .. })
-            | Some(ImportOutcome::AlreadyImported { file_id, .. }) => tx
-                .query_row(
-                    "SELECT id FROM declarations WHERE file_id = ?1",
-                    [file_id.0],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .map(DeclarationId),
-            None => None,
-        };
-        // A claim already recorded with the same entry outcomes, read again from another file
-        // (another format, name, row order or encoding), changes nothing: its rows are not
-        // recorded twice, and a file holding only such claims is not recorded at all.
-        let same = same_claims(&tx, files, report)?;
-        let mut imports = Vec::with_capacity(files.len());
-        let mut new_files: HashMap<&str, FileId> = HashMap::new();
-        let mut old_names: HashSet<&str> = HashSet::new();
-        let mut first_new = None;
-        for f in files {
-            if let Some(earlier) = same.files.get(f.sha256.as_str()) {
-                old_names.insert(f.name.as_str());
-                imports.push((f, Err(earlier.clone())));
-                continue;
-            }
-            match insert_file(&tx, f, &at)? {
-                Ok(id) => {
-                    new_files.entry(f.name.as_str()).or_insert(id);
-                    first_new.get_or_insert(id);
-                    imports.push((f, Ok(id)));
-                }
-                Err(already) => {
-                    old_names.insert(f.name.as_str());
-                    imports.push((f, Err(already)));
-                }
-            }
-        }
-        let mut rows_per_file: HashMap<FileId, usize> = HashMap::new();
-        let mut triage = None;
-        let mut claims_recorded = 0;
-        let mut rows = 0;
-        if let Some(first_new) = first_new {
-            let file_of = |name: &str| -> Option<FileId> {
-                match new_files.get(name) {
-                    Some(id) => Some(*id),
-                    None if old_names.contains(name) => None,
-                    None => Some(first_new),
-                }
-            };
-            tx.execute(
-                "INSERT INTO triages (as_of, catalog_version, recorded_at) VALUES (?1, ?2, ?3)",
-                params![report.as_of.to_string(), report.catalog_version, at],
-            )?;
-            let triage_id = TriageId(tx.last_insert_rowid());
-            triage = Some(triage_id);
-            // Claims with at least one row in a new file; their status is the latest triage's.
-            let recorded: HashSet<&str> = report
-                .entries
-                .iter()
-                .filter(|r| {
-                    matches!(r.outcome, Outcome::Accepted | Outcome::Rejected)
-                        && file_of(&r.file).is_some()
-                })
-                .filter_map(|r| r.claim_number.as_deref())
-                .filter(|c| !same.claims.contains(*c))
-                .collect();
-            let mut claim_ids: HashMap<&str, i64> = HashMap::with_capacity(recorded.len());
-            {
-                let mut upsert = tx.prepare_cached(
-                    "INSERT INTO claims (claim_number, status) VALUES (?1, ?2)
-                     ON CONFLICT (claim_number) DO UPDATE SET status = excluded.status
-                     RETURNING id",
-                )?;
-                for c in &report.claims {
-                    if recorded.contains(&*c.claim_number) {
-                        let id: i64 = upsert
-                            .query_row(params![&*c.claim_number, c.status.as_str()], |r| {
-                                r.get(0)
-                            })?;
-                        claim_ids.insert(&c.claim_number, id);
-                    }
-                }
-            }
-            claims_recorded = claim_ids.len();
-            // Rows to record, borrowed from the report: (claim id, file id, outcome, row).
-            let mut rows_out: Vec<(i64, FileId, &'static str, &EntryResult)> =
-                Vec::with_capacity(report.entries.len());
-            let mut last_file: Option<(&str, Option<FileId>)> = None;
-            for r in &report.entries {
-                // Only CBP's answers are claim outcomes: an entry that merely passed file checks
-                // on a Validation Result File, or sat on an upload that failed, has none (and a
-                // Validation Result File never records acceptance).
-                let outcome = match r.outcome {
-                    Outcome::Accepted => "accepted",
-                    Outcome::Rejected => "rejected",
-                    Outcome::NoClaimYet | Outcome::NotFiled | Outcome::Missing => continue,
-                };
-                let Some(&claim) = r.claim_number.as_deref().and_then(|c| claim_ids.get(c)) else {
-                    continue;
-                };
-                // Rows of one file mostly come together; remember the last lookup.
-                let file_id = match last_file {
-                    Some((name, id)) if name == &*r.file => id,
-                    _ => {
-                        let id = file_of(&r.file);
-                        last_file = Some((&r.file, id));
-                        id
-                    }
-                };
-                let Some(file_id) = file_id else {
-                    continue;
-                };
-                *rows_per_file.entry(file_id).or_default() += 1;
-                rows_out.push((claim, file_id, outcome, r));
-            }
-            insert_batched(
-                &tx,
-                "INSERT INTO claim_entries
-                   (claim_id, entry, outcome, message, action, rule, triage_id, file_id, line)
-                 VALUES",
-                9,
-                &rows_out,
-                |st, i, (claim, file_id, outcome, r)| {
-                    st.raw_bind_parameter(i, claim)?;
-                    st.raw_bind_parameter(i + 1, r.entry_number.as_str())?;
-                    st.raw_bind_parameter(i + 2, outcome)?;
-                    st.raw_bind_parameter(i + 3, &*r.message)?;
-                    st.raw_bind_parameter(i + 4, r.action.as_str())?;
-                    st.raw_bind_parameter(i + 5, r.rule)?;
-                    st.raw_bind_parameter(i + 6, triage_id.0)?;
-                    st.raw_bind_parameter(i + 7, file_id.0)?;
-                    st.raw_bind_parameter(i + 8, i64::try_from(r.line).unwrap_or(i64::MAX))
-                },
-            )?;
-            rows = rows_out.len();
-            // Each claim of a Claim Details file answers its declaration. A Validation Result
-            // File is no claim: it answers nothing.
-            let answering: HashSet<&str> = report
-                .entries
-                .iter()
-                .filter(|r| {
-                    files
-                        .iter()
-                        .any(|f| f.name == *r.file && f.kind == FileKind::ClaimDetails)
-                })
-                .filter_map(|r| r.claim_number.as_deref())
-                .collect();
-            for (number, id) in &claim_ids {
-                if answering.contains(number) {
-                    answer(&tx, ClaimId(*id), given, &at)?;
-                }
-            }
-        }
-        // A Validation Result File with a file-level error: its upload failed as a whole, so its
-        // declaration is failed and its entries released. It never records an acceptance.
-        for c in &report.claims {
-            if c.status != capekit_core::triage::ClaimStatus::FailedValidation
-                || !c.files.iter().any(|f| new_files.contains_key(&**f))
-            {
-                continue;
-            }
-            let entries: Vec<EntryNumber> = report
-                .entries
-                .iter()
-                .filter(|r| r.claim_number.as_deref() == Some(&*c.claim_number))
-                .map(|r| r.entry_number)
-                .collect();
-            let target = match given {
-                Some(d) => Some(d),
-                None => holder_of(&tx, &entries)?,
-            };
-            if let Some(decl) = target
-                && let Some((from, migrated)) = current(&tx, decl)?
-                && allowed(from, DeclState::Failed, migrated)
-            {
-                append(
-                    &tx,
-                    decl,
-                    DeclState::Failed,
-                    &at,
-                    &NewEvent {
-                        note: &format!(
-                            "its Validation Result File {} reports a file-level error",
-                            c.files.first().map_or("", |f| &**f)
-                        ),
-                        ..NewEvent::default()
-                    },
-                )?;
-            }
-        }
+        let done = import_triage_tx(&tx, declaration, None, files, report)?;
         tx.commit()?;
-        Ok(TriageImport {
-            declaration,
-            files: imports
-                .into_iter()
-                .map(|(f, r)| FileImport {
-                    name: f.name.clone(),
-                    outcome: match r {
-                        Ok(file_id) => ImportOutcome::Imported {
-                            file_id,
-                            entries: rows_per_file.get(&file_id).copied().unwrap_or(0),
-                        },
-                        Err(already) => already,
-                    },
-                })
-                .collect(),
-            triage,
-            claims: claims_recorded,
-            rows,
-        })
+        Ok(done)
+    }
+
+    /// [`Ledger::import_triage`] of claim files the user says answer the recorded declaration
+    /// `declaration` (`ledger import --declaration`): each Claim Details answers it, and a
+    /// Validation Result File with a file-level error fails it, even one recorded before.
+    pub fn import_triage_answering(
+        &mut self,
+        declaration: DeclarationId,
+        files: &[FileMeta],
+        report: &TriageReport,
+    ) -> Result<TriageImport> {
+        let tx = self.begin()?;
+        let done = import_triage_tx(&tx, None, Some(declaration), files, report)?;
+        tx.commit()?;
+        Ok(done)
     }
 
     /// Records one declaration file capekit wrote at `path` as a draft (see
@@ -664,90 +594,10 @@ impl Ledger {
         folder: &str,
         parts: &[DraftPart<'_>],
     ) -> Result<DraftsRecorded> {
-        let at = now();
         let tx = self.begin()?;
-        let new_shas: HashSet<String> = parts.iter().map(|p| crate::sha256_hex(p.bytes)).collect();
-        let mut superseded = Vec::new();
-        {
-            let mut stmt = tx.prepare(
-                "SELECT d.id, r.path, f.sha256, d.entries FROM declarations d
-                 JOIN refile_files r ON r.declaration_id = d.id
-                 JOIN files f ON f.id = d.file_id
-                 JOIN declaration_state s ON s.declaration_id = d.id
-                 WHERE s.state = 'draft' ORDER BY d.id",
-            )?;
-            let rows: Vec<(i64, String, String, i64)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (id, path, sha, entries) in rows {
-                let here = Path::new(&path).parent() == Some(Path::new(folder));
-                if here && !new_shas.contains(&sha) {
-                    superseded.push(Superseded {
-                        id: DeclarationId(id),
-                        path,
-                        entries: usize::try_from(entries).unwrap_or(0),
-                    });
-                }
-            }
-        }
-        let by = parts.first().map_or(folder, |p| p.path);
-        for s in &superseded {
-            append(
-                &tx,
-                s.id,
-                DeclState::Discarded,
-                &at,
-                &NewEvent {
-                    note: &format!("superseded by {by}"),
-                    ..NewEvent::default()
-                },
-            )?;
-        }
-        let mut outcomes = Vec::with_capacity(parts.len());
-        for p in parts {
-            let meta = FileMeta::of_bytes(p.path, FileKind::Refile, p.bytes);
-            let earlier = crate::lifecycle::declaration_of_sha(&tx, &meta.sha256)?;
-            let state = earlier.map(|d| current(&tx, d)).transpose()?.flatten();
-            let mut meta = meta;
-            match (earlier, state) {
-                // Still a draft, or uploaded: the same file, nothing new.
-                (Some(decl), Some((DeclState::Draft | DeclState::Uploaded, _))) => {
-                    let (file_id, imported_at): (i64, String) = tx.query_row(
-                        "SELECT f.id, f.imported_at FROM declarations d
-                         JOIN files f ON f.id = d.file_id WHERE d.id = ?1",
-                        [decl.0],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )?;
-                    outcomes.push(ImportOutcome::AlreadyImported {
-                        file_id: FileId(file_id),
-                        imported_at: parse_ts(&imported_at)?,
-                    });
-                    continue;
-                }
-                // Answered, failed or discarded before: the same bytes are a new declaration.
-                (Some(decl), _) => {
-                    meta.sha256 = crate::sha256_hex(
-                        format!("{}#declared-again-after-{}", meta.sha256, decl.0).as_bytes(),
-                    );
-                }
-                (None, _) => {}
-            }
-            let (decl, file_id, n) = new_declaration(&tx, &meta, p.entries, &at, None)?;
-            tx.execute(
-                "INSERT INTO refile_files (declaration_id, path, written_at) VALUES (?1, ?2, ?3)",
-                params![decl.0, p.path, at],
-            )?;
-            keep_bytes(&tx, decl, p.bytes)?;
-            outcomes.push(ImportOutcome::Imported {
-                file_id,
-                entries: n,
-            });
-        }
+        let done = record_drafts_tx(&tx, folder, parts)?;
         tx.commit()?;
-        Ok(DraftsRecorded {
-            parts: outcomes,
-            superseded,
-        })
+        Ok(done)
     }
 
     /// Records what is known of each entry (importer, type, liquidation, path, deadlines); the
@@ -787,6 +637,100 @@ impl Ledger {
         tx.commit()?;
         Ok(outcomes)
     }
+}
+
+/// [`Ledger::record_drafts`], inside a transaction begun by the caller.
+pub(crate) fn record_drafts_tx(
+    tx: &rusqlite::Connection,
+    folder: &str,
+    parts: &[DraftPart<'_>],
+) -> Result<DraftsRecorded> {
+    let at = now();
+    let new_shas: HashSet<String> = parts.iter().map(|p| crate::sha256_hex(p.bytes)).collect();
+    let mut superseded = Vec::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT d.id, r.path, f.sha256, d.entries FROM declarations d
+                 JOIN refile_files r ON r.declaration_id = d.id
+                 JOIN files f ON f.id = d.file_id
+                 JOIN declaration_state s ON s.declaration_id = d.id
+                 WHERE s.state = 'draft' ORDER BY d.id",
+        )?;
+        let rows: Vec<(i64, String, String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, path, sha, entries) in rows {
+            let here = Path::new(&path).parent() == Some(Path::new(folder));
+            if here && !new_shas.contains(&sha) {
+                superseded.push(Superseded {
+                    id: DeclarationId(id),
+                    path,
+                    entries: usize::try_from(entries).unwrap_or(0),
+                });
+            }
+        }
+    }
+    let by = parts.first().map_or(folder, |p| p.path);
+    for s in &superseded {
+        append(
+            tx,
+            s.id,
+            DeclState::Discarded,
+            &at,
+            &NewEvent {
+                note: &format!("superseded by {by}"),
+                ..NewEvent::default()
+            },
+        )?;
+    }
+    let mut outcomes = Vec::with_capacity(parts.len());
+    let mut declarations = Vec::with_capacity(parts.len());
+    for p in parts {
+        let meta = FileMeta::of_bytes(p.path, FileKind::Refile, p.bytes);
+        let earlier = crate::lifecycle::declaration_of_sha(tx, &meta.sha256)?;
+        let state = earlier.map(|d| current(tx, d)).transpose()?.flatten();
+        let mut meta = meta;
+        match (earlier, state) {
+            // Still a draft, or uploaded: the same file, nothing new.
+            (Some(decl), Some((DeclState::Draft | DeclState::Uploaded, _))) => {
+                let (file_id, imported_at): (i64, String) = tx.query_row(
+                    "SELECT f.id, f.imported_at FROM declarations d
+                         JOIN files f ON f.id = d.file_id WHERE d.id = ?1",
+                    [decl.0],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                outcomes.push(ImportOutcome::AlreadyImported {
+                    file_id: FileId(file_id),
+                    imported_at: parse_ts(&imported_at)?,
+                });
+                declarations.push(decl);
+                continue;
+            }
+            // Answered, failed or discarded before: the same bytes are a new declaration.
+            (Some(decl), _) => {
+                meta.sha256 = crate::sha256_hex(
+                    format!("{}#declared-again-after-{}", meta.sha256, decl.0).as_bytes(),
+                );
+            }
+            (None, _) => {}
+        }
+        let (decl, file_id, n) = new_declaration(tx, &meta, p.entries, &at, None)?;
+        tx.execute(
+            "INSERT INTO refile_files (declaration_id, path, written_at) VALUES (?1, ?2, ?3)",
+            params![decl.0, p.path, at],
+        )?;
+        keep_bytes(tx, decl, p.bytes)?;
+        outcomes.push(ImportOutcome::Imported {
+            file_id,
+            entries: n,
+        });
+        declarations.push(decl);
+    }
+    Ok(DraftsRecorded {
+        parts: outcomes,
+        superseded,
+        declarations,
+    })
 }
 
 /// Records one entry report and its facts, unless the same bytes were recorded before.
@@ -1028,6 +972,291 @@ impl Ledger {
     }
 }
 
+/// [`Ledger::import_triage`], inside a transaction begun by the caller.
+pub(crate) fn import_triage_tx(
+    tx: &rusqlite::Connection,
+    declaration: Option<(&FileMeta, &[EntryNumber])>,
+    named: Option<DeclarationId>,
+    files: &[FileMeta],
+    report: &TriageReport,
+) -> Result<TriageImport> {
+    let at = now();
+    // The declaration first: the claims answer it, so their rows must come after it. When
+    // some claim files were recorded before (triaged without it), it takes their place.
+    let mut answered_by: Option<i64> = None;
+    for f in files {
+        let old: Option<i64> = tx
+            .query_row("SELECT id FROM files WHERE sha256 = ?1", [&f.sha256], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(old) = old {
+            answered_by = Some(answered_by.map_or(old, |a| a.min(old)));
+        }
+    }
+    let declaration = declaration
+        .map(|(meta, entries)| {
+            // CBP answered it, so it was uploaded.
+            import_declaration_tx(tx, meta, entries, &at, answered_by, DeclState::Uploaded)
+        })
+        .transpose()?;
+    let given: Option<DeclarationId> = match &declaration {
+        Some(ImportOutcome::Imported { file_id, .. })
+        | Some(ImportOutcome::AlreadyImported { file_id, .. }) => tx
+            .query_row(
+                "SELECT id FROM declarations WHERE file_id = ?1",
+                [file_id.0],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(DeclarationId),
+        None => named,
+    };
+    // A claim already recorded with the same entry outcomes, read again from another file
+    // (another format, name, row order or encoding), changes nothing: its rows are not
+    // recorded twice, and a file holding only such claims is not recorded at all.
+    let same = same_claims(tx, files, report)?;
+    let mut imports = Vec::with_capacity(files.len());
+    let mut new_files: HashMap<&str, FileId> = HashMap::new();
+    let mut old_names: HashSet<&str> = HashSet::new();
+    let mut first_new = None;
+    for f in files {
+        if let Some(earlier) = same.files.get(f.sha256.as_str()) {
+            old_names.insert(f.name.as_str());
+            imports.push((f, Err(earlier.clone())));
+            continue;
+        }
+        match insert_file(tx, f, &at)? {
+            Ok(id) => {
+                new_files.entry(f.name.as_str()).or_insert(id);
+                first_new.get_or_insert(id);
+                imports.push((f, Ok(id)));
+            }
+            Err(already) => {
+                old_names.insert(f.name.as_str());
+                imports.push((f, Err(already)));
+            }
+        }
+    }
+    let mut rows_per_file: HashMap<FileId, usize> = HashMap::new();
+    let mut placed = Vec::new();
+    let mut triage = None;
+    let mut claims_recorded = 0;
+    let mut rows = 0;
+    if let Some(first_new) = first_new {
+        let file_of = |name: &str| -> Option<FileId> {
+            match new_files.get(name) {
+                Some(id) => Some(*id),
+                None if old_names.contains(name) => None,
+                None => Some(first_new),
+            }
+        };
+        tx.execute(
+            "INSERT INTO triages (as_of, catalog_version, recorded_at) VALUES (?1, ?2, ?3)",
+            params![report.as_of.to_string(), report.catalog_version, at],
+        )?;
+        let triage_id = TriageId(tx.last_insert_rowid());
+        triage = Some(triage_id);
+        // Claims with at least one row in a new file; their status is the latest triage's.
+        let recorded: HashSet<&str> = report
+            .entries
+            .iter()
+            .filter(|r| {
+                matches!(r.outcome, Outcome::Accepted | Outcome::Rejected)
+                    && file_of(&r.file).is_some()
+            })
+            .filter_map(|r| r.claim_number.as_deref())
+            .filter(|c| !same.claims.contains(*c))
+            .collect();
+        let mut claim_ids: HashMap<&str, i64> = HashMap::with_capacity(recorded.len());
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO claims (claim_number, status) VALUES (?1, ?2)
+                 ON CONFLICT (claim_number) DO UPDATE SET status = excluded.status
+                 RETURNING id",
+            )?;
+            for c in &report.claims {
+                if recorded.contains(&*c.claim_number) {
+                    let id: i64 = upsert
+                        .query_row(params![&*c.claim_number, c.status.as_str()], |r| r.get(0))?;
+                    claim_ids.insert(&c.claim_number, id);
+                }
+            }
+        }
+        claims_recorded = claim_ids.len();
+        // Rows to record, borrowed from the report: (claim id, file id, outcome, row).
+        let mut rows_out: Vec<(i64, FileId, &'static str, &EntryResult)> =
+            Vec::with_capacity(report.entries.len());
+        let mut last_file: Option<(&str, Option<FileId>)> = None;
+        for r in &report.entries {
+            // Only CBP's answers are claim outcomes: an entry that merely passed file checks
+            // on a Validation Result File, or sat on an upload that failed, has none (and a
+            // Validation Result File never records acceptance).
+            let outcome = match r.outcome {
+                Outcome::Accepted => "accepted",
+                Outcome::Rejected => "rejected",
+                Outcome::NoClaimYet | Outcome::NotFiled | Outcome::Missing => continue,
+            };
+            let Some(&claim) = r.claim_number.as_deref().and_then(|c| claim_ids.get(c)) else {
+                continue;
+            };
+            // Rows of one file mostly come together; remember the last lookup.
+            let file_id = match last_file {
+                Some((name, id)) if name == &*r.file => id,
+                _ => {
+                    let id = file_of(&r.file);
+                    last_file = Some((&r.file, id));
+                    id
+                }
+            };
+            let Some(file_id) = file_id else {
+                continue;
+            };
+            *rows_per_file.entry(file_id).or_default() += 1;
+            rows_out.push((claim, file_id, outcome, r));
+        }
+        insert_batched(
+            tx,
+            "INSERT INTO claim_entries
+               (claim_id, entry, outcome, message, action, rule, triage_id, file_id, line)
+             VALUES",
+            9,
+            &rows_out,
+            |st, i, (claim, file_id, outcome, r)| {
+                st.raw_bind_parameter(i, claim)?;
+                st.raw_bind_parameter(i + 1, r.entry_number.as_str())?;
+                st.raw_bind_parameter(i + 2, outcome)?;
+                st.raw_bind_parameter(i + 3, &*r.message)?;
+                st.raw_bind_parameter(i + 4, r.action.as_str())?;
+                st.raw_bind_parameter(i + 5, r.rule)?;
+                st.raw_bind_parameter(i + 6, triage_id.0)?;
+                st.raw_bind_parameter(i + 7, file_id.0)?;
+                st.raw_bind_parameter(i + 8, i64::try_from(r.line).unwrap_or(i64::MAX))
+            },
+        )?;
+        rows = rows_out.len();
+        // Each claim of a Claim Details file answers its declaration. A Validation Result
+        // File is no claim: it answers nothing.
+        let answering: HashSet<&str> = report
+            .entries
+            .iter()
+            .filter(|r| {
+                files
+                    .iter()
+                    .any(|f| f.name == *r.file && f.kind == FileKind::ClaimDetails)
+            })
+            .filter_map(|r| r.claim_number.as_deref())
+            .collect();
+        // In the report's order, so that two claims of one import are placed the same way
+        // every time.
+        for c in &report.claims {
+            let Some(id) = claim_ids.get(&*c.claim_number) else {
+                continue;
+            };
+            if answering.contains(&*c.claim_number)
+                && let Some(p) = answer(tx, ClaimId(*id), &c.claim_number, c.date, given, &at)?
+            {
+                placed.push(p);
+            }
+        }
+    }
+    // A claim recorded before that answers no declaration, given now with the one it answers
+    // (`ledger import --declaration`, a triage with its declaration): linked to it.
+    if let Some(decl) = given {
+        for c in report
+            .claims
+            .iter()
+            .filter(|c| c.kind == capekit_core::triage::ClaimFileKind::ClaimDetails)
+        {
+            let unlinked: Option<i64> = tx
+                .query_row(
+                    "SELECT c.id FROM claims c WHERE c.claim_number = ?1
+                       AND c.id NOT IN (SELECT claim_id FROM claim_answers)",
+                    [&*c.claim_number],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = unlinked {
+                link(tx, ClaimId(id), decl, &at)?;
+            }
+        }
+    }
+    // A Validation Result File with a file-level error: its upload failed as a whole, so its
+    // declaration is failed and its entries released. It never records an acceptance. Which
+    // declaration: the one named, else the one holding the entries its rows name; a file whose
+    // only row is the file-level error names none, and then nothing is guessed: the unanswered
+    // uploads are listed for the user to mark.
+    let mut failed_uploads = Vec::new();
+    for file in &report.failed_uploads {
+        let known = files.iter().any(|f| f.name == **file);
+        if !known || (!new_files.contains_key(&**file) && given.is_none()) {
+            continue;
+        }
+        let entries: Vec<EntryNumber> = report
+            .entries
+            .iter()
+            .filter(|r| *r.file == **file)
+            .map(|r| r.entry_number)
+            .collect();
+        let target = match given {
+            Some(d) => Some(d),
+            None if entries.is_empty() => None,
+            None => holder_of(tx, &entries)?,
+        };
+        let mut marked = None;
+        if let Some(decl) = target
+            && let Some((from, migrated)) = current(tx, decl)?
+        {
+            if allowed(from, DeclState::Failed, migrated) {
+                append(
+                    tx,
+                    decl,
+                    DeclState::Failed,
+                    &at,
+                    &NewEvent {
+                        note: &format!(
+                            "its Validation Result File {file} reports a file-level error"
+                        ),
+                        ..NewEvent::default()
+                    },
+                )?;
+            }
+            marked = Some(decl_named(tx, decl)?);
+        }
+        let candidates = if marked.is_none() {
+            unanswered_uploads(tx)?
+        } else {
+            Vec::new()
+        };
+        failed_uploads.push(FailedUpload {
+            file: file.to_string(),
+            marked,
+            candidates,
+        });
+    }
+    Ok(TriageImport {
+        declaration,
+        files: imports
+            .into_iter()
+            .map(|(f, r)| FileImport {
+                name: f.name.clone(),
+                outcome: match r {
+                    Ok(file_id) => ImportOutcome::Imported {
+                        file_id,
+                        entries: rows_per_file.get(&file_id).copied().unwrap_or(0),
+                    },
+                    Err(already) => already,
+                },
+            })
+            .collect(),
+        triage,
+        claims: claims_recorded,
+        rows,
+        failed_uploads,
+        placed,
+    })
+}
+
 fn import_declaration_tx(
     tx: &rusqlite::Connection,
     file: &FileMeta,
@@ -1159,6 +1388,30 @@ fn same_claims(
     Ok(out)
 }
 
+/// A declaration's id with its name (the path, for a file capekit wrote).
+fn decl_named(tx: &rusqlite::Connection, id: DeclarationId) -> Result<(DeclarationId, String)> {
+    let name: String = tx.query_row(
+        "SELECT COALESCE(r.path, f.name) FROM declarations d JOIN files f ON f.id = d.file_id
+         LEFT JOIN refile_files r ON r.declaration_id = d.id WHERE d.id = ?1",
+        [id.0],
+        |r| r.get(0),
+    )?;
+    Ok((id, name))
+}
+
+/// Every declaration uploaded and not yet answered, oldest first.
+fn unanswered_uploads(tx: &rusqlite::Connection) -> Result<Vec<(DeclarationId, String)>> {
+    let mut stmt = tx.prepare(
+        "SELECT d.id, COALESCE(r.path, f.name) FROM declarations d
+         JOIN files f ON f.id = d.file_id
+         JOIN declaration_state s ON s.declaration_id = d.id
+         LEFT JOIN refile_files r ON r.declaration_id = d.id
+         WHERE s.state = 'uploaded' ORDER BY d.seq, d.id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((DeclarationId(r.get(0)?), r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The upload (else draft) not yet answered holding most of `entries`, with fewest others, the
 /// latest: the declaration a Validation Result File of those entries belongs to.
 fn holder_of(tx: &rusqlite::Connection, entries: &[EntryNumber]) -> Result<Option<DeclarationId>> {
@@ -1185,16 +1438,41 @@ fn holder_of(tx: &rusqlite::Connection, entries: &[EntryNumber]) -> Result<Optio
         .map(|(id, _)| DeclarationId(id)))
 }
 
-/// Records that `claim` answers a declaration: `given` (the declaration triaged with it), else
-/// the one holding most of its entries among uploads not yet answered (then drafts: a claim
-/// proves an upload nobody marked), the one with fewest other entries, the latest. Its rows then
-/// take that declaration's place on the clock.
+/// A declaration holding entries of a claim, as [`answer`] weighs it.
+struct Holding {
+    id: DeclarationId,
+    name: String,
+    /// Uploaded (or answered from an upload), not a draft.
+    uploaded: bool,
+    /// Answered by another claim already.
+    answered: bool,
+    /// Of the claim's entries, how many it holds; and its own entries.
+    count: i64,
+    entries: i64,
+    seq: i64,
+    /// The day of its upload on CBP's clock (of its record, for a draft).
+    day: Date,
+}
+
+/// Records that `claim` answers a declaration, and where its rows sit on the ledger's clock.
+///
+/// `given` (the declaration triaged or named with it) is answered. Otherwise the claim answers
+/// one of the declarations holding its entries that no claim answered yet: with a date, the
+/// last one uploaded on or before that day (a claim cannot answer a later upload); without
+/// one, the earliest, so that a later upload of the same entries keeps them. Uploads are
+/// preferred to drafts (a claim proves an upload nobody marked), then the one holding most of
+/// its entries, then the one with fewest others. Its rows take the place of the declaration it
+/// answers; a dated claim that answers none sits just before the first later upload of its
+/// entries, so that it never releases them. Returns what the user must be told: the uploads
+/// that keep their entries.
 fn answer(
     tx: &rusqlite::Connection,
     claim: ClaimId,
+    number: &str,
+    date: Option<Date>,
     given: Option<DeclarationId>,
     at: &str,
-) -> Result<()> {
+) -> Result<Option<ClaimPlacement>> {
     let already: Option<i64> = tx
         .query_row(
             "SELECT declaration_id FROM claim_answers WHERE claim_id = ?1",
@@ -1203,34 +1481,123 @@ fn answer(
         )
         .optional()?;
     if already.is_some() {
-        return Ok(());
+        return Ok(None);
     }
-    let target = match given {
-        Some(d) => Some(d),
-        None => tx
-            .query_row(
-                "SELECT d.id FROM (SELECT DISTINCT entry FROM claim_entries WHERE claim_id = ?1) ce
-                 JOIN declaration_entries de ON de.entry = ce.entry
-                 JOIN declarations d ON d.id = de.declaration_id
-                 JOIN declaration_state s ON s.declaration_id = d.id
-                 WHERE s.state IN ('uploaded', 'draft')
-                   AND d.id NOT IN (SELECT declaration_id FROM claim_answers)
-                 GROUP BY d.id
-                 ORDER BY MAX(s.state = 'uploaded') DESC, COUNT(*) DESC,
-                          MAX(d.entries) - COUNT(*) ASC, MAX(d.seq) DESC
-                 LIMIT 1",
-                [claim.0],
-                |r| r.get(0),
-            )
-            .optional()?
-            .map(DeclarationId),
+    if let Some(d) = date {
+        tx.execute(
+            "INSERT INTO claim_places (claim_id, seq, claimed_on) VALUES (?1, NULL, ?2)
+             ON CONFLICT (claim_id) DO UPDATE SET claimed_on = excluded.claimed_on",
+            params![claim.0, d.to_string()],
+        )?;
+    }
+    if let Some(d) = given {
+        link(tx, claim, d, at)?;
+        return Ok(None);
+    }
+    let mut holding = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT d.id, COALESCE(r.path, f.name), s.state, COUNT(*), d.entries, d.seq,
+                    d.id IN (SELECT declaration_id FROM claim_answers),
+                    (SELECT COALESCE(e.uploaded_at, e.recorded_at) FROM declaration_events e
+                     WHERE e.declaration_id = d.id AND e.state = 'uploaded'
+                     ORDER BY e.id DESC LIMIT 1),
+                    f.imported_at
+             FROM (SELECT DISTINCT entry FROM claim_entries WHERE claim_id = ?1) ce
+             JOIN declaration_entries de ON de.entry = ce.entry
+             JOIN declarations d ON d.id = de.declaration_id
+             JOIN declaration_state s ON s.declaration_id = d.id
+             JOIN files f ON f.id = d.file_id
+             LEFT JOIN refile_files r ON r.declaration_id = d.id
+             WHERE s.state IN ('uploaded', 'draft', 'answered')
+             GROUP BY d.id",
+        )?;
+        let mut rows = stmt.query([claim.0])?;
+        while let Some(r) = rows.next()? {
+            let state: String = r.get(2)?;
+            let uploaded_at: Option<String> = r.get(7)?;
+            let recorded: String = r.get(8)?;
+            let when = parse_ts(uploaded_at.as_deref().unwrap_or(&recorded))?;
+            holding.push(Holding {
+                id: DeclarationId(r.get(0)?),
+                name: r.get(1)?,
+                uploaded: state != "draft",
+                answered: r.get(6)?,
+                count: r.get(3)?,
+                entries: r.get(4)?,
+                seq: r.get(5)?,
+                day: capekit_core::deadline::cbp_today(when),
+            });
+        }
+    }
+    let rank = |h: &Holding| (h.uploaded, h.count, -(h.entries - h.count));
+    let open = |h: &&Holding| !h.answered;
+    let target: Option<&Holding> = match date {
+        Some(t) => holding
+            .iter()
+            .filter(open)
+            .filter(|h| h.day <= t)
+            .max_by_key(|h| (rank(h), h.seq)),
+        None => holding
+            .iter()
+            .filter(open)
+            .max_by_key(|h| (rank(h), -h.seq)),
     };
-    let Some(decl) = target else {
-        return Ok(());
+    // The declarations that keep their entries: uploaded after the claim's day, or, without a
+    // date, unanswered and later than the one it answers.
+    let later: Vec<&Holding> = match (date, target) {
+        (Some(t), _) => holding.iter().filter(|h| h.day > t).collect(),
+        (None, Some(a)) => holding
+            .iter()
+            .filter(|h| !h.answered && h.id != a.id && h.seq > a.seq)
+            .collect(),
+        (None, None) => Vec::new(),
     };
+    match target {
+        Some(a) => link(tx, claim, a.id, at)?,
+        None => {
+            if let Some(first) = later.iter().map(|h| h.seq).min() {
+                // Answering none of them, its rows would sit at its file's place, after every
+                // upload of its entries, and release them.
+                tx.execute(
+                    "INSERT INTO claim_places (claim_id, seq, claimed_on) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (claim_id) DO UPDATE SET seq = excluded.seq",
+                    params![claim.0, first - 1, date.map(|d| d.to_string())],
+                )?;
+            }
+        }
+    }
+    let kept: Vec<Kept> = later
+        .iter()
+        .filter(|h| !h.answered)
+        .map(|h| Kept {
+            id: h.id,
+            name: h.name.clone(),
+            day: h.day,
+            uploaded: h.uploaded,
+        })
+        .collect();
+    if kept.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ClaimPlacement {
+        claim: number.to_owned(),
+        date,
+        answers: target.map(|a| (a.id, a.name.clone(), a.day)),
+        kept,
+    }))
+}
+
+/// Records that `claim` answers `decl`, and moves `decl` to answered.
+fn link(tx: &rusqlite::Connection, claim: ClaimId, decl: DeclarationId, at: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO claim_answers (claim_id, declaration_id) VALUES (?1, ?2)",
         params![claim.0, decl.0],
+    )?;
+    // Its rows sit at the declaration's place from now on.
+    tx.execute(
+        "UPDATE claim_places SET seq = NULL WHERE claim_id = ?1",
+        [claim.0],
     )?;
     if let Some((from, migrated)) = current(tx, decl)?
         && from != DeclState::Answered

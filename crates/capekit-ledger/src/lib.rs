@@ -23,6 +23,7 @@ mod import;
 mod lifecycle;
 mod records;
 mod report;
+mod reserve;
 mod schema;
 mod state;
 
@@ -39,10 +40,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use import::{
-    ActFacts, DraftPart, DraftsRecorded, EntryFacts, FileImport, Superseded, TriageImport,
+    ActFacts, ClaimPlacement, DraftPart, DraftsRecorded, EntryFacts, FailedUpload, FileImport,
+    Kept, Superseded, TriageImport,
 };
 pub use lifecycle::{
-    Attention, DeclRef, DeclState, Declaration, DeclarationFile, Mark, MarkOutcome,
+    Attention, DeclRef, DeclState, Declaration, DeclarationFile, Holder, Mark, MarkOutcome,
     STALE_AFTER_DAYS, allowed,
 };
 pub use records::EntryRecords;
@@ -50,6 +52,7 @@ pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
     LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
 };
+pub use reserve::Reservation;
 pub use schema::MIGRATIONS;
 pub use state::{EntryState, Except};
 
@@ -492,6 +495,15 @@ fn migrate(conn: &mut Connection, migrations: &[&str], shown: &str) -> Result<()
     }
     tx.commit()?;
     Ok(())
+}
+
+/// `1 entry`, `2 entries`, with thousands separators.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        capekit_core::check::group(n as u64),
+        if n == 1 { one } else { many }
+    )
 }
 
 fn parse_ts(s: &str) -> Result<Timestamp> {

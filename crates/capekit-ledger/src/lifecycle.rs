@@ -404,9 +404,10 @@ impl Ledger {
                                SELECT 1 FROM claim_entries ce
                                LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
                                LEFT JOIN declarations d2 ON d2.id = ca.declaration_id
+                               LEFT JOIN claim_places cp ON cp.claim_id = ce.claim_id
                                WHERE ce.entry = de.entry
                                  AND (ce.outcome = 'accepted'
-                                      OR COALESCE(d2.seq, ce.file_id) >= d.seq)))
+                                      OR COALESCE(d2.seq, cp.seq, ce.file_id) >= d.seq)))
                  FROM declarations d
                  JOIN declaration_state s ON s.declaration_id = d.id
                  WHERE s.state = 'uploaded' AND s.migrated = 1",
@@ -533,13 +534,53 @@ impl Ledger {
                 "{name}: its state comes from the upgrade of the ledger; confirm it with `capekit ledger uploaded` or release it with `capekit ledger discard`"
             )));
         }
+        // Restoring a draft or an upload makes it hold its entries again: never those another
+        // declaration holds now (a newer draft took them after a discard, a refile went up after
+        // a failure), or the same entry would sit on two files.
+        if matches!(before.state, DeclState::Draft | DeclState::Uploaded) {
+            let blockers = holders_elsewhere(&tx, id)?;
+            if !blockers.is_empty() {
+                return Err(refused(format!(
+                    "{name}: not undone - undoing its mark {} would make it hold {} again that {} now: {}. If the undo is right, release {} first ({}), then undo again",
+                    last.state,
+                    crate::plural(blockers.iter().map(|b| b.entries).sum(), "entry", "entries"),
+                    if blockers.len() == 1 {
+                        "another declaration holds"
+                    } else {
+                        "other declarations hold"
+                    },
+                    blockers
+                        .iter()
+                        .map(Holder::describe)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    if blockers.len() == 1 { "it" } else { "them" },
+                    release_commands(&blockers),
+                )));
+            }
+        }
         let from = last.state;
+        // An upload restored keeps the time and job it was marked with: the claim that answers
+        // it is placed by that time, and its age is counted from it.
+        let (uploaded_at, job): (Option<String>, Option<String>) =
+            if before.state == DeclState::Uploaded {
+                tx.query_row(
+                    "SELECT COALESCE(uploaded_at, recorded_at), job FROM declaration_events
+                     WHERE id = ?1",
+                    [before.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
+            } else {
+                (None, None)
+            };
         append(
             &tx,
             id,
             before.state,
             &at,
             &NewEvent {
+                uploaded_at: uploaded_at.as_deref(),
+                job: job.as_deref(),
                 note: &format!("undo of the mark {from}"),
                 undoes: Some(last.id),
                 ..NewEvent::default()
@@ -663,6 +704,95 @@ fn entries_of(tx: &rusqlite::Connection, id: DeclarationId) -> Result<usize> {
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
+/// A declaration holding some entries of another one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holder {
+    /// Its record.
+    pub id: DeclarationId,
+    /// Its file (the path, for a file capekit wrote).
+    pub name: String,
+    /// `draft` (reserved) or `uploaded` (pending with CBP).
+    pub state: DeclState,
+    /// How many of those entries it holds.
+    pub entries: usize,
+}
+
+impl Holder {
+    /// `#7 out/refile.csv (draft, 3 entries)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "#{} {} ({}, {})",
+            self.id,
+            self.name,
+            self.state,
+            crate::plural(self.entries, "entry", "entries")
+        )
+    }
+}
+
+/// The commands that release what `blockers` hold: a draft is discarded, an upload marked failed
+/// (only if it did fail).
+fn release_commands(blockers: &[Holder]) -> String {
+    blockers
+        .iter()
+        .map(|b| match b.state {
+            DeclState::Uploaded => {
+                format!("`capekit ledger failed '#{}'` if its upload failed", b.id)
+            }
+            _ => format!("`capekit ledger discard '#{}'`", b.id),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The other declarations that hold entries of `id` now, as they would without `id`: drafts
+/// reserving them and uploads they are pending on, by declaration.
+pub(crate) fn holders_elsewhere(
+    conn: &rusqlite::Connection,
+    id: DeclarationId,
+) -> Result<Vec<Holder>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT entry FROM declaration_entries WHERE declaration_id = ?1")?;
+    let entries: Vec<String> = stmt
+        .query_map([id.0], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let except = Except::declaration(id);
+    let mut by: BTreeMap<DeclarationId, Holder> = BTreeMap::new();
+    for e in entries {
+        let (other, name, state) =
+            match crate::state::state_of(conn, crate::parse_entry(&e)?, &except)? {
+                EntryState::Pending {
+                    declaration_id,
+                    declaration,
+                    ..
+                } => (declaration_id, declaration, DeclState::Uploaded),
+                EntryState::Drafted {
+                    declaration_id,
+                    declaration,
+                    ..
+                } => (declaration_id, declaration, DeclState::Draft),
+                _ => continue,
+            };
+        by.entry(other)
+            .or_insert_with(|| Holder {
+                id: other,
+                name,
+                state,
+                entries: 0,
+            })
+            .entries += 1;
+    }
+    Ok(by.into_values().collect())
+}
+
+impl Ledger {
+    /// The other declarations holding entries of `id` now: what a superseded, discarded or
+    /// failed declaration's entries went to.
+    pub fn holders_elsewhere(&self, id: DeclarationId) -> Result<Vec<Holder>> {
+        holders_elsewhere(&self.conn, id)
+    }
+}
+
 /// Entries of `id` pending on another uploaded declaration: (entry, that declaration).
 fn pending_elsewhere(
     tx: &rusqlite::Connection,
@@ -720,6 +850,29 @@ pub(crate) fn mark_tx(
             };
             return Err(refused(format!(
                 "{name} is {from}; it cannot become {to}{hint}"
+            )));
+        }
+    }
+    // A superseded, discarded or failed declaration whose entries a newer draft or upload holds
+    // now cannot hold them again: the same entries would be on two files.
+    if to == DeclState::Uploaded && matches!(from, Some(DeclState::Discarded | DeclState::Failed)) {
+        let blockers = holders_elsewhere(tx, id)?;
+        if !blockers.is_empty() {
+            return Err(refused(format!(
+                "{name} is {}: not marked uploaded, since {} now - {}. Upload that one instead; if you did upload {name}, release {} first ({}), then mark it again",
+                from.map_or("", DeclState::as_str),
+                if blockers.len() == 1 {
+                    "a newer declaration holds its entries"
+                } else {
+                    "newer declarations hold its entries"
+                },
+                blockers
+                    .iter()
+                    .map(Holder::describe)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                if blockers.len() == 1 { "it" } else { "them" },
+                release_commands(&blockers),
             )));
         }
     }

@@ -932,7 +932,7 @@ impl Ledger {
     /// The invariants of declaration states: every declaration has a state; no state moved
     /// backwards except by an undo that restores the state before the event it undoes; every
     /// answered declaration has its claim; an entry is pending on at most one uploaded
-    /// declaration.
+    /// declaration, and reserved by at most one draft.
     fn verify_lifecycle(&self, problems: &mut Vec<Problem>) -> Result<()> {
         use crate::lifecycle::{DeclState, allowed, events};
         let ids: Vec<(i64, String)> = {
@@ -1038,6 +1038,35 @@ impl Ledger {
                     ),
                 );
             }
+        }
+        // An entry reserved by two live drafts at once: each draft written after the entry's
+        // last claim outcome, the entry never accepted. A second file would offer it again.
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT de.entry, group_concat(COALESCE(r.path, f.name), ', ')
+             FROM declaration_entries de
+             JOIN declaration_state s ON s.declaration_id = de.declaration_id
+             JOIN declarations d ON d.id = de.declaration_id
+             JOIN files f ON f.id = d.file_id
+             LEFT JOIN refile_files r ON r.declaration_id = d.id
+             WHERE s.state = 'draft'
+               AND NOT EXISTS (SELECT 1 FROM claim_entries a
+                               WHERE a.entry = de.entry AND a.outcome = 'accepted')
+               AND d.seq > COALESCE((SELECT MAX({place}) FROM claim_entries ce {joins}
+                                     WHERE ce.entry = de.entry), -1)
+             GROUP BY de.entry HAVING COUNT(*) > 1",
+            place = crate::state::CLAIM_PLACE,
+            joins = crate::state::CLAIM_PLACE_JOINS
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for r in rows {
+            let (entry, on) = r?;
+            push(
+                problems,
+                "drafted-twice",
+                format!(
+                    "entry {entry} is reserved by several drafts ({on}); upload one of them at most - discard the others with `capekit ledger discard`"
+                ),
+            );
         }
         Ok(())
     }

@@ -30,7 +30,9 @@
 //!   SHA-256 of the bytes and the declaration's ordinal), and `declaration_bytes.sha256` the
 //!   bytes' own, by which the file is found.
 //! - A claim answers one declaration (`claim_answers`); its rows take that declaration's place
-//!   on the clock, so an old claim read late never releases entries of a later declaration.
+//!   on the clock, so an old claim read late never releases entries of a later declaration. A
+//!   claim that answers none may have a place of its own (`claim_places`): a dated claim older
+//!   than every upload of its entries sits just before the first of them.
 
 /// Every migration, oldest first. Append only.
 pub const MIGRATIONS: &[&str] = &[
@@ -200,5 +202,16 @@ pub const MIGRATIONS: &[&str] = &[
     // then skipped and says so.
     "
     ALTER TABLE entry_data ADD COLUMN entry_date TEXT;
+    ",
+    // 6: a claim's date, when its file gives one, and the place on the clock of a claim that
+    // answers no declaration: an older claim read late sits before the uploads of its entries
+    // made after its date, instead of at its file's place after them. `seq` is NULL for a claim
+    // that answers a declaration (its rows take that declaration's place). Own table only.
+    "
+    CREATE TABLE claim_places (
+        claim_id   INTEGER PRIMARY KEY REFERENCES claims(id),
+        seq        INTEGER,
+        claimed_on TEXT
+    );
     ",
 ];

@@ -13,7 +13,8 @@
 //! A failed or discarded declaration holds nothing: its entries fall back to what their claims
 //! say. "After" is by place on the ledger's clock: a declaration's `seq`, and for a claim row the
 //! `seq` of the declaration its claim answers (else its file id), so that an old claim read late
-//! sits where it belongs and never releases entries of a later declaration.
+//! sits where it belongs and never releases entries of a later declaration (a claim answering
+//! none has a place of its own, or its file id).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -124,6 +125,8 @@ pub struct Except {
     pub sha256: Option<String>,
     /// Drafts capekit wrote into this folder (canonical) hold nothing.
     pub drafts_in: Option<PathBuf>,
+    /// This declaration holds nothing: what would the others hold without it?
+    pub declaration: Option<DeclarationId>,
 }
 
 impl Except {
@@ -136,20 +139,28 @@ impl Except {
     pub fn file(sha256: impl Into<String>) -> Self {
         Self {
             sha256: Some(sha256.into()),
-            drafts_in: None,
+            ..Self::default()
         }
     }
 
     /// The drafts written into `folder` set aside.
     pub fn drafts_in(folder: impl Into<PathBuf>) -> Self {
         Self {
-            sha256: None,
             drafts_in: Some(folder.into()),
+            ..Self::default()
+        }
+    }
+
+    /// The declaration `id` set aside.
+    pub fn declaration(id: DeclarationId) -> Self {
+        Self {
+            declaration: Some(id),
+            ..Self::default()
         }
     }
 
     fn skips(&self, d: &DeclSeen) -> bool {
-        if self.sha256.as_deref() == Some(d.sha256.as_str()) {
+        if self.sha256.as_deref() == Some(d.sha256.as_str()) || self.declaration == Some(d.id) {
             return true;
         }
         match (&self.drafts_in, &d.refile_path) {
@@ -304,23 +315,47 @@ pub(crate) fn decls(conn: &Connection) -> Result<HashMap<DeclarationId, DeclSeen
     Ok(out)
 }
 
-/// A claim row's place on the clock: the `seq` of the declaration its claim answers, else the
-/// claim file's id.
-const OUT_ONE: &str = "
-    SELECT COALESCE(d.seq, ce.file_id) AS s, c.claim_number, ce.outcome, ce.action, ce.message
-    FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
-    LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
-    LEFT JOIN declarations d ON d.id = ca.declaration_id
-    WHERE ce.entry = ?1
-    ORDER BY s, ce.file_id, ce.line";
+/// A claim row's place on the clock, in SQL: the `seq` of the declaration its claim answers,
+/// else the claim's own place (an older claim answering none), else the claim file's id.
+macro_rules! claim_place {
+    () => {
+        "COALESCE(d.seq, cp.seq, ce.file_id)"
+    };
+}
 
-const OUT_ALL: &str = "
-    SELECT ce.entry, COALESCE(d.seq, ce.file_id) AS s, c.claim_number, ce.outcome, ce.action,
-           ce.message
-    FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
-    LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
-    LEFT JOIN declarations d ON d.id = ca.declaration_id
-    ORDER BY ce.entry, s, ce.file_id, ce.line";
+/// The joins [`claim_place!`] reads, from a `claim_entries` row `ce`: `d`, the declaration its
+/// claim answers, and `cp`, the claim's own place.
+macro_rules! claim_place_joins {
+    () => {
+        " LEFT JOIN claim_answers ca ON ca.claim_id = ce.claim_id
+          LEFT JOIN declarations d ON d.id = ca.declaration_id
+          LEFT JOIN claim_places cp ON cp.claim_id = ce.claim_id "
+    };
+}
+
+/// [`claim_place!`] as a string, for queries built at run time.
+pub(crate) const CLAIM_PLACE: &str = claim_place!();
+/// [`claim_place_joins!`] as a string.
+pub(crate) const CLAIM_PLACE_JOINS: &str = claim_place_joins!();
+
+const OUT_ONE: &str = concat!(
+    "SELECT ",
+    claim_place!(),
+    " AS s, c.claim_number, ce.outcome, ce.action, ce.message
+    FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id",
+    claim_place_joins!(),
+    "WHERE ce.entry = ?1
+    ORDER BY s, ce.file_id, ce.line"
+);
+
+const OUT_ALL: &str = concat!(
+    "SELECT ce.entry, ",
+    claim_place!(),
+    " AS s, c.claim_number, ce.outcome, ce.action, ce.message
+    FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id",
+    claim_place_joins!(),
+    "ORDER BY ce.entry, s, ce.file_id, ce.line"
+);
 
 pub(crate) fn state_of(
     conn: &Connection,

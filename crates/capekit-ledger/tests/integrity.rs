@@ -50,6 +50,7 @@ fn claim_file(name: &str, claim: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<C
                 message: (*msg).into(),
                 claim_status: None,
                 kind: Default::default(),
+                claim_date: None,
             }
         })
         .collect();

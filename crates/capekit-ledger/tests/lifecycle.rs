@@ -40,6 +40,7 @@ fn claim_file(name: &str, claim: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<C
                 message: (*msg).into(),
                 claim_status: None,
                 kind: Default::default(),
+                claim_date: None,
             }
         })
         .collect();
@@ -480,4 +481,551 @@ fn a_validation_result_file_with_a_file_level_error_fails_its_declaration() {
         );
     }
     assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+/// Plans the next declaration and records it as a draft in `folder`, in one reservation, as
+/// `capekit refile` does: the entries it reserved.
+fn refile_reserved(path: &std::path::Path, folder: &str) -> Vec<EntryNumber> {
+    let mut l = Ledger::open(path).expect("ledger");
+    let reservation = l.reserve().expect("reserve");
+    let except = capekit_ledger::Except::drafts_in(folder);
+    let plan = reservation
+        .ledger()
+        .next_declaration(&[], None, &except)
+        .expect("plan");
+    if plan.entries.is_empty() {
+        return Vec::new();
+    }
+    let bytes = csv(&plan.entries);
+    let file = format!("{folder}/refile.csv");
+    reservation
+        .record_drafts(
+            folder,
+            &[DraftPart {
+                path: &file,
+                bytes: &bytes,
+                entries: &plan.entries,
+            }],
+        )
+        .expect("drafts");
+    reservation.commit().expect("commit");
+    plan.entries
+}
+
+#[test]
+fn two_reservations_at_once_never_take_the_same_entry() {
+    for round in 0..8 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("l.sqlite3");
+        {
+            let mut l = Ledger::open(&path).expect("ledger");
+            let d: Vec<EntryNumber> = (1..=20).map(n).collect();
+            l.import_declaration(&declaration("d.csv", &d), &d)
+                .expect("declare");
+            rejected_all(&mut l, "100000000001", &(1..=20).collect::<Vec<_>>());
+        }
+        let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let runs: Vec<_> = ["/a", "/b"]
+            .into_iter()
+            .map(|folder| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    refile_reserved(&path, folder)
+                })
+            })
+            .collect();
+        let taken: Vec<Vec<EntryNumber>> = runs
+            .into_iter()
+            .map(|r| r.join().expect("thread"))
+            .collect();
+        assert_eq!(
+            taken.iter().map(Vec::len).sum::<usize>(),
+            20,
+            "round {round}: every entry reserved once: {taken:?}"
+        );
+        assert!(
+            taken[0].iter().all(|e| !taken[1].contains(e)),
+            "round {round}: {taken:?}"
+        );
+        let l = Ledger::open(&path).expect("ledger");
+        assert_eq!(l.verify().expect("verify"), vec![], "round {round}");
+    }
+}
+
+#[test]
+fn a_reservation_dropped_before_its_commit_records_nothing() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1)];
+    l.import_declaration(&declaration("d.csv", &d), &d)
+        .expect("declare");
+    rejected_all(&mut l, "100000000001", &[1]);
+    {
+        let reservation = l.reserve().expect("reserve");
+        let bytes = csv(&d);
+        reservation
+            .record_drafts(
+                "/out",
+                &[DraftPart {
+                    path: "/out/refile.csv",
+                    bytes: &bytes,
+                    entries: &d,
+                }],
+            )
+            .expect("drafts");
+        // The file could not be written: the reservation goes without a commit.
+    }
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Rejected { .. }
+    ));
+    assert_eq!(l.declarations().expect("declarations").len(), 1);
+}
+
+#[test]
+fn verify_finds_an_entry_reserved_by_two_drafts() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/a/refile.csv", &[n(1), n(2)]);
+    draft(&mut l, "/b/refile.csv", &[n(2)]);
+    let problems = l.verify().expect("verify");
+    assert_eq!(
+        problems.iter().map(|p| p.check).collect::<Vec<_>>(),
+        vec!["drafted-twice"],
+        "{problems:?}"
+    );
+    assert!(problems[0].message.contains(n(2).as_str()), "{problems:?}");
+    // Discarding one of them is the way out.
+    l.mark(
+        id_of(&l, "/b/refile.csv"),
+        &Mark::Discarded {
+            note: String::new(),
+        },
+    )
+    .expect("discard");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    // A draft written before a claim that answered the entry holds it no more.
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/a/refile.csv", &[n(3)]);
+    rejected_all(&mut l, "100000000002", &[3]);
+    draft(&mut l, "/b/refile.csv", &[n(3)]);
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[test]
+fn an_undo_never_takes_entries_a_newer_declaration_holds() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1), n(2), n(3)];
+    l.import_declaration(&declaration("d.csv", &d), &d)
+        .expect("declare");
+    rejected_all(&mut l, "100000000001", &[1, 2, 3]);
+    draft(&mut l, "/a/refile.csv", &d);
+    let old = id_of(&l, "/a/refile.csv");
+    l.mark(
+        old,
+        &Mark::Discarded {
+            note: "not this one".into(),
+        },
+    )
+    .expect("discard");
+    // A newer draft elsewhere takes two of its entries.
+    draft(&mut l, "/b/refile.csv", &[n(1), n(2)]);
+    let newer = id_of(&l, "/b/refile.csv");
+    let err = l.undo(old).expect_err("refused");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("/b/refile.csv") && msg.contains(&format!("#{newer}")),
+        "{msg}"
+    );
+    assert!(msg.contains("2 entries"), "{msg}");
+    assert!(
+        msg.contains(&format!("capekit ledger discard '#{newer}'")),
+        "{msg}"
+    );
+    // Nothing changed: the newer draft still holds them, the old one is still discarded.
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Drafted { declaration_id, .. } if declaration_id == newer
+    ));
+    assert_eq!(
+        l.declarations().expect("list")[1].state,
+        DeclState::Discarded
+    );
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    // Released first, the undo goes through.
+    l.mark(
+        newer,
+        &Mark::Discarded {
+            note: String::new(),
+        },
+    )
+    .expect("discard the newer");
+    l.undo(old).expect("undo");
+    assert!(matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Drafted { declaration_id, .. } if declaration_id == old
+    ));
+
+    // An upload marked failed, then refiled and uploaded: undoing the failure would put the
+    // entries on two pending uploads.
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/a/refile.csv", &[n(4)]);
+    let first = id_of(&l, "/a/refile.csv");
+    let up = Mark::Uploaded {
+        at: None,
+        job: None,
+    };
+    l.mark(first, &up).expect("uploaded");
+    l.mark(
+        first,
+        &Mark::Failed {
+            note: String::new(),
+        },
+    )
+    .expect("failed");
+    draft(&mut l, "/b/refile.csv", &[n(4)]);
+    let second = id_of(&l, "/b/refile.csv");
+    l.mark(second, &up).expect("uploaded");
+    let err = l.undo(first).expect_err("refused");
+    assert!(
+        err.to_string().contains(&format!(
+            "`capekit ledger failed '#{second}'` if its upload failed"
+        )),
+        "{err}"
+    );
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[test]
+fn a_superseded_draft_is_not_marked_uploaded_while_a_newer_one_holds_its_entries() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1), n(2)]);
+    let old = id_of(&l, "/out/refile.csv");
+    // A re-run into the same folder supersedes it.
+    draft(&mut l, "/out/refile.csv", &[n(1)]);
+    let newer = l.declarations().expect("list")[1].id;
+    let up = Mark::Uploaded {
+        at: None,
+        job: None,
+    };
+    let err = l.mark(old, &up).expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains(&format!("#{newer} /out/refile.csv (draft, 1 entry)")),
+        "{err}"
+    );
+    assert_eq!(
+        l.declarations().expect("list")[0].state,
+        DeclState::Discarded
+    );
+    // A failed upload whose entries nobody took since may be uploaded again as it is.
+    draft(&mut l, "/c/refile.csv", &[n(5)]);
+    let c = id_of(&l, "/c/refile.csv");
+    l.mark(c, &up).expect("uploaded");
+    l.mark(
+        c,
+        &Mark::Failed {
+            note: "load error".into(),
+        },
+    )
+    .expect("failed");
+    l.mark(c, &up).expect("uploaded again");
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+/// A Validation Result File whose only row is its file-level error, naming no entry.
+fn file_level_only(name: &str) -> (FileMeta, TriageReport) {
+    let input = TriageInput {
+        file_messages: vec![(name.into(), "FAILED INITIAL VALIDATION".into())],
+        ..TriageInput::default()
+    };
+    (
+        FileMeta::of_bytes(
+            name,
+            FileKind::ValidationResult,
+            format!("Entry Number,Error Message\r\n,FAILED INITIAL VALIDATION\r\n{name}")
+                .as_bytes(),
+        ),
+        triage(&input, AS_OF),
+    )
+}
+
+#[test]
+fn a_validation_result_file_naming_no_entry_fails_the_declaration_named_and_guesses_none() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1), n(2)]);
+    let id = id_of(&l, "/out/refile.csv");
+    l.mark(
+        id,
+        &Mark::Uploaded {
+            at: None,
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    let (meta, report) = file_level_only("vrf.csv");
+    assert_eq!(report.failed_uploads.len(), 1, "{:?}", report.warnings);
+    // No declaration named: nothing guessed, the one upload waiting is named with the command.
+    let done = l
+        .import_triage(None, std::slice::from_ref(&meta), &report)
+        .expect("import");
+    let f = &done.failed_uploads[0];
+    assert_eq!(f.marked, None);
+    assert_eq!(f.candidates, vec![(id, "/out/refile.csv".to_owned())]);
+    assert!(
+        f.advice()
+            .contains(&format!("capekit ledger failed '#{id}'")),
+        "{}",
+        f.advice()
+    );
+    assert_eq!(
+        l.declarations().expect("list")[0].state,
+        DeclState::Uploaded
+    );
+    // Named, the same file (already recorded) fails it.
+    let done = l
+        .import_triage_answering(id, std::slice::from_ref(&meta), &report)
+        .expect("import");
+    assert_eq!(
+        done.failed_uploads[0].marked,
+        Some((id, "/out/refile.csv".to_owned()))
+    );
+    let d = &l.declarations().expect("list")[0];
+    assert_eq!(d.state, DeclState::Failed);
+    assert!(d.note.contains("vrf.csv"), "{}", d.note);
+    assert!(!matches!(
+        l.entry_state(n(1)).expect("state"),
+        EntryState::Pending { .. }
+    ));
+    assert_eq!(l.verify().expect("verify"), vec![]);
+
+    // Given with the declaration it answers (a triage, the workbench), it fails that one.
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(3)];
+    let decl = declaration("up.csv", &d);
+    let (meta, report) = file_level_only("vrf2.csv");
+    l.import_triage(Some((&decl, &d)), &[meta], &report)
+        .expect("import");
+    assert_eq!(l.declarations().expect("list")[0].state, DeclState::Failed);
+}
+
+/// A claim file whose rows carry the claim's date.
+fn dated_claim(
+    name: &str,
+    claim: &str,
+    date: Option<&str>,
+    rows: &[(u32, &str)],
+) -> (FileMeta, Vec<ClaimRow>) {
+    let (meta, mut rows) = claim_file(name, claim, rows);
+    for r in &mut rows {
+        r.claim_date = date.map(|d| d.parse().expect("date"));
+    }
+    (meta, rows)
+}
+
+/// Records a draft at `path` and marks it uploaded on `day` (`2026-11-10`, noon Eastern).
+fn uploaded_on(
+    l: &mut Ledger,
+    path: &str,
+    entries: &[EntryNumber],
+    day: &str,
+) -> capekit_ledger::DeclarationId {
+    draft(l, path, entries);
+    let id = id_of(l, path);
+    l.mark(
+        id,
+        &Mark::Uploaded {
+            at: Some(format!("{day}T17:00:00Z").parse().expect("ts")),
+            job: None,
+        },
+    )
+    .expect("uploaded");
+    id
+}
+
+fn pending_on(l: &Ledger, tx: u32) -> Option<capekit_ledger::DeclarationId> {
+    match l.entry_state(n(tx)).expect("state") {
+        EntryState::Pending { declaration_id, .. } => Some(declaration_id),
+        _ => None,
+    }
+}
+
+#[test]
+fn an_older_claim_new_to_the_ledger_never_releases_a_later_upload() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1), n(2), n(3)];
+    let first = uploaded_on(&mut l, "/a/d1.csv", &d, "2026-11-01");
+    let msgs: Vec<(u32, &str)> = [1, 2, 3].iter().map(|t| (*t, REFILE_MSG)).collect();
+    let (metas, report) = triaged(&[dated_claim(
+        "c1.csv",
+        "100000000001",
+        Some("2026-11-03"),
+        &msgs,
+    )]);
+    l.import_triage(None, &metas, &report).expect("c1");
+    assert_eq!(pending_on(&l, 1), None, "c1 answers d1");
+    // The refile, uploaded on 2026-11-10.
+    let refile = uploaded_on(&mut l, "/out/refile.csv", &d, "2026-11-10");
+    // A claim never recorded before, of 2026-11-02: older than the refile's upload.
+    let (metas, report) = triaged(&[dated_claim(
+        "c0.csv",
+        "100000000000",
+        Some("2026-11-02"),
+        &msgs,
+    )]);
+    let done = l.import_triage(None, &metas, &report).expect("c0");
+    for tx in [1, 2, 3] {
+        assert_eq!(pending_on(&l, tx), Some(refile), "entry {tx} stays pending");
+    }
+    assert_eq!(done.placed.len(), 1, "{done:?}");
+    let advice = done.placed[0].advice();
+    assert!(
+        advice.contains("claim 100000000000 of 2026-11-02")
+            && advice.contains(&format!("#{refile} /out/refile.csv (uploaded 2026-11-10)")),
+        "{advice}"
+    );
+    let states: Vec<DeclState> = l
+        .declarations()
+        .expect("list")
+        .iter()
+        .map(|d| d.state)
+        .collect();
+    assert_eq!(states, vec![DeclState::Answered, DeclState::Uploaded]);
+    assert_eq!(l.refile_candidates(None).expect("candidates"), vec![]);
+    // The refile's own claim, of 2026-11-12, answers it.
+    let (metas, report) = triaged(&[dated_claim(
+        "c2.csv",
+        "100000000002",
+        Some("2026-11-12"),
+        &msgs,
+    )]);
+    let done = l.import_triage(None, &metas, &report).expect("c2");
+    assert!(done.placed.is_empty(), "{done:?}");
+    assert_eq!(pending_on(&l, 1), None);
+    assert_eq!(
+        l.declarations().expect("list")[1].state,
+        DeclState::Answered
+    );
+    let _ = first;
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+/// Two uploads of the same entries, neither answered: one marked on 2026-01-05, one recorded
+/// with a triage today (a declaration given to `capekit triage` counts as uploaded, unchecked).
+fn two_uploads(l: &mut Ledger) -> (capekit_ledger::DeclarationId, capekit_ledger::DeclarationId) {
+    let early = uploaded_on(l, "/a/d0.csv", &[n(1), n(2)], "2026-01-05");
+    let d = [n(2), n(1)];
+    l.import_declaration(&declaration("d1.csv", &d), &d)
+        .expect("declare");
+    let late = id_of(l, "d1.csv");
+    (early, late)
+}
+
+#[test]
+fn a_dated_claim_answers_the_last_upload_on_or_before_its_day() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let (early, late) = two_uploads(&mut l);
+    let msgs = [(1, REFILE_MSG), (2, REFILE_MSG)];
+    let (metas, report) = triaged(&[dated_claim(
+        "c.csv",
+        "100000000007",
+        Some("2026-01-10"),
+        &msgs,
+    )]);
+    let done = l.import_triage(None, &metas, &report).expect("c");
+    let list = l.declarations().expect("list");
+    assert_eq!(list[0].claim.as_deref(), Some("100000000007"), "{list:?}");
+    assert_eq!(list[1].state, DeclState::Uploaded);
+    assert_eq!(pending_on(&l, 1), Some(late));
+    assert!(
+        done.placed[0]
+            .advice()
+            .contains(&format!("answers #{early}")),
+        "{}",
+        done.placed[0].advice()
+    );
+}
+
+#[test]
+fn a_claim_without_a_date_answers_the_earliest_upload_and_says_the_later_keeps_its_entries() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let (early, late) = two_uploads(&mut l);
+    let msgs = [(1, REFILE_MSG), (2, REFILE_MSG)];
+    let (metas, report) = triaged(&[dated_claim("c.csv", "100000000008", None, &msgs)]);
+    let done = l.import_triage(None, &metas, &report).expect("c");
+    assert_eq!(
+        l.declarations().expect("list")[0].state,
+        DeclState::Answered
+    );
+    assert_eq!(pending_on(&l, 2), Some(late));
+    let advice = done.placed[0].advice();
+    assert!(advice.contains("carries no date"), "{advice}");
+    assert!(advice.contains(&format!("answers #{early}")), "{advice}");
+    assert!(advice.contains(&format!("#{late} d1.csv")), "{advice}");
+}
+
+#[test]
+fn a_claim_that_answered_nothing_is_linked_when_its_declaration_is_named() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let d = [n(1), n(2)];
+    let up = uploaded_on(&mut l, "/out/refile.csv", &d, "2026-11-20");
+    let msgs = [(1, REFILE_MSG), (2, REFILE_MSG)];
+    let files = [dated_claim(
+        "c.csv",
+        "100000000009",
+        Some("2026-11-19"),
+        &msgs,
+    )];
+    let (metas, report) = triaged(&files);
+    l.import_triage(None, &metas, &report).expect("c");
+    assert_eq!(pending_on(&l, 1), Some(up), "its date says it is older");
+    // The user knows better (the upload was marked a day late): the same file, named.
+    let done = l
+        .import_triage_answering(up, &metas, &report)
+        .expect("named");
+    assert!(done.files[0].outcome.already());
+    assert_eq!(pending_on(&l, 1), None);
+    let list = l.declarations().expect("list");
+    assert_eq!(list[0].state, DeclState::Answered);
+    assert_eq!(list[0].claim.as_deref(), Some("100000000009"));
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[test]
+fn an_undone_failure_keeps_the_upload_time_and_job() {
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    draft(&mut l, "/out/refile.csv", &[n(1)]);
+    let id = id_of(&l, "/out/refile.csv");
+    let when: jiff::Timestamp = "2026-11-10T17:00:00Z".parse().expect("ts");
+    l.mark(
+        id,
+        &Mark::Uploaded {
+            at: Some(when),
+            job: Some("J-1".into()),
+        },
+    )
+    .expect("uploaded");
+    l.mark(
+        id,
+        &Mark::Failed {
+            note: String::new(),
+        },
+    )
+    .expect("failed");
+    l.undo(id).expect("undo");
+    let d = &l.declarations().expect("list")[0];
+    assert_eq!(d.state, DeclState::Uploaded);
+    assert_eq!(d.uploaded_at, Some(when), "{d:?}");
+    assert_eq!(d.job.as_deref(), Some("J-1"));
+    // A claim of 2026-11-11 still answers it.
+    let (metas, report) = triaged(&[dated_claim(
+        "c.csv",
+        "100000000010",
+        Some("2026-11-11"),
+        &[(1, REFILE_MSG)],
+    )]);
+    l.import_triage(None, &metas, &report).expect("claim");
+    assert_eq!(
+        l.declarations().expect("list")[0].state,
+        DeclState::Answered
+    );
 }

@@ -63,6 +63,12 @@ impl AppError {
         .with_back("/", "Upload files")
     }
 
+    /// 409: the request is right, but what it acts on has changed since the page was made (a
+    /// draft superseded by a newer one).
+    pub fn conflict(title: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::user(StatusCode::CONFLICT, title, message)
+    }
+
     /// 422: the file was received but capekit cannot use it.
     pub fn unusable_file(title: impl Into<String>, message: impl Into<String>) -> Self {
         Self::user(StatusCode::UNPROCESSABLE_ENTITY, title, message)

@@ -5,8 +5,10 @@
 //! a triage's files are recorded with `Ledger::import_triage`, then the ledger is asked about the
 //! entries of the new declaration, and the triage runs again with what it knows, so that an entry
 //! accepted on an earlier claim, or still pending on an earlier declaration, is left off with the
-//! reason. Downloading a refile file records nothing (a GET has no side effect); the user says
-//! "I uploaded it" with a POST, which records it as uploaded, with its bytes, so that its entries
+//! reason. The refile a triage makes is recorded as a draft at once, in one reservation of the
+//! ledger with the guard's answer (as `capekit triage` records the `refile.csv` it writes), so
+//! that no other file offers its entries; its download (a GET) records nothing more. The user
+//! says "I uploaded it" with a POST, which marks exactly that draft uploaded, so that its entries
 //! are pending from then on. A plan asks and records as `capekit plan` does.
 //!
 //! A connection is opened per request, inside a blocking task: an SQLite connection is not
@@ -25,10 +27,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use capekit_core::EntryNumber;
+use capekit_core::check::MAX_ENTRIES;
 use capekit_core::triage::{TriageInput, TriageReport};
 use capekit_io::entries::EntryDataSet;
 use capekit_io::plan_out::{Plan, PlanOptions, build_plan, build_plan_with};
-use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger, LedgerError};
+use capekit_io::upload::upload_bytes;
+use capekit_ledger::{
+    DeclRef, DeclState, Declaration, DeclarationId, DraftPart, EntryFacts, Except, FileKind,
+    FileMeta, Holder, ImportOutcome, Ledger, LedgerError, Mark, Reservation,
+};
 
 /// Tries of a write that found the ledger held by another process past the busy timeout.
 const WRITE_ATTEMPTS: u32 = 3;
@@ -129,18 +136,58 @@ pub fn failed(path: &Path, doing: &str, e: &LedgerError) -> LedgerNote {
     ))
 }
 
-/// Records a triage (the declaration, then the claim files and their rows) and keeps the
-/// ledger's knowledge off its refile list: `capekit triage`'s `record_triage`, with files given
-/// as bytes.
+/// The folder the ledger files a workbench triage's drafts under: one per upload, so that a new
+/// declaration made from the same upload (its corrected entries) supersedes the upload's earlier
+/// draft, as a re-run of `capekit triage` into the same folder does, and nothing else.
+pub fn draft_folder(session: &str) -> String {
+    format!("workbench-{}", session.get(..8).unwrap_or(session))
+}
+
+/// The file name of a workbench draft in the ledger: `workbench-1a2b3c4d/refile.csv`.
+pub fn draft_name(session: &str, file: &str) -> String {
+    format!("{}/{file}", draft_folder(session))
+}
+
+/// What recording a triage did: a note per file, and the draft of each refile part.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    /// Each file, recorded now or recognised.
+    pub notes: Vec<FileNote>,
+    /// The declaration each refile part is recorded as (a draft), in part order.
+    pub drafts: Vec<DeclarationId>,
+}
+
+/// Records a triage (the declaration, then the claim files and their rows), keeps the ledger's
+/// knowledge off its refile list, and records the refile as a draft: `capekit triage`'s
+/// `record_triage` and its refile, with files given as bytes. `session` names the upload.
 pub fn record_triage(
     ledger: &mut Ledger,
     declaration: Option<(&FileMeta, &[EntryNumber])>,
     files: &[FileMeta],
     input: &mut TriageInput,
     report: &mut TriageReport,
-) -> Result<Vec<FileNote>, LedgerError> {
-    let import = ledger.import_triage(declaration, files, report)?;
-    guard(ledger, input, report)?;
+    session: &str,
+) -> Result<Recorded, LedgerError> {
+    // One reservation for all of it: a write that found the ledger busy is tried again from the
+    // start (see [`write`]), and finds nothing half recorded.
+    let reservation = ledger.reserve()?;
+    let import = reservation.import_triage(declaration, files, report)?;
+    let drafts = reserve_refile(&reservation, session, input, report)?;
+    reservation.commit()?;
+    // What the ledger did with older claims and failed uploads is said at the top of the page,
+    // with the report's own warnings.
+    report.warnings.extend(
+        import
+            .placed
+            .iter()
+            .map(capekit_ledger::ClaimPlacement::advice),
+    );
+    report.warnings.extend(
+        import
+            .failed_uploads
+            .iter()
+            .map(capekit_ledger::FailedUpload::advice),
+    );
     let mut notes = Vec::with_capacity(files.len() + 1);
     if let (Some((meta, _)), Some(outcome)) = (declaration, import.declaration) {
         notes.push(FileNote {
@@ -156,17 +203,39 @@ pub fn record_triage(
             outcome: f.outcome,
         });
     }
-    Ok(notes)
+    Ok(Recorded { notes, drafts })
 }
 
-/// The ledger's duplicate guard on a triage, as `capekit triage` applies it
-/// ([`Ledger::guard_triage`]).
-pub fn guard(
-    ledger: &Ledger,
+/// Keeps the ledger's knowledge off a triage's refile list and records the refile (its parts, as
+/// the downloads hand them out) as drafts of the upload `session`, inside `reservation`, as
+/// `capekit refile` does: no other run can reserve the same entries in between, and the
+/// upload's earlier draft (a new declaration made from its corrected entries) is superseded.
+/// The drafts, in part order; the caller commits.
+pub fn reserve_refile(
+    reservation: &Reservation<'_>,
+    session: &str,
     input: &mut TriageInput,
     report: &mut TriageReport,
-) -> Result<(), LedgerError> {
-    ledger.guard_triage(input, report)
+) -> Result<Vec<DeclarationId>, LedgerError> {
+    let folder = draft_folder(session);
+    reservation
+        .ledger()
+        .guard_triage_except(input, report, &Except::drafts_in(&folder))?;
+    let names = crate::pages::triage::refile_names(report.refile.entries.len());
+    let parts: Vec<(String, Vec<u8>, &[EntryNumber])> = names
+        .iter()
+        .zip(report.refile.entries.chunks(MAX_ENTRIES))
+        .map(|(name, chunk)| (draft_name(session, name), upload_bytes(chunk), chunk))
+        .collect();
+    let drafts: Vec<DraftPart<'_>> = parts
+        .iter()
+        .map(|(path, bytes, entries)| DraftPart {
+            path,
+            bytes,
+            entries,
+        })
+        .collect();
+    Ok(reservation.record_drafts(&folder, &drafts)?.declarations)
 }
 
 /// Builds the plan of entry reports as `capekit plan` does with its ledger: the ledger is asked
@@ -254,18 +323,48 @@ pub fn plan_with_ledger(
     Ok((plan, note))
 }
 
-/// Records a refile file the workbench handed out as uploaded, with its bytes, when the user
-/// says it was (a POST): its entries are pending from then on. `shown` is how the ledger will
-/// name it.
+/// What "I uploaded it" did to the draft of a refile part.
+#[derive(Debug, Clone)]
+pub enum UploadMark {
+    /// Marked uploaded (or it was already, or its claim is recorded).
+    Marked,
+    /// The draft is no longer one to upload: superseded or discarded, or failed. The declarations
+    /// that hold its entries now.
+    Stale(Box<Declaration>, Vec<Holder>),
+}
+
+/// Marks the draft `id` (the one a triage's refile part was recorded as) uploaded, when the user
+/// says it was (a POST): its entries are pending from then on. Exactly that declaration, never
+/// another with the same bytes; one superseded, discarded or failed is not marked, and the
+/// declarations holding its entries now are returned to say so.
 pub fn mark_uploaded(
     state: &crate::AppState,
     path: &Path,
-    shown: &str,
-    bytes: &[u8],
-    entries: &[EntryNumber],
-) -> Result<capekit_ledger::MarkOutcome, LedgerError> {
-    let meta = FileMeta::of_bytes(shown, FileKind::Declaration, bytes);
+    id: DeclarationId,
+) -> Result<UploadMark, LedgerError> {
     write(&state.writes, path, state.ledger_busy_timeout, |l| {
-        l.mark_uploaded_file(&meta, bytes, entries, None, None)
+        let Some(d) = l.find_declaration(&DeclRef::Id(id))? else {
+            return Err(LedgerError::Refused(format!(
+                "declaration #{id} is not in the ledger {} - upload the claim files again",
+                path.display()
+            )));
+        };
+        match d.state {
+            DeclState::Draft | DeclState::Uploaded => {
+                l.mark(
+                    id,
+                    &Mark::Uploaded {
+                        at: None,
+                        job: None,
+                    },
+                )?;
+                Ok(UploadMark::Marked)
+            }
+            DeclState::Answered => Ok(UploadMark::Marked),
+            DeclState::Discarded | DeclState::Failed => {
+                let holders = l.holders_elsewhere(id)?;
+                Ok(UploadMark::Stale(Box::new(d), holders))
+            }
+        }
     })
 }

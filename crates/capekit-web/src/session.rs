@@ -215,6 +215,9 @@ pub struct TriageSession {
     pub report: TriageReport,
     /// What the ledger recorded of the upload, or why it could not.
     pub ledger: LedgerNote,
+    /// The draft each refile part is recorded as in the ledger, in part order; empty without a
+    /// ledger, or when it could not record them.
+    pub drafts: Vec<capekit_ledger::DeclarationId>,
 }
 
 impl TriageSession {
@@ -226,6 +229,7 @@ impl TriageSession {
         report: TriageReport,
         read_diagnostics: Vec<Diagnostic>,
         ledger: LedgerNote,
+        drafts: Vec<capekit_ledger::DeclarationId>,
     ) -> Self {
         Self {
             created: jiff::Timestamp::now(),
@@ -236,11 +240,12 @@ impl TriageSession {
             corrected: None,
             report,
             ledger,
+            drafts,
         }
     }
 
     /// The same triage with a corrected list: `input` and `report` are the triage run again with
-    /// it, `file` the list's file when one was uploaded.
+    /// it, `file` the list's file when one was uploaded, `drafts` its refile's drafts.
     pub fn with_corrected(
         &self,
         corrected: Corrected,
@@ -248,6 +253,7 @@ impl TriageSession {
         input: TriageInput,
         report: TriageReport,
         ledger: LedgerNote,
+        drafts: Vec<capekit_ledger::DeclarationId>,
     ) -> Self {
         let mut files: Vec<UploadedFile> = self
             .files
@@ -265,6 +271,7 @@ impl TriageSession {
             as_of: self.as_of,
             report,
             ledger,
+            drafts,
         }
     }
 

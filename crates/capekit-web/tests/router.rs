@@ -761,13 +761,18 @@ async fn home_page_shows_ledger_counts_after_a_claim_upload() {
         glance.contains("<b>25</b>accepted - never declare again"),
         "{glance}"
     );
+    // The 4 entries to refile as they are sit on the triage's refile, a draft until uploaded.
     assert!(
-        glance.contains("<b>14</b>rejected on their latest claim"),
+        glance.contains("<b>10</b>rejected on their latest claim"),
         "{glance}"
     );
     assert!(glance.contains("<b>0</b>pending"), "{glance}");
+    assert!(
+        glance.contains("<b>4</b>on drafts not marked uploaded"),
+        "{glance}"
+    );
     // Rejected entries by action, most urgent first, with what each means.
-    assert!(glance.contains("<span class=\"action\">refile</span>"));
+    assert!(!glance.contains("<span class=\"action\">refile</span>"));
     assert!(glance.contains("<span class=\"action\">retry-later</span>"));
     // No entry data yet: no deadline known.
     assert!(glance.contains("No deadline known yet"));
@@ -789,7 +794,12 @@ async fn the_same_claim_file_twice_is_recognised() {
     assert!(note.contains("nothing was added"), "{note}");
     // Nothing was counted twice.
     let home = text(send(&f.app, get("/")).await).await;
-    assert!(home.contains("39 entries recorded from 1 file and 1 claim."));
+    // The claim file and the refile draft of the first upload; the second upload's refile had
+    // nothing left to offer.
+    assert!(
+        home.contains("39 entries recorded from 2 files and 1 claim."),
+        "{home}"
+    );
 }
 
 #[tokio::test]
@@ -817,12 +827,15 @@ async fn entry_page_shows_its_timeline() {
     assert!(timeline.contains("<span class=\"action\">other-path</span>"));
     assert!(timeline.contains("rules as of 2026-11-24"));
 
-    // Downloading the refile records nothing: a GET has no side effect.
+    // The refile was recorded as a draft when the triage was made: its entries are reserved,
+    // and the download (a GET) changes nothing.
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    let drafted = from_id(&page, "entry-state").to_owned();
+    assert!(drafted.contains("workbench-"), "{drafted}");
     let res = send(&f.app, get(&format!("{target}/refile.csv"))).await;
     assert_eq!(res.status(), StatusCode::OK);
     let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
-    let state = from_id(&page, "entry-state");
-    assert!(state.contains("Rejected"), "{state}");
+    assert_eq!(from_id(&page, "entry-state"), drafted);
     // Marking it uploaded is a POST, refused from another site...
     let mark = |origin: &str| {
         Request::post(format!("{target}/refile.csv/uploaded"))
@@ -834,14 +847,17 @@ async fn entry_page_shows_its_timeline() {
     let res = send(&f.app, mark("http://evil.example")).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
-    assert!(from_id(&page, "entry-state").contains("Rejected"));
+    assert_eq!(from_id(&page, "entry-state"), drafted);
     // ...and from the workbench its entries are pending from then on.
     let res = send(&f.app, mark("http://localhost:8080")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
     let state = from_id(&page, "entry-state");
     assert!(state.contains("Pending"), "{state}");
-    assert!(state.contains("refile.csv, workbench upload "), "{state}");
+    assert!(
+        state.contains("workbench-") && state.contains("/refile.csv"),
+        "{state}"
+    );
     assert!(from_id(&page, "timeline").contains("on a declaration"));
 
     // An entry the ledger does not know.
@@ -1345,7 +1361,7 @@ async fn a_ledger_held_by_another_process_is_a_503_never_a_silent_success() {
     let l = capekit_ledger::Ledger::open(&path).expect("ledger");
     let files = l.status().expect("status").files;
     assert_eq!(files.get("claim-details"), Some(&1), "{files:?}");
-    assert_eq!(files.get("declaration"), Some(&1), "{files:?}");
+    assert_eq!(files.get("refile"), Some(&1), "{files:?}");
     assert_eq!(files.get("entry-data"), None, "{files:?}");
 }
 
@@ -1507,7 +1523,7 @@ async fn the_declarations_page_marks_uploads_failed_and_undoes_with_posts() {
         table.contains("answered") && table.contains("100000241223"),
         "{table}"
     );
-    assert!(table.contains("refile.csv, workbench upload"), "{table}");
+    assert!(table.contains("workbench-"), "{table}");
     assert!(table.contains("/declarations/2/failed"), "{table}");
     // Another site cannot mark it.
     let res = send(
@@ -1597,4 +1613,186 @@ async fn after_a_recorded_protest_the_plan_and_entry_pages_follow_the_act() {
     let in_plan = entry.split("In your plan").nth(1).expect("plan part");
     assert!(in_plan.contains(advice), "{in_plan}");
     assert!(!in_plan.contains("File a protest in ACE"), "{in_plan}");
+}
+
+/// The "I uploaded" form's target for `file` on a triage page.
+fn uploaded_action(page: &str, file: &str) -> String {
+    let at = page
+        .find(&format!("/{file}/uploaded"))
+        .unwrap_or_else(|| panic!("no I uploaded form for {file}"));
+    let start = page[..at].rfind('"').expect("attribute start") + 1;
+    let end = at + page[at..].find('"').expect("attribute end");
+    page[start..end].replace("&amp;", "&")
+}
+
+fn same_origin_post(uri: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, "http://localhost:8080")
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn a_workbench_refile_is_a_draft_that_no_other_file_offers_again() {
+    let f = fixture_with_ledger();
+    let (first, page) = upload_and_read(&f.app, "claim-details.csv", CLAIM).await;
+    let downloads = from_id(&page, "downloads");
+    assert!(
+        downloads.contains("as a draft (#"),
+        "{}",
+        &downloads[..downloads.len().min(2000)]
+    );
+    let body = bytes(send(&f.app, get(&format!("{first}/refile.csv"))).await).await;
+    let refile = String::from_utf8(body).expect("utf8");
+    assert!(refile.contains("B7644104112"), "{refile}");
+    // The same claim again, in another tab: its triage leaves out what the first draft holds.
+    let (second, page) = upload_and_read(&f.app, "claim-again.csv", CLAIM).await;
+    let res = send(&f.app, get(&format!("{second}/refile.csv"))).await;
+    if res.status() == StatusCode::OK {
+        let again = text(res).await;
+        assert!(!again.contains("B7644104112"), "offered twice: {again}");
+    }
+    let left = from_id(&page, "left-out");
+    assert!(
+        left.contains("B7644104112") && left.contains("on the draft workbench-"),
+        "{left}"
+    );
+    // The ledger's own next declaration offers nothing either, and the ledger is sound.
+    let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
+        .expect("ledger");
+    let next = l
+        .next_declaration(&[], None, &capekit_ledger::Except::none())
+        .expect("next");
+    assert!(next.entries.is_empty(), "{:?}", next.entries);
+    assert_eq!(l.verify().expect("verify"), vec![]);
+}
+
+#[tokio::test]
+async fn i_uploaded_marks_exactly_its_draft_and_refuses_a_superseded_one() {
+    let f = fixture_with_ledger();
+    let target = upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let page = text(send(&f.app, get(&target)).await).await;
+    let old = uploaded_action(&page, "refile.csv");
+    assert!(old.contains("?declaration="), "{old}");
+    // A new declaration from the corrected entries replaces the upload's draft.
+    let res = send(
+        &f.app,
+        post(
+            &format!("{target}/rebuild"),
+            multipart(&[("entries", None, CORRECTED)]),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = text(send(&f.app, get(&target)).await).await;
+    let new = uploaded_action(&page, "refile.csv");
+    assert_ne!(old, new);
+    let newer = new.rsplit('=').next().expect("id").to_owned();
+    // The button of the page as it was before: refused, naming the newer draft.
+    let res = send(&f.app, same_origin_post(&old)).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let refused = text(res).await;
+    assert!(refused.contains("superseded by"), "{refused}");
+    assert!(refused.contains(&format!("draft #{newer}")), "{refused}");
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    let state = from_id(&page, "entry-state");
+    assert!(
+        !state.contains("Pending"),
+        "the superseded draft was revived: {state}"
+    );
+    // The current one is marked, exactly it.
+    let res = send(&f.app, same_origin_post(&new)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
+        .expect("ledger");
+    let states: Vec<(String, capekit_ledger::DeclState)> = l
+        .declarations()
+        .expect("declarations")
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.state))
+        .collect();
+    assert!(
+        states.contains(&(newer.clone(), capekit_ledger::DeclState::Uploaded)),
+        "{states:?}"
+    );
+    assert_eq!(
+        states
+            .iter()
+            .filter(|(_, s)| *s == capekit_ledger::DeclState::Discarded)
+            .count(),
+        1,
+        "{states:?}"
+    );
+    assert_eq!(l.verify().expect("verify"), vec![]);
+    // A declaration of another upload is not this triage's to mark.
+    let res = send(
+        &f.app,
+        same_origin_post(&format!("{target}/refile.csv/uploaded?declaration=1")),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_validation_result_file_naming_no_entry_fails_the_declaration_uploaded_with_it() {
+    let f = fixture_with_ledger();
+    let target = upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let page = text(send(&f.app, get(&target)).await).await;
+    let res = send(
+        &f.app,
+        same_origin_post(&uploaded_action(&page, "refile.csv")),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let refile = bytes(send(&f.app, get(&format!("{target}/refile.csv"))).await).await;
+    // Its Validation Result File says only that the upload failed, with the refile given.
+    let vrf: &[u8] = b"Entry Number,Error Message\r\n,FAILED INITIAL VALIDATION\r\n";
+    let (_, page) = {
+        let t = upload(&f.app, &[("vrf.csv", vrf), ("refile.csv", &refile)]).await;
+        let res = send(&f.app, get(&t)).await;
+        (t, text(res).await)
+    };
+    assert!(
+        page.contains("is marked failed"),
+        "{}",
+        &page[..page.len().min(3000)]
+    );
+    let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
+        .expect("ledger");
+    let states: Vec<capekit_ledger::DeclState> = l
+        .declarations()
+        .expect("list")
+        .into_iter()
+        .map(|d| d.state)
+        .collect();
+    // Its entries were not filed: the corrected whole file is the triage's refile, a new draft.
+    assert_eq!(
+        states,
+        vec![
+            capekit_ledger::DeclState::Answered,
+            capekit_ledger::DeclState::Failed,
+            capekit_ledger::DeclState::Draft
+        ]
+    );
+    let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    assert!(
+        !from_id(&page, "entry-state").contains("Pending"),
+        "released"
+    );
+    assert_eq!(l.verify().expect("verify"), vec![]);
 }

@@ -213,6 +213,12 @@ pub enum LedgerCommand {
         /// The files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The declaration the claim files answer: its file, its path as capekit wrote it, or
+        /// `#N` from `capekit ledger declarations`. Each Claim Details answers it, and a
+        /// Validation Result File with a file-level error marks it failed (even one imported
+        /// before). A file not yet in the ledger is recorded as uploaded.
+        #[arg(long, value_name = "DECLARATION")]
+        declaration: Option<String>,
         /// Triage claim files with the rules in force on this date, and decide entry data as of
         /// it (YYYY-MM-DD); default today.
         #[arg(long, value_name = "DATE")]

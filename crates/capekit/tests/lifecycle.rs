@@ -145,13 +145,25 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
     assert!(history.contains("marked failed"), "{history}");
     let again = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
     assert_eq!(again["entries"].as_array().map(Vec::len), Some(4));
-    // A wrong mark is undone, and the undo is recorded.
+    // Undoing the failure now would take the entries back from the newer draft: refused, and
+    // the message names the draft that holds them.
+    let blocked = run(d, &ledger, &["ledger", "undo", "out/refile.csv"]);
+    assert_eq!(blocked.code, Some(2), "{}", blocked.stdout);
+    assert!(
+        blocked.stderr.contains("next/refile.csv") && blocked.stderr.contains("4 entries"),
+        "{}",
+        blocked.stderr
+    );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "drafted");
+    // A wrong mark is undone once the newer draft is released, and the undo is recorded.
+    run(d, &ledger, &["ledger", "discard", "next/refile.csv"]);
     let undo = run(d, &ledger, &["ledger", "undo", "out/refile.csv"]);
     assert!(
         undo.stdout.contains("failed -> uploaded"),
         "{}",
         undo.stdout
     );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "pending");
     assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
 }
 
@@ -731,4 +743,315 @@ fn the_demo_never_removes_a_ledger_it_did_not_make() {
         let demo = run(d, &ledger, &["demo", "--out", "demo"]);
         assert_eq!(demo.code, Some(0), "{}", demo.stderr);
     }
+}
+
+/// The entry numbers of a refile upload, or none when it was not written.
+fn upload_entries(path: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_to_string(path)
+        .map(|s| {
+            s.lines()
+                .skip(1)
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn two_refiles_at_once_never_write_the_same_entry_into_two_drafts() {
+    // The race needs the two runs to overlap; a few rounds make an overlap near certain.
+    for round in 0..12 {
+        let (dir, ledger) = scratch();
+        let d = dir.path();
+        let import = run(
+            d,
+            &ledger,
+            &["ledger", "import", "declaration.csv", "claim-details.csv"],
+        );
+        assert_eq!(import.code, Some(0), "{}", import.stderr);
+        let spawn = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_capekit"))
+                .current_dir(d)
+                .env("CAPEKIT_LEDGER", &ledger)
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn capekit")
+        };
+        // Every other round, a triage writing its refile.csv races the refile.
+        let first = if round % 2 == 0 {
+            vec!["refile", "--out", "a"]
+        } else {
+            triage(&["--out", "a"])
+        };
+        let (a, b) = (spawn(&first), spawn(&["refile", "--out", "b"]));
+        let (a, b) = (
+            a.wait_with_output().expect("a"),
+            b.wait_with_output().expect("b"),
+        );
+        for o in [&a, &b] {
+            assert!(
+                o.status.code().is_some_and(|c| c <= 1),
+                "round {round}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        let (in_a, in_b) = (
+            upload_entries(&d.join("a/refile.csv")),
+            upload_entries(&d.join("b/refile.csv")),
+        );
+        assert!(
+            !in_a.is_empty() || !in_b.is_empty(),
+            "round {round}: one of the runs writes the refile"
+        );
+        let both: Vec<&String> = in_a.intersection(&in_b).collect();
+        assert!(
+            both.is_empty(),
+            "round {round}: {both:?} written into a/refile.csv and b/refile.csv"
+        );
+        let verify = run(d, &ledger, &["ledger", "verify"]);
+        assert_eq!(verify.code, Some(0), "round {round}: {}", verify.stdout);
+    }
+}
+
+#[test]
+fn a_refile_that_cannot_be_written_reserves_nothing() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(
+        d,
+        &ledger,
+        &["ledger", "import", "declaration.csv", "claim-details.csv"],
+    );
+    // A folder where the file should be: the write fails.
+    std::fs::create_dir_all(d.join("out/refile.csv/x")).expect("folder");
+    let r = run(d, &ledger, &["refile", "--out", "out"]);
+    assert_eq!(r.code, Some(2), "{}", r.stdout);
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    let next = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
+    assert_eq!(next["entries"].as_array().map(Vec::len), Some(4), "{next}");
+}
+
+fn declaration_state(d: &Path, ledger: &Path, n: usize) -> String {
+    run(d, ledger, &["ledger", "declarations", "--format", "json"]).json()[n]["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn a_validation_result_file_naming_no_entry_fails_the_declaration_named_and_no_other() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    std::fs::write(
+        d.join("vrf.csv"),
+        "Entry Number,Error Message\r\n,FAILED INITIAL VALIDATION\r\n",
+    )
+    .expect("write");
+    // Without a declaration named, nothing is guessed: the one upload waiting is named, with
+    // the command that marks it.
+    let import = run(d, &ledger, &["ledger", "import", "vrf.csv"]);
+    assert_eq!(import.code, Some(0), "{}", import.stderr);
+    assert!(
+        import.stdout.contains("capekit ledger failed '#2'"),
+        "{}",
+        import.stdout
+    );
+    assert_eq!(declaration_state(d, &ledger, 1), "uploaded");
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "pending");
+    // Named, it fails that declaration, and its entries are released.
+    let named = run(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "import",
+            "vrf.csv",
+            "--declaration",
+            "out/refile.csv",
+        ],
+    );
+    assert_eq!(named.code, Some(0), "{}", named.stderr);
+    assert!(named.stdout.contains("marked failed"), "{}", named.stdout);
+    assert_eq!(declaration_state(d, &ledger, 1), "failed");
+    assert_eq!(declaration_state(d, &ledger, 0), "answered");
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
+    // --declaration without a claim file says what it is for.
+    let alone = run(
+        d,
+        &ledger,
+        &["ledger", "import", "declaration.csv", "--declaration", "#1"],
+    );
+    assert_eq!(alone.code, Some(2), "{}", alone.stdout);
+    assert!(
+        alone.stderr.contains("claim files answer"),
+        "{}",
+        alone.stderr
+    );
+}
+
+/// A Claim Details of the demo refile's four entries, all rejected again, on claim `claim` of
+/// `date` (MM/DD/YYYY).
+fn refile_claim(d: &Path, name: &str, claim: &str, date: &str) {
+    let mut csv = String::from("ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION,CLAIM_DATE\r\n");
+    for e in ["B7644104112", "B7644109590", "B7644115076", "B7644145214"] {
+        csv.push_str(&format!(
+            "=\"{e}\",=\"{claim}\",Failed,UNABLE TO CALCULATE DUTY,{date}\r\n"
+        ));
+    }
+    std::fs::write(d.join(name), csv).expect("write claim");
+}
+
+#[test]
+fn an_older_claim_new_to_the_ledger_leaves_the_later_upload_pending_and_says_so() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    let up = run(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "out/refile.csv", "--at", "2026-11-20"],
+    );
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    // A claim never recorded before, of 2026-11-02: it cannot answer an upload of 2026-11-20.
+    refile_claim(d, "claim-old.csv", "100000239999", "11/02/2026");
+    let import = run(d, &ledger, &["ledger", "import", "claim-old.csv"]);
+    assert_eq!(import.code, Some(0), "{}", import.stderr);
+    assert!(
+        import
+            .stdout
+            .contains("claim 100000239999 of 2026-11-02 is older than every upload"),
+        "{}",
+        import.stdout
+    );
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "pending");
+    let none = run(d, &ledger, &["refile", "--out", "next", "--format", "json"]).json();
+    assert_eq!(
+        none["entries"],
+        serde_json::json!([]),
+        "offered twice: {none}"
+    );
+    assert_eq!(declaration_state(d, &ledger, 1), "uploaded");
+    // The refile's own claim, of 2026-11-21, answers it and releases its entries.
+    refile_claim(d, "claim-new.csv", "100000240001", "11/21/2026");
+    let import = run(d, &ledger, &["ledger", "import", "claim-new.csv"]);
+    assert_eq!(import.code, Some(0), "{}", import.stderr);
+    assert_eq!(declaration_state(d, &ledger, 1), "answered");
+    assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
+    assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
+}
+
+/// Every command a run's output quotes between backticks that starts with `capekit `.
+fn quoted_commands(text: &str) -> Vec<Vec<String>> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| c.starts_with("capekit "))
+        .map(|c| c.split_whitespace().skip(1).map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn every_hint_the_demo_prints_runs_as_printed_on_the_demo_ledger() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let demo = run(
+        d,
+        &ledger,
+        &["demo", "--out", "demo", "--as-of", "2026-11-24"],
+    );
+    assert_eq!(demo.code, Some(0), "{}", demo.stderr);
+    let printed = format!("{}\n{}", demo.stdout, demo.stderr);
+    // Sample data: no hint offers to mark it uploaded.
+    assert!(!printed.contains("ledger uploaded"), "{printed}");
+    let hints = quoted_commands(&printed);
+    assert!(!hints.is_empty(), "{printed}");
+    for hint in hints {
+        assert_eq!(
+            hint.first().map(String::as_str),
+            Some("--ledger"),
+            "a hint without the demo's ledger: {hint:?}"
+        );
+        let args: Vec<&str> = hint.iter().map(String::as_str).collect();
+        let r = run(d, &ledger, &args);
+        assert_eq!(r.code, Some(0), "{hint:?}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("demo/refile.csv"),
+            "{hint:?}: {}",
+            r.stdout
+        );
+    }
+    assert!(!ledger.exists(), "a hint reached the real ledger");
+}
+
+#[test]
+fn hints_name_the_ledger_given_with_ledger() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let mut args = vec!["--ledger", "mine.sqlite3"];
+    args.extend(triage(&["--out", "out"]));
+    let t = run(d, &ledger, &args);
+    assert_eq!(t.code, Some(0), "{}", t.stderr);
+    assert!(
+        t.stderr
+            .contains("run `capekit --ledger mine.sqlite3 ledger uploaded out/refile.csv`"),
+        "{}",
+        t.stderr
+    );
+    let hint = &quoted_commands(&t.stderr)[0];
+    let args: Vec<&str> = hint.iter().map(String::as_str).collect();
+    let up = run(d, &ledger, &args);
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    assert!(up.stdout.contains("draft -> uploaded"), "{}", up.stdout);
+    assert!(!ledger.exists(), "the hint went to another ledger");
+}
+
+#[test]
+fn uploaded_marks_the_live_draft_when_a_superseded_one_has_the_same_bytes() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    run(d, &ledger, &["ledger", "discard", "out/refile.csv"]);
+    // The same entries written again elsewhere: the same bytes as the discarded draft.
+    let r = run(d, &ledger, &["refile", "--out", "again"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    std::fs::copy(d.join("again/refile.csv"), d.join("copy.csv")).expect("copy");
+    let up = run(d, &ledger, &["ledger", "uploaded", "copy.csv"]);
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    assert!(
+        up.stdout.contains("again/refile.csv: draft -> uploaded"),
+        "{}",
+        up.stdout
+    );
+    let up = run(d, &ledger, &["ledger", "uploaded", "again/refile.csv"]);
+    assert_eq!(up.code, Some(0), "{}", up.stderr);
+    assert!(up.stdout.contains("already uploaded"), "{}", up.stdout);
+    assert_eq!(declaration_state(d, &ledger, 1), "discarded");
+    assert_eq!(run(d, &ledger, &["ledger", "verify"]).code, Some(0));
+}
+
+#[test]
+fn an_entry_its_claim_left_out_is_not_released_with_a_command_the_ledger_refuses() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    run(d, &ledger, &triage(&["--out", "out"]));
+    // The demo declaration has one entry in no claim file: held on the answered declaration.
+    let r = run(d, &ledger, &["refile", "--out", "next"]);
+    assert!(
+        r.stdout
+            .contains("which claim 100000241223 answered without listing them"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("ledger failed declaration.csv"),
+        "{}",
+        r.stdout
+    );
 }

@@ -437,6 +437,60 @@ fn a_file_level_error_on_a_row_without_an_entry_fails_the_whole_declaration() {
 }
 
 #[test]
+fn a_validation_result_file_naming_no_entry_fails_every_declared_entry() {
+    // Its only row is the file-level error: no entry is named, none is `missing`.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in ["vrf-failed-no-entry.csv", "vrf-failed-declaration.csv"] {
+        std::fs::copy(fixture(n), dir.path().join(n)).expect("copy fixture");
+    }
+    let out = run_with_ledger(
+        dir.path(),
+        &dir.path().join("ledger.sqlite3"),
+        &[
+            "triage",
+            "vrf-failed-no-entry.csv",
+            "--declaration",
+            "vrf-failed-declaration.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let e = by_entry(&v);
+    for n in [
+        "B7644100003",
+        "B7644101373",
+        "B7644102744",
+        "B7644104112",
+        "B7644105481",
+    ] {
+        assert_eq!(e[n], pair("not-filed", "fix-file"), "{n}");
+    }
+    assert_eq!(v["reconciliation"]["missing"], 0);
+    assert_eq!(v["reconciliation"]["not_filed"], 5);
+    assert_eq!(refile(&v).len(), 5);
+    // The ledger failed the declaration given with it.
+    let list = run_with_ledger(
+        dir.path(),
+        &dir.path().join("ledger.sqlite3"),
+        &["ledger", "declarations", "--format", "json"],
+    );
+    let list: serde_json::Value = serde_json::from_str(&list.stdout).expect("json");
+    let states: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|d| d["state"].as_str())
+        .collect();
+    assert_eq!(states, ["failed", "draft"], "{list}");
+}
+
+#[test]
 fn a_row_whose_entry_cannot_be_read_stays_on_the_worklist_and_blocks_reconciliation() {
     let (v, dir, out) = triage(&["unreadable-row.csv"], &[]);
     assert_eq!(v["reconciliation"]["unreadable_rows"], 1);

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use capekit_core::known::Known;
 use capekit_core::triage::triage;
 use capekit_io::claims::parse_entry_list;
-use capekit_ledger::Ledger;
 use maud::html;
 
 use super::{missing_session, private_page, read_form, session_id};
@@ -173,17 +172,39 @@ pub async fn submit(
         input.corrected.clone_from(&corrected.entries);
         input.known = Known::new();
         let mut report = triage(&input, s.as_of);
-        let note = match &state.ledger {
-            None => LedgerNote::Off,
+        let (note, drafts) = match &state.ledger {
+            None => (LedgerNote::Off, Vec::new()),
             Some(path) => {
-                match Ledger::open(path).and_then(|l| ledger::guard(&l, &mut input, &mut report)) {
-                    // What the upload recorded still holds; nothing new was recorded.
-                    Ok(()) => s.ledger.clone(),
-                    Err(e) => ledger::failed(path, "checking the new declaration", &e),
+                // The new declaration is a draft of this upload, superseding the one it made
+                // before, as a re-run of `capekit triage` into the same folder does.
+                let recorded = ledger::write(&state.writes, path, state.ledger_busy_timeout, |l| {
+                    let mut tried = (input.clone(), report.clone());
+                    let reservation = l.reserve()?;
+                    let drafts = ledger::reserve_refile(
+                        &reservation,
+                        &id.to_string(),
+                        &mut tried.0,
+                        &mut tried.1,
+                    )?;
+                    reservation.commit()?;
+                    Ok((tried, drafts))
+                });
+                match recorded {
+                    // What the upload recorded still holds.
+                    Ok(((i, r), drafts)) => {
+                        input = i;
+                        report = r;
+                        (s.ledger.clone(), drafts)
+                    }
+                    Err(e) if e.is_busy() => return Err(AppError::ledger_busy(path, &e)),
+                    Err(e) => (
+                        ledger::failed(path, "recording the new declaration", &e),
+                        Vec::new(),
+                    ),
                 }
             }
         };
-        let next = s.with_corrected(corrected, saved, input, report, note);
+        let next = s.with_corrected(corrected, saved, input, report, note, drafts);
         state
             .sessions
             .insert(id.clone(), Session::Triage(Arc::new(next)));

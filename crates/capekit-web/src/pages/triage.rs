@@ -7,8 +7,9 @@
 //! `upload::upload_bytes` (in parts of 9,999 past that), the worklist CSV and XLSX, the report.
 //!
 //! With a ledger, the page says what it recorded (a claim file uploaded again is recognised) and
-//! lists the entries its knowledge kept off the new declaration; a refile file is recorded when
-//! downloaded, as `capekit triage` records the one it writes.
+//! lists the entries its knowledge kept off the new declaration; the refile is recorded as a draft
+//! when the triage is made, as `capekit triage` records the one it writes, and its "I uploaded"
+//! button marks exactly that draft.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -193,7 +194,7 @@ pub async fn page(
             }
         }
 
-        (downloads(&id, &refile))
+        (downloads(&id, &refile, &s.drafts))
         (left_out(&id, &s))
 
         h2 { "Rejected and missing entries at a glance" }
@@ -294,7 +295,7 @@ fn next_steps(id: &str, s: &TriageSession, refile: &[String]) -> Markup {
     }
 }
 
-fn downloads(id: &str, refile: &[String]) -> Markup {
+fn downloads(id: &str, refile: &[String], drafts: &[capekit_ledger::DeclarationId]) -> Markup {
     html! {
         section.downloads #downloads {
             h2 { "Downloads" }
@@ -312,11 +313,24 @@ fn downloads(id: &str, refile: &[String]) -> Markup {
             }
             @if !refile.is_empty() {
                 p {
-                    "Downloading records nothing. Once you have uploaded the file on ACE Portal (CAPE > File Uploads), say so: "
-                    "its entries are then pending with CBP and kept off every new declaration."
+                    @if drafts.is_empty() {
+                        "Once you have uploaded the file on ACE Portal (CAPE > File Uploads), say so: "
+                        "its entries are then pending with CBP and kept off every new declaration."
+                    } @else {
+                        "The ledger holds "
+                        @if refile.len() == 1 { "this file" } @else { "these files" }
+                        " as a draft (" (drafts.iter().map(|d| format!("#{d}")).collect::<Vec<_>>().join(", ")) "): no other file offers "
+                        @if refile.len() == 1 { "its" } @else { "their" }
+                        " entries. Once you have uploaded it on ACE Portal (CAPE > File Uploads), say so: "
+                        "its entries are then pending with CBP. If you will not upload it, discard it on the "
+                        a href="/declarations" { "Declarations" } " page."
+                    }
                 }
-                @for name in refile {
-                    form.inline method="post" action={ "/triage/" (id) "/" (name) "/uploaded" } {
+                @for (i, name) in refile.iter().enumerate() {
+                    form.inline method="post" action={
+                        "/triage/" (id) "/" (name) "/uploaded"
+                        @if let Some(d) = drafts.get(i) { "?declaration=" (d) }
+                    } {
                         button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (name) }
                     }
                 }
@@ -464,12 +478,14 @@ fn action_legend() -> Markup {
 }
 
 /// `POST /triage/{id}/{file}/uploaded`: the user says this refile part was uploaded on ACE
-/// Portal. It is recorded in the ledger, with its bytes, as an uploaded declaration: its entries
-/// are pending with CBP from now on. Refused (a page saying why) when an entry is already pending
-/// on another upload, or without a ledger.
+/// Portal. The draft it was recorded as (by its declaration number, never another declaration
+/// with the same bytes) is marked uploaded: its entries are pending with CBP from now on. Refused
+/// with a page saying why: 409 when that draft was superseded, discarded or failed (naming the declarations that hold its entries now), 400 when an entry is already pending on
+/// another upload, and without a ledger.
 pub async fn mark_uploaded(
     State(state): State<AppState>,
     UrlPath((id, file)): UrlPath<(String, String)>,
+    Query(which): Query<UploadedQuery>,
 ) -> Result<Response, AppError> {
     let (id, s) = load(&state, &id)?;
     let back = format!("/triage/{id}");
@@ -488,31 +504,124 @@ pub async fn mark_uploaded(
         )
         .with_back(back, "Back to the triage"));
     };
-    let chunk: Vec<capekit_core::EntryNumber> = s
-        .report
-        .refile
-        .entries
-        .chunks(MAX_ENTRIES)
-        .nth(part)
-        .unwrap_or_default()
-        .to_vec();
-    let shown = format!("{file}, workbench upload {}", id.get(..8).unwrap_or(&id));
+    // The page's button names the draft its download was recorded as: a page opened before a
+    // new declaration replaced that draft still marks the draft it showed, never the newer one.
+    let draft = match which.declaration {
+        Some(d) => {
+            let d = capekit_ledger::DeclarationId(d);
+            let ours = s.drafts.contains(&d) || {
+                let prefix = format!("{}/", ledger::draft_folder(&id));
+                let p = path.clone();
+                tokio::task::spawn_blocking(move || {
+                    capekit_ledger::Ledger::open(&p)
+                        .and_then(|l| l.find_declaration(&capekit_ledger::DeclRef::Id(d)))
+                })
+                .await?
+                .map_err(|e| AppError::bad_request("The ledger could not be read", e.to_string()))?
+                .is_some_and(|found| found.name.starts_with(&prefix))
+            };
+            if !ours {
+                return Err(AppError::bad_request(
+                    "Not recorded as uploaded",
+                    format!("Declaration #{d} is not a refile of this triage."),
+                )
+                .with_back(back, "Back to the triage"));
+            }
+            Some(d)
+        }
+        None => s.drafts.get(part).copied(),
+    };
+    let Some(draft) = draft else {
+        return Err(AppError::conflict(
+            "Not recorded as uploaded",
+            format!(
+                "{file} of this triage was never recorded in the ledger ({}), so capekit cannot tell which declaration it is.",
+                path.display()
+            ),
+        )
+        .with_detail("The top of the triage page says why the ledger could not record it. Upload the claim files again: the new triage's refile is recorded as a draft, and its button marks that one.")
+        .with_back(back, "Back to the triage"));
+    };
     let writer = state.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        ledger::mark_uploaded(&writer, &path, &shown, &upload_bytes(&chunk), &chunk)
-    })
-    .await?;
+    let ledger_path = path.clone();
+    let done =
+        tokio::task::spawn_blocking(move || ledger::mark_uploaded(&writer, &ledger_path, draft))
+            .await?;
     match done {
-        Ok(_) => Ok(Redirect::to(&format!("/triage/{id}?uploaded={file}")).into_response()),
-        Err(e) if e.is_busy() => Err(AppError::ledger_busy(
-            &state.ledger.clone().unwrap_or_default(),
-            &e,
-        )),
+        Ok(ledger::UploadMark::Marked) => {
+            Ok(Redirect::to(&format!("/triage/{id}?uploaded={file}")).into_response())
+        }
+        Ok(ledger::UploadMark::Stale(d, holders)) => {
+            Err(stale_draft(&file, &d, &holders).with_back("/declarations", "See the declarations"))
+        }
+        Err(e) if e.is_busy() => Err(AppError::ledger_busy(&path, &e)),
         Err(e) => Err(
             AppError::bad_request("Not recorded as uploaded", e.to_string())
                 .with_back(back, "Back to the triage"),
         ),
     }
+}
+
+/// Which draft an "I uploaded" button means.
+#[derive(Debug, Default, Deserialize)]
+pub struct UploadedQuery {
+    /// The declaration number its download was recorded as.
+    pub declaration: Option<i64>,
+}
+
+/// The 409 page of an "I uploaded" for a draft that is no longer one: what happened to it, which
+/// declarations hold its entries now, and what to do.
+fn stale_draft(
+    file: &str,
+    d: &capekit_ledger::Declaration,
+    holders: &[capekit_ledger::Holder],
+) -> AppError {
+    use capekit_ledger::DeclState;
+    let what = match d.state {
+        DeclState::Discarded if d.note.starts_with("superseded by") => {
+            format!("was {} (a newer draft replaced it)", d.note)
+        }
+        DeclState::Discarded => "was discarded".to_owned(),
+        _ => "was marked failed (its upload failed file validation)".to_owned(),
+    };
+    let mut e = AppError::conflict(
+        "Not recorded as uploaded",
+        format!(
+            "{file} of this triage (declaration #{} {}) {what}, so it is not marked uploaded.",
+            d.id, d.name
+        ),
+    );
+    if holders.is_empty() {
+        e = e.with_detail("No other declaration holds its entries now.");
+    } else {
+        for h in holders {
+            e = e.with_detail(format!(
+                "{} of its entries {} on the newer {} #{} {}{}.",
+                layout::n(h.entries),
+                if h.state == DeclState::Uploaded {
+                    "are pending"
+                } else {
+                    "are held"
+                },
+                if h.state == DeclState::Uploaded {
+                    "upload"
+                } else {
+                    "draft"
+                },
+                h.id,
+                h.name,
+                if h.state == DeclState::Draft {
+                    ": download and upload that one, and say so on its page"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    e.with_detail(match d.state {
+        DeclState::Failed => "If you uploaded this file again after its failure, undo the failed mark on the Declarations page.",
+        _ => "If you did upload this older file, discard the newer draft on the Declarations page, then undo this one's discard there and mark it uploaded.",
+    })
 }
 
 /// `GET /triage/{id}/{file}`: refile.csv (or its parts), worklist.csv, worklist.xlsx,
@@ -563,8 +672,8 @@ fn build_download(
             .chunks(MAX_ENTRIES)
             .nth(part)
             .unwrap_or_default();
-        // A download records nothing: a GET has no side effect, and a file downloaded is not a
-        // file uploaded. "I uploaded it" is a POST (see `mark_uploaded`).
+        // A download records nothing: a GET has no side effect, and the file was recorded as a
+        // draft when the triage was made. "I uploaded it" is a POST (see `mark_uploaded`).
         let _ = state;
         return Ok(download(
             file,

@@ -213,7 +213,7 @@ fn ingest(
     }
 
     if claims > 0 {
-        let session = triage_session(state, saved, options.as_of)?;
+        let session = triage_session(state, saved, options.as_of, &id.to_string())?;
         state
             .sessions
             .insert(id.clone(), Session::Triage(Arc::new(session)));
@@ -257,6 +257,7 @@ fn triage_session(
     state: &AppState,
     saved: Vec<(UploadedFile, Vec<u8>, Read)>,
     as_of: jiff::civil::Date,
+    session: &str,
 ) -> Result<TriageSession, AppError> {
     let mut input = TriageInput::default();
     let mut diagnostics = Vec::new();
@@ -287,8 +288,8 @@ fn triage_session(
     // The first file that lists an entry wins, as in `capekit triage --entries`.
     input.entry_data = first_entry_data(reports.iter().map(Vec::as_slice));
     let mut report = triage(&input, as_of);
-    let note = match &state.ledger {
-        None => LedgerNote::Off,
+    let (note, drafts) = match &state.ledger {
+        None => (LedgerNote::Off, Vec::new()),
         Some(path) => {
             let declared = declaration_meta.as_ref().zip(input.declaration.clone());
             let recorded = ledger::write(&state.writes, path, state.ledger_busy_timeout, |l| {
@@ -298,19 +299,27 @@ fn triage_session(
                     &claim_metas,
                     &mut input,
                     &mut report,
+                    session,
                 )
             });
             match recorded {
-                Ok(notes) => LedgerNote::Recorded(notes),
+                Ok(r) => (LedgerNote::Recorded(r.notes), r.drafts),
                 Err(e) if e.is_busy() => {
                     forget(&files);
                     return Err(AppError::ledger_busy(path, &e));
                 }
-                Err(e) => ledger::failed(path, "recording the triage", &e),
+                Err(e) => (ledger::failed(path, "recording the triage", &e), Vec::new()),
             }
         }
     };
-    Ok(TriageSession::new(files, input, report, diagnostics, note))
+    Ok(TriageSession::new(
+        files,
+        input,
+        report,
+        diagnostics,
+        note,
+        drafts,
+    ))
 }
 
 /// Removes the saved files of an upload that keeps no session (the ledger was too busy to

@@ -21,10 +21,11 @@ use capekit_io::entries::{EntryDataSet, parse_entry_data};
 use capekit_io::output::{OutputSet, RecordedFile};
 use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
+use capekit_io::triage_out::TriageFiles;
 use capekit_ledger::{
-    DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState, Escalation, ExportRow,
-    FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus, Mark, MarkOutcome, Problem,
-    TimelineEvent,
+    ClaimPlacement, DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState,
+    Escalation, ExportRow, FailedUpload, FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus,
+    Mark, MarkOutcome, Problem, TimelineEvent,
 };
 use serde::Serialize;
 
@@ -41,9 +42,23 @@ pub struct LedgerOpt {
     pub explicit: Option<PathBuf>,
     /// `--no-ledger`.
     pub disabled: bool,
+    /// The demo's own ledger of sample data: nothing in it is to be uploaded.
+    pub sample: bool,
 }
 
 impl LedgerOpt {
+    /// How the commands the user is told to run must start to reach this ledger: `capekit`, or
+    /// `capekit --ledger PATH` when it was named with `--ledger` (the demo's own, or one given on
+    /// the command line), so that a hint copied as printed acts on the same ledger.
+    pub fn command(&self) -> String {
+        match &self.explicit {
+            Some(p) if !self.disabled => {
+                format!("capekit --ledger {}", shell_word(&p.display().to_string()))
+            }
+            _ => "capekit".to_owned(),
+        }
+    }
+
     /// The ledger file, or `None` with `--no-ledger`.
     pub fn path(&self) -> anyhow::Result<Option<PathBuf>> {
         if self.disabled {
@@ -264,9 +279,10 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
     match command {
         LedgerCommand::Import {
             files,
+            declaration,
             as_of,
             format,
-        } => import(&files, as_of, format, opt),
+        } => import(&files, declaration.as_deref(), as_of, format, opt),
         LedgerCommand::Status { as_of, format } => {
             let (l, _) = opt.for_reading()?;
             let mut status = l.status_as_of(as_of.unwrap_or_else(super::triage::today))?;
@@ -480,6 +496,9 @@ struct ImportReport {
     as_of: jiff::civil::Date,
     files: Vec<ImportLine>,
     diagnostics: Vec<Diagnostic>,
+    /// What the ledger did with claims and failed uploads that the user must know, or act on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    advice: Vec<String>,
 }
 
 /// The text import report lists this many findings; `--format json` holds them all.
@@ -503,6 +522,7 @@ fn entry_facts(sets: &[EntryDataSet], as_of: jiff::civil::Date) -> Vec<Vec<Entry
 
 fn import(
     files: &[PathBuf],
+    named: Option<&str>,
     as_of: Option<jiff::civil::Date>,
     format: Format,
     opt: &LedgerOpt,
@@ -539,8 +559,15 @@ fn import(
             }
         }
     }
+    if named.is_some() && claims.is_empty() {
+        bail!(
+            "--declaration names the declaration that claim files answer: give its Claim Details or Validation Result File too"
+        );
+    }
     let mut ledger = opt.require("`capekit ledger import`")?;
+    let command = opt.command();
     let mut lines = Vec::new();
+    let mut advice: Vec<String> = Vec::new();
     // Declarations first: claim files answer them, so their outcomes must be recorded after.
     for (meta, entries, bytes) in &declarations {
         let outcome = ledger.import_draft(meta, bytes, entries)?;
@@ -558,7 +585,26 @@ fn import(
             metas.push(meta);
         }
         let report = triage(&input, as_of);
-        let done = ledger.import_triage(None, &metas, &report)?;
+        let done = match named {
+            None => ledger.import_triage(None, &metas, &report)?,
+            Some(arg) => match named_declaration(&ledger, arg)? {
+                Named::Recorded(d) => ledger.import_triage_answering(d.id, &metas, &report)?,
+                // Not in the ledger yet: recorded as uploaded, since CBP answered it.
+                Named::File(meta, entries) => {
+                    let done = ledger.import_triage(Some((&meta, &entries)), &metas, &report)?;
+                    if let Some(outcome) = done.declaration.clone() {
+                        lines.push(ImportLine {
+                            file: meta.name.clone(),
+                            kind: meta.kind,
+                            outcome,
+                        });
+                    }
+                    done
+                }
+            },
+        };
+        advice.extend(done.placed.iter().map(ClaimPlacement::advice));
+        advice.extend(done.failed_uploads.iter().map(FailedUpload::advice));
         for (meta, f) in metas.iter().zip(done.files) {
             lines.push(ImportLine {
                 file: f.name,
@@ -587,6 +633,7 @@ fn import(
         as_of,
         files: lines,
         diagnostics,
+        advice,
     };
     print_out(format, &report, || {
         let mut out = String::new();
@@ -627,6 +674,9 @@ fn import(
                 ),
             };
         }
+        for a in &report.advice {
+            let _ = writeln!(out, "{a}");
+        }
         if report
             .files
             .iter()
@@ -634,7 +684,8 @@ fn import(
         {
             let _ = writeln!(
                 out,
-                "declarations are recorded as drafts: once uploaded on ACE Portal, run `capekit ledger uploaded FILE`"
+                "declarations are recorded as drafts: once uploaded on ACE Portal, run `{} ledger uploaded FILE`",
+                command
             );
         }
         let _ = writeln!(out, "ledger {}", report.ledger);
@@ -676,6 +727,15 @@ fn find(l: &Ledger, arg: &str) -> anyhow::Result<Declaration> {
         if let Some(d) = same.iter().find(|d| d.name == here) {
             return Ok(d.clone());
         }
+        // Else the one that still holds its entries (a draft or an upload), when only one does:
+        // the others were superseded, discarded, failed or answered.
+        let live: Vec<&Declaration> = same
+            .iter()
+            .filter(|d| matches!(d.state, DeclState::Draft | DeclState::Uploaded))
+            .collect();
+        if let [d] = live.as_slice() {
+            return Ok((*d).clone());
+        }
     }
     if let Some(d) = l.find_declaration(&r)? {
         return Ok(d);
@@ -688,6 +748,35 @@ fn find(l: &Ledger, arg: &str) -> anyhow::Result<Declaration> {
     bail!(
         "{arg}: no such declaration in the ledger - `capekit ledger declarations` lists them (name one as #NUMBER)"
     )
+}
+
+/// The declaration `ledger import --declaration` names.
+enum Named {
+    /// In the ledger.
+    Recorded(Declaration),
+    /// A declaration file not recorded yet.
+    File(FileMeta, Vec<EntryNumber>),
+}
+
+fn named_declaration(l: &Ledger, arg: &str) -> anyhow::Result<Named> {
+    match find(l, arg) {
+        Ok(d) => Ok(Named::Recorded(d)),
+        Err(not_found) => {
+            let p = Path::new(arg);
+            if !p.is_file() {
+                return Err(not_found.context(format!("--declaration {arg}")));
+            }
+            let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
+            let name = p.display().to_string();
+            let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
+                bail!("--declaration {name}: not a declaration upload (one `Entry Number` column)")
+            };
+            Ok(Named::File(
+                FileMeta::of_bytes(&name, FileKind::Declaration, &bytes),
+                entries,
+            ))
+        }
+    }
 }
 
 fn mark(arg: &str, m: &Mark, opt: &LedgerOpt) -> anyhow::Result<u8> {
@@ -764,15 +853,20 @@ fn uploaded(
         let out = if p.is_file() {
             let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
             let sha = capekit_ledger::sha256_hex(&bytes);
-            match l.find_declaration(&DeclRef::Sha256(sha))? {
-                Some(d) => l.mark(
-                    d.id,
+            // The same bytes may be on several declarations (a re-run into another folder after
+            // the first draft was superseded): `find` takes the one meant.
+            match l
+                .find_declaration(&DeclRef::Sha256(sha))
+                .map(|d| d.is_some())
+            {
+                Ok(true) | Err(_) => l.mark(
+                    find(&l, arg)?.id,
                     &Mark::Uploaded {
                         at,
                         job: job.clone(),
                     },
                 )?,
-                None => {
+                Ok(false) => {
                     let name = p.display().to_string();
                     let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
                         bail!("{name}: not a declaration upload (one `Entry Number` column)")
@@ -1242,6 +1336,10 @@ pub struct Recorded {
     ledger: Ledger,
     import: capekit_ledger::TriageImport,
     folder: PathBuf,
+    /// How the hints start ([`LedgerOpt::command`]).
+    command: String,
+    /// The demo's sample data.
+    sample: bool,
 }
 
 /// Records a triage in the ledger (unless `--no-ledger`): the declaration, then the claim files
@@ -1302,26 +1400,63 @@ pub fn record_triage(
         ledger,
         import,
         folder,
+        command: opt.command(),
+        sample: opt.sample,
     }))
 }
 
 impl Recorded {
-    /// Records the refile files the triage wrote, and says on standard error what the ledger
-    /// now holds (standard output is the triage's own report).
-    pub fn finish(
-        mut self,
-        refile: &[PathBuf],
-        entries: &[EntryNumber],
-        removed: &[PathBuf],
-        kept: &[PathBuf],
-    ) -> anyhow::Result<()> {
-        let drafts =
-            super::refile::record_written(&mut self.ledger, &self.folder, refile, entries)?;
+    /// Writes the triage's outputs and records its refile files as drafts, in one reservation
+    /// of the ledger: the guard is asked again inside it (another run may have reserved some of
+    /// the refile's entries since the triage was recorded), and when its answer changed the
+    /// report, `build` runs again on the new report before anything is written. Says on
+    /// standard error what the ledger now holds (standard output is the triage's own report).
+    pub fn write_reserved(
+        &mut self,
+        input: &mut TriageInput,
+        report: &mut capekit_core::triage::TriageReport,
+        mut built: (OutputSet, TriageFiles),
+        build: impl Fn(&capekit_core::triage::TriageReport) -> anyhow::Result<(OutputSet, TriageFiles)>,
+        inputs: &[PathBuf],
+    ) -> anyhow::Result<(TriageFiles, capekit_io::output::Committed)> {
+        let reservation = self
+            .ledger
+            .reserve()
+            .context("taking the ledger's write lock to reserve the refile's entries")?;
+        if reservation
+            .ledger()
+            .guard_triage_except(
+                input,
+                report,
+                &capekit_ledger::Except::drafts_in(&self.folder),
+            )
+            .context("asking the ledger about the refile list")?
+        {
+            built = build(report)?;
+        }
+        let (set, outputs) = built;
+        // A write that fails drops the reservation: nothing is recorded.
+        let done = set
+            .commit_all(inputs)
+            .context("writing the triage outputs")?;
+        let refile = &outputs.refile;
+        let drafts = super::refile::record_reserved(
+            reservation,
+            &self.folder,
+            refile,
+            &report.refile.entries,
+        )?;
+        // Everything this run recorded (the claims, the guard's answer, the drafts) stands now
+        // that the files are written.
         self.ledger
             .commit_run()
             .context("recording the triage in the ledger")?;
-        let removed: Vec<String> = removed.iter().map(|p| p.display().to_string()).collect();
-        let kept: Vec<String> = kept.iter().map(|p| p.display().to_string()).collect();
+        let removed: Vec<String> = done
+            .removed
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let kept: Vec<String> = done.kept.iter().map(|p| p.display().to_string()).collect();
         err!(
             "{}",
             escape_controls(&super::refile::superseded_lines(
@@ -1354,23 +1489,39 @@ impl Recorded {
             )
         });
         if !refile.is_empty() {
-            parts.push(format!(
-                "{} refile file{} recorded as a draft - once uploaded, run `capekit ledger uploaded {}`",
-                refile.len(),
-                if refile.len() == 1 { "" } else { "s" },
-                refile
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ));
+            let files = refile
+                .iter()
+                .map(|p| shell_word(&p.display().to_string()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            parts.push(if self.sample {
+                format!(
+                    "{} refile file{} recorded as a draft in the demo's own ledger - sample data, never to be uploaded; to see what the ledger keeps: `{} ledger declarations`",
+                    refile.len(),
+                    if refile.len() == 1 { "" } else { "s" },
+                    self.command
+                )
+            } else {
+                format!(
+                    "{} refile file{} recorded as a draft - once uploaded, run `{} ledger uploaded {files}`",
+                    refile.len(),
+                    if refile.len() == 1 { "" } else { "s" },
+                    self.command
+                )
+            });
         }
         errln!(
             "capekit: ledger {}: {}",
             escape_controls(&shown(&self.ledger)),
             escape_controls(&parts.join(", "))
         );
-        Ok(())
+        for p in &self.import.placed {
+            eprintln!("capekit: {}", escape_controls(&p.advice()));
+        }
+        for f in &self.import.failed_uploads {
+            eprintln!("capekit: {}", escape_controls(&f.advice()));
+        }
+        Ok((outputs, done))
     }
 }
 
@@ -1433,7 +1584,22 @@ pub fn demo_ledger(out: &Path, opt: &LedgerOpt) -> anyhow::Result<LedgerOpt> {
     Ok(LedgerOpt {
         explicit: Some(path),
         disabled: false,
+        sample: true,
     })
+}
+
+/// `word` as one shell word: as it is when it holds only characters no shell reads, else in
+/// single quotes.
+pub fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@=".contains(c))
+    {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// `capekit ledger acted`: records a protest, suit, PSC or Phase 3 submission for entries.

@@ -63,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let ledger = ledger::LedgerOpt {
         explicit: cli.ledger,
         disabled: cli.no_ledger,
+        sample: false,
     };
     match cli.command {
         Command::Check {

@@ -15,7 +15,7 @@ use capekit_io::claims::read_entry_list;
 use capekit_io::output::OutputSet;
 use capekit_io::render::escape_controls;
 use capekit_io::upload::add_upload_files;
-use capekit_ledger::{DraftPart, DraftsRecorded, EntryState, Except, Ledger};
+use capekit_ledger::{DraftPart, DraftsRecorded, EntryState, Except, Ledger, Reservation};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -24,6 +24,9 @@ use crate::exit;
 #[derive(Serialize)]
 struct RefileOutput<'a> {
     ledger: String,
+    /// How the hints start: `capekit`, with `--ledger PATH` when one was named.
+    #[serde(skip)]
+    command: String,
     #[serde(flatten)]
     plan: &'a RefilePlan,
     files: Vec<String>,
@@ -44,8 +47,11 @@ struct RefileOutput<'a> {
 pub struct Held {
     /// The declaration.
     pub declaration: String,
-    /// `draft` or `uploaded`.
+    /// `draft`, `uploaded`, or `answered` (its claim does not list them).
     pub state: &'static str,
+    /// The claim that answered it, for `answered`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
     /// When it was written or uploaded.
     pub since: jiff::Timestamp,
     /// Entries it holds.
@@ -55,9 +61,22 @@ pub struct Held {
 /// Entries held on drafts and on uploads awaiting their claim, by declaration, except those
 /// `except` sets aside.
 pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
+    let answered: std::collections::HashMap<capekit_ledger::DeclarationId, Option<String>> = ledger
+        .declarations()?
+        .into_iter()
+        .filter(|d| d.state == capekit_ledger::DeclState::Answered)
+        .map(|d| (d.id, d.claim))
+        .collect();
     let mut by: std::collections::BTreeMap<(String, &'static str), Held> = Default::default();
     for s in ledger.all_states_except(except)?.values() {
         let (declaration, state, since) = match s {
+            // On a declaration its claim answered without listing them: missing from the claim.
+            EntryState::Pending {
+                declaration,
+                declaration_id,
+                declared_at,
+                ..
+            } if answered.contains_key(declaration_id) => (declaration, "answered", *declared_at),
             EntryState::Pending {
                 declaration,
                 declared_at,
@@ -74,6 +93,12 @@ pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
             .or_insert_with(|| Held {
                 declaration: declaration.clone(),
                 state,
+                claim: match s {
+                    EntryState::Pending { declaration_id, .. } => {
+                        answered.get(declaration_id).cloned().flatten()
+                    }
+                    _ => None,
+                },
                 since,
                 entries: 0,
             })
@@ -101,19 +126,41 @@ pub fn run(
     // The drafts of the folder written into are superseded by this run: they hold nothing.
     let folder = capekit_io::output::resolve(out)?;
     let except = Except::drafts_in(&folder);
-    let plan = ledger.next_declaration(&corrected_entries, importer.as_deref(), &except)?;
+    // Planned outside the write lock (a large ledger takes a while), then checked inside it.
+    let mut plan = ledger.next_declaration(&corrected_entries, importer.as_deref(), &except)?;
+    let (done, recorded) = {
+        let reservation = ledger
+            .reserve()
+            .context("taking the ledger's write lock to reserve the refile's entries")?;
+        // Another run may have reserved some of these entries since: then plan again, inside
+        // the lock, so that no entry goes on two drafts.
+        if !reservation
+            .ledger()
+            .known_except(&plan.entries, &except)?
+            .is_empty()
+        {
+            plan = reservation.ledger().next_declaration(
+                &corrected_entries,
+                importer.as_deref(),
+                &except,
+            )?;
+        }
+        let mut set = OutputSet::new();
+        opt.protect(&mut set)?;
+        set.own_folder(out, "capekit refile");
+        add_upload_files(&mut set, &out.join("refile.csv"), &plan.entries);
+        let inputs: Vec<PathBuf> = corrected.map(Path::to_path_buf).into_iter().collect();
+        // A write that fails drops the reservation: nothing is recorded.
+        let done = set
+            .commit_all(&inputs)
+            .context("writing the refile upload")?;
+        let recorded = record_reserved(reservation, &folder, &done.written, &plan.entries)?;
+        (done, recorded)
+    };
     let held = held(&ledger, &except)?;
-    let mut set = OutputSet::new();
-    opt.protect(&mut set)?;
-    set.own_folder(out, "capekit refile");
-    add_upload_files(&mut set, &out.join("refile.csv"), &plan.entries);
-    let inputs: Vec<PathBuf> = corrected.map(Path::to_path_buf).into_iter().collect();
-    let done = set
-        .commit_all(&inputs)
-        .context("writing the refile upload")?;
-    let recorded = record_written(&mut ledger, &folder, &done.written, &plan.entries)?;
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
+        command: opt.command(),
         plan: &plan,
         files: done
             .written
@@ -142,31 +189,54 @@ pub fn run(
 }
 
 /// Records the upload parts capekit wrote into `folder` as drafts, with the entries each holds,
-/// as read back from disk: they reserve their entries until marked uploaded or discarded, and
-/// supersede the earlier drafts of the same folder. Parts hold [`MAX_ENTRIES`] entries each, in
-/// order, as `add_upload_files` split them.
-pub fn record_written(
-    ledger: &mut Ledger,
+/// as read back from disk, and commits the reservation: they reserve their entries until marked
+/// uploaded or discarded, and supersede the earlier drafts of the same folder. Parts hold
+/// [`MAX_ENTRIES`] entries each, in order, as `add_upload_files` split them.
+///
+/// When the ledger cannot record them, the parts are removed again: a file on disk that the
+/// ledger does not know would offer its entries a second time.
+pub fn record_reserved(
+    reservation: Reservation<'_>,
     folder: &Path,
     parts: &[PathBuf],
     entries: &[EntryNumber],
 ) -> anyhow::Result<DraftsRecorded> {
-    let mut read = Vec::with_capacity(parts.len());
-    for (path, chunk) in parts.iter().zip(entries.chunks(MAX_ENTRIES)) {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("reading back {} for the ledger", path.display()))?;
-        let shown = capekit_io::output::resolve(path).unwrap_or_else(|_| path.clone());
-        read.push((shown.display().to_string(), bytes, chunk));
-    }
-    let drafts: Vec<DraftPart<'_>> = read
-        .iter()
-        .map(|(path, bytes, chunk)| DraftPart {
-            path,
-            bytes,
-            entries: chunk,
-        })
-        .collect();
-    Ok(ledger.record_drafts(&folder.display().to_string(), &drafts)?)
+    let recorded = (|| -> anyhow::Result<DraftsRecorded> {
+        let mut read = Vec::with_capacity(parts.len());
+        for (path, chunk) in parts.iter().zip(entries.chunks(MAX_ENTRIES)) {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("reading back {} for the ledger", path.display()))?;
+            let shown = capekit_io::output::resolve(path).unwrap_or_else(|_| path.clone());
+            read.push((shown.display().to_string(), bytes, chunk));
+        }
+        let drafts: Vec<DraftPart<'_>> = read
+            .iter()
+            .map(|(path, bytes, chunk)| DraftPart {
+                path,
+                bytes,
+                entries: chunk,
+            })
+            .collect();
+        let done = reservation.record_drafts(&folder.display().to_string(), &drafts)?;
+        reservation.commit()?;
+        Ok(done)
+    })();
+    recorded.map_err(|e| {
+        let mut gone = Vec::new();
+        for p in parts {
+            if std::fs::remove_file(p).is_ok() {
+                gone.push(p.display().to_string());
+            }
+        }
+        if gone.is_empty() {
+            e.context("recording the refile as a draft in the ledger")
+        } else {
+            e.context(format!(
+                "recording the refile as a draft in the ledger; removed {} again, so that no file offers entries the ledger did not reserve - run the command again",
+                gone.join(", ")
+            ))
+        }
+    })
 }
 
 /// What superseding and clearing the folder did, in lines for the terminal.
@@ -233,24 +303,36 @@ fn text(o: &RefileOutput<'_>) -> String {
     for l in &o.plan.left_out {
         let _ = writeln!(out, "  not refiled: {} - {}", l.entry_number, l.reason);
     }
+    let word = |s: &str| super::ledger::shell_word(s);
     for h in &o.held {
         let _ = match h.state {
             "draft" => writeln!(
                 out,
-                "held: {} on the draft {} (written {}), not marked uploaded - upload it and run `capekit ledger uploaded {}`, or release them with `capekit ledger discard {}`",
+                "held: {} on the draft {} (written {}), not marked uploaded - upload it and run `{} ledger uploaded {}`, or release them with `{} ledger discard {}`",
                 super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
                 h.since.strftime("%Y-%m-%d %H:%M UTC"),
+                o.command,
+                word(&h.declaration),
+                o.command,
+                word(&h.declaration)
+            ),
+            "answered" => writeln!(
+                out,
+                "held: {} on {} (uploaded {}), which claim {} answered without listing them - find their claim in ACE (Claim Status) and triage it before declaring them again; they may still be queued",
+                super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
-                h.declaration
+                h.since.strftime("%Y-%m-%d %H:%M UTC"),
+                h.claim.as_deref().unwrap_or("(unknown)")
             ),
             _ => writeln!(
                 out,
-                "held: {} pending on {} (uploaded {}) - wait for its claim and triage it; if its upload failed, release them with `capekit ledger failed {}`",
+                "held: {} pending on {} (uploaded {}) - wait for its claim and triage it; if its upload failed, release them with `{} ledger failed {}`",
                 super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
                 h.since.strftime("%Y-%m-%d %H:%M UTC"),
-                h.declaration
+                o.command,
+                word(&h.declaration)
             ),
         };
     }
@@ -259,12 +341,15 @@ fn text(o: &RefileOutput<'_>) -> String {
         let _ = writeln!(out, "wrote {f}");
     }
     if !o.files.is_empty() {
+        let files: Vec<String> = o.files.iter().map(|f| word(f)).collect();
         let _ = writeln!(
             out,
-            "recorded in the ledger {} as a draft: it holds these entries from any other file\nupload it on ACE Portal > CAPE > File Uploads, then run `capekit ledger uploaded {}` (or `capekit ledger discard {}` if you will not upload it)",
+            "recorded in the ledger {} as a draft: it holds these entries from any other file\nupload it on ACE Portal > CAPE > File Uploads, then run `{} ledger uploaded {}` (or `{} ledger discard {}` if you will not upload it)",
             o.ledger,
-            o.files.join(" "),
-            o.files.join(" ")
+            o.command,
+            files.join(" "),
+            o.command,
+            files.join(" ")
         );
     }
     out

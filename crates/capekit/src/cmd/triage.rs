@@ -145,7 +145,7 @@ fn finish(
         .context("writing the triage outputs")?;
     // Record the triage, and keep entries the ledger knows as accepted on an earlier claim or
     // still pending off the refile list. The records are committed once the outputs are written.
-    let recorded = super::ledger::record_triage(
+    let mut recorded = super::ledger::record_triage(
         ledger,
         &args.files,
         &kinds,
@@ -154,32 +154,40 @@ fn finish(
         &mut report,
         &args.out,
     )?;
-    let mut set = OutputSet::new();
-    protected.apply(&mut set);
-    set.own_folder(&args.out, command);
-    let files = add_triage_outputs(&mut set, &args.out, &report, &diagnostics, true)?;
-    let done = set
-        .commit_all(inputs)
-        .context("writing the triage outputs")?;
-    if let Some(recorded) = recorded {
-        recorded.finish(
-            &files.refile,
-            &report.refile.entries,
-            &done.removed,
-            &done.kept,
-        )?;
-    } else {
-        let shown =
-            |l: &[PathBuf]| -> Vec<String> { l.iter().map(|p| p.display().to_string()).collect() };
-        err!(
-            "{}",
-            capekit_io::render::escape_controls(&super::refile::superseded_lines(
-                &[],
-                &shown(&done.removed),
-                &shown(&done.kept)
-            ))
-        );
-    }
+    let build = |report: &TriageReport| -> anyhow::Result<(OutputSet, TriageFiles)> {
+        let mut set = OutputSet::new();
+        protected.apply(&mut set);
+        set.own_folder(&args.out, command);
+        let files = add_triage_outputs(&mut set, &args.out, report, &diagnostics, true)?;
+        Ok((set, files))
+    };
+    // Built before the ledger's write lock is taken: a large triage takes seconds to render.
+    let built = build(&report)?;
+    let files = match &mut recorded {
+        Some(recorded) => {
+            recorded
+                .write_reserved(&mut input, &mut report, built, build, inputs)?
+                .0
+        }
+        None => {
+            let (set, files) = built;
+            let done = set
+                .commit_all(inputs)
+                .context("writing the triage outputs")?;
+            let shown = |l: &[PathBuf]| -> Vec<String> {
+                l.iter().map(|p| p.display().to_string()).collect()
+            };
+            err!(
+                "{}",
+                capekit_io::render::escape_controls(&super::refile::superseded_lines(
+                    &[],
+                    &shown(&done.removed),
+                    &shown(&done.kept)
+                ))
+            );
+            files
+        }
+    };
     match args.format {
         Format::Text => out!("{}", triage_text(&report, &diagnostics, &files)),
         Format::Json => outln!(

@@ -529,3 +529,23 @@ fn a_claim_row_without_an_entry_is_an_unreadable_row_never_a_message_about_the_f
     assert_eq!(codes, ["C001", "C001"], "{codes:?}");
     assert!(v["warnings"].is_null(), "{}", v["warnings"]);
 }
+
+#[test]
+fn explain_of_an_acceptance_beside_a_rejection_says_review_never_accepted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = common::run(
+        dir.path(),
+        &[
+            "--no-ledger",
+            "explain",
+            "ENTRY SUMMARY UPDATED; INVALID HTS",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let first = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("2 CBP messages in this text: M001") && first.contains("review"),
+        "{first}"
+    );
+    assert!(out.stdout.contains("M010 invalid-hts"), "{}", out.stdout);
+}

@@ -1,6 +1,7 @@
 //! `capekit explain`.
 
 use capekit_core::catalogs::{all_rules, find_rule};
+use capekit_core::doc::Documented;
 
 use crate::exit;
 
@@ -10,6 +11,41 @@ pub fn run(query: &str, list: bool) -> anyhow::Result<u8> {
         let width = rules.iter().map(|r| r.name().len()).max().unwrap_or(0);
         for r in rules {
             outln!("{} {:<width$} {}", r.code(), r.name(), r.title());
+        }
+        return Ok(exit::OK);
+    }
+    // Several CBP messages in one text (`A; B`): each is explained, after what triage makes of
+    // them together, so that a rejection beside an acceptance is never read as accepted.
+    if let Some(found) = capekit_core::catalog::find_messages(query).filter(|f| f.len() > 1) {
+        let today = super::triage::today();
+        let action = |r: &capekit_core::catalog::MessageRule| {
+            r.version_on(today)
+                .map_or(capekit_core::catalog::Action::Review, |v| v.action)
+        };
+        let codes: Vec<String> = found
+            .iter()
+            .map(|f| format!("{} {}", f.rule.code, f.rule.message))
+            .collect();
+        let together = if found
+            .iter()
+            .any(|f| action(f.rule) == capekit_core::catalog::Action::None)
+        {
+            "an acceptance beside a rejection: triage sends the entry to review (never counted accepted, never dropped)".to_owned()
+        } else {
+            let most = found
+                .iter()
+                .map(|f| action(f.rule))
+                .max_by_key(|a| a.blocking())
+                .unwrap_or(capekit_core::catalog::Action::Review);
+            format!("triage takes the one that blocks most: {most}")
+        };
+        outln!(
+            "{} CBP messages in this text: {}; {together}\n",
+            found.len(),
+            codes.join(", ")
+        );
+        for f in &found {
+            out!("{}\n", f.rule.render_text());
         }
         return Ok(exit::OK);
     }

@@ -402,6 +402,18 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 )
                 .into();
             }
+            // The path engine doubts the entry (IEEPA duty outside the period, a doubtful
+            // cell, rows that disagree): `plan` would keep it off a declaration, and so does
+            // the refile.
+            (Path::Review, _) => {
+                r.action = Action::Review;
+                r.what_to_do = format!(
+                    "The entry data is doubtful ({}): {}. Check the entry in ACE (Entry Summary Query) before refiling.",
+                    d.reasons.join(", "),
+                    d.notes.join("; ")
+                )
+                .into();
+            }
             (_, Some(w)) if w.passed() => {
                 r.action = Action::OtherPath;
                 r.what_to_do = format!(
@@ -605,6 +617,17 @@ mod tests {
             ..TriageInput::default()
         };
         triage(&input, as_of).entries.remove(0)
+    }
+
+    #[test]
+    fn an_entry_the_path_engine_doubts_is_review_not_refiled() {
+        // IEEPA duty on a 9903.01 line, but entered after the IEEPA period (P025): `plan` sends
+        // it to review, and so must a triage whose message says refile.
+        let mut e = data(1, Some(10));
+        e.entry_date = Some(date(2026, 8, 23));
+        let r = refined("UNABLE TO CALCULATE DUTY", e);
+        assert_eq!(r.action, Action::Review, "{r:?}");
+        assert!(r.what_to_do.contains("P025"), "{}", r.what_to_do);
     }
 
     #[test]

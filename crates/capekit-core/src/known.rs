@@ -117,11 +117,17 @@ impl KnownState {
                         "it is on an earlier declaration: find that declaration's claim in ACE"
                     }
                     Action::WaitForClaim => "wait for the claim of the declaration it is on",
-                    _ => "review CBP's answer first (`capekit ledger entry` shows its history)",
+                    _ => {
+                        "review CBP's answer first (`capekit ledger entry` shows its history); if it should be declared after all, put it on a declaration yourself and run `capekit check` on it"
+                    }
                 };
-                format!(
-                    "{first}; once that is done, declare it with `capekit refile --corrected LIST`"
-                )
+                if *action == Action::CorrectThenRefile {
+                    format!(
+                        "{first}; once corrected, declare it with `capekit refile --corrected LIST`"
+                    )
+                } else {
+                    first.to_owned()
+                }
             }
         }
     }
@@ -165,6 +171,18 @@ mod tests {
             "rejected on claim 100000241223 with `INVALID HTS` (correct-then-refile)"
         );
         assert!(r.remedy().contains("a PSC is refused"));
+        assert!(r.remedy().contains("capekit refile --corrected"));
+        // `refile --corrected` refuses a review: the remedy never sends the user there.
+        let review = KnownState::Rejected {
+            claim: "100000241223".into(),
+            message: "ENTRY SUMMARY UPDATED - 11/30/2026".into(),
+            action: Action::Review,
+        };
+        assert!(
+            !review.remedy().contains("refile --corrected"),
+            "{}",
+            review.remedy()
+        );
         assert!(KnownState::rejection_blocks(Action::Review));
         assert!(!KnownState::rejection_blocks(Action::Refile));
         assert!(!KnownState::rejection_blocks(Action::RetryLater));

@@ -485,25 +485,16 @@ impl Ledger {
         entries: &[EntryNumber],
         except: &Except,
     ) -> Result<HashMap<EntryNumber, KnownState>> {
-        // A plan asks about every entry of an ES-003, hundreds of thousands, nearly all never
-        // declared: one existence test each spares them the two queries of a full state. Only
-        // an entry on a declaration can be pending, and only one with an accepted row accepted.
-        let mut may_be_known = self.conn.prepare_cached(
+        // Only an entry on a declaration can be pending, and only one with an accepted row
+        // accepted.
+        self.known_by(
+            entries,
+            except,
             "SELECT EXISTS (SELECT 1 FROM declaration_entries WHERE entry = ?1)
                  OR EXISTS (SELECT 1 FROM claim_entries
                             WHERE entry = ?1 AND outcome = 'accepted')",
-        )?;
-        let mut seen = HashSet::with_capacity(entries.len());
-        let mut out = HashMap::new();
-        for e in entries {
-            if !seen.insert(*e) || !may_be_known.query_row([e.as_str()], |r| r.get::<_, bool>(0))? {
-                continue;
-            }
-            if let Some(k) = state_of(&self.conn, *e, except)?.known() {
-                out.insert(*e, k);
-            }
-        }
-        Ok(out)
+            EntryState::known,
+        )
     }
 
     /// What `plan` must know: [`Ledger::known`], and the entries whose latest claim rejected
@@ -513,37 +504,47 @@ impl Ledger {
         &self,
         entries: &[EntryNumber],
     ) -> Result<HashMap<EntryNumber, KnownState>> {
-        let mut may_be_known = self.conn.prepare_cached(
+        // Any claim row may be a rejection.
+        self.known_by(
+            entries,
+            &Except::none(),
             "SELECT EXISTS (SELECT 1 FROM declaration_entries WHERE entry = ?1)
                  OR EXISTS (SELECT 1 FROM claim_entries WHERE entry = ?1)",
-        )?;
+            |state| match state {
+                EntryState::Rejected {
+                    claim,
+                    action,
+                    message,
+                    ..
+                } if KnownState::rejection_blocks(*action) => Some(KnownState::Rejected {
+                    claim: claim.clone(),
+                    message: message.clone(),
+                    action: *action,
+                }),
+                state => state.known(),
+            },
+        )
+    }
+
+    /// The answers `known` gives for `entries`. A plan asks about every entry of an ES-003,
+    /// hundreds of thousands, nearly all never declared: the existence test `may_be_known`
+    /// spares them the two queries of a full state.
+    fn known_by(
+        &self,
+        entries: &[EntryNumber],
+        except: &Except,
+        may_be_known: &str,
+        known: impl Fn(&EntryState) -> Option<KnownState>,
+    ) -> Result<HashMap<EntryNumber, KnownState>> {
+        let mut may_be_known = self.conn.prepare_cached(may_be_known)?;
         let mut seen = HashSet::with_capacity(entries.len());
         let mut out = HashMap::new();
         for e in entries {
             if !seen.insert(*e) || !may_be_known.query_row([e.as_str()], |r| r.get::<_, bool>(0))? {
                 continue;
             }
-            match state_of(&self.conn, *e, &Except::none())? {
-                EntryState::Rejected {
-                    claim,
-                    action,
-                    message,
-                    ..
-                } if KnownState::rejection_blocks(action) => {
-                    out.insert(
-                        *e,
-                        KnownState::Rejected {
-                            claim,
-                            message,
-                            action,
-                        },
-                    );
-                }
-                state => {
-                    if let Some(k) = state.known() {
-                        out.insert(*e, k);
-                    }
-                }
+            if let Some(k) = known(&state_of(&self.conn, *e, except)?) {
+                out.insert(*e, k);
             }
         }
         Ok(out)

@@ -461,6 +461,7 @@ fn import(
     let mut claims = Vec::new();
     let mut entry_files = Vec::new();
     let mut diagnostics = Vec::new();
+    let timed = capekit_io::timings::phase("ledger import read files");
     for path in files {
         let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
         let name = path.display().to_string();
@@ -486,6 +487,7 @@ fn import(
             }
         }
     }
+    drop(timed);
     let mut ledger = opt.require("`capekit ledger import`")?;
     let mut lines = Vec::new();
     // Declarations first: claim files answer them, so their outcomes must be recorded after.
@@ -504,8 +506,13 @@ fn import(
             diagnostics.extend(f.add_to(&mut input));
             metas.push(meta);
         }
+        let timed = capekit_io::timings::phase("ledger import triage");
         let report = triage(&input, as_of);
+        drop(input);
+        drop(timed);
+        let timed = capekit_io::timings::phase("ledger import record");
         let done = ledger.import_triage(None, &metas, &report)?;
+        drop(timed);
         for (meta, f) in metas.iter().zip(done.files) {
             lines.push(ImportLine {
                 file: f.name,

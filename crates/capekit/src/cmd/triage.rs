@@ -42,10 +42,12 @@ pub fn today() -> Date {
 }
 
 pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
+    let read = capekit_io::timings::phase("triage read claim files");
     let mut claim_files = Vec::with_capacity(args.files.len());
     for f in read_claim_files(&args.files) {
         claim_files.push(f?);
     }
+    drop(read);
     let declaration = match &args.declaration {
         Some(p) => Some(read_declared(p)?),
         None => None,
@@ -117,7 +119,10 @@ fn finish(
             input.entry_data.entry(e.entry_number).or_insert(e);
         }
     }
+    let timed = capekit_io::timings::phase("triage");
     let mut report = triage(&input, as_of);
+    drop(timed);
+    let timed = capekit_io::timings::phase("triage ledger");
     // Record the triage, and keep entries the ledger knows as accepted on an earlier claim or
     // still pending off the refile list.
     let recorded = super::ledger::record_triage(
@@ -129,13 +134,20 @@ fn finish(
         &mut report,
         &args.out,
     )?;
+    drop(timed);
+    // The claim rows are in the report now: their memory is the outputs'.
+    drop(input);
     let mut set = OutputSet::new();
     ledger.protect(&mut set)?;
     set.own_folder(&args.out, "capekit triage");
+    let timed = capekit_io::timings::phase("triage outputs built");
     let files = add_triage_outputs(&mut set, &args.out, &report, &diagnostics, true)?;
+    drop(timed);
+    let timed = capekit_io::timings::phase("triage outputs written");
     let done = set
         .commit_all(inputs)
         .context("writing the triage outputs")?;
+    drop(timed);
     if let Some(recorded) = recorded {
         recorded.finish(&files.refile, &report.refile.entries, &done.removed)?;
     } else {

@@ -253,6 +253,15 @@ fn packet_row<'a>(kind: PacketKind, e: &'a PlannedEntry) -> Vec<Value<'a>> {
 
 /// The packet as a workbook.
 pub fn packet_xlsx(packet: &Packet<'_>) -> Result<Vec<u8>, XlsxError> {
+    packet_book(packet)?.finish()
+}
+
+/// [`packet_xlsx`], written into `file`.
+pub fn packet_xlsx_to(packet: &Packet<'_>, file: &mut std::fs::File) -> Result<(), XlsxError> {
+    packet_book(packet)?.finish_to(file)
+}
+
+fn packet_book(packet: &Packet<'_>) -> Result<Book, XlsxError> {
     let (name, headers) = packet_columns(packet.kind);
     let columns: Vec<Column> = headers.iter().map(|(h, _)| column(h)).collect();
     let widths: Vec<f64> = headers.iter().map(|(_, w)| *w).collect();
@@ -263,7 +272,7 @@ pub fn packet_xlsx(packet: &Packet<'_>) -> Result<Vec<u8>, XlsxError> {
         &widths,
         packet.entries.iter().map(|e| packet_row(packet.kind, e)),
     )?;
-    book.finish()
+    Ok(book)
 }
 
 /// Court dates grouped per importer: `(importer, date, entries, IEEPA duty in cents)`, soonest

@@ -156,6 +156,31 @@ pub fn to_csv(table: &SheetTable) -> Result<Vec<u8>, csv::Error> {
     csv_of(&table.headers, &table.rows)
 }
 
+/// Writes rows as CSV (UTF-8, CRLF, `headers` first) into `out`, each value defused.
+pub fn write_csv<R, S>(
+    out: impl std::io::Write,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<(), csv::Error>
+where
+    R: AsRef<[S]>,
+    S: AsRef<str>,
+{
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .buffer_capacity(1 << 20)
+        .from_writer(out);
+    w.write_record(headers)?;
+    for row in rows {
+        for v in row.as_ref() {
+            w.write_field(defuse(v.as_ref()).as_bytes())?;
+        }
+        w.write_record(None::<&[u8]>)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 /// Rows as CSV (UTF-8, CRLF, `headers` first), each value defused.
 pub fn csv_of<R, S>(
     headers: &[&str],
@@ -444,6 +469,14 @@ impl Book {
     pub fn finish(mut self) -> Result<Vec<u8>, XlsxError> {
         self.wb.save_to_buffer()
     }
+
+    /// Writes the workbook into `file` (a large workbook, which need not be held in memory).
+    pub fn finish_to(mut self, file: &mut std::fs::File) -> Result<(), XlsxError> {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        self.wb.save_to_writer(&mut w)?;
+        std::io::Write::flush(&mut w)?;
+        Ok(())
+    }
 }
 
 /// The sheets of one table, made by [`Book::pages`] for a number of rows, being filled.
@@ -552,33 +585,6 @@ fn excel_date(d: Date) -> Option<ExcelDateTime> {
     let month = u8::try_from(d.month()).ok()?;
     let day = u8::try_from(d.day()).ok()?;
     ExcelDateTime::from_ymd(year, month, day).ok()
-}
-
-/// Adds `worklist.csv` (and `worklist.xlsx` when `with_xlsx`) of `table` under `dir` to `set`,
-/// returning their paths: the worklist files every command writes the same way.
-pub fn add_worklist(
-    set: &mut crate::output::OutputSet,
-    dir: &std::path::Path,
-    table: &SheetTable,
-    with_xlsx: bool,
-) -> Result<(std::path::PathBuf, Option<std::path::PathBuf>), crate::output::WriteError> {
-    use crate::output::WriteError;
-    let csv_path = dir.join("worklist.csv");
-    let csv = to_csv(table).map_err(|e| WriteError::Io {
-        path: csv_path.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    set.add(&csv_path, csv);
-    if !with_xlsx {
-        return Ok((csv_path, None));
-    }
-    let xlsx_path = dir.join("worklist.xlsx");
-    let xlsx = to_xlsx("Worklist", table).map_err(|e| WriteError::Workbook {
-        path: xlsx_path.clone(),
-        message: e.to_string(),
-    })?;
-    set.add(&xlsx_path, xlsx);
-    Ok((csv_path, Some(xlsx_path)))
 }
 
 #[cfg(test)]

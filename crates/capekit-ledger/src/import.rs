@@ -460,6 +460,13 @@ impl Ledger {
                 *rows_per_file.entry(file_id).or_default() += 1;
                 rows_out.push((claim, file_id, outcome, r));
             }
+            // In the table's key order (entry, file, claim): each insert then lands at the end
+            // of the B-tree instead of splitting pages all over it, several times faster for a
+            // million rows. The table is WITHOUT ROWID, so the order it is read in is the key's
+            // whatever the order of the inserts.
+            rows_out.sort_unstable_by(|a, b| {
+                (a.3.entry_number, a.1.0, a.0).cmp(&(b.3.entry_number, b.1.0, b.0))
+            });
             insert_batched(
                 &tx,
                 "INSERT INTO claim_entries

@@ -19,6 +19,8 @@ ROWS=${CAPEKIT_BENCH_ROWS:-1000000}
 CLAIMS=${CAPEKIT_BENCH_CLAIMS:-100}
 LINES=${CAPEKIT_BENCH_LINES:-10000000}
 RUNS=${CAPEKIT_BENCH_RUNS:-3}
+# The plan of 10,000,000 lines takes minutes: once unless told.
+PLAN_RUNS=${CAPEKIT_BENCH_PLAN_RUNS:-1}
 WORK=${CAPEKIT_BENCH_DIR:-$(mktemp -d)}
 AS_OF=2026-11-24
 mkdir -p "$WORK"
@@ -43,15 +45,18 @@ fi
 DECL=$WORK/declaration-9999.csv
 [ -f "$DECL" ] || "$DATA" declaration "$DECL" 9999
 CLAIM_FILES=("$CLAIM_DIR"/*.csv)
-ES003_BYTES=$(stat -c %s "$ES003")
+ES003_BYTES=$(stat -L -c %s "$ES003")
 
 RESULTS=$WORK/results.md
 : > "$RESULTS"
+PHASES=$WORK/phases.txt
+: > "$PHASES"
 
 # measure NAME EXPECTED_EXIT CHECK-FUNCTION COMMAND...: runs COMMAND $RUNS times (CHECK-FUNCTION
 # before each run prepares, after each run verifies), keeps the best wall time and the largest
 # peak resident set.
 best_wall=""
+best_cpu=""
 max_rss=""
 measure() {
     local name=$1 expect=$2 check=$3
@@ -63,8 +68,11 @@ measure() {
         local load
         load=$(cut -d' ' -f1 /proc/loadavg)
         set +e
-        /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" > "$WORK/stdout.txt" 2> "$WORK/stderr.txt"
+        local t0 t1
+        t0=$(date +%s%N)
+        CAPEKIT_TIMINGS=1 /usr/bin/time -f "%U %S %M" -o "$WORK/time.txt" "$@" > "$WORK/stdout.txt" 2> "$WORK/stderr.txt"
         local code=$?
+        t1=$(date +%s%N)
         set -e
         if [ "$code" != "$expect" ]; then
             echo "$name: exit $code, expected $expect" >&2
@@ -72,12 +80,19 @@ measure() {
             exit 1
         fi
         "$check" after
-        local wall rss
-        read -r wall rss < <(tail -1 "$WORK/time.txt")
-        echo "  $name run $i: ${wall} s, $((rss / 1000)) MB (load ${load})" >&2
-        if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then best_wall=$wall; fi
+        local user sys rss wall cpu
+        read -r user sys rss < <(tail -1 "$WORK/time.txt")
+        wall=$(awk "BEGIN{printf \"%.3f\", ($t1 - $t0) / 1e9}")
+        cpu=$(awk "BEGIN{printf \"%.2f\", $user + $sys}")
+        echo "  $name run $i: ${wall} s wall, ${cpu} s CPU, $((rss / 1000)) MB (load ${load})" >&2
+        if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then
+            best_wall=$wall
+            best_cpu=$cpu
+        fi
         if [ "$rss" -gt "$max_rss" ]; then max_rss=$rss; fi
     done
+    # The phases of the last run (CAPEKIT_TIMINGS=1: capekit's own lines on stderr).
+    sed -n "s/^capekit: timing /  $name: /p" "$WORK/stderr.txt" >> "$PHASES"
 }
 
 nonempty() {
@@ -86,8 +101,8 @@ nonempty() {
     done
 }
 
-row() { # what, wall, peak MB, throughput, target
-    printf '| %s | %s s | %s MB | %s | %s |\n' "$1" "$2" "$(( $3 / 1000 ))" "$4" "$5" | tee -a "$RESULTS"
+row() { # what, wall, peak MB, throughput, target (the CPU time of the best run beside the wall)
+    printf '| %s | %s s | %s s | %s MB | %s | %s |\n' "$1" "$2" "$best_cpu" "$(( $3 / 1000 ))" "$4" "$5" | tee -a "$RESULTS"
 }
 
 OUT=$WORK/out
@@ -128,8 +143,8 @@ no_outputs() { :; }
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/{print $2}') GiB, $(rustc --version)" | tee -a "$RESULTS"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS"
 echo "" | tee -a "$RESULTS"
-echo "| what | wall (best of $RUNS) | peak | throughput | target |" | tee -a "$RESULTS"
-echo "|---|---|---|---|---|" | tee -a "$RESULTS"
+echo "| what | wall (best of $RUNS; plan: of $PLAN_RUNS) | CPU (user + sys) | peak | throughput | target |" | tee -a "$RESULTS"
+echo "|---|---|---|---|---|---|" | tee -a "$RESULTS"
 
 measure "triage" 0 triage_outputs "$BIN" --no-ledger triage "${CLAIM_FILES[@]}" --out "$OUT" --as-of "$AS_OF"
 row "\`capekit --no-ledger triage\`, $ROWS rows in $CLAIMS files, every output" "$best_wall" "$max_rss" \
@@ -147,10 +162,13 @@ measure "bare rusqlite insert" 0 import_outputs "$LIMIT" "$LEDGER" "${CLAIM_FILE
 row "limit: bare rusqlite insert of the same rows (primary key, WAL, one transaction; read, insert in file order, insert in key order)" "$best_wall" "$max_rss" \
     "$(sed -n 's/.*file order [0-9.]* s (\([0-9]*\) rows\/s), in key order [0-9.]* s (\([0-9]*\) rows\/s).*/file order \1 rows\/s, key order \2 rows\/s (insert alone)/p' "$WORK/stdout.txt")" "-"
 
+RUNS_ALL=$RUNS
+RUNS=$PLAN_RUNS
 measure "plan" 0 plan_outputs "$BIN" --no-ledger plan "$ES003" --out "$OUT" --as-of "$AS_OF"
 row "\`capekit --no-ledger plan\`, $LINES ES-003 lines ($((ES003_BYTES / 1000000)) MB), every output" "$best_wall" "$max_rss" \
     "$(awk "BEGIN{printf \"%.0f MB/s\", $ES003_BYTES / 1e6 / $best_wall}")" "250 MB/s, 512 MB"
 
+RUNS=$RUNS_ALL
 measure "csv crate" 0 no_outputs "$DATA" csv-read "$ES003"
 row "limit: the csv crate reading the same bytes (records only)" "$best_wall" "$max_rss" \
     "$(awk "BEGIN{printf \"%.0f MB/s\", $ES003_BYTES / 1e6 / $best_wall}")" "-"
@@ -162,14 +180,9 @@ row "\`capekit check\` of a 9,999-entry declaration" "$best_wall" "$max_rss" "" 
 echo "" | tee -a "$RESULTS"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS"
 
-# Where the time of a triage goes: each phase (the outputs are built in parallel).
-triage_outputs before
-CAPEKIT_TIMINGS=1 "$BIN" --no-ledger triage "${CLAIM_FILES[@]}" --out "$OUT" --as-of "$AS_OF" 2>&1 >/dev/null \
-    | sed -n 's/^capekit: timing /  /p' | tee -a "$RESULTS"
-triage_ledger_outputs before
-CAPEKIT_TIMINGS=1 "$BIN" --ledger "$LEDGER" triage "${CLAIM_FILES[@]}" --out "$OUT" --as-of "$AS_OF" 2>&1 >/dev/null \
-    | sed -n 's/^capekit: timing /  (ledger) /p' | tee -a "$RESULTS"
-plan_outputs before
-CAPEKIT_TIMINGS=1 "$BIN" --no-ledger plan "$ES003" --out "$OUT" --as-of "$AS_OF" 2>&1 >/dev/null \
-    | sed -n 's/^capekit: timing /  (plan) /p' | tee -a "$RESULTS"
+# Where the time goes: each phase of the last run of each command, with the peak memory so far
+# (the outputs of triage and plan are built in parallel, so their phases overlap).
+echo "" | tee -a "$RESULTS"
+echo "phases (wall time of each, peak memory so far):" | tee -a "$RESULTS"
+tee -a "$RESULTS" < "$PHASES"
 echo "results in $RESULTS" >&2

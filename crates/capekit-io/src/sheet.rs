@@ -204,22 +204,29 @@ where
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Characters one Excel cell holds.
+/// Characters one Excel cell holds (UTF-16 code units, as Excel counts them).
 pub const EXCEL_CELL_CHARS: usize = 32_767;
 
 /// A value cut to what a cell holds, ending in `…` when cut: a longer CBP message must not make
 /// the workbook, and with it every output of the run, fail. The CSV keeps the whole value.
+/// Excel counts UTF-16 code units, in which a character past the Basic Multilingual Plane (an
+/// emoji) is two.
 fn fit_cell(value: &str) -> Cow<'_, str> {
-    // Bytes bound characters: a value of at most that many bytes fits whole.
-    if value.len() <= EXCEL_CELL_CHARS {
+    // A byte is at least one code unit: a value of at most that many bytes fits whole.
+    if value.len() <= EXCEL_CELL_CHARS || value.encode_utf16().count() <= EXCEL_CELL_CHARS {
         return Cow::Borrowed(value);
     }
-    match value.char_indices().nth(EXCEL_CELL_CHARS - 1) {
-        Some((end, _)) if value[end..].chars().nth(1).is_some() => {
-            Cow::Owned(format!("{}\u{2026}", &value[..end]))
+    // Room for the `…` (one unit).
+    let mut units = 0;
+    let mut end = 0;
+    for (i, c) in value.char_indices() {
+        if units + c.len_utf16() > EXCEL_CELL_CHARS - 1 {
+            break;
         }
-        _ => Cow::Borrowed(value),
+        units += c.len_utf16();
+        end = i + c.len_utf8();
     }
+    Cow::Owned(format!("{}\u{2026}", &value[..end]))
 }
 
 /// Data rows one sheet holds: Excel's 1,048,576 rows less the header.
@@ -777,6 +784,23 @@ mod tests {
         let last = u32::try_from(EXCEL_DATA_ROWS).expect("fits");
         assert!(ws.write_string(last, 0, "last").is_ok());
         assert!(ws.write_string(last + 1, 0, "beyond").is_err());
+    }
+
+    #[test]
+    fn a_value_of_wide_characters_is_cut_to_excels_count_not_a_failed_workbook() {
+        // Regression: 20,000 emoji are 20,000 characters but 40,000 of Excel's UTF-16 units;
+        // the cut counted characters, so the workbook failed, and with it every output.
+        let mut t = sample();
+        let wide = "\u{1F600}".repeat(20_000);
+        t.rows.push(vec!["B7603245278".into(), wide.clone()]);
+        let bytes = to_xlsx("Worklist", &t).expect("xlsx");
+        let back = crate::table::read_table(&bytes).expect("read back");
+        let cell = &back.rows[2].fields[1];
+        assert_eq!(cell.encode_utf16().count(), EXCEL_CELL_CHARS);
+        assert!(cell.ends_with('\u{2026}'));
+        assert!(wide.starts_with(cell.trim_end_matches('\u{2026}')));
+        let fits = "\u{1F600}".repeat(EXCEL_CELL_CHARS / 2);
+        assert_eq!(fit_cell(&fits), fits.as_str());
     }
 
     #[test]

@@ -305,6 +305,12 @@ impl EntryNumber {
         Some(EntryNumber(arr))
     }
 
+    /// The 11 ASCII bytes, without the UTF-8 check of [`EntryNumber::as_str`]: for hot loops
+    /// (sorting a million rows).
+    pub fn as_bytes(&self) -> &[u8; ENTRY_NUMBER_LEN] {
+        &self.0
+    }
+
     /// The canonical 11 characters, as a CAPE upload file holds them.
     pub fn as_str(&self) -> &str {
         // Only ASCII letters and digits are ever stored.

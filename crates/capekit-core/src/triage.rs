@@ -581,6 +581,9 @@ fn index_u32(i: usize) -> u32 {
 
 const NONE: u32 = u32::MAX;
 
+/// Accepted results wait for the end of the worklist in chunks of this many.
+const ACCEPTED_CHUNK: usize = 1 << 16;
+
 /// Per distinct entry, what its results across claims add up to, and the last (claim, entry)
 /// building of it. One hash lookup a row finds both the entry's aggregate and its buildings, so
 /// that a million-row triage does not pay for two large maps.
@@ -747,8 +750,12 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     // Results go straight into the worklist (rejected, later missing) or the accepted list, and
     // one map per entry gathers what crosses claims: where it was accepted, whether it was
     // rejected, and which worklist row blocks refiling most.
-    let mut worklist: Vec<EntryResult> = Vec::new();
-    let mut accepted_rows: Vec<EntryResult> = Vec::with_capacity(building.len());
+    // A million results are 170 MB: the worklist is reserved once for every result (missing
+    // entries included), since the accepted ones join it at the end, and those wait in chunks
+    // that are freed as they join, so that no result is held twice.
+    let missing_at_most = input.declaration.as_ref().map_or(0, Vec::len);
+    let mut worklist: Vec<EntryResult> = Vec::with_capacity(building.len() + missing_at_most);
+    let mut accepted_rows: Vec<Vec<EntryResult>> = Vec::new();
     // Per claim: accepted, rejected, not answered (no claim yet or not filed).
     let mut counts = vec![(0usize, 0usize, 0usize); claims.len()];
     for b in building {
@@ -835,7 +842,14 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             urgent: None,
         };
         if outcome == Outcome::Accepted {
-            accepted_rows.push(result);
+            match accepted_rows.last_mut() {
+                Some(chunk) if chunk.len() < ACCEPTED_CHUNK => chunk.push(result),
+                _ => {
+                    let mut chunk = Vec::with_capacity(ACCEPTED_CHUNK);
+                    chunk.push(result);
+                    accepted_rows.push(chunk);
+                }
+            }
         } else {
             worklist.push(result);
         }
@@ -1029,7 +1043,9 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             r.entry_number,
         )
     });
-    worklist.extend(accepted_rows);
+    for chunk in accepted_rows {
+        worklist.extend(chunk);
+    }
 
     TriageReport {
         catalog_version: CATALOG_VERSION,

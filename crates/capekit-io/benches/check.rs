@@ -3,32 +3,17 @@
 //!
 //! Run: `cargo bench -p capekit-io --bench check`. Results go into BENCHMARKS.md, section `check`.
 
+#[path = "support/claims_gen.rs"]
+mod claims_gen;
+
 use std::hint::black_box;
 
-use capekit_core::EntryNumber;
 use capekit_core::check::{CheckOptions, MAX_ENTRIES, check};
 use capekit_io::declaration::parse_declaration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-/// A declaration of `n` entries of three filer codes, CRLF, as CBP's template saves it; every
-/// hundredth entry in the printed form with dashes (`B76-0324527-8`), so that the check has findings to build.
-fn declaration(n: usize) -> Vec<u8> {
-    let mut out = b"Entry Number\r\n".to_vec();
-    for i in 0..n {
-        let filer = ["B76", "ABC", "057"][i % 3];
-        let e = EntryNumber::from_parts(filer, (i / 3) as u32).expect("valid entry");
-        if i.is_multiple_of(100) {
-            out.extend_from_slice(e.dashed().as_bytes());
-        } else {
-            out.extend_from_slice(e.as_str().as_bytes());
-        }
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
-
 fn bench_check(c: &mut Criterion) {
-    let bytes = declaration(MAX_ENTRIES);
+    let bytes = claims_gen::declaration(MAX_ENTRIES);
     let options = CheckOptions::default();
     // Sanity: the benchmark measures a full pass over every entry.
     let report = check(&parse_declaration("upload.csv", &bytes), &options);

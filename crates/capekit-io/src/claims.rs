@@ -5,7 +5,6 @@
 //! cannot be mapped is refused with the columns found and those expected. Every data row ends up
 //! either as a [`ClaimRow`] or as a diagnostic: none is lost silently.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use capekit_core::dates::parse_date;
@@ -219,8 +218,10 @@ pub fn read_claim_file(path: &Path) -> Result<ClaimFile, ClaimFileError> {
 const HEADER_SCAN_ROWS: usize = 10;
 
 /// Interns the few distinct texts a claim file repeats (claim numbers, statuses, messages).
+/// On foldhash: a million-row triage looks up four texts a row, where SipHash was a tenth of
+/// the reading time.
 #[derive(Debug, Default)]
-struct Interner(HashMap<String, Text>);
+struct Interner(foldhash::HashMap<String, Text>);
 
 impl Interner {
     fn get(&mut self, s: &str) -> Text {

@@ -17,6 +17,7 @@ pub mod sheet;
 pub mod sniff;
 pub mod table;
 pub mod text;
+pub mod timings;
 pub mod triage_out;
 pub mod upload;
 

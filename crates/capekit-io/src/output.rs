@@ -178,10 +178,18 @@ pub struct RecordedFile {
     pub draft_in: Option<PathBuf>,
 }
 
+/// What a file of a set holds: bytes in memory, or a temporary file in its folder already
+/// written (a large output, written as it was built rather than held in memory).
+#[derive(Debug)]
+enum Content {
+    Bytes(Vec<u8>),
+    Staged(tempfile::NamedTempFile),
+}
+
 /// A set of files to write together.
 #[derive(Debug, Default)]
 pub struct OutputSet {
-    files: Vec<(PathBuf, Vec<u8>)>,
+    files: Vec<(PathBuf, Content)>,
     ledger: Vec<PathBuf>,
     recorded: Vec<RecordedFile>,
     owned: Option<(PathBuf, String)>,
@@ -237,7 +245,34 @@ impl OutputSet {
 
     /// Adds a file.
     pub fn add(&mut self, path: impl Into<PathBuf>, bytes: Vec<u8>) {
-        self.files.push((path.into(), bytes));
+        self.files.push((path.into(), Content::Bytes(bytes)));
+    }
+
+    /// A temporary file in the folder of `path` (made if need be), to write a large output into
+    /// as it is built; [`OutputSet::add_staged`] then adds it to the set under `path`. Until the
+    /// set is committed it is a temporary file like those of [`OutputSet::commit`], removed when
+    /// dropped.
+    pub fn stage(path: &Path) -> Result<tempfile::NamedTempFile, WriteError> {
+        let io = |source| WriteError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let target = resolve(path).map_err(io)?;
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        tempfile::Builder::new()
+            .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
+            .suffix(TMP_SUFFIX)
+            .tempfile_in(&dir)
+            .map_err(io)
+    }
+
+    /// Adds a file written into a temporary file made by [`OutputSet::stage`] for `path`.
+    pub fn add_staged(&mut self, path: impl Into<PathBuf>, file: tempfile::NamedTempFile) {
+        self.files.push((path.into(), Content::Staged(file)));
     }
 
     /// The paths in the set, in the order added.
@@ -429,17 +464,26 @@ impl OutputSet {
         let mut staged = Vec::with_capacity(self.files.len());
         // What each folder's manifest gains: (file name, SHA-256).
         let mut written: HashMap<PathBuf, Vec<(String, String)>> = HashMap::new();
-        for ((path, bytes), target) in self.files.into_iter().zip(&targets) {
+        for ((path, content), target) in self.files.into_iter().zip(&targets) {
             let dir = folder_of(target);
-            let io = io_at(&path);
-            std::fs::create_dir_all(&dir).map_err(io)?;
-            let io = io_at(&path);
-            let mut tmp = tempfile::Builder::new()
-                .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
-                .suffix(TMP_SUFFIX)
-                .tempfile_in(&dir)
-                .map_err(io)?;
-            tmp.write_all(&bytes).map_err(io_at(&path))?;
+            let (tmp, sha256) = match content {
+                Content::Bytes(bytes) => {
+                    let io = io_at(&path);
+                    std::fs::create_dir_all(&dir).map_err(io)?;
+                    let io = io_at(&path);
+                    let mut tmp = tempfile::Builder::new()
+                        .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
+                        .suffix(TMP_SUFFIX)
+                        .tempfile_in(&dir)
+                        .map_err(io)?;
+                    tmp.write_all(&bytes).map_err(io_at(&path))?;
+                    (tmp, sha256_hex(&bytes))
+                }
+                Content::Staged(tmp) => {
+                    let (_, sha256) = inspect(tmp.path()).map_err(io_at(&path))?;
+                    (tmp, sha256)
+                }
+            };
             // Temporary files are private (0600); an output is an ordinary file the user shares.
             #[cfg(unix)]
             {
@@ -453,7 +497,7 @@ impl OutputSet {
                 written
                     .entry(dir.clone())
                     .or_default()
-                    .push((name.to_string_lossy().into_owned(), sha256_hex(&bytes)));
+                    .push((name.to_string_lossy().into_owned(), sha256));
             }
             staged.push((path, target.clone(), tmp));
         }
@@ -696,6 +740,56 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_staged_file_is_written_guarded_and_listed_like_the_others() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let big = out.join("worklist.csv");
+        let mut tmp = OutputSet::stage(&big).expect("staged");
+        tmp.write_all(b"entry_number\r\n").expect("written");
+        let mut set = OutputSet::new();
+        set.own_folder(&out, "capekit test");
+        set.add_staged(&big, tmp);
+        set.add(out.join("small.csv"), b"x".to_vec());
+        let done = set.commit_all(&[]).expect("committed");
+        assert_eq!(done.written, [big.clone(), out.join("small.csv")]);
+        assert_eq!(std::fs::read(&big).expect("read"), b"entry_number\r\n");
+        let manifest = std::fs::read_to_string(out.join(MANIFEST)).expect("manifest");
+        assert!(
+            manifest.contains(&sha256_hex(b"entry_number\r\n")),
+            "{manifest}"
+        );
+        // No temporary file is left behind.
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.ends_with(TMP_SUFFIX)), "{names:?}");
+
+        // A staged file over an input is refused, and its temporary file removed.
+        let input = out.join("small.csv");
+        let mut tmp = OutputSet::stage(&input).expect("staged");
+        tmp.write_all(b"new").expect("written");
+        let mut set = OutputSet::new();
+        set.add_staged(&input, tmp);
+        let err = set
+            .commit(std::slice::from_ref(&input))
+            .expect_err("refused");
+        assert!(
+            matches!(err, WriteError::WouldOverwriteInput { .. }),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&input).expect("read"), b"x");
+        let left = std::fs::read_dir(&out)
+            .expect("dir")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(TMP_SUFFIX))
+            })
+            .count();
+        assert_eq!(left, 0);
+    }
 
     #[test]
     fn refuses_to_overwrite_an_input() {

@@ -9,16 +9,17 @@
 //! as a formula). Nothing here judges an entry: which entries belong in which packet follows from
 //! the path engine's decision.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use capekit_core::deadline::{Deadline, DeadlineKind};
 use capekit_core::path::Path;
 use jiff::civil::Date;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 use crate::plan_out::{Plan, PlannedEntry, UNKNOWN_IMPORTER, file_name_part};
-use crate::sheet::defuse;
+use crate::sheet::{Book, Column, Value, column};
 
 /// Which packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,48 +127,6 @@ pub fn packets(plan: &Plan) -> Vec<Packet<'_>> {
         .collect()
 }
 
-struct Cells<'w> {
-    ws: &'w mut Worksheet,
-    text: Format,
-    date: Format,
-    money: Format,
-}
-
-impl Cells<'_> {
-    fn text(&mut self, r: u32, c: u16, v: &str) -> Result<(), XlsxError> {
-        self.ws
-            .write_string_with_format(r, c, defuse(v).as_ref(), &self.text)?;
-        Ok(())
-    }
-
-    fn date(&mut self, r: u32, c: u16, d: Option<Date>) -> Result<(), XlsxError> {
-        if let Some(d) = d {
-            let month = u8::try_from(d.month()).unwrap_or(1);
-            let day = u8::try_from(d.day()).unwrap_or(1);
-            let year = u16::try_from(d.year()).unwrap_or(1900);
-            let x = ExcelDateTime::from_ymd(year, month, day)?;
-            self.ws.write_datetime_with_format(r, c, &x, &self.date)?;
-        }
-        Ok(())
-    }
-
-    fn money(&mut self, r: u32, c: u16, cents: i64) -> Result<(), XlsxError> {
-        #[expect(
-            clippy::cast_precision_loss,
-            reason = "a duty in cents is far below 2^53; Excel holds money as a double anyway"
-        )]
-        let dollars = cents as f64 / 100.0;
-        self.ws
-            .write_number_with_format(r, c, dollars, &self.money)?;
-        Ok(())
-    }
-
-    fn number(&mut self, r: u32, c: u16, n: f64) -> Result<(), XlsxError> {
-        self.ws.write_number(r, c, n)?;
-        Ok(())
-    }
-}
-
 fn orders(e: &PlannedEntry) -> String {
     e.facts
         .orders
@@ -177,11 +136,9 @@ fn orders(e: &PlannedEntry) -> String {
         .join("; ")
 }
 
-/// The packet as a workbook.
-pub fn packet_xlsx(packet: &Packet<'_>) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let (name, headers): (&str, &[(&str, f64)]) = match packet.kind {
+/// The columns of a packet (machine names, see [`crate::sheet::column`]) with their widths.
+fn packet_columns(kind: PacketKind) -> (&'static str, &'static [(&'static str, f64)]) {
+    match kind {
         PacketKind::Protest => (
             "Protests",
             &[
@@ -234,90 +191,97 @@ pub fn packet_xlsx(packet: &Packet<'_>) -> Result<Vec<u8>, XlsxError> {
                 ("filed_on", 12.0),
             ],
         ),
-    };
-    ws.set_name(name)?;
-    let bold = Format::new().set_bold();
-    for (c, (h, w)) in headers.iter().enumerate() {
-        let c = u16::try_from(c).unwrap_or(u16::MAX);
-        ws.write_string_with_format(0, c, *h, &bold)?;
-        ws.set_column_width(c, *w)?;
     }
-    let mut cells = Cells {
-        ws,
-        text: Format::new().set_num_format("@"),
-        date: Format::new().set_num_format("yyyy-mm-dd"),
-        money: Format::new().set_num_format("$#,##0.00"),
-    };
-    for (i, e) in packet.entries.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let importer = e.importer_number.as_deref().unwrap_or("");
-        let name = e.importer_name.as_deref().unwrap_or("");
-        let rules = e.decision.reasons.join(" ");
-        let f = &e.facts;
-        match packet.kind {
-            PacketKind::Protest => {
-                let due = protest_deadline(e);
-                cells.text(r, 0, importer)?;
-                cells.text(r, 1, name)?;
-                cells.text(r, 2, f.port.as_deref().unwrap_or(""))?;
-                cells.text(r, 3, e.entry_number.as_str())?;
-                cells.text(r, 4, f.entry_type.as_deref().unwrap_or(""))?;
-                cells.date(r, 5, f.entry_date)?;
-                cells.date(r, 6, f.liquidation_date)?;
-                cells.number(r, 7, f64::from(f.ieepa_lines))?;
-                cells.text(r, 8, &orders(e))?;
-                cells.money(r, 9, e.ieepa_duty_cents)?;
-                cells.date(r, 10, due.map(|d| d.date))?;
-                if let Some(d) = due {
-                    cells.number(r, 11, f64::from(d.days_left))?;
-                }
-                let drawback = match f.drawback {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "not in the file",
-                };
-                cells.text(r, 12, drawback)?;
-                cells.text(r, 13, e.decision.path.as_str())?;
-                cells.text(r, 14, &rules)?;
-            }
-            PacketKind::Court => {
-                let dl = e.decision.deadlines;
-                let safe = court_deadline(e);
-                cells.text(r, 0, importer)?;
-                cells.text(r, 1, name)?;
-                cells.text(r, 2, e.entry_number.as_str())?;
-                cells.date(r, 3, f.entry_date)?;
-                cells.date(r, 4, f.entry_summary_date)?;
-                cells.date(r, 5, f.liquidation_date)?;
-                cells.text(r, 6, &orders(e))?;
-                cells.money(r, 7, e.ieepa_duty_cents)?;
-                cells.text(
-                    r,
-                    8,
-                    match safe.map(|d| d.kind) {
-                        Some(DeadlineKind::Court1581a) => "28 USC 1581(a)",
-                        _ => "28 USC 1581(i)",
-                    },
-                )?;
-                cells.date(r, 9, safe.map(|d| d.date))?;
-                if let Some(d) = safe {
-                    cells.number(r, 10, f64::from(d.days_left))?;
-                    cells.text(r, 11, &d.basis.to_string())?;
-                }
-                cells.date(r, 12, dl.court_due.map(|d| d.date))?;
-                cells.date(r, 13, dl.court_readings.deposit)?;
-                cells.date(r, 14, dl.court_readings.liquidation)?;
-                cells.text(r, 15, e.decision.path.as_str())?;
-                cells.text(r, 16, &rules)?;
-            }
+}
+
+/// One entry's row of a packet, typed: dates as dates, money as cents, entry numbers and codes
+/// as text; the columns for the broker or counsel to fill are left out (blank).
+fn packet_row<'a>(kind: PacketKind, e: &'a PlannedEntry) -> Vec<Value<'a>> {
+    let text = |s: &'a str| Value::Text(Cow::Borrowed(s));
+    let date = |d: Option<Date>| d.map_or(Value::Blank, Value::Date);
+    let importer = text(e.importer_number.as_deref().unwrap_or(""));
+    let name = text(e.importer_name.as_deref().unwrap_or(""));
+    let rules = Value::Text(Cow::Owned(e.decision.reasons.join(" ")));
+    let f = &e.facts;
+    match kind {
+        PacketKind::Protest => {
+            let due = protest_deadline(e);
+            let drawback = match f.drawback {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "not in the file",
+            };
+            vec![
+                importer,
+                name,
+                text(f.port.as_deref().unwrap_or("")),
+                text(e.entry_number.as_str()),
+                text(f.entry_type.as_deref().unwrap_or("")),
+                date(f.entry_date),
+                date(f.liquidation_date),
+                Value::Number(f64::from(f.ieepa_lines)),
+                Value::Text(Cow::Owned(orders(e))),
+                Value::Cents(e.ieepa_duty_cents),
+                date(due.map(|d| d.date)),
+                due.map_or(Value::Blank, |d| Value::Number(f64::from(d.days_left))),
+                text(drawback),
+                text(e.decision.path.as_str()),
+                rules,
+            ]
+        }
+        PacketKind::Court => {
+            let dl = e.decision.deadlines;
+            let safe = court_deadline(e);
+            vec![
+                importer,
+                name,
+                text(e.entry_number.as_str()),
+                date(f.entry_date),
+                date(f.entry_summary_date),
+                date(f.liquidation_date),
+                Value::Text(Cow::Owned(orders(e))),
+                Value::Cents(e.ieepa_duty_cents),
+                text(match safe.map(|d| d.kind) {
+                    Some(DeadlineKind::Court1581a) => "28 USC 1581(a)",
+                    _ => "28 USC 1581(i)",
+                }),
+                date(safe.map(|d| d.date)),
+                safe.map_or(Value::Blank, |d| Value::Number(f64::from(d.days_left))),
+                safe.map_or(Value::Blank, |d| {
+                    Value::Text(Cow::Owned(d.basis.to_string()))
+                }),
+                date(dl.court_due.map(|d| d.date)),
+                date(dl.court_readings.deposit),
+                date(dl.court_readings.liquidation),
+                text(e.decision.path.as_str()),
+                rules,
+            ]
         }
     }
-    let ws = cells.ws;
-    ws.set_freeze_panes(1, 0)?;
-    let last_row = u32::try_from(packet.entries.len()).unwrap_or(u32::MAX);
-    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0);
-    ws.autofilter(0, 0, last_row, last_col)?;
-    wb.save_to_buffer()
+}
+
+/// The packet as a workbook.
+pub fn packet_xlsx(packet: &Packet<'_>) -> Result<Vec<u8>, XlsxError> {
+    packet_book(packet)?.finish()
+}
+
+/// [`packet_xlsx`], written into `file`.
+pub fn packet_xlsx_to(packet: &Packet<'_>, file: &mut std::fs::File) -> Result<(), XlsxError> {
+    packet_book(packet)?.finish_to(file)
+}
+
+fn packet_book(packet: &Packet<'_>) -> Result<Book, XlsxError> {
+    let (name, headers) = packet_columns(packet.kind);
+    let columns: Vec<Column> = headers.iter().map(|(h, _)| column(h)).collect();
+    let widths: Vec<f64> = headers.iter().map(|(_, w)| *w).collect();
+    let mut book = Book::new();
+    book.typed_sheet(
+        name,
+        &columns,
+        &widths,
+        packet.entries.iter().map(|e| packet_row(packet.kind, e)),
+    )?;
+    Ok(book)
 }
 
 /// Court dates grouped per importer: `(importer, date, entries, IEEPA duty in cents)`, soonest
@@ -433,6 +397,16 @@ mod tests {
         assert!(matches!(row[9], Data::DateTime(_)));
         assert!(matches!(row[11], Data::String(s) if s.contains("EO 14193")));
 
+        let header: Vec<String> = range
+            .rows()
+            .next()
+            .expect("header")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(header[2], "Entry number");
+        assert_eq!(header[9], "Safe last day");
+
         let grouped = court_dates_by_importer(&plan);
         assert_eq!(grouped.len(), 1);
         assert_eq!(grouped[0].1, date(2027, 2, 1));
@@ -467,5 +441,53 @@ mod tests {
         );
         assert!(packets(&plan).is_empty());
         assert!(court_dates_by_importer(&plan).is_empty());
+    }
+
+    #[test]
+    fn the_plan_worklist_workbook_holds_dates_amounts_and_days_as_excel_does() {
+        let plan = plan_of(vec![liquidated(1, "IOR-A", date(2026, 7, 1), "99030125")]);
+        let table = crate::plan_out::worklist_table(&plan);
+        for h in &table.headers {
+            assert!(crate::sheet::is_known_column(h), "{h}");
+        }
+        let col = |name: &str| {
+            table
+                .headers
+                .iter()
+                .position(|h| *h == name)
+                .expect("column")
+        };
+        let bytes = crate::sheet::to_xlsx("Worklist", &table).expect("xlsx");
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
+        let range = wb.worksheet_range("Worklist").expect("sheet");
+        let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+        assert_eq!(
+            rows[0][col("what_to_do")],
+            Data::String("What to do".into())
+        );
+        assert_eq!(
+            rows[0][col("entry_number")],
+            Data::String("Entry number".into())
+        );
+        let row = &rows[1];
+        assert!(matches!(&row[col("entry_number")], Data::String(s) if s.len() == 11));
+        assert!(matches!(&row[col("importer_number")], Data::String(s) if s == "IOR-A"));
+        assert!(
+            matches!(row[col("protest_due")], Data::DateTime(_)),
+            "{:?}",
+            row[col("protest_due")]
+        );
+        assert!(
+            matches!(row[col("protest_days_left")], Data::Float(f) if f == f.trunc() && f > 0.0),
+            "{:?}",
+            row[col("protest_days_left")]
+        );
+        assert_eq!(row[col("ieepa_duty")], Data::Float(1234.56));
+        for p in packets(&plan) {
+            let (_, columns) = packet_columns(p.kind);
+            for (h, _) in columns {
+                assert!(crate::sheet::is_known_column(h), "{h}");
+            }
+        }
     }
 }

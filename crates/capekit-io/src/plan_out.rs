@@ -34,7 +34,8 @@ use serde::Serialize;
 use crate::entries::{EntryDataSet, MAX_DIAGNOSTICS_PER_RULE};
 use crate::html::{bar_chart, esc, page};
 use crate::output::{OutputSet, WriteError};
-use crate::sheet::{SheetTable, add_worklist};
+use crate::sheet::{Book, SheetTable, column, write_csv};
+use crate::timings;
 use crate::triage_out::REPORT_ROWS;
 use crate::upload::{add_upload_files, part_paths};
 
@@ -874,67 +875,84 @@ fn sum_cents(amounts: impl Iterator<Item = i64>) -> i64 {
     amounts.fold(0, i64::saturating_add)
 }
 
+/// The worklist's columns (machine names, as the CSV heads them).
+pub const WORKLIST_HEADERS: [&str; 18] = [
+    "entry_number",
+    "importer_number",
+    "importer_name",
+    "path",
+    "urgent",
+    "reasons",
+    "what_to_do",
+    "cape_window_closes",
+    "cape_days_left",
+    "psc_due",
+    "protest_due",
+    "protest_days_left",
+    "court_due",
+    "court_days_left",
+    "urgent_deadline",
+    "ieepa_duty",
+    "notes",
+    "source",
+];
+
+/// The worklist's column widths in the workbook, in characters.
+const WORKLIST_WIDTHS: [f64; 18] = [
+    14.0, 16.0, 28.0, 14.0, 8.0, 12.0, 60.0, 12.0, 10.0, 12.0, 12.0, 10.0, 12.0, 10.0, 36.0, 14.0,
+    90.0, 30.0,
+];
+
+/// One worklist row: an entry not on a declaration.
+fn worklist_row(e: &PlannedEntry, filer: Option<&str>) -> Vec<String> {
+    let dl = e.decision.deadlines;
+    // The earliest court reading still ahead (1581(a) after a denial, or 1581(i)).
+    let court = dl.court_safe();
+    vec![
+        e.entry_number.as_str().to_owned(),
+        e.importer_number.as_deref().unwrap_or("").to_owned(),
+        e.importer_name.as_deref().unwrap_or("").to_owned(),
+        e.decision.path.to_string(),
+        if e.urgent { "yes" } else { "" }.to_owned(),
+        e.decision.reasons.join(" "),
+        e.what_to_do(filer),
+        date_cell(dl.cape_window_closes),
+        days_cell(dl.cape_window_closes),
+        date_cell(dl.psc_due),
+        date_cell(dl.protest_due),
+        days_cell(dl.protest_due),
+        date_cell(court),
+        days_cell(court),
+        e.urgent_by.map_or_else(String::new, Deadline::describe),
+        dollars(e.ieepa_duty_cents),
+        e.decision.notes.join(" | "),
+        e.source(),
+    ]
+}
+
+/// The worklist rows, most urgent first, built as they are written: a plan of a million
+/// entries costs no table in memory.
+pub fn worklist_rows(plan: &Plan) -> impl Iterator<Item = Vec<String>> + '_ {
+    let filer = plan.filer.as_deref();
+    plan.worklist()
+        .into_iter()
+        .map(move |e| worklist_row(e, filer))
+}
+
 /// The worklist: one row per entry not on a declaration, most urgent first.
 pub fn worklist_table(plan: &Plan) -> SheetTable {
-    let filer = plan.filer.as_deref();
     SheetTable {
-        headers: vec![
-            "entry_number",
-            "importer_number",
-            "importer_name",
-            "path",
-            "urgent",
-            "reasons",
-            "what_to_do",
-            "cape_window_closes",
-            "cape_days_left",
-            "psc_due",
-            "protest_due",
-            "protest_days_left",
-            "court_due",
-            "court_days_left",
-            "urgent_deadline",
-            "ieepa_duty",
-            "notes",
-            "source",
-        ],
-        widths: vec![
-            14.0, 16.0, 28.0, 14.0, 8.0, 12.0, 60.0, 12.0, 10.0, 12.0, 12.0, 10.0, 12.0, 10.0,
-            36.0, 14.0, 90.0, 30.0,
-        ],
-        rows: plan
-            .worklist()
-            .into_iter()
-            .map(|e| {
-                let dl = e.decision.deadlines;
-                // The earliest court reading still ahead (1581(a) after a denial, or 1581(i)).
-                let court = dl.court_safe();
-                vec![
-                    e.entry_number.as_str().to_owned(),
-                    e.importer_number.as_deref().unwrap_or("").to_owned(),
-                    e.importer_name.as_deref().unwrap_or("").to_owned(),
-                    e.decision.path.to_string(),
-                    if e.urgent { "yes" } else { "" }.to_owned(),
-                    e.decision.reasons.join(" "),
-                    e.what_to_do(filer),
-                    date_cell(dl.cape_window_closes),
-                    days_cell(dl.cape_window_closes),
-                    date_cell(dl.psc_due),
-                    date_cell(dl.protest_due),
-                    days_cell(dl.protest_due),
-                    date_cell(court),
-                    days_cell(court),
-                    e.urgent_by.map_or_else(String::new, Deadline::describe),
-                    dollars(e.ieepa_duty_cents),
-                    e.decision.notes.join(" | "),
-                    e.source(),
-                ]
-            })
-            .collect(),
+        headers: WORKLIST_HEADERS.to_vec(),
+        widths: WORKLIST_WIDTHS.to_vec(),
+        rows: worklist_rows(plan).collect(),
     }
 }
 
 /// Adds every plan output to `set`, under `dir`. The workbook is optional (benchmarks skip it).
+///
+/// The worklist files, which run to hundreds of megabytes for a large export, are written into
+/// their temporary files as they are built; the workbooks are built on a second thread while
+/// the CSV files and the report are built on this one.
 pub fn add_plan_outputs(
     set: &mut OutputSet,
     dir: &FsPath,
@@ -949,22 +967,89 @@ pub fn add_plan_outputs(
             .declarations
             .push(add_upload_files(set, &dir.join(&d.base_name), &d.entries));
     }
-    let table = worklist_table(plan);
-    let (csv_path, xlsx_path) = add_worklist(set, dir, &table, with_xlsx)?;
-    files.worklist_csv = Some(csv_path);
-    files.worklist_xlsx = xlsx_path;
-    if with_xlsx {
-        for p in crate::packets::packets(plan) {
-            let path = dir.join(&p.file_name);
-            let bytes = crate::packets::packet_xlsx(&p).map_err(|e| WriteError::Workbook {
-                path: path.clone(),
-                message: e.to_string(),
+    let csv_path = dir.join("worklist.csv");
+    let xlsx_path = dir.join("worklist.xlsx");
+    // Sorted once for both files.
+    let worklist = plan.worklist();
+    let filer = plan.filer.as_deref();
+    let rows = || worklist.iter().map(|e| worklist_row(e, filer));
+    let (csv, worklist_book, packets) = std::thread::scope(|s| {
+        type Staged = (PathBuf, tempfile::NamedTempFile);
+        let worklist_book = with_xlsx.then(|| {
+            s.spawn(|| -> Result<Staged, WriteError> {
+                let _t = timings::phase("plan output worklist.xlsx");
+                let mut tmp = OutputSet::stage(&xlsx_path)?;
+                let workbook = |tmp: &mut tempfile::NamedTempFile| {
+                    let mut book = Book::new();
+                    let columns = WORKLIST_HEADERS.map(column);
+                    let mut pages =
+                        book.pages("Worklist", &columns, &WORKLIST_WIDTHS, worklist.len())?;
+                    pages.text(rows())?;
+                    book.push(pages);
+                    book.finish_to(tmp.as_file_mut())
+                };
+                workbook(&mut tmp).map_err(|e| WriteError::Workbook {
+                    path: xlsx_path.clone(),
+                    message: e.to_string(),
+                })?;
+                Ok((xlsx_path.clone(), tmp))
+            })
+        });
+        // The packets on a thread of their own: on two cores they share the time the CSV
+        // leaves, rather than waiting for the worklist's workbook.
+        let packets = with_xlsx.then(|| {
+            s.spawn(|| -> Result<Vec<Staged>, WriteError> {
+                let _t = timings::phase("plan output packets");
+                let mut out = Vec::new();
+                for p in crate::packets::packets(plan) {
+                    let path = dir.join(&p.file_name);
+                    let mut tmp = OutputSet::stage(&path)?;
+                    crate::packets::packet_xlsx_to(&p, tmp.as_file_mut()).map_err(|e| {
+                        WriteError::Workbook {
+                            path: path.clone(),
+                            message: e.to_string(),
+                        }
+                    })?;
+                    out.push((path, tmp));
+                }
+                Ok(out)
+            })
+        });
+        let csv = (|| -> Result<tempfile::NamedTempFile, WriteError> {
+            let _t = timings::phase("plan output worklist.csv");
+            let mut tmp = OutputSet::stage(&csv_path)?;
+            write_csv(
+                std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut()),
+                &WORKLIST_HEADERS,
+                rows(),
+            )
+            .map_err(|e| WriteError::Io {
+                path: csv_path.clone(),
+                source: std::io::Error::other(e.to_string()),
             })?;
-            set.add(&path, bytes);
+            Ok(tmp)
+        })();
+        // A panic on a workbook's thread is a bug: it goes on here as it would have there.
+        let worklist_book =
+            worklist_book.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        let packets = packets.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (csv, worklist_book, packets)
+    });
+    set.add_staged(&csv_path, csv?);
+    files.worklist_csv = Some(csv_path);
+    if let Some(book) = worklist_book {
+        let (path, tmp) = book?;
+        set.add_staged(&path, tmp);
+        files.worklist_xlsx = Some(path);
+    }
+    if let Some(packets) = packets {
+        for (path, tmp) in packets? {
+            set.add_staged(&path, tmp);
             files.packets.push(path);
         }
     }
     let report_path = dir.join("report.html");
+    let _t = timings::phase("plan output report.html");
     set.add(&report_path, report_html(plan, &files).into_bytes());
     files.report = Some(report_path);
     Ok(files)

@@ -636,11 +636,11 @@ impl<R: Read> LineTracker<R> {
 impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                self.newlines.push_back(self.read + i as u64);
-            }
-        }
+        // memchr finds the line ends a vector at a time: a byte-by-byte loop here took a tenth
+        // of the time of reading a 2 GB ES-003 export.
+        let at = self.read;
+        self.newlines
+            .extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| at + i as u64));
         self.read += n as u64;
         Ok(n)
     }

@@ -1,18 +1,20 @@
 //! The files a triage writes, all from one [`TriageReport`]: the refile upload(s), the worklist as
 //! CSV and XLSX, the report page, and the short terminal summary.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use capekit_core::check::group;
 use capekit_core::diag::Diagnostic;
-use capekit_core::triage::{ClaimFileKind, TriageReport};
+use capekit_core::triage::{ClaimFileKind, Outcome, TriageReport};
 use serde::Serialize;
 
 use crate::html::{bar_chart, esc, page};
 use crate::output::{OutputSet, WriteError};
-use crate::sheet::{SheetTable, add_worklist};
+use crate::sheet::{Book, SheetTable, Value, column, csv_of};
+use crate::timings;
 use crate::upload::add_upload_files;
 
 /// The report page lists at most this many worklist rows; the worklist files hold them all. A
@@ -32,89 +34,180 @@ pub struct TriageFiles {
     pub report: Option<PathBuf>,
 }
 
+/// The worklist's columns (machine names, as the CSV heads them).
+pub const WORKLIST_HEADERS: [&str; 13] = [
+    "entry_number",
+    "claim_number",
+    "outcome",
+    "message",
+    "action",
+    "what_to_do",
+    "rule",
+    "source",
+    "origin",
+    "note",
+    "urgent",
+    "next_deadline",
+    "deadlines",
+];
+
+/// The worklist's column widths in the workbook, in characters.
+pub const WORKLIST_WIDTHS: [f64; 13] = [
+    14.0, 16.0, 10.0, 42.0, 20.0, 70.0, 7.0, 40.0, 24.0, 40.0, 12.0, 36.0, 60.0,
+];
+
+/// One worklist row, borrowed from the report where it can be.
+pub type WorklistRow<'a> = [Cow<'a, str>; 13];
+
+/// The worklist rows: one per rejected or missing entry, most urgent first, then one per
+/// claim-file row whose entry number cannot be read. Built as they are written, so that the
+/// worklist files of a million-row triage cost no table in memory.
+pub fn worklist_rows<'a>(
+    report: &'a TriageReport,
+    diagnostics: &'a [Diagnostic],
+) -> impl Iterator<Item = WorklistRow<'a>> + 'a {
+    report
+        .worklist()
+        .map(|e| {
+            [
+                Cow::Borrowed(e.entry_number.as_str()),
+                Cow::Borrowed(e.claim_number.as_deref().unwrap_or("")),
+                Cow::Borrowed(e.outcome.as_str()),
+                Cow::Borrowed(&*e.message),
+                Cow::Borrowed(e.action.as_str()),
+                Cow::Borrowed(&*e.what_to_do),
+                Cow::Borrowed(e.rule.unwrap_or("")),
+                Cow::Borrowed(&*e.source),
+                origin_cow(e),
+                Cow::Borrowed(e.note.as_deref().unwrap_or("")),
+                Cow::Borrowed(e.urgent.map_or("", |k| k.as_str())),
+                capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
+                    .map_or(Cow::Borrowed(""), |d| Cow::Owned(d.describe())),
+                if e.deadlines.is_empty() {
+                    Cow::Borrowed("")
+                } else {
+                    Cow::Owned(
+                        e.deadlines
+                            .iter()
+                            .map(|d| d.describe())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                },
+            ]
+        })
+        // A row whose entry number cannot be read is still an answer of CBP's: it stays
+        // on the worklist, under its raw value, for a person to read in ACE.
+        .chain(diagnostics.iter().filter(|d| d.code == "C001").map(|d| {
+            [
+                Cow::Borrowed(capekit_core::entry::unwrap_value(
+                    d.value.as_deref().unwrap_or(""),
+                )),
+                Cow::Borrowed(""),
+                Cow::Borrowed("unreadable"),
+                Cow::Borrowed(""),
+                Cow::Borrowed(capekit_core::catalog::Action::Review.as_str()),
+                Cow::Borrowed(d.message.as_str()),
+                Cow::Borrowed(d.code),
+                Cow::Borrowed("capekit reader of claim files"),
+                Cow::Owned(format!(
+                    "{}:{}",
+                    d.file.as_deref().unwrap_or(""),
+                    d.line.unwrap_or(0)
+                )),
+                Cow::Borrowed(""),
+                Cow::Borrowed(""),
+                Cow::Borrowed(""),
+                Cow::Borrowed(""),
+            ]
+        }))
+}
+
 /// The worklist: one row per rejected or missing entry, most urgent first.
 pub fn worklist_table(report: &TriageReport, diagnostics: &[Diagnostic]) -> SheetTable {
     SheetTable {
-        headers: vec![
-            "entry_number",
-            "claim_number",
-            "outcome",
-            "message",
-            "action",
-            "what_to_do",
-            "rule",
-            "source",
-            "origin",
-            "note",
-            "urgent",
-            "next_deadline",
-            "deadlines",
-        ],
-        widths: vec![
-            14.0, 16.0, 10.0, 42.0, 20.0, 70.0, 7.0, 40.0, 24.0, 40.0, 12.0, 36.0, 60.0,
-        ],
-        rows: report
-            .worklist()
-            .map(|e| {
-                vec![
-                    e.entry_number.to_string(),
-                    e.claim_number.as_deref().unwrap_or("").to_owned(),
-                    e.outcome.as_str().to_owned(),
-                    e.message.to_string(),
-                    e.action.to_string(),
-                    e.what_to_do.to_string(),
-                    e.rule.unwrap_or("").to_owned(),
-                    e.source.to_string(),
-                    origin(e),
-                    e.note.clone().unwrap_or_default(),
-                    e.urgent.map_or("", |k| k.as_str()).to_owned(),
-                    capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
-                        .map(|d| d.describe())
-                        .unwrap_or_default(),
-                    e.deadlines
-                        .iter()
-                        .map(|d| d.describe())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ]
-            })
-            // A row whose entry number cannot be read is still an answer of CBP's: it stays
-            // on the worklist, under its raw value, for a person to read in ACE.
-            .chain(diagnostics.iter().filter(|d| d.code == "C001").map(|d| {
-                vec![
-                    capekit_core::entry::unwrap_value(d.value.as_deref().unwrap_or("")).to_owned(),
-                    String::new(),
-                    "unreadable".to_owned(),
-                    String::new(),
-                    capekit_core::catalog::Action::Review.to_string(),
-                    d.message.clone(),
-                    d.code.to_owned(),
-                    "capekit reader of claim files".to_owned(),
-                    format!(
-                        "{}:{}",
-                        d.file.as_deref().unwrap_or(""),
-                        d.line.unwrap_or(0)
-                    ),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ]
-            }))
+        headers: WORKLIST_HEADERS.to_vec(),
+        widths: WORKLIST_WIDTHS.to_vec(),
+        rows: worklist_rows(report, diagnostics)
+            .map(|r| r.into_iter().map(Cow::into_owned).collect())
             .collect(),
     }
 }
 
+/// The columns of the workbook's "Accepted" sheet.
+const ACCEPTED_HEADERS: [&str; 2] = ["entry_number", "claim_number"];
+
+/// The triage workbook: the worklist on "Worklist", and the accepted entries with their claim
+/// on "Accepted" (each continued on further sheets past Excel's rows).
+pub fn triage_xlsx(
+    report: &TriageReport,
+    diagnostics: &[Diagnostic],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    triage_xlsx_paged(report, diagnostics, crate::sheet::EXCEL_DATA_ROWS)
+}
+
+fn triage_xlsx_paged(
+    report: &TriageReport,
+    diagnostics: &[Diagnostic],
+    rows_per_sheet: usize,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = Book::new().with_rows_per_sheet(rows_per_sheet);
+    let worklist_columns = WORKLIST_HEADERS.map(column);
+    let unreadable = diagnostics.iter().filter(|d| d.code == "C001").count();
+    let mut worklist = book.pages(
+        "Worklist",
+        &worklist_columns,
+        &WORKLIST_WIDTHS,
+        report.worklist().count() + unreadable,
+    )?;
+    let accepted_rows = report
+        .entries
+        .iter()
+        .filter(|e| e.outcome == Outcome::Accepted);
+    let mut accepted = book.pages(
+        "Accepted",
+        &ACCEPTED_HEADERS.map(column),
+        &[14.0, 16.0],
+        accepted_rows.clone().count(),
+    )?;
+    // The two sheets are written on two threads; the workbook is put together after.
+    std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            accepted.typed(accepted_rows.map(|e| {
+                [
+                    Value::Text(Cow::Borrowed(e.entry_number.as_str())),
+                    Value::Text(Cow::Borrowed(e.claim_number.as_deref().unwrap_or(""))),
+                ]
+            }))
+        });
+        let here = worklist.text(worklist_rows(report, diagnostics));
+        let there = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        here.and(there)
+    })?;
+    book.push(worklist);
+    book.push(accepted);
+    book.finish()
+}
+
 /// Where a worklist row came from: `file:line`, or `declaration` for a missing entry.
 pub fn origin(e: &capekit_core::triage::EntryResult) -> String {
+    origin_cow(e).into_owned()
+}
+
+fn origin_cow(e: &capekit_core::triage::EntryResult) -> Cow<'_, str> {
     if e.line == 0 {
-        e.file.to_string()
+        Cow::Borrowed(&*e.file)
     } else {
-        format!("{}:{}", e.file, e.line)
+        Cow::Owned(format!("{}:{}", e.file, e.line))
     }
 }
 
 /// Adds every triage output to `set`, under `dir`. The workbook is optional (benchmarks skip it).
+///
+/// The workbook, the largest output to build, is built on a thread of its own while the other
+/// files are built on this one.
 pub fn add_triage_outputs(
     set: &mut OutputSet,
     dir: &Path,
@@ -122,19 +215,48 @@ pub fn add_triage_outputs(
     diagnostics: &[Diagnostic],
     with_xlsx: bool,
 ) -> Result<TriageFiles, WriteError> {
-    let mut files = TriageFiles {
-        refile: add_upload_files(set, &dir.join("refile.csv"), &report.refile.entries),
-        ..TriageFiles::default()
-    };
-    let table = worklist_table(report, diagnostics);
-    let (csv_path, xlsx_path) = add_worklist(set, dir, &table, with_xlsx)?;
-    files.worklist_csv = Some(csv_path);
-    files.worklist_xlsx = xlsx_path;
+    let xlsx_path = dir.join("worklist.xlsx");
+    let csv_path = dir.join("worklist.csv");
     let report_path = dir.join("report.html");
-    set.add(
-        &report_path,
-        report_html(report, diagnostics, &files.refile).into_bytes(),
-    );
+    let mut files = TriageFiles::default();
+    let (xlsx, csv, html) = std::thread::scope(|s| {
+        let xlsx = with_xlsx.then(|| {
+            s.spawn(|| {
+                let _t = timings::phase("triage output worklist.xlsx");
+                triage_xlsx(report, diagnostics)
+            })
+        });
+        {
+            let _t = timings::phase("triage output refile");
+            files.refile = add_upload_files(set, &dir.join("refile.csv"), &report.refile.entries);
+        }
+        let csv = {
+            let _t = timings::phase("triage output worklist.csv");
+            csv_of(&WORKLIST_HEADERS, worklist_rows(report, diagnostics))
+        };
+        let html = {
+            let _t = timings::phase("triage output report.html");
+            report_html(report, diagnostics, &files.refile)
+        };
+        // A panic on the workbook's thread is a bug: it goes on here as it would have there.
+        let xlsx = xlsx.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (xlsx, csv, html)
+    });
+    let csv = csv.map_err(|e| WriteError::Io {
+        path: csv_path.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    set.add(&csv_path, csv);
+    files.worklist_csv = Some(csv_path);
+    if let Some(xlsx) = xlsx {
+        let bytes = xlsx.map_err(|e| WriteError::Workbook {
+            path: xlsx_path.clone(),
+            message: e.to_string(),
+        })?;
+        set.add(&xlsx_path, bytes);
+        files.worklist_xlsx = Some(xlsx_path);
+    }
+    set.add(&report_path, html.into_bytes());
     files.report = Some(report_path);
     Ok(files)
 }
@@ -555,4 +677,129 @@ pub fn report_html(
     }
     let _ = writeln!(b, "</tbody></table>");
     page("CAPE triage", &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, Xlsx};
+    use capekit_core::EntryNumber;
+    use capekit_core::triage::{ClaimRow, Text, TriageInput, triage};
+
+    fn report() -> TriageReport {
+        let file: Text = "claim-details.csv".into();
+        let claim: Text = "100000241223".into();
+        let rows = (1..=4u32)
+            .map(|i| ClaimRow {
+                file: file.clone(),
+                line: u64::from(i) + 1,
+                entry: EntryNumber::from_parts("B76", i).expect("entry"),
+                claim: claim.clone(),
+                status: Some(
+                    if i == 1 {
+                        "Failed"
+                    } else {
+                        "Entry Summary Updated"
+                    }
+                    .into(),
+                ),
+                claim_status: None,
+                claim_date: None,
+                message: if i == 1 { "PROTEST ON ENTRY" } else { "" }.into(),
+                kind: Default::default(),
+            })
+            .collect();
+        triage(
+            &TriageInput {
+                rows,
+                ..TriageInput::default()
+            },
+            jiff::civil::date(2026, 11, 24),
+        )
+    }
+
+    fn sheets(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<Data>>)> {
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
+        wb.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = wb.worksheet_range(&name).expect("sheet");
+                let rows = range.rows().map(<[Data]>::to_vec).collect();
+                (name, rows)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_workbook_lists_the_worklist_and_the_accepted_entries_with_their_claim() {
+        let r = report();
+        let book = sheets(triage_xlsx(&r, &[]).expect("xlsx"));
+        let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Worklist", "Accepted"]);
+        let worklist = &book[0].1;
+        let header: Vec<String> = worklist[0].iter().map(ToString::to_string).collect();
+        assert_eq!(header[0], "Entry number");
+        assert_eq!(header[5], "What to do");
+        assert_eq!(worklist.len(), 2, "the header and the rejected entry");
+        assert_eq!(
+            worklist[1][0],
+            Data::String(EntryNumber::from_parts("B76", 1).expect("n").to_string())
+        );
+        assert_eq!(worklist[1][1], Data::String("100000241223".into()));
+        let accepted = &book[1].1;
+        assert_eq!(
+            accepted[0],
+            [
+                Data::String("Entry number".into()),
+                Data::String("Claim number".into())
+            ]
+        );
+        let listed: Vec<(String, String)> = accepted[1..]
+            .iter()
+            .map(|r| (r[0].to_string(), r[1].to_string()))
+            .collect();
+        let expected: Vec<(String, String)> = r
+            .entries
+            .iter()
+            .filter(|e| e.outcome == Outcome::Accepted)
+            .map(|e| (e.entry_number.to_string(), "100000241223".to_owned()))
+            .collect();
+        assert_eq!(listed.len(), 3);
+        assert_eq!(listed, expected);
+        assert!(
+            accepted[1..]
+                .iter()
+                .all(|r| matches!(&r[0], Data::String(_)) && matches!(&r[1], Data::String(_))),
+            "entry and claim numbers are text"
+        );
+    }
+
+    #[test]
+    fn each_sheet_continues_on_the_next_past_its_rows_with_its_header() {
+        let r = report();
+        let book = sheets(triage_xlsx_paged(&r, &[], 2).expect("xlsx"));
+        let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Worklist", "Accepted", "Accepted (2)"]);
+        assert_eq!(book[1].1.len(), 3);
+        assert_eq!(book[2].1.len(), 2);
+        assert_eq!(book[2].1[0][0], Data::String("Entry number".into()));
+    }
+
+    #[test]
+    fn the_worklist_csv_keeps_its_machine_names_and_the_table_its_rows() {
+        let r = report();
+        let csv =
+            String::from_utf8(csv_of(&WORKLIST_HEADERS, worklist_rows(&r, &[])).expect("csv"))
+                .expect("utf8");
+        assert!(csv.starts_with("entry_number,claim_number,outcome,message,action,what_to_do,"));
+        let table = worklist_table(&r, &[]);
+        assert_eq!(crate::sheet::to_csv(&table).expect("csv"), csv.as_bytes());
+    }
+
+    #[test]
+    fn every_worklist_column_has_words_and_a_kind() {
+        for h in WORKLIST_HEADERS.iter().chain(&ACCEPTED_HEADERS) {
+            assert!(crate::sheet::is_known_column(h), "{h}");
+        }
+    }
 }

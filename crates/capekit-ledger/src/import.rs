@@ -1115,6 +1115,17 @@ pub(crate) fn import_triage_tx(
             *rows_per_file.entry(file_id).or_default() += 1;
             rows_out.push((claim, file_id, outcome, r));
         }
+        // In the table's key order (entry, file, claim): each insert then lands at the end of the
+        // B-tree instead of splitting pages all over it, several times faster for a million
+        // rows. The table is WITHOUT ROWID, so the order it is read in is the key's whatever the
+        // order of the inserts. The entry's 11 ASCII bytes as one big-endian number sort as the
+        // text does, and compare in one instruction rather than a call to memcmp.
+        let key = |e: &EntryNumber| {
+            let mut b = [0u8; 16];
+            b[..11].copy_from_slice(e.as_bytes());
+            u128::from_be_bytes(b)
+        };
+        rows_out.sort_unstable_by_key(|r| (key(&r.3.entry_number), r.1.0, r.0));
         insert_batched(
             tx,
             "INSERT INTO claim_entries

@@ -145,6 +145,7 @@ impl Tally {
         self.text(&r.file);
         self.text(&r.claim);
         self.opt_text(r.status.as_ref());
+        self.opt_text(r.claim_status.as_ref());
         self.text(&r.message);
     }
 
@@ -155,6 +156,7 @@ impl Tally {
         self.text(&r.source);
         self.text(&r.file);
         self.opt_string(r.note.as_ref());
+        self.vec(&r.deadlines);
     }
 
     fn triage_input(&mut self, input: &TriageInput) {
@@ -248,8 +250,11 @@ impl Tally {
             self.opt_text(e.importer_number.as_ref());
             self.opt_text(e.importer_name.as_ref());
             self.text(&e.file);
+            self.opt_text(e.facts.entry_type.as_ref());
+            self.opt_text(e.facts.port.as_ref());
             self.decision(&e.decision);
             self.opt_string(e.other_filer.as_ref());
+            self.opt_string(e.held.as_ref());
             if let Some(k) = &e.known {
                 self.known(k);
             }
@@ -322,6 +327,58 @@ impl Held for PlanSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_result_counts_its_deadlines_and_a_row_its_claim_status() {
+        // Regression: the deadlines of a triage row and the claim status of a claim row were
+        // held but not counted, so a session of a large triage with entry data passed for less
+        // than it held.
+        use capekit_core::EntryNumber;
+        let input = TriageInput {
+            rows: vec![ClaimRow {
+                file: "c.csv".into(),
+                line: 2,
+                entry: EntryNumber::from_parts("B76", 1).expect("entry"),
+                claim: "100000241223".into(),
+                status: Some("Failed".into()),
+                claim_status: Some("Accepted with Error(s) - a long status text".into()),
+                claim_date: None,
+                message: "PROTEST ON ENTRY".into(),
+                kind: Default::default(),
+            }],
+            ..TriageInput::default()
+        };
+        let mut t = Tally::default();
+        t.triage_input(&input);
+        let status = input.rows[0].claim_status.as_ref().expect("status");
+        let mut without = Tally::default();
+        without.vec(&input.rows);
+        for text in ["c.csv", "100000241223", "Failed", "PROTEST ON ENTRY"] {
+            without.add(text.len() + 2 * size_of::<usize>());
+        }
+        assert_eq!(
+            t.bytes(),
+            without.bytes() + status.len() + 2 * size_of::<usize>()
+        );
+
+        let mut report = capekit_core::triage::triage(&input, jiff::civil::date(2026, 11, 24));
+        let mut before = Tally::default();
+        before.triage_report(&report);
+        let d = capekit_core::deadline::Deadline::new(
+            capekit_core::deadline::DeadlineKind::Protest,
+            jiff::civil::date(2026, 12, 1),
+            jiff::civil::date(2026, 11, 24),
+            capekit_core::deadline::Basis::Liquidation(jiff::civil::date(2026, 6, 4)),
+        );
+        report.entries[0].deadlines = Vec::with_capacity(100);
+        report.entries[0].deadlines.push(d);
+        let mut after = Tally::default();
+        after.triage_report(&report);
+        assert_eq!(
+            after.bytes(),
+            before.bytes() + 100 * size_of::<capekit_core::deadline::Deadline>()
+        );
+    }
 
     #[test]
     fn shared_texts_count_once_and_buffers_by_capacity() {

@@ -205,6 +205,30 @@ fn import_then_guard_then_refile_from_the_ledger() {
     let csv = std::fs::read_to_string(d.join("ledger.csv")).expect("export");
     assert_eq!(csv.lines().count(), 41);
     assert!(csv.starts_with("entry_number,state,claim_number"));
+    // The workbook holds the same rows, typed for Excel and headed in words.
+    let export = run(d, &ledger, &["ledger", "export", "--out", "ledger.xlsx"]);
+    assert_eq!(export.code, Some(0), "{}", export.stderr);
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(d.join("ledger.xlsx")).expect("workbook");
+    let range = calamine::Reader::worksheet_range(&mut wb, "Ledger").expect("sheet");
+    let rows: Vec<Vec<calamine::Data>> = range.rows().map(<[calamine::Data]>::to_vec).collect();
+    assert_eq!(rows.len(), 41);
+    let header: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+    assert_eq!(&header[..3], ["Entry number", "State", "Claim number"]);
+    let attempts = header
+        .iter()
+        .position(|h| h == "Attempts")
+        .expect("attempts");
+    for row in &rows[1..] {
+        assert!(
+            matches!(&row[0], calamine::Data::String(s) if s.len() == 11),
+            "{row:?}"
+        );
+        assert!(
+            matches!(row[attempts], calamine::Data::Float(f) if f == f.trunc()),
+            "{row:?}"
+        );
+    }
 
     let verify = run(d, &ledger, &["ledger", "verify"]);
     assert_eq!(verify.code, Some(0), "{}", verify.stdout);

@@ -681,6 +681,18 @@ fn build_download(
             upload_bytes(chunk),
         ));
     }
+    if file == "worklist.xlsx" {
+        // The triage workbook: the worklist and the accepted entries, as the CLI writes it.
+        return capekit_io::triage_out::triage_xlsx(r, &s.diagnostics())
+            .map_err(|e| AppError::internal("writing the worklist workbook", e))
+            .map(|bytes| {
+                download(
+                    file,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    bytes,
+                )
+            });
+    }
     if let Some(response) = worklist_download(file, || worklist_table(r, &s.diagnostics())) {
         return response;
     }

@@ -534,6 +534,7 @@ fn import(
     let mut claims = Vec::new();
     let mut entry_files = Vec::new();
     let mut diagnostics = Vec::new();
+    let timed = capekit_io::timings::phase("ledger import read files");
     for path in files {
         let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
         let name = path.display().to_string();
@@ -559,6 +560,7 @@ fn import(
             }
         }
     }
+    drop(timed);
     if named.is_some() && claims.is_empty() {
         bail!(
             "--declaration names the declaration that claim files answer: give its Claim Details or Validation Result File too"
@@ -584,7 +586,11 @@ fn import(
             diagnostics.extend(f.add_to(&mut input));
             metas.push(meta);
         }
+        let timed = capekit_io::timings::phase("ledger import triage");
         let report = triage(&input, as_of);
+        drop(input);
+        drop(timed);
+        let timed = capekit_io::timings::phase("ledger import record");
         let done = match named {
             None => ledger.import_triage(None, &metas, &report)?,
             Some(arg) => match named_declaration(&ledger, arg)? {
@@ -603,6 +609,7 @@ fn import(
                 }
             },
         };
+        drop(timed);
         advice.extend(done.placed.iter().map(ClaimPlacement::advice));
         advice.extend(done.failed_uploads.iter().map(FailedUpload::advice));
         for (meta, f) in metas.iter().zip(done.files) {

@@ -45,6 +45,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     let filer = super::filer_code(args.filer)?;
     let as_of = args.as_of.unwrap_or_else(super::triage::today);
     let given = phase3_importers(args.phase3_importers.as_deref())?;
+    let timed = capekit_io::timings::phase("plan read entry files");
     let mut sets = Vec::with_capacity(args.files.len());
     for f in &args.files {
         // A file that cannot be read (missing, no entry column) stops the plan: a plan of the
@@ -57,6 +58,8 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         .iter()
         .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
         .collect();
+    drop(timed);
+    let timed = capekit_io::timings::phase("plan ledger asked");
     let known = ledger.known_for_plan(&numbers)?;
     // What the ledger remembers: acts on the other paths, and the importers that sued (used
     // when --phase3-importers is not given; recorded when it is).
@@ -71,6 +74,8 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     for (importer, submitted) in given.as_ref().unwrap_or(&stored) {
         context.add_phase3_importer(importer, *submitted);
     }
+    drop(timed);
+    let timed = capekit_io::timings::phase("plan decided");
     let recording = ledger.path()?.is_some();
     let mut facts = Vec::new();
     let plan = build_plan_with(
@@ -101,7 +106,11 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     let mut set = OutputSet::new();
     ledger.protect(&mut set)?;
     set.own_folder(&args.out, "capekit plan");
+    drop(timed);
+    let timed = capekit_io::timings::phase("plan outputs built");
     let files = add_plan_outputs(&mut set, &args.out, &plan, true)?;
+    drop(timed);
+    let timed = capekit_io::timings::phase("plan ledger recorded");
     set.check(&inputs).context("writing the plan outputs")?;
     let mut records = match ledger.open()? {
         Some(mut l) => {
@@ -117,9 +126,12 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         }
         None => None,
     };
+    drop(timed);
+    let timed = capekit_io::timings::phase("plan outputs written");
     let done = set
         .commit_all(&inputs)
         .context("writing the plan outputs")?;
+    drop(timed);
     // The folder holds this run only: a refile draft written there before is superseded, so
     // that no entry stays reserved on a file that is gone.
     let mut superseded = Vec::new();

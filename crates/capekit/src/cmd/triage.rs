@@ -45,10 +45,12 @@ pub fn today() -> Date {
 }
 
 pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
+    let read = capekit_io::timings::phase("triage read claim files");
     let mut claim_files = Vec::with_capacity(args.files.len());
     for f in read_claim_files(&args.files) {
         claim_files.push(f?);
     }
+    drop(read);
     let declaration = match &args.declaration {
         Some(p) => Some(read_declared(p)?),
         None => None,
@@ -130,7 +132,10 @@ fn finish(
             input.entry_data.entry(e.entry_number).or_insert(e);
         }
     }
+    let timed = capekit_io::timings::phase("triage");
     let mut report = triage(&input, as_of);
+    drop(timed);
+    let timed = capekit_io::timings::phase("triage ledger");
     // Every output this triage may write is checked before anything is recorded, so that a
     // refused output leaves the ledger as it was. The ledger can only shorten the refile list.
     let protected = ledger.protected()?;
@@ -161,8 +166,12 @@ fn finish(
         let files = add_triage_outputs(&mut set, &args.out, report, &diagnostics, true)?;
         Ok((set, files))
     };
+    drop(timed);
     // Built before the ledger's write lock is taken: a large triage takes seconds to render.
+    let timed = capekit_io::timings::phase("triage outputs built");
     let built = build(&report)?;
+    drop(timed);
+    let timed = capekit_io::timings::phase("triage outputs written");
     let files = match &mut recorded {
         Some(recorded) => {
             recorded
@@ -188,6 +197,7 @@ fn finish(
             files
         }
     };
+    drop(timed);
     match args.format {
         Format::Text => out!("{}", triage_text(&report, &diagnostics, &files)),
         Format::Json => outln!(
@@ -204,6 +214,8 @@ fn finish(
             })?
         ),
     }
+    // The process ends here: freeing a million results one by one would only cost time.
+    std::mem::forget(report);
     Ok(exit::OK)
 }
 

@@ -203,8 +203,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
     /// Record files in the ledger: Claim Details and Validation Result Files (triaged as of
-    /// --as-of), declaration uploads, and ES-003 exports or entry lists (their entries' paths and
-    /// deadlines decided as of --as-of), recognised by their content.
+    /// --as-of), declaration uploads, ES-003 exports or entry lists (their entries' paths and
+    /// deadlines decided as of --as-of), and ACE refund reports (ES-022, REV-603, REV-613,
+    /// REV-615: every row as a refund event), recognised by their content.
     ///
     /// A file already recorded (same bytes) changes nothing. Declarations are recorded before
     /// claim files. A file of unknown kind refuses the whole import. Exit 0 = recorded, 2 = could

@@ -30,16 +30,19 @@ pub use rules::{REFUND_READER_RULES, REFUND_RULES};
 
 /// Which ACE report a row comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum RefundReport {
     /// ES-022 "CAPE Entry Summary": declaration, entry and refund numbers, principal and
     /// interest apart.
+    #[serde(rename = "es-022")]
     Es022,
     /// REV-603 "Trade Refund": per declaration, its "Refund Secondary Status".
+    #[serde(rename = "rev-603")]
     Rev603,
     /// REV-613 "ACH Rejected Refunds".
+    #[serde(rename = "rev-613")]
     Rev613,
     /// REV-615 "CAPE Details Refunds", entry level.
+    #[serde(rename = "rev-615")]
     Rev615,
 }
 
@@ -341,6 +344,16 @@ mod tests {
         }
         for r in RefundReport::ALL {
             assert_eq!(RefundReport::parse(r.as_str()), Some(r));
+            assert_eq!(
+                serde_json::to_value(r).ok(),
+                Some(serde_json::Value::from(r.as_str()))
+            );
+        }
+        for s in RefundStatus::ALL {
+            assert_eq!(
+                serde_json::to_value(s).ok(),
+                Some(serde_json::Value::from(s.as_str()))
+            );
         }
     }
 

@@ -53,6 +53,18 @@ enum Read {
 }
 
 fn classify(name: &str, bytes: &[u8]) -> Read {
+    // Refund reports first, as `capekit ledger import` reads them: a REV-615 with `Entry
+    // Number` and `Refund Status` would otherwise pass for a Validation Result File.
+    match capekit_io::refunds::parse_refund_file(name, bytes) {
+        Ok(Some(f)) => {
+            return Read::Unknown(format!(
+                "This is ACE's {} report ({} rows). Record it with `capekit ledger import {name}` and see where each importer's refunds stand with `capekit refunds`.",
+                f.report, f.rows_read
+            ));
+        }
+        Err(e) => return Read::Unknown(format!("{e}.")),
+        Ok(None) => {}
+    }
     let claim_err = match parse_claim_file(name, bytes) {
         Ok(f) => return Read::Claim(f),
         Err(e) => e,

@@ -13,6 +13,7 @@ pub mod output;
 pub mod packets;
 pub mod plan_out;
 pub mod refunds;
+pub mod refunds_out;
 pub mod render;
 pub mod sheet;
 pub mod sniff;

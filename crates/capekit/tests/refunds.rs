@@ -157,3 +157,175 @@ fn a_refund_report_that_cannot_be_mapped_refuses_the_whole_import() {
     let status = run_with_ledger(d, &ledger, &["ledger", "status", "--format", "json"]);
     assert_eq!(status.json()["entries"]["total"], 0, "{}", status.stdout);
 }
+
+fn refunds(d: &Path, ledger: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["refunds", "--as-of", "2026-08-01", "--format", "json"];
+    args.extend_from_slice(extra);
+    run_with_ledger(d, ledger, &args)
+}
+
+fn entry_json(json: &serde_json::Value, n: u32) -> &serde_json::Value {
+    json["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry"] == entry(n))
+        .unwrap_or_else(|| panic!("entry {n} in {json:#}"))
+}
+
+fn codes(e: &serde_json::Value) -> Vec<String> {
+    e["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[test]
+fn refunds_reconciles_each_importer_and_writes_its_page() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let r = import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let r = refunds(d, &ledger, &["es022.csv", "rev603.csv"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    let importers = json["importers"].as_array().expect("importers");
+    assert_eq!(importers.len(), 2);
+    let a = &importers[0];
+    assert_eq!(a["importer"], IMPORTER);
+    assert_eq!(a["entries_accepted"], 3);
+    assert_eq!(a["duty_cents"], 620_000);
+    assert_eq!(a["paid_principal_cents"], 500_000);
+    assert_eq!(a["paid_interest_cents"], 35_000);
+    assert_eq!(a["held_cents"], 90_000);
+    assert_eq!(a["balance"]["holds"], true, "{a:#}");
+    // Entry 1: paid in full. Entry 2: short and held. Entry 3: not liquidated 92 days after
+    // acceptance. The diverted declaration names no entry.
+    assert_eq!(entry_json(&json, 1)["state"], "paid");
+    let two = entry_json(&json, 2);
+    assert_eq!(codes(two), ["T003", "T006"]);
+    assert_eq!(two["protest_due"], "2026-12-17");
+    assert_eq!(codes(entry_json(&json, 3)), ["T001"]);
+    assert_eq!(json["problems"][0]["code"], "T012");
+    // Interest is an estimate from the entry summary date, to the liquidation.
+    let interest = &entry_json(&json, 1)["interest"];
+    assert_eq!(interest["from_basis"], "entry-summary");
+    assert_eq!(interest["to"], "2026-06-10");
+    for f in [
+        "refunds.xlsx",
+        "refunds-12-3456789AA.html",
+        "refunds-98-7654321BB.html",
+    ] {
+        assert!(d.join("capekit-refunds").join(f).is_file(), "{f}");
+    }
+    let page =
+        std::fs::read_to_string(d.join("capekit-refunds/refunds-98-7654321BB.html")).expect("page");
+    assert!(
+        page.contains(
+            &capekit_core::EntryNumber::parse(&entry(4))
+                .expect("e")
+                .dashed()
+        )
+    );
+    assert!(
+        !page.contains(
+            &capekit_core::EntryNumber::parse(&entry(1))
+                .expect("e")
+                .dashed()
+        )
+    );
+    assert!(!page.contains(&d.display().to_string()), "no local path");
+    // Run again without files: the ledger remembers the reports.
+    let again = refunds(d, &ledger, &[]);
+    assert_eq!(again.json()["importers"], json["importers"]);
+}
+
+#[test]
+fn only_one_importer_and_corporations_remembered() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv", "es022.csv"]);
+    let before = refunds(d, &ledger, &["--importer", IMPORTER]);
+    let json = before.json();
+    assert_eq!(json["importers"].as_array().map(Vec::len), Some(1));
+    assert!(!d.join("capekit-refunds/refunds-98-7654321BB.html").exists());
+    let plain = entry_json(&json, 1)["interest"]["cents"]
+        .as_i64()
+        .expect("cents");
+    let corp = refunds(
+        d,
+        &ledger,
+        &["--importer", IMPORTER, "--corporate", IMPORTER],
+    );
+    assert_eq!(corp.code, Some(0), "{}", corp.both());
+    let remembered = refunds(d, &ledger, &["--importer", IMPORTER]);
+    let json = remembered.json();
+    assert_eq!(json["importers"][0]["corporate"], true);
+    let lower = entry_json(&json, 1)["interest"]["cents"]
+        .as_i64()
+        .expect("cents");
+    assert!(lower < plain, "{lower} < {plain}");
+    let refused = refunds(d, &ledger, &["--corporate", "X", "--not-corporate", "X"]);
+    assert_eq!(refused.code, Some(2));
+}
+
+#[test]
+fn without_the_ledger_the_files_alone_and_no_entry_is_known_accepted() {
+    let (dir, _) = scratch();
+    let d = dir.path();
+    let r = common::run(
+        d,
+        &["--no-ledger", "refunds", "es022.csv", "--format", "json"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    assert_eq!(codes(entry_json(&json, 1))[0], "T009");
+}
+
+#[test]
+fn a_file_that_is_not_a_refund_report_stops_the_run_and_inputs_are_never_overwritten() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let r = refunds(d, &ledger, &["es003.csv"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr.contains("not an ACE refund report"),
+        "{}",
+        r.both()
+    );
+    std::fs::create_dir(d.join("out")).expect("mkdir");
+    std::fs::copy(d.join("es022.csv"), d.join("out/refunds.xlsx")).expect("copy");
+    let r = refunds(d, &ledger, &["out/refunds.xlsx", "--out", "out"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr.contains("it is one of the input files"),
+        "{}",
+        r.both()
+    );
+    assert_eq!(
+        std::fs::read(d.join("out/refunds.xlsx")).expect("input"),
+        std::fs::read(d.join("es022.csv")).expect("es022")
+    );
+}
+
+#[test]
+fn refunds_text_output() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let r = run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "refunds",
+            "--as-of",
+            "2026-08-01",
+            "es022.csv",
+            "rev603.csv",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    insta::assert_snapshot!(r.stdout);
+}

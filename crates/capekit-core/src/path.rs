@@ -1634,7 +1634,12 @@ fn urgent_notes(d: &mut Decision) {
 pub(crate) fn cape_liquidation_reason(e: &EntryData) -> Option<&str> {
     e.liquidation_reason
         .as_deref()
-        .filter(|r| squash(r).starts_with("36") || squash(r) == "cape")
+        .filter(|r| is_cape_liquidation_reason(r))
+}
+
+/// Is a liquidation reason as written CAPE's (`36`, `36 - CAPE`, `CAPE`)?
+pub(crate) fn is_cape_liquidation_reason(raw: &str) -> bool {
+    squash(raw).starts_with("36") || squash(raw) == "cape"
 }
 
 /// Runs the rules in precedence order; returns the path and the deciding rule. Rules that only

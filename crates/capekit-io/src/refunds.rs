@@ -70,6 +70,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// How many roles there are.
+    const COUNT: usize = Role::Reason as usize + 1;
+
     /// The header ACE is expected to write, for messages.
     pub fn header(self) -> &'static str {
         match self {
@@ -364,27 +367,42 @@ pub enum RefundFileError {
     },
 }
 
+/// Which column holds which field: an array by role, so that every data row reads it without
+/// a copy or a hash.
+#[derive(Debug, Clone, Copy)]
+struct Columns([Option<usize>; Role::COUNT]);
+
+impl Columns {
+    fn get(&self, role: Role) -> Option<usize> {
+        self.0[role as usize]
+    }
+
+    fn has(&self, role: Role) -> bool {
+        self.get(role).is_some()
+    }
+}
+
 /// The header row and what it maps.
 #[derive(Debug, Clone)]
 struct Mapping {
-    columns: HashMap<Role, usize>,
+    columns: Columns,
     aliases: Vec<(usize, Role, &'static str)>,
     specific: bool,
 }
 
 impl Mapping {
     fn get(&self, role: Role) -> Option<usize> {
-        self.columns.get(&role).copied()
+        self.columns.get(role)
     }
 
     fn has(&self, role: Role) -> bool {
-        self.columns.contains_key(&role)
+        self.columns.has(role)
     }
 }
 
 fn map_header(row: &Row) -> Mapping {
     let mut m = Mapping {
-        columns: HashMap::new(),
+        columns: Columns([None; Role::COUNT]),
         aliases: Vec::new(),
         specific: false,
     };
@@ -392,7 +410,7 @@ fn map_header(row: &Row) -> Mapping {
         if let Some((role, alias)) = role_of(h) {
             m.specific |= refund_specific(role, alias);
             m.aliases.push((i, role, alias));
-            m.columns.entry(role).or_insert(i);
+            m.columns.0[role as usize].get_or_insert(i);
         }
     }
     m
@@ -451,7 +469,7 @@ pub fn parse_refund_file(file: &str, bytes: &[u8]) -> Result<Option<RefundFile>,
 struct State<'f> {
     file: &'f str,
     name: Arc<str>,
-    header: Option<(Mapping, RefundReport, u64)>,
+    header: Option<(Columns, RefundReport)>,
     refused: Option<RefundFileError>,
     before: Vec<Row>,
     title: Option<(RefundReport, String)>,
@@ -667,11 +685,11 @@ impl<'f> State<'f> {
         }
         self.out.report = report;
         self.out.recognized_by = recognized_by;
-        self.header = Some((m, report, row.line));
+        self.header = Some((m.columns, report));
     }
 
     fn data_row(&mut self, row: &Row) {
-        let Some((m, report, _)) = self.header.clone() else {
+        let Some((m, report)) = self.header else {
             return;
         };
         self.out.rows_read += 1;
@@ -770,7 +788,7 @@ impl<'f> State<'f> {
         self.out.events.push(ev);
     }
 
-    fn amount(&mut self, m: &Mapping, role: Role, row: &Row) -> Option<i64> {
+    fn amount(&mut self, m: &Columns, role: Role, row: &Row) -> Option<i64> {
         let c = m.get(role)?;
         let raw = row.get(c);
         match parse_cents(raw) {
@@ -808,7 +826,7 @@ impl<'f> State<'f> {
         }
     }
 
-    fn date(&mut self, m: &Mapping, role: Role, row: &Row) -> Option<Date> {
+    fn date(&mut self, m: &Columns, role: Role, row: &Row) -> Option<Date> {
         let c = m.get(role)?;
         let raw = row.get(c);
         match refund_date(raw) {

@@ -314,7 +314,10 @@ fn liquidation_day(e: &EntryRefund) -> Option<Date> {
 
 fn liquidation_text(e: &EntryRefund) -> String {
     match &e.liquidation {
-        LiquidationSeen::Done { on, from, .. } => format!("{on} ({from})"),
+        LiquidationSeen::Done { on, from, .. } => match from {
+            Some(place) => format!("{on} ({place})"),
+            None => format!("{on} (entry data)"),
+        },
         LiquidationSeen::Implied => "refunded, day not known".to_owned(),
         LiquidationSeen::Before { on } => format!("liquidated {on}, before acceptance"),
         LiquidationSeen::Pending { extended: true } => "extended or suspended".to_owned(),
@@ -458,7 +461,7 @@ pub fn refunds_workbook_paged(
                 Cell::Text(""),
                 Cell::Text(p.declaration.as_deref().unwrap_or("")),
                 Cell::Text(p.refund_number.as_deref().unwrap_or("")),
-                Cell::Text(&p.from),
+                Cell::Owned(p.from.to_string()),
                 Cell::Text(&p.finding.message),
             ],
         )?;

@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use calamine::{Data, Reader};
@@ -18,7 +18,7 @@ fn entry(n: u32) -> EntryNumber {
 
 /// Two importers: A with a paid entry and a held one, B with one entry awaiting liquidation.
 fn sample() -> Reconciliation {
-    let mut facts = HashMap::new();
+    let mut facts = capekit_core::refunds::FactsMap::default();
     let mut accepted = Vec::new();
     for (n, importer, duty) in [
         (1, "AA-1", 500_000),
@@ -39,7 +39,7 @@ fn sample() -> Reconciliation {
         );
         accepted.push(AcceptedEntry {
             entry: entry(n),
-            claim: "100000241223".to_owned(),
+            claim: Arc::from("100000241223"),
             accepted_by: date(2026, 5, 1),
         });
     }

@@ -44,7 +44,7 @@ pub use lifecycle::{
     Attention, DeclRef, DeclState, Declaration, Mark, MarkOutcome, STALE_AFTER_DAYS, allowed,
 };
 pub use records::EntryRecords;
-pub use refunds::{KeptFacts, RefundImport};
+pub use refunds::{KeptFacts, RefundData, RefundImport};
 pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
     LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use capekit_core::entry::EntryNumber;
 use capekit_core::refunds::{
-    AcceptedEntry, RefundEvent, RefundFacts, RefundReport, RefundStatus, StatusRead,
+    AcceptedEntry, EntryRecordView, EntrySet, FactsMap, RefundEvent, RefundFacts, RefundReport,
+    RefundStatus, StatusRead,
 };
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, params};
@@ -32,10 +33,28 @@ pub struct RefundImport<'a> {
 #[derive(Debug, Default)]
 pub struct KeptFacts {
     /// Entries whose data reads back.
-    pub facts: HashMap<EntryNumber, RefundFacts>,
+    pub facts: FactsMap,
     /// Entries whose data cannot be used, with why.
     pub unreadable: Vec<(EntryNumber, String)>,
 }
+
+/// What the ledger supplies to a reconciliation ([`Ledger::refund_data`]).
+#[derive(Debug, Default)]
+pub struct RefundData {
+    /// Entries accepted on a claim.
+    pub accepted: Vec<AcceptedEntry>,
+    /// Every refund event, in the order recorded.
+    pub events: Vec<RefundEvent>,
+    /// The kept data of the entries accepted or named by an event.
+    pub facts: FactsMap,
+    /// Entries whose kept data cannot be used, with why.
+    pub unreadable: Vec<(EntryNumber, String)>,
+    /// Importers recorded as corporations.
+    pub corporate: HashSet<String>,
+}
+
+/// Up to this many entries, their records are looked up one by one; more are read in one pass.
+const ONE_BY_ONE: usize = 10_000;
 
 /// Columns of `refund_events`, in insert order.
 const COLUMNS: usize = 15;
@@ -49,6 +68,24 @@ impl Ledger {
         reports: &[RefundImport<'_>],
     ) -> Result<Vec<ImportOutcome>> {
         let at = now();
+        // A million rows overflow SQLite's default page cache (2 MB), which then spills pages
+        // into the WAL in the middle of the transaction and writes them twice: the import gets
+        // room for them, and the connection's setting is restored after.
+        let rows: usize = reports.iter().map(|r| r.events.len()).sum();
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        if rows > 10_000 {
+            self.conn.pragma_update(None, "cache_size", -262_144)?;
+        }
+        let done = self.record_refund_reports_tx(reports, &at);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        done
+    }
+
+    fn record_refund_reports_tx(
+        &mut self,
+        reports: &[RefundImport<'_>],
+        at: &str,
+    ) -> Result<Vec<ImportOutcome>> {
         let tx = self.begin()?;
         let mut outcomes = Vec::with_capacity(reports.len());
         for r in reports {
@@ -219,6 +256,7 @@ impl Ledger {
         )?;
         let mut rows = st.query([])?;
         let mut out: Vec<AcceptedEntry> = Vec::new();
+        let mut claims = Texts::default();
         while let Some(r) = rows.next()? {
             let entry = parse_entry(opt_str(r, 0)?.unwrap_or(""))?;
             let recorded = parse_date(opt_str(r, 2)?.unwrap_or(""))?;
@@ -228,7 +266,7 @@ impl Ledger {
                 Some(last) if last.entry == entry => last.accepted_by = last.accepted_by.min(by),
                 _ => out.push(AcceptedEntry {
                     entry,
-                    claim: r.get(1)?,
+                    claim: claims.get(opt_str(r, 1)?.unwrap_or("")),
                     accepted_by: by,
                 }),
             }
@@ -237,25 +275,110 @@ impl Ledger {
     }
 
     /// What the reconciliation needs of the kept data of `entries` (those with none are left
-    /// out), with the entries whose record cannot be read back.
-    pub fn refund_facts(
-        &self,
-        entries: impl IntoIterator<Item = EntryNumber>,
-    ) -> Result<KeptFacts> {
-        let records = self.entry_records(entries)?;
-        let facts = records
-            .data
+    /// out), with the entries whose record cannot be read back. Each record is read for the few
+    /// fields the reconciliation needs ([`EntryRecordView`]); for many entries the records are
+    /// read in one pass rather than looked up one by one.
+    pub fn refund_facts(&self, entries: &EntrySet) -> Result<KeptFacts> {
+        self.refund_facts_by(entries, ONE_BY_ONE)
+    }
+
+    fn refund_facts_by(&self, entries: &EntrySet, one_by_one: usize) -> Result<KeptFacts> {
+        let mut kept = KeptFacts {
+            facts: FactsMap::with_capacity_and_hasher(entries.len(), Default::default()),
+            unreadable: Vec::new(),
+        };
+        let read =
+            |entry: EntryNumber, record: &str, kept: &mut KeptFacts| match serde_json::from_str::<
+                EntryRecordView,
+            >(record)
+            {
+                Ok(v) if v.entry_number == entry => {
+                    kept.facts.insert(entry, RefundFacts::from(v));
+                }
+                Ok(v) => kept
+                    .unreadable
+                    .push((entry, format!("the record names entry {}", v.entry_number))),
+                Err(e) => kept.unreadable.push((entry, e.to_string())),
+            };
+        if entries.len() <= one_by_one {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT record FROM entry_records WHERE entry = ?1")?;
+            for e in entries {
+                let record: Option<String> = st.query_row([e.as_str()], |r| r.get(0)).optional()?;
+                if let Some(record) = record {
+                    read(*e, &record, &mut kept);
+                }
+            }
+        } else {
+            let mut st = self
+                .conn
+                .prepare("SELECT entry, record FROM entry_records")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let entry = parse_entry(opt_str(r, 0)?.unwrap_or(""))?;
+                if entries.contains(&entry) {
+                    read(entry, opt_str(r, 1)?.unwrap_or(""), &mut kept);
+                }
+            }
+        }
+        // Entries with facts kept before whole records were: their export must be read again.
+        let unreadable: EntrySet = kept.unreadable.iter().map(|(e, _)| *e).collect();
+        let missing: Vec<EntryNumber> = entries
             .iter()
-            .map(|(e, d)| (*e, RefundFacts::of(d)))
+            .filter(|e| !kept.facts.contains_key(e) && !unreadable.contains(e))
+            .copied()
             .collect();
-        let mut unreadable = records.unreadable;
-        unreadable.extend(records.without_record.into_iter().map(|e| {
-            (
-                e,
-                "kept before capekit kept whole entry records: import its ES-003 again".to_owned(),
-            )
-        }));
-        Ok(KeptFacts { facts, unreadable })
+        if !missing.is_empty() {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT 1 FROM entry_data WHERE entry = ?1")?;
+            for e in missing {
+                if st.exists([e.as_str()])? {
+                    kept.unreadable.push((
+                        e,
+                        "kept before capekit kept whole entry records: import its ES-003 again"
+                            .to_owned(),
+                    ));
+                }
+            }
+        }
+        kept.unreadable.sort_unstable_by_key(|(e, _)| *e);
+        Ok(kept)
+    }
+
+    /// Everything the reconciliation needs from the ledger: the accepted entries, every refund
+    /// event, the kept data of the entries either names, and the importers that are
+    /// corporations. `fresh` are the events of reports just recorded, by the file id
+    /// [`Ledger::record_refund_reports`] gave them: they are taken as they are rather than read
+    /// back.
+    pub fn refund_data(&self, fresh: Vec<(FileId, Vec<RefundEvent>)>) -> Result<RefundData> {
+        let skip: Vec<String> = fresh.iter().map(|(id, _)| id.0.to_string()).collect();
+        let mut events = if skip.is_empty() {
+            self.refund_events()?
+        } else {
+            // Ids are integers from the ledger itself, so they are written into the query.
+            self.refund_events_where(&format!("WHERE e.file_id NOT IN ({})", skip.join(", ")), [])?
+        };
+        for (id, list) in fresh {
+            events.extend(list.into_iter().map(|e| RefundEvent {
+                file_seq: id.0,
+                ..e
+            }));
+        }
+        events.sort_by_key(|e| (e.file_seq, e.line));
+        let accepted = self.accepted_entries()?;
+        let mut wanted = EntrySet::with_capacity_and_hasher(accepted.len(), Default::default());
+        wanted.extend(accepted.iter().map(|a| a.entry));
+        wanted.extend(events.iter().filter_map(|e| e.entry));
+        let kept = self.refund_facts(&wanted)?;
+        Ok(RefundData {
+            accepted,
+            events,
+            facts: kept.facts,
+            unreadable: kept.unreadable,
+            corporate: self.corporate_importers()?,
+        })
     }
 
     /// Records whether importers are corporations. Append-only; the latest answer holds.
@@ -359,6 +482,66 @@ mod tests {
         let one = l.refund_events_of(events[3].entry.expect("entry"))?;
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].line, 5);
+        Ok(())
+    }
+
+    #[test]
+    fn refund_data_takes_fresh_events_and_reads_the_others() -> Result<()> {
+        use capekit_core::path::EntryData;
+        let mut l = Ledger::open_in_memory()?;
+        let old: Vec<RefundEvent> = (2..=4).map(event).collect();
+        let meta = FileMeta::of_bytes("old.csv", FileKind::RefundReport, b"old");
+        l.record_refund_reports(&[RefundImport {
+            meta: &meta,
+            report: RefundReport::Rev615,
+            events: &old,
+        }])?;
+        let new: Vec<RefundEvent> = (5..=6).map(event).collect();
+        let meta = FileMeta::of_bytes("new.csv", FileKind::RefundReport, b"new");
+        let done = l.record_refund_reports(&[RefundImport {
+            meta: &meta,
+            report: RefundReport::Rev615,
+            events: &new,
+        }])?;
+        let Some(ImportOutcome::Imported { file_id, .. }) = done.first().cloned() else {
+            panic!("{done:?}");
+        };
+        // Entry data for two of the entries, one of them without a whole record.
+        let mut data = EntryData::new(old[0].entry.expect("entry"), 2);
+        data.importer_number = Some(Arc::from("12-3456789AA"));
+        data.ieepa_duty_cents = 5_000;
+        data.absent_columns = capekit_core::path::ColumnSet::EMPTY;
+        let facts = |d: &EntryData, record: bool| crate::EntryFacts {
+            entry: d.entry_number,
+            importer_number: d.importer_number.as_deref().map(str::to_owned),
+            entry_type: None,
+            liquidation_date: None,
+            path: "cape".to_owned(),
+            cape_window_closes: None,
+            protest_due: None,
+            deadlines: Vec::new(),
+            record: record.then(|| serde_json::to_string(d).ok()).flatten(),
+        };
+        let bare = EntryData::new(old[1].entry.expect("entry"), 3);
+        l.record_entry_data(None, &[facts(&data, true), facts(&bare, false)])?;
+        let got = l.refund_data(vec![(file_id, new.clone())])?;
+        assert_eq!(got.events.len(), 5);
+        assert!(got.events[3..].iter().all(|e| e.file_seq == file_id.0));
+        assert!(got.events[..3].iter().all(|e| e.file_seq < file_id.0));
+        assert_eq!(
+            got.facts
+                .get(&data.entry_number)
+                .and_then(|f| f.ieepa_duty_cents),
+            Some(5_000)
+        );
+        assert_eq!(got.unreadable.len(), 1, "{:?}", got.unreadable);
+        assert_eq!(got.unreadable[0].0, bare.entry_number);
+        // Both ways of reading the records agree.
+        let wanted: EntrySet = got.events.iter().filter_map(|e| e.entry).collect();
+        let one = l.refund_facts_by(&wanted, usize::MAX)?;
+        let pass = l.refund_facts_by(&wanted, 0)?;
+        assert_eq!(one.facts, pass.facts);
+        assert_eq!(one.unreadable, pass.unreadable);
         Ok(())
     }
 

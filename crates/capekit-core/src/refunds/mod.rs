@@ -23,8 +23,9 @@ use serde::Serialize;
 use crate::entry::EntryNumber;
 
 pub use reconcile::{
-    AcceptedEntry, Balance, EntryRefund, ImporterRefunds, ReconcileInput, Reconciliation,
-    RefundFacts, RefundFinding, RefundProblem, RefundSeen, Tolerance, reconcile,
+    AcceptedEntry, Balance, EntryRecordView, EntryRefund, EntrySet, FactsMap, ImporterRefunds,
+    ReconcileInput, Reconciliation, RefundFacts, RefundFinding, RefundProblem, RefundSeen,
+    Tolerance, reconcile,
 };
 pub use rules::{REFUND_READER_RULES, REFUND_RULES};
 
@@ -296,9 +297,34 @@ impl RefundEvent {
         self.principal_cents.is_some() || self.interest_cents.is_some()
     }
 
-    /// `file line 4`.
-    pub fn place(&self) -> String {
-        format!("{} line {}", self.file, self.line)
+    /// Where the row stands: `file line 4`.
+    pub fn place(&self) -> Place {
+        Place {
+            file: self.file.clone(),
+            line: self.line,
+        }
+    }
+}
+
+/// Where a row stands in its file: shown and serialized as `file line 4`. Kept as the file's
+/// shared name and the line, so that a million rows need no million strings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    /// The file, as named when read.
+    pub file: Arc<str>,
+    /// 1-based line (or sheet row).
+    pub line: u64,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}", self.file, self.line)
+    }
+}
+
+impl Serialize for Place {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

@@ -10,19 +10,25 @@
 //! when it does not, by how much and why. Every figure built on the interest estimate is an
 //! estimate. Pure: no I/O and no clock.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+
+// foldhash: these maps hold a million entry numbers, where SipHash is slow and DoS resistance
+// buys nothing (the keys come from the user's own files).
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::rules::REFUND_RULES;
-use super::{Bucket, RefundEvent, RefundStatus, StatusRead, later};
+use super::{Bucket, Place, RefundEvent, RefundStatus, StatusRead, later};
 use crate::deadline::{PROTEST_DAYS, add_days, days_between};
 use crate::diag::Severity;
 use crate::entry::EntryNumber;
 use crate::interest::{FromBasis, InterestEstimate, QuarterRate, Taxpayer, ToBasis, estimate};
-use crate::path::{Column, EntryData, LiqStatus, cape_liquidation_reason, liquidation_status};
+use crate::path::{
+    Column, ColumnSet, EntryData, LiqStatus, cape_liquidation_reason, liquidation_status,
+};
 
 /// CBP liquidates an accepted entry about 45 days after acceptance; past this many days without
 /// a liquidation, the entry is overdue (T001).
@@ -73,7 +79,7 @@ pub struct AcceptedEntry {
     /// The entry.
     pub entry: EntryNumber,
     /// The claim that accepted it.
-    pub claim: String,
+    pub claim: Arc<str>,
     /// Accepted on or before this day: the earlier of the day its claim file was recorded and
     /// the day it was triaged as of.
     pub accepted_by: Date,
@@ -103,25 +109,102 @@ pub struct RefundFacts {
 impl RefundFacts {
     /// The facts of an entry's kept ES-003 data.
     pub fn of(e: &EntryData) -> Self {
-        let duty_unknown = if e.unknown(Column::Duty) {
+        Self::from_parts(Parts {
+            importer: e.importer_number.clone(),
+            importer_name: e.importer_name.clone(),
+            ieepa_duty_cents: e.ieepa_duty_cents,
+            ieepa_blank_duty_lines: e.ieepa_blank_duty_lines,
+            unknown: |c| e.unknown(c),
+            entry_summary_date: e.entry_summary_date,
+            liquidation_status: e.liquidation_status.clone(),
+            liquidation_date: e.liquidation_date,
+            cape_liquidation: cape_liquidation_reason(e).is_some(),
+        })
+    }
+
+    fn from_parts(p: Parts<impl Fn(Column) -> bool>) -> Self {
+        let duty_unknown = if (p.unknown)(Column::Duty) {
             Some("the kept entry data has no readable `Line Tariff Duty Amount`")
-        } else if e.unknown(Column::Hts) {
+        } else if (p.unknown)(Column::Hts) {
             Some("the kept entry data has no readable `HTS Number - Full`")
-        } else if e.ieepa_blank_duty_lines > 0 {
+        } else if p.ieepa_blank_duty_lines > 0 {
             Some("IEEPA lines of the kept entry data have blank duty cells")
         } else {
             None
         };
         Self {
-            importer: e.importer_number.clone(),
-            importer_name: e.importer_name.clone(),
-            ieepa_duty_cents: duty_unknown.is_none().then_some(e.ieepa_duty_cents),
+            importer: p.importer,
+            importer_name: p.importer_name,
+            ieepa_duty_cents: duty_unknown.is_none().then_some(p.ieepa_duty_cents),
             duty_unknown,
-            entry_summary_date: e.entry_summary_date,
-            liquidation_status: e.liquidation_status.clone(),
-            liquidation_date: e.liquidation_date,
-            cape_liquidation: cape_liquidation_reason(e).is_some(),
+            entry_summary_date: p.entry_summary_date,
+            liquidation_status: p.liquidation_status,
+            liquidation_date: p.liquidation_date,
+            cape_liquidation: p.cape_liquidation,
         }
+    }
+}
+
+/// What [`RefundFacts`] are made of.
+struct Parts<F> {
+    importer: Option<Arc<str>>,
+    importer_name: Option<Arc<str>>,
+    ieepa_duty_cents: i64,
+    ieepa_blank_duty_lines: u32,
+    unknown: F,
+    entry_summary_date: Option<Date>,
+    liquidation_status: Option<Arc<str>>,
+    liquidation_date: Option<Date>,
+    cape_liquidation: bool,
+}
+
+/// The fields of a serialized [`EntryData`] (the record the ledger keeps of each entry) that the
+/// reconciliation reads. Deserializing these alone, the rest skipped, is several times faster
+/// than the whole record, which counts for a million accepted entries. The field names are
+/// those of [`EntryData`]; a test holds them together.
+#[derive(Debug, Deserialize)]
+pub struct EntryRecordView {
+    /// The entry.
+    pub entry_number: EntryNumber,
+    #[serde(default)]
+    importer_number: Option<Arc<str>>,
+    #[serde(default)]
+    importer_name: Option<Arc<str>>,
+    #[serde(default)]
+    entry_summary_date: Option<Date>,
+    #[serde(default)]
+    liquidation_status: Option<Arc<str>>,
+    #[serde(default)]
+    liquidation_date: Option<Date>,
+    #[serde(default)]
+    liquidation_reason: Option<Arc<str>>,
+    #[serde(default)]
+    ieepa_duty_cents: i64,
+    #[serde(default)]
+    ieepa_blank_duty_lines: u32,
+    absent_columns: ColumnSet,
+    #[serde(default)]
+    unreadable_columns: ColumnSet,
+}
+
+impl From<EntryRecordView> for RefundFacts {
+    fn from(v: EntryRecordView) -> Self {
+        let cape_liquidation = v
+            .liquidation_reason
+            .as_deref()
+            .is_some_and(crate::path::is_cape_liquidation_reason);
+        let (absent, unreadable) = (v.absent_columns, v.unreadable_columns);
+        RefundFacts::from_parts(Parts {
+            importer: v.importer_number,
+            importer_name: v.importer_name,
+            ieepa_duty_cents: v.ieepa_duty_cents,
+            ieepa_blank_duty_lines: v.ieepa_blank_duty_lines,
+            unknown: |c| absent.contains(c) || unreadable.contains(c),
+            entry_summary_date: v.entry_summary_date,
+            liquidation_status: v.liquidation_status,
+            liquidation_date: v.liquidation_date,
+            cape_liquidation,
+        })
     }
 }
 
@@ -133,7 +216,7 @@ pub struct ReconcileInput<'a> {
     /// Entries accepted.
     pub accepted: Vec<AcceptedEntry>,
     /// The kept data of entries (accepted or named by a report).
-    pub facts: HashMap<EntryNumber, RefundFacts>,
+    pub facts: FactsMap,
     /// Every refund event.
     pub events: Vec<RefundEvent>,
     /// Importers known to be corporations (26 USC 6621(a)(1): the lower rate above $10,000).
@@ -143,6 +226,12 @@ pub struct ReconcileInput<'a> {
     /// The IRS rates (normally [`crate::interest::RATES`]).
     pub rates: &'a [QuarterRate],
 }
+
+/// The kept data of entries, by entry.
+pub type FactsMap = HashMap<EntryNumber, RefundFacts>;
+
+/// A set of entries (a million, for a large importer).
+pub type EntrySet = foldhash::HashSet<EntryNumber>;
 
 /// A finding about an entry's refund, from [`REFUND_RULES`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -187,12 +276,13 @@ pub struct RefundSeen {
     pub bucket: Bucket,
     /// Where the status was read: `file line N`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_from: Option<String>,
+    pub status_from: Option<Place>,
     /// The day of the status, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_date: Option<Date>,
-    /// Where the amounts were read.
-    pub amounts_from: String,
+    /// Where the amounts were read; `None` for a status row without amounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amounts_from: Option<Place>,
 }
 
 /// The (re)liquidation the refund comes from, as far as known.
@@ -205,8 +295,9 @@ pub enum LiquidationSeen {
         on: Date,
         /// Liquidation or reliquidation.
         basis: ToBasis,
-        /// Where it was read.
-        from: String,
+        /// The refund report row it was read on; `None` for the kept entry data (ES-003).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<Place>,
     },
     /// A refund is reported, so it happened; its day is not known.
     Implied,
@@ -237,7 +328,7 @@ pub struct EntryRefund {
     pub importer_name: Option<Arc<str>>,
     /// The claim that accepted it; `None` when the ledger has it not as accepted.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub claim: Option<String>,
+    pub claim: Option<Arc<str>>,
     /// Accepted on or before this day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted_by: Option<Date>,
@@ -315,7 +406,7 @@ pub struct RefundProblem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_number: Option<Arc<str>>,
     /// Where it was read.
-    pub from: String,
+    pub from: Place,
 }
 
 /// Whether owed = paid + diverted + held + outstanding holds for an importer.
@@ -422,21 +513,23 @@ fn money(cents: i64) -> String {
 pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
     let as_of = input.as_of;
     let events = &input.events;
-    // Events by entry, and the declaration-level ones by refund number and declaration.
-    let mut by_entry: HashMap<EntryNumber, Vec<usize>> = HashMap::new();
+    // The entry-level events sorted by entry (in file order within one), and the accepted
+    // entries sorted by entry: one merge walks both, with no map per entry.
+    let mut order: Vec<usize> = (0..events.len())
+        .filter(|&i| events[i].entry.is_some())
+        .collect();
+    order.sort_by_key(|&i| events[i].entry);
+    let mut accepted: Vec<&AcceptedEntry> = input.accepted.iter().collect();
+    accepted.sort_by_key(|a| a.entry);
+    accepted.dedup_by_key(|a| a.entry);
     let mut by_refund: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_declaration: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, e) in events.iter().enumerate() {
-        match e.entry {
-            Some(entry) => by_entry.entry(entry).or_default().push(i),
-            None => {
-                if let Some(r) = &e.refund_number {
-                    by_refund.entry(r).or_default().push(i);
-                }
-                if let Some(d) = &e.declaration {
-                    by_declaration.entry(d).or_default().push(i);
-                }
-            }
+    for (i, e) in events.iter().enumerate().filter(|(_, e)| e.entry.is_none()) {
+        if let Some(r) = &e.refund_number {
+            by_refund.entry(r).or_default().push(i);
+        }
+        if let Some(d) = &e.declaration {
+            by_declaration.entry(d).or_default().push(i);
         }
     }
     let index = Index {
@@ -444,18 +537,27 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
         by_refund,
         by_declaration,
     };
-    let mut linked = vec![false; events.len()];
-    let accepted: HashMap<EntryNumber, &AcceptedEntry> =
-        input.accepted.iter().map(|a| (a.entry, a)).collect();
-    // Every entry accepted or named by an event, in entry order.
-    let mut entries: Vec<EntryNumber> = accepted.keys().copied().collect();
-    entries.extend(by_entry.keys().filter(|e| !accepted.contains_key(e)));
-    entries.sort_unstable();
-
-    let mut out = Vec::with_capacity(entries.len());
-    for entry in entries {
+    let mut items: Vec<Item<'_>> = Vec::with_capacity(accepted.len().max(order.len()));
+    let (mut a, mut o) = (0, 0);
+    while a < accepted.len() || o < order.len() {
+        let next_event = order.get(o).and_then(|&i| events[i].entry);
+        let next_accepted = accepted.get(a).map(|x| x.entry);
+        let entry = match (next_accepted, next_event) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) => x,
+            (None, Some(y)) => y,
+            (None, None) => break,
+        };
+        let acc = (next_accepted == Some(entry)).then(|| {
+            a += 1;
+            accepted[a - 1]
+        });
+        let from = o;
+        while o < order.len() && events[order[o]].entry == Some(entry) {
+            o += 1;
+        }
+        let own = &order[from..o];
         let facts = input.facts.get(&entry);
-        let own: &[usize] = by_entry.get(&entry).map_or(&[], Vec::as_slice);
         let importer = facts
             .and_then(|f| f.importer.clone())
             .or_else(|| own.iter().find_map(|&i| events[i].importer.clone()));
@@ -464,16 +566,51 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
         {
             continue;
         }
-        let corporate = importer
+        items.push(Item {
+            rank: 0,
+            entry,
+            importer,
+            accepted: acc,
+            facts,
+            own,
+        });
+    }
+    // By importer and entry number, sorted before the entries are built (they are large to
+    // move): importers ranked once, so the sort compares numbers, not names.
+    let mut names: Vec<Arc<str>> = {
+        let distinct: foldhash::HashSet<&Arc<str>> =
+            items.iter().filter_map(|i| i.importer.as_ref()).collect();
+        distinct.into_iter().cloned().collect()
+    };
+    names.sort_unstable();
+    let rank: HashMap<Arc<str>, u32> = names
+        .into_iter()
+        .enumerate()
+        .map(|(r, n)| (n, u32::try_from(r).unwrap_or(u32::MAX)))
+        .collect();
+    for it in &mut items {
+        it.rank = it
+            .importer
+            .as_deref()
+            .and_then(|n| rank.get(n).copied())
+            .unwrap_or(u32::MAX);
+    }
+    items.sort_unstable_by_key(|i| (i.rank, i.entry));
+
+    let mut linked = vec![false; events.len()];
+    let mut out = Vec::with_capacity(items.len());
+    for it in items {
+        let corporate = it
+            .importer
             .as_deref()
             .is_some_and(|i| input.corporate.contains(i));
         out.push(entry_refund(
             &EntryInput {
-                entry,
-                importer,
-                accepted: accepted.get(&entry).copied(),
-                facts,
-                own,
+                entry: it.entry,
+                importer: it.importer,
+                accepted: it.accepted,
+                facts: it.facts,
+                own: it.own,
                 corporate,
                 as_of,
                 rates: input.rates,
@@ -482,11 +619,6 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
             &mut linked,
         ));
     }
-    out.sort_by(|a, b| {
-        importer_key(a.importer.as_deref())
-            .cmp(&importer_key(b.importer.as_deref()))
-            .then(a.entry.cmp(&b.entry))
-    });
     let problems = unlinked(events, &linked, input.importer.as_deref());
     let importers = importer_totals(&out, &input.corporate);
     Reconciliation {
@@ -500,9 +632,14 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
     }
 }
 
-/// Importers sort by number, the unknown importer last.
-fn importer_key(importer: Option<&str>) -> (bool, &str) {
-    (importer.is_none(), importer.unwrap_or(""))
+/// An entry to reconcile, before it is.
+struct Item<'a> {
+    rank: u32,
+    entry: EntryNumber,
+    importer: Option<Arc<str>>,
+    accepted: Option<&'a AcceptedEntry>,
+    facts: Option<&'a RefundFacts>,
+    own: &'a [usize],
 }
 
 struct Index<'e> {
@@ -523,21 +660,36 @@ struct EntryInput<'a> {
 }
 
 /// A refund of an entry: the events that give its amounts.
-struct Group {
+struct Group<'e> {
+    key: Key<'e>,
     refund_number: Option<Arc<str>>,
     declaration: Option<Arc<str>>,
-    amounts: Vec<usize>,
+    /// The first row that gives its amounts, and the others (most refunds have one).
+    first: usize,
+    more: Vec<usize>,
 }
 
-/// The key a refund is counted once by: its number, else its declaration, else its amounts.
-fn group_key(e: &RefundEvent) -> String {
+impl Group<'_> {
+    fn amounts(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.first).chain(self.more.iter().copied())
+    }
+}
+
+/// What a refund is counted once by: its number, else its declaration, else its amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key<'e> {
+    Refund(&'e str),
+    Declaration(&'e str),
+    Amounts(i64, i64),
+}
+
+fn group_key(e: &RefundEvent) -> Key<'_> {
     match (&e.refund_number, &e.declaration) {
-        (Some(r), _) => format!("r:{r}"),
-        (None, Some(d)) => format!("d:{d}"),
-        (None, None) => format!(
-            "a:{}:{}",
+        (Some(r), _) => Key::Refund(r),
+        (None, Some(d)) => Key::Declaration(d),
+        (None, None) => Key::Amounts(
             e.principal_cents.unwrap_or(0),
-            e.interest_cents.unwrap_or(0)
+            e.interest_cents.unwrap_or(0),
         ),
     }
 }
@@ -685,23 +837,26 @@ fn refunds_of(
     findings: &mut Vec<RefundFinding>,
 ) -> (Vec<RefundSeen>, bool) {
     let events = index.events;
-    let mut groups: Vec<Group> = Vec::new();
-    let mut keys: HashMap<String, usize> = HashMap::new();
+    // An entry has one refund or a few: a list searched in order beats a map.
+    let mut groups: Vec<Group<'_>> = Vec::new();
     for &i in x.own.iter().filter(|&&i| events[i].has_amount()) {
         let e = &events[i];
-        let slot = *keys.entry(group_key(e)).or_insert_with(|| {
-            groups.push(Group {
+        let key = group_key(e);
+        match groups.iter_mut().find(|g| g.key == key) {
+            Some(g) => {
+                if g.declaration.is_none() {
+                    g.declaration.clone_from(&e.declaration);
+                }
+                g.more.push(i);
+            }
+            None => groups.push(Group {
+                key,
                 refund_number: e.refund_number.clone(),
                 declaration: e.declaration.clone(),
-                amounts: Vec::new(),
-            });
-            groups.len() - 1
-        });
-        let g = &mut groups[slot];
-        if g.declaration.is_none() {
-            g.declaration.clone_from(&e.declaration);
+                first: i,
+                more: Vec::new(),
+            }),
         }
-        g.amounts.push(i);
     }
     let latest_of = |items: &mut dyn Iterator<Item = usize>| {
         items.reduce(|a, b| if later(&events[b], &events[a]) { b } else { a })
@@ -709,7 +864,7 @@ fn refunds_of(
     let mut refunds = Vec::with_capacity(groups.len());
     let mut negative = false;
     for g in &groups {
-        let Some(latest) = latest_of(&mut g.amounts.iter().copied()) else {
+        let Some(latest) = latest_of(&mut g.amounts()) else {
             continue;
         };
         let le = &events[latest];
@@ -726,34 +881,29 @@ fn refunds_of(
             (Some(a), Some(b)) => a == b,
             _ => true,
         };
-        let mut candidates: Vec<usize> = x
-            .own
+        let by_refund = g
+            .refund_number
+            .as_deref()
+            .and_then(|r| index.by_refund.get(r))
+            .map_or(&[][..], Vec::as_slice);
+        let by_declaration = g
+            .declaration
+            .as_deref()
+            .and_then(|d| index.by_declaration.get(d))
+            .map_or(&[][..], Vec::as_slice);
+        let outside = by_refund
             .iter()
-            .copied()
-            .filter(|&i| same_refund(&events[i]))
-            .collect();
-        let mut outside = Vec::new();
-        if let Some(r) = &g.refund_number {
-            outside.extend(index.by_refund.get(&**r).into_iter().flatten().copied());
-        }
-        if let Some(d) = &g.declaration {
-            outside.extend(
-                index
-                    .by_declaration
-                    .get(&**d)
-                    .into_iter()
-                    .flatten()
-                    .copied()
-                    .filter(|&i| same_refund(&events[i])),
-            );
-        }
-        for &i in &outside {
+            .chain(by_declaration.iter().filter(|&&i| same_refund(&events[i])));
+        for &i in outside.clone() {
             linked[i] = true;
         }
-        candidates.extend(outside);
         let status = latest_of(
-            &mut candidates
-                .into_iter()
+            &mut x
+                .own
+                .iter()
+                .filter(|&&i| same_refund(&events[i]))
+                .chain(outside)
+                .copied()
                 .filter(|&i| events[i].status().is_some()),
         );
         let read = status.and_then(|s| events[s].status());
@@ -763,7 +913,7 @@ fn refunds_of(
                 format!(
                     "{}: status `{raw}` ({}) is none of ACE's four (Sent to Treasury, Treasury Issued, Funds Diverted, Check/ACH Returned) - counted as not received; ask CBP what it means",
                     refund_name(g),
-                    status.map(|s| events[s].place()).unwrap_or_default()
+                    status.map_or_else(String::new, |s| events[s].place().to_string())
                 ),
             ));
         }
@@ -776,7 +926,7 @@ fn refunds_of(
             bucket: bucket_of(read.as_ref()),
             status_from: status.map(|s| events[s].place()),
             status_date: status.and_then(|s| events[s].status_date),
-            amounts_from: le.place(),
+            amounts_from: Some(le.place()),
         });
     }
     // A status row of the entry with no amount anywhere (REV-613 naming the entry, say) still
@@ -801,18 +951,20 @@ fn refunds_of(
             bucket: bucket_of(read.as_ref()),
             status_from: Some(e.place()),
             status_date: e.status_date,
-            amounts_from: format!("{} (no amount)", e.place()),
+            amounts_from: None,
         });
     }
     (refunds, negative)
 }
 
 /// T011 when rows of one refund give other amounts than the latest.
-fn disagreement(g: &Group, le: &RefundEvent, events: &[RefundEvent]) -> Option<RefundFinding> {
+fn disagreement(g: &Group<'_>, le: &RefundEvent, events: &[RefundEvent]) -> Option<RefundFinding> {
+    if g.more.is_empty() {
+        return None;
+    }
     let differing: Vec<String> = g
-        .amounts
-        .iter()
-        .map(|&i| &events[i])
+        .amounts()
+        .map(|i| &events[i])
         .filter(|e| {
             (e.principal_cents.is_some() && e.principal_cents != le.principal_cents)
                 || (e.interest_cents.is_some() && e.interest_cents != le.interest_cents)
@@ -1087,7 +1239,7 @@ fn liquidation_word(basis: ToBasis) -> &'static str {
     }
 }
 
-fn refund_name(g: &Group) -> String {
+fn refund_name(g: &Group<'_>) -> String {
     match (&g.refund_number, &g.declaration) {
         (Some(r), _) => format!("refund {r}"),
         (None, Some(d)) => format!("the refund of declaration {d}"),
@@ -1111,7 +1263,7 @@ fn refund_numbers(refunds: &[RefundSeen], bucket: Bucket) -> String {
 /// What the kept data and the reports say of the (re)liquidation after acceptance.
 fn liquidation_seen(x: &EntryInput<'_>, events: &[RefundEvent], refunded: bool) -> LiquidationSeen {
     // A report's dates are the (re)liquidation its refund came from: the latest wins.
-    let mut best: Option<(Date, ToBasis, String)> = None;
+    let mut best: Option<(Date, ToBasis, Option<Place>)> = None;
     for &i in x.own {
         let e = &events[i];
         for (d, basis) in [
@@ -1121,7 +1273,7 @@ fn liquidation_seen(x: &EntryInput<'_>, events: &[RefundEvent], refunded: bool) 
             if let Some(d) = d.filter(|d| *d <= x.as_of)
                 && best.as_ref().is_none_or(|(b, ..)| d > *b)
             {
-                best = Some((d, basis, e.place()));
+                best = Some((d, basis, Some(e.place())));
             }
         }
     }
@@ -1144,7 +1296,7 @@ fn liquidation_seen(x: &EntryInput<'_>, events: &[RefundEvent], refunded: bool) 
                     LiquidationSeen::Done {
                         on: d,
                         basis: ToBasis::Liquidation,
-                        from: "the kept entry data (ES-003)".to_owned(),
+                        from: None,
                     }
                 } else {
                     LiquidationSeen::Before { on: d }

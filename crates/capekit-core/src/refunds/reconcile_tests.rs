@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use jiff::civil::{Date, date};
@@ -29,7 +29,7 @@ fn facts(duty: i64, summary: Date) -> RefundFacts {
 fn accepted(n: u32, by: Date) -> AcceptedEntry {
     AcceptedEntry {
         entry: entry(n),
-        claim: "100000241223".to_owned(),
+        claim: Arc::from("100000241223"),
         accepted_by: by,
     }
 }
@@ -68,7 +68,7 @@ fn rev603(status: RefundStatus, seq: i64, on: Option<Date>) -> RefundEvent {
 struct Case {
     as_of: Date,
     accepted: Vec<AcceptedEntry>,
-    facts: HashMap<EntryNumber, RefundFacts>,
+    facts: crate::refunds::FactsMap,
     events: Vec<RefundEvent>,
     corporate: HashSet<String>,
     importer: Option<String>,
@@ -79,7 +79,7 @@ impl Case {
         Self {
             as_of,
             accepted: Vec::new(),
-            facts: HashMap::new(),
+            facts: crate::refunds::FactsMap::default(),
             events: Vec::new(),
             corporate: HashSet::new(),
             importer: None,
@@ -606,7 +606,42 @@ fn an_unpublished_quarter_makes_owed_a_partial_estimate() {
     let r = c.run();
     let e = one(&r);
     let i = e.interest.as_ref().expect("estimate");
-    assert_eq!(i.unpublished.as_deref(), Some("2027 Q1"));
+    assert_eq!(
+        i.unpublished.map(|q| q.to_string()).as_deref(),
+        Some("2027 Q1")
+    );
     assert_eq!(e.owed_cents, Some(100_000 + i.counted_cents));
     assert_eq!(r.importers[0].entries_interest_partial, 1);
+}
+
+#[test]
+fn the_record_view_reads_what_the_whole_entry_data_gives() {
+    use crate::path::{Column, EntryData};
+    let mut cases = Vec::new();
+    let mut e = EntryData::new(entry(1), 2);
+    e.importer_number = Some(Arc::from(IMPORTER));
+    e.importer_name = Some(Arc::from("Acme"));
+    e.entry_summary_date = Some(date(2025, 6, 10));
+    e.liquidation_status = Some(Arc::from("Liquidated"));
+    e.liquidation_date = Some(date(2026, 6, 10));
+    e.liquidation_reason = Some(Arc::from("36 - CAPE"));
+    e.ieepa_duty_cents = 123_456;
+    e.absent_columns = crate::path::ColumnSet::EMPTY;
+    cases.push(e.clone());
+    let mut blank = e.clone();
+    blank.ieepa_blank_duty_lines = 2;
+    cases.push(blank);
+    let mut no_duty = EntryData::new(entry(2), 3);
+    no_duty.absent_columns.insert(Column::Duty);
+    cases.push(no_duty);
+    let mut unreadable = e;
+    unreadable.unreadable_columns.insert(Column::Hts);
+    unreadable.liquidation_reason = None;
+    cases.push(unreadable);
+    for e in cases {
+        let json = serde_json::to_string(&e).expect("json");
+        let view: EntryRecordView = serde_json::from_str(&json).expect("view");
+        assert_eq!(view.entry_number, e.entry_number);
+        assert_eq!(RefundFacts::from(view), RefundFacts::of(&e), "{json}");
+    }
 }

@@ -11,7 +11,6 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use capekit_core::EntryNumber;
 use capekit_core::diag::Diagnostic;
 use capekit_core::interest::RATES;
 use capekit_core::refunds::{ReconcileInput, RefundEvent, reconcile};
@@ -115,20 +114,24 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
             let outcomes = l.record_refund_reports(&imports).context(
                 "recording the refund reports in the ledger (run with --no-ledger to read them without it)",
             )?;
+            // The reports just recorded are taken as read; the others come from the ledger.
+            let fresh: Vec<(capekit_ledger::FileId, Vec<RefundEvent>)> = outcomes
+                .iter()
+                .zip(read.iter_mut())
+                .filter_map(|(o, (_, f))| match o {
+                    ImportOutcome::Imported { file_id, .. } => {
+                        Some((*file_id, std::mem::take(&mut f.events)))
+                    }
+                    ImportOutcome::AlreadyImported { .. } => None,
+                })
+                .collect();
             recorded = read
                 .iter()
                 .map(|(m, _)| m.name.clone())
                 .zip(outcomes)
                 .collect();
-            input.accepted = l.accepted_entries()?;
-            input.events = l.refund_events()?;
-            input.corporate = l.corporate_importers()?;
-            let mut wanted: Vec<EntryNumber> = input.accepted.iter().map(|a| a.entry).collect();
-            wanted.extend(input.events.iter().filter_map(|e| e.entry));
-            wanted.sort_unstable();
-            wanted.dedup();
-            let kept = l.refund_facts(wanted)?;
-            for (e, why) in kept.unreadable {
+            let data = l.refund_data(fresh)?;
+            for (e, why) in data.unreadable {
                 diagnostics.push(Diagnostic::new(
                     "T007",
                     capekit_core::Severity::Info,
@@ -138,7 +141,10 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
                     ),
                 ));
             }
-            input.facts = kept.facts;
+            input.accepted = data.accepted;
+            input.events = data.events;
+            input.facts = data.facts;
+            input.corporate = data.corporate;
             shown = Some(super::ledger::shown(&l));
         }
         None => {

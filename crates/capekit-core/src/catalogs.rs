@@ -3,7 +3,7 @@
 use crate::doc::Documented;
 
 /// All rules, in catalog order: file checks (F), CBP messages (M), claim readers (C), entry
-/// paths (P), entry-report readers (R).
+/// paths (P), entry-report readers (R), refund-report readers (D), refund states (T).
 pub fn all_rules() -> Vec<&'static dyn Documented> {
     let mut out: Vec<&'static dyn Documented> = Vec::new();
     out.extend(
@@ -25,6 +25,12 @@ pub fn all_rules() -> Vec<&'static dyn Documented> {
     out.extend(
         crate::reading::ENTRY_READER_RULES
             .iter()
+            .map(|r| r as &dyn Documented),
+    );
+    out.extend(
+        crate::refunds::REFUND_READER_RULES
+            .iter()
+            .chain(crate::refunds::REFUND_RULES)
             .map(|r| r as &dyn Documented),
     );
     out

@@ -44,8 +44,33 @@ impl QuarterRate {
     }
 
     /// `2026 Q2`.
-    pub fn label(&self) -> String {
-        format!("{} Q{}", self.year, self.quarter)
+    pub fn label(&self) -> QuarterLabel {
+        QuarterLabel {
+            year: self.year,
+            quarter: self.quarter,
+        }
+    }
+}
+
+/// A calendar quarter, shown and serialized as `2026 Q2`. A value, not a string: an estimate is
+/// made for each of a million entries, and each names the quarters it counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct QuarterLabel {
+    /// Calendar year.
+    pub year: i16,
+    /// Quarter, 1 to 4.
+    pub quarter: i8,
+}
+
+impl std::fmt::Display for QuarterLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} Q{}", self.year, self.quarter)
+    }
+}
+
+impl Serialize for QuarterLabel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -128,7 +153,7 @@ pub enum ToBasis {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RateUsed {
     /// `2026 Q2`.
-    pub quarter: String,
+    pub quarter: QuarterLabel,
     /// The rate, % a year.
     pub percent: f64,
     /// For a corporation, the rate on the part above $10,000, % a year.
@@ -163,7 +188,7 @@ pub struct InterestEstimate {
     /// Days counted, at published rates.
     pub counted_days: i64,
     /// The first quarter whose rate is not published, when the period reaches it.
-    pub unpublished: Option<String>,
+    pub unpublished: Option<QuarterLabel>,
     /// The rates applied, quarter by quarter.
     pub rates: Vec<RateUsed>,
 }
@@ -253,7 +278,7 @@ pub fn estimate(
             .iter()
             .find(|r| r.year == year && r.quarter == quarter)
         else {
-            est.unpublished = Some(format!("{year} Q{quarter}"));
+            est.unpublished = Some(QuarterLabel { year, quarter });
             break;
         };
         let year_days = if date(year, 12, 31).day_of_year() == 366 {
@@ -340,7 +365,7 @@ mod tests {
         let days: Vec<(String, i64)> = e
             .rates
             .iter()
-            .map(|r| (r.quarter.clone(), r.days))
+            .map(|r| (r.quarter.to_string(), r.days))
             .collect();
         assert_eq!(
             days,
@@ -409,7 +434,16 @@ mod tests {
             RATES,
         );
         assert_eq!(e.cents, None);
-        assert_eq!(e.unpublished.as_deref(), Some("2027 Q1"));
+        assert_eq!(
+            e.unpublished.map(|q| q.to_string()).as_deref(),
+            Some("2027 Q1")
+        );
+        assert_eq!(
+            serde_json::to_value(&e)
+                .ok()
+                .map(|v| v["unpublished"].clone()),
+            Some(serde_json::Value::from("2027 Q1"))
+        );
         assert_eq!(e.counted_days, 30);
         assert!(e.counted_cents > 0);
         assert!(e.basis_text().contains("rate not published for 2027 Q1"));

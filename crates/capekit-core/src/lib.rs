@@ -20,6 +20,7 @@ pub mod path;
 pub mod psc;
 pub mod reading;
 pub mod refine;
+pub mod refunds;
 pub mod triage;
 
 pub use diag::{Diagnostic, Severity};

@@ -1361,13 +1361,13 @@ pub fn flag_value(raw: &str) -> Option<bool> {
 
 /// What a liquidation status says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LiqStatus {
+pub(crate) enum LiqStatus {
     Liquidated,
     Unliquidated,
     Unrecognized,
 }
 
-fn liquidation_status(raw: &str) -> Option<LiqStatus> {
+pub(crate) fn liquidation_status(raw: &str) -> Option<LiqStatus> {
     let s = squash(raw);
     if s.is_empty() {
         return None;
@@ -1970,6 +1970,19 @@ fn urgent_notes(d: &mut Decision) {
     }
 }
 
+/// The entry's liquidation reason when it is CAPE's (ACE code 36): the liquidation that refunded
+/// its IEEPA duty.
+pub(crate) fn cape_liquidation_reason(e: &EntryData) -> Option<&str> {
+    e.liquidation_reason
+        .as_deref()
+        .filter(|r| is_cape_liquidation_reason(r))
+}
+
+/// Is a liquidation reason as written CAPE's (`36`, `36 - CAPE`, `CAPE`)?
+pub(crate) fn is_cape_liquidation_reason(raw: &str) -> bool {
+    squash(raw).starts_with("36") || squash(raw) == "cape"
+}
+
 /// Runs the rules in precedence order; returns the path and the deciding rule. Rules that only
 /// add to the decision push their code and notes into `d`.
 fn choose(
@@ -1980,11 +1993,7 @@ fn choose(
     d: &mut Decision,
 ) -> (Path, &'static str) {
     // 0. Refunded already.
-    if let Some(reason) = e
-        .liquidation_reason
-        .as_deref()
-        .filter(|r| squash(r).starts_with("36") || squash(r) == "cape")
-    {
+    if let Some(reason) = cape_liquidation_reason(e) {
         d.notes.push(format!(
             "liquidation reason `{reason}` (36, CAPE): the entry was refunded through CAPE - never declare it again"
         ));

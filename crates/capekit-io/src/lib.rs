@@ -12,6 +12,8 @@ pub mod html;
 pub mod output;
 pub mod packets;
 pub mod plan_out;
+pub mod refunds;
+pub mod refunds_out;
 pub mod render;
 pub mod sheet;
 pub mod sniff;

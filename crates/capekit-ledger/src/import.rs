@@ -289,7 +289,7 @@ impl EntryFacts {
     }
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     Timestamp::now().to_string()
 }
 
@@ -398,7 +398,7 @@ const BATCH: usize = 100;
 
 /// Inserts `rows` with `head` (`INSERT INTO t (a, b) VALUES`) in statements of up to [`BATCH`]
 /// rows of `cols` values each; `bind` binds one row from parameter index `i` on.
-fn insert_batched<R>(
+pub(crate) fn insert_batched<R>(
     tx: &rusqlite::Connection,
     head: &str,
     cols: usize,

@@ -22,6 +22,7 @@ mod guard;
 mod import;
 mod lifecycle;
 mod records;
+mod refunds;
 mod report;
 mod reserve;
 mod schema;
@@ -48,6 +49,7 @@ pub use lifecycle::{
     STALE_AFTER_DAYS, allowed,
 };
 pub use records::EntryRecords;
+pub use refunds::{KeptFacts, RefundData, RefundImport};
 pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
     LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
@@ -179,6 +181,9 @@ pub enum FileKind {
     Refile,
     /// A report of entry data (ES-003).
     EntryData,
+    /// An ACE refund report (ES-022, REV-603, REV-613, REV-615): kept in `refund_files`, never
+    /// in `files` (see [`Ledger::record_refund_reports`]).
+    RefundReport,
 }
 
 impl FileKind {
@@ -190,6 +195,7 @@ impl FileKind {
             Self::ValidationResult => "validation-result",
             Self::Refile => "refile",
             Self::EntryData => "entry-data",
+            Self::RefundReport => "refund-report",
         }
     }
 

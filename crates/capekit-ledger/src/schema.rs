@@ -214,4 +214,50 @@ pub const MIGRATIONS: &[&str] = &[
         claimed_on TEXT
     );
     ",
+    // 7: after acceptance, where the money is. Each row of an ACE refund report (ES-022,
+    // REV-603, REV-613, REV-615) is an event on its declaration and/or entry, append-only, with
+    // the file it came from; a refund report is identified by its SHA-256 like every file, but
+    // numbered in `refund_files` of its own: a refund changes no entry's claim state, so it is
+    // not on the `files` clock. Whether an importer is a corporation (the interest rate above
+    // $10,000 depends on it), append-only: the latest row per importer holds.
+    "
+    CREATE TABLE refund_files (
+        id          INTEGER PRIMARY KEY,
+        sha256      TEXT    NOT NULL UNIQUE CHECK (length(sha256) = 64),
+        report      TEXT    NOT NULL CHECK (report IN ('es-022', 'rev-603', 'rev-613', 'rev-615')),
+        name        TEXT    NOT NULL,
+        size        INTEGER NOT NULL CHECK (size >= 0),
+        rows        INTEGER NOT NULL CHECK (rows >= 0),
+        imported_at TEXT    NOT NULL
+    );
+
+    CREATE TABLE refund_events (
+        file_id            INTEGER NOT NULL REFERENCES refund_files(id),
+        line               INTEGER NOT NULL,
+        entry              TEXT CHECK (entry IS NULL OR length(entry) = 11),
+        declaration        TEXT,
+        refund_number      TEXT,
+        importer           TEXT,
+        status             TEXT CHECK (status IS NULL OR status IN ('sent-to-treasury',
+                               'treasury-issued', 'funds-diverted', 'check-ach-returned',
+                               'ach-rejected')),
+        status_raw         TEXT,
+        principal_cents    INTEGER,
+        interest_cents     INTEGER,
+        deposit_date       TEXT,
+        liquidation_date   TEXT,
+        reliquidation_date TEXT,
+        status_date        TEXT,
+        reason             TEXT,
+        PRIMARY KEY (file_id, line)
+    ) WITHOUT ROWID;
+    CREATE INDEX refund_events_by_entry ON refund_events(entry) WHERE entry IS NOT NULL;
+
+    CREATE TABLE importer_facts (
+        id          INTEGER PRIMARY KEY,
+        importer    TEXT    NOT NULL,
+        corporate   INTEGER NOT NULL CHECK (corporate IN (0, 1)),
+        recorded_at TEXT    NOT NULL
+    );
+    ",
 ];

@@ -25,6 +25,7 @@ pub fn page(title: &str, body: Markup) -> Markup {
                         a href="/" { "Read ACE files" }
                         a href="/check" { "Check a declaration" }
                         a href="/declarations" { "Declarations" }
+                        a href="/refunds" { "Refunds" }
                         a href="/rules" { "Messages and rules" }
                     }
                 }

@@ -102,6 +102,7 @@ impl FileNote {
                 let what = match self.kind {
                     FileKind::ClaimDetails | FileKind::ValidationResult => "claim rows",
                     FileKind::EntryData => "entries with their deadlines",
+                    FileKind::RefundReport => "refund rows",
                     FileKind::Declaration | FileKind::Refile => "entries, pending from now on",
                 };
                 format!(

@@ -144,6 +144,11 @@ pub fn app(state: AppState) -> Router {
         .route("/rules", get(pages::rules::list))
         .route("/rules/{code}", get(pages::rules::rule))
         .route("/entry/{number}", get(pages::entry::page))
+        .route("/refunds", get(pages::refunds::page))
+        .route(
+            "/refunds/page/{importer}",
+            get(pages::refunds::importer_download),
+        )
         .route("/declarations", get(pages::declarations::page))
         .route(
             "/declarations/{id}/{action}",

@@ -127,6 +127,40 @@ pub enum Command {
         #[arg(long)]
         one_declaration: bool,
     },
+    /// After acceptance, where the money is: per importer, the entries accepted, their IEEPA
+    /// duty, the interest estimated (19 USC 1505(c)), what was paid (principal and interest),
+    /// diverted to debts, held for ACH, what is outstanding and overdue; writes refunds.xlsx and
+    /// one page per importer (refunds-IMPORTER.html, safe to send to that importer).
+    ///
+    /// Reads the ACE refund reports given (ES-022, REV-603, REV-613, REV-615, CSV or XLSX) and
+    /// records them in the ledger, which supplies the accepted entries, their entry data and the
+    /// refund reports imported before. Exit 0 = the reconciliation ran (read its findings), 2 =
+    /// it could not run.
+    Refunds {
+        /// ACE refund reports to read and record first; none reconciles what the ledger holds.
+        files: Vec<PathBuf>,
+        /// Judge as of this date (YYYY-MM-DD); default today (Eastern Time).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        /// Only this importer of record's entries.
+        #[arg(long, value_name = "NUMBER")]
+        importer: Option<String>,
+        /// Folder for refunds.xlsx and the importers' pages.
+        #[arg(long, value_name = "DIR", default_value = "capekit-refunds")]
+        out: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Record that this importer is a corporation: the part of an overpayment above $10,000
+        /// then earns the lower corporate rate (26 USC 6621(a)(1)). Remembered in the ledger;
+        /// repeat for several.
+        #[arg(long, value_name = "IMPORTER")]
+        corporate: Vec<String>,
+        /// Record that this importer is not a corporation (the default reading). Remembered in
+        /// the ledger; repeat for several.
+        #[arg(long = "not-corporate", value_name = "IMPORTER")]
+        not_corporate: Vec<String>,
+    },
     /// Run the main job on built-in sample data: triage a 40-entry "Accepted with Error(s)" claim.
     Demo {
         /// Folder to write into.
@@ -203,8 +237,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
     /// Record files in the ledger: Claim Details and Validation Result Files (triaged as of
-    /// --as-of), declaration uploads, and ES-003 exports or entry lists (their entries' paths and
-    /// deadlines decided as of --as-of), recognised by their content.
+    /// --as-of), declaration uploads, ES-003 exports or entry lists (their entries' paths and
+    /// deadlines decided as of --as-of), and ACE refund reports (ES-022, REV-603, REV-613,
+    /// REV-615: every row as a refund event), recognised by their content.
     ///
     /// A file already recorded (same bytes) changes nothing. Declarations are recorded before
     /// claim files. A file of unknown kind refuses the whole import. Exit 0 = recorded, 2 = could

@@ -10,6 +10,7 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::response::Response;
 use capekit_core::EntryNumber;
 use capekit_core::catalog::Action;
+use capekit_core::refunds::{RefundEvent, StatusRead};
 use capekit_core::triage::EntryResult;
 use capekit_io::plan_out::PlannedEntry;
 use capekit_ledger::{EntryFacts, EntryState, EventKind, Ledger, TimelineEvent};
@@ -41,6 +42,7 @@ enum History {
     Known {
         state: EntryState,
         timeline: Vec<TimelineEvent>,
+        refunds: Vec<RefundEvent>,
     },
     /// The ledger could not be read: why.
     Failed(String),
@@ -54,6 +56,7 @@ fn read_history(state: &AppState, entry: EntryNumber) -> History {
         Ok(History::Known {
             state: l.entry_state(entry)?,
             timeline: l.timeline(entry)?,
+            refunds: l.refund_events_of(entry)?,
         })
     });
     read.unwrap_or_else(|e| {
@@ -110,6 +113,10 @@ pub async fn page(
 
         h2 { "In the ledger" }
         (ledger_part(&history, today))
+        @if let History::Known { refunds, .. } = &history && !refunds.is_empty() {
+            h2 { "Refund reports" }
+            (refund_part(refunds))
+        }
 
         @if !rows.is_empty() || planned.is_empty() {
             h2 { "In your triage" @if triages.len() > 1 { "s" } }
@@ -166,6 +173,42 @@ pub async fn page(
     )))
 }
 
+/// The rows of ACE's refund reports recorded for the entry, in the order recorded; the
+/// reconciliation of them is on `/refunds`.
+fn refund_part(events: &[RefundEvent]) -> Markup {
+    let money = |c: Option<i64>| c.map_or_else(String::new, capekit_core::path::format_cents);
+    let day = |d: Option<jiff::civil::Date>| d.map_or_else(String::new, |d| d.to_string());
+    html! {
+        table #refund-events {
+            thead { tr {
+                th { "report" } th { "declaration" } th { "refund" } th { "status" } th.num { "principal" }
+                th.num { "interest" } th { "(re)liquidated" } th { "status date" } th { "reason" } th { "from" }
+            } }
+            tbody {
+                @for e in events {
+                    tr {
+                        td { (e.report.code()) }
+                        td.mono { (e.declaration.as_deref().unwrap_or("")) }
+                        td.mono { (e.refund_number.as_deref().unwrap_or("")) }
+                        td { @match e.status() {
+                            Some(StatusRead::Known(k)) => { (k.label()) },
+                            Some(StatusRead::Unrecognized(raw)) => { (raw) " " span.meta { "(not one of ACE's four: review)" } },
+                            None => {},
+                        } }
+                        td.num { (money(e.principal_cents)) }
+                        td.num { (money(e.interest_cents)) }
+                        td { (day(e.reliquidation_date.or(e.liquidation_date))) }
+                        td { (day(e.status_date)) }
+                        td { (e.reason.as_deref().unwrap_or("")) }
+                        td { (e.place().to_string()) }
+                    }
+                }
+            }
+        }
+        p { a href="/refunds" { "Where the refunds of every importer stand" } }
+    }
+}
+
 type Triages = Vec<(SessionId, Arc<TriageSession>)>;
 type Plans = Vec<(SessionId, Arc<PlanSession>)>;
 
@@ -211,7 +254,9 @@ fn ledger_part(history: &History, today: jiff::civil::Date) -> Markup {
             History::Failed(why) => {
                 div.notice.bad { p { "The ledger could not be read: " (why) "." } }
             }
-            History::Known { state, timeline } => {
+            History::Known {
+                state, timeline, ..
+            } => {
                 (state_notice(state))
                 // The latest entry data recorded: what the newest entry report said.
                 @if let Some(f) = timeline.iter().rev().find_map(|ev| ev.data.as_ref()) {

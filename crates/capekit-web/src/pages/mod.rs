@@ -7,6 +7,7 @@ pub mod entry;
 pub mod home;
 pub mod plan;
 pub mod rebuild;
+pub mod refunds;
 pub mod rules;
 pub mod triage;
 pub mod upload;

@@ -24,7 +24,8 @@ use capekit_io::claims::{ClaimFile, ClaimFileError, ClaimFileKind, parse_claim_f
 use capekit_io::declaration::{declared_entries, looks_like_declaration, parse_declaration};
 use capekit_io::entries::{EntryDataSet, parse_entry_data};
 use capekit_io::plan_out::PlanOptions;
-use capekit_ledger::{FileMeta, Ledger};
+use capekit_io::refunds::RefundFile;
+use capekit_ledger::{FileMeta, Ledger, RefundImport};
 
 use super::{FilePart, as_of, read_form};
 use crate::AppState;
@@ -41,6 +42,7 @@ pub const ACCEPTS: &[&str] = &[
     "Validation Result Files, from ACE Portal > CAPE > File Uploads (CSV or Excel)",
     "ES-003 \"Entry Summary Line Tariff Details\" reports from ACE Reports (CSV or Excel), or a list of entries with some of their columns (`Entry Summary Number` with `Importer Number`, `Liquidation Date`...), to plan which entries to declare",
     "a declaration: the `Entry Number` file you uploaded to CAPE (CSV or Excel), to check it, or together with its claim files to find entries missing from every claim",
+    "ACE refund reports (ES-022 CAPE Entry Summary, REV-603 Trade Refund, REV-613 ACH Rejected Refunds, REV-615 CAPE Details Refunds; CSV or Excel), recorded in the ledger for the Refunds page",
 ];
 
 /// What one uploaded file was read as.
@@ -49,10 +51,18 @@ enum Read {
     Claim(ClaimFile),
     Entries(EntryDataSet),
     Declaration(DeclarationInput),
+    Refunds(RefundFile),
     Unknown(String),
 }
 
 fn classify(name: &str, bytes: &[u8]) -> Read {
+    // Refund reports first, as `capekit ledger import` reads them: a REV-615 with `Entry
+    // Number` and `Refund Status` would otherwise pass for a Validation Result File.
+    match capekit_io::refunds::parse_refund_file(name, bytes) {
+        Ok(Some(f)) => return Read::Refunds(f),
+        Err(e) => return Read::Unknown(format!("{e}.")),
+        Ok(None) => {}
+    }
     let claim_err = match parse_claim_file(name, bytes) {
         Ok(f) => return Read::Claim(f),
         Err(e) => e,
@@ -164,6 +174,17 @@ fn ingest(
     }
 
     let count = |f: fn(&Read) -> bool| read.iter().filter(|(_, r)| f(r)).count();
+    let refunds = count(|r| matches!(r, Read::Refunds(_)));
+    if refunds > 0 {
+        if refunds < read.len() {
+            return Err(AppError::unusable_file(
+                "Refund reports with other files",
+                "Refund reports (ES-022, REV-603, REV-613, REV-615) are recorded in the ledger and shown on the Refunds page; Claim Details and ES-003 exports make a triage or a plan. Upload the refund reports on their own.",
+            )
+            .with_back("/", "Back to the start page"));
+        }
+        return record_refunds(state, read);
+    }
     let claims = count(|r| matches!(r, Read::Claim(_)));
     let reports = count(|r| matches!(r, Read::Entries(_)));
     let declarations = count(|r| matches!(r, Read::Declaration(_)));
@@ -240,6 +261,50 @@ fn ingest(
     Ok(format!("/check/{id}"))
 }
 
+/// Records refund reports in the ledger (the same bytes again change nothing); the Refunds page
+/// then shows where each importer's refunds stand.
+fn record_refunds(state: &AppState, read: Vec<(FilePart, Read)>) -> Result<String, AppError> {
+    let Some(path) = &state.ledger else {
+        return Err(AppError::bad_request(
+            "The ledger is off",
+            "Refund reports are recorded in the ledger, and the workbench runs with --no-ledger: run `capekit refunds FILE...` instead.",
+        )
+        .with_back("/", "Back to the start page"));
+    };
+    let files: Vec<(FileMeta, RefundFile)> = read
+        .into_iter()
+        .filter_map(|(part, r)| match r {
+            Read::Refunds(f) => Some((
+                FileMeta::of_bytes(
+                    &part.name,
+                    capekit_ledger::FileKind::RefundReport,
+                    &part.bytes,
+                ),
+                f,
+            )),
+            _ => None,
+        })
+        .collect();
+    let imports: Vec<RefundImport<'_>> = files
+        .iter()
+        .map(|(meta, f)| RefundImport {
+            meta,
+            report: f.report,
+            events: &f.events,
+        })
+        .collect();
+    match ledger::write(&state.writes, path, state.ledger_busy_timeout, |l| {
+        l.record_refund_reports(&imports)
+    }) {
+        Ok(_) => Ok("/refunds".to_owned()),
+        Err(e) if e.is_busy() => Err(AppError::ledger_busy(path, &e)),
+        Err(e) => Err(AppError::bad_request(
+            "The refund reports could not be recorded",
+            e.to_string(),
+        )),
+    }
+}
+
 /// The ledger's identity of an uploaded file.
 fn meta(file: &UploadedFile, bytes: &[u8]) -> FileMeta {
     let kind = match file.kind {
@@ -281,7 +346,8 @@ fn triage_session(
                 diagnostics.extend(set.diagnostics.iter().cloned());
                 reports.push(set.entries);
             }
-            Read::Unknown(_) => {}
+            // Refund reports are recorded before any triage (see `ingest`).
+            Read::Refunds(_) | Read::Unknown(_) => {}
         }
         files.push(file);
     }

@@ -19,13 +19,14 @@ use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES, parse_claim_file};
 use capekit_io::entries::{EntryDataSet, parse_entry_data};
 use capekit_io::output::{OutputSet, RecordedFile};
+use capekit_io::refunds::{RefundFile, parse_refund_file};
 use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_io::triage_out::TriageFiles;
 use capekit_ledger::{
     ClaimPlacement, DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState,
     Escalation, ExportRow, FailedUpload, FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus,
-    Mark, MarkOutcome, Problem, TimelineEvent,
+    Mark, MarkOutcome, Problem, RefundImport, TimelineEvent,
 };
 use serde::Serialize;
 
@@ -414,6 +415,7 @@ enum Detected {
     Claim(ClaimFile),
     Declaration(Vec<EntryNumber>, Vec<Diagnostic>),
     EntryData(EntryDataSet),
+    Refunds(RefundFile),
 }
 
 /// Is this entry file an ES-003 export or entry list with data, rather than a bare list of
@@ -427,6 +429,12 @@ fn has_entry_data(set: &EntryDataSet) -> bool {
 /// only, so such a file cannot be one); else a declaration if its first row is the
 /// `Entry Number` header or an entry number; anything else is refused.
 fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
+    // Refund reports first: a REV-615 with `Entry Number` and `Refund Status` columns would
+    // pass for a Validation Result File, and its refunds for claim outcomes. A refund report
+    // that cannot be used is refused (D009) rather than read as something else.
+    if let Some(f) = parse_refund_file(name, bytes)? {
+        return Ok(Detected::Refunds(f));
+    }
     let claim_error = match parse_claim_file(name, bytes) {
         Ok(f) => return Ok(Detected::Claim(f)),
         Err(e) => e,
@@ -477,7 +485,7 @@ fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
         None => format!("it is {}", input.content.describe()),
     };
     bail!(
-        "{name}: capekit cannot tell what this file is, so nothing was imported. It is not a Claim Details or Validation Result File ({claim_error}), not an ES-003 export or entry list with data ({entry_data}), and not a declaration upload ({found}, not the header `Entry Number` followed by entry numbers)"
+        "{name}: capekit cannot tell what this file is, so nothing was imported. It is not a Claim Details or Validation Result File ({claim_error}), not an ACE refund report (no refund number, principal, interest or refund status column), not an ES-003 export or entry list with data ({entry_data}), and not a declaration upload ({found}, not the header `Entry Number` followed by entry numbers)"
     )
 }
 
@@ -485,6 +493,9 @@ fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
 struct ImportLine {
     file: String,
     kind: FileKind,
+    /// Which refund report, for a refund report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<capekit_core::refunds::RefundReport>,
     #[serde(flatten)]
     outcome: ImportOutcome,
 }
@@ -533,6 +544,7 @@ fn import(
     let mut declarations = Vec::new();
     let mut claims = Vec::new();
     let mut entry_files = Vec::new();
+    let mut refund_files = Vec::new();
     let mut diagnostics = Vec::new();
     let timed = capekit_io::timings::phase("ledger import read files");
     for path in files {
@@ -558,6 +570,10 @@ fn import(
                 diagnostics.append(&mut set.diagnostics);
                 entry_files.push((FileMeta::of_bytes(&name, FileKind::EntryData, &bytes), set));
             }
+            Detected::Refunds(mut f) => {
+                diagnostics.append(&mut f.diagnostics);
+                refund_files.push((FileMeta::of_bytes(&name, FileKind::RefundReport, &bytes), f));
+            }
         }
     }
     drop(timed);
@@ -576,6 +592,7 @@ fn import(
         lines.push(ImportLine {
             file: meta.name.clone(),
             kind: meta.kind,
+            report: None,
             outcome,
         });
     }
@@ -602,6 +619,7 @@ fn import(
                         lines.push(ImportLine {
                             file: meta.name.clone(),
                             kind: meta.kind,
+                            report: None,
                             outcome,
                         });
                     }
@@ -616,6 +634,7 @@ fn import(
             lines.push(ImportLine {
                 file: f.name,
                 kind: meta.kind,
+                report: None,
                 outcome: f.outcome,
             });
         }
@@ -631,6 +650,27 @@ fn import(
             lines.push(ImportLine {
                 file: meta.name,
                 kind: meta.kind,
+                report: None,
+                outcome,
+            });
+        }
+    }
+    if !refund_files.is_empty() {
+        // Refund events are no event on the claims' clock either: their order is their own.
+        let imports: Vec<RefundImport<'_>> = refund_files
+            .iter()
+            .map(|(meta, f)| RefundImport {
+                meta,
+                report: f.report,
+                events: &f.events,
+            })
+            .collect();
+        let done = ledger.record_refund_reports(&imports)?;
+        for ((meta, f), outcome) in refund_files.iter().zip(done) {
+            lines.push(ImportLine {
+                file: meta.name.clone(),
+                kind: meta.kind,
+                report: Some(f.report),
                 outcome,
             });
         }
@@ -660,12 +700,14 @@ fn import(
                     out,
                     "{}: {}, {} recorded{}",
                     l.file,
-                    l.kind,
+                    l.report
+                        .map_or_else(|| l.kind.to_string(), |r| r.to_string()),
                     match l.kind {
                         FileKind::Declaration | FileKind::Refile | FileKind::EntryData =>
                             plural(*entries, "entry", "entries"),
                         FileKind::ClaimDetails | FileKind::ValidationResult =>
                             plural(*entries, "claim row", "claim rows"),
+                        FileKind::RefundReport => plural(*entries, "refund row", "refund rows"),
                     },
                     if l.kind == FileKind::EntryData {
                         format!(" with their paths and deadlines as of {}", report.as_of)

@@ -53,6 +53,7 @@ mod fix;
 pub mod ledger;
 mod plan;
 mod refile;
+mod refunds;
 mod serve;
 mod triage;
 
@@ -125,6 +126,26 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             out,
             format,
         } => refile::run(corrected.as_deref(), importer, &out, format, &ledger),
+        Command::Refunds {
+            files,
+            as_of,
+            importer,
+            out,
+            format,
+            corporate,
+            not_corporate,
+        } => refunds::run(
+            &refunds::RefundsArgs {
+                files,
+                as_of,
+                importer,
+                out,
+                format,
+                corporate,
+                not_corporate,
+            },
+            &ledger,
+        ),
         Command::Ledger { command } => ledger::run(command, &ledger),
         Command::Serve {
             addr,

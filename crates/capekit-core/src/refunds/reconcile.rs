@@ -1,0 +1,1543 @@
+//! What each importer is owed for its accepted entries, and where CBP's refunds of it stand.
+//!
+//! Per accepted entry, owed = its IEEPA duty (from the kept entry data; unknown without it) plus
+//! the interest estimate of [`crate::interest`] (from the deposit when a report gives it, else
+//! the entry summary date; to the (re)liquidation, else the as-of date). Against it stand the
+//! refunds the reports show, each refund counted once (by refund number, else by declaration,
+//! else by its amounts) at its latest status: paid (sent to Treasury or issued), diverted to a
+//! debt, held (returned or rejected ACH), or only reported. Per importer the money is accounted
+//! as owed = paid + diverted + held + outstanding, and the balance says whether that holds and,
+//! when it does not, by how much and why. Every figure built on the interest estimate is an
+//! estimate. Pure: no I/O and no clock.
+
+use std::collections::{BTreeMap, HashSet};
+
+// foldhash: these maps hold a million entry numbers, where SipHash is slow and DoS resistance
+// buys nothing (the keys come from the user's own files).
+use foldhash::{HashMap, HashMapExt};
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::rules::REFUND_RULES;
+use super::{Bucket, Place, RefundEvent, RefundStatus, StatusRead, later};
+use crate::deadline::{PROTEST_DAYS, add_days, days_between};
+use crate::diag::Severity;
+use crate::entry::EntryNumber;
+use crate::interest::{FromBasis, InterestEstimate, QuarterRate, Taxpayer, ToBasis, estimate};
+use crate::path::{
+    Column, ColumnSet, EntryData, LiqStatus, cape_liquidation_reason, liquidation_status,
+};
+
+/// CBP liquidates an accepted entry about 45 days after acceptance; past this many days without
+/// a liquidation, the entry is overdue (T001).
+pub const LIQUIDATION_EXPECTED_DAYS: i32 = 60;
+/// The refund is due within this many days of (re)liquidation (19 USC 1505(b)).
+pub const REFUND_DUE_DAYS: i32 = 30;
+
+/// How far a refund may differ from what is owed before it is short or over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Tolerance {
+    /// The principal against the IEEPA duty: the duty is known to the cent.
+    pub principal_cents: i64,
+    /// The interest against the estimate: at least this much...
+    pub interest_floor_cents: i64,
+    /// ... or this share of what is owed, in basis points, whichever is larger: the estimate
+    /// may start a few days early (the entry summary date) or run on other days.
+    pub interest_bp_of_owed: i64,
+}
+
+impl Tolerance {
+    /// $1.00 on the principal; $1.00 or 1 % of what is owed on the interest.
+    pub const DEFAULT: Tolerance = Tolerance {
+        principal_cents: 100,
+        interest_floor_cents: 100,
+        interest_bp_of_owed: 100,
+    };
+
+    /// The interest tolerance for an entry owed `owed_cents`.
+    pub fn interest_cents(&self, owed_cents: i64) -> i64 {
+        self.interest_floor_cents
+            .max(owed_cents.max(0).saturating_mul(self.interest_bp_of_owed) / 10_000)
+    }
+
+    /// In words, for a report.
+    pub fn describe(&self) -> String {
+        format!(
+            "principal within {} of the IEEPA duty; interest within {} or {} % of what is owed, whichever is larger",
+            money(self.principal_cents),
+            money(self.interest_floor_cents),
+            self.interest_bp_of_owed as f64 / 100.0
+        )
+    }
+}
+
+/// An entry the ledger has as accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AcceptedEntry {
+    /// The entry.
+    pub entry: EntryNumber,
+    /// The claim that accepted it.
+    pub claim: Arc<str>,
+    /// Accepted on or before this day: the earlier of the day its claim file was recorded and
+    /// the day it was triaged as of.
+    pub accepted_by: Date,
+}
+
+/// What the reconciliation needs of an entry's kept data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RefundFacts {
+    /// Importer of record number.
+    pub importer: Option<Arc<str>>,
+    /// Importer name.
+    pub importer_name: Option<Arc<str>>,
+    /// The IEEPA duty in cents; `None` when the data cannot tell it.
+    pub ieepa_duty_cents: Option<i64>,
+    /// Why the duty is unknown.
+    pub duty_unknown: Option<&'static str>,
+    /// Entry summary date.
+    pub entry_summary_date: Option<Date>,
+    /// Liquidation status as written.
+    pub liquidation_status: Option<Arc<str>>,
+    /// Liquidation date.
+    pub liquidation_date: Option<Date>,
+    /// The liquidation was CAPE's (ACE reason code 36).
+    pub cape_liquidation: bool,
+}
+
+impl RefundFacts {
+    /// The facts of an entry's kept ES-003 data.
+    pub fn of(e: &EntryData) -> Self {
+        Self::from_parts(Parts {
+            importer: e.importer_number.clone(),
+            importer_name: e.importer_name.clone(),
+            ieepa_duty_cents: e.ieepa_duty_cents,
+            ieepa_blank_duty_lines: e.ieepa_blank_duty_lines,
+            unknown: |c| e.unknown(c),
+            entry_summary_date: e.entry_summary_date,
+            liquidation_status: e.liquidation_status.clone(),
+            liquidation_date: e.liquidation_date,
+            cape_liquidation: cape_liquidation_reason(e).is_some(),
+        })
+    }
+
+    fn from_parts(p: Parts<impl Fn(Column) -> bool>) -> Self {
+        let duty_unknown = if (p.unknown)(Column::Duty) {
+            Some("the kept entry data has no readable `Line Tariff Duty Amount`")
+        } else if (p.unknown)(Column::Hts) {
+            Some("the kept entry data has no readable `HTS Number - Full`")
+        } else if p.ieepa_blank_duty_lines > 0 {
+            Some("IEEPA lines of the kept entry data have blank duty cells")
+        } else {
+            None
+        };
+        Self {
+            importer: p.importer,
+            importer_name: p.importer_name,
+            ieepa_duty_cents: duty_unknown.is_none().then_some(p.ieepa_duty_cents),
+            duty_unknown,
+            entry_summary_date: p.entry_summary_date,
+            liquidation_status: p.liquidation_status,
+            liquidation_date: p.liquidation_date,
+            cape_liquidation: p.cape_liquidation,
+        }
+    }
+}
+
+/// What [`RefundFacts`] are made of.
+struct Parts<F> {
+    importer: Option<Arc<str>>,
+    importer_name: Option<Arc<str>>,
+    ieepa_duty_cents: i64,
+    ieepa_blank_duty_lines: u32,
+    unknown: F,
+    entry_summary_date: Option<Date>,
+    liquidation_status: Option<Arc<str>>,
+    liquidation_date: Option<Date>,
+    cape_liquidation: bool,
+}
+
+/// The fields of a serialized [`EntryData`] (the record the ledger keeps of each entry) that the
+/// reconciliation reads. Deserializing these alone, the rest skipped, is several times faster
+/// than the whole record, which counts for a million accepted entries. The field names are
+/// those of [`EntryData`]; a test holds them together.
+#[derive(Debug, Deserialize)]
+pub struct EntryRecordView {
+    /// The entry.
+    pub entry_number: EntryNumber,
+    #[serde(default)]
+    importer_number: Option<Arc<str>>,
+    #[serde(default)]
+    importer_name: Option<Arc<str>>,
+    #[serde(default)]
+    entry_summary_date: Option<Date>,
+    #[serde(default)]
+    liquidation_status: Option<Arc<str>>,
+    #[serde(default)]
+    liquidation_date: Option<Date>,
+    #[serde(default)]
+    liquidation_reason: Option<Arc<str>>,
+    #[serde(default)]
+    ieepa_duty_cents: i64,
+    #[serde(default)]
+    ieepa_blank_duty_lines: u32,
+    absent_columns: ColumnSet,
+    #[serde(default)]
+    unreadable_columns: ColumnSet,
+}
+
+impl From<EntryRecordView> for RefundFacts {
+    fn from(v: EntryRecordView) -> Self {
+        let cape_liquidation = v
+            .liquidation_reason
+            .as_deref()
+            .is_some_and(crate::path::is_cape_liquidation_reason);
+        let (absent, unreadable) = (v.absent_columns, v.unreadable_columns);
+        RefundFacts::from_parts(Parts {
+            importer: v.importer_number,
+            importer_name: v.importer_name,
+            ieepa_duty_cents: v.ieepa_duty_cents,
+            ieepa_blank_duty_lines: v.ieepa_blank_duty_lines,
+            unknown: |c| absent.contains(c) || unreadable.contains(c),
+            entry_summary_date: v.entry_summary_date,
+            liquidation_status: v.liquidation_status,
+            liquidation_date: v.liquidation_date,
+            cape_liquidation,
+        })
+    }
+}
+
+/// Everything a reconciliation looks at.
+#[derive(Debug, Clone)]
+pub struct ReconcileInput<'a> {
+    /// The day to judge on.
+    pub as_of: Date,
+    /// Entries accepted.
+    pub accepted: Vec<AcceptedEntry>,
+    /// The kept data of entries (accepted or named by a report).
+    pub facts: FactsMap,
+    /// Every refund event.
+    pub events: Vec<RefundEvent>,
+    /// Importers known to be corporations (26 USC 6621(a)(1): the lower rate above $10,000).
+    pub corporate: HashSet<String>,
+    /// Only this importer's entries.
+    pub importer: Option<String>,
+    /// The IRS rates (normally [`crate::interest::RATES`]).
+    pub rates: &'a [QuarterRate],
+}
+
+/// The kept data of entries, by entry.
+pub type FactsMap = HashMap<EntryNumber, RefundFacts>;
+
+/// A set of entries (a million, for a large importer).
+pub type EntrySet = foldhash::HashSet<EntryNumber>;
+
+/// A finding about an entry's refund, from [`REFUND_RULES`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefundFinding {
+    /// Rule code.
+    pub code: &'static str,
+    /// Rule name.
+    pub name: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// What was found and what to do.
+    pub message: String,
+}
+
+fn finding(code: &'static str, message: String) -> RefundFinding {
+    let rule = REFUND_RULES.iter().find(|r| r.code == code);
+    RefundFinding {
+        code,
+        name: rule.map_or("", |r| r.name),
+        severity: rule.map_or(Severity::Warning, |r| r.severity),
+        message,
+    }
+}
+
+/// One refund of an entry, as the reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefundSeen {
+    /// CBP's refund number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_number: Option<Arc<str>>,
+    /// The declaration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<Arc<str>>,
+    /// Principal, in cents.
+    pub principal_cents: i64,
+    /// Interest, in cents.
+    pub interest_cents: i64,
+    /// Latest status, as ACE writes it (or as written, when unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Where the money is.
+    pub bucket: Bucket,
+    /// Where the status was read: `file line N`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_from: Option<Place>,
+    /// The day of the status, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<Date>,
+    /// Where the amounts were read; `None` for a status row without amounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amounts_from: Option<Place>,
+}
+
+/// The (re)liquidation the refund comes from, as far as known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum LiquidationSeen {
+    /// Liquidated or reliquidated on this day after acceptance.
+    Done {
+        /// The day.
+        on: Date,
+        /// Liquidation or reliquidation.
+        basis: ToBasis,
+        /// The refund report row it was read on; `None` for the kept entry data (ES-003).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<Place>,
+    },
+    /// A refund is reported, so it happened; its day is not known.
+    Implied,
+    /// Liquidated on this day, before acceptance: CBP reliquidates it, which no file shows yet.
+    Before {
+        /// The earlier liquidation.
+        on: Date,
+    },
+    /// Not liquidated yet.
+    Pending {
+        /// The entry data shows liquidation extended or suspended.
+        extended: bool,
+    },
+    /// Nothing is known of it.
+    Unknown,
+}
+
+/// The refund picture of one entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryRefund {
+    /// The entry.
+    pub entry: EntryNumber,
+    /// Its importer, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub importer: Option<Arc<str>>,
+    /// The importer's name, when the entry data gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub importer_name: Option<Arc<str>>,
+    /// The claim that accepted it; `None` when the ledger has it not as accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<Arc<str>>,
+    /// Accepted on or before this day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_by: Option<Date>,
+    /// A short word of where it stands: `paid`, `refund overdue`, ...
+    pub state: &'static str,
+    /// The IEEPA duty, in cents, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duty_cents: Option<i64>,
+    /// The interest estimate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interest: Option<InterestEstimate>,
+    /// Why no interest was estimated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interest_not_estimated: Option<String>,
+    /// Owed: duty plus the interest estimated (the days counted, when a quarter's rate is not
+    /// published); an estimate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owed_cents: Option<i64>,
+    /// Paid out (sent to Treasury or issued): principal.
+    pub paid_principal_cents: i64,
+    /// Paid out: interest.
+    pub paid_interest_cents: i64,
+    /// Applied to a debt.
+    pub diverted_cents: i64,
+    /// Held by CBP (returned or rejected ACH).
+    pub held_cents: i64,
+    /// Reported by CBP but not shown sent.
+    pub reported_cents: i64,
+    /// Owed and not received (paid, diverted or held): never negative; `None` when owed is
+    /// unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outstanding_cents: Option<i64>,
+    /// The (re)liquidation.
+    pub liquidation: LiquidationSeen,
+    /// The last day to protest the (re)liquidation (19 USC 1514(c)(3)), when a refund is short
+    /// and the day is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protest_due: Option<Date>,
+    /// The refunds the reports show.
+    pub refunds: Vec<RefundSeen>,
+    /// What to look at, most pressing first.
+    pub findings: Vec<RefundFinding>,
+}
+
+impl EntryRefund {
+    /// Paid out, principal and interest.
+    pub fn paid_cents(&self) -> i64 {
+        self.paid_principal_cents + self.paid_interest_cents
+    }
+
+    /// Paid, diverted or held: what left CBP's books for this entry or waits for the importer.
+    pub fn received_cents(&self) -> i64 {
+        self.paid_cents() + self.diverted_cents + self.held_cents
+    }
+
+    /// Is any finding about this entry a warning or an error?
+    pub fn needs_action(&self) -> bool {
+        self.findings.iter().any(|f| f.severity != Severity::Info)
+    }
+}
+
+/// A finding that belongs to no one entry: a declaration's refund whose entries no report names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefundProblem {
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: RefundFinding,
+    /// The importer, when the row names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub importer: Option<Arc<str>>,
+    /// The declaration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<Arc<str>>,
+    /// The refund number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_number: Option<Arc<str>>,
+    /// Where it was read.
+    pub from: Place,
+}
+
+/// Whether owed = paid + diverted + held + outstanding holds for an importer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Balance {
+    /// It holds to the cent.
+    pub holds: bool,
+    /// owed - (paid + diverted + held + outstanding), in cents.
+    pub difference_cents: i64,
+    /// Received beyond what is owed, on entries whose owed is known.
+    pub over_cents: i64,
+    /// Entries with more received than owed.
+    pub over_entries: usize,
+    /// Received on entries whose owed is unknown (not in `owed`).
+    pub unknown_owed_received_cents: i64,
+    /// Those entries.
+    pub unknown_owed_entries: usize,
+    /// The sum in words.
+    pub text: String,
+}
+
+/// One importer's refunds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImporterRefunds {
+    /// The importer of record number, or `(importer unknown)`.
+    pub importer: String,
+    /// Its name, when the entry data gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Arc<str>>,
+    /// Recorded as a corporation: interest above $10,000 at the lower corporate rate.
+    pub corporate: bool,
+    /// Entries accepted.
+    pub entries_accepted: usize,
+    /// Entries named by a refund report but not accepted in the ledger.
+    pub entries_not_accepted: usize,
+    /// Accepted entries whose IEEPA duty is unknown.
+    pub entries_owed_unknown: usize,
+    /// IEEPA duty of the entries whose duty is known.
+    pub duty_cents: i64,
+    /// Interest estimated on them (an estimate).
+    pub interest_cents: i64,
+    /// Entries whose interest is estimated only in part or not at all.
+    pub entries_interest_partial: usize,
+    /// duty + interest (an estimate).
+    pub owed_cents: i64,
+    /// Paid: principal.
+    pub paid_principal_cents: i64,
+    /// Paid: interest.
+    pub paid_interest_cents: i64,
+    /// Diverted to debts.
+    pub diverted_cents: i64,
+    /// Held for ACH.
+    pub held_cents: i64,
+    /// Reported by CBP but not shown sent (part of outstanding).
+    pub reported_cents: i64,
+    /// Owed and not received.
+    pub outstanding_cents: i64,
+    /// Entries whose refund is overdue (T002).
+    pub overdue_entries: usize,
+    /// What is outstanding on them.
+    pub overdue_cents: i64,
+    /// Entries accepted more than 60 days ago and not liquidated (T001).
+    pub liquidation_overdue_entries: usize,
+    /// Entries held for ACH (T006).
+    pub held_entries: usize,
+    /// Entries with diverted refunds (T005).
+    pub diverted_entries: usize,
+    /// Entries paid short (T003).
+    pub short_entries: usize,
+    /// Entries with a warning.
+    pub entries_to_act_on: usize,
+    /// The accounting.
+    pub balance: Balance,
+}
+
+/// The whole reconciliation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reconciliation {
+    /// Judged as of this day.
+    pub as_of: Date,
+    /// The tolerance of short and over.
+    pub tolerance: Tolerance,
+    /// The tolerance in words.
+    pub tolerance_text: String,
+    /// Per importer, by importer number (the unknown importer last).
+    pub importers: Vec<ImporterRefunds>,
+    /// Per entry, by importer and entry number.
+    pub entries: Vec<EntryRefund>,
+    /// Findings that belong to no entry.
+    pub problems: Vec<RefundProblem>,
+    /// Events read.
+    pub events: usize,
+}
+
+/// The importer of entries whose importer no file names.
+pub const UNKNOWN_IMPORTER: &str = "(importer unknown)";
+
+/// Formats cents as `$1,234.56`.
+fn money(cents: i64) -> String {
+    crate::path::format_cents(cents)
+}
+
+/// Reconciles the accepted entries with the refund events.
+pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
+    let as_of = input.as_of;
+    let events = &input.events;
+    // The entry-level events sorted by entry (in file order within one), and the accepted
+    // entries sorted by entry: one merge walks both, with no map per entry.
+    let mut order: Vec<usize> = (0..events.len())
+        .filter(|&i| events[i].entry.is_some())
+        .collect();
+    order.sort_by_key(|&i| events[i].entry);
+    let mut accepted: Vec<&AcceptedEntry> = input.accepted.iter().collect();
+    accepted.sort_by_key(|a| a.entry);
+    accepted.dedup_by_key(|a| a.entry);
+    let mut by_refund: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_declaration: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in events.iter().enumerate().filter(|(_, e)| e.entry.is_none()) {
+        if let Some(r) = &e.refund_number {
+            by_refund.entry(r).or_default().push(i);
+        }
+        if let Some(d) = &e.declaration {
+            by_declaration.entry(d).or_default().push(i);
+        }
+    }
+    let index = Index {
+        events,
+        by_refund,
+        by_declaration,
+    };
+    let mut items: Vec<Item<'_>> = Vec::with_capacity(accepted.len().max(order.len()));
+    let (mut a, mut o) = (0, 0);
+    while a < accepted.len() || o < order.len() {
+        let next_event = order.get(o).and_then(|&i| events[i].entry);
+        let next_accepted = accepted.get(a).map(|x| x.entry);
+        let entry = match (next_accepted, next_event) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) => x,
+            (None, Some(y)) => y,
+            (None, None) => break,
+        };
+        let acc = (next_accepted == Some(entry)).then(|| {
+            a += 1;
+            accepted[a - 1]
+        });
+        let from = o;
+        while o < order.len() && events[order[o]].entry == Some(entry) {
+            o += 1;
+        }
+        let own = &order[from..o];
+        let facts = input.facts.get(&entry);
+        let importer = facts
+            .and_then(|f| f.importer.clone())
+            .or_else(|| own.iter().find_map(|&i| events[i].importer.clone()));
+        if let Some(only) = &input.importer
+            && importer.as_deref() != Some(only.as_str())
+        {
+            continue;
+        }
+        items.push(Item {
+            rank: 0,
+            entry,
+            importer,
+            accepted: acc,
+            facts,
+            own,
+        });
+    }
+    // By importer and entry number, sorted before the entries are built (they are large to
+    // move): importers ranked once, so the sort compares numbers, not names.
+    let mut names: Vec<Arc<str>> = {
+        let distinct: foldhash::HashSet<&Arc<str>> =
+            items.iter().filter_map(|i| i.importer.as_ref()).collect();
+        distinct.into_iter().cloned().collect()
+    };
+    names.sort_unstable();
+    let rank: HashMap<Arc<str>, u32> = names
+        .into_iter()
+        .enumerate()
+        .map(|(r, n)| (n, u32::try_from(r).unwrap_or(u32::MAX)))
+        .collect();
+    for it in &mut items {
+        it.rank = it
+            .importer
+            .as_deref()
+            .and_then(|n| rank.get(n).copied())
+            .unwrap_or(u32::MAX);
+    }
+    items.sort_unstable_by_key(|i| (i.rank, i.entry));
+
+    let mut linked = vec![false; events.len()];
+    let mut out = Vec::with_capacity(items.len());
+    for it in items {
+        let corporate = it
+            .importer
+            .as_deref()
+            .is_some_and(|i| input.corporate.contains(i));
+        out.push(entry_refund(
+            &EntryInput {
+                entry: it.entry,
+                importer: it.importer,
+                accepted: it.accepted,
+                facts: it.facts,
+                own: it.own,
+                corporate,
+                as_of,
+                rates: input.rates,
+            },
+            &index,
+            &mut linked,
+        ));
+    }
+    let problems = unlinked(events, &linked, input.importer.as_deref());
+    let importers = importer_totals(&out, &input.corporate);
+    Reconciliation {
+        as_of,
+        tolerance: Tolerance::DEFAULT,
+        tolerance_text: Tolerance::DEFAULT.describe(),
+        importers,
+        entries: out,
+        problems,
+        events: events.len(),
+    }
+}
+
+/// An entry to reconcile, before it is.
+struct Item<'a> {
+    rank: u32,
+    entry: EntryNumber,
+    importer: Option<Arc<str>>,
+    accepted: Option<&'a AcceptedEntry>,
+    facts: Option<&'a RefundFacts>,
+    own: &'a [usize],
+}
+
+struct Index<'e> {
+    events: &'e [RefundEvent],
+    by_refund: HashMap<&'e str, Vec<usize>>,
+    by_declaration: HashMap<&'e str, Vec<usize>>,
+}
+
+struct EntryInput<'a> {
+    entry: EntryNumber,
+    importer: Option<Arc<str>>,
+    accepted: Option<&'a AcceptedEntry>,
+    facts: Option<&'a RefundFacts>,
+    own: &'a [usize],
+    corporate: bool,
+    as_of: Date,
+    rates: &'a [QuarterRate],
+}
+
+/// A refund of an entry: the events that give its amounts.
+struct Group<'e> {
+    key: Key<'e>,
+    refund_number: Option<Arc<str>>,
+    declaration: Option<Arc<str>>,
+    /// The first row that gives its amounts, and the others (most refunds have one).
+    first: usize,
+    more: Vec<usize>,
+}
+
+impl Group<'_> {
+    fn amounts(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.first).chain(self.more.iter().copied())
+    }
+}
+
+/// What a refund is counted once by: its number, else its declaration, else its amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key<'e> {
+    Refund(&'e str),
+    Declaration(&'e str),
+    Amounts(i64, i64),
+}
+
+fn group_key(e: &RefundEvent) -> Key<'_> {
+    match (&e.refund_number, &e.declaration) {
+        (Some(r), _) => Key::Refund(r),
+        (None, Some(d)) => Key::Declaration(d),
+        (None, None) => Key::Amounts(
+            e.principal_cents.unwrap_or(0),
+            e.interest_cents.unwrap_or(0),
+        ),
+    }
+}
+
+fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> EntryRefund {
+    let events = index.events;
+    let mut findings = Vec::new();
+    let (refunds, negative) = refunds_of(x, index, linked, &mut findings);
+    let sum = |b: Bucket| -> i64 {
+        refunds
+            .iter()
+            .filter(|r| r.bucket == b)
+            .map(|r| r.principal_cents + r.interest_cents)
+            .sum()
+    };
+    let paid_principal: i64 = refunds
+        .iter()
+        .filter(|r| r.bucket == Bucket::Paid)
+        .map(|r| r.principal_cents)
+        .sum();
+    let paid_interest = sum(Bucket::Paid) - paid_principal;
+    let (diverted, held, reported) = (
+        sum(Bucket::Diverted),
+        sum(Bucket::Held),
+        sum(Bucket::Reported),
+    );
+    let liquidation = liquidation_seen(x, events, !refunds.is_empty());
+    let duty = x.facts.and_then(|f| f.ieepa_duty_cents);
+    let (interest, interest_not_estimated) = interest_for(x, events, duty, &liquidation);
+    let owed = duty.map(|d| d + interest.as_ref().map_or(0, |i| i.counted_cents));
+    let received = paid_principal + paid_interest + diverted + held;
+    let outstanding = owed.map(|o| (o - received).max(0));
+
+    let mut state = data_findings(x, events, &mut findings);
+    let any = |b: Bucket| refunds.iter().any(|r| r.bucket == b);
+    let moving = any(Bucket::Paid) || any(Bucket::Diverted) || any(Bucket::Held);
+    if let Some(acc) = x.accepted {
+        state = state.or(timing(x, acc, &liquidation, moving, &mut findings));
+    }
+    if any(Bucket::Diverted) {
+        findings.push(finding(
+            "T005",
+            format!(
+                "{} of the refund was applied to a debt (`Funds Diverted`) - ask CBP which debt, with the refund number{}",
+                money(diverted),
+                refund_numbers(&refunds, Bucket::Diverted)
+            ),
+        ));
+        state = Some("diverted");
+    }
+    if any(Bucket::Held) {
+        findings.push(finding(
+            "T006",
+            format!(
+                "{} came back (`Check/ACH Returned` or REV-613){}: CBP holds it until the importer's ACH refund details are right - only the importer can enter them, in its ACE Portal account, never the broker; then ask CBP to reissue",
+                if held > 0 {
+                    money(held)
+                } else {
+                    "the refund".to_owned()
+                },
+                refund_numbers(&refunds, Bucket::Held)
+            ),
+        ));
+        state = Some("held for ACH");
+    }
+    let mut protest_due = None;
+    if negative {
+        findings.push(finding(
+            "T013",
+            "a refund report shows a negative amount for this entry: a reversal or a bill, which capekit cannot tell - not judged paid, short or over; ask CBP".to_owned(),
+        ));
+        state = Some("review");
+    } else if let Some(d) = duty.filter(|_| !refunds.is_empty()) {
+        let judged = short_or_over(x, d, interest.as_ref(), &refunds, &liquidation);
+        protest_due = judged.protest_due;
+        if let Some(f) = judged.short {
+            findings.push(f);
+            state = Some("paid short");
+        }
+        if let Some(f) = judged.over {
+            findings.push(f);
+            state = state.or(Some("paid over"));
+        }
+    }
+    let state = state.unwrap_or(if any(Bucket::Paid) && !any(Bucket::Reported) {
+        if refunds
+            .iter()
+            .all(|r| r.status.as_deref() == Some(RefundStatus::TreasuryIssued.label()))
+        {
+            "paid"
+        } else {
+            "sent to Treasury"
+        }
+    } else if !refunds.is_empty() {
+        "refund reported"
+    } else {
+        "no refund yet"
+    });
+    // The most pressing first: warnings before information, then in code order.
+    findings.sort_by_key(|f| (f.severity == Severity::Info, f.code));
+    EntryRefund {
+        entry: x.entry,
+        importer: x.importer.clone(),
+        importer_name: x.facts.and_then(|f| f.importer_name.clone()),
+        claim: x.accepted.map(|a| a.claim.clone()),
+        accepted_by: x.accepted.map(|a| a.accepted_by),
+        state,
+        duty_cents: duty,
+        interest,
+        interest_not_estimated,
+        owed_cents: owed,
+        paid_principal_cents: paid_principal,
+        paid_interest_cents: paid_interest,
+        diverted_cents: diverted,
+        held_cents: held,
+        reported_cents: reported,
+        outstanding_cents: outstanding,
+        liquidation,
+        protest_due,
+        refunds,
+        findings,
+    }
+}
+
+fn status_text(read: &StatusRead) -> String {
+    match read {
+        StatusRead::Known(k) => k.label().to_owned(),
+        StatusRead::Unrecognized(raw) => raw.to_string(),
+    }
+}
+
+fn bucket_of(read: Option<&StatusRead>) -> Bucket {
+    match read {
+        Some(StatusRead::Known(k)) => k.bucket(),
+        _ => Bucket::Reported,
+    }
+}
+
+/// The entry's refunds, each once at its latest amounts and status; and whether an amount is
+/// negative. Declaration-level rows that give a status are marked `linked`.
+fn refunds_of(
+    x: &EntryInput<'_>,
+    index: &Index<'_>,
+    linked: &mut [bool],
+    findings: &mut Vec<RefundFinding>,
+) -> (Vec<RefundSeen>, bool) {
+    let events = index.events;
+    // An entry has one refund or a few: a list searched in order beats a map.
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for &i in x.own.iter().filter(|&&i| events[i].has_amount()) {
+        let e = &events[i];
+        let key = group_key(e);
+        match groups.iter_mut().find(|g| g.key == key) {
+            Some(g) => {
+                if g.declaration.is_none() {
+                    g.declaration.clone_from(&e.declaration);
+                }
+                g.more.push(i);
+            }
+            None => groups.push(Group {
+                key,
+                refund_number: e.refund_number.clone(),
+                declaration: e.declaration.clone(),
+                first: i,
+                more: Vec::new(),
+            }),
+        }
+    }
+    let latest_of = |items: &mut dyn Iterator<Item = usize>| {
+        items.reduce(|a, b| if later(&events[b], &events[a]) { b } else { a })
+    };
+    let mut refunds = Vec::with_capacity(groups.len());
+    let mut negative = false;
+    for g in &groups {
+        let Some(latest) = latest_of(&mut g.amounts()) else {
+            continue;
+        };
+        let le = &events[latest];
+        let (p, int) = (
+            le.principal_cents.unwrap_or(0),
+            le.interest_cents.unwrap_or(0),
+        );
+        negative |= p < 0 || int < 0;
+        if let Some(f) = disagreement(g, le, events) {
+            findings.push(f);
+        }
+        // The latest status: the entry's own rows, then its refund's or declaration's rows.
+        let same_refund = |e: &RefundEvent| match (&e.refund_number, &g.refund_number) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let by_refund = g
+            .refund_number
+            .as_deref()
+            .and_then(|r| index.by_refund.get(r))
+            .map_or(&[][..], Vec::as_slice);
+        let by_declaration = g
+            .declaration
+            .as_deref()
+            .and_then(|d| index.by_declaration.get(d))
+            .map_or(&[][..], Vec::as_slice);
+        let outside = by_refund
+            .iter()
+            .chain(by_declaration.iter().filter(|&&i| same_refund(&events[i])));
+        for &i in outside.clone() {
+            linked[i] = true;
+        }
+        let status = latest_of(
+            &mut x
+                .own
+                .iter()
+                .filter(|&&i| same_refund(&events[i]))
+                .chain(outside)
+                .copied()
+                .filter(|&i| events[i].status().is_some()),
+        );
+        let read = status.and_then(|s| events[s].status());
+        if let Some(StatusRead::Unrecognized(raw)) = &read {
+            findings.push(finding(
+                "T008",
+                format!(
+                    "{}: status `{raw}` ({}) is none of ACE's four (Sent to Treasury, Treasury Issued, Funds Diverted, Check/ACH Returned) - counted as not received; ask CBP what it means",
+                    refund_name(g),
+                    status.map_or_else(String::new, |s| events[s].place().to_string())
+                ),
+            ));
+        }
+        refunds.push(RefundSeen {
+            refund_number: g.refund_number.clone(),
+            declaration: g.declaration.clone(),
+            principal_cents: p,
+            interest_cents: int,
+            status: read.as_ref().map(status_text),
+            bucket: bucket_of(read.as_ref()),
+            status_from: status.map(|s| events[s].place()),
+            status_date: status.and_then(|s| events[s].status_date),
+            amounts_from: Some(le.place()),
+        });
+    }
+    // A status row of the entry with no amount anywhere (REV-613 naming the entry, say) still
+    // tells where its money is: shown as a refund of unknown amount.
+    if groups.is_empty()
+        && let Some(i) = latest_of(
+            &mut x
+                .own
+                .iter()
+                .copied()
+                .filter(|&i| events[i].status().is_some()),
+        )
+    {
+        let e = &events[i];
+        let read = e.status();
+        refunds.push(RefundSeen {
+            refund_number: e.refund_number.clone(),
+            declaration: e.declaration.clone(),
+            principal_cents: 0,
+            interest_cents: 0,
+            status: read.as_ref().map(status_text),
+            bucket: bucket_of(read.as_ref()),
+            status_from: Some(e.place()),
+            status_date: e.status_date,
+            amounts_from: None,
+        });
+    }
+    (refunds, negative)
+}
+
+/// T011 when rows of one refund give other amounts than the latest.
+fn disagreement(g: &Group<'_>, le: &RefundEvent, events: &[RefundEvent]) -> Option<RefundFinding> {
+    if g.more.is_empty() {
+        return None;
+    }
+    let differing: Vec<String> = g
+        .amounts()
+        .map(|i| &events[i])
+        .filter(|e| {
+            (e.principal_cents.is_some() && e.principal_cents != le.principal_cents)
+                || (e.interest_cents.is_some() && e.interest_cents != le.interest_cents)
+        })
+        .map(|e| {
+            format!(
+                "{} principal {} interest {} ({})",
+                e.report.code(),
+                e.principal_cents.map_or_else(|| "-".to_owned(), money),
+                e.interest_cents.map_or_else(|| "-".to_owned(), money),
+                e.place()
+            )
+        })
+        .collect();
+    (!differing.is_empty()).then(|| {
+        finding(
+            "T011",
+            format!(
+                "{}: {} principal {} interest {} ({}, used, the later news) but {} - run both reports again; if they still disagree ask CBP which holds",
+                refund_name(g),
+                le.report.code(),
+                money(le.principal_cents.unwrap_or(0)),
+                money(le.interest_cents.unwrap_or(0)),
+                le.place(),
+                differing.join("; ")
+            ),
+        )
+    })
+}
+
+/// The interest estimate: on the duty, from the deposit (a report's) or the entry summary
+/// date, to the (re)liquidation or the as-of date; or why there is none.
+fn interest_for(
+    x: &EntryInput<'_>,
+    events: &[RefundEvent],
+    duty: Option<i64>,
+    liquidation: &LiquidationSeen,
+) -> (Option<InterestEstimate>, Option<String>) {
+    let Some(duty) = duty else {
+        return (None, Some("the IEEPA duty is unknown".to_owned()));
+    };
+    let deposit = x.own.iter().filter_map(|&i| events[i].deposit_date).min();
+    let from = deposit.map(|d| (d, FromBasis::Payment)).or_else(|| {
+        x.facts
+            .and_then(|f| f.entry_summary_date)
+            .map(|d| (d, FromBasis::EntrySummary))
+    });
+    let Some(from) = from else {
+        return (
+            None,
+            Some("no deposit date in the reports and no entry summary date kept".to_owned()),
+        );
+    };
+    let to = match liquidation {
+        LiquidationSeen::Done { on, basis, .. } => (*on, *basis),
+        _ => (x.as_of, ToBasis::AsOf),
+    };
+    let taxpayer = if x.corporate {
+        Taxpayer::Corporate
+    } else {
+        Taxpayer::NonCorporate
+    };
+    (Some(estimate(duty, from, to, taxpayer, x.rates)), None)
+}
+
+/// T007 and T009: what the ledger does not know of the entry. Returns the state they set.
+fn data_findings(
+    x: &EntryInput<'_>,
+    events: &[RefundEvent],
+    findings: &mut Vec<RefundFinding>,
+) -> Option<&'static str> {
+    match (x.accepted, x.facts) {
+        (None, _) => {
+            findings.push(finding(
+                "T009",
+                format!(
+                    "{} names this entry, but no claim recorded in the ledger accepted it - import its Claim Details, or check whether this is a CAPE refund",
+                    x.own
+                        .first()
+                        .map_or("a refund report", |&i| events[i].report.code())
+                ),
+            ));
+            return Some("not recorded as accepted");
+        }
+        (Some(_), None) => findings.push(finding(
+            "T007",
+            "the ledger keeps no entry data for it: what is owed is unknown - import its ES-003 (`capekit ledger import`)".to_owned(),
+        )),
+        (Some(_), Some(f)) => {
+            if let Some(why) = f.duty_unknown {
+                findings.push(finding(
+                    "T007",
+                    format!(
+                        "{why}: what is owed is unknown - import an ES-003 with the duty of every line"
+                    ),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// T001, T002 and T010: the clocks of liquidation after acceptance and of the refund after
+/// liquidation. Returns the state.
+fn timing(
+    x: &EntryInput<'_>,
+    acc: &AcceptedEntry,
+    liquidation: &LiquidationSeen,
+    moving: bool,
+    findings: &mut Vec<RefundFinding>,
+) -> Option<&'static str> {
+    let since = days_between(acc.accepted_by, x.as_of);
+    match liquidation {
+        LiquidationSeen::Pending { extended: true } => {
+            findings.push(finding(
+                "T010",
+                format!(
+                    "liquidation extended or suspended (`{}`): not overdue; the refund waits for the liquidation",
+                    x.facts
+                        .and_then(|f| f.liquidation_status.as_deref())
+                        .unwrap_or("")
+                ),
+            ));
+            Some("liquidation extended")
+        }
+        LiquidationSeen::Pending { .. }
+        | LiquidationSeen::Before { .. }
+        | LiquidationSeen::Unknown
+            if since > LIQUIDATION_EXPECTED_DAYS =>
+        {
+            let what = match liquidation {
+                LiquidationSeen::Before { on } => format!(
+                    "liquidated on {on}, before acceptance, and no reliquidation since shows in the kept entry data or any refund report"
+                ),
+                _ => "no liquidation shows in the kept entry data or any refund report".to_owned(),
+            };
+            findings.push(finding(
+                "T001",
+                format!(
+                    "accepted on claim {} by {}, {since} days before {}: {what}; CBP liquidates about 45 days after acceptance - look the entry up in ACE (ES-003, ES-701) and ask CBP why it is not (re)liquidated",
+                    acc.claim, acc.accepted_by, x.as_of
+                ),
+            ));
+            Some("liquidation overdue")
+        }
+        LiquidationSeen::Pending { .. }
+        | LiquidationSeen::Before { .. }
+        | LiquidationSeen::Unknown => Some("awaiting liquidation"),
+        LiquidationSeen::Done { .. } | LiquidationSeen::Implied if moving => None,
+        LiquidationSeen::Done { on, basis, .. } => {
+            let after = days_between(*on, x.as_of);
+            if after > REFUND_DUE_DAYS {
+                findings.push(finding(
+                    "T002",
+                    format!(
+                        "{} on {on}, {after} days before {}: the refund was due within 30 days (19 USC 1505(b)) and no report shows it sent, diverted or held - run REV-603 and REV-615 again and ask CBP",
+                        liquidation_word(*basis),
+                        x.as_of
+                    ),
+                ));
+                Some("refund overdue")
+            } else {
+                Some("awaiting refund")
+            }
+        }
+        LiquidationSeen::Implied => Some("refund reported"),
+    }
+}
+
+/// What [`short_or_over`] found.
+struct Judged {
+    short: Option<RefundFinding>,
+    over: Option<RefundFinding>,
+    protest_due: Option<Date>,
+}
+
+/// T003 and T004: the refunds against the duty and the interest estimate, within
+/// [`Tolerance::DEFAULT`]; a short refund with the protest date of its (re)liquidation.
+fn short_or_over(
+    x: &EntryInput<'_>,
+    duty: i64,
+    interest: Option<&InterestEstimate>,
+    refunds: &[RefundSeen],
+    liquidation: &LiquidationSeen,
+) -> Judged {
+    let principal: i64 = refunds.iter().map(|r| r.principal_cents).sum();
+    let interest_paid: i64 = refunds.iter().map(|r| r.interest_cents).sum();
+    let tol = Tolerance::DEFAULT;
+    let mut short = Vec::new();
+    let mut over = Vec::new();
+    let diff = principal - duty;
+    if diff < -tol.principal_cents {
+        short.push(format!(
+            "principal {} against IEEPA duty {} ({} short)",
+            money(principal),
+            money(duty),
+            money(-diff)
+        ));
+    } else if diff > tol.principal_cents {
+        over.push(format!(
+            "principal {} against IEEPA duty {} ({} over)",
+            money(principal),
+            money(duty),
+            money(diff)
+        ));
+    }
+    // Interest only against a complete estimate that ends at the real (re)liquidation.
+    if let Some(cents) = interest
+        .filter(|e| e.to_basis != ToBasis::AsOf)
+        .and_then(|e| e.cents)
+    {
+        let tol_i = tol.interest_cents(duty + cents);
+        let diff = interest_paid - cents;
+        let line = |word: &str, by: i64| {
+            format!(
+                "interest {} against about {} estimated ({} {word}, beyond the {} tolerance)",
+                money(interest_paid),
+                money(cents),
+                money(by),
+                money(tol_i)
+            )
+        };
+        if diff < -tol_i {
+            short.push(line("short", -diff));
+        } else if diff > tol_i {
+            over.push(line("over", diff));
+        }
+    }
+    let due = match liquidation {
+        LiquidationSeen::Done { on, .. } => add_days(*on, PROTEST_DAYS),
+        _ => None,
+    };
+    let short = (!short.is_empty()).then(|| {
+        let when = match (liquidation, due) {
+            (LiquidationSeen::Done { on, basis, .. }, Some(due)) => format!(
+                "protest the {} of {on} by {due} (180 days, 19 USC 1514(c)(3)){}",
+                liquidation_word(*basis),
+                if due < x.as_of {
+                    " - that day has passed"
+                } else {
+                    ""
+                }
+            ),
+            _ => "the (re)liquidation date is not known: look it up in ACE (ES-701); the protest is due 180 days after it (19 USC 1514(c)(3))".to_owned(),
+        };
+        finding(
+            "T003",
+            format!("refund short: {}; {when}", short.join("; ")),
+        )
+    });
+    let protest_due = short.as_ref().and(due);
+    let over = (!over.is_empty()).then(|| {
+        finding(
+            "T004",
+            format!(
+                "refund over: {} - check the entry's lines in ES-003; CBP may bill it back",
+                over.join("; ")
+            ),
+        )
+    });
+    Judged {
+        short,
+        over,
+        protest_due,
+    }
+}
+
+fn liquidation_word(basis: ToBasis) -> &'static str {
+    match basis {
+        ToBasis::Reliquidation => "reliquidation",
+        ToBasis::Liquidation | ToBasis::AsOf => "liquidation",
+    }
+}
+
+fn refund_name(g: &Group<'_>) -> String {
+    match (&g.refund_number, &g.declaration) {
+        (Some(r), _) => format!("refund {r}"),
+        (None, Some(d)) => format!("the refund of declaration {d}"),
+        (None, None) => "a refund without number or declaration".to_owned(),
+    }
+}
+
+fn refund_numbers(refunds: &[RefundSeen], bucket: Bucket) -> String {
+    let numbers: Vec<&str> = refunds
+        .iter()
+        .filter(|r| r.bucket == bucket)
+        .filter_map(|r| r.refund_number.as_deref())
+        .collect();
+    if numbers.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", numbers.join(", "))
+    }
+}
+
+/// What the kept data and the reports say of the (re)liquidation after acceptance.
+fn liquidation_seen(x: &EntryInput<'_>, events: &[RefundEvent], refunded: bool) -> LiquidationSeen {
+    // A report's dates are the (re)liquidation its refund came from: the latest wins.
+    let mut best: Option<(Date, ToBasis, Option<Place>)> = None;
+    for &i in x.own {
+        let e = &events[i];
+        for (d, basis) in [
+            (e.reliquidation_date, ToBasis::Reliquidation),
+            (e.liquidation_date, ToBasis::Liquidation),
+        ] {
+            if let Some(d) = d.filter(|d| *d <= x.as_of)
+                && best.as_ref().is_none_or(|(b, ..)| d > *b)
+            {
+                best = Some((d, basis, Some(e.place())));
+            }
+        }
+    }
+    if let Some((on, basis, from)) = best {
+        return LiquidationSeen::Done { on, basis, from };
+    }
+    let from_data = x.facts.and_then(|f| {
+        let status = f.liquidation_status.as_deref().and_then(liquidation_status);
+        let extended = f.liquidation_status.as_deref().is_some_and(|s| {
+            let s = super::squash(s);
+            s.contains("extend") || s.contains("suspend")
+        });
+        match (status, f.liquidation_date) {
+            (Some(LiqStatus::Unliquidated), _) => Some(LiquidationSeen::Pending { extended }),
+            (Some(LiqStatus::Liquidated) | None | Some(LiqStatus::Unrecognized), Some(d))
+                if d <= x.as_of =>
+            {
+                let after_acceptance = x.accepted.is_none_or(|a| d >= a.accepted_by);
+                Some(if after_acceptance || f.cape_liquidation {
+                    LiquidationSeen::Done {
+                        on: d,
+                        basis: ToBasis::Liquidation,
+                        from: None,
+                    }
+                } else {
+                    LiquidationSeen::Before { on: d }
+                })
+            }
+            (_, Some(_)) => Some(LiquidationSeen::Pending { extended }),
+            (Some(LiqStatus::Liquidated | LiqStatus::Unrecognized), None) => None,
+            (None, None) => Some(LiquidationSeen::Pending { extended }),
+        }
+    });
+    match from_data {
+        Some(done @ LiquidationSeen::Done { .. }) => done,
+        // A refund follows a (re)liquidation: the data that says otherwise is older.
+        _ if refunded => LiquidationSeen::Implied,
+        Some(seen) => seen,
+        None => LiquidationSeen::Unknown,
+    }
+}
+
+/// Declaration-level rows that no entry took up (T012), one finding per declaration or refund.
+fn unlinked(events: &[RefundEvent], linked: &[bool], importer: Option<&str>) -> Vec<RefundProblem> {
+    // By (declaration, refund number).
+    type Key = (Option<Arc<str>>, Option<Arc<str>>);
+    let mut seen: BTreeMap<Key, RefundProblem> = BTreeMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if e.entry.is_some() || linked[i] {
+            continue;
+        }
+        if let Some(only) = importer
+            && e.importer.as_deref() != Some(only)
+        {
+            continue;
+        }
+        let key = (e.declaration.clone(), e.refund_number.clone());
+        if seen.contains_key(&key) {
+            continue;
+        }
+        let what = match (&e.declaration, &e.refund_number) {
+            (Some(d), Some(r)) => format!("declaration {d}, refund {r}"),
+            (Some(d), None) => format!("declaration {d}"),
+            (None, Some(r)) => format!("refund {r}"),
+            (None, None) => "a row".to_owned(),
+        };
+        let status = match e.status() {
+            Some(StatusRead::Known(k)) => format!(" `{}`", k.label()),
+            Some(StatusRead::Unrecognized(raw)) => format!(" `{raw}`"),
+            None => String::new(),
+        };
+        let amount = if e.has_amount() {
+            format!(
+                " for {}",
+                money(e.principal_cents.unwrap_or(0) + e.interest_cents.unwrap_or(0))
+            )
+        } else {
+            String::new()
+        };
+        seen.insert(
+            key,
+            RefundProblem {
+                finding: finding(
+                    "T012",
+                    format!(
+                        "{} shows {what}{status}{amount}, and no entry-level report (ES-022, REV-615) links it to an entry - import one for that declaration; the amount is not counted for any entry",
+                        e.report.code()
+                    ),
+                ),
+                importer: e.importer.clone(),
+                declaration: e.declaration.clone(),
+                refund_number: e.refund_number.clone(),
+                from: e.place(),
+            },
+        );
+    }
+    seen.into_values().collect()
+}
+
+fn importer_totals(entries: &[EntryRefund], corporate: &HashSet<String>) -> Vec<ImporterRefunds> {
+    let mut out: Vec<ImporterRefunds> = Vec::new();
+    let mut over = 0;
+    let mut unknown_received = 0;
+    for e in entries {
+        let name = e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
+        if out.last().is_none_or(|l| l.importer != name) {
+            if let Some(l) = out.last_mut() {
+                close(l, over, unknown_received);
+            }
+            (over, unknown_received) = (0, 0);
+            out.push(ImporterRefunds {
+                importer: name.to_owned(),
+                name: None,
+                corporate: corporate.contains(name),
+                entries_accepted: 0,
+                entries_not_accepted: 0,
+                entries_owed_unknown: 0,
+                duty_cents: 0,
+                interest_cents: 0,
+                entries_interest_partial: 0,
+                owed_cents: 0,
+                paid_principal_cents: 0,
+                paid_interest_cents: 0,
+                diverted_cents: 0,
+                held_cents: 0,
+                reported_cents: 0,
+                outstanding_cents: 0,
+                overdue_entries: 0,
+                overdue_cents: 0,
+                liquidation_overdue_entries: 0,
+                held_entries: 0,
+                diverted_entries: 0,
+                short_entries: 0,
+                entries_to_act_on: 0,
+                balance: Balance {
+                    holds: true,
+                    difference_cents: 0,
+                    over_cents: 0,
+                    over_entries: 0,
+                    unknown_owed_received_cents: 0,
+                    unknown_owed_entries: 0,
+                    text: String::new(),
+                },
+            });
+        }
+        let Some(t) = out.last_mut() else { continue };
+        if t.name.is_none() {
+            t.name = e.importer_name.clone();
+        }
+        if e.claim.is_some() {
+            t.entries_accepted += 1;
+        } else {
+            t.entries_not_accepted += 1;
+        }
+        t.duty_cents += e.duty_cents.unwrap_or(0);
+        if let Some(i) = &e.interest {
+            t.interest_cents += i.counted_cents;
+            if i.cents.is_none() {
+                t.entries_interest_partial += 1;
+            }
+        } else if e.duty_cents.is_some() {
+            t.entries_interest_partial += 1;
+        }
+        t.paid_principal_cents += e.paid_principal_cents;
+        t.paid_interest_cents += e.paid_interest_cents;
+        t.diverted_cents += e.diverted_cents;
+        t.held_cents += e.held_cents;
+        t.reported_cents += e.reported_cents;
+        match e.owed_cents {
+            Some(owed) => {
+                t.owed_cents += owed;
+                t.outstanding_cents += e.outstanding_cents.unwrap_or(0);
+                let beyond = e.received_cents() - owed;
+                if beyond > 0 {
+                    over += beyond;
+                    t.balance.over_entries += 1;
+                }
+            }
+            None => {
+                if e.claim.is_some() {
+                    t.entries_owed_unknown += 1;
+                }
+                if e.received_cents() != 0 {
+                    unknown_received += e.received_cents();
+                    t.balance.unknown_owed_entries += 1;
+                }
+            }
+        }
+        let has = |code: &str| e.findings.iter().any(|f| f.code == code);
+        if has("T002") {
+            t.overdue_entries += 1;
+            t.overdue_cents += e.outstanding_cents.unwrap_or(0);
+        }
+        t.liquidation_overdue_entries += usize::from(has("T001"));
+        t.held_entries += usize::from(has("T006"));
+        t.diverted_entries += usize::from(has("T005"));
+        t.short_entries += usize::from(has("T003"));
+        t.entries_to_act_on += usize::from(e.needs_action());
+    }
+    if let Some(l) = out.last_mut() {
+        close(l, over, unknown_received);
+    }
+    out
+}
+
+/// Closes an importer's balance: the difference is computed from the totals, and explained by
+/// what was received beyond what is owed and on entries whose owed is unknown.
+fn close(t: &mut ImporterRefunds, over: i64, unknown_received: i64) {
+    let paid = t.paid_principal_cents + t.paid_interest_cents;
+    let difference = t.owed_cents - (paid + t.diverted_cents + t.held_cents + t.outstanding_cents);
+    let b = &mut t.balance;
+    b.over_cents = over;
+    b.unknown_owed_received_cents = unknown_received;
+    b.difference_cents = difference;
+    b.holds = difference == 0;
+    let sum = format!(
+        "owed {} (estimate) = paid {} + diverted {} + held {} + outstanding {}",
+        money(t.owed_cents),
+        money(paid),
+        money(t.diverted_cents),
+        money(t.held_cents),
+        money(t.outstanding_cents)
+    );
+    b.text = if b.holds {
+        format!("{sum}: the sum holds")
+    } else {
+        let mut why = Vec::new();
+        if over > 0 {
+            why.push(format!(
+                "{} received beyond what is owed on {}",
+                money(over),
+                entries_word(b.over_entries)
+            ));
+        }
+        if unknown_received != 0 {
+            why.push(format!(
+                "{} received on {} whose owed is unknown (not in owed)",
+                money(unknown_received),
+                entries_word(b.unknown_owed_entries)
+            ));
+        }
+        let explained = -(over + unknown_received);
+        if explained != difference {
+            why.push(format!(
+                "{} not explained - report this",
+                money(difference - explained)
+            ));
+        }
+        format!(
+            "{sum} does not hold: off by {}: {}",
+            money(difference.abs()),
+            why.join("; ")
+        )
+    };
+}
+
+fn entries_word(n: usize) -> String {
+    if n == 1 {
+        "1 entry".to_owned()
+    } else {
+        format!("{n} entries")
+    }
+}
+
+#[cfg(test)]
+#[path = "reconcile_tests.rs"]
+mod tests;

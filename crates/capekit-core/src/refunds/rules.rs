@@ -1,0 +1,296 @@
+//! The two refund catalogs: what the readers of ACE's refund reports find in a row (D), and
+//! where an accepted entry's refund stands (T). Documented like every other catalog, so that
+//! `capekit explain T002` answers and the README lists them.
+
+use crate::diag::Severity;
+use crate::reading::ReaderRule;
+
+const READER_CATALOG: &str = "reading ACE refund reports (capekit refunds)";
+const STATE_CATALOG: &str = "refund reconciliation (capekit refunds)";
+const REPORTS: &str = "CSMS 68536553 (2026-05-04): ACE reports ES-022 CAPE Entry Summary, REV-603 Trade Refund, REV-613 ACH Rejected Refunds, REV-615 CAPE Details Refunds";
+
+macro_rules! rule {
+    ($catalog:expr, $code:literal, $name:literal, $sev:ident, $title:literal, what: $what:expr,
+     why: $why:expr, example: $ex:expr, fix: $fix:expr, source: $src:expr $(,)?) => {
+        ReaderRule {
+            code: $code,
+            name: $name,
+            title: $title,
+            severity: Severity::$sev,
+            catalog: $catalog,
+            doc: crate::doc::RuleDoc {
+                what: $what,
+                why: $why,
+                example: $ex,
+                fix: $fix,
+                source: $src,
+            },
+        }
+    };
+}
+
+/// Findings of the refund report readers, in code order. Codes are append-only.
+pub static REFUND_READER_RULES: &[ReaderRule] = &[
+    rule!(READER_CATALOG, "D001", "refund-unreadable-entry-number", Error,
+        "a refund row's entry number cannot be read",
+        what: "The entry number cell of a refund report row is not a valid entry number (wrong \
+length or check digit, or spreadsheet damage such as `6.05761E+10`).",
+        why: "capekit cannot tell which entry the refund belongs to. The row is left out and \
+counted, never dropped silently; its money is missing from that entry until the report is read \
+again.",
+        example: "`6.05761E+10` in `Entry Number` of a REV-615 opened and saved in Excel.",
+        fix: "Run the report again in ACE Reports and do not save it from Excel, or format the \
+column as Text.",
+        source: "CBP CATAIR Appendix E (entry number format)"),
+    rule!(READER_CATALOG, "D002", "refund-bad-amount", Warning, "a refund amount cannot be read",
+        what: "A principal or interest cell is not an amount in dollars and cents (`$1,234.56`, \
+`1234.56`).",
+        why: "The amount is taken as unknown, not as zero: a refund is never judged short because \
+a cell could not be read.",
+        example: "`$12.3.4` or `1.2E+3` in `Interest Amount`.",
+        fix: "Correct the cell, or run the report again, and read it again.",
+        source: REPORTS),
+    rule!(READER_CATALOG, "D003", "negative-refund-amount", Warning,
+        "a refund amount is negative",
+        what: "A principal or interest cell written as a negative amount: `(1,234.56)` as \
+accounting exports write it, or `-1,234.56`.",
+        why: "A refund is money CBP pays; a negative one is a reversal, a bill or a correction, \
+and capekit cannot tell which. It is kept as written (negative) and the entry goes to review, \
+never silently added as a payment or a debit.",
+        example: "`(1,234.56)` in `Refund Amount`.",
+        fix: "Ask CBP (the CAPE refund help desk, or the port that liquidated the entry) what the \
+negative amount is; a bill issued on reliquidation is paid or protested (19 USC 1514).",
+        source: REPORTS),
+    rule!(READER_CATALOG, "D004", "refund-bad-date", Warning, "a refund date cannot be read",
+        what: "A date cell (deposit, liquidation, reliquidation, refund or status date) is not a \
+date as `MM/DD/YYYY`, `YYYY-MM-DD` or an Excel date serial of a day from 1990 to 2100.",
+        why: "Dates decide the 30-day refund clock, the 180-day protest date and the interest. \
+The date is taken as unknown, and what depends on it says so.",
+        example: "`02/30/2026`, or `1234567` in `Refund Date`.",
+        fix: "Correct the cell, or format the column as a date, and read the report again.",
+        source: REPORTS),
+    rule!(READER_CATALOG, "D005", "unknown-refund-status", Warning,
+        "a refund status is none of ACE's four",
+        what: "A status cell holds something other than `Sent to Treasury`, `Treasury Issued`, \
+`Funds Diverted` or `Check/ACH Returned` (case, spaces and punctuation aside).",
+        why: "REV-603 gives each declaration exactly one of these four. Any other value may be a \
+new status or a damaged cell: the refund is kept, counted as not yet received, and its entries \
+go to review with the value as written.",
+        example: "`Pending Review` in `Refund Secondary Status`.",
+        fix: "Look the declaration up in ACE (Reports > REV-603) and ask CBP what the status \
+means.",
+        source: REPORTS),
+    rule!(READER_CATALOG, "D006", "refund-rows-before-header", Info,
+        "rows above a refund report's header were skipped",
+        what: "Non-blank rows above the header row: the report title, the run date, filters.",
+        why: "They hold no refunds; they are skipped and reported so that nothing goes unseen. A \
+title naming the report (`REV-615`, `CAPE Details Refunds`) tells which report it is.",
+        example: "`REV-615 CAPE Details Refunds` on line 1, the header on line 3.",
+        fix: "Nothing, if they are a title.",
+        source: REPORTS),
+    rule!(READER_CATALOG, "D007", "refund-duplicate-column", Warning,
+        "two columns of a refund report map to the same field",
+        what: "Two headers read as the same field, e.g. `Refund Amount` and `Principal Amount`.",
+        why: "Only the first is used; if the other holds the right values the result is wrong.",
+        example: "Headers `Entry Number` and `Entry Summary Number` in one REV-615.",
+        fix: "Delete or rename the column that should not be used, and read the report again.",
+        source: REPORTS),
+    rule!(READER_CATALOG, "D008", "refund-row-without-key", Warning,
+        "a refund row names no entry, declaration or refund",
+        what: "A data row whose entry, declaration and refund number cells are all empty while \
+other cells are not: a total or footer line, or a row cut from its keys.",
+        why: "Its money cannot be given to any entry or declaration; it is left out and named, \
+so that a total line is not counted twice and a real refund is not lost unseen.",
+        example: "`Total,,,$12,345.67` at the foot of a REV-615.",
+        fix: "Nothing, for a total line. Otherwise fill in the entry or declaration number.",
+        source: REPORTS),
+    rule!(READER_CATALOG, "D009", "refund-columns-unmapped", Error,
+        "a refund report's columns cannot be mapped",
+        what: "A file with refund columns (refund number, principal, interest, refund status) \
+but no entry number or declaration number column, or a REV-603 without its status column: \
+capekit cannot tell whose refund a row is, or where it stands.",
+        why: "CBP publishes no column list of these reports, so capekit maps headers tolerantly; \
+what it cannot map it refuses whole, naming the columns found, rather than reading half of it.",
+        example: "`Refund Number,Refund Amount,Interest Amount` with no entry or declaration \
+column.",
+        fix: "Run the report again in ACE Reports with its entry or declaration number column, or \
+rename the column to `Entry Number` or `Declaration Number`.",
+        source: REPORTS),
+    rule!(READER_CATALOG, "D010", "ambiguous-payment-date", Info,
+        "a `Payment Date` column of a refund report is not read",
+        what: "A column headed `Payment Date` (or `Paid Date`) in a refund report.",
+        why: "Interest runs from the deposit of the duty (19 USC 1505(c)). In a refund report a \
+payment date may be that deposit or the refund's own payment, and reading the wrong one moves \
+the interest by months; capekit does not guess and estimates interest from the entry summary \
+date, saying so.",
+        example: "`Payment Date` beside `Refund Amount` in an ES-022.",
+        fix: "If the column is the day the duty was paid, rename it `Deposit Date` and read the \
+report again.",
+        source: "19 USC 1505(c) (interest from the date of deposit)"),
+    rule!(READER_CATALOG, "D011", "refund-findings-capped", Info,
+        "more findings of one rule than are listed",
+        what: "More than 1,000 findings of one rule in one refund report.",
+        why: "Listing millions of identical findings helps nobody; the rest are counted.",
+        example: "Every row of a REV-615 with `6.05761E+10` entry numbers.",
+        fix: "Fix the cause shown by the listed findings and read the report again.",
+        source: "capekit reader limits (MAX_DIAGNOSTICS_PER_RULE)"),
+];
+
+/// Where an accepted entry's refund stands, in code order. Codes are append-only.
+pub static REFUND_RULES: &[ReaderRule] = &[
+    rule!(STATE_CATALOG, "T001", "liquidation-overdue", Warning,
+        "accepted, but not liquidated 60 days later",
+        what: "An entry accepted in CAPE more than 60 days ago with no liquidation or \
+reliquidation since in the kept entry data or any refund report, and no extension or \
+suspension shown.",
+        why: "CBP liquidates or reliquidates an accepted entry about 45 days after acceptance; \
+the refund follows within 30 days of that. Past 60 days something may be holding the entry.",
+        example: "Accepted on claim 100000241223 by 2026-05-01; on 2026-07-15 ES-003 still shows \
+it unliquidated and no refund report names it.",
+        fix: "Look the entry up in ACE (ES-003, ES-701 liquidation notices); if it is still \
+unliquidated, ask CBP through the CAPE help channel why, naming the claim.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026); CSMS \
+68536553 (2026-05-04)"),
+    rule!(STATE_CATALOG, "T002", "refund-overdue", Warning,
+        "liquidated, and no refund paid 30 days later",
+        what: "An entry liquidated or reliquidated more than 30 days ago with no refund shown \
+sent to Treasury or issued, diverted or held.",
+        why: "The refund is due within 30 days of liquidation or reliquidation (19 USC 1505(b)); \
+interest runs until then.",
+        example: "Reliquidated 2026-06-10; on 2026-07-20 no REV-603 or REV-615 row shows its \
+refund.",
+        fix: "Run REV-603 and REV-615 again in ACE Reports; if the refund is still missing, ask \
+CBP, naming the entry and its (re)liquidation date.",
+        source: "19 USC 1505(b)"),
+    rule!(STATE_CATALOG, "T003", "refund-short", Warning,
+        "the refund is short of what is owed",
+        what: "The principal CBP refunded is more than $1.00 below the entry's IEEPA duty, or \
+the interest is below the estimate by more than $1.00 or 1 % of what is owed (the larger), \
+interest being compared only when the (re)liquidation date is known and every quarter's rate \
+is published.",
+        why: "A refund short of what is owed comes from the (re)liquidation, which can be \
+protested only within 180 days of it (19 USC 1514(c)(3)); after that it is final.",
+        example: "IEEPA duty $12,340.00; REV-615 shows principal $11,000.00: $1,340.00 short, \
+protest due 180 days after the reliquidation.",
+        fix: "Check the entry's IEEPA lines in ES-003 against the reliquidation (ES-701); if CBP \
+left duty out, protest the (re)liquidation by the date shown.",
+        source: "19 USC 1514(c)(3); 19 USC 1505(b), (c)"),
+    rule!(STATE_CATALOG, "T004", "refund-over", Info,
+        "the refund is more than what is owed",
+        what: "The principal refunded is more than $1.00 above the entry's IEEPA duty, or the \
+interest above the estimate by more than $1.00 or 1 % of what is owed.",
+        why: "CBP may bill an overpayment back on a later reliquidation; knowing it early avoids \
+a surprise. The interest estimate can also be the cause: it starts at the entry summary date \
+when the deposit date is unknown.",
+        example: "IEEPA duty $1,000.00 in the kept ES-003; REV-615 shows principal $1,500.00.",
+        fix: "Check the entry's lines in ES-003: an export taken before a post-summary correction \
+shows other duty. Keep the difference aside until the entry is final.",
+        source: "19 USC 1505(b), (c)"),
+    rule!(STATE_CATALOG, "T005", "funds-diverted", Warning,
+        "the refund was applied to a debt",
+        what: "The refund's latest status is `Funds Diverted`.",
+        why: "The money was applied to a debt the importer owes (a CBP bill, or another federal \
+debt through the Treasury Offset Program) instead of being paid out. The importer should know \
+which debt, and contest it if it is not owed.",
+        example: "REV-603 shows declaration 260512000123 `Funds Diverted`.",
+        fix: "Ask CBP (Revenue Division) which debt the refund paid, with the refund number; for \
+a Treasury offset, the Bureau of the Fiscal Service sends the importer a notice.",
+        source: "31 USC 3716 (administrative offset); CSMS 68536553 (2026-05-04)"),
+    rule!(STATE_CATALOG, "T006", "refund-returned", Warning,
+        "the refund came back: the importer must fix its ACH details",
+        what: "The refund's latest status is `Check/ACH Returned`, or REV-613 \"ACH Rejected \
+Refunds\" lists it.",
+        why: "CAPE refunds go by ACH only. A returned or rejected payment stays with CBP until \
+the importer's ACH refund details are right, and only the importer can enter them in its ACE \
+Portal account, never the broker.",
+        example: "REV-613 lists refund 26-0001234 of importer 12-3456789XX, reason `R03 No \
+account`.",
+        fix: "Tell the importer: log in to its ACE Portal account, enter or correct the ACH \
+refund bank details, then ask CBP to reissue the refund.",
+        source: "CSMS 68536553 (2026-05-04); Executive Order 14247 (2025-03-25), payments by \
+electronic funds transfer"),
+    rule!(STATE_CATALOG, "T007", "owed-unknown", Info,
+        "accepted, but what is owed is unknown",
+        what: "An accepted entry whose IEEPA duty the ledger does not know: no entry data kept \
+for it, or entry data without the duty or HTS columns, or with blank duty cells on IEEPA lines.",
+        why: "Without the duty, neither what is owed nor a short refund can be told; the refunds \
+shown for it are counted, but not checked.",
+        example: "An entry accepted on a claim whose ES-003 was never imported.",
+        fix: "Import the entry's ES-003 (with `Line Tariff Duty Amount` and `HTS Number - Full`): \
+`capekit ledger import es003.csv`, then run `capekit refunds` again.",
+        source: "ACE Reports, ES-003 \"Entry Summary Line Tariff Details\""),
+    rule!(STATE_CATALOG, "T008", "refund-status-unknown", Warning,
+        "a refund's status is not one capekit knows",
+        what: "The latest status of a refund is a value other than ACE's four (see D005).",
+        why: "Where the money is cannot be told; it is counted as not yet received, and shown \
+for review with the value as written.",
+        example: "`Pending Review` in REV-603.",
+        fix: "Ask CBP what the status means, naming the declaration or refund number.",
+        source: REPORTS),
+    rule!(STATE_CATALOG, "T009", "refund-for-entry-not-accepted", Warning,
+        "a refund for an entry the ledger does not have as accepted",
+        what: "A refund report names an entry that no Claim Details recorded in the ledger \
+accepted.",
+        why: "Either the claim was never imported, or the refund is not a CAPE refund (a protest \
+or PSC refund), or the entry number is wrong. Its money is counted for its importer; what is \
+owed is not checked until its acceptance is known.",
+        example: "REV-615 names `B76-0324527-8`, which the ledger knows only from an ES-003.",
+        fix: "Import the claim's Claim Details (`capekit ledger import`), or check the entry in \
+ACE.",
+        source: REPORTS),
+    rule!(STATE_CATALOG, "T010", "liquidation-extended", Info,
+        "accepted, liquidation extended or suspended",
+        what: "An accepted entry not yet liquidated whose entry data shows liquidation extended \
+or suspended (19 USC 1504(b)).",
+        why: "An extended or suspended entry liquidates later than the usual 45 days after \
+acceptance; it is not counted as overdue, and the refund waits for its liquidation.",
+        example: "`Liquidation Status` `Extended` in the kept ES-003.",
+        fix: "Nothing now; watch the extended date in ACE.",
+        source: "19 USC 1504(b)"),
+    rule!(STATE_CATALOG, "T011", "refund-reports-disagree", Warning,
+        "two reports give different amounts for the same refund",
+        what: "The same refund of the same entry (by refund number, or the same declaration) \
+appears in two reports or exports with different principal or interest.",
+        why: "Only one can be right; the later is used and both are shown, so that a refund is \
+neither counted twice nor taken at the wrong amount unseen.",
+        example: "Refund 26-0001234 of `B76-0324527-8`: $1,000.00 in ES-022, $900.00 in REV-615.",
+        fix: "Run both reports again in ACE Reports; if they still disagree, ask CBP which \
+holds.",
+        source: REPORTS),
+    rule!(STATE_CATALOG, "T012", "declaration-refund-without-entries", Info,
+        "a declaration's refund is known, but not its entries",
+        what: "A REV-603 (or REV-613) row for a declaration or refund number that no \
+entry-level report (ES-022, REV-615) read into the ledger links to an entry.",
+        why: "Its status cannot be given to the entries it pays until an entry-level report \
+names them; its amount is shown apart and not counted for any entry.",
+        example: "REV-603 shows declaration 260512000123 `Treasury Issued`, and no ES-022 of that \
+declaration was imported.",
+        fix: "Run ES-022 or REV-615 in ACE Reports for the declaration and import it.",
+        source: REPORTS),
+    rule!(STATE_CATALOG, "T013", "negative-refund", Warning,
+        "a refund report shows a negative amount for the entry",
+        what: "An entry-level refund row whose principal or interest is negative (see D003).",
+        why: "A negative amount may be a reversal or a bill; capekit cannot tell which, so the \
+entry is not judged paid, short or over on it.",
+        example: "`(1,234.56)` as the principal of `B76-0324527-8` in REV-615.",
+        fix: "Ask CBP what the amount is; a bill issued on reliquidation is paid or protested \
+within 180 days (19 USC 1514(c)(3)).",
+        source: REPORTS),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_unique_and_in_order() {
+        for rules in [REFUND_READER_RULES, REFUND_RULES] {
+            let mut last = "";
+            for r in rules {
+                assert!(r.doc.missing_sections().is_empty(), "{}", r.code);
+                assert!(r.code > last, "{} after {last}", r.code);
+                last = r.code;
+            }
+        }
+    }
+}

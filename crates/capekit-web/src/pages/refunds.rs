@@ -1,0 +1,208 @@
+//! `GET /refunds`: after acceptance, where the money is, as `capekit refunds` tells it: per
+//! importer the entries accepted, IEEPA duty, interest (an estimate), what was paid, diverted,
+//! held for ACH, outstanding and overdue; with `?importer=`, that importer's entries and the page
+//! to send it (`/refunds/page/{importer}`, the same `refunds-IMPORTER.html` the CLI writes).
+//!
+//! The ledger supplies the accepted entries, their kept entry data and the refund reports
+//! recorded (uploaded on the start page, or with `capekit ledger import`); the reconciliation is
+//! `capekit_core::refunds::reconcile`. Nothing here changes the ledger.
+
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::response::Response;
+use capekit_core::interest::RATES;
+use capekit_core::path::format_cents as money;
+use capekit_core::refunds::reconcile::{EntryRefund, UNKNOWN_IMPORTER};
+use capekit_core::refunds::{ReconcileInput, Reconciliation, reconcile};
+use capekit_io::refunds_out::{importer_page, page_name};
+use capekit_ledger::Ledger;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::private_page;
+use crate::AppState;
+use crate::error::AppError;
+use crate::layout;
+
+/// Rows of an importer's entries shown on the page (those to act on first); the page to send
+/// the importer and `capekit refunds` list them all.
+const ROWS_SHOWN: usize = 2_000;
+
+/// The query of `/refunds`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Which {
+    /// One importer's entries.
+    pub importer: Option<String>,
+}
+
+/// Reconciles what the ledger holds, as of the server's date.
+async fn reconciled(state: &AppState) -> Result<Reconciliation, AppError> {
+    let Some(path) = state.ledger.clone() else {
+        return Err(AppError::bad_request(
+            "The ledger is off",
+            "The workbench runs with --no-ledger: no accepted entry and no refund report is remembered.",
+        ));
+    };
+    let as_of = state.today();
+    let read = tokio::task::spawn_blocking(move || {
+        let l = Ledger::open(&path)?;
+        let data = l.refund_data(Vec::new())?;
+        Ok::<_, capekit_ledger::LedgerError>(reconcile(&ReconcileInput {
+            as_of,
+            accepted: data.accepted,
+            facts: data.facts,
+            events: data.events,
+            corporate: data.corporate,
+            importer: None,
+            rates: RATES,
+        }))
+    })
+    .await?;
+    read.map_err(|e| AppError::bad_request("The ledger could not be read", e.to_string()))
+}
+
+/// `GET /refunds`.
+pub async fn page(
+    State(state): State<AppState>,
+    Query(which): Query<Which>,
+) -> Result<Response, AppError> {
+    let rec = reconciled(&state).await?;
+    Ok(private_page(layout::page(
+        "Refunds",
+        body(&rec, which.importer.as_deref()),
+    )))
+}
+
+/// `GET /refunds/page/{importer}`: the page to send that importer, as a download.
+pub async fn importer_download(
+    State(state): State<AppState>,
+    UrlPath(importer): UrlPath<String>,
+) -> Result<Response, AppError> {
+    let rec = reconciled(&state).await?;
+    let Some(t) = rec.importers.iter().find(|t| t.importer == importer) else {
+        return Err(AppError::not_found(
+            "No such importer",
+            "The ledger has no accepted entry or refund of that importer.",
+        )
+        .with_back("/refunds", "Back to the refunds"));
+    };
+    Ok(super::download(
+        &page_name(&t.importer),
+        "text/html; charset=utf-8",
+        importer_page(&rec, t).into_bytes(),
+    ))
+}
+
+fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
+    html! {
+        p {
+            "As of " (rec.as_of.to_string()) ". CBP liquidates an accepted entry about 45 days after "
+            "acceptance and owes its refund within 30 days of that (19 USC 1505(b)). Interest, owed and "
+            "outstanding are " b { "estimates" } " (19 USC 1505(c): daily compounding at each quarter's "
+            "IRS overpayment rate). Upload ACE's refund reports (ES-022, REV-603, REV-613, REV-615) on the "
+            a href="/" { "start page" } " to record them."
+        }
+        @if rec.importers.is_empty() {
+            p #no-refunds { "No accepted entry and no refund is recorded yet: upload Claim Details, ES-003 exports and refund reports first." }
+        } @else {
+            table #importers {
+                thead { tr {
+                    th { "importer" } th.num { "accepted" } th.num { "IEEPA duty" } th.num { "interest (estimate)" }
+                    th.num { "owed (estimate)" } th.num { "paid" } th.num { "diverted" } th.num { "held for ACH" }
+                    th.num { "outstanding (estimate)" } th.num { "overdue" } th.num { "to act on" } th { "the sum" }
+                } }
+                tbody {
+                    @for t in &rec.importers {
+                        tr id={ "importer-" (page_name(&t.importer).trim_end_matches(".html")) } {
+                            td { a href={ "/refunds?importer=" (urlencode(&t.importer)) } { (t.importer) }
+                                @if let Some(name) = &t.name { br; span.meta { (name) } } }
+                            td.num { (layout::n(t.entries_accepted)) }
+                            td.num { (money(t.duty_cents)) }
+                            td.num { (money(t.interest_cents)) }
+                            td.num { (money(t.owed_cents)) }
+                            td.num { (money(t.paid_principal_cents + t.paid_interest_cents)) }
+                            td.num { (money(t.diverted_cents)) }
+                            td.num { (money(t.held_cents)) }
+                            td.num { (money(t.outstanding_cents)) }
+                            td.num { (layout::entries(t.overdue_entries)) }
+                            td.num { (layout::entries(t.entries_to_act_on)) }
+                            td { @if t.balance.holds { span.ok { "holds" } } @else { span.bad { (t.balance.text) } } }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(importer) = importer {
+            (importer_entries(rec, importer))
+        }
+        @let problems: Vec<_> = rec.problems.iter().filter(|p| importer.is_none_or(|i| p.importer.as_deref() == Some(i))).collect();
+        @if !problems.is_empty() {
+            h2 { "Refunds not tied to an entry" }
+            ul #refund-problems {
+                @for p in problems {
+                    li { code { (p.finding.code) } " " (p.finding.message) " (" (p.from.to_string()) ")" }
+                }
+            }
+        }
+        p.meta { "Tolerance: " (rec.tolerance_text) "." }
+    }
+}
+
+fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {
+    let mut entries: Vec<&EntryRefund> = rec
+        .entries
+        .iter()
+        .filter(|e| e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER) == importer)
+        .collect();
+    entries.sort_by_key(|e| !e.needs_action());
+    let opt = |c: Option<i64>| c.map_or_else(|| "unknown".to_owned(), money);
+    html! {
+        h2 { "Entries of importer " (importer) }
+        @if rec.importers.iter().any(|t| t.importer == importer) {
+            p { a.button href={ "/refunds/page/" (urlencode(importer)) } { "Download the page to send this importer" }
+                " (only its entries, no file paths)" }
+        }
+        @if entries.is_empty() {
+            p { "No entry of this importer is recorded." }
+        } @else {
+            table #entries {
+                thead { tr {
+                    th { "entry" } th { "state" } th.num { "IEEPA duty" } th.num { "interest (estimate)" }
+                    th.num { "paid" } th.num { "diverted" } th.num { "held" } th.num { "outstanding (estimate)" }
+                    th { "protest due" } th { "what to do" }
+                } }
+                tbody {
+                    @for e in entries.iter().take(ROWS_SHOWN) {
+                        tr {
+                            td.mono { a href={ "/entry/" (e.entry.as_str()) } { (e.entry.dashed()) } }
+                            td { (e.state) }
+                            td.num { (opt(e.duty_cents)) }
+                            td.num { (opt(e.interest.as_ref().map(|i| i.counted_cents))) }
+                            td.num { (money(e.paid_cents())) }
+                            td.num { (money(e.diverted_cents)) }
+                            td.num { (money(e.held_cents)) }
+                            td.num { (opt(e.outstanding_cents)) }
+                            td { @if let Some(d) = e.protest_due { (d.to_string()) } }
+                            td { @for f in &e.findings { code { (f.code) } " " (f.message) br; } }
+                        }
+                    }
+                }
+            }
+            @if entries.len() > ROWS_SHOWN {
+                p.meta { (layout::entries(entries.len() - ROWS_SHOWN)) " more, none of them to act on before those above: `capekit refunds --importer " (importer) "` lists them all." }
+            }
+        }
+    }
+}
+
+/// A query-string value: letters, digits and `-._~` as they are, every other byte `%XX`.
+fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,216 @@
+//! `capekit refunds`: after acceptance, where the money is. Reads ACE's refund reports (given,
+//! and those the ledger keeps), reconciles each importer's accepted entries with them, and
+//! writes `refunds.xlsx` and one page per importer.
+//!
+//! A thin face: `capekit_io::refunds` reads, the ledger records and supplies the accepted
+//! entries, their kept entry data and every refund event, `capekit_core::refunds::reconcile`
+//! judges, `capekit_io::refunds_out` prints. Like `plan`, it exits 0 whenever it ran, findings or
+//! not (they are in its outputs): a daily run must not fail on a refund that is held.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use capekit_core::diag::Diagnostic;
+use capekit_core::interest::RATES;
+use capekit_core::refunds::{ReconcileInput, RefundEvent, reconcile};
+use capekit_io::output::OutputSet;
+use capekit_io::refunds::{MAX_REFUND_FILE_BYTES, RefundFile, parse_refund_file};
+use capekit_io::refunds_out::{add_refund_outputs, refunds_text};
+use capekit_io::render::escape_controls;
+use capekit_ledger::{FileKind, FileMeta, ImportOutcome, RefundImport};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::exit;
+
+/// Arguments of `capekit refunds`.
+#[derive(Debug)]
+pub struct RefundsArgs {
+    pub files: Vec<PathBuf>,
+    pub as_of: Option<Date>,
+    pub importer: Option<String>,
+    pub out: PathBuf,
+    pub format: Format,
+    pub corporate: Vec<String>,
+    pub not_corporate: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    #[serde(flatten)]
+    reconciliation: &'a capekit_core::refunds::Reconciliation,
+    diagnostics: &'a [Diagnostic],
+    files: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ledger: Option<String>,
+}
+
+pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
+    let as_of = args.as_of.unwrap_or_else(super::triage::today);
+    if let Some(both) = args
+        .corporate
+        .iter()
+        .find(|i| args.not_corporate.contains(i))
+    {
+        bail!("--corporate and --not-corporate both name {both}: say one");
+    }
+    // Every file is read before anything is recorded: one that is not a refund report stops the
+    // run, as `ledger import` refuses a file it cannot tell.
+    let mut read: Vec<(FileMeta, RefundFile)> = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let bytes = capekit_io::read_file(path, MAX_REFUND_FILE_BYTES)?;
+        let name = path.display().to_string();
+        match parse_refund_file(&name, &bytes)? {
+            Some(f) => read.push((FileMeta::of_bytes(&name, FileKind::RefundReport, &bytes), f)),
+            None => bail!(
+                "{name}: not an ACE refund report (ES-022, REV-603, REV-613, REV-615): none of its first rows has a refund number, principal, interest or refund status column - claim files and ES-003 exports go to `capekit ledger import`"
+            ),
+        }
+    }
+    let mut diagnostics: Vec<Diagnostic> = read
+        .iter_mut()
+        .flat_map(|(_, f)| std::mem::take(&mut f.diagnostics))
+        .collect();
+    let answers: Vec<(String, bool)> = args
+        .corporate
+        .iter()
+        .map(|i| (i.clone(), true))
+        .chain(args.not_corporate.iter().map(|i| (i.clone(), false)))
+        .collect();
+
+    let mut input = ReconcileInput {
+        as_of,
+        accepted: Vec::new(),
+        facts: Default::default(),
+        events: Vec::new(),
+        corporate: HashSet::new(),
+        importer: args.importer.clone(),
+        rates: RATES,
+    };
+    let mut shown = None;
+    let mut recorded = Vec::new();
+    // Nothing to record: a ledger not made yet is not made just to say it knows nothing.
+    let opened = if read.is_empty() && answers.is_empty() {
+        ledger.open_existing()?
+    } else {
+        ledger.open()?
+    };
+    match opened {
+        Some(mut l) => {
+            if !answers.is_empty() {
+                l.record_corporate(&answers)
+                    .context("recording which importers are corporations")?;
+            }
+            let imports: Vec<RefundImport<'_>> = read
+                .iter()
+                .map(|(meta, f)| RefundImport {
+                    meta,
+                    report: f.report,
+                    events: &f.events,
+                })
+                .collect();
+            let outcomes = l.record_refund_reports(&imports).context(
+                "recording the refund reports in the ledger (run with --no-ledger to read them without it)",
+            )?;
+            // The reports just recorded are taken as read; the others come from the ledger.
+            let fresh: Vec<(capekit_ledger::FileId, Vec<RefundEvent>)> = outcomes
+                .iter()
+                .zip(read.iter_mut())
+                .filter_map(|(o, (_, f))| match o {
+                    ImportOutcome::Imported { file_id, .. } => {
+                        Some((*file_id, std::mem::take(&mut f.events)))
+                    }
+                    ImportOutcome::AlreadyImported { .. } => None,
+                })
+                .collect();
+            recorded = read
+                .iter()
+                .map(|(m, _)| m.name.clone())
+                .zip(outcomes)
+                .collect();
+            let data = l.refund_data(fresh)?;
+            for (e, why) in data.unreadable {
+                diagnostics.push(Diagnostic::new(
+                    "T007",
+                    capekit_core::Severity::Info,
+                    format!(
+                        "{}: its kept entry data cannot be used ({why}): what is owed is unknown",
+                        e.dashed()
+                    ),
+                ));
+            }
+            input.accepted = data.accepted;
+            input.events = data.events;
+            input.facts = data.facts;
+            input.corporate = data.corporate;
+            shown = Some(super::ledger::shown(&l));
+        }
+        None => {
+            // Without the ledger: the files given alone, in the order given; nothing is known
+            // accepted, so every entry is reported as not recorded as accepted.
+            for (i, (_, f)) in read.iter().enumerate() {
+                let seq = i64::try_from(i).unwrap_or(i64::MAX);
+                input.events.extend(f.events.iter().map(|e| RefundEvent {
+                    file_seq: seq,
+                    ..e.clone()
+                }));
+            }
+            input.corporate = args.corporate.iter().cloned().collect();
+        }
+    }
+    let rec = reconcile(&input);
+
+    let mut set = OutputSet::new();
+    ledger.protect(&mut set)?;
+    set.own_folder(&args.out, "capekit refunds");
+    let outputs = add_refund_outputs(&mut set, &args.out, &rec, &diagnostics)?;
+    set.commit_all(&args.files)
+        .context("writing the refund outputs")?;
+    match args.format {
+        Format::Text => out!(
+            "{}",
+            escape_controls(&refunds_text(&rec, Some(&outputs), &diagnostics))
+        ),
+        Format::Json => {
+            let mut files = vec![outputs.workbook.display().to_string()];
+            files.extend(outputs.pages.iter().map(|(_, p)| p.display().to_string()));
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&Json {
+                    reconciliation: &rec,
+                    diagnostics: &diagnostics,
+                    files,
+                    ledger: shown.clone(),
+                })
+                .context("serialising the output")?
+            );
+        }
+    }
+    if let Some(shown) = shown {
+        let parts: Vec<String> = recorded
+            .iter()
+            .map(|(name, o)| match o {
+                ImportOutcome::Imported { entries, .. } => format!(
+                    "{name}: {} recorded",
+                    super::ledger::plural(*entries, "refund row", "refund rows")
+                ),
+                ImportOutcome::AlreadyImported { imported_at, .. } => format!(
+                    "{name}: already recorded on {}, nothing changed",
+                    imported_at.strftime("%Y-%m-%d %H:%M UTC")
+                ),
+            })
+            .collect();
+        eprintln!(
+            "capekit: ledger {}{}",
+            escape_controls(&shown),
+            if parts.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", escape_controls(&parts.join("; ")))
+            }
+        );
+    }
+    Ok(exit::OK)
+}

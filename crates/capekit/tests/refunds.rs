@@ -1,0 +1,331 @@
+//! After acceptance, through the binary: refund reports imported into the ledger, and
+//! `capekit refunds` reconciling what each importer is owed with what CBP refunded.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Run, run_with_ledger};
+
+const IMPORTER: &str = "12-3456789AA";
+const OTHER: &str = "98-7654321BB";
+
+fn entry(n: u32) -> String {
+    capekit_core::EntryNumber::from_parts("B76", n)
+        .expect("entry")
+        .to_string()
+}
+
+/// A scratch folder with a Claim Details accepting entries 1-4, an ES-003 of them (entry 4 of
+/// another importer; entry 1 liquidated by CAPE on 2026-06-10, entries 2 and 3 unliquidated)
+/// and refund reports, and a ledger path.
+fn scratch() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mut claim = String::from("ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n");
+    for n in 1..=4 {
+        claim.push_str(&format!("{},100000241223,ACCEPTED,\r\n", entry(n)));
+    }
+    write(d, "claim-details.csv", &claim);
+    let mut es003 = String::from(
+        "Entry Summary Number,Entry Type Code,Importer Number,Importer Name,Entry Date,Entry Summary Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status,Liquidation Date\r\n",
+    );
+    let rows = [
+        (1, IMPORTER, "5,000.00", "Liquidated", "06/10/2026"),
+        (2, IMPORTER, "1,000.00", "Unliquidated", ""),
+        (3, IMPORTER, "200.00", "Unliquidated", ""),
+        (4, OTHER, "300.00", "Unliquidated", ""),
+    ];
+    for (n, importer, duty, status, liq) in rows {
+        es003.push_str(&format!(
+            "{},01,{importer},Acme,06/01/2025,06/10/2025,99030125,\"${duty}\",{status},{liq}\r\n",
+            entry(n)
+        ));
+    }
+    write(d, "es003.csv", &es003);
+    // ES-022: entry 1 refunded in full principal, entry 2 short.
+    write(
+        d,
+        "es022.csv",
+        &format!(
+            "ES-022 CAPE Entry Summary\r\nDeclaration Number,Entry Number,Refund Number,Principal Amount,Interest Amount,Liquidation Date\r\n260512000123,{},R-1,\"$5,000.00\",$350.00,06/10/2026\r\n260512000124,{},R-2,$900.00,$0.00,06/20/2026\r\n",
+            entry(1),
+            entry(2)
+        ),
+    );
+    write(
+        d,
+        "rev603.csv",
+        "Declaration Number,Refund Number,Refund Secondary Status,Status Date\r\n260512000123,R-1,Treasury Issued,07/01/2026\r\n260512000124,R-2,Check/ACH Returned,07/02/2026\r\n260599999999,R-9,Funds Diverted,07/02/2026\r\n",
+    );
+    let ledger = d.join("ledger.sqlite3");
+    (dir, ledger)
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write fixture");
+}
+
+fn import(d: &Path, ledger: &Path, files: &[&str]) -> Run {
+    let mut args = vec![
+        "ledger",
+        "import",
+        "--as-of",
+        "2026-05-01",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(files);
+    run_with_ledger(d, ledger, &args)
+}
+
+#[test]
+fn refund_reports_are_recorded_once_and_recognised_by_content() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    // Named .txt: the content decides.
+    std::fs::rename(d.join("rev603.csv"), d.join("statuses.txt")).expect("rename");
+    let r = import(
+        d,
+        &ledger,
+        &[
+            "claim-details.csv",
+            "es003.csv",
+            "es022.csv",
+            "statuses.txt",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let files = r.json()["files"].clone();
+    let refund: Vec<&serde_json::Value> = files
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["kind"] == "refund-report")
+        .collect();
+    assert_eq!(refund.len(), 2, "{files:#}");
+    assert_eq!(refund[0]["report"], "es-022");
+    assert_eq!(refund[0]["entries"], 2);
+    assert_eq!(refund[1]["report"], "rev-603");
+    assert_eq!(refund[1]["entries"], 3);
+    // The same bytes again change nothing.
+    let again = run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "es022.csv", "statuses.txt"],
+    );
+    assert_eq!(again.code, Some(0), "{}", again.both());
+    assert_eq!(
+        again.stdout.matches("already in the ledger since").count(),
+        2,
+        "{}",
+        again.stdout
+    );
+    // A text import names the report.
+    write(
+        d,
+        "rev613.csv",
+        "Refund Number,ACH Return Reason\r\nR-2,R03 No account\r\n",
+    );
+    let text = run_with_ledger(d, &ledger, &["ledger", "import", "rev613.csv"]);
+    assert!(
+        text.stdout
+            .contains("rev613.csv: REV-613 ACH Rejected Refunds, 1 refund row recorded"),
+        "{}",
+        text.both()
+    );
+}
+
+#[test]
+fn a_refund_report_that_cannot_be_mapped_refuses_the_whole_import() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    write(
+        d,
+        "refunds.csv",
+        "Refund Amount,Interest Amount,Refund Status\r\n$1.00,$0.01,Sent to Treasury\r\n",
+    );
+    let r = import(d, &ledger, &["claim-details.csv", "refunds.csv"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr
+            .contains("found columns: `Refund Amount`, `Interest Amount`, `Refund Status`"),
+        "{}",
+        r.both()
+    );
+    // Nothing was recorded, not even the claim file.
+    let status = run_with_ledger(d, &ledger, &["ledger", "status", "--format", "json"]);
+    assert_eq!(status.json()["entries"]["total"], 0, "{}", status.stdout);
+}
+
+fn refunds(d: &Path, ledger: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["refunds", "--as-of", "2026-08-01", "--format", "json"];
+    args.extend_from_slice(extra);
+    run_with_ledger(d, ledger, &args)
+}
+
+fn entry_json(json: &serde_json::Value, n: u32) -> &serde_json::Value {
+    json["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry"] == entry(n))
+        .unwrap_or_else(|| panic!("entry {n} in {json:#}"))
+}
+
+fn codes(e: &serde_json::Value) -> Vec<String> {
+    e["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[test]
+fn refunds_reconciles_each_importer_and_writes_its_page() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let r = import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let r = refunds(d, &ledger, &["es022.csv", "rev603.csv"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    let importers = json["importers"].as_array().expect("importers");
+    assert_eq!(importers.len(), 2);
+    let a = &importers[0];
+    assert_eq!(a["importer"], IMPORTER);
+    assert_eq!(a["entries_accepted"], 3);
+    assert_eq!(a["duty_cents"], 620_000);
+    assert_eq!(a["paid_principal_cents"], 500_000);
+    assert_eq!(a["paid_interest_cents"], 35_000);
+    assert_eq!(a["held_cents"], 90_000);
+    assert_eq!(a["balance"]["holds"], true, "{a:#}");
+    // Entry 1: paid in full. Entry 2: short and held. Entry 3: not liquidated 92 days after
+    // acceptance. The diverted declaration names no entry.
+    assert_eq!(entry_json(&json, 1)["state"], "paid");
+    let two = entry_json(&json, 2);
+    assert_eq!(codes(two), ["T003", "T006"]);
+    assert_eq!(two["protest_due"], "2026-12-17");
+    assert_eq!(codes(entry_json(&json, 3)), ["T001"]);
+    assert_eq!(json["problems"][0]["code"], "T012");
+    // Interest is an estimate from the entry summary date, to the liquidation.
+    let interest = &entry_json(&json, 1)["interest"];
+    assert_eq!(interest["from_basis"], "entry-summary");
+    assert_eq!(interest["to"], "2026-06-10");
+    for f in [
+        "refunds.xlsx",
+        "refunds-12-3456789AA.html",
+        "refunds-98-7654321BB.html",
+    ] {
+        assert!(d.join("capekit-refunds").join(f).is_file(), "{f}");
+    }
+    let page =
+        std::fs::read_to_string(d.join("capekit-refunds/refunds-98-7654321BB.html")).expect("page");
+    assert!(
+        page.contains(
+            &capekit_core::EntryNumber::parse(&entry(4))
+                .expect("e")
+                .dashed()
+        )
+    );
+    assert!(
+        !page.contains(
+            &capekit_core::EntryNumber::parse(&entry(1))
+                .expect("e")
+                .dashed()
+        )
+    );
+    assert!(!page.contains(&d.display().to_string()), "no local path");
+    // Run again without files: the ledger remembers the reports.
+    let again = refunds(d, &ledger, &[]);
+    assert_eq!(again.json()["importers"], json["importers"]);
+}
+
+#[test]
+fn only_one_importer_and_corporations_remembered() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv", "es022.csv"]);
+    let before = refunds(d, &ledger, &["--importer", IMPORTER]);
+    let json = before.json();
+    assert_eq!(json["importers"].as_array().map(Vec::len), Some(1));
+    assert!(!d.join("capekit-refunds/refunds-98-7654321BB.html").exists());
+    let plain = entry_json(&json, 1)["interest"]["cents"]
+        .as_i64()
+        .expect("cents");
+    let corp = refunds(
+        d,
+        &ledger,
+        &["--importer", IMPORTER, "--corporate", IMPORTER],
+    );
+    assert_eq!(corp.code, Some(0), "{}", corp.both());
+    let remembered = refunds(d, &ledger, &["--importer", IMPORTER]);
+    let json = remembered.json();
+    assert_eq!(json["importers"][0]["corporate"], true);
+    let lower = entry_json(&json, 1)["interest"]["cents"]
+        .as_i64()
+        .expect("cents");
+    assert!(lower < plain, "{lower} < {plain}");
+    let refused = refunds(d, &ledger, &["--corporate", "X", "--not-corporate", "X"]);
+    assert_eq!(refused.code, Some(2));
+}
+
+#[test]
+fn without_the_ledger_the_files_alone_and_no_entry_is_known_accepted() {
+    let (dir, _) = scratch();
+    let d = dir.path();
+    let r = common::run(
+        d,
+        &["--no-ledger", "refunds", "es022.csv", "--format", "json"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    assert_eq!(codes(entry_json(&json, 1))[0], "T009");
+}
+
+#[test]
+fn a_file_that_is_not_a_refund_report_stops_the_run_and_inputs_are_never_overwritten() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let r = refunds(d, &ledger, &["es003.csv"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr.contains("not an ACE refund report"),
+        "{}",
+        r.both()
+    );
+    std::fs::create_dir(d.join("out")).expect("mkdir");
+    std::fs::copy(d.join("es022.csv"), d.join("out/refunds.xlsx")).expect("copy");
+    let r = refunds(d, &ledger, &["out/refunds.xlsx", "--out", "out"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr.contains("it is one of the input files"),
+        "{}",
+        r.both()
+    );
+    assert_eq!(
+        std::fs::read(d.join("out/refunds.xlsx")).expect("input"),
+        std::fs::read(d.join("es022.csv")).expect("es022")
+    );
+}
+
+#[test]
+fn refunds_text_output() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let r = run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "refunds",
+            "--as-of",
+            "2026-08-01",
+            "es022.csv",
+            "rev603.csv",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    insta::assert_snapshot!(r.stdout);
+}

@@ -5,10 +5,18 @@ use jiff::civil::date;
 
 use super::*;
 
+/// A refund report fixture: `tests/fixtures/refunds/` at the workspace root, or, for a file
+/// named after a reader rule (`D001-...`), `tests/fixtures/reader/`.
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/refunds")
-        .join(name)
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let rule =
+        name.len() > 4 && name.starts_with('D') && name[1..4].bytes().all(|b| b.is_ascii_digit());
+    root.join(if rule || name.is_empty() {
+        "reader"
+    } else {
+        "refunds"
+    })
+    .join(name)
 }
 
 fn read(name: &str) -> RefundFile {
@@ -123,7 +131,7 @@ fn rev615_is_an_entry_level_table_without_refund_numbers() {
 #[test]
 fn every_reader_rule_has_a_fixture_that_triggers_it() {
     for rule in REFUND_READER_RULES {
-        let prefix = rule.code.to_lowercase();
+        let prefix = format!("{}-{}", rule.code, rule.name);
         let name = std::fs::read_dir(fixture(""))
             .expect("fixtures")
             .filter_map(Result::ok)
@@ -144,7 +152,7 @@ fn every_reader_rule_has_a_fixture_that_triggers_it() {
 
 #[test]
 fn d001_an_unreadable_entry_is_left_out_and_counted() {
-    let f = read("d001_refund_unreadable_entry_number.csv");
+    let f = read("D001-refund-unreadable-entry-number.csv");
     assert_eq!((f.rows_read, f.rows_dropped, f.events.len()), (2, 1, 1));
     let d = &f.diagnostics[0];
     assert_eq!((d.code, d.line), ("D001", Some(2)));
@@ -153,10 +161,10 @@ fn d001_an_unreadable_entry_is_left_out_and_counted() {
 
 #[test]
 fn d002_d003_bad_and_negative_amounts() {
-    let f = read("d002_refund_bad_amount.csv");
+    let f = read("D002-refund-bad-amount.csv");
     assert_eq!(f.events[0].principal_cents, None, "unknown, not zero");
     assert_eq!(f.events[0].interest_cents, Some(1));
-    let f = read("d003_negative_refund_amount.csv");
+    let f = read("D003-negative-refund-amount.csv");
     assert_eq!(
         f.events[0].principal_cents,
         Some(-123_456),
@@ -174,7 +182,7 @@ fn d002_d003_bad_and_negative_amounts() {
 
 #[test]
 fn d004_dates_that_are_no_days() {
-    let f = read("d004_refund_bad_date.csv");
+    let f = read("D004-refund-bad-date.csv");
     assert_eq!(codes(&f), ["D004", "D004"]);
     assert!(f.events.iter().all(|e| e.status_date.is_none()));
     assert!(
@@ -192,7 +200,7 @@ fn d004_dates_that_are_no_days() {
 
 #[test]
 fn d005_an_unknown_status_is_kept_for_review() {
-    let f = read("d005_unknown_refund_status.csv");
+    let f = read("D005-unknown-refund-status.csv");
     assert_eq!(codes(&f), ["D005"]);
     assert_eq!(
         f.events[0].status,
@@ -202,19 +210,19 @@ fn d005_an_unknown_status_is_kept_for_review() {
 
 #[test]
 fn d006_a_title_names_the_report() {
-    let f = read("d006_refund_rows_before_header.csv");
+    let f = read("D006-refund-rows-before-header.csv");
     assert_eq!(f.report, RefundReport::Rev615);
     assert!(f.recognized_by.contains("REV-615"), "{}", f.recognized_by);
 }
 
 #[test]
 fn d007_d008_d010_columns_and_rows() {
-    let f = read("d007_refund_duplicate_column.csv");
+    let f = read("D007-refund-duplicate-column.csv");
     assert_eq!(codes(&f), ["D007"]);
-    let f = read("d008_refund_row_without_key.csv");
+    let f = read("D008-refund-row-without-key.csv");
     assert_eq!((f.rows_read, f.rows_dropped), (2, 1));
     assert!(f.diagnostics[0].message.contains("it starts `Total`"));
-    let f = read("d010_ambiguous_payment_date.csv");
+    let f = read("D010-ambiguous-payment-date.csv");
     assert_eq!(codes(&f), ["D010"]);
     assert!(f.events[0].deposit_date.is_none());
     assert_eq!(f.columns_ignored, ["Payment Date"]);
@@ -222,7 +230,7 @@ fn d007_d008_d010_columns_and_rows() {
 
 #[test]
 fn d009_refund_columns_without_a_key_are_refused_naming_them() {
-    let bytes = std::fs::read(fixture("d009_refund_columns_unmapped.csv")).expect("fixture");
+    let bytes = std::fs::read(fixture("D009-refund-columns-unmapped.csv")).expect("fixture");
     let err = parse_refund_file("x.csv", &bytes).expect_err("refused");
     let text = err.to_string();
     assert!(
@@ -234,7 +242,7 @@ fn d009_refund_columns_without_a_key_are_refused_naming_them() {
 
 #[test]
 fn d011_findings_are_capped() {
-    let f = read("d011_refund_findings_capped.csv");
+    let f = read("D011-refund-findings-capped.csv");
     assert_eq!(f.rows_dropped, 1_001);
     assert_eq!(f.diagnostics.len(), MAX_DIAGNOSTICS_PER_RULE + 1);
     assert!(f.diagnostics.last().is_some_and(|d| d.code == "D011"));

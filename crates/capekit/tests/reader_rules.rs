@@ -1,6 +1,6 @@
-//! Every reader rule, of claim files (C001-C006) and of entry reports (R001-R012), is triggered
-//! by a fixture named after it, through the command that reads such a file (`capekit triage`,
-//! `capekit plan`), and shows in its findings (`--format json`), or, for a file that cannot be
+//! Every reader rule, of claim files (C001-C006), of entry reports (R001-R012) and of refund
+//! reports (D001-D011), is triggered by a fixture named after it, through the command that reads
+//! such a file (`capekit triage`, `capekit plan`, `capekit refunds`), and shows in its findings (`--format json`), or, for a file that cannot be
 //! read at all, in its refusal.
 //!
 //! The fixtures live in `tests/fixtures/reader/` at the workspace root, named `CODE-NAME.*`
@@ -12,6 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use capekit_core::reading::{CLAIM_READER_RULES, ENTRY_READER_RULES, ReaderRule};
+use capekit_core::refunds::REFUND_READER_RULES;
 use common::run;
 
 fn fixture_dir() -> PathBuf {
@@ -47,10 +48,24 @@ const CASES: &[(&str, &str, Shows)] = &[
     ("R010", "plan", Shows::Finding),
     ("R011", "plan", Shows::Finding),
     ("R012", "plan", Shows::Finding),
+    ("D001", "refunds", Shows::Finding),
+    ("D002", "refunds", Shows::Finding),
+    ("D003", "refunds", Shows::Finding),
+    ("D004", "refunds", Shows::Finding),
+    ("D005", "refunds", Shows::Finding),
+    ("D006", "refunds", Shows::Finding),
+    ("D007", "refunds", Shows::Finding),
+    ("D008", "refunds", Shows::Finding),
+    ("D009", "refunds", Shows::Refusal),
+    ("D010", "refunds", Shows::Finding),
+    ("D011", "refunds", Shows::Finding),
 ];
 
 fn rules() -> impl Iterator<Item = &'static ReaderRule> {
-    CLAIM_READER_RULES.iter().chain(ENTRY_READER_RULES)
+    CLAIM_READER_RULES
+        .iter()
+        .chain(ENTRY_READER_RULES)
+        .chain(REFUND_READER_RULES)
 }
 
 /// The fixtures of a rule, sorted.

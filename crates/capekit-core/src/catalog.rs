@@ -1033,14 +1033,29 @@ impl MessageRule {
 /// Characters that may stand between a known message and what CBP appended to it.
 const SEPARATORS: &[char] = &[' ', '-', ':', ',', '#', '\u{2013}', '\u{2014}'];
 
+/// Words that may label a date, number or code CBP appends (`LINE 003`, `ON CLAIM
+/// 100000241223`, `PROTEST NO 270426100281`, `DATED 01/02/2026`). None of them can reverse a
+/// message's meaning, and each must be followed, at once or after other labels, by a token
+/// with a digit: a label alone is words, and words are not read.
+const LABELS: &[&str] = &[
+    "LINE", "LN", "SEQ", "SEQUENCE", "ON", "CLAIM", "ENTRY", "PROTEST", "NO", "NUMBER", "NBR",
+    "NUM", "DATE", "DATED", "AS", "OF", "CODE", "REF", "HTS",
+];
+
+/// Labels after which a number is not a protest or other reference of the message but the
+/// claim, entry or line it is about.
+const PLACE_LABELS: &[&str] = &["LINE", "LN", "SEQ", "SEQUENCE", "CLAIM", "ENTRY"];
+
 /// What appended text says, when it is of a shape capekit can read without changing the
-/// message's meaning: dates, numbers and codes (tokens with a digit), and bracketed text. Words
-/// ("WITHDRAWN", "NOT") could reverse the meaning, so such text is not read: the message is
-/// then unknown and goes to review.
+/// message's meaning: dates, numbers and codes (tokens with a digit), each maybe labelled
+/// ([`LABELS`]), and bracketed text. Other words ("WITHDRAWN", "NOT") could reverse the meaning,
+/// so such text is not read: the message is then unknown and goes to review.
 fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>)> {
     let mut date = None;
     let mut number = None;
     let mut rest = extra.trim_matches(SEPARATORS);
+    // The labels read since the last token with a digit.
+    let mut labels: Vec<&str> = Vec::new();
     while !rest.is_empty() {
         if let Some(close) = match rest.as_bytes()[0] {
             b'[' => Some(']'),
@@ -1054,23 +1069,36 @@ fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>)> {
             rest = rest[end + 1..].trim_start_matches(SEPARATORS);
             continue;
         }
-        let end = rest.find([' ', ',', '(', '[']).unwrap_or(rest.len());
+        let end = rest
+            .find([' ', ',', '(', '[', ':', '#'])
+            .unwrap_or(rest.len());
         let token = &rest[..end];
-        if !token.bytes().any(|b| b.is_ascii_digit())
-            || !token
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"/-.".contains(&b))
+        let word = token.trim_end_matches('.');
+        if !token.bytes().any(|b| b.is_ascii_digit()) {
+            if !LABELS.contains(&word) {
+                return None;
+            }
+            labels.push(word);
+            rest = rest[end..].trim_start_matches(SEPARATORS);
+            continue;
+        }
+        if !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/-.".contains(&b))
         {
             return None;
         }
+        let place = labels.iter().any(|l| PLACE_LABELS.contains(l));
+        labels.clear();
         if let Ok(Some(d)) = crate::dates::parse_date(token) {
             date.get_or_insert(d);
-        } else if token.len() >= 6 && token.bytes().all(|b| b.is_ascii_digit()) {
+        } else if !place && token.len() >= 6 && token.bytes().all(|b| b.is_ascii_digit()) {
             number.get_or_insert_with(|| token.to_owned());
         }
         rest = rest[end..].trim_start_matches(SEPARATORS);
     }
-    Some((date, number))
+    // Labels that label nothing are words.
+    labels.is_empty().then_some((date, number))
 }
 
 /// The rule whose message stands at the start of normalized text `n`, with what follows it.
@@ -1393,6 +1421,47 @@ mod tests {
         );
         // An ambiguous duplicate (inside the file, or an earlier declaration?) is not dropped.
         assert_eq!(judge("DUPLICATE ENTRY", AFTER).action, Action::Review);
+    }
+
+    #[test]
+    fn labelled_text_appended_to_a_rejection_is_read_and_words_are_not() {
+        let one = |t: &str| {
+            find_messages(t).map(|f| {
+                assert_eq!(f.len(), 1, "{t}");
+                (f[0].rule.code, f[0].number.clone())
+            })
+        };
+        let hts = one("INVALID HTS").expect("known").0;
+        assert_eq!(one("INVALID HTS - LINE 003"), Some((hts, None)));
+        assert_eq!(one("Invalid HTS (line 3)"), Some((hts, None)));
+        let protest = one("PROTEST ON ENTRY").expect("known").0;
+        // A claim number is where the message was, not the protest's number.
+        assert_eq!(
+            one("PROTEST ON ENTRY ON CLAIM 100000241223"),
+            Some((protest, None))
+        );
+        assert_eq!(
+            one("PROTEST ON ENTRY - PROTEST NO. 270426100281"),
+            Some((protest, Some("270426100281".to_owned())))
+        );
+        assert_eq!(
+            one("PROTEST ON ENTRY #270426100281"),
+            Some((protest, Some("270426100281".to_owned())))
+        );
+        let fl = one("ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS")
+            .expect("known")
+            .0;
+        assert_eq!(
+            one("ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS AS OF 01/02/2026"),
+            Some((fl, None))
+        );
+        // A label that labels nothing, or any other word, is text capekit does not read.
+        assert_eq!(one("PROTEST ON ENTRY ON CLAIM"), None);
+        assert_eq!(one("PROTEST ON ENTRY NOT 270426100281"), None);
+        assert_eq!(one("PROTEST ON ENTRY WITHDRAWN"), None);
+        assert_eq!(one("INVALID HTS LINE 3 CORRECTED"), None);
+        // Acceptance is never matched loosely.
+        assert_eq!(one("ENTRY SUMMARY UPDATED - LINE 003"), None);
     }
 
     #[test]

@@ -291,6 +291,21 @@ instead (then `capekit ledger uploaded FILE`), or release it with `capekit ledge
 `capekit ledger declarations` lists both.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): \"Not \
 Started\" means queued, do not resubmit; an entry may be declared again only after it was rejected"),
+    rule!("F025", "rejected-decide-first", Warning, "an entry was rejected with an answer that asks for more than a refile",
+        what: "An entry whose latest claim, in capekit's ledger, rejected it with a message that asks \
+for more than declaring it again: a correction first (correct-then-refile), another path (protest, \
+court, a later phase), another filer, or a person's review (a status or message capekit could not \
+read, a row that contradicts itself). Checked when a ledger is in use.",
+        why: "Declared again as it is, the entry comes back with the same rejection, and a correction \
+made by PSC is refused once the entry is on a declaration; an entry whose refund is on another \
+path loses nothing by waiting, but its protest or court date may run meanwhile. capekit cannot see \
+whether the correction or the decision was made, so it warns rather than refuses.",
+        example: "`B7600000015` on the upload, rejected on claim 100000241223 with `PROTEST ON \
+ENTRY`.",
+        fix: "Make sure what the rejection asks is done (`capekit ledger entry NUMBER` shows its \
+history, `capekit explain MESSAGE` what the message asks); then upload. Otherwise delete the row.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): entry-level \
+errors and what to do"),
 ];
 
 /// The rule with this code, if any (case-insensitive).
@@ -759,8 +774,25 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                 );
                 continue;
             }
-            // A rejection is for `plan` to weigh; the user put the entry in this file.
-            Some(KnownState::Rejected { .. }) | None => {}
+            // The user put the entry in this file, and may have done what the rejection asks
+            // (a correction, a decision on review): a warning, with what to make sure of.
+            Some(known @ KnownState::Rejected { .. }) => {
+                diags.push(
+                    at(
+                        diag(
+                            "F025",
+                            format!(
+                                "{number} was {}: make sure that is done before uploading it - {}",
+                                known.describe(),
+                                known.remedy()
+                            ),
+                        ),
+                        row,
+                    )
+                    .with_value(raw),
+                );
+            }
+            None => {}
         }
         if canonical {
             valid += 1;

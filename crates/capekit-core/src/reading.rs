@@ -138,6 +138,20 @@ pub static CLAIM_READER_RULES: &[ReaderRule] = &[
             source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
         },
     },
+    ReaderRule {
+        code: "C007",
+        name: "claim-file-without-rows",
+        title: "a claim file has its header but no rows",
+        severity: Severity::Warning,
+        catalog: CLAIM_CATALOG,
+        doc: RuleDoc {
+            what: "A Claim Details or Validation Result File whose columns map but that holds no row below its header.",
+            why: "A claim lists at least one entry. A file without rows is a download that stopped, a filter left on in Excel, or the wrong claim: its entries are in none of the files read, so with `--declaration` they show as missing, and without it nothing shows at all.",
+            example: "`Entry Number,Claim Number,Status,Error Description` and nothing below it.",
+            fix: "Download the Claim Details again from ACE (Claim Status > claim > Claim Details), clear any Excel filter before saving, and triage it again.",
+            source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): Claim Status and Claim Details",
+        },
+    },
 ];
 
 macro_rules! reader_rule {

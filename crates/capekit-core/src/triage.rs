@@ -118,6 +118,10 @@ pub enum ClaimStatus {
     /// A Validation Result File without a file-level error: no claim yet.
     #[serde(rename = "Validated, no claim yet")]
     Validated,
+    /// A Claim Details file with entries ACE has not processed yet (`Not Started`, `In
+    /// Progress`, `Pending`): no outcome for those entries yet.
+    #[serde(rename = "In process")]
+    InProcess,
 }
 
 impl ClaimStatus {
@@ -129,6 +133,7 @@ impl ClaimStatus {
             Self::Rejected => "Rejected",
             Self::FailedValidation => "Failed initial validation",
             Self::Validated => "Validated, no claim yet",
+            Self::InProcess => "In process",
         }
     }
 }
@@ -352,6 +357,9 @@ enum StatusRead {
     /// A claim-level status in the entry column (`Accepted with Error(s)`): says nothing of
     /// this entry.
     ClaimLevel,
+    /// ACE has not processed the entry yet (`Not Started`, `In Progress`, `Pending`): no
+    /// outcome, and not to be uploaded again meanwhile.
+    Queued,
     /// Anything else.
     Unknown,
 }
@@ -367,6 +375,9 @@ fn read_status(status: &str) -> Option<StatusRead> {
         }
         "ACCEPTED WITH ERROR(S)" | "ACCEPTED WITH ERRORS" | "ACCEPTED WITH ERROR" => {
             StatusRead::ClaimLevel
+        }
+        "NOT STARTED" | "IN PROGRESS" | "IN PROCESS" | "PENDING" | "PROCESSING" | "QUEUED" => {
+            StatusRead::Queued
         }
         _ => StatusRead::Unknown,
     })
@@ -465,7 +476,7 @@ fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Outcome, Verd
                 Outcome::Rejected,
                 disagree("passed, yet an error", Some(&v)),
             ),
-            (Some(S::Unknown | S::ClaimLevel), msg) => {
+            (Some(S::Unknown | S::ClaimLevel | S::Queued), msg) => {
                 (Outcome::Rejected, unknown_status(&msg))
             }
         };
@@ -474,6 +485,25 @@ fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Outcome, Verd
     // A claim-level status in the entry column says nothing of the entry: read as no status.
     let status = status.filter(|s| *s != S::ClaimLevel);
     match (status, msg) {
+        (Some(S::Queued), Msg::None) => (
+            Outcome::NoClaimYet,
+            Verdict {
+                rule: None,
+                action: Action::WaitForClaim,
+                what_to_do: format!(
+                    "ACE has not processed this entry yet (status `{status_text}`): no outcome yet. Do not upload it again meanwhile (a second declaration of a queued entry conflicts with the first); download the claim's Claim Details again once it is processed and triage that."
+                ),
+                source: "Claim Details row".to_owned(),
+                note: None,
+            },
+        ),
+        (Some(S::Queued), msg) => (Outcome::Rejected, {
+            let rejection = match &msg {
+                Msg::Reject(v) => Some(v),
+                _ => None,
+            };
+            disagree("not processed yet, yet a message", rejection)
+        }),
         (Some(S::Accepted), Msg::None) => (Outcome::Accepted, accepted()),
         (Some(S::Accepted) | None, Msg::Accept(v)) => (Outcome::Accepted, v),
         (Some(S::Rejected) | None, Msg::Reject(v)) => (Outcome::Rejected, v),
@@ -888,6 +918,8 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             let status = match (c.kind, c.failed, accepted, rejected) {
                 (ClaimFileKind::ValidationResult, true, ..) => ClaimStatus::FailedValidation,
                 (ClaimFileKind::ValidationResult, false, ..) => ClaimStatus::Validated,
+                // Entries not processed yet: the claim is not finished, whatever its other rows.
+                _ if not_answered > 0 => ClaimStatus::InProcess,
                 (_, _, _, 0) => ClaimStatus::Accepted,
                 (_, _, 0, _) => ClaimStatus::Rejected,
                 _ => ClaimStatus::AcceptedWithErrors,

@@ -13,7 +13,7 @@ use capekit_core::entry::{EntryNumber, unwrap_value};
 pub use capekit_core::triage::ClaimFileKind;
 use capekit_core::triage::{ClaimRow, Text};
 
-use crate::table::{Row, TableError, read_table, visit_sheet};
+use crate::table::{Row, TableError, read_table, visit_sheet_delimited};
 
 /// Files larger than this are refused (a claim holds at most 9,999 entries).
 pub const MAX_CLAIM_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -84,6 +84,17 @@ pub enum ClaimFileError {
         missing: &'static str,
         /// Headers found, as [`crate::table::headers_found`] says them.
         found: String,
+    },
+    /// A file capekit wrote (a worklist), given back as if ACE had: its outcomes are capekit's
+    /// reading, not CBP's answer.
+    #[error(
+        "{file}: this is a worklist capekit wrote (it has the column `{column}`), not a file from ACE: its outcomes are capekit's reading, not CBP's answer, so it is not read as one. Give the Claim Details downloaded from ACE (Claim Status > claim > Claim Details) or the upload's Validation Result File"
+    )]
+    CapekitOutput {
+        /// File.
+        file: String,
+        /// The column that gives it away, as found.
+        column: String,
     },
 }
 
@@ -248,7 +259,21 @@ struct Mapping {
     claim_date: Option<usize>,
 }
 
+/// Columns only capekit's own worklists have (normalized as [`squash`] does): `what_to_do` of
+/// the CSV and JSON, "What to do" of the workbook.
+const CAPEKIT_COLUMNS: &[&str] = &["whattodo"];
+
 fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
+    if let Some(h) = header
+        .fields
+        .iter()
+        .find(|h| CAPEKIT_COLUMNS.contains(&squash(h).as_str()))
+    {
+        return Err(ClaimFileError::CapekitOutput {
+            file: file.to_owned(),
+            column: h.trim().to_owned(),
+        });
+    }
     let mut columns: Vec<(Role, usize)> = Vec::new();
     for (i, h) in header.fields.iter().enumerate() {
         if let Some(role) = role_of(h).filter(|role| !columns.iter().any(|(r, _)| r == role)) {
@@ -318,6 +343,10 @@ pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFile
     }
     match (read, first_error) {
         (Some(mut f), _) => {
+            // A sheet with its header alone beside sheets with rows: the file has rows.
+            if f.data_rows > 0 {
+                f.diagnostics.retain(|d| d.code != "C007");
+            }
             if !skipped.is_empty() {
                 f.diagnostics.push(
                     Diagnostic::new(
@@ -359,7 +388,11 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
     let mut default_claim = Text::from("");
     let mut header_scan = 0usize;
     let mut date_said = false;
-    visit_sheet(bytes, sheet, |row| {
+    // A claim file saved from Excel as "Unicode Text" is tab-separated, and as CSV under some
+    // regional settings semicolon-separated: the delimiter is the one that splits out the entry
+    // number column.
+    let is_entry = |h: &str| role_of(h) == Some(Role::Entry);
+    visit_sheet_delimited(bytes, sheet, &is_entry, |row| {
         if row.is_blank() {
             return;
         }
@@ -516,7 +549,19 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
             file: file.to_owned(),
         }),
         Some(Err(e)) => Err(e),
-        Some(Ok(_)) => Ok(out),
+        Some(Ok(_)) => {
+            if out.data_rows == 0 {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        "C007",
+                        Severity::Warning,
+                        "the file has its header but no rows: no entry of it is read - download the Claim Details again from ACE (Claim Status > claim > Claim Details), with no Excel filter on".to_owned(),
+                    )
+                    .in_file(base_name(file)),
+                );
+            }
+            Ok(out)
+        }
     }
 }
 

@@ -6,9 +6,7 @@
 
 use std::path::Path;
 
-use capekit_core::check::{
-    Content, DeclarationInput, HeaderKind, InputRow, LineEndings, classify_header,
-};
+use capekit_core::check::{Content, DeclarationInput, InputRow, LineEndings};
 use capekit_core::{Diagnostic, EntryNumber, Severity};
 
 use crate::ReadError;
@@ -70,21 +68,6 @@ pub fn parse_declaration(file_name: &str, bytes: &[u8]) -> DeclarationInput {
         with_blank_lines(table.rows, lines)
     };
     input
-}
-
-/// True when the file reads as a declaration: a table whose first value is the `Entry Number`
-/// header (in any spelling) or an entry number, damaged or not. Used to tell a declaration from
-/// other files dropped on the web workbench; extra columns still count, so that `check` can name
-/// them.
-pub fn looks_like_declaration(input: &DeclarationInput) -> bool {
-    let Some(first) = input.rows.iter().find(|r| !r.is_blank()) else {
-        return false;
-    };
-    let value = first.fields.first().map_or("", |f| f.trim());
-    matches!(
-        classify_header(value),
-        HeaderKind::Exact | HeaderKind::Variant | HeaderKind::Data
-    )
 }
 
 /// The declared entries of a declaration, read leniently for a triage (no place to refuse a file
@@ -241,20 +224,6 @@ mod tests {
             .iter()
             .map(|r| (r.line, r.fields.join("|")))
             .collect()
-    }
-
-    #[test]
-    fn tells_a_declaration_from_other_tables() {
-        let yes = |b: &[u8]| looks_like_declaration(&parse_declaration("x.csv", b));
-        assert!(yes(b"Entry Number\r\nB7603245278\r\n"));
-        assert!(yes(b"\r\nentry number\r\n"));
-        assert!(yes(b"B7603245278\r\nB7603245278\r\n"));
-        assert!(yes(b"6.05761E+10\r\n"));
-        assert!(!yes(
-            b"Entry Summary Number,HTS Number - Full\r\nB7603245278,99030128\r\n"
-        ));
-        assert!(!yes(b"%PDF-1.7\n"));
-        assert!(!yes(b""));
     }
 
     #[test]

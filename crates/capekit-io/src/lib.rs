@@ -12,6 +12,7 @@ pub mod html;
 pub mod output;
 pub mod packets;
 pub mod plan_out;
+pub mod recognize;
 pub mod refunds;
 pub mod refunds_out;
 pub mod render;

@@ -254,14 +254,51 @@ pub fn visit_table(bytes: &[u8], visit: impl FnMut(&Row)) -> Result<TableInfo, T
 pub fn visit_table_within(
     bytes: &[u8],
     limits: &WorkbookLimits,
+    visit: impl FnMut(&Row),
+) -> Result<TableInfo, TableError> {
+    visit_table_delimited(bytes, limits, &|_| false, visit)
+}
+
+/// Delimiters a CSV capekit reads may use: the comma; the tab of Excel's "Unicode Text"; the
+/// semicolon of Excel's CSV under some regional settings.
+const DELIMITERS: [u8; 3] = [b',', b'\t', b';'];
+
+/// The delimiter of CSV text: the first of [`DELIMITERS`] that splits a line of its start into
+/// a field `is_key` accepts (the name of the column a reader maps first); a comma when none does.
+/// Judged on header lines, never on data rows, whose amounts (`$1,234.00`) hold commas.
+fn sniff_delimiter(text: &[u8], is_key: &dyn Fn(&str) -> bool) -> u8 {
+    let head = String::from_utf8_lossy(&text[..text.len().min(64 * 1024)]);
+    for line in head.lines().take(12) {
+        for d in DELIMITERS {
+            if line
+                .split(char::from(d))
+                .any(|f| is_key(f.trim().trim_matches('"').trim()))
+            {
+                return d;
+            }
+        }
+    }
+    b','
+}
+
+/// [`visit_table_within`] of a table whose CSV delimiter is judged by [`sniff_delimiter`] with
+/// `is_key`.
+pub fn visit_table_delimited(
+    bytes: &[u8],
+    limits: &WorkbookLimits,
+    is_key: &dyn Fn(&str) -> bool,
     mut visit: impl FnMut(&Row),
 ) -> Result<TableInfo, TableError> {
     let content = sniff(bytes);
     match content {
-        Content::Text => visit_csv(bytes, content, visit),
+        Content::Text => {
+            let d = sniff_delimiter(bytes, is_key);
+            visit_csv(bytes, content, d, visit)
+        }
         Content::Utf16 => {
             let text = crate::text::decode_utf16(bytes);
-            visit_csv(text.as_bytes(), content, visit)
+            let d = sniff_delimiter(text.as_bytes(), is_key);
+            visit_csv(text.as_bytes(), content, d, visit)
         }
         Content::Xlsx => {
             visit_xlsx(bytes, limits, &mut visit)?;
@@ -279,6 +316,7 @@ pub fn visit_table_within(
 fn visit_csv(
     bytes: &[u8],
     content: Content,
+    delimiter: u8,
     mut visit: impl FnMut(&Row),
 ) -> Result<TableInfo, TableError> {
     let (body, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -296,7 +334,7 @@ fn visit_csv(
     } else {
         body
     };
-    let mut rdr = csv_reader(LineTracker::new(body));
+    let mut rdr = csv_reader_with(LineTracker::new(body), delimiter);
     let mut record = csv::ByteRecord::new();
     let mut windows_1252 = false;
     let mut row = Row {
@@ -331,7 +369,13 @@ fn visit_csv(
 /// with `\n` a blank CRLF line is a record of one `\r` and positions are exact. Callers strip the
 /// `\r` that then ends the last field ([`strip_cr`]).
 pub fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+    csv_reader_with(reader, b',')
+}
+
+/// [`csv_reader`] with another delimiter.
+pub fn csv_reader_with<R: Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
@@ -425,10 +469,21 @@ pub fn workbook_sheets(bytes: &[u8]) -> Option<Vec<String>> {
 pub fn visit_sheet(
     bytes: &[u8],
     sheet: usize,
+    visit: impl FnMut(&Row),
+) -> Result<TableInfo, TableError> {
+    visit_sheet_delimited(bytes, sheet, &|_| false, visit)
+}
+
+/// [`visit_sheet`] of a table whose CSV delimiter is judged by its header (see
+/// [`visit_table_delimited`]).
+pub fn visit_sheet_delimited(
+    bytes: &[u8],
+    sheet: usize,
+    is_key: &dyn Fn(&str) -> bool,
     mut visit: impl FnMut(&Row),
 ) -> Result<TableInfo, TableError> {
     if sheet == 0 || sniff(bytes) != Content::Xlsx {
-        return visit_table(bytes, visit);
+        return visit_table_delimited(bytes, &WorkbookLimits::DEFAULT, is_key, visit);
     }
     visit_xlsx_sheet(bytes, &WorkbookLimits::DEFAULT, sheet, &mut visit)?;
     Ok(TableInfo {

@@ -504,10 +504,20 @@ impl Ledger {
         &self,
         entries: &[EntryNumber],
     ) -> Result<HashMap<EntryNumber, KnownState>> {
+        self.known_for_plan_except(entries, &Except::none())
+    }
+
+    /// [`Ledger::known_for_plan`], with the declarations `except` names set aside: what
+    /// `check` tells of a file's entries.
+    pub fn known_for_plan_except(
+        &self,
+        entries: &[EntryNumber],
+        except: &Except,
+    ) -> Result<HashMap<EntryNumber, KnownState>> {
         // Any claim row may be a rejection.
         self.known_by(
             entries,
-            &Except::none(),
+            except,
             "SELECT EXISTS (SELECT 1 FROM declaration_entries WHERE entry = ?1)
                  OR EXISTS (SELECT 1 FROM claim_entries WHERE entry = ?1)",
             |state| match state {

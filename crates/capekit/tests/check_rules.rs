@@ -4,7 +4,7 @@
 //! The fixtures live in `tests/fixtures/check/` at the workspace root, named `CODE-NAME.EXT`
 //! after the rule they trigger. Two are too large to commit and are generated here at run time,
 //! with a workbook ([`GENERATED`]); their names follow the same pattern. The rules that ask the
-//! ledger (F023, F024) first record the files of `tests/fixtures/check/ledger/` in a fresh ledger.
+//! ledger (F023, F024, F025) first record the files of `tests/fixtures/check/ledger/` in a fresh ledger.
 
 mod common;
 
@@ -84,6 +84,10 @@ const CASES: &[Case] = &[
     Case {
         ledger: &["ledger/earlier-declaration.csv"],
         ..case("F024", "F024-still-pending.csv", "error", Some(3))
+    },
+    Case {
+        ledger: &["ledger/rejected-claim-details.csv"],
+        ..case("F025", "F025-rejected-decide-first.csv", "warning", Some(3))
     },
 ];
 

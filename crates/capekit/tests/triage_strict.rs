@@ -549,3 +549,99 @@ fn explain_of_an_acceptance_beside_a_rejection_says_review_never_accepted() {
     );
     assert!(out.stdout.contains("M010 invalid-hts"), "{}", out.stdout);
 }
+
+#[test]
+fn queued_entries_have_no_outcome_yet_and_their_claim_is_in_process() {
+    let (v, _dir, _) = triage(&["queued-statuses.csv"], &[]);
+    assert_eq!(v["claims"][0]["status"], "In process", "{}", v["claims"]);
+    let e = by_entry(&v);
+    let pair = |o: &str, a: &str| (o.to_owned(), a.to_owned());
+    for queued in ["B7720000358", "B7720000424", "B7720000499"] {
+        assert_eq!(
+            e[queued],
+            pair("no-claim-yet", "wait-for-claim"),
+            "{queued}"
+        );
+    }
+    // Queued, yet a message: the row contradicts itself.
+    assert_eq!(e["B7720000283"], pair("rejected", "review"));
+    assert_eq!(e["B7720000002"], pair("accepted", "none"));
+    assert!(refile(&v).is_empty(), "{:?}", refile(&v));
+}
+
+#[test]
+fn labelled_text_after_a_known_message_keeps_its_guidance() {
+    let (v, _dir, _) = triage(&["labelled-suffixes.csv"], &[]);
+    let rule = |n: &str| -> String {
+        v["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|e| e["entry_number"] == n)
+            .map(|e| e["rule"].as_str().unwrap_or("").to_owned())
+            .expect("row")
+    };
+    assert_eq!(rule("B7720000077"), "M004");
+    assert_eq!(rule("B7720000564"), "M009");
+    assert_eq!(rule("B7720000218"), "M005");
+    let e = by_entry(&v);
+    assert_eq!(e["B7720000564"].1, "refile");
+}
+
+#[test]
+fn semicolon_and_tab_separated_claim_files_are_read() {
+    for f in ["semicolon-separated.csv", "unicode-text-tabs.txt"] {
+        let (v, _dir, _) = triage(&[f], &[]);
+        let e = by_entry(&v);
+        assert_eq!(e.len(), 2, "{f}: {e:?}");
+        assert_eq!(e["B7720000002"].0, "accepted", "{f}");
+        assert_eq!(e["B7720000986"].1, "correct-then-refile", "{f}");
+    }
+}
+
+#[test]
+fn capekits_own_worklist_or_a_claim_file_in_the_wrong_place_is_refused() {
+    let (_, dir, _) = triage(&["queued-statuses.csv"], &[]);
+    let ledger = dir.path().join("ledger.sqlite3");
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "triage",
+            "out/worklist.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "again",
+        ],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(
+        out.stderr.contains("worklist capekit wrote"),
+        "{}",
+        out.stderr
+    );
+    for option in ["--declaration", "--corrected"] {
+        let out = run_with_ledger(
+            dir.path(),
+            &ledger,
+            &[
+                "triage",
+                "queued-statuses.csv",
+                option,
+                "queued-statuses.csv",
+                "--as-of",
+                AS_OF,
+                "--out",
+                "again",
+            ],
+        );
+        assert_eq!(out.code, Some(2), "{option}: {}", out.both());
+        assert!(
+            out.stderr.contains("this is a Claim Details file"),
+            "{option}: {}",
+            out.stderr
+        );
+        assert!(!dir.path().join("again").exists(), "{option}");
+    }
+}

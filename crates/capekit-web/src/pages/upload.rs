@@ -18,12 +18,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use capekit_core::check::{CheckOptions, Content, DeclarationInput, check};
 use capekit_core::fix::{plan_fix, plan_fix_known};
 use capekit_core::known::Known;
-use capekit_core::path::Column;
 use capekit_core::triage::{TriageInput, triage};
-use capekit_io::claims::{ClaimFile, ClaimFileError, ClaimFileKind, parse_claim_file};
-use capekit_io::declaration::{declared_entries, looks_like_declaration, parse_declaration};
-use capekit_io::entries::{EntryDataSet, parse_entry_data};
+use capekit_io::claims::{ClaimFile, ClaimFileError, ClaimFileKind};
+use capekit_io::declaration::declared_entries;
+use capekit_io::entries::EntryDataSet;
 use capekit_io::plan_out::PlanOptions;
+use capekit_io::recognize::Recognized;
 use capekit_io::refunds::RefundFile;
 use capekit_ledger::{FileMeta, Ledger, RefundImport};
 
@@ -55,35 +55,21 @@ enum Read {
     Unknown(String),
 }
 
+/// What a dropped file is, by the recognizer `capekit ledger import` uses.
 fn classify(name: &str, bytes: &[u8]) -> Read {
-    // Refund reports first, as `capekit ledger import` reads them: a REV-615 with `Entry
-    // Number` and `Refund Status` would otherwise pass for a Validation Result File.
-    match capekit_io::refunds::parse_refund_file(name, bytes) {
-        Ok(Some(f)) => return Read::Refunds(f),
-        Err(e) => return Read::Unknown(format!("{e}.")),
-        Ok(None) => {}
-    }
-    let claim_err = match parse_claim_file(name, bytes) {
-        Ok(f) => return Read::Claim(f),
-        Err(e) => e,
-    };
-    // An entry report names other columns beside the entry number (even when no row could be
-    // read: the plan page lists why); a file with the entry number alone is a declaration, or a
-    // list to check, which the check reads better.
-    let list = match parse_entry_data(name, bytes) {
-        Ok(set) if set.columns_present.iter().any(|c| c != Column::EntryNumber) => {
-            return Read::Entries(set);
+    match capekit_io::recognize::recognize(name, bytes) {
+        Ok(Recognized::Refunds(f)) => Read::Refunds(f),
+        Ok(Recognized::Claim(f)) => Read::Claim(f),
+        // An entry report names other columns beside the entry number (even when no row could
+        // be read: the plan page lists why); a list of entry numbers under another header is
+        // planned too.
+        Ok(Recognized::EntryData(set) | Recognized::EntryList(set)) => Read::Entries(set),
+        Ok(Recognized::Declaration(input)) => Read::Declaration(input),
+        Ok(Recognized::Unknown(u)) if u.is_capekit_output() => {
+            Read::Unknown(format!("{}.", u.claim))
         }
-        Ok(set) if !set.entries.is_empty() => Some(set),
-        _ => None,
-    };
-    let input = parse_declaration(name, bytes);
-    if looks_like_declaration(&input) {
-        return Read::Declaration(input);
-    }
-    match list {
-        Some(set) => Read::Entries(set),
-        None => Read::Unknown(describe_unknown(&input, &claim_err)),
+        Ok(Recognized::Unknown(u)) => Read::Unknown(describe_unknown(&u.input, &u.claim)),
+        Err(e) => Read::Unknown(format!("{e}.")),
     }
 }
 

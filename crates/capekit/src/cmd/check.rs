@@ -20,7 +20,7 @@ pub fn run(
     // The duplicate guard: what the ledger knows of the entries the file holds.
     let entries = capekit_core::fix::plan_fix(&input, None).entries;
     // The file itself never counts: a draft checked before upload cannot conflict with itself.
-    let known = ledger.known_except_file(
+    let known = ledger.known_for_check(
         &entries,
         &capekit_ledger::Except::file(capekit_ledger::sha256_hex(&capekit_io::read_file(
             file,

@@ -11,15 +11,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use capekit_core::EntryNumber;
-use capekit_core::check::{HeaderKind, classify_header, group};
+use capekit_core::check::group;
 use capekit_core::diag::Diagnostic;
 use capekit_core::known::Known;
-use capekit_core::path::{Column, decide};
+use capekit_core::path::decide;
 use capekit_core::triage::{TriageInput, triage};
-use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES, parse_claim_file};
-use capekit_io::entries::{EntryDataSet, parse_entry_data};
+use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES};
+use capekit_io::entries::EntryDataSet;
 use capekit_io::output::{OutputSet, RecordedFile};
-use capekit_io::refunds::{RefundFile, parse_refund_file};
+use capekit_io::recognize::{Recognized, recognize};
+use capekit_io::refunds::RefundFile;
 use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_io::triage_out::TriageFiles;
@@ -175,6 +176,19 @@ impl LedgerOpt {
     pub fn known_for_plan(&self, entries: &[EntryNumber]) -> anyhow::Result<Known> {
         match self.open_existing()? {
             Some(l) => Ok(l.known_for_plan(entries)?),
+            None => Ok(Known::new()),
+        }
+    }
+
+    /// [`LedgerOpt::known_for_plan`], with the declarations `except` names set aside: what
+    /// `check` tells of a file's entries, rejections that block a refile included.
+    pub fn known_for_check(
+        &self,
+        entries: &[EntryNumber],
+        except: &capekit_ledger::Except,
+    ) -> anyhow::Result<Known> {
+        match self.open_existing()? {
+            Some(l) => Ok(l.known_for_plan_except(entries, except)?),
             None => Ok(Known::new()),
         }
     }
@@ -418,48 +432,21 @@ enum Detected {
     Refunds(RefundFile),
 }
 
-/// Is this entry file an ES-003 export or entry list with data, rather than a bare list of
-/// entry numbers: an entry column and at least one of the ES-003 data columns.
-fn has_entry_data(set: &EntryDataSet) -> bool {
-    set.columns_present.contains(Column::EntryNumber) && set.columns_present.len() >= 2
-}
-
-/// What kind of file `bytes` hold: a claim file if its columns map; else entry data if it has
-/// an entry column and at least one ES-003 data column (a declaration upload has one column
-/// only, so such a file cannot be one); else a declaration if its first row is the
-/// `Entry Number` header or an entry number; anything else is refused.
+/// What kind of file `bytes` hold, by [`capekit_io::recognize::recognize`]: a claim file, an
+/// ACE refund report, entry data, or a declaration (its entries read leniently, unreadable rows
+/// named); anything else, a list of entry numbers under another header included, is refused.
 fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
-    // Refund reports first: a REV-615 with `Entry Number` and `Refund Status` columns would
-    // pass for a Validation Result File, and its refunds for claim outcomes. A refund report
-    // that cannot be used is refused (D009) rather than read as something else.
-    if let Some(f) = parse_refund_file(name, bytes)? {
-        return Ok(Detected::Refunds(f));
-    }
-    let claim_error = match parse_claim_file(name, bytes) {
-        Ok(f) => return Ok(Detected::Claim(f)),
-        Err(e) => e,
-    };
-    // Tried before the declaration: an entry list headed `Entry Number` with an importer or
-    // liquidation column would otherwise pass for a declaration, and every entry on it would
-    // be recorded as pending.
-    let entry_data = match parse_entry_data(name, bytes) {
-        Ok(set) if has_entry_data(&set) => return Ok(Detected::EntryData(set)),
-        Ok(_) => "it has an entry column but no ES-003 data column".to_owned(),
-        Err(e) => e.to_string(),
-    };
-    let input = capekit_io::declaration::parse_declaration(name, bytes);
-    let first = input
-        .rows
-        .iter()
-        .find(|r| !r.is_blank())
-        .and_then(|r| r.fields.first());
-    let header = first.map(|f| classify_header(f));
-    if matches!(
-        header,
-        Some(HeaderKind::Exact | HeaderKind::Variant | HeaderKind::Data)
-    ) {
-        let plan = capekit_core::fix::plan_fix(&input, None);
-        if !plan.entries.is_empty() {
+    Ok(match recognize(name, bytes)? {
+        Recognized::Refunds(f) => Detected::Refunds(f),
+        Recognized::Claim(f) => Detected::Claim(f),
+        Recognized::EntryData(set) => Detected::EntryData(set),
+        Recognized::Declaration(input) => {
+            let plan = capekit_core::fix::plan_fix(&input, None);
+            if plan.entries.is_empty() {
+                bail!(
+                    "{name}: this looks like a declaration upload, but no entry number on it can be read, so nothing was imported: run `capekit check {name}` to see why"
+                );
+            }
             let diags = plan
                 .unrepairable
                 .iter()
@@ -474,19 +461,13 @@ fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
                     .in_file(name)
                 })
                 .collect();
-            return Ok(Detected::Declaration(plan.entries, diags));
+            Detected::Declaration(plan.entries, diags)
         }
-    }
-    let found = match first {
-        Some(f) => format!(
-            "its first row is `{}`",
-            capekit_core::check::truncate(f, 60)
+        Recognized::EntryList(_) => bail!(
+            "{name}: this is a list of entry numbers under a header other than `Entry Number`, with no ES-003 column beside them, so nothing was imported: a declaration upload has the header `Entry Number` (run `capekit fix {name}` to make one), and entry data has ES-003 columns (Importer Number, Entry Date, Liquidation Date...)"
         ),
-        None => format!("it is {}", input.content.describe()),
-    };
-    bail!(
-        "{name}: capekit cannot tell what this file is, so nothing was imported. It is not a Claim Details or Validation Result File ({claim_error}), not an ACE refund report (no refund number, principal, interest or refund status column), not an ES-003 export or entry list with data ({entry_data}), and not a declaration upload ({found}, not the header `Entry Number` followed by entry numbers)"
-    )
+        Recognized::Unknown(u) => bail!("{name}: {}, so nothing was imported", u.explain()),
+    })
 }
 
 #[derive(Serialize)]

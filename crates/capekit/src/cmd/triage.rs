@@ -52,14 +52,30 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
     }
     drop(read);
     let declaration = match &args.declaration {
-        Some(p) => Some(read_declared(p)?),
+        Some(p) => {
+            refuse_other_than_list(
+                p,
+                "--declaration",
+                "a declared entry",
+                "the declaration file you uploaded to CAPE (the header `Entry Number`, one entry a row); its claim files are the other arguments",
+            )?;
+            Some(read_declared(p)?)
+        }
         None => None,
     };
     let corrected = match &args.corrected {
-        Some(p) => Some(
-            read_entry_list(p)
-                .with_context(|| format!("reading the corrected list {}", p.display()))?,
-        ),
+        Some(p) => {
+            refuse_other_than_list(
+                p,
+                "--corrected",
+                "a corrected entry",
+                "a file listing only the entries you corrected (or waited for) since the claim, one entry number a line",
+            )?;
+            Some(
+                read_entry_list(p)
+                    .with_context(|| format!("reading the corrected list {}", p.display()))?,
+            )
+        }
         None => None,
     };
     let mut inputs: Vec<PathBuf> = args.files.clone();
@@ -75,6 +91,27 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
         ledger,
         TRIAGE,
     )
+}
+
+/// Refuses a file given as a list of entries that is another kind of file (a Claim Details, an
+/// ES-003 export, a refund report, a worklist capekit wrote): its entry numbers would be taken
+/// for the declared or corrected ones, and a Claim Details given as `--corrected` would refile
+/// every entry on it.
+fn refuse_other_than_list(
+    path: &Path,
+    option: &str,
+    taken: &str,
+    expected: &str,
+) -> anyhow::Result<()> {
+    let bytes = capekit_io::read_file(path, capekit_io::claims::MAX_CLAIM_FILE_BYTES)?;
+    capekit_io::recognize::refuse_other_than_list(
+        &path.display().to_string(),
+        &bytes,
+        option,
+        taken,
+        expected,
+    )
+    .map_err(anyhow::Error::msg)
 }
 
 /// The declared entries of a declaration file, read leniently (a triage is no place to refuse a

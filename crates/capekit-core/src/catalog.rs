@@ -1147,15 +1147,19 @@ pub fn find_messages(message: &str) -> Option<Vec<Found>> {
     if let Some(found) = find_one(&n) {
         return Some(vec![found]);
     }
-    if !n.contains(';') {
-        return None;
-    }
-    n.split(';')
-        .map(|part| part.trim_matches(SEPARATORS))
-        .filter(|part| !part.is_empty())
-        .map(find_one)
-        .collect::<Option<Vec<_>>>()
-        .filter(|parts| !parts.is_empty())
+    // Several messages, after `;`, or after ` - ` when every part is a known message
+    // (`FAILED INITIAL VALIDATION - NOT A CSV FILE`).
+    [";", " - "].into_iter().find_map(|sep| {
+        if !n.contains(sep) {
+            return None;
+        }
+        n.split(sep)
+            .map(|part| part.trim_matches(SEPARATORS))
+            .filter(|part| !part.is_empty())
+            .map(find_one)
+            .collect::<Option<Vec<_>>>()
+            .filter(|parts| parts.len() > 1 || (sep == ";" && !parts.is_empty()))
+    })
 }
 
 /// The rule whose message the text is (or starts with, see [`find_messages`]): the first one
@@ -1462,6 +1466,16 @@ mod tests {
         assert_eq!(one("INVALID HTS LINE 3 CORRECTED"), None);
         // Acceptance is never matched loosely.
         assert_eq!(one("ENTRY SUMMARY UPDATED - LINE 003"), None);
+        // Two known messages joined by a dash are both read.
+        let both = find_messages("FAILED INITIAL VALIDATION - NOT A CSV FILE").expect("known");
+        assert_eq!(both.len(), 2);
+        assert!(is_file_message(
+            "FAILED INITIAL VALIDATION - NOT A CSV FILE"
+        ));
+        assert_eq!(
+            find_messages("FAILED INITIAL VALIDATION - SEE ATTACHED"),
+            None
+        );
     }
 
     #[test]

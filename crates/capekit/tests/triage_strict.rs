@@ -645,3 +645,16 @@ fn capekits_own_worklist_or_a_claim_file_in_the_wrong_place_is_refused() {
         assert!(!dir.path().join("again").exists(), "{option}");
     }
 }
+
+#[test]
+fn a_file_level_error_joined_to_another_by_a_dash_fails_the_upload() {
+    let (v, _dir, _) = triage(&["vrf-failed-joined-messages.csv"], &[]);
+    assert_eq!(
+        v["claims"][0]["status"], "Failed initial validation",
+        "{}",
+        v["claims"]
+    );
+    let e = by_entry(&v);
+    assert_eq!(e["B7720000002"].0, "not-filed");
+    assert_eq!(e["B7720000077"].0, "not-filed");
+}

@@ -234,11 +234,28 @@ impl LedgerOpt {
 }
 
 static NOTICED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static DEFERRED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Holds the ledger's notice ([`notice`]) back until [`notice_after`]: a run that records
+/// claims may answer the very uploads the notice would call stale.
+pub fn defer_notice() {
+    DEFERRED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The notice held back by [`defer_notice`], of the ledger as the run left it.
+pub fn notice_after(opt: &LedgerOpt) {
+    DEFERRED.store(false, std::sync::atomic::Ordering::Relaxed);
+    if let Ok(Some(l)) = opt.open_existing() {
+        notice(&l);
+    }
+}
 
 /// Says on standard error, once a run, what the ledger needs from the user before anything else:
 /// uploads with no claim after two days, and declarations of an older capekit never confirmed.
 fn notice(l: &Ledger) {
-    if NOTICED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+    if DEFERRED.load(std::sync::atomic::Ordering::Relaxed)
+        || NOTICED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
         return;
     }
     let now = jiff::Timestamp::now();
@@ -520,6 +537,7 @@ fn import(
     opt: &LedgerOpt,
 ) -> anyhow::Result<u8> {
     let as_of = as_of.unwrap_or_else(super::triage::today);
+    defer_notice();
     // Every file is read and recognised before anything is recorded: one unknown file refuses
     // the whole import.
     let mut declarations = Vec::new();
@@ -721,6 +739,7 @@ fn import(
         let _ = writeln!(out, "ledger {}", report.ledger);
         out
     })?;
+    notice_after(opt);
     Ok(exit::OK)
 }
 

@@ -45,6 +45,8 @@ pub fn today() -> Date {
 }
 
 pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
+    // The claims this run records may answer the uploads the ledger would call stale.
+    super::ledger::defer_notice();
     let read = capekit_io::timings::phase("triage read claim files");
     let mut claim_files = Vec::with_capacity(args.files.len());
     for f in read_claim_files(&args.files) {
@@ -251,6 +253,7 @@ fn finish(
             })?
         ),
     }
+    super::ledger::notice_after(ledger);
     // The process ends here: freeing a million results one by one would only cost time.
     std::mem::forget(report);
     Ok(exit::OK)

@@ -1133,8 +1133,13 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
             message,
             attempts,
         } => format!(
-            "{e}: rejected on claim {claim} ({attempts} claim{} so far) - {action}: {message}",
-            if *attempts == 1 { "" } else { "s" }
+            "{e}: not accepted on claim {claim} ({attempts} claim{} so far) - {action}: {}",
+            if *attempts == 1 { "" } else { "s" },
+            if message.trim().is_empty() {
+                "no message on its row (a status capekit does not read as accepted or rejected, or none): read the entry on the claim in ACE (Claim Status)"
+            } else {
+                message
+            }
         ),
         EntryState::Unknown => {
             format!("{e}: not in the ledger (no declaration, no claim, no entry data)")

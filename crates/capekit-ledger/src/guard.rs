@@ -133,19 +133,43 @@ fn records_warnings(records: &EntryRecords, as_of: Date) -> Vec<String> {
                 .to_owned()
         };
         let (oldest, newest) = (day(&records.oldest), day(&records.newest));
-        let when = if oldest == newest {
-            format!("recorded {oldest}")
-        } else {
-            format!("recorded {oldest} to {newest}")
+        let range = |a: &str, b: &str| {
+            if a == b {
+                a.to_owned()
+            } else {
+                format!("{a} to {b}")
+            }
+        };
+        let when = match records.data_dates {
+            Some((lo, hi)) if records.undated == 0 => format!(
+                "data dated {} by its export files' dates",
+                range(&lo.to_string(), &hi.to_string())
+            ),
+            Some((lo, hi)) => format!(
+                "data dated {} by its export files' dates; {} recorded {} (UTC), date of data unknown",
+                range(&lo.to_string(), &hi.to_string()),
+                records.undated,
+                range(&oldest, &newest)
+            ),
+            None => format!(
+                "recorded {} (UTC); the date of the data is unknown",
+                range(&oldest, &newest)
+            ),
         };
         out.push(format!(
             "{} worklist entries judged by the entry data this ledger keeps ({when}{from}); give \
              a newer ES-003 export with --entries to judge them by today's data",
             records.data.len()
         ));
-        let age = oldest
-            .parse::<Date>()
-            .ok()
+        // The oldest of what is known: the data's date, and the recording time of records
+        // without one (data is never younger than its recording).
+        let recorded = oldest.parse::<Date>().ok();
+        let oldest_known = match (records.data_dates.map(|(lo, _)| lo), recorded) {
+            (Some(d), Some(r)) if records.undated > 0 => Some(d.min(r)),
+            (Some(d), _) => Some(d),
+            (None, r) => r,
+        };
+        let age = oldest_known
             .and_then(|d| d.until(as_of).ok())
             .map(|span| i64::from(span.get_days()));
         if let Some(age) = age.filter(|a| *a > STALE_ENTRY_DATA_DAYS) {

@@ -322,7 +322,14 @@ fn insert_file(
             at
         ],
     )?;
-    Ok(Ok(FileId(tx.last_insert_rowid())))
+    let id = tx.last_insert_rowid();
+    if let Some(d) = file.data_date {
+        tx.execute(
+            "INSERT INTO file_dates (file_id, data_date) VALUES (?1, ?2)",
+            params![id, d.to_string()],
+        )?;
+    }
+    Ok(Ok(FileId(id)))
 }
 
 /// Records the declaration of `file` with its entries (duplicates counted once).

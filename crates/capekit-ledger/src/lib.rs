@@ -233,9 +233,20 @@ pub struct FileMeta {
     pub sha256: String,
     /// Size in bytes.
     pub size: u64,
+    /// The date of the data it holds, when capekit knows one: an ES-003 export carries no run
+    /// date in its rows, so the file's date stands in ([`FileMeta::dated`]). Kept for entry data,
+    /// so that a triage judging entries by it says how old the data is, not when it was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_date: Option<jiff::civil::Date>,
 }
 
 impl FileMeta {
+    /// The same file, with the date of its data.
+    pub fn dated(mut self, data_date: Option<jiff::civil::Date>) -> Self {
+        self.data_date = data_date;
+        self
+    }
+
     /// The identity of `bytes`, shown as `name` (a path is shortened to its base name, the way
     /// the claim readers name rows' files).
     pub fn of_bytes(name: &str, kind: FileKind, bytes: &[u8]) -> Self {
@@ -244,6 +255,7 @@ impl FileMeta {
             kind,
             sha256: sha256_hex(bytes),
             size: bytes.len() as u64,
+            data_date: None,
         }
     }
 
@@ -268,6 +280,7 @@ impl FileMeta {
             kind,
             sha256: hex(&hasher.finalize()),
             size,
+            data_date: None,
         })
     }
 }

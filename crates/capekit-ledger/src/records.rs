@@ -27,6 +27,12 @@ pub struct EntryRecords {
     pub oldest: Option<String>,
     /// See `oldest`.
     pub newest: Option<String>,
+    /// The dates of the data the records came from (their files' dates), oldest and newest,
+    /// where the ledger knows them.
+    pub data_dates: Option<(jiff::civil::Date, jiff::civil::Date)>,
+    /// Records whose file's date the ledger does not know (recorded before it kept them, or
+    /// from a file without one): their recording time stands in.
+    pub undated: usize,
     /// The files the records came from, by name, sorted.
     pub files: Vec<String>,
 }
@@ -56,10 +62,11 @@ impl Ledger {
     ) -> Result<EntryRecords> {
         let mut out = EntryRecords::default();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.record, ed.recorded_at, f.name
+            "SELECT r.record, ed.recorded_at, f.name, fd.data_date
              FROM entry_data ed
              LEFT JOIN entry_records r ON r.entry = ed.entry
              LEFT JOIN files f ON f.id = ed.file_id
+             LEFT JOIN file_dates fd ON fd.file_id = ed.file_id
              WHERE ed.entry = ?1",
         )?;
         let mut files = std::collections::BTreeSet::new();
@@ -70,10 +77,11 @@ impl Ledger {
                         r.get::<_, Option<String>>(0)?,
                         r.get::<_, String>(1)?,
                         r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
                     ))
                 })
                 .optional()?;
-            let Some((record, at, file)) = row else {
+            let Some((record, at, file, data_date)) = row else {
                 continue;
             };
             let Some(record) = record else {
@@ -95,6 +103,15 @@ impl Ledger {
                     out.unreadable.push((entry, e.to_string()));
                     continue;
                 }
+            }
+            match data_date.and_then(|d| d.parse::<jiff::civil::Date>().ok()) {
+                Some(d) => {
+                    out.data_dates = Some(match out.data_dates {
+                        None => (d, d),
+                        Some((lo, hi)) => (lo.min(d), hi.max(d)),
+                    });
+                }
+                None => out.undated += 1,
             }
             if out.oldest.as_ref().is_none_or(|o| at < *o) {
                 out.oldest = Some(at.clone());

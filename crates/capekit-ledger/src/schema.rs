@@ -260,4 +260,13 @@ pub const MIGRATIONS: &[&str] = &[
         recorded_at TEXT    NOT NULL
     );
     ",
+    // 8: the date of the data a file holds (an ES-003 export's file date: its rows carry no run
+    // date), so that a triage judging entries by kept entry data says how old the data is.
+    // Files recorded before have none: their recording time stands in, and the output says so.
+    "
+    CREATE TABLE file_dates (
+        file_id   INTEGER PRIMARY KEY REFERENCES files(id),
+        data_date TEXT    NOT NULL
+    );
+    ",
 ];

@@ -658,3 +658,37 @@ fn a_file_level_error_joined_to_another_by_a_dash_fails_the_upload() {
     assert_eq!(e["B7720000002"].0, "not-filed");
     assert_eq!(e["B7720000077"].0, "not-filed");
 }
+
+#[test]
+fn kept_entry_data_is_as_old_as_its_export_not_as_its_recording() {
+    // An export whose file is dated 60 days before the as-of date, imported today: its data
+    // is 60 days old, and the triage that takes it from the ledger says so.
+    let (dir, ledger) = dates_decide_dir();
+    let export = dir.path().join("dates-decide-es003.csv");
+    let dated: jiff::Timestamp = "2026-09-25T16:00:00Z".parse().expect("time");
+    std::fs::File::options()
+        .write(true)
+        .open(&export)
+        .expect("open")
+        .set_modified(std::time::SystemTime::try_from(dated).expect("system time"))
+        .expect("set the file's date");
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "ledger",
+            "import",
+            "dates-decide-es003.csv",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v = dates_decide_triage(dir.path(), &ledger, &[]);
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("data dated 2026-09-25 by its export files' dates"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("60 days old"), "{warnings}");
+}

@@ -567,7 +567,9 @@ fn import(
             }
             Detected::EntryData(mut set) => {
                 diagnostics.append(&mut set.diagnostics);
-                entry_files.push((FileMeta::of_bytes(&name, FileKind::EntryData, &bytes), set));
+                let meta = FileMeta::of_bytes(&name, FileKind::EntryData, &bytes)
+                    .dated(super::plan::file_date(path));
+                entry_files.push((meta, set));
             }
             Detected::Refunds(mut f) => {
                 diagnostics.append(&mut f.diagnostics);

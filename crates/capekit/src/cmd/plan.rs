@@ -216,6 +216,7 @@ fn hash(path: &Path) -> anyhow::Result<FileMeta> {
         FileKind::EntryData,
         std::io::BufReader::new(file),
     )
+    .map(|m| m.dated(file_date(path)))
     .with_context(|| format!("reading {} again for the ledger", path.display()))
 }
 
@@ -291,13 +292,14 @@ pub fn phase3_importers(arg: Option<&str>) -> anyhow::Result<Option<Vec<(String,
 fn file_dates(paths: &[PathBuf]) -> HashMap<String, jiff::civil::Date> {
     paths
         .iter()
-        .filter_map(|p| {
-            let modified = std::fs::metadata(p).and_then(|m| m.modified()).ok()?;
-            let ts = jiff::Timestamp::try_from(modified).ok()?;
-            Some((
-                p.display().to_string(),
-                capekit_core::deadline::cbp_today(ts),
-            ))
-        })
+        .filter_map(|p| Some((p.display().to_string(), file_date(p)?)))
         .collect()
+}
+
+/// A file's modification date on CBP's clock: the date of an ES-003 export's data, which its
+/// rows do not carry.
+pub fn file_date(path: &Path) -> Option<jiff::civil::Date> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let ts = jiff::Timestamp::try_from(modified).ok()?;
+    Some(capekit_core::deadline::cbp_today(ts))
 }

@@ -282,6 +282,16 @@ declaration and never to not refundable.",
         fix: "Look the entry summary up in ACE; correct the export to the duty deposited, or \
 leave the entry out if the IEEPA duty was already refunded.",
         source: ACE_EXPORT),
+    reader_rule!("R013", "report-total-row", Info, "ACE's report-total row was skipped",
+        what: "A row whose entry number cell is not an entry number and whose first filled cell \
+reads `Report Total`, `Grand Total` or `Total` (with or without a colon): the footer ACE Reports \
+writes under an export, summing its amount columns.",
+        why: "It is no entry, and its sums are not an entry's duty: read as one it would be an \
+unreadable entry number on every export (R001) or, worse, add the whole report's duty again. It \
+is skipped, and said once, with its line.",
+        example: "`Report Total:,,,,,$1,234,567.89` as the last line of an ES-003 export.",
+        fix: "Nothing.",
+        source: ACE_EXPORT),
 ];
 
 #[cfg(test)]

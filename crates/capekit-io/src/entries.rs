@@ -569,6 +569,28 @@ trait Fields {
     fn raw(&self, column: usize) -> &[u8];
 }
 
+/// Is the row ACE's report-total footer: its first filled cell `Report Total`, `Grand Total` or
+/// `Total`, with or without a colon, in any case?
+fn is_report_total(f: &impl Fields) -> bool {
+    let Some(first) = (0..f.count())
+        .map(|c| f.raw(c).trim_ascii())
+        .find(|c| !c.is_empty())
+    else {
+        return false;
+    };
+    let word = String::from_utf8_lossy(first);
+    let word = capekit_core::entry::unwrap_value(&word)
+        .trim()
+        .trim_end_matches(':')
+        .trim()
+        .to_ascii_uppercase();
+    let word = word.split_whitespace().collect::<Vec<_>>().join(" ");
+    matches!(
+        word.as_str(),
+        "REPORT TOTAL" | "REPORT TOTALS" | "GRAND TOTAL" | "TOTAL" | "TOTALS"
+    )
+}
+
 struct CsvFields<'a>(&'a csv::ByteRecord);
 
 impl Fields for CsvFields<'_> {
@@ -875,6 +897,16 @@ impl<'f> State<'f> {
         let text = self.text(raw);
         let number = match EntryNumber::parse(&text) {
             Ok(n) => n,
+            Err(_) if is_report_total(f) => {
+                let message = format!(
+                    "{}: ACE's report-total row, not an entry: skipped",
+                    at.position(column)
+                );
+                let mut d = cell_diag("R013", at, column, &text, message);
+                d.severity = Severity::Info;
+                self.findings.push(d);
+                return None;
+            }
             Err(e) => {
                 let message = entry_message(&e, &at.position(column));
                 let d = cell_diag("R001", at, column, &text, message);

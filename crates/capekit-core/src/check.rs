@@ -488,10 +488,20 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
         .rsplit_once('.')
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("csv"))
     {
+        // Renaming makes a CSV of a text file only: a workbook renamed is a corrupt upload.
+        let fix = if input.content == Content::Text || input.size == 0 {
+            "rename it to end in .csv".to_owned()
+        } else {
+            format!(
+                "do not rename it: renaming does not make {} a CSV; save it from Excel as \"CSV (Comma delimited)\", or run `capekit fix {} --out upload.csv`",
+                input.content.describe(),
+                base_name(file)
+            )
+        };
         diags.push(diag(
             "F021",
             format!(
-                "the file name `{}` does not end in .csv; ACE takes CSV files only - rename it to end in .csv",
+                "the file name `{}` does not end in .csv; ACE takes CSV files only - {fix}",
                 base_name(file)
             ),
         ));
@@ -522,7 +532,10 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                 ),
             ));
         }
-        return finish(input, diags, 0, 0);
+        // What the file holds all the same (a workbook's rows are read): `capekit fix` writes
+        // those entries into a CSV.
+        let held = crate::fix::plan_fix(input, None).entries.len();
+        return finish(input, diags, held, 0);
     }
     if input.bom {
         diags.push(diag(

@@ -918,7 +918,7 @@ async fn es003_upload_opens_the_plan_with_its_declarations() {
     let urgent = from_id(&page, "urgent");
     assert!(urgent.contains("31618800465"), "{urgent}");
     // The reader's finding about the footer row.
-    assert!(from_id(&page, "findings").contains("R001"));
+    assert!(from_id(&page, "findings").contains("R013"));
     // Recorded in the ledger.
     assert!(from_id(&page, "ledger-note").contains("es003.csv: recorded in the ledger"));
 

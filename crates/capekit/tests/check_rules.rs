@@ -368,3 +368,38 @@ fn generated_fixtures_are_what_their_names_say() {
         "F007 must not also be F008"
     );
 }
+
+#[test]
+fn a_workbook_named_xlsx_is_never_told_to_be_renamed_and_its_entries_are_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Entry Number").expect("cell");
+    for (i, e) in ["B7603245278", "B7644100003", "B7720000002"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(i as u32 + 1, 0, *e).expect("cell");
+    }
+    std::fs::write(
+        dir.path().join("decl.xlsx"),
+        wb.save_to_buffer().expect("xlsx"),
+    )
+    .expect("write");
+    let out = run(
+        dir.path(),
+        &["--no-ledger", "check", "decl.xlsx", "--format", "json"],
+    );
+    assert_eq!(out.code, Some(1), "{}", out.both());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["entries"], 3, "{v}");
+    let f021 = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "F021")
+        .expect("F021");
+    let message = f021["message"].as_str().expect("message");
+    assert!(message.contains("do not rename it"), "{message}");
+    assert!(!message.contains("rename it to end in .csv"), "{message}");
+}

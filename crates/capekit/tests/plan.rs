@@ -106,7 +106,7 @@ fn plan_json_output_has_the_documented_shape() {
             .zip(r["rows_dropped"].as_u64())
             .map(|(a, b)| a + b)
     );
-    assert_eq!(v["diagnostics"][0]["code"], "R001");
+    assert_eq!(v["diagnostics"][0]["code"], "R013");
     insta::assert_json_snapshot!(v);
 }
 

@@ -371,8 +371,8 @@ fn ledger_import_recognises_es003_and_a_second_import_changes_nothing() {
     assert_eq!(f["kind"], "entry-data");
     assert_eq!(f["outcome"], "imported");
     assert_eq!(f["entries"], 40);
-    // The demo's unreadable entry number is reported, not lost.
-    assert_eq!(first["diagnostics"][0]["code"], "R001");
+    // The demo's report-total footer is named, not taken for an entry.
+    assert_eq!(first["diagnostics"][0]["code"], "R013");
 
     let again = ok(run_with_ledger(
         d,

@@ -779,8 +779,13 @@ impl<'f> State<'f> {
                 other => other,
             };
         }
-        ev.principal_cents = self.amount(&m, Role::Principal, row);
-        ev.interest_cents = self.amount(&m, Role::Interest, row);
+        let (principal, interest) = (
+            self.amount(&m, Role::Principal, row),
+            self.amount(&m, Role::Interest, row),
+        );
+        ev.principal_cents = principal.unwrap_or(None);
+        ev.interest_cents = interest.unwrap_or(None);
+        ev.amount_unreadable = principal.is_err() || interest.is_err();
         ev.deposit_date = self.date(&m, Role::DepositDate, row);
         ev.liquidation_date = self.date(&m, Role::LiquidationDate, row);
         ev.reliquidation_date = self.date(&m, Role::ReliquidationDate, row);
@@ -788,10 +793,29 @@ impl<'f> State<'f> {
         self.out.events.push(ev);
     }
 
-    fn amount(&mut self, m: &Columns, role: Role, row: &Row) -> Option<i64> {
-        let c = m.get(role)?;
+    /// The amount of a cell: `Ok(None)` for no column or a blank cell, `Err` for one that
+    /// could not be read (D002).
+    fn amount(&mut self, m: &Columns, role: Role, row: &Row) -> Result<Option<i64>, ()> {
+        let Some(c) = m.get(role) else {
+            return Ok(None);
+        };
         let raw = row.get(c);
-        match parse_cents(raw) {
+        // `$0.001`: a fraction of a cent is no amount ACE writes; rounding it would make an
+        // amount up.
+        let parsed = match unwrap_value(raw).split_once('.') {
+            Some((_, frac))
+                if frac.len() > 2
+                    && frac.bytes().all(|b| b.is_ascii_digit() || b == b')')
+                    && frac
+                        .bytes()
+                        .skip(2)
+                        .any(|b| b.is_ascii_digit() && b != b'0') =>
+            {
+                Err("a fraction of a cent")
+            }
+            _ => parse_cents(raw),
+        };
+        match parsed {
             Ok(Some(v)) if v < 0 => {
                 self.cell_diag(
                     "D003",
@@ -805,9 +829,9 @@ impl<'f> State<'f> {
                         role.header().to_lowercase()
                     ),
                 );
-                Some(v)
+                Ok(Some(v))
             }
-            Ok(v) => v,
+            Ok(v) => Ok(v),
             Err(why) => {
                 self.cell_diag(
                     "D002",
@@ -815,13 +839,13 @@ impl<'f> State<'f> {
                     c,
                     raw,
                     format!(
-                        "{}: `{}` is not an amount ({why}): the {} is taken as unknown, not zero",
+                        "{}: `{}` is not an amount ({why}): the {} is taken as unknown, not zero, and so is what the entry was paid (T014)",
                         row.position(c),
                         unwrap_value(raw),
                         role.header().to_lowercase()
                     ),
                 );
-                None
+                Err(())
             }
         }
     }

@@ -87,6 +87,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
         events: Vec::new(),
         corporate: HashSet::new(),
         importer: args.importer.clone(),
+        rejected: Default::default(),
         rates: RATES,
     };
     let mut shown = None;
@@ -145,6 +146,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
             input.events = data.events;
             input.facts = data.facts;
             input.corporate = data.corporate;
+            input.rejected = data.rejected;
             shown = Some(super::ledger::shown(&l));
         }
         None => {

@@ -134,6 +134,16 @@ report again.",
         example: "Every row of a REV-615 with `6.05761E+10` entry numbers.",
         fix: "Fix the cause shown by the listed findings and read the report again.",
         source: "capekit reader limits (MAX_DIAGNOSTICS_PER_RULE)"),
+    rule!(READER_CATALOG, "D012", "refund-sheet-not-read", Warning,
+        "a sheet of a refund workbook is not read",
+        what: "A workbook with more than one sheet: the first sheet that is a refund report is \
+read, and every other sheet is named - one that is a refund report too as a warning.",
+        why: "One file is recorded as one report. A second report on another sheet (ES-022 then \
+REV-603) would otherwise be passed over without a word, and its refunds and statuses missing.",
+        example: "`refunds.xlsx` with sheets `ES-022` and `REV-603`.",
+        fix: "Save each sheet that is a report as a file of its own (File > Save As > CSV) and \
+read them together.",
+        source: REPORTS),
 ];
 
 /// Where an accepted entry's refund stands, in code order. Codes are append-only.

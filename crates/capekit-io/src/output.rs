@@ -89,12 +89,14 @@ pub enum WriteError {
         paths: Vec<PathBuf>,
     },
     /// File system error.
-    #[error("cannot write {path}: {source}")]
+    // The cause is in the message, not an error `source`: a chain printing both said it twice
+    // ("File exists (os error 17): File exists (os error 17)").
+    #[error("cannot write {path}: {error}")]
     Io {
         /// The path.
         path: PathBuf,
         /// The error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A workbook could not be built.
     #[error("cannot build the workbook {path}: {message}")]
@@ -253,9 +255,9 @@ impl OutputSet {
     /// set is committed it is a temporary file like those of [`OutputSet::commit`], removed when
     /// dropped.
     pub fn stage(path: &Path) -> Result<tempfile::NamedTempFile, WriteError> {
-        let io = |source| WriteError::Io {
+        let io = |error| WriteError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         };
         let target = resolve(path).map_err(io)?;
         let dir = match target.parent() {
@@ -563,7 +565,7 @@ impl OutputSet {
             // path as given could not reach.
             tmp.persist(&target).map_err(|e| WriteError::Io {
                 path: path.clone(),
-                source: e.error,
+                error: e.error,
             })?;
             done.written.push(path);
         }
@@ -576,9 +578,9 @@ impl OutputSet {
 
 fn io_at(path: &Path) -> impl Fn(std::io::Error) -> WriteError + use<> {
     let path = path.to_path_buf();
-    move |source| WriteError::Io {
+    move |error| WriteError::Io {
         path: path.clone(),
-        source,
+        error,
     }
 }
 
@@ -634,7 +636,7 @@ fn write_manifest(dir: &Path, m: &Manifest) -> Result<(), WriteError> {
     tmp.write_all(&bytes).map_err(io_at(&path))?;
     tmp.persist(&path).map_err(|e| WriteError::Io {
         path: path.clone(),
-        source: e.error,
+        error: e.error,
     })?;
     Ok(())
 }

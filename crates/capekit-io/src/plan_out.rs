@@ -1025,7 +1025,7 @@ pub fn add_plan_outputs(
             )
             .map_err(|e| WriteError::Io {
                 path: csv_path.clone(),
-                source: std::io::Error::other(e.to_string()),
+                error: std::io::Error::other(e.to_string()),
             })?;
             Ok(tmp)
         })();

@@ -446,16 +446,77 @@ fn looks_like_refund_report(bytes: &[u8]) -> bool {
 /// interest, refund status), or the bytes are no table at all (the other readers say what they
 /// are). A refund report that cannot be used is refused ([`RefundFileError::Columns`]).
 pub fn parse_refund_file(file: &str, bytes: &[u8]) -> Result<Option<RefundFile>, RefundFileError> {
+    let sheets = crate::table::workbook_sheets(bytes).unwrap_or_default();
+    if sheets.len() <= 1 {
+        return parse_refund_sheet(file, bytes, 0);
+    }
+    // A workbook: the first sheet that is a refund report is read; every other sheet is named
+    // (D012), a refund report among them as a warning - it is never passed over silently.
+    let mut read: Option<RefundFile> = None;
+    let mut notes: Vec<(String, Severity, String)> = Vec::new();
+    for (k, name) in sheets.iter().enumerate() {
+        let got = match parse_refund_sheet(file, bytes, k) {
+            Ok(got) => got,
+            Err(e) if read.is_some() => {
+                notes.push((name.clone(), Severity::Warning, format!("is not read: {e}")));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match (got, &read) {
+            (Some(f), None) => read = Some(f),
+            (Some(f), Some(first)) => notes.push((
+                name.clone(),
+                Severity::Warning,
+                format!(
+                    "is a refund report too ({}, {} rows), and is not read: capekit reads one report per file, and reads this one as {} - save that sheet as a file of its own (File > Save As > CSV) and read it with the others",
+                    f.report,
+                    f.events.len(),
+                    first.report
+                ),
+            )),
+            (None, _) => notes.push((
+                name.clone(),
+                Severity::Info,
+                "holds no refund report columns: not read".to_owned(),
+            )),
+        }
+    }
+    let Some(mut f) = read else {
+        return Ok(None);
+    };
+    let base: Arc<str> = Arc::from(base_name(file));
+    for (sheet, severity, what) in notes {
+        f.diagnostics.push(
+            Diagnostic::new("D012", severity, format!("sheet `{sheet}` {what}")).in_file(&*base),
+        );
+    }
+    Ok(Some(f))
+}
+
+/// [`parse_refund_file`] on one sheet (0-based) of a workbook, or a CSV.
+fn parse_refund_sheet(
+    file: &str,
+    bytes: &[u8],
+    sheet: usize,
+) -> Result<Option<RefundFile>, RefundFileError> {
     if !looks_like_refund_report(bytes) {
         return Ok(None);
     }
     let mut state = State::new(file);
-    let visited = visit_table(bytes, |row| state.row(row));
+    let visited = crate::table::visit_sheet(bytes, sheet, |row| state.row(row));
     match visited {
         Ok(_) => {}
         // Not a table, or none with a refund header: not a refund report; the claim and entry
         // readers say what it is.
-        Err(error) if state.header.is_none() && !error.is_limit() => return Ok(None),
+        // An old `.xls` workbook is said to be one, as for claim files: save it as `.xlsx`.
+        Err(error)
+            if state.header.is_none()
+                && !error.is_limit()
+                && !matches!(error, TableError::OldWorkbook) =>
+        {
+            return Ok(None);
+        }
         Err(error) => {
             return Err(RefundFileError::Table {
                 file: file.to_owned(),
@@ -590,9 +651,16 @@ impl<'f> State<'f> {
             return;
         }
         let by_headers = report_by_headers(&m);
-        let (report, recognized_by) = match self.title.take() {
-            Some((r, how)) => (r, how),
-            None => (by_headers, "its columns".to_owned()),
+        // Without a title, the file's name tells the two entry-level reports apart (ES-022 and
+        // REV-615 may have the same columns); it never makes a report a status report.
+        let named = title_of(&self.name).filter(|r| {
+            matches!(r, RefundReport::Es022 | RefundReport::Rev615)
+                && matches!(by_headers, RefundReport::Es022 | RefundReport::Rev615)
+        });
+        let (report, recognized_by) = match (self.title.take(), named) {
+            (Some((r, how)), _) => (r, how),
+            (None, Some(r)) => (r, format!("its columns and the file name `{}`", self.name)),
+            (None, None) => (by_headers, "its columns".to_owned()),
         };
         let found = || {
             row.fields
@@ -779,8 +847,13 @@ impl<'f> State<'f> {
                 other => other,
             };
         }
-        ev.principal_cents = self.amount(&m, Role::Principal, row);
-        ev.interest_cents = self.amount(&m, Role::Interest, row);
+        let (principal, interest) = (
+            self.amount(&m, Role::Principal, row),
+            self.amount(&m, Role::Interest, row),
+        );
+        ev.principal_cents = principal.unwrap_or(None);
+        ev.interest_cents = interest.unwrap_or(None);
+        ev.amount_unreadable = principal.is_err() || interest.is_err();
         ev.deposit_date = self.date(&m, Role::DepositDate, row);
         ev.liquidation_date = self.date(&m, Role::LiquidationDate, row);
         ev.reliquidation_date = self.date(&m, Role::ReliquidationDate, row);
@@ -788,10 +861,29 @@ impl<'f> State<'f> {
         self.out.events.push(ev);
     }
 
-    fn amount(&mut self, m: &Columns, role: Role, row: &Row) -> Option<i64> {
-        let c = m.get(role)?;
+    /// The amount of a cell: `Ok(None)` for no column or a blank cell, `Err` for one that
+    /// could not be read (D002).
+    fn amount(&mut self, m: &Columns, role: Role, row: &Row) -> Result<Option<i64>, ()> {
+        let Some(c) = m.get(role) else {
+            return Ok(None);
+        };
         let raw = row.get(c);
-        match parse_cents(raw) {
+        // `$0.001`: a fraction of a cent is no amount ACE writes; rounding it would make an
+        // amount up.
+        let parsed = match unwrap_value(raw).split_once('.') {
+            Some((_, frac))
+                if frac.len() > 2
+                    && frac.bytes().all(|b| b.is_ascii_digit() || b == b')')
+                    && frac
+                        .bytes()
+                        .skip(2)
+                        .any(|b| b.is_ascii_digit() && b != b'0') =>
+            {
+                Err("a fraction of a cent")
+            }
+            _ => parse_cents(raw),
+        };
+        match parsed {
             Ok(Some(v)) if v < 0 => {
                 self.cell_diag(
                     "D003",
@@ -805,9 +897,9 @@ impl<'f> State<'f> {
                         role.header().to_lowercase()
                     ),
                 );
-                Some(v)
+                Ok(Some(v))
             }
-            Ok(v) => v,
+            Ok(v) => Ok(v),
             Err(why) => {
                 self.cell_diag(
                     "D002",
@@ -815,13 +907,13 @@ impl<'f> State<'f> {
                     c,
                     raw,
                     format!(
-                        "{}: `{}` is not an amount ({why}): the {} is taken as unknown, not zero",
+                        "{}: `{}` is not an amount ({why}): the {} is taken as unknown, not zero, and so is what the entry was paid (T014)",
                         row.position(c),
                         unwrap_value(raw),
                         role.header().to_lowercase()
                     ),
                 );
-                None
+                Err(())
             }
         }
     }

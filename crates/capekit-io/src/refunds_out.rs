@@ -254,6 +254,7 @@ const IMPORTER_HEADERS: &[(&str, f64)] = &[
     ("Owed (estimate)", 14.0),
     ("Paid: principal", 14.0),
     ("Paid: interest", 14.0),
+    ("Sent to Treasury, not yet issued", 14.0),
     ("Diverted to debts", 14.0),
     ("Held for ACH", 14.0),
     ("Reported, not sent", 14.0),
@@ -265,7 +266,8 @@ const IMPORTER_HEADERS: &[(&str, f64)] = &[
     ("Entries diverted", 10.0),
     ("Entries paid short", 10.0),
     ("Entries to act on", 10.0),
-    ("owed = paid + diverted + held + outstanding", 60.0),
+    ("Interest not estimated", 30.0),
+    ("owed = paid + sent + diverted + held + outstanding", 60.0),
 ];
 
 const ENTRY_HEADERS: &[(&str, f64)] = &[
@@ -279,6 +281,7 @@ const ENTRY_HEADERS: &[(&str, f64)] = &[
     ("Owed (estimate)", 13.0),
     ("Paid: principal", 13.0),
     ("Paid: interest", 13.0),
+    ("Sent to Treasury, not yet issued", 13.0),
     ("Diverted", 13.0),
     ("Held for ACH", 13.0),
     ("Reported, not sent", 13.0),
@@ -303,6 +306,33 @@ const PROBLEM_HEADERS: &[(&str, f64)] = &[
     ("Where", 24.0),
     ("Message", 100.0),
 ];
+
+/// What the importer's interest total leaves out, when a quarter's IRS rate is not published:
+/// `the days from 2027 Q1 on (rate not published), on 3 entries`.
+pub fn interest_excluded(t: &ImporterRefunds) -> Option<String> {
+    t.interest_unpublished.map(|q| {
+        format!(
+            "excludes the days from {q} on (rate not published), on {}",
+            plural(t.entries_interest_partial, "entry", "entries")
+        )
+    })
+}
+
+/// A text for a page sent to an importer: the refund reports' file names (which may be named
+/// after other clients) left out, `(all-clients-rev615.csv line 2)` read `(report line 2)`.
+fn without_files(text: &str, files: &[std::sync::Arc<str>]) -> String {
+    let mut out = text.to_owned();
+    for f in files {
+        let named = format!("{f} line ");
+        if out.contains(&named) {
+            out = out.replace(&named, "report line ");
+        }
+        if out.contains(&**f) {
+            out = out.replace(&**f, "a refund report");
+        }
+    }
+    out
+}
 
 /// The (re)liquidation day, when known.
 fn liquidation_day(e: &EntryRefund) -> Option<Date> {
@@ -385,6 +415,7 @@ pub fn refunds_workbook_paged(
                 Cell::Money(Some(t.owed_cents)),
                 Cell::Money(Some(t.paid_principal_cents)),
                 Cell::Money(Some(t.paid_interest_cents)),
+                Cell::Money(Some(t.sent_cents)),
                 Cell::Money(Some(t.diverted_cents)),
                 Cell::Money(Some(t.held_cents)),
                 Cell::Money(Some(t.reported_cents)),
@@ -396,6 +427,7 @@ pub fn refunds_workbook_paged(
                 Cell::Count(t.diverted_entries),
                 Cell::Count(t.short_entries),
                 Cell::Count(t.entries_to_act_on),
+                Cell::Owned(interest_excluded(t).unwrap_or_default()),
                 Cell::Text(&t.balance.text),
             ],
         )?;
@@ -420,6 +452,7 @@ pub fn refunds_workbook_paged(
                 Cell::Money(e.owed_cents),
                 Cell::Money(Some(e.paid_principal_cents)),
                 Cell::Money(Some(e.paid_interest_cents)),
+                Cell::Money(Some(e.sent_cents)),
                 Cell::Money(Some(e.diverted_cents)),
                 Cell::Money(Some(e.held_cents)),
                 Cell::Money(Some(e.reported_cents)),
@@ -528,12 +561,19 @@ pub fn importer_page(rec: &Reconciliation, t: &ImporterRefunds) -> String {
     let paid = t.paid_principal_cents + t.paid_interest_cents;
     let _ = writeln!(
         b,
-        "<div class=\"tiles\">{}{}{}{}{}{}{}{}</div>",
+        "<div class=\"tiles\">{}{}{}{}{}{}{}{}{}</div>",
         tile("entries accepted", t.entries_accepted.to_string()),
         tile("IEEPA duty", money(t.duty_cents)),
-        tile("interest (estimate)", money(t.interest_cents)),
+        tile(
+            &match interest_excluded(t) {
+                Some(x) => format!("interest (estimate; {x})"),
+                None => "interest (estimate)".to_owned(),
+            },
+            money(t.interest_cents)
+        ),
         tile("owed (estimate)", money(t.owed_cents)),
-        tile("paid", money(paid)),
+        tile("paid (issued by Treasury)", money(paid)),
+        tile("sent to Treasury, not yet issued", money(t.sent_cents)),
         tile("diverted to debts", money(t.diverted_cents)),
         tile("held for ACH", money(t.held_cents)),
         tile("outstanding (estimate)", money(t.outstanding_cents)),
@@ -590,7 +630,7 @@ pub fn importer_page(rec: &Reconciliation, t: &ImporterRefunds) -> String {
                 "<li><code>{} {}</code>: {}</li>",
                 p.finding.code,
                 esc(p.finding.name),
-                esc(&p.finding.message)
+                esc(&without_files(&p.finding.message, &rec.files))
             );
         }
         b.push_str("</ul>\n");
@@ -600,27 +640,28 @@ pub fn importer_page(rec: &Reconciliation, t: &ImporterRefunds) -> String {
     ordered.sort_by_key(|e| !e.needs_action());
     let _ = writeln!(
         b,
-        "<table><tr><th>Entry</th><th>State</th><th class=\"num\">IEEPA duty</th><th class=\"num\">Interest (estimate)</th><th class=\"num\">Paid</th><th class=\"num\">Diverted</th><th class=\"num\">Held</th><th class=\"num\">Outstanding (estimate)</th><th>(Re)liquidation</th><th>Protest due</th><th>What to do</th></tr>"
+        "<table><tr><th>Entry</th><th>State</th><th class=\"num\">IEEPA duty</th><th class=\"num\">Interest (estimate)</th><th class=\"num\">Paid</th><th class=\"num\">Sent to Treasury</th><th class=\"num\">Diverted</th><th class=\"num\">Held</th><th class=\"num\">Outstanding (estimate)</th><th>(Re)liquidation</th><th>Protest due</th><th>What to do</th></tr>"
     );
     let opt = |c: Option<i64>| c.map_or_else(|| "unknown".to_owned(), money);
     for e in ordered.iter().take(PAGE_ROWS) {
         let todo: Vec<String> = e
             .findings
             .iter()
-            .map(|x| format!("{} {}", x.code, x.message))
+            .map(|x| format!("{} {}", x.code, without_files(&x.message, &rec.files)))
             .collect();
         let _ = writeln!(
             b,
-            "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&e.entry.dashed()),
             esc(e.state),
             esc(&opt(e.duty_cents)),
             esc(&opt(e.interest.as_ref().map(|i| i.counted_cents))),
             esc(&money(e.paid_cents())),
+            esc(&money(e.sent_cents)),
             esc(&money(e.diverted_cents)),
             esc(&money(e.held_cents)),
             esc(&opt(e.outstanding_cents)),
-            esc(&liquidation_text(e)),
+            esc(&without_files(&liquidation_text(e), &rec.files)),
             e.protest_due.map_or_else(String::new, |d| d.to_string()),
             esc(&todo.join("; "))
         );
@@ -688,7 +729,13 @@ pub fn refunds_text(
         );
         let line = |label: &str, value: String| format!("  {label:<24}{value:>18}\n");
         out.push_str(&line("IEEPA duty", money(t.duty_cents)));
-        out.push_str(&line("interest (estimate)", money(t.interest_cents)));
+        match interest_excluded(t) {
+            Some(x) => out.push_str(&format!(
+                "{}  ({x})\n",
+                line("interest (estimate)", money(t.interest_cents)).trim_end()
+            )),
+            None => out.push_str(&line("interest (estimate)", money(t.interest_cents))),
+        }
         out.push_str(&line("owed (estimate)", money(t.owed_cents)));
         let paid = t.paid_principal_cents + t.paid_interest_cents;
         out.push_str(&format!(
@@ -696,6 +743,10 @@ pub fn refunds_text(
             line("paid", money(paid)).trim_end(),
             money(t.paid_principal_cents),
             money(t.paid_interest_cents)
+        ));
+        out.push_str(&format!(
+            "{}  (not yet issued)\n",
+            line("sent to Treasury", money(t.sent_cents)).trim_end()
         ));
         out.push_str(&line("diverted to debts", money(t.diverted_cents)));
         out.push_str(&line("held for ACH", money(t.held_cents)));

@@ -66,6 +66,7 @@ fn sample() -> Reconciliation {
         ],
         corporate: HashSet::new(),
         importer: None,
+        rejected: Default::default(),
         rates: RATES,
     })
 }
@@ -91,9 +92,9 @@ fn the_workbook_has_typed_cells_on_three_sheets() {
     );
     assert_eq!(row[5], &Data::Float(5_000.0), "duty in dollars");
     assert!(
-        matches!(row[14], Data::DateTime(_)),
+        matches!(row[15], Data::DateTime(_)),
         "liquidation: {:?}",
-        row[14]
+        row[15]
     );
     let importers = wb.worksheet_range("Importers").expect("sheet");
     let header: Vec<String> = importers

@@ -317,3 +317,48 @@ fn a_workbook_with_typed_cells() {
     assert_eq!(codes(&f), ["D003"]);
     assert_eq!(f.diagnostics[0].cell.as_deref(), Some("REV-615!C2"));
 }
+
+fn parse(name: &str, text: &str) -> RefundFile {
+    match parse_refund_file(name, text.as_bytes()) {
+        Ok(Some(f)) => f,
+        Ok(None) => panic!("{name}: not recognised"),
+        Err(e) => panic!("{name}: {e}"),
+    }
+}
+
+#[test]
+fn an_untitled_entry_level_report_is_told_by_its_file_name_and_only_between_es022_and_rev615() {
+    let five = "Entry Number,Declaration Number,Refund Number,Refund Amount,Interest Amount\nB7655500109,1,R-1,$1.00,$0.00\n";
+    assert_eq!(parse("x.csv", five).report, RefundReport::Es022);
+    assert_eq!(parse("N-rev615.csv", five).report, RefundReport::Rev615);
+    let four = "Entry Summary Number,Refund Number,Principal Amount,Interest Amount\nB7655500109,R-1,$1.00,$0.00\n";
+    assert_eq!(parse("x.csv", four).report, RefundReport::Rev615);
+    assert_eq!(parse("A-es022.csv", four).report, RefundReport::Es022);
+    // A file name never makes a report a status report: REV-613 would reject every refund.
+    let statuses = "Refund Number,Refund Secondary Status\nR-1,Treasury Issued\n";
+    assert_eq!(parse("rev613.csv", statuses).report, RefundReport::Rev603);
+}
+
+#[test]
+fn an_amount_that_cannot_be_read_or_a_fraction_of_a_cent_is_unknown_not_zero() {
+    let f = parse(
+        "rev615.csv",
+        "Entry Number,Refund Number,Refund Amount,Interest Amount\nB7655500109,R-1,$0.001,$1.00\nB7655500232,R-2,N/A,$1.00\nB7655500364,R-3,$5.00,$1.00\nB7655500497,R-4,\"$99,999,999,999,999.99\",$0.00\n",
+    );
+    let unreadable: Vec<bool> = f.events.iter().map(|e| e.amount_unreadable).collect();
+    assert_eq!(unreadable, [true, true, false, true]);
+    assert_eq!(codes(&f), ["D002", "D002", "D002"]);
+    assert!(
+        f.diagnostics[0].message.contains("a fraction of a cent"),
+        "{}",
+        f.diagnostics[0].message
+    );
+    assert_eq!(f.events[2].principal_cents, Some(500));
+    // Trailing zeros are no fraction of a cent.
+    let f = parse(
+        "rev615.csv",
+        "Entry Number,Refund Number,Refund Amount\nB7655500109,R-1,$1.000\n",
+    );
+    assert!(codes(&f).is_empty());
+    assert_eq!(f.events[0].principal_cents, Some(100));
+}

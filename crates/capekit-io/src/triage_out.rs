@@ -244,7 +244,7 @@ pub fn add_triage_outputs(
     });
     let csv = csv.map_err(|e| WriteError::Io {
         path: csv_path.clone(),
-        source: std::io::Error::other(e.to_string()),
+        error: std::io::Error::other(e.to_string()),
     })?;
     set.add(&csv_path, csv);
     files.worklist_csv = Some(csv_path);

@@ -51,13 +51,16 @@ pub struct RefundData {
     pub unreadable: Vec<(EntryNumber, String)>,
     /// Importers recorded as corporations.
     pub corporate: HashSet<String>,
+    /// Entries named by an event and accepted on no claim that a claim rejected, with the
+    /// latest such claim.
+    pub rejected: capekit_core::refunds::reconcile::RejectedMap,
 }
 
 /// Up to this many entries, their records are looked up one by one; more are read in one pass.
 const ONE_BY_ONE: usize = 10_000;
 
 /// Columns of `refund_events`, in insert order.
-const COLUMNS: usize = 15;
+const COLUMNS: usize = 16;
 
 impl Ledger {
     /// Records refund reports in one transaction, each with its rows. A report whose bytes were
@@ -120,7 +123,8 @@ impl Ledger {
                 &tx,
                 "INSERT INTO refund_events (file_id, line, entry, declaration, refund_number,
                     importer, status, status_raw, principal_cents, interest_cents, deposit_date,
-                    liquidation_date, reliquidation_date, status_date, reason) VALUES",
+                    liquidation_date, reliquidation_date, status_date, reason,
+                    amount_unreadable) VALUES",
                 COLUMNS,
                 r.events,
                 |st, i, e| {
@@ -144,7 +148,8 @@ impl Ledger {
                     st.raw_bind_parameter(i + 11, day(e.liquidation_date))?;
                     st.raw_bind_parameter(i + 12, day(e.reliquidation_date))?;
                     st.raw_bind_parameter(i + 13, day(e.status_date))?;
-                    st.raw_bind_parameter(i + 14, e.reason.as_deref())
+                    st.raw_bind_parameter(i + 14, e.reason.as_deref())?;
+                    st.raw_bind_parameter(i + 15, i64::from(e.amount_unreadable))
                 },
             )?;
             outcomes.push(ImportOutcome::Imported {
@@ -176,7 +181,7 @@ impl Ledger {
             "SELECT e.file_id, f.report, f.name, e.line, e.entry, e.declaration, e.refund_number,
                     e.importer, e.status, e.status_raw, e.principal_cents, e.interest_cents,
                     e.deposit_date, e.liquidation_date, e.reliquidation_date, e.status_date,
-                    e.reason
+                    e.reason, e.amount_unreadable
              FROM refund_events e JOIN refund_files f ON f.id = e.file_id
              {filter}
              ORDER BY e.file_id, e.line"
@@ -235,6 +240,7 @@ impl Ledger {
             e.reliquidation_date = day(14)?;
             e.status_date = day(15)?;
             e.reason = text(16, &mut texts)?;
+            e.amount_unreadable = r.get::<_, i64>(17)? != 0;
             out.push(e);
         }
         Ok(out)
@@ -372,13 +378,47 @@ impl Ledger {
         wanted.extend(accepted.iter().map(|a| a.entry));
         wanted.extend(events.iter().filter_map(|e| e.entry));
         let kept = self.refund_facts(&wanted)?;
+        let rejected = self.rejected_claims(&accepted, &events)?;
         Ok(RefundData {
             accepted,
             events,
             facts: kept.facts,
             unreadable: kept.unreadable,
             corporate: self.corporate_importers()?,
+            rejected,
         })
+    }
+
+    /// The entries named by `events` and accepted on none of `accepted` that a claim recorded
+    /// in the ledger rejected, each with the latest claim that did.
+    fn rejected_claims(
+        &self,
+        accepted: &[AcceptedEntry],
+        events: &[RefundEvent],
+    ) -> Result<capekit_core::refunds::reconcile::RejectedMap> {
+        let known: EntrySet = accepted.iter().map(|a| a.entry).collect();
+        let named: EntrySet = events
+            .iter()
+            .filter_map(|e| e.entry)
+            .filter(|e| !known.contains(e))
+            .collect();
+        let mut out = capekit_core::refunds::reconcile::RejectedMap::default();
+        if named.is_empty() {
+            return Ok(out);
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT c.claim_number FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
+             WHERE ce.entry = ?1 AND ce.outcome = 'rejected'
+             ORDER BY ce.file_id DESC, ce.claim_id DESC LIMIT 1",
+        )?;
+        let mut claims = Texts::default();
+        for e in named {
+            let claim: Option<String> = st.query_row([e.as_str()], |r| r.get(0)).optional()?;
+            if let Some(c) = claim {
+                out.insert(e, claims.get(&c));
+            }
+        }
+        Ok(out)
     }
 
     /// Records whether importers are corporations. Append-only; the latest answer holds.

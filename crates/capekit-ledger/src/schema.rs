@@ -269,4 +269,11 @@ pub const MIGRATIONS: &[&str] = &[
         data_date TEXT    NOT NULL
     );
     ",
+    // 9: a refund row whose principal or interest cell could not be read, so that its amount
+    // is read back as unknown rather than as the other amount alone. Rows recorded before
+    // have 0: their unreadable cells read back as blank.
+    "
+    ALTER TABLE refund_events ADD COLUMN amount_unreadable INTEGER NOT NULL DEFAULT 0
+        CHECK (amount_unreadable IN (0, 1));
+    ",
 ];

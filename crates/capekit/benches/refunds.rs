@@ -184,6 +184,7 @@ fn run(ledger: &Path, bytes: &[u8]) -> [Duration; 4] {
         events: data.events,
         corporate: data.corporate,
         importer: None,
+        rejected: data.rejected,
         rates: RATES,
     });
     assert_eq!(rec.importers.len(), IMPORTERS.min(rows()));

@@ -1,5 +1,5 @@
 //! Every reader rule, of claim files (C001-C007), of entry reports (R001-R013) and of refund
-//! reports (D001-D011), is triggered by a fixture named after it, through the command that reads
+//! reports (D001-D012), is triggered by a fixture named after it, through the command that reads
 //! such a file (`capekit triage`, `capekit plan`, `capekit refunds`), and shows in its findings (`--format json`), or, for a file that cannot be
 //! read at all, in its refusal.
 //!
@@ -61,6 +61,7 @@ const CASES: &[(&str, &str, Shows)] = &[
     ("D009", "refunds", Shows::Refusal),
     ("D010", "refunds", Shows::Finding),
     ("D011", "refunds", Shows::Finding),
+    ("D012", "refunds", Shows::Finding),
 ];
 
 fn rules() -> impl Iterator<Item = &'static ReaderRule> {

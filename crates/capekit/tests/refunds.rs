@@ -329,3 +329,136 @@ fn refunds_text_output() {
     assert_eq!(r.code, Some(0), "{}", r.both());
     insta::assert_snapshot!(r.stdout);
 }
+
+#[test]
+fn importer_is_matched_case_dashes_and_spaces_aside_and_an_unknown_one_is_refused() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv", "es022.csv"]);
+    let r = refunds(d, &ledger, &["--importer", "12 3456789aa"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    assert_eq!(json["importers"].as_array().map(Vec::len), Some(1));
+    assert_eq!(json["importers"][0]["importer"], IMPORTER);
+    let unknown = refunds(d, &ledger, &["--importer", "99-9999999ZZ"]);
+    assert_eq!(unknown.code, Some(2), "{}", unknown.both());
+    assert!(
+        unknown.stderr.contains("no such importer")
+            && unknown.stderr.contains(IMPORTER)
+            && unknown.stderr.contains(OTHER),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn bad_inputs_are_named_for_what_they_are() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::copy(
+        common::fixture_dir().join("../refunds/old-workbook.xls"),
+        d.join("old.xls"),
+    )
+    .expect("copy");
+    let r = refunds(d, &ledger, &["old.xls"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr.contains("save it as an Excel Workbook (.xlsx)"),
+        "{}",
+        r.stderr
+    );
+    write(d, "empty.csv", "");
+    let r = refunds(d, &ledger, &["empty.csv"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr.contains("empty.csv: the file is empty"),
+        "{}",
+        r.stderr
+    );
+    write(d, "afile", "mine");
+    let r = refunds(d, &ledger, &["rev603.csv", "--out", "afile"]);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr.contains("a file of that name exists"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches("os error").count(), 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(d.join("afile")).ok().as_deref(),
+        Some("mine")
+    );
+}
+
+#[test]
+fn an_unreadable_amount_stays_unknown_when_read_back_from_the_ledger() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    write(
+        d,
+        "rev615.csv",
+        &format!(
+            "Entry Number,Declaration Number,Refund Number,Refund Amount,Interest Amount,Liquidation Date\r\n{},260512000123,R-1,N/A,$10.00,06/10/2026\r\n",
+            entry(1)
+        ),
+    );
+    for files in [&["rev615.csv", "rev603.csv"][..], &[][..]] {
+        let r = refunds(d, &ledger, files);
+        assert_eq!(r.code, Some(0), "{}", r.both());
+        let json = r.json();
+        let e = entry_json(&json, 1);
+        assert_eq!(e["state"], "review", "{e:#}");
+        let c = codes(e);
+        assert!(
+            c.contains(&"T014".to_owned()) && !c.contains(&"T003".to_owned()),
+            "{c:?}"
+        );
+        assert!(e.get("protest_due").is_none(), "{e:#}");
+    }
+}
+
+#[test]
+fn the_importer_page_names_no_file_and_says_what_the_interest_leaves_out() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    std::fs::rename(
+        d.join("es022.csv"),
+        d.join("all-clients-northwind-es022.csv"),
+    )
+    .expect("rename");
+    // 2027 Q1: no IRS rate published yet.
+    let r = run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "refunds",
+            "all-clients-northwind-es022.csv",
+            "rev603.csv",
+            "--as-of",
+            "2027-02-15",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert!(
+        r.stdout
+            .contains("excludes the days from 2027 Q1 on (rate not published)"),
+        "{}",
+        r.stdout
+    );
+    let page =
+        std::fs::read_to_string(d.join("capekit-refunds/refunds-12-3456789AA.html")).expect("page");
+    assert!(
+        !page.contains("northwind"),
+        "a file name on the importer's page"
+    );
+    assert!(
+        !page.contains("rev603.csv"),
+        "a file name on the importer's page"
+    );
+    assert!(
+        page.contains("2027 Q1"),
+        "the unpublished quarter on the page"
+    );
+}

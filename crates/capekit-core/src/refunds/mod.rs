@@ -149,7 +149,8 @@ impl RefundStatus {
     /// Where the money is when this is a refund's latest status.
     pub fn bucket(self) -> Bucket {
         match self {
-            Self::SentToTreasury | Self::TreasuryIssued => Bucket::Paid,
+            Self::SentToTreasury => Bucket::Sent,
+            Self::TreasuryIssued => Bucket::Paid,
             Self::FundsDiverted => Bucket::Diverted,
             Self::CheckAchReturned | Self::AchRejected => Bucket::Held,
         }
@@ -160,8 +161,10 @@ impl RefundStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Bucket {
-    /// Sent to Treasury or issued.
+    /// Issued by Treasury.
     Paid,
+    /// Sent to Treasury, not yet issued: CBP has let it go, the importer does not have it.
+    Sent,
     /// Applied to a debt.
     Diverted,
     /// Returned or rejected: CBP holds it until the importer's ACH details are right.
@@ -259,6 +262,10 @@ pub struct RefundEvent {
     /// A rejection, return or diversion reason, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Arc<str>>,
+    /// A principal or interest cell was there but could not be read (D002): the row's amount is
+    /// unknown, not the other amount alone.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub amount_unreadable: bool,
 }
 
 impl RefundEvent {
@@ -281,6 +288,7 @@ impl RefundEvent {
             reliquidation_date: None,
             status_date: None,
             reason: None,
+            amount_unreadable: false,
         }
     }
 
@@ -292,9 +300,18 @@ impl RefundEvent {
         self.status.clone()
     }
 
-    /// Does it carry an amount?
+    /// Does it carry an amount (one read, or one that could not be)?
     pub fn has_amount(&self) -> bool {
-        self.principal_cents.is_some() || self.interest_cents.is_some()
+        self.principal_cents.is_some() || self.interest_cents.is_some() || self.amount_unreadable
+    }
+
+    /// The row's amount, principal and interest: `None` when a cell could not be read.
+    pub fn total_cents(&self) -> Option<i64> {
+        (!self.amount_unreadable).then(|| {
+            self.principal_cents
+                .unwrap_or(0)
+                .saturating_add(self.interest_cents.unwrap_or(0))
+        })
     }
 
     /// Where the row stands: `file line 4`.

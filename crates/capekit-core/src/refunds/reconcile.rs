@@ -25,7 +25,9 @@ use super::{Bucket, Place, RefundEvent, RefundStatus, StatusRead, later};
 use crate::deadline::{PROTEST_DAYS, add_days, days_between};
 use crate::diag::Severity;
 use crate::entry::EntryNumber;
-use crate::interest::{FromBasis, InterestEstimate, QuarterRate, Taxpayer, ToBasis, estimate};
+use crate::interest::{
+    FromBasis, InterestEstimate, QuarterLabel, QuarterRate, Taxpayer, ToBasis, estimate,
+};
 use crate::path::{
     Column, ColumnSet, EntryData, LiqStatus, cape_liquidation_reason, liquidation_status,
 };
@@ -223,9 +225,14 @@ pub struct ReconcileInput<'a> {
     pub corporate: HashSet<String>,
     /// Only this importer's entries.
     pub importer: Option<String>,
+    /// Entries not accepted whose claim rows in the ledger rejected them, with the claim.
+    pub rejected: RejectedMap,
     /// The IRS rates (normally [`crate::interest::RATES`]).
     pub rates: &'a [QuarterRate],
 }
+
+/// Entries rejected on a claim (and accepted on none), with the claim.
+pub type RejectedMap = HashMap<EntryNumber, Arc<str>>;
 
 /// The kept data of entries, by entry.
 pub type FactsMap = HashMap<EntryNumber, RefundFacts>;
@@ -283,6 +290,10 @@ pub struct RefundSeen {
     /// Where the amounts were read; `None` for a status row without amounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amounts_from: Option<Place>,
+    /// A principal or interest cell of it could not be read (D002): its amount is unknown, and
+    /// so is what the entry was paid.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub amount_unknown: bool,
 }
 
 /// The (re)liquidation the refund comes from, as far as known.
@@ -347,18 +358,20 @@ pub struct EntryRefund {
     /// published); an estimate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owed_cents: Option<i64>,
-    /// Paid out (sent to Treasury or issued): principal.
+    /// Paid out (issued by Treasury): principal.
     pub paid_principal_cents: i64,
     /// Paid out: interest.
     pub paid_interest_cents: i64,
+    /// Sent to Treasury, not yet issued.
+    pub sent_cents: i64,
     /// Applied to a debt.
     pub diverted_cents: i64,
     /// Held by CBP (returned or rejected ACH).
     pub held_cents: i64,
     /// Reported by CBP but not shown sent.
     pub reported_cents: i64,
-    /// Owed and not received (paid, diverted or held): never negative; `None` when owed is
-    /// unknown.
+    /// Owed and not received (paid, sent, diverted or held): never negative; `None` when owed
+    /// is unknown, or a refund's amount is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outstanding_cents: Option<i64>,
     /// The (re)liquidation.
@@ -379,9 +392,15 @@ impl EntryRefund {
         self.paid_principal_cents + self.paid_interest_cents
     }
 
-    /// Paid, diverted or held: what left CBP's books for this entry or waits for the importer.
+    /// Paid, sent, diverted or held: what left CBP's books for this entry or waits for the
+    /// importer.
     pub fn received_cents(&self) -> i64 {
-        self.paid_cents() + self.diverted_cents + self.held_cents
+        self.paid_cents() + self.sent_cents + self.diverted_cents + self.held_cents
+    }
+
+    /// Is a refund's amount unknown (a cell that could not be read)?
+    pub fn amount_unknown(&self) -> bool {
+        self.refunds.iter().any(|r| r.amount_unknown)
     }
 
     /// Is any finding about this entry a warning or an error?
@@ -409,12 +428,12 @@ pub struct RefundProblem {
     pub from: Place,
 }
 
-/// Whether owed = paid + diverted + held + outstanding holds for an importer.
+/// Whether owed = paid + sent + diverted + held + outstanding holds for an importer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Balance {
     /// It holds to the cent.
     pub holds: bool,
-    /// owed - (paid + diverted + held + outstanding), in cents.
+    /// owed - (paid + sent + diverted + held + outstanding), in cents.
     pub difference_cents: i64,
     /// Received beyond what is owed, on entries whose owed is known.
     pub over_cents: i64,
@@ -424,6 +443,11 @@ pub struct Balance {
     pub unknown_owed_received_cents: i64,
     /// Those entries.
     pub unknown_owed_entries: usize,
+    /// Owed and not received on entries a refund amount of which could not be read (not in
+    /// `outstanding`: how much of it was paid is unknown).
+    pub amount_unknown_cents: i64,
+    /// Those entries.
+    pub amount_unknown_entries: usize,
     /// The sum in words.
     pub text: String,
 }
@@ -450,12 +474,18 @@ pub struct ImporterRefunds {
     pub interest_cents: i64,
     /// Entries whose interest is estimated only in part or not at all.
     pub entries_interest_partial: usize,
+    /// The first quarter whose IRS rate is not published that an estimate reached: the interest
+    /// excludes the days from it on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interest_unpublished: Option<QuarterLabel>,
     /// duty + interest (an estimate).
     pub owed_cents: i64,
     /// Paid: principal.
     pub paid_principal_cents: i64,
     /// Paid: interest.
     pub paid_interest_cents: i64,
+    /// Sent to Treasury, not yet issued.
+    pub sent_cents: i64,
     /// Diverted to debts.
     pub diverted_cents: i64,
     /// Held for ACH.
@@ -499,6 +529,10 @@ pub struct Reconciliation {
     pub problems: Vec<RefundProblem>,
     /// Events read.
     pub events: usize,
+    /// The files the events were read from, each once: a page sent to an importer names none
+    /// of them (they may be named after other clients).
+    #[serde(skip)]
+    pub files: Vec<Arc<str>>,
 }
 
 /// The importer of entries whose importer no file names.
@@ -566,7 +600,9 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
         {
             continue;
         }
+        let rejected = acc.is_none().then(|| input.rejected.get(&entry)).flatten();
         items.push(Item {
+            rejected,
             rank: 0,
             entry,
             importer,
@@ -614,6 +650,7 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
                 corporate,
                 as_of,
                 rates: input.rates,
+                rejected: it.rejected,
             },
             &index,
             &mut linked,
@@ -621,6 +658,17 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
     }
     let problems = unlinked(events, &linked, input.importer.as_deref());
     let importers = importer_totals(&out, &input.corporate);
+    // Events come file by file: each file's name once.
+    let mut files: Vec<Arc<str>> = Vec::new();
+    for e in events {
+        if files
+            .last()
+            .is_none_or(|f| !Arc::ptr_eq(f, &e.file) && **f != *e.file)
+            && !files.contains(&e.file)
+        {
+            files.push(e.file.clone());
+        }
+    }
     Reconciliation {
         as_of,
         tolerance: Tolerance::DEFAULT,
@@ -629,11 +677,13 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
         entries: out,
         problems,
         events: events.len(),
+        files,
     }
 }
 
 /// An entry to reconcile, before it is.
 struct Item<'a> {
+    rejected: Option<&'a Arc<str>>,
     rank: u32,
     entry: EntryNumber,
     importer: Option<Arc<str>>,
@@ -657,6 +707,8 @@ struct EntryInput<'a> {
     corporate: bool,
     as_of: Date,
     rates: &'a [QuarterRate],
+    /// Not accepted: the claim that rejected it, when the ledger has one.
+    rejected: Option<&'a Arc<str>>,
 }
 
 /// A refund of an entry: the events that give its amounts.
@@ -697,35 +749,52 @@ fn group_key(e: &RefundEvent) -> Key<'_> {
 fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> EntryRefund {
     let events = index.events;
     let mut findings = Vec::new();
-    let (refunds, negative) = refunds_of(x, index, linked, &mut findings);
+    let Refunds {
+        refunds,
+        negative,
+        review,
+    } = refunds_of(x, index, linked, &mut findings);
+    // A negative amount (T013) or one that could not be read is in no bucket: it is shown, and
+    // the entry goes to review.
+    let counted =
+        |r: &&RefundSeen| !r.amount_unknown && r.principal_cents >= 0 && r.interest_cents >= 0;
     let sum = |b: Bucket| -> i64 {
         refunds
             .iter()
+            .filter(counted)
             .filter(|r| r.bucket == b)
             .map(|r| r.principal_cents + r.interest_cents)
             .sum()
     };
     let paid_principal: i64 = refunds
         .iter()
+        .filter(counted)
         .filter(|r| r.bucket == Bucket::Paid)
         .map(|r| r.principal_cents)
         .sum();
     let paid_interest = sum(Bucket::Paid) - paid_principal;
-    let (diverted, held, reported) = (
+    let (sent, diverted, held, reported) = (
+        sum(Bucket::Sent),
         sum(Bucket::Diverted),
         sum(Bucket::Held),
         sum(Bucket::Reported),
     );
     let liquidation = liquidation_seen(x, events, !refunds.is_empty());
     let duty = x.facts.and_then(|f| f.ieepa_duty_cents);
-    let (interest, interest_not_estimated) = interest_for(x, events, duty, &liquidation);
+    let (interest, interest_not_estimated) =
+        interest_for(x, events, duty, &liquidation, &mut findings);
     let owed = duty.map(|d| d + interest.as_ref().map_or(0, |i| i.counted_cents));
-    let received = paid_principal + paid_interest + diverted + held;
-    let outstanding = owed.map(|o| (o - received).max(0));
+    let received = paid_principal + paid_interest + sent + diverted + held;
+    let amount_unknown = refunds.iter().any(|r| r.amount_unknown);
+    let outstanding = owed
+        .filter(|_| !amount_unknown)
+        .map(|o| (o - received).max(0));
 
     let mut state = data_findings(x, events, &mut findings);
+    let importer_differs = importer_differs(x, events, &mut findings);
     let any = |b: Bucket| refunds.iter().any(|r| r.bucket == b);
-    let moving = any(Bucket::Paid) || any(Bucket::Diverted) || any(Bucket::Held);
+    let moving =
+        any(Bucket::Paid) || any(Bucket::Sent) || any(Bucket::Diverted) || any(Bucket::Held);
     if let Some(acc) = x.accepted {
         state = state.or(timing(x, acc, &liquidation, moving, &mut findings));
     }
@@ -759,35 +828,80 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
     if negative {
         findings.push(finding(
             "T013",
-            "a refund report shows a negative amount for this entry: a reversal or a bill, which capekit cannot tell - not judged paid, short or over; ask CBP".to_owned(),
+            "a refund report shows a negative amount for this entry: a reversal or a bill, which capekit cannot tell - not counted as paid, sent, diverted or held, and not judged short or over; ask CBP".to_owned(),
         ));
+        state = Some("review");
+    } else if amount_unknown {
+        findings.push(finding(
+            "T014",
+            format!(
+                "{}: what was paid is unknown - not judged short or over, and no protest advice on it; read the amount in ACE and run the report again",
+                refunds
+                    .iter()
+                    .filter(|r| r.amount_unknown)
+                    .map(|r| {
+                        let name = match (&r.refund_number, &r.declaration) {
+                            (Some(n), _) => format!("refund {n}"),
+                            (None, Some(d)) => format!("the refund of declaration {d}"),
+                            (None, None) => "a refund".to_owned(),
+                        };
+                        format!(
+                            "{name} has an amount that could not be read (D002{})",
+                            r.amounts_from
+                                .as_ref()
+                                .map_or_else(String::new, |p| format!(", {p}"))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        ));
+        state = Some("review");
+    } else if review {
+        // Rows that disagree (T011) or a status that cannot be tied to one refund: what was
+        // paid is not known well enough to judge it short or over.
         state = Some("review");
     } else if let Some(d) = duty.filter(|_| !refunds.is_empty()) {
         let judged = short_or_over(x, d, interest.as_ref(), &refunds, &liquidation);
         protest_due = judged.protest_due;
         if let Some(f) = judged.short {
             findings.push(f);
-            state = Some("paid short");
+            // A refund only reported (no status) is not paid: the clock's state (refund overdue)
+            // says more than "short".
+            state = Some(if moving {
+                "paid short"
+            } else {
+                state.unwrap_or("reported short")
+            });
         }
         if let Some(f) = judged.over {
             findings.push(f);
-            state = state.or(Some("paid over"));
+            state = state.or(Some(if moving { "paid over" } else { "reported over" }));
         }
     }
-    let state = state.unwrap_or(if any(Bucket::Paid) && !any(Bucket::Reported) {
-        if refunds
-            .iter()
-            .all(|r| r.status.as_deref() == Some(RefundStatus::TreasuryIssued.label()))
-        {
-            "paid"
+    if importer_differs {
+        state = Some("review");
+    }
+    let state = state.unwrap_or(
+        if (any(Bucket::Paid) || any(Bucket::Sent)) && !any(Bucket::Reported) {
+            if refunds
+                .iter()
+                .all(|r| r.status.as_deref() == Some(RefundStatus::TreasuryIssued.label()))
+            {
+                "paid"
+            } else {
+                "sent to Treasury"
+            }
+        } else if !refunds.is_empty() {
+            "refund reported"
         } else {
-            "sent to Treasury"
-        }
-    } else if !refunds.is_empty() {
-        "refund reported"
-    } else {
-        "no refund yet"
-    });
+            "no refund yet"
+        },
+    );
+    // A status not tied (T015) may be any of the declaration's: the refund is not known overdue.
+    if findings.iter().any(|f| f.code == "T015") {
+        findings.retain(|f| f.code != "T002");
+    }
     // The most pressing first: warnings before information, then in code order.
     findings.sort_by_key(|f| (f.severity == Severity::Info, f.code));
     EntryRefund {
@@ -803,6 +917,7 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
         owed_cents: owed,
         paid_principal_cents: paid_principal,
         paid_interest_cents: paid_interest,
+        sent_cents: sent,
         diverted_cents: diverted,
         held_cents: held,
         reported_cents: reported,
@@ -828,14 +943,25 @@ fn bucket_of(read: Option<&StatusRead>) -> Bucket {
     }
 }
 
-/// The entry's refunds, each once at its latest amounts and status; and whether an amount is
-/// negative. Declaration-level rows that give a status are marked `linked`.
+/// The refunds of an entry, as [`refunds_of`] finds them.
+struct Refunds {
+    refunds: Vec<RefundSeen>,
+    /// An amount is negative (T013).
+    negative: bool,
+    /// Rows of a refund disagree (T011), or a declaration's status cannot be tied to one refund
+    /// (T015): what was paid is not known well enough to judge.
+    review: bool,
+}
+
+/// The entry's refunds, each once at its amounts and latest status; whether an amount is
+/// negative, and whether the entry needs review. Declaration-level rows that give a status, or
+/// are named as candidates of one (T015), are marked `linked`.
 fn refunds_of(
     x: &EntryInput<'_>,
     index: &Index<'_>,
     linked: &mut [bool],
     findings: &mut Vec<RefundFinding>,
-) -> (Vec<RefundSeen>, bool) {
+) -> Refunds {
     let events = index.events;
     // An entry has one refund or a few: a list searched in order beats a map.
     let mut groups: Vec<Group<'_>> = Vec::new();
@@ -858,28 +984,21 @@ fn refunds_of(
             }),
         }
     }
+    merge_unnumbered(&mut groups, events);
     let latest_of = |items: &mut dyn Iterator<Item = usize>| {
         items.reduce(|a, b| if later(&events[b], &events[a]) { b } else { a })
     };
+    let numbers: Vec<&str> = groups
+        .iter()
+        .filter_map(|g| g.refund_number.as_deref())
+        .collect();
+    let single = groups.len() == 1;
     let mut refunds = Vec::with_capacity(groups.len());
     let mut negative = false;
+    let mut review = false;
     for g in &groups {
         let Some(latest) = latest_of(&mut g.amounts()) else {
             continue;
-        };
-        let le = &events[latest];
-        let (p, int) = (
-            le.principal_cents.unwrap_or(0),
-            le.interest_cents.unwrap_or(0),
-        );
-        negative |= p < 0 || int < 0;
-        if let Some(f) = disagreement(g, le, events) {
-            findings.push(f);
-        }
-        // The latest status: the entry's own rows, then its refund's or declaration's rows.
-        let same_refund = |e: &RefundEvent| match (&e.refund_number, &g.refund_number) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
         };
         let by_refund = g
             .refund_number
@@ -891,21 +1010,52 @@ fn refunds_of(
             .as_deref()
             .and_then(|d| index.by_declaration.get(d))
             .map_or(&[][..], Vec::as_slice);
-        let outside = by_refund
+        let (used, agreeing) = amounts_used(g, latest, events, by_refund);
+        let le = &events[used];
+        let (p, int) = (
+            le.principal_cents.unwrap_or(0),
+            le.interest_cents.unwrap_or(0),
+        );
+        negative |= p < 0 || int < 0;
+        if let Some(f) = disagreement(g, used, &agreeing, events) {
+            findings.push(f);
+            review = true;
+        }
+        // The latest status: the refund's own rows, then the rows of its refund number, then
+        // the declaration's rows that can be told to be this refund's.
+        let in_group = |i: usize| i == g.first || g.more.contains(&i);
+        let own_status = |i: usize| {
+            let e = &events[i];
+            in_group(i)
+                || match (&e.refund_number, &g.refund_number) {
+                    (Some(a), Some(b)) => a == b,
+                    // A status row of the entry naming no refund (or naming one when this
+                    // refund has no number): this refund's only when it is the entry's only one.
+                    _ => !e.has_amount() && single,
+                }
+        };
+        let (attached, candidates) = declaration_rows(g, le, events, by_declaration, &numbers);
+        for &i in by_refund
             .iter()
-            .chain(by_declaration.iter().filter(|&&i| same_refund(&events[i])));
-        for &i in outside.clone() {
+            .chain(&attached)
+            .chain(candidates.iter().flat_map(|c| c.rows.iter()))
+        {
             linked[i] = true;
         }
         let status = latest_of(
             &mut x
                 .own
                 .iter()
-                .filter(|&&i| same_refund(&events[i]))
-                .chain(outside)
                 .copied()
+                .filter(|&i| own_status(i))
+                .chain(by_refund.iter().copied())
+                .chain(attached.iter().copied())
                 .filter(|&i| events[i].status().is_some()),
         );
+        if status.is_none() && candidates.len() > 1 {
+            findings.push(ambiguous_status(g, le, &candidates, events));
+            review = true;
+        }
         let read = status.and_then(|s| events[s].status());
         if let Some(StatusRead::Unrecognized(raw)) = &read {
             findings.push(finding(
@@ -918,7 +1068,14 @@ fn refunds_of(
             ));
         }
         refunds.push(RefundSeen {
-            refund_number: g.refund_number.clone(),
+            // A row without number takes the number of the declaration's refund it was told
+            // to be (by the declaration's only refund, or its amount).
+            refund_number: g.refund_number.clone().or_else(|| {
+                status
+                    .map(|s| &events[s])
+                    .filter(|e| e.entry.is_none())
+                    .and_then(|e| e.refund_number.clone())
+            }),
             declaration: g.declaration.clone(),
             principal_cents: p,
             interest_cents: int,
@@ -927,6 +1084,7 @@ fn refunds_of(
             status_from: status.map(|s| events[s].place()),
             status_date: status.and_then(|s| events[s].status_date),
             amounts_from: Some(le.place()),
+            amount_unknown: le.amount_unreadable,
         });
     }
     // A status row of the entry with no amount anywhere (REV-613 naming the entry, say) still
@@ -952,22 +1110,244 @@ fn refunds_of(
             status_from: Some(e.place()),
             status_date: e.status_date,
             amounts_from: None,
+            amount_unknown: false,
         });
     }
-    (refunds, negative)
+    Refunds {
+        refunds,
+        negative,
+        review,
+    }
 }
 
-/// T011 when rows of one refund give other amounts than the latest.
-fn disagreement(g: &Group<'_>, le: &RefundEvent, events: &[RefundEvent]) -> Option<RefundFinding> {
+/// A row's amounts, when both could be read.
+fn amounts_read(e: &RefundEvent) -> Option<(Option<i64>, Option<i64>)> {
+    (!e.amount_unreadable).then_some((e.principal_cents, e.interest_cents))
+}
+
+/// A refund without number (REV-615 gives none) whose declaration and amounts equal those of
+/// exactly one numbered refund of the entry (ES-022) is that refund, in whichever order the
+/// reports came: it is counted once.
+fn merge_unnumbered(groups: &mut Vec<Group<'_>>, events: &[RefundEvent]) {
+    if groups.len() < 2 {
+        return;
+    }
+    let mut k = 0;
+    while k < groups.len() {
+        if groups[k].refund_number.is_some() {
+            k += 1;
+            continue;
+        }
+        let g = &groups[k];
+        let mine: Vec<_> = g
+            .amounts()
+            .filter_map(|i| amounts_read(&events[i]))
+            .collect();
+        let matches: Vec<usize> = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| {
+                h.refund_number.is_some()
+                    && match (&g.declaration, &h.declaration) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    }
+                    && h.amounts()
+                        .filter_map(|i| amounts_read(&events[i]))
+                        .any(|t| mine.contains(&t))
+            })
+            .map(|(j, _)| j)
+            .collect();
+        if let [j] = matches[..] {
+            let g = groups.remove(k);
+            let h = &mut groups[if j > k { j - 1 } else { j }];
+            if h.declaration.is_none() {
+                h.declaration = g.declaration.clone();
+            }
+            h.more.extend(g.amounts());
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// Which row's amounts a refund is counted at: the latest, unless its rows disagree and more
+/// reports (ES-022, REV-603, REV-615: another export of the same report is no second witness)
+/// agree on other amounts; a declaration's row of the same refund number agrees when its
+/// total is the same. Returns the row and the rows that agree with it.
+fn amounts_used(
+    g: &Group<'_>,
+    latest: usize,
+    events: &[RefundEvent],
+    by_refund: &[usize],
+) -> (usize, Vec<usize>) {
+    let key = |i: usize| amounts_read(&events[i]);
+    if g.more.is_empty() || g.amounts().all(|i| key(i) == key(latest)) {
+        return (latest, g.more.clone());
+    }
+    let mut best: Option<(usize, Vec<usize>)> = None;
+    for i in g.amounts() {
+        let agree: Vec<usize> = g
+            .amounts()
+            .filter(|&j| j != i && key(j).is_some() && key(j) == key(i))
+            .chain(by_refund.iter().copied().filter(|&j| {
+                events[j].has_amount()
+                    && events[i].total_cents().is_some()
+                    && events[j].total_cents() == events[i].total_cents()
+            }))
+            .collect();
+        let reports = |row: usize, rows: &[usize]| {
+            let mut r: Vec<_> = rows.iter().map(|&j| events[j].report).collect();
+            r.push(events[row].report);
+            r.sort_unstable();
+            r.dedup();
+            r.len()
+        };
+        let better = match &best {
+            None => true,
+            Some((b, a)) => {
+                let (mine, theirs) = (reports(i, &agree), reports(*b, a));
+                mine > theirs || (mine == theirs && later(&events[i], &events[*b]))
+            }
+        };
+        if better {
+            best = Some((i, agree));
+        }
+    }
+    best.unwrap_or((latest, Vec::new()))
+}
+
+/// The declaration's rows of no entry that give this refund's status (`attached`): those of
+/// its number, else those that can be told to be its own - the declaration shows one refund,
+/// or the amount of exactly one equals this refund's. Otherwise the declaration's refunds are
+/// returned as candidates, none attached: a status is never guessed.
+fn declaration_rows<'e>(
+    g: &Group<'_>,
+    le: &RefundEvent,
+    events: &'e [RefundEvent],
+    rows: &[usize],
+    numbers: &[&str],
+) -> (Vec<usize>, Vec<Candidate<'e>>) {
+    let own = g.refund_number.as_deref();
+    let mut candidates: Vec<Candidate<'e>> = Vec::new();
+    for &i in rows {
+        let n = events[i].refund_number.as_deref();
+        // Its own number's rows come by number; another refund of this entry's are not its.
+        if n.is_some() && (n == own || n.is_some_and(|n| numbers.contains(&n))) {
+            continue;
+        }
+        match candidates.iter_mut().find(|c| c.number == n) {
+            Some(c) => c.rows.push(i),
+            None => candidates.push(Candidate {
+                number: n,
+                rows: vec![i],
+            }),
+        }
+    }
+    let total = le.total_cents();
+    let matches = |c: &Candidate<'_>| {
+        total.is_some()
+            && c.rows
+                .iter()
+                .any(|&i| events[i].has_amount() && events[i].total_cents() == total)
+    };
+    let pick = |c: &Candidate<'e>| (c.rows.clone(), Vec::new());
+    if own.is_some() {
+        // A row of the declaration without refund number is this refund's only when the
+        // declaration shows no other refund, or its amount is this refund's.
+        let others = candidates.iter().any(|c| c.number.is_some());
+        return match candidates.iter().find(|c| c.number.is_none()) {
+            Some(u) if !others || matches(u) => pick(u),
+            Some(_) => (Vec::new(), candidates),
+            None => (Vec::new(), Vec::new()),
+        };
+    }
+    if let [only] = &candidates[..] {
+        return pick(only);
+    }
+    let matching: Vec<&Candidate<'e>> = candidates.iter().filter(|c| matches(c)).collect();
+    if let [one] = matching[..] {
+        return pick(one);
+    }
+    (Vec::new(), candidates)
+}
+
+/// One refund of a declaration, among the rows of no entry.
+struct Candidate<'e> {
+    number: Option<&'e str>,
+    rows: Vec<usize>,
+}
+
+/// T015: the declaration shows several refunds and nothing tells which is this one.
+fn ambiguous_status(
+    g: &Group<'_>,
+    le: &RefundEvent,
+    candidates: &[Candidate<'_>],
+    events: &[RefundEvent],
+) -> RefundFinding {
+    let shown: Vec<String> = candidates
+        .iter()
+        .map(|c| {
+            let latest = c
+                .rows
+                .iter()
+                .copied()
+                .reduce(|a, b| if later(&events[b], &events[a]) { b } else { a })
+                .unwrap_or(c.rows[0]);
+            let e = &events[latest];
+            let status = match e.status() {
+                Some(s) => format!(" `{}`", status_text(&s)),
+                None => String::new(),
+            };
+            let amount = e
+                .total_cents()
+                .filter(|_| e.has_amount())
+                .map_or_else(String::new, |t| format!(" {}", money(t)));
+            format!(
+                "{}{status}{amount} ({} {})",
+                c.number.map_or_else(
+                    || "a refund without number".to_owned(),
+                    |n| format!("refund {n}")
+                ),
+                e.report.code(),
+                e.place()
+            )
+        })
+        .collect();
+    finding(
+        "T015",
+        format!(
+            "{} ({} {}, {}) cannot be told apart among the {} refunds of declaration {} the reports show: {} - its status is not guessed: nothing paid, sent, diverted or held is counted for it; run ES-022 for the declaration (it gives each entry's refund number), or ask CBP which refund pays this entry",
+            refund_name(g),
+            le.report.code(),
+            le.place(),
+            le.total_cents()
+                .map_or_else(|| "amount unknown".to_owned(), money),
+            candidates.len(),
+            g.declaration.as_deref().unwrap_or("-"),
+            shown.join("; ")
+        ),
+    )
+}
+
+/// T011 when rows of one refund give other amounts than those used.
+fn disagreement(
+    g: &Group<'_>,
+    used: usize,
+    agreeing: &[usize],
+    events: &[RefundEvent],
+) -> Option<RefundFinding> {
     if g.more.is_empty() {
         return None;
     }
+    let le = &events[used];
     let differing: Vec<String> = g
         .amounts()
         .map(|i| &events[i])
         .filter(|e| {
             (e.principal_cents.is_some() && e.principal_cents != le.principal_cents)
                 || (e.interest_cents.is_some() && e.interest_cents != le.interest_cents)
+                || e.amount_unreadable != le.amount_unreadable
         })
         .map(|e| {
             format!(
@@ -979,11 +1359,24 @@ fn disagreement(g: &Group<'_>, le: &RefundEvent, events: &[RefundEvent]) -> Opti
             )
         })
         .collect();
+    let why = if agreeing.is_empty() {
+        "used, the later news".to_owned()
+    } else {
+        format!(
+            "used: {} agree{}",
+            agreeing
+                .iter()
+                .map(|&i| format!("{} ({})", events[i].report.code(), events[i].place()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if agreeing.len() == 1 { "s" } else { "" }
+        )
+    };
     (!differing.is_empty()).then(|| {
         finding(
             "T011",
             format!(
-                "{}: {} principal {} interest {} ({}, used, the later news) but {} - run both reports again; if they still disagree ask CBP which holds",
+                "{}: {} principal {} interest {} ({}, {why}) but {} - not judged short or over until they agree: run both reports again; if they still disagree ask CBP which holds",
                 refund_name(g),
                 le.report.code(),
                 money(le.principal_cents.unwrap_or(0)),
@@ -1002,11 +1395,44 @@ fn interest_for(
     events: &[RefundEvent],
     duty: Option<i64>,
     liquidation: &LiquidationSeen,
+    findings: &mut Vec<RefundFinding>,
 ) -> (Option<InterestEstimate>, Option<String>) {
+    // A deposit after the (re)liquidation, or after the as-of date, cannot be the duty's: the
+    // interest would run backwards. Not used, and said (T016).
+    let last = match liquidation {
+        LiquidationSeen::Done { on, .. } => (*on).min(x.as_of),
+        _ => x.as_of,
+    };
+    let mut deposit = None;
+    for &i in x.own {
+        let e = &events[i];
+        let Some(d) = e.deposit_date else { continue };
+        if d > last {
+            findings.push(finding(
+                "T016",
+                format!(
+                    "the deposit date {d} ({} {}) is after {}: it cannot be the day the duty was paid - not used; interest is estimated from {}; correct the report's `Deposit Date` or ask CBP",
+                    e.report.code(),
+                    e.place(),
+                    match liquidation {
+                        LiquidationSeen::Done { on, basis, .. } if *on <= x.as_of =>
+                            format!("the {} of {on}", liquidation_word(*basis)),
+                        _ => format!("the as-of date {}", x.as_of),
+                    },
+                    if x.facts.and_then(|f| f.entry_summary_date).is_some() {
+                        "the entry summary date"
+                    } else {
+                        "another deposit date, or not at all"
+                    }
+                ),
+            ));
+        } else if deposit.is_none_or(|m| d < m) {
+            deposit = Some(d);
+        }
+    }
     let Some(duty) = duty else {
         return (None, Some("the IEEPA duty is unknown".to_owned()));
     };
-    let deposit = x.own.iter().filter_map(|&i| events[i].deposit_date).min();
     let from = deposit.map(|d| (d, FromBasis::Payment)).or_else(|| {
         x.facts
             .and_then(|f| f.entry_summary_date)
@@ -1038,15 +1464,23 @@ fn data_findings(
 ) -> Option<&'static str> {
     match (x.accepted, x.facts) {
         (None, _) => {
-            findings.push(finding(
-                "T009",
-                format!(
-                    "{} names this entry, but no claim recorded in the ledger accepted it - import its Claim Details, or check whether this is a CAPE refund",
-                    x.own
-                        .first()
-                        .map_or("a refund report", |&i| events[i].report.code())
+            let mut reports: Vec<&str> = x.own.iter().map(|&i| events[i].report.code()).collect();
+            reports.sort_unstable();
+            reports.dedup();
+            let named = match &reports[..] {
+                [] => "a refund report names".to_owned(),
+                [one] => format!("{one} names"),
+                [rest @ .., last] => format!("{} and {last} name", rest.join(", ")),
+            };
+            let what = match x.rejected {
+                Some(claim) => format!(
+                    "{named} this entry, but the ledger has it rejected on claim {claim}, and accepted on none - check whether this is a CAPE refund (a protest or PSC refund is not), or import the Claim Details of a later claim that accepted it"
                 ),
-            ));
+                None => format!(
+                    "{named} this entry, but no claim recorded in the ledger accepted it - import its Claim Details, or check whether this is a CAPE refund"
+                ),
+            };
+            findings.push(finding("T009", what));
             return Some("not recorded as accepted");
         }
         (Some(_), None) => findings.push(finding(
@@ -1065,6 +1499,39 @@ fn data_findings(
         }
     }
     None
+}
+
+/// T017: a refund report names another importer of record than the kept entry data. The entry
+/// stays with the data's importer; both are named. Returns whether they differ.
+fn importer_differs(
+    x: &EntryInput<'_>,
+    events: &[RefundEvent],
+    findings: &mut Vec<RefundFinding>,
+) -> bool {
+    let Some(kept) = x.facts.and_then(|f| f.importer.as_deref()) else {
+        return false;
+    };
+    let same = super::squash(kept);
+    let mut other: Vec<String> = Vec::new();
+    for &i in x.own {
+        let e = &events[i];
+        if let Some(named) = e.importer.as_deref()
+            && super::squash(named) != same
+        {
+            other.push(format!("{} ({} {})", named, e.report.code(), e.place()));
+        }
+    }
+    if other.is_empty() {
+        return false;
+    }
+    findings.push(finding(
+        "T017",
+        format!(
+            "a refund report names importer {} for this entry, but its kept entry data (ES-003) names {kept}: the refund is shown under {kept} - check the importer of record in ACE; a refund paid to another importer is not this one's",
+            other.join(", ")
+        ),
+    ));
+    true
 }
 
 /// T001, T002 and T010: the clocks of liquidation after acceptance and of the refund after
@@ -1394,9 +1861,11 @@ fn importer_totals(entries: &[EntryRefund], corporate: &HashSet<String>) -> Vec<
                 duty_cents: 0,
                 interest_cents: 0,
                 entries_interest_partial: 0,
+                interest_unpublished: None,
                 owed_cents: 0,
                 paid_principal_cents: 0,
                 paid_interest_cents: 0,
+                sent_cents: 0,
                 diverted_cents: 0,
                 held_cents: 0,
                 reported_cents: 0,
@@ -1415,6 +1884,8 @@ fn importer_totals(entries: &[EntryRefund], corporate: &HashSet<String>) -> Vec<
                     over_entries: 0,
                     unknown_owed_received_cents: 0,
                     unknown_owed_entries: 0,
+                    amount_unknown_cents: 0,
+                    amount_unknown_entries: 0,
                     text: String::new(),
                 },
             });
@@ -1434,15 +1905,28 @@ fn importer_totals(entries: &[EntryRefund], corporate: &HashSet<String>) -> Vec<
             if i.cents.is_none() {
                 t.entries_interest_partial += 1;
             }
+            if let Some(q) = i.unpublished
+                && t.interest_unpublished.is_none_or(|first| q < first)
+            {
+                t.interest_unpublished = Some(q);
+            }
         } else if e.duty_cents.is_some() {
             t.entries_interest_partial += 1;
         }
         t.paid_principal_cents += e.paid_principal_cents;
         t.paid_interest_cents += e.paid_interest_cents;
+        t.sent_cents += e.sent_cents;
         t.diverted_cents += e.diverted_cents;
         t.held_cents += e.held_cents;
         t.reported_cents += e.reported_cents;
         match e.owed_cents {
+            Some(owed) if e.amount_unknown() => {
+                // What was paid is unknown: what is left of owed is not outstanding, it is
+                // unaccounted, and the balance says so.
+                t.owed_cents += owed;
+                t.balance.amount_unknown_cents += owed - e.received_cents();
+                t.balance.amount_unknown_entries += 1;
+            }
             Some(owed) => {
                 t.owed_cents += owed;
                 t.outstanding_cents += e.outstanding_cents.unwrap_or(0);
@@ -1483,16 +1967,22 @@ fn importer_totals(entries: &[EntryRefund], corporate: &HashSet<String>) -> Vec<
 /// what was received beyond what is owed and on entries whose owed is unknown.
 fn close(t: &mut ImporterRefunds, over: i64, unknown_received: i64) {
     let paid = t.paid_principal_cents + t.paid_interest_cents;
-    let difference = t.owed_cents - (paid + t.diverted_cents + t.held_cents + t.outstanding_cents);
+    let difference = t.owed_cents
+        - (paid + t.sent_cents + t.diverted_cents + t.held_cents + t.outstanding_cents);
+    let amount_unknown = t.balance.amount_unknown_cents;
     let b = &mut t.balance;
     b.over_cents = over;
     b.unknown_owed_received_cents = unknown_received;
     b.difference_cents = difference;
     b.holds = difference == 0;
     let sum = format!(
-        "owed {} (estimate) = paid {} + diverted {} + held {} + outstanding {}",
+        "owed {} (estimate{}) = paid {} + sent to Treasury, not yet issued {} + diverted {} + held {} + outstanding {}",
         money(t.owed_cents),
+        t.interest_unpublished.map_or_else(String::new, |q| format!(
+            "; interest excludes the days from {q} on, rate not published"
+        )),
         money(paid),
+        money(t.sent_cents),
         money(t.diverted_cents),
         money(t.held_cents),
         money(t.outstanding_cents)
@@ -1515,7 +2005,14 @@ fn close(t: &mut ImporterRefunds, over: i64, unknown_received: i64) {
                 entries_word(b.unknown_owed_entries)
             ));
         }
-        let explained = -(over + unknown_received);
+        if amount_unknown != 0 {
+            why.push(format!(
+                "{} owed on {} a refund amount of which could not be read (D002): how much of it was paid is unknown, so it is not in outstanding",
+                money(amount_unknown),
+                entries_word(b.amount_unknown_entries)
+            ));
+        }
+        let explained = -(over + unknown_received) + amount_unknown;
         if explained != difference {
             why.push(format!(
                 "{} not explained - report this",

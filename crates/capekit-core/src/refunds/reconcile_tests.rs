@@ -72,6 +72,7 @@ struct Case {
     events: Vec<RefundEvent>,
     corporate: HashSet<String>,
     importer: Option<String>,
+    rejected: RejectedMap,
 }
 
 impl Case {
@@ -83,6 +84,7 @@ impl Case {
             events: Vec::new(),
             corporate: HashSet::new(),
             importer: None,
+            rejected: RejectedMap::default(),
         }
     }
 
@@ -94,6 +96,7 @@ impl Case {
             events: self.events.clone(),
             corporate: self.corporate.clone(),
             importer: self.importer.clone(),
+            rejected: self.rejected.clone(),
             rates: RATES,
         })
     }
@@ -644,4 +647,298 @@ fn the_record_view_reads_what_the_whole_entry_data_gives() {
         assert_eq!(view.entry_number, e.entry_number);
         assert_eq!(RefundFacts::from(view), RefundFacts::of(&e), "{json}");
     }
+}
+
+/// Two entries of one declaration, liquidated, each with a REV-615 row (no refund number).
+fn two_entries_on_one_declaration() -> Case {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.accepted.push(accepted(2, date(2026, 5, 1)));
+    let mut f = facts(1_200_000, date(2025, 6, 10));
+    f.liquidation_status = Some(Arc::from("Liquidated"));
+    f.liquidation_date = Some(date(2026, 6, 10));
+    c.facts.insert(entry(2), f);
+    for (n, p, i) in [(1, 500_000, 35_000), (2, 1_200_000, 74_476)] {
+        c.events.push(RefundEvent {
+            entry: Some(entry(n)),
+            declaration: Some(Arc::from("D1")),
+            principal_cents: Some(p),
+            interest_cents: Some(i),
+            ..ev(RefundReport::Rev615, 1, u64::from(n) + 1)
+        });
+    }
+    c
+}
+
+/// A REV-603 row of declaration D1 with its refund number, amount and status.
+fn rev603_refund(number: &str, total: i64, status: RefundStatus, line: u64) -> RefundEvent {
+    RefundEvent {
+        declaration: Some(Arc::from("D1")),
+        refund_number: Some(Arc::from(number)),
+        principal_cents: Some(total),
+        status: Some(StatusRead::Known(status)),
+        ..ev(RefundReport::Rev603, 2, line)
+    }
+}
+
+#[test]
+fn a_declaration_status_goes_to_the_refund_of_the_same_amount_never_to_every_refund() {
+    let mut c = two_entries_on_one_declaration();
+    c.events.push(rev603_refund(
+        "R-1001",
+        535_000,
+        RefundStatus::TreasuryIssued,
+        2,
+    ));
+    c.events.push(rev603_refund(
+        "R-1002",
+        1_274_476,
+        RefundStatus::FundsDiverted,
+        3,
+    ));
+    let r = c.run();
+    let (a, b) = (&r.entries[0], &r.entries[1]);
+    assert_eq!(a.state, "paid", "{:?}", a.findings);
+    assert_eq!(a.diverted_cents, 0);
+    assert_eq!(a.paid_cents(), 535_000);
+    assert_eq!(a.refunds[0].refund_number.as_deref(), Some("R-1001"));
+    assert_eq!(b.state, "diverted");
+    assert_eq!(b.diverted_cents, 1_274_476);
+    assert_eq!(r.importers[0].diverted_cents, 1_274_476);
+}
+
+#[test]
+fn a_declaration_status_that_fits_no_one_refund_is_review_naming_the_candidates() {
+    let mut c = two_entries_on_one_declaration();
+    c.events.push(rev603_refund(
+        "R-1001",
+        100_000,
+        RefundStatus::TreasuryIssued,
+        2,
+    ));
+    c.events.push(rev603_refund(
+        "R-1002",
+        1_200_000,
+        RefundStatus::FundsDiverted,
+        3,
+    ));
+    let r = c.run();
+    for e in &r.entries {
+        assert_eq!(e.state, "review", "{:?}", e.findings);
+        assert_eq!(e.received_cents(), 0);
+        assert!(!codes(e).contains(&"T005"), "{:?}", codes(e));
+        assert!(!codes(e).contains(&"T002"), "{:?}", codes(e));
+        let m = &e
+            .findings
+            .iter()
+            .find(|f| f.code == "T015")
+            .expect("T015")
+            .message;
+        assert!(m.contains("R-1001 `Treasury Issued`"), "{m}");
+        assert!(m.contains("R-1002 `Funds Diverted`"), "{m}");
+    }
+    // A declaration with one refund only: its status is that refund's.
+    let mut c = two_entries_on_one_declaration();
+    c.events
+        .push(rev603_refund("R-1001", 1, RefundStatus::TreasuryIssued, 2));
+    let r = c.run();
+    assert!(
+        r.entries.iter().all(|e| e.state == "paid"),
+        "{:?}",
+        r.entries
+    );
+}
+
+#[test]
+fn a_rev615_row_without_number_equal_to_an_es022_refund_is_that_refund() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    let interest = interest_of(&c);
+    // REV-615 first (an earlier file), then ES-022 with the refund number: still one refund.
+    c.events.push(RefundEvent {
+        entry: Some(entry(1)),
+        declaration: Some(Arc::from("D1")),
+        principal_cents: Some(500_000),
+        interest_cents: Some(interest),
+        ..ev(RefundReport::Rev615, 0, 2)
+    });
+    c.events.push(es022(1, "R1", 500_000, interest));
+    c.events.push(rev603(RefundStatus::TreasuryIssued, 2, None));
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.refunds.len(), 1, "{:?}", e.refunds);
+    assert_eq!(e.paid_cents(), 500_000 + interest);
+    assert_eq!(e.state, "paid", "{:?}", e.findings);
+    assert!(
+        r.importers[0].balance.holds,
+        "{}",
+        r.importers[0].balance.text
+    );
+}
+
+#[test]
+fn an_unreadable_amount_makes_what_was_paid_unknown_and_no_protest_advice() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(RefundEvent {
+        entry: Some(entry(1)),
+        declaration: Some(Arc::from("D1")),
+        refund_number: Some(Arc::from("R1")),
+        interest_cents: Some(1_000),
+        amount_unreadable: true,
+        ..ev(RefundReport::Rev615, 1, 2)
+    });
+    c.events.push(rev603(RefundStatus::TreasuryIssued, 2, None));
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.state, "review");
+    assert!(codes(e).contains(&"T014"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T003"), "{:?}", codes(e));
+    assert_eq!(e.protest_due, None);
+    assert_eq!(e.outstanding_cents, None);
+    assert_eq!(e.paid_cents(), 0);
+    let t = &r.importers[0];
+    assert!(!t.balance.holds);
+    assert_eq!(t.balance.amount_unknown_entries, 1);
+    assert!(
+        t.balance.text.contains("could not be read") && !t.balance.text.contains("report this"),
+        "{}",
+        t.balance.text
+    );
+}
+
+#[test]
+fn a_refund_without_status_is_overdue_not_paid_short() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(es022(1, "R1", 100_000, 0));
+    let r = c.run();
+    let e = one(&r);
+    assert!(codes(e).contains(&"T002"), "{:?}", codes(e));
+    assert_eq!(e.state, "refund overdue");
+}
+
+#[test]
+fn sent_to_treasury_is_not_paid_and_the_sum_still_holds() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    let interest = interest_of(&c);
+    c.events.push(es022(1, "R1", 500_000, interest));
+    c.events.push(rev603(RefundStatus::SentToTreasury, 2, None));
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.state, "sent to Treasury");
+    assert_eq!(e.paid_cents(), 0);
+    assert_eq!(e.sent_cents, 500_000 + interest);
+    let t = &r.importers[0];
+    assert_eq!(t.paid_principal_cents + t.paid_interest_cents, 0);
+    assert_eq!(t.sent_cents, 500_000 + interest);
+    assert!(t.balance.holds, "{}", t.balance.text);
+    assert!(
+        t.balance.text.contains("sent to Treasury, not yet issued"),
+        "{}",
+        t.balance.text
+    );
+}
+
+#[test]
+fn two_reports_agreeing_outweigh_the_odd_one_and_the_entry_goes_to_review() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(es022(1, "R1", 100_000, 7_353));
+    c.events.push(RefundEvent {
+        report: RefundReport::Rev615,
+        file_seq: 9,
+        ..es022(1, "R1", 90_000, 7_353)
+    });
+    c.events.push(RefundEvent {
+        refund_number: Some(Arc::from("R1")),
+        principal_cents: Some(107_353),
+        ..rev603(RefundStatus::TreasuryIssued, 3, None)
+    });
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.paid_principal_cents, 100_000, "{:?}", e.refunds);
+    assert_eq!(e.state, "review");
+    assert!(!codes(e).contains(&"T003"), "{:?}", codes(e));
+    assert_eq!(e.protest_due, None);
+    let m = &e
+        .findings
+        .iter()
+        .find(|f| f.code == "T011")
+        .expect("T011")
+        .message;
+    assert!(m.contains("ES-022 principal $1,000.00"), "{m}");
+    assert!(m.contains("REV-603"), "{m}");
+    assert!(m.contains("but REV-615 principal $900.00"), "{m}");
+}
+
+#[test]
+fn a_negative_returned_refund_is_not_held() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(es022(1, "R1", -1_200, 0));
+    c.events
+        .push(rev603(RefundStatus::CheckAchReturned, 2, None));
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.held_cents, 0);
+    assert!(codes(e).contains(&"T013"));
+    assert_eq!(r.importers[0].held_cents, 0);
+    assert!(
+        r.importers[0].balance.holds,
+        "{}",
+        r.importers[0].balance.text
+    );
+}
+
+#[test]
+fn a_deposit_after_the_liquidation_is_not_used() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    let from_summary = interest_of(&c);
+    c.events.push(RefundEvent {
+        deposit_date: Some(date(2030, 11, 1)),
+        ..es022(1, "R1", 500_000, from_summary)
+    });
+    let r = c.run();
+    let e = one(&r);
+    assert!(codes(e).contains(&"T016"), "{:?}", codes(e));
+    let i = e.interest.as_ref().expect("interest");
+    assert_eq!(i.from, date(2025, 6, 10));
+    assert_eq!(i.cents, Some(from_summary));
+}
+
+#[test]
+fn a_report_naming_another_importer_is_review_naming_both() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(RefundEvent {
+        importer: Some(Arc::from("27-184593000")),
+        ..es022(1, "R1", 500_000, 0)
+    });
+    // Dashes and case aside, the same importer is no finding.
+    c.events.push(RefundEvent {
+        importer: Some(Arc::from("123456789aa")),
+        ..es022(1, "R1", 500_000, 0)
+    });
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.state, "review");
+    let m = &e
+        .findings
+        .iter()
+        .find(|f| f.code == "T017")
+        .expect("T017")
+        .message;
+    assert!(m.contains("27-184593000") && m.contains(IMPORTER), "{m}");
+    assert!(!m.contains("123456789aa"), "{m}");
+}
+
+#[test]
+fn t009_names_every_report_and_the_claim_that_rejected_the_entry() {
+    let mut c = Case::new(date(2026, 8, 1));
+    c.events.push(RefundEvent {
+        report: RefundReport::Rev615,
+        file_seq: 2,
+        ..es022(1, "R1", 100, 0)
+    });
+    c.events.push(es022(1, "R1", 100, 0));
+    c.rejected.insert(entry(1), Arc::from("100000999999"));
+    let r = c.run();
+    let m = &one(&r).findings[0].message;
+    assert!(m.starts_with("ES-022 and REV-615 name this entry"), "{m}");
+    assert!(m.contains("rejected on claim 100000999999"), "{m}");
+    assert!(!m.contains("import its Claim Details"), "{m}");
 }

@@ -134,6 +134,16 @@ report again.",
         example: "Every row of a REV-615 with `6.05761E+10` entry numbers.",
         fix: "Fix the cause shown by the listed findings and read the report again.",
         source: "capekit reader limits (MAX_DIAGNOSTICS_PER_RULE)"),
+    rule!(READER_CATALOG, "D012", "refund-sheet-not-read", Warning,
+        "a sheet of a refund workbook is not read",
+        what: "A workbook with more than one sheet: the first sheet that is a refund report is \
+read, and every other sheet is named - one that is a refund report too as a warning.",
+        why: "One file is recorded as one report. A second report on another sheet (ES-022 then \
+REV-603) would otherwise be passed over without a word, and its refunds and statuses missing.",
+        example: "`refunds.xlsx` with sheets `ES-022` and `REV-603`.",
+        fix: "Save each sheet that is a report as a file of its own (File > Save As > CSV) and \
+read them together.",
+        source: REPORTS),
 ];
 
 /// Where an accepted entry's refund stands, in code order. Codes are append-only.
@@ -275,6 +285,49 @@ entry is not judged paid, short or over on it.",
         example: "`(1,234.56)` as the principal of `B76-0324527-8` in REV-615.",
         fix: "Ask CBP what the amount is; a bill issued on reliquidation is paid or protested \
 within 180 days (19 USC 1514(c)(3)).",
+        source: REPORTS),
+    rule!(STATE_CATALOG, "T014", "refund-amount-unknown", Warning,
+        "a refund's amount could not be read",
+        what: "A refund of the entry whose principal or interest cell could not be read (see \
+D002: `N/A`, `12.000,00`, a fraction of a cent, an amount beyond any entry's).",
+        why: "What the entry was paid is unknown, so it is neither judged short or over nor \
+given protest advice on a figure capekit made up; its owed stays out of outstanding and the \
+importer's balance names it.",
+        example: "`N/A` as the `Refund Amount` of `B76-5550023-2` in REV-615.",
+        fix: "Look the refund up in ACE, run the report again, and read it again.",
+        source: REPORTS),
+    rule!(STATE_CATALOG, "T015", "refund-status-ambiguous", Warning,
+        "a declaration's status cannot be tied to one refund of the entry",
+        what: "An entry-level row without refund number (REV-615 gives none) on a declaration \
+whose REV-603 shows several refunds, none of the same amount as this one, or more than one.",
+        why: "REV-603 gives a status per refund of a declaration. Giving one of them to this \
+entry would be a guess: a diverted refund could be shown paid, or the reverse. No status is \
+counted; the candidates are named.",
+        example: "`B76-5550010-9` on declaration 100000241223 for $1,073.53, and REV-603 shows \
+R-1001 `Treasury Issued` $1,000.00 and R-1002 `Funds Diverted` $12,744.76.",
+        fix: "Run ES-022 for the declaration (it gives each entry's refund number) and read it, \
+or ask CBP which refund pays the entry.",
+        source: REPORTS),
+    rule!(STATE_CATALOG, "T016", "deposit-after-liquidation", Warning,
+        "a deposit date after the (re)liquidation",
+        what: "A refund report's `Deposit Date` for the entry is after its (re)liquidation, or \
+after the as-of date.",
+        why: "Interest runs from the deposit of the duty to the (re)liquidation (19 USC \
+1505(c)); a deposit after it is a wrong date, and interest from it would be none. It is not \
+used: interest is estimated from the entry summary date.",
+        example: "`11/01/2030` as the deposit of an entry liquidated on 10/01/2026.",
+        fix: "Correct the date in the report (run it again in ACE), or ask CBP.",
+        source: "19 USC 1505(c)"),
+    rule!(STATE_CATALOG, "T017", "refund-importer-differs", Warning,
+        "a refund report names another importer than the entry data",
+        what: "A refund report row names an importer of record number for the entry that is \
+not the one of its kept ES-003 data (dashes and case aside).",
+        why: "Refunds are paid per importer of record. One of the two is wrong: the refund may \
+be another importer's, or the entry number mistyped. The entry stays with its ES-003 importer \
+and goes to review.",
+        example: "ES-022 names `12-3456789AA` for `B76-5550010-9`, whose ES-003 names \
+`27-184593000`.",
+        fix: "Check the entry's importer of record in ACE, and the report's entry number.",
         source: REPORTS),
 ];
 

@@ -13,7 +13,7 @@ use capekit_core::interest::RATES;
 use capekit_core::path::format_cents as money;
 use capekit_core::refunds::reconcile::{EntryRefund, UNKNOWN_IMPORTER};
 use capekit_core::refunds::{ReconcileInput, Reconciliation, reconcile};
-use capekit_io::refunds_out::{importer_page, page_name};
+use capekit_io::refunds_out::{importer_page, interest_excluded, page_name};
 use capekit_ledger::Ledger;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -53,6 +53,7 @@ async fn reconciled(state: &AppState) -> Result<Reconciliation, AppError> {
             events: data.events,
             corporate: data.corporate,
             importer: None,
+            rejected: data.rejected,
             rates: RATES,
         }))
     })
@@ -107,7 +108,7 @@ fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
             table #importers {
                 thead { tr {
                     th { "importer" } th.num { "accepted" } th.num { "IEEPA duty" } th.num { "interest (estimate)" }
-                    th.num { "owed (estimate)" } th.num { "paid" } th.num { "diverted" } th.num { "held for ACH" }
+                    th.num { "owed (estimate)" } th.num { "paid" } th.num { "sent to Treasury, not yet issued" } th.num { "diverted" } th.num { "held for ACH" }
                     th.num { "outstanding (estimate)" } th.num { "overdue" } th.num { "to act on" } th { "the sum" }
                 } }
                 tbody {
@@ -117,9 +118,11 @@ fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
                                 @if let Some(name) = &t.name { br; span.meta { (name) } } }
                             td.num { (layout::n(t.entries_accepted)) }
                             td.num { (money(t.duty_cents)) }
-                            td.num { (money(t.interest_cents)) }
+                            td.num { (money(t.interest_cents))
+                                @if let Some(x) = interest_excluded(t) { br; span.meta { (x) } } }
                             td.num { (money(t.owed_cents)) }
                             td.num { (money(t.paid_principal_cents + t.paid_interest_cents)) }
+                            td.num { (money(t.sent_cents)) }
                             td.num { (money(t.diverted_cents)) }
                             td.num { (money(t.held_cents)) }
                             td.num { (money(t.outstanding_cents)) }
@@ -167,7 +170,7 @@ fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {
             table #entries {
                 thead { tr {
                     th { "entry" } th { "state" } th.num { "IEEPA duty" } th.num { "interest (estimate)" }
-                    th.num { "paid" } th.num { "diverted" } th.num { "held" } th.num { "outstanding (estimate)" }
+                    th.num { "paid" } th.num { "sent to Treasury" } th.num { "diverted" } th.num { "held" } th.num { "outstanding (estimate)" }
                     th { "protest due" } th { "what to do" }
                 } }
                 tbody {
@@ -178,6 +181,7 @@ fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {
                             td.num { (opt(e.duty_cents)) }
                             td.num { (opt(e.interest.as_ref().map(|i| i.counted_cents))) }
                             td.num { (money(e.paid_cents())) }
+                            td.num { (money(e.sent_cents)) }
                             td.num { (money(e.diverted_cents)) }
                             td.num { (money(e.held_cents)) }
                             td.num { (opt(e.outstanding_cents)) }

@@ -59,9 +59,20 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
     // Every file is read before anything is recorded: one that is not a refund report stops the
     // run, as `ledger import` refuses a file it cannot tell.
     let mut read: Vec<(FileMeta, RefundFile)> = Vec::with_capacity(args.files.len());
+    if args.out.exists() && !args.out.is_dir() {
+        bail!(
+            "--out {}: a file of that name exists; --out names a folder, into which capekit writes refunds.xlsx and a page per importer - give another name",
+            args.out.display()
+        );
+    }
     for path in &args.files {
         let bytes = capekit_io::read_file(path, MAX_REFUND_FILE_BYTES)?;
         let name = path.display().to_string();
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            bail!(
+                "{name}: the file is empty - run the report again in ACE Reports (ES-022, REV-603, REV-613 or REV-615) and download it again"
+            );
+        }
         match parse_refund_file(&name, &bytes)? {
             Some(f) => read.push((FileMeta::of_bytes(&name, FileKind::RefundReport, &bytes), f)),
             None => bail!(
@@ -87,6 +98,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
         events: Vec::new(),
         corporate: HashSet::new(),
         importer: args.importer.clone(),
+        rejected: Default::default(),
         rates: RATES,
     };
     let mut shown = None;
@@ -145,6 +157,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
             input.events = data.events;
             input.facts = data.facts;
             input.corporate = data.corporate;
+            input.rejected = data.rejected;
             shown = Some(super::ledger::shown(&l));
         }
         None => {
@@ -159,6 +172,9 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
             }
             input.corporate = args.corporate.iter().cloned().collect();
         }
+    }
+    if let Some(asked) = &args.importer {
+        input.importer = Some(known_importer(asked, &input)?);
     }
     let rec = reconcile(&input);
 
@@ -213,4 +229,42 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
         );
     }
     Ok(exit::OK)
+}
+
+/// The importer `--importer` names, as the ledger and the reports write it: case, dashes and
+/// spaces aside (`12-3456789AB`, `123456789ab`). One no entry data or report names is refused
+/// (exit 2), with the importers known.
+fn known_importer(asked: &str, input: &ReconcileInput<'_>) -> anyhow::Result<String> {
+    let want = capekit_core::refunds::squash(asked);
+    let mut known: Vec<&str> = input
+        .facts
+        .values()
+        .filter_map(|f| f.importer.as_deref())
+        .chain(input.events.iter().filter_map(|e| e.importer.as_deref()))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    if let Some(found) = known
+        .iter()
+        .find(|k| capekit_core::refunds::squash(k) == want)
+    {
+        return Ok((*found).to_owned());
+    }
+    let listed = if known.is_empty() {
+        "none (import Claim Details, ES-003 exports and refund reports first)".to_owned()
+    } else {
+        let mut l = known
+            .iter()
+            .take(20)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if known.len() > 20 {
+            l.push_str(&format!(" and {} more", known.len() - 20));
+        }
+        l
+    };
+    bail!(
+        "--importer {asked}: no such importer in the ledger or the reports given; known: {listed}"
+    )
 }

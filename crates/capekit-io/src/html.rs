@@ -79,6 +79,96 @@ pub fn bar_chart(title: &str, items: &[(String, usize)]) -> String {
     svg
 }
 
+/// One stage of a [`stacked_chart`]: its name and colour.
+pub struct Stage {
+    /// Shown in the legend and in each part's tooltip.
+    pub name: &'static str,
+    /// A CSS colour.
+    pub colour: &'static str,
+}
+
+/// A horizontal bar per row, split into its stages, each bar as long as the largest row's
+/// total; `value` formats an amount for the tooltips and the total beside each bar. Parts of 0
+/// are not drawn; a negative part counts as 0 (it is no stage of the money).
+pub fn stacked_chart(
+    title: &str,
+    stages: &[Stage],
+    rows: &[(String, Vec<i64>)],
+    value: impl Fn(i64) -> String,
+) -> String {
+    let bar_h = 24;
+    let label_w = 170;
+    let chart_w = 420;
+    let legend_h = 22;
+    let height = legend_h + 14 + rows.len().max(1) * bar_h;
+    let total = |parts: &[i64]| parts.iter().map(|p| (*p).max(0)).sum::<i64>();
+    let max = rows.iter().map(|(_, p)| total(p)).max().unwrap_or(0).max(1);
+    let mut svg = format!(
+        "<figure><figcaption><b>{}</b></figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        esc(title),
+        label_w + chart_w + 130,
+        esc(title)
+    );
+    let mut x = 0;
+    for s in stages {
+        let _ = write!(
+            svg,
+            "<rect x=\"{x}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"15\" font-size=\"12\">{}</text>",
+            s.colour,
+            x + 16,
+            esc(s.name)
+        );
+        x += 22 + 7 * s.name.len();
+    }
+    if rows.is_empty() {
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{}\" font-size=\"13\">nothing to show</text>",
+            legend_h + 20
+        );
+    }
+    for (i, (label, parts)) in rows.iter().enumerate() {
+        let y = legend_h + 10 + i * bar_h;
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
+            label_w - 6,
+            y + 15,
+            esc(label)
+        );
+        let mut at = 0i64;
+        for (s, part) in stages.iter().zip(parts) {
+            let part = (*part).max(0);
+            if part == 0 {
+                continue;
+            }
+            let x0 = label_w as i64 + at * chart_w as i64 / max;
+            at += part;
+            let x1 = label_w as i64 + at * chart_w as i64 / max;
+            let _ = write!(
+                svg,
+                "<rect x=\"{x0}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}: {} {}</title></rect>",
+                y + 3,
+                (x1 - x0).max(1),
+                bar_h - 6,
+                s.colour,
+                esc(label),
+                esc(s.name),
+                esc(&value(part))
+            );
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            label_w as i64 + at * chart_w as i64 / max + 4,
+            y + 15,
+            esc(&value(total(parts)))
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +179,31 @@ mod tests {
             esc("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn stacked_chart_draws_each_stage_of_each_row_but_zero_and_negative_parts() {
+        let stages = [
+            Stage {
+                name: "paid",
+                colour: "#2e7d32",
+            },
+            Stage {
+                name: "outstanding",
+                colour: "#c62828",
+            },
+        ];
+        let svg = stacked_chart(
+            "Money",
+            &stages,
+            &[("A<".into(), vec![300, 100]), ("B".into(), vec![0, -5])],
+            |c| format!("${c}"),
+        );
+        // Two legend squares, two parts of A, none of B.
+        assert_eq!(svg.matches("<rect").count(), 4, "{svg}");
+        assert!(svg.contains("A&lt;: paid $300"), "{svg}");
+        assert!(svg.contains(">$400<"), "{svg}");
+        assert!(svg.contains(">$0<"), "{svg}");
     }
 
     #[test]

@@ -145,6 +145,11 @@ async fn refund_reports_uploaded_are_recorded_and_reconciled_per_importer() {
     assert!(page.contains(IMPORTER), "{page}");
     assert!(page.contains("$2,000.00"), "IEEPA duty: {page}");
     assert!(page.contains("estimates"), "{page}");
+    // The money by stage, per importer: a bar for the importer, split into its stages.
+    let chart = &page[page.find("id=\"money-chart\"").expect("chart")..];
+    let chart = &chart[..chart.find("</svg>").expect("svg")];
+    assert!(chart.contains(&format!("{IMPORTER}: ")), "{chart}");
+    assert!(chart.contains("held for ACH"), "{chart}");
     let one = text(get(&f.app, &format!("/refunds?importer={IMPORTER}")).await).await;
     assert!(one.contains(&dashed(2)), "{one}");
     assert!(one.contains("T006"), "held for ACH: {one}");

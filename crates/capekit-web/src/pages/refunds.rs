@@ -102,6 +102,9 @@ fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
             "IRS overpayment rate). Upload ACE's refund reports (ES-022, REV-603, REV-613, REV-615) on the "
             a href="/" { "start page" } " to record them."
         }
+        @if !rec.importers.is_empty() {
+            div #money-chart { (layout::trusted_svg(money_chart(rec))) }
+        }
         @if rec.importers.is_empty() {
             p #no-refunds { "No accepted entry and no refund is recorded yet: upload Claim Details, ES-003 exports and refund reports first." }
         } @else {
@@ -148,6 +151,51 @@ fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
         }
         p.meta { "Tolerance: " (rec.tolerance_text) "." }
     }
+}
+
+/// Each importer's money by stage: paid, sent to Treasury, diverted, held for ACH, outstanding
+/// (an estimate): the parts of what is owed, as the table's sum says.
+fn money_chart(rec: &Reconciliation) -> String {
+    use capekit_io::html::{Stage, stacked_chart};
+    const STAGES: &[Stage] = &[
+        Stage {
+            name: "paid",
+            colour: "#2e7d32",
+        },
+        Stage {
+            name: "sent to Treasury",
+            colour: "#7cb342",
+        },
+        Stage {
+            name: "diverted",
+            colour: "#6d4c41",
+        },
+        Stage {
+            name: "held for ACH",
+            colour: "#f9a825",
+        },
+        Stage {
+            name: "outstanding (estimate)",
+            colour: "#c62828",
+        },
+    ];
+    let rows: Vec<(String, Vec<i64>)> = rec
+        .importers
+        .iter()
+        .map(|t| {
+            (
+                t.importer.clone(),
+                vec![
+                    t.paid_principal_cents + t.paid_interest_cents,
+                    t.sent_cents,
+                    t.diverted_cents,
+                    t.held_cents,
+                    t.outstanding_cents,
+                ],
+            )
+        })
+        .collect();
+    stacked_chart("Money by stage, per importer", STAGES, &rows, money)
 }
 
 fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {

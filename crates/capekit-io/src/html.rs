@@ -80,6 +80,7 @@ pub fn bar_chart(title: &str, items: &[(String, usize)]) -> String {
 }
 
 /// One stage of a [`stacked_chart`]: its name and colour.
+#[derive(Debug, Clone, Copy)]
 pub struct Stage {
     /// Shown in the legend and in each part's tooltip.
     pub name: &'static str,

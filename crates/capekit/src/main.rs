@@ -34,9 +34,23 @@ fn main() -> std::process::ExitCode {
                 "capekit: error: {}",
                 capekit_io::render::escape_controls(&format!("{e:#}"))
             );
+            if is_ledger_busy(&e) {
+                eprintln!(
+                    "capekit: another capekit command (or the workbench) kept the ledger busy for over a minute, so this run stopped without recording anything; run it again once the other has finished"
+                );
+            }
             std::process::ExitCode::from(exit::COULD_NOT_RUN)
         }
     }
+}
+
+/// Did another connection hold the ledger past the wait?
+fn is_ledger_busy(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<capekit_ledger::LedgerError>()
+            .is_some_and(capekit_ledger::LedgerError::is_busy)
+    })
 }
 
 /// Is the error, or any error under it, a write to a closed pipe?

@@ -85,7 +85,7 @@ impl LedgerOpt {
         let l = self
             .path()?
             .map(|p| {
-                Ledger::open(&p).with_context(
+                open_waiting(&p).with_context(
                     || "the ledger could not be opened; run with --no-ledger to go on without it",
                 )
             })
@@ -101,7 +101,7 @@ impl LedgerOpt {
     pub fn open_existing(&self) -> anyhow::Result<Option<Ledger>> {
         match self.path()? {
             Some(p) if p.exists() => {
-                let l = Ledger::open(&p).with_context(
+                let l = open_waiting(&p).with_context(
                     || "the ledger could not be opened; run with --no-ledger to go on without it",
                 )?;
                 notice(&l);
@@ -213,7 +213,7 @@ impl LedgerOpt {
         };
         let shown = path.display().to_string();
         if path.exists() {
-            let l = Ledger::open(&path)?;
+            let l = open_waiting(&path)?;
             notice(&l);
             Ok((l, shown))
         } else {
@@ -231,6 +231,15 @@ impl LedgerOpt {
             None => bail!("--no-ledger: {what} needs the ledger; drop --no-ledger"),
         }
     }
+}
+
+/// How long a command waits for another capekit process writing the ledger (a large triage
+/// records and writes its outputs under the write lock for several seconds) before it gives up.
+const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The ledger at `path`, waiting up to [`WAIT_FOR_WRITER`] for another process writing it.
+fn open_waiting(path: &Path) -> capekit_ledger::Result<Ledger> {
+    Ledger::open_with_busy_timeout(path, WAIT_FOR_WRITER)
 }
 
 static NOTICED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

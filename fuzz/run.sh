@@ -12,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(declaration claims_csv claims_xlsx entries_csv entries_xlsx)
+  targets=(declaration claims_csv claims_xlsx entries_csv entries_xlsx refunds_csv)
 fi
 [ -d corpus ] || ./seed.sh
 mkdir -p logs

@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 corpus="$here/corpus"
-mkdir -p "$corpus"/{declaration,claims_csv,claims_xlsx,entries_csv,entries_xlsx}
+mkdir -p "$corpus"/{declaration,claims_csv,claims_xlsx,entries_csv,entries_xlsx,refunds_csv}
 
 cp "$root"/tests/fixtures/check/*.csv "$root"/tests/fixtures/check/*.txt \
    "$root"/tests/fixtures/check/ledger/earlier-declaration.csv \
@@ -24,6 +24,7 @@ printf 'Claim Details Report\r\nRun 11/24/2026\r\nENTRY_NUMBER,CLAIM_NUMBER,STAT
   > "$corpus/claims_csv/title-rows.csv"
 entries=("$root"/crates/capekit-io/tests/fixtures/entries/*.csv "$root"/crates/capekit/demo/es003.csv)
 cp "${entries[@]}" "$corpus/entries_csv/"
+cp "$root"/tests/fixtures/refunds/*.csv "$root"/tests/fixtures/reader/D0*.csv "$corpus/refunds_csv/"
 
 python3 - "$corpus" "${claims[@]}" "$corpus/claims_csv/validation-result.csv" -- "${entries[@]}" <<'PY'
 import csv, io, os, sys

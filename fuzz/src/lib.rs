@@ -54,6 +54,32 @@ pub fn declaration(bytes: &[u8]) {
     assert_printable(&capekit_io::render::fix_text(&plan, &[]));
 }
 
+/// A refund report is read or refused, never a panic; every row read is a refund event or a
+/// finding; amounts are within what the reader promises; findings print cleanly.
+pub fn refunds(name: &str, bytes: &[u8]) {
+    let Ok(Some(file)) = capekit_io::refunds::parse_refund_file(name, bytes) else {
+        return;
+    };
+    for e in &file.events {
+        for c in [e.principal_cents, e.interest_cents].into_iter().flatten() {
+            assert!(c.abs() <= capekit_io::entries::MAX_AMOUNT_CENTS, "amount {c}");
+        }
+    }
+    for d in &file.diagnostics {
+        assert_printable(&capekit_io::render::escape_controls(&d.message));
+    }
+}
+
+/// Whatever the bytes, the recognizer names one kind (or refuses), and its words print cleanly.
+pub fn recognize(name: &str, bytes: &[u8]) {
+    if let Ok(r) = capekit_io::recognize::recognize(name, bytes) {
+        assert_printable(&capekit_io::render::escape_controls(&r.describe()));
+        if let capekit_io::recognize::Recognized::Unknown(u) = &r {
+            assert_printable(&capekit_io::render::escape_controls(&u.explain()));
+        }
+    }
+}
+
 fn assert_printable(text: &str) {
     assert!(
         !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),

@@ -177,14 +177,25 @@ async fn journey(client: &Client, base: &str) {
     assert!(source.contains("Accepted with Error(s)"));
     shoot(client, "02-triage.png").await;
 
-    // 2. Filter to rejected entries: the select submits itself (app.js).
-    client
+    // 2. Filter to rejected entries from the keyboard: an arrow key moves to the next option
+    // without applying it (a keyboard user reaches every option), Enter applies it (app.js).
+    let outcome = client
         .find(Locator::Css("select[name=outcome]"))
         .await
-        .expect("outcome filter")
-        .select_by_value("rejected")
-        .await
-        .expect("select rejected");
+        .expect("outcome filter");
+    outcome.send_keys("\u{E015}").await.expect("arrow down");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        client.current_url().await.expect("url").as_str(),
+        triage_url.as_str(),
+        "an arrow key alone applies no filter"
+    );
+    assert_eq!(
+        outcome.prop("value").await.expect("value").as_deref(),
+        Some("rejected"),
+        "the arrow moved to the next option"
+    );
+    outcome.send_keys("\u{E007}").await.expect("enter");
     wait_for_url(client, "outcome=rejected").await;
     let rows = client
         .find_all(Locator::Css("#entries tbody tr"))
@@ -339,6 +350,14 @@ async fn journey(client: &Client, base: &str) {
         .select_by_value("cape")
         .await
         .expect("select cape");
+    // Chosen with the mouse, the filter applies on the Show button.
+    client
+        .find(Locator::Css("form.filters button[type=submit]"))
+        .await
+        .expect("show button")
+        .click()
+        .await
+        .expect("click show");
     wait_for_url(client, "path=cape").await;
     assert_eq!(
         visible_rows(client).await,

@@ -64,9 +64,14 @@
     });
   }
 
-  function setupAutosubmit(select) {
-    select.addEventListener("change", function () {
-      if (select.form) select.form.submit();
+  // A filter applies on the Show button or on Enter, never on a change alone: a keyboard user
+  // moves through the options with the arrow keys, and each arrow is a change.
+  function setupEnterSubmits(select) {
+    select.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && select.form) {
+        e.preventDefault();
+        select.form.submit();
+      }
     });
   }
 
@@ -90,7 +95,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".dropzone").forEach(setupDropzone);
-    document.querySelectorAll("select[data-autosubmit]").forEach(setupAutosubmit);
+    document.querySelectorAll("select[data-enter-submits]").forEach(setupEnterSubmits);
     document.querySelectorAll("input[data-table]").forEach(setupQuickfind);
   });
 })();

@@ -440,7 +440,7 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
         form.filters method="get" action={ "/plan/" (id) "#entries-heading" } {
             label {
                 "Path "
-                select name="path" data-autosubmit {
+                select name="path" data-enter-submits {
                     option value="" selected[filter.path.is_none()] { "any (" (n(plan.entries.len())) ")" }
                     @for t in plan.totals.iter().filter(|t| t.entries > 0) {
                         option value=(t.path.as_str()) selected[filter.path == Some(t.path)] {
@@ -451,7 +451,7 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
             }
             label {
                 "Importer "
-                select name="importer" data-autosubmit {
+                select name="importer" data-enter-submits {
                     option value="" selected[filter.importer.is_none()] { "any" }
                     @for (importer, c) in &by_importer {
                         @let value = importer.unwrap_or(NO_IMPORTER);

@@ -389,7 +389,7 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
         form.filters method="get" action={ "/triage/" (id) "#entries-heading" } {
             label {
                 "Outcome "
-                select name="outcome" data-autosubmit {
+                select name="outcome" data-enter-submits {
                     option value="all" selected[filter.outcome.is_none()] { "all (" (n(r.entries.len())) ")" }
                     @for o in Outcome::ALL {
                         option value=(o.as_str()) selected[filter.outcome == Some(o)] {
@@ -400,7 +400,7 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
             }
             label {
                 "Action "
-                select name="action" data-autosubmit {
+                select name="action" data-enter-submits {
                     option value="" selected[filter.action.is_none()] { "any" }
                     @for (a, c) in &by_action {
                         option value=(a.as_str()) selected[filter.action == Some(*a)] { (a.as_str()) " (" (n(*c)) ")" }
@@ -409,7 +409,7 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
             }
             label {
                 "Message "
-                select name="message" data-autosubmit {
+                select name="message" data-enter-submits {
                     option value="" selected[filter.message.is_none()] { "any" }
                     @for (m, c) in &by_message {
                         option value=(m) selected[filter.message.as_deref() == Some(m.as_str())] { (m) " (" (n(*c)) ")" }

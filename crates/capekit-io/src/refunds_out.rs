@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::path::format_cents as money;
@@ -61,14 +62,46 @@ pub fn add_refund_outputs(
     diagnostics: &[Diagnostic],
 ) -> Result<RefundOutputs, WriteError> {
     let workbook = dir.join("refunds.xlsx");
-    let bytes = refunds_workbook(rec, diagnostics).map_err(|e| WriteError::Workbook {
-        path: workbook.clone(),
-        message: e.to_string(),
-    })?;
-    set.add(&workbook, bytes);
+    // The workbook (a million entry rows, streamed to its temporary file) on a thread of its
+    // own, the importers' pages beside it.
+    let (book, texts) = std::thread::scope(|s| {
+        let book = s.spawn(|| -> Result<tempfile::NamedTempFile, WriteError> {
+            let _t = crate::timings::phase("refunds output refunds.xlsx");
+            let mut tmp = OutputSet::stage(&workbook)?;
+            refunds_workbook_to(
+                rec,
+                diagnostics,
+                crate::sheet::EXCEL_DATA_ROWS,
+                tmp.as_file_mut(),
+            )
+            .map_err(|e| WriteError::Workbook {
+                path: workbook.clone(),
+                message: e.to_string(),
+            })?;
+            Ok(tmp)
+        });
+        let texts: Vec<String> = {
+            let _t = crate::timings::phase("refunds output pages");
+            let by = by_importer(rec);
+            rec.importers
+                .iter()
+                .map(|t| {
+                    importer_page_of(
+                        rec,
+                        t,
+                        by.get(t.importer.as_str()).map_or(&[][..], Vec::as_slice),
+                    )
+                })
+                .collect()
+        };
+        // A panic on the workbook's thread is a bug: it goes on here as it would have there.
+        let book = book.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (book, texts)
+    });
+    set.add_staged(&workbook, book?);
     let mut pages = Vec::with_capacity(rec.importers.len());
     let mut names = std::collections::HashSet::new();
-    for t in &rec.importers {
+    for (t, text) in rec.importers.iter().zip(texts) {
         let mut name = page_name(&t.importer);
         // Two importer numbers that differ only in characters replaced: number them apart.
         let mut n = 2;
@@ -80,7 +113,7 @@ pub fn add_refund_outputs(
             n += 1;
         }
         let path = dir.join(&name);
-        set.add(&path, importer_page(rec, t).into_bytes());
+        set.add(&path, text.into_bytes());
         pages.push((t.importer.clone(), path));
     }
     Ok(RefundOutputs { workbook, pages })
@@ -192,8 +225,12 @@ impl View {
         }
     }
 
-    fn start(&mut self, f: &Formats) -> Result<(), XlsxError> {
-        let mut ws = Worksheet::new();
+    fn start(&mut self, f: &Formats, wb: &Mutex<Workbook>) -> Result<(), XlsxError> {
+        // Streamed: each row goes to the sheet's temporary file once the next one starts.
+        let mut ws = wb
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .new_worksheet_with_constant_memory()?;
         match self.sheets.len() {
             0 => ws.set_name(self.name)?,
             n => ws.set_name(format!("{} ({})", self.name, n + 1))?,
@@ -217,10 +254,15 @@ impl View {
         Ok(())
     }
 
-    fn put(&mut self, f: &Formats, cells: &[Cell<'_>]) -> Result<(), XlsxError> {
+    fn put(
+        &mut self,
+        f: &Formats,
+        wb: &Mutex<Workbook>,
+        cells: &[Cell<'_>],
+    ) -> Result<(), XlsxError> {
         if self.sheets.is_empty() || self.row as usize >= self.rows_per_sheet {
             self.close()?;
-            self.start(f)?;
+            self.start(f, wb)?;
         }
         self.row += 1;
         let row = self.row;
@@ -230,11 +272,12 @@ impl View {
         Ok(())
     }
 
-    fn finish(mut self, f: &Formats, wb: &mut Workbook) -> Result<(), XlsxError> {
+    fn finish(mut self, f: &Formats, wb: &Mutex<Workbook>) -> Result<(), XlsxError> {
         if self.sheets.is_empty() {
-            self.start(f)?;
+            self.start(f, wb)?;
         }
         self.close()?;
+        let mut wb = wb.lock().unwrap_or_else(PoisonError::into_inner);
         for ws in self.sheets {
             wb.push_worksheet(ws);
         }
@@ -398,11 +441,61 @@ pub fn refunds_workbook_paged(
     diagnostics: &[Diagnostic],
     rows_per_sheet: usize,
 ) -> Result<Vec<u8>, XlsxError> {
+    refunds_book(rec, diagnostics, rows_per_sheet)?.save_to_buffer()
+}
+
+/// [`refunds_workbook_paged`] written into `file` rather than held in memory.
+pub fn refunds_workbook_to(
+    rec: &Reconciliation,
+    diagnostics: &[Diagnostic],
+    rows_per_sheet: usize,
+    file: &mut std::fs::File,
+) -> Result<(), XlsxError> {
+    let mut wb = refunds_book(rec, diagnostics, rows_per_sheet)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    wb.save_to_writer(&mut w)?;
+    std::io::Write::flush(&mut w)?;
+    Ok(())
+}
+
+fn refunds_book(
+    rec: &Reconciliation,
+    diagnostics: &[Diagnostic],
+    rows_per_sheet: usize,
+) -> Result<Workbook, XlsxError> {
     let f = Formats::new();
+    let mut wb = Workbook::new();
+    // Level 1 deflate, as the other workbooks: a third of the time of the default level.
+    wb.set_zip_compression_level(1);
+    // The sheets are filled on two threads (each streams to its own file): importers and
+    // entries on this one, problems beside them; the workbook only makes and takes sheets.
+    let wb = Mutex::new(wb);
+    let (importers, entries, problems) = std::thread::scope(|s| {
+        let problems = s.spawn(|| problems_view(rec, diagnostics, rows_per_sheet, &f, &wb));
+        let ours = importers_and_entries(rec, rows_per_sheet, &f, &wb);
+        // A panic on the other thread is a bug: it goes on here as it would have there.
+        let problems = problems
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        ours.and_then(|(i, e)| Ok((i, e, problems?)))
+    })?;
+    importers.finish(&f, &wb)?;
+    entries.finish(&f, &wb)?;
+    problems.finish(&f, &wb)?;
+    Ok(wb.into_inner().unwrap_or_else(PoisonError::into_inner))
+}
+
+fn importers_and_entries(
+    rec: &Reconciliation,
+    rows_per_sheet: usize,
+    f: &Formats,
+    wb: &Mutex<Workbook>,
+) -> Result<(View, View), XlsxError> {
     let mut importers = View::new("Importers", IMPORTER_HEADERS, rows_per_sheet);
     for t in &rec.importers {
         importers.put(
-            &f,
+            f,
+            wb,
             &[
                 Cell::Text(&t.importer),
                 Cell::Text(t.name.as_deref().unwrap_or("")),
@@ -433,14 +526,14 @@ pub fn refunds_workbook_paged(
         )?;
     }
     let mut entries = View::new("Entries", ENTRY_HEADERS, rows_per_sheet);
-    let mut problems = View::new("Problems", PROBLEM_HEADERS, rows_per_sheet);
     for e in &rec.entries {
         let (numbers, statuses) = refunds_text_of(e);
         let codes: Vec<&str> = e.findings.iter().map(|x| x.code).collect();
         let todo: Vec<&str> = e.findings.iter().map(|x| x.message.as_str()).collect();
         let importer = e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
         entries.put(
-            &f,
+            f,
+            wb,
             &[
                 Cell::Text(importer),
                 Cell::Text(e.entry.as_str()),
@@ -466,9 +559,24 @@ pub fn refunds_workbook_paged(
                 Cell::Owned(interest_basis(e)),
             ],
         )?;
+    }
+    Ok((importers, entries))
+}
+
+fn problems_view(
+    rec: &Reconciliation,
+    diagnostics: &[Diagnostic],
+    rows_per_sheet: usize,
+    f: &Formats,
+    wb: &Mutex<Workbook>,
+) -> Result<View, XlsxError> {
+    let mut problems = View::new("Problems", PROBLEM_HEADERS, rows_per_sheet);
+    for e in &rec.entries {
+        let importer = e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
         for x in e.findings.iter().filter(|x| x.severity != Severity::Info) {
             problems.put(
-                &f,
+                f,
+                wb,
                 &[
                     Cell::Text(x.code),
                     Cell::Text(x.name),
@@ -485,7 +593,8 @@ pub fn refunds_workbook_paged(
     }
     for p in &rec.problems {
         problems.put(
-            &f,
+            f,
+            wb,
             &[
                 Cell::Text(p.finding.code),
                 Cell::Text(p.finding.name),
@@ -511,7 +620,8 @@ pub fn refunds_workbook_paged(
             .find(|r| r.code == d.code)
             .map_or("", |r| r.name);
         problems.put(
-            &f,
+            f,
+            wb,
             &[
                 Cell::Text(d.code),
                 Cell::Text(name),
@@ -525,16 +635,35 @@ pub fn refunds_workbook_paged(
             ],
         )?;
     }
-    let mut wb = Workbook::new();
-    importers.finish(&f, &mut wb)?;
-    entries.finish(&f, &mut wb)?;
-    problems.finish(&f, &mut wb)?;
-    wb.save_to_buffer()
+    Ok(problems)
 }
 
 /// The importer's page: its figures, what to do, its entries. Nothing of another importer, and
 /// no local path (files are named by their base names).
 pub fn importer_page(rec: &Reconciliation, t: &ImporterRefunds) -> String {
+    let entries: Vec<&EntryRefund> = rec
+        .entries
+        .iter()
+        .filter(|e| e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER) == t.importer)
+        .collect();
+    importer_page_of(rec, t, &entries)
+}
+
+/// The entries of each importer, by the name its totals carry, in the reconciliation's order:
+/// one pass over a million entries rather than one per importer.
+fn by_importer(rec: &Reconciliation) -> std::collections::HashMap<&str, Vec<&EntryRefund>> {
+    let mut by: std::collections::HashMap<&str, Vec<&EntryRefund>> =
+        std::collections::HashMap::new();
+    for e in &rec.entries {
+        by.entry(e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER))
+            .or_default()
+            .push(e);
+    }
+    by
+}
+
+/// [`importer_page`] of `entries`, those of importer `t`.
+fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&EntryRefund]) -> String {
     let mut b = String::new();
     let who = match &t.name {
         Some(name) => format!("{} ({})", t.importer, name),
@@ -584,21 +713,12 @@ pub fn importer_page(rec: &Reconciliation, t: &ImporterRefunds) -> String {
         if t.balance.holds { "ok" } else { "bad" },
         esc(&t.balance.text)
     );
-    let entries: Vec<&EntryRefund> = rec
-        .entries
-        .iter()
-        .filter(|e| e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER) == t.importer)
-        .collect();
-    // What to do, by finding.
-    let mut by_code: std::collections::BTreeMap<&str, (&str, Vec<&EntryRefund>)> =
+    // What to do, by finding: how many entries.
+    let mut by_code: std::collections::BTreeMap<&str, (&str, usize)> =
         std::collections::BTreeMap::new();
-    for e in &entries {
+    for e in entries {
         for x in &e.findings {
-            by_code
-                .entry(x.code)
-                .or_insert((x.name, Vec::new()))
-                .1
-                .push(e);
+            by_code.entry(x.code).or_insert((x.name, 0)).1 += 1;
         }
     }
     let problems: Vec<_> = rec
@@ -611,7 +731,7 @@ pub fn importer_page(rec: &Reconciliation, t: &ImporterRefunds) -> String {
         b.push_str("<p class=\"ok\">Nothing: every refund shown is where it should be.</p>\n");
     } else {
         b.push_str("<ul>\n");
-        for (code, (name, list)) in &by_code {
+        for (code, (name, count)) in &by_code {
             let rule = capekit_core::refunds::REFUND_RULES
                 .iter()
                 .find(|r| r.code == *code);
@@ -620,7 +740,7 @@ pub fn importer_page(rec: &Reconciliation, t: &ImporterRefunds) -> String {
                 "<li><b>{}</b> <code>{code} {}</code>: {} - {}</li>",
                 esc(rule.map_or("", |r| r.title)),
                 esc(name),
-                esc(&plural(list.len(), "entry", "entries")),
+                esc(&plural(*count, "entry", "entries")),
                 esc(rule.map_or("", |r| r.doc.fix))
             );
         }
@@ -636,7 +756,7 @@ pub fn importer_page(rec: &Reconciliation, t: &ImporterRefunds) -> String {
         b.push_str("</ul>\n");
     }
     b.push_str("<h2>Entries</h2>\n");
-    let mut ordered = entries.clone();
+    let mut ordered = entries.to_vec();
     ordered.sort_by_key(|e| !e.needs_action());
     let _ = writeln!(
         b,
@@ -708,6 +828,7 @@ pub fn refunds_text(
             "no accepted entry and no refund is known: import Claim Details and refund reports first (`capekit ledger import`)\n",
         );
     }
+    let by = by_importer(rec);
     for t in &rec.importers {
         let _ = writeln!(
             out,
@@ -764,31 +885,27 @@ pub fn refunds_text(
             );
         }
         let _ = writeln!(out, "  {}", t.balance.text);
-        let mut by_code: std::collections::BTreeMap<&str, (&str, Vec<String>)> =
+        // Per finding: how many entries, and the first five.
+        let mut by_code: std::collections::BTreeMap<&str, (&str, usize, Vec<String>)> =
             std::collections::BTreeMap::new();
-        for e in rec
-            .entries
-            .iter()
-            .filter(|e| e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER) == t.importer)
-        {
+        for e in by.get(t.importer.as_str()).map_or(&[][..], Vec::as_slice) {
             for x in &e.findings {
-                by_code
-                    .entry(x.code)
-                    .or_insert((x.name, Vec::new()))
-                    .1
-                    .push(e.entry.dashed());
+                let (_, count, shown) = by_code.entry(x.code).or_insert((x.name, 0, Vec::new()));
+                *count += 1;
+                if shown.len() < 5 {
+                    shown.push(e.entry.dashed());
+                }
             }
         }
-        for (code, (name, list)) in &by_code {
-            let shown: Vec<&str> = list.iter().take(5).map(String::as_str).collect();
+        for (code, (name, count, shown)) in &by_code {
             let _ = writeln!(
                 out,
                 "  {code} {name}: {}{}{}",
-                plural(list.len(), "entry", "entries"),
+                plural(*count, "entry", "entries"),
                 if shown.is_empty() { "" } else { " - " },
                 shown.join(", ")
-                    + &if list.len() > 5 {
-                        format!(" and {} more", list.len() - 5)
+                    + &if *count > 5 {
+                        format!(" and {} more", count - 5)
                     } else {
                         String::new()
                     }

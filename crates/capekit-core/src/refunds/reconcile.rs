@@ -543,8 +543,16 @@ fn money(cents: i64) -> String {
     crate::path::format_cents(cents)
 }
 
+/// From this many entries on, a reconciliation is judged on two threads.
+const PARALLEL_ENTRIES: usize = 20_000;
+
 /// Reconciles the accepted entries with the refund events.
 pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
+    reconcile_split(input, PARALLEL_ENTRIES)
+}
+
+/// [`reconcile`], on two threads from `parallel_from` entries on.
+fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconciliation {
     let as_of = input.as_of;
     let events = &input.events;
     // The entry-level events sorted by entry (in file order within one), and the accepted
@@ -633,29 +641,62 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
     }
     items.sort_unstable_by_key(|i| (i.rank, i.entry));
 
+    // Each entry is judged on its own (it only marks the declaration-level rows it takes up):
+    // a large reconciliation is split in two halves, judged on two threads, and joined in order.
+    let build = |items: Vec<Item<'_>>, linked: &mut [bool]| -> Vec<EntryRefund> {
+        items
+            .into_iter()
+            .map(|it| {
+                let corporate = it
+                    .importer
+                    .as_deref()
+                    .is_some_and(|i| input.corporate.contains(i));
+                entry_refund(
+                    &EntryInput {
+                        entry: it.entry,
+                        importer: it.importer,
+                        accepted: it.accepted,
+                        facts: it.facts,
+                        own: it.own,
+                        corporate,
+                        as_of,
+                        rates: input.rates,
+                        rejected: it.rejected,
+                    },
+                    &index,
+                    linked,
+                )
+            })
+            .collect()
+    };
     let mut linked = vec![false; events.len()];
-    let mut out = Vec::with_capacity(items.len());
-    for it in items {
-        let corporate = it
-            .importer
-            .as_deref()
-            .is_some_and(|i| input.corporate.contains(i));
-        out.push(entry_refund(
-            &EntryInput {
-                entry: it.entry,
-                importer: it.importer,
-                accepted: it.accepted,
-                facts: it.facts,
-                own: it.own,
-                corporate,
-                as_of,
-                rates: input.rates,
-                rejected: it.rejected,
-            },
-            &index,
-            &mut linked,
-        ));
-    }
+    let two = items.len() >= parallel_from.max(2)
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let out = if two {
+        let second = items.split_off(items.len() / 2);
+        let (mut out, (rest, marked)) = std::thread::scope(|s| {
+            let other = s.spawn(|| {
+                let mut marked = vec![false; events.len()];
+                let rest = build(second, &mut marked);
+                (rest, marked)
+            });
+            let out = build(items, &mut linked);
+            // A panic on the other thread is a bug: it goes on here as it would have there.
+            (
+                out,
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
+        out.extend(rest);
+        for (l, m) in linked.iter_mut().zip(marked) {
+            *l |= m;
+        }
+        out
+    } else {
+        build(items, &mut linked)
+    };
     let problems = unlinked(events, &linked, input.importer.as_deref());
     let importers = importer_totals(&out, &input.corporate);
     // Events come file by file: each file's name once.

@@ -942,3 +942,67 @@ fn t009_names_every_report_and_the_claim_that_rejected_the_entry() {
     assert!(m.contains("rejected on claim 100000999999"), "{m}");
     assert!(!m.contains("import its Claim Details"), "{m}");
 }
+
+#[test]
+fn judged_on_two_threads_the_reconciliation_is_the_same() {
+    // Entries of two importers, some refunded on their own rows, some through a declaration's
+    // status row (which the judging marks as taken up: R302, in the second half, must not be
+    // reported as tied to no entry), some short, some without data.
+    let mut c = Case::new(date(2026, 8, 1));
+    for n in 1..=401 {
+        c.accepted.push(accepted(n, date(2026, 5, 1)));
+        if n % 7 != 0 {
+            let mut f = facts(100_000 + i64::from(n), date(2025, 6, 10));
+            f.liquidation_status = Some(Arc::from("Liquidated"));
+            f.liquidation_date = Some(date(2026, 6, 10));
+            if n % 2 == 0 {
+                f.importer = Some(Arc::from("98-7654321BB"));
+            }
+            c.facts.insert(entry(n), f);
+        }
+        if n % 3 != 0 {
+            let short = if n % 5 == 0 { 1_000 } else { 0 };
+            c.events.push(es022(
+                n,
+                &format!("R{n}"),
+                100_000 + i64::from(n) - short,
+                6_000,
+            ));
+        }
+    }
+    c.events.push(rev603(
+        RefundStatus::TreasuryIssued,
+        2,
+        Some(date(2026, 7, 1)),
+    ));
+    c.events.push(RefundEvent {
+        refund_number: Some(Arc::from("R302")),
+        status: Some(StatusRead::Known(RefundStatus::CheckAchReturned)),
+        ..ev(RefundReport::Rev603, 3, 2)
+    });
+    c.events.push(RefundEvent {
+        declaration: Some(Arc::from("D9")),
+        status: Some(StatusRead::Known(RefundStatus::FundsDiverted)),
+        ..ev(RefundReport::Rev603, 3, 3)
+    });
+    let input = ReconcileInput {
+        as_of: c.as_of,
+        accepted: c.accepted.clone(),
+        facts: c.facts.clone(),
+        events: c.events.clone(),
+        corporate: c.corporate.clone(),
+        importer: None,
+        rejected: c.rejected.clone(),
+        rates: RATES,
+    };
+    let one = reconcile_split(&input, usize::MAX);
+    let two = reconcile_split(&input, 0);
+    assert_eq!(one.entries.len(), 401);
+    assert_eq!(
+        one.problems.len(),
+        1,
+        "the declaration no entry names: {:?}",
+        one.problems
+    );
+    assert_eq!(one, two);
+}

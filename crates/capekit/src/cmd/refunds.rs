@@ -18,6 +18,7 @@ use capekit_io::output::OutputSet;
 use capekit_io::refunds::{MAX_REFUND_FILE_BYTES, RefundFile, parse_refund_file};
 use capekit_io::refunds_out::{add_refund_outputs, refunds_text};
 use capekit_io::render::escape_controls;
+use capekit_io::timings::phase;
 use capekit_ledger::{FileKind, FileMeta, ImportOutcome, RefundImport};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -58,6 +59,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
     }
     // Every file is read before anything is recorded: one that is not a refund report stops the
     // run, as `ledger import` refuses a file it cannot tell.
+    let timed = phase("refunds read");
     let mut read: Vec<(FileMeta, RefundFile)> = Vec::with_capacity(args.files.len());
     if args.out.exists() && !args.out.is_dir() {
         bail!(
@@ -84,6 +86,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
         .iter_mut()
         .flat_map(|(_, f)| std::mem::take(&mut f.diagnostics))
         .collect();
+    drop(timed);
     let answers: Vec<(String, bool)> = args
         .corporate
         .iter()
@@ -123,9 +126,11 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
                     events: &f.events,
                 })
                 .collect();
+            let timed = phase("refunds record");
             let outcomes = l.record_refund_reports(&imports).context(
                 "recording the refund reports in the ledger (run with --no-ledger to read them without it)",
             )?;
+            drop(timed);
             // The reports just recorded are taken as read; the others come from the ledger.
             let fresh: Vec<(capekit_ledger::FileId, Vec<RefundEvent>)> = outcomes
                 .iter()
@@ -142,7 +147,9 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
                 .map(|(m, _)| m.name.clone())
                 .zip(outcomes)
                 .collect();
+            let timed = phase("refunds gather");
             let data = l.refund_data(fresh)?;
+            drop(timed);
             for (e, why) in data.unreadable {
                 diagnostics.push(Diagnostic::new(
                     "T007",
@@ -176,14 +183,21 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
     if let Some(asked) = &args.importer {
         input.importer = Some(known_importer(asked, &input)?);
     }
+    let timed = phase("refunds reconcile");
     let rec = reconcile(&input);
+    drop(timed);
 
     let mut set = OutputSet::new();
     ledger.protect(&mut set)?;
     set.own_folder(&args.out, "capekit refunds");
+    let timed = phase("refunds build outputs");
     let outputs = add_refund_outputs(&mut set, &args.out, &rec, &diagnostics)?;
+    drop(timed);
+    let timed = phase("refunds write outputs");
     set.commit_all(&args.files)
         .context("writing the refund outputs")?;
+    drop(timed);
+    let timed = phase("refunds report");
     match args.format {
         Format::Text => out!(
             "{}",
@@ -204,6 +218,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
             );
         }
     }
+    drop(timed);
     if let Some(shown) = shown {
         let parts: Vec<String> = recorded
             .iter()

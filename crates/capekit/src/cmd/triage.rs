@@ -174,6 +174,11 @@ fn finish(
     let timed = capekit_io::timings::phase("triage");
     let mut report = triage(&input, as_of);
     drop(timed);
+    // Without a ledger nothing triages the rows again: a million of them are some 100 MB that
+    // the outputs can use instead.
+    if ledger.path()?.is_none() {
+        drop(std::mem::take(&mut input.rows));
+    }
     // Every output this triage may write is checked before anything is recorded, so that a
     // refused output leaves the ledger as it was. The ledger can only shorten the refile list.
     let protected = ledger.protected()?;

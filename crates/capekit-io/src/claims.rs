@@ -575,7 +575,9 @@ pub fn parse_claim_files(files: &[(String, Vec<u8>)]) -> Vec<Result<ClaimFile, C
     parallel_map(files, |(name, bytes)| parse_claim_file(name, bytes))
 }
 
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// `f` of every item, on as many threads as the machine has cores (each a run of the items);
+/// the results keep the items' order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(items.len().max(1));

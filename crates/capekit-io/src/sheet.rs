@@ -391,11 +391,40 @@ impl Book {
         widths: &[f64],
         rows: usize,
     ) -> Result<Pages, XlsxError> {
+        self.new_pages(name, columns, widths, rows, false)
+    }
+
+    /// [`Book::pages`] whose text is kept once in the workbook's table of shared strings, each
+    /// cell naming its string by number: for sheets whose sentences repeat over thousands of
+    /// rows (a worklist's advice), a sheet some three times smaller, faster to write and to
+    /// open. Its distinct strings are held in memory until the workbook is finished.
+    pub fn shared_pages(
+        &mut self,
+        name: &str,
+        columns: &[Column],
+        widths: &[f64],
+        rows: usize,
+    ) -> Result<Pages, XlsxError> {
+        self.new_pages(name, columns, widths, rows, true)
+    }
+
+    fn new_pages(
+        &mut self,
+        name: &str,
+        columns: &[Column],
+        widths: &[f64],
+        rows: usize,
+        shared: bool,
+    ) -> Result<Pages, XlsxError> {
         let per = self.rows_per_sheet;
         let count = rows.div_ceil(per).max(1);
         let mut sheets = Vec::with_capacity(count);
         for page in 1..=count {
-            let mut ws = self.wb.new_worksheet_with_constant_memory()?;
+            let mut ws = if shared {
+                self.wb.new_worksheet_with_low_memory()?
+            } else {
+                self.wb.new_worksheet_with_constant_memory()?
+            };
             if page == 1 {
                 ws.set_name(name)?;
             } else {

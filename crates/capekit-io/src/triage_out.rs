@@ -154,7 +154,8 @@ fn triage_xlsx_paged(
     let mut book = Book::new().with_rows_per_sheet(rows_per_sheet);
     let worklist_columns = WORKLIST_HEADERS.map(column);
     let unreadable = diagnostics.iter().filter(|d| d.code == "C001").count();
-    let mut worklist = book.pages(
+    // The worklist repeats a few hundred sentences of advice over every row: shared strings.
+    let mut worklist = book.shared_pages(
         "Worklist",
         &worklist_columns,
         &WORKLIST_WIDTHS,

@@ -7,11 +7,12 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use capekit_core::catalog::normalize;
 use capekit_core::deadline::{Act, ActKind, DeadlineKind};
 use capekit_core::entry::EntryNumber;
-use capekit_core::triage::EntryResult;
+use capekit_core::triage::{EntryResult, Text};
 use capekit_core::triage::{Outcome, TriageReport};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -1065,16 +1066,24 @@ pub(crate) fn import_triage_tx(
         let triage_id = TriageId(tx.last_insert_rowid());
         triage = Some(triage_id);
         // Claims with at least one row in a new file; their status is the latest triage's.
-        let recorded: HashSet<&str> = report
-            .entries
-            .iter()
-            .filter(|r| {
-                matches!(r.outcome, Outcome::Accepted | Outcome::Rejected)
-                    && file_of(&r.file).is_some()
-            })
-            .filter_map(|r| r.claim_number.as_deref())
-            .filter(|c| !same.claims.contains(*c))
-            .collect();
+        // Rows of one file and claim mostly come together: a row like the one before costs no
+        // lookup.
+        let mut recorded: HashSet<&str> = HashSet::new();
+        let mut last: Option<(&Text, &Text)> = None;
+        for r in &report.entries {
+            let Some(claim) = r.claim_number.as_ref() else {
+                continue;
+            };
+            if !matches!(r.outcome, Outcome::Accepted | Outcome::Rejected)
+                || last.is_some_and(|(f, c)| Arc::ptr_eq(f, &r.file) && Arc::ptr_eq(c, claim))
+            {
+                continue;
+            }
+            last = Some((&r.file, claim));
+            if file_of(&r.file).is_some() && !same.claims.contains(&**claim) {
+                recorded.insert(claim);
+            }
+        }
         let mut claim_ids: HashMap<&str, i64> = HashMap::with_capacity(recorded.len());
         {
             let mut upsert = tx.prepare_cached(
@@ -1091,19 +1100,25 @@ pub(crate) fn import_triage_tx(
             }
         }
         claims_recorded = claim_ids.len();
-        // Rows to record, borrowed from the report: (claim id, file id, outcome, row).
-        let mut rows_out: Vec<(i64, FileId, &'static str, &EntryResult)> =
+        // The entry's 11 ASCII bytes as one big-endian number sort as the text does, and
+        // compare in one instruction rather than a call to memcmp.
+        let key = |e: &EntryNumber| {
+            let mut b = [0u8; 16];
+            b[..11].copy_from_slice(e.as_bytes());
+            u128::from_be_bytes(b)
+        };
+        // Rows to record, borrowed from the report, each with its key in the table (entry,
+        // file, claim), so that sorting them reads no row: (entry, file id, claim id, row).
+        let mut rows_out: Vec<(u128, i64, i64, &EntryResult)> =
             Vec::with_capacity(report.entries.len());
         let mut last_file: Option<(&str, Option<FileId>)> = None;
         for r in &report.entries {
             // Only CBP's answers are claim outcomes: an entry that merely passed file checks
             // on a Validation Result File, or sat on an upload that failed, has none (and a
             // Validation Result File never records acceptance).
-            let outcome = match r.outcome {
-                Outcome::Accepted => "accepted",
-                Outcome::Rejected => "rejected",
-                Outcome::NoClaimYet | Outcome::NotFiled | Outcome::Missing => continue,
-            };
+            if !matches!(r.outcome, Outcome::Accepted | Outcome::Rejected) {
+                continue;
+            }
             let Some(&claim) = r.claim_number.as_deref().and_then(|c| claim_ids.get(c)) else {
                 continue;
             };
@@ -1120,19 +1135,13 @@ pub(crate) fn import_triage_tx(
                 continue;
             };
             *rows_per_file.entry(file_id).or_default() += 1;
-            rows_out.push((claim, file_id, outcome, r));
+            rows_out.push((key(&r.entry_number), file_id.0, claim, r));
         }
         // In the table's key order (entry, file, claim): each insert then lands at the end of the
         // B-tree instead of splitting pages all over it, several times faster for a million
         // rows. The table is WITHOUT ROWID, so the order it is read in is the key's whatever the
-        // order of the inserts. The entry's 11 ASCII bytes as one big-endian number sort as the
-        // text does, and compare in one instruction rather than a call to memcmp.
-        let key = |e: &EntryNumber| {
-            let mut b = [0u8; 16];
-            b[..11].copy_from_slice(e.as_bytes());
-            u128::from_be_bytes(b)
-        };
-        rows_out.sort_unstable_by_key(|r| (key(&r.3.entry_number), r.1.0, r.0));
+        // order of the inserts.
+        rows_out.sort_unstable_by_key(|&(entry, file, claim, _)| (entry, file, claim));
         insert_batched(
             tx,
             "INSERT INTO claim_entries
@@ -1140,7 +1149,12 @@ pub(crate) fn import_triage_tx(
              VALUES",
             9,
             &rows_out,
-            |st, i, (claim, file_id, outcome, r)| {
+            |st, i, &(_, file_id, claim, r)| {
+                let outcome = if r.outcome == Outcome::Accepted {
+                    "accepted"
+                } else {
+                    "rejected"
+                };
                 st.raw_bind_parameter(i, claim)?;
                 st.raw_bind_parameter(i + 1, r.entry_number.as_str())?;
                 st.raw_bind_parameter(i + 2, outcome)?;
@@ -1148,23 +1162,32 @@ pub(crate) fn import_triage_tx(
                 st.raw_bind_parameter(i + 4, r.action.as_str())?;
                 st.raw_bind_parameter(i + 5, r.rule)?;
                 st.raw_bind_parameter(i + 6, triage_id.0)?;
-                st.raw_bind_parameter(i + 7, file_id.0)?;
+                st.raw_bind_parameter(i + 7, file_id)?;
                 st.raw_bind_parameter(i + 8, i64::try_from(r.line).unwrap_or(i64::MAX))
             },
         )?;
         rows = rows_out.len();
         // Each claim of a Claim Details file answers its declaration. A Validation Result
         // File is no claim: it answers nothing.
-        let answering: HashSet<&str> = report
-            .entries
+        let details: HashSet<&str> = files
             .iter()
-            .filter(|r| {
-                files
-                    .iter()
-                    .any(|f| f.name == *r.file && f.kind == FileKind::ClaimDetails)
-            })
-            .filter_map(|r| r.claim_number.as_deref())
+            .filter(|f| f.kind == FileKind::ClaimDetails)
+            .map(|f| f.name.as_str())
             .collect();
+        let mut answering: HashSet<&str> = HashSet::new();
+        let mut last: Option<(&Text, &Text)> = None;
+        for r in &report.entries {
+            let Some(claim) = r.claim_number.as_ref() else {
+                continue;
+            };
+            if last.is_some_and(|(f, c)| Arc::ptr_eq(f, &r.file) && Arc::ptr_eq(c, claim)) {
+                continue;
+            }
+            last = Some((&r.file, claim));
+            if details.contains(&*r.file) {
+                answering.insert(claim);
+            }
+        }
         // In the report's order, so that two claims of one import are placed the same way
         // every time.
         for c in &report.claims {
@@ -1339,24 +1362,30 @@ fn same_claims(
         .filter(|f| !known_sha.contains(f.sha256.as_str()))
         .map(|f| f.name.as_str())
         .collect();
-    let mut fresh: HashMap<&str, Fingerprint> = HashMap::new();
+    // The claims of each new file. Rows of one file and claim mostly come together: a row like
+    // the one before costs no lookup.
     let mut claims_of_file: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut last: Option<(&Text, &Text)> = None;
     for r in &report.entries {
-        let Some(claim) = r.claim_number.as_deref() else {
+        let Some(claim) = r.claim_number.as_ref() else {
             continue;
         };
-        if r.outcome == Outcome::Missing || !new_names.contains(&*r.file) {
+        if r.outcome == Outcome::Missing
+            || last.is_some_and(|(f, c)| Arc::ptr_eq(f, &r.file) && Arc::ptr_eq(c, claim))
+            || !new_names.contains(&*r.file)
+        {
             continue;
         }
-        fresh.entry(claim).or_default().insert((
-            r.entry_number.as_str().to_owned(),
-            r.outcome == Outcome::Accepted,
-            normalize(&r.message),
-        ));
+        last = Some((&r.file, claim));
         claims_of_file.entry(&r.file).or_default().insert(claim);
     }
-    let mut earliest: HashMap<&str, (i64, String)> = HashMap::new();
-    for (claim, print) in &fresh {
+    // Only a claim the ledger holds can have been recorded before: the others (all of them, in
+    // a fresh ledger) need no fingerprint.
+    let mut known: HashMap<&str, i64> = HashMap::new();
+    for claim in claims_of_file.values().flatten() {
+        if known.contains_key(claim) {
+            continue;
+        }
         let id: Option<i64> = tx
             .query_row(
                 "SELECT id FROM claims WHERE claim_number = ?1",
@@ -1364,7 +1393,32 @@ fn same_claims(
                 |r| r.get(0),
             )
             .optional()?;
-        let Some(id) = id else { continue };
+        if let Some(id) = id {
+            known.insert(claim, id);
+        }
+    }
+    let mut fresh: HashMap<&str, Fingerprint> = HashMap::new();
+    if !known.is_empty() {
+        for r in &report.entries {
+            let Some(claim) = r.claim_number.as_deref() else {
+                continue;
+            };
+            if r.outcome == Outcome::Missing
+                || !known.contains_key(claim)
+                || !new_names.contains(&*r.file)
+            {
+                continue;
+            }
+            fresh.entry(claim).or_default().insert((
+                r.entry_number.as_str().to_owned(),
+                r.outcome == Outcome::Accepted,
+                normalize(&r.message),
+            ));
+        }
+    }
+    let mut earliest: HashMap<&str, (i64, String)> = HashMap::new();
+    for (claim, print) in &fresh {
+        let id = known[claim];
         let mut stmt = tx.prepare_cached(
             "SELECT entry, outcome, message, file_id FROM claim_entries WHERE claim_id = ?1",
         )?;

@@ -1055,3 +1055,54 @@ fn an_entry_its_claim_left_out_is_not_released_with_a_command_the_ledger_refuses
         r.stdout
     );
 }
+
+#[test]
+fn outputs_built_while_the_triage_is_recorded_say_what_the_ledger_knows() {
+    // The outputs are built from the report while the triage is recorded; the ledger's answer
+    // (here: an entry accepted on a claim this triage does not see) comes after, and changes the
+    // report, so the files written must be built from the changed report.
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    let first = run(d, &ledger, &triage(&["--out", "out"]));
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let accepted = "B7644100003";
+    std::fs::write(
+        d.join("claim-2.csv"),
+        format!(
+            "ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\n=\"{accepted}\",=\"100000241999\",Failed,HTS RELATIONSHIP/SEQUENCE MISMATCH\n=\"{REFILE_ACTION}\",=\"100000241999\",Failed,HTS RELATIONSHIP/SEQUENCE MISMATCH\n"
+        ),
+    )
+    .expect("write");
+    let second = run(
+        d,
+        &ledger,
+        &[
+            "triage",
+            "claim-2.csv",
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "second",
+        ],
+    );
+    assert_eq!(second.code, Some(0), "{}", second.stderr);
+    let worklist = std::fs::read_to_string(d.join("second/worklist.csv")).expect("worklist");
+    let row = worklist
+        .lines()
+        .find(|l| l.starts_with(accepted))
+        .unwrap_or_else(|| panic!("{accepted} on the worklist: {worklist}"));
+    assert!(
+        row.contains("accepted on claim 100000241223 (capekit ledger)"),
+        "{row}"
+    );
+    let html = std::fs::read_to_string(d.join("second/report.html")).expect("report");
+    assert!(html.contains("accepted on claim 100000241223"), "{html}");
+    let refile: String = std::fs::read_dir(d.join("second"))
+        .expect("folder")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("refile"))
+        .map(|e| std::fs::read_to_string(e.path()).expect("refile"))
+        .collect();
+    assert!(refile.contains(REFILE_ACTION), "{refile}");
+    assert!(!refile.contains(accepted), "{refile}");
+}

@@ -555,34 +555,45 @@ fn import(
     let mut refund_files = Vec::new();
     let mut diagnostics = Vec::new();
     let timed = capekit_io::timings::phase("ledger import read files");
-    for path in files {
+    // Read, recognised and hashed on every core; the first file refused, in the order given,
+    // is the one named.
+    let read = capekit_io::claims::parallel_map(files, |path| {
         let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
         let name = path.display().to_string();
-        match detect(&name, &bytes)? {
-            Detected::Claim(f) => {
-                let kind = match f.kind {
-                    ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
-                    ClaimFileKind::ValidationResult => FileKind::ValidationResult,
-                };
-                claims.push((FileMeta::of_bytes(&name, kind, &bytes), f));
-            }
+        let detected = detect(&name, &bytes)?;
+        let kind = match &detected {
+            Detected::Claim(f) => match f.kind {
+                ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
+                ClaimFileKind::ValidationResult => FileKind::ValidationResult,
+            },
+            Detected::Declaration(..) => FileKind::Declaration,
+            Detected::EntryData(_) => FileKind::EntryData,
+            Detected::Refunds(_) => FileKind::RefundReport,
+        };
+        // Entry data is as old as its file: its rows carry no export date.
+        let dated = matches!(detected, Detected::EntryData(_))
+            .then(|| super::plan::file_date(path))
+            .flatten();
+        let meta = FileMeta::of_bytes(&name, kind, &bytes).dated(dated);
+        // Only a declaration's bytes are kept (the ledger holds them).
+        let bytes = matches!(detected, Detected::Declaration(..)).then_some(bytes);
+        anyhow::Ok((meta, detected, bytes))
+    });
+    for r in read {
+        let (meta, detected, bytes) = r?;
+        match detected {
+            Detected::Claim(f) => claims.push((meta, f)),
             Detected::Declaration(entries, diags) => {
                 diagnostics.extend(diags);
-                declarations.push((
-                    FileMeta::of_bytes(&name, FileKind::Declaration, &bytes),
-                    entries,
-                    bytes,
-                ));
+                declarations.push((meta, entries, bytes.unwrap_or_default()));
             }
             Detected::EntryData(mut set) => {
                 diagnostics.append(&mut set.diagnostics);
-                let meta = FileMeta::of_bytes(&name, FileKind::EntryData, &bytes)
-                    .dated(super::plan::file_date(path));
                 entry_files.push((meta, set));
             }
             Detected::Refunds(mut f) => {
                 diagnostics.append(&mut f.diagnostics);
-                refund_files.push((FileMeta::of_bytes(&name, FileKind::RefundReport, &bytes), f));
+                refund_files.push((meta, f));
             }
         }
     }
@@ -1407,17 +1418,17 @@ pub struct Recorded {
     sample: bool,
 }
 
-/// Records a triage in the ledger (unless `--no-ledger`): the declaration, then the claim files
-/// and every claim row. Then asks the ledger about the refile list and the corrected entries;
-/// when it knows some as accepted on a claim this triage did not see, or as still pending, the
-/// triage runs again with that knowledge, which keeps them off the refile list.
+/// Records a triage in the ledger (unless `--no-ledger`): the declaration (`declared`, the
+/// entries read from the file at `declaration`), then the claim files and every claim row. It
+/// only reads the report, so that the outputs can be built from it meanwhile; [`Recorded::guard`]
+/// then asks the ledger about the refile list and the corrected entries.
 pub fn record_triage(
     opt: &LedgerOpt,
     claim_paths: &[PathBuf],
     kinds: &[ClaimFileKind],
     declaration: Option<&Path>,
-    input: &mut TriageInput,
-    report: &mut capekit_core::triage::TriageReport,
+    declared: Option<&[capekit_core::EntryNumber]>,
+    report: &capekit_core::triage::TriageReport,
     out: &Path,
 ) -> anyhow::Result<Option<Recorded>> {
     let Some(mut ledger) = opt.open()? else {
@@ -1427,21 +1438,23 @@ pub fn record_triage(
     ledger.begin_run().context(
         "recording the triage in the ledger (run with --no-ledger to triage without it)",
     )?;
-    let mut metas = Vec::with_capacity(claim_paths.len());
-    for (path, kind) in claim_paths.iter().zip(kinds) {
-        // Read again for its SHA-256: the reader kept rows, not bytes.
+    // Read again for their SHA-256 (the reader kept rows, not bytes), on every core.
+    let paths: Vec<(&PathBuf, &ClaimFileKind)> = claim_paths.iter().zip(kinds).collect();
+    let metas = capekit_io::claims::parallel_map(&paths, |(path, kind)| {
         let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
         let kind = match kind {
             ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
             ClaimFileKind::ValidationResult => FileKind::ValidationResult,
         };
-        metas.push(FileMeta::of_bytes(
+        anyhow::Ok(FileMeta::of_bytes(
             &path.display().to_string(),
             kind,
             &bytes,
-        ));
-    }
-    let declaration_meta = match (declaration, &input.declaration) {
+        ))
+    })
+    .into_iter()
+    .collect::<anyhow::Result<Vec<_>>>()?;
+    let declaration_meta = match (declaration, declared) {
         (Some(path), Some(_)) => {
             let bytes = capekit_io::read_file(path, capekit_io::declaration::MAX_READ_BYTES)?;
             Some(FileMeta::of_bytes(
@@ -1452,15 +1465,12 @@ pub fn record_triage(
         }
         _ => None,
     };
-    let declared = declaration_meta.as_ref().zip(input.declaration.as_deref());
+    let declared = declaration_meta.as_ref().zip(declared);
     let import = ledger.import_triage(declared, &metas, report).context(
         "recording the triage in the ledger (run with --no-ledger to triage without it)",
     )?;
     // The drafts of the folder written into are superseded by this run: they hold nothing.
     let folder = capekit_io::output::resolve(out)?;
-    ledger
-        .guard_triage_except(input, report, &capekit_ledger::Except::drafts_in(&folder))
-        .context("asking the ledger about the refile list")?;
     Ok(Some(Recorded {
         ledger,
         import,
@@ -1471,6 +1481,27 @@ pub fn record_triage(
 }
 
 impl Recorded {
+    /// Asks the ledger about the refile list and the corrected entries; when it knows some as
+    /// accepted on a claim this triage did not see, or as still pending, the triage runs again
+    /// with that knowledge, which keeps them off the refile list. True when the report changed
+    /// (its warnings included), so that outputs built before must be built again.
+    pub fn guard(
+        &self,
+        input: &mut TriageInput,
+        report: &mut capekit_core::triage::TriageReport,
+    ) -> anyhow::Result<bool> {
+        let warnings = report.warnings.clone();
+        let changed = self
+            .ledger
+            .guard_triage_except(
+                input,
+                report,
+                &capekit_ledger::Except::drafts_in(&self.folder),
+            )
+            .context("asking the ledger about the refile list")?;
+        Ok(changed || report.warnings != warnings)
+    }
+
     /// Writes the triage's outputs and records its refile files as drafts, in one reservation
     /// of the ledger: the guard is asked again inside it (another run may have reserved some of
     /// the refile's entries since the triage was recorded), and when its answer changed the

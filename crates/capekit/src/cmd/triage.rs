@@ -174,7 +174,11 @@ fn finish(
     let timed = capekit_io::timings::phase("triage");
     let mut report = triage(&input, as_of);
     drop(timed);
-    let timed = capekit_io::timings::phase("triage ledger");
+    // Without a ledger nothing triages the rows again: a million of them are some 100 MB that
+    // the outputs can use instead.
+    if ledger.path()?.is_none() {
+        drop(std::mem::take(&mut input.rows));
+    }
     // Every output this triage may write is checked before anything is recorded, so that a
     // refused output leaves the ledger as it was. The ledger can only shorten the refile list.
     let protected = ledger.protected()?;
@@ -187,17 +191,6 @@ fn finish(
     planned
         .check(inputs)
         .context("writing the triage outputs")?;
-    // Record the triage, and keep entries the ledger knows as accepted on an earlier claim or
-    // still pending off the refile list. The records are committed once the outputs are written.
-    let mut recorded = super::ledger::record_triage(
-        ledger,
-        &args.files,
-        &kinds,
-        args.declaration.as_deref(),
-        &mut input,
-        &mut report,
-        &args.out,
-    )?;
     let build = |report: &TriageReport| -> anyhow::Result<(OutputSet, TriageFiles)> {
         let mut set = OutputSet::new();
         protected.apply(&mut set);
@@ -205,11 +198,42 @@ fn finish(
         let files = add_triage_outputs(&mut set, &args.out, report, &diagnostics, true)?;
         Ok((set, files))
     };
-    drop(timed);
-    // Built before the ledger's write lock is taken: a large triage takes seconds to render.
-    let timed = capekit_io::timings::phase("triage outputs built");
-    let built = build(&report)?;
-    drop(timed);
+    // The triage is recorded on a thread of its own while the outputs are built from the same
+    // report on this one (both only read it): a large triage takes seconds for each. The
+    // records are committed once the outputs are written.
+    let (recorded, built) = std::thread::scope(|s| {
+        let recording = s.spawn(|| {
+            let _t = capekit_io::timings::phase("triage ledger");
+            super::ledger::record_triage(
+                ledger,
+                &args.files,
+                &kinds,
+                args.declaration.as_deref(),
+                input.declaration.as_deref(),
+                &report,
+                &args.out,
+            )
+        });
+        let built = {
+            let _t = capekit_io::timings::phase("triage outputs built");
+            build(&report)
+        };
+        // A panic on the recording thread is a bug: it goes on here as it would have there.
+        let recorded = recording
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (recorded, built)
+    });
+    let mut recorded = recorded?;
+    let mut built = built?;
+    // Entries the ledger knows as accepted on an earlier claim, or still pending, are kept off
+    // the refile list: when that changes the report, its outputs are built again.
+    if let Some(r) = &recorded
+        && r.guard(&mut input, &mut report)?
+    {
+        let _t = capekit_io::timings::phase("triage outputs built again");
+        built = build(&report)?;
+    }
     let timed = capekit_io::timings::phase("triage outputs written");
     let files = match &mut recorded {
         Some(recorded) => {

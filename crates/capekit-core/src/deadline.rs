@@ -140,13 +140,15 @@ pub fn days_between(from: Date, to: Date) -> i32 {
 
 /// `day` + `n` days, `None` past the calendar's end.
 pub fn add_days(day: Date, n: i64) -> Option<Date> {
-    day.checked_add(n.days()).ok()
+    // `try_days`: a count past what a span holds (an Excel serial of 20 digits) is no day,
+    // never a panic.
+    day.checked_add(jiff::Span::new().try_days(n).ok()?).ok()
 }
 
 /// `day` + `n` years; 29 February goes to 28 February in a common year (the earlier day, so the
 /// safe one for a last day).
 pub fn add_years(day: Date, n: i16) -> Option<Date> {
-    day.checked_add(n.years()).ok()
+    day.checked_add(jiff::Span::new().try_years(n).ok()?).ok()
 }
 
 /// Today on CBP's clock (Eastern Time) at the instant `now`: the default as-of date. The time
@@ -852,6 +854,15 @@ mod tests {
         let due = due.expect("dated");
         assert_eq!(due.date, date(2027, 3, 17));
         assert_eq!(due.basis, Basis::Deposit(deposit));
+    }
+
+    #[test]
+    fn a_day_count_past_what_a_span_holds_is_no_day_not_a_panic() {
+        assert_eq!(add_days(AS_OF, i64::MAX), None);
+        assert_eq!(add_days(AS_OF, i64::MIN), None);
+        assert_eq!(add_days(AS_OF, 30_000_000), None);
+        assert_eq!(add_days(AS_OF, 1), Some(date(2026, 12, 2)));
+        assert_eq!(add_years(AS_OF, i16::MAX), None);
     }
 
     fn at(kind: DeadlineKind, days: i64) -> Deadline {

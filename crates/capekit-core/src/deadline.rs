@@ -17,8 +17,8 @@
 
 use std::fmt;
 
+use jiff::Timestamp;
 use jiff::civil::{Date, date};
-use jiff::{Timestamp, ToSpan};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 

@@ -101,11 +101,17 @@ impl KnownState {
             Self::Drafted { declaration, .. } => format!(
                 "upload that draft (then `capekit ledger uploaded {declaration}`), or release its entries with `capekit ledger discard {declaration}`"
             ),
-            Self::Rejected { action, .. } => {
+            Self::Rejected {
+                action, message, ..
+            } => {
+                // What "correct first" means depends on the message: a post-summary correction,
+                // a protest withdrawn, no reconciliation filed.
+                let correct = format!(
+                    "do first what CBP's message asks (`capekit explain \"{}\"` says what: a post-summary correction, which is refused once the entry is on a declaration, a protest withdrawn, or no reconciliation entry filed)",
+                    message.trim()
+                );
                 let first = match action {
-                    Action::CorrectThenRefile => {
-                        "correct it first (a post summary correction in ACE): once on a declaration, a PSC is refused"
-                    }
+                    Action::CorrectThenRefile => correct.as_str(),
                     Action::OtherPath => {
                         "its refund is on another path (protest, court or a later CAPE phase): see `capekit explain` for the message"
                     }
@@ -170,7 +176,11 @@ mod tests {
             r.describe(),
             "rejected on claim 100000241223 with `INVALID HTS` (correct-then-refile)"
         );
-        assert!(r.remedy().contains("a PSC is refused"));
+        assert!(r.remedy().contains("capekit explain \"INVALID HTS\""));
+        assert!(
+            !r.remedy()
+                .starts_with("correct it first (a post summary correction")
+        );
         assert!(r.remedy().contains("capekit refile --corrected"));
         // `refile --corrected` refuses a review: the remedy never sends the user there.
         let review = KnownState::Rejected {

@@ -72,6 +72,40 @@ pub fn refine_rows(
     summary
 }
 
+/// A rejection the ledger recorded, judged again as of `as_of` (the day of a new declaration):
+/// CBP's message by the catalog of that day, then, with the entry's kept data, as triage
+/// refines it ([`refine_rows`]). `capekit refile` offers an entry only while this still says
+/// refile: a rejection triaged weeks ago may sit past CAPE's window by now.
+pub fn rejudge(
+    entry: EntryNumber,
+    claim: &str,
+    message: &str,
+    data: Option<&EntryData>,
+    as_of: Date,
+) -> EntryResult {
+    let v = crate::catalog::judge(message, as_of);
+    let mut row = EntryResult {
+        entry_number: entry,
+        claim_number: Some(claim.into()),
+        outcome: Outcome::Rejected,
+        message: message.into(),
+        action: v.action,
+        rule: v.rule,
+        what_to_do: v.what_to_do.into(),
+        source: v.source.into(),
+        file: "".into(),
+        line: 0,
+        note: v.note,
+        deadlines: Vec::new(),
+        urgent: None,
+    };
+    if let Some(d) = data {
+        let one: HashMap<EntryNumber, EntryData> = std::iter::once((entry, d.clone())).collect();
+        refine_rows(std::slice::from_mut(&mut row), &one, as_of);
+    }
+    row
+}
+
 fn add_note(r: &mut EntryResult, note: String) {
     r.note = Some(match r.note.take() {
         Some(prev) => format!("{prev}; {note}"),

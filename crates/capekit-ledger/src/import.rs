@@ -562,6 +562,37 @@ impl Ledger {
         Ok(done)
     }
 
+    /// Writes the actions of triage `triage` again from `report`, the same triage judged once
+    /// more (by the entry data the ledger keeps, or what it knows of other claims): the rows
+    /// keep CBP's outcome and message, and take the action the outputs give, so that `refile`
+    /// and `ledger entry` answer as the worklist does. Returns the rows changed. Meant inside
+    /// the run's transaction ([`Ledger::begin_run`]) or a [`crate::Reservation`], with the rows
+    /// it restates.
+    pub fn restate_triage(&self, triage: TriageId, report: &TriageReport) -> Result<usize> {
+        let mut changed = 0;
+        {
+            let mut update = self.conn.prepare_cached(
+                "UPDATE claim_entries SET action = ?1, rule = ?2
+                 WHERE triage_id = ?3 AND entry = ?4
+                   AND claim_id = (SELECT id FROM claims WHERE claim_number = ?5)
+                   AND (action IS NOT ?1 OR rule IS NOT ?2)",
+            )?;
+            for r in report.worklist() {
+                let Some(claim) = r.claim_number.as_deref() else {
+                    continue;
+                };
+                changed += update.execute(params![
+                    r.action.as_str(),
+                    r.rule,
+                    triage.0,
+                    r.entry_number.as_str(),
+                    claim
+                ])?;
+            }
+        }
+        Ok(changed)
+    }
+
     /// Records one declaration file capekit wrote at `path` as a draft (see
     /// [`Ledger::record_drafts`]).
     pub fn record_refile(

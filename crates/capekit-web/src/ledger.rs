@@ -174,6 +174,11 @@ pub fn record_triage(
     let reservation = ledger.reserve()?;
     let import = reservation.import_triage(declaration, files, report)?;
     let drafts = reserve_refile(&reservation, session, input, report)?;
+    // The rows were recorded with the actions of the first judging; the ledger answers as the
+    // page does (the entry data it keeps may have judged them again).
+    if let Some(t) = import.triage {
+        reservation.ledger().restate_triage(t, report)?;
+    }
     reservation.commit()?;
     // What the ledger did with older claims and failed uploads is said at the top of the page,
     // with the report's own warnings.

@@ -212,6 +212,10 @@ pub enum Command {
         /// Folder for refile.csv (parts of at most 9,999 entries: refile-01.csv...).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// The day of the new declaration (YYYY-MM-DD): each entry's rejection and kept entry
+        /// data are judged again as of it; default today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,

@@ -760,7 +760,7 @@ fn plan_keeps_off_its_declarations_an_entry_rejected_with_more_to_do_than_a_refi
         .expect("text");
     assert!(
         hts.contains("rejected on claim 100000241302 with `INVALID HTS`")
-            && hts.contains("a PSC is refused"),
+            && hts.contains("is refused once the entry is on a declaration"),
         "{hts}"
     );
     let updated = entry(&v, "B7644102744")["what_to_do"]

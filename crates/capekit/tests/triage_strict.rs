@@ -692,3 +692,148 @@ fn kept_entry_data_is_as_old_as_its_export_not_as_its_recording() {
     );
     assert!(warnings.contains("60 days old"), "{warnings}");
 }
+
+/// `ledger entry NUMBER --format json`'s action of the entry's latest claim.
+fn ledger_action(dir: &Path, ledger: &Path, entry: &str) -> String {
+    let out = run_with_ledger(dir, ledger, &["ledger", "entry", entry, "--format", "json"]);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    v["state"]["action"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no action: {v}"))
+        .to_owned()
+}
+
+#[test]
+fn the_ledger_records_the_action_the_kept_entry_data_decided_and_refile_follows_it() {
+    // Plan first (the ledger keeps the entry data), then a triage given no entry data: the
+    // worklist judges B7644100003 (liquidated 100 days ago) `other-path`, and so must the ledger,
+    // or `refile` would offer an entry CAPE refuses.
+    let (dir, ledger) = dates_decide_dir();
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "plan",
+            "dates-decide-es003.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "p",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v = dates_decide_triage(dir.path(), &ledger, &[]);
+    assert_eq!(by_entry(&v)["B7644100003"].1, "other-path");
+    assert_eq!(
+        ledger_action(dir.path(), &ledger, "B7644100003"),
+        "other-path"
+    );
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &["refile", "--out", "r", "--as-of", AS_OF, "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert!(
+        !v["entries"].to_string().contains("B7644100003"),
+        "{}",
+        out.both()
+    );
+}
+
+#[test]
+fn refile_judges_each_entry_again_on_the_day_of_the_new_declaration() {
+    // Triaged with its entry data while CAPE's window was open (refile), then refiled after it
+    // closed: left out, with the protest instead.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("ledger.sqlite3");
+    std::fs::write(
+        dir.path().join("claim.csv"),
+        "ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\nB7644100003,100000241223,Failed,UNABLE TO CALCULATE DUTY\r\n",
+    )
+    .expect("claim");
+    std::fs::write(
+        dir.path().join("es003.csv"),
+        "Entry Summary Number,Entry Type Code,Importer Number,Entry Date,Entry Summary Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status,Liquidation Date\r\nB7644100003,01,27-184593000,06/01/2025,06/08/2025,99030125,$500.00,Liquidated,09/05/2026\r\n",
+    )
+    .expect("es003");
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "triage",
+            "claim.csv",
+            "--entries",
+            "es003.csv",
+            "--as-of",
+            "2026-11-20",
+            "--out",
+            "t",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let out = run_with_ledger(dir.path(), &ledger, &["ledger", "discard", "t/refile.csv"]);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "refile",
+            "--out",
+            "r",
+            "--as-of",
+            "2026-12-02",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert!(v["entries"].as_array().is_none_or(Vec::is_empty), "{v}");
+    let left = v["left_out"].to_string();
+    assert!(
+        left.contains("B7644100003") && left.contains("window closed on 2026-11-24"),
+        "{left}"
+    );
+    // As of a day the window was open, it is refiled.
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "refile",
+            "--out",
+            "r2",
+            "--as-of",
+            "2026-11-20",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["entries"][0], "B7644100003", "{}", out.both());
+}
+
+#[test]
+fn a_claim_file_given_as_entry_data_is_refused() {
+    let (_, dir, _) = triage(&["queued-statuses.csv"], &[]);
+    let out = run_with_ledger(
+        dir.path(),
+        &dir.path().join("ledger.sqlite3"),
+        &[
+            "triage",
+            "queued-statuses.csv",
+            "--entries",
+            "queued-statuses.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "again",
+        ],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(
+        out.stderr.contains("given with --entries"),
+        "{}",
+        out.stderr
+    );
+}

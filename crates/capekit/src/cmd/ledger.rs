@@ -1426,8 +1426,8 @@ pub fn record_triage(
     opt: &LedgerOpt,
     claim_paths: &[PathBuf],
     kinds: &[ClaimFileKind],
-    declaration: Option<&Path>,
-    declared: Option<&[capekit_core::EntryNumber]>,
+    declaration: Option<(&Path, &[capekit_core::EntryNumber])>,
+    entry_reports: &[(FileMeta, Vec<EntryFacts>)],
     report: &capekit_core::triage::TriageReport,
     out: &Path,
 ) -> anyhow::Result<Option<Recorded>> {
@@ -1454,8 +1454,9 @@ pub fn record_triage(
     })
     .into_iter()
     .collect::<anyhow::Result<Vec<_>>>()?;
-    let declaration_meta = match (declaration, declared) {
-        (Some(path), Some(_)) => {
+    let declared = declaration.map(|(_, entries)| entries);
+    let declaration_meta = match declaration {
+        Some((path, _)) => {
             let bytes = capekit_io::read_file(path, capekit_io::declaration::MAX_READ_BYTES)?;
             Some(FileMeta::of_bytes(
                 &path.display().to_string(),
@@ -1466,6 +1467,13 @@ pub fn record_triage(
         _ => None,
     };
     let declared = declaration_meta.as_ref().zip(declared);
+    // The entry data given with --entries first: kept for later runs (`refile` judges the
+    // entries again by its dates), in the run's transaction.
+    if !entry_reports.is_empty() {
+        ledger.record_entry_reports(entry_reports).context(
+            "recording the entry data in the ledger (run with --no-ledger to triage without it)",
+        )?;
+    }
     let import = ledger.import_triage(declared, &metas, report).context(
         "recording the triage in the ledger (run with --no-ledger to triage without it)",
     )?;
@@ -1486,7 +1494,7 @@ impl Recorded {
     /// with that knowledge, which keeps them off the refile list. True when the report changed
     /// (its warnings included), so that outputs built before must be built again.
     pub fn guard(
-        &self,
+        &mut self,
         input: &mut TriageInput,
         report: &mut capekit_core::triage::TriageReport,
     ) -> anyhow::Result<bool> {
@@ -1499,6 +1507,13 @@ impl Recorded {
                 &capekit_ledger::Except::drafts_in(&self.folder),
             )
             .context("asking the ledger about the refile list")?;
+        // The rows were recorded with the actions of the first judging; the ledger answers as
+        // the outputs do.
+        if changed && let Some(t) = self.import.triage {
+            self.ledger
+                .restate_triage(t, report)
+                .context("recording the triage's actions in the ledger")?;
+        }
         Ok(changed || report.warnings != warnings)
     }
 
@@ -1528,6 +1543,12 @@ impl Recorded {
             )
             .context("asking the ledger about the refile list")?
         {
+            if let Some(t) = self.import.triage {
+                reservation
+                    .ledger()
+                    .restate_triage(t, report)
+                    .context("recording the triage's actions in the ledger")?;
+            }
             built = build(report)?;
         }
         let (set, outputs) = built;

@@ -124,8 +124,16 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             corrected,
             importer,
             out,
+            as_of,
             format,
-        } => refile::run(corrected.as_deref(), importer, &out, format, &ledger),
+        } => refile::run(
+            corrected.as_deref(),
+            importer,
+            &out,
+            as_of.unwrap_or_else(triage::today),
+            format,
+            &ledger,
+        ),
         Command::Refunds {
             files,
             as_of,

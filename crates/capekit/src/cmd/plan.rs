@@ -208,7 +208,7 @@ fn record(
 }
 
 /// The identity of an entry file, hashed as it streams: an ES-003 export runs to gigabytes.
-fn hash(path: &Path) -> anyhow::Result<FileMeta> {
+pub fn hash(path: &Path) -> anyhow::Result<FileMeta> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("reading {} again for the ledger", path.display()))?;
     FileMeta::of_reader(

@@ -111,6 +111,7 @@ pub fn run(
     corrected: Option<&Path>,
     importer: Option<String>,
     out: &Path,
+    as_of: jiff::civil::Date,
     format: Format,
     opt: &super::ledger::LedgerOpt,
 ) -> anyhow::Result<u8> {
@@ -128,6 +129,7 @@ pub fn run(
     let except = Except::drafts_in(&folder);
     // Planned outside the write lock (a large ledger takes a while), then checked inside it.
     let mut plan = ledger.next_declaration(&corrected_entries, importer.as_deref(), &except)?;
+    rejudge(&ledger, &mut plan, &corrected_entries, as_of)?;
     let (done, recorded) = {
         let reservation = ledger
             .reserve()
@@ -144,6 +146,7 @@ pub fn run(
                 importer.as_deref(),
                 &except,
             )?;
+            rejudge(reservation.ledger(), &mut plan, &corrected_entries, as_of)?;
         }
         let mut set = OutputSet::new();
         opt.protect(&mut set)?;
@@ -186,6 +189,60 @@ pub fn run(
     } else {
         exit::FOUND_PROBLEMS
     })
+}
+
+/// Judges each entry of `plan` again as of `as_of`, the day of the new declaration: its latest
+/// rejection by the catalog of that day and, where the ledger keeps its entry data, by its dates
+/// (as triage does, [`capekit_core::refine::rejudge`]). An entry the rejudging no longer sends to
+/// a refile (CAPE's window closed since its triage, a PSC no longer possible, a path the data
+/// now shows) is left out, with what to do instead; a corrected entry stays while its action
+/// is one a correction clears.
+fn rejudge(
+    ledger: &Ledger,
+    plan: &mut RefilePlan,
+    corrected: &[EntryNumber],
+    as_of: jiff::civil::Date,
+) -> anyhow::Result<()> {
+    if plan.entries.is_empty() {
+        return Ok(());
+    }
+    let states = ledger.states(&plan.entries)?;
+    let records = ledger.entry_records(plan.entries.iter().copied())?;
+    let corrected: std::collections::HashSet<&EntryNumber> = corrected.iter().collect();
+    let mut kept = Vec::with_capacity(plan.entries.len());
+    for e in std::mem::take(&mut plan.entries) {
+        let Some(EntryState::Rejected { claim, message, .. }) = states.get(&e) else {
+            kept.push(e);
+            continue;
+        };
+        let row = capekit_core::refine::rejudge(e, claim, message, records.data.get(&e), as_of);
+        let fine = if corrected.contains(&e) {
+            row.action.refile_once_corrected()
+        } else {
+            row.action == capekit_core::catalog::Action::Refile
+        };
+        if fine {
+            kept.push(e);
+        } else {
+            if corrected.contains(&e) {
+                plan.from_corrected = plan.from_corrected.saturating_sub(1);
+            }
+            let basis = if records.data.contains_key(&e) {
+                "by its message and the entry data the ledger keeps"
+            } else {
+                "by its message"
+            };
+            plan.left_out.push(capekit_core::triage::LeftOut {
+                entry_number: e,
+                reason: format!(
+                    "judged again as of {as_of} {basis}, it is `{}`, not a refile: {}",
+                    row.action, row.what_to_do
+                ),
+            });
+        }
+    }
+    plan.entries = kept;
+    Ok(())
 }
 
 /// Records the upload parts capekit wrote into `folder` as drafts, with the entries each holds,

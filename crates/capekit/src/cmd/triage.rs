@@ -162,10 +162,39 @@ fn finish(
         input.corrected = entries;
         diagnostics.extend(diags);
     }
+    // What the ledger keeps of each entry file, as `plan` and `ledger import` record it: a
+    // later `refile` judges the entries again by these dates.
+    let recording = ledger.path()?.is_some();
+    let mut entry_reports: Vec<(capekit_ledger::FileMeta, Vec<capekit_ledger::EntryFacts>)> =
+        Vec::new();
     for path in &args.entries {
         let set = capekit_io::entries::read_entry_data(path)
             .with_context(|| format!("reading the entry data {}", path.display()))?;
+        if !capekit_io::recognize::has_entry_data(&set) {
+            anyhow::bail!(
+                "{}: given with --entries, but it has no ES-003 column beside the entry number (found: {}), so it cannot tell any entry's dates: give the ES-003 \"Entry Summary Line Tariff Details\" export from ACE Reports (a Claim Details file goes among the claim files, a declaration with --declaration)",
+                path.display(),
+                set.columns_present
+                    .iter()
+                    .map(|c| c.header())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         diagnostics.extend(set.diagnostics);
+        if recording {
+            let facts = set
+                .entries
+                .iter()
+                .map(|e| {
+                    capekit_ledger::EntryFacts::from_decision(
+                        e,
+                        &capekit_core::path::decide(e, as_of),
+                    )
+                })
+                .collect();
+            entry_reports.push((super::plan::hash(path)?, facts));
+        }
         for e in set.entries {
             // The first file that lists an entry wins, as in `capekit plan`.
             input.entry_data.entry(e.entry_number).or_insert(e);
@@ -208,8 +237,10 @@ fn finish(
                 ledger,
                 &args.files,
                 &kinds,
-                args.declaration.as_deref(),
-                input.declaration.as_deref(),
+                args.declaration
+                    .as_deref()
+                    .zip(input.declaration.as_deref()),
+                &entry_reports,
                 &report,
                 &args.out,
             )
@@ -228,7 +259,7 @@ fn finish(
     let mut built = built?;
     // Entries the ledger knows as accepted on an earlier claim, or still pending, are kept off
     // the refile list: when that changes the report, its outputs are built again.
-    if let Some(r) = &recorded
+    if let Some(r) = &mut recorded
         && r.guard(&mut input, &mut report)?
     {
         let _t = capekit_io::timings::phase("triage outputs built again");

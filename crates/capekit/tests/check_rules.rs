@@ -403,3 +403,32 @@ fn a_workbook_named_xlsx_is_never_told_to_be_renamed_and_its_entries_are_counted
     assert!(message.contains("do not rename it"), "{message}");
     assert!(!message.contains("rename it to end in .csv"), "{message}");
 }
+
+#[test]
+fn a_file_already_uploaded_is_not_uploadable_again_though_a_draft_checks_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("l.sqlite3");
+    std::fs::write(dir.path().join("decl.csv"), upload_csv(&entries("B76", 3))).expect("write");
+    let check = |d: &Path| {
+        let out = run_with_ledger(d, &ledger, &["check", "decl.csv", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        (out.code, v)
+    };
+    // A draft: the file never counts against itself.
+    let out = run_with_ledger(dir.path(), &ledger, &["ledger", "import", "decl.csv"]);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    assert_eq!(check(dir.path()).0, Some(0));
+    // Uploaded: these bytes are that declaration.
+    let out = run_with_ledger(dir.path(), &ledger, &["ledger", "uploaded", "decl.csv"]);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let (code, v) = check(dir.path());
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(v["uploadable"], false);
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("do not upload it again"),
+        "{v}"
+    );
+}

@@ -403,13 +403,17 @@ impl Deadline {
 
     /// `protest due 2026-12-28 (34 days left)`, `... (passed)`, `... (last day)`.
     pub fn describe(self) -> String {
-        let left = match self.days_left {
+        format!("{} {} ({})", self.kind.describe(), self.date, self.left())
+    }
+
+    /// `34 days left`, `1 day left`, `last day` or `passed`.
+    pub fn left(self) -> String {
+        match self.days_left {
             d if d < 0 => "passed".to_owned(),
             0 => "last day".to_owned(),
             1 => "1 day left".to_owned(),
             d => format!("{d} days left"),
-        };
-        format!("{} {} ({left})", self.kind.describe(), self.date)
+        }
     }
 }
 

@@ -2078,8 +2078,8 @@ fn choose(
         if excluded.is_some() && age <= PROTEST_DAYS {
             if let Some(p) = d.deadlines.protest_due {
                 d.notes.push(format!(
-                    "liquidated {l}, {age} days ago: protest under 19 USC 1514 by {} ({} days left); CAPE would reject the entry even inside its 80-day window",
-                    p.date, p.days_left
+                    "liquidated {l}, {age} days ago: protest under 19 USC 1514 by {} ({}); CAPE would reject the entry even inside its 80-day window",
+                    p.date, p.left()
                 ));
             }
             return (Path::Protest, EXCLUDED_TYPE_PROTEST);
@@ -2097,8 +2097,8 @@ fn choose(
         if age > CAPE_WINDOW_DAYS {
             if let Some(p) = d.deadlines.protest_due {
                 d.notes.push(format!(
-                    "liquidated {l}, {age} days ago: the CAPE window closed; protest under 19 USC 1514 by {} ({} days left)",
-                    p.date, p.days_left
+                    "liquidated {l}, {age} days ago: the CAPE window closed; protest under 19 USC 1514 by {} ({})",
+                    p.date, p.left()
                 ));
             }
             return (Path::Protest, WITHIN_PROTEST);
@@ -2128,8 +2128,9 @@ fn choose(
     match (liquidated_on, d.deadlines.cape_window_closes) {
         (Some(l), Some(w)) => {
             d.notes.push(format!(
-                "liquidated {l}: declare in CAPE by {} ({} days left), keeping a few days of margin",
-                w.date, w.days_left
+                "liquidated {l}: declare in CAPE by {} ({}), keeping a few days of margin",
+                w.date,
+                w.left()
             ));
             (Path::Cape, WITHIN_CAPE_WINDOW)
         }
@@ -2540,8 +2541,8 @@ fn court_note(d: &mut Decision) {
 fn protect_by_protest_note(d: &mut Decision) {
     if let Some(p) = d.deadlines.protest_due.filter(|p| !p.passed()) {
         d.notes.push(format!(
-            "a later phase has no date yet: to keep the claim alive, a protest under 19 USC 1514 is possible until {} ({} days left)",
-            p.date, p.days_left
+            "a later phase has no date yet: to keep the claim alive, a protest under 19 USC 1514 is possible until {} ({})",
+            p.date, p.left()
         ));
     }
 }
@@ -2573,8 +2574,8 @@ fn protest_on_entry(
                 if business >= crate::calendar::WITHDRAWAL_BUSINESS_DAYS {
                     d.reasons.push(PROTEST_WITHDRAWABLE);
                     d.notes.push(format!(
-                        "if {named} covers only IEEPA duty, it can be withdrawn and the entry declared in CAPE until {} ({} days left, {business} business days)",
-                        w.date, w.days_left
+                        "if {named} covers only IEEPA duty, it can be withdrawn and the entry declared in CAPE until {} ({}, {business} business days)",
+                        w.date, w.left()
                     ));
                 } else {
                     d.notes.push(format!(
@@ -2710,8 +2711,8 @@ fn goods_value(
         return (Path::Review, FTZ_PSC_BLOCKED);
     }
     d.notes.push(format!(
-        "{PROBLEM}: file a PSC moving the value to the Chapter 1-97 line by {} ({} days left), then declare - once on a declaration a PSC is refused (ACE condition 864)",
-        psc.date, psc.days_left
+        "{PROBLEM}: file a PSC moving the value to the Chapter 1-97 line by {} ({}), then declare - once on a declaration a PSC is refused (ACE condition 864)",
+        psc.date, psc.left()
     ));
     if e.liquidation_status
         .as_deref()

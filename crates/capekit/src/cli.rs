@@ -85,7 +85,7 @@ pub enum Command {
         #[arg(long = "entries", value_name = "FILE")]
         entries: Vec<PathBuf>,
         /// Apply the rules in force on this date (YYYY-MM-DD); default today.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         as_of: Option<jiff::civil::Date>,
         /// Folder for refile.csv, worklist.csv, worklist.xlsx and report.html.
         #[arg(long, value_name = "DIR", default_value = "capekit-out")]
@@ -105,7 +105,7 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Decide as of this date (YYYY-MM-DD); default today.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         as_of: Option<jiff::civil::Date>,
         /// The filing account's filer code: only entries bearing it are declared; other filers'
         /// cape entries go to the worklist.
@@ -140,7 +140,7 @@ pub enum Command {
         /// ACE refund reports to read and record first; none reconciles what the ledger holds.
         files: Vec<PathBuf>,
         /// Judge as of this date (YYYY-MM-DD); default today (Eastern Time).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         as_of: Option<jiff::civil::Date>,
         /// Only this importer of record's entries.
         #[arg(long, value_name = "NUMBER")]
@@ -167,7 +167,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR", default_value = "capekit-demo")]
         out: PathBuf,
         /// Apply the rules in force on this date (YYYY-MM-DD); default today.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         as_of: Option<jiff::civil::Date>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -214,7 +214,7 @@ pub enum Command {
         out: PathBuf,
         /// The day of the new declaration (YYYY-MM-DD): each entry's rejection and kept entry
         /// data are judged again as of it; default today.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         as_of: Option<jiff::civil::Date>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -260,7 +260,7 @@ pub enum LedgerCommand {
         declaration: Option<String>,
         /// Triage claim files with the rules in force on this date, and decide entry data as of
         /// it (YYYY-MM-DD); default today.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         as_of: Option<jiff::civil::Date>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -269,7 +269,7 @@ pub enum LedgerCommand {
     /// Entries by state and action, per importer when entry data is known, nearest deadlines.
     Status {
         /// List the deadlines from this date on (YYYY-MM-DD); default today.
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         as_of: Option<jiff::civil::Date>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -368,7 +368,18 @@ pub enum LedgerCommand {
         #[arg(long, value_name = "REFERENCE", num_args = 0..=1, default_missing_value = "")]
         phase3: Option<String>,
         /// The day it was done (YYYY-MM-DD); default today (Eastern Time).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
         date: Option<jiff::civil::Date>,
     },
+}
+
+/// A date argument: YYYY-MM-DD, or as ACE and Excel write dates (MM/DD/YYYY, M/D/YY).
+fn date_arg(s: &str) -> Result<jiff::civil::Date, String> {
+    match capekit_core::dates::parse_date(s) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err("give a date as YYYY-MM-DD (or MM/DD/YYYY)".to_owned()),
+        Err(why) => Err(format!(
+            "`{s}` is not a date ({why}): give it as YYYY-MM-DD (or MM/DD/YYYY)"
+        )),
+    }
 }

@@ -760,7 +760,7 @@ fn control_characters_in_recorded_names_reach_the_terminal_escaped_from_every_le
     let name = "decl\x1b]0;owned\x07\x1b[2J.csv";
     std::fs::write(dir.path().join(name), "Entry Number\r\nB7603245278\r\n").expect("write");
     let runs = [
-        vec!["ledger", "uploaded", name, "--at", "2026-01-05"],
+        vec!["ledger", "uploaded", name, "--at", "2026-05-05"],
         vec!["ledger", "status"],
         vec!["ledger", "declarations"],
         vec!["ledger", "entry", "B7603245278"],

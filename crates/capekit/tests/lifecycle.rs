@@ -351,7 +351,7 @@ fn an_upload_without_a_claim_after_two_days_is_said_first() {
             "uploaded",
             "out/refile.csv",
             "--at",
-            "2026-01-05 09:30",
+            "2026-05-05 09:30",
         ],
     );
     assert_eq!(up.code, Some(0), "{}", up.stderr);
@@ -1105,4 +1105,23 @@ fn outputs_built_while_the_triage_is_recorded_say_what_the_ledger_knows() {
         .collect();
     assert!(refile.contains(REFILE_ACTION), "{refile}");
     assert!(!refile.contains(accepted), "{refile}");
+}
+
+#[test]
+fn an_upload_time_in_the_future_or_before_cape_opened_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("ledger.sqlite3");
+    std::fs::write(dir.path().join("d.csv"), "Entry Number\r\nB7603245278\r\n").expect("write");
+    for (at, says) in [
+        ("2030-01-01", "in the future"),
+        ("2020-01-01", "before CAPE opened"),
+    ] {
+        let out = run(
+            dir.path(),
+            &ledger,
+            &["ledger", "uploaded", "d.csv", "--at", at],
+        );
+        assert_eq!(out.code, Some(2), "{at}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{at}: {}", out.stderr);
+    }
 }

@@ -51,7 +51,7 @@ pub fn run(
                     d.id, d.name, d.state
                 ),
             )
-            .in_file(input.file_name.clone()),
+            .in_file(input.file_name),
         );
         report.uploadable = false;
     }

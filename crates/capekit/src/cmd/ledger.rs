@@ -895,8 +895,28 @@ fn mark_text(o: &MarkOutcome) -> String {
     }
 }
 
-/// Parses `--at`: an RFC 3339 time, or a local date and time, or a local date.
+/// Parses `--at`: an RFC 3339 time, or a local date and time, or a local date; never in the
+/// future, nor before CAPE opened (2026-04-20 08:00 ET): an upload time outside those is a typo,
+/// and would place the upload wrong against its claims.
 fn parse_at(s: &str) -> anyhow::Result<jiff::Timestamp> {
+    let t = parse_at_any(s)?;
+    let now = jiff::Timestamp::now();
+    if t > now {
+        bail!(
+            "--at `{s}` is in the future (now is {}): give the time the file was uploaded",
+            now.strftime("%Y-%m-%d %H:%M UTC")
+        );
+    }
+    let opened: jiff::Timestamp = "2026-04-20T12:00:00Z".parse()?;
+    if t < opened {
+        bail!(
+            "--at `{s}` is before CAPE opened (2026-04-20 08:00 ET): give the time the file was uploaded"
+        );
+    }
+    Ok(t)
+}
+
+fn parse_at_any(s: &str) -> anyhow::Result<jiff::Timestamp> {
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
         return Ok(t);
     }

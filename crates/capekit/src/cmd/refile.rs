@@ -352,8 +352,8 @@ fn text(o: &RefileOutput<'_>) -> String {
     } else {
         let _ = writeln!(
             out,
-            "refile: {} entries ({} from the corrected list), none accepted, none pending",
-            group(o.plan.entries.len() as u64),
+            "refile: {} ({} from the corrected list), none accepted, none pending",
+            super::ledger::plural(o.plan.entries.len(), "entry", "entries"),
             group(o.plan.from_corrected as u64)
         );
     }

@@ -311,6 +311,9 @@ pub struct EntryDataSet {
     pub windows_1252: bool,
     /// Findings, in file order, capped per rule (see [`MAX_DIAGNOSTICS_PER_RULE`]).
     pub diagnostics: Vec<Diagnostic>,
+    /// The export's run date, when a title row above the header gives one (`Run Date:
+    /// 10/01/2026`): the date of its data, which the rows do not carry.
+    pub run_date: Option<jiff::civil::Date>,
 }
 
 /// Why an entry file was refused.
@@ -736,6 +739,30 @@ struct State<'f> {
     rows_dropped: u64,
     blank_rows: u64,
     windows_1252: bool,
+    run_date: Option<jiff::civil::Date>,
+}
+
+/// The run date a report title row states (`Run Date: 10/01/2026`, `Report Date`, `Date Run`,
+/// in one cell or the next), if any.
+fn run_date_of(cells: &[String]) -> Option<jiff::civil::Date> {
+    const LABELS: &[&str] = &[
+        "RUN DATE",
+        "REPORT DATE",
+        "DATE RUN",
+        "REPORT RUN DATE",
+        "RUN ON",
+    ];
+    let line = cells.join(" ");
+    let upper = line.to_ascii_uppercase();
+    let at = LABELS
+        .iter()
+        .filter_map(|l| upper.find(l).map(|i| i + l.len()))
+        .min()?;
+    let rest = line
+        .get(at..)?
+        .trim_start_matches([':', ' ', '=', '-', '\t']);
+    let token = rest.split([' ', ',', ';']).next()?;
+    capekit_core::dates::parse_date(token).ok().flatten()
 }
 
 impl<'f> State<'f> {
@@ -762,6 +789,7 @@ impl<'f> State<'f> {
             rows_dropped: 0,
             blank_rows: 0,
             windows_1252: false,
+            run_date: None,
         }
     }
 
@@ -793,6 +821,9 @@ impl<'f> State<'f> {
             .iter()
             .any(|h| column_of(h) == Some(Column::EntryNumber))
         {
+            if self.run_date.is_none() {
+                self.run_date = run_date_of(&headers);
+            }
             self.before_header.push((at.line, headers));
             if self.before_header.len() >= MAX_ROWS_BEFORE_HEADER {
                 return Err(self.no_entry_column());
@@ -1342,6 +1373,7 @@ impl<'f> State<'f> {
             bom: false,
             windows_1252: self.windows_1252,
             diagnostics,
+            run_date: self.run_date,
         })
     }
 }
@@ -2162,6 +2194,27 @@ B7610000013,12,99030125,$10.00,Unliquidated\n";
         let set = fixture!("r008_duplicate_column.csv");
         assert_eq!(codes(&set), vec![("R008", Some(1))]);
         assert_eq!(set.entries[0].entry_number.as_str(), "B7603245278");
+    }
+
+    #[test]
+    fn a_run_date_in_a_title_row_is_the_datas_date() {
+        let bytes = b"\"ES-003 Entry Summary Line Tariff Details\"\r\n\"Run Date: 10/01/2026\"\r\nEntry Summary Number,Importer Number\r\nB7603245278,27-184593000\r\n";
+        let set = parse_entry_data("t.csv", bytes).expect("read");
+        assert_eq!(set.run_date, Some(jiff::civil::date(2026, 10, 1)));
+        assert_eq!(
+            run_date_of(&["Report Date".into(), "2026-09-30".into()]),
+            Some(jiff::civil::date(2026, 9, 30))
+        );
+        assert_eq!(
+            run_date_of(&["Entry Summary Line Tariff Details".into()]),
+            None
+        );
+        let plain = parse_entry_data(
+            "p.csv",
+            b"Entry Summary Number,Importer Number\r\nB7603245278,27-184593000\r\n",
+        )
+        .expect("read");
+        assert_eq!(plain.run_date, None);
     }
 
     #[test]

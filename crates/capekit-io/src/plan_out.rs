@@ -90,6 +90,8 @@ pub struct DataAge {
     pub days_old: i32,
     /// More than [`STALE_DATA_DAYS`] old.
     pub stale: bool,
+    /// The date is the export's run date from its title row, not the file's date.
+    pub from_title: bool,
 }
 
 /// The file-name part of the one declaration for all importers (`--one-declaration`).
@@ -403,6 +405,11 @@ pub fn build_plan_with(
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(sets.len());
     let mut repeats = 0usize;
+    // The run date a title row states is the data's date; the file's date stands in otherwise.
+    let run_dates: HashMap<String, Date> = sets
+        .iter()
+        .filter_map(|s| Some((s.file.clone(), s.run_date?)))
+        .collect();
     for set in sets {
         let file: Arc<str> = Arc::from(set.file.as_str());
         diagnostics.extend(set.diagnostics);
@@ -494,13 +501,15 @@ pub fn build_plan_with(
     let data_age = files
         .iter()
         .filter_map(|f| {
-            let date = *options.file_dates.get(&f.file)?;
+            let run = run_dates.get(&f.file).copied();
+            let date = run.or_else(|| options.file_dates.get(&f.file).copied())?;
             let days_old = capekit_core::deadline::days_between(date, options.as_of);
             Some(DataAge {
                 file: f.file.clone(),
                 date,
                 days_old,
                 stale: days_old > STALE_DATA_DAYS,
+                from_title: run.is_some(),
             })
         })
         .collect();
@@ -1355,8 +1364,14 @@ pub fn data_age_line(a: &DataAge) -> String {
         d => format!("{d} days before the as-of date"),
     };
     let mut s = format!(
-        "entry data of {}: dated {} (the file's date; the export date is not in the file), {when}",
-        a.file, a.date
+        "entry data of {}: dated {} ({}), {when}",
+        a.file,
+        a.date,
+        if a.from_title {
+            "the run date in its title row"
+        } else {
+            "the file's date; the export date is not in the file"
+        }
     );
     if a.stale {
         let _ = write!(
@@ -1877,6 +1892,7 @@ pub(crate) mod tests {
             bom: false,
             windows_1252: false,
             diagnostics: vec![],
+            run_date: None,
         }
     }
 

@@ -431,4 +431,22 @@ fn a_file_already_uploaded_is_not_uploadable_again_though_a_draft_checks_clean()
             .contains("do not upload it again"),
         "{v}"
     );
+    // Its claim rejected every entry with a plain refile: the same bytes may go up again.
+    let rejected: String =
+        std::iter::once("ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n".to_owned())
+            .chain(
+                entries("B76", 3)
+                    .iter()
+                    .map(|e| format!("{e},100000300005,Failed,UNABLE TO CALCULATE DUTY\r\n")),
+            )
+            .collect();
+    std::fs::write(dir.path().join("claim.csv"), rejected).expect("write");
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &["ledger", "import", "claim.csv", "--as-of", "2026-12-02"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let (code, v) = check(dir.path());
+    assert_eq!(code, Some(0), "{v}");
 }

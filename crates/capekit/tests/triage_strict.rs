@@ -837,3 +837,20 @@ fn a_claim_file_given_as_entry_data_is_refused() {
         out.stderr
     );
 }
+
+#[test]
+fn refile_refuses_a_claim_file_given_as_the_corrected_list() {
+    let (_, dir, _) = triage(&["queued-statuses.csv"], &[]);
+    let out = run_with_ledger(
+        dir.path(),
+        &dir.path().join("ledger.sqlite3"),
+        &["refile", "--corrected", "queued-statuses.csv", "--out", "r"],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(
+        out.stderr.contains("this is a Claim Details file"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("r").exists());
+}

@@ -30,7 +30,10 @@ pub fn run(
     // uploading it again declares every entry a second time.
     if let Some(l) = ledger.open_existing()?
         && let Some(d) = l.declarations()?.into_iter().find(|d| {
+            // Only while it holds entries: once its claim rejected them, the same entries may be
+            // declared again, and a refile of them can hold the same bytes.
             d.sha256 == sha
+                && d.holding > 0
                 && matches!(
                     d.state,
                     capekit_ledger::DeclState::Uploaded | capekit_ledger::DeclState::Answered

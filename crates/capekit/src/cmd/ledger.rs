@@ -571,9 +571,10 @@ fn import(
             Detected::Refunds(_) => FileKind::RefundReport,
         };
         // Entry data is as old as its file: its rows carry no export date.
-        let dated = matches!(detected, Detected::EntryData(_))
-            .then(|| super::plan::file_date(path))
-            .flatten();
+        let dated = match &detected {
+            Detected::EntryData(set) => set.run_date.or_else(|| super::plan::file_date(path)),
+            _ => None,
+        };
         let meta = FileMeta::of_bytes(&name, kind, &bytes).dated(dated);
         // Only a declaration's bytes are kept (the ledger holds them).
         let bytes = matches!(detected, Detected::Declaration(..)).then_some(bytes);

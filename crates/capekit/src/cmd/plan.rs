@@ -52,6 +52,11 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         // other files alone would look complete and be wrong. The reader's errors name the file.
         sets.push(read_entry_data(f)?);
     }
+    // The run date a title row states, by file: the data's date the ledger keeps.
+    let run_dates: HashMap<String, jiff::civil::Date> = sets
+        .iter()
+        .filter_map(|s| Some((s.file.clone(), s.run_date?)))
+        .collect();
     // The duplicate guard: what the ledger knows of every entry read (nothing with
     // --no-ledger or before any ledger exists).
     let numbers: Vec<EntryNumber> = sets
@@ -121,7 +126,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
                 l.record_phase3_importers(list)
                     .context("recording the Phase 3 importers in the ledger")?;
             }
-            let outcomes = record(&mut l, &args.files, &plan, facts)?;
+            let outcomes = record(&mut l, &args.files, &run_dates, &plan, facts)?;
             Some((l, outcomes))
         }
         None => None,
@@ -183,6 +188,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
 fn record(
     ledger: &mut Ledger,
     paths: &[PathBuf],
+    run_dates: &HashMap<String, jiff::civil::Date>,
     plan: &Plan,
     facts: Vec<EntryFacts>,
 ) -> anyhow::Result<Vec<(String, ImportOutcome)>> {
@@ -194,7 +200,10 @@ fn record(
     for path in paths {
         // The readers name a file as the path was given; so does the plan.
         let name = path.display().to_string();
-        let meta = hash(path)?;
+        let mut meta = hash(path)?;
+        if let Some(d) = run_dates.get(&name) {
+            meta = meta.dated(Some(*d));
+        }
         reports.push((meta, by_file.remove(name.as_str()).unwrap_or_default()));
     }
     let outcomes = ledger.record_entry_reports(&reports).context(

@@ -193,7 +193,12 @@ fn finish(
                     )
                 })
                 .collect();
-            entry_reports.push((super::plan::hash(path)?, facts));
+            let meta = super::plan::hash(path)?;
+            let meta = match set.run_date {
+                Some(d) => meta.dated(Some(d)),
+                None => meta,
+            };
+            entry_reports.push((meta, facts));
         }
         for e in set.entries {
             // The first file that lists an entry wins, as in `capekit plan`.

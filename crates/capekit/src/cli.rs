@@ -200,7 +200,8 @@ pub enum Command {
     ///
     /// Never an entry accepted on any claim, never one still pending. Records what it wrote, so
     /// those entries are pending until their claim is triaged. Exit 0 = written (or nothing to
-    /// refile), 1 = some corrected entries were left out (listed), 2 = could not run.
+    /// refile), 1 = some entries were left out (each listed with why: a corrected entry that
+    /// may not be refiled, or one judged again as of --as-of), 2 = could not run.
     Refile {
         /// Entries corrected (or waited for): one entry number a line, or a CSV/XLSX with an entry
         /// column.

@@ -315,6 +315,19 @@ pub fn shown(ledger: &Ledger) -> String {
         .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
 }
 
+#[cfg(test)]
+mod runnable_tests {
+    #[test]
+    fn suggested_commands_name_the_ledger_once() {
+        let t = "upload it and run `capekit ledger uploaded a.csv`, or `capekit --ledger x ledger discard a.csv`";
+        assert_eq!(
+            super::runnable(t, "capekit --ledger L.sqlite"),
+            "upload it and run `capekit --ledger L.sqlite ledger uploaded a.csv`, or `capekit --ledger x ledger discard a.csv`"
+        );
+        assert_eq!(super::runnable(t, "capekit"), t);
+    }
+}
+
 /// Runs `capekit ledger ...`.
 pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
     match command {
@@ -333,7 +346,7 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
             }
-            print_out(format, &status, || status_text(&status))?;
+            print_out(opt, format, &status, || status_text(&status))?;
             Ok(exit::OK)
         }
         LedgerCommand::Entry { number, format } => {
@@ -345,14 +358,14 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
                 state: l.entry_state(entry)?,
                 timeline: l.timeline(entry)?,
             };
-            print_out(format, &view, || entry_text(&view))?;
+            print_out(opt, format, &view, || entry_text(&view))?;
             Ok(exit::OK)
         }
         LedgerCommand::Export { out, format } => export(&out, format, opt),
         LedgerCommand::Escalate { format } => {
             let (l, _) = opt.for_reading()?;
             let escalations = l.escalations()?;
-            print_out(format, &escalations, || escalation_email(&escalations))?;
+            print_out(opt, format, &escalations, || escalation_email(&escalations))?;
             Ok(if escalations.is_empty() {
                 exit::OK
             } else {
@@ -394,7 +407,7 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
         LedgerCommand::Declarations { format } => {
             let (l, _) = opt.for_reading()?;
             let list = l.declarations()?;
-            print_out(format, &list, || declarations_text(&list))?;
+            print_out(opt, format, &list, || declarations_text(&list))?;
             Ok(exit::OK)
         }
         LedgerCommand::Backup { file } => {
@@ -425,7 +438,7 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
                 sound: problems.is_empty(),
                 problems,
             };
-            print_out(format, &report, || verify_text(&report))?;
+            print_out(opt, format, &report, || verify_text(&report))?;
             Ok(if report.sound {
                 exit::OK
             } else {
@@ -435,13 +448,38 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
     }
 }
 
+/// `text` with every command it suggests (`` `capekit ledger uploaded ...` ``) naming the
+/// ledger this run used (`capekit --ledger PATH ...`), so that it runs as printed.
+pub fn runnable(text: &str, command: &str) -> String {
+    if command == "capekit" {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("`capekit ") {
+        let after = &rest[i + "`capekit ".len()..];
+        out.push_str(&rest[..i]);
+        if after.starts_with("--") {
+            out.push_str("`capekit ");
+        } else {
+            out.push('`');
+            out.push_str(command);
+            out.push(' ');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 fn print_out<T: Serialize>(
+    opt: &LedgerOpt,
     format: Format,
     value: &T,
     text: impl FnOnce() -> String,
 ) -> anyhow::Result<()> {
     match format {
-        Format::Text => out!("{}", escape_controls(&text())),
+        Format::Text => out!("{}", escape_controls(&runnable(&text(), &opt.command()))),
         Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(value).context("serialising the output")?
@@ -704,7 +742,7 @@ fn import(
         diagnostics,
         advice,
     };
-    print_out(format, &report, || {
+    print_out(opt, format, &report, || {
         let mut out = String::new();
         for d in report.diagnostics.iter().take(IMPORT_FINDINGS_SHOWN) {
             let _ = writeln!(out, "{}: {}", d.file.as_deref().unwrap_or(""), d.message);
@@ -1346,7 +1384,7 @@ fn export(out: &Path, format: Format, opt: &LedgerOpt) -> anyhow::Result<u8> {
         file: out.display().to_string(),
         entries: rows.len(),
     };
-    print_out(format, &report, || {
+    print_out(opt, format, &report, || {
         format!(
             "wrote {}: {} entries from the ledger {}\n",
             report.file,

@@ -811,6 +811,7 @@ fn refile_judges_each_entry_again_on_the_day_of_the_new_declaration() {
     );
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(v["entries"][0], "B7644100003", "{}", out.both());
+    assert_eq!(v["without_entry_data"], serde_json::json!([]), "{v}");
 }
 
 #[test]

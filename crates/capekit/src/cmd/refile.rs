@@ -40,6 +40,9 @@ struct RefileOutput<'a> {
     /// Files of the previous run in the folder, kept: changed since, or recorded declarations.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     kept: Vec<String>,
+    /// Entries on the refile whose entry data the ledger does not keep: judged by their
+    /// message alone, their CAPE window unchecked.
+    without_entry_data: Vec<EntryNumber>,
 }
 
 /// Entries a declaration holds, so that no new file offers them.
@@ -140,7 +143,7 @@ pub fn run(
     let except = Except::drafts_in(&folder);
     // Planned outside the write lock (a large ledger takes a while), then checked inside it.
     let mut plan = ledger.next_declaration(&corrected_entries, importer.as_deref(), &except)?;
-    rejudge(&ledger, &mut plan, &corrected_entries, as_of)?;
+    let mut undated = rejudge(&ledger, &mut plan, &corrected_entries, as_of)?;
     let (done, recorded) = {
         let reservation = ledger
             .reserve()
@@ -157,7 +160,7 @@ pub fn run(
                 importer.as_deref(),
                 &except,
             )?;
-            rejudge(reservation.ledger(), &mut plan, &corrected_entries, as_of)?;
+            undated = rejudge(reservation.ledger(), &mut plan, &corrected_entries, as_of)?;
         }
         let mut set = OutputSet::new();
         opt.protect(&mut set)?;
@@ -190,6 +193,7 @@ pub fn run(
             .map(|p| p.display().to_string())
             .collect(),
         kept: done.kept.iter().map(|p| p.display().to_string()).collect(),
+        without_entry_data: undated,
     };
     match format {
         Format::Text => out!("{}", escape_controls(&text(&output))),
@@ -207,15 +211,16 @@ pub fn run(
 /// (as triage does, [`capekit_core::refine::rejudge`]). An entry the rejudging no longer sends to
 /// a refile (CAPE's window closed since its triage, a PSC no longer possible, a path the data
 /// now shows) is left out, with what to do instead; a corrected entry stays while its action
-/// is one a correction clears.
+/// is one a correction clears. Returns the entries kept whose entry data the ledger does not
+/// keep (judged by their message alone).
 fn rejudge(
     ledger: &Ledger,
     plan: &mut RefilePlan,
     corrected: &[EntryNumber],
     as_of: jiff::civil::Date,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<EntryNumber>> {
     if plan.entries.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let states = ledger.states(&plan.entries)?;
     let records = ledger.entry_records(plan.entries.iter().copied())?;
@@ -252,8 +257,13 @@ fn rejudge(
             });
         }
     }
+    let undated = kept
+        .iter()
+        .filter(|e| !records.data.contains_key(e))
+        .copied()
+        .collect();
     plan.entries = kept;
-    Ok(())
+    Ok(undated)
 }
 
 /// Records the upload parts capekit wrote into `folder` as drafts, with the entries each holds,
@@ -370,6 +380,34 @@ fn text(o: &RefileOutput<'_>) -> String {
     }
     for l in &o.plan.left_out {
         let _ = writeln!(out, "  not refiled: {} - {}", l.entry_number, l.reason);
+    }
+    if let Some(first) = o.without_entry_data.first() {
+        let _ = writeln!(
+            out,
+            "note: {} on this refile (first {first}) {} no entry data in the ledger, so {} CAPE window was not checked: import the ES-003 export (`{} ledger import FILE`) and run refile again to judge {} by {} dates",
+            super::ledger::plural(o.without_entry_data.len(), "entry", "entries"),
+            if o.without_entry_data.len() == 1 {
+                "has"
+            } else {
+                "have"
+            },
+            if o.without_entry_data.len() == 1 {
+                "its"
+            } else {
+                "their"
+            },
+            o.command,
+            if o.without_entry_data.len() == 1 {
+                "it"
+            } else {
+                "them"
+            },
+            if o.without_entry_data.len() == 1 {
+                "its"
+            } else {
+                "their"
+            },
+        );
     }
     let word = |s: &str| super::ledger::shell_word(s);
     for h in &o.held {

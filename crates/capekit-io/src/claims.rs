@@ -96,6 +96,16 @@ pub enum ClaimFileError {
         /// The column that gives it away, as found.
         column: String,
     },
+    /// An ACE refund report given as a claim file.
+    #[error(
+        "{file}: this is an ACE refund report ({report}), not a Claim Details or Validation Result File: give it to `capekit refunds` or `capekit ledger import`, which read refund reports"
+    )]
+    RefundReport {
+        /// File.
+        file: String,
+        /// Which report.
+        report: capekit_core::refunds::RefundReport,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,6 +326,22 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
 /// header maps is read (a claim split over sheets loses no entry), and the others are named
 /// (C003). A workbook in which no sheet maps is refused with the first sheet's columns.
 pub fn parse_claim_file(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFileError> {
+    match parse_claim_sheets(file, bytes) {
+        // Columns that are no claim file's may be a refund report's: say so.
+        Err(e @ ClaimFileError::Columns { .. }) => {
+            match crate::refunds::parse_refund_file(file, bytes) {
+                Ok(Some(f)) => Err(ClaimFileError::RefundReport {
+                    file: file.to_owned(),
+                    report: f.report,
+                }),
+                _ => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+fn parse_claim_sheets(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFileError> {
     let sheets = crate::table::workbook_sheets(bytes).unwrap_or_default();
     if sheets.len() <= 1 {
         return parse_sheet(file, bytes, 0);

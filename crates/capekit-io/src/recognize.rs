@@ -82,7 +82,7 @@ impl Recognized {
     /// What the file is, for a message: `a Claim Details file`.
     pub fn describe(&self) -> String {
         match self {
-            Self::Refunds(f) => format!("an ACE refund report ({})", f.report.title()),
+            Self::Refunds(f) => format!("an ACE refund report ({})", f.report),
             Self::Claim(f) => match f.kind {
                 capekit_core::triage::ClaimFileKind::ClaimDetails => {
                     "a Claim Details file (it has entry, claim and status columns)".to_owned()

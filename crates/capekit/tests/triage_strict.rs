@@ -855,3 +855,26 @@ fn refile_refuses_a_claim_file_given_as_the_corrected_list() {
     );
     assert!(!dir.path().join("r").exists());
 }
+
+#[test]
+fn a_refund_report_given_as_a_claim_file_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/refunds/rev603_statuses.csv"),
+        dir.path().join("rev603.csv"),
+    )
+    .expect("copy");
+    let out = run_with_ledger(
+        dir.path(),
+        &dir.path().join("l.sqlite3"),
+        &["triage", "rev603.csv", "--out", "o"],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(
+        out.stderr
+            .contains("this is an ACE refund report (REV-603 Trade Refund)"),
+        "{}",
+        out.stderr
+    );
+}

@@ -1810,7 +1810,13 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         && ![GOODS_VALUE_PSC_CLOSED, FTZ_PSC_BLOCKED].contains(&rule)
         && let Some(why) = &d.psc_closed
     {
-        d.notes.push(format!("no PSC is possible: {why}"));
+        // A window closed only on ACE's usual schedule is a likelihood, and says so.
+        let lead = if why.starts_with("on ACE's usual schedule") {
+            "no PSC is likely possible"
+        } else {
+            "no PSC is possible"
+        };
+        d.notes.push(format!("{lead}: {why}"));
     }
     if let Some(acts) = ctx.acts.get(&entry.entry_number) {
         d.advice = act_advice(&d, acts);
@@ -3477,7 +3483,9 @@ mod tests {
         assert!(
             d.notes
                 .iter()
-                .any(|n| n.starts_with("no PSC is possible: the PSC window closed on 2026-03-28")),
+                .any(|n| n.starts_with(
+                    "no PSC is likely possible: on ACE's usual schedule the PSC window closed on 2026-03-28"
+                )),
             "{:?}",
             d.notes
         );

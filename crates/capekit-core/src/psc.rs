@@ -58,6 +58,14 @@ pub fn psc_chance(entry: &EntryData, deadlines: &Deadlines, as_of: Date) -> PscC
         None => PscChance::Unknown(
             "the entry data has no `Entry Date`, which dates the PSC window (300 days from entry, and 15 days before scheduled liquidation)".to_owned(),
         ),
+        // On ACE's usual schedule the date is an assumption, and says so: the file has no
+        // scheduled liquidation date, which may be later.
+        Some(p) if p.passed() && matches!(p.basis, crate::deadline::Basis::UsualSchedule(_)) => {
+            PscChance::Closed(format!(
+                "on ACE's usual schedule the PSC window closed on {} ({}) - an assumption, since the file has no scheduled liquidation date: check that date in ACE before giving up the PSC; {EXTENSION_EXCEPTION}",
+                p.date, p.basis
+            ))
+        }
         Some(p) if p.passed() => PscChance::Closed(format!(
             "the PSC window closed on {} ({}), {EXTENSION_EXCEPTION}",
             p.date, p.basis
@@ -112,6 +120,27 @@ mod tests {
         let later = date(2026, 9, 28);
         match psc_chance(&entry("01"), &psc(day, later), later) {
             PscChance::Closed(why) => assert!(why.contains("extended at the importer's request")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_window_closed_only_on_the_usual_schedule_says_it_is_an_assumption() {
+        let as_of = date(2026, 12, 2);
+        let d = Deadlines {
+            psc_due: Some(Deadline::new(
+                DeadlineKind::Psc,
+                date(2026, 12, 1),
+                as_of,
+                Basis::UsualSchedule(date(2026, 12, 16)),
+            )),
+            ..Deadlines::default()
+        };
+        match psc_chance(&entry("01"), &d, as_of) {
+            PscChance::Closed(why) => {
+                assert!(why.contains("an assumption"), "{why}");
+                assert!(why.contains("check that date in ACE"), "{why}");
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -45,6 +45,31 @@ impl EntryRecords {
 }
 
 impl Ledger {
+    /// The entries of the declarations the claims `claims` answer, as the ledger linked them
+    /// (each claim to the upload its entries were declared on): what a triage given no
+    /// declaration reconciles its claims against. Empty when none of them answers one.
+    pub fn answered_entries(&self, claims: &[&str]) -> Result<Vec<EntryNumber>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT de.entry FROM claims c
+             JOIN claim_answers ca ON ca.claim_id = c.id
+             JOIN declaration_entries de ON de.declaration_id = ca.declaration_id
+             WHERE c.claim_number = ?1",
+        )?;
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for claim in claims {
+            let mut rows = stmt.query([claim])?;
+            while let Some(r) = rows.next()? {
+                let e: String = r.get(0)?;
+                let e = crate::parse_entry(&e)?;
+                if seen.insert(e) {
+                    out.push(e);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Is any entry data kept at all? A quick test before looking entries up one by one.
     pub fn has_entry_data(&self) -> Result<bool> {
         Ok(self

@@ -878,3 +878,50 @@ fn a_refund_report_given_as_a_claim_file_is_named_for_what_it_is() {
         out.stderr
     );
 }
+
+#[test]
+fn without_a_declaration_the_claim_is_reconciled_against_the_upload_the_ledger_has_it_answer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
+    for f in ["declaration.csv", "claim-details.csv"] {
+        std::fs::copy(demo.join(f), dir.path().join(f)).expect("copy");
+    }
+    let ledger = dir.path().join("ledger.sqlite3");
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &["ledger", "uploaded", "declaration.csv"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "triage",
+            "claim-details.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    // The demo's declaration holds 40 entries, its claim 39.
+    assert_eq!(
+        v["reconciliation"]["declared"], 40,
+        "{}",
+        v["reconciliation"]
+    );
+    assert_eq!(v["reconciliation"]["missing"], 1, "{}", v["reconciliation"]);
+    assert!(
+        v["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| e["outcome"] == "missing"),
+        "{v}"
+    );
+}

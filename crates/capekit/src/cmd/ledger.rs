@@ -1558,7 +1558,7 @@ impl Recorded {
         report: &mut capekit_core::triage::TriageReport,
     ) -> anyhow::Result<bool> {
         let warnings = report.warnings.clone();
-        let changed = self
+        let mut changed = self
             .ledger
             .guard_triage_except(
                 input,
@@ -1566,6 +1566,33 @@ impl Recorded {
                 &capekit_ledger::Except::drafts_in(&self.folder),
             )
             .context("asking the ledger about the refile list")?;
+        // No declaration given, but the ledger knows the uploads these claims answer: the
+        // claims are reconciled against them, so that an entry missing from its claim is said.
+        if input.declaration.is_none() {
+            let claims: Vec<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
+            let declared = self
+                .ledger
+                .answered_entries(&claims)
+                .context("asking the ledger which uploads the claims answer")?;
+            if !declared.is_empty() {
+                input.declaration = Some(declared);
+                let kept = std::mem::take(&mut report.warnings);
+                let refined = report.refined;
+                *report = capekit_core::triage::triage(input, report.as_of);
+                for w in kept {
+                    if !report.warnings.contains(&w) {
+                        report.warnings.push(w);
+                    }
+                }
+                if let (Some(r), Some(before)) = (report.refined.as_mut(), refined) {
+                    r.from_ledger = before.from_ledger;
+                }
+                report.warnings.push(
+                    "no --declaration given: the claims are reconciled against the uploads the ledger has them answer".to_owned(),
+                );
+                changed = true;
+            }
+        }
         // The rows were recorded with the actions of the first judging; the ledger answers as
         // the outputs do.
         if changed && let Some(t) = self.import.triage {

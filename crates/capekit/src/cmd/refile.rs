@@ -227,7 +227,13 @@ fn rejudge(
     let corrected: std::collections::HashSet<&EntryNumber> = corrected.iter().collect();
     let mut kept = Vec::with_capacity(plan.entries.len());
     for e in std::mem::take(&mut plan.entries) {
-        let Some(EntryState::Rejected { claim, message, .. }) = states.get(&e) else {
+        let Some(EntryState::Rejected {
+            claim,
+            message,
+            action,
+            ..
+        }) = states.get(&e)
+        else {
             kept.push(e);
             continue;
         };
@@ -240,7 +246,8 @@ fn rejudge(
         if fine {
             kept.push(e);
         } else {
-            if corrected.contains(&e) {
+            // Counted from the corrected list only when it was not a refile already.
+            if corrected.contains(&e) && *action != capekit_core::catalog::Action::Refile {
                 plan.from_corrected = plan.from_corrected.saturating_sub(1);
             }
             let basis = if records.data.contains_key(&e) {

@@ -663,6 +663,24 @@ impl ByEntry {
 }
 
 /// Runs a triage.
+/// Triages `input` again into `report`, as of the same day, once something more is known (what
+/// the ledger holds of the entries, their kept entry data, the declaration their claims
+/// answer): the new report keeps the warnings of the one it replaces, and its count of entries
+/// judged by the ledger's entry data.
+pub fn retriage(input: &TriageInput, report: &mut TriageReport) {
+    let warnings = std::mem::take(&mut report.warnings);
+    let from_ledger = report.refined.map_or(0, |r| r.from_ledger);
+    *report = triage(input, report.as_of);
+    for w in warnings {
+        if !report.warnings.contains(&w) {
+            report.warnings.push(w);
+        }
+    }
+    if let Some(refined) = report.refined.as_mut() {
+        refined.from_ledger = from_ledger;
+    }
+}
+
 pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     let accepted_verdict = Judged::from((Outcome::Accepted, judge("ENTRY SUMMARY UPDATED", as_of)));
     let mut warnings: Vec<String> = crate::catalog::catalog_warning(as_of).into_iter().collect();

@@ -492,17 +492,9 @@ pub fn read_entry_data_from(
 /// with tabs, and CSV with semicolons under some regional settings); a comma when none does.
 /// Judged on the header, never on data rows, whose amounts (`$1,234.00`) hold commas.
 fn sniff_delimiter(head: &str) -> u8 {
-    for line in head.lines().take(MAX_ROWS_BEFORE_HEADER * 2) {
-        for d in [b',', b'\t', b';'] {
-            if line
-                .split(char::from(d))
-                .any(|f| column_of(f) == Some(Column::EntryNumber))
-            {
-                return d;
-            }
-        }
-    }
-    b','
+    crate::table::sniff_delimiter(head.as_bytes(), MAX_ROWS_BEFORE_HEADER * 2, &|f| {
+        column_of(f) == Some(Column::EntryNumber)
+    })
 }
 
 fn stream_csv<R: Read>(

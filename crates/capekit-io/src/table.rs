@@ -263,12 +263,16 @@ pub fn visit_table_within(
 /// semicolon of Excel's CSV under some regional settings.
 const DELIMITERS: [u8; 3] = [b',', b'\t', b';'];
 
-/// The delimiter of CSV text: the first of [`DELIMITERS`] that splits a line of its start into
-/// a field `is_key` accepts (the name of the column a reader maps first); a comma when none does.
-/// Judged on header lines, never on data rows, whose amounts (`$1,234.00`) hold commas.
-fn sniff_delimiter(text: &[u8], is_key: &dyn Fn(&str) -> bool) -> u8 {
+/// Lines of a table's start in which [`visit_table_delimited`] looks for the header.
+const DELIMITER_LINES: usize = 12;
+
+/// The delimiter of CSV text: the first of [`DELIMITERS`] that splits one of its first `lines`
+/// lines into a field `is_key` accepts (the name of the column a reader maps first); a comma
+/// when none does. Judged on header lines, never on data rows, whose amounts (`$1,234.00`) hold
+/// commas.
+pub fn sniff_delimiter(text: &[u8], lines: usize, is_key: &dyn Fn(&str) -> bool) -> u8 {
     let head = String::from_utf8_lossy(&text[..text.len().min(64 * 1024)]);
-    for line in head.lines().take(12) {
+    for line in head.lines().take(lines) {
         for d in DELIMITERS {
             if line
                 .split(char::from(d))
@@ -292,12 +296,12 @@ pub fn visit_table_delimited(
     let content = sniff(bytes);
     match content {
         Content::Text => {
-            let d = sniff_delimiter(bytes, is_key);
+            let d = sniff_delimiter(bytes, DELIMITER_LINES, is_key);
             visit_csv(bytes, content, d, visit)
         }
         Content::Utf16 => {
             let text = crate::text::decode_utf16(bytes);
-            let d = sniff_delimiter(text.as_bytes(), is_key);
+            let d = sniff_delimiter(text.as_bytes(), DELIMITER_LINES, is_key);
             visit_csv(text.as_bytes(), content, d, visit)
         }
         Content::Xlsx => {

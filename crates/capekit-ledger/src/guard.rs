@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use capekit_core::catalog::Action;
 use capekit_core::known::{Known, KnownState};
-use capekit_core::triage::{TriageInput, TriageReport, triage};
+use capekit_core::triage::{TriageInput, TriageReport, retriage};
 use jiff::civil::Date;
 
 use crate::{EntryRecords, Except, Ledger, Result};
@@ -56,17 +56,7 @@ impl Ledger {
         }
         input.known = known;
         // The new report keeps what the entry data step said of itself.
-        let warnings = std::mem::take(&mut report.warnings);
-        let from_ledger = report.refined.map_or(0, |r| r.from_ledger);
-        *report = triage(input, report.as_of);
-        for w in warnings {
-            if !report.warnings.contains(&w) {
-                report.warnings.push(w);
-            }
-        }
-        if let Some(refined) = report.refined.as_mut() {
-            refined.from_ledger = from_ledger;
-        }
+        retriage(input, report);
         Ok(true)
     }
 
@@ -93,16 +83,10 @@ impl Ledger {
         let changed = !records.data.is_empty();
         if changed {
             let taken = records.data.len();
-            let earlier = std::mem::take(&mut report.warnings);
             input.entry_data.extend(records.data);
-            *report = triage(input, report.as_of);
+            retriage(input, report);
             if let Some(refined) = report.refined.as_mut() {
                 refined.from_ledger += taken;
-            }
-            for w in earlier {
-                if !report.warnings.contains(&w) {
-                    report.warnings.push(w);
-                }
             }
         }
         for w in warnings {

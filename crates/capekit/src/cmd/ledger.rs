@@ -563,7 +563,7 @@ const IMPORT_FINDINGS_SHOWN: usize = 20;
 /// What the ledger keeps of each entry of the entry files, decided as of `as_of`. An entry in
 /// two of them is taken from the first, as `capekit plan` does (rule R011), so that importing
 /// files and planning them record the same facts.
-fn entry_facts(sets: &[EntryDataSet], as_of: jiff::civil::Date) -> Vec<Vec<EntryFacts>> {
+pub fn entry_facts(sets: &[EntryDataSet], as_of: jiff::civil::Date) -> Vec<Vec<EntryFacts>> {
     let mut seen = std::collections::HashSet::new();
     sets.iter()
         .map(|set| {
@@ -610,7 +610,7 @@ fn import(
         };
         // Entry data is as old as its file: its rows carry no export date.
         let dated = match &detected {
-            Detected::EntryData(set) => set.run_date.or_else(|| super::plan::file_date(path)),
+            Detected::EntryData(set) => super::plan::data_date(path, set.run_date),
             _ => None,
         };
         let meta = FileMeta::of_bytes(&name, kind, &bytes).dated(dated);
@@ -1576,17 +1576,7 @@ impl Recorded {
                 .context("asking the ledger which uploads the claims answer")?;
             if !declared.is_empty() {
                 input.declaration = Some(declared);
-                let kept = std::mem::take(&mut report.warnings);
-                let refined = report.refined;
-                *report = capekit_core::triage::triage(input, report.as_of);
-                for w in kept {
-                    if !report.warnings.contains(&w) {
-                        report.warnings.push(w);
-                    }
-                }
-                if let (Some(r), Some(before)) = (report.refined.as_mut(), refined) {
-                    r.from_ledger = before.from_ledger;
-                }
+                capekit_core::triage::retriage(input, report);
                 report.warnings.push(
                     "no --declaration given: the claims are reconciled against the uploads the ledger has them answer".to_owned(),
                 );

@@ -200,10 +200,7 @@ fn record(
     for path in paths {
         // The readers name a file as the path was given; so does the plan.
         let name = path.display().to_string();
-        let mut meta = hash(path)?;
-        if let Some(d) = run_dates.get(&name) {
-            meta = meta.dated(Some(*d));
-        }
+        let meta = hash(path, run_dates.get(&name).copied())?;
         reports.push((meta, by_file.remove(name.as_str()).unwrap_or_default()));
     }
     let outcomes = ledger.record_entry_reports(&reports).context(
@@ -216,8 +213,9 @@ fn record(
         .collect())
 }
 
-/// The identity of an entry file, hashed as it streams: an ES-003 export runs to gigabytes.
-pub fn hash(path: &Path) -> anyhow::Result<FileMeta> {
+/// The identity of an entry file, hashed as it streams (an ES-003 export runs to gigabytes),
+/// with the date of its data ([`data_date`]; `run_date` from its title row).
+pub fn hash(path: &Path, run_date: Option<jiff::civil::Date>) -> anyhow::Result<FileMeta> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("reading {} again for the ledger", path.display()))?;
     FileMeta::of_reader(
@@ -225,7 +223,7 @@ pub fn hash(path: &Path) -> anyhow::Result<FileMeta> {
         FileKind::EntryData,
         std::io::BufReader::new(file),
     )
-    .map(|m| m.dated(file_date(path)))
+    .map(|m| m.dated(data_date(path, run_date)))
     .with_context(|| format!("reading {} again for the ledger", path.display()))
 }
 
@@ -303,6 +301,12 @@ fn file_dates(paths: &[PathBuf]) -> HashMap<String, jiff::civil::Date> {
         .iter()
         .filter_map(|p| Some((p.display().to_string(), file_date(p)?)))
         .collect()
+}
+
+/// The date of an entry file's data: the run date its title row states, else its modification
+/// date (an ES-003 export's rows carry no date).
+pub fn data_date(path: &Path, run_date: Option<jiff::civil::Date>) -> Option<jiff::civil::Date> {
+    run_date.or_else(|| file_date(path))
 }
 
 /// A file's modification date on CBP's clock: the date of an ES-003 export's data, which its

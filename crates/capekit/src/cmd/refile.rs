@@ -122,15 +122,12 @@ pub fn run(
         .map(|i| i.trim().to_ascii_uppercase())
         .filter(|i| !i.is_empty());
     if let Some(p) = corrected {
-        let bytes = capekit_io::read_file(p, capekit_io::claims::MAX_CLAIM_FILE_BYTES)?;
-        capekit_io::recognize::refuse_other_than_list(
-            &p.display().to_string(),
-            &bytes,
+        super::triage::refuse_other_than_list(
+            p,
             "--corrected",
             "a corrected entry",
             "a file listing only the entries you corrected (or waited for) since their claim, one entry number a line",
-        )
-        .map_err(anyhow::Error::msg)?;
+        )?;
     }
     let (corrected_entries, diagnostics) = match corrected {
         Some(p) => read_entry_list(p)

@@ -99,7 +99,7 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
 /// ES-003 export, a refund report, a worklist capekit wrote): its entry numbers would be taken
 /// for the declared or corrected ones, and a Claim Details given as `--corrected` would refile
 /// every entry on it.
-fn refuse_other_than_list(
+pub(super) fn refuse_other_than_list(
     path: &Path,
     option: &str,
     taken: &str,
@@ -164,11 +164,9 @@ fn finish(
     }
     // What the ledger keeps of each entry file, as `plan` and `ledger import` record it: a
     // later `refile` judges the entries again by these dates.
-    let recording = ledger.path()?.is_some();
-    let mut entry_reports: Vec<(capekit_ledger::FileMeta, Vec<capekit_ledger::EntryFacts>)> =
-        Vec::new();
+    let mut sets = Vec::with_capacity(args.entries.len());
     for path in &args.entries {
-        let set = capekit_io::entries::read_entry_data(path)
+        let mut set = capekit_io::entries::read_entry_data(path)
             .with_context(|| format!("reading the entry data {}", path.display()))?;
         if !capekit_io::recognize::has_entry_data(&set) {
             anyhow::bail!(
@@ -181,25 +179,27 @@ fn finish(
                     .join(", ")
             );
         }
-        diagnostics.extend(set.diagnostics);
-        if recording {
-            let facts = set
+        diagnostics.append(&mut set.diagnostics);
+        sets.push(set);
+    }
+    // What the ledger keeps of each entry file, as `ledger import` records it: a later `refile`
+    // judges the entries again by these dates.
+    let entry_reports: Vec<(capekit_ledger::FileMeta, Vec<capekit_ledger::EntryFacts>)> =
+        if ledger.path()?.is_some() && !sets.is_empty() {
+            let metas = args
                 .entries
                 .iter()
-                .map(|e| {
-                    capekit_ledger::EntryFacts::from_decision(
-                        e,
-                        &capekit_core::path::decide(e, as_of),
-                    )
-                })
-                .collect();
-            let meta = super::plan::hash(path)?;
-            let meta = match set.run_date {
-                Some(d) => meta.dated(Some(d)),
-                None => meta,
-            };
-            entry_reports.push((meta, facts));
-        }
+                .zip(&sets)
+                .map(|(path, set)| super::plan::hash(path, set.run_date))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            metas
+                .into_iter()
+                .zip(super::ledger::entry_facts(&sets, as_of))
+                .collect()
+        } else {
+            Vec::new()
+        };
+    for set in sets {
         for e in set.entries {
             // The first file that lists an entry wins, as in `capekit plan`.
             input.entry_data.entry(e.entry_number).or_insert(e);

@@ -364,7 +364,7 @@ fn text(o: &RefileOutput<'_>) -> String {
             out,
             "nothing to refile now: the ledger holds no free rejected entry whose action is `refile`{}{}",
             if o.plan.from_corrected == 0 && !o.plan.left_out.is_empty() {
-                ", and no corrected entry may be refiled"
+                ", and none of those listed below may be refiled"
             } else {
                 ""
             },

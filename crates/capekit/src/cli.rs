@@ -194,6 +194,10 @@ pub enum Command {
         /// Folder for uploaded files [default: the user's data folder, capekit/uploads].
         #[arg(long, value_name = "DIR")]
         upload_dir: Option<PathBuf>,
+        /// Do not open the workbench in the browser. Without it, the default browser is opened
+        /// when capekit runs in a terminal (never when its output goes to a file or a pipe).
+        #[arg(long)]
+        no_browser: bool,
     },
     /// Write the next declaration from the ledger alone: every entry whose latest rejection says
     /// `refile`, plus the corrected entries whose rejection a correction or the wait clears.

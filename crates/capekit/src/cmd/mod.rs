@@ -160,12 +160,14 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             allow_remote,
             allow_hosts,
             upload_dir,
+            no_browser,
         } => serve::run(
             serve::ServeArgs {
                 addr,
                 allow_remote,
                 allow_hosts,
                 upload_dir,
+                open_browser: !no_browser && std::io::IsTerminal::is_terminal(&std::io::stdout()),
             },
             &ledger,
         ),

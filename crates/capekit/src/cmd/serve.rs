@@ -27,6 +27,8 @@ pub struct ServeArgs {
     pub allow_remote: bool,
     pub allow_hosts: Vec<String>,
     pub upload_dir: Option<PathBuf>,
+    /// Open the workbench in the default browser once it listens.
+    pub open_browser: bool,
 }
 
 pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
@@ -35,6 +37,7 @@ pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result
         allow_remote,
         allow_hosts,
         upload_dir,
+        open_browser,
     } = args;
     let mut hosts = AllowedHosts::new(addr.port());
     for name in &allow_hosts {
@@ -85,11 +88,52 @@ pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result
         let mut out = std::io::stdout().lock();
         let _ = writeln!(
             out,
-            "capekit workbench: open http://{bound}/ in your browser\nuploads are saved in {}\n{ledger}\npress Ctrl+C to stop",
+            "capekit workbench: open {} in your browser\nuploads are saved in {}\n{ledger}\npress Ctrl+C to stop",
+            browser_url(bound),
             dir.display()
         )
         .and_then(|()| out.flush());
+        if open_browser {
+            let url = browser_url(bound);
+            // A text browser (lynx) would block until it quits: open it beside the server.
+            std::thread::spawn(move || {
+                if let Err(e) = webbrowser::open(&url) {
+                    errln!(
+                        "capekit: could not open a browser ({e}); open {url} yourself, or pass --no-browser"
+                    );
+                }
+            });
+        }
     })
     .with_context(|| format!("serving on {addr}"))?;
     Ok(exit::OK)
+}
+
+/// The address a browser on this computer opens: the one bound, or loopback when every address
+/// (`0.0.0.0`, `[::]`) was bound, which is not an address a browser should be sent to.
+fn browser_url(bound: SocketAddr) -> String {
+    match bound.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            format!("http://127.0.0.1:{}/", bound.port())
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            format!("http://[::1]:{}/", bound.port())
+        }
+        _ => format!("http://{bound}/"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_url;
+
+    #[test]
+    fn the_browser_is_sent_to_an_address_it_can_open() {
+        let url = |a: &str| browser_url(a.parse().expect("address"));
+        assert_eq!(url("127.0.0.1:8080"), "http://127.0.0.1:8080/");
+        assert_eq!(url("0.0.0.0:9000"), "http://127.0.0.1:9000/");
+        assert_eq!(url("[::]:9000"), "http://[::1]:9000/");
+        assert_eq!(url("[::1]:8080"), "http://[::1]:8080/");
+        assert_eq!(url("192.168.1.20:8080"), "http://192.168.1.20:8080/");
+    }
 }

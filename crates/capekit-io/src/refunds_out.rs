@@ -591,6 +591,25 @@ fn problems_view(
             )?;
         }
     }
+    for t in &rec.importers {
+        for x in &t.readiness {
+            problems.put(
+                f,
+                wb,
+                &[
+                    Cell::Text(x.code),
+                    Cell::Text(x.name),
+                    Cell::Text(x.severity.as_str()),
+                    Cell::Text(&t.importer),
+                    Cell::Text(""),
+                    Cell::Text(""),
+                    Cell::Text(""),
+                    Cell::Text(""),
+                    Cell::Text(&x.message),
+                ],
+            )?;
+        }
+    }
     for p in &rec.problems {
         problems.put(
             f,
@@ -727,10 +746,21 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
         .filter(|p| p.importer.as_deref() == Some(t.importer.as_str()))
         .collect();
     b.push_str("<h2>What to do</h2>\n");
-    if by_code.is_empty() && problems.is_empty() {
+    if by_code.is_empty() && problems.is_empty() && t.readiness.is_empty() {
         b.push_str("<p class=\"ok\">Nothing: every refund shown is where it should be.</p>\n");
     } else {
         b.push_str("<ul>\n");
+        // What may keep every refund of the importer back comes first.
+        for x in &t.readiness {
+            let _ = writeln!(
+                b,
+                "<li><b>{}</b> <code>{} {}</code>: {}</li>",
+                esc(rule_title(x.code)),
+                x.code,
+                esc(x.name),
+                esc(&x.message)
+            );
+        }
         for (code, (name, count)) in &by_code {
             let rule = capekit_core::refunds::REFUND_RULES
                 .iter()
@@ -800,6 +830,14 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
         esc(&rec.tolerance_text)
     );
     page(&format!("Refunds: importer {}", t.importer), &b)
+}
+
+/// The title of a reconciliation rule, by code.
+fn rule_title(code: &str) -> &'static str {
+    capekit_core::refunds::REFUND_RULES
+        .iter()
+        .find(|r| r.code == code)
+        .map_or("", |r| r.title)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -885,6 +923,9 @@ pub fn refunds_text(
             );
         }
         let _ = writeln!(out, "  {}", t.balance.text);
+        for x in &t.readiness {
+            let _ = writeln!(out, "  {} {}: {}", x.code, x.name, x.message);
+        }
         // Per finding: how many entries, and the first five.
         let mut by_code: std::collections::BTreeMap<&str, (&str, usize, Vec<String>)> =
             std::collections::BTreeMap::new();

@@ -65,6 +65,7 @@ fn sample() -> Reconciliation {
             ev(2, "R-2", RefundStatus::CheckAchReturned),
         ],
         corporate: HashSet::new(),
+        readiness: Default::default(),
         importer: None,
         rejected: Default::default(),
         rates: RATES,
@@ -188,8 +189,28 @@ fn rows_past_a_sheet_continue_on_the_next() {
             "Entries",
             "Entries (2)",
             "Problems",
-            "Problems (2)"
+            "Problems (2)",
+            "Problems (3)",
+            "Problems (4)"
         ]
+    );
+    // The importers' own findings (T018 for `=BB/2`: nothing issued by Treasury, no ACH
+    // enrollment known) are rows of Problems too, with their importer (defused) and no entry.
+    let mut importer_rows = Vec::new();
+    for name in ["Problems", "Problems (2)", "Problems (3)", "Problems (4)"] {
+        let range = wb.worksheet_range(name).expect("sheet");
+        for r in range.rows().skip(1) {
+            let cells: Vec<String> = r.iter().map(ToString::to_string).collect();
+            if cells[0] == "T018" {
+                importer_rows.push((cells[3].clone(), cells[4].clone()));
+            }
+        }
+    }
+    assert!(
+        importer_rows
+            .iter()
+            .any(|(importer, entry)| importer == "'=BB/2" && entry.is_empty()),
+        "{importer_rows:?}"
     );
     let mut seen = Vec::new();
     for name in ["Entries", "Entries (2)"] {

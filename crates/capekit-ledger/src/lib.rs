@@ -49,7 +49,7 @@ pub use lifecycle::{
     STALE_AFTER_DAYS, allowed,
 };
 pub use records::EntryRecords;
-pub use refunds::{KeptFacts, RefundData, RefundImport};
+pub use refunds::{KeptFacts, ReadinessFact, ReadinessKind, RefundData, RefundImport};
 pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
     LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,

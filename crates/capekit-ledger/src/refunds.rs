@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use capekit_core::entry::EntryNumber;
 use capekit_core::refunds::{
-    AcceptedEntry, EntryRecordView, EntrySet, FactsMap, RefundEvent, RefundFacts, RefundReport,
-    RefundStatus, StatusRead,
+    AcceptedEntry, EntryRecordView, EntrySet, FactsMap, Readiness, RefundEvent, RefundFacts,
+    RefundReport, RefundStatus, StatusRead,
 };
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, params};
@@ -17,6 +17,26 @@ use crate::import::{insert_batched, now};
 use crate::{
     FileId, FileMeta, ImportOutcome, Ledger, LedgerError, Result, parse_date, parse_entry, parse_ts,
 };
+
+/// One thing the user says of an importer's readiness to be refunded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadinessFact {
+    /// The importer of record number, as the user wrote it.
+    pub importer: String,
+    /// What is said.
+    pub fact: ReadinessKind,
+    /// The day it holds from: the day said for ACH, the day of activity for `ActiveOn`.
+    pub on: Date,
+}
+
+/// What [`ReadinessFact`] says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadinessKind {
+    /// Enrolled for ACH refunds (`true`) or not.
+    AchEnrolled(bool),
+    /// Filed an entry on the day.
+    ActiveOn,
+}
 
 /// One refund report to record: its identity, which report it is, its rows.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +71,8 @@ pub struct RefundData {
     pub unreadable: Vec<(EntryNumber, String)>,
     /// Importers recorded as corporations.
     pub corporate: HashSet<String>,
+    /// What was recorded of importers' readiness to be refunded.
+    pub readiness: HashMap<String, Readiness>,
     /// Entries named by an event and accepted on no claim that a claim rejected, with the
     /// latest such claim.
     pub rejected: capekit_core::refunds::reconcile::RejectedMap,
@@ -385,6 +407,7 @@ impl Ledger {
             facts: kept.facts,
             unreadable: kept.unreadable,
             corporate: self.corporate_importers()?,
+            readiness: self.importer_readiness()?,
             rejected,
         })
     }
@@ -437,15 +460,79 @@ impl Ledger {
         Ok(())
     }
 
+    /// Records what the user says of importers' readiness to be refunded. Append-only; the
+    /// latest answer of each kind holds.
+    pub fn record_readiness(&mut self, facts: &[ReadinessFact]) -> Result<()> {
+        let at = now();
+        let tx = self.begin()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO importer_readiness (importer, fact, on_date, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for f in facts {
+                let (fact, on) = match f.fact {
+                    ReadinessKind::AchEnrolled(true) => ("ach-enrolled", f.on),
+                    ReadinessKind::AchEnrolled(false) => ("ach-not-enrolled", f.on),
+                    ReadinessKind::ActiveOn => ("active-on", f.on),
+                };
+                st.execute(params![f.importer, fact, on.to_string(), at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What was recorded of each importer's readiness, by importer with case, dashes and spaces
+    /// aside ([`capekit_core::refunds::squash`]): the latest ACH answer, and the latest day of
+    /// activity (the latest day, not the latest said).
+    pub fn importer_readiness(&self) -> Result<HashMap<String, Readiness>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT importer, fact, on_date FROM importer_readiness ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out: HashMap<String, Readiness> = HashMap::default();
+        for row in rows {
+            let (importer, fact, on) = row?;
+            let on = parse_date(&on)?;
+            // One importer however it was written: the latest answer holds.
+            let r = out
+                .entry(capekit_core::refunds::squash(&importer))
+                .or_default();
+            match fact.as_str() {
+                "ach-enrolled" => r.ach = Some((true, on)),
+                "ach-not-enrolled" => r.ach = Some((false, on)),
+                _ => r.active_on = r.active_on.max(Some(on)),
+            }
+        }
+        Ok(out)
+    }
+
     /// The importers whose latest answer is "a corporation".
+    ///
+    /// One importer however it was written (`--corporate 987654321bb`, then `--not-corporate
+    /// 98-7654321BB`): answers are matched case, dashes and spaces aside, and the set holds
+    /// those keys ([`capekit_core::refunds::squash`]).
     pub fn corporate_importers(&self) -> Result<HashSet<String>> {
-        let mut st = self.conn.prepare(
-            "SELECT importer FROM importer_facts p
-             WHERE id = (SELECT MAX(id) FROM importer_facts q WHERE q.importer = p.importer)
-               AND corporate = 1",
-        )?;
-        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<rusqlite::Result<HashSet<_>>>()?)
+        let mut st = self
+            .conn
+            .prepare("SELECT importer, corporate FROM importer_facts ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut latest: HashMap<String, bool> = HashMap::new();
+        for row in rows {
+            let (importer, corporate) = row?;
+            latest.insert(capekit_core::refunds::squash(&importer), corporate == 1);
+        }
+        Ok(latest
+            .into_iter()
+            .filter_map(|(k, yes)| yes.then_some(k))
+            .collect())
     }
 }
 
@@ -587,11 +674,59 @@ mod tests {
     }
 
     #[test]
+    fn readiness_latest_ach_answer_and_latest_activity_hold() -> Result<()> {
+        let mut l = Ledger::open_in_memory()?;
+        let fact = |importer: &str, fact, on| ReadinessFact {
+            importer: importer.to_owned(),
+            fact,
+            on,
+        };
+        l.record_readiness(&[
+            fact(
+                "A",
+                ReadinessKind::AchEnrolled(false),
+                jiff::civil::date(2026, 9, 1),
+            ),
+            fact("A", ReadinessKind::ActiveOn, jiff::civil::date(2026, 3, 1)),
+        ])?;
+        l.record_readiness(&[
+            fact(
+                "A",
+                ReadinessKind::AchEnrolled(true),
+                jiff::civil::date(2026, 10, 1),
+            ),
+            // An older day of activity said later does not move the latest back.
+            fact("A", ReadinessKind::ActiveOn, jiff::civil::date(2025, 1, 1)),
+            fact("B", ReadinessKind::ActiveOn, jiff::civil::date(2026, 5, 5)),
+        ])?;
+        let got = l.importer_readiness()?;
+        assert_eq!(
+            got.get("a"),
+            Some(&Readiness {
+                ach: Some((true, jiff::civil::date(2026, 10, 1))),
+                active_on: Some(jiff::civil::date(2026, 3, 1)),
+            })
+        );
+        assert_eq!(
+            got.get("b"),
+            Some(&Readiness {
+                ach: None,
+                active_on: Some(jiff::civil::date(2026, 5, 5)),
+            })
+        );
+        Ok(())
+    }
+
+    #[test]
     fn corporations_latest_answer_holds() -> Result<()> {
         let mut l = Ledger::open_in_memory()?;
         l.record_corporate(&[("A".to_owned(), true), ("B".to_owned(), true)])?;
         l.record_corporate(&[("B".to_owned(), false)])?;
-        assert_eq!(l.corporate_importers()?, HashSet::from(["A".to_owned()]));
+        assert_eq!(l.corporate_importers()?, HashSet::from(["a".to_owned()]));
+        // Another spelling of one importer is that importer: the later answer holds.
+        l.record_corporate(&[("12-3456789AA".to_owned(), true)])?;
+        l.record_corporate(&[("123456789aa".to_owned(), false)])?;
+        assert!(!l.corporate_importers()?.contains("123456789aa"));
         Ok(())
     }
 }

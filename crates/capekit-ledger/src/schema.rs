@@ -276,4 +276,16 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE refund_events ADD COLUMN amount_unreadable INTEGER NOT NULL DEFAULT 0
         CHECK (amount_unreadable IN (0, 1));
     ",
+    // 10: what the user says of an importer's readiness to be refunded, which no ACE report
+    // capekit reads gives: enrolled for ACH refunds or not (as of the day said), and the latest
+    // day it is known to have filed an entry. Append-only; the latest answer holds.
+    "
+    CREATE TABLE importer_readiness (
+        id          INTEGER PRIMARY KEY,
+        importer    TEXT    NOT NULL,
+        fact        TEXT    NOT NULL CHECK (fact IN ('ach-enrolled', 'ach-not-enrolled', 'active-on')),
+        on_date     TEXT    NOT NULL,
+        recorded_at TEXT    NOT NULL
+    );
+    ",
 ];

@@ -149,6 +149,10 @@ pub fn app(state: AppState) -> Router {
             "/refunds/page/{importer}",
             get(pages::refunds::importer_download),
         )
+        .route(
+            "/refunds/importer/{importer}",
+            post(pages::refunds::record_facts),
+        )
         .route("/declarations", get(pages::declarations::page))
         .route(
             "/declarations/{id}/{action}",

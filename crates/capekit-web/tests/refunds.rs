@@ -204,3 +204,70 @@ async fn refund_reports_are_uploaded_alone_and_need_the_ledger() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(res).await.contains("found columns"));
 }
+
+async fn post_form(app: &Router, uri: &str, body: &str) -> Response<Body> {
+    let req = Request::post(uri)
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, "http://localhost:8080")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .expect("request");
+    app.clone().oneshot(req).await.expect("infallible")
+}
+
+#[tokio::test]
+async fn an_importers_ach_enrollment_and_latest_entry_are_recorded_from_its_page() {
+    let f = fixture(true);
+    assert_eq!(
+        upload(&f.app, &[("claim.csv", &claim())]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        upload(&f.app, &[("es003.csv", &es003())]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let uri = format!("/refunds?importer={IMPORTER}");
+    // Accepted, nothing issued, nothing known of ACH; its latest entry in the ledger is of
+    // 2025-06-10, 417 days before 2026-08-01.
+    let page = text(get(&f.app, &uri).await).await;
+    assert!(page.contains("id=\"importer-readiness\""), "{page}");
+    assert!(page.contains("T018") && page.contains("T019"), "{page}");
+    assert!(page.contains("id=\"importer-facts\""), "the form: {page}");
+    let overview = text(get(&f.app, "/refunds").await).await;
+    assert!(overview.contains("T018"), "{overview}");
+
+    // A day after today is refused, and nothing is recorded.
+    let res = post_form(
+        &f.app,
+        &format!("/refunds/importer/{IMPORTER}"),
+        "active_on=2026-08-02",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(text(res).await.contains("after today"));
+    let res = post_form(&f.app, &format!("/refunds/importer/{IMPORTER}"), "").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "nothing to record");
+
+    // Written as ACE writes it, without the dashes: still that importer.
+    let res = post_form(
+        &f.app,
+        "/refunds/importer/123456789AA",
+        "corporate=&ach=enrolled&active_on=07%2F01%2F2026",
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = text(get(&f.app, &uri).await).await;
+    assert!(!page.contains("T018"), "ACH recorded: {page}");
+    assert!(!page.contains("T019"), "active on 2026-07-01: {page}");
+
+    // A cross-site form is refused.
+    let req = Request::post(format!("/refunds/importer/{IMPORTER}"))
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, "http://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("ach=not-enrolled"))
+        .expect("request");
+    let res = f.app.clone().oneshot(req).await.expect("infallible");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(!text(get(&f.app, &uri).await).await.contains("T018"));
+}

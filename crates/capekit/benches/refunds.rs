@@ -66,6 +66,7 @@ fn run(ledger: &Path, bytes: &[u8]) -> [Duration; 4] {
         facts: data.facts,
         events: data.events,
         corporate: data.corporate,
+        readiness: Default::default(),
         importer: None,
         rejected: data.rejected,
         rates: RATES,

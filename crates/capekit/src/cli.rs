@@ -160,6 +160,20 @@ pub enum Command {
         /// the ledger; repeat for several.
         #[arg(long = "not-corporate", value_name = "IMPORTER")]
         not_corporate: Vec<String>,
+        /// Record that this importer is enrolled for ACH refunds (it has entered its ACH refund
+        /// details in its ACE Portal account): CBP pays CAPE refunds by ACH only. Remembered in
+        /// the ledger with today's date; repeat for several.
+        #[arg(long = "ach-enrolled", value_name = "IMPORTER")]
+        ach_enrolled: Vec<String>,
+        /// Record that this importer is not enrolled for ACH refunds: its refunds are held.
+        /// Remembered in the ledger; repeat for several.
+        #[arg(long = "not-ach-enrolled", value_name = "IMPORTER")]
+        not_ach_enrolled: Vec<String>,
+        /// Record the latest day this importer filed an entry (from ACE), so that it is not
+        /// taken for inactive (CBP deactivates importer numbers with no activity for 366 days).
+        /// Remembered in the ledger; repeat for several.
+        #[arg(long = "active-on", value_name = "IMPORTER=DATE", value_parser = importer_day)]
+        active_on: Vec<(String, jiff::civil::Date)>,
     },
     /// Run the main job on built-in sample data: triage a 40-entry "Accepted with Error(s)" claim.
     Demo {
@@ -387,4 +401,18 @@ fn date_arg(s: &str) -> Result<jiff::civil::Date, String> {
             "`{s}` is not a date ({why}): give it as YYYY-MM-DD (or MM/DD/YYYY)"
         )),
     }
+}
+
+/// Parses `IMPORTER=DATE` (`--active-on 27-184593000=2026-11-02`).
+fn importer_day(s: &str) -> Result<(String, jiff::civil::Date), String> {
+    let Some((importer, day)) = s.rsplit_once('=') else {
+        return Err(format!(
+            "`{s}`: give the importer and the day as IMPORTER=DATE, e.g. 27-184593000=2026-11-02"
+        ));
+    };
+    let importer = importer.trim();
+    if importer.is_empty() {
+        return Err(format!("`{s}`: the importer number before `=` is missing"));
+    }
+    Ok((importer.to_owned(), date_arg(day.trim())?))
 }

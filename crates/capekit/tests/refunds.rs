@@ -462,3 +462,103 @@ fn the_importer_page_names_no_file_and_says_what_the_interest_leaves_out() {
         "the unpublished quarter on the page"
     );
 }
+
+fn readiness_codes(json: &serde_json::Value, importer: &str) -> Vec<String> {
+    json["importers"]
+        .as_array()
+        .expect("importers")
+        .iter()
+        .find(|t| t["importer"] == importer)
+        .map(|t| {
+            t["readiness"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .map(|f| f["code"].as_str().unwrap_or("").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .unwrap_or_else(|| panic!("{importer} in {json:#}"))
+}
+
+#[test]
+fn ach_enrollment_and_latest_entry_are_remembered_per_importer() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(
+        d,
+        &ledger,
+        &["claim-details.csv", "es003.csv", "es022.csv", "rev603.csv"],
+    );
+    // IMPORTER had a refund issued by Treasury: its ACH works. OTHER had none, and no
+    // one said; both have no entry after 2025-06-10, 417 days before 2026-08-01.
+    let json = refunds(d, &ledger, &[]).json();
+    assert_eq!(readiness_codes(&json, IMPORTER), ["T019"]);
+    assert_eq!(readiness_codes(&json, OTHER), ["T018", "T019"]);
+    let text = run_with_ledger(d, &ledger, &["refunds", "--as-of", "2026-08-01"]);
+    assert!(
+        text.stdout.contains("T018 ach-enrollment-not-known"),
+        "{}",
+        text.both()
+    );
+
+    // Said, as a clerk types them: without dashes, lower case; remembered for the next run.
+    let said = refunds(
+        d,
+        &ledger,
+        &[
+            "--ach-enrolled",
+            "987654321bb",
+            "--active-on",
+            "98-7654321BB=07/15/2026",
+            "--active-on",
+            &format!("{IMPORTER}=2025-12-01"),
+        ],
+    );
+    assert_eq!(said.code, Some(0), "{}", said.both());
+    let json = refunds(d, &ledger, &[]).json();
+    assert!(readiness_codes(&json, OTHER).is_empty(), "{json:#}");
+    assert!(
+        readiness_codes(&json, IMPORTER).is_empty(),
+        "2025-12-01 is 243 days before"
+    );
+
+    // Recorded as not enrolled: T018 says so.
+    let json = refunds(d, &ledger, &["--not-ach-enrolled", OTHER]).json();
+    let other = json["importers"]
+        .as_array()
+        .expect("importers")
+        .iter()
+        .find(|t| t["importer"] == OTHER)
+        .expect("other");
+    assert!(
+        other["readiness"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("as not enrolled")),
+        "{other:#}"
+    );
+
+    // Bad answers are refused before anything is recorded; an unknown importer is warned of.
+    let bad = refunds(d, &ledger, &["--active-on", "98-7654321BB"]);
+    assert_eq!(bad.code, Some(2), "{}", bad.both());
+    assert!(bad.stderr.contains("IMPORTER=DATE"), "{}", bad.stderr);
+    let late = refunds(d, &ledger, &["--active-on", "98-7654321BB=2026-09-01"]);
+    assert_eq!(late.code, Some(2), "{}", late.both());
+    assert!(late.stderr.contains("after 2026-08-01"), "{}", late.stderr);
+    let both = refunds(
+        d,
+        &ledger,
+        &["--ach-enrolled", "X1", "--not-ach-enrolled", "X1"],
+    );
+    assert_eq!(both.code, Some(2));
+    let unknown = refunds(d, &ledger, &["--ach-enrolled", "55-5555555ZZ"]);
+    assert_eq!(unknown.code, Some(0), "{}", unknown.both());
+    assert!(
+        unknown
+            .stderr
+            .contains("55-5555555ZZ: no entry data or refund report names this importer"),
+        "{}",
+        unknown.stderr
+    );
+}

@@ -24,8 +24,8 @@ use crate::entry::EntryNumber;
 
 pub use reconcile::{
     AcceptedEntry, Balance, EntryRecordView, EntryRefund, EntrySet, FactsMap, ImporterRefunds,
-    ReconcileInput, Reconciliation, RefundFacts, RefundFinding, RefundProblem, RefundSeen,
-    Tolerance, reconcile,
+    Readiness, ReconcileInput, Reconciliation, RefundFacts, RefundFinding, RefundProblem,
+    RefundSeen, Tolerance, reconcile,
 };
 pub use rules::{REFUND_READER_RULES, REFUND_RULES};
 

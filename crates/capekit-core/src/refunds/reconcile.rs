@@ -21,7 +21,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::rules::REFUND_RULES;
-use super::{Bucket, Place, RefundEvent, RefundStatus, StatusRead, later};
+use super::{Bucket, Place, RefundEvent, RefundStatus, StatusRead, later, squash};
 use crate::deadline::{PROTEST_DAYS, add_days, days_between};
 use crate::diag::Severity;
 use crate::entry::EntryNumber;
@@ -221,8 +221,12 @@ pub struct ReconcileInput<'a> {
     pub facts: FactsMap,
     /// Every refund event.
     pub events: Vec<RefundEvent>,
-    /// Importers known to be corporations (26 USC 6621(a)(1): the lower rate above $10,000).
+    /// Importers known to be corporations (26 USC 6621(a)(1): the lower rate above $10,000),
+    /// as the user wrote them: matched case, dashes and spaces aside.
     pub corporate: HashSet<String>,
+    /// What the user recorded of importers' readiness to be refunded, by importer as written
+    /// (matched case, dashes and spaces aside).
+    pub readiness: std::collections::HashMap<String, Readiness>,
     /// Only this importer's entries.
     pub importer: Option<String>,
     /// Entries not accepted whose claim rows in the ledger rejected them, with the claim.
@@ -230,6 +234,24 @@ pub struct ReconcileInput<'a> {
     /// The IRS rates (normally [`crate::interest::RATES`]).
     pub rates: &'a [QuarterRate],
 }
+
+/// What the user recorded of an importer's readiness to be refunded: facts no ACE report
+/// capekit reads gives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Readiness {
+    /// Enrolled for ACH refunds (`true`) or not (`false`), and the day it was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ach: Option<(bool, Date)>,
+    /// The latest day the importer is known to have filed an entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_on: Option<Date>,
+}
+
+/// The day from which CBP deactivates importer numbers inactive for 366 days (CSMS 69268077).
+pub const INACTIVE_IMPORTERS_FROM: Date = jiff::civil::date(2026, 7, 16);
+
+/// Days without activity after which an importer number is deactivated.
+pub const INACTIVE_DAYS: i32 = 366;
 
 /// Entries rejected on a claim (and accepted on none), with the claim.
 pub type RejectedMap = HashMap<EntryNumber, Arc<str>>;
@@ -510,6 +532,10 @@ pub struct ImporterRefunds {
     pub entries_to_act_on: usize,
     /// The accounting.
     pub balance: Balance,
+    /// What may keep the importer from being refunded at all (T018, T019): findings about the
+    /// importer, not one entry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub readiness: Vec<RefundFinding>,
 }
 
 /// The whole reconciliation.
@@ -632,6 +658,13 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         .enumerate()
         .map(|(r, n)| (n, u32::try_from(r).unwrap_or(u32::MAX)))
         .collect();
+    // The user's answers are matched to the importers as the files write them, case, dashes and
+    // spaces aside: `--corporate 27184593000` is `27-184593000` of ES-003.
+    let corporate_keys: HashSet<String> = input.corporate.iter().map(|c| squash(c)).collect();
+    let corporate_of: HashMap<Arc<str>, bool> = rank
+        .keys()
+        .map(|n| (n.clone(), corporate_keys.contains(&squash(n))))
+        .collect();
     for it in &mut items {
         it.rank = it
             .importer
@@ -649,8 +682,8 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
             .map(|it| {
                 let corporate = it
                     .importer
-                    .as_deref()
-                    .is_some_and(|i| input.corporate.contains(i));
+                    .as_ref()
+                    .is_some_and(|i| corporate_of.get(i).copied().unwrap_or(false));
                 entry_refund(
                     &EntryInput {
                         entry: it.entry,
@@ -698,7 +731,8 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         build(items, &mut linked)
     };
     let problems = unlinked(events, &linked, input.importer.as_deref());
-    let importers = importer_totals(&out, &input.corporate);
+    let mut importers = importer_totals(&out, &corporate_of);
+    readiness(&mut importers, &out, input);
     // Events come file by file: each file's name once.
     let mut files: Vec<Arc<str>> = Vec::new();
     for e in events {
@@ -1881,7 +1915,10 @@ fn unlinked(events: &[RefundEvent], linked: &[bool], importer: Option<&str>) -> 
     seen.into_values().collect()
 }
 
-fn importer_totals(entries: &[EntryRefund], corporate: &HashSet<String>) -> Vec<ImporterRefunds> {
+fn importer_totals(
+    entries: &[EntryRefund],
+    corporate: &HashMap<Arc<str>, bool>,
+) -> Vec<ImporterRefunds> {
     let mut out: Vec<ImporterRefunds> = Vec::new();
     let mut over = 0;
     let mut unknown_received = 0;
@@ -1895,7 +1932,10 @@ fn importer_totals(entries: &[EntryRefund], corporate: &HashSet<String>) -> Vec<
             out.push(ImporterRefunds {
                 importer: name.to_owned(),
                 name: None,
-                corporate: corporate.contains(name),
+                corporate: e
+                    .importer
+                    .as_ref()
+                    .is_some_and(|i| corporate.get(i).copied().unwrap_or(false)),
                 entries_accepted: 0,
                 entries_not_accepted: 0,
                 entries_owed_unknown: 0,
@@ -1929,6 +1969,7 @@ fn importer_totals(entries: &[EntryRefund], corporate: &HashSet<String>) -> Vec<
                     amount_unknown_entries: 0,
                     text: String::new(),
                 },
+                readiness: Vec::new(),
             });
         }
         let Some(t) = out.last_mut() else { continue };
@@ -2066,6 +2107,116 @@ fn close(t: &mut ImporterRefunds, over: i64, unknown_received: i64) {
             why.join("; ")
         )
     };
+}
+
+/// The importer-level findings: ACH enrollment not known (T018), and an importer that may be
+/// inactive for entry purposes (T019). `entries` are in the importers' order.
+fn readiness(
+    importers: &mut [ImporterRefunds],
+    entries: &[EntryRefund],
+    input: &ReconcileInput<'_>,
+) {
+    // Spellings of one importer (`98-7654321BB`, `987654321bb`) are one: the later ACH answer
+    // and the latest day of activity hold.
+    let mut said: HashMap<String, Readiness> = HashMap::new();
+    for (k, v) in &input.readiness {
+        let r = said.entry(squash(k)).or_default();
+        if v.ach
+            .is_some_and(|(_, on)| r.ach.is_none_or(|(_, was)| on >= was))
+        {
+            r.ach = v.ach;
+        }
+        r.active_on = r.active_on.max(v.active_on);
+    }
+    let mut at = 0;
+    for t in importers.iter_mut() {
+        // The entries of this importer: a run in `entries`, as `importer_totals` walked them.
+        let from = at;
+        while at < entries.len()
+            && entries[at].importer.as_deref().unwrap_or(UNKNOWN_IMPORTER) == t.importer
+        {
+            at += 1;
+        }
+        if t.importer == UNKNOWN_IMPORTER {
+            continue;
+        }
+        let own = &entries[from..at];
+        let r = said.get(&squash(&t.importer)).copied().unwrap_or_default();
+        if let Some(f) = ach_finding(t, own, r) {
+            t.readiness.push(f);
+        }
+        let latest_entry = own
+            .iter()
+            .filter_map(|e| input.facts.get(&e.entry).and_then(|f| f.entry_summary_date))
+            .max();
+        if let Some(f) = inactive_finding(&t.importer, r.active_on, latest_entry, input.as_of) {
+            t.readiness.push(f);
+        }
+    }
+}
+
+/// T018: an importer with accepted entries, no refund issued by Treasury, and no ACH enrollment
+/// recorded.
+fn ach_finding(t: &ImporterRefunds, own: &[EntryRefund], r: Readiness) -> Option<RefundFinding> {
+    if t.entries_accepted == 0 {
+        return None;
+    }
+    let issued = own
+        .iter()
+        .any(|e| e.refunds.iter().any(|s| s.bucket == Bucket::Paid));
+    let who = &t.importer;
+    let message = match r.ach {
+        Some((true, _)) => return None,
+        _ if issued => return None,
+        Some((false, on)) => format!(
+            "importer {who} was recorded on {on} as not enrolled for ACH refunds: CBP pays CAPE refunds by ACH only and holds the others, so its {} accepted {} will be held - only the importer can enter its ACH refund details, in its ACE Portal account; once it has, record it with `capekit refunds --ach-enrolled {who}`",
+            t.entries_accepted,
+            if t.entries_accepted == 1 {
+                "entry's refund"
+            } else {
+                "entries' refunds"
+            }
+        ),
+        None => format!(
+            "no ACH refund enrollment is known for importer {who} and no refund of it shows issued by Treasury: CBP pays CAPE refunds by ACH only and holds the others - ask the importer to check its ACH refund details in its ACE Portal account (only it can enter them), then record the answer with `capekit refunds --ach-enrolled {who}` (or `--not-ach-enrolled {who}`)"
+        ),
+    };
+    Some(finding("T018", message))
+}
+
+/// T019: on or after 2026-07-16, an importer whose latest known activity is 366 days or more
+/// before `as_of`: the day the user recorded, else the latest entry summary date it has in the
+/// ledger (a lower bound, and said so).
+fn inactive_finding(
+    who: &str,
+    active_on: Option<Date>,
+    latest_entry: Option<Date>,
+    as_of: Date,
+) -> Option<RefundFinding> {
+    if as_of < INACTIVE_IMPORTERS_FROM {
+        return None;
+    }
+    let (latest, whence) = match (active_on, latest_entry) {
+        (Some(a), Some(e)) if e > a => (
+            e,
+            "the latest entry summary date of its entries in the ledger",
+        ),
+        (Some(a), _) => (a, "the day recorded with `--active-on`"),
+        (None, Some(e)) => (
+            e,
+            "the latest entry summary date of its entries in the ledger, a lower bound of its activity",
+        ),
+        (None, None) => return None,
+    };
+    let days = days_between(latest, as_of);
+    (days >= INACTIVE_DAYS).then(|| {
+        finding(
+            "T019",
+            format!(
+                "importer {who}: its latest known activity is {latest} ({whence}), {days} days before {as_of}: from 2026-07-16 CBP deactivates importer numbers with no activity for {INACTIVE_DAYS} days (F875 `IMPORTER INACTIVE FOR ENTRY PURPOSES`, CSMS 69268077, not confirmed in full), which can block its refunds - look it up in ACE: if it filed an entry since, record the day with `capekit refunds --active-on {who}=YYYY-MM-DD`; if ACE shows it inactive, ask CBP how to reactivate it (an updated CBP Form 5106)"
+            ),
+        )
+    })
 }
 
 fn entries_word(n: usize) -> String {

@@ -71,6 +71,7 @@ struct Case {
     facts: crate::refunds::FactsMap,
     events: Vec<RefundEvent>,
     corporate: HashSet<String>,
+    readiness: std::collections::HashMap<String, Readiness>,
     importer: Option<String>,
     rejected: RejectedMap,
 }
@@ -83,6 +84,7 @@ impl Case {
             facts: crate::refunds::FactsMap::default(),
             events: Vec::new(),
             corporate: HashSet::new(),
+            readiness: std::collections::HashMap::new(),
             importer: None,
             rejected: RejectedMap::default(),
         }
@@ -95,6 +97,7 @@ impl Case {
             facts: self.facts.clone(),
             events: self.events.clone(),
             corporate: self.corporate.clone(),
+            readiness: self.readiness.clone(),
             importer: self.importer.clone(),
             rejected: self.rejected.clone(),
             rates: RATES,
@@ -991,6 +994,7 @@ fn judged_on_two_threads_the_reconciliation_is_the_same() {
         facts: c.facts.clone(),
         events: c.events.clone(),
         corporate: c.corporate.clone(),
+        readiness: c.readiness.clone(),
         importer: None,
         rejected: c.rejected.clone(),
         rates: RATES,
@@ -1005,4 +1009,133 @@ fn judged_on_two_threads_the_reconciliation_is_the_same() {
         one.problems
     );
     assert_eq!(one, two);
+}
+
+fn readiness_codes(r: &Reconciliation) -> Vec<&'static str> {
+    r.importers[0].readiness.iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn corporate_is_matched_dashes_and_case_aside() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.corporate.insert("123456789aa".to_owned());
+    let r = c.run();
+    assert!(r.importers[0].corporate, "`123456789aa` is `12-3456789AA`");
+}
+
+#[test]
+fn t018_no_ach_enrollment_known_until_recorded_or_a_refund_is_issued() {
+    let mut c = Case::new(date(2026, 8, 1));
+    c.accepted.push(accepted(1, date(2026, 5, 1)));
+    c.facts.insert(entry(1), facts(100_000, date(2026, 1, 10)));
+    let r = c.run();
+    assert_eq!(readiness_codes(&r), ["T018"]);
+    assert!(
+        r.importers[0].readiness[0]
+            .message
+            .contains("--ach-enrolled 12-3456789AA")
+    );
+    // Recorded as not enrolled: still T018, saying so.
+    c.readiness.insert(
+        "123456789AA".to_owned(),
+        Readiness {
+            ach: Some((false, date(2026, 7, 1))),
+            active_on: None,
+        },
+    );
+    let r = c.run();
+    assert_eq!(readiness_codes(&r), ["T018"]);
+    assert!(
+        r.importers[0].readiness[0]
+            .message
+            .contains("recorded on 2026-07-01 as not enrolled"),
+        "{}",
+        r.importers[0].readiness[0].message
+    );
+    // Recorded as enrolled: nothing.
+    c.readiness.get_mut("123456789AA").expect("said").ach = Some((true, date(2026, 7, 2)));
+    assert!(c.run().importers[0].readiness.is_empty());
+    // Not recorded, but a refund issued by Treasury shows ACH works.
+    c.readiness.clear();
+    c.events.push(es022(1, "R1", 100_000, 500));
+    c.events.push(rev603(RefundStatus::TreasuryIssued, 2, None));
+    let r = c.run();
+    assert!(
+        r.entries[0]
+            .refunds
+            .iter()
+            .any(|s| s.bucket == Bucket::Paid),
+        "{:?}",
+        r.entries[0].refunds
+    );
+    assert!(
+        r.importers[0].readiness.is_empty(),
+        "{:?}",
+        r.importers[0].readiness
+    );
+}
+
+#[test]
+fn t018_not_for_an_importer_with_no_accepted_entry() {
+    let mut c = Case::new(date(2026, 8, 1));
+    c.facts.insert(entry(1), facts(100_000, date(2026, 1, 10)));
+    c.events.push(es022(1, "R1", 100_000, 500));
+    let r = c.run();
+    assert_eq!(r.importers[0].entries_accepted, 0);
+    assert!(!readiness_codes(&r).contains(&"T018"));
+}
+
+#[test]
+fn t019_inactive_366_days_from_the_latest_entry_or_the_day_recorded() {
+    // The latest entry summary date in the ledger: 2025-07-15. 366 days later is 2026-07-16.
+    let mut c = Case::new(date(2026, 7, 15));
+    c.accepted.push(accepted(1, date(2026, 5, 1)));
+    c.facts.insert(entry(1), facts(100_000, date(2025, 7, 15)));
+    c.readiness.insert(
+        IMPORTER.to_owned(),
+        Readiness {
+            ach: Some((true, date(2026, 5, 1))),
+            active_on: None,
+        },
+    );
+    assert!(
+        c.run().importers[0].readiness.is_empty(),
+        "365 days, and before 2026-07-16"
+    );
+    c.as_of = date(2026, 7, 16);
+    let r = c.run();
+    assert_eq!(readiness_codes(&r), ["T019"]);
+    let m = &r.importers[0].readiness[0].message;
+    assert!(
+        m.contains("2025-07-15") && m.contains("366 days") && m.contains("lower bound"),
+        "{m}"
+    );
+    // A day of activity recorded since: nothing.
+    c.readiness.get_mut(IMPORTER).expect("said").active_on = Some(date(2026, 3, 1));
+    assert!(c.run().importers[0].readiness.is_empty());
+    // The day recorded is older than the ledger's latest entry: the entry counts.
+    c.as_of = date(2027, 3, 2);
+    c.readiness.get_mut(IMPORTER).expect("said").active_on = Some(date(2025, 1, 1));
+    let r = c.run();
+    assert_eq!(readiness_codes(&r), ["T019"]);
+    assert!(r.importers[0].readiness[0].message.contains("2025-07-15"));
+}
+
+#[test]
+fn t019_not_before_cbp_deactivates_nor_without_any_date() {
+    let mut c = Case::new(date(2026, 7, 15));
+    c.accepted.push(accepted(1, date(2026, 5, 1)));
+    c.facts.insert(entry(1), facts(100_000, date(2024, 1, 2)));
+    assert!(
+        !readiness_codes(&c.run()).contains(&"T019"),
+        "2026-07-15 is before the rule"
+    );
+    let mut no_date = facts(100_000, date(2024, 1, 2));
+    no_date.entry_summary_date = None;
+    c.facts.insert(entry(1), no_date);
+    c.as_of = date(2026, 12, 1);
+    assert!(
+        !readiness_codes(&c.run()).contains(&"T019"),
+        "nothing known of its activity"
+    );
 }

@@ -329,6 +329,41 @@ and goes to review.",
 `27-184593000`.",
         fix: "Check the entry's importer of record in ACE, and the report's entry number.",
         source: REPORTS),
+    rule!(STATE_CATALOG, "T018", "ach-enrollment-not-known", Warning,
+        "no ACH refund enrollment is known for the importer",
+        what: "An importer with accepted entries whose refunds no report shows issued by \
+Treasury, and of which the user has not recorded that it is enrolled for ACH refunds \
+(`capekit refunds --ach-enrolled IMPORTER`), or has recorded that it is not.",
+        why: "CAPE refunds are paid by ACH only; CBP holds a refund whose importer is not \
+enrolled (about $1.3 billion in 20,184 refunds were held so in September 2026, a figure \
+reported but not confirmed by CBP). Only the importer can enter its ACH refund details, in its \
+own ACE Portal account, never the broker. A refund issued by Treasury shows the enrollment \
+works, so then nothing is said.",
+        example: "Importer 27-184593000 has 120 accepted entries, no refund issued yet, and \
+nothing recorded of its ACH enrollment.",
+        fix: "Ask the importer to check (or enter) its ACH refund details in its ACE Portal \
+account, then record the answer: `capekit refunds --ach-enrolled IMPORTER` (or \
+`--not-ach-enrolled IMPORTER`).",
+        source: "Executive Order 14247 (2025-03-25), federal payments by electronic funds \
+transfer; CSMS 68536553 (2026-05-04)"),
+    rule!(STATE_CATALOG, "T019", "importer-may-be-inactive", Warning,
+        "the importer may be inactive for entry purposes (F875)",
+        what: "On or after 2026-07-16, an importer whose latest known entry is 366 days or more \
+before the as-of date: the latest day the user recorded it active \
+(`capekit refunds --active-on IMPORTER=DATE`), else the latest entry summary date of its entries \
+in the ledger, which is only a lower bound of its activity.",
+        why: "From 2026-07-16 CBP deactivates importer of record numbers with no activity for 366 \
+days (`IMPORTER INACTIVE FOR ENTRY PURPOSES`, F875). A deactivated number can block the \
+importer's refunds until it is active again. capekit holds this rule as probable, not \
+confirmed in full, and knows the importer's activity only through the entries it was given: \
+the finding is a check, not a certainty.",
+        example: "Importer 27-184593000, whose latest entry in the ledger is of 2025-11-20, on \
+2026-12-01 (376 days).",
+        fix: "Look the importer up in ACE: if it filed an entry since, record the day \
+(`capekit refunds --active-on IMPORTER=YYYY-MM-DD`); if ACE shows it inactive, ask CBP how to \
+reactivate the number (an updated CBP Form 5106) before its refunds are due.",
+        source: "CSMS 69268077 (importer of record numbers inactive for 366 days, from \
+2026-07-16)"),
 ];
 
 #[cfg(test)]

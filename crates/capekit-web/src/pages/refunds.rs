@@ -5,16 +5,20 @@
 //!
 //! The ledger supplies the accepted entries, their kept entry data and the refund reports
 //! recorded (uploaded on the start page, or with `capekit ledger import`); the reconciliation is
-//! `capekit_core::refunds::reconcile`. Nothing here changes the ledger.
+//! `capekit_core::refunds::reconcile`. The page changes nothing; its one form
+//! (`POST /refunds/importer/{importer}`) records what the user knows of an importer and no report
+//! gives (a corporation or not, enrolled for ACH refunds or not, its latest entry), as
+//! `capekit refunds --corporate`, `--ach-enrolled` and `--active-on` do.
 
+use axum::Form;
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use capekit_core::interest::RATES;
 use capekit_core::path::format_cents as money;
 use capekit_core::refunds::reconcile::{EntryRefund, UNKNOWN_IMPORTER};
 use capekit_core::refunds::{ReconcileInput, Reconciliation, reconcile};
 use capekit_io::refunds_out::{importer_page, interest_excluded, page_name};
-use capekit_ledger::Ledger;
+use capekit_ledger::{Ledger, ReadinessFact, ReadinessKind};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -52,6 +56,7 @@ async fn reconciled(state: &AppState) -> Result<Reconciliation, AppError> {
             facts: data.facts,
             events: data.events,
             corporate: data.corporate,
+            readiness: data.readiness,
             importer: None,
             rejected: data.rejected,
             rates: RATES,
@@ -71,6 +76,127 @@ pub async fn page(
         "Refunds",
         body(&rec, which.importer.as_deref()),
     )))
+}
+
+/// The form of what the user knows of an importer: each field left empty changes nothing.
+#[derive(Debug, Default, Deserialize)]
+pub struct ImporterFacts {
+    /// `yes` or `no`: a corporation (26 USC 6621(a)(1)).
+    #[serde(default)]
+    pub corporate: String,
+    /// `enrolled` or `not-enrolled`: ACH refund enrollment, as the importer says.
+    #[serde(default)]
+    pub ach: String,
+    /// The latest day the importer filed an entry, as ACE shows it.
+    #[serde(default)]
+    pub active_on: String,
+}
+
+/// `POST /refunds/importer/{importer}`: records what the form says of the importer, then shows
+/// its refunds again.
+pub async fn record_facts(
+    State(state): State<AppState>,
+    UrlPath(importer): UrlPath<String>,
+    Form(form): Form<ImporterFacts>,
+) -> Result<Response, AppError> {
+    let back_to = format!("/refunds?importer={}", urlencode(&importer));
+    let back = |e: AppError| e.with_back(back_to.clone(), "Back to the importer's refunds");
+    let Some(path) = state.ledger.clone() else {
+        return Err(back(AppError::bad_request(
+            "The ledger is off",
+            "The workbench runs with --no-ledger: nothing about an importer can be remembered.",
+        )));
+    };
+    let importer = importer.trim().to_owned();
+    if importer.is_empty()
+        || importer.len() > 40
+        || !importer
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ')
+    {
+        return Err(back(AppError::bad_request(
+            "Not an importer number",
+            "An importer of record number has letters, digits and dashes only (27-184593000, 123456789AB).",
+        )));
+    }
+    let today = state.today();
+    let corporate = match form.corporate.trim() {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        other => {
+            return Err(back(AppError::bad_request(
+                "Not recorded",
+                format!("`{other}` is not an answer to \"a corporation?\": choose yes or no."),
+            )));
+        }
+    };
+    let mut said = Vec::new();
+    match form.ach.trim() {
+        "" => {}
+        "enrolled" | "not-enrolled" => said.push(ReadinessFact {
+            importer: importer.clone(),
+            fact: ReadinessKind::AchEnrolled(form.ach.trim() == "enrolled"),
+            on: today,
+        }),
+        other => {
+            return Err(back(AppError::bad_request(
+                "Not recorded",
+                format!("`{other}` is not an ACH answer: choose enrolled or not enrolled."),
+            )));
+        }
+    }
+    if !form.active_on.trim().is_empty() {
+        let day = match capekit_core::dates::parse_date(form.active_on.trim()) {
+            Ok(Some(d)) if d <= today => d,
+            Ok(Some(d)) => {
+                return Err(back(AppError::bad_request(
+                    "Not recorded",
+                    format!(
+                        "{d} is after today ({today}): give the day of the importer's latest entry in ACE."
+                    ),
+                )));
+            }
+            Ok(None) | Err(_) => {
+                return Err(back(AppError::bad_request(
+                    "Not recorded",
+                    format!(
+                        "`{}` is not a date: give it as YYYY-MM-DD or MM/DD/YYYY.",
+                        form.active_on.trim()
+                    ),
+                )));
+            }
+        };
+        said.push(ReadinessFact {
+            importer: importer.clone(),
+            fact: ReadinessKind::ActiveOn,
+            on: day,
+        });
+    }
+    if corporate.is_none() && said.is_empty() {
+        return Err(back(AppError::bad_request(
+            "Nothing to record",
+            "Choose an answer (a corporation, ACH enrollment) or give the latest entry's date.",
+        )));
+    }
+    let writer = state.clone();
+    let who = importer.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        crate::ledger::write(&writer.writes, &path, writer.ledger_busy_timeout, |l| {
+            if let Some(c) = corporate {
+                l.record_corporate(&[(who.clone(), c)])?;
+            }
+            if !said.is_empty() {
+                l.record_readiness(&said)?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("{back_to}#importer-facts")).into_response()),
+        Err(e) => Err(back(AppError::bad_request("Not recorded", e.to_string()))),
+    }
 }
 
 /// `GET /refunds/page/{importer}`: the page to send that importer, as a download.
@@ -137,7 +263,20 @@ fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
                 }
             }
         }
+        @let ready: Vec<_> = rec.importers.iter().filter(|t| importer.is_none_or(|i| t.importer == i)).flat_map(|t| t.readiness.iter().map(move |f| (t, f))).collect();
+        @if !ready.is_empty() {
+            h2 { "What may hold back every refund of an importer" }
+            ul #importer-readiness {
+                @for (t, f) in ready {
+                    li { a href={ "/refunds?importer=" (urlencode(&t.importer)) "#importer-facts" } { (t.importer) } ": "
+                        code { (f.code) } " " (f.message) }
+                }
+            }
+        }
         @if let Some(importer) = importer {
+            @if let Some(t) = rec.importers.iter().find(|t| t.importer == importer) {
+                (facts_form(t))
+            }
             (importer_entries(rec, importer))
         }
         @let problems: Vec<_> = rec.problems.iter().filter(|p| importer.is_none_or(|i| p.importer.as_deref() == Some(i))).collect();
@@ -196,6 +335,41 @@ fn money_chart(rec: &Reconciliation) -> String {
         })
         .collect();
     stacked_chart("Money by stage, per importer", STAGES, &rows, money)
+}
+
+/// What the user knows of the importer and no report gives: the form that records it.
+fn facts_form(t: &capekit_core::refunds::ImporterRefunds) -> Markup {
+    html! {
+        form #importer-facts method="post" action={ "/refunds/importer/" (urlencode(&t.importer)) } {
+            fieldset {
+                legend { "What you know of importer " (t.importer) " (remembered in the ledger)" }
+                p {
+                    label { "A corporation? "
+                        select name="corporate" {
+                            option value="" { "unchanged (" (if t.corporate { "yes" } else { "no" }) ")" }
+                            option value="yes" { "yes: the part above $10,000 earns the lower corporate rate" }
+                            option value="no" { "no" }
+                        }
+                    }
+                }
+                p {
+                    label { "Enrolled for ACH refunds (the importer's ACE Portal account)? "
+                        select name="ach" {
+                            option value="" { "unchanged" }
+                            option value="enrolled" { "enrolled" }
+                            option value="not-enrolled" { "not enrolled" }
+                        }
+                    }
+                }
+                p {
+                    label { "Latest entry filed (from ACE): "
+                        input type="date" name="active_on";
+                    }
+                }
+                button type="submit" { "Record" }
+            }
+        }
+    }
 }
 
 fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {

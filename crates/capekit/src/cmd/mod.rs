@@ -142,6 +142,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             format,
             corporate,
             not_corporate,
+            ach_enrolled,
+            not_ach_enrolled,
+            active_on,
         } => refunds::run(
             &refunds::RefundsArgs {
                 files,
@@ -151,6 +154,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 format,
                 corporate,
                 not_corporate,
+                ach_enrolled,
+                not_ach_enrolled,
+                active_on,
             },
             &ledger,
         ),

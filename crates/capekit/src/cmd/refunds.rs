@@ -13,13 +13,15 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use capekit_core::diag::Diagnostic;
 use capekit_core::interest::RATES;
-use capekit_core::refunds::{ReconcileInput, RefundEvent, reconcile};
+use capekit_core::refunds::{Readiness, ReconcileInput, RefundEvent, reconcile};
 use capekit_io::output::OutputSet;
 use capekit_io::refunds::{MAX_REFUND_FILE_BYTES, RefundFile, parse_refund_file};
 use capekit_io::refunds_out::{add_refund_outputs, refunds_text};
 use capekit_io::render::escape_controls;
 use capekit_io::timings::phase;
-use capekit_ledger::{FileKind, FileMeta, ImportOutcome, RefundImport};
+use capekit_ledger::{
+    FileKind, FileMeta, ImportOutcome, ReadinessFact, ReadinessKind, RefundImport,
+};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -36,6 +38,9 @@ pub struct RefundsArgs {
     pub format: Format,
     pub corporate: Vec<String>,
     pub not_corporate: Vec<String>,
+    pub ach_enrolled: Vec<String>,
+    pub not_ach_enrolled: Vec<String>,
+    pub active_on: Vec<(String, Date)>,
 }
 
 #[derive(Serialize)]
@@ -56,6 +61,18 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
         .find(|i| args.not_corporate.contains(i))
     {
         bail!("--corporate and --not-corporate both name {both}: say one");
+    }
+    if let Some(both) = args
+        .ach_enrolled
+        .iter()
+        .find(|i| args.not_ach_enrolled.contains(i))
+    {
+        bail!("--ach-enrolled and --not-ach-enrolled both name {both}: say one");
+    }
+    if let Some((who, day)) = args.active_on.iter().find(|(_, d)| *d > as_of) {
+        bail!(
+            "--active-on {who}={day}: the day is after {as_of}, the day judged on - give the day of the importer's latest entry in ACE"
+        );
     }
     // Every file is read before anything is recorded: one that is not a refund report stops the
     // run, as `ledger import` refuses a file it cannot tell.
@@ -94,12 +111,34 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
         .chain(args.not_corporate.iter().map(|i| (i.clone(), false)))
         .collect();
 
+    let said: Vec<ReadinessFact> = args
+        .ach_enrolled
+        .iter()
+        .map(|i| (i, ReadinessKind::AchEnrolled(true), as_of))
+        .chain(
+            args.not_ach_enrolled
+                .iter()
+                .map(|i| (i, ReadinessKind::AchEnrolled(false), as_of)),
+        )
+        .chain(
+            args.active_on
+                .iter()
+                .map(|(i, d)| (i, ReadinessKind::ActiveOn, *d)),
+        )
+        .map(|(importer, fact, on)| ReadinessFact {
+            importer: importer.clone(),
+            fact,
+            on,
+        })
+        .collect();
+
     let mut input = ReconcileInput {
         as_of,
         accepted: Vec::new(),
         facts: Default::default(),
         events: Vec::new(),
         corporate: HashSet::new(),
+        readiness: readiness_of(&said),
         importer: args.importer.clone(),
         rejected: Default::default(),
         rates: RATES,
@@ -107,7 +146,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
     let mut shown = None;
     let mut recorded = Vec::new();
     // Nothing to record: a ledger not made yet is not made just to say it knows nothing.
-    let opened = if read.is_empty() && answers.is_empty() {
+    let opened = if read.is_empty() && answers.is_empty() && said.is_empty() {
         ledger.open_existing()?
     } else {
         ledger.open()?
@@ -117,6 +156,10 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
             if !answers.is_empty() {
                 l.record_corporate(&answers)
                     .context("recording which importers are corporations")?;
+            }
+            if !said.is_empty() {
+                l.record_readiness(&said)
+                    .context("recording the importers' ACH enrollment and activity")?;
             }
             let imports: Vec<RefundImport<'_>> = read
                 .iter()
@@ -164,6 +207,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
             input.events = data.events;
             input.facts = data.facts;
             input.corporate = data.corporate;
+            input.readiness = data.readiness;
             input.rejected = data.rejected;
             shown = Some(super::ledger::shown(&l));
         }
@@ -182,6 +226,23 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
     }
     if let Some(asked) = &args.importer {
         input.importer = Some(known_importer(asked, &input)?);
+    }
+    // An answer about an importer no file names yet is kept, and applies once one does: say so,
+    // as a mistyped number would otherwise be kept without a word.
+    let named = args
+        .corporate
+        .iter()
+        .chain(&args.not_corporate)
+        .chain(&args.ach_enrolled)
+        .chain(&args.not_ach_enrolled)
+        .chain(args.active_on.iter().map(|(i, _)| i));
+    for who in named {
+        if known_importer(who, &input).is_err() {
+            errln!(
+                "capekit: warning: {}: no entry data or refund report names this importer yet; the answer is kept and applies once one does - check the number",
+                escape_controls(who)
+            );
+        }
     }
     let timed = phase("refunds reconcile");
     let rec = reconcile(&input);
@@ -244,6 +305,20 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
         );
     }
     Ok(exit::OK)
+}
+
+/// The readiness the user gave on this run, for a run without the ledger (with it, the ledger's
+/// answers, these included, are used).
+fn readiness_of(said: &[ReadinessFact]) -> std::collections::HashMap<String, Readiness> {
+    let mut out: std::collections::HashMap<String, Readiness> = std::collections::HashMap::new();
+    for f in said {
+        let r = out.entry(f.importer.clone()).or_default();
+        match f.fact {
+            ReadinessKind::AchEnrolled(yes) => r.ach = Some((yes, f.on)),
+            ReadinessKind::ActiveOn => r.active_on = r.active_on.max(Some(f.on)),
+        }
+    }
+    out
 }
 
 /// The importer `--importer` names, as the ledger and the reports write it: case, dashes and

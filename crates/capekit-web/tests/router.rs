@@ -2148,3 +2148,57 @@ async fn a_restarted_server_reopens_results_from_the_saved_uploads_read_only() {
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", text(res).await);
 }
+
+#[tokio::test]
+async fn the_web_offers_its_own_buttons_not_terminal_commands() {
+    // A declaration to fix: the page's way is the download button, never `capekit fix`.
+    let f = fixture();
+    let bad = b"entry number\r\nB7644100003\r\nB76-4410137-3\r\nB7644100003\r\n";
+    let res = send(
+        &f.app,
+        post("/check", multipart(&[("file", Some("d.csv"), bad)])),
+    )
+    .await;
+    let page = text(send(&f.app, get(&location(&res))).await).await;
+    assert!(page.contains("id=\"download-fixed\""), "{page}");
+    assert!(!page.contains("capekit fix"), "{page}");
+
+    // Refund reports without a ledger: what to do in the workbench first, the command an aside.
+    let rev615 = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/refunds/rev615_details.csv"),
+    )
+    .expect("fixture");
+    let res = send(
+        &f.app,
+        post(
+            "/upload",
+            multipart(&[("files", Some("rev615.csv"), &rev615)]),
+        ),
+    )
+    .await;
+    let page = text(res).await;
+    assert!(page.contains("start capekit without --no-ledger"), "{page}");
+    assert!(!page.contains("run `capekit refunds"), "{page}");
+
+    // No page of a triage, its rebuild, the start page or the entry page tells the clerk to run
+    // `capekit fix` or `capekit refile`: the buttons do it.
+    let f = fixture_with_ledger();
+    let target = upload(&f.app, &[("claim-details.csv", CLAIM)]).await;
+    for url in [
+        target.clone(),
+        format!("{target}/rebuild"),
+        "/".to_owned(),
+        "/entry/B7644104112".to_owned(),
+    ] {
+        let page = text(send(&f.app, get(&url)).await).await;
+        for command in ["capekit fix", "capekit refile"] {
+            if let Some(at) = page.find(&format!("<code>{command}</code>")) {
+                assert!(
+                    page[..at].ends_with("(On the command line, "),
+                    "{url}: {command}"
+                );
+            }
+        }
+    }
+}

@@ -141,8 +141,20 @@ fn finding(d: &Diagnostic) -> Markup {
             a.code href={ "/rules/" (d.code) } title="What this rule means" { (d.code) }
             " "
             @if let Some(cell) = &d.cell { span.meta { (cell) ": " } }
-            (layout::with_code(&d.message))
+            (layout::with_code(&on_this_page(&d.message)))
         }
+    }
+}
+
+/// A finding's words as this page says them: the command line's `capekit fix` is the corrected
+/// file's download button here, so the page never sends a clerk to a terminal for it.
+fn on_this_page(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains("run `capekit fix`") {
+        message
+            .replace("run `capekit fix`", "download the corrected file below")
+            .into()
+    } else {
+        message.into()
     }
 }
 
@@ -221,8 +233,7 @@ pub async fn page(
         } @else {
             p {
                 "capekit writes the file ACE expects: the header " code { "Entry Number" } ", one entry a line, "
-                (entries(plan.entries.len())) ", Windows line ends, nothing else (the same file as "
-                code { "capekit fix" } " writes)."
+                (entries(plan.entries.len())) ", Windows line ends, nothing else: download it with the button below."
                 @if !plan.repaired.is_empty() { " " (entries(plan.repaired.len())) " repaired." }
                 @if !plan.duplicates.is_empty() { " " (n(plan.duplicates.len())) " duplicate line" @if plan.duplicates.len() != 1 { "s" } " dropped." }
                 @if !plan.unrepairable.is_empty() { " " (n(plan.unrepairable.len())) " line" @if plan.unrepairable.len() != 1 { "s" } " left out (listed below)." }

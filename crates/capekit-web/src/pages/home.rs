@@ -250,14 +250,19 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                 }
             }
             @if s.rejected_by_action.iter().any(|a| a.action == Action::Refile) {
-                p.muted { "Entries to refile go on the next declaration of any triage here, or of " code { "capekit refile" } "." }
+                p.muted {
+                    "Entries to refile go on the new declaration of the next triage: upload their claim's Claim Details above, or open its triage and "
+                    "add the entries you corrected. (On the command line, " code { "capekit refile" } " writes it too.)"
+                }
             }
         }
         @if s.escalations > 0 {
             div.notice.bad {
                 p {
                     (layout::entries(s.escalations)) " rejected 3 or more times with the same message that says to try again: "
-                    "time to write to CBP (" code { "capekit ledger escalate" } " drafts the email)."
+                    "time to write to CBP at " a href="mailto:IEEPARefunds@cbp.dhs.gov" { "IEEPARefunds@cbp.dhs.gov" }
+                    " with the entry and claim numbers (find each entry with the box at the top for its history). "
+                    "(On the command line, " code { "capekit ledger escalate" } " drafts the email.)"
                 }
             }
         }

@@ -388,7 +388,7 @@ fn record_refunds(state: &AppState, read: Vec<(FilePart, Read)>) -> Result<Strin
     let Some(path) = &state.ledger else {
         return Err(AppError::bad_request(
             "The ledger is off",
-            "Refund reports are recorded in the ledger, and the workbench runs with --no-ledger: run `capekit refunds FILE...` instead.",
+            "Refund reports are recorded in the ledger, and the workbench runs with --no-ledger: start capekit without --no-ledger to read them here. (On the command line, `capekit refunds FILE...` reads them too.)",
         )
         .with_back("/", "Back to the start page"));
     };

@@ -267,7 +267,7 @@ pub fn saved_uploads(
             Some((modified, id))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found
         .into_iter()
         .take(limit)
@@ -397,7 +397,7 @@ mod tests {
             let s = claim_session(dir.path(), id);
             save(dir.path(), id, &s).expect("saved");
         }
-        let open: std::collections::HashSet<SessionId> = [a.clone()].into_iter().collect();
+        let open: std::collections::HashSet<SessionId> = [a].into_iter().collect();
         let listed = saved_uploads(dir.path(), &open, 10);
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].0, b);

@@ -63,6 +63,24 @@ impl AppError {
         .with_back("/", "Upload files")
     }
 
+    /// 410: the upload's record is in the upload folder, but these of its files (as the browser
+    /// named them) are not, so its result cannot be read again after a restart.
+    pub fn files_gone(names: &[String]) -> Self {
+        Self::user(
+            StatusCode::GONE,
+            "The files of this upload are gone",
+            format!(
+                "capekit keeps each upload's files in its upload folder to show the result again after a restart, and {} no longer there. Upload the files again to see the result.",
+                match names {
+                    [one] => format!("{one} is"),
+                    many => format!("{} are", many.join(", ")),
+                }
+            ),
+        )
+        .with_detail("What the upload recorded in the ledger is still there: uploading the same files again changes nothing in it.")
+        .with_back("/", "Upload files")
+    }
+
     /// 409: the request is right, but what it acts on has changed since the page was made (a
     /// draft superseded by a newer one).
     pub fn conflict(title: impl Into<String>, message: impl Into<String>) -> Self {

@@ -19,6 +19,8 @@ pub fn page(title: &str, body: Markup) -> Markup {
                 script src="/static/app.js" defer {}
             }
             body {
+                // The first thing a keyboard reaches: past the header to the page's content.
+                a.skip href="#main" { "Skip to main content" }
                 header.top {
                     a.brand href="/" { "capekit" span.sub { "CAPE refund workbench" } }
                     nav {
@@ -28,8 +30,15 @@ pub fn page(title: &str, body: Markup) -> Markup {
                         a href="/refunds" { "Refunds" }
                         a href="/rules" { "Messages and rules" }
                     }
+                    form.find role="search" method="get" action="/find" {
+                        label for="find-entry" { "Find an entry" }
+                        " "
+                        input #find-entry type="search" name="entry" size="16" placeholder="B76-4410411-2" autocomplete="off" spellcheck="false";
+                        " "
+                        button type="submit" { "Find" }
+                    }
                 }
-                main {
+                main #main tabindex="-1" {
                     h1 { (with_code(title)) }
                     (body)
                 }
@@ -62,6 +71,50 @@ pub fn paragraphs(text: &str) -> Markup {
             p { (with_code(&para.replace('\n', " "))) }
         }
     }
+}
+
+/// The first sentence of a text, for a table cell, and whether more follows (the entry page has
+/// it whole). A sentence ends at `. ` before a capital letter or a code span; one longer than
+/// 180 characters is cut at a space, with an ellipsis.
+pub fn first_sentence(text: &str) -> (std::borrow::Cow<'_, str>, bool) {
+    const LONGEST: usize = 180;
+    let bytes = text.as_bytes();
+    let end = (0..bytes.len().saturating_sub(2))
+        .find(|&i| {
+            bytes[i] == b'.'
+                && bytes[i + 1] == b' '
+                && (bytes[i + 2].is_ascii_uppercase() || bytes[i + 2] == b'`')
+        })
+        .map_or(text.len(), |i| i + 1);
+    let head = text[..end].trim_end();
+    if head.chars().count() <= LONGEST {
+        return (head.into(), end < text.trim_end().len());
+    }
+    let cut = head
+        .char_indices()
+        .take_while(|(i, _)| *i < LONGEST)
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| i)
+        .last()
+        .unwrap_or(LONGEST.min(head.len()));
+    let cut = (0..=cut)
+        .rev()
+        .find(|&i| head.is_char_boundary(i))
+        .unwrap_or(0);
+    // A code span cut in two would show the rest as code: close it.
+    let mut short = head[..cut].trim_end().to_owned();
+    if short.matches('`').count() % 2 == 1 {
+        short.push('`');
+    }
+    short.push_str("...");
+    (short.into(), true)
+}
+
+/// A time as this computer's clock shows it, with its zone: `2026-11-24 10:00 EST`.
+pub fn local_time(t: jiff::Timestamp) -> String {
+    t.to_zoned_datetime(jiff::tz::TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M %Z")
+        .to_string()
 }
 
 /// A count with thousands separators.
@@ -145,6 +198,30 @@ mod tests {
             .into_string()
             .contains("(1 day left)")
         );
+    }
+
+    #[test]
+    fn first_sentences_for_table_cells() {
+        assert_eq!(
+            first_sentence("Refile. It is on the next file."),
+            ("Refile.".into(), true)
+        );
+        assert_eq!(first_sentence("Refile now."), ("Refile now.".into(), false));
+        // `e.g. something` and `U.S. law` are not sentence ends.
+        assert_eq!(
+            first_sentence("File a PSC (e.g. for the HTS) under U.S. rules."),
+            (
+                "File a PSC (e.g. for the HTS) under U.S. rules.".into(),
+                false
+            )
+        );
+        let long = format!("Wait for `{}` then refile.", "x ".repeat(120));
+        let (short, more) = first_sentence(&long);
+        assert!(
+            more && short.ends_with("...") && short.chars().count() < 190,
+            "{short}"
+        );
+        assert_eq!(short.matches('`').count() % 2, 0, "{short}");
     }
 
     #[test]

@@ -268,18 +268,8 @@ pub fn plan_with_ledger(
         .iter()
         .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
         .collect();
-    // What the ledger knows, as `capekit plan` asks it: accepted, pending or drafted entries,
-    // those rejected with a message that asks for more than a refile, the acts recorded on the
-    // other paths, and the importers that sued (CAPE Phase 3).
-    let asked = Ledger::open(path).and_then(|l| {
-        Ok((
-            l.known_for_plan(&numbers)?,
-            l.acts(&numbers)?,
-            l.phase3_importers()?,
-        ))
-    });
-    let (known, acts, phase3) = match asked {
-        Ok(found) => found,
+    let (known, options) = match ask_for_plan(path, &numbers, options) {
+        Ok(asked) => asked,
         Err(e) => {
             return Ok((
                 build_plan(sets, options),
@@ -287,11 +277,6 @@ pub fn plan_with_ledger(
             ));
         }
     };
-    let mut options = options.clone();
-    options.context.acts = acts;
-    for (importer, submitted) in &phase3 {
-        options.context.add_phase3_importer(importer, *submitted);
-    }
     let mut facts = Vec::with_capacity(numbers.len());
     let plan = build_plan_with(sets, &options, &known, |data, decision| {
         facts.push(EntryFacts::from_decision(data, decision));
@@ -327,6 +312,92 @@ pub fn plan_with_ledger(
         Err(e) => failed(path, "recording the entry report", &e),
     };
     Ok((plan, note))
+}
+
+/// What the ledger knows of `numbers`, as `capekit plan` asks it: accepted, pending or drafted
+/// entries, those rejected with a message that asks for more than a refile, the acts recorded on
+/// the other paths, and the importers that sued (CAPE Phase 3); with the options the plan is
+/// built with.
+fn ask_for_plan(
+    path: &Path,
+    numbers: &[EntryNumber],
+    options: &PlanOptions,
+) -> Result<
+    (
+        HashMap<EntryNumber, capekit_core::known::KnownState>,
+        PlanOptions,
+    ),
+    LedgerError,
+> {
+    let l = Ledger::open(path)?;
+    let known = l.known_for_plan(numbers)?;
+    let mut options = options.clone();
+    options.context.acts = l.acts(numbers)?;
+    for (importer, submitted) in &l.phase3_importers()? {
+        options.context.add_phase3_importer(importer, *submitted);
+    }
+    Ok((known, options))
+}
+
+/// The plan of a saved upload read again after a restart: built with what the ledger knows now,
+/// recording nothing (the upload recorded its entry data when it was made).
+pub fn plan_read_only(
+    state: &crate::AppState,
+    sets: Vec<EntryDataSet>,
+    options: &PlanOptions,
+) -> (Plan, LedgerNote) {
+    let Some(path) = state.ledger.as_deref() else {
+        return (build_plan(sets, options), LedgerNote::Off);
+    };
+    let numbers: Vec<EntryNumber> = sets
+        .iter()
+        .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
+        .collect();
+    match ask_for_plan(path, &numbers, options) {
+        Ok((known, options)) => (
+            build_plan_with(sets, &options, &known, |_, _| {}),
+            LedgerNote::Recorded(Vec::new()),
+        ),
+        Err(e) => (
+            build_plan(sets, options),
+            failed(path, "reading what it knows of these entries", &e),
+        ),
+    }
+}
+
+/// The ledger's guard of a saved triage read again after a restart, read-only: the entries it
+/// knows as accepted on another claim or held by another declaration are kept off the refile
+/// list, this upload's own drafts set aside (as when it was made). The drafts of the upload
+/// `session` still waiting to be uploaded, in part order, when every part of the refile has one
+/// (else none, and the "I uploaded" button asks for the upload again).
+pub fn guard_read_only(
+    path: &Path,
+    session: &str,
+    input: &mut TriageInput,
+    report: &mut TriageReport,
+) -> Result<Vec<DeclarationId>, LedgerError> {
+    let l = Ledger::open(path)?;
+    l.guard_triage_except(input, report, &Except::drafts_in(draft_folder(session)))?;
+    let names = crate::pages::triage::refile_names(report.refile.entries.len());
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let all = l.declarations()?;
+    let drafts: Vec<DeclarationId> = names
+        .iter()
+        .filter_map(|n| {
+            let name = draft_name(session, n);
+            all.iter()
+                .filter(|d| d.name == name && d.state == DeclState::Draft)
+                .map(|d| d.id)
+                .max_by_key(|id| id.0)
+        })
+        .collect();
+    Ok(if drafts.len() == names.len() {
+        drafts
+    } else {
+        Vec::new()
+    })
 }
 
 /// What "I uploaded it" did to the draft of a refile part.

@@ -12,7 +12,8 @@
 //! loads nothing from elsewhere (CSS and script are embedded), sends every response with a strict
 //! Content-Security-Policy, and refuses state-changing requests from other origins. What an
 //! upload read and found is kept in memory, within a budget, and the files are saved, readable by
-//! their owner only, under generated names in [`AppState::upload_dir`].
+//! their owner only, under generated names in [`AppState::upload_dir`], with a record of each
+//! upload from which a restarted server reads the result again (`persist.rs`).
 
 mod assets;
 mod error;
@@ -20,6 +21,7 @@ mod layout;
 mod ledger;
 mod memory;
 mod pages;
+mod persist;
 mod security;
 mod session;
 
@@ -144,6 +146,7 @@ pub fn app(state: AppState) -> Router {
         .route("/rules", get(pages::rules::list))
         .route("/rules/{code}", get(pages::rules::rule))
         .route("/entry/{number}", get(pages::entry::page))
+        .route("/find", get(pages::find::page))
         .route("/refunds", get(pages::refunds::page))
         .route(
             "/refunds/page/{importer}",

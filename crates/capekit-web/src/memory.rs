@@ -321,6 +321,7 @@ impl Held for PlanSession {
         t.files(&self.files);
         t.plan(&self.plan);
         t.ledger(&self.ledger);
+        t.vec(&self.order);
     }
 }
 

@@ -28,8 +28,9 @@ use http_body_util::BodyExt;
 use crate::error::AppError;
 
 /// The Content-Security-Policy of every response: nothing from elsewhere, no inline script or
-/// style, forms post only here, no framing.
-pub const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// style, forms post only here, no framing. The script may send requests to this server only
+/// (`connect-src 'self'`): the upload form posts its files itself to show their progress.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The port a request names when its `Host` has none: HTTP's default.
 const HTTP_PORT: u16 = 80;

@@ -84,6 +84,30 @@ impl FileKind {
             Self::EntryData => "entry report",
         }
     }
+
+    /// Its name in an upload's saved record (see `persist.rs`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClaimDetails => "claim-details",
+            Self::ValidationResult => "validation-result",
+            Self::Declaration => "declaration",
+            Self::CorrectedList => "corrected-list",
+            Self::EntryData => "entry-data",
+        }
+    }
+
+    /// The kind named `name` by [`FileKind::as_str`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::ClaimDetails,
+            Self::ValidationResult,
+            Self::Declaration,
+            Self::CorrectedList,
+            Self::EntryData,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
 }
 
 /// One uploaded file.
@@ -170,7 +194,7 @@ pub fn save_upload(
 }
 
 /// Writes `bytes` to a new file at `path` that only its owner can read (0600 on Unix).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -218,6 +242,9 @@ pub struct TriageSession {
     /// The draft each refile part is recorded as in the ledger, in part order; empty without a
     /// ledger, or when it could not record them.
     pub drafts: Vec<capekit_ledger::DeclarationId>,
+    /// When it was read again from the saved uploads after a restart (see `persist.rs`);
+    /// `None` for a session made by its upload in this server run.
+    pub reopened: Option<jiff::Timestamp>,
 }
 
 impl TriageSession {
@@ -241,6 +268,7 @@ impl TriageSession {
             report,
             ledger,
             drafts,
+            reopened: None,
         }
     }
 
@@ -272,6 +300,7 @@ impl TriageSession {
             report,
             ledger,
             drafts,
+            reopened: self.reopened,
         }
     }
 
@@ -305,9 +334,37 @@ pub struct PlanSession {
     pub plan: Plan,
     /// What the ledger recorded of the upload, or why it could not.
     pub ledger: LedgerNote,
+    /// The indexes of `plan.entries` in the order of the entries table: most urgent first, then
+    /// the nearest deadline that can still be met, as the worklist. Sorted once, so that every
+    /// page of the table and the find box agree on where an entry is.
+    pub order: Vec<usize>,
+    /// When it was read again from the saved uploads after a restart; `None` otherwise.
+    pub reopened: Option<jiff::Timestamp>,
 }
 
 impl PlanSession {
+    /// The session of a plan made now.
+    pub fn new(files: Vec<UploadedFile>, plan: Plan, ledger: LedgerNote) -> Self {
+        use capekit_io::plan_out::Horizon;
+        let mut order: Vec<usize> = (0..plan.entries.len()).collect();
+        order.sort_by_cached_key(|&i| {
+            let e = &plan.entries[i];
+            let days = match e.horizon() {
+                Horizon::Open(d) => d.days_left,
+                Horizon::Passed | Horizon::Undated => i32::MAX,
+            };
+            (!e.urgent, days, e.entry_number)
+        });
+        Self {
+            created: jiff::Timestamp::now(),
+            files,
+            plan,
+            ledger,
+            order,
+            reopened: None,
+        }
+    }
+
     /// The entries of the declaration file named `file` (`declaration-IOR.csv`, or a part
     /// `declaration-IOR-01.csv`...), split as `capekit plan` splits them: 9,999 a file.
     pub fn declaration_file(&self, file: &str) -> Option<&[EntryNumber]> {
@@ -357,6 +414,8 @@ pub struct CheckSession {
     /// Whether the check could ask the ledger (`Recorded` with no file: it asked, and recorded
     /// nothing).
     pub ledger: LedgerNote,
+    /// When it was read again from the saved upload after a restart; `None` otherwise.
+    pub reopened: Option<jiff::Timestamp>,
 }
 
 /// One session.
@@ -371,6 +430,11 @@ pub enum Session {
 }
 
 impl Session {
+    /// When it was uploaded.
+    pub fn uploaded(&self) -> jiff::Timestamp {
+        self.created()
+    }
+
     /// The bytes it holds, estimated.
     fn held_bytes(&self) -> usize {
         match self {

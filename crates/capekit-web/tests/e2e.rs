@@ -3,7 +3,11 @@
 //! uploaded through the file input, the entries filtered to rejected ones by the page's own
 //! script, the refile CSV fetched and checked, the demo ES-003 report planned, the ledger on the
 //! start page and an entry's history, and screenshots of each step saved under
-//! `target/e2e-screenshots/`.
+//! `target/e2e-screenshots/`. Then a book of 60,000 entries: a Claim Details generated here,
+//! uploaded with its progress shown, every row reached through the pages, an entry on a later
+//! page found with the find box, the pages at 1024 px wide without horizontal scrolling, the
+//! skip link from the keyboard, and a second server on the same upload folder that reopens the
+//! result.
 //!
 //! Needs Debian's `chromium` and `chromium-driver`. Without /usr/bin/chromedriver the test is
 //! skipped with a message, unless `CI` is set: CI must run it (`.ci/run` installs both).
@@ -14,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use capekit_web::{AppState, serve_on};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -118,7 +123,8 @@ async fn shoot(client: &Client, name: &str) {
     std::fs::write(dir.join(name), png).expect("screenshot written");
 }
 
-/// GET from Rust (the page's CSP forbids the page itself to fetch): status and body.
+/// GET from Rust (the page's CSP lets the page send requests to its own server only, and the
+/// test reads the bytes here): status and body.
 async fn fetch(url: &str) -> (u16, String) {
     let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .build::<_, Empty<Bytes>>(HttpConnector::new());
@@ -290,7 +296,8 @@ async fn journey(client: &Client, base: &str) {
         .await
         .expect("enable the button");
     submit.click().await.expect("click");
-    wait_for_url(client, "/upload").await;
+    // The script posts the files itself (to show their progress) and shows the page the server
+    // answers, here its 413 page.
     let deadline = Instant::now() + Duration::from_secs(30);
     while !client
         .source()
@@ -427,6 +434,335 @@ async fn journey(client: &Client, base: &str) {
     shoot(client, "13-triage-again.png").await;
 }
 
+/// Entries in the generated book: twelve pages of the entries table.
+const BOOK: u32 = 60_000;
+
+/// A Claim Details as ACE writes it (`="..."` cells) of `BOOK` entries of one claim, every
+/// fourth rejected with a message that refiles.
+fn book_claim(path: &Path) {
+    let mut out = String::from("ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n");
+    for i in 0..BOOK {
+        let entry = capekit_core::EntryNumber::from_parts("B76", 2_000_000 + i).expect("entry");
+        if i % 4 == 0 {
+            out.push_str(&format!(
+                "=\"{entry}\",=\"100000700000\",Failed,UNABLE TO CALCULATE DUTY\r\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                "=\"{entry}\",=\"100000700000\",Entry Summary Updated,\r\n"
+            ));
+        }
+    }
+    std::fs::write(path, out).expect("claim written");
+}
+
+/// Runs a script returning a JSON value.
+async fn js(client: &Client, script: &str) -> serde_json::Value {
+    client.execute(script, Vec::new()).await.expect("script")
+}
+
+/// True when the page is no wider than the window: no horizontal scrolling.
+async fn fits(client: &Client) -> (bool, serde_json::Value) {
+    let sizes = js(
+        client,
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+    )
+    .await;
+    let ok = sizes[0].as_u64() <= sizes[1].as_u64();
+    (ok, sizes)
+}
+
+/// Presses one key on whatever has the focus.
+async fn press(client: &Client, key: char) {
+    client
+        .perform_actions(
+            KeyActions::new("keyboard".to_owned())
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key }),
+        )
+        .await
+        .expect("key");
+    client.release_actions().await.expect("release");
+}
+
+/// The counts of the paged table (the whole page source of 5,000 rows is slow to fetch).
+async fn pager_text(client: &Client) -> String {
+    js(
+        client,
+        "var p = document.getElementById('pager-top'); return p ? p.textContent : '';",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+async fn wait_for_pager(client: &Client, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = pager_text(client).await;
+        if now.contains(text) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the table never showed `{text}`: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Starts a workbench on `dir` (uploads and ledger); returns its base address and its task.
+async fn start_server(dir: &Path) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let mut state = AppState::new(dir.join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(dir.join("ledger.sqlite3"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    (
+        format!("http://{addr}/"),
+        tokio::spawn(serve_on(listener, state)),
+    )
+}
+
+async fn large_book(client: &Client) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (base, server) = start_server(dir.path()).await;
+    let claim = dir.path().join("claim-60000.csv");
+    book_claim(&claim);
+
+    // 1. The upload, through the script that shows its progress.
+    client.set_window_size(1280, 1000).await.expect("window");
+    client.goto(&base).await.expect("home");
+    assert!(
+        !client
+            .find(Locator::Css("form.upload .progress"))
+            .await
+            .expect("the progress line")
+            .is_displayed()
+            .await
+            .expect("displayed"),
+        "hidden until an upload starts"
+    );
+    client
+        .find(Locator::Css("input#files"))
+        .await
+        .expect("file input")
+        .send_keys(&claim.display().to_string())
+        .await
+        .expect("choose file");
+    client
+        .find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    let progress = js(
+        client,
+        "var p = document.querySelector('form.upload .progress'); return p ? [!p.hidden, p.textContent] : [false, ''];",
+    )
+    .await;
+    let triage_url = {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let url = client.current_url().await.expect("url").to_string();
+            if url.contains("/triage/") {
+                break url;
+            }
+            assert!(Instant::now() < deadline, "no triage page; at {url}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    };
+    // Shown while the file was sent or read, unless the page had already moved on.
+    if progress[0].as_bool() == Some(true) {
+        let said = progress[1].as_str().unwrap_or("");
+        assert!(said.contains("MB"), "{said}");
+    }
+    shoot(client, "20-book-triage.png").await;
+    wait_for_pager(client, "Rows 1-5,000 of 60,000 (page 1 of 12)").await;
+
+    // 2. An entry the first page does not show, found with the box at the top, in lower case.
+    let wanted = capekit_core::EntryNumber::from_parts("B76", 2_000_000 + 59_999).expect("entry");
+    let on_first_page = js(
+        client,
+        &format!(
+            "return document.body.textContent.indexOf('{}') >= 0;",
+            wanted.as_str()
+        ),
+    )
+    .await;
+    assert_eq!(on_first_page.as_bool(), Some(false), "not on page 1");
+    let find = client
+        .find(Locator::Css("#find-entry"))
+        .await
+        .expect("the find box");
+    find.send_keys(&wanted.dashed().to_ascii_lowercase())
+        .await
+        .expect("type");
+    find.send_keys("\u{E007}").await.expect("enter");
+    wait_for_url(client, "/find?entry=").await;
+    shoot(client, "21-book-find.png").await;
+    client
+        .find(Locator::Css("a.row"))
+        .await
+        .expect("a link to its row")
+        .click()
+        .await
+        .expect("click");
+    wait_for_url(client, "#r").await;
+    let row = js(
+        client,
+        "var r = document.getElementById(location.hash.slice(1)); return r ? r.textContent : null;",
+    )
+    .await;
+    assert!(
+        row.as_str().is_some_and(|t| t.contains(wanted.as_str())),
+        "the row linked to is the entry's: {row}"
+    );
+
+    // 3. The pages' links: first, next, last, each with its counts. (The entry found is
+    // accepted, so it comes after the rejected entries, on the last page.)
+    assert!(
+        pager_text(client).await.contains("(page 12 of 12)"),
+        "the row found is on the last page"
+    );
+    for (link, counts) in [
+        ("a.first", "Rows 1-5,000 of 60,000 (page 1 of 12)"),
+        ("a.next", "Rows 5,001-10,000 of 60,000 (page 2 of 12)"),
+        ("a.last", "Rows 55,001-60,000 of 60,000 (page 12 of 12)"),
+    ] {
+        client
+            .find(Locator::Css(&format!("#pager-top {link}")))
+            .await
+            .expect("a page link")
+            .click()
+            .await
+            .expect("click");
+        wait_for_pager(client, counts).await;
+    }
+    // Every row is on a page: the pages read as the browser got them, following Next.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut next = Some(triage_url.clone());
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        let (status, page) = fetch(&url).await;
+        assert_eq!(status, 200, "{url}");
+        pages += 1;
+        for row in page.split("<tr id=\"r").skip(1) {
+            let at = row.find("/entry/").expect("an entry link") + "/entry/".len();
+            seen.insert(row[at..at + 11].to_owned());
+        }
+        if let Some(at) = page.find("<a class=\"next\"") {
+            let href = &page[at..];
+            let start = href.find("href=\"").expect("href") + 6;
+            let end = start + href[start..].find('"').expect("end");
+            next = Some(format!(
+                "{base}{}",
+                href[start..end]
+                    .replace("&amp;", "&")
+                    .trim_start_matches('/')
+            ));
+        }
+    }
+    assert_eq!(pages, 12);
+    assert_eq!(
+        seen.len(),
+        BOOK as usize,
+        "every entry, once, across the pages"
+    );
+
+    // 4. The skip link is the first thing the keyboard reaches, and it leads to the content.
+    client.goto(&base).await.expect("home");
+    press(client, '\u{E004}').await;
+    let focused = js(client, "return document.activeElement.textContent;").await;
+    assert_eq!(focused.as_str(), Some("Skip to main content"));
+    press(client, '\u{E007}').await;
+    let focused = js(client, "return document.activeElement.id;").await;
+    assert_eq!(focused.as_str(), Some("main"));
+
+    // 5. At 1024 px, no page scrolls sideways.
+    upload(client, &base, &demo("es003.csv")).await;
+    let plan_url = wait_for_url(client, "/plan/").await;
+    client.set_window_size(1024, 900).await.expect("window");
+    let entry_url = format!("{base}entry/{}", wanted.as_str());
+    for (name, url) in [
+        ("home", base.clone()),
+        ("triage", triage_url.clone()),
+        ("plan", plan_url.clone()),
+        ("entry", entry_url),
+        ("declarations", format!("{base}declarations")),
+    ] {
+        client.goto(&url).await.expect("page");
+        let (ok, sizes) = fits(client).await;
+        // The entries table, where a wide page would show first.
+        js(
+            client,
+            "var t = document.getElementById('entries-heading'); if (t) t.scrollIntoView(); return null;",
+        )
+        .await;
+        shoot(client, &format!("22-1024-{name}.png")).await;
+        assert!(
+            ok,
+            "{name} is wider than 1024 px: [scrollWidth, clientWidth] = {sizes}"
+        );
+    }
+
+    // 6. A second server on the same upload folder (capekit restarted): the same address
+    // shows the same result, said to be reopened.
+    server.abort();
+    let _ = server.await;
+    let (second, server) = start_server(dir.path()).await;
+    let id = triage_url
+        .split("/triage/")
+        .nth(1)
+        .and_then(|rest| rest.get(..32))
+        .expect("an id");
+    client.set_window_size(1280, 1000).await.expect("window");
+    client
+        .goto(&format!("{second}find?entry={}", wanted.as_str()))
+        .await
+        .expect("find");
+    let source = client.source().await.expect("source");
+    assert!(
+        source.contains("saved before capekit was restarted"),
+        "the find page says what it did not search"
+    );
+    client
+        .goto(&format!("{second}triage/{id}"))
+        .await
+        .expect("triage again");
+    wait_for_pager(client, "Rows 1-5,000 of 60,000 (page 1 of 12)").await;
+    let reopened = js(
+        client,
+        "var r = document.getElementById('reopened'); return r ? r.textContent : '';",
+    )
+    .await;
+    assert!(
+        reopened
+            .as_str()
+            .unwrap_or("")
+            .contains("Reopened from saved uploads"),
+        "{reopened}"
+    );
+    shoot(client, "23-book-reopened.png").await;
+    client
+        .goto(&format!("{second}find?entry={}", wanted.dashed()))
+        .await
+        .expect("find");
+    assert!(
+        client
+            .source()
+            .await
+            .expect("source")
+            .contains(&format!("/triage/{id}?page=")),
+        "found in the reopened triage"
+    );
+    server.abort();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_uploads_filters_and_downloads_the_refile() {
     if !Path::new(CHROMEDRIVER).exists() {
@@ -492,7 +828,14 @@ async fn browser_uploads_filters_and_downloads_the_refile() {
     // Run the journey, then close the browser whatever happened, then report.
     let outcome = tokio::spawn({
         let client = client.clone();
-        async move { journey(&client, &base).await }
+        async move {
+            let started = Instant::now();
+            journey(&client, &base).await;
+            eprintln!("e2e: the demo journey took {:?}", started.elapsed());
+            let started = Instant::now();
+            large_book(&client).await;
+            eprintln!("e2e: the 60,000-entry book took {:?}", started.elapsed());
+        }
     })
     .await;
     let _ = client.close().await;

@@ -1,7 +1,9 @@
 // capekit workbench: small enhancements only. Every page works without this script.
 // - drag and drop onto the upload box, with the chosen file names and a size warning;
-// - filters of the entries table applied as soon as one is changed;
-// - "find on this page" hides the table rows that do not contain the text typed.
+// - the progress of an upload: the form posts its files itself and shows how much was sent,
+//   then that capekit is reading them (without script the form posts as any form does);
+// - filters of the entries table applied on Enter as well as on the Show button;
+// - "filter the rows of this page" hides the table rows that do not contain the text typed.
 (function () {
   "use strict";
 
@@ -64,6 +66,68 @@
     });
   }
 
+  function megabytes(bytes) {
+    var mb = bytes / (1024 * 1024);
+    return (mb < 10 ? mb.toFixed(1) : Math.round(mb).toString()) + " MB";
+  }
+
+  // Posts the form with XMLHttpRequest, whose upload events give the bytes sent, and goes to the
+  // page the server redirects to (the triage, the plan, the check). An error page the server
+  // answers with is shown as it is; a request that never reached the server falls back to the
+  // form's own submission, which shows whatever the browser gets.
+  function setupProgress(form) {
+    var box = form.querySelector(".progress");
+    if (!box || !window.XMLHttpRequest || !window.FormData) return;
+    var bar = box.querySelector("progress");
+    var text = box.querySelector(".progress-text");
+    var button = form.querySelector("button[type=submit]");
+    form.addEventListener("submit", function (e) {
+      var total = 0;
+      form.querySelectorAll("input[type=file]").forEach(function (input) {
+        for (var i = 0; i < (input.files || []).length; i++) total += input.files[i].size;
+      });
+      if (total === 0) return; // nothing to show: the server answers at once
+      e.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      box.hidden = false;
+      if (button) button.disabled = true;
+      bar.max = total;
+      bar.value = 0;
+      text.textContent = "Sending " + megabytes(total) + "...";
+      xhr.upload.addEventListener("progress", function (ev) {
+        if (!ev.lengthComputable) return;
+        bar.max = ev.total;
+        bar.value = ev.loaded;
+        text.textContent = "Sending " + megabytes(ev.loaded) + " of " + megabytes(ev.total) + "...";
+      });
+      xhr.upload.addEventListener("load", function () {
+        bar.removeAttribute("value");
+        text.textContent = "Reading " + megabytes(total) + " on this computer; a large file takes a few seconds...";
+      });
+      xhr.addEventListener("readystatechange", function () {
+        // Once the redirected page answers, go there (the browser loads it again as a page).
+        if (xhr.readyState === 2 && xhr.status >= 200 && xhr.status < 300 &&
+            xhr.responseURL && xhr.responseURL !== form.action) {
+          var next = xhr.responseURL;
+          xhr.abort();
+          window.location.assign(next);
+        }
+      });
+      xhr.addEventListener("load", function () {
+        // An error page (a file capekit cannot read, too large...): show it.
+        var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        document.title = doc.title;
+        document.body.replaceWith(document.importNode(doc.body, true));
+      });
+      xhr.addEventListener("error", function () {
+        box.hidden = true;
+        form.submit();
+      });
+      xhr.send(new FormData(form));
+    });
+  }
+
   // A filter applies on the Show button or on Enter, never on a change alone: a keyboard user
   // moves through the options with the arrow keys, and each arrow is a change.
   function setupEnterSubmits(select) {
@@ -95,6 +159,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".dropzone").forEach(setupDropzone);
+    document.querySelectorAll("form[data-progress]").forEach(setupProgress);
     document.querySelectorAll("select[data-enter-submits]").forEach(setupEnterSubmits);
     document.querySelectorAll("input[data-table]").forEach(setupQuickfind);
   });

@@ -14,7 +14,7 @@ use capekit_io::declaration::{parse_declaration, source_lines};
 use capekit_io::upload::{part_paths, upload_bytes};
 use maud::{Markup, html};
 
-use super::{download, missing_session, private_page, read_form, session_id};
+use super::{download, open_check, private_page, read_form, reopened_notice, session_id};
 use crate::error::AppError;
 use crate::layout::{self, entries, n};
 use crate::ledger::LedgerNote;
@@ -33,7 +33,7 @@ pub async fn form() -> Response {
             "(the " code { "Entry Number" } " header, one column, at most 9,999 entries, under 1 MB, valid entry numbers, no duplicates) "
             "and shows each problem under its line. It also offers a corrected file to download."
         }
-        form.upload method="post" action="/check" enctype="multipart/form-data" {
+        form.upload method="post" action="/check" enctype="multipart/form-data" data-progress {
             div.dropzone #dropzone data-max-bytes=(MAX_UPLOAD_BYTES) {
                 p.big { "Drop the declaration here" }
                 p { "or choose it:" }
@@ -47,6 +47,10 @@ pub async fn form() -> Response {
             }
             p.muted { "With a filer code, capekit also flags entries filed by someone else: a broker may declare only its own entries." }
             p { button.primary type="submit" { "Check this file" } }
+            p.progress hidden {
+                progress {}
+                span.progress-text aria-live="polite" {}
+            }
         }
     };
     private_page(layout::page("Check a declaration", body))
@@ -98,19 +102,16 @@ pub async fn submit(
             kind: FileKind::Declaration,
         };
         let session = check_session(&state, uploaded, file.bytes, input, filer);
-        state.sessions.insert(id, Session::Check(Arc::new(session)));
+        crate::pages::upload::keep(&state, &id, Session::Check(Arc::new(session)));
         Ok(())
     })
     .await??;
     Ok(Redirect::to(&target).into_response())
 }
 
-fn load(state: &AppState, id: &str) -> Result<(String, Arc<CheckSession>), AppError> {
+async fn load(state: &AppState, id: &str) -> Result<(String, Arc<CheckSession>), AppError> {
     let id = session_id(id)?;
-    let s = state
-        .sessions
-        .check(&id)
-        .ok_or_else(|| missing_session(&state.sessions, &id))?;
+    let s = open_check(state, &id).await?;
     Ok((id.to_string(), s))
 }
 
@@ -140,8 +141,20 @@ fn finding(d: &Diagnostic) -> Markup {
             a.code href={ "/rules/" (d.code) } title="What this rule means" { (d.code) }
             " "
             @if let Some(cell) = &d.cell { span.meta { (cell) ": " } }
-            (layout::with_code(&d.message))
+            (layout::with_code(&on_this_page(&d.message)))
         }
+    }
+}
+
+/// A finding's words as this page says them: the command line's `capekit fix` is the corrected
+/// file's download button here, so the page never sends a clerk to a terminal for it.
+fn on_this_page(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains("run `capekit fix`") {
+        message
+            .replace("run `capekit fix`", "download the corrected file below")
+            .into()
+    } else {
+        message.into()
     }
 }
 
@@ -150,7 +163,7 @@ pub async fn page(
     State(state): State<AppState>,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, AppError> {
-    let (id, s) = load(&state, &id)?;
+    let (id, s) = load(&state, &id).await?;
     let report = &s.report;
     let counts = report.counts();
     let lines = source_lines(&s.input, &s.bytes);
@@ -172,6 +185,7 @@ pub async fn page(
             "File: " b { (s.file.name) } " (" (n(s.file.size)) " bytes, " (s.input.content.describe()) ")"
             @if let Some(f) = &s.filer { " · filer code " (f) }
         }
+        (reopened_notice(s.reopened, s.created))
         @match &s.ledger {
             LedgerNote::Off => p.muted #ledger-note {
                 "The ledger is off (" code { "--no-ledger" } "): entries accepted on an earlier claim or still pending are not looked for."
@@ -219,8 +233,7 @@ pub async fn page(
         } @else {
             p {
                 "capekit writes the file ACE expects: the header " code { "Entry Number" } ", one entry a line, "
-                (entries(plan.entries.len())) ", Windows line ends, nothing else (the same file as "
-                code { "capekit fix" } " writes)."
+                (entries(plan.entries.len())) ", Windows line ends, nothing else: download it with the button below."
                 @if !plan.repaired.is_empty() { " " (entries(plan.repaired.len())) " repaired." }
                 @if !plan.duplicates.is_empty() { " " (n(plan.duplicates.len())) " duplicate line" @if plan.duplicates.len() != 1 { "s" } " dropped." }
                 @if !plan.unrepairable.is_empty() { " " (n(plan.unrepairable.len())) " line" @if plan.unrepairable.len() != 1 { "s" } " left out (listed below)." }
@@ -281,7 +294,7 @@ pub async fn file(
     State(state): State<AppState>,
     UrlPath((id, file)): UrlPath<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (id, s) = load(&state, &id)?;
+    let (id, s) = load(&state, &id).await?;
     let names = fixed_names(s.plan.entries.len());
     let Some(part) = names.iter().position(|n| *n == file) else {
         return Err(AppError::not_found(

@@ -17,7 +17,7 @@ use capekit_ledger::{EntryFacts, EntryState, EventKind, Ledger, TimelineEvent};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{missing_session, private_page, session_id};
+use super::{open_plan, open_triage, private_page, session_id};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout;
@@ -76,7 +76,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let entry = EntryNumber::parse(&number)
         .map_err(|e| AppError::bad_request("That is not an entry number", format!("{e}.")))?;
-    let (triages, plans) = open_sessions(&state, &which)?;
+    let (triages, plans) = open_sessions(&state, &which).await?;
     let rows: Vec<(&SessionId, &EntryResult)> = triages
         .iter()
         .flat_map(|(id, s)| {
@@ -213,21 +213,15 @@ type Triages = Vec<(SessionId, Arc<TriageSession>)>;
 type Plans = Vec<(SessionId, Arc<PlanSession>)>;
 
 /// The sessions to look in: the one named in the query, else every open triage and plan.
-fn open_sessions(state: &AppState, which: &Which) -> Result<(Triages, Plans), AppError> {
+async fn open_sessions(state: &AppState, which: &Which) -> Result<(Triages, Plans), AppError> {
     if let Some(raw) = which.session.as_deref() {
         let id = session_id(raw)?;
-        let s = state
-            .sessions
-            .triage(&id)
-            .ok_or_else(|| missing_session(&state.sessions, &id))?;
+        let s = open_triage(state, &id).await?;
         return Ok((vec![(id, s)], Vec::new()));
     }
     if let Some(raw) = which.plan.as_deref() {
         let id = session_id(raw)?;
-        let s = state
-            .sessions
-            .plan(&id)
-            .ok_or_else(|| missing_session(&state.sessions, &id))?;
+        let s = open_plan(state, &id).await?;
         return Ok((Vec::new(), vec![(id, s)]));
     }
     let mut triages = Vec::new();

@@ -28,7 +28,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
             "Give it an ES-003 entry report before you declare, and it tells you which entries CAPE can take, "
             "by when, and writes the declarations."
         }
-        form.upload method="post" action="/upload" enctype="multipart/form-data" {
+        form.upload method="post" action="/upload" enctype="multipart/form-data" data-progress {
             div.dropzone #dropzone data-max-bytes=(MAX_UPLOAD_BYTES) {
                 p.big { "Drop your files here" }
                 p { "or choose them:" }
@@ -45,6 +45,10 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
                 input #filer type="text" name="filer" size="4" maxlength="3" placeholder="B76" autocomplete="off";
             }
             p { button.primary type="submit" { "Read these files" } }
+            p.progress hidden {
+                progress {}
+                span.progress-text aria-live="polite" {}
+            }
         }
         section.accepts {
             h2 { "What to upload" }
@@ -70,10 +74,41 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
     )))
 }
 
-/// The uploads of this server run, newest first.
+/// The uploads held, newest first, and the uploads saved in the folder that are not open (made
+/// before capekit was restarted, or removed from memory): each opens again from its files.
 fn recent(state: &AppState) -> Markup {
     let sessions = state.sessions.list();
+    let open: std::collections::HashSet<crate::session::SessionId> =
+        sessions.iter().map(|(id, _)| id.clone()).collect();
+    let saved = crate::persist::saved_uploads(&state.upload_dir, &open, SAVED_LISTED);
+    let more = crate::persist::saved_count(&state.upload_dir, &open).saturating_sub(saved.len());
     html! {
+        @if !saved.is_empty() {
+            section #saved {
+                h2 { "Earlier uploads" }
+                p.muted { "Saved in the upload folder. Opening one reads its files again, with the same rules date; nothing is recorded in the ledger again." }
+                table {
+                    thead { tr { th { "uploaded" } th { "what" } th { "files" } } }
+                    tbody {
+                        @for (id, m) in &saved {
+                            @let (path, what) = match m.job {
+                                crate::persist::Job::Triage => ("triage", "Triage"),
+                                crate::persist::Job::Plan => ("plan", "Plan"),
+                                crate::persist::Job::Check => ("check", "Declaration check"),
+                            };
+                            tr {
+                                td { (layout::local_time(m.created)) }
+                                td { a href={ "/" (path) "/" (id) } { "Open the " (what.to_lowercase()) } }
+                                td { (m.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")) }
+                            }
+                        }
+                    }
+                }
+                @if more > 0 {
+                    p.meta { (layout::n(more)) " older upload" @if more != 1 { "s are" } @else { " is" } " saved too." }
+                }
+            }
+        }
         @if !sessions.is_empty() {
             section {
                 h2 { "Your uploads since capekit started" }
@@ -111,6 +146,9 @@ fn recent(state: &AppState) -> Markup {
         }
     }
 }
+
+/// The earlier uploads listed on the start page: the newest.
+const SAVED_LISTED: usize = 20;
 
 fn time(t: jiff::Timestamp) -> String {
     let zoned = t.to_zoned_datetime(jiff::tz::TimeZone::system());
@@ -212,14 +250,19 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                 }
             }
             @if s.rejected_by_action.iter().any(|a| a.action == Action::Refile) {
-                p.muted { "Entries to refile go on the next declaration of any triage here, or of " code { "capekit refile" } "." }
+                p.muted {
+                    "Entries to refile go on the new declaration of the next triage: upload their claim's Claim Details above, or open its triage and "
+                    "add the entries you corrected. (On the command line, " code { "capekit refile" } " writes it too.)"
+                }
             }
         }
         @if s.escalations > 0 {
             div.notice.bad {
                 p {
                     (layout::entries(s.escalations)) " rejected 3 or more times with the same message that says to try again: "
-                    "time to write to CBP (" code { "capekit ledger escalate" } " drafts the email)."
+                    "time to write to CBP at " a href="mailto:IEEPARefunds@cbp.dhs.gov" { "IEEPARefunds@cbp.dhs.gov" }
+                    " with the entry and claim numbers (find each entry with the box at the top for its history). "
+                    "(On the command line, " code { "capekit ledger escalate" } " drafts the email.)"
                 }
             }
         }

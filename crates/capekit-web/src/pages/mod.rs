@@ -4,6 +4,7 @@
 pub mod check;
 pub mod declarations;
 pub mod entry;
+pub mod find;
 pub mod home;
 pub mod plan;
 pub mod rebuild;
@@ -18,10 +19,18 @@ use axum::extract::Multipart;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
+use std::sync::Arc;
+
+use maud::{Markup, html};
+
+use crate::AppState;
 use crate::error::AppError;
+use crate::layout;
 use crate::ledger::LedgerNote;
 use crate::security::no_store;
-use crate::session::{SessionId, Sessions, display_name};
+use crate::session::{
+    CheckSession, PlanSession, Session, SessionId, Sessions, TriageSession, display_name,
+};
 
 /// A text field longer than this is refused (the pasted corrected list is the longest: 9,999
 /// entries of 13 characters fit easily).
@@ -86,8 +95,8 @@ pub fn session_id(raw: &str) -> Result<SessionId, AppError> {
     SessionId::parse(raw).ok_or_else(unknown_session)
 }
 
-/// The page for the session `id` when it is not in memory: removed to free memory (410, saying
-/// so), or never known to this server run.
+/// The page for the session `id` when it is neither in memory nor saved: removed to free memory
+/// (410, saying so), or never known.
 pub fn missing_session(sessions: &Sessions, id: &SessionId) -> AppError {
     if sessions.evicted(id) {
         AppError::evicted()
@@ -96,13 +105,73 @@ pub fn missing_session(sessions: &Sessions, id: &SessionId) -> AppError {
     }
 }
 
-/// The page for a session that is not (or no longer) in memory.
+/// The page for a session that is not (or no longer) kept.
 pub fn unknown_session() -> AppError {
     AppError::not_found(
-        "This upload is no longer open",
-        "capekit keeps uploads only while it runs, and forgets the oldest after a while. Upload the files again to see their results.",
+        "This upload is not known here",
+        "capekit has no upload at this address: its files are not in the upload folder this capekit uses. Upload the files again to see their results.",
     )
     .with_back("/", "Upload files")
+}
+
+/// The session with this id: in memory, or read again from its saved files (after a restart,
+/// or once it was removed to free memory) and kept in memory again. Read in a blocking task: a
+/// large triage takes a moment to run again.
+pub async fn open_session(state: &AppState, id: &SessionId) -> Result<Session, AppError> {
+    if let Some(s) = state.sessions.get(id) {
+        return Ok(s);
+    }
+    let reopened = {
+        let state = state.clone();
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || upload::reopen(&state, &id)).await??
+    };
+    match reopened {
+        Some(session) => {
+            state.sessions.insert(id.clone(), session.clone());
+            Ok(session)
+        }
+        None => Err(missing_session(&state.sessions, id)),
+    }
+}
+
+/// The triage session with this id (see [`open_session`]).
+pub async fn open_triage(state: &AppState, id: &SessionId) -> Result<Arc<TriageSession>, AppError> {
+    match open_session(state, id).await? {
+        Session::Triage(t) => Ok(t),
+        _ => Err(unknown_session()),
+    }
+}
+
+/// The plan session with this id (see [`open_session`]).
+pub async fn open_plan(state: &AppState, id: &SessionId) -> Result<Arc<PlanSession>, AppError> {
+    match open_session(state, id).await? {
+        Session::Plan(p) => Ok(p),
+        _ => Err(unknown_session()),
+    }
+}
+
+/// The check session with this id (see [`open_session`]).
+pub async fn open_check(state: &AppState, id: &SessionId) -> Result<Arc<CheckSession>, AppError> {
+    match open_session(state, id).await? {
+        Session::Check(c) => Ok(c),
+        _ => Err(unknown_session()),
+    }
+}
+
+/// The notice of a result read again from its saved files after a restart.
+pub fn reopened_notice(reopened: Option<jiff::Timestamp>, created: jiff::Timestamp) -> Markup {
+    html! {
+        @if reopened.is_some() {
+            div.notice.off #reopened {
+                p {
+                    b { "Reopened from saved uploads." }
+                    " capekit was restarted since this upload (" (layout::local_time(created)) "), so it read the saved files again, "
+                    "with the same rules date and what the ledger knows now. Nothing was recorded in the ledger again."
+                }
+            }
+        }
+    }
 }
 
 /// A file download: `Content-Disposition: attachment`, not cached.
@@ -204,5 +273,157 @@ pub fn ledger_notice(note: &LedgerNote, guarded: &str) -> maud::Markup {
                 }
             }
         }
+    }
+}
+
+/// Rows in one page of a triage's or a plan's entries table.
+pub const PAGE_ROWS: usize = 5_000;
+
+/// Where one page of a table of `total` rows starts and ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// The page shown, from 1.
+    pub page: usize,
+    /// Pages in all (1 for an empty table).
+    pub pages: usize,
+    /// Rows in all.
+    pub total: usize,
+    /// The first row shown (0-based) and the one after the last.
+    pub start: usize,
+    /// One past the last row shown.
+    pub end: usize,
+}
+
+impl Paging {
+    /// Page `page` (from 1; past the last, the last) of `total` rows.
+    pub fn new(total: usize, page: usize) -> Self {
+        let pages = total.div_ceil(PAGE_ROWS).max(1);
+        let page = page.clamp(1, pages);
+        let start = (page - 1) * PAGE_ROWS;
+        Self {
+            page,
+            pages,
+            total,
+            start: start.min(total),
+            end: (start + PAGE_ROWS).min(total),
+        }
+    }
+
+    /// The page of the unfiltered table that holds row `index` (0-based).
+    pub fn page_of(index: usize) -> usize {
+        index / PAGE_ROWS + 1
+    }
+}
+
+/// The `page` query parameter: a page number from 1, absent for the first.
+pub fn page_number(raw: Option<&str>) -> Result<usize, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(1),
+        Some(s) => s.parse::<usize>().ok().filter(|&p| p >= 1).ok_or_else(|| {
+            AppError::bad_request(
+                "That is not a page number",
+                format!("`{s}` is not a page of this table: pages are numbered from 1."),
+            )
+        }),
+    }
+}
+
+/// A query string of `pairs` (blank values left out), each value percent-encoded.
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (key, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        out.push(if out.is_empty() { '?' } else { '&' });
+        out.push_str(key);
+        out.push('=');
+        for b in value.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// The counts and links of a paged table: "Rows 5,001-10,000 of 60,000" with the first,
+/// previous, next and last pages; `href(k)` is the address of page `k`. Nothing when the table
+/// fits one page.
+pub fn pager(p: &Paging, id: &str, href: impl Fn(usize) -> String) -> Markup {
+    html! {
+        @if p.pages > 1 {
+            nav.pager id=(id) aria-label="Pages of the table" {
+                span.rows {
+                    "Rows " (layout::n(p.start + 1)) "-" (layout::n(p.end)) " of " (layout::n(p.total))
+                    " (page " (layout::n(p.page)) " of " (layout::n(p.pages)) ")"
+                }
+                " "
+                @if p.page > 1 {
+                    a.first href=(href(1)) { "First" }
+                    " "
+                    a.prev rel="prev" href=(href(p.page - 1)) { "Previous " (layout::n(PAGE_ROWS)) }
+                }
+                " "
+                @if p.page < p.pages {
+                    a.next rel="next" href=(href(p.page + 1)) {
+                        "Next " (layout::n(PAGE_ROWS.min(p.total - p.end)))
+                    }
+                    " "
+                    a.last href=(href(p.pages)) { "Last" }
+                }
+            }
+        }
+    }
+}
+
+/// The line under a filter form that matched nothing: says so, with the way back.
+pub fn no_match(clear: &str) -> Markup {
+    html! {
+        p.notice.off #no-match {
+            "No entries match these filters. "
+            a href=(clear) { "Clear the filters" } " to see every entry."
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_cover_every_row_once() {
+        let p = Paging::new(12_001, 1);
+        assert_eq!((p.page, p.pages, p.start, p.end), (1, 3, 0, 5_000));
+        let p = Paging::new(12_001, 3);
+        assert_eq!((p.start, p.end), (10_000, 12_001));
+        // Past the last page: the last.
+        assert_eq!(Paging::new(12_001, 9).page, 3);
+        // An empty table has one empty page.
+        let p = Paging::new(0, 2);
+        assert_eq!((p.page, p.pages, p.start, p.end), (1, 1, 0, 0));
+        assert_eq!(Paging::page_of(4_999), 1);
+        assert_eq!(Paging::page_of(5_000), 2);
+    }
+
+    #[test]
+    fn page_numbers_are_checked() {
+        assert_eq!(page_number(None).expect("first"), 1);
+        assert_eq!(page_number(Some("3")).expect("third"), 3);
+        assert!(page_number(Some("0")).is_err());
+        assert!(page_number(Some("two")).is_err());
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(
+            query(&[
+                ("outcome", "rejected"),
+                ("action", ""),
+                ("message", "A/B & C"),
+                ("page", "2")
+            ]),
+            "?outcome=rejected&message=A%2FB%20%26%20C&page=2"
+        );
+        assert_eq!(query(&[("a", "")]), "");
     }
 }

@@ -33,7 +33,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    download, ledger_notice, missing_session, private_page, session_id, worklist_download,
+    PAGE_ROWS, Paging, download, ledger_notice, no_match, open_plan, page_number, pager,
+    private_page, reopened_notice, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -50,6 +51,8 @@ pub struct Filters {
     pub path: Option<String>,
     /// An importer number as the file writes it, `none` for entries without one; empty for any.
     pub importer: Option<String>,
+    /// The page of the table, from 1.
+    pub page: Option<String>,
 }
 
 /// The filters, checked.
@@ -98,14 +101,44 @@ impl Filter {
     fn is_empty(&self) -> bool {
         self.path.is_none() && self.importer.is_none()
     }
+
+    /// The address of page `page` of the table with these filters.
+    fn href(&self, id: &str, page: usize) -> String {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        let importer = match &self.importer {
+            None => "",
+            Some(None) => NO_IMPORTER,
+            Some(Some(i)) => i.as_str(),
+        };
+        format!(
+            "/plan/{id}{}#entries-heading",
+            super::query(&[
+                ("path", self.path.map_or("", Path::as_str)),
+                ("importer", importer),
+                ("page", &page),
+            ])
+        )
+    }
 }
 
-fn load(state: &AppState, id: &str) -> Result<(String, Arc<PlanSession>), AppError> {
+/// The address of the row of `plan.entries[index]` in the unfiltered entries table of plan `id`.
+pub fn row_href(id: &str, s: &PlanSession, index: usize) -> String {
+    let position = s.order.iter().position(|&i| i == index).unwrap_or(0);
+    let page = Paging::page_of(position);
+    if page > 1 {
+        format!("/plan/{id}?page={page}#r{index}")
+    } else {
+        format!("/plan/{id}#r{index}")
+    }
+}
+
+async fn load(state: &AppState, id: &str) -> Result<(String, Arc<PlanSession>), AppError> {
     let id = session_id(id)?;
-    let session = state
-        .sessions
-        .plan(&id)
-        .ok_or_else(|| missing_session(&state.sessions, &id))?;
+    let session = open_plan(state, &id).await?;
     Ok((id.to_string(), session))
 }
 
@@ -115,8 +148,9 @@ pub async fn page(
     UrlPath(id): UrlPath<String>,
     Query(filters): Query<Filters>,
 ) -> Result<Response, AppError> {
-    let (id, s) = load(&state, &id)?;
+    let (id, s) = load(&state, &id).await?;
     let filter = Filter::parse(&filters)?;
+    let page = page_number(filters.page.as_deref())?;
     let plan = &s.plan;
     let names = s.file_names();
     let title = match names.as_slice() {
@@ -138,6 +172,7 @@ pub async fn page(
             @if names.len() > 1 { " · files: " (names.join(", ")) }
             @if let Some(f) = &plan.filer { " · filer code " (f) ": only entries bearing it are declared" }
         }
+        (reopened_notice(s.reopened, s.created))
         (ledger_notice(&s.ledger, "The declarations leave out every entry the ledger knows as accepted on a claim or still waiting on an earlier declaration."))
         section.next {
             h2 { "What to do next" }
@@ -199,6 +234,9 @@ pub async fn page(
                             }
                         }
                     }
+                }
+                @if urgent.len() > REPORT_ROWS {
+                    p.meta { "The first " (n(REPORT_ROWS)) " of " (n(urgent.len())) " are listed here; every one is in the table of every entry below, urgent first." }
                 }
             }
         }
@@ -267,7 +305,7 @@ pub async fn page(
         }
 
         (findings(&s))
-        (entries_table(&id, &s, &filter))
+        (entries_table(&id, &s, &filter, page))
     };
     Ok(private_page(layout::page(&title, body)))
 }
@@ -418,23 +456,24 @@ fn findings(s: &PlanSession) -> Markup {
     }
 }
 
-fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
+fn entries_table(id: &str, s: &PlanSession, filter: &Filter, page: usize) -> Markup {
     let plan = &s.plan;
     let mut by_importer: BTreeMap<Option<&str>, usize> = BTreeMap::new();
     for e in &plan.entries {
         *by_importer.entry(e.importer_number.as_deref()).or_default() += 1;
     }
-    let mut shown: Vec<&PlannedEntry> = plan.entries.iter().filter(|e| filter.keeps(e)).collect();
-    // Most urgent first, then the nearest deadline that can still be met, as the worklist.
-    shown.sort_by_cached_key(|e| {
-        let days = match e.horizon() {
-            Horizon::Open(d) => d.days_left,
-            Horizon::Passed | Horizon::Undated => i32::MAX,
-        };
-        (!e.urgent, days, e.entry_number)
-    });
+    // Most urgent first, then the nearest deadline that can still be met, as the worklist
+    // (`PlanSession::order`); each row with its index in the plan, the row's anchor.
+    let shown: Vec<(usize, &PlannedEntry)> = s
+        .order
+        .iter()
+        .map(|&i| (i, &plan.entries[i]))
+        .filter(|(_, e)| filter.keeps(e))
+        .collect();
     let total = shown.len();
+    let paging = Paging::new(total, page);
     let filer = plan.filer.as_deref();
+    let clear = format!("/plan/{id}#entries-heading");
     html! {
         h2 #entries-heading { "Every entry" }
         form.filters method="get" action={ "/plan/" (id) "#entries-heading" } {
@@ -464,20 +503,25 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
             }
             button type="submit" { "Show" }
             @if !filter.is_empty() {
-                a.reset href={ "/plan/" (id) "#entries-heading" } { "Show all" }
+                a.reset href=(clear) { "Show all" }
             }
         }
         p.meta #shown-count {
             @if total == plan.entries.len() { "All " (entries(total)) ", most urgent first." } @else { (entries(total)) " of " (n(plan.entries.len())) " match, most urgent first." }
-            @if total > REPORT_ROWS { " The first " (n(REPORT_ROWS)) " are shown; the worklist download has every entry not declared." }
+            @if paging.pages > 1 {
+                " " (n(PAGE_ROWS)) " a page: the links below and above the table go through them all; the find box at the top of the page finds any entry."
+            }
         }
-        p.quickfind {
-            label for="quickfind" { "Find on this page: " }
-            input #quickfind type="search" placeholder="entry number, importer or word" data-table="entries" data-count="quickfind-count";
-            " "
-            span.meta #quickfind-count aria-live="polite" {}
-        }
-        div.wide {
+        @if total == 0 {
+            (no_match(&clear))
+        } @else {
+            (pager(&paging, "pager-top", |k| filter.href(id, k)))
+            p.quickfind {
+                label for="quickfind" { "Filter the rows of this page: " }
+                input #quickfind type="search" placeholder="entry number, importer or word" data-table="entries" data-count="quickfind-count";
+                " "
+                span.meta #quickfind-count aria-live="polite" {}
+            }
             table #entries.entries.plan {
                 thead {
                     tr {
@@ -486,8 +530,10 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
                     }
                 }
                 tbody {
-                    @for e in shown.iter().take(REPORT_ROWS) {
-                        tr class=(if e.urgent { "urgent" } else { "" }) {
+                    @for (i, e) in &shown[paging.start..paging.end] {
+                        @let todo = e.what_to_do(filer);
+                        @let (short, more) = layout::first_sentence(&todo);
+                        tr id={ "r" (i) } class=(if e.urgent { "urgent" } else { "" }) {
                             td.mono { a href={ "/entry/" (e.entry_number) "?plan=" (id) } { (e.entry_number) } }
                             td {
                                 span.mono { (e.importer_number.as_deref().unwrap_or("")) }
@@ -498,8 +544,10 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
                                 @if e.urgent { br; span.badge.urgent { "urgent" } }
                             }
                             td.todo {
-                                (layout::with_code(&e.what_to_do(filer)))
-                                @for note in &e.decision.notes { span.note { (layout::with_code(note)) } }
+                                (layout::with_code(&short))
+                                @if more || !e.decision.notes.is_empty() {
+                                    " " a.more href={ "/entry/" (e.entry_number) "?plan=" (id) } { "details" }
+                                }
                                 span.rules {
                                     "rule" @if e.decision.reasons.len() > 1 { "s" } ": "
                                     @for code in &e.decision.reasons {
@@ -514,6 +562,7 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
                     }
                 }
             }
+            (pager(&paging, "pager-bottom", |k| filter.href(id, k)))
         }
         p.muted { "Every deadline of each entry (CAPE window, post-summary correction, protest) is in the worklist download." }
     }
@@ -525,7 +574,7 @@ pub async fn file(
     State(state): State<AppState>,
     UrlPath((id, file)): UrlPath<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (id, s) = load(&state, &id)?;
+    let (id, s) = load(&state, &id).await?;
     tokio::task::spawn_blocking(move || build_download(&id, &s, &file)).await?
 }
 

@@ -11,7 +11,7 @@ use capekit_core::triage::triage;
 use capekit_io::claims::parse_entry_list;
 use maud::html;
 
-use super::{missing_session, private_page, read_form, session_id};
+use super::{open_triage, private_page, read_form, session_id};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout::{self, entries};
@@ -25,10 +25,7 @@ pub async fn page(
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, AppError> {
     let id = session_id(&id)?;
-    let s = state
-        .sessions
-        .triage(&id)
-        .ok_or_else(|| missing_session(&state.sessions, &id))?;
+    let s = open_triage(&state, &id).await?;
     let r = &s.report;
     let refile = refile_names(r.refile.entries.len());
     let body = html! {
@@ -93,7 +90,7 @@ pub async fn page(
         }
         section {
             h2 { @if s.corrected.is_some() { "Change the list" } @else { "Your corrected entries" } }
-            form.rebuild method="post" action={ "/triage/" (id) "/rebuild" } enctype="multipart/form-data" {
+            form.rebuild method="post" action={ "/triage/" (id) "/rebuild" } enctype="multipart/form-data" data-progress {
                 label for="entries" { "Paste entry numbers, one a line (dashes and spaces are fine):" }
                 textarea #entries name="entries" rows="10" placeholder="B76-4411918-5" {
                     @if let Some(c) = &s.corrected { (c.text) }
@@ -104,6 +101,10 @@ pub async fn page(
                 }
                 p.muted { "A new list replaces the one given before." }
                 p { button.primary type="submit" { "Make the new declaration" } }
+                p.progress hidden {
+                    progress {}
+                    span.progress-text aria-live="polite" {}
+                }
             }
         }
     };
@@ -117,10 +118,7 @@ pub async fn submit(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let id = session_id(&id)?;
-    let s = state
-        .sessions
-        .triage(&id)
-        .ok_or_else(|| missing_session(&state.sessions, &id))?;
+    let s = open_triage(&state, &id).await?;
     let form = read_form(&mut multipart).await?;
     let back = format!("/triage/{id}/rebuild");
     let pasted = form.text("entries").map(str::to_owned);
@@ -205,9 +203,7 @@ pub async fn submit(
             }
         };
         let next = s.with_corrected(corrected, saved, input, report, note, drafts);
-        state
-            .sessions
-            .insert(id.clone(), Session::Triage(Arc::new(next)));
+        crate::pages::upload::keep(&state, &id, Session::Triage(Arc::new(next)));
         Ok(())
     });
     done.await??;

@@ -414,7 +414,10 @@ fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {
                 }
             }
             @if entries.len() > ROWS_SHOWN {
-                p.meta { (layout::entries(entries.len() - ROWS_SHOWN)) " more, none of them to act on before those above: `capekit refunds --importer " (importer) "` lists them all." }
+                p.meta {
+                    (layout::entries(entries.len() - ROWS_SHOWN)) " more, none of them to act on before those above: "
+                    a href={ "/refunds/page/" (importer) } download { "download this importer's page" } " to see them all."
+                }
             }
         }
     }

@@ -22,13 +22,14 @@ use capekit_core::catalog::Action;
 use capekit_core::check::MAX_ENTRIES;
 use capekit_core::triage::{EntryResult, Outcome};
 use capekit_io::html::bar_chart;
-use capekit_io::triage_out::{REPORT_ROWS, reconciliation_line_with, report_html, worklist_table};
+use capekit_io::triage_out::{reconciliation_line_with, report_html, worklist_table};
 use capekit_io::upload::{part_paths, upload_bytes};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    download, ledger_notice, missing_session, private_page, session_id, worklist_download,
+    PAGE_ROWS, Paging, download, ledger_notice, no_match, open_triage, page_number, pager,
+    private_page, reopened_notice, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -45,6 +46,8 @@ pub struct Filters {
     pub action: Option<String>,
     /// A message as [`EntryResult::message_key`] gives it; empty for any.
     pub message: Option<String>,
+    /// The page of the table, from 1.
+    pub page: Option<String>,
 }
 
 /// The filters, checked.
@@ -110,6 +113,34 @@ impl Filter {
     fn is_empty(&self) -> bool {
         self.outcome.is_none() && self.action.is_none() && self.message.is_none()
     }
+
+    /// The address of page `page` of the table with these filters.
+    fn href(&self, id: &str, page: usize) -> String {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        format!(
+            "/triage/{id}{}#entries-heading",
+            super::query(&[
+                ("outcome", self.outcome.map_or("", Outcome::as_str)),
+                ("action", self.action.map_or("", Action::as_str)),
+                ("message", self.message.as_deref().unwrap_or("")),
+                ("page", &page),
+            ])
+        )
+    }
+}
+
+/// The address of the row of `entries[index]` in the unfiltered entries table of triage `id`.
+pub fn row_href(id: &str, index: usize) -> String {
+    let page = Paging::page_of(index);
+    if page > 1 {
+        format!("/triage/{id}?page={page}#r{index}")
+    } else {
+        format!("/triage/{id}#r{index}")
+    }
 }
 
 /// The file names of the refile upload: `refile.csv`, or `refile-01.csv`... past 9,999 entries.
@@ -123,12 +154,9 @@ pub fn refile_names(entries: usize) -> Vec<String> {
         .collect()
 }
 
-fn load(state: &AppState, id: &str) -> Result<(String, Arc<TriageSession>), AppError> {
+async fn load(state: &AppState, id: &str) -> Result<(String, Arc<TriageSession>), AppError> {
     let id = session_id(id)?;
-    let session = state
-        .sessions
-        .triage(&id)
-        .ok_or_else(|| missing_session(&state.sessions, &id))?;
+    let session = open_triage(state, &id).await?;
     Ok((id.to_string(), session))
 }
 
@@ -138,8 +166,9 @@ pub async fn page(
     UrlPath(id): UrlPath<String>,
     Query(filters): Query<Filters>,
 ) -> Result<Response, AppError> {
-    let (id, s) = load(&state, &id)?;
+    let (id, s) = load(&state, &id).await?;
     let filter = Filter::parse(&filters)?;
+    let page = page_number(filters.page.as_deref())?;
     let r = &s.report;
     let rec = &r.reconciliation;
     let refile = refile_names(r.refile.entries.len());
@@ -157,6 +186,7 @@ pub async fn page(
         @if names.len() > 1 {
             p.meta { "Files: " (names.join(", ")) }
         }
+        (reopened_notice(s.reopened, s.created))
         @for w in &r.warnings {
             p.warn { "Warning: " (w) }
         }
@@ -224,7 +254,7 @@ pub async fn page(
             }
         }
 
-        (entries_table(&id, &s, &filter))
+        (entries_table(&id, &s, &filter, page))
         (action_legend())
     };
     Ok(private_page(layout::page(&title, body)))
@@ -373,7 +403,7 @@ fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
     m
 }
 
-fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
+fn entries_table(id: &str, s: &TriageSession, filter: &Filter, page: usize) -> Markup {
     let r = &s.report;
     let by_outcome = counts(r.entries.iter().map(|e| e.outcome));
     let by_action = counts(r.entries.iter().map(|e| e.action));
@@ -382,8 +412,16 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
             .into_iter()
             .collect();
     by_message.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let shown: Vec<&EntryResult> = r.entries.iter().filter(|e| filter.keeps(e)).collect();
+    // Each row with its index in the report: the row's anchor, which the find box links to.
+    let shown: Vec<(usize, &EntryResult)> = r
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| filter.keeps(e))
+        .collect();
     let total = shown.len();
+    let paging = Paging::new(total, page);
+    let clear = format!("/triage/{id}#entries-heading");
     html! {
         h2 #entries-heading { "Entries" }
         form.filters method="get" action={ "/triage/" (id) "#entries-heading" } {
@@ -418,47 +456,58 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
             }
             button type="submit" { "Show" }
             @if !filter.is_empty() {
-                a.reset href={ "/triage/" (id) "#entries-heading" } { "Show all" }
+                a.reset href=(clear) { "Show all" }
             }
         }
         p.meta #shown-count {
             @if total == r.entries.len() { "All " (entries(total)) "." } @else { (entries(total)) " of " (n(r.entries.len())) " match." }
-            @if total > REPORT_ROWS { " The first " (n(REPORT_ROWS)) " are shown; the worklist download has them all." }
-        }
-        p.quickfind {
-            label for="quickfind" { "Find on this page: " }
-            input #quickfind type="search" placeholder="entry number, claim or word" data-table="entries" data-count="quickfind-count";
-            " "
-            span.meta #quickfind-count aria-live="polite" {}
-        }
-        table #entries.entries {
-            thead {
-                tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "next deadline" } th { "rule" } }
+            @if paging.pages > 1 {
+                " " (n(PAGE_ROWS)) " a page: the links below and above the table go through them all; the find box at the top of the page finds any entry."
             }
-            tbody {
-                @for e in shown.iter().take(REPORT_ROWS) {
-                    tr class=(e.outcome.as_str()) {
-                        td.mono { a href={ "/entry/" (e.entry_number) "?session=" (id) } { (e.entry_number) } }
-                        td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                        td { span class={ "outcome " (e.outcome.as_str()) } { (e.outcome.as_str()) } }
-                        td { (e.message) }
-                        td { span.action { (e.action.as_str()) } }
-                        td {
-                            (layout::with_code(&e.what_to_do))
-                            @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
-                        }
-                        td {
-                            @if let Some(d) = capekit_core::deadline::nearest_open(e.deadlines.iter().copied()) {
-                                @if e.urgent.is_some() { strong.urgent { "act now: " } }
-                                (d.describe())
+        }
+        @if total == 0 {
+            (no_match(&clear))
+        } @else {
+            (pager(&paging, "pager-top", |k| filter.href(id, k)))
+            p.quickfind {
+                label for="quickfind" { "Filter the rows of this page: " }
+                input #quickfind type="search" placeholder="entry number, claim or word" data-table="entries" data-count="quickfind-count";
+                " "
+                span.meta #quickfind-count aria-live="polite" {}
+            }
+            table #entries.entries.triage {
+                thead {
+                    tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "next deadline" } }
+                }
+                tbody {
+                    @for (i, e) in &shown[paging.start..paging.end] {
+                        @let (short, more) = layout::first_sentence(&e.what_to_do);
+                        tr id={ "r" (i) } class=(e.outcome.as_str()) {
+                            td.mono { a href={ "/entry/" (e.entry_number) "?session=" (id) } { (e.entry_number) } }
+                            td.mono { (e.claim_number.as_deref().unwrap_or("")) }
+                            td { span class={ "outcome " (e.outcome.as_str()) } { (e.outcome.as_str()) } }
+                            td { (e.message) }
+                            td {
+                                span.action { (e.action.as_str()) }
+                                @if let Some(rule) = e.rule { " " a.code href={ "/rules/" (rule) } { (rule) } }
                             }
-                        }
-                        td {
-                            @if let Some(rule) = e.rule { a href={ "/rules/" (rule) } { (rule) } }
+                            td {
+                                (layout::with_code(&short))
+                                @if more || e.note.is_some() {
+                                    " " a.more href={ "/entry/" (e.entry_number) "?session=" (id) } { "details" }
+                                }
+                            }
+                            td {
+                                @if let Some(d) = capekit_core::deadline::nearest_open(e.deadlines.iter().copied()) {
+                                    @if e.urgent.is_some() { strong.urgent { "act now: " } }
+                                    (d.describe())
+                                }
+                            }
                         }
                     }
                 }
             }
+            (pager(&paging, "pager-bottom", |k| filter.href(id, k)))
         }
     }
 }
@@ -487,7 +536,7 @@ pub async fn mark_uploaded(
     UrlPath((id, file)): UrlPath<(String, String)>,
     Query(which): Query<UploadedQuery>,
 ) -> Result<Response, AppError> {
-    let (id, s) = load(&state, &id)?;
+    let (id, s) = load(&state, &id).await?;
     let back = format!("/triage/{id}");
     let Some(path) = state.ledger.clone() else {
         return Err(AppError::bad_request(
@@ -630,7 +679,7 @@ pub async fn file(
     State(state): State<AppState>,
     UrlPath((id, file)): UrlPath<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (id, s) = load(&state, &id)?;
+    let (id, s) = load(&state, &id).await?;
     tokio::task::spawn_blocking(move || build_download(&state, &id, &s, &file)).await?
 }
 

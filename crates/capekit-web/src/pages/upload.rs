@@ -32,8 +32,8 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::ledger::{self, LedgerNote};
 use crate::session::{
-    CheckSession, FileKind, PlanSession, Session, SessionId, TriageSession, UploadedFile,
-    first_entry_data, save_upload,
+    CheckSession, Corrected, FileKind, PlanSession, Session, SessionId, TriageSession,
+    UploadedFile, first_entry_data, save_upload,
 };
 
 /// What capekit reads, said once for every refusal page.
@@ -221,16 +221,12 @@ fn ingest(
 
     if claims > 0 {
         let session = triage_session(state, saved, options.as_of, &id.to_string())?;
-        state
-            .sessions
-            .insert(id.clone(), Session::Triage(Arc::new(session)));
+        keep(state, id, Session::Triage(Arc::new(session)));
         return Ok(format!("/triage/{id}"));
     }
     if reports > 0 {
         let session = plan_session(state, saved, options)?;
-        state
-            .sessions
-            .insert(id.clone(), Session::Plan(Arc::new(session)));
+        keep(state, id, Session::Plan(Arc::new(session)));
         return Ok(format!("/plan/{id}"));
     }
     // One declaration alone: check it.
@@ -241,10 +237,149 @@ fn ingest(
         ));
     };
     let session = check_session(state, file, bytes, input, options.filer.map(str::to_owned));
-    state
-        .sessions
-        .insert(id.clone(), Session::Check(Arc::new(session)));
+    keep(state, id, Session::Check(Arc::new(session)));
     Ok(format!("/check/{id}"))
+}
+
+/// Keeps a session made now: in memory, and its record beside its saved files, so that a
+/// restarted server opens it again (see `persist.rs`).
+pub fn keep(state: &AppState, id: &SessionId, session: Session) {
+    crate::persist::save_or_warn(&state.upload_dir, id, &session);
+    state.sessions.insert(id.clone(), session);
+}
+
+/// The session of upload `id` read again from its saved files after a restart, read-only: the
+/// job runs as the upload ran it, with what the ledger knows now, and records nothing.
+/// `Ok(None)` when the upload folder holds no record of `id`.
+pub fn reopen(state: &AppState, id: &SessionId) -> Result<Option<Session>, AppError> {
+    use crate::persist::{Job, ReopenError};
+    let saved = match crate::persist::read(&state.upload_dir, id) {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return Ok(None),
+        Err(ReopenError::Gone(names)) => return Err(AppError::files_gone(&names)),
+        Err(ReopenError::Unreadable(why)) => {
+            return Err(AppError::internal("reading a saved upload again", why));
+        }
+    };
+    let m = saved.manifest;
+    let as_of = m.as_of.unwrap_or_else(|| state.today());
+    let now = jiff::Timestamp::now();
+    let session = match m.job {
+        Job::Triage => {
+            let mut t = reopen_triage(state, id, saved.files, as_of, m.corrected);
+            t.created = m.created;
+            t.reopened = Some(now);
+            Session::Triage(Arc::new(t))
+        }
+        Job::Plan => {
+            let (files, sets) = entry_sets(saved.files);
+            let options = PlanOptions {
+                as_of,
+                filer: m.filer,
+                ..PlanOptions::default()
+            };
+            let (plan, note) = ledger::plan_read_only(state, sets, &options);
+            let mut p = PlanSession::new(files, plan, note);
+            p.created = m.created;
+            p.reopened = Some(now);
+            Session::Plan(Arc::new(p))
+        }
+        Job::Check => {
+            let Some((file, bytes)) = saved.files.into_iter().next() else {
+                return Err(AppError::internal(
+                    "reading a saved upload again",
+                    "its record names no file",
+                ));
+            };
+            let input = capekit_io::declaration::parse_declaration(&file.name, &bytes);
+            let mut c = check_session(state, file, bytes, input, m.filer);
+            c.created = m.created;
+            c.reopened = Some(now);
+            Session::Check(Arc::new(c))
+        }
+    };
+    Ok(Some(session))
+}
+
+/// The entry reports of a saved plan, read again.
+fn entry_sets(saved: Vec<(UploadedFile, Vec<u8>)>) -> (Vec<UploadedFile>, Vec<EntryDataSet>) {
+    let mut files = Vec::with_capacity(saved.len());
+    let mut sets = Vec::with_capacity(saved.len());
+    for (file, bytes) in saved {
+        if let Read::Entries(set) = classify(&file.name, &bytes) {
+            sets.push(set);
+        }
+        files.push(file);
+    }
+    (files, sets)
+}
+
+/// A saved triage read again: its files, the corrected list given on its rebuild page (pasted
+/// text first, then a file, as the page reads them), the triage, and the ledger asked (never
+/// told) what it knows now, setting aside this upload's own drafts as the upload did.
+fn reopen_triage(
+    state: &AppState,
+    id: &SessionId,
+    saved: Vec<(UploadedFile, Vec<u8>)>,
+    as_of: jiff::civil::Date,
+    corrected_text: Option<String>,
+) -> TriageSession {
+    let mut lists = Vec::new();
+    let mut claim_files = Vec::with_capacity(saved.len());
+    for (file, bytes) in saved {
+        if file.kind == FileKind::CorrectedList {
+            lists.push((file, bytes));
+        } else {
+            let r = classify(&file.name, &bytes);
+            claim_files.push((file, bytes, r));
+        }
+    }
+    let TriageRead {
+        mut input,
+        diagnostics,
+        mut files,
+        ..
+    } = read_triage(claim_files);
+    let corrected = corrected_text.map(|text| {
+        let mut c = Corrected {
+            entries: Vec::new(),
+            diagnostics: Vec::new(),
+            text,
+        };
+        let mut add = |name: &str, bytes: &[u8]| {
+            if let Ok((e, d)) = capekit_io::claims::parse_entry_list(name, bytes) {
+                c.entries.extend(e);
+                c.diagnostics.extend(d);
+            }
+        };
+        if !c.text.trim().is_empty() {
+            let text = c.text.clone();
+            add("pasted list", text.as_bytes());
+        }
+        for (file, bytes) in &lists {
+            add(&file.name, bytes);
+        }
+        c
+    });
+    files.extend(lists.into_iter().map(|(f, _)| f));
+    if let Some(c) = &corrected {
+        input.corrected.clone_from(&c.entries);
+    }
+    let mut report = triage(&input, as_of);
+    let (note, drafts) = match &state.ledger {
+        None => (LedgerNote::Off, Vec::new()),
+        Some(path) => match ledger::guard_read_only(path, &id.to_string(), &mut input, &mut report)
+        {
+            Ok(drafts) => (LedgerNote::Recorded(Vec::new()), drafts),
+            Err(e) => (
+                ledger::failed(path, "reading what it knows of this upload", &e),
+                Vec::new(),
+            ),
+        },
+    };
+    let mut session = TriageSession::new(files, input, report, diagnostics, note, drafts);
+    session.corrected = corrected;
+    session
 }
 
 /// Records refund reports in the ledger (the same bytes again change nothing); the Refunds page
@@ -253,7 +388,7 @@ fn record_refunds(state: &AppState, read: Vec<(FilePart, Read)>) -> Result<Strin
     let Some(path) = &state.ledger else {
         return Err(AppError::bad_request(
             "The ledger is off",
-            "Refund reports are recorded in the ledger, and the workbench runs with --no-ledger: run `capekit refunds FILE...` instead.",
+            "Refund reports are recorded in the ledger, and the workbench runs with --no-ledger: start capekit without --no-ledger to read them here. (On the command line, `capekit refunds FILE...` reads them too.)",
         )
         .with_back("/", "Back to the start page"));
     };
@@ -302,14 +437,18 @@ fn meta(file: &UploadedFile, bytes: &[u8]) -> FileMeta {
     FileMeta::of_bytes(&file.name, kind, bytes)
 }
 
-/// The triage of claim files, with the declaration and entry reports among them; recorded in
-/// the ledger when there is one.
-fn triage_session(
-    state: &AppState,
-    saved: Vec<(UploadedFile, Vec<u8>, Read)>,
-    as_of: jiff::civil::Date,
-    session: &str,
-) -> Result<TriageSession, AppError> {
+/// What the files of a triage read as, before the triage runs.
+struct TriageRead {
+    input: TriageInput,
+    diagnostics: Vec<capekit_core::Diagnostic>,
+    claim_metas: Vec<FileMeta>,
+    declaration_meta: Option<FileMeta>,
+    files: Vec<UploadedFile>,
+}
+
+/// Adds each file of a triage to its input: claim rows, the declaration, entry data (the first
+/// file that lists an entry wins, as in `capekit triage --entries`).
+fn read_triage(saved: Vec<(UploadedFile, Vec<u8>, Read)>) -> TriageRead {
     let mut input = TriageInput::default();
     let mut diagnostics = Vec::new();
     let mut claim_metas = Vec::new();
@@ -337,8 +476,31 @@ fn triage_session(
         }
         files.push(file);
     }
-    // The first file that lists an entry wins, as in `capekit triage --entries`.
     input.entry_data = first_entry_data(reports.iter().map(Vec::as_slice));
+    TriageRead {
+        input,
+        diagnostics,
+        claim_metas,
+        declaration_meta,
+        files,
+    }
+}
+
+/// The triage of claim files, with the declaration and entry reports among them; recorded in
+/// the ledger when there is one.
+fn triage_session(
+    state: &AppState,
+    saved: Vec<(UploadedFile, Vec<u8>, Read)>,
+    as_of: jiff::civil::Date,
+    session: &str,
+) -> Result<TriageSession, AppError> {
+    let TriageRead {
+        mut input,
+        diagnostics,
+        claim_metas,
+        declaration_meta,
+        files,
+    } = read_triage(saved);
     let mut report = triage(&input, as_of);
     let (note, drafts) = match &state.ledger {
         None => (LedgerNote::Off, Vec::new()),
@@ -411,12 +573,7 @@ fn plan_session(
         },
     );
     let (plan, note) = planned.inspect_err(|_| forget(&files))?;
-    Ok(PlanSession {
-        created: jiff::Timestamp::now(),
-        files,
-        plan,
-        ledger: note,
-    })
+    Ok(PlanSession::new(files, plan, note))
 }
 
 /// Checks a declaration and plans its fix, with the ledger's knowledge as `capekit check` and
@@ -460,6 +617,7 @@ pub fn check_session(
         report,
         plan,
         ledger,
+        reopened: None,
     }
 }
 

@@ -165,9 +165,15 @@ pub fn local_time(t: Timestamp, tz: &TimeZone) -> String {
 }
 
 /// [`local_time`] in this computer's zone (the `TZ` variable, else the system's setting; UTC when
-/// neither can be read).
-pub fn shown_time(t: Timestamp) -> String {
-    local_time(t, &TimeZone::system())
+/// neither can be read): the one place the domain reads its surroundings, since a time shown to
+/// a clerk must be the clerk's. Tests fix `TZ`, or call [`local_time`] with a zone.
+pub fn shown_time(t: impl std::borrow::Borrow<Timestamp>) -> String {
+    local_time(*t.borrow(), &TimeZone::system())
+}
+
+/// The day of `t` in this computer's zone, as [`shown_time`] reads it.
+pub fn shown_date(t: Timestamp) -> jiff::civil::Date {
+    t.to_zoned_datetime(TimeZone::system()).date()
 }
 
 /// The catalog's date in words, for every output that names the catalog:
@@ -210,6 +216,11 @@ impl<'a> FindingGroup<'a> {
     /// the group spans several), at most [`PLACES_NAMED`] places, then `...`. Empty when the
     /// findings have no place.
     pub fn places(&self) -> String {
+        self.places_upto(PLACES_NAMED)
+    }
+
+    /// [`FindingGroup::places`], naming at most `limit` places (`usize::MAX`: every one).
+    pub fn places_upto(&self, limit: usize) -> String {
         let mut out: Vec<String> = Vec::new();
         let mut named = 0usize;
         let mut cut = false;
@@ -241,7 +252,7 @@ impl<'a> FindingGroup<'a> {
                 while j + 1 < lines.len() && lines[j + 1] == lines[j] + 1 {
                     j += 1;
                 }
-                if named == PLACES_NAMED {
+                if named == limit {
                     cut = true;
                     break;
                 }
@@ -256,7 +267,7 @@ impl<'a> FindingGroup<'a> {
                 i = j + 1;
             }
             for c in cells {
-                if named == PLACES_NAMED {
+                if named == limit {
                     cut = true;
                     break;
                 }
@@ -293,22 +304,59 @@ impl<'a> FindingGroup<'a> {
         s
     }
 
-    /// `F014 on 20 lines: 3, 7, 9-12, ...` (or `F014 (1)` for a finding with no place), for the
-    /// head of a group; `where_all` says where every one of them is listed (`all in the worklist`).
-    pub fn summary(&self, where_all: &str) -> String {
-        let places = self.places();
+    /// Where they are, in words: `on 20 lines: 3, 7, 9-12, ...`, `on line 5`, `3 times: a.csv
+    /// lines 2, 3; b.xlsx Sheet1!A4`, or `3 times` when they have no place.
+    pub fn whereabouts(&self) -> String {
+        self.whereabouts_upto(PLACES_NAMED)
+    }
+
+    /// [`FindingGroup::whereabouts`], naming at most `limit` places (`usize::MAX`: every one).
+    pub fn whereabouts_upto(&self, limit: usize) -> String {
+        let places = self.places_upto(limit);
         let n = self.count();
-        let mut s = if places.is_empty() {
-            format!("{} ({})", self.code, group(n as u64))
+        let one_file_of_lines = self.all.iter().all(|d| d.cell.is_none() && d.line.is_some())
+            && self.all.iter().all(|d| d.file == self.all[0].file);
+        if places.is_empty() {
+            if n == 1 {
+                String::new()
+            } else {
+                format!("{} times", group(n as u64))
+            }
         } else if n == 1 {
-            format!("{} on {places}", self.code)
+            format!("on {places}")
+        } else if one_file_of_lines {
+            let lines = places.strip_prefix("lines ").unwrap_or(&places);
+            format!("on {} lines: {lines}", group(n as u64))
         } else {
-            format!("{} {} times, on {places}", self.code, group(n as u64))
+            format!("{} times: {places}", group(n as u64))
+        }
+    }
+
+    /// `F014 on 20 lines: 3, 7, 9-12, ... (all in the worklist)`: the head of a group;
+    /// `where_all` says where every one of them is listed, and is printed only when some are
+    /// not printed in full.
+    pub fn summary(&self, where_all: &str) -> String {
+        let w = self.whereabouts();
+        let mut s = if w.is_empty() {
+            self.code.to_owned()
+        } else {
+            format!("{} {w}", self.code)
         };
-        if n > FINDINGS_SHOWN && !where_all.is_empty() {
+        if self.count() > FINDINGS_SHOWN && !where_all.is_empty() {
             let _ = write!(s, " ({where_all})");
         }
         s
+    }
+
+    /// The line after the findings printed in full, when some are not: `... and 17 more like
+    /// these (all in the worklist)`.
+    pub fn more(&self, where_all: &str) -> Option<String> {
+        let rest = self.count().checked_sub(FINDINGS_SHOWN).filter(|n| *n > 0)?;
+        let mut s = format!("... and {} more like these", group(rest as u64));
+        if !where_all.is_empty() {
+            let _ = write!(s, " ({where_all})");
+        }
+        Some(s)
     }
 }
 
@@ -463,9 +511,14 @@ mod tests {
         assert_eq!(groups[0].places(), "lines 3, 7, 9-12, 14, 15");
         assert_eq!(
             groups[0].summary("all in the worklist"),
-            "F014 8 times, on lines 3, 7, 9-12, 14, 15 (all in the worklist)"
+            "F014 on 8 lines: 3, 7, 9-12, 14, 15 (all in the worklist)"
+        );
+        assert_eq!(
+            groups[0].more("all in the worklist").as_deref(),
+            Some("... and 5 more like these (all in the worklist)")
         );
         assert_eq!(groups[1].summary("all in the worklist"), "F017 on line 5");
+        assert_eq!(groups[1].more("all in the worklist"), None);
     }
 
     #[test]
@@ -489,7 +542,8 @@ mod tests {
         // Quoted values are masked alike, so a and b are one group; c says something else.
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].count(), 2);
-        assert_eq!(g[1].summary(""), "R003 (1)");
+        assert_eq!(g[1].summary(""), "R003");
+        assert_eq!(g[0].summary(""), "R003 2 times");
     }
 
     #[test]
@@ -501,9 +555,12 @@ mod tests {
         let p = g[0].places();
         assert!(p.ends_with(", ..."), "{p}");
         assert_eq!(p.matches(", ").count(), PLACES_NAMED);
+        let every = g[0].places_upto(usize::MAX);
+        assert!(every.ends_with(", 200"), "{every}");
+        assert_eq!(every.matches(", ").count(), 99);
         assert!(
             g[0].summary("all in --format json")
-                .starts_with("F014 100 times, on lines 2, 4, 6,")
+                .starts_with("F014 on 100 lines: 2, 4, 6,")
         );
     }
 
@@ -514,5 +571,9 @@ mod tests {
         let c = f014(4, "x", 1).in_file("b.xlsx").at_cell("Sheet1!A4", 4);
         let g = group_findings([&a, &b, &c]);
         assert_eq!(g[0].places(), "a.csv lines 2, 3; b.xlsx Sheet1!A4");
+        assert_eq!(
+            g[0].whereabouts(),
+            "3 times: a.csv lines 2, 3; b.xlsx Sheet1!A4"
+        );
     }
 }

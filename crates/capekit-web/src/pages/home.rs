@@ -113,8 +113,7 @@ fn recent(state: &AppState) -> Markup {
 }
 
 fn time(t: jiff::Timestamp) -> String {
-    let zoned = t.to_zoned_datetime(jiff::tz::TimeZone::system());
-    zoned.strftime("%Y-%m-%d %H:%M").to_string()
+    capekit_core::words::shown_time(t)
 }
 
 /// What the ledger holds, read for the start page.
@@ -194,7 +193,7 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                 div.tile.mixed { a href="/declarations" { b { (layout::n(e.drafted)) } "on drafts not marked uploaded" } }
             }
             @if e.unknown > 0 {
-                div.tile { b { (layout::n(e.unknown)) } "not declared yet (from entry reports)" }
+                div.tile { b { (layout::n(e.unknown)) } "not declared (known from entry reports)" }
             }
         }
         @if !s.rejected_by_action.is_empty() {
@@ -235,7 +234,7 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                         tr class=(if left < 0 { "passed" } else if capekit_core::deadline::urgent(d.kind, left) { "soon" } else { "" }) {
                             td { (layout::deadline(d.kind, d.date, left)) }
                             td { (d.kind.describe()) }
-                            td.mono { a href={ "/entry/" (d.entry) } { (d.entry.dashed()) } }
+                            td.mono { a href={ "/entry/" (d.entry) } { (d.entry.as_str()) } }
                             td { (state_words(d.state)) }
                             td.mono { (d.importer.as_deref().unwrap_or("")) }
                         }
@@ -249,11 +248,5 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
 
 /// An entry state as `LedgerStatus` names it, in words.
 fn state_words(state: &str) -> &str {
-    match state {
-        "unknown" => "not declared yet",
-        "pending" => "pending: waiting for CBP",
-        "drafted" => "on a draft, not marked uploaded",
-        "rejected" => "rejected",
-        other => other,
-    }
+    capekit_ledger::EntryState::label_of(state)
 }

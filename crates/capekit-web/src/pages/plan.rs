@@ -24,7 +24,7 @@ use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
 use capekit_core::path::{Path, format_cents};
 use capekit_io::html::bar_chart;
 use capekit_io::plan_out::{
-    Horizon, PlanFiles, PlannedEntry, grouped_findings, reconciliation_line, report_html,
+    Horizon, PlanFiles, PlannedEntry, reconciliation_line, report_html,
     worklist_table,
 };
 use capekit_io::triage_out::REPORT_ROWS;
@@ -397,18 +397,21 @@ fn findings(s: &PlanSession) -> Markup {
                 table {
                     thead { tr { th { "rule" } th { "file" } th { "where" } th { "value" } th { "problem" } } }
                     tbody {
-                        @for (code, shown, total) in grouped_findings(diagnostics) {
-                            @for d in &shown {
+                        @for g in capekit_core::words::group_findings(diagnostics) {
+                            @if g.count() > 1 {
+                                tr { td.mono { a href={ "/rules/" (g.code) } { (g.code) } } td colspan="4" { b { (g.whereabouts_upto(usize::MAX)) } } }
+                            }
+                            @for d in g.shown() {
                                 tr {
-                                    td.mono { a href={ "/rules/" (code) } { (code) } }
+                                    td.mono { a href={ "/rules/" (g.code) } { (g.code) } }
                                     td { (d.file.as_deref().unwrap_or("")) }
                                     td { (d.position().unwrap_or_default()) }
                                     td.mono { (d.value.as_deref().unwrap_or("")) }
                                     td { (layout::with_code(&d.message)) }
                                 }
                             }
-                            @if total > shown.len() {
-                                tr { td.mono { (code) } td colspan="4" { "... and " (n(total - shown.len())) " more" } }
+                            @if let Some(more) = g.more("on the lines named above; their entries are on the worklist") {
+                                tr { td.mono { (g.code) } td colspan="4" { (more) } }
                             }
                         }
                     }

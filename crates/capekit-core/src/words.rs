@@ -314,7 +314,10 @@ impl<'a> FindingGroup<'a> {
     pub fn whereabouts_upto(&self, limit: usize) -> String {
         let places = self.places_upto(limit);
         let n = self.count();
-        let one_file_of_lines = self.all.iter().all(|d| d.cell.is_none() && d.line.is_some())
+        let one_file_of_lines = self
+            .all
+            .iter()
+            .all(|d| d.cell.is_none() && d.line.is_some())
             && self.all.iter().all(|d| d.file == self.all[0].file);
         if places.is_empty() {
             if n == 1 {
@@ -351,7 +354,10 @@ impl<'a> FindingGroup<'a> {
     /// The line after the findings printed in full, when some are not: `... and 17 more like
     /// these (all in the worklist)`.
     pub fn more(&self, where_all: &str) -> Option<String> {
-        let rest = self.count().checked_sub(FINDINGS_SHOWN).filter(|n| *n > 0)?;
+        let rest = self
+            .count()
+            .checked_sub(FINDINGS_SHOWN)
+            .filter(|n| *n > 0)?;
         let mut s = format!("... and {} more like these", group(rest as u64));
         if !where_all.is_empty() {
             let _ = write!(s, " ({where_all})");

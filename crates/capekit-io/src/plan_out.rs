@@ -2143,7 +2143,9 @@ pub(crate) mod tests {
         assert!(html.contains("on 25 lines: 2-26"), "{html}");
         assert_eq!(html.matches("is not an entry number").count(), 3, "{html}");
         assert!(
-            html.contains("... and 22 more like these (all in --format json; their entries on the worklist)"),
+            html.contains(
+                "... and 22 more like these (all in --format json; their entries on the worklist)"
+            ),
             "{html}"
         );
     }

@@ -30,8 +30,8 @@ fn dashed_entry(text: &str) -> Option<&str> {
 
 /// Every string cell of every sheet of a workbook.
 fn cells(path: &Path) -> Vec<String> {
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut out = Vec::new();
     for name in calamine::Reader::sheet_names(&wb) {
         let range = calamine::Reader::worksheet_range(&mut wb, &name).expect("sheet");
@@ -78,7 +78,14 @@ fn every_workbook_and_text_names_entries_by_their_11_characters() {
     let plan = ok(run_with_ledger(
         d,
         &ledger,
-        &["plan", "es003.csv", "--as-of", "2026-11-24", "--out", "plan"],
+        &[
+            "plan",
+            "es003.csv",
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "plan",
+        ],
     ));
     texts.push(("plan".into(), plan.stdout));
     // The ledger's export and its entry views, from the demo's ledger.
@@ -177,7 +184,10 @@ fn actions_and_paths_are_explained_where_first_printed() {
     let ledger = d.join("l.sqlite3");
     let demo = ok(run_with_ledger(d, &ledger, &["demo", "--out", "demo"]));
     for (name, meaning) in [
-        ("other-path", "CAPE cannot take it now: protest, court or a later CAPE phase."),
+        (
+            "other-path",
+            "CAPE cannot take it now: protest, court or a later CAPE phase.",
+        ),
         ("refile", "Put it on a new declaration now, as it is."),
     ] {
         let line = demo
@@ -196,7 +206,14 @@ fn actions_and_paths_are_explained_where_first_printed() {
     let plan = ok(run_with_ledger(
         d,
         &ledger,
-        &["plan", "es003.csv", "--as-of", "2026-11-24", "--out", "plan"],
+        &[
+            "plan",
+            "es003.csv",
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "plan",
+        ],
     ));
     let line = plan
         .stdout
@@ -206,7 +223,10 @@ fn actions_and_paths_are_explained_where_first_printed() {
     assert!(line.contains("wait for a later phase"), "{line}");
     // Each report carries the legend.
     for (f, meaning) in [
-        ("demo/report.html", "Put it on a new declaration now, as it is."),
+        (
+            "demo/report.html",
+            "Put it on a new declaration now, as it is.",
+        ),
         ("plan/report.html", "Declare it in CAPE now."),
     ] {
         let html = std::fs::read_to_string(d.join(f)).expect("report");
@@ -255,11 +275,18 @@ fn a_finding_on_many_lines_is_one_line_with_its_count_and_lines() {
         .lines()
         .find(|l| l.trim_start().starts_with("on 28 lines"))
         .unwrap_or_else(|| panic!("no grouped line:\n{}", r.stdout));
-    assert!(head.contains("on 28 lines: 2, 4-20, 22-28, 30-32"), "{head}");
+    assert!(
+        head.contains("on 28 lines: 2, 4-20, 22-28, 30-32"),
+        "{head}"
+    );
     // The first few in full, the rest by their lines: never "see --format json" alone.
     let full = r.stdout.matches("`: check digit is").count();
     assert_eq!(full, capekit_core::words::FINDINGS_SHOWN, "{}", r.stdout);
-    assert!(!r.stdout.contains("listed by --format json"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("listed by --format json"),
+        "{}",
+        r.stdout
+    );
     // Every one of them is still in the JSON.
     let j = run_with_ledger(
         d,

@@ -129,9 +129,9 @@ pub async fn page(
                         @for (id, e) in &rows {
                             tr {
                                 td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                                td { (e.outcome.as_str()) }
+                                td { span title=(capekit_core::words::meaning(e.outcome.as_str()).unwrap_or_default()) { (e.outcome.as_str()) } }
                                 td { (e.message) }
-                                td { span.action { (e.action.as_str()) } }
+                                td { span.action title=(e.action.describe()) { (e.action.as_str()) } }
                                 td {
                                     (layout::with_code(&e.what_to_do))
                                     @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
@@ -151,7 +151,7 @@ pub async fn page(
                     @for (id, s, e) in &planned {
                         @let dl = e.decision.deadlines;
                         tr {
-                            td { span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) } }
+                            td { span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) } }
                             td {
                                 (layout::with_code(&e.what_to_do(s.plan.filer.as_deref())))
                                 @for note in &e.decision.notes { br; i { (layout::with_code(note)) } }
@@ -167,10 +167,7 @@ pub async fn page(
             }
         }
     };
-    Ok(private_page(layout::page(
-        &format!("Entry {entry}"),
-        body,
-    )))
+    Ok(private_page(layout::page(&format!("Entry {entry}"), body)))
 }
 
 /// The rows of ACE's refund reports recorded for the entry, in the order recorded; the

@@ -203,7 +203,7 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                 tbody {
                     @for a in &s.rejected_by_action {
                         tr {
-                            td { span.action { (a.action.as_str()) } }
+                            td { span.action title=(a.action.describe()) { (a.action.as_str()) } }
                             td.num { (layout::n(a.entries)) }
                             td { (a.action.describe()) }
                         }

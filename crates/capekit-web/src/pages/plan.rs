@@ -24,8 +24,7 @@ use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
 use capekit_core::path::{Path, format_cents};
 use capekit_io::html::bar_chart;
 use capekit_io::plan_out::{
-    Horizon, PlanFiles, PlannedEntry, reconciliation_line, report_html,
-    worklist_table,
+    Horizon, PlanFiles, PlannedEntry, reconciliation_line, report_html, worklist_table,
 };
 use capekit_io::triage_out::REPORT_ROWS;
 use capekit_io::upload::upload_bytes;
@@ -193,7 +192,7 @@ pub async fn page(
                                 td.mono { a href={ "/entry/" (e.entry_number) "?plan=" (id) } { (e.entry_number) } }
                                 td.mono { (e.importer_number.as_deref().unwrap_or("")) }
                                 td { @if let Some(d) = e.urgent_by { (d.kind.describe()) br; } (when(e.urgent_by)) }
-                                td { span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) } }
+                                td { span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) } }
                                 td.num { (format_cents(e.ieepa_duty_cents)) }
                                 td { (where_it_is(&s, e)) }
                             }
@@ -497,7 +496,7 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter) -> Markup {
                                 @if let Some(name) = &e.importer_name { br; span.meta.small { (name) } }
                             }
                             td {
-                                span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) }
+                                span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) }
                                 @if e.urgent { br; span.badge.urgent { "urgent" } }
                             }
                             td.todo {

@@ -152,7 +152,7 @@ pub async fn page(
 
     let body = html! {
         p.meta {
-            "Rules as of " (r.as_of.to_string()) " · catalog " (r.catalog_version)
+            "Rules as of " (r.as_of.to_string()) " · " (capekit_core::words::catalog_line())
         }
         @if names.len() > 1 {
             p.meta { "Files: " (names.join(", ")) }
@@ -440,9 +440,9 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
                     tr class=(e.outcome.as_str()) {
                         td.mono { a href={ "/entry/" (e.entry_number) "?session=" (id) } { (e.entry_number) } }
                         td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                        td { span class={ "outcome " (e.outcome.as_str()) } { (e.outcome.as_str()) } }
+                        td { span class={ "outcome " (e.outcome.as_str()) } title=(meaning(e.outcome.as_str())) { (e.outcome.as_str()) } }
                         td { (e.message) }
-                        td { span.action { (e.action.as_str()) } }
+                        td { span.action title=(e.action.describe()) { (e.action.as_str()) } }
                         td {
                             (layout::with_code(&e.what_to_do))
                             @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
@@ -466,8 +466,12 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter) -> Markup {
 fn action_legend() -> Markup {
     html! {
         details.legend {
-            summary { "What the actions mean" }
+            summary { "What the outcomes and actions mean" }
             dl {
+                @for o in capekit_core::triage::Outcome::ALL {
+                    dt { span class={ "outcome " (o.as_str()) } { (o.as_str()) } }
+                    dd { (meaning(o.as_str())) }
+                }
                 @for a in Action::ALL {
                     dt { span.action { (a.as_str()) } }
                     dd { (a.describe()) }
@@ -475,6 +479,11 @@ fn action_legend() -> Markup {
             }
         }
     }
+}
+
+/// A word's meaning from the one table, for titles (tooltips) and legends.
+fn meaning(name: &str) -> &'static str {
+    capekit_core::words::meaning(name).unwrap_or_default()
 }
 
 /// `POST /triage/{id}/{file}/uploaded`: the user says this refile part was uploaded on ACE

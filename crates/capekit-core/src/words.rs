@@ -471,12 +471,12 @@ mod tests {
 
     #[test]
     fn local_time_names_the_zone() {
-        let t: Timestamp = "2026-12-01T14:14:00Z".parse().unwrap();
-        let ny = TimeZone::get("America/New_York").unwrap();
+        let t: Timestamp = "2026-12-01T14:14:00Z".parse().expect("time");
+        let ny = TimeZone::get("America/New_York").expect("zone");
         assert_eq!(local_time(t, &ny), "2026-12-01 09:14 EST");
-        let summer: Timestamp = "2026-07-01T14:14:00Z".parse().unwrap();
+        let summer: Timestamp = "2026-07-01T14:14:00Z".parse().expect("time");
         assert_eq!(local_time(summer, &ny), "2026-07-01 10:14 EDT");
-        let la = TimeZone::get("America/Los_Angeles").unwrap();
+        let la = TimeZone::get("America/Los_Angeles").expect("zone");
         assert_eq!(local_time(t, &la), "2026-12-01 06:14 PST");
         assert_eq!(local_time(t, &TimeZone::UTC), "2026-12-01 14:14 UTC");
     }

@@ -170,51 +170,6 @@ pub fn stacked_chart(
     svg
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_everything_dangerous() {
-        assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
-
-    #[test]
-    fn stacked_chart_draws_each_stage_of_each_row_but_zero_and_negative_parts() {
-        let stages = [
-            Stage {
-                name: "paid",
-                colour: "#2e7d32",
-            },
-            Stage {
-                name: "outstanding",
-                colour: "#c62828",
-            },
-        ];
-        let svg = stacked_chart(
-            "Money",
-            &stages,
-            &[("A<".into(), vec![300, 100]), ("B".into(), vec![0, -5])],
-            |c| format!("${c}"),
-        );
-        // Two legend squares, two parts of A, none of B.
-        assert_eq!(svg.matches("<rect").count(), 4, "{svg}");
-        assert!(svg.contains("A&lt;: paid $300"), "{svg}");
-        assert!(svg.contains(">$400<"), "{svg}");
-        assert!(svg.contains(">$0<"), "{svg}");
-    }
-
-    #[test]
-    fn chart_has_one_bar_per_item() {
-        let svg = bar_chart("t", &[("A".into(), 3), ("B<".into(), 1)]);
-        assert_eq!(svg.matches("<rect").count(), 2);
-        assert!(svg.contains("B&lt;"));
-    }
-}
-
 /// The legend of a report: each action, path or outcome name the report uses, with its meaning
 /// from [`capekit_core::words::MEANINGS`], in the order given.
 pub fn legend(names: &[&str]) -> String {
@@ -285,4 +240,49 @@ pub fn findings_table(
     }
     let _ = writeln!(b, "</tbody></table>");
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_everything_dangerous() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn stacked_chart_draws_each_stage_of_each_row_but_zero_and_negative_parts() {
+        let stages = [
+            Stage {
+                name: "paid",
+                colour: "#2e7d32",
+            },
+            Stage {
+                name: "outstanding",
+                colour: "#c62828",
+            },
+        ];
+        let svg = stacked_chart(
+            "Money",
+            &stages,
+            &[("A<".into(), vec![300, 100]), ("B".into(), vec![0, -5])],
+            |c| format!("${c}"),
+        );
+        // Two legend squares, two parts of A, none of B.
+        assert_eq!(svg.matches("<rect").count(), 4, "{svg}");
+        assert!(svg.contains("A&lt;: paid $300"), "{svg}");
+        assert!(svg.contains(">$400<"), "{svg}");
+        assert!(svg.contains(">$0<"), "{svg}");
+    }
+
+    #[test]
+    fn chart_has_one_bar_per_item() {
+        let svg = bar_chart("t", &[("A".into(), 3), ("B<".into(), 1)]);
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.contains("B&lt;"));
+    }
 }

@@ -1148,8 +1148,8 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     }
     let _ = writeln!(
         out,
-        "  {:<16} {:>9} {:>18}  {}",
-        "path", "entries", "IEEPA duty", "what it means"
+        "  {:<16} {:>9} {:>18}  what it means",
+        "path", "entries", "IEEPA duty"
     );
     // Each path with its meaning, where a clerk first reads its name.
     for t in &plan.totals {

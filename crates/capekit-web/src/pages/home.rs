@@ -186,14 +186,14 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
             " and " (layout::n(s.claims)) " claim" @if s.claims != 1 { "s" } "."
         }
         div.tiles {
-            div.tile.ok { b { (layout::n(e.accepted)) } "accepted - never declare again" }
+            div.tile.ok { b { (layout::n(e.accepted)) } (state_words("accepted")) " - never declare again" }
             div.tile.bad { b { (layout::n(e.rejected)) } "rejected on their latest claim" }
-            div.tile.mixed { b { (layout::n(e.pending)) } "pending - waiting for CBP's answer" }
+            div.tile.mixed { b { (layout::n(e.pending)) } (state_words("pending")) " - waiting for its claim" }
             @if e.drafted > 0 {
-                div.tile.mixed { a href="/declarations" { b { (layout::n(e.drafted)) } "on drafts not marked uploaded" } }
+                div.tile.mixed { a href="/declarations" { b { (layout::n(e.drafted)) } (state_words("drafted")) " - not marked uploaded" } }
             }
             @if e.unknown > 0 {
-                div.tile { b { (layout::n(e.unknown)) } "not declared (known from entry reports)" }
+                div.tile { b { (layout::n(e.unknown)) } (state_words("unknown")) " (known from entry reports)" }
             }
         }
         @if !s.rejected_by_action.is_empty() {

@@ -183,3 +183,25 @@ async fn a_finding_on_many_rows_of_an_es003_is_one_group_on_the_plan_page() {
         "no terminal command on the web"
     );
 }
+
+#[tokio::test]
+async fn unreadable_claim_rows_are_one_group_on_the_triage_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = workbench(&dir);
+    let mut claim = String::from("ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n");
+    for _ in 0..20 {
+        claim.push_str("6.05761E+10,100000241223,REJECTED,INVALID HTS\r\n");
+    }
+    claim.push_str("B7644130141,100000241223,REJECTED,INVALID HTS\r\n");
+    let page = upload(&app, &[("claim-details.csv", claim.as_bytes())]).await;
+    let start = page.find("Rows that could not be read").expect("findings");
+    let rows = &page[start..];
+    let rows = &rows[..rows.find("</table>").expect("end")];
+    assert!(rows.contains("C001 on 20 lines: 2-21"), "{rows}");
+    assert_eq!(
+        rows.matches("<td class=\"mono\">6.05761E+10</td>").count(),
+        capekit_core::words::FINDINGS_SHOWN,
+        "{rows}"
+    );
+    assert!(rows.contains("17 more like these"), "{rows}");
+}

@@ -301,3 +301,39 @@ fn a_finding_on_many_lines_is_one_line_with_its_count_and_lines() {
         .count();
     assert_eq!(n, 28);
 }
+
+#[test]
+fn unreadable_claim_rows_are_one_group_in_the_triage_and_all_on_the_worklist() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mut claim = String::from("ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n");
+    for _ in 0..20 {
+        claim.push_str("6.05761E+10,100000241223,REJECTED,INVALID HTS\r\n");
+    }
+    claim.push_str("B7644130141,100000241223,REJECTED,INVALID HTS\r\n");
+    std::fs::write(d.join("claim.csv"), claim).expect("write");
+    let r = ok(run_with_ledger(
+        d,
+        &d.join("l.sqlite3"),
+        &["triage", "claim.csv", "--as-of", "2026-11-24", "--out", "out"],
+    ));
+    assert!(
+        r.stdout.contains("claim.csv: C001 on 20 lines: 2-21"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("... and 17 more like these (all in the worklist)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.matches("6.05761E+10").count(), 3, "{}", r.stdout);
+    // Every unreadable row is a worklist row.
+    let worklist = std::fs::read_to_string(d.join("out/worklist.csv")).expect("worklist");
+    let rows = worklist
+        .lines()
+        .filter(|l| l.starts_with("6.05761E+10,,unreadable,"))
+        .count();
+    assert_eq!(rows, 20, "{worklist}");
+}

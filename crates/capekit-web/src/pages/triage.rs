@@ -212,12 +212,22 @@ pub async fn page(
             table {
                 thead { tr { th { "file" } th { "where" } th { "value" } th { "problem" } } }
                 tbody {
-                    @for d in &diagnostics {
-                        tr {
-                            td { (d.file.as_deref().unwrap_or("")) }
-                            td { (d.position().unwrap_or_default()) }
-                            td.mono { (d.value.as_deref().unwrap_or("")) }
-                            td { (layout::with_code(&d.message)) }
+                    // A finding repeated on many rows is told once, with its lines and the first
+                    // few; unreadable rows are all on the worklist download.
+                    @for g in capekit_core::words::group_findings(&diagnostics) {
+                        @if g.count() > 1 {
+                            tr { td colspan="4" { b { (g.code) " " (g.whereabouts_upto(usize::MAX)) } } }
+                        }
+                        @for d in g.shown() {
+                            tr {
+                                td { (d.file.as_deref().unwrap_or("")) }
+                                td { (d.position().unwrap_or_default()) }
+                                td.mono { (d.value.as_deref().unwrap_or("")) }
+                                td { (layout::with_code(&d.message)) }
+                            }
+                        }
+                        @if let Some(more) = g.more(if g.code == "C001" { "on the lines named above; all on the worklist" } else { "on the lines named above" }) {
+                            tr { td colspan="4" { (more) } }
                         }
                     }
                 }

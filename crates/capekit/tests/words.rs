@@ -315,7 +315,14 @@ fn unreadable_claim_rows_are_one_group_in_the_triage_and_all_on_the_worklist() {
     let r = ok(run_with_ledger(
         d,
         &d.join("l.sqlite3"),
-        &["triage", "claim.csv", "--as-of", "2026-11-24", "--out", "out"],
+        &[
+            "triage",
+            "claim.csv",
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "out",
+        ],
     ));
     assert!(
         r.stdout.contains("claim.csv: C001 on 20 lines: 2-21"),
@@ -336,4 +343,53 @@ fn unreadable_claim_rows_are_one_group_in_the_triage_and_all_on_the_worklist() {
         .filter(|l| l.starts_with("6.05761E+10,,unreadable,"))
         .count();
     assert_eq!(rows, 20, "{worklist}");
+}
+
+#[test]
+fn the_ledger_names_each_state_one_way_and_explains_an_action_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    ok(run_with_ledger(
+        d,
+        &d.join("l.sqlite3"),
+        &["demo", "--out", "demo"],
+    ));
+    let ledger = d.join("demo/ledger.sqlite3");
+    let status = ok(run_with_ledger(d, &ledger, &["ledger", "status"])).stdout;
+    assert!(
+        status.contains("pending with CBP 1, on a draft 6, rejected 8, not declared 0"),
+        "{status}"
+    );
+    assert!(status.contains("1 declaration capekit wrote"), "{status}");
+    assert!(
+        !status.contains(" refile,") && !status.contains(" refile\n"),
+        "a draft is never a refile: {status}"
+    );
+    assert!(!status.contains(", unknown "), "{status}");
+    let other = capekit_core::words::meaning("other-path").expect("meaning");
+    assert!(status.contains(other), "{status}");
+    // An entry rejected with other-path: the meaning on the state line, the bare name after.
+    let entry = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "entry", "B7644130141"],
+    ))
+    .stdout;
+    assert!(
+        entry
+            .contains("other-path (CAPE cannot take it now: protest, court or a later CAPE phase)"),
+        "{entry}"
+    );
+    assert_eq!(
+        entry.matches("CAPE cannot take it now").count(),
+        1,
+        "{entry}"
+    );
+    assert_eq!(entry.matches("other-path").count(), 2, "{entry}");
+    // A draft capekit wrote is called a draft in the timeline.
+    let refile = std::fs::read_to_string(d.join("demo/refile.csv")).expect("refile");
+    let on_draft = refile.lines().nth(1).expect("entry").trim().to_owned();
+    let entry = ok(run_with_ledger(d, &ledger, &["ledger", "entry", &on_draft])).stdout;
+    assert!(entry.contains("on a draft capekit wrote"), "{entry}");
+    assert!(!entry.contains("refiled"), "{entry}");
 }

@@ -5,6 +5,7 @@
 //! none there yet they know nothing, and say so. Commands that record (triage, refile, ledger
 //! import) create it.
 
+use capekit_core::words::FirstUse;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -1088,7 +1089,7 @@ fn status_text(s: &LedgerStatus) -> String {
         let files: Vec<String> = s
             .files
             .iter()
-            .map(|(k, n)| format!("{} {k}", group(*n as u64)))
+            .map(|(k, n)| format!("{} {}", group(*n as u64), FileKind::label_of(k)))
             .collect();
         let _ = writeln!(out, "files: {}", files.join(", "));
     }
@@ -1109,9 +1110,10 @@ fn status_text(s: &LedgerStatus) -> String {
         for a in &s.rejected_by_action {
             let _ = writeln!(
                 out,
-                "  {:<20} {}",
+                "  {:<20} {:>5}  {}",
                 a.action.as_str(),
-                group(a.entries as u64)
+                group(a.entries as u64),
+                a.action.describe()
             );
         }
     }
@@ -1194,7 +1196,8 @@ struct EntryView {
     timeline: Vec<TimelineEvent>,
 }
 
-fn state_line(entry: EntryNumber, s: &EntryState) -> String {
+/// The entry's state in one line; `told` explains an action the first time it is printed.
+fn state_line(entry: EntryNumber, s: &EntryState, told: &mut FirstUse) -> String {
     let e = entry.as_str();
     match s {
         EntryState::Accepted { claim } => {
@@ -1228,8 +1231,9 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
             message,
             attempts,
         } => format!(
-            "{e}: not accepted on claim {claim} ({attempts} claim{} so far) - {action}: {}",
+            "{e}: not accepted on claim {claim} ({attempts} claim{} so far) - {}: {}",
             if *attempts == 1 { "" } else { "s" },
+            told.name(action.as_str()),
             if message.trim().is_empty() {
                 "no message on its row (a status capekit does not read as accepted or rejected, or none): read the entry on the claim in ACE (Claim Status)"
             } else {
@@ -1243,13 +1247,15 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
 }
 
 fn entry_text(v: &EntryView) -> String {
+    // Each action and path is explained where it is first printed, bare after.
+    let mut told = FirstUse::new();
     let mut out = match (&v.state, v.timeline.is_empty()) {
         // Entry data alone makes no state: the entry was never declared that the ledger knows.
         (EntryState::Unknown, false) => format!(
             "{}: on no declaration and no claim recorded - only its entry data is known",
             v.entry.as_str()
         ),
-        _ => state_line(v.entry, &v.state),
+        _ => state_line(v.entry, &v.state, &mut told),
     };
     out.push('\n');
     if !v.timeline.is_empty() {
@@ -1273,7 +1279,7 @@ fn entry_text(v: &EntryView) -> String {
             .action
             .filter(|a| *a != capekit_core::catalog::Action::None)
         {
-            let _ = write!(line, "  {a}");
+            let _ = write!(line, "  {}", told.name(a.as_str()));
         }
         if let Some(m) = &t.message {
             let _ = write!(line, "  {m}");
@@ -1282,7 +1288,7 @@ fn entry_text(v: &EntryView) -> String {
             let _ = write!(line, "  (rules as of {d})");
         }
         if let Some(d) = &t.data {
-            let _ = write!(line, "  {}", facts_text(d));
+            let _ = write!(line, "  {}", facts_text(d, &mut told));
         }
         out.push_str(&line);
         out.push('\n');
@@ -1291,8 +1297,8 @@ fn entry_text(v: &EntryView) -> String {
 }
 
 /// An entry's recorded data in one clause: its path, importer, type, liquidation and deadlines.
-fn facts_text(f: &EntryFacts) -> String {
-    let mut parts = vec![format!("path {}", f.path)];
+fn facts_text(f: &EntryFacts, told: &mut FirstUse) -> String {
+    let mut parts = vec![format!("path {}", told.name(&f.path))];
     if let Some(i) = &f.importer_number {
         parts.push(format!("importer {i}"));
     }

@@ -15,6 +15,9 @@ use crate::doc::{Documented, RuleDoc};
 /// The version of this catalog, named in every triage report.
 pub const CATALOG_VERSION: &str = "2026-12-01 (CBP messages through CSMS 69635410 of 2026-08-21)";
 
+/// The latest CBP bulletin this catalog was brought up to date with, as users cite it.
+pub const CATALOG_LATEST_BULLETIN: &str = "CSMS 69635410 of 2026-08-21";
+
 /// The day this catalog was last brought up to date with CBP's bulletins.
 pub const CATALOG_DATE: Date = date(2026, 12, 1);
 
@@ -100,33 +103,10 @@ impl Action {
         }
     }
 
-    /// What the action asks of the filer, in a sentence for people (worklist legends, web pages).
+    /// What the action asks of the filer, in a sentence for people (worklist legends, web pages):
+    /// its line of [`crate::words::MEANINGS`].
     pub fn describe(self) -> &'static str {
-        match self {
-            Self::FixFile => {
-                "The whole upload failed file validation, so none of its entries was filed: fix the file and upload it whole as a new declaration."
-            }
-            Self::WaitForClaim => {
-                "Passed file checks, no claim yet: find its claim on Claim Status and do not upload it again meanwhile."
-            }
-            Self::CorrectThenRefile => {
-                "Fix the entry in ACE first (for example by post-summary correction), then put it on a new declaration."
-            }
-            Self::Review => {
-                "capekit cannot decide: a person must read the message or the claim in ACE."
-            }
-            Self::OtherPath => "CAPE cannot take it now: protest, court or a later CAPE phase.",
-            Self::WrongFiler => {
-                "The importer of record or the broker who filed the entry must declare it."
-            }
-            Self::Refile => "Put it on a new declaration now, as it is.",
-            Self::RetryLater => "A timing or CBP-side problem: declare it again later.",
-            Self::DropDuplicate => {
-                "Already on an earlier declaration: drop it and find that claim."
-            }
-            Self::NotRefundable => "No IEEPA duty to refund through CAPE.",
-            Self::None => "Accepted: nothing to do, and never declare it again.",
-        }
+        crate::words::meaning(self.as_str()).unwrap_or_default()
     }
 
     /// Position in the urgency order (0 = most urgent).
@@ -1202,7 +1182,10 @@ impl Verdict {
             rule: None,
             action: Action::Review,
             what_to_do: "This message is not in capekit's catalog: a person must read it and decide. Do not refile or drop the entry until then.".to_owned(),
-            source: format!("capekit catalog {CATALOG_VERSION}: no match"),
+            source: format!(
+                "no match in capekit's catalog of {}",
+                crate::words::catalog_line()
+            ),
             note: None,
         }
     }

@@ -702,9 +702,8 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
                         diag(
                             "F012",
                             format!(
-                                "`{}` is the valid entry number {} written with {what}; the upload needs the 11 characters `{canonical}` - write them, or run `capekit fix`",
+                                "`{}` is a valid entry number written with {what}; the upload needs its 11 characters `{canonical}` - write them, or run `capekit fix`",
                                 truncate(raw, 60),
-                                canonical.dashed()
                             ),
                         ),
                         row,

@@ -66,8 +66,8 @@ impl KnownState {
 
 impl KnownState {
     /// One clause for messages: `accepted on claim 100000241223`,
-    /// `still pending on refile.csv (uploaded 2026-11-24 10:00 UTC)` or
-    /// `on the draft refile.csv (written 2026-11-24 10:00 UTC, not marked uploaded)`.
+    /// `still pending on refile.csv (uploaded 2026-11-24 05:00 EST)` or
+    /// `on the draft refile.csv (written 2026-11-24 05:00 EST, not marked uploaded)`.
     pub fn describe(&self) -> String {
         match self {
             Self::Accepted { claim } => format!("accepted on claim {claim}"),
@@ -76,14 +76,14 @@ impl KnownState {
                 declared_at,
             } => format!(
                 "still pending on {declaration} (uploaded {})",
-                declared_at.strftime("%Y-%m-%d %H:%M UTC")
+                crate::words::shown_time(declared_at)
             ),
             Self::Drafted {
                 declaration,
                 written_at,
             } => format!(
                 "on the draft {declaration} (written {}, not marked uploaded)",
-                written_at.strftime("%Y-%m-%d %H:%M UTC")
+                crate::words::shown_time(written_at)
             ),
             Self::Rejected {
                 claim,
@@ -157,9 +157,13 @@ mod tests {
             declaration: "refile.csv".into(),
             declared_at: Timestamp::UNIX_EPOCH,
         };
+        // The time is this computer's, with its zone (words::local_time tests the zones).
         assert_eq!(
             p.describe(),
-            "still pending on refile.csv (uploaded 1970-01-01 00:00 UTC)"
+            format!(
+                "still pending on refile.csv (uploaded {})",
+                crate::words::local_time(Timestamp::UNIX_EPOCH, &jiff::tz::TimeZone::system())
+            )
         );
         let d = KnownState::Drafted {
             declaration: "out/refile.csv".into(),

@@ -22,6 +22,7 @@ pub mod reading;
 pub mod refine;
 pub mod refunds;
 pub mod triage;
+pub mod words;
 
 pub use diag::{Diagnostic, Severity};
 pub use entry::{EntryNumber, EntryNumberError};

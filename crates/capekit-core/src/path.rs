@@ -593,32 +593,10 @@ impl Path {
         }
     }
 
-    /// What the path asks of the filer, in a sentence for people (legends of plan pages), as
-    /// [`crate::catalog::Action::describe`] does for the triage's actions.
+    /// What the path asks of the filer, in a sentence for people (legends of plan pages): its
+    /// line of [`crate::words::MEANINGS`], as for the triage's actions.
     pub fn describe(self) -> &'static str {
-        match self {
-            Self::Cape => "Declare it in CAPE now.",
-            Self::CorrectFirst => {
-                "Correct the entry summary by post-summary correction first, then declare it in CAPE."
-            }
-            Self::LaterPhase => {
-                "CAPE does not take it in phase 1: wait for a later phase, and keep the protest deadline in view."
-            }
-            Self::Protest => {
-                "Protest the liquidation (19 USC 1514), or let an open protest carry the claim."
-            }
-            Self::Court => {
-                "Only the Court of International Trade remains (28 USC 1581(i), or 1581(a) within 180 days of a denied protest)."
-            }
-            Self::Phase3 => {
-                "CAPE Phase 3 takes it (the importer sued in the CIT and its IOR was submitted by 2026-07-30); its upload format is unpublished, so no file is written."
-            }
-            Self::Done => {
-                "Already refunded through CAPE (liquidation reason 36): never declare it again."
-            }
-            Self::NotRefundable => "No IEEPA duty was paid on it, so there is nothing to refund.",
-            Self::Review => "A person must look: the data that would decide is missing or unclear.",
-        }
+        crate::words::meaning(self.as_str()).unwrap_or_default()
     }
 }
 

@@ -1009,7 +1009,7 @@ impl<'f> State<'f> {
                             "{}: `{value}` in `{}` is not a date ({why}){serial}; expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is not declared (the plan sends it to review)",
                             at.position(c),
                             column.header(),
-                            number.dashed()
+                            number.as_str()
                         );
                         self.findings.push(cell_diag("R003", at, c, value, message));
                         return;
@@ -1046,7 +1046,7 @@ impl<'f> State<'f> {
                                 "{}: `{value}` in `{}` is not an entry type; expected a two-digit code such as `01` - correct the cell; until then the excluded types 08, 09 and 47 are not checked and entry {} is not declared",
                                 at.position(c),
                                 column.header(),
-                                number.dashed()
+                                number.as_str()
                             );
                             self.findings.push(cell_diag("R007", at, c, value, message));
                             return;
@@ -1105,7 +1105,7 @@ impl<'f> State<'f> {
                 let message = format!(
                     "{}: entry {} has `{}` `{value}` here but `{old}` on {}; the first is kept{} - check the entry in ACE and correct the export",
                     at.position(c),
-                    number.dashed(),
+                    number.as_str(),
                     column.header(),
                     at.where_line(kept_on),
                     if deciding {
@@ -1154,7 +1154,7 @@ impl<'f> State<'f> {
                     "{}: `{value}` in `{}` is not an HTS number ({why}); expected 8 or 10 digits with or without dots, such as `9903.01.25` or `99030125` - export the HTS column as text (format it as Text in Excel) or correct the cell; until then this line is not counted as IEEPA and entry {} is not declared",
                     at.position(hc),
                     Column::Hts.header(),
-                    number.dashed()
+                    number.as_str()
                 );
                 self.findings
                     .push(cell_diag("R006", at, hc, value, message));
@@ -1186,7 +1186,7 @@ impl<'f> State<'f> {
                 Column::Duty.header(),
                 std::str::from_utf8(digits.as_ref().map_or(&[][..], HtsDigits::as_slice))
                     .unwrap_or(""),
-                number.dashed()
+                number.as_str()
             );
             self.findings
                 .push(cell_diag("R012", at, dc, &value, message));
@@ -1280,7 +1280,7 @@ impl<'f> State<'f> {
                     "{}: `{value}` in `{}` brings entry {}'s Chapter 99 duty past $10,000,000,000.00, beyond any entry's amounts - check the export; until then the entry is not judged on its duty (never as not refundable because of it)",
                     at.position(dc),
                     Column::Duty.header(),
-                    number.dashed()
+                    number.as_str()
                 );
                 self.findings
                     .push(cell_diag("R002", at, dc, value, message));
@@ -1316,12 +1316,12 @@ impl<'f> State<'f> {
                 let effect = if ieepa {
                     format!(
                         "entry {} is not judged on this {what}: never written off as not refundable because of it, and not declared (the plan sends it to review)",
-                        number.dashed()
+                        number.as_str()
                     )
                 } else {
                     format!(
                         "this {what} is left out of entry {}'s totals",
-                        number.dashed()
+                        number.as_str()
                     )
                 };
                 let message = format!(
@@ -2024,7 +2024,7 @@ B7603245278;01/12/2026;99030125;\"$1,234.00\"\n";
         let r012 = &set.diagnostics[1];
         assert_eq!(r012.value.as_deref(), Some("(5.00)"));
         assert!(
-            r012.message.starts_with("line 3: `(5.00)` in `Line Tariff Duty Amount` is a negative duty on the IEEPA line 99030125 of entry B76-1000001-3"),
+            r012.message.starts_with("line 3: `(5.00)` in `Line Tariff Duty Amount` is a negative duty on the IEEPA line 99030125 of entry B7610000013"),
             "{}",
             r012.message
         );
@@ -2387,7 +2387,7 @@ B7610000013,99030125,5.00,,,,\n";
         assert!(
             set.diagnostics[2]
                 .message
-                .contains("brings entry B76-1000001-3's Chapter 99 duty past $10,000,000,000.00"),
+                .contains("brings entry B7610000013's Chapter 99 duty past $10,000,000,000.00"),
             "{}",
             set.diagnostics[2].message
         );

@@ -170,6 +170,78 @@ pub fn stacked_chart(
     svg
 }
 
+/// The legend of a report: each action, path or outcome name the report uses, with its meaning
+/// from [`capekit_core::words::MEANINGS`], in the order given.
+pub fn legend(names: &[&str]) -> String {
+    let mut b = String::new();
+    let items: Vec<(&str, &str)> = names
+        .iter()
+        .filter_map(|n| capekit_core::words::meaning(n).map(|m| (*n, m)))
+        .collect();
+    if items.is_empty() {
+        return b;
+    }
+    let _ = writeln!(
+        b,
+        "<h2>What the words mean</h2><table><thead><tr><th>word</th><th>meaning</th></tr></thead><tbody>"
+    );
+    for (n, m) in items {
+        let _ = writeln!(
+            b,
+            "<tr><td class=\"action\">{}</td><td>{}</td></tr>",
+            esc(n),
+            esc(m)
+        );
+    }
+    let _ = writeln!(b, "</tbody></table>");
+    b
+}
+
+/// A report's table of reader findings, a finding repeated on many lines told once: a row with
+/// its rule, how many and where, the first few in full, and where every one of them is listed
+/// (`where_all` of the rule's code, such as "all in the worklist").
+pub fn findings_table(
+    diagnostics: &[capekit_core::Diagnostic],
+    where_all: impl Fn(&str) -> &'static str,
+) -> String {
+    let mut b = String::new();
+    let _ = writeln!(
+        b,
+        "<table><thead><tr><th>rule</th><th>file</th><th>where</th><th>value</th><th>problem</th></tr></thead><tbody>"
+    );
+    for g in capekit_core::words::group_findings(diagnostics) {
+        if g.count() > 1 {
+            let _ = writeln!(
+                b,
+                "<tr><td class=\"mono\">{}</td><td colspan=\"4\"><b>{}</b></td></tr>",
+                g.code,
+                esc(&g.whereabouts_upto(usize::MAX))
+            );
+        }
+        for d in g.shown() {
+            let _ = writeln!(
+                b,
+                "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
+                d.code,
+                esc(d.file.as_deref().unwrap_or("")),
+                esc(&d.position().unwrap_or_default()),
+                esc(d.value.as_deref().unwrap_or("")),
+                esc(&d.message)
+            );
+        }
+        if let Some(more) = g.more(where_all(g.code)) {
+            let _ = writeln!(
+                b,
+                "<tr><td class=\"mono\">{}</td><td colspan=\"4\">{}</td></tr>",
+                g.code,
+                esc(&more)
+            );
+        }
+    }
+    let _ = writeln!(b, "</tbody></table>");
+    b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,9 +39,6 @@ use crate::timings;
 use crate::triage_out::REPORT_ROWS;
 use crate::upload::{add_upload_files, part_paths};
 
-/// The terminal and the report list at most this many findings of one rule; the JSON output
-/// holds them all. Twenty show the pattern; a thousand identical lines hide everything else.
-pub const FINDINGS_SHOWN_PER_RULE: usize = 20;
 /// The terminal lists this many urgent entries; the worklist and the declarations hold them all.
 pub const URGENT_SHOWN: usize = 10;
 /// The terminal lists this many entries the ledger kept off the declarations; the worklist
@@ -156,7 +153,8 @@ impl PlannedEntry {
                 // Its age, counted to the plan's day: the urgent deadline's date less its days left.
                 let age = self.urgent_by.as_ref().and_then(|d| {
                     let as_of = d.date.checked_sub(jiff::Span::new().days(d.days_left)).ok()?;
-                    let uploaded = jiff::tz::TimeZone::UTC.to_datetime(*declared_at).date();
+                    // The upload's day on CBP's clock, as the plan's day is.
+                    let uploaded = capekit_core::deadline::cbp_today(*declared_at);
                     let days = uploaded.until(as_of).ok()?.get_days();
                     Some(format!(
                         "; {declaration} was uploaded {days} day{} before {as_of}, and its {} is {}",
@@ -579,7 +577,7 @@ fn in_two_files(
         format!(
             "line {}: entry {} is also in {first_file} (line {first_line}), which was named first: the entry is taken from there and the {} {rows} of it here are left out of the plan - if this file is newer, name it first",
             e.first_line,
-            e.entry_number.dashed(),
+            e.entry_number.as_str(),
             e.rows
         ),
     )
@@ -1101,24 +1099,9 @@ pub fn reconciliation_line(plan: &Plan) -> String {
     s
 }
 
-/// Findings grouped by rule code (in code order), at most [`FINDINGS_SHOWN_PER_RULE`] of each:
-/// `(code, shown, total)`.
-pub fn grouped_findings(
-    diagnostics: &[Diagnostic],
-) -> Vec<(&'static str, Vec<&Diagnostic>, usize)> {
-    let mut by_code: BTreeMap<&'static str, (Vec<&Diagnostic>, usize)> = BTreeMap::new();
-    for d in diagnostics {
-        let (shown, total) = by_code.entry(d.code).or_default();
-        *total += 1;
-        if shown.len() < FINDINGS_SHOWN_PER_RULE {
-            shown.push(d);
-        }
-    }
-    by_code
-        .into_iter()
-        .map(|(code, (shown, total))| (code, shown, total))
-        .collect()
-}
+/// Where every reader finding is listed besides the terminal and the report: the JSON, and the
+/// worklist for the entries they concern.
+pub const FINDINGS_ALL_WHERE: &str = "all in --format json; their entries on the worklist";
 
 fn rule_name(code: &str) -> &'static str {
     ENTRY_READER_RULES
@@ -1165,16 +1148,18 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     }
     let _ = writeln!(
         out,
-        "  {:<16} {:>9} {:>18}",
+        "  {:<16} {:>9} {:>18}  what it means",
         "path", "entries", "IEEPA duty"
     );
+    // Each path with its meaning, where a clerk first reads its name.
     for t in &plan.totals {
         let _ = writeln!(
             out,
-            "  {:<16} {:>9} {:>18}",
+            "  {:<16} {:>9} {:>18}  {}",
             t.path.as_str(),
             group(t.entries as u64),
-            format_cents(t.ieepa_duty_cents)
+            format_cents(t.ieepa_duty_cents),
+            t.path.describe()
         );
     }
     let _ = writeln!(
@@ -1227,14 +1212,21 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             group(plan.diagnostics.len() as u64),
             severity_summary(&plan.diagnostics)
         );
-        for (code, shown, total) in grouped_findings(&plan.diagnostics) {
+        // One finding repeated on many lines is told once, with its lines and the first few
+        // in full; the rows it concerns are on the worklist.
+        for g in capekit_core::words::group_findings(&plan.diagnostics) {
             let _ = writeln!(
                 out,
-                "  {code} {} ({})",
-                rule_name(code),
-                group(total as u64)
+                "  {} {} ({})",
+                g.code,
+                rule_name(g.code),
+                if g.count() == 1 {
+                    "1".to_owned()
+                } else {
+                    g.whereabouts()
+                }
             );
-            for d in &shown {
+            for d in g.shown() {
                 let _ = writeln!(
                     out,
                     "    {}: {}",
@@ -1242,12 +1234,8 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
                     d.message
                 );
             }
-            if total > shown.len() {
-                let _ = writeln!(
-                    out,
-                    "    ... and {} more {code} (all in --format json)",
-                    group((total - shown.len()) as u64)
-                );
+            if let Some(more) = g.more(FINDINGS_ALL_WHERE) {
+                let _ = writeln!(out, "    {more}");
             }
         }
     }
@@ -1688,6 +1676,8 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         &plan.deadline_buckets(),
     ));
     let _ = writeln!(b, "</div>");
+    let paths: Vec<&str> = Path::ALL.iter().map(|p| p.as_str()).collect();
+    b.push_str(&crate::html::legend(&paths));
 
     let _ = writeln!(b, "<h2>Declarations</h2>");
     if plan.declarations.is_empty() {
@@ -1768,30 +1758,13 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
     if !plan.diagnostics.is_empty() {
         let _ = writeln!(
             b,
-            "<h2>Findings of the readers</h2><p>{} ({}); at most {FINDINGS_SHOWN_PER_RULE} of each rule are listed.</p><table><thead><tr><th>rule</th><th>file</th><th>where</th><th>value</th><th>problem</th></tr></thead><tbody>",
+            "<h2>Findings of the readers</h2><p>{} ({}); a finding repeated on many lines is listed once with its lines.</p>",
             group(plan.diagnostics.len() as u64),
             esc(&severity_summary(&plan.diagnostics))
         );
-        for (code, shown, total) in grouped_findings(&plan.diagnostics) {
-            for d in &shown {
-                let _ = writeln!(
-                    b,
-                    "<tr><td class=\"mono\">{code}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
-                    esc(d.file.as_deref().unwrap_or("")),
-                    esc(&d.position().unwrap_or_default()),
-                    esc(d.value.as_deref().unwrap_or("")),
-                    esc(&d.message)
-                );
-            }
-            if total > shown.len() {
-                let _ = writeln!(
-                    b,
-                    "<tr><td class=\"mono\">{code}</td><td colspan=\"4\">... and {} more</td></tr>",
-                    group((total - shown.len()) as u64)
-                );
-            }
-        }
-        let _ = writeln!(b, "</tbody></table>");
+        b.push_str(&crate::html::findings_table(&plan.diagnostics, |_| {
+            FINDINGS_ALL_WHERE
+        }));
     }
 
     b.push_str("<h2>Worklist</h2>\n");
@@ -2153,15 +2126,28 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn findings_are_grouped_and_capped_per_rule() {
-        let diags: Vec<Diagnostic> = (0..25)
-            .map(|i| Diagnostic::new("R001", Severity::Error, format!("{i}")))
+    fn a_finding_repeated_on_many_lines_is_told_once_in_the_text_and_the_report() {
+        let diags: Vec<Diagnostic> = (0..25u64)
+            .map(|i| {
+                Diagnostic::new(
+                    "R001",
+                    Severity::Error,
+                    format!("line {}: `x{i}` is not an entry number", i + 2),
+                )
+                .at_line(i + 2)
+                .in_file("es003.csv")
+            })
             .chain([Diagnostic::new("R002", Severity::Warning, "x")])
             .collect();
-        let g = grouped_findings(&diags);
-        assert_eq!(g.len(), 2);
-        assert_eq!((g[0].0, g[0].1.len(), g[0].2), ("R001", 20, 25));
-        assert_eq!((g[1].0, g[1].1.len(), g[1].2), ("R002", 1, 1));
+        let html = crate::html::findings_table(&diags, |_| FINDINGS_ALL_WHERE);
+        assert!(html.contains("on 25 lines: 2-26"), "{html}");
+        assert_eq!(html.matches("is not an entry number").count(), 3, "{html}");
+        assert!(
+            html.contains(
+                "... and 22 more like these (all in --format json; their entries on the worklist)"
+            ),
+            "{html}"
+        );
     }
 
     /// Any entry the plan doubts never reaches a declaration: generated entries covering every

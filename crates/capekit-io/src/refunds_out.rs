@@ -802,7 +802,7 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
         let _ = writeln!(
             b,
             "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&e.entry.dashed()),
+            esc(e.entry.as_str()),
             esc(e.state),
             esc(&opt(e.duty_cents)),
             esc(&opt(e.interest.as_ref().map(|i| i.counted_cents))),
@@ -934,7 +934,7 @@ pub fn refunds_text(
                 let (_, count, shown) = by_code.entry(x.code).or_insert((x.name, 0, Vec::new()));
                 *count += 1;
                 if shown.len() < 5 {
-                    shown.push(e.entry.dashed());
+                    shown.push(e.entry.to_string());
                 }
             }
         }

@@ -124,10 +124,10 @@ fn an_importers_page_holds_only_its_entries() {
         .find(|t| t.importer == "AA-1")
         .expect("AA-1");
     let html = importer_page(&rec, a);
-    assert!(html.contains(&entry(1).dashed()));
-    assert!(html.contains(&entry(2).dashed()));
+    assert!(html.contains(&entry(1).to_string()));
+    assert!(html.contains(&entry(2).to_string()));
     assert!(
-        !html.contains(&entry(3).dashed()),
+        !html.contains(&entry(3).to_string()),
         "another importer's entry"
     );
     assert!(!html.contains("=BB/2"));

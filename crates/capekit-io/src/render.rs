@@ -59,22 +59,31 @@ pub fn check_text(report: &CheckReport) -> String {
             ds[0].severity,
             group(ds.len() as u64)
         );
-        for d in ds.iter().take(SHOWN_PER_RULE) {
-            match d.position() {
-                Some(pos) => {
-                    let _ = writeln!(out, "  {pos}: {}", d.message);
-                }
-                None => {
-                    let _ = writeln!(out, "  {}", d.message);
+        // One rule may say several things (a scientific-notation number, a decimal part):
+        // each is told once, with its lines and the first few in full.
+        for g in capekit_core::words::group_findings(ds.iter().copied()) {
+            let w = g.whereabouts();
+            if !w.is_empty() && g.count() > 1 {
+                let _ = writeln!(out, "  {w}");
+            }
+            for d in g.shown() {
+                match d.position() {
+                    Some(pos) => {
+                        let _ = writeln!(out, "  {pos}: {}", d.message);
+                    }
+                    None => {
+                        let _ = writeln!(out, "  {}", d.message);
+                    }
                 }
             }
-        }
-        if ds.len() > SHOWN_PER_RULE {
-            let _ = writeln!(
-                out,
-                "  ... and {} more (all are listed by --format json)",
-                group((ds.len() - SHOWN_PER_RULE) as u64)
-            );
+            let where_all = if g.places().ends_with("...") {
+                "every line in `capekit check --format json`; `capekit fix` repairs or lists each"
+            } else {
+                "on the lines named above"
+            };
+            if let Some(more) = g.more(where_all) {
+                let _ = writeln!(out, "  {more}");
+            }
         }
         out.push('\n');
     }

@@ -2,7 +2,6 @@
 //! CSV and XLSX, the report page, and the short terminal summary.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -353,6 +352,16 @@ pub fn reconciliation_line_with(report: &TriageReport, no_declaration: &str) -> 
     s
 }
 
+/// Where every reader finding of a rule is listed, besides the terminal: unreadable rows (C001)
+/// are worklist rows; the others are in the report.
+fn where_all_findings(code: &str) -> &'static str {
+    if code == "C001" {
+        "all in the worklist"
+    } else {
+        "all in report.html"
+    }
+}
+
 /// The short terminal summary.
 pub fn triage_text(
     report: &TriageReport,
@@ -360,7 +369,7 @@ pub fn triage_text(
     files: &TriageFiles,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "catalog {}", report.catalog_version);
+    let _ = writeln!(out, "{}", capekit_core::words::catalog_line());
     let _ = writeln!(out, "rules as of {}", report.as_of);
     for w in &report.warnings {
         let _ = writeln!(out, "warning: {w}");
@@ -408,32 +417,46 @@ pub fn triage_text(
     let by_action = report.by_action();
     if !by_action.is_empty() {
         let _ = writeln!(out, "to do, most urgent first:");
+        // Each action with its meaning, where a clerk first reads its name.
         for (action, n) in by_action {
-            let _ = writeln!(out, "  {:<20} {}", action.as_str(), group(n as u64));
+            let _ = writeln!(
+                out,
+                "  {:<20} {:>5}  {}",
+                action.as_str(),
+                group(n as u64),
+                action.describe()
+            );
         }
     }
-    // Findings of the readers: at most 20 a rule, so a file of unreadable rows stays legible.
-    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in diagnostics {
-        let n = shown.entry(d.code).or_default();
-        *n += 1;
-        if *n <= crate::render::SHOWN_PER_RULE {
+    // Findings of the readers: one that repeats is told once, with its lines and the first few
+    // in full, so a file of unreadable rows stays legible.
+    for g in capekit_core::words::group_findings(diagnostics) {
+        let files: Vec<&str> = {
+            let mut f: Vec<&str> = g.all.iter().filter_map(|d| d.file.as_deref()).collect();
+            f.dedup();
+            f
+        };
+        if g.count() > 1 {
             let _ = writeln!(
                 out,
                 "{}: {} {}",
+                files.first().copied().unwrap_or(""),
+                g.code,
+                g.whereabouts()
+            );
+        }
+        for d in g.shown() {
+            let _ = writeln!(
+                out,
+                "{}{}: {} {}",
+                if g.count() > 1 { "  " } else { "" },
                 d.file.as_deref().unwrap_or(""),
                 d.code,
                 d.message
             );
         }
-    }
-    for (code, n) in &shown {
-        if *n > crate::render::SHOWN_PER_RULE {
-            let _ = writeln!(
-                out,
-                "  ... and {} more {code} (all are listed by --format json and in report.html)",
-                group((n - crate::render::SHOWN_PER_RULE) as u64)
-            );
+        if let Some(more) = g.more(where_all_findings(g.code)) {
+            let _ = writeln!(out, "  {more}");
         }
     }
     let _ = writeln!(out, "{}", reconciliation_line(report));
@@ -498,9 +521,9 @@ pub fn report_html(
     let _ = writeln!(b, "<h1>CAPE triage</h1>");
     let _ = writeln!(
         b,
-        "<p class=\"meta\">Rules as of {} &middot; catalog {}</p>",
+        "<p class=\"meta\">Rules as of {} &middot; {}</p>",
         report.as_of,
-        esc(report.catalog_version)
+        esc(&capekit_core::words::catalog_line())
     );
     for w in &report.warnings {
         let _ = writeln!(b, "<p class=\"bad\">Warning: {}</p>", esc(w));
@@ -571,6 +594,14 @@ pub fn report_html(
     b.push_str(&bar_chart("By action (most urgent first)", &by_action));
     b.push_str(&bar_chart("By message", &report.by_message()));
     let _ = writeln!(b, "</div>");
+    // The words of the worklist's outcome and action columns, in the order the chart shows them.
+    let mut words: Vec<&str> = capekit_core::triage::Outcome::ALL
+        .iter()
+        .filter(|o| report.entries.iter().any(|e| e.outcome == **o))
+        .map(|o| o.as_str())
+        .collect();
+    words.extend(report.by_action().into_iter().map(|(a, _)| a.as_str()));
+    b.push_str(&crate::html::legend(&words));
 
     let _ = writeln!(b, "<h2>The next declaration</h2>");
     if report.refile.entries.is_empty() {
@@ -615,21 +646,15 @@ pub fn report_html(
     }
 
     if !diagnostics.is_empty() {
-        let _ = writeln!(
-            b,
-            "<h2>Findings of the readers</h2><table><thead><tr><th>file</th><th>where</th><th>value</th><th>problem</th></tr></thead><tbody>"
-        );
-        for d in diagnostics {
-            let _ = writeln!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
-                esc(d.file.as_deref().unwrap_or("")),
-                esc(&d.position().unwrap_or_default()),
-                esc(d.value.as_deref().unwrap_or("")),
-                esc(&d.message)
-            );
-        }
-        let _ = writeln!(b, "</tbody></table>");
+        b.push_str("<h2>Findings of the readers</h2>\n");
+        // C001 rows are worklist rows; the others are listed here, all of them.
+        b.push_str(&crate::html::findings_table(diagnostics, |code| {
+            if code == "C001" {
+                "all in the worklist"
+            } else {
+                "all in --format json"
+            }
+        }));
     }
 
     let total = report.worklist().count();

@@ -110,11 +110,15 @@ fn records_warnings(records: &EntryRecords, as_of: Date) -> Vec<String> {
         } else {
             format!(" from {}", records.files.join(", "))
         };
+        // The day of the recording on this computer's clock, as every time shown is.
         let day = |t: &Option<String>| {
-            t.as_deref()
-                .and_then(|t| t.get(..10))
-                .unwrap_or("?")
-                .to_owned()
+            t.as_deref().map_or_else(
+                || "?".to_owned(),
+                |t| match t.parse::<jiff::Timestamp>() {
+                    Ok(ts) => capekit_core::words::shown_date(ts).to_string(),
+                    Err(_) => t.get(..10).unwrap_or("?").to_owned(),
+                },
+            )
         };
         let (oldest, newest) = (day(&records.oldest), day(&records.newest));
         let range = |a: &str, b: &str| {
@@ -130,13 +134,13 @@ fn records_warnings(records: &EntryRecords, as_of: Date) -> Vec<String> {
                 range(&lo.to_string(), &hi.to_string())
             ),
             Some((lo, hi)) => format!(
-                "data dated {} by its export files' dates; {} recorded {} (UTC), date of data unknown",
+                "data dated {} by its export files' dates; {} recorded {}, date of data unknown",
                 range(&lo.to_string(), &hi.to_string()),
                 records.undated,
                 range(&oldest, &newest)
             ),
             None => format!(
-                "recorded {} (UTC); the date of the data is unknown",
+                "recorded {}; the date of the data is unknown",
                 range(&oldest, &newest)
             ),
         };

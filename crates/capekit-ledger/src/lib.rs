@@ -199,6 +199,21 @@ impl FileKind {
         }
     }
 
+    /// The kind in words for people, from its stored name: a file capekit wrote is a
+    /// declaration it wrote (a draft until marked uploaded), never "a refile". Any other name is
+    /// returned as it is.
+    pub fn label_of(name: &str) -> &str {
+        match name {
+            "declaration" => "declaration",
+            "claim-details" => "Claim Details",
+            "validation-result" => "Validation Result File",
+            "refile" => "declaration capekit wrote",
+            "entry-data" => "entry data report",
+            "refund-report" => "refund report",
+            other => other,
+        }
+    }
+
     fn parse(s: &str) -> Result<Self> {
         Ok(match s {
             "declaration" => Self::Declaration,

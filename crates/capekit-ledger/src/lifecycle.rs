@@ -882,7 +882,7 @@ pub(crate) fn mark_tx(
             let list: Vec<String> = clash
                 .iter()
                 .take(5)
-                .map(|(e, d)| format!("{} on {d}", e.dashed()))
+                .map(|(e, d)| format!("{} on {d}", e.as_str()))
                 .collect();
             return Err(refused(format!(
                 "{name}: {} of its entries are already pending on another uploaded declaration ({}{}); CBP rejects an entry declared twice. If that other declaration was never uploaded, `capekit ledger undo` its mark first; if its upload failed, `capekit ledger failed` it",

@@ -137,6 +137,21 @@ pub enum EventKind {
     DeclarationMarked,
 }
 
+impl EventKind {
+    /// The event in words, for the terminal and the web alike. A file capekit wrote is a draft
+    /// until it is marked uploaded (a later event), so it is never called "refiled".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Declared => "on a declaration",
+            Self::Refiled => "on a draft capekit wrote",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::EntryData => "entry data read",
+            Self::DeclarationMarked => "declaration marked",
+        }
+    }
+}
+
 /// One event of an entry's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimelineEvent {

@@ -89,6 +89,25 @@ impl EntryState {
         }
     }
 
+    /// The state in words, as every page, terminal line and workbook names it: see
+    /// [`EntryState::label_of`].
+    pub fn label(&self) -> &'static str {
+        Self::label_of(self.name())
+    }
+
+    /// The words for a state's [`EntryState::name`] (the JSON and CSV value): `accepted`,
+    /// `pending with CBP`, `on a draft` (written, not uploaded), `rejected`, `not declared`
+    /// (the ledger has no declaration and no claim outcome for it). Any other name is returned
+    /// as it is.
+    pub fn label_of(name: &str) -> &str {
+        match name {
+            "pending" => "pending with CBP",
+            "drafted" => "on a draft",
+            "unknown" => "not declared",
+            other => other,
+        }
+    }
+
     /// What `check`, `fix` and `triage` must know: accepted, pending or drafted, else nothing.
     pub fn known(&self) -> Option<KnownState> {
         match self {
@@ -656,7 +675,7 @@ impl Ledger {
                     ..
                 } => Some(format!(
                     "still pending on {declaration} (uploaded {}): do not resubmit - wait for its claim",
-                    declared_at.strftime("%Y-%m-%d %H:%M UTC")
+                    capekit_core::words::shown_time(declared_at)
                 )),
                 EntryState::Drafted {
                     declaration,
@@ -664,7 +683,7 @@ impl Ledger {
                     ..
                 } => Some(format!(
                     "on the draft {declaration} (written {}), not marked uploaded: upload that file and run `capekit ledger uploaded {declaration}`, or release it with `capekit ledger discard {declaration}`",
-                    written_at.strftime("%Y-%m-%d %H:%M UTC")
+                    capekit_core::words::shown_time(written_at)
                 )),
                 EntryState::Rejected { action, .. } if !action.refile_once_corrected() => Some(
                     format!("its action is `{action}`, which a correction does not change"),

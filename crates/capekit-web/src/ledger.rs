@@ -114,15 +114,15 @@ impl FileNote {
             ImportOutcome::AlreadyImported { imported_at, .. } => format!(
                 "{} is already in the ledger: the same file was recorded on {}, so nothing was added.",
                 self.name,
-                utc(*imported_at)
+                shown_time(*imported_at)
             ),
         }
     }
 }
 
-/// A timestamp as the CLI prints it: `2026-11-24 10:00 UTC`.
-pub fn utc(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+/// A timestamp as the CLI prints it, in local time with its zone: `2026-11-24 05:00 EST`.
+pub fn shown_time(t: jiff::Timestamp) -> String {
+    capekit_core::words::shown_time(t)
 }
 
 /// The sentence for a ledger that cannot be used, logged once.

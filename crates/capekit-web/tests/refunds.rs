@@ -18,10 +18,10 @@ fn entry(n: u32) -> String {
         .to_string()
 }
 
-fn dashed(n: u32) -> String {
+fn plain(n: u32) -> String {
     capekit_core::EntryNumber::from_parts("B76", n)
         .expect("entry")
-        .dashed()
+        .to_string()
 }
 
 struct Fixture {
@@ -151,7 +151,7 @@ async fn refund_reports_uploaded_are_recorded_and_reconciled_per_importer() {
     assert!(chart.contains(&format!("{IMPORTER}: ")), "{chart}");
     assert!(chart.contains("held for ACH"), "{chart}");
     let one = text(get(&f.app, &format!("/refunds?importer={IMPORTER}")).await).await;
-    assert!(one.contains(&dashed(2)), "{one}");
+    assert!(one.contains(&plain(2)), "{one}");
     assert!(one.contains("T006"), "held for ACH: {one}");
     assert!(one.contains("only the importer can enter them"), "{one}");
     // The page to send the importer, as a download.

@@ -208,8 +208,10 @@ async fn entries_filter_by_action_outcome_and_message() {
     let rows = entry_rows(&page);
     assert!(!rows.is_empty());
     assert!(
-        rows.iter()
-            .all(|r| r.contains("<span class=\"action\">refile</span>")),
+        rows.iter().all(|r| r.contains(&format!(
+            "<span class=\"action\" title=\"{}\">refile</span>",
+            capekit_core::catalog::Action::Refile.describe()
+        ))),
         "{rows:?}"
     );
 
@@ -772,14 +774,17 @@ async fn home_page_shows_ledger_counts_after_a_claim_upload() {
         glance.contains("<b>10</b>rejected on their latest claim"),
         "{glance}"
     );
-    assert!(glance.contains("<b>0</b>pending"), "{glance}");
+    assert!(glance.contains("<b>0</b>pending with CBP"), "{glance}");
     assert!(
-        glance.contains("<b>4</b>on drafts not marked uploaded"),
+        glance.contains("<b>4</b>on a draft - not marked uploaded"),
         "{glance}"
     );
     // Rejected entries by action, most urgent first, with what each means.
-    assert!(!glance.contains("<span class=\"action\">refile</span>"));
-    assert!(glance.contains("<span class=\"action\">retry-later</span>"));
+    assert!(!glance.contains("\">refile</span>"));
+    assert!(glance.contains(&format!(
+        "<span class=\"action\" title=\"{}\">retry-later</span>",
+        capekit_core::catalog::Action::RetryLater.describe()
+    )));
     // No entry data yet: no deadline known.
     assert!(glance.contains("No deadline known yet"));
 }
@@ -988,10 +993,9 @@ async fn es003_upload_opens_the_plan_with_its_declarations() {
     let cape = text(send(&f.app, get(&format!("{target}?path=cape"))).await).await;
     let rows = entry_rows(&cape);
     assert_eq!(rows.len(), 20);
-    assert!(
-        rows.iter()
-            .all(|r| r.contains("<span class=\"path cape\">cape</span>"))
-    );
+    assert!(rows.iter().all(|r| {
+        r.contains("<span class=\"path cape\" title=\"Declare it in CAPE now.\">cape</span>")
+    }));
     let one = text(send(&f.app, get(&format!("{target}?importer=27-184593000"))).await).await;
     let rows = entry_rows(&one);
     assert!(!rows.is_empty());

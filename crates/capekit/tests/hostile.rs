@@ -265,7 +265,7 @@ fn fifty_megabytes() {
                 "the file holds 100,000 entries",
                 "F006",
                 "[100,000]",
-                "... and 99,980 more",
+                "... and 99,997 more like these",
             ],
             fix_exit: 0,
             fix_says: &[
@@ -378,7 +378,7 @@ fn huge_padding_around_a_valid_entry_is_not_echoed_whole() {
             check_exit: 1,
             check_says: &[
                 "F012",
-                "is the valid entry number B76-0324527-8 written with spaces",
+                "is a valid entry number written with spaces around the number; the upload needs its 11 characters `B7603245278`",
             ],
             fix_exit: 0,
             fix_says: &[

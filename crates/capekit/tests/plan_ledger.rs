@@ -158,7 +158,8 @@ fn plan_records_entry_data_and_status_shows_importers_and_deadlines() {
     ))
     .stdout;
     assert!(text.contains("only its entry data is known"), "{text}");
-    assert!(text.contains("entry data es003.csv  path cape"), "{text}");
+    assert!(text.contains("entry data read"), "{text}");
+    assert!(text.contains("es003.csv  path cape"), "{text}");
     assert!(text.contains("CAPE window closes 2026-12-"), "{text}");
 }
 

@@ -44,25 +44,30 @@ fn expected_section() -> String {
     out
 }
 
-/// The README split around the section: (before and BEGIN, section, END and after).
+/// The README split around the rule section: (before and BEGIN, section, END and after).
 fn split(readme: &str) -> (&str, &str, &str) {
+    split_at(readme, BEGIN, END)
+}
+
+/// The README split around the section between `begin` and `end`.
+fn split_at<'a>(readme: &'a str, begin: &str, end: &str) -> (&'a str, &'a str, &'a str) {
     assert_eq!(
-        readme.matches(BEGIN).count(),
+        readme.matches(begin).count(),
         1,
-        "README.md must hold `{BEGIN}` exactly once"
+        "README.md must hold `{begin}` exactly once"
     );
     assert_eq!(
-        readme.matches(END).count(),
+        readme.matches(end).count(),
         1,
-        "README.md must hold `{END}` exactly once"
+        "README.md must hold `{end}` exactly once"
     );
     let start = readme
-        .find(BEGIN)
-        .map(|i| i + BEGIN.len())
+        .find(begin)
+        .map(|i| i + begin.len())
         .unwrap_or_default();
-    let end = readme.find(END).unwrap_or_default();
-    assert!(start <= end, "`{BEGIN}` must come before `{END}`");
-    (&readme[..start], &readme[start..end], &readme[end..])
+    let stop = readme.find(end).unwrap_or_default();
+    assert!(start <= stop, "`{begin}` must come before `{end}`");
+    (&readme[..start], &readme[start..stop], &readme[stop..])
 }
 
 #[test]
@@ -80,6 +85,40 @@ fn readme_rule_table_matches_the_catalogs() {
     }
     panic!(
         "README.md's rule table differs from the catalogs; run \
+         `CAPEKIT_UPDATE_README=1 cargo test -p capekit --test readme`, or put this between \
+         the markers:\n{expected}"
+    );
+}
+
+const WORDS_BEGIN: &str = "<!-- words:begin -->";
+const WORDS_END: &str = "<!-- words:end -->";
+
+/// The README's table of what the action, path and outcome names mean, as it must read: from
+/// `capekit_core::words::MEANINGS`, the one table every output takes its words from.
+fn expected_words() -> String {
+    let mut out = String::from("\n\n| word | what it means |\n|---|---|\n");
+    for (name, meaning) in capekit_core::words::MEANINGS {
+        out.push_str(&format!("| `{}` | {} |\n", cell(name), cell(meaning)));
+    }
+    out.push('\n');
+    out
+}
+
+#[test]
+fn readme_words_table_matches_the_one_table_of_meanings() {
+    let path = readme_path();
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (before, section, after) = split_at(&readme, WORDS_BEGIN, WORDS_END);
+    let expected = expected_words();
+    if section == expected {
+        return;
+    }
+    if std::env::var_os("CAPEKIT_UPDATE_README").is_some_and(|v| v == "1") {
+        std::fs::write(&path, format!("{before}{expected}{after}")).expect("rewrite README.md");
+        return;
+    }
+    panic!(
+        "README.md's table of words differs from capekit_core::words::MEANINGS; run \
          `CAPEKIT_UPDATE_README=1 cargo test -p capekit --test readme`, or put this between \
          the markers:\n{expected}"
     );

@@ -226,14 +226,14 @@ fn refunds_reconciles_each_importer_and_writes_its_page() {
         page.contains(
             &capekit_core::EntryNumber::parse(&entry(4))
                 .expect("e")
-                .dashed()
+                .to_string()
         )
     );
     assert!(
         !page.contains(
             &capekit_core::EntryNumber::parse(&entry(1))
                 .expect("e")
-                .dashed()
+                .to_string()
         )
     );
     assert!(!page.contains(&d.display().to_string()), "no local path");

@@ -14,7 +14,7 @@ use super::private_page;
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout;
-use crate::ledger::{utc, write};
+use crate::ledger::{shown_time, write};
 
 /// `GET /declarations`.
 pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -55,7 +55,7 @@ fn body(list: &[Declaration]) -> Markup {
                             td { (layout::n(d.holding)) }
                             td { @match d.days_uploaded(now) {
                                 Some(days) => { "uploaded " (days.max(0)) " days ago" },
-                                None => { "recorded " (utc(d.recorded_at)) },
+                                None => { "recorded " (shown_time(d.recorded_at)) },
                             } }
                             td.mono { (d.claim.as_deref().unwrap_or("")) }
                             td { (d.name) @if !d.note.is_empty() { br; span.meta { (d.note) } } }

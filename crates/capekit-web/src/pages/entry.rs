@@ -21,7 +21,7 @@ use super::{open_plan, open_triage, private_page, session_id};
 use crate::AppState;
 use crate::error::AppError;
 use crate::layout;
-use crate::ledger::utc;
+use crate::ledger::shown_time;
 use crate::session::{PlanSession, Session, SessionId, TriageSession};
 
 /// Which sessions' rows to show.
@@ -105,8 +105,8 @@ pub async fn page(
     let one_upload = which.session.is_some() || which.plan.is_some();
     let body = html! {
         dl.facts {
-            dt { "as CAPE files hold it" } dd.mono { (entry.as_str()) }
-            dt { "as printed" } dd.mono { (entry.dashed()) }
+            dt { "entry number (as ACE shows it and CAPE files hold it)" } dd.mono { (entry.as_str()) }
+            dt { "the same with dashes (as printed on some CBP forms)" } dd.mono { (entry.dashed()) }
             dt { "filer code" } dd.mono { (entry.filer_code()) }
         }
         p.muted { "The filer code (the first three characters) belongs to whoever filed the entry, usually the customs broker. Only that filer or the importer of record may declare the entry to CAPE." }
@@ -129,9 +129,9 @@ pub async fn page(
                         @for (id, e) in &rows {
                             tr {
                                 td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                                td { (e.outcome.as_str()) }
+                                td { span title=(capekit_core::words::meaning(e.outcome.as_str()).unwrap_or_default()) { (e.outcome.as_str()) } }
                                 td { (e.message) }
-                                td { span.action { (e.action.as_str()) } }
+                                td { span.action title=(e.action.describe()) { (e.action.as_str()) } }
                                 td {
                                     (layout::with_code(&e.what_to_do))
                                     @if let Some(note) = &e.note { br; i { (layout::with_code(note)) } }
@@ -151,7 +151,7 @@ pub async fn page(
                     @for (id, s, e) in &planned {
                         @let dl = e.decision.deadlines;
                         tr {
-                            td { span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) } }
+                            td { span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) } }
                             td {
                                 (layout::with_code(&e.what_to_do(s.plan.filer.as_deref())))
                                 @for note in &e.decision.notes { br; i { (layout::with_code(note)) } }
@@ -167,10 +167,7 @@ pub async fn page(
             }
         }
     };
-    Ok(private_page(layout::page(
-        &format!("Entry {}", entry.dashed()),
-        body,
-    )))
+    Ok(private_page(layout::page(&format!("Entry {entry}"), body)))
 }
 
 /// The rows of ACE's refund reports recorded for the entry, in the order recorded; the
@@ -274,7 +271,7 @@ fn ledger_part(history: &History, today: jiff::civil::Date) -> Markup {
                         tbody {
                             @for ev in timeline {
                                 tr class=(event_class(ev.kind)) {
-                                    td { (utc(ev.at)) }
+                                    td { (shown_time(ev.at)) }
                                     td { (event_name(ev.kind)) }
                                     td.mono { (ev.claim.as_deref().unwrap_or("")) }
                                     td {
@@ -324,7 +321,7 @@ fn state_notice(state: &EntryState) -> Markup {
             },
             EntryState::Pending { declaration, declared_at, unconfirmed, .. } => div.notice.mixed #entry-state {
                 p {
-                    b { "Pending" } " on " (declaration) " (uploaded " (utc(*declared_at))
+                    b { "Pending" } " on " (declaration) " (uploaded " (shown_time(*declared_at))
                     "): do not declare it again; wait for that declaration's claim and read it here."
                 }
                 @if *unconfirmed {
@@ -336,7 +333,7 @@ fn state_notice(state: &EntryState) -> Markup {
             },
             EntryState::Drafted { declaration, written_at, .. } => div.notice.mixed #entry-state {
                 p {
-                    b { "On a draft" } " " (declaration) " (written " (utc(*written_at))
+                    b { "On a draft" } " " (declaration) " (written " (shown_time(*written_at))
                     ", not marked uploaded): no other file offers it until that draft is uploaded or discarded."
                 }
                 p { "Mark it uploaded, or discard it, on the " a href="/declarations" { "declarations page" } "." }
@@ -350,21 +347,14 @@ fn state_notice(state: &EntryState) -> Markup {
                 p { span.action { (action.as_str()) } " - " (action.describe()) }
             },
             EntryState::Unknown => p #entry-state {
-                b { "Not declared yet" } ": the ledger has no declaration and no claim outcome for this entry."
+                b { "Not declared" } ": the ledger has no declaration and no claim outcome for this entry."
             },
         }
     }
 }
 
 fn event_name(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Declared => "on a declaration",
-        EventKind::Refiled => "on a declaration capekit wrote",
-        EventKind::Accepted => "accepted",
-        EventKind::Rejected => "rejected",
-        EventKind::EntryData => "entry data read",
-        EventKind::DeclarationMarked => "its declaration marked",
-    }
+    kind.label()
 }
 
 fn event_class(kind: EventKind) -> &'static str {

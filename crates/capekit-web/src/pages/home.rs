@@ -151,8 +151,7 @@ fn recent(state: &AppState) -> Markup {
 const SAVED_LISTED: usize = 20;
 
 fn time(t: jiff::Timestamp) -> String {
-    let zoned = t.to_zoned_datetime(jiff::tz::TimeZone::system());
-    zoned.strftime("%Y-%m-%d %H:%M").to_string()
+    capekit_core::words::shown_time(t)
 }
 
 /// What the ledger holds, read for the start page.
@@ -225,14 +224,14 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
             " and " (layout::n(s.claims)) " claim" @if s.claims != 1 { "s" } "."
         }
         div.tiles {
-            div.tile.ok { b { (layout::n(e.accepted)) } "accepted - never declare again" }
+            div.tile.ok { b { (layout::n(e.accepted)) } (state_words("accepted")) " - never declare again" }
             div.tile.bad { b { (layout::n(e.rejected)) } "rejected on their latest claim" }
-            div.tile.mixed { b { (layout::n(e.pending)) } "pending - waiting for CBP's answer" }
+            div.tile.mixed { b { (layout::n(e.pending)) } (state_words("pending")) " - waiting for its claim" }
             @if e.drafted > 0 {
-                div.tile.mixed { a href="/declarations" { b { (layout::n(e.drafted)) } "on drafts not marked uploaded" } }
+                div.tile.mixed { a href="/declarations" { b { (layout::n(e.drafted)) } (state_words("drafted")) " - not marked uploaded" } }
             }
             @if e.unknown > 0 {
-                div.tile { b { (layout::n(e.unknown)) } "not declared yet (from entry reports)" }
+                div.tile { b { (layout::n(e.unknown)) } (state_words("unknown")) " (known from entry reports)" }
             }
         }
         @if !s.rejected_by_action.is_empty() {
@@ -242,7 +241,7 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                 tbody {
                     @for a in &s.rejected_by_action {
                         tr {
-                            td { span.action { (a.action.as_str()) } }
+                            td { span.action title=(a.action.describe()) { (a.action.as_str()) } }
                             td.num { (layout::n(a.entries)) }
                             td { (a.action.describe()) }
                         }
@@ -278,7 +277,7 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                         tr class=(if left < 0 { "passed" } else if capekit_core::deadline::urgent(d.kind, left) { "soon" } else { "" }) {
                             td { (layout::deadline(d.kind, d.date, left)) }
                             td { (d.kind.describe()) }
-                            td.mono { a href={ "/entry/" (d.entry) } { (d.entry.dashed()) } }
+                            td.mono { a href={ "/entry/" (d.entry) } { (d.entry.as_str()) } }
                             td { (state_words(d.state)) }
                             td.mono { (d.importer.as_deref().unwrap_or("")) }
                         }
@@ -292,11 +291,5 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
 
 /// An entry state as `LedgerStatus` names it, in words.
 fn state_words(state: &str) -> &str {
-    match state {
-        "unknown" => "not declared yet",
-        "pending" => "pending: waiting for CBP",
-        "drafted" => "on a draft, not marked uploaded",
-        "rejected" => "rejected",
-        other => other,
-    }
+    capekit_ledger::EntryState::label_of(state)
 }

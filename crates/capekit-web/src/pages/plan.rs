@@ -24,8 +24,7 @@ use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
 use capekit_core::path::{Path, format_cents};
 use capekit_io::html::bar_chart;
 use capekit_io::plan_out::{
-    Horizon, PlanFiles, PlannedEntry, grouped_findings, reconciliation_line, report_html,
-    worklist_table,
+    Horizon, PlanFiles, PlannedEntry, reconciliation_line, report_html, worklist_table,
 };
 use capekit_io::triage_out::REPORT_ROWS;
 use capekit_io::upload::upload_bytes;
@@ -228,7 +227,7 @@ pub async fn page(
                                 td.mono { a href={ "/entry/" (e.entry_number) "?plan=" (id) } { (e.entry_number) } }
                                 td.mono { (e.importer_number.as_deref().unwrap_or("")) }
                                 td { @if let Some(d) = e.urgent_by { (d.kind.describe()) br; } (when(e.urgent_by)) }
-                                td { span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) } }
+                                td { span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) } }
                                 td.num { (format_cents(e.ieepa_duty_cents)) }
                                 td { (where_it_is(&s, e)) }
                             }
@@ -435,18 +434,21 @@ fn findings(s: &PlanSession) -> Markup {
                 table {
                     thead { tr { th { "rule" } th { "file" } th { "where" } th { "value" } th { "problem" } } }
                     tbody {
-                        @for (code, shown, total) in grouped_findings(diagnostics) {
-                            @for d in &shown {
+                        @for g in capekit_core::words::group_findings(diagnostics) {
+                            @if g.count() > 1 {
+                                tr { td.mono { a href={ "/rules/" (g.code) } { (g.code) } } td colspan="4" { b { (g.whereabouts_upto(usize::MAX)) } } }
+                            }
+                            @for d in g.shown() {
                                 tr {
-                                    td.mono { a href={ "/rules/" (code) } { (code) } }
+                                    td.mono { a href={ "/rules/" (g.code) } { (g.code) } }
                                     td { (d.file.as_deref().unwrap_or("")) }
                                     td { (d.position().unwrap_or_default()) }
                                     td.mono { (d.value.as_deref().unwrap_or("")) }
                                     td { (layout::with_code(&d.message)) }
                                 }
                             }
-                            @if total > shown.len() {
-                                tr { td.mono { (code) } td colspan="4" { "... and " (n(total - shown.len())) " more" } }
+                            @if let Some(more) = g.more("on the lines named above; their entries are on the worklist") {
+                                tr { td.mono { (g.code) } td colspan="4" { (more) } }
                             }
                         }
                     }
@@ -540,7 +542,7 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter, page: usize) -> Mar
                                 @if let Some(name) = &e.importer_name { br; span.meta.small { (name) } }
                             }
                             td {
-                                span class={ "path " (e.decision.path.as_str()) } { (e.decision.path.as_str()) }
+                                span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) }
                                 @if e.urgent { br; span.badge.urgent { "urgent" } }
                             }
                             td.todo {

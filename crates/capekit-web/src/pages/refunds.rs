@@ -398,7 +398,7 @@ fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {
                 tbody {
                     @for e in entries.iter().take(ROWS_SHOWN) {
                         tr {
-                            td.mono { a href={ "/entry/" (e.entry.as_str()) } { (e.entry.dashed()) } }
+                            td.mono { a href={ "/entry/" (e.entry.as_str()) } { (e.entry.as_str()) } }
                             td { (e.state) }
                             td.num { (opt(e.duty_cents)) }
                             td.num { (opt(e.interest.as_ref().map(|i| i.counted_cents))) }

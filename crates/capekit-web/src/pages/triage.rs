@@ -181,7 +181,7 @@ pub async fn page(
 
     let body = html! {
         p.meta {
-            "Rules as of " (r.as_of.to_string()) " · catalog " (r.catalog_version)
+            "Rules as of " (r.as_of.to_string()) " · " (capekit_core::words::catalog_line())
         }
         @if names.len() > 1 {
             p.meta { "Files: " (names.join(", ")) }
@@ -242,12 +242,22 @@ pub async fn page(
             table {
                 thead { tr { th { "file" } th { "where" } th { "value" } th { "problem" } } }
                 tbody {
-                    @for d in &diagnostics {
-                        tr {
-                            td { (d.file.as_deref().unwrap_or("")) }
-                            td { (d.position().unwrap_or_default()) }
-                            td.mono { (d.value.as_deref().unwrap_or("")) }
-                            td { (layout::with_code(&d.message)) }
+                    // A finding repeated on many rows is told once, with its lines and the first
+                    // few; unreadable rows are all on the worklist download.
+                    @for g in capekit_core::words::group_findings(&diagnostics) {
+                        @if g.count() > 1 {
+                            tr { td colspan="4" { b { (g.code) " " (g.whereabouts_upto(usize::MAX)) } } }
+                        }
+                        @for d in g.shown() {
+                            tr {
+                                td { (d.file.as_deref().unwrap_or("")) }
+                                td { (d.position().unwrap_or_default()) }
+                                td.mono { (d.value.as_deref().unwrap_or("")) }
+                                td { (layout::with_code(&d.message)) }
+                            }
+                        }
+                        @if let Some(more) = g.more(if g.code == "C001" { "on the lines named above; all on the worklist" } else { "on the lines named above" }) {
+                            tr { td colspan="4" { (more) } }
                         }
                     }
                 }
@@ -485,10 +495,10 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter, page: usize) -> M
                         tr id={ "r" (i) } class=(e.outcome.as_str()) {
                             td.mono { a href={ "/entry/" (e.entry_number) "?session=" (id) } { (e.entry_number) } }
                             td.mono { (e.claim_number.as_deref().unwrap_or("")) }
-                            td { span class={ "outcome " (e.outcome.as_str()) } { (e.outcome.as_str()) } }
+                            td { span class={ "outcome " (e.outcome.as_str()) } title=(meaning(e.outcome.as_str())) { (e.outcome.as_str()) } }
                             td { (e.message) }
                             td {
-                                span.action { (e.action.as_str()) }
+                                span.action title=(e.action.describe()) { (e.action.as_str()) }
                                 @if let Some(rule) = e.rule { " " a.code href={ "/rules/" (rule) } { (rule) } }
                             }
                             td {
@@ -515,8 +525,12 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter, page: usize) -> M
 fn action_legend() -> Markup {
     html! {
         details.legend {
-            summary { "What the actions mean" }
+            summary { "What the outcomes and actions mean" }
             dl {
+                @for o in capekit_core::triage::Outcome::ALL {
+                    dt { span class={ "outcome " (o.as_str()) } { (o.as_str()) } }
+                    dd { (meaning(o.as_str())) }
+                }
                 @for a in Action::ALL {
                     dt { span.action { (a.as_str()) } }
                     dd { (a.describe()) }
@@ -524,6 +538,11 @@ fn action_legend() -> Markup {
             }
         }
     }
+}
+
+/// A word's meaning from the one table, for titles (tooltips) and legends.
+fn meaning(name: &str) -> &'static str {
+    capekit_core::words::meaning(name).unwrap_or_default()
 }
 
 /// `POST /triage/{id}/{file}/uploaded`: the user says this refile part was uploaded on ACE

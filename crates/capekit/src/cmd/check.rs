@@ -42,7 +42,7 @@ pub fn run(
     {
         let when = d
             .uploaded_at
-            .map(|t| format!(" on {}", t.strftime("%Y-%m-%d %H:%M UTC")))
+            .map(|t| format!(" on {}", capekit_core::words::shown_time(t)))
             .unwrap_or_default();
         report.diagnostics.insert(
             0,

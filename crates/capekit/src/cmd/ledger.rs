@@ -5,6 +5,7 @@
 //! none there yet they know nothing, and say so. Commands that record (triage, refile, ledger
 //! import) create it.
 
+use capekit_core::words::FirstUse;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -557,9 +558,6 @@ struct ImportReport {
     advice: Vec<String>,
 }
 
-/// The text import report lists this many findings; `--format json` holds them all.
-const IMPORT_FINDINGS_SHOWN: usize = 20;
-
 /// What the ledger keeps of each entry of the entry files, decided as of `as_of`. An entry in
 /// two of them is taken from the first, as `capekit plan` does (rule R011), so that importing
 /// files and planning them record the same facts.
@@ -744,15 +742,29 @@ fn import(
     };
     print_out(opt, format, &report, || {
         let mut out = String::new();
-        for d in report.diagnostics.iter().take(IMPORT_FINDINGS_SHOWN) {
-            let _ = writeln!(out, "{}: {}", d.file.as_deref().unwrap_or(""), d.message);
-        }
-        if report.diagnostics.len() > IMPORT_FINDINGS_SHOWN {
-            let _ = writeln!(
-                out,
-                "... and {} more findings (all in --format json)",
-                group((report.diagnostics.len() - IMPORT_FINDINGS_SHOWN) as u64)
-            );
+        // A finding repeated on many lines is told once, with its lines and the first few.
+        for g in capekit_core::words::group_findings(&report.diagnostics) {
+            if g.count() > 1 {
+                let _ = writeln!(
+                    out,
+                    "{}: {} {}",
+                    g.all[0].file.as_deref().unwrap_or(""),
+                    g.code,
+                    g.whereabouts()
+                );
+            }
+            for d in g.shown() {
+                let _ = writeln!(
+                    out,
+                    "{}{}: {}",
+                    if g.count() > 1 { "  " } else { "" },
+                    d.file.as_deref().unwrap_or(""),
+                    d.message
+                );
+            }
+            if let Some(more) = g.more("all in --format json") {
+                let _ = writeln!(out, "  {more}");
+            }
         }
         for l in &report.files {
             let _ = match &l.outcome {
@@ -779,7 +791,7 @@ fn import(
                     out,
                     "{}: already in the ledger since {} - nothing changed",
                     l.file,
-                    imported_at.strftime("%Y-%m-%d %H:%M UTC")
+                    capekit_core::words::shown_time(imported_at)
                 ),
             };
         }
@@ -943,7 +955,7 @@ fn parse_at(s: &str) -> anyhow::Result<jiff::Timestamp> {
     if t > now {
         bail!(
             "--at `{s}` is in the future (now is {}): give the time the file was uploaded",
-            now.strftime("%Y-%m-%d %H:%M UTC")
+            capekit_core::words::shown_time(now)
         );
     }
     let opened: jiff::Timestamp = "2026-04-20T12:00:00Z".parse()?;
@@ -1032,7 +1044,10 @@ fn declarations_text(list: &[Declaration]) -> String {
                 "uploaded {} ago",
                 plural(days.max(0) as usize, "day", "days")
             ),
-            None => format!("recorded {}", d.recorded_at.strftime("%Y-%m-%d")),
+            None => format!(
+                "recorded {}",
+                capekit_core::words::shown_date(d.recorded_at)
+            ),
         };
         let _ = write!(
             out,
@@ -1067,14 +1082,14 @@ fn declarations_text(list: &[Declaration]) -> String {
 
 fn status_text(s: &LedgerStatus) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "ledger {} (schema {})", s.path, s.schema_version);
+    let _ = writeln!(out, "ledger {}", s.path);
     if s.files.is_empty() {
         let _ = writeln!(out, "files: none recorded");
     } else {
         let files: Vec<String> = s
             .files
             .iter()
-            .map(|(k, n)| format!("{} {k}", group(*n as u64)))
+            .map(|(k, n)| format!("{} {}", group(*n as u64), FileKind::label_of(k)))
             .collect();
         let _ = writeln!(out, "files: {}", files.join(", "));
     }
@@ -1082,7 +1097,7 @@ fn status_text(s: &LedgerStatus) -> String {
     let e = &s.entries;
     let _ = writeln!(
         out,
-        "entries: {} - accepted {}, pending {}, drafted {}, rejected {}, unknown {}",
+        "entries: {} - accepted {}, pending with CBP {}, on a draft {}, rejected {}, not declared {}",
         group(e.total as u64),
         group(e.accepted as u64),
         group(e.pending as u64),
@@ -1095,9 +1110,10 @@ fn status_text(s: &LedgerStatus) -> String {
         for a in &s.rejected_by_action {
             let _ = writeln!(
                 out,
-                "  {:<20} {}",
+                "  {:<20} {:>5}  {}",
                 a.action.as_str(),
-                group(a.entries as u64)
+                group(a.entries as u64),
+                a.action.describe()
             );
         }
     }
@@ -1106,7 +1122,7 @@ fn status_text(s: &LedgerStatus) -> String {
         for i in &s.importers {
             let _ = writeln!(
                 out,
-                "  {:<16} {} - accepted {}, pending {}, rejected {}, unknown {}",
+                "  {:<16} {} - accepted {}, pending with CBP {}, rejected {}, not declared {}",
                 i.importer,
                 plural(i.entries.total, "entry", "entries"),
                 group(i.entries.accepted as u64),
@@ -1145,8 +1161,8 @@ fn status_text(s: &LedgerStatus) -> String {
                 "  {}  {:<18} {} ({}{}{left})",
                 d.date,
                 what,
-                d.entry.dashed(),
-                d.state,
+                d.entry.as_str(),
+                capekit_ledger::EntryState::label_of(d.state),
                 d.importer
                     .as_deref()
                     .map(|i| format!(", importer {i}"))
@@ -1180,8 +1196,9 @@ struct EntryView {
     timeline: Vec<TimelineEvent>,
 }
 
-fn state_line(entry: EntryNumber, s: &EntryState) -> String {
-    let e = entry.dashed();
+/// The entry's state in one line; `told` explains an action the first time it is printed.
+fn state_line(entry: EntryNumber, s: &EntryState, told: &mut FirstUse) -> String {
+    let e = entry.as_str();
     match s {
         EntryState::Accepted { claim } => {
             format!("{e}: accepted on claim {claim} - never declare it again")
@@ -1193,7 +1210,7 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
             ..
         } => format!(
             "{e}: pending on {declaration} (uploaded {}{}) - do not resubmit; triage that declaration's claim when it comes",
-            declared_at.strftime("%Y-%m-%d %H:%M UTC"),
+            capekit_core::words::shown_time(declared_at),
             if *unconfirmed {
                 "; recorded by an older capekit and counted as uploaded - confirm with `capekit ledger uploaded` or `capekit ledger discard`"
             } else {
@@ -1206,7 +1223,7 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
             ..
         } => format!(
             "{e}: on the draft {declaration} (written {}), not marked uploaded - upload it and run `capekit ledger uploaded {declaration}`, or release it with `capekit ledger discard {declaration}`",
-            written_at.strftime("%Y-%m-%d %H:%M UTC")
+            capekit_core::words::shown_time(written_at)
         ),
         EntryState::Rejected {
             claim,
@@ -1214,8 +1231,9 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
             message,
             attempts,
         } => format!(
-            "{e}: not accepted on claim {claim} ({attempts} claim{} so far) - {action}: {}",
+            "{e}: not accepted on claim {claim} ({attempts} claim{} so far) - {}: {}",
             if *attempts == 1 { "" } else { "s" },
+            told.name(action.as_str()),
             if message.trim().is_empty() {
                 "no message on its row (a status capekit does not read as accepted or rejected, or none): read the entry on the claim in ACE (Claim Status)"
             } else {
@@ -1229,30 +1247,25 @@ fn state_line(entry: EntryNumber, s: &EntryState) -> String {
 }
 
 fn entry_text(v: &EntryView) -> String {
+    // Each action and path is explained where it is first printed, bare after.
+    let mut told = FirstUse::new();
     let mut out = match (&v.state, v.timeline.is_empty()) {
         // Entry data alone makes no state: the entry was never declared that the ledger knows.
         (EntryState::Unknown, false) => format!(
             "{}: on no declaration and no claim recorded - only its entry data is known",
-            v.entry.dashed()
+            v.entry.as_str()
         ),
-        _ => state_line(v.entry, &v.state),
+        _ => state_line(v.entry, &v.state, &mut told),
     };
     out.push('\n');
     if !v.timeline.is_empty() {
         out.push_str("timeline:\n");
     }
     for t in &v.timeline {
-        let kind = match t.kind {
-            capekit_ledger::EventKind::Declared => "declared",
-            capekit_ledger::EventKind::Refiled => "refiled",
-            capekit_ledger::EventKind::Accepted => "accepted",
-            capekit_ledger::EventKind::Rejected => "rejected",
-            capekit_ledger::EventKind::EntryData => "entry data",
-            capekit_ledger::EventKind::DeclarationMarked => "marked",
-        };
+        let kind = t.kind.label();
         let mut line = format!(
-            "  {}  {:<10} {}",
-            t.at.strftime("%Y-%m-%d %H:%M UTC"),
+            "  {}  {:<24} {}",
+            capekit_core::words::shown_time(t.at),
             kind,
             t.file
         );
@@ -1266,7 +1279,7 @@ fn entry_text(v: &EntryView) -> String {
             .action
             .filter(|a| *a != capekit_core::catalog::Action::None)
         {
-            let _ = write!(line, "  {a}");
+            let _ = write!(line, "  {}", told.name(a.as_str()));
         }
         if let Some(m) = &t.message {
             let _ = write!(line, "  {m}");
@@ -1275,7 +1288,7 @@ fn entry_text(v: &EntryView) -> String {
             let _ = write!(line, "  (rules as of {d})");
         }
         if let Some(d) = &t.data {
-            let _ = write!(line, "  {}", facts_text(d));
+            let _ = write!(line, "  {}", facts_text(d, &mut told));
         }
         out.push_str(&line);
         out.push('\n');
@@ -1284,8 +1297,8 @@ fn entry_text(v: &EntryView) -> String {
 }
 
 /// An entry's recorded data in one clause: its path, importer, type, liquidation and deadlines.
-fn facts_text(f: &EntryFacts) -> String {
-    let mut parts = vec![format!("path {}", f.path)];
+fn facts_text(f: &EntryFacts, told: &mut FirstUse) -> String {
+    let mut parts = vec![format!("path {}", told.name(&f.path))];
     if let Some(i) = &f.importer_number {
         parts.push(format!("importer {i}"));
     }
@@ -1304,7 +1317,9 @@ fn facts_text(f: &EntryFacts) -> String {
     parts.join(", ")
 }
 
-fn export_table(rows: &[ExportRow]) -> SheetTable {
+/// The export's rows; `for_people` (the workbook) writes each state in words, the CSV its
+/// machine name.
+fn export_table(rows: &[ExportRow], for_people: bool) -> SheetTable {
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
     let date = |d: &Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
     SheetTable {
@@ -1331,7 +1346,11 @@ fn export_table(rows: &[ExportRow]) -> SheetTable {
             .map(|r| {
                 vec![
                     r.entry.to_string(),
-                    r.state.to_owned(),
+                    if for_people {
+                        capekit_ledger::EntryState::label_of(r.state).to_owned()
+                    } else {
+                        r.state.to_owned()
+                    },
                     opt(&r.claim),
                     r.action.map(|a| a.to_string()).unwrap_or_default(),
                     opt(&r.message),
@@ -1369,7 +1388,7 @@ fn export(out: &Path, format: Format, opt: &LedgerOpt) -> anyhow::Result<u8> {
     }
     let (l, shown) = opt.for_reading()?;
     let rows = l.export_rows()?;
-    let table = export_table(&rows);
+    let table = export_table(&rows, ext == "xlsx");
     let bytes = if ext == "csv" {
         to_csv(&table).context("building the CSV")?
     } else {
@@ -1426,7 +1445,7 @@ accept them?\n\n",
     for (message, entries) in by_message {
         let _ = writeln!(out, "Message: {message}");
         for e in entries {
-            let _ = write!(out, "  Entry {}", e.entry.dashed());
+            let _ = write!(out, "  Entry {}", e.entry.as_str());
             if let Some(i) = &e.importer {
                 let _ = write!(out, ", importer of record {i}");
             }
@@ -1838,15 +1857,15 @@ fn acted(
             f.and_then(|f| f.entry_date),
             deadlines,
         ) {
-            Ok(w) => warnings.extend(w.into_iter().map(|w| format!("{}: {w}", n.dashed()))),
+            Ok(w) => warnings.extend(w.into_iter().map(|w| format!("{}: {w}", n.as_str()))),
             Err(why) => bail!(
                 "--date {}: entry {}: {why}; nothing was recorded",
                 on,
-                n.dashed()
+                n.as_str()
             ),
         }
         if f.is_none_or(|f| f.entry_date.is_none()) {
-            unchecked.push(n.dashed());
+            unchecked.push(n.to_string());
         }
     }
     for w in &warnings {

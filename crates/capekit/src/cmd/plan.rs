@@ -238,7 +238,7 @@ fn ledger_line(outcomes: &[(String, ImportOutcome)], declared: bool) -> String {
             ),
             ImportOutcome::AlreadyImported { imported_at, .. } => format!(
                 "{name}: already recorded on {}, nothing changed",
-                imported_at.strftime("%Y-%m-%d %H:%M UTC")
+                capekit_core::words::shown_time(imported_at)
             ),
         })
         .collect();

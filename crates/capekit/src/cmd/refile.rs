@@ -421,7 +421,7 @@ fn text(o: &RefileOutput<'_>) -> String {
                 "held: {} on the draft {} (written {}), not marked uploaded - upload it and run `{} ledger uploaded {}`, or release them with `{} ledger discard {}`",
                 super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
-                h.since.strftime("%Y-%m-%d %H:%M UTC"),
+                capekit_core::words::shown_time(h.since),
                 o.command,
                 word(&h.declaration),
                 o.command,
@@ -432,7 +432,7 @@ fn text(o: &RefileOutput<'_>) -> String {
                 "held: {} on {} (uploaded {}), which claim {} answered without listing them - find their claim in ACE (Claim Status) and triage it before declaring them again; they may still be queued",
                 super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
-                h.since.strftime("%Y-%m-%d %H:%M UTC"),
+                capekit_core::words::shown_time(h.since),
                 h.claim.as_deref().unwrap_or("(unknown)")
             ),
             _ => writeln!(
@@ -440,7 +440,7 @@ fn text(o: &RefileOutput<'_>) -> String {
                 "held: {} pending on {} (uploaded {}) - wait for its claim and triage it; if its upload failed, release them with `{} ledger failed {}`",
                 super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
-                h.since.strftime("%Y-%m-%d %H:%M UTC"),
+                capekit_core::words::shown_time(h.since),
                 o.command,
                 word(&h.declaration)
             ),

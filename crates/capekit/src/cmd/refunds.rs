@@ -199,7 +199,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
                     capekit_core::Severity::Info,
                     format!(
                         "{}: its kept entry data cannot be used ({why}): what is owed is unknown",
-                        e.dashed()
+                        e.as_str()
                     ),
                 ));
             }
@@ -290,7 +290,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
                 ),
                 ImportOutcome::AlreadyImported { imported_at, .. } => format!(
                     "{name}: already recorded on {}, nothing changed",
-                    imported_at.strftime("%Y-%m-%d %H:%M UTC")
+                    capekit_core::words::shown_time(imported_at)
                 ),
             })
             .collect();

@@ -22,11 +22,17 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
-/// A `capekit` command that runs in `dir` with the ledger at `ledger`, never the user's own.
+/// The zone every test run shows its times in, whatever this computer's: times are printed in
+/// local time with the zone, and a test must not depend on where it runs.
+pub const TEST_TZ: &str = "America/New_York";
+
+/// A `capekit` command that runs in `dir` with the ledger at `ledger`, never the user's own, on
+/// the clock of [`TEST_TZ`].
 pub fn capekit(dir: &Path, ledger: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_capekit"));
     cmd.current_dir(dir)
         .env("CAPEKIT_LEDGER", ledger)
+        .env("TZ", TEST_TZ)
         .env_remove("RUST_BACKTRACE");
     cmd
 }

@@ -280,9 +280,15 @@ mod tests {
 
     #[test]
     fn tables_escape_their_cells_and_right_align_numbers() {
-        let t = table(&["entry", "duty#"], [vec!["<b>".to_owned(), "1.00".to_owned()]]);
+        let t = table(
+            &["entry", "duty#"],
+            [vec!["<b>".to_owned(), "1.00".to_owned()]],
+        );
         assert!(t.contains("<th class=\"num\">duty</th>"), "{t}");
-        assert!(t.contains("<td>&lt;b&gt;</td><td class=\"num\">1.00</td>"), "{t}");
+        assert!(
+            t.contains("<td>&lt;b&gt;</td><td class=\"num\">1.00</td>"),
+            "{t}"
+        );
         let tiles = tiles([("entries", "3".to_owned())]);
         assert!(tiles.contains("<b>3</b>entries"), "{tiles}");
     }

@@ -118,9 +118,17 @@ pub struct Whose<'a> {
 /// The one namer: `WHAT[-IMPORTER][-FILER][-OF]-DATE[-PART].EXT`. `part` is `(n, parts)`,
 /// 1-based; a file in one part has no part number, and part numbers have at least two digits
 /// (`-01`), as many as the last one needs.
-pub fn output_name(kind: Kind, whose: Whose<'_>, date: Date, part: Option<(usize, usize)>) -> String {
+pub fn output_name(
+    kind: Kind,
+    whose: Whose<'_>,
+    date: Date,
+    part: Option<(usize, usize)>,
+) -> String {
     let mut name = kind.word(whose.importer.is_some()).to_owned();
-    for p in [whose.importer, whose.filer, whose.of].into_iter().flatten() {
+    for p in [whose.importer, whose.filer, whose.of]
+        .into_iter()
+        .flatten()
+    {
         name.push('-');
         name.push_str(&name_part(p));
     }
@@ -157,7 +165,9 @@ pub fn name_part(s: &str) -> String {
         }
         if c.is_ascii_alphanumeric() {
             out.push(c);
-        } else if (c == '-' || c == '_' || c == ' ' || c == '.') && !out.is_empty() && !out.ends_with('-')
+        } else if (c == '-' || c == '_' || c == ' ' || c == '.')
+            && !out.is_empty()
+            && !out.ends_with('-')
         {
             out.push('-');
         }
@@ -217,10 +227,14 @@ pub fn scrub_paths(text: &str) -> std::borrow::Cow<'_, str> {
         let b = w.as_bytes();
         (b.first() == Some(&b'/') && b.len() > 1 && b[1] != b'/')
             || w.starts_with("~/")
-            || (b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'\\' || b[2] == b'/'))
+            || (b.len() > 2
+                && b[0].is_ascii_alphabetic()
+                && b[1] == b':'
+                && (b[2] == b'\\' || b[2] == b'/'))
             || w.starts_with("\\\\")
     };
-    let delimiter = |c: char| c.is_whitespace() || matches!(c, '`' | '(' | ')' | '"' | '\'' | ',' | ';');
+    let delimiter =
+        |c: char| c.is_whitespace() || matches!(c, '`' | '(' | ')' | '"' | '\'' | ',' | ';');
     if !text.split(delimiter).any(starts_path) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -295,7 +309,10 @@ mod tests {
     #[test]
     fn every_kind_is_named_as_the_readme_table_says() {
         let claim = Some("100000241223");
-        assert_eq!(name(Kind::Refile, None, claim), "refile-100000241223-2026-12-01.csv");
+        assert_eq!(
+            name(Kind::Refile, None, claim),
+            "refile-100000241223-2026-12-01.csv"
+        );
         assert_eq!(
             name(Kind::WorklistXlsx, None, claim),
             "worklist-100000241223-2026-12-01.xlsx"
@@ -304,7 +321,10 @@ mod tests {
             name(Kind::WorklistCsv, None, claim),
             "worklist-100000241223-2026-12-01.csv"
         );
-        assert_eq!(name(Kind::Report, None, claim), "report-100000241223-2026-12-01.html");
+        assert_eq!(
+            name(Kind::Report, None, claim),
+            "report-100000241223-2026-12-01.html"
+        );
         assert_eq!(
             name(Kind::Report, Some("12-3456789AB"), claim),
             "report-12-3456789AB-100000241223-2026-12-01.html"
@@ -321,7 +341,10 @@ mod tests {
             name(Kind::PlanWorklistXlsx, None, None),
             "plan-worklist-2026-12-01.xlsx"
         );
-        assert_eq!(name(Kind::PlanReport, None, None), "plan-report-2026-12-01.html");
+        assert_eq!(
+            name(Kind::PlanReport, None, None),
+            "plan-report-2026-12-01.html"
+        );
         assert_eq!(
             name(Kind::PlanReport, Some("12-3456789AB"), None),
             "report-12-3456789AB-2026-12-01.html"
@@ -330,8 +353,14 @@ mod tests {
             name(Kind::ProtestPacket, Some("IOR"), None),
             "protest-IOR-2026-12-01.xlsx"
         );
-        assert_eq!(name(Kind::CourtPacket, Some("IOR"), None), "court-IOR-2026-12-01.xlsx");
-        assert_eq!(name(Kind::RefundsWorkbook, None, None), "refunds-2026-12-01.xlsx");
+        assert_eq!(
+            name(Kind::CourtPacket, Some("IOR"), None),
+            "court-IOR-2026-12-01.xlsx"
+        );
+        assert_eq!(
+            name(Kind::RefundsWorkbook, None, None),
+            "refunds-2026-12-01.xlsx"
+        );
         assert_eq!(
             name(Kind::RefundsPage, Some("12-3456789AA"), None),
             "refunds-12-3456789AA-2026-12-01.html"
@@ -393,7 +422,10 @@ mod tests {
         assert_eq!(file_label("/home/clerk/claims/claim.csv"), "claim.csv");
         assert_eq!(file_label("C:\\Users\\clerk\\claim.csv"), "claim.csv");
         assert_eq!(file_label("claim.csv"), "claim.csv");
-        assert_eq!(file_stem("/tmp/x/validation-result.csv"), "validation-result");
+        assert_eq!(
+            file_stem("/tmp/x/validation-result.csv"),
+            "validation-result"
+        );
         assert_eq!(file_stem(".csv"), ".csv");
     }
 
@@ -434,7 +466,13 @@ mod tests {
             }
         };
         assert_eq!(taken.claim(names("ab")), ["declaration-ab-2026-12-01.csv"]);
-        assert_eq!(taken.claim(names("AB")), ["declaration-AB-2-2026-12-01.csv"]);
-        assert_eq!(taken.claim(names("Ab")), ["declaration-Ab-3-2026-12-01.csv"]);
+        assert_eq!(
+            taken.claim(names("AB")),
+            ["declaration-AB-2-2026-12-01.csv"]
+        );
+        assert_eq!(
+            taken.claim(names("Ab")),
+            ["declaration-Ab-3-2026-12-01.csv"]
+        );
     }
 }

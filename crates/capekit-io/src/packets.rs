@@ -366,7 +366,10 @@ mod tests {
         let names: Vec<&str> = ps.iter().map(|p| p.file_name.as_str()).collect();
         assert_eq!(
             names,
-            vec!["protest-IOR-A-2026-11-24.xlsx", "court-IOR-B-2026-11-24.xlsx"]
+            vec![
+                "protest-IOR-A-2026-11-24.xlsx",
+                "court-IOR-B-2026-11-24.xlsx"
+            ]
         );
         // Soonest protest first.
         assert_eq!(

@@ -33,13 +33,13 @@ use serde::Serialize;
 
 use crate::entries::{EntryDataSet, MAX_DIAGNOSTICS_PER_RULE};
 use crate::html::{bar_chart, esc, page};
+use crate::names::{
+    Kind as NameKind, Taken, Whose, file_label, output_name, part_names, scrub_paths,
+};
 use crate::output::{OutputSet, WriteError};
 use crate::sheet::{Book, SheetTable, column, write_csv};
 use crate::timings;
 use crate::triage_out::REPORT_ROWS;
-use crate::names::{
-    Kind as NameKind, Taken, Whose, file_label, output_name, part_names, scrub_paths,
-};
 use crate::upload::add_upload_files;
 
 /// The terminal and the report list at most this many findings of one rule; the JSON output
@@ -618,7 +618,6 @@ fn reconcile(files: Vec<FileCount>, entries: usize, totals: &[PathTotal]) -> Pla
     }
 }
 
-
 /// Groups the `cape` entries into declarations (per importer, and per filer when an importer's
 /// entries bear several filer codes and no `--filer` was given), orders each, names the files,
 /// and marks each entry with its declaration and part.
@@ -715,7 +714,6 @@ fn declarations(
     }
     out
 }
-
 
 impl Plan {
     /// Every entry not on a declaration: urgent first, then by the nearest deadline that can
@@ -907,7 +905,9 @@ pub fn importer_groups(plan: &Plan) -> Vec<(Option<Arc<str>>, Vec<&PlannedEntry>
     let mut by: BTreeMap<(bool, Option<Arc<str>>), Vec<&PlannedEntry>> = BTreeMap::new();
     for e in &plan.entries {
         let importer = e.importer_number.clone().filter(|i| !i.trim().is_empty());
-        by.entry((importer.is_none(), importer)).or_default().push(e);
+        by.entry((importer.is_none(), importer))
+            .or_default()
+            .push(e);
     }
     by.into_iter().map(|((_, i), v)| (i, v)).collect()
 }
@@ -1491,6 +1491,8 @@ pub struct PlanJson<'a> {
     pub report: Option<String>,
     /// The protest and court packets (`protest-IMPORTER.xlsx`, `court-IMPORTER.xlsx`).
     pub packet_files: Vec<String>,
+    /// One report per importer, safe to send to it.
+    pub importer_report_files: Vec<String>,
     /// Every finding of the readers and the plan (not capped at 20 per rule).
     pub diagnostics: &'a [Diagnostic],
     /// The proof that nothing was lost.
@@ -1666,6 +1668,11 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
             .collect(),
         report: files.report.as_deref().map(shown),
         packet_files: files.packets.iter().map(|p| shown(p)).collect(),
+        importer_report_files: files
+            .importer_reports
+            .iter()
+            .map(|(_, p)| shown(p))
+            .collect(),
         diagnostics: &plan.diagnostics,
         reconciliation: &plan.reconciliation,
         data_age: &plan.data_age,
@@ -1954,7 +1961,8 @@ pub fn importer_report_html(
     let title = format!("CAPE plan: {who}, as of {}", plan.as_of);
     let mut b = crate::html::importer_heading(&title, plan.as_of, importer);
     let filer = plan.filer.as_deref();
-    let declared: Vec<&&PlannedEntry> = entries.iter().filter(|e| e.declaration.is_some()).collect();
+    let declared: Vec<&&PlannedEntry> =
+        entries.iter().filter(|e| e.declaration.is_some()).collect();
     let accepted: Vec<&&PlannedEntry> = entries
         .iter()
         .filter(|e| matches!(e.known, Some(KnownState::Accepted { .. })))
@@ -1969,7 +1977,10 @@ pub fn importer_report_html(
         .collect();
     b.push_str(&crate::html::tiles([
         ("entries", group(entries.len() as u64)),
-        ("IEEPA duty", format_cents(sum_cents(entries.iter().map(|e| e.ieepa_duty_cents)))),
+        (
+            "IEEPA duty",
+            format_cents(sum_cents(entries.iter().map(|e| e.ieepa_duty_cents))),
+        ),
         ("to declare now", group(declared.len() as u64)),
         ("to act on", group(act.len() as u64)),
         ("accepted on an earlier claim", group(accepted.len() as u64)),
@@ -2185,7 +2196,10 @@ pub(crate) mod tests {
             &opts(Some("b76")),
         );
         assert_eq!(plan.declarations.len(), 1);
-        assert_eq!(plan.declarations[0].file_names, vec!["declaration-IOR-2026-11-24.csv"]);
+        assert_eq!(
+            plan.declarations[0].file_names,
+            vec!["declaration-IOR-2026-11-24.csv"]
+        );
         let w = plan.worklist();
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].other_filer.as_deref(), Some("M27"));
@@ -2357,7 +2371,10 @@ pub(crate) mod tests {
         assert_eq!(dollars(123_456), "1,234.56");
         assert_eq!(decimal_dollars(123_456), "1234.56");
         assert_eq!(decimal_dollars(5), "0.05");
-        assert_eq!(crate::names::name_part("12-345/678 90\u{e9}"), "12-345678-90");
+        assert_eq!(
+            crate::names::name_part("12-345/678 90\u{e9}"),
+            "12-345678-90"
+        );
         assert_eq!(crate::names::name_part("--"), "unknown");
     }
 

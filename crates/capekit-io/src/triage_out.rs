@@ -10,9 +10,7 @@ use std::sync::Arc;
 use capekit_core::EntryNumber;
 use capekit_core::check::group;
 use capekit_core::diag::Diagnostic;
-use capekit_core::triage::{
-    ClaimFileKind, EntryResult, Outcome, Text, TriageInput, TriageReport,
-};
+use capekit_core::triage::{ClaimFileKind, EntryResult, Outcome, Text, TriageInput, TriageReport};
 use serde::Serialize;
 
 use crate::html::{bar_chart, esc, importer_heading, page, table, tiles};
@@ -81,7 +79,10 @@ pub struct ImporterGroup<'a> {
 /// The groups of a triage's importer reports: one per importer known (by importer number), then
 /// one per claim of the entries whose importer is not known (an entry on no claim, missing from
 /// every claim file, goes with the first).
-pub fn importer_groups<'a>(report: &'a TriageReport, importers: &Importers) -> Vec<ImporterGroup<'a>> {
+pub fn importer_groups<'a>(
+    report: &'a TriageReport,
+    importers: &Importers,
+) -> Vec<ImporterGroup<'a>> {
     // (not known, importer or claim) -> group; importers sort by number, claims keep their order.
     let claim_order: HashMap<&str, usize> = report
         .claims
@@ -171,7 +172,11 @@ pub fn triage_names(report: &TriageReport, importers: &Importers) -> TriageNames
         ..Whose::default()
     };
     let date = report.as_of;
-    let parts = report.refile.entries.len().div_ceil(capekit_core::check::MAX_ENTRIES);
+    let parts = report
+        .refile
+        .entries
+        .len()
+        .div_ceil(capekit_core::check::MAX_ENTRIES);
     let mut taken = Taken::new();
     let importer_reports = importer_groups(report, importers)
         .iter()
@@ -188,7 +193,12 @@ pub fn triage_names(report: &TriageReport, importers: &Importers) -> TriageNames
 }
 
 /// `report-IMPORTER-CLAIMS-DATE.html`, or `report-unknown-importer-CLAIM-DATE.html`.
-fn importer_report_name(g: &ImporterGroup<'_>, of: &str, date: jiff::civil::Date, taken: &mut Taken) -> String {
+fn importer_report_name(
+    g: &ImporterGroup<'_>,
+    of: &str,
+    date: jiff::civil::Date,
+    taken: &mut Taken,
+) -> String {
     let importer = g.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
     let claim = match (&g.importer, g.claims.first()) {
         (None, Some(c)) => c.to_string(),
@@ -426,7 +436,10 @@ pub fn add_triage_outputs(
         let refile_names: Vec<String> = files
             .refile
             .iter()
-            .map(|p| p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
+            .map(|p| {
+                p.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            })
             .collect();
         let html = {
             let _t = timings::phase("triage output report.html");
@@ -473,14 +486,22 @@ pub fn add_triage_outputs(
 /// Every path [`add_triage_outputs`] may write into `dir` for `report` and a refile list of
 /// at most its length (a shorter list splits into fewer parts, named differently): what a
 /// command checks before it records anything.
-pub fn triage_output_paths(dir: &Path, report: &TriageReport, importers: &Importers) -> Vec<PathBuf> {
+pub fn triage_output_paths(
+    dir: &Path,
+    report: &TriageReport,
+    importers: &Importers,
+) -> Vec<PathBuf> {
     let names = triage_names(report, importers);
     let of = claims_part(report);
     let whose = Whose {
         of: Some(&of),
         ..Whose::default()
     };
-    let parts = report.refile.entries.len().div_ceil(capekit_core::check::MAX_ENTRIES);
+    let parts = report
+        .refile
+        .entries
+        .len()
+        .div_ceil(capekit_core::check::MAX_ENTRIES);
     let mut out = Vec::new();
     for n in 1..=parts {
         for p in crate::names::part_names(Kind::Refile, whose, report.as_of, n) {
@@ -649,7 +670,10 @@ pub fn triage_text(
         .report
         .as_deref()
         .and_then(Path::file_name)
-        .map_or_else(|| "the report".to_owned(), |n| n.to_string_lossy().into_owned());
+        .map_or_else(
+            || "the report".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
     for (code, n) in &shown {
         if *n > crate::render::SHOWN_PER_RULE {
             let _ = writeln!(
@@ -752,7 +776,11 @@ pub fn report_html(
 ) -> String {
     let mut b = String::new();
     let r = &report.reconciliation;
-    let title = format!("{}, as of {}", claims_title(&claim_numbers(report)), report.as_of);
+    let title = format!(
+        "{}, as of {}",
+        claims_title(&claim_numbers(report)),
+        report.as_of
+    );
     let _ = writeln!(b, "<h1>{}</h1>", esc(&title));
     let _ = writeln!(
         b,
@@ -952,7 +980,11 @@ pub fn report_html(
 /// only the group's entries, no file of this computer named. It lists what is to be done first
 /// (with the deadline to do it by), then the entries on the new declaration, then those
 /// accepted.
-pub fn importer_report_html(report: &TriageReport, g: &ImporterGroup<'_>, refile: &[String]) -> String {
+pub fn importer_report_html(
+    report: &TriageReport,
+    g: &ImporterGroup<'_>,
+    refile: &[String],
+) -> String {
     let claims: Vec<&str> = g.claims.iter().map(|c| &**c).collect();
     let who = match &g.importer {
         Some(i) => format!("importer {i}"),
@@ -1028,7 +1060,9 @@ pub fn importer_report_html(report: &TriageReport, g: &ImporterGroup<'_>, refile
                 let e = message.get(n);
                 [
                     n.to_string(),
-                    e.and_then(|e| e.claim_number.as_deref()).unwrap_or("").to_owned(),
+                    e.and_then(|e| e.claim_number.as_deref())
+                        .unwrap_or("")
+                        .to_owned(),
                     e.map_or_else(String::new, |e| e.message.to_string()),
                 ]
             }),

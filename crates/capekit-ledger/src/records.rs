@@ -93,9 +93,8 @@ impl Ledger {
             .conn
             .prepare_cached("SELECT importer_number FROM entry_data WHERE entry = ?1")?;
         for entry in entries {
-            let importer: Option<Option<String>> = stmt
-                .query_row([entry.as_str()], |r| r.get(0))
-                .optional()?;
+            let importer: Option<Option<String>> =
+                stmt.query_row([entry.as_str()], |r| r.get(0)).optional()?;
             if let Some(i) = importer.flatten().filter(|i| !i.trim().is_empty()) {
                 out.insert(entry, i);
             }

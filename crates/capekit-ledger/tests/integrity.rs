@@ -950,7 +950,10 @@ fn validation_result_files_record_no_acceptance() {
 #[test]
 fn the_importer_of_kept_entry_data_is_given_for_the_entries_asked() {
     let mut l = Ledger::open_in_memory().expect("open");
-    assert!(l.importers_of([n(1)]).expect("importers").is_empty(), "no entry data yet");
+    assert!(
+        l.importers_of([n(1)]).expect("importers").is_empty(),
+        "no entry data yet"
+    );
     let mut a = capekit_core::path::EntryData::new(n(1), 2);
     a.importer_number = Some("12-3456789AB".into());
     let b = capekit_core::path::EntryData::new(n(2), 3);

@@ -182,7 +182,13 @@ fn import_then_guard_then_refile_from_the_ledger() {
     let marked = run(
         d,
         &ledger,
-        &["ledger", "uploaded", &format!("next/{}", refiled()), "--job", "J42"],
+        &[
+            "ledger",
+            "uploaded",
+            &format!("next/{}", refiled()),
+            "--job",
+            "J42",
+        ],
     );
     assert_eq!(marked.code, Some(0), "{}", marked.stderr);
     assert!(
@@ -369,7 +375,8 @@ fn triage_records_and_refuses_what_the_ledger_knows() {
     assert_eq!(left.len(), 4);
     assert!(
         left.iter()
-            .all(|r| r.contains("on the draft") && r.contains("out/refile-100000241223-2026-11-24.csv")),
+            .all(|r| r.contains("on the draft")
+                && r.contains("out/refile-100000241223-2026-11-24.csv")),
         "{left:?}"
     );
 }

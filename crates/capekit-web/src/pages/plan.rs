@@ -558,9 +558,11 @@ fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, App
         ));
     }
     let names = capekit_io::plan_out::plan_names(plan);
-    if let Some(response) = worklist_download(file, &names.worklist_csv, &names.worklist_xlsx, || {
-        worklist_table(plan)
-    }) {
+    if let Some(response) =
+        worklist_download(file, &names.worklist_csv, &names.worklist_xlsx, || {
+            worklist_table(plan)
+        })
+    {
         return response;
     }
     // The reports name the files as the downloads name them.
@@ -599,7 +601,11 @@ fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, App
                 entries,
                 &files(),
             );
-            return Ok(download(file, "text/html; charset=utf-8", html.into_bytes()));
+            return Ok(download(
+                file,
+                "text/html; charset=utf-8",
+                html.into_bytes(),
+            ));
         }
     }
     match file {

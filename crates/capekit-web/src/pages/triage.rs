@@ -117,7 +117,9 @@ impl Filter {
 /// the rules date in each, so that two triages never share a name in a Downloads folder. The
 /// addresses keep their short names (`/triage/ID/refile.csv`); the importers' reports are not
 /// among these names (see [`importer_reports`]).
-pub fn download_names(r: &capekit_core::triage::TriageReport) -> capekit_io::triage_out::TriageNames {
+pub fn download_names(
+    r: &capekit_core::triage::TriageReport,
+) -> capekit_io::triage_out::TriageNames {
     capekit_io::triage_out::triage_names(r, &capekit_io::triage_out::Importers::new())
 }
 
@@ -151,9 +153,10 @@ pub fn importer_reports(state: &AppState, s: &TriageSession) -> Vec<(String, Str
     capekit_io::triage_out::importer_groups(&s.report, &importers)
         .iter()
         .map(|g| {
-            g.importer
-                .as_deref()
-                .map_or_else(|| "importer not known".to_owned(), |i| format!("importer {i}"))
+            g.importer.as_deref().map_or_else(
+                || "importer not known".to_owned(),
+                |i| format!("importer {i}"),
+            )
         })
         .zip(names)
         .collect()
@@ -747,9 +750,11 @@ fn build_download(
                 )
             });
     }
-    if let Some(response) = worklist_download(file, &names.worklist_csv, &names.worklist_xlsx, || {
-        worklist_table(r, &s.diagnostics())
-    }) {
+    if let Some(response) =
+        worklist_download(file, &names.worklist_csv, &names.worklist_xlsx, || {
+            worklist_table(r, &s.diagnostics())
+        })
+    {
         return response;
     }
     let importers = session_importers(state, s);
@@ -766,7 +771,11 @@ fn build_download(
         let groups = capekit_io::triage_out::importer_groups(r, &importers);
         if let Some(g) = groups.get(i) {
             let html = capekit_io::triage_out::importer_report_html(r, g, &names.refile);
-            return Ok(download(file, "text/html; charset=utf-8", html.into_bytes()));
+            return Ok(download(
+                file,
+                "text/html; charset=utf-8",
+                html.into_bytes(),
+            ));
         }
     }
     Err(AppError::not_found(

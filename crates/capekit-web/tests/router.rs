@@ -268,7 +268,7 @@ async fn refile_download_equals_the_cli() {
         res.headers()
             .get(header::CONTENT_DISPOSITION)
             .and_then(|v| v.to_str().ok()),
-        Some("attachment; filename=\"refile.csv\"")
+        Some("attachment; filename=\"refile-100000241223-2026-11-24.csv\"")
     );
     let body = bytes(res).await;
     // crates/capekit/tests/snapshots/triage__refile_csv.snap
@@ -855,7 +855,7 @@ async fn entry_page_shows_its_timeline() {
     let state = from_id(&page, "entry-state");
     assert!(state.contains("Pending"), "{state}");
     assert!(
-        state.contains("workbench-") && state.contains("/refile.csv"),
+        state.contains("workbench-") && state.contains("/refile-100000241223-2026-11-24.csv"),
         "{state}"
     );
     assert!(from_id(&page, "timeline").contains("on a declaration"));
@@ -949,7 +949,7 @@ async fn es003_upload_opens_the_plan_with_its_declarations() {
     let first = bytes(
         send(
             &f.app,
-            get(&format!("{target}/declaration-91-660247100.csv")),
+            get(&format!("{target}/declaration-91-660247100-2026-11-24.csv")),
         )
         .await,
     )
@@ -1023,7 +1023,7 @@ async fn plan_keeps_an_entry_the_ledger_knows_off_its_declarations() {
     let body = bytes(
         send(
             &f.app,
-            get(&format!("{target}/declaration-27-184593000.csv")),
+            get(&format!("{target}/declaration-27-184593000-2026-11-24.csv")),
         )
         .await,
     )
@@ -1048,7 +1048,7 @@ async fn every_page_works_without_a_ledger() {
     );
     let (_, plan) = upload_and_read(&f.app, "es003.csv", ES003).await;
     assert!(from_id(&plan, "ledger-note").contains("The ledger is off"));
-    assert!(plan.contains("Download declaration-27-184593000.csv"));
+    assert!(plan.contains("Download declaration-27-184593000-2026-11-24.csv"));
     let (_, check) = upload_and_read(&f.app, "declaration.csv", DECLARATION).await;
     assert!(from_id(&check, "ledger-note").contains("The ledger is off"));
     let entry = text(send(&f.app, get("/entry/31618800465")).await).await;

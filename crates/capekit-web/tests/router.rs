@@ -1796,3 +1796,109 @@ async fn a_validation_result_file_naming_no_entry_fails_the_declaration_uploaded
     );
     assert_eq!(l.verify().expect("verify"), vec![]);
 }
+
+/// The name a download is saved under.
+fn saved_as(res: &Response<Body>) -> String {
+    let d = res
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    d.strip_prefix("attachment; filename=\"")
+        .and_then(|d| d.strip_suffix('"'))
+        .unwrap_or(d)
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
+    let f = fixture();
+    // A claim with an importer column: two importers, one report each.
+    let claim = b"ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+=\"B7644100003\",=\"100000241223\",12-3456789AB,Entry Summary Updated,\r\n\
+=\"B7644104112\",=\"100000241223\",12-3456789AB,Failed,HTS RELATIONSHIP/SEQUENCE MISMATCH\r\n\
+=\"B7644134259\",=\"100000241223\",98-7654321BB,Failed,PROTEST ON ENTRY\r\n";
+    let target = upload(&f.app, &[("claim-details.csv", claim)]).await;
+    assert!(target.starts_with("/triage/"), "{target}");
+    for (file, name) in [
+        ("refile.csv", "refile-100000241223-2026-11-24.csv"),
+        ("worklist.xlsx", "worklist-100000241223-2026-11-24.xlsx"),
+        ("worklist.csv", "worklist-100000241223-2026-11-24.csv"),
+        ("report.html", "report-100000241223-2026-11-24.html"),
+    ] {
+        let res = send(&f.app, get(&format!("{target}/{file}"))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{file}");
+        assert_eq!(saved_as(&res), name, "{file}");
+    }
+    let page = text(send(&f.app, get(&target)).await).await;
+    assert!(page.contains("New declaration (refile-100000241223-2026-11-24.csv)"), "{page}");
+    for (importer, mine, theirs) in [
+        ("12-3456789AB", "B7644104112", "B7644134259"),
+        ("98-7654321BB", "B7644134259", "B7644104112"),
+    ] {
+        let name = format!("report-{importer}-100000241223-2026-11-24.html");
+        assert!(page.contains(&format!("href=\"{target}/{name}\"")), "{name}: {page}");
+        let res = send(&f.app, get(&format!("{target}/{name}"))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+        assert_eq!(saved_as(&res), name);
+        let html = text(res).await;
+        assert!(html.contains(&format!("importer {importer}")), "{html}");
+        assert!(html.contains(mine) && !html.contains(theirs), "{html}");
+        assert!(!html.contains("uploads"), "no upload folder named: {html}");
+    }
+    let report = text(send(&f.app, get(&format!("{target}/report.html"))).await).await;
+    assert!(report.contains("report-98-7654321BB-100000241223-2026-11-24.html"));
+    assert!(
+        !report.contains(&f.dir.path().display().to_string()),
+        "{report}"
+    );
+
+    // The plan: per importer, and the plan's own files named "plan".
+    let target = upload(&f.app, &[("es003.csv", ES003)]).await;
+    assert!(target.starts_with("/plan/"), "{target}");
+    for (file, name) in [
+        (
+            "declaration-27-184593000-2026-11-24.csv",
+            "declaration-27-184593000-2026-11-24.csv",
+        ),
+        ("worklist.xlsx", "plan-worklist-2026-11-24.xlsx"),
+        ("worklist.csv", "plan-worklist-2026-11-24.csv"),
+        ("report.html", "plan-report-2026-11-24.html"),
+        (
+            "protest-27-184593000-2026-11-24.xlsx",
+            "protest-27-184593000-2026-11-24.xlsx",
+        ),
+        (
+            "report-27-184593000-2026-11-24.html",
+            "report-27-184593000-2026-11-24.html",
+        ),
+    ] {
+        let res = send(&f.app, get(&format!("{target}/{file}"))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{file}");
+        assert_eq!(saved_as(&res), name, "{file}");
+    }
+    let page = text(send(&f.app, get(&target)).await).await;
+    assert!(
+        page.contains(&format!("href=\"{target}/report-27-184593000-2026-11-24.html\"")),
+        "{page}"
+    );
+    let one = text(
+        send(
+            &f.app,
+            get(&format!("{target}/report-27-184593000-2026-11-24.html")),
+        )
+        .await,
+    )
+    .await;
+    assert!(one.contains("CAPE plan: importer 27-184593000, as of 2026-11-24"), "{one}");
+    assert!(!one.contains("91-660247100"), "another importer on the page: {one}");
+    assert!(!one.contains(&f.dir.path().display().to_string()), "{one}");
+
+    // A repaired declaration: the uploaded file's name and the day.
+    let bad = b"entry number\r\nB7644100003\r\nB76-4410137-3\r\n";
+    let target = upload(&f.app, &[("my upload.csv", bad)]).await;
+    assert!(target.starts_with("/check/"), "{target}");
+    let res = send(&f.app, get(&format!("{target}/declaration-fixed.csv"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(saved_as(&res), "fixed-my-upload-2026-11-24.csv");
+}

@@ -300,15 +300,15 @@ pub async fn file(
         .chunks(MAX_ENTRIES)
         .nth(part)
         .unwrap_or_default();
-    // Saved as `fixed-NAME-DATE.csv`: the uploaded file's name (made safe) and the day it was
-    // checked, so that two repaired files never share a name in a Downloads folder.
+    // Saved as `fixed-NAME-DATE.csv`: the uploaded file's name (made safe) and the day, so
+    // that two repaired files never share a name in a Downloads folder.
     let saved = capekit_io::names::part_names(
         capekit_io::names::Kind::Fixed,
         capekit_io::names::Whose {
             of: Some(capekit_io::names::file_stem(&s.file.name)),
             ..capekit_io::names::Whose::default()
         },
-        capekit_core::deadline::cbp_today(s.created),
+        state.today(),
         names.len(),
     );
     Ok(download(

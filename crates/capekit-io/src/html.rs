@@ -95,9 +95,9 @@ pub fn importer_heading(title: &str, as_of: jiff::civil::Date, importer: Option<
     let mut out = format!("<h1>{}</h1>\n<p class=\"meta\">As of {as_of}. ", esc(title));
     match importer {
         Some(i) => {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "This page lists the entries of importer {} only.</p>\n",
+                "This page lists the entries of importer {} only.</p>",
                 esc(i)
             );
         }

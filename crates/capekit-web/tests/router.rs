@@ -1831,13 +1831,19 @@ async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
         assert_eq!(saved_as(&res), name, "{file}");
     }
     let page = text(send(&f.app, get(&target)).await).await;
-    assert!(page.contains("New declaration (refile-100000241223-2026-11-24.csv)"), "{page}");
+    assert!(
+        page.contains("New declaration (refile-100000241223-2026-11-24.csv)"),
+        "{page}"
+    );
     for (importer, mine, theirs) in [
         ("12-3456789AB", "B7644104112", "B7644134259"),
         ("98-7654321BB", "B7644134259", "B7644104112"),
     ] {
         let name = format!("report-{importer}-100000241223-2026-11-24.html");
-        assert!(page.contains(&format!("href=\"{target}/{name}\"")), "{name}: {page}");
+        assert!(
+            page.contains(&format!("href=\"{target}/{name}\"")),
+            "{name}: {page}"
+        );
         let res = send(&f.app, get(&format!("{target}/{name}"))).await;
         assert_eq!(res.status(), StatusCode::OK, "{name}");
         assert_eq!(saved_as(&res), name);
@@ -1879,7 +1885,9 @@ async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
     }
     let page = text(send(&f.app, get(&target)).await).await;
     assert!(
-        page.contains(&format!("href=\"{target}/report-27-184593000-2026-11-24.html\"")),
+        page.contains(&format!(
+            "href=\"{target}/report-27-184593000-2026-11-24.html\""
+        )),
         "{page}"
     );
     let one = text(
@@ -1890,8 +1898,14 @@ async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
         .await,
     )
     .await;
-    assert!(one.contains("CAPE plan: importer 27-184593000, as of 2026-11-24"), "{one}");
-    assert!(!one.contains("91-660247100"), "another importer on the page: {one}");
+    assert!(
+        one.contains("CAPE plan: importer 27-184593000, as of 2026-11-24"),
+        "{one}"
+    );
+    assert!(
+        !one.contains("91-660247100"),
+        "another importer on the page: {one}"
+    );
     assert!(!one.contains(&f.dir.path().display().to_string()), "{one}");
 
     // A repaired declaration: the uploaded file's name and the day.

@@ -75,7 +75,10 @@ fn contents(path: &Path) -> Vec<(String, String)> {
                 let mut part = zip.by_index(i).expect("part");
                 let mut text = String::new();
                 part.read_to_string(&mut text).expect("xml part");
-                (format!("{}:{}", path.display(), part.name().unwrap_or_default()), text)
+                (
+                    format!("{}:{}", path.display(), part.name().unwrap_or_default()),
+                    text,
+                )
             })
             .collect()
     } else {
@@ -100,7 +103,10 @@ fn assert_no_local_path(out: &Path, dir: &Path) {
     let mut checked = 0;
     for f in std::fs::read_dir(out).expect("out").flatten() {
         let path = f.path();
-        if path.file_name().is_some_and(|n| n == ".capekit-manifest.json") {
+        if path
+            .file_name()
+            .is_some_and(|n| n == ".capekit-manifest.json")
+        {
             continue;
         }
         for (what, text) in contents(&path) {
@@ -183,10 +189,14 @@ fn triage_names_its_files_by_claim_and_date_and_writes_a_report_per_importer_wit
     let act = &act[..act.find("<h2>").unwrap_or(act.len())];
     assert!(act.contains(B_PROTEST) && act.contains("protest"), "{act}");
     // The broker's report links both.
-    let broker = std::fs::read_to_string(out.join(format!("report-{CLAIM}-{AS_OF}.html")))
-        .expect("report");
-    assert!(broker.contains(&format!("href=\"report-{IMPORTER_A}-{CLAIM}-{AS_OF}.html\"")));
-    assert!(broker.contains(&format!("href=\"report-{IMPORTER_B}-{CLAIM}-{AS_OF}.html\"")));
+    let broker =
+        std::fs::read_to_string(out.join(format!("report-{CLAIM}-{AS_OF}.html"))).expect("report");
+    assert!(broker.contains(&format!(
+        "href=\"report-{IMPORTER_A}-{CLAIM}-{AS_OF}.html\""
+    )));
+    assert!(broker.contains(&format!(
+        "href=\"report-{IMPORTER_B}-{CLAIM}-{AS_OF}.html\""
+    )));
 }
 
 #[test]
@@ -216,12 +226,17 @@ fn without_an_importer_the_report_is_per_claim_and_says_the_importer_is_not_know
     ] {
         assert!(names.contains(&n), "{n} not in {names:?}");
     }
-    let first = std::fs::read_to_string(out.join(format!(
-        "report-unknown-importer-{CLAIM}-{AS_OF}.html"
-    )))
-    .expect("report");
-    assert!(first.contains("The importer of these entries is not known"), "{first}");
-    assert!(first.contains(A_ACCEPTED) && !first.contains(A_REFILE), "{first}");
+    let first =
+        std::fs::read_to_string(out.join(format!("report-unknown-importer-{CLAIM}-{AS_OF}.html")))
+            .expect("report");
+    assert!(
+        first.contains("The importer of these entries is not known"),
+        "{first}"
+    );
+    assert!(
+        first.contains(A_ACCEPTED) && !first.contains(A_REFILE),
+        "{first}"
+    );
 }
 
 #[test]
@@ -266,8 +281,8 @@ fn plan_names_its_files_by_importer_and_date_and_each_importer_report_holds_only
     }
     assert_no_local_path(&out, d);
     // The broker's report names the file it read by its name alone.
-    let report = std::fs::read_to_string(out.join(format!("plan-report-{AS_OF}.html")))
-        .expect("report");
+    let report =
+        std::fs::read_to_string(out.join(format!("plan-report-{AS_OF}.html"))).expect("report");
     assert!(report.contains("es003.csv"), "{report}");
 
     let mut by_importer: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -293,18 +308,26 @@ fn plan_names_its_files_by_importer_and_date_and_each_importer_report_holds_only
         let html = std::fs::read_to_string(out.join(format!("report-{importer}-{AS_OF}.html")))
             .expect("importer report");
         assert!(
-            html.contains(&format!("<title>CAPE plan: importer {importer}, as of {AS_OF}</title>")),
+            html.contains(&format!(
+                "<title>CAPE plan: importer {importer}, as of {AS_OF}</title>"
+            )),
             "{html}"
         );
         for e in mine {
-            assert!(html.contains(e.as_str()), "{e} missing from {importer}'s report");
+            assert!(
+                html.contains(e.as_str()),
+                "{e} missing from {importer}'s report"
+            );
         }
         for (other, theirs) in &by_importer {
             if other == importer {
                 continue;
             }
             for e in theirs {
-                assert!(!html.contains(e.as_str()), "{e} of {other:?} on {importer}'s report");
+                assert!(
+                    !html.contains(e.as_str()),
+                    "{e} of {other:?} on {importer}'s report"
+                );
             }
         }
     }
@@ -355,6 +378,13 @@ fn an_earlier_runs_files_under_the_old_names_are_removed_by_the_next_run() {
     for old in ["refile.csv", "worklist.csv", "report.html"] {
         assert!(!left.contains(old), "{old} left: {left:?}\n{}", r.both());
     }
-    assert!(left.contains(&format!("refile-{CLAIM}-{AS_OF}.csv")), "{left:?}");
-    assert!(r.stderr.contains("refile.csv"), "the removal is said: {}", r.both());
+    assert!(
+        left.contains(&format!("refile-{CLAIM}-{AS_OF}.csv")),
+        "{left:?}"
+    );
+    assert!(
+        r.stderr.contains("refile.csv"),
+        "the removal is said: {}",
+        r.both()
+    );
 }

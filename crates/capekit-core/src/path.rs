@@ -989,7 +989,7 @@ as-of date (day 60 is in, day 61 is not).",
 first 1581(i) dates at the earliest reading fall on 2027-02-01 for every entry under the \
 fentanyl orders, whatever its entry date.",
         example: "HTS 9903.01.10 (EO 14195), as of 2026-12-15: court due 2027-02-01 (48 days).",
-        fix: "Send the court packet (`court-IMPORTER.xlsx`) to trade counsel now; record the \
+        fix: "Send the court packet (`court-IMPORTER-DATE.xlsx`) to trade counsel now; record the \
 suit with `capekit ledger acted ENTRY --suit NUMBER --date D` once filed.",
         source: "28 USC 1581(i) and 2636(i) (two years); 28 USC 1581(a) and 2636(a) (180 days \
 after denial); Executive Orders 14193-14195 (signed 2025-02-01) and 14257 (signed 2025-04-02)"),

@@ -560,6 +560,7 @@ mod tests {
             claim_status: None,
             kind: Default::default(),
             claim_date: None,
+            importer: None,
         }
     }
 

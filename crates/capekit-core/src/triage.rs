@@ -59,6 +59,9 @@ pub struct ClaimRow {
     pub kind: ClaimFileKind,
     /// The claim's date, when the file has a claim date column and the cell reads as a date.
     pub claim_date: Option<Date>,
+    /// The importer of record number, when the file has an importer column: whose report the
+    /// entry goes on (a triage judges no entry by it).
+    pub importer: Option<Text>,
 }
 
 /// What CBP did with an entry.
@@ -1369,6 +1372,7 @@ mod tests {
             claim_status: None,
             kind: Default::default(),
             claim_date: None,
+            importer: None,
         }
     }
 

@@ -39,7 +39,15 @@ fn bench(c: &mut Criterion) {
                 }
                 let report = triage(&input, as_of);
                 let mut set = OutputSet::new();
-                add_triage_outputs(&mut set, out.path(), &report, &[], false).expect("outputs");
+                add_triage_outputs(
+                    &mut set,
+                    out.path(),
+                    &report,
+                    &[],
+                    &Default::default(),
+                    false,
+                )
+                .expect("outputs");
                 set.commit(&[]).expect("written");
                 report.entries.len()
             });

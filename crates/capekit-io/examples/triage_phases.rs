@@ -31,7 +31,15 @@ fn main() {
     let t = Instant::now();
     let dir = tempfile::tempdir().expect("tmp");
     let mut set = OutputSet::new();
-    add_triage_outputs(&mut set, dir.path(), &report, &[], false).expect("out");
+    add_triage_outputs(
+        &mut set,
+        dir.path(),
+        &report,
+        &[],
+        &Default::default(),
+        false,
+    )
+    .expect("out");
     println!("render {:?}", t.elapsed());
     let t = Instant::now();
     set.commit(&[]).expect("commit");

@@ -119,6 +119,8 @@ enum Role {
     Message,
     /// The claim's date (when CBP created or processed it).
     ClaimDate,
+    /// The importer of record number: whose report an entry goes on.
+    Importer,
 }
 
 /// Header aliases, normalized to lower-case letters and digits only.
@@ -189,6 +191,22 @@ const ALIASES: &[(Role, &[&str])] = &[
             "processeddate",
             "processingdate",
             "dateprocessed",
+        ],
+    ),
+    (
+        Role::Importer,
+        &[
+            "importernumber",
+            "importerofrecordnumber",
+            "importerofrecord",
+            "iornumber",
+            "ior",
+            "iorno",
+            "iornbr",
+            "importerno",
+            "importernbr",
+            "importerid",
+            "importer",
         ],
     ),
     (
@@ -267,6 +285,7 @@ struct Mapping {
     claim_status: Option<usize>,
     message: Option<usize>,
     claim_date: Option<usize>,
+    importer: Option<usize>,
 }
 
 /// Columns only capekit's own worklists have (normalized as [`squash`] does): `what_to_do` of
@@ -318,6 +337,7 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
         claim_status,
         message,
         claim_date: col(Role::ClaimDate),
+        importer: col(Role::Importer),
     })
 }
 
@@ -564,6 +584,11 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
             message: texts.get(m.message.map_or("", |c| unwrap_value(row.get(c)))),
             kind: out.kind,
             claim_date,
+            importer: m
+                .importer
+                .map(|c| unwrap_value(row.get(c)).trim())
+                .filter(|i| !i.is_empty())
+                .map(|i| texts.get(i)),
         });
     })
     .map_err(|error| ClaimFileError::Table {
@@ -711,6 +736,17 @@ mod tests {
         assert_eq!(&*f.rows[1].message, "PROTEST ON ENTRY");
         assert_eq!(f.rows[1].line, 3);
         assert_eq!(f.data_rows, 2);
+    }
+
+    #[test]
+    fn an_importer_column_says_whose_each_entry_is() {
+        let csv = b"Entry Number,Claim Number,Importer Number,Status,Error Description\r\nB7603245278,100000241223,12-3456789AB,Entry Summary Updated,\r\nB7644104112,100000241223,,Failed,PROTEST ON ENTRY\r\n";
+        let f = parse_claim_file("cd.csv", csv).expect("read");
+        assert_eq!(f.rows[0].importer.as_deref(), Some("12-3456789AB"));
+        assert_eq!(f.rows[1].importer, None, "a blank cell names no importer");
+        let plain = parse_claim_file("cd.csv", b"Entry Number,Status\r\nB7603245278,Accepted\r\n")
+            .expect("read");
+        assert_eq!(plain.rows[0].importer, None);
     }
 
     #[test]

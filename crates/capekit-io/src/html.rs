@@ -37,6 +37,77 @@ pub fn page(title: &str, body: &str) -> String {
     )
 }
 
+/// A row of figures, each a number (or amount) over its label: the top of every report.
+pub fn tiles<'a>(items: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let mut out = String::from("<div class=\"tiles\">");
+    for (label, value) in items {
+        let _ = write!(
+            out,
+            "<div class=\"tile\"><b>{}</b>{}</div>",
+            esc(&value),
+            esc(label)
+        );
+    }
+    out.push_str("</div>\n");
+    out
+}
+
+/// A table of text cells, escaped here; a header ending in `#` heads a column of numbers
+/// (right-aligned, the `#` not shown).
+pub fn table<R, C>(head: &[&str], rows: R) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = String>,
+{
+    let num: Vec<bool> = head.iter().map(|h| h.ends_with('#')).collect();
+    let mut out = String::from("<table><thead><tr>");
+    for h in head {
+        match h.strip_suffix('#') {
+            Some(h) => {
+                let _ = write!(out, "<th class=\"num\">{}</th>", esc(h));
+            }
+            None => {
+                let _ = write!(out, "<th>{}</th>", esc(h));
+            }
+        }
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.into_iter().enumerate() {
+            if num.get(i).copied().unwrap_or(false) {
+                let _ = write!(out, "<td class=\"num\">{}</td>", esc(&cell));
+            } else {
+                let _ = write!(out, "<td>{}</td>", esc(&cell));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+    out
+}
+
+/// The opening of a page meant for one importer, to be sent to it: the title, the as-of line,
+/// and what the page holds (that importer's entries only). `importer` is `None` when capekit
+/// does not know whose the entries are: the page says so, and that it must be checked before
+/// it is sent.
+pub fn importer_heading(title: &str, as_of: jiff::civil::Date, importer: Option<&str>) -> String {
+    let mut out = format!("<h1>{}</h1>\n<p class=\"meta\">As of {as_of}. ", esc(title));
+    match importer {
+        Some(i) => {
+            let _ = writeln!(
+                out,
+                "This page lists the entries of importer {} only.</p>",
+                esc(i)
+            );
+        }
+        None => out.push_str(
+            "</p>\n<p class=\"bad\">The importer of these entries is not known: the claim file has no importer column and no entry data names one. Make sure they are all one importer's before you send this page.</p>\n",
+        ),
+    }
+    out
+}
+
 /// A horizontal bar chart as inline SVG.
 pub fn bar_chart(title: &str, items: &[(String, usize)]) -> String {
     let bar_h = 22;
@@ -215,7 +286,7 @@ pub fn findings_table(
                 b,
                 "<tr><td class=\"mono\">{}</td><td colspan=\"4\"><b>{}</b></td></tr>",
                 g.code,
-                esc(&g.whereabouts_upto(usize::MAX))
+                esc(&crate::names::scrub_paths(&g.whereabouts_upto(usize::MAX)))
             );
         }
         for d in g.shown() {
@@ -223,10 +294,10 @@ pub fn findings_table(
                 b,
                 "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
                 d.code,
-                esc(d.file.as_deref().unwrap_or("")),
+                esc(crate::names::file_label(d.file.as_deref().unwrap_or(""))),
                 esc(&d.position().unwrap_or_default()),
                 esc(d.value.as_deref().unwrap_or("")),
-                esc(&d.message)
+                esc(&crate::names::scrub_paths(&d.message))
             );
         }
         if let Some(more) = g.more(where_all(g.code)) {
@@ -277,6 +348,28 @@ mod tests {
         assert!(svg.contains("A&lt;: paid $300"), "{svg}");
         assert!(svg.contains(">$400<"), "{svg}");
         assert!(svg.contains(">$0<"), "{svg}");
+    }
+
+    #[test]
+    fn tables_escape_their_cells_and_right_align_numbers() {
+        let t = table(
+            &["entry", "duty#"],
+            [vec!["<b>".to_owned(), "1.00".to_owned()]],
+        );
+        assert!(t.contains("<th class=\"num\">duty</th>"), "{t}");
+        assert!(
+            t.contains("<td>&lt;b&gt;</td><td class=\"num\">1.00</td>"),
+            "{t}"
+        );
+        let tiles = tiles([("entries", "3".to_owned())]);
+        assert!(tiles.contains("<b>3</b>entries"), "{tiles}");
+    }
+
+    #[test]
+    fn an_importer_page_says_whose_it_is_or_that_nobody_knows() {
+        let d = jiff::civil::date(2026, 12, 1);
+        assert!(importer_heading("t", d, Some("IOR<")).contains("importer IOR&lt; only"));
+        assert!(importer_heading("t", d, None).contains("not known"));
     }
 
     #[test]

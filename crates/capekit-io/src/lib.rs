@@ -9,6 +9,7 @@ pub mod claims;
 pub mod declaration;
 pub mod entries;
 pub mod html;
+pub mod names;
 pub mod output;
 pub mod packets;
 pub mod plan_out;

@@ -1,6 +1,6 @@
 //! Packets for the paths outside CAPE, per importer, as workbooks with typed cells:
-//! `protest-IMPORTER.xlsx` (what a CBP Form 19 protest under 19 CFR 174.13(a) needs that the
-//! entry data holds, with empty columns for what the broker must add) and `court-IMPORTER.xlsx`
+//! `protest-IMPORTER-DATE.xlsx` (what a CBP Form 19 protest under 19 CFR 174.13(a) needs that the
+//! entry data holds, with empty columns for what the broker must add) and `court-IMPORTER-DATE.xlsx`
 //! (the entries whose route is the Court of International Trade, with the safe date and the later
 //! readings), each sorted by its deadline.
 //!
@@ -18,7 +18,8 @@ use capekit_core::path::Path;
 use jiff::civil::Date;
 use rust_xlsxwriter::XlsxError;
 
-use crate::plan_out::{Plan, PlannedEntry, UNKNOWN_IMPORTER, file_name_part};
+use crate::names::{Kind, Whose, output_name};
+use crate::plan_out::{Plan, PlannedEntry, UNKNOWN_IMPORTER};
 use crate::sheet::{Book, Column, Value, column};
 
 /// Which packet.
@@ -31,10 +32,10 @@ pub enum PacketKind {
 }
 
 impl PacketKind {
-    fn stem(self) -> &'static str {
+    fn name_kind(self) -> Kind {
         match self {
-            Self::Protest => "protest",
-            Self::Court => "court",
+            Self::Protest => Kind::ProtestPacket,
+            Self::Court => Kind::CourtPacket,
         }
     }
 }
@@ -46,7 +47,7 @@ pub struct Packet<'a> {
     pub kind: PacketKind,
     /// The importer; `None` for entries without an importer number.
     pub importer: Option<Arc<str>>,
-    /// `protest-IMPORTER.xlsx`.
+    /// `protest-IMPORTER-DATE.xlsx`.
     pub file_name: String,
     /// The entries, soonest deadline first.
     pub entries: Vec<&'a PlannedEntry>,
@@ -112,14 +113,13 @@ pub fn packets(plan: &Plan) -> Vec<Packet<'_>> {
                 (d.map(|d| d.date), e.entry_number)
             };
             entries.sort_by_key(key);
-            let part = importer
-                .as_deref()
-                .map(file_name_part)
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| UNKNOWN_IMPORTER.to_owned());
+            let whose = Whose {
+                importer: Some(importer.as_deref().unwrap_or(UNKNOWN_IMPORTER)),
+                ..Whose::default()
+            };
             Packet {
                 kind,
-                file_name: format!("{}-{part}.xlsx", kind.stem()),
+                file_name: output_name(kind.name_kind(), whose, plan.as_of, None),
                 importer,
                 entries,
             }
@@ -364,7 +364,13 @@ mod tests {
         ]);
         let ps = packets(&plan);
         let names: Vec<&str> = ps.iter().map(|p| p.file_name.as_str()).collect();
-        assert_eq!(names, vec!["protest-IOR-A.xlsx", "court-IOR-B.xlsx"]);
+        assert_eq!(
+            names,
+            vec![
+                "protest-IOR-A-2026-11-24.xlsx",
+                "court-IOR-B-2026-11-24.xlsx"
+            ]
+        );
         // Soonest protest first.
         assert_eq!(
             ps[0].entries[0].entry_number,

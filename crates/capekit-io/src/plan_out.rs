@@ -33,22 +33,22 @@ use serde::Serialize;
 
 use crate::entries::{EntryDataSet, MAX_DIAGNOSTICS_PER_RULE};
 use crate::html::{bar_chart, esc, page};
+use crate::names::{
+    Kind as NameKind, Taken, Whose, file_label, output_name, part_names, scrub_paths,
+};
 use crate::output::{OutputSet, WriteError};
 use crate::sheet::{Book, SheetTable, column, write_csv};
 use crate::timings;
 use crate::triage_out::REPORT_ROWS;
-use crate::upload::{add_upload_files, part_paths};
+use crate::upload::add_upload_files;
 
 /// The terminal lists this many urgent entries; the worklist and the declarations hold them all.
 pub const URGENT_SHOWN: usize = 10;
 /// The terminal lists this many entries the ledger kept off the declarations; the worklist
 /// holds them all.
 pub const KNOWN_SHOWN: usize = 10;
-/// Importer numbers are cut to this many characters in file names: real ones are 11 to 14, and
-/// some file systems refuse long names.
-const MAX_NAME_PART: usize = 40;
 /// The file-name part of the declaration of entries with no importer number.
-pub const UNKNOWN_IMPORTER: &str = "unknown-importer";
+pub use crate::names::UNKNOWN_IMPORTER;
 /// Rule R011 (entry in two files) and R010 (findings capped), see `ENTRY_READER_RULES`.
 const IN_TWO_FILES: &str = "R011";
 const FINDINGS_CAPPED: &str = "R010";
@@ -133,7 +133,9 @@ pub struct PlannedEntry {
 impl PlannedEntry {
     /// `file:line`, for worklists.
     pub fn source(&self) -> String {
-        format!("{}:{}", self.file, self.line)
+        // The file's name alone: worklists and reports go to others, and where the file lies
+        // on this computer is nobody's business.
+        format!("{}:{}", file_label(&self.file), self.line)
     }
 
     /// What to do: the deciding rule's advice, or who must declare it.
@@ -483,7 +485,12 @@ pub fn build_plan_with(
             ),
         ));
     }
-    let declarations = declarations(&mut entries, filer.is_some(), options.one_declaration);
+    let declarations = declarations(
+        &mut entries,
+        filer.is_some(),
+        options.one_declaration,
+        options.as_of,
+    );
     let totals: Vec<PathTotal> = Path::ALL
         .iter()
         .map(|&path| {
@@ -609,16 +616,6 @@ fn reconcile(files: Vec<FileCount>, entries: usize, totals: &[PathTotal]) -> Pla
     }
 }
 
-/// Keeps ASCII letters, digits and `-` of an importer number, for a file name.
-pub fn file_name_part(importer: &str) -> String {
-    let kept: String = importer
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(MAX_NAME_PART)
-        .collect();
-    kept.trim_matches('-').to_owned()
-}
-
 /// Groups the `cape` entries into declarations (per importer, and per filer when an importer's
 /// entries bear several filer codes and no `--filer` was given), orders each, names the files,
 /// and marks each entry with its declaration and part.
@@ -626,6 +623,7 @@ fn declarations(
     entries: &mut [PlannedEntry],
     one_filer: bool,
     one_declaration: bool,
+    as_of: Date,
 ) -> Vec<Declaration> {
     // Entries without an importer number sort last; the rest by importer number.
     let mut by_importer: BTreeMap<(bool, Option<Arc<str>>), Vec<usize>> = BTreeMap::new();
@@ -648,7 +646,7 @@ fn declarations(
     }
     let mut out = Vec::new();
     // File names already taken, lower-cased: Windows and macOS do not tell `ab` from `AB`.
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut taken = Taken::new();
     for ((_, importer), members) in by_importer {
         let filers: BTreeSet<&str> = members
             .iter()
@@ -678,17 +676,24 @@ fn declarations(
                     .map_or(i32::MAX, |w| w.days_left);
                 (!e.urgent, window, e.entry_number)
             });
-            let importer_part = importer
-                .as_deref()
-                .map(file_name_part)
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| UNKNOWN_IMPORTER.to_owned());
-            let mut stem = format!("declaration-{importer_part}");
-            if let Some(f) = &filer {
-                let _ = write!(stem, "-{f}");
-            }
+            let importer_part = importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
             let parts = members.len().div_ceil(MAX_ENTRIES);
-            let (base_name, file_names) = unique_names(&stem, parts, &mut taken);
+            // Two importer numbers that differ only in punctuation or case would otherwise write
+            // over each other's declaration: the second is numbered after its importer.
+            let mut base_name = String::new();
+            let file_names = taken.claim(|n| {
+                let who = match n {
+                    Some(n) => format!("{importer_part}-{n}"),
+                    None => importer_part.to_owned(),
+                };
+                let whose = Whose {
+                    importer: Some(&who),
+                    filer: filer.as_deref(),
+                    of: None,
+                };
+                base_name = output_name(NameKind::Declaration, whose, as_of, None);
+                part_names(NameKind::Declaration, whose, as_of, parts)
+            });
             let index = out.len();
             for (pos, &i) in members.iter().enumerate() {
                 entries[i].declaration = Some((index, pos / MAX_ENTRIES));
@@ -706,28 +711,6 @@ fn declarations(
         }
     }
     out
-}
-
-/// The base name and part names for `parts` parts of `stem`, none already taken: two importer
-/// numbers that differ only in punctuation or case would otherwise write over each other's
-/// declaration.
-fn unique_names(stem: &str, parts: usize, taken: &mut HashSet<String>) -> (String, Vec<String>) {
-    let names_of = |stem: &str| -> (String, Vec<String>) {
-        let base = format!("{stem}.csv");
-        let parts = part_paths(FsPath::new(&base), parts)
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        (base, parts)
-    };
-    let mut names = names_of(stem);
-    let mut n = 2;
-    while names.1.iter().any(|x| taken.contains(&x.to_lowercase())) {
-        names = names_of(&format!("{stem}-{n}"));
-        n += 1;
-    }
-    taken.extend(names.1.iter().map(|x| x.to_lowercase()));
-    names
 }
 
 impl Plan {
@@ -860,6 +843,71 @@ pub struct PlanFiles {
     pub report: Option<PathBuf>,
     /// protest-IMPORTER.xlsx and court-IMPORTER.xlsx, in [`crate::packets::packets`] order.
     pub packets: Vec<PathBuf>,
+    /// One report per importer, safe to send to it: the importer (or [`UNKNOWN_IMPORTER`])
+    /// and the file.
+    pub importer_reports: Vec<(String, PathBuf)>,
+}
+
+/// The names of a plan's own files (its declarations and packets carry theirs), as
+/// [`crate::names`] gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanNames {
+    /// The worklist as CSV.
+    pub worklist_csv: String,
+    /// The worklist as a workbook.
+    pub worklist_xlsx: String,
+    /// The report for the broker.
+    pub report: String,
+    /// The importers' reports, in [`importer_groups`] order.
+    pub importer_reports: Vec<String>,
+}
+
+/// The names of the worklist and report files of `plan`.
+pub fn plan_names(plan: &Plan) -> PlanNames {
+    let date = plan.as_of;
+    let mut taken = Taken::new();
+    let importer_reports = importer_groups(plan)
+        .iter()
+        .map(|(importer, _)| {
+            let importer = importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
+            taken
+                .claim(|n| {
+                    let who = match n {
+                        Some(n) => format!("{importer}-{n}"),
+                        None => importer.to_owned(),
+                    };
+                    vec![output_name(
+                        NameKind::PlanReport,
+                        Whose {
+                            importer: Some(&who),
+                            ..Whose::default()
+                        },
+                        date,
+                        None,
+                    )]
+                })
+                .remove(0)
+        })
+        .collect();
+    PlanNames {
+        worklist_csv: output_name(NameKind::PlanWorklistCsv, Whose::default(), date, None),
+        worklist_xlsx: output_name(NameKind::PlanWorklistXlsx, Whose::default(), date, None),
+        report: output_name(NameKind::PlanReport, Whose::default(), date, None),
+        importer_reports,
+    }
+}
+
+/// Every entry of the plan by importer (by importer number; entries without one last, as one
+/// group), each in the plan's order.
+pub fn importer_groups(plan: &Plan) -> Vec<(Option<Arc<str>>, Vec<&PlannedEntry>)> {
+    let mut by: BTreeMap<(bool, Option<Arc<str>>), Vec<&PlannedEntry>> = BTreeMap::new();
+    for e in &plan.entries {
+        let importer = e.importer_number.clone().filter(|i| !i.trim().is_empty());
+        by.entry((importer.is_none(), importer))
+            .or_default()
+            .push(e);
+    }
+    by.into_iter().map(|((_, i), v)| (i, v)).collect()
 }
 
 impl PlanFiles {
@@ -922,7 +970,7 @@ fn worklist_row(e: &PlannedEntry, filer: Option<&str>) -> Vec<String> {
         e.decision.path.to_string(),
         if e.urgent { "yes" } else { "" }.to_owned(),
         e.decision.reasons.join(" "),
-        e.what_to_do(filer),
+        scrub_paths(&e.what_to_do(filer)).into_owned(),
         date_cell(dl.cape_window_closes),
         days_cell(dl.cape_window_closes),
         date_cell(dl.psc_due),
@@ -932,7 +980,7 @@ fn worklist_row(e: &PlannedEntry, filer: Option<&str>) -> Vec<String> {
         days_cell(court),
         e.urgent_by.map_or_else(String::new, Deadline::describe),
         dollars(e.ieepa_duty_cents),
-        e.decision.notes.join(" | "),
+        scrub_paths(&e.decision.notes.join(" | ")).into_owned(),
         e.source(),
     ]
 }
@@ -974,8 +1022,9 @@ pub fn add_plan_outputs(
             .declarations
             .push(add_upload_files(set, &dir.join(&d.base_name), &d.entries));
     }
-    let csv_path = dir.join("worklist.csv");
-    let xlsx_path = dir.join("worklist.xlsx");
+    let names = plan_names(plan);
+    let csv_path = dir.join(&names.worklist_csv);
+    let xlsx_path = dir.join(&names.worklist_xlsx);
     // Sorted once for both files.
     let worklist = plan.worklist();
     let filer = plan.filer.as_deref();
@@ -1055,8 +1104,19 @@ pub fn add_plan_outputs(
             files.packets.push(path);
         }
     }
-    let report_path = dir.join("report.html");
+    let report_path = dir.join(&names.report);
     let _t = timings::phase("plan output report.html");
+    for ((importer, entries), name) in importer_groups(plan).iter().zip(&names.importer_reports) {
+        let path = dir.join(name);
+        set.add(
+            &path,
+            importer_report_html(plan, importer.as_deref(), entries, &files).into_bytes(),
+        );
+        files.importer_reports.push((
+            importer.as_deref().unwrap_or(UNKNOWN_IMPORTER).to_owned(),
+            path,
+        ));
+    }
     set.add(&report_path, report_html(plan, &files).into_bytes());
     files.report = Some(report_path);
     Ok(files)
@@ -1339,6 +1399,18 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
+    for (importer, p) in &files.importer_reports {
+        let _ = writeln!(
+            out,
+            "wrote {} ({})",
+            p.display(),
+            if importer == UNKNOWN_IMPORTER {
+                "the entries with no importer number".to_owned()
+            } else {
+                format!("importer {importer}'s entries only, to send to that importer")
+            }
+        );
+    }
     crate::render::escape_controls(&out).into_owned()
 }
 
@@ -1353,7 +1425,7 @@ pub fn data_age_line(a: &DataAge) -> String {
     };
     let mut s = format!(
         "entry data of {}: dated {} ({}), {when}",
-        a.file,
+        file_label(&a.file),
         a.date,
         if a.from_title {
             "the run date in its title row"
@@ -1407,6 +1479,8 @@ pub struct PlanJson<'a> {
     pub report: Option<String>,
     /// The protest and court packets (`protest-IMPORTER.xlsx`, `court-IMPORTER.xlsx`).
     pub packet_files: Vec<String>,
+    /// One report per importer, safe to send to it.
+    pub importer_report_files: Vec<String>,
     /// Every finding of the readers and the plan (not capped at 20 per rule).
     pub diagnostics: &'a [Diagnostic],
     /// The proof that nothing was lost.
@@ -1582,6 +1656,11 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
             .collect(),
         report: files.report.as_deref().map(shown),
         packet_files: files.packets.iter().map(|p| shown(p)).collect(),
+        importer_report_files: files
+            .importer_reports
+            .iter()
+            .map(|(_, p)| shown(p))
+            .collect(),
         diagnostics: &plan.diagnostics,
         reconciliation: &plan.reconciliation,
         data_age: &plan.data_age,
@@ -1592,8 +1671,11 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
 pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
     let mut b = String::new();
     let r = &plan.reconciliation;
-    let _ = writeln!(b, "<h1>CAPE plan</h1>");
-    let names: Vec<&str> = r.files.iter().map(|f| f.file.as_str()).collect();
+    let title = format!("CAPE plan, as of {}", plan.as_of);
+    let _ = writeln!(b, "<h1>{}</h1>", esc(&title));
+    // The files by their names alone: the report is mailed, and where a file lies on this
+    // computer (a user name, a folder) is nobody's business.
+    let names: Vec<&str> = r.files.iter().map(|f| file_label(&f.file)).collect();
     let _ = writeln!(
         b,
         "<p class=\"meta\">As of {} &middot; {}{}</p>",
@@ -1724,6 +1806,19 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         }
         let _ = writeln!(b, "</ul>");
     }
+    if !files.importer_reports.is_empty() {
+        let _ = writeln!(
+            b,
+            "<h2>Reports per importer</h2><p>One page per importer, with only its entries and no file of this computer named: each may be sent to its importer.</p><ul>"
+        );
+        for (_, p) in &files.importer_reports {
+            let name = p
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let _ = writeln!(b, "<li><a href=\"{0}\">{0}</a></li>", esc(&name));
+        }
+        let _ = writeln!(b, "</ul>");
+    }
     let other = plan.other_filer_entries();
     if other > 0 {
         let _ = writeln!(
@@ -1771,7 +1866,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
     if worklist.len() > REPORT_ROWS {
         let _ = writeln!(
             b,
-            "<p>The {} most urgent of {} rows; worklist.xlsx and worklist.csv hold them all.</p>",
+            "<p>The {} most urgent of {} rows; the worklist files (.xlsx, .csv) hold them all.</p>",
             group(REPORT_ROWS as u64),
             group(worklist.len() as u64)
         );
@@ -1800,7 +1895,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             .decision
             .notes
             .iter()
-            .map(|n| format!("<br><i>{}</i>", esc(n)))
+            .map(|n| format!("<br><i>{}</i>", esc(&scrub_paths(n))))
             .collect();
         let _ = writeln!(
             b,
@@ -1809,7 +1904,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             e.entry_number,
             esc(e.importer_number.as_deref().unwrap_or("")),
             e.decision.path,
-            esc(&e.what_to_do(filer)),
+            esc(&scrub_paths(&e.what_to_do(filer))),
             when(dl.cape_window_closes),
             when(dl.psc_due),
             when(dl.protest_due),
@@ -1819,7 +1914,129 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         );
     }
     let _ = writeln!(b, "</tbody></table>");
-    page("CAPE plan", &b)
+    page(&title, &b)
+}
+
+/// One importer's report of the plan (`importer` `None`: the entries with no importer number),
+/// safe to send: only `entries`, no file of this computer named. It lists what to act on with
+/// its deadline, the entries to declare now with their file, and those accepted on an earlier
+/// claim.
+pub fn importer_report_html(
+    plan: &Plan,
+    importer: Option<&str>,
+    entries: &[&PlannedEntry],
+    files: &PlanFiles,
+) -> String {
+    let who = match importer {
+        Some(i) => format!("importer {i}"),
+        None => "entries with no importer number".to_owned(),
+    };
+    let title = format!("CAPE plan: {who}, as of {}", plan.as_of);
+    let mut b = crate::html::importer_heading(&title, plan.as_of, importer);
+    let filer = plan.filer.as_deref();
+    let declared: Vec<&&PlannedEntry> =
+        entries.iter().filter(|e| e.declaration.is_some()).collect();
+    let accepted: Vec<&&PlannedEntry> = entries
+        .iter()
+        .filter(|e| matches!(e.known, Some(KnownState::Accepted { .. })))
+        .collect();
+    // In the worklist's order: urgent first, then the nearest deadline.
+    let mine: HashSet<EntryNumber> = entries.iter().map(|e| e.entry_number).collect();
+    let act: Vec<&PlannedEntry> = plan
+        .worklist()
+        .into_iter()
+        .filter(|e| mine.contains(&e.entry_number))
+        .filter(|e| !matches!(e.known, Some(KnownState::Accepted { .. })))
+        .collect();
+    b.push_str(&crate::html::tiles([
+        ("entries", group(entries.len() as u64)),
+        (
+            "IEEPA duty",
+            format_cents(sum_cents(entries.iter().map(|e| e.ieepa_duty_cents))),
+        ),
+        ("to declare now", group(declared.len() as u64)),
+        ("to act on", group(act.len() as u64)),
+        ("accepted on an earlier claim", group(accepted.len() as u64)),
+    ]));
+    let more = |b: &mut String, n: usize| {
+        if n > REPORT_ROWS {
+            let _ = writeln!(
+                b,
+                "<p class=\"meta\">The first {} of {}; your broker's worklist lists them all.</p>",
+                group(REPORT_ROWS as u64),
+                group(n as u64)
+            );
+        }
+    };
+    let by_when = |e: &PlannedEntry| match e.urgent_by.map_or_else(|| e.horizon(), Horizon::Open) {
+        Horizon::Open(d) => d.describe(),
+        Horizon::Passed => "every deadline has passed".to_owned(),
+        Horizon::Undated => String::new(),
+    };
+    b.push_str("<h2>To act on</h2>\n");
+    if act.is_empty() {
+        b.push_str("<p class=\"ok\">Nothing.</p>\n");
+    } else {
+        more(&mut b, act.len());
+        b.push_str(&crate::html::table(
+            &["entry", "path", "what to do", "by when", "IEEPA duty#"],
+            act.iter().take(REPORT_ROWS).map(|e| {
+                [
+                    e.entry_number.to_string(),
+                    e.decision.path.to_string(),
+                    scrub_paths(&e.what_to_do(filer)).into_owned(),
+                    by_when(e),
+                    format_cents(e.ieepa_duty_cents),
+                ]
+            }),
+        ));
+    }
+    b.push_str("<h2>To declare now</h2>\n");
+    if declared.is_empty() {
+        b.push_str("<p>None of these entries is to be declared in CAPE now.</p>\n");
+    } else {
+        b.push_str("<p>On the declarations named, to be uploaded on ACE Portal &gt; CAPE &gt; File Uploads; urgent entries come first in each file.</p>\n");
+        more(&mut b, declared.len());
+        b.push_str(&crate::html::table(
+            &["entry", "declaration", "CAPE window closes", "IEEPA duty#"],
+            declared.iter().take(REPORT_ROWS).map(|e| {
+                [
+                    e.entry_number.to_string(),
+                    files
+                        .file_of(e)
+                        .and_then(|p| p.file_name())
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                    e.decision
+                        .deadlines
+                        .cape_window_closes
+                        .map_or_else(|| "not yet (unliquidated)".to_owned(), Deadline::describe),
+                    format_cents(e.ieepa_duty_cents),
+                ]
+            }),
+        ));
+    }
+    b.push_str("<h2>Accepted on an earlier claim</h2>\n");
+    if accepted.is_empty() {
+        b.push_str("<p>None of these entries is known as accepted.</p>\n");
+    } else {
+        more(&mut b, accepted.len());
+        b.push_str(&crate::html::table(
+            &["entry", "accepted"],
+            accepted.iter().take(REPORT_ROWS).map(|e| {
+                [
+                    e.entry_number.to_string(),
+                    scrub_paths(&e.known.as_ref().map_or_else(String::new, known_clause))
+                        .into_owned(),
+                ]
+            }),
+        ));
+    }
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">Paths and deadlines as capekit's dated rules give them on {}, from the entry data of ACE report ES-003.</p>",
+        plan.as_of
+    );
+    page(&title, &b)
 }
 
 #[cfg(test)]
@@ -1912,7 +2129,7 @@ pub(crate) mod tests {
                 vec![
                     cape(n("B76", 1), "12-3456789AB"),
                     cape(n("M27", 2), "12-3456789AB"),
-                    cape(n("B76", 3), "98/765 4321"),
+                    cape(n("B76", 3), "98/765/4321"),
                     cape(n("B76", 4), ""),
                     // Differs from the third only by punctuation: must not share its file.
                     cape(n("B76", 5), "987654321"),
@@ -1929,10 +2146,10 @@ pub(crate) mod tests {
         assert_eq!(
             names,
             vec![
-                "declaration-12-3456789AB-B76.csv",
-                "declaration-12-3456789AB-M27.csv",
-                "declaration-987654321.csv",
-                "declaration-987654321-2.csv",
+                "declaration-12-3456789AB-B76-2026-11-24.csv",
+                "declaration-12-3456789AB-M27-2026-11-24.csv",
+                "declaration-987654321-2026-11-24.csv",
+                "declaration-987654321-2-2026-11-24.csv",
             ]
         );
         assert_eq!(plan.declarations[2].entries.len(), 1);
@@ -1952,7 +2169,10 @@ pub(crate) mod tests {
             &opts(Some("b76")),
         );
         assert_eq!(plan.declarations.len(), 1);
-        assert_eq!(plan.declarations[0].file_names, vec!["declaration-IOR.csv"]);
+        assert_eq!(
+            plan.declarations[0].file_names,
+            vec!["declaration-IOR-2026-11-24.csv"]
+        );
         let w = plan.worklist();
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].other_filer.as_deref(), Some("M27"));
@@ -1994,21 +2214,24 @@ pub(crate) mod tests {
         let plan = build_plan(vec![set("a.csv", entries)], &opts(None));
         assert_eq!(
             plan.declarations[0].file_names,
-            vec!["declaration-IOR-01.csv", "declaration-IOR-02.csv"]
+            vec![
+                "declaration-IOR-2026-11-24-01.csv",
+                "declaration-IOR-2026-11-24-02.csv"
+            ]
         );
         let mut out = OutputSet::new();
         let files = add_plan_outputs(&mut out, FsPath::new("o"), &plan, false).expect("outputs");
         assert_eq!(
             files.declarations[0],
             vec![
-                PathBuf::from("o/declaration-IOR-01.csv"),
-                PathBuf::from("o/declaration-IOR-02.csv")
+                PathBuf::from("o/declaration-IOR-2026-11-24-01.csv"),
+                PathBuf::from("o/declaration-IOR-2026-11-24-02.csv")
             ]
         );
         let last = plan.entries.last().expect("entry");
         assert_eq!(
             files.file_of(last),
-            Some(&PathBuf::from("o/declaration-IOR-02.csv"))
+            Some(&PathBuf::from("o/declaration-IOR-2026-11-24-02.csv"))
         );
     }
 
@@ -2121,8 +2344,11 @@ pub(crate) mod tests {
         assert_eq!(dollars(123_456), "1,234.56");
         assert_eq!(decimal_dollars(123_456), "1234.56");
         assert_eq!(decimal_dollars(5), "0.05");
-        assert_eq!(file_name_part("12-345/678 90\u{e9}"), "12-34567890");
-        assert_eq!(file_name_part("--"), "");
+        assert_eq!(
+            crate::names::name_part("12-345/678 90\u{e9}"),
+            "12-345678-90"
+        );
+        assert_eq!(crate::names::name_part("--"), "unknown");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Printers of a refund reconciliation: `refunds.xlsx` (one sheet per view: importers, entries,
-//! problems), one report page per importer (`refunds-IMPORTER.html`, safe to send to that
+//! Printers of a refund reconciliation: `refunds-DATE.xlsx` (one sheet per view: importers, entries,
+//! problems), one report page per importer (`refunds-IMPORTER-DATE.html`, safe to send to that
 //! importer: only its entries, no local paths), and the text summary.
 //!
 //! The workbook's cells are typed: amounts are numbers in a currency format, dates are dates,
@@ -25,7 +25,7 @@ use crate::sheet::defuse;
 /// The files a reconciliation writes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RefundOutputs {
-    /// `refunds.xlsx`.
+    /// `refunds-DATE.xlsx`.
     pub workbook: PathBuf,
     /// One page per importer: (importer, path).
     pub pages: Vec<(String, PathBuf)>,
@@ -35,33 +35,51 @@ pub struct RefundOutputs {
 /// more there are (all are in the workbook).
 pub const PAGE_ROWS: usize = 5_000;
 
-/// The file name of an importer's page: `refunds-12-3456789AA.html`; characters other than
-/// letters, digits and `-` become `_`.
-pub fn page_name(importer: &str) -> String {
-    if importer == UNKNOWN_IMPORTER {
-        return "refunds-unknown-importer.html".to_owned();
-    }
-    let safe: String = importer
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("refunds-{safe}.html")
+/// The file name of an importer's page on `as_of`: `refunds-12-3456789AA-2026-12-01.html`
+/// ([`crate::names`]).
+pub fn page_name(importer: &str, as_of: Date) -> String {
+    page_name_numbered(importer, as_of, None)
 }
 
-/// Adds `refunds.xlsx` and the importers' pages under `dir` to `set`.
+fn page_name_numbered(importer: &str, as_of: Date, n: Option<usize>) -> String {
+    let importer = if importer == UNKNOWN_IMPORTER {
+        crate::names::UNKNOWN_IMPORTER
+    } else {
+        importer
+    };
+    let who = match n {
+        Some(n) => format!("{importer}-{n}"),
+        None => importer.to_owned(),
+    };
+    crate::names::output_name(
+        crate::names::Kind::RefundsPage,
+        crate::names::Whose {
+            importer: Some(&who),
+            ..crate::names::Whose::default()
+        },
+        as_of,
+        None,
+    )
+}
+
+/// The workbook's name on `as_of`: `refunds-2026-12-01.xlsx` ([`crate::names`]).
+pub fn workbook_name(as_of: Date) -> String {
+    crate::names::output_name(
+        crate::names::Kind::RefundsWorkbook,
+        crate::names::Whose::default(),
+        as_of,
+        None,
+    )
+}
+
+/// Adds the workbook and the importers' pages under `dir` to `set`.
 pub fn add_refund_outputs(
     set: &mut OutputSet,
     dir: &Path,
     rec: &Reconciliation,
     diagnostics: &[Diagnostic],
 ) -> Result<RefundOutputs, WriteError> {
-    let workbook = dir.join("refunds.xlsx");
+    let workbook = dir.join(workbook_name(rec.as_of));
     // The workbook (a million entry rows, streamed to its temporary file) on a thread of its
     // own, the importers' pages beside it.
     let (book, texts) = std::thread::scope(|s| {
@@ -100,18 +118,12 @@ pub fn add_refund_outputs(
     });
     set.add_staged(&workbook, book?);
     let mut pages = Vec::with_capacity(rec.importers.len());
-    let mut names = std::collections::HashSet::new();
+    let mut taken = crate::names::Taken::new();
     for (t, text) in rec.importers.iter().zip(texts) {
-        let mut name = page_name(&t.importer);
-        // Two importer numbers that differ only in characters replaced: number them apart.
-        let mut n = 2;
-        while !names.insert(name.clone()) {
-            name = format!(
-                "{}-{n}.html",
-                page_name(&t.importer).trim_end_matches(".html")
-            );
-            n += 1;
-        }
+        // Two importer numbers that differ only in characters left out: numbered apart.
+        let name = taken
+            .claim(|n| vec![page_name_numbered(&t.importer, rec.as_of, n)])
+            .remove(0);
         let path = dir.join(&name);
         set.add(&path, text.into_bytes());
         pages.push((t.importer.clone(), path));
@@ -699,33 +711,22 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
             ", at the non-corporate rate (not recorded as a corporation)"
         }
     );
-    let tile = |label: &str, value: String| {
-        format!(
-            "<div class=\"tile\"><b>{}</b>{}</div>",
-            esc(&value),
-            esc(label)
-        )
-    };
     let paid = t.paid_principal_cents + t.paid_interest_cents;
-    let _ = writeln!(
-        b,
-        "<div class=\"tiles\">{}{}{}{}{}{}{}{}{}</div>",
-        tile("entries accepted", t.entries_accepted.to_string()),
-        tile("IEEPA duty", money(t.duty_cents)),
-        tile(
-            &match interest_excluded(t) {
-                Some(x) => format!("interest (estimate; {x})"),
-                None => "interest (estimate)".to_owned(),
-            },
-            money(t.interest_cents)
-        ),
-        tile("owed (estimate)", money(t.owed_cents)),
-        tile("paid (issued by Treasury)", money(paid)),
-        tile("sent to Treasury, not yet issued", money(t.sent_cents)),
-        tile("diverted to debts", money(t.diverted_cents)),
-        tile("held for ACH", money(t.held_cents)),
-        tile("outstanding (estimate)", money(t.outstanding_cents)),
-    );
+    let interest = match interest_excluded(t) {
+        Some(x) => format!("interest (estimate; {x})"),
+        None => "interest (estimate)".to_owned(),
+    };
+    b.push_str(&crate::html::tiles([
+        ("entries accepted", t.entries_accepted.to_string()),
+        ("IEEPA duty", money(t.duty_cents)),
+        (interest.as_str(), money(t.interest_cents)),
+        ("owed (estimate)", money(t.owed_cents)),
+        ("paid (issued by Treasury)", money(paid)),
+        ("sent to Treasury, not yet issued", money(t.sent_cents)),
+        ("diverted to debts", money(t.diverted_cents)),
+        ("held for ACH", money(t.held_cents)),
+        ("outstanding (estimate)", money(t.outstanding_cents)),
+    ]));
     let _ = writeln!(
         b,
         "<p class=\"{}\">{}</p>",
@@ -965,8 +966,9 @@ pub fn refunds_text(
         if rec.problems.len() > 20 {
             let _ = writeln!(
                 out,
-                "  ... and {} more (see refunds.xlsx, sheet Problems)",
-                rec.problems.len() - 20
+                "  ... and {} more (see {}, sheet Problems)",
+                rec.problems.len() - 20,
+                workbook_name(rec.as_of)
             );
         }
     }
@@ -984,8 +986,9 @@ pub fn refunds_text(
         if diagnostics.len() > 20 {
             let _ = writeln!(
                 out,
-                "  ... and {} more (see refunds.xlsx, sheet Problems)",
-                diagnostics.len() - 20
+                "  ... and {} more (see {}, sheet Problems)",
+                diagnostics.len() - 20,
+                workbook_name(rec.as_of)
             );
         }
     }

@@ -143,9 +143,16 @@ fn an_importers_page_holds_only_its_entries() {
 
 #[test]
 fn page_names_are_safe_file_names() {
-    assert_eq!(page_name("12-3456789AA"), "refunds-12-3456789AA.html");
-    assert_eq!(page_name("../x y"), "refunds-___x_y.html");
-    assert_eq!(page_name(UNKNOWN_IMPORTER), "refunds-unknown-importer.html");
+    let d = date(2026, 8, 1);
+    assert_eq!(
+        page_name("12-3456789AA", d),
+        "refunds-12-3456789AA-2026-08-01.html"
+    );
+    assert_eq!(page_name("../x y", d), "refunds-x-y-2026-08-01.html");
+    assert_eq!(
+        page_name(UNKNOWN_IMPORTER, d),
+        "refunds-unknown-importer-2026-08-01.html"
+    );
     let rec = sample();
     let mut set = OutputSet::new();
     let out = add_refund_outputs(&mut set, Path::new("out"), &rec, &[]).expect("outputs");
@@ -157,9 +164,9 @@ fn page_names_are_safe_file_names() {
     assert_eq!(
         names,
         [
-            "out/refunds.xlsx",
-            "out/refunds-_BB_2.html",
-            "out/refunds-AA-1.html"
+            "out/refunds-2026-08-01.xlsx",
+            "out/refunds-BB2-2026-08-01.html",
+            "out/refunds-AA-1-2026-08-01.html"
         ]
     );
     assert_eq!(out.pages.len(), 2);

@@ -2,15 +2,21 @@
 //! CSV and XLSX, the report page, and the short terminal summary.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use capekit_core::EntryNumber;
 use capekit_core::check::group;
 use capekit_core::diag::Diagnostic;
-use capekit_core::triage::{ClaimFileKind, Outcome, TriageReport};
+use capekit_core::triage::{ClaimFileKind, EntryResult, Outcome, Text, TriageInput, TriageReport};
 use serde::Serialize;
 
-use crate::html::{bar_chart, esc, page};
+use crate::html::{bar_chart, esc, importer_heading, page, table, tiles};
+use crate::names::{
+    Kind, Taken, UNKNOWN_IMPORTER, Whose, claims_part, file_label, output_name, scrub_paths,
+};
 use crate::output::{OutputSet, WriteError};
 use crate::sheet::{Book, SheetTable, Value, column, csv_of};
 use crate::timings;
@@ -29,8 +35,193 @@ pub struct TriageFiles {
     pub worklist_csv: Option<PathBuf>,
     /// worklist.xlsx.
     pub worklist_xlsx: Option<PathBuf>,
-    /// report.html.
+    /// The report for the broker.
     pub report: Option<PathBuf>,
+    /// One report per importer, safe to send to it (per claim for entries whose importer is
+    /// not known): the importer (or [`UNKNOWN_IMPORTER`]) and the file.
+    pub importer_reports: Vec<(String, PathBuf)>,
+}
+
+/// The importer of each entry, as far as it is known (see [`importers_of`]).
+pub type Importers = HashMap<EntryNumber, Arc<str>>;
+
+/// The importer of each entry of a triage: the claim file's importer column where it has one,
+/// else the entry data given with it (`--entries`, or what the ledger keeps, which the caller
+/// adds). A triage judges no entry by it; it only says whose report an entry goes on.
+pub fn importers_of(input: &TriageInput) -> Importers {
+    let mut out = Importers::new();
+    for r in &input.rows {
+        if let Some(i) = &r.importer {
+            out.entry(r.entry).or_insert_with(|| i.clone());
+        }
+    }
+    for (e, d) in &input.entry_data {
+        if let Some(i) = d.importer_number.as_ref().filter(|i| !i.trim().is_empty()) {
+            out.entry(*e).or_insert_with(|| i.clone());
+        }
+    }
+    out
+}
+
+/// The entries of one importer's report, or, when their importer is not known, of one claim's.
+#[derive(Debug, Clone)]
+pub struct ImporterGroup<'a> {
+    /// The importer; `None` when not known.
+    pub importer: Option<Arc<str>>,
+    /// The claims its entries are on, in the report's order.
+    pub claims: Vec<Text>,
+    /// Its results (accepted and on the worklist), in the report's order.
+    pub entries: Vec<&'a EntryResult>,
+    /// Its entries on the new declaration.
+    pub refile: Vec<EntryNumber>,
+}
+
+/// The groups of a triage's importer reports: one per importer known (by importer number), then
+/// one per claim of the entries whose importer is not known (an entry on no claim, missing from
+/// every claim file, goes with the first).
+pub fn importer_groups<'a>(
+    report: &'a TriageReport,
+    importers: &Importers,
+) -> Vec<ImporterGroup<'a>> {
+    // (not known, importer or claim) -> group; importers sort by number, claims keep their order.
+    let claim_order: HashMap<&str, usize> = report
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (&*c.claim_number, i))
+        .collect();
+    let first_claim: Option<Text> = report.claims.first().map(|c| c.claim_number.clone());
+    let key_of = |e: EntryNumber, claim: Option<&Text>| -> (bool, String, usize) {
+        match importers.get(&e) {
+            Some(i) => (false, i.to_string(), 0),
+            None => {
+                let claim = claim.or(first_claim.as_ref()).map_or("", |c| &**c);
+                (
+                    true,
+                    claim.to_owned(),
+                    claim_order.get(claim).copied().unwrap_or(usize::MAX),
+                )
+            }
+        }
+    };
+    let mut groups: BTreeMap<(bool, usize, String), ImporterGroup<'a>> = BTreeMap::new();
+    let mut claim_of: HashMap<EntryNumber, &Text> = HashMap::new();
+    for e in &report.entries {
+        let (unknown, name, order) = key_of(e.entry_number, e.claim_number.as_ref());
+        let g = groups
+            .entry((unknown, order, name.clone()))
+            .or_insert_with(|| ImporterGroup {
+                importer: (!unknown).then(|| Arc::from(name.as_str())),
+                claims: Vec::new(),
+                entries: Vec::new(),
+                refile: Vec::new(),
+            });
+        if let Some(c) = &e.claim_number {
+            if !g.claims.contains(c) {
+                g.claims.push(c.clone());
+            }
+            if e.outcome != Outcome::Accepted {
+                claim_of.entry(e.entry_number).or_insert(c);
+            }
+        }
+        g.entries.push(e);
+    }
+    for &n in &report.refile.entries {
+        let (unknown, name, order) = key_of(n, claim_of.get(&n).copied());
+        groups
+            .entry((unknown, order, name.clone()))
+            .or_insert_with(|| ImporterGroup {
+                importer: (!unknown).then(|| Arc::from(name.as_str())),
+                claims: Vec::new(),
+                entries: Vec::new(),
+                refile: Vec::new(),
+            })
+            .refile
+            .push(n);
+    }
+    for g in groups.values_mut() {
+        g.claims
+            .sort_by_key(|c| claim_order.get(&**c).copied().unwrap_or(usize::MAX));
+    }
+    groups.into_values().collect()
+}
+
+/// The names of a triage's files, as [`crate::names`] gives them: the triage's claim number(s)
+/// and its as-of date in each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriageNames {
+    /// The new declaration's name before it is split (its parts add `-01`, `-02`...).
+    pub refile_base: String,
+    /// The new declaration's parts.
+    pub refile: Vec<String>,
+    /// The worklist as CSV.
+    pub worklist_csv: String,
+    /// The worklist as a workbook.
+    pub worklist_xlsx: String,
+    /// The report for the broker.
+    pub report: String,
+    /// The importers' reports, in [`importer_groups`] order.
+    pub importer_reports: Vec<String>,
+}
+
+/// The names of the files of `report`, whose importers are `importers`.
+pub fn triage_names(report: &TriageReport, importers: &Importers) -> TriageNames {
+    let of = claims_part(report);
+    let whose = Whose {
+        of: Some(&of),
+        ..Whose::default()
+    };
+    let date = report.as_of;
+    let parts = report
+        .refile
+        .entries
+        .len()
+        .div_ceil(capekit_core::check::MAX_ENTRIES);
+    let mut taken = Taken::new();
+    let importer_reports = importer_groups(report, importers)
+        .iter()
+        .map(|g| importer_report_name(g, &of, date, &mut taken))
+        .collect();
+    TriageNames {
+        refile_base: output_name(Kind::Refile, whose, date, None),
+        refile: crate::names::part_names(Kind::Refile, whose, date, parts),
+        worklist_csv: output_name(Kind::WorklistCsv, whose, date, None),
+        worklist_xlsx: output_name(Kind::WorklistXlsx, whose, date, None),
+        report: output_name(Kind::Report, whose, date, None),
+        importer_reports,
+    }
+}
+
+/// `report-IMPORTER-CLAIMS-DATE.html`, or `report-unknown-importer-CLAIM-DATE.html`.
+fn importer_report_name(
+    g: &ImporterGroup<'_>,
+    of: &str,
+    date: jiff::civil::Date,
+    taken: &mut Taken,
+) -> String {
+    let importer = g.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
+    let claim = match (&g.importer, g.claims.first()) {
+        (None, Some(c)) => c.to_string(),
+        _ => of.to_owned(),
+    };
+    taken
+        .claim(|n| {
+            let who = match n {
+                Some(n) => format!("{importer}-{n}"),
+                None => importer.to_owned(),
+            };
+            vec![output_name(
+                Kind::Report,
+                Whose {
+                    importer: Some(&who),
+                    filer: None,
+                    of: Some(&claim),
+                },
+                date,
+                None,
+            )]
+        })
+        .remove(0)
 }
 
 /// The worklist's columns (machine names, as the CSV heads them).
@@ -74,11 +265,11 @@ pub fn worklist_rows<'a>(
                 Cow::Borrowed(e.outcome.as_str()),
                 Cow::Borrowed(&*e.message),
                 Cow::Borrowed(e.action.as_str()),
-                Cow::Borrowed(&*e.what_to_do),
+                scrub_paths(&e.what_to_do),
                 Cow::Borrowed(e.rule.unwrap_or("")),
                 Cow::Borrowed(&*e.source),
                 origin_cow(e),
-                Cow::Borrowed(e.note.as_deref().unwrap_or("")),
+                scrub_paths(e.note.as_deref().unwrap_or("")),
                 Cow::Borrowed(e.urgent.map_or("", |k| k.as_str())),
                 capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
                     .map_or(Cow::Borrowed(""), |d| Cow::Owned(d.describe())),
@@ -111,7 +302,7 @@ pub fn worklist_rows<'a>(
                 Cow::Borrowed("capekit reader of claim files"),
                 Cow::Owned(format!(
                     "{}:{}",
-                    d.file.as_deref().unwrap_or(""),
+                    file_label(d.file.as_deref().unwrap_or("")),
                     d.line.unwrap_or(0)
                 )),
                 Cow::Borrowed(""),
@@ -197,14 +388,18 @@ pub fn origin(e: &capekit_core::triage::EntryResult) -> String {
 }
 
 fn origin_cow(e: &capekit_core::triage::EntryResult) -> Cow<'_, str> {
+    // The file's name alone: a worklist goes to others, and where the file lies on this
+    // computer is nobody's business.
+    let file = file_label(&e.file);
     if e.line == 0 {
-        Cow::Borrowed(&*e.file)
+        Cow::Borrowed(file)
     } else {
-        Cow::Owned(format!("{}:{}", e.file, e.line))
+        Cow::Owned(format!("{}:{}", file, e.line))
     }
 }
 
-/// Adds every triage output to `set`, under `dir`. The workbook is optional (benchmarks skip it).
+/// Adds every triage output to `set`, under `dir`, named by [`triage_names`]. The workbook is
+/// optional (benchmarks skip it).
 ///
 /// The workbook, the largest output to build, is built on a thread of its own while the other
 /// files are built on this one.
@@ -213,13 +408,16 @@ pub fn add_triage_outputs(
     dir: &Path,
     report: &TriageReport,
     diagnostics: &[Diagnostic],
+    importers: &Importers,
     with_xlsx: bool,
 ) -> Result<TriageFiles, WriteError> {
-    let xlsx_path = dir.join("worklist.xlsx");
-    let csv_path = dir.join("worklist.csv");
-    let report_path = dir.join("report.html");
+    let names = triage_names(report, importers);
+    let xlsx_path = dir.join(&names.worklist_xlsx);
+    let csv_path = dir.join(&names.worklist_csv);
+    let report_path = dir.join(&names.report);
+    let groups = importer_groups(report, importers);
     let mut files = TriageFiles::default();
-    let (xlsx, csv, html) = std::thread::scope(|s| {
+    let (xlsx, csv, html, pages) = std::thread::scope(|s| {
         let xlsx = with_xlsx.then(|| {
             s.spawn(|| {
                 let _t = timings::phase("triage output worklist.xlsx");
@@ -228,19 +426,35 @@ pub fn add_triage_outputs(
         });
         {
             let _t = timings::phase("triage output refile");
-            files.refile = add_upload_files(set, &dir.join("refile.csv"), &report.refile.entries);
+            files.refile =
+                add_upload_files(set, &dir.join(&names.refile_base), &report.refile.entries);
         }
         let csv = {
             let _t = timings::phase("triage output worklist.csv");
             csv_of(&WORKLIST_HEADERS, worklist_rows(report, diagnostics))
         };
+        let refile_names: Vec<String> = files
+            .refile
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            })
+            .collect();
         let html = {
             let _t = timings::phase("triage output report.html");
-            report_html(report, diagnostics, &files.refile)
+            report_html(report, diagnostics, &refile_names, &names.importer_reports)
+        };
+        let pages: Vec<String> = {
+            let _t = timings::phase("triage output importer reports");
+            groups
+                .iter()
+                .map(|g| importer_report_html(report, g, &refile_names))
+                .collect()
         };
         // A panic on the workbook's thread is a bug: it goes on here as it would have there.
         let xlsx = xlsx.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        (xlsx, csv, html)
+        (xlsx, csv, html, pages)
     });
     let csv = csv.map_err(|e| WriteError::Io {
         path: csv_path.clone(),
@@ -258,23 +472,49 @@ pub fn add_triage_outputs(
     }
     set.add(&report_path, html.into_bytes());
     files.report = Some(report_path);
+    for ((g, name), page) in groups.iter().zip(&names.importer_reports).zip(pages) {
+        let path = dir.join(name);
+        set.add(&path, page.into_bytes());
+        files.importer_reports.push((
+            g.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER).to_owned(),
+            path,
+        ));
+    }
     Ok(files)
 }
 
-/// Every path [`add_triage_outputs`] may write into `dir` for a refile list of at most
-/// `refile_entries` entries (a shorter list splits into fewer parts, named differently): what a
+/// Every path [`add_triage_outputs`] may write into `dir` for `report` and a refile list of
+/// at most its length (a shorter list splits into fewer parts, named differently): what a
 /// command checks before it records anything.
-pub fn triage_output_paths(dir: &Path, refile_entries: usize) -> Vec<PathBuf> {
-    let parts = refile_entries.div_ceil(capekit_core::check::MAX_ENTRIES);
+pub fn triage_output_paths(
+    dir: &Path,
+    report: &TriageReport,
+    importers: &Importers,
+) -> Vec<PathBuf> {
+    let names = triage_names(report, importers);
+    let of = claims_part(report);
+    let whose = Whose {
+        of: Some(&of),
+        ..Whose::default()
+    };
+    let parts = report
+        .refile
+        .entries
+        .len()
+        .div_ceil(capekit_core::check::MAX_ENTRIES);
     let mut out = Vec::new();
     for n in 1..=parts {
-        for p in crate::upload::part_paths(&dir.join("refile.csv"), n) {
+        for p in crate::names::part_names(Kind::Refile, whose, report.as_of, n) {
+            let p = dir.join(p);
             if !out.contains(&p) {
                 out.push(p);
             }
         }
     }
-    for name in ["worklist.csv", "worklist.xlsx", "report.html"] {
+    for name in [&names.worklist_csv, &names.worklist_xlsx, &names.report]
+        .into_iter()
+        .chain(&names.importer_reports)
+    {
         out.push(dir.join(name));
     }
     out
@@ -507,18 +747,57 @@ pub fn triage_text(
     {
         let _ = writeln!(out, "wrote {}", p.display());
     }
+    for (importer, p) in &files.importer_reports {
+        let _ = writeln!(
+            out,
+            "wrote {} ({})",
+            p.display(),
+            if importer == UNKNOWN_IMPORTER {
+                "the entries of one claim whose importer is not known: check whose they are before you send it".to_owned()
+            } else {
+                format!("importer {importer}'s entries only, to send to that importer")
+            }
+        );
+    }
     crate::render::escape_controls(&out).into_owned()
 }
 
-/// The report page.
+/// The title of a triage's pages: `CAPE triage of claim 100000241223` (`claims A, B and C`).
+fn claims_title(claims: &[&str]) -> String {
+    match claims {
+        [] => "CAPE triage".to_owned(),
+        [one] => format!("CAPE triage of claim {one}"),
+        [init @ .., last] => format!("CAPE triage of claims {} and {last}", init.join(", ")),
+    }
+}
+
+/// The claim numbers of a triage's Claim Details (a Validation Result File has none).
+fn claim_numbers(report: &TriageReport) -> Vec<&str> {
+    report
+        .claims
+        .iter()
+        .filter(|c| c.kind == ClaimFileKind::ClaimDetails)
+        .map(|c| &*c.claim_number)
+        .collect()
+}
+
+/// The report page for the broker: every claim and entry of the triage, the files named by
+/// their names alone. `refile` names the new declaration's files, `importer_reports` the pages
+/// for each importer (linked, as they lie in the same folder).
 pub fn report_html(
     report: &TriageReport,
     diagnostics: &[Diagnostic],
-    refile: &[PathBuf],
+    refile: &[String],
+    importer_reports: &[String],
 ) -> String {
     let mut b = String::new();
     let r = &report.reconciliation;
-    let _ = writeln!(b, "<h1>CAPE triage</h1>");
+    let title = format!(
+        "{}, as of {}",
+        claims_title(&claim_numbers(report)),
+        report.as_of
+    );
+    let _ = writeln!(b, "<h1>{}</h1>", esc(&title));
     let _ = writeln!(
         b,
         "<p class=\"meta\">Rules as of {} &middot; {}</p>",
@@ -570,7 +849,12 @@ pub fn report_html(
             esc(c.status.as_str()),
             c.accepted,
             c.rejected,
-            esc(&c.files.join(", "))
+            esc(&c
+                .files
+                .iter()
+                .map(|f| file_label(f))
+                .collect::<Vec<_>>()
+                .join(", "))
         );
         if let Some(note) = &c.note {
             let _ = writeln!(
@@ -610,13 +894,7 @@ pub fn report_html(
             "<p>No entry to refile now; no refile file was written.</p>"
         );
     } else {
-        let names: Vec<String> = refile
-            .iter()
-            .map(|p| {
-                p.file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-            })
-            .collect();
+        let names = refile;
         let _ = writeln!(
             b,
             "<p>{} entr{} in <code>{}</code>, ready to upload on ACE Portal &gt; CAPE &gt; File Uploads. Accepted entries are never on it.</p>",
@@ -639,7 +917,7 @@ pub fn report_html(
                 b,
                 "<tr><td class=\"mono\">{}</td><td>{}</td></tr>",
                 l.entry_number,
-                esc(&l.reason)
+                esc(&scrub_paths(&l.reason))
             );
         }
         let _ = writeln!(b, "</tbody></table>");
@@ -657,12 +935,23 @@ pub fn report_html(
         }));
     }
 
+    if !importer_reports.is_empty() {
+        let _ = writeln!(
+            b,
+            "<h2>Reports per importer</h2><p>One page per importer, with only its entries and no file of this computer named: each may be sent to its importer. A page of entries whose importer is not known says so.</p><ul>"
+        );
+        for name in importer_reports {
+            let _ = writeln!(b, "<li><a href=\"{0}\">{0}</a></li>", esc(name));
+        }
+        let _ = writeln!(b, "</ul>");
+    }
+
     let total = report.worklist().count();
     b.push_str("<h2>Worklist</h2>\n");
     if total > REPORT_ROWS {
         let _ = writeln!(
             b,
-            "<p>The {} most urgent of {} rows; worklist.xlsx and worklist.csv hold them all.</p>",
+            "<p>The {} most urgent of {} rows; the worklist files (.xlsx, .csv) hold them all.</p>",
             group(REPORT_ROWS as u64),
             group(total as u64)
         );
@@ -693,16 +982,131 @@ pub fn report_html(
             e.outcome.as_str(),
             esc(&e.message),
             e.action,
-            esc(&e.what_to_do),
+            esc(&scrub_paths(&e.what_to_do)),
             e.note
                 .as_deref()
-                .map(|n| format!("<br><i>{}</i>", esc(n)))
+                .map(|n| format!("<br><i>{}</i>", esc(&scrub_paths(n))))
                 .unwrap_or_default(),
             e.rule.unwrap_or("")
         );
     }
     let _ = writeln!(b, "</tbody></table>");
-    page("CAPE triage", &b)
+    page(&title, &b)
+}
+
+/// One importer's report (or, when their importer is not known, one claim's), safe to send:
+/// only the group's entries, no file of this computer named. It lists what is to be done first
+/// (with the deadline to do it by), then the entries on the new declaration, then those
+/// accepted.
+pub fn importer_report_html(
+    report: &TriageReport,
+    g: &ImporterGroup<'_>,
+    refile: &[String],
+) -> String {
+    let claims: Vec<&str> = g.claims.iter().map(|c| &**c).collect();
+    let who = match &g.importer {
+        Some(i) => format!("importer {i}"),
+        None => "importer not known".to_owned(),
+    };
+    let title = format!("{}: {who}, as of {}", claims_title(&claims), report.as_of);
+    let mut b = importer_heading(&title, report.as_of, g.importer.as_deref());
+    let on_refile: HashSet<EntryNumber> = g.refile.iter().copied().collect();
+    let accepted: Vec<&&EntryResult> = g
+        .entries
+        .iter()
+        .filter(|e| e.outcome == Outcome::Accepted)
+        .collect();
+    let act: Vec<&&EntryResult> = g
+        .entries
+        .iter()
+        .filter(|e| e.outcome != Outcome::Accepted && !on_refile.contains(&e.entry_number))
+        .collect();
+    b.push_str(&tiles([
+        ("accepted", group(accepted.len() as u64)),
+        ("on the new declaration", group(g.refile.len() as u64)),
+        ("to act on", group(act.len() as u64)),
+    ]));
+    let more = |b: &mut String, n: usize| {
+        if n > REPORT_ROWS {
+            let _ = writeln!(
+                b,
+                "<p class=\"meta\">The first {} of {}; your broker's worklist lists them all.</p>",
+                group(REPORT_ROWS as u64),
+                group(n as u64)
+            );
+        }
+    };
+    b.push_str("<h2>To act on</h2>\n");
+    if act.is_empty() {
+        b.push_str("<p class=\"ok\">Nothing.</p>\n");
+    } else {
+        more(&mut b, act.len());
+        b.push_str(&table(
+            &["entry", "claim", "CBP's message", "what to do", "by when"],
+            act.iter().take(REPORT_ROWS).map(|e| {
+                [
+                    e.entry_number.to_string(),
+                    e.claim_number.as_deref().unwrap_or("").to_owned(),
+                    e.message.to_string(),
+                    scrub_paths(&e.what_to_do).into_owned(),
+                    capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
+                        .map(|d| d.describe())
+                        .unwrap_or_default(),
+                ]
+            }),
+        ));
+    }
+    b.push_str("<h2>On the new declaration</h2>\n");
+    if g.refile.is_empty() {
+        b.push_str("<p>None of these entries is to be declared again now.</p>\n");
+    } else {
+        let _ = writeln!(
+            b,
+            "<p>Declared again on {}, to be uploaded on ACE Portal &gt; CAPE &gt; File Uploads.</p>",
+            esc(&refile.join(", "))
+        );
+        more(&mut b, g.refile.len());
+        let message: HashMap<EntryNumber, &EntryResult> = g
+            .entries
+            .iter()
+            .filter(|e| e.outcome != Outcome::Accepted)
+            .map(|e| (e.entry_number, *e))
+            .collect();
+        b.push_str(&table(
+            &["entry", "claim", "CBP's message"],
+            g.refile.iter().take(REPORT_ROWS).map(|n| {
+                let e = message.get(n);
+                [
+                    n.to_string(),
+                    e.and_then(|e| e.claim_number.as_deref())
+                        .unwrap_or("")
+                        .to_owned(),
+                    e.map_or_else(String::new, |e| e.message.to_string()),
+                ]
+            }),
+        ));
+    }
+    b.push_str("<h2>Accepted</h2>\n");
+    if accepted.is_empty() {
+        b.push_str("<p>None of these entries was accepted on the claims above.</p>\n");
+    } else {
+        more(&mut b, accepted.len());
+        b.push_str(&table(
+            &["entry", "claim"],
+            accepted.iter().take(REPORT_ROWS).map(|e| {
+                [
+                    e.entry_number.to_string(),
+                    e.claim_number.as_deref().unwrap_or("").to_owned(),
+                ]
+            }),
+        ));
+    }
+    let _ = writeln!(
+        b,
+        "<p class=\"meta\">CBP's messages as ACE gives them in Claim Details; what to do as capekit's catalog of CBP messages reads them on {}.</p>",
+        report.as_of
+    );
+    page(&title, &b)
 }
 
 #[cfg(test)]
@@ -733,6 +1137,7 @@ mod tests {
                 claim_date: None,
                 message: if i == 1 { "PROTEST ON ENTRY" } else { "" }.into(),
                 kind: Default::default(),
+                importer: None,
             })
             .collect();
         triage(

@@ -71,6 +71,7 @@ fn generated(rows: usize) -> (Vec<FileMeta>, TriageReport) {
                 claim_status: None,
                 kind: Default::default(),
                 claim_date: None,
+                importer: None,
             });
         }
     }

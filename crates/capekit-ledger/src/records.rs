@@ -79,6 +79,29 @@ impl Ledger {
             .is_some())
     }
 
+    /// The importer of record number the kept entry data gives for each of `entries` (those
+    /// without one are left out): whose report an entry of a triage goes on.
+    pub fn importers_of(
+        &self,
+        entries: impl IntoIterator<Item = EntryNumber>,
+    ) -> Result<HashMap<EntryNumber, String>> {
+        let mut out = HashMap::new();
+        if !self.has_entry_data()? {
+            return Ok(out);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT importer_number FROM entry_data WHERE entry = ?1")?;
+        for entry in entries {
+            let importer: Option<Option<String>> =
+                stmt.query_row([entry.as_str()], |r| r.get(0)).optional()?;
+            if let Some(i) = importer.flatten().filter(|i| !i.trim().is_empty()) {
+                out.insert(entry, i);
+            }
+        }
+        Ok(out)
+    }
+
     /// The kept data of `entries` (those the ledger has none for are left out), with what could
     /// not be read back.
     pub fn entry_records(

@@ -51,6 +51,7 @@ fn claim_file(name: &str, claim: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<C
                 claim_status: None,
                 kind: Default::default(),
                 claim_date: None,
+                importer: None,
             }
         })
         .collect();
@@ -944,6 +945,26 @@ fn validation_result_files_record_no_acceptance() {
         "{:?}",
         state(&l, 1)
     );
+}
+
+#[test]
+fn the_importer_of_kept_entry_data_is_given_for_the_entries_asked() {
+    let mut l = Ledger::open_in_memory().expect("open");
+    assert!(
+        l.importers_of([n(1)]).expect("importers").is_empty(),
+        "no entry data yet"
+    );
+    let mut a = capekit_core::path::EntryData::new(n(1), 2);
+    a.importer_number = Some("12-3456789AB".into());
+    let b = capekit_core::path::EntryData::new(n(2), 3);
+    let facts: Vec<EntryFacts> = [&a, &b]
+        .into_iter()
+        .map(|d| EntryFacts::from_decision(d, &capekit_core::path::decide(d, AS_OF)))
+        .collect();
+    l.record_entry_data(None, &facts).expect("entry data");
+    let got = l.importers_of([n(1), n(2), n(3)]).expect("importers");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got.get(&n(1)).map(String::as_str), Some("12-3456789AB"));
 }
 
 #[test]

@@ -41,6 +41,7 @@ fn claim_file(name: &str, claim: &str, rows: &[(u32, &str)]) -> (FileMeta, Vec<C
                 claim_status: None,
                 kind: Default::default(),
                 claim_date: None,
+                importer: None,
             }
         })
         .collect();

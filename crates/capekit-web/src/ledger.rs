@@ -144,7 +144,8 @@ pub fn draft_folder(session: &str) -> String {
     format!("workbench-{}", session.get(..8).unwrap_or(session))
 }
 
-/// The file name of a workbench draft in the ledger: `workbench-1a2b3c4d/refile.csv`.
+/// The file name of a workbench draft in the ledger:
+/// `workbench-1a2b3c4d/refile-100000241223-2026-12-01.csv`.
 pub fn draft_name(session: &str, file: &str) -> String {
     format!("{}/{file}", draft_folder(session))
 }
@@ -227,7 +228,9 @@ pub fn reserve_refile(
     reservation
         .ledger()
         .guard_triage_except(input, report, &Except::drafts_in(&folder))?;
-    let names = crate::pages::triage::refile_names(report.refile.entries.len());
+    // Recorded under the names the downloads give the files, so that `ledger declarations`
+    // names the file the user has.
+    let names = crate::pages::triage::download_names(report).refile;
     let parts: Vec<(String, Vec<u8>, &[EntryNumber])> = names
         .iter()
         .zip(report.refile.entries.chunks(MAX_ENTRIES))
@@ -378,7 +381,8 @@ pub fn guard_read_only(
 ) -> Result<Vec<DeclarationId>, LedgerError> {
     let l = Ledger::open(path)?;
     l.guard_triage_except(input, report, &Except::drafts_in(draft_folder(session)))?;
-    let names = crate::pages::triage::refile_names(report.refile.entries.len());
+    // The names the drafts were recorded under: those the downloads give the files.
+    let names = crate::pages::triage::download_names(report).refile;
     if names.is_empty() {
         return Ok(Vec::new());
     }

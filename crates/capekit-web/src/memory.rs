@@ -146,6 +146,7 @@ impl Tally {
         self.text(&r.claim);
         self.opt_text(r.status.as_ref());
         self.opt_text(r.claim_status.as_ref());
+        self.opt_text(r.importer.as_ref());
         self.text(&r.message);
     }
 
@@ -346,6 +347,7 @@ mod tests {
                 claim_date: None,
                 message: "PROTEST ON ENTRY".into(),
                 kind: Default::default(),
+                importer: None,
             }],
             ..TriageInput::default()
         };

@@ -161,7 +161,7 @@ async fn refund_reports_uploaded_are_recorded_and_reconciled_per_importer() {
         res.headers()
             .get(header::CONTENT_DISPOSITION)
             .and_then(|v| v.to_str().ok()),
-        Some("attachment; filename=\"refunds-12-3456789AA.html\"")
+        Some("attachment; filename=\"refunds-12-3456789AA-2026-08-01.html\"")
     );
     // Each entry's page shows its refund rows.
     let e = text(get(&f.app, &format!("/entry/{}", entry(2))).await).await;

@@ -276,7 +276,7 @@ async fn refile_download_equals_the_cli() {
         res.headers()
             .get(header::CONTENT_DISPOSITION)
             .and_then(|v| v.to_str().ok()),
-        Some("attachment; filename=\"refile.csv\"")
+        Some("attachment; filename=\"refile-100000241223-2026-11-24.csv\"")
     );
     let body = bytes(res).await;
     // crates/capekit/tests/snapshots/triage__refile_csv.snap
@@ -866,7 +866,7 @@ async fn entry_page_shows_its_timeline() {
     let state = from_id(&page, "entry-state");
     assert!(state.contains("Pending"), "{state}");
     assert!(
-        state.contains("workbench-") && state.contains("/refile.csv"),
+        state.contains("workbench-") && state.contains("/refile-100000241223-2026-11-24.csv"),
         "{state}"
     );
     assert!(from_id(&page, "timeline").contains("on a declaration"));
@@ -960,7 +960,7 @@ async fn es003_upload_opens_the_plan_with_its_declarations() {
     let first = bytes(
         send(
             &f.app,
-            get(&format!("{target}/declaration-91-660247100.csv")),
+            get(&format!("{target}/declaration-91-660247100-2026-11-24.csv")),
         )
         .await,
     )
@@ -1033,7 +1033,7 @@ async fn plan_keeps_an_entry_the_ledger_knows_off_its_declarations() {
     let body = bytes(
         send(
             &f.app,
-            get(&format!("{target}/declaration-27-184593000.csv")),
+            get(&format!("{target}/declaration-27-184593000-2026-11-24.csv")),
         )
         .await,
     )
@@ -1058,7 +1058,7 @@ async fn every_page_works_without_a_ledger() {
     );
     let (_, plan) = upload_and_read(&f.app, "es003.csv", ES003).await;
     assert!(from_id(&plan, "ledger-note").contains("The ledger is off"));
-    assert!(plan.contains("Download declaration-27-184593000.csv"));
+    assert!(plan.contains("Download declaration-27-184593000-2026-11-24.csv"));
     let (_, check) = upload_and_read(&f.app, "declaration.csv", DECLARATION).await;
     assert!(from_id(&check, "ledger-note").contains("The ledger is off"));
     let entry = text(send(&f.app, get("/entry/31618800465")).await).await;
@@ -2205,4 +2205,124 @@ async fn the_web_offers_its_own_buttons_not_terminal_commands() {
             }
         }
     }
+}
+
+/// The name a download is saved under.
+fn saved_as(res: &Response<Body>) -> String {
+    let d = res
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    d.strip_prefix("attachment; filename=\"")
+        .and_then(|d| d.strip_suffix('"'))
+        .unwrap_or(d)
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
+    let f = fixture();
+    // A claim with an importer column: two importers, one report each.
+    let claim = b"ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+=\"B7644100003\",=\"100000241223\",12-3456789AB,Entry Summary Updated,\r\n\
+=\"B7644104112\",=\"100000241223\",12-3456789AB,Failed,HTS RELATIONSHIP/SEQUENCE MISMATCH\r\n\
+=\"B7644134259\",=\"100000241223\",98-7654321BB,Failed,PROTEST ON ENTRY\r\n";
+    let target = upload(&f.app, &[("claim-details.csv", claim)]).await;
+    assert!(target.starts_with("/triage/"), "{target}");
+    for (file, name) in [
+        ("refile.csv", "refile-100000241223-2026-11-24.csv"),
+        ("worklist.xlsx", "worklist-100000241223-2026-11-24.xlsx"),
+        ("worklist.csv", "worklist-100000241223-2026-11-24.csv"),
+        ("report.html", "report-100000241223-2026-11-24.html"),
+    ] {
+        let res = send(&f.app, get(&format!("{target}/{file}"))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{file}");
+        assert_eq!(saved_as(&res), name, "{file}");
+    }
+    let page = text(send(&f.app, get(&target)).await).await;
+    assert!(
+        page.contains("New declaration (refile-100000241223-2026-11-24.csv)"),
+        "{page}"
+    );
+    for (importer, mine, theirs) in [
+        ("12-3456789AB", "B7644104112", "B7644134259"),
+        ("98-7654321BB", "B7644134259", "B7644104112"),
+    ] {
+        let name = format!("report-{importer}-100000241223-2026-11-24.html");
+        assert!(
+            page.contains(&format!("href=\"{target}/{name}\"")),
+            "{name}: {page}"
+        );
+        let res = send(&f.app, get(&format!("{target}/{name}"))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+        assert_eq!(saved_as(&res), name);
+        let html = text(res).await;
+        assert!(html.contains(&format!("importer {importer}")), "{html}");
+        assert!(html.contains(mine) && !html.contains(theirs), "{html}");
+        assert!(!html.contains("uploads"), "no upload folder named: {html}");
+    }
+    let report = text(send(&f.app, get(&format!("{target}/report.html"))).await).await;
+    assert!(report.contains("report-98-7654321BB-100000241223-2026-11-24.html"));
+    assert!(
+        !report.contains(&f.dir.path().display().to_string()),
+        "{report}"
+    );
+
+    // The plan: per importer, and the plan's own files named "plan".
+    let target = upload(&f.app, &[("es003.csv", ES003)]).await;
+    assert!(target.starts_with("/plan/"), "{target}");
+    for (file, name) in [
+        (
+            "declaration-27-184593000-2026-11-24.csv",
+            "declaration-27-184593000-2026-11-24.csv",
+        ),
+        ("worklist.xlsx", "plan-worklist-2026-11-24.xlsx"),
+        ("worklist.csv", "plan-worklist-2026-11-24.csv"),
+        ("report.html", "plan-report-2026-11-24.html"),
+        (
+            "protest-27-184593000-2026-11-24.xlsx",
+            "protest-27-184593000-2026-11-24.xlsx",
+        ),
+        (
+            "report-27-184593000-2026-11-24.html",
+            "report-27-184593000-2026-11-24.html",
+        ),
+    ] {
+        let res = send(&f.app, get(&format!("{target}/{file}"))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{file}");
+        assert_eq!(saved_as(&res), name, "{file}");
+    }
+    let page = text(send(&f.app, get(&target)).await).await;
+    assert!(
+        page.contains(&format!(
+            "href=\"{target}/report-27-184593000-2026-11-24.html\""
+        )),
+        "{page}"
+    );
+    let one = text(
+        send(
+            &f.app,
+            get(&format!("{target}/report-27-184593000-2026-11-24.html")),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        one.contains("CAPE plan: importer 27-184593000, as of 2026-11-24"),
+        "{one}"
+    );
+    assert!(
+        !one.contains("91-660247100"),
+        "another importer on the page: {one}"
+    );
+    assert!(!one.contains(&f.dir.path().display().to_string()), "{one}");
+
+    // A repaired declaration: the uploaded file's name and the day.
+    let bad = b"entry number\r\nB7644100003\r\nB76-4410137-3\r\n";
+    let target = upload(&f.app, &[("my upload.csv", bad)]).await;
+    assert!(target.starts_with("/check/"), "{target}");
+    let res = send(&f.app, get(&format!("{target}/declaration-fixed.csv"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(saved_as(&res), "fixed-my-upload-2026-11-24.csv");
 }

@@ -87,7 +87,8 @@ pub enum Command {
         /// Apply the rules in force on this date (YYYY-MM-DD); default today.
         #[arg(long, value_name = "DATE", value_parser = date_arg)]
         as_of: Option<jiff::civil::Date>,
-        /// Folder for refile.csv, worklist.csv, worklist.xlsx and report.html.
+        /// Folder for the refile upload, the worklist (.csv, .xlsx), the report and a report per
+        /// importer, each named after the claim and the as-of date (refile-CLAIM-DATE.csv...).
         #[arg(long, value_name = "DIR", default_value = "capekit-out")]
         out: PathBuf,
         /// Output format.
@@ -111,7 +112,8 @@ pub enum Command {
         /// cape entries go to the worklist.
         #[arg(long, value_name = "CODE")]
         filer: Option<String>,
-        /// Folder for declaration-*.csv, worklist.csv, worklist.xlsx and report.html.
+        /// Folder for declaration-IMPORTER-DATE.csv, plan-worklist-DATE.csv and .xlsx,
+        /// plan-report-DATE.html and report-IMPORTER-DATE.html per importer.
         #[arg(long, value_name = "DIR", default_value = "capekit-plan")]
         out: PathBuf,
         /// Output format.
@@ -129,8 +131,8 @@ pub enum Command {
     },
     /// After acceptance, where the money is: per importer, the entries accepted, their IEEPA
     /// duty, the interest estimated (19 USC 1505(c)), what was paid (principal and interest),
-    /// diverted to debts, held for ACH, what is outstanding and overdue; writes refunds.xlsx and
-    /// one page per importer (refunds-IMPORTER.html, safe to send to that importer).
+    /// diverted to debts, held for ACH, what is outstanding and overdue; writes refunds-DATE.xlsx and
+    /// one page per importer (refunds-IMPORTER-DATE.html, safe to send to that importer).
     ///
     /// Reads the ACE refund reports given (ES-022, REV-603, REV-613, REV-615, CSV or XLSX) and
     /// records them in the ledger, which supplies the accepted entries, their entry data and the
@@ -145,7 +147,7 @@ pub enum Command {
         /// Only this importer of record's entries.
         #[arg(long, value_name = "NUMBER")]
         importer: Option<String>,
-        /// Folder for refunds.xlsx and the importers' pages.
+        /// Folder for refunds-DATE.xlsx and the importers' pages.
         #[arg(long, value_name = "DIR", default_value = "capekit-refunds")]
         out: PathBuf,
         /// Output format.
@@ -228,7 +230,8 @@ pub enum Command {
         /// Only this importer of record's entries (needs recorded entry data).
         #[arg(long, value_name = "NUMBER")]
         importer: Option<String>,
-        /// Folder for refile.csv (parts of at most 9,999 entries: refile-01.csv...).
+        /// Folder for the upload, refile-all-claims-DATE.csv (refile-IMPORTER-DATE.csv with
+        /// --importer; parts of at most 9,999 entries: ...-01.csv).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// The day of the new declaration (YYYY-MM-DD): each entry's rejection and kept entry

@@ -6,6 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
+/// The name `capekit refile` gives its declaration today ([`capekit_io::names`]): its runs in
+/// these tests take the default as-of date.
+fn refiled() -> String {
+    format!(
+        "refile-all-claims-{}.csv",
+        capekit_core::deadline::cbp_today(jiff::Timestamp::now())
+    )
+}
+
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo");
 const ACCEPTED: &str = "B7644100003";
 const REFILE_ACTION: &str = "B7644104112";
@@ -142,7 +151,7 @@ fn import_then_guard_then_refile_from_the_ledger() {
     assert_eq!(plan["entries"].as_array().map(Vec::len), Some(6));
     assert_eq!(plan["from_corrected"], 2);
     assert_eq!(plan["left_out"][0]["entry_number"], ACCEPTED);
-    let upload = std::fs::read_to_string(d.join("next/refile.csv")).expect("refile.csv");
+    let upload = std::fs::read_to_string(d.join("next").join(refiled())).expect("refile");
     assert!(upload.starts_with("Entry Number\r\n"));
     assert!(upload.contains(REFILE_ACTION));
 
@@ -161,7 +170,7 @@ fn import_then_guard_then_refile_from_the_ledger() {
         "{}",
         second.stdout
     );
-    assert!(!d.join("next2/refile.csv").exists());
+    assert!(!d.join("next2").join(refiled()).exists());
     let entry = run(
         d,
         &ledger,
@@ -173,7 +182,13 @@ fn import_then_guard_then_refile_from_the_ledger() {
     let marked = run(
         d,
         &ledger,
-        &["ledger", "uploaded", "next/refile.csv", "--job", "J42"],
+        &[
+            "ledger",
+            "uploaded",
+            &format!("next/{}", refiled()),
+            "--job",
+            "J42",
+        ],
     );
     assert_eq!(marked.code, Some(0), "{}", marked.stderr);
     assert!(
@@ -360,7 +375,8 @@ fn triage_records_and_refuses_what_the_ledger_knows() {
     assert_eq!(left.len(), 4);
     assert!(
         left.iter()
-            .all(|r| r.contains("on the draft") && r.contains("out/refile.csv")),
+            .all(|r| r.contains("on the draft")
+                && r.contains("out/refile-100000241223-2026-11-24.csv")),
         "{left:?}"
     );
 }

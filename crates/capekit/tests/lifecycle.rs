@@ -6,6 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
+/// The name `capekit refile` gives its declaration today ([`capekit_io::names`]): its runs in
+/// these tests take the default as-of date.
+fn refiled() -> String {
+    format!(
+        "refile-all-claims-{}.csv",
+        capekit_core::deadline::cbp_today(jiff::Timestamp::now())
+    )
+}
+
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo");
 /// Rejected on the demo claim with a message whose action is `refile`.
 const REFILE_ACTION: &str = "B7644104112";
@@ -92,7 +101,8 @@ fn a_second_triage_into_the_same_folder_supersedes_the_first_and_strands_nothing
     // The entry of the first file only is released, not stranded on a file that no longer
     // holds it.
     assert_eq!(state(d, &ledger, CORRECTED), "rejected");
-    let upload = std::fs::read_to_string(d.join("out/refile.csv")).expect("refile");
+    let upload =
+        std::fs::read_to_string(d.join("out/refile-100000241223-2026-11-24.csv")).expect("refile");
     assert!(!upload.contains(CORRECTED), "{upload}");
     let declarations = run(d, &ledger, &["ledger", "declarations", "--format", "json"]).json();
     let states: Vec<&str> = declarations
@@ -113,7 +123,13 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
     let up = run(
         d,
         &ledger,
-        &["ledger", "uploaded", "out/refile.csv", "--job", "J1"],
+        &[
+            "ledger",
+            "uploaded",
+            "out/refile-100000241223-2026-11-24.csv",
+            "--job",
+            "J1",
+        ],
     );
     assert_eq!(up.code, Some(0), "{}", up.stderr);
     assert_eq!(state(d, &ledger, REFILE_ACTION), "pending");
@@ -129,7 +145,11 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
         "{}",
         none.stdout
     );
-    let failed = run(d, &ledger, &["ledger", "failed", "out/refile.csv"]);
+    let failed = run(
+        d,
+        &ledger,
+        &["ledger", "failed", "out/refile-100000241223-2026-11-24.csv"],
+    );
     assert_eq!(failed.code, Some(0), "{}", failed.stderr);
     assert!(
         failed.stdout.contains("uploaded -> failed"),
@@ -147,17 +167,30 @@ fn a_failed_upload_releases_its_entries_for_the_next_refile() {
     assert_eq!(again["entries"].as_array().map(Vec::len), Some(4));
     // Undoing the failure now would take the entries back from the newer draft: refused, and
     // the message names the draft that holds them.
-    let blocked = run(d, &ledger, &["ledger", "undo", "out/refile.csv"]);
+    let blocked = run(
+        d,
+        &ledger,
+        &["ledger", "undo", "out/refile-100000241223-2026-11-24.csv"],
+    );
     assert_eq!(blocked.code, Some(2), "{}", blocked.stdout);
     assert!(
-        blocked.stderr.contains("next/refile.csv") && blocked.stderr.contains("4 entries"),
+        blocked.stderr.contains(&format!("next/{}", refiled()))
+            && blocked.stderr.contains("4 entries"),
         "{}",
         blocked.stderr
     );
     assert_eq!(state(d, &ledger, REFILE_ACTION), "drafted");
     // A wrong mark is undone once the newer draft is released, and the undo is recorded.
-    run(d, &ledger, &["ledger", "discard", "next/refile.csv"]);
-    let undo = run(d, &ledger, &["ledger", "undo", "out/refile.csv"]);
+    run(
+        d,
+        &ledger,
+        &["ledger", "discard", &format!("next/{}", refiled())],
+    );
+    let undo = run(
+        d,
+        &ledger,
+        &["ledger", "undo", "out/refile-100000241223-2026-11-24.csv"],
+    );
     assert!(
         undo.stdout.contains("failed -> uploaded"),
         "{}",
@@ -172,7 +205,15 @@ fn the_same_claim_downloaded_again_changes_nothing_and_says_so() {
     let (dir, ledger) = scratch();
     let d = dir.path();
     run(d, &ledger, &triage(&["--out", "out"]));
-    run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    run(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "uploaded",
+            "out/refile-100000241223-2026-11-24.csv",
+        ],
+    );
     // The claim again, rows in another order, LF line ends, under another name.
     let claim = std::fs::read_to_string(d.join("claim-details.csv")).expect("claim");
     let mut lines: Vec<&str> = claim.lines().collect();
@@ -282,13 +323,21 @@ fn an_output_folder_holds_one_run_and_temporaries_of_a_killed_run_go() {
     // The refile is marked uploaded and its claim rejects nothing more: a refile from the ledger
     // into the same folder has nothing to write, so the earlier triage's files go - but not
     // refile.csv, the record of what was uploaded.
-    run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    run(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "uploaded",
+            "out/refile-100000241223-2026-11-24.csv",
+        ],
+    );
     let r = run(d, &ledger, &["refile", "--out", "out"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stdout.contains("removed"), "{}", r.stdout);
-    assert!(!d.join("out/worklist.csv").exists());
+    assert!(!d.join("out/worklist-100000241223-2026-11-24.csv").exists());
     assert!(
-        d.join("out/refile.csv").exists(),
+        d.join("out/refile-100000241223-2026-11-24.csv").exists(),
         "an uploaded declaration is never removed"
     );
     assert!(r.stdout.contains("kept "), "{}", r.stdout);
@@ -314,7 +363,11 @@ fn check_and_fix_treat_entries_on_another_draft_as_not_uploadable_here() {
     let d = dir.path();
     run(d, &ledger, &triage(&["--out", "out"]));
     // The draft itself is uploadable: it does not conflict with itself.
-    let own = run(d, &ledger, &["check", "out/refile.csv"]);
+    let own = run(
+        d,
+        &ledger,
+        &["check", "out/refile-100000241223-2026-11-24.csv"],
+    );
     assert_eq!(own.code, Some(0), "{}", own.stdout);
     std::fs::write(
         d.join("mine.csv"),
@@ -349,7 +402,7 @@ fn an_upload_without_a_claim_after_two_days_is_said_first() {
         &[
             "ledger",
             "uploaded",
-            "out/refile.csv",
+            "out/refile-100000241223-2026-11-24.csv",
             "--at",
             "2026-05-05 09:30",
         ],
@@ -366,7 +419,13 @@ fn an_upload_without_a_claim_after_two_days_is_said_first() {
     let bad = run(
         d,
         &ledger,
-        &["ledger", "uploaded", "out/refile.csv", "--at", "soon"],
+        &[
+            "ledger",
+            "uploaded",
+            "out/refile-100000241223-2026-11-24.csv",
+            "--at",
+            "soon",
+        ],
     );
     assert_eq!(bad.code, Some(2));
 }
@@ -410,7 +469,7 @@ fn a_plan_into_a_triage_folder_supersedes_its_draft() {
         plan.stderr
     );
     assert!(
-        !d.join("out/refile.csv").exists(),
+        !d.join("out/refile-100000241223-2026-11-24.csv").exists(),
         "the triage's refile is gone"
     );
     assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
@@ -499,10 +558,22 @@ fn no_output_path_reaches_the_ledger_its_side_files_its_backups_or_a_recorded_de
     std::fs::create_dir(d.join("backups")).expect("mkdir");
     let b = run(d, &ledger, &["ledger", "backup", "backups/before.csv"]);
     assert_eq!(b.code, Some(0), "{}", b.stderr);
-    // The draft is marked uploaded: out/refile.csv is now the record of what CBP was sent.
-    let up = run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    // The draft is marked uploaded: out/refile-100000241223-2026-11-24.csv is now the record of what CBP was sent.
+    let up = run(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "uploaded",
+            "out/refile-100000241223-2026-11-24.csv",
+        ],
+    );
     assert_eq!(up.code, Some(0), "{}", up.stderr);
-    std::fs::copy(d.join("out/refile.csv"), d.join("sent-copy.csv")).expect("copy");
+    std::fs::copy(
+        d.join("out/refile-100000241223-2026-11-24.csv"),
+        d.join("sent-copy.csv"),
+    )
+    .expect("copy");
     std::os::unix::fs::symlink(d.join("ledger"), d.join("link")).expect("symlink");
     let wal = format!("{}-wal", ledger.display());
     let shm = "link/ledger.sqlite3-shm";
@@ -538,13 +609,23 @@ fn no_output_path_reaches_the_ledger_its_side_files_its_backups_or_a_recorded_de
             "the ledger or one of its side files",
         ),
         (
-            &["ledger", "export", "--out", "out/refile.csv"],
-            "out/refile.csv",
+            &[
+                "ledger",
+                "export",
+                "--out",
+                "out/refile-100000241223-2026-11-24.csv",
+            ],
+            "out/refile-100000241223-2026-11-24.csv",
             "recorded in the ledger",
         ),
         (
-            &["fix", "declaration.csv", "--out", "out/refile.csv"],
-            "out/refile.csv",
+            &[
+                "fix",
+                "declaration.csv",
+                "--out",
+                "out/refile-100000241223-2026-11-24.csv",
+            ],
+            "out/refile-100000241223-2026-11-24.csv",
             "recorded in the ledger",
         ),
         (
@@ -561,7 +642,7 @@ fn no_output_path_reaches_the_ledger_its_side_files_its_backups_or_a_recorded_de
                 "--out",
                 "out",
             ],
-            "out/refile.csv",
+            "out/refile-100000241223-2026-11-24.csv",
             "recorded in the ledger",
         ),
         (
@@ -600,24 +681,39 @@ fn an_output_folder_never_loses_a_file_capekit_did_not_write() {
     let (dir, ledger) = scratch();
     let d = dir.path();
     std::fs::create_dir(d.join("out")).expect("mkdir");
-    std::fs::write(d.join("out/refile.csv"), "my own notes").expect("user file");
-    std::fs::write(d.join("out/worklist.xlsx"), "my own workbook").expect("user file");
+    std::fs::write(
+        d.join("out/refile-100000241223-2026-11-24.csv"),
+        "my own notes",
+    )
+    .expect("user file");
+    std::fs::write(
+        d.join("out/worklist-100000241223-2026-11-24.xlsx"),
+        "my own workbook",
+    )
+    .expect("user file");
     let t = run(d, &ledger, &triage(&["--out", "out"]));
     assert_eq!(t.code, Some(2), "{}", t.stdout);
-    for name in ["refile.csv", "worklist.xlsx", "choose an empty folder"] {
+    for name in [
+        "refile-100000241223-2026-11-24.csv",
+        "worklist-100000241223-2026-11-24.xlsx",
+        "choose an empty folder",
+    ] {
         assert!(t.stderr.contains(name), "{}", t.stderr);
     }
     assert_eq!(
-        std::fs::read_to_string(d.join("out/refile.csv")).expect("read"),
+        std::fs::read_to_string(d.join("out/refile-100000241223-2026-11-24.csv")).expect("read"),
         "my own notes"
     );
-    assert!(!d.join("out/report.html").exists(), "nothing written");
+    assert!(
+        !d.join("out/report-100000241223-2026-11-24.html").exists(),
+        "nothing written"
+    );
     assert!(
         !ledger.exists(),
         "nothing recorded: the ledger was not even created"
     );
     // plan and fix into such a folder, the same.
-    std::fs::write(d.join("out/report.html"), "mine").expect("user file");
+    std::fs::write(d.join("out/plan-report-2026-11-24.html"), "mine").expect("user file");
     let p = run(
         d,
         &ledger,
@@ -633,13 +729,18 @@ fn an_output_folder_never_loses_a_file_capekit_did_not_write() {
     assert_eq!(p.code, Some(2), "{}", p.stdout);
     assert!(p.stderr.contains("capekit did not write"), "{}", p.stderr);
     assert_eq!(
-        std::fs::read_to_string(d.join("out/report.html")).expect("read"),
+        std::fs::read_to_string(d.join("out/plan-report-2026-11-24.html")).expect("read"),
         "mine"
     );
     let f = run(
         d,
         &ledger,
-        &["fix", "declaration.csv", "--out", "out/refile.csv"],
+        &[
+            "fix",
+            "declaration.csv",
+            "--out",
+            "out/refile-100000241223-2026-11-24.csv",
+        ],
     );
     assert_eq!(f.code, Some(2), "{}", f.stdout);
     assert!(f.stderr.contains("capekit did not write"), "{}", f.stderr);
@@ -676,17 +777,25 @@ fn a_triage_whose_outputs_are_refused_records_nothing() {
     let first = run(d, &ledger, &["ledger", "import", "declaration.csv"]);
     assert_eq!(first.code, Some(0), "{}", first.stderr);
     std::fs::create_dir(d.join("mine")).expect("mkdir");
-    std::fs::write(d.join("mine/report.html"), "my report").expect("user file");
+    std::fs::write(
+        d.join("mine/report-100000241223-2026-11-24.html"),
+        "my report",
+    )
+    .expect("user file");
     // A claim file not recorded yet, triaged into a folder capekit must not write.
     std::fs::copy(d.join("claim-details.csv"), d.join("claim-again.csv")).expect("copy");
     // An input where an output would go, and a file capekit did not write.
-    std::fs::copy(d.join("corrected.txt"), d.join("mine/worklist.csv")).expect("copy");
+    std::fs::copy(
+        d.join("corrected.txt"),
+        d.join("mine/worklist-100000241223-2026-11-24.csv"),
+    )
+    .expect("copy");
     let refused: [&[&str]; 2] = [
         &[
             "triage",
             "claim-again.csv",
             "--corrected",
-            "mine/worklist.csv",
+            "mine/worklist-100000241223-2026-11-24.csv",
             "--as-of",
             "2026-11-24",
             "--out",
@@ -716,7 +825,7 @@ fn a_triage_whose_outputs_are_refused_records_nothing() {
         );
     }
     assert_eq!(
-        std::fs::read_to_string(d.join("mine/report.html")).expect("read"),
+        std::fs::read_to_string(d.join("mine/report-100000241223-2026-11-24.html")).expect("read"),
         "my report"
     );
 }
@@ -746,17 +855,27 @@ fn the_demo_never_removes_a_ledger_it_did_not_make() {
 }
 
 /// The entry numbers of a refile upload, or none when it was not written.
-fn upload_entries(path: &Path) -> std::collections::BTreeSet<String> {
-    std::fs::read_to_string(path)
-        .map(|s| {
+/// The entries of the refile upload(s) in `dir`, whichever run (`triage` or `refile`) wrote it.
+fn upload_entries(dir: &Path) -> std::collections::BTreeSet<String> {
+    let Ok(files) = std::fs::read_dir(dir) else {
+        return Default::default();
+    };
+    files
+        .flatten()
+        .filter(|f| {
+            let name = f.file_name().to_string_lossy().into_owned();
+            name.starts_with("refile-") && name.ends_with(".csv")
+        })
+        .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+        .flat_map(|s| {
             s.lines()
                 .skip(1)
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
                 .map(str::to_owned)
-                .collect()
+                .collect::<Vec<_>>()
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 #[test]
@@ -781,7 +900,7 @@ fn two_refiles_at_once_never_write_the_same_entry_into_two_drafts() {
                 .spawn()
                 .expect("spawn capekit")
         };
-        // Every other round, a triage writing its refile.csv races the refile.
+        // Every other round, a triage writing its refile file races the refile.
         let first = if round % 2 == 0 {
             vec!["refile", "--out", "a"]
         } else {
@@ -799,10 +918,7 @@ fn two_refiles_at_once_never_write_the_same_entry_into_two_drafts() {
                 String::from_utf8_lossy(&o.stderr)
             );
         }
-        let (in_a, in_b) = (
-            upload_entries(&d.join("a/refile.csv")),
-            upload_entries(&d.join("b/refile.csv")),
-        );
+        let (in_a, in_b) = (upload_entries(&d.join("a")), upload_entries(&d.join("b")));
         assert!(
             !in_a.is_empty() || !in_b.is_empty(),
             "round {round}: one of the runs writes the refile"
@@ -810,7 +926,7 @@ fn two_refiles_at_once_never_write_the_same_entry_into_two_drafts() {
         let both: Vec<&String> = in_a.intersection(&in_b).collect();
         assert!(
             both.is_empty(),
-            "round {round}: {both:?} written into a/refile.csv and b/refile.csv"
+            "round {round}: {both:?} written into the refile files of a and b"
         );
         let verify = run(d, &ledger, &["ledger", "verify"]);
         assert_eq!(verify.code, Some(0), "round {round}: {}", verify.stdout);
@@ -827,7 +943,7 @@ fn a_refile_that_cannot_be_written_reserves_nothing() {
         &["ledger", "import", "declaration.csv", "claim-details.csv"],
     );
     // A folder where the file should be: the write fails.
-    std::fs::create_dir_all(d.join("out/refile.csv/x")).expect("folder");
+    std::fs::create_dir_all(d.join("out").join(refiled()).join("x")).expect("folder");
     let r = run(d, &ledger, &["refile", "--out", "out"]);
     assert_eq!(r.code, Some(2), "{}", r.stdout);
     assert_eq!(state(d, &ledger, REFILE_ACTION), "rejected");
@@ -847,7 +963,15 @@ fn a_validation_result_file_naming_no_entry_fails_the_declaration_named_and_no_o
     let (dir, ledger) = scratch();
     let d = dir.path();
     run(d, &ledger, &triage(&["--out", "out"]));
-    run(d, &ledger, &["ledger", "uploaded", "out/refile.csv"]);
+    run(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "uploaded",
+            "out/refile-100000241223-2026-11-24.csv",
+        ],
+    );
     std::fs::write(
         d.join("vrf.csv"),
         "Entry Number,Error Message\r\n,FAILED INITIAL VALIDATION\r\n",
@@ -873,7 +997,7 @@ fn a_validation_result_file_naming_no_entry_fails_the_declaration_named_and_no_o
             "import",
             "vrf.csv",
             "--declaration",
-            "out/refile.csv",
+            "out/refile-100000241223-2026-11-24.csv",
         ],
     );
     assert_eq!(named.code, Some(0), "{}", named.stderr);
@@ -916,7 +1040,13 @@ fn an_older_claim_new_to_the_ledger_leaves_the_later_upload_pending_and_says_so(
     let up = run(
         d,
         &ledger,
-        &["ledger", "uploaded", "out/refile.csv", "--at", "2026-11-20"],
+        &[
+            "ledger",
+            "uploaded",
+            "out/refile-100000241223-2026-11-24.csv",
+            "--at",
+            "2026-11-20",
+        ],
     );
     assert_eq!(up.code, Some(0), "{}", up.stderr);
     // A claim never recorded before, of 2026-11-02: it cannot answer an upload of 2026-11-20.
@@ -982,7 +1112,7 @@ fn every_hint_the_demo_prints_runs_as_printed_on_the_demo_ledger() {
         let r = run(d, &ledger, &args);
         assert_eq!(r.code, Some(0), "{hint:?}: {}", r.stderr);
         assert!(
-            r.stdout.contains("demo/refile.csv"),
+            r.stdout.contains("demo/refile-100000241223-2026-11-24.csv"),
             "{hint:?}: {}",
             r.stdout
         );
@@ -1000,7 +1130,7 @@ fn hints_name_the_ledger_given_with_ledger() {
     assert_eq!(t.code, Some(0), "{}", t.stderr);
     assert!(
         t.stderr
-            .contains("run `capekit --ledger mine.sqlite3 ledger uploaded out/refile.csv`"),
+            .contains("run `capekit --ledger mine.sqlite3 ledger uploaded out/refile-100000241223-2026-11-24.csv`"),
         "{}",
         t.stderr
     );
@@ -1017,19 +1147,32 @@ fn uploaded_marks_the_live_draft_when_a_superseded_one_has_the_same_bytes() {
     let (dir, ledger) = scratch();
     let d = dir.path();
     run(d, &ledger, &triage(&["--out", "out"]));
-    run(d, &ledger, &["ledger", "discard", "out/refile.csv"]);
+    run(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "discard",
+            "out/refile-100000241223-2026-11-24.csv",
+        ],
+    );
     // The same entries written again elsewhere: the same bytes as the discarded draft.
     let r = run(d, &ledger, &["refile", "--out", "again"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    std::fs::copy(d.join("again/refile.csv"), d.join("copy.csv")).expect("copy");
+    std::fs::copy(d.join("again").join(refiled()), d.join("copy.csv")).expect("copy");
     let up = run(d, &ledger, &["ledger", "uploaded", "copy.csv"]);
     assert_eq!(up.code, Some(0), "{}", up.stderr);
     assert!(
-        up.stdout.contains("again/refile.csv: draft -> uploaded"),
+        up.stdout
+            .contains(&format!("again/{}: draft -> uploaded", refiled())),
         "{}",
         up.stdout
     );
-    let up = run(d, &ledger, &["ledger", "uploaded", "again/refile.csv"]);
+    let up = run(
+        d,
+        &ledger,
+        &["ledger", "uploaded", &format!("again/{}", refiled())],
+    );
     assert_eq!(up.code, Some(0), "{}", up.stderr);
     assert!(up.stdout.contains("already uploaded"), "{}", up.stdout);
     assert_eq!(declaration_state(d, &ledger, 1), "discarded");
@@ -1086,7 +1229,8 @@ fn outputs_built_while_the_triage_is_recorded_say_what_the_ledger_knows() {
         ],
     );
     assert_eq!(second.code, Some(0), "{}", second.stderr);
-    let worklist = std::fs::read_to_string(d.join("second/worklist.csv")).expect("worklist");
+    let worklist = std::fs::read_to_string(d.join("second/worklist-100000241999-2026-11-24.csv"))
+        .expect("worklist");
     let row = worklist
         .lines()
         .find(|l| l.starts_with(accepted))
@@ -1095,7 +1239,8 @@ fn outputs_built_while_the_triage_is_recorded_say_what_the_ledger_knows() {
         row.contains("accepted on claim 100000241223 (capekit ledger)"),
         "{row}"
     );
-    let html = std::fs::read_to_string(d.join("second/report.html")).expect("report");
+    let html = std::fs::read_to_string(d.join("second/report-100000241999-2026-11-24.html"))
+        .expect("report");
     assert!(html.contains("accepted on claim 100000241223"), "{html}");
     let refile: String = std::fs::read_dir(d.join("second"))
         .expect("folder")

@@ -94,9 +94,12 @@ fn plan_json_output_has_the_documented_shape() {
     }
     assert_eq!(
         v["worklist_files"],
-        serde_json::json!(["out/worklist.csv", "out/worklist.xlsx"])
+        serde_json::json!([
+            "out/plan-worklist-2026-11-24.csv",
+            "out/plan-worklist-2026-11-24.xlsx"
+        ])
     );
-    assert_eq!(v["report"], "out/report.html");
+    assert_eq!(v["report"], "out/plan-report-2026-11-24.html");
     let r = &v["reconciliation"];
     assert_eq!(r["holds"], true);
     assert_eq!(
@@ -115,9 +118,10 @@ fn plan_files_worklist_report_and_declarations() {
     let dir = tempfile::tempdir().expect("tempdir");
     let v = plan(dir.path(), &["--format", "json"]).json();
     let out = dir.path().join("out");
-    let worklist = std::fs::read_to_string(out.join("worklist.csv")).expect("worklist");
+    let worklist =
+        std::fs::read_to_string(out.join("plan-worklist-2026-11-24.csv")).expect("worklist");
     insta::assert_snapshot!("plan_worklist_csv", worklist);
-    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    let report = std::fs::read_to_string(out.join("plan-report-2026-11-24.html")).expect("report");
     assert!(!report.contains("http://") || report.contains("http://www.w3.org/2000/svg"));
     assert!(!report.contains("<script"));
     insta::assert_snapshot!("plan_report_html", report);
@@ -131,11 +135,11 @@ fn plan_files_worklist_report_and_declarations() {
     assert_eq!(
         files,
         vec![
-            "out/declaration-260314-38271.csv",
-            "out/declaration-27-184593000.csv",
-            "out/declaration-45-302118700-B76.csv",
-            "out/declaration-45-302118700-M27.csv",
-            "out/declaration-91-660247100.csv",
+            "out/declaration-260314-38271-2026-11-24.csv",
+            "out/declaration-27-184593000-2026-11-24.csv",
+            "out/declaration-45-302118700-B76-2026-11-24.csv",
+            "out/declaration-45-302118700-M27-2026-11-24.csv",
+            "out/declaration-91-660247100-2026-11-24.csv",
         ]
     );
     let mut declared = HashSet::new();
@@ -166,8 +170,8 @@ fn plan_files_worklist_report_and_declarations() {
         "the demo has one entry without importer and one in trade control"
     );
     // The urgent entries come first in their declaration.
-    let urgent_first =
-        std::fs::read_to_string(out.join("declaration-27-184593000.csv")).expect("declaration");
+    let urgent_first = std::fs::read_to_string(out.join("declaration-27-184593000-2026-11-24.csv"))
+        .expect("declaration");
     let first = urgent_first.lines().nth(1).expect("an entry");
     let entry = v["entries"]
         .as_array()
@@ -175,7 +179,7 @@ fn plan_files_worklist_report_and_declarations() {
         .expect("listed");
     assert_eq!(entry["urgent"], true, "{first} first but not urgent");
     // The workbook holds the same rows as the CSV, entry numbers as text.
-    let xlsx = std::fs::read(out.join("worklist.xlsx")).expect("xlsx");
+    let xlsx = std::fs::read(out.join("plan-worklist-2026-11-24.xlsx")).expect("xlsx");
     let table = capekit_io::table::read_table(&xlsx).expect("read workbook");
     assert_eq!(table.rows.len(), worklist.lines().count());
 }
@@ -196,15 +200,16 @@ fn filer_keeps_other_filers_entries_off_the_declarations() {
     assert_eq!(
         files,
         vec![
-            "out/declaration-27-184593000.csv",
-            "out/declaration-45-302118700.csv",
+            "out/declaration-27-184593000-2026-11-24.csv",
+            "out/declaration-45-302118700-2026-11-24.csv",
         ]
     );
     for f in &files {
         let r = run(dir.path(), &["check", f, "--filer", "B76"]);
         assert_eq!(r.code, Some(0), "{f}:\n{}", r.both());
     }
-    let worklist = std::fs::read_to_string(dir.path().join("out/worklist.csv")).expect("worklist");
+    let worklist = std::fs::read_to_string(dir.path().join("out/plan-worklist-2026-11-24.csv"))
+        .expect("worklist");
     let mut others = 0;
     for e in v["entries"].as_array().expect("entries") {
         if e["path"] != "cape" || !e["held"].is_null() {
@@ -285,16 +290,23 @@ fn a_missing_file_exits_2_and_writes_nothing() {
 fn output_over_an_input_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_demo(dir.path());
-    std::fs::copy(DEMO, dir.path().join("worklist.csv")).expect("copy");
-    let before = std::fs::read(dir.path().join("worklist.csv")).expect("read");
+    std::fs::copy(DEMO, dir.path().join("plan-worklist-2026-11-24.csv")).expect("copy");
+    let before = std::fs::read(dir.path().join("plan-worklist-2026-11-24.csv")).expect("read");
     let r = run(
         dir.path(),
-        &["plan", "worklist.csv", "--out", ".", "--as-of", AS_OF],
+        &[
+            "plan",
+            "plan-worklist-2026-11-24.csv",
+            "--out",
+            ".",
+            "--as-of",
+            AS_OF,
+        ],
     );
     assert_eq!(r.code, Some(2), "{}", r.both());
     assert!(r.stderr.contains("input"), "{}", r.both());
     assert_eq!(
-        std::fs::read(dir.path().join("worklist.csv")).expect("read"),
+        std::fs::read(dir.path().join("plan-worklist-2026-11-24.csv")).expect("read"),
         before
     );
 }
@@ -454,8 +466,8 @@ fn an_xlsx_es003_gives_the_same_plan() {
     assert_eq!(key(&a), key(&b));
     assert_eq!(b["reconciliation"]["holds"], true);
     assert_eq!(
-        std::fs::read(dir.path().join("a/declaration-27-184593000.csv")).expect("a"),
-        std::fs::read(dir.path().join("b/declaration-27-184593000.csv")).expect("b"),
+        std::fs::read(dir.path().join("a/declaration-27-184593000-2026-11-24.csv")).expect("a"),
+        std::fs::read(dir.path().join("b/declaration-27-184593000-2026-11-24.csv")).expect("b"),
     );
 }
 
@@ -495,9 +507,9 @@ fn one_declaration_puts_every_importer_on_one_file() {
     assert_eq!(
         files,
         vec![
-            "out/declaration-all-importers-316.csv",
-            "out/declaration-all-importers-B76.csv",
-            "out/declaration-all-importers-M27.csv"
+            "out/declaration-all-importers-316-2026-11-24.csv",
+            "out/declaration-all-importers-B76-2026-11-24.csv",
+            "out/declaration-all-importers-M27-2026-11-24.csv"
         ]
     );
     let declared = v["entries"]

@@ -52,8 +52,11 @@ fn entry<'a>(plan: &'a serde_json::Value, number: &str) -> &'a serde_json::Value
 }
 
 fn declaration_of(dir: &Path, out: &str) -> String {
-    std::fs::read_to_string(dir.join(out).join(format!("declaration-{IMPORTER}.csv")))
-        .expect("the importer's declaration")
+    std::fs::read_to_string(
+        dir.join(out)
+            .join(format!("declaration-{IMPORTER}-{AS_OF}.csv")),
+    )
+    .expect("the importer's declaration")
 }
 
 #[test]
@@ -274,7 +277,8 @@ fn an_entry_accepted_on_an_earlier_claim_stays_off_plans_declarations() {
             }),
         "on no declaration at all"
     );
-    let worklist = std::fs::read_to_string(d.join("out/worklist.csv")).expect("worklist");
+    let worklist =
+        std::fs::read_to_string(d.join("out/plan-worklist-2026-11-24.csv")).expect("worklist");
     let row = worklist
         .lines()
         .find(|l| l.starts_with(CAPE_A))
@@ -326,14 +330,16 @@ fn a_pending_entry_stays_off_plans_declarations() {
     let declaration = declaration_of(d, "out");
     assert!(!declaration.contains(CAPE_B), "{declaration}");
     assert!(declaration.contains(CAPE_A), "{declaration}");
-    let worklist = std::fs::read_to_string(d.join("out/worklist.csv")).expect("worklist");
+    let worklist =
+        std::fs::read_to_string(d.join("out/plan-worklist-2026-11-24.csv")).expect("worklist");
     assert!(
         worklist
             .lines()
             .any(|l| l.starts_with(CAPE_B) && l.contains("do not resubmit")),
         "{worklist}"
     );
-    let report = std::fs::read_to_string(d.join("out/report.html")).expect("report");
+    let report =
+        std::fs::read_to_string(d.join("out/plan-report-2026-11-24.html")).expect("report");
     assert!(
         report.contains("1 cape entry the ledger knows are on the worklist"),
         "{report}"
@@ -550,14 +556,14 @@ fn after_a_recorded_protest_every_output_gives_the_same_advice_and_none_says_fil
     );
     let out = dir.path().join("out2");
     // Worklist CSV and XLSX: the same advice on the entry's row.
-    let csv = std::fs::read_to_string(out.join("worklist.csv")).expect("worklist");
+    let csv = std::fs::read_to_string(out.join("plan-worklist-2026-11-24.csv")).expect("worklist");
     let row = csv
         .lines()
         .find(|l| l.starts_with(PROTEST_SOON))
         .expect("row");
     assert!(row.contains(&advice), "{row}");
     assert!(!row.contains("File a protest"), "{row}");
-    let xlsx = std::fs::read(out.join("worklist.xlsx")).expect("xlsx");
+    let xlsx = std::fs::read(out.join("plan-worklist-2026-11-24.xlsx")).expect("xlsx");
     let table = capekit_io::table::read_table(&xlsx).expect("read xlsx");
     let cells = table
         .rows
@@ -570,7 +576,7 @@ fn after_a_recorded_protest_every_output_gives_the_same_advice_and_none_says_fil
         cells.fields
     );
     // The report page.
-    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    let report = std::fs::read_to_string(out.join("plan-report-2026-11-24.html")).expect("report");
     let html_advice = advice.replace('\'', "&#39;");
     assert!(report.contains(&html_advice), "report lacks the advice");
     // The protest packet no longer lists it: its protest is filed.
@@ -734,7 +740,7 @@ fn plan_keeps_off_its_declarations_an_entry_rejected_with_more_to_do_than_a_refi
     ok(run_with_ledger(
         dir.path(),
         &ledger,
-        &["ledger", "discard", "t/refile.csv"],
+        &["ledger", "discard", "t/refile-100000241302-2026-11-24.csv"],
     ));
     let r = ok(run_with_ledger(
         dir.path(),

@@ -214,14 +214,15 @@ fn refunds_reconciles_each_importer_and_writes_its_page() {
     assert_eq!(interest["from_basis"], "entry-summary");
     assert_eq!(interest["to"], "2026-06-10");
     for f in [
-        "refunds.xlsx",
-        "refunds-12-3456789AA.html",
-        "refunds-98-7654321BB.html",
+        "refunds-2026-08-01.xlsx",
+        "refunds-12-3456789AA-2026-08-01.html",
+        "refunds-98-7654321BB-2026-08-01.html",
     ] {
         assert!(d.join("capekit-refunds").join(f).is_file(), "{f}");
     }
     let page =
-        std::fs::read_to_string(d.join("capekit-refunds/refunds-98-7654321BB.html")).expect("page");
+        std::fs::read_to_string(d.join("capekit-refunds/refunds-98-7654321BB-2026-08-01.html"))
+            .expect("page");
     assert!(
         page.contains(
             &capekit_core::EntryNumber::parse(&entry(4))
@@ -250,7 +251,10 @@ fn only_one_importer_and_corporations_remembered() {
     let before = refunds(d, &ledger, &["--importer", IMPORTER]);
     let json = before.json();
     assert_eq!(json["importers"].as_array().map(Vec::len), Some(1));
-    assert!(!d.join("capekit-refunds/refunds-98-7654321BB.html").exists());
+    assert!(
+        !d.join("capekit-refunds/refunds-98-7654321BB-2026-08-01.html")
+            .exists()
+    );
     let plain = entry_json(&json, 1)["interest"]["cents"]
         .as_i64()
         .expect("cents");
@@ -296,8 +300,8 @@ fn a_file_that_is_not_a_refund_report_stops_the_run_and_inputs_are_never_overwri
         r.both()
     );
     std::fs::create_dir(d.join("out")).expect("mkdir");
-    std::fs::copy(d.join("es022.csv"), d.join("out/refunds.xlsx")).expect("copy");
-    let r = refunds(d, &ledger, &["out/refunds.xlsx", "--out", "out"]);
+    std::fs::copy(d.join("es022.csv"), d.join("out/refunds-2026-08-01.xlsx")).expect("copy");
+    let r = refunds(d, &ledger, &["out/refunds-2026-08-01.xlsx", "--out", "out"]);
     assert_eq!(r.code, Some(2), "{}", r.both());
     assert!(
         r.stderr.contains("it is one of the input files"),
@@ -305,7 +309,7 @@ fn a_file_that_is_not_a_refund_report_stops_the_run_and_inputs_are_never_overwri
         r.both()
     );
     assert_eq!(
-        std::fs::read(d.join("out/refunds.xlsx")).expect("input"),
+        std::fs::read(d.join("out/refunds-2026-08-01.xlsx")).expect("input"),
         std::fs::read(d.join("es022.csv")).expect("es022")
     );
 }
@@ -448,7 +452,8 @@ fn the_importer_page_names_no_file_and_says_what_the_interest_leaves_out() {
         r.stdout
     );
     let page =
-        std::fs::read_to_string(d.join("capekit-refunds/refunds-12-3456789AA.html")).expect("page");
+        std::fs::read_to_string(d.join("capekit-refunds/refunds-12-3456789AA-2027-02-15.html"))
+            .expect("page");
     assert!(
         !page.contains("northwind"),
         "a file name on the importer's page"

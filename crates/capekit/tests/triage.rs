@@ -79,7 +79,10 @@ fn triage_json_output_has_the_documented_shape() {
             assert!(e.get(k).is_some(), "entry lacks {k}");
         }
     }
-    assert_eq!(v["refile_files"], serde_json::json!(["out/refile.csv"]));
+    assert_eq!(
+        v["refile_files"],
+        serde_json::json!(["out/refile-100000241223-2026-11-24.csv"])
+    );
     insta::assert_json_snapshot!(v);
 }
 
@@ -88,17 +91,20 @@ fn triage_files_worklist_report_and_refile() {
     let dir = tempfile::tempdir().expect("tempdir");
     run_triage(dir.path(), "text");
     let out = dir.path().join("out");
-    let worklist = std::fs::read_to_string(out.join("worklist.csv")).expect("worklist");
+    let worklist = std::fs::read_to_string(out.join("worklist-100000241223-2026-11-24.csv"))
+        .expect("worklist");
     insta::assert_snapshot!("worklist_csv", worklist);
-    let report = std::fs::read_to_string(out.join("report.html")).expect("report");
+    let report =
+        std::fs::read_to_string(out.join("report-100000241223-2026-11-24.html")).expect("report");
     assert!(!report.contains("http://") || report.contains("http://www.w3.org/2000/svg"));
     assert!(!report.contains("<script"));
     insta::assert_snapshot!("report_html", report);
-    let refile = std::fs::read_to_string(out.join("refile.csv")).expect("refile");
+    let refile =
+        std::fs::read_to_string(out.join("refile-100000241223-2026-11-24.csv")).expect("refile");
     insta::assert_snapshot!("refile_csv", refile.replace("\r\n", "\\r\\n\n"));
     // The refile upload passes the checker, and no accepted entry is on it.
     capekit(dir.path())
-        .args(["check", "out/refile.csv"])
+        .args(["check", "out/refile-100000241223-2026-11-24.csv"])
         .assert()
         .code(0);
     let claim = std::fs::read_to_string(Path::new(DEMO).join("claim-details.csv")).expect("claim");
@@ -113,7 +119,7 @@ fn triage_files_worklist_report_and_refile() {
         );
     }
     // The workbook holds the same rows as the CSV, entry numbers as text.
-    let xlsx = std::fs::read(out.join("worklist.xlsx")).expect("xlsx");
+    let xlsx = std::fs::read(out.join("worklist-100000241223-2026-11-24.xlsx")).expect("xlsx");
     let table = capekit_io::table::read_table(&xlsx).expect("read workbook");
     let csv_rows = worklist.lines().count();
     assert_eq!(table.rows.len(), csv_rows);
@@ -132,11 +138,18 @@ fn inputs_are_never_modified() {
     // Output into the folder of the inputs, onto an input's name, is refused.
     std::fs::copy(
         dir.path().join("claim-details.csv"),
-        dir.path().join("worklist.csv"),
+        dir.path().join("worklist-100000241223-2026-11-24.csv"),
     )
     .expect("copy");
     let out = capekit(dir.path())
-        .args(["triage", "worklist.csv", "--out", ".", "--as-of", AS_OF])
+        .args([
+            "triage",
+            "worklist-100000241223-2026-11-24.csv",
+            "--out",
+            ".",
+            "--as-of",
+            AS_OF,
+        ])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
@@ -215,13 +228,23 @@ fn demo_runs_and_says_where_the_files_are() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).expect("utf8");
-    assert!(text.contains("capekit-demo/refile.csv"), "{text}");
-    assert!(text.contains("capekit-demo/report.html"), "{text}");
+    assert!(
+        text.contains("capekit-demo/refile-100000241223-2026-11-24.csv"),
+        "{text}"
+    );
+    assert!(
+        text.contains("capekit-demo/report-100000241223-2026-11-24.html"),
+        "{text}"
+    );
     assert!(
         text.contains("declared 40 = accepted 25 + rejected 14 + missing 1: reconciled"),
         "{text}"
     );
-    assert!(dir.path().join("capekit-demo/refile.csv").exists());
+    assert!(
+        dir.path()
+            .join("capekit-demo/refile-100000241223-2026-11-24.csv")
+            .exists()
+    );
 }
 
 #[test]

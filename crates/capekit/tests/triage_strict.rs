@@ -8,7 +8,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use common::{Run, run_with_ledger};
+use common::{Run, run_with_ledger, written};
 
 const AS_OF: &str = "2026-11-24";
 
@@ -164,7 +164,8 @@ fn a_file_level_error_means_the_whole_upload_failed_and_offers_the_corrected_fil
     let mut entries = refile(&v);
     entries.sort();
     assert_eq!(entries, ["B7644100003", "B7644101373", "B7644102744"]);
-    let upload = std::fs::read_to_string(dir.path().join("out/refile.csv")).expect("refile");
+    let upload = std::fs::read_to_string(written(&dir.path().join("out"), "refile-", ".csv"))
+        .expect("refile");
     assert_eq!(upload.matches("B7644101373").count(), 1, "{upload}");
     drop(out);
 }
@@ -372,7 +373,8 @@ fn assert_dates_decide(v: &serde_json::Value, dir: &Path) {
     // INVALID HTS, unliquidated but entered more than 300 days ago: the PSC window closed.
     assert_eq!(e["B7644104112"], pair("rejected", "review"));
     // The worklist CSV carries the same deadlines.
-    let csv = std::fs::read_to_string(dir.join("out/worklist.csv")).expect("worklist");
+    let csv =
+        std::fs::read_to_string(written(&dir.join("out"), "worklist-", ".csv")).expect("worklist");
     assert!(
         csv.lines()
             .next()
@@ -495,7 +497,8 @@ fn a_row_whose_entry_cannot_be_read_stays_on_the_worklist_and_blocks_reconciliat
     let (v, dir, out) = triage(&["unreadable-row.csv"], &[]);
     assert_eq!(v["reconciliation"]["unreadable_rows"], 1);
     assert_eq!(v["reconciliation"]["holds"], false);
-    let csv = std::fs::read_to_string(dir.path().join("out/worklist.csv")).expect("worklist");
+    let csv = std::fs::read_to_string(written(&dir.path().join("out"), "worklist-", ".csv"))
+        .expect("worklist");
     let row = csv
         .lines()
         .find(|l| l.contains("unreadable"))
@@ -603,17 +606,12 @@ fn semicolon_and_tab_separated_claim_files_are_read() {
 fn capekits_own_worklist_or_a_claim_file_in_the_wrong_place_is_refused() {
     let (_, dir, _) = triage(&["queued-statuses.csv"], &[]);
     let ledger = dir.path().join("ledger.sqlite3");
+    let worklist = written(&dir.path().join("out"), "worklist-", ".csv");
+    let worklist = worklist.to_string_lossy();
     let out = run_with_ledger(
         dir.path(),
         &ledger,
-        &[
-            "triage",
-            "out/worklist.csv",
-            "--as-of",
-            AS_OF,
-            "--out",
-            "again",
-        ],
+        &["triage", &worklist, "--as-of", AS_OF, "--out", "again"],
     );
     assert_eq!(out.code, Some(2), "{}", out.both());
     assert!(
@@ -773,7 +771,12 @@ fn refile_judges_each_entry_again_on_the_day_of_the_new_declaration() {
         ],
     );
     assert_eq!(out.code, Some(0), "{}", out.both());
-    let out = run_with_ledger(dir.path(), &ledger, &["ledger", "discard", "t/refile.csv"]);
+    let refile = written(&dir.path().join("t"), "refile-", ".csv");
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &["ledger", "discard", &refile.to_string_lossy()],
+    );
     assert_eq!(out.code, Some(0), "{}", out.both());
     let out = run_with_ledger(
         dir.path(),

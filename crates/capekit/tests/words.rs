@@ -59,6 +59,23 @@ fn xlsx_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The one output in `d/dir` whose name starts with `prefix` and ends with `ext`: output names
+/// carry the claim or importer and the as-of date (the demo's is today).
+fn output(d: &Path, dir: &str, prefix: &str, ext: &str) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(d.join(dir))
+        .expect("read dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(ext))
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{dir}/{prefix}*{ext}: {found:?}");
+    found.into_iter().next().expect("one")
+}
+
 fn ok(r: Run) -> Run {
     assert!(matches!(r.code, Some(0 | 1)), "{}", r.both());
     r
@@ -106,9 +123,12 @@ fn every_workbook_and_text_names_entries_by_their_11_characters() {
     for (what, text) in &texts {
         assert_eq!(dashed_entry(text), None, "{what}:\n{text}");
     }
-    for f in ["demo/report.html", "plan/report.html"] {
-        let html = std::fs::read_to_string(d.join(f)).expect("report");
-        assert_eq!(dashed_entry(&html), None, "{f}");
+    for f in [
+        output(d, "demo", "report-1", ".html"),
+        output(d, "plan", "plan-report-", ".html"),
+    ] {
+        let html = std::fs::read_to_string(&f).expect("report");
+        assert_eq!(dashed_entry(&html), None, "{}", f.display());
     }
 
     let books = xlsx_under(d);
@@ -127,7 +147,7 @@ fn every_workbook_and_text_names_entries_by_their_11_characters() {
             book.display()
         );
     }
-    let triage = cells(&d.join("demo/worklist.xlsx"));
+    let triage = cells(&output(d, "demo", "worklist-", ".xlsx"));
     assert!(triage.iter().any(|c| c == "B7644100003"), "accepted sheet");
 }
 
@@ -139,20 +159,21 @@ fn ledger_times_are_local_with_their_zone() {
     ok(run_with_ledger(d, &ledger, &["demo", "--out", "demo"]));
     let demo_ledger = d.join("demo/ledger.sqlite3");
     // Uploaded at 14:14 UTC on 2026-11-30: 09:14 in New York (EST).
+    let refile = output(d, "demo", "refile-", ".csv");
     let r = ok(run_with_ledger(
         d,
         &demo_ledger,
         &[
             "ledger",
             "uploaded",
-            "demo/refile.csv",
+            refile.to_str().expect("utf-8 path"),
             "--at",
             "2026-11-30T14:14:00Z",
         ],
     ));
     assert!(!r.both().contains("UTC"), "{}", r.both());
     let entry = capekit_core::EntryNumber::parse(
-        std::fs::read_to_string(d.join("demo/refile.csv"))
+        std::fs::read_to_string(&refile)
             .expect("refile")
             .lines()
             .nth(1)
@@ -224,14 +245,17 @@ fn actions_and_paths_are_explained_where_first_printed() {
     // Each report carries the legend.
     for (f, meaning) in [
         (
-            "demo/report.html",
+            output(d, "demo", "report-1", ".html"),
             "Put it on a new declaration now, as it is.",
         ),
-        ("plan/report.html", "Declare it in CAPE now."),
+        (
+            output(d, "plan", "plan-report-", ".html"),
+            "Declare it in CAPE now.",
+        ),
     ] {
-        let html = std::fs::read_to_string(d.join(f)).expect("report");
-        assert!(html.contains("What the words mean"), "{f}");
-        assert!(html.contains(meaning), "{f}");
+        let html = std::fs::read_to_string(&f).expect("report");
+        assert!(html.contains("What the words mean"), "{}", f.display());
+        assert!(html.contains(meaning), "{}", f.display());
     }
 }
 
@@ -254,7 +278,7 @@ fn the_catalog_is_named_by_its_date_and_no_internal_id_is_printed() {
         &["ledger", "status"],
     ));
     assert!(!status.stdout.contains("schema"), "{}", status.stdout);
-    let report = std::fs::read_to_string(d.join("demo/report.html")).expect("report");
+    let report = std::fs::read_to_string(output(d, "demo", "report-1", ".html")).expect("report");
     assert!(report.contains("CBP messages known as of 2026-12-01"));
 }
 
@@ -337,7 +361,8 @@ fn unreadable_claim_rows_are_one_group_in_the_triage_and_all_on_the_worklist() {
     );
     assert_eq!(r.stdout.matches("6.05761E+10").count(), 3, "{}", r.stdout);
     // Every unreadable row is a worklist row.
-    let worklist = std::fs::read_to_string(d.join("out/worklist.csv")).expect("worklist");
+    let worklist =
+        std::fs::read_to_string(output(d, "out", "worklist-", ".csv")).expect("worklist");
     let rows = worklist
         .lines()
         .filter(|l| l.starts_with("6.05761E+10,,unreadable,"))
@@ -387,7 +412,7 @@ fn the_ledger_names_each_state_one_way_and_explains_an_action_once() {
     );
     assert_eq!(entry.matches("other-path").count(), 2, "{entry}");
     // A draft capekit wrote is called a draft in the timeline.
-    let refile = std::fs::read_to_string(d.join("demo/refile.csv")).expect("refile");
+    let refile = std::fs::read_to_string(output(d, "demo", "refile-", ".csv")).expect("refile");
     let on_draft = refile.lines().nth(1).expect("entry").trim().to_owned();
     let entry = ok(run_with_ledger(d, &ledger, &["ledger", "entry", &on_draft])).stdout;
     assert!(entry.contains("on a draft capekit wrote"), "{entry}");

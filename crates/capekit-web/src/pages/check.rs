@@ -313,8 +313,19 @@ pub async fn file(
         .chunks(MAX_ENTRIES)
         .nth(part)
         .unwrap_or_default();
+    // Saved as `fixed-NAME-DATE.csv`: the uploaded file's name (made safe) and the day, so
+    // that two repaired files never share a name in a Downloads folder.
+    let saved = capekit_io::names::part_names(
+        capekit_io::names::Kind::Fixed,
+        capekit_io::names::Whose {
+            of: Some(capekit_io::names::file_stem(&s.file.name)),
+            ..capekit_io::names::Whose::default()
+        },
+        state.today(),
+        names.len(),
+    );
     Ok(download(
-        &file,
+        saved.get(part).unwrap_or(&file),
         "text/csv; charset=utf-8",
         upload_bytes(chunk),
     ))

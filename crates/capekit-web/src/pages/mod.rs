@@ -174,9 +174,11 @@ pub fn reopened_notice(reopened: Option<jiff::Timestamp>, created: jiff::Timesta
     }
 }
 
-/// A file download: `Content-Disposition: attachment`, not cached.
+/// A file download: `Content-Disposition: attachment`, not cached. `file_name` is the name the
+/// browser saves it under ([`capekit_io::names`]: what it is, whose, the date).
 pub fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> Response {
-    // Names are chosen by capekit (refile.csv, worklist.xlsx...), never taken from the client.
+    // Names are made by capekit (`capekit_io::names`: ASCII letters, digits, `-` and `.`),
+    // never taken from the client as they are.
     let disposition = format!("attachment; filename=\"{file_name}\"");
     no_store(
         (
@@ -191,9 +193,12 @@ pub fn download(file_name: &str, content_type: &'static str, bytes: Vec<u8>) -> 
 }
 
 /// The worklist downloads shared by the triage and plan pages: `worklist.csv` and
-/// `worklist.xlsx` of `table`, or `None` for another file name.
+/// `worklist.xlsx` of `table`, saved as `csv_name` and `xlsx_name`, or `None` for another file
+/// name.
 pub fn worklist_download(
     file: &str,
+    csv_name: &str,
+    xlsx_name: &str,
     table: impl FnOnce() -> capekit_io::sheet::SheetTable,
 ) -> Option<Result<Response, crate::error::AppError>> {
     use crate::error::AppError;
@@ -201,20 +206,37 @@ pub fn worklist_download(
         "worklist.csv" => Some(
             capekit_io::sheet::to_csv(&table())
                 .map_err(|e| AppError::internal("writing the worklist CSV", e))
-                .map(|bytes| download(file, "text/csv; charset=utf-8", bytes)),
+                .map(|bytes| download(csv_name, "text/csv; charset=utf-8", bytes)),
         ),
         "worklist.xlsx" => Some(
             capekit_io::sheet::to_xlsx("Worklist", &table())
                 .map_err(|e| AppError::internal("writing the worklist workbook", e))
                 .map(|bytes| {
                     download(
-                        file,
+                        xlsx_name,
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         bytes,
                     )
                 }),
         ),
         _ => None,
+    }
+}
+
+/// The links to the reports per importer of a triage or plan at `base` (`/triage/ID`): each
+/// holds one importer's entries only, to send to that importer.
+pub fn importer_report_links(base: &str, reports: &[(String, String)]) -> maud::Markup {
+    maud::html! {
+        @if !reports.is_empty() {
+            p #importer-reports {
+                "Reports to send, one per importer (only its entries, nothing of this computer): "
+                @for (i, (who, name)) in reports.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a href={ (base) "/" (name) } download { (who) }
+                }
+                "."
+            }
+        }
     }
 }
 

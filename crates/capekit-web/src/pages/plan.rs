@@ -32,8 +32,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    PAGE_ROWS, Paging, download, ledger_notice, no_match, open_plan, page_number, pager,
-    private_page, reopened_notice, session_id, worklist_download,
+    PAGE_ROWS, Paging, download, importer_report_links, ledger_notice, no_match, open_plan,
+    page_number, pager, private_page, reopened_notice, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -229,7 +229,7 @@ pub async fn page(
                                 td { @if let Some(d) = e.urgent_by { (d.kind.describe()) br; } (when(e.urgent_by)) }
                                 td { span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) } }
                                 td.num { (format_cents(e.ieepa_duty_cents)) }
-                                td { (where_it_is(&s, e)) }
+                                td.where { (where_it_is(&s, e)) }
                             }
                         }
                     }
@@ -254,6 +254,7 @@ pub async fn page(
                 a.button href={ "/plan/" (id) "/report.html" } download { "Report to keep or mail (.html)" }
             }
             p.muted { "The worklist holds every entry not on a declaration, most urgent first, with what to do and by when." }
+            (importer_report_links(&format!("/plan/{id}"), &plan_importer_reports(plan)))
         }
 
         h2 { "Where the duty is" }
@@ -580,6 +581,22 @@ pub async fn file(
     tokio::task::spawn_blocking(move || build_download(&id, &s, &file)).await?
 }
 
+/// The importers' reports of a plan: (who, file name), importers by number, then the entries with
+/// no importer number.
+fn plan_importer_reports(plan: &capekit_io::plan_out::Plan) -> Vec<(String, String)> {
+    let names = capekit_io::plan_out::plan_names(plan).importer_reports;
+    capekit_io::plan_out::importer_groups(plan)
+        .iter()
+        .map(|(i, _)| {
+            i.as_deref().map_or_else(
+                || "entries with no importer number".to_owned(),
+                |i| format!("importer {i}"),
+            )
+        })
+        .zip(names)
+        .collect()
+}
+
 fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, AppError> {
     let plan = &s.plan;
     let back = format!("/plan/{id}");
@@ -590,28 +607,69 @@ fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, App
             upload_bytes(entries),
         ));
     }
-    if let Some(response) = worklist_download(file, || worklist_table(plan)) {
+    let names = capekit_io::plan_out::plan_names(plan);
+    if let Some(response) =
+        worklist_download(file, &names.worklist_csv, &names.worklist_xlsx, || {
+            worklist_table(plan)
+        })
+    {
         return response;
+    }
+    // The reports name the files as the downloads name them.
+    let files = || PlanFiles {
+        declarations: plan
+            .declarations
+            .iter()
+            .map(|d| d.file_names.iter().map(PathBuf::from).collect())
+            .collect(),
+        worklist_csv: Some(names.worklist_csv.clone().into()),
+        worklist_xlsx: Some(names.worklist_xlsx.clone().into()),
+        report: Some(names.report.clone().into()),
+        packets: capekit_io::packets::packets(plan)
+            .into_iter()
+            .map(|p| PathBuf::from(p.file_name))
+            .collect(),
+        importer_reports: capekit_io::plan_out::importer_groups(plan)
+            .iter()
+            .zip(&names.importer_reports)
+            .map(|((i, _), n)| {
+                (
+                    i.as_deref()
+                        .unwrap_or(capekit_io::names::UNKNOWN_IMPORTER)
+                        .to_owned(),
+                    PathBuf::from(n),
+                )
+            })
+            .collect(),
+    };
+    if let Some(i) = names.importer_reports.iter().position(|n| n == file) {
+        let groups = capekit_io::plan_out::importer_groups(plan);
+        if let Some((importer, entries)) = groups.get(i) {
+            let html = capekit_io::plan_out::importer_report_html(
+                plan,
+                importer.as_deref(),
+                entries,
+                &files(),
+            );
+            return Ok(download(
+                file,
+                "text/html; charset=utf-8",
+                html.into_bytes(),
+            ));
+        }
     }
     match file {
         "report.html" => {
-            // The report names the files as the downloads name them.
             let files = PlanFiles {
                 declarations: plan
                     .declarations
                     .iter()
                     .map(|d| d.file_names.iter().map(PathBuf::from).collect())
                     .collect(),
-                worklist_csv: Some("worklist.csv".into()),
-                worklist_xlsx: Some("worklist.xlsx".into()),
-                report: Some("report.html".into()),
-                packets: capekit_io::packets::packets(plan)
-                    .into_iter()
-                    .map(|p| PathBuf::from(p.file_name))
-                    .collect(),
+                ..files()
             };
             Ok(download(
-                file,
+                &names.report,
                 "text/html; charset=utf-8",
                 report_html(plan, &files).into_bytes(),
             ))
@@ -633,6 +691,7 @@ fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, App
                 .flat_map(|d| d.file_names.iter().map(String::as_str))
                 .chain(["worklist.xlsx", "worklist.csv", "report.html"])
                 .chain(packets.iter().map(|p| p.file_name.as_str()))
+                .chain(names.importer_reports.iter().map(String::as_str))
                 .collect();
             Err(AppError::not_found(
                 "No such file",

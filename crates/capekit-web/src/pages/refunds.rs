@@ -213,7 +213,7 @@ pub async fn importer_download(
         .with_back("/refunds", "Back to the refunds"));
     };
     Ok(super::download(
-        &page_name(&t.importer),
+        &page_name(&t.importer, rec.as_of),
         "text/html; charset=utf-8",
         importer_page(&rec, t).into_bytes(),
     ))
@@ -242,7 +242,7 @@ fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
                 } }
                 tbody {
                     @for t in &rec.importers {
-                        tr id={ "importer-" (page_name(&t.importer).trim_end_matches(".html")) } {
+                        tr id={ "importer-refunds-" (capekit_io::names::name_part(&t.importer)) } {
                             td { a href={ "/refunds?importer=" (urlencode(&t.importer)) } { (t.importer) }
                                 @if let Some(name) = &t.name { br; span.meta { (name) } } }
                             td.num { (layout::n(t.entries_accepted)) }

@@ -28,8 +28,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    PAGE_ROWS, Paging, download, ledger_notice, no_match, open_triage, page_number, pager,
-    private_page, reopened_notice, session_id, worklist_download,
+    PAGE_ROWS, Paging, download, importer_report_links, ledger_notice, no_match, open_triage,
+    page_number, pager, private_page, reopened_notice, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -143,7 +143,57 @@ pub fn row_href(id: &str, index: usize) -> String {
     }
 }
 
-/// The file names of the refile upload: `refile.csv`, or `refile-01.csv`... past 9,999 entries.
+/// The names a triage's downloads are saved under ([`capekit_io::names`]): the claim number and
+/// the rules date in each, so that two triages never share a name in a Downloads folder. The
+/// addresses keep their short names (`/triage/ID/refile.csv`); the importers' reports are not
+/// among these names (see [`importer_reports`]).
+pub fn download_names(
+    r: &capekit_core::triage::TriageReport,
+) -> capekit_io::triage_out::TriageNames {
+    capekit_io::triage_out::triage_names(r, &capekit_io::triage_out::Importers::new())
+}
+
+/// The importers of a triage's entries, as `capekit triage` finds them: the claim files'
+/// importer column, the entry data uploaded with them, then the ledger's kept entry data.
+fn session_importers(state: &AppState, s: &TriageSession) -> capekit_io::triage_out::Importers {
+    let mut importers = capekit_io::triage_out::importers_of(&s.input);
+    if let Some(path) = &state.ledger {
+        let ask: Vec<capekit_core::EntryNumber> = s
+            .report
+            .entries
+            .iter()
+            .map(|e| e.entry_number)
+            .filter(|e| !importers.contains_key(e))
+            .collect();
+        // A ledger that cannot be read only leaves those entries on the pages of importers not
+        // known, which say so.
+        if let Ok(found) = capekit_ledger::Ledger::open(path).and_then(|l| l.importers_of(ask)) {
+            for (e, i) in found {
+                importers.insert(e, i.into());
+            }
+        }
+    }
+    importers
+}
+
+/// The importers' reports of a triage: (who, file name), in the order the triage lists them.
+pub fn importer_reports(state: &AppState, s: &TriageSession) -> Vec<(String, String)> {
+    let importers = session_importers(state, s);
+    let names = capekit_io::triage_out::triage_names(&s.report, &importers).importer_reports;
+    capekit_io::triage_out::importer_groups(&s.report, &importers)
+        .iter()
+        .map(|g| {
+            g.importer.as_deref().map_or_else(
+                || "importer not known".to_owned(),
+                |i| format!("importer {i}"),
+            )
+        })
+        .zip(names)
+        .collect()
+}
+
+/// The addresses of the refile upload's parts: `refile.csv`, or `refile-01.csv`... past 9,999
+/// entries.
 pub fn refile_names(entries: usize) -> Vec<String> {
     if entries == 0 {
         return Vec::new();
@@ -224,7 +274,8 @@ pub async fn page(
             }
         }
 
-        (downloads(&id, &refile, &s.drafts))
+        (downloads(&id, &refile, &download_names(r).refile, &s.drafts))
+        (importer_report_links(&format!("/triage/{id}"), &importer_reports(&state, &s)))
         (left_out(&id, &s))
 
         h2 { "Rejected and missing entries at a glance" }
@@ -335,16 +386,21 @@ fn next_steps(id: &str, s: &TriageSession, refile: &[String]) -> Markup {
     }
 }
 
-fn downloads(id: &str, refile: &[String], drafts: &[capekit_ledger::DeclarationId]) -> Markup {
+fn downloads(
+    id: &str,
+    refile: &[String],
+    saved_as: &[String],
+    drafts: &[capekit_ledger::DeclarationId],
+) -> Markup {
     html! {
         section.downloads #downloads {
             h2 { "Downloads" }
             p {
                 @if refile.len() == 1 {
-                    a.button.primary #download-refile href={ "/triage/" (id) "/refile.csv" } download { "New declaration (refile.csv)" }
+                    a.button.primary #download-refile href={ "/triage/" (id) "/refile.csv" } download { "New declaration (" (saved_as.first().map_or("refile.csv", String::as_str)) ")" }
                 } @else {
                     @for (i, name) in refile.iter().enumerate() {
-                        a.button.primary id={ "download-refile-" (i + 1) } href={ "/triage/" (id) "/" (name) } download { "New declaration, part " (i + 1) " (" (name) ")" }
+                        a.button.primary id={ "download-refile-" (i + 1) } href={ "/triage/" (id) "/" (name) } download { "New declaration, part " (i + 1) " (" (saved_as.get(i).unwrap_or(name)) ")" }
                     }
                 }
                 a.button href={ "/triage/" (id) "/worklist.xlsx" } download { "Worklist for Excel (.xlsx)" }
@@ -711,6 +767,7 @@ fn build_download(
     let r = &s.report;
     let back = format!("/triage/{id}");
     let refile = refile_names(r.refile.entries.len());
+    let names = download_names(r);
     if file == "refile.csv" || (file.starts_with("refile-") && file.ends_with(".csv")) {
         if refile.is_empty() {
             return Err(AppError::not_found(
@@ -742,9 +799,8 @@ fn build_download(
             .unwrap_or_default();
         // A download records nothing: a GET has no side effect, and the file was recorded as a
         // draft when the triage was made. "I uploaded it" is a POST (see `mark_uploaded`).
-        let _ = state;
         return Ok(download(
-            file,
+            &names.refile[part],
             "text/csv; charset=utf-8",
             upload_bytes(chunk),
         ));
@@ -755,31 +811,48 @@ fn build_download(
             .map_err(|e| AppError::internal("writing the worklist workbook", e))
             .map(|bytes| {
                 download(
-                    file,
+                    &names.worklist_xlsx,
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     bytes,
                 )
             });
     }
-    if let Some(response) = worklist_download(file, || worklist_table(r, &s.diagnostics())) {
+    if let Some(response) =
+        worklist_download(file, &names.worklist_csv, &names.worklist_xlsx, || {
+            worklist_table(r, &s.diagnostics())
+        })
+    {
         return response;
     }
-    match file {
-        "report.html" => {
-            let paths: Vec<std::path::PathBuf> = refile.iter().map(Into::into).collect();
-            let html = report_html(r, &s.diagnostics(), &paths);
-            Ok(download(
+    let importers = session_importers(state, s);
+    let all = capekit_io::triage_out::triage_names(r, &importers);
+    if file == "report.html" {
+        let html = report_html(r, &s.diagnostics(), &names.refile, &all.importer_reports);
+        return Ok(download(
+            &names.report,
+            "text/html; charset=utf-8",
+            html.into_bytes(),
+        ));
+    }
+    if let Some(i) = all.importer_reports.iter().position(|n| n == file) {
+        let groups = capekit_io::triage_out::importer_groups(r, &importers);
+        if let Some(g) = groups.get(i) {
+            let html = capekit_io::triage_out::importer_report_html(r, g, &names.refile);
+            return Ok(download(
                 file,
                 "text/html; charset=utf-8",
                 html.into_bytes(),
-            ))
+            ));
         }
-        _ => Err(AppError::not_found(
-            "No such file",
-            "A triage offers refile.csv, worklist.xlsx, worklist.csv and report.html.",
-        )
-        .with_back(back, "Back to the triage")),
     }
+    Err(AppError::not_found(
+        "No such file",
+        format!(
+            "A triage offers refile.csv, worklist.xlsx, worklist.csv, report.html and a report per importer ({}).",
+            all.importer_reports.join(", ")
+        ),
+    )
+    .with_back(back, "Back to the triage"))
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@ pub fn ledger(path: &Path, rows: usize) {
                 claim_status: None,
                 claim_date: None,
                 kind: Default::default(),
+                importer: None,
             });
         }
     }

@@ -206,6 +206,18 @@ impl LedgerOpt {
         }
     }
 
+    /// The importer the ledger's kept entry data gives for each of `entries` (none without a
+    /// ledger): whose report a triage's entry goes on when its claim file does not say.
+    pub fn importers(
+        &self,
+        entries: impl IntoIterator<Item = EntryNumber>,
+    ) -> anyhow::Result<std::collections::HashMap<EntryNumber, String>> {
+        match self.open_existing()? {
+            Some(l) => Ok(l.importers_of(entries)?),
+            None => Ok(std::collections::HashMap::new()),
+        }
+    }
+
     /// The ledger for the `ledger` commands: refused with `--no-ledger`; an empty in-memory one
     /// when no file exists yet, so reports read "nothing recorded" without creating a file.
     fn for_reading(&self) -> anyhow::Result<(Ledger, String)> {

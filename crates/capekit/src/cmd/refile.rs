@@ -110,6 +110,23 @@ pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
     Ok(by.into_values().collect())
 }
 
+/// The name of `refile`'s declaration ([`capekit_io::names`]): `refile-all-claims-DATE.csv`,
+/// or `refile-IMPORTER-DATE.csv` for one importer's entries.
+fn refile_name(importer: Option<&str>, as_of: jiff::civil::Date) -> String {
+    use capekit_io::names::{Kind, Whose, output_name};
+    let whose = match importer {
+        Some(i) => Whose {
+            importer: Some(i),
+            ..Whose::default()
+        },
+        None => Whose {
+            of: Some("all-claims"),
+            ..Whose::default()
+        },
+    };
+    output_name(Kind::Refile, whose, as_of, None)
+}
+
 pub fn run(
     corrected: Option<&Path>,
     importer: Option<String>,
@@ -162,7 +179,11 @@ pub fn run(
         let mut set = OutputSet::new();
         opt.protect(&mut set)?;
         set.own_folder(out, "capekit refile");
-        add_upload_files(&mut set, &out.join("refile.csv"), &plan.entries);
+        add_upload_files(
+            &mut set,
+            &out.join(refile_name(importer.as_deref(), as_of)),
+            &plan.entries,
+        );
         let inputs: Vec<PathBuf> = corrected.map(Path::to_path_buf).into_iter().collect();
         // A write that fails drops the reservation: nothing is recorded.
         let done = set

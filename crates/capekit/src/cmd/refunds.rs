@@ -1,6 +1,6 @@
 //! `capekit refunds`: after acceptance, where the money is. Reads ACE's refund reports (given,
 //! and those the ledger keeps), reconciles each importer's accepted entries with them, and
-//! writes `refunds.xlsx` and one page per importer.
+//! writes `refunds-DATE.xlsx` and one page per importer.
 //!
 //! A thin face: `capekit_io::refunds` reads, the ledger records and supplies the accepted
 //! entries, their kept entry data and every refund event, `capekit_core::refunds::reconcile`
@@ -80,7 +80,7 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
     let mut read: Vec<(FileMeta, RefundFile)> = Vec::with_capacity(args.files.len());
     if args.out.exists() && !args.out.is_dir() {
         bail!(
-            "--out {}: a file of that name exists; --out names a folder, into which capekit writes refunds.xlsx and a page per importer - give another name",
+            "--out {}: a file of that name exists; --out names a folder, into which capekit writes the refunds workbook and a page per importer - give another name",
             args.out.display()
         );
     }

@@ -7,7 +7,9 @@ use capekit_core::diag::Diagnostic;
 use capekit_core::triage::{TriageInput, TriageReport, triage};
 use capekit_io::claims::{parse_claim_file, read_claim_files, read_entry_list};
 use capekit_io::output::OutputSet;
-use capekit_io::triage_out::{TriageFiles, add_triage_outputs, triage_output_paths, triage_text};
+use capekit_io::triage_out::{
+    Importers, TriageFiles, add_triage_outputs, importers_of, triage_output_paths, triage_text,
+};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -84,7 +86,7 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
     inputs.extend(args.declaration.clone());
     inputs.extend(args.corrected.clone());
     inputs.extend(args.entries.iter().cloned());
-    finish(
+    Ok(finish(
         claim_files,
         declaration,
         corrected,
@@ -92,7 +94,8 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
         args,
         ledger,
         TRIAGE,
-    )
+    )?
+    .0)
 }
 
 /// Refuses a file given as a list of entries that is another kind of file (a Claim Details, an
@@ -132,6 +135,30 @@ fn declared_from(
 
 type EntryList = (Vec<capekit_core::EntryNumber>, Vec<Diagnostic>);
 
+/// Whose each entry of the triage is: the claim files' importer column, the entry data given,
+/// then what the ledger keeps of the others.
+fn importers(
+    input: &TriageInput,
+    report: &TriageReport,
+    ledger: &super::ledger::LedgerOpt,
+) -> anyhow::Result<Importers> {
+    let mut importers = importers_of(input);
+    let mut ask: Vec<capekit_core::EntryNumber> = report
+        .entries
+        .iter()
+        .map(|e| e.entry_number)
+        .filter(|e| !importers.contains_key(e))
+        .collect();
+    ask.sort_unstable();
+    ask.dedup();
+    if !ask.is_empty() {
+        for (e, i) in ledger.importers(ask)? {
+            importers.insert(e, i.into());
+        }
+    }
+    Ok(importers)
+}
+
 /// The triage proper; `command` names it in the output folder's manifest.
 fn finish(
     claim_files: Vec<capekit_io::claims::ClaimFile>,
@@ -141,7 +168,7 @@ fn finish(
     args: &TriageArgs,
     ledger: &super::ledger::LedgerOpt,
     command: &str,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<(u8, Option<PathBuf>)> {
     let as_of = args.as_of.unwrap_or_else(today);
     let mut diagnostics = Vec::new();
     // One allocation for every row: growing a vector of a million rows copies it over and over.
@@ -208,6 +235,7 @@ fn finish(
     let timed = capekit_io::timings::phase("triage");
     let mut report = triage(&input, as_of);
     drop(timed);
+    let importers = importers(&input, &report, ledger)?;
     // Without a ledger nothing triages the rows again: a million of them are some 100 MB that
     // the outputs can use instead.
     if ledger.path()?.is_none() {
@@ -219,7 +247,7 @@ fn finish(
     let mut planned = OutputSet::new();
     protected.apply(&mut planned);
     planned.own_folder(&args.out, command);
-    for p in triage_output_paths(&args.out, report.refile.entries.len()) {
+    for p in triage_output_paths(&args.out, &report, &importers) {
         planned.add(p, Vec::new());
     }
     planned
@@ -229,7 +257,8 @@ fn finish(
         let mut set = OutputSet::new();
         protected.apply(&mut set);
         set.own_folder(&args.out, command);
-        let files = add_triage_outputs(&mut set, &args.out, report, &diagnostics, true)?;
+        let files =
+            add_triage_outputs(&mut set, &args.out, report, &diagnostics, &importers, true)?;
         Ok((set, files))
     };
     // The triage is recorded on a thread of its own while the outputs are built from the same
@@ -316,7 +345,7 @@ fn finish(
     super::ledger::notice_after(ledger);
     // The process ends here: freeing a million results one by one would only cost time.
     std::mem::forget(report);
-    Ok(exit::OK)
+    Ok((exit::OK, files.report))
 }
 
 const DEMO_DECLARATION: &[u8] = include_bytes!("../../demo/declaration.csv");
@@ -362,7 +391,7 @@ pub fn demo(
         out: out.to_path_buf(),
         format,
     };
-    let code = finish(
+    let (code, report) = finish(
         vec![claim_file],
         Some(declaration),
         Some(corrected_list),
@@ -374,7 +403,7 @@ pub fn demo(
     if format == Format::Text {
         outln!(
             "\nopen {} for the full picture. This ran on sample data: do not upload these files. With your own files: capekit triage CLAIM-DETAILS.csv --declaration WHAT-YOU-UPLOADED.csv --out DIR",
-            out.join("report.html").display()
+            report.unwrap_or_else(|| out.to_path_buf()).display()
         );
     } else {
         errln!("capekit demo: this ran on sample data - do not upload these files");

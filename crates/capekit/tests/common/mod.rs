@@ -144,3 +144,23 @@ pub fn upload_csv<S: AsRef<str>>(entries: &[S]) -> Vec<u8> {
     }
     out
 }
+
+/// The one file in `dir` whose name starts with `prefix` (`refile-`, `worklist-`) and ends with
+/// `suffix` (`.csv`): capekit names its outputs by claim (or importer) and date
+/// (`capekit_io::names`), which a test of other things need not spell out.
+pub fn written(dir: &Path, prefix: &str, suffix: &str) -> PathBuf {
+    let found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|f| f.path())
+        .filter(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(suffix))
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => one.clone(),
+        _ => panic!("{}: not one {prefix}*{suffix} but {found:?}", dir.display()),
+    }
+}

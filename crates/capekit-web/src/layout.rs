@@ -33,7 +33,7 @@ pub fn page(title: &str, body: Markup) -> Markup {
                     form.find role="search" method="get" action="/find" {
                         label for="find-entry" { "Find an entry" }
                         " "
-                        input #find-entry type="search" name="entry" size="16" placeholder="B76-4410411-2" autocomplete="off" spellcheck="false";
+                        input #find-entry type="search" name="entry" size="16" placeholder="B7644104112" autocomplete="off" spellcheck="false";
                         " "
                         button type="submit" { "Find" }
                     }

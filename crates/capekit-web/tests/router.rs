@@ -2245,6 +2245,12 @@ async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
         page.contains("New declaration (refile-100000241223-2026-11-24.csv)"),
         "{page}"
     );
+    // The button names the file as the user has it, and the find box shows the 11 characters.
+    assert!(
+        page.contains("I uploaded refile-100000241223-2026-11-24.csv"),
+        "{page}"
+    );
+    assert!(page.contains("placeholder=\"B7644104112\""), "{page}");
     for (importer, mine, theirs) in [
         ("12-3456789AB", "B7644104112", "B7644134259"),
         ("98-7654321BB", "B7644134259", "B7644104112"),

@@ -67,7 +67,7 @@ pub async fn page(
     let entry = EntryNumber::parse(raw).map_err(|e| {
         AppError::bad_request(
             "That is not an entry number",
-            format!("{e}. Type the 11 characters of the entry number, with or without dashes, for example B76-4410411-2."),
+            format!("{e}. Type the 11 characters of the entry number, with or without dashes, for example B7644104112."),
         )
         .with_back("/", "Back to the start page")
     })?;

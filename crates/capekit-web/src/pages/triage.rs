@@ -427,7 +427,7 @@ fn downloads(
                         "/triage/" (id) "/" (name) "/uploaded"
                         @if let Some(d) = drafts.get(i) { "?declaration=" (d) }
                     } {
-                        button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (name) }
+                        button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (saved_as.get(i).unwrap_or(name)) }
                     }
                 }
             }

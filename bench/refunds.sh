@@ -59,7 +59,7 @@ fresh() {
 
 check_outputs() {
     local f
-    for f in "$OUT/refunds.xlsx" "$WORK/stdout.txt" "$LEDGER"; do
+    for f in "$OUT/refunds-$AS_OF.xlsx" "$WORK/stdout.txt" "$LEDGER"; do
         [ -s "$f" ] || { echo "missing or empty output: $f" >&2; exit 1; }
     done
     local pages
@@ -111,5 +111,5 @@ for i in $(seq "$RUNS"); do
     run timed
 done
 run phases
-echo "outputs of the last run: $(find "$OUT" -type f | wc -l) files, $(du -sh "$OUT" | cut -f1); refunds.xlsx $(stat -c %s "$OUT/refunds.xlsx") bytes; stdout $(stat -c %s "$WORK/stdout.txt") bytes"
+echo "outputs of the last run: $(find "$OUT" -type f | wc -l) files, $(du -sh "$OUT" | cut -f1); refunds-$AS_OF.xlsx $(stat -c %s "$OUT/refunds-$AS_OF.xlsx") bytes; stdout $(stat -c %s "$WORK/stdout.txt") bytes"
 echo "data kept in $WORK" >&2

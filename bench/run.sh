@@ -112,7 +112,12 @@ triage_outputs() {
     case $1 in
         before) rm -rf "$OUT" "$LEDGER" "$LEDGER-wal" "$LEDGER-shm" ;;
         after)
-            nonempty "$OUT/refile-01.csv" "$OUT/worklist.csv" "$OUT/worklist.xlsx" "$OUT/report.html" "$WORK/stdout.txt"
+            # Names carry the claims and the as-of date (refile-CLAIM-and-N-more-DATE-01.csv).
+            nonempty "$WORK/stdout.txt"
+            for kind in refile-*-01.csv worklist-*.csv worklist-*.xlsx report-*.html; do
+                ls "$OUT"/$kind > /dev/null 2>&1 || { echo "triage wrote no $kind" >&2; exit 1; }
+            done
+            for f in "$OUT"/*; do nonempty "$f"; done
             ;;
     esac
 }
@@ -131,7 +136,7 @@ plan_outputs() {
     case $1 in
         before) rm -rf "$OUT" ;;
         after)
-            nonempty "$OUT/worklist.csv" "$OUT/worklist.xlsx" "$OUT/report.html" "$WORK/stdout.txt"
+            nonempty "$OUT/plan-worklist-$AS_OF.csv" "$OUT/plan-worklist-$AS_OF.xlsx" "$OUT/plan-report-$AS_OF.html" "$WORK/stdout.txt"
             ls "$OUT"/declaration*.csv > /dev/null || { echo "plan wrote no declaration" >&2; exit 1; }
             ls "$OUT"/protest-*.xlsx "$OUT"/court-*.xlsx > /dev/null || { echo "plan wrote no packet" >&2; exit 1; }
             for f in "$OUT"/*; do nonempty "$f"; done

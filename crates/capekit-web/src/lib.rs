@@ -140,6 +140,10 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/plan/{id}", get(pages::plan::page))
         .route("/plan/{id}/{file}", get(pages::plan::file))
+        .route(
+            "/plan/{id}/{file}/uploaded",
+            post(pages::plan::mark_uploaded),
+        )
         .route("/check", get(pages::check::form).post(pages::check::submit))
         .route("/check/{id}", get(pages::check::page))
         .route("/check/{id}/{file}", get(pages::check::file))

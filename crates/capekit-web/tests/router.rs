@@ -2332,3 +2332,57 @@ async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(saved_as(&res), "fixed-my-upload-2026-11-24.csv");
 }
+
+#[tokio::test]
+async fn a_plans_declaration_marked_uploaded_is_never_offered_again() {
+    let f = fixture_with_ledger();
+    let plan = upload(&f.app, &[("es003.csv", ES003)]).await;
+    assert!(plan.starts_with("/plan/"), "{plan}");
+    let page = text(send(&f.app, get(&plan)).await).await;
+    let file = "declaration-27-184593000-2026-11-24.csv";
+    assert!(page.contains(&format!("I uploaded {file}")), "{page}");
+    let declared = text(send(&f.app, get(&format!("{plan}/{file}"))).await).await;
+    let first = declared.lines().nth(1).expect("an entry").trim().to_owned();
+    // A POST from another site is refused; from the workbench it is recorded.
+    let mark = |origin: &str| {
+        Request::post(format!("{plan}/{file}/uploaded"))
+            .header(header::HOST, "localhost:8080")
+            .header(header::ORIGIN, origin)
+            .body(Body::empty())
+            .expect("request")
+    };
+    assert_eq!(
+        send(&f.app, mark("http://evil.example")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = send(&f.app, mark("http://localhost:8080")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = location(&res);
+    assert!(back.contains(&format!("uploaded={file}")), "{back}");
+    let page = text(send(&f.app, get(&back)).await).await;
+    assert!(page.contains("is recorded as uploaded"), "{page}");
+    let entry_page = text(send(&f.app, get(&format!("/entry/{first}"))).await).await;
+    let state = from_id(&entry_page, "entry-state");
+    assert!(state.contains("Pending"), "{state}");
+    // Twice is once.
+    assert_eq!(
+        send(&f.app, mark("http://localhost:8080")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // The same export planned again: those entries are kept off its declarations.
+    let again = upload(&f.app, &[("es003 again.csv", ES003)]).await;
+    assert_ne!(again, plan);
+    let page = text(send(&f.app, get(&again)).await).await;
+    assert!(!page.contains(&format!("I uploaded {file}")), "{page}");
+    // A file the plan does not have is a 404.
+    let res = send(
+        &f.app,
+        Request::post(format!("{plan}/nothing.csv/uploaded"))
+            .header(header::HOST, "localhost:8080")
+            .header(header::ORIGIN, "http://localhost:8080")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -52,6 +52,8 @@ pub struct Filters {
     pub importer: Option<String>,
     /// The page of the table, from 1.
     pub page: Option<String>,
+    /// A declaration file just recorded as uploaded (after its button's POST).
+    pub uploaded: Option<String>,
 }
 
 /// The filters, checked.
@@ -240,7 +242,7 @@ pub async fn page(
             }
         }
 
-        (declarations(&id, &s))
+        (declarations(&id, &s, state.ledger.is_some(), filters.uploaded.as_deref()))
 
         section.downloads #downloads {
             h2 { "Downloads" }
@@ -351,7 +353,7 @@ fn where_it_is(s: &PlanSession, e: &PlannedEntry) -> Markup {
     }
 }
 
-fn declarations(id: &str, s: &PlanSession) -> Markup {
+fn declarations(id: &str, s: &PlanSession, ledger: bool, uploaded: Option<&str>) -> Markup {
     let plan = &s.plan;
     let known = plan.known_entries();
     // The importer's name, as the report gives it beside the number, for people who know their
@@ -374,6 +376,14 @@ fn declarations(id: &str, s: &PlanSession) -> Markup {
                     "Each file is ready for ACE Portal > CAPE > File Uploads, as CBP's template wants it (the "
                     code { "Entry Number" } " header, one entry a line, at most 9,999 entries). Entries whose window closes soonest come first."
                 }
+                @if let Some(name) = uploaded.filter(|u| s.declaration_file(u).is_some()) {
+                    div.notice.ok #uploaded-notice {
+                        p { b { (name) } " is recorded as uploaded: its entries are pending with CBP and kept off every new declaration and plan until their claim is triaged." }
+                    }
+                }
+                @if ledger {
+                    p { "Once you have uploaded a file on ACE Portal, say so with its button: its entries are then pending with CBP, and no later plan or triage offers them again." }
+                }
                 table.declarations {
                     thead { tr { th { "file" } th { "importer" } th.num { "entries" } th.num { "urgent" } th.num { "IEEPA duty" } } }
                     tbody {
@@ -382,6 +392,11 @@ fn declarations(id: &str, s: &PlanSession) -> Markup {
                                 tr {
                                     td {
                                         a.button.primary.download-declaration href={ "/plan/" (id) "/" (name) } download { "Download " (name) }
+                                        @if ledger {
+                                            form.inline method="post" action={ "/plan/" (id) "/" (name) "/uploaded" } {
+                                                button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (name) }
+                                            }
+                                        }
                                     }
                                     td {
                                         span.mono { (decl.importer_number.as_deref().unwrap_or("(no importer number)")) }
@@ -595,6 +610,57 @@ fn plan_importer_reports(plan: &capekit_io::plan_out::Plan) -> Vec<(String, Stri
         })
         .zip(names)
         .collect()
+}
+
+/// `POST /plan/{id}/{file}/uploaded`: the user says the declaration file was uploaded on ACE
+/// Portal. It is recorded as `capekit ledger uploaded FILE` records it (the file, its entries,
+/// its bytes), so its entries are pending from then on and no later plan or triage offers them.
+pub async fn mark_uploaded(
+    State(state): State<AppState>,
+    UrlPath((id, file)): UrlPath<(String, String)>,
+) -> Result<Response, AppError> {
+    let (id, s) = load(&state, &id).await?;
+    let back = format!("/plan/{id}#declarations");
+    let Some(path) = state.ledger.clone() else {
+        return Err(AppError::bad_request(
+            "The ledger is off",
+            "The workbench runs with --no-ledger: an upload cannot be remembered, so nothing keeps its entries off the next declaration.",
+        )
+        .with_back(back, "Back to the plan"));
+    };
+    let Some(entries) = s.declaration_file(&file).map(<[_]>::to_vec) else {
+        return Err(AppError::not_found(
+            "No such declaration",
+            format!("This plan has no declaration file named {file}."),
+        )
+        .with_back(back, "Back to the plan"));
+    };
+    let bytes = upload_bytes(&entries);
+    let name = crate::ledger::draft_name(&id, &file);
+    let writer = state.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        crate::ledger::write(&writer.writes, &path, writer.ledger_busy_timeout, |l| {
+            let meta = capekit_ledger::FileMeta::of_bytes(
+                &name,
+                capekit_ledger::FileKind::Declaration,
+                &bytes,
+            );
+            l.mark_uploaded_file(&meta, &bytes, &entries, None, None)
+        })
+    })
+    .await?;
+    match done {
+        Ok(_) => Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to(&format!(
+                "/plan/{id}{}#declarations",
+                super::query(&[("uploaded", &file)])
+            )),
+        )),
+        Err(e) => Err(
+            AppError::bad_request("Not recorded as uploaded", e.to_string())
+                .with_back(back, "Back to the plan"),
+        ),
+    }
 }
 
 fn build_download(id: &str, s: &PlanSession, file: &str) -> Result<Response, AppError> {

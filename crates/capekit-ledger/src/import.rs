@@ -265,6 +265,27 @@ pub struct ActFacts {
 }
 
 impl EntryFacts {
+    /// What the ledger keeps of each entry of entry files given in order, each decided by
+    /// `decide` (the caller's path engine, as of its run's date: the ledger judges nothing). An
+    /// entry in two files is taken from the first, as `capekit plan` takes it (rule R011), so
+    /// that importing, planning and triaging the same files record the same facts.
+    pub fn of_files<'a>(
+        files: impl IntoIterator<Item = &'a [capekit_core::path::EntryData]>,
+        decide: impl Fn(&capekit_core::path::EntryData) -> capekit_core::path::Decision,
+    ) -> Vec<Vec<Self>> {
+        let mut seen = std::collections::HashSet::new();
+        files
+            .into_iter()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| seen.insert(e.entry_number))
+                    .map(|e| Self::from_decision(e, &decide(e)))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// What the ledger keeps of an ES-003 entry and the path engine's decision on it.
     pub fn from_decision(
         data: &capekit_core::path::EntryData,

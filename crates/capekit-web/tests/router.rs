@@ -2386,3 +2386,26 @@ async fn a_plans_declaration_marked_uploaded_is_never_offered_again() {
     .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn entry_data_uploaded_with_claim_files_is_kept_in_the_ledger() {
+    let f = fixture_with_ledger();
+    let triage = upload(
+        &f.app,
+        &[("claim-details.csv", CLAIM), ("es003.csv", ES003)],
+    )
+    .await;
+    assert!(triage.starts_with("/triage/"), "{triage}");
+    // An entry of the export that no claim names: the ledger knows its data now, as
+    // `capekit triage --entries` keeps it.
+    let page = text(send(&f.app, get("/entry/B7644100219")).await).await;
+    assert!(page.contains("id=\"entry-data\""), "{page}");
+    assert!(page.contains("27-184593000"), "its importer: {page}");
+    // And the same export on its own later is recognised, not recorded twice.
+    let plan = upload(&f.app, &[("es003.csv", ES003)]).await;
+    let page = text(send(&f.app, get(&plan)).await).await;
+    assert!(
+        page.contains("es003.csv is already in the ledger"),
+        "{page}"
+    );
+}

@@ -443,6 +443,9 @@ struct TriageRead {
     diagnostics: Vec<capekit_core::Diagnostic>,
     claim_metas: Vec<FileMeta>,
     declaration_meta: Option<FileMeta>,
+    /// The entry reports given with the claim files, as read: kept in the ledger as
+    /// `capekit triage --entries` keeps them.
+    entry_reports: Vec<(FileMeta, Vec<capekit_core::path::EntryData>)>,
     files: Vec<UploadedFile>,
 }
 
@@ -454,6 +457,7 @@ fn read_triage(saved: Vec<(UploadedFile, Vec<u8>, Read)>) -> TriageRead {
     let mut claim_metas = Vec::new();
     let mut declaration_meta = None;
     let mut reports = Vec::new();
+    let mut entry_metas = Vec::new();
     let mut files = Vec::with_capacity(saved.len());
     for (file, bytes, r) in saved {
         match r {
@@ -469,6 +473,7 @@ fn read_triage(saved: Vec<(UploadedFile, Vec<u8>, Read)>) -> TriageRead {
             }
             Read::Entries(set) => {
                 diagnostics.extend(set.diagnostics.iter().cloned());
+                entry_metas.push(meta(&file, &bytes));
                 reports.push(set.entries);
             }
             // Refund reports are recorded before any triage (see `ingest`).
@@ -482,6 +487,7 @@ fn read_triage(saved: Vec<(UploadedFile, Vec<u8>, Read)>) -> TriageRead {
         diagnostics,
         claim_metas,
         declaration_meta,
+        entry_reports: entry_metas.into_iter().zip(reports).collect(),
         files,
     }
 }
@@ -499,6 +505,7 @@ fn triage_session(
         diagnostics,
         claim_metas,
         declaration_meta,
+        entry_reports,
         files,
     } = read_triage(saved);
     let mut report = triage(&input, as_of);
@@ -506,7 +513,20 @@ fn triage_session(
         None => (LedgerNote::Off, Vec::new()),
         Some(path) => {
             let declared = declaration_meta.as_ref().zip(input.declaration.clone());
+            // The entry data given with the claim files is kept as `capekit triage --entries`
+            // keeps it (a later refile, plan or refund reconciliation reads its dates and duty).
+            let facts: Vec<(FileMeta, Vec<capekit_ledger::EntryFacts>)> = entry_reports
+                .iter()
+                .map(|(m, _)| m.clone())
+                .zip(capekit_ledger::EntryFacts::of_files(
+                    entry_reports.iter().map(|(_, e)| e.as_slice()),
+                    |e| capekit_core::path::decide(e, as_of),
+                ))
+                .collect();
             let recorded = ledger::write(&state.writes, path, state.ledger_busy_timeout, |l| {
+                if !facts.is_empty() {
+                    l.record_entry_reports(&facts)?;
+                }
                 ledger::record_triage(
                     l,
                     declared.as_ref().map(|(m, e)| (*m, e.as_slice())),

@@ -574,16 +574,9 @@ struct ImportReport {
 /// two of them is taken from the first, as `capekit plan` does (rule R011), so that importing
 /// files and planning them record the same facts.
 pub fn entry_facts(sets: &[EntryDataSet], as_of: jiff::civil::Date) -> Vec<Vec<EntryFacts>> {
-    let mut seen = std::collections::HashSet::new();
-    sets.iter()
-        .map(|set| {
-            set.entries
-                .iter()
-                .filter(|e| seen.insert(e.entry_number))
-                .map(|e| EntryFacts::from_decision(e, &decide(e, as_of)))
-                .collect()
-        })
-        .collect()
+    EntryFacts::of_files(sets.iter().map(|s| s.entries.as_slice()), |e| {
+        decide(e, as_of)
+    })
 }
 
 fn import(

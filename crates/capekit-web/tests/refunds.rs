@@ -256,6 +256,18 @@ async fn an_importers_ach_enrollment_and_latest_entry_are_recorded_from_its_page
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(back.contains("recorded=1"), "{back}");
+    let said = text(get(&f.app, &back).await).await;
+    assert!(said.contains("id=\"facts-recorded\""), "{said}");
+    // The form shows what is on file.
+    assert!(said.contains("enrolled, recorded 2026-08-01"), "{said}");
+    assert!(said.contains("value=\"2026-07-01\""), "{said}");
     let page = text(get(&f.app, &uri).await).await;
     assert!(!page.contains("T018"), "ACH recorded: {page}");
     assert!(!page.contains("T019"), "active on 2026-07-01: {page}");

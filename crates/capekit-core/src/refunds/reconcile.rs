@@ -536,6 +536,13 @@ pub struct ImporterRefunds {
     /// importer, not one entry.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub readiness: Vec<RefundFinding>,
+    /// What the user recorded of the importer: ACH enrollment and its latest day of activity.
+    #[serde(skip_serializing_if = "is_default")]
+    pub recorded: Readiness,
+}
+
+fn is_default(r: &Readiness) -> bool {
+    *r == Readiness::default()
 }
 
 /// The whole reconciliation.
@@ -1970,6 +1977,7 @@ fn importer_totals(
                     text: String::new(),
                 },
                 readiness: Vec::new(),
+                recorded: Readiness::default(),
             });
         }
         let Some(t) = out.last_mut() else { continue };
@@ -2142,6 +2150,7 @@ fn readiness(
         }
         let own = &entries[from..at];
         let r = said.get(&squash(&t.importer)).copied().unwrap_or_default();
+        t.recorded = r;
         if let Some(f) = ach_finding(t, own, r) {
             t.readiness.push(f);
         }

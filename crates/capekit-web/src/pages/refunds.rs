@@ -36,6 +36,8 @@ const ROWS_SHOWN: usize = 2_000;
 pub struct Which {
     /// One importer's entries.
     pub importer: Option<String>,
+    /// Set after the importer's form was recorded.
+    pub recorded: Option<String>,
 }
 
 /// Reconciles what the ledger holds, as of the server's date.
@@ -72,9 +74,18 @@ pub async fn page(
     Query(which): Query<Which>,
 ) -> Result<Response, AppError> {
     let rec = reconciled(&state).await?;
+    // The importer as the files write it, however it was typed (`123456789aa` is
+    // `12-3456789AA`), as `capekit refunds --importer` matches it.
+    let importer = which.importer.as_deref().map(|asked| {
+        let want = capekit_core::refunds::squash(asked);
+        rec.importers
+            .iter()
+            .find(|t| capekit_core::refunds::squash(&t.importer) == want)
+            .map_or_else(|| asked.to_owned(), |t| t.importer.clone())
+    });
     Ok(private_page(layout::page(
         "Refunds",
-        body(&rec, which.importer.as_deref()),
+        body(&rec, importer.as_deref(), which.recorded.is_some()),
     )))
 }
 
@@ -194,7 +205,7 @@ pub async fn record_facts(
     })
     .await?;
     match done {
-        Ok(()) => Ok(Redirect::to(&format!("{back_to}#importer-facts")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("{back_to}&recorded=1#importer-facts")).into_response()),
         Err(e) => Err(back(AppError::bad_request("Not recorded", e.to_string()))),
     }
 }
@@ -219,7 +230,7 @@ pub async fn importer_download(
     ))
 }
 
-fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
+fn body(rec: &Reconciliation, importer: Option<&str>, recorded: bool) -> Markup {
     html! {
         p {
             "As of " (rec.as_of.to_string()) ". CBP liquidates an accepted entry about 45 days after "
@@ -234,32 +245,36 @@ fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
         @if rec.importers.is_empty() {
             p #no-refunds { "No accepted entry and no refund is recorded yet: upload Claim Details, ES-003 exports and refund reports first." }
         } @else {
-            table #importers {
+            table #importers.refunds {
                 thead { tr {
-                    th { "importer" } th.num { "accepted" } th.num { "IEEPA duty" } th.num { "interest (estimate)" }
-                    th.num { "owed (estimate)" } th.num { "paid" } th.num { "sent to Treasury, not yet issued" } th.num { "diverted" } th.num { "held for ACH" }
-                    th.num { "outstanding (estimate)" } th.num { "overdue" } th.num { "to act on" } th { "the sum" }
+                    th { "importer" } th.num { "accepted" }
+                    th.num { "owed (estimate)" } th.num { "paid" } th.num { "sent to Treasury, diverted or held" }
+                    th.num { "outstanding (estimate)" } th.num { "entries overdue" } th.num { "entries to act on" } th { "the sum" }
                 } }
                 tbody {
                     @for t in &rec.importers {
                         tr id={ "importer-refunds-" (capekit_io::names::name_part(&t.importer)) } {
-                            td { a href={ "/refunds?importer=" (urlencode(&t.importer)) } { (t.importer) }
-                                @if let Some(name) = &t.name { br; span.meta { (name) } } }
+                            td { a.mono href={ "/refunds?importer=" (urlencode(&t.importer)) } { (t.importer) }
+                                @if let Some(name) = &t.name { br; span.meta.small { (name) } } }
                             td.num { (layout::n(t.entries_accepted)) }
-                            td.num { (money(t.duty_cents)) }
-                            td.num { (money(t.interest_cents))
-                                @if let Some(x) = interest_excluded(t) { br; span.meta { (x) } } }
-                            td.num { (money(t.owed_cents)) }
+                            td.num { (money(t.owed_cents))
+                                br; span.meta.small { "duty " (money(t.duty_cents)) }
+                                br; span.meta.small { "interest " (money(t.interest_cents)) }
+                                @if let Some(x) = interest_excluded(t) { br; span.meta.small { (x) } } }
                             td.num { (money(t.paid_principal_cents + t.paid_interest_cents)) }
-                            td.num { (money(t.sent_cents)) }
-                            td.num { (money(t.diverted_cents)) }
-                            td.num { (money(t.held_cents)) }
+                            td.num { (parked(t.sent_cents, t.diverted_cents, t.held_cents)) }
                             td.num { (money(t.outstanding_cents)) }
-                            td.num { (layout::entries(t.overdue_entries)) }
-                            td.num { (layout::entries(t.entries_to_act_on)) }
-                            td { @if t.balance.holds { span.ok { "holds" } } @else { span.bad { (t.balance.text) } } }
+                            td.num { (layout::n(t.overdue_entries)) }
+                            td.num { (layout::n(t.entries_to_act_on)) }
+                            td.sum { @if t.balance.holds { span.ok { "holds" } } @else { span.bad title=(t.balance.text) { "off by" br; span.money { (money(t.balance.difference_cents.abs())) } } } }
                         }
                     }
+                }
+            }
+            @let off: Vec<_> = rec.importers.iter().filter(|t| !t.balance.holds).collect();
+            @if !off.is_empty() {
+                ul #sums-off {
+                    @for t in off { li { (t.importer) ": " (t.balance.text) } }
                 }
             }
         }
@@ -274,7 +289,10 @@ fn body(rec: &Reconciliation, importer: Option<&str>) -> Markup {
             }
         }
         @if let Some(importer) = importer {
-            @if let Some(t) = rec.importers.iter().find(|t| t.importer == importer) {
+            @if let Some(t) = rec.importers.iter().find(|t| t.importer == importer && t.importer != UNKNOWN_IMPORTER) {
+                @if recorded {
+                    div.notice.ok #facts-recorded { p { "Recorded in the ledger: the findings below already count it." } }
+                }
                 (facts_form(t))
             }
             (importer_entries(rec, importer))
@@ -337,6 +355,22 @@ fn money_chart(rec: &Reconciliation) -> String {
     stacked_chart("Money by stage, per importer", STAGES, &rows, money)
 }
 
+/// Money CBP let go that the importer does not have: sent to Treasury, diverted to a debt, or
+/// held for ACH, each named when not nothing.
+fn parked(sent: i64, diverted: i64, held: i64) -> Markup {
+    let parts: Vec<(&str, i64)> = [("sent", sent), ("diverted", diverted), ("held", held)]
+        .into_iter()
+        .filter(|(_, c)| *c != 0)
+        .collect();
+    html! {
+        @if parts.is_empty() { (money(0)) }
+        @for (i, (what, cents)) in parts.iter().enumerate() {
+            @if i > 0 { br; }
+            (money(*cents)) " " span.meta.small { (what) }
+        }
+    }
+}
+
 /// What the user knows of the importer and no report gives: the form that records it.
 fn facts_form(t: &capekit_core::refunds::ImporterRefunds) -> Markup {
     html! {
@@ -355,7 +389,11 @@ fn facts_form(t: &capekit_core::refunds::ImporterRefunds) -> Markup {
                 p {
                     label { "Enrolled for ACH refunds (the importer's ACE Portal account)? "
                         select name="ach" {
-                            option value="" { "unchanged" }
+                            option value="" { "unchanged (" (match t.recorded.ach {
+                                Some((true, on)) => format!("enrolled, recorded {on}"),
+                                Some((false, on)) => format!("not enrolled, recorded {on}"),
+                                None => "not known".to_owned(),
+                            }) ")" }
                             option value="enrolled" { "enrolled" }
                             option value="not-enrolled" { "not enrolled" }
                         }
@@ -363,8 +401,9 @@ fn facts_form(t: &capekit_core::refunds::ImporterRefunds) -> Markup {
                 }
                 p {
                     label { "Latest entry filed (from ACE): "
-                        input type="date" name="active_on";
+                        input type="date" name="active_on" value=(t.recorded.active_on.map(|d| d.to_string()).unwrap_or_default());
                     }
+                    @if t.recorded.active_on.is_none() { " " span.meta { "(none recorded)" } }
                 }
                 button type="submit" { "Record" }
             }
@@ -382,17 +421,17 @@ fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {
     let opt = |c: Option<i64>| c.map_or_else(|| "unknown".to_owned(), money);
     html! {
         h2 { "Entries of importer " (importer) }
-        @if rec.importers.iter().any(|t| t.importer == importer) {
+        @if importer != UNKNOWN_IMPORTER && rec.importers.iter().any(|t| t.importer == importer) {
             p { a.button href={ "/refunds/page/" (urlencode(importer)) } { "Download the page to send this importer" }
                 " (only its entries, no file paths)" }
         }
         @if entries.is_empty() {
             p { "No entry of this importer is recorded." }
         } @else {
-            table #entries {
+            table #entries.refunds {
                 thead { tr {
                     th { "entry" } th { "state" } th.num { "IEEPA duty" } th.num { "interest (estimate)" }
-                    th.num { "paid" } th.num { "sent to Treasury" } th.num { "diverted" } th.num { "held" } th.num { "outstanding (estimate)" }
+                    th.num { "paid" } th.num { "sent to Treasury, diverted or held" } th.num { "outstanding (estimate)" }
                     th { "protest due" } th { "what to do" }
                 } }
                 tbody {
@@ -403,11 +442,9 @@ fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {
                             td.num { (opt(e.duty_cents)) }
                             td.num { (opt(e.interest.as_ref().map(|i| i.counted_cents))) }
                             td.num { (money(e.paid_cents())) }
-                            td.num { (money(e.sent_cents)) }
-                            td.num { (money(e.diverted_cents)) }
-                            td.num { (money(e.held_cents)) }
+                            td.num { (parked(e.sent_cents, e.diverted_cents, e.held_cents)) }
                             td.num { (opt(e.outstanding_cents)) }
-                            td { @if let Some(d) = e.protest_due { (d.to_string()) } }
+                            td { @if let Some(d) = e.protest_due { span.date { (d.to_string()) } } }
                             td { @for f in &e.findings { code { (f.code) } " " (f.message) br; } }
                         }
                     }

@@ -862,6 +862,10 @@ async fn entry_page_shows_its_timeline() {
     // ...and from the workbench its entries are pending from then on.
     let res = send(&f.app, mark("http://localhost:8080")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The triage page says so, and offers the button no more.
+    let after = text(send(&f.app, get(&target)).await).await;
+    assert!(after.contains("recorded as uploaded"), "{after}");
+    assert!(!after.contains("I uploaded refile-"), "{after}");
     let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
     let state = from_id(&page, "entry-state");
     assert!(state.contains("Pending"), "{state}");

@@ -24,6 +24,7 @@ use capekit_core::triage::{EntryResult, Outcome};
 use capekit_io::html::bar_chart;
 use capekit_io::triage_out::{reconciliation_line_with, report_html, worklist_table};
 use capekit_io::upload::{part_paths, upload_bytes};
+use capekit_ledger::DeclState;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -219,6 +220,27 @@ pub async fn page(
     let (id, s) = load(&state, &id).await?;
     let filter = Filter::parse(&filters)?;
     let page = page_number(filters.page.as_deref())?;
+    // Where the refile's drafts stand now (uploaded since, discarded...): the page says it, not
+    // what they were when the triage was made.
+    let draft_states: Vec<Option<DeclState>> = match &state.ledger {
+        Some(path) if !s.drafts.is_empty() => {
+            let (path, drafts) = (path.clone(), s.drafts.clone());
+            tokio::task::spawn_blocking(move || {
+                capekit_ledger::Ledger::open(&path)
+                    .and_then(|l| l.declarations())
+                    .map(|all| {
+                        drafts
+                            .iter()
+                            .map(|d| all.iter().find(|x| x.id == *d).map(|x| x.state))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .await
+            .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
     let r = &s.report;
     let rec = &r.reconciliation;
     let refile = refile_names(r.refile.entries.len());
@@ -274,7 +296,7 @@ pub async fn page(
             }
         }
 
-        (downloads(&id, &refile, &download_names(r).refile, &s.drafts))
+        (downloads(&id, &refile, &download_names(r).refile, &s.drafts, &draft_states))
         (importer_report_links(&format!("/triage/{id}"), &importer_reports(&state, &s)))
         (left_out(&id, &s))
 
@@ -391,7 +413,15 @@ fn downloads(
     refile: &[String],
     saved_as: &[String],
     drafts: &[capekit_ledger::DeclarationId],
+    states: &[Option<DeclState>],
 ) -> Markup {
+    let sent = |i: usize| {
+        matches!(
+            states.get(i).copied().flatten(),
+            Some(DeclState::Uploaded | DeclState::Answered)
+        )
+    };
+    let all_sent = !refile.is_empty() && (0..refile.len()).all(sent);
     html! {
         section.downloads #downloads {
             h2 { "Downloads" }
@@ -409,7 +439,11 @@ fn downloads(
             }
             @if !refile.is_empty() {
                 p {
-                    @if drafts.is_empty() {
+                    @if all_sent {
+                        "Recorded as uploaded: "
+                        @if refile.len() == 1 { "its" } @else { "their" }
+                        " entries are pending with CBP until the claim comes back; triage that claim when it does."
+                    } @else if drafts.is_empty() {
                         "Once you have uploaded the file on ACE Portal (CAPE > File Uploads), say so: "
                         "its entries are then pending with CBP and kept off every new declaration."
                     } @else {
@@ -423,11 +457,25 @@ fn downloads(
                     }
                 }
                 @for (i, name) in refile.iter().enumerate() {
-                    form.inline method="post" action={
-                        "/triage/" (id) "/" (name) "/uploaded"
-                        @if let Some(d) = drafts.get(i) { "?declaration=" (d) }
-                    } {
-                        button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (saved_as.get(i).unwrap_or(name)) }
+                    @match states.get(i).copied().flatten() {
+                        Some(DeclState::Uploaded | DeclState::Answered) => {
+                            p.ok id={ "uploaded-state-" (name) } { (saved_as.get(i).unwrap_or(name)) ": recorded as uploaded." }
+                        }
+                        Some(gone @ (DeclState::Discarded | DeclState::Failed)) => {
+                            p.bad id={ "uploaded-state-" (name) } {
+                                (saved_as.get(i).unwrap_or(name)) ": "
+                                @if gone == DeclState::Discarded { "discarded or replaced by a newer declaration" } @else { "marked failed" }
+                                " since; see the " a href="/declarations" { "Declarations" } " page."
+                            }
+                        }
+                        _ => {
+                            form.inline method="post" action={
+                                "/triage/" (id) "/" (name) "/uploaded"
+                                @if let Some(d) = drafts.get(i) { "?declaration=" (d) }
+                            } {
+                                button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (saved_as.get(i).unwrap_or(name)) }
+                            }
+                        }
                     }
                 }
             }

@@ -946,7 +946,8 @@ stronger rule applies.",
         why: "CAPE phase 1 takes unliquidated entries; CBP removes the IEEPA lines and liquidates \
 about 45 days after acceptance.",
         example: "`Liquidation Status` Unliquidated.",
-        fix: "Put the entry on a declaration (`capekit fix` writes the upload file).",
+        fix: "Declare the entry in CAPE: the plan puts it on its importer's declaration file, \
+ready to upload.",
         source: QRG),
     rule!(WITHIN_CAPE_WINDOW, "liquidated-within-cape-window", Cape, None, None,
         "liquidated no more than 80 days ago: declare in CAPE",

@@ -192,7 +192,9 @@ pub fn triage_names(report: &TriageReport, importers: &Importers) -> TriageNames
     }
 }
 
-/// `report-IMPORTER-CLAIMS-DATE.html`, or `report-unknown-importer-CLAIM-DATE.html`.
+/// `report-IMPORTER-CLAIMS-DATE.html`, named after the importer's own claims (its one claim,
+/// or the first and `-and-N-more`), or `report-unknown-importer-CLAIM-DATE.html`. `of` (the
+/// triage's claims) names a group on no claim at all.
 fn importer_report_name(
     g: &ImporterGroup<'_>,
     of: &str,
@@ -201,8 +203,9 @@ fn importer_report_name(
 ) -> String {
     let importer = g.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
     let claim = match (&g.importer, g.claims.first()) {
-        (None, Some(c)) => c.to_string(),
-        _ => of.to_owned(),
+        (None, Some(c)) => crate::names::name_part(c),
+        (Some(_), _) => crate::names::first_and_more(&g.claims).unwrap_or_else(|| of.to_owned()),
+        (None, None) => of.to_owned(),
     };
     taken
         .claim(|n| {
@@ -1060,9 +1063,12 @@ pub fn importer_report_html(
     if g.refile.is_empty() {
         b.push_str("<p>None of these entries is to be declared again now.</p>\n");
     } else {
+        // The new declaration is a draft here: the report says it is to be uploaded, never
+        // that these entries are declared already.
         let _ = writeln!(
             b,
-            "<p>Declared again on {}, to be uploaded on ACE Portal &gt; CAPE &gt; File Uploads.</p>",
+            "<p>On the new declaration {} {} (to be uploaded on ACE Portal &gt; CAPE &gt; File Uploads).</p>",
+            if refile.len() > 1 { "files" } else { "file" },
             esc(&refile.join(", "))
         );
         more(&mut b, g.refile.len());

@@ -388,3 +388,79 @@ fn an_earlier_runs_files_under_the_old_names_are_removed_by_the_next_run() {
         r.both()
     );
 }
+
+#[test]
+fn each_importer_report_is_named_after_that_importers_own_claims() {
+    // Regression: every importer's report was named after the first claim of the whole triage
+    // (`report-B-CLAIM1-and-2-more-...`) though importer B's entries are on other claims.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (c1, c2, c3) = ("100000241223", "100000241300", "100000241400");
+    std::fs::write(
+        d.join("claim-1.csv"),
+        format!(
+            "ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+             ={A_ACCEPTED:?},={c1:?},{IMPORTER_A},Entry Summary Updated,\r\n"
+        ),
+    )
+    .expect("claim 1");
+    std::fs::write(
+        d.join("claim-2.csv"),
+        format!(
+            "ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+             ={B_ACCEPTED:?},={c2:?},{IMPORTER_B},Entry Summary Updated,\r\n"
+        ),
+    )
+    .expect("claim 2");
+    std::fs::write(
+        d.join("claim-3.csv"),
+        format!(
+            "ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+             ={B_PROTEST:?},={c3:?},{IMPORTER_B},Failed,PROTEST ON ENTRY\r\n\
+             ={A_REFILE:?},={c3:?},{IMPORTER_A},Failed,HTS RELATIONSHIP/SEQUENCE MISMATCH\r\n"
+        ),
+    )
+    .expect("claim 3");
+    std::fs::write(
+        d.join("declaration.csv"),
+        format!("Entry Number\r\n{A_ACCEPTED}\r\n{A_REFILE}\r\n{B_ACCEPTED}\r\n{B_PROTEST}\r\n"),
+    )
+    .expect("declaration");
+    let r = ok(run_with_ledger(
+        d,
+        &d.join("ledger.sqlite3"),
+        &[
+            "triage",
+            "claim-1.csv",
+            "claim-2.csv",
+            "claim-3.csv",
+            "--declaration",
+            "declaration.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+        ],
+    ));
+    let names = names(&d.join("out"));
+    for n in [
+        format!("report-{c1}-and-2-more-{AS_OF}.html"),
+        format!("report-{IMPORTER_A}-{c1}-and-1-more-{AS_OF}.html"),
+        format!("report-{IMPORTER_B}-{c2}-and-1-more-{AS_OF}.html"),
+    ] {
+        assert!(names.contains(&n), "{n} not in {names:?}\n{}", r.both());
+    }
+    let a = std::fs::read_to_string(
+        d.join("out")
+            .join(format!("report-{IMPORTER_A}-{c1}-and-1-more-{AS_OF}.html")),
+    )
+    .expect("A's report");
+    // A's entry to refile is on a draft: the report says it is to be uploaded, not declared.
+    assert!(!a.contains("Declared again"), "{a}");
+    assert!(
+        a.contains(&format!(
+            "On the new declaration file refile-{c1}-and-2-more-{AS_OF}.csv (to be uploaded"
+        )),
+        "{a}"
+    );
+}

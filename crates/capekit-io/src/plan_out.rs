@@ -2011,7 +2011,8 @@ pub fn importer_report_html(
                 [
                     e.entry_number.to_string(),
                     e.decision.path.to_string(),
-                    scrub_paths(&e.what_to_do(filer)).into_owned(),
+                    // Plain advice: no command, ledger note or rule code in a page sent on.
+                    capekit_core::words::plain_advice(&scrub_paths(&e.what_to_do(filer))),
                     by_when(e),
                     format_cents(e.ieepa_duty_cents),
                 ]
@@ -2052,8 +2053,9 @@ pub fn importer_report_html(
             accepted.iter().take(REPORT_ROWS).map(|e| {
                 [
                     e.entry_number.to_string(),
-                    scrub_paths(&e.known.as_ref().map_or_else(String::new, known_clause))
-                        .into_owned(),
+                    capekit_core::words::plain_advice(&scrub_paths(
+                        &e.known.as_ref().map_or_else(String::new, known_clause),
+                    )),
                 ]
             }),
         ));

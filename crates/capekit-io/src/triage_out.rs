@@ -1051,7 +1051,8 @@ pub fn importer_report_html(
                     e.entry_number.to_string(),
                     e.claim_number.as_deref().unwrap_or("").to_owned(),
                     e.message.to_string(),
-                    scrub_paths(&e.what_to_do).into_owned(),
+                    // Plain advice: no command, ledger note or rule code in a page sent on.
+                    capekit_core::words::plain_advice(&scrub_paths(&e.what_to_do)),
                     capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
                         .map(|d| d.describe())
                         .unwrap_or_default(),

@@ -144,7 +144,10 @@ impl PlannedEntry {
         // that gets a whole declaration rejected, whoever's account would file it.
         match &self.known {
             Some(k @ KnownState::Accepted { .. }) => {
-                return format!("{}: never declare it again (capekit ledger)", k.describe());
+                return format!(
+                    "{}, as the ledger records: never declare it again",
+                    k.describe()
+                );
             }
             Some(
                 k @ KnownState::Pending {
@@ -166,19 +169,19 @@ impl PlannedEntry {
                     ))
                 });
                 return format!(
-                    "urgent and {}{}: look for that declaration's claim number in ACE (File Uploads, then Claim Status) before anything else - do not resubmit (capekit ledger)",
+                    "urgent and {}{}, as the ledger records: look for that declaration's claim number in ACE (File Uploads, then Claim Status) before anything else - do not resubmit",
                     k.describe(),
                     age.unwrap_or_default()
                 );
             }
             Some(k @ KnownState::Pending { .. }) => {
                 return format!(
-                    "{}: do not resubmit - wait for that declaration's claim and triage it (capekit ledger)",
+                    "{}, as the ledger records: do not resubmit - wait for that declaration's claim and triage it",
                     k.describe()
                 );
             }
             Some(k @ (KnownState::Drafted { .. } | KnownState::Rejected { .. })) => {
-                return format!("{}: {} (capekit ledger)", k.describe(), k.remedy());
+                return format!("{}, as the ledger records: {}", k.describe(), k.remedy());
             }
             None => {}
         }
@@ -2337,7 +2340,9 @@ pub(crate) mod tests {
                 .unwrap_or_default()
         };
         assert!(
-            what(1).starts_with("accepted on claim 100000241223: never declare it again"),
+            what(1).starts_with(
+                "accepted on claim 100000241223, as the ledger records: never declare it again"
+            ),
             "{}",
             what(1)
         );
@@ -2346,6 +2351,11 @@ pub(crate) mod tests {
             "{}",
             what(2)
         );
+        // Regression: "(capekit ledger)" after every reason was jargon; it is said in words.
+        for tx in 1..=4 {
+            assert!(!what(tx).contains("(capekit ledger)"), "{}", what(tx));
+        }
+        assert!(what(2).contains(", as the ledger records: "), "{}", what(2));
         // Accepted: nothing left to do, so not urgent however close its window, and last.
         assert!(!plan.entries[2].urgent);
         let order: Vec<EntryNumber> = worklist.iter().map(|e| e.entry_number).collect();

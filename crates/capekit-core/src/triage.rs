@@ -915,7 +915,9 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             .and_then(|a| a.accepted_on)
             .map(|c| (&*claims[c as usize].number, ""));
         let known = || match input.known.get(&r.entry_number) {
-            Some(KnownState::Accepted { claim }) => Some((claim.as_str(), " (capekit ledger)")),
+            Some(KnownState::Accepted { claim }) => {
+                Some((claim.as_str(), ", as the ledger records,"))
+            }
             _ => None,
         };
         let Some((claim, whose)) = here.or_else(known) else {
@@ -1337,15 +1339,15 @@ fn plan_refile(
 fn known_reason(k: &KnownState) -> String {
     match k {
         KnownState::Accepted { .. } => format!(
-            "{} (capekit ledger): an accepted entry is never declared again",
+            "{}, as the ledger records: an accepted entry is never declared again",
             k.describe()
         ),
         KnownState::Pending { .. } => format!(
-            "{} (capekit ledger): do not resubmit - wait for that declaration's claim and triage it",
+            "{}, as the ledger records: do not resubmit - wait for that declaration's claim and triage it",
             k.describe()
         ),
         KnownState::Drafted { .. } | KnownState::Rejected { .. } => {
-            format!("{} (capekit ledger): {}", k.describe(), k.remedy())
+            format!("{}, as the ledger records: {}", k.describe(), k.remedy())
         }
     }
 }
@@ -1522,7 +1524,7 @@ mod tests {
         assert!(
             row1.note
                 .as_deref()
-                .is_some_and(|n| n.contains("(capekit ledger)")),
+                .is_some_and(|n| n.contains("as the ledger records")),
             "{row1:?}"
         );
     }

@@ -429,6 +429,152 @@ pub fn pattern(message: &str) -> String {
     out
 }
 
+/// The first sentence of a text, for a table cell, and whether more follows (the full text is
+/// elsewhere). A sentence ends at `. ` before a capital letter or a code span; one longer than
+/// 180 characters is cut at a space, with an ellipsis.
+pub fn first_sentence(text: &str) -> (std::borrow::Cow<'_, str>, bool) {
+    const LONGEST: usize = 180;
+    let end = sentence_end(text);
+    let head = text[..end].trim_end();
+    if head.chars().count() <= LONGEST {
+        return (head.into(), end < text.trim_end().len());
+    }
+    let cut = head
+        .char_indices()
+        .take_while(|(i, _)| *i < LONGEST)
+        .filter(|(_, c)| *c == ' ')
+        .map(|(i, _)| i)
+        .last()
+        .unwrap_or(LONGEST.min(head.len()));
+    let cut = (0..=cut)
+        .rev()
+        .find(|&i| head.is_char_boundary(i))
+        .unwrap_or(0);
+    // A code span cut in two would show the rest as code: close it.
+    let mut short = head[..cut].trim_end().to_owned();
+    if short.matches('`').count() % 2 == 1 {
+        short.push('`');
+    }
+    short.push_str("...");
+    (short.into(), true)
+}
+
+/// Where the first sentence of `text` ends: after a `. ` before a capital letter or a code
+/// span, else at its end.
+fn sentence_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(2))
+        .find(|&i| {
+            bytes[i] == b'.'
+                && bytes[i + 1] == b' '
+                && (bytes[i + 2].is_ascii_uppercase() || bytes[i + 2] == b'`')
+        })
+        .map_or(text.len(), |i| i + 1)
+}
+
+/// Whether `text` names a rule by its code (`P009`, `M010`, `R001`): a capital letter and three
+/// digits standing alone.
+pub fn names_rule_code(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        let b = w.as_bytes();
+        b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+    })
+}
+
+/// What to do, as a report meant for an importer says it: the first sentence of the advice,
+/// without the terminal commands, the ledger notes, the rule codes and the action names that
+/// are the broker's (`(then `capekit ledger uploaded ...`)`, `(capekit ledger)`, `See P009`,
+/// `(other-path)`), and a declaration named by its file alone (never the folder the workbench
+/// keeps it in). A clause that gives a command is left out whole; what is left is plain
+/// advice, or, when nothing is, a pointer to the broker's worklist.
+pub fn plain_advice(text: &str) -> String {
+    // The whole first sentence: its asides and commands go below, and what is left is short.
+    let head = text[..sentence_end(text)].trim_end();
+    let broker_only = |t: &str| t.contains("capekit") || names_rule_code(t);
+    // Parenthesized asides that are the broker's: commands, ledger notes, codes, action names.
+    let mut kept = String::with_capacity(head.len());
+    let mut depth = 0usize;
+    let mut aside = String::new();
+    for c in head.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                aside.push(c);
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                aside.push(c);
+                if depth == 0 {
+                    let inner = &aside[1..aside.len() - 1];
+                    if !(broker_only(inner) || meaning(inner.trim()).is_some()) {
+                        kept.push_str(&aside);
+                    } else {
+                        // The space before the aside goes with it.
+                        while kept.ends_with(' ') {
+                            kept.pop();
+                        }
+                    }
+                    aside.clear();
+                }
+            }
+            _ if depth > 0 => aside.push(c),
+            _ => kept.push(c),
+        }
+    }
+    kept.push_str(&aside);
+    // Clauses (outside parentheses) that give a command are left out whole.
+    const SEPARATORS: [&str; 4] = ["; ", ": ", ", or ", " - "];
+    let mut clauses: Vec<(&str, &str)> = Vec::new();
+    let (mut start, mut sep, mut depth, mut i) = (0, "", 0usize, 0);
+    let bytes = kept.as_bytes();
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0
+            && let Some(s) = SEPARATORS.iter().find(|s| kept[i..].starts_with(**s))
+        {
+            clauses.push((sep, &kept[start..i]));
+            sep = s;
+            i += s.len();
+            start = i;
+            continue;
+        }
+        i += 1;
+    }
+    clauses.push((sep, &kept[start..]));
+    let mut out = String::with_capacity(kept.len());
+    for (sep, clause) in clauses.into_iter().filter(|(_, c)| !broker_only(c)) {
+        if !out.is_empty() {
+            out.push_str(sep);
+        }
+        out.push_str(clause);
+    }
+    // A declaration the workbench keeps under its session's folder is named by its file.
+    let out = out
+        .split(' ')
+        .map(|w| match w.rsplit_once('/') {
+            Some((_, file))
+                if [".csv", ".xlsx", ".txt"]
+                    .iter()
+                    .any(|x| file.trim_end_matches([',', ';', ':', ')']).ends_with(x)) =>
+            {
+                file
+            }
+            _ => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = out.trim().trim_end_matches([',', ';', ':', '-', ' ']);
+    if out.is_empty() {
+        "see your broker's worklist".to_owned()
+    } else {
+        out.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -581,5 +727,36 @@ mod tests {
             g[0].whereabouts(),
             "3 times: a.csv lines 2, 3; b.xlsx Sheet1!A4"
         );
+    }
+    #[test]
+    fn advice_for_an_importer_holds_no_command_note_code_or_folder() {
+        let cases = [
+            (
+                "on the draft workbench-1e943481/refile-1-2026-12-02.csv (written 2026-12-02 07:40 UTC, not marked uploaded): upload that draft (then `capekit ledger uploaded workbench-1e943481/refile-1-2026-12-02.csv`), or release its entries with `capekit ledger discard workbench-1e943481/refile-1-2026-12-02.csv` (capekit ledger)",
+                "on the draft refile-1-2026-12-02.csv (written 2026-12-02 07:40 UTC, not marked uploaded): upload that draft",
+            ),
+            (
+                "rejected on claim 100000318902 with `INVALID HTS` (correct-then-refile): do first what CBP's message asks (`capekit explain \"INVALID HTS\"` says what: a post-summary correction); once corrected, declare it with `capekit refile --corrected LIST` (capekit ledger)",
+                "rejected on claim 100000318902 with `INVALID HTS`: do first what CBP's message asks",
+            ),
+            (
+                "rejected on claim 1 with `PROTEST ON ENTRY` (other-path): its refund is on another path (protest, court or a later CAPE phase): see `capekit explain` for the message (capekit ledger)",
+                "rejected on claim 1 with `PROTEST ON ENTRY`: its refund is on another path (protest, court or a later CAPE phase)",
+            ),
+            (
+                "Follow the protest. If it is denied, the court deadline is 180 days from the denial (28 USC 2636(a)). See P009 for withdrawing an IEEPA-only protest.",
+                "Follow the protest.",
+            ),
+            (
+                "review CBP's answer first (`capekit ledger entry` shows its history); if it should be declared after all, run `capekit check` on it (capekit ledger)",
+                "review CBP's answer first",
+            ),
+            ("run `capekit fix` on it", "see your broker's worklist"),
+        ];
+        for (text, plain) in cases {
+            assert_eq!(plain_advice(text), plain, "{text}");
+        }
+        assert!(names_rule_code("See P009."));
+        assert!(!names_rule_code("entry B7666200285, filer M27, [X17]"));
     }
 }

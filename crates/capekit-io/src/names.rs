@@ -11,7 +11,7 @@
 //! | triage: the new declaration | `refile-100000241223-2026-12-01.csv` (`-01`, `-02`... past 9,999) |
 //! | triage: the worklist | `worklist-100000241223-2026-12-01.xlsx`, `.csv` |
 //! | triage: the report for the broker | `report-100000241223-2026-12-01.html` |
-//! | triage: the report for one importer | `report-IMPORTER-100000241223-2026-12-01.html` |
+//! | triage: the report for one importer | `report-IMPORTER-100000241223-2026-12-01.html`, after that importer's own claims |
 //! | triage: entries whose importer is not known | `report-unknown-importer-100000241223-2026-12-01.html`, one per claim |
 //! | triage of several claims | the first claim number and `-and-N-more`: `refile-100000241223-and-2-more-2026-12-01.csv` |
 //! | `refile` (from the ledger) | `refile-all-claims-2026-12-01.csv`; with `--importer`, `refile-IMPORTER-2026-12-01.csv` |
@@ -190,17 +190,31 @@ pub fn claims_part(report: &TriageReport) -> String {
         .filter(|c| c.kind == ClaimFileKind::ClaimDetails)
         .map(|c| &*c.claim_number)
         .collect();
-    match claims.as_slice() {
-        [] => report
+    if claims.is_empty() {
+        return report
             .claims
             .first()
             .map(|c| {
                 let file = c.files.first().map_or(&*c.claim_number, |f| &**f);
                 name_part(file_stem(file))
             })
-            .unwrap_or_else(|| "no-claim".to_owned()),
-        [one] => name_part(one),
-        [first, rest @ ..] => format!("{}-and-{}-more", name_part(first), rest.len()),
+            .unwrap_or_else(|| "no-claim".to_owned());
+    }
+    first_and_more(&claims).unwrap_or_else(|| "no-claim".to_owned())
+}
+
+/// The name part of a list: its one item, or the first and how many more
+/// (`100000241223-and-2-more`); `None` for no item. An importer's report is named after the
+/// importer's own claims this way, a plan after its importers.
+pub fn first_and_more<S: AsRef<str>>(items: &[S]) -> Option<String> {
+    match items {
+        [] => None,
+        [one] => Some(name_part(one.as_ref())),
+        [first, rest @ ..] => Some(format!(
+            "{}-and-{}-more",
+            name_part(first.as_ref()),
+            rest.len()
+        )),
     }
 }
 

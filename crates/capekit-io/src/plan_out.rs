@@ -144,7 +144,10 @@ impl PlannedEntry {
         // that gets a whole declaration rejected, whoever's account would file it.
         match &self.known {
             Some(k @ KnownState::Accepted { .. }) => {
-                return format!("{}: never declare it again (capekit ledger)", k.describe());
+                return format!(
+                    "{}, as the ledger records: never declare it again",
+                    k.describe()
+                );
             }
             Some(
                 k @ KnownState::Pending {
@@ -166,19 +169,19 @@ impl PlannedEntry {
                     ))
                 });
                 return format!(
-                    "urgent and {}{}: look for that declaration's claim number in ACE (File Uploads, then Claim Status) before anything else - do not resubmit (capekit ledger)",
+                    "urgent and {}{}, as the ledger records: look for that declaration's claim number in ACE (File Uploads, then Claim Status) before anything else - do not resubmit",
                     k.describe(),
                     age.unwrap_or_default()
                 );
             }
             Some(k @ KnownState::Pending { .. }) => {
                 return format!(
-                    "{}: do not resubmit - wait for that declaration's claim and triage it (capekit ledger)",
+                    "{}, as the ledger records: do not resubmit - wait for that declaration's claim and triage it",
                     k.describe()
                 );
             }
             Some(k @ (KnownState::Drafted { .. } | KnownState::Rejected { .. })) => {
-                return format!("{}: {} (capekit ledger)", k.describe(), k.remedy());
+                return format!("{}, as the ledger records: {}", k.describe(), k.remedy());
             }
             None => {}
         }
@@ -1163,6 +1166,32 @@ pub fn reconciliation_line(plan: &Plan) -> String {
 /// worklist for the entries they concern.
 pub const FINDINGS_ALL_WHERE: &str = "all in --format json; their entries on the worklist";
 
+/// Where every reader finding is listed when it concerns no entry the plan holds: a row whose
+/// entry number cannot be read is left out, so no worklist row stands for it.
+pub const FINDINGS_ALL_WHERE_NO_ENTRY: &str =
+    "all in --format json; these rows are left out of the plan, so they are not on the worklist";
+
+/// Reader rules whose findings concern a row or column, not an entry the plan holds: an
+/// unreadable entry number (R001), a missing entry column (R005), a duplicate column (R008),
+/// rows above the header (R009), capped findings (R010), a report-total row (R013).
+const NO_ENTRY_RULES: [&str; 6] = ["R001", "R005", "R008", "R009", "R010", "R013"];
+
+/// Where every finding of reader rule `code` is listed, besides the terminal and the report:
+/// only a finding about an entry the plan holds says its entries are on the worklist.
+pub fn findings_where(code: &str) -> &'static str {
+    if findings_on_worklist(code) {
+        FINDINGS_ALL_WHERE
+    } else {
+        FINDINGS_ALL_WHERE_NO_ENTRY
+    }
+}
+
+/// Whether the entries that findings of reader rule `code` concern can be on the plan's
+/// worklist: not when the finding is about a row left out or a column ([`NO_ENTRY_RULES`]).
+pub fn findings_on_worklist(code: &str) -> bool {
+    !NO_ENTRY_RULES.contains(&code)
+}
+
 fn rule_name(code: &str) -> &'static str {
     ENTRY_READER_RULES
         .iter()
@@ -1294,7 +1323,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
                     d.message
                 );
             }
-            if let Some(more) = g.more(FINDINGS_ALL_WHERE) {
+            if let Some(more) = g.more(findings_where(g.code)) {
                 let _ = writeln!(out, "    {more}");
             }
         }
@@ -1857,9 +1886,10 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             group(plan.diagnostics.len() as u64),
             esc(&severity_summary(&plan.diagnostics))
         );
-        b.push_str(&crate::html::findings_table(&plan.diagnostics, |_| {
-            FINDINGS_ALL_WHERE
-        }));
+        b.push_str(&crate::html::findings_table(
+            &plan.diagnostics,
+            findings_where,
+        ));
     }
 
     b.push_str("<h2>Worklist</h2>\n");
@@ -1984,7 +2014,8 @@ pub fn importer_report_html(
                 [
                     e.entry_number.to_string(),
                     e.decision.path.to_string(),
-                    scrub_paths(&e.what_to_do(filer)).into_owned(),
+                    // Plain advice: no command, ledger note or rule code in a page sent on.
+                    capekit_core::words::plain_advice(&scrub_paths(&e.what_to_do(filer))),
                     by_when(e),
                     format_cents(e.ieepa_duty_cents),
                 ]
@@ -2025,8 +2056,9 @@ pub fn importer_report_html(
             accepted.iter().take(REPORT_ROWS).map(|e| {
                 [
                     e.entry_number.to_string(),
-                    scrub_paths(&e.known.as_ref().map_or_else(String::new, known_clause))
-                        .into_owned(),
+                    capekit_core::words::plain_advice(&scrub_paths(
+                        &e.known.as_ref().map_or_else(String::new, known_clause),
+                    )),
                 ]
             }),
         ));
@@ -2308,7 +2340,9 @@ pub(crate) mod tests {
                 .unwrap_or_default()
         };
         assert!(
-            what(1).starts_with("accepted on claim 100000241223: never declare it again"),
+            what(1).starts_with(
+                "accepted on claim 100000241223, as the ledger records: never declare it again"
+            ),
             "{}",
             what(1)
         );
@@ -2317,6 +2351,11 @@ pub(crate) mod tests {
             "{}",
             what(2)
         );
+        // Regression: "(capekit ledger)" after every reason was jargon; it is said in words.
+        for tx in 1..=4 {
+            assert!(!what(tx).contains("(capekit ledger)"), "{}", what(tx));
+        }
+        assert!(what(2).contains(", as the ledger records: "), "{}", what(2));
         // Accepted: nothing left to do, so not urgent however close its window, and last.
         assert!(!plan.entries[2].urgent);
         let order: Vec<EntryNumber> = worklist.iter().map(|e| e.entry_number).collect();
@@ -2365,14 +2404,32 @@ pub(crate) mod tests {
             })
             .chain([Diagnostic::new("R002", Severity::Warning, "x")])
             .collect();
-        let html = crate::html::findings_table(&diags, |_| FINDINGS_ALL_WHERE);
+        let html = crate::html::findings_table(&diags, findings_where);
         assert!(html.contains("on 25 lines: 2-26"), "{html}");
         assert_eq!(html.matches("is not an entry number").count(), 3, "{html}");
+        // Regression: rows whose entry number cannot be read are left out, so the report never
+        // says their entries are on the worklist.
         assert!(
             html.contains(
-                "... and 22 more like these (all in --format json; their entries on the worklist)"
+                "... and 22 more like these (all in --format json; these rows are left out of the plan, so they are not on the worklist)"
             ),
             "{html}"
+        );
+        assert!(!html.contains("their entries on the worklist"), "{html}");
+        let bad_dates: Vec<Diagnostic> = (0..5u64)
+            .map(|i| {
+                Diagnostic::new(
+                    "R003",
+                    Severity::Warning,
+                    format!("line {}: bad date", i + 2),
+                )
+                .at_line(i + 2)
+                .in_file("es003.csv")
+            })
+            .collect();
+        assert!(
+            crate::html::findings_table(&bad_dates, findings_where)
+                .contains("(all in --format json; their entries on the worklist)")
         );
     }
 

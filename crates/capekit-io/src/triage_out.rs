@@ -192,7 +192,9 @@ pub fn triage_names(report: &TriageReport, importers: &Importers) -> TriageNames
     }
 }
 
-/// `report-IMPORTER-CLAIMS-DATE.html`, or `report-unknown-importer-CLAIM-DATE.html`.
+/// `report-IMPORTER-CLAIMS-DATE.html`, named after the importer's own claims (its one claim,
+/// or the first and `-and-N-more`), or `report-unknown-importer-CLAIM-DATE.html`. `of` (the
+/// triage's claims) names a group on no claim at all.
 fn importer_report_name(
     g: &ImporterGroup<'_>,
     of: &str,
@@ -201,8 +203,9 @@ fn importer_report_name(
 ) -> String {
     let importer = g.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
     let claim = match (&g.importer, g.claims.first()) {
-        (None, Some(c)) => c.to_string(),
-        _ => of.to_owned(),
+        (None, Some(c)) => crate::names::name_part(c),
+        (Some(_), _) => crate::names::first_and_more(&g.claims).unwrap_or_else(|| of.to_owned()),
+        (None, None) => of.to_owned(),
     };
     taken
         .claim(|n| {
@@ -1048,7 +1051,8 @@ pub fn importer_report_html(
                     e.entry_number.to_string(),
                     e.claim_number.as_deref().unwrap_or("").to_owned(),
                     e.message.to_string(),
-                    scrub_paths(&e.what_to_do).into_owned(),
+                    // Plain advice: no command, ledger note or rule code in a page sent on.
+                    capekit_core::words::plain_advice(&scrub_paths(&e.what_to_do)),
                     capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
                         .map(|d| d.describe())
                         .unwrap_or_default(),
@@ -1060,9 +1064,12 @@ pub fn importer_report_html(
     if g.refile.is_empty() {
         b.push_str("<p>None of these entries is to be declared again now.</p>\n");
     } else {
+        // The new declaration is a draft here: the report says it is to be uploaded, never
+        // that these entries are declared already.
         let _ = writeln!(
             b,
-            "<p>Declared again on {}, to be uploaded on ACE Portal &gt; CAPE &gt; File Uploads.</p>",
+            "<p>On the new declaration {} {} (to be uploaded on ACE Portal &gt; CAPE &gt; File Uploads).</p>",
+            if refile.len() > 1 { "files" } else { "file" },
             esc(&refile.join(", "))
         );
         more(&mut b, g.refile.len());

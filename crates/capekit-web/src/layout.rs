@@ -74,41 +74,8 @@ pub fn paragraphs(text: &str) -> Markup {
 }
 
 /// The first sentence of a text, for a table cell, and whether more follows (the entry page has
-/// it whole). A sentence ends at `. ` before a capital letter or a code span; one longer than
-/// 180 characters is cut at a space, with an ellipsis.
-pub fn first_sentence(text: &str) -> (std::borrow::Cow<'_, str>, bool) {
-    const LONGEST: usize = 180;
-    let bytes = text.as_bytes();
-    let end = (0..bytes.len().saturating_sub(2))
-        .find(|&i| {
-            bytes[i] == b'.'
-                && bytes[i + 1] == b' '
-                && (bytes[i + 2].is_ascii_uppercase() || bytes[i + 2] == b'`')
-        })
-        .map_or(text.len(), |i| i + 1);
-    let head = text[..end].trim_end();
-    if head.chars().count() <= LONGEST {
-        return (head.into(), end < text.trim_end().len());
-    }
-    let cut = head
-        .char_indices()
-        .take_while(|(i, _)| *i < LONGEST)
-        .filter(|(_, c)| *c == ' ')
-        .map(|(i, _)| i)
-        .last()
-        .unwrap_or(LONGEST.min(head.len()));
-    let cut = (0..=cut)
-        .rev()
-        .find(|&i| head.is_char_boundary(i))
-        .unwrap_or(0);
-    // A code span cut in two would show the rest as code: close it.
-    let mut short = head[..cut].trim_end().to_owned();
-    if short.matches('`').count() % 2 == 1 {
-        short.push('`');
-    }
-    short.push_str("...");
-    (short.into(), true)
-}
+/// it whole): the one rule for every face, [`capekit_core::words::first_sentence`].
+pub use capekit_core::words::first_sentence;
 
 /// A time as this computer's clock shows it, with its zone: `2026-11-24 10:00 EST`.
 pub fn local_time(t: jiff::Timestamp) -> String {

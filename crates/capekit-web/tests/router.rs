@@ -900,7 +900,7 @@ async fn refile_leaves_out_an_entry_accepted_on_an_earlier_claim() {
     let left = from_id(&page, "left-out");
     assert!(left.contains("B7644104112"), "{left}");
     assert!(
-        left.contains("accepted on claim 100000241999 (capekit ledger): an accepted entry is never declared again"),
+        left.contains("accepted on claim 100000241999, as the ledger records: an accepted entry is never declared again"),
         "{left}"
     );
 }

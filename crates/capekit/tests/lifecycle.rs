@@ -1236,7 +1236,7 @@ fn outputs_built_while_the_triage_is_recorded_say_what_the_ledger_knows() {
         .find(|l| l.starts_with(accepted))
         .unwrap_or_else(|| panic!("{accepted} on the worklist: {worklist}"));
     assert!(
-        row.contains("accepted on claim 100000241223 (capekit ledger)"),
+        row.contains("accepted on claim 100000241223, as the ledger records"),
         "{row}"
     );
     let html = std::fs::read_to_string(d.join("second/report-100000241999-2026-11-24.html"))

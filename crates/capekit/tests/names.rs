@@ -388,3 +388,184 @@ fn an_earlier_runs_files_under_the_old_names_are_removed_by_the_next_run() {
         r.both()
     );
 }
+
+#[test]
+fn each_importer_report_is_named_after_that_importers_own_claims() {
+    // Regression: every importer's report was named after the first claim of the whole triage
+    // (`report-B-CLAIM1-and-2-more-...`) though importer B's entries are on other claims.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (c1, c2, c3) = ("100000241223", "100000241300", "100000241400");
+    std::fs::write(
+        d.join("claim-1.csv"),
+        format!(
+            "ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+             ={A_ACCEPTED:?},={c1:?},{IMPORTER_A},Entry Summary Updated,\r\n"
+        ),
+    )
+    .expect("claim 1");
+    std::fs::write(
+        d.join("claim-2.csv"),
+        format!(
+            "ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+             ={B_ACCEPTED:?},={c2:?},{IMPORTER_B},Entry Summary Updated,\r\n"
+        ),
+    )
+    .expect("claim 2");
+    std::fs::write(
+        d.join("claim-3.csv"),
+        format!(
+            "ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+             ={B_PROTEST:?},={c3:?},{IMPORTER_B},Failed,PROTEST ON ENTRY\r\n\
+             ={A_REFILE:?},={c3:?},{IMPORTER_A},Failed,HTS RELATIONSHIP/SEQUENCE MISMATCH\r\n"
+        ),
+    )
+    .expect("claim 3");
+    std::fs::write(
+        d.join("declaration.csv"),
+        format!("Entry Number\r\n{A_ACCEPTED}\r\n{A_REFILE}\r\n{B_ACCEPTED}\r\n{B_PROTEST}\r\n"),
+    )
+    .expect("declaration");
+    let r = ok(run_with_ledger(
+        d,
+        &d.join("ledger.sqlite3"),
+        &[
+            "triage",
+            "claim-1.csv",
+            "claim-2.csv",
+            "claim-3.csv",
+            "--declaration",
+            "declaration.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+        ],
+    ));
+    let names = names(&d.join("out"));
+    for n in [
+        format!("report-{c1}-and-2-more-{AS_OF}.html"),
+        format!("report-{IMPORTER_A}-{c1}-and-1-more-{AS_OF}.html"),
+        format!("report-{IMPORTER_B}-{c2}-and-1-more-{AS_OF}.html"),
+    ] {
+        assert!(names.contains(&n), "{n} not in {names:?}\n{}", r.both());
+    }
+    let a = std::fs::read_to_string(
+        d.join("out")
+            .join(format!("report-{IMPORTER_A}-{c1}-and-1-more-{AS_OF}.html")),
+    )
+    .expect("A's report");
+    // A's entry to refile is on a draft: the report says it is to be uploaded, not declared.
+    assert!(!a.contains("Declared again"), "{a}");
+    assert!(
+        a.contains(&format!(
+            "On the new declaration file refile-{c1}-and-2-more-{AS_OF}.csv (to be uploaded"
+        )),
+        "{a}"
+    );
+}
+
+/// Words in a report meant for an importer that are the broker's: a terminal command, the
+/// workbench's folder, the ledger's note, a rule code (`P009`).
+fn assert_importer_page_is_plain(name: &str, html: &str) {
+    for bad in ["capekit ", "workbench-", "(capekit ledger)"] {
+        assert!(!html.contains(bad), "{name} holds {bad:?}:\n{html}");
+    }
+    let code = html.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| {
+        let b = w.as_bytes();
+        b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+    });
+    assert!(code.is_none(), "{name} names rule {code:?}:\n{html}");
+}
+
+#[test]
+fn importer_reports_of_a_triage_and_a_plan_hold_no_command_ledger_note_or_rule_code() {
+    // Regression: the plan's importer report showed `capekit ledger uploaded
+    // workbench-.../refile-...csv`, `capekit explain`, `capekit refile --corrected LIST`,
+    // "(capekit ledger)" after reasons and "See P009": a page sent to an importer gives advice
+    // in plain words. The ledger here knows entries accepted, pending, drafted and rejected.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/es003.csv"),
+        d.join("es003.csv"),
+    )
+    .expect("copy");
+    let ledger = d.join("ledger.sqlite3");
+    std::fs::write(d.join("uploaded.csv"), common::upload_csv(&["B7644100391"]))
+        .expect("declaration");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "uploaded.csv"],
+    ));
+    let importer = "27-184593000";
+    let claim = "100000300001";
+    let mut rows =
+        String::from("ENTRY_NUMBER,CLAIM_NUMBER,IMPORTER_NUMBER,STATUS,ERROR_DESCRIPTION\r\n");
+    for (entry, status, message) in [
+        ("B7644100219", "Entry Summary Updated", ""),
+        ("B7644100888", "Failed", "INVALID HTS"),
+        (
+            "B7644101043",
+            "Failed",
+            "HTS RELATIONSHIP/SEQUENCE MISMATCH",
+        ),
+        ("B7644101126", "Failed", "ENTRY TYPE NOT ALLOWED"),
+        ("B7644101209", "Failed", "PROTEST ON ENTRY"),
+    ] {
+        rows.push_str(&format!(
+            "={entry:?},={claim:?},{importer},{status},{message}\r\n"
+        ));
+    }
+    std::fs::write(d.join("claim.csv"), rows).expect("claim");
+    let triage = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["triage", "claim.csv", "--as-of", AS_OF, "--out", "triaged"],
+    ));
+    let page = format!("report-{importer}-{claim}-{AS_OF}.html");
+    let html = std::fs::read_to_string(d.join("triaged").join(&page))
+        .unwrap_or_else(|e| panic!("{page}: {e}\n{}", triage.both()));
+    assert_importer_page_is_plain(&page, &html);
+
+    let r = ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "plan",
+            "es003.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "plan",
+            "--format",
+            "json",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let states: BTreeSet<&str> = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["ledger"]["state"].as_str())
+        .collect();
+    for state in ["accepted", "pending", "drafted", "rejected"] {
+        assert!(states.contains(state), "no {state} entry: {states:?}");
+    }
+    let pages: Vec<&str> = v["importer_report_files"]
+        .as_array()
+        .expect("importer reports")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(pages.len() >= 3, "{pages:?}");
+    let mut told = 0;
+    for p in pages {
+        let html = std::fs::read_to_string(d.join(p)).expect("importer report");
+        assert_importer_page_is_plain(p, &html);
+        told += usize::from(html.contains("B7644100391"));
+    }
+    // The pending entry is still on its importer's page, in words.
+    assert_eq!(told, 1);
+}

@@ -251,7 +251,9 @@ fn an_entry_accepted_on_an_earlier_claim_stays_off_plans_declarations() {
         assert_eq!(e["ledger"]["claim"], "100000300001");
         let what = e["what_to_do"].as_str().expect("what to do");
         assert!(
-            what.starts_with("accepted on claim 100000300001: never declare it again"),
+            what.starts_with(
+                "accepted on claim 100000300001, as the ledger records: never declare it again"
+            ),
             "{what}"
         );
         // Nothing left to do: not urgent, however close its window.
@@ -284,7 +286,9 @@ fn an_entry_accepted_on_an_earlier_claim_stays_off_plans_declarations() {
         .find(|l| l.starts_with(CAPE_A))
         .unwrap_or_else(|| panic!("{CAPE_A} not on the worklist:\n{worklist}"));
     assert!(
-        row.contains("accepted on claim 100000300001: never declare it again"),
+        row.contains(
+            "accepted on claim 100000300001, as the ledger records: never declare it again"
+        ),
         "{row}"
     );
     assert_eq!(v["reconciliation"]["holds"], true);

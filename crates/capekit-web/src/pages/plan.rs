@@ -463,7 +463,7 @@ fn findings(s: &PlanSession) -> Markup {
                                     td { (layout::with_code(&d.message)) }
                                 }
                             }
-                            @if let Some(more) = g.more("on the lines named above; their entries are on the worklist") {
+                            @if let Some(more) = g.more(if capekit_io::plan_out::findings_on_worklist(g.code) { "on the lines named above; their entries are on the worklist" } else { "on the lines named above; these rows are left out of the plan, so they are not on the worklist" }) {
                                 tr { td.mono { (g.code) } td colspan="4" { (more) } }
                             }
                         }

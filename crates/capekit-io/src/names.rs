@@ -299,6 +299,34 @@ impl Taken {
         self.0.extend(out.iter().map(|x| x.to_lowercase()));
         out
     }
+
+    /// The name of one importer's report (`kind`), of `of` when given: numbered past a clash
+    /// (`report-IOR-2-...`) with a name already taken here.
+    pub fn importer_report(
+        &mut self,
+        kind: Kind,
+        importer: &str,
+        of: Option<&str>,
+        date: Date,
+    ) -> String {
+        self.claim(|n| {
+            let who = match n {
+                Some(n) => format!("{importer}-{n}"),
+                None => importer.to_owned(),
+            };
+            vec![output_name(
+                kind,
+                Whose {
+                    importer: Some(&who),
+                    filer: None,
+                    of,
+                },
+                date,
+                None,
+            )]
+        })
+        .remove(0)
+    }
 }
 
 #[cfg(test)]

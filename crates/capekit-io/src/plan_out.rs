@@ -873,23 +873,7 @@ pub fn plan_names(plan: &Plan) -> PlanNames {
         .iter()
         .map(|(importer, _)| {
             let importer = importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
-            taken
-                .claim(|n| {
-                    let who = match n {
-                        Some(n) => format!("{importer}-{n}"),
-                        None => importer.to_owned(),
-                    };
-                    vec![output_name(
-                        NameKind::PlanReport,
-                        Whose {
-                            importer: Some(&who),
-                            ..Whose::default()
-                        },
-                        date,
-                        None,
-                    )]
-                })
-                .remove(0)
+            taken.importer_report(NameKind::PlanReport, importer, None, date)
         })
         .collect();
     PlanNames {

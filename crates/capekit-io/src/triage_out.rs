@@ -207,24 +207,7 @@ fn importer_report_name(
         (Some(_), _) => crate::names::first_and_more(&g.claims).unwrap_or_else(|| of.to_owned()),
         (None, None) => of.to_owned(),
     };
-    taken
-        .claim(|n| {
-            let who = match n {
-                Some(n) => format!("{importer}-{n}"),
-                None => importer.to_owned(),
-            };
-            vec![output_name(
-                Kind::Report,
-                Whose {
-                    importer: Some(&who),
-                    filer: None,
-                    of: Some(&claim),
-                },
-                date,
-                None,
-            )]
-        })
-        .remove(0)
+    taken.importer_report(Kind::Report, importer, Some(&claim), date)
 }
 
 /// The worklist's columns (machine names, as the CSV heads them).

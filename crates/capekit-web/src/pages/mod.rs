@@ -350,6 +350,27 @@ pub fn page_number(raw: Option<&str>) -> Result<usize, AppError> {
     }
 }
 
+/// What a paged table's count line adds when there is more than one page.
+pub fn paging_note(paging: &Paging) -> Markup {
+    html! {
+        @if paging.pages > 1 {
+            " " (layout::n(PAGE_ROWS)) " a page: the links below and above the table go through them all; the find box at the top of the page finds any entry."
+        }
+    }
+}
+
+/// The box that filters the rows of the page shown (in the browser; `app.js`).
+pub fn quickfind(placeholder: &str) -> Markup {
+    html! {
+        p.quickfind {
+            label for="quickfind" { "Filter the rows of this page: " }
+            input #quickfind type="search" placeholder=(placeholder) data-table="entries" data-count="quickfind-count";
+            " "
+            span.meta #quickfind-count aria-live="polite" {}
+        }
+    }
+}
+
 /// A query string of `pairs` (blank values left out), each value percent-encoded.
 pub fn query(pairs: &[(&str, &str)]) -> String {
     let mut out = String::new();

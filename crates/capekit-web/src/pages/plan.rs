@@ -32,8 +32,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{
-    PAGE_ROWS, Paging, download, importer_report_links, ledger_notice, no_match, open_plan,
-    page_number, pager, private_page, reopened_notice, session_id, worklist_download,
+    Paging, download, importer_report_links, ledger_notice, no_match, open_plan, page_number,
+    pager, paging_note, private_page, quickfind, reopened_notice, session_id, worklist_download,
 };
 use crate::AppState;
 use crate::error::AppError;
@@ -526,20 +526,13 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter, page: usize) -> Mar
         }
         p.meta #shown-count {
             @if total == plan.entries.len() { "All " (entries(total)) ", most urgent first." } @else { (entries(total)) " of " (n(plan.entries.len())) " match, most urgent first." }
-            @if paging.pages > 1 {
-                " " (n(PAGE_ROWS)) " a page: the links below and above the table go through them all; the find box at the top of the page finds any entry."
-            }
+            (paging_note(&paging))
         }
         @if total == 0 {
             (no_match(&clear))
         } @else {
             (pager(&paging, "pager-top", |k| filter.href(id, k)))
-            p.quickfind {
-                label for="quickfind" { "Filter the rows of this page: " }
-                input #quickfind type="search" placeholder="entry number, importer or word" data-table="entries" data-count="quickfind-count";
-                " "
-                span.meta #quickfind-count aria-live="polite" {}
-            }
+            (quickfind("entry number, importer or word"))
             table #entries.entries.plan {
                 thead {
                     tr {

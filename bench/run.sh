@@ -136,7 +136,7 @@ plan_outputs() {
     case $1 in
         before) rm -rf "$OUT" ;;
         after)
-            nonempty "$OUT/plan-worklist-$AS_OF.csv" "$OUT/plan-worklist-$AS_OF.xlsx" "$OUT/plan-report-$AS_OF.html" "$WORK/stdout.txt"
+            nonempty "$OUT"/plan-worklist-*-"$AS_OF".csv "$OUT"/plan-worklist-*-"$AS_OF".xlsx "$OUT"/plan-report-*-"$AS_OF".html "$WORK/stdout.txt"
             ls "$OUT"/declaration*.csv > /dev/null || { echo "plan wrote no declaration" >&2; exit 1; }
             ls "$OUT"/protest-*.xlsx "$OUT"/court-*.xlsx > /dev/null || { echo "plan wrote no packet" >&2; exit 1; }
             for f in "$OUT"/*; do nonempty "$f"; done

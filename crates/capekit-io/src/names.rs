@@ -16,12 +16,12 @@
 //! | triage of several claims | the first claim number and `-and-N-more`: `refile-100000241223-and-2-more-2026-12-01.csv` |
 //! | `refile` (from the ledger) | `refile-all-claims-2026-12-01.csv`; with `--importer`, `refile-IMPORTER-2026-12-01.csv` |
 //! | plan: a declaration | `declaration-IMPORTER-2026-12-01.csv` (`-FILER` after the importer when split by filer; `-01`... past 9,999) |
-//! | plan: the worklist | `plan-worklist-2026-12-01.xlsx`, `.csv` |
-//! | plan: the report for the broker | `plan-report-2026-12-01.html` |
-//! | plan: the report for one importer | `report-IMPORTER-2026-12-01.html` |
+//! | plan: the worklist | `plan-worklist-IMPORTER-2026-12-01.xlsx`, `.csv`; several importers as `IMPORTER-and-N-more` |
+//! | plan: the report for the broker | `plan-report-IMPORTER-2026-12-01.html`, importers as for the worklist |
+//! | plan: the report for one importer | `plan-report-for-IMPORTER-2026-12-01.html` |
 //! | plan: packets | `protest-IMPORTER-2026-12-01.xlsx`, `court-IMPORTER-2026-12-01.xlsx` |
 //! | refunds | `refunds-2026-12-01.xlsx`, `refunds-IMPORTER-2026-12-01.html` |
-//! | a repaired declaration (workbench) | `fixed-NAME-2026-12-01.csv` |
+//! | a repaired declaration (workbench) | `fixed-NAME-2026-12-01.csv` (a name already ending in that date keeps it once) |
 //!
 //! Names hold ASCII letters, digits and `-` only (a declaration's name is also one ACE takes:
 //! a `.csv`, nothing a file system refuses); a part that would leave nothing is `unknown`.
@@ -57,7 +57,8 @@ pub enum Kind {
     PlanWorklistCsv,
     /// A plan's worklist as a workbook.
     PlanWorklistXlsx,
-    /// A plan's report: for the broker (`plan-report-...`), or for one importer (`report-...`).
+    /// A plan's report: for the broker (`plan-report-IMPORTERS-...`), or for one importer
+    /// (`plan-report-for-IMPORTER-...`).
     PlanReport,
     /// A plan's protest packet.
     ProtestPacket,
@@ -79,8 +80,9 @@ impl Kind {
             Self::Report => "report",
             Self::Declaration => "declaration",
             Self::PlanWorklistCsv | Self::PlanWorklistXlsx => "plan-worklist",
-            // An importer's page of the plan is its report; the broker's names the plan.
-            Self::PlanReport if importer => "report",
+            // An importer's page of the plan says whose it is; the broker's names the plan's
+            // importers after the word, so the two never share a name, even for one importer.
+            Self::PlanReport if importer => "plan-report-for",
             Self::PlanReport => "plan-report",
             Self::ProtestPacket => "protest",
             Self::CourtPacket => "court",
@@ -132,8 +134,13 @@ pub fn output_name(
         name.push('-');
         name.push_str(&name_part(p));
     }
-    name.push('-');
-    name.push_str(&date.to_string());
+    // A part that already ends in the date (a repaired `declaration-IOR-2026-12-01`) is not
+    // given it twice.
+    let date = date.to_string();
+    if !name.ends_with(&format!("-{date}")) {
+        name.push('-');
+        name.push_str(&date);
+    }
     if let Some((n, parts)) = part
         && parts > 1
     {
@@ -237,19 +244,9 @@ pub fn file_label(path: &str) -> &str {
 /// `~/...`) cut to the file's name: advice that names a declaration by where the ledger saw it
 /// is still clear by its name, and a file sent to others tells nothing of this computer.
 pub fn scrub_paths(text: &str) -> std::borrow::Cow<'_, str> {
-    let starts_path = |w: &str| {
-        let b = w.as_bytes();
-        (b.first() == Some(&b'/') && b.len() > 1 && b[1] != b'/')
-            || w.starts_with("~/")
-            || (b.len() > 2
-                && b[0].is_ascii_alphabetic()
-                && b[1] == b':'
-                && (b[2] == b'\\' || b[2] == b'/'))
-            || w.starts_with("\\\\")
-    };
-    let delimiter =
-        |c: char| c.is_whitespace() || matches!(c, '`' | '(' | ')' | '"' | '\'' | ',' | ';');
-    if !text.split(delimiter).any(starts_path) {
+    // Called on every row of a worklist: most texts hold no `/`, `\\` or `~` where a word
+    // starts, and are returned as they are without being split into words.
+    if !may_hold_path(text) || !text.split(is_delimiter).any(starts_path) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -263,7 +260,7 @@ pub fn scrub_paths(text: &str) -> std::borrow::Cow<'_, str> {
         word.clear();
     };
     for c in text.chars() {
-        if delimiter(c) {
+        if is_delimiter(c) {
             flush(&mut word, &mut out);
             out.push(c);
         } else {
@@ -272,6 +269,43 @@ pub fn scrub_paths(text: &str) -> std::borrow::Cow<'_, str> {
     }
     flush(&mut word, &mut out);
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether a word is a path [`scrub_paths`] cuts: `/x`, `~/x`, `X:\\x`, `X:/x` or `\\\\x`.
+fn starts_path(w: &str) -> bool {
+    let b = w.as_bytes();
+    (b.first() == Some(&b'/') && b.len() > 1 && b[1] != b'/')
+        || w.starts_with("~/")
+        || (b.len() > 2
+            && b[0].is_ascii_alphabetic()
+            && b[1] == b':'
+            && (b[2] == b'\\' || b[2] == b'/'))
+        || w.starts_with("\\\\")
+}
+
+/// What ends a word for [`scrub_paths`].
+fn is_delimiter(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '`' | '(' | ')' | '"' | '\'' | ',' | ';')
+}
+
+/// Whether `text` has a `/`, `\\` or `~` where a word starts (or a drive's `X:\\` or `X:/`),
+/// which every path [`scrub_paths`] cuts begins with: a quick look before the word by word one.
+/// A byte past ASCII before it may end a wide space, which splits words too: it counts as one.
+fn may_hold_path(text: &str) -> bool {
+    let b = text.as_bytes();
+    let starts_word = |i: usize| {
+        i == 0
+            || b.get(i - 1).is_some_and(|&p| {
+                !p.is_ascii()
+                    || p.is_ascii_whitespace()
+                    || p == 0x0b
+                    || matches!(p, b'`' | b'(' | b')' | b'"' | b'\'' | b',' | b';')
+            })
+    };
+    memchr::memchr3_iter(b'/', b'\\', b'~', b).any(|i| {
+        starts_word(i)
+            || (i >= 2 && b[i - 1] == b':' && b[i - 2].is_ascii_alphabetic() && starts_word(i - 2))
+    })
 }
 
 /// Names already given in one folder, compared as Windows and macOS compare them (case aside):
@@ -380,16 +414,22 @@ mod tests {
             "refile-all-claims-2026-12-01.csv"
         );
         assert_eq!(
-            name(Kind::PlanWorklistXlsx, None, None),
-            "plan-worklist-2026-12-01.xlsx"
+            name(
+                Kind::PlanWorklistXlsx,
+                None,
+                Some("12-3456789AB-and-2-more")
+            ),
+            "plan-worklist-12-3456789AB-and-2-more-2026-12-01.xlsx"
         );
         assert_eq!(
-            name(Kind::PlanReport, None, None),
-            "plan-report-2026-12-01.html"
+            name(Kind::PlanReport, None, Some("12-3456789AB")),
+            "plan-report-12-3456789AB-2026-12-01.html"
         );
+        // The importer's own report never shares the broker's name, even in a plan of one
+        // importer.
         assert_eq!(
             name(Kind::PlanReport, Some("12-3456789AB"), None),
-            "report-12-3456789AB-2026-12-01.html"
+            "plan-report-for-12-3456789AB-2026-12-01.html"
         );
         assert_eq!(
             name(Kind::ProtestPacket, Some("IOR"), None),
@@ -410,6 +450,15 @@ mod tests {
         assert_eq!(
             name(Kind::Fixed, None, Some("my upload.csv")),
             "fixed-my-upload-csv-2026-12-01.csv"
+        );
+        // A name already ending in the date does not get it twice; another date is kept.
+        assert_eq!(
+            name(Kind::Fixed, None, Some("declaration-IOR-2026-12-01")),
+            "fixed-declaration-IOR-2026-12-01.csv"
+        );
+        assert_eq!(
+            name(Kind::Fixed, None, Some("declaration-IOR-2026-11-30")),
+            "fixed-declaration-IOR-2026-11-30-2026-12-01.csv"
         );
         assert_eq!(
             output_name(
@@ -485,6 +534,23 @@ mod tests {
         let plain = "9903.01/.02 lines, and/or 19 USC 1514(c)(3)";
         assert!(matches!(scrub_paths(plain), std::borrow::Cow::Borrowed(_)));
         assert_eq!(scrub_paths("/"), "/");
+        // The quick look lets through only what holds no path.
+        for (text, holds) in [
+            ("HTS RELATIONSHIP/SEQUENCE MISMATCH", false),
+            ("see https://www.cbp.gov/trade and 1/2", false),
+            ("on /home/clerk/a.csv", true),
+            ("(C:\\Users\\clerk\\a.csv)", true),
+            ("D:/out/a.csv", true),
+            ("~/a.csv", true),
+            ("\\\\server\\share\\a.csv", true),
+            ("after\u{a0}/tmp/a.csv", true),
+        ] {
+            assert_eq!(may_hold_path(text), holds, "{text}");
+            if !holds {
+                assert!(matches!(scrub_paths(text), std::borrow::Cow::Borrowed(_)));
+            }
+        }
+        assert_eq!(scrub_paths("after\u{a0}/tmp/a.csv"), "after\u{a0}a.csv");
     }
 
     #[test]
@@ -516,5 +582,15 @@ mod tests {
             taken.claim(names("Ab")),
             ["declaration-Ab-3-2026-12-01.csv"]
         );
+    }
+
+    proptest::proptest! {
+        /// The quick look never lets a path through: whatever it passes, the word by word
+        /// look finds no path in either.
+        #[test]
+        fn the_quick_look_never_misses_a_path(text in "[ a-zA-Z:/\\\\~`(),;'\"\u{a0}\u{b}\u{2003}.]{0,24}") {
+            let has = text.split(is_delimiter).any(starts_path);
+            proptest::prop_assert!(may_hold_path(&text) || !has, "{text:?}");
+        }
     }
 }

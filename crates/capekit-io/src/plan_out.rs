@@ -34,7 +34,8 @@ use serde::Serialize;
 use crate::entries::{EntryDataSet, MAX_DIAGNOSTICS_PER_RULE};
 use crate::html::{bar_chart, esc, page};
 use crate::names::{
-    Kind as NameKind, Taken, Whose, file_label, output_name, part_names, scrub_paths,
+    Kind as NameKind, Taken, Whose, file_label, first_and_more, output_name, part_names,
+    scrub_paths,
 };
 use crate::output::{OutputSet, WriteError};
 use crate::sheet::{Book, SheetTable, column, write_csv};
@@ -869,17 +870,26 @@ pub struct PlanNames {
 pub fn plan_names(plan: &Plan) -> PlanNames {
     let date = plan.as_of;
     let mut taken = Taken::new();
-    let importer_reports = importer_groups(plan)
+    let groups = importer_groups(plan);
+    let importers: Vec<&str> = groups
         .iter()
-        .map(|(importer, _)| {
-            let importer = importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
-            taken.importer_report(NameKind::PlanReport, importer, None, date)
-        })
+        .map(|(importer, _)| importer.as_deref().unwrap_or(UNKNOWN_IMPORTER))
         .collect();
+    let importer_reports = importers
+        .iter()
+        .map(|importer| taken.importer_report(NameKind::PlanReport, importer, None, date))
+        .collect();
+    // The broker's files are named after the plan's importers, so that two plans of one day
+    // (two clients' ES-003 exports) never share a name.
+    let of = first_and_more(&importers).unwrap_or_else(|| "no-entries".to_owned());
+    let whose = Whose {
+        of: Some(&of),
+        ..Whose::default()
+    };
     PlanNames {
-        worklist_csv: output_name(NameKind::PlanWorklistCsv, Whose::default(), date, None),
-        worklist_xlsx: output_name(NameKind::PlanWorklistXlsx, Whose::default(), date, None),
-        report: output_name(NameKind::PlanReport, Whose::default(), date, None),
+        worklist_csv: output_name(NameKind::PlanWorklistCsv, whose, date, None),
+        worklist_xlsx: output_name(NameKind::PlanWorklistXlsx, whose, date, None),
+        report: output_name(NameKind::PlanReport, whose, date, None),
         importer_reports,
     }
 }
@@ -2660,5 +2670,40 @@ pub(crate) mod tests {
                 "only {declared} declared: the test would prove nothing"
             );
         }
+    }
+
+    #[test]
+    fn two_plans_of_one_day_never_share_a_name_nor_does_the_brokers_report_an_importers() {
+        let one = build_plan(
+            vec![set("a.csv", vec![cape(n("B76", 1), "11-1111111AA")])],
+            &opts(None),
+        );
+        let two = build_plan(
+            vec![set(
+                "b.csv",
+                vec![
+                    cape(n("B76", 2), "22-2222222BB"),
+                    cape(n("B76", 3), "33-3333333CC"),
+                ],
+            )],
+            &opts(None),
+        );
+        let (a, b) = (plan_names(&one), plan_names(&two));
+        let date = AS_OF.to_string();
+        assert_eq!(
+            a.worklist_xlsx,
+            format!("plan-worklist-11-1111111AA-{date}.xlsx")
+        );
+        assert_eq!(
+            b.worklist_csv,
+            format!("plan-worklist-22-2222222BB-and-1-more-{date}.csv")
+        );
+        assert_ne!(a.report, b.report);
+        // One importer: the broker's report and the importer's are two files.
+        assert_eq!(a.report, format!("plan-report-11-1111111AA-{date}.html"));
+        assert_eq!(
+            a.importer_reports,
+            [format!("plan-report-for-11-1111111AA-{date}.html")]
+        );
     }
 }

@@ -2287,16 +2287,25 @@ async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
             "declaration-27-184593000-2026-11-24.csv",
             "declaration-27-184593000-2026-11-24.csv",
         ),
-        ("worklist.xlsx", "plan-worklist-2026-11-24.xlsx"),
-        ("worklist.csv", "plan-worklist-2026-11-24.csv"),
-        ("report.html", "plan-report-2026-11-24.html"),
+        (
+            "worklist.xlsx",
+            "plan-worklist-260314-38271-and-4-more-2026-11-24.xlsx",
+        ),
+        (
+            "worklist.csv",
+            "plan-worklist-260314-38271-and-4-more-2026-11-24.csv",
+        ),
+        (
+            "report.html",
+            "plan-report-260314-38271-and-4-more-2026-11-24.html",
+        ),
         (
             "protest-27-184593000-2026-11-24.xlsx",
             "protest-27-184593000-2026-11-24.xlsx",
         ),
         (
-            "report-27-184593000-2026-11-24.html",
-            "report-27-184593000-2026-11-24.html",
+            "plan-report-for-27-184593000-2026-11-24.html",
+            "plan-report-for-27-184593000-2026-11-24.html",
         ),
     ] {
         let res = send(&f.app, get(&format!("{target}/{file}"))).await;
@@ -2306,14 +2315,16 @@ async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
     let page = text(send(&f.app, get(&target)).await).await;
     assert!(
         page.contains(&format!(
-            "href=\"{target}/report-27-184593000-2026-11-24.html\""
+            "href=\"{target}/plan-report-for-27-184593000-2026-11-24.html\""
         )),
         "{page}"
     );
     let one = text(
         send(
             &f.app,
-            get(&format!("{target}/report-27-184593000-2026-11-24.html")),
+            get(&format!(
+                "{target}/plan-report-for-27-184593000-2026-11-24.html"
+            )),
         )
         .await,
     )

@@ -112,8 +112,8 @@ pub enum Command {
         /// cape entries go to the worklist.
         #[arg(long, value_name = "CODE")]
         filer: Option<String>,
-        /// Folder for declaration-IMPORTER-DATE.csv, plan-worklist-DATE.csv and .xlsx,
-        /// plan-report-DATE.html and report-IMPORTER-DATE.html per importer.
+        /// Folder for declaration-IMPORTER-DATE.csv, plan-worklist-IMPORTERS-DATE.csv and .xlsx,
+        /// plan-report-IMPORTERS-DATE.html and plan-report-for-IMPORTER-DATE.html per importer.
         #[arg(long, value_name = "DIR", default_value = "capekit-plan")]
         out: PathBuf,
         /// Output format.

@@ -713,7 +713,11 @@ fn an_output_folder_never_loses_a_file_capekit_did_not_write() {
         "nothing recorded: the ledger was not even created"
     );
     // plan and fix into such a folder, the same.
-    std::fs::write(d.join("out/plan-report-2026-11-24.html"), "mine").expect("user file");
+    std::fs::write(
+        d.join("out/plan-report-unknown-importer-2026-11-24.html"),
+        "mine",
+    )
+    .expect("user file");
     let p = run(
         d,
         &ledger,
@@ -729,7 +733,8 @@ fn an_output_folder_never_loses_a_file_capekit_did_not_write() {
     assert_eq!(p.code, Some(2), "{}", p.stdout);
     assert!(p.stderr.contains("capekit did not write"), "{}", p.stderr);
     assert_eq!(
-        std::fs::read_to_string(d.join("out/plan-report-2026-11-24.html")).expect("read"),
+        std::fs::read_to_string(d.join("out/plan-report-unknown-importer-2026-11-24.html"))
+            .expect("read"),
         "mine"
     );
     let f = run(

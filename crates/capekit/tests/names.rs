@@ -269,20 +269,22 @@ fn plan_names_its_files_by_importer_and_date_and_each_importer_report_holds_only
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     let names = names(&out);
     for n in [
-        format!("plan-worklist-{AS_OF}.csv"),
-        format!("plan-worklist-{AS_OF}.xlsx"),
-        format!("plan-report-{AS_OF}.html"),
+        format!("plan-worklist-260314-38271-and-4-more-{AS_OF}.csv"),
+        format!("plan-worklist-260314-38271-and-4-more-{AS_OF}.xlsx"),
+        format!("plan-report-260314-38271-and-4-more-{AS_OF}.html"),
         format!("declaration-27-184593000-{AS_OF}.csv"),
         format!("protest-27-184593000-{AS_OF}.xlsx"),
         format!("court-27-184593000-{AS_OF}.xlsx"),
-        format!("report-27-184593000-{AS_OF}.html"),
+        format!("plan-report-for-27-184593000-{AS_OF}.html"),
     ] {
         assert!(names.contains(&n), "{n} not in {names:?}");
     }
     assert_no_local_path(&out, d);
     // The broker's report names the file it read by its name alone.
-    let report =
-        std::fs::read_to_string(out.join(format!("plan-report-{AS_OF}.html"))).expect("report");
+    let report = std::fs::read_to_string(
+        out.join(format!("plan-report-260314-38271-and-4-more-{AS_OF}.html")),
+    )
+    .expect("report");
     assert!(report.contains("es003.csv"), "{report}");
 
     let mut by_importer: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -305,8 +307,9 @@ fn plan_names_its_files_by_importer_and_date_and_each_importer_report_holds_only
         if importer.is_empty() {
             continue;
         }
-        let html = std::fs::read_to_string(out.join(format!("report-{importer}-{AS_OF}.html")))
-            .expect("importer report");
+        let html =
+            std::fs::read_to_string(out.join(format!("plan-report-for-{importer}-{AS_OF}.html")))
+                .expect("importer report");
         assert!(
             html.contains(&format!(
                 "<title>CAPE plan: importer {importer}, as of {AS_OF}</title>"

@@ -6,17 +6,26 @@ use std::fmt::Write;
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_esc(&mut out, s);
     out
+}
+
+/// Appends `s` to `out`, escaped for HTML text and attribute values: the runs without a
+/// character to escape are copied whole.
+pub fn push_esc(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// The style every capekit page shares.
@@ -54,10 +63,11 @@ pub fn tiles<'a>(items: impl IntoIterator<Item = (&'a str, String)>) -> String {
 
 /// A table of text cells, escaped here; a header ending in `#` heads a column of numbers
 /// (right-aligned, the `#` not shown).
-pub fn table<R, C>(head: &[&str], rows: R) -> String
+pub fn table<R, C, S>(head: &[&str], rows: R) -> String
 where
     R: IntoIterator<Item = C>,
-    C: IntoIterator<Item = String>,
+    C: IntoIterator<Item = S>,
+    S: AsRef<str>,
 {
     let num: Vec<bool> = head.iter().map(|h| h.ends_with('#')).collect();
     let mut out = String::from("<table><thead><tr>");
@@ -75,11 +85,13 @@ where
     for row in rows {
         out.push_str("<tr>");
         for (i, cell) in row.into_iter().enumerate() {
-            if num.get(i).copied().unwrap_or(false) {
-                let _ = write!(out, "<td class=\"num\">{}</td>", esc(&cell));
+            out.push_str(if num.get(i).copied().unwrap_or(false) {
+                "<td class=\"num\">"
             } else {
-                let _ = write!(out, "<td>{}</td>", esc(&cell));
-            }
+                "<td>"
+            });
+            push_esc(&mut out, cell.as_ref());
+            out.push_str("</td>");
         }
         out.push_str("</tr>\n");
     }
@@ -323,6 +335,10 @@ mod tests {
             esc("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+        // Runs between, wide characters and the ends are kept.
+        assert_eq!(esc("é<b>ü & 漢'"), "é&lt;b&gt;ü &amp; 漢&#39;");
+        assert_eq!(esc(""), "");
+        assert_eq!(esc("plain"), "plain");
     }
 
     #[test]

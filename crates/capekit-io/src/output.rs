@@ -466,42 +466,23 @@ impl OutputSet {
         let mut staged = Vec::with_capacity(self.files.len());
         // What each folder's manifest gains: (file name, SHA-256).
         let mut written: HashMap<PathBuf, Vec<(String, String)>> = HashMap::new();
-        for ((path, content), target) in self.files.into_iter().zip(&targets) {
-            let dir = folder_of(target);
-            let (tmp, sha256) = match content {
-                Content::Bytes(bytes) => {
-                    let io = io_at(&path);
-                    std::fs::create_dir_all(&dir).map_err(io)?;
-                    let io = io_at(&path);
-                    let mut tmp = tempfile::Builder::new()
-                        .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
-                        .suffix(TMP_SUFFIX)
-                        .tempfile_in(&dir)
-                        .map_err(io)?;
-                    tmp.write_all(&bytes).map_err(io_at(&path))?;
-                    (tmp, sha256_hex(&bytes))
-                }
-                Content::Staged(tmp) => {
-                    let (_, sha256) = inspect(tmp.path()).map_err(io_at(&path))?;
-                    (tmp, sha256)
-                }
-            };
-            // Temporary files are private (0600); an output is an ordinary file the user shares.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                tmp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644))
-                    .map_err(io_at(&path))?;
-            }
-            tmp.as_file().sync_all().map_err(io_at(&path))?;
+        let jobs: Vec<(PathBuf, Content, &PathBuf)> = self
+            .files
+            .into_iter()
+            .zip(&targets)
+            .map(|((path, content), target)| (path, content, target))
+            .collect();
+        // Each file is written, hashed and synced to disk on one of a few threads: a triage
+        // writes a hundred reports, and their syncs wait on the disk, not on a core.
+        for (path, target, tmp, sha256) in stage_all(jobs)? {
+            let dir = folder_of(&target);
             if let Some(name) = target.file_name() {
                 written
                     .entry(dir.clone())
                     .or_default()
                     .push((name.to_string_lossy().into_owned(), sha256));
             }
-            staged.push((path, target.clone(), tmp));
+            staged.push((path, target, tmp));
         }
         // Manifests name the old bytes and the new until every file is in place: a run killed
         // between two renames leaves only files capekit can tell are its own.
@@ -574,6 +555,77 @@ impl OutputSet {
         }
         Ok(done)
     }
+}
+
+/// Threads that write an output set's files.
+const STAGING_THREADS: usize = 4;
+
+/// One file staged: the path as given, the resolved target, the temporary file holding its
+/// bytes (synced to disk) and their SHA-256.
+type StagedFile = (PathBuf, PathBuf, tempfile::NamedTempFile, String);
+
+/// Stages every file, in order, on up to [`STAGING_THREADS`] threads: the first error in the
+/// files' order is returned, and the temporary files written are removed with it.
+fn stage_all(jobs: Vec<(PathBuf, Content, &PathBuf)>) -> Result<Vec<StagedFile>, WriteError> {
+    let threads = STAGING_THREADS.min(jobs.len()).max(1);
+    let per = jobs.len().div_ceil(threads).max(1);
+    let mut chunks: Vec<Vec<(PathBuf, Content, &PathBuf)>> = Vec::new();
+    let mut jobs = jobs.into_iter().peekable();
+    while jobs.peek().is_some() {
+        chunks.push(jobs.by_ref().take(per).collect());
+    }
+    let results: Vec<Result<Vec<StagedFile>, WriteError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|(path, content, target)| stage_one(path, content, target))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out = Vec::new();
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+fn stage_one(path: PathBuf, content: Content, target: &Path) -> Result<StagedFile, WriteError> {
+    let dir = folder_of(target);
+    let (tmp, sha256) = match content {
+        Content::Bytes(bytes) => {
+            std::fs::create_dir_all(&dir).map_err(io_at(&path))?;
+            let mut tmp = tempfile::Builder::new()
+                .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
+                .suffix(TMP_SUFFIX)
+                .tempfile_in(&dir)
+                .map_err(io_at(&path))?;
+            tmp.write_all(&bytes).map_err(io_at(&path))?;
+            (tmp, sha256_hex(&bytes))
+        }
+        Content::Staged(tmp) => {
+            let (_, sha256) = inspect(tmp.path()).map_err(io_at(&path))?;
+            (tmp, sha256)
+        }
+    };
+    // Temporary files are private (0600); an output is an ordinary file the user shares.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(io_at(&path))?;
+    }
+    tmp.as_file().sync_all().map_err(io_at(&path))?;
+    Ok((path, target.to_path_buf(), tmp, sha256))
 }
 
 fn io_at(path: &Path) -> impl Fn(std::io::Error) -> WriteError + use<> {

@@ -90,34 +90,44 @@ pub fn importer_groups<'a>(
         .enumerate()
         .map(|(i, c)| (&*c.claim_number, i))
         .collect();
-    let first_claim: Option<Text> = report.claims.first().map(|c| c.claim_number.clone());
-    let key_of = |e: EntryNumber, claim: Option<&Text>| -> (bool, String, usize) {
+    let first_claim: Text = report
+        .claims
+        .first()
+        .map_or_else(|| Text::from(""), |c| c.claim_number.clone());
+    // (not known, claim's order, importer or claim): shared texts, no copy per entry.
+    let key_of = |e: EntryNumber, claim: Option<&Text>| -> (bool, usize, Text) {
         match importers.get(&e) {
-            Some(i) => (false, i.to_string(), 0),
+            Some(i) => (false, 0, i.clone()),
             None => {
-                let claim = claim.or(first_claim.as_ref()).map_or("", |c| &**c);
+                let claim = claim.unwrap_or(&first_claim);
                 (
                     true,
-                    claim.to_owned(),
-                    claim_order.get(claim).copied().unwrap_or(usize::MAX),
+                    claim_order.get(&**claim).copied().unwrap_or(usize::MAX),
+                    claim.clone(),
                 )
             }
         }
     };
-    let mut groups: BTreeMap<(bool, usize, String), ImporterGroup<'a>> = BTreeMap::new();
+    let new_group = |key: &(bool, usize, Text)| ImporterGroup {
+        importer: (!key.0).then(|| key.2.clone()),
+        claims: Vec::new(),
+        entries: Vec::new(),
+        refile: Vec::new(),
+    };
+    let mut groups: BTreeMap<(bool, usize, Text), ImporterGroup<'a>> = BTreeMap::new();
     let mut claim_of: HashMap<EntryNumber, &Text> = HashMap::new();
     for e in &report.entries {
-        let (unknown, name, order) = key_of(e.entry_number, e.claim_number.as_ref());
-        let g = groups
-            .entry((unknown, order, name.clone()))
-            .or_insert_with(|| ImporterGroup {
-                importer: (!unknown).then(|| Arc::from(name.as_str())),
-                claims: Vec::new(),
-                entries: Vec::new(),
-                refile: Vec::new(),
-            });
+        let key = key_of(e.entry_number, e.claim_number.as_ref());
+        let g = match groups.get_mut(&key) {
+            Some(g) => g,
+            None => {
+                let g = new_group(&key);
+                groups.entry(key).or_insert(g)
+            }
+        };
         if let Some(c) = &e.claim_number {
-            if !g.claims.contains(c) {
+            // Entries come claim by claim: the last claim seen is nearly always this one.
+            if g.claims.last() != Some(c) && !g.claims.contains(c) {
                 g.claims.push(c.clone());
             }
             if e.outcome != Outcome::Accepted {
@@ -127,17 +137,15 @@ pub fn importer_groups<'a>(
         g.entries.push(e);
     }
     for &n in &report.refile.entries {
-        let (unknown, name, order) = key_of(n, claim_of.get(&n).copied());
-        groups
-            .entry((unknown, order, name.clone()))
-            .or_insert_with(|| ImporterGroup {
-                importer: (!unknown).then(|| Arc::from(name.as_str())),
-                claims: Vec::new(),
-                entries: Vec::new(),
-                refile: Vec::new(),
-            })
-            .refile
-            .push(n);
+        let key = key_of(n, claim_of.get(&n).copied());
+        match groups.get_mut(&key) {
+            Some(g) => g.refile.push(n),
+            None => {
+                let mut g = new_group(&key);
+                g.refile.push(n);
+                groups.insert(key, g);
+            }
+        }
     }
     for g in groups.values_mut() {
         g.claims
@@ -1027,20 +1035,28 @@ pub fn importer_report_html(
         b.push_str("<p class=\"ok\">Nothing.</p>\n");
     } else {
         more(&mut b, act.len());
+        // Plain advice: no command, ledger note or rule code in a page sent on. A few hundred
+        // sentences repeat over thousands of rows: each is made plain once.
+        let key = |e: &EntryResult| (e.what_to_do.as_ptr(), e.what_to_do.len());
+        let mut plain: HashMap<(*const u8, usize), String> = HashMap::new();
+        for e in act.iter().take(REPORT_ROWS) {
+            plain
+                .entry(key(e))
+                .or_insert_with(|| capekit_core::words::plain_advice(&scrub_paths(&e.what_to_do)));
+        }
+        let rows = act.iter().take(REPORT_ROWS).map(|e| {
+            [
+                Cow::Borrowed(e.entry_number.as_str()),
+                Cow::Borrowed(e.claim_number.as_deref().unwrap_or("")),
+                Cow::Borrowed(&*e.message),
+                Cow::Borrowed(plain.get(&key(e)).map_or("", String::as_str)),
+                capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
+                    .map_or(Cow::Borrowed(""), |d| Cow::Owned(d.describe())),
+            ]
+        });
         b.push_str(&table(
             &["entry", "claim", "CBP's message", "what to do", "by when"],
-            act.iter().take(REPORT_ROWS).map(|e| {
-                [
-                    e.entry_number.to_string(),
-                    e.claim_number.as_deref().unwrap_or("").to_owned(),
-                    e.message.to_string(),
-                    // Plain advice: no command, ledger note or rule code in a page sent on.
-                    capekit_core::words::plain_advice(&scrub_paths(&e.what_to_do)),
-                    capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
-                        .map(|d| d.describe())
-                        .unwrap_or_default(),
-                ]
-            }),
+            rows,
         ));
     }
     b.push_str("<h2>On the new declaration</h2>\n");
@@ -1067,11 +1083,9 @@ pub fn importer_report_html(
             g.refile.iter().take(REPORT_ROWS).map(|n| {
                 let e = message.get(n);
                 [
-                    n.to_string(),
-                    e.and_then(|e| e.claim_number.as_deref())
-                        .unwrap_or("")
-                        .to_owned(),
-                    e.map_or_else(String::new, |e| e.message.to_string()),
+                    n.as_str(),
+                    e.and_then(|e| e.claim_number.as_deref()).unwrap_or(""),
+                    e.map_or("", |e| &*e.message),
                 ]
             }),
         ));
@@ -1085,8 +1099,8 @@ pub fn importer_report_html(
             &["entry", "claim"],
             accepted.iter().take(REPORT_ROWS).map(|e| {
                 [
-                    e.entry_number.to_string(),
-                    e.claim_number.as_deref().unwrap_or("").to_owned(),
+                    e.entry_number.as_str(),
+                    e.claim_number.as_deref().unwrap_or(""),
                 ]
             }),
         ));

@@ -1104,6 +1104,7 @@ mod tests {
             pending,
             KnownState::Drafted {
                 declaration: "out/refile.csv".into(),
+                number: None,
                 written_at: jiff::Timestamp::UNIX_EPOCH,
             },
         );

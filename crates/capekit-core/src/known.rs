@@ -34,8 +34,11 @@ pub enum KnownState {
     /// On a draft written earlier and not yet uploaded: the draft holds it, so that two files
     /// never both offer it. Upload the draft, or discard it to release the entry.
     Drafted {
-        /// The draft.
+        /// The draft, as a user is shown it.
         declaration: String,
+        /// Its number in the ledger, by which a command names it (a workbench draft has no
+        /// path a user could type); `None` where only the file is known.
+        number: Option<i64>,
         /// When it was written.
         written_at: Timestamp,
     },
@@ -67,7 +70,7 @@ impl KnownState {
 impl KnownState {
     /// One clause for messages: `accepted on claim 100000241223`,
     /// `still pending on refile.csv (uploaded 2026-11-24 05:00 EST)` or
-    /// `on the draft refile.csv (written 2026-11-24 05:00 EST, not marked uploaded)`.
+    /// `on the draft refile.csv, written 2026-11-24 05:00 EST and not marked uploaded`.
     pub fn describe(&self) -> String {
         match self {
             Self::Accepted { claim } => format!("accepted on claim {claim}"),
@@ -81,8 +84,9 @@ impl KnownState {
             Self::Drafted {
                 declaration,
                 written_at,
+                ..
             } => format!(
-                "on the draft {declaration} (written {}, not marked uploaded)",
+                "on the draft {declaration}, written {} and not marked uploaded",
                 crate::words::shown_time(written_at)
             ),
             Self::Rejected {
@@ -98,9 +102,16 @@ impl KnownState {
         match self {
             Self::Accepted { .. } => "never declare it again".to_owned(),
             Self::Pending { .. } => "do not resubmit - find that declaration's claim in ACE and triage it first; if its upload failed, run `capekit ledger failed FILE`".to_owned(),
-            Self::Drafted { declaration, .. } => format!(
-                "upload that draft (then `capekit ledger uploaded {declaration}`), or release its entries with `capekit ledger discard {declaration}`"
-            ),
+            Self::Drafted {
+                declaration,
+                number,
+                ..
+            } => {
+                let which = number.map_or_else(|| declaration.clone(), |n| format!("'#{n}'"));
+                format!(
+                    "upload that draft (then `capekit ledger uploaded {which}`), or release its entries with `capekit ledger discard {which}`"
+                )
+            }
             Self::Rejected {
                 action, message, ..
             } => {
@@ -167,10 +178,24 @@ mod tests {
         );
         let d = KnownState::Drafted {
             declaration: "out/refile.csv".into(),
+            number: None,
             written_at: Timestamp::UNIX_EPOCH,
         };
         assert!(d.describe().contains("not marked uploaded"));
         assert!(d.remedy().contains("capekit ledger discard out/refile.csv"));
+        // A draft the ledger numbers is named by its number in a command: the name shown
+        // (a workbench draft's) is no path a user could type.
+        let w = KnownState::Drafted {
+            declaration: "refile-1-2026-12-01.csv (made in the workbench)".into(),
+            number: Some(12),
+            written_at: Timestamp::UNIX_EPOCH,
+        };
+        assert!(
+            w.remedy()
+                .contains("`capekit ledger uploaded '#12'`), or release its entries with `capekit ledger discard '#12'`"),
+            "{}",
+            w.remedy()
+        );
         let r = KnownState::Rejected {
             claim: "100000241223".into(),
             message: "INVALID HTS".into(),

@@ -117,7 +117,7 @@ impl ClaimPlacement {
                 format!(
                     "#{} {} ({} {})",
                     k.id,
-                    k.name,
+                    crate::shown_name(&k.name),
                     if k.uploaded {
                         "uploaded"
                     } else {
@@ -133,7 +133,11 @@ impl ClaimPlacement {
         } else {
             "keep their entries pending"
         };
-        match (&self.date, &self.answers) {
+        let answers = self
+            .answers
+            .as_ref()
+            .map(|(id, name, day)| (id, crate::shown_name(name), day));
+        match (&self.date, &answers) {
             (Some(date), Some((id, name, day))) => format!(
                 "claim {} of {date} answers #{id} {name} (uploaded {day}), the last upload of its entries on or before that day; {kept}, uploaded after it: {keep} until {} own claim is triaged",
                 self.claim,
@@ -188,13 +192,14 @@ impl FailedUpload {
             self.file
         );
         if let Some((id, name)) = &self.marked {
+            let name = crate::shown_name(name);
             return format!(
                 "{what}: declaration #{id} {name} is marked failed and its entries are released - fix the file and upload it whole as a new declaration"
             );
         }
         let list = |c: &[(DeclarationId, String)]| {
             c.iter()
-                .map(|(id, name)| format!("#{id} {name}"))
+                .map(|(id, name)| format!("#{id} {}", crate::shown_name(name)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -202,9 +207,12 @@ impl FailedUpload {
             [] => format!(
                 "{what}. It names no entry and no upload in the ledger is waiting for its claim, so no declaration was marked failed: record the upload it belongs to (`capekit ledger uploaded FILE`), then import this file again with `--declaration FILE`"
             ),
-            [(id, name)] => format!(
-                "{what}. It names no entry, so capekit does not guess which declaration it belongs to; the one upload waiting for its claim is #{id} {name}: if this is its Validation Result File, mark it failed with `capekit ledger failed '#{id}'` (or the Declarations page of `capekit serve`)"
-            ),
+            [(id, name)] => {
+                let name = crate::shown_name(name);
+                format!(
+                    "{what}. It names no entry, so capekit does not guess which declaration it belongs to; the one upload waiting for its claim is #{id} {name}: if this is its Validation Result File, mark it failed with `capekit ledger failed '#{id}'` (or the Declarations page of `capekit serve`)"
+                )
+            }
             many => format!(
                 "{what}. It names no entry, so capekit does not guess which declaration it belongs to; {} uploads are waiting for their claim ({}): mark the one this file belongs to with `capekit ledger failed '#N'`, or import the file again with `--declaration '#N'`",
                 many.len(),

@@ -572,6 +572,32 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date> {
     })
 }
 
+/// The first word of the folder the ledger files a workbench's drafts under, one folder per
+/// upload (`workbench-1a2b3c4d/refile-...csv`): see [`workbench_folder`].
+const WORKBENCH: &str = "workbench-";
+
+/// The folder the ledger files the drafts of one workbench upload under: `workbench-` and the
+/// first 8 characters of the upload's id. It keeps one upload's drafts apart from another's
+/// (a new draft of the same upload supersedes its earlier one, and nothing else); it is never
+/// shown to a user ([`shown_name`]).
+pub fn workbench_folder(upload: &str) -> String {
+    format!("{WORKBENCH}{}", upload.get(..8).unwrap_or(upload))
+}
+
+/// A declaration's file as a user is shown it: a workbench draft by its file name and where it
+/// was made (`refile-100000241223-2026-12-01.csv (made in the workbench)`), never by the upload
+/// id it is filed under; any other file as recorded.
+pub fn shown_name(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.strip_prefix(WORKBENCH).and_then(|r| r.split_once('/')) {
+        Some((id, file))
+            if !id.is_empty() && id.len() <= 8 && id.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            std::borrow::Cow::Owned(format!("{file} (made in the workbench)"))
+        }
+        _ => std::borrow::Cow::Borrowed(name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,5 +656,23 @@ mod tests {
             assert_eq!(parse_action(a.as_str())?, a);
         }
         Ok(())
+    }
+
+    #[test]
+    fn a_workbench_draft_is_shown_by_its_file_never_its_upload_id() {
+        let folder = workbench_folder("1a2b3c4d5e6f");
+        assert_eq!(folder, "workbench-1a2b3c4d");
+        assert_eq!(
+            shown_name(&format!("{folder}/refile-100000241223-2026-12-01.csv")),
+            "refile-100000241223-2026-12-01.csv (made in the workbench)"
+        );
+        for other in [
+            "/home/clerk/out/refile-100000241223-2026-12-01.csv",
+            "workbench-notes.csv",
+            "workbench-/x.csv",
+            "out/workbench-1a2b3c4d/refile.csv",
+        ] {
+            assert_eq!(shown_name(other), other);
+        }
     }
 }

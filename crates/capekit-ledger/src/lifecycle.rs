@@ -456,7 +456,7 @@ impl Ledger {
                 "several declarations fit: {} - name one by its number",
                 found
                     .iter()
-                    .map(|d| format!("#{} {} ({})", d.id, d.name, d.state))
+                    .map(|d| format!("#{} {} ({})", d.id, crate::shown_name(&d.name), d.state))
                     .collect::<Vec<_>>()
                     .join(", ")
             ))),

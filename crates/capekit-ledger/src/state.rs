@@ -119,15 +119,17 @@ impl EntryState {
                 declared_at,
                 ..
             } => Some(KnownState::Pending {
-                declaration: declaration.clone(),
+                // What check, fix and triage say of it: a user's words, no upload id.
+                declaration: crate::shown_name(declaration).into_owned(),
                 declared_at: *declared_at,
             }),
             Self::Drafted {
                 declaration,
+                declaration_id,
                 written_at,
-                ..
             } => Some(KnownState::Drafted {
-                declaration: declaration.clone(),
+                declaration: crate::shown_name(declaration).into_owned(),
+                number: Some(declaration_id.0),
                 written_at: *written_at,
             }),
             Self::Rejected { .. } | Self::Unknown => None,

@@ -141,7 +141,7 @@ pub fn failed(path: &Path, doing: &str, e: &LedgerError) -> LedgerNote {
 /// declaration made from the same upload (its corrected entries) supersedes the upload's earlier
 /// draft, as a re-run of `capekit triage` into the same folder does, and nothing else.
 pub fn draft_folder(session: &str) -> String {
-    format!("workbench-{}", session.get(..8).unwrap_or(session))
+    capekit_ledger::workbench_folder(session)
 }
 
 /// The file name of a workbench draft in the ledger:

@@ -635,6 +635,35 @@ async fn a_declaration_alone_is_checked_line_by_line() {
 }
 
 #[tokio::test]
+async fn a_workbook_declaration_is_counted_for_its_corrected_file_not_as_none_valid() {
+    let f = fixture();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Entry Number").expect("cell");
+    for (r, e) in ["B7644100003", "B7644101373", "B7644100011", "B7644100029"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(u32::try_from(r + 1).expect("row"), 0, *e)
+            .expect("cell");
+    }
+    let bytes = wb.save_to_buffer().expect("xlsx");
+    let target = upload(&f.app, &[("declaration.xlsx", &bytes)]).await;
+    assert!(target.starts_with("/check/"), "{target}");
+    let page = text(send(&f.app, get(&target)).await).await;
+    assert!(page.contains("Not uploadable as it is"), "{page}");
+    assert!(!page.contains(" 0 valid"), "{page}");
+    assert!(
+        page.contains("4 entries read from this"),
+        "the workbook's entries are counted: {page}"
+    );
+    assert!(
+        page.contains("they go in the corrected file below"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
 async fn check_form_takes_a_filer_code() {
     let f = fixture();
     let res = send(
@@ -1562,7 +1591,9 @@ async fn the_declarations_page_marks_uploads_failed_and_undoes_with_posts() {
         table.contains("answered") && table.contains("100000241223"),
         "{table}"
     );
-    assert!(table.contains("workbench-"), "{table}");
+    // A workbench draft by its file and where it was made, never its upload id.
+    assert!(table.contains("(made in the workbench)"), "{table}");
+    assert!(!table.contains("workbench-"), "{table}");
     assert!(table.contains("/declarations/2/failed"), "{table}");
     // Another site cannot mark it.
     let res = send(
@@ -1694,7 +1725,11 @@ async fn a_workbench_refile_is_a_draft_that_no_other_file_offers_again() {
     }
     let left = from_id(&page, "left-out");
     assert!(
-        left.contains("B7644104112") && left.contains("on the draft workbench-"),
+        left.contains("B7644104112")
+            && left.contains(
+                "on the draft refile-100000241223-2026-11-24.csv (made in the workbench), written"
+            )
+            && !left.contains("workbench-"),
         "{left}"
     );
     // The ledger's own next declaration offers nothing either, and the ledger is sound.

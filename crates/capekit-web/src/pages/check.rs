@@ -215,8 +215,15 @@ pub async fn page(
                 }
             }
         }
-        p {
-            (entries(report.entries)) " read, " (n(report.valid_entries)) " valid · "
+        p #counts {
+            @if s.input.content == capekit_core::check::Content::Text {
+                (entries(report.entries)) " read, " (n(report.valid_entries)) " valid · "
+            } @else {
+                // A workbook's rows are read, but ACE takes none of them from this file: the
+                // count says where they go instead of "0 valid".
+                (entries(report.entries)) " read from this " (s.input.content.describe())
+                "; ACE takes only a CSV, so they go in the corrected file below · "
+            }
             (counts.errors) " error" @if counts.errors != 1 { "s" } ", "
             (counts.warnings) " warning" @if counts.warnings != 1 { "s" } ", "
             (counts.infos) " note" @if counts.infos != 1 { "s" }

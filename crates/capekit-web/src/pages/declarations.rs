@@ -58,7 +58,7 @@ fn body(list: &[Declaration]) -> Markup {
                                 None => { "recorded " (shown_time(d.recorded_at)) },
                             } }
                             td.mono { (d.claim.as_deref().unwrap_or("")) }
-                            td { (d.name) @if !d.note.is_empty() { br; span.meta { (d.note) } } }
+                            td { (capekit_ledger::shown_name(&d.name)) @if !d.note.is_empty() { br; span.meta { (d.note) } } }
                             td { (buttons(d)) }
                         }
                     }

@@ -753,7 +753,8 @@ fn stale_draft(
         "Not recorded as uploaded",
         format!(
             "{file} of this triage (declaration #{} {}) {what}, so it is not marked uploaded.",
-            d.id, d.name
+            d.id,
+            capekit_ledger::shown_name(&d.name)
         ),
     );
     if holders.is_empty() {
@@ -774,7 +775,7 @@ fn stale_draft(
                     "draft"
                 },
                 h.id,
-                h.name,
+                capekit_ledger::shown_name(&h.name),
                 if h.state == DeclState::Draft {
                     ": download and upload that one, and say so on its page"
                 } else {

@@ -51,7 +51,7 @@ pub fn run(
                 capekit_core::Severity::Error,
                 format!(
                     "this file holds the same bytes as declaration #{} {}, uploaded{when} ({}): do not upload it again - its entries are with CBP; `capekit ledger declarations` shows where it stands",
-                    d.id, d.name, d.state
+                    d.id, capekit_ledger::shown_name(&d.name), d.state
                 ),
             )
             .in_file(input.file_name),

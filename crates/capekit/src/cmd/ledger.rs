@@ -145,7 +145,12 @@ pub fn recorded_files(ledger: &Ledger) -> anyhow::Result<Vec<RecordedFile>> {
                 .filter(|_| matches!(d.state, DeclState::Draft | DeclState::Discarded))
                 .and_then(|p| p.parent().map(Path::to_path_buf));
             RecordedFile {
-                what: format!("declaration #{} `{}` ({})", d.id, d.name, d.state),
+                what: format!(
+                    "declaration #{} `{}` ({})",
+                    d.id,
+                    capekit_ledger::shown_name(&d.name),
+                    d.state
+                ),
                 path,
                 sha256: d.sha256,
                 draft_in,
@@ -286,7 +291,7 @@ fn notice(l: &Ledger) {
         errln!(
             "capekit: warning: declaration #{} {} was uploaded {} ago and has no claim yet: look for its claim number in ACE (CAPE > File Uploads, then Claim Status) before anything else, then triage its Claim Details; if its upload failed, run `capekit ledger failed '#{}'`",
             d.id,
-            d.name,
+            capekit_ledger::shown_name(&d.name),
             plural(
                 d.days_uploaded(now).unwrap_or(0).max(0) as usize,
                 "day",
@@ -309,7 +314,7 @@ fn notice(l: &Ledger) {
             a.unconfirmed
                 .iter()
                 .take(5)
-                .map(|d| format!("#{} {}", d.id, d.name))
+                .map(|d| format!("#{} {}", d.id, capekit_ledger::shown_name(&d.name)))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -1068,7 +1073,7 @@ fn declarations_text(list: &[Declaration]) -> String {
         if let Some(j) = &d.job {
             let _ = write!(out, "  job {j}");
         }
-        let _ = write!(out, "  {}", d.name);
+        let _ = write!(out, "  {}", capekit_ledger::shown_name(&d.name));
         if d.unconfirmed {
             out.push_str("  (recorded by an older capekit: confirm with `capekit ledger uploaded`, or `capekit ledger discard`)");
         }

@@ -2411,6 +2411,18 @@ async fn a_plans_declaration_marked_uploaded_is_never_offered_again() {
     assert!(back.contains(&format!("uploaded={file}")), "{back}");
     let page = text(send(&f.app, get(&back)).await).await;
     assert!(page.contains("is recorded as uploaded"), "{page}");
+    // The plan's page, opened again, reads the ledger: no button to say it twice.
+    let page = text(send(&f.app, get(&plan)).await).await;
+    let table = from_id(&page, "declarations");
+    assert!(
+        table.contains(&format!("id=\"uploaded-state-{file}\"")),
+        "{table}"
+    );
+    assert!(!table.contains(&format!("I uploaded {file}")), "{table}");
+    assert!(
+        table.contains("I uploaded declaration-91-660247100-2026-11-24.csv"),
+        "the others are still offered: {table}"
+    );
     let entry_page = text(send(&f.app, get(&format!("/entry/{first}"))).await).await;
     let state = from_id(&entry_page, "entry-state");
     assert!(state.contains("Pending"), "{state}");

@@ -14,7 +14,7 @@
 //! (CAPE refuses a second declaration of an accepted entry, and a resubmitted pending one
 //! conflicts later: CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -28,6 +28,7 @@ use capekit_io::plan_out::{
 };
 use capekit_io::triage_out::REPORT_ROWS;
 use capekit_io::upload::upload_bytes;
+use capekit_ledger::DeclState;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -166,6 +167,51 @@ pub async fn page(
         .count();
     let urgent = plan.urgent();
     let r = &plan.reconciliation;
+    // Where each declaration file stands now in the ledger (marked uploaded here, or since on
+    // the Declarations page), known by its bytes: the page says so instead of offering the
+    // button again.
+    let states: HashMap<String, DeclState> = match &state.ledger {
+        Some(path) if !plan.declarations.is_empty() => {
+            let path = path.clone();
+            let files: Vec<(String, String)> = plan
+                .declarations
+                .iter()
+                .flat_map(|d| {
+                    d.file_names
+                        .iter()
+                        .zip(d.entries.chunks(capekit_core::check::MAX_ENTRIES))
+                })
+                .map(|(name, chunk)| {
+                    let sha = capekit_ledger::FileMeta::of_bytes(
+                        name,
+                        capekit_ledger::FileKind::Declaration,
+                        &upload_bytes(chunk),
+                    )
+                    .sha256;
+                    (name.clone(), sha)
+                })
+                .collect();
+            tokio::task::spawn_blocking(move || {
+                capekit_ledger::Ledger::open(&path)
+                    .and_then(|l| l.declarations())
+                    .map(|all| {
+                        files
+                            .into_iter()
+                            .filter_map(|(name, sha)| {
+                                // The latest record of those bytes: declarations come oldest
+                                // first.
+                                let d = all.iter().rev().find(|d| d.sha256 == sha)?;
+                                Some((name, d.state))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .await
+            .unwrap_or_default()
+        }
+        _ => HashMap::new(),
+    };
 
     let body = html! {
         p.meta {
@@ -242,7 +288,7 @@ pub async fn page(
             }
         }
 
-        (declarations(&id, &s, state.ledger.is_some(), filters.uploaded.as_deref()))
+        (declarations(&id, &s, state.ledger.is_some(), filters.uploaded.as_deref(), &states))
 
         section.downloads #downloads {
             h2 { "Downloads" }
@@ -353,7 +399,13 @@ fn where_it_is(s: &PlanSession, e: &PlannedEntry) -> Markup {
     }
 }
 
-fn declarations(id: &str, s: &PlanSession, ledger: bool, uploaded: Option<&str>) -> Markup {
+fn declarations(
+    id: &str,
+    s: &PlanSession,
+    ledger: bool,
+    uploaded: Option<&str>,
+    states: &HashMap<String, DeclState>,
+) -> Markup {
     let plan = &s.plan;
     let known = plan.known_entries();
     // The importer's name, as the report gives it beside the number, for people who know their
@@ -392,10 +444,21 @@ fn declarations(id: &str, s: &PlanSession, ledger: bool, uploaded: Option<&str>)
                                 tr {
                                     td {
                                         a.button.primary.download-declaration href={ "/plan/" (id) "/" (name) } download { "Download " (name) }
-                                        @if ledger {
-                                            form.inline method="post" action={ "/plan/" (id) "/" (name) "/uploaded" } {
-                                                button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (name) }
+                                        @match states.get(name.as_str()).copied() {
+                                            Some(DeclState::Uploaded | DeclState::Answered) => {
+                                                br; span.ok id={ "uploaded-state-" (name) } { "Recorded as uploaded." }
                                             }
+                                            other => @if ledger {
+                                                @if let Some(gone @ (DeclState::Discarded | DeclState::Failed)) = other {
+                                                    br; span.bad id={ "uploaded-state-" (name) } {
+                                                        @if gone == DeclState::Discarded { "Discarded" } @else { "Marked failed" }
+                                                        " since, on the " a href="/declarations" { "Declarations" } " page. "
+                                                    }
+                                                }
+                                                form.inline method="post" action={ "/plan/" (id) "/" (name) "/uploaded" } {
+                                                    button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (name) }
+                                                }
+                                            },
                                         }
                                     }
                                     td {

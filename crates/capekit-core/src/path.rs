@@ -1290,6 +1290,16 @@ impl Decision {
         crate::deadline::most_urgent(self.deadlines_that_matter())
     }
 
+    /// Why the entry is urgent though no deadline of it can be dated, if it is: liquidated (or
+    /// perhaps liquidated) with a liquidation date that cannot be read (P012), so that its
+    /// 180 days to protest (19 USC 1514(c)(3)) may be nearly out, or out, and nobody can tell.
+    /// The safe reading is "act today": look the date up in ACE.
+    pub fn undated_urgency(&self) -> Option<&'static str> {
+        self.reasons.contains(&LIQUIDATION_UNCLEAR).then_some(
+            "protest due date unknown: the liquidation date cannot be read, and the 180 days to protest it (19 USC 1514(c)(3)) may be nearly out - look it up in ACE today",
+        )
+    }
+
     /// The nearest deadline that matters and has not passed.
     pub fn next_deadline(&self) -> Option<Deadline> {
         crate::deadline::nearest_open(self.deadlines_that_matter())

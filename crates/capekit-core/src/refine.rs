@@ -478,6 +478,14 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
     }
     r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds).collect();
     r.urgent = crate::deadline::most_urgent(r.deadlines.iter().copied()).map(|d| d.kind);
+    // No date to count from, and the protest may be due any day: urgent all the same.
+    if r.urgent.is_none()
+        && r.outcome != Outcome::Accepted
+        && let Some(why) = d.undated_urgency()
+    {
+        r.urgent = Some(DeadlineKind::Protest);
+        add_note(r, format!("urgent: {why}"));
+    }
     if r.action == Action::Review && d.path == Path::Review {
         let missing: Vec<&str> = [
             Column::LiquidationDate,
@@ -592,6 +600,26 @@ mod tests {
         let mut r = report(&[(1, message)], [(n(1), entry)].into_iter().collect());
         assert_eq!(r.refined.map(|s| s.with_data), Some(1));
         r.entries.remove(0)
+    }
+
+    #[test]
+    fn a_liquidated_entry_without_its_date_is_urgent_for_its_undatable_protest() {
+        // Liquidated, but the date is missing: the 180 days to protest may be nearly out, and
+        // no deadline can say so. The row is urgent all the same, and says why.
+        let mut e = data(1, Some(100));
+        e.liquidation_date = None;
+        let r = refined("UNABLE TO CALCULATE DUTY", e);
+        assert_eq!(r.action, Action::Review, "{r:?}");
+        assert_eq!(r.urgent, Some(DeadlineKind::Protest), "{r:?}");
+        assert!(
+            r.note
+                .as_deref()
+                .is_some_and(|n| n.contains("protest due date unknown")),
+            "{r:?}"
+        );
+        // With its date, the same entry is judged by it: 80 days left, not urgent.
+        let dated = refined("UNABLE TO CALCULATE DUTY", data(1, Some(100)));
+        assert_eq!(dated.urgent, None, "{dated:?}");
     }
 
     #[test]

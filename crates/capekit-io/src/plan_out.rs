@@ -132,6 +132,20 @@ pub struct PlannedEntry {
 }
 
 impl PlannedEntry {
+    /// What makes the entry urgent, in words: the deadline (`protest due 2026-12-04 (10 days
+    /// left)`), or why none can be dated; empty when it is not urgent.
+    pub fn urgency(&self) -> String {
+        match (self.urgent, self.urgent_by) {
+            (_, Some(d)) => d.describe(),
+            (true, None) => self
+                .decision
+                .undated_urgency()
+                .unwrap_or("a deadline that matters cannot be dated")
+                .to_owned(),
+            (false, None) => String::new(),
+        }
+    }
+
     /// `file:line`, for worklists.
     pub fn source(&self) -> String {
         // The file's name alone: worklists and reports go to others, and where the file lies
@@ -452,10 +466,11 @@ pub fn build_plan_with(
                 .filter(|_| decision.path == Path::Cape)
                 .cloned();
             // An accepted entry has nothing left to do, however soon its window closes.
-            let urgent_by = decision
-                .urgent_deadline()
-                .filter(|_| !matches!(known, Some(KnownState::Accepted { .. })));
-            let urgent = urgent_by.is_some();
+            let accepted = matches!(known, Some(KnownState::Accepted { .. }));
+            let urgent_by = decision.urgent_deadline().filter(|_| !accepted);
+            // A deadline that cannot be dated (a liquidated entry without its date) may be due
+            // any day: urgent too, first in line ([`Plan::urgent`]).
+            let urgent = urgent_by.is_some() || (!accepted && decision.undated_urgency().is_some());
             let held = (decision.path == Path::Cape && known.is_none())
                 .then(|| held_reason(&e, &decision))
                 .flatten();
@@ -740,15 +755,11 @@ impl Plan {
         list
     }
 
-    /// The urgent entries, the deadline that makes them urgent coming soonest first.
+    /// The urgent entries, the deadline that makes them urgent coming soonest first; those
+    /// whose deadline cannot be dated count as due today.
     pub fn urgent(&self) -> Vec<&PlannedEntry> {
         let mut list: Vec<&PlannedEntry> = self.entries.iter().filter(|e| e.urgent).collect();
-        list.sort_by_key(|e| {
-            (
-                e.urgent_by.map_or(i32::MAX, |d| d.days_left),
-                e.entry_number,
-            )
-        });
+        list.sort_by_key(|e| (e.urgent_by.map_or(0, |d| d.days_left), e.entry_number));
         list
     }
 
@@ -975,7 +986,7 @@ fn worklist_row(e: &PlannedEntry, filer: Option<&str>) -> Vec<String> {
         days_cell(dl.protest_due),
         date_cell(court),
         days_cell(court),
-        e.urgent_by.map_or_else(String::new, Deadline::describe),
+        e.urgency(),
         dollars(e.ieepa_duty_cents),
         scrub_paths(&e.decision.notes.join(" | ")).into_owned(),
         e.source(),
@@ -1265,7 +1276,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             plural(urgent.len(), "entry", "entries")
         );
         for e in urgent.iter().take(URGENT_SHOWN) {
-            let due = e.urgent_by.map_or_else(String::new, Deadline::describe);
+            let due = e.urgency();
             let whereto = files.file_of(e).map_or_else(
                 || "worklist".to_owned(),
                 |p| {
@@ -1550,6 +1561,9 @@ pub struct EntryJson<'a> {
     pub urgent: bool,
     /// The deadline that makes it urgent, or null.
     pub urgent_deadline: Option<Deadline>,
+    /// Why it is urgent when no deadline of it can be dated (a liquidated entry without its
+    /// liquidation date), or null.
+    pub urgent_undated: Option<&'static str>,
     /// The declaration file it is on, if any.
     pub declaration_file: Option<String>,
     /// The filer that must declare it, when `--filer` kept it off the declarations.
@@ -1639,6 +1653,12 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
                 deadlines_that_matter: e.decision.matter,
                 urgent: e.urgent,
                 urgent_deadline: e.urgent_by,
+                urgent_undated: e
+                    .urgent_by
+                    .is_none()
+                    .then(|| e.decision.undated_urgency())
+                    .flatten()
+                    .filter(|_| e.urgent),
                 declaration_file: files.file_of(e).map(|p| shown(p)),
                 other_filer: e.other_filer.as_deref(),
                 held: e.held.as_deref(),
@@ -1992,10 +2012,18 @@ pub fn importer_report_html(
             );
         }
     };
-    let by_when = |e: &PlannedEntry| match e.urgent_by.map_or_else(|| e.horizon(), Horizon::Open) {
-        Horizon::Open(d) => d.describe(),
-        Horizon::Passed => "every deadline has passed".to_owned(),
-        Horizon::Undated => String::new(),
+    let by_when = |e: &PlannedEntry| {
+        let when = match e.urgent_by.map_or_else(|| e.horizon(), Horizon::Open) {
+            Horizon::Open(d) => d.describe(),
+            Horizon::Passed => "every deadline has passed".to_owned(),
+            Horizon::Undated => String::new(),
+        };
+        // Urgent with no date to show for it: why, before the next date there is.
+        match (e.urgent && e.urgent_by.is_none(), when.is_empty()) {
+            (true, true) => e.urgency(),
+            (true, false) => format!("{}; {when}", e.urgency()),
+            (false, _) => when,
+        }
     };
     b.push_str("<h2>To act on</h2>\n");
     if act.is_empty() {
@@ -2705,5 +2733,46 @@ pub(crate) mod tests {
             a.importer_reports,
             [format!("plan-report-for-11-1111111AA-{date}.html")]
         );
+    }
+
+    #[test]
+    fn a_liquidated_entry_without_its_date_is_urgent_first_and_says_why() {
+        let mut undated = cape(n("B76", 1), "IOR");
+        undated.liquidation_status = Some("Liquidated".into());
+        undated.liquidation_date = None;
+        // Liquidated 75 days ago: CAPE's 80-day window closes in 5 days.
+        let mut soon = cape(n("B76", 2), "IOR");
+        soon.liquidation_status = Some("Liquidated".into());
+        soon.liquidation_date = AS_OF.checked_sub(jiff::Span::new().days(75)).ok();
+        let plan = build_plan(vec![set("a.csv", vec![soon, undated])], &opts(None));
+        let urgent: Vec<EntryNumber> = plan.urgent().iter().map(|e| e.entry_number).collect();
+        assert_eq!(
+            urgent,
+            [n("B76", 1), n("B76", 2)],
+            "the undatable one counts as today"
+        );
+        let e = plan.urgent()[0];
+        assert_eq!(e.urgent_by, None);
+        assert!(
+            e.urgency().starts_with("protest due date unknown"),
+            "{}",
+            e.urgency()
+        );
+        let files = PlanFiles::default();
+        let json = serde_json::to_value(plan_json(&plan, &files)).expect("json");
+        let row = json["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|r| r["urgent_undated"].is_string())
+            .expect("the undated entry");
+        assert_eq!(row["urgent"], true);
+        assert!(
+            row["urgent_undated"]
+                .as_str()
+                .is_some_and(|t| t.contains("look it up in ACE"))
+        );
+        let text = plan_text(&plan, &files);
+        assert!(text.contains("protest due date unknown"), "{text}");
     }
 }

@@ -274,7 +274,7 @@ pub async fn page(
                             tr {
                                 td.mono { a href={ "/entry/" (e.entry_number) "?plan=" (id) } { (e.entry_number) } }
                                 td.mono { (e.importer_number.as_deref().unwrap_or("")) }
-                                td { @if let Some(d) = e.urgent_by { (d.kind.describe()) br; } (when(e.urgent_by)) }
+                                td { @if let Some(d) = e.urgent_by { (d.kind.describe()) br; (when(e.urgent_by)) } @else { (e.urgency()) } }
                                 td { span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) } }
                                 td.num { (format_cents(e.ieepa_duty_cents)) }
                                 td.where { (where_it_is(&s, e)) }

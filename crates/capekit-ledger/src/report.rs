@@ -498,7 +498,8 @@ impl Ledger {
                         } else {
                             EventKind::Declared
                         },
-                        file: r.get(1)?,
+                        // As a user is shown it: no workbench upload id.
+                        file: crate::shown_name(&r.get::<_, String>(1)?).into_owned(),
                         file_id: Some(FileId(r.get(4)?)),
                         line: None,
                         claim: None,
@@ -550,7 +551,8 @@ impl Ledger {
                     TimelineEvent {
                         at: parse_ts(&at)?,
                         kind: EventKind::DeclarationMarked,
-                        file: r.get(1)?,
+                        // As a user is shown it: no workbench upload id.
+                        file: crate::shown_name(&r.get::<_, String>(1)?).into_owned(),
                         file_id: Some(FileId(r.get(7)?)),
                         line: None,
                         claim: None,
@@ -592,7 +594,8 @@ impl Ledger {
                         } else {
                             EventKind::Rejected
                         },
-                        file: r.get(1)?,
+                        // As a user is shown it: no workbench upload id.
+                        file: crate::shown_name(&r.get::<_, String>(1)?).into_owned(),
                         file_id: Some(FileId(id)),
                         line: u64::try_from(line).ok(),
                         claim: Some(r.get(5)?),
@@ -636,7 +639,8 @@ impl Ledger {
                     TimelineEvent {
                         at: parse_ts(&at)?,
                         kind: EventKind::EntryData,
-                        file: r.get(1)?,
+                        // As a user is shown it: no workbench upload id.
+                        file: crate::shown_name(&r.get::<_, String>(1)?).into_owned(),
                         file_id: id.map(FileId),
                         line: None,
                         claim: None,

@@ -119,8 +119,7 @@ impl EntryState {
                 declared_at,
                 ..
             } => Some(KnownState::Pending {
-                // What check, fix and triage say of it: a user's words, no upload id.
-                declaration: crate::shown_name(declaration).into_owned(),
+                declaration: declaration.clone(),
                 declared_at: *declared_at,
             }),
             Self::Drafted {
@@ -128,7 +127,7 @@ impl EntryState {
                 declaration_id,
                 written_at,
             } => Some(KnownState::Drafted {
-                declaration: crate::shown_name(declaration).into_owned(),
+                declaration: declaration.clone(),
                 number: Some(declaration_id.0),
                 written_at: *written_at,
             }),
@@ -260,7 +259,8 @@ pub(crate) fn fold(holds: Holds, out: Option<Outcomes>) -> EntryState {
     let after = |d: &DeclSeen| out.last.is_none() || d.seq > out.last_seq;
     if let Some(d) = holds.held.filter(after) {
         return EntryState::Pending {
-            declaration: d.name,
+            // As a user is shown it: a workbench draft by its file, never its upload id.
+            declaration: crate::shown_name(&d.name).into_owned(),
             declaration_id: d.id,
             declared_at: d.at,
             written_by_capekit: d.refile,
@@ -269,7 +269,7 @@ pub(crate) fn fold(holds: Holds, out: Option<Outcomes>) -> EntryState {
     }
     if let Some(d) = holds.draft.filter(after) {
         return EntryState::Drafted {
-            declaration: d.name,
+            declaration: crate::shown_name(&d.name).into_owned(),
             declaration_id: d.id,
             written_at: d.at,
         };
@@ -681,10 +681,10 @@ impl Ledger {
                 )),
                 EntryState::Drafted {
                     declaration,
+                    declaration_id,
                     written_at,
-                    ..
                 } => Some(format!(
-                    "on the draft {declaration} (written {}), not marked uploaded: upload that file and run `capekit ledger uploaded {declaration}`, or release it with `capekit ledger discard {declaration}`",
+                    "on the draft {declaration} (written {}), not marked uploaded: upload that file and run `capekit ledger uploaded '#{declaration_id}'`, or release it with `capekit ledger discard '#{declaration_id}'`",
                     capekit_core::words::shown_time(written_at)
                 )),
                 EntryState::Rejected { action, .. } if !action.refile_once_corrected() => Some(

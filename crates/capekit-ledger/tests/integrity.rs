@@ -185,7 +185,10 @@ fn declared_pending_accepted_rejected_refiled_accepted() {
         assert!(
             held.left_out[0]
                 .reason
-                .contains("capekit ledger discard out/refile.csv"),
+                .contains("on the draft out/refile.csv")
+                && held.left_out[0]
+                    .reason
+                    .contains("capekit ledger discard '#2'"),
             "{:?}",
             held.left_out
         );

@@ -664,6 +664,63 @@ async fn a_workbook_declaration_is_counted_for_its_corrected_file_not_as_none_va
 }
 
 #[tokio::test]
+async fn the_check_page_asks_the_ledger_as_capekit_check_does() {
+    let f = fixture_with_ledger();
+    // The claim recorded: B7644100003 accepted, B7644136999 rejected ACCOUNT MISMATCH (a
+    // wrong filer), B7644104112 on the triage's refile draft.
+    upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let csv = b"Entry Number\r\nB7644100003\r\nB7644136999\r\nB7644104112\r\nB7644101373\r\n";
+    let target = upload(&f.app, &[("again.csv", csv)]).await;
+    assert!(target.starts_with("/check/"), "{target}");
+    let page = text(send(&f.app, get(&target)).await).await;
+    for code in ["F023", "F024", "F025"] {
+        assert!(
+            page.contains(&format!("href=\"/rules/{code}\"")),
+            "{code} missing: {page}"
+        );
+    }
+    // The same entries in a workbook: not a CSV, so its entries are not checked one by one,
+    // but the corrected file still leaves out what the ledger knows, and the page says which.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Entry Number").expect("cell");
+    for (r, e) in ["B7644100003", "B7644136999", "B7644104112"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(u32::try_from(r + 1).expect("row"), 0, *e)
+            .expect("cell");
+    }
+    let book = wb.save_to_buffer().expect("xlsx");
+    let target = upload(&f.app, &[("again.xlsx", &book)]).await;
+    let page = text(send(&f.app, get(&target)).await).await;
+    let left = from_id(&page, "left-out-known");
+    let left = &left[..left.find("</table>").unwrap_or(left.len())];
+    assert!(
+        left.contains("B7644100003") && left.contains("accepted on claim 100000241223"),
+        "{left}"
+    );
+    assert!(
+        left.contains("B7644104112") && left.contains("on the draft"),
+        "{left}"
+    );
+    assert!(
+        !left.contains("B7644136999"),
+        "a rejection stays in: {left}"
+    );
+    let res = send(&f.app, get(&format!("{target}/declaration-fixed.csv"))).await;
+    let fixed = String::from_utf8(bytes(res).await).expect("utf8");
+    assert_eq!(fixed, "Entry Number\r\nB7644136999\r\n");
+}
+
+#[tokio::test]
 async fn check_form_takes_a_filer_code() {
     let f = fixture();
     let res = send(
@@ -871,7 +928,7 @@ async fn entry_page_shows_its_timeline() {
     // and the download (a GET) changes nothing.
     let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
     let drafted = from_id(&page, "entry-state").to_owned();
-    assert!(drafted.contains("workbench-"), "{drafted}");
+    assert!(drafted.contains("(made in the workbench)"), "{drafted}");
     let res = send(&f.app, get(&format!("{target}/refile.csv"))).await;
     assert_eq!(res.status(), StatusCode::OK);
     let page = text(send(&f.app, get("/entry/B7644104112")).await).await;
@@ -899,7 +956,8 @@ async fn entry_page_shows_its_timeline() {
     let state = from_id(&page, "entry-state");
     assert!(state.contains("Pending"), "{state}");
     assert!(
-        state.contains("workbench-") && state.contains("/refile-100000241223-2026-11-24.csv"),
+        state.contains("refile-100000241223-2026-11-24.csv (made in the workbench)")
+            && !state.contains("workbench-"),
         "{state}"
     );
     assert!(from_id(&page, "timeline").contains("on a declaration"));
@@ -1732,6 +1790,14 @@ async fn a_workbench_refile_is_a_draft_that_no_other_file_offers_again() {
             && !left.contains("workbench-"),
         "{left}"
     );
+    // The entry's page names the draft by its file, never the upload id it is filed under.
+    let entry = text(send(&f.app, get("/entry/B7644104112")).await).await;
+    let state = from_id(&entry, "entry-state");
+    assert!(
+        state.contains("refile-100000241223-2026-11-24.csv (made in the workbench)"),
+        "{state}"
+    );
+    assert!(!entry.contains("workbench-"), "{entry}");
     // The ledger's own next declaration offers nothing either, and the ledger is sound.
     let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
         .expect("ledger");

@@ -115,7 +115,22 @@ async fn load(state: &AppState, id: &str) -> Result<(String, Arc<CheckSession>),
     Ok((id.to_string(), s))
 }
 
-/// The file names of the fixed upload.
+/// The names the fixed upload's parts are saved as: `fixed-NAME-DATE.csv`, the uploaded
+/// file's name (made safe) and the day, so that two repaired files never share a name in a
+/// Downloads folder. The buttons show them too.
+fn saved_names(uploaded: &str, today: jiff::civil::Date, parts: usize) -> Vec<String> {
+    capekit_io::names::part_names(
+        capekit_io::names::Kind::Fixed,
+        capekit_io::names::Whose {
+            of: Some(capekit_io::names::file_stem(uploaded)),
+            ..capekit_io::names::Whose::default()
+        },
+        today,
+        parts,
+    )
+}
+
+/// The file names of the fixed upload in its links (saved under [`saved_names`]).
 fn fixed_names(entries: usize) -> Vec<String> {
     if entries == 0 {
         return Vec::new();
@@ -178,6 +193,7 @@ pub async fn page(
     }
     let only_findings = lines.len() > MAX_LINES_SHOWN;
     let fixed = fixed_names(s.plan.entries.len());
+    let saved = saved_names(&s.file.name, state.today(), fixed.len());
     let plan = &s.plan;
 
     let body = html! {
@@ -191,8 +207,8 @@ pub async fn page(
                 "The ledger is off (" code { "--no-ledger" } "): entries accepted on an earlier claim or still pending are not looked for."
             },
             LedgerNote::Recorded(_) => p.muted #ledger-note {
-                "Checked against the ledger too: an entry accepted on an earlier claim is an error (F023) and stays out of the corrected file; "
-                "one still waiting on an earlier declaration is a warning (F024)."
+                "Checked against the ledger too, as " code { "capekit check" } " does: an entry accepted on an earlier claim (F023) and one still held by another declaration, uploaded or a draft (F024), are errors and stay out of the corrected file; "
+                "one rejected with a message that asks for more than a refile is a warning (F025)."
             },
             LedgerNote::Failed(why) => div.notice.bad #ledger-note {
                 p { b { "Not checked against the ledger. " } (why) }
@@ -221,8 +237,8 @@ pub async fn page(
             } @else {
                 // A workbook's rows are read, but ACE takes none of them from this file: the
                 // count says where they go instead of "0 valid".
-                (entries(report.entries)) " read from this " (s.input.content.describe())
-                "; ACE takes only a CSV, so they go in the corrected file below · "
+                (entries(report.entries)) " read from this file (" (s.input.content.describe())
+                "); ACE takes only a CSV, so they go in the corrected file below · "
             }
             (counts.errors) " error" @if counts.errors != 1 { "s" } ", "
             (counts.warnings) " warning" @if counts.warnings != 1 { "s" } ", "
@@ -244,11 +260,28 @@ pub async fn page(
                 @if !plan.repaired.is_empty() { " " (entries(plan.repaired.len())) " repaired." }
                 @if !plan.duplicates.is_empty() { " " (n(plan.duplicates.len())) " duplicate line" @if plan.duplicates.len() != 1 { "s" } " dropped." }
                 @if !plan.unrepairable.is_empty() { " " (n(plan.unrepairable.len())) " line" @if plan.unrepairable.len() != 1 { "s" } " left out (listed below)." }
+                @if !plan.already_accepted.is_empty() || !plan.still_pending.is_empty() {
+                    " " (entries(plan.already_accepted.len() + plan.still_pending.len())) " the ledger knows left out (listed below)."
+                }
             }
             p {
-                @for (i, name) in fixed.iter().enumerate() {
+                @for (i, (name, saved)) in fixed.iter().zip(&saved).enumerate() {
                     a.button.primary id={ "download-fixed" @if fixed.len() > 1 { "-" (i + 1) } }
-                        href={ "/check/" (id) "/" (name) } download { "Download " (name) }
+                        href={ "/check/" (id) "/" (name) } download=(saved) { "Download " (saved) }
+                }
+            }
+            @if !plan.already_accepted.is_empty() || !plan.still_pending.is_empty() {
+                table #left-out-known {
+                    thead { tr { th { "line" } th { "entry" } th { "left out because" } } }
+                    tbody {
+                        @for k in plan.already_accepted.iter().chain(&plan.still_pending) {
+                            tr {
+                                td.lineno { (k.line) }
+                                td.mono { (k.entry) }
+                                td { (k.known.describe()) ": " (k.known.remedy()) "." }
+                            }
+                        }
+                    }
                 }
             }
             @if !plan.unrepairable.is_empty() {
@@ -320,17 +353,7 @@ pub async fn file(
         .chunks(MAX_ENTRIES)
         .nth(part)
         .unwrap_or_default();
-    // Saved as `fixed-NAME-DATE.csv`: the uploaded file's name (made safe) and the day, so
-    // that two repaired files never share a name in a Downloads folder.
-    let saved = capekit_io::names::part_names(
-        capekit_io::names::Kind::Fixed,
-        capekit_io::names::Whose {
-            of: Some(capekit_io::names::file_stem(&s.file.name)),
-            ..capekit_io::names::Whose::default()
-        },
-        state.today(),
-        names.len(),
-    );
+    let saved = saved_names(&s.file.name, state.today(), names.len());
     Ok(download(
         saved.get(part).unwrap_or(&file),
         "text/csv; charset=utf-8",

@@ -15,9 +15,7 @@ use std::sync::Arc;
 
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use capekit_core::check::{CheckOptions, Content, DeclarationInput, check};
-use capekit_core::fix::{plan_fix, plan_fix_known};
-use capekit_core::known::Known;
+use capekit_core::check::{Content, DeclarationInput};
 use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileError, ClaimFileKind};
 use capekit_io::declaration::declared_entries;
@@ -607,27 +605,23 @@ pub fn check_session(
     input: DeclarationInput,
     filer: Option<String>,
 ) -> CheckSession {
-    let (known, ledger) = match &state.ledger {
-        None => (Known::new(), LedgerNote::Off),
-        Some(path) => {
-            let entries = plan_fix(&input, filer.as_deref()).entries;
-            match Ledger::open(path).and_then(|l| l.known(&entries)) {
-                Ok(known) => (known, LedgerNote::Recorded(Vec::new())),
-                Err(e) => (
-                    Known::new(),
-                    ledger::failed(path, "reading what it knows of these entries", &e),
-                ),
-            }
-        }
-    };
-    let plan = plan_fix_known(&input, filer.as_deref(), &known);
-    let report = check(
-        &input,
-        &CheckOptions {
-            filer: filer.clone(),
-            known,
+    // The job `capekit check` runs: the same findings, the same corrected file.
+    let (checked, ledger) = match &state.ledger {
+        None => (
+            capekit_app::check::check_alone(&input, filer.as_deref()),
+            LedgerNote::Off,
+        ),
+        Some(path) => match Ledger::open(path).and_then(|l| {
+            capekit_app::check::check_declaration(&l, &input, &bytes, filer.as_deref())
+        }) {
+            Ok(checked) => (checked, LedgerNote::Recorded(Vec::new())),
+            Err(e) => (
+                capekit_app::check::check_alone(&input, filer.as_deref()),
+                ledger::failed(path, "reading what it knows of these entries", &e),
+            ),
         },
-    );
+    };
+    let capekit_app::check::Checked { report, plan, .. } = checked;
     CheckSession {
         created: jiff::Timestamp::now(),
         file,

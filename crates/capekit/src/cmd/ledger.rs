@@ -186,19 +186,6 @@ impl LedgerOpt {
         }
     }
 
-    /// [`LedgerOpt::known_for_plan`], with the declarations `except` names set aside: what
-    /// `check` tells of a file's entries, rejections that block a refile included.
-    pub fn known_for_check(
-        &self,
-        entries: &[EntryNumber],
-        except: &capekit_ledger::Except,
-    ) -> anyhow::Result<Known> {
-        match self.open_existing()? {
-            Some(l) => Ok(l.known_for_plan_except(entries, except)?),
-            None => Ok(Known::new()),
-        }
-    }
-
     /// [`LedgerOpt::known`], with the declarations `except` names set aside.
     pub fn known_except_file(
         &self,
@@ -1229,10 +1216,10 @@ fn state_line(entry: EntryNumber, s: &EntryState, told: &mut FirstUse) -> String
         ),
         EntryState::Drafted {
             declaration,
+            declaration_id,
             written_at,
-            ..
         } => format!(
-            "{e}: on the draft {declaration} (written {}), not marked uploaded - upload it and run `capekit ledger uploaded {declaration}`, or release it with `capekit ledger discard {declaration}`",
+            "{e}: on the draft {declaration} (written {}), not marked uploaded - upload it and run `capekit ledger uploaded '#{declaration_id}'`, or release it with `capekit ledger discard '#{declaration_id}'`",
             capekit_core::words::shown_time(written_at)
         ),
         EntryState::Rejected {

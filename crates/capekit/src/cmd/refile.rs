@@ -48,6 +48,8 @@ struct RefileOutput<'a> {
 /// Entries a declaration holds, so that no new file offers them.
 #[derive(Debug, Serialize)]
 pub struct Held {
+    /// The declaration's number in the ledger, by which a command names it.
+    pub id: capekit_ledger::DeclarationId,
     /// The declaration.
     pub declaration: String,
     /// `draft`, `uploaded`, or `answered` (its claim does not list them).
@@ -70,30 +72,36 @@ pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
         .filter(|d| d.state == capekit_ledger::DeclState::Answered)
         .map(|d| (d.id, d.claim))
         .collect();
-    let mut by: std::collections::BTreeMap<(String, &'static str), Held> = Default::default();
+    // By declaration number: two workbench drafts may show the same file name.
+    let mut by: std::collections::BTreeMap<(capekit_ledger::DeclarationId, &'static str), Held> =
+        Default::default();
     for s in ledger.all_states_except(except)?.values() {
-        let (declaration, state, since) = match s {
+        let (id, declaration, state, since) = match s {
             // On a declaration its claim answered without listing them: missing from the claim.
             EntryState::Pending {
                 declaration,
                 declaration_id,
                 declared_at,
                 ..
-            } if answered.contains_key(declaration_id) => (declaration, "answered", *declared_at),
+            } if answered.contains_key(declaration_id) => {
+                (*declaration_id, declaration, "answered", *declared_at)
+            }
             EntryState::Pending {
                 declaration,
+                declaration_id,
                 declared_at,
                 ..
-            } => (declaration, "uploaded", *declared_at),
+            } => (*declaration_id, declaration, "uploaded", *declared_at),
             EntryState::Drafted {
                 declaration,
+                declaration_id,
                 written_at,
-                ..
-            } => (declaration, "draft", *written_at),
+            } => (*declaration_id, declaration, "draft", *written_at),
             _ => continue,
         };
-        by.entry((declaration.clone(), state))
+        by.entry((id, state))
             .or_insert_with(|| Held {
+                id,
                 declaration: declaration.clone(),
                 state,
                 claim: match s {
@@ -444,9 +452,9 @@ fn text(o: &RefileOutput<'_>) -> String {
                 h.declaration,
                 capekit_core::words::shown_time(h.since),
                 o.command,
-                word(&h.declaration),
+                word(&format!("#{}", h.id)),
                 o.command,
-                word(&h.declaration)
+                word(&format!("#{}", h.id))
             ),
             "answered" => writeln!(
                 out,

@@ -1,0 +1,11 @@
+//! The jobs both faces of capekit call: the command line (`capekit`) and the web workbench
+//! (`capekit-web`). Each job reads what it is given, decides with the domain (`capekit-core`),
+//! asks and records with the ledger (`capekit-ledger`), and returns values the faces print or
+//! render. A face parses its arguments or form, calls the job, and shows what it returns: it
+//! holds no step of the job, so that the terminal and the browser cannot answer one file
+//! differently.
+//!
+//! Jobs here so far: [`check`]. The others (triage, plan, ledger import, refile, fix) still live
+//! in the faces; DESIGN.md says where each is going.
+
+pub mod check;

@@ -13,10 +13,10 @@
 //! | triage: the report for the broker | `report-100000241223-2026-12-01.html` |
 //! | triage: the report for one importer | `report-IMPORTER-100000241223-2026-12-01.html`, after that importer's own claims |
 //! | triage: entries whose importer is not known | `report-unknown-importer-100000241223-2026-12-01.html`, one per claim |
-//! | triage of several claims | the first claim number and `-and-N-more`: `refile-100000241223-and-2-more-2026-12-01.csv` |
+//! | triage of several claims | up to three claim numbers (`refile-100000241223-100000241224-2026-12-01.csv`), else the first, how many more and six hex digits of the list: `refile-100000241223-and-4-more-3f9a0c-2026-12-01.csv` |
 //! | `refile` (from the ledger) | `refile-all-claims-2026-12-01.csv`; with `--importer`, `refile-IMPORTER-2026-12-01.csv` |
 //! | plan: a declaration | `declaration-IMPORTER-2026-12-01.csv` (`-FILER` after the importer when split by filer; `-01`... past 9,999) |
-//! | plan: the worklist | `plan-worklist-IMPORTER-2026-12-01.xlsx`, `.csv`; several importers as `IMPORTER-and-N-more` |
+//! | plan: the worklist | `plan-worklist-IMPORTER-2026-12-01.xlsx`, `.csv`; several importers listed as claims are |
 //! | plan: the report for the broker | `plan-report-IMPORTER-2026-12-01.html`, importers as for the worklist |
 //! | plan: the report for one importer | `plan-report-for-IMPORTER-2026-12-01.html` |
 //! | plan: packets | `protest-IMPORTER-2026-12-01.xlsx`, `court-IMPORTER-2026-12-01.xlsx` |
@@ -188,7 +188,7 @@ pub fn name_part(s: &str) -> String {
 }
 
 /// What a triage's files are named after: its one claim number, or the first and how many more
-/// (`100000241223-and-2-more`), in the order the report lists them. A triage of Validation
+/// ([`first_and_more`]), in the order the report lists them. A triage of Validation
 /// Result Files only (which carry no claim number) is named after the first file.
 pub fn claims_part(report: &TriageReport) -> String {
     let claims: Vec<&str> = report
@@ -210,19 +210,32 @@ pub fn claims_part(report: &TriageReport) -> String {
     first_and_more(&claims).unwrap_or_else(|| "no-claim".to_owned())
 }
 
-/// The name part of a list: its one item, or the first and how many more
-/// (`100000241223-and-2-more`); `None` for no item. An importer's report is named after the
-/// importer's own claims this way, a plan after its importers.
+/// The name part of a list: its items, up to three (`100000241223-100000241224`), or the first,
+/// how many more and six hex digits of the SHA-256 of the whole list
+/// (`100000241223-and-4-more-3f9a0c`); `None` for no item. Two lists name two files apart:
+/// the same first claim and count with other claims behind them gives other digits. An
+/// importer's report is named after the importer's own claims this way, a plan after its
+/// importers.
 pub fn first_and_more<S: AsRef<str>>(items: &[S]) -> Option<String> {
-    match items {
-        [] => None,
-        [one] => Some(name_part(one.as_ref())),
-        [first, rest @ ..] => Some(format!(
-            "{}-and-{}-more",
-            name_part(first.as_ref()),
-            rest.len()
-        )),
+    use sha2::{Digest, Sha256};
+    const LISTED: usize = 3;
+    let first = items.first()?;
+    let parts: Vec<String> = items.iter().map(|i| name_part(i.as_ref())).collect();
+    let joined = parts.join("-");
+    if items.len() <= LISTED && joined.len() <= MAX_PART {
+        return Some(joined);
     }
+    // The list as given, not its name parts: `12-3456789AB` and `123456789AB` stay apart.
+    let mut sorted: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let digest = Sha256::digest(sorted.join("\n").as_bytes());
+    let hex: String = digest.iter().take(3).map(|b| format!("{b:02x}")).collect();
+    Some(format!(
+        "{}-and-{}-more-{hex}",
+        name_part(first.as_ref()),
+        items.len() - 1
+    ))
 }
 
 /// The name of a file without its folder and extension.
@@ -417,9 +430,9 @@ mod tests {
             name(
                 Kind::PlanWorklistXlsx,
                 None,
-                Some("12-3456789AB-and-2-more")
+                Some("12-3456789AB-and-3-more-abcdef")
             ),
-            "plan-worklist-12-3456789AB-and-2-more-2026-12-01.xlsx"
+            "plan-worklist-12-3456789AB-and-3-more-abcdef-2026-12-01.xlsx"
         );
         assert_eq!(
             name(Kind::PlanReport, None, Some("12-3456789AB")),
@@ -592,5 +605,39 @@ mod tests {
             let has = text.split(is_delimiter).any(starts_path);
             proptest::prop_assert!(may_hold_path(&text) || !has, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_list_is_named_in_full_up_to_three_and_by_its_digits_past() {
+        assert_eq!(first_and_more::<&str>(&[]), None);
+        assert_eq!(
+            first_and_more(&["100000241223"]).as_deref(),
+            Some("100000241223")
+        );
+        assert_eq!(
+            first_and_more(&["100000241223", "100000241224", "100000241225"]).as_deref(),
+            Some("100000241223-100000241224-100000241225")
+        );
+        // Two lists of one first claim and one count: two names.
+        let a = first_and_more(&["1", "2", "3", "4"]).expect("name");
+        let b = first_and_more(&["1", "2", "3", "5"]).expect("name");
+        assert!(
+            a.starts_with("1-and-3-more-") && a.len() == "1-and-3-more-".len() + 6,
+            "{a}"
+        );
+        assert_ne!(a, b);
+        // The order the list comes in does not change it.
+        assert_eq!(first_and_more(&["1", "3", "2", "4"]), Some(a.clone()));
+        // A list of long items is named by its digits even when it has three.
+        let long = [
+            "12-3456789AB-1234",
+            "12-3456789AB-5678",
+            "12-3456789AB-9012",
+        ];
+        assert!(
+            first_and_more(&long)
+                .expect("name")
+                .contains("-and-2-more-")
+        );
     }
 }

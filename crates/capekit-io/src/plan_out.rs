@@ -2724,7 +2724,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             b.worklist_csv,
-            format!("plan-worklist-22-2222222BB-and-1-more-{date}.csv")
+            format!("plan-worklist-22-2222222BB-33-3333333CC-{date}.csv")
         );
         assert_ne!(a.report, b.report);
         // One importer: the broker's report and the importer's are two files.

@@ -2390,15 +2390,15 @@ async fn every_download_is_saved_under_a_name_that_says_what_whose_and_when() {
         ),
         (
             "worklist.xlsx",
-            "plan-worklist-260314-38271-and-4-more-2026-11-24.xlsx",
+            "plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.xlsx",
         ),
         (
             "worklist.csv",
-            "plan-worklist-260314-38271-and-4-more-2026-11-24.csv",
+            "plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv",
         ),
         (
             "report.html",
-            "plan-report-260314-38271-and-4-more-2026-11-24.html",
+            "plan-report-260314-38271-and-4-more-e61116-2026-11-24.html",
         ),
         (
             "protest-27-184593000-2026-11-24.xlsx",

@@ -217,7 +217,7 @@ fn without_an_importer_the_report_is_per_claim_and_says_the_importer_is_not_know
         &["triage", "claim.csv", "--as-of", AS_OF, "--out", "out"],
     ));
     let names = names(&out);
-    let of = format!("{CLAIM}-and-1-more");
+    let of = format!("{CLAIM}-100000241999");
     for n in [
         format!("refile-{of}-{AS_OF}.csv"),
         format!("report-{of}-{AS_OF}.html"),
@@ -269,9 +269,9 @@ fn plan_names_its_files_by_importer_and_date_and_each_importer_report_holds_only
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     let names = names(&out);
     for n in [
-        format!("plan-worklist-260314-38271-and-4-more-{AS_OF}.csv"),
-        format!("plan-worklist-260314-38271-and-4-more-{AS_OF}.xlsx"),
-        format!("plan-report-260314-38271-and-4-more-{AS_OF}.html"),
+        format!("plan-worklist-260314-38271-and-4-more-e61116-{AS_OF}.csv"),
+        format!("plan-worklist-260314-38271-and-4-more-e61116-{AS_OF}.xlsx"),
+        format!("plan-report-260314-38271-and-4-more-e61116-{AS_OF}.html"),
         format!("declaration-27-184593000-{AS_OF}.csv"),
         format!("protest-27-184593000-{AS_OF}.xlsx"),
         format!("court-27-184593000-{AS_OF}.xlsx"),
@@ -281,9 +281,9 @@ fn plan_names_its_files_by_importer_and_date_and_each_importer_report_holds_only
     }
     assert_no_local_path(&out, d);
     // The broker's report names the file it read by its name alone.
-    let report = std::fs::read_to_string(
-        out.join(format!("plan-report-260314-38271-and-4-more-{AS_OF}.html")),
-    )
+    let report = std::fs::read_to_string(out.join(format!(
+        "plan-report-260314-38271-and-4-more-e61116-{AS_OF}.html"
+    )))
     .expect("report");
     assert!(report.contains("es003.csv"), "{report}");
 
@@ -447,22 +447,22 @@ fn each_importer_report_is_named_after_that_importers_own_claims() {
     ));
     let names = names(&d.join("out"));
     for n in [
-        format!("report-{c1}-and-2-more-{AS_OF}.html"),
-        format!("report-{IMPORTER_A}-{c1}-and-1-more-{AS_OF}.html"),
-        format!("report-{IMPORTER_B}-{c2}-and-1-more-{AS_OF}.html"),
+        format!("report-{c1}-{c2}-{c3}-{AS_OF}.html"),
+        format!("report-{IMPORTER_A}-{c1}-{c3}-{AS_OF}.html"),
+        format!("report-{IMPORTER_B}-{c2}-{c3}-{AS_OF}.html"),
     ] {
         assert!(names.contains(&n), "{n} not in {names:?}\n{}", r.both());
     }
     let a = std::fs::read_to_string(
         d.join("out")
-            .join(format!("report-{IMPORTER_A}-{c1}-and-1-more-{AS_OF}.html")),
+            .join(format!("report-{IMPORTER_A}-{c1}-{c3}-{AS_OF}.html")),
     )
     .expect("A's report");
     // A's entry to refile is on a draft: the report says it is to be uploaded, not declared.
     assert!(!a.contains("Declared again"), "{a}");
     assert!(
         a.contains(&format!(
-            "On the new declaration file refile-{c1}-and-2-more-{AS_OF}.csv (to be uploaded"
+            "On the new declaration file refile-{c1}-{c2}-{c3}-{AS_OF}.csv (to be uploaded"
         )),
         "{a}"
     );

@@ -95,13 +95,13 @@ fn plan_json_output_has_the_documented_shape() {
     assert_eq!(
         v["worklist_files"],
         serde_json::json!([
-            "out/plan-worklist-260314-38271-and-4-more-2026-11-24.csv",
-            "out/plan-worklist-260314-38271-and-4-more-2026-11-24.xlsx"
+            "out/plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv",
+            "out/plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.xlsx"
         ])
     );
     assert_eq!(
         v["report"],
-        "out/plan-report-260314-38271-and-4-more-2026-11-24.html"
+        "out/plan-report-260314-38271-and-4-more-e61116-2026-11-24.html"
     );
     let r = &v["reconciliation"];
     assert_eq!(r["holds"], true);
@@ -121,13 +121,15 @@ fn plan_files_worklist_report_and_declarations() {
     let dir = tempfile::tempdir().expect("tempdir");
     let v = plan(dir.path(), &["--format", "json"]).json();
     let out = dir.path().join("out");
-    let worklist =
-        std::fs::read_to_string(out.join("plan-worklist-260314-38271-and-4-more-2026-11-24.csv"))
-            .expect("worklist");
+    let worklist = std::fs::read_to_string(
+        out.join("plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv"),
+    )
+    .expect("worklist");
     insta::assert_snapshot!("plan_worklist_csv", worklist);
-    let report =
-        std::fs::read_to_string(out.join("plan-report-260314-38271-and-4-more-2026-11-24.html"))
-            .expect("report");
+    let report = std::fs::read_to_string(
+        out.join("plan-report-260314-38271-and-4-more-e61116-2026-11-24.html"),
+    )
+    .expect("report");
     assert!(!report.contains("http://") || report.contains("http://www.w3.org/2000/svg"));
     assert!(!report.contains("<script"));
     insta::assert_snapshot!("plan_report_html", report);
@@ -185,8 +187,9 @@ fn plan_files_worklist_report_and_declarations() {
         .expect("listed");
     assert_eq!(entry["urgent"], true, "{first} first but not urgent");
     // The workbook holds the same rows as the CSV, entry numbers as text.
-    let xlsx = std::fs::read(out.join("plan-worklist-260314-38271-and-4-more-2026-11-24.xlsx"))
-        .expect("xlsx");
+    let xlsx =
+        std::fs::read(out.join("plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.xlsx"))
+            .expect("xlsx");
     let table = capekit_io::table::read_table(&xlsx).expect("read workbook");
     assert_eq!(table.rows.len(), worklist.lines().count());
 }
@@ -217,7 +220,7 @@ fn filer_keeps_other_filers_entries_off_the_declarations() {
     }
     let worklist = std::fs::read_to_string(
         dir.path()
-            .join("out/plan-worklist-260314-38271-and-4-more-2026-11-24.csv"),
+            .join("out/plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv"),
     )
     .expect("worklist");
     let mut others = 0;
@@ -303,19 +306,19 @@ fn output_over_an_input_is_refused() {
     std::fs::copy(
         DEMO,
         dir.path()
-            .join("plan-worklist-260314-38271-and-4-more-2026-11-24.csv"),
+            .join("plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv"),
     )
     .expect("copy");
     let before = std::fs::read(
         dir.path()
-            .join("plan-worklist-260314-38271-and-4-more-2026-11-24.csv"),
+            .join("plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv"),
     )
     .expect("read");
     let r = run(
         dir.path(),
         &[
             "plan",
-            "plan-worklist-260314-38271-and-4-more-2026-11-24.csv",
+            "plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv",
             "--out",
             ".",
             "--as-of",
@@ -327,7 +330,7 @@ fn output_over_an_input_is_refused() {
     assert_eq!(
         std::fs::read(
             dir.path()
-                .join("plan-worklist-260314-38271-and-4-more-2026-11-24.csv")
+                .join("plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv")
         )
         .expect("read"),
         before

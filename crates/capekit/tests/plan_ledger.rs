@@ -279,9 +279,10 @@ fn an_entry_accepted_on_an_earlier_claim_stays_off_plans_declarations() {
             }),
         "on no declaration at all"
     );
-    let worklist =
-        std::fs::read_to_string(d.join("out/plan-worklist-260314-38271-and-4-more-2026-11-24.csv"))
-            .expect("worklist");
+    let worklist = std::fs::read_to_string(
+        d.join("out/plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv"),
+    )
+    .expect("worklist");
     let row = worklist
         .lines()
         .find(|l| l.starts_with(CAPE_A))
@@ -335,18 +336,20 @@ fn a_pending_entry_stays_off_plans_declarations() {
     let declaration = declaration_of(d, "out");
     assert!(!declaration.contains(CAPE_B), "{declaration}");
     assert!(declaration.contains(CAPE_A), "{declaration}");
-    let worklist =
-        std::fs::read_to_string(d.join("out/plan-worklist-260314-38271-and-4-more-2026-11-24.csv"))
-            .expect("worklist");
+    let worklist = std::fs::read_to_string(
+        d.join("out/plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv"),
+    )
+    .expect("worklist");
     assert!(
         worklist
             .lines()
             .any(|l| l.starts_with(CAPE_B) && l.contains("do not resubmit")),
         "{worklist}"
     );
-    let report =
-        std::fs::read_to_string(d.join("out/plan-report-260314-38271-and-4-more-2026-11-24.html"))
-            .expect("report");
+    let report = std::fs::read_to_string(
+        d.join("out/plan-report-260314-38271-and-4-more-e61116-2026-11-24.html"),
+    )
+    .expect("report");
     assert!(
         report.contains("1 cape entry the ledger knows are on the worklist"),
         "{report}"
@@ -563,17 +566,19 @@ fn after_a_recorded_protest_every_output_gives_the_same_advice_and_none_says_fil
     );
     let out = dir.path().join("out2");
     // Worklist CSV and XLSX: the same advice on the entry's row.
-    let csv =
-        std::fs::read_to_string(out.join("plan-worklist-260314-38271-and-4-more-2026-11-24.csv"))
-            .expect("worklist");
+    let csv = std::fs::read_to_string(
+        out.join("plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.csv"),
+    )
+    .expect("worklist");
     let row = csv
         .lines()
         .find(|l| l.starts_with(PROTEST_SOON))
         .expect("row");
     assert!(row.contains(&advice), "{row}");
     assert!(!row.contains("File a protest"), "{row}");
-    let xlsx = std::fs::read(out.join("plan-worklist-260314-38271-and-4-more-2026-11-24.xlsx"))
-        .expect("xlsx");
+    let xlsx =
+        std::fs::read(out.join("plan-worklist-260314-38271-and-4-more-e61116-2026-11-24.xlsx"))
+            .expect("xlsx");
     let table = capekit_io::table::read_table(&xlsx).expect("read xlsx");
     let cells = table
         .rows
@@ -586,9 +591,10 @@ fn after_a_recorded_protest_every_output_gives_the_same_advice_and_none_says_fil
         cells.fields
     );
     // The report page.
-    let report =
-        std::fs::read_to_string(out.join("plan-report-260314-38271-and-4-more-2026-11-24.html"))
-            .expect("report");
+    let report = std::fs::read_to_string(
+        out.join("plan-report-260314-38271-and-4-more-e61116-2026-11-24.html"),
+    )
+    .expect("report");
     let html_advice = advice.replace('\'', "&#39;");
     assert!(report.contains(&html_advice), "report lacks the advice");
     // The protest packet no longer lists it: its protest is filed.

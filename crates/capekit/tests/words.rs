@@ -125,7 +125,12 @@ fn every_workbook_and_text_names_entries_by_their_11_characters() {
     }
     for f in [
         output(d, "demo", "report-1", ".html"),
-        output(d, "plan", "plan-report-260314-38271-and-4-more-", ".html"),
+        output(
+            d,
+            "plan",
+            "plan-report-260314-38271-and-4-more-e61116-",
+            ".html",
+        ),
     ] {
         let html = std::fs::read_to_string(&f).expect("report");
         assert_eq!(dashed_entry(&html), None, "{}", f.display());
@@ -249,7 +254,12 @@ fn actions_and_paths_are_explained_where_first_printed() {
             "Put it on a new declaration now, as it is.",
         ),
         (
-            output(d, "plan", "plan-report-260314-38271-and-4-more-", ".html"),
+            output(
+                d,
+                "plan",
+                "plan-report-260314-38271-and-4-more-e61116-",
+                ".html",
+            ),
             "Declare it in CAPE now.",
         ),
     ] {

@@ -627,7 +627,7 @@ mod tests {
         );
         assert_ne!(a, b);
         // The order the list comes in does not change it.
-        assert_eq!(first_and_more(&["1", "3", "2", "4"]), Some(a.clone()));
+        assert_eq!(first_and_more(&["1", "3", "2", "4"]), Some(a));
         // A list of long items is named by its digits even when it has three.
         let long = [
             "12-3456789AB-1234",

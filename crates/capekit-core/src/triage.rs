@@ -1085,6 +1085,27 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         &input.corrected,
         &input.known,
     );
+    // A row whose action says refile, kept off the new declaration by what the ledger knows (a
+    // draft or an upload holding it, an acceptance elsewhere), says so itself: the worklist and
+    // a report are read row by row, not beside the list of what was left out.
+    if !refile.left_out.is_empty() {
+        let why: HashMap<EntryNumber, &str> = refile
+            .left_out
+            .iter()
+            .map(|l| (l.entry_number, l.reason.as_str()))
+            .collect();
+        for r in &mut worklist {
+            if matches!(r.action, Action::Refile | Action::FixFile)
+                && let Some(reason) = why.get(&r.entry_number)
+            {
+                let note = format!("not on the new declaration: {reason}");
+                r.note = Some(match r.note.take() {
+                    Some(prev) => format!("{prev}; {note}"),
+                    None => note,
+                });
+            }
+        }
+    }
 
     // Worklist order: urgent rows first, then by nearest deadline still ahead, then the most
     // urgent action, claim and entry; accepted rows last, in the order of their claim files.

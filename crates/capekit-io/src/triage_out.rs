@@ -1044,12 +1044,28 @@ pub fn importer_report_html(
                 .entry(key(e))
                 .or_insert_with(|| capekit_core::words::plain_advice(&scrub_paths(&e.what_to_do)));
         }
+        // An entry the ledger kept off the new declaration (on an earlier draft or upload,
+        // accepted elsewhere) says why, not "refile as is".
+        let left: HashMap<EntryNumber, &str> = report
+            .refile
+            .left_out
+            .iter()
+            .map(|l| (l.entry_number, l.reason.as_str()))
+            .collect();
         let rows = act.iter().take(REPORT_ROWS).map(|e| {
+            let advice = match left.get(&e.entry_number) {
+                Some(reason) if e.action.refile_once_corrected() => {
+                    Cow::Owned(capekit_core::words::plain_advice(&scrub_paths(&format!(
+                        "Not on the new declaration: {reason}."
+                    ))))
+                }
+                _ => Cow::Borrowed(plain.get(&key(e)).map_or("", String::as_str)),
+            };
             [
                 Cow::Borrowed(e.entry_number.as_str()),
                 Cow::Borrowed(e.claim_number.as_deref().unwrap_or("")),
                 Cow::Borrowed(&*e.message),
-                Cow::Borrowed(plain.get(&key(e)).map_or("", String::as_str)),
+                advice,
                 capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
                     .map_or(Cow::Borrowed(""), |d| Cow::Owned(d.describe())),
             ]

@@ -572,3 +572,55 @@ fn importer_reports_of_a_triage_and_a_plan_hold_no_command_ledger_note_or_rule_c
     // The pending entry is still on its importer's page, in words.
     assert_eq!(told, 1);
 }
+
+#[test]
+fn an_entry_held_by_an_earlier_draft_says_so_on_its_row_and_in_its_importers_report() {
+    // Regression: the second triage of a claim left A's entry off its refile (the first
+    // triage's draft holds it) but its worklist row and A's report still said "refile as is",
+    // beside "none of these entries is to be declared again now".
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (claim, declaration) = inputs(d);
+    let ledger = d.join("ledger.sqlite3");
+    let triage = |out: &str| {
+        ok(run_with_ledger(
+            d,
+            &ledger,
+            &[
+                "triage",
+                &s(&claim),
+                "--declaration",
+                &s(&declaration),
+                "--as-of",
+                AS_OF,
+                "--out",
+                out,
+            ],
+        ))
+    };
+    triage("first");
+    assert!(
+        std::fs::read_to_string(d.join(format!("first/refile-{CLAIM}-{AS_OF}.csv")))
+            .expect("first refile")
+            .contains(A_REFILE)
+    );
+    triage("second");
+    let worklist = std::fs::read_to_string(d.join(format!("second/worklist-{CLAIM}-{AS_OF}.csv")))
+        .expect("worklist");
+    let row = worklist
+        .lines()
+        .find(|l| l.contains(A_REFILE))
+        .expect("A's row");
+    assert!(
+        row.contains("not on the new declaration: on the draft"),
+        "{row}"
+    );
+    let report =
+        std::fs::read_to_string(d.join(format!("second/report-{IMPORTER_A}-{CLAIM}-{AS_OF}.html")))
+            .expect("A's report");
+    let act = &report[report.find("To act on").expect("to act on")..];
+    let act = &act[..act.find("</table>").expect("table")];
+    assert!(act.contains(A_REFILE), "{act}");
+    assert!(act.contains("Not on the new declaration"), "{act}");
+    assert_importer_page_is_plain("A's report", &report);
+}

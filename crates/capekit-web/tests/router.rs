@@ -2489,6 +2489,11 @@ async fn a_plans_declaration_marked_uploaded_is_never_offered_again() {
         table.contains("I uploaded declaration-91-660247100-2026-11-24.csv"),
         "the others are still offered: {table}"
     );
+    assert!(
+        page.contains("1 of the 5 files are recorded as uploaded already."),
+        "{page}"
+    );
+    assert!(!page.contains("id=\"all-uploaded\""), "{page}");
     let entry_page = text(send(&f.app, get(&format!("/entry/{first}"))).await).await;
     let state = from_id(&entry_page, "entry-state");
     assert!(state.contains("Pending"), "{state}");

@@ -47,7 +47,7 @@ fn body(list: &[Declaration]) -> Markup {
                     @for d in list {
                         tr id={ "declaration-" (d.id) } {
                             td.mono { (d.id) }
-                            td { (d.state.as_str())
+                            td { span.state-word { (d.state.as_str()) }
                                 @if d.unconfirmed { br; span.meta { "recorded by an older capekit: confirm or discard" } }
                                 @if d.stale(now) { br; span.meta { "no claim after 2 days: look in ACE, File Uploads then Claim Status" } }
                             }

@@ -213,6 +213,11 @@ pub async fn page(
         _ => HashMap::new(),
     };
 
+    let files_total: usize = plan.declarations.iter().map(|d| d.file_names.len()).sum();
+    let files_uploaded = states
+        .values()
+        .filter(|s| matches!(s, DeclState::Uploaded | DeclState::Answered))
+        .count();
     let body = html! {
         p.meta {
             "Paths and deadlines as of " (plan.as_of.to_string())
@@ -230,15 +235,25 @@ pub async fn page(
                         ": " @if urgent.len() == 1 { "its" } @else { "their" }
                         " deadline that matters is near: a CAPE window, PSC or protest within " (URGENT_DAYS)
                         " days, or the court within " (COURT_URGENT_DAYS) " (listed just below). "
-                        "Entries to declare come first in each declaration file: upload those today."
+                        @if files_uploaded < files_total {
+                            "Entries to declare come first in each declaration file: upload those today."
+                        }
                     }
                 }
                 @if plan.declarations.is_empty() {
                     li { "No entry can be declared in CAPE now, so there is no declaration file to upload." }
+                } @else if files_uploaded >= files_total {
+                    li #all-uploaded {
+                        "Every declaration file of this plan is recorded as uploaded: wait for their claims on "
+                        "ACE Portal > CAPE > Claim Status, then read each claim's Claim Details here."
+                    }
                 } @else {
                     li {
                         "Download the declaration files below (" (entries(declared)) ") and upload each on "
                         "ACE Portal > CAPE > File Uploads. There is one file per importer of record."
+                        @if files_uploaded > 0 {
+                            " " (files_uploaded) " of the " (files_total) " files are recorded as uploaded already."
+                        }
                     }
                 }
                 @if worklist > 0 {

@@ -176,10 +176,15 @@ impl PlannedEntry {
                     // The upload's day on CBP's clock, as the plan's day is.
                     let uploaded = capekit_core::deadline::cbp_today(*declared_at);
                     let days = uploaded.until(as_of).ok()?.get_days();
+                    let when = match days {
+                        ..=0 => format!("on {as_of}"),
+                        1 => format!("1 day before {as_of}"),
+                        n => format!("{n} days before {as_of}"),
+                    };
+                    // `CAPE window closes 2026-11-26`: the deadline in words, not its key.
                     Some(format!(
-                        "; {declaration} was uploaded {days} day{} before {as_of}, and its {} is {}",
-                        if days == 1 { "" } else { "s" },
-                        d.kind,
+                        "; {declaration} was uploaded {when}, and its {} {}",
+                        d.kind.describe(),
                         d.date
                     ))
                 });

@@ -172,7 +172,10 @@ impl PlannedEntry {
             ) if self.urgent => {
                 // Its age, counted to the plan's day: the urgent deadline's date less its days left.
                 let age = self.urgent_by.as_ref().and_then(|d| {
-                    let as_of = d.date.checked_sub(jiff::Span::new().days(d.days_left)).ok()?;
+                    let as_of = d
+                        .date
+                        .checked_sub(jiff::Span::new().days(d.days_left))
+                        .ok()?;
                     // The upload's day on CBP's clock, as the plan's day is.
                     let uploaded = capekit_core::deadline::cbp_today(*declared_at);
                     let days = uploaded.until(as_of).ok()?.get_days();

@@ -54,7 +54,11 @@ fn body(list: &[Declaration]) -> Markup {
                             td { (layout::n(d.entries)) }
                             td { (layout::n(d.holding)) }
                             td { @match d.days_uploaded(now) {
-                                Some(days) => { "uploaded " (days.max(0)) " days ago" },
+                                Some(days) => { @match days.max(0) {
+                                    0 => { "uploaded today" },
+                                    1 => { "uploaded yesterday" },
+                                    n => { "uploaded " (n) " days ago" },
+                                } },
                                 None => { "recorded " (shown_time(d.recorded_at)) },
                             } }
                             td.mono { (d.claim.as_deref().unwrap_or("")) }

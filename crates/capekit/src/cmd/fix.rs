@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use anyhow::Context;
-use capekit_core::fix::{plan_fix, plan_fix_known};
 use capekit_io::declaration::read_declaration;
 use capekit_io::output::OutputSet;
 use capekit_io::upload::add_upload_files;
@@ -46,16 +45,18 @@ pub fn run(
             }
         );
     }
-    // The duplicate guard: entries accepted on an earlier claim are left out, pending ones flagged.
-    // The file itself never counts: it cannot conflict with itself.
-    let known = ledger.known_except_file(
-        &plan_fix(&input, filer.as_deref()).entries,
-        &capekit_ledger::Except::file(capekit_ledger::sha256_hex(&capekit_io::read_file(
-            file,
-            capekit_io::declaration::MAX_READ_BYTES,
-        )?)),
-    )?;
-    let plan = plan_fix_known(&input, filer.as_deref(), &known);
+    // The corrected file of the one check job, as the workbench's Check page writes it: entries
+    // accepted on an earlier claim or held by another declaration are left out, and said so;
+    // the file itself never counts, since it cannot conflict with itself.
+    let bytes = capekit_io::read_file(file, capekit_io::declaration::MAX_READ_BYTES)?;
+    let plan = match ledger.open_existing()? {
+        Some(l) => {
+            capekit_app::check::check_declaration(&l, &input, &bytes, filer.as_deref())
+                .context("asking the ledger what it knows of the file's entries")?
+                .plan
+        }
+        None => capekit_app::check::check_alone(&input, filer.as_deref()).plan,
+    };
     let mut set = OutputSet::new();
     ledger.protect(&mut set)?;
     let paths = add_upload_files(&mut set, out, &plan.entries);

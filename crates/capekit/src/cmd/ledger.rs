@@ -186,18 +186,6 @@ impl LedgerOpt {
         }
     }
 
-    /// [`LedgerOpt::known`], with the declarations `except` names set aside.
-    pub fn known_except_file(
-        &self,
-        entries: &[EntryNumber],
-        except: &capekit_ledger::Except,
-    ) -> anyhow::Result<Known> {
-        match self.open_existing()? {
-            Some(l) => Ok(l.known_except(entries, except)?),
-            None => Ok(Known::new()),
-        }
-    }
-
     /// The importer the ledger's kept entry data gives for each of `entries` (none without a
     /// ledger): whose report a triage's entry goes on when its claim file does not say.
     pub fn importers(

@@ -154,9 +154,4 @@ async fn check_and_fix_give_the_same_answers_in_the_terminal_and_the_workbench()
         .collect();
     assert!(extra.is_empty(), "the page finds more: {extra:?}");
     assert_eq!(web_fixed, cli_fixed, "the corrected files differ");
-    assert!(
-        !Path::new(&d.join("uploads"))
-            .join("ledger.sqlite3")
-            .exists()
-    );
 }

@@ -4,19 +4,19 @@
 //! The one job `capekit check` and the workbench's Check page run:
 //! 1. the entries the file holds (read leniently, as `fix` reads them);
 //! 2. what the ledger knows of them: accepted on a claim (F023), pending or on a draft (F024),
-//!    rejected with a message that asks for more than a refile (F025); the file itself never
-//!    counts, since a draft checked before its upload cannot conflict with itself;
-//! 3. the file rules ([`capekit_core::check::check`]);
-//! 4. the same bytes uploaded already (F024 on the whole file): uploading them again declares
-//!    every entry a second time;
-//! 5. the corrected file's entries ([`capekit_core::fix::plan_fix_known`]): what the ledger
+//!    rejected with a message that asks for more than a refile (F025); the file's own draft
+//!    never counts, since a draft checked before its upload cannot conflict with itself, but
+//!    the same bytes uploaded already do (F024 on the whole file and on each entry): uploading
+//!    them again declares every entry a second time;
+//! 3. the file rules ([`capekit_core::check::check`]), a workbook's entries included;
+//! 4. the corrected file's entries ([`capekit_core::fix::plan_fix_known`]): what the ledger
 //!    knows as accepted or held is left out, and said so.
 
 use capekit_core::check::{CheckOptions, CheckReport, DeclarationInput, check};
 use capekit_core::diag::Diagnostic;
 use capekit_core::fix::{FixPlan, plan_fix, plan_fix_known};
 use capekit_core::known::Known;
-use capekit_ledger::{DeclState, Except, Ledger, LedgerError, sha256_hex};
+use capekit_ledger::{DeclState, Declaration, Except, Ledger, LedgerError, sha256_hex};
 
 /// What a check found, and the corrected file's plan.
 #[derive(Debug, Clone)]
@@ -38,9 +38,20 @@ pub fn check_declaration(
 ) -> Result<Checked, LedgerError> {
     let sha = sha256_hex(bytes);
     let entries = plan_fix(input, None).entries;
-    let known = ledger.known_for_plan_except(&entries, &Except::file(sha.clone()))?;
+    let uploaded = uploaded_with_bytes(ledger, &sha)?;
+    // A draft checked before its upload cannot conflict with itself, so the file's own record
+    // is set aside; but these very bytes uploaded already are another declaration, and every
+    // entry it holds is held (the corrected file leaves them out, as it would from a copy
+    // saved with other line ends).
+    let except = match uploaded {
+        Some(_) => Except::none(),
+        None => Except::file(sha),
+    };
+    let known = ledger.known_for_plan_except(&entries, &except)?;
     let mut checked = checked_with(input, filer, known);
-    same_bytes_uploaded(ledger, &sha, input, &mut checked.report)?;
+    if let Some(d) = uploaded {
+        same_bytes_finding(&d, input, &mut checked.report);
+    }
     Ok(checked)
 }
 
@@ -66,22 +77,19 @@ fn checked_with(input: &DeclarationInput, filer: Option<&str>, known: Known) -> 
     }
 }
 
-/// F024 on the whole file when these very bytes were uploaded and still hold entries: the file is
-/// that declaration. Once its claim rejected them, the same entries may be declared again, and a
-/// refile of them can hold the same bytes, so only a declaration still holding entries counts.
-fn same_bytes_uploaded(
-    ledger: &Ledger,
-    sha: &str,
-    input: &DeclarationInput,
-    report: &mut CheckReport,
-) -> Result<(), LedgerError> {
-    let Some(d) = ledger.declarations()?.into_iter().find(|d| {
+/// The declaration uploaded with these very bytes that still holds entries, if any. Once its
+/// claim rejected them, the same entries may be declared again, and a refile of them can hold
+/// the same bytes, so only a declaration still holding entries counts.
+fn uploaded_with_bytes(ledger: &Ledger, sha: &str) -> Result<Option<Declaration>, LedgerError> {
+    Ok(ledger.declarations()?.into_iter().find(|d| {
         d.sha256 == sha
             && d.holding > 0
             && matches!(d.state, DeclState::Uploaded | DeclState::Answered)
-    }) else {
-        return Ok(());
-    };
+    }))
+}
+
+/// F024 on the whole file: it is declaration `d`, uploaded already.
+fn same_bytes_finding(d: &Declaration, input: &DeclarationInput, report: &mut CheckReport) {
     let when = d
         .uploaded_at
         .map(|t| format!(" on {}", capekit_core::words::shown_time(t)))
@@ -101,5 +109,4 @@ fn same_bytes_uploaded(
         .in_file(input.file_name.clone()),
     );
     report.uploadable = false;
-    Ok(())
 }

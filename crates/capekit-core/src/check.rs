@@ -533,8 +533,30 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
             ));
         }
         // What the file holds all the same (a workbook's rows are read): `capekit fix` writes
-        // those entries into a CSV.
-        let held = crate::fix::plan_fix(input, None).entries.len();
+        // those entries into a CSV, and what the ledger knows of them is said here as it would
+        // be of a CSV's, row by row, so that the corrected file is not taken on trust.
+        let plan = crate::fix::plan_fix_known(input, None, &options.known);
+        let mut known_rows: Vec<&crate::fix::KnownRow> = plan
+            .already_accepted
+            .iter()
+            .chain(&plan.still_pending)
+            .chain(&plan.rejected)
+            .collect();
+        known_rows.sort_by_key(|k| k.line);
+        for k in known_rows {
+            let d = known_finding(k.entry, &k.known);
+            diags.push(
+                match input.rows.iter().find(|r| r.line == k.line) {
+                    Some(row) => match &row.cell {
+                        Some(cell) => d.at_cell(cell.clone(), row.line),
+                        None => d.at_line(row.line),
+                    },
+                    None => d.at_line(k.line),
+                }
+                .with_value(k.entry.as_str()),
+            );
+        }
+        let held = plan.entries.len() + plan.already_accepted.len() + plan.still_pending.len();
         return finish(input, diags, held, 0);
     }
     if input.bom {
@@ -757,54 +779,11 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
         } else if !filers.iter().any(|f| f == number.filer_code()) {
             filers.push(number.filer_code().to_owned());
         }
-        match options.known.get(&number) {
-            Some(KnownState::Accepted { claim }) => {
-                diags.push(
-                    at(
-                        diag(
-                            "F023",
-                            format!(
-                                "{number} was already accepted on claim {claim}; an accepted entry is never declared again - delete the row, or run `capekit fix`, which leaves it out"
-                            ),
-                        ),
-                        row,
-                    )
-                    .with_value(raw),
-                );
+        if let Some(known) = options.known.get(&number) {
+            diags.push(at(known_finding(number, known), row).with_value(raw));
+            if !matches!(known, KnownState::Rejected { .. }) {
                 continue;
             }
-            Some(known @ (KnownState::Pending { .. } | KnownState::Drafted { .. })) => {
-                diags.push(
-                    at(
-                        diag(
-                            "F024",
-                            format!("{number} is {}: {}", known.describe(), known.remedy()),
-                        ),
-                        row,
-                    )
-                    .with_value(raw),
-                );
-                continue;
-            }
-            // The user put the entry in this file, and may have done what the rejection asks
-            // (a correction, a decision on review): a warning, with what to make sure of.
-            Some(known @ KnownState::Rejected { .. }) => {
-                diags.push(
-                    at(
-                        diag(
-                            "F025",
-                            format!(
-                                "{number} was {}: make sure that is done before uploading it - {}",
-                                known.describe(),
-                                known.remedy()
-                            ),
-                        ),
-                        row,
-                    )
-                    .with_value(raw),
-                );
-            }
-            None => {}
         }
         if canonical {
             valid += 1;
@@ -886,6 +865,33 @@ fn entry_error(e: &EntryNumberError, raw: &str) -> Diagnostic {
         other => other.to_string(),
     };
     diag(code, message)
+}
+
+/// What the ledger knows of an entry of the file, as a finding: accepted on a claim (F023) or
+/// held by another declaration (F024), errors; rejected with a message that asks for more than a
+/// refile (F025), a warning: the user put the entry in this file, and may have done what the
+/// rejection asks (a correction, a decision on review).
+fn known_finding(number: EntryNumber, known: &KnownState) -> Diagnostic {
+    match known {
+        KnownState::Accepted { claim } => diag(
+            "F023",
+            format!(
+                "{number} was already accepted on claim {claim}; an accepted entry is never declared again - delete the row, or run `capekit fix`, which leaves it out"
+            ),
+        ),
+        KnownState::Pending { .. } | KnownState::Drafted { .. } => diag(
+            "F024",
+            format!("{number} is {}: {}", known.describe(), known.remedy()),
+        ),
+        KnownState::Rejected { .. } => diag(
+            "F025",
+            format!(
+                "{number} was {}: make sure that is done before uploading it - {}",
+                known.describe(),
+                known.remedy()
+            ),
+        ),
+    }
 }
 
 fn finish(

@@ -79,10 +79,15 @@ pub struct FixPlan {
     /// Rows whose entry the ledger knows as accepted on an earlier claim: not written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub already_accepted: Vec<KnownRow>,
-    /// Rows whose entry is still pending on an earlier declaration: written (a subset of
-    /// `entries`), but the user must not upload them before that declaration's claim is in.
+    /// Rows whose entry is held by another declaration, uploaded and waiting for its claim, or
+    /// a draft: not written, since declaring them again conflicts with that declaration.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub still_pending: Vec<KnownRow>,
+    /// Rows whose entry was rejected on its latest claim with a message that asks for more than
+    /// a refile: written (a subset of `entries`: the user put them in the file, and may have
+    /// done what CBP asks), and warned of by the check (F025).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<KnownRow>,
 }
 
 impl FixPlan {
@@ -168,8 +173,14 @@ pub fn plan_fix_known(input: &DeclarationInput, filer: Option<&str>, known: &Kno
                 });
                 continue;
             }
-            // A rejection is for `plan` to weigh; the user put the entry in this file.
-            Some(KnownState::Rejected { .. }) | None => {}
+            // A rejection is for `plan` to weigh; the user put the entry in this file. It is
+            // written, and listed for the check to warn of (F025).
+            Some(k @ KnownState::Rejected { .. }) => plan.rejected.push(KnownRow {
+                line: row.line,
+                entry,
+                known: k.clone(),
+            }),
+            None => {}
         }
         plan.entries.push(entry);
         if let Some(what) = what {

@@ -1098,7 +1098,12 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             if matches!(r.action, Action::Refile | Action::FixFile)
                 && let Some(reason) = why.get(&r.entry_number)
             {
-                let note = format!("not on the new declaration: {reason}");
+                // What CBP's message alone would have said stays in the note.
+                let said = std::mem::replace(
+                    &mut r.what_to_do,
+                    format!("Not on the new declaration: {reason}.").into(),
+                );
+                let note = format!("CBP's message alone: {said}");
                 r.note = Some(match r.note.take() {
                     Some(prev) => format!("{prev}; {note}"),
                     None => note,

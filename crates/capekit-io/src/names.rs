@@ -188,7 +188,7 @@ pub fn name_part(s: &str) -> String {
 }
 
 /// What a triage's files are named after: its one claim number, or the first and how many more
-/// ([`first_and_more`]), in the order the report lists them. A triage of Validation
+/// ([`first_and_more`]), in order. A triage of Validation
 /// Result Files only (which carry no claim number) is named after the first file.
 pub fn claims_part(report: &TriageReport) -> String {
     let claims: Vec<&str> = report
@@ -210,7 +210,8 @@ pub fn claims_part(report: &TriageReport) -> String {
     first_and_more(&claims).unwrap_or_else(|| "no-claim".to_owned())
 }
 
-/// The name part of a list: its items, up to three (`100000241223-100000241224`), or the first,
+/// The name part of a list, in order and each item once: its items, up to three
+/// (`100000241223-100000241224`), or the first,
 /// how many more and six hex digits of the SHA-256 of the whole list
 /// (`100000241223-and-4-more-3f9a0c`); `None` for no item. Two lists name two files apart:
 /// the same first claim and count with other claims behind them gives other digits. An
@@ -219,22 +220,26 @@ pub fn claims_part(report: &TriageReport) -> String {
 pub fn first_and_more<S: AsRef<str>>(items: &[S]) -> Option<String> {
     use sha2::{Digest, Sha256};
     const LISTED: usize = 3;
-    let first = items.first()?;
-    let parts: Vec<String> = items.iter().map(|i| name_part(i.as_ref())).collect();
-    let joined = parts.join("-");
-    if items.len() <= LISTED && joined.len() <= MAX_PART {
-        return Some(joined);
-    }
-    // The list as given, not its name parts: `12-3456789AB` and `123456789AB` stay apart.
+    // In order, each once: the same claims given in another order are the same files.
     let mut sorted: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
     sorted.sort_unstable();
     sorted.dedup();
+    let first = *sorted.first()?;
+    let joined = sorted
+        .iter()
+        .map(|i| name_part(i))
+        .collect::<Vec<_>>()
+        .join("-");
+    if sorted.len() <= LISTED && joined.len() <= MAX_PART {
+        return Some(joined);
+    }
+    // The list as given, not its name parts: `12-3456789AB` and `123456789AB` stay apart.
     let digest = Sha256::digest(sorted.join("\n").as_bytes());
     let hex: String = digest.iter().take(3).map(|b| format!("{b:02x}")).collect();
     Some(format!(
         "{}-and-{}-more-{hex}",
-        name_part(first.as_ref()),
-        items.len() - 1
+        name_part(first),
+        sorted.len() - 1
     ))
 }
 
@@ -626,8 +631,12 @@ mod tests {
             "{a}"
         );
         assert_ne!(a, b);
-        // The order the list comes in does not change it.
-        assert_eq!(first_and_more(&["1", "3", "2", "4"]), Some(a));
+        // The order the list comes in does not change it, nor does an item given twice.
+        assert_eq!(first_and_more(&["4", "3", "2", "1"]), Some(a));
+        assert_eq!(
+            first_and_more(&["100000241224", "100000241223", "100000241224"]).as_deref(),
+            Some("100000241223-100000241224")
+        );
         // A list of long items is named by its digits even when it has three.
         let long = [
             "12-3456789AB-1234",

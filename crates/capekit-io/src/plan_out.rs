@@ -310,6 +310,9 @@ pub const DEADLINE_BUCKETS: [(&str, i32, i32); 6] = [
 pub const BUCKET_PASSED: &str = "passed";
 /// Chart label of entries with no dated deadline.
 pub const BUCKET_UNDATED: &str = "no dated deadline";
+/// Chart label of urgent entries whose deadline cannot be dated (a liquidated entry without its
+/// liquidation date); shown only when there are some.
+pub const BUCKET_UNDATABLE: &str = "urgent, date unknown";
 
 /// A CAPE declaration: one importer's `cape` entries (one filer's, when split), urgent first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -753,9 +756,12 @@ impl Plan {
         // The key is worth caching: working out the horizon allocates, and a large plan has
         // millions of entries.
         list.sort_by_cached_key(|e| {
-            let days = match e.horizon() {
-                Horizon::Open(d) => d.days_left,
-                Horizon::Passed | Horizon::Undated => i32::MAX,
+            let days = match (e.urgent, e.urgent_by, e.horizon()) {
+                // Urgent with no date to count (a liquidated entry without its date): as due
+                // today, as [`Plan::urgent`] lists it.
+                (true, None, _) => 0,
+                (_, _, Horizon::Open(d)) => d.days_left,
+                (_, _, Horizon::Passed | Horizon::Undated) => i32::MAX,
             };
             let accepted = matches!(e.known, Some(KnownState::Accepted { .. }));
             (!e.urgent, accepted, days, e.entry_number)
@@ -803,7 +809,13 @@ impl Plan {
     /// passed, then undated: every entry is in exactly one.
     pub fn deadline_buckets(&self) -> Vec<(String, usize)> {
         let mut counts = [0usize; DEADLINE_BUCKETS.len() + 2];
+        let mut undatable = 0;
         for e in &self.entries {
+            // Urgent with no date to count: not "over 180 days" because a later deadline is.
+            if e.urgent && e.urgent_by.is_none() {
+                undatable += 1;
+                continue;
+            }
             let slot = match e.horizon() {
                 Horizon::Open(d) => DEADLINE_BUCKETS
                     .iter()
@@ -814,13 +826,17 @@ impl Plan {
             };
             counts[slot] += 1;
         }
-        DEADLINE_BUCKETS
+        let mut out: Vec<(String, usize)> = DEADLINE_BUCKETS
             .iter()
             .map(|(label, _, _)| *label)
             .chain([BUCKET_PASSED, BUCKET_UNDATED])
             .zip(counts)
             .map(|(l, n)| (l.to_owned(), n))
-            .collect()
+            .collect();
+        if undatable > 0 {
+            out.push((BUCKET_UNDATABLE.to_owned(), undatable));
+        }
+        out
     }
 }
 
@@ -1959,7 +1975,11 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             esc(&scrub_paths(&e.what_to_do(filer))),
             when(dl.cape_window_closes),
             when(dl.psc_due),
-            when(dl.protest_due),
+            if e.urgent && e.urgent_by.is_none() && dl.protest_due.is_none() {
+                esc(&e.urgency())
+            } else {
+                when(dl.protest_due)
+            },
             when(dl.court_safe()),
             format_cents(e.ieepa_duty_cents),
             e.decision.reasons.join(" ")
@@ -2782,5 +2802,15 @@ pub(crate) mod tests {
         );
         let text = plan_text(&plan, &files);
         assert!(text.contains("protest due date unknown"), "{text}");
+        // Counted as such in the chart, not by its later court date, and said in the report.
+        let buckets = plan.deadline_buckets();
+        assert_eq!(
+            buckets.last(),
+            Some(&(BUCKET_UNDATABLE.to_owned(), 1)),
+            "{buckets:?}"
+        );
+        assert_eq!(buckets.iter().map(|(_, n)| n).sum::<usize>(), 2);
+        let html = report_html(&plan, &files);
+        assert!(html.contains("protest due date unknown"), "{html}");
     }
 }

@@ -904,7 +904,7 @@ pub fn report_html(
     if !report.refile.left_out.is_empty() {
         let _ = writeln!(
             b,
-            "<p>Corrected entries left out:</p><table><thead><tr><th>entry</th><th>why</th></tr></thead><tbody>"
+            "<p>Kept off the new declaration (CBP would refuse them, or they would be filed twice):</p><table><thead><tr><th>entry</th><th>why</th></tr></thead><tbody>"
         );
         for l in &report.refile.left_out {
             let _ = writeln!(
@@ -1044,23 +1044,8 @@ pub fn importer_report_html(
                 .entry(key(e))
                 .or_insert_with(|| capekit_core::words::plain_advice(&scrub_paths(&e.what_to_do)));
         }
-        // An entry the ledger kept off the new declaration (on an earlier draft or upload,
-        // accepted elsewhere) says why, not "refile as is".
-        let left: HashMap<EntryNumber, &str> = report
-            .refile
-            .left_out
-            .iter()
-            .map(|l| (l.entry_number, l.reason.as_str()))
-            .collect();
         let rows = act.iter().take(REPORT_ROWS).map(|e| {
-            let advice = match left.get(&e.entry_number) {
-                Some(reason) if e.action.refile_once_corrected() => {
-                    Cow::Owned(capekit_core::words::plain_advice(&scrub_paths(&format!(
-                        "Not on the new declaration: {reason}."
-                    ))))
-                }
-                _ => Cow::Borrowed(plain.get(&key(e)).map_or("", String::as_str)),
-            };
+            let advice = Cow::Borrowed(plain.get(&key(e)).map_or("", String::as_str));
             [
                 Cow::Borrowed(e.entry_number.as_str()),
                 Cow::Borrowed(e.claim_number.as_deref().unwrap_or("")),

@@ -130,7 +130,9 @@ fn import_then_guard_then_refile_from_the_ledger() {
     assert!(fix.stdout.contains("already accepted"), "{}", fix.stdout);
     let fixed = std::fs::read_to_string(d.join("fixed.csv")).expect("fixed.csv");
     assert!(!fixed.contains(ACCEPTED));
-    assert_eq!(fixed.lines().count(), 1 + 15);
+    // The 14 rejected entries; the one its claim did not list is still held by this very
+    // upload (it may be queued), so the corrected copy of the same bytes leaves it out too.
+    assert_eq!(fixed.lines().count(), 1 + 14);
 
     let refile = run(
         d,

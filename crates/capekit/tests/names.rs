@@ -612,9 +612,10 @@ fn an_entry_held_by_an_earlier_draft_says_so_on_its_row_and_in_its_importers_rep
         .find(|l| l.contains(A_REFILE))
         .expect("A's row");
     assert!(
-        row.contains("not on the new declaration: on the draft"),
+        row.contains("Not on the new declaration: on the draft"),
         "{row}"
     );
+    assert!(!row.contains(",Refile as is"), "{row}");
     let report =
         std::fs::read_to_string(d.join(format!("second/report-{IMPORTER_A}-{CLAIM}-{AS_OF}.html")))
             .expect("A's report");

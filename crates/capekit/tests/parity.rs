@@ -154,4 +154,33 @@ async fn check_and_fix_give_the_same_answers_in_the_terminal_and_the_workbench()
         .collect();
     assert!(extra.is_empty(), "the page finds more: {extra:?}");
     assert_eq!(web_fixed, cli_fixed, "the corrected files differ");
+
+    // The same entries in a workbook: not a CSV (F001), and its entries are still checked
+    // against the ledger, in the terminal and on the page alike.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, v) in file.lines().enumerate() {
+        ws.write_string(u32::try_from(r).expect("row"), 0, v)
+            .expect("cell");
+    }
+    let book = wb.save_to_buffer().expect("xlsx");
+    std::fs::write(d.join("again.xlsx"), &book).expect("write");
+    let cli = run_with_ledger(d, &ledger, &["check", "again.xlsx", "--format", "json"]);
+    let xlsx_codes = cli_codes(&cli.json());
+    for code in ["F001", "F023", "F024", "F025"] {
+        assert!(
+            xlsx_codes.contains(code),
+            "{code} not in {xlsx_codes:?}: {}",
+            cli.both()
+        );
+    }
+    let fix = run_with_ledger(d, &ledger, &["fix", "again.xlsx", "--out", "fixed-x.csv"]);
+    assert!(matches!(fix.code, Some(0 | 1)), "{}", fix.both());
+    let cli_fixed = std::fs::read_to_string(d.join("fixed-x.csv")).expect("fixed");
+    let (page, web_fixed) = web_check(&app, "again.xlsx", &book).await;
+    let on_page = page_codes(&page);
+    for code in &xlsx_codes {
+        assert!(on_page.contains(code), "{code} not on the page: {page}");
+    }
+    assert_eq!(web_fixed, cli_fixed, "the corrected files differ");
 }

@@ -195,6 +195,13 @@ pub async fn page(
     let fixed = fixed_names(s.plan.entries.len());
     let saved = saved_names(&s.file.name, state.today(), fixed.len());
     let plan = &s.plan;
+    // What the corrected file leaves out because the ledger knows it, in the file's order.
+    let mut known_rows: Vec<&capekit_core::fix::KnownRow> = plan
+        .already_accepted
+        .iter()
+        .chain(&plan.still_pending)
+        .collect();
+    known_rows.sort_by_key(|k| k.line);
 
     let body = html! {
         p.meta {
@@ -252,7 +259,13 @@ pub async fn page(
 
         h2 { "The corrected file" }
         @if fixed.is_empty() {
-            p { "No entry number could be read from this file, so there is nothing to write. Export the entry list again from your system." }
+            @if !known_rows.is_empty() {
+                p { "Every entry read from this file is one the ledger keeps off a new declaration (listed below): there is nothing to upload." }
+            } @else if !plan.unrepairable.is_empty() {
+                p { "No line of this file holds an entry number capekit can write (the lines below say why), so there is nothing to write." }
+            } @else {
+                p { "No entry number could be read from this file, so there is nothing to write. Export the entry list again from your system." }
+            }
         } @else {
             p {
                 "capekit writes the file ACE expects: the header " code { "Entry Number" } ", one entry a line, "
@@ -260,8 +273,8 @@ pub async fn page(
                 @if !plan.repaired.is_empty() { " " (entries(plan.repaired.len())) " repaired." }
                 @if !plan.duplicates.is_empty() { " " (n(plan.duplicates.len())) " duplicate line" @if plan.duplicates.len() != 1 { "s" } " dropped." }
                 @if !plan.unrepairable.is_empty() { " " (n(plan.unrepairable.len())) " line" @if plan.unrepairable.len() != 1 { "s" } " left out (listed below)." }
-                @if !plan.already_accepted.is_empty() || !plan.still_pending.is_empty() {
-                    " " (entries(plan.already_accepted.len() + plan.still_pending.len())) " the ledger knows left out (listed below)."
+                @if !known_rows.is_empty() {
+                    " " (entries(known_rows.len())) " the ledger knows left out (listed below)."
                 }
             }
             p {
@@ -270,27 +283,27 @@ pub async fn page(
                         href={ "/check/" (id) "/" (name) } download=(saved) { "Download " (saved) }
                 }
             }
-            @if !plan.already_accepted.is_empty() || !plan.still_pending.is_empty() {
-                table #left-out-known {
-                    thead { tr { th { "line" } th { "entry" } th { "left out because" } } }
-                    tbody {
-                        @for k in plan.already_accepted.iter().chain(&plan.still_pending) {
-                            tr {
-                                td.lineno { (k.line) }
-                                td.mono { (k.entry) }
-                                td { (k.known.describe()) ": " (k.known.remedy()) "." }
-                            }
+        }
+        @if !known_rows.is_empty() {
+            table #left-out-known {
+                thead { tr { th { "line" } th { "entry" } th { "left out because" } } }
+                tbody {
+                    @for k in &known_rows {
+                        tr {
+                            td.lineno { (k.line) }
+                            td.mono { (k.entry) }
+                            td { (layout::with_code(&format!("{}: {}.", k.known.describe(), k.known.remedy()))) }
                         }
                     }
                 }
             }
-            @if !plan.unrepairable.is_empty() {
-                table {
-                    thead { tr { th { "line" } th { "value" } th { "left out because" } } }
-                    tbody {
-                        @for u in &plan.unrepairable {
-                            tr { td.num { (u.line) } td.mono { (u.raw) } td { (layout::with_code(&u.reason)) } }
-                        }
+        }
+        @if !plan.unrepairable.is_empty() {
+            table {
+                thead { tr { th { "line" } th { "value" } th { "left out because" } } }
+                tbody {
+                    @for u in &plan.unrepairable {
+                        tr { td.num { (u.line) } td.mono { (u.raw) } td { (layout::with_code(&u.reason)) } }
                     }
                 }
             }

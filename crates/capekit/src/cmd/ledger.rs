@@ -921,13 +921,15 @@ fn mark_text(o: &MarkOutcome) -> String {
                 DeclState::Answered => "answered by its claim".to_owned(),
             };
             format!(
-                "declaration #{id} {name}: {} -> {to}: {what}",
+                "declaration #{id} {}: {} -> {to}: {what}",
+                capekit_ledger::shown_name(name),
                 from.map_or("new".to_owned(), |f| f.to_string())
             )
         }
-        MarkOutcome::Unchanged { id, name, state } => {
-            format!("declaration #{id} {name}: already {state} - nothing changed")
-        }
+        MarkOutcome::Unchanged { id, name, state } => format!(
+            "declaration #{id} {}: already {state} - nothing changed",
+            capekit_ledger::shown_name(name)
+        ),
     }
 }
 

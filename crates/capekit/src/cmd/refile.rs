@@ -471,7 +471,7 @@ fn text(o: &RefileOutput<'_>) -> String {
                 h.declaration,
                 capekit_core::words::shown_time(h.since),
                 o.command,
-                word(&h.declaration)
+                word(&format!("#{}", h.id))
             ),
         };
     }

@@ -487,24 +487,42 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
         add_note(r, format!("urgent: {why}"));
     }
     if r.action == Action::Review && d.path == Path::Review {
-        let missing: Vec<&str> = [
+        let columns = [
             Column::LiquidationDate,
             Column::LiquidationStatus,
             Column::EntryType,
             Column::ReconciliationIndicator,
             Column::ProtestStatus,
-        ]
-        .into_iter()
-        .filter(|c| entry.unknown(*c))
-        .map(Column::header)
-        .collect();
-        if !missing.is_empty() {
+        ];
+        // A column the export lacks, and one it has whose value cannot be read, are two fixes:
+        // export again with the column, or correct the value.
+        let absent: Vec<&str> = columns
+            .into_iter()
+            .filter(|c| entry.absent_columns.contains(*c))
+            .map(Column::header)
+            .collect();
+        let unreadable: Vec<&str> = columns
+            .into_iter()
+            .filter(|c| entry.unreadable_columns.contains(*c) && !entry.absent_columns.contains(*c))
+            .map(Column::header)
+            .collect();
+        if !absent.is_empty() {
             add_note(
                 r,
                 format!(
                     "the entry data lacks {}: export ES-003 with {} to decide",
-                    missing.join(", "),
-                    if missing.len() == 1 { "it" } else { "them" }
+                    absent.join(", "),
+                    if absent.len() == 1 { "it" } else { "them" }
+                ),
+            );
+        }
+        if !unreadable.is_empty() {
+            add_note(
+                r,
+                format!(
+                    "the entry data's {} cannot be read: correct {} (the reader's findings say where) to decide",
+                    unreadable.join(", "),
+                    if unreadable.len() == 1 { "it" } else { "them" }
                 ),
             );
         }
@@ -617,6 +635,18 @@ mod tests {
                 .is_some_and(|n| n.contains("protest due date unknown")),
             "{r:?}"
         );
+        // A date the export has but that cannot be read is named as such, not as missing.
+        let mut bad = data(1, Some(100));
+        bad.liquidation_date = None;
+        bad.unreadable_columns.insert(Column::LiquidationDate);
+        let r = refined("UNABLE TO CALCULATE DUTY", bad);
+        let note = r.note.unwrap_or_default();
+        assert!(
+            note.contains("`Liquidation Date` cannot be read")
+                || note.contains("Liquidation Date cannot be read"),
+            "{note}"
+        );
+        assert!(!note.contains("lacks"), "{note}");
         // With its date, the same entry is judged by it: 80 days left, not urgent.
         let dated = refined("UNABLE TO CALCULATE DUTY", data(1, Some(100)));
         assert_eq!(dated.urgent, None, "{dated:?}");

@@ -2490,7 +2490,7 @@ async fn a_plans_declaration_marked_uploaded_is_never_offered_again() {
         "the others are still offered: {table}"
     );
     assert!(
-        page.contains("1 of the 5 files are recorded as uploaded already."),
+        page.contains("1 of the 5 files is recorded as uploaded already: upload the others."),
         "{page}"
     );
     assert!(!page.contains("id=\"all-uploaded\""), "{page}");

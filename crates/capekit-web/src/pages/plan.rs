@@ -252,7 +252,9 @@ pub async fn page(
                         "Download the declaration files below (" (entries(declared)) ") and upload each on "
                         "ACE Portal > CAPE > File Uploads. There is one file per importer of record."
                         @if files_uploaded > 0 {
-                            " " (files_uploaded) " of the " (files_total) " files are recorded as uploaded already."
+                            " " (files_uploaded) " of the " (files_total) " files "
+                            @if files_uploaded == 1 { "is" } @else { "are" }
+                            " recorded as uploaded already: upload the others."
                         }
                     }
                 }

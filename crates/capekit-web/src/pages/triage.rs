@@ -370,7 +370,7 @@ fn next_steps(id: &str, s: &TriageSession, refile: &[String]) -> Markup {
                     li {
                         "No entry can be declared again right now, so there is no new declaration to upload: "
                         a href="#left-out" { "the " (entries(r.refile.left_out.len())) " kept off" }
-                        " say why."
+                        @if r.refile.left_out.len() == 1 { " says why." } @else { " say why." }
                     }
                 } @else if refile.is_empty() {
                     li { "No entry can be declared again right now, so there is no new declaration to upload." }

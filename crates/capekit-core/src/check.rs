@@ -543,10 +543,15 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
             .chain(&plan.rejected)
             .collect();
         known_rows.sort_by_key(|k| k.line);
+        let by_line: std::collections::HashMap<u64, &InputRow> = if known_rows.is_empty() {
+            std::collections::HashMap::new()
+        } else {
+            input.rows.iter().map(|r| (r.line, r)).collect()
+        };
         for k in known_rows {
             let d = known_finding(k.entry, &k.known);
             diags.push(
-                match input.rows.iter().find(|r| r.line == k.line) {
+                match by_line.get(&k.line) {
                     Some(row) => match &row.cell {
                         Some(cell) => d.at_cell(cell.clone(), row.line),
                         None => d.at_line(row.line),

@@ -132,6 +132,22 @@ pub struct PlannedEntry {
 }
 
 impl PlannedEntry {
+    /// Where the entry comes in "most urgent first", whichever list shows it: urgent entries
+    /// first, those whose deadline cannot be dated before every dated one (the date may be
+    /// past already), then by the days left to the deadline that makes them urgent, or to the
+    /// nearest open one; entries with none open last.
+    pub fn order_key(&self) -> (bool, i32) {
+        let days = match (self.urgent, self.urgent_by) {
+            (true, None) => -1,
+            (true, Some(d)) => d.days_left,
+            (false, _) => match self.horizon() {
+                Horizon::Open(d) => d.days_left,
+                Horizon::Passed | Horizon::Undated => i32::MAX,
+            },
+        };
+        (!self.urgent, days)
+    }
+
     /// What makes the entry urgent, in words: the deadline (`protest due 2026-12-04 (10 days
     /// left)`), or why none can be dated; empty when it is not urgent.
     pub fn urgency(&self) -> String {
@@ -756,24 +772,18 @@ impl Plan {
         // The key is worth caching: working out the horizon allocates, and a large plan has
         // millions of entries.
         list.sort_by_cached_key(|e| {
-            let days = match (e.urgent, e.urgent_by, e.horizon()) {
-                // Urgent with no date to count (a liquidated entry without its date): as due
-                // today, as [`Plan::urgent`] lists it.
-                (true, None, _) => 0,
-                (_, _, Horizon::Open(d)) => d.days_left,
-                (_, _, Horizon::Passed | Horizon::Undated) => i32::MAX,
-            };
+            let (not_urgent, days) = e.order_key();
             let accepted = matches!(e.known, Some(KnownState::Accepted { .. }));
-            (!e.urgent, accepted, days, e.entry_number)
+            (not_urgent, accepted, days, e.entry_number)
         });
         list
     }
 
-    /// The urgent entries, the deadline that makes them urgent coming soonest first; those
-    /// whose deadline cannot be dated count as due today.
+    /// The urgent entries, in [`PlannedEntry::order_key`] order: those whose deadline cannot be
+    /// dated first, then the deadline that makes them urgent coming soonest first.
     pub fn urgent(&self) -> Vec<&PlannedEntry> {
         let mut list: Vec<&PlannedEntry> = self.entries.iter().filter(|e| e.urgent).collect();
-        list.sort_by_key(|e| (e.urgent_by.map_or(0, |d| d.days_left), e.entry_number));
+        list.sort_by_key(|e| (e.order_key(), e.entry_number));
         list
     }
 
@@ -2765,19 +2775,20 @@ pub(crate) mod tests {
 
     #[test]
     fn a_liquidated_entry_without_its_date_is_urgent_first_and_says_why() {
-        let mut undated = cape(n("B76", 1), "IOR");
+        let mut undated = cape(n("B76", 3), "IOR");
         undated.liquidation_status = Some("Liquidated".into());
         undated.liquidation_date = None;
-        // Liquidated 75 days ago: CAPE's 80-day window closes in 5 days.
+        // Liquidated 80 days ago: CAPE's 80-day window closes today, its last day; the
+        // undatable one comes before it all the same (its date may be past already).
         let mut soon = cape(n("B76", 2), "IOR");
         soon.liquidation_status = Some("Liquidated".into());
-        soon.liquidation_date = AS_OF.checked_sub(jiff::Span::new().days(75)).ok();
+        soon.liquidation_date = AS_OF.checked_sub(jiff::Span::new().days(80)).ok();
         let plan = build_plan(vec![set("a.csv", vec![soon, undated])], &opts(None));
         let urgent: Vec<EntryNumber> = plan.urgent().iter().map(|e| e.entry_number).collect();
         assert_eq!(
             urgent,
-            [n("B76", 1), n("B76", 2)],
-            "the undatable one counts as today"
+            [n("B76", 3), n("B76", 2)],
+            "the undatable one comes before a deadline on its last day"
         );
         let e = plan.urgent()[0];
         assert_eq!(e.urgent_by, None);

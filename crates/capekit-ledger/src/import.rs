@@ -738,7 +738,8 @@ pub(crate) fn record_drafts_tx(
             }
         }
     }
-    let by = parts.first().map_or(folder, |p| p.path);
+    // The note names the new draft as a user is shown it: no workbench upload id.
+    let by = crate::shown_name(parts.first().map_or(folder, |p| p.path));
     for s in &superseded {
         append(
             tx,

@@ -686,13 +686,16 @@ pub(crate) fn declaration_of_sha(
         .map(DeclarationId))
 }
 
+/// A declaration's file as a user is shown it ([`crate::shown_name`]): what marks and their
+/// refusals name it by.
 fn name_of(tx: &rusqlite::Connection, id: DeclarationId) -> Result<String> {
-    Ok(tx.query_row(
+    let name: String = tx.query_row(
         "SELECT COALESCE(r.path, f.name) FROM declarations d JOIN files f ON f.id = d.file_id
          LEFT JOIN refile_files r ON r.declaration_id = d.id WHERE d.id = ?1",
         [id.0],
         |r| r.get(0),
-    )?)
+    )?;
+    Ok(crate::shown_name(&name).into_owned())
 }
 
 fn entries_of(tx: &rusqlite::Connection, id: DeclarationId) -> Result<usize> {

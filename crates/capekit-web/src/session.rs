@@ -345,15 +345,11 @@ pub struct PlanSession {
 impl PlanSession {
     /// The session of a plan made now.
     pub fn new(files: Vec<UploadedFile>, plan: Plan, ledger: LedgerNote) -> Self {
-        use capekit_io::plan_out::Horizon;
+        // Most urgent first, as the plan's worklist and text order them.
         let mut order: Vec<usize> = (0..plan.entries.len()).collect();
         order.sort_by_cached_key(|&i| {
             let e = &plan.entries[i];
-            let days = match e.horizon() {
-                Horizon::Open(d) => d.days_left,
-                Horizon::Passed | Horizon::Undated => i32::MAX,
-            };
-            (!e.urgent, days, e.entry_number)
+            (e.order_key(), e.entry_number)
         });
         Self {
             created: jiff::Timestamp::now(),

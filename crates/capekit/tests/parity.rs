@@ -134,6 +134,14 @@ async fn check_and_fix_give_the_same_answers_in_the_terminal_and_the_workbench()
             cli.both()
         );
     }
+    // A command the text suggests runs as printed: it names the ledger given with --ledger.
+    let l = ledger.display().to_string();
+    let text = run_with_ledger(d, &ledger, &["--ledger", &l, "check", "again.csv"]);
+    assert!(
+        text.stdout.contains("`capekit --ledger ") && !text.stdout.contains("`capekit ledger "),
+        "{}",
+        text.stdout
+    );
     let fix = run_with_ledger(d, &ledger, &["fix", "again.csv", "--out", "fixed.csv"]);
     assert!(matches!(fix.code, Some(0 | 1)), "{}", fix.both());
     let cli_fixed = std::fs::read_to_string(d.join("fixed.csv")).expect("fixed");

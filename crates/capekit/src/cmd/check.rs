@@ -26,7 +26,11 @@ pub fn run(
         None => capekit_app::check::check_alone(&input, filer.as_deref()).report,
     };
     match format {
-        Format::Text => out!("{}", capekit_io::render::check_text(&report)),
+        // Every command it suggests names the ledger this run used, so it runs as printed.
+        Format::Text => out!(
+            "{}",
+            super::ledger::runnable(&capekit_io::render::check_text(&report), &ledger.command())
+        ),
         Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report).context("serialising the report")?

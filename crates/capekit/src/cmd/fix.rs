@@ -65,7 +65,13 @@ pub fn run(
         .context("writing the repaired upload")?;
     match format {
         Format::Text => {
-            out!("{}", capekit_io::render::fix_text(&plan, &written));
+            out!(
+                "{}",
+                super::ledger::runnable(
+                    &capekit_io::render::fix_text(&plan, &written),
+                    &ledger.command()
+                )
+            );
             if paths.is_empty() {
                 outln!("no entry could be written, so no file was written");
             }

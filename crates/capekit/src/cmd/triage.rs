@@ -327,7 +327,13 @@ fn finish(
     };
     drop(timed);
     match args.format {
-        Format::Text => out!("{}", triage_text(&report, &diagnostics, &files)),
+        Format::Text => out!(
+            "{}",
+            super::ledger::runnable(
+                &triage_text(&report, &diagnostics, &files),
+                &ledger.command()
+            )
+        ),
         Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&TriageJson {

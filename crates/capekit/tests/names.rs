@@ -625,3 +625,76 @@ fn an_entry_held_by_an_earlier_draft_says_so_on_its_row_and_in_its_importers_rep
     assert!(act.contains("Not on the new declaration"), "{act}");
     assert_importer_page_is_plain("A's report", &report);
 }
+
+#[test]
+fn a_triage_never_replaces_another_claims_draft_in_its_folder() {
+    // Regression: names of other claims invite one folder for all, and the run owning it
+    // superseded the first claim's draft: its entries released, its file removed, though the
+    // clerk may have uploaded it already.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let (claim, declaration) = inputs(d);
+    let other = d.join("inputs/claim-other.csv");
+    std::fs::write(
+        &other,
+        "ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n\
+         =\"B7644109590\",=\"100000241999\",Failed,HTS RELATIONSHIP/SEQUENCE MISMATCH\r\n",
+    )
+    .expect("other claim");
+    let ledger = d.join("ledger.sqlite3");
+    let first = ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "triage",
+            &s(&claim),
+            "--declaration",
+            &s(&declaration),
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+        ],
+    ));
+    let refile = d.join(format!("out/refile-{CLAIM}-{AS_OF}.csv"));
+    assert!(refile.exists(), "{}", first.both());
+    let second = run_with_ledger(
+        d,
+        &ledger,
+        &["triage", &s(&other), "--as-of", AS_OF, "--out", "out"],
+    );
+    assert_eq!(second.code, Some(2), "{}", second.both());
+    assert!(
+        second.stderr.contains("of other claims"),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        second.stderr.contains("ledger discard '#"),
+        "{}",
+        second.stderr
+    );
+    assert!(refile.exists(), "the first claim's draft is kept");
+    let held = run_with_ledger(d, &ledger, &["ledger", "entry", A_REFILE]);
+    assert!(held.stdout.contains("on the draft"), "{}", held.both());
+    // Another folder is fine, and the same claim again supersedes its own draft as before.
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["triage", &s(&other), "--as-of", AS_OF, "--out", "other"],
+    ));
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "triage",
+            &s(&claim),
+            "--declaration",
+            &s(&declaration),
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+        ],
+    ));
+}

@@ -159,6 +159,59 @@ fn importers(
     Ok(importers)
 }
 
+/// Refuses to write into a folder that holds a draft of other claims, not marked uploaded: the
+/// run owns its folder and would supersede that draft, releasing its entries and removing its
+/// file, which the clerk may have uploaded already without saying so. A draft of the same
+/// claims (`refile-CLAIMS-...`, a triage run again) is superseded as before.
+fn refuse_other_claims_drafts(
+    ledger: &super::ledger::LedgerOpt,
+    out: &Path,
+    report: &TriageReport,
+) -> anyhow::Result<()> {
+    let Some(l) = ledger.open_existing()? else {
+        return Ok(());
+    };
+    let Ok(folder) = capekit_io::output::resolve(out) else {
+        return Ok(());
+    };
+    let ours = format!("refile-{}-", capekit_io::names::claims_part(report));
+    let others: Vec<capekit_ledger::Declaration> = l
+        .declarations()?
+        .into_iter()
+        .filter(|d| d.state == capekit_ledger::DeclState::Draft && d.holding > 0)
+        .filter(|d| {
+            let p = Path::new(&d.name);
+            p.parent().is_some_and(|dir| dir == folder)
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(&ours))
+        })
+        .collect();
+    if others.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = others
+        .iter()
+        .map(|d| {
+            format!(
+                "#{} {} ({} entries held)",
+                d.id,
+                capekit_io::names::file_label(&d.name),
+                d.holding
+            )
+        })
+        .collect();
+    anyhow::bail!(
+        "{} holds the draft {} of other claims, not marked uploaded: this triage would replace it and release its entries. Give another --out folder; or, if you uploaded that draft, say so first (`{} ledger uploaded '#{}'`), or discard it (`{} ledger discard '#{}'`)",
+        out.display(),
+        listed.join(", "),
+        ledger.command(),
+        others[0].id,
+        ledger.command(),
+        others[0].id
+    )
+}
+
 /// The triage proper; `command` names it in the output folder's manifest.
 fn finish(
     claim_files: Vec<capekit_io::claims::ClaimFile>,
@@ -241,6 +294,7 @@ fn finish(
     if ledger.path()?.is_none() {
         drop(std::mem::take(&mut input.rows));
     }
+    refuse_other_claims_drafts(ledger, &args.out, &report)?;
     // Every output this triage may write is checked before anything is recorded, so that a
     // refused output leaves the ledger as it was. The ledger can only shorten the refile list.
     let protected = ledger.protected()?;

@@ -181,6 +181,24 @@ pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
         }
         more(&mut out, plan.still_pending.len());
     }
+    if !plan.rejected.is_empty() {
+        let _ = writeln!(
+            out,
+            "written, but rejected on their latest claim with a message that asks for more than a refile {} - make sure that is done before uploading (F025):",
+            group(plan.rejected.len() as u64)
+        );
+        for k in plan.rejected.iter().take(SHOWN_PER_RULE) {
+            let _ = writeln!(
+                out,
+                "  line {}: {} {} - {}",
+                k.line,
+                k.entry,
+                k.known.describe(),
+                k.known.remedy()
+            );
+        }
+        more(&mut out, plan.rejected.len());
+    }
     for p in written {
         let _ = writeln!(out, "wrote {}", p.display());
     }

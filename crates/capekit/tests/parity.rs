@@ -144,6 +144,12 @@ async fn check_and_fix_give_the_same_answers_in_the_terminal_and_the_workbench()
     );
     let fix = run_with_ledger(d, &ledger, &["fix", "again.csv", "--out", "fixed.csv"]);
     assert!(matches!(fix.code, Some(0 | 1)), "{}", fix.both());
+    // The entry it keeps though CBP rejected it as a wrong filer's is said, not kept quiet.
+    assert!(
+        fix.stdout.contains("B7644136999") && fix.stdout.contains("(F025)"),
+        "{}",
+        fix.stdout
+    );
     let cli_fixed = std::fs::read_to_string(d.join("fixed.csv")).expect("fixed");
 
     // The workbench on the same ledger.

@@ -148,6 +148,17 @@ impl PlannedEntry {
         (!self.urgent, days)
     }
 
+    /// Why the entry is urgent with no deadline to date it (a liquidated entry without its
+    /// liquidation date), if it is: [`Decision::undated_urgency`] of an urgent entry whose
+    /// urgency no dated deadline explains.
+    pub fn undated_urgency(&self) -> Option<&'static str> {
+        if self.urgent && self.urgent_by.is_none() {
+            self.decision.undated_urgency()
+        } else {
+            None
+        }
+    }
+
     /// What makes the entry urgent, in words: the deadline (`protest due 2026-12-04 (10 days
     /// left)`), or why none can be dated; empty when it is not urgent.
     pub fn urgency(&self) -> String {
@@ -822,7 +833,7 @@ impl Plan {
         let mut undatable = 0;
         for e in &self.entries {
             // Urgent with no date to count: not "over 180 days" because a later deadline is.
-            if e.urgent && e.urgent_by.is_none() {
+            if e.undated_urgency().is_some() {
                 undatable += 1;
                 continue;
             }
@@ -1687,12 +1698,7 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
                 deadlines_that_matter: e.decision.matter,
                 urgent: e.urgent,
                 urgent_deadline: e.urgent_by,
-                urgent_undated: e
-                    .urgent_by
-                    .is_none()
-                    .then(|| e.decision.undated_urgency())
-                    .flatten()
-                    .filter(|_| e.urgent),
+                urgent_undated: e.undated_urgency(),
                 declaration_file: files.file_of(e).map(|p| shown(p)),
                 other_filer: e.other_filer.as_deref(),
                 held: e.held.as_deref(),
@@ -1985,7 +1991,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
             esc(&scrub_paths(&e.what_to_do(filer))),
             when(dl.cape_window_closes),
             when(dl.psc_due),
-            if e.urgent && e.urgent_by.is_none() && dl.protest_due.is_none() {
+            if e.undated_urgency().is_some() && dl.protest_due.is_none() {
                 esc(&e.urgency())
             } else {
                 when(dl.protest_due)
@@ -2057,7 +2063,7 @@ pub fn importer_report_html(
             Horizon::Undated => String::new(),
         };
         // Urgent with no date to show for it: why, before the next date there is.
-        match (e.urgent && e.urgent_by.is_none(), when.is_empty()) {
+        match (e.undated_urgency().is_some(), when.is_empty()) {
             (true, true) => e.urgency(),
             (true, false) => format!("{}; {when}", e.urgency()),
             (false, _) => when,

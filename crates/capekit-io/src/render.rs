@@ -163,42 +163,18 @@ pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
         }
         more(&mut out, plan.already_accepted.len());
     }
-    if !plan.still_pending.is_empty() {
-        let _ = writeln!(
-            out,
-            "NOT written, held on another declaration {} (an upload awaiting its claim, or a draft):",
-            group(plan.still_pending.len() as u64)
-        );
-        for k in plan.still_pending.iter().take(SHOWN_PER_RULE) {
-            let _ = writeln!(
-                out,
-                "  line {}: {} {} - {}",
-                k.line,
-                k.entry,
-                k.known.describe(),
-                k.known.remedy()
-            );
-        }
-        more(&mut out, plan.still_pending.len());
-    }
-    if !plan.rejected.is_empty() {
-        let _ = writeln!(
-            out,
-            "written, but rejected on their latest claim with a message that asks for more than a refile {} - make sure that is done before uploading (F025):",
-            group(plan.rejected.len() as u64)
-        );
-        for k in plan.rejected.iter().take(SHOWN_PER_RULE) {
-            let _ = writeln!(
-                out,
-                "  line {}: {} {} - {}",
-                k.line,
-                k.entry,
-                k.known.describe(),
-                k.known.remedy()
-            );
-        }
-        more(&mut out, plan.rejected.len());
-    }
+    known_rows_with_remedy(
+        &mut out,
+        &plan.still_pending,
+        "NOT written, held on another declaration",
+        "(an upload awaiting its claim, or a draft):",
+    );
+    known_rows_with_remedy(
+        &mut out,
+        &plan.rejected,
+        "written, but rejected on their latest claim with a message that asks for more than a refile",
+        "- make sure that is done before uploading (F025):",
+    );
     for p in written {
         let _ = writeln!(out, "wrote {}", p.display());
     }
@@ -232,6 +208,31 @@ pub fn fix_text(plan: &FixPlan, written: &[std::path::PathBuf]) -> String {
         }
     );
     escape_controls(&out).into_owned()
+}
+
+/// A list of rows the ledger knows, headed `HEAD COUNT TAIL`, each with what releases it; the
+/// first [`SHOWN_PER_RULE`], then how many more. Nothing for none.
+fn known_rows_with_remedy(
+    out: &mut String,
+    rows: &[capekit_core::fix::KnownRow],
+    head: &str,
+    tail: &str,
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{head} {} {tail}", group(rows.len() as u64));
+    for k in rows.iter().take(SHOWN_PER_RULE) {
+        let _ = writeln!(
+            out,
+            "  line {}: {} {} - {}",
+            k.line,
+            k.entry,
+            k.known.describe(),
+            k.known.remedy()
+        );
+    }
+    more(out, rows.len());
 }
 
 fn more(out: &mut String, n: usize) {

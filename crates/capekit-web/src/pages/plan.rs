@@ -390,7 +390,7 @@ fn when(d: Option<Deadline>) -> Markup {
 fn next_deadline(e: &PlannedEntry) -> Markup {
     html! {
         // Urgent with no date to show for it: why, before the next date there is.
-        @if e.urgent && e.urgent_by.is_none() { span.bad { (e.urgency()) } br; }
+        @if let Some(why) = e.undated_urgency() { span.bad { (why) } br; }
         @match e.horizon() {
             Horizon::Open(d) => { (d.kind.describe()) br; (layout::deadline(d.kind, d.date, d.days_left)) },
             Horizon::Passed => span.meta { "every deadline that matters has passed" },

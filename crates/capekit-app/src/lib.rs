@@ -5,7 +5,9 @@
 //! holds no step of the job, so that the terminal and the browser cannot answer one file
 //! differently.
 //!
-//! Jobs here so far: [`check`]. The others (triage, plan, ledger import, refile, fix) still live
-//! in the faces; DESIGN.md says where each is going.
+//! Jobs here so far: [`check`] (check and fix) and the guard of [`triage`]. The others (the rest
+//! of triage, plan, ledger import, refile) still live in the faces; DESIGN.md says where each is
+//! going.
 
 pub mod check;
+pub mod triage;

@@ -18,7 +18,6 @@
 //!   says so ([`ImportOutcome::AlreadyImported`]).
 //! - Domain values come in as `capekit-core` types; SQL never leaves this crate.
 
-mod guard;
 mod import;
 mod lifecycle;
 mod records;

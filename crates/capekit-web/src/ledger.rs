@@ -225,9 +225,12 @@ pub fn reserve_refile(
     report: &mut TriageReport,
 ) -> Result<Vec<DeclarationId>, LedgerError> {
     let folder = draft_folder(session);
-    reservation
-        .ledger()
-        .guard_triage_except(input, report, &Except::drafts_in(&folder))?;
+    capekit_app::triage::guard(
+        reservation.ledger(),
+        input,
+        report,
+        &Except::drafts_in(&folder),
+    )?;
     // Recorded under the names the downloads give the files, so that `ledger declarations`
     // names the file the user has.
     let names = crate::pages::triage::download_names(report).refile;
@@ -380,7 +383,7 @@ pub fn guard_read_only(
     report: &mut TriageReport,
 ) -> Result<Vec<DeclarationId>, LedgerError> {
     let l = Ledger::open(path)?;
-    l.guard_triage_except(input, report, &Except::drafts_in(draft_folder(session)))?;
+    capekit_app::triage::guard(&l, input, report, &Except::drafts_in(draft_folder(session)))?;
     // The names the drafts were recorded under: those the downloads give the files.
     let names = crate::pages::triage::download_names(report).refile;
     if names.is_empty() {

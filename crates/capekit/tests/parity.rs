@@ -198,3 +198,174 @@ async fn check_and_fix_give_the_same_answers_in_the_terminal_and_the_workbench()
     }
     assert_eq!(web_fixed, cli_fixed, "the corrected files differ");
 }
+
+/// Uploads `files` on the workbench's start page as one triage; its address (`/triage/ID`).
+async fn web_triage(app: &axum::Router, files: &[(&str, &[u8])]) -> String {
+    let mut b = Vec::new();
+    for (name, bytes) in files {
+        b.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(
+        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"as_of\"\r\n\r\n{AS_OF}\r\n--{BOUNDARY}--\r\n").as_bytes(),
+    );
+    let req = Request::post("/upload")
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, "http://localhost:8080")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(b))
+        .expect("request");
+    let res = app.clone().oneshot(req).await.expect("infallible");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let target = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("redirect")
+        .to_owned();
+    assert!(target.starts_with("/triage/"), "{target}");
+    target
+}
+
+async fn web_get(app: &axum::Router, uri: &str) -> Vec<u8> {
+    let req = Request::get(uri)
+        .header(header::HOST, "localhost:8080")
+        .body(Body::empty())
+        .expect("request");
+    let res = app.clone().oneshot(req).await.expect("infallible");
+    assert_eq!(res.status(), StatusCode::OK, "{uri}");
+    body(res).await
+}
+
+/// What a ledger holds of each entry, as `capekit ledger export` writes it, without the
+/// declaration's name (a file path in the terminal, a workbench draft on the web).
+fn ledger_rows(dir: &std::path::Path, ledger: &std::path::Path) -> Vec<String> {
+    let out = dir.join(format!(
+        "export-{}.csv",
+        ledger.file_stem().and_then(|s| s.to_str()).expect("name")
+    ));
+    let run = run_with_ledger(
+        dir,
+        ledger,
+        &["ledger", "export", "--out", out.to_str().expect("utf8")],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.both());
+    let mut r = csv::Reader::from_path(&out).expect("export");
+    let headers = r.headers().expect("headers").clone();
+    let skip = headers
+        .iter()
+        .position(|h| h == "pending_on")
+        .expect("pending_on column");
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("row");
+            rec.iter()
+                .enumerate()
+                .map(|(i, v)| if i == skip { "" } else { v })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect()
+}
+
+/// A ledger that knows the demo's declaration as uploaded, so that a claim triaged without it
+/// is reconciled against it.
+fn ledger_with_upload(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let ledger = dir.join(name);
+    let decl = format!("{DEMO}/declaration.csv");
+    for args in [
+        ["ledger", "import", decl.as_str()],
+        ["ledger", "uploaded", decl.as_str()],
+    ] {
+        let run = run_with_ledger(dir, &ledger, &args);
+        assert_eq!(run.code, Some(0), "{}", run.both());
+    }
+    ledger
+}
+
+#[tokio::test]
+async fn triage_gives_the_same_files_and_records_in_the_terminal_and_the_workbench() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let claim = std::fs::read(format!("{DEMO}/claim-details.csv")).expect("demo claim");
+
+    // Two ledgers alike, one for each face: each knows the declaration as uploaded.
+    let cli_ledger = ledger_with_upload(d, "cli.sqlite3");
+    let web_ledger = ledger_with_upload(d, "web.sqlite3");
+    assert_eq!(ledger_rows(d, &cli_ledger), ledger_rows(d, &web_ledger));
+
+    let triage = run_with_ledger(
+        d,
+        &cli_ledger,
+        &[
+            "triage",
+            &format!("{DEMO}/claim-details.csv"),
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(triage.code, Some(0), "{}", triage.both());
+    let json = triage.json();
+    // No declaration was given: the ledger's upload is what the claim is reconciled against,
+    // which finds the entry missing from the claim.
+    assert_eq!(json["reconciliation"]["declared"], 40, "{}", triage.both());
+    assert_eq!(json["reconciliation"]["missing"], 1, "{}", triage.both());
+
+    let mut state = capekit_web::AppState::new(d.join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(web_ledger.clone());
+    let app = capekit_web::app(state);
+    let at = web_triage(&app, &[("claim-details.csv", &claim)]).await;
+    let page = String::from_utf8(web_get(&app, &at).await).expect("utf8");
+    assert!(
+        !page.contains("missing entries cannot be found"),
+        "the page did not reconcile against the ledger's upload"
+    );
+
+    // The same refile bytes and the same worklist rows.
+    let out = d.join("out");
+    let cli_file = |prefix: &str| {
+        let found: Vec<_> = std::fs::read_dir(&out)
+            .expect("out")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".csv"))
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{prefix}*.csv in {found:?}");
+        std::fs::read(&found[0]).expect("read")
+    };
+    let cli_refile = cli_file("refile-");
+    assert_eq!(
+        String::from_utf8(web_get(&app, &format!("{at}/refile.csv")).await).expect("utf8"),
+        String::from_utf8(cli_refile).expect("utf8"),
+        "the refile files differ"
+    );
+    assert_eq!(
+        String::from_utf8(web_get(&app, &format!("{at}/worklist.csv")).await).expect("utf8"),
+        String::from_utf8(cli_file("worklist-")).expect("utf8"),
+        "the worklists differ"
+    );
+    // The same records: every entry in the same state, on the same claim, with the same action.
+    assert_eq!(
+        ledger_rows(d, &web_ledger),
+        ledger_rows(d, &cli_ledger),
+        "the ledgers differ"
+    );
+}

@@ -1563,32 +1563,13 @@ impl Recorded {
         input: &mut TriageInput,
         report: &mut capekit_core::triage::TriageReport,
     ) -> anyhow::Result<bool> {
-        let warnings = report.warnings.clone();
-        let mut changed = self
-            .ledger
-            .guard_triage_except(
-                input,
-                report,
-                &capekit_ledger::Except::drafts_in(&self.folder),
-            )
-            .context("asking the ledger about the refile list")?;
-        // No declaration given, but the ledger knows the uploads these claims answer: the
-        // claims are reconciled against them, so that an entry missing from its claim is said.
-        if input.declaration.is_none() {
-            let claims: Vec<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
-            let declared = self
-                .ledger
-                .answered_entries(&claims)
-                .context("asking the ledger which uploads the claims answer")?;
-            if !declared.is_empty() {
-                input.declaration = Some(declared);
-                capekit_core::triage::retriage(input, report);
-                report.warnings.push(
-                    "no --declaration given: the claims are reconciled against the uploads the ledger has them answer".to_owned(),
-                );
-                changed = true;
-            }
-        }
+        let changed = capekit_app::triage::guard(
+            &self.ledger,
+            input,
+            report,
+            &capekit_ledger::Except::drafts_in(&self.folder),
+        )
+        .context("asking the ledger about the refile list")?;
         // The rows were recorded with the actions of the first judging; the ledger answers as
         // the outputs do.
         if changed && let Some(t) = self.import.triage {
@@ -1596,7 +1577,7 @@ impl Recorded {
                 .restate_triage(t, report)
                 .context("recording the triage's actions in the ledger")?;
         }
-        Ok(changed || report.warnings != warnings)
+        Ok(changed)
     }
 
     /// Writes the triage's outputs and records its refile files as drafts, in one reservation
@@ -1616,14 +1597,13 @@ impl Recorded {
             .ledger
             .reserve()
             .context("taking the ledger's write lock to reserve the refile's entries")?;
-        if reservation
-            .ledger()
-            .guard_triage_except(
-                input,
-                report,
-                &capekit_ledger::Except::drafts_in(&self.folder),
-            )
-            .context("asking the ledger about the refile list")?
+        if capekit_app::triage::guard(
+            reservation.ledger(),
+            input,
+            report,
+            &capekit_ledger::Except::drafts_in(&self.folder),
+        )
+        .context("asking the ledger about the refile list")?
         {
             if let Some(t) = self.import.triage {
                 reservation

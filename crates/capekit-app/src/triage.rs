@@ -1,0 +1,218 @@
+//! `triage`'s guard: what the ledger knows keeps entries off the next declaration.
+//!
+//! The one guard `capekit triage`, `capekit demo` and the workbench's triage run, so that both
+//! faces leave out the same entries for the same reasons, and reconcile the same claims:
+//! - an entry accepted on a claim this triage did not see, or still pending on an earlier
+//!   declaration, or on a draft not marked uploaded, never goes on a refile list;
+//! - worklist entries are judged by the entry data the ledger keeps (an earlier `plan` or
+//!   `ledger import` of their ES-003 export) when the triage was given none for them;
+//! - with no declaration given, the claims are reconciled against the uploads the ledger has
+//!   them answer, so that an entry missing from its claim is said.
+//!
+//! The ledger only answers what it holds (`known_except`, `entry_records`,
+//! `answered_entries`); the judging is the domain's ([`retriage`]).
+
+use std::collections::{BTreeSet, HashSet};
+
+use capekit_core::catalog::Action;
+use capekit_core::known::{Known, KnownState};
+use capekit_core::triage::{TriageInput, TriageReport, retriage};
+use capekit_ledger::{EntryRecords, Except, Ledger, LedgerError};
+use jiff::civil::Date;
+
+/// What a triage says when its claims were reconciled against the uploads the ledger has them
+/// answer, no declaration being given.
+pub const RECONCILED_WITH_LEDGER: &str = "no declaration was given with the claim files: they are reconciled against the uploads the ledger has them answer";
+
+/// Keeps the ledger's knowledge off the refile list of `report` (which must be `triage(input)`),
+/// with the declarations `except` names set aside (the drafts the new refile supersedes). True
+/// when the report changed, its warnings included, so that outputs built before must be built
+/// again.
+///
+/// It may run again on its own result (inside a [`capekit_ledger::Reservation`], to see drafts
+/// recorded since): the entries `input.known` already names are asked again with the rest, so
+/// an entry kept off before stays off while the ledger still holds it, and comes back once it
+/// is free.
+pub fn guard(
+    ledger: &Ledger,
+    input: &mut TriageInput,
+    report: &mut TriageReport,
+    except: &Except,
+) -> Result<bool, LedgerError> {
+    let warnings = report.warnings.clone();
+    let mut changed = add_entry_data(ledger, input, report)?;
+    changed |= keep_known_off(ledger, input, report, except)?;
+    // No declaration given, but the ledger knows the uploads these claims answer: the claims
+    // are reconciled against them, so that an entry missing from its claim is said.
+    if input.declaration.is_none() {
+        let claims: Vec<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
+        let declared = ledger.answered_entries(&claims)?;
+        if !declared.is_empty() {
+            input.declaration = Some(declared);
+            retriage(input, report);
+            report.warnings.push(RECONCILED_WITH_LEDGER.to_owned());
+            changed = true;
+        }
+    }
+    Ok(changed || report.warnings != warnings)
+}
+
+/// Asks about the entries of the refile list and the corrected ones; when the ledger knows some
+/// as accepted on a claim this triage did not see, or as still pending or drafted, the triage
+/// runs again with that knowledge, which leaves them off the refile list with the reason.
+fn keep_known_off(
+    ledger: &Ledger,
+    input: &mut TriageInput,
+    report: &mut TriageReport,
+    except: &Except,
+) -> Result<bool, LedgerError> {
+    let mut ask = report.refile.entries.clone();
+    ask.extend(input.corrected.iter().copied());
+    ask.extend(input.known.keys().copied());
+    let here: HashSet<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
+    // An acceptance on a claim of this triage is already in the report, with the same reason.
+    let known: Known = ledger
+        .known_except(&ask, except)?
+        .into_iter()
+        .filter(
+            |(_, k)| !matches!(k, KnownState::Accepted { claim } if here.contains(claim.as_str())),
+        )
+        .collect();
+    if known == input.known {
+        return Ok(false);
+    }
+    input.known = known;
+    // The new report keeps what the entry data step said of itself.
+    retriage(input, report);
+    Ok(true)
+}
+
+/// Judges worklist entries by the entry data the ledger keeps (from an earlier plan or `ledger
+/// import` of their ES-003 export) when the triage was given none for them: the triage runs
+/// again with it, and its warnings say where the data came from, how old it is, and which
+/// entries the ledger knows without data to judge by.
+fn add_entry_data(
+    ledger: &Ledger,
+    input: &mut TriageInput,
+    report: &mut TriageReport,
+) -> Result<bool, LedgerError> {
+    if !ledger.has_entry_data()? {
+        return Ok(false);
+    }
+    let wanted: Vec<_> = report
+        .worklist()
+        .filter(|r| r.action != Action::None && !input.entry_data.contains_key(&r.entry_number))
+        .map(|r| r.entry_number)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if wanted.is_empty() {
+        return Ok(false);
+    }
+    let records = ledger.entry_records(wanted)?;
+    let warnings = records_warnings(&records, report.as_of);
+    let changed = !records.data.is_empty();
+    if changed {
+        let taken = records.data.len();
+        input.entry_data.extend(records.data);
+        retriage(input, report);
+        if let Some(refined) = report.refined.as_mut() {
+            refined.from_ledger += taken;
+        }
+    }
+    for w in warnings {
+        if !report.warnings.contains(&w) {
+            report.warnings.push(w);
+        }
+    }
+    Ok(changed)
+}
+
+/// Kept entry data older than this is named stale: liquidations and protests move on.
+pub const STALE_ENTRY_DATA_DAYS: i64 = 30;
+
+/// What a triage says of the entry data it took from the ledger.
+fn records_warnings(records: &EntryRecords, as_of: Date) -> Vec<String> {
+    let mut out = Vec::new();
+    if !records.data.is_empty() {
+        let from = if records.files.is_empty() {
+            String::new()
+        } else {
+            format!(" from {}", records.files.join(", "))
+        };
+        // The day of the recording on this computer's clock, as every time shown is.
+        let day = |t: &Option<String>| {
+            t.as_deref().map_or_else(
+                || "?".to_owned(),
+                |t| match t.parse::<jiff::Timestamp>() {
+                    Ok(ts) => capekit_core::words::shown_date(ts).to_string(),
+                    Err(_) => t.get(..10).unwrap_or("?").to_owned(),
+                },
+            )
+        };
+        let (oldest, newest) = (day(&records.oldest), day(&records.newest));
+        let range = |a: &str, b: &str| {
+            if a == b {
+                a.to_owned()
+            } else {
+                format!("{a} to {b}")
+            }
+        };
+        let when = match records.data_dates {
+            Some((lo, hi)) if records.undated == 0 => format!(
+                "data dated {} by its export files' dates",
+                range(&lo.to_string(), &hi.to_string())
+            ),
+            Some((lo, hi)) => format!(
+                "data dated {} by its export files' dates; {} recorded {}, date of data unknown",
+                range(&lo.to_string(), &hi.to_string()),
+                records.undated,
+                range(&oldest, &newest)
+            ),
+            None => format!(
+                "recorded {}; the date of the data is unknown",
+                range(&oldest, &newest)
+            ),
+        };
+        out.push(format!(
+            "{} worklist entries judged by the entry data this ledger keeps ({when}{from}); give \
+             a newer ES-003 export with --entries to judge them by today's data",
+            records.data.len()
+        ));
+        // The oldest of what is known: the data's date, and the recording time of records
+        // without one (data is never younger than its recording).
+        let recorded = oldest.parse::<Date>().ok();
+        let oldest_known = match (records.data_dates.map(|(lo, _)| lo), recorded) {
+            (Some(d), Some(r)) if records.undated > 0 => Some(d.min(r)),
+            (Some(d), _) => Some(d),
+            (None, r) => r,
+        };
+        let age = oldest_known
+            .and_then(|d| d.until(as_of).ok())
+            .map(|span| i64::from(span.get_days()));
+        if let Some(age) = age.filter(|a| *a > STALE_ENTRY_DATA_DAYS) {
+            out.push(format!(
+                "the entry data kept for some worklist entries is {age} days old (more than \
+                 {STALE_ENTRY_DATA_DAYS}): liquidations and protests may have changed since; \
+                 download a new ES-003 export from ACE Reports and give it with --entries"
+            ));
+        }
+    }
+    if !records.without_record.is_empty() {
+        out.push(format!(
+            "{} worklist entries (first {}) are known to this ledger only by facts recorded \
+             before it kept whole entry data: import their ES-003 export again (`capekit ledger \
+             import FILE`) to judge them by their dates",
+            records.without_record.len(),
+            records.without_record[0]
+        ));
+    }
+    if let Some((first, why)) = records.unreadable.first() {
+        out.push(format!(
+            "the entry data kept for {} worklist entries does not read back (first {first}: \
+             {why}); they are judged without it: give their ES-003 export with --entries",
+            records.unreadable.len()
+        ));
+    }
+    out
+}

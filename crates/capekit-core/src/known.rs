@@ -154,6 +154,81 @@ impl KnownState {
 /// absent.
 pub type Known = HashMap<EntryNumber, KnownState>;
 
+/// Where an entry listed as corrected stands when a new declaration is made: what the claims
+/// (a triage's, or the ledger's) and the ledger's holds say of it. [`corrected_refusal`] decides
+/// from it.
+#[derive(Debug, Clone, Copy)]
+pub enum Standing<'a> {
+    /// Accepted on a claim.
+    Accepted {
+        /// The claim that accepted it.
+        claim: &'a str,
+    },
+    /// What the ledger knows that keeps it off (accepted elsewhere, pending, on a draft).
+    Held(&'a KnownState),
+    /// On the declaration its claim answers, but in no claim row: it may still be queued.
+    Missing,
+    /// Rejected, with the action its strongest message calls for, and the advice given with it
+    /// when there is some to repeat.
+    Rejected {
+        /// What the message calls for.
+        action: Action,
+        /// What the worklist says to do, repeated in the reason.
+        advice: Option<&'a str>,
+    },
+    /// No claim outcome known: neither a claim file given nor the ledger has one.
+    NoOutcome,
+}
+
+/// Why an entry the user lists as corrected (or waited for) must stay off the new declaration,
+/// or `None` when it may go on it: the one answer of `capekit triage --corrected`, `capekit
+/// refile --corrected` and the workbench. An accepted entry is never declared again, a pending
+/// or drafted one is held by its declaration (CBP's "ACE Portal: CAPE Declarations" quick
+/// reference guide, April 2026: File Uploads and Claim Status); a correction clears only a
+/// message whose action is a refile, a correction first, a retry or a file to fix
+/// ([`Action::refile_once_corrected`]).
+pub fn corrected_refusal(standing: Standing<'_>) -> Option<String> {
+    match standing {
+        Standing::Accepted { claim } => Some(format!(
+            "accepted on claim {claim}: an accepted entry is never declared again"
+        )),
+        Standing::Held(k) => Some(known_reason(k)),
+        Standing::Missing => Some(
+            "on the declaration but in no claim file: it may still be queued; find its claim first"
+                .to_owned(),
+        ),
+        Standing::Rejected { action, .. } if action.refile_once_corrected() => None,
+        Standing::Rejected { action, advice } => Some(match advice {
+            Some(advice) => {
+                format!("its action is `{action}`, which a correction does not change: {advice}")
+            }
+            None => format!("its action is `{action}`, which a correction does not change"),
+        }),
+        Standing::NoOutcome => Some(
+            "no claim outcome is known for it, so capekit cannot tell whether it was rejected: triage its claim first"
+                .to_owned(),
+        ),
+    }
+}
+
+/// Why the ledger's knowledge keeps an entry off a new declaration (CBP's "ACE Portal: CAPE
+/// Declarations" quick reference guide, April 2026: File Uploads and Claim Status).
+pub fn known_reason(k: &KnownState) -> String {
+    match k {
+        KnownState::Accepted { .. } => format!(
+            "{}, as the ledger records: an accepted entry is never declared again",
+            k.describe()
+        ),
+        KnownState::Pending { .. } => format!(
+            "{}, as the ledger records: do not resubmit - wait for that declaration's claim and triage it",
+            k.describe()
+        ),
+        KnownState::Drafted { .. } | KnownState::Rejected { .. } => {
+            format!("{}, as the ledger records: {}", k.describe(), k.remedy())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +300,54 @@ mod tests {
         assert!(KnownState::rejection_blocks(Action::Review));
         assert!(!KnownState::rejection_blocks(Action::Refile));
         assert!(!KnownState::rejection_blocks(Action::RetryLater));
+    }
+
+    #[test]
+    fn a_correction_clears_only_what_a_correction_can() {
+        let refused = |s: Standing<'_>| corrected_refusal(s).is_some();
+        assert!(refused(Standing::Accepted { claim: "1" }));
+        assert!(refused(Standing::Missing));
+        assert!(refused(Standing::NoOutcome));
+        let pending = KnownState::Pending {
+            declaration: "d.csv".into(),
+            declared_at: Timestamp::UNIX_EPOCH,
+        };
+        assert!(
+            corrected_refusal(Standing::Held(&pending))
+                .is_some_and(|r| r.contains("do not resubmit"))
+        );
+        for action in [
+            Action::Refile,
+            Action::CorrectThenRefile,
+            Action::RetryLater,
+            Action::FixFile,
+        ] {
+            assert_eq!(
+                corrected_refusal(Standing::Rejected {
+                    action,
+                    advice: None
+                }),
+                None,
+                "{action}"
+            );
+        }
+        for action in [
+            Action::Review,
+            Action::OtherPath,
+            Action::WrongFiler,
+            Action::NotRefundable,
+            Action::DropDuplicate,
+            Action::WaitForClaim,
+        ] {
+            let why = corrected_refusal(Standing::Rejected {
+                action,
+                advice: Some("file a protest"),
+            });
+            assert!(
+                why.as_deref()
+                    .is_some_and(|w| w.ends_with(": file a protest")),
+                "{action}: {why:?}"
+            );
+        }
     }
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::catalog::{Action, CATALOG_VERSION, Verdict, judge};
 use crate::entry::EntryNumber;
-use crate::known::{Known, KnownState};
+use crate::known::{Known, KnownState, Standing, corrected_refusal, known_reason};
 
 /// Shared text: a claim file repeats a handful of claim numbers, statuses and messages over
 /// thousands of rows, so readers intern them and rows share one allocation.
@@ -1328,24 +1328,21 @@ fn plan_refile(
             .and_then(|a| a.accepted_on)
             .and_then(|c| claims.get(c as usize))
             .map(|c| &c.claim_number);
-        let reason = if let Some(claim) = accepted_claim {
-            Some(format!(
-                "accepted on claim {claim}: an accepted entry is never declared again"
-            ))
+        let standing = if let Some(claim) = accepted_claim {
+            Standing::Accepted { claim }
         } else if let Some(r) = strongest {
             if r.outcome == Outcome::Missing {
-                Some("on the declaration but in no claim file: it may still be queued; find its claim first".to_owned())
-            } else if r.action.refile_once_corrected() {
-                None
+                Standing::Missing
             } else {
-                Some(format!(
-                    "its action is `{}`, which a correction does not change: {}",
-                    r.action, r.what_to_do
-                ))
+                Standing::Rejected {
+                    action: r.action,
+                    advice: Some(&r.what_to_do),
+                }
             }
         } else {
-            Some("not in any claim file given: capekit cannot tell whether it was rejected; triage its claim first".to_owned())
+            Standing::NoOutcome
         };
+        let reason = corrected_refusal(standing);
         match reason {
             None => {
                 chosen.insert(*e);
@@ -1359,23 +1356,6 @@ fn plan_refile(
         }
     }
     refile
-}
-
-/// Why the ledger's knowledge keeps an entry off the refile list (CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026: File Uploads and Claim Status).
-fn known_reason(k: &KnownState) -> String {
-    match k {
-        KnownState::Accepted { .. } => format!(
-            "{}, as the ledger records: an accepted entry is never declared again",
-            k.describe()
-        ),
-        KnownState::Pending { .. } => format!(
-            "{}, as the ledger records: do not resubmit - wait for that declaration's claim and triage it",
-            k.describe()
-        ),
-        KnownState::Drafted { .. } | KnownState::Rejected { .. } => {
-            format!("{}, as the ledger records: {}", k.describe(), k.remedy())
-        }
-    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use capekit_core::catalog::Action;
 use capekit_core::entry::EntryNumber;
-use capekit_core::known::KnownState;
+use capekit_core::known::{KnownState, Standing, corrected_refusal};
 use capekit_core::triage::{LeftOut, RefilePlan};
 use jiff::Timestamp;
 use rusqlite::Connection;
@@ -667,34 +667,17 @@ impl Ledger {
                 continue;
             }
             let state = state_of(&self.conn, *e, except)?;
-            let reason = match &state {
-                EntryState::Accepted { claim } => Some(format!(
-                    "accepted on claim {claim}: an accepted entry is never declared again"
-                )),
-                EntryState::Pending {
-                    declaration,
-                    declared_at,
-                    ..
-                } => Some(format!(
-                    "still pending on {declaration} (uploaded {}): do not resubmit - wait for its claim",
-                    capekit_core::words::shown_time(declared_at)
-                )),
-                EntryState::Drafted {
-                    declaration,
-                    declaration_id,
-                    written_at,
-                } => Some(format!(
-                    "on the draft {declaration} (written {}), not marked uploaded: upload that file and run `capekit ledger uploaded '#{declaration_id}'`, or release it with `capekit ledger discard '#{declaration_id}'`",
-                    capekit_core::words::shown_time(written_at)
-                )),
-                EntryState::Rejected { action, .. } if !action.refile_once_corrected() => Some(
-                    format!("its action is `{action}`, which a correction does not change"),
-                ),
-                EntryState::Rejected { .. } => None,
-                EntryState::Unknown => Some(
-                    "the ledger has no claim outcome for it: triage its claim first".to_owned(),
-                ),
+            let held = state.known();
+            let standing = match (&state, &held) {
+                (EntryState::Accepted { claim }, _) => Standing::Accepted { claim },
+                (_, Some(k)) => Standing::Held(k),
+                (EntryState::Rejected { action, .. }, None) => Standing::Rejected {
+                    action: *action,
+                    advice: None,
+                },
+                _ => Standing::NoOutcome,
             };
+            let reason = corrected_refusal(standing);
             let reason = reason.or_else(|| {
                 let i = importer?;
                 match importers.get(e) {

@@ -45,34 +45,7 @@ async fn body(res: axum::response::Response) -> Vec<u8> {
 
 /// Uploads `file` on the workbench's start page; the page it is sent to.
 async fn web_check(app: &axum::Router, name: &str, bytes: &[u8]) -> (String, String) {
-    let mut b = Vec::new();
-    b.extend_from_slice(
-        format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    b.extend_from_slice(bytes);
-    b.extend_from_slice(
-        format!("\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"as_of\"\r\n\r\n{AS_OF}\r\n--{BOUNDARY}--\r\n").as_bytes(),
-    );
-    let req = Request::post("/upload")
-        .header(header::HOST, "localhost:8080")
-        .header(header::ORIGIN, "http://localhost:8080")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(Body::from(b))
-        .expect("request");
-    let res = app.clone().oneshot(req).await.expect("infallible");
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let target = res
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("redirect")
-        .to_owned();
+    let target = web_upload(app, &[(name, bytes)]).await;
     assert!(target.starts_with("/check/"), "{target}");
     let get = |uri: String| {
         Request::get(uri)
@@ -199,8 +172,8 @@ async fn check_and_fix_give_the_same_answers_in_the_terminal_and_the_workbench()
     assert_eq!(web_fixed, cli_fixed, "the corrected files differ");
 }
 
-/// Uploads `files` on the workbench's start page as one triage; its address (`/triage/ID`).
-async fn web_triage(app: &axum::Router, files: &[(&str, &[u8])]) -> String {
+/// Uploads `files` on the workbench's start page, as of [`AS_OF`]; the address it is sent to.
+async fn web_upload(app: &axum::Router, files: &[(&str, &[u8])]) -> String {
     let mut b = Vec::new();
     for (name, bytes) in files {
         b.extend_from_slice(
@@ -232,7 +205,6 @@ async fn web_triage(app: &axum::Router, files: &[(&str, &[u8])]) -> String {
         .and_then(|v| v.to_str().ok())
         .expect("redirect")
         .to_owned();
-    assert!(target.starts_with("/triage/"), "{target}");
     target
 }
 
@@ -328,7 +300,8 @@ async fn triage_gives_the_same_files_and_records_in_the_terminal_and_the_workben
     state.as_of = Some(AS_OF.parse().expect("date"));
     state.ledger = Some(web_ledger.clone());
     let app = capekit_web::app(state);
-    let at = web_triage(&app, &[("claim-details.csv", &claim)]).await;
+    let at = web_upload(&app, &[("claim-details.csv", &claim)]).await;
+    assert!(at.starts_with("/triage/"), "{at}");
     let page = String::from_utf8(web_get(&app, &at).await).expect("utf8");
     assert!(
         !page.contains("missing entries cannot be found"),

@@ -199,13 +199,11 @@ async fn web_upload(app: &axum::Router, files: &[(&str, &[u8])]) -> String {
         .expect("request");
     let res = app.clone().oneshot(req).await.expect("infallible");
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let target = res
-        .headers()
+    res.headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .expect("redirect")
-        .to_owned();
-    target
+        .to_owned()
 }
 
 async fn web_get(app: &axum::Router, uri: &str) -> Vec<u8> {

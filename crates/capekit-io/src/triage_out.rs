@@ -358,6 +358,7 @@ fn triage_xlsx_paged(
     // The two sheets are written on two threads; the workbook is put together after.
     std::thread::scope(|s| {
         let other = s.spawn(|| {
+            let _t = timings::phase("triage output worklist.xlsx accepted sheet");
             accepted.typed(accepted_rows.map(|e| {
                 [
                     Value::Text(Cow::Borrowed(e.entry_number.as_str())),
@@ -365,7 +366,10 @@ fn triage_xlsx_paged(
                 ]
             }))
         });
-        let here = worklist.text(worklist_rows(report, diagnostics));
+        let here = {
+            let _t = timings::phase("triage output worklist.xlsx worklist sheet");
+            worklist.text(worklist_rows(report, diagnostics))
+        };
         let there = other
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -373,6 +377,7 @@ fn triage_xlsx_paged(
     })?;
     book.push(worklist);
     book.push(accepted);
+    let _t = timings::phase("triage output worklist.xlsx zipped");
     book.finish()
 }
 

@@ -5,9 +5,10 @@
 //! holds no step of the job, so that the terminal and the browser cannot answer one file
 //! differently.
 //!
-//! Jobs here so far: [`check`] (check and fix) and the guard of [`triage`]. The others (the rest
-//! of triage, plan, ledger import, refile) still live in the faces; DESIGN.md says where each is
-//! going.
+//! Jobs here so far: [`check`] (check and fix), [`plan`] and the guard of [`triage`]. The others
+//! (the recording half of triage, ledger import, refile) still live in the faces; DESIGN.md says
+//! where each is going.
 
 pub mod check;
+pub mod plan;
 pub mod triage;

@@ -433,6 +433,13 @@ pub struct Plan {
     pub data_age: Vec<DataAge>,
 }
 
+/// The date of a file's data: the run date its title row states (`run_date`), else the date
+/// the face knows of the file (`options.file_dates`, its modification date on disk); the plan
+/// states each file's age from it, and the ledger keeps it with the file's entry data.
+pub fn data_date(options: &PlanOptions, file: &str, run_date: Option<Date>) -> Option<Date> {
+    run_date.or_else(|| options.file_dates.get(file).copied())
+}
+
 /// Builds the plan of the files read, in the order given: an entry in two files is taken from
 /// the first (rule R011). No ledger: see [`build_plan_with`].
 pub fn build_plan(sets: Vec<EntryDataSet>, options: &PlanOptions) -> Plan {
@@ -564,7 +571,7 @@ pub fn build_plan_with(
         .iter()
         .filter_map(|f| {
             let run = run_dates.get(&f.file).copied();
-            let date = run.or_else(|| options.file_dates.get(&f.file).copied())?;
+            let date = data_date(options, &f.file, run)?;
             let days_old = capekit_core::deadline::days_between(date, options.as_of);
             Some(DataAge {
                 file: f.file.clone(),

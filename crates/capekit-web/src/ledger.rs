@@ -21,20 +21,20 @@
 //! a page opening the ledger to read), and a few more tries when even that holds the ledger too
 //! long. A write that still fails is a 503 page, never a page that looks recorded.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use capekit_app::plan;
 use capekit_core::EntryNumber;
 use capekit_core::check::MAX_ENTRIES;
 use capekit_core::triage::{TriageInput, TriageReport};
 use capekit_io::entries::EntryDataSet;
-use capekit_io::plan_out::{Plan, PlanOptions, build_plan, build_plan_with};
+use capekit_io::plan_out::{Plan, PlanOptions, build_plan};
 use capekit_io::upload::upload_bytes;
 use capekit_ledger::{
-    DeclRef, DeclState, Declaration, DeclarationId, DraftPart, EntryFacts, Except, FileKind,
-    FileMeta, Holder, ImportOutcome, Ledger, LedgerError, Mark, Reservation,
+    DeclRef, DeclState, Declaration, DeclarationId, DraftPart, Except, FileKind, FileMeta, Holder,
+    ImportOutcome, Ledger, LedgerError, Mark, Reservation,
 };
 
 /// Tries of a write that found the ledger held by another process past the busy timeout.
@@ -250,10 +250,11 @@ pub fn reserve_refile(
     Ok(reservation.record_drafts(&folder, &drafts)?.declarations)
 }
 
-/// Builds the plan of entry reports as `capekit plan` does with its ledger: the ledger is asked
-/// first what it knows of every entry read (an entry accepted on a claim, or still pending, stays
-/// off the declarations, saying why), then each file's entry data is recorded (importer, type,
-/// liquidation, path and deadlines of the entries the plan took from it), in one transaction.
+/// Builds the plan of entry reports with the job `capekit plan` runs (`capekit_app::plan`): the
+/// ledger is asked first what it knows of every entry read (an entry accepted on a claim, or
+/// still pending, stays off the declarations, saying why), then each file's entry data is
+/// recorded (importer, type, liquidation, path and deadlines of the entries the plan took from
+/// it, dated by the run date its title row states), in one transaction.
 ///
 /// `files` are the identities of the files read, in the order of `sets`. Without a ledger (`None`)
 /// the plan is built alone. A ledger that fails is said on the page; the plan is built without
@@ -263,19 +264,16 @@ pub fn reserve_refile(
 /// be sent again.
 pub fn plan_with_ledger(
     state: &crate::AppState,
-    files: &[FileMeta],
+    files: Vec<FileMeta>,
     sets: Vec<EntryDataSet>,
     options: &PlanOptions,
 ) -> Result<(Plan, LedgerNote), crate::AppError> {
     let Some(path) = state.ledger.as_deref() else {
         return Ok((build_plan(sets, options), LedgerNote::Off));
     };
-    let numbers: Vec<EntryNumber> = sets
-        .iter()
-        .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
-        .collect();
-    let (known, options) = match ask_for_plan(path, &numbers, options) {
-        Ok(asked) => asked,
+    let mut asked = options.clone();
+    let known = match Ledger::open(path).and_then(|l| plan::ask(&l, &sets, None, &mut asked)) {
+        Ok(known) => known,
         Err(e) => {
             return Ok((
                 build_plan(sets, options),
@@ -283,32 +281,18 @@ pub fn plan_with_ledger(
             ));
         }
     };
-    let mut facts = Vec::with_capacity(numbers.len());
-    let plan = build_plan_with(sets, &options, &known, |data, decision| {
-        facts.push(EntryFacts::from_decision(data, decision));
-    });
-    // `facts` is in `plan.entries` order; each goes with the file the plan took its entry from.
-    let mut by_file: HashMap<&str, Vec<EntryFacts>> = HashMap::new();
-    for (e, f) in plan.entries.iter().zip(facts) {
-        by_file.entry(&e.file).or_default().push(f);
-    }
-    let reports: Vec<(FileMeta, Vec<EntryFacts>)> = files
-        .iter()
-        .map(|meta| {
-            let facts = by_file.remove(meta.name.as_str()).unwrap_or_default();
-            (meta.clone(), facts)
-        })
-        .collect();
+    let plan::Planned { plan, mut facts } = plan::decide(sets, &asked, &known, true);
+    let reports = facts.reports(files);
     let recorded = write(&state.writes, path, state.ledger_busy_timeout, |l| {
-        l.record_entry_reports(&reports)
+        plan::record(l, &reports, None)
     });
     let note = match recorded {
         Err(e) if e.is_busy() => return Err(crate::AppError::ledger_busy(path, &e)),
         Ok(outcomes) => LedgerNote::Recorded(
-            files
+            reports
                 .iter()
                 .zip(outcomes)
-                .map(|(meta, outcome)| FileNote {
+                .map(|((meta, _), outcome)| FileNote {
                     name: meta.name.clone(),
                     kind: meta.kind,
                     outcome,
@@ -318,31 +302,6 @@ pub fn plan_with_ledger(
         Err(e) => failed(path, "recording the entry report", &e),
     };
     Ok((plan, note))
-}
-
-/// What the ledger knows of `numbers`, as `capekit plan` asks it: accepted, pending or drafted
-/// entries, those rejected with a message that asks for more than a refile, the acts recorded on
-/// the other paths, and the importers that sued (CAPE Phase 3); with the options the plan is
-/// built with.
-fn ask_for_plan(
-    path: &Path,
-    numbers: &[EntryNumber],
-    options: &PlanOptions,
-) -> Result<
-    (
-        HashMap<EntryNumber, capekit_core::known::KnownState>,
-        PlanOptions,
-    ),
-    LedgerError,
-> {
-    let l = Ledger::open(path)?;
-    let known = l.known_for_plan(numbers)?;
-    let mut options = options.clone();
-    options.context.acts = l.acts(numbers)?;
-    for (importer, submitted) in &l.phase3_importers()? {
-        options.context.add_phase3_importer(importer, *submitted);
-    }
-    Ok((known, options))
 }
 
 /// The plan of a saved upload read again after a restart: built with what the ledger knows now,
@@ -355,13 +314,10 @@ pub fn plan_read_only(
     let Some(path) = state.ledger.as_deref() else {
         return (build_plan(sets, options), LedgerNote::Off);
     };
-    let numbers: Vec<EntryNumber> = sets
-        .iter()
-        .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
-        .collect();
-    match ask_for_plan(path, &numbers, options) {
-        Ok((known, options)) => (
-            build_plan_with(sets, &options, &known, |_, _| {}),
+    let mut asked = options.clone();
+    match Ledger::open(path).and_then(|l| plan::ask(&l, &sets, None, &mut asked)) {
+        Ok(known) => (
+            plan::decide(sets, &asked, &known, false).plan,
             LedgerNote::Recorded(Vec::new()),
         ),
         Err(e) => (

@@ -340,3 +340,177 @@ async fn triage_gives_the_same_files_and_records_in_the_terminal_and_the_workben
         "the ledgers differ"
     );
 }
+
+/// What a ledger keeps of entry files and their entries: each file with the date of its data,
+/// and each entry's data, deadlines and record, without the times they were recorded at.
+fn entry_records(ledger: &std::path::Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(ledger).expect("ledger");
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT f.kind || ',' || f.name || ',' || f.sha256 || ',' || f.size || ',' || \
+         COALESCE(d.data_date, 'undated') FROM files f LEFT JOIN file_dates d ON d.file_id = f.id \
+         ORDER BY f.sha256",
+        "SELECT e.entry || ',' || COALESCE(e.importer_number, '') || ',' || \
+         COALESCE(e.entry_type, '') || ',' || COALESCE(e.liquidation_date, '') || ',' || e.path \
+         || ',' || COALESCE(e.cape_window_closes, '') || ',' || COALESCE(e.protest_due, '') || \
+         ',' || COALESCE(e.entry_date, '') || ',' || f.sha256 FROM entry_data e \
+         JOIN files f ON f.id = e.file_id ORDER BY e.entry",
+        "SELECT entry || ',' || kind || ',' || date || ',' || basis FROM entry_deadlines \
+         ORDER BY entry, kind",
+        "SELECT entry || ',' || record FROM entry_records ORDER BY entry",
+    ] {
+        let mut st = db.prepare(sql).expect("query");
+        let found = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .expect("rows")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("rows");
+        assert!(!found.is_empty(), "nothing recorded for {sql}");
+        rows.extend(found);
+    }
+    rows
+}
+
+#[tokio::test]
+async fn plan_gives_the_same_files_and_records_in_the_terminal_and_the_workbench() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    // The demo's ES-003 export under its report title, which dates its data: the date the plan
+    // states and the ledger keeps, whichever face read it.
+    let demo = std::fs::read(format!("{DEMO}/es003.csv")).expect("demo es003");
+    let mut es003 =
+        b"\"ES-003 Entry Summary Line Tariff Details\"\r\n\"Run Date: 10/01/2026\"\r\n".to_vec();
+    es003.extend_from_slice(&demo);
+    std::fs::write(d.join("es003.csv"), &es003).expect("write");
+
+    // Two ledgers alike, each knowing the demo's declaration as uploaded: its entries stay off
+    // the declarations the plan writes.
+    let cli_ledger = ledger_with_upload(d, "cli.sqlite3");
+    let web_ledger = ledger_with_upload(d, "web.sqlite3");
+
+    let plan = run_with_ledger(
+        d,
+        &cli_ledger,
+        &[
+            "plan",
+            "es003.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(plan.code, Some(0), "{}", plan.both());
+    let json = plan.json();
+    let planned = json["reconciliation"]["entries"].as_u64().expect("entries");
+    assert!(planned > 0, "{}", plan.both());
+
+    let mut state = capekit_web::AppState::new(d.join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(web_ledger.clone());
+    let app = capekit_web::app(state);
+    let at = web_upload(&app, &[("es003.csv", &es003)]).await;
+    assert!(at.starts_with("/plan/"), "{at}");
+    let page = String::from_utf8(web_get(&app, &at).await).expect("utf8");
+    assert!(
+        page.contains("2026-10-01"),
+        "the page does not date the data"
+    );
+
+    // Every declaration, under the same names, and the worklist (linked as `worklist.csv`, and
+    // saved under the terminal's name), byte for byte.
+    let mut compared = 0;
+    for f in std::fs::read_dir(d.join("out")).expect("out") {
+        let path = f.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+            .to_owned();
+        if !(name.starts_with("declaration-") || name.starts_with("plan-worklist-"))
+            || !name.ends_with(".csv")
+        {
+            continue;
+        }
+        let cli = std::fs::read_to_string(&path).expect("read");
+        let link = if name.starts_with("plan-worklist-") {
+            "worklist.csv"
+        } else {
+            &name
+        };
+        let web = String::from_utf8(web_get(&app, &format!("{at}/{link}")).await).expect("utf8");
+        assert_eq!(web, cli, "{name} differs");
+        compared += 1;
+    }
+    assert!(compared >= 2, "{compared} files compared");
+    // The same records: the file dated by its title row, and every entry's data alike.
+    let cli_records = entry_records(&cli_ledger);
+    assert!(
+        cli_records
+            .iter()
+            .any(|r| r.starts_with("entry-data,es003.csv,") && r.ends_with(",2026-10-01")),
+        "{cli_records:?}"
+    );
+    assert_eq!(
+        entry_records(&web_ledger),
+        cli_records,
+        "the ledgers differ"
+    );
+}
+
+#[tokio::test]
+async fn entry_data_given_with_a_triage_is_kept_alike_in_the_terminal_and_the_workbench() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let claim = std::fs::read(format!("{DEMO}/claim-details.csv")).expect("demo claim");
+    let demo = std::fs::read(format!("{DEMO}/es003.csv")).expect("demo es003");
+    let mut es003 =
+        b"\"ES-003 Entry Summary Line Tariff Details\"\r\n\"Run Date: 10/01/2026\"\r\n".to_vec();
+    es003.extend_from_slice(&demo);
+    std::fs::write(d.join("es003.csv"), &es003).expect("write");
+    let cli_ledger = ledger_with_upload(d, "cli.sqlite3");
+    let web_ledger = ledger_with_upload(d, "web.sqlite3");
+
+    let triage = run_with_ledger(
+        d,
+        &cli_ledger,
+        &[
+            "triage",
+            &format!("{DEMO}/claim-details.csv"),
+            "--entries",
+            "es003.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(triage.code, Some(0), "{}", triage.both());
+    let mut state = capekit_web::AppState::new(d.join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(web_ledger.clone());
+    let app = capekit_web::app(state);
+    let at = web_upload(
+        &app,
+        &[("claim-details.csv", &claim), ("es003.csv", &es003)],
+    )
+    .await;
+    assert!(at.starts_with("/triage/"), "{at}");
+
+    // The export is kept dated by its title row on both faces (the workbench kept it undated,
+    // so a later triage took months-old data for today's).
+    let cli_records = entry_records(&cli_ledger);
+    assert!(
+        cli_records
+            .iter()
+            .any(|r| r.starts_with("entry-data,es003.csv,") && r.ends_with(",2026-10-01")),
+        "{cli_records:?}"
+    );
+    assert_eq!(
+        entry_records(&web_ledger),
+        cli_records,
+        "the ledgers differ"
+    );
+}

@@ -224,6 +224,11 @@ pub async fn page(
             @if names.len() > 1 { " · files: " (names.join(", ")) }
             @if let Some(f) = &plan.filer { " · filer code " (f) ": only entries bearing it are declared" }
         }
+        // How old each file's data is, as the terminal and the report say it (an upload has no
+        // file date: only a run date in its title row dates it).
+        @for a in &plan.data_age {
+            p class=(if a.stale { "bad" } else { "meta" }) { (capekit_io::plan_out::data_age_line(a)) }
+        }
         (reopened_notice(s.reopened, s.created))
         (ledger_notice(&s.ledger, "The declarations leave out every entry the ledger knows as accepted on a claim or still waiting on an earlier declaration."))
         section.next {

@@ -471,7 +471,9 @@ fn read_triage(saved: Vec<(UploadedFile, Vec<u8>, Read)>) -> TriageRead {
             }
             Read::Entries(set) => {
                 diagnostics.extend(set.diagnostics.iter().cloned());
-                entry_metas.push(meta(&file, &bytes));
+                // Dated as `capekit triage --entries` dates it: by the run date of its title row
+                // (an upload has no file date to fall back on).
+                entry_metas.push(meta(&file, &bytes).dated(set.run_date));
                 reports.push(set.entries);
             }
             // Refund reports are recorded before any triage (see `ingest`).
@@ -582,7 +584,7 @@ fn plan_session(
     }
     let planned = ledger::plan_with_ledger(
         state,
-        &metas,
+        metas,
         sets,
         &PlanOptions {
             as_of: options.as_of,

@@ -14,7 +14,6 @@ use anyhow::{Context, bail};
 use capekit_core::EntryNumber;
 use capekit_core::check::group;
 use capekit_core::diag::Diagnostic;
-use capekit_core::known::Known;
 use capekit_core::path::decide;
 use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES};
@@ -177,15 +176,6 @@ impl Protected {
 }
 
 impl LedgerOpt {
-    /// What `plan` must know ([`Ledger::known_for_plan`]): also the entries rejected with a
-    /// message that asks for more than a refile.
-    pub fn known_for_plan(&self, entries: &[EntryNumber]) -> anyhow::Result<Known> {
-        match self.open_existing()? {
-            Some(l) => Ok(l.known_for_plan(entries)?),
-            None => Ok(Known::new()),
-        }
-    }
-
     /// The importer the ledger's kept entry data gives for each of `entries` (none without a
     /// ledger): whose report a triage's entry goes on when its claim file does not say.
     pub fn importers(

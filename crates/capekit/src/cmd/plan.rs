@@ -1,8 +1,9 @@
 //! `capekit plan`: decide each entry's path and its deadlines from ES-003 exports or entry lists,
 //! and write the CAPE declarations, the worklist and the report.
 //!
-//! A thin face over `capekit_io::entries` (reading), `capekit_core::path` (deciding, through
-//! `capekit_io::plan_out::build_plan_with`) and `capekit_io::plan_out` (writing). It exits 0
+//! A thin face over `capekit_io::entries` (reading), the plan job `capekit_app::plan` (asking the
+//! ledger, deciding, recording; the workbench runs the same) and `capekit_io::plan_out`
+//! (writing). It exits 0
 //! whenever the plan ran, urgent entries or not: what to act on is in the worklist, and a
 //! scheduler that runs the plan daily must not take urgent entries for a failure.
 //!
@@ -15,15 +16,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use capekit_core::EntryNumber;
+use capekit_core::known::Known;
 use capekit_core::path::PathContext;
 use capekit_io::entries::read_entry_data;
 use capekit_io::output::OutputSet;
-use capekit_io::plan_out::{
-    Plan, PlanOptions, add_plan_outputs, build_plan_with, plan_json, plan_text,
-};
+use capekit_io::plan_out::{PlanOptions, add_plan_outputs, plan_json, plan_text};
 use capekit_io::render::escape_controls;
-use capekit_ledger::{EntryFacts, FileKind, FileMeta, ImportOutcome, Ledger};
+use capekit_ledger::{FileKind, FileMeta, ImportOutcome};
 use jiff::civil::Date;
 
 use crate::cli::Format;
@@ -52,53 +51,31 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         // other files alone would look complete and be wrong. The reader's errors name the file.
         sets.push(read_entry_data(f)?);
     }
-    // The run date a title row states, by file: the data's date the ledger keeps.
-    let run_dates: HashMap<String, jiff::civil::Date> = sets
-        .iter()
-        .filter_map(|s| Some((s.file.clone(), s.run_date?)))
-        .collect();
-    // The duplicate guard: what the ledger knows of every entry read (nothing with
-    // --no-ledger or before any ledger exists).
-    let numbers: Vec<EntryNumber> = sets
-        .iter()
-        .flat_map(|s| s.entries.iter().map(|e| e.entry_number))
-        .collect();
     drop(timed);
     let timed = capekit_io::timings::phase("plan ledger asked");
-    let known = ledger.known_for_plan(&numbers)?;
-    // What the ledger remembers: acts on the other paths, and the importers that sued (used
-    // when --phase3-importers is not given; recorded when it is).
-    let mut context = PathContext::default();
-    let stored = match ledger.open_existing()? {
-        Some(l) => {
-            context.acts = l.acts(&numbers)?;
-            l.phase3_importers()?
-        }
-        None => Vec::new(),
+    let mut options = PlanOptions {
+        as_of,
+        filer,
+        context: PathContext::default(),
+        one_declaration: args.one_declaration,
+        file_dates: file_dates(&args.files),
     };
-    for (importer, submitted) in given.as_ref().unwrap_or(&stored) {
-        context.add_phase3_importer(importer, *submitted);
-    }
+    // The duplicate guard and what the ledger remembers (nothing with --no-ledger or before any
+    // ledger exists): the entries accepted or pending, the acts on the other paths, and the
+    // importers that sued (used when --phase3-importers is not given; recorded when it is).
+    let known = match ledger.open_existing()? {
+        Some(l) => capekit_app::plan::ask(&l, &sets, given.as_deref(), &mut options)
+            .context("reading what the ledger knows of these entries")?,
+        None => {
+            capekit_app::plan::add_phase3_importers(&mut options, given.as_deref().unwrap_or(&[]));
+            Known::new()
+        }
+    };
     drop(timed);
     let timed = capekit_io::timings::phase("plan decided");
     let recording = ledger.path()?.is_some();
-    let mut facts = Vec::new();
-    let plan = build_plan_with(
-        sets,
-        &PlanOptions {
-            as_of,
-            filer,
-            context,
-            one_declaration: args.one_declaration,
-            file_dates: file_dates(&args.files),
-        },
-        &known,
-        |data, decision| {
-            if recording {
-                facts.push(EntryFacts::from_decision(data, decision));
-            }
-        },
-    );
+    let capekit_app::plan::Planned { plan, mut facts } =
+        capekit_app::plan::decide(sets, &options, &known, recording);
     // Every output is checked before anything is recorded; the records are one transaction,
     // committed once the outputs are written: a refused output or a failed write leaves the
     // ledger as it was, and a ledger that cannot be written stops the run with nothing written.
@@ -122,12 +99,17 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
             l.begin_run().context(
                 "recording the entry data in the ledger (run with --no-ledger to plan without it)",
             )?;
-            if let Some(list) = &given {
-                l.record_phase3_importers(list)
-                    .context("recording the Phase 3 importers in the ledger")?;
-            }
-            let outcomes = record(&mut l, &args.files, &run_dates, &plan, facts)?;
-            Some((l, outcomes))
+            let metas = args
+                .files
+                .iter()
+                .map(|p| hash(p, None))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let reports = facts.reports(metas);
+            let outcomes = capekit_app::plan::record(&mut l, &reports, given.as_deref()).context(
+                "recording the entry data in the ledger (run with --no-ledger to plan without it)",
+            )?;
+            let names = reports.into_iter().map(|(meta, _)| meta.name);
+            Some((l, names.zip(outcomes).collect::<Vec<_>>()))
         }
         None => None,
     };
@@ -180,37 +162,6 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         );
     }
     Ok(exit::OK)
-}
-
-/// Records the entry data of every file read, in one transaction: each file with the facts of
-/// the entries taken from it (an entry in two files belongs to the first, as in the plan).
-/// `facts` is in [`Plan::entries`] order, as `build_plan_with` handed them over.
-fn record(
-    ledger: &mut Ledger,
-    paths: &[PathBuf],
-    run_dates: &HashMap<String, jiff::civil::Date>,
-    plan: &Plan,
-    facts: Vec<EntryFacts>,
-) -> anyhow::Result<Vec<(String, ImportOutcome)>> {
-    let mut by_file: HashMap<&str, Vec<EntryFacts>> = HashMap::new();
-    for (e, f) in plan.entries.iter().zip(facts) {
-        by_file.entry(&e.file).or_default().push(f);
-    }
-    let mut reports = Vec::with_capacity(paths.len());
-    for path in paths {
-        // The readers name a file as the path was given; so does the plan.
-        let name = path.display().to_string();
-        let meta = hash(path, run_dates.get(&name).copied())?;
-        reports.push((meta, by_file.remove(name.as_str()).unwrap_or_default()));
-    }
-    let outcomes = ledger.record_entry_reports(&reports).context(
-        "recording the entry data in the ledger (run with --no-ledger to plan without it)",
-    )?;
-    Ok(reports
-        .into_iter()
-        .zip(outcomes)
-        .map(|((meta, _), o)| (meta.name, o))
-        .collect())
 }
 
 /// The identity of an entry file, hashed as it streams (an ES-003 export runs to gigabytes),

@@ -12,6 +12,7 @@
 
 use capekit_core::EntryNumber;
 use capekit_core::known::Known;
+use capekit_core::path::EntryData;
 use capekit_io::entries::EntryDataSet;
 use capekit_io::plan_out::{Plan, PlanOptions, build_plan_with, data_date};
 use capekit_ledger::{EntryFacts, FileMeta, ImportOutcome, Ledger, LedgerError};
@@ -116,6 +117,17 @@ impl FileFacts {
             })
             .collect()
     }
+}
+
+/// The facts the ledger keeps of entry files read outside a plan (`triage --entries`, `ledger
+/// import`, the entry data dropped with claim files on the workbench): each entry decided alone
+/// as of `as_of`. An entry in two of the files is taken from the first, as the plan does (rule
+/// R011), so that importing files and planning them record the same entries.
+pub fn entry_facts<'a>(
+    files: impl IntoIterator<Item = &'a [EntryData]>,
+    as_of: Date,
+) -> Vec<Vec<EntryFacts>> {
+    EntryFacts::of_files(files, |e| capekit_core::path::decide(e, as_of))
 }
 
 /// Records the entry data of a plan ([`FileFacts::reports`]) and, when the user gave them, the

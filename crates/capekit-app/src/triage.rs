@@ -1,4 +1,12 @@
-//! `triage`'s guard: what the ledger knows keeps entries off the next declaration.
+//! `triage`'s records and guard: what a triage keeps in the ledger, and what the ledger knows
+//! keeps entries off the next declaration.
+//!
+//! The faces read the files and write the outputs; in between, both run these steps, in this
+//! order and inside one [`Reservation`]: [`record`] (the entry data given, the declaration, the
+//! claim files and every claim row), [`guard_recorded`] (the guard below, and the recorded rows
+//! restated when it changed the report), then the refile's drafts, which only the face can
+//! name. [`advice`] is what the ledger then has to say of the claims it placed and the uploads
+//! that failed.
 //!
 //! The one guard `capekit triage`, `capekit demo` and the workbench's triage run, so that both
 //! faces leave out the same entries for the same reasons, and reconcile the same claims:
@@ -14,15 +22,78 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use capekit_core::EntryNumber;
 use capekit_core::catalog::Action;
 use capekit_core::known::{Known, KnownState};
 use capekit_core::triage::{TriageInput, TriageReport, retriage};
-use capekit_ledger::{EntryRecords, Except, Ledger, LedgerError};
+use capekit_ledger::{
+    EntryFacts, EntryRecords, Except, FileMeta, Ledger, LedgerError, Reservation, TriageImport,
+};
 use jiff::civil::Date;
 
 /// What a triage says when its claims were reconciled against the uploads the ledger has them
 /// answer, no declaration being given.
 pub const RECONCILED_WITH_LEDGER: &str = "no declaration was given with the claim files: they are reconciled against the uploads the ledger has them answer";
+
+/// The files a triage was given, by their identities: what [`record`] keeps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given<'a> {
+    /// The declaration the claims answer, with the entries read from it.
+    pub declaration: Option<(&'a FileMeta, &'a [EntryNumber])>,
+    /// The claim files (Claim Details, Validation Result Files), in the order given.
+    pub claims: &'a [FileMeta],
+    /// The entry data given with them, each file with the facts of its entries
+    /// ([`crate::plan::entry_facts`]).
+    pub entry_reports: &'a [(FileMeta, Vec<EntryFacts>)],
+}
+
+/// Records a triage inside `reservation`: the entry data given first (a later `refile` judges
+/// the entries again by its dates), then the declaration, the claim files and every claim row,
+/// with the actions `report` gives them now.
+pub fn record(
+    reservation: &Reservation<'_>,
+    given: &Given<'_>,
+    report: &TriageReport,
+) -> Result<TriageImport, LedgerError> {
+    if !given.entry_reports.is_empty() {
+        reservation.record_entry_reports(given.entry_reports)?;
+    }
+    reservation.import_triage(given.declaration, given.claims, report)
+}
+
+/// [`guard`] of a triage [`record`]ed before: when the guard changed the report, the rows
+/// recorded with the first actions are restated with the new ones, so that the ledger answers
+/// as the outputs do. True when the report changed.
+pub fn guard_recorded(
+    ledger: &Ledger,
+    import: &TriageImport,
+    input: &mut TriageInput,
+    report: &mut TriageReport,
+    except: &Except,
+) -> Result<bool, LedgerError> {
+    let changed = guard(ledger, input, report, except)?;
+    if changed && let Some(t) = import.triage {
+        ledger.restate_triage(t, report)?;
+    }
+    Ok(changed)
+}
+
+/// What the ledger has to say of a recorded triage, a sentence each: claims it placed among
+/// other uploads of their entries (an older claim read late), and uploads a Validation Result
+/// File failed.
+pub fn advice(import: &TriageImport) -> Vec<String> {
+    import
+        .placed
+        .iter()
+        .map(capekit_ledger::ClaimPlacement::advice)
+        .chain(
+            import
+                .failed_uploads
+                .iter()
+                .map(capekit_ledger::FailedUpload::advice),
+        )
+        .collect()
+}
 
 /// Keeps the ledger's knowledge off the refile list of `report` (which must be `triage(input)`),
 /// with the declarations `except` names set aside (the drafts the new refile supersedes). True

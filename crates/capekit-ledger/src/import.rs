@@ -696,15 +696,24 @@ impl Ledger {
         &mut self,
         reports: &[(FileMeta, Vec<EntryFacts>)],
     ) -> Result<Vec<ImportOutcome>> {
-        let at = now();
         let tx = self.begin()?;
-        let mut outcomes = Vec::with_capacity(reports.len());
-        for (meta, facts) in reports {
-            outcomes.push(record_report_tx(&tx, meta, facts, &at)?);
-        }
+        let outcomes = record_entry_reports_tx(&tx, reports)?;
         tx.commit()?;
         Ok(outcomes)
     }
+}
+
+/// [`Ledger::record_entry_reports`], inside a transaction begun by the caller.
+pub(crate) fn record_entry_reports_tx(
+    tx: &rusqlite::Connection,
+    reports: &[(FileMeta, Vec<EntryFacts>)],
+) -> Result<Vec<ImportOutcome>> {
+    let at = now();
+    let mut outcomes = Vec::with_capacity(reports.len());
+    for (meta, facts) in reports {
+        outcomes.push(record_report_tx(tx, meta, facts, &at)?);
+    }
+    Ok(outcomes)
 }
 
 /// [`Ledger::record_drafts`], inside a transaction begun by the caller.

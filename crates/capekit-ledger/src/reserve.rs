@@ -13,8 +13,11 @@ use capekit_core::entry::EntryNumber;
 use capekit_core::triage::TriageReport;
 use rusqlite::{Transaction, TransactionBehavior};
 
-use crate::import::{DraftPart, DraftsRecorded, TriageImport, import_triage_tx, record_drafts_tx};
-use crate::{FileMeta, Ledger, Result};
+use crate::import::{
+    DraftPart, DraftsRecorded, TriageImport, import_triage_tx, record_drafts_tx,
+    record_entry_reports_tx,
+};
+use crate::{EntryFacts, FileMeta, ImportOutcome, Ledger, Result};
 
 /// An open write transaction of the ledger, begun `IMMEDIATE`: reads through
 /// [`Reservation::ledger`] see every draft recorded before it began, and no other writer records
@@ -65,6 +68,15 @@ impl Reservation<'_> {
         report: &TriageReport,
     ) -> Result<TriageImport> {
         import_triage_tx(&self.ledger.conn, declaration, None, files, report)
+    }
+
+    /// [`Ledger::record_entry_reports`] inside the reservation: the entry data given with a
+    /// triage, recorded with it.
+    pub fn record_entry_reports(
+        &self,
+        reports: &[(FileMeta, Vec<EntryFacts>)],
+    ) -> Result<Vec<ImportOutcome>> {
+        record_entry_reports_tx(&self.ledger.conn, reports)
     }
 
     /// Makes what was recorded permanent, and lets the next writer in.

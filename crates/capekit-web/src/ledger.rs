@@ -159,13 +159,13 @@ pub struct Recorded {
     pub drafts: Vec<DeclarationId>,
 }
 
-/// Records a triage (the declaration, then the claim files and their rows), keeps the ledger's
-/// knowledge off its refile list, and records the refile as a draft: `capekit triage`'s
-/// `record_triage` and its refile, with files given as bytes. `session` names the upload.
+/// Records a triage (the entry data given, the declaration, then the claim files and their
+/// rows), keeps the ledger's knowledge off its refile list, and records the refile as a draft,
+/// in one reservation: the steps of `capekit_app::triage` that `capekit triage` runs too, with
+/// files given as bytes. `session` names the upload.
 pub fn record_triage(
     ledger: &mut Ledger,
-    declaration: Option<(&FileMeta, &[EntryNumber])>,
-    files: &[FileMeta],
+    given: &capekit_app::triage::Given<'_>,
     input: &mut TriageInput,
     report: &mut TriageReport,
     session: &str,
@@ -173,37 +173,28 @@ pub fn record_triage(
     // One reservation for all of it: a write that found the ledger busy is tried again from the
     // start (see [`write`]), and finds nothing half recorded.
     let reservation = ledger.reserve()?;
-    let import = reservation.import_triage(declaration, files, report)?;
-    let drafts = reserve_refile(&reservation, session, input, report)?;
-    // The rows were recorded with the actions of the first judging; the ledger answers as the
-    // page does (the entry data it keeps may have judged them again).
-    if let Some(t) = import.triage {
-        reservation.ledger().restate_triage(t, report)?;
-    }
+    let import = capekit_app::triage::record(&reservation, given, report)?;
+    capekit_app::triage::guard_recorded(
+        reservation.ledger(),
+        &import,
+        input,
+        report,
+        &Except::drafts_in(draft_folder(session)),
+    )?;
+    let drafts = record_refile_drafts(&reservation, session, report)?;
     reservation.commit()?;
     // What the ledger did with older claims and failed uploads is said at the top of the page,
     // with the report's own warnings.
-    report.warnings.extend(
-        import
-            .placed
-            .iter()
-            .map(capekit_ledger::ClaimPlacement::advice),
-    );
-    report.warnings.extend(
-        import
-            .failed_uploads
-            .iter()
-            .map(capekit_ledger::FailedUpload::advice),
-    );
-    let mut notes = Vec::with_capacity(files.len() + 1);
-    if let (Some((meta, _)), Some(outcome)) = (declaration, import.declaration) {
+    report.warnings.extend(capekit_app::triage::advice(&import));
+    let mut notes = Vec::with_capacity(given.claims.len() + 1);
+    if let (Some((meta, _)), Some(outcome)) = (given.declaration, import.declaration) {
         notes.push(FileNote {
             name: meta.name.clone(),
             kind: meta.kind,
             outcome,
         });
     }
-    for (meta, f) in files.iter().zip(import.files) {
+    for (meta, f) in given.claims.iter().zip(import.files) {
         notes.push(FileNote {
             name: f.name,
             kind: meta.kind,
@@ -224,13 +215,23 @@ pub fn reserve_refile(
     input: &mut TriageInput,
     report: &mut TriageReport,
 ) -> Result<Vec<DeclarationId>, LedgerError> {
-    let folder = draft_folder(session);
     capekit_app::triage::guard(
         reservation.ledger(),
         input,
         report,
-        &Except::drafts_in(&folder),
+        &Except::drafts_in(draft_folder(session)),
     )?;
+    record_refile_drafts(reservation, session, report)
+}
+
+/// Records the refile of `report` (its parts, as the downloads hand them out) as drafts of the
+/// upload `session`, inside `reservation`; the upload's earlier drafts are superseded.
+fn record_refile_drafts(
+    reservation: &Reservation<'_>,
+    session: &str,
+    report: &TriageReport,
+) -> Result<Vec<DeclarationId>, LedgerError> {
+    let folder = draft_folder(session);
     // Recorded under the names the downloads give the files, so that `ledger declarations`
     // names the file the user has.
     let names = crate::pages::triage::download_names(report).refile;

@@ -518,23 +518,18 @@ fn triage_session(
             let facts: Vec<(FileMeta, Vec<capekit_ledger::EntryFacts>)> = entry_reports
                 .iter()
                 .map(|(m, _)| m.clone())
-                .zip(capekit_ledger::EntryFacts::of_files(
+                .zip(capekit_app::plan::entry_facts(
                     entry_reports.iter().map(|(_, e)| e.as_slice()),
-                    |e| capekit_core::path::decide(e, as_of),
+                    as_of,
                 ))
                 .collect();
+            let given = capekit_app::triage::Given {
+                declaration: declared.as_ref().map(|(m, e)| (*m, e.as_slice())),
+                claims: &claim_metas,
+                entry_reports: &facts,
+            };
             let recorded = ledger::write(&state.writes, path, state.ledger_busy_timeout, |l| {
-                if !facts.is_empty() {
-                    l.record_entry_reports(&facts)?;
-                }
-                ledger::record_triage(
-                    l,
-                    declared.as_ref().map(|(m, e)| (*m, e.as_slice())),
-                    &claim_metas,
-                    &mut input,
-                    &mut report,
-                    session,
-                )
+                ledger::record_triage(l, &given, &mut input, &mut report, session)
             });
             match recorded {
                 Ok(r) => (LedgerNote::Recorded(r.notes), r.drafts),

@@ -14,7 +14,6 @@ use anyhow::{Context, bail};
 use capekit_core::EntryNumber;
 use capekit_core::check::group;
 use capekit_core::diag::Diagnostic;
-use capekit_core::path::decide;
 use capekit_core::triage::{TriageInput, triage};
 use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES};
 use capekit_io::entries::EntryDataSet;
@@ -540,15 +539,6 @@ struct ImportReport {
     advice: Vec<String>,
 }
 
-/// What the ledger keeps of each entry of the entry files, decided as of `as_of`. An entry in
-/// two of them is taken from the first, as `capekit plan` does (rule R011), so that importing
-/// files and planning them record the same facts.
-pub fn entry_facts(sets: &[EntryDataSet], as_of: jiff::civil::Date) -> Vec<Vec<EntryFacts>> {
-    EntryFacts::of_files(sets.iter().map(|s| s.entries.as_slice()), |e| {
-        decide(e, as_of)
-    })
-}
-
 fn import(
     files: &[PathBuf],
     named: Option<&str>,
@@ -676,8 +666,13 @@ fn import(
         // Entry data is no event on the ledger's clock (it changes no entry's state), so its
         // place after the claim files is only the order of the report.
         let (metas, sets): (Vec<FileMeta>, Vec<EntryDataSet>) = entry_files.into_iter().unzip();
-        let reports: Vec<(FileMeta, Vec<EntryFacts>)> =
-            metas.into_iter().zip(entry_facts(&sets, as_of)).collect();
+        let reports: Vec<(FileMeta, Vec<EntryFacts>)> = metas
+            .into_iter()
+            .zip(capekit_app::plan::entry_facts(
+                sets.iter().map(|s| s.entries.as_slice()),
+                as_of,
+            ))
+            .collect();
         let done = ledger.record_entry_reports(&reports)?;
         for ((meta, _), outcome) in reports.into_iter().zip(done) {
             lines.push(ImportLine {
@@ -1521,17 +1516,17 @@ pub fn record_triage(
         }
         _ => None,
     };
-    let declared = declaration_meta.as_ref().zip(declared);
-    // The entry data given with --entries first: kept for later runs (`refile` judges the
-    // entries again by its dates), in the run's transaction.
-    if !entry_reports.is_empty() {
-        ledger.record_entry_reports(entry_reports).context(
-            "recording the entry data in the ledger (run with --no-ledger to triage without it)",
+    let given = capekit_app::triage::Given {
+        declaration: declaration_meta.as_ref().zip(declared),
+        claims: &metas,
+        entry_reports,
+    };
+    let import = ledger
+        .reserve()
+        .and_then(|r| capekit_app::triage::record(&r, &given, report))
+        .context(
+            "recording the triage in the ledger (run with --no-ledger to triage without it)",
         )?;
-    }
-    let import = ledger.import_triage(declared, &metas, report).context(
-        "recording the triage in the ledger (run with --no-ledger to triage without it)",
-    )?;
     // The drafts of the folder written into are superseded by this run: they hold nothing.
     let folder = capekit_io::output::resolve(out)?;
     Ok(Some(Recorded {
@@ -1553,21 +1548,14 @@ impl Recorded {
         input: &mut TriageInput,
         report: &mut capekit_core::triage::TriageReport,
     ) -> anyhow::Result<bool> {
-        let changed = capekit_app::triage::guard(
+        capekit_app::triage::guard_recorded(
             &self.ledger,
+            &self.import,
             input,
             report,
             &capekit_ledger::Except::drafts_in(&self.folder),
         )
-        .context("asking the ledger about the refile list")?;
-        // The rows were recorded with the actions of the first judging; the ledger answers as
-        // the outputs do.
-        if changed && let Some(t) = self.import.triage {
-            self.ledger
-                .restate_triage(t, report)
-                .context("recording the triage's actions in the ledger")?;
-        }
-        Ok(changed)
+        .context("asking the ledger about the refile list")
     }
 
     /// Writes the triage's outputs and records its refile files as drafts, in one reservation
@@ -1587,20 +1575,15 @@ impl Recorded {
             .ledger
             .reserve()
             .context("taking the ledger's write lock to reserve the refile's entries")?;
-        if capekit_app::triage::guard(
+        if capekit_app::triage::guard_recorded(
             reservation.ledger(),
+            &self.import,
             input,
             report,
             &capekit_ledger::Except::drafts_in(&self.folder),
         )
         .context("asking the ledger about the refile list")?
         {
-            if let Some(t) = self.import.triage {
-                reservation
-                    .ledger()
-                    .restate_triage(t, report)
-                    .context("recording the triage's actions in the ledger")?;
-            }
             built = build(report)?;
         }
         let (set, outputs) = built;
@@ -1684,11 +1667,8 @@ impl Recorded {
             escape_controls(&shown(&self.ledger)),
             escape_controls(&parts.join(", "))
         );
-        for p in &self.import.placed {
-            eprintln!("capekit: {}", escape_controls(&p.advice()));
-        }
-        for f in &self.import.failed_uploads {
-            eprintln!("capekit: {}", escape_controls(&f.advice()));
+        for a in capekit_app::triage::advice(&self.import) {
+            eprintln!("capekit: {}", escape_controls(&a));
         }
         Ok((outputs, done))
     }

@@ -274,7 +274,10 @@ fn finish(
                 .collect::<anyhow::Result<Vec<_>>>()?;
             metas
                 .into_iter()
-                .zip(super::ledger::entry_facts(&sets, as_of))
+                .zip(capekit_app::plan::entry_facts(
+                    sets.iter().map(|s| s.entries.as_slice()),
+                    as_of,
+                ))
                 .collect()
         } else {
             Vec::new()

@@ -22,7 +22,7 @@ use jiff::civil::{Date, date};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-use crate::path::Path;
+use crate::path::EntryPath;
 
 /// CAPE window, PSC and protest deadlines are urgent within this many days (day 14 is urgent,
 /// day 15 is not): it is unknown whether CBP counts an upload to the upload or to its batch run,
@@ -580,26 +580,28 @@ pub enum ProtestClock {
 /// - `phase-3`: the court, kept until the Phase 3 submission is recorded.
 /// - `review`: every one, since nobody knows yet which route holds.
 /// - `not-refundable`, `done`: none.
-pub fn matter(path: Path, protest: ProtestClock) -> KindSet {
+pub fn matter(path: EntryPath, protest: ProtestClock) -> KindSet {
     use DeadlineKind::*;
     let courts: &[DeadlineKind] = &[Court1581i, Court1581a];
     let mut s = match (path, protest) {
-        (Path::NotRefundable | Path::Done, _) => return KindSet::EMPTY,
-        (Path::Cape, _) => KindSet::of(&[CapeWindow]),
-        (Path::CorrectFirst, _) => KindSet::of(&[Psc, CapeWindow]),
-        (Path::Protest, ProtestClock::Open { withdrawable }) => {
+        (EntryPath::NotRefundable | EntryPath::Done, _) => return KindSet::EMPTY,
+        (EntryPath::Cape, _) => KindSet::of(&[CapeWindow]),
+        (EntryPath::CorrectFirst, _) => KindSet::of(&[Psc, CapeWindow]),
+        (EntryPath::Protest, ProtestClock::Open { withdrawable }) => {
             let mut s = KindSet::of(&[Court1581i]);
             if withdrawable {
                 s.insert(CapeWindow);
             }
             s
         }
-        (Path::Protest, ProtestClock::Denied) => KindSet::of(courts),
-        (Path::Protest | Path::LaterPhase | Path::Court, _) => KindSet::of(&[Protest, Court1581i]),
+        (EntryPath::Protest, ProtestClock::Denied) => KindSet::of(courts),
+        (EntryPath::Protest | EntryPath::LaterPhase | EntryPath::Court, _) => {
+            KindSet::of(&[Protest, Court1581i])
+        }
         // Past the protest period by definition; the court date is kept until the Phase 3
         // submission is made.
-        (Path::Phase3, _) => KindSet::of(&[Court1581i]),
-        (Path::Review, _) => KindSet::of(&DeadlineKind::ALL),
+        (EntryPath::Phase3, _) => KindSet::of(&[Court1581i]),
+        (EntryPath::Review, _) => KindSet::of(&DeadlineKind::ALL),
     };
     if protest == ProtestClock::Denied {
         // After a denial no second protest is possible (19 USC 1514: one protest per decision).
@@ -1012,22 +1014,25 @@ mod tests {
     fn what_matters_per_path() {
         use DeadlineKind::*;
         let kinds = |p, c| matter(p, c).iter().collect::<Vec<_>>();
-        assert_eq!(kinds(Path::Cape, ProtestClock::None), vec![CapeWindow]);
+        assert_eq!(kinds(EntryPath::Cape, ProtestClock::None), vec![CapeWindow]);
         assert_eq!(
-            kinds(Path::CorrectFirst, ProtestClock::None),
+            kinds(EntryPath::CorrectFirst, ProtestClock::None),
             vec![CapeWindow, Psc]
         );
         assert_eq!(
-            kinds(Path::Protest, ProtestClock::None),
+            kinds(EntryPath::Protest, ProtestClock::None),
             vec![Protest, Court1581i]
         );
         assert_eq!(
-            kinds(Path::Protest, ProtestClock::Open { withdrawable: true }),
+            kinds(
+                EntryPath::Protest,
+                ProtestClock::Open { withdrawable: true }
+            ),
             vec![CapeWindow, Court1581i]
         );
         assert_eq!(
             kinds(
-                Path::Protest,
+                EntryPath::Protest,
                 ProtestClock::Open {
                     withdrawable: false
                 }
@@ -1035,18 +1040,18 @@ mod tests {
             vec![Court1581i]
         );
         assert_eq!(
-            kinds(Path::Protest, ProtestClock::Denied),
+            kinds(EntryPath::Protest, ProtestClock::Denied),
             vec![Court1581i, Court1581a]
         );
         assert_eq!(
-            kinds(Path::Court, ProtestClock::None),
+            kinds(EntryPath::Court, ProtestClock::None),
             vec![Protest, Court1581i]
         );
         assert_eq!(
-            kinds(Path::Review, ProtestClock::Denied),
+            kinds(EntryPath::Review, ProtestClock::Denied),
             vec![CapeWindow, Psc, Court1581i, Court1581a]
         );
-        assert!(kinds(Path::NotRefundable, ProtestClock::None).is_empty());
+        assert!(kinds(EntryPath::NotRefundable, ProtestClock::None).is_empty());
     }
 
     #[test]
@@ -1081,7 +1086,7 @@ mod tests {
 
     #[test]
     fn an_act_stops_the_deadline_it_met_from_alarming() {
-        let set = matter(Path::Protest, ProtestClock::None);
+        let set = matter(EntryPath::Protest, ProtestClock::None);
         let protest = Act {
             kind: ActKind::Protest,
             reference: Some("270426100281".into()),

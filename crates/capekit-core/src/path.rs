@@ -539,7 +539,7 @@ pub fn chapter_99(hts_digits: &str) -> Option<Chapter99> {
 /// Where an entry goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Path {
+pub enum EntryPath {
     /// Declare it in CAPE now.
     Cape,
     /// Correct the entry summary by PSC first, then declare it.
@@ -564,18 +564,18 @@ pub enum Path {
     Review,
 }
 
-impl Path {
+impl EntryPath {
     /// Every path.
-    pub const ALL: [Path; 9] = [
-        Path::Cape,
-        Path::CorrectFirst,
-        Path::LaterPhase,
-        Path::Protest,
-        Path::Court,
-        Path::Phase3,
-        Path::Done,
-        Path::NotRefundable,
-        Path::Review,
+    pub const ALL: [EntryPath; 9] = [
+        EntryPath::Cape,
+        EntryPath::CorrectFirst,
+        EntryPath::LaterPhase,
+        EntryPath::Protest,
+        EntryPath::Court,
+        EntryPath::Phase3,
+        EntryPath::Done,
+        EntryPath::NotRefundable,
+        EntryPath::Review,
     ];
 
     /// The kebab-case name.
@@ -600,7 +600,7 @@ impl Path {
     }
 }
 
-impl fmt::Display for Path {
+impl fmt::Display for EntryPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -617,7 +617,7 @@ pub struct PathRule {
     /// One-line title.
     pub title: &'static str,
     /// The path the rule sends an entry to (for rules that only flag, the path they go with).
-    pub path: Path,
+    pub path: EntryPath,
     /// First day the rule holds (as-of date); `None` since CAPE opened.
     pub valid_from: Option<Date>,
     /// First day the rule no longer holds; `None` while in force.
@@ -748,7 +748,7 @@ macro_rules! rule {
             code: $code,
             name: $name,
             title: $title,
-            path: Path::$path,
+            path: EntryPath::$path,
             valid_from: $from,
             valid_to: $to,
             doc: RuleDoc {
@@ -1235,7 +1235,7 @@ fn holds(code: &str, day: Date) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
     /// Where the entry goes.
-    pub path: Path,
+    pub path: EntryPath,
     /// Codes of the rules that fired: the deciding rule first, then those that add to it.
     pub reasons: Vec<&'static str>,
     /// Every deadline the data allows, whatever the path.
@@ -1768,7 +1768,7 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
     let liq = liquidation(entry, as_of, &mut notes);
     let deadlines = deadlines(entry, &liq, as_of);
     let mut d = Decision {
-        path: Path::Review,
+        path: EntryPath::Review,
         reasons: Vec::new(),
         deadlines,
         matter: KindSet::EMPTY,
@@ -1905,9 +1905,9 @@ fn act_advice(d: &Decision, acts: &[crate::deadline::Act]) -> Option<String> {
     }
     // The rule's own advice stands beside the act unless the act is what it asks for.
     let answers = match d.path {
-        Path::CorrectFirst => act.kind == ActKind::Psc,
-        Path::Protest | Path::LaterPhase => act.kind == ActKind::Protest,
-        Path::Court | Path::Phase3 => matches!(act.kind, ActKind::Suit | ActKind::Phase3),
+        EntryPath::CorrectFirst => act.kind == ActKind::Psc,
+        EntryPath::Protest | EntryPath::LaterPhase => act.kind == ActKind::Protest,
+        EntryPath::Court | EntryPath::Phase3 => matches!(act.kind, ActKind::Suit | ActKind::Phase3),
         _ => false,
     };
     if !answers && let Some(r) = d.rule() {
@@ -1986,19 +1986,19 @@ fn choose(
     liq: &Liquidation,
     ctx: &PathContext,
     d: &mut Decision,
-) -> (Path, &'static str) {
+) -> (EntryPath, &'static str) {
     // 0. Refunded already.
     if let Some(reason) = cape_liquidation_reason(e) {
         d.notes.push(format!(
             "liquidation reason `{reason}` (36, CAPE): the entry was refunded through CAPE - never declare it again"
         ));
-        return (Path::Done, REFUNDED_BY_CAPE);
+        return (EntryPath::Done, REFUNDED_BY_CAPE);
     }
 
     // 1. A negative IEEPA duty: the file says neither what was paid nor that nothing was.
     if e.ieepa_negative_duty_lines > 0 {
         negative_duty_note(e, d);
-        return (Path::Review, NEGATIVE_DUTY);
+        return (EntryPath::Review, NEGATIVE_DUTY);
     }
 
     // 1. Nothing to refund (or the data disagrees about it).
@@ -2011,7 +2011,7 @@ fn choose(
         .any(|c| c.doubt == Doubt::Conflicting)
     {
         conflict_note(e, d);
-        return (Path::Review, CONFLICTING_VALUES);
+        return (EntryPath::Review, CONFLICTING_VALUES);
     }
     unchecked_notes(e, d);
 
@@ -2020,7 +2020,7 @@ fn choose(
         d.notes.push(
             "entry type 23 (temporary importation under bond): CBP has not said whether CAPE takes it - ask before declaring".to_owned(),
         );
-        return (Path::Review, TIB);
+        return (EntryPath::Review, TIB);
     }
     // Types 08, 09 and 47: never declared; a type 47 (a drawback claim) goes to a person, an
     // 08 or 09 follows its liquidation to the protest or the court.
@@ -2029,7 +2029,7 @@ fn choose(
         excluded_type_note(t, d);
         if t == "47" {
             court_note(d);
-            return (Path::Review, DRAWBACK_CLAIM);
+            return (EntryPath::Review, DRAWBACK_CLAIM);
         }
     } else if let Some((path, rule)) = later_phase(e, as_of, d) {
         protect_by_protest_note(d);
@@ -2051,7 +2051,7 @@ fn choose(
     let liquidated_on = match liq {
         Liquidation::Unknown { rule, note } => {
             d.notes.push(note.clone());
-            return (Path::Review, rule);
+            return (EntryPath::Review, rule);
         }
         Liquidation::Stale { on, why } => {
             let unliquidated = if excluded.is_some() {
@@ -2063,7 +2063,7 @@ fn choose(
                 "{why}: read as liquidated on {on}, the deadlines are {} - {unliquidated}",
                 stale_deadlines(d)
             ));
-            return (Path::Review, UNLIQUIDATED_STALE);
+            return (EntryPath::Review, UNLIQUIDATED_STALE);
         }
         Liquidation::Liquidated(l) => Some(*l),
         Liquidation::Unliquidated { .. } => None,
@@ -2077,7 +2077,7 @@ fn choose(
                     p.date, p.left()
                 ));
             }
-            return (Path::Protest, EXCLUDED_TYPE_PROTEST);
+            return (EntryPath::Protest, EXCLUDED_TYPE_PROTEST);
         }
         if age > PROTEST_DAYS {
             if let Some(found) = phase3(e, as_of, ctx, d) {
@@ -2087,7 +2087,7 @@ fn choose(
                 "liquidated {l}, {age} days ago: CAPE (80 days) and protest (180 days) are closed; an action under 28 USC 1581(i) must be brought within two years (28 USC 2636(i)), but when they start is disputed - see trade counsel now"
             ));
             court_note(d);
-            return (Path::Court, PAST_PROTEST);
+            return (EntryPath::Court, PAST_PROTEST);
         }
         if age > CAPE_WINDOW_DAYS {
             if let Some(p) = d.deadlines.protest_due {
@@ -2096,7 +2096,7 @@ fn choose(
                     p.date, p.left()
                 ));
             }
-            return (Path::Protest, WITHIN_PROTEST);
+            return (EntryPath::Protest, WITHIN_PROTEST);
         }
     }
 
@@ -2105,7 +2105,7 @@ fn choose(
             "not liquidated: no protest is possible before the entry liquidates - watch its liquidation and protest within 180 days of it (19 USC 1514(c)(3))".to_owned(),
         );
         court_note(d);
-        return (Path::Review, EXCLUDED_TYPE);
+        return (EntryPath::Review, EXCLUDED_TYPE);
     }
 
     // 5. What the entry would be declared or corrected on must be readable.
@@ -2127,10 +2127,10 @@ fn choose(
                 w.date,
                 w.left()
             ));
-            (Path::Cape, WITHIN_CAPE_WINDOW)
+            (EntryPath::Cape, WITHIN_CAPE_WINDOW)
         }
-        (Some(_), None) => (Path::Cape, WITHIN_CAPE_WINDOW),
-        (None, _) => (Path::Cape, UNLIQUIDATED),
+        (Some(_), None) => (EntryPath::Cape, WITHIN_CAPE_WINDOW),
+        (None, _) => (EntryPath::Cape, UNLIQUIDATED),
     }
 }
 
@@ -2156,7 +2156,7 @@ fn phase3(
     as_of: Date,
     ctx: &PathContext,
     d: &mut Decision,
-) -> Option<(Path, &'static str)> {
+) -> Option<(EntryPath, &'static str)> {
     let submitted = ctx.phase3(e.importer_number.as_deref())?;
     if !holds(PHASE3, as_of) {
         d.notes.push(format!(
@@ -2174,10 +2174,10 @@ fn phase3(
         "finally liquidated; the importer sued in the CIT and its IOR was submitted by {PHASE3_IOR_CUTOFF}: CAPE Phase 3 (open since {PHASE3_OPENED}) refunds it - its upload format is unpublished, so no declaration is written"
     ));
     court_note(d);
-    Some((Path::Phase3, PHASE3))
+    Some((EntryPath::Phase3, PHASE3))
 }
 
-fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str)> {
+fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'static str)> {
     let outside = |day: &Date| *day < IEEPA_FIRST_DAY || *day > IEEPA_LAST_DAY;
     if let Some(entered) = e.entry_date.filter(outside) {
         if e.ieepa_dutiable_lines > 0 {
@@ -2187,13 +2187,13 @@ fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str
                 e.ieepa_dutiable_lines,
                 if e.ieepa_dutiable_lines == 1 { "" } else { "s" }
             ));
-            return Some((Path::Review, DUTY_OUTSIDE_PERIOD));
+            return Some((EntryPath::Review, DUTY_OUTSIDE_PERIOD));
         }
         if e.ieepa_blank_duty_lines == 0 {
             d.notes.push(format!(
                 "entered {entered}, outside {IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}: no IEEPA duty was due, so CAPE has nothing to refund"
             ));
-            return Some((Path::NotRefundable, OUTSIDE_PERIOD));
+            return Some((EntryPath::NotRefundable, OUTSIDE_PERIOD));
         }
     }
     // Only a file that shows every line's HTS number and duty, all readable, proves the absence
@@ -2209,7 +2209,7 @@ fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str
             if e.ieepa_blank_duty_lines == 1 { " has" } else { "s have" },
             Column::Duty.header()
         ));
-        return Some((Path::Review, DUTY_CELL_BLANK));
+        return Some((EntryPath::Review, DUTY_CELL_BLANK));
     }
     if no_ieepa || no_dutiable {
         let o = e.other_chapter_99;
@@ -2240,7 +2240,7 @@ fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str
                 format!("; its {} duty is not refunded by CAPE", other.join(" and "))
             }
         ));
-        return Some((Path::NotRefundable, NO_DUTIABLE_IEEPA));
+        return Some((EntryPath::NotRefundable, NO_DUTIABLE_IEEPA));
     }
     if e.ieepa_blank_duty_lines > 0 {
         d.notes.push(format!(
@@ -2307,8 +2307,8 @@ fn unchecked_notes(e: &EntryData, d: &mut Decision) {
     }
 }
 
-fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(Path, &'static str)> {
-    let later = |rule| Some((Path::LaterPhase, rule));
+fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(EntryPath, &'static str)> {
+    let later = |rule| Some((EntryPath::LaterPhase, rule));
     let entry_type = normalized_type(e);
     if let Some(t) = entry_type.filter(|t| WAREHOUSE_TYPES.contains(t))
         && holds(WAREHOUSE, as_of)
@@ -2336,7 +2336,7 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(Path, &'
             d.notes.push(format!(
                 "AD/CVD `{raw}`: the file does not say whether the entry is suspended (CAPE takes it) or pending liquidation after Commerce's instructions (CAPE does not) - check the case in ACE"
             ));
-            return Some((Path::Review, ADCVD_UNCLEAR));
+            return Some((EntryPath::Review, ADCVD_UNCLEAR));
         }
     }
     if let Some(raw) = e
@@ -2467,7 +2467,7 @@ fn remedy(column: Column) -> &'static str {
 /// Cells the decision rests on that could not be read, or an entry date the file lacks: the
 /// entry would be declared (or corrected first) on a guess, so a person looks first. The entry
 /// summary date only dates the court's later reading and is noted, not held against the entry.
-fn doubtful(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str)> {
+fn doubtful(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'static str)> {
     let mut deciding = e.unreadable_columns;
     deciding.remove(Column::EntrySummaryDate);
     if !deciding.is_empty() {
@@ -2496,7 +2496,7 @@ fn doubtful(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str)> {
             if named.len() == 1 { "a cell" } else { "cells" },
             named.join("; ")
         ));
-        return Some((Path::Review, CELL_UNREADABLE));
+        return Some((EntryPath::Review, CELL_UNREADABLE));
     }
     if e.entry_date.is_none() {
         let why = if e.absent_columns.contains(Column::EntryDate) {
@@ -2507,7 +2507,7 @@ fn doubtful(e: &EntryData, d: &mut Decision) -> Option<(Path, &'static str)> {
         d.notes.push(format!(
             "not declared: {why}, so the IEEPA period ({IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}), a liquidation by operation of law a year after entry (19 USC 1504(a)) and the PSC window (300 days from entry) cannot be checked - fill in the entry date from ACE and run again"
         ));
-        return Some((Path::Review, ENTRY_DATE_UNKNOWN));
+        return Some((EntryPath::Review, ENTRY_DATE_UNKNOWN));
     }
     None
 }
@@ -2547,7 +2547,7 @@ fn protest_on_entry(
     liq: &Liquidation,
     d: &mut Decision,
     cape_takes_type: bool,
-) -> Option<(Path, &'static str)> {
+) -> Option<(EntryPath, &'static str)> {
     let number = e.protest_number.as_deref();
     let status_raw = e.protest_status.as_deref().unwrap_or("");
     let named = number.map_or_else(|| "the protest".to_owned(), |n| format!("protest {n}"));
@@ -2580,14 +2580,14 @@ fn protest_on_entry(
                     ));
                 }
             }
-            Some((Path::Protest, OPEN_PROTEST))
+            Some((EntryPath::Protest, OPEN_PROTEST))
         }
         Some(ProtestState::Closed) => closed_protest(e, &named, status_raw, d, cape_takes_type),
         Some(ProtestState::Unrecognized) => {
             d.notes.push(format!(
                 "{named} has the status `{status_raw}`, which capekit cannot read as open or closed: an open protest blocks CAPE - check it in ACE"
             ));
-            Some((Path::Review, PROTEST_STATUS_UNKNOWN))
+            Some((EntryPath::Review, PROTEST_STATUS_UNKNOWN))
         }
         None => {
             let n = number?;
@@ -2599,7 +2599,7 @@ fn protest_on_entry(
             d.notes.push(format!(
                 "protest {n} is on file but {why}: an open protest blocks CAPE, a closed one does not - add `Protest Status` or check ACE"
             ));
-            Some((Path::Review, PROTEST_STATUS_UNKNOWN))
+            Some((EntryPath::Review, PROTEST_STATUS_UNKNOWN))
         }
     }
 }
@@ -2611,7 +2611,7 @@ fn closed_protest(
     status_raw: &str,
     d: &mut Decision,
     cape_takes_type: bool,
-) -> Option<(Path, &'static str)> {
+) -> Option<(EntryPath, &'static str)> {
     let court_i = d.deadlines.court_due.map_or_else(
         || "not datable from the file".to_owned(),
         |c| format!("{} ({})", c.date, c.basis),
@@ -2635,14 +2635,14 @@ fn closed_protest(
                         "{named} is `{status_raw}`: no second protest is possible (19 USC 1514); sue in the Court of International Trade under 28 USC 1581(a) by {} ({}, 28 USC 2636(a)); the 1581(i) date, kept beside it since the route for IEEPA duty is disputed, is {court_i}",
                         a.date, a.basis
                     ));
-                    Some((Path::Court, PROTEST_DENIED))
+                    Some((EntryPath::Court, PROTEST_DENIED))
                 }
                 None => {
                     d.notes.push(format!(
                         "{named} is `{status_raw}` but the file has no `{}`: under 28 USC 1581(a) the suit is due 180 days after the denial (28 USC 2636(a)), under 1581(i) by {court_i} - look the decision date up in ACE; never file a second protest",
                         Column::ProtestDecisionDate.header()
                     ));
-                    Some((Path::Review, PROTEST_DENIED_UNDATED))
+                    Some((EntryPath::Review, PROTEST_DENIED_UNDATED))
                 }
             }
         }
@@ -2650,13 +2650,13 @@ fn closed_protest(
             d.notes.push(format!(
                 "{named} is `{status_raw}`: the IEEPA duty may already have been refunded - check the decision and any refund in ACE before declaring"
             ));
-            Some((Path::Review, PROTEST_APPROVED))
+            Some((EntryPath::Review, PROTEST_APPROVED))
         }
         Some(ProtestOutcome::Unstated) => {
             d.notes.push(format!(
                 "{named} is `{status_raw}`, which does not say whether it was approved or denied: approved, the duty may be refunded already; denied, the suit is due 180 days after the denial (28 USC 2636(a)), 1581(i) by {court_i} - check it in ACE"
             ));
-            Some((Path::Review, PROTEST_APPROVED))
+            Some((EntryPath::Review, PROTEST_APPROVED))
         }
         Some(ProtestOutcome::Withdrawn) | None => {
             d.notes.push(format!(
@@ -2672,7 +2672,7 @@ fn goods_value(
     as_of: Date,
     liq: &Liquidation,
     d: &mut Decision,
-) -> (Path, &'static str) {
+) -> (EntryPath, &'static str) {
     const PROBLEM: &str = "a goods value is reported on an IEEPA Chapter 99 line: CBP rejects the entry (GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE)";
     if let Liquidation::Liquidated(l) = liq {
         d.notes.push(format!(
@@ -2684,26 +2684,26 @@ fn goods_value(
                     p.date
                 ))
         ));
-        return (Path::Review, GOODS_VALUE_PSC_CLOSED);
+        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED);
     }
     let Some(psc) = d.deadlines.psc_due else {
         d.notes.push(format!(
             "{PROBLEM}; the PSC window (300 days from entry, and 15 days before scheduled liquidation) cannot be dated without the `Entry Date` - check it in ACE"
         ));
-        return (Path::Review, GOODS_VALUE_PSC_CLOSED);
+        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED);
     };
     if psc.passed() {
         d.notes.push(format!(
             "{PROBLEM}, and the PSC window closed on {}: check the entry in ACE or write to IEEPARefunds@cbp.dhs.gov",
             psc.date
         ));
-        return (Path::Review, GOODS_VALUE_PSC_CLOSED);
+        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED);
     }
     if normalized_type(e) == Some("06") && holds(FTZ_PSC_BLOCKED, as_of) {
         d.notes.push(format!(
             "{PROBLEM}, and since {FTZ_PSC_CHANGE} ACE refuses a PSC that modifies an IEEPA HTS line of an FTZ type 06 entry (F883 PSC NOT ALLOWED TO MODIFY IEEPA HTS): it cannot be corrected first - write to IEEPARefunds@cbp.dhs.gov"
         ));
-        return (Path::Review, FTZ_PSC_BLOCKED);
+        return (EntryPath::Review, FTZ_PSC_BLOCKED);
     }
     d.notes.push(format!(
         "{PROBLEM}: file a PSC moving the value to the Chapter 1-97 line by {} ({}), then declare - once on a declaration a PSC is refused (ACE condition 864)",
@@ -2722,7 +2722,7 @@ fn goods_value(
             "the scheduled liquidation date is not in the file: the PSC due date assumes ACE's usual schedule (liquidation 314 days after entry, so the PSC is due by day 299) - check the date in ACE".to_owned(),
         );
     }
-    (Path::CorrectFirst, GOODS_VALUE_PSC_OPEN)
+    (EntryPath::CorrectFirst, GOODS_VALUE_PSC_OPEN)
 }
 
 fn control_status_note(e: &EntryData, d: &mut Decision) {
@@ -2765,7 +2765,7 @@ mod tests {
         add_days(AS_OF, -n).expect("date")
     }
 
-    fn path(e: &EntryData) -> (Path, &'static str) {
+    fn path(e: &EntryData) -> (EntryPath, &'static str) {
         let d = decide(e, AS_OF);
         (d.path, d.reasons[0])
     }
@@ -2832,14 +2832,14 @@ mod tests {
         e.ieepa_dutiable_lines = 0;
         e.ieepa_duty_cents = 0;
         e.entry_date = Some(date(2025, 2, 3));
-        assert_eq!(path(&e), (Path::NotRefundable, "P001"));
+        assert_eq!(path(&e), (EntryPath::NotRefundable, "P001"));
         e.entry_date = Some(date(2026, 2, 24));
-        assert_eq!(path(&e), (Path::NotRefundable, "P001"));
+        assert_eq!(path(&e), (EntryPath::NotRefundable, "P001"));
         let mut e = entry();
         for inside in [IEEPA_FIRST_DAY, IEEPA_LAST_DAY] {
             e.entry_date = Some(inside);
             e.liquidation_status = Some("Liquidation Extended".into());
-            assert_eq!(path(&e).0, Path::Cape, "{inside}");
+            assert_eq!(path(&e).0, EntryPath::Cape, "{inside}");
         }
     }
 
@@ -2850,14 +2850,14 @@ mod tests {
         e.ieepa_duty_cents = 0;
         e.other_chapter_99.section_301_cents = 5_000;
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::NotRefundable, "P002"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::NotRefundable, "P002"));
         assert!(
             d.notes[0].contains("$50.00 of Section 301"),
             "{:?}",
             d.notes
         );
         e.ieepa_lines = 0;
-        assert_eq!(path(&e), (Path::NotRefundable, "P002"));
+        assert_eq!(path(&e), (EntryPath::NotRefundable, "P002"));
     }
 
     #[test]
@@ -2868,7 +2868,7 @@ mod tests {
         e.absent_columns.insert(Column::Hts);
         e.absent_columns.insert(Column::Duty);
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::Cape);
+        assert_eq!(d.path, EntryPath::Cape);
         assert!(
             d.notes
                 .iter()
@@ -2882,7 +2882,7 @@ mod tests {
         e.ieepa_dutiable_lines = 0;
         e.unreadable_columns.insert(Column::Duty);
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P036"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P036"));
         assert!(
             d.notes.iter().any(|n| n.contains("unreadable")),
             "{:?}",
@@ -2905,7 +2905,7 @@ mod tests {
             "a number in scientific notation: Excel converted the column",
         );
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P036"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P036"));
         let note = d
             .notes
             .iter()
@@ -2923,7 +2923,7 @@ mod tests {
         // value that must be corrected first: review too.
         let mut e = entry();
         e.add_doubt(Column::Hts, Doubt::Unreadable, "line 9".into(), "N/A", "x");
-        assert_eq!(path(&e), (Path::Review, "P036"));
+        assert_eq!(path(&e), (EntryPath::Review, "P036"));
         // Every deciding column, and only the entry summary date is noted, not held.
         for c in [
             Column::Duty,
@@ -2938,15 +2938,15 @@ mod tests {
             if c == Column::EntryDate {
                 e.entry_date = None;
             }
-            assert_eq!(path(&e), (Path::Review, "P036"), "{c}");
+            assert_eq!(path(&e), (EntryPath::Review, "P036"), "{c}");
         }
         let mut e = entry();
         e.unreadable_columns.insert(Column::EntrySummaryDate);
-        assert_eq!(path(&e), (Path::Cape, "P017"));
+        assert_eq!(path(&e), (EntryPath::Cape, "P017"));
         // A liquidated entry past the CAPE window keeps its protest: the cell does not change it.
         let mut e = liquidated(days_before(100));
         e.unreadable_columns.insert(Column::Hts);
-        assert_eq!(path(&e), (Path::Protest, "P014"));
+        assert_eq!(path(&e), (EntryPath::Protest, "P014"));
     }
 
     #[test]
@@ -2961,7 +2961,7 @@ mod tests {
             "`2026-10-25` on line 2",
         );
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P041"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P041"));
         let note = d
             .notes
             .iter()
@@ -2983,11 +2983,11 @@ mod tests {
             "47",
             "`01` on line 4",
         );
-        assert_eq!(path(&e), (Path::Review, "P041"));
+        assert_eq!(path(&e), (EntryPath::Review, "P041"));
         // Nothing to refund stays nothing to refund.
         e.ieepa_dutiable_lines = 0;
         e.ieepa_lines = 0;
-        assert_eq!(path(&e), (Path::NotRefundable, "P002"));
+        assert_eq!(path(&e), (EntryPath::NotRefundable, "P002"));
     }
 
     #[test]
@@ -2995,7 +2995,7 @@ mod tests {
         let mut e = entry();
         e.entry_date = None;
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P037"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P037"));
         assert!(
             d.notes.iter().any(|n| n.contains("`Entry Date` is blank")),
             "{:?}",
@@ -3003,12 +3003,12 @@ mod tests {
         );
         e.absent_columns.insert(Column::EntryDate);
         let d = decide(&liquidated(days_before(10)), AS_OF);
-        assert_eq!(d.path, Path::Cape);
+        assert_eq!(d.path, EntryPath::Cape);
         let mut e = liquidated(days_before(70));
         e.entry_date = None;
         e.absent_columns.insert(Column::EntryDate);
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P037"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P037"));
         assert!(
             d.notes.iter().any(|n| n.contains("no `Entry Date` column")),
             "{:?}",
@@ -3032,7 +3032,7 @@ mod tests {
             "",
         );
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P038"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P038"));
         assert!(
             d.notes
                 .iter()
@@ -3043,7 +3043,7 @@ mod tests {
         // Beside another dutiable line too.
         let mut e = entry();
         e.ieepa_negative_duty_lines = 1;
-        assert_eq!(path(&e), (Path::Review, "P038"));
+        assert_eq!(path(&e), (EntryPath::Review, "P038"));
     }
 
     #[test]
@@ -3054,7 +3054,7 @@ mod tests {
             e.entry_type = Some(t.into());
             let d = decide(&e, AS_OF);
             let want = if t == "47" { "P040" } else { "P003" };
-            assert_eq!((d.path, d.reasons[0]), (Path::Review, want), "{t}");
+            assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, want), "{t}");
             assert!(
                 d.notes
                     .iter()
@@ -3064,17 +3064,17 @@ mod tests {
         // 08 and 09 follow their liquidation: protest within 180 days (inside the 80-day CAPE
         // window too), court past it; 47 stays review.
         for (t, age, want) in [
-            ("08", 10, (Path::Protest, "P039")),
-            ("09", 150, (Path::Protest, "P039")),
-            ("09", 181, (Path::Court, "P013")),
-            ("47", 10, (Path::Review, "P040")),
-            ("47", 181, (Path::Review, "P040")),
+            ("08", 10, (EntryPath::Protest, "P039")),
+            ("09", 150, (EntryPath::Protest, "P039")),
+            ("09", 181, (EntryPath::Court, "P013")),
+            ("47", 10, (EntryPath::Review, "P040")),
+            ("47", 181, (EntryPath::Review, "P040")),
         ] {
             let mut e = liquidated(days_before(age));
             e.entry_type = Some(t.into());
             let d = decide(&e, AS_OF);
             assert_eq!((d.path, d.reasons[0]), want, "{t} {age}");
-            assert_ne!(d.path, Path::LaterPhase);
+            assert_ne!(d.path, EntryPath::LaterPhase);
         }
         // An open protest on an 08 inside the window is not withdrawable: CAPE would not take it.
         let mut e = liquidated(days_before(10));
@@ -3086,16 +3086,16 @@ mod tests {
         e.entry_type = Some("09".into());
         e.protest_status = Some("Denied".into());
         e.protest_decision_date = Some(days_before(5));
-        assert_eq!(path(&e), (Path::Court, "P022"));
+        assert_eq!(path(&e), (EntryPath::Court, "P022"));
     }
 
     #[test]
     fn p004_drawback_linked() {
         let mut e = entry();
         e.drawback = Some("Y".into());
-        assert_eq!(path(&e), (Path::LaterPhase, "P004"));
+        assert_eq!(path(&e), (EntryPath::LaterPhase, "P004"));
         e.drawback = Some("N".into());
-        assert_eq!(path(&e).0, Path::Cape);
+        assert_eq!(path(&e).0, EntryPath::Cape);
     }
 
     #[test]
@@ -3103,7 +3103,7 @@ mod tests {
         let mut e = entry();
         e.reconciliation_indicator = Some("001".into());
         let d = decide(&e, date(2026, 6, 28));
-        assert_eq!((d.path, d.reasons[0]), (Path::LaterPhase, "P005"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::LaterPhase, "P005"));
     }
 
     #[test]
@@ -3111,11 +3111,11 @@ mod tests {
         let mut e = entry();
         e.reconciliation_indicator = Some("Y".into());
         e.reconciliation_entry_number = Some("B7699999990".into());
-        assert_eq!(path(&e), (Path::LaterPhase, "P006"));
+        assert_eq!(path(&e), (EntryPath::LaterPhase, "P006"));
         let mut e = entry();
         e.reconciliation_indicator = Some("Y".into());
         e.entry_type = Some("03".into());
-        assert_eq!(path(&e), (Path::LaterPhase, "P006"));
+        assert_eq!(path(&e), (EntryPath::LaterPhase, "P006"));
     }
 
     #[test]
@@ -3126,7 +3126,7 @@ mod tests {
             e.reconciliation_indicator = Some("Y".into());
             e.absent_columns.insert(Column::ReconciliationEntryNumber);
             let d = decide(&e, RECON_CHANGE);
-            assert_eq!(d.path, Path::Cape, "{t}");
+            assert_eq!(d.path, EntryPath::Cape, "{t}");
             assert_eq!(d.reasons, vec!["P017", "P007"]);
             assert!(d.notes.iter().any(|n| n.contains("the file does not say")));
         }
@@ -3141,7 +3141,7 @@ mod tests {
         e.protest_number = Some("270425100123".into());
         e.protest_status = Some("Suspended".into());
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::Protest);
+        assert_eq!(d.path, EntryPath::Protest);
         assert_eq!(d.reasons, vec!["P008", "P009"]);
         assert!(
             d.notes.iter().any(|n| n.contains("withdrawn")),
@@ -3167,7 +3167,7 @@ mod tests {
         let mut e = entry();
         e.protest_number = Some("270425100123".into());
         e.protest_status = Some("Withdrawn".into());
-        assert_eq!(path(&e), (Path::Cape, "P017"));
+        assert_eq!(path(&e), (EntryPath::Cape, "P017"));
     }
 
     #[test]
@@ -3176,10 +3176,10 @@ mod tests {
         e.protest_number = Some("270425100123".into());
         e.absent_columns.insert(Column::ProtestStatus);
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P010"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P010"));
         assert!(d.notes.iter().any(|n| n.contains("`Protest Status`")));
         e.protest_status = Some("Xyzzy".into());
-        assert_eq!(path(&e), (Path::Review, "P010"));
+        assert_eq!(path(&e), (EntryPath::Review, "P010"));
     }
 
     #[test]
@@ -3189,7 +3189,7 @@ mod tests {
         e.absent_columns.insert(Column::LiquidationStatus);
         e.absent_columns.insert(Column::LiquidationDate);
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P011"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P011"));
         assert!(
             d.notes
                 .iter()
@@ -3199,7 +3199,7 @@ mod tests {
         );
         // A stronger rule still decides.
         e.entry_type = Some("47".into());
-        assert_eq!(path(&e), (Path::Review, "P040"));
+        assert_eq!(path(&e), (EntryPath::Review, "P040"));
     }
 
     #[test]
@@ -3207,21 +3207,21 @@ mod tests {
         let mut e = entry();
         e.liquidation_status = Some("LIQUIDATED".into());
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P012"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P012"));
         assert!(d.notes.iter().any(|n| n.contains("`Liquidation Date`")));
         assert_eq!(d.deadlines.cape_window_closes, None);
         // An unreadable date with no status is unclear too.
         let mut e = entry();
         e.liquidation_status = None;
         e.unreadable_columns.insert(Column::LiquidationDate);
-        assert_eq!(path(&e), (Path::Review, "P012"));
+        assert_eq!(path(&e), (EntryPath::Review, "P012"));
     }
 
     #[test]
     fn p013_court_after_day_180() {
         let e = liquidated(days_before(181));
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Court, "P013"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Court, "P013"));
         assert!(
             d.notes.iter().any(|n| n.contains("disputed")),
             "{:?}",
@@ -3234,7 +3234,11 @@ mod tests {
     fn p014_protest_from_day_81_to_180() {
         for age in [81, 180] {
             let d = decide(&liquidated(days_before(age)), AS_OF);
-            assert_eq!((d.path, d.reasons[0]), (Path::Protest, "P014"), "{age}");
+            assert_eq!(
+                (d.path, d.reasons[0]),
+                (EntryPath::Protest, "P014"),
+                "{age}"
+            );
         }
         let d = decide(&liquidated(days_before(180)), AS_OF);
         assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(0));
@@ -3247,7 +3251,7 @@ mod tests {
         e.entry_date = Some(date(2026, 2, 20));
         e.ieepa_goods_value_on_99_line = true;
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::CorrectFirst, "P015"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::CorrectFirst, "P015"));
         // 2026-02-20 + 314 days - 15 days (the usual schedule), one day before entry + 300.
         assert_eq!(
             d.deadlines.psc_due.map(|p| p.date),
@@ -3262,7 +3266,7 @@ mod tests {
         e.liquidation_date = Some(date(2026, 12, 20));
         let d = decide(&e, AS_OF);
         assert_eq!(d.deadlines.psc_due.map(|p| p.date), Some(date(2026, 12, 5)));
-        assert_eq!(d.path, Path::CorrectFirst);
+        assert_eq!(d.path, EntryPath::CorrectFirst);
     }
 
     #[test]
@@ -3271,19 +3275,22 @@ mod tests {
         e.entry_date = Some(date(2025, 6, 2));
         e.liquidation_status = Some("Liquidation Extended".into());
         e.ieepa_goods_value_on_99_line = true;
-        assert_eq!(path(&e), (Path::Review, "P016"));
+        assert_eq!(path(&e), (EntryPath::Review, "P016"));
         e.entry_date = None;
         e.absent_columns.insert(Column::EntryDate);
-        assert_eq!(path(&e), (Path::Review, "P037"));
+        assert_eq!(path(&e), (EntryPath::Review, "P037"));
         let mut e = liquidated(days_before(10));
         e.ieepa_goods_value_on_99_line = true;
-        assert_eq!(path(&e), (Path::Review, "P016"));
+        assert_eq!(path(&e), (EntryPath::Review, "P016"));
     }
 
     #[test]
     fn p017_unliquidated() {
         let d = decide(&entry(), AS_OF);
-        assert_eq!((d.path, d.reasons.as_slice()), (Path::Cape, &["P017"][..]));
+        assert_eq!(
+            (d.path, d.reasons.as_slice()),
+            (EntryPath::Cape, &["P017"][..])
+        );
         assert_eq!(d.deadlines.cape_window_closes, None);
         assert_eq!(d.deadlines.protest_due, None);
         assert!(!is_urgent(&d));
@@ -3291,23 +3298,23 @@ mod tests {
         for s in ["Extended", "Liquidation Suspended", "Unliquidated"] {
             let mut e = entry();
             e.liquidation_status = Some(s.into());
-            assert_eq!(path(&e), (Path::Cape, "P017"), "{s}");
+            assert_eq!(path(&e), (EntryPath::Cape, "P017"), "{s}");
         }
         // An empty date in a present column with no status reads as unliquidated.
         let mut e = entry();
         e.liquidation_status = None;
         e.absent_columns.insert(Column::LiquidationStatus);
-        assert_eq!(path(&e), (Path::Cape, "P017"));
+        assert_eq!(path(&e), (EntryPath::Cape, "P017"));
     }
 
     #[test]
     fn p018_day_80_is_in_and_day_81_is_out() {
         let d = decide(&liquidated(days_before(80)), AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Cape, "P018"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Cape, "P018"));
         let w = d.deadlines.cape_window_closes.expect("window");
         assert_eq!((w.date, w.days_left), (AS_OF, 0));
         let d = decide(&liquidated(days_before(81)), AS_OF);
-        assert_eq!(d.path, Path::Protest);
+        assert_eq!(d.path, EntryPath::Protest);
         assert_eq!(
             d.deadlines.cape_window_closes.map(|w| w.days_left),
             Some(-1)
@@ -3331,11 +3338,11 @@ mod tests {
         e.liquidation_status = None;
         e.absent_columns.insert(Column::LiquidationStatus);
         e.liquidation_date = Some(days_before(100));
-        assert_eq!(path(&e), (Path::Protest, "P014"));
+        assert_eq!(path(&e), (EntryPath::Protest, "P014"));
         // A future date can only be the scheduled liquidation.
         e.liquidation_date = Some(add_days(AS_OF, 30).expect("date"));
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Cape, "P017"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Cape, "P017"));
         assert!(d.notes.iter().any(|n| n.contains("scheduled")));
     }
 
@@ -3346,19 +3353,19 @@ mod tests {
         let mut e = liquidated(liq);
         e.entry_date = Some(date(2025, 12, 1));
         let d = decide(&e, date(2028, 5, 19));
-        assert_eq!(d.path, Path::Cape);
+        assert_eq!(d.path, EntryPath::Cape);
         assert_eq!(
             d.deadlines.cape_window_closes.map(|w| w.date),
             Some(date(2028, 5, 19))
         );
-        assert_eq!(decide(&e, date(2028, 5, 20)).path, Path::Protest);
+        assert_eq!(decide(&e, date(2028, 5, 20)).path, EntryPath::Protest);
         assert_eq!(
             d.deadlines.protest_due.map(|p| p.date),
             Some(date(2028, 8, 27))
         );
-        assert_eq!(decide(&e, date(2028, 8, 27)).path, Path::Protest);
+        assert_eq!(decide(&e, date(2028, 8, 27)).path, EntryPath::Protest);
         let late = decide(&e, date(2028, 8, 28));
-        assert_eq!(late.path, Path::Court);
+        assert_eq!(late.path, EntryPath::Court);
         // Two years from 2028-02-29 is 2030-02-28 (no 29th).
         assert!(
             late.notes.iter().any(|n| n.contains("2030-02-28")),
@@ -3379,7 +3386,7 @@ mod tests {
         e.entry_date = Some(date(2024, 12, 1));
         e.ieepa_dutiable_lines = 0;
         e.ieepa_duty_cents = 0;
-        assert_eq!(path(&e), (Path::NotRefundable, "P001"));
+        assert_eq!(path(&e), (EntryPath::NotRefundable, "P001"));
     }
 
     #[test]
@@ -3387,14 +3394,14 @@ mod tests {
         let mut e = liquidated(days_before(300));
         e.entry_type = Some("21".into());
         e.protest_status = Some("Open".into());
-        assert_eq!(path(&e), (Path::LaterPhase, "P032"));
+        assert_eq!(path(&e), (EntryPath::LaterPhase, "P032"));
         // A type CAPE excludes has no later phase to wait for: the open protest carries it.
         e.entry_type = Some("09".into());
-        assert_eq!(path(&e), (Path::Protest, "P008"));
+        assert_eq!(path(&e), (EntryPath::Protest, "P008"));
         let mut e = liquidated(days_before(100));
         e.drawback = Some("Y".into());
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::LaterPhase);
+        assert_eq!(d.path, EntryPath::LaterPhase);
         assert!(
             d.notes
                 .iter()
@@ -3406,21 +3413,21 @@ mod tests {
     fn precedence_open_protest_over_liquidation_age_and_missing_liquidation() {
         let mut e = liquidated(days_before(300));
         e.protest_status = Some("Pending".into());
-        assert_eq!(path(&e), (Path::Protest, "P008"));
+        assert_eq!(path(&e), (EntryPath::Protest, "P008"));
         let mut e = entry();
         e.liquidation_status = Some("Liquidated".into());
         e.protest_status = Some("Open".into());
-        assert_eq!(path(&e), (Path::Protest, "P008"));
+        assert_eq!(path(&e), (EntryPath::Protest, "P008"));
     }
 
     #[test]
     fn precedence_liquidation_age_over_correct_first() {
         let mut e = liquidated(days_before(100));
         e.ieepa_goods_value_on_99_line = true;
-        assert_eq!(path(&e), (Path::Protest, "P014"));
+        assert_eq!(path(&e), (EntryPath::Protest, "P014"));
         let mut e = liquidated(days_before(200));
         e.ieepa_goods_value_on_99_line = true;
-        assert_eq!(path(&e), (Path::Court, "P013"));
+        assert_eq!(path(&e), (EntryPath::Court, "P013"));
     }
 
     #[test]
@@ -3431,7 +3438,7 @@ mod tests {
         e.liquidation_status = None;
         e.absent_columns.insert(Column::LiquidationStatus);
         e.absent_columns.insert(Column::LiquidationDate);
-        assert_eq!(path(&e), (Path::Review, "P011"));
+        assert_eq!(path(&e), (EntryPath::Review, "P011"));
     }
 
     #[test]
@@ -3440,7 +3447,7 @@ mod tests {
         e.entry_date = Some(date(2025, 6, 2));
         e.entry_type = Some("08".into());
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::Protest);
+        assert_eq!(d.path, EntryPath::Protest);
         assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(80));
         assert_eq!(
             d.deadlines.cape_window_closes.map(|p| p.days_left),
@@ -3467,7 +3474,7 @@ mod tests {
         e.liquidation_status = Some("Extended".into());
         e.unreadable_columns.insert(Column::GoodsValue);
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::Review);
+        assert_eq!(d.path, EntryPath::Review);
         assert_eq!(d.deadlines.psc_due, None);
         assert!(
             d.notes
@@ -3485,7 +3492,7 @@ mod tests {
         let mut e = entry();
         e.control_status = Some("Trade".into());
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::Cape);
+        assert_eq!(d.path, EntryPath::Cape);
         assert!(d.notes.iter().any(|n| n.contains("TRADE CONTROL")));
     }
 
@@ -3580,7 +3587,7 @@ mod tests {
     #[test]
     fn p020_protest_due_today_and_psc_in_12_days_are_urgent() {
         let d = decide(&liquidated(days_before(180)), AS_OF);
-        assert_eq!(d.path, Path::Protest);
+        assert_eq!(d.path, EntryPath::Protest);
         assert_eq!(
             d.urgent_deadline().map(|u| (u.kind, u.days_left)),
             Some((DeadlineKind::Protest, 0))
@@ -3594,7 +3601,7 @@ mod tests {
         e.entry_date = Some(date(2026, 2, 10));
         e.ieepa_goods_value_on_99_line = true;
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::CorrectFirst);
+        assert_eq!(d.path, EntryPath::CorrectFirst);
         let u = d.urgent_deadline().expect("urgent");
         assert_eq!(u.kind, DeadlineKind::Psc);
         assert!(u.days_left <= 14);
@@ -3608,7 +3615,7 @@ mod tests {
         e.protest_decision_date = Some(date(2026, 10, 1));
         e.ieepa_orders.add_heading("99030125");
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Court, "P022"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Court, "P022"));
         assert_eq!(
             d.deadlines.court_1581a_due.map(|a| a.date),
             Some(date(2027, 3, 30))
@@ -3634,7 +3641,7 @@ mod tests {
         e.protest_number = Some("270426100281".into());
         e.protest_status = Some("DENIED".into());
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P023"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P023"));
         assert!(
             d.notes
                 .iter()
@@ -3655,7 +3662,7 @@ mod tests {
             let mut e = liquidated(days_before(150));
             e.protest_number = Some("270426100281".into());
             e.protest_status = Some(status.into());
-            assert_eq!(path(&e), (Path::Review, "P024"), "{status}");
+            assert_eq!(path(&e), (EntryPath::Review, "P024"), "{status}");
         }
     }
 
@@ -3664,7 +3671,7 @@ mod tests {
         let mut e = liquidated(days_before(30));
         e.entry_date = Some(date(2025, 2, 3));
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P025"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P025"));
         assert!(d.deadlines.cape_window_closes.is_some());
         assert!(d.urgent_deadline().is_none());
     }
@@ -3675,10 +3682,10 @@ mod tests {
         e.ieepa_dutiable_lines = 0;
         e.ieepa_duty_cents = 0;
         e.ieepa_blank_duty_lines = 1;
-        assert_eq!(path(&e), (Path::Review, "P026"));
+        assert_eq!(path(&e), (EntryPath::Review, "P026"));
         // An explicit zero is an exemption line.
         e.ieepa_blank_duty_lines = 0;
-        assert_eq!(path(&e), (Path::NotRefundable, "P002"));
+        assert_eq!(path(&e), (EntryPath::NotRefundable, "P002"));
     }
 
     #[test]
@@ -3687,7 +3694,7 @@ mod tests {
         let mut e = entry();
         e.liquidation_date = Some(days_before(170));
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P027"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P027"));
         assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(10));
         assert_eq!(
             d.urgent_deadline().map(|u| u.kind),
@@ -3697,7 +3704,7 @@ mod tests {
         let mut e = entry();
         e.entry_date = Some(date(2025, 6, 2));
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P027"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P027"));
         assert_eq!(
             d.deadlines.protest_due.map(|p| p.date),
             Some(date(2026, 11, 29))
@@ -3705,14 +3712,14 @@ mod tests {
         assert!(d.notes.iter().any(|n| n.contains("1504(a)")));
         // Extended or suspended: not stale.
         e.liquidation_status = Some("Extended".into());
-        assert_eq!(path(&e), (Path::Cape, "P017"));
+        assert_eq!(path(&e), (EntryPath::Cape, "P017"));
     }
 
     #[test]
     fn p028_liquidated_with_a_future_date() {
         let e = liquidated(add_days(AS_OF, 20).expect("date"));
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Review, "P028"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P028"));
         assert!(
             d.notes
                 .iter()
@@ -3724,20 +3731,20 @@ mod tests {
     fn p029_tib_type_23_is_review() {
         let mut e = entry();
         e.entry_type = Some("23".into());
-        assert_eq!(path(&e), (Path::Review, "P029"));
+        assert_eq!(path(&e), (EntryPath::Review, "P029"));
     }
 
     #[test]
     fn p030_p031_adcvd() {
         let mut e = entry();
         e.adcvd = Some("Pending Liquidation".into());
-        assert_eq!(path(&e), (Path::LaterPhase, "P030"));
+        assert_eq!(path(&e), (EntryPath::LaterPhase, "P030"));
         e.adcvd = Some("Y".into());
-        assert_eq!(path(&e), (Path::Review, "P031"));
+        assert_eq!(path(&e), (EntryPath::Review, "P031"));
         e.adcvd = Some("Suspended".into());
-        assert_eq!(path(&e), (Path::Cape, "P017"));
+        assert_eq!(path(&e), (EntryPath::Cape, "P017"));
         e.adcvd = Some("N".into());
-        assert_eq!(path(&e), (Path::Cape, "P017"));
+        assert_eq!(path(&e), (EntryPath::Cape, "P017"));
     }
 
     #[test]
@@ -3751,9 +3758,9 @@ mod tests {
         assert_eq!(d.reasons[0], "P027");
         assert!(d.deadlines.protest_due.is_some());
         for (status, want) in [
-            ("Pending Liquidation", (Path::LaterPhase, "P030")),
-            ("Suspended", (Path::Cape, "P017")),
-            ("Y", (Path::Review, "P031")),
+            ("Pending Liquidation", (EntryPath::LaterPhase, "P030")),
+            ("Suspended", (EntryPath::Cape, "P017")),
+            ("Y", (EntryPath::Review, "P031")),
         ] {
             e.adcvd = Some(status.into());
             let d = decide(&e, AS_OF);
@@ -3779,16 +3786,16 @@ mod tests {
     fn p032_warehouse_entries_from_2026_07_07() {
         let mut e = entry();
         e.entry_type = Some("21".into());
-        assert_eq!(path(&e), (Path::LaterPhase, "P032"));
+        assert_eq!(path(&e), (EntryPath::LaterPhase, "P032"));
         assert!(
             decide(&e, AS_OF)
                 .notes
                 .iter()
                 .any(|n| n.contains("31, 32, 34, 38"))
         );
-        assert_eq!(decide(&e, date(2026, 7, 6)).path, Path::Cape);
+        assert_eq!(decide(&e, date(2026, 7, 6)).path, EntryPath::Cape);
         e.entry_type = Some("32".into());
-        assert_eq!(path(&e).0, Path::Cape);
+        assert_eq!(path(&e).0, EntryPath::Cape);
     }
 
     #[test]
@@ -3798,20 +3805,23 @@ mod tests {
         let mut ctx = PathContext::default();
         ctx.add_phase3_importer("27184593000", true);
         let d = decide_with(&e, AS_OF, &ctx);
-        assert_eq!((d.path, d.reasons[0]), (Path::Phase3, "P033"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Phase3, "P033"));
         assert!(
             d.deadlines_that_matter()
                 .any(|x| x.kind == DeadlineKind::Court1581i)
         );
         // Before Phase 3 opened, or IOR not submitted by 2026-07-30: the court.
-        assert_eq!(decide_with(&e, date(2026, 10, 5), &ctx).path, Path::Court);
+        assert_eq!(
+            decide_with(&e, date(2026, 10, 5), &ctx).path,
+            EntryPath::Court
+        );
         ctx.add_phase3_importer("27-184593000", false);
-        assert_eq!(decide_with(&e, AS_OF, &ctx).path, Path::Court);
+        assert_eq!(decide_with(&e, AS_OF, &ctx).path, EntryPath::Court);
         // 81 to 180 days past liquidation keeps the protest route.
         ctx.add_phase3_importer("27-184593000", true);
         let mut e = liquidated(days_before(100));
         e.importer_number = Some("27-184593000".into());
-        assert_eq!(decide_with(&e, AS_OF, &ctx).path, Path::Protest);
+        assert_eq!(decide_with(&e, AS_OF, &ctx).path, EntryPath::Protest);
     }
 
     #[test]
@@ -3820,9 +3830,9 @@ mod tests {
         e.entry_type = Some("06".into());
         e.entry_date = Some(date(2026, 2, 20));
         e.ieepa_goods_value_on_99_line = true;
-        assert_eq!(path(&e), (Path::Review, "P034"));
+        assert_eq!(path(&e), (EntryPath::Review, "P034"));
         let d = decide(&e, date(2026, 8, 20));
-        assert_eq!(d.path, Path::CorrectFirst);
+        assert_eq!(d.path, EntryPath::CorrectFirst);
     }
 
     #[test]
@@ -3830,7 +3840,7 @@ mod tests {
         let mut e = liquidated(days_before(30));
         e.liquidation_reason = Some("36".into());
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Done, "P035"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Done, "P035"));
         assert!(d.deadlines_that_matter().next().is_none());
     }
 
@@ -3840,7 +3850,7 @@ mod tests {
         e.entry_type = Some("08".into());
         e.ieepa_orders.add_heading("99030101");
         let d = decide(&e, AS_OF);
-        assert_eq!((d.path, d.reasons[0]), (Path::Court, "P013"));
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Court, "P013"));
         assert!(
             d.notes
                 .iter()
@@ -3855,7 +3865,7 @@ mod tests {
         let mut e = entry();
         e.reconciliation_indicator = Some("Y".into());
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::Cape);
+        assert_eq!(d.path, EntryPath::Cape);
         assert!(d.notes.iter().any(|n| n.contains("before any type 09")));
     }
 
@@ -3866,7 +3876,7 @@ mod tests {
         e.liquidation_status = Some("Extended".into());
         e.ieepa_goods_value_on_99_line = true;
         let d = decide(&e, AS_OF);
-        assert_eq!(d.path, Path::CorrectFirst);
+        assert_eq!(d.path, EntryPath::CorrectFirst);
         assert!(
             d.notes
                 .iter()
@@ -3948,7 +3958,7 @@ mod tests {
         e.entry_date = Some(date(2026, 2, 20));
         e.ieepa_goods_value_on_99_line = true;
         let d = with(&e, vec![act(ActKind::Psc, days_before(1))]);
-        assert_eq!(d.path, Path::CorrectFirst);
+        assert_eq!(d.path, EntryPath::CorrectFirst);
         assert!(
             d.what_to_do().starts_with("PSC X1 filed"),
             "{}",
@@ -3963,7 +3973,7 @@ mod tests {
         ctx.acts
             .insert(e.entry_number, vec![act(ActKind::Phase3, days_before(1))]);
         let d = decide_with(&e, AS_OF, &ctx);
-        assert_eq!(d.path, Path::Phase3);
+        assert_eq!(d.path, EntryPath::Phase3);
         assert!(
             d.what_to_do().starts_with("submitted through CAPE Phase 3"),
             "{}",
@@ -3982,7 +3992,7 @@ mod tests {
         e.liquidation_status = Some("Unliquidated".into());
         e.liquidation_date = Some(days_before(100));
         let d = with(&e, vec![act(ActKind::Protest, days_before(1))]);
-        assert_eq!(d.path, Path::Review);
+        assert_eq!(d.path, EntryPath::Review);
         assert!(
             d.what_to_do().contains(". Still to do: "),
             "{}",
@@ -3996,7 +4006,7 @@ mod tests {
         let json = serde_json::to_value(&d).expect("json");
         assert_eq!(json["path"], "cape");
         assert_eq!(json["deadlines"]["cape_window_closes"]["days_left"], 10);
-        for p in Path::ALL {
+        for p in EntryPath::ALL {
             assert_eq!(serde_json::to_value(p).expect("json"), p.as_str());
         }
     }

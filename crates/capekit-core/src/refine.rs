@@ -19,7 +19,7 @@ use crate::calendar::business_days_between;
 use crate::catalog::{Action, RECON_CHANGE};
 use crate::deadline::{DeadlineKind, KindSet};
 use crate::entry::EntryNumber;
-use crate::path::{Column, Decision, EntryData, Path, decide};
+use crate::path::{Column, Decision, EntryData, EntryPath, decide};
 use crate::psc::{PscChance, psc_without_data};
 
 pub use crate::calendar::WITHDRAWAL_BUSINESS_DAYS;
@@ -131,7 +131,7 @@ fn kinds_for(action: Action, d: &Decision) -> KindSet {
     match action {
         Action::Review => KindSet::of(&DeadlineKind::ALL),
         Action::OtherPath => match d.path {
-            Path::Protest | Path::LaterPhase | Path::Court => d.matter,
+            EntryPath::Protest | EntryPath::LaterPhase | EntryPath::Court => d.matter,
             _ => KindSet::of(&[Protest, Court1581i, Court1581a]),
         },
         Action::CorrectThenRefile => KindSet::of(&[Psc, CapeWindow]),
@@ -331,7 +331,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
         },
         // Reconciliation flag after the 2026-06-29 change: ES-003 cannot show a type 09.
         Some("M003") if as_of >= RECON_CHANGE => match d.path {
-            Path::Cape => {
+            EntryPath::Cape => {
                 r.action = Action::CorrectThenRefile;
                 r.what_to_do = format!(
                     "Entry type {}: CBP accepts flagged entries of types 01, 02 and 06 since 2026-06-29 only while no type 09 reconciliation entry was filed, which ES-003 cannot show. Confirm that none was; then list the entry with --corrected to refile it, before any type 09 is filed.",
@@ -339,7 +339,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 )
                 .into();
             }
-            Path::LaterPhase => {
+            EntryPath::LaterPhase => {
                 r.action = Action::OtherPath;
                 r.what_to_do = format!(
                     "A type 09 reconciliation covers the entry (or its type is not 01, 02 or 06): not in CAPE now; {}.",
@@ -416,7 +416,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
     // filing: the 80-day window is counted to the new declaration, as of `as_of`.
     if r.action.refile_once_corrected() {
         match (d.path, window) {
-            (Path::NotRefundable, _) => {
+            (EntryPath::NotRefundable, _) => {
                 r.action = Action::NotRefundable;
                 r.what_to_do = format!(
                     "The entry data shows no refundable IEEPA duty ({}): nothing to refund through CAPE.",
@@ -426,7 +426,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             }
             // The data itself is doubtful (stale liquidation, a status and a date that
             // disagree): the path engine's notes give both readings; a person decides.
-            (Path::Review, Some(w)) if w.passed() => {
+            (EntryPath::Review, Some(w)) if w.passed() => {
                 r.action = Action::Review;
                 r.what_to_do = format!(
                     "Read as liquidated on {}, CAPE's 80-day window closed on {} and a new declaration would be refused; but the entry data is doubtful: {}. Check the entry in ACE (Entry Summary Query) before refiling.",
@@ -439,7 +439,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             // The path engine doubts the entry (IEEPA duty outside the period, a doubtful
             // cell, rows that disagree): `plan` would keep it off a declaration, and so does
             // the refile.
-            (Path::Review, _) => {
+            (EntryPath::Review, _) => {
                 r.action = Action::Review;
                 r.what_to_do = format!(
                     "The entry data is doubtful ({}): {}. Check the entry in ACE (Entry Summary Query) before refiling.",
@@ -486,7 +486,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
         r.urgent = Some(DeadlineKind::Protest);
         add_note(r, format!("urgent: {why}"));
     }
-    if r.action == Action::Review && d.path == Path::Review {
+    if r.action == Action::Review && d.path == EntryPath::Review {
         let columns = [
             Column::LiquidationDate,
             Column::LiquidationStatus,

@@ -580,7 +580,7 @@ mod tests {
     use super::*;
     use crate::Severity;
     use crate::catalog::Action;
-    use crate::path::Path;
+    use crate::path::EntryPath;
     use crate::triage::Outcome;
 
     #[test]
@@ -588,7 +588,7 @@ mod tests {
         for a in Action::ALL {
             assert!(meaning(a.as_str()).is_some(), "{a:?}");
         }
-        for p in Path::ALL {
+        for p in EntryPath::ALL {
             assert!(meaning(p.as_str()).is_some(), "{p:?}");
         }
         for o in Outcome::ALL {

@@ -12,7 +12,7 @@ mod es003_gen;
 use std::hint::black_box;
 use std::time::Duration;
 
-use capekit_core::path::{Path, decide};
+use capekit_core::path::{EntryPath, decide};
 use capekit_io::entries::read_entry_data;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -32,7 +32,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function(format!("read and decide {lines} lines"), |b| {
         b.iter(|| {
             let set = read_entry_data(&path).expect("read");
-            let mut counts = [0usize; Path::ALL.len()];
+            let mut counts = [0usize; EntryPath::ALL.len()];
             for e in &set.entries {
                 let d = decide(e, es003_gen::AS_OF);
                 counts[d.path as usize] += 1;

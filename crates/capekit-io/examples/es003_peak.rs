@@ -11,7 +11,7 @@ mod es003_gen;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use capekit_core::path::{Path, decide, is_urgent};
+use capekit_core::path::{EntryPath, decide, is_urgent};
 use capekit_io::entries::read_entry_data;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let t = Instant::now();
             let set = read_entry_data(&path)?;
             let read = t.elapsed().as_secs_f64();
-            let mut counts = [0usize; Path::ALL.len()];
+            let mut counts = [0usize; EntryPath::ALL.len()];
             let mut urgent = 0usize;
             for e in &set.entries {
                 let d = decide(e, es003_gen::AS_OF);
@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 mb / read,
                 mb / total
             );
-            let by_path: Vec<String> = Path::ALL
+            let by_path: Vec<String> = EntryPath::ALL
                 .iter()
                 .map(|p| format!("{p} {}", counts[*p as usize]))
                 .collect();

@@ -1831,7 +1831,7 @@ B7603245278;01/12/2026;99030125;\"$1,234.00\"\n";
         assert!(summary[0].message.starts_with("5 more findings of R001"));
     }
 
-    use capekit_core::path::{Path as EntryPath, decide};
+    use capekit_core::path::{EntryPath, decide};
 
     const AS_OF: jiff::civil::Date = jiff::civil::date(2026, 11, 24);
 

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use capekit_core::deadline::{Deadline, DeadlineKind};
-use capekit_core::path::Path;
+use capekit_core::path::EntryPath;
 use jiff::civil::Date;
 use rust_xlsxwriter::XlsxError;
 
@@ -79,8 +79,8 @@ fn court_route(e: &PlannedEntry) -> bool {
         return false;
     }
     match e.decision.path {
-        Path::Court => true,
-        Path::LaterPhase => e
+        EntryPath::Court => true,
+        EntryPath::LaterPhase => e
             .decision
             .deadlines
             .protest_due
@@ -94,7 +94,7 @@ pub fn packets(plan: &Plan) -> Vec<Packet<'_>> {
     let mut by: BTreeMap<(PacketKind, Option<Arc<str>>), Vec<&PlannedEntry>> = BTreeMap::new();
     for e in &plan.entries {
         let importer = e.importer_number.clone().filter(|n| !n.trim().is_empty());
-        if protest_deadline(e).is_some() && e.decision.path != Path::Cape {
+        if protest_deadline(e).is_some() && e.decision.path != EntryPath::Cape {
             by.entry((PacketKind::Protest, importer.clone()))
                 .or_default()
                 .push(e);
@@ -440,7 +440,7 @@ mod tests {
             },
         );
         let e = &plan.entries[0];
-        assert_eq!(e.decision.path, Path::Court);
+        assert_eq!(e.decision.path, EntryPath::Court);
         assert!(
             e.what_to_do(None)
                 .starts_with("suit 26-00123 filed 2026-11-20")

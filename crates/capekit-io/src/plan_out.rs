@@ -26,7 +26,7 @@ use capekit_core::check::{MAX_ENTRIES, group};
 use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::known::{Known, KnownState};
-use capekit_core::path::{Decision, EntryData, Path, PathContext, decide_with, format_cents};
+use capekit_core::path::{Decision, EntryData, EntryPath, PathContext, decide_with, format_cents};
 use capekit_core::reading::ENTRY_READER_RULES;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -364,7 +364,7 @@ pub struct Declaration {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PathTotal {
     /// The path.
-    pub path: Path,
+    pub path: EntryPath,
     /// Number of entries.
     pub entries: usize,
     /// IEEPA duty, in cents.
@@ -407,7 +407,7 @@ pub struct PlanReconciliation {
     /// Entries planned.
     pub entries: usize,
     /// Entries per path, in path order (every path, zeros included).
-    pub by_path: Vec<(Path, usize)>,
+    pub by_path: Vec<(EntryPath, usize)>,
     /// True when all three equations hold.
     pub holds: bool,
 }
@@ -423,7 +423,7 @@ pub struct Plan {
     pub entries: Vec<PlannedEntry>,
     /// The declarations to upload.
     pub declarations: Vec<Declaration>,
-    /// Per path, every path in [`Path::ALL`] order.
+    /// Per path, every path in [`EntryPath::ALL`] order.
     pub totals: Vec<PathTotal>,
     /// The proof that nothing was lost.
     pub reconciliation: PlanReconciliation,
@@ -503,12 +503,12 @@ pub fn build_plan_with(
             on_decided(&e, &decision);
             let other_filer = filer
                 .as_deref()
-                .filter(|f| decision.path == Path::Cape && e.entry_number.filer_code() != *f)
+                .filter(|f| decision.path == EntryPath::Cape && e.entry_number.filer_code() != *f)
                 .map(|_| e.entry_number.filer_code().to_owned());
             // Only a `cape` entry would go on a declaration; the guard concerns no other path.
             let known = known
                 .get(&e.entry_number)
-                .filter(|_| decision.path == Path::Cape)
+                .filter(|_| decision.path == EntryPath::Cape)
                 .cloned();
             // An accepted entry has nothing left to do, however soon its window closes.
             let accepted = matches!(known, Some(KnownState::Accepted { .. }));
@@ -516,7 +516,7 @@ pub fn build_plan_with(
             // A deadline that cannot be dated (a liquidated entry without its date) may be due
             // any day: urgent too, first in line ([`Plan::urgent`]).
             let urgent = urgent_by.is_some() || (!accepted && decision.undated_urgency().is_some());
-            let held = (decision.path == Path::Cape && known.is_none())
+            let held = (decision.path == EntryPath::Cape && known.is_none())
                 .then(|| held_reason(&e, &decision))
                 .flatten();
             let facts = PacketFacts::of(&e);
@@ -555,7 +555,7 @@ pub fn build_plan_with(
         options.one_declaration,
         options.as_of,
     );
-    let totals: Vec<PathTotal> = Path::ALL
+    let totals: Vec<PathTotal> = EntryPath::ALL
         .iter()
         .map(|&path| {
             let on: Vec<&PlannedEntry> =
@@ -604,7 +604,7 @@ fn held_reason(e: &EntryData, d: &Decision) -> Option<String> {
         .reasons
         .iter()
         .filter_map(|c| capekit_core::path::path_rule(c))
-        .find(|r| r.path == Path::Review)
+        .find(|r| r.path == EntryPath::Review)
     {
         return Some(format!(
             "{} {}: a person must look before it is declared (not put on a declaration now)",
@@ -663,7 +663,7 @@ fn reconcile(files: Vec<FileCount>, entries: usize, totals: &[PathTotal]) -> Pla
     let rows_dropped = files.iter().map(|f| f.rows_dropped).sum();
     let entries_read = files.iter().map(|f| f.entries).sum();
     let in_earlier_file = files.iter().map(|f| f.in_earlier_file).sum();
-    let by_path: Vec<(Path, usize)> = totals.iter().map(|t| (t.path, t.entries)).collect();
+    let by_path: Vec<(EntryPath, usize)> = totals.iter().map(|t| (t.path, t.entries)).collect();
     let holds = rows_read == rows_used + rows_dropped
         && entries_read == entries + in_earlier_file
         && by_path.iter().map(|(_, n)| n).sum::<usize>() == entries;
@@ -692,7 +692,7 @@ fn declarations(
     // Entries without an importer number sort last; the rest by importer number.
     let mut by_importer: BTreeMap<(bool, Option<Arc<str>>), Vec<usize>> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if e.decision.path == Path::Cape
+        if e.decision.path == EntryPath::Cape
             && e.other_filer.is_none()
             && e.known.is_none()
             && e.held.is_none()
@@ -1585,7 +1585,7 @@ pub struct EntryJson<'a> {
     /// Importer of record name.
     pub importer_name: Option<&'a str>,
     /// The path.
-    pub path: Path,
+    pub path: EntryPath,
     /// Rule codes, the deciding one first.
     pub reasons: &'a [&'static str],
     /// What to do.
@@ -1638,7 +1638,7 @@ pub struct EntryJson<'a> {
 #[derive(Debug, Serialize)]
 pub struct TotalJson {
     /// The path.
-    pub path: Path,
+    pub path: EntryPath,
     /// Entries.
     pub entries: usize,
     /// IEEPA duty, dollars as a decimal string.
@@ -1848,7 +1848,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         &plan.deadline_buckets(),
     ));
     let _ = writeln!(b, "</div>");
-    let paths: Vec<&str> = Path::ALL.iter().map(|p| p.as_str()).collect();
+    let paths: Vec<&str> = EntryPath::ALL.iter().map(|p| p.as_str()).collect();
     b.push_str(&crate::html::legend(&paths));
 
     let _ = writeln!(b, "<h2>Declarations</h2>");
@@ -2392,7 +2392,7 @@ pub(crate) mod tests {
             |data, decision| decided.push((data.entry_number, decision.path)),
         );
         assert_eq!(decided.len(), 5, "every planned entry is handed over");
-        assert_eq!(decided[3], (n("B76", 4), Path::NotRefundable));
+        assert_eq!(decided[3], (n("B76", 4), EntryPath::NotRefundable));
         assert_eq!(plan.declarations.len(), 1);
         assert_eq!(plan.declarations[0].entries, vec![n("B76", 5)]);
         let known: Vec<EntryNumber> = plan
@@ -2694,10 +2694,10 @@ pub(crate) mod tests {
                 }
                 let e = &data[&p.entry_number];
                 let d = &p.decision;
-                prop_assert_eq!(d.path, Path::Cape, "{:?}", d);
+                prop_assert_eq!(d.path, EntryPath::Cape, "{:?}", d);
                 for r in &d.reasons {
                     let rule = capekit_core::path::path_rule(r).expect("rule");
-                    prop_assert_ne!(rule.path, Path::Review, "{:?}", d);
+                    prop_assert_ne!(rule.path, EntryPath::Review, "{:?}", d);
                 }
                 let mut unread = e.unreadable_columns;
                 unread.remove(Column::EntrySummaryDate);

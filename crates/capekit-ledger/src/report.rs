@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use capekit_core::catalog::{Action, normalize};
 use capekit_core::deadline::{self, DeadlineKind, ProtestClock, days_between};
 use capekit_core::entry::EntryNumber;
-use capekit_core::path::Path;
+use capekit_core::path::EntryPath;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -209,7 +209,7 @@ pub struct ExportRow {
     pub entry_type: Option<String>,
     /// Liquidation date, when known.
     pub liquidation_date: Option<Date>,
-    /// Path, when known.
+    /// EntryPath, when known.
     pub path: Option<String>,
     /// Last day on CAPE, when known.
     pub cape_window_closes: Option<Date>,
@@ -279,17 +279,17 @@ impl Facts {
         let path = self
             .path
             .as_deref()
-            .and_then(|p| Path::ALL.into_iter().find(|x| x.as_str() == p));
+            .and_then(|p| EntryPath::ALL.into_iter().find(|x| x.as_str() == p));
         // Which deadlines matter is the path engine's answer (`deadline::matter`); a path this
         // capekit does not know is treated as review: every deadline.
-        let matter = deadline::matter(path.unwrap_or(Path::Review), ProtestClock::None);
+        let matter = deadline::matter(path.unwrap_or(EntryPath::Review), ProtestClock::None);
         let mut list: Vec<(Date, DeadlineKind)> = Vec::new();
         if matter.contains(DeadlineKind::CapeWindow) {
             list.extend(window);
         }
         // CAPE, after a correction maybe: once the window has closed, a protest is what remains.
         if matter.contains(DeadlineKind::Protest)
-            || matches!(path, Some(Path::Cape | Path::CorrectFirst)) && window.is_none()
+            || matches!(path, Some(EntryPath::Cape | EntryPath::CorrectFirst)) && window.is_none()
         {
             list.extend(protest);
         }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::response::Response;
 use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
-use capekit_core::path::{Path, format_cents};
+use capekit_core::path::{EntryPath, format_cents};
 use capekit_io::html::bar_chart;
 use capekit_io::plan_out::{
     Horizon, PlanFiles, PlannedEntry, reconciliation_line, report_html, worklist_table,
@@ -60,7 +60,7 @@ pub struct Filters {
 /// The filters, checked.
 #[derive(Debug, Default)]
 struct Filter {
-    path: Option<Path>,
+    path: Option<EntryPath>,
     /// `Some(None)`: entries without an importer number.
     importer: Option<Option<String>>,
 }
@@ -73,21 +73,23 @@ impl Filter {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        let path =
-            match nonblank(&f.path) {
-                None => None,
-                Some(p) => Some(Path::ALL.into_iter().find(|x| x.as_str() == p).ok_or_else(
-                    || {
+        let path = match nonblank(&f.path) {
+            None => None,
+            Some(p) => Some(
+                EntryPath::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == p)
+                    .ok_or_else(|| {
                         AppError::bad_request(
                             "Unknown filter",
                             format!(
                                 "`{p}` is not a path; choose one of {}.",
-                                Path::ALL.map(Path::as_str).join(", ")
+                                EntryPath::ALL.map(EntryPath::as_str).join(", ")
                             ),
                         )
-                    },
-                )?),
-            };
+                    })?,
+            ),
+        };
         let importer = nonblank(&f.importer).map(|i| (i != NO_IMPORTER).then_some(i));
         Ok(Self { path, importer })
     }
@@ -119,7 +121,7 @@ impl Filter {
         format!(
             "/plan/{id}{}#entries-heading",
             super::query(&[
-                ("path", self.path.map_or("", Path::as_str)),
+                ("path", self.path.map_or("", EntryPath::as_str)),
                 ("importer", importer),
                 ("page", &page),
             ])
@@ -583,7 +585,7 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter, page: usize) -> Mar
         h2 #entries-heading { "Every entry" }
         form.filters method="get" action={ "/plan/" (id) "#entries-heading" } {
             label {
-                "Path "
+                "EntryPath "
                 select name="path" data-enter-submits {
                     option value="" selected[filter.path.is_none()] { "any (" (n(plan.entries.len())) ")" }
                     @for t in plan.totals.iter().filter(|t| t.entries > 0) {

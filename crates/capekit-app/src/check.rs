@@ -12,6 +12,7 @@
 //! 4. the corrected file's entries ([`capekit_core::fix::plan_fix_known`]): what the ledger
 //!    knows as accepted or held is left out, and said so.
 
+use capekit_core::FilerCode;
 use capekit_core::check::{CheckOptions, CheckReport, DeclarationInput, check};
 use capekit_core::diag::Diagnostic;
 use capekit_core::fix::{FixPlan, plan_fix, plan_fix_known};
@@ -34,7 +35,7 @@ pub fn check_declaration(
     ledger: &Ledger,
     input: &DeclarationInput,
     bytes: &[u8],
-    filer: Option<&str>,
+    filer: Option<FilerCode>,
 ) -> Result<Checked, LedgerError> {
     let sha = sha256_hex(bytes);
     let entries = plan_fix(input, None).entries;
@@ -57,15 +58,15 @@ pub fn check_declaration(
 
 /// Checks `input` for an upload by `filer` with no ledger to ask (`--no-ledger`, or a ledger
 /// that cannot be read, which the face says).
-pub fn check_alone(input: &DeclarationInput, filer: Option<&str>) -> Checked {
+pub fn check_alone(input: &DeclarationInput, filer: Option<FilerCode>) -> Checked {
     checked_with(input, filer, Known::new())
 }
 
-fn checked_with(input: &DeclarationInput, filer: Option<&str>, known: Known) -> Checked {
+fn checked_with(input: &DeclarationInput, filer: Option<FilerCode>, known: Known) -> Checked {
     let report = check(
         input,
         &CheckOptions {
-            filer: filer.map(str::to_owned),
+            filer,
             known: known.clone(),
         },
     );

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity, SeverityCounts};
 use crate::doc::{Documented, RuleDoc};
-use crate::entry::{EntryNumber, EntryNumberError, StrictError};
+use crate::entry::{EntryNumber, EntryNumberError, FilerCode, StrictError};
 use crate::known::{Known, KnownState};
 
 /// The exact header CBP's upload template has in A1.
@@ -411,7 +411,7 @@ pub struct DeclarationInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckOptions {
     /// The filing account's filer code; entries must start with it.
-    pub filer: Option<String>,
+    pub filer: Option<FilerCode>,
     /// What the ledger knows of the file's entries: accepted ones are errors (F023), pending ones
     /// warnings (F024). Empty without a ledger.
     pub known: Known,
@@ -691,7 +691,7 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
     let mut valid = 0usize;
     let mut seen: HashMap<EntryNumber, u64> = HashMap::new();
     let mut filers: Vec<String> = Vec::new();
-    let filer = options.filer.as_deref().map(str::to_ascii_uppercase);
+    let filer = options.filer;
 
     for (i, row) in rows.iter().enumerate() {
         if row.is_blank() {
@@ -765,7 +765,7 @@ pub fn check(input: &DeclarationInput, options: &CheckOptions) -> CheckReport {
         }
         seen.insert(number, row.line);
         if let Some(f) = &filer {
-            if number.filer_code() != f {
+            if number.filer() != *f {
                 diags.push(
                     at(
                         diag(
@@ -1015,7 +1015,7 @@ mod tests {
         let r = check(
             &input(&["Entry Number", "B7603245278", "ABC12345676"]),
             &CheckOptions {
-                filer: Some("b76".into()),
+                filer: FilerCode::parse("b76").ok(),
                 ..CheckOptions::default()
             },
         );

@@ -21,6 +21,63 @@ pub const ENTRY_NUMBER_LEN: usize = 11;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EntryNumber([u8; ENTRY_NUMBER_LEN]);
 
+/// A filer code: the three letters or digits every entry number of a filer starts with, upper
+/// case (`B76`, `057`). `000` is none: an all-digit filer code runs from 001 to 999.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FilerCode([u8; 3]);
+
+/// Why a value is not a filer code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a filer code: a filer code is 3 letters or digits (not 000), the first three characters of the broker's entry numbers"
+)]
+pub struct FilerCodeError(pub String);
+
+impl FilerCode {
+    /// The filer code `value` writes, white space around it and case aside.
+    pub fn parse(value: &str) -> Result<FilerCode, FilerCodeError> {
+        let v = value.trim();
+        let bytes: [u8; 3] = v
+            .as_bytes()
+            .try_into()
+            .ok()
+            .filter(|b: &[u8; 3]| b.iter().all(u8::is_ascii_alphanumeric) && b != b"000")
+            .ok_or_else(|| FilerCodeError(value.to_owned()))?;
+        Ok(FilerCode(bytes.map(|b| b.to_ascii_uppercase())))
+    }
+
+    /// The three characters.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters and digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for FilerCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for FilerCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FilerCode({})", self.as_str())
+    }
+}
+
+impl Serialize for FilerCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FilerCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        FilerCode::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Why a value is not a usable entry number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryNumberError {
@@ -320,6 +377,11 @@ impl EntryNumber {
     /// The filer code (first three characters).
     pub fn filer_code(&self) -> &str {
         &self.as_str()[..3]
+    }
+
+    /// The filer code, as the type that travels.
+    pub fn filer(&self) -> FilerCode {
+        FilerCode([self.0[0], self.0[1], self.0[2]])
     }
 
     /// The printed form with dashes: filer code, transaction number, check digit (`B76-0324527-8`).
@@ -646,6 +708,23 @@ mod tests {
     fn letter_and_digit_with_equal_value_share_a_check_digit() {
         // CATAIR Appendix E: `Z99` vs `999` - the check catches typos, not every substitution.
         assert_eq!(check_digit(b"Z991234567"), check_digit(b"9991234567"));
+    }
+
+    #[test]
+    fn a_filer_code_is_three_letters_or_digits_and_never_000() {
+        assert_eq!(
+            FilerCode::parse(" b76 ").map(|f| f.to_string()),
+            Ok("B76".to_owned())
+        );
+        assert_eq!(
+            FilerCode::parse("057").map(|f| f.to_string()),
+            Ok("057".to_owned())
+        );
+        for bad in ["", "B7", "B766", "B-7", "000", "É76"] {
+            assert!(FilerCode::parse(bad).is_err(), "{bad}");
+        }
+        let n = EntryNumber::parse("B76-0324527-8").expect("valid");
+        assert_eq!(n.filer(), FilerCode::parse("B76").expect("valid"));
     }
 
     fn filer_code() -> impl Strategy<Value = String> {

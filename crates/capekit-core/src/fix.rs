@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::check::{DeclarationInput, HeaderKind, InputRow, classify_header};
-use crate::entry::{EntryNumber, EntryNumberError, StrictError};
+use crate::entry::{EntryNumber, EntryNumberError, FilerCode, StrictError};
 use crate::known::{Known, KnownState};
 
 /// An entry written after a repair.
@@ -105,13 +105,17 @@ impl FixPlan {
 
 /// Plans the repair of a declaration's rows. With `filer`, entries of other filer codes are left
 /// out and listed: a broker's account may declare only its own entries.
-pub fn plan_fix(input: &DeclarationInput, filer: Option<&str>) -> FixPlan {
+pub fn plan_fix(input: &DeclarationInput, filer: Option<FilerCode>) -> FixPlan {
     plan_fix_known(input, filer, &Known::new())
 }
 
 /// Like [`plan_fix`], with what the ledger knows of the entries: those accepted on an earlier
 /// claim are left out and listed with the claim; those still pending are written and listed.
-pub fn plan_fix_known(input: &DeclarationInput, filer: Option<&str>, known: &Known) -> FixPlan {
+pub fn plan_fix_known(
+    input: &DeclarationInput,
+    filer: Option<FilerCode>,
+    known: &Known,
+) -> FixPlan {
     let mut plan = FixPlan::default();
     let mut seen: HashMap<EntryNumber, u64> = HashMap::new();
     let mut header_done = false;
@@ -134,14 +138,14 @@ pub fn plan_fix_known(input: &DeclarationInput, filer: Option<&str>, known: &Kno
         let Some((entry, what)) = repair_row(row, raw, &mut plan) else {
             continue;
         };
-        if let Some(f) = filer.filter(|f| !entry.filer_code().eq_ignore_ascii_case(f)) {
+        if let Some(f) = filer.filter(|f| entry.filer() != *f) {
             plan.unrepairable.push(Unrepairable {
                 line: row.line,
                 raw: raw.to_owned(),
                 reason: format!(
                     "{entry} belongs to filer code {}, not {}; its filer or the importer of record must declare it",
                     entry.filer_code(),
-                    f.to_ascii_uppercase()
+                    f
                 ),
             });
             continue;
@@ -297,7 +301,7 @@ mod tests {
     fn other_filers_are_left_out_with_their_line() {
         let plan = plan_fix(
             &input(&["Entry Number", "B7603245278", "ABC12345676"]),
-            Some("b76"),
+            FilerCode::parse("b76").ok(),
         );
         assert_eq!(plan.entries.len(), 1);
         assert_eq!(plan.unrepairable[0].line, 3);

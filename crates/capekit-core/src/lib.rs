@@ -25,4 +25,4 @@ pub mod triage;
 pub mod words;
 
 pub use diag::{Diagnostic, Severity};
-pub use entry::{EntryNumber, EntryNumberError};
+pub use entry::{EntryNumber, EntryNumberError, FilerCode};

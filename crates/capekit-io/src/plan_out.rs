@@ -21,13 +21,13 @@ use std::fmt::Write;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 
-use capekit_core::EntryNumber;
 use capekit_core::check::{MAX_ENTRIES, group};
 use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::known::{Known, KnownState};
 use capekit_core::path::{Decision, EntryData, EntryPath, PathContext, decide_with, format_cents};
 use capekit_core::reading::ENTRY_READER_RULES;
+use capekit_core::{EntryNumber, FilerCode};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -60,7 +60,7 @@ pub struct PlanOptions {
     /// Decide as of this day.
     pub as_of: Date,
     /// The filing account's filer code: only entries bearing it are declared.
-    pub filer: Option<String>,
+    pub filer: Option<FilerCode>,
     /// What the user told the path engine (importers that sued, for CAPE Phase 3).
     pub context: PathContext,
     /// One declaration for all importers instead of one per importer. CBP allows several
@@ -418,7 +418,7 @@ pub struct Plan {
     /// Decided as of this day.
     pub as_of: Date,
     /// The filing account's filer code, when given.
-    pub filer: Option<String>,
+    pub filer: Option<FilerCode>,
     /// Every entry, in the order of the files and of first appearance.
     pub entries: Vec<PlannedEntry>,
     /// The declarations to upload.
@@ -462,7 +462,7 @@ pub fn build_plan_with(
     known: &Known,
     mut on_decided: impl FnMut(&EntryData, &Decision),
 ) -> Plan {
-    let filer = options.filer.as_ref().map(|f| f.to_ascii_uppercase());
+    let filer = options.filer;
     let mut seen: HashMap<EntryNumber, (Arc<str>, u64)> = HashMap::new();
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
@@ -502,8 +502,7 @@ pub fn build_plan_with(
             let decision = decide_with(&e, options.as_of, &options.context);
             on_decided(&e, &decision);
             let other_filer = filer
-                .as_deref()
-                .filter(|f| decision.path == EntryPath::Cape && e.entry_number.filer_code() != *f)
+                .filter(|f| decision.path == EntryPath::Cape && e.entry_number.filer() != *f)
                 .map(|_| e.entry_number.filer_code().to_owned());
             // Only a `cape` entry would go on a declaration; the guard concerns no other path.
             let known = known
@@ -1048,7 +1047,7 @@ fn worklist_row(e: &PlannedEntry, filer: Option<&str>) -> Vec<String> {
 /// The worklist rows, most urgent first, built as they are written: a plan of a million
 /// entries costs no table in memory.
 pub fn worklist_rows(plan: &Plan) -> impl Iterator<Item = Vec<String>> + '_ {
-    let filer = plan.filer.as_deref();
+    let filer = plan.filer.as_ref().map(FilerCode::as_str);
     plan.worklist()
         .into_iter()
         .map(move |e| worklist_row(e, filer))
@@ -1087,7 +1086,7 @@ pub fn add_plan_outputs(
     let xlsx_path = dir.join(&names.worklist_xlsx);
     // Sorted once for both files.
     let worklist = plan.worklist();
-    let filer = plan.filer.as_deref();
+    let filer = plan.filer.as_ref().map(FilerCode::as_str);
     let rows = || worklist.iter().map(|e| worklist_row(e, filer));
     let (csv, worklist_book, packets) = std::thread::scope(|s| {
         type Staged = (PathBuf, tempfile::NamedTempFile);
@@ -1668,7 +1667,7 @@ fn shown(p: &FsPath) -> String {
 
 /// The JSON value of a plan.
 pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
-    let filer = plan.filer.as_deref();
+    let filer = plan.filer.as_ref().map(FilerCode::as_str);
     PlanJson {
         as_of: plan.as_of,
         filer,
@@ -1772,8 +1771,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         plan.as_of,
         esc(&names.join(", ")),
         plan.filer
-            .as_deref()
-            .map(|f| format!(" &middot; filer {}", esc(f)))
+            .map(|f| format!(" &middot; filer {}", esc(f.as_str())))
             .unwrap_or_default()
     );
     for a in &plan.data_age {
@@ -1966,7 +1964,7 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
         b,
         "<table><thead><tr><th>entry</th><th>importer</th><th>path</th><th>what to do</th><th>CAPE window closes</th><th>PSC due</th><th>protest due</th><th>court due</th><th class=\"num\">IEEPA duty</th><th>rules</th></tr></thead><tbody>"
     );
-    let filer = plan.filer.as_deref();
+    let filer = plan.filer.as_ref().map(FilerCode::as_str);
     for e in worklist.into_iter().take(REPORT_ROWS) {
         let dl = e.decision.deadlines;
         let when = |d: Option<Deadline>| {
@@ -2028,7 +2026,7 @@ pub fn importer_report_html(
     };
     let title = format!("CAPE plan: {who}, as of {}", plan.as_of);
     let mut b = crate::html::importer_heading(&title, plan.as_of, importer);
-    let filer = plan.filer.as_deref();
+    let filer = plan.filer.as_ref().map(FilerCode::as_str);
     let declared: Vec<&&PlannedEntry> =
         entries.iter().filter(|e| e.declaration.is_some()).collect();
     let accepted: Vec<&&PlannedEntry> = entries
@@ -2197,7 +2195,7 @@ pub(crate) mod tests {
             one_declaration: false,
             file_dates: HashMap::new(),
             as_of: AS_OF,
-            filer: filer.map(str::to_owned),
+            filer: filer.map(|f| FilerCode::parse(f).expect("a filer code")),
         }
     }
 
@@ -2281,7 +2279,10 @@ pub(crate) mod tests {
         let w = plan.worklist();
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].other_filer.as_deref(), Some("M27"));
-        assert!(w[0].what_to_do(plan.filer.as_deref()).contains("filer M27"));
+        assert!(
+            w[0].what_to_do(plan.filer.as_ref().map(FilerCode::as_str))
+                .contains("filer M27")
+        );
     }
 
     #[test]

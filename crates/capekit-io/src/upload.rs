@@ -75,7 +75,7 @@ mod tests {
         let report = check(
             &input,
             &CheckOptions {
-                filer: Some("B76".into()),
+                filer: capekit_core::FilerCode::parse("B76").ok(),
                 ..CheckOptions::default()
             },
         );

@@ -245,7 +245,6 @@ impl Tally {
     }
 
     fn plan(&mut self, p: &Plan) {
-        self.opt_string(p.filer.as_ref());
         self.vec(&p.entries);
         for e in &p.entries {
             self.opt_text(e.importer_number.as_ref());
@@ -309,7 +308,6 @@ impl Held for CheckSession {
         t.file(&self.file);
         t.vec(&self.bytes);
         t.declaration_input(&self.input);
-        t.opt_string(self.filer.as_ref());
         t.check_report(&self.report);
         t.fix_plan(&self.plan);
         t.ledger(&self.ledger);

@@ -402,7 +402,7 @@ pub struct CheckSession {
     /// As read.
     pub input: DeclarationInput,
     /// The filer code checked against, if given.
-    pub filer: Option<String>,
+    pub filer: Option<capekit_core::FilerCode>,
     /// The check.
     pub report: CheckReport,
     /// What `fix` would write.

@@ -56,19 +56,21 @@ pub async fn form() -> Response {
     private_page(layout::page("Check a declaration", body))
 }
 
-/// A filer code as a form gave it: three letters or digits. `back` is the form's page.
-pub fn filer_code(raw: Option<&str>, back: &str) -> Result<Option<String>, AppError> {
-    match raw {
-        None => Ok(None),
-        Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphanumeric()) => {
-            Ok(Some(c.to_ascii_uppercase()))
-        }
-        Some(c) => Err(AppError::bad_request(
-            "That is not a filer code",
-            format!("`{c}` is not a filer code: a filer code is 3 letters or digits, the first three characters of the broker's entry numbers. Leave the field empty if you file as the importer."),
-        )
-        .with_back(back, "Back")),
-    }
+/// A filer code as a form gave it ([`capekit_core::FilerCode`]). `back` is the form's page.
+pub fn filer_code(
+    raw: Option<&str>,
+    back: &str,
+) -> Result<Option<capekit_core::FilerCode>, AppError> {
+    raw.map(|c| {
+        capekit_core::FilerCode::parse(c).map_err(|e| {
+            AppError::bad_request(
+                "That is not a filer code",
+                format!("{e}. Leave the field empty if you file as the importer."),
+            )
+            .with_back(back, "Back")
+        })
+    })
+    .transpose()
 }
 
 /// `POST /check`.

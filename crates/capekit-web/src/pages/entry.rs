@@ -153,7 +153,7 @@ pub async fn page(
                         tr {
                             td { span class={ "path " (e.decision.path.as_str()) } title=(e.decision.path.describe()) { (e.decision.path.as_str()) } }
                             td {
-                                (layout::with_code(&e.what_to_do(s.plan.filer.as_deref())))
+                                (layout::with_code(&e.what_to_do(s.plan.filer.as_ref().map(capekit_core::FilerCode::as_str))))
                                 @for note in &e.decision.notes { br; i { (layout::with_code(note)) } }
                             }
                             td { @if let Some(d) = dl.cape_window_closes { (layout::deadline(d.kind, d.date, d.days_left)) } }

@@ -519,7 +519,7 @@ fn declarations(
                             tr {
                                 td.mono { a href={ "/entry/" (e.entry_number) } { (e.entry_number) } }
                                 td.mono { (e.importer_number.as_deref().unwrap_or("")) }
-                                td { (layout::with_code(&e.what_to_do(plan.filer.as_deref()))) }
+                                td { (layout::with_code(&e.what_to_do(plan.filer.as_ref().map(capekit_core::FilerCode::as_str)))) }
                             }
                         }
                     }
@@ -579,7 +579,7 @@ fn entries_table(id: &str, s: &PlanSession, filter: &Filter, page: usize) -> Mar
         .collect();
     let total = shown.len();
     let paging = Paging::new(total, page);
-    let filer = plan.filer.as_deref();
+    let filer = plan.filer.as_ref().map(capekit_core::FilerCode::as_str);
     let clear = format!("/plan/{id}#entries-heading");
     html! {
         h2 #entries-heading { "Every entry" }

@@ -111,24 +111,16 @@ pub async fn upload(
     }
     let id = SessionId::generate().map_err(|e| AppError::internal("making a session id", e))?;
     let target = tokio::task::spawn_blocking(move || {
-        ingest(
-            &state,
-            &id,
-            form.files,
-            &Options {
-                as_of,
-                filer: filer.as_deref(),
-            },
-        )
+        ingest(&state, &id, form.files, &Options { as_of, filer })
     })
     .await??;
     Ok(Redirect::to(&target).into_response())
 }
 
 /// The upload's options.
-struct Options<'a> {
+struct Options {
     as_of: jiff::civil::Date,
-    filer: Option<&'a str>,
+    filer: Option<capekit_core::FilerCode>,
 }
 
 /// Reads the files, saves them, and stores the session; returns the page to go to.
@@ -136,7 +128,7 @@ fn ingest(
     state: &AppState,
     id: &SessionId,
     files: Vec<FilePart>,
-    options: &Options<'_>,
+    options: &Options,
 ) -> Result<String, AppError> {
     let read: Vec<(FilePart, Read)> = files
         .into_iter()
@@ -234,7 +226,7 @@ fn ingest(
             "no file was left to check",
         ));
     };
-    let session = check_session(state, file, bytes, input, options.filer.map(str::to_owned));
+    let session = check_session(state, file, bytes, input, options.filer);
     keep(state, id, Session::Check(Arc::new(session)));
     Ok(format!("/check/{id}"))
 }
@@ -273,7 +265,7 @@ pub fn reopen(state: &AppState, id: &SessionId) -> Result<Option<Session>, AppEr
             let (files, sets) = entry_sets(saved.files);
             let options = PlanOptions {
                 as_of,
-                filer: m.filer,
+                filer: saved_filer(m.filer.as_deref()),
                 ..PlanOptions::default()
             };
             let (plan, note) = ledger::plan_read_only(state, sets, &options);
@@ -290,7 +282,7 @@ pub fn reopen(state: &AppState, id: &SessionId) -> Result<Option<Session>, AppEr
                 ));
             };
             let input = capekit_io::declaration::parse_declaration(&file.name, &bytes);
-            let mut c = check_session(state, file, bytes, input, m.filer);
+            let mut c = check_session(state, file, bytes, input, saved_filer(m.filer.as_deref()));
             c.created = m.created;
             c.reopened = Some(now);
             Session::Check(Arc::new(c))
@@ -551,6 +543,12 @@ fn triage_session(
     ))
 }
 
+/// The filer code a saved upload's record holds: it was checked when the upload was made, so a
+/// value that no longer reads as one (a record edited by hand) is dropped.
+fn saved_filer(value: Option<&str>) -> Option<capekit_core::FilerCode> {
+    value.and_then(|f| capekit_core::FilerCode::parse(f).ok())
+}
+
 /// Removes the saved files of an upload that keeps no session (the ledger was too busy to
 /// record it), so that the upload folder holds only files a session shows.
 fn forget(files: &[UploadedFile]) {
@@ -565,7 +563,7 @@ fn forget(files: &[UploadedFile]) {
 fn plan_session(
     state: &AppState,
     saved: Vec<(UploadedFile, Vec<u8>, Read)>,
-    options: &Options<'_>,
+    options: &Options,
 ) -> Result<PlanSession, AppError> {
     let mut files = Vec::with_capacity(saved.len());
     let mut metas = Vec::with_capacity(saved.len());
@@ -583,7 +581,7 @@ fn plan_session(
         sets,
         &PlanOptions {
             as_of: options.as_of,
-            filer: options.filer.map(str::to_owned),
+            filer: options.filer,
             ..PlanOptions::default()
         },
     );
@@ -600,20 +598,20 @@ pub fn check_session(
     file: UploadedFile,
     bytes: Vec<u8>,
     input: DeclarationInput,
-    filer: Option<String>,
+    filer: Option<capekit_core::FilerCode>,
 ) -> CheckSession {
     // The job `capekit check` runs: the same findings, the same corrected file.
     let (checked, ledger) = match &state.ledger {
         None => (
-            capekit_app::check::check_alone(&input, filer.as_deref()),
+            capekit_app::check::check_alone(&input, filer),
             LedgerNote::Off,
         ),
-        Some(path) => match Ledger::open(path).and_then(|l| {
-            capekit_app::check::check_declaration(&l, &input, &bytes, filer.as_deref())
-        }) {
+        Some(path) => match Ledger::open(path)
+            .and_then(|l| capekit_app::check::check_declaration(&l, &input, &bytes, filer))
+        {
             Ok(checked) => (checked, LedgerNote::Recorded(Vec::new())),
             Err(e) => (
-                capekit_app::check::check_alone(&input, filer.as_deref()),
+                capekit_app::check::check_alone(&input, filer),
                 ledger::failed(path, "reading what it knows of these entries", &e),
             ),
         },

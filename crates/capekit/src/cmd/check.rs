@@ -19,11 +19,11 @@ pub fn run(
     let bytes = capekit_io::read_file(file, capekit_io::declaration::MAX_READ_BYTES)?;
     let report = match ledger.open_existing()? {
         Some(l) => {
-            capekit_app::check::check_declaration(&l, &input, &bytes, filer.as_deref())
+            capekit_app::check::check_declaration(&l, &input, &bytes, filer)
                 .context("asking the ledger what it knows of the file's entries")?
                 .report
         }
-        None => capekit_app::check::check_alone(&input, filer.as_deref()).report,
+        None => capekit_app::check::check_alone(&input, filer).report,
     };
     match format {
         // Every command it suggests names the ledger this run used, so it runs as printed.

@@ -51,11 +51,11 @@ pub fn run(
     let bytes = capekit_io::read_file(file, capekit_io::declaration::MAX_READ_BYTES)?;
     let plan = match ledger.open_existing()? {
         Some(l) => {
-            capekit_app::check::check_declaration(&l, &input, &bytes, filer.as_deref())
+            capekit_app::check::check_declaration(&l, &input, &bytes, filer)
                 .context("asking the ledger what it knows of the file's entries")?
                 .plan
         }
-        None => capekit_app::check::check_alone(&input, filer.as_deref()).plan,
+        None => capekit_app::check::check_alone(&input, filer).plan,
     };
     let mut set = OutputSet::new();
     ledger.protect(&mut set)?;

@@ -180,15 +180,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// Validates a `--filer` value: three letters or digits.
-pub fn filer_code(code: Option<String>) -> anyhow::Result<Option<String>> {
-    match code {
-        Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphanumeric()) => {
-            Ok(Some(c.to_ascii_uppercase()))
-        }
-        Some(c) => anyhow::bail!(
-            "--filer `{c}` is not a filer code; a filer code is 3 letters or digits, the first three characters of the broker's entry numbers"
-        ),
-        None => Ok(None),
-    }
+/// Reads a `--filer` value ([`capekit_core::FilerCode`]).
+pub fn filer_code(code: Option<String>) -> anyhow::Result<Option<capekit_core::FilerCode>> {
+    code.map(|c| capekit_core::FilerCode::parse(&c).map_err(|e| anyhow::anyhow!("--filer {e}")))
+        .transpose()
 }

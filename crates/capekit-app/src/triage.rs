@@ -128,7 +128,8 @@ pub fn guard(
     Ok(changed || report.warnings != warnings)
 }
 
-/// Asks about the entries of the refile list and the corrected ones; when the ledger knows some
+/// Asks about the entries of the refile list and the corrected ones (and whether any other
+/// worklist entry was accepted on an earlier claim); when the ledger knows some
 /// as accepted on a claim this triage did not see, or as still pending or drafted, the triage
 /// runs again with that knowledge, which leaves them off the refile list with the reason.
 fn keep_known_off(
@@ -140,6 +141,19 @@ fn keep_known_off(
     let mut ask = report.refile.entries.clone();
     ask.extend(input.corrected.iter().copied());
     ask.extend(input.known.keys().copied());
+    // Every other worklist entry is asked too, for its acceptance alone: an entry accepted on an
+    // earlier claim has nothing left to pursue, by protest, correction or in court, whatever
+    // this claim answered (accepted on any claim wins).
+    let blocking: HashSet<EntryNumber> = ask.iter().copied().collect();
+    let others: Vec<EntryNumber> = report
+        .worklist()
+        .filter(|r| r.action != Action::None && !blocking.contains(&r.entry_number))
+        .map(|r| r.entry_number)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    ask.extend(others.iter().copied());
+    let others: HashSet<EntryNumber> = others.into_iter().collect();
     let here: HashSet<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
     // An acceptance on a claim of this triage is already in the report, with the same reason.
     let known: Known = ledger
@@ -148,6 +162,7 @@ fn keep_known_off(
         .filter(
             |(_, k)| !matches!(k, KnownState::Accepted { claim } if here.contains(claim.as_str())),
         )
+        .filter(|(e, k)| !others.contains(e) || matches!(k, KnownState::Accepted { .. }))
         .collect();
     if known == input.known {
         return Ok(false);

@@ -487,6 +487,22 @@ fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Outcome, Verd
     let accepted = || judge("ENTRY SUMMARY UPDATED", as_of);
     // A claim-level status in the entry column says nothing of the entry: read as no status.
     let status = status.filter(|s| *s != S::ClaimLevel);
+    // The claim's own status column, when the file has one beside the entry's: a claim CBP
+    // rejected, or has not processed, accepted none of its entries, whatever a row says.
+    let claim_text = row.claim_status.as_deref().unwrap_or("").trim();
+    if matches!(read_status(claim_text), Some(S::Rejected | S::Queued))
+        && matches!(
+            (status, &msg),
+            (Some(S::Accepted), Msg::None | Msg::Accept(_)) | (None, Msg::Accept(_))
+        )
+    {
+        return (
+            Outcome::Rejected,
+            review(format!(
+                "The claim's status `{claim_text}` and this row (status `{status_text}`, message `{message}`) disagree: a claim CBP rejected or has not processed accepted none of its entries. capekit neither counts the entry accepted nor refiles it: read the claim in ACE (Claim Status) and decide."
+            )),
+        );
+    }
     match (status, msg) {
         (Some(S::Queued), Msg::None) => (
             Outcome::NoClaimYet,
@@ -916,7 +932,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             .map(|c| (&*claims[c as usize].number, ""));
         let known = || match input.known.get(&r.entry_number) {
             Some(KnownState::Accepted { claim }) => {
-                Some((claim.as_str(), ", as the ledger records,"))
+                Some((claim.as_str(), ", as the ledger records"))
             }
             _ => None,
         };
@@ -1382,6 +1398,50 @@ mod tests {
             claim_date: None,
             importer: None,
         }
+    }
+
+    #[test]
+    fn a_row_accepted_on_a_claim_cbp_rejected_is_review_not_accepted() {
+        // The claim's own column says Rejected; the entry's says Accepted: nothing proves the
+        // entry accepted, and counting it so would keep it off every later declaration.
+        let with_claim = |r: ClaimRow, claim: &str| ClaimRow {
+            claim_status: Some(claim.into()),
+            ..r
+        };
+        let input = TriageInput {
+            rows: vec![
+                with_claim(
+                    row(1, "200000000007", "Accepted", "ENTRY SUMMARY UPDATED"),
+                    "Rejected",
+                ),
+                with_claim(row(2, "200000000007", "Accepted", ""), "Rejected"),
+                with_claim(row(3, "200000000008", "Accepted", ""), "In Process"),
+                // A claim accepted with errors accepts its accepted rows.
+                with_claim(
+                    row(4, "200000000009", "Accepted", ""),
+                    "Accepted with Error(s)",
+                ),
+            ],
+            ..TriageInput::default()
+        };
+        let report = triage(&input, AS_OF);
+        for tx in [1, 2, 3] {
+            let e = report
+                .entries
+                .iter()
+                .find(|e| e.entry_number == n(tx))
+                .expect("entry");
+            assert_eq!(e.action, Action::Review, "{tx}: {e:?}");
+            assert_ne!(e.outcome, Outcome::Accepted, "{tx}");
+            assert!(e.what_to_do.contains("disagree"), "{}", e.what_to_do);
+            assert!(!report.refile.entries.contains(&n(tx)), "{tx} refiled");
+        }
+        let ok = report
+            .entries
+            .iter()
+            .find(|e| e.entry_number == n(4))
+            .expect("entry");
+        assert_eq!(ok.outcome, Outcome::Accepted);
     }
 
     #[test]

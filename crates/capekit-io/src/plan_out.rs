@@ -504,10 +504,17 @@ pub fn build_plan_with(
             let other_filer = filer
                 .filter(|f| decision.path == EntryPath::Cape && e.entry_number.filer() != *f)
                 .map(|_| e.entry_number.filer_code().to_owned());
-            // Only a `cape` entry would go on a declaration; the guard concerns no other path.
+            // Only a `cape` entry would go on a declaration, so the guard concerns no other
+            // path; but an entry accepted on a claim has nothing left to pursue on any path (a
+            // protest or a suit for a refund CAPE is paying would claim it twice).
             let known = known
                 .get(&e.entry_number)
-                .filter(|_| decision.path == EntryPath::Cape)
+                .filter(|k| match decision.path {
+                    EntryPath::Cape => true,
+                    // Nothing to pursue there anyway.
+                    EntryPath::NotRefundable | EntryPath::Done => false,
+                    _ => matches!(k, KnownState::Accepted { .. }),
+                })
                 .cloned();
             // An accepted entry has nothing left to do, however soon its window closes.
             let accepted = matches!(known, Some(KnownState::Accepted { .. }));

@@ -797,3 +797,66 @@ fn plan_keeps_off_its_declarations_an_entry_rejected_with_more_to_do_than_a_refi
         .expect("text");
     assert!(accepted.contains("never declare it again"), "{accepted}");
 }
+
+/// Entries of the demo ES-003 on other paths than CAPE: a protest (liquidated 2026-08-31) and
+/// the court (liquidated 2026-05-08).
+const PROTEST: &str = "B7644101530";
+const COURT: &str = "B7644101795";
+
+#[test]
+fn an_entry_the_ledger_knows_accepted_is_pursued_on_no_path() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    // A claim accepted both: CAPE is refunding them.
+    std::fs::write(
+        d.join("claim-a.csv"),
+        format!(
+            "Claim Number,Entry Number,Entry Status,Message\r\n300000000001,{PROTEST},Accepted,ENTRY SUMMARY UPDATED\r\n300000000001,{COURT},Accepted,ENTRY SUMMARY UPDATED\r\n"
+        ),
+    )
+    .expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "claim-a.csv"],
+    ));
+
+    // The plan tells no one to protest or sue for them.
+    let json = plan(d, &ledger, "out", &["--format", "json"]).json();
+    for number in [PROTEST, COURT] {
+        let e = entry(&json, number);
+        let what = e["what_to_do"].as_str().expect("what to do");
+        assert!(
+            what.contains("accepted on claim 300000000001") && !what.contains("protest within"),
+            "{number}: {what}"
+        );
+        assert_eq!(e["urgent"], false, "{number}");
+    }
+
+    // A later claim that rejects one with FINAL LIQUIDATION asks nothing of it either: accepted
+    // on any claim wins.
+    std::fs::write(
+        d.join("claim-b.csv"),
+        format!(
+            "Claim Number,Entry Number,Entry Status,Message\r\n300000000002,{PROTEST},Rejected,ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS\r\n"
+        ),
+    )
+    .expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["triage", "claim-b.csv", "--as-of", AS_OF, "--out", "tri"],
+    ));
+    let worklist =
+        std::fs::read_to_string(d.join(format!("tri/worklist-300000000002-{AS_OF}.csv")))
+            .expect("worklist");
+    let row = worklist
+        .lines()
+        .find(|l| l.starts_with(PROTEST))
+        .unwrap_or_else(|| panic!("{PROTEST} not on the worklist: {worklist}"));
+    assert!(
+        row.contains(",none,")
+            && row.contains("accepted on claim 300000000001, as the ledger records:"),
+        "{row}"
+    );
+}

@@ -107,12 +107,45 @@ fn a_status_that_contradicts_its_message_is_review_never_accepted() {
 fn an_entry_status_column_decides_rows_and_claim_status_is_the_claims() {
     let (v, _dir, _) = triage(&["claim-and-entry-status.csv"], &[]);
     let e = by_entry(&v);
-    assert_eq!(e["B7644100003"], pair("accepted", "none"));
+    // The entry's own column decides its row; but an acceptance on a claim whose own column says
+    // Rejected is contradicted on its row: review, never counted accepted (which would keep the
+    // entry off every later declaration).
+    assert_eq!(e["B7644100003"], pair("rejected", "review"));
     assert_eq!(e["B7644101373"], pair("rejected", "correct-then-refile"));
     let claim = &v["claims"][0];
-    assert_eq!(claim["status"], "Accepted with Error(s)");
+    assert_eq!(claim["status"], "Rejected");
     assert_eq!(claim["reported_status"], "Rejected");
-    assert!(claim["note"].as_str().expect("note").contains("Rejected"));
+    assert_eq!(v["reconciliation"]["accepted"], 0);
+}
+
+#[test]
+fn a_claim_accepted_with_errors_accepts_its_accepted_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("claim.csv"),
+        "Entry Number,Claim Number,Claim Status,Entry Status,Error Description\r\nB7644100003,100000241301,Accepted with Error(s),Entry Summary Updated,\r\nB7644101373,100000241301,Accepted with Error(s),Failed,INVALID HTS\r\n",
+    )
+    .expect("write");
+    let run = common::run(
+        dir.path(),
+        &[
+            "--no-ledger",
+            "triage",
+            "claim.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.both());
+    let v = run.json();
+    let e = by_entry(&v);
+    assert_eq!(e["B7644100003"], pair("accepted", "none"));
+    assert_eq!(e["B7644101373"], pair("rejected", "correct-then-refile"));
+    assert_eq!(v["claims"][0]["status"], "Accepted with Error(s)");
 }
 
 #[test]

@@ -19,10 +19,21 @@ pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 /// Reads a declaration file from disk.
 pub fn read_declaration(path: &Path) -> Result<DeclarationInput, ReadError> {
     let bytes = crate::read_file(path, MAX_READ_BYTES)?;
+    declaration_of(path, &bytes)
+}
+
+/// [`read_declaration`] of the bytes already read from `path` (a pipe is read only once).
+pub fn declaration_of(path: &Path, bytes: &[u8]) -> Result<DeclarationInput, ReadError> {
+    if bytes.len() as u64 > MAX_READ_BYTES {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_READ_BYTES,
+        });
+    }
     // A workbook beyond the reader's limits is refused: judged as one without rows, it would
     // pass for an empty file.
-    if crate::sniff::sniff(&bytes) == Content::Xlsx
-        && let Err(error) = read_table(&bytes)
+    if crate::sniff::sniff(bytes) == Content::Xlsx
+        && let Err(error) = read_table(bytes)
         && error.is_limit()
     {
         return Err(ReadError::Workbook {
@@ -30,7 +41,7 @@ pub fn read_declaration(path: &Path) -> Result<DeclarationInput, ReadError> {
             error,
         });
     }
-    Ok(parse_declaration(&path.display().to_string(), &bytes))
+    Ok(parse_declaration(&path.display().to_string(), bytes))
 }
 
 /// Builds a [`DeclarationInput`] from the bytes of a file named `file_name`.

@@ -961,3 +961,70 @@ fn without_a_declaration_the_claim_is_reconciled_against_the_upload_the_ledger_h
         "{v}"
     );
 }
+
+#[test]
+fn an_empty_declaration_or_corrected_list_is_refused_and_a_pipe_is_read_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(
+        d.join("claim.csv"),
+        "Claim Number,Entry Number,Entry Status,Message\r\n300000000001,B7644101373,Rejected,INVALID HTS\r\n",
+    )
+    .expect("write");
+    std::fs::write(d.join("empty.csv"), "").expect("write");
+    std::fs::write(d.join("header.csv"), "Entry Number\r\n").expect("write");
+    for (option, file) in [
+        ("--declaration", "empty.csv"),
+        ("--declaration", "header.csv"),
+        ("--corrected", "empty.csv"),
+    ] {
+        let run = common::run(
+            d,
+            &[
+                "--no-ledger",
+                "triage",
+                "claim.csv",
+                option,
+                file,
+                "--as-of",
+                AS_OF,
+                "--out",
+                "out",
+            ],
+        );
+        assert_eq!(run.code, Some(2), "{option} {file}: {}", run.both());
+        assert!(
+            run.stderr.contains(file) && run.stderr.contains("lists no entry number"),
+            "{}",
+            run.stderr
+        );
+        assert!(!d.join("out").exists(), "an output was written");
+    }
+    // A corrected list read from a pipe is read once: its entry is corrected, not lost.
+    let ledger = d.join("l.sqlite3");
+    let out = common::capekit(d, &ledger)
+        .args([
+            "--no-ledger",
+            "triage",
+            "claim.csv",
+            "--corrected",
+            "/dev/stdin",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "piped",
+            "--format",
+            "json",
+        ])
+        .write_stdin("B7644101373\n")
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(refile(&v), vec!["B7644101373".to_owned()], "{v}");
+}

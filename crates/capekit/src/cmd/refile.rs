@@ -11,7 +11,6 @@ use capekit_core::EntryNumber;
 use capekit_core::check::{MAX_ENTRIES, group};
 use capekit_core::diag::Diagnostic;
 use capekit_core::triage::RefilePlan;
-use capekit_io::claims::read_entry_list;
 use capekit_io::output::OutputSet;
 use capekit_io::render::escape_controls;
 use capekit_io::upload::add_upload_files;
@@ -146,17 +145,11 @@ pub fn run(
     let importer = importer
         .map(|i| i.trim().to_ascii_uppercase())
         .filter(|i| !i.is_empty());
-    if let Some(p) = corrected {
-        super::triage::refuse_other_than_list(
-            p,
-            "--corrected",
-            "a corrected entry",
-            "a file listing only the entries you corrected (or waited for) since their claim, one entry number a line",
-        )?;
-    }
     let (corrected_entries, diagnostics) = match corrected {
-        Some(p) => read_entry_list(p)
-            .with_context(|| format!("reading the corrected list {}", p.display()))?,
+        Some(p) => super::triage::read_corrected(
+            p,
+            "a file listing only the entries you corrected (or waited for) since their claim, one entry number a line",
+        )?,
         None => (Vec::new(), Vec::new()),
     };
     let mut ledger = opt.require("`capekit refile`")?;

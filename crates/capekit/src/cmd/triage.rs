@@ -57,29 +57,28 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
     drop(read);
     let declaration = match &args.declaration {
         Some(p) => {
-            refuse_other_than_list(
+            let bytes = read_list(
                 p,
                 "--declaration",
                 "a declared entry",
                 "the declaration file you uploaded to CAPE (the header `Entry Number`, one entry a row); its claim files are the other arguments",
             )?;
-            Some(read_declared(p)?)
+            let declared = declared_from(&capekit_io::declaration::declaration_of(p, &bytes)?);
+            refuse_empty_list(
+                p,
+                "--declaration",
+                &declared,
+                "the declaration file you uploaded to CAPE",
+            )?;
+            Some(declared)
         }
         None => None,
     };
     let corrected = match &args.corrected {
-        Some(p) => {
-            refuse_other_than_list(
-                p,
-                "--corrected",
-                "a corrected entry",
-                "a file listing only the entries you corrected (or waited for) since the claim, one entry number a line",
-            )?;
-            Some(
-                read_entry_list(p)
-                    .with_context(|| format!("reading the corrected list {}", p.display()))?,
-            )
-        }
+        Some(p) => Some(read_corrected(
+            p,
+            "a file listing only the entries you corrected (or waited for) since the claim, one entry number a line",
+        )?),
         None => None,
     };
     let mut inputs: Vec<PathBuf> = args.files.clone();
@@ -98,16 +97,16 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
     .0)
 }
 
-/// Refuses a file given as a list of entries that is another kind of file (a Claim Details, an
-/// ES-003 export, a refund report, a worklist capekit wrote): its entry numbers would be taken
-/// for the declared or corrected ones, and a Claim Details given as `--corrected` would refile
-/// every entry on it.
-pub(super) fn refuse_other_than_list(
+/// Reads a file given as a list of entries, once (it may be a pipe), refusing another kind of
+/// file (a Claim Details, an ES-003 export, a refund report, a worklist capekit wrote): its entry
+/// numbers would be taken for the declared or corrected ones, and a Claim Details given as
+/// `--corrected` would refile every entry on it. Its bytes.
+pub(super) fn read_list(
     path: &Path,
     option: &str,
     taken: &str,
     expected: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<u8>> {
     let bytes = capekit_io::read_file(path, capekit_io::claims::MAX_CLAIM_FILE_BYTES)?;
     capekit_io::recognize::refuse_other_than_list(
         &path.display().to_string(),
@@ -116,16 +115,39 @@ pub(super) fn refuse_other_than_list(
         taken,
         expected,
     )
-    .map_err(anyhow::Error::msg)
+    .map_err(anyhow::Error::msg)?;
+    Ok(bytes)
 }
 
-/// The declared entries of a declaration file, read leniently (a triage is no place to refuse a
-/// file CBP already took); rows that are not entry numbers become diagnostics.
-fn read_declared(path: &Path) -> anyhow::Result<(Vec<capekit_core::EntryNumber>, Vec<Diagnostic>)> {
-    let input = capekit_io::declaration::read_declaration(path)?;
-    Ok(declared_from(&input))
+/// Refuses a list that holds no row at all (an empty file, a header alone): the run would go on
+/// as if nothing had been declared or corrected, and say so as if that were the answer.
+pub(super) fn refuse_empty_list(
+    path: &Path,
+    option: &str,
+    (entries, diagnostics): &EntryList,
+    expected: &str,
+) -> anyhow::Result<()> {
+    if entries.is_empty() && diagnostics.is_empty() {
+        anyhow::bail!(
+            "{}: given with {option}, but it lists no entry number (the file is empty or holds a header alone): give {expected}, one entry number a line",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
+/// The corrected list of `--corrected`, read once and refused when it is another kind of file
+/// or lists nothing.
+pub(super) fn read_corrected(path: &Path, expected: &str) -> anyhow::Result<EntryList> {
+    let bytes = read_list(path, "--corrected", "a corrected entry", expected)?;
+    let list = capekit_io::claims::parse_entry_list(&path.display().to_string(), &bytes)
+        .with_context(|| format!("reading the corrected list {}", path.display()))?;
+    refuse_empty_list(path, "--corrected", &list, "the entries you corrected")?;
+    Ok(list)
+}
+
+/// The declared entries of a declaration, read leniently (a triage is no place to refuse a file
+/// CBP already took); rows that are not entry numbers become diagnostics.
 fn declared_from(
     input: &capekit_core::check::DeclarationInput,
 ) -> (Vec<capekit_core::EntryNumber>, Vec<Diagnostic>) {

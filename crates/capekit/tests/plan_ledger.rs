@@ -860,3 +860,75 @@ fn an_entry_the_ledger_knows_accepted_is_pursued_on_no_path() {
         "{row}"
     );
 }
+
+#[test]
+fn an_upload_of_an_accepted_entry_is_recorded_with_a_warning() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(
+        d.join("claim-a.csv"),
+        format!(
+            "Claim Number,Entry Number,Entry Status,Message\r\n300000000001,{CAPE_A},Accepted,ENTRY SUMMARY UPDATED\r\n"
+        ),
+    )
+    .expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "claim-a.csv"],
+    ));
+    std::fs::write(d.join("again.csv"), upload_csv(&[CAPE_A, CAPE_B])).expect("write");
+    let run = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "again.csv"],
+    ));
+    assert!(
+        run.stderr
+            .contains("warning: again.csv holds 1 entry the ledger knows as accepted")
+            && run
+                .stderr
+                .contains(&format!("first {CAPE_A}, accepted on claim 300000000001")),
+        "{}",
+        run.both()
+    );
+    // Recorded all the same: the user did upload it.
+    assert!(run.stdout.contains("uploaded"), "{}", run.stdout);
+}
+
+#[test]
+fn refile_names_the_entries_waiting_to_retry_with_their_deadline() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    // Its entry data first: the CAPE window of the entry is known (closes within 14 days).
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "es003.csv"],
+    ));
+    std::fs::write(
+        d.join("claim-h.csv"),
+        format!(
+            "Claim Number,Entry Number,Entry Status,Message\r\n300000000003,{CAPE_URGENT},Rejected,CAPE HIGH VOLUMES\r\n"
+        ),
+    )
+    .expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["triage", "claim-h.csv", "--as-of", AS_OF, "--out", "tri"],
+    ));
+    let run = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["refile", "--as-of", AS_OF, "--out", "re"],
+    ));
+    assert!(
+        run.stdout.contains("waiting to retry: 1 entry")
+            && run.stdout.contains(CAPE_URGENT)
+            && run.stdout.contains("CAPE window closes")
+            && run.stdout.contains("refile --corrected FILE"),
+        "{}",
+        run.both()
+    );
+}

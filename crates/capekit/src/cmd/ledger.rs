@@ -1000,8 +1000,39 @@ fn uploaded(
             )?
         };
         outln!("{}", mark_text(&out));
+        if p.is_file() {
+            accepted_on_upload(&l, p)?;
+        }
     }
     Ok(exit::OK)
+}
+
+/// Warns when the upload at `path` holds entries the ledger knows as accepted on a claim: the
+/// upload is recorded as the user made it, but CBP cannot accept an entry twice, and the next
+/// declaration should leave them out.
+fn accepted_on_upload(l: &Ledger, path: &Path) -> anyhow::Result<()> {
+    let bytes = capekit_io::read_file(path, capekit_io::declaration::MAX_READ_BYTES)?;
+    let name = path.display().to_string();
+    let Ok(Detected::Declaration(entries, _)) = detect(&name, &bytes) else {
+        return Ok(());
+    };
+    let known = l.known_except(&entries, &capekit_ledger::Except::none())?;
+    let mut accepted: Vec<(&EntryNumber, &str)> = known
+        .iter()
+        .filter_map(|(e, k)| match k {
+            capekit_core::known::KnownState::Accepted { claim } => Some((e, claim.as_str())),
+            _ => None,
+        })
+        .collect();
+    accepted.sort_unstable();
+    if let Some((first, claim)) = accepted.first() {
+        errln!(
+            "capekit: warning: {} holds {} the ledger knows as accepted on a claim (first {first}, accepted on claim {claim}): CBP accepts an entry once, so expect a rejection for each; leave them off the next declaration (`capekit check` names them, F023)",
+            escape_controls(&name),
+            plural(accepted.len(), "entry", "entries")
+        );
+    }
+    Ok(())
 }
 
 fn declarations_text(list: &[Declaration]) -> String {

@@ -32,6 +32,9 @@ struct RefileOutput<'a> {
     diagnostics: &'a [Diagnostic],
     /// Entries held elsewhere, per declaration: drafts not uploaded and uploads with no claim.
     held: Vec<Held>,
+    /// Rejected entries CBP asked to send again later (CAPE HIGH VOLUMES, a processing error),
+    /// not on this declaration: each goes on one once the wait is over, through `--corrected`.
+    waiting_to_retry: Vec<Waiting>,
     /// Earlier drafts in the same folder, superseded by this one.
     superseded: Vec<capekit_ledger::Superseded>,
     /// Files of the previous run in the folder, removed.
@@ -42,6 +45,70 @@ struct RefileOutput<'a> {
     /// Entries on the refile whose entry data the ledger does not keep: judged by their
     /// message alone, their CAPE window unchecked.
     without_entry_data: Vec<EntryNumber>,
+}
+
+/// A rejected entry waiting to be sent again.
+#[derive(Debug, Serialize)]
+pub struct Waiting {
+    /// The entry.
+    pub entry_number: EntryNumber,
+    /// The claim that rejected it.
+    pub claim: String,
+    /// CBP's message.
+    pub message: String,
+    /// Its nearest deadline still open, where the ledger keeps its entry data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_deadline: Option<capekit_core::deadline::Deadline>,
+}
+
+/// The rejected entries whose latest action is `retry-later` and that this declaration does not
+/// hold, soonest deadline first: `refile` leaves them to the user (CBP asks for a wait of 30 to
+/// 60 minutes, which only the user can tell is over), so it names them, with the date that
+/// decides, rather than saying there is nothing to refile.
+fn waiting_to_retry(
+    ledger: &Ledger,
+    except: &Except,
+    plan: &RefilePlan,
+    as_of: jiff::civil::Date,
+) -> anyhow::Result<Vec<Waiting>> {
+    let on: std::collections::HashSet<&EntryNumber> = plan.entries.iter().collect();
+    let rejected: Vec<(EntryNumber, String, String)> = ledger
+        .all_states_except(except)?
+        .into_iter()
+        .filter_map(|(e, s)| match s {
+            EntryState::Rejected {
+                claim,
+                action: capekit_core::catalog::Action::RetryLater,
+                message,
+                ..
+            } if !on.contains(&e) => Some((e, claim, message)),
+            _ => None,
+        })
+        .collect();
+    if rejected.is_empty() {
+        return Ok(Vec::new());
+    }
+    let records = ledger.entry_records(rejected.iter().map(|(e, _, _)| *e))?;
+    let mut out: Vec<Waiting> = rejected
+        .into_iter()
+        .map(|(e, claim, message)| {
+            let row =
+                capekit_core::refine::rejudge(e, &claim, &message, records.data.get(&e), as_of);
+            Waiting {
+                entry_number: e,
+                next_deadline: capekit_core::deadline::nearest_open(row.deadlines.iter().copied()),
+                claim,
+                message,
+            }
+        })
+        .collect();
+    out.sort_by_key(|w| {
+        (
+            w.next_deadline.map_or(i32::MAX, |d| d.days_left),
+            w.entry_number,
+        )
+    });
+    Ok(out)
 }
 
 /// Entries a declaration holds, so that no new file offers them.
@@ -194,6 +261,7 @@ pub fn run(
         (done, recorded)
     };
     let held = held(&ledger, &except)?;
+    let waiting_to_retry = waiting_to_retry(&ledger, &except, &plan, as_of)?;
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
         command: opt.command(),
@@ -205,6 +273,7 @@ pub fn run(
             .collect(),
         diagnostics: &diagnostics,
         held,
+        waiting_to_retry,
         superseded: recorded.superseded,
         removed: done
             .removed
@@ -433,6 +502,21 @@ fn text(o: &RefileOutput<'_>) -> String {
             } else {
                 "their"
             },
+        );
+    }
+    if let Some(first) = o.waiting_to_retry.first() {
+        let _ = writeln!(
+            out,
+            "waiting to retry: {} CBP asked to send again later (first {} on claim {}: `{}`{}), not on this declaration - once the wait CBP asks for is over (30 to 60 minutes for CAPE HIGH VOLUMES), list them in a file and run `{} refile --corrected FILE`",
+            super::ledger::plural(o.waiting_to_retry.len(), "entry", "entries"),
+            first.entry_number,
+            first.claim,
+            first.message,
+            first
+                .next_deadline
+                .map(|d| format!("; {}", d.describe()))
+                .unwrap_or_default(),
+            o.command
         );
     }
     let word = |s: &str| super::ledger::shell_word(s);

@@ -5,10 +5,11 @@
 //! holds no step of the job, so that the terminal and the browser cannot answer one file
 //! differently.
 //!
-//! Jobs here so far: [`check`] (check and fix), [`plan`] and the guard of [`triage`]. The others
-//! (the recording half of triage, ledger import, refile) still live in the faces; DESIGN.md says
-//! where each is going.
+//! Jobs here so far: [`check`] (check and fix), [`plan`], [`status`] and the records and guard of
+//! [`triage`]. The others (reading a triage's files, ledger import, refile) still live in the
+//! faces; DESIGN.md says where each is going.
 
 pub mod check;
 pub mod plan;
+pub mod status;
 pub mod triage;

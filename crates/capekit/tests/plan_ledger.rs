@@ -932,3 +932,48 @@ fn refile_names_the_entries_waiting_to_retry_with_their_deadline() {
         run.both()
     );
 }
+
+#[test]
+fn status_lists_a_rejected_entry_at_the_deadline_its_rejection_makes_matter() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    // An unliquidated cape entry (entered 2026-02-02): no CAPE window yet, so its path gives it
+    // no deadline; rejected INVALID HTS, its PSC date is what matters now.
+    let entry = "B7644100474";
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "es003.csv"],
+    ));
+    std::fs::write(
+        d.join("claim-p.csv"),
+        format!(
+            "Claim Number,Entry Number,Entry Status,Message\r\n300000000004,{entry},Rejected,INVALID HTS\r\n"
+        ),
+    )
+    .expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["triage", "claim-p.csv", "--as-of", AS_OF, "--out", "tri"],
+    ));
+    let worklist =
+        std::fs::read_to_string(d.join(format!("tri/worklist-300000000004-{AS_OF}.csv")))
+            .expect("worklist");
+    assert!(worklist.contains("PSC due"), "{worklist}");
+    let status = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "status", "--as-of", AS_OF, "--format", "json"],
+    ))
+    .json();
+    let listed = status["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .find(|x| x["entry"] == entry)
+        .unwrap_or_else(|| panic!("{entry} not among the deadlines: {status}"));
+    assert_eq!(listed["kind"], "psc", "{listed}");
+    assert_eq!(listed["urgent"], true, "{listed}");
+    assert_eq!(listed["state"], "rejected", "{listed}");
+}

@@ -171,7 +171,7 @@ fn read_glance(state: &AppState) -> Glance {
     };
     // Deadlines from today on: a passed one can no longer be met, and listed first it would
     // hide the ones that still can.
-    match Ledger::open(path).and_then(|l| l.status_as_of(state.today())) {
+    match Ledger::open(path).and_then(|l| capekit_app::status::status(&l, state.today())) {
         Ok(s) => Glance::Status(Box::new(s)),
         Err(e) => {
             eprintln!(

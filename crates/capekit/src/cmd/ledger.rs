@@ -321,7 +321,8 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
         } => import(&files, declaration.as_deref(), as_of, format, opt),
         LedgerCommand::Status { as_of, format } => {
             let (l, _) = opt.for_reading()?;
-            let mut status = l.status_as_of(as_of.unwrap_or_else(super::triage::today))?;
+            let mut status =
+                capekit_app::status::status(&l, as_of.unwrap_or_else(super::triage::today))?;
             if l.path().is_none() {
                 status.path = opt
                     .path()?

@@ -1,0 +1,68 @@
+//! What the ledger holds, as `capekit ledger status` and the workbench's start page show it:
+//! the ledger's own counts and the deadlines it recorded with each entry's data, with the
+//! rejected entries judged again as of the day asked about.
+//!
+//! The ledger keeps the deadlines that matter for the path an entry's data gave it (a `cape`
+//! entry: its CAPE window). Once CBP rejected the entry, what matters is what the rejection asks
+//! for: a post-summary correction (and its PSC date), a protest, the court. That is the domain's
+//! answer ([`capekit_core::refine::rejudge`], as `triage` and `refile` give it), not the
+//! ledger's, so it is made here.
+
+use std::collections::HashMap;
+
+use capekit_core::EntryNumber;
+use capekit_core::deadline::{nearest_open, urgent};
+use capekit_ledger::{EntryDeadline, EntryState, Ledger, LedgerError, LedgerStatus};
+use jiff::civil::Date;
+
+/// [`Ledger::status_as_of`] `today`, each rejected entry whose data the ledger keeps listed at the
+/// nearest open deadline its rejection makes matter (a PSC due before the CAPE window closes,
+/// say), not the one its path gave before the rejection.
+pub fn status(ledger: &Ledger, today: Date) -> Result<LedgerStatus, LedgerError> {
+    let mut status = ledger.status_as_of(today)?;
+    let rejected: Vec<(EntryNumber, String, String)> = ledger
+        .all_states()?
+        .into_iter()
+        .filter_map(|(e, s)| match s {
+            EntryState::Rejected { claim, message, .. } => Some((e, claim, message)),
+            _ => None,
+        })
+        .collect();
+    if rejected.is_empty() {
+        return Ok(status);
+    }
+    let records = ledger.entry_records(rejected.iter().map(|(e, _, _)| *e))?;
+    let mut by_entry: HashMap<EntryNumber, EntryDeadline> =
+        status.deadlines.drain(..).map(|d| (d.entry, d)).collect();
+    for (e, claim, message) in &rejected {
+        let Some(data) = records.data.get(e) else {
+            continue;
+        };
+        let row = capekit_core::refine::rejudge(*e, claim, message, Some(data), today);
+        let Some(d) = nearest_open(row.deadlines.iter().copied()) else {
+            continue;
+        };
+        let importer = data
+            .importer_number
+            .as_deref()
+            .map(str::to_owned)
+            .or_else(|| by_entry.get(e).and_then(|x| x.importer.clone()));
+        by_entry.insert(
+            *e,
+            EntryDeadline {
+                date: d.date,
+                kind: d.kind,
+                days_left: Some(d.days_left),
+                urgent: urgent(d.kind, d.days_left),
+                entry: *e,
+                importer,
+                state: "rejected",
+            },
+        );
+    }
+    let mut deadlines: Vec<EntryDeadline> = by_entry.into_values().collect();
+    deadlines.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));
+    deadlines.truncate(capekit_ledger::STATUS_DEADLINES);
+    status.deadlines = deadlines;
+    Ok(status)
+}

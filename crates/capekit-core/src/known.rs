@@ -194,7 +194,7 @@ pub fn corrected_refusal(standing: Standing<'_>) -> Option<String> {
         )),
         Standing::Held(k) => Some(known_reason(k)),
         Standing::Missing => Some(
-            "on the declaration but in no claim file: it may still be queued; find its claim first"
+            "on the declaration but in no claim file: it may still be queued; find its claim first, or, when the upload's Validation Result File (ACE Portal, CAPE, File Uploads) lists it with an error, triage that file, which releases it"
                 .to_owned(),
         ),
         Standing::Rejected { action, .. } if action.refile_once_corrected() => None,

@@ -535,7 +535,7 @@ fn text(o: &RefileOutput<'_>) -> String {
             ),
             "answered" => writeln!(
                 out,
-                "held: {} on {} (uploaded {}), which claim {} answered without listing them - find their claim in ACE (Claim Status) and triage it before declaring them again; they may still be queued",
+                "held: {} on {} (uploaded {}), which claim {} answered without listing them - they may still be queued: find their claim in ACE (Claim Status) and triage it, or, when the upload's Validation Result File (File Uploads) lists them with an error (rejected at batch validation), triage that file; either releases them for the next declaration",
                 super::ledger::plural(h.entries, "entry", "entries"),
                 h.declaration,
                 capekit_core::words::shown_time(h.since),

@@ -1667,9 +1667,9 @@ impl Recorded {
             "claim files already recorded, nothing new".to_owned()
         } else {
             format!(
-                "{new} claim file{} recorded ({} rows)",
+                "{new} claim file{} recorded ({})",
                 if new == 1 { "" } else { "s" },
-                group(self.import.rows as u64)
+                plural(self.import.rows, "row", "rows")
             )
         });
         if !refile.is_empty() {

@@ -272,13 +272,13 @@ fn finish(
             .with_context(|| format!("reading the entry data {}", path.display()))?;
         if !capekit_io::recognize::has_entry_data(&set) {
             anyhow::bail!(
-                "{}: given with --entries, but it has no ES-003 column beside the entry number (found: {}), so it cannot tell any entry's dates: give the ES-003 \"Entry Summary Line Tariff Details\" export from ACE Reports (a Claim Details file goes among the claim files, a declaration with --declaration)",
+                "{}: given with --entries, but it has no ES-003 column beside the entry number ({}), so it cannot tell any entry's dates: give the ES-003 \"Entry Summary Line Tariff Details\" export from ACE Reports (a Claim Details file goes among the claim files, a declaration with --declaration)",
                 path.display(),
-                set.columns_present
-                    .iter()
-                    .map(|c| c.header())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                if set.columns_ignored.is_empty() {
+                    "it has no other column".to_owned()
+                } else {
+                    format!("its other columns: {}", set.columns_ignored.join(", "))
+                }
             );
         }
         diagnostics.append(&mut set.diagnostics);

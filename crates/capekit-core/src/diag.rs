@@ -134,3 +134,20 @@ impl SeverityCounts {
         c
     }
 }
+
+/// At most this many characters of a value are quoted in a message: one 5 MB cell must not make
+/// a 5 MB message (the value itself stays whole in the error and in the diagnostic).
+pub const QUOTED_CHARS: usize = 60;
+
+/// A value as a message quotes it: whole when short, else its first [`QUOTED_CHARS`] characters
+/// and the length of the whole value.
+pub fn quoted(raw: &str) -> std::borrow::Cow<'_, str> {
+    match raw.char_indices().nth(QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(raw),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!(
+            "{}... ({} characters in all)",
+            &raw[..cut],
+            raw.chars().count()
+        )),
+    }
+}

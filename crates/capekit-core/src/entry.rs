@@ -88,7 +88,7 @@ pub enum EntryNumberError {
     #[error(
         "`{}` is a number in scientific notation: Excel turned the entry number into a float and \
          its last digits are lost - reopen the source, format the column as Text and copy the numbers again",
-        shown(.raw)
+        crate::diag::quoted(.raw)
     )]
     ScientificNotation {
         /// The value as found.
@@ -113,7 +113,7 @@ pub enum EntryNumberError {
     /// A character that can never be part of an entry number.
     #[error(
         "`{}` contains `{ch}`, which is not a letter or digit - an entry number has only A-Z and 0-9",
-        shown(.raw)
+        crate::diag::quoted(.raw)
     )]
     InvalidCharacter {
         /// The value as found.
@@ -125,7 +125,7 @@ pub enum EntryNumberError {
     #[error(
         "`{}` has {len} letters and digits; an entry number has 11 (3-character filer code, \
          7-digit transaction number, check digit)",
-        shown(.raw)
+        crate::diag::quoted(.raw)
     )]
     WrongLength {
         /// The value as found.
@@ -134,7 +134,7 @@ pub enum EntryNumberError {
         len: usize,
     },
     /// The filer code does not follow the CBP patterns (`000` and letters in the transaction number).
-    #[error("`{}`: {reason}", shown(.raw))]
+    #[error("`{}`: {reason}", crate::diag::quoted(.raw))]
     BadStructure {
         /// The value as found.
         raw: String,
@@ -145,7 +145,7 @@ pub enum EntryNumberError {
     #[error(
         "`{}`: check digit is {found} but the first ten characters give {expected} - a character \
          was mistyped; compare with the entry summary in ACE",
-        shown(.raw)
+        crate::diag::quoted(.raw)
     )]
     CheckDigit {
         /// The value as found.
@@ -157,26 +157,9 @@ pub enum EntryNumberError {
     },
 }
 
-/// At most this many characters of a value are quoted in a message: one 5 MB cell must not make
-/// a 5 MB message (the value itself stays whole in the error and in the diagnostic).
-const QUOTED_CHARS: usize = 60;
-
-/// A value as a message quotes it: whole when short, else its first [`QUOTED_CHARS`] characters
-/// and the length of the whole value.
-fn shown(raw: &str) -> std::borrow::Cow<'_, str> {
-    match raw.char_indices().nth(QUOTED_CHARS) {
-        None => std::borrow::Cow::Borrowed(raw),
-        Some((cut, _)) => std::borrow::Cow::Owned(format!(
-            "{}... ({} characters in all)",
-            &raw[..cut],
-            raw.chars().count()
-        )),
-    }
-}
-
 fn lost_zero_message(raw: &str, repair: Option<EntryNumber>) -> String {
     let raw_len = raw.len();
-    let raw = shown(raw);
+    let raw = crate::diag::quoted(raw);
     match repair {
         Some(fixed) => format!(
             "`{raw}` has {raw_len} digits: Excel dropped the leading zero of the filer code; \
@@ -190,7 +173,7 @@ fn lost_zero_message(raw: &str, repair: Option<EntryNumber>) -> String {
 }
 
 fn trailing_decimal_message(raw: &str, repair: Option<EntryNumber>) -> String {
-    let raw = shown(raw);
+    let raw = crate::diag::quoted(raw);
     match repair {
         Some(fixed) => format!(
             "`{raw}` ends in a decimal part that a spreadsheet added to a number; \

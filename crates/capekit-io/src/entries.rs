@@ -1002,11 +1002,12 @@ impl<'f> State<'f> {
                     Ok(None) => return,
                     Err(why) => {
                         entry.add_doubt(column, Doubt::Unreadable, at.position(c), value, why);
+                        let value_shown = capekit_core::diag::quoted(value);
                         let serial = excel_serial_date(value)
-                            .map(|d| format!(" (read as an Excel date serial, `{value}` would be {d}; capekit does not guess it)"))
+                            .map(|d| format!(" (read as an Excel date serial, `{value_shown}` would be {d}; capekit does not guess it)"))
                             .unwrap_or_default();
                         let message = format!(
-                            "{}: `{value}` in `{}` is not a date ({why}){serial}; expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is not declared (the plan sends it to review)",
+                            "{}: `{value_shown}` in `{}` is not a date ({why}){serial}; expected MM/DD/YYYY as ACE writes it, or YYYY-MM-DD - correct the cell; until then entry {} is not declared (the plan sends it to review)",
                             at.position(c),
                             column.header(),
                             number.as_str()
@@ -1042,8 +1043,9 @@ impl<'f> State<'f> {
                                 value,
                                 "not a two-digit entry type",
                             );
+                            let value_shown = capekit_core::diag::quoted(value);
                             let message = format!(
-                                "{}: `{value}` in `{}` is not an entry type; expected a two-digit code such as `01` - correct the cell; until then the excluded types 08, 09 and 47 are not checked and entry {} is not declared",
+                                "{}: `{value_shown}` in `{}` is not an entry type; expected a two-digit code such as `01` - correct the cell; until then the excluded types 08, 09 and 47 are not checked and entry {} is not declared",
                                 at.position(c),
                                 column.header(),
                                 number.as_str()
@@ -1102,8 +1104,10 @@ impl<'f> State<'f> {
                     .find(|(c, _)| *c == column)
                     .map_or(first_line, |(_, l)| *l);
                 let deciding = !matches!(column, Column::ImporterName | Column::Port);
+                let value_shown = capekit_core::diag::quoted(value);
+                let old_shown = capekit_core::diag::quoted(&old);
                 let message = format!(
-                    "{}: entry {} has `{}` `{value}` here but `{old}` on {}; the first is kept{} - check the entry in ACE and correct the export",
+                    "{}: entry {} has `{}` `{value_shown}` here but `{old_shown}` on {}; the first is kept{} - check the entry in ACE and correct the export",
                     at.position(c),
                     number.as_str(),
                     column.header(),
@@ -1150,8 +1154,9 @@ impl<'f> State<'f> {
                 if let Some(e) = self.entries.get_mut(i) {
                     e.add_doubt(Column::Hts, Doubt::Unreadable, at.position(hc), value, why);
                 }
+                let value_shown = capekit_core::diag::quoted(value);
                 let message = format!(
-                    "{}: `{value}` in `{}` is not an HTS number ({why}); expected 8 or 10 digits with or without dots, such as `9903.01.25` or `99030125` - export the HTS column as text (format it as Text in Excel) or correct the cell; until then this line is not counted as IEEPA and entry {} is not declared",
+                    "{}: `{value_shown}` in `{}` is not an HTS number ({why}); expected 8 or 10 digits with or without dots, such as `9903.01.25` or `99030125` - export the HTS column as text (format it as Text in Excel) or correct the cell; until then this line is not counted as IEEPA and entry {} is not declared",
                     at.position(hc),
                     Column::Hts.header(),
                     number.as_str()
@@ -1180,8 +1185,9 @@ impl<'f> State<'f> {
         {
             let text = self.text(f.raw(dc));
             let value = unwrap_value(&text).to_owned();
+            let value_shown = capekit_core::diag::quoted(&value);
             let message = format!(
-                "{}: `{value}` in `{}` is a negative duty on the IEEPA line {} of entry {}: an entry summary line does not carry negative duty (a correction or refund already made?) - check the entry summary in ACE and correct the export; until then the entry is not declared and not written off (the plan sends it to review)",
+                "{}: `{value_shown}` in `{}` is a negative duty on the IEEPA line {} of entry {}: an entry summary line does not carry negative duty (a correction or refund already made?) - check the entry summary in ACE and correct the export; until then the entry is not declared and not written off (the plan sends it to review)",
                 at.position(dc),
                 Column::Duty.header(),
                 std::str::from_utf8(digits.as_ref().map_or(&[][..], HtsDigits::as_slice))
@@ -1276,8 +1282,9 @@ impl<'f> State<'f> {
                     value,
                     "the entry's Chapter 99 duty would pass $10,000,000,000.00",
                 );
+                let value_shown = capekit_core::diag::quoted(value);
                 let message = format!(
-                    "{}: `{value}` in `{}` brings entry {}'s Chapter 99 duty past $10,000,000,000.00, beyond any entry's amounts - check the export; until then the entry is not judged on its duty (never as not refundable because of it)",
+                    "{}: `{value_shown}` in `{}` brings entry {}'s Chapter 99 duty past $10,000,000,000.00, beyond any entry's amounts - check the export; until then the entry is not judged on its duty (never as not refundable because of it)",
                     at.position(dc),
                     Column::Duty.header(),
                     number.as_str()
@@ -1324,8 +1331,9 @@ impl<'f> State<'f> {
                         number.as_str()
                     )
                 };
+                let value_shown = capekit_core::diag::quoted(value);
                 let message = format!(
-                    "{}: `{value}` in `{}` is not an amount ({why}); expected dollars and cents such as `$1,234.00`, `(12.00)` or `-12.50` - correct the cell; until then {effect}",
+                    "{}: `{value_shown}` in `{}` is not an amount ({why}); expected dollars and cents such as `$1,234.00`, `(12.00)` or `-12.50` - correct the cell; until then {effect}",
                     at.position(c),
                     column.header(),
                 );
@@ -2058,6 +2066,28 @@ B7603245278,01/12/2026,99030125,{duty},Unliquidated\n"
                 "{duty}"
             );
         }
+    }
+
+    #[test]
+    fn a_huge_bad_cell_is_quoted_short_in_its_finding() {
+        let huge = "9".repeat(2_000_000);
+        let csv = format!(
+            "Entry Summary Number,Entry Date,HTS Number - Full,Line Tariff Duty Amount\r\nB7603245278,{huge},99030125,$10.00\r\n"
+        );
+        let set = parse_entry_data("huge.csv", csv.as_bytes()).expect("read");
+        let d = set
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "R003")
+            .expect("R003");
+        assert!(d.message.len() < 1_000, "{} characters", d.message.len());
+        assert!(
+            d.message.contains("(2000000 characters in all)"),
+            "{}",
+            d.message
+        );
+        // The value itself stays whole in the finding.
+        assert_eq!(d.value.as_deref().map(str::len), Some(2_000_000));
     }
 
     #[test]

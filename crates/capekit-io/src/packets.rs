@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use capekit_core::deadline::{Deadline, DeadlineKind};
+use capekit_core::known::KnownState;
 use capekit_core::path::EntryPath;
 use jiff::civil::Date;
 use rust_xlsxwriter::XlsxError;
@@ -69,7 +70,16 @@ fn court_deadline(e: &PlannedEntry) -> Option<Deadline> {
 /// Is the entry's route the court: the court path, or a later phase (no date) whose protest
 /// period has passed? An entry whose suit is recorded (`capekit ledger acted --suit`) is not:
 /// its court deadlines no longer matter, and counsel has it already.
+/// An entry the ledger knows as accepted on a claim: its refund comes through CAPE, and no
+/// protest or suit is prepared for it.
+fn accepted(e: &PlannedEntry) -> bool {
+    matches!(e.known, Some(KnownState::Accepted { .. }))
+}
+
 fn court_route(e: &PlannedEntry) -> bool {
+    if accepted(e) {
+        return false;
+    }
     let court_matters = e
         .decision
         .matter
@@ -92,7 +102,7 @@ fn court_route(e: &PlannedEntry) -> bool {
 /// Every packet of the plan: per importer, protest packets first, in importer order.
 pub fn packets(plan: &Plan) -> Vec<Packet<'_>> {
     let mut by: BTreeMap<(PacketKind, Option<Arc<str>>), Vec<&PlannedEntry>> = BTreeMap::new();
-    for e in &plan.entries {
+    for e in plan.entries.iter().filter(|e| !accepted(e)) {
         let importer = e.importer_number.clone().filter(|n| !n.trim().is_empty());
         if protest_deadline(e).is_some() && e.decision.path != EntryPath::Cape {
             by.entry((PacketKind::Protest, importer.clone()))

@@ -832,6 +832,26 @@ fn an_entry_the_ledger_knows_accepted_is_pursued_on_no_path() {
         );
         assert_eq!(e["urgent"], false, "{number}");
     }
+    // No protest or court packet holds them.
+    for f in std::fs::read_dir(d.join("out")).expect("out") {
+        let path = f.expect("file").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        if !(name.starts_with("protest-") || name.starts_with("court-")) {
+            continue;
+        }
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("packet");
+        for sheet in calamine::Reader::sheet_names(&book) {
+            let range = calamine::Reader::worksheet_range(&mut book, &sheet).expect("sheet");
+            for cell in range.used_cells() {
+                let text = cell.2.to_string();
+                assert!(text != PROTEST && text != COURT, "{name} holds {text}");
+            }
+        }
+    }
 
     // A later claim that rejects one with FINAL LIQUIDATION asks nothing of it either: accepted
     // on any claim wins.
@@ -976,4 +996,35 @@ fn status_lists_a_rejected_entry_at_the_deadline_its_rejection_makes_matter() {
     assert_eq!(listed["kind"], "psc", "{listed}");
     assert_eq!(listed["urgent"], true, "{listed}");
     assert_eq!(listed["state"], "rejected", "{listed}");
+}
+
+#[test]
+fn a_recorded_declaration_given_as_the_corrected_list_is_said_to_be_one() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    plan(d, &ledger, "out", &[]);
+    let decl = format!("out/declaration-{IMPORTER}-{AS_OF}.csv");
+    ok(run_with_ledger(d, &ledger, &["ledger", "uploaded", &decl]));
+    let run = run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "refile",
+            "--corrected",
+            &decl,
+            "--as-of",
+            AS_OF,
+            "--out",
+            "re",
+        ],
+    );
+    assert!(matches!(run.code, Some(0 | 1)), "{}", run.both());
+    assert!(
+        run.stderr.contains("has the bytes of declaration #")
+            && run
+                .stderr
+                .contains("every entry on it is taken as corrected"),
+        "{}",
+        run.both()
+    );
 }

@@ -973,10 +973,12 @@ fn an_empty_declaration_or_corrected_list_is_refused_and_a_pipe_is_read_once() {
     .expect("write");
     std::fs::write(d.join("empty.csv"), "").expect("write");
     std::fs::write(d.join("header.csv"), "Entry Number\r\n").expect("write");
+    std::fs::write(d.join("words.txt"), "hello world\nfoo\n").expect("write");
     for (option, file) in [
         ("--declaration", "empty.csv"),
         ("--declaration", "header.csv"),
         ("--corrected", "empty.csv"),
+        ("--corrected", "words.txt"),
     ] {
         let run = common::run(
             d,

@@ -212,14 +212,28 @@ pub fn run(
     let importer = importer
         .map(|i| i.trim().to_ascii_uppercase())
         .filter(|i| !i.is_empty());
-    let (corrected_entries, diagnostics) = match corrected {
+    let ((corrected_entries, diagnostics), corrected_bytes) = match corrected {
         Some(p) => super::triage::read_corrected(
             p,
             "a file listing only the entries you corrected (or waited for) since their claim, one entry number a line",
         )?,
-        None => (Vec::new(), Vec::new()),
+        None => ((Vec::new(), Vec::new()), Vec::new()),
     };
     let mut ledger = opt.require("`capekit refile`")?;
+    // A declaration the ledger holds, given as the corrected list: every entry on it is taken as
+    // corrected. That may be so (a one-entry refile corrected since), so it is said, not refused.
+    if let Some(p) = corrected
+        && let Some(d) = ledger.find_declaration(&capekit_ledger::DeclRef::Sha256(
+            capekit_ledger::sha256_hex(&corrected_bytes),
+        ))?
+    {
+        errln!(
+            "capekit: warning: {} has the bytes of declaration #{} ({}) as the ledger records it: every entry on it is taken as corrected - if you did not correct each, list only those you did",
+            escape_controls(&p.display().to_string()),
+            d.id,
+            escape_controls(&d.name)
+        );
+    }
     // The drafts of the folder written into are superseded by this run: they hold nothing.
     let folder = capekit_io::output::resolve(out)?;
     let except = Except::drafts_in(&folder);

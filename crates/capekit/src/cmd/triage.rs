@@ -75,10 +75,13 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
         None => None,
     };
     let corrected = match &args.corrected {
-        Some(p) => Some(read_corrected(
-            p,
-            "a file listing only the entries you corrected (or waited for) since the claim, one entry number a line",
-        )?),
+        Some(p) => Some(
+            read_corrected(
+                p,
+                "a file listing only the entries you corrected (or waited for) since the claim, one entry number a line",
+            )?
+            .0,
+        ),
         None => None,
     };
     let mut inputs: Vec<PathBuf> = args.files.clone();
@@ -119,31 +122,41 @@ pub(super) fn read_list(
     Ok(bytes)
 }
 
-/// Refuses a list that holds no row at all (an empty file, a header alone): the run would go on
-/// as if nothing had been declared or corrected, and say so as if that were the answer.
+/// Refuses a list that holds no entry number capekit can read (an empty file, a header alone,
+/// lines of other text): the run would go on as if nothing had been declared or corrected, and
+/// say so as if that were the answer.
 pub(super) fn refuse_empty_list(
     path: &Path,
     option: &str,
     (entries, diagnostics): &EntryList,
     expected: &str,
 ) -> anyhow::Result<()> {
-    if entries.is_empty() && diagnostics.is_empty() {
-        anyhow::bail!(
-            "{}: given with {option}, but it lists no entry number (the file is empty or holds a header alone): give {expected}, one entry number a line",
-            path.display()
-        );
+    if !entries.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let what = match diagnostics.first() {
+        None => "the file is empty or holds a header alone".to_owned(),
+        Some(d) => format!(
+            "{} could not be read as one; the first: {}",
+            super::ledger::plural(diagnostics.len(), "line", "lines"),
+            d.message
+        ),
+    };
+    anyhow::bail!(
+        "{}: given with {option}, but it lists no entry number ({what}): give {expected}, one entry number a line",
+        path.display()
+    );
 }
 
 /// The corrected list of `--corrected`, read once and refused when it is another kind of file
 /// or lists nothing.
-pub(super) fn read_corrected(path: &Path, expected: &str) -> anyhow::Result<EntryList> {
+/// Its bytes come with it, for the ledger to tell an upload it holds from a list.
+pub(super) fn read_corrected(path: &Path, expected: &str) -> anyhow::Result<(EntryList, Vec<u8>)> {
     let bytes = read_list(path, "--corrected", "a corrected entry", expected)?;
     let list = capekit_io::claims::parse_entry_list(&path.display().to_string(), &bytes)
         .with_context(|| format!("reading the corrected list {}", path.display()))?;
     refuse_empty_list(path, "--corrected", &list, "the entries you corrected")?;
-    Ok(list)
+    Ok((list, bytes))
 }
 
 /// The declared entries of a declaration, read leniently (a triage is no place to refuse a file

@@ -176,8 +176,10 @@ fn keep_known_off(
 /// Judges worklist entries by the entry data the ledger keeps (from an earlier plan or `ledger
 /// import` of their ES-003 export) when the triage was given none for them: the triage runs
 /// again with it, and its warnings say where the data came from, how old it is, and which
-/// entries the ledger knows without data to judge by.
-fn add_entry_data(
+/// entries the ledger knows without data to judge by. `ledger import` judges the claim rows it
+/// records with it too, so that both record a rejection with one action. True when the report
+/// changed.
+pub fn add_entry_data(
     ledger: &Ledger,
     input: &mut TriageInput,
     report: &mut TriageReport,

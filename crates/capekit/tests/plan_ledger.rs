@@ -1028,3 +1028,67 @@ fn a_recorded_declaration_given_as_the_corrected_list_is_said_to_be_one() {
         run.both()
     );
 }
+
+#[test]
+fn ledger_import_records_a_rejection_with_the_action_triage_gives_it() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    // Liquidated 2026-10-15 with an open protest: CAPE's window is still open (to 2027-01-03),
+    // so PROTEST ON ENTRY is judged by these dates, not by the message alone.
+    let entry = "B7644101613";
+    std::fs::write(
+        d.join("claim-q.csv"),
+        format!(
+            "Claim Number,Entry Number,Entry Status,Message\r\n300000000005,{entry},Rejected,PROTEST ON ENTRY\r\n"
+        ),
+    )
+    .expect("write");
+    let triaged = d.join("triaged.sqlite3");
+    ok(run_with_ledger(
+        d,
+        &triaged,
+        &["ledger", "import", "es003.csv"],
+    ));
+    ok(run_with_ledger(
+        d,
+        &triaged,
+        &["triage", "claim-q.csv", "--as-of", AS_OF, "--out", "tri"],
+    ));
+    // The same claim imported, with the entry data in the ledger, and with it in the same import.
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "es003.csv"],
+    ));
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "claim-q.csv", "--as-of", AS_OF],
+    ));
+    let together = d.join("together.sqlite3");
+    ok(run_with_ledger(
+        d,
+        &together,
+        &[
+            "ledger",
+            "import",
+            "es003.csv",
+            "claim-q.csv",
+            "--as-of",
+            AS_OF,
+        ],
+    ));
+    let action = |l: &Path| {
+        let text = ok(run_with_ledger(d, l, &["ledger", "entry", entry])).stdout;
+        let line = text.lines().next().unwrap_or("").to_owned();
+        line.split(" - ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no action in {text}"))
+    };
+    let by_triage = action(&triaged);
+    assert_ne!(by_triage, "other-path", "the dates were not used");
+    assert_eq!(action(&ledger), by_triage);
+    assert_eq!(action(&together), by_triage);
+}

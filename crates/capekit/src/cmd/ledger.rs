@@ -628,7 +628,19 @@ fn import(
             metas.push(meta);
         }
         let timed = capekit_io::timings::phase("ledger import triage");
-        let report = triage(&input, as_of);
+        // Judged as `capekit triage` judges them: by the entry data given in this import (the
+        // first file that lists an entry wins), then by what the ledger keeps of the others, so
+        // that a rejection is recorded with the action its entry's dates call for.
+        for set in &entry_files {
+            for e in &set.1.entries {
+                input
+                    .entry_data
+                    .entry(e.entry_number)
+                    .or_insert_with(|| e.clone());
+            }
+        }
+        let mut report = triage(&input, as_of);
+        capekit_app::triage::add_entry_data(&ledger, &mut input, &mut report)?;
         drop(input);
         drop(timed);
         let timed = capekit_io::timings::phase("ledger import record");

@@ -518,7 +518,19 @@ pub fn build_plan_with(
                 .cloned();
             // An accepted entry has nothing left to do, however soon its window closes.
             let accepted = matches!(known, Some(KnownState::Accepted { .. }));
-            let urgent_by = decision.urgent_deadline().filter(|_| !accepted);
+            // A rejection the ledger recorded that asks for a correction makes its PSC date
+            // matter too, whatever the path of the entry's data: once it passes, no correction
+            // and so no refile.
+            let psc = match &known {
+                Some(KnownState::Rejected {
+                    action: capekit_core::catalog::Action::CorrectThenRefile,
+                    ..
+                }) => decision.deadlines.psc_due,
+                _ => None,
+            };
+            let urgent_by =
+                capekit_core::deadline::most_urgent(decision.deadlines_that_matter().chain(psc))
+                    .filter(|_| !accepted);
             // A deadline that cannot be dated (a liquidated entry without its date) may be due
             // any day: urgent too, first in line ([`Plan::urgent`]).
             let urgent = urgent_by.is_some() || (!accepted && decision.undated_urgency().is_some());

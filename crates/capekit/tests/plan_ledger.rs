@@ -996,6 +996,11 @@ fn status_lists_a_rejected_entry_at_the_deadline_its_rejection_makes_matter() {
     assert_eq!(listed["kind"], "psc", "{listed}");
     assert_eq!(listed["urgent"], true, "{listed}");
     assert_eq!(listed["state"], "rejected", "{listed}");
+    // A plan of the same export makes it urgent by that PSC date as well.
+    let json = plan(d, &ledger, "out", &["--format", "json"]).json();
+    let e = self::entry(&json, entry);
+    assert_eq!(e["urgent"], true, "{e}");
+    assert_eq!(e["urgent_deadline"]["kind"], "psc", "{e}");
 }
 
 #[test]

@@ -126,10 +126,7 @@ async fn check_and_fix_give_the_same_answers_in_the_terminal_and_the_workbench()
     let cli_fixed = std::fs::read_to_string(d.join("fixed.csv")).expect("fixed");
 
     // The workbench on the same ledger.
-    let mut state = capekit_web::AppState::new(d.join("uploads"));
-    state.as_of = Some(AS_OF.parse().expect("date"));
-    state.ledger = Some(ledger.clone());
-    let app = capekit_web::app(state);
+    let app = workbench(d, &ledger);
     let (page, web_fixed) = web_check(&app, "again.csv", file.as_bytes()).await;
     let on_page = page_codes(&page);
     for code in &codes {
@@ -294,10 +291,7 @@ async fn triage_gives_the_same_files_and_records_in_the_terminal_and_the_workben
     assert_eq!(json["reconciliation"]["declared"], 40, "{}", triage.both());
     assert_eq!(json["reconciliation"]["missing"], 1, "{}", triage.both());
 
-    let mut state = capekit_web::AppState::new(d.join("uploads"));
-    state.as_of = Some(AS_OF.parse().expect("date"));
-    state.ledger = Some(web_ledger.clone());
-    let app = capekit_web::app(state);
+    let app = workbench(d, &web_ledger);
     let at = web_upload(&app, &[("claim-details.csv", &claim)]).await;
     assert!(at.starts_with("/triage/"), "{at}");
     let page = String::from_utf8(web_get(&app, &at).await).expect("utf8");
@@ -341,6 +335,25 @@ async fn triage_gives_the_same_files_and_records_in_the_terminal_and_the_workben
     );
 }
 
+/// The demo's ES-003 export under its report title (`Run Date: 10/01/2026`), written to
+/// `dir/es003.csv`; its bytes.
+fn titled_es003(dir: &std::path::Path) -> Vec<u8> {
+    let demo = std::fs::read(format!("{DEMO}/es003.csv")).expect("demo es003");
+    let mut es003 =
+        b"\"ES-003 Entry Summary Line Tariff Details\"\r\n\"Run Date: 10/01/2026\"\r\n".to_vec();
+    es003.extend_from_slice(&demo);
+    std::fs::write(dir.join("es003.csv"), &es003).expect("write");
+    es003
+}
+
+/// The workbench on `ledger`, as of [`AS_OF`], keeping its uploads under `dir`.
+fn workbench(dir: &std::path::Path, ledger: &std::path::Path) -> axum::Router {
+    let mut state = capekit_web::AppState::new(dir.join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(ledger.to_path_buf());
+    capekit_web::app(state)
+}
+
 /// What a ledger keeps of entry files and their entries: each file with the date of its data,
 /// and each entry's data, deadlines and record, without the times they were recorded at.
 fn entry_records(ledger: &std::path::Path) -> Vec<String> {
@@ -377,11 +390,7 @@ async fn plan_gives_the_same_files_and_records_in_the_terminal_and_the_workbench
     let d = dir.path();
     // The demo's ES-003 export under its report title, which dates its data: the date the plan
     // states and the ledger keeps, whichever face read it.
-    let demo = std::fs::read(format!("{DEMO}/es003.csv")).expect("demo es003");
-    let mut es003 =
-        b"\"ES-003 Entry Summary Line Tariff Details\"\r\n\"Run Date: 10/01/2026\"\r\n".to_vec();
-    es003.extend_from_slice(&demo);
-    std::fs::write(d.join("es003.csv"), &es003).expect("write");
+    let es003 = titled_es003(d);
 
     // Two ledgers alike, each knowing the demo's declaration as uploaded: its entries stay off
     // the declarations the plan writes.
@@ -407,10 +416,7 @@ async fn plan_gives_the_same_files_and_records_in_the_terminal_and_the_workbench
     let planned = json["reconciliation"]["entries"].as_u64().expect("entries");
     assert!(planned > 0, "{}", plan.both());
 
-    let mut state = capekit_web::AppState::new(d.join("uploads"));
-    state.as_of = Some(AS_OF.parse().expect("date"));
-    state.ledger = Some(web_ledger.clone());
-    let app = capekit_web::app(state);
+    let app = workbench(d, &web_ledger);
     let at = web_upload(&app, &[("es003.csv", &es003)]).await;
     assert!(at.starts_with("/plan/"), "{at}");
     let page = String::from_utf8(web_get(&app, &at).await).expect("utf8");
@@ -465,11 +471,7 @@ async fn entry_data_given_with_a_triage_is_kept_alike_in_the_terminal_and_the_wo
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let claim = std::fs::read(format!("{DEMO}/claim-details.csv")).expect("demo claim");
-    let demo = std::fs::read(format!("{DEMO}/es003.csv")).expect("demo es003");
-    let mut es003 =
-        b"\"ES-003 Entry Summary Line Tariff Details\"\r\n\"Run Date: 10/01/2026\"\r\n".to_vec();
-    es003.extend_from_slice(&demo);
-    std::fs::write(d.join("es003.csv"), &es003).expect("write");
+    let es003 = titled_es003(d);
     let cli_ledger = ledger_with_upload(d, "cli.sqlite3");
     let web_ledger = ledger_with_upload(d, "web.sqlite3");
 
@@ -488,10 +490,7 @@ async fn entry_data_given_with_a_triage_is_kept_alike_in_the_terminal_and_the_wo
         ],
     );
     assert_eq!(triage.code, Some(0), "{}", triage.both());
-    let mut state = capekit_web::AppState::new(d.join("uploads"));
-    state.as_of = Some(AS_OF.parse().expect("date"));
-    state.ledger = Some(web_ledger.clone());
-    let app = capekit_web::app(state);
+    let app = workbench(d, &web_ledger);
     let at = web_upload(
         &app,
         &[("claim-details.csv", &claim), ("es003.csv", &es003)],

@@ -1598,7 +1598,8 @@ struct Holding {
 
 /// Records that `claim` answers a declaration, and where its rows sit on the ledger's clock.
 ///
-/// `given` (the declaration triaged or named with it) is answered. Otherwise the claim answers
+/// `given` (the declaration triaged or named with it) is answered when it holds some of the
+/// claim's entries. Otherwise the claim answers
 /// one of the declarations holding its entries that no claim answered yet: with a date, the
 /// last one uploaded on or before that day (a claim cannot answer a later upload); without
 /// one, the earliest, so that a later upload of the same entries keeps them. Uploads are
@@ -1632,9 +1633,21 @@ fn answer(
             params![claim.0, d.to_string()],
         )?;
     }
+    // The declaration given answers a claim that holds some of its entries: a triage of several
+    // claims given one declaration (the others' uploads recorded before) must not make every
+    // claim answer that one, which would leave the others' uploads waiting for ever.
     if let Some(d) = given {
-        link(tx, claim, d, at)?;
-        return Ok(None);
+        let shared: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT entry FROM claim_entries WHERE claim_id = ?1) ce
+             JOIN declaration_entries de ON de.entry = ce.entry
+             WHERE de.declaration_id = ?2",
+            params![claim.0, d.0],
+            |r| r.get(0),
+        )?;
+        if shared > 0 {
+            link(tx, claim, d, at)?;
+            return Ok(None);
+        }
     }
     let mut holding = Vec::new();
     {

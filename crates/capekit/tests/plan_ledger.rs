@@ -1097,3 +1097,56 @@ fn ledger_import_records_a_rejection_with_the_action_triage_gives_it() {
     assert_eq!(action(&ledger), by_triage);
     assert_eq!(action(&together), by_triage);
 }
+
+#[test]
+fn claims_triaged_together_answer_each_its_own_upload() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(d.join("decl-a.csv"), upload_csv(&[CAPE_A])).expect("write");
+    std::fs::write(d.join("decl-b.csv"), upload_csv(&[CAPE_B])).expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "decl-a.csv"],
+    ));
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "uploaded", "decl-b.csv"],
+    ));
+    std::fs::write(
+        d.join("claim-a.csv"),
+        format!("Claim Number,Entry Number,Entry Status,Message\r\n300000000021,{CAPE_A},Accepted,ENTRY SUMMARY UPDATED\r\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("claim-b.csv"),
+        format!("Claim Number,Entry Number,Entry Status,Message\r\n300000000022,{CAPE_B},Accepted,ENTRY SUMMARY UPDATED\r\n"),
+    )
+    .expect("write");
+    // Given one declaration with both claims: each claim answers the upload its entries are on.
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "triage",
+            "claim-a.csv",
+            "claim-b.csv",
+            "--declaration",
+            "decl-a.csv",
+            "--as-of",
+            AS_OF,
+            "--out",
+            "tri",
+        ],
+    ));
+    let list = ok(run_with_ledger(d, &ledger, &["ledger", "declarations"])).stdout;
+    let line = |name: &str| {
+        list.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not listed: {list}"))
+            .to_owned()
+    };
+    assert!(line("decl-a.csv").contains("claim 300000000021"), "{list}");
+    assert!(line("decl-b.csv").contains("claim 300000000022"), "{list}");
+}

@@ -19,9 +19,8 @@ use jiff::civil::Date;
 /// nearest open deadline its rejection makes matter (a PSC due before the CAPE window closes,
 /// say), not the one its path gave before the rejection.
 pub fn status(ledger: &Ledger, today: Date) -> Result<LedgerStatus, LedgerError> {
-    let mut status = ledger.status_as_of(today)?;
-    let rejected: Vec<(EntryNumber, String, String)> = ledger
-        .all_states()?
+    let (mut status, states) = ledger.status_and_states_as_of(today)?;
+    let rejected: Vec<(EntryNumber, String, String)> = states
         .into_iter()
         .filter_map(|(e, s)| match s {
             EntryState::Rejected { claim, message, .. } => Some((e, claim, message)),

@@ -145,15 +145,12 @@ fn keep_known_off(
     // earlier claim has nothing left to pursue, by protest, correction or in court, whatever
     // this claim answered (accepted on any claim wins).
     let blocking: HashSet<EntryNumber> = ask.iter().copied().collect();
-    let others: Vec<EntryNumber> = report
+    let others: HashSet<EntryNumber> = report
         .worklist()
         .filter(|r| r.action != Action::None && !blocking.contains(&r.entry_number))
         .map(|r| r.entry_number)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
         .collect();
     ask.extend(others.iter().copied());
-    let others: HashSet<EntryNumber> = others.into_iter().collect();
     let here: HashSet<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
     // An acceptance on a claim of this triage is already in the report, with the same reason.
     let known: Known = ledger

@@ -71,13 +71,6 @@ impl Serialize for FilerCode {
     }
 }
 
-impl<'de> Deserialize<'de> for FilerCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        FilerCode::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
-
 /// Why a value is not a usable entry number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryNumberError {

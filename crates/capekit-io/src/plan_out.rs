@@ -829,10 +829,14 @@ impl Plan {
     }
 
     /// `cape` entries the ledger kept off the declarations: accepted on an earlier claim or
-    /// still pending, in entry order.
+    /// still pending, in entry order. (An entry on another path the ledger knows as accepted
+    /// was never to be declared, and is not among them.)
     pub fn known_entries(&self) -> Vec<&PlannedEntry> {
-        let mut list: Vec<&PlannedEntry> =
-            self.entries.iter().filter(|e| e.known.is_some()).collect();
+        let mut list: Vec<&PlannedEntry> = self
+            .entries
+            .iter()
+            .filter(|e| e.known.is_some() && e.decision.path == EntryPath::Cape)
+            .collect();
         list.sort_by_key(|e| e.entry_number);
         list
     }

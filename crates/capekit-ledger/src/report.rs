@@ -394,7 +394,23 @@ impl Ledger {
         self.status_from(Some(today))
     }
 
+    /// [`Ledger::status_as_of`] with the state of every entry it was counted from, for a caller
+    /// that judges some of them again (one reading of the ledger for both).
+    pub fn status_and_states_as_of(
+        &self,
+        today: Date,
+    ) -> Result<(LedgerStatus, BTreeMap<EntryNumber, EntryState>)> {
+        self.status_and_states(Some(today))
+    }
+
     fn status_from(&self, today: Option<Date>) -> Result<LedgerStatus> {
+        Ok(self.status_and_states(today)?.0)
+    }
+
+    fn status_and_states(
+        &self,
+        today: Option<Date>,
+    ) -> Result<(LedgerStatus, BTreeMap<EntryNumber, EntryState>)> {
         let states = self.all_states()?;
         let facts = self.entry_facts()?;
         let mut entries = StateCounts::default();
@@ -446,7 +462,7 @@ impl Ledger {
         let claims: i64 = self
             .conn
             .query_row("SELECT COUNT(*) FROM claims", [], |r| r.get(0))?;
-        Ok(LedgerStatus {
+        let status = LedgerStatus {
             path: self
                 .path
                 .as_ref()
@@ -467,7 +483,8 @@ impl Ledger {
             deadlines,
             deadlines_from: today,
             escalations: self.escalations()?.len(),
-        })
+        };
+        Ok((status, states))
     }
 
     /// Everything recorded about one entry, in recording order.

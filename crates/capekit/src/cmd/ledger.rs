@@ -977,29 +977,38 @@ fn uploaded(
     let mut l = opt.require("`capekit ledger uploaded`")?;
     for arg in files {
         let p = Path::new(arg);
+        // The entries of an upload given as a file, for the warning below.
+        let mut uploaded_entries = None;
         let out = if p.is_file() {
             let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
             let sha = capekit_ledger::sha256_hex(&bytes);
+            let name = p.display().to_string();
             // The same bytes may be on several declarations (a re-run into another folder after
             // the first draft was superseded): `find` takes the one meant.
             match l
                 .find_declaration(&DeclRef::Sha256(sha))
                 .map(|d| d.is_some())
             {
-                Ok(true) | Err(_) => l.mark(
-                    find(&l, arg)?.id,
-                    &Mark::Uploaded {
-                        at,
-                        job: job.clone(),
-                    },
-                )?,
+                Ok(true) | Err(_) => {
+                    if let Ok(Detected::Declaration(entries, _)) = detect(&name, &bytes) {
+                        uploaded_entries = Some(entries);
+                    }
+                    l.mark(
+                        find(&l, arg)?.id,
+                        &Mark::Uploaded {
+                            at,
+                            job: job.clone(),
+                        },
+                    )?
+                }
                 Ok(false) => {
-                    let name = p.display().to_string();
                     let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
                         bail!("{name}: not a declaration upload (one `Entry Number` column)")
                     };
                     let meta = FileMeta::of_bytes(&name, FileKind::Declaration, &bytes);
-                    l.mark_uploaded_file(&meta, &bytes, &entries, at, job.clone())?
+                    let out = l.mark_uploaded_file(&meta, &bytes, &entries, at, job.clone())?;
+                    uploaded_entries = Some(entries);
+                    out
                 }
             }
         } else {
@@ -1013,23 +1022,18 @@ fn uploaded(
             )?
         };
         outln!("{}", mark_text(&out));
-        if p.is_file() {
-            accepted_on_upload(&l, p)?;
+        if let Some(entries) = &uploaded_entries {
+            accepted_on_upload(&l, arg, entries)?;
         }
     }
     Ok(exit::OK)
 }
 
-/// Warns when the upload at `path` holds entries the ledger knows as accepted on a claim: the
+/// Warns when the upload `name` holds entries the ledger knows as accepted on a claim: the
 /// upload is recorded as the user made it, but CBP cannot accept an entry twice, and the next
 /// declaration should leave them out.
-fn accepted_on_upload(l: &Ledger, path: &Path) -> anyhow::Result<()> {
-    let bytes = capekit_io::read_file(path, capekit_io::declaration::MAX_READ_BYTES)?;
-    let name = path.display().to_string();
-    let Ok(Detected::Declaration(entries, _)) = detect(&name, &bytes) else {
-        return Ok(());
-    };
-    let known = l.known_except(&entries, &capekit_ledger::Except::none())?;
+fn accepted_on_upload(l: &Ledger, name: &str, entries: &[EntryNumber]) -> anyhow::Result<()> {
+    let known = l.known_except(entries, &capekit_ledger::Except::none())?;
     let mut accepted: Vec<(&EntryNumber, &str)> = known
         .iter()
         .filter_map(|(e, k)| match k {
@@ -1041,7 +1045,7 @@ fn accepted_on_upload(l: &Ledger, path: &Path) -> anyhow::Result<()> {
     if let Some((first, claim)) = accepted.first() {
         errln!(
             "capekit: warning: {} holds {} the ledger knows as accepted on a claim (first {first}, accepted on claim {claim}): CBP accepts an entry once, so expect a rejection for each; leave them off the next declaration (`capekit check` names them, F023)",
-            escape_controls(&name),
+            escape_controls(name),
             plural(accepted.len(), "entry", "entries")
         );
     }

@@ -67,21 +67,20 @@ pub struct Waiting {
 /// decides, rather than saying there is nothing to refile.
 fn waiting_to_retry(
     ledger: &Ledger,
-    except: &Except,
+    states: &std::collections::BTreeMap<EntryNumber, EntryState>,
     plan: &RefilePlan,
     as_of: jiff::civil::Date,
 ) -> anyhow::Result<Vec<Waiting>> {
     let on: std::collections::HashSet<&EntryNumber> = plan.entries.iter().collect();
-    let rejected: Vec<(EntryNumber, String, String)> = ledger
-        .all_states_except(except)?
-        .into_iter()
+    let rejected: Vec<(EntryNumber, String, String)> = states
+        .iter()
         .filter_map(|(e, s)| match s {
             EntryState::Rejected {
                 claim,
                 action: capekit_core::catalog::Action::RetryLater,
                 message,
                 ..
-            } if !on.contains(&e) => Some((e, claim, message)),
+            } if !on.contains(e) => Some((*e, claim.clone(), message.clone())),
             _ => None,
         })
         .collect();
@@ -129,9 +128,12 @@ pub struct Held {
     pub entries: usize,
 }
 
-/// Entries held on drafts and on uploads awaiting their claim, by declaration, except those
-/// `except` sets aside.
-pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
+/// Entries held on drafts and on uploads awaiting their claim, by declaration, of `states` (the
+/// ledger's, less those `Except` sets aside).
+fn held(
+    ledger: &Ledger,
+    states: &std::collections::BTreeMap<EntryNumber, EntryState>,
+) -> anyhow::Result<Vec<Held>> {
     let answered: std::collections::HashMap<capekit_ledger::DeclarationId, Option<String>> = ledger
         .declarations()?
         .into_iter()
@@ -141,7 +143,7 @@ pub fn held(ledger: &Ledger, except: &Except) -> anyhow::Result<Vec<Held>> {
     // By declaration number: two workbench drafts may show the same file name.
     let mut by: std::collections::BTreeMap<(capekit_ledger::DeclarationId, &'static str), Held> =
         Default::default();
-    for s in ledger.all_states_except(except)?.values() {
+    for s in states.values() {
         let (id, declaration, state, since) = match s {
             // On a declaration its claim answered without listing them: missing from the claim.
             EntryState::Pending {
@@ -274,8 +276,10 @@ pub fn run(
         let recorded = record_reserved(reservation, &folder, &done.written, &plan.entries)?;
         (done, recorded)
     };
-    let held = held(&ledger, &except)?;
-    let waiting_to_retry = waiting_to_retry(&ledger, &except, &plan, as_of)?;
+    // What the ledger holds now that the refile is recorded: one reading for both lists.
+    let states = ledger.all_states_except(&except)?;
+    let held = held(&ledger, &states)?;
+    let waiting_to_retry = waiting_to_retry(&ledger, &states, &plan, as_of)?;
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
         command: opt.command(),

@@ -149,8 +149,7 @@ pub(super) fn refuse_empty_list(
 }
 
 /// The corrected list of `--corrected`, read once and refused when it is another kind of file
-/// or lists nothing.
-/// Its bytes come with it, for the ledger to tell an upload it holds from a list.
+/// or lists nothing; with its bytes, for the ledger to tell an upload it holds from a list.
 pub(super) fn read_corrected(path: &Path, expected: &str) -> anyhow::Result<(EntryList, Vec<u8>)> {
     let bytes = read_list(path, "--corrected", "a corrected entry", expected)?;
     let list = capekit_io::claims::parse_entry_list(&path.display().to_string(), &bytes)

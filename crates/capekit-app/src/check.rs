@@ -14,7 +14,6 @@
 
 use capekit_core::FilerCode;
 use capekit_core::check::{CheckOptions, CheckReport, DeclarationInput, check};
-use capekit_core::diag::Diagnostic;
 use capekit_core::fix::{FixPlan, plan_fix, plan_fix_known};
 use capekit_core::known::Known;
 use capekit_ledger::{DeclState, Declaration, Except, Ledger, LedgerError, sha256_hex};
@@ -97,10 +96,7 @@ fn same_bytes_finding(d: &Declaration, input: &DeclarationInput, report: &mut Ch
         .unwrap_or_default();
     report.diagnostics.insert(
         0,
-        Diagnostic::new(
-            "F024",
-            capekit_core::Severity::Error,
-            format!(
+        capekit_core::check::STILL_PENDING.diag(format!(
                 "this file holds the same bytes as declaration #{} {}, uploaded{when} ({}): do not upload it again - its entries are with CBP; `capekit ledger declarations` shows where it stands",
                 d.id,
                 capekit_ledger::shown_name(&d.name),

@@ -10,7 +10,8 @@
 use jiff::civil::{Date, date};
 use serde::Serialize;
 
-use crate::doc::{Documented, RuleDoc};
+use crate::doc::RuleDoc;
+use crate::rules::{Catalog, Rule};
 
 /// The version of this catalog, named in every triage report.
 pub const CATALOG_VERSION: &str = "2026-12-01 (CBP messages through CSMS 69635410 of 2026-08-21)";
@@ -184,28 +185,24 @@ pub enum Match {
     Contains(&'static str),
 }
 
-/// A CBP message and its dated meanings.
+/// The catalog of CBP's entry messages (M): what a rule adds to [`Rule`], its title being the
+/// message as CBP publishes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct MessageRule {
-    /// Stable code, `M` and three digits. Append-only.
-    pub code: &'static str,
-    /// Kebab-case name.
-    pub name: &'static str,
-    /// The message as CBP publishes it.
-    pub message: &'static str,
+pub struct Message {
     /// False when the exact wording is not published (CBP's guide is known only through summaries).
     pub confirmed: bool,
     /// Normalized patterns: the message and its known variants.
     pub patterns: &'static [Match],
     /// The dated versions, oldest first.
     pub versions: &'static [RuleVersion],
-    /// Documentation.
-    pub doc: RuleDoc,
 }
 
-impl MessageRule {
+/// A CBP message and its dated meanings.
+pub type MessageRule = Rule<Message>;
+
+impl Message {
     /// The version in force on `day`.
-    pub fn version_on(&self, day: Date) -> Option<&RuleVersion> {
+    pub fn version_on(&self, day: Date) -> Option<&'static RuleVersion> {
         self.versions.iter().find(|v| v.holds_on(day))
     }
 
@@ -217,29 +214,19 @@ impl MessageRule {
     }
 }
 
-impl Documented for MessageRule {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-    fn name(&self) -> &'static str {
-        self.name
-    }
-    fn title(&self) -> &'static str {
-        self.message
-    }
-    fn catalog(&self) -> &'static str {
-        "CBP entry message (capekit triage)"
-    }
-    fn facts(&self) -> Vec<(&'static str, String)> {
+impl Catalog for Message {
+    const NAME: &'static str = "CBP entry message (capekit triage)";
+
+    fn facts(rule: &Rule<Self>) -> Vec<(&'static str, String)> {
         let mut facts = vec![(
             "wording",
-            if self.confirmed {
+            if rule.confirmed {
                 "as published by CBP".to_owned()
             } else {
                 "not published letter for letter by CBP (?): known variants are matched, any other wording goes to review".to_owned()
             },
         )];
-        for v in self.versions {
+        for v in rule.versions {
             let from = v
                 .valid_from
                 .map_or("CAPE opening".to_owned(), |d| d.to_string());
@@ -252,9 +239,6 @@ impl Documented for MessageRule {
             ));
         }
         facts
-    }
-    fn doc(&self) -> &RuleDoc {
-        &self.doc
     }
 }
 
@@ -289,12 +273,12 @@ macro_rules! v {
     };
 }
 
-/// Every CBP message rule, in code order.
-pub static MESSAGE_RULES: &[MessageRule] = &[
-    MessageRule {
-        code: "M001",
-        name: "entry-summary-updated",
-        message: "ENTRY SUMMARY UPDATED",
+/// M001: ENTRY SUMMARY UPDATED.
+pub static ENTRY_SUMMARY_UPDATED: MessageRule = Rule {
+    code: "M001",
+    name: "entry-summary-updated",
+    title: "ENTRY SUMMARY UPDATED",
+    kind: Message {
         confirmed: true,
         patterns: &[Match::Exact("ENTRY SUMMARY UPDATED")],
         versions: &[v!(
@@ -304,18 +288,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "Nothing: the entry was accepted and its IEEPA lines removed. Never declare it again.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "The entry was accepted: CBP removed its IEEPA Chapter 99 lines and will recalculate duty and (re)liquidate.",
-            why: "Declaring an accepted entry again gets the new declaration rejected as a duplicate.",
-            example: "Claim Details row with status `Entry Summary Updated`.",
-            fix: "Nothing. Keep the row as it is; the refund follows by ACH, usually 60-90 days after acceptance.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M002",
-        name: "entry-on-drawback",
-        message: "ENTRY ON DRAWBACK",
+    doc: RuleDoc {
+        what: "The entry was accepted: CBP removed its IEEPA Chapter 99 lines and will recalculate duty and (re)liquidate.",
+        why: "Declaring an accepted entry again gets the new declaration rejected as a duplicate.",
+        example: "Claim Details row with status `Entry Summary Updated`.",
+        fix: "Nothing. Keep the row as it is; the refund follows by ACH, usually 60-90 days after acceptance.",
+        source: QRG,
+    },
+};
+
+/// M002: ENTRY ON DRAWBACK.
+pub static ENTRY_ON_DRAWBACK: MessageRule = Rule {
+    code: "M002",
+    name: "entry-on-drawback",
+    title: "ENTRY ON DRAWBACK",
+    kind: Message {
         confirmed: true,
         patterns: &[Match::Exact("ENTRY ON DRAWBACK")],
         versions: &[v!(
@@ -325,18 +313,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "Not refundable through CAPE now: the entry is tied to a drawback claim. Pursue it by protest or in court, or wait for a later CAPE phase.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "The entry is linked to a drawback claim.",
-            why: "Phase 1 of CAPE excludes drawback-linked entries; refiling gets the same rejection.",
-            example: "`ENTRY ON DRAWBACK`",
-            fix: "Do not refile. Track the protest deadline (liquidation + 180 days) or the court path, or a later CAPE phase.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M003",
-        name: "flagged-for-recon",
-        message: "ENTRY SUMMARY FLAGGED FOR RECON",
+    doc: RuleDoc {
+        what: "The entry is linked to a drawback claim.",
+        why: "Phase 1 of CAPE excludes drawback-linked entries; refiling gets the same rejection.",
+        example: "`ENTRY ON DRAWBACK`",
+        fix: "Do not refile. Track the protest deadline (liquidation + 180 days) or the court path, or a later CAPE phase.",
+        source: QRG,
+    },
+};
+
+/// M003: ENTRY SUMMARY FLAGGED FOR RECON.
+pub static FLAGGED_FOR_RECON: MessageRule = Rule {
+    code: "M003",
+    name: "flagged-for-recon",
+    title: "ENTRY SUMMARY FLAGGED FOR RECON",
+    kind: Message {
         confirmed: true,
         patterns: &[
             Match::Exact("ENTRY SUMMARY FLAGGED FOR RECON"),
@@ -358,18 +350,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
                 RECON_SRC
             ),
         ],
-        doc: RuleDoc {
-            what: "The entry summary carries a reconciliation flag.",
-            why: "Until 2026-06-29 CAPE rejected every flagged entry. Since then it accepts types 01, 02 and 06 with no type 09 filed, so an old rejection may now be refiled, and a new one means a type 09 exists.",
-            example: "`ENTRY SUMMARY FLAGGED FOR RECON`",
-            fix: "Look up whether a type 09 reconciliation entry was filed. If not, and the entry type is 01, 02 or 06, refile; otherwise follow the protest, court or later-phase path.",
-            source: RECON_SRC,
-        },
     },
-    MessageRule {
-        code: "M004",
-        name: "final-liquidation",
-        message: "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS",
+    doc: RuleDoc {
+        what: "The entry summary carries a reconciliation flag.",
+        why: "Until 2026-06-29 CAPE rejected every flagged entry. Since then it accepts types 01, 02 and 06 with no type 09 filed, so an old rejection may now be refiled, and a new one means a type 09 exists.",
+        example: "`ENTRY SUMMARY FLAGGED FOR RECON`",
+        fix: "Look up whether a type 09 reconciliation entry was filed. If not, and the entry type is 01, 02 or 06, refile; otherwise follow the protest, court or later-phase path.",
+        source: RECON_SRC,
+    },
+};
+
+/// M004: ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS.
+pub static FINAL_LIQUIDATION: MessageRule = Rule {
+    code: "M004",
+    name: "final-liquidation",
+    title: "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS",
+    kind: Message {
         confirmed: true,
         patterns: &[
             Match::Exact("ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS"),
@@ -384,18 +380,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "Liquidated more than 80 days ago: CAPE cannot take it. File a protest within 180 days of liquidation (19 USC 1514); past that, the court path (28 USC 1581(i), two years) or a later phase.",
             "19 USC 1514; 28 USC 1581(i); CBP CAPE guidance"
         )],
-        doc: RuleDoc {
-            what: "The entry liquidated more than 80 days before the declaration, so its liquidation is final for CAPE.",
-            why: "CAPE's Phase 1 takes entries liquidated no more than 80 days before filing; the refund must now come by protest or in court.",
-            example: "`ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS`",
-            fix: "Do not refile. File a protest before liquidation + 180 days; once that has passed, consider the Court of International Trade (28 USC 1581(i)) or a later CAPE phase. `capekit triage --entries ES003.csv` shows each entry's protest deadline.",
-            source: "19 USC 1514 (protest within 180 days of liquidation); 28 USC 1581(i); CBP CAPE guidance",
-        },
     },
-    MessageRule {
-        code: "M005",
-        name: "protest-on-entry",
-        message: "PROTEST ON ENTRY",
+    doc: RuleDoc {
+        what: "The entry liquidated more than 80 days before the declaration, so its liquidation is final for CAPE.",
+        why: "CAPE's Phase 1 takes entries liquidated no more than 80 days before filing; the refund must now come by protest or in court.",
+        example: "`ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS`",
+        fix: "Do not refile. File a protest before liquidation + 180 days; once that has passed, consider the Court of International Trade (28 USC 1581(i)) or a later CAPE phase. `capekit triage --entries ES003.csv` shows each entry's protest deadline.",
+        source: "19 USC 1514 (protest within 180 days of liquidation); 28 USC 1581(i); CBP CAPE guidance",
+    },
+};
+
+/// M005: PROTEST ON ENTRY.
+pub static PROTEST_ON_ENTRY: MessageRule = Rule {
+    code: "M005",
+    name: "protest-on-entry",
+    title: "PROTEST ON ENTRY",
+    kind: Message {
         confirmed: true,
         patterns: &[Match::Exact("PROTEST ON ENTRY")],
         versions: &[v!(
@@ -405,18 +405,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "An open or suspended protest covers the entry: pursue the refund in the protest. If the protest is about IEEPA duty only and the entry liquidated no more than 80 days ago, you may withdraw the protest and then refile in CAPE.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "An open or suspended protest exists on the entry.",
-            why: "CAPE excludes entries under protest; refiling as is gets the same rejection.",
-            example: "`PROTEST ON ENTRY`",
-            fix: "Keep the protest, which can itself recover the IEEPA duty; or, for an IEEPA-only protest while within 80 days of liquidation, withdraw it and refile in CAPE.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M006",
-        name: "entry-summary-cancelled-rejected",
-        message: "ENTRY SUMMARY IS CANCELLED/REJECTED",
+    doc: RuleDoc {
+        what: "An open or suspended protest exists on the entry.",
+        why: "CAPE excludes entries under protest; refiling as is gets the same rejection.",
+        example: "`PROTEST ON ENTRY`",
+        fix: "Keep the protest, which can itself recover the IEEPA duty; or, for an IEEPA-only protest while within 80 days of liquidation, withdraw it and refile in CAPE.",
+        source: QRG,
+    },
+};
+
+/// M006: ENTRY SUMMARY IS CANCELLED/REJECTED.
+pub static ENTRY_SUMMARY_CANCELLED_REJECTED: MessageRule = Rule {
+    code: "M006",
+    name: "entry-summary-cancelled-rejected",
+    title: "ENTRY SUMMARY IS CANCELLED/REJECTED",
+    kind: Message {
         confirmed: true,
         patterns: &[
             Match::Exact("ENTRY SUMMARY IS CANCELLED/REJECTED"),
@@ -431,18 +435,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "The entry summary is not in accepted status: get it corrected and accepted in ACE, then refile.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "The entry summary is cancelled or rejected in ACE, not in accepted status.",
-            why: "CAPE processes only accepted entry summaries.",
-            example: "`ENTRY SUMMARY IS CANCELLED/REJECTED`",
-            fix: "Have the filer correct and retransmit the entry summary until ACE accepts it, then put the entry on a new declaration.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M007",
-        name: "trade-control",
-        message: "ENTRY SUMMARY IS IN TRADE CONTROL",
+    doc: RuleDoc {
+        what: "The entry summary is cancelled or rejected in ACE, not in accepted status.",
+        why: "CAPE processes only accepted entry summaries.",
+        example: "`ENTRY SUMMARY IS CANCELLED/REJECTED`",
+        fix: "Have the filer correct and retransmit the entry summary until ACE accepts it, then put the entry on a new declaration.",
+        source: QRG,
+    },
+};
+
+/// M007: ENTRY SUMMARY IS IN TRADE CONTROL.
+pub static TRADE_CONTROL: MessageRule = Rule {
+    code: "M007",
+    name: "trade-control",
+    title: "ENTRY SUMMARY IS IN TRADE CONTROL",
+    kind: Message {
         confirmed: true,
         patterns: &[
             Match::Exact("ENTRY SUMMARY IS IN TRADE CONTROL"),
@@ -455,18 +463,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "Accepted but not yet on a statement: refile once it is on a statement.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "The entry summary is accepted but its control status is still Trade: it is not yet on a statement.",
-            why: "CAPE needs the entry on a statement; this clears by itself.",
-            example: "`ENTRY SUMMARY IS IN TRADE CONTROL`",
-            fix: "Wait until the entry is on a statement, then refile (list it with `--corrected`).",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M008",
-        name: "statement-processing-not-complete",
-        message: "STATEMENT PROCESSING NOT COMPLETE",
+    doc: RuleDoc {
+        what: "The entry summary is accepted but its control status is still Trade: it is not yet on a statement.",
+        why: "CAPE needs the entry on a statement; this clears by itself.",
+        example: "`ENTRY SUMMARY IS IN TRADE CONTROL`",
+        fix: "Wait until the entry is on a statement, then refile (list it with `--corrected`).",
+        source: QRG,
+    },
+};
+
+/// M008: STATEMENT PROCESSING NOT COMPLETE.
+pub static STATEMENT_PROCESSING_NOT_COMPLETE: MessageRule = Rule {
+    code: "M008",
+    name: "statement-processing-not-complete",
+    title: "STATEMENT PROCESSING NOT COMPLETE",
+    kind: Message {
         confirmed: true,
         patterns: &[
             Match::Exact("STATEMENT PROCESSING NOT COMPLETE"),
@@ -479,18 +491,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "The periodic statement covering the entry is not paid yet: refile after payment.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "The periodic statement that covers the entry has not been paid.",
-            why: "CAPE refunds duty that was paid; until the statement is paid there is nothing to refund.",
-            example: "`STATEMENT PROCESSING NOT COMPLETE`",
-            fix: "Refile after the statement is paid (list the entry with `--corrected`).",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M009",
-        name: "unable-to-calculate-duty",
-        message: "UNABLE TO CALCULATE DUTY",
+    doc: RuleDoc {
+        what: "The periodic statement that covers the entry has not been paid.",
+        why: "CAPE refunds duty that was paid; until the statement is paid there is nothing to refund.",
+        example: "`STATEMENT PROCESSING NOT COMPLETE`",
+        fix: "Refile after the statement is paid (list the entry with `--corrected`).",
+        source: QRG,
+    },
+};
+
+/// M009: UNABLE TO CALCULATE DUTY.
+pub static UNABLE_TO_CALCULATE_DUTY: MessageRule = Rule {
+    code: "M009",
+    name: "unable-to-calculate-duty",
+    title: "UNABLE TO CALCULATE DUTY",
+    kind: Message {
         confirmed: true,
         patterns: &[Match::Exact("UNABLE TO CALCULATE DUTY")],
         versions: &[v!(
@@ -500,18 +516,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "Often transient on CBP's side and may clear on resubmission: refile now; if the same message comes back, write to IEEPARefunds@cbp.dhs.gov (`capekit ledger escalate` drafts the email).",
             QRG
         )],
-        doc: RuleDoc {
-            what: "CBP's system could not recalculate the entry's duty.",
-            why: "Often a transient CBP-side failure that clears on resubmission.",
-            example: "`UNABLE TO CALCULATE DUTY`",
-            fix: "Refile: it is on the next refile file. If the same message comes back, write to IEEPARefunds@cbp.dhs.gov with the entry and claim numbers (`capekit ledger escalate`).",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M010",
-        name: "invalid-hts",
-        message: "INVALID HTS",
+    doc: RuleDoc {
+        what: "CBP's system could not recalculate the entry's duty.",
+        why: "Often a transient CBP-side failure that clears on resubmission.",
+        example: "`UNABLE TO CALCULATE DUTY`",
+        fix: "Refile: it is on the next refile file. If the same message comes back, write to IEEPARefunds@cbp.dhs.gov with the entry and claim numbers (`capekit ledger escalate`).",
+        source: QRG,
+    },
+};
+
+/// M010: INVALID HTS.
+pub static INVALID_HTS: MessageRule = Rule {
+    code: "M010",
+    name: "invalid-hts",
+    title: "INVALID HTS",
+    kind: Message {
         confirmed: true,
         patterns: &[Match::Exact("INVALID HTS")],
         versions: &[v!(
@@ -521,18 +541,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "A line date is outside its HTS number's begin/end dates: correct by post-summary correction (reason H99) while the PSC window is open, then refile. Correct before declaring: once on a declaration, a PSC is refused.",
             CSMS
         )],
-        doc: RuleDoc {
-            what: "A line's date falls outside the begin and end dates of its HTS number.",
-            why: "CBP cannot recalculate duty on an invalid tariff number; the entry must be corrected first.",
-            example: "`INVALID HTS`",
-            fix: "File a post-summary correction (reason code H99) within 300 days of entry and at least 15 days before scheduled liquidation, then refile. ACE refuses a PSC on an entry already on a CAPE declaration (condition 864), so correct first.",
-            source: CSMS,
-        },
     },
-    MessageRule {
-        code: "M011",
-        name: "hts-relationship-mismatch",
-        message: "HTS RELATIONSHIP MISMATCH",
+    doc: RuleDoc {
+        what: "A line's date falls outside the begin and end dates of its HTS number.",
+        why: "CBP cannot recalculate duty on an invalid tariff number; the entry must be corrected first.",
+        example: "`INVALID HTS`",
+        fix: "File a post-summary correction (reason code H99) within 300 days of entry and at least 15 days before scheduled liquidation, then refile. ACE refuses a PSC on an entry already on a CAPE declaration (condition 864), so correct first.",
+        source: CSMS,
+    },
+};
+
+/// M011: HTS RELATIONSHIP MISMATCH.
+pub static HTS_RELATIONSHIP_MISMATCH: MessageRule = Rule {
+    code: "M011",
+    name: "hts-relationship-mismatch",
+    title: "HTS RELATIONSHIP MISMATCH",
+    kind: Message {
         confirmed: true,
         patterns: &[Match::Exact("HTS RELATIONSHIP MISMATCH")],
         versions: &[v!(
@@ -542,18 +566,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "An add, replace or derived HTS number lacks its companion number: correct by post-summary correction, then refile.",
             CSMS
         )],
-        doc: RuleDoc {
-            what: "An additional, replacement or derived HTS number was reported without the companion number it requires.",
-            why: "CBP cannot recalculate duty until the line's tariff numbers are consistent.",
-            example: "`HTS RELATIONSHIP MISMATCH`",
-            fix: "File a post-summary correction adding the companion HTS number, then refile.",
-            source: CSMS,
-        },
     },
-    MessageRule {
-        code: "M012",
-        name: "hts-relationship-sequence-mismatch",
-        message: "HTS RELATIONSHIP/SEQUENCE MISMATCH",
+    doc: RuleDoc {
+        what: "An additional, replacement or derived HTS number was reported without the companion number it requires.",
+        why: "CBP cannot recalculate duty until the line's tariff numbers are consistent.",
+        example: "`HTS RELATIONSHIP MISMATCH`",
+        fix: "File a post-summary correction adding the companion HTS number, then refile.",
+        source: CSMS,
+    },
+};
+
+/// M012: HTS RELATIONSHIP/SEQUENCE MISMATCH.
+pub static HTS_RELATIONSHIP_SEQUENCE_MISMATCH: MessageRule = Rule {
+    code: "M012",
+    name: "hts-relationship-sequence-mismatch",
+    title: "HTS RELATIONSHIP/SEQUENCE MISMATCH",
+    kind: Message {
         confirmed: true,
         patterns: &[
             Match::Exact("HTS RELATIONSHIP/SEQUENCE MISMATCH"),
@@ -575,18 +603,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
                 CSMS
             ),
         ],
-        doc: RuleDoc {
-            what: "The combined HTS relationship and sequence check of CAPE's first weeks.",
-            why: "CBP split it into two precise checks on 2026-06-25; many entries rejected by it are acceptable.",
-            example: "`HTS RELATIONSHIP/SEQUENCE MISMATCH`",
-            fix: "Refile the entry as is.",
-            source: CSMS,
-        },
     },
-    MessageRule {
-        code: "M013",
-        name: "goods-value-must-be-reported-ch-1-97",
-        message: "GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97",
+    doc: RuleDoc {
+        what: "The combined HTS relationship and sequence check of CAPE's first weeks.",
+        why: "CBP split it into two precise checks on 2026-06-25; many entries rejected by it are acceptable.",
+        example: "`HTS RELATIONSHIP/SEQUENCE MISMATCH`",
+        fix: "Refile the entry as is.",
+        source: CSMS,
+    },
+};
+
+/// M013: GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97.
+pub static GOODS_VALUE_MUST_BE_REPORTED_CH_1_97: MessageRule = Rule {
+    code: "M013",
+    name: "goods-value-must-be-reported-ch-1-97",
+    title: "GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97",
+    kind: Message {
         confirmed: true,
         patterns: &[
             Match::Exact("GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97"),
@@ -609,18 +641,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
                 CSMS
             ),
         ],
-        doc: RuleDoc {
-            what: "CAPE's check that the goods value is on the Chapter 1-97 line.",
-            why: "Until 2026-06-25 the entry had to be corrected; CBP then removed the check, so the rejection no longer stands.",
-            example: "`GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97`",
-            fix: "After 2026-06-25: refile as is. Before: correct by PSC, then refile.",
-            source: CSMS,
-        },
     },
-    MessageRule {
-        code: "M014",
-        name: "goods-value-on-ieepa-line",
-        message: "GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE",
+    doc: RuleDoc {
+        what: "CAPE's check that the goods value is on the Chapter 1-97 line.",
+        why: "Until 2026-06-25 the entry had to be corrected; CBP then removed the check, so the rejection no longer stands.",
+        example: "`GOODS VALUE AMOUNT MUST BE REPORTED ON THE CH 1-97`",
+        fix: "After 2026-06-25: refile as is. Before: correct by PSC, then refile.",
+        source: CSMS,
+    },
+};
+
+/// M014: GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE.
+pub static GOODS_VALUE_ON_IEEPA_LINE: MessageRule = Rule {
+    code: "M014",
+    name: "goods-value-on-ieepa-line",
+    title: "GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE",
+    kind: Message {
         confirmed: true,
         patterns: &[Match::Exact(
             "GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE",
@@ -632,18 +668,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "The goods value is on the Chapter 99 IEEPA line: move it by post-summary correction, then refile.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "A goods value amount is reported on the IEEPA Chapter 99 line instead of the Chapter 1-97 line.",
-            why: "CBP cannot remove the IEEPA line and recalculate duty while value sits on it.",
-            example: "`GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE`",
-            fix: "File a post-summary correction moving the value to the Chapter 1-97 line (within 300 days of entry and 15 days before scheduled liquidation), then refile.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M015",
-        name: "account-mismatch",
-        message: "ACCOUNT MISMATCH",
+    doc: RuleDoc {
+        what: "A goods value amount is reported on the IEEPA Chapter 99 line instead of the Chapter 1-97 line.",
+        why: "CBP cannot remove the IEEPA line and recalculate duty while value sits on it.",
+        example: "`GOODS VALUE AMOUNT NOT ALLOWED ON IEEPA HTS LINE`",
+        fix: "File a post-summary correction moving the value to the Chapter 1-97 line (within 300 days of entry and 15 days before scheduled liquidation), then refile.",
+        source: QRG,
+    },
+};
+
+/// M015: ACCOUNT MISMATCH.
+pub static ACCOUNT_MISMATCH: MessageRule = Rule {
+    code: "M015",
+    name: "account-mismatch",
+    title: "ACCOUNT MISMATCH",
+    kind: Message {
         confirmed: true,
         patterns: &[Match::Exact("ACCOUNT MISMATCH")],
         versions: &[v!(
@@ -653,18 +693,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "The filing account's IOR number does not match the entry (e.g. the carrier is IOR): the importer of record, or the broker that filed the entry, must declare it.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "The IOR number of the ACE account that filed the declaration does not match the entry summary's importer of record.",
-            why: "Only the importer of record, or the broker whose filer code starts the entry number, may declare an entry.",
-            example: "`ACCOUNT MISMATCH`",
-            fix: "Send the entry to its importer of record or filing broker to declare; do not refile it from this account.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M016",
-        name: "entry-not-found",
-        message: "ENTRY NOT FOUND",
+    doc: RuleDoc {
+        what: "The IOR number of the ACE account that filed the declaration does not match the entry summary's importer of record.",
+        why: "Only the importer of record, or the broker whose filer code starts the entry number, may declare an entry.",
+        example: "`ACCOUNT MISMATCH`",
+        fix: "Send the entry to its importer of record or filing broker to declare; do not refile it from this account.",
+        source: QRG,
+    },
+};
+
+/// M016: ENTRY NOT FOUND.
+pub static ENTRY_NOT_FOUND: MessageRule = Rule {
+    code: "M016",
+    name: "entry-not-found",
+    title: "ENTRY NOT FOUND",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("ENTRY NOT FOUND"),
@@ -681,18 +725,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "ACE does not know the entry number: check it against the entry summary (a mistyped number, or an entry filed outside ACE), correct it, and refile.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "CBP did not find the entry number in ACE.",
-            why: "A mistyped number or one that never reached ACE cannot be refunded as is.",
-            example: "`ENTRY NOT FOUND` (exact CBP wording unconfirmed)",
-            fix: "Compare the number with the entry summary, correct it and refile the corrected number.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M017",
-        name: "no-ieepa-hts",
-        message: "NO IEEPA HTS ON ENTRY",
+    doc: RuleDoc {
+        what: "CBP did not find the entry number in ACE.",
+        why: "A mistyped number or one that never reached ACE cannot be refunded as is.",
+        example: "`ENTRY NOT FOUND` (exact CBP wording unconfirmed)",
+        fix: "Compare the number with the entry summary, correct it and refile the corrected number.",
+        source: QRG,
+    },
+};
+
+/// M017: NO IEEPA HTS ON ENTRY.
+pub static NO_IEEPA_HTS: MessageRule = Rule {
+    code: "M017",
+    name: "no-ieepa-hts",
+    title: "NO IEEPA HTS ON ENTRY",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("NO IEEPA HTS ON ENTRY"),
@@ -709,18 +757,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "The entry has no dutiable IEEPA line (9903.01 or 9903.02): nothing to refund through CAPE. Section 122, 301 and 232 duty is not refunded by CAPE.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "The entry has no dutiable HTS line in 9903.01 or 9903.02.",
-            why: "CAPE refunds IEEPA duty only.",
-            example: "`NO IEEPA HTS ON ENTRY` (exact CBP wording unconfirmed)",
-            fix: "Drop the entry from CAPE work. If you believe it carried IEEPA duty, check the ES-003 lines of the entry.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M018",
-        name: "duplicate-declaration",
-        message: "ENTRY ALREADY DECLARED",
+    doc: RuleDoc {
+        what: "The entry has no dutiable HTS line in 9903.01 or 9903.02.",
+        why: "CAPE refunds IEEPA duty only.",
+        example: "`NO IEEPA HTS ON ENTRY` (exact CBP wording unconfirmed)",
+        fix: "Drop the entry from CAPE work. If you believe it carried IEEPA duty, check the ES-003 lines of the entry.",
+        source: QRG,
+    },
+};
+
+/// M018: ENTRY ALREADY DECLARED.
+pub static DUPLICATE_DECLARATION: MessageRule = Rule {
+    code: "M018",
+    name: "duplicate-declaration",
+    title: "ENTRY ALREADY DECLARED",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("ENTRY ALREADY DECLARED"),
@@ -738,18 +790,23 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "Already on an earlier declaration: drop it and find the earlier claim. An entry may be declared again only after it was rejected.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "The entry is already on an earlier declaration.",
-            why: "An entry may be declared again only after it was rejected; duplicates conflict.",
-            example: "`ENTRY ALREADY DECLARED` (exact CBP wording unconfirmed)",
-            fix: "Drop it from the new declaration and look up the earlier claim's outcome.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M019",
-        name: "jms-processing-error",
-        message: "Unable to process this request at the time. Uncategorized exception occurred during JMS processing.",
+    doc: RuleDoc {
+        what: "The entry is already on an earlier declaration.",
+        why: "An entry may be declared again only after it was rejected; duplicates conflict.",
+        example: "`ENTRY ALREADY DECLARED` (exact CBP wording unconfirmed)",
+        fix: "Drop it from the new declaration and look up the earlier claim's outcome.",
+        source: QRG,
+    },
+};
+
+/// M019: Unable to process this request at the time. Uncategorized exception occurred during JMS
+/// processing..
+pub static JMS_PROCESSING_ERROR: MessageRule = Rule {
+    code: "M019",
+    name: "jms-processing-error",
+    title: "Unable to process this request at the time. Uncategorized exception occurred during JMS processing.",
+    kind: Message {
         confirmed: true,
         patterns: &[
             Match::Contains("UNCATEGORIZED EXCEPTION OCCURRED DURING JMS PROCESSING"),
@@ -762,18 +819,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "A load error, not a validation error: retry in 30 to 60 minutes. Before uploading again, look on Claim Status for a claim number: a time-out can hide a declaration that went through.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "ACE failed to process the request under load.",
-            why: "Nothing is wrong with the entry; but a resubmission while the first one is queued creates duplicates.",
-            example: "`Unable to process this request at the time. Uncategorized exception occurred during JMS processing.`",
-            fix: "Wait 30 to 60 minutes; check Claim Status for a claim number first; then resubmit.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M020",
-        name: "cape-high-volumes",
-        message: "CAPE High Volumes",
+    doc: RuleDoc {
+        what: "ACE failed to process the request under load.",
+        why: "Nothing is wrong with the entry; but a resubmission while the first one is queued creates duplicates.",
+        example: "`Unable to process this request at the time. Uncategorized exception occurred during JMS processing.`",
+        fix: "Wait 30 to 60 minutes; check Claim Status for a claim number first; then resubmit.",
+        source: QRG,
+    },
+};
+
+/// M020: CAPE High Volumes.
+pub static CAPE_HIGH_VOLUMES: MessageRule = Rule {
+    code: "M020",
+    name: "cape-high-volumes",
+    title: "CAPE High Volumes",
+    kind: Message {
         confirmed: false,
         patterns: &[Match::Contains("CAPE HIGH VOLUME")],
         versions: &[v!(
@@ -783,18 +844,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "CBP's high-volume notice: retry in 30 to 60 minutes, after checking Claim Status for a claim number.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "CBP's notice that CAPE is under high volume.",
-            why: "A load condition, not a problem with the entries.",
-            example: "`CAPE High Volumes`",
-            fix: "Wait 30 to 60 minutes; check Claim Status for a claim number first; then resubmit.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M021",
-        name: "entry-type-not-allowed",
-        message: "ENTRY TYPE NOT ALLOWED",
+    doc: RuleDoc {
+        what: "CBP's notice that CAPE is under high volume.",
+        why: "A load condition, not a problem with the entries.",
+        example: "`CAPE High Volumes`",
+        fix: "Wait 30 to 60 minutes; check Claim Status for a claim number first; then resubmit.",
+        source: QRG,
+    },
+};
+
+/// M021: ENTRY TYPE NOT ALLOWED.
+pub static ENTRY_TYPE_NOT_ALLOWED: MessageRule = Rule {
+    code: "M021",
+    name: "entry-type-not-allowed",
+    title: "ENTRY TYPE NOT ALLOWED",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("ENTRY TYPE NOT ALLOWED"),
@@ -808,18 +873,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "CAPE does not take this entry type. Since 2026-07-07 that is what CBP answers for warehouse entries (types 21 and 22): declare their withdrawals (types 31, 32, 34, 38) instead. Check the entry type (ES-003 `Entry Type Code`) before acting; for any other type, a person must read the claim.",
             WAREHOUSE_SRC
         )],
-        doc: RuleDoc {
-            what: "CBP refused the entry because of its entry type.",
-            why: "Since 2026-07-07 warehouse entries (types 21 and 22) are no longer taken on a CAPE declaration; their withdrawals are, and the refund follows when the warehouse entry liquidates. Declaring a withdrawal instead of the warehouse entry recovers the duty.",
-            example: "`ENTRY TYPE NOT ALLOWED`",
-            fix: "For a type 21 or 22 entry, declare its withdrawals (types 31, 32, 34, 38). For any other type, read the claim in ACE. `capekit triage --entries ES003.csv` decides from the entry type.",
-            source: WAREHOUSE_SRC,
-        },
     },
-    MessageRule {
-        code: "M022",
-        name: "duplicate-tax-id",
-        message: "DUPLICATE TAX ID",
+    doc: RuleDoc {
+        what: "CBP refused the entry because of its entry type.",
+        why: "Since 2026-07-07 warehouse entries (types 21 and 22) are no longer taken on a CAPE declaration; their withdrawals are, and the refund follows when the warehouse entry liquidates. Declaring a withdrawal instead of the warehouse entry recovers the duty.",
+        example: "`ENTRY TYPE NOT ALLOWED`",
+        fix: "For a type 21 or 22 entry, declare its withdrawals (types 31, 32, 34, 38). For any other type, read the claim in ACE. `capekit triage --entries ES003.csv` decides from the entry type.",
+        source: WAREHOUSE_SRC,
+    },
+};
+
+/// M022: DUPLICATE TAX ID.
+pub static DUPLICATE_TAX_ID: MessageRule = Rule {
+    code: "M022",
+    name: "duplicate-tax-id",
+    title: "DUPLICATE TAX ID",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("DUPLICATE TAX ID"),
@@ -832,18 +901,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "CBP found two accounts or filers for one importer number: check who may declare the entry (its importer of record or the broker whose filer code it bears) before refiling.",
             BROKER_REPORTS
         )],
-        doc: RuleDoc {
-            what: "CBP found the importer's tax ID on more than one account or filer.",
-            why: "Either the wrong account declared the entry or two filers declared for one importer; refiling from the wrong account fails again.",
-            example: "`DUPLICATE TAX ID`",
-            fix: "Confirm with the importer which account declares its entries; refile from that account only.",
-            source: BROKER_REPORTS,
-        },
     },
-    MessageRule {
-        code: "M023",
-        name: "entry-summary-under-review",
-        message: "ENTRY SUMMARY UNDER REVIEW",
+    doc: RuleDoc {
+        what: "CBP found the importer's tax ID on more than one account or filer.",
+        why: "Either the wrong account declared the entry or two filers declared for one importer; refiling from the wrong account fails again.",
+        example: "`DUPLICATE TAX ID`",
+        fix: "Confirm with the importer which account declares its entries; refile from that account only.",
+        source: BROKER_REPORTS,
+    },
+};
+
+/// M023: ENTRY SUMMARY UNDER REVIEW.
+pub static ENTRY_SUMMARY_UNDER_REVIEW: MessageRule = Rule {
+    code: "M023",
+    name: "entry-summary-under-review",
+    title: "ENTRY SUMMARY UNDER REVIEW",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("ENTRY SUMMARY UNDER REVIEW"),
@@ -856,18 +929,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "CBP is reviewing the entry summary: what clears it is not published. Read the entry in ACE (Entry Summary Query) and ask CBP (IEEPARefunds@cbp.dhs.gov) before refiling.",
             BROKER_REPORTS
         )],
-        doc: RuleDoc {
-            what: "The entry summary is under CBP review.",
-            why: "What CBP is reviewing, and when it ends, is not published; refiling blindly may be rejected again.",
-            example: "`ENTRY SUMMARY UNDER REVIEW`",
-            fix: "Read the entry in ACE and ask CBP before refiling.",
-            source: BROKER_REPORTS,
-        },
     },
-    MessageRule {
-        code: "M024",
-        name: "ior-mismatch",
-        message: "IOR MISMATCH",
+    doc: RuleDoc {
+        what: "The entry summary is under CBP review.",
+        why: "What CBP is reviewing, and when it ends, is not published; refiling blindly may be rejected again.",
+        example: "`ENTRY SUMMARY UNDER REVIEW`",
+        fix: "Read the entry in ACE and ask CBP before refiling.",
+        source: BROKER_REPORTS,
+    },
+};
+
+/// M024: IOR MISMATCH.
+pub static IOR_MISMATCH: MessageRule = Rule {
+    code: "M024",
+    name: "ior-mismatch",
+    title: "IOR MISMATCH",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("IOR MISMATCH"),
@@ -882,18 +959,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "Batch validation: the importer of record of the entry is not the declaring account's. The importer of record, or the broker that filed the entry, must declare it.",
             QRG
         )],
-        doc: RuleDoc {
-            what: "CBP's batch validation found that the entry's importer of record is not the declaring account's.",
-            why: "Only the importer of record, or the broker whose filer code starts the entry number, may declare an entry.",
-            example: "`IOR MISMATCH` (exact CBP wording unconfirmed)",
-            fix: "Send the entry to its importer of record or filing broker to declare.",
-            source: QRG,
-        },
     },
-    MessageRule {
-        code: "M025",
-        name: "file-failed-validation",
-        message: "FAILED INITIAL VALIDATION",
+    doc: RuleDoc {
+        what: "CBP's batch validation found that the entry's importer of record is not the declaring account's.",
+        why: "Only the importer of record, or the broker whose filer code starts the entry number, may declare an entry.",
+        example: "`IOR MISMATCH` (exact CBP wording unconfirmed)",
+        fix: "Send the entry to its importer of record or filing broker to declare.",
+        source: QRG,
+    },
+};
+
+/// M025: FAILED INITIAL VALIDATION.
+pub static FILE_FAILED_VALIDATION: MessageRule = Rule {
+    code: "M025",
+    name: "file-failed-validation",
+    title: "FAILED INITIAL VALIDATION",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("FAILED INITIAL VALIDATION"),
@@ -919,18 +1000,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "The upload failed file validation, so none of its entries was filed: fix the file (`capekit fix`) and upload it whole as a new declaration.",
             FILE_RULES
         )],
-        doc: RuleDoc {
-            what: "The declaration file as a whole failed CBP's initial validation (not a CSV, empty, no header, too many entries, too large).",
-            why: "A file-level failure rejects the whole upload: no entry of it was filed, and every entry's window keeps running.",
-            example: "`FAILED INITIAL VALIDATION` or `NOT A CSV FILE` in the Validation Result File (exact wording unconfirmed)",
-            fix: "Fix the file (`capekit check` names every problem, `capekit fix` writes the corrected file) and upload it whole as a new declaration.",
-            source: FILE_RULES,
-        },
     },
-    MessageRule {
-        code: "M026",
-        name: "invalid-entry-number-format",
-        message: "INVALID ENTRY NUMBER",
+    doc: RuleDoc {
+        what: "The declaration file as a whole failed CBP's initial validation (not a CSV, empty, no header, too many entries, too large).",
+        why: "A file-level failure rejects the whole upload: no entry of it was filed, and every entry's window keeps running.",
+        example: "`FAILED INITIAL VALIDATION` or `NOT A CSV FILE` in the Validation Result File (exact wording unconfirmed)",
+        fix: "Fix the file (`capekit check` names every problem, `capekit fix` writes the corrected file) and upload it whole as a new declaration.",
+        source: FILE_RULES,
+    },
+};
+
+/// M026: INVALID ENTRY NUMBER.
+pub static INVALID_ENTRY_NUMBER_FORMAT: MessageRule = Rule {
+    code: "M026",
+    name: "invalid-entry-number-format",
+    title: "INVALID ENTRY NUMBER",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("INVALID ENTRY NUMBER"),
@@ -946,18 +1031,22 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "An entry number is not 11 letters and digits, which fails the whole upload: none of its entries was filed. Fix the file (`capekit fix`) and upload it whole as a new declaration.",
             FILE_RULES
         )],
-        doc: RuleDoc {
-            what: "An entry number of the upload is not 11 alphanumeric characters.",
-            why: "Every entry number must be 11 letters and digits; one bad number fails the whole file.",
-            example: "`INVALID ENTRY NUMBER` (exact wording unconfirmed)",
-            fix: "Correct the number (`capekit fix` restores lost leading zeros and removes dashes) and upload the whole file again.",
-            source: FILE_RULES,
-        },
     },
-    MessageRule {
-        code: "M027",
-        name: "duplicate-in-file",
-        message: "DUPLICATE ENTRY NUMBER IN FILE",
+    doc: RuleDoc {
+        what: "An entry number of the upload is not 11 alphanumeric characters.",
+        why: "Every entry number must be 11 letters and digits; one bad number fails the whole file.",
+        example: "`INVALID ENTRY NUMBER` (exact wording unconfirmed)",
+        fix: "Correct the number (`capekit fix` restores lost leading zeros and removes dashes) and upload the whole file again.",
+        source: FILE_RULES,
+    },
+};
+
+/// M027: DUPLICATE ENTRY NUMBER IN FILE.
+pub static DUPLICATE_IN_FILE: MessageRule = Rule {
+    code: "M027",
+    name: "duplicate-in-file",
+    title: "DUPLICATE ENTRY NUMBER IN FILE",
+    kind: Message {
         confirmed: false,
         patterns: &[
             Match::Exact("DUPLICATE ENTRY NUMBER IN FILE"),
@@ -972,14 +1061,45 @@ pub static MESSAGE_RULES: &[MessageRule] = &[
             "An entry number appears twice in the upload, which fails the whole file: none of its entries was filed. Remove the duplicate (`capekit fix`) and upload the whole file again.",
             FILE_RULES
         )],
-        doc: RuleDoc {
-            what: "An entry number appears more than once in the uploaded file.",
-            why: "Duplicates inside a file fail the whole upload at initial validation.",
-            example: "`DUPLICATE ENTRY NUMBER IN FILE` (exact wording unconfirmed)",
-            fix: "Remove the duplicate (`capekit fix` keeps each entry once) and upload the whole file again.",
-            source: FILE_RULES,
-        },
     },
+    doc: RuleDoc {
+        what: "An entry number appears more than once in the uploaded file.",
+        why: "Duplicates inside a file fail the whole upload at initial validation.",
+        example: "`DUPLICATE ENTRY NUMBER IN FILE` (exact wording unconfirmed)",
+        fix: "Remove the duplicate (`capekit fix` keeps each entry once) and upload the whole file again.",
+        source: FILE_RULES,
+    },
+};
+
+/// Every CBP message rule, in code order.
+pub static MESSAGE_RULES: &[&MessageRule] = &[
+    &ENTRY_SUMMARY_UPDATED,
+    &ENTRY_ON_DRAWBACK,
+    &FLAGGED_FOR_RECON,
+    &FINAL_LIQUIDATION,
+    &PROTEST_ON_ENTRY,
+    &ENTRY_SUMMARY_CANCELLED_REJECTED,
+    &TRADE_CONTROL,
+    &STATEMENT_PROCESSING_NOT_COMPLETE,
+    &UNABLE_TO_CALCULATE_DUTY,
+    &INVALID_HTS,
+    &HTS_RELATIONSHIP_MISMATCH,
+    &HTS_RELATIONSHIP_SEQUENCE_MISMATCH,
+    &GOODS_VALUE_MUST_BE_REPORTED_CH_1_97,
+    &GOODS_VALUE_ON_IEEPA_LINE,
+    &ACCOUNT_MISMATCH,
+    &ENTRY_NOT_FOUND,
+    &NO_IEEPA_HTS,
+    &DUPLICATE_DECLARATION,
+    &JMS_PROCESSING_ERROR,
+    &CAPE_HIGH_VOLUMES,
+    &ENTRY_TYPE_NOT_ALLOWED,
+    &DUPLICATE_TAX_ID,
+    &ENTRY_SUMMARY_UNDER_REVIEW,
+    &IOR_MISMATCH,
+    &FILE_FAILED_VALIDATION,
+    &INVALID_ENTRY_NUMBER_FORMAT,
+    &DUPLICATE_IN_FILE,
 ];
 
 /// Normalizes a message for matching: trimmed, white space collapsed, upper case, spaces around
@@ -1223,16 +1343,16 @@ fn judge_found(found: &Found, as_of: Date) -> Verdict {
     let Some(extra) = &found.extra else {
         return v;
     };
-    let mut note = format!("CBP appended `{extra}` to `{}`", rule.message);
+    let mut note = format!("CBP appended `{extra}` to `{}`", rule.title);
     if let Some(n) = &found.number {
         note.push_str(&format!(" (number {n}"));
-        if rule.code == "M005" {
+        if rule.is(&PROTEST_ON_ENTRY) {
             note.push_str(", probably the protest number");
         }
         note.push(')');
     }
     if let Some(d) = found.date {
-        if rule.code == "M004" {
+        if rule.is(&FINAL_LIQUIDATION) {
             // What the date is, CBP does not say. Read as the liquidation date, the protest is
             // due 180 days after it (19 USC 1514); read as the day liquidation became final
             // for CAPE (80 days after liquidation), 100 days after it. The earlier counts.
@@ -1264,7 +1384,7 @@ pub fn judge(message: &str, as_of: Date) -> Verdict {
     let verdicts: Vec<Verdict> = found.iter().map(|f| judge_found(f, as_of)).collect();
     let codes = found
         .iter()
-        .map(|f| format!("{} `{}`", f.rule.code, f.rule.message))
+        .map(|f| format!("{} `{}`", f.rule.code, f.rule.title))
         .collect::<Vec<_>>()
         .join(", ");
     if found.iter().any(|f| f.rule.is_acceptance()) {
@@ -1285,7 +1405,7 @@ pub fn judge(message: &str, as_of: Date) -> Verdict {
     for (i, other) in verdicts.iter().enumerate().filter(|(i, _)| *i != decides) {
         v.what_to_do = format!(
             "{} Also ({}): {}",
-            v.what_to_do, found[i].rule.message, other.what_to_do
+            v.what_to_do, found[i].rule.title, other.what_to_do
         );
     }
     let mut notes = vec![format!(
@@ -1305,11 +1425,9 @@ mod tests {
     const AFTER: Date = date(2026, 11, 24);
 
     #[test]
-    fn codes_unique_documented_and_dated_without_gaps() {
-        let mut seen = std::collections::HashSet::new();
+    fn every_message_has_patterns_and_versions_without_gaps() {
+        // Codes, names and documentation: `catalogs::tests::every_catalog_keeps_the_invariants`.
         for r in MESSAGE_RULES {
-            assert!(seen.insert(r.code), "duplicate {}", r.code);
-            assert!(r.doc.missing_sections().is_empty(), "{}", r.code);
             assert!(!r.patterns.is_empty(), "{}", r.code);
             // Versions are ordered and do not overlap.
             for w in r.versions.windows(2) {
@@ -1320,7 +1438,7 @@ mod tests {
                 );
             }
             // Each rule's published message matches itself.
-            assert_eq!(match_message(r.message).map(|m| m.code), Some(r.code));
+            assert_eq!(match_message(r.title).map(|m| m.code), Some(r.code));
         }
     }
 
@@ -1365,8 +1483,8 @@ mod tests {
                 .iter()
                 .find(|r| r.code == *code)
                 .expect("rule");
-            assert_eq!(judge(rule.message, BEFORE).action, *before, "{code} before");
-            assert_eq!(judge(rule.message, AFTER).action, *after, "{code} after");
+            assert_eq!(judge(rule.title, BEFORE).action, *before, "{code} before");
+            assert_eq!(judge(rule.title, AFTER).action, *after, "{code} after");
         }
     }
 

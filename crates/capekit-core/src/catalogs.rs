@@ -9,29 +9,37 @@ pub fn all_rules() -> Vec<&'static dyn Documented> {
     out.extend(
         crate::check::CHECK_RULES
             .iter()
-            .map(|r| r as &dyn Documented),
+            .map(|r| *r as &dyn Documented),
     );
     out.extend(
         crate::catalog::MESSAGE_RULES
             .iter()
-            .map(|r| r as &dyn Documented),
+            .map(|r| *r as &dyn Documented),
     );
     out.extend(
         crate::reading::CLAIM_READER_RULES
             .iter()
-            .map(|r| r as &dyn Documented),
+            .map(|r| *r as &dyn Documented),
     );
-    out.extend(crate::path::PATH_RULES.iter().map(|r| r as &dyn Documented));
+    out.extend(
+        crate::path::PATH_RULES
+            .iter()
+            .map(|r| *r as &dyn Documented),
+    );
     out.extend(
         crate::reading::ENTRY_READER_RULES
             .iter()
-            .map(|r| r as &dyn Documented),
+            .map(|r| *r as &dyn Documented),
     );
     out.extend(
         crate::refunds::REFUND_READER_RULES
             .iter()
-            .chain(crate::refunds::REFUND_RULES)
-            .map(|r| r as &dyn Documented),
+            .map(|r| *r as &dyn Documented),
+    );
+    out.extend(
+        crate::refunds::REFUND_RULES
+            .iter()
+            .map(|r| *r as &dyn Documented),
     );
     out
 }
@@ -68,6 +76,39 @@ mod tests {
             Some("P014")
         );
         assert_eq!(find_rule("R011").map(|r| r.code()), Some("R011"));
+    }
+
+    #[test]
+    fn every_catalog_keeps_the_invariants() {
+        use crate::rules::invariant_violations;
+        let mut wrong = Vec::new();
+        wrong.extend(invariant_violations('F', crate::check::CHECK_RULES));
+        wrong.extend(invariant_violations('M', crate::catalog::MESSAGE_RULES));
+        wrong.extend(invariant_violations(
+            'C',
+            crate::reading::CLAIM_READER_RULES,
+        ));
+        wrong.extend(invariant_violations('P', crate::path::PATH_RULES));
+        wrong.extend(invariant_violations(
+            'R',
+            crate::reading::ENTRY_READER_RULES,
+        ));
+        wrong.extend(invariant_violations(
+            'D',
+            crate::refunds::REFUND_READER_RULES,
+        ));
+        wrong.extend(invariant_violations('T', crate::refunds::REFUND_RULES));
+        assert!(wrong.is_empty(), "{wrong:#?}");
+        // Every catalog is in the list `capekit explain` and the README read.
+        let listed = all_rules().len();
+        let counted = crate::check::CHECK_RULES.len()
+            + crate::catalog::MESSAGE_RULES.len()
+            + crate::reading::CLAIM_READER_RULES.len()
+            + crate::path::PATH_RULES.len()
+            + crate::reading::ENTRY_READER_RULES.len()
+            + crate::refunds::REFUND_READER_RULES.len()
+            + crate::refunds::REFUND_RULES.len();
+        assert_eq!(listed, counted);
     }
 
     #[test]

@@ -35,8 +35,10 @@ impl std::fmt::Display for Severity {
     }
 }
 
-/// One finding in one file.
+/// One finding in one file. It is made by its rule ([`crate::rules::Rule::diag`]), so that its
+/// code and severity can only come from the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Stable rule code, e.g. `F013`.
     pub code: &'static str,
@@ -57,8 +59,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A finding with no position and no value.
-    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    /// A finding with no position and no value; made by [`crate::rules::Rule::diag`].
+    pub(crate) fn of(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
         Self {
             code,
             severity,
@@ -68,6 +70,11 @@ impl Diagnostic {
             value: None,
             message: message.into(),
         }
+    }
+
+    /// Is this a finding of `rule`?
+    pub fn is<K>(&self, rule: &crate::rules::Rule<K>) -> bool {
+        self.code == rule.code
     }
 
     /// Sets the line.

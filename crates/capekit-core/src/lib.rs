@@ -21,6 +21,7 @@ pub mod psc;
 pub mod reading;
 pub mod refine;
 pub mod refunds;
+pub mod rules;
 pub mod triage;
 pub mod words;
 

@@ -23,8 +23,9 @@ pub use crate::deadline::{
     CAPE_WINDOW_DAYS, Deadline, DeadlineKind, Deadlines, KindSet, OrderSet, PROTEST_DAYS,
     ProtestClock, URGENT_DAYS,
 };
-use crate::doc::{Documented, RuleDoc};
+use crate::doc::RuleDoc;
 use crate::entry::EntryNumber;
+use crate::rules::{Catalog, Rule};
 
 /// First day of entry on which IEEPA duty was collected.
 pub const IEEPA_FIRST_DAY: Date = date(2025, 2, 4);
@@ -606,107 +607,46 @@ impl fmt::Display for EntryPath {
     }
 }
 
-/// A rule of the path engine.
+/// The catalog of the path engine (P): what a rule adds to [`Rule`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct PathRule {
-    /// Stable code, `P` and three digits. Append-only: a retired rule keeps its code and gets a
-    /// `valid_to`.
-    pub code: &'static str,
-    /// Kebab-case name of what was found.
-    pub name: &'static str,
-    /// One-line title.
-    pub title: &'static str,
+pub struct PathKind {
     /// The path the rule sends an entry to (for rules that only flag, the path they go with).
     pub path: EntryPath,
     /// First day the rule holds (as-of date); `None` since CAPE opened.
     pub valid_from: Option<Date>,
     /// First day the rule no longer holds; `None` while in force.
     pub valid_to: Option<Date>,
-    /// Documentation.
-    pub doc: RuleDoc,
 }
 
-impl PathRule {
+/// A rule of the path engine.
+pub type PathRule = Rule<PathKind>;
+
+impl PathKind {
     /// Does the rule hold on `day`?
     pub fn holds_on(&self, day: Date) -> bool {
         self.valid_from.is_none_or(|f| day >= f) && self.valid_to.is_none_or(|t| day < t)
     }
 }
 
-impl Documented for PathRule {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-    fn name(&self) -> &'static str {
-        self.name
-    }
-    fn title(&self) -> &'static str {
-        self.title
-    }
-    fn catalog(&self) -> &'static str {
-        "entry path (capekit plan)"
-    }
-    fn facts(&self) -> Vec<(&'static str, String)> {
+impl Catalog for PathKind {
+    const NAME: &'static str = "entry path (capekit plan)";
+
+    fn facts(rule: &Rule<Self>) -> Vec<(&'static str, String)> {
         vec![
-            ("path", self.path.to_string()),
+            ("path", rule.path.to_string()),
             (
                 "valid from",
-                self.valid_from
+                rule.valid_from
                     .map_or_else(|| "CAPE opening (2026-04-20)".to_owned(), |d| d.to_string()),
             ),
             (
                 "valid to",
-                self.valid_to
+                rule.valid_to
                     .map_or_else(|| "in force".to_owned(), |d| format!("until {d}")),
             ),
         ]
     }
-    fn doc(&self) -> &RuleDoc {
-        &self.doc
-    }
 }
-
-const OUTSIDE_PERIOD: &str = "P001";
-const NO_DUTIABLE_IEEPA: &str = "P002";
-const EXCLUDED_TYPE: &str = "P003";
-const DRAWBACK: &str = "P004";
-const RECON_BEFORE_CHANGE: &str = "P005";
-const RECON_NOT_ACCEPTED: &str = "P006";
-const RECON_ACCEPTED: &str = "P007";
-const OPEN_PROTEST: &str = "P008";
-const PROTEST_WITHDRAWABLE: &str = "P009";
-const PROTEST_STATUS_UNKNOWN: &str = "P010";
-const LIQUIDATION_ABSENT: &str = "P011";
-const LIQUIDATION_UNCLEAR: &str = "P012";
-const PAST_PROTEST: &str = "P013";
-const WITHIN_PROTEST: &str = "P014";
-const GOODS_VALUE_PSC_OPEN: &str = "P015";
-const GOODS_VALUE_PSC_CLOSED: &str = "P016";
-const UNLIQUIDATED: &str = "P017";
-const WITHIN_CAPE_WINDOW: &str = "P018";
-const WINDOW_CLOSING: &str = "P019";
-const DEADLINE_NEAR: &str = "P020";
-const COURT_NEAR: &str = "P021";
-const PROTEST_DENIED: &str = "P022";
-const PROTEST_DENIED_UNDATED: &str = "P023";
-const PROTEST_APPROVED: &str = "P024";
-const DUTY_OUTSIDE_PERIOD: &str = "P025";
-const DUTY_CELL_BLANK: &str = "P026";
-const UNLIQUIDATED_STALE: &str = "P027";
-const LIQUIDATED_IN_FUTURE: &str = "P028";
-const TIB: &str = "P029";
-const ADCVD_PENDING: &str = "P030";
-const ADCVD_UNCLEAR: &str = "P031";
-const WAREHOUSE: &str = "P032";
-const PHASE3: &str = "P033";
-const FTZ_PSC_BLOCKED: &str = "P034";
-const REFUNDED_BY_CAPE: &str = "P035";
-const CELL_UNREADABLE: &str = "P036";
-const ENTRY_DATE_UNKNOWN: &str = "P037";
-const NEGATIVE_DUTY: &str = "P038";
-const EXCLUDED_TYPE_PROTEST: &str = "P039";
-const DRAWBACK_CLAIM: &str = "P040";
-const CONFLICTING_VALUES: &str = "P041";
 
 /// From this day CAPE refuses warehouse entries, types 21 and 22 (ENTRY TYPE NOT ALLOWED); their
 /// withdrawals are taken (CSMS 69127837).
@@ -742,15 +682,17 @@ CAPE: flagged entries of types 01, 02 and 06 with no type 09 filed are accepted 
 not recorded in capekit's sources)";
 
 macro_rules! rule {
-    ($code:expr, $name:literal, $path:ident, $from:expr, $to:expr, $title:literal,
+    ($code:literal, $name:literal, $path:ident, $from:expr, $to:expr, $title:literal,
      what: $what:expr, why: $why:expr, example: $ex:expr, fix: $fix:expr, source: $src:expr $(,)?) => {
-        PathRule {
+        Rule {
             code: $code,
             name: $name,
             title: $title,
-            path: EntryPath::$path,
-            valid_from: $from,
-            valid_to: $to,
+            kind: PathKind {
+                path: EntryPath::$path,
+                valid_from: $from,
+                valid_to: $to,
+            },
             doc: RuleDoc {
                 what: $what,
                 why: $why,
@@ -762,9 +704,8 @@ macro_rules! rule {
     };
 }
 
-/// Every path rule, in code order.
-pub static PATH_RULES: &[PathRule] = &[
-    rule!(OUTSIDE_PERIOD, "entered-outside-ieepa-period", NotRefundable, None, None,
+/// P001: the entry date is outside the period of IEEPA duty.
+pub static OUTSIDE_PERIOD: PathRule = rule!("P001", "entered-outside-ieepa-period", NotRefundable, None, None,
         "the entry date is outside the period of IEEPA duty",
         what: "The entry date lies before 2025-02-04 or after 2026-02-23, the days on which IEEPA \
 duty was collected.",
@@ -774,8 +715,10 @@ refund; a declaration would only be rejected.",
         fix: "Nothing through CAPE. If the entry date in ACE differs from the file's, correct the \
 file and run again.",
         source: "CBP CAPE guidance: IEEPA duty applied to goods entered 2025-02-04 through \
-2026-02-23 (Executive Orders 14193-14195 and 14257 as amended; duty ended 2026-02-23)"),
-    rule!(NO_DUTIABLE_IEEPA, "no-dutiable-ieepa-line", NotRefundable, None, None,
+2026-02-23 (Executive Orders 14193-14195 and 14257 as amended; duty ended 2026-02-23)");
+
+/// P002: the entry has no IEEPA line with duty.
+pub static NO_DUTIABLE_IEEPA: PathRule = rule!("P002", "no-dutiable-ieepa-line", NotRefundable, None, None,
         "the entry has no IEEPA line with duty",
         what: "No row of the entry has an HTS number 9903.01.xx or 9903.02.xx with a duty amount \
 above zero. Lines of 9903.03 (Section 122), 9903.88 (Section 301) and 9903.80/.81/.85 (Section \
@@ -786,8 +729,10 @@ entry\").",
         fix: "Nothing through CAPE. If ACE shows IEEPA duty that the file lacks, export the full \
 ES-003 (all lines) and run again.",
         source: "CBP CAPE guidance: IEEPA Chapter 99 lines 9903.01.xx and 9903.02.xx with duty \
-(CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)"),
-    rule!(EXCLUDED_TYPE, "excluded-entry-type", Review, None, None,
+(CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)");
+
+/// P003: an entry type CAPE excludes (08, 09), not yet liquidated.
+pub static EXCLUDED_TYPE: PathRule = rule!("P003", "excluded-entry-type", Review, None, None,
         "an entry type CAPE excludes (08, 09), not yet liquidated",
         what: "Entry type 08 (USMCA duty deferral) or 09 (reconciliation) that is not liquidated \
 (or whose liquidation the file does not date). Liquidated, they take P039 (protest) or P013 \
@@ -800,8 +745,10 @@ must choose: wait for the liquidation and protest, or go to court.",
         fix: "Do not declare it. Watch its liquidation and protest within 180 days of it (19 USC \
 1514); keep the court date in view and ask trade counsel whether to sue first.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), CAPE \
-phase 1 eligibility: types 08, 09 and 47 excluded; 19 USC 1514(a)(5) and (c)(3)"),
-    rule!(DRAWBACK, "drawback-linked", LaterPhase, None, None,
+phase 1 eligibility: types 08, 09 and 47 excluded; 19 USC 1514(a)(5) and (c)(3)");
+
+/// P004: a drawback claim covers the entry.
+pub static DRAWBACK: PathRule = rule!("P004", "drawback-linked", LaterPhase, None, None,
         "a drawback claim covers the entry",
         what: "The file's drawback column (not part of ES-003; added from a broker or drawback \
 system) marks the entry as designated on a drawback claim.",
@@ -810,8 +757,10 @@ them.",
         example: "`Drawback Indicator` Y.",
         fix: "Do not declare it now: wait for a later phase, or protest (within 180 days of \
 liquidation) or go to court.",
-        source: "CBP CAPE message ENTRY ON DRAWBACK; CBP CAPE quick reference guide (April 2026)"),
-    rule!(RECON_BEFORE_CHANGE, "recon-flagged-before-change", LaterPhase, None, Some(RECON_CHANGE),
+        source: "CBP CAPE message ENTRY ON DRAWBACK; CBP CAPE quick reference guide (April 2026)");
+
+/// P005: the entry is flagged for reconciliation (before 2026-06-29).
+pub static RECON_BEFORE_CHANGE: PathRule = rule!("P005", "recon-flagged-before-change", LaterPhase, None, Some(RECON_CHANGE),
         "the entry is flagged for reconciliation (before 2026-06-29)",
         what: "The reconciliation indicator is set and the as-of date is before 2026-06-29.",
         why: "Until 2026-06-29 CBP rejected every reconciliation-flagged entry with ENTRY SUMMARY \
@@ -819,8 +768,10 @@ FLAGGED FOR RECON.",
         example: "`Reconciliation Indicator` 001, as of 2026-05-15.",
         fix: "Wait: from 2026-06-29 flagged entries of types 01, 02 and 06 with no type 09 filed \
 are accepted.",
-        source: RECON_SRC),
-    rule!(RECON_NOT_ACCEPTED, "recon-flagged-not-accepted", LaterPhase, Some(RECON_CHANGE), None,
+        source: RECON_SRC);
+
+/// P006: the entry is flagged for reconciliation and CAPE still refuses it.
+pub static RECON_NOT_ACCEPTED: PathRule = rule!("P006", "recon-flagged-not-accepted", LaterPhase, Some(RECON_CHANGE), None,
         "the entry is flagged for reconciliation and CAPE still refuses it",
         what: "From 2026-06-29: the reconciliation indicator is set and either a type 09 \
 reconciliation entry was filed for it, or its type is not 01, 02 or 06.",
@@ -830,8 +781,10 @@ or a later phase).",
         example: "`Reconciliation Indicator` Y and `Reconciliation Entry Number` filled.",
         fix: "Do not declare it; pursue the IEEPA duty through the reconciliation entry or wait for \
 a later phase, watching the protest deadline.",
-        source: RECON_SRC),
-    rule!(RECON_ACCEPTED, "recon-flagged-accepted", Cape, Some(RECON_CHANGE), None,
+        source: RECON_SRC);
+
+/// P007: the entry is flagged for reconciliation, which CAPE accepts since 2026-06-29.
+pub static RECON_ACCEPTED: PathRule = rule!("P007", "recon-flagged-accepted", Cape, Some(RECON_CHANGE), None,
         "the entry is flagged for reconciliation, which CAPE accepts since 2026-06-29",
         what: "From 2026-06-29: the reconciliation indicator is set, the entry type is 01, 02 or 06, \
 and no type 09 is known to have been filed. The flag then does not block the entry; the other \
@@ -841,8 +794,10 @@ rules decide.",
         example: "`Entry Type Code` 01, `Reconciliation Indicator` Y, as of 2026-07-01.",
         fix: "Declare it as the other rules say. If a type 09 was in fact filed, CBP rejects the \
 entry: it then waits for a later phase.",
-        source: RECON_SRC),
-    rule!(OPEN_PROTEST, "open-protest", Protest, None, None,
+        source: RECON_SRC);
+
+/// P008: an open or suspended protest covers the entry.
+pub static OPEN_PROTEST: PathRule = rule!("P008", "open-protest", Protest, None, None,
         "an open or suspended protest covers the entry",
         what: "The protest status is open, suspended, pending or similar.",
         why: "CBP rejects entries under an open or suspended protest with PROTEST ON ENTRY; the \
@@ -851,8 +806,10 @@ protest carries the claim.",
         fix: "Follow the protest. If it is denied, the court deadline is 180 days from the denial \
 (28 USC 2636(a)). See P009 for withdrawing an IEEPA-only protest.",
         source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CBP, \"ACE Portal: CAPE \
-Declarations\" quick reference guide, April 2026)"),
-    rule!(PROTEST_WITHDRAWABLE, "protest-withdrawable", Protest, None, None,
+Declarations\" quick reference guide, April 2026)");
+
+/// P009: an IEEPA-only protest may be withdrawn and the entry declared.
+pub static PROTEST_WITHDRAWABLE: PathRule = rule!("P009", "protest-withdrawable", Protest, None, None,
         "an IEEPA-only protest may be withdrawn and the entry declared",
         what: "An open protest on an entry liquidated no more than 80 days ago.",
         why: "CBP's guidance lets the filer withdraw a protest that covers only IEEPA duty and \
@@ -861,8 +818,10 @@ declare the entry in CAPE, which refunds faster; this works only while the 80-da
         fix: "If the protest covers only IEEPA duty, withdraw it in ACE and declare the entry \
 before the window closes; a protest covering other issues stays.",
         source: "CBP CAPE guidance on PROTEST ON ENTRY (\"ACE Portal: CAPE Declarations\" quick \
-reference guide, April 2026); 19 USC 1514"),
-    rule!(PROTEST_STATUS_UNKNOWN, "protest-status-unknown", Review, None, None,
+reference guide, April 2026); 19 USC 1514");
+
+/// P010: a protest is on file but its status is missing or unclear.
+pub static PROTEST_STATUS_UNKNOWN: PathRule = rule!("P010", "protest-status-unknown", Review, None, None,
         "a protest is on file but its status is missing or unclear",
         what: "A protest number with no protest status (column absent or blank), or a status \
 capekit cannot read as open or closed.",
@@ -872,8 +831,10 @@ the refund or a rejected declaration.",
         fix: "Look the protest up in ACE (Protest module); add `Protest Status` to the export and \
 run again.",
         source: "19 USC 1514; CBP CAPE message PROTEST ON ENTRY (CBP, \"ACE Portal: CAPE \
-Declarations\" quick reference guide, April 2026)"),
-    rule!(LIQUIDATION_ABSENT, "liquidation-data-absent", Review, None, None,
+Declarations\" quick reference guide, April 2026)");
+
+/// P011: the file has no liquidation data for the entry.
+pub static LIQUIDATION_ABSENT: PathRule = rule!("P011", "liquidation-data-absent", Review, None, None,
         "the file has no liquidation data for the entry",
         what: "The file has neither a `Liquidation Status` nor a `Liquidation Date` column, or \
 only a blank status and no date column.",
@@ -883,8 +844,10 @@ without it no path can be chosen safely.",
         fix: "Export ES-003 again with `Liquidation Status` and `Liquidation Date` (or look the \
 entry up in ACE) and run again.",
         source: "19 USC 1514(c)(3) (protest within 180 days of liquidation); CBP CAPE phase 1 \
-eligibility (liquidated no more than 80 days before filing)"),
-    rule!(LIQUIDATION_UNCLEAR, "liquidated-without-date", Review, None, None,
+eligibility (liquidated no more than 80 days before filing)");
+
+/// P012: the entry is liquidated but its liquidation date is missing or unreadable.
+pub static LIQUIDATION_UNCLEAR: PathRule = rule!("P012", "liquidated-without-date", Review, None, None,
         "the entry is liquidated but its liquidation date is missing or unreadable",
         what: "The liquidation status says liquidated (or is a value capekit does not know) and \
 no readable liquidation date stands beside it.",
@@ -893,8 +856,10 @@ count from the liquidation date.",
         example: "`Liquidation Status` Liquidated, `Liquidation Date` empty.",
         fix: "Look up the liquidation date in ACE (or ES-701 liquidation notices), fill it in and \
 run again.",
-        source: "19 USC 1514(c)(3); CBP CAPE phase 1 eligibility"),
-    rule!(PAST_PROTEST, "liquidated-past-protest-period", Court, None, None,
+        source: "19 USC 1514(c)(3); CBP CAPE phase 1 eligibility");
+
+/// P013: liquidated more than 180 days ago: only the court remains.
+pub static PAST_PROTEST: PathRule = rule!("P013", "liquidated-past-protest-period", Court, None, None,
         "liquidated more than 180 days ago: only the court remains",
         what: "The liquidation date is more than 180 days before the as-of date (day 181 or \
 later).",
@@ -908,16 +873,20 @@ for 9903.01.01-.24, EO 14257 of 2025-04-02 for 9903.01.25 and up and 9903.02) + 
 2027-02-01 for the first; where the heading does not tell, the deposit (entry summary date) + 2 \
 years. The readings from deposit and liquidation are later and shown as notes.",
         source: "28 USC 1581(i); 28 USC 2636(i); Executive Orders 14193, 14194, 14195 (90 FR \
-9113, 9117, 9121) and 14257 (90 FR 15041); CBP CAPE phase 1 eligibility"),
-    rule!(WITHIN_PROTEST, "liquidated-within-protest-period", Protest, None, None,
+9113, 9117, 9121) and 14257 (90 FR 15041); CBP CAPE phase 1 eligibility");
+
+/// P014: liquidated 81 to 180 days ago: protest.
+pub static WITHIN_PROTEST: PathRule = rule!("P014", "liquidated-within-protest-period", Protest, None, None,
         "liquidated 81 to 180 days ago: protest",
         what: "The liquidation date is 81 to 180 days before the as-of date.",
         why: "CAPE refuses entries liquidated more than 80 days ago (ENTRY SUMMARY IS IN FINAL \
 LIQUIDATION STATUS); a protest under 19 USC 1514 is open until liquidation + 180 days.",
         example: "Liquidated 2026-07-01, as of 2026-11-24 (146 days; protest due 2026-12-28).",
         fix: "File a protest in ACE before the protest due date.",
-        source: "19 USC 1514(c)(3); CBP CAPE phase 1 eligibility"),
-    rule!(GOODS_VALUE_PSC_OPEN, "goods-value-on-ieepa-line-psc-open", CorrectFirst, None, None,
+        source: "19 USC 1514(c)(3); CBP CAPE phase 1 eligibility");
+
+/// P015: a goods value is reported on an IEEPA Chapter 99 line: correct by PSC first.
+pub static GOODS_VALUE_PSC_OPEN: PathRule = rule!("P015", "goods-value-on-ieepa-line-psc-open", CorrectFirst, None, None,
         "a goods value is reported on an IEEPA Chapter 99 line: correct by PSC first",
         what: "An IEEPA line (9903.01.xx or 9903.02.xx) carries a goods value amount, and the PSC \
 window is open.",
@@ -928,8 +897,10 @@ come first.",
 $12,000.00.",
         fix: "File a PSC that moves the value to the Chapter 1-97 line before the PSC due date, \
 then declare the entry.",
-        source: PSC_SRC),
-    rule!(GOODS_VALUE_PSC_CLOSED, "goods-value-on-ieepa-line-psc-closed", Review, None, None,
+        source: PSC_SRC);
+
+/// P016: a goods value is on an IEEPA line and a PSC is no longer possible (or cannot be dated).
+pub static GOODS_VALUE_PSC_CLOSED: PathRule = rule!("P016", "goods-value-on-ieepa-line-psc-closed", Review, None, None,
         "a goods value is on an IEEPA line and a PSC is no longer possible (or cannot be dated)",
         what: "An IEEPA line carries a goods value amount, and the entry is liquidated, the PSC \
 due date has passed, or the entry date needed to date the PSC window is missing.",
@@ -938,8 +909,10 @@ uncertain; someone must choose between protest, CBP contact and a later phase.",
         example: "Liquidated 2026-10-01 with a goods value on 9903.01.25.",
         fix: "Check the entry in ACE; consider a protest before liquidation + 180 days, or write \
 to IEEPARefunds@cbp.dhs.gov.",
-        source: PSC_SRC),
-    rule!(UNLIQUIDATED, "unliquidated", Cape, None, None,
+        source: PSC_SRC);
+
+/// P017: unliquidated: declare in CAPE.
+pub static UNLIQUIDATED: PathRule = rule!("P017", "unliquidated", Cape, None, None,
         "unliquidated: declare in CAPE",
         what: "The entry is not liquidated (including extended and suspended entries) and no \
 stronger rule applies.",
@@ -948,16 +921,20 @@ about 45 days after acceptance.",
         example: "`Liquidation Status` Unliquidated.",
         fix: "Declare the entry in CAPE: the plan puts it on its importer's declaration file, \
 ready to upload.",
-        source: QRG),
-    rule!(WITHIN_CAPE_WINDOW, "liquidated-within-cape-window", Cape, None, None,
+        source: QRG);
+
+/// P018: liquidated no more than 80 days ago: declare in CAPE.
+pub static WITHIN_CAPE_WINDOW: PathRule = rule!("P018", "liquidated-within-cape-window", Cape, None, None,
         "liquidated no more than 80 days ago: declare in CAPE",
         what: "The liquidation date is at most 80 days before the as-of date (day 80 is in).",
         why: "CAPE phase 1 takes entries liquidated no more than 80 days before filing; CBP \
 reliquidates them.",
         example: "Liquidated 2026-09-05, as of 2026-11-24 (80 days: last day).",
         fix: "Declare the entry before the window closes, with a few days of margin.",
-        source: QRG),
-    rule!(WINDOW_CLOSING, "cape-window-closing", Cape, None, None,
+        source: QRG);
+
+/// P019: the CAPE window closes within 14 days.
+pub static WINDOW_CLOSING: PathRule = rule!("P019", "cape-window-closing", Cape, None, None,
         "the CAPE window closes within 14 days",
         what: "The CAPE window (liquidation + 80 days) closes within 14 days of the as-of date.",
         why: "After the window only a protest (or court) remains, which is slower and costlier; \
@@ -966,8 +943,10 @@ it is unknown whether CBP counts to the upload or to its batch run, so a margin 
         fix: "Declare the entry today; check the claim status the next day.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), \
 phase 1 eligibility (liquidated no more than 80 days before filing); the margin is capekit's, \
-since CBP does not say whether it counts to the upload or to its batch run"),
-    rule!(DEADLINE_NEAR, "psc-or-protest-due-soon", Protest, None, None,
+since CBP does not say whether it counts to the upload or to its batch run");
+
+/// P020: a PSC or protest that matters for the entry is due within 14 days.
+pub static DEADLINE_NEAR: PathRule = rule!("P020", "psc-or-protest-due-soon", Protest, None, None,
         "a PSC or protest that matters for the entry is due within 14 days",
         what: "A deadline that matters for the entry's path, the post-summary correction \
 (correct-first, review) or the protest (protest, later-phase, court, review), falls within 14 \
@@ -980,8 +959,10 @@ two to prepare.",
 that the deadline stops alarming.",
         source: "19 USC 1514(c)(3) (protest within 180 days of liquidation); CBP ACE Post \
 Summary Correction rules (CATAIR PSC chapter: 300 days from entry, 15 days before scheduled \
-liquidation)"),
-    rule!(COURT_NEAR, "court-deadline-near", Court, None, None,
+liquidation)");
+
+/// P021: the court deadline that matters for the entry is within 60 days.
+pub static COURT_NEAR: PathRule = rule!("P021", "court-deadline-near", Court, None, None,
         "the court deadline that matters for the entry is within 60 days",
         what: "The last day to sue in the Court of International Trade, under 28 USC 1581(i) at \
 its earliest reading or under 28 USC 1581(a) after a denied protest, falls within 60 days of the \
@@ -993,8 +974,10 @@ fentanyl orders, whatever its entry date.",
         fix: "Send the court packet (`court-IMPORTER-DATE.xlsx`) to trade counsel now; record the \
 suit with `capekit ledger acted ENTRY --suit NUMBER --date D` once filed.",
         source: "28 USC 1581(i) and 2636(i) (two years); 28 USC 1581(a) and 2636(a) (180 days \
-after denial); Executive Orders 14193-14195 (signed 2025-02-01) and 14257 (signed 2025-04-02)"),
-    rule!(PROTEST_DENIED, "protest-denied", Court, None, None,
+after denial); Executive Orders 14193-14195 (signed 2025-02-01) and 14257 (signed 2025-04-02)");
+
+/// P022: the protest was denied: the court within 180 days of the denial.
+pub static PROTEST_DENIED: PathRule = rule!("P022", "protest-denied", Court, None, None,
         "the protest was denied: the court within 180 days of the denial",
         what: "The protest status says denied and the file gives the protest decision date.",
         why: "Only one protest is allowed per entry and decision (19 USC 1514): the next step \
@@ -1004,8 +987,10 @@ route fits IEEPA duty is disputed, so the 1581(i) date is kept beside it.",
         example: "`Protest Status` Denied, `Protest Decision Date` 10/01/2026: sue by 2027-03-30.",
         fix: "Do not file another protest. Send the court packet to trade counsel before the \
 earlier of the 1581(a) and 1581(i) dates: which route fits IEEPA duty is disputed.",
-        source: DENIAL_SRC),
-    rule!(PROTEST_DENIED_UNDATED, "protest-denied-without-date", Review, None, None,
+        source: DENIAL_SRC);
+
+/// P023: the protest was denied but the file does not say when.
+pub static PROTEST_DENIED_UNDATED: PathRule = rule!("P023", "protest-denied-without-date", Review, None, None,
         "the protest was denied but the file does not say when",
         what: "The protest status says denied and no protest decision date is in the file.",
         why: "The 1581(a) route runs 180 days from the denial (28 USC 2636(a)); without the \
@@ -1013,8 +998,10 @@ date it cannot be counted, and the 1581(i) date may come first.",
         example: "`Protest Status` Denied and no `Protest Decision Date` column.",
         fix: "Look the decision date up in ACE (Protest module), add `Protest Decision Date` and \
 run again; meanwhile keep the 1581(i) date shown. Never file a second protest.",
-        source: DENIAL_SRC),
-    rule!(PROTEST_APPROVED, "protest-approved-or-outcome-unknown", Review, None, None,
+        source: DENIAL_SRC);
+
+/// P024: the protest was approved, or decided with no outcome stated.
+pub static PROTEST_APPROVED: PathRule = rule!("P024", "protest-approved-or-outcome-unknown", Review, None, None,
         "the protest was approved, or decided with no outcome stated",
         what: "The protest status says approved, allowed or granted (in whole or in part), or \
 decided, closed or complete without saying how.",
@@ -1024,8 +1011,10 @@ run.",
         example: "`Protest Status` Approved.",
         fix: "Check the protest decision and any refund in ACE before declaring; if it was \
 denied, see P022.",
-        source: "19 USC 1515 (review of protests); 19 USC 1514; 28 USC 2636(a)"),
-    rule!(DUTY_OUTSIDE_PERIOD, "ieepa-duty-outside-period", Review, None, None,
+        source: "19 USC 1515 (review of protests); 19 USC 1514; 28 USC 2636(a)");
+
+/// P025: IEEPA duty is shown on a 9903.01/.02 line but the entry date is outside the IEEPA period.
+pub static DUTY_OUTSIDE_PERIOD: PathRule = rule!("P025", "ieepa-duty-outside-period", Review, None, None,
         "IEEPA duty is shown on a 9903.01/.02 line but the entry date is outside the IEEPA period",
         what: "A line with HTS 9903.01.xx or 9903.02.xx carries duty above zero while the entry \
 date is before 2025-02-04 or after 2026-02-23.",
@@ -1035,8 +1024,10 @@ refundable) or the line is. Writing it off as not refundable could lose a real r
         fix: "Check the entry date (or the date of withdrawal for consumption) in ACE; the plan \
 shows the deadlines as if the duty were refundable.",
         source: "IEEPA duty applied to goods entered or withdrawn for consumption 2025-02-04 \
-through 2026-02-23 (Executive Orders 14195 and 14257 as amended; CBP CAPE guidance)"),
-    rule!(DUTY_CELL_BLANK, "ieepa-duty-cell-blank", Review, None, None,
+through 2026-02-23 (Executive Orders 14195 and 14257 as amended; CBP CAPE guidance)");
+
+/// P026: an IEEPA line's duty cell is blank.
+pub static DUTY_CELL_BLANK: PathRule = rule!("P026", "ieepa-duty-cell-blank", Review, None, None,
         "an IEEPA line's duty cell is blank",
         what: "A 9903.01.xx or 9903.02.xx line has an empty `Line Tariff Duty Amount` and no \
 line of the entry shows IEEPA duty above zero.",
@@ -1045,8 +1036,10 @@ Counting blank as zero would write off a refundable entry.",
         example: "`HTS Number - Full` 99030125 with an empty duty cell.",
         fix: "Export ES-003 again with the duty amounts, or check the line in ACE.",
         source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); CBP CAPE guidance: \
-IEEPA lines with duty above zero"),
-    rule!(UNLIQUIDATED_STALE, "unliquidated-status-stale", Review, None, None,
+IEEPA lines with duty above zero");
+
+/// P027: "Unliquidated" disagrees with the dates: the entry may be liquidated.
+pub static UNLIQUIDATED_STALE: PathRule = rule!("P027", "unliquidated-status-stale", Review, None, None,
         "\"Unliquidated\" disagrees with the dates: the entry may be liquidated",
         what: "The status says unliquidated but the liquidation date is in the past, or the \
 entry is more than a year old with no extension or suspension shown.",
@@ -1057,8 +1050,10 @@ that happened. The CAPE window and the protest period then run from that date.",
         fix: "Check the entry in ACE. The plan counts the deadlines from the earlier reading, \
 so a protest due date is not missed.",
         source: "19 USC 1504(a) (deemed liquidation); 19 USC 1514(c)(3); CBP CAPE phase 1 \
-eligibility"),
-    rule!(LIQUIDATED_IN_FUTURE, "liquidated-date-in-future", Review, None, None,
+eligibility");
+
+/// P028: "Liquidated" with a liquidation date after the as-of date.
+pub static LIQUIDATED_IN_FUTURE: PathRule = rule!("P028", "liquidated-date-in-future", Review, None, None,
         "\"Liquidated\" with a liquidation date after the as-of date",
         what: "The status says liquidated and the liquidation date is later than the as-of \
 date.",
@@ -1066,8 +1061,10 @@ date.",
 it) or the status or date is wrong; the CAPE window and protest period depend on which.",
         example: "`Liquidation Status` Liquidated, `Liquidation Date` next month.",
         fix: "Check the entry in ACE; the plan names the deadlines under both readings.",
-        source: "19 USC 1504; 19 USC 1514(c)(3); CBP CAPE phase 1 eligibility"),
-    rule!(TIB, "temporary-importation-bond", Review, None, None,
+        source: "19 USC 1504; 19 USC 1514(c)(3); CBP CAPE phase 1 eligibility");
+
+/// P029: a temporary importation under bond (type 23): unresolved.
+pub static TIB: PathRule = rule!("P029", "temporary-importation-bond", Review, None, None,
         "a temporary importation under bond (type 23): unresolved",
         what: "Entry type 23 (TIB).",
         why: "CBP has not said whether CAPE takes TIB entries; IEEPA duty on them is unusual \
@@ -1076,8 +1073,10 @@ and a declaration may be refused.",
         fix: "Ask CBP (IEEPARefunds@cbp.dhs.gov) or counsel before declaring; keep the protest \
 date in view.",
         source: "CBP CAPE quick reference guide (April 2026): type 23 not listed among accepted \
-or excluded types"),
-    rule!(ADCVD_PENDING, "adcvd-pending-liquidation", LaterPhase, None, None,
+or excluded types");
+
+/// P030: AD/CVD entry pending liquidation after Commerce's instructions.
+pub static ADCVD_PENDING: PathRule = rule!("P030", "adcvd-pending-liquidation", LaterPhase, None, None,
         "AD/CVD entry pending liquidation after Commerce's instructions",
         what: "The AD/CVD column says the entry is pending liquidation (Commerce has issued \
 liquidation instructions).",
@@ -1085,8 +1084,10 @@ liquidation instructions).",
 instructions (suspended AD/CVD entries are taken).",
         example: "`AD/CVD Status` Pending Liquidation.",
         fix: "Do not declare it now; watch the liquidation and protest within 180 days of it.",
-        source: QRG),
-    rule!(ADCVD_UNCLEAR, "adcvd-state-unknown", Review, None, None,
+        source: QRG);
+
+/// P031: an AD/CVD entry whose state the file does not tell.
+pub static ADCVD_UNCLEAR: PathRule = rule!("P031", "adcvd-state-unknown", Review, None, None,
         "an AD/CVD entry whose state the file does not tell",
         what: "The AD/CVD column marks the entry (`Y`, a case number) without saying whether it \
 is suspended or pending liquidation.",
@@ -1094,8 +1095,10 @@ is suspended or pending liquidation.",
 Commerce's instructions is not.",
         example: "`AD/CVD Status` Y.",
         fix: "Check the AD/CVD case status in ACE and write `Suspended` or `Pending Liquidation`.",
-        source: QRG),
-    rule!(WAREHOUSE, "warehouse-entry-not-declared", LaterPhase, Some(WAREHOUSE_CHANGE), None,
+        source: QRG);
+
+/// P032: a warehouse entry (type 21/22): declare its withdrawals instead.
+pub static WAREHOUSE: PathRule = rule!("P032", "warehouse-entry-not-declared", LaterPhase, Some(WAREHOUSE_CHANGE), None,
         "a warehouse entry (type 21/22): declare its withdrawals instead",
         what: "From 2026-07-07: entry type 21 or 22.",
         why: "Since 2026-07-07 CAPE answers ENTRY TYPE NOT ALLOWED for warehouse entries; their \
@@ -1104,8 +1107,10 @@ warehouse entry liquidates.",
         example: "`Entry Type Code` 21, as of 2026-07-15.",
         fix: "Do not declare the warehouse entry; declare its withdrawal entries (types 31, 32, \
 34, 38).",
-        source: "CBP CSMS 69127837 of 2026-07-07, as relayed by brokers (confidence B/C)"),
-    rule!(PHASE3, "phase-3-importer", Phase3, Some(PHASE3_OPENED), None,
+        source: "CBP CSMS 69127837 of 2026-07-07, as relayed by brokers (confidence B/C)");
+
+/// P033: finally liquidated entry of an importer that sued: CAPE Phase 3.
+pub static PHASE3: PathRule = rule!("P033", "phase-3-importer", Phase3, Some(PHASE3_OPENED), None,
         "finally liquidated entry of an importer that sued: CAPE Phase 3",
         what: "From 2026-10-06: the entry is past its protest period (liquidated more than 180 \
 days ago) and its importer is named by the user (`--phase3-importers`) as a CIT plaintiff whose \
@@ -1118,8 +1123,10 @@ CIT and whose IOR was submitted by 2026-07-30; everyone else has only the court.
         fix: "Submit it through Phase 3 as CBP instructs (the format is unpublished, so capekit \
 writes no upload); keep the court date in view until it is accepted; record it with `capekit \
 ledger acted ENTRY --phase3 --date D`.",
-        source: PHASE3_SRC),
-    rule!(FTZ_PSC_BLOCKED, "ftz-06-psc-not-allowed", Review, Some(FTZ_PSC_CHANGE), None,
+        source: PHASE3_SRC);
+
+/// P034: an FTZ type 06 entry whose fix is a PSC on the IEEPA line: not correctable.
+pub static FTZ_PSC_BLOCKED: PathRule = rule!("P034", "ftz-06-psc-not-allowed", Review, Some(FTZ_PSC_CHANGE), None,
         "an FTZ type 06 entry whose fix is a PSC on the IEEPA line: not correctable",
         what: "From 2026-08-21: entry type 06 with a goods value on an IEEPA Chapter 99 line \
 (the fix P015 would advise).",
@@ -1129,8 +1136,10 @@ cannot be corrected first.",
         example: "`Entry Type Code` 06, goods value on 9903.01.25, as of 2026-09-01.",
         fix: "Write to IEEPARefunds@cbp.dhs.gov; keep the protest date in view once liquidated.",
         source: "CBP CSMS 69635410 of 2026-08-21 (ACE error F883), as relayed by brokers \
-(confidence B/C)"),
-    rule!(REFUNDED_BY_CAPE, "refunded-through-cape", Done, None, None,
+(confidence B/C)");
+
+/// P035: liquidation reason 36 (CAPE): already refunded through CAPE.
+pub static REFUNDED_BY_CAPE: PathRule = rule!("P035", "refunded-through-cape", Done, None, None,
         "liquidation reason 36 (CAPE): already refunded through CAPE",
         what: "The liquidation reason code is 36 (\"CAPE\").",
         why: "ACE marks an entry refunded through CAPE with liquidation reason 36; declaring it \
@@ -1139,8 +1148,10 @@ again is the one mistake that gets a declaration rejected.",
         fix: "Nothing: never declare it again. A refund short of what is owed is protested \
 within 180 days of the reliquidation.",
         source: "CBP ACE Entry Summary Query, liquidation reason code 36 (CAPE), as relayed by a \
-vendor (confidence C)"),
-    rule!(CELL_UNREADABLE, "deciding-cell-unreadable", Review, None, None,
+vendor (confidence C)");
+
+/// P036: a cell that decides the entry could not be read.
+pub static CELL_UNREADABLE: PathRule = rule!("P036", "deciding-cell-unreadable", Review, None, None,
         "a cell that decides the entry could not be read",
         what: "A cell of the entry's rows that the decision needs could not be read (reader \
 findings R002, R003, R006, R007): an HTS number (`9.90E+07`, `N/A`), the duty or goods value of \
@@ -1155,8 +1166,10 @@ guess can cost the correction or the refund.",
 notation means Excel converted the column: export ES-003 again and open it with the HTS column \
 formatted as Text (or do not open it in Excel before capekit reads it).",
         source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); CBP CAPE guidance: \
-IEEPA lines 9903.01.xx and 9903.02.xx with duty; ACE condition 864 \"PSC NOT ALLOWED\""),
-    rule!(ENTRY_DATE_UNKNOWN, "entry-date-unknown", Review, None, None,
+IEEPA lines 9903.01.xx and 9903.02.xx with duty; ACE condition 864 \"PSC NOT ALLOWED\"");
+
+/// P037: the entry date is blank or not in the file.
+pub static ENTRY_DATE_UNKNOWN: PathRule = rule!("P037", "entry-date-unknown", Review, None, None,
         "the entry date is blank or not in the file",
         what: "The entry has no entry date: the `Entry Date` cell is blank, or the file has no \
 such column. The entry would otherwise be declared or corrected by PSC.",
@@ -1168,8 +1181,10 @@ days from entry).",
         fix: "Fill in the entry date from ACE (or export ES-003 with `Entry Date`) and run again.",
         source: "19 USC 1504(a) (liquidation by operation of law); CBP ACE Post Summary \
 Correction rules (300 days from entry); CBP ACE report ES-003 (Entry Summary Line Tariff \
-Details)"),
-    rule!(NEGATIVE_DUTY, "ieepa-duty-negative", Review, None, None,
+Details)");
+
+/// P038: a negative duty on an IEEPA line.
+pub static NEGATIVE_DUTY: PathRule = rule!("P038", "ieepa-duty-negative", Review, None, None,
         "a negative duty on an IEEPA line",
         what: "A 9903.01.xx or 9903.02.xx line carries a negative duty amount, such as \
 `($740.00)` or `-740.00` (reader finding R012).",
@@ -1180,8 +1195,10 @@ be declared, read as nothing it would be written off; neither is safe.",
         fix: "Look the entry summary up in ACE: if the IEEPA duty was already refunded or \
 corrected, record it; otherwise correct the export to the duty deposited and run again.",
         source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); CBP CAPE guidance: \
-IEEPA lines with duty above zero"),
-    rule!(EXCLUDED_TYPE_PROTEST, "excluded-type-liquidated-protest", Protest, None, None,
+IEEPA lines with duty above zero");
+
+/// P039: an entry type CAPE excludes (08, 09), liquidated no more than 180 days ago: protest.
+pub static EXCLUDED_TYPE_PROTEST: PathRule = rule!("P039", "excluded-type-liquidated-protest", Protest, None, None,
         "an entry type CAPE excludes (08, 09), liquidated no more than 180 days ago: protest",
         what: "Entry type 08 (USMCA duty deferral) or 09 (reconciliation), liquidated no more \
 than 180 days before the as-of date.",
@@ -1193,8 +1210,10 @@ takes them is announced; the liquidation (or the reconciliation's) can be protes
         fix: "File a protest in ACE before the protest due date; record it with `capekit ledger \
 acted ENTRY --protest NUMBER --date D`.",
         source: "19 USC 1514(a)(5) and (c)(3); CBP, \"ACE Portal: CAPE Declarations\" quick \
-reference guide (April 2026), CAPE phase 1 eligibility: types 08, 09 and 47 excluded"),
-    rule!(DRAWBACK_CLAIM, "drawback-claim-entry", Review, None, None,
+reference guide (April 2026), CAPE phase 1 eligibility: types 08, 09 and 47 excluded");
+
+/// P040: a drawback claim (entry type 47): not an entry CAPE refunds.
+pub static DRAWBACK_CLAIM: PathRule = rule!("P040", "drawback-claim-entry", Review, None, None,
         "a drawback claim (entry type 47): not an entry CAPE refunds",
         what: "Entry type 47, a drawback claim, whatever its liquidation.",
         why: "CAPE phase 1 excludes type 47, and no IEEPA duty was deposited on a drawback claim: \
@@ -1205,8 +1224,10 @@ protested or left alone is a question for a person.",
         fix: "Do not declare it. Plan the import entries the claim designates (their own ES-003 \
 rows); ask trade counsel or IEEPARefunds@cbp.dhs.gov about the claim itself.",
         source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026), CAPE \
-phase 1 eligibility: type 47 excluded; CBP CAPE message ENTRY ON DRAWBACK"),
-    rule!(CONFLICTING_VALUES, "conflicting-entry-values", Review, None, None,
+phase 1 eligibility: type 47 excluded; CBP CAPE message ENTRY ON DRAWBACK");
+
+/// P041: rows of the entry disagree on a value its path rests on.
+pub static CONFLICTING_VALUES: PathRule = rule!("P041", "conflicting-entry-values", Review, None, None,
         "rows of the entry disagree on a value its path rests on",
         what: "Two rows of the same entry give different values for a column that belongs to \
 the whole entry and decides its path (reader finding R004): entry type, importer number, entry \
@@ -1219,16 +1240,56 @@ makes the declaration fail. The reader keeps the first value; deciding on it wou
         fix: "Check the entry in ACE, correct the export (or drop the older of two merged \
 reports) and run again. The notes give the deadlines of the other liquidation date.",
         source: "CBP ACE report ES-003 (Entry Summary Line Tariff Details); 19 USC 1514(c)(3); \
-CBP CAPE phase 1 eligibility (liquidated no more than 80 days before filing)"),
+CBP CAPE phase 1 eligibility (liquidated no more than 80 days before filing)");
+
+/// Every path rule, in code order.
+pub static PATH_RULES: &[&PathRule] = &[
+    &OUTSIDE_PERIOD,
+    &NO_DUTIABLE_IEEPA,
+    &EXCLUDED_TYPE,
+    &DRAWBACK,
+    &RECON_BEFORE_CHANGE,
+    &RECON_NOT_ACCEPTED,
+    &RECON_ACCEPTED,
+    &OPEN_PROTEST,
+    &PROTEST_WITHDRAWABLE,
+    &PROTEST_STATUS_UNKNOWN,
+    &LIQUIDATION_ABSENT,
+    &LIQUIDATION_UNCLEAR,
+    &PAST_PROTEST,
+    &WITHIN_PROTEST,
+    &GOODS_VALUE_PSC_OPEN,
+    &GOODS_VALUE_PSC_CLOSED,
+    &UNLIQUIDATED,
+    &WITHIN_CAPE_WINDOW,
+    &WINDOW_CLOSING,
+    &DEADLINE_NEAR,
+    &COURT_NEAR,
+    &PROTEST_DENIED,
+    &PROTEST_DENIED_UNDATED,
+    &PROTEST_APPROVED,
+    &DUTY_OUTSIDE_PERIOD,
+    &DUTY_CELL_BLANK,
+    &UNLIQUIDATED_STALE,
+    &LIQUIDATED_IN_FUTURE,
+    &TIB,
+    &ADCVD_PENDING,
+    &ADCVD_UNCLEAR,
+    &WAREHOUSE,
+    &PHASE3,
+    &FTZ_PSC_BLOCKED,
+    &REFUNDED_BY_CAPE,
+    &CELL_UNREADABLE,
+    &ENTRY_DATE_UNKNOWN,
+    &NEGATIVE_DUTY,
+    &EXCLUDED_TYPE_PROTEST,
+    &DRAWBACK_CLAIM,
+    &CONFLICTING_VALUES,
 ];
 
 /// The rule with this code.
 pub fn path_rule(code: &str) -> Option<&'static PathRule> {
-    PATH_RULES.iter().find(|r| r.code == code)
-}
-
-fn holds(code: &str, day: Date) -> bool {
-    path_rule(code).is_some_and(|r| r.holds_on(day))
+    crate::rules::by_code(PATH_RULES, code)
 }
 
 /// The path of one entry, why, and by when.
@@ -1295,7 +1356,7 @@ impl Decision {
     /// 180 days to protest (19 USC 1514(c)(3)) may be nearly out, or out, and nobody can tell.
     /// The safe reading is "act today": look the date up in ACE.
     pub fn undated_urgency(&self) -> Option<&'static str> {
-        self.reasons.contains(&LIQUIDATION_UNCLEAR).then_some(
+        self.reasons.contains(&LIQUIDATION_UNCLEAR.code).then_some(
             "protest due date unknown: the liquidation date cannot be read, and the 180 days to protest it (19 USC 1514(c)(3)) may be nearly out - look it up in ACE today",
         )
     }
@@ -1490,12 +1551,12 @@ fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -> Liquidati
     };
     match (status, e.liquidation_date) {
         (Some(LiqStatus::Liquidated), Some(d)) if d > as_of => Liquidation::Unknown {
-            rule: LIQUIDATED_IN_FUTURE,
+            rule: LIQUIDATED_IN_FUTURE.code,
             note: future_liquidation_note(status_raw, d, as_of),
         },
         (Some(LiqStatus::Liquidated), Some(d)) => Liquidation::Liquidated(d),
         (Some(LiqStatus::Liquidated), None) => Liquidation::Unknown {
-            rule: LIQUIDATION_UNCLEAR,
+            rule: LIQUIDATION_UNCLEAR.code,
             note: format!(
                 "the liquidation status is `{status_raw}` but the `Liquidation Date` {why_no_date}: the CAPE, protest and court deadlines all count from it - look it up in ACE and add it"
             ),
@@ -1511,22 +1572,22 @@ fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -> Liquidati
             liquidation_by_date(d, as_of, notes)
         }
         (Some(LiqStatus::Unrecognized), None) => Liquidation::Unknown {
-            rule: LIQUIDATION_UNCLEAR,
+            rule: LIQUIDATION_UNCLEAR.code,
             note: format!(
                 "the liquidation status `{status_raw}` is not one capekit knows and the `Liquidation Date` {why_no_date}: look the entry up in ACE"
             ),
         },
         (None, Some(d)) => liquidation_by_date(d, as_of, notes),
         (None, None) if date_unreadable => Liquidation::Unknown {
-            rule: LIQUIDATION_UNCLEAR,
+            rule: LIQUIDATION_UNCLEAR.code,
             note: "the `Liquidation Date` is unreadable and no liquidation status says whether the entry is liquidated: correct the date (see the reader's findings) and run again".to_owned(),
         },
         (None, None) if date_absent && status_absent => Liquidation::Unknown {
-            rule: LIQUIDATION_ABSENT,
+            rule: LIQUIDATION_ABSENT.code,
             note: "the file has neither `Liquidation Status` nor `Liquidation Date`: which of CAPE, protest or court is open depends on them - export ES-003 with these columns and run again".to_owned(),
         },
         (None, None) if date_absent => Liquidation::Unknown {
-            rule: LIQUIDATION_ABSENT,
+            rule: LIQUIDATION_ABSENT.code,
             note: "the `Liquidation Status` is blank and the file has no `Liquidation Date` column: export ES-003 with `Liquidation Date` and run again".to_owned(),
         },
         (None, None) => {
@@ -1785,9 +1846,9 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         d.deadlines.psc_due = None;
         d.psc_closed = Some(why);
     }
-    let protest = if rule == OPEN_PROTEST {
+    let protest = if rule == OPEN_PROTEST.code {
         ProtestClock::Open {
-            withdrawable: d.reasons.contains(&PROTEST_WITHDRAWABLE),
+            withdrawable: d.reasons.contains(&PROTEST_WITHDRAWABLE.code),
         }
     } else if d.deadlines.court_1581a_due.is_some() {
         ProtestClock::Denied
@@ -1796,7 +1857,7 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
     };
     d.matter = crate::deadline::matter(path, protest);
     if d.matter.contains(DeadlineKind::Psc)
-        && ![GOODS_VALUE_PSC_CLOSED, FTZ_PSC_BLOCKED].contains(&rule)
+        && ![GOODS_VALUE_PSC_CLOSED.code, FTZ_PSC_BLOCKED.code].contains(&rule)
         && let Some(why) = &d.psc_closed
     {
         // A window closed only on ACE's usual schedule is a likelihood, and says so.
@@ -1958,8 +2019,8 @@ fn urgent_notes(d: &mut Decision) {
                 ),
             ),
         };
-        if !d.reasons.contains(&code) {
-            d.reasons.push(code);
+        if !d.reasons.contains(&code.code) {
+            d.reasons.push(code.code);
         }
         d.notes.push(note);
     }
@@ -1992,13 +2053,13 @@ fn choose(
         d.notes.push(format!(
             "liquidation reason `{reason}` (36, CAPE): the entry was refunded through CAPE - never declare it again"
         ));
-        return (EntryPath::Done, REFUNDED_BY_CAPE);
+        return (EntryPath::Done, REFUNDED_BY_CAPE.code);
     }
 
     // 1. A negative IEEPA duty: the file says neither what was paid nor that nothing was.
     if e.ieepa_negative_duty_lines > 0 {
         negative_duty_note(e, d);
-        return (EntryPath::Review, NEGATIVE_DUTY);
+        return (EntryPath::Review, NEGATIVE_DUTY.code);
     }
 
     // 1. Nothing to refund (or the data disagrees about it).
@@ -2011,7 +2072,7 @@ fn choose(
         .any(|c| c.doubt == Doubt::Conflicting)
     {
         conflict_note(e, d);
-        return (EntryPath::Review, CONFLICTING_VALUES);
+        return (EntryPath::Review, CONFLICTING_VALUES.code);
     }
     unchecked_notes(e, d);
 
@@ -2020,7 +2081,7 @@ fn choose(
         d.notes.push(
             "entry type 23 (temporary importation under bond): CBP has not said whether CAPE takes it - ask before declaring".to_owned(),
         );
-        return (EntryPath::Review, TIB);
+        return (EntryPath::Review, TIB.code);
     }
     // Types 08, 09 and 47: never declared; a type 47 (a drawback claim) goes to a person, an
     // 08 or 09 follows its liquidation to the protest or the court.
@@ -2029,7 +2090,7 @@ fn choose(
         excluded_type_note(t, d);
         if t == "47" {
             court_note(d);
-            return (EntryPath::Review, DRAWBACK_CLAIM);
+            return (EntryPath::Review, DRAWBACK_CLAIM.code);
         }
     } else if let Some((path, rule)) = later_phase(e, as_of, d) {
         protect_by_protest_note(d);
@@ -2063,7 +2124,7 @@ fn choose(
                 "{why}: read as liquidated on {on}, the deadlines are {} - {unliquidated}",
                 stale_deadlines(d)
             ));
-            return (EntryPath::Review, UNLIQUIDATED_STALE);
+            return (EntryPath::Review, UNLIQUIDATED_STALE.code);
         }
         Liquidation::Liquidated(l) => Some(*l),
         Liquidation::Unliquidated { .. } => None,
@@ -2077,7 +2138,7 @@ fn choose(
                     p.date, p.left()
                 ));
             }
-            return (EntryPath::Protest, EXCLUDED_TYPE_PROTEST);
+            return (EntryPath::Protest, EXCLUDED_TYPE_PROTEST.code);
         }
         if age > PROTEST_DAYS {
             if let Some(found) = phase3(e, as_of, ctx, d) {
@@ -2087,7 +2148,7 @@ fn choose(
                 "liquidated {l}, {age} days ago: CAPE (80 days) and protest (180 days) are closed; an action under 28 USC 1581(i) must be brought within two years (28 USC 2636(i)), but when they start is disputed - see trade counsel now"
             ));
             court_note(d);
-            return (EntryPath::Court, PAST_PROTEST);
+            return (EntryPath::Court, PAST_PROTEST.code);
         }
         if age > CAPE_WINDOW_DAYS {
             if let Some(p) = d.deadlines.protest_due {
@@ -2096,7 +2157,7 @@ fn choose(
                     p.date, p.left()
                 ));
             }
-            return (EntryPath::Protest, WITHIN_PROTEST);
+            return (EntryPath::Protest, WITHIN_PROTEST.code);
         }
     }
 
@@ -2105,7 +2166,7 @@ fn choose(
             "not liquidated: no protest is possible before the entry liquidates - watch its liquidation and protest within 180 days of it (19 USC 1514(c)(3))".to_owned(),
         );
         court_note(d);
-        return (EntryPath::Review, EXCLUDED_TYPE);
+        return (EntryPath::Review, EXCLUDED_TYPE.code);
     }
 
     // 5. What the entry would be declared or corrected on must be readable.
@@ -2127,10 +2188,10 @@ fn choose(
                 w.date,
                 w.left()
             ));
-            (EntryPath::Cape, WITHIN_CAPE_WINDOW)
+            (EntryPath::Cape, WITHIN_CAPE_WINDOW.code)
         }
-        (Some(_), None) => (EntryPath::Cape, WITHIN_CAPE_WINDOW),
-        (None, _) => (EntryPath::Cape, UNLIQUIDATED),
+        (Some(_), None) => (EntryPath::Cape, WITHIN_CAPE_WINDOW.code),
+        (None, _) => (EntryPath::Cape, UNLIQUIDATED.code),
     }
 }
 
@@ -2158,7 +2219,7 @@ fn phase3(
     d: &mut Decision,
 ) -> Option<(EntryPath, &'static str)> {
     let submitted = ctx.phase3(e.importer_number.as_deref())?;
-    if !holds(PHASE3, as_of) {
+    if !PHASE3.holds_on(as_of) {
         d.notes.push(format!(
             "the importer sued in the CIT, but CAPE Phase 3 opened only on {PHASE3_OPENED}"
         ));
@@ -2174,7 +2235,7 @@ fn phase3(
         "finally liquidated; the importer sued in the CIT and its IOR was submitted by {PHASE3_IOR_CUTOFF}: CAPE Phase 3 (open since {PHASE3_OPENED}) refunds it - its upload format is unpublished, so no declaration is written"
     ));
     court_note(d);
-    Some((EntryPath::Phase3, PHASE3))
+    Some((EntryPath::Phase3, PHASE3.code))
 }
 
 fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'static str)> {
@@ -2187,13 +2248,13 @@ fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'stati
                 e.ieepa_dutiable_lines,
                 if e.ieepa_dutiable_lines == 1 { "" } else { "s" }
             ));
-            return Some((EntryPath::Review, DUTY_OUTSIDE_PERIOD));
+            return Some((EntryPath::Review, DUTY_OUTSIDE_PERIOD.code));
         }
         if e.ieepa_blank_duty_lines == 0 {
             d.notes.push(format!(
                 "entered {entered}, outside {IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}: no IEEPA duty was due, so CAPE has nothing to refund"
             ));
-            return Some((EntryPath::NotRefundable, OUTSIDE_PERIOD));
+            return Some((EntryPath::NotRefundable, OUTSIDE_PERIOD.code));
         }
     }
     // Only a file that shows every line's HTS number and duty, all readable, proves the absence
@@ -2209,7 +2270,7 @@ fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'stati
             if e.ieepa_blank_duty_lines == 1 { " has" } else { "s have" },
             Column::Duty.header()
         ));
-        return Some((EntryPath::Review, DUTY_CELL_BLANK));
+        return Some((EntryPath::Review, DUTY_CELL_BLANK.code));
     }
     if no_ieepa || no_dutiable {
         let o = e.other_chapter_99;
@@ -2240,7 +2301,7 @@ fn not_refundable(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'stati
                 format!("; its {} duty is not refunded by CAPE", other.join(" and "))
             }
         ));
-        return Some((EntryPath::NotRefundable, NO_DUTIABLE_IEEPA));
+        return Some((EntryPath::NotRefundable, NO_DUTIABLE_IEEPA.code));
     }
     if e.ieepa_blank_duty_lines > 0 {
         d.notes.push(format!(
@@ -2311,13 +2372,13 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(EntryPat
     let later = |rule| Some((EntryPath::LaterPhase, rule));
     let entry_type = normalized_type(e);
     if let Some(t) = entry_type.filter(|t| WAREHOUSE_TYPES.contains(t))
-        && holds(WAREHOUSE, as_of)
+        && WAREHOUSE.holds_on(as_of)
     {
         d.notes.push(format!(
             "entry type {t} (warehouse): since {WAREHOUSE_CHANGE} CAPE answers ENTRY TYPE NOT ALLOWED - declare its withdrawals (types {}) instead; the refund follows when the warehouse entry liquidates",
             WITHDRAWAL_TYPES.join(", ")
         ));
-        return later(WAREHOUSE);
+        return later(WAREHOUSE.code);
     }
     if let Some(raw) = e.adcvd.as_deref() {
         let s = squash(raw);
@@ -2326,7 +2387,7 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(EntryPat
             d.notes.push(format!(
                 "AD/CVD `{raw}`: CAPE phase 1 excludes AD/CVD entries pending liquidation after Commerce's instructions"
             ));
-            return later(ADCVD_PENDING);
+            return later(ADCVD_PENDING.code);
         }
         if s.contains("susp") {
             d.notes.push(format!(
@@ -2336,7 +2397,7 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(EntryPat
             d.notes.push(format!(
                 "AD/CVD `{raw}`: the file does not say whether the entry is suspended (CAPE takes it) or pending liquidation after Commerce's instructions (CAPE does not) - check the case in ACE"
             ));
-            return Some((EntryPath::Review, ADCVD_UNCLEAR));
+            return Some((EntryPath::Review, ADCVD_UNCLEAR.code));
         }
     }
     if let Some(raw) = e
@@ -2347,36 +2408,36 @@ fn later_phase(e: &EntryData, as_of: Date, d: &mut Decision) -> Option<(EntryPat
         d.notes.push(format!(
             "the drawback column says `{raw}`: CBP rejects drawback-linked entries (ENTRY ON DRAWBACK) in phase 1"
         ));
-        return later(DRAWBACK);
+        return later(DRAWBACK.code);
     }
     let flag = e.reconciliation_indicator.as_deref().unwrap_or("");
     if flag_value(flag) != Some(true) {
         return None;
     }
-    if holds(RECON_BEFORE_CHANGE, as_of) {
+    if RECON_BEFORE_CHANGE.holds_on(as_of) {
         d.notes.push(format!(
             "flagged for reconciliation (`{flag}`): CBP refuses flagged entries until {RECON_CHANGE}"
         ));
-        return later(RECON_BEFORE_CHANGE);
+        return later(RECON_BEFORE_CHANGE.code);
     }
-    if !holds(RECON_NOT_ACCEPTED, as_of) {
+    if !RECON_NOT_ACCEPTED.holds_on(as_of) {
         return None;
     }
     if let Some(recon) = e.reconciliation_entry_number.as_deref() {
         d.notes.push(format!(
             "flagged for reconciliation and the type 09 entry `{recon}` was filed: CAPE does not take it; the IEEPA duty goes through the reconciliation or a later phase"
         ));
-        return later(RECON_NOT_ACCEPTED);
+        return later(RECON_NOT_ACCEPTED.code);
     }
     match entry_type {
         Some(t) if !RECON_ACCEPTED_TYPES.contains(&t) => {
             d.notes.push(format!(
                 "flagged for reconciliation, entry type {t}: since {RECON_CHANGE} CAPE takes flagged entries of types 01, 02 and 06 only"
             ));
-            later(RECON_NOT_ACCEPTED)
+            later(RECON_NOT_ACCEPTED.code)
         }
         _ => {
-            d.reasons.push(RECON_ACCEPTED);
+            d.reasons.push(RECON_ACCEPTED.code);
             let mut note = format!(
                 "flagged for reconciliation (`{flag}`): CAPE takes it since {RECON_CHANGE} unless a type 09 reconciliation entry was filed - declare it in CAPE before any type 09 is filed"
             );
@@ -2496,7 +2557,7 @@ fn doubtful(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'static str)
             if named.len() == 1 { "a cell" } else { "cells" },
             named.join("; ")
         ));
-        return Some((EntryPath::Review, CELL_UNREADABLE));
+        return Some((EntryPath::Review, CELL_UNREADABLE.code));
     }
     if e.entry_date.is_none() {
         let why = if e.absent_columns.contains(Column::EntryDate) {
@@ -2507,7 +2568,7 @@ fn doubtful(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'static str)
         d.notes.push(format!(
             "not declared: {why}, so the IEEPA period ({IEEPA_FIRST_DAY} to {IEEPA_LAST_DAY}), a liquidation by operation of law a year after entry (19 USC 1504(a)) and the PSC window (300 days from entry) cannot be checked - fill in the entry date from ACE and run again"
         ));
-        return Some((EntryPath::Review, ENTRY_DATE_UNKNOWN));
+        return Some((EntryPath::Review, ENTRY_DATE_UNKNOWN.code));
     }
     None
 }
@@ -2567,7 +2628,7 @@ fn protest_on_entry(
                 let as_of = add_days(w.date, -i64::from(w.days_left)).unwrap_or(w.date);
                 let business = crate::calendar::business_days_between(as_of, w.date);
                 if business >= crate::calendar::WITHDRAWAL_BUSINESS_DAYS {
-                    d.reasons.push(PROTEST_WITHDRAWABLE);
+                    d.reasons.push(PROTEST_WITHDRAWABLE.code);
                     d.notes.push(format!(
                         "if {named} covers only IEEPA duty, it can be withdrawn and the entry declared in CAPE until {} ({}, {business} business days)",
                         w.date, w.left()
@@ -2580,14 +2641,14 @@ fn protest_on_entry(
                     ));
                 }
             }
-            Some((EntryPath::Protest, OPEN_PROTEST))
+            Some((EntryPath::Protest, OPEN_PROTEST.code))
         }
         Some(ProtestState::Closed) => closed_protest(e, &named, status_raw, d, cape_takes_type),
         Some(ProtestState::Unrecognized) => {
             d.notes.push(format!(
                 "{named} has the status `{status_raw}`, which capekit cannot read as open or closed: an open protest blocks CAPE - check it in ACE"
             ));
-            Some((EntryPath::Review, PROTEST_STATUS_UNKNOWN))
+            Some((EntryPath::Review, PROTEST_STATUS_UNKNOWN.code))
         }
         None => {
             let n = number?;
@@ -2599,7 +2660,7 @@ fn protest_on_entry(
             d.notes.push(format!(
                 "protest {n} is on file but {why}: an open protest blocks CAPE, a closed one does not - add `Protest Status` or check ACE"
             ));
-            Some((EntryPath::Review, PROTEST_STATUS_UNKNOWN))
+            Some((EntryPath::Review, PROTEST_STATUS_UNKNOWN.code))
         }
     }
 }
@@ -2635,14 +2696,14 @@ fn closed_protest(
                         "{named} is `{status_raw}`: no second protest is possible (19 USC 1514); sue in the Court of International Trade under 28 USC 1581(a) by {} ({}, 28 USC 2636(a)); the 1581(i) date, kept beside it since the route for IEEPA duty is disputed, is {court_i}",
                         a.date, a.basis
                     ));
-                    Some((EntryPath::Court, PROTEST_DENIED))
+                    Some((EntryPath::Court, PROTEST_DENIED.code))
                 }
                 None => {
                     d.notes.push(format!(
                         "{named} is `{status_raw}` but the file has no `{}`: under 28 USC 1581(a) the suit is due 180 days after the denial (28 USC 2636(a)), under 1581(i) by {court_i} - look the decision date up in ACE; never file a second protest",
                         Column::ProtestDecisionDate.header()
                     ));
-                    Some((EntryPath::Review, PROTEST_DENIED_UNDATED))
+                    Some((EntryPath::Review, PROTEST_DENIED_UNDATED.code))
                 }
             }
         }
@@ -2650,13 +2711,13 @@ fn closed_protest(
             d.notes.push(format!(
                 "{named} is `{status_raw}`: the IEEPA duty may already have been refunded - check the decision and any refund in ACE before declaring"
             ));
-            Some((EntryPath::Review, PROTEST_APPROVED))
+            Some((EntryPath::Review, PROTEST_APPROVED.code))
         }
         Some(ProtestOutcome::Unstated) => {
             d.notes.push(format!(
                 "{named} is `{status_raw}`, which does not say whether it was approved or denied: approved, the duty may be refunded already; denied, the suit is due 180 days after the denial (28 USC 2636(a)), 1581(i) by {court_i} - check it in ACE"
             ));
-            Some((EntryPath::Review, PROTEST_APPROVED))
+            Some((EntryPath::Review, PROTEST_APPROVED.code))
         }
         Some(ProtestOutcome::Withdrawn) | None => {
             d.notes.push(format!(
@@ -2684,26 +2745,26 @@ fn goods_value(
                     p.date
                 ))
         ));
-        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED);
+        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED.code);
     }
     let Some(psc) = d.deadlines.psc_due else {
         d.notes.push(format!(
             "{PROBLEM}; the PSC window (300 days from entry, and 15 days before scheduled liquidation) cannot be dated without the `Entry Date` - check it in ACE"
         ));
-        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED);
+        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED.code);
     };
     if psc.passed() {
         d.notes.push(format!(
             "{PROBLEM}, and the PSC window closed on {}: check the entry in ACE or write to IEEPARefunds@cbp.dhs.gov",
             psc.date
         ));
-        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED);
+        return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED.code);
     }
-    if normalized_type(e) == Some("06") && holds(FTZ_PSC_BLOCKED, as_of) {
+    if normalized_type(e) == Some("06") && FTZ_PSC_BLOCKED.holds_on(as_of) {
         d.notes.push(format!(
             "{PROBLEM}, and since {FTZ_PSC_CHANGE} ACE refuses a PSC that modifies an IEEPA HTS line of an FTZ type 06 entry (F883 PSC NOT ALLOWED TO MODIFY IEEPA HTS): it cannot be corrected first - write to IEEPARefunds@cbp.dhs.gov"
         ));
-        return (EntryPath::Review, FTZ_PSC_BLOCKED);
+        return (EntryPath::Review, FTZ_PSC_BLOCKED.code);
     }
     d.notes.push(format!(
         "{PROBLEM}: file a PSC moving the value to the Chapter 1-97 line by {} ({}), then declare - once on a declaration a PSC is refused (ACE condition 864)",
@@ -2722,7 +2783,7 @@ fn goods_value(
             "the scheduled liquidation date is not in the file: the PSC due date assumes ACE's usual schedule (liquidation 314 days after entry, so the PSC is due by day 299) - check the date in ACE".to_owned(),
         );
     }
-    (EntryPath::CorrectFirst, GOODS_VALUE_PSC_OPEN)
+    (EntryPath::CorrectFirst, GOODS_VALUE_PSC_OPEN.code)
 }
 
 fn control_status_note(e: &EntryData, d: &mut Decision) {
@@ -2771,35 +2832,16 @@ mod tests {
     }
 
     #[test]
-    fn every_rule_is_documented_named_and_unique() {
-        let mut seen = std::collections::HashSet::new();
-        for (i, r) in PATH_RULES.iter().enumerate() {
-            assert!(seen.insert(r.code), "duplicate {}", r.code);
-            assert_eq!(
-                r.code,
-                format!("P{:03}", i + 1),
-                "codes are append-only, in order"
-            );
-            assert!(
-                r.doc.missing_sections().is_empty(),
-                "{} lacks {:?}",
-                r.code,
-                r.doc.missing_sections()
-            );
-            assert!(
-                r.name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-                "{}",
-                r.name
-            );
+    fn every_rule_names_its_source_and_renders_its_title() {
+        // Codes, names and documentation: `catalogs::tests::every_catalog_keeps_the_invariants`.
+        for r in PATH_RULES {
             let src = r.doc.source;
             assert!(
                 ["CSMS", "USC", "CBP"].iter().any(|s| src.contains(s)),
                 "{} names no source: {src}",
                 r.code
             );
-            assert!(r.render_text().contains(r.title));
+            assert!(crate::doc::Documented::render_text(*r).contains(r.title));
         }
     }
 
@@ -2814,9 +2856,9 @@ mod tests {
 
     #[test]
     fn recon_rules_change_on_the_same_day() {
-        let before = path_rule(RECON_BEFORE_CHANGE).expect("rule");
-        let after = path_rule(RECON_NOT_ACCEPTED).expect("rule");
-        let accepted = path_rule(RECON_ACCEPTED).expect("rule");
+        let before = path_rule(RECON_BEFORE_CHANGE.code).expect("rule");
+        let after = path_rule(RECON_NOT_ACCEPTED.code).expect("rule");
+        let accepted = path_rule(RECON_ACCEPTED.code).expect("rule");
         assert_eq!(before.valid_to, Some(RECON_CHANGE));
         assert_eq!(after.valid_from, Some(RECON_CHANGE));
         assert_eq!(accepted.valid_from, Some(RECON_CHANGE));

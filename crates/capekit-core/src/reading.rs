@@ -5,164 +5,169 @@
 //! I/O, so that `catalogs::all_rules()` (explain, the web pages, the README table) sees every
 //! catalog without depending on the readers.
 
-use serde::Serialize;
-
 use crate::diag::Severity;
-use crate::doc::{Documented, RuleDoc};
+use crate::doc::RuleDoc;
+use crate::rules::Rule;
 
-/// A reader rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ReaderRule {
-    /// Stable code. Append-only.
-    pub code: &'static str,
-    /// Kebab-case name.
-    pub name: &'static str,
-    /// One line.
-    pub title: &'static str,
-    /// Severity.
-    pub severity: Severity,
-    /// The catalog, as `capekit explain` and the web pages name it.
-    pub catalog: &'static str,
-    /// Documentation.
-    pub doc: RuleDoc,
-}
+crate::rules::findings_catalog!(
+    /// The catalog of the Claim Details, Validation Result File and entry-list readers (C).
+    ClaimReading,
+    "reading ACE files (capekit triage)"
+);
 
-impl Documented for ReaderRule {
-    fn code(&self) -> &'static str {
-        self.code
-    }
-    fn name(&self) -> &'static str {
-        self.name
-    }
-    fn title(&self) -> &'static str {
-        self.title
-    }
-    fn catalog(&self) -> &'static str {
-        self.catalog
-    }
-    fn facts(&self) -> Vec<(&'static str, String)> {
-        vec![("severity", self.severity.to_string())]
-    }
-    fn doc(&self) -> &RuleDoc {
-        &self.doc
-    }
-}
+crate::rules::findings_catalog!(
+    /// The catalog of the ES-003 entry report readers (R).
+    EntryReading,
+    "reading ES-003 entry reports (capekit plan)"
+);
 
-const CLAIM_CATALOG: &str = "reading ACE files (capekit triage)";
-const ENTRY_CATALOG: &str = "reading ES-003 entry reports (capekit plan)";
+/// A rule of the claim file readers.
+pub type ClaimReaderRule = Rule<ClaimReading>;
+/// A rule of the entry report readers.
+pub type EntryReaderRule = Rule<EntryReading>;
+
 const ACE_EXPORT: &str = "ACE Reports, ES-003 \"Entry Summary Line Tariff Details\"";
 
-/// Rules of the Claim Details, Validation Result File and entry-list readers.
-pub static CLAIM_READER_RULES: &[ReaderRule] = &[
-    ReaderRule {
-        code: "C001",
-        name: "unreadable-entry-number",
-        title: "a row's entry number cannot be read",
+/// C001: a row's entry number cannot be read.
+pub static UNREADABLE_ENTRY_NUMBER: ClaimReaderRule = Rule {
+    code: "C001",
+    name: "unreadable-entry-number",
+    title: "a row's entry number cannot be read",
+    kind: ClaimReading {
         severity: Severity::Error,
-        catalog: CLAIM_CATALOG,
-        doc: RuleDoc {
-            what: "The entry number cell of a Claim Details, Validation Result File or corrected-list row is not a valid entry number (wrong length, check digit, or spreadsheet damage such as `6.05761E+10`).",
-            why: "capekit cannot tell which entry the row speaks of, so it cannot triage it; the row is left out and counted, never dropped silently.",
-            example: "`6.05761E+10` in the ENTRY_NUMBER column of a Claim Details file opened and saved in Excel.",
-            fix: "Download the file again from ACE and do not save it from Excel, or format the column as Text; for a corrected list, correct the number.",
-            source: "CBP CATAIR Appendix E (entry number format)",
-        },
     },
-    ReaderRule {
-        code: "C002",
-        name: "claim-rows-before-header",
-        title: "rows above the header of a claim file were skipped",
+    doc: RuleDoc {
+        what: "The entry number cell of a Claim Details, Validation Result File or corrected-list row is not a valid entry number (wrong length, check digit, or spreadsheet damage such as `6.05761E+10`).",
+        why: "capekit cannot tell which entry the row speaks of, so it cannot triage it; the row is left out and counted, never dropped silently.",
+        example: "`6.05761E+10` in the ENTRY_NUMBER column of a Claim Details file opened and saved in Excel.",
+        fix: "Download the file again from ACE and do not save it from Excel, or format the column as Text; for a corrected list, correct the number.",
+        source: "CBP CATAIR Appendix E (entry number format)",
+    },
+};
+
+/// C002: rows above the header of a claim file were skipped.
+pub static CLAIM_ROWS_BEFORE_HEADER: ClaimReaderRule = Rule {
+    code: "C002",
+    name: "claim-rows-before-header",
+    title: "rows above the header of a claim file were skipped",
+    kind: ClaimReading {
         severity: Severity::Info,
-        catalog: CLAIM_CATALOG,
-        doc: RuleDoc {
-            what: "A Claim Details or Validation Result File whose header row is not the first: a title, a date or a filter line stands above it (as report exports and hand-saved sheets often have). capekit looks for the header in the first ten non-blank rows and skips what stands above it.",
-            why: "The skipped rows hold no entries; saying so keeps every row of the file accounted for.",
-            example: "`Claim Details Report` on line 1, the header `ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION` on line 3.",
-            fix: "Nothing, if the skipped rows are a title; if they hold entries, put the header first.",
-            source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
-        },
     },
-    ReaderRule {
-        code: "C003",
-        name: "sheets-not-read",
-        title: "sheets of a claim workbook without a claim table were not read",
+    doc: RuleDoc {
+        what: "A Claim Details or Validation Result File whose header row is not the first: a title, a date or a filter line stands above it (as report exports and hand-saved sheets often have). capekit looks for the header in the first ten non-blank rows and skips what stands above it.",
+        why: "The skipped rows hold no entries; saying so keeps every row of the file accounted for.",
+        example: "`Claim Details Report` on line 1, the header `ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION` on line 3.",
+        fix: "Nothing, if the skipped rows are a title; if they hold entries, put the header first.",
+        source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
+    },
+};
+
+/// C003: sheets of a claim workbook without a claim table were not read.
+pub static SHEETS_NOT_READ: ClaimReaderRule = Rule {
+    code: "C003",
+    name: "sheets-not-read",
+    title: "sheets of a claim workbook without a claim table were not read",
+    kind: ClaimReading {
         severity: Severity::Info,
-        catalog: CLAIM_CATALOG,
-        doc: RuleDoc {
-            what: "A Claim Details or Validation Result workbook with several sheets, some of which have no entry and status (or error) columns: a summary, notes, a pivot.",
-            why: "Every sheet is looked at, so that a claim saved on its second sheet, or split over two, loses no entry; the sheets that hold no claim table are named so that nothing is skipped unsaid.",
-            example: "A workbook with a `Summary` sheet first and the claim rows on `Claim Details`.",
-            fix: "Nothing, if the named sheets hold no entries; if one does, give it the entry number and status columns.",
-            source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
-        },
     },
-    ReaderRule {
-        code: "C004",
-        name: "read-as-validation-result",
-        title: "a file without a claim number column is read as a Validation Result File",
+    doc: RuleDoc {
+        what: "A Claim Details or Validation Result workbook with several sheets, some of which have no entry and status (or error) columns: a summary, notes, a pivot.",
+        why: "Every sheet is looked at, so that a claim saved on its second sheet, or split over two, loses no entry; the sheets that hold no claim table are named so that nothing is skipped unsaid.",
+        example: "A workbook with a `Summary` sheet first and the claim rows on `Claim Details`.",
+        fix: "Nothing, if the named sheets hold no entries; if one does, give it the entry number and status columns.",
+        source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
+    },
+};
+
+/// C004: a file without a claim number column is read as a Validation Result File.
+pub static READ_AS_VALIDATION_RESULT: ClaimReaderRule = Rule {
+    code: "C004",
+    name: "read-as-validation-result",
+    title: "a file without a claim number column is read as a Validation Result File",
+    kind: ClaimReading {
         severity: Severity::Info,
-        catalog: CLAIM_CATALOG,
-        doc: RuleDoc {
-            what: "A claim file with entry and status or error columns but no claim number column. Claim Details carry the claim number; a Validation Result File (File Uploads) does not.",
-            why: "A Validation Result File never proves acceptance: its rows without an error passed file checks only. Reading a claimless file as one means no entry is taken for accepted on its word, and none is refiled while its claim may still come.",
-            example: "`Entry Number,Status,Error Message` with no `Claim Number` column.",
-            fix: "For a Validation Result File, nothing. For a Claim Details, download it again from Claim Status with its claim number column, and triage that.",
-            source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): File Uploads and Claim Status",
-        },
     },
-    ReaderRule {
-        code: "C005",
-        name: "message-without-entry",
-        title: "a row without an entry number carries a message about the whole file",
+    doc: RuleDoc {
+        what: "A claim file with entry and status or error columns but no claim number column. Claim Details carry the claim number; a Validation Result File (File Uploads) does not.",
+        why: "A Validation Result File never proves acceptance: its rows without an error passed file checks only. Reading a claimless file as one means no entry is taken for accepted on its word, and none is refiled while its claim may still come.",
+        example: "`Entry Number,Status,Error Message` with no `Claim Number` column.",
+        fix: "For a Validation Result File, nothing. For a Claim Details, download it again from Claim Status with its claim number column, and triage that.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): File Uploads and Claim Status",
+    },
+};
+
+/// C005: a row without an entry number carries a message about the whole file.
+pub static MESSAGE_WITHOUT_ENTRY: ClaimReaderRule = Rule {
+    code: "C005",
+    name: "message-without-entry",
+    title: "a row without an entry number carries a message about the whole file",
+    kind: ClaimReading {
         severity: Severity::Info,
-        catalog: CLAIM_CATALOG,
-        doc: RuleDoc {
-            what: "A row of a Validation Result File (or Claim Details) whose entry number cell is empty while its message cell is not.",
-            why: "A failed upload may state its file-level error (FAILED INITIAL VALIDATION, NOT A CSV FILE) on such a row, naming no entry: that message decides that none of the upload's entries was filed, so it is read, not dropped.",
-            example: "`,FAILED INITIAL VALIDATION` as the first data row of a Validation Result File.",
-            fix: "Nothing: capekit reads the message. A file-level error makes the whole upload `not-filed`.",
-            source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): file-level rules",
-        },
     },
-    ReaderRule {
-        code: "C006",
-        name: "claim-date-unreadable",
-        title: "a claim date cell cannot be read as a date",
+    doc: RuleDoc {
+        what: "A row of a Validation Result File (or Claim Details) whose entry number cell is empty while its message cell is not.",
+        why: "A failed upload may state its file-level error (FAILED INITIAL VALIDATION, NOT A CSV FILE) on such a row, naming no entry: that message decides that none of the upload's entries was filed, so it is read, not dropped.",
+        example: "`,FAILED INITIAL VALIDATION` as the first data row of a Validation Result File.",
+        fix: "Nothing: capekit reads the message. A file-level error makes the whole upload `not-filed`.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): file-level rules",
+    },
+};
+
+/// C006: a claim date cell cannot be read as a date.
+pub static CLAIM_DATE_UNREADABLE: ClaimReaderRule = Rule {
+    code: "C006",
+    name: "claim-date-unreadable",
+    title: "a claim date cell cannot be read as a date",
+    kind: ClaimReading {
         severity: Severity::Warning,
-        catalog: CLAIM_CATALOG,
-        doc: RuleDoc {
-            what: "A Claim Details with a claim date column (`Claim Date`, `Date Submitted`, `Processed Date`...) whose cell is not a date capekit reads: MM/DD/YYYY, M/D/YY or YYYY-MM-DD, a time of day allowed after it.",
-            why: "The ledger answers with a claim the declaration uploaded last on or before the claim's date, so that an older claim read late never releases entries pending on a later upload. A claim without a readable date is read the safe way: when several uploads hold its entries it answers the earliest and the later ones keep their entries pending, and the import says so.",
-            example: "`Claim Date` holding `45627` (an Excel date that lost its format) or `Nov 2`.",
-            fix: "Download the Claim Details again from ACE (Claim Status), or format the column as a date, and import it again; or name the declaration it answers with `capekit ledger import CLAIM --declaration FILE`.",
-            source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
-        },
     },
-    ReaderRule {
-        code: "C007",
-        name: "claim-file-without-rows",
-        title: "a claim file has its header but no rows",
+    doc: RuleDoc {
+        what: "A Claim Details with a claim date column (`Claim Date`, `Date Submitted`, `Processed Date`...) whose cell is not a date capekit reads: MM/DD/YYYY, M/D/YY or YYYY-MM-DD, a time of day allowed after it.",
+        why: "The ledger answers with a claim the declaration uploaded last on or before the claim's date, so that an older claim read late never releases entries pending on a later upload. A claim without a readable date is read the safe way: when several uploads hold its entries it answers the earliest and the later ones keep their entries pending, and the import says so.",
+        example: "`Claim Date` holding `45627` (an Excel date that lost its format) or `Nov 2`.",
+        fix: "Download the Claim Details again from ACE (Claim Status), or format the column as a date, and import it again; or name the declaration it answers with `capekit ledger import CLAIM --declaration FILE`.",
+        source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
+    },
+};
+
+/// C007: a claim file has its header but no rows.
+pub static CLAIM_FILE_WITHOUT_ROWS: ClaimReaderRule = Rule {
+    code: "C007",
+    name: "claim-file-without-rows",
+    title: "a claim file has its header but no rows",
+    kind: ClaimReading {
         severity: Severity::Warning,
-        catalog: CLAIM_CATALOG,
-        doc: RuleDoc {
-            what: "A Claim Details or Validation Result File whose columns map but that holds no row below its header.",
-            why: "A claim lists at least one entry. A file without rows is a download that stopped, a filter left on in Excel, or the wrong claim: its entries are in none of the files read, so with `--declaration` they show as missing, and without it nothing shows at all.",
-            example: "`Entry Number,Claim Number,Status,Error Description` and nothing below it.",
-            fix: "Download the Claim Details again from ACE (Claim Status > claim > Claim Details), clear any Excel filter before saving, and triage it again.",
-            source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): Claim Status and Claim Details",
-        },
     },
+    doc: RuleDoc {
+        what: "A Claim Details or Validation Result File whose columns map but that holds no row below its header.",
+        why: "A claim lists at least one entry. A file without rows is a download that stopped, a filter left on in Excel, or the wrong claim: its entries are in none of the files read, so with `--declaration` they show as missing, and without it nothing shows at all.",
+        example: "`Entry Number,Claim Number,Status,Error Description` and nothing below it.",
+        fix: "Download the Claim Details again from ACE (Claim Status > claim > Claim Details), clear any Excel filter before saving, and triage it again.",
+        source: "CBP, \"ACE Portal: CAPE Declarations\" quick reference guide (April 2026): Claim Status and Claim Details",
+    },
+};
+
+/// Rules of the Claim Details, Validation Result File and entry-list readers.
+pub static CLAIM_READER_RULES: &[&ClaimReaderRule] = &[
+    &UNREADABLE_ENTRY_NUMBER,
+    &CLAIM_ROWS_BEFORE_HEADER,
+    &SHEETS_NOT_READ,
+    &READ_AS_VALIDATION_RESULT,
+    &MESSAGE_WITHOUT_ENTRY,
+    &CLAIM_DATE_UNREADABLE,
+    &CLAIM_FILE_WITHOUT_ROWS,
 ];
 
 macro_rules! reader_rule {
     ($code:literal, $name:literal, $sev:ident, $title:literal, what: $what:expr, why: $why:expr,
      example: $ex:expr, fix: $fix:expr, source: $src:expr $(,)?) => {
-        ReaderRule {
+        Rule {
             code: $code,
             name: $name,
             title: $title,
-            severity: Severity::$sev,
-            catalog: ENTRY_CATALOG,
+            kind: EntryReading {
+                severity: Severity::$sev,
+            },
             doc: RuleDoc {
                 what: $what,
                 why: $why,
@@ -174,9 +179,8 @@ macro_rules! reader_rule {
     };
 }
 
-/// Rules of the ES-003 / entry-list reader, in code order. Codes are append-only.
-pub static ENTRY_READER_RULES: &[ReaderRule] = &[
-    reader_rule!("R001", "entry-data-unreadable-entry-number", Error, "a row's entry number cannot be read",
+/// R001: a row's entry number cannot be read.
+pub static ENTRY_DATA_UNREADABLE_ENTRY_NUMBER: EntryReaderRule = reader_rule!("R001", "entry-data-unreadable-entry-number", Error, "a row's entry number cannot be read",
         what: "The entry number cell is empty or not a valid entry number: wrong length, wrong \
 check digit, or spreadsheet damage such as `6.05761E+10` or a lost leading zero.",
         why: "capekit cannot tell which entry the row belongs to, so the row is left out (and \
@@ -184,8 +188,10 @@ counted as dropped). Its duty may be missing from an entry's total.",
         example: "`6.05761E+10` in `Entry Summary Number`; an empty cell on a report's total row.",
         fix: "Export the report again without opening it in Excel, or format the column as Text; \
 correct mistyped numbers from ACE. Delete total and footer rows.",
-        source: "CBP CATAIR Appendix E (entry number format)"),
-    reader_rule!("R002", "bad-amount", Warning, "an amount cannot be read",
+        source: "CBP CATAIR Appendix E (entry number format)");
+
+/// R002: an amount cannot be read.
+pub static BAD_AMOUNT: EntryReaderRule = reader_rule!("R002", "bad-amount", Warning, "an amount cannot be read",
         what: "A duty or goods value cell on a Chapter 99 line is not an amount in dollars and \
 cents. Accepted: `$1,234.00`, `1234`, `-12.5`, `(12.00)` (negative).",
         why: "The amount decides whether an entry paid IEEPA duty and whether a goods value sits \
@@ -193,8 +199,10 @@ on an IEEPA line. It is treated as unknown: the entry is never judged not refund
 it.",
         example: "`$12.3.4` or `1.2E+3` in `Line Tariff Duty Amount`.",
         fix: "Correct the cell (or export again from ACE) and read the file again.",
-        source: ACE_EXPORT),
-    reader_rule!("R003", "bad-date", Warning, "a date cannot be read",
+        source: ACE_EXPORT);
+
+/// R003: a date cannot be read.
+pub static BAD_DATE: EntryReaderRule = reader_rule!("R003", "bad-date", Warning, "a date cannot be read",
         what: "A date cell (entry, entry summary or liquidation date) is not a date as \
 `MM/DD/YYYY`, `M/D/YYYY` or `YYYY-MM-DD` (a time of day after it is ignored), or names a day that \
 does not exist.",
@@ -202,8 +210,10 @@ does not exist.",
 deadlines. The date is treated as missing, and the decision says so.",
         example: "`02/30/2026`, or `46082` (an Excel date that lost its format).",
         fix: "Correct the cell, or format the column as a date in Excel, and read the file again.",
-        source: ACE_EXPORT),
-    reader_rule!("R004", "conflicting-values", Warning, "an entry has two different values for one column",
+        source: ACE_EXPORT);
+
+/// R004: an entry has two different values for one column.
+pub static CONFLICTING_VALUES: EntryReaderRule = reader_rule!("R004", "conflicting-values", Warning, "an entry has two different values for one column",
         what: "Rows of the same entry disagree on a value that belongs to the whole entry: \
 importer, entry type, entry or liquidation date, statuses, protest number.",
         why: "Only one can be right, and deadlines depend on some of them. The first value is \
@@ -212,8 +222,10 @@ kept; the finding names both lines.",
 entry.",
         fix: "Check the entry in ACE and correct the export (or merge the two reports it came \
 from).",
-        source: ACE_EXPORT),
-    reader_rule!("R005", "missing-entry-column", Error, "the file has no entry number column",
+        source: ACE_EXPORT);
+
+/// R005: the file has no entry number column.
+pub static MISSING_ENTRY_COLUMN: EntryReaderRule = reader_rule!("R005", "missing-entry-column", Error, "the file has no entry number column",
         what: "None of the first 20 non-blank rows holds a header for the entry number \
 (`Entry Summary Number`, `Entry Number`, `ENTRY_NUMBER`, `Entry No`, ...).",
         why: "Without it no row can be given to an entry; the file is refused, naming the columns \
@@ -222,45 +234,57 @@ it has.",
 without headers.",
         fix: "Export ES-003 again with its header row, or add the header `Entry Number` above the \
 entry numbers.",
-        source: ACE_EXPORT),
-    reader_rule!("R006", "unreadable-hts", Warning, "an HTS number cannot be read",
+        source: ACE_EXPORT);
+
+/// R006: an HTS number cannot be read.
+pub static UNREADABLE_HTS: EntryReaderRule = reader_rule!("R006", "unreadable-hts", Warning, "an HTS number cannot be read",
         what: "The HTS cell holds something other than 4 to 10 digits with optional dots, spaces \
 or dashes.",
         why: "The HTS number tells IEEPA lines (9903.01.xx, 9903.02.xx) from the others; an \
 unreadable one is not counted as IEEPA, and the entry is not judged not refundable because of it.",
         example: "`9.90301E+09` (Excel's scientific notation) or `N/A`.",
         fix: "Format the column as Text and export again, or correct the cell.",
-        source: ACE_EXPORT),
-    reader_rule!("R007", "unreadable-entry-type", Warning, "an entry type cannot be read",
+        source: ACE_EXPORT);
+
+/// R007: an entry type cannot be read.
+pub static UNREADABLE_ENTRY_TYPE: EntryReaderRule = reader_rule!("R007", "unreadable-entry-type", Warning, "an entry type cannot be read",
         what: "The entry type cell is not a one- or two-digit code (optionally followed by its \
 description).",
         why: "Entry types 08, 09 and 47 are excluded from CAPE phase 1; with the type unknown \
 that check cannot be made.",
         example: "`Consumption` instead of `01`.",
         fix: "Correct the cell to the two-digit code.",
-        source: ACE_EXPORT),
-    reader_rule!("R008", "duplicate-column", Warning, "two columns map to the same field",
+        source: ACE_EXPORT);
+
+/// R008: two columns map to the same field.
+pub static DUPLICATE_COLUMN: EntryReaderRule = reader_rule!("R008", "duplicate-column", Warning, "two columns map to the same field",
         what: "Two headers read as the same field, e.g. `Entry Number` and `Entry Summary \
 Number`.",
         why: "Only the first is used; if the other holds the right values the result is wrong.",
         example: "Headers `HTS`, `HTS Number - Full`.",
         fix: "Delete or rename the column that should not be used.",
-        source: ACE_EXPORT),
-    reader_rule!("R009", "rows-before-header", Info, "rows above the header were skipped",
+        source: ACE_EXPORT);
+
+/// R009: rows above the header were skipped.
+pub static ROWS_BEFORE_HEADER: EntryReaderRule = reader_rule!("R009", "rows-before-header", Info, "rows above the header were skipped",
         what: "Non-blank rows above the header row, such as a report title or run date.",
         why: "They are not data; they are skipped and reported so that nothing goes unseen.",
         example: "`Entry Summary Line Tariff Details` on line 1, header on line 3.",
         fix: "Nothing, if they are a title. If they are data, the header row is in the wrong place.",
-        source: ACE_EXPORT),
-    reader_rule!("R010", "findings-capped", Info, "more findings of one rule than are listed",
+        source: ACE_EXPORT);
+
+/// R010: more findings of one rule than are listed.
+pub static FINDINGS_CAPPED: EntryReaderRule = reader_rule!("R010", "findings-capped", Info, "more findings of one rule than are listed",
         what: "More than 1,000 findings of one rule in one file.",
         why: "Listing millions of identical findings helps nobody and could exhaust memory; they \
 are counted instead.",
         example: "Every row of a 2-million-row file with `6.05761E+10` entry numbers.",
         fix: "Fix the cause shown by the listed findings (usually a column Excel converted) and \
 read the file again.",
-        source: "capekit reader limits (MAX_DIAGNOSTICS_PER_RULE)"),
-    reader_rule!("R011", "entry-in-two-files", Warning, "an entry appears in two of the files read together",
+        source: "capekit reader limits (MAX_DIAGNOSTICS_PER_RULE)");
+
+/// R011: an entry appears in two of the files read together.
+pub static ENTRY_IN_TWO_FILES: EntryReaderRule = reader_rule!("R011", "entry-in-two-files", Warning, "an entry appears in two of the files read together",
         what: "The same entry number appears in two files given to one `capekit plan` (two ES-003 \
 exports that overlap, or an ES-003 and an entry list).",
         why: "An entry has one path and one set of deadlines; adding both files' rows up would \
@@ -270,8 +294,10 @@ named; the later file's rows for it are left out of the plan, and the finding na
 `es003-q1.csv`.",
         fix: "Nothing, if the exports overlap by design. If the later file holds newer data (a \
 liquidation since), name it first or drop the older file, and run again.",
-        source: ACE_EXPORT),
-    reader_rule!("R012", "negative-ieepa-duty", Warning, "a negative duty on an IEEPA line",
+        source: ACE_EXPORT);
+
+/// R012: a negative duty on an IEEPA line.
+pub static NEGATIVE_IEEPA_DUTY: EntryReaderRule = reader_rule!("R012", "negative-ieepa-duty", Warning, "a negative duty on an IEEPA line",
         what: "The duty cell of a 9903.01.xx or 9903.02.xx line holds a negative amount: \
 `($740.00)` (accounting style), `-740.00`, `$(740.00)`.",
         why: "An entry summary line does not carry negative duty; the value is a correction, a \
@@ -281,8 +307,10 @@ declaration and never to not refundable.",
         example: "`($740.00)` in `Line Tariff Duty Amount` on 9903.01.25.",
         fix: "Look the entry summary up in ACE; correct the export to the duty deposited, or \
 leave the entry out if the IEEPA duty was already refunded.",
-        source: ACE_EXPORT),
-    reader_rule!("R013", "report-total-row", Info, "ACE's report-total row was skipped",
+        source: ACE_EXPORT);
+
+/// R013: ACE's report-total row was skipped.
+pub static REPORT_TOTAL_ROW: EntryReaderRule = reader_rule!("R013", "report-total-row", Info, "ACE's report-total row was skipped",
         what: "A row whose entry number cell is not an entry number and whose first filled cell \
 reads `Report Total`, `Grand Total` or `Total` (with or without a colon): the footer ACE Reports \
 writes under an export, summing its amount columns.",
@@ -291,17 +319,32 @@ unreadable entry number on every export (R001) or, worse, add the whole report's
 is skipped, and said once, with its line.",
         example: "`Report Total:,,,,,$1,234,567.89` as the last line of an ES-003 export.",
         fix: "Nothing.",
-        source: ACE_EXPORT),
+        source: ACE_EXPORT);
+
+/// Rules of the ES-003 / entry-list reader, in code order. Codes are append-only.
+pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
+    &ENTRY_DATA_UNREADABLE_ENTRY_NUMBER,
+    &BAD_AMOUNT,
+    &BAD_DATE,
+    &CONFLICTING_VALUES,
+    &MISSING_ENTRY_COLUMN,
+    &UNREADABLE_HTS,
+    &UNREADABLE_ENTRY_TYPE,
+    &DUPLICATE_COLUMN,
+    &ROWS_BEFORE_HEADER,
+    &FINDINGS_CAPPED,
+    &ENTRY_IN_TWO_FILES,
+    &NEGATIVE_IEEPA_DUTY,
+    &REPORT_TOTAL_ROW,
 ];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The claim reader rule with this code (case-insensitive), for a code read from elsewhere.
+pub fn claim_reader_rule(code: &str) -> Option<&'static ClaimReaderRule> {
+    crate::rules::by_code(CLAIM_READER_RULES, code)
+}
 
-    #[test]
-    fn documented() {
-        for r in CLAIM_READER_RULES.iter().chain(ENTRY_READER_RULES) {
-            assert!(r.doc.missing_sections().is_empty(), "{}", r.code);
-        }
-    }
+/// The entry report reader rule with this code (case-insensitive), for a code read from
+/// elsewhere.
+pub fn entry_reader_rule(code: &str) -> Option<&'static EntryReaderRule> {
+    crate::rules::by_code(ENTRY_READER_RULES, code)
 }

@@ -16,7 +16,12 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::calendar::business_days_between;
-use crate::catalog::{Action, RECON_CHANGE};
+use crate::catalog::{
+    Action, CAPE_HIGH_VOLUMES, ENTRY_TYPE_NOT_ALLOWED, FINAL_LIQUIDATION, FLAGGED_FOR_RECON,
+    GOODS_VALUE_MUST_BE_REPORTED_CH_1_97, GOODS_VALUE_ON_IEEPA_LINE, HTS_RELATIONSHIP_MISMATCH,
+    INVALID_HTS, JMS_PROCESSING_ERROR, MessageRule, NO_IEEPA_HTS, PROTEST_ON_ENTRY, RECON_CHANGE,
+    STATEMENT_PROCESSING_NOT_COMPLETE, TRADE_CONTROL, UNABLE_TO_CALCULATE_DUTY,
+};
 use crate::deadline::{DeadlineKind, KindSet};
 use crate::entry::EntryNumber;
 use crate::path::{Column, Decision, EntryData, EntryPath, decide};
@@ -123,7 +128,17 @@ fn days(n: i32) -> String {
 }
 
 /// Messages whose fix is a post-summary correction.
-const PSC_FIXES: &[&str] = &["M010", "M011", "M013", "M014"];
+static PSC_FIXES: &[&MessageRule] = &[
+    &INVALID_HTS,
+    &HTS_RELATIONSHIP_MISMATCH,
+    &GOODS_VALUE_MUST_BE_REPORTED_CH_1_97,
+    &GOODS_VALUE_ON_IEEPA_LINE,
+];
+
+/// Is the message rule of a row (its code, as triage recorded it) one of `rules`?
+fn is_one_of(code: Option<&str>, rules: &[&MessageRule]) -> bool {
+    code.is_some_and(|c| rules.iter().any(|m| m.code == c))
+}
 
 /// The deadline kinds that matter for what a row's action leaves to do.
 fn kinds_for(action: Action, d: &Decision) -> KindSet {
@@ -239,10 +254,12 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
     let window = d.deadlines.cape_window_closes;
     let protest = d.deadlines.protest_due;
     let liquidated = window.is_some();
-    match r.rule {
+    let rule = r.rule;
+    let is = |m: &MessageRule| rule == Some(m.code);
+    match () {
         // Final liquidation: the protest deadline decides what is left; data that says
         // otherwise is flagged, with the safer date in view.
-        Some("M004") => match (liquidation, window) {
+        _ if is(&FINAL_LIQUIDATION) => match (liquidation, window) {
             (Some(liq), Some(w)) if w.days_left >= 0 => {
                 r.action = Action::Review;
                 r.what_to_do = format!(
@@ -284,7 +301,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
         },
         // Protest on entry: an IEEPA-only protest can be withdrawn while the window leaves time
         // for the withdrawal to post before CBP's batch validates the new declaration.
-        Some("M005") => match (liquidation, window) {
+        _ if is(&PROTEST_ON_ENTRY) => match (liquidation, window) {
             (Some(_), Some(w)) if w.days_left >= 0 => {
                 let business = business_days_between(as_of, w.date);
                 if business >= WITHDRAWAL_BUSINESS_DAYS {
@@ -330,7 +347,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             ),
         },
         // Reconciliation flag after the 2026-06-29 change: ES-003 cannot show a type 09.
-        Some("M003") if as_of >= RECON_CHANGE => match d.path {
+        _ if is(&FLAGGED_FOR_RECON) && as_of >= RECON_CHANGE => match d.path {
             EntryPath::Cape => {
                 r.action = Action::CorrectThenRefile;
                 r.what_to_do = format!(
@@ -350,7 +367,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             _ => add_note(r, d.notes.join("; ")),
         },
         // Trade control on an entry the data says liquidated: one of the two is wrong.
-        Some("M007") if liquidated => {
+        _ if is(&TRADE_CONTROL) && liquidated => {
             r.action = Action::Review;
             r.what_to_do = format!(
                 "CBP says the entry is in trade control (not yet on a statement), but the entry data says it liquidated on {}: the two disagree. Check the entry in ACE; meanwhile {}.",
@@ -360,7 +377,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             .into();
         }
         // No IEEPA HTS, while the data shows IEEPA duty paid.
-        Some("M017") if entry.ieepa_duty_cents > 0 => {
+        _ if is(&NO_IEEPA_HTS) && entry.ieepa_duty_cents > 0 => {
             r.action = Action::Review;
             r.what_to_do = format!(
                 "CBP found no IEEPA HTS on the entry, but the entry data shows {} of IEEPA duty on {} line(s) of 9903.01/9903.02: the two disagree. Check the entry's lines in ACE before dropping it.",
@@ -370,7 +387,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             .into();
         }
         // Entry type not allowed: warehouse entries since CSMS 69127837.
-        Some("M021") => match entry.entry_type.as_deref().map(str::trim) {
+        _ if is(&ENTRY_TYPE_NOT_ALLOWED) => match entry.entry_type.as_deref().map(str::trim) {
             Some(t @ ("21" | "22")) => {
                 r.action = Action::OtherPath;
                 r.what_to_do = format!(
@@ -387,7 +404,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             None => {}
         },
         // A fix by PSC, only while a PSC is possible.
-        Some(code) if PSC_FIXES.contains(&code) && r.action == Action::CorrectThenRefile => {
+        _ if is_one_of(rule, PSC_FIXES) && r.action == Action::CorrectThenRefile => {
             match d.psc_chance(entry, as_of) {
                 PscChance::Open(p) => add_note(
                     r,
@@ -531,20 +548,32 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
 
 /// Without entry data: the date that decides a date-dependent advice, and how to give it.
 fn without_data(r: &mut EntryResult, as_of: Date) {
-    let need = match r.rule {
-        Some("M004") => {
+    let rule = r.rule;
+    let is = |m: &MessageRule| rule == Some(m.code);
+    let need = match () {
+        _ if is(&FINAL_LIQUIDATION) => {
             "the liquidation date decides the protest deadline (liquidation + 180 days, 19 USC 1514) and, after it, the court date"
         }
-        Some("M005") => {
+        _ if is(&PROTEST_ON_ENTRY) => {
             "the liquidation date decides whether the protest can be withdrawn in time (80-day window, 5 business days)"
         }
-        Some("M003") if as_of >= RECON_CHANGE => {
+        _ if is(&FLAGGED_FOR_RECON) && as_of >= RECON_CHANGE => {
             "the entry type and reconciliation flag decide whether CAPE takes the entry now"
         }
-        Some("M007" | "M008" | "M009" | "M019" | "M020") => {
+        _ if is_one_of(
+            rule,
+            &[
+                &TRADE_CONTROL,
+                &STATEMENT_PROCESSING_NOT_COMPLETE,
+                &UNABLE_TO_CALCULATE_DUTY,
+                &JMS_PROCESSING_ERROR,
+                &CAPE_HIGH_VOLUMES,
+            ],
+        ) =>
+        {
             "the liquidation date decides whether a retry is still inside CAPE's 80-day window"
         }
-        Some(code) if PSC_FIXES.contains(&code) && r.action == Action::CorrectThenRefile => {
+        _ if is_one_of(rule, PSC_FIXES) && r.action == Action::CorrectThenRefile => {
             let text = psc_without_data(as_of);
             if as_of >= crate::psc::PSC_CLOSED_FOR_ALL_IEEPA {
                 r.action = Action::Review;

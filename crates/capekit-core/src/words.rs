@@ -578,7 +578,6 @@ pub fn plain_advice(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Severity;
     use crate::catalog::Action;
     use crate::path::EntryPath;
     use crate::triage::Outcome;
@@ -639,10 +638,7 @@ mod tests {
     }
 
     fn f014(line: u64, raw: &str, expected: u8) -> Diagnostic {
-        Diagnostic::new(
-            "F014",
-            Severity::Error,
-            format!("`{raw}`: check digit is 0 but the first ten characters give {expected} - a character was mistyped"),
+        crate::check::CHECK_DIGIT_MISMATCH.diag(format!("`{raw}`: check digit is 0 but the first ten characters give {expected} - a character was mistyped"),
         )
         .at_line(line)
         .with_value(raw)
@@ -654,7 +650,7 @@ mod tests {
             .iter()
             .map(|&l| f014(l, &format!("B76441000{l:02}"), (l % 10) as u8))
             .collect();
-        diags.push(Diagnostic::new("F017", Severity::Warning, "a blank row").at_line(5));
+        diags.push(crate::check::BLANK_ROW.diag("a blank row").at_line(5));
         let groups = group_findings(&diags);
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].code, "F014");
@@ -675,21 +671,9 @@ mod tests {
 
     #[test]
     fn different_texts_of_one_rule_are_different_groups() {
-        let a = Diagnostic::new(
-            "R003",
-            Severity::Warning,
-            "`x` in `Entry Date` is not a date",
-        );
-        let b = Diagnostic::new(
-            "R003",
-            Severity::Warning,
-            "`y` in `Liquidation Date` is not a date",
-        );
-        let c = Diagnostic::new(
-            "R003",
-            Severity::Warning,
-            "the date is after the as-of date",
-        );
+        let a = crate::reading::BAD_DATE.diag("`x` in `Entry Date` is not a date");
+        let b = crate::reading::BAD_DATE.diag("`y` in `Liquidation Date` is not a date");
+        let c = crate::reading::BAD_DATE.diag("the date is after the as-of date");
         let g = group_findings([&a, &b, &c]);
         // Quoted values are masked alike, so a and b are one group; c says something else.
         assert_eq!(g.len(), 2);

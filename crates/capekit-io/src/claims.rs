@@ -14,6 +14,10 @@ pub use capekit_core::triage::ClaimFileKind;
 use capekit_core::triage::{ClaimRow, Text};
 
 use crate::table::{Row, TableError, read_table, visit_sheet_delimited};
+use capekit_core::reading::{
+    CLAIM_DATE_UNREADABLE, CLAIM_FILE_WITHOUT_ROWS, ClaimReaderRule, MESSAGE_WITHOUT_ENTRY,
+    UNREADABLE_ENTRY_NUMBER,
+};
 
 /// Files larger than this are refused (a claim holds at most 9,999 entries).
 pub const MAX_CLAIM_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -42,7 +46,11 @@ impl ClaimFile {
     /// file to [`capekit_core::triage::triage`].
     pub fn add_to(self, input: &mut capekit_core::triage::TriageInput) -> Vec<Diagnostic> {
         let name = Text::from(base_name(&self.file));
-        input.unreadable_rows += self.diagnostics.iter().filter(|d| d.code == "C001").count();
+        input.unreadable_rows += self
+            .diagnostics
+            .iter()
+            .filter(|d| d.is(&UNREADABLE_ENTRY_NUMBER))
+            .count();
         input.rows.extend(self.rows);
         input
             .file_messages
@@ -391,14 +399,11 @@ fn parse_claim_sheets(file: &str, bytes: &[u8]) -> Result<ClaimFile, ClaimFileEr
         (Some(mut f), _) => {
             // A sheet with its header alone beside sheets with rows: the file has rows.
             if f.data_rows > 0 {
-                f.diagnostics.retain(|d| d.code != "C007");
+                f.diagnostics.retain(|d| !d.is(&CLAIM_FILE_WITHOUT_ROWS));
             }
             if !skipped.is_empty() {
                 f.diagnostics.push(
-                    Diagnostic::new(
-                        "C003",
-                        Severity::Info,
-                        format!(
+                    capekit_core::reading::SHEETS_NOT_READ.diag(format!(
                             "sheet{} {} of the workbook hold{} no entry and status columns and {} not read",
                             if skipped.len() == 1 { "" } else { "s" },
                             skipped.join(", "),
@@ -448,10 +453,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                 let m = map_header(file, row);
                 if m.is_ok() && header_scan > 1 {
                     let skipped = header_scan - 1;
-                    let mut d = Diagnostic::new(
-                        "C002",
-                        Severity::Info,
-                        format!(
+                    let mut d = capekit_core::reading::CLAIM_ROWS_BEFORE_HEADER.diag(format!(
                             "the header is on line {}: {skipped} row{} above it skipped (a title or filter line holds no entries)",
                             row.line,
                             if skipped == 1 { "" } else { "s" }
@@ -476,10 +478,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                     };
                     if out.kind == ClaimFileKind::ValidationResult {
                         out.diagnostics.push(
-                            Diagnostic::new(
-                                "C004",
-                                Severity::Info,
-                                "no claim number column: read as a Validation Result File, which never proves acceptance (rows without an error are `no claim yet`); if this is a Claim Details, download it again from Claim Status with its claim number column".to_owned(),
+                            capekit_core::reading::READ_AS_VALIDATION_RESULT.diag("no claim number column: read as a Validation Result File, which never proves acceptance (rows without an error are `no claim yet`); if this is a Claim Details, download it again from Claim Status with its claim number column".to_owned(),
                             )
                             .in_file(base_name(file))
                             .at_line(row.line),
@@ -513,7 +512,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                 row,
                 m.message.unwrap_or(m.entry),
                 message,
-                "C005",
+                &MESSAGE_WITHOUT_ENTRY,
                 format!(
                     "{}: a row without an entry number carries the message `{message}`: read as a message about the whole file",
                     row.position(m.entry)
@@ -535,7 +534,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                     row,
                     m.entry,
                     raw,
-                    "C001",
+                    &UNREADABLE_ENTRY_NUMBER,
                     format!(
                         "{}: the entry number cannot be read: {e}{repair}; this row is left out of the triage - open the claim in ACE for this entry",
                         row.position(m.entry)
@@ -556,7 +555,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                         row,
                         c,
                         row.get(c),
-                        "C006",
+                        &CLAIM_DATE_UNREADABLE,
                         format!(
                             "{}: the claim date `{}` cannot be read ({why}); the claim is read as having no date, so the ledger does not use it to tell which upload it answers (rows below with such a date are read the same way)",
                             row.position(c),
@@ -603,10 +602,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
         Some(Ok(_)) => {
             if out.data_rows == 0 {
                 out.diagnostics.push(
-                    Diagnostic::new(
-                        "C007",
-                        Severity::Warning,
-                        "the file has its header but no rows: no entry of it is read - download the Claim Details again from ACE (Claim Status > claim > Claim Details), with no Excel filter on".to_owned(),
+                    capekit_core::reading::CLAIM_FILE_WITHOUT_ROWS.diag("the file has its header but no rows: no entry of it is read - download the Claim Details again from ACE (Claim Status > claim > Claim Details), with no Excel filter on".to_owned(),
                     )
                     .in_file(base_name(file)),
                 );
@@ -654,10 +650,11 @@ fn diag(
     row: &Row,
     column: usize,
     value: &str,
-    code: &'static str,
+    rule: &ClaimReaderRule,
     message: String,
 ) -> Diagnostic {
-    let d = Diagnostic::new(code, Severity::Error, message)
+    let d = rule
+        .diag(message)
         .with_value(value)
         .in_file(base_name(file));
     match row.cell(column) {
@@ -707,7 +704,7 @@ pub fn parse_entry_list(
                 row,
                 col,
                 raw,
-                "C001",
+                &UNREADABLE_ENTRY_NUMBER,
                 format!(
                     "{}: `{raw}` is not an entry number ({e}); it is left out of the corrected list - fix the list and run again",
                     row.position(col)
@@ -725,6 +722,7 @@ fn base_name(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use capekit_core::reading::{READ_AS_VALIDATION_RESULT, SHEETS_NOT_READ};
 
     #[test]
     fn maps_broker_headers_and_unwraps_values() {
@@ -774,7 +772,11 @@ mod tests {
         let f = parse_claim_file("cd.csv", csv).expect("read");
         assert_eq!(f.rows.len(), 2, "the rows are kept");
         assert!(f.rows.iter().all(|r| r.claim_date.is_none()));
-        let said: Vec<_> = f.diagnostics.iter().filter(|d| d.code == "C006").collect();
+        let said: Vec<_> = f
+            .diagnostics
+            .iter()
+            .filter(|d| d.is(&CLAIM_DATE_UNREADABLE))
+            .collect();
         assert_eq!(said.len(), 1, "said once: {:?}", f.diagnostics);
         assert!(said[0].message.contains("`45627`"), "{}", said[0].message);
         assert_eq!(said[0].line, Some(2));
@@ -853,7 +855,11 @@ mod tests {
         let f = parse_claim_file("cd.xlsx", &bytes).expect("read");
         assert_eq!(f.kind, ClaimFileKind::ClaimDetails);
         assert_eq!(f.rows.len(), 2, "both claim sheets are read");
-        let named: Vec<_> = f.diagnostics.iter().filter(|d| d.code == "C003").collect();
+        let named: Vec<_> = f
+            .diagnostics
+            .iter()
+            .filter(|d| d.is(&SHEETS_NOT_READ))
+            .collect();
         assert_eq!(named.len(), 1);
         assert!(
             named[0].message.contains("`Summary`"),
@@ -877,7 +883,11 @@ mod tests {
         let f = parse_claim_file("v.csv", b"Entry Number,Error Message\r\nB7603245278,\r\n")
             .expect("read");
         assert_eq!(f.kind, ClaimFileKind::ValidationResult);
-        assert!(f.diagnostics.iter().any(|d| d.code == "C004"));
+        assert!(
+            f.diagnostics
+                .iter()
+                .any(|d| d.is(&READ_AS_VALIDATION_RESULT))
+        );
     }
 
     #[test]
@@ -944,7 +954,11 @@ mod tests {
         )
         .expect("read");
         assert_eq!(f.rows.len(), 1);
-        let c001: Vec<_> = f.diagnostics.iter().filter(|d| d.code == "C001").collect();
+        let c001: Vec<_> = f
+            .diagnostics
+            .iter()
+            .filter(|d| d.is(&UNREADABLE_ENTRY_NUMBER))
+            .collect();
         assert_eq!(c001.len(), 1);
         assert_eq!(c001[0].line, Some(2));
         assert_eq!(f.data_rows, 2);

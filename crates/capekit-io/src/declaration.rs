@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use capekit_core::check::{Content, DeclarationInput, InputRow, LineEndings};
-use capekit_core::{Diagnostic, EntryNumber, Severity};
+use capekit_core::{Diagnostic, EntryNumber};
 
 use crate::ReadError;
 use crate::table::{Row, read_table};
@@ -90,17 +90,14 @@ pub fn declared_entries(input: &DeclarationInput) -> (Vec<EntryNumber>, Vec<Diag
         .unrepairable
         .iter()
         .map(|u| {
-            Diagnostic::new(
-                "C001",
-                Severity::Error,
-                format!(
+            capekit_core::reading::UNREADABLE_ENTRY_NUMBER
+                .diag(format!(
                     "declaration line {}: {}; not counted as declared",
                     u.line, u.reason
-                ),
-            )
-            .at_line(u.line)
-            .with_value(u.raw.clone())
-            .in_file(input.file_name.clone())
+                ))
+                .at_line(u.line)
+                .with_value(u.raw.clone())
+                .in_file(input.file_name.clone())
         })
         .collect();
     (plan.entries, diags)

@@ -32,6 +32,11 @@ use crate::text::decode_field;
 /// The reader's rule catalog, which lives in `capekit_core::reading` so that `capekit explain`
 /// and the README find it; re-exported here, where it was first defined.
 pub use capekit_core::reading::ENTRY_READER_RULES;
+use capekit_core::reading::{
+    BAD_AMOUNT, BAD_DATE, CONFLICTING_VALUES, ENTRY_DATA_UNREADABLE_ENTRY_NUMBER, EntryReaderRule,
+    MISSING_ENTRY_COLUMN, NEGATIVE_IEEPA_DUTY, REPORT_TOTAL_ROW, UNREADABLE_ENTRY_TYPE,
+    UNREADABLE_HTS,
+};
 
 /// Workbooks larger than this are refused: they are read whole, and an ES-003 that large reads
 /// better as CSV, which is streamed.
@@ -388,7 +393,7 @@ impl EntryFileError {
     /// The reader rule behind the refusal, when there is one.
     pub fn code(&self) -> Option<&'static str> {
         match self {
-            Self::NoEntryColumn { .. } => Some("R005"),
+            Self::NoEntryColumn { .. } => Some(MISSING_ENTRY_COLUMN.code),
             _ => None,
         }
     }
@@ -665,15 +670,9 @@ impl Findings {
             .collect();
         over.sort_unstable();
         for (code, n) in over {
-            let title = ENTRY_READER_RULES
-                .iter()
-                .find(|r| r.code == code)
-                .map_or("", |r| r.title);
+            let title = capekit_core::reading::entry_reader_rule(code).map_or("", |r| r.title);
             self.list.push(
-                Diagnostic::new(
-                    "R010",
-                    Severity::Info,
-                    format!(
+                capekit_core::reading::FINDINGS_CAPPED.diag(format!(
                         "{} more findings of {code} ({title}) are not listed; the first {MAX_DIAGNOSTICS_PER_RULE} are - fix their cause and read the file again",
                         n - MAX_DIAGNOSTICS_PER_RULE
                     ),
@@ -685,22 +684,15 @@ impl Findings {
     }
 }
 
-fn rule_severity(code: &str) -> Severity {
-    ENTRY_READER_RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or(Severity::Warning, |r| r.severity)
-}
-
-/// A finding about one cell.
+/// A finding of `rule` about one cell.
 fn cell_diag(
-    code: &'static str,
+    rule: &EntryReaderRule,
     at: At<'_>,
     column: usize,
     raw: &str,
     message: String,
 ) -> Diagnostic {
-    let d = Diagnostic::new(code, rule_severity(code), message).with_value(raw);
+    let d = rule.diag(message).with_value(raw);
     match at.cell(column) {
         Some(cell) => d.at_cell(cell, at.line),
         None => d.at_line(at.line),
@@ -829,10 +821,7 @@ impl<'f> State<'f> {
                 Some(c) if present.contains(c) => {
                     let first = columns[c as usize].unwrap_or(0);
                     self.findings.push(
-                        Diagnostic::new(
-                            "R008",
-                            Severity::Warning,
-                            format!(
+                        capekit_core::reading::DUPLICATE_COLUMN.diag(format!(
                                 "{}: the columns `{}` ({}) and `{h}` ({}) both read as `{}`; the first is used - delete or rename the other",
                                 at.where_line(at.line),
                                 headers.get(first).map_or("", String::as_str),
@@ -861,18 +850,15 @@ impl<'f> State<'f> {
                 .collect();
             let n = lines.len();
             self.findings.push(
-                Diagnostic::new(
-                    "R009",
-                    Severity::Info,
-                    format!(
+                capekit_core::reading::ROWS_BEFORE_HEADER
+                    .diag(format!(
                         "{n} row{} above the header on {} skipped (a report title?): {} {}",
                         if n == 1 { "" } else { "s" },
                         at.where_line(at.line),
                         if at.sheet.is_some() { "rows" } else { "lines" },
                         lines.join(", ")
-                    ),
-                )
-                .at_line(self.before_header[0].0),
+                    ))
+                    .at_line(self.before_header[0].0),
             );
             self.before_header = Vec::new();
         }
@@ -925,14 +911,20 @@ impl<'f> State<'f> {
                     "{}: ACE's report-total row, not an entry: skipped",
                     at.position(column)
                 );
-                let mut d = cell_diag("R013", at, column, &text, message);
+                let mut d = cell_diag(&REPORT_TOTAL_ROW, at, column, &text, message);
                 d.severity = Severity::Info;
                 self.findings.push(d);
                 return None;
             }
             Err(e) => {
                 let message = entry_message(&e, &at.position(column));
-                let d = cell_diag("R001", at, column, &text, message);
+                let d = cell_diag(
+                    &ENTRY_DATA_UNREADABLE_ENTRY_NUMBER,
+                    at,
+                    column,
+                    &text,
+                    message,
+                );
                 self.findings.push(d);
                 return None;
             }
@@ -1012,7 +1004,8 @@ impl<'f> State<'f> {
                             column.header(),
                             number.as_str()
                         );
-                        self.findings.push(cell_diag("R003", at, c, value, message));
+                        self.findings
+                            .push(cell_diag(&BAD_DATE, at, c, value, message));
                         return;
                     }
                 };
@@ -1050,7 +1043,13 @@ impl<'f> State<'f> {
                                 column.header(),
                                 number.as_str()
                             );
-                            self.findings.push(cell_diag("R007", at, c, value, message));
+                            self.findings.push(cell_diag(
+                                &UNREADABLE_ENTRY_TYPE,
+                                at,
+                                c,
+                                value,
+                                message,
+                            ));
                             return;
                         }
                     }
@@ -1127,7 +1126,8 @@ impl<'f> State<'f> {
                         &format!("`{old}` on {}", at.where_line(kept_on)),
                     );
                 }
-                self.findings.push(cell_diag("R004", at, c, value, message));
+                self.findings
+                    .push(cell_diag(&CONFLICTING_VALUES, at, c, value, message));
             }
         }
     }
@@ -1162,7 +1162,7 @@ impl<'f> State<'f> {
                     number.as_str()
                 );
                 self.findings
-                    .push(cell_diag("R006", at, hc, value, message));
+                    .push(cell_diag(&UNREADABLE_HTS, at, hc, value, message));
                 return;
             }
         };
@@ -1195,7 +1195,7 @@ impl<'f> State<'f> {
                 number.as_str()
             );
             self.findings
-                .push(cell_diag("R012", at, dc, &value, message));
+                .push(cell_diag(&NEGATIVE_IEEPA_DUTY, at, dc, &value, message));
             if let Some(e) = self.entries.get_mut(i) {
                 e.ieepa_negative_duty_lines = e.ieepa_negative_duty_lines.saturating_add(1);
                 e.add_doubt(
@@ -1290,7 +1290,7 @@ impl<'f> State<'f> {
                     number.as_str()
                 );
                 self.findings
-                    .push(cell_diag("R002", at, dc, value, message));
+                    .push(cell_diag(&BAD_AMOUNT, at, dc, value, message));
             }
         }
     }
@@ -1337,7 +1337,8 @@ impl<'f> State<'f> {
                     at.position(c),
                     column.header(),
                 );
-                self.findings.push(cell_diag("R002", at, c, value, message));
+                self.findings
+                    .push(cell_diag(&BAD_AMOUNT, at, c, value, message));
                 Err((value.to_owned(), why))
             }
         }
@@ -1665,6 +1666,7 @@ impl<R: Read> Read for Utf16Reader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use capekit_core::reading::FINDINGS_CAPPED;
 
     #[test]
     fn reader_rules_are_documented_and_unique() {
@@ -1828,12 +1830,16 @@ B7603245278;01/12/2026;99030125;\"$1,234.00\"\n";
         }
         let set = parse_entry_data("x.csv", csv.as_bytes()).expect("read");
         assert_eq!(set.rows_dropped, MAX_DIAGNOSTICS_PER_RULE as u64 + 5);
-        let r001 = set.diagnostics.iter().filter(|d| d.code == "R001").count();
+        let r001 = set
+            .diagnostics
+            .iter()
+            .filter(|d| d.is(&ENTRY_DATA_UNREADABLE_ENTRY_NUMBER))
+            .count();
         assert_eq!(r001, MAX_DIAGNOSTICS_PER_RULE);
         let summary: Vec<_> = set
             .diagnostics
             .iter()
-            .filter(|d| d.code == "R010")
+            .filter(|d| d.is(&FINDINGS_CAPPED))
             .collect();
         assert_eq!(summary.len(), 1);
         assert!(summary[0].message.starts_with("5 more findings of R001"));
@@ -2078,7 +2084,7 @@ B7603245278,01/12/2026,99030125,{duty},Unliquidated\n"
         let d = set
             .diagnostics
             .iter()
-            .find(|d| d.code == "R003")
+            .find(|d| d.is(&BAD_DATE))
             .expect("R003");
         assert!(d.message.len() < 1_000, "{} characters", d.message.len());
         assert!(

@@ -26,7 +26,10 @@ use capekit_core::deadline::{COURT_URGENT_DAYS, Deadline, URGENT_DAYS};
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::known::{Known, KnownState};
 use capekit_core::path::{Decision, EntryData, EntryPath, PathContext, decide_with, format_cents};
-use capekit_core::reading::ENTRY_READER_RULES;
+use capekit_core::reading::{
+    DUPLICATE_COLUMN, ENTRY_DATA_UNREADABLE_ENTRY_NUMBER, ENTRY_IN_TWO_FILES, EntryReaderRule,
+    FINDINGS_CAPPED, MISSING_ENTRY_COLUMN, REPORT_TOTAL_ROW, ROWS_BEFORE_HEADER, entry_reader_rule,
+};
 use capekit_core::{EntryNumber, FilerCode};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -50,9 +53,6 @@ pub const URGENT_SHOWN: usize = 10;
 pub const KNOWN_SHOWN: usize = 10;
 /// The file-name part of the declaration of entries with no importer number.
 pub use crate::names::UNKNOWN_IMPORTER;
-/// Rule R011 (entry in two files) and R010 (findings capped), see `ENTRY_READER_RULES`.
-const IN_TWO_FILES: &str = "R011";
-const FINDINGS_CAPPED: &str = "R010";
 
 /// What a plan is asked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -558,14 +558,11 @@ pub fn build_plan_with(
         files.push(count);
     }
     if repeats > MAX_DIAGNOSTICS_PER_RULE {
-        diagnostics.push(Diagnostic::new(
-            FINDINGS_CAPPED,
-            Severity::Info,
-            format!(
-                "{} more findings of {IN_TWO_FILES} (an entry appears in two of the files read together) are not listed; the first {MAX_DIAGNOSTICS_PER_RULE} are",
-                repeats - MAX_DIAGNOSTICS_PER_RULE
-            ),
-        ));
+        diagnostics.push(FINDINGS_CAPPED.diag(format!(
+            "{} more findings of {} (an entry appears in two of the files read together) are not listed; the first {MAX_DIAGNOSTICS_PER_RULE} are",
+            repeats - MAX_DIAGNOSTICS_PER_RULE,
+            ENTRY_IN_TWO_FILES.code
+        )));
     }
     let declarations = declarations(
         &mut entries,
@@ -655,15 +652,9 @@ fn in_two_files(
     first_file: &str,
     first_line: u64,
 ) -> Diagnostic {
-    let severity = ENTRY_READER_RULES
-        .iter()
-        .find(|r| r.code == IN_TWO_FILES)
-        .map_or(Severity::Warning, |r| r.severity);
     let rows = if e.rows == 1 { "row" } else { "rows" };
-    Diagnostic::new(
-        IN_TWO_FILES,
-        severity,
-        format!(
+    ENTRY_IN_TWO_FILES
+        .diag(format!(
             "line {}: entry {} is also in {first_file} (line {first_line}), which was named first: the entry is taken from there and the {} {rows} of it here are left out of the plan - if this file is newer, name it first",
             e.first_line,
             e.entry_number.as_str(),
@@ -1253,7 +1244,14 @@ pub const FINDINGS_ALL_WHERE_NO_ENTRY: &str =
 /// Reader rules whose findings concern a row or column, not an entry the plan holds: an
 /// unreadable entry number (R001), a missing entry column (R005), a duplicate column (R008),
 /// rows above the header (R009), capped findings (R010), a report-total row (R013).
-const NO_ENTRY_RULES: [&str; 6] = ["R001", "R005", "R008", "R009", "R010", "R013"];
+static NO_ENTRY_RULES: [&EntryReaderRule; 6] = [
+    &ENTRY_DATA_UNREADABLE_ENTRY_NUMBER,
+    &MISSING_ENTRY_COLUMN,
+    &DUPLICATE_COLUMN,
+    &ROWS_BEFORE_HEADER,
+    &FINDINGS_CAPPED,
+    &REPORT_TOTAL_ROW,
+];
 
 /// Where every finding of reader rule `code` is listed, besides the terminal and the report:
 /// only a finding about an entry the plan holds says its entries are on the worklist.
@@ -1268,14 +1266,11 @@ pub fn findings_where(code: &str) -> &'static str {
 /// Whether the entries that findings of reader rule `code` concern can be on the plan's
 /// worklist: not when the finding is about a row left out or a column ([`NO_ENTRY_RULES`]).
 pub fn findings_on_worklist(code: &str) -> bool {
-    !NO_ENTRY_RULES.contains(&code)
+    !NO_ENTRY_RULES.iter().any(|r| r.code == code)
 }
 
 fn rule_name(code: &str) -> &'static str {
-    ENTRY_READER_RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or("", |r| r.name)
+    entry_reader_rule(code).map_or("", |r| r.name)
 }
 
 fn severity_summary(diagnostics: &[Diagnostic]) -> String {
@@ -2491,15 +2486,12 @@ pub(crate) mod tests {
     fn a_finding_repeated_on_many_lines_is_told_once_in_the_text_and_the_report() {
         let diags: Vec<Diagnostic> = (0..25u64)
             .map(|i| {
-                Diagnostic::new(
-                    "R001",
-                    Severity::Error,
-                    format!("line {}: `x{i}` is not an entry number", i + 2),
-                )
-                .at_line(i + 2)
-                .in_file("es003.csv")
+                capekit_core::reading::ENTRY_DATA_UNREADABLE_ENTRY_NUMBER
+                    .diag(format!("line {}: `x{i}` is not an entry number", i + 2))
+                    .at_line(i + 2)
+                    .in_file("es003.csv")
             })
-            .chain([Diagnostic::new("R002", Severity::Warning, "x")])
+            .chain([capekit_core::reading::BAD_AMOUNT.diag("x")])
             .collect();
         let html = crate::html::findings_table(&diags, findings_where);
         assert!(html.contains("on 25 lines: 2-26"), "{html}");
@@ -2515,13 +2507,10 @@ pub(crate) mod tests {
         assert!(!html.contains("their entries on the worklist"), "{html}");
         let bad_dates: Vec<Diagnostic> = (0..5u64)
             .map(|i| {
-                Diagnostic::new(
-                    "R003",
-                    Severity::Warning,
-                    format!("line {}: bad date", i + 2),
-                )
-                .at_line(i + 2)
-                .in_file("es003.csv")
+                capekit_core::reading::BAD_DATE
+                    .diag(format!("line {}: bad date", i + 2))
+                    .at_line(i + 2)
+                    .in_file("es003.csv")
             })
             .collect();
         assert!(

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use capekit_core::check::Content;
 use capekit_core::dates::{FIRST_DATE_YEAR, LAST_DATE_YEAR, parse_date};
-use capekit_core::diag::{Diagnostic, Severity};
+use capekit_core::diag::Diagnostic;
 use capekit_core::entry::{EntryNumber, unwrap_value};
 use capekit_core::refunds::{
     REFUND_READER_RULES, RefundEvent, RefundReport, StatusRead, parse_status, squash,
@@ -27,6 +27,11 @@ use serde::Serialize;
 use crate::entries::{MAX_DIAGNOSTICS_PER_RULE, parse_cents};
 use crate::sniff::sniff;
 use crate::table::{Row, TableError, visit_table};
+use capekit_core::refunds::rules::{
+    AMBIGUOUS_PAYMENT_DATE, NEGATIVE_REFUND_AMOUNT, REFUND_BAD_AMOUNT, REFUND_BAD_DATE,
+    REFUND_DUPLICATE_COLUMN, REFUND_UNREADABLE_ENTRY_NUMBER, RefundReaderRule,
+    UNKNOWN_REFUND_STATUS,
+};
 
 /// Files larger than this are refused (as claim files).
 pub const MAX_REFUND_FILE_BYTES: u64 = 512 * 1024 * 1024;
@@ -453,12 +458,12 @@ pub fn parse_refund_file(file: &str, bytes: &[u8]) -> Result<Option<RefundFile>,
     // A workbook: the first sheet that is a refund report is read; every other sheet is named
     // (D012), a refund report among them as a warning - it is never passed over silently.
     let mut read: Option<RefundFile> = None;
-    let mut notes: Vec<(String, Severity, String)> = Vec::new();
+    let mut notes: Vec<(String, String)> = Vec::new();
     for (k, name) in sheets.iter().enumerate() {
         let got = match parse_refund_sheet(file, bytes, k) {
             Ok(got) => got,
             Err(e) if read.is_some() => {
-                notes.push((name.clone(), Severity::Warning, format!("is not read: {e}")));
+                notes.push((name.clone(), format!("is not read: {e}")));
                 continue;
             }
             Err(e) => return Err(e),
@@ -467,7 +472,6 @@ pub fn parse_refund_file(file: &str, bytes: &[u8]) -> Result<Option<RefundFile>,
             (Some(f), None) => read = Some(f),
             (Some(f), Some(first)) => notes.push((
                 name.clone(),
-                Severity::Warning,
                 format!(
                     "is a refund report too ({}, {} rows), and is not read: capekit reads one report per file, and reads this one as {} - save that sheet as a file of its own (File > Save As > CSV) and read it with the others",
                     f.report,
@@ -477,7 +481,6 @@ pub fn parse_refund_file(file: &str, bytes: &[u8]) -> Result<Option<RefundFile>,
             )),
             (None, _) => notes.push((
                 name.clone(),
-                Severity::Info,
                 "holds no refund report columns: not read".to_owned(),
             )),
         }
@@ -486,9 +489,11 @@ pub fn parse_refund_file(file: &str, bytes: &[u8]) -> Result<Option<RefundFile>,
         return Ok(None);
     };
     let base: Arc<str> = Arc::from(base_name(file));
-    for (sheet, severity, what) in notes {
+    for (sheet, what) in notes {
         f.diagnostics.push(
-            Diagnostic::new("D012", severity, format!("sheet `{sheet}` {what}")).in_file(&*base),
+            capekit_core::refunds::rules::REFUND_SHEET_NOT_READ
+                .diag(format!("sheet `{sheet}` {what}"))
+                .in_file(&*base),
         );
     }
     Ok(Some(f))
@@ -576,17 +581,13 @@ impl<'f> State<'f> {
 
     fn cell_diag(
         &mut self,
-        code: &'static str,
+        rule: &RefundReaderRule,
         row: &Row,
         column: usize,
         raw: &str,
         message: String,
     ) {
-        let severity = REFUND_READER_RULES
-            .iter()
-            .find(|r| r.code == code)
-            .map_or(Severity::Warning, |r| r.severity);
-        let d = Diagnostic::new(code, severity, message).with_value(raw);
+        let d = rule.diag(message).with_value(raw);
         let d = match row.cell(column) {
             Some(cell) => d.at_cell(cell, row.line),
             None => d.at_line(row.line),
@@ -701,10 +702,7 @@ impl<'f> State<'f> {
         if !self.before.is_empty() {
             let n = self.before.len();
             self.push(
-                Diagnostic::new(
-                    "D006",
-                    Severity::Info,
-                    format!(
+                capekit_core::refunds::rules::REFUND_ROWS_BEFORE_HEADER.diag(format!(
                         "the header is on line {}: {n} row{} above it skipped (a title or filter line holds no refunds)",
                         row.line,
                         if n == 1 { "" } else { "s" }
@@ -721,7 +719,7 @@ impl<'f> State<'f> {
             } else {
                 let first = m.get(role).map_or("", |c| row.get(c)).to_owned();
                 self.cell_diag(
-                    "D007",
+                    &REFUND_DUPLICATE_COLUMN,
                     row,
                     i,
                     &header,
@@ -739,7 +737,7 @@ impl<'f> State<'f> {
             }
             if AMBIGUOUS_DATES.contains(&squash(h).as_str()) {
                 self.cell_diag(
-                    "D010",
+                    &AMBIGUOUS_PAYMENT_DATE,
                     row,
                     i,
                     h,
@@ -784,7 +782,7 @@ impl<'f> State<'f> {
                             .map(|r| format!(" (probably {r})"))
                             .unwrap_or_default();
                         self.cell_diag(
-                            "D001",
+                            &REFUND_UNREADABLE_ENTRY_NUMBER,
                             row,
                             c,
                             raw,
@@ -807,10 +805,7 @@ impl<'f> State<'f> {
                 .find(|f| !f.is_empty())
                 .unwrap_or("")
                 .to_owned();
-            let d = Diagnostic::new(
-                "D008",
-                Severity::Warning,
-                format!(
+            let d = capekit_core::refunds::rules::REFUND_ROW_WITHOUT_KEY.diag(format!(
                     "line {}: no entry, declaration or refund number on this row (it starts `{}`): left out - a total or footer line needs nothing; otherwise fill in the entry or declaration number",
                     row.line,
                     capekit_core::check::truncate(&first, 40)
@@ -832,7 +827,7 @@ impl<'f> State<'f> {
                     let kept = self.intern(raw).unwrap_or_else(|| Arc::from(""));
                     if report != RefundReport::Rev613 {
                         self.cell_diag(
-                            "D005",
+                            &UNKNOWN_REFUND_STATUS,
                             row,
                             c,
                             raw,
@@ -886,7 +881,7 @@ impl<'f> State<'f> {
         match parsed {
             Ok(Some(v)) if v < 0 => {
                 self.cell_diag(
-                    "D003",
+                    &NEGATIVE_REFUND_AMOUNT,
                     row,
                     c,
                     raw,
@@ -902,7 +897,7 @@ impl<'f> State<'f> {
             Ok(v) => Ok(v),
             Err(why) => {
                 self.cell_diag(
-                    "D002",
+                    &REFUND_BAD_AMOUNT,
                     row,
                     c,
                     raw,
@@ -925,7 +920,7 @@ impl<'f> State<'f> {
             Ok(d) => d,
             Err(why) => {
                 self.cell_diag(
-                    "D004",
+                    &REFUND_BAD_DATE,
                     row,
                     c,
                     raw,
@@ -961,10 +956,7 @@ impl<'f> State<'f> {
                 .find(|r| r.code == code)
                 .map_or("", |r| r.title);
             self.out.diagnostics.push(
-                Diagnostic::new(
-                    "D011",
-                    Severity::Info,
-                    format!(
+                capekit_core::refunds::rules::REFUND_FINDINGS_CAPPED.diag(format!(
                         "{} more findings of {code} ({title}) are not listed; the first {MAX_DIAGNOSTICS_PER_RULE} are - fix their cause and read the report again",
                         n - MAX_DIAGNOSTICS_PER_RULE
                     ),

@@ -645,11 +645,7 @@ fn problems_view(
             (Some(file), None) => file.clone(),
             (None, pos) => pos.unwrap_or_default(),
         };
-        let name = capekit_core::refunds::REFUND_READER_RULES
-            .iter()
-            .chain(capekit_core::refunds::REFUND_RULES)
-            .find(|r| r.code == d.code)
-            .map_or("", |r| r.name);
+        let name = capekit_core::catalogs::find_rule(d.code).map_or("", |r| r.name());
         problems.put(
             f,
             wb,
@@ -763,9 +759,7 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
             );
         }
         for (code, (name, count)) in &by_code {
-            let rule = capekit_core::refunds::REFUND_RULES
-                .iter()
-                .find(|r| r.code == *code);
+            let rule = capekit_core::refunds::rules::refund_rule(code);
             let _ = writeln!(
                 b,
                 "<li><b>{}</b> <code>{code} {}</code>: {} - {}</li>",
@@ -835,10 +829,7 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
 
 /// The title of a reconciliation rule, by code.
 fn rule_title(code: &str) -> &'static str {
-    capekit_core::refunds::REFUND_RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or("", |r| r.title)
+    capekit_core::refunds::rules::refund_rule(code).map_or("", |r| r.title)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -21,6 +21,7 @@ use crate::output::{OutputSet, WriteError};
 use crate::sheet::{Book, SheetTable, Value, column, csv_of};
 use crate::timings;
 use crate::upload::add_upload_files;
+use capekit_core::reading::UNREADABLE_ENTRY_NUMBER;
 
 /// The report page lists at most this many worklist rows; the worklist files hold them all. A
 /// page of a million rows helps nobody and takes a browser minutes to open.
@@ -282,29 +283,34 @@ pub fn worklist_rows<'a>(
         })
         // A row whose entry number cannot be read is still an answer of CBP's: it stays
         // on the worklist, under its raw value, for a person to read in ACE.
-        .chain(diagnostics.iter().filter(|d| d.code == "C001").map(|d| {
-            [
-                Cow::Borrowed(capekit_core::entry::unwrap_value(
-                    d.value.as_deref().unwrap_or(""),
-                )),
-                Cow::Borrowed(""),
-                Cow::Borrowed("unreadable"),
-                Cow::Borrowed(""),
-                Cow::Borrowed(capekit_core::catalog::Action::Review.as_str()),
-                Cow::Borrowed(d.message.as_str()),
-                Cow::Borrowed(d.code),
-                Cow::Borrowed("capekit reader of claim files"),
-                Cow::Owned(format!(
-                    "{}:{}",
-                    file_label(d.file.as_deref().unwrap_or("")),
-                    d.line.unwrap_or(0)
-                )),
-                Cow::Borrowed(""),
-                Cow::Borrowed(""),
-                Cow::Borrowed(""),
-                Cow::Borrowed(""),
-            ]
-        }))
+        .chain(
+            diagnostics
+                .iter()
+                .filter(|d| d.is(&UNREADABLE_ENTRY_NUMBER))
+                .map(|d| {
+                    [
+                        Cow::Borrowed(capekit_core::entry::unwrap_value(
+                            d.value.as_deref().unwrap_or(""),
+                        )),
+                        Cow::Borrowed(""),
+                        Cow::Borrowed("unreadable"),
+                        Cow::Borrowed(""),
+                        Cow::Borrowed(capekit_core::catalog::Action::Review.as_str()),
+                        Cow::Borrowed(d.message.as_str()),
+                        Cow::Borrowed(d.code),
+                        Cow::Borrowed("capekit reader of claim files"),
+                        Cow::Owned(format!(
+                            "{}:{}",
+                            file_label(d.file.as_deref().unwrap_or("")),
+                            d.line.unwrap_or(0)
+                        )),
+                        Cow::Borrowed(""),
+                        Cow::Borrowed(""),
+                        Cow::Borrowed(""),
+                        Cow::Borrowed(""),
+                    ]
+                }),
+        )
 }
 
 /// The worklist: one row per rejected or missing entry, most urgent first.
@@ -337,7 +343,10 @@ fn triage_xlsx_paged(
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Book::new().with_rows_per_sheet(rows_per_sheet);
     let worklist_columns = WORKLIST_HEADERS.map(column);
-    let unreadable = diagnostics.iter().filter(|d| d.code == "C001").count();
+    let unreadable = diagnostics
+        .iter()
+        .filter(|d| d.is(&UNREADABLE_ENTRY_NUMBER))
+        .count();
     // The worklist repeats a few hundred sentences of advice over every row: shared strings.
     let mut worklist = book.shared_pages(
         "Worklist",
@@ -594,7 +603,7 @@ pub fn reconciliation_line_with(report: &TriageReport, no_declaration: &str) -> 
 /// Where every reader finding of a rule is listed, besides the terminal: unreadable rows (C001)
 /// are worklist rows; the others are in the report.
 fn where_all_findings(code: &str) -> &'static str {
-    if code == "C001" {
+    if code == UNREADABLE_ENTRY_NUMBER.code {
         "all in the worklist"
     } else {
         "all in report.html"
@@ -926,7 +935,7 @@ pub fn report_html(
         b.push_str("<h2>Findings of the readers</h2>\n");
         // C001 rows are worklist rows; the others are listed here, all of them.
         b.push_str(&crate::html::findings_table(diagnostics, |code| {
-            if code == "C001" {
+            if code == UNREADABLE_ENTRY_NUMBER.code {
                 "all in the worklist"
             } else {
                 "all in --format json"

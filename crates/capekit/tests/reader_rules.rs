@@ -11,7 +11,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use capekit_core::reading::{CLAIM_READER_RULES, ENTRY_READER_RULES, ReaderRule};
+use capekit_core::doc::Documented;
+use capekit_core::reading::{CLAIM_READER_RULES, ENTRY_READER_RULES};
 use capekit_core::refunds::REFUND_READER_RULES;
 use common::run;
 
@@ -64,16 +65,16 @@ const CASES: &[(&str, &str, Shows)] = &[
     ("D012", "refunds", Shows::Finding),
 ];
 
-fn rules() -> impl Iterator<Item = &'static ReaderRule> {
-    CLAIM_READER_RULES
-        .iter()
-        .chain(ENTRY_READER_RULES)
-        .chain(REFUND_READER_RULES)
+fn rules() -> impl Iterator<Item = &'static dyn Documented> {
+    let claims = CLAIM_READER_RULES.iter().map(|r| *r as &dyn Documented);
+    let entries = ENTRY_READER_RULES.iter().map(|r| *r as &dyn Documented);
+    let refunds = REFUND_READER_RULES.iter().map(|r| *r as &dyn Documented);
+    claims.chain(entries).chain(refunds)
 }
 
 /// The fixtures of a rule, sorted.
-fn fixtures_of(rule: &ReaderRule) -> Vec<String> {
-    let prefix = format!("{}-{}", rule.code, rule.name);
+fn fixtures_of(rule: &dyn Documented) -> Vec<String> {
+    let prefix = format!("{}-{}", rule.code(), rule.name());
     let mut names: Vec<String> = std::fs::read_dir(fixture_dir())
         .expect("fixtures")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -88,10 +89,14 @@ fn every_reader_rule_has_a_fixture_and_a_case() {
     let mut missing = Vec::new();
     for r in rules() {
         if fixtures_of(r).is_empty() {
-            missing.push(format!("add tests/fixtures/reader/{}-{}.*", r.code, r.name));
+            missing.push(format!(
+                "add tests/fixtures/reader/{}-{}.*",
+                r.code(),
+                r.name()
+            ));
         }
-        if !CASES.iter().any(|c| c.0 == r.code) {
-            missing.push(format!("add a case for {} in CASES", r.code));
+        if !CASES.iter().any(|c| c.0 == r.code()) {
+            missing.push(format!("add a case for {} in CASES", r.code()));
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
@@ -101,7 +106,7 @@ fn every_reader_rule_has_a_fixture_and_a_case() {
 fn each_fixture_triggers_its_rule_through_the_cli() {
     let mut wrong = Vec::new();
     for &(code, command, shows) in CASES {
-        let rule = rules().find(|r| r.code == code).expect("rule");
+        let rule = rules().find(|r| r.code() == code).expect("rule");
         let names = fixtures_of(rule);
         let dir = tempfile::tempdir().expect("tempdir");
         for n in &names {

@@ -10,6 +10,13 @@
 //! when it does not, by how much and why. Every figure built on the interest estimate is an
 //! estimate. Pure: no I/O and no clock.
 
+use super::rules::{
+    ACH_ENROLLMENT_NOT_KNOWN, DECLARATION_REFUND_WITHOUT_ENTRIES, DEPOSIT_AFTER_LIQUIDATION,
+    FUNDS_DIVERTED, IMPORTER_MAY_BE_INACTIVE, LIQUIDATION_EXTENDED, LIQUIDATION_OVERDUE,
+    NEGATIVE_REFUND, OWED_UNKNOWN, REFUND_AMOUNT_UNKNOWN, REFUND_FOR_ENTRY_NOT_ACCEPTED,
+    REFUND_IMPORTER_DIFFERS, REFUND_OVER, REFUND_OVERDUE, REFUND_REPORTS_DISAGREE, REFUND_RETURNED,
+    REFUND_SHORT, REFUND_STATUS_AMBIGUOUS, REFUND_STATUS_UNKNOWN, RefundStateRule,
+};
 use std::collections::{BTreeMap, HashSet};
 
 // foldhash: these maps hold a million entry numbers, where SipHash is slow and DoS resistance
@@ -20,7 +27,6 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::rules::REFUND_RULES;
 use super::{Bucket, Place, RefundEvent, RefundStatus, StatusRead, later, squash};
 use crate::deadline::{PROTEST_DAYS, add_days, days_between};
 use crate::diag::Severity;
@@ -275,13 +281,20 @@ pub struct RefundFinding {
     pub message: String,
 }
 
-fn finding(code: &'static str, message: String) -> RefundFinding {
-    let rule = REFUND_RULES.iter().find(|r| r.code == code);
+/// A finding of `rule`: its code, name and severity from the catalog.
+fn finding(rule: &'static RefundStateRule, message: String) -> RefundFinding {
     RefundFinding {
-        code,
-        name: rule.map_or("", |r| r.name),
-        severity: rule.map_or(Severity::Warning, |r| r.severity),
+        code: rule.code,
+        name: rule.name,
+        severity: rule.severity,
         message,
+    }
+}
+
+impl RefundFinding {
+    /// Is this a finding of `rule`?
+    pub fn is(&self, rule: &RefundStateRule) -> bool {
+        self.code == rule.code
     }
 }
 
@@ -882,7 +895,7 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
     }
     if any(Bucket::Diverted) {
         findings.push(finding(
-            "T005",
+            &FUNDS_DIVERTED,
             format!(
                 "{} of the refund was applied to a debt (`Funds Diverted`) - ask CBP which debt, with the refund number{}",
                 money(diverted),
@@ -893,7 +906,7 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
     }
     if any(Bucket::Held) {
         findings.push(finding(
-            "T006",
+            &REFUND_RETURNED,
             format!(
                 "{} came back (`Check/ACH Returned` or REV-613){}: CBP holds it until the importer's ACH refund details are right - only the importer can enter them, in its ACE Portal account, never the broker; then ask CBP to reissue",
                 if held > 0 {
@@ -909,13 +922,13 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
     let mut protest_due = None;
     if negative {
         findings.push(finding(
-            "T013",
+            &NEGATIVE_REFUND,
             "a refund report shows a negative amount for this entry: a reversal or a bill, which capekit cannot tell - not counted as paid, sent, diverted or held, and not judged short or over; ask CBP".to_owned(),
         ));
         state = Some("review");
     } else if amount_unknown {
         findings.push(finding(
-            "T014",
+            &REFUND_AMOUNT_UNKNOWN,
             format!(
                 "{}: what was paid is unknown - not judged short or over, and no protest advice on it; read the amount in ACE and run the report again",
                 refunds
@@ -981,8 +994,8 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
         },
     );
     // A status not tied (T015) may be any of the declaration's: the refund is not known overdue.
-    if findings.iter().any(|f| f.code == "T015") {
-        findings.retain(|f| f.code != "T002");
+    if findings.iter().any(|f| f.is(&REFUND_STATUS_AMBIGUOUS)) {
+        findings.retain(|f| !f.is(&REFUND_OVERDUE));
     }
     // The most pressing first: warnings before information, then in code order.
     findings.sort_by_key(|f| (f.severity == Severity::Info, f.code));
@@ -1141,7 +1154,7 @@ fn refunds_of(
         let read = status.and_then(|s| events[s].status());
         if let Some(StatusRead::Unrecognized(raw)) = &read {
             findings.push(finding(
-                "T008",
+                &REFUND_STATUS_UNKNOWN,
                 format!(
                     "{}: status `{raw}` ({}) is none of ACE's four (Sent to Treasury, Treasury Issued, Funds Diverted, Check/ACH Returned) - counted as not received; ask CBP what it means",
                     refund_name(g),
@@ -1397,7 +1410,7 @@ fn ambiguous_status(
         })
         .collect();
     finding(
-        "T015",
+        &REFUND_STATUS_AMBIGUOUS,
         format!(
             "{} ({} {}, {}) cannot be told apart among the {} refunds of declaration {} the reports show: {} - its status is not guessed: nothing paid, sent, diverted or held is counted for it; run ES-022 for the declaration (it gives each entry's refund number), or ask CBP which refund pays this entry",
             refund_name(g),
@@ -1456,7 +1469,7 @@ fn disagreement(
     };
     (!differing.is_empty()).then(|| {
         finding(
-            "T011",
+            &REFUND_REPORTS_DISAGREE,
             format!(
                 "{}: {} principal {} interest {} ({}, {why}) but {} - not judged short or over until they agree: run both reports again; if they still disagree ask CBP which holds",
                 refund_name(g),
@@ -1491,7 +1504,7 @@ fn interest_for(
         let Some(d) = e.deposit_date else { continue };
         if d > last {
             findings.push(finding(
-                "T016",
+                &DEPOSIT_AFTER_LIQUIDATION,
                 format!(
                     "the deposit date {d} ({} {}) is after {}: it cannot be the day the duty was paid - not used; interest is estimated from {}; correct the report's `Deposit Date` or ask CBP",
                     e.report.code(),
@@ -1562,17 +1575,17 @@ fn data_findings(
                     "{named} this entry, but no claim recorded in the ledger accepted it - import its Claim Details, or check whether this is a CAPE refund"
                 ),
             };
-            findings.push(finding("T009", what));
+            findings.push(finding(&REFUND_FOR_ENTRY_NOT_ACCEPTED, what));
             return Some("not recorded as accepted");
         }
         (Some(_), None) => findings.push(finding(
-            "T007",
+            &OWED_UNKNOWN,
             "the ledger keeps no entry data for it: what is owed is unknown - import its ES-003 (`capekit ledger import`)".to_owned(),
         )),
         (Some(_), Some(f)) => {
             if let Some(why) = f.duty_unknown {
                 findings.push(finding(
-                    "T007",
+                    &OWED_UNKNOWN,
                     format!(
                         "{why}: what is owed is unknown - import an ES-003 with the duty of every line"
                     ),
@@ -1607,7 +1620,7 @@ fn importer_differs(
         return false;
     }
     findings.push(finding(
-        "T017",
+        &REFUND_IMPORTER_DIFFERS,
         format!(
             "a refund report names importer {} for this entry, but its kept entry data (ES-003) names {kept}: the refund is shown under {kept} - check the importer of record in ACE; a refund paid to another importer is not this one's",
             other.join(", ")
@@ -1629,7 +1642,7 @@ fn timing(
     match liquidation {
         LiquidationSeen::Pending { extended: true } => {
             findings.push(finding(
-                "T010",
+                &LIQUIDATION_EXTENDED,
                 format!(
                     "liquidation extended or suspended (`{}`): not overdue; the refund waits for the liquidation",
                     x.facts
@@ -1651,7 +1664,7 @@ fn timing(
                 _ => "no liquidation shows in the kept entry data or any refund report".to_owned(),
             };
             findings.push(finding(
-                "T001",
+                &LIQUIDATION_OVERDUE,
                 format!(
                     "accepted on claim {} by {}, {since} days before {}: {what}; CBP liquidates about 45 days after acceptance - look the entry up in ACE (ES-003, ES-701) and ask CBP why it is not (re)liquidated",
                     acc.claim, acc.accepted_by, x.as_of
@@ -1667,7 +1680,7 @@ fn timing(
             let after = days_between(*on, x.as_of);
             if after > REFUND_DUE_DAYS {
                 findings.push(finding(
-                    "T002",
+                    &REFUND_OVERDUE,
                     format!(
                         "{} on {on}, {after} days before {}: the refund was due within 30 days (19 USC 1505(b)) and no report shows it sent, diverted or held - run REV-603 and REV-615 again and ask CBP",
                         liquidation_word(*basis),
@@ -1760,14 +1773,14 @@ fn short_or_over(
             _ => "the (re)liquidation date is not known: look it up in ACE (ES-701); the protest is due 180 days after it (19 USC 1514(c)(3))".to_owned(),
         };
         finding(
-            "T003",
+            &REFUND_SHORT,
             format!("refund short: {}; {when}", short.join("; ")),
         )
     });
     let protest_due = short.as_ref().and(due);
     let over = (!over.is_empty()).then(|| {
         finding(
-            "T004",
+            &REFUND_OVER,
             format!(
                 "refund over: {} - check the entry's lines in ES-003; CBP may bill it back",
                 over.join("; ")
@@ -1906,7 +1919,7 @@ fn unlinked(events: &[RefundEvent], linked: &[bool], importer: Option<&str>) -> 
             key,
             RefundProblem {
                 finding: finding(
-                    "T012",
+                    &DECLARATION_REFUND_WITHOUT_ENTRIES,
                     format!(
                         "{} shows {what}{status}{amount}, and no entry-level report (ES-022, REV-615) links it to an entry - import one for that declaration; the amount is not counted for any entry",
                         e.report.code()
@@ -2036,15 +2049,15 @@ fn importer_totals(
                 }
             }
         }
-        let has = |code: &str| e.findings.iter().any(|f| f.code == code);
-        if has("T002") {
+        let has = |rule: &RefundStateRule| e.findings.iter().any(|f| f.is(rule));
+        if has(&REFUND_OVERDUE) {
             t.overdue_entries += 1;
             t.overdue_cents += e.outstanding_cents.unwrap_or(0);
         }
-        t.liquidation_overdue_entries += usize::from(has("T001"));
-        t.held_entries += usize::from(has("T006"));
-        t.diverted_entries += usize::from(has("T005"));
-        t.short_entries += usize::from(has("T003"));
+        t.liquidation_overdue_entries += usize::from(has(&LIQUIDATION_OVERDUE));
+        t.held_entries += usize::from(has(&REFUND_RETURNED));
+        t.diverted_entries += usize::from(has(&FUNDS_DIVERTED));
+        t.short_entries += usize::from(has(&REFUND_SHORT));
         t.entries_to_act_on += usize::from(e.needs_action());
     }
     if let Some(l) = out.last_mut() {
@@ -2190,7 +2203,7 @@ fn ach_finding(t: &ImporterRefunds, own: &[EntryRefund], r: Readiness) -> Option
             "no ACH refund enrollment is known for importer {who} and no refund of it shows issued by Treasury: CBP pays CAPE refunds by ACH only and holds the others - ask the importer to check its ACH refund details in its ACE Portal account (only it can enter them), then record the answer with `capekit refunds --ach-enrolled {who}` (or `--not-ach-enrolled {who}`)"
         ),
     };
-    Some(finding("T018", message))
+    Some(finding(&ACH_ENROLLMENT_NOT_KNOWN, message))
 }
 
 /// T019: on or after 2026-07-16, an importer whose latest known activity is 366 days or more
@@ -2220,7 +2233,7 @@ fn inactive_finding(
     let days = days_between(latest, as_of);
     (days >= INACTIVE_DAYS).then(|| {
         finding(
-            "T019",
+            &IMPORTER_MAY_BE_INACTIVE,
             format!(
                 "importer {who}: its latest known activity is {latest} ({whence}), {days} days before {as_of}: from 2026-07-16 CBP deactivates importer numbers with no activity for {INACTIVE_DAYS} days (F875 `IMPORTER INACTIVE FOR ENTRY PURPOSES`, CSMS 69268077, not confirmed in full), which can block its refunds - look it up in ACE: if it filed an entry since, record the day with `capekit refunds --active-on {who}=YYYY-MM-DD`; if ACE shows it inactive, ask CBP how to reactivate it (an updated CBP Form 5106)"
             ),

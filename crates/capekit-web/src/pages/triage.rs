@@ -329,7 +329,7 @@ pub async fn page(
                                 td { (layout::with_code(&d.message)) }
                             }
                         }
-                        @if let Some(more) = g.more(if g.code == "C001" { "on the lines named above; all on the worklist" } else { "on the lines named above" }) {
+                        @if let Some(more) = g.more(if g.code == capekit_core::reading::UNREADABLE_ENTRY_NUMBER.code { "on the lines named above; all on the worklist" } else { "on the lines named above" }) {
                             tr { td colspan="4" { (more) } }
                         }
                     }

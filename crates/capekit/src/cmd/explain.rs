@@ -24,7 +24,7 @@ pub fn run(query: &str, list: bool) -> anyhow::Result<u8> {
         };
         let codes: Vec<String> = found
             .iter()
-            .map(|f| format!("{} {}", f.rule.code, f.rule.message))
+            .map(|f| format!("{} {}", f.rule.code, f.rule.title))
             .collect();
         let together = if found
             .iter()

@@ -498,14 +498,14 @@ fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
                 .unrepairable
                 .iter()
                 .map(|u| {
-                    Diagnostic::new(
-                        "C001",
-                        capekit_core::Severity::Warning,
-                        format!("line {}: {}; not recorded as declared", u.line, u.reason),
-                    )
-                    .at_line(u.line)
-                    .with_value(u.raw.clone())
-                    .in_file(name)
+                    capekit_core::reading::UNREADABLE_ENTRY_NUMBER
+                        .diag(format!(
+                            "line {}: {}; not recorded as declared",
+                            u.line, u.reason
+                        ))
+                        .at_line(u.line)
+                        .with_value(u.raw.clone())
+                        .in_file(name)
                 })
                 .collect();
             Detected::Declaration(plan.entries, diags)

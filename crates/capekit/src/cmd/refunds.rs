@@ -194,14 +194,10 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
             let data = l.refund_data(fresh)?;
             drop(timed);
             for (e, why) in data.unreadable {
-                diagnostics.push(Diagnostic::new(
-                    "T007",
-                    capekit_core::Severity::Info,
-                    format!(
-                        "{}: its kept entry data cannot be used ({why}): what is owed is unknown",
-                        e.as_str()
-                    ),
-                ));
+                diagnostics.push(capekit_core::refunds::rules::OWED_UNKNOWN.diag(format!(
+                    "{}: its kept entry data cannot be used ({why}): what is owed is unknown",
+                    e.as_str()
+                )));
             }
             input.accepted = data.accepted;
             input.events = data.events;

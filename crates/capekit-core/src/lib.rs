@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod diag;
 pub mod doc;
 pub mod entry;
+pub mod entry_data;
 pub mod fix;
 pub mod interest;
 pub mod known;

@@ -1,0 +1,388 @@
+//! What the data says of an entry's state, read as ACE and brokers write it: yes/no flags,
+//! protest states and outcomes, liquidation, and the deadlines they start.
+
+use super::*;
+
+/// Lower-case letters and digits only: how free-text statuses are compared.
+pub(super) fn squash(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A yes/no flag as ACE and broker exports write it: `Y`, `Yes`, `1`, `X`, an issue code such
+/// as `001`, or a claim number mean yes; `N`, `No`, `0`, `000`, `False` mean no; blank is unknown.
+pub fn flag_value(raw: &str) -> Option<bool> {
+    let s = squash(raw);
+    if s.is_empty() {
+        return None;
+    }
+    if matches!(s.as_str(), "n" | "no" | "false" | "f" | "none") || s.bytes().all(|b| b == b'0') {
+        return Some(false);
+    }
+    Some(true)
+}
+
+/// What a liquidation status says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LiqStatus {
+    Liquidated,
+    Unliquidated,
+    Unrecognized,
+}
+
+pub(crate) fn liquidation_status(raw: &str) -> Option<LiqStatus> {
+    let s = squash(raw);
+    if s.is_empty() {
+        return None;
+    }
+    // Extended, suspended, under-review and warehouse entries are not liquidated yet (CAPE takes
+    // them; their refund waits for liquidation). These words are checked before "liq", which
+    // both "Liquidated" and "Liquidation Extended" contain.
+    const NOT_YET: [&str; 10] = [
+        "unliq",
+        "notliq",
+        "open",
+        "pending",
+        "extend",
+        "suspend",
+        "review",
+        "warehouse",
+        "scheduled",
+        "deferred",
+    ];
+    if NOT_YET.iter().any(|w| s.contains(w)) || matches!(s.as_str(), "u" | "n" | "no") {
+        return Some(LiqStatus::Unliquidated);
+    }
+    if s.contains("liq") || matches!(s.as_str(), "l" | "y" | "yes" | "final" | "closed") {
+        return Some(LiqStatus::Liquidated);
+    }
+    Some(LiqStatus::Unrecognized)
+}
+
+/// What a protest status says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ProtestState {
+    Open,
+    Closed,
+    Unrecognized,
+}
+
+pub(super) fn protest_state(raw: &str) -> Option<ProtestState> {
+    let s = squash(raw);
+    if s.is_empty() {
+        return None;
+    }
+    const CLOSED: [&str; 11] = [
+        "denied",
+        "deny",
+        "approved",
+        "allowed",
+        "granted",
+        "closed",
+        "rejected",
+        "withdrawn",
+        "decided",
+        "complete",
+        "void",
+    ];
+    const OPEN: [&str; 9] = [
+        "open", "suspend", "pending", "filed", "received", "review", "active", "progress",
+        "accepted",
+    ];
+    if CLOSED.iter().any(|w| s.contains(w)) {
+        Some(ProtestState::Closed)
+    } else if OPEN.iter().any(|w| s.contains(w)) {
+        Some(ProtestState::Open)
+    } else {
+        Some(ProtestState::Unrecognized)
+    }
+}
+
+/// How a closed protest ended, as far as its status tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ProtestOutcome {
+    /// Denied (in whole): the 1581(a) clock runs.
+    Denied,
+    /// Approved, allowed or granted, in whole or in part (so also denied in part): the duty
+    /// may be refunded already.
+    Approved,
+    /// Withdrawn or void: as if no protest had been filed.
+    Withdrawn,
+    /// Closed, decided or complete, the outcome not stated.
+    Unstated,
+}
+
+pub(super) fn protest_outcome(e: &EntryData) -> Option<ProtestOutcome> {
+    let raw = e.protest_status.as_deref().unwrap_or("");
+    if protest_state(raw) != Some(ProtestState::Closed) {
+        return None;
+    }
+    let s = squash(raw);
+    Some(
+        if ["approved", "allowed", "granted", "part"]
+            .iter()
+            .any(|w| s.contains(w))
+        {
+            ProtestOutcome::Approved
+        } else if ["denied", "deny", "rejected"].iter().any(|w| s.contains(w)) {
+            ProtestOutcome::Denied
+        } else if ["withdrawn", "void"].iter().any(|w| s.contains(w)) {
+            ProtestOutcome::Withdrawn
+        } else {
+            ProtestOutcome::Unstated
+        },
+    )
+}
+
+/// What the file says about liquidation, read safely.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Liquidation {
+    /// Not liquidated; `scheduled` is the scheduled liquidation date when the file gives one.
+    Unliquidated { scheduled: Option<Date> },
+    /// Liquidated on this date.
+    Liquidated(Date),
+    /// The status says unliquidated but the dates say the entry may be liquidated (a past
+    /// liquidation date, or deemed liquidation a year after entry, 19 USC 1504(a)): the
+    /// deadlines are counted from `on`, the earlier reading; `why` says which.
+    Stale { on: Date, why: String },
+    /// Cannot be told: the rule to apply and the sentence naming the deciding column.
+    Unknown { rule: &'static str, note: String },
+}
+
+pub(super) fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -> Liquidation {
+    let status_raw = e.liquidation_status.as_deref().unwrap_or("");
+    let status = liquidation_status(status_raw);
+    let date_unreadable = e.unreadable_columns.contains(Column::LiquidationDate);
+    let date_absent = e.absent_columns.contains(Column::LiquidationDate);
+    let status_absent = e.absent_columns.contains(Column::LiquidationStatus);
+    let why_no_date = if date_unreadable {
+        "is unreadable"
+    } else if date_absent {
+        "is not in the file"
+    } else {
+        "is empty"
+    };
+    match (status, e.liquidation_date) {
+        (Some(LiqStatus::Liquidated), Some(d)) if d > as_of => Liquidation::Unknown {
+            rule: LIQUIDATED_IN_FUTURE.code,
+            note: future_liquidation_note(status_raw, d, as_of),
+        },
+        (Some(LiqStatus::Liquidated), Some(d)) => Liquidation::Liquidated(d),
+        (Some(LiqStatus::Liquidated), None) => Liquidation::Unknown {
+            rule: LIQUIDATION_UNCLEAR.code,
+            note: format!(
+                "the liquidation status is `{status_raw}` but the `Liquidation Date` {why_no_date}: the CAPE, protest and court deadlines all count from it - look it up in ACE and add it"
+            ),
+        },
+        (Some(LiqStatus::Unliquidated), scheduled) => match stale(e, status_raw, scheduled, as_of, notes) {
+            Some((on, why)) => Liquidation::Stale { on, why },
+            None => Liquidation::Unliquidated { scheduled },
+        },
+        (Some(LiqStatus::Unrecognized), Some(d)) => {
+            notes.push(format!(
+                "the liquidation status `{status_raw}` is not one capekit knows; the entry is judged by its `Liquidation Date` {d} - check the status in ACE"
+            ));
+            liquidation_by_date(d, as_of, notes)
+        }
+        (Some(LiqStatus::Unrecognized), None) => Liquidation::Unknown {
+            rule: LIQUIDATION_UNCLEAR.code,
+            note: format!(
+                "the liquidation status `{status_raw}` is not one capekit knows and the `Liquidation Date` {why_no_date}: look the entry up in ACE"
+            ),
+        },
+        (None, Some(d)) => liquidation_by_date(d, as_of, notes),
+        (None, None) if date_unreadable => Liquidation::Unknown {
+            rule: LIQUIDATION_UNCLEAR.code,
+            note: "the `Liquidation Date` is unreadable and no liquidation status says whether the entry is liquidated: correct the date (see the reader's findings) and run again".to_owned(),
+        },
+        (None, None) if date_absent && status_absent => Liquidation::Unknown {
+            rule: LIQUIDATION_ABSENT.code,
+            note: "the file has neither `Liquidation Status` nor `Liquidation Date`: which of CAPE, protest or court is open depends on them - export ES-003 with these columns and run again".to_owned(),
+        },
+        (None, None) if date_absent => Liquidation::Unknown {
+            rule: LIQUIDATION_ABSENT.code,
+            note: "the `Liquidation Status` is blank and the file has no `Liquidation Date` column: export ES-003 with `Liquidation Date` and run again".to_owned(),
+        },
+        (None, None) => {
+            // ACE leaves the liquidation date of an unliquidated entry empty.
+            notes.push(
+                "no liquidation date in the file: read as unliquidated".to_owned(),
+            );
+            Liquidation::Unliquidated { scheduled: None }
+        }
+    }
+}
+
+/// Readings of a "Liquidated" status beside a future date, with the deadlines of each.
+pub(super) fn future_liquidation_note(status_raw: &str, d: Date, as_of: Date) -> String {
+    let plus = |n| add_days(d, n).map_or_else(String::new, |x: Date| x.to_string());
+    format!(
+        "the liquidation status is `{status_raw}` but the `Liquidation Date` {d} is after {as_of}: read as a scheduled liquidation, the entry is unliquidated and CAPE takes it now; read as a liquidation on {d}, the CAPE window closes {} and the protest is due {} - check the entry in ACE",
+        plus(CAPE_WINDOW_DAYS),
+        plus(PROTEST_DAYS)
+    )
+}
+
+/// An "Unliquidated" status that the dates contradict: the earlier day the entry may have
+/// liquidated on, and why. A past liquidation date is a liquidation that happened; an entry a
+/// year past its entry date, neither extended nor suspended, is deemed liquidated (19 USC
+/// 1504(a)). Warehouse entries are left out: their liquidation runs from withdrawal. An AD/CVD
+/// entry is never deemed liquidated from its entry date: its liquidation is suspended by law
+/// until Commerce's instructions (19 USC 1504(b)), and the six months of 1504(d) run from a
+/// notice the file does not show.
+pub(super) fn stale(
+    e: &EntryData,
+    status_raw: &str,
+    scheduled: Option<Date>,
+    as_of: Date,
+    notes: &mut Vec<String>,
+) -> Option<(Date, String)> {
+    let s = squash(status_raw);
+    if ["extend", "suspend", "warehouse"]
+        .iter()
+        .any(|w| s.contains(w))
+        || normalized_type(e).is_some_and(|t| WAREHOUSE_TYPES.contains(&t))
+    {
+        return None;
+    }
+    let past = scheduled.filter(|d| *d < as_of);
+    let year_on = e
+        .entry_date
+        .and_then(|d| {
+            d.checked_add(jiff::Span::new().years(DEEMED_LIQUIDATION_YEARS))
+                .ok()
+        })
+        .filter(|d| *d < as_of);
+    let deemed = match (year_on, adcvd_marked(e)) {
+        (Some(_), Some(raw)) => {
+            notes.push(format!(
+                "AD/CVD `{raw}`: liquidation is suspended under the AD/CVD order (19 USC 1504(b)), so the entry is not liquidated by operation of law a year after entry, and no protest period runs until CBP liquidates it after Commerce's instructions"
+            ));
+            None
+        }
+        (deemed, _) => deemed,
+    };
+    let on = match (past, deemed) {
+        (Some(p), Some(d)) => p.min(d),
+        (Some(p), None) => p,
+        (None, Some(d)) => d,
+        (None, None) => return None,
+    };
+    let mut why = Vec::new();
+    if let Some(p) = past {
+        why.push(format!("the `Liquidation Date` {p} has passed"));
+    }
+    if let (Some(d), Some(entered)) = (deemed, e.entry_date) {
+        why.push(format!(
+            "the entry of {entered} is more than a year old with no extension or suspension shown, so it was liquidated by operation of law on {d} (19 USC 1504(a)) unless ACE shows one"
+        ));
+    }
+    Some((
+        on,
+        format!(
+            "the liquidation status is `{status_raw}` but {}",
+            why.join(", and ")
+        ),
+    ))
+}
+
+/// A date with no status: a date on or before `as_of` can only be a liquidation that happened;
+/// a later one can only be the scheduled liquidation.
+pub(super) fn liquidation_by_date(d: Date, as_of: Date, notes: &mut Vec<String>) -> Liquidation {
+    if d <= as_of {
+        Liquidation::Liquidated(d)
+    } else {
+        notes.push(format!(
+            "the `Liquidation Date` {d} is after {as_of}: read as the scheduled liquidation of an unliquidated entry"
+        ));
+        Liquidation::Unliquidated { scheduled: Some(d) }
+    }
+}
+
+pub(super) fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
+    let liquidated = match liq {
+        Liquidation::Liquidated(d) | Liquidation::Stale { on: d, .. } => Some(*d),
+        _ => None,
+    };
+    let scheduled = match liq {
+        Liquidation::Unliquidated { scheduled } => *scheduled,
+        _ => None,
+    };
+    let liquidation_day = liquidated.or(scheduled);
+    let psc = e.entry_date.and_then(|entry| {
+        let by_entry = add_days(entry, PSC_DAYS_FROM_ENTRY)?;
+        let (liquidation_day, basis_of) = match liquidation_day {
+            Some(l) => (l, Basis::ScheduledLiquidation as fn(Date) -> Basis),
+            None => (
+                add_days(entry, USUAL_LIQUIDATION_DAYS)?,
+                Basis::UsualSchedule as fn(Date) -> Basis,
+            ),
+        };
+        let before_liq = add_days(liquidation_day, -PSC_DAYS_BEFORE_LIQUIDATION)?;
+        Some(if before_liq < by_entry {
+            Deadline::new(
+                DeadlineKind::Psc,
+                before_liq,
+                as_of,
+                basis_of(liquidation_day),
+            )
+        } else {
+            Deadline::new(DeadlineKind::Psc, by_entry, as_of, Basis::Entry(entry))
+        })
+    });
+    // Without a readable HTS column the heading, so the order, is unknown: the first order of
+    // IEEPA duty is then the earliest reading, not the deposit.
+    let (court_due, court_readings) = if e.ieepa_orders.is_empty() && e.unknown(Column::Hts) {
+        crate::deadline::court_1581i_heading_unknown(
+            e.entry_summary_date,
+            e.entry_date,
+            liquidated,
+            as_of,
+        )
+    } else {
+        court_1581i(
+            e.ieepa_orders,
+            e.entry_summary_date,
+            e.entry_date,
+            liquidated,
+            as_of,
+        )
+    };
+    let from_liquidation = |kind, days| {
+        liquidated.and_then(|l| {
+            add_days(l, days).map(|d| Deadline::new(kind, d, as_of, Basis::Liquidation(l)))
+        })
+    };
+    Deadlines {
+        cape_window_closes: from_liquidation(DeadlineKind::CapeWindow, CAPE_WINDOW_DAYS),
+        psc_due: psc,
+        protest_due: from_liquidation(DeadlineKind::Protest, PROTEST_DAYS),
+        court_due,
+        court_readings,
+        court_1581a_due: e
+            .protest_decision_date
+            .filter(|_| protest_outcome(e) == Some(ProtestOutcome::Denied))
+            .and_then(|d| crate::deadline::court_1581a(d, as_of)),
+    }
+}
+
+/// The AD/CVD column's value when it marks the entry as subject to an AD/CVD order (suspended,
+/// pending liquidation, or a bare flag or case number).
+pub(super) fn adcvd_marked(e: &EntryData) -> Option<&str> {
+    let raw = e.adcvd.as_deref()?;
+    let s = squash(raw);
+    (s.contains("susp")
+        || s.contains("pend")
+        || s.contains("instruct")
+        || flag_value(raw) == Some(true))
+    .then_some(raw)
+}
+
+pub(super) fn normalized_type(e: &EntryData) -> Option<&str> {
+    e.entry_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}

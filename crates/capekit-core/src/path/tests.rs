@@ -1,0 +1,1287 @@
+use super::*;
+
+const AS_OF: Date = date(2026, 11, 24);
+
+fn entry() -> EntryData {
+    let n = EntryNumber::parse("B7603245278").expect("valid");
+    let mut e = EntryData::new(n, 2);
+    e.entry_type = Some("01".into());
+    // Less than a year before AS_OF: an "Unliquidated" status is then plausible
+    // (19 USC 1504(a)); liquidated() sets its own dates.
+    e.entry_date = Some(date(2025, 12, 15));
+    e.liquidation_status = Some("Unliquidated".into());
+    e.ieepa_lines = 1;
+    e.ieepa_dutiable_lines = 1;
+    e.ieepa_duty_cents = 123_400;
+    e
+}
+
+fn liquidated(on: Date) -> EntryData {
+    let mut e = entry();
+    e.liquidation_status = Some("Liquidated".into());
+    e.liquidation_date = Some(on);
+    e
+}
+
+fn days_before(n: i64) -> Date {
+    add_days(AS_OF, -n).expect("date")
+}
+
+fn path(e: &EntryData) -> (EntryPath, &'static str) {
+    let d = decide(e, AS_OF);
+    (d.path, d.reasons[0])
+}
+
+#[test]
+fn every_rule_names_its_source_and_renders_its_title() {
+    // Codes, names and documentation: `catalogs::tests::every_catalog_keeps_the_invariants`.
+    for r in PATH_RULES {
+        let src = r.doc.source;
+        assert!(
+            ["CSMS", "USC", "CBP"].iter().any(|s| src.contains(s)),
+            "{} names no source: {src}",
+            r.code
+        );
+        assert!(crate::doc::Documented::render_text(*r).contains(r.title));
+    }
+}
+
+#[test]
+fn code_list_snapshot() {
+    let codes: Vec<String> = PATH_RULES
+        .iter()
+        .map(|r| format!("{} {} -> {}", r.code, r.name, r.path))
+        .collect();
+    insta::assert_snapshot!(codes.join("\n"));
+}
+
+#[test]
+fn recon_rules_change_on_the_same_day() {
+    let before = path_rule(RECON_BEFORE_CHANGE.code).expect("rule");
+    let after = path_rule(RECON_NOT_ACCEPTED.code).expect("rule");
+    let accepted = path_rule(RECON_ACCEPTED.code).expect("rule");
+    assert_eq!(before.valid_to, Some(RECON_CHANGE));
+    assert_eq!(after.valid_from, Some(RECON_CHANGE));
+    assert_eq!(accepted.valid_from, Some(RECON_CHANGE));
+    let eve = date(2026, 6, 28);
+    assert!(before.holds_on(eve) && !after.holds_on(eve));
+    assert!(!before.holds_on(RECON_CHANGE) && after.holds_on(RECON_CHANGE));
+}
+
+#[test]
+fn p001_entered_outside_ieepa_period() {
+    let mut e = entry();
+    // No IEEPA duty shown: outside the period, nothing to refund.
+    e.ieepa_dutiable_lines = 0;
+    e.ieepa_duty_cents = 0;
+    e.entry_date = Some(date(2025, 2, 3));
+    assert_eq!(path(&e), (EntryPath::NotRefundable, "P001"));
+    e.entry_date = Some(date(2026, 2, 24));
+    assert_eq!(path(&e), (EntryPath::NotRefundable, "P001"));
+    let mut e = entry();
+    for inside in [IEEPA_FIRST_DAY, IEEPA_LAST_DAY] {
+        e.entry_date = Some(inside);
+        e.liquidation_status = Some("Liquidation Extended".into());
+        assert_eq!(path(&e).0, EntryPath::Cape, "{inside}");
+    }
+}
+
+#[test]
+fn p002_no_dutiable_ieepa_line() {
+    let mut e = entry();
+    e.ieepa_dutiable_lines = 0;
+    e.ieepa_duty_cents = 0;
+    e.other_chapter_99.section_301_cents = 5_000;
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::NotRefundable, "P002"));
+    assert!(
+        d.notes[0].contains("$50.00 of Section 301"),
+        "{:?}",
+        d.notes
+    );
+    e.ieepa_lines = 0;
+    assert_eq!(path(&e), (EntryPath::NotRefundable, "P002"));
+}
+
+#[test]
+fn missing_hts_or_duty_does_not_make_an_entry_not_refundable() {
+    let mut e = entry();
+    e.ieepa_lines = 0;
+    e.ieepa_dutiable_lines = 0;
+    e.absent_columns.insert(Column::Hts);
+    e.absent_columns.insert(Column::Duty);
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::Cape);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("`HTS Number - Full` not in the file")),
+        "{:?}",
+        d.notes
+    );
+    // An IEEPA line whose duty could not be read proves nothing either: not written off,
+    // and not declared on a guess (P036).
+    let mut e = entry();
+    e.ieepa_dutiable_lines = 0;
+    e.unreadable_columns.insert(Column::Duty);
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P036"));
+    assert!(
+        d.notes.iter().any(|n| n.contains("unreadable")),
+        "{:?}",
+        d.notes
+    );
+}
+
+#[test]
+fn p036_an_unreadable_deciding_cell_is_review_naming_the_cell() {
+    // The entry's only Chapter 99 line has its HTS number in scientific notation.
+    let mut e = entry();
+    e.ieepa_lines = 0;
+    e.ieepa_dutiable_lines = 0;
+    e.ieepa_duty_cents = 0;
+    e.add_doubt(
+        Column::Hts,
+        Doubt::Unreadable,
+        "line 3".into(),
+        "9.90E+07",
+        "a number in scientific notation: Excel converted the column",
+    );
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P036"));
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.contains("9.90E+07"))
+        .expect("note");
+    assert!(note.contains("line 3"), "{note}");
+    assert!(note.contains("export the HTS column as text"), "{note}");
+    // The heading is unknown, so the court date is the first order's, not the deposit's
+    // (entry 2025-12-15 + 2 years) that a fentanyl-order heading would beat.
+    assert_eq!(
+        d.deadlines.court_due.map(|c| c.date),
+        Some(date(2027, 2, 1))
+    );
+    // Beside a readable dutiable IEEPA line, an unreadable one may still carry a goods
+    // value that must be corrected first: review too.
+    let mut e = entry();
+    e.add_doubt(Column::Hts, Doubt::Unreadable, "line 9".into(), "N/A", "x");
+    assert_eq!(path(&e), (EntryPath::Review, "P036"));
+    // Every deciding column, and only the entry summary date is noted, not held.
+    for c in [
+        Column::Duty,
+        Column::GoodsValue,
+        Column::EntryType,
+        Column::EntryDate,
+        Column::LiquidationDate,
+        Column::ProtestDecisionDate,
+    ] {
+        let mut e = entry();
+        e.unreadable_columns.insert(c);
+        if c == Column::EntryDate {
+            e.entry_date = None;
+        }
+        assert_eq!(path(&e), (EntryPath::Review, "P036"), "{c}");
+    }
+    let mut e = entry();
+    e.unreadable_columns.insert(Column::EntrySummaryDate);
+    assert_eq!(path(&e), (EntryPath::Cape, "P017"));
+    // A liquidated entry past the CAPE window keeps its protest: the cell does not change it.
+    let mut e = liquidated(days_before(100));
+    e.unreadable_columns.insert(Column::Hts);
+    assert_eq!(path(&e), (EntryPath::Protest, "P014"));
+}
+
+#[test]
+fn p041_rows_that_disagree_on_a_deciding_value_are_review_with_both_readings() {
+    // Kept: liquidated 30 days ago (CAPE); the other row: 200 days ago (court).
+    let mut e = liquidated(days_before(30));
+    e.add_doubt(
+        Column::LiquidationDate,
+        Doubt::Conflicting,
+        "line 3".into(),
+        "05/08/2026",
+        "`2026-10-25` on line 2",
+    );
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P041"));
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.contains("disagree"))
+        .expect("note");
+    assert!(
+        note.contains("line 3: `05/08/2026` in `Liquidation Date` against `2026-10-25` on line 2"),
+        "{note}"
+    );
+    assert!(note.contains("read as liquidated on 2026-05-08: the CAPE window closes 2026-07-27 and the protest is due 2026-11-04"), "{note}");
+    // An entry type 47 on another row: never declared.
+    let mut e = entry();
+    e.add_doubt(
+        Column::EntryType,
+        Doubt::Conflicting,
+        "line 5".into(),
+        "47",
+        "`01` on line 4",
+    );
+    assert_eq!(path(&e), (EntryPath::Review, "P041"));
+    // Nothing to refund stays nothing to refund.
+    e.ieepa_dutiable_lines = 0;
+    e.ieepa_lines = 0;
+    assert_eq!(path(&e), (EntryPath::NotRefundable, "P002"));
+}
+
+#[test]
+fn p037_a_blank_or_absent_entry_date_is_review() {
+    let mut e = entry();
+    e.entry_date = None;
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P037"));
+    assert!(
+        d.notes.iter().any(|n| n.contains("`Entry Date` is blank")),
+        "{:?}",
+        d.notes
+    );
+    e.absent_columns.insert(Column::EntryDate);
+    let d = decide(&liquidated(days_before(10)), AS_OF);
+    assert_eq!(d.path, EntryPath::Cape);
+    let mut e = liquidated(days_before(70));
+    e.entry_date = None;
+    e.absent_columns.insert(Column::EntryDate);
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P037"));
+    assert!(
+        d.notes.iter().any(|n| n.contains("no `Entry Date` column")),
+        "{:?}",
+        d.notes
+    );
+    // Its CAPE window still alarms: review keeps every deadline in view.
+    assert!(d.urgent_deadline().is_some());
+}
+
+#[test]
+fn p038_a_negative_ieepa_duty_is_neither_declared_nor_written_off() {
+    let mut e = entry();
+    e.ieepa_dutiable_lines = 0;
+    e.ieepa_duty_cents = 0;
+    e.ieepa_negative_duty_lines = 1;
+    e.add_doubt(
+        Column::Duty,
+        Doubt::NegativeIeepaDuty,
+        "line 4".into(),
+        "($740.00)",
+        "",
+    );
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P038"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("line 4: `($740.00)` in `Line Tariff Duty Amount`")),
+        "{:?}",
+        d.notes
+    );
+    // Beside another dutiable line too.
+    let mut e = entry();
+    e.ieepa_negative_duty_lines = 1;
+    assert_eq!(path(&e), (EntryPath::Review, "P038"));
+}
+
+#[test]
+fn p003_excluded_entry_types_are_never_later_phase() {
+    // Unliquidated: no protest yet, no phase announced - a person decides.
+    for t in EXCLUDED_ENTRY_TYPES {
+        let mut e = entry();
+        e.entry_type = Some(t.into());
+        let d = decide(&e, AS_OF);
+        let want = if t == "47" { "P040" } else { "P003" };
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, want), "{t}");
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.contains(&format!("entry type {t}")))
+        );
+    }
+    // 08 and 09 follow their liquidation: protest within 180 days (inside the 80-day CAPE
+    // window too), court past it; 47 stays review.
+    for (t, age, want) in [
+        ("08", 10, (EntryPath::Protest, "P039")),
+        ("09", 150, (EntryPath::Protest, "P039")),
+        ("09", 181, (EntryPath::Court, "P013")),
+        ("47", 10, (EntryPath::Review, "P040")),
+        ("47", 181, (EntryPath::Review, "P040")),
+    ] {
+        let mut e = liquidated(days_before(age));
+        e.entry_type = Some(t.into());
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), want, "{t} {age}");
+        assert_ne!(d.path, EntryPath::LaterPhase);
+    }
+    // An open protest on an 08 inside the window is not withdrawable: CAPE would not take it.
+    let mut e = liquidated(days_before(10));
+    e.entry_type = Some("08".into());
+    e.protest_status = Some("Open".into());
+    assert_eq!(decide(&e, AS_OF).reasons, vec!["P008"]);
+    // A denied protest on an 09 inside the window goes to the court, never a new protest.
+    let mut e = liquidated(days_before(10));
+    e.entry_type = Some("09".into());
+    e.protest_status = Some("Denied".into());
+    e.protest_decision_date = Some(days_before(5));
+    assert_eq!(path(&e), (EntryPath::Court, "P022"));
+}
+
+#[test]
+fn p004_drawback_linked() {
+    let mut e = entry();
+    e.drawback = Some("Y".into());
+    assert_eq!(path(&e), (EntryPath::LaterPhase, "P004"));
+    e.drawback = Some("N".into());
+    assert_eq!(path(&e).0, EntryPath::Cape);
+}
+
+#[test]
+fn p005_recon_flagged_before_change() {
+    let mut e = entry();
+    e.reconciliation_indicator = Some("001".into());
+    let d = decide(&e, date(2026, 6, 28));
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::LaterPhase, "P005"));
+}
+
+#[test]
+fn p006_recon_flagged_with_type_09_or_other_type() {
+    let mut e = entry();
+    e.reconciliation_indicator = Some("Y".into());
+    e.reconciliation_entry_number = Some("B7699999990".into());
+    assert_eq!(path(&e), (EntryPath::LaterPhase, "P006"));
+    let mut e = entry();
+    e.reconciliation_indicator = Some("Y".into());
+    e.entry_type = Some("03".into());
+    assert_eq!(path(&e), (EntryPath::LaterPhase, "P006"));
+}
+
+#[test]
+fn p007_recon_flagged_accepted_from_change_day() {
+    for t in RECON_ACCEPTED_TYPES {
+        let mut e = entry();
+        e.entry_type = Some(t.into());
+        e.reconciliation_indicator = Some("Y".into());
+        e.absent_columns.insert(Column::ReconciliationEntryNumber);
+        let d = decide(&e, RECON_CHANGE);
+        assert_eq!(d.path, EntryPath::Cape, "{t}");
+        assert_eq!(d.reasons, vec!["P017", "P007"]);
+        assert!(d.notes.iter().any(|n| n.contains("the file does not say")));
+    }
+    let mut e = entry();
+    e.reconciliation_indicator = Some("N".into());
+    assert_eq!(decide(&e, AS_OF).reasons, vec!["P017"]);
+}
+
+#[test]
+fn p008_open_protest_and_p009_withdrawable() {
+    let mut e = liquidated(days_before(30));
+    e.protest_number = Some("270425100123".into());
+    e.protest_status = Some("Suspended".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::Protest);
+    assert_eq!(d.reasons, vec!["P008", "P009"]);
+    assert!(
+        d.notes.iter().any(|n| n.contains("withdrawn")),
+        "{:?}",
+        d.notes
+    );
+    // With fewer than 5 business days left in the window: keep the protest. As of Monday
+    // 2026-11-23, a window closing Thursday 2026-11-26 (Thanksgiving) has three.
+    let mut e = liquidated(jiff::civil::date(2026, 9, 7));
+    e.protest_status = Some("Open".into());
+    let d = decide(&e, jiff::civil::date(2026, 11, 23));
+    assert_eq!(d.reasons, vec!["P008"]);
+    assert!(
+        d.notes.iter().any(|n| n.starts_with("keep")),
+        "{:?}",
+        d.notes
+    );
+    // Past the window the protest still carries the claim, without the withdrawal note.
+    let mut e = liquidated(days_before(81));
+    e.protest_status = Some("Open".into());
+    assert_eq!(decide(&e, AS_OF).reasons, vec!["P008"]);
+    // A withdrawn protest does not block.
+    let mut e = entry();
+    e.protest_number = Some("270425100123".into());
+    e.protest_status = Some("Withdrawn".into());
+    assert_eq!(path(&e), (EntryPath::Cape, "P017"));
+}
+
+#[test]
+fn p010_protest_status_unknown() {
+    let mut e = entry();
+    e.protest_number = Some("270425100123".into());
+    e.absent_columns.insert(Column::ProtestStatus);
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P010"));
+    assert!(d.notes.iter().any(|n| n.contains("`Protest Status`")));
+    e.protest_status = Some("Xyzzy".into());
+    assert_eq!(path(&e), (EntryPath::Review, "P010"));
+}
+
+#[test]
+fn p011_liquidation_columns_absent() {
+    let mut e = entry();
+    e.liquidation_status = None;
+    e.absent_columns.insert(Column::LiquidationStatus);
+    e.absent_columns.insert(Column::LiquidationDate);
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P011"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("`Liquidation Status`") && n.contains("`Liquidation Date`")),
+        "{:?}",
+        d.notes
+    );
+    // A stronger rule still decides.
+    e.entry_type = Some("47".into());
+    assert_eq!(path(&e), (EntryPath::Review, "P040"));
+}
+
+#[test]
+fn p012_liquidated_without_date() {
+    let mut e = entry();
+    e.liquidation_status = Some("LIQUIDATED".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P012"));
+    assert!(d.notes.iter().any(|n| n.contains("`Liquidation Date`")));
+    assert_eq!(d.deadlines.cape_window_closes, None);
+    // An unreadable date with no status is unclear too.
+    let mut e = entry();
+    e.liquidation_status = None;
+    e.unreadable_columns.insert(Column::LiquidationDate);
+    assert_eq!(path(&e), (EntryPath::Review, "P012"));
+}
+
+#[test]
+fn p013_court_after_day_180() {
+    let e = liquidated(days_before(181));
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Court, "P013"));
+    assert!(
+        d.notes.iter().any(|n| n.contains("disputed")),
+        "{:?}",
+        d.notes
+    );
+    assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(-1));
+}
+
+#[test]
+fn p014_protest_from_day_81_to_180() {
+    for age in [81, 180] {
+        let d = decide(&liquidated(days_before(age)), AS_OF);
+        assert_eq!(
+            (d.path, d.reasons[0]),
+            (EntryPath::Protest, "P014"),
+            "{age}"
+        );
+    }
+    let d = decide(&liquidated(days_before(180)), AS_OF);
+    assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(0));
+    assert_eq!(d.deadlines.protest_due.map(|p| p.date), Some(AS_OF));
+}
+
+#[test]
+fn p015_goods_value_correct_first_while_psc_open() {
+    let mut e = entry();
+    e.entry_date = Some(date(2026, 2, 20));
+    e.ieepa_goods_value_on_99_line = true;
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::CorrectFirst, "P015"));
+    // 2026-02-20 + 314 days - 15 days (the usual schedule), one day before entry + 300.
+    assert_eq!(
+        d.deadlines.psc_due.map(|p| p.date),
+        Some(date(2026, 12, 16))
+    );
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("scheduled liquidation date is not in the file"))
+    );
+    // A scheduled liquidation brings the PSC due date forward to 15 days before it.
+    e.liquidation_date = Some(date(2026, 12, 20));
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.deadlines.psc_due.map(|p| p.date), Some(date(2026, 12, 5)));
+    assert_eq!(d.path, EntryPath::CorrectFirst);
+}
+
+#[test]
+fn p016_goods_value_when_psc_closed_or_undatable() {
+    let mut e = entry();
+    e.entry_date = Some(date(2025, 6, 2));
+    e.liquidation_status = Some("Liquidation Extended".into());
+    e.ieepa_goods_value_on_99_line = true;
+    assert_eq!(path(&e), (EntryPath::Review, "P016"));
+    e.entry_date = None;
+    e.absent_columns.insert(Column::EntryDate);
+    assert_eq!(path(&e), (EntryPath::Review, "P037"));
+    let mut e = liquidated(days_before(10));
+    e.ieepa_goods_value_on_99_line = true;
+    assert_eq!(path(&e), (EntryPath::Review, "P016"));
+}
+
+#[test]
+fn p017_unliquidated() {
+    let d = decide(&entry(), AS_OF);
+    assert_eq!(
+        (d.path, d.reasons.as_slice()),
+        (EntryPath::Cape, &["P017"][..])
+    );
+    assert_eq!(d.deadlines.cape_window_closes, None);
+    assert_eq!(d.deadlines.protest_due, None);
+    assert!(!is_urgent(&d));
+    // Extended and suspended entries are unliquidated.
+    for s in ["Extended", "Liquidation Suspended", "Unliquidated"] {
+        let mut e = entry();
+        e.liquidation_status = Some(s.into());
+        assert_eq!(path(&e), (EntryPath::Cape, "P017"), "{s}");
+    }
+    // An empty date in a present column with no status reads as unliquidated.
+    let mut e = entry();
+    e.liquidation_status = None;
+    e.absent_columns.insert(Column::LiquidationStatus);
+    assert_eq!(path(&e), (EntryPath::Cape, "P017"));
+}
+
+#[test]
+fn p018_day_80_is_in_and_day_81_is_out() {
+    let d = decide(&liquidated(days_before(80)), AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Cape, "P018"));
+    let w = d.deadlines.cape_window_closes.expect("window");
+    assert_eq!((w.date, w.days_left), (AS_OF, 0));
+    let d = decide(&liquidated(days_before(81)), AS_OF);
+    assert_eq!(d.path, EntryPath::Protest);
+    assert_eq!(
+        d.deadlines.cape_window_closes.map(|w| w.days_left),
+        Some(-1)
+    );
+}
+
+#[test]
+fn p019_urgent_within_14_days() {
+    let d = decide(&liquidated(days_before(66)), AS_OF);
+    assert!(is_urgent(&d));
+    assert_eq!(d.reasons, vec!["P018", "P019"]);
+    assert!(d.notes.iter().any(|n| n.starts_with("urgent")));
+    let d = decide(&liquidated(days_before(65)), AS_OF);
+    assert!(!is_urgent(&d), "15 days left is not urgent");
+    assert_eq!(d.reasons, vec!["P018"]);
+}
+
+#[test]
+fn liquidation_date_without_status() {
+    let mut e = entry();
+    e.liquidation_status = None;
+    e.absent_columns.insert(Column::LiquidationStatus);
+    e.liquidation_date = Some(days_before(100));
+    assert_eq!(path(&e), (EntryPath::Protest, "P014"));
+    // A future date can only be the scheduled liquidation.
+    e.liquidation_date = Some(add_days(AS_OF, 30).expect("date"));
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Cape, "P017"));
+    assert!(d.notes.iter().any(|n| n.contains("scheduled")));
+}
+
+#[test]
+fn leap_years() {
+    // 2028-02-29 + 80 days = 2028-05-19; + 180 days = 2028-08-27.
+    let liq = date(2028, 2, 29);
+    let mut e = liquidated(liq);
+    e.entry_date = Some(date(2025, 12, 1));
+    let d = decide(&e, date(2028, 5, 19));
+    assert_eq!(d.path, EntryPath::Cape);
+    assert_eq!(
+        d.deadlines.cape_window_closes.map(|w| w.date),
+        Some(date(2028, 5, 19))
+    );
+    assert_eq!(decide(&e, date(2028, 5, 20)).path, EntryPath::Protest);
+    assert_eq!(
+        d.deadlines.protest_due.map(|p| p.date),
+        Some(date(2028, 8, 27))
+    );
+    assert_eq!(decide(&e, date(2028, 8, 27)).path, EntryPath::Protest);
+    let late = decide(&e, date(2028, 8, 28));
+    assert_eq!(late.path, EntryPath::Court);
+    // Two years from 2028-02-29 is 2030-02-28 (no 29th).
+    assert!(
+        late.notes.iter().any(|n| n.contains("2030-02-28")),
+        "{:?}",
+        late.notes
+    );
+    // Across 2024-02-29: 2024-02-10 + 80 days = 2024-04-30.
+    assert_eq!(add_days(date(2024, 2, 10), 80), Some(date(2024, 4, 30)));
+    assert_eq!(add_days(date(2025, 2, 10), 80), Some(date(2025, 5, 1)));
+}
+
+#[test]
+fn precedence_not_refundable_over_everything() {
+    let mut e = liquidated(days_before(300));
+    e.entry_type = Some("47".into());
+    e.protest_status = Some("Open".into());
+    e.ieepa_goods_value_on_99_line = true;
+    e.entry_date = Some(date(2024, 12, 1));
+    e.ieepa_dutiable_lines = 0;
+    e.ieepa_duty_cents = 0;
+    assert_eq!(path(&e), (EntryPath::NotRefundable, "P001"));
+}
+
+#[test]
+fn precedence_later_phase_over_protest_and_liquidation() {
+    let mut e = liquidated(days_before(300));
+    e.entry_type = Some("21".into());
+    e.protest_status = Some("Open".into());
+    assert_eq!(path(&e), (EntryPath::LaterPhase, "P032"));
+    // A type CAPE excludes has no later phase to wait for: the open protest carries it.
+    e.entry_type = Some("09".into());
+    assert_eq!(path(&e), (EntryPath::Protest, "P008"));
+    let mut e = liquidated(days_before(100));
+    e.drawback = Some("Y".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::LaterPhase);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("protest under 19 USC 1514 is possible"))
+    );
+}
+
+#[test]
+fn precedence_open_protest_over_liquidation_age_and_missing_liquidation() {
+    let mut e = liquidated(days_before(300));
+    e.protest_status = Some("Pending".into());
+    assert_eq!(path(&e), (EntryPath::Protest, "P008"));
+    let mut e = entry();
+    e.liquidation_status = Some("Liquidated".into());
+    e.protest_status = Some("Open".into());
+    assert_eq!(path(&e), (EntryPath::Protest, "P008"));
+}
+
+#[test]
+fn precedence_liquidation_age_over_correct_first() {
+    let mut e = liquidated(days_before(100));
+    e.ieepa_goods_value_on_99_line = true;
+    assert_eq!(path(&e), (EntryPath::Protest, "P014"));
+    let mut e = liquidated(days_before(200));
+    e.ieepa_goods_value_on_99_line = true;
+    assert_eq!(path(&e), (EntryPath::Court, "P013"));
+}
+
+#[test]
+fn precedence_review_for_missing_liquidation_over_cape_and_correct_first() {
+    let mut e = entry();
+    e.entry_date = Some(date(2026, 2, 20));
+    e.ieepa_goods_value_on_99_line = true;
+    e.liquidation_status = None;
+    e.absent_columns.insert(Column::LiquidationStatus);
+    e.absent_columns.insert(Column::LiquidationDate);
+    assert_eq!(path(&e), (EntryPath::Review, "P011"));
+}
+
+#[test]
+fn deadlines_are_filled_whatever_the_path() {
+    let mut e = liquidated(days_before(100));
+    e.entry_date = Some(date(2025, 6, 2));
+    e.entry_type = Some("08".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::Protest);
+    assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(80));
+    assert_eq!(
+        d.deadlines.cape_window_closes.map(|p| p.days_left),
+        Some(-20)
+    );
+    // No PSC deadline beside a liquidated entry: a PSC is impossible once liquidated.
+    assert_eq!(d.deadlines.psc_due, None);
+    assert!(
+        d.psc_closed
+            .as_deref()
+            .is_some_and(|w| w.contains("liquidated"))
+    );
+    // Unliquidated, its PSC window open: the date shows.
+    let mut e = entry();
+    e.entry_date = Some(date(2026, 2, 20));
+    let d = decide(&e, AS_OF);
+    assert_eq!(
+        d.deadlines.psc_due.map(|p| p.date),
+        Some(date(2026, 12, 16))
+    );
+    // Its window closed: no date, and the reason where the PSC matters.
+    let mut e = entry();
+    e.entry_date = Some(date(2025, 6, 2));
+    e.liquidation_status = Some("Extended".into());
+    e.unreadable_columns.insert(Column::GoodsValue);
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::Review);
+    assert_eq!(d.deadlines.psc_due, None);
+    assert!(
+        d.notes.iter().any(|n| n.starts_with(
+            "no PSC is likely possible: on ACE's usual schedule the PSC window closed on 2026-03-28"
+        )),
+        "{:?}",
+        d.notes
+    );
+}
+
+#[test]
+fn trade_control_status_is_noted() {
+    let mut e = entry();
+    e.control_status = Some("Trade".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::Cape);
+    assert!(d.notes.iter().any(|n| n.contains("TRADE CONTROL")));
+}
+
+#[test]
+fn flags_and_statuses() {
+    for yes in ["Y", "yes", "1", "001", "X", "DBK123"] {
+        assert_eq!(flag_value(yes), Some(true), "{yes}");
+    }
+    for no in ["N", "No", "0", "000", "false"] {
+        assert_eq!(flag_value(no), Some(false), "{no}");
+    }
+    assert_eq!(flag_value("  "), None);
+    assert_eq!(
+        liquidation_status("Reliquidated"),
+        Some(LiqStatus::Liquidated)
+    );
+    assert_eq!(
+        liquidation_status("Final Liquidation"),
+        Some(LiqStatus::Liquidated)
+    );
+    assert_eq!(
+        liquidation_status("Liquidation Extended"),
+        Some(LiqStatus::Unliquidated)
+    );
+    assert_eq!(liquidation_status("??"), None);
+    assert_eq!(liquidation_status("Zebra"), Some(LiqStatus::Unrecognized));
+    assert_eq!(
+        protest_state("Approved in part"),
+        Some(ProtestState::Closed)
+    );
+    assert_eq!(protest_state("Suspended"), Some(ProtestState::Open));
+}
+
+#[test]
+fn chapter_99_programs() {
+    assert_eq!(chapter_99("99030125"), Some(Chapter99::Ieepa));
+    assert_eq!(chapter_99("9903024500"), Some(Chapter99::Ieepa));
+    assert_eq!(chapter_99("99030301"), Some(Chapter99::Section122));
+    assert_eq!(chapter_99("99038815"), Some(Chapter99::Section301));
+    assert_eq!(chapter_99("99038501"), Some(Chapter99::Section232));
+    assert_eq!(chapter_99("8471300100"), None);
+    assert_eq!(chapter_99("99"), None);
+}
+
+#[test]
+fn money_and_column_sets_render() {
+    assert_eq!(format_cents(123_456), "$1,234.56");
+    assert_eq!(format_cents(-1_200), "-$12.00");
+    assert_eq!(format_cents(5), "$0.05");
+    let mut s = ColumnSet::EMPTY;
+    s.insert(Column::LiquidationDate);
+    s.insert(Column::EntryNumber);
+    assert_eq!(s.len(), 2);
+    assert_eq!(
+        serde_json::to_string(&s).expect("json"),
+        r#"["Entry Summary Number","Liquidation Date"]"#
+    );
+    assert_eq!(s.complement().len(), Column::ALL.len() - 2);
+}
+
+#[test]
+fn p013_court_date_counts_from_the_order_not_liquidation() {
+    // Before: two years from liquidation (2028-05-28), a year after the safe date.
+    let mut e = liquidated(days_before(181));
+    e.ieepa_orders.add_heading("99030110");
+    e.entry_summary_date = Some(date(2025, 6, 9));
+    let d = decide(&e, AS_OF);
+    let c = d.deadlines.court_due.expect("court date");
+    assert_eq!(c.date, date(2027, 2, 1));
+    assert_eq!(c.days_left, 69);
+    assert!(!d.urgent_deadline().is_some_and(|u| u.kind.is_court()));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("2027-02-01") && n.contains("2027-06-09"))
+    );
+    // Sixty days before, the court deadline makes the entry urgent (P021).
+    let d = decide(&e, date(2026, 12, 3));
+    assert_eq!(
+        d.urgent_deadline().map(|u| u.kind),
+        Some(DeadlineKind::Court1581i)
+    );
+    assert!(d.reasons.contains(&"P021"), "{:?}", d.reasons);
+    let d = decide(&e, date(2026, 12, 2));
+    assert!(!d.reasons.contains(&"P021"));
+    // No heading the table dates: deposit + 2 years.
+    e.ieepa_orders = OrderSet::EMPTY;
+    let c = decide(&e, AS_OF).deadlines.court_due.expect("court date");
+    assert_eq!(c.date, date(2027, 6, 9));
+}
+
+#[test]
+fn p020_protest_due_today_and_psc_in_12_days_are_urgent() {
+    let d = decide(&liquidated(days_before(180)), AS_OF);
+    assert_eq!(d.path, EntryPath::Protest);
+    assert_eq!(
+        d.urgent_deadline().map(|u| (u.kind, u.days_left)),
+        Some((DeadlineKind::Protest, 0))
+    );
+    assert!(d.reasons.contains(&"P020"));
+    let d = decide(&liquidated(days_before(166)), AS_OF);
+    assert!(d.urgent_deadline().is_some(), "14 days left is urgent");
+    let d = decide(&liquidated(days_before(165)), AS_OF);
+    assert!(d.urgent_deadline().is_none(), "15 days left is not");
+    let mut e = entry();
+    e.entry_date = Some(date(2026, 2, 10));
+    e.ieepa_goods_value_on_99_line = true;
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::CorrectFirst);
+    let u = d.urgent_deadline().expect("urgent");
+    assert_eq!(u.kind, DeadlineKind::Psc);
+    assert!(u.days_left <= 14);
+}
+
+#[test]
+fn p022_denied_protest_goes_to_court_within_180_days_of_the_denial() {
+    let mut e = liquidated(days_before(150));
+    e.protest_number = Some("270426100281".into());
+    e.protest_status = Some("Denied".into());
+    e.protest_decision_date = Some(date(2026, 10, 1));
+    e.ieepa_orders.add_heading("99030125");
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Court, "P022"));
+    assert_eq!(
+        d.deadlines.court_1581a_due.map(|a| a.date),
+        Some(date(2027, 3, 30))
+    );
+    assert!(d.notes.iter().any(|n| n.contains("no second protest")));
+    assert!(
+        d.notes.iter().any(|n| n.contains("2027-04-02")),
+        "1581(i) beside: {:?}",
+        d.notes
+    );
+    let kinds: Vec<DeadlineKind> = d.deadlines_that_matter().map(|x| x.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![DeadlineKind::Court1581i, DeadlineKind::Court1581a]
+    );
+    let fix = d.rule().map(|r| r.doc.fix).unwrap_or_default();
+    assert!(!fix.contains("File a protest"), "{fix}");
+}
+
+#[test]
+fn p023_denied_protest_without_date_names_both_rules() {
+    let mut e = liquidated(days_before(150));
+    e.protest_number = Some("270426100281".into());
+    e.protest_status = Some("DENIED".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P023"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("1581(a)") && n.contains("1581(i)"))
+    );
+}
+
+#[test]
+fn p024_approved_protest_is_review() {
+    // A protest denied in part was approved in part: the duty may be refunded already.
+    for status in [
+        "Approved",
+        "Approved in part",
+        "Decided",
+        "Denied in Part",
+        "Partially Denied",
+    ] {
+        let mut e = liquidated(days_before(150));
+        e.protest_number = Some("270426100281".into());
+        e.protest_status = Some(status.into());
+        assert_eq!(path(&e), (EntryPath::Review, "P024"), "{status}");
+    }
+}
+
+#[test]
+fn p025_ieepa_duty_outside_the_period_is_review_not_written_off() {
+    let mut e = liquidated(days_before(30));
+    e.entry_date = Some(date(2025, 2, 3));
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P025"));
+    assert!(d.deadlines.cape_window_closes.is_some());
+    assert!(d.urgent_deadline().is_none());
+}
+
+#[test]
+fn p026_blank_duty_cell_is_unknown_not_zero() {
+    let mut e = entry();
+    e.ieepa_dutiable_lines = 0;
+    e.ieepa_duty_cents = 0;
+    e.ieepa_blank_duty_lines = 1;
+    assert_eq!(path(&e), (EntryPath::Review, "P026"));
+    // An explicit zero is an exemption line.
+    e.ieepa_blank_duty_lines = 0;
+    assert_eq!(path(&e), (EntryPath::NotRefundable, "P002"));
+}
+
+#[test]
+fn p027_unliquidated_beside_a_past_date_or_a_year_after_entry() {
+    // The issue's case: liquidation date 170 days ago, protest due in 10 days.
+    let mut e = entry();
+    e.liquidation_date = Some(days_before(170));
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P027"));
+    assert_eq!(d.deadlines.protest_due.map(|p| p.days_left), Some(10));
+    assert_eq!(
+        d.urgent_deadline().map(|u| u.kind),
+        Some(DeadlineKind::Protest)
+    );
+    // More than a year after entry with no extension: deemed liquidated a year after entry.
+    let mut e = entry();
+    e.entry_date = Some(date(2025, 6, 2));
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P027"));
+    assert_eq!(
+        d.deadlines.protest_due.map(|p| p.date),
+        Some(date(2026, 11, 29))
+    );
+    assert!(d.notes.iter().any(|n| n.contains("1504(a)")));
+    // Extended or suspended: not stale.
+    e.liquidation_status = Some("Extended".into());
+    assert_eq!(path(&e), (EntryPath::Cape, "P017"));
+}
+
+#[test]
+fn p028_liquidated_with_a_future_date() {
+    let e = liquidated(add_days(AS_OF, 20).expect("date"));
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P028"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("scheduled") && n.contains("2027-03-04"))
+    );
+}
+
+#[test]
+fn p029_tib_type_23_is_review() {
+    let mut e = entry();
+    e.entry_type = Some("23".into());
+    assert_eq!(path(&e), (EntryPath::Review, "P029"));
+}
+
+#[test]
+fn p030_p031_adcvd() {
+    let mut e = entry();
+    e.adcvd = Some("Pending Liquidation".into());
+    assert_eq!(path(&e), (EntryPath::LaterPhase, "P030"));
+    e.adcvd = Some("Y".into());
+    assert_eq!(path(&e), (EntryPath::Review, "P031"));
+    e.adcvd = Some("Suspended".into());
+    assert_eq!(path(&e), (EntryPath::Cape, "P017"));
+    e.adcvd = Some("N".into());
+    assert_eq!(path(&e), (EntryPath::Cape, "P017"));
+}
+
+#[test]
+fn an_adcvd_entry_a_year_old_is_not_deemed_liquidated() {
+    // Unliquidated, entered more than a year ago: without AD/CVD, deemed liquidated (P027)
+    // with a protest date; with it, liquidation is suspended by law (19 USC 1504(b)).
+    let mut e = entry();
+    e.entry_date = Some(date(2025, 6, 10));
+    e.ieepa_orders.add_heading("99030125");
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.reasons[0], "P027");
+    assert!(d.deadlines.protest_due.is_some());
+    for (status, want) in [
+        ("Pending Liquidation", (EntryPath::LaterPhase, "P030")),
+        ("Suspended", (EntryPath::Cape, "P017")),
+        ("Y", (EntryPath::Review, "P031")),
+    ] {
+        e.adcvd = Some(status.into());
+        let d = decide(&e, AS_OF);
+        assert_eq!((d.path, d.reasons[0]), want, "{status}");
+        assert_eq!(d.deadlines.protest_due, None, "{status}");
+        assert_eq!(d.deadlines.cape_window_closes, None, "{status}");
+        assert!(!d.reasons.contains(&"P020"), "{status}");
+        // The court clock does not wait for liquidation.
+        assert_eq!(
+            d.deadlines.court_due.map(|c| c.date),
+            Some(date(2027, 4, 2)),
+            "{status}"
+        );
+        assert!(
+            d.notes.iter().any(|n| n.contains("19 USC 1504(b)")),
+            "{status}: {:?}",
+            d.notes
+        );
+    }
+}
+
+#[test]
+fn p032_warehouse_entries_from_2026_07_07() {
+    let mut e = entry();
+    e.entry_type = Some("21".into());
+    assert_eq!(path(&e), (EntryPath::LaterPhase, "P032"));
+    assert!(
+        decide(&e, AS_OF)
+            .notes
+            .iter()
+            .any(|n| n.contains("31, 32, 34, 38"))
+    );
+    assert_eq!(decide(&e, date(2026, 7, 6)).path, EntryPath::Cape);
+    e.entry_type = Some("32".into());
+    assert_eq!(path(&e).0, EntryPath::Cape);
+}
+
+#[test]
+fn p033_phase_3_for_importers_that_sued() {
+    let mut e = liquidated(days_before(300));
+    e.importer_number = Some("27-184593000".into());
+    let mut ctx = PathContext::default();
+    ctx.add_phase3_importer("27184593000", true);
+    let d = decide_with(&e, AS_OF, &ctx);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Phase3, "P033"));
+    assert!(
+        d.deadlines_that_matter()
+            .any(|x| x.kind == DeadlineKind::Court1581i)
+    );
+    // Before Phase 3 opened, or IOR not submitted by 2026-07-30: the court.
+    assert_eq!(
+        decide_with(&e, date(2026, 10, 5), &ctx).path,
+        EntryPath::Court
+    );
+    ctx.add_phase3_importer("27-184593000", false);
+    assert_eq!(decide_with(&e, AS_OF, &ctx).path, EntryPath::Court);
+    // 81 to 180 days past liquidation keeps the protest route.
+    ctx.add_phase3_importer("27-184593000", true);
+    let mut e = liquidated(days_before(100));
+    e.importer_number = Some("27-184593000".into());
+    assert_eq!(decide_with(&e, AS_OF, &ctx).path, EntryPath::Protest);
+}
+
+#[test]
+fn p034_ftz_06_psc_blocked_from_2026_08_21() {
+    let mut e = entry();
+    e.entry_type = Some("06".into());
+    e.entry_date = Some(date(2026, 2, 20));
+    e.ieepa_goods_value_on_99_line = true;
+    assert_eq!(path(&e), (EntryPath::Review, "P034"));
+    let d = decide(&e, date(2026, 8, 20));
+    assert_eq!(d.path, EntryPath::CorrectFirst);
+}
+
+#[test]
+fn p035_liquidation_reason_36_is_done() {
+    let mut e = liquidated(days_before(30));
+    e.liquidation_reason = Some("36".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Done, "P035"));
+    assert!(d.deadlines_that_matter().next().is_none());
+}
+
+#[test]
+fn excluded_type_past_protest_names_the_court_and_its_date() {
+    let mut e = liquidated(days_before(200));
+    e.entry_type = Some("08".into());
+    e.ieepa_orders.add_heading("99030101");
+    let d = decide(&e, AS_OF);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Court, "P013"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("court") && n.contains("2027-02-01")),
+        "{:?}",
+        d.notes
+    );
+}
+
+#[test]
+fn recon_flagged_on_cape_says_declare_before_type_09() {
+    let mut e = entry();
+    e.reconciliation_indicator = Some("Y".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::Cape);
+    assert!(d.notes.iter().any(|n| n.contains("before any type 09")));
+}
+
+#[test]
+fn extended_entry_needing_a_psc_names_the_importer_request_exception() {
+    let mut e = entry();
+    e.entry_date = Some(date(2026, 2, 20));
+    e.liquidation_status = Some("Extended".into());
+    e.ieepa_goods_value_on_99_line = true;
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.path, EntryPath::CorrectFirst);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("at the importer's request") || n.contains("importer asked"))
+    );
+}
+
+#[test]
+fn a_protest_recorded_as_filed_stops_its_deadline_alarming() {
+    let e = liquidated(days_before(175));
+    assert!(decide(&e, AS_OF).urgent_deadline().is_some());
+    let mut ctx = PathContext::default();
+    ctx.acts.insert(
+        e.entry_number,
+        vec![crate::deadline::Act {
+            kind: crate::deadline::ActKind::Protest,
+            reference: Some("270426100281".into()),
+            on: days_before(2),
+        }],
+    );
+    let d = decide_with(&e, AS_OF, &ctx);
+    assert_eq!(d.urgent_deadline(), None);
+    assert!(!d.reasons.contains(&"P020"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("protest filed (270426100281)"))
+    );
+    // The advice follows the act: never "file a protest" again.
+    let advice = d.what_to_do();
+    assert!(
+        !advice.to_lowercase().contains("file a protest"),
+        "{advice}"
+    );
+    assert!(
+        advice.starts_with("protest 270426100281 filed 2026-11-22: watch for CBP's decision"),
+        "{advice}"
+    );
+    assert!(
+        advice.contains("within 180 days of the denial (28 USC 2636(a))"),
+        "{advice}"
+    );
+    assert!(!advice.contains("late"), "{advice}");
+}
+
+#[test]
+fn the_advice_follows_each_act_and_says_when_it_was_late() {
+    use crate::deadline::{Act, ActKind};
+    let act = |kind, on| Act {
+        kind,
+        reference: Some("X1".into()),
+        on,
+    };
+    let with = |e: &EntryData, acts: Vec<Act>| {
+        let mut ctx = PathContext::default();
+        ctx.acts.insert(e.entry_number, acts);
+        decide_with(e, AS_OF, &ctx)
+    };
+    // Court path: a suit answers it.
+    let mut e = liquidated(days_before(200));
+    e.ieepa_orders.add_heading("99030110");
+    let d = with(&e, vec![act(ActKind::Suit, days_before(1))]);
+    assert!(
+        d.what_to_do().starts_with("suit X1 filed"),
+        "{}",
+        d.what_to_do()
+    );
+    assert!(d.deadlines_that_matter().all(|x| !x.kind.is_court()));
+    // A protest filed 20 days after its due date is late, and the court remains to do.
+    let d = with(&e, vec![act(ActKind::Protest, days_before(0))]);
+    let advice = d.what_to_do();
+    assert!(advice.contains("20 days after the protest due"), "{advice}");
+    assert!(
+        advice.contains("Still to do: Talk to trade counsel"),
+        "{advice}"
+    );
+    // Correct-first: a PSC filed, declare once accepted.
+    let mut e = entry();
+    e.entry_date = Some(date(2026, 2, 20));
+    e.ieepa_goods_value_on_99_line = true;
+    let d = with(&e, vec![act(ActKind::Psc, days_before(1))]);
+    assert_eq!(d.path, EntryPath::CorrectFirst);
+    assert!(
+        d.what_to_do().starts_with("PSC X1 filed"),
+        "{}",
+        d.what_to_do()
+    );
+    assert!(d.what_to_do().contains("condition 864"));
+    // Phase 3.
+    let mut ctx = PathContext::default();
+    ctx.add_phase3_importer("27-1", true);
+    let mut e = liquidated(days_before(200));
+    e.importer_number = Some("27-1".into());
+    ctx.acts
+        .insert(e.entry_number, vec![act(ActKind::Phase3, days_before(1))]);
+    let d = decide_with(&e, AS_OF, &ctx);
+    assert_eq!(d.path, EntryPath::Phase3);
+    assert!(
+        d.what_to_do().starts_with("submitted through CAPE Phase 3"),
+        "{}",
+        d.what_to_do()
+    );
+    // A cape entry: no act meets its deadline, the rule's advice stands.
+    let e = entry();
+    let d = with(&e, vec![act(ActKind::Protest, days_before(1))]);
+    assert_eq!(
+        d.what_to_do(),
+        d.rule().map(|r| r.doc.fix).unwrap_or_default()
+    );
+    // Review: the act is said, and the review's own advice follows.
+    let mut e = liquidated(days_before(100));
+    e.unreadable_columns.insert(Column::Hts);
+    e.liquidation_status = Some("Unliquidated".into());
+    e.liquidation_date = Some(days_before(100));
+    let d = with(&e, vec![act(ActKind::Protest, days_before(1))]);
+    assert_eq!(d.path, EntryPath::Review);
+    assert!(
+        d.what_to_do().contains(". Still to do: "),
+        "{}",
+        d.what_to_do()
+    );
+}
+
+#[test]
+fn decision_serializes_in_kebab_case() {
+    let d = decide(&liquidated(days_before(70)), AS_OF);
+    let json = serde_json::to_value(&d).expect("json");
+    assert_eq!(json["path"], "cape");
+    assert_eq!(json["deadlines"]["cape_window_closes"]["days_left"], 10);
+    for p in EntryPath::ALL {
+        assert_eq!(serde_json::to_value(p).expect("json"), p.as_str());
+    }
+}
+
+#[test]
+fn entry_data_reads_back_from_its_json() {
+    let mut e = liquidated(days_before(40));
+    e.importer_name = Some("ACME \"Imports\"".into());
+    e.entry_summary_date = Some(date(2025, 12, 20));
+    e.protest_decision_date = Some(date(2026, 3, 1));
+    e.ieepa_orders.add_heading("99030125");
+    e.ieepa_orders.add_heading("99030201");
+    e.other_chapter_99.section_301_cents = 5_000;
+    e.absent_columns.insert(Column::Drawback);
+    e.unreadable_columns.insert(Column::LiquidationDate);
+    e.ieepa_goods_value_on_99_line = true;
+    e.ieepa_negative_duty_lines = 1;
+    e.doubtful_cells.push(DoubtfulCell {
+        column: Column::Hts,
+        doubt: Doubt::Unreadable,
+        at: "line 3".into(),
+        value: "9.90E+07".into(),
+        why: "a number in scientific notation".into(),
+    });
+    let json = serde_json::to_string(&e).expect("serializes");
+    let back: EntryData = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, e);
+    // Empty fields are left out of the JSON and read back as they were.
+    let plain = EntryData::new(e.entry_number, 9);
+    let json_plain = serde_json::to_string(&plain).expect("serializes");
+    assert!(!json_plain.contains("ieepa_lines"), "{json_plain}");
+    let back: EntryData = serde_json::from_str(&json_plain).expect("reads back");
+    assert_eq!(back, plain);
+    // A header or order the tables do not know is an error, never a silent drop.
+    let bad = json.replace("Drawback Indicator", "Drawback Flag");
+    assert!(serde_json::from_str::<EntryData>(&bad).is_err());
+    let bad = json.replace("9903.02.xx", "9903.09.xx");
+    assert!(serde_json::from_str::<EntryData>(&bad).is_err());
+}

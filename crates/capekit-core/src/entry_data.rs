@@ -7,7 +7,9 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::check::Content;
 use crate::deadline::OrderSet;
+use crate::diag::Diagnostic;
 use crate::entry::EntryNumber;
 
 /// A column of an ES-003 export that a decision may need. The header names are the ones ACE
@@ -501,4 +503,38 @@ pub fn chapter_99(hts_digits: &str) -> Option<Chapter99> {
         "990380" | "990381" | "990385" => Some(Chapter99::Section232),
         _ => None,
     }
+}
+
+/// An entry file as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryDataSet {
+    /// The file name as given.
+    pub file: String,
+    /// What the bytes were.
+    pub content: Content,
+    /// One per entry, in the order entries first appear.
+    pub entries: Vec<EntryData>,
+    /// Data rows read: non-blank rows after the header. Equals `rows_used + rows_dropped`.
+    pub rows_read: u64,
+    /// Rows folded into an entry (some with a finding about one of their values).
+    pub rows_used: u64,
+    /// Rows left out because their entry number could not be read (each with a diagnostic).
+    pub rows_dropped: u64,
+    /// Blank rows after the header, skipped.
+    pub blank_rows: u64,
+    /// Line (or sheet row) of the header.
+    pub header_line: u64,
+    /// Columns found.
+    pub columns_present: ColumnSet,
+    /// Headers capekit does not use, as written.
+    pub columns_ignored: Vec<String>,
+    /// A UTF-8 byte order mark was removed.
+    pub bom: bool,
+    /// Some value was not UTF-8 and was read as Windows-1252.
+    pub windows_1252: bool,
+    /// Findings, in file order, capped per rule (see [`crate::reading::MAX_DIAGNOSTICS_PER_RULE`]).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The export's run date, when a title row above the header gives one (`Run Date:
+    /// 10/01/2026`): the date of its data, which the rows do not carry.
+    pub run_date: Option<jiff::civil::Date>,
 }

@@ -348,3 +348,7 @@ pub fn claim_reader_rule(code: &str) -> Option<&'static ClaimReaderRule> {
 pub fn entry_reader_rule(code: &str) -> Option<&'static EntryReaderRule> {
     crate::rules::by_code(ENTRY_READER_RULES, code)
 }
+
+/// At most this many diagnostics of one rule are listed; the rest are counted (rule R010), so
+/// that a file whose every row has the same fault cannot exhaust memory.
+pub const MAX_DIAGNOSTICS_PER_RULE: usize = 1_000;

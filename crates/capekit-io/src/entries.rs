@@ -12,6 +12,7 @@
 //! with a diagnostic (`rows_read = rows_used + rows_dropped`); a value that cannot be read becomes
 //! a diagnostic and an unknown, never a silent zero.
 
+pub use capekit_core::entry_data::EntryDataSet;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, BufReader, Cursor, Read};
@@ -22,7 +23,6 @@ use capekit_core::check::Content;
 use capekit_core::diag::{Diagnostic, Severity};
 use capekit_core::entry::{EntryNumber, EntryNumberError, unwrap_value};
 use capekit_core::path::{Chapter99, Column, ColumnSet, Doubt, EntryData, chapter_99};
-use serde::Serialize;
 
 use crate::ReadError;
 use crate::sniff::sniff;
@@ -41,9 +41,7 @@ use capekit_core::reading::{
 /// Workbooks larger than this are refused: they are read whole, and an ES-003 that large reads
 /// better as CSV, which is streamed.
 pub const MAX_WORKBOOK_BYTES: u64 = 256 * 1024 * 1024;
-/// At most this many diagnostics of one rule are listed; the rest are counted (rule R010), so
-/// that a file whose every row has the same fault cannot exhaust memory.
-pub const MAX_DIAGNOSTICS_PER_RULE: usize = 1_000;
+pub use capekit_core::reading::MAX_DIAGNOSTICS_PER_RULE;
 /// The header is looked for among this many non-blank rows at the top (ACE report exports may
 /// start with a title).
 pub const MAX_ROWS_BEFORE_HEADER: usize = 20;
@@ -285,40 +283,6 @@ pub fn column_of(header: &str) -> Option<Column> {
         .iter()
         .find(|(_, names)| names.contains(&h.as_str()))
         .map(|(c, _)| *c)
-}
-
-/// An entry file as read.
-#[derive(Debug, Clone, Serialize)]
-pub struct EntryDataSet {
-    /// The file name as given.
-    pub file: String,
-    /// What the bytes were.
-    pub content: Content,
-    /// One per entry, in the order entries first appear.
-    pub entries: Vec<EntryData>,
-    /// Data rows read: non-blank rows after the header. Equals `rows_used + rows_dropped`.
-    pub rows_read: u64,
-    /// Rows folded into an entry (some with a finding about one of their values).
-    pub rows_used: u64,
-    /// Rows left out because their entry number could not be read (each with a diagnostic).
-    pub rows_dropped: u64,
-    /// Blank rows after the header, skipped.
-    pub blank_rows: u64,
-    /// Line (or sheet row) of the header.
-    pub header_line: u64,
-    /// Columns found.
-    pub columns_present: ColumnSet,
-    /// Headers capekit does not use, as written.
-    pub columns_ignored: Vec<String>,
-    /// A UTF-8 byte order mark was removed.
-    pub bom: bool,
-    /// Some value was not UTF-8 and was read as Windows-1252.
-    pub windows_1252: bool,
-    /// Findings, in file order, capped per rule (see [`MAX_DIAGNOSTICS_PER_RULE`]).
-    pub diagnostics: Vec<Diagnostic>,
-    /// The export's run date, when a title row above the header gives one (`Run Date:
-    /// 10/01/2026`): the date of its data, which the rows do not carry.
-    pub run_date: Option<jiff::civil::Date>,
 }
 
 /// Why an entry file was refused.

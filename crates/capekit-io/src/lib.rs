@@ -9,7 +9,7 @@ pub mod claims;
 pub mod declaration;
 pub mod entries;
 pub mod html;
-pub mod names;
+pub use capekit_core::names;
 pub mod output;
 pub mod packets;
 pub mod plan_out;

@@ -30,7 +30,7 @@
 
 use std::collections::HashSet;
 
-use capekit_core::triage::{ClaimFileKind, TriageReport};
+use crate::triage::{ClaimFileKind, TriageReport};
 use jiff::civil::Date;
 
 /// Importer numbers and other parts are cut to this many characters: real importer numbers are

@@ -22,7 +22,6 @@ pub mod path;
 pub mod plan;
 pub mod psc;
 pub mod reading;
-pub mod refine;
 pub mod refunds;
 pub mod rules;
 pub mod triage;
@@ -30,3 +29,4 @@ pub mod words;
 
 pub use diag::{Diagnostic, Severity};
 pub use entry::{EntryNumber, EntryNumberError, FilerCode};
+pub use triage::refine;

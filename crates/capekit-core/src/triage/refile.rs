@@ -1,0 +1,100 @@
+//! Who may be refiled: the refile list chosen from the aggregated entries and the corrected list.
+
+use super::*;
+
+/// The next declaration: rejected entries whose action is `refile`, plus corrected entries whose
+/// action allows refiling once corrected; never an accepted one, never one that another claim's
+/// rejection still blocks.
+pub(super) fn plan_refile(
+    worklist: &[EntryResult],
+    by_entry: &ByEntry,
+    claims: &[ClaimSummary],
+    corrected: &[EntryNumber],
+    known: &Known,
+) -> RefilePlan {
+    let mut refile = RefilePlan::default();
+    let mut chosen: HashSet<EntryNumber> = HashSet::new();
+    // Entries the ledger refuses, each listed once.
+    let mut refused: HashSet<EntryNumber> = HashSet::new();
+    let mut refuse = |refile: &mut RefilePlan, e: EntryNumber| -> bool {
+        let Some(k) = known.get(&e) else {
+            return false;
+        };
+        if refused.insert(e) {
+            refile.left_out.push(LeftOut {
+                entry_number: e,
+                reason: known_reason(k),
+            });
+        }
+        true
+    };
+    for r in worklist {
+        let agg = by_entry.get(&r.entry_number);
+        // A rejection the ledger answers with an acceptance on another claim: nothing to do,
+        // and the refile list says why it is not on it.
+        if (r.outcome, r.action) == (Outcome::Rejected, Action::None)
+            && matches!(
+                known.get(&r.entry_number),
+                Some(KnownState::Accepted { .. })
+            )
+        {
+            refuse(&mut refile, r.entry_number);
+            continue;
+        }
+        // Rejected entries to refile as they are, and every entry of an upload that failed file
+        // validation (the corrected whole file).
+        let refile_now = matches!(
+            (r.outcome, r.action),
+            (Outcome::Rejected, Action::Refile) | (Outcome::NotFiled, Action::FixFile)
+        );
+        if refile_now
+            && agg.is_none_or(|a| a.accepted_on.is_none() && !a.blocked())
+            && !chosen.contains(&r.entry_number)
+            && !refuse(&mut refile, r.entry_number)
+            && chosen.insert(r.entry_number)
+        {
+            refile.entries.push(r.entry_number);
+        }
+    }
+    let mut corrected_seen = HashSet::new();
+    for e in corrected {
+        if !corrected_seen.insert(*e) || chosen.contains(e) || refuse(&mut refile, *e) {
+            continue;
+        }
+        let agg = by_entry.get(e);
+        let strongest = agg
+            .and_then(|a| a.strongest)
+            .and_then(|(i, _)| worklist.get(i as usize));
+        let accepted_claim = agg
+            .and_then(|a| a.accepted_on)
+            .and_then(|c| claims.get(c as usize))
+            .map(|c| &c.claim_number);
+        let standing = if let Some(claim) = accepted_claim {
+            Standing::Accepted { claim }
+        } else if let Some(r) = strongest {
+            if r.outcome == Outcome::Missing {
+                Standing::Missing
+            } else {
+                Standing::Rejected {
+                    action: r.action,
+                    advice: Some(&r.what_to_do),
+                }
+            }
+        } else {
+            Standing::NoOutcome
+        };
+        let reason = corrected_refusal(standing);
+        match reason {
+            None => {
+                chosen.insert(*e);
+                refile.entries.push(*e);
+                refile.from_corrected += 1;
+            }
+            Some(reason) => refile.left_out.push(LeftOut {
+                entry_number: *e,
+                reason,
+            }),
+        }
+    }
+    refile
+}

@@ -1,0 +1,338 @@
+use super::*;
+use jiff::civil::date;
+
+const AS_OF: Date = date(2026, 11, 24);
+
+fn n(tx: u32) -> EntryNumber {
+    EntryNumber::from_parts("B76", tx).expect("valid")
+}
+
+fn row(tx: u32, claim: &str, status: &str, message: &str) -> ClaimRow {
+    ClaimRow {
+        file: "claim.csv".into(),
+        line: u64::from(tx) + 1,
+        entry: n(tx),
+        claim: claim.into(),
+        status: Some(status.into()),
+        message: message.into(),
+        claim_status: None,
+        kind: Default::default(),
+        claim_date: None,
+        importer: None,
+    }
+}
+
+#[test]
+fn a_row_accepted_on_a_claim_cbp_rejected_is_review_not_accepted() {
+    // The claim's own column says Rejected; the entry's says Accepted: nothing proves the
+    // entry accepted, and counting it so would keep it off every later declaration.
+    let with_claim = |r: ClaimRow, claim: &str| ClaimRow {
+        claim_status: Some(claim.into()),
+        ..r
+    };
+    let input = TriageInput {
+        rows: vec![
+            with_claim(
+                row(1, "200000000007", "Accepted", "ENTRY SUMMARY UPDATED"),
+                "Rejected",
+            ),
+            with_claim(row(2, "200000000007", "Accepted", ""), "Rejected"),
+            with_claim(row(3, "200000000008", "Accepted", ""), "In Process"),
+            // A claim accepted with errors accepts its accepted rows.
+            with_claim(
+                row(4, "200000000009", "Accepted", ""),
+                "Accepted with Error(s)",
+            ),
+        ],
+        ..TriageInput::default()
+    };
+    let report = triage(&input, AS_OF);
+    for tx in [1, 2, 3] {
+        let e = report
+            .entries
+            .iter()
+            .find(|e| e.entry_number == n(tx))
+            .expect("entry");
+        assert_eq!(e.action, Action::Review, "{tx}: {e:?}");
+        assert_ne!(e.outcome, Outcome::Accepted, "{tx}");
+        assert!(e.what_to_do.contains("disagree"), "{}", e.what_to_do);
+        assert!(!report.refile.entries.contains(&n(tx)), "{tx} refiled");
+    }
+    let ok = report
+        .entries
+        .iter()
+        .find(|e| e.entry_number == n(4))
+        .expect("entry");
+    assert_eq!(ok.outcome, Outcome::Accepted);
+}
+
+#[test]
+fn accepted_with_errors_splits_and_refiles_only_refile_actions() {
+    let input = TriageInput {
+        rows: vec![
+            row(1, "100000241223", "Entry Summary Updated", ""),
+            row(
+                2,
+                "100000241223",
+                "Failed",
+                "HTS RELATIONSHIP/SEQUENCE MISMATCH",
+            ),
+            row(
+                3,
+                "100000241223",
+                "Failed",
+                "ENTRY SUMMARY IS IN TRADE CONTROL",
+            ),
+            row(4, "100000241223", "Failed", "SOMETHING NEW"),
+        ],
+        declaration: Some(vec![n(1), n(2), n(3), n(4), n(5)]),
+        corrected: vec![n(3), n(1), n(4)],
+        known: Known::new(),
+        ..TriageInput::default()
+    };
+    let r = triage(&input, AS_OF);
+    assert_eq!(r.claims[0].status, ClaimStatus::AcceptedWithErrors);
+    assert_eq!((r.claims[0].accepted, r.claims[0].rejected), (1, 3));
+    assert_eq!(r.refile.entries, vec![n(2), n(3)]);
+    assert_eq!(r.refile.from_corrected, 1);
+    let left: Vec<_> = r.refile.left_out.iter().map(|l| l.entry_number).collect();
+    assert_eq!(left, vec![n(1), n(4)]);
+    assert!(
+        r.refile.left_out[0]
+            .reason
+            .contains("accepted on claim 100000241223")
+    );
+    let rec = &r.reconciliation;
+    assert_eq!(
+        (rec.declared, rec.accepted, rec.rejected, rec.missing),
+        (Some(5), 1, 3, 1)
+    );
+    assert!(rec.holds);
+    let missing = r
+        .entries
+        .iter()
+        .find(|e| e.outcome == Outcome::Missing)
+        .expect("missing");
+    assert_eq!(missing.action, Action::Review);
+    // Worklist order: review (unknown text, missing) before refile before retry-later.
+    let actions: Vec<Action> = r.worklist().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        vec![
+            Action::Review,
+            Action::Review,
+            Action::Refile,
+            Action::RetryLater
+        ]
+    );
+}
+
+#[test]
+fn an_entry_accepted_on_a_later_claim_is_never_refiled() {
+    let input = TriageInput {
+        rows: vec![
+            row(1, "1", "Failed", "HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+            row(1, "2", "Entry Summary Updated", ""),
+        ],
+        declaration: None,
+        corrected: vec![n(1)],
+        known: Known::new(),
+        ..TriageInput::default()
+    };
+    let r = triage(&input, AS_OF);
+    assert!(r.refile.entries.is_empty());
+    assert_eq!(r.refile.left_out.len(), 1);
+    let rejected = r
+        .entries
+        .iter()
+        .find(|e| e.outcome == Outcome::Rejected)
+        .expect("row");
+    assert_eq!(rejected.action, Action::None);
+    assert!(
+        rejected
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .contains("accepted on claim 2")
+    );
+    assert!(r.reconciliation.holds);
+    assert_eq!(
+        (r.reconciliation.accepted, r.reconciliation.rejected),
+        (1, 0)
+    );
+}
+
+#[test]
+fn the_ledger_keeps_accepted_and_pending_entries_off_the_refile_list() {
+    let mut known = Known::new();
+    known.insert(
+        n(1),
+        KnownState::Accepted {
+            claim: "100000000007".into(),
+        },
+    );
+    known.insert(
+        n(2),
+        KnownState::Pending {
+            declaration: "refile.csv".into(),
+            declared_at: jiff::Timestamp::UNIX_EPOCH,
+        },
+    );
+    let input = TriageInput {
+        rows: vec![
+            row(1, "9", "Failed", "HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+            row(2, "9", "Failed", "ENTRY SUMMARY IS IN TRADE CONTROL"),
+            row(3, "9", "Failed", "HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+        ],
+        corrected: vec![n(2), n(1)],
+        known,
+        ..TriageInput::default()
+    };
+    let r = triage(&input, AS_OF);
+    assert_eq!(r.refile.entries, vec![n(3)]);
+    let left: Vec<(EntryNumber, &str)> = r
+        .refile
+        .left_out
+        .iter()
+        .map(|l| (l.entry_number, l.reason.as_str()))
+        .collect();
+    let mut left = left;
+    left.sort_unstable();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert_eq!(left[0].0, n(1));
+    assert!(
+        left[0].1.contains("accepted on claim 100000000007"),
+        "{left:?}"
+    );
+    assert_eq!(left[1].0, n(2));
+    assert!(left[1].1.contains("do not resubmit"), "{left:?}");
+    // The worklist says the same as the refile list: nothing to do for the accepted entry.
+    let row1 = r.worklist().find(|e| e.entry_number == n(1)).expect("row");
+    assert_eq!(row1.action, Action::None);
+    assert!(
+        row1.note
+            .as_deref()
+            .is_some_and(|n| n.contains("as the ledger records")),
+        "{row1:?}"
+    );
+}
+
+#[test]
+fn rows_of_one_entry_interleaved_across_claims_merge_per_claim() {
+    let input = TriageInput {
+        rows: vec![
+            row(1, "A", "Failed", "HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+            row(1, "B", "Failed", "ENTRY SUMMARY IS IN TRADE CONTROL"),
+            row(1, "C", "Failed", "PROTEST ON ENTRY"),
+            row(1, "A", "Failed", "ACCOUNT MISMATCH"),
+            row(1, "B", "Failed", "ENTRY SUMMARY IS IN TRADE CONTROL"),
+        ],
+        ..TriageInput::default()
+    };
+    let r = triage(&input, AS_OF);
+    assert_eq!(r.entries.len(), 3, "one result per claim");
+    let on = |claim: &str| {
+        r.entries
+            .iter()
+            .find(|e| e.claim_number.as_deref() == Some(claim))
+            .map(|e| (e.action, e.message.to_string()))
+    };
+    assert_eq!(
+        on("A"),
+        Some((
+            Action::WrongFiler,
+            "HTS RELATIONSHIP/SEQUENCE MISMATCH | ACCOUNT MISMATCH".to_owned()
+        ))
+    );
+    assert_eq!(on("B").map(|x| x.0), Some(Action::RetryLater));
+    assert_eq!(on("C").map(|x| x.0), Some(Action::OtherPath));
+    // Blocked on claims A and C: nothing to refile.
+    assert!(r.refile.entries.is_empty());
+    assert_eq!(
+        (r.reconciliation.accepted, r.reconciliation.rejected),
+        (0, 1)
+    );
+}
+
+#[test]
+fn not_declared_entries_are_named() {
+    let input = TriageInput {
+        rows: vec![
+            row(1, "1", "Entry Summary Updated", ""),
+            row(9, "1", "Entry Summary Updated", ""),
+        ],
+        declaration: Some(vec![n(1)]),
+        corrected: vec![],
+        known: Known::new(),
+        ..TriageInput::default()
+    };
+    let r = triage(&input, AS_OF);
+    assert_eq!(r.reconciliation.not_declared, vec![n(9)]);
+    assert!(r.reconciliation.holds);
+}
+
+#[test]
+fn unknown_status_and_empty_failure_go_to_review() {
+    let input = TriageInput {
+        rows: vec![row(1, "1", "Pending Review", ""), row(2, "1", "Failed", "")],
+        declaration: None,
+        corrected: vec![n(1), n(2)],
+        known: Known::new(),
+        ..TriageInput::default()
+    };
+    let r = triage(&input, AS_OF);
+    assert!(
+        r.entries
+            .iter()
+            .all(|e| e.action == Action::Review && e.outcome == Outcome::Rejected)
+    );
+    assert!(r.refile.entries.is_empty());
+    assert_eq!(r.refile.left_out.len(), 2);
+}
+
+#[test]
+fn several_messages_on_one_entry_block_refile_by_the_strongest() {
+    let input = TriageInput {
+        rows: vec![
+            row(1, "1", "Failed", "HTS RELATIONSHIP/SEQUENCE MISMATCH"),
+            row(1, "1", "Failed", "ACCOUNT MISMATCH"),
+        ],
+        declaration: None,
+        corrected: vec![],
+        known: Known::new(),
+        ..TriageInput::default()
+    };
+    let r = triage(&input, AS_OF);
+    assert_eq!(r.entries.len(), 1);
+    assert_eq!(r.entries[0].action, Action::WrongFiler);
+    assert_eq!(
+        &*r.entries[0].message,
+        "HTS RELATIONSHIP/SEQUENCE MISMATCH | ACCOUNT MISMATCH"
+    );
+    assert!(r.refile.entries.is_empty());
+}
+
+/// A row without a status and without a message says nothing of acceptance: review, never
+/// accepted (it was once read as accepted, and so never refiled).
+#[test]
+fn without_status_column_the_message_decides() {
+    let mut a = row(1, "1", "", "");
+    a.status = None;
+    let mut b = row(2, "1", "", "PROTEST ON ENTRY");
+    b.status = None;
+    let r = triage(
+        &TriageInput {
+            rows: vec![a, b],
+            ..TriageInput::default()
+        },
+        AS_OF,
+    );
+    let by_entry: HashMap<EntryNumber, (Outcome, Action)> = r
+        .entries
+        .iter()
+        .map(|e| (e.entry_number, (e.outcome, e.action)))
+        .collect();
+    assert_eq!(by_entry[&n(1)], (Outcome::Rejected, Action::Review));
+    assert_eq!(by_entry[&n(2)], (Outcome::Rejected, Action::OtherPath));
+    assert!(r.refile.entries.is_empty());
+}

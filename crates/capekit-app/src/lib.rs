@@ -5,11 +5,13 @@
 //! holds no step of the job, so that the terminal and the browser cannot answer one file
 //! differently.
 //!
-//! Jobs here so far: [`check`] (check and fix), [`plan`], [`status`] and the records and guard of
-//! [`triage`]. The others (reading a triage's files, ledger import, refile) still live in the
-//! faces; DESIGN.md says where each is going.
+//! Jobs here so far: [`check`] (check and fix), [`import`] (`ledger import`, and the refund
+//! reports the workbench's drop zone records), [`plan`], [`status`] and the records and guard of
+//! [`triage`]. The others (reading a triage's files, refile) still live in the faces; DESIGN.md
+//! says where each is going.
 
 pub mod check;
+pub mod import;
 pub mod plan;
 pub mod status;
 pub mod triage;

@@ -23,7 +23,7 @@ use capekit_io::entries::EntryDataSet;
 use capekit_io::plan_out::PlanOptions;
 use capekit_io::recognize::Recognized;
 use capekit_io::refunds::RefundFile;
-use capekit_ledger::{FileMeta, Ledger, RefundImport};
+use capekit_ledger::{FileMeta, Ledger};
 
 use super::{FilePart, as_of, read_form};
 use crate::AppState;
@@ -396,16 +396,9 @@ fn record_refunds(state: &AppState, read: Vec<(FilePart, Read)>) -> Result<Strin
             _ => None,
         })
         .collect();
-    let imports: Vec<RefundImport<'_>> = files
-        .iter()
-        .map(|(meta, f)| RefundImport {
-            meta,
-            report: f.report,
-            events: &f.events,
-        })
-        .collect();
+    // The step `capekit ledger import` records refund reports with.
     match ledger::write(&state.writes, path, state.ledger_busy_timeout, |l| {
-        l.record_refund_reports(&imports)
+        capekit_app::import::record_refunds(l, &files)
     }) {
         Ok(_) => Ok("/refunds".to_owned()),
         Err(e) if e.is_busy() => Err(AppError::ledger_busy(path, &e)),

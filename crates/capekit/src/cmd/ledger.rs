@@ -11,22 +11,19 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use capekit_app::import::{self, Detected, Imported, Named};
 use capekit_core::EntryNumber;
 use capekit_core::check::group;
-use capekit_core::diag::Diagnostic;
-use capekit_core::triage::{TriageInput, triage};
-use capekit_io::claims::{ClaimFile, ClaimFileKind, MAX_CLAIM_FILE_BYTES};
-use capekit_io::entries::EntryDataSet;
+use capekit_core::triage::TriageInput;
+use capekit_io::claims::{ClaimFileKind, MAX_CLAIM_FILE_BYTES};
 use capekit_io::output::{OutputSet, RecordedFile};
-use capekit_io::recognize::{Recognized, recognize};
-use capekit_io::refunds::RefundFile;
 use capekit_io::render::escape_controls;
 use capekit_io::sheet::{SheetTable, to_csv, to_xlsx};
 use capekit_io::triage_out::TriageFiles;
 use capekit_ledger::{
-    ClaimPlacement, DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState,
-    Escalation, ExportRow, FailedUpload, FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus,
-    Mark, MarkOutcome, Problem, RefundImport, TimelineEvent,
+    DeclRef, DeclState, Declaration, DeclarationId, EntryFacts, EntryState, Escalation, ExportRow,
+    FileKind, FileMeta, ImportOutcome, Ledger, LedgerStatus, Mark, MarkOutcome, Problem,
+    TimelineEvent,
 };
 use serde::Serialize;
 
@@ -471,73 +468,11 @@ fn print_out<T: Serialize>(
     Ok(())
 }
 
-/// A file `ledger import` was given, recognised by its content.
-enum Detected {
-    Claim(ClaimFile),
-    Declaration(Vec<EntryNumber>, Vec<Diagnostic>),
-    EntryData(EntryDataSet),
-    Refunds(RefundFile),
-}
-
-/// What kind of file `bytes` hold, by [`capekit_io::recognize::recognize`]: a claim file, an
-/// ACE refund report, entry data, or a declaration (its entries read leniently, unreadable rows
-/// named); anything else, a list of entry numbers under another header included, is refused.
-fn detect(name: &str, bytes: &[u8]) -> anyhow::Result<Detected> {
-    Ok(match recognize(name, bytes)? {
-        Recognized::Refunds(f) => Detected::Refunds(f),
-        Recognized::Claim(f) => Detected::Claim(f),
-        Recognized::EntryData(set) => Detected::EntryData(set),
-        Recognized::Declaration(input) => {
-            let plan = capekit_core::fix::plan_fix(&input, None);
-            if plan.entries.is_empty() {
-                bail!(
-                    "{name}: this looks like a declaration upload, but no entry number on it can be read, so nothing was imported: run `capekit check {name}` to see why"
-                );
-            }
-            let diags = plan
-                .unrepairable
-                .iter()
-                .map(|u| {
-                    Diagnostic::new(
-                        "C001",
-                        capekit_core::Severity::Warning,
-                        format!("line {}: {}; not recorded as declared", u.line, u.reason),
-                    )
-                    .at_line(u.line)
-                    .with_value(u.raw.clone())
-                    .in_file(name)
-                })
-                .collect();
-            Detected::Declaration(plan.entries, diags)
-        }
-        Recognized::EntryList(_) => bail!(
-            "{name}: this is a list of entry numbers under a header other than `Entry Number`, with no ES-003 column beside them, so nothing was imported: a declaration upload has the header `Entry Number` (run `capekit fix {name}` to make one), and entry data has ES-003 columns (Importer Number, Entry Date, Liquidation Date...)"
-        ),
-        Recognized::Unknown(u) => bail!("{name}: {}, so nothing was imported", u.explain()),
-    })
-}
-
 #[derive(Serialize)]
-struct ImportLine {
-    file: String,
-    kind: FileKind,
-    /// Which refund report, for a refund report.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    report: Option<capekit_core::refunds::RefundReport>,
-    #[serde(flatten)]
-    outcome: ImportOutcome,
-}
-
-#[derive(Serialize)]
-struct ImportReport {
+struct ImportReport<'a> {
     ledger: String,
-    /// Claim files were triaged, and entry data decided, as of this day.
-    as_of: jiff::civil::Date,
-    files: Vec<ImportLine>,
-    diagnostics: Vec<Diagnostic>,
-    /// What the ledger did with claims and failed uploads that the user must know, or act on.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    advice: Vec<String>,
+    #[serde(flatten)]
+    imported: &'a Imported,
 }
 
 fn import(
@@ -549,184 +484,40 @@ fn import(
 ) -> anyhow::Result<u8> {
     let as_of = as_of.unwrap_or_else(super::triage::today);
     defer_notice();
-    // Every file is read and recognised before anything is recorded: one unknown file refuses
-    // the whole import.
-    let mut declarations = Vec::new();
-    let mut claims = Vec::new();
-    let mut entry_files = Vec::new();
-    let mut refund_files = Vec::new();
-    let mut diagnostics = Vec::new();
     let timed = capekit_io::timings::phase("ledger import read files");
     // Read, recognised and hashed on every core; the first file refused, in the order given,
-    // is the one named.
+    // is the one named. Every file is read and recognised before anything is recorded: one
+    // unknown file refuses the whole import.
     let read = capekit_io::claims::parallel_map(files, |path| {
         let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
         let name = path.display().to_string();
-        let detected = detect(&name, &bytes)?;
-        let kind = match &detected {
-            Detected::Claim(f) => match f.kind {
-                ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
-                ClaimFileKind::ValidationResult => FileKind::ValidationResult,
-            },
-            Detected::Declaration(..) => FileKind::Declaration,
-            Detected::EntryData(_) => FileKind::EntryData,
-            Detected::Refunds(_) => FileKind::RefundReport,
-        };
-        // Entry data is as old as its file: its rows carry no export date.
-        let dated = match &detected {
-            Detected::EntryData(set) => super::plan::data_date(path, set.run_date),
-            _ => None,
-        };
-        let meta = FileMeta::of_bytes(&name, kind, &bytes).dated(dated);
-        // Only a declaration's bytes are kept (the ledger holds them).
-        let bytes = matches!(detected, Detected::Declaration(..)).then_some(bytes);
-        anyhow::Ok((meta, detected, bytes))
-    });
-    for r in read {
-        let (meta, detected, bytes) = r?;
-        match detected {
-            Detected::Claim(f) => claims.push((meta, f)),
-            Detected::Declaration(entries, diags) => {
-                diagnostics.extend(diags);
-                declarations.push((meta, entries, bytes.unwrap_or_default()));
-            }
-            Detected::EntryData(mut set) => {
-                diagnostics.append(&mut set.diagnostics);
-                entry_files.push((meta, set));
-            }
-            Detected::Refunds(mut f) => {
-                diagnostics.append(&mut f.diagnostics);
-                refund_files.push((meta, f));
-            }
-        }
-    }
+        anyhow::Ok(import::read_file(&name, bytes, || {
+            super::plan::file_date(path)
+        })?)
+    })
+    .into_iter()
+    .collect::<anyhow::Result<Vec<_>>>()?;
+    let read = import::gather(read, named.is_some())?;
     drop(timed);
-    if named.is_some() && claims.is_empty() {
-        bail!(
-            "--declaration names the declaration that claim files answer: give its Claim Details or Validation Result File too"
-        );
-    }
     let mut ledger = opt.require("`capekit ledger import`")?;
     let command = opt.command();
-    let mut lines = Vec::new();
-    let mut advice: Vec<String> = Vec::new();
-    // Declarations first: claim files answer them, so their outcomes must be recorded after.
-    for (meta, entries, bytes) in &declarations {
-        let outcome = ledger.import_draft(meta, bytes, entries)?;
-        lines.push(ImportLine {
-            file: meta.name.clone(),
-            kind: meta.kind,
-            report: None,
-            outcome,
-        });
-    }
-    if !claims.is_empty() {
-        let mut input = TriageInput::default();
-        let mut metas = Vec::new();
-        for (meta, f) in claims {
-            diagnostics.extend(f.add_to(&mut input));
-            metas.push(meta);
-        }
-        let timed = capekit_io::timings::phase("ledger import triage");
-        // Judged as `capekit triage` judges them: by the entry data given in this import (the
-        // first file that lists an entry wins), then by what the ledger keeps of the others, so
-        // that a rejection is recorded with the action its entry's dates call for.
-        for set in &entry_files {
-            for e in &set.1.entries {
-                input
-                    .entry_data
-                    .entry(e.entry_number)
-                    .or_insert_with(|| e.clone());
-            }
-        }
-        let mut report = triage(&input, as_of);
-        capekit_app::triage::add_entry_data(&ledger, &mut input, &mut report)?;
-        drop(input);
-        drop(timed);
-        let timed = capekit_io::timings::phase("ledger import record");
-        let done = match named {
-            None => ledger.import_triage(None, &metas, &report)?,
-            Some(arg) => match named_declaration(&ledger, arg)? {
-                Named::Recorded(d) => ledger.import_triage_answering(d.id, &metas, &report)?,
-                // Not in the ledger yet: recorded as uploaded, since CBP answered it.
-                Named::File(meta, entries) => {
-                    let done = ledger.import_triage(Some((&meta, &entries)), &metas, &report)?;
-                    if let Some(outcome) = done.declaration.clone() {
-                        lines.push(ImportLine {
-                            file: meta.name.clone(),
-                            kind: meta.kind,
-                            report: None,
-                            outcome,
-                        });
-                    }
-                    done
-                }
-            },
-        };
-        drop(timed);
-        advice.extend(done.placed.iter().map(ClaimPlacement::advice));
-        advice.extend(done.failed_uploads.iter().map(FailedUpload::advice));
-        for (meta, f) in metas.iter().zip(done.files) {
-            lines.push(ImportLine {
-                file: f.name,
-                kind: meta.kind,
-                report: None,
-                outcome: f.outcome,
-            });
-        }
-    }
-    if !entry_files.is_empty() {
-        // Entry data is no event on the ledger's clock (it changes no entry's state), so its
-        // place after the claim files is only the order of the report.
-        let (metas, sets): (Vec<FileMeta>, Vec<EntryDataSet>) = entry_files.into_iter().unzip();
-        let reports: Vec<(FileMeta, Vec<EntryFacts>)> = metas
-            .into_iter()
-            .zip(capekit_app::plan::entry_facts(
-                sets.iter().map(|s| s.entries.as_slice()),
-                as_of,
-            ))
-            .collect();
-        let done = ledger.record_entry_reports(&reports)?;
-        for ((meta, _), outcome) in reports.into_iter().zip(done) {
-            lines.push(ImportLine {
-                file: meta.name,
-                kind: meta.kind,
-                report: None,
-                outcome,
-            });
-        }
-    }
-    if !refund_files.is_empty() {
-        // Refund events are no event on the claims' clock either: their order is their own.
-        let imports: Vec<RefundImport<'_>> = refund_files
-            .iter()
-            .map(|(meta, f)| RefundImport {
-                meta,
-                report: f.report,
-                events: &f.events,
-            })
-            .collect();
-        let done = ledger.record_refund_reports(&imports)?;
-        for ((meta, f), outcome) in refund_files.iter().zip(done) {
-            lines.push(ImportLine {
-                file: meta.name.clone(),
-                kind: meta.kind,
-                report: Some(f.report),
-                outcome,
-            });
-        }
-    }
+    let imported = import::record(&mut ledger, read, as_of, |l| {
+        named.map(|arg| named_declaration(l, arg)).transpose()
+    })?;
     let report = ImportReport {
         ledger: shown(&ledger),
-        as_of,
-        files: lines,
-        diagnostics,
-        advice,
+        imported: &imported,
     };
     print_out(opt, format, &report, || {
+        let Imported {
+            as_of,
+            files,
+            diagnostics,
+            advice,
+        } = report.imported;
         let mut out = String::new();
         // A finding repeated on many lines is told once, with its lines and the first few.
-        for g in capekit_core::words::group_findings(&report.diagnostics) {
+        for g in capekit_core::words::group_findings(diagnostics) {
             if g.count() > 1 {
                 let _ = writeln!(
                     out,
@@ -749,7 +540,7 @@ fn import(
                 let _ = writeln!(out, "  {more}");
             }
         }
-        for l in &report.files {
+        for l in files {
             let _ = match &l.outcome {
                 ImportOutcome::Imported { entries, .. } => writeln!(
                     out,
@@ -765,7 +556,7 @@ fn import(
                         FileKind::RefundReport => plural(*entries, "refund row", "refund rows"),
                     },
                     if l.kind == FileKind::EntryData {
-                        format!(" with their paths and deadlines as of {}", report.as_of)
+                        format!(" with their paths and deadlines as of {as_of}")
                     } else {
                         String::new()
                     }
@@ -778,11 +569,10 @@ fn import(
                 ),
             };
         }
-        for a in &report.advice {
+        for a in advice {
             let _ = writeln!(out, "{a}");
         }
-        if report
-            .files
+        if files
             .iter()
             .any(|l| l.kind == FileKind::Declaration && !l.outcome.already())
         {
@@ -855,17 +645,11 @@ fn find(l: &Ledger, arg: &str) -> anyhow::Result<Declaration> {
     )
 }
 
-/// The declaration `ledger import --declaration` names.
-enum Named {
-    /// In the ledger.
-    Recorded(Declaration),
-    /// A declaration file not recorded yet.
-    File(FileMeta, Vec<EntryNumber>),
-}
-
+/// The declaration `ledger import --declaration` names: one the ledger records, else a
+/// declaration file not recorded yet.
 fn named_declaration(l: &Ledger, arg: &str) -> anyhow::Result<Named> {
     match find(l, arg) {
-        Ok(d) => Ok(Named::Recorded(d)),
+        Ok(d) => Ok(Named::Recorded(d.id)),
         Err(not_found) => {
             let p = Path::new(arg);
             if !p.is_file() {
@@ -873,7 +657,7 @@ fn named_declaration(l: &Ledger, arg: &str) -> anyhow::Result<Named> {
             }
             let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
             let name = p.display().to_string();
-            let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
+            let Detected::Declaration(entries, _) = import::detect(&name, &bytes)? else {
                 bail!("--declaration {name}: not a declaration upload (one `Entry Number` column)")
             };
             Ok(Named::File(
@@ -990,7 +774,7 @@ fn uploaded(
                 .map(|d| d.is_some())
             {
                 Ok(true) | Err(_) => {
-                    if let Ok(Detected::Declaration(entries, _)) = detect(&name, &bytes) {
+                    if let Ok(Detected::Declaration(entries, _)) = import::detect(&name, &bytes) {
                         uploaded_entries = Some(entries);
                     }
                     l.mark(
@@ -1002,7 +786,7 @@ fn uploaded(
                     )?
                 }
                 Ok(false) => {
-                    let Detected::Declaration(entries, _) = detect(&name, &bytes)? else {
+                    let Detected::Declaration(entries, _) = import::detect(&name, &bytes)? else {
                         bail!("{name}: not a declaration upload (one `Entry Number` column)")
                     };
                     let meta = FileMeta::of_bytes(&name, FileKind::Declaration, &bytes);

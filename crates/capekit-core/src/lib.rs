@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod diag;
 pub mod doc;
 pub mod entry;
+pub mod file_kind;
 pub mod fix;
 pub mod interest;
 pub mod known;
@@ -26,3 +27,4 @@ pub mod words;
 
 pub use diag::{Diagnostic, Severity};
 pub use entry::{EntryNumber, EntryNumberError, FilerCode};
+pub use file_kind::FileKind;

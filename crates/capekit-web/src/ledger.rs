@@ -103,7 +103,9 @@ impl FileNote {
                     FileKind::ClaimDetails | FileKind::ValidationResult => "claim rows",
                     FileKind::EntryData => "entries with their deadlines",
                     FileKind::RefundReport => "refund rows",
-                    FileKind::Declaration | FileKind::Refile => "entries, pending from now on",
+                    FileKind::Declaration | FileKind::Refile | FileKind::CorrectedList => {
+                        "entries, pending from now on"
+                    }
                 };
                 format!(
                     "{}: recorded in the ledger ({} {what}).",

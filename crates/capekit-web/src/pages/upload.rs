@@ -386,11 +386,7 @@ fn record_refunds(state: &AppState, read: Vec<(FilePart, Read)>) -> Result<Strin
         .into_iter()
         .filter_map(|(part, r)| match r {
             Read::Refunds(f) => Some((
-                FileMeta::of_bytes(
-                    &part.name,
-                    capekit_ledger::FileKind::RefundReport,
-                    &part.bytes,
-                ),
+                FileMeta::of_bytes(&part.name, FileKind::RefundReport, &part.bytes),
                 f,
             )),
             _ => None,
@@ -411,11 +407,10 @@ fn record_refunds(state: &AppState, read: Vec<(FilePart, Read)>) -> Result<Strin
 
 /// The ledger's identity of an uploaded file.
 fn meta(file: &UploadedFile, bytes: &[u8]) -> FileMeta {
+    // A corrected list is an entry list: never recorded as one of its own.
     let kind = match file.kind {
-        FileKind::ClaimDetails => capekit_ledger::FileKind::ClaimDetails,
-        FileKind::ValidationResult => capekit_ledger::FileKind::ValidationResult,
-        FileKind::EntryData => capekit_ledger::FileKind::EntryData,
-        FileKind::Declaration | FileKind::CorrectedList => capekit_ledger::FileKind::Declaration,
+        FileKind::CorrectedList => FileKind::Declaration,
+        other => other,
     };
     FileMeta::of_bytes(&file.name, kind, bytes)
 }

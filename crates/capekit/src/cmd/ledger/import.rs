@@ -95,8 +95,10 @@ pub(super) fn import(
                     l.report
                         .map_or_else(|| l.kind.to_string(), |r| r.to_string()),
                     match l.kind {
-                        FileKind::Declaration | FileKind::Refile | FileKind::EntryData =>
-                            plural(*entries, "entry", "entries"),
+                        FileKind::Declaration
+                        | FileKind::Refile
+                        | FileKind::EntryData
+                        | FileKind::CorrectedList => plural(*entries, "entry", "entries"),
                         FileKind::ClaimDetails | FileKind::ValidationResult =>
                             plural(*entries, "claim row", "claim rows"),
                         FileKind::RefundReport => plural(*entries, "refund row", "refund rows"),

@@ -5,11 +5,14 @@
 //! holds no step of the job, so that the terminal and the browser cannot answer one file
 //! differently.
 //!
-//! Jobs here so far: [`check`] (check and fix), [`plan`], [`status`] and the records and guard of
-//! [`triage`]. The others (reading a triage's files, ledger import, refile) still live in the
-//! faces; DESIGN.md says where each is going.
+//! Jobs here so far: [`check`] (check and fix), [`import`] (`ledger import`, and the refund
+//! reports the workbench's drop zone records), [`plan`], [`refile`] (the next declaration from
+//! the ledger), [`status`] and the records and guard of [`triage`]. Reading a triage's files
+//! still lives in the faces; DESIGN.md says where it is going.
 
 pub mod check;
+pub mod import;
 pub mod plan;
+pub mod refile;
 pub mod status;
 pub mod triage;

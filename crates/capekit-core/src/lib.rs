@@ -14,6 +14,7 @@ pub mod diag;
 pub mod doc;
 pub mod entry;
 pub mod entry_data;
+pub mod file_kind;
 pub mod fix;
 pub mod interest;
 pub mod known;
@@ -29,4 +30,5 @@ pub mod words;
 
 pub use diag::{Diagnostic, Severity};
 pub use entry::{EntryNumber, EntryNumberError, FilerCode};
+pub use file_kind::FileKind;
 pub use triage::refine;

@@ -166,73 +166,18 @@ id_type!(
     TriageId
 );
 
-/// What a recorded file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FileKind {
-    /// A declaration upload the user made.
-    Declaration,
-    /// A Claim Details file from ACE.
-    ClaimDetails,
-    /// A Validation Result File from ACE.
-    ValidationResult,
-    /// A declaration capekit wrote (`triage` or `refile`).
-    Refile,
-    /// A report of entry data (ES-003).
-    EntryData,
-    /// An ACE refund report (ES-022, REV-603, REV-613, REV-615): kept in `refund_files`, never
-    /// in `files` (see [`Ledger::record_refund_reports`]).
-    RefundReport,
-}
+/// What a recorded file is: every kind but a corrected list (never recorded); a refund report is
+/// kept in `refund_files`, never in `files` (see [`Ledger::record_refund_reports`]).
+pub use capekit_core::FileKind;
 
-impl FileKind {
-    /// The name stored in the ledger.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Declaration => "declaration",
-            Self::ClaimDetails => "claim-details",
-            Self::ValidationResult => "validation-result",
-            Self::Refile => "refile",
-            Self::EntryData => "entry-data",
-            Self::RefundReport => "refund-report",
-        }
-    }
-
-    /// The kind in words for people, from its stored name: a file capekit wrote is a
-    /// declaration it wrote (a draft until marked uploaded), never "a refile". Any other name is
-    /// returned as it is.
-    pub fn label_of(name: &str) -> &str {
-        match name {
-            "declaration" => "declaration",
-            "claim-details" => "Claim Details",
-            "validation-result" => "Validation Result File",
-            "refile" => "declaration capekit wrote",
-            "entry-data" => "entry data report",
-            "refund-report" => "refund report",
-            other => other,
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "declaration" => Self::Declaration,
-            "claim-details" => Self::ClaimDetails,
-            "validation-result" => Self::ValidationResult,
-            "refile" => Self::Refile,
-            "entry-data" => Self::EntryData,
-            other => {
-                return Err(LedgerError::Corrupt {
-                    what: "file kind",
-                    value: other.to_owned(),
-                });
-            }
-        })
-    }
-}
-
-impl fmt::Display for FileKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// The kind a `files` row names.
+fn parse_file_kind(s: &str) -> Result<FileKind> {
+    match FileKind::from_name(s) {
+        Some(k) if !matches!(k, FileKind::RefundReport | FileKind::CorrectedList) => Ok(k),
+        _ => Err(LedgerError::Corrupt {
+            what: "file kind",
+            value: s.to_owned(),
+        }),
     }
 }
 
@@ -491,7 +436,7 @@ impl Ledger {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        row.map(|(id, kind, at)| Ok((FileId(id), FileKind::parse(&kind)?, parse_ts(&at)?)))
+        row.map(|(id, kind, at)| Ok((FileId(id), parse_file_kind(&kind)?, parse_ts(&at)?)))
             .transpose()
     }
 }

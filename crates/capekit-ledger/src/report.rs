@@ -454,7 +454,7 @@ impl Ledger {
                 let kind: String = r.get(0)?;
                 let n: i64 = r.get(1)?;
                 files.insert(
-                    FileKind::parse(&kind)?.as_str(),
+                    crate::parse_file_kind(&kind)?.as_str(),
                     usize::try_from(n).unwrap_or(0),
                 );
             }

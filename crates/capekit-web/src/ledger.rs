@@ -1,7 +1,7 @@
 //! The ledger behind the pages: what the workbench records, and what it asks before it offers a
 //! declaration to download.
 //!
-//! The calls are those of `capekit triage` (`crates/capekit/src/cmd/ledger.rs`, `record_triage`):
+//! The calls are those of `capekit triage` (`crates/capekit/src/cmd/ledger/record.rs`, `record_triage`):
 //! a triage's files are recorded with `Ledger::import_triage`, then the ledger is asked about the
 //! entries of the new declaration, and the triage runs again with what it knows, so that an entry
 //! accepted on an earlier claim, or still pending on an earlier declaration, is left off with the
@@ -103,7 +103,9 @@ impl FileNote {
                     FileKind::ClaimDetails | FileKind::ValidationResult => "claim rows",
                     FileKind::EntryData => "entries with their deadlines",
                     FileKind::RefundReport => "refund rows",
-                    FileKind::Declaration | FileKind::Refile => "entries, pending from now on",
+                    FileKind::Declaration | FileKind::Refile | FileKind::CorrectedList => {
+                        "entries, pending from now on"
+                    }
                 };
                 format!(
                     "{}: recorded in the ledger ({} {what}).",

@@ -58,57 +58,10 @@ impl fmt::Display for SessionId {
     }
 }
 
-/// What kind of file an upload was read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    /// Claim Details from ACE's Claim Status.
-    ClaimDetails,
-    /// A Validation Result File from ACE's File Uploads.
-    ValidationResult,
-    /// A declaration (entry number list) uploaded with claim files, or checked alone.
-    Declaration,
-    /// The list of entries corrected since.
-    CorrectedList,
-    /// An ES-003 entry report or an entry list with entry data.
-    EntryData,
-}
-
-impl FileKind {
-    /// As a person would say it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::ClaimDetails => "Claim Details",
-            Self::ValidationResult => "Validation Result File",
-            Self::Declaration => "declaration",
-            Self::CorrectedList => "corrected entries",
-            Self::EntryData => "entry report",
-        }
-    }
-
-    /// Its name in an upload's saved record (see `persist.rs`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ClaimDetails => "claim-details",
-            Self::ValidationResult => "validation-result",
-            Self::Declaration => "declaration",
-            Self::CorrectedList => "corrected-list",
-            Self::EntryData => "entry-data",
-        }
-    }
-
-    /// The kind named `name` by [`FileKind::as_str`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        [
-            Self::ClaimDetails,
-            Self::ValidationResult,
-            Self::Declaration,
-            Self::CorrectedList,
-            Self::EntryData,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == name)
-    }
-}
+/// What kind of file an upload was read as: a Claim Details, a Validation Result File, a
+/// declaration, an entry report or a corrected list; stored in an upload's saved record by
+/// [`FileKind::as_str`].
+pub use capekit_core::FileKind;
 
 /// One uploaded file.
 #[derive(Debug, Clone)]

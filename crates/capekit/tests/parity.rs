@@ -513,3 +513,98 @@ async fn entry_data_given_with_a_triage_is_kept_alike_in_the_terminal_and_the_wo
         "the ledgers differ"
     );
 }
+
+/// What a ledger keeps of refund reports: each file and every event read from it, without the
+/// numbers and times the ledger gave them.
+fn refund_records(ledger: &std::path::Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(ledger).expect("ledger");
+    let mut st = db
+        .prepare(
+            "SELECT f.sha256, f.report, f.name, f.size, f.rows, e.* FROM refund_events e \
+             JOIN refund_files f ON f.id = e.file_id ORDER BY f.sha256, e.line",
+        )
+        .expect("query");
+    let columns = st.column_count();
+    // `e.file_id` is the ledger's own number for the file: the file is named by its SHA-256.
+    let file_id = 5;
+    let rows = st
+        .query_map([], |r| {
+            (0..columns)
+                .filter(|i| *i != file_id)
+                .map(|i| {
+                    r.get::<_, rusqlite::types::Value>(i)
+                        .map(|v| format!("{v:?}"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(|v| v.join(","))
+        })
+        .expect("rows")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("rows");
+    assert!(!rows.is_empty(), "no refund event recorded");
+    rows
+}
+
+#[tokio::test]
+async fn refund_reports_are_recorded_alike_by_ledger_import_and_the_workbench() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let es022 = "ES-022 CAPE Entry Summary\r\nDeclaration Number,Entry Number,Refund Number,Principal Amount,Interest Amount,Liquidation Date\r\n260512000123,B7644100003,R-1,\"$5,000.00\",$350.00,06/10/2026\r\n260512000124,B7644104112,R-2,$900.00,$0.00,06/20/2026\r\n";
+    let rev603 = "Declaration Number,Refund Number,Refund Secondary Status,Status Date\r\n260512000123,R-1,Treasury Issued,07/01/2026\r\n260512000124,R-2,Check/ACH Returned,07/02/2026\r\n";
+    std::fs::write(d.join("es022.csv"), es022).expect("write");
+    std::fs::write(d.join("rev603.csv"), rev603).expect("write");
+    let cli_ledger = d.join("cli.sqlite3");
+    let web_ledger = d.join("web.sqlite3");
+
+    let import = run_with_ledger(
+        d,
+        &cli_ledger,
+        &[
+            "ledger",
+            "import",
+            "es022.csv",
+            "rev603.csv",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(import.code, Some(0), "{}", import.both());
+
+    let app = workbench(d, &web_ledger);
+    let at = web_upload(
+        &app,
+        &[
+            ("es022.csv", es022.as_bytes()),
+            ("rev603.csv", rev603.as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(at, "/refunds");
+
+    let cli_records = refund_records(&cli_ledger);
+    assert_eq!(
+        refund_records(&web_ledger),
+        cli_records,
+        "the ledgers differ"
+    );
+    // The same bytes again change nothing, on either face.
+    let again = run_with_ledger(
+        d,
+        &web_ledger,
+        &[
+            "ledger",
+            "import",
+            "es022.csv",
+            "rev603.csv",
+            "--as-of",
+            AS_OF,
+        ],
+    );
+    assert_eq!(again.code, Some(0), "{}", again.both());
+    assert!(
+        again.stdout.contains("already in the ledger"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(refund_records(&web_ledger), cli_records);
+}

@@ -23,7 +23,7 @@ use capekit_io::entries::EntryDataSet;
 use capekit_io::plan_out::PlanOptions;
 use capekit_io::recognize::Recognized;
 use capekit_io::refunds::RefundFile;
-use capekit_ledger::{FileMeta, Ledger, RefundImport};
+use capekit_ledger::{FileMeta, Ledger};
 
 use super::{FilePart, as_of, read_form};
 use crate::AppState;
@@ -386,26 +386,15 @@ fn record_refunds(state: &AppState, read: Vec<(FilePart, Read)>) -> Result<Strin
         .into_iter()
         .filter_map(|(part, r)| match r {
             Read::Refunds(f) => Some((
-                FileMeta::of_bytes(
-                    &part.name,
-                    capekit_ledger::FileKind::RefundReport,
-                    &part.bytes,
-                ),
+                FileMeta::of_bytes(&part.name, FileKind::RefundReport, &part.bytes),
                 f,
             )),
             _ => None,
         })
         .collect();
-    let imports: Vec<RefundImport<'_>> = files
-        .iter()
-        .map(|(meta, f)| RefundImport {
-            meta,
-            report: f.report,
-            events: &f.events,
-        })
-        .collect();
+    // The step `capekit ledger import` records refund reports with.
     match ledger::write(&state.writes, path, state.ledger_busy_timeout, |l| {
-        l.record_refund_reports(&imports)
+        capekit_app::import::record_refunds(l, &files)
     }) {
         Ok(_) => Ok("/refunds".to_owned()),
         Err(e) if e.is_busy() => Err(AppError::ledger_busy(path, &e)),
@@ -418,11 +407,10 @@ fn record_refunds(state: &AppState, read: Vec<(FilePart, Read)>) -> Result<Strin
 
 /// The ledger's identity of an uploaded file.
 fn meta(file: &UploadedFile, bytes: &[u8]) -> FileMeta {
+    // A corrected list is an entry list: never recorded as one of its own.
     let kind = match file.kind {
-        FileKind::ClaimDetails => capekit_ledger::FileKind::ClaimDetails,
-        FileKind::ValidationResult => capekit_ledger::FileKind::ValidationResult,
-        FileKind::EntryData => capekit_ledger::FileKind::EntryData,
-        FileKind::Declaration | FileKind::CorrectedList => capekit_ledger::FileKind::Declaration,
+        FileKind::CorrectedList => FileKind::Declaration,
+        other => other,
     };
     FileMeta::of_bytes(&file.name, kind, bytes)
 }

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use capekit_app::refile::{self, Held, Waiting};
 use capekit_core::EntryNumber;
 use capekit_core::check::{MAX_ENTRIES, group};
 use capekit_core::diag::Diagnostic;
@@ -14,7 +15,7 @@ use capekit_core::triage::RefilePlan;
 use capekit_io::output::OutputSet;
 use capekit_io::render::escape_controls;
 use capekit_io::upload::add_upload_files;
-use capekit_ledger::{DraftPart, DraftsRecorded, EntryState, Except, Ledger, Reservation};
+use capekit_ledger::{DraftPart, DraftsRecorded, Except, Reservation};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -45,145 +46,6 @@ struct RefileOutput<'a> {
     /// Entries on the refile whose entry data the ledger does not keep: judged by their
     /// message alone, their CAPE window unchecked.
     without_entry_data: Vec<EntryNumber>,
-}
-
-/// A rejected entry waiting to be sent again.
-#[derive(Debug, Serialize)]
-pub struct Waiting {
-    /// The entry.
-    pub entry_number: EntryNumber,
-    /// The claim that rejected it.
-    pub claim: String,
-    /// CBP's message.
-    pub message: String,
-    /// Its nearest deadline still open, where the ledger keeps its entry data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_deadline: Option<capekit_core::deadline::Deadline>,
-}
-
-/// The rejected entries whose latest action is `retry-later` and that this declaration does not
-/// hold, soonest deadline first: `refile` leaves them to the user (CBP asks for a wait of 30 to
-/// 60 minutes, which only the user can tell is over), so it names them, with the date that
-/// decides, rather than saying there is nothing to refile.
-fn waiting_to_retry(
-    ledger: &Ledger,
-    states: &std::collections::BTreeMap<EntryNumber, EntryState>,
-    plan: &RefilePlan,
-    as_of: jiff::civil::Date,
-) -> anyhow::Result<Vec<Waiting>> {
-    let on: std::collections::HashSet<&EntryNumber> = plan.entries.iter().collect();
-    let rejected: Vec<(EntryNumber, String, String)> = states
-        .iter()
-        .filter_map(|(e, s)| match s {
-            EntryState::Rejected {
-                claim,
-                action: capekit_core::catalog::Action::RetryLater,
-                message,
-                ..
-            } if !on.contains(e) => Some((*e, claim.clone(), message.clone())),
-            _ => None,
-        })
-        .collect();
-    if rejected.is_empty() {
-        return Ok(Vec::new());
-    }
-    let records = ledger.entry_records(rejected.iter().map(|(e, _, _)| *e))?;
-    let mut out: Vec<Waiting> = rejected
-        .into_iter()
-        .map(|(e, claim, message)| {
-            let row =
-                capekit_core::refine::rejudge(e, &claim, &message, records.data.get(&e), as_of);
-            Waiting {
-                entry_number: e,
-                next_deadline: capekit_core::deadline::nearest_open(row.deadlines.iter().copied()),
-                claim,
-                message,
-            }
-        })
-        .collect();
-    out.sort_by_key(|w| {
-        (
-            w.next_deadline.map_or(i32::MAX, |d| d.days_left),
-            w.entry_number,
-        )
-    });
-    Ok(out)
-}
-
-/// Entries a declaration holds, so that no new file offers them.
-#[derive(Debug, Serialize)]
-pub struct Held {
-    /// The declaration's number in the ledger, by which a command names it.
-    pub id: capekit_ledger::DeclarationId,
-    /// The declaration.
-    pub declaration: String,
-    /// `draft`, `uploaded`, or `answered` (its claim does not list them).
-    pub state: &'static str,
-    /// The claim that answered it, for `answered`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub claim: Option<String>,
-    /// When it was written or uploaded.
-    pub since: jiff::Timestamp,
-    /// Entries it holds.
-    pub entries: usize,
-}
-
-/// Entries held on drafts and on uploads awaiting their claim, by declaration, of `states` (the
-/// ledger's, less those `Except` sets aside).
-fn held(
-    ledger: &Ledger,
-    states: &std::collections::BTreeMap<EntryNumber, EntryState>,
-) -> anyhow::Result<Vec<Held>> {
-    let answered: std::collections::HashMap<capekit_ledger::DeclarationId, Option<String>> = ledger
-        .declarations()?
-        .into_iter()
-        .filter(|d| d.state == capekit_ledger::DeclState::Answered)
-        .map(|d| (d.id, d.claim))
-        .collect();
-    // By declaration number: two workbench drafts may show the same file name.
-    let mut by: std::collections::BTreeMap<(capekit_ledger::DeclarationId, &'static str), Held> =
-        Default::default();
-    for s in states.values() {
-        let (id, declaration, state, since) = match s {
-            // On a declaration its claim answered without listing them: missing from the claim.
-            EntryState::Pending {
-                declaration,
-                declaration_id,
-                declared_at,
-                ..
-            } if answered.contains_key(declaration_id) => {
-                (*declaration_id, declaration, "answered", *declared_at)
-            }
-            EntryState::Pending {
-                declaration,
-                declaration_id,
-                declared_at,
-                ..
-            } => (*declaration_id, declaration, "uploaded", *declared_at),
-            EntryState::Drafted {
-                declaration,
-                declaration_id,
-                written_at,
-            } => (*declaration_id, declaration, "draft", *written_at),
-            _ => continue,
-        };
-        by.entry((id, state))
-            .or_insert_with(|| Held {
-                id,
-                declaration: declaration.clone(),
-                state,
-                claim: match s {
-                    EntryState::Pending { declaration_id, .. } => {
-                        answered.get(declaration_id).cloned().flatten()
-                    }
-                    _ => None,
-                },
-                since,
-                entries: 0,
-            })
-            .entries += 1;
-    }
-    Ok(by.into_values().collect())
 }
 
 /// The name of `refile`'s declaration ([`capekit_io::names`]): `refile-all-claims-DATE.csv`,
@@ -225,9 +87,7 @@ pub fn run(
     // A declaration the ledger holds, given as the corrected list: every entry on it is taken as
     // corrected. That may be so (a one-entry refile corrected since), so it is said, not refused.
     if let Some(p) = corrected
-        && let Some(d) = ledger.find_declaration(&capekit_ledger::DeclRef::Sha256(
-            capekit_ledger::sha256_hex(&corrected_bytes),
-        ))?
+        && let Some(d) = refile::recorded_as(&ledger, &corrected_bytes)?
     {
         errln!(
             "capekit: warning: {} has the bytes of declaration #{} ({}) as the ledger records it: every entry on it is taken as corrected - if you did not correct each, list only those you did",
@@ -239,47 +99,43 @@ pub fn run(
     // The drafts of the folder written into are superseded by this run: they hold nothing.
     let folder = capekit_io::output::resolve(out)?;
     let except = Except::drafts_in(&folder);
+    let ask = refile::Ask {
+        corrected: &corrected_entries,
+        importer: importer.as_deref(),
+        except: &except,
+        as_of,
+    };
     // Planned outside the write lock (a large ledger takes a while), then checked inside it.
-    let mut plan = ledger.next_declaration(&corrected_entries, importer.as_deref(), &except)?;
-    let mut undated = rejudge(&ledger, &mut plan, &corrected_entries, as_of)?;
+    let mut planned = refile::plan(&ledger, &ask)?;
     let (done, recorded) = {
         let reservation = ledger
             .reserve()
             .context("taking the ledger's write lock to reserve the refile's entries")?;
         // Another run may have reserved some of these entries since: then plan again, inside
         // the lock, so that no entry goes on two drafts.
-        if !reservation
-            .ledger()
-            .known_except(&plan.entries, &except)?
-            .is_empty()
-        {
-            plan = reservation.ledger().next_declaration(
-                &corrected_entries,
-                importer.as_deref(),
-                &except,
-            )?;
-            undated = rejudge(reservation.ledger(), &mut plan, &corrected_entries, as_of)?;
-        }
+        refile::replan_reserved(reservation.ledger(), &mut planned, &ask)?;
         let mut set = OutputSet::new();
         opt.protect(&mut set)?;
         set.own_folder(out, "capekit refile");
         add_upload_files(
             &mut set,
             &out.join(refile_name(importer.as_deref(), as_of)),
-            &plan.entries,
+            &planned.plan.entries,
         );
         let inputs: Vec<PathBuf> = corrected.map(Path::to_path_buf).into_iter().collect();
         // A write that fails drops the reservation: nothing is recorded.
         let done = set
             .commit_all(&inputs)
             .context("writing the refile upload")?;
-        let recorded = record_reserved(reservation, &folder, &done.written, &plan.entries)?;
+        let recorded = record_reserved(reservation, &folder, &done.written, &planned.plan.entries)?;
         (done, recorded)
     };
-    // What the ledger holds now that the refile is recorded: one reading for both lists.
-    let states = ledger.all_states_except(&except)?;
-    let held = held(&ledger, &states)?;
-    let waiting_to_retry = waiting_to_retry(&ledger, &states, &plan, as_of)?;
+    let refile::Planned {
+        plan,
+        without_entry_data: undated,
+    } = planned;
+    // What the ledger holds now that the refile is recorded.
+    let (held, waiting_to_retry) = refile::after(&ledger, &except, &plan, as_of)?;
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
         command: opt.command(),
@@ -310,73 +166,6 @@ pub fn run(
     } else {
         exit::FOUND_PROBLEMS
     })
-}
-
-/// Judges each entry of `plan` again as of `as_of`, the day of the new declaration: its latest
-/// rejection by the catalog of that day and, where the ledger keeps its entry data, by its dates
-/// (as triage does, [`capekit_core::refine::rejudge`]). An entry the rejudging no longer sends to
-/// a refile (CAPE's window closed since its triage, a PSC no longer possible, a path the data
-/// now shows) is left out, with what to do instead; a corrected entry stays while its action
-/// is one a correction clears. Returns the entries kept whose entry data the ledger does not
-/// keep (judged by their message alone).
-fn rejudge(
-    ledger: &Ledger,
-    plan: &mut RefilePlan,
-    corrected: &[EntryNumber],
-    as_of: jiff::civil::Date,
-) -> anyhow::Result<Vec<EntryNumber>> {
-    if plan.entries.is_empty() {
-        return Ok(Vec::new());
-    }
-    let states = ledger.states(&plan.entries)?;
-    let records = ledger.entry_records(plan.entries.iter().copied())?;
-    let corrected: std::collections::HashSet<&EntryNumber> = corrected.iter().collect();
-    let mut kept = Vec::with_capacity(plan.entries.len());
-    for e in std::mem::take(&mut plan.entries) {
-        let Some(EntryState::Rejected {
-            claim,
-            message,
-            action,
-            ..
-        }) = states.get(&e)
-        else {
-            kept.push(e);
-            continue;
-        };
-        let row = capekit_core::refine::rejudge(e, claim, message, records.data.get(&e), as_of);
-        let fine = if corrected.contains(&e) {
-            row.action.refile_once_corrected()
-        } else {
-            row.action == capekit_core::catalog::Action::Refile
-        };
-        if fine {
-            kept.push(e);
-        } else {
-            // Counted from the corrected list only when it was not a refile already.
-            if corrected.contains(&e) && *action != capekit_core::catalog::Action::Refile {
-                plan.from_corrected = plan.from_corrected.saturating_sub(1);
-            }
-            let basis = if records.data.contains_key(&e) {
-                "by its message and the entry data the ledger keeps"
-            } else {
-                "by its message"
-            };
-            plan.left_out.push(capekit_core::triage::LeftOut {
-                entry_number: e,
-                reason: format!(
-                    "judged again as of {as_of} {basis}, it is `{}`, not a refile: {}",
-                    row.action, row.what_to_do
-                ),
-            });
-        }
-    }
-    let undated = kept
-        .iter()
-        .filter(|e| !records.data.contains_key(e))
-        .copied()
-        .collect();
-    plan.entries = kept;
-    Ok(undated)
 }
 
 /// Records the upload parts capekit wrote into `folder` as drafts, with the entries each holds,

@@ -1,0 +1,339 @@
+//! `refile`: the next declaration from the ledger's state alone.
+//!
+//! A triage plans a refile from the claim files it is given; this job plans it from everything
+//! recorded, so a user with many claims over weeks gets one upload that holds every entry to
+//! refile, none accepted anywhere and none still pending. The face reads the corrected list,
+//! writes the upload and records it as a draft; in between, these steps:
+//! 1. [`recorded_as`]: a corrected list with the bytes of a declaration the ledger records (every
+//!    entry on it is then taken as corrected, which the face says);
+//! 2. [`plan`] outside the write lock (a large ledger takes a while): the ledger's next
+//!    declaration, each entry judged again as of the day ([`rejudge`]);
+//! 3. [`replan_reserved`] inside it: planned again when another run reserved some of its entries
+//!    since, so that no entry goes on two drafts;
+//! 4. once recorded, [`after`]: the entries held on other declarations ([`held`]) and those CBP
+//!    asked to send again later ([`waiting_to_retry`]), from one reading of the ledger's states.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use capekit_core::EntryNumber;
+use capekit_core::triage::RefilePlan;
+use capekit_ledger::{
+    DeclRef, DeclState, Declaration, DeclarationId, EntryState, Except, Ledger, LedgerError,
+    sha256_hex,
+};
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// The declaration the ledger records with the bytes of the corrected list `bytes`, if any.
+pub fn recorded_as(ledger: &Ledger, bytes: &[u8]) -> Result<Option<Declaration>, LedgerError> {
+    ledger.find_declaration(&DeclRef::Sha256(sha256_hex(bytes)))
+}
+
+/// The next declaration, and the entries on it whose entry data the ledger does not keep.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The entries to declare, those left out and why.
+    pub plan: RefilePlan,
+    /// Entries on the refile whose entry data the ledger does not keep: judged by their
+    /// message alone, their CAPE window unchecked.
+    pub without_entry_data: Vec<EntryNumber>,
+}
+
+/// What the next declaration is asked for: the entries corrected since their claim, one
+/// importer's entries only, the drafts it supersedes, and the day.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    /// Entries corrected (or waited for) since their claim.
+    pub corrected: &'a [EntryNumber],
+    /// One importer's entries only.
+    pub importer: Option<&'a str>,
+    /// The drafts the new declaration supersedes (those of the folder it is written into).
+    pub except: &'a Except,
+    /// The day of the new declaration.
+    pub as_of: Date,
+}
+
+/// The ledger's next declaration ([`Ledger::next_declaration`]), each entry judged again as of
+/// the day ([`rejudge`]).
+pub fn plan(ledger: &Ledger, ask: &Ask<'_>) -> Result<Planned, LedgerError> {
+    let mut plan = ledger.next_declaration(ask.corrected, ask.importer, ask.except)?;
+    let without_entry_data = rejudge(ledger, &mut plan, ask.corrected, ask.as_of)?;
+    Ok(Planned {
+        plan,
+        without_entry_data,
+    })
+}
+
+/// [`plan`] again when the ledger (inside the write lock) now knows some of `planned`'s entries
+/// as held or accepted: another run reserved them since. True when it planned again.
+pub fn replan_reserved(
+    ledger: &Ledger,
+    planned: &mut Planned,
+    ask: &Ask<'_>,
+) -> Result<bool, LedgerError> {
+    if ledger
+        .known_except(&planned.plan.entries, ask.except)?
+        .is_empty()
+    {
+        return Ok(false);
+    }
+    *planned = plan(ledger, ask)?;
+    Ok(true)
+}
+
+/// What the ledger holds once the refile is recorded, of the states it keeps outside the drafts
+/// `except` sets aside: the entries held on other declarations, and those waiting to be sent
+/// again.
+pub fn after(
+    ledger: &Ledger,
+    except: &Except,
+    plan: &RefilePlan,
+    as_of: Date,
+) -> Result<(Vec<Held>, Vec<Waiting>), LedgerError> {
+    // One reading of the states for both lists.
+    let states = ledger.all_states_except(except)?;
+    let held = held(ledger, &states)?;
+    let waiting = waiting_to_retry(ledger, &states, plan, as_of)?;
+    Ok((held, waiting))
+}
+
+/// A rejected entry waiting to be sent again.
+#[derive(Debug, Serialize)]
+pub struct Waiting {
+    /// The entry.
+    pub entry_number: EntryNumber,
+    /// The claim that rejected it.
+    pub claim: String,
+    /// CBP's message.
+    pub message: String,
+    /// Its nearest deadline still open, where the ledger keeps its entry data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_deadline: Option<capekit_core::deadline::Deadline>,
+}
+
+/// The rejected entries whose latest action is `retry-later` and that this declaration does not
+/// hold, soonest deadline first: `refile` leaves them to the user (CBP asks for a wait of 30 to
+/// 60 minutes, which only the user can tell is over), so it names them, with the date that
+/// decides, rather than saying there is nothing to refile.
+pub fn waiting_to_retry(
+    ledger: &Ledger,
+    states: &BTreeMap<EntryNumber, EntryState>,
+    plan: &RefilePlan,
+    as_of: Date,
+) -> Result<Vec<Waiting>, LedgerError> {
+    let on: HashSet<&EntryNumber> = plan.entries.iter().collect();
+    let rejected: Vec<(EntryNumber, String, String)> = states
+        .iter()
+        .filter_map(|(e, s)| match s {
+            EntryState::Rejected {
+                claim,
+                action: capekit_core::catalog::Action::RetryLater,
+                message,
+                ..
+            } if !on.contains(e) => Some((*e, claim.clone(), message.clone())),
+            _ => None,
+        })
+        .collect();
+    if rejected.is_empty() {
+        return Ok(Vec::new());
+    }
+    let records = ledger.entry_records(rejected.iter().map(|(e, _, _)| *e))?;
+    let mut out: Vec<Waiting> = rejected
+        .into_iter()
+        .map(|(e, claim, message)| {
+            let row =
+                capekit_core::refine::rejudge(e, &claim, &message, records.data.get(&e), as_of);
+            Waiting {
+                entry_number: e,
+                next_deadline: capekit_core::deadline::nearest_open(row.deadlines.iter().copied()),
+                claim,
+                message,
+            }
+        })
+        .collect();
+    out.sort_by_key(|w| {
+        (
+            w.next_deadline.map_or(i32::MAX, |d| d.days_left),
+            w.entry_number,
+        )
+    });
+    Ok(out)
+}
+
+/// Entries a declaration holds, so that no new file offers them.
+#[derive(Debug, Serialize)]
+pub struct Held {
+    /// The declaration's number in the ledger, by which a command names it.
+    pub id: DeclarationId,
+    /// The declaration.
+    pub declaration: String,
+    /// `draft`, `uploaded`, or `answered` (its claim does not list them).
+    pub state: &'static str,
+    /// The claim that answered it, for `answered`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+    /// When it was written or uploaded.
+    pub since: jiff::Timestamp,
+    /// Entries it holds.
+    pub entries: usize,
+}
+
+/// Entries held on drafts and on uploads awaiting their claim, by declaration, of `states` (the
+/// ledger's, less those `Except` sets aside).
+pub fn held(
+    ledger: &Ledger,
+    states: &BTreeMap<EntryNumber, EntryState>,
+) -> Result<Vec<Held>, LedgerError> {
+    let answered: HashMap<DeclarationId, Option<String>> = ledger
+        .declarations()?
+        .into_iter()
+        .filter(|d| d.state == DeclState::Answered)
+        .map(|d| (d.id, d.claim))
+        .collect();
+    // By declaration number: two workbench drafts may show the same file name.
+    let mut by: BTreeMap<(DeclarationId, &'static str), Held> = Default::default();
+    for s in states.values() {
+        let (id, declaration, state, since) = match s {
+            // On a declaration its claim answered without listing them: missing from the claim.
+            EntryState::Pending {
+                declaration,
+                declaration_id,
+                declared_at,
+                ..
+            } if answered.contains_key(declaration_id) => {
+                (*declaration_id, declaration, "answered", *declared_at)
+            }
+            EntryState::Pending {
+                declaration,
+                declaration_id,
+                declared_at,
+                ..
+            } => (*declaration_id, declaration, "uploaded", *declared_at),
+            EntryState::Drafted {
+                declaration,
+                declaration_id,
+                written_at,
+            } => (*declaration_id, declaration, "draft", *written_at),
+            _ => continue,
+        };
+        by.entry((id, state))
+            .or_insert_with(|| Held {
+                id,
+                declaration: declaration.clone(),
+                state,
+                claim: match s {
+                    EntryState::Pending { declaration_id, .. } => {
+                        answered.get(declaration_id).cloned().flatten()
+                    }
+                    _ => None,
+                },
+                since,
+                entries: 0,
+            })
+            .entries += 1;
+    }
+    Ok(by.into_values().collect())
+}
+
+/// Judges each entry of `plan` again as of `as_of`, the day of the new declaration: its latest
+/// rejection by the catalog of that day and, where the ledger keeps its entry data, by its dates
+/// (as triage does, [`capekit_core::refine::rejudge`]). An entry the rejudging no longer sends to
+/// a refile (CAPE's window closed since its triage, a PSC no longer possible, a path the data
+/// now shows) is left out, with what to do instead; a corrected entry stays while its action
+/// is one a correction clears. Returns the entries kept whose entry data the ledger does not
+/// keep (judged by their message alone).
+pub fn rejudge(
+    ledger: &Ledger,
+    plan: &mut RefilePlan,
+    corrected: &[EntryNumber],
+    as_of: Date,
+) -> Result<Vec<EntryNumber>, LedgerError> {
+    if plan.entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let states = ledger.states(&plan.entries)?;
+    let records = ledger.entry_records(plan.entries.iter().copied())?;
+    let corrected: HashSet<&EntryNumber> = corrected.iter().collect();
+    let mut kept = Vec::with_capacity(plan.entries.len());
+    for e in std::mem::take(&mut plan.entries) {
+        let Some(EntryState::Rejected {
+            claim,
+            message,
+            action,
+            ..
+        }) = states.get(&e)
+        else {
+            kept.push(e);
+            continue;
+        };
+        let row = capekit_core::refine::rejudge(e, claim, message, records.data.get(&e), as_of);
+        let fine = if corrected.contains(&e) {
+            row.action.refile_once_corrected()
+        } else {
+            row.action == capekit_core::catalog::Action::Refile
+        };
+        if fine {
+            kept.push(e);
+        } else {
+            // Counted from the corrected list only when it was not a refile already.
+            if corrected.contains(&e) && *action != capekit_core::catalog::Action::Refile {
+                plan.from_corrected = plan.from_corrected.saturating_sub(1);
+            }
+            let basis = if records.data.contains_key(&e) {
+                "by its message and the entry data the ledger keeps"
+            } else {
+                "by its message"
+            };
+            plan.left_out.push(capekit_core::triage::LeftOut {
+                entry_number: e,
+                reason: format!(
+                    "judged again as of {as_of} {basis}, it is `{}`, not a refile: {}",
+                    row.action, row.what_to_do
+                ),
+            });
+        }
+    }
+    let undated = kept
+        .iter()
+        .filter(|e| !records.data.contains_key(e))
+        .copied()
+        .collect();
+    plan.entries = kept;
+    Ok(undated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use capekit_ledger::{FileKind, FileMeta};
+
+    #[test]
+    fn a_draft_holds_its_entries_and_a_list_of_its_bytes_is_named() {
+        let mut l = Ledger::open_in_memory().expect("ledger");
+        let bytes = b"Entry Number\r\nB7644100003\r\n";
+        let entry = EntryNumber::parse("B7644100003").expect("entry");
+        let meta = FileMeta::of_bytes("decl.csv", FileKind::Declaration, bytes);
+        l.import_draft(&meta, bytes, &[entry]).expect("draft");
+        let d = recorded_as(&l, bytes).expect("asked").expect("recorded");
+        assert_eq!(d.name, "decl.csv");
+        assert!(recorded_as(&l, b"other").expect("asked").is_none());
+
+        let as_of: Date = "2026-11-24".parse().expect("date");
+        let except = Except::none();
+        let planned = plan(
+            &l,
+            &Ask {
+                corrected: &[],
+                importer: None,
+                except: &except,
+                as_of,
+            },
+        )
+        .expect("planned");
+        assert!(planned.plan.entries.is_empty(), "{:?}", planned.plan);
+        let (held, waiting) = after(&l, &except, &planned.plan, as_of).expect("after");
+        assert!(waiting.is_empty());
+        assert_eq!(held.len(), 1, "{held:?}");
+        assert_eq!((held[0].state, held[0].entries), ("draft", 1));
+    }
+}

@@ -20,12 +20,16 @@
 //! The ledger only answers what it holds (`known_except`, `entry_records`,
 //! `answered_entries`); the judging is the domain's ([`retriage`]).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
+use capekit_core::Diagnostic;
 use capekit_core::EntryNumber;
 use capekit_core::catalog::Action;
+use capekit_core::entry_data::EntryDataSet;
 use capekit_core::known::{Known, KnownState};
-use capekit_core::triage::{TriageInput, TriageReport, retriage};
+use capekit_core::triage::{ClaimFileKind, TriageInput, TriageReport, retriage};
+use capekit_io::claims::ClaimFile;
+use capekit_io::triage_out::{Importers, importers_of};
 use capekit_ledger::{
     EntryFacts, EntryRecords, Except, FileMeta, Ledger, LedgerError, Reservation, TriageImport,
 };
@@ -213,6 +217,95 @@ pub fn add_entry_data(
     Ok(changed)
 }
 
+/// A list of entries read from a file (a declaration, a corrected list), with the findings of
+/// its rows that are not entry numbers.
+pub type EntryList = (Vec<EntryNumber>, Vec<Diagnostic>);
+
+/// The files of a triage, read by the face that was given them.
+#[derive(Debug, Default)]
+pub struct Files {
+    /// The Claim Details and Validation Result Files, in the order given.
+    pub claims: Vec<ClaimFile>,
+    /// The declaration the claims answer, when given.
+    pub declaration: Option<EntryList>,
+    /// The entries corrected since the claims, when given.
+    pub corrected: Option<EntryList>,
+    /// The entry reports (ES-003) given with the claims, in the order given.
+    pub entry_reports: Vec<EntryDataSet>,
+}
+
+/// What the files of a triage make: its input, the readers' findings, and each claim file's kind
+/// (in the order of [`Files::claims`]).
+#[derive(Debug, Default)]
+pub struct Read {
+    /// The triage's input.
+    pub input: TriageInput,
+    /// Every finding of the readers: the claim files', the declaration's, the corrected list's,
+    /// then the entry reports'.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each claim file's kind.
+    pub kinds: Vec<ClaimFileKind>,
+}
+
+/// A triage's input from its files, the same on both faces: every claim file's rows and
+/// file-level messages, the declaration, the corrected list, and the entry data of the entry
+/// reports, where the first report that lists an entry wins (as in `capekit plan`).
+pub fn read(files: Files) -> Read {
+    let mut read = Read {
+        // One allocation for every row: growing a vector of a million rows copies it over and
+        // over.
+        input: TriageInput {
+            rows: Vec::with_capacity(files.claims.iter().map(|f| f.rows.len()).sum()),
+            ..TriageInput::default()
+        },
+        diagnostics: Vec::new(),
+        kinds: Vec::with_capacity(files.claims.len()),
+    };
+    for f in files.claims {
+        read.kinds.push(f.kind);
+        read.diagnostics.extend(f.add_to(&mut read.input));
+    }
+    if let Some((entries, diags)) = files.declaration {
+        read.input.declaration = Some(entries);
+        read.diagnostics.extend(diags);
+    }
+    if let Some((entries, diags)) = files.corrected {
+        read.input.corrected = entries;
+        read.diagnostics.extend(diags);
+    }
+    for set in files.entry_reports {
+        read.diagnostics.extend(set.diagnostics);
+        for e in set.entries {
+            read.input.entry_data.entry(e.entry_number).or_insert(e);
+        }
+    }
+    read
+}
+
+/// Whose each entry of a triage is: the claim files' importer column, the entry data given,
+/// then, for the others, what `lookup` finds (the ledger's kept entry data).
+pub fn importers<E>(
+    input: &TriageInput,
+    report: &TriageReport,
+    lookup: impl FnOnce(Vec<EntryNumber>) -> Result<HashMap<EntryNumber, String>, E>,
+) -> Result<Importers, E> {
+    let mut importers = importers_of(input);
+    let mut ask: Vec<EntryNumber> = report
+        .entries
+        .iter()
+        .map(|e| e.entry_number)
+        .filter(|e| !importers.contains_key(e))
+        .collect();
+    ask.sort_unstable();
+    ask.dedup();
+    if !ask.is_empty() {
+        for (e, i) in lookup(ask)? {
+            importers.insert(e, i.into());
+        }
+    }
+    Ok(importers)
+}
+
 /// Kept entry data older than this is named stale: liquidations and protests move on.
 pub const STALE_ENTRY_DATA_DAYS: i64 = 30;
 
@@ -300,4 +393,87 @@ fn records_warnings(records: &EntryRecords, as_of: Date) -> Vec<String> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLAIM: &str = "ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\n\
+B7644100003,100000241302,Rejected,INVALID HTS\n\
+B7644101373,100000241302,Accepted,\n\
+6.05761E+10,100000241302,Rejected,INVALID HTS\n";
+
+    fn entry_report(name: &str, importer: &str) -> EntryDataSet {
+        let text = format!(
+            "Entry Summary Number,Importer Number,Entry Date\nB7644100003,{importer},02/20/2026\n"
+        );
+        capekit_io::entries::parse_entry_data(name, text.as_bytes()).expect("entry report")
+    }
+
+    fn entry(s: &str) -> EntryNumber {
+        EntryNumber::parse(s).expect("entry")
+    }
+
+    #[test]
+    fn the_first_entry_report_that_lists_an_entry_wins_and_every_finding_is_kept() {
+        let claim = capekit_io::claims::parse_claim_file("claim.csv", CLAIM.as_bytes())
+            .expect("claim file");
+        let read = read(Files {
+            claims: vec![claim],
+            declaration: Some((vec![entry("B7644100003")], Vec::new())),
+            corrected: None,
+            entry_reports: vec![
+                entry_report("first.csv", "27-184593000"),
+                entry_report("second.csv", "99-000000000"),
+            ],
+        });
+        assert_eq!(read.input.rows.len(), 2);
+        assert_eq!(read.kinds, vec![ClaimFileKind::ClaimDetails]);
+        assert_eq!(
+            read.input.declaration.as_deref(),
+            Some(&[entry("B7644100003")][..])
+        );
+        let data = &read.input.entry_data[&entry("B7644100003")];
+        assert_eq!(data.importer_number.as_deref(), Some("27-184593000"));
+        // The unreadable row of the claim file is a finding, never a silent skip.
+        assert!(
+            read.diagnostics
+                .iter()
+                .any(|d| d.is(&capekit_core::reading::UNREADABLE_ENTRY_NUMBER)),
+            "{:?}",
+            read.diagnostics
+        );
+    }
+
+    #[test]
+    fn importers_asks_the_ledger_only_for_entries_the_files_do_not_name() {
+        let claim = capekit_io::claims::parse_claim_file("claim.csv", CLAIM.as_bytes())
+            .expect("claim file");
+        let read = read(Files {
+            claims: vec![claim],
+            entry_reports: vec![entry_report("first.csv", "27-184593000")],
+            ..Files::default()
+        });
+        let report = capekit_core::triage::triage(&read.input, jiff::civil::date(2026, 11, 24));
+        let mut asked = Vec::new();
+        let importers = importers(&read.input, &report, |ask| {
+            asked = ask.clone();
+            Ok::<_, std::convert::Infallible>(
+                ask.into_iter()
+                    .map(|e| (e, "11-111111111".to_owned()))
+                    .collect(),
+            )
+        })
+        .expect("importers");
+        assert_eq!(asked, vec![entry("B7644101373")]);
+        assert_eq!(
+            importers.get(&entry("B7644100003")).map(|i| &**i),
+            Some("27-184593000")
+        );
+        assert_eq!(
+            importers.get(&entry("B7644101373")).map(|i| &**i),
+            Some("11-111111111")
+        );
+    }
 }

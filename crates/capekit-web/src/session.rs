@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use capekit_core::check::{CheckReport, Content, DeclarationInput};
 use capekit_core::fix::FixPlan;
-use capekit_core::path::EntryData;
 use capekit_core::triage::{TriageInput, TriageReport};
 use capekit_core::{Diagnostic, EntryNumber};
 use capekit_io::plan_out::Plan;
@@ -327,20 +326,6 @@ impl PlanSession {
     pub fn file_names(&self) -> Vec<&str> {
         self.files.iter().map(|f| f.name.as_str()).collect()
     }
-}
-
-/// Each entry's data as read from entry reports in this order, the first file's when two name
-/// it (rule R011, as the plan takes it).
-pub fn first_entry_data<'a>(
-    sets: impl IntoIterator<Item = &'a [EntryData]>,
-) -> std::collections::HashMap<EntryNumber, EntryData> {
-    let mut out = std::collections::HashMap::new();
-    for set in sets {
-        for e in set {
-            out.entry(e.entry_number).or_insert_with(|| e.clone());
-        }
-    }
-    out
 }
 
 /// A check of one declaration.

@@ -157,24 +157,20 @@ pub fn download_names(
 /// The importers of a triage's entries, as `capekit triage` finds them: the claim files'
 /// importer column, the entry data uploaded with them, then the ledger's kept entry data.
 fn session_importers(state: &AppState, s: &TriageSession) -> capekit_io::triage_out::Importers {
-    let mut importers = capekit_io::triage_out::importers_of(&s.input);
-    if let Some(path) = &state.ledger {
-        let ask: Vec<capekit_core::EntryNumber> = s
-            .report
-            .entries
-            .iter()
-            .map(|e| e.entry_number)
-            .filter(|e| !importers.contains_key(e))
-            .collect();
+    let found = capekit_app::triage::importers(&s.input, &s.report, |ask| {
         // A ledger that cannot be read only leaves those entries on the pages of importers not
         // known, which say so.
-        if let Ok(found) = capekit_ledger::Ledger::open(path).and_then(|l| l.importers_of(ask)) {
-            for (e, i) in found {
-                importers.insert(e, i.into());
-            }
-        }
+        let found = state.ledger.as_ref().and_then(|path| {
+            capekit_ledger::Ledger::open(path)
+                .and_then(|l| l.importers_of(ask))
+                .ok()
+        });
+        Ok::<_, std::convert::Infallible>(found.unwrap_or_default())
+    });
+    match found {
+        Ok(importers) => importers,
+        Err(never) => match never {},
     }
-    importers
 }
 
 /// The importers' reports of a triage: (who, file name), in the order the triage lists them.

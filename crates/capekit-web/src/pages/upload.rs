@@ -31,7 +31,7 @@ use crate::error::AppError;
 use crate::ledger::{self, LedgerNote};
 use crate::session::{
     CheckSession, Corrected, FileKind, PlanSession, Session, SessionId, TriageSession,
-    UploadedFile, first_entry_data, save_upload,
+    UploadedFile, save_upload,
 };
 
 /// What capekit reads, said once for every refusal page.
@@ -430,8 +430,7 @@ struct TriageRead {
 /// Adds each file of a triage to its input: claim rows, the declaration, entry data (the first
 /// file that lists an entry wins, as in `capekit triage --entries`).
 fn read_triage(saved: Vec<(UploadedFile, Vec<u8>, Read)>) -> TriageRead {
-    let mut input = TriageInput::default();
-    let mut diagnostics = Vec::new();
+    let mut given = capekit_app::triage::Files::default();
     let mut claim_metas = Vec::new();
     let mut declaration_meta = None;
     let mut reports = Vec::new();
@@ -441,27 +440,27 @@ fn read_triage(saved: Vec<(UploadedFile, Vec<u8>, Read)>) -> TriageRead {
         match r {
             Read::Claim(f) => {
                 claim_metas.push(meta(&file, &bytes));
-                diagnostics.extend(f.add_to(&mut input));
+                given.claims.push(f);
             }
             Read::Declaration(d) => {
                 declaration_meta = Some(meta(&file, &bytes));
-                let (entries, diags) = declared_entries(&d);
-                input.declaration = Some(entries);
-                diagnostics.extend(diags);
+                given.declaration = Some(declared_entries(&d));
             }
             Read::Entries(set) => {
-                diagnostics.extend(set.diagnostics.iter().cloned());
                 // Dated as `capekit triage --entries` dates it: by the run date of its title row
                 // (an upload has no file date to fall back on).
                 entry_metas.push(meta(&file, &bytes).dated(set.run_date));
-                reports.push(set.entries);
+                reports.push(set.entries.clone());
+                given.entry_reports.push(set);
             }
             // Refund reports are recorded before any triage (see `ingest`).
             Read::Refunds(_) | Read::Unknown(_) => {}
         }
         files.push(file);
     }
-    input.entry_data = first_entry_data(reports.iter().map(Vec::as_slice));
+    let capekit_app::triage::Read {
+        input, diagnostics, ..
+    } = capekit_app::triage::read(given);
     TriageRead {
         input,
         diagnostics,

@@ -4,12 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use capekit_core::diag::Diagnostic;
-use capekit_core::triage::{TriageInput, TriageReport, triage};
+use capekit_core::triage::{TriageReport, triage};
 use capekit_io::claims::{parse_claim_file, read_claim_files, read_entry_list};
 use capekit_io::output::OutputSet;
-use capekit_io::triage_out::{
-    Importers, TriageFiles, add_triage_outputs, importers_of, triage_output_paths, triage_text,
-};
+use capekit_io::triage_out::{TriageFiles, add_triage_outputs, triage_output_paths, triage_text};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -167,31 +165,7 @@ fn declared_from(
     capekit_io::declaration::declared_entries(input)
 }
 
-type EntryList = (Vec<capekit_core::EntryNumber>, Vec<Diagnostic>);
-
-/// Whose each entry of the triage is: the claim files' importer column, the entry data given,
-/// then what the ledger keeps of the others.
-fn importers(
-    input: &TriageInput,
-    report: &TriageReport,
-    ledger: &super::ledger::LedgerOpt,
-) -> anyhow::Result<Importers> {
-    let mut importers = importers_of(input);
-    let mut ask: Vec<capekit_core::EntryNumber> = report
-        .entries
-        .iter()
-        .map(|e| e.entry_number)
-        .filter(|e| !importers.contains_key(e))
-        .collect();
-    ask.sort_unstable();
-    ask.dedup();
-    if !ask.is_empty() {
-        for (e, i) in ledger.importers(ask)? {
-            importers.insert(e, i.into());
-        }
-    }
-    Ok(importers)
-}
+use capekit_app::triage::EntryList;
 
 /// Refuses to write into a folder that holds a draft of other claims, not marked uploaded: the
 /// run owns its folder and would supersede that draft, releasing its entries and removing its
@@ -257,30 +231,9 @@ fn finish(
     command: &str,
 ) -> anyhow::Result<(u8, Option<PathBuf>)> {
     let as_of = args.as_of.unwrap_or_else(today);
-    let mut diagnostics = Vec::new();
-    // One allocation for every row: growing a vector of a million rows copies it over and over.
-    let mut input = TriageInput {
-        rows: Vec::with_capacity(claim_files.iter().map(|f| f.rows.len()).sum()),
-        ..TriageInput::default()
-    };
-    let mut kinds = Vec::with_capacity(claim_files.len());
-    for f in claim_files {
-        kinds.push(f.kind);
-        diagnostics.extend(f.add_to(&mut input));
-    }
-    if let Some((entries, diags)) = declaration {
-        input.declaration = Some(entries);
-        diagnostics.extend(diags);
-    }
-    if let Some((entries, diags)) = corrected {
-        input.corrected = entries;
-        diagnostics.extend(diags);
-    }
-    // What the ledger keeps of each entry file, as `plan` and `ledger import` record it: a
-    // later `refile` judges the entries again by these dates.
-    let mut sets = Vec::with_capacity(args.entries.len());
+    let mut entry_reports = Vec::with_capacity(args.entries.len());
     for path in &args.entries {
-        let mut set = capekit_io::entries::read_entry_data(path)
+        let set = capekit_io::entries::read_entry_data(path)
             .with_context(|| format!("reading the entry data {}", path.display()))?;
         if !capekit_io::recognize::has_entry_data(&set) {
             anyhow::bail!(
@@ -293,39 +246,42 @@ fn finish(
                 }
             );
         }
-        diagnostics.append(&mut set.diagnostics);
-        sets.push(set);
+        entry_reports.push(set);
     }
-    // What the ledger keeps of each entry file, as `ledger import` records it: a later `refile`
-    // judges the entries again by these dates.
-    let entry_reports: Vec<(capekit_ledger::FileMeta, Vec<capekit_ledger::EntryFacts>)> =
-        if ledger.path()?.is_some() && !sets.is_empty() {
+    // What the ledger keeps of each entry file, as `plan` and `ledger import` record it: a
+    // later `refile` judges the entries again by these dates.
+    let entry_facts: Vec<(capekit_ledger::FileMeta, Vec<capekit_ledger::EntryFacts>)> =
+        if ledger.path()?.is_some() && !entry_reports.is_empty() {
             let metas = args
                 .entries
                 .iter()
-                .zip(&sets)
+                .zip(&entry_reports)
                 .map(|(path, set)| super::plan::hash(path, set.run_date))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             metas
                 .into_iter()
                 .zip(capekit_app::plan::entry_facts(
-                    sets.iter().map(|s| s.entries.as_slice()),
+                    entry_reports.iter().map(|s| s.entries.as_slice()),
                     as_of,
                 ))
                 .collect()
         } else {
             Vec::new()
         };
-    for set in sets {
-        for e in set.entries {
-            // The first file that lists an entry wins, as in `capekit plan`.
-            input.entry_data.entry(e.entry_number).or_insert(e);
-        }
-    }
+    let capekit_app::triage::Read {
+        mut input,
+        diagnostics,
+        kinds,
+    } = capekit_app::triage::read(capekit_app::triage::Files {
+        claims: claim_files,
+        declaration,
+        corrected,
+        entry_reports,
+    });
     let timed = capekit_io::timings::phase("triage");
     let mut report = triage(&input, as_of);
     drop(timed);
-    let importers = importers(&input, &report, ledger)?;
+    let importers = capekit_app::triage::importers(&input, &report, |ask| ledger.importers(ask))?;
     // Without a ledger nothing triages the rows again: a million of them are some 100 MB that
     // the outputs can use instead.
     if ledger.path()?.is_none() {
@@ -365,7 +321,7 @@ fn finish(
                 args.declaration
                     .as_deref()
                     .zip(input.declaration.as_deref()),
-                &entry_reports,
+                &entry_facts,
                 &report,
                 &args.out,
             )

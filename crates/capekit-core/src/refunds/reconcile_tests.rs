@@ -1139,3 +1139,22 @@ fn t019_not_before_cbp_deactivates_nor_without_any_date() {
         "nothing known of its activity"
     );
 }
+
+/// Every refund state (T) has a case here: a state that no test triggers could drift from its
+/// documentation unseen, so adding a state without its case fails.
+#[test]
+fn every_refund_state_has_a_case() {
+    let cases = include_str!("reconcile_tests.rs");
+    let missing: Vec<&str> = crate::refunds::REFUND_RULES
+        .iter()
+        .map(|r| r.code)
+        .filter(|code| {
+            // A case asserts the code as a string (`codes(e) == ["T001"]`).
+            !cases.contains(&format!("\"{code}\""))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no case triggers {missing:?}: add one to reconcile_tests.rs"
+    );
+}

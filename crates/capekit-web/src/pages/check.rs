@@ -56,30 +56,13 @@ pub async fn form() -> Response {
     private_page(layout::page("Check a declaration", body))
 }
 
-/// A filer code as a form gave it ([`capekit_core::FilerCode`]). `back` is the form's page.
-pub fn filer_code(
-    raw: Option<&str>,
-    back: &str,
-) -> Result<Option<capekit_core::FilerCode>, AppError> {
-    raw.map(|c| {
-        capekit_core::FilerCode::parse(c).map_err(|e| {
-            AppError::bad_request(
-                "That is not a filer code",
-                format!("{e}. Leave the field empty if you file as the importer."),
-            )
-            .with_back(back, "Back")
-        })
-    })
-    .transpose()
-}
-
 /// `POST /check`.
 pub async fn submit(
     State(state): State<AppState>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let form = read_form(&mut multipart).await?;
-    let filer = filer_code(form.text("filer"), "/check")?;
+    let filer = super::filer_code(form.text("filer"), "/check")?;
     let Some(file) = form.files.into_iter().next() else {
         return Err(AppError::bad_request(
             "No file was chosen",

@@ -429,6 +429,23 @@ pub fn no_match(clear: &str) -> Markup {
     }
 }
 
+/// A filer code as a form gave it ([`capekit_core::FilerCode`]). `back` is the form's page.
+pub fn filer_code(
+    raw: Option<&str>,
+    back: &str,
+) -> Result<Option<capekit_core::FilerCode>, AppError> {
+    raw.map(|c| {
+        capekit_core::FilerCode::parse(c).map_err(|e| {
+            AppError::bad_request(
+                "That is not a filer code",
+                format!("{e}. Leave the field empty if you file as the importer."),
+            )
+            .with_back(back, "Back")
+        })
+    })
+    .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,7 +101,7 @@ pub async fn upload(
 ) -> Result<Response, AppError> {
     let form = read_form(&mut multipart).await?;
     let as_of = as_of(&form, &state)?;
-    let filer = super::check::filer_code(form.text("filer"), "/")?;
+    let filer = super::filer_code(form.text("filer"), "/")?;
     if form.files.is_empty() {
         return Err(AppError::bad_request(
             "No file was chosen",

@@ -5,10 +5,10 @@
 //! holds no step of the job, so that the terminal and the browser cannot answer one file
 //! differently.
 //!
-//! Jobs here so far: [`check`] (check and fix), [`import`] (`ledger import`, and the refund
-//! reports the workbench's drop zone records), [`plan`], [`refile`] (the next declaration from
-//! the ledger), [`status`] and the records and guard of [`triage`]. Reading a triage's files
-//! still lives in the faces; DESIGN.md says where it is going.
+//! The jobs: [`check`] (check and fix), [`import`] (`ledger import`, and the refund reports the
+//! workbench's drop zone records), [`plan`], [`refile`] (the next declaration from the ledger),
+//! [`status`], [`triage`] (reading its files, its records and guard) and [`uploaded`] (saying a
+//! declaration was uploaded). DESIGN.md says why each moved here.
 
 pub mod check;
 pub mod import;
@@ -16,3 +16,4 @@ pub mod plan;
 pub mod refile;
 pub mod status;
 pub mod triage;
+pub mod uploaded;

@@ -597,6 +597,19 @@ impl Ledger {
         })
     }
 
+    /// The entries a declaration lists, in entry order.
+    pub fn declaration_entries(&self, id: DeclarationId) -> Result<Vec<EntryNumber>> {
+        let mut st = self.conn.prepare(
+            "SELECT entry FROM declaration_entries WHERE declaration_id = ?1 ORDER BY entry",
+        )?;
+        let rows = st.query_map([id.0], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(crate::parse_entry(&r?)?);
+        }
+        Ok(out)
+    }
+
     /// The bytes kept of a declaration, if any.
     pub fn declaration_bytes(&self, id: DeclarationId) -> Result<Option<Vec<u8>>> {
         Ok(self

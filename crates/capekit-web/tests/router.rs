@@ -2542,3 +2542,47 @@ async fn entry_data_uploaded_with_claim_files_is_kept_in_the_ledger() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn marking_a_declaration_uploaded_names_the_entries_the_ledger_knows_as_accepted() {
+    // As `capekit ledger uploaded` warns: CBP accepts an entry once, so each such entry of the
+    // upload will come back rejected.
+    let f = fixture_with_ledger();
+    let path = f.dir.path().join("ledger").join("ledger.sqlite3");
+    std::fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+    {
+        use capekit_app::import::{gather, read_file, record};
+        let mut l = capekit_ledger::Ledger::open(&path).expect("ledger");
+        let claim = b"Claim Number,Entry Number,Entry Status,Message\r\n300000000001,B7644100003,Accepted,ENTRY SUMMARY UPDATED\r\n".to_vec();
+        let draft = b"Entry Number\r\nB7644100003\r\nB7644101373\r\n".to_vec();
+        let none = |_: &capekit_ledger::Ledger| Ok::<_, capekit_ledger::LedgerError>(None);
+        for (name, bytes) in [("claim.csv", claim), ("draft.csv", draft)] {
+            let file = read_file(name, bytes, || None).expect("read");
+            let read = gather(vec![file], false).expect("gathered");
+            record(&mut l, read, AS_OF.parse().expect("date"), none).expect("recorded");
+        }
+    }
+    let res = send(
+        &f.app,
+        Request::post("/declarations/1/uploaded")
+            .header(header::HOST, "localhost:8080")
+            .header(header::ORIGIN, "http://localhost:8080")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = text(res).await;
+    assert!(
+        page.contains("the ledger knows as accepted on a claim")
+            && page.contains("B7644100003")
+            && page.contains("300000000001")
+            && !page.contains("B7644101373"),
+        "{page}"
+    );
+    let list = text(send(&f.app, get("/declarations")).await).await;
+    assert!(
+        from_id(&list, "declarations").contains("uploaded"),
+        "{list}"
+    );
+}

@@ -917,6 +917,39 @@ fn an_upload_of_an_accepted_entry_is_recorded_with_a_warning() {
 }
 
 #[test]
+fn a_declaration_marked_uploaded_by_its_number_warns_of_its_accepted_entries_too() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(
+        d.join("claim-a.csv"),
+        format!(
+            "Claim Number,Entry Number,Entry Status,Message\r\n300000000001,{CAPE_A},Accepted,ENTRY SUMMARY UPDATED\r\n"
+        ),
+    )
+    .expect("write");
+    std::fs::write(d.join("draft.csv"), upload_csv(&[CAPE_A, CAPE_B])).expect("write");
+    // The claim first, the draft later: imported together, the claim would answer it.
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "claim-a.csv"],
+    ));
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "draft.csv"],
+    ));
+    let run = ok(run_with_ledger(d, &ledger, &["ledger", "uploaded", "#1"]));
+    assert!(
+        run.stderr
+            .contains("warning: #1 holds 1 entry the ledger knows as accepted")
+            && run.stdout.contains("-> uploaded"),
+        "{}",
+        run.both()
+    );
+}
+
+#[test]
 fn refile_names_the_entries_waiting_to_retry_with_their_deadline() {
     let (dir, ledger) = scratch();
     let d = dir.path();

@@ -98,6 +98,13 @@ fn buttons(d: &Declaration) -> Markup {
     }
 }
 
+/// What a declaration's button asks.
+enum Act {
+    Uploaded,
+    Mark(Mark),
+    Undo,
+}
+
 /// `POST /declarations/{id}/{action}`: uploaded, failed, discard or undo.
 pub async fn act(
     State(state): State<AppState>,
@@ -110,18 +117,16 @@ pub async fn act(
             "The workbench runs with --no-ledger: no declaration is remembered.",
         ));
     };
-    let mark = match action.as_str() {
-        "uploaded" => Some(Mark::Uploaded {
-            at: None,
-            job: None,
-        }),
-        "failed" => Some(Mark::Failed {
+    let act = match action.as_str() {
+        // Marked as `capekit ledger uploaded` marks it, naming its entries known as accepted.
+        "uploaded" => Act::Uploaded,
+        "failed" => Act::Mark(Mark::Failed {
             note: "marked failed on the workbench".to_owned(),
         }),
-        "discard" => Some(Mark::Discarded {
+        "discard" => Act::Mark(Mark::Discarded {
             note: "discarded on the workbench".to_owned(),
         }),
-        "undo" => None,
+        "undo" => Act::Undo,
         _ => {
             return Err(AppError::not_found(
                 "No such action",
@@ -136,17 +141,52 @@ pub async fn act(
             &writer.writes,
             &path,
             writer.ledger_busy_timeout,
-            |l| match &mark {
-                Some(m) => l.mark(DeclarationId(id), m),
-                None => l.undo(DeclarationId(id)),
+            |l| match &act {
+                Act::Uploaded => {
+                    capekit_app::uploaded::declaration(l, DeclarationId(id), None, None)
+                        .map(|u| u.accepted)
+                }
+                Act::Mark(m) => l.mark(DeclarationId(id), m).map(|_| Vec::new()),
+                Act::Undo => l.undo(DeclarationId(id)).map(|_| Vec::new()),
             },
         )
     })
     .await?;
     match done {
-        Ok(_) => Ok(Redirect::to(&format!("/declarations#declaration-{id}")).into_response()),
+        Ok(accepted) if accepted.is_empty() => {
+            Ok(Redirect::to(&format!("/declarations#declaration-{id}")).into_response())
+        }
+        Ok(accepted) => Ok(private_page(layout::page(
+            "Marked uploaded",
+            accepted_body(id, &accepted),
+        ))),
         Err(e) => {
             Err(AppError::bad_request("Not changed", e.to_string()).with_back(back.0, back.1))
         }
+    }
+}
+
+/// The warning `capekit ledger uploaded` prints, as a page: the upload holds entries the ledger
+/// knows as accepted on a claim, which CBP will reject.
+fn accepted_body(id: i64, accepted: &[(capekit_core::EntryNumber, String)]) -> Markup {
+    let n = accepted.len();
+    html! {
+        h1 { "Declaration #" (id) " marked uploaded" }
+        p.warning {
+            "It holds " (n) (if n == 1 { " entry" } else { " entries" })
+            " the ledger knows as accepted on a claim. CBP accepts an entry once, so expect a rejection for each; leave them off the next declaration (capekit check names them, F023)."
+        }
+        table {
+            thead { tr { th { "Entry number" } th { "Accepted on claim" } } }
+            tbody {
+                @for (e, claim) in accepted.iter().take(100) {
+                    tr { td.mono { (e) } td.mono { (claim) } }
+                }
+            }
+        }
+        @if n > 100 {
+            p { "... and " (n - 100) " more." }
+        }
+        p { a href=(format!("/declarations#declaration-{id}")) { "Back to the declarations" } }
     }
 }

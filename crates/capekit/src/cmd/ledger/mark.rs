@@ -3,10 +3,9 @@
 use std::path::Path;
 
 use anyhow::bail;
-use capekit_app::import::{self, Detected};
 use capekit_core::EntryNumber;
 use capekit_io::render::escape_controls;
-use capekit_ledger::{DeclRef, DeclState, FileKind, FileMeta, Ledger, Mark, MarkOutcome};
+use capekit_ledger::{DeclState, Mark, MarkOutcome};
 
 use super::{LedgerOpt, find, plural};
 use crate::exit;
@@ -104,54 +103,18 @@ pub(super) fn uploaded(
     let mut l = opt.require("`capekit ledger uploaded`")?;
     for arg in files {
         let p = Path::new(arg);
-        // The entries of an upload given as a file, for the warning below.
-        let mut uploaded_entries = None;
-        let out = if p.is_file() {
+        let done = if p.is_file() {
             let bytes = capekit_io::read_file(p, capekit_io::declaration::MAX_READ_BYTES)?;
-            let sha = capekit_ledger::sha256_hex(&bytes);
             let name = p.display().to_string();
-            // The same bytes may be on several declarations (a re-run into another folder after
-            // the first draft was superseded): `find` takes the one meant.
-            match l
-                .find_declaration(&DeclRef::Sha256(sha))
-                .map(|d| d.is_some())
-            {
-                Ok(true) | Err(_) => {
-                    if let Ok(Detected::Declaration(entries, _)) = import::detect(&name, &bytes) {
-                        uploaded_entries = Some(entries);
-                    }
-                    l.mark(
-                        find(&l, arg)?.id,
-                        &Mark::Uploaded {
-                            at,
-                            job: job.clone(),
-                        },
-                    )?
-                }
-                Ok(false) => {
-                    let Detected::Declaration(entries, _) = import::detect(&name, &bytes)? else {
-                        bail!("{name}: not a declaration upload (one `Entry Number` column)")
-                    };
-                    let meta = FileMeta::of_bytes(&name, FileKind::Declaration, &bytes);
-                    let out = l.mark_uploaded_file(&meta, &bytes, &entries, at, job.clone())?;
-                    uploaded_entries = Some(entries);
-                    out
-                }
-            }
+            capekit_app::uploaded::file(&mut l, &name, &bytes, at, job.clone(), |l| {
+                Ok::<_, anyhow::Error>(find(l, arg)?.id)
+            })?
         } else {
             let d = find(&l, arg)?;
-            l.mark(
-                d.id,
-                &Mark::Uploaded {
-                    at,
-                    job: job.clone(),
-                },
-            )?
+            capekit_app::uploaded::declaration(&mut l, d.id, at, job.clone())?
         };
-        outln!("{}", mark_text(&out));
-        if let Some(entries) = &uploaded_entries {
-            accepted_on_upload(&l, arg, entries)?;
-        }
+        outln!("{}", mark_text(&done.outcome));
+        warn_accepted(arg, &done.accepted);
     }
     Ok(exit::OK)
 }
@@ -159,16 +122,7 @@ pub(super) fn uploaded(
 /// Warns when the upload `name` holds entries the ledger knows as accepted on a claim: the
 /// upload is recorded as the user made it, but CBP cannot accept an entry twice, and the next
 /// declaration should leave them out.
-fn accepted_on_upload(l: &Ledger, name: &str, entries: &[EntryNumber]) -> anyhow::Result<()> {
-    let known = l.known_except(entries, &capekit_ledger::Except::none())?;
-    let mut accepted: Vec<(&EntryNumber, &str)> = known
-        .iter()
-        .filter_map(|(e, k)| match k {
-            capekit_core::known::KnownState::Accepted { claim } => Some((e, claim.as_str())),
-            _ => None,
-        })
-        .collect();
-    accepted.sort_unstable();
+fn warn_accepted(name: &str, accepted: &[(EntryNumber, String)]) {
     if let Some((first, claim)) = accepted.first() {
         errln!(
             "capekit: warning: {} holds {} the ledger knows as accepted on a claim (first {first}, accepted on claim {claim}): CBP accepts an entry once, so expect a rejection for each; leave them off the next declaration (`capekit check` names them, F023)",
@@ -176,5 +130,4 @@ fn accepted_on_upload(l: &Ledger, name: &str, entries: &[EntryNumber]) -> anyhow
             plural(accepted.len(), "entry", "entries")
         );
     }
-    Ok(())
 }

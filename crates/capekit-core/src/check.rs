@@ -901,7 +901,7 @@ fn finish(
     }
     // File-level findings (no line) first, then by line; stable within a line.
     diagnostics.sort_by_key(|d| (d.line.is_some(), d.line));
-    let uploadable = !diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let uploadable = !diagnostics.iter().any(|d| d.severity() == Severity::Error);
     CheckReport {
         file: input.file_name.clone(),
         uploadable,
@@ -970,7 +970,7 @@ mod tests {
     }
 
     fn codes(r: &CheckReport) -> Vec<&'static str> {
-        r.diagnostics.iter().map(|d| d.code).collect()
+        r.diagnostics.iter().map(|d| d.code()).collect()
     }
 
     #[test]
@@ -994,7 +994,7 @@ mod tests {
         let dup = r
             .diagnostics
             .iter()
-            .find(|d| d.code == "F015")
+            .find(|d| d.code() == "F015")
             .expect("dup");
         assert_eq!(dup.line, Some(3));
         assert!(dup.message.contains("line 2"), "{}", dup.message);
@@ -1039,7 +1039,7 @@ mod tests {
         let blanks: Vec<_> = r
             .diagnostics
             .iter()
-            .filter(|d| d.code == "F017")
+            .filter(|d| d.code() == "F017")
             .map(|d| d.line)
             .collect();
         assert_eq!(blanks, vec![Some(3), Some(5)]);
@@ -1099,7 +1099,7 @@ mod tests {
         assert!(!r.uploadable);
         assert!(r.diagnostics[1].message.contains("claim 100000241223"));
         assert!(r.diagnostics[2].message.contains("do not resubmit"));
-        assert_eq!(r.diagnostics[2].severity, Severity::Error);
+        assert_eq!(r.diagnostics[2].severity(), Severity::Error);
         assert_eq!(r.valid_entries, 0);
         let mut known = Known::new();
         known.insert(

@@ -40,10 +40,10 @@ impl std::fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Diagnostic {
-    /// Stable rule code, e.g. `F013`.
-    pub code: &'static str,
-    /// Severity of this finding.
-    pub severity: Severity,
+    /// Stable rule code, e.g. `F013`: its rule's, read with [`Diagnostic::code`].
+    code: &'static str,
+    /// Severity of this finding: its rule's, read with [`Diagnostic::severity`].
+    severity: Severity,
     /// The file it was found in, as the user named it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
@@ -70,6 +70,16 @@ impl Diagnostic {
             value: None,
             message: message.into(),
         }
+    }
+
+    /// The code of its rule, e.g. `F013`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// Its rule's severity.
+    pub fn severity(&self) -> Severity {
+        self.severity
     }
 
     /// Is this a finding of `rule`?

@@ -229,8 +229,8 @@ mod tests {
     #[test]
     fn a_finding_takes_its_code_and_severity_from_its_rule() {
         let d = ONE.diag("found");
-        assert_eq!(d.code, "S001");
-        assert_eq!(d.severity, Severity::Warning);
+        assert_eq!(d.code(), "S001");
+        assert_eq!(d.severity(), Severity::Warning);
         assert_eq!(d.message, "found");
         assert!(d.is(&ONE));
         assert_eq!(ONE.catalog(), "sample");

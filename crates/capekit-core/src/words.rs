@@ -376,13 +376,13 @@ pub fn group_findings<'a>(
     let mut keys: std::collections::HashMap<(&'static str, String), usize> =
         std::collections::HashMap::new();
     for d in diagnostics {
-        let key = (d.code, pattern(&d.message));
+        let key = (d.code(), pattern(&d.message));
         match keys.get(&key) {
             Some(&i) => groups[i].all.push(d),
             None => {
                 keys.insert(key, groups.len());
                 groups.push(FindingGroup {
-                    code: d.code,
+                    code: d.code(),
                     all: vec![d],
                 });
             }

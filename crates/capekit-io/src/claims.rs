@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use capekit_core::dates::parse_date;
-use capekit_core::diag::{Diagnostic, Severity};
+use capekit_core::diag::Diagnostic;
 use capekit_core::entry::{EntryNumber, unwrap_value};
 pub use capekit_core::triage::ClaimFileKind;
 use capekit_core::triage::{ClaimRow, Text};
@@ -507,7 +507,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
             // Claim Details) is a row whose entry cannot be read (C001): counted, never a
             // verdict on the file.
             out.file_messages.push(texts.get(message));
-            let mut d = diag(
+            let d = diag(
                 file,
                 row,
                 m.message.unwrap_or(m.entry),
@@ -518,7 +518,6 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                     row.position(m.entry)
                 ),
             );
-            d.severity = Severity::Info;
             out.diagnostics.push(d);
             return;
         }
@@ -550,7 +549,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                 // Said once a file: a column of unreadable dates says the same on every row.
                 if !date_said {
                     date_said = true;
-                    let mut d = diag(
+                    let d = diag(
                         file,
                         row,
                         c,
@@ -562,7 +561,6 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                             unwrap_value(row.get(c))
                         ),
                     );
-                    d.severity = Severity::Warning;
                     out.diagnostics.push(d);
                 }
                 None
@@ -939,7 +937,7 @@ mod tests {
         assert_eq!(f.rows.len(), 1);
         assert_eq!(f.rows[0].line, 4);
         assert_eq!(f.diagnostics.len(), 1);
-        assert_eq!(f.diagnostics[0].code, "C002");
+        assert_eq!(f.diagnostics[0].code(), "C002");
         assert_eq!(f.diagnostics[0].line, Some(3));
         // Without any header in reach, the first row's columns are named.
         let err = parse_claim_file("x.csv", b"Foo,Bar\r\n1,2\r\n3,4\r\n").expect_err("refused");

@@ -305,7 +305,7 @@ pub fn findings_table(
             let _ = writeln!(
                 b,
                 "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
-                d.code,
+                d.code(),
                 esc(crate::names::file_label(d.file.as_deref().unwrap_or(""))),
                 esc(&d.position().unwrap_or_default()),
                 esc(d.value.as_deref().unwrap_or("")),

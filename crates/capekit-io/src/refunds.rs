@@ -572,7 +572,7 @@ impl<'f> State<'f> {
     }
 
     fn push(&mut self, d: Diagnostic) {
-        let n = self.counts.entry(d.code).or_insert(0);
+        let n = self.counts.entry(d.code()).or_insert(0);
         *n += 1;
         if *n <= MAX_DIAGNOSTICS_PER_RULE {
             self.out.diagnostics.push(d.in_file(&*self.name));

@@ -645,14 +645,14 @@ fn problems_view(
             (Some(file), None) => file.clone(),
             (None, pos) => pos.unwrap_or_default(),
         };
-        let name = capekit_core::catalogs::find_rule(d.code).map_or("", |r| r.name());
+        let name = capekit_core::catalogs::find_rule(d.code()).map_or("", |r| r.name());
         problems.put(
             f,
             wb,
             &[
-                Cell::Text(d.code),
+                Cell::Text(d.code()),
                 Cell::Text(name),
-                Cell::Text(d.severity.as_str()),
+                Cell::Text(d.severity().as_str()),
                 Cell::Text(""),
                 Cell::Text(""),
                 Cell::Text(""),
@@ -970,7 +970,7 @@ pub fn refunds_text(
                 out,
                 "  {}: {} {}",
                 d.file.as_deref().unwrap_or(""),
-                d.code,
+                d.code(),
                 d.message
             );
         }

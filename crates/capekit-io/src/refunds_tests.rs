@@ -29,7 +29,7 @@ fn read(name: &str) -> RefundFile {
 }
 
 fn codes(f: &RefundFile) -> Vec<&'static str> {
-    f.diagnostics.iter().map(|d| d.code).collect()
+    f.diagnostics.iter().map(|d| d.code()).collect()
 }
 
 fn entry(s: &str) -> Option<EntryNumber> {
@@ -155,7 +155,7 @@ fn d001_an_unreadable_entry_is_left_out_and_counted() {
     let f = read("D001-refund-unreadable-entry-number.csv");
     assert_eq!((f.rows_read, f.rows_dropped, f.events.len()), (2, 1, 1));
     let d = &f.diagnostics[0];
-    assert_eq!((d.code, d.line), ("D001", Some(2)));
+    assert_eq!((d.code(), d.line), ("D001", Some(2)));
     assert!(d.message.contains("scientific notation"), "{}", d.message);
 }
 
@@ -171,7 +171,7 @@ fn d002_d003_bad_and_negative_amounts() {
         "kept as written"
     );
     let d = &f.diagnostics[0];
-    assert_eq!(d.code, "D003");
+    assert_eq!(d.code(), "D003");
     assert_eq!(d.value.as_deref(), Some("(1,234.56)"));
     assert!(
         d.message.contains("negative principal amount"),
@@ -245,7 +245,7 @@ fn d011_findings_are_capped() {
     let f = read("D011-refund-findings-capped.csv");
     assert_eq!(f.rows_dropped, 1_001);
     assert_eq!(f.diagnostics.len(), MAX_DIAGNOSTICS_PER_RULE + 1);
-    assert!(f.diagnostics.last().is_some_and(|d| d.code == "D011"));
+    assert!(f.diagnostics.last().is_some_and(|d| d.code() == "D011"));
 }
 
 #[test]

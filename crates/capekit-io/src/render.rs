@@ -46,17 +46,17 @@ pub fn check_text(report: &CheckReport) -> String {
     let mut out = String::new();
     let mut by_rule: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
     for d in &report.diagnostics {
-        by_rule.entry(d.code).or_default().push(d);
+        by_rule.entry(d.code()).or_default().push(d);
     }
     // Errors first, then warnings, then information; by code within a severity.
     let mut groups: Vec<(&str, Vec<&Diagnostic>)> = by_rule.into_iter().collect();
-    groups.sort_by_key(|(code, ds)| (ds[0].severity, *code));
+    groups.sort_by_key(|(code, ds)| (ds[0].severity(), *code));
     for (code, ds) in &groups {
         let (name, title) = rule(code).map_or(("", ""), |r| (r.name, r.title));
         let _ = writeln!(
             out,
             "{code} {name} ({}): {title} [{}]",
-            ds[0].severity,
+            ds[0].severity(),
             group(ds.len() as u64)
         );
         // One rule may say several things (a scientific-notation number, a decimal part):

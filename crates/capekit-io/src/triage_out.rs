@@ -297,7 +297,7 @@ pub fn worklist_rows<'a>(
                         Cow::Borrowed(""),
                         Cow::Borrowed(capekit_core::catalog::Action::Review.as_str()),
                         Cow::Borrowed(d.message.as_str()),
-                        Cow::Borrowed(d.code),
+                        Cow::Borrowed(d.code()),
                         Cow::Borrowed("capekit reader of claim files"),
                         Cow::Owned(format!(
                             "{}:{}",
@@ -699,7 +699,7 @@ pub fn triage_text(
                 "{}{}: {} {}",
                 if g.count() > 1 { "  " } else { "" },
                 d.file.as_deref().unwrap_or(""),
-                d.code,
+                d.code(),
                 d.message
             );
         }
@@ -710,7 +710,7 @@ pub fn triage_text(
     let _ = writeln!(out, "{}", reconciliation_line(report));
     let unreadable = diagnostics
         .iter()
-        .filter(|d| d.severity == capekit_core::Severity::Error)
+        .filter(|d| d.severity() == capekit_core::Severity::Error)
         .count();
     if unreadable > 0 {
         let _ = writeln!(

@@ -191,7 +191,7 @@ proptest! {
             let report = check(&out, &CheckOptions::default());
             prop_assert!(report.uploadable, "{:?}", report.diagnostics);
             prop_assert!(
-                report.diagnostics.iter().all(|d| d.code == "F022"),
+                report.diagnostics.iter().all(|d| d.code() == "F022"),
                 "{:?}",
                 report.diagnostics
             );

@@ -120,7 +120,7 @@ pub(super) struct Findings {
 
 impl Findings {
     pub(super) fn push(&mut self, d: Diagnostic) {
-        let n = self.counts.entry(d.code).or_insert(0);
+        let n = self.counts.entry(d.code()).or_insert(0);
         *n += 1;
         if *n <= MAX_DIAGNOSTICS_PER_RULE {
             self.list.push(d.in_file(self.file.clone()));
@@ -382,8 +382,7 @@ impl<'f> State<'f> {
                     "{}: ACE's report-total row, not an entry: skipped",
                     at.position(column)
                 );
-                let mut d = cell_diag(&REPORT_TOTAL_ROW, at, column, &text, message);
-                d.severity = Severity::Info;
+                let d = cell_diag(&REPORT_TOTAL_ROW, at, column, &text, message);
                 self.findings.push(d);
                 return None;
             }

@@ -24,7 +24,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use capekit_core::check::Content;
-use capekit_core::diag::{Diagnostic, Severity};
+use capekit_core::diag::Diagnostic;
 use capekit_core::entry::{EntryNumber, EntryNumberError, unwrap_value};
 use capekit_core::path::{Chapter99, Column, ColumnSet, Doubt, EntryData, chapter_99};
 

@@ -1,3 +1,5 @@
+use capekit_core::diag::Severity;
+
 use super::*;
 use capekit_core::reading::FINDINGS_CAPPED;
 
@@ -201,7 +203,7 @@ fn reconciles(set: &EntryDataSet) {
 }
 
 fn codes(set: &EntryDataSet) -> Vec<(&'static str, Option<u64>)> {
-    set.diagnostics.iter().map(|d| (d.code, d.line)).collect()
+    set.diagnostics.iter().map(|d| (d.code(), d.line)).collect()
 }
 
 fn entry<'a>(set: &'a EntryDataSet, n: &str) -> &'a EntryData {
@@ -323,7 +325,7 @@ fn r001_unreadable_entry_numbers_are_dropped_and_counted() {
         m[3].file.as_deref(),
         Some("r001_unreadable_entry_number.csv")
     );
-    assert!(m.iter().all(|d| d.severity == Severity::Error));
+    assert!(m.iter().all(|d| d.severity() == Severity::Error));
 }
 
 #[test]
@@ -658,7 +660,7 @@ fn xlsx_with_date_and_number_cells() {
     let cells: Vec<(&str, Option<&str>)> = set
         .diagnostics
         .iter()
-        .map(|d| (d.code, d.cell.as_deref()))
+        .map(|d| (d.code(), d.cell.as_deref()))
         .collect();
     assert_eq!(
         cells,

@@ -73,7 +73,7 @@ fn an_entry_in_two_files_is_taken_from_the_first() {
     assert_eq!(plan.entries[0].importer_number.as_deref(), Some("IOR-1"));
     let d = &plan.diagnostics[0];
     assert_eq!(
-        (d.code, d.file.as_deref(), d.line),
+        (d.code(), d.file.as_deref(), d.line),
         ("R011", Some("b.csv"), Some(7))
     );
     assert!(d.message.contains("a.csv (line 2)"), "{}", d.message);

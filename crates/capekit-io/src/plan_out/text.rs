@@ -81,7 +81,7 @@ pub(super) fn rule_name(code: &str) -> &'static str {
 }
 
 pub(super) fn severity_summary(diagnostics: &[Diagnostic]) -> String {
-    let n = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let n = |s: Severity| diagnostics.iter().filter(|d| d.severity() == s).count();
     let mut parts = Vec::new();
     for (s, one, many) in [
         (Severity::Error, "error", "errors"),

@@ -135,10 +135,10 @@ fn severity_class(s: Severity) -> &'static str {
 
 fn finding(d: &Diagnostic) -> Markup {
     html! {
-        div class={ "finding " (severity_class(d.severity)) } {
-            span class={ "sev " (severity_class(d.severity)) } { (d.severity.as_str()) }
+        div class={ "finding " (severity_class(d.severity())) } {
+            span class={ "sev " (severity_class(d.severity())) } { (d.severity().as_str()) }
             " "
-            a.code href={ "/rules/" (d.code) } title="What this rule means" { (d.code) }
+            a.code href={ "/rules/" (d.code()) } title="What this rule means" { (d.code()) }
             " "
             @if let Some(cell) = &d.cell { span.meta { (cell) ": " } }
             (layout::with_code(&on_this_page(&d.message)))

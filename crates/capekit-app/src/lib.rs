@@ -7,12 +7,13 @@
 //!
 //! Jobs here so far: [`check`] (check and fix), [`import`] (`ledger import`, and the refund
 //! reports the workbench's drop zone records), [`plan`], [`refile`] (the next declaration from
-//! the ledger), [`status`] and the records and guard of [`triage`]. Reading a triage's files
-//! still lives in the faces; DESIGN.md says where it is going.
+//! the ledger), [`refunds`] (refund reports recorded and reconciled, and what the user says of
+//! importers), [`status`] and the reading, records and guard of [`triage`].
 
 pub mod check;
 pub mod import;
 pub mod plan;
 pub mod refile;
+pub mod refunds;
 pub mod status;
 pub mod triage;

@@ -800,4 +800,40 @@ async fn refunds_give_the_same_figures_in_the_terminal_and_the_workbench() {
     assert_eq!(a["corporate"], true, "{a:#}");
     assert_eq!(a["recorded"]["ach"][0], true, "{a:#}");
     assert_eq!(importers[1]["recorded"]["active_on"], "2026-10-01");
+
+    // An accepted entry whose kept data cannot be used is said on both faces (the page used to
+    // leave it out): here the last entry's record is another entry's.
+    for l in [&cli_ledger, &web_ledger] {
+        let db = rusqlite::Connection::open(l).expect("ledger");
+        let changed = db
+            .execute(
+                "UPDATE entry_records SET record = (SELECT record FROM entry_records ORDER BY \
+                 entry LIMIT 1) WHERE entry = (SELECT entry FROM entry_records ORDER BY entry \
+                 DESC LIMIT 1)",
+                [],
+            )
+            .expect("update");
+        assert_eq!(changed, 1);
+    }
+    let cli = run_with_ledger(
+        d,
+        &cli_ledger,
+        &[
+            "refunds", "--as-of", AS_OF, "--out", "out", "--format", "json",
+        ],
+    );
+    assert_eq!(cli.code, Some(0), "{}", cli.both());
+    let json = cli.json();
+    let said: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "T007")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(said.len(), 1, "{}", cli.both());
+    let page = String::from_utf8(web_get(&app, "/refunds").await).expect("utf8");
+    for message in said {
+        assert!(page.contains(message), "{message} not on the page: {page}");
+    }
 }

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use capekit_app::refunds::{
     Refunds, Said, SaidError, find_importer, record_facts as record_facts_in,
 };
+use capekit_core::diag::Diagnostic;
 use capekit_core::path::format_cents as money;
 use capekit_core::refunds::Reconciliation;
 use capekit_core::refunds::reconcile::{EntryRefund, UNKNOWN_IMPORTER};
@@ -43,7 +44,8 @@ pub struct Which {
     pub recorded: Option<String>,
 }
 
-/// Reconciles what the ledger holds, as of the server's date, as `capekit refunds` does.
+/// Reconciles what the ledger holds, as of the server's date, as `capekit refunds` does: with
+/// what gathering it found (accepted entries whose kept data cannot be used).
 async fn reconciled(state: &AppState) -> Result<Refunds, AppError> {
     let Some(path) = state.ledger.clone() else {
         return Err(AppError::bad_request(
@@ -65,7 +67,11 @@ pub async fn page(
     State(state): State<AppState>,
     Query(which): Query<Which>,
 ) -> Result<Response, AppError> {
-    let rec = reconciled(&state).await?.reconciliation;
+    let Refunds {
+        reconciliation: rec,
+        diagnostics,
+        ..
+    } = reconciled(&state).await?;
     // The importer as the files write it, however it was typed (`123456789aa` is
     // `12-3456789AA`), as `capekit refunds --importer` matches it.
     let importer = which.importer.as_deref().map(|asked| {
@@ -75,7 +81,12 @@ pub async fn page(
     });
     Ok(private_page(layout::page(
         "Refunds",
-        body(&rec, importer.as_deref(), which.recorded.is_some()),
+        body(
+            &rec,
+            &diagnostics,
+            importer.as_deref(),
+            which.recorded.is_some(),
+        ),
     )))
 }
 
@@ -206,7 +217,12 @@ pub async fn importer_download(
     ))
 }
 
-fn body(rec: &Reconciliation, importer: Option<&str>, recorded: bool) -> Markup {
+fn body(
+    rec: &Reconciliation,
+    diagnostics: &[Diagnostic],
+    importer: Option<&str>,
+    recorded: bool,
+) -> Markup {
     html! {
         p {
             "As of " (rec.as_of.to_string()) ". CBP liquidates an accepted entry about 45 days after "
@@ -280,6 +296,12 @@ fn body(rec: &Reconciliation, importer: Option<&str>, recorded: bool) -> Markup 
                 @for p in problems {
                     li { code { (p.finding.code) } " " (p.finding.message) " (" (p.from.to_string()) ")" }
                 }
+            }
+        }
+        @if !diagnostics.is_empty() {
+            h2 { "Kept entry data that cannot be used" }
+            ul #refund-diagnostics {
+                @for d in diagnostics { li { code { (d.code) } " " (d.message) } }
             }
         }
         p.meta { "Tolerance: " (rec.tolerance_text) "." }

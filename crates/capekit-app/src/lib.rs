@@ -7,6 +7,7 @@
 //!
 //! The jobs: [`check`] (check and fix), [`import`] (`ledger import`, and the refund reports the
 //! workbench's drop zone records), [`plan`], [`refile`] (the next declaration from the ledger),
+//! [`refunds`] (refund reports recorded and reconciled, and what the user says of importers),
 //! [`status`], [`triage`] (reading its files, its records and guard) and [`uploaded`] (saying a
 //! declaration was uploaded). DESIGN.md says why each moved here.
 
@@ -14,6 +15,7 @@ pub mod check;
 pub mod import;
 pub mod plan;
 pub mod refile;
+pub mod refunds;
 pub mod status;
 pub mod triage;
 pub mod uploaded;

@@ -608,3 +608,232 @@ async fn refund_reports_are_recorded_alike_by_ledger_import_and_the_workbench() 
     );
     assert_eq!(refund_records(&web_ledger), cli_records);
 }
+
+/// An entry number of the demo's filer, by its serial.
+fn entry(n: u32) -> String {
+    capekit_core::EntryNumber::from_parts("B76", n)
+        .expect("entry")
+        .to_string()
+}
+
+/// What a ledger keeps of what the user said of importers, without the times it was said at.
+fn importer_records(ledger: &std::path::Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(ledger).expect("ledger");
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT importer || ',' || corporate FROM importer_facts ORDER BY importer",
+        "SELECT importer || ',' || fact || ',' || on_date FROM importer_readiness \
+         ORDER BY importer, fact",
+    ] {
+        let mut st = db.prepare(sql).expect("query");
+        let found = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .expect("rows")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("rows");
+        assert!(!found.is_empty(), "nothing recorded for {sql}");
+        rows.extend(found);
+    }
+    rows
+}
+
+/// Posts the Refunds page's form of what the user knows of `importer`.
+async fn web_importer_facts(app: &axum::Router, importer: &str, form: &str) {
+    let req = Request::post(format!("/refunds/importer/{importer}"))
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, "http://localhost:8080")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))
+        .expect("request");
+    let res = app.clone().oneshot(req).await.expect("infallible");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{importer}: {form}");
+}
+
+#[tokio::test]
+async fn refunds_give_the_same_figures_in_the_terminal_and_the_workbench() {
+    const IMPORTER: &str = "12-3456789AA";
+    const OTHER: &str = "98-7654321BB";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    // Entries 1-4 accepted; entry 1 liquidated by CAPE, paid in full; entry 2 paid short and
+    // held; entry 4 another importer's.
+    let mut claim = String::from("ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\n");
+    let mut es003 = String::from(
+        "Entry Summary Number,Entry Type Code,Importer Number,Importer Name,Entry Date,Entry Summary Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status,Liquidation Date\r\n",
+    );
+    for (n, importer, duty, status, liq) in [
+        (1, IMPORTER, "5,000.00", "Liquidated", "06/10/2026"),
+        (2, IMPORTER, "1,000.00", "Unliquidated", ""),
+        (3, IMPORTER, "200.00", "Unliquidated", ""),
+        (4, OTHER, "300.00", "Unliquidated", ""),
+    ] {
+        claim.push_str(&format!("{},100000241223,ACCEPTED,\r\n", entry(n)));
+        es003.push_str(&format!(
+            "{},01,{importer},Acme,06/01/2025,06/10/2025,99030125,\"${duty}\",{status},{liq}\r\n",
+            entry(n)
+        ));
+    }
+    let es022 = format!(
+        "ES-022 CAPE Entry Summary\r\nDeclaration Number,Entry Number,Refund Number,Principal Amount,Interest Amount,Liquidation Date\r\n260512000123,{},R-1,\"$5,000.00\",$350.00,06/10/2026\r\n260512000124,{},R-2,$900.00,$0.00,06/20/2026\r\n",
+        entry(1),
+        entry(2)
+    );
+    let rev603 = "Declaration Number,Refund Number,Refund Secondary Status,Status Date\r\n260512000123,R-1,Treasury Issued,07/01/2026\r\n260512000124,R-2,Check/ACH Returned,07/02/2026\r\n";
+    for (name, text) in [
+        ("claim-details.csv", claim.as_str()),
+        ("es003.csv", es003.as_str()),
+        ("es022.csv", es022.as_str()),
+        ("rev603.csv", rev603),
+    ] {
+        std::fs::write(d.join(name), text).expect("write");
+    }
+    // Two ledgers alike, each knowing the claim and the entries' data.
+    let cli_ledger = d.join("cli.sqlite3");
+    let web_ledger = d.join("web.sqlite3");
+    for l in [&cli_ledger, &web_ledger] {
+        let run = run_with_ledger(
+            d,
+            l,
+            &[
+                "ledger",
+                "import",
+                "claim-details.csv",
+                "es003.csv",
+                "--as-of",
+                "2026-05-01",
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{}", run.both());
+    }
+
+    // The terminal: the reports and what the user knows of the importers, on one run.
+    let cli = run_with_ledger(
+        d,
+        &cli_ledger,
+        &[
+            "refunds",
+            "es022.csv",
+            "rev603.csv",
+            "--as-of",
+            AS_OF,
+            "--corporate",
+            IMPORTER,
+            "--ach-enrolled",
+            IMPORTER,
+            "--active-on",
+            &format!("{OTHER}=2026-10-01"),
+            "--out",
+            "out",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(cli.code, Some(0), "{}", cli.both());
+    let json = cli.json();
+    let importers = json["importers"].as_array().expect("importers");
+    assert_eq!(importers.len(), 2, "{}", cli.both());
+
+    // The workbench: the reports uploaded, the same answers given on the importers' forms.
+    let app = workbench(d, &web_ledger);
+    let at = web_upload(
+        &app,
+        &[
+            ("es022.csv", es022.as_bytes()),
+            ("rev603.csv", rev603.as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(at, "/refunds");
+    web_importer_facts(&app, IMPORTER, "corporate=yes&ach=enrolled&active_on=").await;
+    web_importer_facts(&app, OTHER, "corporate=&ach=&active_on=2026-10-01").await;
+    assert_eq!(
+        importer_records(&web_ledger),
+        importer_records(&cli_ledger),
+        "the ledgers differ"
+    );
+
+    // Per importer, in the same order, the same figures on the page as in the JSON.
+    let page = String::from_utf8(web_get(&app, "/refunds").await).expect("utf8");
+    let money = |v: &serde_json::Value| {
+        capekit_core::path::format_cents(v.as_i64().unwrap_or_else(|| panic!("cents: {v}")))
+    };
+    let mut last = 0;
+    for t in importers {
+        let importer = t["importer"].as_str().expect("importer");
+        let id = format!("id=\"importer-refunds-{importer}\"");
+        let start = page
+            .find(&id)
+            .unwrap_or_else(|| panic!("{importer} not on the page: {page}"));
+        assert!(start > last, "{importer} is out of order on the page");
+        last = start;
+        let row = &page[start..start + page[start..].find("</tr>").expect("row end")];
+        let paid = t["paid_principal_cents"].as_i64().expect("paid")
+            + t["paid_interest_cents"].as_i64().expect("paid");
+        for (what, shown) in [
+            ("owed", money(&t["owed_cents"])),
+            ("duty", money(&t["duty_cents"])),
+            ("interest", money(&t["interest_cents"])),
+            ("paid", capekit_core::path::format_cents(paid)),
+            ("outstanding", money(&t["outstanding_cents"])),
+            (
+                "entries accepted",
+                format!(">{}<", t["entries_accepted"].as_u64().expect("count")),
+            ),
+        ] {
+            assert!(
+                row.contains(&shown),
+                "{importer}: {what} {shown} not on the page: {row}"
+            );
+        }
+        let holds = t["balance"]["holds"].as_bool().expect("holds");
+        assert_eq!(row.contains("holds"), holds, "{importer}: {row}");
+        // The page to send the importer, byte for byte.
+        let name = format!("refunds-{importer}-{AS_OF}.html");
+        let cli_page = std::fs::read_to_string(d.join("out").join(&name)).expect("cli page");
+        let web_page = String::from_utf8(web_get(&app, &format!("/refunds/page/{importer}")).await)
+            .expect("utf8");
+        assert_eq!(web_page, cli_page, "{name} differs");
+    }
+    // The answers count alike: the corporation's lower rate, its ACH enrollment.
+    let a = &importers[0];
+    assert_eq!(a["importer"], IMPORTER);
+    assert_eq!(a["corporate"], true, "{a:#}");
+    assert_eq!(a["recorded"]["ach"][0], true, "{a:#}");
+    assert_eq!(importers[1]["recorded"]["active_on"], "2026-10-01");
+
+    // An accepted entry whose kept data cannot be used is said on both faces (the page used to
+    // leave it out): here the last entry's record is another entry's.
+    for l in [&cli_ledger, &web_ledger] {
+        let db = rusqlite::Connection::open(l).expect("ledger");
+        let changed = db
+            .execute(
+                "UPDATE entry_records SET record = (SELECT record FROM entry_records ORDER BY \
+                 entry LIMIT 1) WHERE entry = (SELECT entry FROM entry_records ORDER BY entry \
+                 DESC LIMIT 1)",
+                [],
+            )
+            .expect("update");
+        assert_eq!(changed, 1);
+    }
+    let cli = run_with_ledger(
+        d,
+        &cli_ledger,
+        &[
+            "refunds", "--as-of", AS_OF, "--out", "out", "--format", "json",
+        ],
+    );
+    assert_eq!(cli.code, Some(0), "{}", cli.both());
+    let json = cli.json();
+    let said: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "T007")
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(said.len(), 1, "{}", cli.both());
+    let page = String::from_utf8(web_get(&app, "/refunds").await).expect("utf8");
+    for message in said {
+        assert!(page.contains(message), "{message} not on the page: {page}");
+    }
+}

@@ -4,8 +4,9 @@
 //! to send it (`/refunds/page/{importer}`, the same `refunds-IMPORTER.html` the CLI writes).
 //!
 //! The ledger supplies the accepted entries, their kept entry data and the refund reports
-//! recorded (uploaded on the start page, or with `capekit ledger import`); the reconciliation is
-//! `capekit_core::refunds::reconcile`. The page changes nothing; its one form
+//! recorded (uploaded on the start page, or with `capekit ledger import`); the reconciliation and
+//! the checks and records of the form are the refunds job `capekit refunds` runs too
+//! (`capekit_app::refunds`). The page changes nothing; its one form
 //! (`POST /refunds/importer/{importer}`) records what the user knows of an importer and no report
 //! gives (a corporation or not, enrolled for ACH refunds or not, its latest entry), as
 //! `capekit refunds --corporate`, `--ach-enrolled` and `--active-on` do.
@@ -13,12 +14,15 @@
 use axum::Form;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use capekit_core::interest::RATES;
+use capekit_app::refunds::{
+    Refunds, Said, SaidError, find_importer, record_facts as record_facts_in,
+};
+use capekit_core::diag::Diagnostic;
 use capekit_core::path::format_cents as money;
+use capekit_core::refunds::Reconciliation;
 use capekit_core::refunds::reconcile::{EntryRefund, UNKNOWN_IMPORTER};
-use capekit_core::refunds::{ReconcileInput, Reconciliation, reconcile};
 use capekit_io::refunds_out::{importer_page, interest_excluded, page_name};
-use capekit_ledger::{Ledger, ReadinessFact, ReadinessKind};
+use capekit_ledger::Ledger;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -40,8 +44,9 @@ pub struct Which {
     pub recorded: Option<String>,
 }
 
-/// Reconciles what the ledger holds, as of the server's date.
-async fn reconciled(state: &AppState) -> Result<Reconciliation, AppError> {
+/// Reconciles what the ledger holds, as of the server's date, as `capekit refunds` does: with
+/// what gathering it found (accepted entries whose kept data cannot be used).
+async fn reconciled(state: &AppState) -> Result<Refunds, AppError> {
     let Some(path) = state.ledger.clone() else {
         return Err(AppError::bad_request(
             "The ledger is off",
@@ -51,18 +56,7 @@ async fn reconciled(state: &AppState) -> Result<Reconciliation, AppError> {
     let as_of = state.today();
     let read = tokio::task::spawn_blocking(move || {
         let l = Ledger::open(&path)?;
-        let data = l.refund_data(Vec::new())?;
-        Ok::<_, capekit_ledger::LedgerError>(reconcile(&ReconcileInput {
-            as_of,
-            accepted: data.accepted,
-            facts: data.facts,
-            events: data.events,
-            corporate: data.corporate,
-            readiness: data.readiness,
-            importer: None,
-            rejected: data.rejected,
-            rates: RATES,
-        }))
+        capekit_app::refunds::reconciled(&l, as_of)
     })
     .await?;
     read.map_err(|e| AppError::bad_request("The ledger could not be read", e.to_string()))
@@ -73,19 +67,26 @@ pub async fn page(
     State(state): State<AppState>,
     Query(which): Query<Which>,
 ) -> Result<Response, AppError> {
-    let rec = reconciled(&state).await?;
+    let Refunds {
+        reconciliation: rec,
+        diagnostics,
+        ..
+    } = reconciled(&state).await?;
     // The importer as the files write it, however it was typed (`123456789aa` is
     // `12-3456789AA`), as `capekit refunds --importer` matches it.
     let importer = which.importer.as_deref().map(|asked| {
-        let want = capekit_core::refunds::squash(asked);
-        rec.importers
-            .iter()
-            .find(|t| capekit_core::refunds::squash(&t.importer) == want)
-            .map_or_else(|| asked.to_owned(), |t| t.importer.clone())
+        find_importer(asked, rec.importers.iter().map(|t| t.importer.as_str()))
+            .unwrap_or(asked)
+            .to_owned()
     });
     Ok(private_page(layout::page(
         "Refunds",
-        body(&rec, importer.as_deref(), which.recorded.is_some()),
+        body(
+            &rec,
+            &diagnostics,
+            importer.as_deref(),
+            which.recorded.is_some(),
+        ),
     )))
 }
 
@@ -131,25 +132,22 @@ pub async fn record_facts(
         )));
     }
     let today = state.today();
-    let corporate = match form.corporate.trim() {
-        "" => None,
-        "yes" => Some(true),
-        "no" => Some(false),
+    let mut said = Said::default();
+    match form.corporate.trim() {
+        "" => {}
+        "yes" => said.corporate.push(importer.clone()),
+        "no" => said.not_corporate.push(importer.clone()),
         other => {
             return Err(back(AppError::bad_request(
                 "Not recorded",
                 format!("`{other}` is not an answer to \"a corporation?\": choose yes or no."),
             )));
         }
-    };
-    let mut said = Vec::new();
+    }
     match form.ach.trim() {
         "" => {}
-        "enrolled" | "not-enrolled" => said.push(ReadinessFact {
-            importer: importer.clone(),
-            fact: ReadinessKind::AchEnrolled(form.ach.trim() == "enrolled"),
-            on: today,
-        }),
+        "enrolled" => said.ach_enrolled.push(importer.clone()),
+        "not-enrolled" => said.not_ach_enrolled.push(importer.clone()),
         other => {
             return Err(back(AppError::bad_request(
                 "Not recorded",
@@ -158,16 +156,8 @@ pub async fn record_facts(
         }
     }
     if !form.active_on.trim().is_empty() {
-        let day = match capekit_core::dates::parse_date(form.active_on.trim()) {
-            Ok(Some(d)) if d <= today => d,
-            Ok(Some(d)) => {
-                return Err(back(AppError::bad_request(
-                    "Not recorded",
-                    format!(
-                        "{d} is after today ({today}): give the day of the importer's latest entry in ACE."
-                    ),
-                )));
-            }
+        match capekit_core::dates::parse_date(form.active_on.trim()) {
+            Ok(Some(d)) => said.active_on.push((importer.clone(), d)),
             Ok(None) | Err(_) => {
                 return Err(back(AppError::bad_request(
                     "Not recorded",
@@ -177,30 +167,27 @@ pub async fn record_facts(
                     ),
                 )));
             }
-        };
-        said.push(ReadinessFact {
-            importer: importer.clone(),
-            fact: ReadinessKind::ActiveOn,
-            on: day,
-        });
+        }
     }
-    if corporate.is_none() && said.is_empty() {
+    let facts = said.check(today).map_err(|e| {
+        let why = match e {
+            SaidError::ActiveAfter { day, .. } => format!(
+                "{day} is after today ({today}): give the day of the importer's latest entry in ACE."
+            ),
+            other => other.to_string(),
+        };
+        back(AppError::bad_request("Not recorded", why))
+    })?;
+    if facts.is_empty() {
         return Err(back(AppError::bad_request(
             "Nothing to record",
             "Choose an answer (a corporation, ACH enrollment) or give the latest entry's date.",
         )));
     }
     let writer = state.clone();
-    let who = importer.clone();
     let done = tokio::task::spawn_blocking(move || {
         crate::ledger::write(&writer.writes, &path, writer.ledger_busy_timeout, |l| {
-            if let Some(c) = corporate {
-                l.record_corporate(&[(who.clone(), c)])?;
-            }
-            if !said.is_empty() {
-                l.record_readiness(&said)?;
-            }
-            Ok(())
+            record_facts_in(l, &facts).map_err(|e| e.source)
         })
     })
     .await?;
@@ -215,7 +202,7 @@ pub async fn importer_download(
     State(state): State<AppState>,
     UrlPath(importer): UrlPath<String>,
 ) -> Result<Response, AppError> {
-    let rec = reconciled(&state).await?;
+    let rec = reconciled(&state).await?.reconciliation;
     let Some(t) = rec.importers.iter().find(|t| t.importer == importer) else {
         return Err(AppError::not_found(
             "No such importer",
@@ -230,7 +217,12 @@ pub async fn importer_download(
     ))
 }
 
-fn body(rec: &Reconciliation, importer: Option<&str>, recorded: bool) -> Markup {
+fn body(
+    rec: &Reconciliation,
+    diagnostics: &[Diagnostic],
+    importer: Option<&str>,
+    recorded: bool,
+) -> Markup {
     html! {
         p {
             "As of " (rec.as_of.to_string()) ". CBP liquidates an accepted entry about 45 days after "
@@ -304,6 +296,12 @@ fn body(rec: &Reconciliation, importer: Option<&str>, recorded: bool) -> Markup 
                 @for p in problems {
                     li { code { (p.finding.code) } " " (p.finding.message) " (" (p.from.to_string()) ")" }
                 }
+            }
+        }
+        @if !diagnostics.is_empty() {
+            h2 { "Kept entry data that cannot be used" }
+            ul #refund-diagnostics {
+                @for d in diagnostics { li { code { (d.code) } " " (d.message) } }
             }
         }
         p.meta { "Tolerance: " (rec.tolerance_text) "." }

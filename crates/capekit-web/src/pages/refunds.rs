@@ -301,7 +301,7 @@ fn body(
         @if !diagnostics.is_empty() {
             h2 { "Kept entry data that cannot be used" }
             ul #refund-diagnostics {
-                @for d in diagnostics { li { code { (d.code) } " " (d.message) } }
+                @for d in diagnostics { li { code { (d.code()) } " " (d.message) } }
             }
         }
         p.meta { "Tolerance: " (rec.tolerance_text) "." }

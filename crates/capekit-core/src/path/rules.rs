@@ -597,7 +597,7 @@ pub static FTZ_PSC_BLOCKED: PathRule = rule!("P034", "ftz-06-psc-not-allowed", R
         what: "From 2026-08-21: entry type 06 with a goods value on an IEEPA Chapter 99 line \
 (the fix P015 would advise).",
         why: "ACE refuses a post-summary correction that modifies an IEEPA HTS line of an FTZ \
-pub(super) type 06 entry (F883 PSC NOT ALLOWED TO MODIFY IEEPA HTS), so CAPE will reject the entry and it \
+type 06 entry (F883 PSC NOT ALLOWED TO MODIFY IEEPA HTS), so CAPE will reject the entry and it \
 cannot be corrected first.",
         example: "`Entry Type Code` 06, goods value on 9903.01.25, as of 2026-09-01.",
         fix: "Write to IEEPARefunds@cbp.dhs.gov; keep the protest date in view once liquidated.",

@@ -1285,3 +1285,15 @@ fn entry_data_reads_back_from_its_json() {
     let bad = json.replace("9903.02.xx", "9903.09.xx");
     assert!(serde_json::from_str::<EntryData>(&bad).is_err());
 }
+
+#[test]
+fn p034_reads_as_written() {
+    // Its text once carried a stray `pub(super)` where a line of the source began with "type".
+    let why = FTZ_PSC_BLOCKED.doc.why;
+    assert!(why.contains("an FTZ type 06 entry (F883"), "{why}");
+    for r in PATH_RULES {
+        for (_, text) in r.doc.sections() {
+            assert!(!text.contains("pub(super)"), "{}: {text}", r.code);
+        }
+    }
+}

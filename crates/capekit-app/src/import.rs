@@ -14,7 +14,7 @@ use capekit_core::EntryNumber;
 use capekit_core::diag::Diagnostic;
 use capekit_core::refunds::RefundReport;
 use capekit_core::triage::{TriageInput, triage};
-use capekit_io::claims::{ClaimFile, ClaimFileKind};
+use capekit_io::claims::ClaimFile;
 use capekit_io::entries::EntryDataSet;
 use capekit_io::recognize::{Recognized, recognize};
 use capekit_io::refunds::{RefundFile, RefundFileError};
@@ -57,10 +57,7 @@ impl Detected {
     /// What the ledger records the file as.
     pub fn kind(&self) -> FileKind {
         match self {
-            Self::Claim(f) => match f.kind {
-                ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
-                ClaimFileKind::ValidationResult => FileKind::ValidationResult,
-            },
+            Self::Claim(f) => f.kind.into(),
             Self::Declaration(..) => FileKind::Declaration,
             Self::EntryData(_) => FileKind::EntryData,
             Self::Refunds(_) => FileKind::RefundReport,

@@ -25,6 +25,16 @@ pub enum FileKind {
     CorrectedList,
 }
 
+impl From<crate::triage::ClaimFileKind> for FileKind {
+    /// What a claim file of this kind is recorded as.
+    fn from(kind: crate::triage::ClaimFileKind) -> Self {
+        match kind {
+            crate::triage::ClaimFileKind::ClaimDetails => Self::ClaimDetails,
+            crate::triage::ClaimFileKind::ValidationResult => Self::ValidationResult,
+        }
+    }
+}
+
 impl FileKind {
     /// Every kind.
     pub const ALL: [Self; 7] = [

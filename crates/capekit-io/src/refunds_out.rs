@@ -540,7 +540,7 @@ fn importers_and_entries(
     let mut entries = View::new("Entries", ENTRY_HEADERS, rows_per_sheet);
     for e in &rec.entries {
         let (numbers, statuses) = refunds_text_of(e);
-        let codes: Vec<&str> = e.findings.iter().map(|x| x.code).collect();
+        let codes: Vec<&str> = e.findings.iter().map(|x| x.code()).collect();
         let todo: Vec<&str> = e.findings.iter().map(|x| x.message.as_str()).collect();
         let importer = e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
         entries.put(
@@ -585,14 +585,14 @@ fn problems_view(
     let mut problems = View::new("Problems", PROBLEM_HEADERS, rows_per_sheet);
     for e in &rec.entries {
         let importer = e.importer.as_deref().unwrap_or(UNKNOWN_IMPORTER);
-        for x in e.findings.iter().filter(|x| x.severity != Severity::Info) {
+        for x in e.findings.iter().filter(|x| x.severity() != Severity::Info) {
             problems.put(
                 f,
                 wb,
                 &[
-                    Cell::Text(x.code),
-                    Cell::Text(x.name),
-                    Cell::Text(x.severity.as_str()),
+                    Cell::Text(x.code()),
+                    Cell::Text(x.name()),
+                    Cell::Text(x.severity().as_str()),
                     Cell::Text(importer),
                     Cell::Text(e.entry.as_str()),
                     Cell::Text(""),
@@ -609,9 +609,9 @@ fn problems_view(
                 f,
                 wb,
                 &[
-                    Cell::Text(x.code),
-                    Cell::Text(x.name),
-                    Cell::Text(x.severity.as_str()),
+                    Cell::Text(x.code()),
+                    Cell::Text(x.name()),
+                    Cell::Text(x.severity().as_str()),
                     Cell::Text(&t.importer),
                     Cell::Text(""),
                     Cell::Text(""),
@@ -627,9 +627,9 @@ fn problems_view(
             f,
             wb,
             &[
-                Cell::Text(p.finding.code),
-                Cell::Text(p.finding.name),
-                Cell::Text(p.finding.severity.as_str()),
+                Cell::Text(p.finding.code()),
+                Cell::Text(p.finding.name()),
+                Cell::Text(p.finding.severity().as_str()),
                 Cell::Text(p.importer.as_deref().unwrap_or("")),
                 Cell::Text(""),
                 Cell::Text(p.declaration.as_deref().unwrap_or("")),
@@ -734,7 +734,7 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
         std::collections::BTreeMap::new();
     for e in entries {
         for x in &e.findings {
-            by_code.entry(x.code).or_insert((x.name, 0)).1 += 1;
+            by_code.entry(x.code()).or_insert((x.name(), 0)).1 += 1;
         }
     }
     let problems: Vec<_> = rec
@@ -752,9 +752,9 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
             let _ = writeln!(
                 b,
                 "<li><b>{}</b> <code>{} {}</code>: {}</li>",
-                esc(rule_title(x.code)),
-                x.code,
-                esc(x.name),
+                esc(rule_title(x.code())),
+                x.code(),
+                esc(x.name()),
                 esc(&x.message)
             );
         }
@@ -773,8 +773,8 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
             let _ = writeln!(
                 b,
                 "<li><code>{} {}</code>: {}</li>",
-                p.finding.code,
-                esc(p.finding.name),
+                p.finding.code(),
+                esc(p.finding.name()),
                 esc(&without_files(&p.finding.message, &rec.files))
             );
         }
@@ -792,7 +792,7 @@ fn importer_page_of(rec: &Reconciliation, t: &ImporterRefunds, entries: &[&Entry
         let todo: Vec<String> = e
             .findings
             .iter()
-            .map(|x| format!("{} {}", x.code, without_files(&x.message, &rec.files)))
+            .map(|x| format!("{} {}", x.code(), without_files(&x.message, &rec.files)))
             .collect();
         let _ = writeln!(
             b,
@@ -916,14 +916,15 @@ pub fn refunds_text(
         }
         let _ = writeln!(out, "  {}", t.balance.text);
         for x in &t.readiness {
-            let _ = writeln!(out, "  {} {}: {}", x.code, x.name, x.message);
+            let _ = writeln!(out, "  {} {}: {}", x.code(), x.name(), x.message);
         }
         // Per finding: how many entries, and the first five.
         let mut by_code: std::collections::BTreeMap<&str, (&str, usize, Vec<String>)> =
             std::collections::BTreeMap::new();
         for e in by.get(t.importer.as_str()).map_or(&[][..], Vec::as_slice) {
             for x in &e.findings {
-                let (_, count, shown) = by_code.entry(x.code).or_insert((x.name, 0, Vec::new()));
+                let (_, count, shown) =
+                    by_code.entry(x.code()).or_insert((x.name(), 0, Vec::new()));
                 *count += 1;
                 if shown.len() < 5 {
                     shown.push(e.entry.to_string());
@@ -951,7 +952,9 @@ pub fn refunds_text(
             let _ = writeln!(
                 out,
                 "  {} {}: {}",
-                p.finding.code, p.from, p.finding.message
+                p.finding.code(),
+                p.from,
+                p.finding.message
             );
         }
         if rec.problems.len() > 20 {

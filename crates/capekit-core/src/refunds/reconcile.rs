@@ -268,15 +268,16 @@ pub type FactsMap = HashMap<EntryNumber, RefundFacts>;
 /// A set of entries (a million, for a large importer).
 pub type EntrySet = foldhash::HashSet<EntryNumber>;
 
-/// A finding about an entry's refund, from [`REFUND_RULES`].
+/// A finding about an entry's refund, from [`REFUND_RULES`]: made only through its rule, so that
+/// its code, name and severity are the catalog's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RefundFinding {
-    /// Rule code.
-    pub code: &'static str,
-    /// Rule name.
-    pub name: &'static str,
-    /// Severity.
-    pub severity: Severity,
+    /// Rule code, read with [`RefundFinding::code`].
+    code: &'static str,
+    /// Rule name, read with [`RefundFinding::name`].
+    name: &'static str,
+    /// Severity, read with [`RefundFinding::severity`].
+    severity: Severity,
     /// What was found and what to do.
     pub message: String,
 }
@@ -292,6 +293,21 @@ fn finding(rule: &'static RefundStateRule, message: String) -> RefundFinding {
 }
 
 impl RefundFinding {
+    /// The code of its rule, e.g. `T003`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The name of its rule.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Its rule's severity.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
     /// Is this a finding of `rule`?
     pub fn is(&self, rule: &RefundStateRule) -> bool {
         self.code == rule.code

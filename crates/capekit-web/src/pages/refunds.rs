@@ -276,7 +276,7 @@ fn body(
             ul #importer-readiness {
                 @for (t, f) in ready {
                     li { a href={ "/refunds?importer=" (urlencode(&t.importer)) "#importer-facts" } { (t.importer) } ": "
-                        code { (f.code) } " " (f.message) }
+                        code { (f.code()) } " " (f.message) }
                 }
             }
         }
@@ -294,7 +294,7 @@ fn body(
             h2 { "Refunds not tied to an entry" }
             ul #refund-problems {
                 @for p in problems {
-                    li { code { (p.finding.code) } " " (p.finding.message) " (" (p.from.to_string()) ")" }
+                    li { code { (p.finding.code()) } " " (p.finding.message) " (" (p.from.to_string()) ")" }
                 }
             }
         }
@@ -443,7 +443,7 @@ fn importer_entries(rec: &Reconciliation, importer: &str) -> Markup {
                             td.num { (parked(e.sent_cents, e.diverted_cents, e.held_cents)) }
                             td.num { (opt(e.outstanding_cents)) }
                             td { @if let Some(d) = e.protest_due { span.date { (d.to_string()) } } }
-                            td { @for f in &e.findings { code { (f.code) } " " (f.message) br; } }
+                            td { @for f in &e.findings { code { (f.code()) } " " (f.message) br; } }
                         }
                     }
                 }

@@ -17,7 +17,7 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use capekit_core::check::{Content, DeclarationInput};
 use capekit_core::triage::{TriageInput, triage};
-use capekit_io::claims::{ClaimFile, ClaimFileError, ClaimFileKind};
+use capekit_io::claims::{ClaimFile, ClaimFileError};
 use capekit_io::declaration::declared_entries;
 use capekit_io::entries::EntryDataSet;
 use capekit_io::plan_out::PlanOptions;
@@ -195,10 +195,11 @@ fn ingest(
             )
         })?;
         let kind = match &r {
-            Read::Claim(f) if f.kind == ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
-            Read::Claim(_) => FileKind::ValidationResult,
+            Read::Claim(f) => FileKind::from(f.kind),
             Read::Entries(_) => FileKind::EntryData,
-            _ => FileKind::Declaration,
+            Read::Refunds(_) => FileKind::RefundReport,
+            // An unknown file was refused above, before anything was saved.
+            Read::Declaration(_) | Read::Unknown(_) => FileKind::Declaration,
         };
         let file = UploadedFile {
             name: part.name.clone(),

@@ -48,13 +48,9 @@ pub fn record_triage(
     let paths: Vec<(&PathBuf, &ClaimFileKind)> = claim_paths.iter().zip(kinds).collect();
     let metas = capekit_io::claims::parallel_map(&paths, |(path, kind)| {
         let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
-        let kind = match kind {
-            ClaimFileKind::ClaimDetails => FileKind::ClaimDetails,
-            ClaimFileKind::ValidationResult => FileKind::ValidationResult,
-        };
         anyhow::Ok(FileMeta::of_bytes(
             &path.display().to_string(),
-            kind,
+            FileKind::from(**kind),
             &bytes,
         ))
     })

@@ -281,7 +281,7 @@ are counted instead.",
         example: "Every row of a 2-million-row file with `6.05761E+10` entry numbers.",
         fix: "Fix the cause shown by the listed findings (usually a column Excel converted) and \
 read the file again.",
-        source: "capekit reader limits (MAX_DIAGNOSTICS_PER_RULE)");
+        source: "capekit's own limit: the first 1,000 findings of one rule in a file are listed, the rest counted (this rule's documentation, `capekit explain`)");
 
 /// R011: an entry appears in two of the files read together.
 pub static ENTRY_IN_TWO_FILES: EntryReaderRule = reader_rule!("R011", "entry-in-two-files", Warning, "an entry appears in two of the files read together",

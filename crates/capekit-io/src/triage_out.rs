@@ -298,7 +298,7 @@ pub fn worklist_rows<'a>(
                         Cow::Borrowed(capekit_core::catalog::Action::Review.as_str()),
                         Cow::Borrowed(d.message.as_str()),
                         Cow::Borrowed(d.code()),
-                        Cow::Borrowed("capekit reader of claim files"),
+                        Cow::Borrowed(capekit_core::reading::UNREADABLE_ENTRY_NUMBER.doc.source),
                         Cow::Owned(format!(
                             "{}:{}",
                             file_label(d.file.as_deref().unwrap_or("")),

@@ -167,7 +167,7 @@ pub static REFUND_FINDINGS_CAPPED: RefundReaderRule = rule!(RefundReading, "D011
         why: "Listing millions of identical findings helps nobody; the rest are counted.",
         example: "Every row of a REV-615 with `6.05761E+10` entry numbers.",
         fix: "Fix the cause shown by the listed findings and read the report again.",
-        source: "capekit reader limits (MAX_DIAGNOSTICS_PER_RULE)");
+        source: "capekit's own limit: the first 1,000 findings of one rule in a file are listed, the rest counted (this rule's documentation, `capekit explain`)");
 
 /// D012: a sheet of a refund workbook is not read.
 pub static REFUND_SHEET_NOT_READ: RefundReaderRule = rule!(RefundReading, "D012", "refund-sheet-not-read", Warning,

@@ -306,6 +306,79 @@ pub fn importers<E>(
     Ok(importers)
 }
 
+/// Refuses a list that holds no entry number capekit can read (an empty file, a header alone,
+/// lines of other text): the run would go on as if nothing had been declared or corrected, and
+/// say so as if that were the answer. `option` says how the list was given, `expected` what to
+/// give instead.
+pub fn refuse_empty_list(
+    name: &str,
+    option: &str,
+    (entries, diagnostics): &EntryList,
+    expected: &str,
+) -> Result<(), String> {
+    if !entries.is_empty() {
+        return Ok(());
+    }
+    let what = match diagnostics.first() {
+        None => "the file is empty or holds a header alone".to_owned(),
+        Some(d) => format!(
+            "{} could not be read as one; the first: {}",
+            if diagnostics.len() == 1 {
+                "1 line".to_owned()
+            } else {
+                format!("{} lines", diagnostics.len())
+            },
+            d.message
+        ),
+    };
+    Err(format!(
+        "{name}: given with {option}, but it lists no entry number ({what}): give {expected}, one entry number a line"
+    ))
+}
+
+/// The entries of a list given as the corrected ones, the same on both faces: refused when it is
+/// another kind of file (a Claim Details given as the corrected list would refile every entry
+/// on it; an ES-003 export, a refund report, a worklist capekit wrote) or lists no entry number.
+pub fn corrected_list(
+    name: &str,
+    bytes: &[u8],
+    option: &str,
+    expected: &str,
+) -> Result<EntryList, String> {
+    capekit_io::recognize::refuse_other_than_list(
+        name,
+        bytes,
+        option,
+        "a corrected entry",
+        expected,
+    )?;
+    let list = capekit_io::claims::parse_entry_list(name, bytes)
+        .map_err(|e| format!("reading the corrected list {name}: {e}"))?;
+    refuse_empty_list(name, option, &list, "the entries you corrected")?;
+    Ok(list)
+}
+
+/// Refuses an entry report given with claim files that has no ES-003 column beside the entry
+/// number: it cannot tell any entry's dates, and recorded as entry data it would say nothing
+/// while looking like data. `given` says how it was given.
+pub fn refuse_entry_report_without_data(
+    name: &str,
+    set: &EntryDataSet,
+    given: &str,
+) -> Result<(), String> {
+    if capekit_io::recognize::has_entry_data(set) {
+        return Ok(());
+    }
+    Err(format!(
+        "{name}: given {given}, but it has no ES-003 column beside the entry number ({}), so it cannot tell any entry's dates: give the ES-003 \"Entry Summary Line Tariff Details\" export from ACE Reports (a Claim Details file goes among the claim files, a declaration with --declaration)",
+        if set.columns_ignored.is_empty() {
+            "it has no other column".to_owned()
+        } else {
+            format!("its other columns: {}", set.columns_ignored.join(", "))
+        }
+    ))
+}
+
 /// Kept entry data older than this is named stale: liquidations and protests move on.
 pub const STALE_ENTRY_DATA_DAYS: i64 = 30;
 

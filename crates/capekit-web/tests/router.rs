@@ -2586,3 +2586,61 @@ async fn marking_a_declaration_uploaded_names_the_entries_the_ledger_knows_as_ac
         "{list}"
     );
 }
+
+#[tokio::test]
+async fn a_claim_details_given_as_the_corrected_list_is_refused_as_the_terminal_refuses_it() {
+    // Taken as the corrected list, every entry of a Claim Details would be refiled.
+    let f = fixture();
+    let target = upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let res = send(
+        &f.app,
+        post(
+            &format!("{target}/rebuild"),
+            multipart(&[("file", Some("claim-details.csv"), CLAIM)]),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(res).await;
+    assert!(
+        page.contains("not a list of entry numbers") && page.contains("claim-details.csv"),
+        "{page}"
+    );
+    // An empty pasted list is refused too, not taken as "nothing corrected".
+    let res = send(
+        &f.app,
+        post(
+            &format!("{target}/rebuild"),
+            multipart(&[("entries", None, b"Entry Number\n".as_slice())]),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(res).await.contains("lists no entry number"));
+}
+
+#[tokio::test]
+async fn an_entry_list_without_entry_data_is_refused_beside_claim_files() {
+    // As `capekit triage --entries` refuses it: it tells no entry's dates.
+    let f = fixture_with_ledger();
+    let list = b"Entry No,Remarks\r\nB7644100003,corrected\r\n";
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> = vec![
+        ("files", Some("claim-details.csv"), CLAIM),
+        ("files", Some("entries.csv"), list.as_slice()),
+    ];
+    parts.push(("as_of", None, AS_OF.as_bytes()));
+    let res = send(&f.app, post("/upload", multipart(&parts))).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(res).await;
+    assert!(
+        page.contains("entries.csv") && page.contains("no ES-003 column"),
+        "{page}"
+    );
+}

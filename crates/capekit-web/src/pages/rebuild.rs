@@ -8,7 +8,6 @@ use axum::extract::{Multipart, Path as UrlPath, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use capekit_core::known::Known;
 use capekit_core::triage::triage;
-use capekit_io::claims::parse_entry_list;
 use maud::html;
 
 use super::{open_triage, private_page, read_form, session_id};
@@ -138,22 +137,28 @@ pub async fn submit(
             diagnostics: Vec::new(),
             text: pasted.clone().unwrap_or_default(),
         };
-        let unusable = |name: &str, e: capekit_io::claims::ClaimFileError| {
-            AppError::unusable_file(
-                "The list cannot be read",
-                format!("{name} is not a list of entry numbers: {e}"),
+        // Read as `capekit triage --corrected` reads its list: another kind of file (a Claim
+        // Details, whose every entry would be refiled) or a list of no entry number is refused.
+        let read = |name: &str, bytes: &[u8]| {
+            capekit_app::triage::corrected_list(
+                name,
+                bytes,
+                "the Add corrected entries form",
+                "only the entries you corrected (or waited for) since the claim",
             )
-            .with_back(back.clone(), "Back")
+            .map_err(|why| {
+                AppError::unusable_file("The list cannot be used", why)
+                    .with_back(back.clone(), "Back")
+            })
         };
         if let Some(text) = &pasted {
-            let (e, d) = parse_entry_list("pasted list", text.as_bytes())
-                .map_err(|e| unusable("The pasted text", e))?;
+            let (e, d) = read("The pasted list", text.as_bytes())?;
             corrected.entries.extend(e);
             corrected.diagnostics.extend(d);
         }
         let mut saved = None;
         if let Some(f) = file {
-            let (e, d) = parse_entry_list(&f.name, &f.bytes).map_err(|e| unusable(&f.name, e))?;
+            let (e, d) = read(&f.name, &f.bytes)?;
             corrected.entries.extend(e);
             corrected.diagnostics.extend(d);
             let stored = save_upload(&dir, &id, s.files.len() + 1, &f.bytes).map_err(|e| {

@@ -480,6 +480,22 @@ fn triage_session(
     as_of: jiff::civil::Date,
     session: &str,
 ) -> Result<TriageSession, AppError> {
+    // An entry report among claim files is refused without ES-003 columns, as `capekit triage
+    // --entries` refuses it: kept as entry data, it would tell no entry's dates.
+    for (file, _, r) in &saved {
+        if let Read::Entries(set) = r {
+            capekit_app::triage::refuse_entry_report_without_data(
+                &file.name,
+                set,
+                "with the claim files",
+            )
+            .map_err(|why| {
+                forget(&saved.iter().map(|(f, _, _)| f.clone()).collect::<Vec<_>>());
+                AppError::unusable_file("An entry list without entry data", why)
+                    .with_back("/", "Back to the start page")
+            })?;
+        }
+    }
     let TriageRead {
         mut input,
         diagnostics,

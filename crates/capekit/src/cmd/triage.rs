@@ -120,39 +120,29 @@ pub(super) fn read_list(
     Ok(bytes)
 }
 
-/// Refuses a list that holds no entry number capekit can read (an empty file, a header alone,
-/// lines of other text): the run would go on as if nothing had been declared or corrected, and
-/// say so as if that were the answer.
+/// Refuses a list that holds no entry number capekit can read ([`capekit_app::triage::refuse_empty_list`]).
 pub(super) fn refuse_empty_list(
     path: &Path,
     option: &str,
-    (entries, diagnostics): &EntryList,
+    list: &EntryList,
     expected: &str,
 ) -> anyhow::Result<()> {
-    if !entries.is_empty() {
-        return Ok(());
-    }
-    let what = match diagnostics.first() {
-        None => "the file is empty or holds a header alone".to_owned(),
-        Some(d) => format!(
-            "{} could not be read as one; the first: {}",
-            super::ledger::plural(diagnostics.len(), "line", "lines"),
-            d.message
-        ),
-    };
-    anyhow::bail!(
-        "{}: given with {option}, but it lists no entry number ({what}): give {expected}, one entry number a line",
-        path.display()
-    );
+    capekit_app::triage::refuse_empty_list(&path.display().to_string(), option, list, expected)
+        .map_err(anyhow::Error::msg)
 }
 
 /// The corrected list of `--corrected`, read once and refused when it is another kind of file
-/// or lists nothing; with its bytes, for the ledger to tell an upload it holds from a list.
+/// or lists nothing ([`capekit_app::triage::corrected_list`]); with its bytes, for the ledger to
+/// tell an upload it holds from a list.
 pub(super) fn read_corrected(path: &Path, expected: &str) -> anyhow::Result<(EntryList, Vec<u8>)> {
-    let bytes = read_list(path, "--corrected", "a corrected entry", expected)?;
-    let list = capekit_io::claims::parse_entry_list(&path.display().to_string(), &bytes)
-        .with_context(|| format!("reading the corrected list {}", path.display()))?;
-    refuse_empty_list(path, "--corrected", &list, "the entries you corrected")?;
+    let bytes = capekit_io::read_file(path, capekit_io::claims::MAX_CLAIM_FILE_BYTES)?;
+    let list = capekit_app::triage::corrected_list(
+        &path.display().to_string(),
+        &bytes,
+        "--corrected",
+        expected,
+    )
+    .map_err(anyhow::Error::msg)?;
     Ok((list, bytes))
 }
 
@@ -235,17 +225,12 @@ fn finish(
     for path in &args.entries {
         let set = capekit_io::entries::read_entry_data(path)
             .with_context(|| format!("reading the entry data {}", path.display()))?;
-        if !capekit_io::recognize::has_entry_data(&set) {
-            anyhow::bail!(
-                "{}: given with --entries, but it has no ES-003 column beside the entry number ({}), so it cannot tell any entry's dates: give the ES-003 \"Entry Summary Line Tariff Details\" export from ACE Reports (a Claim Details file goes among the claim files, a declaration with --declaration)",
-                path.display(),
-                if set.columns_ignored.is_empty() {
-                    "it has no other column".to_owned()
-                } else {
-                    format!("its other columns: {}", set.columns_ignored.join(", "))
-                }
-            );
-        }
+        capekit_app::triage::refuse_entry_report_without_data(
+            &path.display().to_string(),
+            &set,
+            "with --entries",
+        )
+        .map_err(anyhow::Error::msg)?;
         entry_reports.push(set);
     }
     // What the ledger keeps of each entry file, as `plan` and `ledger import` record it: a

@@ -142,3 +142,27 @@ pub fn record(
     }
     ledger.record_entry_reports(reports)
 }
+
+/// Refuses a file given to plan that is another kind, by the one recognizer
+/// ([`capekit_io::recognize::recognize`]): a Claim Details or Validation Result File (its entries
+/// would all be planned as if they had no data, the claim's answer unread), an ACE refund report
+/// or a worklist capekit wrote. `head` is the file's first bytes (an ES-003 export runs to
+/// gigabytes; its header says what it is), cut at a line end.
+pub fn refuse_other_than_entry_data(name: &str, head: &[u8]) -> Result<(), String> {
+    use capekit_io::recognize::Recognized;
+    let go_to = match capekit_io::recognize::recognize(name, head) {
+        Ok(r @ Recognized::Claim(_)) => format!(
+            "{}: give it to `capekit triage` with its declaration, or `capekit ledger import`",
+            r.describe()
+        ),
+        Ok(r @ Recognized::Refunds(_)) => format!("{}: give it to `capekit refunds`", r.describe()),
+        Ok(Recognized::Unknown(u)) if u.is_capekit_output() => u.explain(),
+        Err(_) => {
+            "an ACE refund report that cannot be read: give it to `capekit refunds`".to_owned()
+        }
+        Ok(_) => return Ok(()),
+    };
+    Err(format!(
+        "{name}: this is {go_to}; `capekit plan` reads ES-003 exports (ACE Reports, \"Entry Summary Line Tariff Details\") or lists of entry numbers, so nothing was planned"
+    ))
+}

@@ -627,3 +627,45 @@ fn plan_says_how_old_its_data_is_and_warns_past_30_days() {
         r.stdout
     );
 }
+
+#[test]
+fn a_claim_details_or_a_refund_report_given_to_plan_is_refused_by_what_it_is() {
+    // Read as an entry list, every entry of a Claim Details would be planned without its data
+    // and the claim's answer left unread.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(
+        d.join("claim.csv"),
+        "ENTRY_NUMBER,CLAIM_NUMBER,STATUS,ERROR_DESCRIPTION\r\nB7644100003,100000241302,Rejected,INVALID HTS\r\n",
+    )
+    .expect("write");
+    std::fs::write(
+        d.join("rev615.csv"),
+        "Entry Number,Importer Number,Refund Principal Amount,Refund Interest Amount,Refund Status\r\nB7644100003,12-3456789AB,$350.00,$0.00,Treasury Issued\r\n",
+    )
+    .expect("write");
+    for (file, goes_to) in [
+        ("claim.csv", "capekit triage"),
+        ("rev615.csv", "capekit refunds"),
+    ] {
+        let r = run(
+            d,
+            &[
+                "--no-ledger",
+                "plan",
+                file,
+                "--as-of",
+                AS_OF,
+                "--out",
+                "out",
+            ],
+        );
+        assert_eq!(r.code, Some(2), "{}", r.both());
+        assert!(
+            r.stderr.contains(goes_to) && r.stderr.contains("nothing was planned"),
+            "{}",
+            r.both()
+        );
+        assert!(!d.join("out").exists(), "nothing written");
+    }
+}

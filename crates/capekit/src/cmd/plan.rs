@@ -47,6 +47,8 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     let timed = capekit_io::timings::phase("plan read entry files");
     let mut sets = Vec::with_capacity(args.files.len());
     for f in &args.files {
+        // A file of another kind (a Claim Details, a refund report) is refused by what it is.
+        refuse_other_kinds(f)?;
         // A file that cannot be read (missing, no entry column) stops the plan: a plan of the
         // other files alone would look complete and be wrong. The reader's errors name the file.
         sets.push(read_entry_data(f)?);
@@ -162,6 +164,30 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         );
     }
     Ok(exit::OK)
+}
+
+/// Refuses a file that is not entry data by its first bytes
+/// ([`capekit_app::plan::refuse_other_than_entry_data`]). A workbook is left to the reader: it
+/// would be parsed twice, and one of another kind plans every entry as review, never declared.
+fn refuse_other_kinds(path: &Path) -> anyhow::Result<()> {
+    use std::io::Read as _;
+    const HEAD: u64 = 64 * 1024;
+    let Ok(file) = std::fs::File::open(path) else {
+        // The reader says why it cannot be opened.
+        return Ok(());
+    };
+    let mut head = Vec::new();
+    file.take(HEAD).read_to_end(&mut head)?;
+    if head.starts_with(b"PK") {
+        return Ok(());
+    }
+    if head.len() as u64 == HEAD
+        && let Some(end) = head.iter().rposition(|&b| b == b'\n')
+    {
+        head.truncate(end + 1);
+    }
+    capekit_app::plan::refuse_other_than_entry_data(&path.display().to_string(), &head)
+        .map_err(anyhow::Error::msg)
 }
 
 /// The identity of an entry file, hashed as it streams (an ES-003 export runs to gigabytes),

@@ -17,7 +17,7 @@ pub fn run(query: &str, list: bool) -> anyhow::Result<u8> {
     // Several CBP messages in one text (`A; B`): each is explained, after what triage makes of
     // them together, so that a rejection beside an acceptance is never read as accepted.
     if let Some(found) = capekit_core::catalog::find_messages(query).filter(|f| f.len() > 1) {
-        let today = super::triage::today();
+        let today = super::files::today();
         let action = |r: &capekit_core::catalog::MessageRule| {
             r.version_on(today)
                 .map_or(capekit_core::catalog::Action::Review, |v| v.action)

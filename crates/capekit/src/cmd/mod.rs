@@ -49,6 +49,7 @@ macro_rules! errln {
 
 mod check;
 mod explain;
+mod files;
 mod fix;
 pub mod ledger;
 mod plan;
@@ -130,7 +131,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             corrected.as_deref(),
             importer,
             &out,
-            as_of.unwrap_or_else(triage::today),
+            as_of.unwrap_or_else(files::today),
             format,
             &ledger,
         ),

@@ -12,6 +12,7 @@
 //! entry data it read, one transaction for the run. The declarations it writes are not recorded:
 //! the user may never upload them, and the same input must give the same files (DESIGN.md).
 
+use super::files::{file_date, hash};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ use capekit_io::entries::read_entry_data;
 use capekit_io::output::OutputSet;
 use capekit_io::plan_out::{PlanOptions, add_plan_outputs, plan_json, plan_text};
 use capekit_io::render::escape_controls;
-use capekit_ledger::{FileKind, FileMeta, ImportOutcome};
+use capekit_ledger::ImportOutcome;
 use jiff::civil::Date;
 
 use crate::cli::Format;
@@ -42,7 +43,7 @@ pub struct PlanArgs {
 
 pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
     let filer = super::filer_code(args.filer)?;
-    let as_of = args.as_of.unwrap_or_else(super::triage::today);
+    let as_of = args.as_of.unwrap_or_else(super::files::today);
     let given = phase3_importers(args.phase3_importers.as_deref())?;
     let timed = capekit_io::timings::phase("plan read entry files");
     let mut sets = Vec::with_capacity(args.files.len());
@@ -142,7 +143,7 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
     let kept: Vec<String> = done.kept.iter().map(|p| p.display().to_string()).collect();
     err!(
         "{}",
-        escape_controls(&super::refile::superseded_lines(
+        escape_controls(&super::files::superseded_lines(
             &superseded,
             &removed,
             &kept
@@ -188,20 +189,6 @@ fn refuse_other_kinds(path: &Path) -> anyhow::Result<()> {
     }
     capekit_app::plan::refuse_other_than_entry_data(&path.display().to_string(), &head)
         .map_err(anyhow::Error::msg)
-}
-
-/// The identity of an entry file, hashed as it streams (an ES-003 export runs to gigabytes),
-/// with the date of its data ([`data_date`]; `run_date` from its title row).
-pub fn hash(path: &Path, run_date: Option<jiff::civil::Date>) -> anyhow::Result<FileMeta> {
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("reading {} again for the ledger", path.display()))?;
-    FileMeta::of_reader(
-        &path.display().to_string(),
-        FileKind::EntryData,
-        std::io::BufReader::new(file),
-    )
-    .map(|m| m.dated(data_date(path, run_date)))
-    .with_context(|| format!("reading {} again for the ledger", path.display()))
 }
 
 /// What the ledger recorded, in one line.
@@ -278,18 +265,4 @@ fn file_dates(paths: &[PathBuf]) -> HashMap<String, jiff::civil::Date> {
         .iter()
         .filter_map(|p| Some((p.display().to_string(), file_date(p)?)))
         .collect()
-}
-
-/// The date of an entry file's data: the run date its title row states, else its modification
-/// date (an ES-003 export's rows carry no date).
-pub fn data_date(path: &Path, run_date: Option<jiff::civil::Date>) -> Option<jiff::civil::Date> {
-    run_date.or_else(|| file_date(path))
-}
-
-/// A file's modification date on CBP's clock: the date of an ES-003 export's data, which its
-/// rows do not carry.
-pub fn file_date(path: &Path) -> Option<jiff::civil::Date> {
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-    let ts = jiff::Timestamp::try_from(modified).ok()?;
-    Some(capekit_core::deadline::cbp_today(ts))
 }

@@ -4,18 +4,20 @@
 //! everything recorded, so a user with many claims over weeks gets one upload that holds every
 //! entry to refile, none accepted anywhere and none still pending (CBP's "ACE Portal: CAPE Declarations" quick reference guide, April 2026).
 
+use super::files::superseded_lines;
+use super::ledger::record_reserved;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use capekit_app::refile::{self, Held, Waiting};
 use capekit_core::EntryNumber;
-use capekit_core::check::{MAX_ENTRIES, group};
+use capekit_core::check::group;
 use capekit_core::diag::Diagnostic;
 use capekit_core::triage::RefilePlan;
 use capekit_io::output::OutputSet;
 use capekit_io::render::escape_controls;
 use capekit_io::upload::add_upload_files;
-use capekit_ledger::{DraftPart, DraftsRecorded, Except, Reservation};
+use capekit_ledger::Except;
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -77,7 +79,7 @@ pub fn run(
         .map(|i| i.trim().to_ascii_uppercase())
         .filter(|i| !i.is_empty());
     let ((corrected_entries, diagnostics), corrected_bytes) = match corrected {
-        Some(p) => super::triage::read_corrected(
+        Some(p) => super::files::read_corrected(
             p,
             "a file listing only the entries you corrected (or waited for) since their claim, one entry number a line",
         )?,
@@ -166,89 +168,6 @@ pub fn run(
     } else {
         exit::FOUND_PROBLEMS
     })
-}
-
-/// Records the upload parts capekit wrote into `folder` as drafts, with the entries each holds,
-/// as read back from disk, and commits the reservation: they reserve their entries until marked
-/// uploaded or discarded, and supersede the earlier drafts of the same folder. Parts hold
-/// [`MAX_ENTRIES`] entries each, in order, as `add_upload_files` split them.
-///
-/// When the ledger cannot record them, the parts are removed again: a file on disk that the
-/// ledger does not know would offer its entries a second time.
-pub fn record_reserved(
-    reservation: Reservation<'_>,
-    folder: &Path,
-    parts: &[PathBuf],
-    entries: &[EntryNumber],
-) -> anyhow::Result<DraftsRecorded> {
-    let recorded = (|| -> anyhow::Result<DraftsRecorded> {
-        let mut read = Vec::with_capacity(parts.len());
-        for (path, chunk) in parts.iter().zip(entries.chunks(MAX_ENTRIES)) {
-            let bytes = std::fs::read(path)
-                .with_context(|| format!("reading back {} for the ledger", path.display()))?;
-            let shown = capekit_io::output::resolve(path).unwrap_or_else(|_| path.clone());
-            read.push((shown.display().to_string(), bytes, chunk));
-        }
-        let drafts: Vec<DraftPart<'_>> = read
-            .iter()
-            .map(|(path, bytes, chunk)| DraftPart {
-                path,
-                bytes,
-                entries: chunk,
-            })
-            .collect();
-        let done = reservation.record_drafts(&folder.display().to_string(), &drafts)?;
-        reservation.commit()?;
-        Ok(done)
-    })();
-    recorded.map_err(|e| {
-        let mut gone = Vec::new();
-        for p in parts {
-            if std::fs::remove_file(p).is_ok() {
-                gone.push(p.display().to_string());
-            }
-        }
-        if gone.is_empty() {
-            e.context("recording the refile as a draft in the ledger")
-        } else {
-            e.context(format!(
-                "recording the refile as a draft in the ledger; removed {} again, so that no file offers entries the ledger did not reserve - run the command again",
-                gone.join(", ")
-            ))
-        }
-    })
-}
-
-/// What superseding and clearing the folder did, in lines for the terminal.
-pub fn superseded_lines(
-    superseded: &[capekit_ledger::Superseded],
-    removed: &[String],
-    kept: &[String],
-) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    for s in superseded {
-        let _ = writeln!(
-            out,
-            "superseded the earlier draft {} (declaration #{}): discarded, its {} released unless this file holds them again",
-            s.path,
-            s.id,
-            super::ledger::plural(s.entries, "entry", "entries")
-        );
-    }
-    for r in removed {
-        let _ = writeln!(
-            out,
-            "removed {r}, written by the previous run into this folder"
-        );
-    }
-    for k in kept {
-        let _ = writeln!(
-            out,
-            "kept {k}, written by the previous run into this folder: it changed since, or the ledger records it as a declaration"
-        );
-    }
-    out
 }
 
 fn text(o: &RefileOutput<'_>) -> String {

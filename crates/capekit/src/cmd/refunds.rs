@@ -51,7 +51,7 @@ struct Json<'a> {
 }
 
 pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
-    let as_of = args.as_of.unwrap_or_else(super::triage::today);
+    let as_of = args.as_of.unwrap_or_else(super::files::today);
     let facts = Said {
         corporate: args.corporate.clone(),
         not_corporate: args.not_corporate.clone(),

@@ -1,5 +1,6 @@
 //! `capekit triage` and `capekit demo`.
 
+use super::files::{read_corrected, read_list, refuse_empty_list, today};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -38,11 +39,6 @@ struct TriageJson<'a> {
 
 /// How a triage names itself in the manifest of its output folder.
 const TRIAGE: &str = "capekit triage";
-
-/// Today on CBP's clock (Eastern Time, whatever the machine's zone): the default `--as-of`.
-pub fn today() -> Date {
-    capekit_core::deadline::cbp_today(jiff::Timestamp::now())
-}
 
 pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<u8> {
     // The claims this run records may answer the uploads the ledger would call stale.
@@ -96,54 +92,6 @@ pub fn run(args: &TriageArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Resu
         TRIAGE,
     )?
     .0)
-}
-
-/// Reads a file given as a list of entries, once (it may be a pipe), refusing another kind of
-/// file (a Claim Details, an ES-003 export, a refund report, a worklist capekit wrote): its entry
-/// numbers would be taken for the declared or corrected ones, and a Claim Details given as
-/// `--corrected` would refile every entry on it. Its bytes.
-pub(super) fn read_list(
-    path: &Path,
-    option: &str,
-    taken: &str,
-    expected: &str,
-) -> anyhow::Result<Vec<u8>> {
-    let bytes = capekit_io::read_file(path, capekit_io::claims::MAX_CLAIM_FILE_BYTES)?;
-    capekit_io::recognize::refuse_other_than_list(
-        &path.display().to_string(),
-        &bytes,
-        option,
-        taken,
-        expected,
-    )
-    .map_err(anyhow::Error::msg)?;
-    Ok(bytes)
-}
-
-/// Refuses a list that holds no entry number capekit can read ([`capekit_app::triage::refuse_empty_list`]).
-pub(super) fn refuse_empty_list(
-    path: &Path,
-    option: &str,
-    list: &EntryList,
-    expected: &str,
-) -> anyhow::Result<()> {
-    capekit_app::triage::refuse_empty_list(&path.display().to_string(), option, list, expected)
-        .map_err(anyhow::Error::msg)
-}
-
-/// The corrected list of `--corrected`, read once and refused when it is another kind of file
-/// or lists nothing ([`capekit_app::triage::corrected_list`]); with its bytes, for the ledger to
-/// tell an upload it holds from a list.
-pub(super) fn read_corrected(path: &Path, expected: &str) -> anyhow::Result<(EntryList, Vec<u8>)> {
-    let bytes = capekit_io::read_file(path, capekit_io::claims::MAX_CLAIM_FILE_BYTES)?;
-    let list = capekit_app::triage::corrected_list(
-        &path.display().to_string(),
-        &bytes,
-        "--corrected",
-        expected,
-    )
-    .map_err(anyhow::Error::msg)?;
-    Ok((list, bytes))
 }
 
 /// The declared entries of a declaration, read leniently (a triage is no place to refuse a file
@@ -241,7 +189,7 @@ fn finish(
                 .entries
                 .iter()
                 .zip(&entry_reports)
-                .map(|(path, set)| super::plan::hash(path, set.run_date))
+                .map(|(path, set)| super::files::hash(path, set.run_date))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             metas
                 .into_iter()
@@ -348,7 +296,7 @@ fn finish(
             };
             err!(
                 "{}",
-                capekit_io::render::escape_controls(&super::refile::superseded_lines(
+                capekit_io::render::escape_controls(&super::files::superseded_lines(
                     &[],
                     &shown(&done.removed),
                     &shown(&done.kept)

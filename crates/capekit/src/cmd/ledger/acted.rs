@@ -32,7 +32,7 @@ pub(super) fn acted(
                 .map_err(|e| anyhow::anyhow!("`{raw}` is not an entry number: {e}"))?,
         );
     }
-    let today = crate::cmd::triage::today();
+    let today = crate::cmd::files::today();
     let on = date.unwrap_or(today);
     let mut l = opt.require("recording what was done")?;
     // Every entry's date is judged before anything is recorded: one refused date records none.

@@ -28,7 +28,7 @@ pub(super) fn import(
     format: Format,
     opt: &LedgerOpt,
 ) -> anyhow::Result<u8> {
-    let as_of = as_of.unwrap_or_else(crate::cmd::triage::today);
+    let as_of = as_of.unwrap_or_else(crate::cmd::files::today);
     defer_notice();
     let timed = capekit_io::timings::phase("ledger import read files");
     // Read, recognised and hashed on every core; the first file refused, in the order given,
@@ -38,7 +38,7 @@ pub(super) fn import(
         let bytes = capekit_io::read_file(path, MAX_CLAIM_FILE_BYTES)?;
         let name = path.display().to_string();
         anyhow::Ok(import::read_file(&name, bytes, || {
-            crate::cmd::plan::file_date(path)
+            crate::cmd::files::file_date(path)
         })?)
     })
     .into_iter()

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use capekit_core::EntryNumber;
-use capekit_core::check::group;
 use capekit_io::output::{OutputSet, RecordedFile};
 use capekit_io::render::escape_controls;
 use capekit_ledger::{DeclRef, DeclState, Declaration, DeclarationId, Ledger, Mark};
@@ -30,7 +29,7 @@ mod record;
 mod status;
 mod verify;
 
-pub use record::{DEMO, demo_ledger, record_triage};
+pub use record::{DEMO, demo_ledger, record_reserved, record_triage};
 
 /// The environment variable naming the ledger file.
 pub const LEDGER_ENV: &str = "CAPEKIT_LEDGER";
@@ -284,10 +283,7 @@ fn notice(l: &Ledger) {
     }
 }
 
-/// `1 entry`, `2 entries`, with thousands separators.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", group(n as u64), if n == 1 { one } else { many })
-}
+pub use super::files::plural;
 
 /// Shown name of a ledger.
 pub fn shown(ledger: &Ledger) -> String {
@@ -308,7 +304,7 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
         LedgerCommand::Status { as_of, format } => {
             let (l, _) = opt.for_reading()?;
             let mut status =
-                capekit_app::status::status(&l, as_of.unwrap_or_else(super::triage::today))?;
+                capekit_app::status::status(&l, as_of.unwrap_or_else(super::files::today))?;
             if l.path().is_none() {
                 status.path = opt
                     .path()?

@@ -1,5 +1,8 @@
 //! What `capekit triage` and `capekit demo` record in the ledger, and the demo's own ledger.
 
+use capekit_core::EntryNumber;
+use capekit_core::check::MAX_ENTRIES;
+use capekit_ledger::{DraftPart, DraftsRecorded, Reservation};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -144,12 +147,7 @@ impl Recorded {
             .commit_all(inputs)
             .context("writing the triage outputs")?;
         let refile = &outputs.refile;
-        let drafts = crate::cmd::refile::record_reserved(
-            reservation,
-            &self.folder,
-            refile,
-            &report.refile.entries,
-        )?;
+        let drafts = record_reserved(reservation, &self.folder, refile, &report.refile.entries)?;
         // Everything this run recorded (the claims, the guard's answer, the drafts) stands now
         // that the files are written.
         self.ledger
@@ -163,7 +161,7 @@ impl Recorded {
         let kept: Vec<String> = done.kept.iter().map(|p| p.display().to_string()).collect();
         err!(
             "{}",
-            escape_controls(&crate::cmd::refile::superseded_lines(
+            escape_controls(&crate::cmd::files::superseded_lines(
                 &drafts.superseded,
                 &removed,
                 &kept
@@ -286,5 +284,56 @@ pub fn demo_ledger(out: &Path, opt: &LedgerOpt) -> anyhow::Result<LedgerOpt> {
         explicit: Some(path),
         disabled: false,
         sample: true,
+    })
+}
+
+/// Records the upload parts capekit wrote into `folder` as drafts, with the entries each holds,
+/// as read back from disk, and commits the reservation: they reserve their entries until marked
+/// uploaded or discarded, and supersede the earlier drafts of the same folder. Parts hold
+/// [`MAX_ENTRIES`] entries each, in order, as `add_upload_files` split them.
+///
+/// When the ledger cannot record them, the parts are removed again: a file on disk that the
+/// ledger does not know would offer its entries a second time.
+pub fn record_reserved(
+    reservation: Reservation<'_>,
+    folder: &Path,
+    parts: &[PathBuf],
+    entries: &[EntryNumber],
+) -> anyhow::Result<DraftsRecorded> {
+    let recorded = (|| -> anyhow::Result<DraftsRecorded> {
+        let mut read = Vec::with_capacity(parts.len());
+        for (path, chunk) in parts.iter().zip(entries.chunks(MAX_ENTRIES)) {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("reading back {} for the ledger", path.display()))?;
+            let shown = capekit_io::output::resolve(path).unwrap_or_else(|_| path.clone());
+            read.push((shown.display().to_string(), bytes, chunk));
+        }
+        let drafts: Vec<DraftPart<'_>> = read
+            .iter()
+            .map(|(path, bytes, chunk)| DraftPart {
+                path,
+                bytes,
+                entries: chunk,
+            })
+            .collect();
+        let done = reservation.record_drafts(&folder.display().to_string(), &drafts)?;
+        reservation.commit()?;
+        Ok(done)
+    })();
+    recorded.map_err(|e| {
+        let mut gone = Vec::new();
+        for p in parts {
+            if std::fs::remove_file(p).is_ok() {
+                gone.push(p.display().to_string());
+            }
+        }
+        if gone.is_empty() {
+            e.context("recording the refile as a draft in the ledger")
+        } else {
+            e.context(format!(
+                "recording the refile as a draft in the ledger; removed {} again, so that no file offers entries the ledger did not reserve - run the command again",
+                gone.join(", ")
+            ))
+        }
     })
 }

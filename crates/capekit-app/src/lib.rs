@@ -5,12 +5,13 @@
 //! holds no step of the job, so that the terminal and the browser cannot answer one file
 //! differently.
 //!
-//! The jobs: [`check`] (check and fix), [`import`] (`ledger import`, and the refund reports the
+//! The jobs: [`acted`] (what was done on another path), [`check`] (check and fix), [`import`] (`ledger import`, and the refund reports the
 //! workbench's drop zone records), [`plan`], [`refile`] (the next declaration from the ledger),
 //! [`refunds`] (refund reports recorded and reconciled, and what the user says of importers),
 //! [`status`], [`triage`] (reading its files, its records and guard) and [`uploaded`] (saying a
 //! declaration was uploaded). DESIGN.md says why each moved here.
 
+pub mod acted;
 pub mod check;
 pub mod import;
 pub mod plan;

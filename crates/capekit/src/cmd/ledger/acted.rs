@@ -35,41 +35,24 @@ pub(super) fn acted(
     let today = crate::cmd::files::today();
     let on = date.unwrap_or(today);
     let mut l = opt.require("recording what was done")?;
-    // Every entry's date is judged before anything is recorded: one refused date records none.
-    let facts = l.act_facts(&numbers)?;
-    let mut warnings = Vec::new();
-    let mut unchecked = Vec::new();
-    for n in &numbers {
-        let f = facts.get(n);
-        let deadlines = f.map_or(&[][..], |f| f.deadlines.as_slice());
-        match capekit_core::deadline::check_act_date(
-            kind,
-            on,
-            today,
-            f.and_then(|f| f.entry_date),
-            deadlines,
-        ) {
-            Ok(w) => warnings.extend(w.into_iter().map(|w| format!("{}: {w}", n.as_str()))),
-            Err(why) => bail!(
-                "--date {}: entry {}: {why}; nothing was recorded",
-                on,
-                n.as_str()
-            ),
-        }
-        if f.is_none_or(|f| f.entry_date.is_none()) {
-            unchecked.push(n.to_string());
-        }
-    }
-    for w in &warnings {
+    let done =
+        match capekit_app::acted::record(&mut l, &numbers, kind, reference.as_deref(), on, today) {
+            Ok(done) => done,
+            // The ledger's own error, so that a busy ledger is named as such.
+            Err(capekit_app::acted::ActedError::Ledger(e)) => return Err(e.into()),
+            Err(e) => bail!("--date {on}: {e}; nothing was recorded"),
+        };
+    for w in &done.warnings {
         eprintln!("capekit: warning: {w}");
     }
-    if !unchecked.is_empty() {
+    if !done.unchecked.is_empty() {
+        let unchecked: Vec<String> = done.unchecked.iter().map(ToString::to_string).collect();
         eprintln!(
             "capekit: note: the ledger has no entry date for {} (no ES-003 read by `capekit plan` since it kept entry dates): the date was not checked against the entry date",
             unchecked.join(", ")
         );
     }
-    let n = l.record_act(&numbers, kind, reference.as_deref(), on)?;
+    let n = done.recorded;
     outln!(
         "recorded: {} for {} on {on}; the {} deadline no longer alarms in `capekit plan` and `capekit ledger status`",
         kind.describe(),

@@ -119,12 +119,27 @@ pub fn plan_fix_known(
     let mut plan = FixPlan::default();
     let mut seen: HashMap<EntryNumber, u64> = HashMap::new();
     let mut header_done = false;
+    // The entry numbers are in the column headed `Entry Number` (in any case or spacing), as in
+    // a broker's sheet with an importer column before it; with no such header, the first.
+    let column = input
+        .rows
+        .iter()
+        .find(|r| !r.is_blank())
+        .and_then(|r| {
+            r.fields.iter().position(|f| {
+                matches!(
+                    classify_header(f.trim()),
+                    HeaderKind::Exact | HeaderKind::Variant
+                )
+            })
+        })
+        .unwrap_or(0);
     for row in &input.rows {
         if row.is_blank() {
             plan.blank_rows += 1;
             continue;
         }
-        let raw = row.fields.first().map(String::as_str).unwrap_or("");
+        let raw = row.fields.get(column).map_or("", String::as_str);
         if !header_done {
             header_done = true;
             if matches!(
@@ -204,7 +219,8 @@ fn repair_row(
     raw: &str,
     plan: &mut FixPlan,
 ) -> Option<(EntryNumber, Option<String>)> {
-    let extra = row.fields.len() > 1 && row.fields[1..].iter().any(|f| !f.trim().is_empty());
+    // Any other non-empty cell beside the entry number (before or after it) is dropped.
+    let extra = row.fields.iter().filter(|f| !f.trim().is_empty()).count() > 1;
     let dropped_columns = extra.then(|| "other columns dropped".to_owned());
     match EntryNumber::parse_strict(raw) {
         Ok(n) => Some((n, dropped_columns)),
@@ -265,6 +281,25 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn the_entry_number_column_is_taken_wherever_it_stands() {
+        // A broker's sheet with the importer first: the first column is not the entry's.
+        let plan = plan_fix(
+            &input(&[
+                "Importer,Entry Number,Note",
+                "ACME,B7644100003,x",
+                "ACME,B7644101373,",
+            ]),
+            None,
+        );
+        let entries: Vec<&str> = plan.entries.iter().map(EntryNumber::as_str).collect();
+        assert_eq!(entries, ["B7644100003", "B7644101373"]);
+        assert!(plan.unrepairable.is_empty(), "{:?}", plan.unrepairable);
+        // With no `Entry Number` header, the first column as before.
+        let plan = plan_fix(&input(&["B7644100003,ACME"]), None);
+        assert_eq!(plan.entries.len(), 1);
     }
 
     #[test]

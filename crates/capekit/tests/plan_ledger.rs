@@ -1183,3 +1183,40 @@ fn claims_triaged_together_answer_each_its_own_upload() {
     assert!(line("decl-a.csv").contains("claim 300000000021"), "{list}");
     assert!(line("decl-b.csv").contains("claim 300000000022"), "{list}");
 }
+
+#[test]
+fn check_as_json_names_the_ledger_in_the_commands_it_suggests() {
+    // Followed as printed, `capekit fix` would act on the default ledger, not this one.
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(
+        d.join("upload.csv"),
+        format!("Entry Number\r\n{CAPE_A}\r\n\r\n{CAPE_B}\r\n"),
+    )
+    .expect("write");
+    let named = ledger.display().to_string();
+    let run = run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "--ledger",
+            &named,
+            "check",
+            "upload.csv",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let messages: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .filter(|m| m.contains("`capekit "))
+        .collect();
+    assert!(!messages.is_empty(), "{}", run.stdout);
+    for m in messages {
+        assert!(m.contains("`capekit --ledger "), "{m}");
+    }
+}

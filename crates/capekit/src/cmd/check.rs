@@ -17,7 +17,7 @@ pub fn run(
     let filer = super::filer_code(filer)?;
     let input = read_declaration(file)?;
     let bytes = capekit_io::read_file(file, capekit_io::declaration::MAX_READ_BYTES)?;
-    let report = match ledger.open_existing()? {
+    let mut report = match ledger.open_existing()? {
         Some(l) => {
             capekit_app::check::check_declaration(&l, &input, &bytes, filer)
                 .context("asking the ledger what it knows of the file's entries")?
@@ -31,10 +31,17 @@ pub fn run(
             "{}",
             super::ledger::runnable(&capekit_io::render::check_text(&report), &ledger.command())
         ),
-        Format::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&report).context("serialising the report")?
-        ),
+        Format::Json => {
+            // The commands its findings suggest name this run's ledger too, as in the text.
+            let command = ledger.command();
+            for d in &mut report.diagnostics {
+                d.message = super::ledger::runnable(&d.message, &command);
+            }
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&report).context("serialising the report")?
+            );
+        }
     }
     Ok(if report.uploadable {
         exit::OK

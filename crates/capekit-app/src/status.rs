@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use capekit_core::EntryNumber;
-use capekit_core::deadline::{nearest_open, urgent};
+use capekit_core::deadline::nearest_open;
 use capekit_ledger::{EntryDeadline, EntryState, Ledger, LedgerError, LedgerStatus};
 use jiff::civil::Date;
 
@@ -46,18 +46,7 @@ pub fn status(ledger: &Ledger, today: Date) -> Result<LedgerStatus, LedgerError>
             .as_deref()
             .map(str::to_owned)
             .or_else(|| by_entry.get(e).and_then(|x| x.importer.clone()));
-        by_entry.insert(
-            *e,
-            EntryDeadline {
-                date: d.date,
-                kind: d.kind,
-                days_left: Some(d.days_left),
-                urgent: urgent(d.kind, d.days_left),
-                entry: *e,
-                importer,
-                state: "rejected",
-            },
-        );
+        by_entry.insert(*e, EntryDeadline::of(d, *e, importer, "rejected"));
     }
     let mut deadlines: Vec<EntryDeadline> = by_entry.into_values().collect();
     deadlines.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));

@@ -22,6 +22,7 @@ use jiff::civil::{Date, date};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
+use crate::catalog::Action;
 use crate::path::EntryPath;
 
 /// CAPE window, PSC and protest deadlines are urgent within this many days (day 14 is urgent,
@@ -540,6 +541,11 @@ impl KindSet {
         self.0 & kind.bit() != 0
     }
 
+    /// The kinds in either set.
+    pub fn union(self, other: KindSet) -> Self {
+        Self(self.0 | other.0)
+    }
+
     /// The kinds, in [`DeadlineKind::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = DeadlineKind> {
         DeadlineKind::ALL
@@ -609,6 +615,52 @@ pub fn matter(path: EntryPath, protest: ProtestClock) -> KindSet {
         s.insert(Court1581a);
     }
     s
+}
+
+/// The deadlines that matter for what a claim answered with `action` leaves to do, for an entry
+/// on `path` whose deadlines that matter are `path_matter` ([`matter`], after the acts).
+///
+/// - `correct-then-refile`: the PSC and the CAPE window (no correction, no refile, once the
+///   PSC date passes).
+/// - `refile`, `retry-later`, `fix-file`, `wait-for-claim`, `wrong-filer`: the CAPE window.
+/// - `other-path`: the path's own on `protest`, `later-phase` and `court`; on any other path,
+///   the protest and the court, what is left once CAPE cannot take the entry.
+/// - `review`: every one.
+/// - `not-refundable`, `drop-duplicate`, `none`: none.
+pub fn matter_after(action: Action, path: EntryPath, path_matter: KindSet) -> KindSet {
+    use DeadlineKind::*;
+    match action {
+        Action::Review => KindSet::of(&DeadlineKind::ALL),
+        Action::OtherPath => match path {
+            EntryPath::Protest | EntryPath::LaterPhase | EntryPath::Court => path_matter,
+            _ => KindSet::of(&[Protest, Court1581i, Court1581a]),
+        },
+        Action::CorrectThenRefile => KindSet::of(&[Psc, CapeWindow]),
+        Action::Refile
+        | Action::RetryLater
+        | Action::FixFile
+        | Action::WaitForClaim
+        | Action::WrongFiler => KindSet::of(&[CapeWindow]),
+        Action::NotRefundable | Action::DropDuplicate | Action::None => KindSet::EMPTY,
+    }
+}
+
+/// The deadlines that matter for an entry whose path was recorded on an earlier day (the
+/// ledger's entry data: its path by name, its CAPE window's last day), seen on `today` (`None`:
+/// every day counts, passed or not).
+///
+/// The path's own ([`matter`], no protest known); a path this capekit does not name is
+/// `review`, every deadline. A `cape` or `correct-first` entry whose window is closed on
+/// `today` (or was never dated) keeps its protest: that is what remains once CAPE cannot take
+/// it. The window is open on its last day.
+pub fn matter_as_recorded(path: &str, window_closes: Option<Date>, today: Option<Date>) -> KindSet {
+    let path = EntryPath::parse(path);
+    let mut set = matter(path.unwrap_or(EntryPath::Review), ProtestClock::None);
+    let window_open = window_closes.is_some_and(|w| today.is_none_or(|t| w >= t));
+    if matches!(path, Some(EntryPath::Cape | EntryPath::CorrectFirst)) && !window_open {
+        set.insert(DeadlineKind::Protest);
+    }
+    set
 }
 
 /// What the filer did on another path, as recorded (`capekit ledger acted`).
@@ -1052,6 +1104,115 @@ mod tests {
             vec![CapeWindow, Psc, Court1581i, Court1581a]
         );
         assert!(kinds(EntryPath::NotRefundable, ProtestClock::None).is_empty());
+    }
+
+    #[test]
+    fn what_matters_after_a_claim_answer() {
+        use DeadlineKind::*;
+        let kinds = |a, p| {
+            matter_after(a, p, matter(p, ProtestClock::None))
+                .iter()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(Action::CorrectThenRefile, EntryPath::Cape),
+            vec![CapeWindow, Psc]
+        );
+        for a in [
+            Action::Refile,
+            Action::RetryLater,
+            Action::FixFile,
+            Action::WaitForClaim,
+            Action::WrongFiler,
+        ] {
+            assert_eq!(kinds(a, EntryPath::Cape), vec![CapeWindow], "{a:?}");
+        }
+        assert_eq!(
+            kinds(Action::OtherPath, EntryPath::Cape),
+            vec![Protest, Court1581i, Court1581a]
+        );
+        assert_eq!(
+            kinds(Action::OtherPath, EntryPath::Protest),
+            vec![Protest, Court1581i]
+        );
+        assert_eq!(
+            kinds(Action::Review, EntryPath::Cape),
+            DeadlineKind::ALL.to_vec()
+        );
+        for a in [Action::NotRefundable, Action::DropDuplicate, Action::None] {
+            assert!(kinds(a, EntryPath::Cape).is_empty(), "{a:?}");
+        }
+        // A correction asked for: the PSC is urgent on day 14, not 15.
+        let set = matter_after(Action::CorrectThenRefile, EntryPath::Cape, KindSet::EMPTY);
+        let with_psc = |days| Deadlines {
+            psc_due: Some(at(Psc, days)),
+            cape_window_closes: Some(at(CapeWindow, 70)),
+            ..Deadlines::default()
+        };
+        assert_eq!(
+            most_urgent(of_kinds(&with_psc(14), set)).map(|d| d.kind),
+            Some(Psc)
+        );
+        assert_eq!(most_urgent(of_kinds(&with_psc(15), set)), None);
+        // Sent to the court: urgent on day 60, not 61.
+        let set = matter_after(Action::OtherPath, EntryPath::Cape, KindSet::EMPTY);
+        let with_court = |days| Deadlines {
+            court_due: Some(at(Court1581i, days)),
+            ..Deadlines::default()
+        };
+        assert!(most_urgent(of_kinds(&with_court(60), set)).is_some());
+        assert!(most_urgent(of_kinds(&with_court(61), set)).is_none());
+    }
+
+    #[test]
+    fn what_matters_for_a_recorded_path_once_its_window_closed() {
+        use DeadlineKind::*;
+        let kinds = |p, w: Option<Date>, t| matter_as_recorded(p, w, t).iter().collect::<Vec<_>>();
+        let window = Some(AS_OF);
+        // Open on its last day; closed the day after, and the protest is what remains.
+        assert_eq!(kinds("cape", window, Some(AS_OF)), vec![CapeWindow]);
+        let next_day = add_days(AS_OF, 1);
+        assert_eq!(kinds("cape", window, next_day), vec![CapeWindow, Protest]);
+        assert_eq!(
+            kinds("correct-first", window, next_day),
+            vec![CapeWindow, Psc, Protest]
+        );
+        assert_eq!(kinds("cape", None, Some(AS_OF)), vec![CapeWindow, Protest]);
+        // Without a day, every date counts: a dated window is open.
+        assert_eq!(kinds("cape", window, None), vec![CapeWindow]);
+        assert_eq!(
+            kinds("protest", None, Some(AS_OF)),
+            vec![Protest, Court1581i]
+        );
+        assert!(kinds("not-refundable", None, Some(AS_OF)).is_empty());
+        // A path this capekit does not name: every deadline.
+        assert_eq!(
+            kinds("someday", window, Some(AS_OF)),
+            DeadlineKind::ALL.to_vec()
+        );
+    }
+
+    #[test]
+    fn days_between_counts_calendar_days() {
+        assert_eq!(days_between(AS_OF, AS_OF), 0);
+        assert_eq!(days_between(date(2026, 11, 24), date(2027, 1, 1)), 38);
+        assert_eq!(days_between(date(2026, 11, 24), date(2026, 11, 20)), -4);
+        assert!(urgent(
+            DeadlineKind::Protest,
+            days_between(AS_OF, date(2026, 12, 15))
+        ));
+        assert!(!urgent(
+            DeadlineKind::Protest,
+            days_between(AS_OF, date(2026, 12, 16))
+        ));
+        assert!(urgent(
+            DeadlineKind::Court1581i,
+            days_between(AS_OF, date(2027, 1, 30))
+        ));
+        assert!(!urgent(
+            DeadlineKind::Court1581i,
+            days_between(AS_OF, date(2027, 1, 31))
+        ));
     }
 
     #[test]

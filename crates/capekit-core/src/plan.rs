@@ -481,18 +481,18 @@ pub fn build_plan_with(
                 .cloned();
             // An accepted entry has nothing left to do, however soon its window closes.
             let accepted = matches!(known, Some(KnownState::Accepted { .. }));
-            // A rejection the ledger recorded that asks for a correction makes its PSC date
-            // matter too, whatever the path of the entry's data: once it passes, no correction
-            // and so no refile.
-            let psc = match &known {
+            // A rejection the ledger recorded that asks for a correction makes what it leaves
+            // to do matter too (its PSC date), whatever the path of the entry's data: once the
+            // PSC date passes, no correction and so no refile.
+            let kinds = match &known {
                 Some(KnownState::Rejected {
-                    action: crate::catalog::Action::CorrectThenRefile,
+                    action: action @ crate::catalog::Action::CorrectThenRefile,
                     ..
-                }) => decision.deadlines.psc_due,
-                _ => None,
+                }) => decision.matter.union(decision.matter_after(*action)),
+                _ => decision.matter,
             };
             let urgent_by =
-                crate::deadline::most_urgent(decision.deadlines_that_matter().chain(psc))
+                crate::deadline::most_urgent(crate::deadline::of_kinds(&decision.deadlines, kinds))
                     .filter(|_| !accepted);
             // A deadline that cannot be dated (a liquidated entry without its date) may be due
             // any day: urgent too, first in line ([`Plan::urgent`]).

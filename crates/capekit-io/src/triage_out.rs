@@ -657,9 +657,11 @@ pub fn triage_text(
     if urgent > 0 {
         let _ = writeln!(
             out,
-            "urgent: {} worklist row{} with a deadline within 14 days (60 for the court) - they come first in the worklist",
+            "urgent: {} worklist row{} with a deadline within {} days ({} for the court) - they come first in the worklist",
             group(urgent as u64),
-            if urgent == 1 { "" } else { "s" }
+            if urgent == 1 { "" } else { "s" },
+            capekit_core::deadline::URGENT_DAYS,
+            capekit_core::deadline::COURT_URGENT_DAYS
         );
     }
     let by_action = report.by_action();

@@ -7,9 +7,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use capekit_core::catalog::{Action, normalize};
-use capekit_core::deadline::{self, DeadlineKind, ProtestClock, days_between};
+use capekit_core::deadline::{self, Deadline, DeadlineKind, days_between};
 use capekit_core::entry::EntryNumber;
-use capekit_core::path::EntryPath;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -71,7 +70,7 @@ pub struct ImporterStatus {
 }
 
 /// The deadline that matters for an entry not accepted, given its path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryDeadline {
     /// The day.
     pub date: Date,
@@ -79,15 +78,53 @@ pub struct EntryDeadline {
     pub kind: DeadlineKind,
     /// Days from the day asked about (`status_as_of`) to `date`; `None` without one.
     pub days_left: Option<i32>,
-    /// Near enough to act today ([`capekit_core::deadline::urgent`]: 14 days, 60 for the
-    /// court); always false without a day asked about.
-    pub urgent: bool,
     /// The entry.
     pub entry: EntryNumber,
     /// Its importer, when known.
     pub importer: Option<String>,
     /// Its state.
     pub state: &'static str,
+}
+
+impl EntryDeadline {
+    /// The entry's `deadline` (the domain's), with where the entry stands.
+    pub fn of(
+        deadline: Deadline,
+        entry: EntryNumber,
+        importer: Option<String>,
+        state: &'static str,
+    ) -> Self {
+        Self {
+            date: deadline.date,
+            kind: deadline.kind,
+            days_left: Some(deadline.days_left),
+            entry,
+            importer,
+            state,
+        }
+    }
+
+    /// Near enough to act today, by the domain's rule ([`capekit_core::deadline::urgent`]: 14
+    /// days, 60 for the court); false without a day asked about.
+    pub fn urgent(&self) -> bool {
+        self.days_left
+            .is_some_and(|d| deadline::urgent(self.kind, d))
+    }
+}
+
+impl Serialize for EntryDeadline {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("EntryDeadline", 7)?;
+        s.serialize_field("date", &self.date)?;
+        s.serialize_field("kind", &self.kind)?;
+        s.serialize_field("days_left", &self.days_left)?;
+        s.serialize_field("urgent", &self.urgent())?;
+        s.serialize_field("entry", &self.entry)?;
+        s.serialize_field("importer", &self.importer)?;
+        s.serialize_field("state", &self.state)?;
+        s.end()
+    }
 }
 
 /// What the ledger holds.
@@ -274,24 +311,18 @@ impl Facts {
                 .filter_map(|(k, d)| ahead(Some(*d)).map(|d| (d, *k)))
                 .min();
         }
-        let window = ahead(self.cape_window_closes).map(|d| (d, DeadlineKind::CapeWindow));
-        let protest = ahead(self.protest_due).map(|d| (d, DeadlineKind::Protest));
-        let path = self
-            .path
-            .as_deref()
-            .and_then(|p| EntryPath::ALL.into_iter().find(|x| x.as_str() == p));
-        // Which deadlines matter is the path engine's answer (`deadline::matter`); a path this
-        // capekit does not know is treated as review: every deadline.
-        let matter = deadline::matter(path.unwrap_or(EntryPath::Review), ProtestClock::None);
+        // Which deadlines matter is the domain's answer for a path recorded on an earlier day.
+        let matter = deadline::matter_as_recorded(
+            self.path.as_deref().unwrap_or_default(),
+            self.cape_window_closes,
+            today,
+        );
         let mut list: Vec<(Date, DeadlineKind)> = Vec::new();
         if matter.contains(DeadlineKind::CapeWindow) {
-            list.extend(window);
+            list.extend(ahead(self.cape_window_closes).map(|d| (d, DeadlineKind::CapeWindow)));
         }
-        // CAPE, after a correction maybe: once the window has closed, a protest is what remains.
-        if matter.contains(DeadlineKind::Protest)
-            || matches!(path, Some(EntryPath::Cape | EntryPath::CorrectFirst)) && window.is_none()
-        {
-            list.extend(protest);
+        if matter.contains(DeadlineKind::Protest) {
+            list.extend(ahead(self.protest_due).map(|d| (d, DeadlineKind::Protest)));
         }
         list.into_iter().min_by_key(|(d, _)| *d)
     }
@@ -435,7 +466,6 @@ impl Ledger {
                     date,
                     kind,
                     days_left,
-                    urgent: days_left.is_some_and(|d| deadline::urgent(kind, d)),
                     entry: *e,
                     importer: f.importer.clone(),
                     state: s.name(),
@@ -735,10 +765,13 @@ impl Ledger {
         let mut stmt = self.conn.prepare(
             "SELECT ce.entry, c.claim_number, ce.message
              FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
-             WHERE ce.outcome = 'rejected' AND (ce.action = ?1 OR ce.rule = 'M009')
+             WHERE ce.outcome = 'rejected' AND (ce.action = ?1 OR ce.rule = ?2)
              ORDER BY ce.entry, ce.file_id, ce.line",
         )?;
-        let mut rows = stmt.query([Action::RetryLater.as_str()])?;
+        let mut rows = stmt.query([
+            Action::RetryLater.as_str(),
+            capekit_core::catalog::UNABLE_TO_CALCULATE_DUTY.code,
+        ])?;
         // entry -> normalized message -> (last raw message, claims)
         let mut seen: BTreeMap<String, BTreeMap<String, (String, Vec<String>)>> = BTreeMap::new();
         while let Some(r) = rows.next()? {

@@ -101,25 +101,16 @@ pub fn deadline(
     date: jiff::civil::Date,
     days_left: i32,
 ) -> Markup {
-    let urgent = kind.urgent_days();
     html! {
         span.date { (date.to_string()) }
         " "
         @match days_left {
             d if d < 0 => span.days.passed { "(passed)" },
             0 => span.days.soon { "(last day today)" },
-            d if d <= urgent => span.days.soon { "(" (d) " day" @if d != 1 { "s" } " left)" },
+            d if capekit_core::deadline::urgent(kind, d) => span.days.soon { "(" (d) " day" @if d != 1 { "s" } " left)" },
             d => span.days { "(" (d) " days left)" },
         }
     }
-}
-
-/// Days from `from` to `to`: 0 on the day, negative once passed.
-pub fn days_until(from: jiff::civil::Date, to: jiff::civil::Date) -> i32 {
-    // `since` between two dates gives whole days (its largest unit is days by default).
-    to.since(from)
-        .map(|s| s.get_days())
-        .unwrap_or(if to < from { i32::MIN } else { i32::MAX })
 }
 
 /// Inline SVG from a capekit-io printer; the printer escapes every value it writes.
@@ -132,11 +123,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_until_counts_calendar_days() {
+    fn a_deadline_shows_its_days_left_in_red_while_urgent() {
         let d = |s: &str| s.parse::<jiff::civil::Date>().expect("date");
-        assert_eq!(days_until(d("2026-11-24"), d("2026-11-24")), 0);
-        assert_eq!(days_until(d("2026-11-24"), d("2027-01-01")), 38);
-        assert_eq!(days_until(d("2026-11-24"), d("2026-11-20")), -4);
+        let shown = |kind, days| deadline(kind, d("2026-12-01"), days).into_string();
+        use capekit_core::deadline::DeadlineKind::{CapeWindow, Court1581i};
+        assert!(shown(CapeWindow, 14).contains("soon"));
+        assert!(!shown(CapeWindow, 15).contains("soon"));
+        assert!(shown(Court1581i, 60).contains("soon"));
+        assert!(!shown(Court1581i, 61).contains("soon"));
         let soon = deadline(
             capekit_core::deadline::DeadlineKind::CapeWindow,
             d("2026-11-24"),

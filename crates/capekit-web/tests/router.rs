@@ -1741,6 +1741,11 @@ async fn after_a_recorded_protest_the_plan_and_entry_pages_follow_the_act() {
     let in_plan = entry.split("In your plan").nth(1).expect("plan part");
     assert!(in_plan.contains(advice), "{in_plan}");
     assert!(!in_plan.contains("File a protest in ACE"), "{in_plan}");
+    // The protest it met is shown as no longer mattering, uncoloured.
+    assert!(
+        in_plan.contains("2026-12-04 (not for this path)"),
+        "{in_plan}"
+    );
 }
 
 /// The "I uploaded" form's target for `file` on a triage page.

@@ -110,6 +110,12 @@ impl Decision {
         crate::deadline::of_kinds(&self.deadlines, self.matter)
     }
 
+    /// The kinds of deadline that matter for what a claim answered with `action` leaves to do
+    /// on this entry ([`crate::deadline::matter_after`]).
+    pub fn matter_after(&self, action: crate::catalog::Action) -> crate::deadline::KindSet {
+        crate::deadline::matter_after(action, self.path, self.matter)
+    }
+
     /// The urgent deadline that matters and comes first: what makes the entry urgent.
     pub fn urgent_deadline(&self) -> Option<Deadline> {
         crate::deadline::most_urgent(self.deadlines_that_matter())

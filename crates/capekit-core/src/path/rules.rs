@@ -60,6 +60,11 @@ impl EntryPath {
         }
     }
 
+    /// The path named `s` ([`EntryPath::as_str`]).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
     /// What the path asks of the filer, in a sentence for people (legends of plan pages): its
     /// line of [`crate::words::MEANINGS`], as for the triage's actions.
     pub fn describe(self) -> &'static str {

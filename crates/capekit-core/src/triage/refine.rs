@@ -22,7 +22,7 @@ use crate::catalog::{
     INVALID_HTS, JMS_PROCESSING_ERROR, MessageRule, NO_IEEPA_HTS, PROTEST_ON_ENTRY, RECON_CHANGE,
     STATEMENT_PROCESSING_NOT_COMPLETE, TRADE_CONTROL, UNABLE_TO_CALCULATE_DUTY,
 };
-use crate::deadline::{DeadlineKind, KindSet};
+use crate::deadline::DeadlineKind;
 use crate::entry::EntryNumber;
 use crate::path::{Column, Decision, EntryData, EntryPath, decide};
 use crate::psc::{PscChance, psc_without_data};
@@ -138,25 +138,6 @@ static PSC_FIXES: &[&MessageRule] = &[
 /// Is the message rule of a row (its code, as triage recorded it) one of `rules`?
 fn is_one_of(code: Option<&str>, rules: &[&MessageRule]) -> bool {
     code.is_some_and(|c| rules.iter().any(|m| m.code == c))
-}
-
-/// The deadline kinds that matter for what a row's action leaves to do.
-fn kinds_for(action: Action, d: &Decision) -> KindSet {
-    use DeadlineKind::*;
-    match action {
-        Action::Review => KindSet::of(&DeadlineKind::ALL),
-        Action::OtherPath => match d.path {
-            EntryPath::Protest | EntryPath::LaterPhase | EntryPath::Court => d.matter,
-            _ => KindSet::of(&[Protest, Court1581i, Court1581a]),
-        },
-        Action::CorrectThenRefile => KindSet::of(&[Psc, CapeWindow]),
-        Action::Refile
-        | Action::RetryLater
-        | Action::FixFile
-        | Action::WaitForClaim
-        | Action::WrongFiler => KindSet::of(&[CapeWindow]),
-        Action::NotRefundable | Action::DropDuplicate | Action::None => KindSet::EMPTY,
-    }
 }
 
 /// The day a CAPE window was counted from, as text.
@@ -489,7 +470,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
     }
     // The deadlines of what is left to do, and the one that makes the row urgent; a PSC
     // deadline only while a PSC is possible at all.
-    let mut kinds = kinds_for(r.action, d);
+    let mut kinds = d.matter_after(r.action);
     if matches!(d.psc_chance(entry, as_of), PscChance::Closed(_)) {
         kinds.remove(DeadlineKind::Psc);
     }

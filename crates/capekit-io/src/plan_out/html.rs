@@ -31,14 +31,16 @@ pub fn report_html(plan: &Plan, files: &PlanFiles) -> String {
     let worklist = plan.worklist();
     let declared: usize = plan.declarations.iter().map(|d| d.entries.len()).sum();
     let _ = writeln!(b, "<div class=\"tiles\">");
+    let urgent = format!(
+        "urgent (a deadline that matters within {} days, court {})",
+        capekit_core::deadline::URGENT_DAYS,
+        capekit_core::deadline::COURT_URGENT_DAYS
+    );
     for (label, value) in [
         ("entries", group(r.entries as u64)),
         ("IEEPA duty", format_cents(plan.ieepa_duty_cents())),
         ("to declare now", group(declared as u64)),
-        (
-            "urgent (a deadline that matters within 14 days, court 60)",
-            group(plan.urgent().len() as u64),
-        ),
+        (urgent.as_str(), group(plan.urgent().len() as u64)),
         ("on the worklist", group(worklist.len() as u64)),
     ] {
         let _ = writeln!(

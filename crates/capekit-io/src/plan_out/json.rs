@@ -150,9 +150,12 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
                         "upload {} on ACE Portal > CAPE > File Uploads{}",
                         f.display(),
                         if e.urgent {
-                            " today: the CAPE window closes within 14 days"
+                            format!(
+                                " today: the CAPE window closes within {} days",
+                                capekit_core::deadline::URGENT_DAYS
+                            )
                         } else {
-                            ""
+                            String::new()
                         }
                     ),
                     None => e.what_to_do(filer),

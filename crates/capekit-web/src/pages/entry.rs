@@ -3,7 +3,7 @@
 //! deadlines, as `capekit ledger entry` tells it), and every row of it in the open triages and
 //! plans.
 
-use capekit_core::deadline::DeadlineKind;
+use capekit_core::deadline::{self, DeadlineKind, KindSet};
 use std::sync::Arc;
 
 use axum::extract::{Path as UrlPath, Query, State};
@@ -156,9 +156,9 @@ pub async fn page(
                                 (layout::with_code(&e.what_to_do(s.plan.filer.as_ref().map(capekit_core::FilerCode::as_str))))
                                 @for note in &e.decision.notes { br; i { (layout::with_code(note)) } }
                             }
-                            td { @if let Some(d) = dl.cape_window_closes { (layout::deadline(d.kind, d.date, d.days_left)) } }
-                            td { @if let Some(d) = dl.protest_due { (layout::deadline(d.kind, d.date, d.days_left)) } }
-                            td { @if let Some(d) = dl.court_safe() { (layout::deadline(d.kind, d.date, d.days_left)) } }
+                            @for d in [dl.cape_window_closes, dl.protest_due, dl.court_safe()] {
+                                td { @if let Some(d) = d { (for_path(d.kind, d.date, d.days_left, e.decision.matter)) } }
+                            }
                             td.num { (capekit_core::path::format_cents(e.ieepa_duty_cents)) }
                             td { a href={ "/plan/" (id) } { (e.source()) } }
                         }
@@ -258,8 +258,9 @@ fn ledger_part(history: &History, today: jiff::civil::Date) -> Markup {
                         dd { (f.liquidation_date.map_or_else(|| "not liquidated, or not in the entry report".to_owned(), |d| d.to_string())) }
                         dt { "path" }
                         dd { span class={ "path " (f.path) } { (f.path) } }
-                        @if let Some(d) = f.cape_window_closes { dt { "CAPE window closes" } dd { (deadline(DeadlineKind::CapeWindow, d, today)) } }
-                        @if let Some(d) = f.protest_due { dt { "protest due" } dd { (deadline(DeadlineKind::Protest, d, today)) } }
+                        @let matter = deadline::matter_as_recorded(&f.path, f.cape_window_closes, Some(today));
+                        @if let Some(d) = f.cape_window_closes { dt { "CAPE window closes" } dd { (for_path(DeadlineKind::CapeWindow, d, deadline::days_between(today, d), matter)) } }
+                        @if let Some(d) = f.protest_due { dt { "protest due" } dd { (for_path(DeadlineKind::Protest, d, deadline::days_between(today, d), matter)) } }
                     }
                 }
                 @if timeline.is_empty() {
@@ -309,8 +310,23 @@ fn data_line(d: &EntryFacts) -> Markup {
     }
 }
 
-fn deadline(kind: DeadlineKind, d: jiff::civil::Date, today: jiff::civil::Date) -> Markup {
-    layout::deadline(kind, d, layout::days_until(today, d))
+/// A deadline of the entry: its date and days left when it matters for the entry's path
+/// (`matter`, the domain's answer), else the date marked as not for this path, uncoloured.
+fn for_path(
+    kind: DeadlineKind,
+    date: jiff::civil::Date,
+    days_left: i32,
+    matter: KindSet,
+) -> Markup {
+    html! {
+        @if matter.contains(kind) {
+            (layout::deadline(kind, date, days_left))
+        } @else {
+            span.meta title="This deadline does not change what the entry's path leaves to do (or a recorded act met it)." {
+                (date.to_string()) " (not for this path)"
+            }
+        }
+    }
 }
 
 fn state_notice(state: &EntryState) -> Markup {

@@ -273,8 +273,8 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                 thead { tr { th { "date" } th { "deadline" } th { "entry" } th { "where it stands" } th { "importer" } } }
                 tbody {
                     @for d in &s.deadlines {
-                        @let left = layout::days_until(today, d.date);
-                        tr class=(if left < 0 { "passed" } else if capekit_core::deadline::urgent(d.kind, left) { "soon" } else { "" }) {
+                        @let left = d.days_left.unwrap_or_else(|| capekit_core::deadline::days_between(today, d.date));
+                        tr class=(if left < 0 { "passed" } else if d.urgent() { "soon" } else { "" }) {
                             td { (layout::deadline(d.kind, d.date, left)) }
                             td { (d.kind.describe()) }
                             td.mono { a href={ "/entry/" (d.entry) } { (d.entry.as_str()) } }

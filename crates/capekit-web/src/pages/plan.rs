@@ -283,7 +283,7 @@ pub async fn page(
             (tile(&n(r.entries), "entries"))
             (tile(&format_cents(plan.ieepa_duty_cents()), "IEEPA duty paid"))
             (tile(&n(declared), "to declare now"))
-            (tile(&n(urgent.len()), "urgent (a deadline within 14 days, court 60)"))
+            (tile(&n(urgent.len()), &format!("urgent (a deadline within {URGENT_DAYS} days, court {COURT_URGENT_DAYS})")))
             (tile(&n(worklist), "need something else"))
         }
         p class=(if r.holds { "recon ok" } else { "recon bad" }) { (reconciliation_line(plan)) }

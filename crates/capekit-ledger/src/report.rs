@@ -303,20 +303,30 @@ impl Facts {
     /// a cape entry's far protest date does not crowd out another entry's closing window.
     fn deadline(&self, today: Option<Date>) -> Option<(Date, DeadlineKind)> {
         let ahead = |d: Option<Date>| d.filter(|d| today.is_none_or(|t| *d >= t));
-        if !self.deadlines.is_empty() {
-            return self
-                .deadlines
-                .iter()
-                .filter(|(k, _)| !self.met.contains(k))
-                .filter_map(|(k, d)| ahead(Some(*d)).map(|d| (d, *k)))
-                .min();
-        }
-        // Which deadlines matter is the domain's answer for a path recorded on an earlier day.
+        // Which deadlines matter is the domain's answer for a path recorded on an earlier day:
+        // a cape entry whose window has closed since keeps its protest.
         let matter = deadline::matter_as_recorded(
             self.path.as_deref().unwrap_or_default(),
             self.cape_window_closes,
             today,
         );
+        if !self.deadlines.is_empty() {
+            let recorded = |kind: DeadlineKind| self.deadlines.iter().any(|(k, _)| *k == kind);
+            let protest = self
+                .protest_due
+                .filter(|_| {
+                    matter.contains(DeadlineKind::Protest) && !recorded(DeadlineKind::Protest)
+                })
+                .map(|d| (DeadlineKind::Protest, d));
+            return self
+                .deadlines
+                .iter()
+                .copied()
+                .chain(protest)
+                .filter(|(k, _)| !self.met.contains(k))
+                .filter_map(|(k, d)| ahead(Some(d)).map(|d| (d, k)))
+                .min();
+        }
         let mut list: Vec<(Date, DeadlineKind)> = Vec::new();
         if matter.contains(DeadlineKind::CapeWindow) {
             list.extend(ahead(self.cape_window_closes).map(|d| (d, DeadlineKind::CapeWindow)));

@@ -1220,3 +1220,38 @@ fn check_as_json_names_the_ledger_in_the_commands_it_suggests() {
         assert!(m.contains("`capekit --ledger "), "{m}");
     }
 }
+
+#[test]
+fn ledger_status_keeps_a_cape_entrys_protest_date_once_its_window_has_closed() {
+    // Liquidated 2026-10-01: the CAPE window closes 2026-12-20, the protest is due 2027-03-30.
+    // From 2026-12-21 the protest is what remains, and status must still name it.
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(
+        d.join("es003.csv"),
+        "Entry Summary Number,Entry Type Code,Importer Number,Entry Date,Entry Summary Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status,Liquidation Date\r\n\
+B7600001112,01,12-3456789AB,2025-04-10,2025-04-15,9903.01.25,\"1,000.00\",Liquidated,2026-10-01\r\n",
+    )
+    .expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["plan", "es003.csv", "--as-of", "2026-11-24", "--out", "out"],
+    ));
+    let before = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "status", "--as-of", "2026-12-20"],
+    ));
+    assert!(before.stdout.contains("2026-12-20"), "{}", before.stdout);
+    let after = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "status", "--as-of", "2026-12-21"],
+    ));
+    assert!(
+        after.stdout.contains("B7600001112") && after.stdout.contains("2027-03-30"),
+        "{}",
+        after.stdout
+    );
+}

@@ -16,7 +16,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use capekit_core::EntryNumber;
-use capekit_core::triage::RefilePlan;
+use capekit_core::known::{Standing, corrected_refusal, refile_as_is};
+use capekit_core::triage::{Outcome, RefilePlan};
 use capekit_ledger::{
     DeclRef, DeclState, Declaration, DeclarationId, EntryState, Except, Ledger, LedgerError,
     sha256_hex,
@@ -267,10 +268,16 @@ pub fn rejudge(
             continue;
         };
         let row = capekit_core::refine::rejudge(e, claim, message, records.data.get(&e), as_of);
+        // The rules of the domain, on the action of the day: a corrected entry's, else an
+        // entry's as it is (what the ledger holds was asked of it already).
         let fine = if corrected.contains(&e) {
-            row.action.refile_once_corrected()
+            corrected_refusal(Standing::Rejected {
+                action: row.action,
+                advice: None,
+            })
+            .is_none()
         } else {
-            row.action == capekit_core::catalog::Action::Refile
+            refile_as_is(Some((Outcome::Rejected, row.action)), None).is_ok()
         };
         if fine {
             kept.push(e);

@@ -22,11 +22,21 @@ pub struct Uploaded {
     pub accepted: Vec<(EntryNumber, String)>,
 }
 
+impl Uploaded {
+    /// The ledger's declaration that was marked.
+    pub fn declaration(&self) -> DeclarationId {
+        match &self.outcome {
+            MarkOutcome::Changed { id, .. } | MarkOutcome::Unchanged { id, .. } => *id,
+        }
+    }
+}
+
 /// Why an upload was not marked.
 #[derive(Debug, thiserror::Error)]
 pub enum UploadedError {
-    /// The ledger refused.
-    #[error(transparent)]
+    /// The ledger refused. Its error is the source, so that a face walking the chain finds it
+    /// (a busy ledger is told as such).
+    #[error("{0}")]
     Ledger(#[from] LedgerError),
     /// The file is not a declaration upload, or its declaration cannot be found: why.
     #[error("{0}")]
@@ -57,18 +67,22 @@ where
     let known = ledger
         .find_declaration(&DeclRef::Sha256(sha))
         .map(|d| d.is_some());
-    let (outcome, entries) = match known {
+    match known {
         // A ledger that cannot tell leaves the face's own lookup to find it, or say why not.
         Ok(true) | Err(_) => {
-            let entries = match detect(name, bytes) {
-                Ok(Detected::Declaration(entries, _)) => Some(entries),
-                _ => None,
+            // Named before the mark (which does not change them): a failed lookup leaves
+            // nothing marked.
+            let accepted = match detect(name, bytes) {
+                Ok(Detected::Declaration(entries, _)) => {
+                    accepted_among(ledger, &entries).map_err(UploadedError::from)?
+                }
+                _ => Vec::new(),
             };
             let id = find(ledger)?;
             let outcome = ledger
                 .mark(id, &Mark::Uploaded { at, job })
                 .map_err(UploadedError::from)?;
-            (outcome, entries)
+            Ok(Uploaded { outcome, accepted })
         }
         Ok(false) => {
             let Detected::Declaration(entries, _) =
@@ -79,17 +93,26 @@ where
                 ))
                 .into());
             };
-            let meta = FileMeta::of_bytes(name, FileKind::Declaration, bytes);
-            let outcome = ledger
-                .mark_uploaded_file(&meta, bytes, &entries, at, job)
-                .map_err(UploadedError::from)?;
-            (outcome, Some(entries))
+            Ok(entries_of(ledger, name, bytes, &entries, at, job).map_err(UploadedError::from)?)
         }
-    };
-    let accepted = match &entries {
-        Some(entries) => accepted_among(ledger, entries).map_err(UploadedError::from)?,
-        None => Vec::new(),
-    };
+    }
+}
+
+/// Marks the upload of a declaration file whose entries the caller knows (one capekit made:
+/// a plan's declaration file), named `name`, with the bytes `bytes`: the ledger's declaration
+/// with these bytes, else a new one recorded uploaded, now or `at`. Names its entries known as
+/// accepted.
+pub fn entries_of(
+    ledger: &mut Ledger,
+    name: &str,
+    bytes: &[u8],
+    entries: &[EntryNumber],
+    at: Option<jiff::Timestamp>,
+    job: Option<String>,
+) -> Result<Uploaded, LedgerError> {
+    let accepted = accepted_among(ledger, entries)?;
+    let meta = FileMeta::of_bytes(name, FileKind::Declaration, bytes);
+    let outcome = ledger.mark_uploaded_file(&meta, bytes, entries, at, job)?;
     Ok(Uploaded { outcome, accepted })
 }
 
@@ -101,9 +124,11 @@ pub fn declaration(
     at: Option<jiff::Timestamp>,
     job: Option<String>,
 ) -> Result<Uploaded, LedgerError> {
-    let outcome = ledger.mark(id, &Mark::Uploaded { at, job })?;
+    // Named before the mark (which does not change them): a failed lookup leaves nothing
+    // marked.
     let entries = ledger.declaration_entries(id)?;
     let accepted = accepted_among(ledger, &entries)?;
+    let outcome = ledger.mark(id, &Mark::Uploaded { at, job })?;
     Ok(Uploaded { outcome, accepted })
 }
 
@@ -214,5 +239,36 @@ mod tests {
         )
         .expect_err("refused");
         assert!(err.to_string().starts_with("notes.csv"), "{err}");
+    }
+
+    #[test]
+    fn a_ledger_error_stays_in_the_chain() {
+        let e = UploadedError::from(LedgerError::Refused("no such declaration".into()));
+        assert_eq!(
+            e.to_string(),
+            LedgerError::Refused("no such declaration".into()).to_string()
+        );
+        let source = std::error::Error::source(&e).expect("a source");
+        assert!(source.downcast_ref::<LedgerError>().is_some(), "{source:?}");
+    }
+
+    #[test]
+    fn a_plan_file_marked_uploaded_names_its_accepted_entries() {
+        let mut l = ledger_with_an_accepted_entry();
+        let entries = [
+            EntryNumber::parse(ACCEPTED).expect("entry"),
+            EntryNumber::parse(OTHER).expect("entry"),
+        ];
+        let done =
+            entries_of(&mut l, "plan-1.csv", &upload(), &entries, None, None).expect("marked");
+        assert_eq!(done.accepted.len(), 1);
+        assert!(matches!(
+            done.outcome,
+            MarkOutcome::Changed {
+                from: None,
+                to: capekit_ledger::DeclState::Uploaded,
+                ..
+            }
+        ));
     }
 }

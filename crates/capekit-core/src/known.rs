@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::catalog::Action;
 use crate::entry::EntryNumber;
+use crate::triage::Outcome;
 
 /// Why an entry must not go on a new declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -211,6 +212,87 @@ pub fn corrected_refusal(standing: Standing<'_>) -> Option<String> {
     }
 }
 
+/// Does this answer alone send the entry to the next declaration as it is: a rejection whose
+/// action is `refile`, or an upload that failed file validation (`not-filed`, `fix-file`: its
+/// entries go on the corrected whole file)? Nothing else does: an accepted entry is never
+/// declared again, and a message that asks for a correction, a wait or another path is done
+/// first (then the corrected list puts the entry on, [`corrected_refusal`]).
+pub fn asks_refile_as_is(outcome: Outcome, action: Action) -> bool {
+    matches!(
+        (outcome, action),
+        (Outcome::Rejected, Action::Refile) | (Outcome::NotFiled, Action::FixFile)
+    )
+}
+
+/// Why an entry may not go on the next declaration as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotAsIs {
+    /// Its answer asks for something else than a refile as it is (it was accepted, or the
+    /// message asks for a correction, a wait or another path): what its answer says to do
+    /// stands, and a refile list need not repeat it.
+    NotAsked(String),
+    /// Its answer asks for a refile, but what the ledger knows holds it (accepted on another
+    /// claim, pending on a declaration, on a draft): a refile list says so.
+    Held(String),
+}
+
+impl NotAsIs {
+    /// Why, in one clause.
+    pub fn reason(&self) -> &str {
+        match self {
+            Self::NotAsked(r) | Self::Held(r) => r,
+        }
+    }
+}
+
+/// May an entry go on the next declaration as it is (not listed as corrected)? `latest` is the
+/// answer that decides for it, as an outcome and an action (where one entry has several, the
+/// one that asks for most), `None` when no claim outcome is known since its last declaration;
+/// `known` is what the ledger knows that keeps it off. The one rule of `capekit triage`,
+/// `capekit refile` and the workbench: see [`asks_refile_as_is`].
+pub fn refile_as_is(
+    latest: Option<(Outcome, Action)>,
+    known: Option<&KnownState>,
+) -> Result<(), NotAsIs> {
+    match latest {
+        Some((Outcome::Accepted, _)) => Err(NotAsIs::NotAsked(
+            "accepted: an accepted entry is never declared again".to_owned(),
+        )),
+        Some((outcome, action)) if asks_refile_as_is(outcome, action) => match known {
+            Some(k) => Err(NotAsIs::Held(known_reason(k))),
+            None => Ok(()),
+        },
+        Some((Outcome::Missing, _)) => Err(NotAsIs::NotAsked(
+            "on the declaration but in no claim file: it may still be queued; find its claim first"
+                .to_owned(),
+        )),
+        Some((Outcome::NoClaimYet, _)) => Err(NotAsIs::NotAsked(
+            "it passed file checks and has no claim yet: wait for its claim".to_owned(),
+        )),
+        Some((_, action)) => Err(NotAsIs::NotAsked(format!(
+            "its action is `{action}`, not a refile as it is"
+        ))),
+        None => Err(match known {
+            Some(k) => NotAsIs::Held(known_reason(k)),
+            None => NotAsIs::NotAsked(
+                "no claim outcome is known for it: triage its claim first".to_owned(),
+            ),
+        }),
+    }
+}
+
+/// Why an entry of another importer stays off a declaration asked for `asked`'s entries only:
+/// `recorded` is the importer the ledger's entry data gives it, if any.
+pub fn importer_refusal(asked: &str, recorded: Option<&str>) -> Option<String> {
+    match recorded {
+        Some(x) if x.eq_ignore_ascii_case(asked) => None,
+        Some(x) => Some(format!("its importer is {x}, not {asked}")),
+        None => Some(format!(
+            "the ledger has no entry data for it, so it cannot tell whether its importer is {asked}"
+        )),
+    }
+}
+
 /// Why the ledger's knowledge keeps an entry off a new declaration (CBP's "ACE Portal: CAPE
 /// Declarations" quick reference guide, April 2026: File Uploads and Claim Status).
 pub fn known_reason(k: &KnownState) -> String {
@@ -349,5 +431,59 @@ mod tests {
                 "{action}: {why:?}"
             );
         }
+    }
+
+    #[test]
+    fn only_a_refile_or_a_failed_upload_goes_on_as_it_is() {
+        let pending = KnownState::Pending {
+            declaration: "d.csv".into(),
+            declared_at: Timestamp::UNIX_EPOCH,
+        };
+        assert_eq!(
+            refile_as_is(Some((Outcome::Rejected, Action::Refile)), None),
+            Ok(())
+        );
+        // A failed upload's entries go on the corrected whole file.
+        assert_eq!(
+            refile_as_is(Some((Outcome::NotFiled, Action::FixFile)), None),
+            Ok(())
+        );
+        assert!(matches!(
+            refile_as_is(Some((Outcome::Rejected, Action::Refile)), Some(&pending)),
+            Err(NotAsIs::Held(r)) if r.contains("do not resubmit")
+        ));
+        for (outcome, action) in [
+            (Outcome::Accepted, Action::None),
+            (Outcome::Rejected, Action::CorrectThenRefile),
+            (Outcome::Rejected, Action::RetryLater),
+            (Outcome::Rejected, Action::FixFile),
+            (Outcome::Rejected, Action::OtherPath),
+            (Outcome::Rejected, Action::Review),
+            (Outcome::Rejected, Action::None),
+            (Outcome::Missing, Action::Review),
+            (Outcome::NoClaimYet, Action::WaitForClaim),
+        ] {
+            assert!(
+                matches!(
+                    refile_as_is(Some((outcome, action)), Some(&pending)),
+                    Err(NotAsIs::NotAsked(_))
+                ),
+                "{outcome:?} {action}"
+            );
+        }
+        assert!(matches!(
+            refile_as_is(None, Some(&pending)),
+            Err(NotAsIs::Held(_))
+        ));
+        assert!(matches!(
+            refile_as_is(None, None),
+            Err(NotAsIs::NotAsked(_))
+        ));
+        assert_eq!(importer_refusal("ACME", Some("acme")), None);
+        assert_eq!(
+            importer_refusal("ACME", Some("OTHER")).as_deref(),
+            Some("its importer is OTHER, not ACME")
+        );
+        assert!(importer_refusal("ACME", None).is_some());
     }
 }

@@ -21,8 +21,10 @@ use std::path::{Path, PathBuf};
 
 use capekit_core::catalog::Action;
 use capekit_core::entry::EntryNumber;
-use capekit_core::known::{KnownState, Standing, corrected_refusal};
-use capekit_core::triage::{LeftOut, RefilePlan};
+use capekit_core::known::{
+    KnownState, Standing, corrected_refusal, importer_refusal, refile_as_is,
+};
+use capekit_core::triage::{LeftOut, Outcome, RefilePlan};
 use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
@@ -105,6 +107,17 @@ impl EntryState {
             "drafted" => "on a draft",
             "unknown" => "not declared",
             other => other,
+        }
+    }
+
+    /// The claim answer that stands for the entry, as an outcome and an action: accepted, or
+    /// rejected with its latest claim's action; `None` when a declaration after its last claim
+    /// outcome holds it, or when it has none.
+    pub fn latest(&self) -> Option<(Outcome, Action)> {
+        match self {
+            Self::Accepted { .. } => Some((Outcome::Accepted, Action::None)),
+            Self::Rejected { action, .. } => Some((Outcome::Rejected, *action)),
+            Self::Pending { .. } | Self::Drafted { .. } | Self::Unknown => None,
         }
     }
 
@@ -605,9 +618,10 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Entries to refile as they are: rejected on their latest claim with the action `refile`,
-    /// never accepted, not pending. With `importer`, only that importer's entries (entries with
-    /// no recorded importer are left out then).
+    /// Entries to refile as they are ([`capekit_core::known::refile_as_is`] of what the ledger
+    /// records: rejected on their latest claim with the action `refile`, never accepted, not
+    /// pending, not on a draft). With `importer`, only that importer's entries (entries with no
+    /// recorded importer are left out then).
     pub fn refile_candidates(&self, importer: Option<&str>) -> Result<Vec<EntryNumber>> {
         self.refile_candidates_except(importer, &Except::none())
     }
@@ -618,24 +632,17 @@ impl Ledger {
         except: &Except,
     ) -> Result<Vec<EntryNumber>> {
         let importers = match importer {
-            Some(_) => Some(self.importers()?),
-            None => None,
+            Some(_) => self.importers()?,
+            None => HashMap::new(),
         };
         Ok(self
             .all_states_except(except)?
             .into_iter()
-            .filter(|(_, s)| {
-                matches!(
-                    s,
-                    EntryState::Rejected {
-                        action: Action::Refile,
-                        ..
-                    }
-                )
-            })
-            .filter(|(e, _)| match (importer, &importers) {
-                (Some(i), Some(map)) => map.get(e).is_some_and(|x| x.eq_ignore_ascii_case(i)),
-                _ => true,
+            .filter(|(_, s)| refile_as_is(s.latest(), s.known().as_ref()).is_ok())
+            .filter(|(e, _)| {
+                importer.is_none_or(|i| {
+                    importer_refusal(i, importers.get(e).map(String::as_str)).is_none()
+                })
             })
             .map(|(e, _)| e)
             .collect())
@@ -677,17 +684,8 @@ impl Ledger {
                 },
                 _ => Standing::NoOutcome,
             };
-            let reason = corrected_refusal(standing);
-            let reason = reason.or_else(|| {
-                let i = importer?;
-                match importers.get(e) {
-                    Some(x) if x.eq_ignore_ascii_case(i) => None,
-                    Some(x) => Some(format!("its importer is {x}, not {i}")),
-                    None => Some(format!(
-                        "the ledger has no entry data for it, so it cannot tell whether its importer is {i}"
-                    )),
-                }
-            });
+            let reason = corrected_refusal(standing)
+                .or_else(|| importer_refusal(importer?, importers.get(e).map(String::as_str)));
             match reason {
                 None => {
                     chosen.insert(*e);

@@ -34,7 +34,7 @@ use capekit_io::plan_out::{Plan, PlanOptions, build_plan};
 use capekit_io::upload::upload_bytes;
 use capekit_ledger::{
     DeclRef, DeclState, Declaration, DeclarationId, DraftPart, Except, FileKind, FileMeta, Holder,
-    ImportOutcome, Ledger, LedgerError, Mark, Reservation,
+    ImportOutcome, Ledger, LedgerError, Reservation,
 };
 
 /// Tries of a write that found the ledger held by another process past the busy timeout.
@@ -367,19 +367,24 @@ pub fn guard_read_only(
 }
 
 /// What "I uploaded it" did to the draft of a refile part.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum UploadMark {
-    /// Marked uploaded (or it was already, or its claim is recorded).
-    Marked,
-    /// The draft is no longer one to upload: superseded or discarded, or failed. The declarations
-    /// that hold its entries now.
+    /// Marked uploaded (or it was already): what marking did, and the entries of the draft the
+    /// ledger knows as accepted on a claim, which CBP will reject.
+    Marked(capekit_app::uploaded::Uploaded),
+    /// A claim answered it already: CBP processed it, so it is not marked uploaded again.
+    Answered(Box<Declaration>),
+    /// The draft is no longer one to upload: superseded or discarded, or failed, and newer
+    /// declarations hold its entries now (which are returned).
     Stale(Box<Declaration>, Vec<Holder>),
 }
 
 /// Marks the draft `id` (the one a triage's refile part was recorded as) uploaded, when the user
-/// says it was (a POST): its entries are pending from then on. Exactly that declaration, never
-/// another with the same bytes; one superseded, discarded or failed is not marked, and the
-/// declarations holding its entries now are returned to say so.
+/// says it was (a POST), as `capekit ledger uploaded` marks it ([`capekit_app::uploaded`]): its
+/// entries are pending from then on. Exactly that declaration, never another with the same
+/// bytes. One a claim answered is not marked (CBP processed it); one superseded, discarded or
+/// failed is marked as the ledger allows, unless newer declarations hold its entries now, which
+/// are returned to say so.
 pub fn mark_uploaded(
     state: &crate::AppState,
     path: &Path,
@@ -393,21 +398,17 @@ pub fn mark_uploaded(
             )));
         };
         match d.state {
-            DeclState::Draft | DeclState::Uploaded => {
-                l.mark(
-                    id,
-                    &Mark::Uploaded {
-                        at: None,
-                        job: None,
-                    },
-                )?;
-                Ok(UploadMark::Marked)
-            }
-            DeclState::Answered => Ok(UploadMark::Marked),
+            DeclState::Answered => return Ok(UploadMark::Answered(Box::new(d))),
+            // The ledger refuses these while newer declarations hold their entries: the page
+            // names those.
             DeclState::Discarded | DeclState::Failed => {
                 let holders = l.holders_elsewhere(id)?;
-                Ok(UploadMark::Stale(Box::new(d), holders))
+                if !holders.is_empty() {
+                    return Ok(UploadMark::Stale(Box::new(d), holders));
+                }
             }
+            DeclState::Draft | DeclState::Uploaded => {}
         }
+        capekit_app::uploaded::declaration(l, id, None, None).map(UploadMark::Marked)
     })
 }

@@ -2649,3 +2649,128 @@ async fn an_entry_list_without_entry_data_is_refused_beside_claim_files() {
         "{page}"
     );
 }
+
+/// Records in the workbench's ledger a claim that accepts `entry`: answering a declaration
+/// uploaded outside the workbench when `elsewhere`, else the one the ledger finds holding it.
+fn record_accepted(f: &Fixture, entry: &str, claim: &str, elsewhere: bool) {
+    use capekit_app::import::{Named, gather, read_file, record};
+    let path = f.dir.path().join("ledger").join("ledger.sqlite3");
+    let mut l = capekit_ledger::Ledger::open(&path).expect("ledger");
+    let bytes = format!(
+        "Claim Number,Entry Number,Entry Status,Message\r\n{claim},{entry},Accepted,ENTRY SUMMARY UPDATED\r\n"
+    )
+    .into_bytes();
+    let file = read_file("late-claim.csv", bytes, || None).expect("read");
+    let read = gather(vec![file], false).expect("gathered");
+    let upload = format!("Entry Number\r\n{entry}\r\n").into_bytes();
+    let other = capekit_ledger::FileMeta::of_bytes(
+        "other-upload.csv",
+        capekit_ledger::FileKind::Declaration,
+        &upload,
+    );
+    let entries = vec![capekit_core::EntryNumber::parse(entry).expect("entry")];
+    let named = |_: &capekit_ledger::Ledger| {
+        Ok::<_, capekit_ledger::LedgerError>(elsewhere.then_some(Named::File(other, entries)))
+    };
+    record(&mut l, read, AS_OF.parse().expect("date"), named).expect("recorded");
+}
+
+#[tokio::test]
+async fn marking_a_triages_refile_uploaded_names_the_entries_the_ledger_knows_as_accepted() {
+    let f = fixture_with_ledger();
+    let target = upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let page = text(send(&f.app, get(&target)).await).await;
+    let action = uploaded_action(&page, "refile.csv");
+    // A claim read after the refile was made accepts one of its entries.
+    record_accepted(&f, "B7644104112", "300000000009", true);
+    let res = send(&f.app, same_origin_post(&action)).await;
+    let status = res.status();
+    let page = text(res).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("the ledger knows as accepted on a claim")
+            && page.contains("B7644104112")
+            && page.contains("300000000009")
+            && page.contains("Back to the triage"),
+        "{page}"
+    );
+    let list = text(send(&f.app, get("/declarations")).await).await;
+    assert!(
+        from_id(&list, "declarations").contains("uploaded"),
+        "{list}"
+    );
+}
+
+#[tokio::test]
+async fn marking_a_plans_declaration_uploaded_names_the_entries_the_ledger_knows_as_accepted() {
+    let f = fixture_with_ledger();
+    let plan = upload(&f.app, &[("es003.csv", ES003)]).await;
+    let file = "declaration-27-184593000-2026-11-24.csv";
+    let declared = text(send(&f.app, get(&format!("{plan}/{file}"))).await).await;
+    let first = declared.lines().nth(1).expect("an entry").trim().to_owned();
+    let second = declared
+        .lines()
+        .nth(2)
+        .expect("two entries")
+        .trim()
+        .to_owned();
+    // A claim read after the plan was made accepts one of its entries.
+    record_accepted(&f, &first, "300000000009", true);
+    let res = send(&f.app, same_origin_post(&format!("{plan}/{file}/uploaded"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = text(res).await;
+    assert!(
+        page.contains("the ledger knows as accepted on a claim")
+            && page.contains(&first)
+            && page.contains("300000000009")
+            && !page.contains(&second)
+            && page.contains("Back to the plan"),
+        "{page}"
+    );
+    let list = text(send(&f.app, get("/declarations")).await).await;
+    assert!(
+        from_id(&list, "declarations").contains("uploaded"),
+        "{list}"
+    );
+}
+
+#[tokio::test]
+async fn a_refile_a_claim_answered_already_is_not_marked_uploaded_and_the_page_says_so() {
+    let f = fixture_with_ledger();
+    let target = upload(
+        &f.app,
+        &[
+            ("claim-details.csv", CLAIM),
+            ("declaration.csv", DECLARATION),
+        ],
+    )
+    .await;
+    let page = text(send(&f.app, get(&target)).await).await;
+    let action = uploaded_action(&page, "refile.csv");
+    // A claim naming an entry of the draft answers it: CBP processed it.
+    record_accepted(&f, "B7644104112", "300000000009", false);
+    let res = send(&f.app, same_origin_post(&action)).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let page = text(res).await;
+    assert!(
+        page.contains("was answered by claim 300000000009 already")
+            && page.contains("not marked uploaded"),
+        "{page}"
+    );
+    let l = capekit_ledger::Ledger::open(&f.dir.path().join("ledger").join("ledger.sqlite3"))
+        .expect("ledger");
+    assert!(
+        !l.declarations()
+            .expect("declarations")
+            .iter()
+            .any(|d| d.state == capekit_ledger::DeclState::Uploaded),
+        "marked after all"
+    );
+}

@@ -182,10 +182,20 @@ pub(super) struct EntryAgg {
     pub(super) not_filed: bool,
     /// The worklist row that blocks refiling most.
     pub(super) strongest: Option<(u32, Action)>,
+    /// Of its worklist rows that do not ask for a refile as it is, the one whose action asks
+    /// for most: it decides whether the entry goes on as it is.
+    pub(super) held_back: Option<(u32, Action)>,
 }
 
 impl EntryAgg {
-    pub(super) fn consider(&mut self, row: u32, action: Action) {
+    pub(super) fn consider(&mut self, row: u32, outcome: Outcome, action: Action) {
+        if !crate::known::asks_refile_as_is(outcome, action)
+            && self
+                .held_back
+                .is_none_or(|(_, a)| action.blocking() > a.blocking())
+        {
+            self.held_back = Some((row, action));
+        }
         let replace = match self.strongest {
             None => true,
             Some((_, prev)) => prev.refile_once_corrected() && !action.refile_once_corrected(),
@@ -193,10 +203,5 @@ impl EntryAgg {
         if replace {
             self.strongest = Some((row, action));
         }
-    }
-
-    pub(super) fn blocked(&self) -> bool {
-        self.strongest
-            .is_some_and(|(_, a)| !a.refile_once_corrected())
     }
 }

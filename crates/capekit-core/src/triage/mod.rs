@@ -22,7 +22,10 @@ use serde::Serialize;
 
 use crate::catalog::{Action, CATALOG_VERSION, Verdict, judge};
 use crate::entry::EntryNumber;
-use crate::known::{Known, KnownState, Standing, corrected_refusal, known_reason};
+use crate::known::{
+    Known, KnownState, NotAsIs, Standing, asks_refile_as_is, corrected_refusal, known_reason,
+    refile_as_is,
+};
 
 mod index;
 mod judge;
@@ -770,7 +773,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     for (i, r) in worklist.iter().enumerate() {
         by_entry
             .entry_or_default(r.entry_number)
-            .consider(index_u32(i), r.action);
+            .consider(index_u32(i), r.outcome, r.action);
     }
 
     let refile = plan_refile(

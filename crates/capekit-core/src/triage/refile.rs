@@ -2,9 +2,10 @@
 
 use super::*;
 
-/// The next declaration: rejected entries whose action is `refile`, plus corrected entries whose
-/// action allows refiling once corrected; never an accepted one, never one that another claim's
-/// rejection still blocks.
+/// The next declaration: the entries whose answers send them on as they are ([`refile_as_is`]:
+/// rejected with the action `refile`, or on an upload that failed file validation), plus
+/// corrected entries whose action allows refiling once corrected ([`corrected_refusal`]); never
+/// an accepted one, never one that another claim's answer still holds back.
 pub(super) fn plan_refile(
     worklist: &[EntryResult],
     by_entry: &ByEntry,
@@ -41,19 +42,29 @@ pub(super) fn plan_refile(
             refuse(&mut refile, r.entry_number);
             continue;
         }
-        // Rejected entries to refile as they are, and every entry of an upload that failed file
-        // validation (the corrected whole file).
-        let refile_now = matches!(
-            (r.outcome, r.action),
-            (Outcome::Rejected, Action::Refile) | (Outcome::NotFiled, Action::FixFile)
-        );
-        if refile_now
-            && agg.is_none_or(|a| a.accepted_on.is_none() && !a.blocked())
-            && !chosen.contains(&r.entry_number)
-            && !refuse(&mut refile, r.entry_number)
-            && chosen.insert(r.entry_number)
-        {
-            refile.entries.push(r.entry_number);
+        if !asks_refile_as_is(r.outcome, r.action) || chosen.contains(&r.entry_number) {
+            continue;
+        }
+        // The answer that decides for the entry as a whole: an acceptance on another claim, or
+        // another claim's answer that asks for more than a refile as it is (a correction, a
+        // wait, another path), else this one.
+        let latest = match agg {
+            Some(a) if a.accepted_on.is_some() => (Outcome::Accepted, Action::None),
+            Some(a) => a
+                .held_back
+                .and_then(|(i, _)| worklist.get(i as usize))
+                .map_or((r.outcome, r.action), |h| (h.outcome, h.action)),
+            None => (r.outcome, r.action),
+        };
+        match refile_as_is(Some(latest), known.get(&r.entry_number)) {
+            Ok(()) => {
+                chosen.insert(r.entry_number);
+                refile.entries.push(r.entry_number);
+            }
+            Err(NotAsIs::Held(_)) => {
+                refuse(&mut refile, r.entry_number);
+            }
+            Err(NotAsIs::NotAsked(_)) => {}
         }
     }
     let mut corrected_seen = HashSet::new();

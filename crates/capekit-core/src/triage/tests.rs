@@ -336,3 +336,36 @@ fn without_status_column_the_message_decides() {
     assert_eq!(by_entry[&n(2)], (Outcome::Rejected, Action::OtherPath));
     assert!(r.refile.entries.is_empty());
 }
+
+/// An entry one claim sends to a refile and another claim asks to correct first (or to wait
+/// for) is not refiled as it is: the answer that asks for more decides, as the several
+/// messages of one claim do. Once corrected, the corrected list puts it on.
+#[test]
+fn an_entry_another_claim_asks_to_correct_is_not_refiled_as_it_is() {
+    let rows = vec![
+        row(1, "A", "Failed", "UNABLE TO CALCULATE DUTY"),
+        row(1, "B", "Failed", "INVALID HTS"),
+        row(2, "A", "Failed", "UNABLE TO CALCULATE DUTY"),
+        row(2, "B", "Failed", "ENTRY SUMMARY IS IN TRADE CONTROL"),
+        row(3, "A", "Failed", "UNABLE TO CALCULATE DUTY"),
+    ];
+    let r = triage(
+        &TriageInput {
+            rows: rows.clone(),
+            ..TriageInput::default()
+        },
+        AS_OF,
+    );
+    assert_eq!(r.refile.entries, vec![n(3)], "{:?}", r.refile);
+    assert!(r.refile.left_out.is_empty(), "{:?}", r.refile);
+    let r = triage(
+        &TriageInput {
+            rows,
+            corrected: vec![n(1), n(2)],
+            ..TriageInput::default()
+        },
+        AS_OF,
+    );
+    assert_eq!(r.refile.entries, vec![n(3), n(1), n(2)], "{:?}", r.refile);
+    assert_eq!(r.refile.from_corrected, 2);
+}

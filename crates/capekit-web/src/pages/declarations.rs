@@ -156,19 +156,39 @@ pub async fn act(
         Ok(accepted) if accepted.is_empty() => {
             Ok(Redirect::to(&format!("/declarations#declaration-{id}")).into_response())
         }
-        Ok(accepted) => Ok(private_page(layout::page(
-            "Marked uploaded",
-            accepted_body(id, &accepted),
-        ))),
+        Ok(accepted) => Ok(accepted_page(
+            DeclarationId(id),
+            &accepted,
+            &format!("/declarations#declaration-{id}"),
+            "Back to the declarations",
+        )),
         Err(e) => {
             Err(AppError::bad_request("Not changed", e.to_string()).with_back(back.0, back.1))
         }
     }
 }
 
-/// The warning `capekit ledger uploaded` prints, as a page: the upload holds entries the ledger
-/// knows as accepted on a claim, which CBP will reject.
-fn accepted_body(id: i64, accepted: &[(capekit_core::EntryNumber, String)]) -> Markup {
+/// The warning `capekit ledger uploaded` prints, as a page: the upload (the ledger's declaration
+/// `id`, just marked uploaded) holds entries the ledger knows as accepted on a claim, which CBP
+/// will reject. Every "I uploaded" of the workbench answers with it when there are some.
+pub(crate) fn accepted_page(
+    id: DeclarationId,
+    accepted: &[(capekit_core::EntryNumber, String)],
+    back: &str,
+    back_label: &str,
+) -> Response {
+    private_page(layout::page(
+        "Marked uploaded",
+        accepted_body(id, accepted, back, back_label),
+    ))
+}
+
+fn accepted_body(
+    id: DeclarationId,
+    accepted: &[(capekit_core::EntryNumber, String)],
+    back: &str,
+    back_label: &str,
+) -> Markup {
     let n = accepted.len();
     html! {
         h1 { "Declaration #" (id) " marked uploaded" }
@@ -187,6 +207,6 @@ fn accepted_body(id: i64, accepted: &[(capekit_core::EntryNumber, String)]) -> M
         @if n > 100 {
             p { "... and " (n - 100) " more." }
         }
-        p { a href=(format!("/declarations#declaration-{id}")) { "Back to the declarations" } }
+        p { a href=(back) { (back_label) } }
     }
 }

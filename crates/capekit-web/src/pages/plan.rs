@@ -696,7 +696,9 @@ fn plan_importer_reports(plan: &capekit_io::plan_out::Plan) -> Vec<(String, Stri
 
 /// `POST /plan/{id}/{file}/uploaded`: the user says the declaration file was uploaded on ACE
 /// Portal. It is recorded as `capekit ledger uploaded FILE` records it (the file, its entries,
-/// its bytes), so its entries are pending from then on and no later plan or triage offers them.
+/// its bytes, [`capekit_app::uploaded::entries_of`]), so its entries are pending from then on and
+/// no later plan or triage offers them; the entries of it the ledger knows as accepted on a claim
+/// are named.
 pub async fn mark_uploaded(
     State(state): State<AppState>,
     UrlPath((id, file)): UrlPath<(String, String)>,
@@ -722,21 +724,24 @@ pub async fn mark_uploaded(
     let writer = state.clone();
     let done = tokio::task::spawn_blocking(move || {
         crate::ledger::write(&writer.writes, &path, writer.ledger_busy_timeout, |l| {
-            let meta = capekit_ledger::FileMeta::of_bytes(
-                &name,
-                capekit_ledger::FileKind::Declaration,
-                &bytes,
-            );
-            l.mark_uploaded_file(&meta, &bytes, &entries, None, None)
+            capekit_app::uploaded::entries_of(l, &name, &bytes, &entries, None, None)
         })
     })
     .await?;
+    let to_plan = format!(
+        "/plan/{id}{}#declarations",
+        super::query(&[("uploaded", &file)])
+    );
     match done {
-        Ok(_) => Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to(&format!(
-                "/plan/{id}{}#declarations",
-                super::query(&[("uploaded", &file)])
-            )),
+        Ok(u) if u.accepted.is_empty() => Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to(&to_plan),
+        )),
+        // As `capekit ledger uploaded` warns: CBP accepts an entry once.
+        Ok(u) => Ok(super::declarations::accepted_page(
+            u.declaration(),
+            &u.accepted,
+            &to_plan,
+            "Back to the plan",
         )),
         Err(e) => Err(
             AppError::bad_request("Not recorded as uploaded", e.to_string())

@@ -641,8 +641,11 @@ fn meaning(name: &str) -> &'static str {
 /// `POST /triage/{id}/{file}/uploaded`: the user says this refile part was uploaded on ACE
 /// Portal. The draft it was recorded as (by its declaration number, never another declaration
 /// with the same bytes) is marked uploaded: its entries are pending with CBP from now on. Refused
-/// with a page saying why: 409 when that draft was superseded, discarded or failed (naming the declarations that hold its entries now), 400 when an entry is already pending on
-/// another upload, and without a ledger.
+/// with a page saying why: 409 when a claim answered that declaration already, or when it was
+/// superseded, discarded or failed and newer declarations hold its entries now (naming them),
+/// 400 when an entry is already pending on another upload, and without a ledger. Marked, it
+/// names the entries of the draft the ledger knows as accepted on a claim, as `capekit ledger
+/// uploaded` does.
 pub async fn mark_uploaded(
     State(state): State<AppState>,
     UrlPath((id, file)): UrlPath<(String, String)>,
@@ -709,9 +712,27 @@ pub async fn mark_uploaded(
         tokio::task::spawn_blocking(move || ledger::mark_uploaded(&writer, &ledger_path, draft))
             .await?;
     match done {
-        Ok(ledger::UploadMark::Marked) => {
+        Ok(ledger::UploadMark::Marked(u)) if u.accepted.is_empty() => {
             Ok(Redirect::to(&format!("/triage/{id}?uploaded={file}")).into_response())
         }
+        Ok(ledger::UploadMark::Marked(u)) => Ok(super::declarations::accepted_page(
+            draft,
+            &u.accepted,
+            &format!("/triage/{id}?uploaded={file}"),
+            "Back to the triage",
+        )),
+        Ok(ledger::UploadMark::Answered(d)) => Err(AppError::conflict(
+            "Not recorded as uploaded",
+            format!(
+                "{file} of this triage (declaration #{} {}) was answered by {} already: CBP processed it, so it is not marked uploaded. Its entries stand as that claim says; to see what CBP did with them since, triage a newer claim.",
+                d.id,
+                capekit_ledger::shown_name(&d.name),
+                d.claim
+                    .as_deref()
+                    .map_or_else(|| "a claim".to_owned(), |c| format!("claim {c}")),
+            ),
+        )
+        .with_back(back, "Back to the triage")),
         Ok(ledger::UploadMark::Stale(d, holders)) => {
             Err(stale_draft(&file, &d, &holders).with_back("/declarations", "See the declarations"))
         }

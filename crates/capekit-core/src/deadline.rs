@@ -325,6 +325,9 @@ pub enum Basis {
     EntryAsDeposit(Date),
     /// The decision date of a denied protest (the safe start of the notice of denial).
     Denial(Date),
+    /// The latest liquidation CBP's FINAL LIQUIDATION message allows (81 days before the as-of
+    /// date), earlier than the entry data's: the safer reading of the two.
+    FinalLiquidationMessage(Date),
 }
 
 impl fmt::Display for Basis {
@@ -358,6 +361,10 @@ impl fmt::Display for Basis {
                 "entry {d} + 2 years (no entry summary date in the file; the deposit is not earlier than the entry)"
             ),
             Self::Denial(d) => write!(f, "protest denied {d} + 180 days"),
+            Self::FinalLiquidationMessage(d) => write!(
+                f,
+                "liquidation {d} at the latest, as CBP's FINAL LIQUIDATION message says (the entry data's date is later): the safer reading"
+            ),
         }
     }
 }

@@ -230,6 +230,39 @@ fn next_route(entry: &EntryData, d: &Decision) -> String {
     }
 }
 
+/// CBP says final liquidation while the data dates the liquidation inside the CAPE window: if
+/// CBP is right the entry liquidated at least 81 days before `as_of`, so its protest is due 99
+/// days from `as_of` at the latest, before the data's date. The row's protest deadline is that
+/// earlier date, so that the worklist sorts and alarms by the safer reading, as its advice says.
+fn safer_protest_by_the_message(
+    r: &mut EntryResult,
+    window: Option<crate::deadline::Deadline>,
+    as_of: Date,
+) {
+    use crate::deadline::{Basis, Deadline, add_days};
+    if window.is_none_or(|w| w.days_left < 0) {
+        return;
+    }
+    let (Some(latest_liquidation), Some(due)) = (add_days(as_of, -81), add_days(as_of, 99)) else {
+        return;
+    };
+    let safer = Deadline::new(
+        DeadlineKind::Protest,
+        due,
+        as_of,
+        Basis::FinalLiquidationMessage(latest_liquidation),
+    );
+    match r
+        .deadlines
+        .iter_mut()
+        .find(|d| d.kind == DeadlineKind::Protest)
+    {
+        Some(p) if p.date > due => *p = safer,
+        Some(_) => {}
+        None => r.deadlines.push(safer),
+    }
+}
+
 fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date) {
     let liquidation = entry.liquidation_date;
     let window = d.deadlines.cape_window_closes;
@@ -475,6 +508,9 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
         kinds.remove(DeadlineKind::Psc);
     }
     r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds).collect();
+    if is(&FINAL_LIQUIDATION) {
+        safer_protest_by_the_message(r, window, as_of);
+    }
     r.urgent = crate::deadline::most_urgent(r.deadlines.iter().copied()).map(|d| d.kind);
     // No date to count from, and the protest may be due any day: urgent all the same.
     if r.urgent.is_none()
@@ -837,6 +873,22 @@ mod tests {
             AS_OF,
         );
         assert!(r.what_to_do.contains("2027-03-03"), "{}", r.what_to_do);
+        // The row's protest deadline is that safer date too, not the data's (liquidation + 180):
+        // the worklist sorts and alarms by what its advice says.
+        let protest = r
+            .deadlines
+            .iter()
+            .find(|d| d.kind == DeadlineKind::Protest)
+            .expect("a protest deadline");
+        assert_eq!(protest.date, date(2027, 3, 3));
+        assert!(
+            protest
+                .basis
+                .to_string()
+                .contains("FINAL LIQUIDATION message"),
+            "{}",
+            protest.basis
+        );
     }
 
     #[test]

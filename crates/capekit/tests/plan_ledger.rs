@@ -1255,3 +1255,40 @@ B7600001112,01,12-3456789AB,2025-04-10,2025-04-15,9903.01.25,\"1,000.00\",Liquid
         after.stdout
     );
 }
+
+#[test]
+fn the_plans_cape_row_says_when_its_entries_are_kept_off_the_declarations() {
+    // "Declare it in CAPE now" over an entry accepted already would read as an instruction.
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    std::fs::write(
+        d.join("claim.csv"),
+        "Claim Number,Entry Number,Entry Status,Message\r\n300000000001,B7600001112,Accepted,ENTRY SUMMARY UPDATED\r\n",
+    )
+    .expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "claim.csv"],
+    ));
+    std::fs::write(
+        d.join("es003.csv"),
+        "Entry Summary Number,Entry Type Code,Importer Number,Entry Date,Entry Summary Date,HTS Number - Full,Line Tariff Duty Amount,Liquidation Status,Liquidation Date\r\n\
+B7600001112,01,12-3456789AB,2025-04-10,2025-04-15,9903.01.25,\"1,000.00\",Liquidated,2026-10-01\r\n",
+    )
+    .expect("write");
+    let run = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["plan", "es003.csv", "--as-of", "2026-11-24", "--out", "out"],
+    ));
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("cape "))
+        .unwrap_or_else(|| panic!("no cape row: {}", run.stdout));
+    assert!(
+        row.contains("It is kept off the declarations: see below."),
+        "{row}"
+    );
+}

@@ -121,15 +121,32 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
         "  {:<16} {:>9} {:>18}  what it means",
         "path", "entries", "IEEPA duty"
     );
-    // Each path with its meaning, where a clerk first reads its name.
+    // Each path with its meaning, where a clerk first reads its name; the cape row says how
+    // many of its entries are not declared now (the ledger knows them, or the plan doubts them),
+    // so that "declare it" never stands over entries that must not be.
+    let kept_off = plan.known_entries().len() + plan.held_entries();
     for t in &plan.totals {
+        let meaning = if t.path == EntryPath::Cape && kept_off > 0 {
+            let which = match (kept_off == t.entries, kept_off) {
+                (true, 1) => "It is".to_owned(),
+                (true, n) => format!("All {} are", group(n as u64)),
+                (false, 1) => "1 of them is".to_owned(),
+                (false, n) => format!("{} of them are", group(n as u64)),
+            };
+            format!(
+                "{} {which} kept off the declarations: see below.",
+                t.path.describe()
+            )
+        } else {
+            t.path.describe().to_owned()
+        };
         let _ = writeln!(
             out,
             "  {:<16} {:>9} {:>18}  {}",
             t.path.as_str(),
             group(t.entries as u64),
             format_cents(t.ieepa_duty_cents),
-            t.path.describe()
+            meaning
         );
     }
     let _ = writeln!(

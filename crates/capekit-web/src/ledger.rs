@@ -236,7 +236,7 @@ fn record_refile_drafts(
     let folder = draft_folder(session);
     // Recorded under the names the downloads give the files, so that `ledger declarations`
     // names the file the user has.
-    let names = crate::pages::triage::download_names(report).refile;
+    let names = draft_names(report);
     let parts: Vec<(String, Vec<u8>, &[EntryNumber])> = names
         .iter()
         .zip(report.refile.entries.chunks(MAX_ENTRIES))
@@ -344,7 +344,7 @@ pub fn guard_read_only(
     let l = Ledger::open(path)?;
     capekit_app::triage::guard(&l, input, report, &Except::drafts_in(draft_folder(session)))?;
     // The names the drafts were recorded under: those the downloads give the files.
-    let names = crate::pages::triage::download_names(report).refile;
+    let names = draft_names(report);
     if names.is_empty() {
         return Ok(Vec::new());
     }
@@ -411,4 +411,10 @@ pub fn mark_uploaded(
         }
         capekit_app::uploaded::declaration(l, id, None, None).map(UploadMark::Marked)
     })
+}
+
+/// The names of a triage's refile parts, as its page offers them for download
+/// (`pages::triage::download_names`; the importers name no refile part).
+fn draft_names(report: &capekit_core::triage::TriageReport) -> Vec<String> {
+    capekit_io::triage_out::triage_names(report, &capekit_io::triage_out::Importers::new()).refile
 }

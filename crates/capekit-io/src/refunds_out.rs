@@ -645,7 +645,10 @@ fn problems_view(
             (Some(file), None) => file.clone(),
             (None, pos) => pos.unwrap_or_default(),
         };
-        let name = capekit_core::catalogs::find_rule(d.code()).map_or("", |r| r.name());
+        let name = capekit_core::refunds::rules::refund_reader_rule(d.code())
+            .map(|r| r.name)
+            .or_else(|| capekit_core::refunds::rules::refund_rule(d.code()).map(|r| r.name))
+            .unwrap_or("");
         problems.put(
             f,
             wb,

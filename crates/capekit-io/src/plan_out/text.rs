@@ -124,7 +124,9 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     // Each path with its meaning, where a clerk first reads its name; the cape row says how
     // many of its entries are not declared now (the ledger knows them, or the plan doubts them),
     // so that "declare it" never stands over entries that must not be.
-    let kept_off = plan.known_entries().len() + plan.held_entries();
+    let known = plan.known_entries();
+    let held = plan.held_entries();
+    let kept_off = known.len() + held;
     for t in &plan.totals {
         let meaning = if t.path == EntryPath::Cape && kept_off > 0 {
             let which = match (kept_off == t.entries, kept_off) {
@@ -234,7 +236,6 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             plural(other, "cape entry", "cape entries")
         );
     }
-    let held = plan.held_entries();
     if held > 0 {
         let _ = writeln!(
             out,
@@ -242,7 +243,6 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
             plural(held, "cape entry", "cape entries")
         );
     }
-    let known = plan.known_entries();
     if !known.is_empty() {
         let _ = writeln!(
             out,

@@ -175,6 +175,11 @@ pub struct TriageNames {
 
 /// The names of the files of `report`, whose importers are `importers`.
 pub fn triage_names(report: &TriageReport, importers: &Importers) -> TriageNames {
+    names_of(report, &importer_groups(report, importers))
+}
+
+/// [`triage_names`], for the importer groups already made.
+fn names_of(report: &TriageReport, groups: &[ImporterGroup<'_>]) -> TriageNames {
     let of = claims_part(report);
     let whose = Whose {
         of: Some(&of),
@@ -187,7 +192,7 @@ pub fn triage_names(report: &TriageReport, importers: &Importers) -> TriageNames
         .len()
         .div_ceil(capekit_core::check::MAX_ENTRIES);
     let mut taken = Taken::new();
-    let importer_reports = importer_groups(report, importers)
+    let importer_reports = groups
         .iter()
         .map(|g| importer_report_name(g, &of, date, &mut taken))
         .collect();
@@ -419,50 +424,51 @@ pub fn add_triage_outputs(
     importers: &Importers,
     with_xlsx: bool,
 ) -> Result<TriageFiles, WriteError> {
-    let names = triage_names(report, importers);
+    let groups = importer_groups(report, importers);
+    let names = names_of(report, &groups);
     let xlsx_path = dir.join(&names.worklist_xlsx);
     let csv_path = dir.join(&names.worklist_csv);
     let report_path = dir.join(&names.report);
-    let groups = importer_groups(report, importers);
     let mut files = TriageFiles::default();
-    let (xlsx, csv, html, pages) = std::thread::scope(|s| {
+    {
+        let _t = timings::phase("triage output refile");
+        files.refile = add_upload_files(set, &dir.join(&names.refile_base), &report.refile.entries);
+    }
+    let refile_names: Vec<String> = files
+        .refile
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        })
+        .collect();
+    let (xlsx, csv, (html, pages)) = std::thread::scope(|s| {
         let xlsx = with_xlsx.then(|| {
             s.spawn(|| {
                 let _t = timings::phase("triage output worklist.xlsx");
                 triage_xlsx(report, diagnostics)
             })
         });
-        {
-            let _t = timings::phase("triage output refile");
-            files.refile =
-                add_upload_files(set, &dir.join(&names.refile_base), &report.refile.entries);
-        }
+        // The reports are built beside the worklist CSV: each is a pass over every entry.
+        let reports = s.spawn(|| {
+            let html = {
+                let _t = timings::phase("triage output report.html");
+                report_html(report, diagnostics, &refile_names, &names.importer_reports)
+            };
+            let pages: Vec<String> = {
+                let _t = timings::phase("triage output importer reports");
+                groups
+                    .iter()
+                    .map(|g| importer_report_html(report, g, &refile_names))
+                    .collect()
+            };
+            (html, pages)
+        });
         let csv = {
             let _t = timings::phase("triage output worklist.csv");
             csv_of(&WORKLIST_HEADERS, worklist_rows(report, diagnostics))
         };
-        let refile_names: Vec<String> = files
-            .refile
-            .iter()
-            .map(|p| {
-                p.file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-            })
-            .collect();
-        let html = {
-            let _t = timings::phase("triage output report.html");
-            report_html(report, diagnostics, &refile_names, &names.importer_reports)
-        };
-        let pages: Vec<String> = {
-            let _t = timings::phase("triage output importer reports");
-            groups
-                .iter()
-                .map(|g| importer_report_html(report, g, &refile_names))
-                .collect()
-        };
-        // A panic on the workbook's thread is a bug: it goes on here as it would have there.
-        let xlsx = xlsx.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        (xlsx, csv, html, pages)
+        (xlsx.map(joined), csv, joined(reports))
     });
     let csv = csv.map_err(|e| WriteError::Io {
         path: csv_path.clone(),
@@ -489,6 +495,11 @@ pub fn add_triage_outputs(
         ));
     }
     Ok(files)
+}
+
+/// The output a thread built. A panic there is a bug: it goes on here as it would have there.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// Every path [`add_triage_outputs`] may write into `dir` for `report` and a refile list of

@@ -156,14 +156,23 @@ fn keep_known_off(
         .collect();
     ask.extend(others.iter().copied());
     let here: HashSet<&str> = report.claims.iter().map(|c| &*c.claim_number).collect();
+    let corrected: HashSet<EntryNumber> = input.corrected.iter().copied().collect();
     // An acceptance on a claim of this triage is already in the report, with the same reason.
+    // A rejection is the ledger's word only when it comes from a later claim than this
+    // triage's (the ledger places claims by their dates): that claim's answer decides, so an
+    // entry it sends to review or to a correction is not refiled on an older claim's word; a
+    // correction listed clears what a correction clears.
     let known: Known = ledger
-        .known_except(&ask, except)?
+        .known_for_plan_except(&ask, except)?
         .into_iter()
-        .filter(
-            |(_, k)| !matches!(k, KnownState::Accepted { claim } if here.contains(claim.as_str())),
-        )
-        .filter(|(e, k)| !others.contains(e) || matches!(k, KnownState::Accepted { .. }))
+        .filter(|(e, k)| match k {
+            KnownState::Accepted { claim } => !here.contains(claim.as_str()),
+            KnownState::Rejected { claim, action, .. } => {
+                let cleared = corrected.contains(e) && action.refile_once_corrected();
+                !(here.contains(claim.as_str()) || others.contains(e) || cleared)
+            }
+            KnownState::Pending { .. } | KnownState::Drafted { .. } => !others.contains(e),
+        })
         .collect();
     if known == input.known {
         return Ok(false);

@@ -94,6 +94,13 @@ impl KnownState {
                 claim,
                 message,
                 action,
+            } if message.trim().is_empty() => {
+                format!("rejected on claim {claim} with no message ({action})")
+            }
+            Self::Rejected {
+                claim,
+                message,
+                action,
             } => format!("rejected on claim {claim} with `{message}` ({action})"),
         }
     }

@@ -1711,7 +1711,25 @@ fn answer(
     match target {
         Some(a) => link(tx, claim, a.id, at)?,
         None => {
-            if let Some(first) = later.iter().map(|h| h.seq).min() {
+            // A claim dated later than this one, already recorded for some of its entries,
+            // answers them after it: this one sits before it, whatever order they were read in.
+            let later_claim: Option<i64> = match date {
+                Some(t) => tx.query_row(
+                    &format!(
+                        "SELECT MIN({}) FROM claim_entries ce
+                         JOIN claim_places lp ON lp.claim_id = ce.claim_id {}
+                         WHERE ce.claim_id != ?1 AND lp.claimed_on > ?2
+                           AND ce.entry IN (SELECT entry FROM claim_entries WHERE claim_id = ?1)",
+                        crate::state::CLAIM_PLACE,
+                        crate::state::CLAIM_PLACE_JOINS
+                    ),
+                    params![claim.0, t.to_string()],
+                    |r| r.get(0),
+                )?,
+                None => None,
+            };
+            let first = later.iter().map(|h| h.seq).chain(later_claim).min();
+            if let Some(first) = first {
                 // Answering none of them, its rows would sit at its file's place, after every
                 // upload of its entries, and release them.
                 tx.execute(

@@ -1030,3 +1030,69 @@ fn an_empty_declaration_or_corrected_list_is_refused_and_a_pipe_is_read_once() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(refile(&v), vec!["B7644101373".to_owned()], "{v}");
 }
+
+/// Both claims of `two-claims-*.csv` in one ledger, the newer (2026-10-20) read first: the older
+/// claim's triage must not refile an entry the newer claim sent to review, whatever order the
+/// files were read in, and the ledger's refile follows the newer claim too.
+#[test]
+fn an_older_claim_read_after_a_newer_one_never_refiles_what_the_newer_one_holds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for n in ["two-claims-newer.csv", "two-claims-older.csv"] {
+        std::fs::copy(fixture(n), d.join(n)).expect("copy fixture");
+    }
+    let ledger = d.join("ledger.sqlite3");
+    let triage = |file: &str, out: &str| {
+        let r = run_with_ledger(
+            d,
+            &ledger,
+            &[
+                "triage", file, "--out", out, "--as-of", AS_OF, "--format", "json",
+            ],
+        );
+        assert_eq!(r.code, Some(0), "{}", r.both());
+        serde_json::from_str::<serde_json::Value>(&r.stdout).expect("json")
+    };
+    triage("two-claims-newer.csv", "out-newer");
+    let older = triage("two-claims-older.csv", "out-older");
+    // T1100000046: `Processed` (review) on the newer claim, UNABLE TO CALCULATE DUTY on the
+    // older one.
+    assert!(
+        !refile(&older).contains(&"T1100000046".to_owned()),
+        "{}",
+        older["refile"]
+    );
+    let left_out = older["refile"]["left_out"].to_string();
+    assert!(
+        left_out.contains("T1100000046") && left_out.contains("100000300062"),
+        "the refile list says which claim holds it: {left_out}"
+    );
+    // The ledger places the older claim before the newer one: its answer is the newer's.
+    let entry = run_with_ledger(d, &ledger, &["ledger", "entry", "T1100000046"]);
+    assert!(
+        entry
+            .stdout
+            .starts_with("T1100000046: not accepted on claim 100000300062"),
+        "{}",
+        entry.both()
+    );
+}
+
+/// One triage of both claims: an entry whose refile row another claim holds back is named on
+/// the refile list with that claim, so that the count of refile rows is never left unexplained.
+#[test]
+fn a_refile_row_held_back_by_another_claim_is_named_with_that_claim() {
+    let (v, _dir, _) = triage(&["two-claims-newer.csv", "two-claims-older.csv"], &[]);
+    assert!(refile(&v).is_empty(), "{}", v["refile"]);
+    let left_out = v["refile"]["left_out"].to_string();
+    assert!(
+        left_out.contains("T1100000038")
+            && left_out.contains("claim 100000300061's answer asks for `correct-then-refile`"),
+        "{left_out}"
+    );
+    assert!(
+        left_out.contains("T1100000046")
+            && left_out.contains("claim 100000300062's answer asks for `review`"),
+        "{left_out}"
+    );
+}

@@ -29,6 +29,8 @@ pub(super) fn plan_refile(
         }
         true
     };
+    // Entries another claim of this triage holds back, each explained once.
+    let mut held_elsewhere: HashSet<EntryNumber> = HashSet::new();
     for r in worklist {
         let agg = by_entry.get(&r.entry_number);
         // A rejection the ledger answers with an acceptance on another claim: nothing to do,
@@ -48,13 +50,14 @@ pub(super) fn plan_refile(
         // The answer that decides for the entry as a whole: an acceptance on another claim, or
         // another claim's answer that asks for more than a refile as it is (a correction, a
         // wait, another path), else this one.
-        let latest = match agg {
-            Some(a) if a.accepted_on.is_some() => (Outcome::Accepted, Action::None),
-            Some(a) => a
-                .held_back
-                .and_then(|(i, _)| worklist.get(i as usize))
-                .map_or((r.outcome, r.action), |h| (h.outcome, h.action)),
-            None => (r.outcome, r.action),
+        let holder = agg
+            .filter(|a| a.accepted_on.is_none())
+            .and_then(|a| a.held_back)
+            .and_then(|(i, _)| worklist.get(i as usize));
+        let latest = match (agg, holder) {
+            (Some(a), _) if a.accepted_on.is_some() => (Outcome::Accepted, Action::None),
+            (_, Some(h)) => (h.outcome, h.action),
+            _ => (r.outcome, r.action),
         };
         match refile_as_is(Some(latest), known.get(&r.entry_number)) {
             Ok(()) => {
@@ -64,7 +67,26 @@ pub(super) fn plan_refile(
             Err(NotAsIs::Held(_)) => {
                 refuse(&mut refile, r.entry_number);
             }
-            Err(NotAsIs::NotAsked(_)) => {}
+            // This row asks for a refile, another claim's row for more: the refile list says
+            // which, so that its count of refile rows is not left unexplained.
+            Err(NotAsIs::NotAsked(_)) => {
+                if let Some(h) = holder
+                    && held_elsewhere.insert(r.entry_number)
+                {
+                    let what = h.rule.map_or_else(
+                        || "its row there needs a person: see the worklist".to_owned(),
+                        |code| format!("{code}, `{}`", h.message),
+                    );
+                    refile.left_out.push(LeftOut {
+                        entry_number: r.entry_number,
+                        reason: format!(
+                            "claim {}'s answer asks for `{}` ({what}), not a refile as it is: do that first",
+                            h.claim_number.as_deref().unwrap_or("(no claim number)"),
+                            h.action,
+                        ),
+                    });
+                }
+            }
         }
     }
     let mut corrected_seen = HashSet::new();

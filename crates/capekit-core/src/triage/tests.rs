@@ -357,7 +357,20 @@ fn an_entry_another_claim_asks_to_correct_is_not_refiled_as_it_is() {
         AS_OF,
     );
     assert_eq!(r.refile.entries, vec![n(3)], "{:?}", r.refile);
-    assert!(r.refile.left_out.is_empty(), "{:?}", r.refile);
+    // The refile list says which claim holds each back, so its refile rows are explained.
+    let left: Vec<(EntryNumber, &str)> = r
+        .refile
+        .left_out
+        .iter()
+        .map(|l| (l.entry_number, l.reason.as_str()))
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert_eq!((left[0].0, left[1].0), (n(1), n(2)), "{left:?}");
+    assert!(
+        left[0].1.contains("claim B's answer asks for `correct-then-refile`"),
+        "{left:?}"
+    );
+    assert!(left[1].1.contains("claim B's answer asks for"), "{left:?}");
     let r = triage(
         &TriageInput {
             rows,

@@ -110,6 +110,10 @@ pub struct Waiting {
     /// Its nearest deadline still open, where the ledger keeps its entry data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_deadline: Option<capekit_core::deadline::Deadline>,
+    /// Judged again by its dates, what it is now when a retry would be refused (its CAPE
+    /// window closed): the action and what to do instead. `None` while it waits for a retry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_longer: Option<(capekit_core::catalog::Action, String)>,
 }
 
 /// The rejected entries whose latest action is `retry-later` and that this declaration does not
@@ -122,7 +126,13 @@ pub fn waiting_to_retry(
     plan: &RefilePlan,
     as_of: Date,
 ) -> Result<Vec<Waiting>, LedgerError> {
-    let on: HashSet<&EntryNumber> = plan.entries.iter().collect();
+    // An entry this declaration holds, or leaves out with its reason (its window closed,
+    // say), is not waiting for anything.
+    let on: HashSet<&EntryNumber> = plan
+        .entries
+        .iter()
+        .chain(plan.left_out.iter().map(|l| &l.entry_number))
+        .collect();
     let rejected: Vec<(EntryNumber, String, String)> = states
         .iter()
         .filter_map(|(e, s)| match s {
@@ -139,6 +149,8 @@ pub fn waiting_to_retry(
         return Ok(Vec::new());
     }
     let records = ledger.entry_records(rejected.iter().map(|(e, _, _)| *e))?;
+    // Judged again by its dates: one whose retry CAPE would now refuse (its window closed)
+    // is on another path, not waiting, and says which.
     let mut out: Vec<Waiting> = rejected
         .into_iter()
         .map(|(e, claim, message)| {
@@ -147,6 +159,8 @@ pub fn waiting_to_retry(
             Waiting {
                 entry_number: e,
                 next_deadline: capekit_core::deadline::nearest_open(row.deadlines.iter().copied()),
+                no_longer: (row.action != capekit_core::catalog::Action::RetryLater)
+                    .then(|| (row.action, row.what_to_do.to_string())),
                 claim,
                 message,
             }

@@ -986,6 +986,46 @@ fn refile_names_the_entries_waiting_to_retry_with_their_deadline() {
     );
 }
 
+/// The same entry once its CAPE window has closed (2026-12-08): a retry would be refused, so
+/// `refile` no longer says it waits for one, and names its path instead.
+#[test]
+fn refile_never_says_to_retry_an_entry_whose_window_has_closed() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "import", "es003.csv"],
+    ));
+    std::fs::write(
+        d.join("claim-h.csv"),
+        format!(
+            "Claim Number,Entry Number,Entry Status,Message\r\n300000000003,{CAPE_URGENT},Rejected,CAPE HIGH VOLUMES\r\n"
+        ),
+    )
+    .expect("write");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["triage", "claim-h.csv", "--as-of", AS_OF, "--out", "tri"],
+    ));
+    let run = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["refile", "--as-of", "2026-12-10", "--out", "re"],
+    ));
+    assert!(
+        !run.stdout.contains("waiting to retry")
+            && run
+                .stdout
+                .contains(&format!("no longer to retry: {CAPE_URGENT}"))
+            && run.stdout.contains("window closed on 2026-12-08")
+            && run.stdout.contains("file a protest"),
+        "{}",
+        run.both()
+    );
+}
+
 #[test]
 fn status_lists_a_rejected_entry_at_the_deadline_its_rejection_makes_matter() {
     let (dir, ledger) = scratch();

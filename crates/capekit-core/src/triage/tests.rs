@@ -367,7 +367,9 @@ fn an_entry_another_claim_asks_to_correct_is_not_refiled_as_it_is() {
     assert_eq!(left.len(), 2, "{left:?}");
     assert_eq!((left[0].0, left[1].0), (n(1), n(2)), "{left:?}");
     assert!(
-        left[0].1.contains("claim B's answer asks for `correct-then-refile`"),
+        left[0]
+            .1
+            .contains("claim B's answer asks for `correct-then-refile`"),
         "{left:?}"
     );
     assert!(left[1].1.contains("claim B's answer asks for"), "{left:?}");

@@ -29,6 +29,9 @@ struct RefileOutput<'a> {
     /// How the hints start: `capekit`, with `--ledger PATH` when one was named.
     #[serde(skip)]
     command: String,
+    /// The day the entries were judged as of.
+    #[serde(skip)]
+    as_of: jiff::civil::Date,
     #[serde(flatten)]
     plan: &'a RefilePlan,
     files: Vec<String>,
@@ -141,6 +144,7 @@ pub fn run(
     let output = RefileOutput {
         ledger: super::ledger::shown(&ledger),
         command: opt.command(),
+        as_of,
         plan: &plan,
         files: done
             .written
@@ -230,11 +234,25 @@ fn text(o: &RefileOutput<'_>) -> String {
             },
         );
     }
-    if let Some(first) = o.waiting_to_retry.first() {
+    for w in &o.waiting_to_retry {
+        if let Some((action, what)) = &w.no_longer {
+            let _ = writeln!(
+                out,
+                "  no longer to retry: {} (claim {}: `{}`) - judged again as of {}, it is `{action}`: {what}",
+                w.entry_number, w.claim, w.message, o.as_of
+            );
+        }
+    }
+    let waiting: Vec<&Waiting> = o
+        .waiting_to_retry
+        .iter()
+        .filter(|w| w.no_longer.is_none())
+        .collect();
+    if let Some(first) = waiting.first() {
         let _ = writeln!(
             out,
             "waiting to retry: {} CBP asked to send again later (first {} on claim {}: `{}`{}), not on this declaration - once the wait CBP asks for is over (30 to 60 minutes for CAPE HIGH VOLUMES), list them in a file and run `{} refile --corrected FILE`",
-            super::ledger::plural(o.waiting_to_retry.len(), "entry", "entries"),
+            super::ledger::plural(waiting.len(), "entry", "entries"),
             first.entry_number,
             first.claim,
             first.message,

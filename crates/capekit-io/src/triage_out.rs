@@ -1031,6 +1031,11 @@ pub fn importer_report_html(
     };
     let title = format!("{}: {who}, as of {}", claims_title(&claims), report.as_of);
     let mut b = importer_heading(&title, report.as_of, g.importer.as_deref());
+    // The catalog's own warning (an as-of date it may not hold for) matters to the importer
+    // too; the broker's other warnings name files and commands, and stay in the broker's report.
+    if let Some(w) = capekit_core::catalog::catalog_warning(report.as_of) {
+        let _ = writeln!(b, "<p class=\"bad\">Warning: {}</p>", esc(&w));
+    }
     let on_refile: HashSet<EntryNumber> = g.refile.iter().copied().collect();
     let accepted: Vec<&&EntryResult> = g
         .entries

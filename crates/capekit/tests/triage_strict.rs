@@ -263,7 +263,7 @@ fn an_as_of_date_outside_the_catalog_warns() {
             .contains("before CAPE opened"),
         "{v}"
     );
-    let (v, _dir, _) = triage(&["claim-and-entry-status.csv"], &["--as-of", "2027-04-01"]);
+    let (v, dir, _) = triage(&["claim-and-entry-status.csv"], &["--as-of", "2027-04-01"]);
     assert!(
         v["warnings"][0]
             .as_str()
@@ -271,6 +271,17 @@ fn an_as_of_date_outside_the_catalog_warns() {
             .contains("more than 90 days"),
         "{v}"
     );
+    // Every report says it, the pages for the importers too.
+    let pages: Vec<PathBuf> = std::fs::read_dir(dir.path().join("out"))
+        .expect("out")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    assert!(pages.len() >= 2, "{pages:?}");
+    for p in pages {
+        let html = std::fs::read_to_string(&p).expect("page");
+        assert!(html.contains("more than 90 days"), "{}", p.display());
+    }
 }
 
 /// The dates-decide fixtures in a scratch folder with its ledger.

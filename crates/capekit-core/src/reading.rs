@@ -147,6 +147,23 @@ pub static CLAIM_FILE_WITHOUT_ROWS: ClaimReaderRule = Rule {
     },
 };
 
+/// C008: a column of a claim file that looks like one capekit reads was not read.
+pub static CLAIM_COLUMN_NOT_READ: ClaimReaderRule = Rule {
+    code: "C008",
+    name: "claim-column-not-read",
+    title: "a column of a claim file that looks like one capekit reads was not read",
+    kind: ClaimReading {
+        severity: Severity::Warning,
+    },
+    doc: RuleDoc {
+        what: "A header of a Claim Details or Validation Result File that names a status, a message or an entry number but is not read: a second column of a kind already read (only the first is used), or a status column under a name capekit does not know (`Entry Level Status`, `Line Outcome`...).",
+        why: "An entry's outcome is read from its own status column when there is one, else from the claim's: a status column left unread can turn accepted rows into rejected ones or the reverse, so it is named, never passed over in silence. Two entry number columns that disagree on a row refuse the file: capekit cannot tell which entry the row answers.",
+        example: "`Claim Number,Claim Status,Entry Number,Entry Level Status,Error Description`: `Entry Level Status` is named, and read as the entry-level status when it is the only such column.",
+        fix: "Rename the column to `Entry Status` if it holds each entry's status, or delete the column that should not be used, and triage the file again.",
+        source: "capekit reader of Claim Details (CBP publishes no column list: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
+    },
+};
+
 /// Rules of the Claim Details, Validation Result File and entry-list readers.
 pub static CLAIM_READER_RULES: &[&ClaimReaderRule] = &[
     &UNREADABLE_ENTRY_NUMBER,
@@ -156,6 +173,7 @@ pub static CLAIM_READER_RULES: &[&ClaimReaderRule] = &[
     &MESSAGE_WITHOUT_ENTRY,
     &CLAIM_DATE_UNREADABLE,
     &CLAIM_FILE_WITHOUT_ROWS,
+    &CLAIM_COLUMN_NOT_READ,
 ];
 
 macro_rules! reader_rule {

@@ -15,8 +15,8 @@ use capekit_core::triage::{ClaimRow, Text};
 
 use crate::table::{Row, TableError, read_table, visit_sheet_delimited};
 use capekit_core::reading::{
-    CLAIM_DATE_UNREADABLE, CLAIM_FILE_WITHOUT_ROWS, ClaimReaderRule, MESSAGE_WITHOUT_ENTRY,
-    UNREADABLE_ENTRY_NUMBER,
+    CLAIM_COLUMN_NOT_READ, CLAIM_DATE_UNREADABLE, CLAIM_FILE_WITHOUT_ROWS, ClaimReaderRule,
+    MESSAGE_WITHOUT_ENTRY, UNREADABLE_ENTRY_NUMBER,
 };
 
 /// Files larger than this are refused (a claim holds at most 9,999 entries).
@@ -104,6 +104,14 @@ pub enum ClaimFileError {
         /// The column that gives it away, as found.
         column: String,
     },
+    /// Two entry number columns that name different entries on one row.
+    #[error("{file}: {detail}")]
+    EntryColumnsDisagree {
+        /// File.
+        file: String,
+        /// Where, which columns and values, and what to do.
+        detail: String,
+    },
     /// An ACE refund report given as a claim file.
     #[error(
         "{file}: this is an ACE refund report ({report}), not a Claim Details or Validation Result File: give it to `capekit refunds` or `capekit ledger import`, which read refund reports"
@@ -163,6 +171,8 @@ const ALIASES: &[(Role, &[&str])] = &[
             "statusdesc",
             "statusdescription",
             "entrystatus",
+            "entrylevelstatus",
+            "entrysummarylevelstatus",
             "entrystatusdesc",
             "entrystatusdescription",
             "linestatus",
@@ -294,6 +304,12 @@ struct Mapping {
     message: Option<usize>,
     claim_date: Option<usize>,
     importer: Option<usize>,
+    /// Further columns read as the entry number: each must agree with the first on every row.
+    entry_also: Vec<usize>,
+    /// Headers that look like a column capekit reads but are not read, with why (C008).
+    unread: Vec<(usize, String)>,
+    /// The header's cells, trimmed, as the file names its columns.
+    header: Vec<String>,
 }
 
 /// Columns only capekit's own worklists have (normalized as [`squash`] does): `what_to_do` of
@@ -312,9 +328,50 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
         });
     }
     let mut columns: Vec<(Role, usize)> = Vec::new();
+    let mut entry_also = Vec::new();
+    let mut unread = Vec::new();
+    let shown = |i: usize| header.fields[i].trim().to_owned();
     for (i, h) in header.fields.iter().enumerate() {
-        if let Some(role) = role_of(h).filter(|role| !columns.iter().any(|(r, _)| r == role)) {
-            columns.push((role, i));
+        match role_of(h) {
+            Some(role) => match columns.iter().find(|(r, _)| *r == role) {
+                None => columns.push((role, i)),
+                Some((_, first)) if role == Role::Entry => {
+                    entry_also.push(i);
+                    unread.push((
+                        i,
+                        format!(
+                            "the column `{}` reads as the entry number too: `{}` is used, and the file is refused on a row where they disagree",
+                            shown(i),
+                            shown(*first)
+                        ),
+                    ));
+                }
+                Some((_, first)) => unread.push((
+                    i,
+                    format!(
+                        "the column `{}` is of the same kind as `{}`: only `{}` is read, and `{}` is not used",
+                        shown(i),
+                        shown(*first),
+                        shown(*first),
+                        shown(i)
+                    ),
+                )),
+            },
+            None => {
+                let squashed = squash(h);
+                if ["status", "outcome", "result"]
+                    .iter()
+                    .any(|w| squashed.contains(w))
+                {
+                    unread.push((
+                        i,
+                        format!(
+                            "the column `{}` looks like a status but is not one capekit reads, so its values are not used: if it holds each entry's status, rename it `Entry Status` and triage the file again",
+                            shown(i)
+                        ),
+                    ));
+                }
+            }
         }
     }
     let col = |role: Role| columns.iter().find(|(r, _)| *r == role).map(|(_, i)| *i);
@@ -346,6 +403,9 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
         message,
         claim_date: col(Role::ClaimDate),
         importer: col(Role::Importer),
+        entry_also,
+        unread,
+        header: header.fields.iter().map(|h| h.trim().to_owned()).collect(),
     })
 }
 
@@ -439,6 +499,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
     let mut default_claim = Text::from("");
     let mut header_scan = 0usize;
     let mut date_said = false;
+    let mut refusal: Option<ClaimFileError> = None;
     // A claim file saved from Excel as "Unicode Text" is tab-separated, and as CSV under some
     // regional settings semicolon-separated: the delimiter is the one that splits out the entry
     // number column.
@@ -471,6 +532,16 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                     return;
                 }
                 if let Ok(m) = &m {
+                    for (c, why) in &m.unread {
+                        out.diagnostics.push(diag(
+                            file,
+                            row,
+                            *c,
+                            row.get(*c),
+                            &CLAIM_COLUMN_NOT_READ,
+                            format!("{}: {why}", row.position(*c)),
+                        ));
+                    }
                     out.kind = if m.claim.is_some() {
                         ClaimFileKind::ClaimDetails
                     } else {
@@ -520,6 +591,32 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
             );
             out.diagnostics.push(d);
             return;
+        }
+        // Another entry number column naming another entry: which one the row answers cannot
+        // be told, so the file is refused (a row read by the wrong column loses an entry).
+        if refusal.is_none()
+            && let Some(&c) = m.entry_also.iter().find(|&&c| {
+                let other = unwrap_value(row.get(c));
+                !other.is_empty()
+                    && match (EntryNumber::parse(raw), EntryNumber::parse(other)) {
+                        (Ok(a), Ok(b)) => a != b,
+                        _ => unwrap_value(raw) != other,
+                    }
+            })
+        {
+            refusal = Some(ClaimFileError::EntryColumnsDisagree {
+                file: file.to_owned(),
+                detail: format!(
+                    "line {}: the columns `{}` (column {}) and `{}` (column {}) both read as the entry number and name different entries (`{}` and `{}`): capekit cannot tell which entry the row answers, so the file is not read - delete the column that is not the entry number (or rename it) and triage the file again",
+                    row.line,
+                    m.header[m.entry],
+                    m.entry + 1,
+                    m.header[c],
+                    c + 1,
+                    unwrap_value(raw),
+                    unwrap_value(row.get(c)),
+                ),
+            });
         }
         let entry = match EntryNumber::parse(raw) {
             Ok(e) => e,
@@ -592,6 +689,9 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
         file: file.to_owned(),
         error,
     })?;
+    if let Some(e) = refusal {
+        return Err(e);
+    }
     match mapping {
         None => Err(ClaimFileError::Empty {
             file: file.to_owned(),

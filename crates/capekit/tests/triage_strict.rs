@@ -1107,3 +1107,39 @@ fn a_refile_row_held_back_by_another_claim_is_named_with_that_claim() {
         "{left_out}"
     );
 }
+
+/// Two entry number columns naming different entries on a row: the file is refused, naming
+/// both columns and values (the second column's entry was dropped without a word).
+#[test]
+fn two_entry_columns_that_disagree_refuse_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "two-entry-columns.csv";
+    std::fs::copy(fixture(name), dir.path().join(name)).expect("copy fixture");
+    let r = run_with_ledger(
+        dir.path(),
+        &dir.path().join("ledger.sqlite3"),
+        &["triage", name, "--out", "out", "--as-of", AS_OF],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(
+        r.stderr
+            .contains("`Entry Number` (column 1) and `Entry Number` (column 5)")
+            && r.stderr.contains("T1100000012")
+            && r.stderr.contains("T1100000020"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+/// `Entry Level Status` is the entry's own status column: the claim's `Claim Status` is the
+/// claim's, and an entry whose own status says updated is accepted.
+#[test]
+fn an_entry_level_status_column_is_read_as_the_entrys_status() {
+    let (v, _dir, _) = triage(&["entry-level-status.csv"], &[]);
+    let e = by_entry(&v);
+    assert_eq!(e["T1100000152"], pair("accepted", "none"));
+    assert_eq!(e["T1100000178"], pair("accepted", "none"));
+    assert_eq!(e["T1100000160"], pair("rejected", "correct-then-refile"));
+    assert_eq!(v["claims"][0]["status"], "Accepted with Error(s)");
+}

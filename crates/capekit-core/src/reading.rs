@@ -339,6 +339,21 @@ is skipped, and said once, with its line.",
         fix: "Nothing.",
         source: ACE_EXPORT);
 
+/// R014: an importer cell holds a placeholder, not an importer number.
+pub static PLACEHOLDER_IMPORTER_NUMBER: EntryReaderRule = reader_rule!("R014", "placeholder-importer-number", Warning, "an importer cell holds no importer number",
+        what: "The importer number cell holds a placeholder rather than a number: a word such as \
+`N/A`, `NONE`, `UNKNOWN` or `TBD`, only punctuation such as `-` or `?`, or a number whose digits \
+are all zero such as `0` or `00-000000000`.",
+        why: "CAPE matches the declaring account to the importer of record. A placeholder read as \
+an importer would put the entry on a declaration of its own, named after the placeholder, that \
+CBP cannot match. It is read as no importer number: the entry stays on the worklist, never on a \
+declaration, until the cell is corrected.",
+        example: "`N/A` or `00-000000000` in `Importer Number`.",
+        fix: "Look the entry up in ACE and write the importer of record number into the cell \
+(an IRS number, a CBP-assigned number or an SSN-style number, as ACE shows it), then read the \
+file again.",
+        source: ACE_EXPORT);
+
 /// Rules of the ES-003 / entry-list reader, in code order. Codes are append-only.
 pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
     &ENTRY_DATA_UNREADABLE_ENTRY_NUMBER,
@@ -354,6 +369,7 @@ pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
     &ENTRY_IN_TWO_FILES,
     &NEGATIVE_IEEPA_DUTY,
     &REPORT_TOTAL_ROW,
+    &PLACEHOLDER_IMPORTER_NUMBER,
 ];
 
 /// The claim reader rule with this code (case-insensitive), for a code read from elsewhere.

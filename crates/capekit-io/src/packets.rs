@@ -1,8 +1,14 @@
 //! Packets for the paths outside CAPE, per importer, as workbooks with typed cells:
 //! `protest-IMPORTER-DATE.xlsx` (what a CBP Form 19 protest under 19 CFR 174.13(a) needs that the
 //! entry data holds, with empty columns for what the broker must add) and `court-IMPORTER-DATE.xlsx`
-//! (the entries whose route is the Court of International Trade, with the safe date and the later
-//! readings), each sorted by its deadline.
+//! (the entries whose route is, or may become, the Court of International Trade, with the safe
+//! date, the later readings and why each is there), each sorted by its deadline.
+//!
+//! The court packet and the per-importer court dates hold the same entries: every entry for which
+//! a court deadline matters and can be dated, whatever its path (`court`, and `review`,
+//! `phase-3`, `later-phase`, `protest`, which keep the court date in view), except the entries
+//! CAPE is refunding (`cape`, `correct-first`, `done`, accepted on a claim) and those whose suit
+//! is recorded. See [`court_route`].
 //!
 //! The cells are typed so that Excel sorts and sums them: dates as dates, money as numbers with
 //! a currency format, entry numbers and codes as text (so that no zero is lost and nothing reads
@@ -67,35 +73,43 @@ fn court_deadline(e: &PlannedEntry) -> Option<Deadline> {
     e.decision.deadlines.court_safe()
 }
 
-/// Is the entry's route the court: the court path, or a later phase (no date) whose protest
-/// period has passed? An entry whose suit is recorded (`capekit ledger acted --suit`) is not:
-/// its court deadlines no longer matter, and counsel has it already.
 /// An entry the ledger knows as accepted on a claim: its refund comes through CAPE, and no
 /// protest or suit is prepared for it.
 fn accepted(e: &PlannedEntry) -> bool {
     matches!(e.known, Some(KnownState::Accepted { .. }))
 }
 
+/// Is the entry's route the court, or may it become the court? Every entry for which a court
+/// deadline matters (the path engine's `matter`) and can be dated: the `court` path, and the
+/// paths that keep the court date in view beside their own — `review` (nobody knows yet which
+/// route holds), `phase-3` (until the Phase 3 submission is recorded), `later-phase` (while a
+/// later CAPE phase is awaited) and `protest` (1581(i) runs beside the protest, since which
+/// route fits IEEPA duty is disputed). Not the entries CAPE is refunding: `cape` and
+/// `correct-first` (their court readings are only later readings of a refund under way), `done`,
+/// `not-refundable`, an entry the ledger knows as accepted, nor an entry whose suit is recorded
+/// (`capekit ledger acted --suit`): its court deadlines no longer matter, and counsel has it.
 fn court_route(e: &PlannedEntry) -> bool {
     if accepted(e) {
         return false;
     }
-    let court_matters = e
-        .decision
+    e.decision
         .matter
         .iter()
-        .any(|k| matches!(k, DeadlineKind::Court1581i | DeadlineKind::Court1581a));
-    if !court_matters {
-        return false;
-    }
+        .any(|k| matches!(k, DeadlineKind::Court1581i | DeadlineKind::Court1581a))
+}
+
+/// Why the entry is in the court packet, for counsel: what its path leaves to the court.
+fn why_court(e: &PlannedEntry) -> String {
+    let rules = e.decision.reasons.join(" ");
     match e.decision.path {
-        EntryPath::Court => true,
-        EntryPath::LaterPhase => e
-            .decision
-            .deadlines
-            .protest_due
-            .is_some_and(Deadline::passed),
-        _ => false,
+        EntryPath::Court => "only the court remains: CAPE and a protest can no longer take it".to_owned(),
+        EntryPath::Review => format!(
+            "review ({rules}): a person must settle its path; until then the court date is kept, and it may be the only route left"
+        ),
+        EntryPath::Phase3 => "phase-3: CAPE Phase 3 may refund it; the court date is kept until the Phase 3 submission is recorded".to_owned(),
+        EntryPath::LaterPhase => "later-phase: CAPE does not take it in phase 1; the court date runs while a later phase is awaited".to_owned(),
+        EntryPath::Protest => "protest: the 28 USC 1581(i) date runs beside the protest, since which route fits IEEPA duty is disputed".to_owned(),
+        other => format!("{other}: a court deadline matters for it"),
     }
 }
 
@@ -187,6 +201,7 @@ fn packet_columns(kind: PacketKind) -> (&'static str, &'static [(&'static str, f
                 ("chapter_99_headings", 36.0),
                 ("ieepa_duty", 14.0),
                 ("route", 14.0),
+                ("why_court", 40.0),
                 ("safe_last_day", 12.0),
                 ("days_left", 8.0),
                 ("counted_from", 50.0),
@@ -255,6 +270,7 @@ fn packet_row<'a>(kind: PacketKind, e: &'a PlannedEntry) -> Vec<Value<'a>> {
                     Some(DeadlineKind::Court1581a) => "28 USC 1581(a)",
                     _ => "28 USC 1581(i)",
                 }),
+                Value::Text(Cow::Owned(why_court(e))),
                 date(safe.map(|d| d.date)),
                 safe.map_or(Value::Blank, |d| Value::Number(f64::from(d.days_left))),
                 safe.map_or(Value::Blank, |d| {
@@ -378,6 +394,9 @@ mod tests {
             names,
             vec![
                 "protest-IOR-A-2026-11-24.xlsx",
+                // The protests' 1581(i) date runs beside them: IOR-A's entries may become the
+                // court's too.
+                "court-IOR-A-2026-11-24.xlsx",
                 "court-IOR-B-2026-11-24.xlsx"
             ]
         );
@@ -405,13 +424,14 @@ mod tests {
         );
         assert!(matches!(row[10], Data::DateTime(_)));
 
-        let bytes = packet_xlsx(&ps[1]).expect("xlsx");
+        let bytes = packet_xlsx(&ps[2]).expect("xlsx");
         let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
         let range = wb.worksheet_range("Court").expect("sheet");
         let row: Vec<&Data> = range.rows().nth(1).expect("row").iter().collect();
         assert!(matches!(row[8], Data::String(s) if s == "28 USC 1581(i)"));
-        assert!(matches!(row[9], Data::DateTime(_)));
-        assert!(matches!(row[11], Data::String(s) if s.contains("EO 14193")));
+        assert!(matches!(&row[9], Data::String(s) if s.starts_with("only the court remains")));
+        assert!(matches!(row[10], Data::DateTime(_)));
+        assert!(matches!(row[12], Data::String(s) if s.contains("EO 14193")));
 
         let header: Vec<String> = range
             .rows()
@@ -421,11 +441,27 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(header[2], "Entry number");
-        assert_eq!(header[9], "Safe last day");
+        assert_eq!(header[9], "Why the court");
+        assert_eq!(header[10], "Safe last day");
 
         let grouped = court_dates_by_importer(&plan);
-        assert_eq!(grouped.len(), 1);
-        assert_eq!(grouped[0].1, date(2027, 2, 1));
+        let b: Vec<_> = grouped
+            .iter()
+            .filter(|g| g.0.as_deref() == Some("IOR-B"))
+            .collect();
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].1, date(2027, 2, 1));
+        let (_, a) = packet_columns(ps[1].kind);
+        let why = a.iter().position(|(h, _)| *h == "why_court").expect("why");
+        let bytes = packet_xlsx(&ps[1]).expect("xlsx");
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
+        let range = wb.worksheet_range("Court").expect("sheet");
+        let row: Vec<&Data> = range.rows().nth(1).expect("row").iter().collect();
+        assert!(
+            matches!(row[why], Data::String(s) if s.starts_with("protest:")),
+            "{:?}",
+            row[why]
+        );
     }
 
     #[test]

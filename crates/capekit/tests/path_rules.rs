@@ -451,7 +451,9 @@ fn a_denied_protest_gives_the_1581a_date_180_days_after_the_decision() {
     .json();
     let e = &v["entries"][0];
     assert_eq!(e["court_1581a_due"]["date"], "2027-03-30");
-    assert_eq!(e["court_due"]["date"], "2027-04-02");
+    assert_eq!(e["court_1581i_due"]["date"], "2027-04-02");
+    // The date to calendar is the earlier, as the worklist's `court_due` gives it.
+    assert_eq!(e["court_due"]["date"], "2027-03-30");
     assert!(!e["what_to_do"].to_string().contains("File a protest"));
 }
 

@@ -61,6 +61,9 @@ fn plan_json_output_has_the_documented_shape() {
             "cape_window_closes",
             "psc_due",
             "protest_due",
+            "court_due",
+            "court_1581i_due",
+            "court_1581a_due",
             "urgent",
             "notes",
             "what_to_do",
@@ -668,4 +671,71 @@ fn a_claim_details_or_a_refund_report_given_to_plan_is_refused_by_what_it_is() {
         );
         assert!(!d.join("out").exists(), "nothing written");
     }
+}
+
+#[test]
+fn placeholder_importer_numbers_never_reach_a_declaration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "R014-placeholder-importer-number.csv";
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/reader")
+            .join(name),
+        dir.path().join(name),
+    )
+    .expect("copy");
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            name,
+            "--as-of",
+            "2026-12-10",
+            "--out",
+            "out",
+            "--no-ledger",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let mut declarations: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .expect("out")
+        .filter_map(|f| f.ok()?.file_name().into_string().ok())
+        .filter(|f| f.starts_with("declaration-"))
+        .collect();
+    declarations.sort();
+    // Only the real importer's one entry that CBP would take; none named after a placeholder.
+    assert_eq!(
+        declarations,
+        ["declaration-22-222222200-2026-12-10.csv"],
+        "{}",
+        r.both()
+    );
+    // Every placeholder entry is on the worklist, held for want of an importer number.
+    let worklist = std::fs::read_dir(dir.path().join("out"))
+        .expect("out")
+        .filter_map(|f| f.ok())
+        .find(|f| {
+            let n = f.file_name().to_string_lossy().into_owned();
+            n.starts_with("plan-worklist-") && n.ends_with(".csv")
+        })
+        .expect("worklist");
+    let worklist = std::fs::read_to_string(worklist.path()).expect("read");
+    for n in [
+        "B7630001009",
+        "B7630001017",
+        "B7630001025",
+        "B7630001033",
+        "B7630001041",
+        "B7630001058",
+        "B7630001066",
+        "B7630001074",
+        "B7630001082",
+    ] {
+        let line = worklist
+            .lines()
+            .find(|l| l.starts_with(n))
+            .unwrap_or_else(|| panic!("{n} not on the worklist"));
+        assert!(line.contains(",cape,"), "{line}");
+    }
+    assert!(r.stdout.contains("R014"), "{}", r.stdout);
 }

@@ -494,6 +494,23 @@ impl<'f> State<'f> {
                     Some(old) => Some(old.to_string()),
                 }
             }
+            Column::ImporterNumber if placeholder_importer(value) => {
+                let value_shown = capekit_core::diag::quoted(value);
+                let message = format!(
+                    "{}: `{value_shown}` in `{}` is not an importer number (a placeholder, or a number of zeros); it is read as no importer number, so entry {} is not declared and stays on the worklist - write the importer of record number from ACE into the cell",
+                    at.position(c),
+                    column.header(),
+                    number.as_str()
+                );
+                self.findings.push(cell_diag(
+                    &capekit_core::reading::PLACEHOLDER_IMPORTER_NUMBER,
+                    at,
+                    c,
+                    value,
+                    message,
+                ));
+                return;
+            }
             _ => {
                 let normalized: Cow<'_, str> = if column == Column::EntryType {
                     match entry_type(value) {

@@ -826,3 +826,84 @@ fn excel_date_serials_outside_real_dates_are_findings_not_clamped_dates() {
     assert!(parse_date("01/01/1990").is_ok());
     assert!(parse_date("12/31/2100").is_ok());
 }
+
+#[test]
+fn r014_a_placeholder_importer_is_read_as_no_importer_number() {
+    let set = fixture!("r014_placeholder_importer.csv");
+    reconciles(&set);
+    let placeholders = [
+        ("B7630001009", "N/A"),
+        ("B7630001017", "0"),
+        ("B7630001025", "-"),
+        ("B7630001033", "NONE"),
+        ("B7630001041", "UNKNOWN"),
+        ("B7630001058", "TBD"),
+        ("B7630001066", "00-000000000"),
+        ("B7630001074", "?"),
+        ("B7630001082", "n/a"),
+    ];
+    for (n, value) in placeholders {
+        let e = entry(&set, n);
+        assert_eq!(
+            e.importer_number, None,
+            "{n}: `{value}` kept as an importer"
+        );
+        let d = set
+            .diagnostics
+            .iter()
+            .find(|d| d.code() == "R014" && d.message.contains(n))
+            .unwrap_or_else(|| panic!("no R014 finding for {n}: {:?}", codes(&set)));
+        assert!(d.message.contains(&format!("`{value}`")), "{}", d.message);
+        assert!(d.message.contains("`Importer Number`"), "{}", d.message);
+    }
+    assert_eq!(
+        set.diagnostics
+            .iter()
+            .filter(|d| d.code() == "R014")
+            .count(),
+        placeholders.len()
+    );
+    // The real forms are kept as written.
+    for (n, value) in [
+        ("B7630002007", "22-222222200"),
+        ("B7630003005", "27-184593000"),
+        ("B7630003013", "261234-56789"),
+        ("B7630003021", "123-45-6789"),
+    ] {
+        assert_eq!(entry(&set, n).importer_number.as_deref(), Some(value));
+    }
+}
+
+#[test]
+fn placeholder_importers_and_real_forms() {
+    for p in [
+        "N/A",
+        "n/a",
+        "NA",
+        "0",
+        "-",
+        "--",
+        "?",
+        "NONE",
+        "None",
+        "UNKNOWN",
+        "TBD",
+        "00-000000000",
+        "000000-00000",
+        "XX-XXXXXXX00",
+        "null",
+        " . ",
+    ] {
+        assert!(super::values::placeholder_importer(p), "{p}");
+    }
+    for real in [
+        "27-184593000",
+        "12-3456789AB",
+        "261234-56789",
+        "123-45-6789",
+        "IOR-A",
+        "10-000000001",
+    ] {
+        assert!(!super::values::placeholder_importer(real), "{real}");
+    }
+}

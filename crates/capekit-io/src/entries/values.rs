@@ -190,3 +190,43 @@ pub fn parse_cents(raw: &str) -> Result<Option<i64>, &'static str> {
 pub const MAX_AMOUNT_CENTS: i64 = 1_000_000_000_000;
 
 pub use capekit_core::dates::parse_date;
+
+/// Is an importer cell a placeholder rather than an importer number: a word such as `N/A`,
+/// `NONE`, `UNKNOWN` or `TBD`, punctuation alone (`-`, `?`), a run of `X`s, or digits that are
+/// all zero (`0`, `00-000000000`)? Every other value is kept as the file writes it: importer
+/// numbers come as IRS numbers (`12-3456789AB`), CBP-assigned numbers (`261234-56789`) and
+/// SSN-style numbers, and capekit does not judge their form.
+pub(super) fn placeholder_importer(value: &str) -> bool {
+    const WORDS: [&str; 17] = [
+        "na",
+        "none",
+        "unknown",
+        "unk",
+        "tbd",
+        "tba",
+        "null",
+        "nil",
+        "missing",
+        "pending",
+        "notapplicable",
+        "notavailable",
+        "notprovided",
+        "blank",
+        "empty",
+        "nan",
+        "void",
+    ];
+    let alnum: String = value
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if alnum.is_empty() {
+        return true;
+    }
+    if WORDS.contains(&alnum.as_str()) {
+        return true;
+    }
+    // Only zeros, or only x's (`XX-XXXXXXX00`, a mask), carry no number.
+    alnum.chars().all(|c| c == '0' || c == 'x')
+}

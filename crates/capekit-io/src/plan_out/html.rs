@@ -274,6 +274,20 @@ pub fn importer_report_html(
     };
     let title = format!("CAPE plan: {who}, as of {}", plan.as_of);
     let mut b = crate::html::importer_heading(&title, plan.as_of, importer);
+    // How old the data of these entries is, with the warning past 30 days, as the broker's
+    // report says it: an importer reading dates from a stale export must know it.
+    for a in plan
+        .data_age
+        .iter()
+        .filter(|a| entries.iter().any(|e| *e.file == *a.file))
+    {
+        let _ = writeln!(
+            b,
+            "<p class=\"{}\">{}</p>",
+            if a.stale { "bad" } else { "meta" },
+            esc(&data_age_line(a))
+        );
+    }
     let filer = plan.filer.as_ref().map(FilerCode::as_str);
     let declared: Vec<&&PlannedEntry> =
         entries.iter().filter(|e| e.declaration.is_some()).collect();

@@ -63,10 +63,13 @@ pub struct EntryJson<'a> {
     pub psc_due: Option<Deadline>,
     /// `{date, days_left}` or null.
     pub protest_due: Option<Deadline>,
-    /// Court under 28 USC 1581(i) at the earliest reading, `{kind, date, days_left, urgent,
-    /// basis}` or null.
+    /// The court date to calendar, as the worklist's `court_due` gives it: the earliest of
+    /// `court_1581a_due` and `court_1581i_due` still ahead (when both have passed, the
+    /// earlier), `{kind, date, days_left, urgent, basis}` or null; `kind` names the route.
     pub court_due: Option<Deadline>,
-    /// The later readings of `court_due` (deposit and liquidation + 2 years).
+    /// Court under 28 USC 1581(i) at the earliest reading, or null.
+    pub court_1581i_due: Option<Deadline>,
+    /// The later readings of `court_1581i_due` (deposit and liquidation + 2 years).
     pub court_readings: capekit_core::deadline::CourtReadings,
     /// Court under 28 USC 1581(a) after a denied protest, or null.
     pub court_1581a_due: Option<Deadline>,
@@ -165,7 +168,8 @@ pub fn plan_json<'a>(plan: &'a Plan, files: &PlanFiles) -> PlanJson<'a> {
                 cape_window_closes: e.decision.deadlines.cape_window_closes,
                 psc_due: e.decision.deadlines.psc_due,
                 protest_due: e.decision.deadlines.protest_due,
-                court_due: e.decision.deadlines.court_due,
+                court_due: e.decision.deadlines.court_safe(),
+                court_1581i_due: e.decision.deadlines.court_due,
                 court_readings: e.decision.deadlines.court_readings,
                 court_1581a_due: e.decision.deadlines.court_1581a_due,
                 deadlines_that_matter: e.decision.matter,

@@ -168,7 +168,7 @@ impl PlanFiles {
 }
 
 /// The worklist's columns (machine names, as the CSV heads them).
-pub const WORKLIST_HEADERS: [&str; 18] = [
+pub const WORKLIST_HEADERS: [&str; 20] = [
     "entry_number",
     "importer_number",
     "importer_name",
@@ -183,6 +183,8 @@ pub const WORKLIST_HEADERS: [&str; 18] = [
     "protest_days_left",
     "court_due",
     "court_days_left",
+    "court_1581i_due",
+    "court_1581a_due",
     "urgent_deadline",
     "ieepa_duty",
     "notes",
@@ -190,15 +192,16 @@ pub const WORKLIST_HEADERS: [&str; 18] = [
 ];
 
 /// The worklist's column widths in the workbook, in characters.
-const WORKLIST_WIDTHS: [f64; 18] = [
-    14.0, 16.0, 28.0, 14.0, 8.0, 12.0, 60.0, 12.0, 10.0, 12.0, 12.0, 10.0, 12.0, 10.0, 36.0, 14.0,
-    90.0, 30.0,
+const WORKLIST_WIDTHS: [f64; 20] = [
+    14.0, 16.0, 28.0, 14.0, 8.0, 12.0, 60.0, 12.0, 10.0, 12.0, 12.0, 10.0, 12.0, 10.0, 12.0, 12.0,
+    36.0, 14.0, 90.0, 30.0,
 ];
 
 /// One worklist row: an entry not on a declaration.
 fn worklist_row(e: &PlannedEntry, filer: Option<&str>) -> Vec<String> {
     let dl = e.decision.deadlines;
-    // The earliest court reading still ahead (1581(a) after a denial, or 1581(i)).
+    // `court_due` is the safe date: the earliest court reading still ahead (1581(a) after a
+    // denial, or 1581(i)); each reading has its own column beside it, as in the JSON.
     let court = dl.court_safe();
     vec![
         e.entry_number.as_str().to_owned(),
@@ -215,6 +218,8 @@ fn worklist_row(e: &PlannedEntry, filer: Option<&str>) -> Vec<String> {
         days_cell(dl.protest_due),
         date_cell(court),
         days_cell(court),
+        date_cell(dl.court_due),
+        date_cell(dl.court_1581a_due),
         e.urgency(),
         dollars(e.ieepa_duty_cents),
         scrub_paths(&e.decision.notes.join(" | ")).into_owned(),

@@ -688,3 +688,218 @@ fn a_liquidated_entry_without_its_date_is_urgent_first_and_says_why() {
     let html = report_html(&plan, &files);
     assert!(html.contains("protest due date unknown"), "{html}");
 }
+
+const DEC_10: Date = jiff::civil::date(2026, 12, 10);
+
+fn fixture_plan(name: &str, bytes: &[u8], context: PathContext) -> Plan {
+    let set = crate::entries::parse_entry_data(name, bytes).expect(name);
+    build_plan(
+        vec![set],
+        &PlanOptions {
+            context,
+            as_of: DEC_10,
+            ..opts(None)
+        },
+    )
+}
+
+/// Every entry whose route is, or may become, the court (a court deadline matters for it and
+/// can be dated, and CAPE is not refunding it) is in its importer's court packet and counted in
+/// the court dates; the packet says why for each.
+fn assert_court_entries_all_in_packet_and_dates(plan: &Plan, must: &[&str]) {
+    let packets = crate::packets::packets(plan);
+    let in_packets: Vec<&str> = packets
+        .iter()
+        .filter(|p| p.kind == crate::packets::PacketKind::Court)
+        .flat_map(|p| p.entries.iter().map(|e| e.entry_number.as_str()))
+        .collect();
+    for n in must {
+        assert!(
+            in_packets.contains(n),
+            "{n} not in a court packet: {in_packets:?}"
+        );
+    }
+    for e in &plan.entries {
+        let court_matters = e.decision.matter.contains(DeadlineKind::Court1581i)
+            || e.decision.matter.contains(DeadlineKind::Court1581a);
+        if court_matters && e.decision.deadlines.court_safe().is_some() {
+            assert!(
+                in_packets.contains(&e.entry_number.as_str()),
+                "{} ({}) carries a court deadline that matters but is not in a court packet",
+                e.entry_number,
+                e.decision.path
+            );
+        }
+        if matches!(e.decision.path, EntryPath::Cape | EntryPath::Done) {
+            assert!(
+                !in_packets.contains(&e.entry_number.as_str()),
+                "{}",
+                e.entry_number
+            );
+        }
+    }
+    // The court dates count the same entries (those whose date is still ahead).
+    let ahead = packets
+        .iter()
+        .filter(|p| p.kind == crate::packets::PacketKind::Court)
+        .flat_map(|p| &p.entries)
+        .filter(|e| {
+            e.decision
+                .deadlines
+                .court_safe()
+                .is_some_and(|d| !d.passed())
+        })
+        .count();
+    let counted: usize = crate::packets::court_dates_by_importer(plan)
+        .iter()
+        .map(|(_, _, n, _)| n)
+        .sum();
+    assert_eq!(counted, ahead);
+}
+
+use capekit_core::deadline::DeadlineKind;
+
+#[test]
+fn later_phase_and_review_entries_with_a_court_date_are_in_the_court_packet() {
+    let plan = fixture_plan(
+        "laterphase-court.csv",
+        include_bytes!("../../tests/fixtures/plan/laterphase-court.csv"),
+        PathContext::default(),
+    );
+    // AD/CVD pending, type 21, TIB 23: urgent with the court on 2027-02-01.
+    assert_court_entries_all_in_packet_and_dates(
+        &plan,
+        &["B7612001019", "B7612001027", "B7612001035"],
+    );
+    let dates = crate::packets::court_dates_by_importer(&plan);
+    assert!(
+        dates
+            .iter()
+            .any(|(i, d, n, _)| i.as_deref() == Some("22-222222200")
+                && *d == jiff::civil::date(2027, 2, 1)
+                && *n >= 7),
+        "{dates:?}"
+    );
+}
+
+#[test]
+fn review_phase3_and_undated_denials_are_in_the_court_packet_saying_why() {
+    use calamine::{Reader, Xlsx};
+    let mut context = PathContext::default();
+    context.add_phase3_importer("33-333333300", true);
+    context.add_phase3_importer("44-444444400", false);
+    let plan = fixture_plan(
+        "main.csv",
+        include_bytes!("../../tests/fixtures/plan/main.csv"),
+        context,
+    );
+    // A review entry urgent for the court, a denied protest with no decision date, a deemed
+    // liquidation whose protest period passed, a phase-3 entry whose court date is kept.
+    let must = ["B7690001204", "B7690001063", "B7690001139", "B7690001261"];
+    assert_court_entries_all_in_packet_and_dates(&plan, &must);
+    for p in crate::packets::packets(&plan)
+        .iter()
+        .filter(|p| p.kind == crate::packets::PacketKind::Court)
+    {
+        let bytes = crate::packets::packet_xlsx(p).expect("xlsx");
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("open");
+        let range = wb.worksheet_range("Court").expect("sheet");
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect();
+        let why = rows[0]
+            .iter()
+            .position(|h| h == "Why the court")
+            .expect("why column");
+        for row in &rows[1..] {
+            assert!(!row[why].is_empty(), "{row:?}");
+            if row[2] == "B7690001204" {
+                assert!(row[why].starts_with("review"), "{row:?}");
+            }
+            if row[2] == "B7690001261" {
+                assert!(row[why].starts_with("phase-3"), "{row:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_importer_report_says_how_old_the_data_is_and_warns_past_30_days() {
+    let mut options = opts(None);
+    options.as_of = DEC_10;
+    options
+        .file_dates
+        .insert("old.csv".to_owned(), jiff::civil::date(2026, 10, 15));
+    let plan = build_plan(
+        vec![set(
+            "old.csv",
+            vec![cape(n("B76", 1), "IOR-1"), cape(n("B76", 2), "IOR-2")],
+        )],
+        &options,
+    );
+    assert!(plan.data_age.iter().any(|a| a.stale));
+    let files = PlanFiles::default();
+    let groups = importer_groups(&plan);
+    assert_eq!(groups.len(), 2);
+    for (importer, entries) in &groups {
+        let html = importer_report_html(&plan, importer.as_deref(), entries, &files);
+        assert!(html.contains("dated 2026-10-15"), "{html}");
+        assert!(html.contains("56 days before the as-of date"), "{html}");
+        assert!(html.contains("WARNING: older than 30 days"), "{html}");
+    }
+    // And a fresh file gives the date with no warning.
+    let mut options = opts(None);
+    options.file_dates.insert(
+        "new.csv".to_owned(),
+        AS_OF.checked_sub(2.days()).expect("day"),
+    );
+    let plan = build_plan(
+        vec![set("new.csv", vec![cape(n("B76", 1), "IOR-1")])],
+        &options,
+    );
+    let groups = importer_groups(&plan);
+    let html = importer_report_html(&plan, groups[0].0.as_deref(), &groups[0].1, &files);
+    assert!(html.contains("2 days before the as-of date"), "{html}");
+    assert!(!html.contains("WARNING"), "{html}");
+}
+
+#[test]
+fn json_and_worklist_csv_give_the_same_court_due_and_each_reading() {
+    // A protest denied on 2026-06-13: 1581(a) is due 180 days later, 2026-12-10, before the
+    // 1581(i) date of 2027-04-02.
+    let plan = fixture_plan(
+        "denied-1581a-today.csv",
+        include_bytes!("../../tests/fixtures/plan/denied-1581a-today.csv"),
+        PathContext::default(),
+    );
+    let files = PlanFiles::default();
+    let json = serde_json::to_value(plan_json(&plan, &files)).expect("json");
+    let e = &json["entries"][0];
+    assert_eq!(e["entry_number"], "B7620001076");
+    let table = worklist_table(&plan);
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r[0] == "B7620001076")
+        .expect("on the worklist");
+    let col = |h: &str| {
+        let i = table.headers.iter().position(|x| *x == h).expect(h);
+        row[i].clone()
+    };
+    assert_eq!(
+        e["court_due"]["date"].as_str(),
+        Some(col("court_due").as_str())
+    );
+    assert_eq!(col("court_due"), "2026-12-10");
+    assert_eq!(e["court_due"]["kind"], e["court_1581a_due"]["kind"]);
+    assert_eq!(
+        e["court_1581i_due"]["date"].as_str(),
+        Some(col("court_1581i_due").as_str())
+    );
+    assert_eq!(col("court_1581i_due"), "2027-04-02");
+    assert_eq!(
+        e["court_1581a_due"]["date"].as_str(),
+        Some(col("court_1581a_due").as_str())
+    );
+}

@@ -311,6 +311,9 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
     let liquidated = window.is_some();
     let rule = r.rule;
     let is = |m: &MessageRule| rule == Some(m.code);
+    // The data cannot date the liquidation: the date on CBP's message, if any, gives the
+    // readings (set below).
+    let mut readings_from_message = false;
     match () {
         // Final liquidation: the protest deadline decides what is left; data that says
         // otherwise is flagged, with the safer date in view.
@@ -346,13 +349,16 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
                 )
                 .into();
             }
-            _ => add_note(
-                r,
-                format!(
-                    "the entry data has no liquidation date: the `{}` column would give the protest deadline",
-                    Column::LiquidationDate.header()
-                ),
-            ),
+            _ => {
+                readings_from_message = true;
+                add_note(
+                    r,
+                    format!(
+                        "the entry data has no liquidation date: the `{}` column would give the protest deadline",
+                        Column::LiquidationDate.header()
+                    ),
+                );
+            }
         },
         // Protest on entry: an IEEPA-only protest can be withdrawn while the window leaves time
         // for the withdrawal to post before CBP's batch validates the new declaration.
@@ -622,6 +628,9 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
     if is(&FINAL_LIQUIDATION) {
         safer_protest_by_the_message(r, window, as_of);
     }
+    if readings_from_message {
+        message_date_readings(r, as_of, d.deadlines.court_due);
+    }
     r.urgent = crate::deadline::most_urgent(r.deadlines.iter().copied()).map(|d| d.kind);
     // No date to count from, and the protest may be due any day: urgent all the same.
     if r.urgent.is_none()
@@ -687,21 +696,28 @@ fn state(d: crate::deadline::Deadline) -> String {
 /// the date is, so the row carries both readings' protest dates (the earlier first) and the
 /// court date, says which have passed, and points to the route still open - the earlier
 /// protest date, else the later one, else the court (28 USC 1581(i), at its earliest reading).
-fn message_date_readings(r: &mut EntryResult, as_of: Date) {
+/// `court`: the court date the entry data gives, when it gives one (its headings date it more
+/// surely than the first order of IEEPA duty, taken otherwise).
+fn message_date_readings(
+    r: &mut EntryResult,
+    as_of: Date,
+    court: Option<crate::deadline::Deadline>,
+) -> bool {
     let Some(date) = crate::catalog::find_messages(&r.message).and_then(|found| {
         found
             .iter()
             .find(|f| f.rule.is(&FINAL_LIQUIDATION))
             .and_then(|f| f.date)
     }) else {
-        return;
+        return false;
     };
     let Some([early, late]) = crate::deadline::protests_of_message_date(date, as_of) else {
-        return;
+        return false;
     };
     // The earliest liquidation the date allows dates the later readings of the court's years.
     let liquidation = crate::deadline::add_days(date, -crate::deadline::CAPE_WINDOW_DAYS);
-    let (court, _) = crate::deadline::court_1581i_heading_unknown(None, None, liquidation, as_of);
+    let court = court
+        .or_else(|| crate::deadline::court_1581i_heading_unknown(None, None, liquidation, as_of).0);
     let readings = format!(
         "CBP's message carries the date {date}, whose meaning is not published: if it is the day the liquidation became final for CAPE (80 days after liquidation), the protest is due by {} ({}); if it is the liquidation date, by {} ({}).",
         early.date,
@@ -747,6 +763,7 @@ fn message_date_readings(r: &mut EntryResult, as_of: Date) {
         format!("Liquidated more than 80 days ago: CAPE cannot take it. {readings} {next}").into();
     r.deadlines = [early, late].into_iter().chain(court).collect();
     r.urgent = crate::deadline::most_urgent(r.deadlines.iter().copied()).map(|d| d.kind);
+    true
 }
 
 /// How to give the entry data that decides: the ES-003 export with `--entries`, or, when entry
@@ -767,7 +784,7 @@ fn without_data(r: &mut EntryResult, as_of: Date, others_given: bool) {
     let rule = r.rule;
     let is = |m: &MessageRule| rule == Some(m.code);
     if is(&FINAL_LIQUIDATION) {
-        message_date_readings(r, as_of);
+        message_date_readings(r, as_of, None);
     }
     let need = match () {
         _ if is(&FINAL_LIQUIDATION) => {
@@ -1120,6 +1137,35 @@ mod tests {
                 .contains("File a protest (19 USC 1514) by 2026-09-02"),
             "{}",
             r.what_to_do
+        );
+    }
+
+    #[test]
+    fn entry_data_without_a_liquidation_leaves_the_message_date_to_give_the_readings() {
+        let mut e = data(1, None);
+        e.absent_columns.insert(Column::LiquidationDate);
+        e.absent_columns.insert(Column::LiquidationStatus);
+        let r = refine_on(
+            "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS - 05/25/2026",
+            e,
+            date(2026, 11, 15),
+        );
+        let protests: Vec<(Date, i32)> = r
+            .deadlines
+            .iter()
+            .filter(|d| d.kind == DeadlineKind::Protest)
+            .map(|d| (d.date, d.days_left))
+            .collect();
+        assert_eq!(
+            protests,
+            [(date(2026, 9, 2), -74), (date(2026, 11, 21), 6)],
+            "{r:?}"
+        );
+        assert_eq!(r.urgent, Some(DeadlineKind::Protest), "{r:?}");
+        assert!(
+            r.note.as_deref().unwrap_or("").contains("Liquidation Date"),
+            "{:?}",
+            r.note
         );
     }
 

@@ -281,7 +281,14 @@ pub fn rejudge(
             kept.push(e);
             continue;
         };
-        let row = capekit_core::refine::rejudge(e, claim, message, records.data.get(&e), as_of);
+        let row = capekit_core::refine::rejudge_with(
+            e,
+            claim,
+            message,
+            records.data.get(&e),
+            as_of,
+            corrected.contains(&e),
+        );
         // The rules of the domain, on the action of the day: a corrected entry's, else an
         // entry's as it is (what the ledger holds was asked of it already).
         let fine = if corrected.contains(&e) {

@@ -328,6 +328,11 @@ pub enum Basis {
     /// The latest liquidation CBP's FINAL LIQUIDATION message allows (81 days before the as-of
     /// date), earlier than the entry data's: the safer reading of the two.
     FinalLiquidationMessage(Date),
+    /// The date CBP appended to its FINAL LIQUIDATION message, read as the day liquidation
+    /// became final for CAPE (80 days after liquidation): liquidation is 80 days before it.
+    MessageDateAsFinal(Date),
+    /// The date CBP appended to its FINAL LIQUIDATION message, read as the liquidation date.
+    MessageDateAsLiquidation(Date),
 }
 
 impl fmt::Display for Basis {
@@ -364,6 +369,14 @@ impl fmt::Display for Basis {
             Self::FinalLiquidationMessage(d) => write!(
                 f,
                 "liquidation {d} at the latest, as CBP's FINAL LIQUIDATION message says (the entry data's date is later): the safer reading"
+            ),
+            Self::MessageDateAsFinal(d) => write!(
+                f,
+                "CBP's message date {d} read as the day liquidation became final (liquidation 80 days before it) + 180 days: the earlier reading"
+            ),
+            Self::MessageDateAsLiquidation(d) => write!(
+                f,
+                "CBP's message date {d} read as the liquidation date + 180 days: the later reading"
             ),
         }
     }
@@ -898,6 +911,29 @@ pub fn court_1581i_heading_unknown(
     (safe, readings)
 }
 
+/// The two protest dates a date appended to CBP's FINAL LIQUIDATION message gives, whose
+/// meaning CBP does not publish, the earlier first: read as the day liquidation became final for
+/// CAPE (80 days after liquidation), the protest is due 100 days after it; read as the
+/// liquidation date, 180 days after it (19 USC 1514).
+pub fn protests_of_message_date(date: Date, as_of: Date) -> Option<[Deadline; 2]> {
+    let early = add_days(date, PROTEST_DAYS - CAPE_WINDOW_DAYS)?;
+    let late = add_days(date, PROTEST_DAYS)?;
+    Some([
+        Deadline::new(
+            DeadlineKind::Protest,
+            early,
+            as_of,
+            Basis::MessageDateAsFinal(date),
+        ),
+        Deadline::new(
+            DeadlineKind::Protest,
+            late,
+            as_of,
+            Basis::MessageDateAsLiquidation(date),
+        ),
+    ])
+}
+
 /// The 1581(a) date after a denied protest: the decision date + 180 days (28 USC 2636(a)).
 pub fn court_1581a(denied_on: Date, as_of: Date) -> Option<Deadline> {
     add_days(denied_on, DENIAL_SUIT_DAYS)
@@ -919,6 +955,16 @@ mod tests {
         let due = due.expect("dated");
         assert_eq!(due.date, date(2027, 3, 17));
         assert_eq!(due.basis, Basis::Deposit(deposit));
+    }
+
+    #[test]
+    fn a_final_liquidation_message_date_gives_both_protest_readings_earlier_first() {
+        let [early, late] =
+            protests_of_message_date(date(2026, 5, 25), date(2026, 11, 15)).expect("dated");
+        assert_eq!((early.date, early.days_left), (date(2026, 9, 2), -74));
+        assert_eq!((late.date, late.days_left), (date(2026, 11, 21), 6));
+        assert_eq!(early.kind, DeadlineKind::Protest);
+        assert!(late.urgent() && !early.urgent());
     }
 
     #[test]

@@ -979,14 +979,19 @@ pub fn report_html(
     }
     let _ = writeln!(
         b,
-        "<table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>next deadline</th><th>rule</th></tr></thead><tbody>"
+        "<table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>deadlines</th><th>rule</th></tr></thead><tbody>"
     );
     for e in report.worklist().take(REPORT_ROWS) {
-        let next = capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
-            .map(|d| {
+        // Every deadline of the row, as the worklist files give them; the next one first.
+        let first = capekit_core::deadline::nearest_open(e.deadlines.iter().copied());
+        let next = first
+            .into_iter()
+            .chain(e.deadlines.iter().copied().filter(|d| Some(*d) != first))
+            .enumerate()
+            .map(|(i, d)| {
                 format!(
                     "{}{}",
-                    if e.urgent.is_some() {
+                    if i == 0 && e.urgent.is_some() {
                         "<b>act now:</b> "
                     } else {
                         ""
@@ -994,7 +999,8 @@ pub fn report_html(
                     esc(&d.describe())
                 )
             })
-            .unwrap_or_default();
+            .collect::<Vec<_>>()
+            .join("<br>");
         let _ = writeln!(
             b,
             "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"action\">{}</td><td>{}{}</td><td>{next}</td><td>{}</td></tr>",

@@ -1143,3 +1143,184 @@ fn an_entry_level_status_column_is_read_as_the_entrys_status() {
     assert_eq!(e["T1100000160"], pair("rejected", "correct-then-refile"));
     assert_eq!(v["claims"][0]["status"], "Accepted with Error(s)");
 }
+
+/// `capekit triage CLAIM --entries ES003 --as-of 2026-11-15` with `extra` arguments, in a
+/// scratch folder with its ledger; `files` are further fixtures to copy there.
+fn triage_with_entries(
+    claim: &str,
+    es003: &str,
+    files: &[(&str, &str)],
+    extra: &[&str],
+) -> (serde_json::Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for n in [claim, es003] {
+        std::fs::copy(fixture(n), dir.path().join(n)).expect("copy fixture");
+    }
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let ledger = dir.path().join("ledger.sqlite3");
+    let mut args = vec![
+        "triage",
+        claim,
+        "--entries",
+        es003,
+        "--as-of",
+        "2026-11-15",
+        "--out",
+        "out",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = run_with_ledger(dir.path(), &ledger, &args);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    (serde_json::from_str(&out.stdout).expect("json"), dir)
+}
+
+/// The worklist row of `entry` in a triage report.
+fn row<'a>(v: &'a serde_json::Value, entry: &str) -> &'a serde_json::Value {
+    v["entries"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["entry_number"] == entry))
+        .unwrap_or_else(|| panic!("{entry} not in {v}"))
+}
+
+/// `(kind, date, days_left)` of each deadline of a row, in its order.
+fn deadlines(row: &serde_json::Value) -> Vec<(String, String, i64)> {
+    row["deadlines"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    (
+                        d["kind"].as_str().unwrap_or("").to_owned(),
+                        d["date"].as_str().unwrap_or("").to_owned(),
+                        d["days_left"].as_i64().unwrap_or(i64::MIN),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_final_liquidation_date_of_unknown_meaning_carries_both_readings_and_the_court() {
+    let (v, dir, _) = triage(&["final-liquidation-dated.csv"], &["--as-of", "2026-11-15"]);
+    // 05/25/2026: the earlier reading passed 74 days ago, the later one is 6 days off.
+    let r = row(&v, "T1200000011");
+    let d = deadlines(r);
+    assert_eq!(
+        d[..2],
+        [
+            ("protest".to_owned(), "2026-09-02".to_owned(), -74),
+            ("protest".to_owned(), "2026-11-21".to_owned(), 6)
+        ],
+        "{r}"
+    );
+    assert_eq!(r["urgent"], "protest", "{r}");
+    let todo = r["what_to_do"].as_str().unwrap_or("");
+    assert!(todo.contains("passed 74 days ago"), "{todo}");
+    assert!(!todo.contains("Count on 2026-09-02"), "{todo}");
+    // It sorts first, above the rows with no deadline.
+    assert_eq!(v["entries"][0]["entry_number"], "T1200000011", "{v}");
+    // 03/01/2026: both protest dates passed; the court route with its date.
+    let r = row(&v, "T1200000037");
+    let todo = r["what_to_do"].as_str().unwrap_or("");
+    assert!(todo.contains("Court of International Trade"), "{todo}");
+    assert!(!todo.contains("File a protest"), "{todo}");
+    assert!(
+        deadlines(r)
+            .iter()
+            .any(|(k, d, _)| k == "court-1581i" && d == "2027-02-01"),
+        "{r}"
+    );
+    // The worklist CSV shows the same deadlines.
+    let csv = std::fs::read_to_string(dir.path().join("out/worklist-100000300051-2026-11-15.csv"))
+        .expect("worklist");
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with("T1200000011"))
+        .expect("row");
+    assert!(
+        line.contains("protest due 2026-09-02 (passed); protest due 2026-11-21 (6 days left)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn with_entry_data_every_deadline_is_on_the_row_and_the_recon_flag_is_review() {
+    let (v, dir) =
+        triage_with_entries("broker-dates-claim.csv", "broker-dates-es003.csv", &[], &[]);
+    // A reconciliation flag: review until the user says no type 09 was filed; no PSC date.
+    let r = row(&v, "T1200000086");
+    assert_eq!(r["action"], "review", "{r}");
+    assert!(
+        r["what_to_do"]
+            .as_str()
+            .unwrap_or("")
+            .contains("before any type 09 is filed"),
+        "{r}"
+    );
+    assert!(deadlines(r).iter().all(|(k, _, _)| k != "psc"), "{r}");
+    // On the CAPE route, the protest and court dates are on the row, not only in the note.
+    for (entry, protest) in [("T1200000052", "2027-02-24"), ("T1200000193", "2027-02-28")] {
+        let d = deadlines(row(&v, entry));
+        assert!(
+            d.iter().any(|(k, _, _)| k == "cape-window"),
+            "{entry}: {d:?}"
+        );
+        assert!(
+            d.iter().any(|(k, x, _)| k == "protest" && x == protest),
+            "{entry}: {d:?}"
+        );
+        assert!(
+            d.iter().any(|(k, _, _)| k == "court-1581i"),
+            "{entry}: {d:?}"
+        );
+    }
+    // "Unliquidated" more than a year after entry on the PSC path: both readings, review.
+    let r = row(&v, "T1200000029");
+    assert_eq!(r["action"], "review", "{r}");
+    let todo = r["what_to_do"].as_str().unwrap_or("");
+    assert!(
+        todo.contains("1504(a)") && todo.contains("read as unliquidated"),
+        "{todo}"
+    );
+    // The report shows every deadline of a row, as the worklist files do.
+    let html = std::fs::read_to_string(dir.path().join("out/report-100000300010-2026-11-15.html"))
+        .expect("report");
+    assert!(
+        html.contains("CAPE window closes 2026-11-16 (1 day left)<br>protest due 2027-02-24"),
+        "{html}"
+    );
+}
+
+#[test]
+fn with_corrected_a_recon_flagged_entry_is_refiled() {
+    // Listing the entry as corrected is the user's word that no type 09 was filed.
+    let (v, _dir) = triage_with_entries(
+        "broker-dates-claim.csv",
+        "broker-dates-es003.csv",
+        &[("corrected.txt", "T1200000086\n")],
+        &["--corrected", "corrected.txt"],
+    );
+    assert_eq!(row(&v, "T1200000086")["action"], "correct-then-refile");
+    assert!(refile(&v).contains(&"T1200000086".to_owned()), "{v}");
+}
+
+#[test]
+fn an_entry_not_in_the_entry_data_given_is_named() {
+    let (v, _dir) = triage_with_entries(
+        "entry-not-in-data-claim.csv",
+        "entry-not-in-data-es003.csv",
+        &[],
+        &[],
+    );
+    let note = row(&v, "T1200000045")["note"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(note.contains("not in the entry data given"), "{note}");
+    assert!(!note.contains("give the ES-003 export with"), "{note}");
+}

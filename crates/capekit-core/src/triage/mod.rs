@@ -768,7 +768,8 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
 
     // Entry data refines the advice (protest deadlines, withdrawal inside the window,
     // reconciliation) before the refile list is chosen, since it can change actions.
-    let refined = crate::refine::refine_rows(&mut worklist, &input.entry_data, as_of);
+    let refined =
+        crate::refine::refine_rows_with(&mut worklist, &input.entry_data, as_of, &input.corrected);
     let refined = (!input.entry_data.is_empty()).then_some(refined);
     for (i, r) in worklist.iter().enumerate() {
         by_entry

@@ -56,6 +56,18 @@ pub fn refine_rows(
     data: &HashMap<EntryNumber, EntryData>,
     as_of: Date,
 ) -> RefineSummary {
+    refine_rows_with(rows, data, as_of, &[])
+}
+
+/// [`refine_rows`], with the entries the user listed as corrected (`--corrected`): for a
+/// reconciliation rejection after 2026-06-29, that listing is the user's word that no type 09
+/// was filed, which ES-003 cannot show; without it the row is `review`.
+pub fn refine_rows_with(
+    rows: &mut [EntryResult],
+    data: &HashMap<EntryNumber, EntryData>,
+    as_of: Date,
+    corrected: &[EntryNumber],
+) -> RefineSummary {
     let mut summary = RefineSummary::default();
     for r in rows.iter_mut().filter(|r| r.outcome != Outcome::Accepted) {
         if r.action == Action::None {
@@ -64,12 +76,13 @@ pub fn refine_rows(
         }
         let Some(entry) = data.get(&r.entry_number) else {
             summary.without_data += 1;
-            without_data(r, as_of);
+            without_data(r, as_of, !data.is_empty());
             continue;
         };
         summary.with_data += 1;
         let before = r.action;
-        refine_one(r, entry, &decide(entry, as_of), as_of);
+        let confirmed = corrected.contains(&r.entry_number);
+        refine_one(r, entry, &decide(entry, as_of), as_of, confirmed);
         if r.action != before {
             summary.action_changed += 1;
         }
@@ -87,6 +100,19 @@ pub fn rejudge(
     message: &str,
     data: Option<&EntryData>,
     as_of: Date,
+) -> EntryResult {
+    rejudge_with(entry, claim, message, data, as_of, false)
+}
+
+/// [`rejudge`] for an entry the user listed as corrected (`corrected`), as
+/// [`refine_rows_with`] takes it.
+pub fn rejudge_with(
+    entry: EntryNumber,
+    claim: &str,
+    message: &str,
+    data: Option<&EntryData>,
+    as_of: Date,
+    corrected: bool,
 ) -> EntryResult {
     let v = crate::catalog::judge(message, as_of);
     let mut row = EntryResult {
@@ -106,7 +132,8 @@ pub fn rejudge(
     };
     if let Some(d) = data {
         let one: HashMap<EntryNumber, EntryData> = std::iter::once((entry, d.clone())).collect();
-        refine_rows(std::slice::from_mut(&mut row), &one, as_of);
+        let listed: &[EntryNumber] = if corrected { &[entry] } else { &[] };
+        refine_rows_with(std::slice::from_mut(&mut row), &one, as_of, listed);
     }
     row
 }
@@ -230,6 +257,20 @@ fn next_route(entry: &EntryData, d: &Decision) -> String {
     }
 }
 
+/// Entry data that doubts its own liquidation (an "unliquidated" status against a past
+/// liquidation date, or deemed liquidation a year after entry, 19 USC 1504(a)): read as
+/// liquidated on the window's basis, `consequence`; the path engine's notes give both readings'
+/// deadlines. One home for every message whose advice the doubtful liquidation decides.
+fn doubtful_liquidation(w: crate::deadline::Deadline, d: &Decision, consequence: &str) -> String {
+    format!(
+        "Read as liquidated on {}, CAPE's 80-day window {} {} and {consequence}; but the entry data is doubtful: {}. Check the entry in ACE (Entry Summary Query) before refiling.",
+        liquidated_on(w),
+        if w.passed() { "closed on" } else { "closes" },
+        w.date,
+        d.notes.join("; ")
+    )
+}
+
 /// CBP says final liquidation while the data dates the liquidation inside the CAPE window: if
 /// CBP is right the entry liquidated at least 81 days before `as_of`, so its protest is due 99
 /// days from `as_of` at the latest, before the data's date. The row's protest deadline is that
@@ -263,13 +304,16 @@ fn safer_protest_by_the_message(
     }
 }
 
-fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date) {
+fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date, confirmed: bool) {
     let liquidation = entry.liquidation_date;
     let window = d.deadlines.cape_window_closes;
     let protest = d.deadlines.protest_due;
     let liquidated = window.is_some();
     let rule = r.rule;
     let is = |m: &MessageRule| rule == Some(m.code);
+    // The data cannot date the liquidation: the date on CBP's message, if any, gives the
+    // readings (set below).
+    let mut readings_from_message = false;
     match () {
         // Final liquidation: the protest deadline decides what is left; data that says
         // otherwise is flagged, with the safer date in view.
@@ -305,13 +349,16 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                 )
                 .into();
             }
-            _ => add_note(
-                r,
-                format!(
-                    "the entry data has no liquidation date: the `{}` column would give the protest deadline",
-                    Column::LiquidationDate.header()
-                ),
-            ),
+            _ => {
+                readings_from_message = true;
+                add_note(
+                    r,
+                    format!(
+                        "the entry data has no liquidation date: the `{}` column would give the protest deadline",
+                        Column::LiquidationDate.header()
+                    ),
+                );
+            }
         },
         // Protest on entry: an IEEPA-only protest can be withdrawn while the window leaves time
         // for the withdrawal to post before CBP's batch validates the new declaration.
@@ -363,12 +410,35 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
         // Reconciliation flag after the 2026-06-29 change: ES-003 cannot show a type 09.
         _ if is(&FLAGGED_FOR_RECON) && as_of >= RECON_CHANGE => match d.path {
             EntryPath::Cape => {
-                r.action = Action::CorrectThenRefile;
-                r.what_to_do = format!(
-                    "Entry type {}: CBP accepts flagged entries of types 01, 02 and 06 since 2026-06-29 only while no type 09 reconciliation entry was filed, which ES-003 cannot show. Confirm that none was; then list the entry with --corrected to refile it, before any type 09 is filed.",
-                    entry.entry_type.as_deref().unwrap_or("?")
-                )
-                .into();
+                let window_text = match window {
+                    Some(w) => format!(
+                        "CAPE's window closes {} ({})",
+                        w.date,
+                        if w.passed() {
+                            format!("passed {}", days(w.days_left))
+                        } else {
+                            format!("{} left", days(w.days_left))
+                        }
+                    ),
+                    None => {
+                        "unliquidated: CAPE takes it until 80 days after liquidation".to_owned()
+                    }
+                };
+                let t = entry.entry_type.as_deref().unwrap_or("?");
+                if confirmed {
+                    r.action = Action::CorrectThenRefile;
+                    r.what_to_do = format!(
+                        "Entry type {t}, listed as corrected: taken as the word that no type 09 reconciliation entry was filed (ES-003 cannot show it). Refile it now, before any type 09 is filed ({window_text})."
+                    )
+                    .into();
+                } else {
+                    r.action = Action::Review;
+                    r.what_to_do = format!(
+                        "Entry type {t}: since 2026-06-29 CBP accepts flagged entries of types 01, 02 and 06 only while no type 09 reconciliation entry was filed, which ES-003 cannot show. Ask whether one was filed. If none was, declare the entry in CAPE before any type 09 is filed ({window_text}): list it with --corrected to refile it. If one was, CAPE does not take it now: {}.",
+                        next_route(entry, d)
+                    )
+                    .into();
+                }
             }
             EntryPath::LaterPhase => {
                 r.action = Action::OtherPath;
@@ -424,6 +494,38 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
                     r,
                     format!("PSC due {} ({} left)", p.date, days(p.days_left)),
                 ),
+                // The data's "unliquidated" against a liquidation its dates show (a past
+                // liquidation date, or deemed liquidation a year after entry, 19 USC 1504(a)):
+                // both readings, for a person to decide.
+                PscChance::Closed(_)
+                    if d.reasons.contains(&crate::path::UNLIQUIDATED_STALE.code)
+                        && window.is_some() =>
+                {
+                    let w = window.expect("checked");
+                    r.action = Action::Review;
+                    let psc_unliquidated = entry
+                        .entry_date
+                        .and_then(|e| {
+                            crate::deadline::add_days(e, crate::path::PSC_DAYS_FROM_ENTRY)
+                        })
+                        .map(|p| {
+                            if p < as_of {
+                                format!(", nor read as unliquidated: its 300-day PSC window closed on {p}")
+                            } else {
+                                format!("; read as unliquidated, a PSC is due by {p}")
+                            }
+                        })
+                        .unwrap_or_default();
+                    r.what_to_do = doubtful_liquidation(
+                        w,
+                        d,
+                        &format!(
+                            "no post-summary correction, the fix this message needs, is possible (19 CFR 101.9(b)){psc_unliquidated}; {}",
+                            next_route(entry, d)
+                        ),
+                    )
+                    .into();
+                }
                 PscChance::Closed(why) => {
                     r.action = Action::Review;
                     r.what_to_do = format!(
@@ -459,13 +561,8 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
             // disagree): the path engine's notes give both readings; a person decides.
             (EntryPath::Review, Some(w)) if w.passed() => {
                 r.action = Action::Review;
-                r.what_to_do = format!(
-                    "Read as liquidated on {}, CAPE's 80-day window closed on {} and a new declaration would be refused; but the entry data is doubtful: {}. Check the entry in ACE (Entry Summary Query) before refiling.",
-                    liquidated_on(w),
-                    w.date,
-                    d.notes.join("; ")
-                )
-                .into();
+                r.what_to_do =
+                    doubtful_liquidation(w, d, "a new declaration would be refused").into();
             }
             // The path engine doubts the entry (IEEPA duty outside the period, a doubtful
             // cell, rows that disagree): `plan` would keep it off a declaration, and so does
@@ -504,12 +601,35 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
     // The deadlines of what is left to do, and the one that makes the row urgent; a PSC
     // deadline only while a PSC is possible at all.
     let mut kinds = d.matter_after(r.action);
-    if matches!(d.psc_chance(entry, as_of), PscChance::Closed(_)) {
+    // On the CAPE route the other routes' dates apply too, should CAPE refuse or not process
+    // the entry in time: the protest of a liquidated entry with no protest on file, and the
+    // court's two years, which run whatever CAPE does.
+    if r.action.refile_once_corrected() || r.action == Action::WaitForClaim {
+        let protest_on_file = entry
+            .protest_status
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty())
+            || entry
+                .protest_number
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty());
+        if !protest_on_file {
+            kinds.insert(DeadlineKind::Protest);
+        }
+        kinds.insert(DeadlineKind::Court1581i);
+    }
+    if matches!(d.psc_chance(entry, as_of), PscChance::Closed(_))
+        || (is(&FLAGGED_FOR_RECON) && as_of >= RECON_CHANGE)
+    {
+        // A reconciliation flag is not fixed by a PSC: its date does not apply.
         kinds.remove(DeadlineKind::Psc);
     }
     r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds).collect();
     if is(&FINAL_LIQUIDATION) {
         safer_protest_by_the_message(r, window, as_of);
+    }
+    if readings_from_message {
+        message_date_readings(r, as_of, d.deadlines.court_due);
     }
     r.urgent = crate::deadline::most_urgent(r.deadlines.iter().copied()).map(|d| d.kind);
     // No date to count from, and the protest may be due any day: urgent all the same.
@@ -563,10 +683,109 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date)
     }
 }
 
+/// `passed 74 days ago` or `74 days left`.
+fn state(d: crate::deadline::Deadline) -> String {
+    if d.passed() {
+        format!("passed {}", days(d.days_left))
+    } else {
+        format!("{} left", days(d.days_left))
+    }
+}
+
+/// A FINAL LIQUIDATION message with a date appended, and no entry data: CBP does not say what
+/// the date is, so the row carries both readings' protest dates (the earlier first) and the
+/// court date, says which have passed, and points to the route still open - the earlier
+/// protest date, else the later one, else the court (28 USC 1581(i), at its earliest reading).
+/// `court`: the court date the entry data gives, when it gives one (its headings date it more
+/// surely than the first order of IEEPA duty, taken otherwise).
+fn message_date_readings(
+    r: &mut EntryResult,
+    as_of: Date,
+    court: Option<crate::deadline::Deadline>,
+) -> bool {
+    let Some(date) = crate::catalog::find_messages(&r.message).and_then(|found| {
+        found
+            .iter()
+            .find(|f| f.rule.is(&FINAL_LIQUIDATION))
+            .and_then(|f| f.date)
+    }) else {
+        return false;
+    };
+    let Some([early, late]) = crate::deadline::protests_of_message_date(date, as_of) else {
+        return false;
+    };
+    // The earliest liquidation the date allows dates the later readings of the court's years.
+    let liquidation = crate::deadline::add_days(date, -crate::deadline::CAPE_WINDOW_DAYS);
+    let court = court
+        .or_else(|| crate::deadline::court_1581i_heading_unknown(None, None, liquidation, as_of).0);
+    let readings = format!(
+        "CBP's message carries the date {date}, whose meaning is not published: if it is the day the liquidation became final for CAPE (80 days after liquidation), the protest is due by {} ({}); if it is the liquidation date, by {} ({}).",
+        early.date,
+        state(early),
+        late.date,
+        state(late)
+    );
+    let court_text = |c: crate::deadline::Deadline| {
+        format!(
+            "{} {} ({}; at the earliest reading of a disputed start - see counsel)",
+            c.kind.describe(),
+            c.date,
+            state(c)
+        )
+    };
+    let next = if !early.passed() {
+        format!(
+            "File a protest (19 USC 1514) by {} ({} left), the earlier reading, until the liquidation date is confirmed (ES-003 `Liquidation Date`, or `capekit triage --entries`){}.",
+            early.date,
+            days(early.days_left),
+            court
+                .map(|c| format!("; past both, the court: {}", court_text(c)))
+                .unwrap_or_default()
+        )
+    } else if !late.passed() {
+        format!(
+            "The earlier reading's date has passed: file a protest (19 USC 1514) now, by {} ({} left) at the latest - it is timely only if {date} is the liquidation date; confirm it in ACE (ES-003 `Liquidation Date`, or `capekit triage --entries`), and keep the court path in view{}.",
+            late.date,
+            days(late.days_left),
+            court
+                .map(|c| format!(": {}", court_text(c)))
+                .unwrap_or_default()
+        )
+    } else {
+        format!(
+            "Both readings' protest dates have passed: no protest is timely; the route left is the Court of International Trade{}.",
+            court
+                .map(|c| format!(": {}", court_text(c)))
+                .unwrap_or_else(|| " (28 USC 1581(i), two years) - see counsel".to_owned())
+        )
+    };
+    r.what_to_do =
+        format!("Liquidated more than 80 days ago: CAPE cannot take it. {readings} {next}").into();
+    r.deadlines = [early, late].into_iter().chain(court).collect();
+    r.urgent = crate::deadline::most_urgent(r.deadlines.iter().copied()).map(|d| d.kind);
+    true
+}
+
+/// How to give the entry data that decides: the ES-003 export with `--entries`, or, when entry
+/// data was given (a file, or what the ledger holds) without this entry, its own export.
+fn how_to_give(entry: EntryNumber, others_given: bool) -> String {
+    if others_given {
+        format!(
+            "entry {entry} is not in the entry data given: export ES-003 for that entry and give it with `--entries`"
+        )
+    } else {
+        "give the ES-003 export with `--entries`".to_owned()
+    }
+}
+
 /// Without entry data: the date that decides a date-dependent advice, and how to give it.
-fn without_data(r: &mut EntryResult, as_of: Date) {
+/// `others_given`: entry data was given for other entries, not this one.
+fn without_data(r: &mut EntryResult, as_of: Date, others_given: bool) {
     let rule = r.rule;
     let is = |m: &MessageRule| rule == Some(m.code);
+    if is(&FINAL_LIQUIDATION) {
+        message_date_readings(r, as_of, None);
+    }
     let need = match () {
         _ if is(&FINAL_LIQUIDATION) => {
             "the liquidation date decides the protest deadline (liquidation + 180 days, 19 USC 1514) and, after it, the court date"
@@ -591,7 +810,13 @@ fn without_data(r: &mut EntryResult, as_of: Date) {
             "the liquidation date decides whether a retry is still inside CAPE's 80-day window"
         }
         _ if is_one_of(rule, PSC_FIXES) && r.action == Action::CorrectThenRefile => {
-            let text = psc_without_data(as_of);
+            let mut text = psc_without_data(as_of);
+            if others_given {
+                text = text.replace(
+                    "give the ES-003 export with `--entries` to decide",
+                    &format!("{} to decide", how_to_give(r.entry_number, true)),
+                );
+            }
             if as_of >= crate::psc::PSC_CLOSED_FOR_ALL_IEEPA {
                 r.action = Action::Review;
                 r.what_to_do = format!("The fix is a post-summary correction. {text}").into();
@@ -604,7 +829,7 @@ fn without_data(r: &mut EntryResult, as_of: Date) {
     };
     add_note(
         r,
-        format!("{need}: give the ES-003 export with `--entries`"),
+        format!("{need}: {}", how_to_give(r.entry_number, others_given)),
     );
 }
 
@@ -743,10 +968,290 @@ mod tests {
     fn recon_flag_after_the_change_follows_the_entry_data() {
         let mut e = data(1, None);
         e.reconciliation_indicator = Some("Y".into());
-        let r = refined("ENTRY SUMMARY FLAGGED FOR RECON", e);
-        // ES-003 cannot show a type 09: the user confirms, then lists the entry as corrected.
-        assert_eq!(r.action, Action::CorrectThenRefile, "{}", r.what_to_do);
-        assert!(r.what_to_do.contains("type 09"), "{}", r.what_to_do);
+        let r = refined("ENTRY SUMMARY FLAGGED FOR RECON", e.clone());
+        // ES-003 cannot show a type 09: review until the user confirms none was filed, with
+        // no PSC date (a PSC does not clear the flag).
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
+        assert!(
+            r.what_to_do.contains("before any type 09 is filed"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(r.what_to_do.contains("--corrected"), "{}", r.what_to_do);
+        assert!(
+            r.deadlines.iter().all(|d| d.kind != DeadlineKind::Psc),
+            "{:?}",
+            r.deadlines
+        );
+        // Listed as corrected: the user's word that no type 09 was filed; it is refiled.
+        let input = TriageInput {
+            entry_data: [(n(1), e.clone())].into_iter().collect(),
+            rows: vec![claim_row(1, "ENTRY SUMMARY FLAGGED FOR RECON")],
+            corrected: vec![n(1)],
+            ..TriageInput::default()
+        };
+        let t = triage(&input, AS_OF);
+        assert_eq!(t.entries[0].action, Action::CorrectThenRefile);
+        assert_eq!(t.refile.entries, vec![n(1)]);
+        // The ledger's re-judgement takes the same word.
+        let again = rejudge_with(
+            n(1),
+            "1",
+            "ENTRY SUMMARY FLAGGED FOR RECON",
+            Some(&e),
+            AS_OF,
+            true,
+        );
+        assert_eq!(again.action, Action::CorrectThenRefile);
+        let again = rejudge(
+            n(1),
+            "1",
+            "ENTRY SUMMARY FLAGGED FOR RECON",
+            Some(&e),
+            AS_OF,
+        );
+        assert_eq!(again.action, Action::Review);
+        // Liquidated: the CAPE window's date is in view.
+        let mut liq = data(1, Some(30));
+        liq.reconciliation_indicator = Some("Y".into());
+        let r = refined("ENTRY SUMMARY FLAGGED FOR RECON", liq);
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
+        assert!(
+            r.what_to_do.contains("CAPE's window closes 2027-01-13"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(
+            r.deadlines
+                .iter()
+                .any(|d| d.kind == DeadlineKind::CapeWindow)
+        );
+    }
+
+    #[test]
+    fn a_final_liquidation_date_of_unknown_meaning_gives_both_readings_deadlines() {
+        let as_of = date(2026, 11, 15);
+        let input = TriageInput {
+            rows: vec![
+                ClaimRow {
+                    line: 2,
+                    ..claim_row(
+                        1,
+                        "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS - 05/25/2026",
+                    )
+                },
+                ClaimRow {
+                    line: 3,
+                    ..claim_row(
+                        2,
+                        "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS - 03/01/2026",
+                    )
+                },
+                ClaimRow {
+                    line: 4,
+                    ..claim_row(3, "UNABLE TO CALCULATE DUTY")
+                },
+            ],
+            ..TriageInput::default()
+        };
+        let t = triage(&input, as_of);
+        // The earlier reading has passed, the later is 6 days off: urgent, first in the list.
+        let r = &t.entries[0];
+        assert_eq!(r.entry_number, n(1), "{:?}", t.entries);
+        let dates: Vec<(DeadlineKind, Date, i32)> = r
+            .deadlines
+            .iter()
+            .map(|d| (d.kind, d.date, d.days_left))
+            .collect();
+        assert_eq!(
+            dates[..2],
+            [
+                (DeadlineKind::Protest, date(2026, 9, 2), -74),
+                (DeadlineKind::Protest, date(2026, 11, 21), 6)
+            ],
+            "{dates:?}"
+        );
+        assert!(
+            r.deadlines
+                .iter()
+                .any(|d| d.kind == DeadlineKind::Court1581i)
+        );
+        assert_eq!(r.urgent, Some(DeadlineKind::Protest));
+        assert!(
+            r.what_to_do.contains("passed 74 days ago"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(
+            r.what_to_do.contains("by 2026-11-21 (6 days left)"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(
+            !r.what_to_do.contains("Count on 2026-09-02"),
+            "{}",
+            r.what_to_do
+        );
+        // Both protest dates passed: the court route, with its date, and no protest advised.
+        let r = t
+            .entries
+            .iter()
+            .find(|r| r.entry_number == n(2))
+            .expect("row");
+        assert!(
+            r.what_to_do
+                .contains("Both readings' protest dates have passed"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(
+            r.what_to_do.contains("1581(i)) due 2027-02-01"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(!r.what_to_do.contains("File a protest"), "{}", r.what_to_do);
+        let court = r
+            .deadlines
+            .iter()
+            .find(|d| d.kind == DeadlineKind::Court1581i)
+            .expect("a court date");
+        assert_eq!(court.days_left, 78);
+        assert_eq!(r.urgent, None);
+        // Inside 60 days of the court date, it is urgent.
+        let t = triage(&input, date(2026, 12, 10));
+        let r = t
+            .entries
+            .iter()
+            .find(|r| r.entry_number == n(2))
+            .expect("row");
+        assert_eq!(r.urgent, Some(DeadlineKind::Court1581i));
+        // Both readings open: the earlier date is the one to count on.
+        let t = triage(&input, date(2026, 8, 1));
+        let r = t
+            .entries
+            .iter()
+            .find(|r| r.entry_number == n(1))
+            .expect("row");
+        assert!(
+            r.what_to_do
+                .contains("File a protest (19 USC 1514) by 2026-09-02"),
+            "{}",
+            r.what_to_do
+        );
+    }
+
+    #[test]
+    fn entry_data_without_a_liquidation_leaves_the_message_date_to_give_the_readings() {
+        let mut e = data(1, None);
+        e.absent_columns.insert(Column::LiquidationDate);
+        e.absent_columns.insert(Column::LiquidationStatus);
+        let r = refine_on(
+            "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS - 05/25/2026",
+            e,
+            date(2026, 11, 15),
+        );
+        let protests: Vec<(Date, i32)> = r
+            .deadlines
+            .iter()
+            .filter(|d| d.kind == DeadlineKind::Protest)
+            .map(|d| (d.date, d.days_left))
+            .collect();
+        assert_eq!(
+            protests,
+            [(date(2026, 9, 2), -74), (date(2026, 11, 21), 6)],
+            "{r:?}"
+        );
+        assert_eq!(r.urgent, Some(DeadlineKind::Protest), "{r:?}");
+        assert!(
+            r.note.as_deref().unwrap_or("").contains("Liquidation Date"),
+            "{:?}",
+            r.note
+        );
+    }
+
+    #[test]
+    fn a_row_on_the_cape_route_carries_the_protest_and_court_dates_too() {
+        // Liquidated 70 days ago, a retry message: the window is near; the protest (should
+        // CAPE not take it in time) and the court dates are on the row, not only in the note.
+        for message in [
+            "STATEMENT PROCESSING NOT COMPLETE",
+            "UNABLE TO CALCULATE DUTY",
+        ] {
+            let r = refined(message, data(1, Some(70)));
+            let kinds: Vec<DeadlineKind> = r.deadlines.iter().map(|d| d.kind).collect();
+            assert!(
+                kinds.contains(&DeadlineKind::CapeWindow),
+                "{message}: {kinds:?}"
+            );
+            assert!(
+                kinds.contains(&DeadlineKind::Protest),
+                "{message}: {kinds:?}"
+            );
+            assert!(
+                kinds.contains(&DeadlineKind::Court1581i),
+                "{message}: {kinds:?}"
+            );
+            let protest = r
+                .deadlines
+                .iter()
+                .find(|d| d.kind == DeadlineKind::Protest)
+                .expect("protest");
+            assert_eq!(protest.days_left, 110);
+        }
+    }
+
+    #[test]
+    fn an_old_unliquidated_entry_on_the_psc_path_gives_both_readings() {
+        // "Unliquidated", entered more than a year ago: deemed liquidated a year after entry
+        // (19 USC 1504(a)) is one reading, the data's status the other.
+        let mut e = data(1, None);
+        e.entry_date = Some(date(2025, 2, 10));
+        e.liquidation_status = Some("Unliquidated".into());
+        let r = refine_on("INVALID HTS", e, date(2026, 11, 15));
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
+        assert!(r.what_to_do.contains("doubtful"), "{}", r.what_to_do);
+        assert!(r.what_to_do.contains("1504(a)"), "{}", r.what_to_do);
+        assert!(
+            r.what_to_do.contains("read as unliquidated"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(
+            !r.what_to_do.starts_with(
+                "The fix is a post-summary correction, and none is possible: the entry liquidated"
+            ),
+            "{}",
+            r.what_to_do
+        );
+        assert!(r.deadlines.iter().any(|d| d.kind == DeadlineKind::Protest));
+        assert!(
+            r.deadlines
+                .iter()
+                .any(|d| d.kind == DeadlineKind::Court1581i)
+        );
+    }
+
+    #[test]
+    fn an_entry_missing_from_the_entry_data_given_is_named() {
+        let mut other = EntryData::new(n(2), 2);
+        other.ieepa_duty_cents = 1;
+        let r = report(
+            &[(1, "UNABLE TO CALCULATE DUTY")],
+            [(n(2), other.clone())].into_iter().collect(),
+        );
+        let note = r.entries[0].note.clone().unwrap_or_default();
+        assert!(note.contains("is not in the entry data given"), "{note}");
+        assert!(!note.contains("give the ES-003 export with"), "{note}");
+        let r = report(&[(1, "INVALID HTS")], [(n(2), other)].into_iter().collect());
+        let note = r.entries[0].note.clone().unwrap_or_default();
+        assert!(note.contains("is not in the entry data given"), "{note}");
+        // Without any entry data, the export is asked for.
+        let r = report(&[(1, "UNABLE TO CALCULATE DUTY")], HashMap::new());
+        let note = r.entries[0].note.clone().unwrap_or_default();
+        assert!(
+            note.contains("give the ES-003 export with `--entries`"),
+            "{note}"
+        );
     }
 
     fn refine_on(message: &str, entry: EntryData, as_of: Date) -> EntryResult {

@@ -196,7 +196,15 @@ pub fn format_cents(cents: i64) -> String {
 /// make an entry not-refundable; the decision goes on and a note says what was not checked.
 /// Missing liquidation data does stop the decision at step 4 (review), since every remaining
 /// path depends on it. Deadlines are filled whatever the path, so that later-phase and review
-/// entries still show the protest date.
+/// entries still show the protest date; the one exception is the court date of a
+/// not-refundable entry, which has no IEEPA duty to sue for (a date beside it would read as a
+/// claim to keep alive).
+///
+/// Where the data allows two readings, the decision names both with their dates and goes to
+/// review when they lead to different routes, never to a silent guess: an "Unliquidated"
+/// status the dates contradict (deemed liquidation, 19 USC 1504(a), is a reading), a
+/// "Liquidated" status beside a future date, a denied protest without a usable decision date,
+/// an extended entry whose PSC depends on who asked for the extension.
 pub fn decide(entry: &EntryData, as_of: Date) -> Decision {
     decide_with(entry, as_of, &PathContext::default())
 }

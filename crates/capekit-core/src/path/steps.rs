@@ -772,9 +772,16 @@ pub(super) fn closed_protest(
                 _ => None,
             };
             let Some(decided) = e.protest_decision_date else {
+                let column = Column::ProtestDecisionDate;
+                let missing = if e.unreadable_columns.contains(column) {
+                    format!("its `{}` could not be read", column.header())
+                } else if e.absent_columns.contains(column) {
+                    format!("the file has no `{}`", column.header())
+                } else {
+                    format!("its `{}` is blank", column.header())
+                };
                 d.notes.push(format!(
-                    "{named} is `{status_raw}` but the file has no `{}`: under 28 USC 1581(a) the suit is due 180 days after the notice of denial (28 USC 2636(a)), which cannot be dated; under 1581(i) by {court_i}{window_note} - look the decision date up in ACE (Protest module) and add it; never file a second protest",
-                    Column::ProtestDecisionDate.header()
+                    "{named} is `{status_raw}` but {missing}: under 28 USC 1581(a) the suit is due 180 days after the notice of denial (28 USC 2636(a)), which cannot be dated; under 1581(i) by {court_i}{window_note} - look the decision date up in ACE (Protest module) and add it; never file a second protest"
                 ));
                 return Some((EntryPath::Review, PROTEST_DENIED_UNDATED.code));
             };

@@ -325,6 +325,13 @@ pub enum Basis {
     EntryAsDeposit(Date),
     /// The decision date of a denied protest (the safe start of the notice of denial).
     Denial(Date),
+    /// A liquidation by operation of law one year after entry (19 USC 1504(a)): a reading of
+    /// an "Unliquidated" status the dates contradict, not what the data says.
+    DeemedLiquidation(Date),
+    /// 15 days before the extended liquidation date: the PSC's last day only if the importer
+    /// asked for the extension, which ES-003 cannot show (CBP's own extension does not reopen
+    /// the PSC).
+    ExtendedLiquidation(Date),
     /// The latest liquidation CBP's FINAL LIQUIDATION message allows (81 days before the as-of
     /// date), earlier than the entry data's: the safer reading of the two.
     FinalLiquidationMessage(Date),
@@ -366,6 +373,14 @@ impl fmt::Display for Basis {
                 "entry {d} + 2 years (no entry summary date in the file; the deposit is not earlier than the entry)"
             ),
             Self::Denial(d) => write!(f, "protest denied {d} + 180 days"),
+            Self::DeemedLiquidation(d) => write!(
+                f,
+                "liquidation by operation of law {d} (entry + 1 year, 19 USC 1504(a)) - a reading: the status says unliquidated"
+            ),
+            Self::ExtendedLiquidation(d) => write!(
+                f,
+                "15 days before the extended liquidation {d}, only if the importer asked for the extension (ES-003 cannot show who asked; CBP's own extension does not reopen the PSC)"
+            ),
             Self::FinalLiquidationMessage(d) => write!(
                 f,
                 "liquidation {d} at the latest, as CBP's FINAL LIQUIDATION message says (the entry data's date is later): the safer reading"

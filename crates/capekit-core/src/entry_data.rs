@@ -538,3 +538,46 @@ pub struct EntryDataSet {
     /// 10/01/2026`): the date of its data, which the rows do not carry.
     pub run_date: Option<jiff::civil::Date>,
 }
+
+/// ACE's liquidation reason code for a liquidation through CAPE ("CAPE"): the entry was
+/// refunded through CAPE and is never declared again.
+pub const CAPE_LIQUIDATION_REASON: u32 = 36;
+
+/// The code of a liquidation reason as written, read tolerantly: `36`, `036`, `Code 36`,
+/// `Reason 36`, `36 - CAPE`, `36-CAPE Refund` give 36; the word `CAPE` alone (or first) gives
+/// [`CAPE_LIQUIDATION_REASON`]. Leading zeros and a `Code` or `Reason` label are ignored.
+/// `None` for a text with no code capekit can read: the reason is then not taken as CAPE's.
+pub fn liquidation_reason_code(raw: &str) -> Option<u32> {
+    let s: String = raw
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    const LABELS: [&str; 7] = [
+        "liquidationreasoncode",
+        "liquidationreason",
+        "liqreasoncode",
+        "liqreason",
+        "reasoncode",
+        "reason",
+        "code",
+    ];
+    let rest = LABELS.iter().find_map(|l| s.strip_prefix(l)).unwrap_or(&s);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return rest[..digits].parse().ok();
+    }
+    // The word, not a longer one that starts with it.
+    let first_word = raw
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    first_word
+        .eq_ignore_ascii_case("cape")
+        .then_some(CAPE_LIQUIDATION_REASON)
+}
+
+/// Is a liquidation reason as written CAPE's (code 36, [`liquidation_reason_code`])?
+pub fn is_cape_liquidation_reason(raw: &str) -> bool {
+    liquidation_reason_code(raw) == Some(CAPE_LIQUIDATION_REASON)
+}

@@ -493,3 +493,220 @@ fn phase3_importers_are_refused_without_yes_or_no() {
     assert_eq!(v["entries"][0]["path"], "court");
     assert_eq!(v["entries"][0]["court_due"]["date"], "2027-04-02");
 }
+
+/// One entry of the files in `tests/fixtures/path/regress/` where the data is ambiguous, and
+/// what the plan must say of it: never a silent guess.
+struct Ambiguous {
+    file: &'static str,
+    as_of: &'static str,
+    entry: &'static str,
+    path: &'static str,
+    rule: &'static str,
+    /// Texts the notes or the advice must hold.
+    says: &'static [&'static str],
+    /// A text they must not hold.
+    never: Option<&'static str>,
+}
+
+const AMBIGUOUS: &[Ambiguous] = &[
+    // Extended to 2027-03-01, entered 2025-09-01, goods value on the IEEPA line.
+    Ambiguous {
+        file: "extended.csv",
+        as_of: "2026-12-10",
+        entry: "B7660001002",
+        path: "review",
+        rule: "P016",
+        says: &["2027-02-14", "only if the importer asked"],
+        never: Some("window closed"),
+    },
+    // Extended, no date.
+    Ambiguous {
+        file: "extended.csv",
+        as_of: "2026-12-10",
+        entry: "B7660001028",
+        path: "review",
+        rule: "P016",
+        says: &["not in the file", "Entry Summary Query"],
+        never: Some("window closed"),
+    },
+    // Extended, entered 2026-02-20: after the 300 days the importer-request date stays.
+    Ambiguous {
+        file: "extended.csv",
+        as_of: "2026-12-22",
+        entry: "B7660001036",
+        path: "review",
+        rule: "P016",
+        says: &["2027-02-14", "importer asked"],
+        never: Some("window closed"),
+    },
+    Ambiguous {
+        file: "reason36.csv",
+        as_of: "2026-12-10",
+        entry: "B7610001011",
+        path: "done",
+        rule: "P035",
+        says: &["`036`"],
+        never: None,
+    },
+    Ambiguous {
+        file: "reason36.csv",
+        as_of: "2026-12-10",
+        entry: "B7610001052",
+        path: "done",
+        rule: "P035",
+        says: &["`Code 36`"],
+        never: None,
+    },
+    // Denied, no date, inside the CAPE window.
+    Ambiguous {
+        file: "denied-in-window.csv",
+        as_of: "2026-12-10",
+        entry: "B7611001010",
+        path: "review",
+        rule: "P023",
+        says: &["1581(a)", "1581(i) by 2027-04-02"],
+        never: None,
+    },
+    // Denied 2026-06-20, before the liquidation of 2026-09-25.
+    Ambiguous {
+        file: "denied-in-window.csv",
+        as_of: "2026-12-10",
+        entry: "B7611001028",
+        path: "review",
+        rule: "P023",
+        says: &["before the liquidation of 2026-09-25", "2026-12-17"],
+        never: None,
+    },
+    // 1581(a) ended the day before.
+    Ambiguous {
+        file: "edges.csv",
+        as_of: "2026-12-10",
+        entry: "B7620001084",
+        path: "court",
+        rule: "P022",
+        says: &["passed on 2026-12-09", "1581(i) date 2027-04-02", "counsel"],
+        never: Some("by 2026-12-09"),
+    },
+    // Denied on a day after the plan's.
+    Ambiguous {
+        file: "edges.csv",
+        as_of: "2026-12-10",
+        entry: "B7620001092",
+        path: "review",
+        rule: "P023",
+        says: &["after 2026-12-10", "2027-06-18"],
+        never: None,
+    },
+    // Drawback-linked, "Unliquidated", entered 2025-03-20.
+    Ambiguous {
+        file: "laterphase-court.csv",
+        as_of: "2026-12-10",
+        entry: "B7612001001",
+        path: "review",
+        rule: "P027",
+        says: &["1504(a)", "later phase"],
+        never: Some("the protest period has passed"),
+    },
+    // A TIB entered 2025-11-20, "Unliquidated".
+    Ambiguous {
+        file: "laterphase-court.csv",
+        as_of: "2026-12-10",
+        entry: "B7612001035",
+        path: "review",
+        rule: "P029",
+        says: &["1504(a)", "read as unliquidated"],
+        never: Some("the entry liquidated on"),
+    },
+    // IEEPA duty entered 2025-02-03, "Unliquidated", no date.
+    Ambiguous {
+        file: "ambiguous-main.csv",
+        as_of: "2026-12-10",
+        entry: "B7690001204",
+        path: "review",
+        rule: "P025",
+        says: &["1504(a)", "read as unliquidated"],
+        never: Some("the entry liquidated on"),
+    },
+    // "Liquidated" 2027-01-15: that date dates the PSC of the scheduled reading.
+    Ambiguous {
+        file: "ambiguous-main.csv",
+        as_of: "2026-12-10",
+        entry: "B7690001147",
+        path: "review",
+        rule: "P028",
+        says: &["2026-12-07"],
+        never: Some("no scheduled date in the file"),
+    },
+];
+
+#[test]
+fn ambiguous_entry_data_is_review_or_done_with_both_readings_never_a_guess() {
+    let regress = fixture_dir().join("regress");
+    for c in AMBIGUOUS {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(regress.join(c.file), dir.path().join(c.file)).expect("copy fixture");
+        let r = run(
+            dir.path(),
+            &[
+                "plan", c.file, "--as-of", c.as_of, "--format", "json", "--out", "out",
+            ],
+        );
+        assert_eq!(r.code, Some(0), "{}: {}", c.file, r.both());
+        let v = r.json();
+        let e = v["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|e| e["entry_number"] == c.entry)
+            .unwrap_or_else(|| panic!("{} not in {}", c.entry, c.file));
+        assert_eq!(e["path"], c.path, "{}: {e}", c.entry);
+        assert_eq!(e["reasons"][0], c.rule, "{}: {e}", c.entry);
+        let said = format!("{} {}", e["notes"], e["what_to_do"]);
+        for s in c.says {
+            assert!(said.contains(s), "{}: no {s:?} in {said}", c.entry);
+        }
+        if let Some(n) = c.never {
+            assert!(!said.contains(n), "{}: {n:?} in {said}", c.entry);
+        }
+        // Only a cape entry goes on a declaration.
+        for f in v["declaration_files"].as_array().into_iter().flatten() {
+            let text = std::fs::read_to_string(dir.path().join(f.as_str().expect("name")))
+                .expect("declaration");
+            assert!(!text.contains(c.entry), "{} declared: {text}", c.entry);
+        }
+    }
+}
+
+#[test]
+fn a_not_refundable_entry_shows_no_court_date() {
+    // Its only IEEPA line is 9903.01.25 with $0.00: nothing to refund, nothing to sue for.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "ambiguous-main.csv";
+    std::fs::copy(
+        fixture_dir().join("regress").join(name),
+        dir.path().join(name),
+    )
+    .expect("copy fixture");
+    let v = run(
+        dir.path(),
+        &[
+            "plan",
+            name,
+            "--as-of",
+            "2026-12-10",
+            "--format",
+            "json",
+            "--out",
+            "out",
+        ],
+    )
+    .json();
+    let e = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry_number"] == "B7690001238")
+        .expect("entry");
+    assert_eq!(e["path"], "not-refundable");
+    assert!(e["court_due"].is_null(), "{e}");
+}

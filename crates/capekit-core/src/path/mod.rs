@@ -70,8 +70,11 @@ pub struct Decision {
     /// Sentences for a person: what was not checked and which column would decide it, what to
     /// do by when.
     pub notes: Vec<String>,
-    /// What to do once the filer recorded an act that answers the path (`capekit ledger
-    /// acted`): it replaces the deciding rule's advice, which would ask for that act again.
+    /// What to do when the deciding rule's advice does not fit the entry as it stands: once
+    /// the filer recorded an act that answers the path (`capekit ledger acted`), since the
+    /// rule's advice would ask for that act again; or when the data leaves a route the rule's
+    /// advice does not name (a 1581(a) date passed with the 1581(i) date left, a PSC possible
+    /// only if the importer asked for the extension of liquidation).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advice: Option<String>,
     /// Why no post-summary correction is possible (liquidated, FTZ type 06 since F883, window
@@ -98,10 +101,27 @@ impl Decision {
 
     /// Whether a PSC is still possible ([`crate::psc::psc_chance`]), counting the reason the
     /// engine found when it left the PSC deadline out.
+    ///
+    /// An extended entry past its 300 days from entry has a PSC only if the importer asked for
+    /// the extension, which ES-003 cannot show: that is not known, and says both readings.
     pub fn psc_chance(&self, entry: &EntryData, as_of: Date) -> crate::psc::PscChance {
-        match &self.psc_closed {
-            Some(why) => crate::psc::PscChance::Closed(why.clone()),
-            None => crate::psc::psc_chance(entry, &self.deadlines, as_of),
+        if let Some(why) = &self.psc_closed {
+            return crate::psc::PscChance::Closed(why.clone());
+        }
+        match self.deadlines.psc_due {
+            Some(p) if matches!(p.basis, crate::deadline::Basis::ExtendedLiquidation(_)) => {
+                crate::psc::PscChance::Unknown(format!(
+                    "liquidation is extended and the 300 days from entry are out: a PSC is possible until {} ({}) only if the importer asked for the extension, which ES-003 cannot show; if CBP extended it on its own, none is possible - ask the importer or check ACE",
+                    p.date,
+                    p.left()
+                ))
+            }
+            None if status::is_extended(entry) && entry.entry_date.is_some() => {
+                crate::psc::PscChance::Unknown(
+                    "liquidation is extended and the 300 days from entry are out: a PSC is possible until 15 days before the extended liquidation date only if the importer asked for the extension, which ES-003 cannot show, and the extended date is not in the file - look it up in ACE (Entry Summary Query)".to_owned(),
+                )
+            }
+            _ => crate::psc::psc_chance(entry, &self.deadlines, as_of),
         }
     }
 
@@ -176,7 +196,15 @@ pub fn format_cents(cents: i64) -> String {
 /// make an entry not-refundable; the decision goes on and a note says what was not checked.
 /// Missing liquidation data does stop the decision at step 4 (review), since every remaining
 /// path depends on it. Deadlines are filled whatever the path, so that later-phase and review
-/// entries still show the protest date.
+/// entries still show the protest date; the one exception is the court date of a
+/// not-refundable entry, which has no IEEPA duty to sue for (a date beside it would read as a
+/// claim to keep alive).
+///
+/// Where the data allows two readings, the decision names both with their dates and goes to
+/// review when they lead to different routes, never to a silent guess: an "Unliquidated"
+/// status the dates contradict (deemed liquidation, 19 USC 1504(a), is a reading), a
+/// "Liquidated" status beside a future date, a denied protest without a usable decision date,
+/// an extended entry whose PSC depends on who asked for the extension.
 pub fn decide(entry: &EntryData, as_of: Date) -> Decision {
     decide_with(entry, as_of, &PathContext::default())
 }
@@ -226,10 +254,30 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
     let (path, rule) = choose(entry, as_of, &liq, ctx, &mut d);
     d.path = path;
     d.reasons.insert(0, rule);
+    // Nothing to refund, so nothing to sue for: a court date would read as a claim to keep.
+    if path == EntryPath::NotRefundable {
+        d.deadlines.court_due = None;
+        d.deadlines.court_readings = crate::deadline::CourtReadings::default();
+    }
     // A PSC deadline is shown only while a PSC is possible: a date beside a liquidated entry
     // would read as a chance that does not exist, and alarm as one.
     if let crate::psc::PscChance::Closed(why) = crate::psc::psc_chance(entry, &d.deadlines, as_of) {
         d.deadlines.psc_due = None;
+        // A stale status is liquidated only in one reading: say both.
+        let why = match &liq {
+            Liquidation::Stale { on, deemed, .. } => format!(
+                "read as liquidated {} on {on}, none is possible (a PSC is possible only on an unliquidated entry, 19 CFR 101.9(b)); read as unliquidated, as the status says, {}",
+                if *deemed {
+                    "by operation of law (19 USC 1504(a))"
+                } else {
+                    "by the file's `Liquidation Date`"
+                },
+                steps::unliquidated_psc(entry, as_of).unwrap_or_else(|| {
+                    "the PSC window cannot be dated without the entry date".to_owned()
+                })
+            ),
+            _ => why,
+        };
         d.psc_closed = Some(why);
     }
     let protest = if rule == OPEN_PROTEST.code {
@@ -246,13 +294,24 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         && ![GOODS_VALUE_PSC_CLOSED.code, FTZ_PSC_BLOCKED.code].contains(&rule)
         && let Some(why) = &d.psc_closed
     {
-        // A window closed only on ACE's usual schedule is a likelihood, and says so.
-        let lead = if why.starts_with("on ACE's usual schedule") {
+        // A window closed only on ACE's usual schedule is a likelihood, and says so; a stale
+        // status gives two readings.
+        let lead = if matches!(liq, Liquidation::Stale { .. }) {
+            "PSC"
+        } else if why.starts_with("on ACE's usual schedule") {
             "no PSC is likely possible"
         } else {
             "no PSC is possible"
         };
         d.notes.push(format!("{lead}: {why}"));
+    }
+    // An extended entry past its 300 days: a PSC only if the importer asked for the extension.
+    if d.matter.contains(DeadlineKind::Psc)
+        && ![GOODS_VALUE_PSC_CLOSED.code, GOODS_VALUE_PSC_OPEN.code].contains(&rule)
+        && let crate::psc::PscChance::Unknown(why) = d.psc_chance(entry, as_of)
+        && status::is_extended(entry)
+    {
+        d.notes.push(format!("PSC: {why}"));
     }
     if let Some(acts) = ctx.acts.get(&entry.entry_number) {
         d.advice = act_advice(&d, acts);
@@ -357,8 +416,14 @@ fn act_advice(d: &Decision, acts: &[crate::deadline::Act]) -> Option<String> {
         EntryPath::Court | EntryPath::Phase3 => matches!(act.kind, ActKind::Suit | ActKind::Phase3),
         _ => false,
     };
-    if !answers && let Some(r) = d.rule() {
-        let _ = write!(advice, ". Still to do: {}", r.doc.fix);
+    if !answers {
+        let still = d
+            .advice
+            .clone()
+            .or_else(|| d.rule().map(|r| r.doc.fix.to_owned()));
+        if let Some(still) = still {
+            let _ = write!(advice, ". Still to do: {still}");
+        }
     }
     Some(advice)
 }
@@ -418,11 +483,6 @@ pub(crate) fn cape_liquidation_reason(e: &EntryData) -> Option<&str> {
     e.liquidation_reason
         .as_deref()
         .filter(|r| is_cape_liquidation_reason(r))
-}
-
-/// Is a liquidation reason as written CAPE's (`36`, `36 - CAPE`, `CAPE`)?
-pub(crate) fn is_cape_liquidation_reason(raw: &str) -> bool {
-    squash(raw).starts_with("36") || squash(raw) == "cape"
 }
 
 #[cfg(test)]

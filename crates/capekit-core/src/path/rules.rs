@@ -374,7 +374,10 @@ then declare the entry.",
 pub static GOODS_VALUE_PSC_CLOSED: PathRule = rule!("P016", "goods-value-on-ieepa-line-psc-closed", Review, None, None,
         "a goods value is on an IEEPA line and a PSC is no longer possible (or cannot be dated)",
         what: "An IEEPA line carries a goods value amount, and the entry is liquidated, the PSC \
-due date has passed, or the entry date needed to date the PSC window is missing.",
+due date has passed, or the entry date needed to date the PSC window is missing; or its \
+liquidation is extended and the 300 days from entry are out, so that a PSC is possible (until \
+15 days before the extended date) only if the importer asked for the extension, which ES-003 \
+cannot show.",
         why: "CAPE will reject the entry as it stands and the usual correction is closed or \
 uncertain; someone must choose between protest, CBP contact and a later phase.",
         example: "Liquidated 2026-10-01 with a goods value on 9903.01.25.",
@@ -463,12 +466,18 @@ earlier of the 1581(a) and 1581(i) dates: which route fits IEEPA duty is dispute
 /// P023: the protest was denied but the file does not say when.
 pub static PROTEST_DENIED_UNDATED: PathRule = rule!("P023", "protest-denied-without-date", Review, None, None,
         "the protest was denied but the file does not say when",
-        what: "The protest status says denied and no protest decision date is in the file.",
+        what: "The protest status says denied and no protest decision date is in the file, or \
+the date given cannot be right: after the as-of date, or before the liquidation the protest \
+contests. Also while the CAPE window is open: a decided protest does not block CAPE, but the \
+180 days to sue may be running unseen.",
         why: "The 1581(a) route runs 180 days from the denial (28 USC 2636(a)); without the \
-date it cannot be counted, and the 1581(i) date may come first.",
-        example: "`Protest Status` Denied and no `Protest Decision Date` column.",
-        fix: "Look the decision date up in ACE (Protest module), add `Protest Decision Date` and \
-run again; meanwhile keep the 1581(i) date shown. Never file a second protest.",
+date, or with a date that cannot be right, it cannot be counted, and the 1581(i) date may come \
+first. Deciding on a guess could miss the suit's last day.",
+        example: "`Protest Status` Denied and no `Protest Decision Date` column; or a `Protest \
+Decision Date` of 06/20/2026 beside a liquidation of 09/25/2026.",
+        fix: "Look the decision date up in ACE (Protest module), add or correct `Protest Decision \
+Date` and run again; meanwhile keep the 1581(i) date shown, and the 1581(a) date where one is \
+shown. Never file a second protest.",
         source: DENIAL_SRC);
 
 /// P024: the protest was approved, or decided with no outcome stated.
@@ -513,13 +522,18 @@ IEEPA lines with duty above zero");
 pub static UNLIQUIDATED_STALE: PathRule = rule!("P027", "unliquidated-status-stale", Review, None, None,
         "\"Unliquidated\" disagrees with the dates: the entry may be liquidated",
         what: "The status says unliquidated but the liquidation date is in the past, or the \
-entry is more than a year old with no extension or suspension shown.",
+entry is more than a year old with no extension or suspension shown. Where another rule decides \
+the entry (a protest, a TIB, IEEPA duty outside the period), P027 stands beside it with both \
+readings; where that rule would send it to a later phase and the protest period of the \
+liquidated reading has passed, P027 decides (review): read as liquidated, only a suit remains, \
+read as unliquidated, it waits.",
         why: "An entry not liquidated within one year of entry, and not extended or suspended, \
 is liquidated by operation of law (19 USC 1504(a)); a past liquidation date is a liquidation \
 that happened. The CAPE window and the protest period then run from that date.",
         example: "`Liquidation Status` Unliquidated, `Liquidation Date` 170 days ago.",
         fix: "Check the entry in ACE. The plan counts the deadlines from the earlier reading, \
-so a protest due date is not missed.",
+so a protest due date is not missed, and names the deadlines of the unliquidated reading beside \
+them.",
         source: "19 USC 1504(a) (deemed liquidation); 19 USC 1514(c)(3); CBP CAPE phase 1 \
 eligibility");
 

@@ -145,8 +145,9 @@ pub(super) enum Liquidation {
     Liquidated(Date),
     /// The status says unliquidated but the dates say the entry may be liquidated (a past
     /// liquidation date, or deemed liquidation a year after entry, 19 USC 1504(a)): the
-    /// deadlines are counted from `on`, the earlier reading; `why` says which.
-    Stale { on: Date, why: String },
+    /// deadlines are counted from `on`, the earlier reading; `why` says which; `deemed` when
+    /// `on` is the liquidation by operation of law (19 USC 1504(a)), a reading of the dates.
+    Stale { on: Date, why: String, deemed: bool },
     /// Cannot be told: the rule to apply and the sentence naming the deciding column.
     Unknown { rule: &'static str, note: String },
 }
@@ -177,7 +178,7 @@ pub(super) fn liquidation(e: &EntryData, as_of: Date, notes: &mut Vec<String>) -
             ),
         },
         (Some(LiqStatus::Unliquidated), scheduled) => match stale(e, status_raw, scheduled, as_of, notes) {
-            Some((on, why)) => Liquidation::Stale { on, why },
+            Some((on, why, deemed)) => Liquidation::Stale { on, why, deemed },
             None => Liquidation::Unliquidated { scheduled },
         },
         (Some(LiqStatus::Unrecognized), Some(d)) => {
@@ -238,7 +239,7 @@ pub(super) fn stale(
     scheduled: Option<Date>,
     as_of: Date,
     notes: &mut Vec<String>,
-) -> Option<(Date, String)> {
+) -> Option<(Date, String, bool)> {
     let s = squash(status_raw);
     if ["extend", "suspend", "warehouse"]
         .iter()
@@ -276,7 +277,7 @@ pub(super) fn stale(
     }
     if let (Some(d), Some(entered)) = (deemed, e.entry_date) {
         why.push(format!(
-            "the entry of {entered} is more than a year old with no extension or suspension shown, so it was liquidated by operation of law on {d} (19 USC 1504(a)) unless ACE shows one"
+            "the entry of {entered} is more than a year old with no extension or suspension shown, and an entry not liquidated within one year of entry, unless extended or suspended, is liquidated by operation of law on {d} (19 USC 1504(a)) - a reading of the dates, which ACE may contradict"
         ));
     }
     Some((
@@ -285,6 +286,7 @@ pub(super) fn stale(
             "the liquidation status is `{status_raw}` but {}",
             why.join(", and ")
         ),
+        deemed == Some(on),
     ))
 }
 
@@ -301,37 +303,117 @@ pub(super) fn liquidation_by_date(d: Date, as_of: Date, notes: &mut Vec<String>)
     }
 }
 
+/// The PSC of an extended entry, under both readings of who asked for the extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ExtendedPsc {
+    /// The extended liquidation date, when the file gives it.
+    pub(super) extended_to: Option<Date>,
+    /// Read as extended by CBP: the 300 days from entry, and 15 days before the scheduled
+    /// liquidation (ACE's usual schedule when the file gives no date) - CBP's extension does
+    /// not reopen them.
+    pub(super) by_entry: Option<Deadline>,
+    /// Read as extended at the importer's request: 15 days before the extended date.
+    pub(super) by_extension: Option<Deadline>,
+}
+
+/// The PSC's last day: 300 days from entry and no later than 15 days before the liquidation
+/// (`liquidation_day`; without one, ACE's usual schedule, entry + 314 days).
+pub(super) fn ordinary_psc(
+    e: &EntryData,
+    liquidation_day: Option<Date>,
+    as_of: Date,
+) -> Option<Deadline> {
+    let entry = e.entry_date?;
+    let by_entry = add_days(entry, PSC_DAYS_FROM_ENTRY)?;
+    let (liquidation_day, basis_of) = match liquidation_day {
+        Some(l) => (l, Basis::ScheduledLiquidation as fn(Date) -> Basis),
+        None => (
+            add_days(entry, USUAL_LIQUIDATION_DAYS)?,
+            Basis::UsualSchedule as fn(Date) -> Basis,
+        ),
+    };
+    let before_liq = add_days(liquidation_day, -PSC_DAYS_BEFORE_LIQUIDATION)?;
+    Some(if before_liq < by_entry {
+        Deadline::new(
+            DeadlineKind::Psc,
+            before_liq,
+            as_of,
+            basis_of(liquidation_day),
+        )
+    } else {
+        Deadline::new(DeadlineKind::Psc, by_entry, as_of, Basis::Entry(entry))
+    })
+}
+
+/// Is the entry's liquidation extended, as its status says?
+pub(super) fn is_extended(e: &EntryData) -> bool {
+    e.liquidation_status
+        .as_deref()
+        .is_some_and(|s| squash(s).contains("extend"))
+}
+
+/// The PSC of an unliquidated entry whose liquidation is extended: a PSC may be filed until
+/// 15 days before the extended date only if the importer asked for the extension; CBP's own
+/// extensions do not reopen the 300 days from entry. ES-003 does not show who asked.
+pub(super) fn extended_psc(e: &EntryData, liq: &Liquidation, as_of: Date) -> Option<ExtendedPsc> {
+    let Liquidation::Unliquidated { scheduled } = liq else {
+        return None;
+    };
+    if !is_extended(e) {
+        return None;
+    }
+    let by_entry = ordinary_psc(e, *scheduled, as_of);
+    let by_extension = scheduled.and_then(|x| {
+        add_days(x, -PSC_DAYS_BEFORE_LIQUIDATION)
+            .map(|d| Deadline::new(DeadlineKind::Psc, d, as_of, Basis::ExtendedLiquidation(x)))
+    });
+    Some(ExtendedPsc {
+        extended_to: *scheduled,
+        by_entry,
+        by_extension,
+    })
+}
+
+impl ExtendedPsc {
+    /// The PSC date to show: the earlier reading while both are open (it holds either way);
+    /// once the 300 days from entry are out, the importer-request reading while it is open
+    /// (a person must find out who asked); else the 300 days. `None` when the extended date
+    /// is not in the file and the 300 days are out: the date of the one reading left is
+    /// unknown.
+    pub(super) fn shown(&self) -> Option<Deadline> {
+        match (self.by_entry, self.by_extension) {
+            (Some(a), Some(b)) if !a.passed() => Some(if b.date < a.date { b } else { a }),
+            (Some(a), None) if !a.passed() => Some(a),
+            (_, Some(b)) if !b.passed() => Some(b),
+            (Some(_), None) => None,
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 pub(super) fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadlines {
     let liquidated = match liq {
         Liquidation::Liquidated(d) | Liquidation::Stale { on: d, .. } => Some(*d),
         _ => None,
     };
+    let liquidation_basis: fn(Date) -> Basis = match liq {
+        Liquidation::Stale { deemed: true, .. } => Basis::DeemedLiquidation,
+        _ => Basis::Liquidation,
+    };
     let scheduled = match liq {
         Liquidation::Unliquidated { scheduled } => *scheduled,
+        // "Liquidated" beside a future date: read as the scheduled liquidation, its date
+        // dates the PSC (the liquidated reading has none).
+        Liquidation::Unknown { rule, .. } if *rule == LIQUIDATED_IN_FUTURE.code => {
+            e.liquidation_date
+        }
         _ => None,
     };
     let liquidation_day = liquidated.or(scheduled);
-    let psc = e.entry_date.and_then(|entry| {
-        let by_entry = add_days(entry, PSC_DAYS_FROM_ENTRY)?;
-        let (liquidation_day, basis_of) = match liquidation_day {
-            Some(l) => (l, Basis::ScheduledLiquidation as fn(Date) -> Basis),
-            None => (
-                add_days(entry, USUAL_LIQUIDATION_DAYS)?,
-                Basis::UsualSchedule as fn(Date) -> Basis,
-            ),
-        };
-        let before_liq = add_days(liquidation_day, -PSC_DAYS_BEFORE_LIQUIDATION)?;
-        Some(if before_liq < by_entry {
-            Deadline::new(
-                DeadlineKind::Psc,
-                before_liq,
-                as_of,
-                basis_of(liquidation_day),
-            )
-        } else {
-            Deadline::new(DeadlineKind::Psc, by_entry, as_of, Basis::Entry(entry))
-        })
-    });
+    let psc = match extended_psc(e, liq, as_of) {
+        Some(x) => x.shown(),
+        None => ordinary_psc(e, liquidation_day, as_of),
+    };
     // Without a readable HTS column the heading, so the order, is unknown: the first order of
     // IEEPA duty is then the earliest reading, not the deposit.
     let (court_due, court_readings) = if e.ieepa_orders.is_empty() && e.unknown(Column::Hts) {
@@ -352,7 +434,7 @@ pub(super) fn deadlines(e: &EntryData, liq: &Liquidation, as_of: Date) -> Deadli
     };
     let from_liquidation = |kind, days| {
         liquidated.and_then(|l| {
-            add_days(l, days).map(|d| Deadline::new(kind, d, as_of, Basis::Liquidation(l)))
+            add_days(l, days).map(|d| Deadline::new(kind, d, as_of, liquidation_basis(l)))
         })
     };
     Deadlines {

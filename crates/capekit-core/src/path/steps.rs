@@ -5,7 +5,88 @@ use super::*;
 
 /// Runs the rules in precedence order; returns the path and the deciding rule. Rules that only
 /// add to the decision push their code and notes into `d`.
+///
+/// An "Unliquidated" status the dates contradict (P027) is read as liquidated for the
+/// deadlines whatever rule decides: that reading is then said, beside the data's own
+/// (unliquidated) with its dates, and where the two lead to different routes (a later phase
+/// to wait for, or a suit now that the protest period has passed) the entry goes to review.
 pub(super) fn choose(
+    e: &EntryData,
+    as_of: Date,
+    liq: &Liquidation,
+    ctx: &PathContext,
+    d: &mut Decision,
+) -> (EntryPath, &'static str) {
+    let (path, rule) = choose_path(e, as_of, liq, ctx, d);
+    let Liquidation::Stale { on, why, deemed } = liq else {
+        return (path, rule);
+    };
+    if rule == UNLIQUIDATED_STALE.code || matches!(path, EntryPath::Done | EntryPath::NotRefundable)
+    {
+        return (path, rule);
+    }
+    d.notes
+        .push(stale_note(e, as_of, *on, why, *deemed, d, path));
+    if path == EntryPath::LaterPhase && d.deadlines.protest_due.is_some_and(Deadline::passed) {
+        // Read as liquidated, the protest period has passed and only a suit remains; read as
+        // unliquidated, it waits for a later phase: a person must choose. (While the protest
+        // is open both readings wait, the protest date kept in view.)
+        d.reasons.insert(0, rule);
+        return (EntryPath::Review, UNLIQUIDATED_STALE.code);
+    }
+    d.reasons.push(UNLIQUIDATED_STALE.code);
+    (path, rule)
+}
+
+/// The two readings of a stale "Unliquidated" status, each with its dates.
+pub(super) fn stale_note(
+    e: &EntryData,
+    as_of: Date,
+    on: Date,
+    why: &str,
+    deemed: bool,
+    d: &Decision,
+    path: EntryPath,
+) -> String {
+    let reading = if deemed {
+        format!("read as liquidated by operation of law on {on} (19 USC 1504(a))")
+    } else {
+        format!("read as liquidated on {on}")
+    };
+    let unliquidated = match path {
+        EntryPath::LaterPhase => {
+            "it waits for a later phase and no protest is possible before it liquidates"
+        }
+        EntryPath::Review | EntryPath::Protest | EntryPath::Court => {
+            "no protest period runs before it liquidates"
+        }
+        _ => "CAPE takes it now",
+    };
+    format!(
+        "{why}: this plan counts the deadlines from that reading - {reading}, the deadlines are {}; read as the status says, unliquidated, {unliquidated}{} - check the entry in ACE",
+        stale_deadlines(d),
+        unliquidated_psc(e, as_of)
+            .map(|p| format!(", and {p}"))
+            .unwrap_or_default()
+    )
+}
+
+/// The PSC of the unliquidated reading of a stale status: the 300 days from entry, as a
+/// clause (`the PSC window (300 days from entry) closed on 2026-11-01`), or `None` without an
+/// entry date.
+pub(super) fn unliquidated_psc(e: &EntryData, as_of: Date) -> Option<String> {
+    let p = e
+        .entry_date
+        .and_then(|entry| add_days(entry, PSC_DAYS_FROM_ENTRY))?;
+    Some(if p < as_of {
+        format!("the PSC window (300 days from entry) closed on {p}")
+    } else {
+        format!("a PSC is possible until {p} (300 days from entry)")
+    })
+}
+
+/// [`choose`] before the stale reading is said.
+fn choose_path(
     e: &EntryData,
     as_of: Date,
     liq: &Liquidation,
@@ -59,16 +140,19 @@ pub(super) fn choose(
     } else if let Some((path, rule)) = later_phase(e, as_of, d) {
         protect_by_protest_note(d);
         if d.deadlines.protest_due.is_some_and(Deadline::passed) {
-            d.notes.push(
-                "the protest period has passed and a later phase has no date: the court path remains".to_owned(),
-            );
+            // A stale status says its reading itself ([`choose`]).
+            if !matches!(liq, Liquidation::Stale { .. }) {
+                d.notes.push(
+                    "the protest period has passed and a later phase has no date: the court path remains".to_owned(),
+                );
+            }
             court_note(d);
         }
         return (path, rule);
     }
 
     // 3. A protest on the entry.
-    if let Some((path, rule)) = protest_on_entry(e, liq, d, excluded.is_none()) {
+    if let Some((path, rule)) = protest_on_entry(e, as_of, liq, d, excluded.is_none()) {
         return (path, rule);
     }
 
@@ -78,15 +162,23 @@ pub(super) fn choose(
             d.notes.push(note.clone());
             return (EntryPath::Review, rule);
         }
-        Liquidation::Stale { on, why } => {
+        Liquidation::Stale { on, why, deemed } => {
             let unliquidated = if excluded.is_some() {
-                "read as unliquidated, no protest is possible yet (CAPE excludes the type); check the entry in ACE"
+                "read as unliquidated, as the status says, no protest is possible yet (CAPE excludes the type)"
             } else {
-                "read as unliquidated, CAPE takes it now; check the entry in ACE before declaring"
+                "read as unliquidated, as the status says, CAPE takes it now"
+            };
+            let reading = if *deemed {
+                format!("read as liquidated by operation of law on {on} (19 USC 1504(a))")
+            } else {
+                format!("read as liquidated on {on}")
             };
             d.notes.push(format!(
-                "{why}: read as liquidated on {on}, the deadlines are {} - {unliquidated}",
-                stale_deadlines(d)
+                "{why}: {reading}, the deadlines are {} - {unliquidated}{}; check the entry in ACE before declaring",
+                stale_deadlines(d),
+                unliquidated_psc(e, as_of)
+                    .map(|p| format!(", and {p}"))
+                    .unwrap_or_default()
             ));
             return (EntryPath::Review, UNLIQUIDATED_STALE.code);
         }
@@ -573,6 +665,7 @@ pub(super) fn protect_by_protest_note(d: &mut Decision) {
 
 pub(super) fn protest_on_entry(
     e: &EntryData,
+    as_of: Date,
     liq: &Liquidation,
     d: &mut Decision,
     cape_takes_type: bool,
@@ -611,7 +704,9 @@ pub(super) fn protest_on_entry(
             }
             Some((EntryPath::Protest, OPEN_PROTEST.code))
         }
-        Some(ProtestState::Closed) => closed_protest(e, &named, status_raw, d, cape_takes_type),
+        Some(ProtestState::Closed) => {
+            closed_protest(e, as_of, liq, &named, status_raw, d, cape_takes_type)
+        }
         Some(ProtestState::Unrecognized) => {
             d.notes.push(format!(
                 "{named} has the status `{status_raw}`, which capekit cannot read as open or closed: an open protest blocks CAPE - check it in ACE"
@@ -634,8 +729,15 @@ pub(super) fn protest_on_entry(
 }
 
 /// A decided protest: denied leads to the court (1581(a)), approved or unstated to review.
+///
+/// A denial the file does not date, or dates on a day that cannot be right (after the as-of
+/// date, or before the liquidation it would protest), is review naming both rules, even while
+/// the CAPE window is open: the 180 days of 28 USC 2636(a) may be running unseen. A 1581(a)
+/// date already passed is said to have passed, and the 1581(i) date is named as the one left.
 pub(super) fn closed_protest(
     e: &EntryData,
+    as_of: Date,
+    liq: &Liquidation,
     named: &str,
     status_raw: &str,
     d: &mut Decision,
@@ -643,15 +745,81 @@ pub(super) fn closed_protest(
 ) -> Option<(EntryPath, &'static str)> {
     let court_i = d.deadlines.court_due.map_or_else(
         || "not datable from the file".to_owned(),
-        |c| format!("{} ({})", c.date, c.basis),
+        |c| {
+            format!(
+                "{} ({}{})",
+                c.date,
+                c.basis,
+                if c.passed() { "; passed" } else { "" }
+            )
+        },
     );
     match protest_outcome(e) {
         Some(ProtestOutcome::Denied) => {
-            if let Some(w) = d
+            let window = d
                 .deadlines
                 .cape_window_closes
-                .filter(|w| !w.passed() && cape_takes_type)
-            {
+                .filter(|w| !w.passed() && cape_takes_type);
+            let window_note = window.map_or_else(String::new, |w| {
+                format!(
+                    "; a decided protest does not block CAPE, and the CAPE window is open until {} ({}) - declaring is the faster refund, but the court date must be known in case CAPE refuses it",
+                    w.date,
+                    w.left()
+                )
+            });
+            let liquidated_on = match liq {
+                Liquidation::Liquidated(l) | Liquidation::Stale { on: l, .. } => Some(*l),
+                _ => None,
+            };
+            let Some(decided) = e.protest_decision_date else {
+                let column = Column::ProtestDecisionDate;
+                let missing = if e.unreadable_columns.contains(column) {
+                    format!("its `{}` could not be read", column.header())
+                } else if e.absent_columns.contains(column) {
+                    format!("the file has no `{}`", column.header())
+                } else {
+                    format!("its `{}` is blank", column.header())
+                };
+                d.notes.push(format!(
+                    "{named} is `{status_raw}` but {missing}: under 28 USC 1581(a) the suit is due 180 days after the notice of denial (28 USC 2636(a)), which cannot be dated; under 1581(i) by {court_i}{window_note} - look the decision date up in ACE (Protest module) and add it; never file a second protest"
+                ));
+                return Some((EntryPath::Review, PROTEST_DENIED_UNDATED.code));
+            };
+            let impossible = if decided > as_of {
+                Some(format!(
+                    "is after {as_of} (a denial cannot be dated in the future)"
+                ))
+            } else {
+                liquidated_on.filter(|l| decided < *l).map(|l| {
+                    format!(
+                        "is before the liquidation of {l} it would protest (a protest is decided after the liquidation it contests)"
+                    )
+                })
+            };
+            if let Some(why) = impossible {
+                let as_dated =
+                    crate::deadline::court_1581a(decided, as_of).map_or_else(String::new, |a| {
+                        format!(
+                            "read as dated, sue under 28 USC 1581(a) by {} ({}, 28 USC 2636(a))",
+                            a.date,
+                            a.left()
+                        )
+                    });
+                let other = if decided > as_of {
+                    // A date to come is no start of the 180 days: the safe reading is an
+                    // earlier denial, so that date is not calendared.
+                    d.deadlines.court_1581a_due = None;
+                    "; read as a mistyped earlier denial, the 180 days already run and end earlier - that date is unknown"
+                } else {
+                    "; read by the liquidation date, the denial came later and its 180 days end later - the date as written is the earlier, so it is the one shown"
+                };
+                d.notes.push(format!(
+                    "{named} is `{status_raw}` but its `{}` {decided} {why}, so a date is wrong - {as_dated}{other}; under 1581(i) by {court_i}{window_note} - check the decision and liquidation dates in ACE (Protest module); never file a second protest",
+                    Column::ProtestDecisionDate.header()
+                ));
+                return Some((EntryPath::Review, PROTEST_DENIED_UNDATED.code));
+            }
+            if let Some(w) = window {
                 d.notes.push(format!(
                     "{named} is `{status_raw}`: a decided protest does not block CAPE, and the CAPE window is open until {}; if CAPE refuses it, the court remains (28 USC 1581(a), 180 days from the denial; 1581(i) by {court_i})",
                     w.date
@@ -659,6 +827,29 @@ pub(super) fn closed_protest(
                 return None;
             }
             match d.deadlines.court_1581a_due {
+                Some(a) if a.passed() => {
+                    let left = d.deadlines.court_due.filter(|c| !c.passed());
+                    d.notes.push(format!(
+                        "{named} is `{status_raw}`: no second protest is possible (19 USC 1514); the 180 days to sue under 28 USC 1581(a) passed on {} ({}, 28 USC 2636(a)); {} - which route fits IEEPA duty is disputed, and whether 1581(i) is available after a denied protest is for trade counsel to judge",
+                        a.date,
+                        a.basis,
+                        match left {
+                            Some(c) => format!("the date left is the 1581(i) date {} ({})", c.date, c.basis),
+                            None => format!("the 1581(i) date is {court_i}"),
+                        }
+                    ));
+                    d.advice = Some(match left {
+                        Some(c) => format!(
+                            "Do not file another protest. The 1581(a) date {} has passed; the 1581(i) date {} is the one left: send the court packet to trade counsel now - whether 1581(i) is available after a denied protest is for counsel to judge.",
+                            a.date, c.date
+                        ),
+                        None => format!(
+                            "Do not file another protest. The 1581(a) date {} has passed, and the 1581(i) date at its earliest reading too: see trade counsel now about the later readings.",
+                            a.date
+                        ),
+                    });
+                    Some((EntryPath::Court, PROTEST_DENIED.code))
+                }
                 Some(a) => {
                     d.notes.push(format!(
                         "{named} is `{status_raw}`: no second protest is possible (19 USC 1514); sue in the Court of International Trade under 28 USC 1581(a) by {} ({}, 28 USC 2636(a)); the 1581(i) date, kept beside it since the route for IEEPA duty is disputed, is {court_i}",
@@ -668,8 +859,7 @@ pub(super) fn closed_protest(
                 }
                 None => {
                     d.notes.push(format!(
-                        "{named} is `{status_raw}` but the file has no `{}`: under 28 USC 1581(a) the suit is due 180 days after the denial (28 USC 2636(a)), under 1581(i) by {court_i} - look the decision date up in ACE; never file a second protest",
-                        Column::ProtestDecisionDate.header()
+                        "{named} is `{status_raw}` but its decision date cannot be counted: under 28 USC 1581(a) the suit is due 180 days after the denial (28 USC 2636(a)), under 1581(i) by {court_i} - look the decision date up in ACE; never file a second protest"
                     ));
                     Some((EntryPath::Review, PROTEST_DENIED_UNDATED.code))
                 }
@@ -715,6 +905,13 @@ pub(super) fn goods_value(
         ));
         return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED.code);
     }
+    let ftz_blocked = normalized_type(e) == Some("06") && FTZ_PSC_BLOCKED.holds_on(as_of);
+    if let Some(x) = extended_psc(e, liq, as_of)
+        && !ftz_blocked
+        && let Some(found) = extended_goods_value(&x, d, PROBLEM)
+    {
+        return found;
+    }
     let Some(psc) = d.deadlines.psc_due else {
         d.notes.push(format!(
             "{PROBLEM}; the PSC window (300 days from entry, and 15 days before scheduled liquidation) cannot be dated without the `Entry Date` - check it in ACE"
@@ -728,7 +925,7 @@ pub(super) fn goods_value(
         ));
         return (EntryPath::Review, GOODS_VALUE_PSC_CLOSED.code);
     }
-    if normalized_type(e) == Some("06") && FTZ_PSC_BLOCKED.holds_on(as_of) {
+    if ftz_blocked {
         d.notes.push(format!(
             "{PROBLEM}, and since {FTZ_PSC_CHANGE} ACE refuses a PSC that modifies an IEEPA HTS line of an FTZ type 06 entry (F883 PSC NOT ALLOWED TO MODIFY IEEPA HTS): it cannot be corrected first - write to IEEPARefunds@cbp.dhs.gov"
         ));
@@ -738,20 +935,72 @@ pub(super) fn goods_value(
         "{PROBLEM}: file a PSC moving the value to the Chapter 1-97 line by {} ({}), then declare - once on a declaration a PSC is refused (ACE condition 864)",
         psc.date, psc.left()
     ));
-    if e.liquidation_status
-        .as_deref()
-        .is_some_and(|s| squash(s).contains("extend"))
-    {
-        d.notes.push(
-            "liquidation is extended: if the importer asked for the extension, the PSC may be filed until 15 days before the extended date; CBP's own extensions do not reopen it - ES-003 does not say which".to_owned(),
-        );
-    }
     if matches!(liq, Liquidation::Unliquidated { scheduled: None }) {
         d.notes.push(
             "the scheduled liquidation date is not in the file: the PSC due date assumes ACE's usual schedule (liquidation 314 days after entry, so the PSC is due by day 299) - check the date in ACE".to_owned(),
         );
     }
     (EntryPath::CorrectFirst, GOODS_VALUE_PSC_OPEN.code)
+}
+
+/// Where the extended date is not in the file: what to say instead of it, and how to find it.
+const EXTENDED_DATE_UNKNOWN: &str = "no later than 15 days before the extended liquidation date, which is not in the file (look it up in ACE's Entry Summary Query, or export ES-003 with `Liquidation Date`)";
+
+/// A goods value on an IEEPA line of an extended entry: the PSC is possible until 15 days
+/// before the extended date only if the importer asked for the extension, and ES-003 cannot
+/// show who asked. While the 300 days from entry run, the PSC is due by the earlier date
+/// (it holds either way) and the other reading is named; once they are out, review with both
+/// readings and their dates. `None` when both readings are closed (the usual closed-window
+/// review follows).
+fn extended_goods_value(
+    x: &ExtendedPsc,
+    d: &mut Decision,
+    problem: &str,
+) -> Option<(EntryPath, &'static str)> {
+    let to = x
+        .extended_to
+        .map_or_else(String::new, |t| format!(" to {t}"));
+    let by_extension = x.by_extension.map_or_else(
+        || EXTENDED_DATE_UNKNOWN.to_owned(),
+        |b| {
+            format!(
+                "by {} ({}; 15 days before the extended date)",
+                b.date,
+                b.left()
+            )
+        },
+    );
+    let by_entry = x.by_entry?;
+    if !by_entry.passed() {
+        let psc = d.deadlines.psc_due?;
+        d.notes.push(format!(
+            "{problem}: file a PSC moving the value to the Chapter 1-97 line by {} ({}), then declare - once on a declaration a PSC is refused (ACE condition 864)",
+            psc.date,
+            psc.left()
+        ));
+        d.notes.push(format!(
+            "liquidation is extended{to}: if the importer asked for the extension, the PSC may be filed {by_extension}; if CBP extended it on its own, the PSC window ends on {} ({}) and is not reopened - ES-003 does not show who asked, so the plan gives {}, the date that holds either way",
+            by_entry.date, by_entry.basis, psc.date
+        ));
+        return Some((EntryPath::CorrectFirst, GOODS_VALUE_PSC_OPEN.code));
+    }
+    if x.by_extension.is_some_and(Deadline::passed) {
+        return None;
+    }
+    d.notes.push(format!(
+        "{problem}. Liquidation is extended{to}, and a PSC is still possible only if the importer asked for the extension - ES-003 cannot show who asked. Read as extended at the importer's request: file the PSC moving the value to the Chapter 1-97 line {by_extension}, then declare. Read as extended by CBP: the PSC window ended on {} ({}) and CBP's own extension does not reopen it, so no PSC - write to IEEPARefunds@cbp.dhs.gov",
+        by_entry.date, by_entry.basis
+    ));
+    d.advice = Some(match x.by_extension {
+        Some(b) => format!(
+            "Ask the importer (or check ACE) whether it asked for the extension of liquidation: if it did, file a PSC moving the value to the Chapter 1-97 line by {} (15 days before the extended date), then declare; if CBP extended it on its own, no PSC is possible - write to IEEPARefunds@cbp.dhs.gov.",
+            b.date
+        ),
+        None => format!(
+            "Ask the importer (or check ACE) whether it asked for the extension of liquidation: if it did, file a PSC moving the value to the Chapter 1-97 line {EXTENDED_DATE_UNKNOWN}, then declare; if CBP extended it on its own, no PSC is possible - write to IEEPARefunds@cbp.dhs.gov."
+        ),
+    });
+    Some((EntryPath::Review, GOODS_VALUE_PSC_CLOSED.code))
 }
 
 pub(super) fn control_status_note(e: &EntryData, d: &mut Decision) {

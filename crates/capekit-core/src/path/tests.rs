@@ -712,7 +712,7 @@ fn deadlines_are_filled_whatever_the_path() {
     // Its window closed: no date, and the reason where the PSC matters.
     let mut e = entry();
     e.entry_date = Some(date(2025, 6, 2));
-    e.liquidation_status = Some("Extended".into());
+    e.liquidation_status = Some("Suspended".into());
     e.unreadable_columns.insert(Column::GoodsValue);
     let d = decide(&e, AS_OF);
     assert_eq!(d.path, EntryPath::Review);
@@ -721,6 +721,24 @@ fn deadlines_are_filled_whatever_the_path() {
         d.notes.iter().any(|n| n.starts_with(
             "no PSC is likely possible: on ACE's usual schedule the PSC window closed on 2026-03-28"
         )),
+        "{:?}",
+        d.notes
+    );
+    // Extended, its date not in the file: not closed - possible only if the importer asked
+    // for the extension, until 15 days before a date to look up.
+    e.liquidation_status = Some("Extended".into());
+    let d = decide(&e, AS_OF);
+    assert_eq!(d.psc_closed, None);
+    assert!(
+        d.notes.iter().any(
+            |n| n.contains("only if the importer asked for the extension")
+                && n.contains("Entry Summary Query")
+        ),
+        "{:?}",
+        d.notes
+    );
+    assert!(
+        !d.notes.iter().any(|n| n.contains("window closed")),
         "{:?}",
         d.notes
     );
@@ -1296,4 +1314,380 @@ fn p034_reads_as_written() {
             assert!(!text.contains("pub(super)"), "{}: {text}", r.code);
         }
     }
+}
+
+/// The December plan date of the regression rows below (tests/fixtures/path/regress).
+const DEC_10: Date = date(2026, 12, 10);
+
+/// An entry of the tester's rows: type 01, importer 22-222222200, one dutiable IEEPA line
+/// of `heading`, entered (and summarized) on `entered`.
+fn row(number: &str, entered: Date, heading: &str) -> EntryData {
+    let mut e = EntryData::new(EntryNumber::parse(number).expect("valid"), 2);
+    e.entry_type = Some("01".into());
+    e.importer_number = Some("22-222222200".into());
+    e.entry_date = Some(entered);
+    e.entry_summary_date = Some(entered);
+    e.ieepa_lines = 1;
+    e.ieepa_dutiable_lines = 1;
+    e.ieepa_duty_cents = 10_000;
+    e.ieepa_orders.add_heading(heading);
+    e.absent_columns.insert(Column::GoodsValue);
+    e
+}
+
+fn status(mut e: EntryData, status: &str, on: Option<Date>) -> EntryData {
+    e.liquidation_status = Some(status.into());
+    e.liquidation_date = on;
+    e
+}
+
+fn denied(mut e: EntryData, decided: Option<Date>) -> EntryData {
+    e.protest_number = Some("270426100500".into());
+    e.protest_status = Some("Denied".into());
+    e.protest_decision_date = decided;
+    e
+}
+
+#[test]
+fn an_extended_entry_past_300_days_keeps_the_psc_of_the_importers_extension() {
+    // extended.csv E1, E2: extended to 2027-03-01, entered 2025-09-01, goods value on the
+    // IEEPA line. The 300 days ran out on 2026-06-28; if the importer asked for the
+    // extension, the PSC is possible until 2027-02-14.
+    for (number, st) in [
+        ("B7660001002", "Extended"),
+        ("B7660001010", "Liquidation Extended"),
+    ] {
+        let mut e = status(
+            row(number, date(2025, 9, 1), "99030125"),
+            st,
+            Some(date(2027, 3, 1)),
+        );
+        e.absent_columns.remove(Column::GoodsValue);
+        e.ieepa_goods_value_on_99_line = true;
+        let d = decide(&e, DEC_10);
+        assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P016"), "{st}");
+        assert_eq!(d.psc_closed, None, "{st}");
+        let psc = d
+            .deadlines
+            .psc_due
+            .expect("the importer-request reading is dated");
+        assert_eq!(psc.date, date(2027, 2, 14));
+        assert!(psc.basis.to_string().contains("only if the importer asked"));
+        let notes = d.notes.join("\n");
+        assert!(
+            notes.contains("2027-02-14") && notes.contains("2026-06-28"),
+            "{notes}"
+        );
+        assert!(!notes.contains("window closed"), "{notes}");
+        assert!(d.what_to_do().contains("2027-02-14"), "{}", d.what_to_do());
+        // Triage asks a person: whether a PSC is possible depends on who asked.
+        assert!(matches!(
+            d.psc_chance(&e, DEC_10),
+            crate::psc::PscChance::Unknown(why) if why.contains("only if the importer asked")
+        ));
+    }
+    // E3: the extended date is blank: the route is named, and where to find the date.
+    let mut e = status(
+        row("B7660001028", date(2025, 9, 1), "99030125"),
+        "Extended",
+        None,
+    );
+    e.absent_columns.remove(Column::GoodsValue);
+    e.ieepa_goods_value_on_99_line = true;
+    let d = decide(&e, DEC_10);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P016"));
+    assert_eq!(d.psc_closed, None);
+    let notes = d.notes.join("\n");
+    assert!(
+        notes.contains("not in the file") && notes.contains("Entry Summary Query"),
+        "{notes}"
+    );
+    assert!(!notes.contains("window closed"), "{notes}");
+}
+
+#[test]
+fn an_extended_entry_inside_300_days_names_the_extended_date_and_keeps_it_after() {
+    // extended.csv E4: entered 2026-02-20, extended to 2027-03-01.
+    let mut e = status(
+        row("B7660001036", date(2026, 2, 20), "99030125"),
+        "Extended",
+        Some(date(2027, 3, 1)),
+    );
+    e.absent_columns.remove(Column::GoodsValue);
+    e.ieepa_goods_value_on_99_line = true;
+    let d = decide(&e, DEC_10);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::CorrectFirst, "P015"));
+    // The date that holds either way.
+    assert_eq!(
+        d.deadlines.psc_due.map(|p| p.date),
+        Some(date(2026, 12, 17))
+    );
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("importer asked") && n.contains("2027-02-14")),
+        "{:?}",
+        d.notes
+    );
+    // Past the 300 days (2026-12-22): the importer-request reading stays, in review.
+    let later = date(2026, 12, 22);
+    let d = decide(&e, later);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P016"));
+    assert_eq!(d.deadlines.psc_due.map(|p| p.date), Some(date(2027, 2, 14)));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("importer asked") && n.contains("2026-12-17")),
+        "{:?}",
+        d.notes
+    );
+    // Both readings out: closed, and said for both.
+    let d = decide(&e, date(2027, 2, 15));
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P016"));
+    assert_eq!(d.deadlines.psc_due, None);
+}
+
+#[test]
+fn liquidation_reason_36_is_read_with_leading_zeros_and_a_label() {
+    // reason36.csv: each of these is CAPE's reason, on an entry CAPE would otherwise take.
+    for reason in [
+        "36",
+        "036",
+        "Code 36",
+        "CAPE",
+        "36 - CAPE",
+        "36-CAPE Refund",
+        "0036",
+    ] {
+        let mut e = status(
+            row("B7610001011", date(2026, 1, 5), "99030125"),
+            "Liquidated",
+            Some(date(2026, 11, 1)),
+        );
+        e.liquidation_reason = Some(reason.into());
+        let d = decide(&e, DEC_10);
+        assert_eq!(
+            (d.path, d.reasons[0]),
+            (EntryPath::Done, "P035"),
+            "{reason}"
+        );
+    }
+    // Another reason, or a text capekit cannot read, leaves the entry to the other rules.
+    for reason in ["360", "3", "Capestone", "Bypass", "12 - Reliquidation"] {
+        let mut e = status(
+            row("B7610001011", date(2026, 1, 5), "99030125"),
+            "Liquidated",
+            Some(date(2026, 11, 1)),
+        );
+        e.liquidation_reason = Some(reason.into());
+        assert_eq!(decide(&e, DEC_10).path, EntryPath::Cape, "{reason}");
+    }
+    assert_eq!(liquidation_reason_code("Reason Code: 012"), Some(12));
+    assert_eq!(liquidation_reason_code(""), None);
+}
+
+#[test]
+fn a_denied_protest_without_a_date_is_review_even_inside_the_cape_window() {
+    // denied-in-window.csv B7611001010: liquidated 2026-11-01, denied, no decision date.
+    let e = denied(
+        status(
+            row("B7611001010", date(2026, 1, 5), "99030125"),
+            "Liquidated",
+            Some(date(2026, 11, 1)),
+        ),
+        None,
+    );
+    let d = decide(&e, DEC_10);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P023"));
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.contains("1581(a)"))
+        .expect("note");
+    assert!(note.contains("1581(i) by 2027-04-02"), "{note}");
+    assert!(
+        note.contains("2027-01-20"),
+        "the CAPE window beside: {note}"
+    );
+    // With its date, inside the window: CAPE, the 1581(a) date kept.
+    let e = denied(e, Some(date(2026, 11, 20)));
+    let d = decide(&e, DEC_10);
+    assert_eq!(d.path, EntryPath::Cape);
+    assert_eq!(
+        d.deadlines.court_1581a_due.map(|a| a.date),
+        Some(date(2027, 5, 19))
+    );
+}
+
+#[test]
+fn a_denial_dated_before_its_liquidation_or_in_the_future_is_review_with_both_readings() {
+    // denied-in-window.csv B7611001028: denied 2026-06-20, liquidated 2026-09-25.
+    let e = denied(
+        status(
+            row("B7611001028", date(2026, 1, 5), "99030101"),
+            "Liquidated",
+            Some(date(2026, 9, 25)),
+        ),
+        Some(date(2026, 6, 20)),
+    );
+    let d = decide(&e, DEC_10);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P023"));
+    // The date as written is the earlier reading: kept.
+    assert_eq!(
+        d.deadlines.court_1581a_due.map(|a| a.date),
+        Some(date(2026, 12, 17))
+    );
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.contains("1581(a)"))
+        .expect("note");
+    assert!(
+        note.contains("before the liquidation of 2026-09-25"),
+        "{note}"
+    );
+    assert!(note.contains("1581(i) by 2027-02-01"), "{note}");
+    // edges.csv G10 B7620001092: denied 2026-12-20, after the plan's day.
+    let e = denied(
+        status(
+            row("B7620001092", date(2026, 1, 5), "99030125"),
+            "Liquidated",
+            Some(date(2026, 1, 10)),
+        ),
+        Some(date(2026, 12, 20)),
+    );
+    let d = decide(&e, DEC_10);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P023"));
+    // A denial to come starts no clock: its date is not calendared, only named.
+    assert_eq!(d.deadlines.court_1581a_due, None);
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.contains("1581(a)"))
+        .expect("note");
+    assert!(
+        note.contains("2027-06-18") && note.contains("after 2026-12-10"),
+        "{note}"
+    );
+    assert!(note.contains("1581(i) by 2027-04-02"), "{note}");
+}
+
+#[test]
+fn a_passed_1581a_date_is_said_passed_and_the_1581i_date_is_the_one_left() {
+    // edges.csv G9 B7620001084: denied 2026-06-12, so 1581(a) ended 2026-12-09.
+    let e = denied(
+        status(
+            row("B7620001084", date(2026, 1, 5), "99030125"),
+            "Liquidated",
+            Some(date(2026, 1, 10)),
+        ),
+        Some(date(2026, 6, 12)),
+    );
+    let d = decide(&e, DEC_10);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Court, "P022"));
+    let notes = d.notes.join("\n");
+    assert!(notes.contains("passed on 2026-12-09"), "{notes}");
+    assert!(!notes.contains("by 2026-12-09"), "no live date: {notes}");
+    assert!(notes.contains("1581(i) date 2027-04-02"), "{notes}");
+    assert!(notes.contains("for trade counsel to judge"), "{notes}");
+    let todo = d.what_to_do();
+    assert!(!todo.contains("earlier of"), "{todo}");
+    assert!(
+        todo.contains("2027-04-02") && todo.contains("has passed"),
+        "{todo}"
+    );
+    // The day before, the 1581(a) date is live.
+    let d = decide(&e, date(2026, 12, 9));
+    assert!(d.notes.iter().any(|n| n.contains("1581(a) by 2026-12-09")));
+    assert_eq!(d.advice, None);
+}
+
+#[test]
+fn a_deemed_liquidation_is_said_as_a_reading_beside_the_unliquidated_one() {
+    // main.csv S22 B7690001204: "Unliquidated", no date, entered 2025-02-03 (outside the
+    // IEEPA period, duty shown: P025).
+    let e = status(
+        row("B7690001204", date(2025, 2, 3), "99030101"),
+        "Unliquidated",
+        None,
+    );
+    let d = decide(&e, DEC_10);
+    assert_eq!(d.reasons[0], "P025");
+    assert!(d.reasons.contains(&"P027"), "{:?}", d.reasons);
+    let notes = d.notes.join("\n");
+    assert!(
+        notes.contains("1504(a)") && notes.contains("unliquidated"),
+        "{notes}"
+    );
+    assert!(!notes.contains("the entry liquidated on"), "{notes}");
+    let psc = d.psc_closed.as_deref().expect("no PSC either way");
+    assert!(psc.contains("read as unliquidated"), "{psc}");
+    assert!(
+        d.deadlines
+            .protest_due
+            .is_some_and(|p| p.basis.to_string().contains("a reading")),
+        "{:?}",
+        d.deadlines.protest_due
+    );
+    // laterphase-court.csv H1 B7612001001: drawback-linked, entered 2025-03-20: read as
+    // deemed liquidated its protest period has passed (court); read as unliquidated it
+    // waits for a later phase. The routes differ: review.
+    let mut e = status(
+        row("B7612001001", date(2025, 3, 20), "99030110"),
+        "Unliquidated",
+        None,
+    );
+    e.drawback = Some("Y".into());
+    let d = decide(&e, DEC_10);
+    assert_eq!((d.path, d.reasons[0]), (EntryPath::Review, "P027"));
+    assert!(d.reasons.contains(&"P004"), "{:?}", d.reasons);
+    let notes = d.notes.join("\n");
+    assert!(
+        notes.contains("1504(a)") && notes.contains("later phase"),
+        "{notes}"
+    );
+    assert!(!notes.contains("the protest period has passed"), "{notes}");
+    // H4 B7612001035: a TIB entered 2025-11-20.
+    let mut e = status(
+        row("B7612001035", date(2025, 11, 20), "99030110"),
+        "Unliquidated",
+        None,
+    );
+    e.entry_type = Some("23".into());
+    let d = decide(&e, DEC_10);
+    assert_eq!(d.reasons[0], "P029");
+    assert!(d.reasons.contains(&"P027"));
+    assert!(
+        !d.notes.join("\n").contains("the entry liquidated on"),
+        "{:?}",
+        d.notes
+    );
+}
+
+#[test]
+fn a_not_refundable_entry_has_no_court_date_and_a_future_liquidated_date_dates_the_psc() {
+    // main.csv S25 B7690001238: its only IEEPA line is 99030125 with $0.00.
+    let mut e = status(
+        row("B7690001238", date(2026, 2, 10), "99030125"),
+        "Unliquidated",
+        None,
+    );
+    e.ieepa_dutiable_lines = 0;
+    e.ieepa_duty_cents = 0;
+    e.ieepa_orders = OrderSet::EMPTY;
+    let d = decide(&e, DEC_10);
+    assert_eq!(d.path, EntryPath::NotRefundable);
+    assert_eq!(d.deadlines.court_due, None);
+    // main.csv S16 B7690001147: "Liquidated" 2027-01-15: read as scheduled, that date (and
+    // the 300 days) date the PSC - not ACE's usual schedule.
+    let e = status(
+        row("B7690001147", date(2026, 2, 10), "99030125"),
+        "Liquidated",
+        Some(date(2027, 1, 15)),
+    );
+    let d = decide(&e, DEC_10);
+    assert_eq!(d.reasons[0], "P028");
+    let why = d.psc_closed.as_deref().expect("closed");
+    assert!(!why.contains("no scheduled date in the file"), "{why}");
+    assert!(why.contains("2026-12-07"), "{why}");
 }

@@ -1245,6 +1245,10 @@ const EXTRA_TRIM: &[char] = &[
     ' ', '-', ':', ',', '#', '\u{2013}', '\u{2014}', ';', '.', '/',
 ];
 
+/// The longest text a notice matched by a phrase within it (CBP's JMS and high-volume notices)
+/// is read as, after a separator.
+const LONGEST_NOTICE: usize = 300;
+
 /// The known message at the start of normalized text `s`: the rule, and how long the message
 /// is. The longest published wording (or variant) that `s` starts with and that ends at a word's
 /// end; else a rule that matches the whole of `s` up to its first `;` (a long notice CBP words
@@ -1265,7 +1269,13 @@ fn message_at(s: &str) -> Option<(&'static MessageRule, usize)> {
         .max_by_key(|(_, p)| p.len())
         .map(|(r, p)| (r, p.len()))
         .or_else(|| {
-            let segment = s.split(';').next().unwrap_or(s).trim_end();
+            // Only a notice's length: a long text is not searched again at every separator.
+            let end = s
+                .bytes()
+                .take(LONGEST_NOTICE + 1)
+                .position(|b| b == b';')
+                .or((s.len() <= LONGEST_NOTICE).then_some(s.len()))?;
+            let segment = s[..end].trim_end();
             MESSAGE_RULES
                 .iter()
                 .find(|r| r.matches(segment))
@@ -1276,17 +1286,15 @@ fn message_at(s: &str) -> Option<(&'static MessageRule, usize)> {
 /// Where in `rest` (the text after a known message) a second known message begins, after one of
 /// [`MESSAGE_SEPARATORS`]: the separator's position and the message's.
 fn next_message(rest: &str) -> Option<(usize, usize)> {
-    MESSAGE_SEPARATORS
-        .iter()
-        .flat_map(|sep| {
-            rest.match_indices(sep).filter_map(move |(i, _)| {
-                let after = &rest[i + sep.len()..];
-                let t = after.trim_start();
-                let start = rest.len() - t.len();
-                (!t.is_empty() && message_at(t).is_some()).then_some((i, start))
-            })
+    // The first separator in the text followed by a known message: each position is looked at
+    // once, so a long text costs its length.
+    rest.char_indices().find_map(|(i, _)| {
+        let tail = &rest[i..];
+        MESSAGE_SEPARATORS.iter().find_map(|sep| {
+            let t = tail.strip_prefix(sep)?.trim_start();
+            (!t.is_empty() && message_at(t).is_some()).then(|| (i, rest.len() - t.len()))
         })
-        .min()
+    })
 }
 
 /// Strips a label CBP may put before its message (`ERROR: INVALID HTS`, `ERROR - INVALID HTS`).
@@ -1955,6 +1963,19 @@ mod tests {
             find_messages("PENDING - ENTRY SUMMARY IS IN TRADE CONTROL"),
             None
         );
+    }
+
+    #[test]
+    fn a_long_text_is_read_once() {
+        // A text with many separators and no second message: each position looked at once.
+        let long = format!("INVALID HTS{}", " - A".repeat(50_000));
+        let started = std::time::Instant::now();
+        let found = find_messages(&long).expect("known");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].unread.is_some());
+        let many = "INVALID HTS; ".repeat(5_000);
+        assert_eq!(find_messages(&many).expect("known").len(), 1);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 
     #[test]

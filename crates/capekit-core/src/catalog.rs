@@ -1110,6 +1110,70 @@ pub fn normalize(message: &str) -> String {
     upper.trim_end_matches(['.', ' ']).to_owned()
 }
 
+/// [`normalize`], with, for each byte of the normalized text, where in `message` the character
+/// it came from starts: so that text capekit quotes back is quoted as CBP wrote it.
+fn normalize_mapped(message: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(message.len());
+    let mut map: Vec<usize> = Vec::with_capacity(message.len());
+    let mut space: Option<usize> = None;
+    for (i, c) in message.char_indices() {
+        if c.is_whitespace() {
+            if !out.is_empty() && space.is_none() {
+                space = Some(i);
+            }
+            continue;
+        }
+        if let Some(at) = space.take() {
+            out.push(' ');
+            map.push(at);
+        }
+        for u in c.to_uppercase() {
+            let before = out.len();
+            out.push(u);
+            map.resize(map.len() + (out.len() - before), i);
+        }
+    }
+    // ` / ` to `/`, left to right as `str::replace` does.
+    let (mut slim, mut slim_map) = (
+        String::with_capacity(out.len()),
+        Vec::with_capacity(map.len()),
+    );
+    let mut k = 0;
+    while k < out.len() {
+        if out[k..].starts_with(" / ") {
+            slim.push('/');
+            slim_map.push(map[k + 1]);
+            k += 3;
+            continue;
+        }
+        let c = out[k..].chars().next().unwrap_or(' ');
+        slim.push(c);
+        slim_map.extend_from_slice(&map[k..k + c.len_utf8()]);
+        k += c.len_utf8();
+    }
+    let kept = slim.trim_end_matches(['.', ' ']).len();
+    slim.truncate(kept);
+    slim_map.truncate(kept);
+    (slim, slim_map)
+}
+
+/// The part of `message` that the slice `part` of its normalized text `normalized` (with its
+/// `map`, see [`normalize_mapped`]) came from, as CBP wrote it.
+fn as_written(message: &str, normalized: &str, map: &[usize], part: &str) -> String {
+    let start = (part.as_ptr() as usize).wrapping_sub(normalized.as_ptr() as usize);
+    let end = start + part.len();
+    if part.is_empty() || end > normalized.len() || end > map.len() {
+        return part.to_owned();
+    }
+    let from = map[start];
+    let last = map[end - 1];
+    let to = last + message[last..].chars().next().map_or(0, char::len_utf8);
+    message.get(from..to).map_or_else(
+        || part.to_owned(),
+        |t| t.split_whitespace().collect::<Vec<_>>().join(" "),
+    )
+}
+
 /// A known message found in CBP's text, with what CBP appended to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
@@ -1366,11 +1430,12 @@ impl Found {
 /// a known message, or when CBP's acceptance carries anything appended: acceptance is never
 /// matched loosely. A rule found twice is found once.
 pub fn find_messages(message: &str) -> Option<Vec<Found>> {
-    let normalized = normalize(message);
+    let (normalized, map) = normalize_mapped(message);
     let n = strip_error_label(&normalized);
     if n.is_empty() {
         return None;
     }
+    let written = |part: &str| as_written(message, &normalized, &map, part);
     let whole = || {
         MESSAGE_RULES
             .iter()
@@ -1384,11 +1449,11 @@ pub fn find_messages(message: &str) -> Option<Vec<Found>> {
     }) {
         return whole();
     }
-    parse_messages(n).or_else(whole)
+    parse_messages(n, &written).or_else(whole)
 }
 
 /// The known messages `n` holds, from its start (see [`find_messages`]).
-fn parse_messages(n: &str) -> Option<Vec<Found>> {
+fn parse_messages(n: &str, written: &dyn Fn(&str) -> String) -> Option<Vec<Found>> {
     let mut found: Vec<Found> = Vec::new();
     let mut s = n;
     loop {
@@ -1398,7 +1463,11 @@ fn parse_messages(n: &str) -> Option<Vec<Found>> {
             Some((sep, start)) => (&rest[..sep], Some(&rest[start..])),
             None => (rest, None),
         };
-        let f = Found::new(rule, extra.trim_matches(EXTRA_TRIM));
+        let extra = extra.trim_matches(EXTRA_TRIM);
+        let mut f = Found::new(rule, extra);
+        if f.unread.is_some() {
+            f.unread = Some(written(extra));
+        }
         if f.rule.is_acceptance() && f.extra.is_some() {
             return None;
         }
@@ -1920,9 +1989,10 @@ mod tests {
             (
                 "ENTRY SUMMARY IS IN TRADE CONTROL - pending",
                 "M007",
-                "PENDING",
+                "pending",
             ),
-            ("UNABLE TO CALCULATE DUTY - retry", "M009", "RETRY"),
+            ("UNABLE TO CALCULATE DUTY - retry", "M009", "retry"),
+            ("Protest on entry  Under  Appeal.", "M005", "Under Appeal"),
             ("PROTEST ON ENTRY WITHDRAWN", "M005", "WITHDRAWN"),
             ("INVALID HTS; UNKNOWN THING", "M010", "UNKNOWN THING"),
         ] {
@@ -1962,6 +2032,30 @@ mod tests {
         assert_eq!(
             find_messages("PENDING - ENTRY SUMMARY IS IN TRADE CONTROL"),
             None
+        );
+    }
+
+    #[test]
+    fn the_mapped_normalization_is_the_normalization() {
+        for t in [
+            "  entry summary is  cancelled / rejected. ",
+            "Entry Summary in Final Liquidation",
+            "straße / maß ..",
+            "a\u{a0}b\t/\nc",
+            "",
+            " . ",
+            "ÉTÉ - ǆ / x",
+        ] {
+            let (n, map) = normalize_mapped(t);
+            assert_eq!(n, normalize(t), "{t:?}");
+            assert_eq!(map.len(), n.len(), "{t:?}");
+            assert!(map.iter().all(|i| t.is_char_boundary(*i)), "{t:?}");
+        }
+        assert_eq!(
+            find_messages("INVALID HTS - Straße  frei").expect("known")[0]
+                .unread
+                .as_deref(),
+            Some("Straße frei")
         );
     }
 

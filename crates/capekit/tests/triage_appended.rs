@@ -177,8 +177,8 @@ fn known_messages_with_labelled_or_free_text_appended() {
     is("T1100000020", "correct-then-refile", Some("M010"));
     // Free words: review, the known message's guidance kept, the words quoted.
     for (e, words, code) in [
-        ("T1200000284", "PENDING", "M007"),
-        ("T1200000292", "RETRY", "M009"),
+        ("T1200000284", "pending", "M007"),
+        ("T1200000292", "retry", "M009"),
     ] {
         is(e, "review", None);
         let text = rows[e]["what_to_do"].as_str().expect("text");
@@ -218,7 +218,7 @@ fn known_messages_with_labelled_or_free_text_appended() {
     assert_eq!(out.code, Some(0), "{}", out.both());
     assert!(
         out.stdout.contains(
-            "CBP added text capekit does not read: `PENDING` - read it in ACE before acting"
+            "CBP added text capekit does not read: `pending` - read it in ACE before acting"
         ),
         "{}",
         out.stdout

@@ -1188,6 +1188,8 @@ pub struct Found {
     /// Appended words capekit does not read (`PENDING`, `RETRY`): they may change what the
     /// message means, so the text goes to review, with the known message's guidance beside it.
     pub unread: Option<String>,
+    /// The date is labelled `FILED` (a protest's filing date): its meaning is CBP's own.
+    pub filed: bool,
 }
 
 impl MessageRule {
@@ -1243,8 +1245,9 @@ const PLACE_LABELS: &[&str] = &["LINE", "LN", "SEQ", "SEQUENCE", "CLAIM", "ENTRY
 /// message's meaning: dates, numbers and codes (tokens with a digit), each maybe labelled
 /// ([`LABELS`]), and bracketed text. Other words ("WITHDRAWN", "NOT") could reverse the meaning,
 /// so such text is not read: [`find_messages`] keeps it as unread and the text goes to review.
-fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>)> {
+fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>, bool)> {
     let mut date = None;
+    let mut filed = false;
     let mut number = None;
     let mut rest = extra.trim_matches(SEPARATORS);
     // The labels read since the last token with a digit.
@@ -1282,16 +1285,20 @@ fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>)> {
             return None;
         }
         let place = labels.iter().any(|l| PLACE_LABELS.contains(l));
+        let filed_label = labels.contains(&"FILED");
         labels.clear();
         if let Ok(Some(d)) = crate::dates::parse_date(token) {
-            date.get_or_insert(d);
+            if date.is_none() {
+                date = Some(d);
+                filed = filed_label;
+            }
         } else if !place && token.len() >= 6 && token.bytes().all(|b| b.is_ascii_digit()) {
             number.get_or_insert_with(|| token.to_owned());
         }
         rest = rest[end..].trim_start_matches(SEPARATORS);
     }
     // Labels that label nothing are words.
-    labels.is_empty().then_some((date, number))
+    labels.is_empty().then_some((date, number, filed))
 }
 
 /// Characters that may follow a known message at the start of a text: a separator, a bracket,
@@ -1383,15 +1390,17 @@ impl Found {
                 date: None,
                 number: None,
                 unread: None,
+                filed: false,
             };
         }
         match read_extra(extra) {
-            Some((date, number)) => Found {
+            Some((date, number, filed)) => Found {
                 rule,
                 extra: Some(extra.to_owned()),
                 date,
                 number,
                 unread: None,
+                filed,
             },
             None => Found {
                 rule,
@@ -1399,6 +1408,7 @@ impl Found {
                 date: None,
                 number: None,
                 unread: Some(extra.to_owned()),
+                filed: false,
             },
         }
     }
@@ -1415,7 +1425,10 @@ impl Found {
         };
         join(&mut self.extra, other.extra);
         join(&mut self.unread, other.unread);
-        self.date = self.date.or(other.date);
+        if self.date.is_none() {
+            self.date = other.date;
+            self.filed = other.filed;
+        }
         if self.number.is_none() {
             self.number = other.number;
         }
@@ -1653,7 +1666,11 @@ fn judge_found(found: &Found, as_of: Date) -> Verdict {
                 );
             }
         } else {
-            note.push_str(&format!(" (date {d}, meaning not published)"));
+            if found.filed {
+                note.push_str(&format!(" (filed {d})"));
+            } else {
+                note.push_str(&format!(" (date {d}, meaning not published)"));
+            }
         }
     }
     v.note = Some(note);
@@ -1945,6 +1962,14 @@ mod tests {
         assert_eq!(protest[0].rule.code, "M005");
         assert_eq!(protest[0].number.as_deref(), Some("270426100281"));
         assert_eq!(protest[0].date, Some(date(2026, 3, 2)));
+        assert!(protest[0].filed);
+        let note = judge(
+            "PROTEST ON ENTRY - Protest No. 270426100281 filed 03/02/2026",
+            AFTER,
+        )
+        .note
+        .expect("note");
+        assert!(note.contains("(filed 2026-03-02)"), "{note}");
         assert_eq!(protest[0].unread, None);
         let ior = find_messages("ACCOUNT MISMATCH - IOR 27-184593000").expect("known");
         assert_eq!(ior[0].rule.code, "M015");

@@ -753,8 +753,8 @@ pub static NO_IEEPA_HTS: MessageRule = Rule {
         versions: &[v!(
             None,
             None,
-            NotRefundable,
-            "The entry has no dutiable IEEPA line (9903.01 or 9903.02): nothing to refund through CAPE. Section 122, 301 and 232 duty is not refunded by CAPE.",
+            Review,
+            "Unconfirmed message (CBP has not published its wording or meaning): read as saying the entry has no dutiable IEEPA line (9903.01 or 9903.02), so nothing to refund through CAPE. What decides is the entry's lines in ES-003 (`capekit triage --entries ES003.csv`): if no 9903.01/9903.02 line carries duty, drop the entry from CAPE work (Section 122, 301 and 232 duty is not refunded by CAPE); if one does, the message is wrong - ask CBP (IEEPARefunds@cbp.dhs.gov) before refiling.",
             QRG
         )],
     },
@@ -762,7 +762,7 @@ pub static NO_IEEPA_HTS: MessageRule = Rule {
         what: "The entry has no dutiable HTS line in 9903.01 or 9903.02.",
         why: "CAPE refunds IEEPA duty only.",
         example: "`NO IEEPA HTS ON ENTRY` (exact CBP wording unconfirmed)",
-        fix: "Drop the entry from CAPE work. If you believe it carried IEEPA duty, check the ES-003 lines of the entry.",
+        fix: "The message is unconfirmed, so triage sends it to review: check the entry's ES-003 lines. With no dutiable 9903.01/9903.02 line, drop the entry from CAPE work; with one, ask CBP before refiling.",
         source: QRG,
     },
 };
@@ -898,7 +898,7 @@ pub static DUPLICATE_TAX_ID: MessageRule = Rule {
             None,
             None,
             Review,
-            "CBP found two accounts or filers for one importer number: check who may declare the entry (its importer of record or the broker whose filer code it bears) before refiling.",
+            "Unconfirmed message (not in a CBP bulletin): read as CBP finding two accounts or filers for one importer number. What decides is who may declare the entry (its importer of record or the broker whose filer code it bears, as ACE shows the entry's importer and filer): confirm that with the importer before refiling, and refile from that account only.",
             BROKER_REPORTS
         )],
     },
@@ -926,7 +926,7 @@ pub static ENTRY_SUMMARY_UNDER_REVIEW: MessageRule = Rule {
             None,
             None,
             Review,
-            "CBP is reviewing the entry summary: what clears it is not published. Read the entry in ACE (Entry Summary Query) and ask CBP (IEEPARefunds@cbp.dhs.gov) before refiling.",
+            "Unconfirmed message (not in a CBP bulletin): read as CBP reviewing the entry summary; what clears it is not published. What decides is the entry's status in ACE (Entry Summary Query): read it and ask CBP (IEEPARefunds@cbp.dhs.gov) before refiling.",
             BROKER_REPORTS
         )],
     },
@@ -1110,6 +1110,70 @@ pub fn normalize(message: &str) -> String {
     upper.trim_end_matches(['.', ' ']).to_owned()
 }
 
+/// [`normalize`], with, for each byte of the normalized text, where in `message` the character
+/// it came from starts: so that text capekit quotes back is quoted as CBP wrote it.
+fn normalize_mapped(message: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(message.len());
+    let mut map: Vec<usize> = Vec::with_capacity(message.len());
+    let mut space: Option<usize> = None;
+    for (i, c) in message.char_indices() {
+        if c.is_whitespace() {
+            if !out.is_empty() && space.is_none() {
+                space = Some(i);
+            }
+            continue;
+        }
+        if let Some(at) = space.take() {
+            out.push(' ');
+            map.push(at);
+        }
+        for u in c.to_uppercase() {
+            let before = out.len();
+            out.push(u);
+            map.resize(map.len() + (out.len() - before), i);
+        }
+    }
+    // ` / ` to `/`, left to right as `str::replace` does.
+    let (mut slim, mut slim_map) = (
+        String::with_capacity(out.len()),
+        Vec::with_capacity(map.len()),
+    );
+    let mut k = 0;
+    while k < out.len() {
+        if out[k..].starts_with(" / ") {
+            slim.push('/');
+            slim_map.push(map[k + 1]);
+            k += 3;
+            continue;
+        }
+        let c = out[k..].chars().next().unwrap_or(' ');
+        slim.push(c);
+        slim_map.extend_from_slice(&map[k..k + c.len_utf8()]);
+        k += c.len_utf8();
+    }
+    let kept = slim.trim_end_matches(['.', ' ']).len();
+    slim.truncate(kept);
+    slim_map.truncate(kept);
+    (slim, slim_map)
+}
+
+/// The part of `message` that the slice `part` of its normalized text `normalized` (with its
+/// `map`, see [`normalize_mapped`]) came from, as CBP wrote it.
+fn as_written(message: &str, normalized: &str, map: &[usize], part: &str) -> String {
+    let start = (part.as_ptr() as usize).wrapping_sub(normalized.as_ptr() as usize);
+    let end = start + part.len();
+    if part.is_empty() || end > normalized.len() || end > map.len() {
+        return part.to_owned();
+    }
+    let from = map[start];
+    let last = map[end - 1];
+    let to = last + message[last..].chars().next().map_or(0, char::len_utf8);
+    message.get(from..to).map_or_else(
+        || part.to_owned(),
+        |t| t.split_whitespace().collect::<Vec<_>>().join(" "),
+    )
+}
+
 /// A known message found in CBP's text, with what CBP appended to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
@@ -1121,12 +1185,22 @@ pub struct Found {
     pub date: Option<Date>,
     /// A number of six or more digits in the appended text (a protest number, for instance).
     pub number: Option<String>,
+    /// Appended words capekit does not read (`PENDING`, `RETRY`): they may change what the
+    /// message means, so the text goes to review, with the known message's guidance beside it.
+    pub unread: Option<String>,
+    /// The date is labelled `FILED` (a protest's filing date): its meaning is CBP's own.
+    pub filed: bool,
 }
 
 impl MessageRule {
     /// Is this the acceptance message? Acceptance is never matched loosely.
     fn is_acceptance(&self) -> bool {
         self.versions.iter().all(|v| v.action == Action::None)
+    }
+
+    /// Is this a message about the whole upload (every version `fix-file`)?
+    pub fn is_file_level(&self) -> bool {
+        self.versions.iter().all(|v| v.action == Action::FixFile)
     }
 }
 
@@ -1138,20 +1212,42 @@ const SEPARATORS: &[char] = &[' ', '-', ':', ',', '#', '\u{2013}', '\u{2014}'];
 /// message's meaning, and each must be followed, at once or after other labels, by a token
 /// with a digit: a label alone is words, and words are not read.
 const LABELS: &[&str] = &[
-    "LINE", "LN", "SEQ", "SEQUENCE", "ON", "CLAIM", "ENTRY", "PROTEST", "NO", "NUMBER", "NBR",
-    "NUM", "DATE", "DATED", "AS", "OF", "CODE", "REF", "HTS",
+    "LINE",
+    "LN",
+    "SEQ",
+    "SEQUENCE",
+    "ON",
+    "CLAIM",
+    "ENTRY",
+    "PROTEST",
+    "NO",
+    "NUMBER",
+    "NBR",
+    "NUM",
+    "DATE",
+    "DATED",
+    "AS",
+    "OF",
+    "CODE",
+    "REF",
+    "HTS",
+    "STATEMENT",
+    "STMT",
+    "IOR",
+    "FILED",
 ];
 
 /// Labels after which a number is not a protest or other reference of the message but the
 /// claim, entry or line it is about.
-const PLACE_LABELS: &[&str] = &["LINE", "LN", "SEQ", "SEQUENCE", "CLAIM", "ENTRY"];
+const PLACE_LABELS: &[&str] = &["LINE", "LN", "SEQ", "SEQUENCE", "CLAIM", "ENTRY", "IOR"];
 
 /// What appended text says, when it is of a shape capekit can read without changing the
 /// message's meaning: dates, numbers and codes (tokens with a digit), each maybe labelled
 /// ([`LABELS`]), and bracketed text. Other words ("WITHDRAWN", "NOT") could reverse the meaning,
-/// so such text is not read: the message is then unknown and goes to review.
-fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>)> {
+/// so such text is not read: [`find_messages`] keeps it as unread and the text goes to review.
+fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>, bool)> {
     let mut date = None;
+    let mut filed = false;
     let mut number = None;
     let mut rest = extra.trim_matches(SEPARATORS);
     // The labels read since the last token with a digit.
@@ -1189,77 +1285,215 @@ fn read_extra(extra: &str) -> Option<(Option<Date>, Option<String>)> {
             return None;
         }
         let place = labels.iter().any(|l| PLACE_LABELS.contains(l));
+        let filed_label = labels.contains(&"FILED");
         labels.clear();
         if let Ok(Some(d)) = crate::dates::parse_date(token) {
-            date.get_or_insert(d);
+            if date.is_none() {
+                date = Some(d);
+                filed = filed_label;
+            }
         } else if !place && token.len() >= 6 && token.bytes().all(|b| b.is_ascii_digit()) {
             number.get_or_insert_with(|| token.to_owned());
         }
         rest = rest[end..].trim_start_matches(SEPARATORS);
     }
     // Labels that label nothing are words.
-    labels.is_empty().then_some((date, number))
+    labels.is_empty().then_some((date, number, filed))
 }
 
-/// The rule whose message stands at the start of normalized text `n`, with what follows it.
-fn find_one(n: &str) -> Option<Found> {
-    if let Some(rule) = MESSAGE_RULES.iter().find(|r| r.matches(n)) {
-        return Some(Found {
-            rule,
-            extra: None,
-            date: None,
-            number: None,
-        });
-    }
-    // The longest known rejection the text starts with, followed by a separator or a bracket.
-    let (rule, pattern) = MESSAGE_RULES
+/// Characters that may follow a known message at the start of a text: a separator, a bracket,
+/// the `/` of a normalized ` / `, a full stop.
+const FOLLOWERS: &[char] = &[
+    ' ', '-', ':', ',', '#', '\u{2013}', '\u{2014}', ';', '.', '/', '(', '[',
+];
+
+/// What stands between a known message and a second one in the same text: `;`, ` - `, `: `,
+/// `. `, ` / ` (normalized to `/`), a long dash.
+const MESSAGE_SEPARATORS: &[&str] = &[";", " - ", ": ", ". ", "/", " \u{2013} ", " \u{2014} "];
+
+/// Trimmed from text appended to a message.
+const EXTRA_TRIM: &[char] = &[
+    ' ', '-', ':', ',', '#', '\u{2013}', '\u{2014}', ';', '.', '/',
+];
+
+/// The longest text a notice matched by a phrase within it (CBP's JMS and high-volume notices)
+/// is read as, after a separator.
+const LONGEST_NOTICE: usize = 300;
+
+/// The known message at the start of normalized text `s`: the rule, and how long the message
+/// is. The longest published wording (or variant) that `s` starts with and that ends at a word's
+/// end; else a rule that matches the whole of `s` up to its first `;` (a long notice CBP words
+/// freely around a fixed phrase).
+fn message_at(s: &str) -> Option<(&'static MessageRule, usize)> {
+    MESSAGE_RULES
         .iter()
-        .filter(|r| !r.is_acceptance())
         .flat_map(|r| {
             r.patterns.iter().filter_map(move |p| match p {
-                Match::Exact(p) => Some((r, *p)),
+                Match::Exact(p) => Some((*r, *p)),
                 Match::Contains(_) => None,
             })
         })
         .filter(|(_, p)| {
-            n.strip_prefix(p)
-                .is_some_and(|rest| rest.starts_with(SEPARATORS) || rest.starts_with(['(', '[']))
+            s.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(FOLLOWERS))
         })
-        .max_by_key(|(_, p)| p.len())?;
-    let extra = n[pattern.len()..].trim_matches(SEPARATORS);
-    let (date, number) = read_extra(extra)?;
-    Some(Found {
-        rule,
-        extra: Some(extra.to_owned()),
-        date,
-        number,
+        .max_by_key(|(_, p)| p.len())
+        .map(|(r, p)| (r, p.len()))
+        .or_else(|| {
+            // Only a notice's length: a long text is not searched again at every separator.
+            let end = s
+                .bytes()
+                .take(LONGEST_NOTICE + 1)
+                .position(|b| b == b';')
+                .or((s.len() <= LONGEST_NOTICE).then_some(s.len()))?;
+            let segment = s[..end].trim_end();
+            MESSAGE_RULES
+                .iter()
+                .find(|r| r.matches(segment))
+                .map(|r| (*r, segment.len()))
+        })
+}
+
+/// Where in `rest` (the text after a known message) a second known message begins, after one of
+/// [`MESSAGE_SEPARATORS`]: the separator's position and the message's.
+fn next_message(rest: &str) -> Option<(usize, usize)> {
+    // The first separator in the text followed by a known message: each position is looked at
+    // once, so a long text costs its length.
+    rest.char_indices().find_map(|(i, _)| {
+        let tail = &rest[i..];
+        MESSAGE_SEPARATORS.iter().find_map(|sep| {
+            let t = tail.strip_prefix(sep)?.trim_start();
+            (!t.is_empty() && message_at(t).is_some()).then(|| (i, rest.len() - t.len()))
+        })
     })
 }
 
-/// Finds the known message(s) in CBP's text: the whole text; else each part between `;`, each
-/// matched whole or, for a rejection, at its start followed by appended text (a date, a
-/// number, a bracketed code). `None` when any part is unknown: unknown text is never guessed.
+/// Strips a label CBP may put before its message (`ERROR: INVALID HTS`, `ERROR - INVALID HTS`).
+fn strip_error_label(n: &str) -> &str {
+    for label in ["ERROR:", "ERROR -", "ERROR \u{2013}", "ERROR \u{2014}"] {
+        if let Some(rest) = n.strip_prefix(label) {
+            let rest = rest.trim_start();
+            if !rest.is_empty() {
+                return rest;
+            }
+        }
+    }
+    n
+}
+
+impl Found {
+    fn new(rule: &'static MessageRule, extra: &str) -> Self {
+        if extra.is_empty() {
+            return Found {
+                rule,
+                extra: None,
+                date: None,
+                number: None,
+                unread: None,
+                filed: false,
+            };
+        }
+        match read_extra(extra) {
+            Some((date, number, filed)) => Found {
+                rule,
+                extra: Some(extra.to_owned()),
+                date,
+                number,
+                unread: None,
+                filed,
+            },
+            None => Found {
+                rule,
+                extra: Some(extra.to_owned()),
+                date: None,
+                number: None,
+                unread: Some(extra.to_owned()),
+                filed: false,
+            },
+        }
+    }
+
+    /// The same rule found again in one text: what it adds is kept on the first.
+    fn absorb(&mut self, other: Found) {
+        let join = |a: &mut Option<String>, b: Option<String>| {
+            if let Some(b) = b {
+                *a = Some(match a.take() {
+                    Some(a) => format!("{a}; {b}"),
+                    None => b,
+                });
+            }
+        };
+        join(&mut self.extra, other.extra);
+        join(&mut self.unread, other.unread);
+        if self.date.is_none() {
+            self.date = other.date;
+            self.filed = other.filed;
+        }
+        if self.number.is_none() {
+            self.number = other.number;
+        }
+    }
+}
+
+/// Finds the known message(s) in CBP's text: the whole text; else the known message it starts
+/// with (after an `ERROR:` label), what follows it up to the next known message after a
+/// separator (`;`, ` - `, `: `, `. `, ` / `), and so on. What follows a message is read when it
+/// is a date, a number or a labelled reference ([`read_extra`]); other words are kept as
+/// [`Found::unread`], which sends the text to review. `None` when the text does not start with
+/// a known message, or when CBP's acceptance carries anything appended: acceptance is never
+/// matched loosely. A rule found twice is found once.
 pub fn find_messages(message: &str) -> Option<Vec<Found>> {
-    let n = normalize(message);
+    let (normalized, map) = normalize_mapped(message);
+    let n = strip_error_label(&normalized);
     if n.is_empty() {
         return None;
     }
-    if let Some(found) = find_one(&n) {
-        return Some(vec![found]);
+    let written = |part: &str| as_written(message, &normalized, &map, part);
+    let whole = || {
+        MESSAGE_RULES
+            .iter()
+            .find(|r| r.matches(n))
+            .map(|r| vec![Found::new(r, "")])
+    };
+    if MESSAGE_RULES.iter().any(|r| {
+        r.patterns
+            .iter()
+            .any(|p| matches!(p, Match::Exact(e) if *e == n))
+    }) {
+        return whole();
     }
-    // Several messages, after `;`, or after ` - ` when every part is a known message
-    // (`FAILED INITIAL VALIDATION - NOT A CSV FILE`).
-    [";", " - "].into_iter().find_map(|sep| {
-        if !n.contains(sep) {
+    parse_messages(n, &written).or_else(whole)
+}
+
+/// The known messages `n` holds, from its start (see [`find_messages`]).
+fn parse_messages(n: &str, written: &dyn Fn(&str) -> String) -> Option<Vec<Found>> {
+    let mut found: Vec<Found> = Vec::new();
+    let mut s = n;
+    loop {
+        let (rule, len) = message_at(s)?;
+        let rest = &s[len..];
+        let (extra, next) = match next_message(rest) {
+            Some((sep, start)) => (&rest[..sep], Some(&rest[start..])),
+            None => (rest, None),
+        };
+        let extra = extra.trim_matches(EXTRA_TRIM);
+        let mut f = Found::new(rule, extra);
+        if f.unread.is_some() {
+            f.unread = Some(written(extra));
+        }
+        if f.rule.is_acceptance() && f.extra.is_some() {
             return None;
         }
-        n.split(sep)
-            .map(|part| part.trim_matches(SEPARATORS))
-            .filter(|part| !part.is_empty())
-            .map(find_one)
-            .collect::<Option<Vec<_>>>()
-            .filter(|parts| parts.len() > 1 || (sep == ";" && !parts.is_empty()))
-    })
+        match found.iter_mut().find(|g| g.rule.is(f.rule)) {
+            Some(g) => g.absorb(f),
+            None => found.push(f),
+        }
+        match next {
+            Some(t) => s = t,
+            None => break,
+        }
+    }
+    Some(found)
 }
 
 /// The rule whose message the text is (or starts with, see [`find_messages`]): the first one
@@ -1268,15 +1502,62 @@ pub fn match_message(message: &str) -> Option<&'static MessageRule> {
     find_messages(message).and_then(|found| found.first().map(|f| f.rule))
 }
 
-/// Is `message` one CBP writes about a whole upload (file validation failed: fix the file and
-/// upload it whole), every message found in it? Such a message on a row without an entry fails
-/// the upload; any other (an entry-level message, unknown text) is a row whose entry is lost.
+/// Does `message` start with one CBP writes about a whole upload (file validation failed: fix
+/// the file and upload it whole), whatever follows it (a second message, words capekit does not
+/// read)? Such a message on a row of a Validation Result File without an entry means the upload
+/// failed: read as passed, its entries would wait for a claim that never comes, while read as
+/// failed they cost at most a re-upload CBP refuses as a duplicate. Any other text (an
+/// entry-level message, unknown text) is a row whose entry is lost.
 pub fn is_file_message(message: &str) -> bool {
-    find_messages(message).is_some_and(|found| {
-        found
-            .iter()
-            .all(|f| f.rule.versions.iter().all(|v| v.action == Action::FixFile))
-    })
+    let n = normalize(message);
+    message_at(strip_error_label(&n)).is_some_and(|(rule, _)| rule.is_file_level())
+}
+
+/// The verdict on a text that starts with a file-level message ([`is_file_message`]): the
+/// upload failed (`fix-file`), with what else the text holds in the note, unread words quoted.
+/// `None` for any other text.
+pub fn judge_file_message(message: &str, as_of: Date) -> Option<Verdict> {
+    if !is_file_message(message) {
+        return None;
+    }
+    let n = normalize(message);
+    let (rule, len) = message_at(strip_error_label(&n))?;
+    let mut v = judge_found(&Found::new(rule, ""), as_of);
+    let mut notes = Vec::new();
+    match find_messages(message) {
+        Some(found) => {
+            let others: Vec<String> = found
+                .iter()
+                .filter(|f| !f.rule.is(rule))
+                .map(|f| format!("{} `{}`", f.rule.code, f.rule.title))
+                .collect();
+            if !others.is_empty() {
+                notes.push(format!("CBP's text also names {}", others.join(", ")));
+            }
+            let unread: Vec<&str> = found.iter().filter_map(|f| f.unread.as_deref()).collect();
+            if !unread.is_empty() {
+                notes.push(unread_note(&unread.join("; ")));
+            }
+        }
+        None => {
+            let rest = strip_error_label(&n)[len..].trim_matches(EXTRA_TRIM);
+            if !rest.is_empty() {
+                notes.push(unread_note(rest));
+            }
+        }
+    }
+    v.note = (!notes.is_empty()).then(|| notes.join("; "));
+    Some(v)
+}
+
+/// Does `message` name a known message that is not about the whole upload (an entry's own
+/// error beside a file-level one)?
+pub fn names_entry_message(message: &str) -> bool {
+    find_messages(message).is_some_and(|found| found.iter().any(|f| !f.rule.is_file_level()))
+}
+
+fn unread_note(unread: &str) -> String {
+    format!("CBP added text capekit does not read: `{unread}` - read it in ACE before acting")
 }
 
 /// The verdict on one message as of one day.
@@ -1343,6 +1624,28 @@ fn judge_found(found: &Found, as_of: Date) -> Verdict {
     let Some(extra) = &found.extra else {
         return v;
     };
+    if let Some(unread) = &found.unread {
+        // Words capekit does not read may change what the message means: a person reads them,
+        // and the known message's guidance stands beside them, never its action alone. The
+        // rule is named in the text, not in `rule`: advice keyed on the rule (entry data's
+        // refinements) would act on it.
+        return Verdict {
+            rule: None,
+            action: Action::Review,
+            what_to_do: format!(
+                "{}. CBP's text starts with {} `{}`, which alone says: {}",
+                unread_note(unread),
+                rule.code,
+                rule.title,
+                v.what_to_do
+            ),
+            source: v.source,
+            note: Some(format!(
+                "{} `{}` with text capekit does not read: `{unread}`",
+                rule.code, rule.title
+            )),
+        };
+    }
     let mut note = format!("CBP appended `{extra}` to `{}`", rule.title);
     if let Some(n) = &found.number {
         note.push_str(&format!(" (number {n}"));
@@ -1363,7 +1666,11 @@ fn judge_found(found: &Found, as_of: Date) -> Verdict {
                 );
             }
         } else {
-            note.push_str(&format!(" (date {d}, meaning not published)"));
+            if found.filed {
+                note.push_str(&format!(" (filed {d})"));
+            } else {
+                note.push_str(&format!(" (date {d}, meaning not published)"));
+            }
         }
     }
     v.note = Some(note);
@@ -1461,7 +1768,7 @@ mod tests {
             ("M014", Action::CorrectThenRefile, Action::CorrectThenRefile),
             ("M015", Action::WrongFiler, Action::WrongFiler),
             ("M016", Action::Review, Action::Review),
-            ("M017", Action::NotRefundable, Action::NotRefundable),
+            ("M017", Action::Review, Action::Review),
             ("M018", Action::DropDuplicate, Action::DropDuplicate),
             ("M019", Action::RetryLater, Action::RetryLater),
             ("M020", Action::RetryLater, Action::RetryLater),
@@ -1530,11 +1837,15 @@ mod tests {
 
     #[test]
     fn labelled_text_appended_to_a_rejection_is_read_and_words_are_not() {
+        // Read: the known message and what its appended text says; `None` when the text is
+        // unknown or holds words capekit does not read.
         let one = |t: &str| {
-            find_messages(t).map(|f| {
-                assert_eq!(f.len(), 1, "{t}");
-                (f[0].rule.code, f[0].number.clone())
-            })
+            find_messages(t)
+                .filter(|f| f.iter().all(|f| f.unread.is_none()))
+                .map(|f| {
+                    assert_eq!(f.len(), 1, "{t}");
+                    (f[0].rule.code, f[0].number.clone())
+                })
         };
         let hts = one("INVALID HTS").expect("known").0;
         assert_eq!(one("INVALID HTS - LINE 003"), Some((hts, None)));
@@ -1567,15 +1878,249 @@ mod tests {
         assert_eq!(one("INVALID HTS LINE 3 CORRECTED"), None);
         // Acceptance is never matched loosely.
         assert_eq!(one("ENTRY SUMMARY UPDATED - LINE 003"), None);
-        // Two known messages joined by a dash are both read.
+        // Two known messages joined by a dash are both read; the same rule twice is one.
         let both = find_messages("FAILED INITIAL VALIDATION - NOT A CSV FILE").expect("known");
-        assert_eq!(both.len(), 2);
+        assert_eq!(both.len(), 1);
+        assert_eq!(both[0].rule.code, "M025");
         assert!(is_file_message(
             "FAILED INITIAL VALIDATION - NOT A CSV FILE"
         ));
+        let unread = find_messages("FAILED INITIAL VALIDATION - SEE ATTACHED").expect("known");
+        assert_eq!(unread[0].unread.as_deref(), Some("SEE ATTACHED"));
+    }
+
+    #[test]
+    fn a_colon_joins_messages_like_a_dash() {
+        for t in [
+            "FAILED INITIAL VALIDATION: NOT A CSV FILE",
+            "Failed Initial Validation: header row missing [F003]",
+            "FAILED INITIAL VALIDATION - header row missing",
+        ] {
+            let found = find_messages(t).expect(t);
+            assert_eq!(found.len(), 1, "{t}: {found:?}");
+            assert_eq!(found[0].rule.code, "M025", "{t}");
+            assert_eq!(found[0].unread, None, "{t}");
+            assert!(is_file_message(t), "{t}");
+            assert_eq!(judge(t, AFTER).action, Action::FixFile, "{t}");
+            assert_eq!(match_message(t).map(|r| r.code), Some("M025"), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_file_level_message_followed_by_any_text_is_a_failed_upload() {
+        for t in [
+            "FAILED INITIAL VALIDATION: SEE ATTACHED",
+            "FAILED INITIAL VALIDATION - please contact the help desk",
+            "NOT A CSV FILE (xlsx)",
+            "Failed Initial Validation: INVALID HTS",
+        ] {
+            assert!(is_file_message(t), "{t}");
+            let v = judge_file_message(t, AFTER).expect(t);
+            assert_eq!(v.action, Action::FixFile, "{t}");
+        }
+        // The words capekit does not read stay in view.
+        let v = judge_file_message("FAILED INITIAL VALIDATION: SEE ATTACHED", AFTER).expect("file");
+        assert!(
+            v.note
+                .as_deref()
+                .is_some_and(|n| n.contains("`SEE ATTACHED`")),
+            "{v:?}"
+        );
+        let v = judge_file_message("Failed Initial Validation: INVALID HTS", AFTER).expect("file");
+        assert!(
+            v.note.as_deref().is_some_and(|n| n.contains("M010")),
+            "{v:?}"
+        );
+        assert!(names_entry_message(
+            "Failed Initial Validation: INVALID HTS"
+        ));
+        // A file-level message must stand at the start, ending at a word's end.
+        for t in [
+            "INVALID HTS; NOT A CSV FILE",
+            "FILE EXCEEDS MAXIMUM OF 9999 ENTRIES",
+            "EMPTY FILES",
+            "UNABLE TO CALCULATE DUTY",
+        ] {
+            assert!(!is_file_message(t), "{t}");
+            assert_eq!(judge_file_message(t, AFTER), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn labelled_references_and_separators_are_read() {
+        let read = |t: &str| {
+            let f = find_messages(t).unwrap_or_else(|| panic!("{t}: unknown"));
+            assert!(f.iter().all(|f| f.unread.is_none()), "{t}: {f:?}");
+            f.iter().map(|f| f.rule.code).collect::<Vec<_>>()
+        };
         assert_eq!(
-            find_messages("FAILED INITIAL VALIDATION - SEE ATTACHED"),
+            read("STATEMENT PROCESSING NOT COMPLETE - STATEMENT 270126M"),
+            ["M008"]
+        );
+        let protest = find_messages("PROTEST ON ENTRY - Protest No. 270426100281 filed 03/02/2026")
+            .expect("known");
+        assert_eq!(protest[0].rule.code, "M005");
+        assert_eq!(protest[0].number.as_deref(), Some("270426100281"));
+        assert_eq!(protest[0].date, Some(date(2026, 3, 2)));
+        assert!(protest[0].filed);
+        let note = judge(
+            "PROTEST ON ENTRY - Protest No. 270426100281 filed 03/02/2026",
+            AFTER,
+        )
+        .note
+        .expect("note");
+        assert!(note.contains("(filed 2026-03-02)"), "{note}");
+        assert_eq!(protest[0].unread, None);
+        let ior = find_messages("ACCOUNT MISMATCH - IOR 27-184593000").expect("known");
+        assert_eq!(ior[0].rule.code, "M015");
+        assert_eq!(ior[0].unread, None);
+        assert_eq!(ior[0].number, None, "an IOR number is no reference");
+        assert_eq!(read("Error: INVALID HTS"), ["M010"]);
+        assert_eq!(read("ERROR - INVALID HTS"), ["M010"]);
+        assert_eq!(
+            read("INVALID HTS. HTS RELATIONSHIP MISMATCH"),
+            ["M010", "M011"]
+        );
+        assert_eq!(read("INVALID HTS / LINE 3"), ["M010"]);
+        assert_eq!(read("INVALID HTS: LINE 003"), ["M010"]);
+        assert_eq!(
+            read("INVALID HTS / HTS RELATIONSHIP MISMATCH"),
+            ["M010", "M011"]
+        );
+        assert_eq!(
+            read("ENTRY SUMMARY IS CANCELLED / REJECTED - 05/01/2026"),
+            ["M006"]
+        );
+        assert_eq!(read("HTS RELATIONSHIP/SEQUENCE MISMATCH"), ["M012"]);
+        assert_eq!(read("INVALID HTS; CAPE High Volumes"), ["M010", "M020"]);
+        // Those read take the known message's action.
+        assert_eq!(
+            judge("ACCOUNT MISMATCH - IOR 27-184593000", AFTER).action,
+            Action::WrongFiler
+        );
+        assert_eq!(
+            judge(
+                "STATEMENT PROCESSING NOT COMPLETE - STATEMENT 270126M",
+                AFTER
+            )
+            .action,
+            Action::RetryLater
+        );
+    }
+
+    #[test]
+    fn a_known_rejection_with_words_capekit_does_not_read_is_review_with_its_guidance() {
+        for (t, code, words) in [
+            (
+                "ENTRY SUMMARY IS IN TRADE CONTROL - pending",
+                "M007",
+                "pending",
+            ),
+            ("UNABLE TO CALCULATE DUTY - retry", "M009", "retry"),
+            ("Protest on entry  Under  Appeal.", "M005", "Under Appeal"),
+            ("PROTEST ON ENTRY WITHDRAWN", "M005", "WITHDRAWN"),
+            ("INVALID HTS; UNKNOWN THING", "M010", "UNKNOWN THING"),
+        ] {
+            let found = find_messages(t).expect(t);
+            assert_eq!(found[0].rule.code, code, "{t}");
+            assert_eq!(found[0].unread.as_deref(), Some(words), "{t}");
+            let v = judge(t, AFTER);
+            assert_eq!(v.action, Action::Review, "{t}");
+            // Never the rule's automatic action: the row names no rule that entry data
+            // could act on, and the text names the rule and its guidance.
+            assert_eq!(v.rule, None, "{t}");
+            assert!(
+                v.what_to_do.contains(&format!(
+                    "CBP added text capekit does not read: `{words}` - read it in ACE before acting"
+                )),
+                "{t}: {}",
+                v.what_to_do
+            );
+            let rule = MESSAGE_RULES.iter().find(|r| r.code == code).expect("rule");
+            let guidance = rule.version_on(AFTER).expect("version").what_to_do;
+            assert!(v.what_to_do.contains(guidance), "{t}: {}", v.what_to_do);
+            assert!(v.what_to_do.contains(code), "{t}");
+        }
+        // Acceptance is never matched loosely.
+        for t in [
+            "ENTRY SUMMARY UPDATED - pending",
+            "ENTRY SUMMARY UPDATED [A1]",
+            "ENTRY SUMMARY UPDATED PARTIALLY",
+            "ENTRY SUMMARY UPDATED: LINE 3",
+        ] {
+            assert_eq!(find_messages(t), None, "{t}");
+            let v = judge(t, AFTER);
+            assert_eq!(v.action, Action::Review, "{t}");
+            assert_eq!(v.rule, None, "{t}");
+        }
+        // Text that does not start with a known message is unknown.
+        assert_eq!(
+            find_messages("PENDING - ENTRY SUMMARY IS IN TRADE CONTROL"),
             None
+        );
+    }
+
+    #[test]
+    fn the_mapped_normalization_is_the_normalization() {
+        for t in [
+            "  entry summary is  cancelled / rejected. ",
+            "Entry Summary in Final Liquidation",
+            "straße / maß ..",
+            "a\u{a0}b\t/\nc",
+            "",
+            " . ",
+            "ÉTÉ - ǆ / x",
+        ] {
+            let (n, map) = normalize_mapped(t);
+            assert_eq!(n, normalize(t), "{t:?}");
+            assert_eq!(map.len(), n.len(), "{t:?}");
+            assert!(map.iter().all(|i| t.is_char_boundary(*i)), "{t:?}");
+        }
+        assert_eq!(
+            find_messages("INVALID HTS - Straße  frei").expect("known")[0]
+                .unread
+                .as_deref(),
+            Some("Straße frei")
+        );
+    }
+
+    #[test]
+    fn a_long_text_is_read_once() {
+        // A text with many separators and no second message: each position looked at once.
+        let long = format!("INVALID HTS{}", " - A".repeat(50_000));
+        let started = std::time::Instant::now();
+        let found = find_messages(&long).expect("known");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].unread.is_some());
+        let many = "INVALID HTS; ".repeat(5_000);
+        assert_eq!(find_messages(&many).expect("known").len(), 1);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn unconfirmed_messages_are_review_and_say_so() {
+        for code in ["M017", "M022", "M023"] {
+            let rule = MESSAGE_RULES.iter().find(|r| r.code == code).expect("rule");
+            assert!(!rule.confirmed, "{code}");
+            for day in [BEFORE, AFTER] {
+                let v = judge(rule.title, day);
+                assert_eq!(v.action, Action::Review, "{code}");
+                assert!(
+                    v.what_to_do.starts_with("Unconfirmed message"),
+                    "{code}: {}",
+                    v.what_to_do
+                );
+                assert!(
+                    v.what_to_do.contains("What decides"),
+                    "{code}: {}",
+                    v.what_to_do
+                );
+            }
+        }
+        assert!(
+            judge("NO IEEPA HTS ON ENTRY", AFTER)
+                .what_to_do
+                .contains("ES-003")
         );
     }
 

@@ -62,7 +62,8 @@ const CASES: &[Case] = &[
     ("M014", NOW, ("rejected", "correct-then-refile"), OK),
     ("M015", NOW, ("rejected", "wrong-filer"), OK),
     ("M016", NOW, ("rejected", "review"), OK),
-    ("M017", NOW, ("rejected", "not-refundable"), OK),
+    // Unconfirmed wording: review, saying what would decide (the entry's lines in ES-003).
+    ("M017", NOW, ("rejected", "review"), OK),
     ("M018", NOW, ("rejected", "drop-duplicate"), OK),
     ("M019", NOW, ("rejected", "retry-later"), OK),
     ("M020", NOW, ("rejected", "retry-later"), OK),

@@ -106,7 +106,15 @@ pub(super) fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Ou
     if row.kind == ClaimFileKind::ValidationResult {
         if failed_upload {
             // A row with an entry-level error of its own keeps it: the corrected whole file is
-            // for the entries that merely shared the failed upload.
+            // for the entries that merely shared the failed upload. A file-level message with
+            // more text (words capekit does not read) is still the upload's failure, the words
+            // kept in the note.
+            if !crate::catalog::names_entry_message(message)
+                && let Some(v) = crate::catalog::judge_file_message(message, as_of)
+                    .or_else(|| crate::catalog::judge_file_message(status_text, as_of))
+            {
+                return (Outcome::NotFiled, v);
+            }
             return match msg {
                 Msg::Reject(v) if v.action != Action::FixFile => (Outcome::Rejected, v),
                 Msg::Reject(v) => (Outcome::NotFiled, v),
@@ -140,7 +148,6 @@ pub(super) fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Ou
             }
         };
     }
-    let accepted = || judge("ENTRY SUMMARY UPDATED", as_of);
     // A claim-level status in the entry column says nothing of the entry: read as no status.
     let status = status.filter(|s| *s != S::ClaimLevel);
     // The claim's own status column, when the file has one beside the entry's: a claim CBP
@@ -159,6 +166,53 @@ pub(super) fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Ou
             )),
         );
     }
+    let (outcome, verdict) = judge_claim_row(row, status, msg, &disagree, &unknown_status, as_of);
+    let passed = status == Some(S::Passed);
+    if (outcome == Outcome::Accepted || passed) && claimless(row) {
+        // Acceptance is CBP's answer on a claim: a row without the claim's number proves none
+        // (a Validation Result File saved with an empty claim column reads the same).
+        return (
+            Outcome::Rejected,
+            review(format!(
+                "The row reads as {} (status `{status_text}`{}), but CBP's claim number is missing, so it proves no acceptance: capekit neither counts the entry accepted nor refiles it. Look the entry up in ACE (Claim Status) and triage that claim's Claim Details.",
+                if passed {
+                    "passed file checks, a Validation Result File's word"
+                } else {
+                    "accepted"
+                },
+                if message.is_empty() {
+                    String::new()
+                } else {
+                    format!(", message `{message}`")
+                }
+            )),
+        );
+    }
+    (outcome, verdict)
+}
+
+/// How the claim reader names the claim of a Claim Details row whose claim number cell is empty
+/// (`(no claim number) FILE`).
+const NO_CLAIM_NUMBER: &str = "(no claim number)";
+
+/// Does the row lack CBP's claim number (the reader names such a claim after its file)?
+pub(super) fn claimless(row: &ClaimRow) -> bool {
+    let claim = row.claim.trim();
+    claim.is_empty() || claim.starts_with(NO_CLAIM_NUMBER)
+}
+
+/// The outcome of a Claim Details row from its status and message.
+fn judge_claim_row(
+    row: &ClaimRow,
+    status: Option<StatusRead>,
+    msg: Msg,
+    disagree: &dyn Fn(&str, Option<&Verdict>) -> Verdict,
+    unknown_status: &dyn Fn(&Msg) -> Verdict,
+    as_of: Date,
+) -> (Outcome, Verdict) {
+    use StatusRead as S;
+    let status_text = row.status.as_deref().unwrap_or("").trim();
+    let accepted = || judge("ENTRY SUMMARY UPDATED", as_of);
     match (status, msg) {
         (Some(S::Queued), Msg::None) => (
             Outcome::NoClaimYet,
@@ -232,32 +286,37 @@ pub(super) fn message_of(row: &ClaimRow) -> Option<Text> {
     }
 }
 
-/// The Validation Result Files (by file name) that hold a file-level error: their uploads
-/// failed as a whole.
+/// The Validation Result Files (by file name) that hold a file-level error, each with the first
+/// such text: their uploads failed as a whole. A text that starts with a file-level message
+/// counts whatever follows it ([`crate::catalog::is_file_message`]), in a row's message or in its
+/// status column (`Validation Status: Failed Initial Validation`).
 pub(super) fn failed_uploads(
     rows: &[ClaimRow],
     file_messages: &[(Text, Text)],
-    as_of: Date,
-) -> Vec<Text> {
-    let mut failed: Vec<Text> = file_messages
-        .iter()
-        .filter(|(_, m)| judge(m, as_of).action == Action::FixFile)
-        .map(|(f, _)| f.clone())
-        .collect();
-    failed.dedup();
+) -> Vec<(Text, Text)> {
+    let mut failed: Vec<(Text, Text)> = Vec::new();
+    for (f, m) in file_messages {
+        if !failed.iter().any(|(g, _)| g == f) && crate::catalog::is_file_message(m) {
+            failed.push((f.clone(), m.clone()));
+        }
+    }
     let mut judged: HashMap<usize, bool> = HashMap::new();
     for row in rows
         .iter()
-        .filter(|r| r.kind == ClaimFileKind::ValidationResult && !r.message.trim().is_empty())
+        .filter(|r| r.kind == ClaimFileKind::ValidationResult)
     {
-        if failed.iter().any(|f| **f == *row.file) {
+        if failed.iter().any(|(f, _)| **f == *row.file) {
             continue;
         }
-        let file_level = *judged
-            .entry(row.message.as_ptr() as usize)
-            .or_insert_with(|| judge(&row.message, as_of).action == Action::FixFile);
-        if file_level {
-            failed.push(row.file.clone());
+        let texts = [Some(&row.message), row.status.as_ref()];
+        let file_level = texts.into_iter().flatten().find(|t| {
+            !t.trim().is_empty()
+                && *judged
+                    .entry(t.as_ptr() as usize)
+                    .or_insert_with(|| crate::catalog::is_file_message(t))
+        });
+        if let Some(t) = file_level {
+            failed.push((row.file.clone(), t.clone()));
         }
     }
     failed

@@ -387,16 +387,23 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     let mut warnings: Vec<String> = crate::catalog::catalog_warning(as_of).into_iter().collect();
     // A Validation Result File holding a file-level error is an upload that failed as a whole:
     // nothing on it was filed, whatever its other rows say.
-    let failed_uploads = failed_uploads(&input.rows, &input.file_messages, as_of);
-    for f in &failed_uploads {
+    let failed = failed_uploads(&input.rows, &input.file_messages);
+    for (f, m) in &failed {
+        // What CBP wrote beyond the file-level message (words capekit does not read) stays
+        // in view.
+        let more = crate::catalog::judge_file_message(m, as_of)
+            .and_then(|v| v.note)
+            .map(|n| format!(" (CBP's text `{}`: {n})", m.trim()))
+            .unwrap_or_default();
         warnings.push(format!(
-            "{f}: the upload failed file validation, so none of its entries was filed: fix the file and upload it whole as a new declaration (capekit writes the corrected file as the refile)"
+            "{f}: the upload failed file validation{more}, so none of its entries was filed: fix the file and upload it whole as a new declaration (capekit writes the corrected file as the refile)"
         ));
     }
+    let failed_uploads: Vec<Text> = failed.into_iter().map(|(f, _)| f).collect();
     // Verdicts depend only on status and message: judge each distinct pair once. Readers intern
     // these texts, so the addresses of the shared strings are a cheap key; equal texts behind two
     // addresses are merely judged twice.
-    let mut memo: HashMap<(usize, usize, usize, bool), u32> = HashMap::new();
+    let mut memo: HashMap<(usize, usize, usize, bool, bool), u32> = HashMap::new();
     let mut verdicts: Vec<Judged> = Vec::new();
     let mut claims: Vec<ClaimBuilding> = Vec::new();
     let mut claim_index: HashMap<Text, usize> = HashMap::new();
@@ -443,6 +450,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             row.message.as_ptr() as usize,
             ptr(&row.claim_status),
             failed,
+            claimless(row),
         );
         let v = *memo.entry(key).or_insert_with(|| {
             verdicts.push(judge_row(row, as_of, failed).into());

@@ -384,3 +384,159 @@ fn an_entry_another_claim_asks_to_correct_is_not_refiled_as_it_is() {
     assert_eq!(r.refile.entries, vec![n(3), n(1), n(2)], "{:?}", r.refile);
     assert_eq!(r.refile.from_corrected, 2);
 }
+
+fn vrf_row(tx: u32, status: Option<&str>, message: &str) -> ClaimRow {
+    ClaimRow {
+        file: "vrf.csv".into(),
+        claim: "validation vrf.csv".into(),
+        status: status.map(Into::into),
+        kind: ClaimFileKind::ValidationResult,
+        ..row(tx, "", "", message)
+    }
+}
+
+fn failed_upload_input(file_message: &str, rows: Vec<ClaimRow>) -> TriageInput {
+    TriageInput {
+        declaration: Some(rows.iter().map(|r| r.entry).collect()),
+        rows,
+        file_messages: vec![("vrf.csv".into(), file_message.into())],
+        ..TriageInput::default()
+    }
+}
+
+#[test]
+fn a_file_level_message_joined_by_a_colon_fails_the_upload() {
+    for text in [
+        "FAILED INITIAL VALIDATION: NOT A CSV FILE",
+        "Failed Initial Validation: header row missing [F003]",
+        // Words capekit does not read after a file-level message: still a failed upload.
+        "FAILED INITIAL VALIDATION: SEE ATTACHED",
+    ] {
+        let input = failed_upload_input(text, vec![vrf_row(1, None, ""), vrf_row(2, None, "")]);
+        let report = triage(&input, AS_OF);
+        assert_eq!(report.failed_uploads, vec![Text::from("vrf.csv")], "{text}");
+        assert_eq!(
+            report.claims[0].status,
+            ClaimStatus::FailedValidation,
+            "{text}"
+        );
+        for e in &report.entries {
+            assert_eq!(e.outcome, Outcome::NotFiled, "{text}: {e:?}");
+            assert_eq!(e.action, Action::FixFile, "{text}");
+        }
+        assert_eq!(report.refile.entries, vec![n(1), n(2)], "{text}");
+        assert_eq!(report.reconciliation.no_claim_yet, 0, "{text}");
+    }
+    // The words capekit does not read stay in view.
+    let report = triage(
+        &failed_upload_input(
+            "FAILED INITIAL VALIDATION: SEE ATTACHED",
+            vec![vrf_row(1, None, "")],
+        ),
+        AS_OF,
+    );
+    assert!(
+        report.warnings.iter().any(|w| w.contains("`SEE ATTACHED`")),
+        "{:?}",
+        report.warnings
+    );
+    // The same text on an entry's row fails the upload too, and the row is not filed.
+    let input = TriageInput {
+        rows: vec![
+            vrf_row(1, None, "FAILED INITIAL VALIDATION: SEE ATTACHED"),
+            vrf_row(2, None, ""),
+        ],
+        ..TriageInput::default()
+    };
+    let report = triage(&input, AS_OF);
+    assert_eq!(report.failed_uploads, vec![Text::from("vrf.csv")]);
+    for e in &report.entries {
+        assert_eq!(e.outcome, Outcome::NotFiled, "{e:?}");
+    }
+    let first = report
+        .entries
+        .iter()
+        .find(|e| e.entry_number == n(1))
+        .expect("row");
+    assert!(
+        first
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("`SEE ATTACHED`")),
+        "{first:?}"
+    );
+}
+
+#[test]
+fn a_file_level_message_in_the_status_column_fails_the_upload() {
+    let rows = vec![
+        vrf_row(1, Some("Failed Initial Validation"), ""),
+        vrf_row(2, Some("Failed Initial Validation"), ""),
+    ];
+    let report = triage(
+        &TriageInput {
+            declaration: Some(vec![n(1), n(2)]),
+            rows,
+            ..TriageInput::default()
+        },
+        AS_OF,
+    );
+    assert_eq!(report.failed_uploads, vec![Text::from("vrf.csv")]);
+    assert_eq!(report.claims[0].status, ClaimStatus::FailedValidation);
+    for e in &report.entries {
+        assert_eq!(e.outcome, Outcome::NotFiled, "{e:?}");
+        assert_eq!(e.action, Action::FixFile);
+        assert!(!e.what_to_do.contains("does not know the status"));
+    }
+    assert_eq!(report.refile.entries, vec![n(1), n(2)]);
+}
+
+#[test]
+fn an_accepted_row_without_a_claim_number_is_not_counted_accepted() {
+    // The reader names a claim whose claim number cells are empty after its file. The texts
+    // are shared as a reader shares them, so a verdict judged once is not reused for a row
+    // with a claim number.
+    let status: Text = "Accepted".into();
+    let message: Text = "".into();
+    let with = |tx: u32, claim: &str| ClaimRow {
+        status: Some(status.clone()),
+        message: message.clone(),
+        ..row(tx, claim, "", "")
+    };
+    let input = TriageInput {
+        rows: vec![
+            with(1, "(no claim number) v6.csv"),
+            with(2, "100000241223"),
+            ClaimRow {
+                status: Some("Entry Summary Updated".into()),
+                ..row(3, "(no claim number) v6.csv", "", "ENTRY SUMMARY UPDATED")
+            },
+            row(4, "(no claim number) v6.csv", "Passed", ""),
+        ],
+        ..TriageInput::default()
+    };
+    let report = triage(&input, AS_OF);
+    for tx in [1, 3, 4] {
+        let e = report
+            .entries
+            .iter()
+            .find(|e| e.entry_number == n(tx))
+            .expect("row");
+        assert_ne!(e.outcome, Outcome::Accepted, "{tx}: {e:?}");
+        assert_eq!(e.action, Action::Review, "{tx}");
+        assert!(
+            e.what_to_do.contains("claim number is missing"),
+            "{}",
+            e.what_to_do
+        );
+        assert!(e.what_to_do.contains("Claim Status"), "{}", e.what_to_do);
+        assert!(!report.refile.entries.contains(&n(tx)));
+    }
+    let ok = report
+        .entries
+        .iter()
+        .find(|e| e.entry_number == n(2))
+        .expect("row");
+    assert_eq!(ok.outcome, Outcome::Accepted);
+    assert_eq!(report.reconciliation.accepted, 1);
+}

@@ -14,36 +14,60 @@ pub fn run(query: &str, list: bool) -> anyhow::Result<u8> {
         }
         return Ok(exit::OK);
     }
-    // Several CBP messages in one text (`A; B`): each is explained, after what triage makes of
-    // them together, so that a rejection beside an acceptance is never read as accepted.
-    if let Some(found) = capekit_core::catalog::find_messages(query).filter(|f| f.len() > 1) {
+    // A pasted CBP text is explained as triage reads it: several messages in one text (`A; B`)
+    // each once, after what triage makes of them together, so that a rejection beside an
+    // acceptance is never read as accepted; words capekit does not read are quoted, and send
+    // the entry to review.
+    let by_code_or_name = all_rules().iter().any(|r| {
+        r.code().eq_ignore_ascii_case(query.trim()) || r.name().eq_ignore_ascii_case(query.trim())
+    });
+    if let Some(found) = capekit_core::catalog::find_messages(query).filter(|_| !by_code_or_name)
+        && (found.len() > 1 || found.iter().any(|f| f.unread.is_some()))
+    {
+        use capekit_core::catalog::Action;
         let today = super::files::today();
         let action = |r: &capekit_core::catalog::MessageRule| {
-            r.version_on(today)
-                .map_or(capekit_core::catalog::Action::Review, |v| v.action)
+            r.version_on(today).map_or(Action::Review, |v| v.action)
         };
-        let codes: Vec<String> = found
-            .iter()
-            .map(|f| format!("{} {}", f.rule.code, f.rule.title))
-            .collect();
-        let together = if found
-            .iter()
-            .any(|f| action(f.rule) == capekit_core::catalog::Action::None)
-        {
-            "an acceptance beside a rejection: triage sends the entry to review (never counted accepted, never dropped)".to_owned()
-        } else {
-            let most = found
+        let unread: Vec<&str> = found.iter().filter_map(|f| f.unread.as_deref()).collect();
+        if found.len() > 1 {
+            let codes: Vec<String> = found
                 .iter()
-                .map(|f| action(f.rule))
-                .max_by_key(|a| a.blocking())
-                .unwrap_or(capekit_core::catalog::Action::Review);
-            format!("triage takes the one that blocks most: {most}")
-        };
-        outln!(
-            "{} CBP messages in this text: {}; {together}\n",
-            found.len(),
-            codes.join(", ")
-        );
+                .map(|f| format!("{} {}", f.rule.code, f.rule.title))
+                .collect();
+            let together = if found.iter().any(|f| action(f.rule) == Action::None) {
+                "an acceptance beside a rejection: triage sends the entry to review (never counted accepted, never dropped)".to_owned()
+            } else if !unread.is_empty() {
+                "with text capekit does not read, triage sends the entry to review".to_owned()
+            } else {
+                let most = found
+                    .iter()
+                    .map(|f| action(f.rule))
+                    .max_by_key(|a| a.blocking())
+                    .unwrap_or(Action::Review);
+                format!("triage takes the one that blocks most: {most}")
+            };
+            outln!(
+                "{} CBP messages in this text: {}; {together}",
+                found.len(),
+                codes.join(", ")
+            );
+        }
+        if !unread.is_empty() {
+            let first = found[0].rule;
+            let reading = if capekit_core::catalog::is_file_message(query) {
+                "on a Validation Result File it means the upload failed (fix the file and upload it whole as a new declaration); anywhere else triage sends the entry to review"
+            } else {
+                "triage sends the entry to review, never its action alone; the guidance below is the known message's"
+            };
+            outln!(
+                "CBP added text capekit does not read: `{}` - read it in ACE before acting. Triage matches {} {}: {reading}.",
+                unread.join("; "),
+                first.code,
+                first.title
+            );
+        }
+        outln!("");
         for f in &found {
             out!("{}\n", f.rule.render_text());
         }

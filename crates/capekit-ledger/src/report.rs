@@ -172,6 +172,9 @@ pub enum EventKind {
     EntryData,
     /// A declaration holding it was marked (uploaded, failed, discarded, an undo, superseded).
     DeclarationMarked,
+    /// Something was done for it on another path (a protest, a suit, a PSC, a Phase 3
+    /// submission), as `capekit ledger acted` recorded.
+    Acted,
 }
 
 impl EventKind {
@@ -185,6 +188,7 @@ impl EventKind {
             Self::Rejected => "rejected",
             Self::EntryData => "entry data read",
             Self::DeclarationMarked => "declaration marked",
+            Self::Acted => "acted on",
         }
     }
 }
@@ -252,6 +256,11 @@ pub struct ExportRow {
     pub cape_window_closes: Option<Date>,
     /// Last day to protest, when known.
     pub protest_due: Option<Date>,
+    /// Last day to sue in the Court of International Trade, when known: the earlier of the
+    /// 28 USC 1581(i) and 1581(a) dates the plan recorded.
+    pub court_due: Option<Date>,
+    /// What was done for it on another path (`capekit ledger acted`), oldest first, in words.
+    pub acted: Vec<String>,
 }
 
 /// An entry CBP keeps rejecting with the same transient message: time to write to CBP.
@@ -710,6 +719,46 @@ impl Ledger {
                 ));
             }
         }
+        {
+            // What was done on another path: after the files, in the order it was recorded.
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id, act, reference, acted_on, recorded_at FROM entry_acts
+                 WHERE entry = ?1 ORDER BY id",
+            )?;
+            let mut rows = stmt.query([entry.as_str()])?;
+            while let Some(r) = rows.next()? {
+                let kind: String = r.get(1)?;
+                let on: String = r.get(3)?;
+                let at: String = r.get(4)?;
+                let act = capekit_core::deadline::Act {
+                    kind: capekit_core::deadline::ActKind::parse(&kind).ok_or_else(|| {
+                        crate::LedgerError::Corrupt {
+                            what: "act",
+                            value: kind.clone(),
+                        }
+                    })?,
+                    reference: r.get(2)?,
+                    on: crate::parse_date(&on)?,
+                };
+                events.push((
+                    i64::MAX,
+                    r.get(0)?,
+                    TimelineEvent {
+                        at: parse_ts(&at)?,
+                        kind: EventKind::Acted,
+                        file: String::new(),
+                        file_id: None,
+                        line: None,
+                        claim: None,
+                        message: Some(act.describe()),
+                        action: None,
+                        rule: None,
+                        as_of: None,
+                        data: None,
+                    },
+                ));
+            }
+        }
         events.sort_by_key(|(file, row, _)| (*file, *row));
         Ok(events.into_iter().map(|(_, _, e)| e).collect())
     }
@@ -718,6 +767,45 @@ impl Ledger {
     pub fn export_rows(&self) -> Result<Vec<ExportRow>> {
         let states = self.all_states()?;
         let mut facts = self.entry_facts()?;
+        let mut court: HashMap<EntryNumber, Date> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT entry, MIN(date) FROM entry_deadlines
+                 WHERE kind IN ('court-1581i', 'court-1581a') GROUP BY entry",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let entry: String = r.get(0)?;
+                let date: String = r.get(1)?;
+                court.insert(parse_entry(&entry)?, crate::parse_date(&date)?);
+            }
+        }
+        let mut acted: HashMap<EntryNumber, Vec<String>> = HashMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT entry, act, reference, acted_on FROM entry_acts ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let entry: String = r.get(0)?;
+                let kind: String = r.get(1)?;
+                let on: String = r.get(3)?;
+                let act = capekit_core::deadline::Act {
+                    kind: capekit_core::deadline::ActKind::parse(&kind).ok_or_else(|| {
+                        crate::LedgerError::Corrupt {
+                            what: "act",
+                            value: kind.clone(),
+                        }
+                    })?,
+                    reference: r.get(2)?,
+                    on: crate::parse_date(&on)?,
+                };
+                acted
+                    .entry(parse_entry(&entry)?)
+                    .or_default()
+                    .push(act.describe());
+            }
+        }
         Ok(states
             .into_iter()
             .map(|(entry, s)| {
@@ -756,6 +844,8 @@ impl Ledger {
                     path: f.path,
                     cape_window_closes: f.cape_window_closes,
                     protest_due: f.protest_due,
+                    court_due: court.get(&entry).copied(),
+                    acted: acted.remove(&entry).unwrap_or_default(),
                 }
             })
             .collect())

@@ -386,8 +386,15 @@ pub enum LedgerCommand {
         /// A post-summary correction was filed: its reference.
         #[arg(long, value_name = "REFERENCE")]
         psc: Option<String>,
-        /// The entries were submitted through CAPE Phase 3 (a reference is optional).
-        #[arg(long, value_name = "REFERENCE", num_args = 0..=1, default_missing_value = "")]
+        /// The entries were submitted through CAPE Phase 3; a reference, if any, is given as
+        /// `--phase3=REFERENCE` (so that the first entry is never taken for it).
+        #[arg(
+            long,
+            value_name = "REFERENCE",
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = ""
+        )]
         phase3: Option<String>,
         /// The day it was done (YYYY-MM-DD); default today (Eastern Time).
         #[arg(long, value_name = "DATE", value_parser = date_arg)]

@@ -532,6 +532,73 @@ fn a_recorded_protest_stops_its_deadline_alarming_in_plan_and_status() {
     assert!(d.as_ref().is_none_or(|d| d["kind"] != "protest"), "{d:?}");
 }
 
+/// What `ledger acted` records shows where the entry's story is told: its timeline (`ledger
+/// entry`) and the export; and `--phase3` never takes the entry number that follows it for its
+/// reference.
+#[test]
+fn acts_show_in_the_entrys_timeline_and_the_export_and_phase3_takes_no_entry_for_reference() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    plan(d, &ledger, "out", &[]);
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            "--suit",
+            "27-00123",
+            "--date",
+            "2026-11-23",
+            PROTEST_SOON,
+        ],
+    ));
+    // The entry after `--phase3` is an entry, not the reference.
+    let r = ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            "--phase3",
+            PROTEST_SOON,
+            "--date",
+            "2026-11-23",
+        ],
+    ));
+    assert!(r.stdout.contains("Phase 3 for 1 entry"), "{}", r.both());
+    let t = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "entry", PROTEST_SOON],
+    ));
+    assert!(
+        t.stdout.contains("acted on")
+            && t.stdout.contains("suit filed (27-00123) on 2026-11-23")
+            && t.stdout
+                .contains("submitted through CAPE Phase 3 on 2026-11-23"),
+        "{}",
+        t.both()
+    );
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "export", "--out", "export.csv"],
+    ));
+    let csv = std::fs::read_to_string(d.join("export.csv")).expect("export");
+    assert!(
+        csv.lines()
+            .next()
+            .is_some_and(|h| h.ends_with(",court_due,acted")),
+        "{csv}"
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with(PROTEST_SOON))
+        .expect("the entry's row");
+    assert!(row.contains("suit filed (27-00123) on 2026-11-23"), "{row}");
+}
+
 #[test]
 fn after_a_recorded_protest_every_output_gives_the_same_advice_and_none_says_file_a_protest() {
     let (dir, ledger) = scratch();

@@ -33,9 +33,11 @@ fn export_table(rows: &[ExportRow], for_people: bool) -> SheetTable {
             "path",
             "cape_window_closes",
             "protest_due",
+            "court_due",
+            "acted",
         ],
         widths: vec![
-            14.0, 10.0, 16.0, 20.0, 42.0, 9.0, 30.0, 16.0, 10.0, 14.0, 12.0, 16.0, 12.0,
+            14.0, 10.0, 16.0, 20.0, 42.0, 9.0, 30.0, 16.0, 10.0, 14.0, 12.0, 16.0, 12.0, 12.0, 40.0,
         ],
         rows: rows
             .iter()
@@ -58,6 +60,8 @@ fn export_table(rows: &[ExportRow], for_people: bool) -> SheetTable {
                     opt(&r.path),
                     date(&r.cape_window_closes),
                     date(&r.protest_due),
+                    date(&r.court_due),
+                    r.acted.join("; "),
                 ]
             })
             .collect(),

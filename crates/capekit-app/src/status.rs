@@ -28,6 +28,7 @@ pub fn status(ledger: &Ledger, today: Date) -> Result<LedgerStatus, LedgerError>
         })
         .collect();
     if rejected.is_empty() {
+        capekit_ledger::keep_nearest_deadlines(&mut status.deadlines);
         return Ok(status);
     }
     let records = ledger.entry_records(rejected.iter().map(|(e, _, _)| *e))?;
@@ -49,8 +50,7 @@ pub fn status(ledger: &Ledger, today: Date) -> Result<LedgerStatus, LedgerError>
         by_entry.insert(*e, EntryDeadline::of(d, *e, importer, "rejected"));
     }
     let mut deadlines: Vec<EntryDeadline> = by_entry.into_values().collect();
-    deadlines.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));
-    deadlines.truncate(capekit_ledger::STATUS_DEADLINES);
+    status.deadlines_total = capekit_ledger::keep_nearest_deadlines(&mut deadlines);
     status.deadlines = deadlines;
     Ok(status)
 }

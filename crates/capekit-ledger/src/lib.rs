@@ -51,7 +51,8 @@ pub use records::EntryRecords;
 pub use refunds::{KeptFacts, ReadinessFact, ReadinessKind, RefundData, RefundImport};
 pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
-    LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent,
+    LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent, deadline_group,
+    keep_nearest_deadlines,
 };
 pub use reserve::Reservation;
 pub use schema::MIGRATIONS;

@@ -144,17 +144,48 @@ pub struct LedgerStatus {
     pub rejected_by_action: Vec<ActionCount>,
     /// Per importer, when entry data is known; sorted by importer number.
     pub importers: Vec<ImporterStatus>,
-    /// The nearest deadlines of entries not accepted, soonest first (at most 20): one per entry,
-    /// the one its path makes matter.
+    /// The nearest deadlines of entries not accepted, soonest first: one per entry, the one its
+    /// path makes matter; every entry of the nearest [`STATUS_DEADLINES`] deadlines, a deadline
+    /// being one date of one kind for one importer (many entries share a court date).
     pub deadlines: Vec<EntryDeadline>,
+    /// How many entries have an open deadline, listed or not.
+    pub deadlines_total: usize,
     /// Deadlines before this day were left out as passed; `None` lists them all.
     pub deadlines_from: Option<Date>,
     /// Entries that `ledger escalate` would list.
     pub escalations: usize,
 }
 
-/// How many deadlines `status` lists.
+/// How many deadlines `status` lists: dates of one kind for one importer, each with all its
+/// entries.
 pub const STATUS_DEADLINES: usize = 20;
+
+/// One deadline of [`LedgerStatus::deadlines`]: its date, kind and importer.
+pub fn deadline_group(d: &EntryDeadline) -> (Date, DeadlineKind, Option<&str>) {
+    (d.date, d.kind, d.importer.as_deref())
+}
+
+/// Sorts `deadlines` soonest first and keeps the entries of the nearest [`STATUS_DEADLINES`]
+/// deadlines (see [`deadline_group`]); returns how many entries there were.
+pub fn keep_nearest_deadlines(deadlines: &mut Vec<EntryDeadline>) -> usize {
+    let total = deadlines.len();
+    deadlines.sort_by(|a, b| {
+        (a.date, a.kind, &a.importer, a.entry).cmp(&(b.date, b.kind, &b.importer, b.entry))
+    });
+    let mut groups = 0usize;
+    let mut keep = deadlines.len();
+    for (i, d) in deadlines.iter().enumerate() {
+        if i == 0 || deadline_group(&deadlines[i - 1]) != deadline_group(d) {
+            groups += 1;
+            if groups > STATUS_DEADLINES {
+                keep = i;
+                break;
+            }
+        }
+    }
+    deadlines.truncate(keep);
+    total
+}
 
 /// What happened to an entry, in recording order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -445,7 +476,8 @@ impl Ledger {
     }
 
     /// [`Ledger::status_as_of`] with the state of every entry it was counted from, for a caller
-    /// that judges some of them again (one reading of the ledger for both).
+    /// that judges some of them again (one reading of the ledger for both): every open
+    /// deadline is in it, for the caller to keep the nearest ([`keep_nearest_deadlines`]).
     pub fn status_and_states_as_of(
         &self,
         today: Date,
@@ -454,7 +486,9 @@ impl Ledger {
     }
 
     fn status_from(&self, today: Option<Date>) -> Result<LedgerStatus> {
-        Ok(self.status_and_states(today)?.0)
+        let mut status = self.status_and_states(today)?.0;
+        keep_nearest_deadlines(&mut status.deadlines);
+        Ok(status)
     }
 
     fn status_and_states(
@@ -491,8 +525,9 @@ impl Ledger {
                 });
             }
         }
-        deadlines.sort_by(|a, b| a.date.cmp(&b.date).then(a.entry.cmp(&b.entry)));
-        deadlines.truncate(STATUS_DEADLINES);
+        // Every open deadline: a caller that judges some entries again keeps the nearest after
+        // ([`keep_nearest_deadlines`]), as [`Ledger::status`] does.
+        let deadlines_total = deadlines.len();
         let mut files = BTreeMap::new();
         {
             let mut stmt = self
@@ -530,6 +565,7 @@ impl Ledger {
                 })
                 .collect(),
             deadlines,
+            deadlines_total,
             deadlines_from: today,
             escalations: self.escalations()?.len(),
         };
@@ -1248,4 +1284,38 @@ const ALL_ENTRIES: &str = "SELECT entry FROM declaration_entries
 
 fn push(problems: &mut Vec<Problem>, check: &'static str, message: String) {
     problems.push(Problem { check, message });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deadline(day: u32, importer: &str, n: u32) -> EntryDeadline {
+        let entry = capekit_core::entry::EntryNumber::from_parts("B76", n).expect("entry");
+        EntryDeadline {
+            date: jiff::civil::date(2027, 1, i8::try_from(day).expect("day")),
+            kind: DeadlineKind::Court1581i,
+            days_left: Some(30),
+            entry,
+            importer: Some(importer.to_owned()),
+            state: "rejected",
+        }
+    }
+
+    /// A date shared by many entries of one importer is one deadline: all its entries are
+    /// kept, and the nearest deadlines beyond the limit are cut whole.
+    #[test]
+    fn the_nearest_deadlines_are_kept_whole_with_every_entry() {
+        let mut d: Vec<EntryDeadline> = (0..50).map(|n| deadline(1, "A", n)).collect();
+        for day in 2..=(STATUS_DEADLINES as u32 + 5) {
+            d.push(deadline(day, "A", 100 + day));
+        }
+        d.push(deadline(1, "B", 999));
+        let total = keep_nearest_deadlines(&mut d);
+        assert_eq!(total, 50 + STATUS_DEADLINES + 4 + 1);
+        // Day 1 of A (50 entries), day 1 of B, then days 2.. up to the limit.
+        assert_eq!(d.len(), 50 + 1 + (STATUS_DEADLINES - 2));
+        assert!(d[..50].iter().all(|x| x.importer.as_deref() == Some("A")));
+        assert_eq!(d[50].importer.as_deref(), Some("B"));
+    }
 }

@@ -1399,3 +1399,61 @@ B7600001112,01,12-3456789AB,2025-04-10,2025-04-15,9903.01.25,\"1,000.00\",Liquid
         "{row}"
     );
 }
+
+/// `ledger status` lists a date shared by many entries of one importer as one deadline, marks
+/// the urgent ones in words, and says when it lists only the nearest.
+#[test]
+fn status_groups_a_shared_deadline_marks_urgency_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/plan/status-flood.csv"),
+        d.join("es003.csv"),
+    )
+    .expect("copy fixture");
+    let ledger = d.join("ledger.sqlite3");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["plan", "es003.csv", "--out", "out", "--as-of", "2026-12-10"],
+    ));
+    let text = ok(run_with_ledger(
+        d,
+        &ledger,
+        &["ledger", "status", "--as-of", "2026-12-10"],
+    ))
+    .stdout;
+    let court: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("2027-04-02") && l.contains("importer 22-222222200"))
+        .collect();
+    assert_eq!(court.len(), 1, "one line for the shared date:\n{text}");
+    assert!(
+        court[0].contains("entries of importer 22-222222200"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("URGENT") && l.contains("10 days left")),
+        "{text}"
+    );
+    let v = ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "status",
+            "--as-of",
+            "2026-12-10",
+            "--format",
+            "json",
+        ],
+    ))
+    .json();
+    let listed = v["deadlines"].as_array().expect("deadlines").len();
+    let total = v["deadlines_total"].as_u64().expect("total") as usize;
+    assert!(total >= listed, "{v}");
+    if total > listed {
+        assert!(text.contains("nearest deadlines"), "{text}");
+    }
+}

@@ -126,25 +126,64 @@ pub(super) fn status_text(s: &LedgerStatus) -> String {
                 .map(|d| format!(" from {d}"))
                 .unwrap_or_default()
         );
-        for d in &s.deadlines {
-            let what = d.kind.describe();
-            let left = s
-                .deadlines_from
-                .and_then(|from| from.until(d.date).ok())
-                .and_then(|span| usize::try_from(span.get_days()).ok())
+        // One line a deadline: one date of one kind for one importer, however many entries
+        // share it (a court date is shared by thousands).
+        let mut i = 0;
+        let mut groups = 0usize;
+        while i < s.deadlines.len() {
+            let d = &s.deadlines[i];
+            let key = capekit_ledger::deadline_group(d);
+            let n = s.deadlines[i..]
+                .iter()
+                .take_while(|x| capekit_ledger::deadline_group(x) == key)
+                .count();
+            let group_rows = &s.deadlines[i..i + n];
+            i += n;
+            groups += 1;
+            let left = d
+                .days_left
+                .and_then(|days| usize::try_from(days).ok())
                 .map(|days| format!(", {} left", plural(days, "day", "days")))
                 .unwrap_or_default();
+            let urgent = if d.urgent() { "URGENT" } else { "" };
+            let importer = d
+                .importer
+                .as_deref()
+                .map(|i| format!("importer {i}"))
+                .unwrap_or_else(|| "importer not known".to_owned());
+            let who = if n == 1 {
+                format!(
+                    "{} ({}, {importer}{left})",
+                    d.entry.as_str(),
+                    capekit_ledger::EntryState::label_of(d.state)
+                )
+            } else {
+                let first: Vec<&str> = group_rows
+                    .iter()
+                    .take(3)
+                    .map(|x| x.entry.as_str())
+                    .collect();
+                format!(
+                    "{} of {importer}{left} (first {}{})",
+                    plural(n, "entry", "entries"),
+                    first.join(", "),
+                    if n > 3 { ", ..." } else { "" }
+                )
+            };
             let _ = writeln!(
                 out,
-                "  {}  {:<18} {} ({}{}{left})",
+                "  {urgent:<6} {}  {:<18} {who}",
                 d.date,
-                what,
-                d.entry.as_str(),
-                capekit_ledger::EntryState::label_of(d.state),
-                d.importer
-                    .as_deref()
-                    .map(|i| format!(", importer {i}"))
-                    .unwrap_or_default()
+                d.kind.describe(),
+            );
+        }
+        let listed = s.deadlines.len();
+        if s.deadlines_total > listed {
+            let _ = writeln!(
+                out,
+                "  ... the {groups} nearest deadlines ({}) are listed, of {} with an open deadline: `capekit ledger export --out FILE.xlsx` lists every entry",
+                plural(listed, "entry", "entries"),
+                plural(s.deadlines_total, "entry", "entries"),
             );
         }
     } else if s.files.contains_key(FileKind::EntryData.as_str()) {

@@ -245,6 +245,11 @@ const ALIASES: &[(Role, &[&str])] = &[
             "validationerror",
             "validationerrors",
             "errordetails",
+            "errorcodedescription",
+            "errorcodedesc",
+            "rejectionreasondescription",
+            "rejectionmessage",
+            "reasondescription",
         ],
     ),
 ];
@@ -359,7 +364,18 @@ fn map_header(file: &str, header: &Row) -> Result<Mapping, ClaimFileError> {
             },
             None => {
                 let squashed = squash(h);
-                if ["status", "outcome", "result"]
+                if ["error", "reason", "message", "rejection"]
+                    .iter()
+                    .any(|w| squashed.contains(w))
+                {
+                    unread.push((
+                        i,
+                        format!(
+                            "the column `{}` looks like CBP's message but is not one capekit reads, so its text is not used: if it holds each entry's error, rename it `Error Description` and triage the file again",
+                            shown(i)
+                        ),
+                    ));
+                } else if ["status", "outcome", "result"]
                     .iter()
                     .any(|w| squashed.contains(w))
                 {

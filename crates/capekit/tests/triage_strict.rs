@@ -1324,3 +1324,26 @@ fn an_entry_not_in_the_entry_data_given_is_named() {
     assert!(note.contains("not in the entry data given"), "{note}");
     assert!(!note.contains("give the ES-003 export with"), "{note}");
 }
+
+/// CBP's message under `Error Code Description` is read as the message (it was dropped, and the
+/// row said it had none); a second message-like column is named, never passed over.
+#[test]
+fn a_message_column_under_another_name_is_read_and_an_unread_one_is_named() {
+    let (v, _dir, _) = triage(&["error-code-description.csv"], &["--as-of", "2026-11-01"]);
+    let row = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|r| r["entry_number"] == "T1100000012")
+        .expect("row");
+    assert_eq!(
+        row["message"], "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS",
+        "{row}"
+    );
+    let (v, _dir, _) = triage(&["unread-message-column.csv"], &[]);
+    let found = v["diagnostics"].to_string();
+    assert!(
+        found.contains("C008") && found.contains("Error Remarks Extra"),
+        "{found}"
+    );
+}

@@ -497,6 +497,16 @@ pub fn add_triage_outputs(
     Ok(files)
 }
 
+/// Every deadline of a worklist row, as the worklist files give them, the next one still open
+/// first: what the report and the workbench show in their deadline cell.
+pub fn deadlines_next_first(e: &EntryResult) -> Vec<capekit_core::deadline::Deadline> {
+    let first = capekit_core::deadline::nearest_open(e.deadlines.iter().copied());
+    first
+        .into_iter()
+        .chain(e.deadlines.iter().copied().filter(|d| Some(*d) != first))
+        .collect()
+}
+
 /// The output a thread built. A panic there is a bug: it goes on here as it would have there.
 fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
@@ -982,11 +992,8 @@ pub fn report_html(
         "<table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>deadlines</th><th>rule</th></tr></thead><tbody>"
     );
     for e in report.worklist().take(REPORT_ROWS) {
-        // Every deadline of the row, as the worklist files give them; the next one first.
-        let first = capekit_core::deadline::nearest_open(e.deadlines.iter().copied());
-        let next = first
+        let next = deadlines_next_first(e)
             .into_iter()
-            .chain(e.deadlines.iter().copied().filter(|d| Some(*d) != first))
             .enumerate()
             .map(|(i, d)| {
                 format!(

@@ -2774,3 +2774,23 @@ async fn a_refile_a_claim_answered_already_is_not_marked_uploaded_and_the_page_s
         "marked after all"
     );
 }
+
+/// The triage page's deadline cell lists every deadline of the row, the next one first, as the
+/// worklist files and the report do (it showed the next one alone).
+#[tokio::test]
+async fn the_triage_page_lists_every_deadline_of_a_row() {
+    let f = fixture();
+    let claim = include_bytes!("../../../tests/fixtures/triage/dates-decide-claim.csv");
+    let es003 = include_bytes!("../../../tests/fixtures/triage/dates-decide-es003.csv");
+    let target = upload(&f.app, &[("claim.csv", claim), ("es003.csv", es003)]).await;
+    assert!(target.starts_with("/triage/"), "{target}");
+    let page = text(send(&f.app, get(&target)).await).await;
+    let rows = entry_rows(&page);
+    let with_several = rows
+        .iter()
+        .filter(|r| {
+            r.matches(" due ").count() + r.matches(" closes ").count() >= 2 && r.contains("<br>")
+        })
+        .count();
+    assert!(with_several > 0, "{}", rows.join("\n"));
+}

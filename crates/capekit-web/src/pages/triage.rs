@@ -580,7 +580,7 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter, page: usize) -> M
             (quickfind("entry number, claim or word"))
             table #entries.entries.triage {
                 thead {
-                    tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "next deadline" } }
+                    tr { th { "entry" } th { "claim" } th { "outcome" } th { "message" } th { "action" } th { "what to do" } th { "deadlines" } }
                 }
                 tbody {
                     @for (i, e) in &shown[paging.start..paging.end] {
@@ -601,8 +601,9 @@ fn entries_table(id: &str, s: &TriageSession, filter: &Filter, page: usize) -> M
                                 }
                             }
                             td {
-                                @if let Some(d) = capekit_core::deadline::nearest_open(e.deadlines.iter().copied()) {
-                                    @if e.urgent.is_some() { strong.urgent { "act now: " } }
+                                @for (k, d) in capekit_io::triage_out::deadlines_next_first(e).iter().enumerate() {
+                                    @if k > 0 { br; }
+                                    @if k == 0 && e.urgent.is_some() { strong.urgent { "act now: " } }
                                     (d.describe())
                                 }
                             }

@@ -272,17 +272,31 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
             table.deadlines {
                 thead { tr { th { "date" } th { "deadline" } th { "entry" } th { "where it stands" } th { "importer" } } }
                 tbody {
-                    @for d in &s.deadlines {
+                    // One row a deadline: one date of one kind for one importer, however many
+                    // entries share it (a court date is shared by thousands).
+                    @for group in s.deadlines.chunk_by(|a, b| capekit_ledger::deadline_group(a) == capekit_ledger::deadline_group(b)) {
+                        @let d = &group[0];
                         @let left = d.days_left.unwrap_or_else(|| capekit_core::deadline::days_between(today, d.date));
                         tr class=(if left < 0 { "passed" } else if d.urgent() { "soon" } else { "" }) {
                             td { (layout::deadline(d.kind, d.date, left)) }
                             td { (d.kind.describe()) }
-                            td.mono { a href={ "/entry/" (d.entry) } { (d.entry.as_str()) } }
-                            td { (state_words(d.state)) }
+                            td.mono {
+                                @for (k, x) in group.iter().take(3).enumerate() {
+                                    @if k > 0 { ", " }
+                                    a href={ "/entry/" (x.entry) } { (x.entry.as_str()) }
+                                }
+                                @if group.len() > 3 { " and " (group.len() - 3) " more" }
+                            }
+                            td {
+                                @if group.len() == 1 { (state_words(d.state)) } @else { (group.len()) " entries" }
+                            }
                             td.mono { (d.importer.as_deref().unwrap_or("")) }
                         }
                     }
                 }
+            }
+            @if s.deadlines_total > s.deadlines.len() {
+                p.muted { "The nearest deadlines are listed (" (s.deadlines.len()) " of " (s.deadlines_total) " entries with an open deadline); the ledger export lists every entry." }
             }
         }
         p.muted { "Ledger file: " code { (s.path) } }

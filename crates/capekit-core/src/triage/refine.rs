@@ -640,6 +640,23 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
                 )
                 .into();
             }
+            // A correction still to make, with the window about to close (a protest on file
+            // says so already: its withdrawal needs five business days).
+            (_, Some(w))
+                if r.action == Action::CorrectThenRefile
+                    && w.urgent()
+                    && !is(&PROTEST_ON_ENTRY) =>
+            {
+                add_note(
+                    r,
+                    format!(
+                        "CAPE's window closes {} ({}): correct it and refile so that CBP processes the new declaration by then - if that cannot be done in time, {}",
+                        w.date,
+                        w.left(),
+                        next_route(entry, d)
+                    ),
+                );
+            }
             (_, Some(w)) if r.action == Action::RetryLater && w.urgent() => add_note(
                 r,
                 format!(
@@ -1500,6 +1517,40 @@ mod tests {
             row.note
         );
         assert_eq!(row.urgent, Some(DeadlineKind::CapeWindow));
+    }
+
+    #[test]
+    fn a_correction_still_to_make_near_the_window_gives_the_window_and_the_protest() {
+        // Liquidated 75 days ago: 5 days left to correct and refile.
+        let r = refine_on(
+            "ENTRY SUMMARY IS CANCELLED/REJECTED",
+            data(1, Some(75)),
+            AS_OF,
+        );
+        assert_eq!(r.action, Action::CorrectThenRefile, "{}", r.what_to_do);
+        let note = r.note.clone().unwrap_or_default();
+        assert!(note.contains("CAPE's window closes 2026-11-29"), "{note}");
+        assert!(
+            note.contains("file a protest (19 USC 1514) by 2027-03-09"),
+            "{note}"
+        );
+        assert_eq!(r.urgent, Some(DeadlineKind::CapeWindow));
+        // Listed as corrected, it goes on the refile: upload today.
+        let input = TriageInput {
+            entry_data: [(n(1), data(1, Some(75)))].into_iter().collect(),
+            rows: vec![claim_row(1, "ENTRY SUMMARY IS CANCELLED/REJECTED")],
+            corrected: vec![n(1)],
+            ..TriageInput::default()
+        };
+        let rep = triage(&input, AS_OF);
+        assert_eq!(rep.refile.entries, vec![n(1)]);
+        assert!(
+            rep.entries[0]
+                .what_to_do
+                .contains("upload the new declaration today"),
+            "{}",
+            rep.entries[0].what_to_do
+        );
     }
 
     #[test]

@@ -450,13 +450,45 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
             }
             _ => add_note(r, d.notes.join("; ")),
         },
-        // Trade control on an entry the data says liquidated: one of the two is wrong.
+        // Trade control on an entry the data says liquidated: one of the two is wrong. While
+        // CAPE's window is open the entry may still be declared, and a protest filed meanwhile
+        // would make CAPE refuse it (PROTEST ON ENTRY): the window comes first, the protest
+        // only once CAPE's route fails or the window closes.
         _ if is(&TRADE_CONTROL) && liquidated => {
             r.action = Action::Review;
+            let liq = liquidation.map_or_else(|| "a known date".to_owned(), |l| l.to_string());
+            r.what_to_do = match window {
+                Some(w) if !w.passed() && !protest_denied(entry, d) => format!(
+                    "CBP says the entry is in trade control (not yet on a statement), but the entry data says it liquidated on {liq}: the two disagree. Check the entry in ACE. CAPE's 80-day window closes {} ({}): if the data is right, refile well before then (CBP must process the new declaration by {}). Do not file a protest while the entry may still be declared: a protest on file makes CAPE refuse it (PROTEST ON ENTRY). Only if CAPE refuses it again or the window closes, {}.",
+                    w.date,
+                    w.left(),
+                    w.date,
+                    next_route(entry, d)
+                ),
+                _ => format!(
+                    "CBP says the entry is in trade control (not yet on a statement), but the entry data says it liquidated on {liq}: the two disagree. Check the entry in ACE; meanwhile {}.",
+                    next_route(entry, d)
+                ),
+            }
+            .into();
+        }
+        // No IEEPA HTS, and the path engine finds no dutiable IEEPA line in the data either
+        // (P002; or none was due, P001): the message is unconfirmed, but the data agrees.
+        _ if is(&NO_IEEPA_HTS)
+            && d.path == EntryPath::NotRefundable
+            && d.reasons.first().is_some_and(|c| {
+                [
+                    crate::path::NO_DUTIABLE_IEEPA.code,
+                    crate::path::OUTSIDE_PERIOD.code,
+                ]
+                .contains(c)
+            }) =>
+        {
+            r.action = Action::NotRefundable;
             r.what_to_do = format!(
-                "CBP says the entry is in trade control (not yet on a statement), but the entry data says it liquidated on {}: the two disagree. Check the entry in ACE; meanwhile {}.",
-                liquidation.map_or_else(|| "a known date".to_owned(), |l| l.to_string()),
-                next_route(entry, d)
+                "CBP's message is unconfirmed (its wording and meaning are not published), but the entry data agrees with it ({}: {}): not refundable through CAPE - drop the entry from CAPE work. What would change it: ACE (Entry Summary Query) showing a dutiable 9903.01/9903.02 line the export lacks; then ask CBP (IEEPARefunds@cbp.dhs.gov) before refiling.",
+                d.reasons.join(", "),
+                d.notes.join("; ")
             )
             .into();
         }
@@ -585,6 +617,45 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
                     next_route(entry, d)
                 )
                 .into();
+            }
+            // On the refile (as it is, or listed as corrected) with the window about to close:
+            // the same margin as a retry's, and the protest if CBP does not take it in time.
+            (_, Some(w))
+                if w.urgent()
+                    && (r.action == Action::Refile
+                        || (confirmed && r.action.refile_once_corrected())) =>
+            {
+                r.what_to_do = format!(
+                    "On the refile{} with CAPE's 80-day window closing {} ({}): upload the new declaration today - CBP must process it by {} (whether CBP counts to the upload or to its batch run is unknown), or it is refused. If it is refused or not processed in time, {}. {}",
+                    if r.action == Action::Refile {
+                        ""
+                    } else {
+                        " (listed as corrected)"
+                    },
+                    w.date,
+                    w.left(),
+                    w.date,
+                    next_route(entry, d),
+                    r.what_to_do
+                )
+                .into();
+            }
+            // A correction still to make, with the window about to close (a protest on file
+            // says so already: its withdrawal needs five business days).
+            (_, Some(w))
+                if r.action == Action::CorrectThenRefile
+                    && w.urgent()
+                    && !is(&PROTEST_ON_ENTRY) =>
+            {
+                add_note(
+                    r,
+                    format!(
+                        "CAPE's window closes {} ({}): correct it and refile so that CBP processes the new declaration by then - if that cannot be done in time, {}",
+                        w.date,
+                        w.left(),
+                        next_route(entry, d)
+                    ),
+                );
             }
             (_, Some(w)) if r.action == Action::RetryLater && w.urgent() => add_note(
                 r,
@@ -1358,6 +1429,161 @@ mod tests {
             AS_OF,
         );
         assert_eq!(r.action, Action::Review);
+    }
+
+    #[test]
+    fn trade_control_inside_the_window_names_the_window_first_and_no_protest_meanwhile() {
+        // Liquidated 65 days ago: CAPE's window closes in 15 days. A protest filed now would
+        // make CAPE refuse the entry (PROTEST ON ENTRY).
+        let r = refine_on(
+            "ENTRY SUMMARY IS IN TRADE CONTROL",
+            data(1, Some(65)),
+            AS_OF,
+        );
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
+        let t = r.what_to_do.to_string();
+        assert!(!t.contains("meanwhile file a protest"), "{t}");
+        assert!(t.contains("Do not file a protest"), "{t}");
+        assert!(t.contains("PROTEST ON ENTRY"), "{t}");
+        let window = t.find("2026-12-09").expect("the window's date");
+        let protest = t
+            .find("file a protest (19 USC 1514) by 2027-03-19")
+            .expect("the protest date");
+        assert!(window < protest, "{t}");
+        // Past the window, the protest is the route at once.
+        let r = refine_on(
+            "ENTRY SUMMARY IS IN TRADE CONTROL",
+            data(1, Some(100)),
+            AS_OF,
+        );
+        assert!(
+            r.what_to_do.contains("meanwhile file a protest"),
+            "{}",
+            r.what_to_do
+        );
+    }
+
+    #[test]
+    fn a_refile_on_the_last_days_of_its_window_says_so_with_the_protest_fallback() {
+        // Liquidated 80 days ago: the window closes today.
+        let r = refine_on("UNABLE TO CALCULATE DUTY", data(1, Some(80)), AS_OF);
+        assert_eq!(r.action, Action::Refile);
+        let t = r.what_to_do.to_string();
+        assert!(t.contains("closing 2026-11-24 (last day)"), "{t}");
+        assert!(t.contains("upload the new declaration today"), "{t}");
+        assert!(t.contains("CBP must process it by 2026-11-24"), "{t}");
+        assert!(
+            t.contains("not processed in time, file a protest (19 USC 1514) by 2027-03-04"),
+            "{t}"
+        );
+        assert_eq!(r.urgent, Some(DeadlineKind::CapeWindow));
+        // Within the retry's margin (14 days) it says so too; beyond it, not.
+        let r = refine_on("UNABLE TO CALCULATE DUTY", data(1, Some(67)), AS_OF);
+        assert!(
+            r.what_to_do.contains("upload the new declaration today"),
+            "{}",
+            r.what_to_do
+        );
+        let r = refine_on("UNABLE TO CALCULATE DUTY", data(1, Some(60)), AS_OF);
+        assert!(
+            !r.what_to_do.contains("upload the new declaration today"),
+            "{}",
+            r.what_to_do
+        );
+        // A retry listed as corrected goes on the refile: the same, not "if it cannot be
+        // retried".
+        let input = TriageInput {
+            entry_data: [(n(1), data(1, Some(79)))].into_iter().collect(),
+            rows: vec![claim_row(1, "STATEMENT PROCESSING NOT COMPLETE")],
+            corrected: vec![n(1)],
+            ..TriageInput::default()
+        };
+        let rep = triage(&input, AS_OF);
+        assert_eq!(rep.refile.entries, vec![n(1)]);
+        let row = &rep.entries[0];
+        let t = row.what_to_do.to_string();
+        assert!(t.contains("(listed as corrected)"), "{t}");
+        assert!(t.contains("closing 2026-11-25 (1 day left)"), "{t}");
+        assert!(
+            t.contains("file a protest (19 USC 1514) by 2027-03-05"),
+            "{t}"
+        );
+        assert!(
+            !row.note
+                .as_deref()
+                .unwrap_or("")
+                .contains("if it cannot be retried in time"),
+            "{:?}",
+            row.note
+        );
+        assert_eq!(row.urgent, Some(DeadlineKind::CapeWindow));
+    }
+
+    #[test]
+    fn a_correction_still_to_make_near_the_window_gives_the_window_and_the_protest() {
+        // Liquidated 75 days ago: 5 days left to correct and refile.
+        let r = refine_on(
+            "ENTRY SUMMARY IS CANCELLED/REJECTED",
+            data(1, Some(75)),
+            AS_OF,
+        );
+        assert_eq!(r.action, Action::CorrectThenRefile, "{}", r.what_to_do);
+        let note = r.note.clone().unwrap_or_default();
+        assert!(note.contains("CAPE's window closes 2026-11-29"), "{note}");
+        assert!(
+            note.contains("file a protest (19 USC 1514) by 2027-03-09"),
+            "{note}"
+        );
+        assert_eq!(r.urgent, Some(DeadlineKind::CapeWindow));
+        // Listed as corrected, it goes on the refile: upload today.
+        let input = TriageInput {
+            entry_data: [(n(1), data(1, Some(75)))].into_iter().collect(),
+            rows: vec![claim_row(1, "ENTRY SUMMARY IS CANCELLED/REJECTED")],
+            corrected: vec![n(1)],
+            ..TriageInput::default()
+        };
+        let rep = triage(&input, AS_OF);
+        assert_eq!(rep.refile.entries, vec![n(1)]);
+        assert!(
+            rep.entries[0]
+                .what_to_do
+                .contains("upload the new declaration today"),
+            "{}",
+            rep.entries[0].what_to_do
+        );
+    }
+
+    #[test]
+    fn no_ieepa_hts_with_data_agreeing_is_not_refundable() {
+        // The only Chapter 99 line is Section 301: the path engine finds no dutiable IEEPA line
+        // (P002), so the data agrees with CBP's unconfirmed message.
+        let mut e = data(1, Some(50));
+        e.ieepa_duty_cents = 0;
+        e.ieepa_lines = 0;
+        e.ieepa_dutiable_lines = 0;
+        e.other_chapter_99.section_301_cents = 50_000;
+        let r = refine_on("NO IEEPA HTS ON ENTRY", e, AS_OF);
+        assert_eq!(r.action, Action::NotRefundable, "{}", r.what_to_do);
+        let t = r.what_to_do.to_string();
+        assert!(t.contains("unconfirmed"), "{t}");
+        assert!(t.contains("agrees"), "{t}");
+        assert!(t.contains("P002"), "{t}");
+        assert!(t.contains("Section 301"), "{t}");
+        assert!(t.contains("ACE"), "{t}");
+        assert!(!t.contains("--entries"), "{t}");
+        assert!(r.deadlines.is_empty(), "{:?}", r.deadlines);
+        // An IEEPA line with duty: the two disagree, review.
+        let r = refine_on("NO IEEPA HTS ON ENTRY", data(1, Some(50)), AS_OF);
+        assert_eq!(r.action, Action::Review);
+        assert!(r.what_to_do.contains("disagree"), "{}", r.what_to_do);
+        // Lines the export cannot show (no HTS column): not proof of absence, review.
+        let mut unknown = data(1, Some(50));
+        unknown.ieepa_duty_cents = 0;
+        unknown.ieepa_lines = 0;
+        unknown.ieepa_dutiable_lines = 0;
+        unknown.absent_columns.insert(Column::Hts);
+        let r = refine_on("NO IEEPA HTS ON ENTRY", unknown, AS_OF);
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
     }
 
     #[test]

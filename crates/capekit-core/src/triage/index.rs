@@ -185,10 +185,56 @@ pub(super) struct EntryAgg {
     /// Of its worklist rows that do not ask for a refile as it is, the one whose action asks
     /// for most: it decides whether the entry goes on as it is.
     pub(super) held_back: Option<(u32, Action)>,
+    /// The latest claim date of its worklist rows (Validation Result File rows superseded by a
+    /// claim's answer aside): a dated row of an older claim is history, as in the ledger.
+    pub(super) latest: Option<Date>,
+    /// A Claim Details row of its answers the entry: it supersedes a Validation Result File's
+    /// "passed file checks; no claim yet", which only says that the file passed.
+    pub(super) answered: bool,
+    /// The first worklist row that decides for the entry (not history).
+    pub(super) decider: Option<u32>,
+}
+
+/// Where a worklist row stands among its entry's rows: what [`EntryAgg::history`] reads.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RowPlace {
+    pub(super) outcome: Outcome,
+    pub(super) kind: ClaimFileKind,
+    pub(super) date: Option<Date>,
+}
+
+impl RowPlace {
+    fn passed_file_checks(self) -> bool {
+        (self.kind, self.outcome) == (ClaimFileKind::ValidationResult, Outcome::NoClaimYet)
+    }
 }
 
 impl EntryAgg {
+    /// First pass over the worklist: what the entry's rows say of their order.
+    pub(super) fn place(&mut self, p: RowPlace) {
+        if p.kind == ClaimFileKind::ClaimDetails && p.outcome != Outcome::Missing {
+            self.answered = true;
+        }
+        if !p.passed_file_checks()
+            && let Some(d) = p.date
+        {
+            self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
+        }
+    }
+
+    /// Is this row history, once every row was placed: a row of a claim dated before the
+    /// entry's latest-dated claim (a later claim answered since and decides), or a Validation
+    /// Result File's "no claim yet" for an entry a claim answers. Rows without a date, and rows
+    /// of claims of the same date, all decide (the answer that asks for most wins among them).
+    pub(super) fn history(&self, p: RowPlace) -> bool {
+        if p.passed_file_checks() {
+            return self.answered;
+        }
+        matches!((p.date, self.latest), (Some(d), Some(l)) if d < l)
+    }
+
     pub(super) fn consider(&mut self, row: u32, outcome: Outcome, action: Action) {
+        self.decider.get_or_insert(row);
         if !crate::known::asks_refile_as_is(outcome, action)
             && self
                 .held_back

@@ -779,13 +779,44 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     let refined =
         crate::refine::refine_rows_with(&mut worklist, &input.entry_data, as_of, &input.corrected);
     let refined = (!input.entry_data.is_empty()).then_some(refined);
-    for (i, r) in worklist.iter().enumerate() {
-        by_entry
-            .entry_or_default(r.entry_number)
-            .consider(index_u32(i), r.outcome, r.action);
+    // Which rows decide for their entry: the ledger takes an entry's latest-dated claim's
+    // answer, and so does a triage of several claims; older claims' rows are history, as is a
+    // Validation Result File's "no claim yet" for an entry a claim answers.
+    let claim_of: HashMap<&str, (Option<Date>, ClaimFileKind)> = claims
+        .iter()
+        .map(|c| (&*c.claim_number, (c.date, c.kind)))
+        .collect();
+    let places: Vec<RowPlace> = worklist
+        .iter()
+        .map(|r| {
+            let (date, kind) = r
+                .claim_number
+                .as_deref()
+                .and_then(|c| claim_of.get(c).copied())
+                .unwrap_or((None, ClaimFileKind::ClaimDetails));
+            RowPlace {
+                outcome: r.outcome,
+                kind,
+                date,
+            }
+        })
+        .collect();
+    drop(claim_of);
+    for (r, p) in worklist.iter().zip(&places) {
+        by_entry.entry_or_default(r.entry_number).place(*p);
     }
+    let mut history: Vec<bool> = Vec::with_capacity(worklist.len());
+    for (i, (r, p)) in worklist.iter().zip(&places).enumerate() {
+        let agg = by_entry.entry_or_default(r.entry_number);
+        let old = agg.history(*p);
+        history.push(old);
+        if !old {
+            agg.consider(index_u32(i), r.outcome, r.action);
+        }
+    }
+    drop(places);
 
-    let refile = plan_refile(
+    let (refile, holds) = plan_refile(
         &worklist,
         &by_entry,
         &claims,
@@ -793,17 +824,28 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         &input.known,
     );
     // A row whose action says refile, kept off the new declaration by what the ledger knows (a
-    // draft or an upload holding it, an acceptance elsewhere), says so itself: the worklist and
-    // a report are read row by row, not beside the list of what was left out.
+    // draft or an upload holding it, an acceptance elsewhere, a later claim's rejection) or by
+    // another claim's answer, says so itself and carries the action of what holds it: the
+    // worklist and a report are read (and filtered on their action) row by row, not beside the
+    // list of what was left out.
     if !refile.left_out.is_empty() {
-        let why: HashMap<EntryNumber, &str> = refile
+        let why: HashMap<EntryNumber, (&str, Action)> = refile
             .left_out
             .iter()
-            .map(|l| (l.entry_number, l.reason.as_str()))
+            .rev()
+            .map(|l| {
+                let held = holds
+                    .get(&l.entry_number)
+                    .copied()
+                    .unwrap_or(Action::Review);
+                (l.entry_number, (l.reason.as_str(), held))
+            })
             .collect();
-        for r in &mut worklist {
+        let on: HashSet<EntryNumber> = refile.entries.iter().copied().collect();
+        for (r, _) in worklist.iter_mut().zip(&history).filter(|(_, old)| !**old) {
             if matches!(r.action, Action::Refile | Action::FixFile)
-                && let Some(reason) = why.get(&r.entry_number)
+                && !on.contains(&r.entry_number)
+                && let Some(&(reason, held)) = why.get(&r.entry_number)
             {
                 // What CBP's message alone would have said stays in the note.
                 let said = std::mem::replace(
@@ -815,9 +857,73 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                     Some(prev) => format!("{prev}; {note}"),
                     None => note,
                 });
+                r.action = held;
             }
         }
     }
+    // Rows that are history say which row decides for their entry, and take its action (none
+    // where it sends the entry on as it is: that row carries the refile), so that no older
+    // claim's row invites a refile or work the later answer has replaced.
+    if history.iter().any(|&h| h) {
+        let mut decided: Vec<(usize, usize)> = Vec::new();
+        for (i, r) in worklist.iter().enumerate().filter(|&(i, _)| history[i]) {
+            let Some(agg) = by_entry.get(&r.entry_number) else {
+                continue;
+            };
+            let accepted_known = matches!(
+                input.known.get(&r.entry_number),
+                Some(KnownState::Accepted { .. })
+            );
+            if agg.accepted_on.is_some() || accepted_known {
+                continue;
+            }
+            if let Some(d) = agg.held_back.map(|(d, _)| d).or(agg.decider) {
+                decided.push((i, d as usize));
+            }
+        }
+        for (i, d) in decided {
+            let by = &worklist[d];
+            let claim = by.claim_number.as_deref().unwrap_or("(no claim number)");
+            let date = by
+                .claim_number
+                .as_deref()
+                .and_then(|c| claims.iter().find(|s| &*s.claim_number == c))
+                .and_then(|s| s.date);
+            let r = &worklist[i];
+            let (said, note) = if r.outcome == Outcome::NoClaimYet {
+                (
+                    format!(
+                        "Claim {claim} answered this entry: its answer supersedes this Validation Result File's \"passed file checks; no claim yet\" and decides (its row says `{}`): {}",
+                        by.action, by.what_to_do
+                    ),
+                    format!("claim {claim} answered the entry: its row decides"),
+                )
+            } else {
+                let when = date.map_or_else(String::new, |d| format!(" ({d})"));
+                (
+                    format!(
+                        "A later claim answered since: claim {claim}{when} decides for this entry (its row says `{}`): {}",
+                        by.action, by.what_to_do
+                    ),
+                    format!("a later claim, {claim}{when}, answered since and decides"),
+                )
+            };
+            let action = if asks_refile_as_is(by.outcome, by.action) {
+                Action::None
+            } else {
+                by.action
+            };
+            let r = &mut worklist[i];
+            let before = std::mem::replace(&mut r.what_to_do, said.into());
+            let note = format!("{note}; this row's answer alone: {before}");
+            r.note = Some(match r.note.take() {
+                Some(prev) => format!("{prev}; {note}"),
+                None => note,
+            });
+            r.action = action;
+        }
+    }
+    drop(history);
 
     // Worklist order: urgent rows first, then by nearest deadline still ahead, then the most
     // urgent action, claim and entry; accepted rows last, in the order of their claim files.

@@ -12,16 +12,23 @@ pub(super) fn plan_refile(
     claims: &[ClaimSummary],
     corrected: &[EntryNumber],
     known: &Known,
-) -> RefilePlan {
+) -> (RefilePlan, HashMap<EntryNumber, Action>) {
     let mut refile = RefilePlan::default();
+    // What holds each entry left out, as the action its worklist rows then carry (the first
+    // reason given for it).
+    let mut holds: HashMap<EntryNumber, Action> = HashMap::new();
     let mut chosen: HashSet<EntryNumber> = HashSet::new();
     // Entries the ledger refuses, each listed once.
     let mut refused: HashSet<EntryNumber> = HashSet::new();
-    let mut refuse = |refile: &mut RefilePlan, e: EntryNumber| -> bool {
+    let mut refuse = |refile: &mut RefilePlan,
+                      holds: &mut HashMap<EntryNumber, Action>,
+                      e: EntryNumber|
+     -> bool {
         let Some(k) = known.get(&e) else {
             return false;
         };
         if refused.insert(e) {
+            holds.entry(e).or_insert(held_by(k));
             refile.left_out.push(LeftOut {
                 entry_number: e,
                 reason: known_reason(k),
@@ -41,7 +48,7 @@ pub(super) fn plan_refile(
                 Some(KnownState::Accepted { .. })
             )
         {
-            refuse(&mut refile, r.entry_number);
+            refuse(&mut refile, &mut holds, r.entry_number);
             continue;
         }
         if !asks_refile_as_is(r.outcome, r.action) || chosen.contains(&r.entry_number) {
@@ -65,7 +72,7 @@ pub(super) fn plan_refile(
                 refile.entries.push(r.entry_number);
             }
             Err(NotAsIs::Held(_)) => {
-                refuse(&mut refile, r.entry_number);
+                refuse(&mut refile, &mut holds, r.entry_number);
             }
             // This row asks for a refile, another claim's row for more: the refile list says
             // which, so that its count of refile rows is not left unexplained.
@@ -73,6 +80,7 @@ pub(super) fn plan_refile(
                 if let Some(h) = holder
                     && held_elsewhere.insert(r.entry_number)
                 {
+                    holds.entry(r.entry_number).or_insert(h.action);
                     let what = h.rule.map_or_else(
                         || "its row there needs a person: see the worklist".to_owned(),
                         |code| format!("{code}, `{}`", h.message),
@@ -91,7 +99,7 @@ pub(super) fn plan_refile(
     }
     let mut corrected_seen = HashSet::new();
     for e in corrected {
-        if !corrected_seen.insert(*e) || chosen.contains(e) || refuse(&mut refile, *e) {
+        if !corrected_seen.insert(*e) || chosen.contains(e) || refuse(&mut refile, &mut holds, *e) {
             continue;
         }
         let agg = by_entry.get(e);
@@ -116,6 +124,11 @@ pub(super) fn plan_refile(
         } else {
             Standing::NoOutcome
         };
+        let held = match standing {
+            Standing::Accepted { .. } => Action::None,
+            Standing::Rejected { action, .. } => action,
+            _ => Action::Review,
+        };
         let reason = corrected_refusal(standing);
         match reason {
             None => {
@@ -123,11 +136,27 @@ pub(super) fn plan_refile(
                 refile.entries.push(*e);
                 refile.from_corrected += 1;
             }
-            Some(reason) => refile.left_out.push(LeftOut {
-                entry_number: *e,
-                reason,
-            }),
+            Some(reason) => {
+                holds.entry(*e).or_insert(held);
+                refile.left_out.push(LeftOut {
+                    entry_number: *e,
+                    reason,
+                });
+            }
         }
     }
-    refile
+    (refile, holds)
+}
+
+/// The action a worklist row takes when what the ledger knows holds its entry: nothing for an
+/// entry accepted elsewhere, a wait for one pending or on a draft, the deciding claim's action
+/// for a later rejection (one that asks for more than a refile).
+pub(super) fn held_by(k: &KnownState) -> Action {
+    match k {
+        KnownState::Accepted { .. } => Action::None,
+        KnownState::Pending { .. } | KnownState::Drafted { .. } => Action::WaitForClaim,
+        KnownState::Rejected { action, .. } if KnownState::rejection_blocks(*action) => *action,
+        // A row held off the refile list never says refile: a person decides.
+        KnownState::Rejected { .. } => Action::Review,
+    }
 }

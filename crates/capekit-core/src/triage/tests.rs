@@ -540,3 +540,215 @@ fn an_accepted_row_without_a_claim_number_is_not_counted_accepted() {
     assert_eq!(ok.outcome, Outcome::Accepted);
     assert_eq!(report.reconciliation.accepted, 1);
 }
+
+fn dated(r: ClaimRow, d: Date) -> ClaimRow {
+    ClaimRow {
+        claim_date: Some(d),
+        ..r
+    }
+}
+
+fn rows_of(r: &TriageReport, tx: u32) -> Vec<&EntryResult> {
+    r.entries
+        .iter()
+        .filter(|e| e.entry_number == n(tx))
+        .collect()
+}
+
+fn on_claim<'a>(r: &'a TriageReport, tx: u32, claim: &str) -> &'a EntryResult {
+    r.entries
+        .iter()
+        .find(|e| e.entry_number == n(tx) && e.claim_number.as_deref() == Some(claim))
+        .expect("row")
+}
+
+/// Claims with dates: the latest-dated claim's answer decides for the entry, whatever order
+/// the files come in (the ledger orders an entry's claims the same way); older claims' rows
+/// are history, say which claim decides, and invite no refile.
+#[test]
+fn the_latest_dated_claim_decides_for_the_entry_in_any_order() {
+    let a = |tx, m| dated(row(tx, "A", "Failed", m), date(2026, 9, 1));
+    let b = |tx, m| dated(row(tx, "B", "Failed", m), date(2026, 10, 1));
+    let c = |tx, m| dated(row(tx, "C", "Failed", m), date(2026, 10, 20));
+    let rows = [
+        // 1: older claims ask for another path and a correction, the latest for a refile.
+        a(1, "PROTEST ON ENTRY"),
+        b(1, "INVALID HTS"),
+        c(1, "UNABLE TO CALCULATE DUTY"),
+        // 2: an older claim asks for a refile, the latest for another path.
+        a(2, "UNABLE TO CALCULATE DUTY"),
+        c(2, "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS"),
+    ];
+    for order in [[0, 1, 2, 3, 4], [2, 0, 1, 4, 3], [1, 2, 0, 3, 4]] {
+        let input = TriageInput {
+            rows: order.iter().map(|&i| rows[i].clone()).collect(),
+            ..TriageInput::default()
+        };
+        let r = triage(&input, AS_OF);
+        assert_eq!(r.refile.entries, vec![n(1)], "{order:?}: {:?}", r.refile);
+        // The older rows of 1 say which claim decides, and ask for nothing themselves.
+        for claim in ["A", "B"] {
+            let old = on_claim(&r, 1, claim);
+            assert_eq!(old.action, Action::None, "{old:?}");
+            assert!(
+                old.what_to_do.contains("claim C (2026-10-20) decides"),
+                "{old:?}"
+            );
+            assert!(
+                old.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("answered since")),
+                "{old:?}"
+            );
+        }
+        assert_eq!(on_claim(&r, 1, "C").action, Action::Refile);
+        // 2: the older refile row takes the latest claim's action and is explained.
+        let old = on_claim(&r, 2, "A");
+        assert_eq!(old.action, Action::OtherPath, "{old:?}");
+        assert!(old.what_to_do.contains("claim C (2026-10-20)"), "{old:?}");
+        let left: Vec<&LeftOut> = r.refile.left_out.iter().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!(left[0].entry_number, n(2));
+        assert!(
+            left[0]
+                .reason
+                .contains("claim C's answer asks for `other-path`")
+        );
+        // No worklist row invites a refile of an entry that is not refiled.
+        for e in r.worklist() {
+            if e.action == Action::Refile {
+                assert!(r.refile.entries.contains(&e.entry_number), "{e:?}");
+            }
+        }
+    }
+}
+
+/// Among claims of the same date (or without dates) the order is unknown: the answer that asks
+/// for most still decides, and an acceptance on any claim still wins over a later rejection.
+#[test]
+fn claims_of_one_date_and_acceptances_keep_the_safe_rule() {
+    let day = date(2026, 10, 1);
+    let r = triage(
+        &TriageInput {
+            rows: vec![
+                dated(row(1, "A", "Failed", "PROTEST ON ENTRY"), day),
+                dated(row(1, "B", "Failed", "UNABLE TO CALCULATE DUTY"), day),
+                dated(row(2, "A", "Entry Summary Updated", ""), day),
+                dated(
+                    row(2, "B", "Failed", "UNABLE TO CALCULATE DUTY"),
+                    date(2026, 10, 20),
+                ),
+            ],
+            ..TriageInput::default()
+        },
+        AS_OF,
+    );
+    assert!(r.refile.entries.is_empty(), "{:?}", r.refile);
+    // The held refile row carries the action of what holds it, never `refile`.
+    let held = on_claim(&r, 1, "B");
+    assert_eq!(held.action, Action::OtherPath, "{held:?}");
+    assert!(
+        held.what_to_do
+            .contains("claim A's answer asks for `other-path`")
+    );
+    assert!(rows_of(&r, 2).iter().all(|e| e.action == Action::None));
+    assert!(r.by_action().iter().all(|(a, _)| *a != Action::Refile));
+}
+
+/// A row held off the refile list by what the ledger knows carries the action of what holds
+/// it: a wait for a pending or drafted entry, the later claim's action for its rejection.
+#[test]
+fn a_row_the_ledger_holds_never_says_refile() {
+    let mut known = Known::new();
+    known.insert(
+        n(1),
+        KnownState::Pending {
+            declaration: "refile.csv".into(),
+            declared_at: jiff::Timestamp::UNIX_EPOCH,
+        },
+    );
+    known.insert(
+        n(2),
+        KnownState::Drafted {
+            declaration: "draft.csv".into(),
+            number: Some(3),
+            written_at: jiff::Timestamp::UNIX_EPOCH,
+        },
+    );
+    known.insert(
+        n(3),
+        KnownState::Rejected {
+            claim: "100000300062".into(),
+            message: String::new(),
+            action: Action::Review,
+        },
+    );
+    let r = triage(
+        &TriageInput {
+            rows: (1..=4)
+                .map(|tx| row(tx, "9", "Failed", "UNABLE TO CALCULATE DUTY"))
+                .collect(),
+            known,
+            ..TriageInput::default()
+        },
+        AS_OF,
+    );
+    assert_eq!(r.refile.entries, vec![n(4)]);
+    for (tx, action, says) in [
+        (1, Action::WaitForClaim, "still pending on refile.csv"),
+        (2, Action::WaitForClaim, "on the draft draft.csv"),
+        (
+            3,
+            Action::Review,
+            "rejected on claim 100000300062 with no message",
+        ),
+    ] {
+        let e = on_claim(&r, tx, "9");
+        assert_eq!(e.action, action, "{e:?}");
+        assert!(e.what_to_do.contains(says), "{e:?}");
+        // What CBP's message alone said stays in the note.
+        assert!(
+            e.note
+                .as_deref()
+                .is_some_and(|n| n.contains("CBP's message alone")),
+            "{e:?}"
+        );
+    }
+    assert_eq!(on_claim(&r, 4, "9").action, Action::Refile);
+    let refile_rows = r
+        .by_action()
+        .into_iter()
+        .find(|(a, _)| *a == Action::Refile)
+        .map(|(_, c)| c);
+    assert_eq!(refile_rows, Some(1));
+}
+
+/// A claim's answer for an entry supersedes a Validation Result File's "passed file checks; no
+/// claim yet" (the file passed; the claim is the answer).
+#[test]
+fn a_claims_answer_supersedes_a_validation_result_files_no_claim_yet() {
+    let r = triage(
+        &TriageInput {
+            rows: vec![
+                vrf_row(1, None, ""),
+                row(1, "100000300301", "Failed", "UNABLE TO CALCULATE DUTY"),
+                vrf_row(2, None, ""),
+            ],
+            ..TriageInput::default()
+        },
+        AS_OF,
+    );
+    assert_eq!(r.refile.entries, vec![n(1)], "{:?}", r.refile);
+    let vrf = on_claim(&r, 1, "validation vrf.csv");
+    assert_eq!(vrf.outcome, Outcome::NoClaimYet);
+    assert_eq!(vrf.action, Action::None, "{vrf:?}");
+    assert!(
+        vrf.what_to_do
+            .contains("Claim 100000300301 answered this entry")
+    );
+    // An entry no claim answers still waits for its claim.
+    assert_eq!(
+        on_claim(&r, 2, "validation vrf.csv").action,
+        Action::WaitForClaim
+    );
+}

@@ -640,6 +640,56 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 .into();
     }
 
+    // A failed upload has no claim: a Validation Result File that failed an upload while a
+    // Claim Details of this triage answers entries it lists contradicts itself (one of the files
+    // belongs to another upload). Its entries no claim answers are neither corrected and sent
+    // again nor held for a claim: a person reads ACE's File Uploads first.
+    let failed_vrfs: Vec<&Text> = claims
+        .iter()
+        .filter(|c| c.kind == ClaimFileKind::ValidationResult && c.failed)
+        .map(|c| &c.number)
+        .collect();
+    if !failed_vrfs.is_empty() {
+        let is_claim = |n: Option<&Text>| {
+            n.is_some_and(|n| {
+                claims
+                    .iter()
+                    .any(|c| c.kind == ClaimFileKind::ClaimDetails && c.number == *n)
+            })
+        };
+        let answered: HashSet<EntryNumber> = worklist
+            .iter()
+            .chain(accepted_rows.iter().flatten())
+            .filter(|r| is_claim(r.claim_number.as_ref()))
+            .map(|r| r.entry_number)
+            .collect();
+        for v in failed_vrfs {
+            let of_v = |r: &EntryResult| r.claim_number.as_ref() == Some(v);
+            let first_answered = worklist
+                .iter()
+                .filter(|r| of_v(r) && answered.contains(&r.entry_number))
+                .map(|r| r.entry_number)
+                .next();
+            let Some(first) = first_answered else {
+                continue;
+            };
+            let name = v.strip_prefix("validation ").unwrap_or(v);
+            warnings.push(format!(
+                "{name}: the upload failed file validation, yet a Claim Details of this triage answers entries it lists (first {first}): a failed upload has no claim, so one of these files belongs to another upload - check in ACE (CAPE > File Uploads, then Claim Status) which upload each belongs to; its entries no claim answers are review until then"
+            ));
+            for r in worklist
+                .iter_mut()
+                .filter(|r| of_v(r) && !answered.contains(&r.entry_number))
+            {
+                r.action = Action::Review;
+                r.what_to_do = format!(
+                    "{name} says the upload failed, yet a claim answers other entries it lists: check in ACE (CAPE > File Uploads) whether this entry's upload failed (then send it on a corrected whole file) or is still in a claim (then wait for it). capekit neither sends it again nor holds it until then."
+                )
+                .into();
+            }
+        }
+    }
+
     let claims: Vec<ClaimSummary> = claims
         .into_iter()
         .zip(counts)

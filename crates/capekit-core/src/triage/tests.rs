@@ -752,3 +752,42 @@ fn a_claims_answer_supersedes_a_validation_result_files_no_claim_yet() {
         Action::WaitForClaim
     );
 }
+
+/// A Validation Result File that failed the upload beside a Claim Details answering entries it
+/// lists: the files contradict each other (a failed upload has no claim). The entry no claim
+/// answers is review, never sent again on the corrected file nor held for a claim, and the
+/// warning says what to check.
+#[test]
+fn a_failed_upload_beside_a_claim_of_its_entries_is_a_contradiction_to_review() {
+    let mut rows = vec![
+        vrf_row(1, None, ""),
+        vrf_row(2, None, ""),
+        vrf_row(3, None, ""),
+    ];
+    rows.push(row(1, "100000300800", "Entry Summary Updated", ""));
+    rows.push(row(2, "100000300800", "Failed", "UNABLE TO CALCULATE DUTY"));
+    let input = failed_upload_input("FAILED INITIAL VALIDATION: HEADER ROW MISSING", rows);
+    let report = triage(&input, AS_OF);
+    let third: Vec<&EntryResult> = rows_of(&report, 3);
+    assert_eq!(third.len(), 1, "{third:?}");
+    assert_eq!(third[0].action, Action::Review, "{third:?}");
+    assert!(
+        !report.refile.entries.contains(&n(3)),
+        "{:?}",
+        report.refile
+    );
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("a failed upload has no claim")),
+        "{:?}",
+        report.warnings
+    );
+    // A failed upload alone still sends every entry on the corrected file.
+    let alone = failed_upload_input(
+        "FAILED INITIAL VALIDATION: HEADER ROW MISSING",
+        vec![vrf_row(1, None, ""), vrf_row(3, None, "")],
+    );
+    assert_eq!(triage(&alone, AS_OF).refile.entries, vec![n(1), n(3)]);
+}

@@ -254,8 +254,11 @@ impl PacketFacts {
             liquidation_date: e.liquidation_date,
             ieepa_lines: e.ieepa_lines,
             orders: e.ieepa_orders,
+            // A flag the reader could not read (R015) is not said either way.
             drawback: e.drawback.as_deref().and_then(crate::path::flag_value).or(
-                if e.absent_columns.contains(crate::path::Column::Drawback) {
+                if e.absent_columns.contains(crate::path::Column::Drawback)
+                    || e.unreadable_columns.contains(crate::path::Column::Drawback)
+                {
                     None
                 } else {
                     Some(false)

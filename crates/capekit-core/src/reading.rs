@@ -354,6 +354,23 @@ declaration, until the cell is corrected.",
 file again.",
         source: ACE_EXPORT);
 
+/// R015: a yes/no flag cell holds a value capekit cannot read as yes or no.
+pub static UNREADABLE_FLAG: EntryReaderRule = reader_rule!("R015", "unreadable-flag", Warning, "a yes/no flag cannot be read as yes or no",
+        what: "A drawback, reconciliation or AD/CVD cell holds something capekit cannot read as \
+yes or no. Read as no: blank, `N`, `No`, `0`, `False`, `N/A`, `NA`, `None`, `Not Applicable`, \
+`Not Flagged`, `No Drawback`, `No Recon` (any case, punctuation aside). Read as yes: `Y`, `Yes`, \
+`1`, `True`, `X`, `Flagged`, an issue code such as `001`, or a claim or case number such as \
+`DBK-2026-0001` or `A-570-967`. In the AD/CVD column, `Suspended` and `Pending Liquidation` \
+are read as the statuses they are.",
+        why: "CBP rejects drawback-linked entries in CAPE phase 1 and takes reconciliation-flagged \
+and AD/CVD entries only in some cases: a flag read the wrong way either loses a refund (an entry \
+held back as drawback-linked that is not) or gets the entry rejected. It is read neither as yes \
+nor as no: the entry is not declared (the plan sends it to review) until the cell is corrected.",
+        example: "`Maybe` or `See notes` in `Drawback Indicator`.",
+        fix: "Write `Y` or `N` (or the drawback claim or AD/CVD case number) into the cell, as ACE \
+shows the entry, and read the file again.",
+        source: ACE_EXPORT);
+
 /// Rules of the ES-003 / entry-list reader, in code order. Codes are append-only.
 pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
     &ENTRY_DATA_UNREADABLE_ENTRY_NUMBER,
@@ -370,6 +387,7 @@ pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
     &NEGATIVE_IEEPA_DUTY,
     &REPORT_TOTAL_ROW,
     &PLACEHOLDER_IMPORTER_NUMBER,
+    &UNREADABLE_FLAG,
 ];
 
 /// The claim reader rule with this code (case-insensitive), for a code read from elsewhere.

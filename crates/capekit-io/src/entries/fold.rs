@@ -511,6 +511,36 @@ impl<'f> State<'f> {
                 ));
                 return;
             }
+            Column::Drawback | Column::ReconciliationIndicator | Column::AdCvd
+                if !flag_readable(column, value) =>
+            {
+                let why = "neither yes nor no";
+                entry.add_doubt(column, Doubt::Unreadable, at.position(c), value, why);
+                let value_shown = capekit_core::diag::quoted(value);
+                let message = format!(
+                    "{}: `{value_shown}` in `{}` is neither yes nor no as capekit reads a flag (no: blank, `N`, `No`, `N/A`, `None`, `Not Applicable`, `Not Flagged`; yes: `Y`, `Yes`, `X`, `Flagged`, a claim or case number) - write `Y` or `N` (or the claim or case number); until then entry {} is not declared (the plan sends it to review)",
+                    at.position(c),
+                    column.header(),
+                    number.as_str()
+                );
+                self.findings.push(cell_diag(
+                    &capekit_core::reading::UNREADABLE_FLAG,
+                    at,
+                    c,
+                    value,
+                    message,
+                ));
+                // Kept as written, so that a different value on another row is still said.
+                let slot = match column {
+                    Column::Drawback => &mut entry.drawback,
+                    Column::ReconciliationIndicator => &mut entry.reconciliation_indicator,
+                    _ => &mut entry.adcvd,
+                };
+                if slot.is_none() {
+                    *slot = Some(intern(&mut self.texts, value));
+                }
+                return;
+            }
             _ => {
                 let normalized: Cow<'_, str> = if column == Column::EntryType {
                     match entry_type(value) {

@@ -907,3 +907,46 @@ fn placeholder_importers_and_real_forms() {
         assert!(!super::values::placeholder_importer(real), "{real}");
     }
 }
+
+#[test]
+fn flag_cells_read_negatives_as_no_and_say_what_they_cannot_read() {
+    let csv = "Entry Summary Number,Entry Date,HTS Number - Full,Line Tariff Duty Amount,Drawback Indicator,Reconciliation Indicator,ADCVD Status\n\
+C4500000269,03/10/2025,99030125,$100.00,N/A,Not Flagged,NA\n\
+C4500000277,03/10/2025,99030125,$100.00,No Drawback,No Recon,Not Applicable\n\
+C4500000285,03/10/2025,99030125,$100.00,DBK-2026-0001,001,A-570-967\n\
+C4500000293,03/10/2025,99030125,$100.00,See notes,Maybe,Suspended\n";
+    let set = parse_entry_data("flags.csv", csv.as_bytes()).expect("read");
+    for n in ["C4500000269", "C4500000277", "C4500000285"] {
+        let e = entry(&set, n);
+        assert!(
+            e.unreadable_columns.is_empty(),
+            "{n}: {:?}",
+            e.doubtful_cells
+        );
+    }
+    let e = entry(&set, "C4500000293");
+    assert!(e.unreadable_columns.contains(Column::Drawback));
+    assert!(
+        e.unreadable_columns
+            .contains(Column::ReconciliationIndicator)
+    );
+    // A status of the AD/CVD column is read as one.
+    assert!(!e.unreadable_columns.contains(Column::AdCvd));
+    let flags: Vec<_> = set
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "R015")
+        .collect();
+    assert_eq!(flags.len(), 2, "{:?}", set.diagnostics);
+    for said in [
+        "`See notes` in `Drawback Indicator`",
+        "`Maybe` in `Reconciliation Indicator`",
+    ] {
+        assert!(
+            flags
+                .iter()
+                .any(|d| d.message.contains(said) && d.line == Some(5)),
+            "{said}: {flags:?}"
+        );
+    }
+}

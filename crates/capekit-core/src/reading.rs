@@ -371,6 +371,23 @@ nor as no: the entry is not declared (the plan sends it to review) until the cel
 shows the entry, and read the file again.",
         source: ACE_EXPORT);
 
+/// R016: columns of the file that capekit does not read.
+pub static COLUMNS_NOT_READ: EntryReaderRule = reader_rule!("R016", "columns-not-read", Warning, "columns of the file that capekit does not read",
+        what: "Headers of an ES-003 export or entry list that name no column capekit reads, said \
+once per file with the list: columns no decision needs (`Country of Origin Code`, `Entry Summary \
+Line Number`), and columns capekit would read under another name. When a column a decision needs \
+is not found (`HTS Number - Full`, `Line Tariff Duty Amount`, `Entry Date`, `Liquidation \
+Date`...), the finding names it beside the columns left unread.",
+        why: "A column passed over in silence can hide what decides an entry: a liquidation reason \
+36 (refunded through CAPE), a drawback claim number or an AD/CVD case number under a header \
+capekit does not know would leave an entry to be declared again, or declared when CBP rejects it.",
+        example: "`Drawback Claim Num.` or `Liq. Reason (36=CAPE)` as a header, or `Country of Origin \
+Code`.",
+        fix: "Nothing, for columns no decision needs. If one holds a column capekit reads, rename \
+its header to the ACE name (`Liquidation Reason Code`, `Drawback Indicator`, `ADCVD Status`, \
+`HTS Number - Full`, `Line Tariff Duty Amount`...) and read the file again.",
+        source: ACE_EXPORT);
+
 /// Rules of the ES-003 / entry-list reader, in code order. Codes are append-only.
 pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
     &ENTRY_DATA_UNREADABLE_ENTRY_NUMBER,
@@ -388,6 +405,7 @@ pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
     &REPORT_TOTAL_ROW,
     &PLACEHOLDER_IMPORTER_NUMBER,
     &UNREADABLE_FLAG,
+    &COLUMNS_NOT_READ,
 ];
 
 /// The claim reader rule with this code (case-insensitive), for a code read from elsewhere.

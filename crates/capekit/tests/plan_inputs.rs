@@ -74,3 +74,42 @@ fn negative_flags_are_read_as_no_and_an_unreadable_one_sends_the_entry_to_review
         flags[0]
     );
 }
+
+#[test]
+fn columns_under_other_names_are_read_so_a_refunded_entry_is_not_declared_again() {
+    // `Liquidation Reason Description`, `Drawback Claim Nbr`, `AD/CVD Case Number`.
+    let v = plan(&["inputs-hdr2.csv"], "2026-12-10");
+    assert_eq!(entry(&v, "C4500000053")["path"], "done");
+    assert_eq!(entry(&v, "C4500000087")["path"], "later-phase");
+    assert_eq!(entry(&v, "C4500000095")["path"], "review");
+    for n in ["C4500000053", "C4500000087", "C4500000095"] {
+        assert!(!declared(&v, n), "{n} declared");
+    }
+    // `Tariff Number - Full`, `Line Tariff Duty Amt`, `Entry Date (MM/DD/YYYY)`,
+    // `Importer of Record`, `Liq Reason Desc`.
+    let v = plan(&["inputs-hdr1.csv"], "2026-12-10");
+    assert_eq!(entry(&v, "C4500000053")["path"], "done");
+    assert_eq!(entry(&v, "C4500000061")["path"], "not-refundable");
+    let notes = entry(&v, "C4500000087")["notes"].to_string();
+    for column in ["HTS Number - Full", "Line Tariff Duty Amount", "Entry Date"] {
+        assert!(
+            !notes.contains(&format!("`{column}` not in the file")),
+            "{notes}"
+        );
+    }
+}
+
+#[test]
+fn every_column_not_read_is_named_once_with_what_is_missing() {
+    let v = plan(&["inputs-unread.csv"], "2026-12-10");
+    let unread: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "R016")
+        .collect();
+    assert_eq!(unread.len(), 1, "{}", v["diagnostics"]);
+    let m = unread[0]["message"].as_str().expect("message");
+    assert!(m.contains("`Tariff No. Full` (C)"), "{m}");
+    assert!(m.contains("`HTS Number - Full`"), "{m}");
+}

@@ -88,6 +88,17 @@ pub(super) fn is_blank(f: &impl Fields) -> bool {
     (0..f.count()).all(|i| f.raw(i).iter().all(u8::is_ascii_whitespace))
 }
 
+/// Columns most decisions need: said missing beside the columns left unread (R016).
+pub(super) const NEEDED: [Column; 7] = [
+    Column::EntryType,
+    Column::ImporterNumber,
+    Column::EntryDate,
+    Column::Hts,
+    Column::Duty,
+    Column::LiquidationStatus,
+    Column::LiquidationDate,
+];
+
 /// Which column holds which field.
 #[derive(Debug)]
 pub(super) struct Mapping {
@@ -282,6 +293,7 @@ impl<'f> State<'f> {
         }
         let mut columns = [None; Column::ALL.len()];
         let mut present = ColumnSet::EMPTY;
+        let mut unread: Vec<String> = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             match column_of(h) {
                 Some(c) if present.contains(c) => {
@@ -305,8 +317,37 @@ impl<'f> State<'f> {
                     present.insert(c);
                 }
                 None if h.trim().is_empty() => {}
-                None => self.columns_ignored.push(h.clone()),
+                None => {
+                    self.columns_ignored.push(h.clone());
+                    unread.push(format!("`{h}` ({})", column_letter(i)));
+                }
             }
+        }
+        if !unread.is_empty() {
+            let missing: Vec<String> = NEEDED
+                .iter()
+                .filter(|c| !present.contains(**c))
+                .map(|c| format!("`{}`", c.header()))
+                .collect();
+            let missing = if missing.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; no column of the file is read as {}: if one of those above holds it, rename its header to that name",
+                    missing.join(", ")
+                )
+            };
+            let n = unread.len();
+            self.findings.push(
+                capekit_core::reading::COLUMNS_NOT_READ
+                    .diag(format!(
+                        "{}: capekit does not read {n} column{} of this file: {}{missing} - nothing to do for columns no decision needs; if one holds what capekit reads under another name (a liquidation reason, a drawback claim or AD/CVD case number), rename its header to the ACE name (`capekit explain R016`) and read the file again",
+                        at.where_line(at.line),
+                        if n == 1 { "" } else { "s" },
+                        unread.join(", ")
+                    ))
+                    .at_line(at.line),
+            );
         }
         if !self.before_header.is_empty() {
             let lines: Vec<String> = self

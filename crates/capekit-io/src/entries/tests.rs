@@ -217,7 +217,8 @@ fn entry<'a>(set: &'a EntryDataSet, n: &str) -> &'a EntryData {
 fn es003_with_bom_crlf_and_wrapped_values() {
     let set = fixture!("es003_bom_crlf_wrapped.csv");
     assert!(set.bom);
-    assert_eq!(set.diagnostics, vec![]);
+    // Only the columns no decision needs are said, once.
+    assert_eq!(codes(&set), vec![("R016", Some(1))]);
     assert_eq!(
         (set.rows_read, set.rows_used, set.rows_dropped),
         (10, 10, 0)
@@ -949,4 +950,43 @@ C4500000293,03/10/2025,99030125,$100.00,See notes,Maybe,Suspended\n";
             "{said}: {flags:?}"
         );
     }
+}
+
+#[test]
+fn headers_under_other_names_are_read_and_the_rest_are_named() {
+    for (h, c) in [
+        ("Tariff Number - Full", Column::Hts),
+        ("Line Tariff Duty Amt", Column::Duty),
+        ("Entry Date (MM/DD/YYYY)", Column::EntryDate),
+        ("Importer of Record", Column::ImporterNumber),
+        ("Liquidation Reason Description", Column::LiquidationReason),
+        ("Liq Reason Desc", Column::LiquidationReason),
+        ("Drawback Claim Nbr", Column::Drawback),
+        ("AD/CVD Case Number", Column::AdCvd),
+        ("Duty [USD]", Column::Duty),
+    ] {
+        assert_eq!(column_of(h), Some(c), "{h}");
+    }
+    let csv = "Entry Summary Number,Country of Origin Code,Entry Date,Broker Ref\n\
+B7630001009,CN,02/01/2026,R-1\n";
+    let set = parse_entry_data("unread.csv", csv.as_bytes()).expect("read");
+    let unread: Vec<_> = set
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "R016")
+        .collect();
+    assert_eq!(unread.len(), 1, "{:?}", set.diagnostics);
+    assert_eq!(unread[0].severity(), Severity::Warning);
+    assert_eq!(unread[0].line, Some(1));
+    let m = &unread[0].message;
+    assert!(
+        m.contains("`Country of Origin Code` (B), `Broker Ref` (D)"),
+        "{m}"
+    );
+    assert!(m.contains("`HTS Number - Full`"), "{m}");
+    assert!(!m.contains("`Entry Date`,"), "{m}");
+    // A file whose every header is read says nothing.
+    let all = "Entry Summary Number,Entry Date\nB7630001009,02/01/2026\n";
+    let set = parse_entry_data("all.csv", all.as_bytes()).expect("read");
+    assert!(set.diagnostics.is_empty(), "{:?}", set.diagnostics);
 }

@@ -306,12 +306,16 @@ pub static ENTRY_IN_TWO_FILES: EntryReaderRule = reader_rule!("R011", "entry-in-
         what: "The same entry number appears in two files given to one `capekit plan` (two ES-003 \
 exports that overlap, or an ES-003 and an entry list).",
         why: "An entry has one path and one set of deadlines; adding both files' rows up would \
-double its IEEPA duty and could mix two liquidation dates. The entry is taken from the first file \
-named; the later file's rows for it are left out of the plan, and the finding names both files.",
+double its IEEPA duty and could mix two liquidation dates. While the files agree on the entry's \
+facts it is taken from the first file named. When they disagree (liquidation status or date, \
+entry type, importer, protest, flags, IEEPA duty), it is taken from the file of newer data (the \
+export's run date in its title row, else the file's date), and it is not declared on conflicting \
+data: the plan sends it to review, naming both files and both readings. The other file's rows \
+for it are left out of the plan.",
         example: "`B76-0324527-8` on line 2 of `es003-march.csv` and on line 40 of \
 `es003-q1.csv`.",
-        fix: "Nothing, if the exports overlap by design. If the later file holds newer data (a \
-liquidation since), name it first or drop the older file, and run again.",
+        fix: "Nothing, if the exports overlap by design. If they disagree, check the entry in ACE; \
+drop the older file, or export ES-003 again, and run again.",
         source: ACE_EXPORT);
 
 /// R012: a negative duty on an IEEPA line.

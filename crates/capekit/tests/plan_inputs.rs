@@ -113,3 +113,34 @@ fn every_column_not_read_is_named_once_with_what_is_missing() {
     assert!(m.contains("`Tariff No. Full` (C)"), "{m}");
     assert!(m.contains("`HTS Number - Full`"), "{m}");
 }
+
+#[test]
+fn an_entry_in_two_files_that_disagree_is_read_from_the_newer_and_not_declared() {
+    // The old export (run 2026-06-01) says unliquidated; the new one (2026-12-03) liquidated
+    // 2026-06-13, protest due 2026-12-10. Named in either order.
+    for names in [
+        ["inputs-two-old.csv", "inputs-two-new.csv"],
+        ["inputs-two-new.csv", "inputs-two-old.csv"],
+    ] {
+        let v = plan(&names, "2026-12-03");
+        let e = entry(&v, "C4500000053");
+        assert_eq!(e["path"], "review", "{names:?}: {e}");
+        assert!(!declared(&v, "C4500000053"), "{names:?}");
+        assert_eq!(e["urgent"], true, "{names:?}: {e}");
+        assert_eq!(e["protest_due"]["date"], "2026-12-10", "{names:?}: {e}");
+        let dup = v["diagnostics"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["code"] == "R011"))
+            .expect("R011");
+        assert_eq!(dup["file"], "inputs-two-old.csv", "{names:?}");
+        let m = dup["message"].as_str().expect("message");
+        for said in [
+            "inputs-two-new.csv (line 3)",
+            "newer",
+            "`Liquidation Status` `Unliquidated` here, `Liquidated` there",
+            "`Liquidation Date` `(blank)` here, `2026-06-13` there",
+        ] {
+            assert!(m.contains(said), "{names:?}: {said}: {m}");
+        }
+    }
+}

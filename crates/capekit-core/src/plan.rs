@@ -254,8 +254,11 @@ impl PacketFacts {
             liquidation_date: e.liquidation_date,
             ieepa_lines: e.ieepa_lines,
             orders: e.ieepa_orders,
+            // A flag the reader could not read (R015) is not said either way.
             drawback: e.drawback.as_deref().and_then(crate::path::flag_value).or(
-                if e.absent_columns.contains(crate::path::Column::Drawback) {
+                if e.absent_columns.contains(crate::path::Column::Drawback)
+                    || e.unreadable_columns.contains(crate::path::Column::Drawback)
+                {
                     None
                 } else {
                     Some(false)
@@ -404,7 +407,8 @@ pub fn data_date(options: &PlanOptions, file: &str, run_date: Option<Date>) -> O
 }
 
 /// Builds the plan of the files read, in the order given: an entry in two files is taken from
-/// the first (rule R011). No ledger: see [`build_plan_with`].
+/// the first named, or, when the files disagree on its facts, from the one of newer data, and
+/// doubted (rule R011). No ledger: see [`build_plan_with`].
 pub fn build_plan(sets: Vec<EntryDataSet>, options: &PlanOptions) -> Plan {
     build_plan_with(sets, options, &Known::new(), |_, _| {})
 }
@@ -426,7 +430,7 @@ pub fn build_plan_with(
     mut on_decided: impl FnMut(&EntryData, &Decision),
 ) -> Plan {
     let filer = options.filer;
-    let mut seen: HashMap<EntryNumber, (Arc<str>, u64)> = HashMap::new();
+    let mut left_out = in_two_files_read(&sets, options);
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(sets.len());
@@ -436,7 +440,7 @@ pub fn build_plan_with(
         .iter()
         .filter_map(|s| Some((s.file.clone(), s.run_date?)))
         .collect();
-    for set in sets {
+    for (si, set) in sets.into_iter().enumerate() {
         let file: Arc<str> = Arc::from(set.file.as_str());
         diagnostics.extend(set.diagnostics);
         let mut count = FileCount {
@@ -447,20 +451,28 @@ pub fn build_plan_with(
             entries: set.entries.len(),
             in_earlier_file: 0,
         };
-        for e in set.entries {
-            match seen.entry(e.entry_number) {
-                MapEntry::Occupied(first) => {
+        for (ei, mut e) in set.entries.into_iter().enumerate() {
+            match left_out.remove(&(si, ei)) {
+                Some(Occurrence::LeftOut(out)) => {
                     count.in_earlier_file += 1;
                     repeats += 1;
                     if repeats <= MAX_DIAGNOSTICS_PER_RULE {
-                        let (first_file, first_line) = first.get();
-                        diagnostics.push(in_two_files(&e, &file, first_file, *first_line));
+                        diagnostics.push(in_two_files(&e, &file, &out));
                     }
                     continue;
                 }
-                MapEntry::Vacant(v) => {
-                    v.insert((Arc::clone(&file), e.first_line));
+                Some(Occurrence::Read(doubts)) => {
+                    for d in doubts {
+                        e.add_doubt(
+                            d.column,
+                            crate::entry_data::Doubt::Conflicting,
+                            d.at,
+                            &d.value,
+                            &d.why,
+                        );
+                    }
                 }
+                None => {}
             }
             let decision = decide_with(&e, options.as_of, &options.context);
             on_decided(&e, &decision);
@@ -609,24 +621,240 @@ fn held_reason(e: &EntryData, d: &Decision) -> Option<String> {
     None
 }
 
-fn in_two_files(
-    e: &crate::path::EntryData,
-    file: &str,
-    first_file: &str,
-    first_line: u64,
-) -> Diagnostic {
+/// An occurrence of an entry that is in two (or more) of the files read.
+enum Occurrence {
+    /// The one read: the disagreements with the others, as doubts of its data.
+    Read(Vec<TwoFileDoubt>),
+    /// One left out of the plan, and why.
+    LeftOut(LeftOut),
+}
+
+/// A fact on which the occurrence left out disagrees with the one read.
+struct TwoFileDoubt {
+    column: crate::path::Column,
+    /// Where the other reading stands: `twoA.csv line 2`.
+    at: String,
+    /// The other reading (`(blank)` when its cell is empty).
+    value: String,
+    /// The reading used, and where.
+    why: String,
+}
+
+/// Where the occurrence read stands, and what the one left out says against it.
+struct LeftOut {
+    read_file: String,
+    read_line: u64,
+    /// The data dates, when both are known and the one read is newer.
+    newer: Option<(Date, Date)>,
+    /// `Liquidation Status` `Unliquidated` here, `Liquidated` there.
+    disagreements: Vec<String>,
+}
+
+/// For each entry in two or more of the files, which occurrence is read: the first named while
+/// the files agree on its facts; when they disagree, the one of the newest data (the export's
+/// run date, else the file's date: [`data_date`]; the first named when the dates are equal or
+/// unknown), doubted with each other reading (rule R011). Keyed by (file, entry) index in
+/// `sets`.
+fn in_two_files_read(
+    sets: &[EntryDataSet],
+    options: &PlanOptions,
+) -> HashMap<(usize, usize), Occurrence> {
+    let dates: Vec<Option<Date>> = sets
+        .iter()
+        .map(|s| data_date(options, &s.file, s.run_date))
+        .collect();
+    let mut read: HashMap<EntryNumber, (usize, usize)> = HashMap::new();
+    let mut repeated: Vec<EntryNumber> = Vec::new();
+    let mut others: HashMap<EntryNumber, Vec<(usize, usize)>> = HashMap::new();
+    for (si, set) in sets.iter().enumerate() {
+        for (ei, e) in set.entries.iter().enumerate() {
+            match read.entry(e.entry_number) {
+                MapEntry::Vacant(v) => {
+                    v.insert((si, ei));
+                }
+                MapEntry::Occupied(o) => {
+                    let list = others.entry(*o.key()).or_default();
+                    if list.is_empty() {
+                        repeated.push(*o.key());
+                    }
+                    list.push((si, ei));
+                }
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for number in repeated {
+        let (Some(&first), Some(rest)) = (read.get(&number), others.remove(&number)) else {
+            continue;
+        };
+        let entry = |(s, e): (usize, usize)| &sets[s].entries[e];
+        // The first named is read while the files agree; when they disagree, the newest data.
+        let mut all = vec![first];
+        all.extend(rest);
+        let disagree = all[1..]
+            .iter()
+            .any(|o| !differences(entry(first), entry(*o)).is_empty());
+        let (rs, re) = if disagree {
+            all.iter()
+                .copied()
+                .fold(first, |best, o| match (dates[o.0], dates[best.0]) {
+                    (Some(a), Some(b)) if a > b => o,
+                    _ => best,
+                })
+        } else {
+            first
+        };
+        let chosen = &sets[rs].entries[re];
+        let mut doubts = Vec::new();
+        for &(os, oe) in all.iter().filter(|o| **o != (rs, re)) {
+            let other = &sets[os].entries[oe];
+            let mut disagreements = Vec::new();
+            for (column, here, there) in differences(chosen, other) {
+                let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(blank)".to_owned());
+                disagreements.push(format!(
+                    "`{}` `{}` here, `{}` there",
+                    column.header(),
+                    shown(&there),
+                    shown(&here)
+                ));
+                doubts.push(TwoFileDoubt {
+                    column,
+                    at: format!("{} line {}", sets[os].file, other.first_line),
+                    value: shown(&there),
+                    why: format!(
+                        "`{}` in {} (line {}){}",
+                        shown(&here),
+                        sets[rs].file,
+                        chosen.first_line,
+                        match (dates[rs], dates[os]) {
+                            (Some(a), Some(b)) if a > b =>
+                                format!(", the newer data ({a}, the other {b}), which is read"),
+                            _ => ", which is read (named first; no newer data date)".to_owned(),
+                        }
+                    ),
+                });
+            }
+            let newer = match (dates[rs], dates[os]) {
+                (Some(a), Some(b)) if a > b => Some((a, b)),
+                _ => None,
+            };
+            out.insert(
+                (os, oe),
+                Occurrence::LeftOut(LeftOut {
+                    read_file: sets[rs].file.clone(),
+                    read_line: chosen.first_line,
+                    newer,
+                    disagreements,
+                }),
+            );
+        }
+        out.insert((rs, re), Occurrence::Read(doubts));
+    }
+    out
+}
+
+/// The facts of an entry on which two readings of it disagree: (column, the reading of `a`, of
+/// `b`). A column either file lacks is no disagreement; a blank cell against a value is.
+fn differences(
+    a: &EntryData,
+    b: &EntryData,
+) -> Vec<(crate::path::Column, Option<String>, Option<String>)> {
+    use crate::path::Column as C;
+    let text = |v: &Option<Arc<str>>| v.as_deref().map(str::to_owned);
+    let date = |v: &Option<Date>| v.map(|d| d.to_string());
+    let facts = |e: &EntryData| {
+        [
+            (C::EntryType, text(&e.entry_type)),
+            (C::ImporterNumber, text(&e.importer_number)),
+            (C::EntryDate, date(&e.entry_date)),
+            (C::LiquidationStatus, text(&e.liquidation_status)),
+            (C::LiquidationDate, date(&e.liquidation_date)),
+            (C::LiquidationReason, text(&e.liquidation_reason)),
+            (
+                C::ReconciliationIndicator,
+                text(&e.reconciliation_indicator),
+            ),
+            (
+                C::ReconciliationEntryNumber,
+                text(&e.reconciliation_entry_number),
+            ),
+            (C::ControlStatus, text(&e.control_status)),
+            (C::ProtestNumber, text(&e.protest_number)),
+            (C::ProtestStatus, text(&e.protest_status)),
+            (C::ProtestDecisionDate, date(&e.protest_decision_date)),
+            (C::Drawback, text(&e.drawback)),
+            (C::AdCvd, text(&e.adcvd)),
+        ]
+    };
+    let flag = |c: C| matches!(c, C::Drawback | C::ReconciliationIndicator | C::AdCvd);
+    let same = |c: C, x: &Option<String>, y: &Option<String>| match (x, y) {
+        (Some(x), Some(y)) => {
+            crate::path::squash_text(x) == crate::path::squash_text(y)
+                || (flag(c)
+                    && crate::path::flag_value(x).is_some()
+                    && crate::path::flag_value(x) == crate::path::flag_value(y))
+        }
+        (None, None) => true,
+        // A flag left blank says no, as `N` does.
+        (Some(v), None) | (None, Some(v)) => flag(c) && crate::path::flag_value(v) == Some(false),
+    };
+    let mut out: Vec<_> = facts(a)
+        .into_iter()
+        .zip(facts(b))
+        .filter(|((c, _), _)| !a.absent_columns.contains(*c) && !b.absent_columns.contains(*c))
+        .filter(|((c, x), (_, y))| !same(*c, x, y))
+        .map(|((c, x), (_, y))| (c, x, y))
+        .collect();
+    // The IEEPA duty, when both files have the columns that give it.
+    let duty = [C::Hts, C::Duty];
+    if duty
+        .iter()
+        .all(|c| !a.absent_columns.contains(*c) && !b.absent_columns.contains(*c))
+        && a.ieepa_duty_cents != b.ieepa_duty_cents
+    {
+        let cents = |n: i64| Some(format!("{}.{:02}", n / 100, (n % 100).abs()));
+        out.push((
+            C::Duty,
+            cents(a.ieepa_duty_cents),
+            cents(b.ieepa_duty_cents),
+        ));
+    }
+    out
+}
+
+fn in_two_files(e: &crate::path::EntryData, file: &str, out: &LeftOut) -> Diagnostic {
     let rows = if e.rows == 1 { "row" } else { "rows" };
+    let why = match out.newer {
+        Some((read, here)) if !out.disagreements.is_empty() => {
+            format!("whose data is newer ({read}, this file's {here})")
+        }
+        _ => "which was named first".to_owned(),
+    };
+    let hint = if out.disagreements.is_empty() || out.newer.is_some() {
+        ""
+    } else {
+        " - the data dates do not tell which file is newer: if this one is, name it first"
+    };
+    let disagree = if out.disagreements.is_empty() {
+        "; the two files agree on its facts".to_owned()
+    } else {
+        format!(
+            "; the two files disagree: {} - the entry is not declared on conflicting data (the plan sends it to review): check it in ACE",
+            out.disagreements.join("; ")
+        )
+    };
     ENTRY_IN_TWO_FILES
         .diag(format!(
-            "line {}: entry {} is also in {first_file} (line {first_line}), which was named first: the entry is taken from there and the {} {rows} of it here are left out of the plan - if this file is newer, name it first",
+            "line {}: entry {} is also in {} (line {}), {why}: the entry is taken from there and the {} {rows} of it here are left out of the plan{disagree}{hint}",
             e.first_line,
             e.entry_number.as_str(),
+            out.read_file,
+            out.read_line,
             e.rows
-        ),
-    )
-    .at_line(e.first_line)
-    .with_value(e.entry_number.as_str())
-    .in_file(file)
+        ))
+        .at_line(e.first_line)
+        .with_value(e.entry_number.as_str())
+        .in_file(file)
 }
 
 fn reconcile(files: Vec<FileCount>, entries: usize, totals: &[PathTotal]) -> PlanReconciliation {
@@ -849,4 +1077,126 @@ impl Plan {
 /// entries at that bound; it then stops there rather than wrapping to a negative total.
 pub fn sum_cents(amounts: impl Iterator<Item = i64>) -> i64 {
     amounts.fold(0, i64::saturating_add)
+}
+
+#[cfg(test)]
+mod two_file_tests {
+    use super::*;
+    use crate::path::{ColumnSet, Doubt};
+
+    const AS_OF: Date = jiff::civil::date(2026, 12, 3);
+
+    fn entry(status: &str, liquidated: Option<Date>, drawback: &str) -> EntryData {
+        let number = EntryNumber::from_parts("C45", 5).expect("entry number");
+        let mut e = EntryData::new(number, 2);
+        e.rows = 1;
+        e.importer_number = Some("12-345678900".into());
+        e.entry_type = Some("01".into());
+        e.entry_date = Some(jiff::civil::date(2025, 12, 20));
+        e.liquidation_status = Some(status.into());
+        e.liquidation_date = liquidated;
+        e.drawback = Some(drawback.into());
+        e.ieepa_duty_cents = 50_000;
+        e.ieepa_lines = 1;
+        e.ieepa_dutiable_lines = 1;
+        e
+    }
+
+    fn set(file: &str, run: Option<Date>, e: EntryData) -> EntryDataSet {
+        EntryDataSet {
+            file: file.into(),
+            content: crate::check::Content::Text,
+            entries: vec![e],
+            rows_read: 1,
+            rows_used: 1,
+            rows_dropped: 0,
+            blank_rows: 0,
+            header_line: 1,
+            columns_present: ColumnSet::all(),
+            columns_ignored: vec![],
+            bom: false,
+            windows_1252: false,
+            diagnostics: vec![],
+            run_date: run,
+        }
+    }
+
+    fn options() -> PlanOptions {
+        PlanOptions {
+            as_of: AS_OF,
+            ..PlanOptions::default()
+        }
+    }
+
+    #[test]
+    fn files_that_agree_keep_the_first_named_without_doubt() {
+        // `N` and `No` say the same; the later file's date does not matter.
+        let a = set(
+            "a.csv",
+            Some(jiff::civil::date(2026, 6, 1)),
+            entry("Unliquidated", None, "N"),
+        );
+        let b = set("b.csv", Some(AS_OF), entry("UNLIQUIDATED", None, "No"));
+        let plan = build_plan(vec![a, b], &options());
+        assert_eq!(plan.entries.len(), 1);
+        assert_eq!(&*plan.entries[0].file, "a.csv");
+        assert_eq!(plan.entries[0].decision.path, EntryPath::Cape);
+        let r011 = plan
+            .diagnostics
+            .iter()
+            .find(|d| d.code() == "R011")
+            .expect("R011");
+        assert!(r011.message.contains("agree"), "{}", r011.message);
+    }
+
+    #[test]
+    fn files_that_disagree_read_the_newer_and_doubt_the_entry() {
+        let old = set(
+            "old.csv",
+            Some(jiff::civil::date(2026, 6, 1)),
+            entry("Unliquidated", None, "N"),
+        );
+        let new = set(
+            "new.csv",
+            Some(AS_OF),
+            entry("Liquidated", Some(jiff::civil::date(2026, 6, 13)), "N"),
+        );
+        let mut doubted = Vec::new();
+        let plan = build_plan_with(vec![old, new], &options(), &Known::new(), |e, _| {
+            doubted.extend(
+                e.doubtful_cells
+                    .iter()
+                    .filter(|c| c.doubt == Doubt::Conflicting)
+                    .map(|c| (c.column, c.value.clone())),
+            );
+        });
+        assert_eq!(plan.entries.len(), 1);
+        let e = &plan.entries[0];
+        assert_eq!(&*e.file, "new.csv");
+        assert_eq!(e.decision.path, EntryPath::Review);
+        assert_eq!(e.declaration, None);
+        assert!(e.urgent, "protest due 2026-12-10");
+        assert_eq!(
+            doubted,
+            vec![
+                (
+                    crate::path::Column::LiquidationStatus,
+                    "Unliquidated".to_owned()
+                ),
+                (crate::path::Column::LiquidationDate, "(blank)".to_owned()),
+            ]
+        );
+        let r011 = plan
+            .diagnostics
+            .iter()
+            .find(|d| d.code() == "R011")
+            .expect("R011");
+        assert_eq!(r011.file.as_deref(), Some("old.csv"));
+        assert!(
+            r011.message
+                .contains("new.csv (line 2), whose data is newer"),
+            "{}",
+            r011.message
+        );
+    }
 }

@@ -306,12 +306,16 @@ pub static ENTRY_IN_TWO_FILES: EntryReaderRule = reader_rule!("R011", "entry-in-
         what: "The same entry number appears in two files given to one `capekit plan` (two ES-003 \
 exports that overlap, or an ES-003 and an entry list).",
         why: "An entry has one path and one set of deadlines; adding both files' rows up would \
-double its IEEPA duty and could mix two liquidation dates. The entry is taken from the first file \
-named; the later file's rows for it are left out of the plan, and the finding names both files.",
+double its IEEPA duty and could mix two liquidation dates. While the files agree on the entry's \
+facts it is taken from the first file named. When they disagree (liquidation status or date, \
+entry type, importer, protest, flags, IEEPA duty), it is taken from the file of newer data (the \
+export's run date in its title row, else the file's date), and it is not declared on conflicting \
+data: the plan sends it to review, naming both files and both readings. The other file's rows \
+for it are left out of the plan.",
         example: "`B76-0324527-8` on line 2 of `es003-march.csv` and on line 40 of \
 `es003-q1.csv`.",
-        fix: "Nothing, if the exports overlap by design. If the later file holds newer data (a \
-liquidation since), name it first or drop the older file, and run again.",
+        fix: "Nothing, if the exports overlap by design. If they disagree, check the entry in ACE; \
+drop the older file, or export ES-003 again, and run again.",
         source: ACE_EXPORT);
 
 /// R012: a negative duty on an IEEPA line.
@@ -354,6 +358,40 @@ declaration, until the cell is corrected.",
 file again.",
         source: ACE_EXPORT);
 
+/// R015: a yes/no flag cell holds a value capekit cannot read as yes or no.
+pub static UNREADABLE_FLAG: EntryReaderRule = reader_rule!("R015", "unreadable-flag", Warning, "a yes/no flag cannot be read as yes or no",
+        what: "A drawback, reconciliation or AD/CVD cell holds something capekit cannot read as \
+yes or no. Read as no: blank, `N`, `No`, `0`, `False`, `N/A`, `NA`, `None`, `Not Applicable`, \
+`Not Flagged`, `No Drawback`, `No Recon` (any case, punctuation aside). Read as yes: `Y`, `Yes`, \
+`1`, `True`, `X`, `Flagged`, an issue code such as `001`, or a claim or case number such as \
+`DBK-2026-0001` or `A-570-967`. In the AD/CVD column, `Suspended` and `Pending Liquidation` \
+are read as the statuses they are.",
+        why: "CBP rejects drawback-linked entries in CAPE phase 1 and takes reconciliation-flagged \
+and AD/CVD entries only in some cases: a flag read the wrong way either loses a refund (an entry \
+held back as drawback-linked that is not) or gets the entry rejected. It is read neither as yes \
+nor as no: the entry is not declared (the plan sends it to review) until the cell is corrected.",
+        example: "`Maybe` or `See notes` in `Drawback Indicator`.",
+        fix: "Write `Y` or `N` (or the drawback claim or AD/CVD case number) into the cell, as ACE \
+shows the entry, and read the file again.",
+        source: ACE_EXPORT);
+
+/// R016: columns of the file that capekit does not read.
+pub static COLUMNS_NOT_READ: EntryReaderRule = reader_rule!("R016", "columns-not-read", Warning, "columns of the file that capekit does not read",
+        what: "Headers of an ES-003 export or entry list that name no column capekit reads, said \
+once per file with the list: columns no decision needs (`Country of Origin Code`, `Entry Summary \
+Line Number`), and columns capekit would read under another name. When a column a decision needs \
+is not found (`HTS Number - Full`, `Line Tariff Duty Amount`, `Entry Date`, `Liquidation \
+Date`...), the finding names it beside the columns left unread.",
+        why: "A column passed over in silence can hide what decides an entry: a liquidation reason \
+36 (refunded through CAPE), a drawback claim number or an AD/CVD case number under a header \
+capekit does not know would leave an entry to be declared again, or declared when CBP rejects it.",
+        example: "`Drawback Claim Num.` or `Liq. Reason (36=CAPE)` as a header, or `Country of Origin \
+Code`.",
+        fix: "Nothing, for columns no decision needs. If one holds a column capekit reads, rename \
+its header to the ACE name (`Liquidation Reason Code`, `Drawback Indicator`, `ADCVD Status`, \
+`HTS Number - Full`, `Line Tariff Duty Amount`...) and read the file again.",
+        source: ACE_EXPORT);
+
 /// Rules of the ES-003 / entry-list reader, in code order. Codes are append-only.
 pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
     &ENTRY_DATA_UNREADABLE_ENTRY_NUMBER,
@@ -370,6 +408,8 @@ pub static ENTRY_READER_RULES: &[&EntryReaderRule] = &[
     &NEGATIVE_IEEPA_DUTY,
     &REPORT_TOTAL_ROW,
     &PLACEHOLDER_IMPORTER_NUMBER,
+    &UNREADABLE_FLAG,
+    &COLUMNS_NOT_READ,
 ];
 
 /// The claim reader rule with this code (case-insensitive), for a code read from elsewhere.

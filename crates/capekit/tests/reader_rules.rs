@@ -1,4 +1,4 @@
-//! Every reader rule, of claim files (C001-C008), of entry reports (R001-R014) and of refund
+//! Every reader rule, of claim files (C001-C008), of entry reports (R001-R016) and of refund
 //! reports (D001-D012), is triggered by a fixture named after it, through the command that reads
 //! such a file (`capekit triage`, `capekit plan`, `capekit refunds`), and shows in its findings (`--format json`), or, for a file that cannot be
 //! read at all, in its refusal.
@@ -53,6 +53,8 @@ const CASES: &[(&str, &str, Shows)] = &[
     ("R012", "plan", Shows::Finding),
     ("R013", "plan", Shows::Finding),
     ("R014", "plan", Shows::Finding),
+    ("R015", "plan", Shows::Finding),
+    ("R016", "plan", Shows::Finding),
     ("D001", "refunds", Shows::Finding),
     ("D002", "refunds", Shows::Finding),
     ("D003", "refunds", Shows::Finding),

@@ -4,6 +4,11 @@
 use super::*;
 
 /// Lower-case letters and digits only: how free-text statuses are compared.
+pub fn squash_text(s: &str) -> String {
+    squash(s)
+}
+
+/// Lower-case letters and digits only: how free-text statuses are compared.
 pub(super) fn squash(s: &str) -> String {
     s.chars()
         .filter(char::is_ascii_alphanumeric)
@@ -11,17 +16,88 @@ pub(super) fn squash(s: &str) -> String {
         .collect()
 }
 
-/// A yes/no flag as ACE and broker exports write it: `Y`, `Yes`, `1`, `X`, an issue code such
-/// as `001`, or a claim number mean yes; `N`, `No`, `0`, `000`, `False` mean no; blank is unknown.
+/// A yes/no flag as ACE and broker exports write it, read tolerantly (case, spaces and
+/// punctuation aside):
+///
+/// - no: blank or a dash, `N`, `No`, `0`, `000`, `False`, `N/A`, `NA`, `None`, `Not Applicable`,
+///   `Not Flagged`, `No Drawback`, `No Recon`, `No Reconciliation`, `No AD/CVD`...;
+/// - yes: `Y`, `Yes`, `1`, `True`, `X`, `Flagged`, an issue code such as `001`, or a claim or
+///   case number such as `DBK-2026-0001` or `A-570-967`;
+/// - anything else is `None`: capekit cannot tell, and the reader says so (rule R015) and sends
+///   the entry to review, never reading it silently as yes or no.
 pub fn flag_value(raw: &str) -> Option<bool> {
     let s = squash(raw);
     if s.is_empty() {
-        return None;
+        // Blank, or only dashes: nothing flagged. Other punctuation alone (`?`) says nothing.
+        let t = raw.trim();
+        return t
+            .chars()
+            .all(|c| c == '-' || c == '\u{2013}' || c == '\u{2014}' || c.is_whitespace())
+            .then_some(false);
     }
-    if matches!(s.as_str(), "n" | "no" | "false" | "f" | "none") || s.bytes().all(|b| b == b'0') {
+    if is_flag_no(&s) {
         return Some(false);
     }
-    Some(true)
+    if matches!(
+        s.as_str(),
+        "y" | "yes" | "true" | "t" | "x" | "flagged" | "flag" | "checked"
+    ) {
+        return Some(true);
+    }
+    // An issue code (`001`) or a claim or case number (`DBK-2026-0001`, `A-570-967`): digits,
+    // not all zero, behind at most a short prefix of letters.
+    let letters = s.bytes().filter(u8::is_ascii_alphabetic).count();
+    let leading = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if s.bytes().any(|b| (b'1'..=b'9').contains(&b)) && letters <= 4 && letters == leading {
+        return Some(true);
+    }
+    None
+}
+
+/// Is the squashed flag a "no"?
+fn is_flag_no(s: &str) -> bool {
+    const WORDS: [&str; 10] = [
+        "n",
+        "no",
+        "false",
+        "f",
+        "none",
+        "na",
+        "nil",
+        "notapplicable",
+        "nonapplicable",
+        "off",
+    ];
+    // What a "no" or "not" may stand before: `No Drawback`, `Not Flagged`, `No Recon Flag`.
+    const AFTER_NO: [&str; 20] = [
+        "applicable",
+        "flagged",
+        "flag",
+        "flags",
+        "drawback",
+        "drawbackclaim",
+        "dbk",
+        "recon",
+        "reconflag",
+        "reconciliation",
+        "reconciliationflag",
+        "reconciled",
+        "adcvd",
+        "addcvd",
+        "adcvdcase",
+        "adcvdorder",
+        "case",
+        "claim",
+        "subject",
+        "subjecttoadcvd",
+    ];
+    if WORDS.contains(&s) || s.bytes().all(|b| b == b'0') {
+        return true;
+    }
+    ["not", "no", "non"]
+        .iter()
+        .filter_map(|p| s.strip_prefix(p))
+        .any(|rest| AFTER_NO.contains(&rest))
 }
 
 /// What a liquidation status says.
@@ -467,4 +543,65 @@ pub(super) fn normalized_type(e: &EntryData) -> Option<&str> {
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod flag_tests {
+    use super::flag_value;
+
+    #[test]
+    fn negatives_are_read_as_no() {
+        for no in [
+            "",
+            " ",
+            "-",
+            "N",
+            "no",
+            "0",
+            "000",
+            "FALSE",
+            "N/A",
+            "n/a",
+            "NA",
+            "None",
+            "NOT APPLICABLE",
+            "Not Applicable",
+            "Not Flagged",
+            "NO DRAWBACK",
+            "No Drawback",
+            "No Recon",
+            "No Reconciliation",
+            "no-recon flag",
+            "No AD/CVD",
+            "n.a.",
+        ] {
+            assert_eq!(flag_value(no), Some(false), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn positives_and_claim_or_case_numbers_are_read_as_yes() {
+        for yes in [
+            "Y",
+            "yes",
+            "1",
+            "TRUE",
+            "x",
+            "Flagged",
+            "001",
+            "DBK123",
+            "DBK-2026-0001",
+            "A-570-967",
+            "C-570-968",
+        ] {
+            assert_eq!(flag_value(yes), Some(true), "{yes:?}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_unknown() {
+        for unknown in ["?", "Maybe", "See notes", "Pending review", "Claim 12345"] {
+            assert_eq!(flag_value(unknown), None, "{unknown:?}");
+        }
+    }
 }

@@ -761,7 +761,7 @@ fn flags_and_statuses() {
     for no in ["N", "No", "0", "000", "false"] {
         assert_eq!(flag_value(no), Some(false), "{no}");
     }
-    assert_eq!(flag_value("  "), None);
+    assert_eq!(flag_value("  "), Some(false));
     assert_eq!(
         liquidation_status("Reliquidated"),
         Some(LiqStatus::Liquidated)

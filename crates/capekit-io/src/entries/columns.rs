@@ -41,6 +41,9 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "importernbr",
             "importerid",
             "iorid",
+            "importerofrecord",
+            "importerofrecordnbr",
+            "ior",
         ],
     ),
     (
@@ -65,6 +68,11 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "htscode",
             "tariffno",
             "linetariffhtsnumber",
+            "tariffnumberfull",
+            "htsfull",
+            "htsnbr",
+            "tariffnbr",
+            "linetariffnumber",
         ],
     ),
     (
@@ -75,17 +83,23 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "goodsvalue",
             "linetariffgoodsvalue",
             "enteredvalue",
+            "linetariffgoodsvalueamt",
+            "goodsvalueamt",
+            "linegoodsvalueamount",
+            "linegoodsvalue",
         ],
     ),
     (
         Column::Duty,
         &[
-            "linetariffdutyamount",
             "dutyamount",
             "duty",
             "linetariffduty",
             "dutyamt",
             "linedutyamount",
+            "linetariffdutyamt",
+            "linedutyamt",
+            "linetariffdutyamount",
         ],
     ),
     (
@@ -95,6 +109,9 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "liqstatus",
             "liquidationstatuscode",
             "liquidationstatusdescription",
+            "liquidationstatusdesc",
+            "liqstatusdesc",
+            "liqstatusdescription",
         ],
     ),
     (
@@ -104,6 +121,7 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "liqdate",
             "liquidationdt",
             "dateofliquidation",
+            "liqdt",
         ],
     ),
     (
@@ -116,6 +134,8 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "reconciliationflagindicator",
             "reconciliationissuecode",
             "reconissuecode",
+            "reconciliationflagind",
+            "reconind",
         ],
     ),
     (
@@ -144,6 +164,7 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "proteststatus",
             "proteststatuscode",
             "proteststatusdescription",
+            "proteststatusdesc",
         ],
     ),
     (
@@ -153,6 +174,16 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "drawbackflag",
             "drawback",
             "drawbackclaimnumber",
+            "drawbackclaimnbr",
+            "drawbackclaimno",
+            "drawbackclaimnum",
+            "drawbackclaim",
+            "dbkclaimnumber",
+            "dbkclaimnbr",
+            "dbkclaimno",
+            "dbkindicator",
+            "dbkflag",
+            "dbk",
         ],
     ),
     (
@@ -173,6 +204,12 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "liqreasoncode",
             "liqreason",
             "liquidationreasoncd",
+            "liquidationreasondescription",
+            "liquidationreasondesc",
+            "liqreasondesc",
+            "liqreasondescription",
+            "liquidationreasoncodedescription",
+            "liquidationreasoncodedesc",
         ],
     ),
     (
@@ -186,6 +223,12 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "addcvdstatus",
             "adcvdflag",
             "adcvdcasestatus",
+            "adcvdcasenumber",
+            "adcvdcasenbr",
+            "adcvdcaseno",
+            "adcvdcase",
+            "addcvdcasenumber",
+            "adcvdcasenum",
         ],
     ),
     (
@@ -196,6 +239,7 @@ pub(super) const ALIASES: &[(Column, &[&str])] = &[
             "portcode",
             "port",
             "entryport",
+            "portofentrycd",
         ],
     ),
 ];
@@ -221,12 +265,32 @@ pub(super) const ENTRY_LEVEL: [Column; 17] = [
     Column::Port,
 ];
 
+/// Lower-case letters and digits of a header, a note in brackets left out (`Entry Date
+/// (MM/DD/YYYY)`, `Duty [USD]`) unless the header is nothing else.
 pub(super) fn squash(header: &str) -> String {
-    unwrap_value(header)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    let header = unwrap_value(header);
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let mut outside = String::with_capacity(header.len());
+    let mut depth = 0usize;
+    for c in header.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    let squashed = letters(&outside);
+    if squashed.is_empty() {
+        letters(header)
+    } else {
+        squashed
+    }
 }
 
 /// The field a header names, if capekit knows it.

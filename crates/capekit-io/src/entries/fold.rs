@@ -88,6 +88,17 @@ pub(super) fn is_blank(f: &impl Fields) -> bool {
     (0..f.count()).all(|i| f.raw(i).iter().all(u8::is_ascii_whitespace))
 }
 
+/// Columns most decisions need: said missing beside the columns left unread (R016).
+pub(super) const NEEDED: [Column; 7] = [
+    Column::EntryType,
+    Column::ImporterNumber,
+    Column::EntryDate,
+    Column::Hts,
+    Column::Duty,
+    Column::LiquidationStatus,
+    Column::LiquidationDate,
+];
+
 /// Which column holds which field.
 #[derive(Debug)]
 pub(super) struct Mapping {
@@ -282,6 +293,7 @@ impl<'f> State<'f> {
         }
         let mut columns = [None; Column::ALL.len()];
         let mut present = ColumnSet::EMPTY;
+        let mut unread: Vec<String> = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             match column_of(h) {
                 Some(c) if present.contains(c) => {
@@ -305,8 +317,37 @@ impl<'f> State<'f> {
                     present.insert(c);
                 }
                 None if h.trim().is_empty() => {}
-                None => self.columns_ignored.push(h.clone()),
+                None => {
+                    self.columns_ignored.push(h.clone());
+                    unread.push(format!("`{h}` ({})", column_letter(i)));
+                }
             }
+        }
+        if !unread.is_empty() {
+            let missing: Vec<String> = NEEDED
+                .iter()
+                .filter(|c| !present.contains(**c))
+                .map(|c| format!("`{}`", c.header()))
+                .collect();
+            let missing = if missing.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; no column of the file is read as {}: if one of those above holds it, rename its header to that name",
+                    missing.join(", ")
+                )
+            };
+            let n = unread.len();
+            self.findings.push(
+                capekit_core::reading::COLUMNS_NOT_READ
+                    .diag(format!(
+                        "{}: capekit does not read {n} column{} of this file: {}{missing} - nothing to do for columns no decision needs; if one holds what capekit reads under another name (a liquidation reason, a drawback claim or AD/CVD case number), rename its header to the ACE name (`capekit explain R016`) and read the file again",
+                        at.where_line(at.line),
+                        if n == 1 { "" } else { "s" },
+                        unread.join(", ")
+                    ))
+                    .at_line(at.line),
+            );
         }
         if !self.before_header.is_empty() {
             let lines: Vec<String> = self
@@ -509,6 +550,36 @@ impl<'f> State<'f> {
                     value,
                     message,
                 ));
+                return;
+            }
+            Column::Drawback | Column::ReconciliationIndicator | Column::AdCvd
+                if !flag_readable(column, value) =>
+            {
+                let why = "neither yes nor no";
+                entry.add_doubt(column, Doubt::Unreadable, at.position(c), value, why);
+                let value_shown = capekit_core::diag::quoted(value);
+                let message = format!(
+                    "{}: `{value_shown}` in `{}` is neither yes nor no as capekit reads a flag (no: blank, `N`, `No`, `N/A`, `None`, `Not Applicable`, `Not Flagged`; yes: `Y`, `Yes`, `X`, `Flagged`, a claim or case number) - write `Y` or `N` (or the claim or case number); until then entry {} is not declared (the plan sends it to review)",
+                    at.position(c),
+                    column.header(),
+                    number.as_str()
+                );
+                self.findings.push(cell_diag(
+                    &capekit_core::reading::UNREADABLE_FLAG,
+                    at,
+                    c,
+                    value,
+                    message,
+                ));
+                // Kept as written, so that a different value on another row is still said.
+                let slot = match column {
+                    Column::Drawback => &mut entry.drawback,
+                    Column::ReconciliationIndicator => &mut entry.reconciliation_indicator,
+                    _ => &mut entry.adcvd,
+                };
+                if slot.is_none() {
+                    *slot = Some(intern(&mut self.texts, value));
+                }
                 return;
             }
             _ => {

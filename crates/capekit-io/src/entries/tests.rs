@@ -217,7 +217,8 @@ fn entry<'a>(set: &'a EntryDataSet, n: &str) -> &'a EntryData {
 fn es003_with_bom_crlf_and_wrapped_values() {
     let set = fixture!("es003_bom_crlf_wrapped.csv");
     assert!(set.bom);
-    assert_eq!(set.diagnostics, vec![]);
+    // Only the columns no decision needs are said, once.
+    assert_eq!(codes(&set), vec![("R016", Some(1))]);
     assert_eq!(
         (set.rows_read, set.rows_used, set.rows_dropped),
         (10, 10, 0)
@@ -906,4 +907,86 @@ fn placeholder_importers_and_real_forms() {
     ] {
         assert!(!super::values::placeholder_importer(real), "{real}");
     }
+}
+
+#[test]
+fn flag_cells_read_negatives_as_no_and_say_what_they_cannot_read() {
+    let csv = "Entry Summary Number,Entry Date,HTS Number - Full,Line Tariff Duty Amount,Drawback Indicator,Reconciliation Indicator,ADCVD Status\n\
+C4500000269,03/10/2025,99030125,$100.00,N/A,Not Flagged,NA\n\
+C4500000277,03/10/2025,99030125,$100.00,No Drawback,No Recon,Not Applicable\n\
+C4500000285,03/10/2025,99030125,$100.00,DBK-2026-0001,001,A-570-967\n\
+C4500000293,03/10/2025,99030125,$100.00,See notes,Maybe,Suspended\n";
+    let set = parse_entry_data("flags.csv", csv.as_bytes()).expect("read");
+    for n in ["C4500000269", "C4500000277", "C4500000285"] {
+        let e = entry(&set, n);
+        assert!(
+            e.unreadable_columns.is_empty(),
+            "{n}: {:?}",
+            e.doubtful_cells
+        );
+    }
+    let e = entry(&set, "C4500000293");
+    assert!(e.unreadable_columns.contains(Column::Drawback));
+    assert!(
+        e.unreadable_columns
+            .contains(Column::ReconciliationIndicator)
+    );
+    // A status of the AD/CVD column is read as one.
+    assert!(!e.unreadable_columns.contains(Column::AdCvd));
+    let flags: Vec<_> = set
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "R015")
+        .collect();
+    assert_eq!(flags.len(), 2, "{:?}", set.diagnostics);
+    for said in [
+        "`See notes` in `Drawback Indicator`",
+        "`Maybe` in `Reconciliation Indicator`",
+    ] {
+        assert!(
+            flags
+                .iter()
+                .any(|d| d.message.contains(said) && d.line == Some(5)),
+            "{said}: {flags:?}"
+        );
+    }
+}
+
+#[test]
+fn headers_under_other_names_are_read_and_the_rest_are_named() {
+    for (h, c) in [
+        ("Tariff Number - Full", Column::Hts),
+        ("Line Tariff Duty Amt", Column::Duty),
+        ("Entry Date (MM/DD/YYYY)", Column::EntryDate),
+        ("Importer of Record", Column::ImporterNumber),
+        ("Liquidation Reason Description", Column::LiquidationReason),
+        ("Liq Reason Desc", Column::LiquidationReason),
+        ("Drawback Claim Nbr", Column::Drawback),
+        ("AD/CVD Case Number", Column::AdCvd),
+        ("Duty [USD]", Column::Duty),
+    ] {
+        assert_eq!(column_of(h), Some(c), "{h}");
+    }
+    let csv = "Entry Summary Number,Country of Origin Code,Entry Date,Broker Ref\n\
+B7630001009,CN,02/01/2026,R-1\n";
+    let set = parse_entry_data("unread.csv", csv.as_bytes()).expect("read");
+    let unread: Vec<_> = set
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "R016")
+        .collect();
+    assert_eq!(unread.len(), 1, "{:?}", set.diagnostics);
+    assert_eq!(unread[0].severity(), Severity::Warning);
+    assert_eq!(unread[0].line, Some(1));
+    let m = &unread[0].message;
+    assert!(
+        m.contains("`Country of Origin Code` (B), `Broker Ref` (D)"),
+        "{m}"
+    );
+    assert!(m.contains("`HTS Number - Full`"), "{m}");
+    assert!(!m.contains("`Entry Date`,"), "{m}");
+    // A file whose every header is read says nothing.
+    let all = "Entry Summary Number,Entry Date\nB7630001009,02/01/2026\n";
+    let set = parse_entry_data("all.csv", all.as_bytes()).expect("read");
+    assert!(set.diagnostics.is_empty(), "{:?}", set.diagnostics);
 }

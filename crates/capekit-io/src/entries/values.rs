@@ -230,3 +230,18 @@ pub(super) fn placeholder_importer(value: &str) -> bool {
     // Only zeros, or only x's (`XX-XXXXXXX00`, a mask), carry no number.
     alnum.chars().all(|c| c == '0' || c == 'x')
 }
+
+/// Can a flag column's value be read: yes or no ([`capekit_core::path::flag_value`]), or, in the
+/// AD/CVD column, a status the path engine reads (suspended, pending liquidation, Commerce's
+/// instructions)?
+pub(super) fn flag_readable(column: Column, value: &str) -> bool {
+    if capekit_core::path::flag_value(value).is_some() {
+        return true;
+    }
+    let s: String = value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    column == Column::AdCvd && ["susp", "pend", "instruct"].iter().any(|w| s.contains(w))
+}

@@ -710,3 +710,78 @@ fn a_not_refundable_entry_shows_no_court_date() {
     assert_eq!(e["path"], "not-refundable");
     assert!(e["court_due"].is_null(), "{e}");
 }
+
+/// `plan` on the court-readings fixture as of `as_of`, in `dir`, with `extra` arguments.
+fn court_readings_plan(dir: &Path, as_of: &str, extra: &[&str]) -> common::Run {
+    let name = "court-readings.csv";
+    std::fs::copy(fixture_dir().join("regress").join(name), dir.join(name)).expect("copy fixture");
+    let mut args = vec![
+        "plan",
+        name,
+        "--as-of",
+        as_of,
+        "--out",
+        "out",
+        "--no-ledger",
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+#[test]
+fn once_the_earliest_court_reading_passed_the_deposit_reading_counts_and_stays_urgent() {
+    // C4500000087: heading 9903.01.20 (2027-02-01 at the order's reading), deposit 2025-02-11.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = court_readings_plan(dir.path(), "2027-02-02", &["--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let v = r.json();
+    let e = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry_number"] == "C4500000087")
+        .expect("entry");
+    assert_eq!(e["court_due"]["date"], "2027-02-11", "{e}");
+    assert_eq!(e["court_due"]["urgent"], true, "{e}");
+    assert_eq!(e["urgent"], true, "{e}");
+    let basis = e["court_due"]["basis"].as_str().expect("basis");
+    assert!(
+        basis.contains(
+            "the earliest reading, 2027-02-01, has passed; the deposit reading gives 2027-02-11"
+        ) && basis.contains("counsel must judge whether it holds"),
+        "{basis}"
+    );
+    // The text's court-dates summary keeps it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = court_readings_plan(dir.path(), "2027-02-02", &[]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let summary = r
+        .stdout
+        .split("court dates")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no court dates summary: {}", r.stdout));
+    assert!(summary.contains("2027-02-11"), "{summary}");
+}
+
+#[test]
+fn a_deposit_before_its_order_says_the_order_is_known_and_the_deposit_reading_is_earlier() {
+    // C4500000020: heading 9903.01.25 (EO 14257, 2025-04-02), deposit 2025-03-20.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = court_readings_plan(dir.path(), "2026-12-10", &["--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let v = r.json();
+    let e = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry_number"] == "C4500000020")
+        .expect("entry");
+    assert_eq!(e["court_due"]["date"], "2027-03-20", "{e}");
+    let basis = e["court_due"]["basis"].as_str().expect("basis");
+    assert!(!basis.contains("unknown"), "{basis}");
+    assert!(
+        basis.contains("EO 14257 signed 2025-04-02") && basis.contains("2027-04-02"),
+        "{basis}"
+    );
+    assert!(basis.contains("the earliest reading"), "{basis}");
+}

@@ -785,3 +785,65 @@ fn a_deposit_before_its_order_says_the_order_is_known_and_the_deposit_reading_is
     );
     assert!(basis.contains("the earliest reading"), "{basis}");
 }
+
+#[test]
+fn a_phase3_importers_table_is_read_by_its_headers_and_an_unknown_importer_is_warned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = fixture_of("P033");
+    std::fs::copy(fixture_dir().join(&name), dir.path().join(&name)).expect("copy");
+    // A table with a header row, an extra column and a name holding a comma.
+    std::fs::write(
+        dir.path().join("sued.csv"),
+        "Importer Number,Importer Name,IOR submitted\n27-184593000,\"Acme, Inc.\",yes\n55-555555500,Beta LLC,no\n",
+    )
+    .expect("write");
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            &name,
+            "--as-of",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--out",
+            "out",
+            "--phase3-importers",
+            "sued.csv",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert_eq!(r.json()["entries"][0]["path"], "phase-3", "{}", r.both());
+    assert!(
+        r.stderr.contains(
+            "--phase3-importers: no entry of importer 55-555555500 in the entry data: check the number"
+        ),
+        "{}",
+        r.both()
+    );
+    assert!(!r.stderr.contains("importer 27-184593000"), "{}", r.both());
+    // A mistyped number on the command line: warned, and the entry is not on Phase 3.
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            &name,
+            "--as-of",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--out",
+            "out2",
+            "--phase3-importers",
+            "27-184593001:yes",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert!(
+        r.stderr
+            .contains("no entry of importer 27-184593001 in the entry data: check the number"),
+        "{}",
+        r.both()
+    );
+    assert_ne!(r.json()["entries"][0]["path"], "phase-3");
+}

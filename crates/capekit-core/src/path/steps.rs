@@ -305,6 +305,16 @@ pub(super) fn phase3(
         ));
         return None;
     }
+    // A type CAPE phase 1 excludes: its note said no phase takes it; Phase 3's terms do not
+    // name entry types, so the note says what is known.
+    if let Some(t) = normalized_type(e).filter(|t| ["08", "09"].contains(t)) {
+        let prefix = format!("entry type {t} ");
+        d.notes.retain(|n| !n.starts_with(&prefix));
+        d.notes.push(format!(
+            "entry type {t} ({}) is excluded from CAPE phase 1 and is never declared there; CBP has not published whether Phase 3 takes the type - ask CBP (IEEPARefunds@cbp.dhs.gov) before submitting it, and keep the court date in view until Phase 3 accepts it",
+            if t == "08" { "USMCA duty deferral" } else { "reconciliation" }
+        ));
+    }
     d.notes.push(format!(
         "finally liquidated; the importer sued in the CIT and its IOR was submitted by {PHASE3_IOR_CUTOFF}: CAPE Phase 3 (open since {PHASE3_OPENED}) refunds it - its upload format is unpublished, so no declaration is written"
     ));

@@ -1742,3 +1742,24 @@ fn a_recorded_protest_takes_the_entry_off_the_cape_path_keeping_the_withdrawal()
     let d = decide_with(&decided, AS_OF, &ctx);
     assert_ne!(d.reasons[0], OPEN_PROTEST.code);
 }
+
+#[test]
+fn an_excluded_type_of_a_phase3_importer_is_not_said_to_have_no_phase() {
+    let mut ctx = PathContext::default();
+    ctx.add_phase3_importer("27-1", true);
+    let mut e = liquidated(days_before(200));
+    e.importer_number = Some("27-1".into());
+    e.entry_type = Some("08".into());
+    let d = decide_with(&e, AS_OF, &ctx);
+    assert_eq!(d.path, EntryPath::Phase3);
+    let notes = d.notes.join(" | ");
+    assert!(!notes.contains("no phase that takes it"), "{notes}");
+    assert!(
+        notes.contains("CBP has not published whether Phase 3 takes the type"),
+        "{notes}"
+    );
+    // Without the Phase 3 importer, the note stands.
+    let d = decide(&e, AS_OF);
+    assert_ne!(d.path, EntryPath::Phase3);
+    assert!(d.notes.iter().any(|n| n.contains("no phase that takes it")));
+}

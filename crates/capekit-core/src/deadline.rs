@@ -303,6 +303,25 @@ impl<'de> serde::Deserialize<'de> for OrderSet {
     }
 }
 
+/// A later reading of the court's two years ([`CourtReadings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LaterReading {
+    /// From the deposit of the duty (the entry summary date).
+    Deposit,
+    /// From liquidation.
+    Liquidation,
+}
+
+impl LaterReading {
+    /// `deposit`, `liquidation`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deposit => "deposit",
+            Self::Liquidation => "liquidation",
+        }
+    }
+}
+
 /// What a deadline was counted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {
@@ -323,6 +342,21 @@ pub enum Basis {
     Deposit(Date),
     /// The entry date, standing in for an unknown deposit (the entry is never later).
     EntryAsDeposit(Date),
+    /// The deposit (or the entry date standing in for it, `true`) of a duty whose order the
+    /// heading tells, before that order's date: the deposit's reading is then the earliest.
+    DepositBeforeOrder(Date, bool, &'static ChapterOrder),
+    /// The earliest reading passed on `passed`; a later reading, still ahead, gives `due`:
+    /// the date left, whether it holds being for counsel to judge.
+    LaterReading {
+        /// The earliest reading's last day, passed.
+        passed: Date,
+        /// Which later reading: the deposit's or liquidation's.
+        reading: LaterReading,
+        /// What the later reading counts from (the deposit or the liquidation date).
+        from: Date,
+        /// Its last day.
+        due: Date,
+    },
     /// The decision date of a denied protest (the safe start of the notice of denial).
     Denial(Date),
     /// A liquidation by operation of law one year after entry (19 USC 1504(a)): a reading of
@@ -371,6 +405,29 @@ impl fmt::Display for Basis {
             Self::EntryAsDeposit(d) => write!(
                 f,
                 "entry {d} + 2 years (no entry summary date in the file; the deposit is not earlier than the entry)"
+            ),
+            Self::DepositBeforeOrder(d, entry_as_deposit, o) => write!(
+                f,
+                "{} {d} + 2 years: the earliest reading, earlier than the order's ({} signed {}, headings {}, confidence C, + 2 years {}) - a deposit before the order that imposed the duty is unusual: check the dates in ACE",
+                if *entry_as_deposit {
+                    "entry (no entry summary date in the file)"
+                } else {
+                    "deposit (the entry summary date)"
+                },
+                o.order,
+                o.signed,
+                o.range,
+                add_years(o.signed, COURT_YEARS).map_or_else(|| "?".to_owned(), |x| x.to_string())
+            ),
+            Self::LaterReading {
+                passed,
+                reading,
+                from,
+                due,
+            } => write!(
+                f,
+                "the earliest reading, {passed}, has passed; the {r} reading gives {due} ({r} {from} + 2 years): counsel must judge whether it holds",
+                r = reading.as_str()
             ),
             Self::Denial(d) => write!(f, "protest denied {d} + 180 days"),
             Self::DeemedLiquidation(d) => write!(
@@ -479,11 +536,18 @@ impl CourtReadings {
     /// `later readings: deposit + 2 years 2027-03-10; liquidation + 2 years 2028-01-15`, or
     /// `None` when there is none.
     pub fn note(&self) -> Option<String> {
+        self.note_after(None)
+    }
+
+    /// [`CourtReadings::note`] with only the readings later than `after` (the court date shown,
+    /// when it is itself one of them).
+    pub fn note_after(&self, after: Option<Date>) -> Option<String> {
+        let later = |d: &Date| after.is_none_or(|a| *d > a);
         let mut parts = Vec::new();
-        if let Some(d) = self.deposit {
+        if let Some(d) = self.deposit.filter(later) {
             parts.push(format!("deposit + 2 years {d}"));
         }
-        if let Some(d) = self.liquidation {
+        if let Some(d) = self.liquidation.filter(later) {
             parts.push(format!("liquidation + 2 years {d}"));
         }
         (!parts.is_empty()).then(|| {
@@ -742,8 +806,9 @@ impl ActKind {
             Self::Protest => &[DeadlineKind::Protest],
             Self::Suit => &[DeadlineKind::Court1581i, DeadlineKind::Court1581a],
             Self::Psc => &[DeadlineKind::Psc],
-            // CAPE Phase 3 carries the claim of an importer that already sued.
-            Self::Phase3 => &[DeadlineKind::Court1581i],
+            // A Phase 3 submission meets no deadline: until CBP accepts it, the court date
+            // (28 USC 1581(i)) is what keeps the claim, and it stays in view.
+            Self::Phase3 => &[],
         }
     }
 
@@ -893,13 +958,64 @@ pub fn court_1581i(
     };
     // The earliest reading is the safe date. The order normally comes first; a deposit before
     // the order's date (a heading whose order was signed after the entry) makes the deposit's
-    // reading the earlier one, and it is taken.
+    // reading the earlier one, and it is taken, said as such.
     let safe = match (by_order, by_deposit()) {
-        (Some(o), Some(d)) if d.date < o.date => Some(d),
+        (Some(o), Some(d)) if d.date < o.date => {
+            let Basis::Order(order) = o.basis else {
+                unreachable!("by_order is counted from an order")
+            };
+            let basis = match d.basis {
+                Basis::Deposit(x) => Basis::DepositBeforeOrder(x, false, order),
+                Basis::EntryAsDeposit(x) => Basis::DepositBeforeOrder(x, true, order),
+                b => b,
+            };
+            Some(Deadline { basis, ..d })
+        }
         (Some(o), _) => Some(o),
         (None, d) => d,
     };
-    (safe, readings)
+    (
+        safe.map(|s| next_reading_ahead(s, deposit, liquidation, as_of)),
+        readings,
+    )
+}
+
+/// The court date that counts once `safe`, the earliest reading, has passed: the next later
+/// reading still ahead (the deposit's, then liquidation's), said as such; `safe` itself while
+/// it is ahead or when no later reading is.
+fn next_reading_ahead(
+    safe: Deadline,
+    deposit: Option<Date>,
+    liquidation: Option<Date>,
+    as_of: Date,
+) -> Deadline {
+    if !safe.passed() {
+        return safe;
+    }
+    [
+        (LaterReading::Deposit, deposit),
+        (LaterReading::Liquidation, liquidation),
+    ]
+    .into_iter()
+    .filter_map(|(reading, from)| {
+        let from = from?;
+        let due = add_years(from, COURT_YEARS)?;
+        (due > safe.date && due >= as_of).then_some((reading, from, due))
+    })
+    .min_by_key(|(_, _, due)| *due)
+    .map_or(safe, |(reading, from, due)| {
+        Deadline::new(
+            DeadlineKind::Court1581i,
+            due,
+            as_of,
+            Basis::LaterReading {
+                passed: safe.date,
+                reading,
+                from,
+                due,
+            },
+        )
+    })
 }
 
 /// [`court_1581i`] for an entry whose Chapter 99 headings the file does not show (HTS column
@@ -918,9 +1034,10 @@ pub fn court_1581i_heading_unknown(
         add_years(o.signed, COURT_YEARS)
             .map(|d| Deadline::new(DeadlineKind::Court1581i, d, as_of, Basis::HeadingUnknown(o)))
     });
+    // `by_deposit` is already the next reading ahead when its own date passed.
     let safe = match (by_order, by_deposit) {
         (Some(o), Some(d)) if d.date < o.date => Some(d),
-        (Some(o), _) => Some(o),
+        (Some(o), _) => Some(next_reading_ahead(o, deposit, liquidation, as_of)),
         (None, d) => d,
     };
     (safe, readings)
@@ -969,7 +1086,83 @@ mod tests {
         let (due, _) = court_1581i(orders, Some(deposit), None, None, AS_OF);
         let due = due.expect("dated");
         assert_eq!(due.date, date(2027, 3, 17));
-        assert_eq!(due.basis, Basis::Deposit(deposit));
+        let order = order_of("99030125").expect("in the table");
+        assert_eq!(due.basis, Basis::DepositBeforeOrder(deposit, false, order));
+        // The basis says the order is known and the deposit's reading is the earlier one.
+        let text = due.basis.to_string();
+        assert!(text.contains("EO 14257 signed 2025-04-02"), "{text}");
+        assert!(text.contains("2027-04-02"), "{text}");
+        assert!(text.contains("the earliest reading"), "{text}");
+        assert!(!text.contains("unknown"), "{text}");
+    }
+
+    #[test]
+    fn once_the_earliest_court_reading_passes_the_next_one_ahead_counts_and_is_urgent() {
+        let mut orders = OrderSet::EMPTY;
+        orders.add_heading("99030120");
+        let deposit = date(2025, 2, 11);
+        let liquidation = date(2025, 12, 20);
+        let as_of = date(2027, 2, 2);
+        let (due, readings) = court_1581i(orders, Some(deposit), None, Some(liquidation), as_of);
+        let due = due.expect("dated");
+        assert_eq!(due.date, date(2027, 2, 11));
+        assert_eq!(due.days_left, 9);
+        assert!(due.urgent());
+        assert_eq!(
+            due.basis,
+            Basis::LaterReading {
+                passed: date(2027, 2, 1),
+                reading: LaterReading::Deposit,
+                from: deposit,
+                due: date(2027, 2, 11),
+            }
+        );
+        let text = due.basis.to_string();
+        assert!(
+            text.starts_with(
+                "the earliest reading, 2027-02-01, has passed; the deposit reading gives 2027-02-11"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("counsel must judge whether it holds"),
+            "{text}"
+        );
+        assert_eq!(
+            readings.note_after(Some(due.date)).as_deref(),
+            Some("later readings of the court's two years: liquidation + 2 years 2027-12-20")
+        );
+        // Past the deposit reading too: liquidation's is next.
+        let (due, _) = court_1581i(
+            orders,
+            Some(deposit),
+            None,
+            Some(liquidation),
+            date(2027, 3, 1),
+        );
+        let due = due.expect("dated");
+        assert_eq!(due.date, date(2027, 12, 20));
+        assert!(matches!(
+            due.basis,
+            Basis::LaterReading {
+                reading: LaterReading::Liquidation,
+                ..
+            }
+        ));
+        // Before the earliest passes, it stands; after every reading, the last stays passed.
+        let (due, _) = court_1581i(orders, Some(deposit), None, Some(liquidation), AS_OF);
+        assert_eq!(
+            due.expect("dated").basis,
+            Basis::Order(order_of("99030120").expect("in the table"))
+        );
+        let (due, _) = court_1581i(
+            orders,
+            Some(deposit),
+            None,
+            Some(liquidation),
+            date(2028, 1, 1),
+        );
+        assert!(due.expect("dated").passed());
     }
 
     #[test]

@@ -270,6 +270,8 @@ pub struct ActFacts {
     pub entry_date: Option<Date>,
     /// The deadlines recorded with the entry data.
     pub deadlines: Vec<(DeadlineKind, Date)>,
+    /// The importer of record, as the entry data writes it, when recorded.
+    pub importer: Option<String>,
 }
 
 impl EntryFacts {
@@ -943,7 +945,7 @@ impl Ledger {
     /// entry data are absent.
     pub fn act_facts(&self, entries: &[EntryNumber]) -> Result<HashMap<EntryNumber, ActFacts>> {
         let mut data = self.conn.prepare_cached(
-            "SELECT entry_date, cape_window_closes, protest_due FROM entry_data WHERE entry = ?1",
+            "SELECT entry_date, cape_window_closes, protest_due, importer_number FROM entry_data WHERE entry = ?1",
         )?;
         let mut deadlines = self
             .conn
@@ -951,15 +953,24 @@ impl Ledger {
         let opt = |s: Option<String>| s.as_deref().map(crate::parse_date).transpose();
         let mut out = HashMap::new();
         for e in entries {
-            let row: Option<(Option<String>, Option<String>, Option<String>)> = data
-                .query_row([e.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            type Row = (
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            );
+            let row: Option<Row> = data
+                .query_row([e.as_str()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .optional()?;
-            let Some((entry_date, window, protest)) = row else {
+            let Some((entry_date, window, protest, importer)) = row else {
                 continue;
             };
             let mut facts = ActFacts {
                 entry_date: opt(entry_date)?,
                 deadlines: Vec::new(),
+                importer,
             };
             let mut rows = deadlines.query([e.as_str()])?;
             while let Some(r) = rows.next()? {

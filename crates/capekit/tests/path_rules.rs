@@ -710,3 +710,140 @@ fn a_not_refundable_entry_shows_no_court_date() {
     assert_eq!(e["path"], "not-refundable");
     assert!(e["court_due"].is_null(), "{e}");
 }
+
+/// `plan` on the court-readings fixture as of `as_of`, in `dir`, with `extra` arguments.
+fn court_readings_plan(dir: &Path, as_of: &str, extra: &[&str]) -> common::Run {
+    let name = "court-readings.csv";
+    std::fs::copy(fixture_dir().join("regress").join(name), dir.join(name)).expect("copy fixture");
+    let mut args = vec![
+        "plan",
+        name,
+        "--as-of",
+        as_of,
+        "--out",
+        "out",
+        "--no-ledger",
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args)
+}
+
+#[test]
+fn once_the_earliest_court_reading_passed_the_deposit_reading_counts_and_stays_urgent() {
+    // C4500000087: heading 9903.01.20 (2027-02-01 at the order's reading), deposit 2025-02-11.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = court_readings_plan(dir.path(), "2027-02-02", &["--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let v = r.json();
+    let e = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry_number"] == "C4500000087")
+        .expect("entry");
+    assert_eq!(e["court_due"]["date"], "2027-02-11", "{e}");
+    assert_eq!(e["court_due"]["urgent"], true, "{e}");
+    assert_eq!(e["urgent"], true, "{e}");
+    let basis = e["court_due"]["basis"].as_str().expect("basis");
+    assert!(
+        basis.contains(
+            "the earliest reading, 2027-02-01, has passed; the deposit reading gives 2027-02-11"
+        ) && basis.contains("counsel must judge whether it holds"),
+        "{basis}"
+    );
+    // The text's court-dates summary keeps it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = court_readings_plan(dir.path(), "2027-02-02", &[]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let summary = r
+        .stdout
+        .split("court dates")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no court dates summary: {}", r.stdout));
+    assert!(summary.contains("2027-02-11"), "{summary}");
+}
+
+#[test]
+fn a_deposit_before_its_order_says_the_order_is_known_and_the_deposit_reading_is_earlier() {
+    // C4500000020: heading 9903.01.25 (EO 14257, 2025-04-02), deposit 2025-03-20.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = court_readings_plan(dir.path(), "2026-12-10", &["--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let v = r.json();
+    let e = v["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry_number"] == "C4500000020")
+        .expect("entry");
+    assert_eq!(e["court_due"]["date"], "2027-03-20", "{e}");
+    let basis = e["court_due"]["basis"].as_str().expect("basis");
+    assert!(!basis.contains("unknown"), "{basis}");
+    assert!(
+        basis.contains("EO 14257 signed 2025-04-02") && basis.contains("2027-04-02"),
+        "{basis}"
+    );
+    assert!(basis.contains("the earliest reading"), "{basis}");
+}
+
+#[test]
+fn a_phase3_importers_table_is_read_by_its_headers_and_an_unknown_importer_is_warned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = fixture_of("P033");
+    std::fs::copy(fixture_dir().join(&name), dir.path().join(&name)).expect("copy");
+    // A table with a header row, an extra column and a name holding a comma.
+    std::fs::write(
+        dir.path().join("sued.csv"),
+        "Importer Number,Importer Name,IOR submitted\n27-184593000,\"Acme, Inc.\",yes\n55-555555500,Beta LLC,no\n",
+    )
+    .expect("write");
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            &name,
+            "--as-of",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--out",
+            "out",
+            "--phase3-importers",
+            "sued.csv",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert_eq!(r.json()["entries"][0]["path"], "phase-3", "{}", r.both());
+    assert!(
+        r.stderr.contains(
+            "--phase3-importers: no entry of importer 55-555555500 in the entry data: check the number"
+        ),
+        "{}",
+        r.both()
+    );
+    assert!(!r.stderr.contains("importer 27-184593000"), "{}", r.both());
+    // A mistyped number on the command line: warned, and the entry is not on Phase 3.
+    let r = run(
+        dir.path(),
+        &[
+            "plan",
+            &name,
+            "--as-of",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--out",
+            "out2",
+            "--phase3-importers",
+            "27-184593001:yes",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert!(
+        r.stderr
+            .contains("no entry of importer 27-184593001 in the entry data: check the number"),
+        "{}",
+        r.both()
+    );
+    assert_ne!(r.json()["entries"][0]["path"], "phase-3");
+}

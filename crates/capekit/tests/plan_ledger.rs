@@ -1463,3 +1463,133 @@ fn status_groups_a_shared_deadline_marks_urgency_and_says_what_it_left_out() {
         assert!(text.contains("nearest deadlines"), "{text}");
     }
 }
+
+/// A scratch folder holding the court-readings ES-003 (tests/fixtures/path/regress), and a
+/// ledger path inside it.
+fn court_scratch() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "court-readings.csv";
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/path/regress")
+            .join(name),
+        dir.path().join(name),
+    )
+    .expect("copy fixture");
+    let ledger = dir.path().join("ledger/ledger.sqlite3");
+    (dir, ledger)
+}
+
+fn court_plan(dir: &Path, ledger: &Path, out: &str, as_of: &str) -> serde_json::Value {
+    ok(run_with_ledger(
+        dir,
+        ledger,
+        &[
+            "plan",
+            "court-readings.csv",
+            "--as-of",
+            as_of,
+            "--out",
+            out,
+            "--format",
+            "json",
+        ],
+    ))
+    .json()
+}
+
+#[test]
+fn a_recorded_protest_takes_the_entry_off_the_cape_path() {
+    // C4500000400: liquidated 2026-09-26, CAPE window open until 2026-12-15.
+    let (dir, ledger) = court_scratch();
+    let v = court_plan(dir.path(), &ledger, "out", "2026-12-01");
+    assert_eq!(entry(&v, "C4500000400")["path"], "cape");
+    ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            "--protest",
+            "270426100777",
+            "--date",
+            "2026-11-30",
+            "C4500000400",
+        ],
+    ));
+    let v = court_plan(dir.path(), &ledger, "out2", "2026-12-01");
+    let e = entry(&v, "C4500000400");
+    assert_eq!(e["path"], "protest", "{e}");
+    assert_eq!(e["reasons"][0], "P008", "{e}");
+    let notes = e["notes"].to_string();
+    assert!(notes.contains("PROTEST ON ENTRY"), "{notes}");
+    // 10 business days left: the withdrawal stays possible.
+    assert!(
+        notes.contains("if protest 270426100777 covers only IEEPA duty, it can be withdrawn"),
+        "{notes}"
+    );
+    assert!(e["declaration_file"].is_null(), "{e}");
+}
+
+#[test]
+fn a_phase3_submission_keeps_the_court_date_and_is_warned_outside_phase3_importers() {
+    // C4500000087: on the court path, 2027-02-01 53 days from 2026-12-10; no Phase 3 importer.
+    let (dir, ledger) = court_scratch();
+    court_plan(dir.path(), &ledger, "out", "2026-12-10");
+    let r = ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            "--phase3",
+            "--date",
+            "2026-12-02",
+            "C4500000087",
+        ],
+    ));
+    assert!(
+        r.stderr.contains(
+            "C4500000087: the ledger does not know its importer 12-345678900 as a Phase 3 importer"
+        ),
+        "{}",
+        r.both()
+    );
+    assert!(r.stdout.contains("stays in view"), "{}", r.both());
+    let v = court_plan(dir.path(), &ledger, "out2", "2026-12-10");
+    let e = entry(&v, "C4500000087");
+    assert_eq!(e["urgent"], true, "{e}");
+    assert!(
+        e["deadlines_that_matter"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|k| k == "court-1581i")),
+        "{e}"
+    );
+    assert!(!e["notes"].to_string().contains("no longer alarms"), "{e}");
+    let status = ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &["ledger", "status", "--as-of", "2026-12-10"],
+    ));
+    assert!(status.stdout.contains("C4500000087"), "{}", status.both());
+    // An entry the ledger does not know: recorded, and warned.
+    let r = ok(run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            "--suit",
+            "1",
+            "--date",
+            "2026-12-02",
+            "B7644100003",
+        ],
+    ));
+    assert!(
+        r.stderr.contains("the ledger has no data for B7644100003")
+            && r.stderr.contains("import its ES-003"),
+        "{}",
+        r.both()
+    );
+}

@@ -317,16 +317,22 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         d.advice = act_advice(&d, acts);
         d.matter = crate::deadline::after_acts(d.matter, acts);
         for a in acts {
-            d.notes.push(format!(
-                "recorded in the ledger: {} - the {} deadline no longer alarms",
-                a.describe(),
-                a.kind
-                    .meets()
-                    .iter()
-                    .map(|k| k.describe())
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            ));
+            let met = a.kind.meets();
+            d.notes.push(if met.is_empty() {
+                format!(
+                    "recorded in the ledger: {} - no deadline is met by it: keep the court date (28 USC 1581(i)) in view until CBP accepts it",
+                    a.describe()
+                )
+            } else {
+                format!(
+                    "recorded in the ledger: {} - the {} deadline no longer alarms",
+                    a.describe(),
+                    met.iter()
+                        .map(|k| k.describe())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )
+            });
         }
     }
     urgent_notes(&mut d);
@@ -343,7 +349,11 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
 /// it meets is said to be late.
 fn act_advice(d: &Decision, acts: &[crate::deadline::Act]) -> Option<String> {
     use crate::deadline::ActKind;
-    let matters = |a: &&crate::deadline::Act| a.kind.meets().iter().any(|k| d.matter.contains(*k));
+    // A Phase 3 submission meets no deadline, but it is what the Phase 3 path asks for.
+    let matters = |a: &&crate::deadline::Act| {
+        a.kind.meets().iter().any(|k| d.matter.contains(*k))
+            || (a.kind == ActKind::Phase3 && d.path == EntryPath::Phase3)
+    };
     let stage = |k: ActKind| match k {
         ActKind::Suit => 0,
         ActKind::Phase3 => 1,
@@ -391,7 +401,7 @@ fn act_advice(d: &Decision, acts: &[crate::deadline::Act]) -> Option<String> {
                 .court_due
                 .filter(|c| !c.passed())
                 .map(|c| format!(
-                    "; if Phase 3 refuses it, the court (28 USC 1581(i)) by {}",
+                    "; keep the court date (28 USC 1581(i)) {} in view until CBP accepts it - the submission does not stop the two years, and if Phase 3 refuses it the court remains",
                     c.date
                 ))
                 .unwrap_or_default()

@@ -152,7 +152,25 @@ fn choose_path(
     }
 
     // 3. A protest on the entry.
-    if let Some((path, rule)) = protest_on_entry(e, as_of, liq, d, excluded.is_none()) {
+    // A protest recorded in the ledger (`capekit ledger acted --protest`) while the data shows
+    // none: open until a decision is known, so CAPE refuses the entry as for one in the data.
+    // Only while the CAPE window runs: past it the entry is off the CAPE path already, and the
+    // act's advice follows the protest. (A protest answers a liquidation: on an entry the data
+    // shows unliquidated it is left to the notes.)
+    let cape_open = matches!(liq, Liquidation::Liquidated(_))
+        && d.deadlines.cape_window_closes.is_some_and(|w| !w.passed());
+    let recorded_protest = ctx
+        .acts
+        .get(&e.entry_number)
+        .filter(|_| cape_open)
+        .and_then(|acts| {
+            acts.iter()
+                .filter(|a| a.kind == crate::deadline::ActKind::Protest)
+                .max_by_key(|a| a.on)
+        });
+    if let Some((path, rule)) =
+        protest_on_entry(e, as_of, liq, d, excluded.is_none(), recorded_protest)
+    {
         return (path, rule);
     }
 
@@ -286,6 +304,16 @@ pub(super) fn phase3(
             "the importer sued in the CIT, but its IOR was not submitted by {PHASE3_IOR_CUTOFF}: Phase 3 does not take it"
         ));
         return None;
+    }
+    // A type CAPE phase 1 excludes: its note said no phase takes it; Phase 3's terms do not
+    // name entry types, so the note says what is known.
+    if let Some(t) = normalized_type(e).filter(|t| ["08", "09"].contains(t)) {
+        let prefix = format!("entry type {t} ");
+        d.notes.retain(|n| !n.starts_with(&prefix));
+        d.notes.push(format!(
+            "entry type {t} ({}) is excluded from CAPE phase 1 and is never declared there; CBP has not published whether Phase 3 takes the type - ask CBP (IEEPARefunds@cbp.dhs.gov) before submitting it, and keep the court date in view until Phase 3 accepts it",
+            if t == "08" { "USMCA duty deferral" } else { "reconciliation" }
+        ));
     }
     d.notes.push(format!(
         "finally liquidated; the importer sued in the CIT and its IOR was submitted by {PHASE3_IOR_CUTOFF}: CAPE Phase 3 (open since {PHASE3_OPENED}) refunds it - its upload format is unpublished, so no declaration is written"
@@ -637,11 +665,17 @@ pub(super) fn doubtful(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'
 pub(super) fn court_note(d: &mut Decision) {
     match d.deadlines.court_due {
         Some(c) => {
-            let mut note = format!(
-                "court (28 USC 1581(i)): sue by {} at the earliest reading of when the two years start ({})",
-                c.date, c.basis
-            );
-            if let Some(later) = d.deadlines.court_readings.note() {
+            let mut note = match c.basis {
+                Basis::LaterReading { .. } => {
+                    format!("court (28 USC 1581(i)): sue by {}: {}", c.date, c.basis)
+                }
+                _ => format!(
+                    "court (28 USC 1581(i)): sue by {} at the earliest reading of when the two years start ({})",
+                    c.date, c.basis
+                ),
+            };
+            // Only the readings later than the date shown (it may be one of them).
+            if let Some(later) = d.deadlines.court_readings.note_after(Some(c.date)) {
                 note.push_str("; ");
                 note.push_str(&later);
                 note.push_str(" - do not count on them");
@@ -669,15 +703,31 @@ pub(super) fn protest_on_entry(
     liq: &Liquidation,
     d: &mut Decision,
     cape_takes_type: bool,
+    recorded: Option<&crate::deadline::Act>,
 ) -> Option<(EntryPath, &'static str)> {
     let number = e.protest_number.as_deref();
     let status_raw = e.protest_status.as_deref().unwrap_or("");
-    let named = number.map_or_else(|| "the protest".to_owned(), |n| format!("protest {n}"));
-    match protest_state(status_raw) {
+    let mut state = protest_state(status_raw);
+    // The data knows no protest, the ledger does: it is open until the data shows a decision.
+    let recorded = recorded.filter(|_| state.is_none() && number.is_none());
+    if recorded.is_some() {
+        state = Some(ProtestState::Open);
+    }
+    let named = match (number, recorded.and_then(|a| a.reference.as_deref())) {
+        (Some(n), _) | (None, Some(n)) => format!("protest {n}"),
+        (None, None) => "the protest".to_owned(),
+    };
+    match state {
         Some(ProtestState::Open) => {
-            d.notes.push(format!(
-                "{named} is `{status_raw}`: CBP rejects the entry in CAPE (PROTEST ON ENTRY) and the protest carries the claim; if it is denied, sue within 180 days of the denial (28 USC 2636(a))"
-            ));
+            match recorded {
+                Some(a) => d.notes.push(format!(
+                    "{named}, filed {} as recorded in the ledger, is open while no decision is known: CBP rejects the entry in CAPE (PROTEST ON ENTRY) and the protest carries the claim - do not declare it; if it is denied, sue within 180 days of the denial (28 USC 2636(a)) - add the entry's `Protest Status` from ACE once CBP decides and run again",
+                    a.on
+                )),
+                None => d.notes.push(format!(
+                    "{named} is `{status_raw}`: CBP rejects the entry in CAPE (PROTEST ON ENTRY) and the protest carries the claim; if it is denied, sue within 180 days of the denial (28 USC 2636(a))"
+                )),
+            }
             // Withdrawing the protest helps only if CAPE takes the entry's type.
             let open_window = d
                 .deadlines

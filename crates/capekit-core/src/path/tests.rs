@@ -1691,3 +1691,75 @@ fn a_not_refundable_entry_has_no_court_date_and_a_future_liquidated_date_dates_t
     assert!(!why.contains("no scheduled date in the file"), "{why}");
     assert!(why.contains("2026-12-07"), "{why}");
 }
+
+#[test]
+fn a_recorded_protest_takes_the_entry_off_the_cape_path_keeping_the_withdrawal() {
+    use crate::deadline::{Act, ActKind};
+    // Liquidated 70 days before: CAPE's window is open 10 more days.
+    let e = liquidated(days_before(70));
+    assert_eq!(path(&e).0, EntryPath::Cape);
+    let mut ctx = PathContext::default();
+    ctx.acts.insert(
+        e.entry_number,
+        vec![Act {
+            kind: ActKind::Protest,
+            reference: Some("270426100777".into()),
+            on: days_before(8),
+        }],
+    );
+    let d = decide_with(&e, AS_OF, &ctx);
+    assert_eq!(d.path, EntryPath::Protest);
+    assert_eq!(d.reasons[0], OPEN_PROTEST.code);
+    assert!(
+        d.reasons.contains(&PROTEST_WITHDRAWABLE.code),
+        "{:?}",
+        d.reasons
+    );
+    assert!(
+        d.notes.iter().any(|n| n
+            .contains("protest 270426100777, filed 2026-11-16 as recorded in the ledger")
+            && n.contains("PROTEST ON ENTRY")),
+        "{:?}",
+        d.notes
+    );
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n
+                .contains("if protest 270426100777 covers only IEEPA duty, it can be withdrawn")),
+        "{:?}",
+        d.notes
+    );
+    assert!(
+        !d.what_to_do().to_lowercase().contains("upload"),
+        "{}",
+        d.what_to_do()
+    );
+    // A decision in the data wins over the ledger's open protest.
+    let mut decided = e;
+    decided.protest_number = Some("270426100777".into());
+    decided.protest_status = Some("Approved".into());
+    let d = decide_with(&decided, AS_OF, &ctx);
+    assert_ne!(d.reasons[0], OPEN_PROTEST.code);
+}
+
+#[test]
+fn an_excluded_type_of_a_phase3_importer_is_not_said_to_have_no_phase() {
+    let mut ctx = PathContext::default();
+    ctx.add_phase3_importer("27-1", true);
+    let mut e = liquidated(days_before(200));
+    e.importer_number = Some("27-1".into());
+    e.entry_type = Some("08".into());
+    let d = decide_with(&e, AS_OF, &ctx);
+    assert_eq!(d.path, EntryPath::Phase3);
+    let notes = d.notes.join(" | ");
+    assert!(!notes.contains("no phase that takes it"), "{notes}");
+    assert!(
+        notes.contains("CBP has not published whether Phase 3 takes the type"),
+        "{notes}"
+    );
+    // Without the Phase 3 importer, the note stands.
+    let d = decide(&e, AS_OF);
+    assert_ne!(d.path, EntryPath::Phase3);
+    assert!(d.notes.iter().any(|n| n.contains("no phase that takes it")));
+}

@@ -55,6 +55,9 @@ pub fn run(args: PlanArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result<
         sets.push(read_entry_data(f)?);
     }
     drop(timed);
+    for w in unmatched_phase3_importers(given.as_deref().unwrap_or(&[]), &sets) {
+        eprintln!("capekit: warning: {w}");
+    }
     let timed = capekit_io::timings::phase("plan ledger asked");
     let mut options = PlanOptions {
         as_of,
@@ -217,9 +220,11 @@ fn ledger_line(outcomes: &[(String, ImportOutcome)], declared: bool) -> String {
 
 /// The importers that sued in the CIT, from `--phase3-importers`: a file, or a list given on
 /// the command line, of `IMPORTER:yes` (IOR submitted by 2026-07-30) or `IMPORTER:no`, one per
-/// line or separated by commas; in a file `IMPORTER,yes` also works and a header line naming
-/// "importer" is skipped. A bare importer number is refused: whether its IOR was submitted
-/// decides between Phase 3 and the court, and capekit does not guess it.
+/// line or separated by commas. A file may instead be a table whose header row names the
+/// importer's column (`Importer Number`, `IOR Number`, `Importer`) and the answer's (`IOR
+/// submitted`, `Submitted`, `Phase 3`), other columns (an importer name) being ignored; without
+/// such a header, `IMPORTER,yes` lines work too. A bare importer number is refused: whether its
+/// IOR was submitted decides between Phase 3 and the court, and capekit does not guess it.
 pub fn phase3_importers(arg: Option<&str>) -> anyhow::Result<Option<Vec<(String, bool)>>> {
     let mut list = Vec::new();
     let Some(arg) = arg else {
@@ -231,6 +236,9 @@ pub fn phase3_importers(arg: Option<&str>) -> anyhow::Result<Option<Vec<(String,
     } else {
         arg.replace(',', "\n")
     };
+    if from_file && let Some(table) = phase3_table(arg, &text)? {
+        return Ok(Some(table));
+    }
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty()
@@ -242,20 +250,109 @@ pub fn phase3_importers(arg: Option<&str>) -> anyhow::Result<Option<Vec<(String,
             .rsplit_once([':', ',', '\t', ';'])
             .map(|(i, a)| (i.trim(), a.trim().to_ascii_lowercase()))
             .with_context(|| format!("--phase3-importers: `{line}` needs `:yes` or `:no` after the importer number (was its IOR submitted by {})", capekit_core::path::PHASE3_IOR_CUTOFF))?;
-        let submitted = match answer.as_str() {
-            "yes" | "y" | "true" | "submitted" => true,
-            "no" | "n" | "false" | "not-submitted" => false,
-            other => anyhow::bail!(
-                "--phase3-importers: `{other}` after `{importer}` is neither yes nor no (was its IOR submitted by {})",
-                capekit_core::path::PHASE3_IOR_CUTOFF
-            ),
-        };
-        if importer.is_empty() {
-            anyhow::bail!("--phase3-importers: `{line}` has no importer number");
-        }
-        list.push((importer.to_owned(), submitted));
+        list.push(phase3_row(importer, &answer, line)?);
     }
     Ok(Some(list))
+}
+
+/// One importer and its answer, as [`phase3_importers`] reads them (`line` names the row).
+fn phase3_row(importer: &str, answer: &str, line: &str) -> anyhow::Result<(String, bool)> {
+    let submitted = match answer.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "submitted" => true,
+        "no" | "n" | "false" | "not-submitted" => false,
+        other => anyhow::bail!(
+            "--phase3-importers: `{other}` after `{importer}` is neither yes nor no (was its IOR submitted by {})",
+            capekit_core::path::PHASE3_IOR_CUTOFF
+        ),
+    };
+    if importer.trim().is_empty() {
+        anyhow::bail!("--phase3-importers: `{line}` has no importer number");
+    }
+    Ok((importer.trim().to_owned(), submitted))
+}
+
+/// A `--phase3-importers` file read as a table, when its first row is a header naming the
+/// importer's column and the answer's; `None` when it has no such header (then it is read line
+/// by line). A header naming the importer but no answer column is refused, naming its columns.
+fn phase3_table(file: &str, text: &str) -> anyhow::Result<Option<Vec<(String, bool)>>> {
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = [b'\t', b';', b',']
+        .into_iter()
+        .find(|d| first.as_bytes().contains(d))
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .with_context(|| format!("reading --phase3-importers {file}"))?
+        .clone();
+    let squash = |h: &str| -> String {
+        h.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let names: Vec<String> = headers.iter().map(squash).collect();
+    let answer = names.iter().position(|h| {
+        h.contains("submitted") || h.contains("phase3") || h == "answer" || h == "yesno"
+    });
+    let importer = names.iter().enumerate().position(|(i, h)| {
+        Some(i) != answer
+            && !h.contains("name")
+            && (h.contains("importer") || h.starts_with("ior") || h.contains("iornumber"))
+    });
+    let Some(importer) = importer else {
+        return Ok(None);
+    };
+    let Some(answer) = answer else {
+        anyhow::bail!(
+            "--phase3-importers {file}: the header row ({}) names the importer's column but none for the answer: add a column `IOR submitted` with yes or no (was its IOR submitted by {})",
+            headers.iter().collect::<Vec<_>>().join(", "),
+            capekit_core::path::PHASE3_IOR_CUTOFF
+        );
+    };
+    let mut list = Vec::new();
+    for row in reader.records() {
+        let row = row.with_context(|| format!("reading --phase3-importers {file}"))?;
+        if row.iter().all(str::is_empty) {
+            continue;
+        }
+        let line = row.iter().collect::<Vec<_>>().join(",");
+        list.push(phase3_row(
+            row.get(importer).unwrap_or(""),
+            row.get(answer).unwrap_or(""),
+            &line,
+        )?);
+    }
+    Ok(Some(list))
+}
+
+/// A warning for every importer of `--phase3-importers` that no entry of the entry data has:
+/// a mistyped number would otherwise leave its entries off Phase 3 without a word.
+fn unmatched_phase3_importers(
+    given: &[(String, bool)],
+    sets: &[capekit_core::path::EntryDataSet],
+) -> Vec<String> {
+    given
+        .iter()
+        .filter(|(importer, _)| {
+            let mut ctx = PathContext::default();
+            ctx.add_phase3_importer(importer, true);
+            !sets
+                .iter()
+                .flat_map(|s| &s.entries)
+                .any(|e| ctx.phase3(e.importer_number.as_deref()).is_some())
+        })
+        .map(|(importer, _)| {
+            format!(
+                "--phase3-importers: no entry of importer {importer} in the entry data: check the number"
+            )
+        })
+        .collect()
 }
 
 /// Each file's modification date on CBP's clock, by the name the readers give it: how old the

@@ -609,7 +609,20 @@ pub(super) fn remedy(column: Column) -> &'static str {
             "write the amount in dollars and cents, such as `$1,234.00`"
         }
         Column::EntryType => "write the two-digit entry type, such as `01`",
-        _ => "write the date as MM/DD/YYYY, as ACE does",
+        Column::Drawback
+        | Column::ReconciliationIndicator
+        | Column::AdCvd
+        | Column::ProtestStatus
+        | Column::ControlStatus
+        | Column::LiquidationStatus
+        | Column::LiquidationReason => {
+            "write what ACE shows for the entry (`Y` or `N` for a flag; the status as ACE words it), or check the entry in ACE and correct the cell"
+        }
+        Column::EntryDate
+        | Column::EntrySummaryDate
+        | Column::LiquidationDate
+        | Column::ProtestDecisionDate => "write the date as MM/DD/YYYY, as ACE does",
+        _ => "check the cell against the entry in ACE and correct it",
     }
 }
 

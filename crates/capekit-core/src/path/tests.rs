@@ -1763,3 +1763,18 @@ fn an_excluded_type_of_a_phase3_importer_is_not_said_to_have_no_phase() {
     assert_ne!(d.path, EntryPath::Phase3);
     assert!(d.notes.iter().any(|n| n.contains("no phase that takes it")));
 }
+
+/// An unreadable flag or status cell is told what to write there, never to write a date.
+#[test]
+fn the_remedy_for_an_unreadable_cell_fits_its_column() {
+    use crate::entry_data::Column;
+    for c in [
+        Column::Drawback,
+        Column::ReconciliationIndicator,
+        Column::AdCvd,
+        Column::ControlStatus,
+    ] {
+        assert!(!super::steps::remedy(c).contains("date"), "{c:?}");
+    }
+    assert!(super::steps::remedy(Column::LiquidationDate).contains("MM/DD/YYYY"));
+}

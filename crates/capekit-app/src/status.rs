@@ -21,19 +21,58 @@ use jiff::civil::Date;
 pub fn status(ledger: &Ledger, today: Date) -> Result<LedgerStatus, LedgerError> {
     let (mut status, states) = ledger.status_and_states_as_of(today)?;
     let rejected: Vec<(EntryNumber, String, String)> = states
-        .into_iter()
+        .iter()
         .filter_map(|(e, s)| match s {
-            EntryState::Rejected { claim, message, .. } => Some((e, claim, message)),
+            EntryState::Rejected { claim, message, .. } => {
+                Some((*e, claim.clone(), message.clone()))
+            }
             _ => None,
         })
         .collect();
-    if rejected.is_empty() {
+    let rejected_set: std::collections::HashSet<EntryNumber> =
+        rejected.iter().map(|(e, _, _)| *e).collect();
+    // Entries whose recorded court date passed: a later reading may be ahead (the entry's data
+    // tells), and it is the last chance left, so it is listed, not dropped as passed.
+    let past_court: Vec<EntryNumber> = ledger
+        .entries_past_their_court_date(today)?
+        .into_iter()
+        .filter(|e| !rejected_set.contains(e))
+        .filter(|e| !matches!(states.get(e), Some(EntryState::Accepted { .. }) | None))
+        .collect();
+    if rejected.is_empty() && past_court.is_empty() {
         capekit_ledger::keep_nearest_deadlines(&mut status.deadlines);
         return Ok(status);
     }
-    let records = ledger.entry_records(rejected.iter().map(|(e, _, _)| *e))?;
+    let records = ledger.entry_records(
+        rejected
+            .iter()
+            .map(|(e, _, _)| *e)
+            .chain(past_court.iter().copied()),
+    )?;
     let mut by_entry: HashMap<EntryNumber, EntryDeadline> =
         status.deadlines.drain(..).map(|d| (d.entry, d)).collect();
+    let acts = ledger.acts(&past_court)?;
+    for e in &past_court {
+        let Some(data) = records.data.get(e) else {
+            continue;
+        };
+        let decision = capekit_core::path::decide(data, today);
+        let met: Vec<capekit_core::deadline::DeadlineKind> = acts
+            .get(e)
+            .map(|a| a.iter().flat_map(|act| act.kind.meets()).copied().collect())
+            .unwrap_or_default();
+        let Some(d) = nearest_open(
+            decision
+                .deadlines
+                .iter()
+                .filter(|d| decision.matter.contains(d.kind) && !met.contains(&d.kind)),
+        ) else {
+            continue;
+        };
+        let state = states.get(e).map_or("unknown", EntryState::name);
+        let importer = data.importer_number.as_deref().map(str::to_owned);
+        by_entry.insert(*e, EntryDeadline::of(d, *e, importer, state));
+    }
     for (e, claim, message) in &rejected {
         let Some(data) = records.data.get(e) else {
             continue;

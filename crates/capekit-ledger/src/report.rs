@@ -572,6 +572,23 @@ impl Ledger {
         Ok((status, states))
     }
 
+    /// Entries not accepted whose recorded court date (28 USC 1581(i) or 1581(a)) is before
+    /// `today`: the plan that recorded it counted the earliest reading, and once that passed a
+    /// later reading may still be ahead, which only the entry's data can tell.
+    pub fn entries_past_their_court_date(&self, today: Date) -> Result<Vec<EntryNumber>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT entry FROM entry_deadlines
+             WHERE kind IN ('court-1581i', 'court-1581a') AND date < ?1",
+        )?;
+        let mut rows = stmt.query([today.to_string()])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let entry: String = r.get(0)?;
+            out.push(parse_entry(&entry)?);
+        }
+        Ok(out)
+    }
+
     /// Everything recorded about one entry, in recording order.
     pub fn timeline(&self, entry: EntryNumber) -> Result<Vec<TimelineEvent>> {
         // (file id, row order within the file, event)

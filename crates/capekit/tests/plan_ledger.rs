@@ -1593,3 +1593,46 @@ fn a_phase3_submission_keeps_the_court_date_and_is_warned_outside_phase3_importe
         r.both()
     );
 }
+
+/// Once the court date a plan recorded (the earliest reading, 2027-02-01) has passed, `ledger
+/// status` lists the reading still ahead (the deposit's, 2027-02-11), urgent, from the entry's
+/// data: it dropped the entry as passed while its last chance ran.
+#[test]
+fn status_lists_the_next_court_reading_once_the_recorded_one_passed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/path/regress/court-readings.csv"),
+        d.join("es003.csv"),
+    )
+    .expect("copy fixture");
+    let ledger = d.join("ledger.sqlite3");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["plan", "es003.csv", "--out", "out", "--as-of", "2026-12-10"],
+    ));
+    let v = ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "status",
+            "--as-of",
+            "2027-02-02",
+            "--format",
+            "json",
+        ],
+    ))
+    .json();
+    let row = v["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .find(|x| x["entry"] == "C4500000087")
+        .cloned()
+        .unwrap_or_else(|| panic!("listed: {v}"));
+    assert_eq!(row["date"], "2027-02-11", "{row}");
+    assert_eq!(row["urgent"], true, "{row}");
+}

@@ -90,11 +90,6 @@ impl ByEntry {
         self.slot_of.get(e).map(|&s| &self.slots[s as usize].0)
     }
 
-    pub(super) fn entry_or_default(&mut self, e: EntryNumber) -> &mut EntryAgg {
-        let s = self.slot(e);
-        &mut self.slots[s as usize].0
-    }
-
     pub(super) fn len(&self) -> usize {
         self.slots.len()
     }

@@ -836,28 +836,39 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         .iter()
         .map(|c| (&*c.claim_number, (c.date, c.kind)))
         .collect();
-    let places: Vec<RowPlace> = worklist
-        .iter()
-        .map(|r| {
-            let (date, kind) = r
-                .claim_number
-                .as_deref()
-                .and_then(|c| claim_of.get(c).copied())
-                .unwrap_or((None, ClaimFileKind::ClaimDetails));
-            RowPlace {
-                outcome: r.outcome,
-                kind,
-                date,
-            }
-        })
-        .collect();
-    drop(claim_of);
-    for (r, p) in worklist.iter().zip(&places) {
-        by_entry.entry_or_default(r.entry_number).place(*p);
+    // Rows come claim by claim: the claim's facts are looked up once per run of its rows, and
+    // each row's entry slot once, for both passes below.
+    let mut last: Option<(*const u8, (Option<Date>, ClaimFileKind))> = None;
+    let mut places: Vec<(u32, RowPlace)> = Vec::with_capacity(worklist.len());
+    for r in &worklist {
+        let facts = match r.claim_number.as_deref() {
+            None => (None, ClaimFileKind::ClaimDetails),
+            Some(c) => match last {
+                Some((p, f)) if std::ptr::eq(p, c.as_ptr()) => f,
+                _ => {
+                    let f = claim_of
+                        .get(c)
+                        .copied()
+                        .unwrap_or((None, ClaimFileKind::ClaimDetails));
+                    last = Some((c.as_ptr(), f));
+                    f
+                }
+            },
+        };
+        let place = RowPlace {
+            outcome: r.outcome,
+            kind: facts.1,
+            date: facts.0,
+        };
+        let slot = by_entry.slot(r.entry_number);
+        by_entry.slots[slot as usize].0.place(place);
+        places.push((slot, place));
     }
+    drop(claim_of);
     let mut history: Vec<bool> = Vec::with_capacity(worklist.len());
-    for (i, (r, p)) in worklist.iter().zip(&places).enumerate() {
-        let agg = by_entry.entry_or_default(r.entry_number);
+    for (i, (slot, p)) in places.iter().enumerate() {
+        let r = &worklist[i];
+        let agg = &mut by_entry.slots[*slot as usize].0;
         let old = agg.history(*p);
         history.push(old);
         if !old {

@@ -594,7 +594,7 @@ pub(super) fn conflict_note(e: &EntryData, d: &mut Decision) {
         parts.push(part);
     }
     d.notes.push(format!(
-        "rows of the entry disagree: {} - the first value is kept for the deadlines shown; check the entry in ACE and correct the export before declaring it",
+        "rows of the entry disagree: {} - the deadlines shown are counted from the value read (a file's first row; between two files, the newer file's); check the entry in ACE and correct the export before declaring it",
         parts.join("; ")
     ));
 }

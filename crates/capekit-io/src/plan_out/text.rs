@@ -307,7 +307,7 @@ pub fn plan_text(plan: &Plan, files: &PlanFiles) -> String {
     if !court.is_empty() {
         let _ = writeln!(
             out,
-            "court dates (the earliest still ahead of 28 USC 1581(i) at its earliest reading and 1581(a) after a denial), per importer:"
+            "court dates (the earliest still ahead: 28 USC 1581(i) at its earliest reading not yet passed, and 1581(a) after a denial), per importer:"
         );
         for (importer, date, n, cents) in &court {
             let _ = writeln!(

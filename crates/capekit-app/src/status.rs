@@ -33,8 +33,13 @@ pub fn status(ledger: &Ledger, today: Date) -> Result<LedgerStatus, LedgerError>
         rejected.iter().map(|(e, _, _)| *e).collect();
     // Entries whose recorded court date passed: a later reading may be ahead (the entry's data
     // tells), and it is the last chance left, so it is listed, not dropped as passed.
-    let past_court: Vec<EntryNumber> = ledger
-        .entries_past_their_court_date(today)?
+    // And entries acted on since their plan (a protest filed takes one off the CAPE path, a
+    // suit meets the court date): judged again as the next plan would, with what was done.
+    let mut again: Vec<EntryNumber> = ledger.entries_past_their_court_date(today)?;
+    again.extend(ledger.entries_with_acts()?);
+    again.sort_unstable();
+    again.dedup();
+    let past_court: Vec<EntryNumber> = again
         .into_iter()
         .filter(|e| !rejected_set.contains(e))
         .filter(|e| !matches!(states.get(e), Some(EntryState::Accepted { .. }) | None))
@@ -51,22 +56,26 @@ pub fn status(ledger: &Ledger, today: Date) -> Result<LedgerStatus, LedgerError>
     )?;
     let mut by_entry: HashMap<EntryNumber, EntryDeadline> =
         status.deadlines.drain(..).map(|d| (d.entry, d)).collect();
-    let acts = ledger.acts(&past_court)?;
+    let mut ctx = capekit_core::path::PathContext {
+        acts: ledger.acts(&past_court)?,
+        ..Default::default()
+    };
+    for (importer, submitted) in ledger.phase3_importers()? {
+        ctx.add_phase3_importer(&importer, submitted);
+    }
     for e in &past_court {
         let Some(data) = records.data.get(e) else {
             continue;
         };
-        let decision = capekit_core::path::decide(data, today);
-        let met: Vec<capekit_core::deadline::DeadlineKind> = acts
-            .get(e)
-            .map(|a| a.iter().flat_map(|act| act.kind.meets()).copied().collect())
-            .unwrap_or_default();
+        let decision = capekit_core::path::decide_with(data, today, &ctx);
         let Some(d) = nearest_open(
             decision
                 .deadlines
                 .iter()
-                .filter(|d| decision.matter.contains(d.kind) && !met.contains(&d.kind)),
+                .filter(|d| decision.matter.contains(d.kind)),
         ) else {
+            // Nothing left to watch (a suit filed, say): no longer listed.
+            by_entry.remove(e);
             continue;
         };
         let state = states.get(e).map_or("unknown", EntryState::name);

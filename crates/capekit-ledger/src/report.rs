@@ -589,6 +589,18 @@ impl Ledger {
         Ok(out)
     }
 
+    /// Entries something was recorded for on another path (`capekit ledger acted`).
+    pub fn entries_with_acts(&self) -> Result<Vec<EntryNumber>> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT entry FROM entry_acts")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let entry: String = r.get(0)?;
+            out.push(parse_entry(&entry)?);
+        }
+        Ok(out)
+    }
+
     /// Everything recorded about one entry, in recording order.
     pub fn timeline(&self, entry: EntryNumber) -> Result<Vec<TimelineEvent>> {
         // (file id, row order within the file, event)

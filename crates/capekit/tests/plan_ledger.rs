@@ -1636,3 +1636,62 @@ fn status_lists_the_next_court_reading_once_the_recorded_one_passed() {
     assert_eq!(row["date"], "2027-02-11", "{row}");
     assert_eq!(row["urgent"], true, "{row}");
 }
+
+/// A protest recorded after the plan takes the entry off the CAPE path in `ledger status` as
+/// in the next plan: status no longer says its CAPE window closes (declaring it would be
+/// refused: PROTEST ON ENTRY).
+#[test]
+fn status_follows_a_protest_recorded_after_the_plan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/path/regress/court-readings.csv"),
+        d.join("es003.csv"),
+    )
+    .expect("copy fixture");
+    let ledger = d.join("ledger.sqlite3");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &["plan", "es003.csv", "--out", "out", "--as-of", "2026-12-10"],
+    ));
+    let window = |v: &serde_json::Value| {
+        v["deadlines"]
+            .as_array()
+            .expect("deadlines")
+            .iter()
+            .any(|x| x["entry"] == "C4500000400" && x["kind"] == "cape-window")
+    };
+    let status = || {
+        ok(run_with_ledger(
+            d,
+            &ledger,
+            &[
+                "ledger",
+                "status",
+                "--as-of",
+                "2026-12-10",
+                "--format",
+                "json",
+            ],
+        ))
+        .json()
+    };
+    assert!(window(&status()), "before the protest");
+    ok(run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            "--protest",
+            "270426100777",
+            "--date",
+            "2026-12-02",
+            "C4500000400",
+        ],
+    ));
+    let after = status();
+    assert!(!window(&after), "{after}");
+}

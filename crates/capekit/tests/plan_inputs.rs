@@ -44,15 +44,15 @@ fn declared(v: &serde_json::Value, n: &str) -> bool {
 #[test]
 fn negative_flags_are_read_as_no_and_an_unreadable_one_sends_the_entry_to_review() {
     let v = plan(&["inputs-flags.csv"], "2026-12-10");
-    for n in [
-        "C4500000251",
-        "C4500000269",
-        "C4500000277",
-        "C4500000285",
-        "C4500000293",
-    ] {
+    for n in ["C4500000251", "C4500000269", "C4500000277", "C4500000285"] {
         assert_eq!(entry(&v, n)["path"], "cape", "{n}: {}", entry(&v, n));
     }
+    // `Not Flagged` is no recon flag (no P006); the entry is of type 03, an AD/CVD entry not
+    // liquidated whose AD/CVD state the file does not give: review (P031), never declared.
+    let t03 = entry(&v, "C4500000293");
+    assert_eq!(t03["path"], "review", "{t03}");
+    assert_eq!(t03["reasons"][0], "P031", "{t03}");
+    assert!(!t03["reasons"].to_string().contains("P006"), "{t03}");
     // Liquidated 2026-10-05: its CAPE window closes 2026-12-24, within 14 days.
     assert_eq!(entry(&v, "C4500000269")["urgent"], true);
     let unknown = entry(&v, "C4500000392");

@@ -575,7 +575,8 @@ instructions (suspended AD/CVD entries are taken).",
 pub static ADCVD_UNCLEAR: PathRule = rule!("P031", "adcvd-state-unknown", Review, None, None,
         "an AD/CVD entry whose state the file does not tell",
         what: "The AD/CVD column marks the entry (`Y`, a case number) without saying whether it \
-is suspended or pending liquidation.",
+is suspended or pending liquidation; or the entry is of type 03 or 07 (AD/CVD entries), not \
+liquidated, and the file does not say it is suspended.",
         why: "A suspended AD/CVD entry is taken by CAPE, one pending liquidation after \
 Commerce's instructions is not.",
         example: "`AD/CVD Status` Y.",

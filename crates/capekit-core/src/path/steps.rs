@@ -457,6 +457,36 @@ pub(super) fn later_phase(
     as_of: Date,
     d: &mut Decision,
 ) -> Option<(EntryPath, &'static str)> {
+    flagged_later_phase(e, as_of, d).or_else(|| adcvd_type_unclear(e, d))
+}
+
+/// Entry types 03 and 07 are AD/CVD entries whatever the AD/CVD column says (or when the file
+/// has none): unliquidated, which of CAPE's two AD/CVD readings holds is unknown. Asked only of
+/// an entry nothing else keeps off the CAPE path.
+fn adcvd_type_unclear(e: &EntryData, d: &mut Decision) -> Option<(EntryPath, &'static str)> {
+    let t = normalized_type(e).filter(|t| matches!(t.trim_start_matches('0'), "3" | "7"))?;
+    if e.liquidation_date.is_some()
+        || e.adcvd
+            .as_deref()
+            .is_some_and(|raw| squash(raw).contains("susp"))
+    {
+        return None;
+    }
+    d.notes.push(format!(
+        "entry type {t} is an AD/CVD entry (CBP CATAIR entry type codes), and the file does not say whether it is suspended (CAPE takes it) or pending liquidation after Commerce's instructions (CAPE does not){} - check the case in ACE",
+        e.adcvd
+            .as_deref()
+            .map(|raw| format!("; its AD/CVD cell says `{raw}`"))
+            .unwrap_or_default()
+    ));
+    Some((EntryPath::Review, ADCVD_UNCLEAR.code))
+}
+
+fn flagged_later_phase(
+    e: &EntryData,
+    as_of: Date,
+    d: &mut Decision,
+) -> Option<(EntryPath, &'static str)> {
     let later = |rule| Some((EntryPath::LaterPhase, rule));
     let entry_type = normalized_type(e);
     if let Some(t) = entry_type.filter(|t| WAREHOUSE_TYPES.contains(t))

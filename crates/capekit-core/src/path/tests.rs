@@ -1778,3 +1778,23 @@ fn the_remedy_for_an_unreadable_cell_fits_its_column() {
     }
     assert!(super::steps::remedy(Column::LiquidationDate).contains("MM/DD/YYYY"));
 }
+
+/// Entry types 03 and 07 are AD/CVD entries: unliquidated, with the AD/CVD column blank, `N` or
+/// absent, which of CAPE's two readings holds is unknown (review, P031), never declared in
+/// silence; suspended, CAPE takes it; liquidated, the AD/CVD question is past.
+#[test]
+fn an_unliquidated_adcvd_entry_type_without_its_state_is_review() {
+    let mut e = entry();
+    for t in ["03", "07", "3"] {
+        e.entry_type = Some(t.into());
+        for cell in [None, Some("N"), Some("")] {
+            e.adcvd = cell.map(Into::into);
+            assert_eq!(path(&e), (EntryPath::Review, "P031"), "{t} {cell:?}");
+        }
+        e.adcvd = Some("Suspended".into());
+        assert_eq!(path(&e), (EntryPath::Cape, "P017"), "{t} suspended");
+    }
+    e.entry_type = Some("01".into());
+    e.adcvd = None;
+    assert_eq!(path(&e), (EntryPath::Cape, "P017"));
+}

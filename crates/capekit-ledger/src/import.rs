@@ -1013,16 +1013,7 @@ impl Ledger {
         for e in entries {
             let mut rows = st.query([e.as_str()])?;
             while let Some(r) = rows.next()? {
-                let kind: String = r.get(0)?;
-                let on: String = r.get(2)?;
-                let act = Act {
-                    kind: ActKind::parse(&kind).ok_or_else(|| crate::LedgerError::Corrupt {
-                        what: "act",
-                        value: kind.clone(),
-                    })?,
-                    reference: r.get(1)?,
-                    on: crate::parse_date(&on)?,
-                };
+                let act = act_of(&r.get::<_, String>(0)?, r.get(1)?, &r.get::<_, String>(2)?)?;
                 out.entry(*e).or_default().push(act);
             }
         }
@@ -1799,4 +1790,16 @@ fn link(tx: &rusqlite::Connection, claim: ClaimId, decl: DeclarationId, at: &str
         )?;
     }
     Ok(())
+}
+
+/// An act as `entry_acts` keeps it: its kind, reference and day.
+pub(crate) fn act_of(kind: &str, reference: Option<String>, on: &str) -> Result<Act> {
+    Ok(Act {
+        kind: ActKind::parse(kind).ok_or_else(|| crate::LedgerError::Corrupt {
+            what: "act",
+            value: kind.to_owned(),
+        })?,
+        reference,
+        on: crate::parse_date(on)?,
+    })
 }

@@ -792,19 +792,12 @@ impl Ledger {
             )?;
             let mut rows = stmt.query([entry.as_str()])?;
             while let Some(r) = rows.next()? {
-                let kind: String = r.get(1)?;
-                let on: String = r.get(3)?;
                 let at: String = r.get(4)?;
-                let act = capekit_core::deadline::Act {
-                    kind: capekit_core::deadline::ActKind::parse(&kind).ok_or_else(|| {
-                        crate::LedgerError::Corrupt {
-                            what: "act",
-                            value: kind.clone(),
-                        }
-                    })?,
-                    reference: r.get(2)?,
-                    on: crate::parse_date(&on)?,
-                };
+                let act = crate::import::act_of(
+                    &r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    &r.get::<_, String>(3)?,
+                )?;
                 events.push((
                     i64::MAX,
                     r.get(0)?,
@@ -853,18 +846,11 @@ impl Ledger {
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let entry: String = r.get(0)?;
-                let kind: String = r.get(1)?;
-                let on: String = r.get(3)?;
-                let act = capekit_core::deadline::Act {
-                    kind: capekit_core::deadline::ActKind::parse(&kind).ok_or_else(|| {
-                        crate::LedgerError::Corrupt {
-                            what: "act",
-                            value: kind.clone(),
-                        }
-                    })?,
-                    reference: r.get(2)?,
-                    on: crate::parse_date(&on)?,
-                };
+                let act = crate::import::act_of(
+                    &r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    &r.get::<_, String>(3)?,
+                )?;
                 acted
                     .entry(parse_entry(&entry)?)
                     .or_default()

@@ -789,7 +789,7 @@ fn differences(
     let flag = |c: C| matches!(c, C::Drawback | C::ReconciliationIndicator | C::AdCvd);
     let same = |c: C, x: &Option<String>, y: &Option<String>| match (x, y) {
         (Some(x), Some(y)) => {
-            crate::path::squash_text(x) == crate::path::squash_text(y)
+            crate::path::squash(x) == crate::path::squash(y)
                 || (flag(c)
                     && crate::path::flag_value(x).is_some()
                     && crate::path::flag_value(x) == crate::path::flag_value(y))

@@ -52,7 +52,7 @@ pub use refunds::{KeptFacts, ReadinessFact, ReadinessKind, RefundData, RefundImp
 pub use report::{
     ActionCount, ESCALATE_AFTER, EntryDeadline, Escalation, EventKind, ExportRow, ImporterStatus,
     LedgerStatus, Problem, STATUS_DEADLINES, StateCounts, TimelineEvent, deadline_group,
-    keep_nearest_deadlines,
+    deadline_groups, keep_nearest_deadlines,
 };
 pub use reserve::Reservation;
 pub use schema::MIGRATIONS;

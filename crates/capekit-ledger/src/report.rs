@@ -165,6 +165,12 @@ pub fn deadline_group(d: &EntryDeadline) -> (Date, DeadlineKind, Option<&str>) {
     (d.date, d.kind, d.importer.as_deref())
 }
 
+/// `deadlines` (sorted as [`keep_nearest_deadlines`] leaves them) one deadline at a time: the
+/// entries sharing a date of one kind for one importer, as the faces list them.
+pub fn deadline_groups(deadlines: &[EntryDeadline]) -> impl Iterator<Item = &[EntryDeadline]> {
+    deadlines.chunk_by(|a, b| deadline_group(a) == deadline_group(b))
+}
+
 /// Sorts `deadlines` soonest first and keeps the entries of the nearest [`STATUS_DEADLINES`]
 /// deadlines (see [`deadline_group`]); returns how many entries there were.
 pub fn keep_nearest_deadlines(deadlines: &mut Vec<EntryDeadline>) -> usize {
@@ -576,23 +582,22 @@ impl Ledger {
     /// `today`: the plan that recorded it counted the earliest reading, and once that passed a
     /// later reading may still be ahead, which only the entry's data can tell.
     pub fn entries_past_their_court_date(&self, today: Date) -> Result<Vec<EntryNumber>> {
-        let mut stmt = self.conn.prepare(
+        self.entries_of(
             "SELECT DISTINCT entry FROM entry_deadlines
              WHERE kind IN ('court-1581i', 'court-1581a') AND date < ?1",
-        )?;
-        let mut rows = stmt.query([today.to_string()])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let entry: String = r.get(0)?;
-            out.push(parse_entry(&entry)?);
-        }
-        Ok(out)
+            [today.to_string()],
+        )
     }
 
     /// Entries something was recorded for on another path (`capekit ledger acted`).
     pub fn entries_with_acts(&self) -> Result<Vec<EntryNumber>> {
-        let mut stmt = self.conn.prepare("SELECT DISTINCT entry FROM entry_acts")?;
-        let mut rows = stmt.query([])?;
+        self.entries_of("SELECT DISTINCT entry FROM entry_acts", [])
+    }
+
+    /// The entry numbers a query of one column gives.
+    fn entries_of<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<Vec<EntryNumber>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query(params)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let entry: String = r.get(0)?;

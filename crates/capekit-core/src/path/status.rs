@@ -4,12 +4,7 @@
 use super::*;
 
 /// Lower-case letters and digits only: how free-text statuses are compared.
-pub fn squash_text(s: &str) -> String {
-    squash(s)
-}
-
-/// Lower-case letters and digits only: how free-text statuses are compared.
-pub(super) fn squash(s: &str) -> String {
+pub fn squash(s: &str) -> String {
     s.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())

@@ -274,7 +274,7 @@ fn status(s: &LedgerStatus, today: jiff::civil::Date) -> Markup {
                 tbody {
                     // One row a deadline: one date of one kind for one importer, however many
                     // entries share it (a court date is shared by thousands).
-                    @for group in s.deadlines.chunk_by(|a, b| capekit_ledger::deadline_group(a) == capekit_ledger::deadline_group(b)) {
+                    @for group in capekit_ledger::deadline_groups(&s.deadlines) {
                         @let d = &group[0];
                         @let left = d.days_left.unwrap_or_else(|| capekit_core::deadline::days_between(today, d.date));
                         tr class=(if left < 0 { "passed" } else if d.urgent() { "soon" } else { "" }) {

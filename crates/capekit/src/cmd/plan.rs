@@ -290,13 +290,7 @@ fn phase3_table(file: &str, text: &str) -> anyhow::Result<Option<Vec<(String, bo
         .headers()
         .with_context(|| format!("reading --phase3-importers {file}"))?
         .clone();
-    let squash = |h: &str| -> String {
-        h.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    let names: Vec<String> = headers.iter().map(squash).collect();
+    let names: Vec<String> = headers.iter().map(capekit_core::path::squash).collect();
     let answer = names.iter().position(|h| {
         h.contains("submitted") || h.contains("phase3") || h == "answer" || h == "yesno"
     });
@@ -337,16 +331,19 @@ fn unmatched_phase3_importers(
     given: &[(String, bool)],
     sets: &[capekit_core::path::EntryDataSet],
 ) -> Vec<String> {
+    if given.is_empty() {
+        return Vec::new();
+    }
+    // Importers compared as the path engine compares them (case, spaces and punctuation aside).
+    let present: std::collections::HashSet<String> = sets
+        .iter()
+        .flat_map(|s| &s.entries)
+        .filter_map(|e| e.importer_number.as_deref())
+        .map(capekit_core::path::squash)
+        .collect();
     given
         .iter()
-        .filter(|(importer, _)| {
-            let mut ctx = PathContext::default();
-            ctx.add_phase3_importer(importer, true);
-            !sets
-                .iter()
-                .flat_map(|s| &s.entries)
-                .any(|e| ctx.phase3(e.importer_number.as_deref()).is_some())
-        })
+        .filter(|(importer, _)| !present.contains(&capekit_core::path::squash(importer)))
         .map(|(importer, _)| {
             format!(
                 "--phase3-importers: no entry of importer {importer} in the entry data: check the number"

@@ -128,17 +128,10 @@ pub(super) fn status_text(s: &LedgerStatus) -> String {
         );
         // One line a deadline: one date of one kind for one importer, however many entries
         // share it (a court date is shared by thousands).
-        let mut i = 0;
         let mut groups = 0usize;
-        while i < s.deadlines.len() {
-            let d = &s.deadlines[i];
-            let key = capekit_ledger::deadline_group(d);
-            let n = s.deadlines[i..]
-                .iter()
-                .take_while(|x| capekit_ledger::deadline_group(x) == key)
-                .count();
-            let group_rows = &s.deadlines[i..i + n];
-            i += n;
+        for group_rows in capekit_ledger::deadline_groups(&s.deadlines) {
+            let d = &group_rows[0];
+            let n = group_rows.len();
             groups += 1;
             let left = d
                 .days_left

@@ -383,6 +383,8 @@ impl Ledger {
     ) -> Result<Ledger> {
         conn.busy_timeout(busy_timeout)?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // `rarray(?)`: a query over a list of entries binds it whole.
+        rusqlite::vtab::array::load_module(&conn)?;
         // WAL lets `ledger status` read while a triage writes, and makes a commit one append.
         // An in-memory database answers `memory`, which is fine.
         let shown = path

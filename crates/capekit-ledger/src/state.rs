@@ -315,25 +315,30 @@ pub(crate) const DECLS: &str = "
     LEFT JOIN refile_files r ON r.declaration_id = d.id";
 
 pub(crate) fn decl_from_row(r: &rusqlite::Row<'_>) -> Result<DeclSeen> {
-    let imported: String = r.get(3)?;
-    let kind: String = r.get(4)?;
-    let state: String = r.get(7)?;
+    decl_from_row_at(r, 0)
+}
+
+/// [`decl_from_row`] of a row whose [`DECLS`] columns start at column `at`.
+fn decl_from_row_at(r: &rusqlite::Row<'_>, at: usize) -> Result<DeclSeen> {
+    let imported: String = r.get(at + 3)?;
+    let kind: String = r.get(at + 4)?;
+    let state: String = r.get(at + 7)?;
     let state = DeclState::parse(&state)?;
-    let uploaded: Option<String> = r.get(9)?;
-    let at = match (state, uploaded) {
+    let uploaded: Option<String> = r.get(at + 9)?;
+    let shown_at = match (state, uploaded) {
         (DeclState::Uploaded | DeclState::Answered, Some(u)) => parse_ts(&u)?,
         _ => parse_ts(&imported)?,
     };
     Ok(DeclSeen {
-        id: DeclarationId(r.get(0)?),
-        seq: r.get(1)?,
-        name: r.get(2)?,
-        at,
+        id: DeclarationId(r.get(at)?),
+        seq: r.get(at + 1)?,
+        name: r.get(at + 2)?,
+        at: shown_at,
         refile: kind == FileKind::Refile.as_str(),
-        sha256: r.get(5)?,
-        refile_path: r.get(6)?,
+        sha256: r.get(at + 5)?,
+        refile_path: r.get(at + 6)?,
         state,
-        migrated: r.get::<_, i64>(8)? == 1,
+        migrated: r.get::<_, i64>(at + 8)? == 1,
     })
 }
 
@@ -372,14 +377,19 @@ pub(crate) const CLAIM_PLACE: &str = claim_place!();
 /// [`claim_place_joins!`] as a string.
 pub(crate) const CLAIM_PLACE_JOINS: &str = claim_place_joins!();
 
-const OUT_ONE: &str = concat!(
-    "SELECT ",
+/// How many entries one [`states_of`] asks about: the list is bound whole, so a plan of
+/// millions of entries asks in chunks.
+const ASKED_AT_ONCE: usize = 1 << 16;
+
+/// [`OUT_ALL`] for the entries of an `rarray` (`?1`).
+const OUT_OF: &str = concat!(
+    "SELECT ce.entry, ",
     claim_place!(),
     " AS s, c.claim_number, ce.outcome, ce.action, ce.message
     FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id",
     claim_place_joins!(),
-    "WHERE ce.entry = ?1
-    ORDER BY s, ce.file_id, ce.line"
+    "WHERE ce.entry IN rarray(?1)
+    ORDER BY ce.entry, s, ce.file_id, ce.line"
 );
 
 const OUT_ALL: &str = concat!(
@@ -396,31 +406,80 @@ pub(crate) fn state_of(
     entry: EntryNumber,
     except: &Except,
 ) -> Result<EntryState> {
-    let mut holds = Holds::default();
+    Ok(states_of(conn, &[entry], except)?
+        .remove(&entry)
+        .unwrap_or(EntryState::Unknown))
+}
+
+/// The state of each of `entries` that a declaration or a claim names, by entry number (an
+/// entry named by neither is [`EntryState::Unknown`] and left out). One query over those
+/// entries' rows (`rarray`), not two per entry: a triage asks about every entry of its
+/// worklist, hundreds of thousands of them.
+pub(crate) fn states_of(
+    conn: &Connection,
+    entries: &[EntryNumber],
+    except: &Except,
+) -> Result<HashMap<EntryNumber, EntryState>> {
+    use rusqlite::types::Value;
+    let asked: std::rc::Rc<Vec<Value>> = std::rc::Rc::new(
+        entries
+            .iter()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .map(|e| Value::Text(e.as_str().to_owned()))
+            .collect(),
+    );
+    let mut holds: HashMap<EntryNumber, Holds> = HashMap::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "{DECLS} WHERE d.id IN (SELECT declaration_id FROM declaration_entries WHERE entry = ?1)"
+            "WITH held AS (SELECT entry, declaration_id FROM declaration_entries
+                           WHERE entry IN rarray(?1))
+             SELECT held.entry, decl.* FROM held
+             JOIN ({DECLS}) decl ON decl.id = held.declaration_id"
         ))?;
-        let mut rows = stmt.query([entry.as_str()])?;
+        let mut rows = stmt.query([&asked])?;
         while let Some(r) = rows.next()? {
-            holds.offer(&decl_from_row(r)?, except);
+            let entry: String = r.get(0)?;
+            holds
+                .entry(parse_entry(&entry)?)
+                .or_default()
+                .offer(&decl_from_row_at(r, 1)?, except);
         }
     }
-    let mut stmt = conn.prepare_cached(OUT_ONE)?;
-    let mut rows = stmt.query([entry.as_str()])?;
-    let mut out: Option<Outcomes> = None;
-    while let Some(r) = rows.next()? {
-        let action: String = r.get(3)?;
-        let outcome: String = r.get(2)?;
-        out.get_or_insert_with(Outcomes::default).add(
-            r.get(0)?,
-            r.get(1)?,
-            outcome == "accepted",
-            parse_action(&action)?,
-            r.get(4)?,
-        );
+    let mut states = HashMap::with_capacity(holds.len());
+    {
+        let mut stmt = conn.prepare_cached(OUT_OF)?;
+        let mut rows = stmt.query([&asked])?;
+        let mut current: Option<(EntryNumber, Outcomes)> = None;
+        while let Some(r) = rows.next()? {
+            let entry: String = r.get(0)?;
+            let entry = parse_entry(&entry)?;
+            if current.as_ref().is_some_and(|(e, _)| *e != entry)
+                && let Some((e, out)) = current.take()
+            {
+                states.insert(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
+            }
+            let action: String = r.get(4)?;
+            let outcome: String = r.get(3)?;
+            current
+                .get_or_insert_with(|| (entry, Outcomes::default()))
+                .1
+                .add(
+                    r.get(1)?,
+                    r.get(2)?,
+                    outcome == "accepted",
+                    parse_action(&action)?,
+                    r.get(5)?,
+                );
+        }
+        if let Some((e, out)) = current {
+            states.insert(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
+        }
     }
-    Ok(fold(holds, out))
+    for (e, h) in holds {
+        states.insert(e, fold(h, None));
+    }
+    Ok(states)
 }
 
 /// The state of every entry the ledger knows, by entry number.
@@ -495,13 +554,14 @@ impl Ledger {
         state_of(&self.conn, entry, &Except::none())
     }
 
-    /// Where each of `entries` stands (each looked up once).
+    /// Where each of `entries` stands.
     pub fn states(&self, entries: &[EntryNumber]) -> Result<HashMap<EntryNumber, EntryState>> {
         let mut out = HashMap::with_capacity(entries.len());
+        for chunk in entries.chunks(ASKED_AT_ONCE) {
+            out.extend(states_of(&self.conn, chunk, &Except::none())?);
+        }
         for e in entries {
-            if !out.contains_key(e) {
-                out.insert(*e, state_of(&self.conn, *e, &Except::none())?);
-            }
+            out.entry(*e).or_insert(EntryState::Unknown);
         }
         Ok(out)
     }
@@ -519,16 +579,7 @@ impl Ledger {
         entries: &[EntryNumber],
         except: &Except,
     ) -> Result<HashMap<EntryNumber, KnownState>> {
-        // Only an entry on a declaration can be pending, and only one with an accepted row
-        // accepted.
-        self.known_by(
-            entries,
-            except,
-            "SELECT EXISTS (SELECT 1 FROM declaration_entries WHERE entry = ?1)
-                 OR EXISTS (SELECT 1 FROM claim_entries
-                            WHERE entry = ?1 AND outcome = 'accepted')",
-            EntryState::known,
-        )
+        self.known_by(entries, except, EntryState::known)
     }
 
     /// What `plan` must know: [`Ledger::known`], and the entries whose latest claim rejected
@@ -548,48 +599,36 @@ impl Ledger {
         entries: &[EntryNumber],
         except: &Except,
     ) -> Result<HashMap<EntryNumber, KnownState>> {
-        // Any claim row may be a rejection.
-        self.known_by(
-            entries,
-            except,
-            "SELECT EXISTS (SELECT 1 FROM declaration_entries WHERE entry = ?1)
-                 OR EXISTS (SELECT 1 FROM claim_entries WHERE entry = ?1)",
-            |state| match state {
-                EntryState::Rejected {
-                    claim,
-                    action,
-                    message,
-                    ..
-                } if KnownState::rejection_blocks(*action) => Some(KnownState::Rejected {
-                    claim: claim.clone(),
-                    message: message.clone(),
-                    action: *action,
-                }),
-                state => state.known(),
-            },
-        )
+        self.known_by(entries, except, |state| match state {
+            EntryState::Rejected {
+                claim,
+                action,
+                message,
+                ..
+            } if KnownState::rejection_blocks(*action) => Some(KnownState::Rejected {
+                claim: claim.clone(),
+                message: message.clone(),
+                action: *action,
+            }),
+            state => state.known(),
+        })
     }
 
-    /// The answers `known` gives for `entries`. A plan asks about every entry of an ES-003,
-    /// hundreds of thousands, nearly all never declared: the existence test `may_be_known`
-    /// spares them the two queries of a full state.
+    /// The answers `known` gives for `entries`, asked in chunks: a plan asks about every entry
+    /// of an ES-003, millions, nearly all never declared.
     fn known_by(
         &self,
         entries: &[EntryNumber],
         except: &Except,
-        may_be_known: &str,
         known: impl Fn(&EntryState) -> Option<KnownState>,
     ) -> Result<HashMap<EntryNumber, KnownState>> {
-        let mut may_be_known = self.conn.prepare_cached(may_be_known)?;
-        let mut seen = HashSet::with_capacity(entries.len());
         let mut out = HashMap::new();
-        for e in entries {
-            if !seen.insert(*e) || !may_be_known.query_row([e.as_str()], |r| r.get::<_, bool>(0))? {
-                continue;
-            }
-            if let Some(k) = known(&state_of(&self.conn, *e, except)?) {
-                out.insert(*e, k);
-            }
+        for chunk in entries.chunks(ASKED_AT_ONCE) {
+            out.extend(
+                states_of(&self.conn, chunk, except)?
+                    .into_iter()
+                    .filter_map(|(e, s)| Some((e, known(&s)?))),
+            );
         }
         Ok(out)
     }

@@ -1030,3 +1030,47 @@ fn an_undone_failure_keeps_the_upload_time_and_job() {
         DeclState::Answered
     );
 }
+
+/// A triage asks about every entry of its worklist at once, and a plan about millions: the
+/// answer covers each entry asked, whatever the size of the list, its order or its repeats.
+#[test]
+fn a_long_list_of_entries_is_answered_entry_by_entry() {
+    const N: u32 = 70_000;
+    let mut l = Ledger::open_in_memory().expect("ledger");
+    let rows: Vec<(u32, &str)> = (1..=N)
+        .map(|t| (t, if t > N - 2 { "" } else { REFILE_MSG }))
+        .collect();
+    import_claims(&mut l, &[claim_file("c1.csv", "C1", &rows)]);
+    draft(&mut l, "/out/refile.csv", &[n(5), n(66_000)]);
+    let mut asked: Vec<EntryNumber> = (1..=N).rev().map(n).collect();
+    asked.extend([n(5), n(N), n(N + 1)]);
+    let known = l.known(&asked).expect("known");
+    let mut got: Vec<(u32, &str)> = known
+        .iter()
+        .map(|(e, k)| {
+            let tx = e.as_str()[3..10].parse().expect("digits");
+            let kind = match k {
+                capekit_core::known::KnownState::Accepted { .. } => "accepted",
+                capekit_core::known::KnownState::Drafted { .. } => "drafted",
+                _ => "other",
+            };
+            (tx, kind)
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (5, "drafted"),
+            (66_000, "drafted"),
+            (N - 1, "accepted"),
+            (N, "accepted")
+        ]
+    );
+    let states = l.states(&[n(7), n(66_000), n(N + 1)]).expect("states");
+    assert!(matches!(states[&n(7)], EntryState::Rejected { .. }));
+    assert!(matches!(states[&n(66_000)], EntryState::Drafted { .. }));
+    assert_eq!(states[&n(N + 1)], EntryState::Unknown);
+    let plan = l.known_for_plan(&asked).expect("known for plan");
+    assert_eq!(plan.len(), 4, "a refile rejection holds nothing back");
+}

@@ -130,29 +130,38 @@ impl Recorded {
             .ledger
             .reserve()
             .context("taking the ledger's write lock to reserve the refile's entries")?;
-        if capekit_app::triage::guard_recorded(
+        let t = capekit_io::timings::phase("triage ledger guard");
+        let changed = capekit_app::triage::guard_recorded(
             reservation.ledger(),
             &self.import,
             input,
             report,
             &capekit_ledger::Except::drafts_in(&self.folder),
         )
-        .context("asking the ledger about the refile list")?
-        {
+        .context("asking the ledger about the refile list")?;
+        drop(t);
+        if changed {
+            let _t = capekit_io::timings::phase("triage outputs built again");
             built = build(report)?;
         }
         let (set, outputs) = built;
         // A write that fails drops the reservation: nothing is recorded.
+        let t = capekit_io::timings::phase("triage outputs files");
         let done = set
             .commit_all(inputs)
             .context("writing the triage outputs")?;
+        drop(t);
         let refile = &outputs.refile;
+        let t = capekit_io::timings::phase("triage ledger drafts");
         let drafts = record_reserved(reservation, &self.folder, refile, &report.refile.entries)?;
+        drop(t);
         // Everything this run recorded (the claims, the guard's answer, the drafts) stands now
         // that the files are written.
+        let t = capekit_io::timings::phase("triage ledger commit");
         self.ledger
             .commit_run()
             .context("recording the triage in the ledger")?;
+        drop(t);
         let removed: Vec<String> = done
             .removed
             .iter()

@@ -1513,11 +1513,31 @@ pub fn is_file_message(message: &str) -> bool {
     message_at(strip_error_label(&n)).is_some_and(|(rule, _)| rule.is_file_level())
 }
 
-/// The verdict on a text that starts with a file-level message ([`is_file_message`]): the
-/// upload failed (`fix-file`), with what else the text holds in the note, unread words quoted.
-/// `None` for any other text.
+/// Does `message` start with a load error (M019, M020): ACE did not process the request at
+/// all, which is no validation result? On a row of a Validation Result File without an entry it
+/// speaks of the whole upload: retry in 30 to 60 minutes, after looking for a claim number (a
+/// time-out can hide a declaration that went through). Source: CBP's CAPE quick reference guide.
+pub fn is_load_error(message: &str) -> bool {
+    let n = normalize(message);
+    message_at(strip_error_label(&n)).is_some_and(|(rule, _)| {
+        [&JMS_PROCESSING_ERROR, &CAPE_HIGH_VOLUMES]
+            .iter()
+            .any(|r| rule.is(r))
+    })
+}
+
+/// Is `message`, on a row of a Validation Result File without an entry, about the whole upload:
+/// a file-level error ([`is_file_message`]) or a load error ([`is_load_error`])?
+pub fn is_upload_message(message: &str) -> bool {
+    is_file_message(message) || is_load_error(message)
+}
+
+/// The verdict on a text that starts with a message about a whole upload
+/// ([`is_upload_message`]): the upload failed (`fix-file`), or ACE did not process it
+/// (`retry-later`), with what else the text holds in the note, unread words quoted. `None` for
+/// any other text.
 pub fn judge_file_message(message: &str, as_of: Date) -> Option<Verdict> {
-    if !is_file_message(message) {
+    if !is_upload_message(message) {
         return None;
     }
     let n = normalize(message);

@@ -587,7 +587,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
         let message = m.message.map_or("", |c| unwrap_value(row.get(c)));
         if unwrap_value(raw).is_empty()
             && out.kind == ClaimFileKind::ValidationResult
-            && capekit_core::catalog::is_file_message(message)
+            && capekit_core::catalog::is_upload_message(message)
         {
             // No entry, a message about the whole file: a failed upload says so here. Any other
             // message without an entry (UNABLE TO CALCULATE DUTY, unknown text, any row of a

@@ -662,7 +662,7 @@ pub fn triage_text(
                 out,
                 ", {} {}",
                 group(c.not_answered as u64),
-                if c.status == capekit_core::triage::ClaimStatus::FailedValidation {
+                if c.status.upload_failed() {
                     "not filed"
                 } else {
                     "with no claim yet"

@@ -182,20 +182,36 @@ pub struct FailedUpload {
     /// upload still waiting for its claim, one of which it may belong to, oldest first. Nothing
     /// is guessed: the user marks the one (`capekit ledger failed`).
     pub candidates: Vec<(DeclarationId, String)>,
+    /// The file's word on the upload is a load error: ACE did not process it (retry it as it
+    /// is), rather than a file-level validation error (fix the file).
+    pub load_error: bool,
 }
 
 impl FailedUpload {
     /// What was done, or what the user must do, in a sentence or two.
     pub fn advice(&self) -> String {
-        let what = format!(
-            "{}: the upload failed file validation (a file-level error), so none of its entries was filed",
-            self.file
-        );
+        let what = if self.load_error {
+            format!(
+                "{}: ACE could not process the upload (a load error, not a validation result), so none of its entries is known to be filed",
+                self.file
+            )
+        } else {
+            format!(
+                "{}: the upload failed file validation (a file-level error), so none of its entries was filed",
+                self.file
+            )
+        };
         if let Some((id, name)) = &self.marked {
             let name = crate::shown_name(name);
-            return format!(
-                "{what}: declaration #{id} {name} is marked failed and its entries are released - fix the file and upload it whole as a new declaration"
-            );
+            return if self.load_error {
+                format!(
+                    "{what}: declaration #{id} {name} is marked failed and its entries are released - look on Claim Status for its claim number first (a time-out can hide a declaration that went through); if there is none, upload the same file again in 30 to 60 minutes"
+                )
+            } else {
+                format!(
+                    "{what}: declaration #{id} {name} is marked failed and its entries are released - fix the file and upload it whole as a new declaration"
+                )
+            };
         }
         let list = |c: &[(DeclarationId, String)]| {
             c.iter()
@@ -1305,6 +1321,10 @@ pub(crate) fn import_triage_tx(
         if !known || (!new_files.contains_key(&**file) && given.is_none()) {
             continue;
         }
+        let load_error = report.claims.iter().any(|c| {
+            c.status == capekit_core::triage::ClaimStatus::NotProcessed
+                && c.files.iter().any(|f| **f == **file)
+        });
         let entries: Vec<EntryNumber> = report
             .entries
             .iter()
@@ -1327,9 +1347,13 @@ pub(crate) fn import_triage_tx(
                     DeclState::Failed,
                     &at,
                     &NewEvent {
-                        note: &format!(
-                            "its Validation Result File {file} reports a file-level error"
-                        ),
+                        note: &if load_error {
+                            format!(
+                                "its Validation Result File {file} reports a load error: ACE did not process the upload"
+                            )
+                        } else {
+                            format!("its Validation Result File {file} reports a file-level error")
+                        },
                         ..NewEvent::default()
                     },
                 )?;
@@ -1345,6 +1369,7 @@ pub(crate) fn import_triage_tx(
             file: file.to_string(),
             marked,
             candidates,
+            load_error,
         });
     }
     Ok(TriageImport {

@@ -286,3 +286,29 @@ fn an_accepted_row_without_a_claim_number_is_not_recorded_accepted() {
     let out = run_with_ledger(dir.path(), &ledger, &["check", "d.csv"]);
     assert!(!out.both().contains("F023"), "{}", out.both());
 }
+
+/// A Validation Result File whose only word on the upload is a load error, on a row without an
+/// entry: ACE did not process the upload. Its entries are retried (after a look for a claim
+/// number), never held for a claim that never comes: the ledger releases them, so the same
+/// declaration passes `check` again.
+#[test]
+fn a_load_error_on_a_validation_result_file_is_retried_not_held() {
+    let (v, dir, ledger) = triage(
+        "vrf-load-error.csv",
+        &["--declaration", "decl-load-error.csv"],
+    );
+    assert_eq!(v["claims"][0]["status"], "Not processed (load error)");
+    let rows = rows(&v);
+    assert_eq!(rows.len(), 3, "{v}");
+    for (e, row) in &rows {
+        assert_eq!(row["outcome"], "not-filed", "{e}");
+        assert_eq!(row["action"], "retry-later", "{e}");
+    }
+    let check = run_with_ledger(dir.path(), &ledger, &["check", "decl-load-error.csv"]);
+    assert_eq!(check.code, Some(0), "{}", check.both());
+    assert!(
+        !check.stdout.contains("F024"),
+        "the entries are not held: {}",
+        check.both()
+    );
+}

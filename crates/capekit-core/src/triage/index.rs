@@ -110,6 +110,8 @@ pub(super) struct ClaimBuilding {
     pub(super) kind: ClaimFileKind,
     /// A Validation Result File with a file-level error.
     pub(super) failed: bool,
+    /// ... that error being a load error: ACE did not process the upload.
+    pub(super) load_error: bool,
     /// The claim-level status the file states.
     pub(super) reported: Option<Text>,
     /// The earliest claim date of its rows.

@@ -68,7 +68,12 @@ pub(super) enum Msg {
 /// status is unknown, or that has neither, is `review`, never counted accepted and never
 /// refiled. A Validation Result File never proves acceptance (`failed_upload`: the file holds a
 /// file-level error, so its upload failed and nothing on it was filed).
-pub(super) fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Outcome, Verdict) {
+/// `failed_upload` is the message of the failed upload `row` belongs to, if it does.
+pub(super) fn judge_row(
+    row: &ClaimRow,
+    as_of: Date,
+    failed_upload: Option<&str>,
+) -> (Outcome, Verdict) {
     use StatusRead as S;
     let message = row.message.trim();
     let msg = match (!message.is_empty()).then(|| judge(message, as_of)) {
@@ -104,7 +109,7 @@ pub(super) fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Ou
         v
     };
     if row.kind == ClaimFileKind::ValidationResult {
-        if failed_upload {
+        if let Some(upload) = failed_upload {
             // A row with an entry-level error of its own keeps it: the corrected whole file is
             // for the entries that merely shared the failed upload. A file-level message with
             // more text (words capekit does not read) is still the upload's failure, the words
@@ -118,7 +123,11 @@ pub(super) fn judge_row(row: &ClaimRow, as_of: Date, failed_upload: bool) -> (Ou
             return match msg {
                 Msg::Reject(v) if v.action != Action::FixFile => (Outcome::Rejected, v),
                 Msg::Reject(v) => (Outcome::NotFiled, v),
-                _ => (Outcome::NotFiled, judge("FAILED INITIAL VALIDATION", as_of)),
+                _ => (
+                    Outcome::NotFiled,
+                    crate::catalog::judge_file_message(upload, as_of)
+                        .unwrap_or_else(|| judge("FAILED INITIAL VALIDATION", as_of)),
+                ),
             };
         }
         let passed = || {
@@ -296,7 +305,7 @@ pub(super) fn failed_uploads(
 ) -> Vec<(Text, Text)> {
     let mut failed: Vec<(Text, Text)> = Vec::new();
     for (f, m) in file_messages {
-        if !failed.iter().any(|(g, _)| g == f) && crate::catalog::is_file_message(m) {
+        if !failed.iter().any(|(g, _)| g == f) && crate::catalog::is_upload_message(m) {
             failed.push((f.clone(), m.clone()));
         }
     }

@@ -20,7 +20,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::catalog::{Action, CATALOG_VERSION, Verdict, judge};
+use crate::catalog::{Action, CATALOG_VERSION, JMS_PROCESSING_ERROR, Verdict, judge};
 use crate::entry::EntryNumber;
 use crate::known::{
     Known, KnownState, NotAsIs, Standing, asks_refile_as_is, corrected_refusal, known_reason,
@@ -134,6 +134,10 @@ pub enum ClaimStatus {
     /// A Validation Result File with a file-level error: the upload failed, nothing was filed.
     #[serde(rename = "Failed initial validation")]
     FailedValidation,
+    /// A Validation Result File whose only word on the upload is a load error (M019, M020):
+    /// ACE did not process it, so nothing is known to be filed.
+    #[serde(rename = "Not processed (load error)")]
+    NotProcessed,
     /// A Validation Result File without a file-level error: no claim yet.
     #[serde(rename = "Validated, no claim yet")]
     Validated,
@@ -144,6 +148,12 @@ pub enum ClaimStatus {
 }
 
 impl ClaimStatus {
+    /// The upload failed as a whole (file validation or a load error): none of its entries
+    /// was filed.
+    pub fn upload_failed(self) -> bool {
+        matches!(self, Self::FailedValidation | Self::NotProcessed)
+    }
+
     /// As ACE shows it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -151,6 +161,7 @@ impl ClaimStatus {
             Self::AcceptedWithErrors => "Accepted with Error(s)",
             Self::Rejected => "Rejected",
             Self::FailedValidation => "Failed initial validation",
+            Self::NotProcessed => "Not processed (load error)",
             Self::Validated => "Validated, no claim yet",
             Self::InProcess => "In process",
         }
@@ -387,23 +398,30 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     let mut warnings: Vec<String> = crate::catalog::catalog_warning(as_of).into_iter().collect();
     // A Validation Result File holding a file-level error is an upload that failed as a whole:
     // nothing on it was filed, whatever its other rows say.
-    let failed = failed_uploads(&input.rows, &input.file_messages);
-    for (f, m) in &failed {
+    let failed_files = failed_uploads(&input.rows, &input.file_messages);
+    for (f, m) in &failed_files {
         // What CBP wrote beyond the file-level message (words capekit does not read) stays
         // in view.
         let more = crate::catalog::judge_file_message(m, as_of)
             .and_then(|v| v.note)
             .map(|n| format!(" (CBP's text `{}`: {n})", m.trim()))
             .unwrap_or_default();
-        warnings.push(format!(
-            "{f}: the upload failed file validation{more}, so none of its entries was filed: fix the file and upload it whole as a new declaration (capekit writes the corrected file as the refile)"
-        ));
+        warnings.push(if crate::catalog::is_load_error(m) {
+            format!(
+                "{f}: ACE could not process the upload (`{}`{more}: a load error, not a validation result), so none of its entries is known to be filed: first look on Claim Status for a claim number of this declaration (a time-out can hide a declaration that went through); if there is none, upload the same declaration again in 30 to 60 minutes",
+                m.trim()
+            )
+        } else {
+            format!(
+                "{f}: the upload failed file validation{more}, so none of its entries was filed: fix the file and upload it whole as a new declaration (capekit writes the corrected file as the refile)"
+            )
+        });
     }
-    let failed_uploads: Vec<Text> = failed.into_iter().map(|(f, _)| f).collect();
+    let failed_uploads: Vec<Text> = failed_files.iter().map(|(f, _)| f.clone()).collect();
     // Verdicts depend only on status and message: judge each distinct pair once. Readers intern
     // these texts, so the addresses of the shared strings are a cheap key; equal texts behind two
     // addresses are merely judged twice.
-    let mut memo: HashMap<(usize, usize, usize, bool, bool), u32> = HashMap::new();
+    let mut memo: HashMap<(usize, usize, usize, usize, bool), u32> = HashMap::new();
     let mut verdicts: Vec<Judged> = Vec::new();
     let mut claims: Vec<ClaimBuilding> = Vec::new();
     let mut claim_index: HashMap<Text, usize> = HashMap::new();
@@ -420,6 +438,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                         files: Vec::new(),
                         kind: row.kind,
                         failed: false,
+                        load_error: false,
                         reported: None,
                         date: None,
                     });
@@ -441,19 +460,23 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         if let Some(d) = row.claim_date {
             c.date = Some(c.date.map_or(d, |x| x.min(d)));
         }
-        let failed = row.kind == ClaimFileKind::ValidationResult
-            && failed_uploads.iter().any(|f| **f == *row.file);
+        let failed_upload = (row.kind == ClaimFileKind::ValidationResult)
+            .then(|| failed_files.iter().find(|(f, _)| **f == *row.file))
+            .flatten()
+            .map(|(_, m)| m);
+        let failed = failed_upload.is_some();
         c.failed |= failed;
+        c.load_error |= failed_upload.is_some_and(|m| crate::catalog::is_load_error(m));
         let ptr = |t: &Option<Text>| t.as_ref().map_or(0, |s| s.as_ptr() as usize);
         let key = (
             ptr(&row.status),
             row.message.as_ptr() as usize,
             ptr(&row.claim_status),
-            failed,
+            failed_upload.map_or(0, |m| m.as_ptr() as usize),
             claimless(row),
         );
         let v = *memo.entry(key).or_insert_with(|| {
-            verdicts.push(judge_row(row, as_of, failed).into());
+            verdicts.push(judge_row(row, as_of, failed_upload.map(|m| &**m)).into());
             index_u32(verdicts.len() - 1)
         });
         let j = &verdicts[v as usize];
@@ -695,6 +718,9 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         .zip(counts)
         .map(|(c, (accepted, rejected, not_answered))| {
             let status = match (c.kind, c.failed, accepted, rejected) {
+                (ClaimFileKind::ValidationResult, true, ..) if c.load_error => {
+                    ClaimStatus::NotProcessed
+                }
                 (ClaimFileKind::ValidationResult, true, ..) => ClaimStatus::FailedValidation,
                 (ClaimFileKind::ValidationResult, false, ..) => ClaimStatus::Validated,
                 // Entries not processed yet: the claim is not finished, whatever its other rows.
@@ -751,15 +777,27 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             // whole file.
             // A file whose only row is its file-level error makes no claim at all, and is such
             // a file just the same.
-            let only_failed_uploads = !failed_uploads.is_empty()
-                && claims
-                    .iter()
-                    .all(|c| c.status == ClaimStatus::FailedValidation);
-            let not_filed = judge("FAILED INITIAL VALIDATION", as_of);
-            let not_filed_text: Text = format!(
-                "On the declaration of an upload that failed file validation, so not filed either: {}",
-                not_filed.what_to_do
-            )
+            let only_failed_uploads =
+                !failed_uploads.is_empty() && claims.iter().all(|c| c.status.upload_failed());
+            // Uploads ACE did not process at all (load errors) are retried as they are.
+            let not_processed =
+                only_failed_uploads && claims.iter().all(|c| c.status == ClaimStatus::NotProcessed);
+            let not_filed = if not_processed {
+                judge(JMS_PROCESSING_ERROR.title, as_of)
+            } else {
+                judge("FAILED INITIAL VALIDATION", as_of)
+            };
+            let not_filed_text: Text = if not_processed {
+                format!(
+                    "On the declaration of an upload ACE did not process (a load error), so not known to be filed either: {}",
+                    not_filed.what_to_do
+                )
+            } else {
+                format!(
+                    "On the declaration of an upload that failed file validation, so not filed either: {}",
+                    not_filed.what_to_do
+                )
+            }
             .into();
             let not_filed_source: Text = not_filed.source.into();
             for e in &declared {
@@ -770,7 +808,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                             tally.not_filed += 1;
                             (
                                 Outcome::NotFiled,
-                                Action::FixFile,
+                                not_filed.action,
                                 not_filed.rule,
                                 not_filed_text.clone(),
                                 not_filed_source.clone(),

@@ -791,3 +791,49 @@ fn a_failed_upload_beside_a_claim_of_its_entries_is_a_contradiction_to_review() 
     );
     assert_eq!(triage(&alone, AS_OF).refile.entries, vec![n(1), n(3)]);
 }
+
+/// A load error is no validation result: a Validation Result File whose only word on the upload
+/// is one (on a row without an entry) says ACE did not process the upload. Its entries are not
+/// known to be filed: never "passed file checks, wait for the claim" (a claim that never comes),
+/// but retried, after a look for a claim number.
+#[test]
+fn a_load_error_on_a_validation_result_file_means_the_upload_was_not_processed() {
+    for load_error in [
+        "Unable to process this request at the time. Uncategorized exception occurred during JMS processing.",
+        "CAPE High Volumes",
+    ] {
+        let input = TriageInput {
+            declaration: Some(vec![n(1), n(2), n(3)]),
+            rows: vec![vrf_row(1, None, ""), vrf_row(2, None, "")],
+            file_messages: vec![("vrf.csv".into(), load_error.into())],
+            ..TriageInput::default()
+        };
+        let report = triage(&input, AS_OF);
+        assert_eq!(report.failed_uploads, vec![Text::from("vrf.csv")]);
+        assert_eq!(report.claims[0].status, ClaimStatus::NotProcessed);
+        assert_eq!(report.worklist().count(), 3, "{:?}", report.entries);
+        for e in report.worklist() {
+            assert_eq!(e.outcome, Outcome::NotFiled, "{e:?}");
+            assert_eq!(e.action, Action::RetryLater, "{e:?}");
+            assert!(!e.what_to_do.contains("Passed file checks"), "{e:?}");
+        }
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.contains("load error") && w.contains("claim number")),
+            "{:?}",
+            report.warnings
+        );
+    }
+    // A file-level error beside it still fails the upload for its file.
+    let input = TriageInput {
+        rows: vec![vrf_row(1, None, "")],
+        file_messages: vec![("vrf.csv".into(), "FAILED INITIAL VALIDATION".into())],
+        ..TriageInput::default()
+    };
+    assert_eq!(
+        triage(&input, AS_OF).claims[0].status,
+        ClaimStatus::FailedValidation
+    );
+}

@@ -24,6 +24,7 @@ mod pages;
 mod persist;
 mod security;
 mod session;
+mod team;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,6 +37,7 @@ use axum::routing::{get, post};
 pub use error::AppError;
 pub use security::{AllowedHosts, BadHostName};
 pub use session::{Limits, MAX_SESSION_BYTES, MAX_SESSIONS, SessionId, Sessions, private_dir};
+pub use team::{ClientAddr, Team};
 
 /// The largest request body accepted: 20 MB. CBP's own files are far smaller (a declaration must
 /// be under 1 MB; a Claim Details of 9,999 entries is about 1 MB as CSV).
@@ -65,6 +67,9 @@ pub struct AppState {
     pub hosts: AllowedHosts,
     /// Header and body read timeouts.
     pub timeouts: Timeouts,
+    /// With `--team`: sign-in, sessions and audit (`team.rs`); `None` serves one person on
+    /// their own computer, as before.
+    pub team: Option<Team>,
 }
 
 /// The port `capekit serve` listens on by default.
@@ -105,6 +110,7 @@ impl AppState {
             sessions: Sessions::default(),
             hosts: AllowedHosts::new(DEFAULT_PORT),
             timeouts: Timeouts::default(),
+            team: None,
         }
     }
 
@@ -125,7 +131,13 @@ pub fn default_upload_dir() -> Option<PathBuf> {
 pub fn app(state: AppState) -> Router {
     let hosts = state.hosts.clone();
     let body_timeout = state.timeouts.body;
+    let gate_state = state.clone();
     Router::new()
+        .route("/signin", get(team::sign_in_form).post(team::sign_in))
+        .route("/signout", post(team::sign_out))
+        .route("/users", get(pages::users::page).post(pages::users::add))
+        .route("/users/policy", post(pages::users::policy))
+        .route("/users/{name}/{action}", post(pages::users::act))
         .route("/", get(pages::home::page))
         .route("/upload", post(pages::upload::upload))
         .route("/triage/{id}", get(pages::triage::page))
@@ -168,6 +180,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(gate_state, team::gate))
         .layer(axum::middleware::from_fn(security::html_errors))
         .layer(axum::middleware::from_fn(security::oversize))
         .layer(axum::middleware::from_fn(security::same_origin))
@@ -214,9 +227,9 @@ pub async fn serve_on(
     };
     let mut stop = std::pin::pin!(stop);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // A connection reset before it was accepted concerns that client only; out
                     // of file descriptors, wait for some to close (as `axum::serve` does).
@@ -235,10 +248,14 @@ pub async fn serve_on(
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(header_timeout)
-            .serve_connection(
-                hyper_util::rt::TokioIo::new(stream),
-                hyper_util::service::TowerToHyperService::new(router.clone()),
-            );
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), {
+                // The client's address, for the sign-in limits of a team server.
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(team::ClientAddr(peer));
+                    hyper::service::Service::call(&service, req)
+                })
+            });
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             // A connection that fails (closed by the client, timed out) concerns that client

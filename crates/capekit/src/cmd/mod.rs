@@ -57,6 +57,7 @@ mod refile;
 mod refunds;
 mod serve;
 mod triage;
+mod user;
 
 use crate::cli::{Cli, Command};
 
@@ -168,16 +169,21 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             allow_hosts,
             upload_dir,
             no_browser,
+            team,
+            behind_proxy,
         } => serve::run(
             serve::ServeArgs {
                 addr,
                 allow_remote,
                 allow_hosts,
                 upload_dir,
+                team,
+                behind_proxy,
                 open_browser: !no_browser && std::io::IsTerminal::is_terminal(&std::io::stdout()),
             },
             &ledger,
         ),
+        Command::User { command } => user::run(command, &ledger),
     }
 }
 

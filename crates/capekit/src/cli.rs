@@ -197,8 +197,9 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
-        /// Allow an address other computers can reach. There is no login: anyone who can reach
-        /// it can upload files and read every upload.
+        /// Allow an address other computers can reach. Refused without --team (there is no
+        /// sign-in without it), and with it too, since capekit does not serve HTTPS itself: serve
+        /// a team on loopback behind a reverse proxy (README: Team server).
         #[arg(long)]
         allow_remote: bool,
         /// Also answer requests that name this host (a name or an address, without a port), on

@@ -90,6 +90,7 @@ pub fn run(args: ServeArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Result
             );
         }
         state.team = Some(capekit_web::Team::new(behind_proxy));
+        hosts.set_proxied(behind_proxy);
     }
     state.hosts = hosts;
     serve_blocking(addr, state, |bound| {

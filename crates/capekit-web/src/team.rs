@@ -7,8 +7,8 @@
 //! disabled (on the Users page or with `capekit user disable`) is out on their next request, and
 //! a changed role holds at once. The session cookie is `HttpOnly` (no script reads it),
 //! `SameSite=Strict` (no other site's page sends it) and `Secure` when the browser reached the
-//! server over HTTPS (a reverse proxy that says so with `X-Forwarded-Proto`, trusted with
-//! `--behind-proxy` from loopback only). Every state-changing request carries the session's form
+//! server over HTTPS (its own, `tls.rs`, or a reverse proxy that says so with
+//! `X-Forwarded-Proto`, trusted with `--behind-proxy` from loopback only). Every state-changing request carries the session's form
 //! token (a hidden `csrf` field, or the `X-CSRF-Token` header), besides the `Origin` check of
 //! `security.rs`: either alone stops a forged post, and both hold if one is bypassed.
 //!
@@ -258,14 +258,16 @@ impl Team {
         peer_ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
     }
 
-    /// True when the browser reached this server over HTTPS: the proxy says so, trusted.
-    fn secure(&self, headers: &HeaderMap, peer: Option<ClientAddr>) -> bool {
-        self.behind_proxy
-            && peer.is_some_and(|p| p.0.ip().is_loopback())
-            && headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+    /// True when the browser reached this server over HTTPS: its own TLS, or the proxy says
+    /// so, trusted.
+    fn secure(&self, https: bool, headers: &HeaderMap, peer: Option<ClientAddr>) -> bool {
+        https
+            || self.behind_proxy
+                && peer.is_some_and(|p| p.0.ip().is_loopback())
+                && headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
     }
 }
 
@@ -656,6 +658,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
     peer: Option<axum::Extension<ClientAddr>>,
+    https: Option<axum::Extension<crate::tls::Https>>,
     axum::Form(form): axum::Form<SignInForm>,
 ) -> Response {
     let Some(team) = state.team.clone() else {
@@ -720,7 +723,7 @@ pub async fn sign_in(
     };
     audit(&state, &user.name, "sign-in", "user", &user.name, &client).await;
     let mut res = Redirect::to(&next).into_response();
-    let secure = team.secure(&headers, peer);
+    let secure = team.secure(https.is_some(), &headers, peer);
     res.headers_mut()
         .insert(SET_COOKIE, cookie(&id, LIFETIME.as_secs(), secure));
     res

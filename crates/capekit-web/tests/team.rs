@@ -636,3 +636,95 @@ async fn without_team_there_is_no_sign_in() {
     let res = send(&app, sign_in_request("cal", PASSWORD, None)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// One HTTP/1.1 request over TLS to a team server serving HTTPS itself; the raw response.
+async fn https_request(port: u16, request: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let cert = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/cert.pem");
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls::pki_types::CertificateDer::pem_file_iter(cert).expect("cert") {
+        roots.add(c.expect("cert")).expect("root");
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
+    let mut tls = connector.connect(name, tcp).await.expect("handshake");
+    tls.write_all(request.as_bytes()).await.expect("send");
+    let mut response = Vec::new();
+    // The server closes after answering: the request says `Connection: close`.
+    let _ = tls.read_to_end(&mut response).await;
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[tokio::test]
+async fn a_team_server_serves_https_itself_with_secure_cookies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("ledger.sqlite3");
+    let mut l = Ledger::open(&ledger).expect("ledger");
+    capekit_app::users::add_user(&mut l, "cal", Role::Clerk, PASSWORD).expect("user");
+    drop(l);
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.ledger = Some(ledger);
+    state.team = Some(Team::new(false));
+    state.tls = Some(
+        capekit_web::Tls::from_pem_files(&fixtures.join("cert.pem"), &fixtures.join("key.pem"))
+            .expect("certificate and key"),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = tokio::spawn(capekit_web::serve_on(listener, state));
+    let page = https_request(
+        port,
+        format!("GET /signin HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    let body = format!("name=cal&password={}", PASSWORD.replace(' ', "+"));
+    let signed = https_request(
+        port,
+        format!(
+            "POST /signin HTTP/1.1\r\nHost: localhost:{port}\r\nOrigin: https://localhost:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await;
+    assert!(signed.starts_with("HTTP/1.1 303"), "{signed}");
+    let cookie = signed
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_default();
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    // Plain HTTP on the TLS port gets no page.
+    let mut plain = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    plain
+        .write_all(format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").as_bytes())
+        .await
+        .expect("send");
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        plain.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(!String::from_utf8_lossy(&answer).contains("HTTP/1.1 200"));
+    server.abort();
+}

@@ -198,8 +198,8 @@ pub enum Command {
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
         /// Allow an address other computers can reach. Refused without --team (there is no
-        /// sign-in without it), and with it too, since capekit does not serve HTTPS itself: serve
-        /// a team on loopback behind a reverse proxy (README: Team server).
+        /// sign-in without it); a team server listens elsewhere only with --tls-cert and
+        /// --tls-key, or on loopback behind a reverse proxy (README: Team server).
         #[arg(long)]
         allow_remote: bool,
         /// Also answer requests that name this host (a name or an address, without a port), on
@@ -224,6 +224,14 @@ pub enum Command {
         /// are marked Secure and sign-in limits count the real client address. Needs --team.
         #[arg(long, requires = "team")]
         behind_proxy: bool,
+        /// Serve HTTPS with this certificate chain (PEM, the server's certificate first), so a
+        /// team server may listen on an address other computers reach. Needs --team and
+        /// --tls-key.
+        #[arg(long, value_name = "FILE", requires_all = ["team", "tls_key"])]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Manage the users of a team server (`capekit serve --team`), kept in the ledger.
     User {

@@ -125,4 +125,40 @@ fn a_server_without_sign_in_stays_on_this_computer() {
     );
     assert_eq!(out.code, Some(2), "{}", out.both());
     assert!(out.stderr.contains("no users yet"), "{}", out.both());
+    // HTTPS needs a team and both files; files that cannot be read stop it before serving.
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "serve",
+            "--addr",
+            "0.0.0.0:0",
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+        ],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(out.stderr.contains("--team"), "{}", out.both());
+    let added = add(dir.path(), &ledger, "ada", "admin", PASSWORD);
+    assert_eq!(added.code, Some(0), "{}", added.both());
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "serve",
+            "--addr",
+            "0.0.0.0:0",
+            "--team",
+            "--no-browser",
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+        ],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(out.stderr.contains("c.pem"), "{}", out.both());
+    assert!(!out.stdout.contains("open http"), "{}", out.both());
 }

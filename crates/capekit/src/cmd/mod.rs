@@ -171,6 +171,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             no_browser,
             team,
             behind_proxy,
+            tls_cert,
+            tls_key,
         } => serve::run(
             serve::ServeArgs {
                 addr,
@@ -179,6 +181,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 upload_dir,
                 team,
                 behind_proxy,
+                tls: tls_cert.zip(tls_key),
                 open_browser: !no_browser && std::io::IsTerminal::is_terminal(&std::io::stdout()),
             },
             &ledger,

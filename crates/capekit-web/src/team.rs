@@ -448,6 +448,14 @@ fn audit_row(
             "declaration",
             (*id).to_owned(),
         ),
+        ["signout"] => ("sign-out".to_owned(), "user", String::new()),
+        ["users"] => ("add a user".to_owned(), "user", String::new()),
+        ["users", "policy"] => (
+            "change the sign-off rule".to_owned(),
+            "setting",
+            "signoff-required".to_owned(),
+        ),
+        ["users", name, act] => (format!("{act} user"), "user", (*name).to_owned()),
         ["refunds", "importer", imp] => (
             "record importer facts".to_owned(),
             "importer",

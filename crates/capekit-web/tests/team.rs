@@ -620,6 +620,17 @@ async fn an_admin_may_turn_the_sign_off_rule_off() {
         send(&f.app, get("/", Some(&clerk))).await.status(),
         StatusCode::SEE_OTHER
     );
+    let l = Ledger::open(&f.ledger).expect("ledger");
+    assert!(l.user("cal").expect("user").is_some_and(|u| u.disabled));
+    let disabled = l.audit_of("user", "cal").expect("audit");
+    assert!(
+        disabled
+            .iter()
+            .any(|a| a.action == "disable user" && a.who == "ada"),
+        "{disabled:?}"
+    );
+    let rule = l.audit_of("setting", "signoff-required").expect("audit");
+    assert_eq!(rule.len(), 1, "{rule:?}");
 }
 
 #[tokio::test]

@@ -8,8 +8,8 @@
 //! The jobs: [`acted`] (what was done on another path), [`check`] (check and fix), [`import`] (`ledger import`, and the refund reports the
 //! workbench's drop zone records), [`plan`], [`refile`] (the next declaration from the ledger),
 //! [`refunds`] (refund reports recorded and reconciled, and what the user says of importers),
-//! [`status`], [`triage`] (reading its files, its records and guard) and [`uploaded`] (saying a
-//! declaration was uploaded). DESIGN.md says why each moved here.
+//! [`status`], [`triage`] (reading its files, its records and guard) [`uploaded`] (saying a
+//! declaration was uploaded) and [`users`] (the people of a team server: passwords and sign-in). DESIGN.md says why each moved here.
 
 pub mod acted;
 pub mod check;
@@ -20,3 +20,4 @@ pub mod refunds;
 pub mod status;
 pub mod triage;
 pub mod uploaded;
+pub mod users;

@@ -26,6 +26,7 @@ mod report;
 mod reserve;
 mod schema;
 mod state;
+mod users;
 
 use std::fmt;
 use std::io::Read;
@@ -57,6 +58,7 @@ pub use report::{
 pub use reserve::Reservation;
 pub use schema::MIGRATIONS;
 pub use state::{EntryState, Except};
+pub use users::{Audit, AuditRow, MAX_USER_NAME, Role, User, user_name_problem};
 
 /// How long a second capekit process waits for the one writing, before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -288,4 +288,41 @@ pub const MIGRATIONS: &[&str] = &[
         recorded_at TEXT    NOT NULL
     );
     ",
+    // 11: the people of a team server (`capekit serve --team`): who may sign in, with what role
+    // (an Argon2id PHC string, never the password), what each did (an append-only audit log of
+    // who, when, what and on which object), a reviewer's sign-off of a declaration, and the
+    // server's settings (such as whether a sign-off is needed before an upload is marked).
+    "
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+        role          TEXT    NOT NULL CHECK (role IN ('clerk', 'reviewer', 'admin')),
+        password_hash TEXT    NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+        disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at    TEXT    NOT NULL,
+        changed_at    TEXT    NOT NULL
+    );
+    CREATE TABLE audit (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT    NOT NULL,
+        who         TEXT    NOT NULL,
+        action      TEXT    NOT NULL,
+        object_kind TEXT    NOT NULL DEFAULT '',
+        object      TEXT    NOT NULL DEFAULT '',
+        detail      TEXT    NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_object ON audit (object_kind, object);
+    CREATE TABLE signoffs (
+        id             INTEGER PRIMARY KEY,
+        declaration_id INTEGER NOT NULL REFERENCES declarations(id),
+        reviewer       TEXT    NOT NULL,
+        at             TEXT    NOT NULL
+    );
+    CREATE INDEX signoffs_declaration ON signoffs (declaration_id);
+    CREATE TABLE settings (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    );
+    ",
 ];

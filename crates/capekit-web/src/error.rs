@@ -103,6 +103,32 @@ impl AppError {
         .with_back("/", "Go to the start page")
     }
 
+    /// 401: a team server's page asked for without a session (see `team.rs`).
+    pub fn sign_in_first() -> Self {
+        Self::user(
+            StatusCode::UNAUTHORIZED,
+            "Sign in first",
+            "This capekit serves a team: sign in, then try again from its pages. Nothing was read or changed.",
+        )
+        .with_back("/signin", "Sign in")
+    }
+
+    /// 403: a signed-in user asked for what their role does not allow, or a form's token was
+    /// missing or wrong.
+    pub fn forbidden(title: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::user(StatusCode::FORBIDDEN, title, message)
+    }
+
+    /// 429: too many failed sign-ins.
+    pub fn too_many(message: impl Into<String>) -> Self {
+        Self::user(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many failed sign-ins",
+            message,
+        )
+        .with_back("/signin", "Back to the sign-in")
+    }
+
     /// 413: the upload is larger than [`crate::MAX_UPLOAD_BYTES`].
     pub fn too_large() -> Self {
         Self::user(

@@ -37,6 +37,7 @@ pub fn page(title: &str, body: Markup) -> Markup {
                         " "
                         button type="submit" { "Find" }
                     }
+                    (crate::team::signed_in_bar())
                 }
                 main #main tabindex="-1" {
                     h1 { (with_code(title)) }

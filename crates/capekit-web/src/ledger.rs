@@ -409,6 +409,7 @@ pub fn mark_uploaded(
             }
             DeclState::Draft | DeclState::Uploaded => {}
         }
+        crate::team::check_signed_off(l, state.team.is_some(), id)?;
         capekit_app::uploaded::declaration(l, id, None, None).map(UploadMark::Marked)
     })
 }

@@ -24,6 +24,8 @@ mod pages;
 mod persist;
 mod security;
 mod session;
+mod team;
+mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,6 +38,8 @@ use axum::routing::{get, post};
 pub use error::AppError;
 pub use security::{AllowedHosts, BadHostName};
 pub use session::{Limits, MAX_SESSION_BYTES, MAX_SESSIONS, SessionId, Sessions, private_dir};
+pub use team::{ClientAddr, Team};
+pub use tls::{Https, Tls, TlsError};
 
 /// The largest request body accepted: 20 MB. CBP's own files are far smaller (a declaration must
 /// be under 1 MB; a Claim Details of 9,999 entries is about 1 MB as CSV).
@@ -65,6 +69,11 @@ pub struct AppState {
     pub hosts: AllowedHosts,
     /// Header and body read timeouts.
     pub timeouts: Timeouts,
+    /// With `--team`: sign-in, sessions and audit (`team.rs`); `None` serves one person on
+    /// their own computer, as before.
+    pub team: Option<Team>,
+    /// With `--tls-cert` and `--tls-key`: serve HTTPS (`tls.rs`).
+    pub tls: Option<Tls>,
 }
 
 /// The port `capekit serve` listens on by default.
@@ -105,6 +114,8 @@ impl AppState {
             sessions: Sessions::default(),
             hosts: AllowedHosts::new(DEFAULT_PORT),
             timeouts: Timeouts::default(),
+            team: None,
+            tls: None,
         }
     }
 
@@ -125,7 +136,13 @@ pub fn default_upload_dir() -> Option<PathBuf> {
 pub fn app(state: AppState) -> Router {
     let hosts = state.hosts.clone();
     let body_timeout = state.timeouts.body;
+    let gate_state = state.clone();
     Router::new()
+        .route("/signin", get(team::sign_in_form).post(team::sign_in))
+        .route("/signout", post(team::sign_out))
+        .route("/users", get(pages::users::page).post(pages::users::add))
+        .route("/users/policy", post(pages::users::policy))
+        .route("/users/{name}/{action}", post(pages::users::act))
         .route("/", get(pages::home::page))
         .route("/upload", post(pages::upload::upload))
         .route("/triage/{id}", get(pages::triage::page))
@@ -168,6 +185,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(gate_state, team::gate))
         .layer(axum::middleware::from_fn(security::html_errors))
         .layer(axum::middleware::from_fn(security::oversize))
         .layer(axum::middleware::from_fn(security::same_origin))
@@ -204,6 +222,7 @@ pub async fn serve_on(
     state.hosts.set_port(bound.port());
     state.hosts.allow_address(bound.ip());
     let header_timeout = state.timeouts.header;
+    let tls = state.tls.clone();
     let router = app(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let stop = async {
@@ -214,9 +233,9 @@ pub async fn serve_on(
     };
     let mut stop = std::pin::pin!(stop);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // A connection reset before it was accepted concerns that client only; out
                     // of file descriptors, wait for some to close (as `axum::serve` does).
@@ -232,18 +251,22 @@ pub async fn serve_on(
             },
             () = &mut stop => break,
         };
-        let conn = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(header_timeout)
-            .serve_connection(
-                hyper_util::rt::TokioIo::new(stream),
-                hyper_util::service::TowerToHyperService::new(router.clone()),
-            );
-        let conn = graceful.watch(conn);
+        let router = router.clone();
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            // A connection that fails (closed by the client, timed out) concerns that client
-            // only; there is nobody to tell.
-            let _ = conn.await;
+            match tls {
+                None => {
+                    serve_connection(stream, peer, false, router, header_timeout, watcher).await;
+                }
+                Some(tls) => {
+                    // A handshake never finished holds nothing: it gets the header timeout too.
+                    let handshake = tokio::time::timeout(header_timeout, tls.0.accept(stream));
+                    if let Ok(Ok(stream)) = handshake.await {
+                        serve_connection(stream, peer, true, router, header_timeout, watcher).await;
+                    }
+                }
+            }
         });
     }
     // Let the requests under way finish, for a while.
@@ -252,6 +275,38 @@ pub async fn serve_on(
         () = tokio::time::sleep(Duration::from_secs(10)) => {}
     }
     Ok(())
+}
+
+/// Serves one connection (plain, or after its TLS handshake) until it closes, telling each
+/// request the client's address and whether it came over TLS.
+async fn serve_connection<I>(
+    io: I,
+    peer: SocketAddr,
+    https: bool,
+    router: Router,
+    header_timeout: Duration,
+    watcher: hyper_util::server::graceful::Watcher,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper_util::service::TowerToHyperService::new(router);
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(
+            hyper_util::rt::TokioIo::new(io),
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                // The client's address, for the sign-in limits of a team server.
+                req.extensions_mut().insert(team::ClientAddr(peer));
+                if https {
+                    req.extensions_mut().insert(tls::Https);
+                }
+                hyper::service::Service::call(&service, req)
+            }),
+        );
+    // A connection that fails (closed by the client, timed out) concerns that client only;
+    // there is nobody to tell.
+    let _ = watcher.watch(conn).await;
 }
 
 /// Runs the server on its own runtime, for the CLI (which has no async runtime): binds `addr`,

@@ -45,6 +45,9 @@ const LOOPBACK_NAMES: [&str; 3] = ["127.0.0.1", "localhost", "[::1]"];
 pub struct AllowedHosts {
     port: u16,
     names: Vec<String>,
+    /// Behind a reverse proxy that passes the browser's `Host` on: a name given with
+    /// [`AllowedHosts::allow`] is answered without a port too (the proxy's HTTPS port).
+    proxied: bool,
 }
 
 /// A name given to `--allow-host` that cannot be a `Host` header's name.
@@ -60,7 +63,14 @@ impl AllowedHosts {
         Self {
             port,
             names: Vec::new(),
+            proxied: false,
         }
+    }
+
+    /// Answers the allowed names without a port too, as a reverse proxy serving them on
+    /// HTTPS's default port passes the `Host` on (`capekit serve --team --behind-proxy`).
+    pub fn set_proxied(&mut self, proxied: bool) {
+        self.proxied = proxied;
     }
 
     /// The port requests must name.
@@ -135,6 +145,9 @@ impl AllowedHosts {
                 None => (host.as_str(), ""),
             }
         };
+        if self.proxied && port.is_empty() && self.names.iter().any(|n| n == name) {
+            return true;
+        }
         let port_ok = match port.strip_prefix(':') {
             None if port.is_empty() => self.port == HTTP_PORT,
             Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
@@ -453,6 +466,20 @@ mod tests {
         for bad in ["", "http://x", "x:8080", "a..b", "fe80::1", "[nope]", "a b"] {
             assert!(hosts.allow(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn behind_a_proxy_an_allowed_name_is_answered_without_a_port() {
+        let mut hosts = AllowedHosts::new(8080);
+        hosts.allow("workbench.example").expect("a name");
+        assert!(!hosts.allows("workbench.example"));
+        hosts.set_proxied(true);
+        assert!(hosts.allows("workbench.example"));
+        assert!(hosts.allows("workbench.example:8080"));
+        // Only the names given: never another, and loopback keeps its port.
+        assert!(!hosts.allows("evil.example"));
+        assert!(!hosts.allows("localhost"));
+        assert!(!hosts.allows("workbench.example:9090"));
     }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {

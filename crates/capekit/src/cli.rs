@@ -197,8 +197,9 @@ pub enum Command {
         /// Address and port to listen on.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
-        /// Allow an address other computers can reach. There is no login: anyone who can reach
-        /// it can upload files and read every upload.
+        /// Allow an address other computers can reach. Refused without --team (there is no
+        /// sign-in without it); a team server listens elsewhere only with --tls-cert and
+        /// --tls-key, or on loopback behind a reverse proxy (README: Team server).
         #[arg(long)]
         allow_remote: bool,
         /// Also answer requests that name this host (a name or an address, without a port), on
@@ -214,6 +215,28 @@ pub enum Command {
         /// when capekit runs in a terminal (never when its output goes to a file or a pipe).
         #[arg(long)]
         no_browser: bool,
+        /// Serve a team: every page needs a sign-in by a user of the ledger (`capekit user
+        /// add`), with roles, and an audit of who did what. Needed for --allow-remote.
+        #[arg(long)]
+        team: bool,
+        /// Behind a reverse proxy on this computer that serves HTTPS: trust its
+        /// X-Forwarded-Proto and X-Forwarded-For headers (from loopback only), so that cookies
+        /// are marked Secure and sign-in limits count the real client address. Needs --team.
+        #[arg(long, requires = "team")]
+        behind_proxy: bool,
+        /// Serve HTTPS with this certificate chain (PEM, the server's certificate first), so a
+        /// team server may listen on an address other computers reach. Needs --team and
+        /// --tls-key.
+        #[arg(long, value_name = "FILE", requires_all = ["team", "tls_key"])]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Manage the users of a team server (`capekit serve --team`), kept in the ledger.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Write the next declaration from the ledger alone: every entry whose latest rejection says
     /// `refile`, plus the corrected entries whose rejection a correction or the wait clears.
@@ -425,4 +448,65 @@ fn importer_day(s: &str) -> Result<(String, jiff::civil::Date), String> {
         return Err(format!("`{s}`: the importer number before `=` is missing"));
     }
     Ok((importer.to_owned(), date_arg(day.trim())?))
+}
+
+/// `capekit user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. The password is asked twice on the terminal without echo, or read from the
+    /// first line of standard input with --password-stdin; at least 12 characters. Exit 0 =
+    /// added, 2 = refused (name taken, weak password).
+    Add {
+        /// The sign-in name: letters, digits, `.`, `_`, `-` and `@`.
+        name: String,
+        /// What the user may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the password from the first line of standard input instead of the terminal.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the users, their roles and whether they are disabled (never a password or its hash).
+    List,
+    /// Disable a user: they cannot sign in, and their sessions end on their next request.
+    Disable {
+        /// The user.
+        name: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        /// The user.
+        name: String,
+    },
+    /// Whether a reviewer must sign off a declaration before it may be marked uploaded on a team
+    /// server (on by default). Without an option, says which.
+    Policy {
+        /// Turn the sign-off rule off.
+        #[arg(long, conflicts_with = "signoff")]
+        no_signoff: bool,
+        /// Turn the sign-off rule on.
+        #[arg(long)]
+        signoff: bool,
+    },
+}
+
+/// A role, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Reads files, triages, plans, downloads drafts, marks uploads.
+    Clerk,
+    /// A clerk who also signs off drafts before they are marked uploaded.
+    Reviewer,
+    /// A reviewer who also manages users and the sign-off rule.
+    Admin,
+}
+
+impl From<RoleArg> for capekit_ledger::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Clerk => Self::Clerk,
+            RoleArg::Reviewer => Self::Reviewer,
+            RoleArg::Admin => Self::Admin,
+        }
+    }
 }

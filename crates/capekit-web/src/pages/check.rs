@@ -34,6 +34,7 @@ pub async fn form() -> Response {
             "and shows each problem under its line. It also offers a corrected file to download."
         }
         form.upload method="post" action="/check" enctype="multipart/form-data" data-progress {
+            (crate::team::csrf_field())
             div.dropzone #dropzone data-max-bytes=(MAX_UPLOAD_BYTES) {
                 p.big { "Drop the declaration here" }
                 p { "or choose it:" }

@@ -74,24 +74,35 @@ fn body(list: &[Declaration]) -> Markup {
 
 fn buttons(d: &Declaration) -> Markup {
     let can = |to: DeclState| capekit_ledger::allowed(d.state, to, d.unconfirmed);
+    let reviewer = crate::team::current().is_some_and(|c| c.role.may_sign_off());
     html! {
+        @if reviewer && d.state == DeclState::Draft {
+            form.inline method="post" action={ "/declarations/" (d.id) "/signoff" } {
+                (crate::team::csrf_field())
+                button.button type="submit" { "Sign off" }
+            }
+        }
         @if can(DeclState::Uploaded) || (d.unconfirmed && d.state == DeclState::Uploaded) {
             form.inline method="post" action={ "/declarations/" (d.id) "/uploaded" } {
+                (crate::team::csrf_field())
                 button.button type="submit" { @if d.unconfirmed { "Confirm uploaded" } @else { "I uploaded it" } }
             }
         }
         @if can(DeclState::Failed) {
             form.inline method="post" action={ "/declarations/" (d.id) "/failed" } {
+                (crate::team::csrf_field())
                 button.button type="submit" { "Its upload failed" }
             }
         }
         @if can(DeclState::Discarded) {
             form.inline method="post" action={ "/declarations/" (d.id) "/discard" } {
+                (crate::team::csrf_field())
                 button.button type="submit" { "Discard" }
             }
         }
         @if matches!(d.state, DeclState::Uploaded | DeclState::Failed | DeclState::Discarded) && !d.unconfirmed {
             form.inline method="post" action={ "/declarations/" (d.id) "/undo" } {
+                (crate::team::csrf_field())
                 button.button type="submit" { "Undo the last mark" }
             }
         }
@@ -100,6 +111,7 @@ fn buttons(d: &Declaration) -> Markup {
 
 /// What a declaration's button asks.
 enum Act {
+    SignOff(String),
     Uploaded,
     Mark(Mark),
     Undo,
@@ -117,7 +129,10 @@ pub async fn act(
             "The workbench runs with --no-ledger: no declaration is remembered.",
         ));
     };
+    let team = state.team.is_some();
     let act = match action.as_str() {
+        // A reviewer's word that the draft may be uploaded (team servers).
+        "signoff" => Act::SignOff(crate::team::require(capekit_ledger::Role::Reviewer)?.name),
         // Marked as `capekit ledger uploaded` marks it, naming its entries known as accepted.
         "uploaded" => Act::Uploaded,
         "failed" => Act::Mark(Mark::Failed {
@@ -130,7 +145,7 @@ pub async fn act(
         _ => {
             return Err(AppError::not_found(
                 "No such action",
-                "A declaration can be marked uploaded, failed or discarded, or its last mark undone.",
+                "A declaration can be marked uploaded, failed or discarded, or its last mark undone; on a team server a reviewer signs it off.",
             )
             .with_back(back.0, back.1));
         }
@@ -142,7 +157,9 @@ pub async fn act(
             &path,
             writer.ledger_busy_timeout,
             |l| match &act {
+                Act::SignOff(who) => l.sign_off(DeclarationId(id), who).map(|()| Vec::new()),
                 Act::Uploaded => {
+                    crate::team::check_signed_off(l, team, DeclarationId(id))?;
                     capekit_app::uploaded::declaration(l, DeclarationId(id), None, None)
                         .map(|u| u.accepted)
                 }

@@ -101,6 +101,18 @@ pub async fn page(
         let state = state.clone();
         tokio::task::spawn_blocking(move || read_history(&state, entry)).await?
     };
+    // A team server's audit rows that name the entry, or a declaration holding it.
+    let audit = match (&state.team, &state.ledger) {
+        (Some(_), Some(path)) => {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || {
+                capekit_ledger::Ledger::open(&path).and_then(|l| l.audit_of_entry(entry))
+            })
+            .await?
+            .map_err(|e| AppError::bad_request("The ledger could not be read", e.to_string()))?
+        }
+        _ => Vec::new(),
+    };
     let today = state.today();
     let one_upload = which.session.is_some() || which.plan.is_some();
     let body = html! {
@@ -161,6 +173,26 @@ pub async fn page(
                             }
                             td.num { (capekit_core::path::format_cents(e.ieepa_duty_cents)) }
                             td { a href={ "/plan/" (id) } { (e.source()) } }
+                        }
+                    }
+                }
+            }
+        }
+        @if state.team.is_some() {
+            h2 { "Who did what" }
+            @if audit.is_empty() {
+                p #audit-none { "Nobody has acted on this entry or a declaration holding it on this server yet." }
+            } @else {
+                table #audit {
+                    thead { tr { th { "when" } th { "who" } th { "what" } th { "object" } } }
+                    tbody {
+                        @for a in &audit {
+                            tr {
+                                td { (layout::local_time(a.at)) }
+                                td { (a.who) }
+                                td { (a.action) }
+                                td { (a.object_kind) " " (a.object) }
+                            }
                         }
                     }
                 }

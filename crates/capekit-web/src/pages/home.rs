@@ -29,6 +29,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
             "by when, and writes the declarations."
         }
         form.upload method="post" action="/upload" enctype="multipart/form-data" data-progress {
+            (crate::team::csrf_field())
             div.dropzone #dropzone data-max-bytes=(MAX_UPLOAD_BYTES) {
                 p.big { "Drop your files here" }
                 p { "or choose them:" }

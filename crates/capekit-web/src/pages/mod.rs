@@ -12,6 +12,7 @@ pub mod refunds;
 pub mod rules;
 pub mod triage;
 pub mod upload;
+pub mod users;
 
 use std::collections::HashMap;
 

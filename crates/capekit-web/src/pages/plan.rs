@@ -482,6 +482,7 @@ fn declarations(
                                                     }
                                                 }
                                                 form.inline method="post" action={ "/plan/" (id) "/" (name) "/uploaded" } {
+                                                    (crate::team::csrf_field())
                                                     button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (name) }
                                                 }
                                             },
@@ -722,8 +723,21 @@ pub async fn mark_uploaded(
     let bytes = upload_bytes(&entries);
     let name = crate::ledger::draft_name(&id, &file);
     let writer = state.clone();
+    let team = state.team.is_some();
     let done = tokio::task::spawn_blocking(move || {
         crate::ledger::write(&writer.writes, &path, writer.ledger_busy_timeout, |l| {
+            // On a team server, the draft these bytes were recorded as must be signed off.
+            if team && l.signoff_required()? {
+                let sha = capekit_ledger::sha256_hex(&bytes);
+                match l.find_declaration(&capekit_ledger::DeclRef::Sha256(sha))? {
+                    Some(d) => crate::team::check_signed_off(l, team, d.id)?,
+                    None => {
+                        return Err(capekit_ledger::LedgerError::Refused(format!(
+                            "{name} is not recorded as a draft, so no reviewer could sign it off; open the plan again with the ledger on"
+                        )));
+                    }
+                }
+            }
             capekit_app::uploaded::entries_of(l, &name, &bytes, &entries, None, None)
         })
     })

@@ -90,6 +90,7 @@ pub async fn page(
         section {
             h2 { @if s.corrected.is_some() { "Change the list" } @else { "Your corrected entries" } }
             form.rebuild method="post" action={ "/triage/" (id) "/rebuild" } enctype="multipart/form-data" data-progress {
+                (crate::team::csrf_field())
                 label for="entries" { "Paste entry numbers, one a line (dashes and spaces are fine):" }
                 textarea #entries name="entries" rows="10" placeholder="B76-4411918-5" {
                     @if let Some(c) = &s.corrected { (c.text) }

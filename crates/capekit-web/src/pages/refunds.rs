@@ -373,6 +373,7 @@ fn parked(sent: i64, diverted: i64, held: i64) -> Markup {
 fn facts_form(t: &capekit_core::refunds::ImporterRefunds) -> Markup {
     html! {
         form #importer-facts method="post" action={ "/refunds/importer/" (urlencode(&t.importer)) } {
+            (crate::team::csrf_field())
             fieldset {
                 legend { "What you know of importer " (t.importer) " (remembered in the ledger)" }
                 p {

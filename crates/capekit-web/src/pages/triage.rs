@@ -469,6 +469,7 @@ fn downloads(
                                 "/triage/" (id) "/" (name) "/uploaded"
                                 @if let Some(d) = drafts.get(i) { "?declaration=" (d) }
                             } {
+                                (crate::team::csrf_field())
                                 button.button type="submit" id={ "uploaded-" (name) } { "I uploaded " (saved_as.get(i).unwrap_or(name)) }
                             }
                         }
@@ -712,7 +713,7 @@ pub async fn mark_uploaded(
     let done =
         tokio::task::spawn_blocking(move || ledger::mark_uploaded(&writer, &ledger_path, draft))
             .await?;
-    match done {
+    let answered = match done {
         Ok(ledger::UploadMark::Marked(u)) if u.accepted.is_empty() => {
             Ok(Redirect::to(&format!("/triage/{id}?uploaded={file}")).into_response())
         }
@@ -742,7 +743,13 @@ pub async fn mark_uploaded(
             AppError::bad_request("Not recorded as uploaded", e.to_string())
                 .with_back(back, "Back to the triage"),
         ),
-    }
+    };
+    // The audit of a team server names the declaration marked.
+    answered.map(|mut res| {
+        res.extensions_mut()
+            .insert(crate::team::Audited::declaration(draft));
+        res
+    })
 }
 
 /// Which draft an "I uploaded" button means.

@@ -57,6 +57,7 @@ mod refile;
 mod refunds;
 mod serve;
 mod triage;
+mod user;
 
 use crate::cli::{Cli, Command};
 
@@ -168,16 +169,24 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             allow_hosts,
             upload_dir,
             no_browser,
+            team,
+            behind_proxy,
+            tls_cert,
+            tls_key,
         } => serve::run(
             serve::ServeArgs {
                 addr,
                 allow_remote,
                 allow_hosts,
                 upload_dir,
+                team,
+                behind_proxy,
+                tls: tls_cert.zip(tls_key),
                 open_browser: !no_browser && std::io::IsTerminal::is_terminal(&std::io::stdout()),
             },
             &ledger,
         ),
+        Command::User { command } => user::run(command, &ledger),
     }
 }
 

@@ -312,3 +312,21 @@ fn a_load_error_on_a_validation_result_file_is_retried_not_held() {
         check.both()
     );
 }
+
+/// `explain` takes CBP's acceptance with a date appended, and says triage reads it as review.
+#[test]
+fn explain_takes_the_acceptance_with_text_appended_and_says_review() {
+    for text in [
+        "ENTRY SUMMARY UPDATED 11/02/2026",
+        "Entry Summary Updated - 11/02/2026",
+    ] {
+        let out = explain(text);
+        assert_eq!(out.code, Some(0), "{text}: {}", out.both());
+        assert!(
+            out.stdout.contains("M001") && out.stdout.contains("review"),
+            "{text}: {}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("`11/02/2026`"), "{}", out.stdout);
+    }
+}

@@ -265,6 +265,12 @@ fn judge_claim_row(
         // No entry-level status and no message: nothing on the row speaks for the entry. A
         // claim-level status (`Accepted with Error(s)`, or `Accepted` beside rows that failed)
         // says nothing of one entry.
+        (None, Msg::None) if !status_text.is_empty() => (
+            Outcome::Rejected,
+            review(format!(
+                "The row's status `{status_text}` is a claim's status, which says nothing of one entry, and the row has no message, so nothing on it says CBP accepted the entry: read it on the claim in ACE (Claim Status) before refiling or dropping it."
+            )),
+        ),
         (None, Msg::None) => (
             Outcome::Rejected,
             review(format!(

@@ -837,3 +837,27 @@ fn a_load_error_on_a_validation_result_file_means_the_upload_was_not_processed()
         ClaimStatus::FailedValidation
     );
 }
+
+/// A claim's status in the entry's column (`Accepted with Error(s)`) says nothing of the entry:
+/// review, and the advice names the status it could not read as the entry's.
+#[test]
+fn a_claim_status_in_the_entry_column_is_named_in_the_review() {
+    let mut r = row(1, "100000300001", "Accepted with Error(s)", "");
+    r.claim_status = Some("Accepted".into());
+    let report = triage(
+        &TriageInput {
+            rows: vec![r],
+            ..TriageInput::default()
+        },
+        AS_OF,
+    );
+    let e = &report.entries[0];
+    assert_eq!(e.action, Action::Review, "{e:?}");
+    assert!(
+        e.what_to_do
+            .contains("`Accepted with Error(s)` is a claim's status")
+            && !e.what_to_do.contains("neither an entry status"),
+        "{}",
+        e.what_to_do
+    );
+}

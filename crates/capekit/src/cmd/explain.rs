@@ -73,6 +73,24 @@ pub fn run(query: &str, list: bool) -> anyhow::Result<u8> {
         }
         return Ok(exit::OK);
     }
+    // CBP's acceptance with anything appended is never matched loosely: triage sends such a
+    // row to review. Said so here, with the acceptance message's own rule.
+    let accepted = &capekit_core::catalog::ENTRY_SUMMARY_UPDATED;
+    let normalized = capekit_core::catalog::normalize(query);
+    if !by_code_or_name
+        && let Some(rest) = normalized.strip_prefix(accepted.title)
+        && !rest.trim().is_empty()
+    {
+        outln!(
+            "CBP's acceptance message {} `{}` with text appended (`{}`): triage never reads it as accepted; it sends the entry to review, never counted accepted and never refiled. Read the entry on its claim in ACE (Claim Status) and decide.",
+            accepted.code,
+            accepted.title,
+            rest.trim_matches(|c: char| c == ' ' || c == '-' || c == ':' || c == ',')
+        );
+        outln!("");
+        out!("{}\n", accepted.render_text());
+        return Ok(exit::OK);
+    }
     match find_rule(query) {
         Some(rule) => {
             out!("{}", rule.render_text());

@@ -31,8 +31,9 @@ cd "$ROOT"
 if [ -z "${CAPEKIT_BENCH_NO_BUILD:-}" ]; then
     cargo build --release -p capekit --bin capekit --example refunds_data
 fi
-BIN=$ROOT/target/release/capekit
-DATA=$ROOT/target/release/examples/refunds_data
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BIN=$TARGET/release/capekit
+DATA=$TARGET/release/examples/refunds_data
 
 # Data, made once per folder.
 TEMPLATE=$WORK/ledger-$ROWS.sqlite3

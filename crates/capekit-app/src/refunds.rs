@@ -24,7 +24,7 @@ use capekit_io::refunds::{RefundFile, RefundFileError, parse_refund_file};
 use capekit_io::timings::phase;
 use capekit_ledger::{
     FileId, FileKind, FileMeta, ImportOutcome, Ledger, LedgerError, ReadinessFact, ReadinessKind,
-    RefundImport,
+    RefundData, RefundImport,
 };
 use jiff::civil::Date;
 
@@ -271,6 +271,12 @@ pub fn gather(
     let timed = phase("refunds gather");
     let data = ledger.refund_data(fresh)?;
     drop(timed);
+    Ok(gathered(as_of, data))
+}
+
+/// The reconciliation's input of `data`, with a diagnostic for each entry whose kept data
+/// cannot be used.
+fn gathered(as_of: Date, data: RefundData) -> Gathered {
     let diagnostics = data
         .unreadable
         .into_iter()
@@ -281,7 +287,7 @@ pub fn gather(
             ))
         })
         .collect();
-    Ok(Gathered {
+    Gathered {
         input: ReconcileInput {
             as_of,
             accepted: data.accepted,
@@ -294,7 +300,7 @@ pub fn gather(
             rates: RATES,
         },
         diagnostics,
-    })
+    }
 }
 
 /// The reconciliation of what the ledger holds as of `as_of`, of every importer, with what
@@ -419,14 +425,14 @@ pub fn run(ledger: Option<&mut Ledger>, asked: Asked) -> Result<Refunds, Refunds
                     events: &r.file.events,
                 })
                 .collect();
-            let timed = phase("refunds record");
-            let outcomes = l
-                .record_refund_reports(&imports)
-                .map_err(|source| RecordError {
-                    what: "recording the refund reports in the ledger (run with --no-ledger to read them without it)",
-                    source,
-                })?;
-            drop(timed);
+            // The reports are recorded while the ledger is read as it was before them.
+            let timed = phase("refunds record and gather");
+            let (outcomes, mut data) =
+                l.record_refund_reports_and_gather(&imports)
+                    .map_err(|source| RecordError {
+                        what: "recording the refund reports in the ledger (run with --no-ledger to read them without it)",
+                        source,
+                    })?;
             // The reports just recorded are taken as read; the others come from the ledger.
             let fresh: Vec<(FileId, Vec<RefundEvent>)> = outcomes
                 .iter()
@@ -438,12 +444,14 @@ pub fn run(ledger: Option<&mut Ledger>, asked: Asked) -> Result<Refunds, Refunds
                     ImportOutcome::AlreadyImported { .. } => None,
                 })
                 .collect();
+            data.add_fresh(fresh);
+            drop(timed);
             recorded = reports
                 .iter()
                 .map(|r| r.meta.name.clone())
                 .zip(outcomes)
                 .collect();
-            let gathered = gather(l, as_of, fresh)?;
+            let gathered = gathered(as_of, data);
             diagnostics.extend(gathered.diagnostics);
             gathered.input
         }

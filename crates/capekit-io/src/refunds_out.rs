@@ -137,6 +137,8 @@ struct Formats {
     text: Format,
     money: Format,
     date: Format,
+    /// For a number in a column formatted otherwise: General, said outright.
+    general: Format,
 }
 
 impl Formats {
@@ -146,6 +148,17 @@ impl Formats {
             text: Format::new().set_num_format("@"),
             money: Format::new().set_num_format("$#,##0.00;-$#,##0.00"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
+            general: Format::new().set_num_format("General"),
+        }
+    }
+
+    /// The format of a cell of `kind`, if any.
+    fn of(&self, kind: Kind) -> Option<&Format> {
+        match kind {
+            Kind::Text => Some(&self.text),
+            Kind::Money => Some(&self.money),
+            Kind::Day => Some(&self.date),
+            Kind::Count => None,
         }
     }
 }
@@ -159,27 +172,58 @@ enum Cell<'a> {
     Count(usize),
 }
 
+/// What a cell holds, for its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Money,
+    Day,
+    Count,
+}
+
+impl Cell<'_> {
+    fn kind(&self) -> Kind {
+        match self {
+            Cell::Text(_) | Cell::Owned(_) => Kind::Text,
+            Cell::Money(_) => Kind::Money,
+            Cell::Day(_) => Kind::Day,
+            Cell::Count(_) => Kind::Count,
+        }
+    }
+}
+
+/// Writes a row of cells. `columns` are the kinds whose format each column has
+/// (`set_column_format`): a cell of its column's kind is written without a format of its own and
+/// takes the column's, the same style index in the file, without rust_xlsxwriter hashing a
+/// `Format` for each of a million rows' cells (most of the workbook's time besides compression).
 fn write_row(
     ws: &mut Worksheet,
     f: &Formats,
+    columns: &[Kind],
     row: u32,
     cells: &[Cell<'_>],
 ) -> Result<(), XlsxError> {
     for (c, cell) in cells.iter().enumerate() {
+        let column = columns.get(c).copied();
+        let own = (column != Some(cell.kind())).then(|| f.of(cell.kind()));
         let c = u16::try_from(c).unwrap_or(u16::MAX);
         match cell {
             Cell::Text(s) => {
                 if !s.is_empty() {
-                    ws.write_string_with_format(row, c, fit(&defuse(s)), &f.text)?;
+                    text(ws, row, c, fit(&defuse(s)), own.flatten())?;
                 }
             }
             Cell::Owned(s) => {
                 if !s.is_empty() {
-                    ws.write_string_with_format(row, c, fit(&defuse(s)), &f.text)?;
+                    text(ws, row, c, fit(&defuse(s)), own.flatten())?;
                 }
             }
             Cell::Money(Some(cents)) => {
-                ws.write_number_with_format(row, c, *cents as f64 / 100.0, &f.money)?;
+                let n = *cents as f64 / 100.0;
+                match own.flatten() {
+                    Some(format) => ws.write_number_with_format(row, c, n, format)?,
+                    None => ws.write_number(row, c, n)?,
+                };
             }
             Cell::Day(Some(d)) => {
                 let (Ok(y), Ok(m), Ok(day)) = (
@@ -189,14 +233,36 @@ fn write_row(
                 ) else {
                     continue;
                 };
-                ws.write_date_with_format(row, c, &ExcelDateTime::from_ymd(y, m, day)?, &f.date)?;
+                let d = ExcelDateTime::from_ymd(y, m, day)?;
+                match own.flatten() {
+                    Some(format) => ws.write_date_with_format(row, c, &d, format)?,
+                    None => ws.write_datetime(row, c, &d)?,
+                };
             }
             Cell::Count(n) => {
-                ws.write_number(row, c, *n as f64)?;
+                // In a column formatted for another kind, the count says General itself.
+                match column.and_then(|k| f.of(k)) {
+                    Some(_) => ws.write_number_with_format(row, c, *n as f64, &f.general)?,
+                    None => ws.write_number(row, c, *n as f64)?,
+                };
             }
             Cell::Money(None) | Cell::Day(None) => {}
         }
     }
+    Ok(())
+}
+
+fn text(
+    ws: &mut Worksheet,
+    row: u32,
+    c: u16,
+    s: String,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    match format {
+        Some(format) => ws.write_string_with_format(row, c, s, format)?,
+        None => ws.write_string(row, c, s)?,
+    };
     Ok(())
 }
 
@@ -220,6 +286,8 @@ struct View {
     sheets: Vec<Worksheet>,
     row: u32,
     rows_per_sheet: usize,
+    /// The kind of each column, from the first row (every row of a view has the same).
+    columns: Vec<Kind>,
 }
 
 impl View {
@@ -234,6 +302,7 @@ impl View {
             sheets: Vec::new(),
             row: 0,
             rows_per_sheet: rows_per_sheet.clamp(1, crate::sheet::EXCEL_DATA_ROWS),
+            columns: Vec::new(),
         }
     }
 
@@ -251,6 +320,11 @@ impl View {
             let c = u16::try_from(c).unwrap_or(u16::MAX);
             ws.write_string_with_format(0, c, *h, &f.bold)?;
             ws.set_column_width(c, *width)?;
+        }
+        for (c, kind) in self.columns.iter().enumerate() {
+            if let Some(format) = f.of(*kind) {
+                ws.set_column_format(u16::try_from(c).unwrap_or(u16::MAX), format)?;
+            }
         }
         ws.set_freeze_panes(1, 0)?;
         self.sheets.push(ws);
@@ -272,6 +346,9 @@ impl View {
         wb: &Mutex<Workbook>,
         cells: &[Cell<'_>],
     ) -> Result<(), XlsxError> {
+        if self.columns.is_empty() {
+            self.columns = cells.iter().map(Cell::kind).collect();
+        }
         if self.sheets.is_empty() || self.row as usize >= self.rows_per_sheet {
             self.close()?;
             self.start(f, wb)?;
@@ -279,7 +356,7 @@ impl View {
         self.row += 1;
         let row = self.row;
         if let Some(ws) = self.sheets.last_mut() {
-            write_row(ws, f, row, cells)?;
+            write_row(ws, f, &self.columns, row, cells)?;
         }
         Ok(())
     }

@@ -236,3 +236,46 @@ fn rows_past_a_sheet_continue_on_the_next() {
         .collect();
     assert_eq!(seen, all, "every entry once, in order");
 }
+
+#[test]
+fn cells_written_without_a_format_take_their_columns() {
+    use std::io::Read;
+    let rec = sample();
+    let bytes = refunds_workbook(&rec, &[]).expect("xlsx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name)
+            .expect(name)
+            .read_to_string(&mut s)
+            .expect("utf-8");
+        s
+    };
+    let sheet = read("xl/worksheets/sheet2.xml");
+    let styles = read("xl/styles.xml");
+    let number_after = |text: &str, key: &str| -> usize {
+        let at = text.find(key).unwrap_or_else(|| panic!("{key} in {text}")) + key.len();
+        text[at..]
+            .split('"')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("a number after {key}"))
+    };
+    let xfs = &styles[styles.find("<cellXfs").expect("cellXfs")..];
+    // The number format of a cell: its style's, by the style index the cell carries.
+    let format_of = |cell: &str| -> String {
+        let style = number_after(&sheet, &format!("<c r=\"{cell}\" s=\""));
+        let xf = xfs.split("<xf ").nth(style + 1).expect("xf");
+        let id = number_after(xf, "numFmtId=\"");
+        if id == 49 {
+            return "@".to_owned();
+        }
+        let key = format!("<numFmt numFmtId=\"{id}\" formatCode=\"");
+        let at = styles.find(&key).expect("numFmt") + key.len();
+        styles[at..].split('"').next().unwrap_or("").to_owned()
+    };
+    // Row 3 of Entries: entry (text), accepted by (date), IEEPA duty (money).
+    assert_eq!(format_of("B3"), "@");
+    assert_eq!(format_of("D3"), "yyyy-mm-dd");
+    assert_eq!(format_of("F3"), "$#,##0.00;-$#,##0.00");
+}

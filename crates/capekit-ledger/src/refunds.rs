@@ -81,6 +81,35 @@ pub struct RefundData {
 /// Up to this many entries, their records are looked up one by one; more are read in one pass.
 const ONE_BY_ONE: usize = 10_000;
 
+/// From this many rows on, refund reports are recorded while the ledger is read beside
+/// ([`Ledger::record_refund_reports_and_gather`]).
+const RECORD_BESIDE: usize = 10_000;
+
+impl RefundData {
+    /// Adds the events of reports just recorded, by the file id each was recorded as, and puts
+    /// every event in the order recorded (file, line).
+    pub fn add_fresh(&mut self, fresh: Vec<(FileId, Vec<RefundEvent>)>) {
+        for (id, list) in fresh {
+            self.events.extend(list.into_iter().map(|e| RefundEvent {
+                file_seq: id.0,
+                ..e
+            }));
+        }
+        self.events.sort_by_key(|e| (e.file_seq, e.line));
+    }
+}
+
+/// The file ids of the reports `outcomes` says were recorded now.
+fn imported(outcomes: &[ImportOutcome]) -> Vec<FileId> {
+    outcomes
+        .iter()
+        .filter_map(|o| match o {
+            ImportOutcome::Imported { file_id, .. } => Some(*file_id),
+            ImportOutcome::AlreadyImported { .. } => None,
+        })
+        .collect()
+}
+
 /// Columns of `refund_events`, in insert order.
 const COLUMNS: usize = 16;
 
@@ -351,12 +380,19 @@ impl Ledger {
             }
         }
         // Entries with facts kept before whole records were: their export must be read again.
-        let unreadable: EntrySet = kept.unreadable.iter().map(|(e, _)| *e).collect();
-        let missing: Vec<EntryNumber> = entries
-            .iter()
-            .filter(|e| !kept.facts.contains_key(e) && !unreadable.contains(e))
-            .copied()
-            .collect();
+        // Each wanted entry has at most one record, so when every one was read or found
+        // unreadable, none is left to look for.
+        let missing: Vec<EntryNumber> = if kept.facts.len() + kept.unreadable.len() == entries.len()
+        {
+            Vec::new()
+        } else {
+            let unreadable: EntrySet = kept.unreadable.iter().map(|(e, _)| *e).collect();
+            entries
+                .iter()
+                .filter(|e| !kept.facts.contains_key(e) && !unreadable.contains(e))
+                .copied()
+                .collect()
+        };
         if !missing.is_empty() {
             let mut st = self
                 .conn
@@ -381,26 +417,109 @@ impl Ledger {
     /// [`Ledger::record_refund_reports`] gave them: they are taken as they are rather than read
     /// back.
     pub fn refund_data(&self, fresh: Vec<(FileId, Vec<RefundEvent>)>) -> Result<RefundData> {
-        let skip: Vec<String> = fresh.iter().map(|(id, _)| id.0.to_string()).collect();
-        let mut events = if skip.is_empty() {
+        let skip: Vec<FileId> = fresh.iter().map(|(id, _)| *id).collect();
+        let also: Vec<&[RefundEvent]> = fresh.iter().map(|(_, l)| l.as_slice()).collect();
+        let mut data = self.refund_data_besides(&skip, &also)?;
+        data.add_fresh(fresh);
+        Ok(data)
+    }
+
+    /// Records `reports` as [`Ledger::record_refund_reports`] does and gathers what
+    /// [`Ledger::refund_data`] gathers, both at once: a second connection reads the ledger as it
+    /// was before the reports (a read transaction in WAL sees none of the writer's rows, committed
+    /// or not) while this one writes them. The data comes without the events of the reports just
+    /// recorded: the caller adds them, as read, with [`RefundData::add_fresh`] and the file ids of
+    /// the outcomes. A ledger in memory, or a small import, is recorded and then gathered.
+    pub fn record_refund_reports_and_gather(
+        &mut self,
+        reports: &[RefundImport<'_>],
+    ) -> Result<(Vec<ImportOutcome>, RefundData)> {
+        self.record_and_gather_from(reports, RECORD_BESIDE)
+    }
+
+    /// [`Ledger::record_refund_reports_and_gather`], on two connections from `beside_from` rows
+    /// on.
+    fn record_and_gather_from(
+        &mut self,
+        reports: &[RefundImport<'_>],
+        beside_from: usize,
+    ) -> Result<(Vec<ImportOutcome>, RefundData)> {
+        let also: Vec<&[RefundEvent]> = reports.iter().map(|r| r.events).collect();
+        let rows: usize = also.iter().map(|l| l.len()).sum();
+        let reader = match self.path.as_deref() {
+            Some(path) if rows >= beside_from => Some(Ledger::open(path)?),
+            _ => None,
+        };
+        let Some(reader) = reader else {
+            let outcomes = self.record_refund_reports(reports)?;
+            let data = self.refund_data_besides(&imported(&outcomes), &also)?;
+            return Ok((outcomes, data));
+        };
+        reader.conn.execute_batch("BEGIN")?;
+        // The first read fixes the reader's view: the reports recorded before these.
+        let before: HashSet<i64> = {
+            let mut st = reader.conn.prepare("SELECT id FROM refund_files")?;
+            st.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let (outcomes, data) = std::thread::scope(|s| {
+            let also = &also;
+            let gathering = s.spawn(move || -> Result<RefundData> {
+                let data = reader.refund_data_besides(&[], also)?;
+                reader.conn.execute_batch("COMMIT")?;
+                Ok(data)
+            });
+            let outcomes = self.record_refund_reports(reports);
+            // A panic on the other thread is a bug: it goes on here as it would have there.
+            let data = gathering
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (outcomes, data)
+        });
+        let outcomes = outcomes?;
+        let fresh = imported(&outcomes);
+        // A report found recorded that the reader did not see was recorded by another process
+        // in the meantime: its events are in neither, so the ledger is read again, after.
+        let unseen = outcomes.iter().any(|o| match o {
+            ImportOutcome::AlreadyImported { file_id, .. } => {
+                !before.contains(&file_id.0) && !fresh.contains(file_id)
+            }
+            ImportOutcome::Imported { .. } => false,
+        });
+        let data = if unseen {
+            self.refund_data_besides(&fresh, &also)?
+        } else {
+            data?
+        };
+        Ok((outcomes, data))
+    }
+
+    /// [`Ledger::refund_data`] without the events of the files `skip`, the entries of `also`
+    /// (events not read from the ledger) counted as named by an event.
+    fn refund_data_besides(&self, skip: &[FileId], also: &[&[RefundEvent]]) -> Result<RefundData> {
+        let events = if skip.is_empty() {
             self.refund_events()?
         } else {
             // Ids are integers from the ledger itself, so they are written into the query.
-            self.refund_events_where(&format!("WHERE e.file_id NOT IN ({})", skip.join(", ")), [])?
+            let ids: Vec<String> = skip.iter().map(|id| id.0.to_string()).collect();
+            self.refund_events_where(&format!("WHERE e.file_id NOT IN ({})", ids.join(", ")), [])?
         };
-        for (id, list) in fresh {
-            events.extend(list.into_iter().map(|e| RefundEvent {
-                file_seq: id.0,
-                ..e
-            }));
-        }
-        events.sort_by_key(|e| (e.file_seq, e.line));
         let accepted = self.accepted_entries()?;
         let mut wanted = EntrySet::with_capacity_and_hasher(accepted.len(), Default::default());
         wanted.extend(accepted.iter().map(|a| a.entry));
-        wanted.extend(events.iter().filter_map(|e| e.entry));
+        // The entries an event names that no claim accepted: those added now.
+        let mut unaccepted = Vec::new();
+        for e in events
+            .iter()
+            .chain(also.iter().flat_map(|l| l.iter()))
+            .filter_map(|e| e.entry)
+        {
+            if wanted.insert(e) {
+                unaccepted.push(e);
+            }
+        }
         let kept = self.refund_facts(&wanted)?;
-        let rejected = self.rejected_claims(&accepted, &events)?;
+        let rejected = self.rejected_claims(unaccepted)?;
         Ok(RefundData {
             accepted,
             events,
@@ -412,19 +531,12 @@ impl Ledger {
         })
     }
 
-    /// The entries named by `events` and accepted on none of `accepted` that a claim recorded
-    /// in the ledger rejected, each with the latest claim that did.
+    /// The entries of `named` (each once) that a claim recorded in the ledger rejected, each
+    /// with the latest claim that did.
     fn rejected_claims(
         &self,
-        accepted: &[AcceptedEntry],
-        events: &[RefundEvent],
+        named: Vec<EntryNumber>,
     ) -> Result<capekit_core::refunds::reconcile::RejectedMap> {
-        let known: EntrySet = accepted.iter().map(|a| a.entry).collect();
-        let named: EntrySet = events
-            .iter()
-            .filter_map(|e| e.entry)
-            .filter(|e| !known.contains(e))
-            .collect();
         let mut out = capekit_core::refunds::reconcile::RejectedMap::default();
         if named.is_empty() {
             return Ok(out);
@@ -670,6 +782,73 @@ mod tests {
         let pass = l.refund_facts_by(&wanted, 0)?;
         assert_eq!(one.facts, pass.facts);
         assert_eq!(one.unreadable, pass.unreadable);
+        Ok(())
+    }
+
+    #[test]
+    fn recording_beside_gathers_what_recording_then_gathering_does() -> Result<()> {
+        use capekit_core::path::EntryData;
+        let dir = tempfile::tempdir().map_err(|e| LedgerError::CreateDir {
+            path: std::env::temp_dir(),
+            source: e,
+        })?;
+        let old: Vec<RefundEvent> = (2..=40).map(event).collect();
+        let new: Vec<RefundEvent> = (30..=90).map(event).collect();
+        let old_meta = FileMeta::of_bytes("old.csv", FileKind::RefundReport, b"old");
+        let new_meta = FileMeta::of_bytes("new.csv", FileKind::RefundReport, b"new");
+        let import = |meta, events| RefundImport {
+            meta,
+            report: RefundReport::Rev615,
+            events,
+        };
+        let mut got = Vec::new();
+        for (name, beside_from) in [("then.sqlite3", usize::MAX), ("beside.sqlite3", 0)] {
+            let mut l = Ledger::open(&dir.path().join(name))?;
+            let mut data = EntryData::new(old[0].entry.expect("entry"), 2);
+            data.importer_number = Some(Arc::from("12-3456789AA"));
+            data.absent_columns = capekit_core::path::ColumnSet::EMPTY;
+            l.record_entry_data(
+                None,
+                &[crate::EntryFacts {
+                    entry: data.entry_number,
+                    importer_number: Some("12-3456789AA".to_owned()),
+                    entry_type: None,
+                    entry_date: None,
+                    liquidation_date: None,
+                    path: "cape".to_owned(),
+                    cape_window_closes: None,
+                    protest_due: None,
+                    deadlines: Vec::new(),
+                    record: serde_json::to_string(&data).ok(),
+                }],
+            )?;
+            l.record_refund_reports(&[import(&old_meta, &old)])?;
+            // The old report again (already recorded) and a new one, twice.
+            let (outcomes, mut data) = l.record_and_gather_from(
+                &[
+                    import(&old_meta, &old),
+                    import(&new_meta, &new),
+                    import(&new_meta, &new),
+                ],
+                beside_from,
+            )?;
+            assert!(outcomes[0].already() && !outcomes[1].already() && outcomes[2].already());
+            let Some(ImportOutcome::Imported { file_id, .. }) = outcomes.get(1).cloned() else {
+                panic!("{outcomes:?}");
+            };
+            data.add_fresh(vec![(file_id, new.clone())]);
+            assert_eq!(data.events.len(), old.len() + new.len());
+            assert_eq!(data.facts.len(), 1);
+            // What the ledger now holds reads back the same events, in the same order.
+            let key = |e: &RefundEvent| (e.file_seq, e.line, e.entry);
+            let again = l.refund_data(Vec::new())?;
+            assert!(again.events.iter().map(key).eq(data.events.iter().map(key)));
+            got.push(data);
+        }
+        assert_eq!(got[0].events, got[1].events);
+        assert_eq!(got[0].facts, got[1].facts);
+        assert_eq!(got[0].unreadable, got[1].unreadable);
+        assert_eq!(got[0].rejected, got[1].rejected);
         Ok(())
     }
 

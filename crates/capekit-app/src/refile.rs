@@ -58,6 +58,7 @@ pub struct Ask<'a> {
 /// the day ([`rejudge`]).
 pub fn plan(ledger: &Ledger, ask: &Ask<'_>) -> Result<Planned, LedgerError> {
     let mut plan = ledger.next_declaration(ask.corrected, ask.importer, ask.except)?;
+    readmit_corrected(ledger, &mut plan, ask)?;
     let without_entry_data = rejudge(ledger, &mut plan, ask.corrected, ask.as_of)?;
     Ok(Planned {
         plan,
@@ -248,6 +249,79 @@ pub fn held(
             .entries += 1;
     }
     Ok(by.into_values().collect())
+}
+
+/// Corrected entries the ledger left out by the action recorded at their triage, judged again
+/// with the user's word as triage judges them (`--corrected`): a reconciliation rejection after
+/// 2026-06-29 listed as corrected is the word that no type 09 was filed, which the entry data
+/// cannot show. Where the day's action is one a correction clears (and the entry is the asked
+/// importer's), the entry goes on the declaration after all; `refile --corrected` and `triage
+/// --corrected` then agree.
+fn readmit_corrected(
+    ledger: &Ledger,
+    plan: &mut RefilePlan,
+    ask: &Ask<'_>,
+) -> Result<(), LedgerError> {
+    let corrected: HashSet<&EntryNumber> = ask.corrected.iter().collect();
+    let asked: Vec<EntryNumber> = plan
+        .left_out
+        .iter()
+        .map(|l| l.entry_number)
+        .filter(|e| corrected.contains(e))
+        .collect();
+    if asked.is_empty() {
+        return Ok(());
+    }
+    let states = ledger.states(&asked)?;
+    let records = ledger.entry_records(asked.iter().copied())?;
+    let importers = match ask.importer {
+        Some(_) => ledger.importers_of(asked.iter().copied())?,
+        None => HashMap::new(),
+    };
+    let mut readmitted = HashSet::new();
+    for e in &asked {
+        let Some(EntryState::Rejected {
+            claim,
+            message,
+            action,
+            ..
+        }) = states.get(e)
+        else {
+            continue;
+        };
+        if action.refile_once_corrected() {
+            // Left out for another reason (its importer).
+            continue;
+        }
+        let row = capekit_core::refine::rejudge_with(
+            *e,
+            claim,
+            message,
+            records.data.get(e),
+            ask.as_of,
+            true,
+        );
+        let cleared = corrected_refusal(Standing::Rejected {
+            action: row.action,
+            advice: None,
+        })
+        .is_none();
+        let importer_ok = ask.importer.is_none_or(|i| {
+            capekit_core::known::importer_refusal(i, importers.get(e).map(String::as_str)).is_none()
+        });
+        if cleared && importer_ok {
+            readmitted.insert(*e);
+        }
+    }
+    plan.left_out
+        .retain(|l| !readmitted.contains(&l.entry_number));
+    for e in asked.into_iter().filter(|e| readmitted.contains(e)) {
+        if !plan.entries.contains(&e) {
+            plan.entries.push(e);
+            plan.from_corrected += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Judges each entry of `plan` again as of `as_of`, the day of the new declaration: its latest

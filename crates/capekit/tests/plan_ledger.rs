@@ -1695,3 +1695,57 @@ fn status_follows_a_protest_recorded_after_the_plan() {
     let after = status();
     assert!(!window(&after), "{after}");
 }
+
+/// A reconciliation-flagged entry (type 01, after 2026-06-29) is `review` until the user says
+/// no type 09 was filed; `--corrected` is that word for `refile` as it is for `triage`: the
+/// entry goes on the refile, where `refile` used to refuse it by the action its triage recorded.
+#[test]
+fn refile_corrected_takes_a_reconciliation_rejection_as_triage_does() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/refile-recon");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["claim.csv", "decl.csv", "es003.csv", "corrected.txt"] {
+        std::fs::copy(src.join(f), dir.path().join(f)).expect("copy fixture");
+    }
+    let ledger = dir.path().join("ledger.sqlite3");
+    let as_of = ["--as-of", "2026-12-04"];
+    let t = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "triage",
+            "claim.csv",
+            "--declaration",
+            "decl.csv",
+            "--entries",
+            "es003.csv",
+            "--out",
+            "t",
+            as_of[0],
+            as_of[1],
+        ],
+    );
+    assert_eq!(t.code, Some(0), "{}", t.both());
+    assert!(t.stdout.contains("review"), "{}", t.stdout);
+    let r = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "refile",
+            "--out",
+            "rf",
+            "--corrected",
+            "corrected.txt",
+            as_of[0],
+            as_of[1],
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("rf"))
+        .expect("rf")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("refile"))
+        .collect();
+    assert_eq!(written.len(), 1, "{}", r.both());
+    let body = std::fs::read_to_string(written[0].path()).expect("read");
+    assert!(body.contains("XK733000086"), "{body}");
+}

@@ -519,6 +519,20 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
             ),
             None => {}
         },
+        // Listed as corrected: the user's word that the correction was made (a PSC filed while
+        // one was possible). The PSC window limits when a correction can be filed, not when
+        // the corrected entry can be declared: CAPE's window, below, still decides.
+        _ if is_one_of(rule, PSC_FIXES)
+            && r.action == Action::CorrectThenRefile
+            && confirmed
+            && !d.reasons.contains(&crate::path::UNLIQUIDATED_STALE.code)
+            && !matches!(d.psc_chance(entry, as_of), PscChance::Open(_)) =>
+        {
+            add_note(
+                r,
+                "listed as corrected: taken as the word that the correction was filed while one was possible (a PSC can no longer be filed now); if it was not, CAPE refuses the entry again".to_owned(),
+            );
+        }
         // A fix by PSC, only while a PSC is possible.
         _ if is_one_of(rule, PSC_FIXES) && r.action == Action::CorrectThenRefile => {
             match d.psc_chance(entry, as_of) {
@@ -1409,6 +1423,45 @@ mod tests {
             r.note.as_deref().unwrap_or("").contains("PSC due"),
             "{:?}",
             r.note
+        );
+    }
+
+    /// The PSC window limits when a correction can be filed, not when the corrected entry can
+    /// be declared: an entry listed as corrected after its PSC window closed is refiled while
+    /// CAPE's window is open (unliquidated: until 80 days after liquidation).
+    #[test]
+    fn a_corrected_entry_is_refiled_after_its_psc_window_closed() {
+        let mut e = data(1, None);
+        e.entry_date = Some(date(2026, 2, 20));
+        e.liquidation_status = Some("Unliquidated".into());
+        let as_of = date(2026, 12, 21);
+        let input = TriageInput {
+            entry_data: [(n(1), e.clone())].into_iter().collect(),
+            rows: vec![claim_row(1, "INVALID HTS")],
+            corrected: vec![n(1)],
+            ..TriageInput::default()
+        };
+        let t = triage(&input, as_of);
+        assert_eq!(t.refile.entries, vec![n(1)], "{:?}", t.entries[0]);
+        assert_eq!(t.entries[0].action, Action::CorrectThenRefile);
+        assert!(
+            t.entries[0]
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("listed as corrected")),
+            "{:?}",
+            t.entries[0].note
+        );
+        // Not listed: no PSC is possible, so CAPE refuses it as it is.
+        let r = refine_on("INVALID HTS", e.clone(), as_of);
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
+        // The ledger's re-judgement (`refile --corrected`) takes the same word.
+        let again = rejudge_with(n(1), "1", "INVALID HTS", Some(&e), as_of, true);
+        assert_eq!(
+            again.action,
+            Action::CorrectThenRefile,
+            "{}",
+            again.what_to_do
         );
     }
 

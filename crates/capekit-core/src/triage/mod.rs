@@ -864,8 +864,17 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
 
     // Entry data refines the advice (protest deadlines, withdrawal inside the window,
     // reconciliation) before the refile list is chosen, since it can change actions.
-    let refined =
-        crate::refine::refine_rows_with(&mut worklist, &input.entry_data, as_of, &input.corrected);
+    let claim_dates: std::collections::HashMap<&str, Date> = claims
+        .iter()
+        .filter_map(|c| Some((&*c.claim_number, c.date?)))
+        .collect();
+    let refined = crate::refine::refine_rows_dated(
+        &mut worklist,
+        &input.entry_data,
+        as_of,
+        &input.corrected,
+        &claim_dates,
+    );
     let refined = (!input.entry_data.is_empty()).then_some(refined);
     // Which rows decide for their entry: the ledger takes an entry's latest-dated claim's
     // answer, and so does a triage of several claims; older claims' rows are history, as is a

@@ -68,6 +68,18 @@ pub fn refine_rows_with(
     as_of: Date,
     corrected: &[EntryNumber],
 ) -> RefineSummary {
+    refine_rows_dated(rows, data, as_of, corrected, &HashMap::new())
+}
+
+/// [`refine_rows_with`], knowing the day each claim was answered (by claim number): a message
+/// that speaks of the entry's state (final liquidation) speaks of that day, not of `as_of`.
+pub fn refine_rows_dated(
+    rows: &mut [EntryResult],
+    data: &HashMap<EntryNumber, EntryData>,
+    as_of: Date,
+    corrected: &[EntryNumber],
+    claim_dates: &HashMap<&str, Date>,
+) -> RefineSummary {
     let mut summary = RefineSummary::default();
     for r in rows.iter_mut().filter(|r| r.outcome != Outcome::Accepted) {
         if r.action == Action::None {
@@ -82,7 +94,15 @@ pub fn refine_rows_with(
         summary.with_data += 1;
         let before = r.action;
         let confirmed = corrected.contains(&r.entry_number);
-        refine_one(r, entry, &decide(entry, as_of), as_of, confirmed);
+        // CBP judged the entry on the claim's day (never later than today).
+        let answered = r
+            .claim_number
+            .as_deref()
+            .and_then(|c| claim_dates.get(c))
+            .copied()
+            .filter(|d| *d <= as_of)
+            .unwrap_or(as_of);
+        refine_one(r, entry, &decide(entry, as_of), as_of, answered, confirmed);
         if r.action != before {
             summary.action_changed += 1;
         }
@@ -279,12 +299,15 @@ fn safer_protest_by_the_message(
     r: &mut EntryResult,
     window: Option<crate::deadline::Deadline>,
     as_of: Date,
+    answered: Date,
 ) {
     use crate::deadline::{Basis, Deadline, add_days};
     if window.is_none_or(|w| w.days_left < 0) {
         return;
     }
-    let (Some(latest_liquidation), Some(due)) = (add_days(as_of, -81), add_days(as_of, 99)) else {
+    // If CBP was right on the day it answered, the entry liquidated more than 80 days before.
+    let (Some(latest_liquidation), Some(due)) = (add_days(answered, -81), add_days(answered, 99))
+    else {
         return;
     };
     let safer = Deadline::new(
@@ -304,7 +327,15 @@ fn safer_protest_by_the_message(
     }
 }
 
-fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date, confirmed: bool) {
+/// `answered` is the day CBP answered the claim (`as_of` when unknown).
+fn refine_one(
+    r: &mut EntryResult,
+    entry: &EntryData,
+    d: &Decision,
+    as_of: Date,
+    answered: Date,
+    confirmed: bool,
+) {
     let liquidation = entry.liquidation_date;
     let window = d.deadlines.cape_window_closes;
     let protest = d.deadlines.protest_due;
@@ -321,10 +352,10 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
             (Some(liq), Some(w)) if w.days_left >= 0 => {
                 r.action = Action::Review;
                 r.what_to_do = format!(
-                    "CBP says final liquidation, but the entry data says it liquidated on {liq}, inside the 80-day CAPE window (closes {}, {} left): the two disagree. Check the liquidation in ACE (Entry Summary Query). If CBP is right, the entry liquidated more than 80 days ago and a protest is due by {} at the latest (earlier if it liquidated earlier); if the data is right, refile before {}.",
+                    "CBP says final liquidation, but the entry data says it liquidated on {liq}, inside the 80-day CAPE window (closes {}, {} left): the two disagree. Check the liquidation in ACE (Entry Summary Query). If CBP is right, the entry liquidated more than 80 days before CBP's answer of {answered} and a protest is due by {} at the latest (earlier if it liquidated earlier); if the data is right, refile before {}.",
                     w.date,
                     days(w.days_left),
-                    crate::deadline::add_days(as_of, 99)
+                    crate::deadline::add_days(answered, 99)
                         .map_or_else(|| "99 days from now".to_owned(), |d| d.to_string()),
                     w.date
                 )
@@ -711,7 +742,7 @@ fn refine_one(r: &mut EntryResult, entry: &EntryData, d: &Decision, as_of: Date,
     }
     r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds).collect();
     if is(&FINAL_LIQUIDATION) {
-        safer_protest_by_the_message(r, window, as_of);
+        safer_protest_by_the_message(r, window, as_of, answered);
     }
     if readings_from_message {
         message_date_readings(r, as_of, d.deadlines.court_due);
@@ -1463,6 +1494,42 @@ mod tests {
             "{}",
             again.what_to_do
         );
+    }
+
+    /// FINAL LIQUIDATION on a claim answered on 2026-10-20 against data that says liquidated
+    /// on 2026-10-15: if CBP was right that day, the entry liquidated by 2026-07-31, and its
+    /// protest is due by 2027-01-27 at the latest, counted from the claim's day, not from today.
+    #[test]
+    fn final_liquidation_against_the_data_counts_the_safer_protest_from_the_claims_day() {
+        let mut e = data(1, None);
+        e.liquidation_status = Some("Liquidated".into());
+        e.liquidation_date = Some(date(2026, 10, 15));
+        let mut row = claim_row(1, "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS");
+        row.claim_date = Some(date(2026, 10, 20));
+        let as_of = date(2026, 12, 4);
+        let input = TriageInput {
+            entry_data: [(n(1), e.clone())].into_iter().collect(),
+            rows: vec![row.clone()],
+            ..TriageInput::default()
+        };
+        let r = triage(&input, as_of).entries.remove(0);
+        assert_eq!(r.action, Action::Review, "{}", r.what_to_do);
+        assert!(r.what_to_do.contains("2027-01-27"), "{}", r.what_to_do);
+        let protest = r
+            .deadlines
+            .iter()
+            .find(|d| d.kind == DeadlineKind::Protest)
+            .expect("protest deadline");
+        assert_eq!(protest.date, date(2027, 1, 27), "{:?}", r.deadlines);
+        // Undated claim: counted from today, as before.
+        row.claim_date = None;
+        let input = TriageInput {
+            entry_data: [(n(1), e)].into_iter().collect(),
+            rows: vec![row],
+            ..TriageInput::default()
+        };
+        let r = triage(&input, as_of).entries.remove(0);
+        assert!(r.what_to_do.contains("2027-03-13"), "{}", r.what_to_do);
     }
 
     #[test]

@@ -780,8 +780,10 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             let only_failed_uploads =
                 !failed_uploads.is_empty() && claims.iter().all(|c| c.status.upload_failed());
             // Uploads ACE did not process at all (load errors) are retried as they are.
-            let not_processed =
-                only_failed_uploads && claims.iter().all(|c| c.status == ClaimStatus::NotProcessed);
+            let not_processed = only_failed_uploads
+                && failed_files
+                    .iter()
+                    .all(|(_, m)| crate::catalog::is_load_error(m));
             let not_filed = if not_processed {
                 judge(JMS_PROCESSING_ERROR.title, as_of)
             } else {

@@ -1395,7 +1395,7 @@ fn the_latest_dated_claim_decides_whatever_order_the_files_come_in() {
         assert_eq!(rows["100000300703"].0, "refile", "{rows:?}");
         for older in ["100000300701", "100000300702"] {
             let (action, todo) = &rows[older];
-            assert_eq!(action, "none", "{older}: {rows:?}");
+            assert_eq!(action, "refile", "{older}: {rows:?}");
             assert!(
                 todo.contains("claim 100000300703 (2026-10-20) decides"),
                 "{older}: {todo}"
@@ -1478,7 +1478,7 @@ fn a_claims_answer_supersedes_the_validation_result_files_no_claim_yet() {
     let rows = rows_by_claim(&v, "60576069342");
     assert_eq!(rows["100000300301"].0, "refile", "{rows:?}");
     let (action, todo) = &rows["validation claim-beside-vrf.xlsx"];
-    assert_eq!(action, "none", "{rows:?}");
+    assert_eq!(action, "refile", "{rows:?}");
     assert!(
         todo.contains("Claim 100000300301 answered this entry"),
         "{todo}"

@@ -971,9 +971,9 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             }
         }
     }
-    // Rows that are history say which row decides for their entry, and take its action (none
-    // where it sends the entry on as it is: that row carries the refile), so that no older
-    // claim's row invites a refile or work the later answer has replaced.
+    // Rows that are history say which row decides for their entry, and take its action (the
+    // refile list holds the entry once, from that row), so that no older claim's row invites
+    // work the later answer has replaced, nor reads as accepted.
     if history.iter().any(|&h| h) {
         let mut decided: Vec<(usize, usize)> = Vec::new();
         for (i, r) in worklist.iter().enumerate().filter(|&(i, _)| history[i]) {
@@ -1018,11 +1018,8 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                     format!("a later claim, {claim}{when}, answered since and decides"),
                 )
             };
-            let action = if asks_refile_as_is(by.outcome, by.action) {
-                Action::None
-            } else {
-                by.action
-            };
+            // The entry's action, the deciding row's: `none` would read as accepted.
+            let action = by.action;
             let r = &mut worklist[i];
             let before = std::mem::replace(&mut r.what_to_do, said.into());
             let note = format!("{note}; this row's answer alone: {before}");

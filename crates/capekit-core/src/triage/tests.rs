@@ -586,10 +586,11 @@ fn the_latest_dated_claim_decides_for_the_entry_in_any_order() {
         };
         let r = triage(&input, AS_OF);
         assert_eq!(r.refile.entries, vec![n(1)], "{order:?}: {:?}", r.refile);
-        // The older rows of 1 say which claim decides, and ask for nothing themselves.
+        // The older rows of 1 say which claim decides, and carry its action (`none` would read
+        // as accepted).
         for claim in ["A", "B"] {
             let old = on_claim(&r, 1, claim);
-            assert_eq!(old.action, Action::None, "{old:?}");
+            assert_eq!(old.action, Action::Refile, "{old:?}");
             assert!(
                 old.what_to_do.contains("claim C (2026-10-20) decides"),
                 "{old:?}"
@@ -741,7 +742,7 @@ fn a_claims_answer_supersedes_a_validation_result_files_no_claim_yet() {
     assert_eq!(r.refile.entries, vec![n(1)], "{:?}", r.refile);
     let vrf = on_claim(&r, 1, "validation vrf.csv");
     assert_eq!(vrf.outcome, Outcome::NoClaimYet);
-    assert_eq!(vrf.action, Action::None, "{vrf:?}");
+    assert_eq!(vrf.action, Action::Refile, "{vrf:?}");
     assert!(
         vrf.what_to_do
             .contains("Claim 100000300301 answered this entry")

@@ -271,8 +271,7 @@ pub fn worklist_rows<'a>(
                 origin_cow(e),
                 scrub_paths(e.note.as_deref().unwrap_or("")),
                 Cow::Borrowed(e.urgent.map_or("", |k| k.as_str())),
-                capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
-                    .map_or(Cow::Borrowed(""), |d| Cow::Owned(d.describe())),
+                e.next_deadline().map_or(Cow::Borrowed(""), Cow::Owned),
                 if e.deadlines.is_empty() {
                     Cow::Borrowed("")
                 } else {
@@ -992,20 +991,31 @@ pub fn report_html(
         "<table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>deadlines</th><th>rule</th></tr></thead><tbody>"
     );
     for e in report.worklist().take(REPORT_ROWS) {
-        let next = deadlines_next_first(e)
+        // A row urgent with no date to count leads with why, not with a later dated deadline.
+        let undated = e.undated_urgency().then(|| {
+            format!(
+                "<b>act now:</b> {}",
+                esc(capekit_core::path::UNDATED_PROTEST)
+            )
+        });
+        let next = undated
             .into_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                format!(
-                    "{}{}",
-                    if i == 0 && e.urgent.is_some() {
-                        "<b>act now:</b> "
-                    } else {
-                        ""
-                    },
-                    esc(&d.describe())
-                )
-            })
+            .chain(
+                deadlines_next_first(e)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        format!(
+                            "{}{}",
+                            if i == 0 && e.urgent.is_some() && !e.undated_urgency() {
+                                "<b>act now:</b> "
+                            } else {
+                                ""
+                            },
+                            esc(&d.describe())
+                        )
+                    }),
+            )
             .collect::<Vec<_>>()
             .join("<br>");
         let _ = writeln!(
@@ -1096,8 +1106,7 @@ pub fn importer_report_html(
                 Cow::Borrowed(e.claim_number.as_deref().unwrap_or("")),
                 Cow::Borrowed(&*e.message),
                 advice,
-                capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
-                    .map_or(Cow::Borrowed(""), |d| Cow::Owned(d.describe())),
+                e.next_deadline().map_or(Cow::Borrowed(""), Cow::Owned),
             ]
         });
         b.push_str(&table(

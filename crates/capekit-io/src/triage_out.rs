@@ -1287,6 +1287,46 @@ mod tests {
     }
 
     #[test]
+    fn a_liquidated_entry_without_its_date_says_so_as_its_next_deadline() {
+        // Case 16 of the tester's triages: `Liquidated`, `Liquidation Date` 13/45/2026. The
+        // `urgent` column says protest; `next_deadline` must not give the later court date.
+        let n = EntryNumber::from_parts("XK7", 4_300_001).expect("entry");
+        let mut e = capekit_core::path::EntryData::new(n, 2);
+        e.entry_type = Some("01".into());
+        e.entry_date = Some(jiff::civil::date(2025, 12, 1));
+        e.ieepa_duty_cents = 10_000;
+        e.ieepa_lines = 1;
+        e.ieepa_dutiable_lines = 1;
+        e.absent_columns = capekit_core::path::ColumnSet::EMPTY;
+        e.liquidation_status = Some("Liquidated".into());
+        e.unreadable_columns
+            .insert(capekit_core::path::Column::LiquidationDate);
+        let r = triage(
+            &TriageInput {
+                rows: vec![ClaimRow {
+                    file: "claim.csv".into(),
+                    line: 2,
+                    entry: n,
+                    claim: "100000301301".into(),
+                    status: Some("Failed".into()),
+                    claim_status: None,
+                    claim_date: None,
+                    message: "UNABLE TO CALCULATE DUTY".into(),
+                    kind: Default::default(),
+                    importer: None,
+                }],
+                entry_data: [(n, e)].into_iter().collect(),
+                ..TriageInput::default()
+            },
+            jiff::civil::date(2026, 12, 4),
+        );
+        let row = worklist_rows(&r, &[]).next().expect("a row");
+        assert_eq!(&*row[10], "protest");
+        assert_eq!(&*row[11], capekit_core::path::UNDATED_PROTEST);
+        assert!(row[12].contains("court"), "{}", row[12]);
+    }
+
+    #[test]
     fn every_worklist_column_has_words_and_a_kind() {
         for h in WORKLIST_HEADERS.iter().chain(&ACCEPTED_HEADERS) {
             assert!(crate::sheet::is_known_column(h), "{h}");

@@ -48,6 +48,17 @@ pub fn psc_chance(entry: &EntryData, deadlines: &Deadlines, as_of: Date) -> PscC
             "the entry liquidated{liquidated}, and a PSC is possible only on an unliquidated entry (19 CFR 101.9(b))"
         ));
     }
+    // Liquidated by its status, its date unreadable or empty: no window to count, and no PSC
+    // either way.
+    if entry.liquidation_date.is_none()
+        && let Some(raw) = entry.liquidation_status.as_deref()
+        && crate::path::liquidation_status(raw) == Some(crate::path::LiqStatus::Liquidated)
+    {
+        return PscChance::Closed(format!(
+            "the liquidation status is `{}`: the entry liquidated, and a PSC is possible only on an unliquidated entry (19 CFR 101.9(b))",
+            raw.trim()
+        ));
+    }
     let ftz = entry.entry_type.as_deref().map(str::trim) == Some("06");
     if ftz && as_of >= F883_FROM {
         return PscChance::Closed(

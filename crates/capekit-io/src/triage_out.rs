@@ -271,8 +271,7 @@ pub fn worklist_rows<'a>(
                 origin_cow(e),
                 scrub_paths(e.note.as_deref().unwrap_or("")),
                 Cow::Borrowed(e.urgent.map_or("", |k| k.as_str())),
-                capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
-                    .map_or(Cow::Borrowed(""), |d| Cow::Owned(d.describe())),
+                e.next_deadline().map_or(Cow::Borrowed(""), Cow::Owned),
                 if e.deadlines.is_empty() {
                     Cow::Borrowed("")
                 } else {
@@ -992,20 +991,31 @@ pub fn report_html(
         "<table><thead><tr><th>entry</th><th>claim</th><th>outcome</th><th>message</th><th>action</th><th>what to do</th><th>deadlines</th><th>rule</th></tr></thead><tbody>"
     );
     for e in report.worklist().take(REPORT_ROWS) {
-        let next = deadlines_next_first(e)
+        // A row urgent with no date to count leads with why, not with a later dated deadline.
+        let undated = e.undated_urgency().then(|| {
+            format!(
+                "<b>act now:</b> {}",
+                esc(capekit_core::path::UNDATED_PROTEST)
+            )
+        });
+        let next = undated
             .into_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                format!(
-                    "{}{}",
-                    if i == 0 && e.urgent.is_some() {
-                        "<b>act now:</b> "
-                    } else {
-                        ""
-                    },
-                    esc(&d.describe())
-                )
-            })
+            .chain(
+                deadlines_next_first(e)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        format!(
+                            "{}{}",
+                            if i == 0 && e.urgent.is_some() && !e.undated_urgency() {
+                                "<b>act now:</b> "
+                            } else {
+                                ""
+                            },
+                            esc(&d.describe())
+                        )
+                    }),
+            )
             .collect::<Vec<_>>()
             .join("<br>");
         let _ = writeln!(
@@ -1096,8 +1106,7 @@ pub fn importer_report_html(
                 Cow::Borrowed(e.claim_number.as_deref().unwrap_or("")),
                 Cow::Borrowed(&*e.message),
                 advice,
-                capekit_core::deadline::nearest_open(e.deadlines.iter().copied())
-                    .map_or(Cow::Borrowed(""), |d| Cow::Owned(d.describe())),
+                e.next_deadline().map_or(Cow::Borrowed(""), Cow::Owned),
             ]
         });
         b.push_str(&table(
@@ -1275,6 +1284,46 @@ mod tests {
         assert!(csv.starts_with("entry_number,claim_number,outcome,message,action,what_to_do,"));
         let table = worklist_table(&r, &[]);
         assert_eq!(crate::sheet::to_csv(&table).expect("csv"), csv.as_bytes());
+    }
+
+    #[test]
+    fn a_liquidated_entry_without_its_date_says_so_as_its_next_deadline() {
+        // Case 16 of the tester's triages: `Liquidated`, `Liquidation Date` 13/45/2026. The
+        // `urgent` column says protest; `next_deadline` must not give the later court date.
+        let n = EntryNumber::from_parts("XK7", 4_300_001).expect("entry");
+        let mut e = capekit_core::path::EntryData::new(n, 2);
+        e.entry_type = Some("01".into());
+        e.entry_date = Some(jiff::civil::date(2025, 12, 1));
+        e.ieepa_duty_cents = 10_000;
+        e.ieepa_lines = 1;
+        e.ieepa_dutiable_lines = 1;
+        e.absent_columns = capekit_core::path::ColumnSet::EMPTY;
+        e.liquidation_status = Some("Liquidated".into());
+        e.unreadable_columns
+            .insert(capekit_core::path::Column::LiquidationDate);
+        let r = triage(
+            &TriageInput {
+                rows: vec![ClaimRow {
+                    file: "claim.csv".into(),
+                    line: 2,
+                    entry: n,
+                    claim: "100000301301".into(),
+                    status: Some("Failed".into()),
+                    claim_status: None,
+                    claim_date: None,
+                    message: "UNABLE TO CALCULATE DUTY".into(),
+                    kind: Default::default(),
+                    importer: None,
+                }],
+                entry_data: [(n, e)].into_iter().collect(),
+                ..TriageInput::default()
+            },
+            jiff::civil::date(2026, 12, 4),
+        );
+        let row = worklist_rows(&r, &[]).next().expect("a row");
+        assert_eq!(&*row[10], "protest");
+        assert_eq!(&*row[11], capekit_core::path::UNDATED_PROTEST);
+        assert!(row[12].contains("court"), "{}", row[12]);
     }
 
     #[test]

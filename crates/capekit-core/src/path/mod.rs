@@ -146,9 +146,24 @@ impl Decision {
     /// 180 days to protest (19 USC 1514(c)(3)) may be nearly out, or out, and nobody can tell.
     /// The safe reading is "act today": look the date up in ACE.
     pub fn undated_urgency(&self) -> Option<&'static str> {
-        self.reasons.contains(&LIQUIDATION_UNCLEAR.code).then_some(
-            "protest due date unknown: the liquidation date cannot be read, and the 180 days to protest it (19 USC 1514(c)(3)) may be nearly out - look it up in ACE today",
-        )
+        self.reasons
+            .contains(&LIQUIDATION_UNCLEAR.code)
+            .then_some(UNDATED_PROTEST)
+    }
+
+    /// Is a protest on file that CBP must decide or has decided (open, approved, denied, or
+    /// decided with no outcome stated)? Then no new protest is possible: one protest per entry
+    /// and decision (19 USC 1514), and the protest's own date no longer applies.
+    pub fn protest_on_file(&self) -> bool {
+        [
+            OPEN_PROTEST.code,
+            PROTEST_WITHDRAWABLE.code,
+            PROTEST_APPROVED.code,
+            PROTEST_DENIED.code,
+            PROTEST_DENIED_UNDATED.code,
+        ]
+        .iter()
+        .any(|c| self.reasons.contains(c))
     }
 
     /// The nearest deadline that matters and has not passed.
@@ -156,6 +171,10 @@ impl Decision {
         crate::deadline::nearest_open(self.deadlines_that_matter())
     }
 }
+
+/// Why an entry is urgent with no deadline to date it ([`Decision::undated_urgency`]): what
+/// the plan's and the triage's "next deadline" say of it.
+pub const UNDATED_PROTEST: &str = "protest due date unknown: the liquidation date cannot be read, and the 180 days to protest it (19 USC 1514(c)(3)) may be nearly out - look it up in ACE today";
 
 /// Does a deadline that matters for the entry's path fall within its urgency margin (14 days
 /// for CAPE, PSC and protest, 60 for the court)?
@@ -290,7 +309,21 @@ pub fn decide_with(entry: &EntryData, as_of: Date, ctx: &PathContext) -> Decisio
         ProtestClock::None
     };
     d.matter = crate::deadline::matter(path, protest);
+    if d.protest_on_file() {
+        // One protest per entry and decision (19 USC 1514): no second one to date.
+        d.matter.remove(DeadlineKind::Protest);
+    }
+    // An entry liquidated by its data has no PSC to speak of (19 CFR 101.9(b)): a sentence
+    // on its PSC window would read as a route once open.
+    let liquidated = matches!(liq, Liquidation::Liquidated(_))
+        || (entry.liquidation_date.is_none()
+            && entry
+                .liquidation_status
+                .as_deref()
+                .and_then(liquidation_status)
+                == Some(LiqStatus::Liquidated));
     if d.matter.contains(DeadlineKind::Psc)
+        && !liquidated
         && ![GOODS_VALUE_PSC_CLOSED.code, FTZ_PSC_BLOCKED.code].contains(&rule)
         && let Some(why) = &d.psc_closed
     {

@@ -521,8 +521,8 @@ IEEPA lines with duty above zero");
 /// P027: "Unliquidated" disagrees with the dates: the entry may be liquidated.
 pub static UNLIQUIDATED_STALE: PathRule = rule!("P027", "unliquidated-status-stale", Review, None, None,
         "\"Unliquidated\" disagrees with the dates: the entry may be liquidated",
-        what: "The status says unliquidated but the liquidation date is in the past, or the \
-entry is more than a year old with no extension or suspension shown. Where another rule decides \
+        what: "The status says unliquidated (or extended) but the liquidation date (the \
+extended date) is in the past, or the entry is more than a year old with no extension or suspension shown. Where another rule decides \
 the entry (a protest, a TIB, IEEPA duty outside the period), P027 stands beside it with both \
 readings; where that rule would send it to a later phase and the protest period of the \
 liquidated reading has passed, P027 decides (review): read as liquidated, only a suit remains, \

@@ -300,7 +300,8 @@ pub(super) fn future_liquidation_note(status_raw: &str, d: Date, as_of: Date) ->
 /// An "Unliquidated" status that the dates contradict: the earlier day the entry may have
 /// liquidated on, and why. A past liquidation date is a liquidation that happened; an entry a
 /// year past its entry date, neither extended nor suspended, is deemed liquidated (19 USC
-/// 1504(a)). Warehouse entries are left out: their liquidation runs from withdrawal. An AD/CVD
+/// 1504(a)). An "Extended" status whose extended date has passed is stale too (not deemed:
+/// 1504(a) excepts extensions). Warehouse entries are left out: their liquidation runs from withdrawal. An AD/CVD
 /// entry is never deemed liquidated from its entry date: its liquidation is suspended by law
 /// until Commerce's instructions (19 USC 1504(b)), and the six months of 1504(d) run from a
 /// notice the file does not show.
@@ -312,14 +313,27 @@ pub(super) fn stale(
     notes: &mut Vec<String>,
 ) -> Option<(Date, String, bool)> {
     let s = squash(status_raw);
-    if ["extend", "suspend", "warehouse"]
-        .iter()
-        .any(|w| s.contains(w))
-        || normalized_type(e).is_some_and(|t| WAREHOUSE_TYPES.contains(&t))
-    {
+    if s.contains("warehouse") || normalized_type(e).is_some_and(|t| WAREHOUSE_TYPES.contains(&t)) {
         return None;
     }
     let past = scheduled.filter(|d| *d < as_of);
+    // An extended liquidation is not deemed liquidated a year after entry (19 USC 1504(a)
+    // excepts it), but an extended date that has passed is stale all the same: the entry
+    // liquidated on it, or was extended again, and the file cannot tell which. A suspension
+    // has no date of its own to pass.
+    if s.contains("suspend") {
+        return None;
+    }
+    if s.contains("extend") {
+        let p = past?;
+        return Some((
+            p,
+            format!(
+                "the liquidation status is `{status_raw}` but the extended `Liquidation Date` {p} has passed: the entry liquidated on it, or its liquidation was extended again, which the file cannot show"
+            ),
+            false,
+        ));
+    }
     let year_on = e
         .entry_date
         .and_then(|d| {

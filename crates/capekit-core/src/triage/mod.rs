@@ -203,6 +203,23 @@ pub struct EntryResult {
 }
 
 impl EntryResult {
+    /// Urgent with no dated deadline to explain it: a liquidated entry whose liquidation date
+    /// cannot be read, whose protest may be due any day ([`crate::path::UNDATED_PROTEST`]).
+    pub fn undated_urgency(&self) -> bool {
+        self.urgent.is_some()
+            && crate::deadline::most_urgent(self.deadlines.iter().copied()).is_none()
+    }
+
+    /// The row's next deadline in words: for a row urgent with no date
+    /// ([`Self::undated_urgency`]) that its protest date is unknown, else the nearest deadline
+    /// still open; `None` when there is neither.
+    pub fn next_deadline(&self) -> Option<String> {
+        if self.undated_urgency() {
+            return Some(crate::path::UNDATED_PROTEST.to_owned());
+        }
+        crate::deadline::nearest_open(self.deadlines.iter().copied()).map(|d| d.describe())
+    }
+
     /// The message as [`TriageReport::by_message`] counts it: normalized, `(no message)`, or
     /// `(declared, in no claim file)` for a missing entry.
     /// Filters by message (the web workbench's) compare this key.
@@ -1032,13 +1049,18 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     }
     drop(history);
 
-    // Worklist order: urgent rows first, then by nearest deadline still ahead, then the most
-    // urgent action, claim and entry; accepted rows last, in the order of their claim files.
+    // Worklist order: urgent rows first, then by nearest deadline still ahead (an urgent row
+    // with no date to count, first of all, as the plan puts it), then the most urgent action,
+    // claim and entry; accepted rows last, in the order of their claim files.
     worklist.sort_by_cached_key(|r| {
         (
             r.urgent.is_none(),
-            crate::deadline::nearest_open(r.deadlines.iter().copied())
-                .map_or(Date::MAX, |d| d.date),
+            if r.undated_urgency() {
+                Date::MIN
+            } else {
+                crate::deadline::nearest_open(r.deadlines.iter().copied())
+                    .map_or(Date::MAX, |d| d.date)
+            },
             r.action.urgency(),
             r.claim_number.clone(),
             r.entry_number,

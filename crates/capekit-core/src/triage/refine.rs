@@ -24,7 +24,10 @@ use crate::catalog::{
 };
 use crate::deadline::DeadlineKind;
 use crate::entry::EntryNumber;
-use crate::path::{Column, Decision, EntryData, EntryPath, decide};
+use crate::path::{
+    Column, Decision, EntryData, EntryPath, OPEN_PROTEST, PROTEST_APPROVED, PROTEST_WITHDRAWABLE,
+    decide,
+};
 use crate::psc::{PscChance, psc_without_data};
 
 pub use crate::calendar::WITHDRAWAL_BUSINESS_DAYS;
@@ -345,7 +348,78 @@ fn refine_one(
     // The data cannot date the liquidation: the date on CBP's message, if any, gives the
     // readings (set below).
     let mut readings_from_message = false;
+    let settled = matches!(
+        r.action,
+        Action::NotRefundable | Action::DropDuplicate | Action::None
+    );
     match () {
+        // A protest on file, as the entry data shows it, decides before the message: it
+        // carries the claim, and no second protest is possible (19 USC 1514: one protest per
+        // entry and decision). An approved one may have refunded the duty already: review,
+        // as the plan does (P024).
+        _ if d.reasons.first() == Some(&PROTEST_APPROVED.code) && !settled => {
+            r.action = Action::Review;
+            let disagree = if is(&PROTEST_ON_ENTRY) {
+                " CBP's message says a protest is open, the entry data says it is decided: the two disagree - check the protest in ACE (Protest module)."
+            } else {
+                ""
+            };
+            r.what_to_do = format!(
+                "The entry data shows a decided protest ({}): {}.{disagree} If it was denied, the court under 28 USC 1581(a) within 180 days of the denial (28 USC 2636(a)); no new protest either way: one protest per entry and decision (19 USC 1514).",
+                PROTEST_APPROVED.code,
+                d.notes.join("; "),
+            )
+            .into();
+        }
+        _ if d.reasons.first() == Some(&OPEN_PROTEST.code)
+            && !is(&PROTEST_ON_ENTRY)
+            && !settled =>
+        {
+            let data_says = d.notes.join("; ");
+            let asks_cape = r.action.refile_once_corrected()
+                || matches!(r.action, Action::WaitForClaim | Action::WrongFiler);
+            match window.filter(|w| !w.passed()) {
+                // The message would have CAPE take the entry, which CAPE refuses while the
+                // protest is open (PROTEST ON ENTRY): one of the two is wrong.
+                Some(w) if asks_cape => {
+                    let withdraw = if d.reasons.contains(&PROTEST_WITHDRAWABLE.code) {
+                        format!(
+                            " - or, if it covers IEEPA duty only, withdraw it, wait until the withdrawal shows in ACE and refile before CAPE's window closes {} ({}), listing the entry with --corrected",
+                            w.date,
+                            w.left()
+                        )
+                    } else {
+                        String::new()
+                    };
+                    r.action = Action::Review;
+                    r.what_to_do = format!(
+                        "CBP answered `{}`, not PROTEST ON ENTRY, which it gives for an entry under an open protest, while the entry data shows {data_says}: the two disagree. Check the protest in ACE (Protest module) before refiling. If it is open, follow it{withdraw}; if it is closed, the message's advice holds: {}",
+                        r.message, r.what_to_do
+                    )
+                    .into();
+                }
+                open => {
+                    let cape = match (open, window) {
+                        (None, Some(w)) => format!(
+                            "CAPE's 80-day window closed on {} (liquidated {}): CAPE cannot take it whatever the message. ",
+                            w.date,
+                            liquidated_on(w)
+                        ),
+                        _ => String::new(),
+                    };
+                    r.action = Action::OtherPath;
+                    r.what_to_do = format!(
+                        "{cape}Follow the protest on file: {data_says}. No new protest: one protest per entry and decision (19 USC 1514){}. CBP's message `{}` does not name the protest: check it in ACE (Protest module).",
+                        d.deadlines
+                            .court_due
+                            .map(|c| format!("; keep the 1581(i) date {} in view", c.date))
+                            .unwrap_or_default(),
+                        r.message
+                    )
+                    .into();
+                }
+            }
+        }
         // Final liquidation: the protest deadline decides what is left; data that says
         // otherwise is flagged, with the safer date in view.
         _ if is(&FINAL_LIQUIDATION) => match (liquidation, window) {
@@ -624,7 +698,7 @@ fn refine_one(
     }
     // The dates may take the entry out of CAPE whatever the message said. A refile is a new
     // filing: the 80-day window is counted to the new declaration, as of `as_of`.
-    if r.action.refile_once_corrected() {
+    if r.action.refile_once_corrected() || r.action == Action::WrongFiler {
         match (d.path, window) {
             (EntryPath::NotRefundable, _) => {
                 r.action = Action::NotRefundable;
@@ -702,6 +776,25 @@ fn refine_one(
                     ),
                 );
             }
+            // The right filer must declare it, on the same window (a declaration from any
+            // account is judged on the day CBP processes it).
+            (_, Some(w)) if r.action == Action::WrongFiler => {
+                r.what_to_do = format!(
+                    "{} The right filer must declare it before CAPE's 80-day window closes {} ({}); if it is not declared in time, {}.",
+                    r.what_to_do,
+                    w.date,
+                    w.left(),
+                    next_route(entry, d)
+                )
+                .into();
+            }
+            (_, None) if r.action == Action::WrongFiler => {
+                r.what_to_do = format!(
+                    "{} The right filer must declare it: unliquidated, CAPE takes it until 80 days after liquidation.",
+                    r.what_to_do
+                )
+                .into();
+            }
             (_, Some(w)) if r.action == Action::RetryLater && w.urgent() => add_note(
                 r,
                 format!(
@@ -720,7 +813,9 @@ fn refine_one(
     // On the CAPE route the other routes' dates apply too, should CAPE refuse or not process
     // the entry in time: the protest of a liquidated entry with no protest on file, and the
     // court's two years, which run whatever CAPE does.
-    if r.action.refile_once_corrected() || r.action == Action::WaitForClaim {
+    if r.action.refile_once_corrected()
+        || matches!(r.action, Action::WaitForClaim | Action::WrongFiler)
+    {
         let protest_on_file = entry
             .protest_status
             .as_deref()
@@ -734,6 +829,10 @@ fn refine_one(
         }
         kinds.insert(DeadlineKind::Court1581i);
     }
+    if d.protest_on_file() {
+        // One protest per entry and decision (19 USC 1514): no second one to date.
+        kinds.remove(DeadlineKind::Protest);
+    }
     if matches!(d.psc_chance(entry, as_of), PscChance::Closed(_))
         || (is(&FLAGGED_FOR_RECON) && as_of >= RECON_CHANGE)
     {
@@ -741,7 +840,7 @@ fn refine_one(
         kinds.remove(DeadlineKind::Psc);
     }
     r.deadlines = crate::deadline::of_kinds(&d.deadlines, kinds).collect();
-    if is(&FINAL_LIQUIDATION) {
+    if is(&FINAL_LIQUIDATION) && !d.protest_on_file() {
         safer_protest_by_the_message(r, window, as_of, answered);
     }
     if readings_from_message {
@@ -1873,5 +1972,171 @@ mod tests {
             AS_OF,
         );
         assert!(r.refile.entries.is_empty());
+    }
+
+    /// The day of the tester's triages (cases 10, 13 and 16).
+    const DEC_4: Date = date(2026, 12, 4);
+
+    /// One entry of $100 IEEPA duty entered on `entered`, with its liquidation as ES-003 gives it.
+    fn entry_on(entered: Date, status: &str, liquidated: Option<Date>) -> EntryData {
+        let mut e = data(1, None);
+        e.entry_date = Some(entered);
+        e.liquidation_status = Some(status.into());
+        e.liquidation_date = liquidated;
+        e
+    }
+
+    fn kinds(r: &EntryResult) -> Vec<(DeadlineKind, Date)> {
+        r.deadlines.iter().map(|d| (d.kind, d.date)).collect()
+    }
+
+    #[test]
+    fn an_open_protest_in_the_data_is_followed_whatever_the_message() {
+        // Case 10, XK737000207: UNABLE TO CALCULATE DUTY, liquidated 2026-08-20, protest
+        // 270426100301 `Open`. The protest carries the claim: never "file a protest".
+        let mut e = entry_on(date(2025, 11, 1), "Liquidated", Some(date(2026, 8, 20)));
+        e.protest_number = Some("270426100301".into());
+        e.protest_status = Some("Open".into());
+        let r = refine_on("UNABLE TO CALCULATE DUTY", e.clone(), DEC_4);
+        assert_eq!(r.action, Action::OtherPath, "{r:?}");
+        assert!(
+            r.what_to_do.contains("Follow the protest")
+                && r.what_to_do.contains("270426100301")
+                && r.what_to_do.contains("No new protest")
+                && !r.what_to_do.contains("file a protest"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(
+            r.deadlines.iter().all(|d| d.kind != DeadlineKind::Protest),
+            "{:?}",
+            r.deadlines
+        );
+        assert!(
+            r.deadlines
+                .iter()
+                .any(|d| d.kind == DeadlineKind::Court1581i),
+            "{:?}",
+            r.deadlines
+        );
+        // Inside CAPE's window the message would have CAPE take an entry it refuses under an
+        // open protest (PROTEST ON ENTRY): the two disagree, a person looks.
+        e.liquidation_date = Some(date(2026, 10, 20));
+        let r = refine_on("UNABLE TO CALCULATE DUTY", e, DEC_4);
+        assert_eq!(r.action, Action::Review, "{r:?}");
+        assert!(
+            r.what_to_do.contains("the two disagree") && r.what_to_do.contains("withdraw it"),
+            "{}",
+            r.what_to_do
+        );
+    }
+
+    #[test]
+    fn an_approved_protest_is_review_as_the_plan_says() {
+        // Case 13, XK740000111: PROTEST ON ENTRY, protest `Approved` on 2026-09-01.
+        let mut e = entry_on(date(2025, 11, 1), "Liquidated", Some(date(2026, 8, 1)));
+        e.protest_number = Some("270426100403".into());
+        e.protest_status = Some("Approved".into());
+        e.protest_decision_date = Some(date(2026, 9, 1));
+        let d = decide(&e, DEC_4);
+        assert_eq!(d.reasons[0], crate::path::PROTEST_APPROVED.code);
+        let r = refine_on("PROTEST ON ENTRY", e, DEC_4);
+        assert_eq!(r.action, Action::Review, "{r:?}");
+        assert!(
+            r.what_to_do.contains("P024") && r.what_to_do.contains("refunded"),
+            "{}",
+            r.what_to_do
+        );
+        assert!(
+            !kinds(&r).iter().any(|(k, _)| *k == DeadlineKind::Protest),
+            "{:?}",
+            r.deadlines
+        );
+    }
+
+    #[test]
+    fn a_wrong_filer_row_carries_every_deadline_and_names_the_right_filer() {
+        // Case 10, XK737000025: ACCOUNT MISMATCH, liquidated 2026-09-20.
+        let e = entry_on(date(2025, 12, 10), "Liquidated", Some(date(2026, 9, 20)));
+        let r = refine_on("ACCOUNT MISMATCH", e, DEC_4);
+        assert_eq!(r.action, Action::WrongFiler, "{r:?}");
+        let k = kinds(&r);
+        assert!(
+            k.contains(&(DeadlineKind::CapeWindow, date(2026, 12, 9)))
+                && k.contains(&(DeadlineKind::Protest, date(2027, 3, 19)))
+                && k.iter().any(|(k, _)| *k == DeadlineKind::Court1581i),
+            "{k:?}"
+        );
+        assert!(
+            r.what_to_do.contains("importer of record")
+                && r.what_to_do
+                    .contains("before CAPE's 80-day window closes 2026-12-09"),
+            "{}",
+            r.what_to_do
+        );
+    }
+
+    #[test]
+    fn an_extended_date_already_past_is_stale_with_both_readings() {
+        // Case 13, XK740000095: `Extended`, liquidation date 2026-10-01, entered 2025-03-01.
+        let e = entry_on(date(2025, 3, 1), "Extended", Some(date(2026, 10, 1)));
+        let d = decide(&e, DEC_4);
+        assert_eq!(
+            (d.path, d.reasons[0]),
+            (EntryPath::Review, crate::path::UNLIQUIDATED_STALE.code)
+        );
+        let r = refine_on("UNABLE TO CALCULATE DUTY", e, DEC_4);
+        assert_eq!(r.action, Action::Review, "{r:?}");
+        let k = kinds(&r);
+        assert_eq!(
+            k.first(),
+            Some(&(DeadlineKind::CapeWindow, date(2026, 12, 20))),
+            "{k:?}"
+        );
+        assert!(
+            k.contains(&(DeadlineKind::Protest, date(2027, 3, 30))),
+            "{k:?}"
+        );
+        assert!(
+            r.what_to_do.contains("`Extended`") && r.what_to_do.contains("unliquidated"),
+            "{}",
+            r.what_to_do
+        );
+    }
+
+    #[test]
+    fn a_liquidated_entry_without_a_readable_date_is_urgent_first_and_has_no_psc() {
+        // Case 10 #6 and case 16 #1: `Liquidated`, the date empty or unreadable.
+        let mut e = entry_on(date(2025, 12, 10), "Liquidated", None);
+        e.unreadable_columns.insert(Column::LiquidationDate);
+        let r = refine_on("UNABLE TO CALCULATE DUTY", e, DEC_4);
+        assert_eq!(r.urgent, Some(DeadlineKind::Protest), "{r:?}");
+        assert!(r.undated_urgency());
+        assert_eq!(
+            r.next_deadline().as_deref(),
+            Some(crate::path::UNDATED_PROTEST)
+        );
+        let all = format!("{} {}", r.what_to_do, r.note.as_deref().unwrap_or(""));
+        assert!(!all.contains("PSC"), "{all}");
+        // Before a row urgent by a date, as the plan sorts them.
+        let mut undated = data(1, Some(100));
+        undated.liquidation_date = None;
+        let rep = report(
+            &[
+                (2, "UNABLE TO CALCULATE DUTY"),
+                (1, "UNABLE TO CALCULATE DUTY"),
+            ],
+            [(n(1), undated), (n(2), data(2, Some(75)))]
+                .into_iter()
+                .collect(),
+        );
+        assert!(rep.entries[1].urgent.is_some(), "{:?}", rep.entries[1]);
+        assert_eq!(
+            rep.entries
+                .iter()
+                .map(|r| r.entry_number)
+                .collect::<Vec<_>>(),
+            [n(1), n(2)]
+        );
     }
 }

@@ -449,37 +449,51 @@ pub(crate) fn states_of(
     let mut states = HashMap::with_capacity(holds.len());
     {
         let mut stmt = conn.prepare_cached(OUT_OF)?;
-        let mut rows = stmt.query([&asked])?;
-        let mut current: Option<(EntryNumber, Outcomes)> = None;
-        while let Some(r) = rows.next()? {
-            let entry: String = r.get(0)?;
-            let entry = parse_entry(&entry)?;
-            if current.as_ref().is_some_and(|(e, _)| *e != entry)
-                && let Some((e, out)) = current.take()
-            {
-                states.insert(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
-            }
-            let action: String = r.get(4)?;
-            let outcome: String = r.get(3)?;
-            current
-                .get_or_insert_with(|| (entry, Outcomes::default()))
-                .1
-                .add(
-                    r.get(1)?,
-                    r.get(2)?,
-                    outcome == "accepted",
-                    parse_action(&action)?,
-                    r.get(5)?,
-                );
-        }
-        if let Some((e, out)) = current {
-            states.insert(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
-        }
-    }
-    for (e, h) in holds {
-        states.insert(e, fold(h, None));
+        let rows = stmt.query([&asked])?;
+        fold_rows(rows, holds, |e, s| {
+            states.insert(e, s);
+        })?;
     }
     Ok(states)
+}
+
+/// Folds the claim rows of [`OUT_ALL`]'s columns (`rows`, in entry order) with each entry's
+/// `holds` into its state, given to `put` entry by entry; entries held but without a claim row
+/// come last.
+fn fold_rows(
+    mut rows: rusqlite::Rows<'_>,
+    mut holds: HashMap<EntryNumber, Holds>,
+    mut put: impl FnMut(EntryNumber, EntryState),
+) -> Result<()> {
+    let mut current: Option<(EntryNumber, Outcomes)> = None;
+    while let Some(r) = rows.next()? {
+        let entry: String = r.get(0)?;
+        let entry = parse_entry(&entry)?;
+        if current.as_ref().is_some_and(|(e, _)| *e != entry)
+            && let Some((e, out)) = current.take()
+        {
+            put(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
+        }
+        let action: String = r.get(4)?;
+        let outcome: String = r.get(3)?;
+        current
+            .get_or_insert_with(|| (entry, Outcomes::default()))
+            .1
+            .add(
+                r.get(1)?,
+                r.get(2)?,
+                outcome == "accepted",
+                parse_action(&action)?,
+                r.get(5)?,
+            );
+    }
+    if let Some((e, out)) = current {
+        put(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
+    }
+    for (e, h) in holds {
+        put(e, fold(h, None));
+    }
+    Ok(())
 }
 
 /// The state of every entry the ledger knows, by entry number.
@@ -506,35 +520,10 @@ pub(crate) fn all_states(
     let mut states = BTreeMap::new();
     {
         let mut stmt = conn.prepare(OUT_ALL)?;
-        let mut rows = stmt.query([])?;
-        let mut current: Option<(EntryNumber, Outcomes)> = None;
-        while let Some(r) = rows.next()? {
-            let entry: String = r.get(0)?;
-            let entry = parse_entry(&entry)?;
-            if current.as_ref().is_some_and(|(e, _)| *e != entry)
-                && let Some((e, out)) = current.take()
-            {
-                states.insert(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
-            }
-            let action: String = r.get(4)?;
-            let outcome: String = r.get(3)?;
-            current
-                .get_or_insert_with(|| (entry, Outcomes::default()))
-                .1
-                .add(
-                    r.get(1)?,
-                    r.get(2)?,
-                    outcome == "accepted",
-                    parse_action(&action)?,
-                    r.get(5)?,
-                );
-        }
-        if let Some((e, out)) = current {
-            states.insert(e, fold(holds.remove(&e).unwrap_or_default(), Some(out)));
-        }
-    }
-    for (e, h) in holds {
-        states.insert(e, fold(h, None));
+        let rows = stmt.query([])?;
+        fold_rows(rows, holds, |e, s| {
+            states.insert(e, s);
+        })?;
     }
     // Entries known only from their data (no declaration, no claim) are unknown.
     let mut stmt = conn.prepare("SELECT entry FROM entry_data")?;

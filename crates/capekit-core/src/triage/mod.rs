@@ -415,15 +415,23 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     let mut warnings: Vec<String> = crate::catalog::catalog_warning(as_of).into_iter().collect();
     // A Validation Result File holding a file-level error is an upload that failed as a whole:
     // nothing on it was filed, whatever its other rows say.
-    let failed_files = failed_uploads(&input.rows, &input.file_messages);
-    for (f, m) in &failed_files {
+    // Each failed upload with its message, and whether that message is a load error (ACE did
+    // not process the upload) rather than a file-level validation error: read once per file.
+    let failed_files: Vec<(Text, Text, bool)> = failed_uploads(&input.rows, &input.file_messages)
+        .into_iter()
+        .map(|(f, m)| {
+            let load_error = crate::catalog::is_load_error(&m);
+            (f, m, load_error)
+        })
+        .collect();
+    for (f, m, load_error) in &failed_files {
         // What CBP wrote beyond the file-level message (words capekit does not read) stays
         // in view.
         let more = crate::catalog::judge_file_message(m, as_of)
             .and_then(|v| v.note)
             .map(|n| format!(" (CBP's text `{}`: {n})", m.trim()))
             .unwrap_or_default();
-        warnings.push(if crate::catalog::is_load_error(m) {
+        warnings.push(if *load_error {
             format!(
                 "{f}: ACE could not process the upload (`{}`{more}: a load error, not a validation result), so none of its entries is known to be filed: first look on Claim Status for a claim number of this declaration (a time-out can hide a declaration that went through); if there is none, upload the same declaration again in 30 to 60 minutes",
                 m.trim()
@@ -434,7 +442,7 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             )
         });
     }
-    let failed_uploads: Vec<Text> = failed_files.iter().map(|(f, _)| f.clone()).collect();
+    let failed_uploads: Vec<Text> = failed_files.iter().map(|(f, ..)| f.clone()).collect();
     // Verdicts depend only on status and message: judge each distinct pair once. Readers intern
     // these texts, so the addresses of the shared strings are a cheap key; equal texts behind two
     // addresses are merely judged twice.
@@ -478,12 +486,12 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             c.date = Some(c.date.map_or(d, |x| x.min(d)));
         }
         let failed_upload = (row.kind == ClaimFileKind::ValidationResult)
-            .then(|| failed_files.iter().find(|(f, _)| **f == *row.file))
-            .flatten()
-            .map(|(_, m)| m);
+            .then(|| failed_files.iter().find(|(f, ..)| **f == *row.file))
+            .flatten();
         let failed = failed_upload.is_some();
         c.failed |= failed;
-        c.load_error |= failed_upload.is_some_and(|m| crate::catalog::is_load_error(m));
+        c.load_error |= failed_upload.is_some_and(|(.., load_error)| *load_error);
+        let failed_upload = failed_upload.map(|(_, m, _)| m);
         let ptr = |t: &Option<Text>| t.as_ref().map_or(0, |s| s.as_ptr() as usize);
         let key = (
             ptr(&row.status),
@@ -797,10 +805,8 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
             let only_failed_uploads =
                 !failed_uploads.is_empty() && claims.iter().all(|c| c.status.upload_failed());
             // Uploads ACE did not process at all (load errors) are retried as they are.
-            let not_processed = only_failed_uploads
-                && failed_files
-                    .iter()
-                    .all(|(_, m)| crate::catalog::is_load_error(m));
+            let not_processed =
+                only_failed_uploads && failed_files.iter().all(|(.., load_error)| *load_error);
             let not_filed = if not_processed {
                 judge(JMS_PROCESSING_ERROR.title, as_of)
             } else {

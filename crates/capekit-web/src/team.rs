@@ -612,6 +612,25 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
+/// The audit rows as a table (`#audit`): when, who, what, and the object.
+pub fn audit_table(rows: &[capekit_ledger::AuditRow]) -> Markup {
+    html! {
+        table #audit {
+            thead { tr { th { "when" } th { "who" } th { "what" } th { "object" } } }
+            tbody {
+                @for a in rows {
+                    tr {
+                        td { (crate::layout::local_time(a.at)) }
+                        td { (a.who) }
+                        td { (a.action) }
+                        td { (a.object_kind) " " (a.object) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Where to go after signing in: a path of this server, never another site.
 fn safe_next(next: Option<&str>) -> &str {
     match next {

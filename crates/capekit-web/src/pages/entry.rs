@@ -183,19 +183,7 @@ pub async fn page(
             @if audit.is_empty() {
                 p #audit-none { "Nobody has acted on this entry or a declaration holding it on this server yet." }
             } @else {
-                table #audit {
-                    thead { tr { th { "when" } th { "who" } th { "what" } th { "object" } } }
-                    tbody {
-                        @for a in &audit {
-                            tr {
-                                td { (layout::local_time(a.at)) }
-                                td { (a.who) }
-                                td { (a.action) }
-                                td { (a.object_kind) " " (a.object) }
-                            }
-                        }
-                    }
-                }
+                (crate::team::audit_table(&audit))
             }
         }
     };

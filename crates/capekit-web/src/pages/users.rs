@@ -88,19 +88,7 @@ pub async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
             }
         }
         h2 { "Latest actions" }
-        table #audit {
-            thead { tr { th { "when" } th { "who" } th { "what" } th { "object" } } }
-            tbody {
-                @for a in &audit {
-                    tr {
-                        td { (layout::local_time(a.at)) }
-                        td { (a.who) }
-                        td { (a.action) }
-                        td { (a.object_kind) " " (a.object) }
-                    }
-                }
-            }
-        }
+        (crate::team::audit_table(&audit))
     };
     Ok(private_page(layout::page("Users", body)))
 }

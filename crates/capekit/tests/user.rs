@@ -17,13 +17,7 @@ fn add(dir: &Path, ledger: &Path, name: &str, role: &str, password: &str) -> Run
         .write_stdin(format!("{password}\n"))
         .output()
         .expect("run capekit");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    run.assert_no_panic();
-    run
+    Run::of(&out)
 }
 
 #[test]

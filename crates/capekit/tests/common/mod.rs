@@ -49,6 +49,17 @@ pub struct Run {
 }
 
 impl Run {
+    /// What a finished process did; fails when it panicked or died of a signal.
+    pub fn of(out: &std::process::Output) -> Run {
+        let run = Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        run.assert_no_panic();
+        run
+    }
+
     /// Both streams, for failure messages.
     pub fn both(&self) -> String {
         format!(
@@ -101,17 +112,12 @@ pub fn run(dir: &Path, args: &[&str]) -> Run {
 
 /// Runs `capekit ARGS` in `dir` with the ledger file `ledger`; fails when it panics.
 pub fn run_with_ledger(dir: &Path, ledger: &Path, args: &[&str]) -> Run {
-    let out = capekit(dir, ledger)
-        .args(args)
-        .output()
-        .expect("run capekit");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    run.assert_no_panic();
-    run
+    Run::of(
+        &capekit(dir, ledger)
+            .args(args)
+            .output()
+            .expect("run capekit"),
+    )
 }
 
 /// The first 2,000 characters of a long text, for failure messages.

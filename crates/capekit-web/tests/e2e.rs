@@ -527,6 +527,110 @@ async fn start_server(dir: &Path) -> (String, tokio::task::JoinHandle<std::io::R
     )
 }
 
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Signs in on the sign-in page the browser is at.
+async fn sign_in(client: &Client, name: &str) {
+    wait_for_url(client, "/signin").await;
+    for (field, value) in [("#signin-name", name), ("#signin-password", PASSWORD)] {
+        client
+            .find(Locator::Css(field))
+            .await
+            .expect("sign-in field")
+            .send_keys(value)
+            .await
+            .expect("typed");
+    }
+    client
+        .find(Locator::Css("form.signin button[type=submit]"))
+        .await
+        .expect("sign-in button")
+        .click()
+        .await
+        .expect("click");
+}
+
+async fn sign_out(client: &Client) {
+    client
+        .find(Locator::Css("form[action='/signout'] button[type=submit]"))
+        .await
+        .expect("the sign-out button")
+        .click()
+        .await
+        .expect("click");
+    wait_for_url(client, "/signin").await;
+}
+
+/// A team server (`serve --team`) with two clerks on one ledger: nothing without signing in;
+/// the first clerk triages the demo claim, and its refile is a draft reserving the entries;
+/// signed out, the pages ask for a sign-in again; the second clerk triages the same claim and
+/// the ledger keeps the first clerk's entries off the second refile.
+async fn team_journey(client: &Client) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("ledger.sqlite3");
+    {
+        let mut l = capekit_ledger::Ledger::open(&ledger).expect("ledger");
+        for name in ["cal", "dan"] {
+            capekit_app::users::add_user(&mut l, name, capekit_ledger::Role::Clerk, PASSWORD)
+                .expect("user");
+        }
+    }
+    let mut state = AppState::new(dir.path().join("uploads"));
+    state.as_of = Some(AS_OF.parse().expect("date"));
+    state.ledger = Some(ledger.clone());
+    state.team = Some(capekit_web::Team::new(false));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}/", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(serve_on(listener, state));
+
+    // No page without a session, and none of its downloads either.
+    client.goto(&base).await.expect("home");
+    sign_in(client, "cal").await;
+    wait_for_url(client, &base).await;
+    let home = client.source().await.expect("source");
+    assert!(home.contains("Signed in as"), "signed in: {home}");
+    shoot(client, "20-team-signed-in.png").await;
+    upload(client, &base, &demo("claim-details.csv")).await;
+    let first = wait_for_url(client, "/triage/").await;
+    let refile = format!("{}/refile.csv", first.split('?').next().expect("url"));
+    assert_eq!(fetch(&refile).await.0, 303, "no download without a session");
+    let refiled: Vec<capekit_core::EntryNumber> = EXPECTED_REFILE
+        .lines()
+        .skip(1)
+        .map(|e| e.parse().expect("entry number"))
+        .collect();
+    let states = capekit_ledger::Ledger::open(&ledger)
+        .expect("ledger")
+        .states(&refiled)
+        .expect("states");
+    assert!(
+        refiled.iter().all(|e| matches!(
+            states.get(e),
+            Some(capekit_ledger::EntryState::Drafted { .. })
+        )),
+        "the first clerk's refile reserves its entries: {states:?}"
+    );
+    shoot(client, "21-team-first-triage.png").await;
+    sign_out(client).await;
+    client.goto(&first).await.expect("the triage again");
+    wait_for_url(client, "/signin").await;
+
+    // The second clerk: the same claim, whose refile entries are on the first clerk's draft.
+    sign_in(client, "dan").await;
+    wait_for_url(client, "/triage/").await;
+    upload(client, &base, &demo("claim-details.csv")).await;
+    wait_for_url(client, "/triage/").await;
+    let source = client.source().await.expect("source");
+    assert!(source.contains("Signed in as <strong>dan</strong>"));
+    assert!(source.contains("Kept off the new declaration"), "{source}");
+    assert!(source.contains("on the draft"), "{source}");
+    shoot(client, "22-team-second-clerk.png").await;
+    sign_out(client).await;
+    server.abort();
+}
+
 async fn large_book(client: &Client) {
     let dir = tempfile::tempdir().expect("tempdir");
     let (base, server) = start_server(dir.path()).await;
@@ -835,6 +939,9 @@ async fn browser_uploads_filters_and_downloads_the_refile() {
             let started = Instant::now();
             large_book(&client).await;
             eprintln!("e2e: the 60,000-entry book took {:?}", started.elapsed());
+            let started = Instant::now();
+            team_journey(&client).await;
+            eprintln!("e2e: the team journey took {:?}", started.elapsed());
         }
     })
     .await;

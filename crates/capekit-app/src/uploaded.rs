@@ -79,6 +79,7 @@ where
                 _ => Vec::new(),
             };
             let id = find(ledger)?;
+            crate::users::check_signed_off(ledger, id, false).map_err(UploadedError::from)?;
             let outcome = ledger
                 .mark(id, &Mark::Uploaded { at, job })
                 .map_err(UploadedError::from)?;
@@ -110,8 +111,11 @@ pub fn entries_of(
     at: Option<jiff::Timestamp>,
     job: Option<String>,
 ) -> Result<Uploaded, LedgerError> {
-    let accepted = accepted_among(ledger, entries)?;
     let meta = FileMeta::of_bytes(name, FileKind::Declaration, bytes);
+    if let Some(d) = ledger.find_declaration(&DeclRef::Sha256(meta.sha256.clone()))? {
+        crate::users::check_signed_off(ledger, d.id, false)?;
+    }
+    let accepted = accepted_among(ledger, entries)?;
     let outcome = ledger.mark_uploaded_file(&meta, bytes, entries, at, job)?;
     Ok(Uploaded { outcome, accepted })
 }
@@ -124,6 +128,7 @@ pub fn declaration(
     at: Option<jiff::Timestamp>,
     job: Option<String>,
 ) -> Result<Uploaded, LedgerError> {
+    crate::users::check_signed_off(ledger, id, false)?;
     // Named before the mark (which does not change them): a failed lookup leaves nothing
     // marked.
     let entries = ledger.declaration_entries(id)?;

@@ -92,6 +92,74 @@ pub fn add_user(
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$bm8tc3VjaC11c2Vy$Rk3Qm0n5cDqvJm4c2m9q5Vf7mIYkV0f8YJb5c5k1e9w";
 
+/// Refuses to mark the declaration `id` uploaded before a reviewer signed it off, on a team's
+/// ledger (one with users, or served by a team server: `team`) whose sign-off rule is on. A
+/// declaration already marked uploaded, failed or discarded is not asked again.
+pub fn check_signed_off(
+    ledger: &Ledger,
+    id: capekit_ledger::DeclarationId,
+    team: bool,
+) -> Result<(), capekit_ledger::LedgerError> {
+    if !(team || ledger.has_users()?)
+        || !ledger.signoff_required()?
+        || ledger.signed_off(id)?.is_some()
+    {
+        return Ok(());
+    }
+    let draft = ledger
+        .find_declaration(&capekit_ledger::DeclRef::Id(id))?
+        .is_some_and(|d| d.state == capekit_ledger::DeclState::Draft);
+    if !draft {
+        return Ok(());
+    }
+    Err(capekit_ledger::LedgerError::Refused(format!(
+        "declaration #{id} has not been signed off: on this team's ledger a reviewer signs a draft off before it is marked uploaded, on the workbench's Declarations page or with `capekit ledger sign-off #{id} --reviewer NAME` (an admin can turn this rule off with `capekit user policy --no-signoff`)"
+    )))
+}
+
+/// Signs off the declaration `id` as `reviewer`, whose `password` is checked: refused for a
+/// wrong name or password, a disabled user, or a clerk (only reviewers and admins sign off).
+/// The sign-off is recorded in the audit with who and when.
+pub fn sign_off(
+    ledger: &mut Ledger,
+    id: capekit_ledger::DeclarationId,
+    reviewer: &str,
+    password: &str,
+    face: &str,
+) -> Result<(), UserError> {
+    let user = match check_sign_in(ledger, reviewer, password)? {
+        SignIn::Valid(u) => u,
+        SignIn::Wrong => {
+            return Err(capekit_ledger::LedgerError::Refused(format!(
+                "the name `{reviewer}` or its password is wrong: nothing was signed off"
+            ))
+            .into());
+        }
+        SignIn::Disabled => {
+            return Err(capekit_ledger::LedgerError::Refused(format!(
+                "{reviewer} is disabled: nothing was signed off"
+            ))
+            .into());
+        }
+    };
+    if !user.role.may_sign_off() {
+        return Err(capekit_ledger::LedgerError::Refused(format!(
+            "{} is a {}: only a reviewer or an admin signs a declaration off",
+            user.name, user.role
+        ))
+        .into());
+    }
+    ledger.sign_off(id, &user.name)?;
+    ledger.record_audit(&capekit_ledger::Audit {
+        who: &user.name,
+        action: "sign off",
+        object_kind: "declaration",
+        object: &id.to_string(),
+        detail: face,
+    })?;
+    Ok(())
+}
+
 /// What a sign-in found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {

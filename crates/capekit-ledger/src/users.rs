@@ -186,6 +186,14 @@ impl Ledger {
         Ok(())
     }
 
+    /// Whether the ledger has users: it is a team's, and its rules (the sign-off before an
+    /// upload) hold on every face, the CLI's too.
+    pub fn has_users(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM users)", [], |r| r.get(0))?)
+    }
+
     /// Every user, by name.
     pub fn users(&self) -> Result<Vec<User>> {
         let mut st = self.conn.prepare(

@@ -598,12 +598,7 @@ pub fn check_signed_off(
     team: bool,
     id: capekit_ledger::DeclarationId,
 ) -> Result<(), capekit_ledger::LedgerError> {
-    if !team || !l.signoff_required()? || l.signed_off(id)?.is_some() {
-        return Ok(());
-    }
-    Err(capekit_ledger::LedgerError::Refused(format!(
-        "declaration #{id} has not been signed off: a reviewer signs it off on the Declarations page before it may be marked uploaded (an admin can turn this rule off with `capekit user policy --no-signoff`)"
-    )))
+    capekit_app::users::check_signed_off(l, id, team)
 }
 
 /// `?next=` of the sign-in.

@@ -359,6 +359,20 @@ pub enum LedgerCommand {
         #[arg(long, value_name = "ID")]
         job: Option<String>,
     },
+    /// A reviewer's sign-off of a draft declaration: on a team's ledger (one with users) a draft
+    /// is marked uploaded only once a reviewer or an admin signed it off, unless an admin turned
+    /// the rule off (`capekit user policy --no-signoff`). The reviewer's password is asked (or
+    /// read from standard input); the sign-off is recorded with who and when.
+    SignOff {
+        /// The declaration file (or `#NUMBER`).
+        file: String,
+        /// The reviewer or admin signing it off.
+        #[arg(long, value_name = "NAME")]
+        reviewer: String,
+        /// Read the reviewer's password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Say that a declaration's upload failed file validation: its entries are released.
     Failed {
         /// The declaration file (or `#NUMBER`).

@@ -156,3 +156,143 @@ fn a_server_without_sign_in_stays_on_this_computer() {
     assert!(out.stderr.contains("c.pem"), "{}", out.both());
     assert!(!out.stdout.contains("open http"), "{}", out.both());
 }
+
+/// `capekit ledger sign-off DECL --reviewer NAME --password-stdin`.
+fn sign_off(dir: &Path, ledger: &Path, decl: &str, reviewer: &str, password: &str) -> Run {
+    let out = capekit(dir, ledger)
+        .args([
+            "ledger",
+            "sign-off",
+            decl,
+            "--reviewer",
+            reviewer,
+            "--password-stdin",
+        ])
+        .write_stdin(format!("{password}\n"))
+        .output()
+        .expect("run capekit");
+    Run::of(&out)
+}
+
+#[test]
+fn on_a_teams_ledger_the_cli_marks_a_draft_uploaded_only_once_a_reviewer_signed_it_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ledger = dir.path().join("ledger.sqlite3");
+    assert_eq!(
+        add(dir.path(), &ledger, "rev", "reviewer", PASSWORD).code,
+        Some(0)
+    );
+    assert_eq!(
+        add(dir.path(), &ledger, "cal", "clerk", PASSWORD).code,
+        Some(0)
+    );
+    let claim = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/claim-details.csv");
+    let out = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "triage",
+            claim.to_str().expect("path"),
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let refile = common::written(&dir.path().join("out"), "refile", ".csv");
+    let refile = refile.to_str().expect("path");
+
+    // Not signed off: refused, exit 2, nothing marked.
+    let out = run_with_ledger(dir.path(), &ledger, &["ledger", "uploaded", refile]);
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(
+        out.stderr.contains("has not been signed off"),
+        "{}",
+        out.both()
+    );
+    assert!(
+        out.stderr.contains("capekit ledger sign-off #1"),
+        "{}",
+        out.both()
+    );
+    let out = run_with_ledger(dir.path(), &ledger, &["ledger", "declarations"]);
+    assert!(out.stdout.contains("draft"), "{}", out.both());
+
+    // A clerk, a wrong password, a reviewer unknown: refused, and never echoed.
+    let out = sign_off(dir.path(), &ledger, refile, "cal", PASSWORD);
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(
+        out.stderr.contains("only a reviewer or an admin"),
+        "{}",
+        out.both()
+    );
+    let out = sign_off(
+        dir.path(),
+        &ledger,
+        refile,
+        "rev",
+        "not the password at all",
+    );
+    assert_eq!(out.code, Some(2), "{}", out.both());
+    assert!(
+        out.stderr.contains("or its password is wrong"),
+        "{}",
+        out.both()
+    );
+    assert!(!out.both().contains("not the password at all"));
+    let out = sign_off(dir.path(), &ledger, refile, "nobody", PASSWORD);
+    assert_eq!(out.code, Some(2), "{}", out.both());
+
+    // The reviewer signs it off (recorded in the audit); then it may be marked uploaded.
+    let out = sign_off(dir.path(), &ledger, refile, "rev", PASSWORD);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    assert!(out.stdout.contains("signed off by rev"), "{}", out.both());
+    let out = run_with_ledger(dir.path(), &ledger, &["ledger", "uploaded", refile]);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    assert!(out.stdout.contains("draft -> uploaded"), "{}", out.both());
+    let conn = rusqlite::Connection::open(&ledger).expect("raw open");
+    let who: String = conn
+        .query_row("SELECT who FROM audit WHERE action = 'sign off'", [], |r| {
+            r.get(0)
+        })
+        .expect("the sign-off in the audit");
+    assert_eq!(who, "rev");
+}
+
+#[test]
+fn with_the_rule_off_or_without_users_no_sign_off_is_asked() {
+    for with_users in [false, true] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = dir.path().join("ledger.sqlite3");
+        if with_users {
+            assert_eq!(
+                add(dir.path(), &ledger, "ada", "admin", PASSWORD).code,
+                Some(0)
+            );
+            let out = run_with_ledger(dir.path(), &ledger, &["user", "policy", "--no-signoff"]);
+            assert_eq!(out.code, Some(0), "{}", out.both());
+        }
+        let claim = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/claim-details.csv");
+        let out = run_with_ledger(
+            dir.path(),
+            &ledger,
+            &[
+                "triage",
+                claim.to_str().expect("path"),
+                "--as-of",
+                "2026-11-24",
+                "--out",
+                "out",
+            ],
+        );
+        assert_eq!(out.code, Some(0), "{}", out.both());
+        let refile = common::written(&dir.path().join("out"), "refile", ".csv");
+        let out = run_with_ledger(
+            dir.path(),
+            &ledger,
+            &["ledger", "uploaded", refile.to_str().expect("path")],
+        );
+        assert_eq!(out.code, Some(0), "with users {with_users}: {}", out.both());
+    }
+}

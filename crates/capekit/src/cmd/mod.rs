@@ -57,7 +57,7 @@ mod refile;
 mod refunds;
 mod serve;
 mod triage;
-mod user;
+pub(crate) mod user;
 
 use crate::cli::{Cli, Command};
 

@@ -84,17 +84,32 @@ pub fn run(command: UserCommand, ledger: &super::ledger::LedgerOpt) -> anyhow::R
 }
 
 /// The new password: from the terminal twice without echo, or the first line of standard input.
+/// The password of the existing user `name`: asked once without echo, or the first line of
+/// standard input.
+pub(crate) fn read_existing_password(from_stdin: bool, name: &str) -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if from_stdin || !stdin.is_terminal() {
+        return first_line_of_stdin();
+    }
+    rpassword::prompt_password(format!("{name}'s password: "))
+        .context("reading the password from the terminal")
+}
+
+fn first_line_of_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    Ok(password.to_owned())
+}
+
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     if from_stdin || !stdin.is_terminal() {
-        let mut line = String::new();
-        stdin
-            .lock()
-            .read_line(&mut line)
-            .context("reading the password from standard input")?;
-        let password = line.strip_suffix('\n').unwrap_or(&line);
-        let password = password.strip_suffix('\r').unwrap_or(password);
-        return Ok(password.to_owned());
+        return first_line_of_stdin();
     }
     let first = rpassword::prompt_password("password (at least 12 characters): ")
         .context("reading the password from the terminal")?;

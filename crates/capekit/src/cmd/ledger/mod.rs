@@ -350,6 +350,28 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
         LedgerCommand::Uploaded { files, at, job } => {
             mark::uploaded(&files, at.as_deref(), job.as_deref(), opt)
         }
+        LedgerCommand::SignOff {
+            file,
+            reviewer,
+            password_stdin,
+        } => {
+            let mut l = opt.require("signing off a declaration")?;
+            let d = find(&l, &file)?;
+            let password = crate::cmd::user::read_existing_password(password_stdin, &reviewer)?;
+            capekit_app::users::sign_off(
+                &mut l,
+                d.id,
+                &reviewer,
+                &password,
+                "capekit ledger sign-off",
+            )?;
+            outln!(
+                "declaration #{} {} signed off by {reviewer}: it may be marked uploaded",
+                d.id,
+                capekit_ledger::shown_name(&d.name)
+            );
+            Ok(exit::OK)
+        }
         LedgerCommand::Failed { file } => mark::mark(
             &file,
             &Mark::Failed {

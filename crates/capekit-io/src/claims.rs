@@ -585,15 +585,28 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
         out.data_rows += 1;
         let raw = row.get(m.entry);
         let message = m.message.map_or("", |c| unwrap_value(row.get(c)));
-        if unwrap_value(raw).is_empty()
+        let status = m.status.map_or("", |c| unwrap_value(row.get(c)));
+        // No entry, and a message about the whole file; or words that name no entry's error
+        // (words capekit does not know), or none under a status that says the row failed: a
+        // failed upload says so here, and a file-level failure whose words are not known is a
+        // failure all the same (the safe reading: the entries were not filed, and a corrected
+        // whole file is offered; uploading entries that did go through again costs a duplicate
+        // rejection, waiting for a claim that never comes costs the window). Any other row
+        // without an entry (UNABLE TO CALCULATE DUTY, a blank row, any row of a Claim Details)
+        // is a row whose entry cannot be read (C001): counted, never a verdict on the file.
+        let file_level = unwrap_value(raw).is_empty()
             && out.kind == ClaimFileKind::ValidationResult
-            && capekit_core::catalog::is_upload_message(message)
-        {
-            // No entry, a message about the whole file: a failed upload says so here. Any other
-            // message without an entry (UNABLE TO CALCULATE DUTY, unknown text, any row of a
-            // Claim Details) is a row whose entry cannot be read (C001): counted, never a
-            // verdict on the file.
-            out.file_messages.push(texts.get(message));
+            && (capekit_core::catalog::is_upload_message(message)
+                || (!capekit_core::catalog::names_entry_message(message)
+                    && (capekit_core::triage::reads_as_failed(status)
+                        || !message.trim().is_empty())));
+        if file_level {
+            let text = if message.trim().is_empty() {
+                status
+            } else {
+                message
+            };
+            out.file_messages.push(texts.get(text));
             let d = diag(
                 file,
                 row,
@@ -601,8 +614,13 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                 message,
                 &MESSAGE_WITHOUT_ENTRY,
                 format!(
-                    "{}: a row without an entry number carries the message `{message}`: read as a message about the whole file",
-                    row.position(m.entry)
+                    "{}: a row without an entry number carries {}: read as a message about the whole file",
+                    row.position(m.entry),
+                    if message.trim().is_empty() {
+                        format!("the status `{status}` and no message")
+                    } else {
+                        format!("the message `{message}`")
+                    }
                 ),
             );
             out.diagnostics.push(d);

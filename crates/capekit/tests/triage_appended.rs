@@ -336,3 +336,51 @@ fn explain_takes_the_acceptance_with_text_appended_and_says_review() {
         assert!(out.stdout.contains("`11/02/2026`"), "{}", out.stdout);
     }
 }
+
+/// A Validation Result File whose row without an entry says `Failed`, with words capekit does
+/// not know or none at all: the upload failed all the same (the safe reading), so its entries
+/// are not filed and go on the corrected whole file, never "passed file checks; no claim yet"
+/// while their window runs. The ledger releases them, so `check` passes the declaration again.
+#[test]
+fn a_failed_row_without_an_entry_fails_the_upload_whatever_its_words() {
+    for name in ["vrf-unknown-file-failure.csv", "vrf-failed-no-message.csv"] {
+        let (v, dir, ledger) = triage(name, &["--declaration", "decl-load-error.csv"]);
+        assert_eq!(
+            v["claims"][0]["status"], "Failed initial validation",
+            "{name}"
+        );
+        let rows = rows(&v);
+        assert_eq!(rows.len(), 3, "{name}: {v}");
+        for (e, row) in &rows {
+            assert_eq!(row["outcome"], "not-filed", "{name} {e}");
+            assert_eq!(row["action"], "fix-file", "{name} {e}");
+        }
+        let warning = v["warnings"].to_string();
+        assert!(warning.contains("CAPE > File Uploads"), "{name}: {warning}");
+        assert_eq!(
+            v["refile"]["entries"].as_array().map(Vec::len),
+            Some(3),
+            "{name}"
+        );
+        let check = run_with_ledger(dir.path(), &ledger, &["check", "decl-load-error.csv"]);
+        assert!(!check.stdout.contains("F024"), "{name}: {}", check.both());
+    }
+    // Unknown words with no status at all read the same way; an entry's message on a row
+    // without an entry stays a row whose entry cannot be read (C001), counted against the
+    // reconciliation, never a verdict on the file.
+    let (v, ..) = triage(
+        "vrf-unknown-no-status.csv",
+        &["--declaration", "decl-load-error.csv"],
+    );
+    assert_eq!(v["claims"][0]["status"], "Failed initial validation", "{v}");
+    let (v, ..) = triage(
+        "vrf-entry-message-no-entry.csv",
+        &["--declaration", "decl-load-error.csv"],
+    );
+    assert_eq!(v["claims"][0]["status"], "Validated, no claim yet", "{v}");
+    assert_eq!(
+        v["reconciliation"]["unreadable_rows"], 1,
+        "{}",
+        v["reconciliation"]
+    );
+}

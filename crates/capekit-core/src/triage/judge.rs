@@ -23,6 +23,11 @@ pub(super) enum StatusRead {
     Unknown,
 }
 
+/// Does a row's status say it failed (`Failed`, `Rejected`, `Error`, ...)?
+pub fn reads_as_failed(status: &str) -> bool {
+    read_status(status) == Some(StatusRead::Rejected)
+}
+
 pub(super) fn read_status(status: &str) -> Option<StatusRead> {
     let s = crate::catalog::normalize(status);
     Some(match s.as_str() {
@@ -310,8 +315,10 @@ pub(super) fn failed_uploads(
     file_messages: &[(Text, Text)],
 ) -> Vec<(Text, Text)> {
     let mut failed: Vec<(Text, Text)> = Vec::new();
+    // The readers keep a file's message only when it speaks of the whole upload (a file-level
+    // or load error, or a failed status on a row without an entry, whatever its words).
     for (f, m) in file_messages {
-        if !failed.iter().any(|(g, _)| g == f) && crate::catalog::is_upload_message(m) {
+        if !failed.iter().any(|(g, _)| g == f) {
             failed.push((f.clone(), m.clone()));
         }
     }

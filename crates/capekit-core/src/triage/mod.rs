@@ -33,6 +33,7 @@ mod refile;
 pub mod refine;
 
 use index::*;
+pub use judge::reads_as_failed;
 use judge::*;
 use refile::*;
 
@@ -427,10 +428,19 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
     for (f, m, load_error) in &failed_files {
         // What CBP wrote beyond the file-level message (words capekit does not read) stays
         // in view.
-        let more = crate::catalog::judge_file_message(m, as_of)
-            .and_then(|v| v.note)
-            .map(|n| format!(" (CBP's text `{}`: {n})", m.trim()))
-            .unwrap_or_default();
+        let more = if crate::catalog::is_upload_message(m) {
+            crate::catalog::judge_file_message(m, as_of)
+                .and_then(|v| v.note)
+                .map(|n| format!(" (CBP's text `{}`: {n})", m.trim()))
+                .unwrap_or_default()
+        } else {
+            // A failed status without a file-level message capekit knows: the upload failed
+            // all the same, and what to fix is in ACE.
+            format!(
+                " (a row without an entry reads `{}`, which is not a file-level message capekit knows: read the upload on CAPE > File Uploads to learn what to fix)",
+                m.trim()
+            )
+        };
         warnings.push(if *load_error {
             format!(
                 "{f}: ACE could not process the upload (`{}`{more}: a load error, not a validation result), so none of its entries is known to be filed: first look on Claim Status for a claim number of this declaration (a time-out can hide a declaration that went through); if there is none, upload the same declaration again in 30 to 60 minutes",

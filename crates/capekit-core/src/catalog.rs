@@ -1455,11 +1455,19 @@ pub fn find_messages(message: &str) -> Option<Vec<Found>> {
             .find(|r| r.matches(n))
             .map(|r| vec![Found::new(r, "")])
     };
-    if MESSAGE_RULES.iter().any(|r| {
+    if let Some(rule) = MESSAGE_RULES.iter().find(|r| {
         r.patterns
             .iter()
             .any(|p| matches!(p, Match::Exact(e) if *e == n))
     }) {
+        // Normalizing drops trailing full stops; CBP's acceptance followed by any (`.`, `...`)
+        // is not matched: acceptance is never matched loosely.
+        if rule.is_acceptance() {
+            let collapsed = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !collapsed.to_uppercase().ends_with(n) {
+                return None;
+            }
+        }
         return whole();
     }
     parse_messages(n, &written).or_else(whole)
@@ -1481,7 +1489,9 @@ fn parse_messages(n: &str, written: &dyn Fn(&str) -> String) -> Option<Vec<Found
         if f.unread.is_some() {
             f.unread = Some(written(extra));
         }
-        if f.rule.is_acceptance() && f.extra.is_some() {
+        // Anything after CBP's acceptance, a lone `:` or `;` included (a second message may
+        // have been cut off), is not the acceptance.
+        if f.rule.is_acceptance() && (f.extra.is_some() || !rest.trim().is_empty()) {
             return None;
         }
         match found.iter_mut().find(|g| g.rule.is(f.rule)) {
@@ -2067,11 +2077,24 @@ mod tests {
             "ENTRY SUMMARY UPDATED [A1]",
             "ENTRY SUMMARY UPDATED PARTIALLY",
             "ENTRY SUMMARY UPDATED: LINE 3",
+            // Punctuation alone after it: a second message may have been cut off.
+            "ENTRY SUMMARY UPDATED.",
+            "ENTRY SUMMARY UPDATED ...",
+            "ENTRY SUMMARY UPDATED:",
+            "ENTRY SUMMARY UPDATED;",
+            "entry summary updated .",
         ] {
             assert_eq!(find_messages(t), None, "{t}");
             let v = judge(t, AFTER);
             assert_eq!(v.action, Action::Review, "{t}");
             assert_eq!(v.rule, None, "{t}");
+        }
+        for t in [
+            "ENTRY SUMMARY UPDATED",
+            " Entry  summary updated ",
+            "ERROR: ENTRY SUMMARY UPDATED",
+        ] {
+            assert_eq!(judge(t, AFTER).action, Action::None, "{t}");
         }
         // Text that does not start with a known message is unknown.
         assert_eq!(

@@ -32,6 +32,9 @@ pub(super) fn read_status(status: &str) -> Option<StatusRead> {
     let s = crate::catalog::normalize(status);
     Some(match s.as_str() {
         "" => return None,
+        // Acceptance is never read loosely: a full stop after it (which normalizing drops) is
+        // text capekit does not know.
+        "ENTRY SUMMARY UPDATED" | "ACCEPTED" if status.trim().ends_with('.') => StatusRead::Unknown,
         "ENTRY SUMMARY UPDATED" | "ACCEPTED" => StatusRead::Accepted,
         "PASSED" | "PASS" | "VALID" | "VALIDATED" | "PASSED VALIDATION" => StatusRead::Passed,
         "FAILED" | "FAIL" | "FAILURE" | "REJECTED" | "ERROR" | "ERRORS" | "INVALID" => {

@@ -1484,6 +1484,7 @@ fn parse_messages(n: &str, written: &dyn Fn(&str) -> String) -> Option<Vec<Found
             Some((sep, start)) => (&rest[..sep], Some(&rest[start..])),
             None => (rest, None),
         };
+        let cut_off = next.is_none() && !extra.trim().is_empty();
         let extra = extra.trim_matches(EXTRA_TRIM);
         let mut f = Found::new(rule, extra);
         if f.unread.is_some() {
@@ -1491,7 +1492,7 @@ fn parse_messages(n: &str, written: &dyn Fn(&str) -> String) -> Option<Vec<Found
         }
         // Anything after CBP's acceptance, a lone `:` or `;` included (a second message may
         // have been cut off), is not the acceptance.
-        if f.rule.is_acceptance() && (f.extra.is_some() || !rest.trim().is_empty()) {
+        if f.rule.is_acceptance() && (f.extra.is_some() || cut_off) {
             return None;
         }
         match found.iter_mut().find(|g| g.rule.is(f.rule)) {

@@ -276,6 +276,10 @@ pub fn read(files: Files) -> Read {
     }
     if let Some((entries, diags)) = files.declaration {
         read.input.declaration = Some(entries);
+        read.input.unreadable_declared = diags
+            .iter()
+            .filter(|d| d.code() == capekit_core::reading::UNREADABLE_ENTRY_NUMBER.code)
+            .count();
         read.diagnostics.extend(diags);
     }
     if let Some((entries, diags)) = files.corrected {

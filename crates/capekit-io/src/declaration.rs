@@ -82,8 +82,9 @@ pub fn parse_declaration(file_name: &str, bytes: &[u8]) -> DeclarationInput {
 }
 
 /// The declared entries of a declaration, read leniently for a triage (no place to refuse a file
-/// CBP already took): repairable values are repaired, duplicates counted once, and every row that
-/// is not an entry number becomes a `C001` diagnostic.
+/// CBP already took): repairable values are repaired, a duplicate listed again after the entries
+/// (the triage counts it once, and says that CBP fails such an upload), and every row that is
+/// not an entry number becomes a `C001` diagnostic.
 pub fn declared_entries(input: &DeclarationInput) -> (Vec<EntryNumber>, Vec<Diagnostic>) {
     let plan = capekit_core::fix::plan_fix(input, None);
     let diags = plan
@@ -100,7 +101,9 @@ pub fn declared_entries(input: &DeclarationInput) -> (Vec<EntryNumber>, Vec<Diag
                 .in_file(input.file_name.clone())
         })
         .collect();
-    (plan.entries, diags)
+    let mut entries = plan.entries;
+    entries.extend(plan.duplicates.iter().map(|d| d.entry));
+    (entries, diags)
 }
 
 /// One line of a declaration as a person sees it, for showing findings beside their line.
@@ -241,7 +244,9 @@ mod tests {
             b"Entry Number\r\nB7603245278\r\nnope\r\nB7603245278\r\n",
         );
         let (entries, diags) = declared_entries(&d);
-        assert_eq!(entries.len(), 1);
+        // The duplicate comes again after the entries: the triage counts it once and says CBP
+        // fails an upload with a duplicate.
+        assert_eq!(entries, vec![entries[0]; 2]);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].line, Some(3));
     }

@@ -588,6 +588,22 @@ pub fn reconciliation_line_with(report: &TriageReport, no_declaration: &str) -> 
             if r.unreadable_rows == 1 { "" } else { "s" }
         );
     }
+    if r.unreadable_declared > 0 {
+        let _ = write!(
+            s,
+            "; {} declaration line{} whose entry number cannot be read (C001, listed above)",
+            group(r.unreadable_declared as u64),
+            if r.unreadable_declared == 1 { "" } else { "s" }
+        );
+    }
+    if r.declared_twice > 0 {
+        let _ = write!(
+            s,
+            " ({} entr{} listed twice on the declaration, counted once)",
+            group(r.declared_twice as u64),
+            if r.declared_twice == 1 { "y" } else { "ies" }
+        );
+    }
     s.push_str(if r.holds {
         ": reconciled"
     } else {

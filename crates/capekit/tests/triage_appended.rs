@@ -384,3 +384,23 @@ fn a_failed_row_without_an_entry_fails_the_upload_whatever_its_words() {
         v["reconciliation"]
     );
 }
+
+/// A declaration with a duplicate and a mistyped entry number (a BOM and blank lines too): the
+/// reconciliation never says "reconciled" while a declared line cannot be read, and the warning
+/// says that CBP fails an upload with a duplicate as a whole, so the file may not be the one that
+/// made the claim.
+#[test]
+fn a_declaration_with_a_duplicate_or_an_unreadable_line_does_not_reconcile() {
+    let (v, ..) = triage(
+        "claim-for-decl-duplicate.csv",
+        &["--declaration", "decl-duplicate-mistyped.csv"],
+    );
+    let r = &v["reconciliation"];
+    assert_eq!(r["holds"], false, "{r}");
+    assert_eq!(r["unreadable_declared"], 1, "{r}");
+    assert_eq!(r["declared_twice"], 1, "{r}");
+    assert_eq!(r["declared"], 4, "{r}");
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("more than once"), "{warnings}");
+    assert!(warnings.contains("Failed initial validation"), "{warnings}");
+}

@@ -158,6 +158,8 @@ impl Tally {
             not_filed: self.not_filed,
             missing: self.missing,
             unreadable_rows,
+            unreadable_declared: 0,
+            declared_twice: 0,
             // Without a declaration, every distinct entry must have been counted once; a row
             // that could not be read is an entry nobody counted.
             holds: declared.unwrap_or(distinct) == counted && unreadable_rows == 0,

@@ -265,6 +265,10 @@ pub struct ClaimSummary {
     pub date: Option<Date>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// The proof that every declared entry is accounted for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reconciliation {
@@ -284,6 +288,14 @@ pub struct Reconciliation {
     /// Rows of the claim files whose entry number could not be read: their entries are not
     /// counted above, so the files do not reconcile until they are read.
     pub unreadable_rows: usize,
+    /// Lines of the declaration whose entry number could not be read (C001): entries nobody
+    /// can count, so the declaration does not reconcile until they are read.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unreadable_declared: usize,
+    /// Entries the declaration lists more than once (counted once above): an upload with a
+    /// duplicate fails CBP's file checks as a whole.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub declared_twice: usize,
     /// Entries in claim files that are not on the declaration.
     pub not_declared: Vec<EntryNumber>,
     /// `declared = accepted + rejected + missing` (counting declared entries only), or, without a
@@ -387,6 +399,8 @@ pub struct TriageInput {
     /// Rows of the claim files whose entry number could not be read (the readers' findings):
     /// until they are read, the claim files are not reconciled.
     pub unreadable_rows: usize,
+    /// Lines of the declaration whose entry number could not be read.
+    pub unreadable_declared: usize,
     /// Entry data (ES-003) by entry, when given: refines the advice on rejected and missing
     /// entries with their dates (see [`crate::refine`]).
     pub entry_data: std::collections::HashMap<EntryNumber, crate::path::EntryData>,
@@ -882,12 +896,21 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
                 .filter(|e| !seen.contains(e))
                 .collect();
             not_declared.sort();
-            tally.reconciliation(
+            let lines = input.declaration.as_ref().map_or(0, Vec::len);
+            let declared_twice = lines - declared.len();
+            if declared_twice > 0 || lines > crate::check::MAX_ENTRIES {
+                warnings.push(declaration_would_fail(lines, declared_twice));
+            }
+            let mut r = tally.reconciliation(
                 Some(declared.len()),
                 declared.len(),
                 input.unreadable_rows,
                 not_declared,
-            )
+            );
+            r.unreadable_declared = input.unreadable_declared;
+            r.declared_twice = declared_twice;
+            r.holds &= input.unreadable_declared == 0;
+            r
         }
         None => {
             for a in by_entry.values() {
@@ -1097,6 +1120,29 @@ pub fn triage(input: &TriageInput, as_of: Date) -> TriageReport {
         warnings,
         failed_uploads,
     }
+}
+
+/// The warning for a declaration ACE would fail as a whole (CBP's file rules: no duplicates,
+/// at most 9,999 entries): if it was uploaded as it is, none of its entries was filed, so it may
+/// not be the file that made these claims.
+fn declaration_would_fail(lines: usize, declared_twice: usize) -> String {
+    let mut why = Vec::new();
+    if declared_twice > 0 {
+        why.push(format!(
+            "lists {declared_twice} entr{} more than once",
+            if declared_twice == 1 { "y" } else { "ies" }
+        ));
+    }
+    if lines > crate::check::MAX_ENTRIES {
+        why.push(format!(
+            "has {lines} entry lines, more than the {} an upload may hold",
+            crate::check::MAX_ENTRIES
+        ));
+    }
+    format!(
+        "the declaration {}: CBP fails such an upload as a whole (\"Failed initial validation\"), so if this file was uploaded as it is none of its entries was filed, and it may not be the file that made these claims - check on CAPE > File Uploads which file was uploaded; each entry is counted once here",
+        why.join(" and ")
+    )
 }
 
 #[cfg(test)]

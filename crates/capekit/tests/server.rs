@@ -121,6 +121,41 @@ fn filled_ledger(d: &Path) -> std::path::PathBuf {
             .expect("run capekit"),
     );
     assert_eq!(out.code, Some(0), "{}", out.both());
+    // The entry data of a plan (its deadlines and records), and an act on another path.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/es003.csv"),
+        d.join("es003.csv"),
+    )
+    .expect("copy the demo ES-003");
+    let out = run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "plan",
+            "es003.csv",
+            "--as-of",
+            "2026-11-24",
+            "--out",
+            "plan",
+            "--phase3-importers",
+            "27-184593000:yes",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    let out = run_with_ledger(
+        d,
+        &ledger,
+        &[
+            "ledger",
+            "acted",
+            "316-1880079-6",
+            "--protest",
+            "270426100999",
+            "--date",
+            "2026-11-23",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.both());
     let out = run_with_ledger(d, &ledger, &["user", "policy", "--no-signoff"]);
     assert_eq!(out.code, Some(0), "{}", out.both());
     // What a team server records as its users work: a reviewer's sign-off and the audit log.
@@ -189,6 +224,13 @@ fn a_filled_ledger_goes_to_the_server_and_back_row_for_row() {
         "audit",
         "signoffs",
         "settings",
+        "entry_data",
+        "entry_deadlines",
+        "entry_acts",
+        "entry_records",
+        "file_dates",
+        "refund_files",
+        "phase3_importers",
     ] {
         let n = before
             .iter()

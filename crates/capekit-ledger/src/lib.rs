@@ -25,6 +25,7 @@ mod refunds;
 mod report;
 mod reserve;
 mod schema;
+pub mod server;
 mod state;
 mod users;
 

@@ -14,7 +14,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// The ledger file that remembers every declaration, claim and entry [env: CAPEKIT_LEDGER;
-    /// default: the user's data folder, capekit/ledger.sqlite3].
+    /// default: the user's data folder, capekit/ledger.sqlite3]. A `postgres://` URL names a
+    /// ledger on a server, which only `ledger copy` reads.
     #[arg(long, global = true, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
     /// Neither read nor write the ledger: no duplicate guard, nothing remembered.
@@ -400,6 +401,19 @@ pub enum LedgerCommand {
     Backup {
         /// The copy to write; must not exist.
         file: PathBuf,
+    },
+    /// Copy the whole ledger to a PostgreSQL server, or from one back to a file: `--ledger
+    /// FILE ledger copy --to postgres://...`, or `--ledger postgres://... ledger copy --to FILE`.
+    /// The target must be new or empty (exit 2 otherwise); the source is only read; each table's
+    /// rows are counted on both sides, and the copy is committed only when they reconcile.
+    Copy {
+        /// The target: a `postgres://` URL or a key=value connection string (`host=/run/postgresql
+        /// dbname=ledger`) when the ledger is a file; a new ledger file when it is on a server.
+        #[arg(long, value_name = "URL_OR_FILE")]
+        to: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// SQLite's integrity check plus the ledger's invariants. Exit 0 = sound, 1 = problems.
     Verify {

@@ -68,6 +68,17 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         disabled: cli.no_ledger,
         sample: false,
     };
+    // A ledger on a server is read by `ledger copy` alone: every other command stops before
+    // it starts, rather than treat the address as a file name or go on without a ledger.
+    if !matches!(
+        cli.command,
+        Command::Ledger {
+            command: crate::cli::LedgerCommand::Copy { .. }
+        }
+    ) && let Ok(Some(capekit_ledger::server::Location::Server(url))) = ledger.location()
+    {
+        return Err(ledger::server_refused(&url));
+    }
     match cli.command {
         Command::Check {
             file,

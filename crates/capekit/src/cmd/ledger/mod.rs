@@ -14,6 +14,7 @@ use anyhow::{Context, bail};
 use capekit_core::EntryNumber;
 use capekit_io::output::{OutputSet, RecordedFile};
 use capekit_io::render::escape_controls;
+use capekit_ledger::server::{Location, ServerUrl};
 use capekit_ledger::{DeclRef, DeclState, Declaration, DeclarationId, Ledger, Mark};
 use serde::Serialize;
 
@@ -21,6 +22,7 @@ use crate::cli::{Format, LedgerCommand};
 use crate::exit;
 
 mod acted;
+mod copy;
 mod escalate;
 mod export;
 mod import;
@@ -58,19 +60,29 @@ impl LedgerOpt {
         }
     }
 
-    /// The ledger file, or `None` with `--no-ledger`.
+    /// The ledger file, or `None` with `--no-ledger`. A ledger on a server is refused: this
+    /// version runs its commands on a file ([`server_refused`]).
     pub fn path(&self) -> anyhow::Result<Option<PathBuf>> {
+        match self.location()? {
+            None => Ok(None),
+            Some(Location::File(p)) => Ok(Some(p)),
+            Some(Location::Server(url)) => Err(server_refused(&url)),
+        }
+    }
+
+    /// Where the ledger is, a file or a server, or `None` with `--no-ledger`.
+    pub fn location(&self) -> anyhow::Result<Option<Location>> {
         if self.disabled {
             return Ok(None);
         }
         if let Some(p) = &self.explicit {
-            return Ok(Some(p.clone()));
+            return Ok(Some(Location::of(p)));
         }
         if let Some(p) = std::env::var_os(LEDGER_ENV).filter(|v| !v.is_empty()) {
-            return Ok(Some(PathBuf::from(p)));
+            return Ok(Some(Location::of(Path::new(&p))));
         }
         match capekit_ledger::default_path() {
-            Some(p) => Ok(Some(p)),
+            Some(p) => Ok(Some(Location::File(p))),
             None => bail!(
                 "this system has no data folder for the ledger; give --ledger PATH (or set {LEDGER_ENV}), or run with --no-ledger"
             ),
@@ -292,6 +304,20 @@ pub fn shown(ledger: &Ledger) -> String {
         .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
 }
 
+/// Why a command other than `ledger copy` stops on a ledger on a server (exit 2).
+pub fn server_refused(url: &ServerUrl) -> anyhow::Error {
+    // The address is shown with its password masked, so the command to copy it names it only
+    // when it has none to hide.
+    let given = if url.has_password() {
+        "URL".to_owned()
+    } else {
+        shell_word(&url.masked())
+    };
+    anyhow::anyhow!(
+        "the ledger {url} is on a PostgreSQL server, but this version of capekit runs its commands on a ledger file; `capekit ledger copy` moves a ledger to and from a server: copy it to a file (`capekit --ledger {given} ledger copy --to ledger.sqlite3`) and give that file as --ledger"
+    )
+}
+
 /// Runs `capekit ledger ...`.
 pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
     match command {
@@ -399,6 +425,7 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
             print_out(opt, format, &list, || status::declarations_text(&list))?;
             Ok(exit::OK)
         }
+        LedgerCommand::Copy { to, format } => copy::copy(&to, format, opt),
         LedgerCommand::Backup { file } => {
             let (l, shown) = opt.for_reading()?;
             // A dangling symlink exists too: SQLite would create its target.

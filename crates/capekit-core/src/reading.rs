@@ -164,6 +164,23 @@ pub static CLAIM_COLUMN_NOT_READ: ClaimReaderRule = Rule {
     },
 };
 
+/// C009: a claim number that Excel turned into a number in scientific notation.
+pub static CLAIM_NUMBER_MANGLED: ClaimReaderRule = Rule {
+    code: "C009",
+    name: "claim-number-mangled",
+    title: "a claim number that Excel turned into a number in scientific notation",
+    kind: ClaimReading {
+        severity: Severity::Warning,
+    },
+    doc: RuleDoc {
+        what: "A claim number cell reads like `1.00001E+11`: a spreadsheet stored the 12-digit claim number as a number and shows it rounded, in scientific notation.",
+        why: "Its digits are lost: two claims can round to the same text, and a claim recorded under it would never match the claim in ACE. capekit does not use it: the rows are read as the claim of their file, named `(claim number lost) FILE`, and their entries are triaged as usual.",
+        example: "`Claim Number` `1.00001E+11` in a Claim Details opened and saved in Excel.",
+        fix: "Download the Claim Details again from ACE (Claim Status > claim > Claim Details) and triage it as downloaded, or format the claim number column as text before saving.",
+        source: "capekit reader of Claim Details (claim numbers as ACE shows them on Claim Status: CBP, \"ACE Portal: CAPE Declarations\" quick reference guide, April 2026)",
+    },
+};
+
 /// Rules of the Claim Details, Validation Result File and entry-list readers.
 pub static CLAIM_READER_RULES: &[&ClaimReaderRule] = &[
     &UNREADABLE_ENTRY_NUMBER,
@@ -174,6 +191,7 @@ pub static CLAIM_READER_RULES: &[&ClaimReaderRule] = &[
     &CLAIM_DATE_UNREADABLE,
     &CLAIM_FILE_WITHOUT_ROWS,
     &CLAIM_COLUMN_NOT_READ,
+    &CLAIM_NUMBER_MANGLED,
 ];
 
 macro_rules! reader_rule {

@@ -515,6 +515,7 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
     let mut default_claim = Text::from("");
     let mut header_scan = 0usize;
     let mut date_said = false;
+    let mut claim_mangled_said = false;
     let mut refusal: Option<ClaimFileError> = None;
     // A claim file saved from Excel as "Unicode Text" is tab-separated, and as CSV under some
     // regional settings semicolon-separated: the delimiter is the one that splits out the entry
@@ -697,11 +698,32 @@ fn parse_sheet(file: &str, bytes: &[u8], sheet: usize) -> Result<ClaimFile, Clai
                 None
             }
         };
-        let claim = m
+        let claim = match m
             .claim
             .map(|c| unwrap_value(row.get(c)))
             .filter(|c| !c.is_empty())
-            .map_or_else(|| default_claim.clone(), |c| texts.get(c));
+        {
+            None => default_claim.clone(),
+            // Digits lost to a spreadsheet (C009): never a claim number, and never the same
+            // claim as another file's rounded to the same text.
+            Some(c) if scientific_notation(c) => {
+                if !claim_mangled_said {
+                    claim_mangled_said = true;
+                    out.diagnostics.push(
+                        capekit_core::reading::CLAIM_NUMBER_MANGLED
+                            .diag(format!(
+                                "{}: the claim number `{c}` is a number in scientific notation: its digits are lost, so its rows are read as the claim `(claim number lost) {name}` - download the Claim Details again (or format the column as text)",
+                                row.position(m.claim.unwrap_or(m.entry))
+                            ))
+                            .in_file(base_name(file))
+                            .at_line(row.line)
+                            .with_value(c.to_owned()),
+                    );
+                }
+                texts.get(&format!("(claim number lost) {name}"))
+            }
+            Some(c) => texts.get(c),
+        };
         out.rows.push(ClaimRow {
             file: name.clone(),
             line: row.line,
@@ -849,6 +871,20 @@ pub fn parse_entry_list(
 
 fn base_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Does `s` read as a number in scientific notation (`1.00001E+11`, `1E11`)?
+fn scientific_notation(s: &str) -> bool {
+    let upper = s.trim().to_ascii_uppercase();
+    let Some((mantissa, exp)) = upper.split_once('E') else {
+        return false;
+    };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && mantissa.bytes().filter(|&b| b == b'.').count() <= 1
+        && !exp.is_empty()
+        && exp.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]

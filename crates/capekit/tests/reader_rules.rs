@@ -1,4 +1,4 @@
-//! Every reader rule, of claim files (C001-C008), of entry reports (R001-R016) and of refund
+//! Every reader rule, of claim files (C001-C009), of entry reports (R001-R016) and of refund
 //! reports (D001-D012), is triggered by a fixture named after it, through the command that reads
 //! such a file (`capekit triage`, `capekit plan`, `capekit refunds`), and shows in its findings (`--format json`), or, for a file that cannot be
 //! read at all, in its refusal.
@@ -39,6 +39,7 @@ const CASES: &[(&str, &str, Shows)] = &[
     ("C006", "triage", Shows::Finding),
     ("C007", "triage", Shows::Finding),
     ("C008", "triage", Shows::Finding),
+    ("C009", "triage", Shows::Finding),
     ("R001", "plan", Shows::Finding),
     ("R002", "plan", Shows::Finding),
     ("R003", "plan", Shows::Finding),

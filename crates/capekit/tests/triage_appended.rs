@@ -404,3 +404,22 @@ fn a_declaration_with_a_duplicate_or_an_unreadable_line_does_not_reconcile() {
     assert!(warnings.contains("more than once"), "{warnings}");
     assert!(warnings.contains("Failed initial validation"), "{warnings}");
 }
+
+/// A claim number Excel turned into `1.00001E+11` has lost its digits: never used as a claim
+/// number (C009), the rows read as the claim of their file, and the ledger records no claim
+/// under it.
+#[test]
+fn a_claim_number_in_scientific_notation_is_never_a_claim_number() {
+    let (v, _dir, ledger) = triage("claim-number-scientific.csv", &[]);
+    let claim = v["claims"][0]["claim_number"].as_str().expect("claim");
+    assert_eq!(claim, "(claim number lost) claim-number-scientific.csv");
+    let codes = v["diagnostics"].to_string();
+    assert!(codes.contains("C009"), "{codes}");
+    let conn = rusqlite::Connection::open(&ledger).expect("ledger");
+    let numbers: Vec<String> = conn
+        .prepare("SELECT claim_number FROM claims")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+        .expect("claims");
+    assert!(numbers.iter().all(|n| !n.contains("E+")), "{numbers:?}");
+    assert_eq!(numbers.len(), 1, "{numbers:?}");
+}

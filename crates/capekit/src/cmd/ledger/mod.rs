@@ -346,10 +346,18 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
             let entry = EntryNumber::parse(&number)
                 .with_context(|| format!("`{number}` is not an entry number"))?;
             let (l, _) = opt.for_reading()?;
+            let state = l.entry_state(entry)?;
+            let closed_on_draft = match state {
+                capekit_ledger::EntryState::Drafted { .. } => {
+                    capekit_app::refile::closed_on_draft(&l, [entry], super::files::today())?.pop()
+                }
+                _ => None,
+            };
             let view = status::EntryView {
                 entry,
-                state: l.entry_state(entry)?,
+                state,
                 timeline: l.timeline(entry)?,
+                closed_on_draft,
             };
             print_out(opt, format, &view, || status::entry_text(&view))?;
             Ok(exit::OK)

@@ -94,7 +94,7 @@ pub fn after(
 ) -> Result<(Vec<Held>, Vec<Waiting>), LedgerError> {
     // One reading of the states for both lists.
     let states = ledger.all_states_except(except)?;
-    let held = held(ledger, &states)?;
+    let held = held(ledger, &states, as_of)?;
     let waiting = waiting_to_retry(ledger, &states, plan, as_of)?;
     Ok((held, waiting))
 }
@@ -192,6 +192,69 @@ pub struct Held {
     pub since: jiff::Timestamp,
     /// Entries it holds.
     pub entries: usize,
+    /// Of a draft's entries, those whose CAPE window has closed by the day asked: CAPE refuses
+    /// them on it, since a declaration is judged on the day CBP processes it. Known only where
+    /// the ledger keeps their entry data.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub closed: Vec<ClosedOnDraft>,
+}
+
+/// An entry on a draft that CAPE can no longer take.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClosedOnDraft {
+    /// The entry.
+    pub entry_number: EntryNumber,
+    /// Its CAPE window, passed.
+    pub window: capekit_core::deadline::Deadline,
+    /// The routes left, by their deadlines still open, soonest first: the protest (19 USC
+    /// 1514) unless one is on file, the court.
+    pub routes: Vec<capekit_core::deadline::Deadline>,
+}
+
+/// The drafts holding entries whose CAPE window has closed as of `as_of` ([`Held::closed`]):
+/// what `ledger status` warns of, since the draft cannot file them.
+pub fn drafts_past_window(ledger: &Ledger, as_of: Date) -> Result<Vec<Held>, LedgerError> {
+    let states: BTreeMap<EntryNumber, EntryState> = ledger
+        .all_states_except(&Except::none())?
+        .into_iter()
+        .filter(|(_, s)| matches!(s, EntryState::Drafted { .. }))
+        .collect();
+    let mut held = held(ledger, &states, as_of)?;
+    held.retain(|h| !h.closed.is_empty());
+    Ok(held)
+}
+
+/// The drafted entries of `drafted` whose CAPE window has closed as of `as_of`, by their kept
+/// entry data (an entry without it is not judged).
+pub fn closed_on_draft(
+    ledger: &Ledger,
+    drafted: impl IntoIterator<Item = EntryNumber>,
+    as_of: Date,
+) -> Result<Vec<ClosedOnDraft>, LedgerError> {
+    let records = ledger.entry_records(drafted)?;
+    let mut out: Vec<ClosedOnDraft> = records
+        .data
+        .iter()
+        .filter_map(|(e, data)| {
+            let d = capekit_core::path::decide(data, as_of);
+            let window = d.deadlines.cape_window_closes.filter(|w| w.passed())?;
+            let protest = d.deadlines.protest_due.filter(|_| !d.protest_on_file());
+            let mut routes: Vec<capekit_core::deadline::Deadline> =
+                [protest, d.deadlines.court_1581a_due, d.deadlines.court_due]
+                    .into_iter()
+                    .flatten()
+                    .filter(|r| !r.passed())
+                    .collect();
+            routes.sort_by_key(|r| r.days_left);
+            Some(ClosedOnDraft {
+                entry_number: *e,
+                window,
+                routes,
+            })
+        })
+        .collect();
+    out.sort_by_key(|c| c.entry_number);
+    Ok(out)
 }
 
 /// Entries held on drafts and on uploads awaiting their claim, by declaration, of `states` (the
@@ -199,6 +262,7 @@ pub struct Held {
 pub fn held(
     ledger: &Ledger,
     states: &BTreeMap<EntryNumber, EntryState>,
+    as_of: Date,
 ) -> Result<Vec<Held>, LedgerError> {
     let answered: HashMap<DeclarationId, Option<String>> = ledger
         .declarations()?
@@ -245,8 +309,24 @@ pub fn held(
                 },
                 since,
                 entries: 0,
+                closed: Vec::new(),
             })
             .entries += 1;
+    }
+    let drafted = states.iter().filter_map(|(e, s)| match s {
+        EntryState::Drafted { declaration_id, .. } => Some((*declaration_id, *e)),
+        _ => None,
+    });
+    let (ids, entries): (Vec<DeclarationId>, Vec<EntryNumber>) = drafted.unzip();
+    let on: HashMap<EntryNumber, DeclarationId> =
+        entries.iter().copied().zip(ids.iter().copied()).collect();
+    for c in closed_on_draft(ledger, entries, as_of)? {
+        if let Some(h) = on
+            .get(&c.entry_number)
+            .and_then(|id| by.get_mut(&(*id, "draft")))
+        {
+            h.closed.push(c);
+        }
     }
     Ok(by.into_values().collect())
 }
@@ -437,5 +517,75 @@ mod tests {
         assert!(waiting.is_empty());
         assert_eq!(held.len(), 1, "{held:?}");
         assert_eq!((held[0].state, held[0].entries), ("draft", 1));
+    }
+
+    /// Entry `number`, liquidated on `liquidated`, its CAPE window closing 80 days later.
+    fn liquidated(number: &str, liquidated: Date) -> capekit_core::path::EntryData {
+        let mut e =
+            capekit_core::path::EntryData::new(EntryNumber::parse(number).expect("entry"), 2);
+        e.entry_type = Some("01".into());
+        e.entry_date = Some("2025-06-01".parse().expect("date"));
+        e.ieepa_duty_cents = 10_000;
+        e.ieepa_lines = 1;
+        e.ieepa_dutiable_lines = 1;
+        e.absent_columns = capekit_core::path::ColumnSet::EMPTY;
+        e.liquidation_status = Some("Liquidated".into());
+        e.liquidation_date = Some(liquidated);
+        e
+    }
+
+    #[test]
+    fn a_draft_names_its_entries_whose_cape_window_closed_since_it_was_written() {
+        let mut l = Ledger::open_in_memory().expect("ledger");
+        // Windows closing 2026-12-04 and 2026-12-05.
+        let data = [
+            liquidated("WR872000018", "2026-09-15".parse().expect("date")),
+            liquidated("WR872000083", "2026-09-16".parse().expect("date")),
+        ];
+        let on = |d: Date| {
+            data.iter()
+                .map(|e| {
+                    capekit_ledger::EntryFacts::from_decision(e, &capekit_core::path::decide(e, d))
+                })
+                .collect::<Vec<_>>()
+        };
+        l.record_entry_data(None, &on("2026-12-01".parse().expect("date")))
+            .expect("entry data");
+        let entries: Vec<EntryNumber> = data.iter().map(|e| e.entry_number).collect();
+        let bytes = b"Entry Number\r\nWR872000018\r\nWR872000083\r\n";
+        let meta = FileMeta::of_bytes("decl.csv", FileKind::Declaration, bytes);
+        l.import_draft(&meta, bytes, &entries).expect("draft");
+        let except = Except::none();
+        let held_on = |d: &str| {
+            let as_of: Date = d.parse().expect("date");
+            let (held, _) = after(&l, &except, &RefilePlan::default(), as_of).expect("after");
+            assert_eq!(held.len(), 1, "{held:?}");
+            assert_eq!((held[0].state, held[0].entries), ("draft", 2));
+            held[0]
+                .closed
+                .iter()
+                .map(|c| {
+                    (
+                        c.entry_number,
+                        c.window.date.to_string(),
+                        c.routes.first().map(|n| n.kind),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        // Inside both windows, the draft stays as it is.
+        assert_eq!(held_on("2026-12-04"), vec![]);
+        let protest = Some(capekit_core::deadline::DeadlineKind::Protest);
+        assert_eq!(
+            held_on("2026-12-05"),
+            vec![(entries[0], "2026-12-04".to_owned(), protest)]
+        );
+        assert_eq!(
+            held_on("2026-12-10"),
+            vec![
+                (entries[0], "2026-12-04".to_owned(), protest),
+                (entries[1], "2026-12-05".to_owned(), protest)
+            ]
+        );
     }
 }

@@ -919,7 +919,7 @@ impl Ledger {
             rows.collect::<Result<_, _>>()?
         };
         let mut stmt = self.conn.prepare(
-            "SELECT ce.entry, c.claim_number, ce.message
+            "SELECT ce.entry, c.claim_number, ce.message, ce.rule
              FROM claim_entries ce JOIN claims c ON c.id = ce.claim_id
              WHERE ce.outcome = 'rejected' AND (ce.action = ?1 OR ce.rule = ?2)
              ORDER BY ce.entry, ce.file_id, ce.line",
@@ -928,7 +928,10 @@ impl Ledger {
             Action::RetryLater.as_str(),
             capekit_core::catalog::UNABLE_TO_CALCULATE_DUTY.code,
         ])?;
-        // entry -> normalized message -> (last raw message, claims)
+        // entry -> the message as the triage knew it -> (last raw message, claims). A repeat is
+        // the same known message, however CBP words it this time (`Unable to calculate duty `,
+        // `UNABLE TO CALCULATE DUTY - 11/25/2026`): the rule the triage matched it to, as the
+        // catalog matches; the normalized text only for a message the catalog does not know.
         let mut seen: BTreeMap<String, BTreeMap<String, (String, Vec<String>)>> = BTreeMap::new();
         while let Some(r) = rows.next()? {
             let entry: String = r.get(0)?;
@@ -937,11 +940,9 @@ impl Ledger {
             }
             let claim: String = r.get(1)?;
             let message: String = r.get(2)?;
-            let slot = seen
-                .entry(entry)
-                .or_default()
-                .entry(normalize(&message))
-                .or_default();
+            let rule: Option<String> = r.get(3)?;
+            let same = rule.unwrap_or_else(|| normalize(&message));
+            let slot = seen.entry(entry).or_default().entry(same).or_default();
             slot.0 = message;
             if !slot.1.contains(&claim) {
                 slot.1.push(claim);

@@ -419,6 +419,35 @@ fn unable_to_calculate_duty_refiled_three_times_is_escalated() {
 }
 
 #[test]
+fn unable_to_calculate_duty_worded_three_ways_is_escalated() {
+    on_both(|l| {
+        let worded = [
+            "UNABLE TO CALCULATE DUTY",
+            "Unable to calculate duty ",
+            "UNABLE TO CALCULATE DUTY - 11/25/2026",
+        ];
+        for (c, msg) in (1..=3u32).zip(worded) {
+            import_claims(
+                l,
+                &[claim_file(
+                    &format!("c{c}.csv"),
+                    &format!("10000000000{c}"),
+                    &[(1, msg)],
+                )],
+            );
+        }
+        let e = l.escalations().expect("escalations");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].entry, n(1));
+        assert_eq!(e[0].message, "UNABLE TO CALCULATE DUTY - 11/25/2026");
+        assert_eq!(
+            e[0].claims,
+            vec!["100000000001", "100000000002", "100000000003"]
+        );
+    });
+}
+
+#[test]
 fn escalations_need_three_claims_with_the_same_retry_message() {
     on_both(|l| {
         for c in 1..=3u32 {

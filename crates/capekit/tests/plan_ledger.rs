@@ -1749,3 +1749,102 @@ fn refile_corrected_takes_a_reconciliation_rejection_as_triage_does() {
     let body = std::fs::read_to_string(written[0].path()).expect("read");
     assert!(body.contains("XK733000086"), "{body}");
 }
+
+/// A triage's draft holds two entries whose CAPE windows close 2026-12-04 and 2026-12-05. Days
+/// later, `refile` and `ledger status` must not say "upload it": CAPE judges a declaration on
+/// the day CBP processes it, so the draft is to be discarded, each entry with its route left.
+/// Inside both windows the draft is shown as before.
+#[test]
+fn a_draft_whose_entries_passed_their_cape_window_is_not_offered_for_upload() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/draft-past-window");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["claim.csv", "es003.csv"] {
+        std::fs::copy(src.join(f), dir.path().join(f)).expect("copy fixture");
+    }
+    let ledger = dir.path().join("ledger.sqlite3");
+    let t = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "triage",
+            "claim.csv",
+            "--entries",
+            "es003.csv",
+            "--out",
+            "d1",
+            "--as-of",
+            "2026-12-04",
+        ],
+    );
+    assert!(t.stdout.contains("refile-"), "{}", t.both());
+    let inside = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &["ledger", "status", "--as-of", "2026-12-04"],
+    );
+    assert!(
+        !inside.stdout.contains("CAPE will refuse"),
+        "{}",
+        inside.both()
+    );
+    for args in [
+        &["refile", "--out", "r10", "--as-of", "2026-12-10"][..],
+        &["ledger", "status", "--as-of", "2026-12-10"][..],
+    ] {
+        let r = run_with_ledger(dir.path(), &ledger, args);
+        let out = &r.stdout;
+        assert!(
+            out.contains("2 entries CAPE will refuse as of 2026-12-10"),
+            "{args:?}: {}",
+            r.both()
+        );
+        assert!(out.contains("ledger discard '#1'"), "{args:?}: {out}");
+        assert!(!out.contains("upload it and run"), "{args:?}: {out}");
+        for (entry, closed) in [("WR872000018", "2026-12-04"), ("WR872000083", "2026-12-05")] {
+            let line = out
+                .lines()
+                .find(|l| l.trim_start().starts_with(entry) && l.contains("CAPE window closed"))
+                .unwrap_or_else(|| panic!("{args:?}: no line for {entry}: {out}"));
+            assert!(line.contains(closed), "{line}");
+            assert!(line.contains("protest due"), "{line}");
+        }
+    }
+}
+
+/// `ledger entry` on an entry of a draft whose CAPE window has closed since (liquidated
+/// 2026-09-01, the window closed 2026-11-20, before any day these tests run): the draft cannot
+/// file it; the line says so, and the route left, instead of "upload it".
+#[test]
+fn ledger_entry_says_a_drafted_entry_past_its_window_cannot_be_filed_by_its_draft() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/draft-past-window");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(src.join("claim.csv"), dir.path().join("claim.csv")).expect("copy fixture");
+    std::fs::copy(
+        src.join("es003-liquidated-earlier.csv"),
+        dir.path().join("es003.csv"),
+    )
+    .expect("copy fixture");
+    let ledger = dir.path().join("ledger.sqlite3");
+    let t = run_with_ledger(
+        dir.path(),
+        &ledger,
+        &[
+            "triage",
+            "claim.csv",
+            "--entries",
+            "es003.csv",
+            "--out",
+            "d1",
+            "--as-of",
+            "2026-11-19",
+        ],
+    );
+    assert!(t.stdout.contains("refile-"), "{}", t.both());
+    let e = run_with_ledger(dir.path(), &ledger, &["ledger", "entry", "WR872000018"]);
+    let first = e.stdout.lines().next().unwrap_or_default();
+    assert!(first.contains("on the draft"), "{}", e.both());
+    assert!(first.contains("CAPE window closed 2026-11-20"), "{first}");
+    assert!(first.contains("ledger discard '#1'"), "{first}");
+    assert!(first.contains("protest due"), "{first}");
+    assert!(!first.contains("upload it"), "{first}");
+}

@@ -105,7 +105,29 @@ pub fn refine_rows_dated(
             .copied()
             .filter(|d| *d <= as_of)
             .unwrap_or(as_of);
-        refine_one(r, entry, &decide(entry, as_of), as_of, answered, confirmed);
+        // A protest CBP's message names is the same fact as one in the entry data: the
+        // path engine then sees it on file (P008), whatever columns the export has.
+        let named = protest_named(&r.message).filter(|_| knows_no_protest(entry));
+        let with_protest;
+        let entry = match &named {
+            Some(number) => {
+                with_protest = EntryData {
+                    protest_status: Some(PROTEST_NAMED_BY_CBP.into()),
+                    protest_number: number.as_deref().map(Into::into),
+                    ..entry.clone()
+                };
+                &with_protest
+            }
+            None => entry,
+        };
+        let facts = Facts {
+            entry,
+            as_of,
+            answered,
+            confirmed,
+            protest_named: named.is_some(),
+        };
+        refine_one(r, &facts, &decide(entry, as_of));
         if r.action != before {
             summary.action_changed += 1;
         }
@@ -330,15 +352,55 @@ fn safer_protest_by_the_message(
     }
 }
 
-/// `answered` is the day CBP answered the claim (`as_of` when unknown).
-fn refine_one(
-    r: &mut EntryResult,
-    entry: &EntryData,
-    d: &Decision,
+/// The status given to a protest CBP's message names while the entry data shows none: open,
+/// as CBP's message says (PROTEST ON ENTRY: "the entry is under protest").
+const PROTEST_NAMED_BY_CBP: &str = "open (named in CBP's message)";
+
+/// Does CBP's message name a protest on the entry? `Some` with its number when the message
+/// gives one: PROTEST ON ENTRY anywhere in it, or a known message followed by a protest
+/// (`Entry Summary in Final Liquidation - Protest No. 270426100281`).
+fn protest_named(message: &str) -> Option<Option<String>> {
+    let found = crate::catalog::find_messages(message)?;
+    let names = |f: &crate::catalog::Found| {
+        f.rule.is(&PROTEST_ON_ENTRY)
+            || f.extra
+                .as_deref()
+                .is_some_and(|x| x.to_uppercase().contains("PROTEST"))
+    };
+    let naming: Vec<&crate::catalog::Found> = found.iter().filter(|f| names(f)).collect();
+    if naming.is_empty() {
+        return None;
+    }
+    Some(naming.iter().find_map(|f| f.number.clone()))
+}
+
+/// The entry data shows no protest: neither a status nor a number.
+fn knows_no_protest(entry: &EntryData) -> bool {
+    let blank = |v: &Option<std::sync::Arc<str>>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    blank(&entry.protest_status) && blank(&entry.protest_number)
+}
+
+/// What a row is refined with besides its decision.
+struct Facts<'a> {
+    /// The entry data, with the protest CBP's message names when the data shows none.
+    entry: &'a EntryData,
     as_of: Date,
+    /// The day CBP answered the claim (`as_of` when unknown).
     answered: Date,
+    /// Listed as corrected (`--corrected`).
     confirmed: bool,
-) {
+    /// The protest on file is the one CBP's message names (the entry data shows none).
+    protest_named: bool,
+}
+
+fn refine_one(r: &mut EntryResult, facts: &Facts<'_>, d: &Decision) {
+    let &Facts {
+        entry,
+        as_of,
+        answered,
+        confirmed,
+        protest_named,
+    } = facts;
     let liquidation = entry.liquidation_date;
     let window = d.deadlines.cape_window_closes;
     let protest = d.deadlines.protest_due;
@@ -407,14 +469,24 @@ fn refine_one(
                         ),
                         _ => String::new(),
                     };
+                    let source = if protest_named {
+                        format!(
+                            "CBP's message `{}` names the protest: pursue the refund in it; if CBP denies it, the court under 28 USC 1581(a) within 180 days of the denial (28 USC 2636(a)).",
+                            r.message
+                        )
+                    } else {
+                        format!(
+                            "CBP's message `{}` does not name the protest: check it in ACE (Protest module).",
+                            r.message
+                        )
+                    };
                     r.action = Action::OtherPath;
                     r.what_to_do = format!(
-                        "{cape}Follow the protest on file: {data_says}. No new protest: one protest per entry and decision (19 USC 1514){}. CBP's message `{}` does not name the protest: check it in ACE (Protest module).",
+                        "{cape}Follow the protest on file: {data_says}. No new protest: one protest per entry and decision (19 USC 1514){}. {source}",
                         d.deadlines
                             .court_due
                             .map(|c| format!("; keep the 1581(i) date {} in view", c.date))
                             .unwrap_or_default(),
-                        r.message
                     )
                     .into();
                 }
@@ -1164,6 +1236,59 @@ mod tests {
             "{}",
             closed.what_to_do
         );
+    }
+
+    #[test]
+    fn a_protest_named_by_the_message_is_pursued_not_filed_again() {
+        // Entry data without protest columns; CBP's message names the protest (by its number,
+        // or as PROTEST ON ENTRY beside FINAL LIQUIDATION). Past CAPE's window, the protest
+        // carries the claim: never "file a protest", and no protest deadline left open.
+        for (message, number) in [
+            (
+                "Entry Summary in Final Liquidation - Protest No. 270426100281",
+                Some("270426100281"),
+            ),
+            (
+                "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS; PROTEST ON ENTRY",
+                None,
+            ),
+        ] {
+            let mut e = data(1, Some(100));
+            e.absent_columns.insert(Column::ProtestStatus);
+            e.absent_columns.insert(Column::ProtestNumber);
+            let r = refined(message, e);
+            let todo = r.what_to_do.to_lowercase();
+            assert!(!todo.contains("file a protest"), "{message}: {todo}");
+            assert!(todo.contains("protest on file"), "{message}: {todo}");
+            assert!(todo.contains("no new protest"), "{message}: {todo}");
+            assert!(todo.contains("in view"), "{message}: court date: {todo}");
+            if let Some(number) = number {
+                assert!(todo.contains(number), "{message}: {todo}");
+            }
+            assert!(
+                !todo.contains("does not name the protest"),
+                "{message}: {todo}"
+            );
+            assert!(
+                r.deadlines.iter().all(|d| d.kind != DeadlineKind::Protest),
+                "{message}: {:?}",
+                r.deadlines
+            );
+            assert!(
+                r.deadlines
+                    .iter()
+                    .any(|d| d.kind == DeadlineKind::Court1581i),
+                "{message}: {:?}",
+                r.deadlines
+            );
+        }
+        // A protest number after another known message, not said to be a protest's, names
+        // none: the final liquidation's own advice holds.
+        let r = refined(
+            "ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS - 270426100281",
+            data(1, Some(100)),
+        );
+        assert!(r.what_to_do.contains("file a protest"), "{}", r.what_to_do);
     }
 
     #[test]

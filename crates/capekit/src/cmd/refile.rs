@@ -266,6 +266,10 @@ fn text(o: &RefileOutput<'_>) -> String {
     let word = |s: &str| super::ledger::shell_word(s);
     for h in &o.held {
         let _ = match h.state {
+            "draft" if !h.closed.is_empty() => {
+                out.push_str(&draft_past_window(h, &o.command, o.as_of));
+                Ok(())
+            }
             "draft" => writeln!(
                 out,
                 "held: {} on the draft {} (written {}), not marked uploaded - upload it and run `{} ledger uploaded {}`, or release them with `{} ledger discard {}`",
@@ -310,6 +314,52 @@ fn text(o: &RefileOutput<'_>) -> String {
             files.join(" "),
             o.command,
             files.join(" ")
+        );
+    }
+    out
+}
+
+/// A draft some of whose entries CAPE will refuse as of `as_of` (their window closed): what to
+/// do with it, and each such entry's next route with its date. `command` starts the hints.
+pub(crate) fn draft_past_window(h: &Held, command: &str, as_of: jiff::civil::Date) -> String {
+    use std::fmt::Write as _;
+    let word = |s: &str| super::ledger::shell_word(s);
+    let mut out = format!(
+        "held: {} on the draft {} (written {}), not marked uploaded - of them, {} CAPE will refuse as of {as_of}: {} - discard the draft with `{command} ledger discard {}` and run `{command} refile` again{}\n",
+        super::ledger::plural(h.entries, "entry", "entries"),
+        h.declaration,
+        capekit_core::words::shown_time(h.since),
+        super::ledger::plural(h.closed.len(), "entry", "entries"),
+        if h.closed.len() == 1 {
+            "its CAPE window has closed, and a declaration is judged on the day CBP processes it"
+        } else {
+            "their CAPE windows have closed, and a declaration is judged on the day CBP processes it"
+        },
+        word(&format!("#{}", h.id)),
+        if h.closed.len() < h.entries {
+            " (it puts the entries still inside their window on a new declaration)"
+        } else {
+            ""
+        }
+    );
+    for c in &h.closed {
+        let _ = writeln!(
+            out,
+            "  {}: CAPE window closed {}{}",
+            c.entry_number,
+            c.window.date,
+            if c.routes.is_empty() {
+                "; no deadline left open: see counsel".to_owned()
+            } else {
+                format!(
+                    "; what is left: {}",
+                    c.routes
+                        .iter()
+                        .map(|r| r.describe())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
         );
     }
     out

@@ -318,6 +318,16 @@ pub fn server_refused(url: &ServerUrl) -> anyhow::Error {
     )
 }
 
+/// `ledger status`: the ledger's status, and the drafts holding entries CAPE will refuse on
+/// the day asked.
+#[derive(Serialize)]
+struct StatusOutput<'a> {
+    #[serde(flatten)]
+    status: &'a capekit_ledger::LedgerStatus,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    drafts_past_window: &'a [capekit_app::refile::Held],
+}
+
 /// Runs `capekit ledger ...`.
 pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
     match command {
@@ -337,17 +347,43 @@ pub fn run(command: LedgerCommand, opt: &LedgerOpt) -> anyhow::Result<u8> {
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
             }
-            print_out(opt, format, &status, || status::status_text(&status))?;
+            let drafts = capekit_app::refile::drafts_past_window(
+                &l,
+                as_of.unwrap_or_else(super::files::today),
+            )?;
+            let shown = StatusOutput {
+                status: &status,
+                drafts_past_window: &drafts,
+            };
+            print_out(opt, format, &shown, || {
+                let mut text = status::status_text(&status);
+                for h in &drafts {
+                    text.push_str(&super::refile::draft_past_window(
+                        h,
+                        "capekit",
+                        as_of.unwrap_or_else(super::files::today),
+                    ));
+                }
+                text
+            })?;
             Ok(exit::OK)
         }
         LedgerCommand::Entry { number, format } => {
             let entry = EntryNumber::parse(&number)
                 .with_context(|| format!("`{number}` is not an entry number"))?;
             let (l, _) = opt.for_reading()?;
+            let state = l.entry_state(entry)?;
+            let closed_on_draft = match state {
+                capekit_ledger::EntryState::Drafted { .. } => {
+                    capekit_app::refile::closed_on_draft(&l, [entry], super::files::today())?.pop()
+                }
+                _ => None,
+            };
             let view = status::EntryView {
                 entry,
-                state: l.entry_state(entry)?,
+                state,
                 timeline: l.timeline(entry)?,
+                closed_on_draft,
             };
             print_out(opt, format, &view, || status::entry_text(&view))?;
             Ok(exit::OK)

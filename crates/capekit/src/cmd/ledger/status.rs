@@ -204,6 +204,9 @@ pub(super) struct EntryView {
     pub(super) entry: EntryNumber,
     pub(super) state: EntryState,
     pub(super) timeline: Vec<TimelineEvent>,
+    /// On a draft, with its CAPE window closed as of today: CAPE refuses it on that draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) closed_on_draft: Option<capekit_app::refile::ClosedOnDraft>,
 }
 
 /// The entry's state in one line; `told` explains an action the first time it is printed.
@@ -265,6 +268,31 @@ pub(super) fn entry_text(v: &EntryView) -> String {
             "{}: on no declaration and no claim recorded - only its entry data is known",
             v.entry.as_str()
         ),
+        (
+            EntryState::Drafted {
+                declaration,
+                declaration_id,
+                ..
+            },
+            _,
+        ) if v.closed_on_draft.is_some() => {
+            let c = v.closed_on_draft.as_ref().map_or_else(String::new, |c| {
+                let routes: Vec<String> = c.routes.iter().map(|r| r.describe()).collect();
+                format!(
+                    "its CAPE window closed {}, so CAPE refuses it on that draft (a declaration is judged on the day CBP processes it) - discard the draft with `capekit ledger discard '#{declaration_id}'` (and run `capekit refile` for the draft's other entries); what is left: {}",
+                    c.window.date,
+                    if routes.is_empty() {
+                        "no deadline open: see counsel".to_owned()
+                    } else {
+                        routes.join(", ")
+                    }
+                )
+            });
+            format!(
+                "{}: on the draft {declaration}, not marked uploaded - {c}",
+                v.entry.as_str()
+            )
+        }
         _ => state_line(v.entry, &v.state, &mut told),
     };
     out.push('\n');

@@ -567,3 +567,44 @@ fn ach_enrollment_and_latest_entry_are_remembered_per_importer() {
         unknown.stderr
     );
 }
+
+/// A refund report of `tests/fixtures/refunds/`.
+fn refund_fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/refunds")
+        .join(name)
+}
+
+#[test]
+fn a_missing_amount_is_unknown_never_zero_and_gives_no_short_or_protest_advice() {
+    for name in [
+        "T014-status-only.csv",
+        "T014-no-interest-column.csv",
+        "T014-blank-interest.csv",
+    ] {
+        let (dir, ledger) = scratch();
+        let d = dir.path();
+        import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+        std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+        let r = refunds(d, &ledger, &[name, "rev603.csv"]);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.both());
+        let json = r.json();
+        let e = entry_json(&json, 1);
+        let c = codes(e);
+        assert!(c.contains(&"T014".to_owned()), "{name}: {c:?}");
+        assert!(
+            !c.contains(&"T003".to_owned()) && !c.contains(&"T004".to_owned()),
+            "{name}: {c:?}"
+        );
+        assert!(e.get("protest_due").is_none(), "{name}: {e:#}");
+        assert!(e.get("outstanding_cents").is_none(), "{name}: {e:#}");
+        let balance = &json["importers"][0]["balance"];
+        assert_eq!(balance["amount_unknown_entries"], 1, "{name}: {balance:#}");
+        assert!(
+            balance["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("unknown") && !t.contains("report this")),
+            "{name}: {balance:#}"
+        );
+    }
+}

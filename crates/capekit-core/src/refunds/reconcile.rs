@@ -341,8 +341,9 @@ pub struct RefundSeen {
     /// Where the amounts were read; `None` for a status row without amounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amounts_from: Option<Place>,
-    /// A principal or interest cell of it could not be read (D002): its amount is unknown, and
-    /// so is what the entry was paid.
+    /// Its amount is unknown: a principal or interest cell could not be read (D002), or the
+    /// reports give no principal or no interest for it (a blank cell, no such column, a status
+    /// row without amounts) - and so is what the entry was paid.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub amount_unknown: bool,
 }
@@ -449,7 +450,7 @@ impl EntryRefund {
         self.paid_cents() + self.sent_cents + self.diverted_cents + self.held_cents
     }
 
-    /// Is a refund's amount unknown (a cell that could not be read)?
+    /// Is a refund's amount unknown (a cell that could not be read, or one not given)?
     pub fn amount_unknown(&self) -> bool {
         self.refunds.iter().any(|r| r.amount_unknown)
     }
@@ -864,6 +865,7 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
         refunds,
         negative,
         review,
+        unknown,
     } = refunds_of(x, index, linked, &mut findings);
     // A negative amount (T013) or one that could not be read is in no bucket: it is shown, and
     // the entry goes to review.
@@ -947,24 +949,7 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
             &REFUND_AMOUNT_UNKNOWN,
             format!(
                 "{}: what was paid is unknown - not judged short or over, and no protest advice on it; read the amount in ACE and run the report again",
-                refunds
-                    .iter()
-                    .filter(|r| r.amount_unknown)
-                    .map(|r| {
-                        let name = match (&r.refund_number, &r.declaration) {
-                            (Some(n), _) => format!("refund {n}"),
-                            (None, Some(d)) => format!("the refund of declaration {d}"),
-                            (None, None) => "a refund".to_owned(),
-                        };
-                        format!(
-                            "{name} has an amount that could not be read (D002{})",
-                            r.amounts_from
-                                .as_ref()
-                                .map_or_else(String::new, |p| format!(", {p}"))
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                unknown.join("; ")
             ),
         ));
         state = Some("review");
@@ -1062,6 +1047,50 @@ struct Refunds {
     /// Rows of a refund disagree (T011), or a declaration's status cannot be tied to one refund
     /// (T015): what was paid is not known well enough to judge.
     review: bool,
+    /// Why the amount of a refund is unknown, one line per such refund (T014).
+    unknown: Vec<String>,
+}
+
+/// Why a refund's amount, as row `e` gives it (`None`: a status row without amounts), is
+/// unknown: a cell that could not be read (D002), or a principal or interest the row does not
+/// give - a blank cell or a report without the column is no $0.00, and a refund judged on it
+/// would be judged short on a figure capekit made up.
+fn amount_unknown_why(name: &str, e: &RefundEvent, amounts: bool) -> Option<String> {
+    let at = format!("{} {}", e.report.code(), e.place());
+    if !amounts {
+        return Some(format!(
+            "{name} is shown by {at} with no principal and no interest (no amount column, or blank cells)"
+        ));
+    }
+    if e.amount_unreadable {
+        return Some(format!(
+            "{name} has an amount that could not be read (D002, {})",
+            e.place()
+        ));
+    }
+    match (e.principal_cents, e.interest_cents) {
+        (Some(_), Some(_)) => None,
+        (None, None) => Some(format!(
+            "{name}: {at} gives no principal and no interest (blank cells)"
+        )),
+        (Some(p), None) => Some(format!(
+            "{name}: {at} gives principal {} and no interest (a blank cell, or no interest column): the interest is unknown, not $0.00",
+            money(p)
+        )),
+        (None, Some(i)) => Some(format!(
+            "{name}: {at} gives interest {} and no principal (a blank cell, or no principal column): the principal is unknown, not $0.00",
+            money(i)
+        )),
+    }
+}
+
+/// A refund's name in messages: `refund R1`, `the refund of declaration D1`.
+fn seen_name(number: Option<&str>, declaration: Option<&str>) -> String {
+    match (number, declaration) {
+        (Some(n), _) => format!("refund {n}"),
+        (None, Some(d)) => format!("the refund of declaration {d}"),
+        (None, None) => "a refund".to_owned(),
+    }
 }
 
 /// The entry's refunds, each once at its amounts and latest status; whether an amount is
@@ -1107,6 +1136,7 @@ fn refunds_of(
     let mut refunds = Vec::with_capacity(groups.len());
     let mut negative = false;
     let mut review = false;
+    let mut unknown = Vec::new();
     for g in &groups {
         let Some(latest) = latest_of(&mut g.amounts()) else {
             continue;
@@ -1178,15 +1208,21 @@ fn refunds_of(
                 ),
             ));
         }
+        // A row without number takes the number of the declaration's refund it was told to be
+        // (by the declaration's only refund, or its amount).
+        let refund_number = g.refund_number.clone().or_else(|| {
+            status
+                .map(|s| &events[s])
+                .filter(|e| e.entry.is_none())
+                .and_then(|e| e.refund_number.clone())
+        });
+        let why = amount_unknown_why(
+            &seen_name(refund_number.as_deref(), g.declaration.as_deref()),
+            le,
+            true,
+        );
         refunds.push(RefundSeen {
-            // A row without number takes the number of the declaration's refund it was told
-            // to be (by the declaration's only refund, or its amount).
-            refund_number: g.refund_number.clone().or_else(|| {
-                status
-                    .map(|s| &events[s])
-                    .filter(|e| e.entry.is_none())
-                    .and_then(|e| e.refund_number.clone())
-            }),
+            refund_number,
             declaration: g.declaration.clone(),
             principal_cents: p,
             interest_cents: int,
@@ -1195,8 +1231,9 @@ fn refunds_of(
             status_from: status.map(|s| events[s].place()),
             status_date: status.and_then(|s| events[s].status_date),
             amounts_from: Some(le.place()),
-            amount_unknown: le.amount_unreadable,
+            amount_unknown: why.is_some(),
         });
+        unknown.extend(why);
     }
     // A status row of the entry with no amount anywhere (REV-613 naming the entry, say) still
     // tells where its money is: shown as a refund of unknown amount.
@@ -1211,6 +1248,11 @@ fn refunds_of(
     {
         let e = &events[i];
         let read = e.status();
+        unknown.extend(amount_unknown_why(
+            &seen_name(e.refund_number.as_deref(), e.declaration.as_deref()),
+            e,
+            false,
+        ));
         refunds.push(RefundSeen {
             refund_number: e.refund_number.clone(),
             declaration: e.declaration.clone(),
@@ -1221,13 +1263,14 @@ fn refunds_of(
             status_from: Some(e.place()),
             status_date: e.status_date,
             amounts_from: None,
-            amount_unknown: false,
+            amount_unknown: true,
         });
     }
     Refunds {
         refunds,
         negative,
         review,
+        unknown,
     }
 }
 
@@ -2126,7 +2169,7 @@ fn close(t: &mut ImporterRefunds, over: i64, unknown_received: i64) {
         }
         if amount_unknown != 0 {
             why.push(format!(
-                "{} owed on {} a refund amount of which could not be read (D002): how much of it was paid is unknown, so it is not in outstanding",
+                "{} owed on {} a refund amount of which is unknown (a cell that could not be read, D002, or a principal or interest the reports do not give): how much of it was paid is unknown, so it is not in outstanding",
                 money(amount_unknown),
                 entries_word(b.amount_unknown_entries)
             ));

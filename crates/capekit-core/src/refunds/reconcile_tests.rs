@@ -1168,3 +1168,45 @@ fn every_refund_state_has_a_case() {
         "no case triggers {missing:?}: add one to reconcile_tests.rs"
     );
 }
+
+#[test]
+fn a_blank_interest_cell_is_unknown_not_zero_and_gives_no_short_or_protest_advice() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(RefundEvent {
+        interest_cents: None,
+        ..es022(1, "R1", 500_000, 0)
+    });
+    c.events.push(rev603(RefundStatus::TreasuryIssued, 2, None));
+    let r = c.run();
+    let e = one(&r);
+    assert!(codes(e).contains(&"T014"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T003"), "{:?}", codes(e));
+    assert_eq!(e.protest_due, None);
+    assert_eq!(e.outstanding_cents, None);
+    let t14 = e.findings.iter().find(|f| f.code == "T014").expect("T014");
+    assert!(t14.message.contains("no interest"), "{}", t14.message);
+    let t = &r.importers[0];
+    assert_eq!(t.balance.amount_unknown_entries, 1);
+    assert!(
+        t.balance.text.contains("do not give") && !t.balance.text.contains("report this"),
+        "{}",
+        t.balance.text
+    );
+}
+
+#[test]
+fn a_status_row_without_amounts_is_no_refund_of_zero_dollars() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(RefundEvent {
+        entry: Some(entry(1)),
+        status: Some(StatusRead::Known(RefundStatus::TreasuryIssued)),
+        ..ev(RefundReport::Rev615, 1, 2)
+    });
+    let r = c.run();
+    let e = one(&r);
+    assert!(codes(e).contains(&"T014"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T003"), "{:?}", codes(e));
+    assert_eq!(e.protest_due, None);
+    assert_eq!(e.outstanding_cents, None);
+    assert_eq!(r.importers[0].balance.amount_unknown_entries, 1);
+}

@@ -608,3 +608,28 @@ fn a_missing_amount_is_unknown_never_zero_and_gives_no_short_or_protest_advice()
         );
     }
 }
+
+#[test]
+fn a_refund_issued_after_the_as_of_date_is_not_counted_paid_on_it() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let name = "rev603_issued_after_as_of.csv";
+    std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+    // Issued on 2026-08-10: not yet as of 2026-08-01 (`refunds` judges as of that day).
+    let r = refunds(d, &ledger, &["es022.csv", name]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    assert_eq!(json["events_after_as_of"], 1, "{json:#}");
+    let e = entry_json(&json, 1);
+    assert_eq!(e["paid_principal_cents"], 0, "{e:#}");
+    assert_ne!(e["state"], "paid", "{e:#}");
+    // As of a day after it, it is paid.
+    let later = run_with_ledger(
+        d,
+        &ledger,
+        &["refunds", "--as-of", "2026-08-11", "--format", "json"],
+    );
+    assert_eq!(later.code, Some(0), "{}", later.both());
+    assert_eq!(entry_json(&later.json(), 1)["state"], "paid");
+}

@@ -592,6 +592,10 @@ pub struct Reconciliation {
     pub problems: Vec<RefundProblem>,
     /// Events read.
     pub events: usize,
+    /// Events dated after the as-of date (by their status, liquidation or reliquidation date),
+    /// left out: on that day they were not yet known.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub events_after_as_of: usize,
     /// The files the events were read from, each once: a page sent to an importer names none
     /// of them (they may be named after other clients).
     #[serde(skip)]
@@ -600,6 +604,10 @@ pub struct Reconciliation {
 
 /// The importer of entries whose importer no file names.
 pub const UNKNOWN_IMPORTER: &str = "(importer unknown)";
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
 
 /// Formats cents as `$1,234.56`.
 fn money(cents: i64) -> String {
@@ -617,7 +625,26 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
 /// [`reconcile`], on two threads from `parallel_from` entries on.
 fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconciliation {
     let as_of = input.as_of;
-    let events = &input.events;
+    // A refund event is applied by its date (its status, liquidation or reliquidation date,
+    // the latest of them): a status dated after the as-of day (`Treasury Issued` on 2026-08-10,
+    // judged as of 2026-07-01), or a refund of a liquidation after it, had not happened on that
+    // day, and counting it would show money paid that was not, and judge it short or over.
+    // Rows without a date are kept: nothing says they are later.
+    let known = |e: &RefundEvent| {
+        [e.status_date, e.liquidation_date, e.reliquidation_date]
+            .into_iter()
+            .flatten()
+            .max()
+            .is_none_or(|d| d <= as_of)
+    };
+    let kept: Vec<RefundEvent>;
+    let events: &[RefundEvent] = if input.events.iter().all(known) {
+        &input.events
+    } else {
+        kept = input.events.iter().filter(|e| known(e)).cloned().collect();
+        &kept
+    };
+    let events_after_as_of = input.events.len() - events.len();
     // The entry-level events sorted by entry (in file order within one), and the accepted
     // entries sorted by entry: one merge walks both, with no map per entry.
     let mut order: Vec<usize> = (0..events.len())
@@ -789,6 +816,7 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         entries: out,
         problems,
         events: events.len(),
+        events_after_as_of,
         files,
     }
 }

@@ -1210,3 +1210,31 @@ fn a_status_row_without_amounts_is_no_refund_of_zero_dollars() {
     assert_eq!(e.outstanding_cents, None);
     assert_eq!(r.importers[0].balance.amount_unknown_entries, 1);
 }
+
+#[test]
+fn an_as_of_date_in_the_past_leaves_out_refund_events_dated_after_it() {
+    let mut c = liquidated_case(date(2026, 7, 1), date(2026, 6, 10));
+    c.events.push(es022(1, "R1", 400_000, 0));
+    c.events.push(rev603(
+        RefundStatus::TreasuryIssued,
+        2,
+        Some(date(2026, 8, 10)),
+    ));
+    // A refund of a reliquidation after the as-of day is not known on it either.
+    c.events.push(RefundEvent {
+        reliquidation_date: Some(date(2026, 7, 20)),
+        ..es022(1, "R2", 100_000, 0)
+    });
+    let r = c.run();
+    assert_eq!(r.events_after_as_of, 2);
+    let e = one(&r);
+    assert_eq!(e.paid_cents(), 0, "{e:#?}");
+    assert_eq!(e.refunds.len(), 1, "{e:#?}");
+    assert_eq!(e.refunds[0].bucket, crate::refunds::Bucket::Reported);
+    assert!(!codes(e).contains(&"T004"), "{:?}", codes(e));
+    // Judged as of a day after both, they count.
+    c.as_of = date(2026, 8, 15);
+    let r = c.run();
+    assert_eq!(r.events_after_as_of, 0);
+    assert_eq!(one(&r).paid_cents(), 500_000);
+}

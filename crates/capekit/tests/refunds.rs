@@ -633,3 +633,22 @@ fn a_refund_issued_after_the_as_of_date_is_not_counted_paid_on_it() {
     assert_eq!(later.code, Some(0), "{}", later.both());
     assert_eq!(entry_json(&later.json(), 1)["state"], "paid");
 }
+
+#[test]
+fn a_rev613_refund_amount_is_compared_with_the_es022_total_not_its_principal() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let name = "rev613_refund_amount_total.csv";
+    std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+    let r = refunds(d, &ledger, &["es022.csv", name]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    let e = entry_json(&json, 1);
+    let c = codes(e);
+    assert!(!c.contains(&"T011".to_owned()), "{c:?}");
+    assert!(c.contains(&"T006".to_owned()), "{c:?}");
+    assert_eq!(e["refunds"][0]["principal_cents"], 500_000, "{e:#}");
+    assert_eq!(e["refunds"][0]["interest_cents"], 35_000, "{e:#}");
+    assert_eq!(e["held_cents"], 535_000, "{e:#}");
+}

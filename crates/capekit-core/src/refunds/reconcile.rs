@@ -1353,6 +1353,32 @@ fn merge_unnumbered(groups: &mut Vec<Group<'_>>, events: &[RefundEvent]) {
     }
 }
 
+/// Does the row give principal and interest apart, both read?
+fn gives_both(e: &RefundEvent) -> bool {
+    !e.amount_unreadable && e.principal_cents.is_some() && e.interest_cents.is_some()
+}
+
+/// Does row `e` give other amounts than `used`, the row a refund is counted at? An amount `e`
+/// does not give is no disagreement; a row with one amount and no interest (REV-613's `Refund
+/// Amount` is principal and interest together) agrees with a row giving both when it is their
+/// total - compared as totals, never as a principal.
+fn differs(e: &RefundEvent, used: &RefundEvent) -> bool {
+    if e.amount_unreadable != used.amount_unreadable {
+        return true;
+    }
+    let total_of = |one: &RefundEvent, both: &RefundEvent| {
+        one.interest_cents.is_none()
+            && one.principal_cents.is_some()
+            && gives_both(both)
+            && one.principal_cents == both.total_cents()
+    };
+    if total_of(e, used) || total_of(used, e) {
+        return false;
+    }
+    (e.principal_cents.is_some() && e.principal_cents != used.principal_cents)
+        || (e.interest_cents.is_some() && e.interest_cents != used.interest_cents)
+}
+
 /// Which row's amounts a refund is counted at: the latest, unless its rows disagree and more
 /// reports (ES-022, REV-603, REV-615: another export of the same report is no second witness)
 /// agree on other amounts; a declaration's row of the same refund number agrees when its
@@ -1364,14 +1390,27 @@ fn amounts_used(
     by_refund: &[usize],
 ) -> (usize, Vec<usize>) {
     let key = |i: usize| amounts_read(&events[i]);
-    if g.more.is_empty() || g.amounts().all(|i| key(i) == key(latest)) {
-        return (latest, g.more.clone());
+    let complete = |i: usize| gives_both(&events[i]);
+    let consistent =
+        |i: usize, j: usize| !differs(&events[i], &events[j]) && !differs(&events[j], &events[i]);
+    // Principal and interest are taken from a row that gives them apart, when one does.
+    let any_complete = g.amounts().any(complete);
+    if g.more.is_empty() || g.amounts().all(|i| consistent(i, latest)) {
+        let used = if complete(latest) || !any_complete {
+            latest
+        } else {
+            g.amounts()
+                .filter(|&i| complete(i))
+                .reduce(|a, b| if later(&events[b], &events[a]) { b } else { a })
+                .unwrap_or(latest)
+        };
+        return (used, g.amounts().filter(|&i| i != used).collect());
     }
     let mut best: Option<(usize, Vec<usize>)> = None;
-    for i in g.amounts() {
+    for i in g.amounts().filter(|&i| complete(i) || !any_complete) {
         let agree: Vec<usize> = g
             .amounts()
-            .filter(|&j| j != i && key(j).is_some() && key(j) == key(i))
+            .filter(|&j| j != i && key(j).is_some() && consistent(i, j))
             .chain(by_refund.iter().copied().filter(|&j| {
                 events[j].has_amount()
                     && events[i].total_cents().is_some()
@@ -1526,11 +1565,7 @@ fn disagreement(
     let differing: Vec<String> = g
         .amounts()
         .map(|i| &events[i])
-        .filter(|e| {
-            (e.principal_cents.is_some() && e.principal_cents != le.principal_cents)
-                || (e.interest_cents.is_some() && e.interest_cents != le.interest_cents)
-                || e.amount_unreadable != le.amount_unreadable
-        })
+        .filter(|e| differs(e, le))
         .map(|e| {
             format!(
                 "{} principal {} interest {} ({})",

@@ -1238,3 +1238,30 @@ fn an_as_of_date_in_the_past_leaves_out_refund_events_dated_after_it() {
     assert_eq!(r.events_after_as_of, 0);
     assert_eq!(one(&r).paid_cents(), 500_000);
 }
+
+#[test]
+fn a_rev613_refund_amount_is_principal_and_interest_together_not_a_principal() {
+    let rev613 = |total: i64| RefundEvent {
+        entry: Some(entry(1)),
+        refund_number: Some(Arc::from("R1")),
+        principal_cents: Some(total),
+        ..ev(RefundReport::Rev613, 3, 2)
+    };
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(es022(1, "R1", 800_000, 59_413));
+    c.events.push(rev613(859_413));
+    let r = c.run();
+    let e = one(&r);
+    assert!(!codes(e).contains(&"T011"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T014"), "{:?}", codes(e));
+    assert!(codes(e).contains(&"T006"), "{:?}", codes(e));
+    assert_eq!(e.refunds.len(), 1, "{:#?}", e.refunds);
+    assert_eq!(
+        (e.refunds[0].principal_cents, e.refunds[0].interest_cents),
+        (800_000, 59_413)
+    );
+    assert_eq!(e.held_cents, 859_413);
+    // A total that is neither still disagrees.
+    c.events[1] = rev613(850_000);
+    assert!(codes(one(&c.run())).contains(&"T011"));
+}

@@ -652,3 +652,20 @@ fn a_rev613_refund_amount_is_compared_with_the_es022_total_not_its_principal() {
     assert_eq!(e["refunds"][0]["interest_cents"], 35_000, "{e:#}");
     assert_eq!(e["held_cents"], 535_000, "{e:#}");
 }
+
+#[test]
+fn a_rev615_row_without_refund_number_holding_the_total_is_the_es022_refund_counted_once() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let name = "rev615_total_without_refund_number.csv";
+    std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+    let r = refunds(d, &ledger, &["es022.csv", name, "rev603.csv"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    let e = entry_json(&json, 1);
+    assert_eq!(e["refunds"].as_array().map(Vec::len), Some(1), "{e:#}");
+    assert_eq!(e["paid_principal_cents"], 500_000, "{e:#}");
+    assert_eq!(e["paid_interest_cents"], 35_000, "{e:#}");
+    assert_eq!(e["state"], "paid", "{e:#}");
+}

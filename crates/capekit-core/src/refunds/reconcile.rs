@@ -1307,9 +1307,10 @@ fn amounts_read(e: &RefundEvent) -> Option<(Option<i64>, Option<i64>)> {
     (!e.amount_unreadable).then_some((e.principal_cents, e.interest_cents))
 }
 
-/// A refund without number (REV-615 gives none) whose declaration and amounts equal those of
-/// exactly one numbered refund of the entry (ES-022) is that refund, in whichever order the
-/// reports came: it is counted once.
+/// A refund without number (REV-615 gives none) whose declaration and amounts (or total) equal
+/// those of exactly one numbered refund of the entry (ES-022), or failing that whose
+/// (re)liquidation date does, is that refund, in whichever order the reports came: it is
+/// counted once.
 fn merge_unnumbered(groups: &mut Vec<Group<'_>>, events: &[RefundEvent]) {
     if groups.len() < 2 {
         return;
@@ -1321,25 +1322,47 @@ fn merge_unnumbered(groups: &mut Vec<Group<'_>>, events: &[RefundEvent]) {
             continue;
         }
         let g = &groups[k];
-        let mine: Vec<_> = g
-            .amounts()
-            .filter_map(|i| amounts_read(&events[i]))
-            .collect();
-        let matches: Vec<usize> = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| {
-                h.refund_number.is_some()
-                    && match (&g.declaration, &h.declaration) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => true,
-                    }
-                    && h.amounts()
-                        .filter_map(|i| amounts_read(&events[i]))
-                        .any(|t| mine.contains(&t))
+        let numbered = |h: &Group<'_>| {
+            h.refund_number.is_some()
+                && match (&g.declaration, &h.declaration) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        };
+        // The same amounts, or the same total when one row gives principal and interest
+        // together (a blank interest cell beside a `Refund Amount` that holds both).
+        let same_amounts = |h: &Group<'_>| {
+            g.amounts().any(|i| {
+                let a = &events[i];
+                a.has_amount()
+                    && !a.amount_unreadable
+                    && h.amounts().any(|j| {
+                        let b = &events[j];
+                        b.has_amount() && !differs(a, b) && !differs(b, a)
+                    })
             })
-            .map(|(j, _)| j)
-            .collect();
+        };
+        // Else the same (re)liquidation date: CBP refunds per importer and liquidation date.
+        let dated = |e: &RefundEvent| e.reliquidation_date.or(e.liquidation_date);
+        let same_date = |h: &Group<'_>| {
+            g.amounts().filter_map(|i| dated(&events[i])).any(|d| {
+                h.amounts()
+                    .filter_map(|j| dated(&events[j]))
+                    .any(|e| e == d)
+            })
+        };
+        let matching = |test: &dyn Fn(&Group<'_>) -> bool| -> Vec<usize> {
+            groups
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| numbered(h) && test(h))
+                .map(|(j, _)| j)
+                .collect()
+        };
+        let mut matches = matching(&same_amounts);
+        if matches.is_empty() {
+            matches = matching(&same_date);
+        }
         if let [j] = matches[..] {
             let g = groups.remove(k);
             let h = &mut groups[if j > k { j - 1 } else { j }];

@@ -1265,3 +1265,34 @@ fn a_rev613_refund_amount_is_principal_and_interest_together_not_a_principal() {
     c.events[1] = rev613(850_000);
     assert!(codes(one(&c.run())).contains(&"T011"));
 }
+
+#[test]
+fn a_second_row_without_refund_number_and_a_blank_interest_is_the_same_refund_not_a_second() {
+    let rev615 = |principal: i64| RefundEvent {
+        entry: Some(entry(1)),
+        principal_cents: Some(principal),
+        liquidation_date: Some(date(2026, 6, 10)),
+        ..ev(RefundReport::Rev615, 3, 3)
+    };
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    let interest = interest_of(&c);
+    c.events.push(RefundEvent {
+        liquidation_date: Some(date(2026, 6, 10)),
+        ..es022(1, "R2", 500_000, interest)
+    });
+    c.events.push(rev615(500_000 + interest));
+    c.events.push(rev603(RefundStatus::TreasuryIssued, 2, None));
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.refunds.len(), 1, "{:#?}", e.refunds);
+    assert_eq!(e.paid_cents(), 500_000 + interest);
+    assert!(!codes(e).contains(&"T004"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T011"), "{:?}", codes(e));
+    // Another total on the same liquidation date: the same refund, whose rows disagree.
+    c.events[1] = rev615(600_000);
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.refunds.len(), 1, "{:#?}", e.refunds);
+    assert!(codes(e).contains(&"T011"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T004"), "{:?}", codes(e));
+}

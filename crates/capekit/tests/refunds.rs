@@ -669,3 +669,25 @@ fn a_rev615_row_without_refund_number_holding_the_total_is_the_es022_refund_coun
     assert_eq!(e["paid_interest_cents"], 35_000, "{e:#}");
     assert_eq!(e["state"], "paid", "{e:#}");
 }
+
+#[test]
+fn an_importer_number_written_two_ways_is_one_importer() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let name = "es022_importer_written_two_ways.csv";
+    std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+    let r = refunds(d, &ledger, &[name, "--importer", "123456789AA"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    let importers = json["importers"].as_array().expect("importers");
+    assert_eq!(importers.len(), 1, "{importers:#?}");
+    assert_eq!(importers[0]["importer"], IMPORTER);
+    let other = json["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry"] == "B7610000039")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(other["importer"], IMPORTER, "{other:#}");
+}

@@ -669,6 +669,8 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         by_refund,
         by_declaration,
     };
+    let spelling = importer_spellings(input, events);
+    let only = input.importer.as_deref().map(squash);
     let mut items: Vec<Item<'_>> = Vec::with_capacity(accepted.len().max(order.len()));
     let (mut a, mut o) = (0, 0);
     while a < accepted.len() || o < order.len() {
@@ -692,9 +694,10 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         let facts = input.facts.get(&entry);
         let importer = facts
             .and_then(|f| f.importer.clone())
-            .or_else(|| own.iter().find_map(|&i| events[i].importer.clone()));
-        if let Some(only) = &input.importer
-            && importer.as_deref() != Some(only.as_str())
+            .or_else(|| own.iter().find_map(|&i| events[i].importer.clone()))
+            .map(|i| spelling.get(&i).cloned().unwrap_or(i));
+        if let Some(only) = &only
+            && importer.as_deref().map(squash).as_ref() != Some(only)
         {
             continue;
         }
@@ -819,6 +822,41 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         events_after_as_of,
         files,
     }
+}
+
+/// One spelling per importer: the files may write one importer number as `98-7654321BB` and
+/// `987654321bb`; they are one importer, compared case, dashes and spaces aside ([`squash`], as
+/// `--importer` and the user's answers are matched), shown as the entry data (ES-003) writes it,
+/// else in the first of its spellings in sort order (dashes and capitals sort first). Maps each
+/// spelling that is not the one shown to the one shown.
+fn importer_spellings(
+    input: &ReconcileInput<'_>,
+    events: &[RefundEvent],
+) -> HashMap<Arc<str>, Arc<str>> {
+    // Distinct spellings first (events share a few interned names), then one squash each.
+    let mut from_facts: foldhash::HashSet<&Arc<str>> = foldhash::HashSet::default();
+    from_facts.extend(input.facts.values().filter_map(|f| f.importer.as_ref()));
+    let mut all: foldhash::HashSet<&Arc<str>> = from_facts.clone();
+    all.extend(events.iter().filter_map(|e| e.importer.as_ref()));
+    let mut shown: HashMap<String, (bool, &Arc<str>)> = HashMap::new();
+    for name in &all {
+        let key = (from_facts.contains(name), *name);
+        shown
+            .entry(squash(name))
+            .and_modify(|best| {
+                // Entry data first, then the smallest spelling.
+                if (key.0, std::cmp::Reverse(key.1)) > (best.0, std::cmp::Reverse(best.1)) {
+                    *best = key;
+                }
+            })
+            .or_insert(key);
+    }
+    all.into_iter()
+        .filter_map(|name| {
+            let (_, best) = shown.get(&squash(name))?;
+            (*best != name).then(|| (name.clone(), (*best).clone()))
+        })
+        .collect()
 }
 
 /// An entry to reconcile, before it is.

@@ -1296,3 +1296,25 @@ fn a_second_row_without_refund_number_and_a_blank_interest_is_the_same_refund_no
     assert!(codes(e).contains(&"T011"), "{:?}", codes(e));
     assert!(!codes(e).contains(&"T004"), "{:?}", codes(e));
 }
+
+#[test]
+fn one_importer_written_two_ways_is_one_importer() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    let mut f = facts(500_000, date(2025, 6, 10));
+    f.importer = Some(Arc::from("98-7654321BB"));
+    c.facts.insert(entry(1), f);
+    c.events.push(RefundEvent {
+        importer: Some(Arc::from("987654321bb")),
+        ..es022(2, "R2", 99_900, 999)
+    });
+    let r = c.run();
+    assert_eq!(r.importers.len(), 1, "{:#?}", r.importers);
+    assert_eq!(&*r.importers[0].importer, "98-7654321BB");
+    assert!(
+        r.entries
+            .iter()
+            .all(|e| e.importer.as_deref() == Some("98-7654321BB"))
+    );
+    c.importer = Some("987654321BB".to_owned());
+    assert_eq!(c.run().entries.len(), 2);
+}

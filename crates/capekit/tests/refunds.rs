@@ -691,3 +691,23 @@ fn an_importer_number_written_two_ways_is_one_importer() {
         .unwrap_or_else(|| panic!("{json:#}"));
     assert_eq!(other["importer"], IMPORTER, "{other:#}");
 }
+
+#[test]
+fn a_run_refused_for_overwriting_an_input_records_nothing() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let r = refunds(d, &ledger, &["es022.csv"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let before = r.json()["events"].clone();
+    // A report saved under the name of that run's workbook, in its folder (recognised by its
+    // content, whatever its name), read into that folder: the workbook would replace it.
+    let name = "capekit-refunds/refunds-2026-08-01.xlsx";
+    assert!(d.join(name).is_file());
+    std::fs::copy(d.join("rev603.csv"), d.join(name)).expect("copy");
+    let refused = refunds(d, &ledger, &[name, "--out", "capekit-refunds"]);
+    assert_eq!(refused.code, Some(2), "{}", refused.both());
+    let after = refunds(d, &ledger, &["--out", "later"]);
+    assert_eq!(after.code, Some(0), "{}", after.both());
+    assert_eq!(after.json()["events"], before, "{}", after.stdout);
+}

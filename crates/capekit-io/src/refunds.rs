@@ -438,6 +438,38 @@ pub fn read_refund_file(path: &std::path::Path) -> Result<Option<RefundFile>, Re
     parse_refund_file(&path.display().to_string(), &bytes)
 }
 
+/// The headers of the first non-blank row of a table (of a CSV's first bytes, or of a
+/// workbook's first sheet), quoted and comma-separated, at most 30: what a file that is no
+/// refund report shows where its header would be, for the message that refuses it. Empty when
+/// the bytes are no table.
+pub fn first_row_columns(bytes: &[u8]) -> String {
+    let head = if sniff(bytes) == Content::Text && bytes.len() > HEAD_BYTES {
+        let cut = bytes[..HEAD_BYTES]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .unwrap_or(HEAD_BYTES);
+        &bytes[..cut]
+    } else {
+        bytes
+    };
+    let mut found: Option<String> = None;
+    let _ = visit_table(head, |row| {
+        if found.is_some() || row.is_blank() {
+            return;
+        }
+        found = Some(
+            row.fields
+                .iter()
+                .filter(|h| !h.trim().is_empty())
+                .take(30)
+                .map(|h| format!("`{}`", h.trim()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    });
+    found.unwrap_or_default()
+}
+
 /// Is the file a refund report? Answered from a CSV's first bytes when the file is large.
 fn looks_like_refund_report(bytes: &[u8]) -> bool {
     if bytes.len() <= HEAD_BYTES || sniff(bytes) != Content::Text {

@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 use capekit_core::diag::Diagnostic;
 use capekit_core::interest::RATES;
 use capekit_core::refunds::{Readiness, ReconcileInput, Reconciliation, RefundEvent, reconcile};
-use capekit_io::refunds::{RefundFile, RefundFileError, parse_refund_file};
+use capekit_io::refunds::{RefundFile, RefundFileError, first_row_columns, parse_refund_file};
 use capekit_io::timings::phase;
 use capekit_ledger::{
     FileId, FileKind, FileMeta, ImportOutcome, Ledger, LedgerError, ReadinessFact, ReadinessKind,
@@ -223,8 +223,23 @@ pub fn read_report(name: &str, bytes: &[u8]) -> Result<Report, RefundsError> {
             meta: FileMeta::of_bytes(name, FileKind::RefundReport, bytes),
             file,
         }),
+        // Named .xlsx, no zip archive, and no refund report as text either (the content
+        // decides, whatever the name): a damaged or renamed file, not one of the wrong columns.
+        None if std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+            && capekit_io::sniff::sniff(bytes) != capekit_core::check::Content::Xlsx =>
+        {
+            Err(RefundsError::Refused(format!(
+                "{name}: not a readable XLSX workbook: an .xlsx file is a zip archive and this one is not (it is damaged, cut off, or another kind of file renamed) - download the report again from ACE Reports, or open it in Excel and save it again as .xlsx or CSV"
+            )))
+        }
         None => Err(RefundsError::Refused(format!(
-            "{name}: not an ACE refund report (ES-022, REV-603, REV-613, REV-615): none of its first rows has a refund number, principal, interest or refund status column - claim files and ES-003 exports go to `capekit ledger import`"
+            "{name}: not an ACE refund report (ES-022, REV-603, REV-613, REV-615): none of its first rows has a refund number, principal, interest or refund status column (its first row: {}) - claim files and ES-003 exports go to `capekit ledger import`; a refund report needs an Entry Number or Declaration Number column and a Refund Number, Principal Amount or Refund Amount, Interest Amount or Refund Secondary Status column: rename its columns so, and read it again",
+            match first_row_columns(bytes).as_str() {
+                "" => "nothing that reads as a table".to_owned(),
+                found => found.to_owned(),
+            }
         ))),
     }
 }
@@ -574,6 +589,31 @@ mod tests {
                 .check(day("2026-08-01"))
                 .expect("checked")
                 .is_empty()
+        );
+    }
+
+    fn fixture(name: &str) -> (String, Vec<u8>) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/refunds")
+            .join(name);
+        (name.to_owned(), std::fs::read(path).expect("fixture"))
+    }
+
+    #[test]
+    fn a_refused_file_names_the_columns_it_has_and_a_non_zip_xlsx_is_said_unreadable() {
+        let (name, bytes) = fixture("not_a_refund_report_odd_columns.csv");
+        let e = read_report(&name, &bytes).expect_err("refused").to_string();
+        assert!(
+            e.contains(
+                "(its first row: `Entry Number`, `Amt Refunded USD`, `Int USD`, `Refund Ref`)"
+            ),
+            "{e}"
+        );
+        let (name, bytes) = fixture("not_a_zip.xlsx");
+        let e = read_report(&name, &bytes).expect_err("refused").to_string();
+        assert!(
+            e.starts_with("not_a_zip.xlsx: not a readable XLSX workbook: "),
+            "{e}"
         );
     }
 

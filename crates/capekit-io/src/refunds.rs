@@ -356,6 +356,17 @@ pub enum RefundFileError {
         /// Cause (not an error `source`: the message already says it).
         error: TableError,
     },
+    /// A quoted value opens and never closes: the csv crate would read everything after it, to
+    /// the end of the file, as one value, and the rows there would be lost without a word.
+    #[error(
+        "{file}: line {line}: a quote `\"` opens a value that is never closed, so everything from there to the end of the file would be read as one value and its rows lost - the file was cut off or edited by hand: close the quote (or remove it), or run the report again, and read it again"
+    )]
+    UnterminatedQuote {
+        /// File.
+        file: String,
+        /// The 1-based line the quote opens on.
+        line: u64,
+    },
     /// Refund columns, but not enough to use them (D009).
     #[error(
         "{file}: this looks like an ACE refund report ({report}), but {missing}; found columns: {found} - run the report again in ACE Reports with its entry or declaration number column, or rename the columns (expected names: Entry Number, Declaration Number, Refund Number, Principal Amount or Refund Amount, Interest Amount, Refund Secondary Status) and read it again (capekit explain D009)"
@@ -425,6 +436,38 @@ fn map_header(row: &Row) -> Mapping {
 pub fn read_refund_file(path: &std::path::Path) -> Result<Option<RefundFile>, RefundFileError> {
     let bytes = crate::read_file(path, MAX_REFUND_FILE_BYTES)?;
     parse_refund_file(&path.display().to_string(), &bytes)
+}
+
+/// The headers of the first non-blank row of a table (of a CSV's first bytes, or of a
+/// workbook's first sheet), quoted and comma-separated, at most 30: what a file that is no
+/// refund report shows where its header would be, for the message that refuses it. Empty when
+/// the bytes are no table.
+pub fn first_row_columns(bytes: &[u8]) -> String {
+    let head = if sniff(bytes) == Content::Text && bytes.len() > HEAD_BYTES {
+        let cut = bytes[..HEAD_BYTES]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .unwrap_or(HEAD_BYTES);
+        &bytes[..cut]
+    } else {
+        bytes
+    };
+    let mut found: Option<String> = None;
+    let _ = visit_table(head, |row| {
+        if found.is_some() || row.is_blank() {
+            return;
+        }
+        found = Some(
+            row.fields
+                .iter()
+                .filter(|h| !h.trim().is_empty())
+                .take(30)
+                .map(|h| format!("`{}`", h.trim()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    });
+    found.unwrap_or_default()
 }
 
 /// Is the file a refund report? Answered from a CSV's first bytes when the file is large.
@@ -529,7 +572,51 @@ fn parse_refund_sheet(
             });
         }
     }
+    if state.header.is_some()
+        && sniff(bytes) == Content::Text
+        && let Some(line) = unterminated_quote(bytes)
+    {
+        return Err(RefundFileError::UnterminatedQuote {
+            file: file.to_owned(),
+            line,
+        });
+    }
     state.finish()
+}
+
+/// The 1-based line of a quoted value of CSV text (comma-separated, as refund reports are read)
+/// that is never closed, if one is. A quote opens a value only at its start; inside, `""` is a
+/// quote and a lone `"` closes it - as the csv crate reads it, which says nothing of a value left
+/// open at the end of the file.
+fn unterminated_quote(bytes: &[u8]) -> Option<u64> {
+    let mut line = 1u64;
+    let mut opened = None;
+    let mut at_start = true;
+    let mut i = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        if opened.is_some() {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    opened = None;
+                }
+            }
+        } else if b == b'"' && at_start {
+            opened = Some(line);
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        at_start = opened.is_none() && matches!(b, b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    opened
 }
 
 struct State<'f> {

@@ -933,6 +933,14 @@ pub fn refunds_text(
         rec.as_of,
         capekit_core::check::group(rec.events as u64)
     );
+    if rec.events_after_as_of > 0 {
+        let _ = writeln!(
+            out,
+            "{} refund rows dated after {} left out: on that day they were not yet known",
+            capekit_core::check::group(rec.events_after_as_of as u64),
+            rec.as_of
+        );
+    }
     if rec.importers.is_empty() {
         out.push_str(
             "no accepted entry and no refund is known: import Claim Details and refund reports first (`capekit ledger import`)\n",

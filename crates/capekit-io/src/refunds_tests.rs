@@ -373,3 +373,26 @@ fn a_date_cell_holding_a_huge_number_is_a_finding_not_a_panic() {
     };
     assert!(codes(&f).contains(&"D004"), "{:?}", codes(&f));
 }
+
+#[test]
+fn an_unterminated_quote_is_refused_naming_the_file_and_line() {
+    let name = "rev615_unterminated_quote.csv";
+    let bytes = std::fs::read(fixture(name)).expect("fixture");
+    match parse_refund_file(name, &bytes) {
+        Err(e @ RefundFileError::UnterminatedQuote { line: 3, .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.starts_with("rev615_unterminated_quote.csv: line 3:"),
+                "{text}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Quoted values that close, an escaped quote and a line break inside one are fine.
+    let ok = b"Entry Number,Principal Amount,Reject Reason\r\nB7600000015,\"$5,000.00\",\"said \"\"no\"\"\r\nsecond line\"\r\n";
+    assert!(matches!(parse_refund_file("ok.csv", ok), Ok(Some(_))));
+    assert_eq!(unterminated_quote(ok), None);
+    assert_eq!(unterminated_quote(b"\xEF\xBB\xBF\"a\",\"b\n"), Some(1));
+    // A quote inside an unquoted value is a character of it, as the csv crate reads it.
+    assert_eq!(unterminated_quote(b"a,5\" pipe,b\n"), None);
+}

@@ -567,3 +567,147 @@ fn ach_enrollment_and_latest_entry_are_remembered_per_importer() {
         unknown.stderr
     );
 }
+
+/// A refund report of `tests/fixtures/refunds/`.
+fn refund_fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/refunds")
+        .join(name)
+}
+
+#[test]
+fn a_missing_amount_is_unknown_never_zero_and_gives_no_short_or_protest_advice() {
+    for name in [
+        "T014-status-only.csv",
+        "T014-no-interest-column.csv",
+        "T014-blank-interest.csv",
+    ] {
+        let (dir, ledger) = scratch();
+        let d = dir.path();
+        import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+        std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+        let r = refunds(d, &ledger, &[name, "rev603.csv"]);
+        assert_eq!(r.code, Some(0), "{name}: {}", r.both());
+        let json = r.json();
+        let e = entry_json(&json, 1);
+        let c = codes(e);
+        assert!(c.contains(&"T014".to_owned()), "{name}: {c:?}");
+        assert!(
+            !c.contains(&"T003".to_owned()) && !c.contains(&"T004".to_owned()),
+            "{name}: {c:?}"
+        );
+        assert!(e.get("protest_due").is_none(), "{name}: {e:#}");
+        assert!(e.get("outstanding_cents").is_none(), "{name}: {e:#}");
+        let balance = &json["importers"][0]["balance"];
+        assert_eq!(balance["amount_unknown_entries"], 1, "{name}: {balance:#}");
+        assert!(
+            balance["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("unknown") && !t.contains("report this")),
+            "{name}: {balance:#}"
+        );
+    }
+}
+
+#[test]
+fn a_refund_issued_after_the_as_of_date_is_not_counted_paid_on_it() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let name = "rev603_issued_after_as_of.csv";
+    std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+    // Issued on 2026-08-10: not yet as of 2026-08-01 (`refunds` judges as of that day).
+    let r = refunds(d, &ledger, &["es022.csv", name]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    assert_eq!(json["events_after_as_of"], 1, "{json:#}");
+    let e = entry_json(&json, 1);
+    assert_eq!(e["paid_principal_cents"], 0, "{e:#}");
+    assert_ne!(e["state"], "paid", "{e:#}");
+    // As of a day after it, it is paid.
+    let later = run_with_ledger(
+        d,
+        &ledger,
+        &["refunds", "--as-of", "2026-08-11", "--format", "json"],
+    );
+    assert_eq!(later.code, Some(0), "{}", later.both());
+    assert_eq!(entry_json(&later.json(), 1)["state"], "paid");
+}
+
+#[test]
+fn a_rev613_refund_amount_is_compared_with_the_es022_total_not_its_principal() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let name = "rev613_refund_amount_total.csv";
+    std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+    let r = refunds(d, &ledger, &["es022.csv", name]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    let e = entry_json(&json, 1);
+    let c = codes(e);
+    assert!(!c.contains(&"T011".to_owned()), "{c:?}");
+    assert!(c.contains(&"T006".to_owned()), "{c:?}");
+    assert_eq!(e["refunds"][0]["principal_cents"], 500_000, "{e:#}");
+    assert_eq!(e["refunds"][0]["interest_cents"], 35_000, "{e:#}");
+    assert_eq!(e["held_cents"], 535_000, "{e:#}");
+}
+
+#[test]
+fn a_rev615_row_without_refund_number_holding_the_total_is_the_es022_refund_counted_once() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let name = "rev615_total_without_refund_number.csv";
+    std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+    let r = refunds(d, &ledger, &["es022.csv", name, "rev603.csv"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    let e = entry_json(&json, 1);
+    assert_eq!(e["refunds"].as_array().map(Vec::len), Some(1), "{e:#}");
+    assert_eq!(e["paid_principal_cents"], 500_000, "{e:#}");
+    assert_eq!(e["paid_interest_cents"], 35_000, "{e:#}");
+    assert_eq!(e["state"], "paid", "{e:#}");
+}
+
+#[test]
+fn an_importer_number_written_two_ways_is_one_importer() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let name = "es022_importer_written_two_ways.csv";
+    std::fs::copy(refund_fixture(name), d.join(name)).expect("copy fixture");
+    let r = refunds(d, &ledger, &[name, "--importer", "123456789AA"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let json = r.json();
+    let importers = json["importers"].as_array().expect("importers");
+    assert_eq!(importers.len(), 1, "{importers:#?}");
+    assert_eq!(importers[0]["importer"], IMPORTER);
+    let other = json["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry"] == "B7610000039")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(other["importer"], IMPORTER, "{other:#}");
+}
+
+#[test]
+fn a_run_refused_for_overwriting_an_input_records_nothing() {
+    let (dir, ledger) = scratch();
+    let d = dir.path();
+    import(d, &ledger, &["claim-details.csv", "es003.csv"]);
+    let r = refunds(d, &ledger, &["es022.csv"]);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let before = r.json()["events"].clone();
+    // A report saved under the name of that run's workbook, in its folder (recognised by its
+    // content, whatever its name), read into that folder: the workbook would replace it.
+    let name = "capekit-refunds/refunds-2026-08-01.xlsx";
+    assert!(d.join(name).is_file());
+    std::fs::copy(d.join("rev603.csv"), d.join(name)).expect("copy");
+    let refused = refunds(d, &ledger, &[name, "--out", "capekit-refunds"]);
+    assert_eq!(refused.code, Some(2), "{}", refused.both());
+    let after = refunds(d, &ledger, &["--out", "later"]);
+    assert_eq!(after.code, Some(0), "{}", after.both());
+    assert_eq!(after.json()["events"], before, "{}", after.stdout);
+}

@@ -341,8 +341,9 @@ pub struct RefundSeen {
     /// Where the amounts were read; `None` for a status row without amounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amounts_from: Option<Place>,
-    /// A principal or interest cell of it could not be read (D002): its amount is unknown, and
-    /// so is what the entry was paid.
+    /// Its amount is unknown: a principal or interest cell could not be read (D002), or the
+    /// reports give no principal or no interest for it (a blank cell, no such column, a status
+    /// row without amounts) - and so is what the entry was paid.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub amount_unknown: bool,
 }
@@ -449,7 +450,7 @@ impl EntryRefund {
         self.paid_cents() + self.sent_cents + self.diverted_cents + self.held_cents
     }
 
-    /// Is a refund's amount unknown (a cell that could not be read)?
+    /// Is a refund's amount unknown (a cell that could not be read, or one not given)?
     pub fn amount_unknown(&self) -> bool {
         self.refunds.iter().any(|r| r.amount_unknown)
     }
@@ -591,6 +592,10 @@ pub struct Reconciliation {
     pub problems: Vec<RefundProblem>,
     /// Events read.
     pub events: usize,
+    /// Events dated after the as-of date (by their status, liquidation or reliquidation date),
+    /// left out: on that day they were not yet known.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub events_after_as_of: usize,
     /// The files the events were read from, each once: a page sent to an importer names none
     /// of them (they may be named after other clients).
     #[serde(skip)]
@@ -599,6 +604,10 @@ pub struct Reconciliation {
 
 /// The importer of entries whose importer no file names.
 pub const UNKNOWN_IMPORTER: &str = "(importer unknown)";
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
 
 /// Formats cents as `$1,234.56`.
 fn money(cents: i64) -> String {
@@ -616,7 +625,26 @@ pub fn reconcile(input: &ReconcileInput<'_>) -> Reconciliation {
 /// [`reconcile`], on two threads from `parallel_from` entries on.
 fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconciliation {
     let as_of = input.as_of;
-    let events = &input.events;
+    // A refund event is applied by its date (its status, liquidation or reliquidation date,
+    // the latest of them): a status dated after the as-of day (`Treasury Issued` on 2026-08-10,
+    // judged as of 2026-07-01), or a refund of a liquidation after it, had not happened on that
+    // day, and counting it would show money paid that was not, and judge it short or over.
+    // Rows without a date are kept: nothing says they are later.
+    let known = |e: &RefundEvent| {
+        [e.status_date, e.liquidation_date, e.reliquidation_date]
+            .into_iter()
+            .flatten()
+            .max()
+            .is_none_or(|d| d <= as_of)
+    };
+    let kept: Vec<RefundEvent>;
+    let events: &[RefundEvent] = if input.events.iter().all(known) {
+        &input.events
+    } else {
+        kept = input.events.iter().filter(|e| known(e)).cloned().collect();
+        &kept
+    };
+    let events_after_as_of = input.events.len() - events.len();
     // The entry-level events sorted by entry (in file order within one), and the accepted
     // entries sorted by entry: one merge walks both, with no map per entry.
     let mut order: Vec<usize> = (0..events.len())
@@ -641,6 +669,8 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         by_refund,
         by_declaration,
     };
+    let spelling = importer_spellings(input, events);
+    let only = input.importer.as_deref().map(squash);
     let mut items: Vec<Item<'_>> = Vec::with_capacity(accepted.len().max(order.len()));
     let (mut a, mut o) = (0, 0);
     while a < accepted.len() || o < order.len() {
@@ -664,9 +694,10 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         let facts = input.facts.get(&entry);
         let importer = facts
             .and_then(|f| f.importer.clone())
-            .or_else(|| own.iter().find_map(|&i| events[i].importer.clone()));
-        if let Some(only) = &input.importer
-            && importer.as_deref() != Some(only.as_str())
+            .or_else(|| own.iter().find_map(|&i| events[i].importer.clone()))
+            .map(|i| spelling.get(&i).cloned().unwrap_or(i));
+        if let Some(only) = &only
+            && importer.as_deref().map(squash).as_ref() != Some(only)
         {
             continue;
         }
@@ -788,8 +819,44 @@ fn reconcile_split(input: &ReconcileInput<'_>, parallel_from: usize) -> Reconcil
         entries: out,
         problems,
         events: events.len(),
+        events_after_as_of,
         files,
     }
+}
+
+/// One spelling per importer: the files may write one importer number as `98-7654321BB` and
+/// `987654321bb`; they are one importer, compared case, dashes and spaces aside ([`squash`], as
+/// `--importer` and the user's answers are matched), shown as the entry data (ES-003) writes it,
+/// else in the first of its spellings in sort order (dashes and capitals sort first). Maps each
+/// spelling that is not the one shown to the one shown.
+fn importer_spellings(
+    input: &ReconcileInput<'_>,
+    events: &[RefundEvent],
+) -> HashMap<Arc<str>, Arc<str>> {
+    // Distinct spellings first (events share a few interned names), then one squash each.
+    let mut from_facts: foldhash::HashSet<&Arc<str>> = foldhash::HashSet::default();
+    from_facts.extend(input.facts.values().filter_map(|f| f.importer.as_ref()));
+    let mut all: foldhash::HashSet<&Arc<str>> = from_facts.clone();
+    all.extend(events.iter().filter_map(|e| e.importer.as_ref()));
+    let mut shown: HashMap<String, (bool, &Arc<str>)> = HashMap::new();
+    for name in &all {
+        let key = (from_facts.contains(name), *name);
+        shown
+            .entry(squash(name))
+            .and_modify(|best| {
+                // Entry data first, then the smallest spelling.
+                if (key.0, std::cmp::Reverse(key.1)) > (best.0, std::cmp::Reverse(best.1)) {
+                    *best = key;
+                }
+            })
+            .or_insert(key);
+    }
+    all.into_iter()
+        .filter_map(|name| {
+            let (_, best) = shown.get(&squash(name))?;
+            (*best != name).then(|| (name.clone(), (*best).clone()))
+        })
+        .collect()
 }
 
 /// An entry to reconcile, before it is.
@@ -864,6 +931,7 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
         refunds,
         negative,
         review,
+        unknown,
     } = refunds_of(x, index, linked, &mut findings);
     // A negative amount (T013) or one that could not be read is in no bucket: it is shown, and
     // the entry goes to review.
@@ -947,24 +1015,7 @@ fn entry_refund(x: &EntryInput<'_>, index: &Index<'_>, linked: &mut [bool]) -> E
             &REFUND_AMOUNT_UNKNOWN,
             format!(
                 "{}: what was paid is unknown - not judged short or over, and no protest advice on it; read the amount in ACE and run the report again",
-                refunds
-                    .iter()
-                    .filter(|r| r.amount_unknown)
-                    .map(|r| {
-                        let name = match (&r.refund_number, &r.declaration) {
-                            (Some(n), _) => format!("refund {n}"),
-                            (None, Some(d)) => format!("the refund of declaration {d}"),
-                            (None, None) => "a refund".to_owned(),
-                        };
-                        format!(
-                            "{name} has an amount that could not be read (D002{})",
-                            r.amounts_from
-                                .as_ref()
-                                .map_or_else(String::new, |p| format!(", {p}"))
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                unknown.join("; ")
             ),
         ));
         state = Some("review");
@@ -1062,6 +1113,50 @@ struct Refunds {
     /// Rows of a refund disagree (T011), or a declaration's status cannot be tied to one refund
     /// (T015): what was paid is not known well enough to judge.
     review: bool,
+    /// Why the amount of a refund is unknown, one line per such refund (T014).
+    unknown: Vec<String>,
+}
+
+/// Why a refund's amount, as row `e` gives it (`None`: a status row without amounts), is
+/// unknown: a cell that could not be read (D002), or a principal or interest the row does not
+/// give - a blank cell or a report without the column is no $0.00, and a refund judged on it
+/// would be judged short on a figure capekit made up.
+fn amount_unknown_why(name: &str, e: &RefundEvent, amounts: bool) -> Option<String> {
+    let at = format!("{} {}", e.report.code(), e.place());
+    if !amounts {
+        return Some(format!(
+            "{name} is shown by {at} with no principal and no interest (no amount column, or blank cells)"
+        ));
+    }
+    if e.amount_unreadable {
+        return Some(format!(
+            "{name} has an amount that could not be read (D002, {})",
+            e.place()
+        ));
+    }
+    match (e.principal_cents, e.interest_cents) {
+        (Some(_), Some(_)) => None,
+        (None, None) => Some(format!(
+            "{name}: {at} gives no principal and no interest (blank cells)"
+        )),
+        (Some(p), None) => Some(format!(
+            "{name}: {at} gives principal {} and no interest (a blank cell, or no interest column): the interest is unknown, not $0.00",
+            money(p)
+        )),
+        (None, Some(i)) => Some(format!(
+            "{name}: {at} gives interest {} and no principal (a blank cell, or no principal column): the principal is unknown, not $0.00",
+            money(i)
+        )),
+    }
+}
+
+/// A refund's name in messages: `refund R1`, `the refund of declaration D1`.
+fn seen_name(number: Option<&str>, declaration: Option<&str>) -> String {
+    match (number, declaration) {
+        (Some(n), _) => format!("refund {n}"),
+        (None, Some(d)) => format!("the refund of declaration {d}"),
+        (None, None) => "a refund".to_owned(),
+    }
 }
 
 /// The entry's refunds, each once at its amounts and latest status; whether an amount is
@@ -1107,6 +1202,7 @@ fn refunds_of(
     let mut refunds = Vec::with_capacity(groups.len());
     let mut negative = false;
     let mut review = false;
+    let mut unknown = Vec::new();
     for g in &groups {
         let Some(latest) = latest_of(&mut g.amounts()) else {
             continue;
@@ -1178,15 +1274,21 @@ fn refunds_of(
                 ),
             ));
         }
+        // A row without number takes the number of the declaration's refund it was told to be
+        // (by the declaration's only refund, or its amount).
+        let refund_number = g.refund_number.clone().or_else(|| {
+            status
+                .map(|s| &events[s])
+                .filter(|e| e.entry.is_none())
+                .and_then(|e| e.refund_number.clone())
+        });
+        let why = amount_unknown_why(
+            &seen_name(refund_number.as_deref(), g.declaration.as_deref()),
+            le,
+            true,
+        );
         refunds.push(RefundSeen {
-            // A row without number takes the number of the declaration's refund it was told
-            // to be (by the declaration's only refund, or its amount).
-            refund_number: g.refund_number.clone().or_else(|| {
-                status
-                    .map(|s| &events[s])
-                    .filter(|e| e.entry.is_none())
-                    .and_then(|e| e.refund_number.clone())
-            }),
+            refund_number,
             declaration: g.declaration.clone(),
             principal_cents: p,
             interest_cents: int,
@@ -1195,8 +1297,9 @@ fn refunds_of(
             status_from: status.map(|s| events[s].place()),
             status_date: status.and_then(|s| events[s].status_date),
             amounts_from: Some(le.place()),
-            amount_unknown: le.amount_unreadable,
+            amount_unknown: why.is_some(),
         });
+        unknown.extend(why);
     }
     // A status row of the entry with no amount anywhere (REV-613 naming the entry, say) still
     // tells where its money is: shown as a refund of unknown amount.
@@ -1211,6 +1314,11 @@ fn refunds_of(
     {
         let e = &events[i];
         let read = e.status();
+        unknown.extend(amount_unknown_why(
+            &seen_name(e.refund_number.as_deref(), e.declaration.as_deref()),
+            e,
+            false,
+        ));
         refunds.push(RefundSeen {
             refund_number: e.refund_number.clone(),
             declaration: e.declaration.clone(),
@@ -1221,13 +1329,14 @@ fn refunds_of(
             status_from: Some(e.place()),
             status_date: e.status_date,
             amounts_from: None,
-            amount_unknown: false,
+            amount_unknown: true,
         });
     }
     Refunds {
         refunds,
         negative,
         review,
+        unknown,
     }
 }
 
@@ -1236,9 +1345,10 @@ fn amounts_read(e: &RefundEvent) -> Option<(Option<i64>, Option<i64>)> {
     (!e.amount_unreadable).then_some((e.principal_cents, e.interest_cents))
 }
 
-/// A refund without number (REV-615 gives none) whose declaration and amounts equal those of
-/// exactly one numbered refund of the entry (ES-022) is that refund, in whichever order the
-/// reports came: it is counted once.
+/// A refund without number (REV-615 gives none) whose declaration and amounts (or total) equal
+/// those of exactly one numbered refund of the entry (ES-022), or failing that whose
+/// (re)liquidation date does, is that refund, in whichever order the reports came: it is
+/// counted once.
 fn merge_unnumbered(groups: &mut Vec<Group<'_>>, events: &[RefundEvent]) {
     if groups.len() < 2 {
         return;
@@ -1250,25 +1360,47 @@ fn merge_unnumbered(groups: &mut Vec<Group<'_>>, events: &[RefundEvent]) {
             continue;
         }
         let g = &groups[k];
-        let mine: Vec<_> = g
-            .amounts()
-            .filter_map(|i| amounts_read(&events[i]))
-            .collect();
-        let matches: Vec<usize> = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| {
-                h.refund_number.is_some()
-                    && match (&g.declaration, &h.declaration) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => true,
-                    }
-                    && h.amounts()
-                        .filter_map(|i| amounts_read(&events[i]))
-                        .any(|t| mine.contains(&t))
+        let numbered = |h: &Group<'_>| {
+            h.refund_number.is_some()
+                && match (&g.declaration, &h.declaration) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        };
+        // The same amounts, or the same total when one row gives principal and interest
+        // together (a blank interest cell beside a `Refund Amount` that holds both).
+        let same_amounts = |h: &Group<'_>| {
+            g.amounts().any(|i| {
+                let a = &events[i];
+                a.has_amount()
+                    && !a.amount_unreadable
+                    && h.amounts().any(|j| {
+                        let b = &events[j];
+                        b.has_amount() && !differs(a, b) && !differs(b, a)
+                    })
             })
-            .map(|(j, _)| j)
-            .collect();
+        };
+        // Else the same (re)liquidation date: CBP refunds per importer and liquidation date.
+        let dated = |e: &RefundEvent| e.reliquidation_date.or(e.liquidation_date);
+        let same_date = |h: &Group<'_>| {
+            g.amounts().filter_map(|i| dated(&events[i])).any(|d| {
+                h.amounts()
+                    .filter_map(|j| dated(&events[j]))
+                    .any(|e| e == d)
+            })
+        };
+        let matching = |test: &dyn Fn(&Group<'_>) -> bool| -> Vec<usize> {
+            groups
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| numbered(h) && test(h))
+                .map(|(j, _)| j)
+                .collect()
+        };
+        let mut matches = matching(&same_amounts);
+        if matches.is_empty() {
+            matches = matching(&same_date);
+        }
         if let [j] = matches[..] {
             let g = groups.remove(k);
             let h = &mut groups[if j > k { j - 1 } else { j }];
@@ -1282,6 +1414,32 @@ fn merge_unnumbered(groups: &mut Vec<Group<'_>>, events: &[RefundEvent]) {
     }
 }
 
+/// Does the row give principal and interest apart, both read?
+fn gives_both(e: &RefundEvent) -> bool {
+    !e.amount_unreadable && e.principal_cents.is_some() && e.interest_cents.is_some()
+}
+
+/// Does row `e` give other amounts than `used`, the row a refund is counted at? An amount `e`
+/// does not give is no disagreement; a row with one amount and no interest (REV-613's `Refund
+/// Amount` is principal and interest together) agrees with a row giving both when it is their
+/// total - compared as totals, never as a principal.
+fn differs(e: &RefundEvent, used: &RefundEvent) -> bool {
+    if e.amount_unreadable != used.amount_unreadable {
+        return true;
+    }
+    let total_of = |one: &RefundEvent, both: &RefundEvent| {
+        one.interest_cents.is_none()
+            && one.principal_cents.is_some()
+            && gives_both(both)
+            && one.principal_cents == both.total_cents()
+    };
+    if total_of(e, used) || total_of(used, e) {
+        return false;
+    }
+    (e.principal_cents.is_some() && e.principal_cents != used.principal_cents)
+        || (e.interest_cents.is_some() && e.interest_cents != used.interest_cents)
+}
+
 /// Which row's amounts a refund is counted at: the latest, unless its rows disagree and more
 /// reports (ES-022, REV-603, REV-615: another export of the same report is no second witness)
 /// agree on other amounts; a declaration's row of the same refund number agrees when its
@@ -1293,14 +1451,27 @@ fn amounts_used(
     by_refund: &[usize],
 ) -> (usize, Vec<usize>) {
     let key = |i: usize| amounts_read(&events[i]);
-    if g.more.is_empty() || g.amounts().all(|i| key(i) == key(latest)) {
-        return (latest, g.more.clone());
+    let complete = |i: usize| gives_both(&events[i]);
+    let consistent =
+        |i: usize, j: usize| !differs(&events[i], &events[j]) && !differs(&events[j], &events[i]);
+    // Principal and interest are taken from a row that gives them apart, when one does.
+    let any_complete = g.amounts().any(complete);
+    if g.more.is_empty() || g.amounts().all(|i| consistent(i, latest)) {
+        let used = if complete(latest) || !any_complete {
+            latest
+        } else {
+            g.amounts()
+                .filter(|&i| complete(i))
+                .reduce(|a, b| if later(&events[b], &events[a]) { b } else { a })
+                .unwrap_or(latest)
+        };
+        return (used, g.amounts().filter(|&i| i != used).collect());
     }
     let mut best: Option<(usize, Vec<usize>)> = None;
-    for i in g.amounts() {
+    for i in g.amounts().filter(|&i| complete(i) || !any_complete) {
         let agree: Vec<usize> = g
             .amounts()
-            .filter(|&j| j != i && key(j).is_some() && key(j) == key(i))
+            .filter(|&j| j != i && key(j).is_some() && consistent(i, j))
             .chain(by_refund.iter().copied().filter(|&j| {
                 events[j].has_amount()
                     && events[i].total_cents().is_some()
@@ -1455,11 +1626,7 @@ fn disagreement(
     let differing: Vec<String> = g
         .amounts()
         .map(|i| &events[i])
-        .filter(|e| {
-            (e.principal_cents.is_some() && e.principal_cents != le.principal_cents)
-                || (e.interest_cents.is_some() && e.interest_cents != le.interest_cents)
-                || e.amount_unreadable != le.amount_unreadable
-        })
+        .filter(|e| differs(e, le))
         .map(|e| {
             format!(
                 "{} principal {} interest {} ({})",
@@ -2126,7 +2293,7 @@ fn close(t: &mut ImporterRefunds, over: i64, unknown_received: i64) {
         }
         if amount_unknown != 0 {
             why.push(format!(
-                "{} owed on {} a refund amount of which could not be read (D002): how much of it was paid is unknown, so it is not in outstanding",
+                "{} owed on {} a refund amount of which is unknown (a cell that could not be read, D002, or a principal or interest the reports do not give): how much of it was paid is unknown, so it is not in outstanding",
                 money(amount_unknown),
                 entries_word(b.amount_unknown_entries)
             ));

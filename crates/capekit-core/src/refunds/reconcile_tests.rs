@@ -1168,3 +1168,153 @@ fn every_refund_state_has_a_case() {
         "no case triggers {missing:?}: add one to reconcile_tests.rs"
     );
 }
+
+#[test]
+fn a_blank_interest_cell_is_unknown_not_zero_and_gives_no_short_or_protest_advice() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(RefundEvent {
+        interest_cents: None,
+        ..es022(1, "R1", 500_000, 0)
+    });
+    c.events.push(rev603(RefundStatus::TreasuryIssued, 2, None));
+    let r = c.run();
+    let e = one(&r);
+    assert!(codes(e).contains(&"T014"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T003"), "{:?}", codes(e));
+    assert_eq!(e.protest_due, None);
+    assert_eq!(e.outstanding_cents, None);
+    let t14 = e.findings.iter().find(|f| f.code == "T014").expect("T014");
+    assert!(t14.message.contains("no interest"), "{}", t14.message);
+    let t = &r.importers[0];
+    assert_eq!(t.balance.amount_unknown_entries, 1);
+    assert!(
+        t.balance.text.contains("do not give") && !t.balance.text.contains("report this"),
+        "{}",
+        t.balance.text
+    );
+}
+
+#[test]
+fn a_status_row_without_amounts_is_no_refund_of_zero_dollars() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(RefundEvent {
+        entry: Some(entry(1)),
+        status: Some(StatusRead::Known(RefundStatus::TreasuryIssued)),
+        ..ev(RefundReport::Rev615, 1, 2)
+    });
+    let r = c.run();
+    let e = one(&r);
+    assert!(codes(e).contains(&"T014"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T003"), "{:?}", codes(e));
+    assert_eq!(e.protest_due, None);
+    assert_eq!(e.outstanding_cents, None);
+    assert_eq!(r.importers[0].balance.amount_unknown_entries, 1);
+}
+
+#[test]
+fn an_as_of_date_in_the_past_leaves_out_refund_events_dated_after_it() {
+    let mut c = liquidated_case(date(2026, 7, 1), date(2026, 6, 10));
+    c.events.push(es022(1, "R1", 400_000, 0));
+    c.events.push(rev603(
+        RefundStatus::TreasuryIssued,
+        2,
+        Some(date(2026, 8, 10)),
+    ));
+    // A refund of a reliquidation after the as-of day is not known on it either.
+    c.events.push(RefundEvent {
+        reliquidation_date: Some(date(2026, 7, 20)),
+        ..es022(1, "R2", 100_000, 0)
+    });
+    let r = c.run();
+    assert_eq!(r.events_after_as_of, 2);
+    let e = one(&r);
+    assert_eq!(e.paid_cents(), 0, "{e:#?}");
+    assert_eq!(e.refunds.len(), 1, "{e:#?}");
+    assert_eq!(e.refunds[0].bucket, crate::refunds::Bucket::Reported);
+    assert!(!codes(e).contains(&"T004"), "{:?}", codes(e));
+    // Judged as of a day after both, they count.
+    c.as_of = date(2026, 8, 15);
+    let r = c.run();
+    assert_eq!(r.events_after_as_of, 0);
+    assert_eq!(one(&r).paid_cents(), 500_000);
+}
+
+#[test]
+fn a_rev613_refund_amount_is_principal_and_interest_together_not_a_principal() {
+    let rev613 = |total: i64| RefundEvent {
+        entry: Some(entry(1)),
+        refund_number: Some(Arc::from("R1")),
+        principal_cents: Some(total),
+        ..ev(RefundReport::Rev613, 3, 2)
+    };
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    c.events.push(es022(1, "R1", 800_000, 59_413));
+    c.events.push(rev613(859_413));
+    let r = c.run();
+    let e = one(&r);
+    assert!(!codes(e).contains(&"T011"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T014"), "{:?}", codes(e));
+    assert!(codes(e).contains(&"T006"), "{:?}", codes(e));
+    assert_eq!(e.refunds.len(), 1, "{:#?}", e.refunds);
+    assert_eq!(
+        (e.refunds[0].principal_cents, e.refunds[0].interest_cents),
+        (800_000, 59_413)
+    );
+    assert_eq!(e.held_cents, 859_413);
+    // A total that is neither still disagrees.
+    c.events[1] = rev613(850_000);
+    assert!(codes(one(&c.run())).contains(&"T011"));
+}
+
+#[test]
+fn a_second_row_without_refund_number_and_a_blank_interest_is_the_same_refund_not_a_second() {
+    let rev615 = |principal: i64| RefundEvent {
+        entry: Some(entry(1)),
+        principal_cents: Some(principal),
+        liquidation_date: Some(date(2026, 6, 10)),
+        ..ev(RefundReport::Rev615, 3, 3)
+    };
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    let interest = interest_of(&c);
+    c.events.push(RefundEvent {
+        liquidation_date: Some(date(2026, 6, 10)),
+        ..es022(1, "R2", 500_000, interest)
+    });
+    c.events.push(rev615(500_000 + interest));
+    c.events.push(rev603(RefundStatus::TreasuryIssued, 2, None));
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.refunds.len(), 1, "{:#?}", e.refunds);
+    assert_eq!(e.paid_cents(), 500_000 + interest);
+    assert!(!codes(e).contains(&"T004"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T011"), "{:?}", codes(e));
+    // Another total on the same liquidation date: the same refund, whose rows disagree.
+    c.events[1] = rev615(600_000);
+    let r = c.run();
+    let e = one(&r);
+    assert_eq!(e.refunds.len(), 1, "{:#?}", e.refunds);
+    assert!(codes(e).contains(&"T011"), "{:?}", codes(e));
+    assert!(!codes(e).contains(&"T004"), "{:?}", codes(e));
+}
+
+#[test]
+fn one_importer_written_two_ways_is_one_importer() {
+    let mut c = liquidated_case(date(2026, 8, 1), date(2026, 6, 10));
+    let mut f = facts(500_000, date(2025, 6, 10));
+    f.importer = Some(Arc::from("98-7654321BB"));
+    c.facts.insert(entry(1), f);
+    c.events.push(RefundEvent {
+        importer: Some(Arc::from("987654321bb")),
+        ..es022(2, "R2", 99_900, 999)
+    });
+    let r = c.run();
+    assert_eq!(r.importers.len(), 1, "{:#?}", r.importers);
+    assert_eq!(&*r.importers[0].importer, "98-7654321BB");
+    assert!(
+        r.entries
+            .iter()
+            .all(|e| e.importer.as_deref() == Some("98-7654321BB"))
+    );
+    c.importer = Some("987654321BB".to_owned());
+    assert_eq!(c.run().entries.len(), 2);
+}

@@ -361,11 +361,13 @@ entry is not judged paid, short or over on it.",
 within 180 days (19 USC 1514(c)(3)).",
         source: REPORTS);
 
-/// T014: a refund's amount could not be read.
+/// T014: a refund's amount is unknown.
 pub static REFUND_AMOUNT_UNKNOWN: RefundStateRule = rule!(RefundState, "T014", "refund-amount-unknown", Warning,
-        "a refund's amount could not be read",
+        "a refund's amount is unknown",
         what: "A refund of the entry whose principal or interest cell could not be read (see \
-D002: `N/A`, `12.000,00`, a fraction of a cent, an amount beyond any entry's).",
+D002: `N/A`, `12.000,00`, a fraction of a cent, an amount beyond any entry's), or whose \
+principal or interest no report gives: a blank cell, a report without the column, a status \
+row without amounts. A missing amount is unknown, never $0.00.",
         why: "What the entry was paid is unknown, so it is neither judged short or over nor \
 given protest advice on a figure capekit made up; its owed stays out of outstanding and the \
 importer's balance names it.",

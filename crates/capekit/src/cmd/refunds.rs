@@ -15,7 +15,7 @@ use capekit_app::refunds::{self, Asked, Refunds, RefundsError, Said};
 use capekit_core::diag::Diagnostic;
 use capekit_io::output::OutputSet;
 use capekit_io::refunds::MAX_REFUND_FILE_BYTES;
-use capekit_io::refunds_out::{add_refund_outputs, refunds_text};
+use capekit_io::refunds_out::{add_refund_outputs, refunds_text, workbook_name};
 use capekit_io::render::escape_controls;
 use capekit_io::timings::phase;
 use capekit_ledger::ImportOutcome;
@@ -75,6 +75,16 @@ pub fn run(args: &RefundsArgs, ledger: &super::ledger::LedgerOpt) -> anyhow::Res
         reports.push(refunds::read_report(&path.display().to_string(), &bytes).map_err(failed)?);
     }
     drop(timed);
+    // The outputs are checked before anything is recorded, so that a run refused for them (the
+    // workbook would replace an input, the folder is not capekit's) records nothing. The
+    // workbook's name is known now; the pages' wait for the importers of the reconciliation.
+    let mut planned = OutputSet::new();
+    ledger.protect(&mut planned)?;
+    planned.own_folder(&args.out, "capekit refunds");
+    planned.add(args.out.join(workbook_name(as_of)), Vec::new());
+    planned
+        .check(&args.files)
+        .context("writing the refund outputs")?;
     let asked = Asked {
         as_of,
         importer: args.importer.clone(),

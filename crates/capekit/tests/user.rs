@@ -157,6 +157,16 @@ fn a_server_without_sign_in_stays_on_this_computer() {
     assert!(!out.stdout.contains("open http"), "{}", out.both());
 }
 
+/// Triages the demo claim into `dir/out` with the ledger: the refile it writes, a draft.
+fn triage_demo(dir: &Path, ledger: &Path) -> std::path::PathBuf {
+    let claim = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/claim-details.csv");
+    let claim = claim.to_str().expect("path");
+    let args = ["triage", claim, "--as-of", "2026-11-24", "--out", "out"];
+    let out = run_with_ledger(dir, ledger, &args);
+    assert_eq!(out.code, Some(0), "{}", out.both());
+    common::written(&dir.join("out"), "refile", ".csv")
+}
+
 /// `capekit ledger sign-off DECL --reviewer NAME --password-stdin`.
 fn sign_off(dir: &Path, ledger: &Path, decl: &str, reviewer: &str, password: &str) -> Run {
     let out = capekit(dir, ledger)
@@ -186,21 +196,7 @@ fn on_a_teams_ledger_the_cli_marks_a_draft_uploaded_only_once_a_reviewer_signed_
         add(dir.path(), &ledger, "cal", "clerk", PASSWORD).code,
         Some(0)
     );
-    let claim = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/claim-details.csv");
-    let out = run_with_ledger(
-        dir.path(),
-        &ledger,
-        &[
-            "triage",
-            claim.to_str().expect("path"),
-            "--as-of",
-            "2026-11-24",
-            "--out",
-            "out",
-        ],
-    );
-    assert_eq!(out.code, Some(0), "{}", out.both());
-    let refile = common::written(&dir.path().join("out"), "refile", ".csv");
+    let refile = triage_demo(dir.path(), &ledger);
     let refile = refile.to_str().expect("path");
 
     // Not signed off: refused, exit 2, nothing marked.
@@ -273,21 +269,7 @@ fn with_the_rule_off_or_without_users_no_sign_off_is_asked() {
             let out = run_with_ledger(dir.path(), &ledger, &["user", "policy", "--no-signoff"]);
             assert_eq!(out.code, Some(0), "{}", out.both());
         }
-        let claim = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/claim-details.csv");
-        let out = run_with_ledger(
-            dir.path(),
-            &ledger,
-            &[
-                "triage",
-                claim.to_str().expect("path"),
-                "--as-of",
-                "2026-11-24",
-                "--out",
-                "out",
-            ],
-        );
-        assert_eq!(out.code, Some(0), "{}", out.both());
-        let refile = common::written(&dir.path().join("out"), "refile", ".csv");
+        let refile = triage_demo(dir.path(), &ledger);
         let out = run_with_ledger(
             dir.path(),
             &ledger,

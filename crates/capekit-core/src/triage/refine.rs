@@ -362,10 +362,15 @@ const PROTEST_NAMED_BY_CBP: &str = "open (named in CBP's message)";
 fn protest_named(message: &str) -> Option<Option<String>> {
     let found = crate::catalog::find_messages(message)?;
     let names = |f: &crate::catalog::Found| {
+        // Appended words name a protest only with its number (`Protest No. 270426100281`):
+        // `no protest filed` names none, and reading it as one on file would drop the
+        // protest's deadline.
         f.rule.is(&PROTEST_ON_ENTRY)
-            || f.extra
-                .as_deref()
-                .is_some_and(|x| x.to_uppercase().contains("PROTEST"))
+            || (f.number.is_some()
+                && f.extra.as_deref().is_some_and(|x| {
+                    let x = x.to_uppercase();
+                    x.contains("PROTEST") && !x.contains("NO PROTEST") && !x.contains("NOT ")
+                }))
     };
     let naming: Vec<&crate::catalog::Found> = found.iter().filter(|f| names(f)).collect();
     if naming.is_empty() {
@@ -1236,6 +1241,25 @@ mod tests {
             "{}",
             closed.what_to_do
         );
+    }
+
+    #[test]
+    fn appended_words_name_a_protest_only_with_its_number() {
+        assert_eq!(
+            protest_named("Entry Summary in Final Liquidation - Protest No. 270426100281"),
+            Some(Some("270426100281".to_owned()))
+        );
+        assert!(
+            protest_named("ENTRY SUMMARY IS IN FINAL LIQUIDATION STATUS; PROTEST ON ENTRY")
+                .is_some()
+        );
+        for t in [
+            "Entry Summary in Final Liquidation - no protest filed",
+            "Entry Summary in Final Liquidation - protest not filed",
+            "Entry Summary in Final Liquidation - protest",
+        ] {
+            assert_eq!(protest_named(t), None, "{t}");
+        }
     }
 
     #[test]

@@ -112,8 +112,8 @@ pub fn entries_of(
     job: Option<String>,
 ) -> Result<Uploaded, LedgerError> {
     let meta = FileMeta::of_bytes(name, FileKind::Declaration, bytes);
-    if let Some(d) = ledger.find_declaration(&DeclRef::Sha256(meta.sha256.clone()))? {
-        crate::users::check_signed_off(ledger, d.id, false)?;
+    if let Some(id) = ledger.declaration_with_sha256(&meta.sha256)? {
+        crate::users::check_signed_off(ledger, id, false)?;
     }
     let accepted = accepted_among(ledger, entries)?;
     let outcome = ledger.mark_uploaded_file(&meta, bytes, entries, at, job)?;
@@ -227,6 +227,47 @@ mod tests {
         let done = declaration(&mut l, id, None, None).expect("marked");
         assert_eq!(done.accepted.len(), 1);
         assert_eq!(done.accepted[0].0.as_str(), ACCEPTED);
+    }
+
+    /// On a team's ledger, a plan's declaration file (marked by its bytes and entries) waits
+    /// for a reviewer's sign-off like any draft; then it is marked.
+    #[test]
+    fn a_drafted_plan_declaration_on_a_teams_ledger_waits_for_its_sign_off() {
+        let mut l = ledger_with_an_accepted_entry();
+        crate::users::add_user(
+            &mut l,
+            "rev",
+            capekit_ledger::Role::Reviewer,
+            "correct horse battery staple",
+        )
+        .expect("user");
+        let draft = read_file("draft.csv", upload(), || None).expect("read");
+        let none = |_: &Ledger| Ok::<_, LedgerError>(None);
+        record(
+            &mut l,
+            gather(vec![draft], false).expect("gathered"),
+            "2026-11-24".parse().expect("date"),
+            none,
+        )
+        .expect("recorded");
+        let entries = [ACCEPTED, OTHER].map(|e| EntryNumber::parse(e).expect("entry"));
+        let err = entries_of(&mut l, "draft.csv", &upload(), &entries, None, None)
+            .expect_err("not signed off");
+        assert!(err.to_string().contains("has not been signed off"), "{err}");
+        let id = l
+            .declaration_with_sha256(&capekit_ledger::sha256_hex(&upload()))
+            .expect("lookup")
+            .expect("the draft");
+        assert_eq!(
+            l.declaration_state(id).expect("state"),
+            Some(capekit_ledger::DeclState::Draft)
+        );
+        l.sign_off(id, "rev").expect("signed off");
+        entries_of(&mut l, "draft.csv", &upload(), &entries, None, None).expect("marked");
+        assert_eq!(
+            l.declaration_state(id).expect("state"),
+            Some(capekit_ledger::DeclState::Uploaded)
+        );
     }
 
     #[test]

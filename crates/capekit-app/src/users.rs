@@ -106,10 +106,7 @@ pub fn check_signed_off(
     {
         return Ok(());
     }
-    let draft = ledger
-        .find_declaration(&capekit_ledger::DeclRef::Id(id))?
-        .is_some_and(|d| d.state == capekit_ledger::DeclState::Draft);
-    if !draft {
+    if ledger.declaration_state(id)? != Some(capekit_ledger::DeclState::Draft) {
         return Ok(());
     }
     Err(capekit_ledger::LedgerError::Refused(format!(

@@ -330,6 +330,26 @@ fn refused(message: String) -> LedgerError {
 }
 
 impl Ledger {
+    /// The state of the declaration `id`; `None` when there is no such declaration. One row
+    /// read, where [`Ledger::declarations`] counts every entry's state.
+    pub fn declaration_state(&self, id: DeclarationId) -> Result<Option<DeclState>> {
+        Ok(current(&self.conn, id)?.map(|(state, _)| state))
+    }
+
+    /// The declaration whose file has the SHA-256 `sha256`, if the ledger holds one.
+    pub fn declaration_with_sha256(&self, sha256: &str) -> Result<Option<DeclarationId>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT d.id FROM declarations d JOIN files f ON f.id = d.file_id
+                 WHERE f.sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()?
+            .map(DeclarationId))
+    }
+
     /// Every declaration with its state, oldest first.
     pub fn declarations(&self) -> Result<Vec<Declaration>> {
         let mut holding: HashMap<DeclarationId, usize> = HashMap::new();

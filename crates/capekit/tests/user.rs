@@ -10,14 +10,20 @@ use common::{Run, capekit, run_with_ledger};
 
 const PASSWORD: &str = "correct horse battery staple";
 
-/// `capekit user add NAME --role ROLE --password-stdin`, with `password` on standard input.
-fn add(dir: &Path, ledger: &Path, name: &str, role: &str, password: &str) -> Run {
+/// `capekit ARGS...` with `password` on the first line of standard input.
+fn with_password(dir: &Path, ledger: &Path, args: &[&str], password: &str) -> Run {
     let out = capekit(dir, ledger)
-        .args(["user", "add", name, "--role", role, "--password-stdin"])
+        .args(args)
         .write_stdin(format!("{password}\n"))
         .output()
         .expect("run capekit");
     Run::of(&out)
+}
+
+/// `capekit user add NAME --role ROLE --password-stdin`, with `password` on standard input.
+fn add(dir: &Path, ledger: &Path, name: &str, role: &str, password: &str) -> Run {
+    let args = ["user", "add", name, "--role", role, "--password-stdin"];
+    with_password(dir, ledger, &args, password)
 }
 
 #[test]
@@ -169,19 +175,15 @@ fn triage_demo(dir: &Path, ledger: &Path) -> std::path::PathBuf {
 
 /// `capekit ledger sign-off DECL --reviewer NAME --password-stdin`.
 fn sign_off(dir: &Path, ledger: &Path, decl: &str, reviewer: &str, password: &str) -> Run {
-    let out = capekit(dir, ledger)
-        .args([
-            "ledger",
-            "sign-off",
-            decl,
-            "--reviewer",
-            reviewer,
-            "--password-stdin",
-        ])
-        .write_stdin(format!("{password}\n"))
-        .output()
-        .expect("run capekit");
-    Run::of(&out)
+    let args = [
+        "ledger",
+        "sign-off",
+        decl,
+        "--reviewer",
+        reviewer,
+        "--password-stdin",
+    ];
+    with_password(dir, ledger, &args, password)
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn main() -> std::process::ExitCode {
             // The message quotes file names and values from the files read.
             eprintln!(
                 "capekit: error: {}",
-                capekit_io::render::escape_controls(&format!("{e:#}"))
+                capekit_io::render::escape_controls(&shown(&e))
             );
             if is_ledger_busy(&e) {
                 eprintln!(
@@ -45,6 +45,22 @@ fn main() -> std::process::ExitCode {
 }
 
 /// Did another connection hold the ledger past the wait?
+/// The error and its causes, joined with `: ` as `{:#}` joins them, each text once: an error
+/// that shows its source's text (kept as its source so that a face can find it), or a cause
+/// that repeats its wrapper's words before its own, is not said twice.
+fn shown(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        match parts.last_mut() {
+            Some(last) if last.ends_with(&text) => {}
+            Some(last) if text.starts_with(last.as_str()) => *last = text,
+            _ => parts.push(text),
+        }
+    }
+    parts.join(": ")
+}
+
 fn is_ledger_busy(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
         cause

@@ -204,9 +204,10 @@ fn on_a_teams_ledger_the_cli_marks_a_draft_uploaded_only_once_a_reviewer_signed_
     // Not signed off: refused, exit 2, nothing marked.
     let out = run_with_ledger(dir.path(), &ledger, &["ledger", "uploaded", refile]);
     assert_eq!(out.code, Some(2), "{}", out.both());
-    assert!(
-        out.stderr.contains("has not been signed off"),
-        "{}",
+    assert_eq!(
+        out.stderr.matches("has not been signed off").count(),
+        1,
+        "said once: {}",
         out.both()
     );
     assert!(
